@@ -1,0 +1,175 @@
+//! The generated crate's frame: module tree, group modules, shared types, `Cargo.toml`,
+//! and the example round-trip tests.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::HEADER;
+use crate::emit::rust::{cell, ident, inner_doc};
+use crate::emit::{error_codes, shapes};
+use crate::model::{Group, Spec};
+
+/// `generated/mod.rs`.
+pub(crate) fn root_module(spec: &Spec) -> TokenStream {
+    let groups = spec.groups.iter().map(|g| {
+        let name = ident(&g.name);
+        let feature = &g.name;
+        quote! {
+            #[cfg(feature = #feature)]
+            pub mod #name;
+        }
+    });
+    quote! {
+        //! Bindings generated from the spec: one module per group, one per endpoint.
+
+        mod client;
+        #[cfg(test)]
+        mod examples;
+        mod general_error_code;
+        pub mod types;
+        #(#groups)*
+
+        pub use client::Client;
+        pub use general_error_code::GeneralErrorCode;
+    }
+}
+
+/// `generated/general_error_code.rs`.
+pub(crate) fn general_error_code(spec: &Spec) -> TokenStream {
+    let codes = error_codes::general(&spec.general_errors);
+    quote! {
+        //! WeChat's general error codes, from `spec/errors.toml`.
+        #codes
+    }
+}
+
+/// `generated/types.rs`.
+pub(crate) fn shared_types(spec: &Spec) -> TokenStream {
+    let types = spec.shared_types.iter().map(shapes::named);
+    quote! {
+        //! Types shared by several endpoints, from `spec/types.toml`.
+        #(#types)*
+    }
+}
+
+/// `generated/<group>/mod.rs`.
+pub(crate) fn group_module(group: &Group) -> TokenStream {
+    let mut text = format!("{}\n\n", group.summary);
+    if let Some(doc) = &group.doc {
+        text.push_str(doc.trim_end());
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "Enabled by the `{}` cargo feature.\n\n| method | endpoint | summary |\n|---|---|---|\n",
+        group.name
+    ));
+    for op in &group.operations {
+        text.push_str(&format!(
+            "| [`{name}`](crate::Client::{name}) | `{path}` | {summary} |\n",
+            name = op.name,
+            path = op.path,
+            summary = cell(&op.summary)
+        ));
+    }
+    let docs = inner_doc(&text);
+    let modules = group.operations.iter().map(|op| {
+        let module = ident(&op.name);
+        let [request, response, error_code] = op.type_names().map(|n| ident(&n));
+        quote! {
+            pub mod #module;
+            pub use #module::{#error_code, #request, #response};
+        }
+    });
+    quote! {
+        #docs
+        #(#modules)*
+    }
+}
+
+/// `generated/examples.rs`: every example of the spec through the generated types.
+pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
+    let tests = spec.operations().flat_map(|op| {
+        let group = ident(&op.group);
+        let feature = &op.group;
+        let [request, _, _] = op.type_names().map(|n| ident(&n));
+        op.examples.iter().enumerate().map(move |(i, example)| {
+            let test = ident(&format!("{}_example_{}", op.name, i + 1));
+            let request_check =
+                example.request.as_ref().map(|json| quote!(round_trips::<crate::#group::#request>(#json);));
+            let response_check =
+                example.response.as_ref().map(|json| quote!(decodes::<crate::#group::#request>(#json);));
+            quote! {
+                #[cfg(feature = #feature)]
+                #[test]
+                fn #test() {
+                    #request_check
+                    #response_check
+                }
+            }
+        })
+    });
+    quote! {
+        //! Every example of the spec, run through the generated types: requests must
+        //! deserialize and serialize back to the same JSON; responses must decode, a non-zero
+        //! `errcode` into the operation's typed error code.
+
+        use ::wechat_core::ErrorCode as _;
+
+        fn round_trips<T: serde::Serialize + serde::de::DeserializeOwned>(json: &str) {
+            let expected: serde_json::Value = serde_json::from_str(json).unwrap();
+            let typed: T = serde_json::from_str(json).unwrap();
+            assert_eq!(serde_json::to_value(&typed).unwrap(), expected);
+        }
+
+        fn decodes<O: ::wechat_core::Operation>(json: &str) {
+            let value: serde_json::Value = serde_json::from_str(json).unwrap();
+            let errcode = value.get("errcode").and_then(serde_json::Value::as_i64).unwrap_or(0);
+            match ::wechat_core::decode_response::<O>(json.as_bytes()) {
+                Ok(_) => assert_eq!(errcode, 0, "a non-zero errcode must not decode as success"),
+                Err(::wechat_core::Error::Api(api)) => {
+                    assert_eq!(api.code.code(), errcode);
+                    assert_eq!(api.code, O::ErrorCode::from_code(errcode));
+                }
+                Err(other) => panic!("example response did not decode: {other}"),
+            }
+        }
+
+        #(#tests)*
+    }
+}
+
+/// `crates/wechat-invoice/Cargo.toml`: one cargo feature per group, all on by default.
+pub(crate) fn cargo_toml(spec: &Spec) -> String {
+    let groups: Vec<&str> = spec.groups.iter().map(|g| g.name.as_str()).collect();
+    let defaults: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
+    let mut features = format!("default = [{}]\n", defaults.join(", "));
+    for group in &groups {
+        features.push_str(&format!("{group} = []\n"));
+    }
+    format!(
+        r#"# {HEADER}
+
+[package]
+name = "wechat-invoice"
+description = "Typed async client for WeChat's card, invoice and fiscal e-bill server APIs."
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+repository.workspace = true
+
+[features]
+# One feature per spec group, so an application compiles only the endpoints it calls.
+{features}
+[dependencies]
+serde.workspace = true
+wechat-core.workspace = true
+
+[dev-dependencies]
+serde_json.workspace = true
+
+[lints]
+workspace = true
+"#
+    )
+}

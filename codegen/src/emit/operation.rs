@@ -1,0 +1,191 @@
+//! One module per operation: its request, response, error codes, local types, and the
+//! `wechat_core::Operation` impl that tells the runtime how to send it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::rust::{cell, ident, inner_doc};
+use crate::emit::{error_codes, shapes};
+use crate::model::{Access, BodyKind, Method, Operation, TokenKind, Ty};
+
+/// The module's source.
+pub(crate) fn module(op: &Operation) -> TokenStream {
+    let docs = inner_doc(&module_docs(op));
+    let [request, response, error_code] = op.type_names();
+    let request_doc = format!(
+        "Request of [`Client::{name}`](crate::Client::{name}).\n\nBuild it with [`{request}::new`] from the \
+         required fields, then add optional ones with the setters.",
+        name = op.name
+    );
+    let request_struct = shapes::object(&request, &request_doc, &op.request, &op.query);
+    let response_doc = format!(
+        "Response of [`Client::{name}`](crate::Client::{name}), without `errcode` and `errmsg`.",
+        name = op.name
+    );
+    let response_struct = shapes::object(&response, &response_doc, &op.response, &[]);
+    let codes = error_codes::operation(&error_code, &op.name, &op.errors);
+    let types = op.types.iter().map(shapes::named);
+    let endpoint = endpoint_impl(op);
+    quote! {
+        #docs
+        #request_struct
+        #response_struct
+        #codes
+        #(#types)*
+        #endpoint
+    }
+}
+
+fn endpoint_impl(op: &Operation) -> TokenStream {
+    let [request, response, error_code] = op.type_names().map(|n| ident(&n));
+    let name = &op.name;
+    let host = &op.host;
+    let path = &op.path;
+    let method = match op.method {
+        Method::Get => quote!(::wechat_core::Method::Get),
+        Method::Post => quote!(::wechat_core::Method::Post),
+    };
+    let body = match op.body {
+        BodyKind::Json => quote!(::wechat_core::BodyKind::Json),
+        BodyKind::Multipart => quote!(::wechat_core::BodyKind::Multipart),
+        BodyKind::None => quote!(::wechat_core::BodyKind::None),
+    };
+    let token = match (op.token, op.third_party) {
+        (TokenKind::None, _) => quote!(::wechat_core::TokenUse::None),
+        (TokenKind::AccessToken, false) => quote!(::wechat_core::TokenUse::AccessToken),
+        (TokenKind::AccessToken, true) => quote!(::wechat_core::TokenUse::AccessTokenOrAuthorizer),
+    };
+    let fixed = op.fixed_query.iter().map(|p| {
+        let (name, value) = (&p.name, &p.value);
+        quote!((#name, #value))
+    });
+    let query = (!op.query.is_empty()).then(|| {
+        let pairs = op.query.iter().map(|f| {
+            let wire = &f.wire;
+            let ident = ident(&f.ident);
+            let text = |value: TokenStream| match f.ty {
+                Ty::String => quote!(#value.clone()),
+                _ => quote!(#value.to_string()),
+            };
+            if f.required {
+                let text = text(quote!(self.#ident));
+                quote!(pairs.push((#wire, #text));)
+            } else {
+                let text = text(quote!(value));
+                quote!(if let Some(value) = &self.#ident { pairs.push((#wire, #text)); })
+            }
+        });
+        quote! {
+            fn query(&self) -> Vec<(&'static str, String)> {
+                let mut pairs = Vec::new();
+                #(#pairs)*
+                pairs
+            }
+        }
+    });
+    quote! {
+        impl ::wechat_core::Operation for #request {
+            type Response = #response;
+            type ErrorCode = #error_code;
+
+            const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
+                name: #name,
+                method: #method,
+                host: #host,
+                path: #path,
+                fixed_query: &[#(#fixed),*],
+                token: #token,
+                body: #body,
+            };
+
+            #query
+        }
+    }
+}
+
+/// The request line as WeChat's documentation writes it.
+pub(crate) fn request_line(op: &Operation) -> String {
+    let method = match op.method {
+        Method::Get => "GET",
+        Method::Post => "POST",
+    };
+    let mut query: Vec<String> = Vec::new();
+    if op.token != TokenKind::None {
+        query.push("access_token=ACCESS_TOKEN".to_owned());
+    }
+    query.extend(op.fixed_query.iter().map(|p| format!("{}={}", p.name, p.value)));
+    query.extend(op.query.iter().map(|f| format!("{}={}", f.wire, f.wire.to_uppercase())));
+    let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
+    format!("{method} https://{}{}{query}", op.host, op.path)
+}
+
+/// Who may call the operation, in one phrase.
+pub(crate) fn third_party_line(op: &Operation) -> String {
+    match (op.third_party, op.permission_set) {
+        (true, Some(set)) => format!("supported with an `authorizer_access_token` (permission set {set})"),
+        (true, None) => "supported with an `authorizer_access_token`".to_owned(),
+        (false, _) => "not supported: only the account's own access token is accepted".to_owned(),
+    }
+}
+
+fn accounts_line(op: &Operation) -> String {
+    if op.accounts.is_empty() {
+        return "not stated".to_owned();
+    }
+    let parts: Vec<String> = op
+        .accounts
+        .iter()
+        .map(|(kind, access)| {
+            let access = match access {
+                Access::Yes => "yes",
+                Access::Apply => "after an approved application",
+                Access::No => "no",
+            };
+            format!("{}: {access}", kind.replace('_', " "))
+        })
+        .collect();
+    parts.join("; ")
+}
+
+/// The operation's module documentation: summary, facts table, errors, notes.
+pub(crate) fn module_docs(op: &Operation) -> String {
+    let mut out = format!("{}\n\n", op.summary);
+    if let Some(doc) = &op.doc {
+        out.push_str(doc.trim_end());
+        out.push_str("\n\n");
+    }
+    out.push_str("| | |\n|---|---|\n");
+    out.push_str(&format!("| Request | `{}` |\n", request_line(op)));
+    out.push_str(&format!("| WeChat interface | `{}` |\n", cell(&op.interface)));
+    out.push_str(&format!("| Third-party platforms | {} |\n", third_party_line(op)));
+    out.push_str(&format!(
+        "| Cloud calls | {} |\n",
+        if op.cloud_call { "supported" } else { "not supported" }
+    ));
+    out.push_str(&format!("| Accounts | {} |\n", cell(&accounts_line(op))));
+    out.push_str("\n## Error codes\n\n");
+    if op.errors.is_empty() {
+        out.push_str("Only WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)).\n");
+    } else {
+        out.push_str(&error_codes::table(&op.errors));
+        out.push_str("\nWeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.\n");
+    }
+    if !op.notes.is_empty() {
+        out.push_str("\n## Notes\n\n");
+        for note in &op.notes {
+            out.push_str(&format!("- {}\n", note.trim().replace('\n', "\n  ")));
+        }
+    }
+    for example in &op.examples {
+        let title = example.name.as_deref().unwrap_or("Example");
+        out.push_str(&format!("\n## {title}\n"));
+        if let Some(request) = &example.request {
+            out.push_str(&format!("\nRequest body:\n\n```json\n{}\n```\n", request.trim()));
+        }
+        if let Some(response) = &example.response {
+            out.push_str(&format!("\nResponse:\n\n```json\n{}\n```\n", response.trim()));
+        }
+    }
+    out.push_str(&format!("\nGenerated from `{}`.", op.source));
+    out
+}

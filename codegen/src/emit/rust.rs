@@ -1,0 +1,122 @@
+//! Turning token streams into formatted Rust files, and the small pieces every Rust emitter
+//! shares: doc attributes, identifiers, type paths.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use crate::emit::{EmitError, HEADER};
+use crate::model::{Field, Ty};
+
+/// Formats tokens as a Rust file with the `@generated` header.
+pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitError> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| EmitError {
+        path: path.to_owned(),
+        message: format!("generated tokens are not valid Rust: {e}"),
+    })?;
+    Ok(format!("// {HEADER}\n\n{}", separate_items(&prettyplease::unparse(&file))))
+}
+
+/// prettyplease prints items back to back; a blank line after the module docs and between
+/// items (and between methods) makes the file read like hand-written code.
+fn separate_items(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else { continue };
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let next_trimmed = next.trim_start();
+        let next_indent = next.len() - next_trimmed.len();
+        let item_end = trimmed == "}";
+        let item_start = ["///", "#[", "pub ", "impl", "fn ", "mod ", "const ", "use "]
+            .iter()
+            .any(|p| next_trimmed.starts_with(p));
+        let docs_end = trimmed.starts_with("//!") && !next_trimmed.starts_with("//!");
+        let same_level = next_indent == indent;
+        if docs_end || (item_end && item_start && same_level) {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// An integer literal without a type suffix.
+pub(crate) fn integer(value: i64) -> TokenStream {
+    let literal = proc_macro2::Literal::i64_unsuffixed(value.unsigned_abs() as i64);
+    if value < 0 { quote!(-#literal) } else { quote!(#literal) }
+}
+
+/// An identifier made by `names`; raw identifiers are never needed because keywords were
+/// already given a trailing `_` there.
+pub(crate) fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// `#[doc = "..."]` attributes, one per line, so prettyplease prints them as `///` lines.
+pub(crate) fn doc(text: &str) -> TokenStream {
+    let lines = text.trim_end().lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#[doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// `#![doc = "..."]` attributes for a module's own documentation.
+pub(crate) fn inner_doc(text: &str) -> TokenStream {
+    let lines = text.trim_end().lines().map(|line| {
+        let line = if line.is_empty() { String::new() } else { format!(" {line}") };
+        quote!(#![doc = #line])
+    });
+    quote!(#(#lines)*)
+}
+
+/// The Rust type of a field's value, without `Option`.
+pub(crate) fn value_type(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::String => quote!(String),
+        Ty::Bool => quote!(bool),
+        Ty::I32 => quote!(i32),
+        Ty::I64 => quote!(i64),
+        Ty::U32 => quote!(u32),
+        Ty::U64 => quote!(u64),
+        Ty::F64 => quote!(f64),
+        Ty::Array(item) => {
+            let item = value_type(item);
+            quote!(Vec<#item>)
+        }
+        Ty::Named(r) => {
+            let name = ident(&r.name);
+            if r.shared { quote!(crate::types::#name) } else { quote!(#name) }
+        }
+    }
+}
+
+/// The Rust type of a field as it sits in its struct.
+pub(crate) fn field_type(field: &Field) -> TokenStream {
+    let ty = value_type(&field.ty);
+    if field.required { ty } else { quote!(Option<#ty>) }
+}
+
+/// The name of a lenient decoding function of `wechat_core::lenient` for a field, if its
+/// type has one.
+pub(crate) fn lenient_decoder(field: &Field) -> Option<String> {
+    let base = match field.ty {
+        Ty::String => "string",
+        Ty::Bool => "boolean",
+        Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => "integer",
+        Ty::F64 => "float",
+        Ty::Array(_) | Ty::Named(_) => return None,
+    };
+    Some(if field.required {
+        format!("::wechat_core::lenient::{base}")
+    } else {
+        format!("::wechat_core::lenient::option_{base}")
+    })
+}
+
+/// Escapes text for a Markdown table cell.
+pub(crate) fn cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}

@@ -1,0 +1,259 @@
+//! Structs and enums for the spec's objects and enums: request, response and named types.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::rust::{doc, field_type, ident, integer, lenient_decoder, value_type};
+use crate::model::{Field, Literal, Ty, TypeDef, TypeKind, Variant};
+
+/// A struct with one public field per spec field, a constructor taking the required fields
+/// and a setter per optional field.
+pub(crate) fn object(name: &str, docs: &str, fields: &[Field], query: &[Field]) -> TokenStream {
+    let name = ident(name);
+    let docs = doc(docs);
+    let declared =
+        query.iter().map(|f| field_decl(f, true)).chain(fields.iter().map(|f| field_decl(f, false)));
+    let all: Vec<&Field> = query.iter().chain(fields).collect();
+    let constructor = constructor(&all);
+    let setters = all.iter().filter(|f| !f.required).map(|f| setter(f));
+    // With nothing required, the empty value is a fine default.
+    let default = all.iter().all(|f| !f.required).then(|| quote!(Default,));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, #default PartialEq, serde::Serialize, serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#declared)*
+        }
+
+        impl #name {
+            #constructor
+            #(#setters)*
+        }
+    }
+}
+
+fn field_decl(field: &Field, in_query: bool) -> TokenStream {
+    let docs = doc(&field.doc);
+    let ident = ident(&field.ident);
+    let ty = field_type(field);
+    let mut serde = Vec::new();
+    if in_query {
+        // Query parameters travel in the URL, never in the body.
+        serde.push(quote!(skip));
+    } else {
+        if field.ident != field.wire {
+            let wire = &field.wire;
+            serde.push(quote!(rename = #wire));
+        }
+        for alias in &field.aliases {
+            serde.push(quote!(alias = #alias));
+        }
+        if !field.required {
+            serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        }
+        if let Some(decoder) = lenient_decoder(field) {
+            serde.push(quote!(deserialize_with = #decoder));
+        }
+    }
+    let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    quote! {
+        #docs
+        #serde
+        pub #ident: #ty,
+    }
+}
+
+/// The argument type a constructor or setter takes for a value of `ty`.
+fn argument_type(ty: &Ty) -> (TokenStream, bool) {
+    match ty {
+        Ty::String => (quote!(impl Into<String>), true),
+        other => (value_type(other), false),
+    }
+}
+
+fn constructor(fields: &[&Field]) -> TokenStream {
+    let required: Vec<&&Field> = fields.iter().filter(|f| f.required).collect();
+    let params = required.iter().map(|f| {
+        let name = ident(&f.ident);
+        let (ty, _) = argument_type(&f.ty);
+        quote!(#name: #ty)
+    });
+    let inits = fields.iter().map(|f| {
+        let name = ident(&f.ident);
+        match (f.required, argument_type(&f.ty).1) {
+            (true, true) => quote!(#name: #name.into()),
+            (true, false) => quote!(#name),
+            (false, _) => quote!(#name: None),
+        }
+    });
+    let docs = if required.is_empty() {
+        "Creates the value; every field is optional and starts empty.".to_owned()
+    } else {
+        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
+        format!("Creates the value from its required fields: {}.", names.join(", "))
+    };
+    let docs = doc(&docs);
+    // Clippy's default limit; WeChat objects with many required fields are what they are.
+    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let body = if required.is_empty() { quote!(Self::default()) } else { quote!(Self { #(#inits),* }) };
+    quote! {
+        #docs
+        #allow
+        pub fn new(#(#params),*) -> Self {
+            #body
+        }
+    }
+}
+
+fn setter(field: &Field) -> TokenStream {
+    let name = ident(&field.ident);
+    let (ty, into) = argument_type(&field.ty);
+    let value = if into { quote!(value.into()) } else { quote!(value) };
+    let first_line = field.doc.lines().next().unwrap_or_default();
+    let docs = doc(&format!("Sets `{}`: {first_line}", field.wire));
+    quote! {
+        #docs
+        pub fn #name(mut self, value: #ty) -> Self {
+            self.#name = Some(#value);
+            self
+        }
+    }
+}
+
+/// A named type of the spec.
+pub(crate) fn named(def: &TypeDef) -> TokenStream {
+    match &def.kind {
+        TypeKind::Struct(fields) => object(&def.name, &def.doc, fields, &[]),
+        TypeKind::StringEnum(variants) => string_enum(def, variants),
+        TypeKind::IntEnum(variants) => int_enum(def, variants),
+    }
+}
+
+fn variant_docs(variants: &[Variant]) -> impl Iterator<Item = TokenStream> + '_ {
+    variants.iter().map(|v| {
+        let docs = doc(&match &v.wire {
+            Literal::Str(s) => format!("`\"{s}\"`: {}", v.doc),
+            Literal::Int(i) => format!("`{i}`: {}", v.doc),
+        });
+        let name = ident(&v.name);
+        quote!(#docs #name,)
+    })
+}
+
+fn string_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc(&def.doc);
+    let declared = variant_docs(variants);
+    let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    let wires: Vec<String> = variants
+        .iter()
+        .map(|v| match &v.wire {
+            Literal::Str(s) => s.clone(),
+            Literal::Int(i) => i.to_string(),
+        })
+        .collect();
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#declared)*
+            /// A value this version of the SDK does not know, kept as WeChat sent it.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as WeChat spells it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#names => #wires,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#wires => Self::#names,)*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
+            }
+        }
+    }
+}
+
+fn int_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc(&def.doc);
+    let declared = variant_docs(variants);
+    let names: Vec<_> = variants.iter().map(|v| ident(&v.name)).collect();
+    // resolve made every value of an integer enum an integer.
+    let wires: Vec<TokenStream> = variants
+        .iter()
+        .filter_map(|v| match v.wire {
+            Literal::Int(i) => Some(integer(i)),
+            Literal::Str(_) => None,
+        })
+        .collect();
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#declared)*
+            /// A value this version of the SDK does not know, kept as WeChat sent it.
+            Unknown(i64),
+        }
+
+        impl #name {
+            /// The value as WeChat sends it.
+            pub fn as_i64(self) -> i64 {
+                match self {
+                    #(Self::#names => #wires,)*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#wires => Self::#names,)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.as_i64())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                ::wechat_core::lenient::integer::<i64, D>(deserializer).map(Self::from)
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Reading spec files into the format types, with every problem located.
+
+use toml_span::{DeserError, Deserialize, ErrorKind};
+
+use crate::diagnostic::Diagnostics;
+use crate::format::{EndpointFile, ErrorsFile, GroupsFile, TypesFile};
+use crate::source::SourceFile;
+
+/// The spec folder, read: every file parsed into its kind.
+#[derive(Debug, Default)]
+pub struct LoadedSpec<'a> {
+    /// `spec/errors.toml`.
+    pub errors: Option<(&'a SourceFile, ErrorsFile)>,
+    /// `spec/groups.toml`.
+    pub groups: Option<(&'a SourceFile, GroupsFile)>,
+    /// `spec/types.toml`.
+    pub types: Option<(&'a SourceFile, TypesFile)>,
+    /// Endpoint files, each with its group (the folder it is in).
+    pub endpoints: Vec<(&'a SourceFile, String, EndpointFile)>,
+}
+
+/// Where a file sits in the spec folder decides what it holds.
+enum FileKind {
+    Errors,
+    Groups,
+    Types,
+    Endpoint { group: String },
+}
+
+fn file_kind(path: &str) -> Option<FileKind> {
+    let rest = path.strip_prefix("spec/")?;
+    match rest.split('/').collect::<Vec<_>>().as_slice() {
+        ["errors.toml"] => Some(FileKind::Errors),
+        ["groups.toml"] => Some(FileKind::Groups),
+        ["types.toml"] => Some(FileKind::Types),
+        [group, file] if file.ends_with(".toml") => Some(FileKind::Endpoint { group: (*group).to_owned() }),
+        _ => None,
+    }
+}
+
+/// Parses every file, collecting all problems of all files.
+pub fn load(files: &[SourceFile]) -> Result<LoadedSpec<'_>, Diagnostics> {
+    let mut spec = LoadedSpec::default();
+    let mut problems = Diagnostics::default();
+    for file in files {
+        let Some(kind) = file_kind(&file.path) else {
+            problems.error(
+                file,
+                Default::default(),
+                "not a place for a spec file: use spec/errors.toml, spec/groups.toml, \
+                 spec/types.toml or spec/<group>/<endpoint>.toml",
+            );
+            continue;
+        };
+        match kind {
+            FileKind::Errors => spec.errors = parse(file, &mut problems).map(|f| (file, f)),
+            FileKind::Groups => spec.groups = parse(file, &mut problems).map(|f| (file, f)),
+            FileKind::Types => spec.types = parse(file, &mut problems).map(|f| (file, f)),
+            FileKind::Endpoint { group } => {
+                if let Some(endpoint) = parse(file, &mut problems) {
+                    spec.endpoints.push((file, group, endpoint));
+                }
+            }
+        }
+    }
+    problems.into_result(spec)
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(file: &SourceFile, problems: &mut Diagnostics) -> Option<T> {
+    let mut value = match toml_span::parse(&file.text) {
+        Ok(value) => value,
+        Err(error) => {
+            report(file, DeserError::from(error), problems);
+            return None;
+        }
+    };
+    match T::deserialize(&mut value) {
+        Ok(parsed) => Some(parsed),
+        Err(errors) => {
+            report(file, errors, problems);
+            None
+        }
+    }
+}
+
+fn report(file: &SourceFile, errors: DeserError, problems: &mut Diagnostics) {
+    for error in errors.errors {
+        match error.kind {
+            ErrorKind::UnexpectedKeys { keys, expected } => {
+                let expected: Vec<String> = expected.iter().map(|k| format!("`{k}`")).collect();
+                for (key, span) in keys {
+                    problems.error(
+                        file,
+                        span.into(),
+                        format!("unknown key `{key}`; expected one of {}", expected.join(", ")),
+                    );
+                }
+            }
+            ErrorKind::MissingField(key) => {
+                problems.error(file, error.span.into(), format!("missing key `{key}`"));
+            }
+            _ => problems.error(file, error.span.into(), error.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn messages(path: &str, text: &str) -> Vec<String> {
+        let files = [SourceFile::new(path, text)];
+        match load(&files) {
+            Ok(_) => Vec::new(),
+            Err(d) => d.0.iter().map(ToString::to_string).collect(),
+        }
+    }
+
+    #[test]
+    fn reports_every_problem_of_a_file() {
+        let text = "name = \"x\"\ninterface = 3\nsummary = \"s\"\nmethod = \"PUT\"\npath = \"/p\"\n\
+                    auth = { token = \"access_token\" }\ncolour = \"red\"\n";
+        let got = messages("spec/g/x.toml", text);
+        assert_eq!(
+            got,
+            vec![
+                "spec/g/x.toml:2:13: expected a string, found integer".to_owned(),
+                "spec/g/x.toml:4:10: `PUT` is not allowed here; expected one of `GET`, `POST`".to_owned(),
+                "spec/g/x.toml:7:1: unknown key `colour`; expected one of `name`, `interface`, `summary`, \
+                 `doc`, `method`, `host`, `path`, `body`, `auth`, `availability`, `query`, `request`, \
+                 `response`, `types`, `errors`, `examples`, `notes`"
+                    .to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn field_order_is_the_order_written() {
+        let text = "name = \"x\"\ninterface = \"i\"\nsummary = \"s\"\nmethod = \"POST\"\npath = \"/p\"\n\
+                    auth = { token = \"none\" }\n[request]\nzeta = { type = \"string\", doc = \"z\" }\n\
+                    alpha = { type = \"string\", doc = \"a\" }\n";
+        let files = [SourceFile::new("spec/g/x.toml", text)];
+        let spec = load(&files).unwrap();
+        let names: Vec<_> = spec.endpoints[0].2.request.0.iter().map(|(k, _)| k.value.as_str()).collect();
+        assert_eq!(names, ["zeta", "alpha"]);
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let got = messages("spec/errors.toml", "[[errors]]\ncode = \n");
+        assert_eq!(got.len(), 1);
+        assert!(got[0].starts_with("spec/errors.toml:2:"), "{got:?}");
+    }
+
+    #[test]
+    fn files_outside_the_layout_are_refused() {
+        let got = messages("spec/a/b/c.toml", "");
+        assert!(got[0].contains("not a place for a spec file"), "{got:?}");
+    }
+}

@@ -1,0 +1,219 @@
+//! What the spec says, resolved: names checked and derived, type references followed,
+//! examples parsed. Emitters read only this.
+
+pub use crate::format::{Access, BodyKind, Literal, Method, Retry, TokenKind};
+
+/// The whole spec folder.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// WeChat's general error codes, in the order of `spec/errors.toml`.
+    pub general_errors: Vec<ErrorCase>,
+    /// Types shared by several endpoints, sorted by name.
+    pub shared_types: Vec<TypeDef>,
+    /// Endpoint groups, sorted by name.
+    pub groups: Vec<Group>,
+}
+
+impl Spec {
+    /// Every operation, group by group.
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+        self.groups.iter().flat_map(|g| g.operations.iter())
+    }
+}
+
+/// A folder of endpoints: one module and one cargo feature.
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// Folder, module and feature name.
+    pub name: String,
+    /// One sentence.
+    pub summary: String,
+    /// Longer documentation.
+    pub doc: Option<String>,
+    /// The endpoints, sorted by name.
+    pub operations: Vec<Operation>,
+}
+
+/// One endpoint.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// snake_case operation name.
+    pub name: String,
+    /// The group it belongs to.
+    pub group: String,
+    /// Path of the spec file, for "generated from" notes.
+    pub source: String,
+    /// WeChat's interface name.
+    pub interface: String,
+    /// One sentence.
+    pub summary: String,
+    /// Longer documentation.
+    pub doc: Option<String>,
+    /// HTTP method.
+    pub method: Method,
+    /// Host, e.g. `api.weixin.qq.com`.
+    pub host: String,
+    /// Path starting with `/`.
+    pub path: String,
+    /// Body encoding.
+    pub body: BodyKind,
+    /// Token the endpoint takes.
+    pub token: TokenKind,
+    /// Whether third-party platforms may call it.
+    pub third_party: bool,
+    /// Third-party permission set.
+    pub permission_set: Option<i64>,
+    /// Whether cloud calls support it.
+    pub cloud_call: bool,
+    /// Account types and their access.
+    pub accounts: Vec<(String, Access)>,
+    /// Query parameters with a fixed value.
+    pub fixed_query: Vec<FixedParam>,
+    /// Query parameters the caller supplies; fields of the request type.
+    pub query: Vec<Field>,
+    /// Body fields of the request.
+    pub request: Vec<Field>,
+    /// Response fields besides `errcode`/`errmsg`.
+    pub response: Vec<Field>,
+    /// Types local to this operation, in the order written.
+    pub types: Vec<TypeDef>,
+    /// Error codes particular to this operation, in the order written.
+    pub errors: Vec<ErrorCase>,
+    /// Examples.
+    pub examples: Vec<Example>,
+    /// Decisions taken where the documentation is wrong or silent.
+    pub notes: Vec<String>,
+}
+
+impl Operation {
+    /// Names of the request, response and error-code types.
+    pub fn type_names(&self) -> [String; 3] {
+        crate::names::operation_types(&self.name)
+    }
+
+    /// Every field of the request type: query fields first, then body fields.
+    pub fn request_fields(&self) -> impl Iterator<Item = &Field> {
+        self.query.iter().chain(self.request.iter())
+    }
+}
+
+/// A query parameter always sent with the same value.
+#[derive(Debug, Clone)]
+pub struct FixedParam {
+    /// Parameter name.
+    pub name: String,
+    /// Its value.
+    pub value: String,
+    /// What it selects.
+    pub doc: String,
+}
+
+/// A field of an object.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Name on the wire.
+    pub wire: String,
+    /// Rust identifier.
+    pub ident: String,
+    /// Its type.
+    pub ty: Ty,
+    /// False when it may be left out.
+    pub required: bool,
+    /// Documentation.
+    pub doc: String,
+    /// Other wire spellings accepted when decoding.
+    pub aliases: Vec<String>,
+}
+
+/// A field's type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// Text.
+    String,
+    /// `true`/`false`.
+    Bool,
+    /// 32-bit signed integer.
+    I32,
+    /// 64-bit signed integer.
+    I64,
+    /// 32-bit unsigned integer.
+    U32,
+    /// 64-bit unsigned integer.
+    U64,
+    /// Floating point number.
+    F64,
+    /// A list.
+    Array(Box<Ty>),
+    /// A named type.
+    Named(TypeRef),
+}
+
+/// A reference to a named type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeRef {
+    /// Its UpperCamelCase name.
+    pub name: String,
+    /// True for a type of `spec/types.toml`, false for one local to the operation.
+    pub shared: bool,
+}
+
+/// A named type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// UpperCamelCase name.
+    pub name: String,
+    /// Documentation.
+    pub doc: String,
+    /// Object or enum.
+    pub kind: TypeKind,
+}
+
+/// What a named type is.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with fields.
+    Struct(Vec<Field>),
+    /// Known string values; unknown ones are kept.
+    StringEnum(Vec<Variant>),
+    /// Known integer values; unknown ones are kept.
+    IntEnum(Vec<Variant>),
+}
+
+/// One known value of an enum.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Rust variant name.
+    pub name: String,
+    /// The value on the wire.
+    pub wire: Literal,
+    /// What it means.
+    pub doc: String,
+}
+
+/// One error code.
+#[derive(Debug, Clone)]
+pub struct ErrorCase {
+    /// `errcode`.
+    pub code: i64,
+    /// WeChat's `errmsg`.
+    pub message: String,
+    /// Rust variant name.
+    pub name: String,
+    /// What it means.
+    pub meaning: String,
+    /// What to do.
+    pub remedy: Option<String>,
+    /// How the client reacts.
+    pub retry: Retry,
+}
+
+/// An example request and response.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Short name.
+    pub name: Option<String>,
+    /// Request body JSON, as written.
+    pub request: Option<String>,
+    /// Response body JSON, as written.
+    pub response: Option<String>,
+}

@@ -1,0 +1,652 @@
+//! From the files as written to the model: every name, reference and example checked, and
+//! every problem reported with its place.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::examples::{Strictness, TypeLookup, check_object};
+use crate::format::{self, Entries, Located};
+use crate::load::LoadedSpec;
+use crate::model::*;
+use crate::names;
+use crate::source::{Location, SourceFile, Span};
+
+/// The host endpoints live on unless their spec says otherwise.
+pub const DEFAULT_HOST: &str = "api.weixin.qq.com";
+
+/// Variant names the generated error-code enums keep for themselves.
+const RESERVED_ERROR_VARIANTS: &[&str] = &["General", "Unknown"];
+
+/// Resolves a loaded spec folder into the model.
+pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
+    let mut problems = Diagnostics::default();
+
+    let general_errors = match &loaded.errors {
+        Some((file, errors)) => resolve_errors(file, &errors.errors, &[], &mut problems),
+        None => {
+            missing_file("spec/errors.toml", &mut problems);
+            Vec::new()
+        }
+    };
+    let general_codes: HashMap<i64, &str> =
+        general_errors.iter().map(|e| (e.code, e.message.as_str())).collect();
+
+    let mut groups = match &loaded.groups {
+        Some((file, groups)) => resolve_groups(file, &groups.groups, &mut problems),
+        None => {
+            missing_file("spec/groups.toml", &mut problems);
+            BTreeMap::new()
+        }
+    };
+
+    let shared_names: HashMap<String, Span> = loaded
+        .types
+        .iter()
+        .flat_map(|(_, t)| t.types.0.iter().map(|(k, _)| (k.value.clone(), k.span)))
+        .collect();
+    let mut shared_types = match &loaded.types {
+        Some((file, types)) => {
+            let scope = Scope { local: &HashMap::new(), shared: &shared_names };
+            resolve_types(file, &types.types, &scope, &[], &mut problems)
+        }
+        None => Vec::new(),
+    };
+    shared_types.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let mut seen_operations: HashMap<String, Location> = HashMap::new();
+    for (file, group, endpoint) in &loaded.endpoints {
+        let context = EndpointContext {
+            file,
+            shared_names: &shared_names,
+            shared_types: &shared_types,
+            general_codes: &general_codes,
+        };
+        let Some(operation) = resolve_endpoint(&context, group, endpoint, &mut problems) else { continue };
+        let here = file.location(endpoint.name.span.start);
+        if let Some(first) = seen_operations.get(&operation.name) {
+            problems.push(Diagnostic {
+                location: here,
+                message: format!("duplicate operation name `{}`; first defined at {first}", operation.name),
+            });
+            continue;
+        }
+        seen_operations.insert(operation.name.clone(), here);
+        match groups.get_mut(group) {
+            Some(g) => g.operations.push(operation),
+            None => problems.error(
+                file,
+                endpoint.name.span,
+                format!("the folder `spec/{group}/` is not declared in spec/groups.toml"),
+            ),
+        }
+    }
+
+    let mut groups: Vec<Group> = groups.into_values().collect();
+    for group in &mut groups {
+        group.operations.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    problems.into_result(Spec { general_errors, shared_types, groups })
+}
+
+fn missing_file(path: &str, problems: &mut Diagnostics) {
+    problems.push(Diagnostic {
+        location: Location { path: path.to_owned(), line: 1, column: 1 },
+        message: "this file is required and was not found".to_owned(),
+    });
+}
+
+fn resolve_groups(
+    file: &SourceFile,
+    entries: &Entries<format::GroupDef>,
+    problems: &mut Diagnostics,
+) -> BTreeMap<String, Group> {
+    let mut groups = BTreeMap::new();
+    for (key, def) in &entries.0 {
+        if !names::is_snake(&key.value) {
+            problems.error(
+                file,
+                key.span,
+                format!("group name `{}` must be a snake_case Rust identifier", key.value),
+            );
+            continue;
+        }
+        groups.insert(
+            key.value.clone(),
+            Group {
+                name: key.value.clone(),
+                summary: def.value.summary.value.clone(),
+                doc: def.value.doc.as_ref().map(|d| d.value.clone()),
+                operations: Vec::new(),
+            },
+        );
+    }
+    groups
+}
+
+/// The type names a field's `type` may refer to.
+struct Scope<'a> {
+    local: &'a HashMap<String, Span>,
+    shared: &'a HashMap<String, Span>,
+}
+
+impl Scope<'_> {
+    fn reference(&self, name: &str) -> Option<TypeRef> {
+        if self.local.contains_key(name) {
+            Some(TypeRef { name: name.to_owned(), shared: false })
+        } else if self.shared.contains_key(name) {
+            Some(TypeRef { name: name.to_owned(), shared: true })
+        } else {
+            None
+        }
+    }
+}
+
+fn resolve_type_name(
+    name: &Located<String>,
+    items: Option<&Located<String>>,
+    scope: &Scope<'_>,
+) -> Result<Ty, (Span, String)> {
+    let scalar = match name.value.as_str() {
+        "string" => Some(Ty::String),
+        "bool" => Some(Ty::Bool),
+        "i32" => Some(Ty::I32),
+        "i64" => Some(Ty::I64),
+        "u32" => Some(Ty::U32),
+        "u64" => Some(Ty::U64),
+        "f64" => Some(Ty::F64),
+        _ => None,
+    };
+    if name.value == "array" {
+        let Some(items) = items else {
+            return Err((name.span, "`type = \"array\"` needs `items` naming the element type".to_owned()));
+        };
+        if items.value == "array" {
+            return Err((items.span, "arrays of arrays are not supported".to_owned()));
+        }
+        return resolve_type_name(items, None, scope).map(|t| Ty::Array(Box::new(t)));
+    }
+    if let Some(items) = items {
+        return Err((items.span, "`items` is only allowed with `type = \"array\"`".to_owned()));
+    }
+    if let Some(scalar) = scalar {
+        return Ok(scalar);
+    }
+    scope.reference(&name.value).map(Ty::Named).ok_or_else(|| {
+        (
+            name.span,
+            format!(
+                "unknown type `{}`; expected string, bool, i32, i64, u32, u64, f64, array, or a type \
+                 declared in [types] of this file or in spec/types.toml",
+                name.value
+            ),
+        )
+    })
+}
+
+/// Where a list of fields sits, which decides the keys it may use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FieldPlace {
+    Query,
+    Object,
+}
+
+fn resolve_fields(
+    file: &SourceFile,
+    entries: &Entries<format::Field>,
+    scope: &Scope<'_>,
+    place: FieldPlace,
+    problems: &mut Diagnostics,
+) -> Vec<Field> {
+    let mut fields = Vec::new();
+    let mut idents: HashMap<String, &str> = HashMap::new();
+    for (key, def) in &entries.0 {
+        let def = &def.value;
+        let Some(ident) = names::snake(&key.value) else {
+            problems.error(
+                file,
+                key.span,
+                format!("field name `{}` cannot become a Rust identifier", key.value),
+            );
+            continue;
+        };
+        if ident == "new" {
+            problems.error(file, key.span, "a field named `new` would clash with the request constructor");
+            continue;
+        }
+        if let Some(other) = idents.insert(ident.clone(), &key.value) {
+            problems.error(
+                file,
+                key.span,
+                format!("fields `{other}` and `{}` both become the Rust name `{ident}`", key.value),
+            );
+            continue;
+        }
+        if let (Some(value), FieldPlace::Object) = (&def.value, place) {
+            problems.error(file, value.span, "`value` is only allowed on [query] parameters");
+        }
+        let ty = match resolve_type_name(&def.ty, def.items.as_ref(), scope) {
+            Ok(ty) => ty,
+            Err((span, message)) => {
+                problems.error(file, span, message);
+                continue;
+            }
+        };
+        if place == FieldPlace::Query
+            && !matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64)
+        {
+            problems.error(file, def.ty.span, "query parameters must be strings, booleans or integers");
+            continue;
+        }
+        fields.push(Field {
+            wire: key.value.clone(),
+            ident,
+            ty,
+            required: !def.optional,
+            doc: def.doc.value.clone(),
+            aliases: def.aliases.iter().map(|a| a.value.clone()).collect(),
+        });
+    }
+    fields
+}
+
+fn resolve_types(
+    file: &SourceFile,
+    entries: &Entries<format::TypeDef>,
+    scope: &Scope<'_>,
+    taken: &[String],
+    problems: &mut Diagnostics,
+) -> Vec<TypeDef> {
+    let mut types = Vec::new();
+    for (key, def) in &entries.0 {
+        let name = &key.value;
+        if !names::is_camel(name) {
+            problems.error(
+                file,
+                key.span,
+                format!("type name `{name}` must be an UpperCamelCase Rust identifier"),
+            );
+            continue;
+        }
+        if taken.contains(name) {
+            problems.error(
+                file,
+                key.span,
+                format!("type name `{name}` is already the name of this operation's generated type"),
+            );
+            continue;
+        }
+        if scope.local.contains_key(name) && scope.shared.contains_key(name) {
+            problems.error(
+                file,
+                key.span,
+                format!("duplicate type name `{name}`: spec/types.toml already declares it"),
+            );
+            continue;
+        }
+        let kind = match (&def.value.fields, &def.value.values) {
+            (Some(fields), None) => {
+                TypeKind::Struct(resolve_fields(file, &fields.value, scope, FieldPlace::Object, problems))
+            }
+            (None, Some(values)) => match resolve_variants(file, &values.value, problems) {
+                Some(kind) => kind,
+                None => continue,
+            },
+            _ => {
+                problems.error(
+                    file,
+                    key.span,
+                    format!("type `{name}` needs exactly one of `fields` (an object) or `values` (an enum)"),
+                );
+                continue;
+            }
+        };
+        types.push(TypeDef { name: name.clone(), doc: def.value.doc.value.clone(), kind });
+    }
+    types
+}
+
+fn resolve_variants(
+    file: &SourceFile,
+    values: &[Located<format::EnumValue>],
+    problems: &mut Diagnostics,
+) -> Option<TypeKind> {
+    let first = values.first()?;
+    let strings = matches!(first.value.value.value, Literal::Str(_));
+    let mut variants = Vec::new();
+    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut ok = true;
+    for value in values {
+        let def = &value.value;
+        if matches!(def.value.value, Literal::Str(_)) != strings {
+            problems.error(file, def.value.span, "an enum's values must be all strings or all integers");
+            ok = false;
+            continue;
+        }
+        let name = match (&def.name, &def.value.value) {
+            (Some(name), _) if names::is_camel(&name.value) => name.value.clone(),
+            (Some(name), _) => {
+                problems.error(
+                    file,
+                    name.span,
+                    format!("variant name `{}` must be an UpperCamelCase Rust identifier", name.value),
+                );
+                ok = false;
+                continue;
+            }
+            (None, Literal::Str(s)) => match names::camel(s) {
+                Some(name) => name,
+                None => {
+                    problems.error(
+                        file,
+                        def.value.span,
+                        format!("`{s}` cannot become a variant name; give it a `name`"),
+                    );
+                    ok = false;
+                    continue;
+                }
+            },
+            (None, Literal::Int(_)) => {
+                problems.error(file, def.value.span, "integer enum values need a `name`");
+                ok = false;
+                continue;
+            }
+        };
+        if name == "Unknown" || seen.insert(name.clone(), ()).is_some() {
+            problems.error(file, value.span, format!("duplicate or reserved variant name `{name}`"));
+            ok = false;
+            continue;
+        }
+        variants.push(Variant { name, wire: def.value.value.clone(), doc: def.doc.value.clone() });
+    }
+    if !ok {
+        return None;
+    }
+    Some(if strings { TypeKind::StringEnum(variants) } else { TypeKind::IntEnum(variants) })
+}
+
+fn resolve_errors(
+    file: &SourceFile,
+    defs: &[Located<format::ErrorDef>],
+    general: &[(i64, &str)],
+    problems: &mut Diagnostics,
+) -> Vec<ErrorCase> {
+    let mut cases = Vec::new();
+    let mut codes: HashMap<i64, ()> = HashMap::new();
+    let mut variants: HashMap<String, ()> = HashMap::new();
+    for def in defs {
+        let def = &def.value;
+        let code = def.code.value;
+        if let Some((_, message)) = general.iter().find(|(c, _)| *c == code) {
+            problems.error(
+                file,
+                def.code.span,
+                format!("error code {code} (`{message}`) is a general code of spec/errors.toml; do not repeat it here"),
+            );
+            continue;
+        }
+        if codes.insert(code, ()).is_some() {
+            problems.error(file, def.code.span, format!("duplicate error code {code}"));
+            continue;
+        }
+        let name = match &def.name {
+            Some(name) if names::is_camel(&name.value) => name.value.clone(),
+            Some(name) => {
+                problems.error(
+                    file,
+                    name.span,
+                    format!("variant name `{}` must be an UpperCamelCase Rust identifier", name.value),
+                );
+                continue;
+            }
+            None => match names::camel(&def.message.value) {
+                Some(name) => name,
+                None => {
+                    problems.error(
+                        file,
+                        def.message.span,
+                        "this message cannot become a variant name; give the code a `name`",
+                    );
+                    continue;
+                }
+            },
+        };
+        if RESERVED_ERROR_VARIANTS.contains(&name.as_str()) || variants.insert(name.clone(), ()).is_some() {
+            let span = def.name.as_ref().map_or(def.message.span, |n| n.span);
+            problems.error(
+                file,
+                span,
+                format!("duplicate or reserved error variant name `{name}`; give the code another `name`"),
+            );
+            continue;
+        }
+        cases.push(ErrorCase {
+            code,
+            message: def.message.value.clone(),
+            name,
+            meaning: def.meaning.value.clone(),
+            remedy: def.remedy.as_ref().map(|r| r.value.clone()),
+            retry: def.retry.as_ref().map_or(Retry::Never, |r| r.value),
+        });
+    }
+    cases
+}
+
+struct EndpointContext<'a> {
+    file: &'a SourceFile,
+    shared_names: &'a HashMap<String, Span>,
+    shared_types: &'a [TypeDef],
+    general_codes: &'a HashMap<i64, &'a str>,
+}
+
+fn resolve_endpoint(
+    cx: &EndpointContext<'_>,
+    group: &str,
+    endpoint: &format::EndpointFile,
+    problems: &mut Diagnostics,
+) -> Option<Operation> {
+    let file = cx.file;
+    let before = problems.0.len();
+    let name = &endpoint.name;
+    if !names::is_snake(&name.value) {
+        problems.error(
+            file,
+            name.span,
+            format!("operation name `{}` must be a snake_case Rust identifier", name.value),
+        );
+    }
+
+    let path = &endpoint.path;
+    if !path.value.starts_with('/') || path.value.contains(['?', '#', ' ']) {
+        problems.error(
+            file,
+            path.span,
+            "path must start with `/` and hold no query string, fragment or spaces",
+        );
+    }
+    let method = endpoint.method.value;
+    let body = endpoint.body.as_ref().map(|b| b.value).unwrap_or(match method {
+        Method::Get => BodyKind::None,
+        Method::Post => BodyKind::Json,
+    });
+    if method == Method::Get && body != BodyKind::None {
+        problems.error(
+            file,
+            endpoint.body.as_ref().map_or(endpoint.method.span, |b| b.span),
+            "GET endpoints send no body",
+        );
+    }
+    if body == BodyKind::Multipart {
+        let span = endpoint.body.as_ref().map_or(endpoint.method.span, |b| b.span);
+        problems.error(file, span, "multipart bodies are not supported by this generator yet");
+    }
+    if let (BodyKind::None, Some((key, _))) = (body, endpoint.request.0.first()) {
+        problems.error(
+            file,
+            key.span,
+            "this endpoint sends no body, so it can have no [request] fields; use [query]",
+        );
+    }
+
+    let auth = &endpoint.auth.value;
+    if auth.token.value == TokenKind::None && auth.third_party {
+        problems.error(
+            file,
+            auth.token.span,
+            "an endpoint that takes no token cannot be called by third parties",
+        );
+    }
+    if let (Some(set), false) = (&auth.permission_set, auth.third_party) {
+        problems.error(file, set.span, "`permission_set` only applies with `third_party = true`");
+    }
+
+    let local_names: HashMap<String, Span> =
+        endpoint.types.0.iter().map(|(k, _)| (k.value.clone(), k.span)).collect();
+    let scope = Scope { local: &local_names, shared: cx.shared_names };
+    let own_types = names::operation_types(&name.value).to_vec();
+    let types = resolve_types(file, &endpoint.types, &scope, &own_types, problems);
+
+    let mut fixed_query = Vec::new();
+    let mut query_fields = Entries::default();
+    for (key, field) in &endpoint.query.0 {
+        if key.value == "access_token" {
+            problems.error(file, key.span, "`access_token` is added by the client; do not declare it");
+            continue;
+        }
+        match &field.value.value {
+            Some(value) if field.value.ty.value == "string" => fixed_query.push(FixedParam {
+                name: key.value.clone(),
+                value: value.value.clone(),
+                doc: field.value.doc.value.clone(),
+            }),
+            Some(_) => problems.error(
+                file,
+                field.value.ty.span,
+                "a fixed query `value` must have `type = \"string\"`",
+            ),
+            None => query_fields.0.push((key.clone(), field.clone())),
+        }
+    }
+    let query = resolve_fields(file, &query_fields, &scope, FieldPlace::Query, problems);
+    let request = resolve_fields(file, &endpoint.request, &scope, FieldPlace::Object, problems);
+    let response = resolve_fields(file, &endpoint.response, &scope, FieldPlace::Object, problems);
+    for field in query.iter().filter(|q| request.iter().any(|r| r.ident == q.ident)) {
+        let span = endpoint
+            .query
+            .0
+            .iter()
+            .find(|(k, _)| k.value == field.wire)
+            .map_or(Span::default(), |(k, _)| k.span);
+        problems.error(file, span, format!("`{}` is both a query parameter and a body field", field.wire));
+    }
+
+    let general: Vec<(i64, &str)> = cx.general_codes.iter().map(|(c, m)| (*c, *m)).collect();
+    let errors = resolve_errors(file, &endpoint.errors, &general, problems);
+
+    let lookup = TypeLookup {
+        local: types.iter().map(|t| (t.name.as_str(), t)).collect(),
+        shared: cx.shared_types.iter().map(|t| (t.name.as_str(), t)).collect(),
+    };
+    let examples = endpoint
+        .examples
+        .iter()
+        .map(|example| check_example(file, &example.value, body, &request, &response, &lookup, problems))
+        .collect();
+
+    let availability = endpoint.availability.as_ref().map(|a| &a.value);
+    let operation = Operation {
+        name: name.value.clone(),
+        group: group.to_owned(),
+        source: file.path.clone(),
+        interface: endpoint.interface.value.clone(),
+        summary: endpoint.summary.value.clone(),
+        doc: endpoint.doc.as_ref().map(|d| d.value.clone()),
+        method,
+        host: endpoint.host.as_ref().map_or(DEFAULT_HOST.to_owned(), |h| h.value.clone()),
+        path: path.value.clone(),
+        body,
+        token: auth.token.value,
+        third_party: auth.third_party,
+        permission_set: auth.permission_set.as_ref().map(|p| p.value),
+        cloud_call: availability.is_some_and(|a| a.cloud_call),
+        accounts: availability
+            .map(|a| a.accounts.0.iter().map(|(k, v)| (k.value.clone(), v.value)).collect())
+            .unwrap_or_default(),
+        fixed_query,
+        query,
+        request,
+        response,
+        types,
+        errors,
+        examples,
+        notes: endpoint.notes.iter().map(|n| n.value.clone()).collect(),
+    };
+    (problems.0.len() == before).then_some(operation)
+}
+
+fn check_example(
+    file: &SourceFile,
+    example: &format::Example,
+    body: BodyKind,
+    request: &[Field],
+    response: &[Field],
+    lookup: &TypeLookup<'_>,
+    problems: &mut Diagnostics,
+) -> Example {
+    if let Some(text) = &example.request {
+        if body != BodyKind::Json {
+            problems.error(file, text.span, "only endpoints with a JSON body can have a request example");
+        } else if let Some(value) = parse_json(file, text, problems) {
+            for problem in check_object(request, &value, &[], Strictness::Exact, lookup) {
+                problems.error(
+                    file,
+                    text.span,
+                    format!("example request does not match [request]: {problem}"),
+                );
+            }
+        }
+    }
+    if let Some(text) = &example.response
+        && let Some(value) = parse_json(file, text, problems)
+    {
+        let failed = value.get("errcode").and_then(serde_json::Value::as_i64).is_some_and(|c| c != 0);
+        let fields = if failed { &[][..] } else { response };
+        for problem in check_object(fields, &value, &["errcode", "errmsg"], Strictness::Lenient, lookup) {
+            problems.error(file, text.span, format!("example response does not match [response]: {problem}"));
+        }
+    }
+    Example {
+        name: example.name.as_ref().map(|n| n.value.clone()),
+        request: example.request.as_ref().map(|r| r.value.clone()),
+        response: example.response.as_ref().map(|r| r.value.clone()),
+    }
+}
+
+/// Parses example JSON; a syntax error is reported at its own line and column in the spec
+/// file when the string was written without escapes, at the string otherwise.
+fn parse_json(
+    file: &SourceFile,
+    text: &Located<String>,
+    problems: &mut Diagnostics,
+) -> Option<serde_json::Value> {
+    match serde_json::from_str(&text.value) {
+        Ok(value) => Some(value),
+        Err(error) => {
+            let offset =
+                json_error_offset(file, text, error.line(), error.column()).unwrap_or(text.span.start);
+            problems.error(
+                file,
+                Span { start: offset, end: offset },
+                format!("invalid example JSON: {error}"),
+            );
+            None
+        }
+    }
+}
+
+fn json_error_offset(file: &SourceFile, text: &Located<String>, line: usize, column: usize) -> Option<usize> {
+    let content = &text.value;
+    let start = (text.span.start..=text.span.end)
+        .find(|&i| file.text.get(i..i + content.len()) == Some(content.as_str()))?;
+    let line_start: usize = content.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    Some(start + line_start + column.saturating_sub(1))
+}

@@ -1,0 +1,187 @@
+//! The one error type of a call, generic over the operation's typed error code.
+
+use std::time::Duration;
+
+use crate::ErrorCode;
+
+/// A boxed source error, already stripped of anything secret.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Every way a call can fail. `C` is the operation's error-code enum, so WeChat's answers
+/// can be matched by name.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error<C: ErrorCode> {
+    /// WeChat answered with a non-zero `errcode`.
+    #[error(transparent)]
+    Api(ApiError<C>),
+    /// WeChat could not be reached, or the connection broke.
+    #[error("{operation}: could not reach WeChat: {message}")]
+    Transport {
+        /// Operation name.
+        operation: &'static str,
+        /// What failed, without URL or token.
+        message: String,
+        /// The underlying error, stripped of its URL.
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// No answer in time: the attempt timeout, or the call's total deadline.
+    #[error("{operation}: no answer within {after:?}")]
+    Timeout {
+        /// Operation name.
+        operation: &'static str,
+        /// How long the client waited.
+        after: Duration,
+    },
+    /// WeChat (or a proxy) answered with an HTTP status other than 2xx.
+    #[error("{operation}: HTTP status {status}; the body starts with {excerpt:?}")]
+    Status {
+        /// Operation name.
+        operation: &'static str,
+        /// The status code.
+        status: u16,
+        /// The start of the body.
+        excerpt: String,
+    },
+    /// The answer is not what the endpoint returns.
+    #[error(transparent)]
+    Decode(DecodeError),
+    /// No token could be had for the call.
+    #[error("{operation}: {source}")]
+    Token {
+        /// Operation name.
+        operation: &'static str,
+        /// Why.
+        #[source]
+        source: TokenError,
+    },
+    /// The request was refused before sending: it cannot be encoded, or the token provider
+    /// is not allowed for this endpoint.
+    #[error("{operation}: {message}")]
+    Request {
+        /// Operation name.
+        operation: &'static str,
+        /// Why.
+        message: String,
+    },
+}
+
+impl<C: ErrorCode> Error<C> {
+    /// True when the same call may succeed if tried again: transport failures, timeouts,
+    /// HTTP 5xx, WeChat's busy codes, and token failures of the same kinds.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Api(api) => api.code.retry() == crate::Retry::Backoff,
+            Self::Transport { .. } | Self::Timeout { .. } => true,
+            Self::Status { status, .. } => *status >= 500,
+            Self::Token { source, .. } => source.is_retryable(),
+            Self::Decode(_) | Self::Request { .. } => false,
+        }
+    }
+
+    /// The typed error code, when WeChat answered with one.
+    pub fn api_code(&self) -> Option<C> {
+        match self {
+            Self::Api(api) => Some(api.code),
+            _ => None,
+        }
+    }
+
+    /// The operation that failed.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Self::Api(ApiError { operation, .. })
+            | Self::Transport { operation, .. }
+            | Self::Timeout { operation, .. }
+            | Self::Status { operation, .. }
+            | Self::Decode(DecodeError { operation, .. })
+            | Self::Token { operation, .. }
+            | Self::Request { operation, .. } => operation,
+        }
+    }
+}
+
+/// WeChat's answer with a non-zero `errcode`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation}: WeChat error {code}: {errmsg}")]
+pub struct ApiError<C: ErrorCode> {
+    /// Operation name.
+    pub operation: &'static str,
+    /// The typed code; unknown codes are kept inside it.
+    pub code: C,
+    /// WeChat's `errmsg`, as sent.
+    pub errmsg: String,
+}
+
+/// An answer that could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation}: undecodable answer{}: {message}; the body starts with {excerpt:?}", at_path(path))]
+pub struct DecodeError {
+    /// Operation name.
+    pub operation: &'static str,
+    /// JSON path of the field that failed (`card_ext.user_card.fee`), empty when the body
+    /// as a whole is not JSON.
+    pub path: String,
+    /// What was wrong.
+    pub message: String,
+    /// The start of the body, never more than [`EXCERPT_CHARS`] characters.
+    pub excerpt: String,
+}
+
+fn at_path(path: &str) -> String {
+    if path.is_empty() || path == "." { String::new() } else { format!(" at `{path}`") }
+}
+
+/// How much of a body errors quote.
+pub const EXCERPT_CHARS: usize = 160;
+
+/// The start of a body, for error messages.
+pub fn excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_CHARS * 4)]);
+    let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
+    if text.chars().count() > EXCERPT_CHARS {
+        out.push('…');
+    }
+    out
+}
+
+/// Why no token could be had.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// The client has no token provider and the endpoint needs a token.
+    #[error("no token provider is configured and this endpoint needs an access token")]
+    Missing,
+    /// The token endpoint refused: a wrong appid or appsecret (40013, 40125), an IP not on
+    /// the whitelist (40164), or another code.
+    #[error("WeChat refused to issue a token: error {errcode}: {errmsg}")]
+    Refused {
+        /// WeChat's code.
+        errcode: i64,
+        /// WeChat's message.
+        errmsg: String,
+    },
+    /// The token endpoint could not be reached or timed out.
+    #[error("could not reach the token endpoint: {0}")]
+    Unreachable(String),
+    /// The token endpoint's answer could not be decoded.
+    #[error("undecodable token answer: {0}")]
+    Decode(String),
+}
+
+impl TokenError {
+    /// True when asking again may work: the endpoint was unreachable or busy (-1).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Unreachable(_) => true,
+            Self::Refused { errcode, .. } => *errcode == -1,
+            Self::Missing | Self::Decode(_) => false,
+        }
+    }
+}
+
+/// The builder was given a setting that cannot work.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid client configuration: {0}")]
+pub struct BuildError(pub String);

@@ -1,0 +1,36 @@
+//! The runtime of the WeChat invoice SDK: HTTP transport, access tokens, retries, typed
+//! errors and lenient decoding. It knows no endpoint: generated crates describe each one by
+//! implementing [`Operation`] on its request type, and [`Client::send`] does the rest.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use wechat_core::{Client, StableToken};
+//!
+//! let client = Client::builder()
+//!     .token_provider(StableToken::new("wx_appid", "appsecret"))
+//!     .build()?;
+//! # let _ = client;
+//! # Ok(())
+//! # }
+//! ```
+
+mod client;
+mod decode;
+mod error;
+mod error_code;
+pub mod lenient;
+mod operation;
+mod retry;
+mod secret;
+mod token;
+mod transport;
+
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use decode::decode_response;
+pub use error::{ApiError, BoxError, BuildError, DecodeError, EXCERPT_CHARS, Error, TokenError, excerpt};
+pub use error_code::{ErrorCode, Retry};
+pub use operation::{BodyKind, Endpoint, Method, Operation, TokenUse};
+pub use retry::RetryPolicy;
+pub use secret::{AccessToken, Secret};
+pub use token::{AuthorizerToken, BoxFuture, StableToken, StaticToken, TokenProvider};
+pub use transport::{HttpContext, ReadError};

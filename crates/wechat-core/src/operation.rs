@@ -1,0 +1,74 @@
+//! What the runtime needs to know about an endpoint to call it. Generated code implements
+//! [`Operation`] on each request type; the runtime never sees the spec.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::ErrorCode;
+
+/// A request the client can send: implemented by every generated request type.
+pub trait Operation: Serialize + Send + Sync {
+    /// The decoded answer, without `errcode`/`errmsg`.
+    type Response: DeserializeOwned + Send;
+    /// The operation's error codes.
+    type ErrorCode: ErrorCode;
+    /// How to reach the endpoint.
+    const ENDPOINT: Endpoint;
+
+    /// Query parameters taken from the request's own fields, besides `access_token` and the
+    /// endpoint's fixed ones.
+    fn query(&self) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
+}
+
+/// The static facts of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    /// snake_case operation name, used in logs, spans and errors.
+    pub name: &'static str,
+    /// HTTP method.
+    pub method: Method,
+    /// The host WeChat documents for it; requests go to the client's base URL when this is
+    /// the default host.
+    pub host: &'static str,
+    /// Path starting with `/`.
+    pub path: &'static str,
+    /// Query parameters always sent with the same value.
+    pub fixed_query: &'static [(&'static str, &'static str)],
+    /// The token the endpoint takes.
+    pub token: TokenUse,
+    /// How the body is encoded.
+    pub body: BodyKind,
+}
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+}
+
+/// Which token goes into `access_token`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenUse {
+    /// No token.
+    None,
+    /// The account's own access token only; an authorizer token is refused before sending.
+    AccessToken,
+    /// The account's access token, or a third-party platform's authorizer token.
+    AccessTokenOrAuthorizer,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// JSON.
+    Json,
+    /// `multipart/form-data`.
+    Multipart,
+    /// No body.
+    None,
+}

@@ -1,0 +1,75 @@
+//! Secrets that cannot leak through formatting: `Debug` and `Display` print `***`.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// An appsecret, or any credential the caller hands the client.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(Arc<str>);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Arc::from(value.into()))
+    }
+
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// An `access_token` (or `authorizer_access_token`): cheap to clone, never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AccessToken(Secret);
+
+impl AccessToken {
+    /// Wraps a token value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Secret::new(value))
+    }
+
+    /// The token itself, for the query string.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken(***)")
+    }
+}
+
+impl fmt::Display for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formatting_never_shows_the_value() {
+        let secret = Secret::new("s3cr3t-appsecret");
+        let token = AccessToken::new("tok-123456");
+        let printed = format!("{secret} {secret:?} {token} {token:?} {:?}", Some(&token));
+        assert!(!printed.contains("s3cr3t"), "{printed}");
+        assert!(!printed.contains("tok-123456"), "{printed}");
+        assert_eq!(token.expose(), "tok-123456");
+    }
+}

@@ -1,0 +1,285 @@
+//! Access-token providers: a fixed token, appid + appsecret through `/cgi-bin/stable_token`,
+//! and a third-party platform's authorizer token.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwapOption;
+use serde::Deserialize;
+
+use crate::error::{TokenError, excerpt};
+use crate::secret::{AccessToken, Secret};
+use crate::transport::{HttpContext, ReadError};
+
+/// A boxed future, as token providers return them.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where the client gets `access_token` from.
+///
+/// The hot path calls [`cached`](TokenProvider::cached), which must not wait on anything a
+/// fetch holds; only when it returns `None` does the client await
+/// [`fetch`](TokenProvider::fetch), which must let one fetch run however many calls wait.
+pub trait TokenProvider: Send + Sync + fmt::Debug + 'static {
+    /// A valid token at hand, without waiting; `None` when one must be fetched.
+    fn cached(&self) -> Option<AccessToken>;
+
+    /// Obtains a token, fetching it when needed.
+    fn fetch<'a>(&'a self, http: &'a HttpContext) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
+
+    /// WeChat refused `stale` (40001, 40014, 42001). Returns true when a later fetch can give
+    /// a different token, so the call is worth retrying.
+    fn invalidate(&self, stale: &AccessToken) -> bool {
+        let _ = stale;
+        false
+    }
+
+    /// True for a third-party platform's `authorizer_access_token`, which some endpoints refuse.
+    fn is_authorizer(&self) -> bool {
+        false
+    }
+}
+
+/// A token the caller manages: used as given, never renewed.
+#[derive(Debug, Clone)]
+pub struct StaticToken(AccessToken);
+
+impl StaticToken {
+    /// Uses `token` for every call.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(AccessToken::new(token))
+    }
+}
+
+impl TokenProvider for StaticToken {
+    fn cached(&self) -> Option<AccessToken> {
+        Some(self.0.clone())
+    }
+
+    fn fetch<'a>(&'a self, _: &'a HttpContext) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+        Box::pin(std::future::ready(Ok(self.0.clone())))
+    }
+}
+
+/// A third-party platform's `authorizer_access_token`, supplied and refreshed by the caller
+/// (the platform's own token flow lives outside this client). Endpoints whose spec says
+/// third-party calls are not supported refuse it before sending.
+#[derive(Debug)]
+pub struct AuthorizerToken(ArcSwapOption<AccessToken>);
+
+impl AuthorizerToken {
+    /// Starts with `token`.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self(ArcSwapOption::from_pointee(AccessToken::new(token)))
+    }
+
+    /// Replaces the token, e.g. after the platform refreshed it.
+    pub fn set(&self, token: impl Into<String>) {
+        self.0.store(Some(std::sync::Arc::new(AccessToken::new(token))));
+    }
+}
+
+impl TokenProvider for AuthorizerToken {
+    fn cached(&self) -> Option<AccessToken> {
+        self.0.load().as_deref().cloned()
+    }
+
+    fn fetch<'a>(&'a self, _: &'a HttpContext) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+        Box::pin(std::future::ready(self.cached().ok_or(TokenError::Missing)))
+    }
+
+    fn is_authorizer(&self) -> bool {
+        true
+    }
+}
+
+/// The account's access token from appid + appsecret through `POST /cgi-bin/stable_token`.
+///
+/// In its normal mode WeChat hands every caller the same valid token, so several processes
+/// sharing an appid do not invalidate each other's tokens (as `/cgi-bin/token` does). The
+/// token is cached and renewed a margin before it expires; concurrent calls on an empty
+/// cache share one fetch; reading the cache takes no lock.
+pub struct StableToken {
+    appid: String,
+    secret: Secret,
+    margin: Duration,
+    cache: ArcSwapOption<Cached>,
+    refresh: tokio::sync::Mutex<()>,
+    /// The last token WeChat refused; if normal mode hands it back, ask with `force_refresh`.
+    refused: Mutex<Option<AccessToken>>,
+    fetches: AtomicU64,
+}
+
+struct Cached {
+    token: AccessToken,
+    renew_at: Instant,
+}
+
+impl StableToken {
+    /// Default renewal margin before `expires_in` runs out.
+    pub const DEFAULT_MARGIN: Duration = Duration::from_secs(300);
+
+    /// A provider for `appid` with its appsecret.
+    pub fn new(appid: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self {
+            appid: appid.into(),
+            secret: Secret::new(secret),
+            margin: Self::DEFAULT_MARGIN,
+            cache: ArcSwapOption::empty(),
+            refresh: tokio::sync::Mutex::new(()),
+            refused: Mutex::new(None),
+            fetches: AtomicU64::new(0),
+        }
+    }
+
+    /// Renews this long before the token expires (default 5 minutes; never more than half
+    /// the token's lifetime).
+    pub fn renew_margin(mut self, margin: Duration) -> Self {
+        self.margin = margin;
+        self
+    }
+
+    /// How many times a token was requested from WeChat.
+    pub fn fetch_count(&self) -> u64 {
+        self.fetches.load(Ordering::Relaxed)
+    }
+
+    async fn fetch_locked(&self, http: &HttpContext) -> Result<AccessToken, TokenError> {
+        let _guard = self.refresh.lock().await;
+        // Whoever held the lock before may have fetched already.
+        if let Some(token) = self.cached() {
+            return Ok(token);
+        }
+        let refused = self.refused.lock().map(|r| r.clone()).unwrap_or(None);
+        let mut fetched = self.request(http, false).await?;
+        if refused.as_ref() == Some(&fetched.0) {
+            tracing::debug!(appid = %self.appid, "stable_token returned the refused token; forcing a refresh");
+            fetched = self.request(http, true).await?;
+        }
+        let (token, expires_in) = fetched;
+        let lifetime = Duration::from_secs(expires_in);
+        let renew_in = lifetime.saturating_sub(self.margin.min(lifetime / 2));
+        self.cache.store(Some(std::sync::Arc::new(Cached {
+            token: token.clone(),
+            renew_at: Instant::now() + renew_in,
+        })));
+        Ok(token)
+    }
+
+    async fn request(
+        &self,
+        http: &HttpContext,
+        force_refresh: bool,
+    ) -> Result<(AccessToken, u64), TokenError> {
+        self.fetches.fetch_add(1, Ordering::Relaxed);
+        let body = serde_json::json!({
+            "grant_type": "client_credential",
+            "appid": self.appid,
+            "secret": self.secret.expose(),
+            "force_refresh": force_refresh,
+        });
+        let bytes = http.post_json("/cgi-bin/stable_token", &body).await.map_err(|e| match e {
+            ReadError::TooLarge { .. } | ReadError::Status { .. } => TokenError::Decode(e.to_string()),
+            ReadError::Timeout(_) | ReadError::Transport { .. } => TokenError::Unreachable(e.to_string()),
+        })?;
+        parse_token(&bytes)
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    #[serde(default, deserialize_with = "crate::lenient::option_integer")]
+    errcode: Option<i64>,
+    #[serde(default)]
+    errmsg: Option<String>,
+    #[serde(default)]
+    access_token: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::option_integer")]
+    expires_in: Option<u64>,
+}
+
+fn parse_token(body: &[u8]) -> Result<(AccessToken, u64), TokenError> {
+    let answer: TokenAnswer = serde_json::from_slice(body).map_err(|e| {
+        TokenError::Decode(format!("{e}; the body starts with {:?}", excerpt_without_token(body)))
+    })?;
+    if let Some(errcode) = answer.errcode.filter(|c| *c != 0) {
+        return Err(TokenError::Refused { errcode, errmsg: answer.errmsg.unwrap_or_default() });
+    }
+    match (answer.access_token, answer.expires_in) {
+        (Some(token), Some(expires_in)) if !token.is_empty() => Ok((AccessToken::new(token), expires_in)),
+        _ => Err(TokenError::Decode("the answer has no access_token or expires_in".to_owned())),
+    }
+}
+
+/// A body that failed to decode may still hold a token; never quote one.
+fn excerpt_without_token(body: &[u8]) -> String {
+    let text = excerpt(body);
+    if text.contains("access_token") { "(withheld: it mentions access_token)".to_owned() } else { text }
+}
+
+impl TokenProvider for StableToken {
+    fn cached(&self) -> Option<AccessToken> {
+        let cached = self.cache.load();
+        let cached = cached.as_deref()?;
+        (Instant::now() < cached.renew_at).then(|| cached.token.clone())
+    }
+
+    fn fetch<'a>(&'a self, http: &'a HttpContext) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+        Box::pin(async move {
+            match self.cached() {
+                Some(token) => Ok(token),
+                None => self.fetch_locked(http).await,
+            }
+        })
+    }
+
+    fn invalidate(&self, stale: &AccessToken) -> bool {
+        if let Ok(mut refused) = self.refused.lock() {
+            *refused = Some(stale.clone());
+        }
+        // Drop the cached token only if it is still the refused one: another call may have
+        // renewed it already, and a fresh token must not be thrown away.
+        self.cache.rcu(|current| match current {
+            Some(c) if &c.token == stale => None,
+            other => other.clone(),
+        });
+        true
+    }
+}
+
+impl fmt::Debug for StableToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StableToken")
+            .field("appid", &self.appid)
+            .field("secret", &self.secret)
+            .field("margin", &self.margin)
+            .field("cached", &self.cache.load().is_some())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_answers_decode() {
+        let (token, expires) = parse_token(br#"{"access_token":"abc","expires_in":"7200"}"#).unwrap();
+        assert_eq!((token.expose(), expires), ("abc", 7200));
+        let refused = parse_token(br#"{"errcode":40125,"errmsg":"invalid appsecret"}"#).unwrap_err();
+        assert_eq!(refused, TokenError::Refused { errcode: 40125, errmsg: "invalid appsecret".into() });
+        assert!(!refused.is_retryable());
+        let garbled = parse_token(br#"{"access_token":"abc""#).unwrap_err();
+        assert!(!garbled.to_string().contains("abc"), "{garbled}");
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let provider = StableToken::new("wx123", "the-appsecret-value");
+        let printed = format!("{provider:?}");
+        assert!(printed.contains("wx123") && !printed.contains("the-appsecret-value"), "{printed}");
+    }
+}

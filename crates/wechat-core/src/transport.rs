@@ -1,0 +1,121 @@
+//! One HTTP exchange: send, check the status, read a capped body. Nothing here ever puts a
+//! URL (which carries the token) into an error.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::error::{BoxError, excerpt};
+
+/// What the client and its token providers use to reach WeChat.
+#[derive(Clone, Debug)]
+pub struct HttpContext {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) max_body: usize,
+    pub(crate) timeout: Duration,
+}
+
+/// Why an exchange produced no usable body.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Could not connect, or the connection broke.
+    #[error("{message}")]
+    Transport {
+        /// The error chain, without URL.
+        message: String,
+        /// The reqwest error, stripped of its URL.
+        #[source]
+        source: BoxError,
+        /// True when no connection was made, so another host may work.
+        connect: bool,
+    },
+    /// No complete answer within the attempt timeout.
+    #[error("no answer within {0:?}")]
+    Timeout(Duration),
+    /// A status other than 2xx.
+    #[error("HTTP status {status}")]
+    Status {
+        /// The status code.
+        status: u16,
+        /// The start of the body.
+        excerpt: String,
+    },
+    /// The body is larger than the configured cap.
+    #[error("the answer exceeds the {limit}-byte limit")]
+    TooLarge {
+        /// The cap.
+        limit: usize,
+        /// The start of the body.
+        excerpt: String,
+    },
+}
+
+impl HttpContext {
+    /// The base URL requests go to, e.g. `https://api.weixin.qq.com`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// POSTs JSON to `path` on the base URL and returns the body (for token providers).
+    pub async fn post_json(&self, path: &str, body: &impl Serialize) -> Result<Vec<u8>, ReadError> {
+        let body = serde_json::to_vec(body).map_err(|e| ReadError::Transport {
+            message: format!("cannot encode the request: {e}"),
+            source: Box::new(e),
+            connect: false,
+        })?;
+        let request = self
+            .http
+            .post(format!("{}{path}", self.base_url))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        self.exchange(request, self.timeout).await
+    }
+
+    /// Sends a request and reads its body, all within `timeout`.
+    pub(crate) async fn exchange(
+        &self,
+        request: reqwest::RequestBuilder,
+        timeout: Duration,
+    ) -> Result<Vec<u8>, ReadError> {
+        match tokio::time::timeout(timeout, self.exchange_untimed(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(ReadError::Timeout(timeout)),
+        }
+    }
+
+    async fn exchange_untimed(&self, request: reqwest::RequestBuilder) -> Result<Vec<u8>, ReadError> {
+        let mut response = request.send().await.map_err(transport_error)?;
+        let status = response.status();
+        let announced = response.content_length().map(|l| usize::try_from(l).unwrap_or(usize::MAX));
+        if announced.is_some_and(|l| l > self.max_body) {
+            return Err(ReadError::TooLarge { limit: self.max_body, excerpt: String::new() });
+        }
+        let mut body = Vec::with_capacity(announced.unwrap_or(1024));
+        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+            if body.len() + chunk.len() > self.max_body {
+                body.extend_from_slice(&chunk[..self.max_body - body.len()]);
+                return Err(ReadError::TooLarge { limit: self.max_body, excerpt: excerpt(&body) });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        if !status.is_success() {
+            return Err(ReadError::Status { status: status.as_u16(), excerpt: excerpt(&body) });
+        }
+        Ok(body)
+    }
+}
+
+/// reqwest's errors print the URL, and the URL holds the token: strip it, keep the chain.
+fn transport_error(error: reqwest::Error) -> ReadError {
+    let connect = error.is_connect();
+    let error = error.without_url();
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(inner) = source {
+        message.push_str(": ");
+        message.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    ReadError::Transport { message, source: Box::new(error), connect }
+}

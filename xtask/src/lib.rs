@@ -1,0 +1,3 @@
+//! The project's commands, as a library so tests run the same code as `cargo xtask`.
+
+pub mod sync;

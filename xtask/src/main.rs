@@ -1,0 +1,78 @@
+//! `cargo xtask codegen [--check]`: regenerate the client from `spec/`, or verify it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use xtask::sync::{self, Change};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Project commands for the WeChat invoice SDK")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate every generated file from spec/ (all or nothing).
+    Codegen {
+        /// Write nothing; fail with a diff when a generated file differs from spec/.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+#[allow(clippy::print_stdout)]
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Codegen { check } => codegen(check),
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn codegen(check: bool) -> ExitCode {
+    let root = root();
+    let changes = match sync::changes(&root) {
+        Ok(changes) => changes,
+        Err(failure) => {
+            eprintln!("{failure}");
+            eprintln!("error: nothing was generated");
+            return ExitCode::FAILURE;
+        }
+    };
+    if check {
+        if changes.is_empty() {
+            println!("generated files match spec/");
+            return ExitCode::SUCCESS;
+        }
+        for change in &changes {
+            print!("{}", change.diff());
+        }
+        eprintln!("error: {} generated file(s) differ from spec/:", changes.len());
+        for change in &changes {
+            eprintln!("  {}", change.path());
+        }
+        eprintln!("fix: run `cargo xtask codegen` and commit the result");
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = sync::apply(&root, &changes) {
+        eprintln!("error: {e}");
+        return ExitCode::FAILURE;
+    }
+    for change in &changes {
+        match change {
+            Change::Write { old: None, .. } => println!("created  {}", change.path()),
+            Change::Write { .. } => println!("updated  {}", change.path()),
+            Change::Remove { .. } => println!("removed  {}", change.path()),
+        }
+    }
+    println!("{} file(s) changed", changes.len());
+    ExitCode::SUCCESS
+}

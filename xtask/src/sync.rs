@@ -1,0 +1,240 @@
+//! Keeping generated files in step with the spec: read the spec folder, compare what the
+//! generator computes with what is on disk, and write the difference (all of it, or none).
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use codegen::{OutputFile, SourceFile};
+
+/// Folders whose every file is generated; a file there that the generator no longer
+/// produces is stale and removed.
+pub const GENERATED_DIRS: &[&str] = &[codegen::emit::GENERATED_DIR];
+
+/// One difference between the generated files and the disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The file is missing or differs.
+    Write {
+        /// Path relative to the root.
+        path: String,
+        /// What is on disk now, if anything.
+        old: Option<String>,
+        /// What the generator produces.
+        new: String,
+    },
+    /// A generated file whose spec entry is gone.
+    Remove {
+        /// Path relative to the root.
+        path: String,
+        /// What is on disk now.
+        old: String,
+    },
+}
+
+impl Change {
+    /// The file's path relative to the root.
+    pub fn path(&self) -> &str {
+        match self {
+            Self::Write { path, .. } | Self::Remove { path, .. } => path,
+        }
+    }
+
+    /// A unified diff from disk to the generated contents.
+    pub fn diff(&self) -> String {
+        let (old, new) = match self {
+            Self::Write { old, new, .. } => (old.as_deref().unwrap_or(""), new.as_str()),
+            Self::Remove { old, .. } => (old.as_str(), ""),
+        };
+        similar::TextDiff::from_lines(old, new)
+            .unified_diff()
+            .context_radius(3)
+            .header(&format!("a/{}", self.path()), &format!("b/{}", self.path()))
+            .to_string()
+    }
+}
+
+/// Every `*.toml` under `<root>/spec`, sorted, with paths like `spec/invoice/x.toml`.
+pub fn read_spec(root: &Path) -> io::Result<Vec<SourceFile>> {
+    let mut paths = Vec::new();
+    collect_files(&root.join("spec"), &mut paths)?;
+    paths.retain(|p| p.extension().is_some_and(|e| e == "toml"));
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let text = fs::read_to_string(&path)
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+            Ok(SourceFile::new(relative(root, &path), text))
+        })
+        .collect()
+}
+
+fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
+    let entries =
+        fs::read_dir(dir).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))?;
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_files(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Line endings never count as a difference (a checkout on Windows may have CRLF).
+fn normalize(text: &str) -> String {
+    text.replace("\r\n", "\n")
+}
+
+/// What would change on disk to match `outputs`.
+pub fn plan(root: &Path, outputs: &[OutputFile]) -> io::Result<Vec<Change>> {
+    let mut changes = Vec::new();
+    for output in outputs {
+        let old = match fs::read_to_string(root.join(&output.path)) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", output.path))),
+        };
+        if old.as_deref().map(normalize) != Some(normalize(&output.contents)) {
+            changes.push(Change::Write { path: output.path.clone(), old, new: output.contents.clone() });
+        }
+    }
+    for dir in GENERATED_DIRS {
+        let mut existing = Vec::new();
+        if root.join(dir).is_dir() {
+            collect_files(&root.join(dir), &mut existing)?;
+        }
+        existing.sort();
+        for path in existing {
+            let rel = relative(root, &path);
+            if !outputs.iter().any(|o| o.path == rel) {
+                let old = fs::read_to_string(&path).unwrap_or_default();
+                changes.push(Change::Remove { path: rel, old });
+            }
+        }
+    }
+    Ok(changes)
+}
+
+/// Applies the changes: every new file is first written beside its target, and only when
+/// all of them are written are they renamed into place, so a failure leaves the old files.
+pub fn apply(root: &Path, changes: &[Change]) -> io::Result<()> {
+    let mut staged = Vec::new();
+    let result = (|| {
+        for change in changes {
+            if let Change::Write { path, new, .. } = change {
+                let target = root.join(path);
+                if let Some(parent) = target.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                let temp = target.with_extension("xtask-tmp");
+                fs::write(&temp, new).map_err(|e| io::Error::new(e.kind(), format!("{path}: {e}")))?;
+                staged.push((temp, target));
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        for (temp, _) in &staged {
+            let _ = fs::remove_file(temp);
+        }
+        return Err(e);
+    }
+    for (temp, target) in &staged {
+        fs::rename(temp, target)?;
+    }
+    for change in changes {
+        if let Change::Remove { path, .. } = change {
+            fs::remove_file(root.join(path))?;
+            remove_empty_parents(root, &root.join(path));
+        }
+    }
+    Ok(())
+}
+
+fn remove_empty_parents(root: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == root || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+/// Why the generated files could not be brought up to date.
+#[derive(Debug)]
+pub enum Failure {
+    /// The spec folder could not be read, or files not written.
+    Io(io::Error),
+    /// The spec has problems, or the generator failed.
+    Generate(codegen::Error),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Io(e) => write!(f, "{e}"),
+            Self::Generate(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Generates from `<root>/spec` and returns the changes needed on disk.
+pub fn changes(root: &Path) -> Result<Vec<Change>, Failure> {
+    let sources = read_spec(root).map_err(Failure::Io)?;
+    let outputs = codegen::generate(&sources).map_err(Failure::Generate)?;
+    plan(root, &outputs).map_err(Failure::Io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `cargo test` alone catches generated code that drifted from the spec.
+    #[test]
+    fn generated_files_match_the_spec() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        let changes = changes(root).unwrap_or_else(|e| panic!("{e}"));
+        let diffs: Vec<String> = changes.iter().map(Change::diff).collect();
+        assert!(
+            changes.is_empty(),
+            "generated files are stale; run `cargo xtask codegen`\n{}",
+            diffs.join("\n")
+        );
+    }
+
+    #[test]
+    fn apply_writes_new_files_and_removes_stale_ones() {
+        let root = tempfile::tempdir().unwrap();
+        let stale = root.path().join(codegen::emit::GENERATED_DIR).join("old/gone.rs");
+        fs::create_dir_all(stale.parent().unwrap()).unwrap();
+        fs::write(&stale, "// old").unwrap();
+        let outputs = [OutputFile {
+            path: format!("{}/mod.rs", codegen::emit::GENERATED_DIR),
+            contents: "// new\n".into(),
+        }];
+        let changes = plan(root.path(), &outputs).unwrap();
+        assert_eq!(changes.len(), 2);
+        apply(root.path(), &changes).unwrap();
+        assert!(!stale.exists() && !stale.parent().unwrap().exists());
+        assert_eq!(fs::read_to_string(root.path().join(&outputs[0].path)).unwrap(), "// new\n");
+        assert!(plan(root.path(), &outputs).unwrap().is_empty());
+    }
+
+    #[test]
+    fn crlf_checkouts_are_not_drift() {
+        let root = tempfile::tempdir().unwrap();
+        fs::write(root.path().join("a.txt"), "x\r\ny\r\n").unwrap();
+        let outputs = [OutputFile { path: "a.txt".into(), contents: "x\ny\n".into() }];
+        assert!(plan(root.path(), &outputs).unwrap().is_empty());
+    }
+}
