@@ -32,8 +32,18 @@ pub enum Error {
 
 /// Reads and checks the spec without generating anything.
 pub fn check_spec(files: &[SourceFile]) -> Result<model::Spec, Diagnostics> {
-    let loaded = load::load(files)?;
-    resolve::resolve(&loaded)
+    let (loaded, mut problems) = load::load(files);
+    match resolve::resolve(&loaded) {
+        Ok(spec) => problems.into_result(spec),
+        Err(more) => {
+            problems.0.extend(more.0);
+            problems.into_result(model::Spec {
+                general_errors: Vec::new(),
+                shared_types: Vec::new(),
+                groups: Vec::new(),
+            })
+        }
+    }
 }
 
 /// Every generated file for the given spec files, sorted by path; all or nothing.

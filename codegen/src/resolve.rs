@@ -24,7 +24,7 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
     let general_errors = match &loaded.errors {
         Some((file, errors)) => resolve_errors(file, &errors.errors, &[], &mut problems),
         None => {
-            missing_file("spec/errors.toml", &mut problems);
+            missing_file(loaded, "spec/errors.toml", &mut problems);
             Vec::new()
         }
     };
@@ -34,7 +34,7 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
     let mut groups = match &loaded.groups {
         Some((file, groups)) => resolve_groups(file, &groups.groups, &mut problems),
         None => {
-            missing_file("spec/groups.toml", &mut problems);
+            missing_file(loaded, "spec/groups.toml", &mut problems);
             BTreeMap::new()
         }
     };
@@ -53,29 +53,37 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
     };
     shared_types.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let mut seen_operations: HashMap<String, Location> = HashMap::new();
+    let mut seen_operations: HashMap<&str, Location> = HashMap::new();
     for (file, group, endpoint) in &loaded.endpoints {
+        let name = &endpoint.name;
+        let here = file.location(name.span.start);
+        let duplicate = seen_operations.get(name.value.as_str()).cloned();
+        if let Some(first) = &duplicate {
+            problems.push(Diagnostic {
+                location: here.clone(),
+                message: format!("duplicate operation name `{}`; first defined at {first}", name.value),
+            });
+        } else {
+            seen_operations.insert(&name.value, here);
+        }
         let context = EndpointContext {
             file,
             shared_names: &shared_names,
             shared_types: &shared_types,
             general_codes: &general_codes,
         };
+        // A duplicate is still checked, so all of its problems are reported at once.
         let Some(operation) = resolve_endpoint(&context, group, endpoint, &mut problems) else { continue };
-        let here = file.location(endpoint.name.span.start);
-        if let Some(first) = seen_operations.get(&operation.name) {
-            problems.push(Diagnostic {
-                location: here,
-                message: format!("duplicate operation name `{}`; first defined at {first}", operation.name),
-            });
+        if duplicate.is_some() {
             continue;
         }
-        seen_operations.insert(operation.name.clone(), here);
         match groups.get_mut(group) {
             Some(g) => g.operations.push(operation),
+            // Without a readable groups.toml every folder would be reported; its own problem is.
+            None if loaded.groups.is_none() => {}
             None => problems.error(
                 file,
-                endpoint.name.span,
+                name.span,
                 format!("the folder `spec/{group}/` is not declared in spec/groups.toml"),
             ),
         }
@@ -88,7 +96,10 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
     problems.into_result(Spec { general_errors, shared_types, groups })
 }
 
-fn missing_file(path: &str, problems: &mut Diagnostics) {
+fn missing_file(loaded: &LoadedSpec<'_>, path: &str, problems: &mut Diagnostics) {
+    if loaded.unreadable.iter().any(|p| p == path) {
+        return;
+    }
     problems.push(Diagnostic {
         location: Location { path: path.to_owned(), line: 1, column: 1 },
         message: "this file is required and was not found".to_owned(),

@@ -1,2 +1,3 @@
-//! Helpers for the workspace tests: a recording HTTP server on 127.0.0.1 that answers with
-//! canned bodies and keeps every request it received.
+//! Helpers for the workspace tests, which talk to real HTTP servers on 127.0.0.1.
+
+pub mod recording;

@@ -32,3 +32,8 @@ mod generated;
 pub use generated::*;
 pub use wechat_core;
 pub use wechat_core::{ApiError, Error, ErrorCode, RetryPolicy};
+
+/// The repository README's code, compiled by `cargo test --doc` so it cannot rot.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
