@@ -1,3 +1,4 @@
 //! Helpers for the workspace tests, which talk to real HTTP servers on 127.0.0.1.
 
 pub mod recording;
+pub mod synthetic;
