@@ -1,0 +1,237 @@
+//! The generated client's overhead next to a hand-written reqwest + serde_json call to the
+//! same loopback server with the same body and the same token, sequentially and 64 calls at
+//! a time; and the token path: a cached read, alone and beside a second reading thread, and
+//! how many token fetches 1,000 calls cause when they start together on an empty cache.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use serde::Deserialize;
+use tests::fast_server::{FastServer, TOKEN};
+use tokio::runtime::Runtime;
+use tokio::task::JoinSet;
+use wechat_core::{StableToken, StaticToken, TokenProvider};
+use wechat_invoice::Client;
+use wechat_invoice::invoice::GetAuthDataRequest;
+use wechat_invoice::nontax::InsertBillRequest;
+use wechat_invoice::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
+
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
+}
+
+fn generated(server: &FastServer) -> Client {
+    let core = wechat_core::Client::builder()
+        .base_url(server.base_url())
+        .token_provider(StaticToken::new(TOKEN))
+        .build()
+        .expect("client");
+    Client::new(core)
+}
+
+fn bill() -> InsertBillRequest {
+    let data =
+        InvoiceUserData::new(123, "灌哥发票", 1_511_169_724, "1511169724", "aabbccdd", "s_pdf_media_id");
+    InsertBillRequest::new(
+        "1511169724",
+        "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw",
+        "wxc0b84a53ed8e8d29",
+        CardExt::new(UserCard::new(data)),
+    )
+}
+
+/// What a careful hand-written call looks like: typed answer, errcode checked. Every field is
+/// decoded, as the generated types do, even if the benchmark reads only some.
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HandAuthData {
+    errcode: i64,
+    invoice_status: String,
+    auth_time: i64,
+}
+
+#[derive(Deserialize)]
+#[allow(dead_code)]
+struct HandBill {
+    errcode: i64,
+    code: String,
+    openid: String,
+}
+
+struct Baseline {
+    http: reqwest::Client,
+    base_url: String,
+}
+
+impl Baseline {
+    async fn get_auth_data(&self) -> HandAuthData {
+        let body = serde_json::json!({"s_pappid": "wx123456", "order_id": "123456"});
+        let url = format!("{}/card/invoice/getauthdata?access_token={TOKEN}", self.base_url);
+        let bytes = self
+            .http
+            .post(url)
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(&body).expect("encode"))
+            .send()
+            .await
+            .expect("send")
+            .bytes()
+            .await
+            .expect("body");
+        let answer: HandAuthData = serde_json::from_slice(&bytes).expect("decode");
+        assert_eq!(answer.errcode, 0);
+        answer
+    }
+
+    async fn insert_bill(&self, request: &InsertBillRequest) -> HandBill {
+        let url = format!("{}/nontax/insertbill?access_token={TOKEN}", self.base_url);
+        let bytes = self
+            .http
+            .post(url)
+            .header("content-type", "application/json")
+            .body(serde_json::to_vec(request).expect("encode"))
+            .send()
+            .await
+            .expect("send")
+            .bytes()
+            .await
+            .expect("body");
+        let answer: HandBill = serde_json::from_slice(&bytes).expect("decode");
+        assert_eq!(answer.errcode, 0);
+        answer
+    }
+}
+
+fn overhead(c: &mut Criterion) {
+    let rt = runtime();
+    let server = rt.block_on(FastServer::start(Duration::ZERO));
+    let client = Arc::new(generated(&server));
+    let baseline = Arc::new(Baseline { http: reqwest::Client::new(), base_url: server.base_url() });
+    let auth = Arc::new(GetAuthDataRequest::new("wx123456", "123456"));
+    let bill = Arc::new(bill());
+
+    let mut group = c.benchmark_group("client_get_auth_data");
+    group.bench_function("generated", |b| {
+        b.to_async(&rt).iter(|| async { black_box(client.get_auth_data(&auth).await.expect("call")) })
+    });
+    group.bench_function("baseline", |b| {
+        b.to_async(&rt).iter(|| async { black_box(baseline.get_auth_data().await) })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("client_insert_bill");
+    group.bench_function("generated", |b| {
+        b.to_async(&rt).iter(|| async { black_box(client.insert_bill(&bill).await.expect("call")) })
+    });
+    group.bench_function("baseline", |b| {
+        b.to_async(&rt).iter(|| async { black_box(baseline.insert_bill(&bill).await) })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("client_get_auth_data_x64");
+    group.bench_function("generated", |b| {
+        b.to_async(&rt).iter(|| async {
+            let mut calls = JoinSet::new();
+            for _ in 0..64 {
+                let (client, auth) = (Arc::clone(&client), Arc::clone(&auth));
+                calls.spawn(async move { client.get_auth_data(&auth).await.expect("call").auth_time });
+            }
+            calls.join_all().await
+        })
+    });
+    group.bench_function("baseline", |b| {
+        b.to_async(&rt).iter(|| async {
+            let mut calls = JoinSet::new();
+            for _ in 0..64 {
+                let baseline = Arc::clone(&baseline);
+                calls.spawn(async move { baseline.get_auth_data().await.auth_time });
+            }
+            calls.join_all().await
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("client_insert_bill_x64");
+    group.bench_function("generated", |b| {
+        b.to_async(&rt).iter(|| async {
+            let mut calls = JoinSet::new();
+            for _ in 0..64 {
+                let (client, bill) = (Arc::clone(&client), Arc::clone(&bill));
+                calls.spawn(async move { client.insert_bill(&bill).await.expect("call").code });
+            }
+            calls.join_all().await
+        })
+    });
+    group.bench_function("baseline", |b| {
+        b.to_async(&rt).iter(|| async {
+            let mut calls = JoinSet::new();
+            for _ in 0..64 {
+                let (baseline, bill) = (Arc::clone(&baseline), Arc::clone(&bill));
+                calls.spawn(async move { baseline.insert_bill(&bill).await.code });
+            }
+            calls.join_all().await
+        })
+    });
+    group.finish();
+}
+
+fn token_path(c: &mut Criterion) {
+    let rt = runtime();
+    let server = rt.block_on(FastServer::start(Duration::ZERO));
+    let provider = Arc::new(StableToken::new("wx-bench", "bench-secret"));
+    let core = wechat_core::Client::builder().base_url(server.base_url()).build().expect("client");
+    rt.block_on(provider.fetch(core.http_context())).expect("first fetch");
+
+    let mut group = c.benchmark_group("token_cached_read");
+    group.bench_function("1_thread", |b| b.iter(|| black_box(provider.cached())));
+    let stop = Arc::new(AtomicBool::new(false));
+    let other = {
+        let (provider, stop) = (Arc::clone(&provider), Arc::clone(&stop));
+        std::thread::spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                black_box(provider.cached());
+            }
+        })
+    };
+    group.bench_function("2_threads", |b| b.iter(|| black_box(provider.cached())));
+    stop.store(true, Ordering::Relaxed);
+    other.join().expect("reader thread");
+    group.finish();
+
+    record_fetches_on_a_cold_start();
+}
+
+/// Not a timing: how many token fetches 1,000 calls starting together on an empty cache
+/// cause. Written for `cargo xtask bench` to put in its table.
+fn record_fetches_on_a_cold_start() {
+    let rt = runtime();
+    let server = rt.block_on(FastServer::start(Duration::from_millis(50)));
+    let provider = Arc::new(StableToken::new("wx-bench", "bench-secret"));
+    let core = wechat_core::Client::builder()
+        .base_url(server.base_url())
+        .shared_token_provider(provider.clone())
+        .build()
+        .expect("client");
+    let client = Arc::new(Client::new(core));
+    let ok = rt.block_on(async {
+        let mut calls = JoinSet::new();
+        for _ in 0..1000 {
+            let client = Arc::clone(&client);
+            calls
+                .spawn(async move { client.get_auth_data(&GetAuthDataRequest::new("p", "o")).await.is_ok() });
+        }
+        calls.join_all().await.into_iter().filter(|ok| *ok).count()
+    });
+    let figures =
+        std::env::var("WECHAT_BENCH_FIGURES").unwrap_or_else(|_| "../target/bench-figures".to_owned());
+    std::fs::create_dir_all(&figures).expect("figures folder");
+    let json = serde_json::json!({"calls": 1000, "succeeded": ok, "fetches": server.token_fetches()});
+    std::fs::write(format!("{figures}/token_fetches.json"), json.to_string()).expect("write figures");
+    println!("token fetches for 1000 concurrent calls on an empty cache: {}", server.token_fetches());
+}
+
+criterion_group!(benches, overhead, token_path);
+criterion_main!(benches);
