@@ -206,6 +206,7 @@ fn token_path(c: &mut Criterion) {
 
 /// Not a timing: how many token fetches 1,000 calls starting together on an empty cache
 /// cause. Written for `cargo xtask bench` to put in its table.
+#[allow(clippy::print_stdout)] // a benchmark reports on stdout
 fn record_fetches_on_a_cold_start() {
     let rt = runtime();
     let server = rt.block_on(FastServer::start(Duration::from_millis(50)));

@@ -22,7 +22,7 @@ fn synthetic(c: &mut Criterion) {
     let mut group = c.benchmark_group("generator_synthetic");
     group.sample_size(10);
     for endpoints in [10usize, 100, 1000] {
-        let sources = tests::synthetic::spec(endpoints, 10);
+        let sources = xtask::synthetic::spec(endpoints, 10);
         group.throughput(Throughput::Elements(endpoints as u64));
         group.bench_with_input(BenchmarkId::from_parameter(endpoints), &sources, |b, sources| {
             b.iter(|| codegen::generate(sources).expect("synthetic specs generate"))

@@ -2,4 +2,3 @@
 
 pub mod fast_server;
 pub mod recording;
-pub mod synthetic;

@@ -1,3 +1,5 @@
 //! The project's commands, as a library so tests run the same code as `cargo xtask`.
 
+pub mod bench;
 pub mod sync;
+pub mod synthetic;

@@ -21,6 +21,12 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Run every benchmark, print one table, and record it in BENCHMARKS.md.
+    Bench {
+        /// Fewer samples (criterion's --quick): a rough table in a fraction of the time.
+        #[arg(long)]
+        quick: bool,
+    },
 }
 
 fn root() -> PathBuf {
@@ -33,7 +39,36 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Codegen { check } => codegen(check),
+        Command::Bench { quick } => bench(quick),
     }
+}
+
+#[allow(clippy::print_stdout)]
+fn bench(quick: bool) -> ExitCode {
+    let root = root();
+    let rows = match xtask::bench::run(&root, quick) {
+        Ok(rows) => rows,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let table = xtask::bench::table(&rows);
+    println!("\n{table}");
+    let machine = xtask::bench::machine();
+    let record = format!(
+        "# Benchmarks\n\nThe latest table of `cargo xtask bench{}`, on {machine}.\n\n{table}\n\
+         Reproduce with `cargo xtask bench` (about 10 minutes on 2 cores; `--quick` for a rough table). \
+         Timings are criterion medians; each is compared with its baseline measured in the same run. \
+         Budgets are those of DESIGN.md section 6.\n",
+        if quick { " --quick" } else { "" }
+    );
+    if let Err(e) = std::fs::write(root.join("BENCHMARKS.md"), record) {
+        eprintln!("error: BENCHMARKS.md: {e}");
+        return ExitCode::FAILURE;
+    }
+    println!("recorded in BENCHMARKS.md");
+    ExitCode::SUCCESS
 }
 
 #[allow(clippy::print_stdout)]

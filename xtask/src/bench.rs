@@ -1,0 +1,354 @@
+//! `cargo xtask bench`: every benchmark of the project in one run, and one table.
+//!
+//! Timings come from criterion (`tests/benches`), which compares each figure with its
+//! baseline in the same run; the token-fetch count comes from the client benchmark; code
+//! size and build times are measured here, by generating and building for real.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::synthetic;
+
+/// One line of the table.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// What is measured.
+    pub figure: String,
+    /// The measurement, formatted.
+    pub value: String,
+    /// What it is compared with, formatted (empty when nothing).
+    pub baseline: String,
+    /// value / baseline, when both are numbers of the same unit.
+    pub ratio: Option<f64>,
+    /// The budget from DESIGN.md section 6, and whether it is met.
+    pub budget: String,
+}
+
+/// Why the benchmarks could not run.
+#[derive(Debug)]
+pub enum BenchError {
+    /// A command failed.
+    Command(String),
+    /// A file could not be read or written.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for BenchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Command(what) => write!(f, "{what}"),
+            Self::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl From<io::Error> for BenchError {
+    fn from(e: io::Error) -> Self {
+        Self::Io(e)
+    }
+}
+
+/// The target directory cargo uses for this workspace.
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+}
+
+fn cargo(root: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Result<Duration, BenchError> {
+    let started = Instant::now();
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    command.current_dir(root).args(args);
+    for (key, value) in envs {
+        command.env(key, value);
+    }
+    let status =
+        command.status().map_err(|e| BenchError::Command(format!("cargo {}: {e}", args.join(" "))))?;
+    if !status.success() {
+        return Err(BenchError::Command(format!("`cargo {}` failed ({status})", args.join(" "))));
+    }
+    Ok(started.elapsed())
+}
+
+/// Runs everything and returns the table.
+pub fn run(root: &Path, quick: bool) -> Result<Vec<Row>, BenchError> {
+    let target = target_dir(root);
+    let figures = target.join("bench-figures");
+    fs::create_dir_all(&figures)?;
+    let mut args = vec!["bench", "-p", "tests", "--bench", "generator", "--bench", "client", "--"];
+    if quick {
+        args.push("--quick");
+    }
+    cargo(root, &args, &[("WECHAT_BENCH_FIGURES", &figures)])?;
+    let criterion = target.join("criterion");
+
+    let mut rows = Vec::new();
+    rows.extend(generator_rows(root, &criterion)?);
+    rows.extend(client_rows(&criterion)?);
+    rows.extend(token_rows(&criterion, &figures)?);
+    rows.extend(code_size_rows(root)?);
+    rows.extend(build_time_rows(root, &target)?);
+    Ok(rows)
+}
+
+/// The median of a criterion benchmark, in nanoseconds.
+fn median_ns(criterion: &Path, id: &str) -> Result<f64, BenchError> {
+    let path = criterion.join(id).join("new/estimates.json");
+    let text =
+        fs::read_to_string(&path).map_err(|e| BenchError::Command(format!("{}: {e}", path.display())))?;
+    let estimates: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| BenchError::Command(format!("{}: {e}", path.display())))?;
+    estimates["median"]["point_estimate"]
+        .as_f64()
+        .ok_or_else(|| BenchError::Command(format!("{}: no median", path.display())))
+}
+
+fn time(ns: f64) -> String {
+    match ns {
+        n if n >= 1e9 => format!("{:.2} s", n / 1e9),
+        n if n >= 1e6 => format!("{:.2} ms", n / 1e6),
+        n if n >= 1e3 => format!("{:.1} µs", n / 1e3),
+        n => format!("{n:.1} ns"),
+    }
+}
+
+fn verdict(met: bool, budget: &str) -> String {
+    format!("{} {budget}", if met { "met:" } else { "MISSED:" })
+}
+
+fn generator_rows(root: &Path, criterion: &Path) -> Result<Vec<Row>, BenchError> {
+    let endpoints = crate::sync::read_spec(root)?.iter().filter(|s| s.path.matches('/').count() == 2).count();
+    let real = median_ns(criterion, "generator/real_spec")?;
+    let mut rows = vec![Row {
+        figure: format!("generator: real spec ({endpoints} endpoints), end to end"),
+        value: time(real),
+        baseline: String::new(),
+        ratio: None,
+        budget: verdict(real < 100e6, "< 100 ms"),
+    }];
+    let per_endpoint_10 = median_ns(criterion, "generator_synthetic/10")? / 10.0;
+    for n in [10u32, 100, 1000] {
+        let total = median_ns(criterion, &format!("generator_synthetic/{n}"))?;
+        let per = total / f64::from(n);
+        rows.push(Row {
+            figure: format!(
+                "generator: synthetic {n} endpoints (per endpoint; baseline: per endpoint at 10)"
+            ),
+            value: format!("{} ({} total)", time(per), time(total)),
+            baseline: time(per_endpoint_10),
+            ratio: Some(per / per_endpoint_10),
+            budget: if n == 1000 {
+                verdict(total < 2e9, "< 2 s, linear")
+            } else {
+                "linear growth".to_owned()
+            },
+        });
+    }
+    Ok(rows)
+}
+
+fn client_rows(criterion: &Path) -> Result<Vec<Row>, BenchError> {
+    let mut rows = Vec::new();
+    for (group, label) in [
+        ("client_get_auth_data", "get_auth_data, sequential"),
+        ("client_insert_bill", "insert_bill, sequential"),
+        ("client_get_auth_data_x64", "get_auth_data, 64 concurrent (per batch)"),
+        ("client_insert_bill_x64", "insert_bill, 64 concurrent (per batch)"),
+    ] {
+        let generated = median_ns(criterion, &format!("{group}/generated"))?;
+        let baseline = median_ns(criterion, &format!("{group}/baseline"))?;
+        let ratio = generated / baseline;
+        rows.push(Row {
+            figure: format!("client: {label} (baseline: hand-written reqwest + serde_json)"),
+            value: time(generated),
+            baseline: time(baseline),
+            ratio: Some(ratio),
+            budget: verdict(ratio <= 1.05, "within 5%"),
+        });
+    }
+    Ok(rows)
+}
+
+fn token_rows(criterion: &Path, figures: &Path) -> Result<Vec<Row>, BenchError> {
+    let one = median_ns(criterion, "token_cached_read/1_thread")?;
+    let two = median_ns(criterion, "token_cached_read/2_threads")?;
+    let text = fs::read_to_string(figures.join("token_fetches.json"))?;
+    let fetches: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| BenchError::Command(format!("token_fetches.json: {e}")))?;
+    let count = fetches["fetches"].as_u64().unwrap_or(u64::MAX);
+    Ok(vec![
+        Row {
+            figure: "token: cached read, 1 thread".to_owned(),
+            value: time(one),
+            baseline: String::new(),
+            ratio: None,
+            budget: "no lock writers hold (arc-swap load)".to_owned(),
+        },
+        Row {
+            figure: "token: cached read, beside a 2nd reading thread (baseline: 1 thread)".to_owned(),
+            value: time(two),
+            baseline: time(one),
+            ratio: Some(two / one),
+            budget: "no lock writers hold (arc-swap load)".to_owned(),
+        },
+        Row {
+            figure: "token: stable_token fetches for 1,000 calls on an empty cache".to_owned(),
+            value: count.to_string(),
+            baseline: "1".to_owned(),
+            ratio: Some(count as f64),
+            budget: verdict(count == 1, "exactly 1"),
+        },
+    ])
+}
+
+fn rust_lines(files: &[codegen::OutputFile]) -> usize {
+    files
+        .iter()
+        .filter(|f| f.path.ends_with(".rs") && !f.path.ends_with("examples.rs"))
+        .map(|f| f.contents.lines().count())
+        .sum()
+}
+
+fn code_size_rows(root: &Path) -> Result<Vec<Row>, BenchError> {
+    let real = crate::sync::read_spec(root)?;
+    let endpoints = real.iter().filter(|s| s.path.matches('/').count() == 2).count().max(1);
+    let real_lines = rust_lines(&codegen::generate(&real).map_err(|e| BenchError::Command(e.to_string()))?);
+    let synthetic_lines = rust_lines(
+        &codegen::generate(&synthetic::spec(1000, 10)).map_err(|e| BenchError::Command(e.to_string()))?,
+    );
+    Ok(vec![
+        Row {
+            figure: format!("generated Rust lines per endpoint, real spec ({real_lines} lines)"),
+            value: format!("{}", real_lines / endpoints),
+            baseline: String::new(),
+            ratio: None,
+            budget: "small per endpoint".to_owned(),
+        },
+        Row {
+            figure: format!("generated Rust lines per endpoint, synthetic 1,000 ({synthetic_lines} lines)"),
+            value: format!("{}", synthetic_lines / 1000),
+            baseline: String::new(),
+            ratio: None,
+            budget: "small per endpoint".to_owned(),
+        },
+    ])
+}
+
+/// Build time of `wechat-invoice` alone, its dependencies already built: touch its root and
+/// time `cargo build`.
+fn rebuild_time(workspace: &Path, target: &Path, features: &[&str]) -> Result<Duration, BenchError> {
+    let mut args = vec!["build", "--quiet", "-p", "wechat-invoice"];
+    args.extend_from_slice(features);
+    let envs = [("CARGO_TARGET_DIR", target)];
+    cargo(workspace, &args, &envs)?;
+    let lib = workspace.join("crates/wechat-invoice/src/lib.rs");
+    let text = fs::read_to_string(&lib)?;
+    fs::write(&lib, text)?;
+    cargo(workspace, &args, &envs)
+}
+
+fn build_time_rows(root: &Path, target: &Path) -> Result<Vec<Row>, BenchError> {
+    let all = rebuild_time(root, target, &[])?;
+    let groups = codegen::check_spec(&crate::sync::read_spec(root)?)
+        .map_err(|e| BenchError::Command(e.to_string()))?;
+    let smallest =
+        groups.groups.iter().min_by_key(|g| g.operations.len()).map(|g| g.name.clone()).unwrap_or_default();
+    let feature = format!("--features={smallest}");
+    let one = rebuild_time(root, target, &["--no-default-features", &feature])?;
+
+    let scratch = synthetic_workspace(root)?;
+    let synthetic_all = rebuild_time(scratch.path(), target, &[])?;
+    let synthetic_one =
+        rebuild_time(scratch.path(), target, &["--no-default-features", "--features=group_0"])?;
+    let secs = |d: Duration| format!("{:.1} s", d.as_secs_f64());
+    Ok(vec![
+        Row {
+            figure: format!("build wechat-invoice, real spec: only `{smallest}` (baseline: all groups)"),
+            value: secs(one),
+            baseline: secs(all),
+            ratio: Some(one.as_secs_f64() / all.as_secs_f64()),
+            budget: "features save build time".to_owned(),
+        },
+        Row {
+            figure: "build wechat-invoice, synthetic 1,000 endpoints: one group of 100 (baseline: all)"
+                .to_owned(),
+            value: secs(synthetic_one),
+            baseline: secs(synthetic_all),
+            ratio: Some(synthetic_one.as_secs_f64() / synthetic_all.as_secs_f64()),
+            budget: "features save build time".to_owned(),
+        },
+    ])
+}
+
+/// A copy of the workspace's crates whose generated client comes from the synthetic
+/// 1,000-endpoint spec. It shares the real target directory, so only workspace crates build.
+fn synthetic_workspace(root: &Path) -> Result<tempfile::TempDir, BenchError> {
+    let scratch = tempfile::tempdir()?;
+    copy_dir(&root.join("crates"), &scratch.path().join("crates"))?;
+    fs::copy(root.join("Cargo.lock"), scratch.path().join("Cargo.lock"))?;
+    let manifest = fs::read_to_string(root.join("Cargo.toml"))?;
+    let rest = manifest.split_once("[workspace.package]").map(|(_, rest)| rest).unwrap_or_default();
+    fs::write(
+        scratch.path().join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"3\"\nmembers = [\"crates/*\"]\n\n[workspace.package]{rest}"),
+    )?;
+    let generated = scratch.path().join(codegen::emit::GENERATED_DIR);
+    fs::remove_dir_all(&generated)?;
+    let outputs =
+        codegen::generate(&synthetic::spec(1000, 10)).map_err(|e| BenchError::Command(e.to_string()))?;
+    for output in outputs.iter().filter(|o| o.path.starts_with("crates/")) {
+        let path = scratch.path().join(&output.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(path, &output.contents)?;
+    }
+    Ok(scratch)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()))?;
+        } else {
+            fs::copy(&path, to.join(entry.file_name()))?;
+        }
+    }
+    Ok(())
+}
+
+/// The table as Markdown.
+pub fn table(rows: &[Row]) -> String {
+    let mut out = String::from("| figure | median | baseline | ratio | budget |\n|---|---|---|---|---|\n");
+    for row in rows {
+        let ratio = row.ratio.map(|r| format!("{r:.2}")).unwrap_or_default();
+        let _ =
+            writeln!(out, "| {} | {} | {} | {ratio} | {} |", row.figure, row.value, row.baseline, row.budget);
+    }
+    out
+}
+
+/// What machine the numbers come from.
+pub fn machine() -> String {
+    let cpu = fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let rustc = Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, {}, {rustc}", std::env::consts::OS)
+}
