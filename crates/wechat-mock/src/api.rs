@@ -157,3 +157,155 @@ fn fault_answer(shared: &Shared, op: &Operation, fault: FaultKind) -> Response {
         }
     }
 }
+
+/// The paths every operation takes that the spec's three seed endpoints do not exercise: a
+/// table of made-up operations served through the same code.
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::config::MockConfig;
+    use crate::server::MockServer;
+    use crate::spec_table::{Field, NamedType, Ty};
+
+    use super::*;
+
+    static CONTACT: NamedType = NamedType {
+        name: "Contact",
+        kind: crate::spec_table::TypeKind::Object(&[
+            Field { name: "phone", ty: Ty::String, required: true },
+            Field { name: "time_out", ty: Ty::I32, required: true },
+        ]),
+    };
+
+    const fn op(name: &'static str) -> Operation {
+        Operation {
+            name,
+            group: "test",
+            interface: name,
+            summary: "A made-up operation.",
+            method: Method::Post,
+            host: "api.weixin.qq.com",
+            path: "/card/invoice/setbizattr",
+            fixed_query: &[],
+            query: &[],
+            token: TokenUse::AccessToken,
+            third_party: false,
+            body: BodyKind::Json,
+            request: &[],
+            response: &[],
+            errors: &[],
+            success_example: None,
+        }
+    }
+
+    static TABLE: &[Operation] = &[
+        Operation {
+            fixed_query: &[("action", "set_contact")],
+            request: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true }],
+            success_example: Some(r#"{"errcode": 0, "errmsg": "ok", "note": "from the example"}"#),
+            ..op("set_contact")
+        },
+        Operation {
+            fixed_query: &[("action", "get_contact")],
+            response: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true }],
+            ..op("get_contact")
+        },
+        Operation {
+            method: Method::Get,
+            path: "/cgi-bin/ticket/getticket",
+            body: BodyKind::None,
+            query: &[Field { name: "type", ty: Ty::String, required: true }],
+            response: &[Field { name: "ticket", ty: Ty::String, required: true }],
+            ..op("get_ticket")
+        },
+        Operation { path: "/open/thing", token: TokenUse::None, ..op("open_thing") },
+        Operation { path: "/card/invoice/platform/setpdf", body: BodyKind::Multipart, ..op("set_pdf") },
+    ];
+
+    async fn start() -> (MockServer, String) {
+        let server = MockServer::start_with_table(MockConfig::demo(), TABLE).await.expect("starts");
+        let (token, _) = server.tokens().issue(
+            crate::tokens::Issue::Stable,
+            std::time::Duration::from_secs(60),
+            std::time::Duration::ZERO,
+        );
+        (server, token)
+    }
+
+    async fn send(request: reqwest::RequestBuilder) -> Value {
+        let text = request.send().await.expect("answers").text().await.expect("a body");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    }
+
+    #[tokio::test]
+    async fn operations_sharing_a_path_are_told_apart_by_their_fixed_query() {
+        let (server, token) = start().await;
+        let http = reqwest::Client::new();
+        let url = |action: &str| {
+            format!("{}/card/invoice/setbizattr?access_token={token}{action}", server.base_url())
+        };
+        let body = json!({"contact": {"phone": "123", "time_out": 5}}).to_string();
+
+        let set = send(http.post(url("&action=set_contact")).body(body.clone())).await;
+        assert_eq!(set, json!({"errcode": 0, "errmsg": "ok", "note": "from the example"}));
+        let bad = send(
+            http.post(url("&action=set_contact")).body(r#"{"contact": {"phone": "1", "time_out": "5"}}"#),
+        )
+        .await;
+        assert!(
+            bad["errmsg"].as_str().unwrap_or_default().starts_with(
+                "data format error hint: [contact.time_out] expected integer (32-bit), found string"
+            ),
+            "{bad}"
+        );
+
+        let get = send(http.post(url("&action=get_contact")).body("{}")).await;
+        assert_eq!(
+            get,
+            json!({"errcode": 0, "errmsg": "ok", "contact": {"phone": "mock_phone", "time_out": 1}}),
+            "a placeholder from the response schema"
+        );
+
+        let neither = send(http.post(url("&action=explode")).body(body.clone())).await;
+        assert_eq!(neither["errcode"], 40066);
+        let none = send(http.post(url("")).body(body)).await;
+        assert_eq!(none["errcode"], 40066);
+    }
+
+    #[tokio::test]
+    async fn get_operations_check_their_query_and_open_operations_need_no_token() {
+        let (server, token) = start().await;
+        let http = reqwest::Client::new();
+        let base = server.base_url();
+        let ticket =
+            send(http.get(format!("{base}/cgi-bin/ticket/getticket?access_token={token}&type=wx_card")))
+                .await;
+        assert_eq!(ticket, json!({"errcode": 0, "errmsg": "ok", "ticket": "mock_ticket"}));
+        let missing = send(http.get(format!("{base}/cgi-bin/ticket/getticket?access_token={token}"))).await;
+        assert!(
+            missing["errmsg"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("data format error hint: [query.type] missing"),
+            "{missing}"
+        );
+        let open = send(http.post(format!("{base}/open/thing")).body("{}")).await;
+        assert_eq!(open["errcode"], 0, "{open}");
+    }
+
+    #[tokio::test]
+    async fn multipart_operations_want_a_multipart_body() {
+        let (server, token) = start().await;
+        let http = reqwest::Client::new();
+        let url = format!("{}/card/invoice/platform/setpdf?access_token={token}", server.base_url());
+        let json_body = send(http.post(&url).body("{}")).await;
+        assert_eq!(json_body["errcode"], 47001);
+        let empty = send(http.post(&url).header("content-type", "multipart/form-data; boundary=x")).await;
+        assert_eq!(empty["errcode"], 44002);
+        let file = "--x\r\nContent-Disposition: form-data; name=\"pdf\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.4\r\n--x--\r\n";
+        let ok =
+            send(http.post(&url).header("content-type", "multipart/form-data; boundary=x").body(file)).await;
+        assert_eq!(ok["errcode"], 0, "{ok}");
+    }
+}

@@ -6,7 +6,7 @@
 //!
 //! Runs until SIGINT (Ctrl-C) or SIGTERM, then stops cleanly with exit status 0.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -36,7 +36,11 @@ struct Args {
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Args::parse();
-    tracing_subscriber::fmt().with_writer(std::io::stderr).with_target(false).init();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .init();
     let config = MockConfig::new(&args.appid, &args.secret)
         .listen(args.listen)
         .token_lifetime(Duration::from_secs(args.token_lifetime));
