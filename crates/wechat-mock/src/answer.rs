@@ -32,6 +32,10 @@ impl GeneralError {
     }
 }
 
+/// The `errcode` an answer carries, kept beside it for the request log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Errcode(pub(crate) i64);
+
 /// HTTP 200 with a JSON body.
 pub(crate) fn json(value: &Value) -> Response {
     with_body(StatusCode::OK, JSON_CONTENT_TYPE, value.to_string())
@@ -43,7 +47,9 @@ pub(crate) fn error(code: i64, message: &str, hint: Option<&str>, rid: &str) -> 
         Some(hint) => format!("{message} hint: {hint} rid: {rid}"),
         None => format!("{message} rid: {rid}"),
     };
-    json(&json!({ "errcode": code, "errmsg": errmsg }))
+    let mut response = json(&json!({ "errcode": code, "errmsg": errmsg }));
+    response.extensions_mut().insert(Errcode(code));
+    response
 }
 
 /// A success answer: `fields` after `"errcode": 0, "errmsg": "ok"`.
@@ -56,7 +62,9 @@ pub(crate) fn success(fields: Map<String, Value>) -> Response {
             body.insert(key, value);
         }
     }
-    json(&Value::Object(body))
+    let mut response = json(&Value::Object(body));
+    response.extensions_mut().insert(Errcode(0));
+    response
 }
 
 /// Any status, content type and body.

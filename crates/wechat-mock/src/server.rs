@@ -13,7 +13,7 @@ use axum::routing::any;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::answer::GeneralError;
+use crate::answer::{Errcode, GeneralError};
 use crate::config::MockConfig;
 use crate::faults::Faults;
 use crate::orders::{Authorization, AuthorizeError, Order, Orders};
@@ -234,6 +234,10 @@ async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next
     }
     let method = request.method().clone();
     let response = next.run(request).await;
-    tracing::info!(%method, %path, status = response.status().as_u16(), "request");
+    let status = response.status().as_u16();
+    match response.extensions().get::<Errcode>() {
+        Some(Errcode(errcode)) => tracing::info!(%method, %path, status, errcode, "request"),
+        None => tracing::info!(%method, %path, status, "request"),
+    }
     response
 }

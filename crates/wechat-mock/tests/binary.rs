@@ -129,6 +129,7 @@ fn serves_then_stops_on(name: &str) {
         token.split("\"access_token\":\"").nth(1).and_then(|t| t.split('"').next()).unwrap_or("MOCK_");
     assert!(!stderr.contains(issued) && !stdout.contains(issued), "the token was logged");
     assert!(stderr.contains("/cgi-bin/stable_token"), "requests are logged: {stderr}");
+    assert!(stderr.contains("errcode=40066"), "with their errcode: {stderr}");
 }
 
 #[test]
