@@ -21,7 +21,7 @@ use crate::validate::{check_body, check_query};
 /// The largest request body read; larger ones are refused with HTTP 413.
 pub(crate) const MAX_BODY: usize = 2 * 1024 * 1024;
 
-const NOT_JSON: i64 = 47001;
+const DATA_FORMAT_ERROR: i64 = 47001;
 const EMPTY_BODY: i64 = 44002;
 const REQUIRE_POST: i64 = 43002;
 const INVALID_URL: i64 = 40066;
@@ -46,7 +46,7 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         }
     }
     if let Err(problem) = check_query(op.query, &query) {
-        return shared.general_error(NOT_JSON, Some(&problem.to_string()));
+        return shared.general_error(DATA_FORMAT_ERROR, Some(&problem.to_string()));
     }
     let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let body = match read_body(body).await.and_then(|bytes| request_body(op, &bytes, content_type)) {
@@ -87,7 +87,10 @@ pub(crate) fn query_value<'q>(query: &'q [(String, String)], name: &str) -> Opti
 pub(crate) async fn read_body(body: Body) -> Result<Bytes, GeneralError> {
     axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| GeneralError {
         status: StatusCode::PAYLOAD_TOO_LARGE,
-        ..GeneralError::hinted(NOT_JSON, format!("[(body)] unreadable or larger than {MAX_BODY} bytes"))
+        ..GeneralError::hinted(
+            DATA_FORMAT_ERROR,
+            format!("[(body)] unreadable or larger than {MAX_BODY} bytes"),
+        )
     })
 }
 
@@ -97,7 +100,7 @@ pub(crate) fn json_body(bytes: &[u8]) -> Result<Value, GeneralError> {
         return Err(GeneralError::new(EMPTY_BODY));
     }
     serde_json::from_slice::<Value>(bytes)
-        .map_err(|e| GeneralError::hinted(NOT_JSON, format!("[(body)] not JSON: {e}")))
+        .map_err(|e| GeneralError::hinted(DATA_FORMAT_ERROR, format!("[(body)] not JSON: {e}")))
 }
 
 /// The request body, checked against the operation's schema.
@@ -108,14 +111,15 @@ fn request_body(op: &Operation, bytes: &[u8], content_type: &str) -> Result<Valu
             if bytes.is_empty() {
                 Err(GeneralError::new(EMPTY_BODY))
             } else if !content_type.starts_with("multipart/form-data") {
-                Err(GeneralError::hinted(NOT_JSON, "[(body)] expected multipart/form-data"))
+                Err(GeneralError::hinted(DATA_FORMAT_ERROR, "[(body)] expected multipart/form-data"))
             } else {
                 Ok(Value::Null)
             }
         }
         BodyKind::Json => {
             let body = json_body(bytes)?;
-            check_body(op.request, &body).map_err(|p| GeneralError::hinted(NOT_JSON, p.to_string()))?;
+            check_body(op.request, &body)
+                .map_err(|p| GeneralError::hinted(DATA_FORMAT_ERROR, p.to_string()))?;
             Ok(body)
         }
     }

@@ -118,7 +118,8 @@ impl std::fmt::Debug for MockServer {
 
 impl MockServer {
     /// Starts a server for the spec's operations on `config.listen` (a free port of
-    /// 127.0.0.1 by default) and returns once it accepts connections.
+    /// 127.0.0.1 by default) and returns once it accepts connections. It runs as a task of
+    /// the calling Tokio runtime, so it lives as long as that runtime and this value do.
     pub async fn start(config: MockConfig) -> Result<Self, MockError> {
         Self::start_with_table(config, crate::spec_table::operations()).await
     }
