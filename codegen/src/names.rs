@@ -1,7 +1,7 @@
 //! Rust names. Every identifier the generator prints is made here, from heck's case
 //! conversions, and made valid here: keywords get a trailing `_`, leading digits a prefix.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
@@ -20,6 +20,11 @@ pub fn snake(name: &str) -> Option<String> {
 /// An UpperCamelCase identifier (types, variants), or `None` as for [`snake`].
 pub fn camel(name: &str) -> Option<String> {
     sanitize(name.to_upper_camel_case(), "V")
+}
+
+/// A SCREAMING_SNAKE_CASE identifier (statics, constants), or `None` as for [`snake`].
+pub fn shouty(name: &str) -> Option<String> {
+    sanitize(name.to_shouty_snake_case(), "_")
 }
 
 /// True when `name` is already the snake_case form of itself and a valid identifier.
@@ -70,6 +75,8 @@ mod tests {
         assert_eq!(camel("INVOICE_REIMBURSE_INIT").as_deref(), Some("InvoiceReimburseInit"));
         assert_eq!(camel("self").as_deref(), Some("Self_"));
         assert_eq!(camel("0").as_deref(), Some("V0"));
+        assert_eq!(shouty("InvoiceUserData").as_deref(), Some("INVOICE_USER_DATA"));
+        assert_eq!(shouty("V2Item").as_deref(), Some("V2_ITEM"));
     }
 
     #[test]

@@ -144,8 +144,11 @@ fn one_new_spec_file_is_a_new_typed_method() {
             "crates/wechat-invoice/src/generated/examples.rs",
             "crates/wechat-invoice/src/generated/invoice/mod.rs",
             "crates/wechat-invoice/src/generated/invoice/query_order_status.rs",
+            "crates/wechat-mock/src/generated/operations.rs",
         ]
     );
+    let mock = file(&after, "crates/wechat-mock/src/generated/operations.rs");
+    assert!(mock.contains("\"/card/invoice/queryorderstatus\""), "the mock serves the new endpoint");
 }
 
 #[test]

@@ -167,9 +167,17 @@ wechat-core.workspace = true
 
 [dev-dependencies]
 serde_json.workspace = true
+tokio = {{ workspace = true, features = ["rt-multi-thread", "macros"] }}
+wechat-mock.workspace = true
+
+# Walks the whole invoice flow against wechat-mock: `cargo run -p wechat-invoice --example quickstart`.
+[[example]]
+name = "quickstart"
+required-features = [{required}]
 
 [lints]
 workspace = true
-"#
+"#,
+        required = defaults.join(", ")
     )
 }

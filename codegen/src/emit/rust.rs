@@ -29,7 +29,8 @@ fn separate_items(text: &str) -> String {
         let indent = line.len() - trimmed.len();
         let next_trimmed = next.trim_start();
         let next_indent = next.len() - next_trimmed.len();
-        let item_end = trimmed == "}";
+        // `};` and `];` close multi-line `use` lists and `static` tables.
+        let item_end = matches!(trimmed, "}" | "};" | "];");
         let item_start = ["///", "#[", "pub ", "impl", "fn ", "mod ", "const ", "use "]
             .iter()
             .any(|p| next_trimmed.starts_with(p));

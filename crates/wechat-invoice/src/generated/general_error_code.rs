@@ -11,6 +11,7 @@
 /// | 40002 | `invalid grant_type` | The token request's grant_type is wrong. | A caller bug: send `client_credential`. |
 /// | 40013 | `invalid appid` | The appid is wrong, or does not match the account. | Check the configured appid. |
 /// | 40014 | `invalid access_token` | The access token is malformed or not this account's. | Renew the token and retry once; the client does this itself. |
+/// | 40066 | `invalid url` | No API is served at this URL: a wrong path, or a query parameter that selects no API. | A caller bug: check the URL against the documentation. |
 /// | 40125 | `invalid appsecret` | The appsecret is wrong. | Fix the configuration; retrying cannot help. |
 /// | 40164 | `invalid ip, not in whitelist` | The calling server's IP address is not on the account's IP whitelist. | Add the server's outbound IP to the whitelist in the WeChat admin console; retrying cannot help. |
 /// | 41001 | `access_token missing` | The request carries no access_token. | A caller bug: configure a token provider. |
@@ -50,6 +51,10 @@ pub enum GeneralErrorCode {
     ///
     /// Renew the token and retry once; the client does this itself.
     InvalidAccessToken,
+    /// `40066` `invalid url`: No API is served at this URL: a wrong path, or a query parameter that selects no API.
+    ///
+    /// A caller bug: check the URL against the documentation.
+    InvalidUrl,
     /// `40125` `invalid appsecret`: The appsecret is wrong.
     ///
     /// Fix the configuration; retrying cannot help.
@@ -118,6 +123,7 @@ impl ::wechat_core::ErrorCode for GeneralErrorCode {
             40002 => Self::InvalidGrantType,
             40013 => Self::InvalidAppid,
             40014 => Self::InvalidAccessToken,
+            40066 => Self::InvalidUrl,
             40125 => Self::InvalidAppsecret,
             40164 => Self::InvalidIpNotInWhitelist,
             41001 => Self::AccessTokenMissing,
@@ -143,6 +149,7 @@ impl ::wechat_core::ErrorCode for GeneralErrorCode {
             Self::InvalidGrantType => 40002,
             Self::InvalidAppid => 40013,
             Self::InvalidAccessToken => 40014,
+            Self::InvalidUrl => 40066,
             Self::InvalidAppsecret => 40125,
             Self::InvalidIpNotInWhitelist => 40164,
             Self::AccessTokenMissing => 41001,
@@ -168,6 +175,7 @@ impl ::wechat_core::ErrorCode for GeneralErrorCode {
             Self::InvalidGrantType => "invalid grant_type",
             Self::InvalidAppid => "invalid appid",
             Self::InvalidAccessToken => "invalid access_token",
+            Self::InvalidUrl => "invalid url",
             Self::InvalidAppsecret => "invalid appsecret",
             Self::InvalidIpNotInWhitelist => "invalid ip, not in whitelist",
             Self::AccessTokenMissing => "access_token missing",

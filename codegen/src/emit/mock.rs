@@ -1,0 +1,317 @@
+//! The mock server's view of the spec: one static table of every operation (route, token,
+//! request schema, error codes, success example) that `wechat-mock` serves and validates
+//! against. The table's types are hand-written in `wechat-mock`'s `spec_table` module; this
+//! file only spells the spec's values in them.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::rust::{ident, integer};
+use crate::model::{
+    BodyKind, ErrorCase, Field, Literal, Method, Operation, Spec, TokenKind, Ty, TypeDef, TypeKind,
+};
+use crate::names;
+
+/// Where the mock crate's generated sources go.
+pub const MOCK_GENERATED_DIR: &str = "crates/wechat-mock/src/generated";
+
+/// `generated/mod.rs` of the mock crate.
+pub(crate) fn root_module() -> TokenStream {
+    quote! {
+        //! The spec as the mock server reads it; see `crate::spec_table` for the types.
+
+        pub(crate) mod operations;
+    }
+}
+
+/// `generated/operations.rs` of the mock crate: the general error codes, every operation,
+/// and the named types their schemas refer to.
+pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
+    let general = spec.general_errors.iter().map(error_case);
+    let operations = spec.operations().map(operation);
+    let shared = (!spec.shared_types.is_empty()).then(|| {
+        let types = spec.shared_types.iter().map(|t| named_type(t, None));
+        quote! {
+            /// Types of `spec/types.toml`.
+            mod shared {
+                use super::*;
+                #(#types)*
+            }
+        }
+    });
+    let locals: Vec<TokenStream> = spec
+        .operations()
+        .filter(|op| !op.types.is_empty())
+        .map(|op| {
+            let module = ident(&op.name);
+            let docs = format!("Types local to `{}`.", op.name);
+            let types = op.types.iter().map(|t| named_type(t, Some(&op.name)));
+            quote! {
+                #[doc = #docs]
+                pub(crate) mod #module {
+                    use super::super::*;
+                    #(#types)*
+                }
+            }
+        })
+        .collect();
+    let local = (!locals.is_empty()).then(|| {
+        quote! {
+            /// Types local to one operation, one module per operation.
+            mod local {
+                #(#locals)*
+            }
+        }
+    });
+    quote! {
+        //! Every operation of `spec/`, with the schema and error codes the mock checks requests
+        //! against and answers with.
+
+        use crate::spec_table::{BodyKind, ErrorCase, Field, Method, NamedType, Operation, TokenUse, Ty, TypeKind};
+
+        /// WeChat's general error codes, from `spec/errors.toml`, in its order.
+        pub(crate) static GENERAL_ERRORS: &[ErrorCase] = &[#(#general),*];
+
+        /// Every operation of the spec, group by group, sorted by name.
+        pub(crate) static OPERATIONS: &[Operation] = &[#(#operations),*];
+
+        #shared
+        #local
+    }
+}
+
+fn error_case(case: &ErrorCase) -> TokenStream {
+    let code = integer(case.code);
+    let message = &case.message;
+    quote!(ErrorCase { code: #code, message: #message })
+}
+
+fn operation(op: &Operation) -> TokenStream {
+    let (name, group, interface, summary, host, path) =
+        (&op.name, &op.group, &op.interface, &op.summary, &op.host, &op.path);
+    let method = match op.method {
+        Method::Get => quote!(Method::Get),
+        Method::Post => quote!(Method::Post),
+    };
+    let body = match op.body {
+        BodyKind::Json => quote!(BodyKind::Json),
+        BodyKind::Multipart => quote!(BodyKind::Multipart),
+        BodyKind::None => quote!(BodyKind::None),
+    };
+    let token = match op.token {
+        TokenKind::AccessToken => quote!(TokenUse::AccessToken),
+        TokenKind::None => quote!(TokenUse::None),
+    };
+    let third_party = op.third_party;
+    let fixed = op.fixed_query.iter().map(|p| {
+        let (name, value) = (&p.name, &p.value);
+        quote!((#name, #value))
+    });
+    let scope = Some(op.name.as_str());
+    let query = fields(&op.query, scope);
+    let request = fields(&op.request, scope);
+    let response = fields(&op.response, scope);
+    let errors = op.errors.iter().map(error_case);
+    let example = match success_example(op) {
+        Some(json) => quote!(Some(#json)),
+        None => quote!(None),
+    };
+    quote! {
+        Operation {
+            name: #name,
+            group: #group,
+            interface: #interface,
+            summary: #summary,
+            method: #method,
+            host: #host,
+            path: #path,
+            fixed_query: &[#(#fixed),*],
+            query: #query,
+            token: #token,
+            third_party: #third_party,
+            body: #body,
+            request: #request,
+            response: #response,
+            errors: &[#(#errors),*],
+            success_example: #example,
+        }
+    }
+}
+
+/// The first example response that reports success (`errcode` 0 or absent), as written.
+fn success_example(op: &Operation) -> Option<String> {
+    op.examples.iter().filter_map(|e| e.response.as_deref()).find_map(|text| {
+        let value: serde_json::Value = serde_json::from_str(text).ok()?;
+        let errcode = value.get("errcode").and_then(serde_json::Value::as_i64).unwrap_or(0);
+        (errcode == 0).then(|| text.trim().to_owned())
+    })
+}
+
+/// `&[Field { .. }, ..]`; `scope` is the operation whose local types the fields may name.
+fn fields(fields: &[Field], scope: Option<&str>) -> TokenStream {
+    let items = fields.iter().map(|f| {
+        let name = &f.wire;
+        let required = f.required;
+        let ty = ty(&f.ty, scope);
+        quote!(Field { name: #name, ty: #ty, required: #required })
+    });
+    quote!(&[#(#items),*])
+}
+
+fn ty(ty: &Ty, scope: Option<&str>) -> TokenStream {
+    match ty {
+        Ty::String => quote!(Ty::String),
+        Ty::Bool => quote!(Ty::Bool),
+        Ty::I32 => quote!(Ty::I32),
+        Ty::I64 => quote!(Ty::I64),
+        Ty::U32 => quote!(Ty::U32),
+        Ty::U64 => quote!(Ty::U64),
+        Ty::F64 => quote!(Ty::F64),
+        Ty::Array(item) => {
+            let item = self::ty(item, scope);
+            quote!(Ty::Array(&#item))
+        }
+        Ty::Named(r) => {
+            let name = static_name(&r.name);
+            match (r.shared, scope) {
+                (true, _) | (false, None) => quote!(Ty::Named(&crate::generated::operations::shared::#name)),
+                (false, Some(op)) => {
+                    let module = ident(op);
+                    quote!(Ty::Named(&crate::generated::operations::local::#module::#name))
+                }
+            }
+        }
+    }
+}
+
+/// A `static` for a named type; `scope` is the operation it belongs to, `None` if shared.
+fn named_type(def: &TypeDef, scope: Option<&str>) -> TokenStream {
+    let name = &def.name;
+    let item = static_name(&def.name);
+    let docs = format!("`{name}`: {}", def.doc.lines().next().unwrap_or_default());
+    let kind = match &def.kind {
+        TypeKind::Struct(fields) => {
+            let fields = self::fields(fields, scope);
+            quote!(TypeKind::Object(#fields))
+        }
+        TypeKind::StringEnum(variants) => {
+            let values = variants.iter().map(|v| match &v.wire {
+                Literal::Str(s) => quote!(#s),
+                Literal::Int(i) => {
+                    let s = i.to_string();
+                    quote!(#s)
+                }
+            });
+            quote!(TypeKind::StringEnum(&[#(#values),*]))
+        }
+        TypeKind::IntEnum(variants) => {
+            let values = variants.iter().filter_map(|v| match v.wire {
+                Literal::Int(i) => Some(integer(i)),
+                Literal::Str(_) => None,
+            });
+            quote!(TypeKind::IntEnum(&[#(#values),*]))
+        }
+    };
+    quote! {
+        #[doc = #docs]
+        pub(crate) static #item: NamedType = NamedType { name: #name, kind: #kind };
+    }
+}
+
+/// The SCREAMING_SNAKE_CASE name of a named type's `static`.
+fn static_name(type_name: &str) -> proc_macro2::Ident {
+    // Type names were checked to be UpperCamelCase identifiers, so this cannot fail; fall
+    // back to the name itself rather than panic.
+    ident(&names::shouty(type_name).unwrap_or_else(|| type_name.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SourceFile;
+
+    fn spec(endpoint: &str) -> Spec {
+        let files = [
+            SourceFile::new(
+                "spec/errors.toml",
+                "[[errors]]\ncode = -1\nmessage = \"system error\"\nname = \"SystemBusy\"\nmeaning = \"Busy.\"\n",
+            ),
+            SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
+            SourceFile::new(
+                "spec/types.toml",
+                "[types.Shared]\ndoc = \"Shared.\"\nfields.n = { type = \"u32\", doc = \"N.\" }\n",
+            ),
+            SourceFile::new("spec/demo/op.toml", endpoint),
+        ];
+        crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const ENDPOINT: &str = r#"
+name = "do_it"
+interface = "doIt"
+summary = "Does it."
+method = "POST"
+path = "/demo/doit"
+query.action = { type = "string", value = "go", doc = "Fixed." }
+auth = { token = "access_token" }
+request.kind = { type = "Kind", doc = "Kind." }
+request.items = { type = "array", items = "Item", optional = true, doc = "Items." }
+request.shared = { type = "Shared", doc = "Shared." }
+response.id = { type = "string", doc = "Id." }
+
+[types.Kind]
+doc = "A kind."
+values = [{ value = "a", doc = "A." }, { value = "b", doc = "B." }]
+
+[types.Item]
+doc = "An item."
+fields.level = { type = "Level", doc = "Level." }
+
+[types.Level]
+doc = "A level."
+values = [{ value = 1, name = "One", doc = "One." }]
+
+[[examples]]
+response = '{"errcode": -1, "errmsg": "system error"}'
+
+[[examples]]
+response = '{"errcode": 0, "errmsg": "ok", "id": "x"}'
+"#;
+
+    fn text(spec: &Spec) -> String {
+        crate::emit::rust::rust_file("operations.rs", operations_file(spec)).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The text without whitespace and trailing commas, so checks do not depend on how
+    /// prettyplease breaks lines.
+    fn squeezed(text: &str) -> String {
+        let text: String = text.split_whitespace().collect();
+        text.replace(",}", "}").replace(",]", "]").replace(",)", ")")
+    }
+
+    #[test]
+    fn table_holds_routes_schemas_and_the_success_example() {
+        let text = squeezed(&text(&spec(ENDPOINT)));
+        for expected in [
+            "ErrorCase { code: -1, message: \"system error\" }",
+            "path: \"/demo/doit\"",
+            "fixed_query: &[(\"action\", \"go\")]",
+            "Field { name: \"items\", ty: Ty::Array(&Ty::Named(&crate::generated::operations::local::do_it::ITEM)), required: false }",
+            "ty: Ty::Named(&crate::generated::operations::shared::SHARED)",
+            "TypeKind::StringEnum(&[\"a\", \"b\"])",
+            "TypeKind::IntEnum(&[1])",
+            "pub(crate) static LEVEL: NamedType",
+            "success_example: Some(\"{\\\"errcode\\\": 0, \\\"errmsg\\\": \\\"ok\\\", \\\"id\\\": \\\"x\\\"}\")",
+        ] {
+            assert!(text.contains(&squeezed(expected)), "missing {expected:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn output_is_deterministic_and_without_examples_has_no_success_answer() {
+        let without = ENDPOINT.split("[[examples]]").next().unwrap_or_default();
+        let spec = spec(without);
+        assert_eq!(text(&spec), text(&spec));
+        assert!(squeezed(&text(&spec)).contains("success_example:None"));
+    }
+}

@@ -1,0 +1,177 @@
+//! The invoice flow end to end, against a local wechat-mock: no credentials needed.
+//!
+//! ```text
+//! cargo run -p wechat-invoice --example quickstart
+//! ```
+//!
+//! It starts the mock in-process, gets an access token through `/cgi-bin/stable_token`,
+//! authorizes an order (standing in for the user), reads the authorization, inserts a fiscal
+//! e-bill, shows a repeated insert refused with its typed error, and refuses another order.
+//!
+//! With `WECHAT_APPID` and `WECHAT_SECRET` set it talks to WeChat instead (or to
+//! `WECHAT_BASE_URL`), skipping the step only the mock can do (authorizing as the user);
+//! `WECHAT_S_PAPPID`, `WECHAT_ORDER_ID`, `WECHAT_CARD_ID` name the order and card template.
+//! Against a real server each step prints what WeChat answered, errors included.
+
+#![allow(clippy::print_stdout)]
+
+use std::sync::Arc;
+
+use wechat_invoice::invoice::{GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertRequest};
+use wechat_invoice::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
+use wechat_invoice::nontax::{InsertBillErrorCode, InsertBillRequest};
+use wechat_invoice::wechat_core::{self, StableToken, TokenProvider};
+use wechat_invoice::{Client, Error, ErrorCode};
+use wechat_mock::{MockConfig, MockServer};
+
+type Failure = Box<dyn std::error::Error>;
+
+/// Where the calls go.
+enum Target {
+    /// The in-process mock, with its demo account.
+    Mock(MockServer),
+    /// A real server, with the caller's account.
+    Remote { base_url: String, appid: String, secret: String },
+}
+
+impl Target {
+    async fn from_env() -> Result<Self, Failure> {
+        match (std::env::var("WECHAT_APPID"), std::env::var("WECHAT_SECRET")) {
+            (Ok(appid), Ok(secret)) if !appid.is_empty() && !secret.is_empty() => {
+                let base_url = std::env::var("WECHAT_BASE_URL")
+                    .unwrap_or_else(|_| wechat_core::DEFAULT_BASE_URL.to_owned());
+                Ok(Self::Remote { base_url, appid, secret })
+            }
+            _ => Ok(Self::Mock(MockServer::start(MockConfig::demo()).await?)),
+        }
+    }
+
+    fn base_url(&self) -> &str {
+        match self {
+            Self::Mock(mock) => mock.base_url(),
+            Self::Remote { base_url, .. } => base_url,
+        }
+    }
+
+    fn credentials(&self) -> (&str, &str) {
+        match self {
+            Self::Mock(mock) => (&mock.config().appid, &mock.config().secret),
+            Self::Remote { appid, secret, .. } => (appid, secret),
+        }
+    }
+
+    fn is_mock(&self) -> bool {
+        matches!(self, Self::Mock(_))
+    }
+}
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned())
+}
+
+/// Against the mock every step must go as planned; against a real server the answer is
+/// printed whatever it is, since the order usually is not authorized there.
+fn unexpected(target: &Target, step: &str, what: impl std::fmt::Display) -> Result<(), Failure> {
+    if target.is_mock() {
+        return Err(format!("{step}: unexpected answer from the mock: {what}").into());
+    }
+    println!("   WeChat answered: {what}");
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Failure> {
+    let target = Target::from_env().await?;
+    let (appid, secret) = target.credentials();
+    match &target {
+        Target::Mock(mock) => println!(
+            "0. Started wechat-mock at {} (demo account {appid}; no credentials needed)",
+            mock.base_url()
+        ),
+        Target::Remote { base_url, .. } => {
+            println!("0. Talking to {base_url} as {appid} (WECHAT_APPID and WECHAT_SECRET are set)")
+        }
+    }
+
+    let tokens = Arc::new(StableToken::new(appid, secret));
+    let core = wechat_core::Client::builder()
+        .base_url(target.base_url())
+        .shared_token_provider(Arc::clone(&tokens) as Arc<dyn TokenProvider>)
+        .build()?;
+    tokens.fetch(core.http_context()).await?;
+    println!("1. Got an access token through POST /cgi-bin/stable_token (never printed)");
+    let client = Client::new(core);
+
+    let s_pappid = env_or("WECHAT_S_PAPPID", "wxquickstart_pappid");
+    let order_id = env_or("WECHAT_ORDER_ID", "quickstart-order-1");
+    let card_id = env_or("WECHAT_CARD_ID", "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw");
+
+    match &target {
+        Target::Mock(mock) => {
+            mock.authorize(&s_pappid, &order_id)?;
+            println!(
+                "2. The user authorized order {order_id} (mock only; with the binary: \
+                 POST /__mock/orders/authorize {{\"s_pappid\": ..., \"order_id\": ...}})"
+            );
+        }
+        Target::Remote { .. } => println!(
+            "2. Skipping the mock-only step: on WeChat the user authorizes order {order_id} \
+             on the authorization page"
+        ),
+    }
+
+    match client.get_auth_data(&GetAuthDataRequest::new(&s_pappid, &order_id)).await {
+        Ok(auth) => println!("3. getauthdata: {} at {}", auth.invoice_status, auth.auth_time),
+        Err(e) => unexpected(&target, "getauthdata", e)?,
+    }
+
+    let bill = InvoiceUserData::new(
+        12_300,
+        "Quickstart Co.",
+        1_700_000_000,
+        "2024001",
+        "88888888",
+        "s_pdf_media_id",
+    );
+    let insert = InsertBillRequest::new(&order_id, &card_id, appid, CardExt::new(UserCard::new(bill)));
+    match client.insert_bill(&insert).await {
+        Ok(inserted) => {
+            println!("4. insertbill: bill {} is in the card package of {}", inserted.code, inserted.openid)
+        }
+        Err(e) => unexpected(&target, "insertbill", e)?,
+    }
+
+    match client.insert_bill(&insert).await {
+        Err(Error::Api(e)) if e.code == InsertBillErrorCode::BillingCodeAndNoRepeated => {
+            println!("5. insertbill again: refused as WeChat refuses it: {} ({:?})", e.code, e.code)
+        }
+        Ok(inserted) => unexpected(&target, "insertbill again", format!("a second bill {}", inserted.code))?,
+        Err(e) => unexpected(&target, "insertbill again", e)?,
+    }
+
+    let refused = env_or("WECHAT_REFUSED_ORDER_ID", "quickstart-order-2");
+    if let Target::Mock(mock) = &target {
+        mock.authorize(&s_pappid, &refused)?;
+    }
+    let reject = RejectInsertRequest::new(&s_pappid, &refused, "The goods were returned")
+        .url("https://example.com/orders");
+    match client.reject_insert(&reject).await {
+        Ok(_) => println!("6. rejectinsert: order {refused} refused; the user is told why"),
+        Err(e) => unexpected(&target, "rejectinsert", e)?,
+    }
+    match client.get_auth_data(&GetAuthDataRequest::new(&s_pappid, &refused)).await {
+        Err(Error::Api(e)) if e.code == GetAuthDataErrorCode::BizRejectInsert => {
+            println!("7. getauthdata on the refused order: {} (code {})", e.code, e.code.code())
+        }
+        Ok(auth) => unexpected(&target, "getauthdata after rejectinsert", auth.invoice_status)?,
+        Err(e) => unexpected(&target, "getauthdata after rejectinsert", e)?,
+    }
+
+    if let Target::Mock(mock) = target {
+        let calls = mock.requests().snapshot();
+        println!("8. Requests the mock served: {calls:?}");
+        mock.shutdown().await?;
+    }
+    println!("Done.");
+    Ok(())
+}

@@ -1,0 +1,176 @@
+//! The admin routes under `/__mock/`: what a test or a demo does that WeChat's users and
+//! WeChat itself would do (authorize an order, be busy, fail), and what it inspects.
+//! Answers are JSON; a bad request gets HTTP 400 with `{"error": "..."}`.
+//!
+//! | route | body | does |
+//! |---|---|---|
+//! | `POST /__mock/orders/authorize` | `{"s_pappid", "order_id", "appid"?, "auth_time"?, "openid"?, "user_auth_info"?}` | the user authorizes the order |
+//! | `GET /__mock/orders` | | every order with its status and bills |
+//! | `POST /__mock/faults` | `{"kind": "errcode", "errcode": -1, "times"?: 2, "operation"?: "insert_bill"}`, or kind `http_status` (with `status`), `html`, `truncated_json` | queues a fault |
+//! | `GET /__mock/faults` | | queued faults and the latency |
+//! | `DELETE /__mock/faults` | | drops queued faults and the latency |
+//! | `PUT /__mock/latency` | `{"millis": 250}` | delays every WeChat answer |
+//! | `POST /__mock/tokens/expire` | | every issued token expires now |
+//! | `GET /__mock/requests` | | request counts per path |
+//! | `DELETE /__mock/requests` | | resets the counts |
+//! | `GET /__mock/operations` | | the operations served, from the spec |
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use crate::answer;
+use crate::faults::Fault;
+use crate::orders::{Authorization, AuthorizeError};
+use crate::server::Shared;
+use crate::spec_table::{BodyKind, Field, Method, TokenUse};
+use crate::validate::check_body;
+
+/// The admin routes, to nest under `/__mock`.
+pub(crate) fn router() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/orders/authorize", post(authorize))
+        .route("/orders", get(orders))
+        .route("/faults", post(push_fault).get(faults).delete(clear_faults))
+        .route("/latency", put(set_latency))
+        .route("/tokens/expire", post(expire_tokens))
+        .route("/requests", get(requests).delete(reset_requests))
+        .route("/operations", get(operations))
+        .fallback(unknown)
+}
+
+fn ok(value: &Value) -> Response {
+    answer::json(value)
+}
+
+fn refuse(status: StatusCode, message: impl std::fmt::Display) -> Response {
+    let mut response = answer::json(&json!({ "error": message.to_string() }));
+    *response.status_mut() = status;
+    response
+}
+
+fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    serde_json::from_slice(bytes).map_err(|e| format!("invalid body: {e}"))
+}
+
+async fn authorize(State(shared): State<Arc<Shared>>, bytes: Bytes) -> Response {
+    let auth: Authorization = match parse(&bytes) {
+        Ok(auth) => auth,
+        Err(problem) => return refuse(StatusCode::BAD_REQUEST, problem),
+    };
+    if let Some(info) = &auth.user_auth_info
+        && let Err(problem) = check_user_auth_info(&shared, info)
+    {
+        return refuse(StatusCode::BAD_REQUEST, problem);
+    }
+    match shared.orders.authorize(auth) {
+        Ok(order) => ok(&json!({ "order": order })),
+        Err(e @ AuthorizeError::Rejected { .. }) => refuse(StatusCode::CONFLICT, e),
+        Err(e) => refuse(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+/// `user_auth_info` must fit the spec's getauthdata answer, since getauthdata returns it.
+fn check_user_auth_info(shared: &Shared, info: &Value) -> Result<(), String> {
+    let field = shared
+        .table
+        .iter()
+        .find(|op| op.name == "get_auth_data")
+        .and_then(|op| op.response.iter().find(|f| f.name == "user_auth_info"));
+    let Some(field) = field else { return Ok(()) };
+    let required = Field { required: true, ..*field };
+    check_body(&[required], &json!({ "user_auth_info": info })).map_err(|p| format!("user_auth_info: {p}"))
+}
+
+async fn orders(State(shared): State<Arc<Shared>>) -> Response {
+    ok(&json!({ "orders": shared.orders.list() }))
+}
+
+async fn push_fault(State(shared): State<Arc<Shared>>, bytes: Bytes) -> Response {
+    let fault: Fault = match parse(&bytes) {
+        Ok(fault) => fault,
+        Err(problem) => return refuse(StatusCode::BAD_REQUEST, problem),
+    };
+    match shared.faults.push(fault) {
+        Ok(()) => faults(State(shared)).await,
+        Err(e) => refuse(StatusCode::BAD_REQUEST, e),
+    }
+}
+
+async fn faults(State(shared): State<Arc<Shared>>) -> Response {
+    let latency = u64::try_from(shared.faults.latency().as_millis()).unwrap_or(u64::MAX);
+    ok(&json!({ "pending": shared.faults.pending(), "latency_ms": latency }))
+}
+
+async fn clear_faults(State(shared): State<Arc<Shared>>) -> Response {
+    shared.faults.clear();
+    faults(State(shared)).await
+}
+
+#[derive(Deserialize)]
+struct Latency {
+    millis: u64,
+}
+
+async fn set_latency(State(shared): State<Arc<Shared>>, bytes: Bytes) -> Response {
+    match parse::<Latency>(&bytes) {
+        Ok(latency) => {
+            shared.faults.set_latency(Duration::from_millis(latency.millis));
+            faults(State(shared)).await
+        }
+        Err(problem) => refuse(StatusCode::BAD_REQUEST, problem),
+    }
+}
+
+async fn expire_tokens(State(shared): State<Arc<Shared>>) -> Response {
+    shared.tokens.expire_now();
+    ok(&json!({ "expired": shared.tokens.issued() }))
+}
+
+async fn requests(State(shared): State<Arc<Shared>>) -> Response {
+    ok(&json!({ "counts": shared.requests.snapshot() }))
+}
+
+async fn reset_requests(State(shared): State<Arc<Shared>>) -> Response {
+    shared.requests.reset();
+    requests(State(shared)).await
+}
+
+async fn operations(State(shared): State<Arc<Shared>>) -> Response {
+    let list: Vec<Value> = shared
+        .table
+        .iter()
+        .map(|op| {
+            json!({
+                "name": op.name,
+                "group": op.group,
+                "interface": op.interface,
+                "summary": op.summary,
+                "method": match op.method { Method::Get => "GET", Method::Post => "POST" },
+                "path": op.path,
+                "fixed_query": op.fixed_query.iter().map(|(k, v)| json!({ "name": k, "value": v })).collect::<Vec<_>>(),
+                "token": match op.token { TokenUse::AccessToken => "access_token", TokenUse::None => "none" },
+                "third_party": op.third_party,
+                "body": match op.body { BodyKind::Json => "json", BodyKind::Multipart => "multipart", BodyKind::None => "none" },
+                "stateful": crate::flow::handler(op.name).is_some(),
+            })
+        })
+        .collect();
+    ok(&json!({ "operations": list }))
+}
+
+async fn unknown(OriginalUri(uri): OriginalUri) -> Response {
+    refuse(
+        StatusCode::NOT_FOUND,
+        format!("no admin route at {}; see the crate docs for the list", uri.path()),
+    )
+}

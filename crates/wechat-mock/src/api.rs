@@ -1,0 +1,315 @@
+//! Serving the spec's operations: route by path and fixed query, then check as WeChat does
+//! (method, token, query, body schema) and answer from the flow's state or the spec's example.
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Query, Request, State};
+use axum::http::{Method as HttpMethod, StatusCode, Uri, header};
+use axum::response::Response;
+use serde_json::{Map, Value};
+
+use crate::answer::{self, GeneralError};
+use crate::faults::FaultKind;
+use crate::flow;
+use crate::sample::sample_object;
+use crate::server::Shared;
+use crate::spec_table::{BodyKind, Method, Operation, TokenUse};
+use crate::tokens::TokenCheck;
+use crate::validate::{check_body, check_query};
+
+/// The largest request body read; larger ones are refused with HTTP 413.
+pub(crate) const MAX_BODY: usize = 2 * 1024 * 1024;
+
+const DATA_FORMAT_ERROR: i64 = 47001;
+const EMPTY_BODY: i64 = 44002;
+const REQUIRE_POST: i64 = 43002;
+const INVALID_URL: i64 = 40066;
+
+/// Every request that is neither a token endpoint nor an admin route.
+pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let query = query_pairs(&parts.uri);
+    let Some(op) = route(shared.table, parts.uri.path(), &query) else {
+        return shared.general_error(INVALID_URL, None);
+    };
+    if op.method == Method::Post && parts.method != HttpMethod::POST {
+        return shared.general_error(REQUIRE_POST, None);
+    }
+    if let Some(fault) = shared.faults.take(op.name) {
+        return fault_answer(&shared, op, fault);
+    }
+    if op.token == TokenUse::AccessToken {
+        let check = shared.tokens.check(query_value(&query, "access_token"));
+        if check != TokenCheck::Valid {
+            return shared.general_error(check.errcode(), None);
+        }
+    }
+    if let Err(problem) = check_query(op.query, &query) {
+        return shared.general_error(DATA_FORMAT_ERROR, Some(&problem.to_string()));
+    }
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let body = match read_body(body).await.and_then(|bytes| request_body(op, &bytes, content_type)) {
+        Ok(body) => body,
+        Err(refusal) => return shared.refuse(refusal),
+    };
+    match flow::handler(op.name) {
+        Some(step) => match step(&shared, &body) {
+            Ok(fields) => {
+                let mut answer = success_fields(op);
+                answer.extend(fields);
+                answer::success(answer)
+            }
+            Err(code) => shared.error(code, op.message(code).unwrap_or("system error"), None),
+        },
+        None => answer::success(success_fields(op)),
+    }
+}
+
+/// The operation at `path` whose fixed query parameters the request carries.
+fn route<'t>(table: &'t [Operation], path: &str, query: &[(String, String)]) -> Option<&'t Operation> {
+    table.iter().find(|op| {
+        op.path == path && op.fixed_query.iter().all(|(name, value)| query_value(query, name) == Some(value))
+    })
+}
+
+/// The query string's pairs; an undecodable query counts as empty.
+pub(crate) fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
+    Query::<Vec<(String, String)>>::try_from_uri(uri).map(|q| q.0).unwrap_or_default()
+}
+
+/// The first value of query parameter `name`.
+pub(crate) fn query_value<'q>(query: &'q [(String, String)], name: &str) -> Option<&'q str> {
+    query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// Reads the whole body, up to [`MAX_BODY`]; a larger one is refused with HTTP 413.
+pub(crate) async fn read_body(body: Body) -> Result<Bytes, GeneralError> {
+    axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| GeneralError {
+        status: StatusCode::PAYLOAD_TOO_LARGE,
+        ..GeneralError::hinted(
+            DATA_FORMAT_ERROR,
+            format!("[(body)] unreadable or larger than {MAX_BODY} bytes"),
+        )
+    })
+}
+
+/// Parses a JSON body, or refuses it with 44002 (empty) or 47001 (not JSON) as WeChat does.
+pub(crate) fn json_body(bytes: &[u8]) -> Result<Value, GeneralError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(GeneralError::new(EMPTY_BODY));
+    }
+    serde_json::from_slice::<Value>(bytes)
+        .map_err(|e| GeneralError::hinted(DATA_FORMAT_ERROR, format!("[(body)] not JSON: {e}")))
+}
+
+/// The request body, checked against the operation's schema.
+fn request_body(op: &Operation, bytes: &[u8], content_type: &str) -> Result<Value, GeneralError> {
+    match op.body {
+        BodyKind::None => Ok(Value::Null),
+        BodyKind::Multipart => {
+            if bytes.is_empty() {
+                Err(GeneralError::new(EMPTY_BODY))
+            } else if !content_type.starts_with("multipart/form-data") {
+                Err(GeneralError::hinted(DATA_FORMAT_ERROR, "[(body)] expected multipart/form-data"))
+            } else {
+                Ok(Value::Null)
+            }
+        }
+        BodyKind::Json => {
+            let body = json_body(bytes)?;
+            check_body(op.request, &body)
+                .map_err(|p| GeneralError::hinted(DATA_FORMAT_ERROR, p.to_string()))?;
+            Ok(body)
+        }
+    }
+}
+
+/// The fields of the operation's success answer: its spec example, or values that fit its
+/// response schema when the spec has no example.
+pub(crate) fn success_fields(op: &Operation) -> Map<String, Value> {
+    match op.success_example.and_then(|text| serde_json::from_str::<Value>(text).ok()) {
+        Some(Value::Object(map)) => map,
+        _ => sample_object(op.response),
+    }
+}
+
+fn fault_answer(shared: &Shared, op: &Operation, fault: FaultKind) -> Response {
+    match fault {
+        FaultKind::Errcode { errcode } => {
+            shared.error(errcode, op.message(errcode).unwrap_or("mock fault"), None)
+        }
+        FaultKind::HttpStatus { status } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            answer::with_body(status, "text/plain; charset=utf-8", format!("{status} (wechat-mock fault)"))
+        }
+        FaultKind::Html => answer::with_body(
+            StatusCode::OK,
+            "text/html; charset=utf-8",
+            "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1>\
+             </center><hr><center>wechat-mock fault</center></body></html>"
+                .to_owned(),
+        ),
+        FaultKind::TruncatedJson => {
+            let mut whole = Map::new();
+            whole.insert("errcode".to_owned(), Value::from(0));
+            whole.insert("errmsg".to_owned(), Value::from("ok"));
+            whole.extend(success_fields(op));
+            let text = Value::Object(whole).to_string();
+            let cut: String = text.chars().take(text.chars().count() / 2).collect();
+            answer::with_body(StatusCode::OK, answer::JSON_CONTENT_TYPE, cut)
+        }
+    }
+}
+
+/// The paths every operation takes that the spec's three seed endpoints do not exercise: a
+/// table of made-up operations served through the same code.
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::config::MockConfig;
+    use crate::server::MockServer;
+    use crate::spec_table::{Field, NamedType, Ty};
+
+    use super::*;
+
+    static CONTACT: NamedType = NamedType {
+        name: "Contact",
+        kind: crate::spec_table::TypeKind::Object(&[
+            Field { name: "phone", ty: Ty::String, required: true },
+            Field { name: "time_out", ty: Ty::I32, required: true },
+        ]),
+    };
+
+    const fn op(name: &'static str) -> Operation {
+        Operation {
+            name,
+            group: "test",
+            interface: name,
+            summary: "A made-up operation.",
+            method: Method::Post,
+            host: "api.weixin.qq.com",
+            path: "/card/invoice/setbizattr",
+            fixed_query: &[],
+            query: &[],
+            token: TokenUse::AccessToken,
+            third_party: false,
+            body: BodyKind::Json,
+            request: &[],
+            response: &[],
+            errors: &[],
+            success_example: None,
+        }
+    }
+
+    static TABLE: &[Operation] = &[
+        Operation {
+            fixed_query: &[("action", "set_contact")],
+            request: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true }],
+            success_example: Some(r#"{"errcode": 0, "errmsg": "ok", "note": "from the example"}"#),
+            ..op("set_contact")
+        },
+        Operation {
+            fixed_query: &[("action", "get_contact")],
+            response: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true }],
+            ..op("get_contact")
+        },
+        Operation {
+            method: Method::Get,
+            path: "/cgi-bin/ticket/getticket",
+            body: BodyKind::None,
+            query: &[Field { name: "type", ty: Ty::String, required: true }],
+            response: &[Field { name: "ticket", ty: Ty::String, required: true }],
+            ..op("get_ticket")
+        },
+        Operation { path: "/open/thing", token: TokenUse::None, ..op("open_thing") },
+        Operation { path: "/card/invoice/platform/setpdf", body: BodyKind::Multipart, ..op("set_pdf") },
+    ];
+
+    async fn start() -> (MockServer, String) {
+        let server = MockServer::start_with_table(MockConfig::demo(), TABLE).await.expect("starts");
+        let (token, _) = server.tokens().issue(
+            crate::tokens::Issue::Stable,
+            std::time::Duration::from_secs(60),
+            std::time::Duration::ZERO,
+        );
+        (server, token)
+    }
+
+    async fn send(request: reqwest::RequestBuilder) -> Value {
+        let text = request.send().await.expect("answers").text().await.expect("a body");
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"))
+    }
+
+    #[tokio::test]
+    async fn operations_sharing_a_path_are_told_apart_by_their_fixed_query() {
+        let (server, token) = start().await;
+        let http = reqwest::Client::new();
+        let url = |action: &str| {
+            format!("{}/card/invoice/setbizattr?access_token={token}{action}", server.base_url())
+        };
+        let body = json!({"contact": {"phone": "123", "time_out": 5}}).to_string();
+
+        let set = send(http.post(url("&action=set_contact")).body(body.clone())).await;
+        assert_eq!(set, json!({"errcode": 0, "errmsg": "ok", "note": "from the example"}));
+        let bad = send(
+            http.post(url("&action=set_contact")).body(r#"{"contact": {"phone": "1", "time_out": "5"}}"#),
+        )
+        .await;
+        assert!(
+            bad["errmsg"].as_str().unwrap_or_default().starts_with(
+                "data format error hint: [contact.time_out] expected integer (32-bit), found string"
+            ),
+            "{bad}"
+        );
+
+        let get = send(http.post(url("&action=get_contact")).body("{}")).await;
+        assert_eq!(
+            get,
+            json!({"errcode": 0, "errmsg": "ok", "contact": {"phone": "mock_phone", "time_out": 1}}),
+            "a placeholder from the response schema"
+        );
+
+        let neither = send(http.post(url("&action=explode")).body(body.clone())).await;
+        assert_eq!(neither["errcode"], 40066);
+        let none = send(http.post(url("")).body(body)).await;
+        assert_eq!(none["errcode"], 40066);
+    }
+
+    #[tokio::test]
+    async fn get_operations_check_their_query_and_open_operations_need_no_token() {
+        let (server, token) = start().await;
+        let http = reqwest::Client::new();
+        let base = server.base_url();
+        let ticket =
+            send(http.get(format!("{base}/cgi-bin/ticket/getticket?access_token={token}&type=wx_card")))
+                .await;
+        assert_eq!(ticket, json!({"errcode": 0, "errmsg": "ok", "ticket": "mock_ticket"}));
+        let missing = send(http.get(format!("{base}/cgi-bin/ticket/getticket?access_token={token}"))).await;
+        assert!(
+            missing["errmsg"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("data format error hint: [query.type] missing"),
+            "{missing}"
+        );
+        let open = send(http.post(format!("{base}/open/thing")).body("{}")).await;
+        assert_eq!(open["errcode"], 0, "{open}");
+    }
+
+    #[tokio::test]
+    async fn multipart_operations_want_a_multipart_body() {
+        let (server, token) = start().await;
+        let http = reqwest::Client::new();
+        let url = format!("{}/card/invoice/platform/setpdf?access_token={token}", server.base_url());
+        let json_body = send(http.post(&url).body("{}")).await;
+        assert_eq!(json_body["errcode"], 47001);
+        let empty = send(http.post(&url).header("content-type", "multipart/form-data; boundary=x")).await;
+        assert_eq!(empty["errcode"], 44002);
+        let file = "--x\r\nContent-Disposition: form-data; name=\"pdf\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.4\r\n--x--\r\n";
+        let ok =
+            send(http.post(&url).header("content-type", "multipart/form-data; boundary=x").body(file)).await;
+        assert_eq!(ok["errcode"], 0, "{ok}");
+    }
+}

@@ -1,0 +1,84 @@
+//! How a mock server is set up: the account it plays, where it listens, token lifetimes.
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+/// The demo account's appid: `wx` and 16 hex digits, like a real one ("mockdemo" in hex).
+pub const DEMO_APPID: &str = "wx6d6f636b64656d6f";
+
+/// The demo account's appsecret. Demo data, not a secret: the binary prints it at start.
+pub const DEMO_SECRET: &str = "demo-secret-of-the-wechat-mock-0";
+
+/// Where the binary listens unless told otherwise.
+pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 9910);
+
+/// Settings of a [`MockServer`](crate::MockServer).
+#[derive(Clone)]
+pub struct MockConfig {
+    /// The only appid the token endpoints accept.
+    pub appid: String,
+    /// The appsecret that goes with it.
+    pub secret: String,
+    /// Where to listen; port 0 picks a free port. Default `127.0.0.1:0`.
+    pub listen: SocketAddr,
+    /// How long an issued access token lives (`expires_in`). Default 7200 s, as WeChat's.
+    pub token_lifetime: Duration,
+    /// How long a token superseded by a new `GET /cgi-bin/token` keeps working. Default
+    /// 5 minutes: WeChat documents that old and new tokens both work for 5 minutes.
+    pub superseded_grace: Duration,
+}
+
+impl MockConfig {
+    /// A server for the account `appid` with appsecret `secret`, on a free port of 127.0.0.1.
+    pub fn new(appid: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self {
+            appid: appid.into(),
+            secret: secret.into(),
+            listen: SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
+            token_lifetime: Duration::from_secs(7200),
+            superseded_grace: Duration::from_secs(300),
+        }
+    }
+
+    /// A server for the demo account ([`DEMO_APPID`], [`DEMO_SECRET`]).
+    pub fn demo() -> Self {
+        Self::new(DEMO_APPID, DEMO_SECRET)
+    }
+
+    /// Listens on `addr` instead of a free port of 127.0.0.1.
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Issues tokens that live this long.
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.token_lifetime = lifetime;
+        self
+    }
+
+    /// Keeps superseded tokens working this long.
+    pub fn superseded_grace(mut self, grace: Duration) -> Self {
+        self.superseded_grace = grace;
+        self
+    }
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        Self::demo()
+    }
+}
+
+impl fmt::Debug for MockConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockConfig")
+            .field("appid", &self.appid)
+            .field("secret", &"***")
+            .field("listen", &self.listen)
+            .field("token_lifetime", &self.token_lifetime)
+            .field("superseded_grace", &self.superseded_grace)
+            .finish()
+    }
+}

@@ -1,0 +1,108 @@
+//! The operations whose answers depend on state, keyed by operation name: the invoice flow.
+//! Each step gets a body already checked against the operation's schema, and returns the
+//! fields to put over the spec's success example, or the `errcode` to answer (whose message
+//! comes from the spec's error tables).
+//!
+//! Every other operation of the spec answers its success example.
+
+use serde_json::{Map, Value};
+
+use crate::orders::{NewBill, Refusal};
+use crate::server::Shared;
+
+/// A stateful step: the answer's fields, or an `errcode`.
+pub(crate) type Step = fn(&Shared, &Value) -> Result<Map<String, Value>, i64>;
+
+/// The stateful steps by operation name.
+pub(crate) const STEPS: &[(&str, Step)] =
+    &[("get_auth_data", get_auth_data), ("reject_insert", reject_insert), ("insert_bill", insert_bill)];
+
+/// Every `errcode` a step may answer; each is in its operation's spec error table.
+#[cfg(test)]
+pub(crate) const CODES: &[(&str, &[i64])] =
+    &[("get_auth_data", &[72035, 72038]), ("reject_insert", &[]), ("insert_bill", &[72035, 72038, 72042])];
+
+/// The stateful step of `operation`, if it has one.
+pub(crate) fn handler(operation: &str) -> Option<Step> {
+    STEPS.iter().find(|(name, _)| *name == operation).map(|(_, step)| *step)
+}
+
+fn code(refusal: Refusal) -> i64 {
+    match refusal {
+        Refusal::NeverAuthorized => 72038,
+        Refusal::Rejected => 72035,
+        Refusal::Repeated => 72042,
+    }
+}
+
+/// The string at a JSON pointer of a checked body; a schema that changed under the step reads
+/// as empty rather than panicking.
+fn text<'b>(body: &'b Value, pointer: &str) -> &'b str {
+    body.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
+}
+
+fn get_auth_data(shared: &Shared, body: &Value) -> Result<Map<String, Value>, i64> {
+    let order = shared.orders.auth_data(text(body, "/s_pappid"), text(body, "/order_id")).map_err(code)?;
+    let mut fields = Map::new();
+    fields.insert("invoice_status".to_owned(), Value::from("auth success"));
+    fields.insert("auth_time".to_owned(), Value::from(order.auth_time.unwrap_or_default()));
+    if let Some(info) = order.user_auth_info {
+        fields.insert("user_auth_info".to_owned(), info);
+    }
+    Ok(fields)
+}
+
+fn reject_insert(shared: &Shared, body: &Value) -> Result<Map<String, Value>, i64> {
+    shared.orders.reject(text(body, "/s_pappid"), text(body, "/order_id"), text(body, "/reason"));
+    Ok(Map::new())
+}
+
+fn insert_bill(shared: &Shared, body: &Value) -> Result<Map<String, Value>, i64> {
+    let data = "/card_ext/user_card/invoice_user_data";
+    let new = NewBill {
+        order_id: text(body, "/order_id"),
+        appid: text(body, "/appid"),
+        card_id: text(body, "/card_id"),
+        billing_code: text(body, &format!("{data}/billing_code")),
+        billing_no: text(body, &format!("{data}/billing_no")),
+    };
+    let (bill, openid) = shared.orders.insert_bill(&new).map_err(code)?;
+    let mut fields = Map::new();
+    fields.insert("code".to_owned(), Value::from(bill.code));
+    fields.insert("openid".to_owned(), Value::from(openid));
+    Ok(fields)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec_table::operation;
+
+    #[test]
+    fn every_step_belongs_to_a_spec_operation_and_answers_its_codes() {
+        assert_eq!(STEPS.len(), CODES.len());
+        for ((name, _), (coded, codes)) in STEPS.iter().zip(CODES) {
+            assert_eq!(name, coded);
+            let op = operation(name).unwrap_or_else(|| panic!("`{name}` is not in the spec"));
+            for code in *codes {
+                assert!(op.errors.iter().any(|e| e.code == *code), "{name}: {code} is not in its spec table");
+            }
+        }
+    }
+
+    #[test]
+    fn steps_read_fields_the_spec_declares() {
+        let insert = operation("insert_bill").unwrap();
+        let sample = Value::Object(crate::sample::sample_object(insert.request));
+        for pointer in
+            ["/order_id", "/appid", "/card_id", "/card_ext/user_card/invoice_user_data/billing_code"]
+        {
+            assert!(sample.pointer(pointer).is_some_and(Value::is_string), "{pointer}");
+        }
+        for name in ["get_auth_data", "reject_insert"] {
+            let op = operation(name).unwrap();
+            let sample = Value::Object(crate::sample::sample_object(op.request));
+            assert!(sample.pointer("/s_pappid").is_some() && sample.pointer("/order_id").is_some(), "{name}");
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! `wechat-mock`: a local WeChat invoice API server for development and demos.
+//!
+//! ```text
+//! cargo run -p wechat-mock -- --listen 127.0.0.1:9910 --appid APPID --secret SECRET
+//! ```
+//!
+//! Runs until SIGINT (Ctrl-C) or SIGTERM, then stops cleanly with exit status 0.
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Parser;
+use wechat_mock::{DEFAULT_LISTEN, DEMO_APPID, DEMO_SECRET, MockConfig, MockServer};
+
+/// A local WeChat invoice API server driven by the spec: tokens, schema checks, the
+/// invoice flow's state, and fault injection under /__mock/.
+#[derive(Parser)]
+#[command(name = "wechat-mock", version)]
+struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value_t = DEFAULT_LISTEN)]
+    listen: SocketAddr,
+    /// The appid the token endpoints accept.
+    #[arg(long, default_value = DEMO_APPID)]
+    appid: String,
+    /// The appsecret the token endpoints accept.
+    #[arg(long, default_value = DEMO_SECRET)]
+    secret: String,
+    /// Lifetime of issued access tokens, in seconds.
+    #[arg(long, default_value_t = 7200)]
+    token_lifetime: u64,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .init();
+    let config = MockConfig::new(&args.appid, &args.secret)
+        .listen(args.listen)
+        .token_lifetime(Duration::from_secs(args.token_lifetime));
+    let server = match MockServer::start(config).await {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("wechat-mock: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    announce(&server, &args);
+    let signal = match shutdown_signal().await {
+        Ok(signal) => signal,
+        Err(e) => {
+            eprintln!("wechat-mock: cannot wait for signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    eprintln!("wechat-mock: {signal} received, stopping");
+    match server.shutdown().await {
+        Ok(()) => {
+            eprintln!("wechat-mock: stopped");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("wechat-mock: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What a person (or a test) needs to use the server; the first line carries the URL.
+#[allow(clippy::print_stdout)]
+fn announce(server: &MockServer, args: &Args) {
+    let url = server.base_url();
+    println!("wechat-mock listening on {url}");
+    println!("  appid:  {}", args.appid);
+    if args.appid == DEMO_APPID && args.secret == DEMO_SECRET {
+        println!("  secret: {} (the demo account's; not a real secret)", args.secret);
+    } else {
+        println!("  secret: (as given with --secret; not printed)");
+    }
+    println!("  tokens: POST {url}/cgi-bin/stable_token, GET {url}/cgi-bin/token");
+    println!(
+        "  admin:  {url}/__mock/ (orders/authorize, faults, latency, tokens/expire, requests, operations)"
+    );
+    println!("stop with Ctrl-C or SIGTERM");
+    // The URL line is how scripts and tests learn the port; do not leave it in a buffer.
+    let _ = std::io::stdout().flush();
+}
+
+/// Waits for SIGINT or SIGTERM (SIGINT only where there is no SIGTERM) and names it.
+async fn shutdown_signal() -> std::io::Result<&'static str> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        tokio::select! {
+            _ = interrupt.recv() => Ok("SIGINT"),
+            _ = terminate.recv() => Ok("SIGTERM"),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await?;
+        Ok("Ctrl-C")
+    }
+}

@@ -1,0 +1,244 @@
+//! Starting and stopping a mock server, and the state its routes share.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::any;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::answer::{Errcode, GeneralError};
+use crate::config::MockConfig;
+use crate::faults::Faults;
+use crate::orders::{Authorization, AuthorizeError, Order, Orders};
+use crate::requests::RequestCounts;
+use crate::spec_table::{Operation, general_message};
+use crate::tokens::Tokens;
+use crate::{admin, answer, api, token_endpoints};
+
+/// Where admin routes live; everything else is WeChat's.
+pub(crate) const ADMIN_PREFIX: &str = "/__mock";
+
+/// Why a mock server did not start, or did not stop cleanly.
+#[derive(Debug, thiserror::Error)]
+pub enum MockError {
+    /// The listening address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The server failed while serving.
+    #[error("the server failed: {0}")]
+    Serve(#[source] std::io::Error),
+    /// The server's task ended abnormally (a panic).
+    #[error("the server task ended abnormally: {0}")]
+    Crashed(String),
+}
+
+/// What every route of one server shares.
+pub(crate) struct Shared {
+    pub(crate) config: MockConfig,
+    /// The operations served: the spec's, or a test's own table.
+    pub(crate) table: &'static [Operation],
+    pub(crate) tokens: Tokens,
+    pub(crate) orders: Orders,
+    pub(crate) faults: Faults,
+    pub(crate) requests: RequestCounts,
+    rid_prefix: u32,
+    next_rid: AtomicU64,
+}
+
+impl Shared {
+    fn new(config: MockConfig, table: &'static [Operation]) -> Self {
+        let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        Self {
+            orders: Orders::new(&config.appid),
+            config,
+            table,
+            tokens: Tokens::default(),
+            faults: Faults::default(),
+            requests: RequestCounts::default(),
+            rid_prefix: (started & 0xffff_ffff) as u32,
+            next_rid: AtomicU64::new(1),
+        }
+    }
+
+    /// A request id for an error message, as WeChat appends one.
+    fn rid(&self) -> String {
+        let n = self.next_rid.fetch_add(1, Ordering::Relaxed);
+        format!("{:08x}-{n:08x}", self.rid_prefix)
+    }
+
+    /// WeChat's error answer for a general code, with its message from `spec/errors.toml`.
+    pub(crate) fn general_error(&self, code: i64, hint: Option<&str>) -> Response {
+        self.error(code, general_message(code).unwrap_or("system error"), hint)
+    }
+
+    /// The answer to a refusal with a general code.
+    pub(crate) fn refuse(&self, refusal: GeneralError) -> Response {
+        let mut response = self.general_error(refusal.code, refusal.hint.as_deref());
+        *response.status_mut() = refusal.status;
+        response
+    }
+
+    /// WeChat's error answer for `code` with `message`.
+    pub(crate) fn error(&self, code: i64, message: &str, hint: Option<&str>) -> Response {
+        answer::error(code, message, hint, &self.rid())
+    }
+}
+
+/// A running mock server. Dropping it stops it too, without waiting; call
+/// [`shutdown`](MockServer::shutdown) to wait until it has stopped.
+pub struct MockServer {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    base_url: String,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer")
+            .field("base_url", &self.base_url)
+            .field("config", &self.shared.config)
+            .finish()
+    }
+}
+
+impl MockServer {
+    /// Starts a server for the spec's operations on `config.listen` (a free port of
+    /// 127.0.0.1 by default) and returns once it accepts connections. It runs as a task of
+    /// the calling Tokio runtime, so it lives as long as that runtime and this value do.
+    pub async fn start(config: MockConfig) -> Result<Self, MockError> {
+        Self::start_with_table(config, crate::spec_table::operations()).await
+    }
+
+    pub(crate) async fn start_with_table(
+        config: MockConfig,
+        table: &'static [Operation],
+    ) -> Result<Self, MockError> {
+        let listen = config.listen;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|source| MockError::Bind { addr: listen, source })?;
+        let addr = listener.local_addr().map_err(|source| MockError::Bind { addr: listen, source })?;
+        let shared = Arc::new(Shared::new(config, table));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let app = router(Arc::clone(&shared));
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    // A dropped sender stops the server as a sent signal does.
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(Self { shared, addr, base_url: format!("http://{addr}"), stop: Some(stop), task: Some(task) })
+    }
+
+    /// The base URL to point a client at, e.g. `http://127.0.0.1:53412`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The settings it runs with.
+    pub fn config(&self) -> &MockConfig {
+        &self.shared.config
+    }
+
+    /// The invoice flow's orders: authorize one as the user would, or inspect them.
+    pub fn orders(&self) -> &Orders {
+        &self.shared.orders
+    }
+
+    /// Shorthand for [`Orders::authorize`] with defaults: the user authorized `order_id`
+    /// of `s_pappid`, for bills under the server's appid.
+    pub fn authorize(&self, s_pappid: &str, order_id: &str) -> Result<Order, AuthorizeError> {
+        self.shared.orders.authorize(Authorization::new(s_pappid, order_id))
+    }
+
+    /// The tokens it issued: expire them to test renewal.
+    pub fn tokens(&self) -> &Tokens {
+        &self.shared.tokens
+    }
+
+    /// Fault injection.
+    pub fn faults(&self) -> &Faults {
+        &self.shared.faults
+    }
+
+    /// Requests received, per path.
+    pub fn requests(&self) -> &RequestCounts {
+        &self.shared.requests
+    }
+
+    /// Stops accepting connections, lets requests in flight finish, and waits until the
+    /// server has stopped.
+    pub async fn shutdown(mut self) -> Result<(), MockError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let Some(task) = self.task.take() else { return Ok(()) };
+        match task.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(MockError::Serve(e)),
+            Err(e) => Err(MockError::Crashed(e.to_string())),
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .nest(ADMIN_PREFIX, admin::router())
+        .route("/cgi-bin/stable_token", any(token_endpoints::stable_token))
+        .route("/cgi-bin/token", any(token_endpoints::token))
+        .fallback(api::handle)
+        .layer(middleware::from_fn_with_state(Arc::clone(&shared), observe))
+        .with_state(shared)
+}
+
+/// Counts and delays every request of a WeChat route, and logs it without its query string
+/// (which holds the access token).
+async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if path == ADMIN_PREFIX || path.starts_with(&format!("{ADMIN_PREFIX}/")) {
+        return next.run(request).await;
+    }
+    shared.requests.record(&path);
+    let latency = shared.faults.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let method = request.method().clone();
+    let response = next.run(request).await;
+    let status = response.status().as_u16();
+    match response.extensions().get::<Errcode>() {
+        Some(Errcode(errcode)) => tracing::info!(%method, %path, status, errcode, "request"),
+        None => tracing::info!(%method, %path, status, "request"),
+    }
+    response
+}

@@ -1,0 +1,189 @@
+//! The types of the spec table the mock serves: `cargo xtask codegen` writes one static
+//! [`Operation`] per endpoint of `spec/` into `generated/operations.rs`, and the server
+//! routes, validates and answers from it. Nothing here is kept by hand per endpoint.
+
+use std::fmt;
+
+use crate::generated::operations::{GENERAL_ERRORS, OPERATIONS};
+
+/// Every operation of the spec, as the generator wrote them.
+pub fn operations() -> &'static [Operation] {
+    OPERATIONS
+}
+
+/// WeChat's general error codes (`spec/errors.toml`), which any endpoint may answer.
+pub fn general_errors() -> &'static [ErrorCase] {
+    GENERAL_ERRORS
+}
+
+/// The operation of the spec named `name` (snake_case, e.g. `insert_bill`).
+pub fn operation(name: &str) -> Option<&'static Operation> {
+    OPERATIONS.iter().find(|op| op.name == name)
+}
+
+/// WeChat's message for a general code, e.g. `access_token expired` for 42001.
+pub fn general_message(code: i64) -> Option<&'static str> {
+    GENERAL_ERRORS.iter().find(|e| e.code == code).map(|e| e.message)
+}
+
+/// One endpoint of the spec.
+#[derive(Debug, Clone, Copy)]
+pub struct Operation {
+    /// snake_case operation name, e.g. `get_auth_data`.
+    pub name: &'static str,
+    /// The spec group (folder) it belongs to.
+    pub group: &'static str,
+    /// WeChat's interface name.
+    pub interface: &'static str,
+    /// One sentence on what it does.
+    pub summary: &'static str,
+    /// HTTP method.
+    pub method: Method,
+    /// The host WeChat serves it on; the mock serves every host's endpoints itself.
+    pub host: &'static str,
+    /// Path starting with `/`.
+    pub path: &'static str,
+    /// Query parameters with a fixed value; they select the operation among those sharing a path.
+    pub fixed_query: &'static [(&'static str, &'static str)],
+    /// Query parameters the caller supplies, besides `access_token`.
+    pub query: &'static [Field],
+    /// Which token goes into `access_token`.
+    pub token: TokenUse,
+    /// Whether third-party platforms may call it with an authorizer token.
+    pub third_party: bool,
+    /// How the request body is encoded.
+    pub body: BodyKind,
+    /// Fields of the JSON request body.
+    pub request: &'static [Field],
+    /// Fields of the success answer besides `errcode` and `errmsg`.
+    pub response: &'static [Field],
+    /// Error codes particular to this operation.
+    pub errors: &'static [ErrorCase],
+    /// The spec's first success example response (JSON text), if it has one.
+    pub success_example: Option<&'static str>,
+}
+
+impl Operation {
+    /// WeChat's message for `code`: the operation's own codes first, then the general ones.
+    pub fn message(&self, code: i64) -> Option<&'static str> {
+        self.errors.iter().find(|e| e.code == code).map(|e| e.message).or_else(|| general_message(code))
+    }
+}
+
+/// HTTP method of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`.
+    Get,
+    /// `POST`.
+    Post,
+}
+
+/// Which token an operation takes in its `access_token` query parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenUse {
+    /// The account's access token.
+    AccessToken,
+    /// No token.
+    None,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// A JSON object.
+    Json,
+    /// `multipart/form-data`.
+    Multipart,
+    /// No body.
+    None,
+}
+
+/// One error code with WeChat's message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCase {
+    /// `errcode`.
+    pub code: i64,
+    /// WeChat's `errmsg`.
+    pub message: &'static str,
+}
+
+/// A field of an object.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// Name on the wire.
+    pub name: &'static str,
+    /// Its type.
+    pub ty: Ty,
+    /// False when it may be left out.
+    pub required: bool,
+}
+
+/// A field's type.
+#[derive(Debug, Clone, Copy)]
+pub enum Ty {
+    /// A JSON string.
+    String,
+    /// `true` or `false`.
+    Bool,
+    /// An integer that fits 32 signed bits.
+    I32,
+    /// An integer that fits 64 signed bits.
+    I64,
+    /// A non-negative integer that fits 32 bits.
+    U32,
+    /// A non-negative integer that fits 64 bits.
+    U64,
+    /// Any JSON number.
+    F64,
+    /// A JSON array of the item type.
+    Array(&'static Ty),
+    /// A named object or enum type.
+    Named(&'static NamedType),
+}
+
+/// A named type of the spec.
+pub struct NamedType {
+    /// UpperCamelCase name.
+    pub name: &'static str,
+    /// What it is.
+    pub kind: TypeKind,
+}
+
+// Named types may refer to themselves; print the name only, never the whole graph.
+impl fmt::Debug for NamedType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "NamedType({})", self.name)
+    }
+}
+
+/// What a named type is.
+#[derive(Debug, Clone, Copy)]
+pub enum TypeKind {
+    /// An object with these fields.
+    Object(&'static [Field]),
+    /// A string with one of these values.
+    StringEnum(&'static [&'static str]),
+    /// An integer with one of these values.
+    IntEnum(&'static [i64]),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_holds_the_spec() {
+        let names: Vec<&str> = operations().iter().map(|op| op.name).collect();
+        for name in ["get_auth_data", "reject_insert", "insert_bill"] {
+            assert!(names.contains(&name), "{names:?}");
+        }
+        let insert = operation("insert_bill").unwrap();
+        assert_eq!((insert.method, insert.path), (Method::Post, "/nontax/insertbill"));
+        assert_eq!(insert.message(72042), Some("billing_code and billing_no repeated"));
+        assert_eq!(insert.message(42001), Some("access_token expired"));
+        assert!(insert.message(123_456).is_none());
+        assert!(insert.success_example.is_some_and(|e| e.contains("\"openid\"")));
+        assert_eq!(general_message(40066), Some("invalid url"));
+    }
+}

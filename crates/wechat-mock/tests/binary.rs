@@ -1,0 +1,167 @@
+//! The `wechat-mock` binary: starts, serves, and stops cleanly on SIGINT and SIGTERM.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+/// A safety net against a hung child, never an assertion about speed.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+struct Running {
+    child: Child,
+    url: String,
+    stdout: JoinHandle<String>,
+    stderr: JoinHandle<String>,
+}
+
+/// Starts the binary on a free port and reads the URL from its first line.
+fn spawn(args: &[&str]) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wechat-mock"))
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("piped stdout");
+    let stderr = child.stderr.take().expect("piped stderr");
+    let (first_line, url_line) = mpsc::channel();
+    // Both pipes are drained to the end so the child never blocks on a full pipe.
+    let stdout = thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines.next().and_then(Result::ok).unwrap_or_default();
+        let _ = first_line.send(first.clone());
+        let rest: Vec<String> = lines.map_while(Result::ok).collect();
+        format!("{first}\n{}", rest.join("\n"))
+    });
+    let stderr = thread::spawn(move || {
+        let mut text = String::new();
+        let _ = BufReader::new(stderr).read_to_string(&mut text);
+        text
+    });
+    let first = url_line.recv_timeout(PATIENCE).unwrap_or_default();
+    let Some(url) = first.strip_prefix("wechat-mock listening on ") else {
+        let _ = child.kill();
+        panic!("unexpected first line {first:?}; stderr: {}", stderr.join().unwrap_or_default());
+    };
+    Running { url: url.to_owned(), child, stdout, stderr }
+}
+
+/// One raw HTTP/1.1 exchange: the whole answer, head and body.
+fn http(url: &str, request_line: &str, body: &str) -> std::io::Result<String> {
+    let addr = url.strip_prefix("http://").unwrap_or(url);
+    let mut stream = TcpStream::connect(addr)?;
+    stream.set_read_timeout(Some(PATIENCE))?;
+    write!(
+        stream,
+        "{request_line} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    Ok(answer)
+}
+
+/// Polls until the server answers, since a listening socket is not yet a serving one.
+fn wait_until_serving(url: &str) -> String {
+    let started = Instant::now();
+    loop {
+        match http(url, "POST /no/such/api", "{}") {
+            Ok(answer) if answer.contains("\"errcode\"") => return answer,
+            _ if started.elapsed() > PATIENCE => panic!("the binary never answered at {url}"),
+            _ => thread::sleep(Duration::from_millis(20)),
+        }
+    }
+}
+
+fn signal(child: &Child, name: &str) {
+    let status = Command::new("kill").args([&format!("-{name}"), &child.id().to_string()]).status();
+    assert!(status.is_ok_and(|s| s.success()), "kill -{name} failed");
+}
+
+fn wait(child: &mut Child) -> ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            return status;
+        }
+        if started.elapsed() > PATIENCE {
+            let _ = child.kill();
+            panic!("the binary did not stop after the signal");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn serves_then_stops_on(name: &str) {
+    let mut running = spawn(&[]);
+    let answer = wait_until_serving(&running.url);
+    assert!(answer.contains("\"errcode\":40066"), "{answer}");
+
+    let token = http(
+        &running.url,
+        "POST /cgi-bin/stable_token",
+        &format!(
+            r#"{{"grant_type":"client_credential","appid":"{}","secret":"{}"}}"#,
+            wechat_mock::DEMO_APPID,
+            wechat_mock::DEMO_SECRET
+        ),
+    )
+    .expect("the token endpoint answers");
+    assert!(token.contains("\"access_token\":\"MOCK_"), "{token}");
+
+    signal(&running.child, name);
+    let status = wait(&mut running.child);
+    let stdout = running.stdout.join().unwrap_or_default();
+    let stderr = running.stderr.join().unwrap_or_default();
+    assert!(status.success(), "exit status {status:?}; stderr: {stderr}");
+    assert!(stderr.contains(&format!("{name} received")) && stderr.contains("stopped"), "{stderr}");
+    assert!(
+        stdout.contains(wechat_mock::DEMO_APPID) && stdout.contains(wechat_mock::DEMO_SECRET),
+        "{stdout}"
+    );
+    // The token went out in the answer; it must never be in the logs.
+    let issued =
+        token.split("\"access_token\":\"").nth(1).and_then(|t| t.split('"').next()).unwrap_or("MOCK_");
+    assert!(!stderr.contains(issued) && !stdout.contains(issued), "the token was logged");
+    assert!(stderr.contains("/cgi-bin/stable_token"), "requests are logged: {stderr}");
+    assert!(stderr.contains("errcode=40066"), "with their errcode: {stderr}");
+}
+
+#[test]
+fn stops_cleanly_on_sigint() {
+    serves_then_stops_on("INT");
+}
+
+#[test]
+fn stops_cleanly_on_sigterm() {
+    serves_then_stops_on("TERM");
+}
+
+#[test]
+fn a_secret_of_ones_own_is_not_printed() {
+    let mut running = spawn(&["--appid", "wx1234567890abcdef", "--secret", "my-own-secret-value"]);
+    wait_until_serving(&running.url);
+    signal(&running.child, "TERM");
+    assert!(wait(&mut running.child).success());
+    let stdout = running.stdout.join().unwrap_or_default();
+    assert!(stdout.contains("wx1234567890abcdef"), "{stdout}");
+    assert!(!stdout.contains("my-own-secret-value"), "{stdout}");
+}
+
+#[test]
+fn an_address_in_use_is_a_clear_failure() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let addr = taken.local_addr().expect("its address").to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_wechat-mock"))
+        .args(["--listen", &addr])
+        .output()
+        .expect("the binary runs");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("cannot listen on {addr}")), "{stderr}");
+}

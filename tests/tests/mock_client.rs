@@ -1,0 +1,338 @@
+//! The generated client against wechat-mock over HTTP on 127.0.0.1: every endpoint's answer
+//! decoded, every error path of the flow and of WeChat's checks decoded into its typed code,
+//! and fault injection driving retries, token renewal and the transport error variants.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use wechat_core::{
+    ApiError, Endpoint, Error, ErrorCode, Operation, RetryPolicy, StableToken, StaticToken, TokenError,
+    TokenProvider, decode_response,
+};
+use wechat_invoice::invoice::{
+    GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertErrorCode, RejectInsertRequest,
+};
+use wechat_invoice::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
+use wechat_invoice::nontax::{InsertBillErrorCode, InsertBillRequest, InsertBillResponse};
+use wechat_invoice::{Client, GeneralErrorCode};
+use wechat_mock::{Authorization, DEMO_APPID, DEMO_SECRET, Fault, MockConfig, MockServer};
+
+const S_PAPPID: &str = "wxplatform_pappid";
+const GET_AUTH_DATA: &str = "/card/invoice/getauthdata";
+const INSERT_BILL: &str = "/nontax/insertbill";
+const STABLE_TOKEN: &str = "/cgi-bin/stable_token";
+
+struct Setup {
+    mock: MockServer,
+    client: Client,
+    tokens: Arc<StableToken>,
+}
+
+/// Quick retries: the tests wait on nothing but the mock.
+fn quick_retries() -> RetryPolicy {
+    RetryPolicy::default().max_attempts(3).backoff(Duration::from_millis(1), Duration::from_millis(2))
+}
+
+async fn setup(retry: RetryPolicy) -> Setup {
+    let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
+    let tokens = Arc::new(StableToken::new(DEMO_APPID, DEMO_SECRET));
+    let client = client_with(&mock, Arc::clone(&tokens) as Arc<dyn TokenProvider>, retry);
+    Setup { mock, client, tokens }
+}
+
+fn client_with(mock: &MockServer, tokens: Arc<dyn TokenProvider>, retry: RetryPolicy) -> Client {
+    let core = wechat_core::Client::builder()
+        .base_url(mock.base_url())
+        .shared_token_provider(tokens)
+        .retry_policy(retry)
+        .build()
+        .expect("a valid configuration");
+    Client::new(core)
+}
+
+fn bill(order_id: &str, code: &str, no: &str) -> InsertBillRequest {
+    let data = InvoiceUserData::new(123, "Paying unit", 1_511_169_724, no, code, "s_pdf_media_id");
+    InsertBillRequest::new(
+        order_id,
+        "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw",
+        DEMO_APPID,
+        CardExt::new(UserCard::new(data)),
+    )
+}
+
+fn api_code<C: ErrorCode>(result: Result<impl std::fmt::Debug, Error<C>>) -> (C, String) {
+    match result {
+        Err(Error::Api(ApiError { code, errmsg, .. })) => (code, errmsg),
+        other => panic!("expected a WeChat error answer, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn all_three_endpoints_decode_the_mocks_answers() {
+    let Setup { mock, client, .. } = setup(RetryPolicy::none()).await;
+    let order = mock
+        .orders()
+        .authorize(Authorization {
+            auth_time: Some(1_480_342_498),
+            ..Authorization::new(S_PAPPID, "order-1")
+        })
+        .expect("a new order");
+
+    let auth = client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-1")).await.expect("authorized");
+    assert_eq!((auth.invoice_status.as_str(), auth.auth_time), ("auth success", 1_480_342_498));
+    assert!(auth.user_auth_info.is_none());
+
+    let inserted = client.insert_bill(&bill("order-1", "code-1", "no-1")).await.expect("inserted");
+    assert_eq!(inserted.openid, order.openid);
+    let stored = mock.orders().get(S_PAPPID, "order-1").expect("known order");
+    assert_eq!(stored.bills.len(), 1);
+    assert_eq!(stored.bills[0].code, inserted.code);
+
+    let reject =
+        RejectInsertRequest::new(S_PAPPID, "order-1", "The goods were returned").url("https://example.com");
+    client.reject_insert(&reject).await.expect("refused");
+    assert_eq!(
+        mock.orders().get(S_PAPPID, "order-1").map(|o| o.status),
+        Some(wechat_mock::OrderStatus::Rejected)
+    );
+}
+
+#[tokio::test]
+async fn what_the_user_filled_in_decodes_into_user_auth_info() {
+    let Setup { mock, client, .. } = setup(RetryPolicy::none()).await;
+    let info = json!({"biz_field": {"title": "Tencent", "tax_no": "91440300", "custom_field": [{"key": "k", "value": "v"}]}});
+    mock.orders()
+        .authorize(Authorization { user_auth_info: Some(info), ..Authorization::new(S_PAPPID, "order-2") })
+        .expect("a new order");
+    let auth = client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-2")).await.expect("authorized");
+    let biz = auth.user_auth_info.and_then(|i| i.biz_field).expect("the company title");
+    assert_eq!((biz.title.as_str(), biz.tax_no.as_deref()), ("Tencent", Some("91440300")));
+    assert_eq!(biz.custom_field.map(|f| f[0].value.clone()).as_deref(), Some("v"));
+}
+
+#[tokio::test]
+async fn the_flows_refusals_decode_into_typed_codes() {
+    let Setup { mock, client, .. } = setup(RetryPolicy::none()).await;
+
+    let (code, errmsg) = api_code(client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "unknown")).await);
+    assert_eq!(code, GetAuthDataErrorCode::InvoiceOrderNeverAuth);
+    assert!(errmsg.starts_with("invoice order never auth"), "{errmsg}");
+    let (code, _) = api_code(client.insert_bill(&bill("unknown", "c", "n")).await);
+    assert_eq!(code, InsertBillErrorCode::InvoiceOrderNeverAuth);
+
+    mock.authorize(S_PAPPID, "order-3").expect("a new order");
+    client.insert_bill(&bill("order-3", "c", "n")).await.expect("the first insert");
+    let (code, errmsg) = api_code(client.insert_bill(&bill("order-3", "c", "n")).await);
+    assert_eq!(code, InsertBillErrorCode::BillingCodeAndNoRepeated);
+    assert!(errmsg.starts_with("billing_code and billing_no repeated"), "{errmsg}");
+
+    client
+        .reject_insert(&RejectInsertRequest::new(S_PAPPID, "order-3", "wrong title"))
+        .await
+        .expect("refused");
+    let (code, _) = api_code(client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-3")).await);
+    assert_eq!(code, GetAuthDataErrorCode::BizRejectInsert);
+    let (code, _) = api_code(client.insert_bill(&bill("order-3", "c", "other")).await);
+    assert_eq!(code, InsertBillErrorCode::BizRejectInsert);
+}
+
+/// An insertbill body the generated types would never send: `fee` as text, or no `card_ext`.
+#[derive(Serialize)]
+struct MalformedInsert(Value);
+
+impl Operation for MalformedInsert {
+    type Response = InsertBillResponse;
+    type ErrorCode = InsertBillErrorCode;
+    const ENDPOINT: Endpoint = InsertBillRequest::ENDPOINT;
+}
+
+#[tokio::test]
+async fn bodies_that_break_the_schema_come_back_as_data_format_errors() {
+    // The mock must stay bound: fields a pattern leaves out are dropped, and it with them.
+    let Setup { client, mock: _mock, .. } = setup(RetryPolicy::none()).await;
+    let mut body = serde_json::to_value(bill("order-4", "c", "n")).expect("serializes");
+    body["card_ext"]["user_card"]["invoice_user_data"]["fee"] = json!("123");
+    let (code, errmsg) = api_code(client.core().send(&MalformedInsert(body.clone())).await);
+    assert_eq!(code, InsertBillErrorCode::General(GeneralErrorCode::DataFormatError));
+    assert!(
+        errmsg.starts_with(
+            "data format error hint: [card_ext.user_card.invoice_user_data.fee] expected integer"
+        ),
+        "{errmsg}"
+    );
+
+    body.as_object_mut().map(|b| b.remove("card_ext"));
+    let (code, errmsg) = api_code(client.core().send(&MalformedInsert(body)).await);
+    assert_eq!(code, InsertBillErrorCode::General(GeneralErrorCode::DataFormatError));
+    assert!(errmsg.contains("[card_ext] missing"), "{errmsg}");
+}
+
+/// Raw requests for what no client sends, decoded as the client decodes answers.
+#[tokio::test]
+async fn raw_requests_decode_into_general_codes() {
+    let Setup { mock, tokens, client } = setup(RetryPolicy::none()).await;
+    let token = tokens.fetch(client.core().http_context()).await.expect("a token");
+    let http = reqwest::Client::new();
+    let post = |path: String, body: &'static str| {
+        let http = http.clone();
+        async move { http.post(path).body(body).send().await.expect("answers").bytes().await.expect("a body") }
+    };
+    let base = mock.base_url();
+    let with_token = format!("{base}{INSERT_BILL}?access_token={}", token.expose());
+
+    let cases: [(String, &str, GeneralErrorCode); 5] = [
+        (with_token.clone(), "{\"order_id\": ", GeneralErrorCode::DataFormatError),
+        (with_token.clone(), "", GeneralErrorCode::EmptyPostData),
+        (format!("{base}{INSERT_BILL}"), "{}", GeneralErrorCode::AccessTokenMissing),
+        (format!("{base}{INSERT_BILL}?access_token=forged"), "{}", GeneralErrorCode::InvalidCredential),
+        (
+            format!("{base}/nontax/no_such_api?access_token={}", token.expose()),
+            "{}",
+            GeneralErrorCode::InvalidUrl,
+        ),
+    ];
+    for (url, body, expected) in cases {
+        let answer = post(url, body).await;
+        let (code, _) = api_code(decode_response::<InsertBillRequest>(&answer));
+        assert_eq!(code, InsertBillErrorCode::General(expected), "{body:?}");
+    }
+}
+
+#[tokio::test]
+async fn tokens_wechat_refuses_decode_into_typed_codes() {
+    let Setup { mock, tokens, client } = setup(RetryPolicy::none()).await;
+    let forged = client_with(&mock, Arc::new(StaticToken::new("forged")), RetryPolicy::none());
+    let (code, _) = api_code(forged.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "o")).await);
+    assert_eq!(code, GetAuthDataErrorCode::General(GeneralErrorCode::InvalidCredential));
+
+    let token = tokens.fetch(client.core().http_context()).await.expect("a token");
+    mock.tokens().expire_now();
+    // A fixed token cannot be renewed, so the expiry reaches the caller.
+    let fixed = client_with(&mock, Arc::new(StaticToken::new(token.expose())), RetryPolicy::none());
+    let (code, errmsg) = api_code(fixed.reject_insert(&RejectInsertRequest::new(S_PAPPID, "o", "r")).await);
+    assert_eq!(code, RejectInsertErrorCode::General(GeneralErrorCode::AccessTokenExpired));
+    assert!(errmsg.starts_with("access_token expired"), "{errmsg}");
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_token_errors() {
+    let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
+    for (appid, secret, expected) in
+        [(DEMO_APPID, "wrong", 40125), ("wx0000000000000000", DEMO_SECRET, 40013)]
+    {
+        let client = client_with(&mock, Arc::new(StableToken::new(appid, secret)), RetryPolicy::none());
+        match client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "o")).await {
+            Err(Error::Token { source: TokenError::Refused { errcode, .. }, .. }) => {
+                assert_eq!(errcode, expected)
+            }
+            other => panic!("expected a refused token, got {other:?}"),
+        }
+    }
+    assert_eq!(mock.requests().count(GET_AUTH_DATA), 0, "no call without a token");
+}
+
+#[tokio::test]
+async fn busy_answers_are_retried_until_success() {
+    let Setup { mock, client, .. } = setup(quick_retries()).await;
+    mock.authorize(S_PAPPID, "order-5").expect("a new order");
+    mock.faults().busy(-1, 2).expect("a valid fault");
+    client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-5")).await.expect("the third attempt");
+    assert_eq!(mock.requests().count(GET_AUTH_DATA), 3);
+
+    mock.faults().push(Fault::errcode(72036).only("insert_bill")).expect("a valid fault");
+    client.insert_bill(&bill("order-5", "c", "n")).await.expect("the second attempt");
+    assert_eq!(mock.requests().count(INSERT_BILL), 2);
+
+    mock.faults().busy(-1, 3).expect("a valid fault");
+    let error = client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-5")).await.unwrap_err();
+    assert!(error.is_retryable(), "{error}");
+    let (code, _) = api_code::<GetAuthDataErrorCode>(Err::<(), _>(error));
+    assert_eq!(code, GetAuthDataErrorCode::General(GeneralErrorCode::SystemBusy));
+    assert_eq!(mock.requests().count(GET_AUTH_DATA), 6, "three attempts, then the caller gets the error");
+}
+
+#[tokio::test]
+async fn an_expired_token_is_renewed_through_stable_token() {
+    let Setup { mock, client, tokens } = setup(RetryPolicy::none()).await;
+    mock.authorize(S_PAPPID, "order-6").expect("a new order");
+    client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-6")).await.expect("first call");
+    assert_eq!(tokens.fetch_count(), 1);
+
+    mock.tokens().expire_now();
+    client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-6")).await.expect("renewed and retried");
+    assert_eq!(tokens.fetch_count(), 2);
+    assert_eq!(mock.requests().count(STABLE_TOKEN), 2);
+    assert_eq!(mock.requests().count(GET_AUTH_DATA), 3, "the refused attempt and its retry");
+}
+
+#[tokio::test]
+async fn a_token_superseded_elsewhere_is_renewed() {
+    let Setup { mock, client, tokens } = setup(RetryPolicy::none()).await;
+    mock.authorize(S_PAPPID, "order-7").expect("a new order");
+    client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-7")).await.expect("first call");
+    // Another process forces a refresh, which ends our token at once (40001).
+    let forced = reqwest::Client::new()
+        .post(format!("{}{STABLE_TOKEN}", mock.base_url()))
+        .body(json!({"grant_type": "client_credential", "appid": DEMO_APPID, "secret": DEMO_SECRET, "force_refresh": true}).to_string())
+        .send()
+        .await
+        .expect("answers");
+    assert!(forced.status().is_success());
+    client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-7")).await.expect("renewed and retried");
+    assert_eq!(tokens.fetch_count(), 2);
+}
+
+#[tokio::test]
+async fn server_errors_and_garbled_answers_map_to_their_error_variants() {
+    let Setup { mock, client, .. } = setup(RetryPolicy::none()).await;
+    mock.authorize(S_PAPPID, "order-8").expect("a new order");
+    let request = GetAuthDataRequest::new(S_PAPPID, "order-8");
+
+    mock.faults().push(Fault::http_status(503)).expect("a valid fault");
+    match client.get_auth_data(&request).await {
+        Err(error @ Error::Status { status: 503, .. }) => assert!(error.is_retryable()),
+        other => panic!("expected HTTP 503, got {other:?}"),
+    }
+    mock.faults().push(Fault::html()).expect("a valid fault");
+    match client.get_auth_data(&request).await {
+        Err(Error::Decode(e)) => assert!(e.excerpt.starts_with("<html>"), "{e}"),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    mock.faults().push(Fault::truncated_json()).expect("a valid fault");
+    match client.get_auth_data(&request).await {
+        Err(Error::Decode(e)) => assert!(e.excerpt.starts_with("{\""), "{e}"),
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    client.get_auth_data(&request).await.expect("faults are used up");
+
+    let retrying = client.core().clone().with_retry_policy(quick_retries());
+    mock.requests().reset();
+    mock.faults().push(Fault::http_status(502)).expect("a valid fault");
+    retrying.send(&request).await.expect("a 5xx is retried");
+    assert_eq!(mock.requests().count(GET_AUTH_DATA), 2);
+    mock.faults().push(Fault::html()).expect("a valid fault");
+    assert!(
+        matches!(retrying.send(&request).await, Err(Error::Decode(_))),
+        "a garbled answer is not retried"
+    );
+    assert_eq!(mock.requests().count(GET_AUTH_DATA), 3);
+}
+
+#[tokio::test]
+async fn latency_beyond_the_attempt_timeout_is_a_timeout() {
+    let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
+    let core = wechat_core::Client::builder()
+        .base_url(mock.base_url())
+        .token_provider(StaticToken::new("any"))
+        .attempt_timeout(Duration::from_millis(50))
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .expect("a valid configuration");
+    mock.faults().set_latency(Duration::from_secs(30));
+    match Client::new(core).get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "o")).await {
+        Err(error @ Error::Timeout { .. }) => assert!(error.is_retryable()),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+}
