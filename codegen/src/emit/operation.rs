@@ -17,12 +17,13 @@ pub(crate) fn module(op: &Operation) -> TokenStream {
          required fields, then add optional ones with the setters.",
         name = op.name
     );
-    let request_struct = shapes::object(&request, &request_doc, &op.request, &op.query);
+    let extras = shapes::Extras { query: &op.query, constants: &op.fixed_body, files: &op.files };
+    let request_struct = shapes::object(&request, &request_doc, &op.request, &extras);
     let response_doc = format!(
         "Response of [`Client::{name}`](crate::Client::{name}), without `errcode` and `errmsg`.",
         name = op.name
     );
-    let response_struct = shapes::object(&response, &response_doc, &op.response, &[]);
+    let response_struct = shapes::object(&response, &response_doc, &op.response, &shapes::Extras::default());
     let codes = error_codes::operation(&error_code, &op.name, &op.errors);
     let types = op.types.iter().map(shapes::named);
     let endpoint = endpoint_impl(op);
@@ -83,6 +84,7 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
             }
         }
     });
+    let multipart = (op.body == BodyKind::Multipart).then(|| multipart_fn(op));
     quote! {
         impl ::wechat_core::Operation for #request {
             type Response = #response;
@@ -99,6 +101,50 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
             };
 
             #query
+            #multipart
+        }
+    }
+}
+
+/// `Operation::multipart`: the files, then the text fields, then the constants.
+fn multipart_fn(op: &Operation) -> TokenStream {
+    let files = op.files.iter().map(|f| {
+        let (wire, content_type, max_size) = (&f.wire, &f.content_type, f.max_size);
+        let field = ident(&f.ident);
+        if f.required {
+            quote!(form = form.file(#wire, &self.#field, #content_type, #max_size);)
+        } else {
+            quote! {
+                if let Some(file) = &self.#field {
+                    form = form.file(#wire, file, #content_type, #max_size);
+                }
+            }
+        }
+    });
+    let texts = op.request.iter().map(|f| {
+        let wire = &f.wire;
+        let field = ident(&f.ident);
+        if f.required {
+            quote!(form = form.text(#wire, self.#field.to_string());)
+        } else {
+            quote! {
+                if let Some(value) = &self.#field {
+                    form = form.text(#wire, value.to_string());
+                }
+            }
+        }
+    });
+    let constants = op.fixed_body.iter().map(|c| {
+        let (name, value) = (&c.name, &c.value);
+        quote!(form = form.text(#name, #value);)
+    });
+    quote! {
+        fn multipart(&self) -> Option<::wechat_core::Multipart<'_>> {
+            let mut form = ::wechat_core::Multipart::new();
+            #(#files)*
+            #(#texts)*
+            #(#constants)*
+            Some(form)
         }
     }
 }
@@ -117,6 +163,26 @@ pub(crate) fn request_line(op: &Operation) -> String {
     query.extend(op.query.iter().map(|f| format!("{}={}", f.wire, f.wire.to_uppercase())));
     let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
     format!("{method} https://{}{}{query}", op.host, op.path)
+}
+
+/// How the body travels, in one phrase.
+pub(crate) fn body_line(op: &Operation) -> String {
+    let constants: Vec<String> =
+        op.fixed_body.iter().map(|c| format!("`{}` = `\"{}\"`", c.name, c.value)).collect();
+    let constants =
+        if constants.is_empty() { String::new() } else { format!("; always sends {}", constants.join(", ")) };
+    match op.body {
+        BodyKind::None => "none".to_owned(),
+        BodyKind::Json => format!("JSON{constants}"),
+        BodyKind::Multipart => {
+            let files: Vec<String> = op
+                .files
+                .iter()
+                .map(|f| format!("file `{}` ({}, at most {} bytes)", f.wire, f.content_type, f.max_size))
+                .collect();
+            format!("`multipart/form-data`: {}{constants}", files.join(", "))
+        }
+    }
 }
 
 /// Who may call the operation, in one phrase.
@@ -163,6 +229,7 @@ pub(crate) fn module_docs(op: &Operation) -> String {
         if op.cloud_call { "supported" } else { "not supported" }
     ));
     out.push_str(&format!("| Accounts | {} |\n", cell(&accounts_line(op))));
+    out.push_str(&format!("| Body | {} |\n", cell(&body_line(op))));
     out.push_str("\n## Error codes\n\n");
     if op.errors.is_empty() {
         out.push_str("Only WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)).\n");

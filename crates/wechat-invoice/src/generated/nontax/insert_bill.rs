@@ -12,6 +12,7 @@
 //! | Third-party platforms | not supported: only the account's own access token is accepted |
 //! | Cloud calls | not supported |
 //! | Accounts | service account: after an approved application |
+//! | Body | JSON |
 //!
 //! ## Error codes
 //!
