@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::emit::rust::{cell, ident, inner_doc};
 use crate::emit::{error_codes, shapes};
-use crate::model::{Access, BodyKind, Method, Operation, TokenKind, Ty};
+use crate::model::{Access, BodyKind, Field, Method, Operation, TokenKind, Ty};
 
 /// The module's source.
 pub(crate) fn module(op: &Operation) -> TokenStream {
@@ -60,30 +60,7 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
         let (name, value) = (&p.name, &p.value);
         quote!((#name, #value))
     });
-    let query = (!op.query.is_empty()).then(|| {
-        let pairs = op.query.iter().map(|f| {
-            let wire = &f.wire;
-            let ident = ident(&f.ident);
-            let text = |value: TokenStream| match f.ty {
-                Ty::String => quote!(#value.clone()),
-                _ => quote!(#value.to_string()),
-            };
-            if f.required {
-                let text = text(quote!(self.#ident));
-                quote!(pairs.push((#wire, #text));)
-            } else {
-                let text = text(quote!(value));
-                quote!(if let Some(value) = &self.#ident { pairs.push((#wire, #text)); })
-            }
-        });
-        quote! {
-            fn query(&self) -> Vec<(&'static str, String)> {
-                let mut pairs = Vec::new();
-                #(#pairs)*
-                pairs
-            }
-        }
-    });
+    let query = (!op.query.is_empty()).then(|| query_fn(op));
     let multipart = (op.body == BodyKind::Multipart).then(|| multipart_fn(op));
     quote! {
         impl ::wechat_core::Operation for #request {
@@ -106,10 +83,42 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
     }
 }
 
+/// `Operation::query`: the required parameters in a `vec!`, then the optional ones present.
+fn query_fn(op: &Operation) -> TokenStream {
+    let text = |f: &Field, value: TokenStream| match f.ty {
+        Ty::String => quote!(#value.clone()),
+        _ => quote!(#value.to_string()),
+    };
+    let required = op.query.iter().filter(|f| f.required).map(|f| {
+        let (wire, field) = (&f.wire, ident(&f.ident));
+        let text = text(f, quote!(self.#field));
+        quote!((#wire, #text))
+    });
+    let optional: Vec<TokenStream> = op
+        .query
+        .iter()
+        .filter(|f| !f.required)
+        .map(|f| {
+            let (wire, field) = (&f.wire, ident(&f.ident));
+            let text = text(f, quote!(value));
+            quote!(if let Some(value) = &self.#field { pairs.push((#wire, #text)); })
+        })
+        .collect();
+    let binding = if optional.is_empty() { quote!(let pairs) } else { quote!(let mut pairs) };
+    quote! {
+        fn query(&self) -> Vec<(&'static str, String)> {
+            #binding: Vec<(&'static str, String)> = vec![#(#required),*];
+            #(#optional)*
+            pairs
+        }
+    }
+}
+
 /// `Operation::multipart`: the files, then the text fields, then the constants.
 fn multipart_fn(op: &Operation) -> TokenStream {
     let files = op.files.iter().map(|f| {
-        let (wire, content_type, max_size) = (&f.wire, &f.content_type, f.max_size);
+        let (wire, content_type) = (&f.wire, &f.content_type);
+        let max_size = proc_macro2::Literal::u64_unsuffixed(f.max_size);
         let field = ident(&f.ident);
         if f.required {
             quote!(form = form.file(#wire, &self.#field, #content_type, #max_size);)

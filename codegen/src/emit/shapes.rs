@@ -42,10 +42,14 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     let constant_codecs = extras.constants.iter().map(constant_codec);
     // With nothing required, the empty value is a fine default.
     let default = params.iter().all(|p| !p.required).then(|| quote!(Default,));
+    // A constant is a private `()` field, which clippy mistakes for a hand-made
+    // `#[non_exhaustive]`; it is there to be serialized.
+    let allow = (!extras.constants.is_empty()).then(|| quote!(#[allow(clippy::manual_non_exhaustive)]));
     quote! {
         #docs
         #[derive(Debug, Clone, #default PartialEq, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
+        #allow
         pub struct #name {
             #(#declared)*
         }
@@ -99,8 +103,8 @@ fn constant_ident(constant: &FixedParam) -> String {
 fn constant_decl(constant: &FixedParam) -> TokenStream {
     let field = constant_ident(constant);
     let docs = doc(&format!(
-        "Always `\"{}\"` ({}); sent with every request, never set by the caller.",
-        constant.value, constant.doc
+        "{}\n\nAlways `\"{}\"`: sent with every request, never set by the caller.",
+        constant.doc, constant.value
     ));
     let wire = &constant.name;
     let serialize = format!("serialize_{field}");
