@@ -39,6 +39,16 @@ fn clear_out_invoice_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
+fn clear_out_invoice_example_2() {
+    decodes::<
+        crate::invoice::ClearOutInvoiceRequest,
+    >(
+        "{\n    \"errcode\": 73000,\n    \"errmsg\": \"sys error make out invoice failed\"\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
 fn get_auth_data_example_1() {
     round_trips::<
         crate::invoice::GetAuthDataRequest,
@@ -66,6 +76,16 @@ fn get_auth_field_example_1() {
         crate::invoice::GetAuthFieldRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_field\": {\n        \"user_field\": {\n            \"show_title\": 1,\n            \"show_phone\": 1,\n            \"show_email\": 1,\n            \"custom_field\": [{ \"key\": \"field1\" }]\n        },\n        \"biz_field\": {\n            \"show_title\": 1,\n            \"show_tax_no\": 1,\n            \"show_addr\": 1,\n            \"show_phone\": 1,\n            \"show_bank_type\": 1,\n            \"show_bank_no\": 1,\n            \"custom_field\": [{ \"key\": \"field2\" }]\n        }\n    }\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_auth_field_example_2() {
+    decodes::<
+        crate::invoice::GetAuthFieldRequest,
+    >(
+        "{\n    \"errcode\": 72029,\n    \"errmsg\": \"invoice never set auth field\"\n}\n",
     );
 }
 
@@ -157,6 +177,14 @@ fn get_select_title_url_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
+fn get_select_title_url_example_2() {
+    decodes::<
+        crate::invoice::GetSelectTitleUrlRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
 fn get_user_title_url_example_1() {
     round_trips::<
         crate::invoice::GetUserTitleUrlRequest,
@@ -168,6 +196,14 @@ fn get_user_title_url_example_1() {
     >(
         "{\n    \"url\": \"https://mp.weixin.qq.com/intp/invoice/usertitle?action=list_auth&biz_title_key=hMjjwk#wechat_redirect\",\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n",
     );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_user_title_url_example_2() {
+    decodes::<
+        crate::invoice::GetUserTitleUrlRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
 }
 
 #[cfg(feature = "invoice")]
@@ -206,6 +242,14 @@ fn query_invoice_info_example_1() {
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"发票数据获取成功\",\n    \"invoicedetail\": {\n        \"fpqqlsh\": \"14574d75004451097845\",\n        \"fpdm\": \"088978450417\",\n        \"fphm\": \"21590001\",\n        \"jym\": \"59004166725791147047\",\n        \"kprq\": \"20171204172159\",\n        \"pdfurl\": \"http://weixin.com\"\n    }\n}\n",
     );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn query_invoice_info_example_2() {
+    decodes::<
+        crate::invoice::QueryInvoiceInfoRequest,
+    >("{\n    \"errcode\": 73003,\n    \"errmsg\": \"fpqqlsh empty\"\n}\n");
 }
 
 #[cfg(feature = "invoice")]
@@ -259,6 +303,14 @@ fn set_auth_field_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
+fn set_auth_field_example_2() {
+    decodes::<
+        crate::invoice::SetAuthFieldRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
 fn set_contact_example_1() {
     round_trips::<
         crate::invoice::SetContactRequest,
@@ -268,6 +320,14 @@ fn set_contact_example_1() {
     decodes::<
         crate::invoice::SetContactRequest,
     >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn set_contact_example_2() {
+    decodes::<
+        crate::invoice::SetContactRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
 }
 
 #[cfg(feature = "invoice")]
@@ -308,6 +368,16 @@ fn create_bill_card_example_1() {
 
 #[cfg(feature = "nontax")]
 #[test]
+fn create_bill_card_example_2() {
+    decodes::<
+        crate::nontax::CreateBillCardRequest,
+    >(
+        "{\n    \"errcode\": 72015,\n    \"errmsg\": \"unauthorized create invoice\"\n}\n",
+    );
+}
+
+#[cfg(feature = "nontax")]
+#[test]
 fn get_bill_auth_url_example_1() {
     round_trips::<
         crate::nontax::GetBillAuthUrlRequest,
@@ -318,6 +388,16 @@ fn get_bill_auth_url_example_1() {
         crate::nontax::GetBillAuthUrlRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"http://auth_url\",\n    \"expire_time\": 7200\n}\n",
+    );
+}
+
+#[cfg(feature = "nontax")]
+#[test]
+fn get_bill_auth_url_example_2() {
+    decodes::<
+        crate::nontax::GetBillAuthUrlRequest,
+    >(
+        "{\n    \"errcode\": 72015,\n    \"errmsg\": \"unauthorized create invoice\"\n}\n",
     );
 }
 
@@ -334,6 +414,14 @@ fn insert_bill_example_1() {
     >(
         "{\n\"errcode\": 0,\n\"errmsg\": \"ok\",\n\"code\": \"682xxxx661927\",\n\"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}\n",
     );
+}
+
+#[cfg(feature = "nontax")]
+#[test]
+fn insert_bill_example_2() {
+    decodes::<
+        crate::nontax::InsertBillRequest,
+    >("{\n    \"errcode\": 40078,\n    \"errmsg\": \"invalid card status\"\n}\n");
 }
 
 #[cfg(feature = "platform")]
@@ -353,6 +441,16 @@ fn create_card_example_1() {
 
 #[cfg(feature = "platform")]
 #[test]
+fn create_card_example_2() {
+    decodes::<
+        crate::platform::CreateCardRequest,
+    >(
+        "{\n    \"errcode\": 72015,\n    \"errmsg\": \"unauthorized create invoice\"\n}\n",
+    );
+}
+
+#[cfg(feature = "platform")]
+#[test]
 fn get_pdf_example_1() {
     round_trips::<
         crate::platform::GetPdfRequest,
@@ -366,12 +464,30 @@ fn get_pdf_example_1() {
 
 #[cfg(feature = "platform")]
 #[test]
+fn get_pdf_example_2() {
+    decodes::<
+        crate::platform::GetPdfRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
+}
+
+#[cfg(feature = "platform")]
+#[test]
 fn get_platform_url_example_1() {
     round_trips::<crate::platform::GetPlatformUrlRequest>("{}");
     decodes::<
         crate::platform::GetPlatformUrlRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"invoice_url\": \"https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=d3xxxxxxxxxxxxxGLSS0wrL14No8c1\"\n}\n",
+    );
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn get_platform_url_example_2() {
+    decodes::<
+        crate::platform::GetPlatformUrlRequest,
+    >(
+        "{\n    \"errcode\": 72015,\n    \"errmsg\": \"unauthorized create invoice\"\n}\n",
     );
 }
 
@@ -464,6 +580,14 @@ fn get_invoice_batch_example_1() {
 
 #[cfg(feature = "reimburse")]
 #[test]
+fn get_invoice_batch_example_2() {
+    decodes::<
+        crate::reimburse::GetInvoiceBatchRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
 fn get_invoice_info_example_1() {
     round_trips::<
         crate::reimburse::GetInvoiceInfoRequest,
@@ -485,6 +609,14 @@ fn get_invoice_info_example_2() {
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": \"1468322401\",\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"trip_pdf_ur\": \"trip_pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\",\n        \"check_code\": \"12345\"\n    }\n}\n",
     );
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn get_invoice_info_example_3() {
+    decodes::<
+        crate::reimburse::GetInvoiceInfoRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
 }
 
 #[cfg(feature = "reimburse")]

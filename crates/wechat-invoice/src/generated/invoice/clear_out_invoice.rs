@@ -54,6 +54,17 @@
 //! }
 //! ```
 //!
+//! ## The reversal failed (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 73000,
+//!     "errmsg": "sys error make out invoice failed"
+//! }
+//! ```
+//!
 //! Generated from `spec/invoice/clearoutinvoice.toml`.
 
 /// Request of [`Client::clear_out_invoice`](crate::Client::clear_out_invoice).

@@ -57,6 +57,17 @@
 //! }
 //! ```
 //!
+//! ## The authorization fields were never set (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 72029,
+//!     "errmsg": "invoice never set auth field"
+//! }
+//! ```
+//!
 //! Generated from `spec/invoice/get_auth_field.toml`.
 
 /// Request of [`Client::get_auth_field`](crate::Client::get_auth_field).

@@ -43,6 +43,17 @@
 //! }
 //! ```
 //!
+//! ## A parameter is wrong (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 72031,
+//!     "errmsg": "invalid params"
+//! }
+//! ```
+//!
 //! Generated from `spec/invoice/getselecttitleurl.toml`.
 
 /// Request of [`Client::get_select_title_url`](crate::Client::get_select_title_url).

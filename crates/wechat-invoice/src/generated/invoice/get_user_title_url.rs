@@ -49,6 +49,17 @@
 //! }
 //! ```
 //!
+//! ## A parameter is wrong, e.g. no `title` while `user_fill` is 0 (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 72031,
+//!     "errmsg": "invalid params"
+//! }
+//! ```
+//!
 //! Generated from `spec/invoice/getusertitleurl.toml`.
 
 /// Request of [`Client::get_user_title_url`](crate::Client::get_user_title_url).

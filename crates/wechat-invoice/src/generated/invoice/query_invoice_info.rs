@@ -54,6 +54,17 @@
 //! }
 //! ```
 //!
+//! ## The request serial number is empty (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 73003,
+//!     "errmsg": "fpqqlsh empty"
+//! }
+//! ```
+//!
 //! Generated from `spec/invoice/queryinvoceinfo.toml`.
 
 /// Request of [`Client::query_invoice_info`](crate::Client::query_invoice_info).

@@ -69,6 +69,17 @@
 //! }
 //! ```
 //!
+//! ## A parameter is wrong (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 72031,
+//!     "errmsg": "invalid params"
+//! }
+//! ```
+//!
 //! Generated from `spec/invoice/set_auth_field.toml`.
 
 /// Request of [`Client::set_auth_field`](crate::Client::set_auth_field).

@@ -47,6 +47,17 @@
 //! }
 //! ```
 //!
+//! ## A parameter is wrong (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 72031,
+//!     "errmsg": "invalid params"
+//! }
+//! ```
+//!
 //! Generated from `spec/invoice/set_contact.toml`.
 
 /// Request of [`Client::set_contact`](crate::Client::set_contact).

@@ -48,6 +48,17 @@
 //! }
 //! ```
 //!
+//! ## The account has no fiscal e-bill permission (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 72015,
+//!     "errmsg": "unauthorized create invoice"
+//! }
+//! ```
+//!
 //! Generated from `spec/nontax/createbillcard.toml`.
 
 /// Request of [`Client::create_bill_card`](crate::Client::create_bill_card).

@@ -52,6 +52,17 @@
 //! }
 //! ```
 //!
+//! ## The account has no fiscal e-bill permission (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 72015,
+//!     "errmsg": "unauthorized create invoice"
+//! }
+//! ```
+//!
 //! Generated from `spec/nontax/getbillauthurl.toml`.
 
 /// Request of [`Client::get_bill_auth_url`](crate::Client::get_bill_auth_url).

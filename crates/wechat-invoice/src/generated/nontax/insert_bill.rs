@@ -71,6 +71,17 @@
 //! }
 //! ```
 //!
+//! ## The card_id is not authorized, or was created too recently (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 40078,
+//!     "errmsg": "invalid card status"
+//! }
+//! ```
+//!
 //! Generated from `spec/nontax/insertbill.toml`.
 
 /// Request of [`Client::insert_bill`](crate::Client::insert_bill).

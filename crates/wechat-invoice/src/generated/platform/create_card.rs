@@ -58,6 +58,17 @@
 //! }
 //! ```
 //!
+//! ## The account has no permission to create invoice templates (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 72015,
+//!     "errmsg": "unauthorized create invoice"
+//! }
+//! ```
+//!
 //! Generated from `spec/platform/createcard.toml`.
 
 /// Request of [`Client::create_card`](crate::Client::create_card).

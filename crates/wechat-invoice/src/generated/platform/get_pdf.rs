@@ -46,6 +46,17 @@
 //! }
 //! ```
 //!
+//! ## The s_media_id is wrong or has expired (PDFs live 3 days) (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 72031,
+//!     "errmsg": "invalid params"
+//! }
+//! ```
+//!
 //! Generated from `spec/platform/getpdf.toml`.
 
 /// Request of [`Client::get_pdf`](crate::Client::get_pdf).

@@ -46,6 +46,17 @@
 //! }
 //! ```
 //!
+//! ## The account is not an invoicing platform (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 72015,
+//!     "errmsg": "unauthorized create invoice"
+//! }
+//! ```
+//!
 //! Generated from `spec/platform/seturl.toml`.
 
 /// Request of [`Client::get_platform_url`](crate::Client::get_platform_url).

@@ -92,6 +92,17 @@
 //! }
 //! ```
 //!
+//! ## A card_id or encrypt_code is wrong (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 72031,
+//!     "errmsg": "invalid params"
+//! }
+//! ```
+//!
 //! Generated from `spec/reimburse/getinvoicebatch.toml`.
 
 /// Request of [`Client::get_invoice_batch`](crate::Client::get_invoice_batch).

@@ -99,6 +99,17 @@
 //! }
 //! ```
 //!
+//! ## The card_id or encrypt_code is wrong (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 72031,
+//!     "errmsg": "invalid params"
+//! }
+//! ```
+//!
 //! Generated from `spec/reimburse/getinvoiceinfo.toml`.
 
 /// Request of [`Client::get_invoice_info`](crate::Client::get_invoice_info).
