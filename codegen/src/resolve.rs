@@ -735,7 +735,8 @@ fn resolve_endpoint(
             Resolved::File(part) => files.push(part),
         }
     }
-    if multipart && files.is_empty() {
+    // Counted as written, so a broken file field does not also report a missing one.
+    if multipart && !endpoint.request.0.iter().any(|(_, f)| f.value.ty.value == "file") {
         let span = endpoint.body.as_ref().map_or(endpoint.method.span, |b| b.span);
         problems.error(file, span, "a multipart body needs a [request] field with `type = \"file\"`");
     }
