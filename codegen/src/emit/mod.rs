@@ -1,5 +1,6 @@
 //! How Rust spells the model: every generated file, computed in memory.
 
+mod api_docs;
 mod client;
 mod crate_files;
 mod error_codes;
@@ -9,6 +10,7 @@ mod shapes;
 
 use crate::model::{Spec, Ty};
 
+pub use api_docs::API_DOCS_DIR;
 pub(crate) use rust::value_type;
 
 /// The first line of every generated file (after the comment marker of its language).
@@ -56,6 +58,7 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
             rust(format!("{GENERATED_DIR}/{}/{}.rs", group.name, op.name), operation::module(op))?;
         }
     }
+    files.extend(api_docs::files(spec));
     files.push(OutputFile {
         path: "crates/wechat-invoice/Cargo.toml".to_owned(),
         contents: crate_files::cargo_toml(spec),

@@ -203,7 +203,7 @@ pub(crate) fn third_party_line(op: &Operation) -> String {
     }
 }
 
-fn accounts_line(op: &Operation) -> String {
+pub(crate) fn accounts_line(op: &Operation) -> String {
     if op.accounts.is_empty() {
         return "not stated".to_owned();
     }
