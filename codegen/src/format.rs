@@ -365,6 +365,10 @@ pub struct Field {
     /// `[query]` parameters and top-level `[request]` fields, with `type = "string"`.
     #[serde(default)]
     pub value: Option<Located<String>>,
+    /// `type = "string"` only: the value is a credential (appsecret, token, ticket); the
+    /// generated field is a `wechat_core::Secret`, which never prints its value.
+    #[serde(default)]
+    pub secret: bool,
     /// `type = "file"` only: the part's content type, e.g. `application/pdf`.
     #[serde(default)]
     pub content_type: Option<Located<String>>,
@@ -383,6 +387,7 @@ impl<'de> Deserialize<'de> for Field {
             optional: default "optional",
             aliases: default "aliases",
             value: optional "value",
+            secret: default "secret",
             content_type: optional "content_type",
             max_size: optional "max_size",
         })

@@ -144,6 +144,8 @@ pub struct Field {
     pub doc: String,
     /// Other wire spellings accepted when decoding.
     pub aliases: Vec<String>,
+    /// A credential: held as `wechat_core::Secret` so it never prints (strings only).
+    pub secret: bool,
 }
 
 /// A field's type.

@@ -319,6 +319,10 @@ fn resolve_field(
             return None;
         }
     };
+    if def.secret && ty != Ty::String {
+        problems.error(file, def.ty.span, "`secret = true` is only allowed with `type = \"string\"`");
+        return None;
+    }
     if place == FieldPlace::Query
         && !matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64)
     {
@@ -343,6 +347,7 @@ fn resolve_field(
             required: !def.optional,
             doc: def.doc.value.clone(),
             aliases: def.aliases.iter().map(|a| a.value.clone()).collect(),
+            secret: def.secret,
         })
     })
 }
@@ -368,6 +373,13 @@ fn resolve_constant(
     }
     if !def.aliases.is_empty() {
         problems.error(file, key.span, "a constant (a field with `value`) cannot have `aliases`");
+    }
+    if def.secret {
+        problems.error(
+            file,
+            key.span,
+            "a constant (a field with `value`) is written in the spec; it cannot be `secret`",
+        );
     }
     (problems.0.len() == before).then(|| {
         Resolved::Constant(FixedParam {

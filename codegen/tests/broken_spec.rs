@@ -175,3 +175,18 @@ fn multipart_files_and_constants_resolve_into_the_model() {
     let fetch = module("fetch");
     assert!(fetch.contains(r#"::wechat_core::lenient::constant(deserializer, "get_url")"#), "{fetch}");
 }
+
+#[test]
+fn only_strings_can_be_secret() {
+    let text = head("x", "/x", "")
+        + "[request]\npin = { type = \"i64\", secret = true, doc = \"d\" }\n\
+           grant = { type = \"string\", value = \"client_credential\", secret = true, doc = \"d\" }\n\
+           key = { type = \"string\", secret = true, doc = \"d\" }\n";
+    assert_eq!(
+        one(text),
+        [
+            "spec/g/x.toml:8:17: `secret = true` is only allowed with `type = \"string\"`",
+            "spec/g/x.toml:9:1: a constant (a field with `value`) is written in the spec; it cannot be `secret`",
+        ]
+    );
+}

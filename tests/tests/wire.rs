@@ -47,7 +47,9 @@ async fn get_access_token_sends_a_get_with_the_fixed_and_typed_query() {
     assert_eq!(seen.query_value("appid"), Some("wxappid"));
     assert_eq!(seen.query_value("secret"), Some("app secret&="));
     assert!(seen.body.is_empty());
-    assert_eq!(answer.access_token, "ACCESS");
+    assert_eq!(answer.access_token.expose(), "ACCESS");
+    let printed = format!("{request:?} {answer:?}");
+    assert!(!printed.contains("app secret") && !printed.contains("ACCESS"), "{printed}");
     assert_eq!(answer.expires_in, 7200);
 }
 
@@ -66,7 +68,7 @@ async fn card_ticket_sends_the_token_and_type_wx_card() {
     assert_eq!(seen.query_names(), ["access_token", "type"]);
     assert_eq!(seen.query_value("access_token"), Some("TOKEN"));
     assert_eq!(seen.query_value("type"), Some("wx_card"));
-    assert_eq!(answer.ticket, "TICKET");
+    assert_eq!(answer.ticket.expose(), "TICKET");
     assert_eq!(answer.expires_in, 7200, "a number sent as a string decodes");
 }
 
@@ -88,7 +90,7 @@ async fn stable_token_always_sends_its_constant_grant_type() {
         "/cgi-bin/stable_token",
         json!({"grant_type": "client_credential", "appid": "wxappid", "secret": "secret", "force_refresh": true}),
     );
-    assert_eq!(answer.access_token, "STABLE");
+    assert_eq!(answer.access_token.expose(), "STABLE");
 }
 
 #[tokio::test]
@@ -110,7 +112,7 @@ async fn authorizer_token_takes_the_component_token_in_the_query() {
         "/cgi-bin/component/api_authorizer_token",
         json!({"component_appid": "wxcomp", "authorizer_appid": "wxauth", "authorizer_refresh_token": "R1"}),
     );
-    assert_eq!(answer.authorizer_refresh_token, "R2");
+    assert_eq!(answer.authorizer_refresh_token.expose(), "R2");
 }
 
 #[tokio::test]

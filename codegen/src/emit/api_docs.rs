@@ -208,13 +208,11 @@ fn fields_table(
             let aliases: Vec<String> = f.aliases.iter().map(|a| format!("`{a}`")).collect();
             let _ = write!(doc, " Also accepted as {}.", aliases.join(", "));
         }
-        let _ = writeln!(
-            out,
-            "| `{}` | {} | {} | {doc} |",
-            f.wire,
-            type_text(&f.ty, anchors),
-            yes_no(f.required)
-        );
+        let mut ty = type_text(&f.ty, anchors);
+        if f.secret {
+            ty.push_str(" (secret)");
+        }
+        let _ = writeln!(out, "| `{}` | {ty} | {} | {doc} |", f.wire, yes_no(f.required));
     }
     out.push('\n');
     out

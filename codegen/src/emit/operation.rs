@@ -83,12 +83,19 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
     }
 }
 
-/// `Operation::query`: the required parameters in a `vec!`, then the optional ones present.
-fn query_fn(op: &Operation) -> TokenStream {
-    let text = |f: &Field, value: TokenStream| match f.ty {
+/// A field's value as the text sent in a query string or a multipart text part. A secret's
+/// `Display` prints `***`, so its value is exposed here, the one place that must send it.
+fn wire_text(field: &Field, value: TokenStream) -> TokenStream {
+    match field.ty {
+        Ty::String if field.secret => quote!(#value.expose().to_owned()),
         Ty::String => quote!(#value.clone()),
         _ => quote!(#value.to_string()),
-    };
+    }
+}
+
+/// `Operation::query`: the required parameters in a `vec!`, then the optional ones present.
+fn query_fn(op: &Operation) -> TokenStream {
+    let text = wire_text;
     let required = op.query.iter().filter(|f| f.required).map(|f| {
         let (wire, field) = (&f.wire, ident(&f.ident));
         let text = text(f, quote!(self.#field));
@@ -134,11 +141,13 @@ fn multipart_fn(op: &Operation) -> TokenStream {
         let wire = &f.wire;
         let field = ident(&f.ident);
         if f.required {
-            quote!(form = form.text(#wire, self.#field.to_string());)
+            let text = wire_text(f, quote!(self.#field));
+            quote!(form = form.text(#wire, #text);)
         } else {
+            let text = wire_text(f, quote!(value));
             quote! {
                 if let Some(value) = &self.#field {
-                    form = form.text(#wire, value.to_string());
+                    form = form.text(#wire, #text);
                 }
             }
         }

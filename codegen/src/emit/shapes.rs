@@ -69,8 +69,8 @@ struct Param {
     wire: String,
     doc: String,
     required: bool,
-    /// The argument's type, and whether it is converted with `.into()`.
-    argument: (TokenStream, bool),
+    /// The argument's type, and how it becomes the field's value.
+    argument: (TokenStream, Convert),
 }
 
 impl Param {
@@ -80,7 +80,7 @@ impl Param {
             wire: field.wire.clone(),
             doc: field.doc.clone(),
             required: field.required,
-            argument: argument_type(&field.ty),
+            argument: argument_type(field),
         }
     }
 
@@ -90,7 +90,7 @@ impl Param {
             wire: file.wire.clone(),
             doc: file.doc.clone(),
             required: file.required,
-            argument: (quote!(::wechat_core::UploadFile), false),
+            argument: (quote!(::wechat_core::UploadFile), Convert::None),
         }
     }
 }
@@ -183,11 +183,33 @@ fn field_decl(field: &Field, in_query: bool) -> TokenStream {
     }
 }
 
-/// The argument type a constructor or setter takes for a value of `ty`.
-fn argument_type(ty: &Ty) -> (TokenStream, bool) {
-    match ty {
-        Ty::String => (quote!(impl Into<String>), true),
-        other => (value_type(other), false),
+/// How a constructor or setter argument becomes the field's value.
+#[derive(Clone, Copy)]
+enum Convert {
+    /// Taken as is.
+    None,
+    /// `.into()`, from `impl Into<String>`.
+    Into,
+    /// Wrapped in `wechat_core::Secret`, from `impl Into<String>`.
+    Secret,
+}
+
+impl Convert {
+    fn apply(self, value: TokenStream) -> TokenStream {
+        match self {
+            Self::None => value,
+            Self::Into => quote!(#value.into()),
+            Self::Secret => quote!(::wechat_core::Secret::new(#value)),
+        }
+    }
+}
+
+/// The argument type a constructor or setter takes for a field.
+fn argument_type(field: &Field) -> (TokenStream, Convert) {
+    match &field.ty {
+        Ty::String if field.secret => (quote!(impl Into<String>), Convert::Secret),
+        Ty::String => (quote!(impl Into<String>), Convert::Into),
+        other => (value_type(other), Convert::None),
     }
 }
 
@@ -203,8 +225,11 @@ fn constructor(params: &[Param], constants: &[FixedParam]) -> TokenStream {
         .map(|p| {
             let name = ident(&p.ident);
             match (p.required, p.argument.1) {
-                (true, true) => quote!(#name: #name.into()),
-                (true, false) => quote!(#name),
+                (true, Convert::None) => quote!(#name),
+                (true, convert) => {
+                    let value = convert.apply(quote!(#name));
+                    quote!(#name: #value)
+                }
                 (false, _) => quote!(#name: None),
             }
         })
@@ -233,8 +258,8 @@ fn constructor(params: &[Param], constants: &[FixedParam]) -> TokenStream {
 
 fn setter(param: &Param) -> TokenStream {
     let name = ident(&param.ident);
-    let (ty, into) = &param.argument;
-    let value = if *into { quote!(value.into()) } else { quote!(value) };
+    let (ty, convert) = &param.argument;
+    let value = convert.apply(quote!(value));
     let first_line = param.doc.lines().next().unwrap_or_default();
     let docs = doc(&format!("Sets `{}`: {first_line}", param.wire));
     quote! {

@@ -22,6 +22,7 @@
 //!
 //! ## Notes
 //!
+//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are `wechat_core::Secret`, whose Debug and Display print `***`.
 //! - Prefer get_stable_access_token (stable_token): it hands every caller the same valid token.
 //! - The appsecret travels in the query string; wechat-core strips URLs from every error it reports.
 //! - The page's own error codes beyond the general ones (an IP needing the administrator's confirmation, 895xx) were not confirmed by a second source and are not listed; they decode as `General(Unknown(..))`.
@@ -61,7 +62,7 @@ pub struct GetAccessTokenRequest {
     pub appid: String,
     /// The account's AppSecret.
     #[serde(skip)]
-    pub secret: String,
+    pub secret: ::wechat_core::Secret,
 }
 
 impl GetAccessTokenRequest {
@@ -69,7 +70,7 @@ impl GetAccessTokenRequest {
     pub fn new(appid: impl Into<String>, secret: impl Into<String>) -> Self {
         Self {
             appid: appid.into(),
-            secret: secret.into(),
+            secret: ::wechat_core::Secret::new(secret),
         }
     }
 }
@@ -79,8 +80,7 @@ impl GetAccessTokenRequest {
 #[non_exhaustive]
 pub struct GetAccessTokenResponse {
     /// The access token.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub access_token: String,
+    pub access_token: ::wechat_core::Secret,
     /// Seconds the token stays valid (7200).
     #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expires_in: i64,
@@ -90,7 +90,7 @@ impl GetAccessTokenResponse {
     /// Creates the value from its required fields: `access_token`, `expires_in`.
     pub fn new(access_token: impl Into<String>, expires_in: i64) -> Self {
         Self {
-            access_token: access_token.into(),
+            access_token: ::wechat_core::Secret::new(access_token),
             expires_in,
         }
     }
@@ -148,7 +148,7 @@ impl ::wechat_core::Operation for GetAccessTokenRequest {
     };
     fn query(&self) -> Vec<(&'static str, String)> {
         let pairs: Vec<(&'static str, String)> = vec![
-            ("appid", self.appid.clone()), ("secret", self.secret.clone())
+            ("appid", self.appid.clone()), ("secret", self.secret.expose().to_owned())
         ];
         pairs
     }

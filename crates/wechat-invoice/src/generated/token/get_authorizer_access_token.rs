@@ -25,6 +25,7 @@
 //!
 //! ## Notes
 //!
+//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are `wechat_core::Secret`, whose Debug and Display print `***`.
 //! - The platform's own token goes in the `component_access_token` query parameter, not in `access_token`; the endpoint takes no account token.
 //! - 61023 is taken from WeChat's third-party platform return-code list; no second source in reach confirmed its exact message, so it serves only to name the code.
 //!
@@ -71,7 +72,7 @@
 pub struct GetAuthorizerAccessTokenRequest {
     /// The third-party platform's component_access_token.
     #[serde(skip)]
-    pub component_access_token: String,
+    pub component_access_token: ::wechat_core::Secret,
     /// The third-party platform's appid.
     #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub component_appid: String,
@@ -79,8 +80,7 @@ pub struct GetAuthorizerAccessTokenRequest {
     #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub authorizer_appid: String,
     /// The refresh token from the authorization (or from the last refresh).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub authorizer_refresh_token: String,
+    pub authorizer_refresh_token: ::wechat_core::Secret,
 }
 
 impl GetAuthorizerAccessTokenRequest {
@@ -92,10 +92,12 @@ impl GetAuthorizerAccessTokenRequest {
         authorizer_refresh_token: impl Into<String>,
     ) -> Self {
         Self {
-            component_access_token: component_access_token.into(),
+            component_access_token: ::wechat_core::Secret::new(component_access_token),
             component_appid: component_appid.into(),
             authorizer_appid: authorizer_appid.into(),
-            authorizer_refresh_token: authorizer_refresh_token.into(),
+            authorizer_refresh_token: ::wechat_core::Secret::new(
+                authorizer_refresh_token,
+            ),
         }
     }
 }
@@ -105,14 +107,12 @@ impl GetAuthorizerAccessTokenRequest {
 #[non_exhaustive]
 pub struct GetAuthorizerAccessTokenResponse {
     /// The token for calls on the account's behalf.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub authorizer_access_token: String,
+    pub authorizer_access_token: ::wechat_core::Secret,
     /// Seconds the token stays valid (7200).
     #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expires_in: i64,
     /// The refresh token to use next time; store it.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub authorizer_refresh_token: String,
+    pub authorizer_refresh_token: ::wechat_core::Secret,
 }
 
 impl GetAuthorizerAccessTokenResponse {
@@ -123,9 +123,11 @@ impl GetAuthorizerAccessTokenResponse {
         authorizer_refresh_token: impl Into<String>,
     ) -> Self {
         Self {
-            authorizer_access_token: authorizer_access_token.into(),
+            authorizer_access_token: ::wechat_core::Secret::new(authorizer_access_token),
             expires_in,
-            authorizer_refresh_token: authorizer_refresh_token.into(),
+            authorizer_refresh_token: ::wechat_core::Secret::new(
+                authorizer_refresh_token,
+            ),
         }
     }
 }
@@ -192,7 +194,7 @@ impl ::wechat_core::Operation for GetAuthorizerAccessTokenRequest {
     };
     fn query(&self) -> Vec<(&'static str, String)> {
         let pairs: Vec<(&'static str, String)> = vec![
-            ("component_access_token", self.component_access_token.clone())
+            ("component_access_token", self.component_access_token.expose().to_owned())
         ];
         pairs
     }

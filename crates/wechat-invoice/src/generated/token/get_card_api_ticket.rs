@@ -21,6 +21,7 @@
 //!
 //! ## Notes
 //!
+//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are `wechat_core::Secret`, whose Debug and Display print `***`.
 //! - Only `type=wx_card` is bound here; `jsapi` tickets are a different use of the same path.
 //! - Third-party support is not stated on the card page; the endpoint is commonly called with authorizer tokens, so it is allowed here without a permission set.
 //!
@@ -57,8 +58,7 @@ impl GetCardApiTicketRequest {
 #[non_exhaustive]
 pub struct GetCardApiTicketResponse {
     /// The api_ticket.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub ticket: String,
+    pub ticket: ::wechat_core::Secret,
     /// Seconds the ticket stays valid (7200).
     #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expires_in: i64,
@@ -68,7 +68,7 @@ impl GetCardApiTicketResponse {
     /// Creates the value from its required fields: `ticket`, `expires_in`.
     pub fn new(ticket: impl Into<String>, expires_in: i64) -> Self {
         Self {
-            ticket: ticket.into(),
+            ticket: ::wechat_core::Secret::new(ticket),
             expires_in,
         }
     }

@@ -29,6 +29,7 @@
 //!
 //! ## Notes
 //!
+//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are `wechat_core::Secret`, whose Debug and Display print `***`.
 //! - 41004, 40125, 45009, 47001, 40001 and 48001 are also in the page's table; they are general codes.
 //!
 //! ## A platform token
@@ -75,11 +76,9 @@ pub struct GetComponentAccessTokenRequest {
     #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub component_appid: String,
     /// The third-party platform's appsecret.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub component_appsecret: String,
+    pub component_appsecret: ::wechat_core::Secret,
     /// The latest ticket WeChat pushed to the platform.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub component_verify_ticket: String,
+    pub component_verify_ticket: ::wechat_core::Secret,
 }
 
 impl GetComponentAccessTokenRequest {
@@ -91,8 +90,8 @@ impl GetComponentAccessTokenRequest {
     ) -> Self {
         Self {
             component_appid: component_appid.into(),
-            component_appsecret: component_appsecret.into(),
-            component_verify_ticket: component_verify_ticket.into(),
+            component_appsecret: ::wechat_core::Secret::new(component_appsecret),
+            component_verify_ticket: ::wechat_core::Secret::new(component_verify_ticket),
         }
     }
 }
@@ -102,8 +101,7 @@ impl GetComponentAccessTokenRequest {
 #[non_exhaustive]
 pub struct GetComponentAccessTokenResponse {
     /// The third-party platform's access token.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub component_access_token: String,
+    pub component_access_token: ::wechat_core::Secret,
     /// Seconds the token stays valid (7200).
     #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expires_in: i64,
@@ -113,7 +111,7 @@ impl GetComponentAccessTokenResponse {
     /// Creates the value from its required fields: `component_access_token`, `expires_in`.
     pub fn new(component_access_token: impl Into<String>, expires_in: i64) -> Self {
         Self {
-            component_access_token: component_access_token.into(),
+            component_access_token: ::wechat_core::Secret::new(component_access_token),
             expires_in,
         }
     }

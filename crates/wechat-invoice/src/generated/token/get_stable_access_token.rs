@@ -22,6 +22,7 @@
 //!
 //! ## Notes
 //!
+//! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are `wechat_core::Secret`, whose Debug and Display print `***`.
 //! - `grant_type` is a constant body field: the request type always sends `client_credential`.
 //! - The request example is constructed from the page's field table (its own example uses the same fields).
 //!
@@ -80,8 +81,7 @@ pub struct GetStableAccessTokenRequest {
     #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The account's AppSecret.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub secret: String,
+    pub secret: ::wechat_core::Secret,
     /// True to invalidate the current token and get a new one (rate limited); default false.
     #[serde(
         default,
@@ -96,7 +96,7 @@ impl GetStableAccessTokenRequest {
     pub fn new(appid: impl Into<String>, secret: impl Into<String>) -> Self {
         Self {
             appid: appid.into(),
-            secret: secret.into(),
+            secret: ::wechat_core::Secret::new(secret),
             force_refresh: None,
             grant_type: (),
         }
@@ -127,8 +127,7 @@ fn deserialize_grant_type<'de, D: serde::Deserializer<'de>>(
 #[non_exhaustive]
 pub struct GetStableAccessTokenResponse {
     /// The access token.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub access_token: String,
+    pub access_token: ::wechat_core::Secret,
     /// Seconds the token stays valid (at most 7200).
     #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expires_in: i64,
@@ -138,7 +137,7 @@ impl GetStableAccessTokenResponse {
     /// Creates the value from its required fields: `access_token`, `expires_in`.
     pub fn new(access_token: impl Into<String>, expires_in: i64) -> Self {
         Self {
-            access_token: access_token.into(),
+            access_token: ::wechat_core::Secret::new(access_token),
             expires_in,
         }
     }
