@@ -205,6 +205,9 @@ pub(crate) fn body_line(op: &Operation) -> String {
 
 /// Who may call the operation, in one phrase.
 pub(crate) fn third_party_line(op: &Operation) -> String {
+    if op.token == TokenKind::None {
+        return "not applicable: the endpoint takes no `access_token`".to_owned();
+    }
     match (op.third_party, op.permission_set) {
         (true, Some(set)) => format!("supported with an `authorizer_access_token` (permission set {set})"),
         (true, None) => "supported with an `authorizer_access_token`".to_owned(),

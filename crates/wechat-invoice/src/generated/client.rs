@@ -603,7 +603,7 @@ impl Client {
     ///
     /// `GET https://api.weixin.qq.com/cgi-bin/token?grant_type=client_credential&appid=APPID&secret=SECRET` (WeChat interface `getAccessToken`).
     ///
-    /// Third-party platforms: not supported: only the account's own access token is accepted.
+    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
     ///
     /// # Errors
     ///
@@ -623,7 +623,7 @@ impl Client {
     ///
     /// `POST https://api.weixin.qq.com/cgi-bin/component/api_authorizer_token?component_access_token=COMPONENT_ACCESS_TOKEN` (WeChat interface `getAuthorizerAccessToken`).
     ///
-    /// Third-party platforms: not supported: only the account's own access token is accepted.
+    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
     ///
     /// # Errors
     ///
@@ -663,7 +663,7 @@ impl Client {
     ///
     /// `POST https://api.weixin.qq.com/cgi-bin/component/api_component_token` (WeChat interface `getComponentAccessToken`).
     ///
-    /// Third-party platforms: not supported: only the account's own access token is accepted.
+    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
     ///
     /// # Errors
     ///
@@ -683,7 +683,7 @@ impl Client {
     ///
     /// `POST https://api.weixin.qq.com/cgi-bin/stable_token` (WeChat interface `getStableAccessToken`).
     ///
-    /// Third-party platforms: not supported: only the account's own access token is accepted.
+    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
     ///
     /// # Errors
     ///

@@ -11,7 +11,7 @@
 //! |---|---|
 //! | Request | `GET https://api.weixin.qq.com/cgi-bin/token?grant_type=client_credential&appid=APPID&secret=SECRET` |
 //! | WeChat interface | `getAccessToken` |
-//! | Third-party platforms | not supported: only the account's own access token is accepted |
+//! | Third-party platforms | not applicable: the endpoint takes no `access_token` |
 //! | Cloud calls | not supported |
 //! | Accounts | not stated |
 //! | Body | none |

@@ -10,7 +10,7 @@
 //! |---|---|
 //! | Request | `POST https://api.weixin.qq.com/cgi-bin/component/api_authorizer_token?component_access_token=COMPONENT_ACCESS_TOKEN` |
 //! | WeChat interface | `getAuthorizerAccessToken` |
-//! | Third-party platforms | not supported: only the account's own access token is accepted |
+//! | Third-party platforms | not applicable: the endpoint takes no `access_token` |
 //! | Cloud calls | not supported |
 //! | Accounts | not stated |
 //! | Body | JSON |

@@ -11,7 +11,7 @@
 //! |---|---|
 //! | Request | `POST https://api.weixin.qq.com/cgi-bin/stable_token` |
 //! | WeChat interface | `getStableAccessToken` |
-//! | Third-party platforms | not supported: only the account's own access token is accepted |
+//! | Third-party platforms | not applicable: the endpoint takes no `access_token` |
 //! | Cloud calls | not supported |
 //! | Accounts | not stated |
 //! | Body | JSON; always sends `grant_type` = `"client_credential"` |
