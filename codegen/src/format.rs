@@ -345,8 +345,9 @@ impl Keyword for Access {
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
-    /// `string`, `bool`, `i32`, `i64`, `u32`, `u64`, `f64`, `array` (with `items`), or the
-    /// name of a type in `[types]` of this file or of `spec/types.toml`.
+    /// `string`, `bool`, `i32`, `i64`, `u32`, `u64`, `f64`, `array` (with `items`), the name
+    /// of a type in `[types]` of this file or of `spec/types.toml`, or `file` (a file part of
+    /// a `body = "multipart"` request, with `content_type` and `max_size`).
     #[serde(rename = "type")]
     pub ty: Located<String>,
     /// Element type when `type = "array"`; the same names as `type`.
@@ -360,9 +361,21 @@ pub struct Field {
     /// Other spellings WeChat is known to use for this field; accepted when decoding.
     #[serde(default)]
     pub aliases: Vec<Located<String>>,
-    /// Query parameters only: a fixed value always sent, e.g. `action = "get_url"`.
+    /// A constant always sent, e.g. `action = "get_url"`; the caller never sets it. Only on
+    /// `[query]` parameters and top-level `[request]` fields, with `type = "string"`.
     #[serde(default)]
     pub value: Option<Located<String>>,
+    /// `type = "string"` only: the value is a credential (appsecret, token, ticket); the
+    /// generated field is a `wechat_core::Secret`, which never prints its value.
+    #[serde(default)]
+    pub secret: bool,
+    /// `type = "file"` only: the part's content type, e.g. `application/pdf`.
+    #[serde(default)]
+    pub content_type: Option<Located<String>>,
+    /// `type = "file"` only: the largest file accepted, in bytes; a larger file is refused
+    /// before anything is sent.
+    #[serde(default)]
+    pub max_size: Option<Located<i64>>,
 }
 
 impl<'de> Deserialize<'de> for Field {
@@ -374,6 +387,9 @@ impl<'de> Deserialize<'de> for Field {
             optional: default "optional",
             aliases: default "aliases",
             value: optional "value",
+            secret: default "secret",
+            content_type: optional "content_type",
+            max_size: optional "max_size",
         })
     }
 }

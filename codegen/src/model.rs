@@ -73,6 +73,10 @@ pub struct Operation {
     pub query: Vec<Field>,
     /// Body fields of the request.
     pub request: Vec<Field>,
+    /// Body fields always sent with the same value; the caller never sets them.
+    pub fixed_body: Vec<FixedParam>,
+    /// File parts of a `multipart/form-data` body.
+    pub files: Vec<FileField>,
     /// Response fields besides `errcode`/`errmsg`.
     pub response: Vec<Field>,
     /// Types local to this operation, in the order written.
@@ -108,6 +112,23 @@ pub struct FixedParam {
     pub doc: String,
 }
 
+/// A file part of a `multipart/form-data` request body.
+#[derive(Debug, Clone)]
+pub struct FileField {
+    /// The form field name, e.g. `pdf`.
+    pub wire: String,
+    /// Rust identifier of the request field holding the file.
+    pub ident: String,
+    /// Documentation.
+    pub doc: String,
+    /// The part's content type, e.g. `application/pdf`.
+    pub content_type: String,
+    /// The largest file accepted, in bytes; larger files are refused before sending.
+    pub max_size: u64,
+    /// False when the file may be left out.
+    pub required: bool,
+}
+
 /// A field of an object.
 #[derive(Debug, Clone)]
 pub struct Field {
@@ -123,6 +144,8 @@ pub struct Field {
     pub doc: String,
     /// Other wire spellings accepted when decoding.
     pub aliases: Vec<String>,
+    /// A credential: held as `wechat_core::Secret` so it never prints (strings only).
+    pub secret: bool,
 }
 
 /// A field's type.

@@ -54,6 +54,7 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
     shared_types.sort_by(|a, b| a.name.cmp(&b.name));
 
     let mut seen_operations: HashMap<&str, Location> = HashMap::new();
+    let mut seen_requests: HashMap<String, (Location, String)> = HashMap::new();
     for (file, group, endpoint) in &loaded.endpoints {
         let name = &endpoint.name;
         let here = file.location(name.span.start);
@@ -77,6 +78,20 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
         if duplicate.is_some() {
             continue;
         }
+        // Action-style endpoints share a path and differ only in a fixed query value.
+        let here = file.location(name.span.start);
+        if let Some((first, other)) = seen_requests.get(&request_key(&operation)) {
+            problems.push(Diagnostic {
+                location: file.location(endpoint.path.span.start),
+                message: format!(
+                    "operation `{}` sends the same request as `{other}` (first defined at {first}); \
+                     give one of them a different path or a fixed [query] value such as `action`",
+                    operation.name
+                ),
+            });
+            continue;
+        }
+        seen_requests.insert(request_key(&operation), (here, operation.name.clone()));
         match groups.get_mut(group) {
             Some(g) => g.operations.push(operation),
             // Without a readable groups.toml every folder would be reported; its own problem is.
@@ -94,6 +109,13 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
         group.operations.sort_by(|a, b| a.name.cmp(&b.name));
     }
     problems.into_result(Spec { general_errors, shared_types, groups })
+}
+
+/// What tells two endpoints apart on the wire: method, host, path and fixed query values.
+fn request_key(op: &Operation) -> String {
+    let mut fixed: Vec<String> = op.fixed_query.iter().map(|p| format!("{}={}", p.name, p.value)).collect();
+    fixed.sort();
+    format!("{:?} {}{}?{}", op.method, op.host, op.path, fixed.join("&"))
 }
 
 fn missing_file(loaded: &LoadedSpec<'_>, path: &str, problems: &mut Diagnostics) {
@@ -197,8 +219,33 @@ fn resolve_type_name(
 /// Where a list of fields sits, which decides the keys it may use.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum FieldPlace {
+    /// `[query]` parameters the caller supplies.
     Query,
+    /// Top-level `[request]` fields: constants allowed, and files when the body is multipart.
+    Request { multipart: bool },
+    /// `[response]` fields and the fields of named object types.
     Object,
+}
+
+/// One field of a list, resolved to what it becomes.
+enum Resolved {
+    /// An ordinary field of the Rust type.
+    Field(Field),
+    /// A body field always sent with the same value.
+    Constant(FixedParam),
+    /// A file part of a multipart body.
+    File(FileField),
+}
+
+/// The ordinary fields of a list whose place allows nothing else.
+fn plain_fields(resolved: Vec<Resolved>) -> Vec<Field> {
+    resolved
+        .into_iter()
+        .filter_map(|r| match r {
+            Resolved::Field(field) => Some(field),
+            Resolved::Constant(_) | Resolved::File(_) => None,
+        })
+        .collect()
 }
 
 fn resolve_fields(
@@ -207,7 +254,7 @@ fn resolve_fields(
     scope: &Scope<'_>,
     place: FieldPlace,
     problems: &mut Diagnostics,
-) -> Vec<Field> {
+) -> Vec<Resolved> {
     let mut fields = Vec::new();
     let mut idents: HashMap<String, &str> = HashMap::new();
     for (key, def) in &entries.0 {
@@ -232,32 +279,201 @@ fn resolve_fields(
             );
             continue;
         }
-        if let (Some(value), FieldPlace::Object) = (&def.value, place) {
-            problems.error(file, value.span, "`value` is only allowed on [query] parameters");
+        if let Some(resolved) = resolve_field(file, key, def, ident, scope, place, problems) {
+            fields.push(resolved);
         }
-        let ty = match resolve_type_name(&def.ty, def.items.as_ref(), scope) {
-            Ok(ty) => ty,
-            Err((span, message)) => {
-                problems.error(file, span, message);
-                continue;
+    }
+    fields
+}
+
+fn resolve_field(
+    file: &SourceFile,
+    key: &Located<String>,
+    def: &format::Field,
+    ident: String,
+    scope: &Scope<'_>,
+    place: FieldPlace,
+    problems: &mut Diagnostics,
+) -> Option<Resolved> {
+    let before = problems.0.len();
+    if def.ty.value != "file" {
+        for (span, name) in [
+            (def.content_type.as_ref().map(|c| c.span), "content_type"),
+            (def.max_size.as_ref().map(|m| m.span), "max_size"),
+        ] {
+            if let Some(span) = span {
+                problems.error(file, span, format!("`{name}` is only allowed with `type = \"file\"`"));
+            }
+        }
+    }
+    if def.ty.value == "file" {
+        return resolve_file(file, key, def, ident, place, problems);
+    }
+    if let Some(value) = &def.value {
+        return match place {
+            FieldPlace::Query | FieldPlace::Request { .. } => {
+                resolve_constant(file, key, def, value, problems)
+            }
+            FieldPlace::Object => {
+                problems.error(
+                    file,
+                    value.span,
+                    "`value` is only allowed on [query] parameters and top-level [request] fields",
+                );
+                None
             }
         };
-        if place == FieldPlace::Query
-            && !matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64)
-        {
-            problems.error(file, def.ty.span, "query parameters must be strings, booleans or integers");
-            continue;
+    }
+    let ty = match resolve_type_name(&def.ty, def.items.as_ref(), scope) {
+        Ok(ty) => ty,
+        Err((span, message)) => {
+            problems.error(file, span, message);
+            return None;
         }
-        fields.push(Field {
+    };
+    if def.secret && ty != Ty::String {
+        problems.error(file, def.ty.span, "`secret = true` is only allowed with `type = \"string\"`");
+        return None;
+    }
+    if place == FieldPlace::Query
+        && !matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64)
+    {
+        problems.error(file, def.ty.span, "query parameters must be strings, booleans or integers");
+        return None;
+    }
+    if place == (FieldPlace::Request { multipart: true })
+        && !matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F64)
+    {
+        problems.error(
+            file,
+            def.ty.span,
+            "the text fields of a multipart body must be strings, booleans or numbers",
+        );
+        return None;
+    }
+    (problems.0.len() == before).then(|| {
+        Resolved::Field(Field {
             wire: key.value.clone(),
             ident,
             ty,
             required: !def.optional,
             doc: def.doc.value.clone(),
             aliases: def.aliases.iter().map(|a| a.value.clone()).collect(),
-        });
+            secret: def.secret,
+        })
+    })
+}
+
+/// A field with a fixed `value`: always sent, never set by the caller.
+fn resolve_constant(
+    file: &SourceFile,
+    key: &Located<String>,
+    def: &format::Field,
+    value: &Located<String>,
+    problems: &mut Diagnostics,
+) -> Option<Resolved> {
+    let before = problems.0.len();
+    if def.ty.value != "string" || def.items.is_some() {
+        problems.error(file, def.ty.span, "a constant (a field with `value`) must have `type = \"string\"`");
     }
-    fields
+    if def.optional {
+        problems.error(
+            file,
+            key.span,
+            "a constant (a field with `value`) is always sent; it cannot be `optional`",
+        );
+    }
+    if !def.aliases.is_empty() {
+        problems.error(file, key.span, "a constant (a field with `value`) cannot have `aliases`");
+    }
+    if def.secret {
+        problems.error(
+            file,
+            key.span,
+            "a constant (a field with `value`) is written in the spec; it cannot be `secret`",
+        );
+    }
+    (problems.0.len() == before).then(|| {
+        Resolved::Constant(FixedParam {
+            name: key.value.clone(),
+            value: value.value.clone(),
+            doc: def.doc.value.clone(),
+        })
+    })
+}
+
+/// A `type = "file"` field: a file part of a multipart body.
+fn resolve_file(
+    file: &SourceFile,
+    key: &Located<String>,
+    def: &format::Field,
+    ident: String,
+    place: FieldPlace,
+    problems: &mut Diagnostics,
+) -> Option<Resolved> {
+    if place != (FieldPlace::Request { multipart: true }) {
+        problems.error(
+            file,
+            def.ty.span,
+            "`type = \"file\"` is only allowed in [request] of an endpoint with `body = \"multipart\"`",
+        );
+        return None;
+    }
+    let before = problems.0.len();
+    for (span, name) in [
+        (def.items.as_ref().map(|i| i.span), "items"),
+        (def.value.as_ref().map(|v| v.span), "value"),
+        (def.aliases.first().map(|a| a.span), "aliases"),
+    ] {
+        if let Some(span) = span {
+            problems.error(file, span, format!("`{name}` is not allowed with `type = \"file\"`"));
+        }
+    }
+    let content_type = match &def.content_type {
+        Some(ct) if is_media_type(&ct.value) => Some(ct.value.clone()),
+        Some(ct) => {
+            problems.error(
+                file,
+                ct.span,
+                format!("`{}` is not a media type such as `application/pdf`", ct.value),
+            );
+            None
+        }
+        None => {
+            problems.error(file, key.span, "a `file` field needs `content_type`, e.g. `application/pdf`");
+            None
+        }
+    };
+    let max_size = match &def.max_size {
+        Some(size) if size.value > 0 => u64::try_from(size.value).ok(),
+        Some(size) => {
+            problems.error(file, size.span, "`max_size` must be a positive number of bytes");
+            None
+        }
+        None => {
+            problems.error(file, key.span, "a `file` field needs `max_size`, in bytes");
+            None
+        }
+    };
+    let (Some(content_type), Some(max_size)) = (content_type, max_size) else { return None };
+    (problems.0.len() == before).then(|| {
+        Resolved::File(FileField {
+            wire: key.value.clone(),
+            ident,
+            doc: def.doc.value.clone(),
+            content_type,
+            max_size,
+            required: !def.optional,
+        })
+    })
+}
+
+/// `type/subtype` with the characters RFC 6838 allows in each half.
+fn is_media_type(text: &str) -> bool {
+    let token = |part: &str| {
+        !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+    };
+    matches!(text.split_once('/'), Some((kind, sub)) if token(kind) && token(sub))
 }
 
 fn resolve_types(
@@ -295,9 +511,13 @@ fn resolve_types(
             continue;
         }
         let kind = match (&def.value.fields, &def.value.values) {
-            (Some(fields), None) => {
-                TypeKind::Struct(resolve_fields(file, &fields.value, scope, FieldPlace::Object, problems))
-            }
+            (Some(fields), None) => TypeKind::Struct(plain_fields(resolve_fields(
+                file,
+                &fields.value,
+                scope,
+                FieldPlace::Object,
+                problems,
+            ))),
             (None, Some(values)) => match resolve_variants(file, &values.value, problems) {
                 Some(kind) => kind,
                 None => continue,
@@ -486,10 +706,6 @@ fn resolve_endpoint(
             "GET endpoints send no body",
         );
     }
-    if body == BodyKind::Multipart {
-        let span = endpoint.body.as_ref().map_or(endpoint.method.span, |b| b.span);
-        problems.error(file, span, "multipart bodies are not supported by this generator yet");
-    }
     if let (BodyKind::None, Some((key, _))) = (body, endpoint.request.0.first()) {
         problems.error(
             file,
@@ -516,31 +732,43 @@ fn resolve_endpoint(
     let own_types = names::operation_types(&name.value).to_vec();
     let types = resolve_types(file, &endpoint.types, &scope, &own_types, problems);
 
-    let mut fixed_query = Vec::new();
-    let mut query_fields = Entries::default();
+    let mut query_entries = Entries::default();
     for (key, field) in &endpoint.query.0 {
         if key.value == "access_token" {
             problems.error(file, key.span, "`access_token` is added by the client; do not declare it");
-            continue;
-        }
-        match &field.value.value {
-            Some(value) if field.value.ty.value == "string" => fixed_query.push(FixedParam {
-                name: key.value.clone(),
-                value: value.value.clone(),
-                doc: field.value.doc.value.clone(),
-            }),
-            Some(_) => problems.error(
-                file,
-                field.value.ty.span,
-                "a fixed query `value` must have `type = \"string\"`",
-            ),
-            None => query_fields.0.push((key.clone(), field.clone())),
+        } else {
+            query_entries.0.push((key.clone(), field.clone()));
         }
     }
-    let query = resolve_fields(file, &query_fields, &scope, FieldPlace::Query, problems);
-    let request = resolve_fields(file, &endpoint.request, &scope, FieldPlace::Object, problems);
-    let response = resolve_fields(file, &endpoint.response, &scope, FieldPlace::Object, problems);
-    for field in query.iter().filter(|q| request.iter().any(|r| r.ident == q.ident)) {
+    let (mut fixed_query, mut query) = (Vec::new(), Vec::new());
+    for resolved in resolve_fields(file, &query_entries, &scope, FieldPlace::Query, problems) {
+        match resolved {
+            Resolved::Field(field) => query.push(field),
+            Resolved::Constant(constant) => fixed_query.push(constant),
+            Resolved::File(_) => {}
+        }
+    }
+    let multipart = body == BodyKind::Multipart;
+    let (mut request, mut fixed_body, mut files) = (Vec::new(), Vec::new(), Vec::new());
+    for resolved in
+        resolve_fields(file, &endpoint.request, &scope, FieldPlace::Request { multipart }, problems)
+    {
+        match resolved {
+            Resolved::Field(field) => request.push(field),
+            Resolved::Constant(constant) => fixed_body.push(constant),
+            Resolved::File(part) => files.push(part),
+        }
+    }
+    // Counted as written, so a broken file field does not also report a missing one.
+    if multipart && !endpoint.request.0.iter().any(|(_, f)| f.value.ty.value == "file") {
+        let span = endpoint.body.as_ref().map_or(endpoint.method.span, |b| b.span);
+        problems.error(file, span, "a multipart body needs a [request] field with `type = \"file\"`");
+    }
+    let response =
+        plain_fields(resolve_fields(file, &endpoint.response, &scope, FieldPlace::Object, problems));
+    let body_idents: Vec<&str> =
+        request.iter().map(|f| f.ident.as_str()).chain(files.iter().map(|f| f.ident.as_str())).collect();
+    for field in query.iter().filter(|q| body_idents.contains(&q.ident.as_str())) {
         let span = endpoint
             .query
             .0
@@ -560,7 +788,11 @@ fn resolve_endpoint(
     let examples = endpoint
         .examples
         .iter()
-        .map(|example| check_example(file, &example.value, body, &request, &response, &lookup, problems))
+        .map(|example| {
+            let shapes =
+                ExampleShapes { body, request: &request, fixed_body: &fixed_body, response: &response };
+            check_example(file, &example.value, &shapes, &lookup, problems)
+        })
         .collect();
 
     let availability = endpoint.availability.as_ref().map(|a| &a.value);
@@ -585,6 +817,8 @@ fn resolve_endpoint(
         fixed_query,
         query,
         request,
+        fixed_body,
+        files,
         response,
         types,
         errors,
@@ -594,20 +828,36 @@ fn resolve_endpoint(
     (problems.0.len() == before).then_some(operation)
 }
 
+/// What an example is checked against.
+struct ExampleShapes<'a> {
+    body: BodyKind,
+    request: &'a [Field],
+    fixed_body: &'a [FixedParam],
+    response: &'a [Field],
+}
+
 fn check_example(
     file: &SourceFile,
     example: &format::Example,
-    body: BodyKind,
-    request: &[Field],
-    response: &[Field],
+    shapes: &ExampleShapes<'_>,
     lookup: &TypeLookup<'_>,
     problems: &mut Diagnostics,
 ) -> Example {
+    let (request, response) = (shapes.request, shapes.response);
     if let Some(text) = &example.request {
-        if body != BodyKind::Json {
+        if shapes.body != BodyKind::Json {
             problems.error(file, text.span, "only endpoints with a JSON body can have a request example");
         } else if let Some(value) = parse_json(file, text, problems) {
-            for problem in check_object(request, &value, &[], Strictness::Exact, lookup) {
+            let constants: Vec<&str> = shapes.fixed_body.iter().map(|c| c.name.as_str()).collect();
+            let mut found = check_object(request, &value, &constants, Strictness::Exact, lookup);
+            for constant in shapes.fixed_body {
+                if value.get(&constant.name).and_then(serde_json::Value::as_str)
+                    != Some(constant.value.as_str())
+                {
+                    found.push(format!("`{}`: the constant must be \"{}\"", constant.name, constant.value));
+                }
+            }
+            for problem in found {
                 problems.error(
                     file,
                     text.span,

@@ -1,78 +1,107 @@
-//! A recording HTTP server on 127.0.0.1: it answers every request with the next canned body
-//! and keeps what it received, so a test can assert exactly what WeChat would see.
+//! A recording HTTP server on 127.0.0.1: it answers each path with a canned body and keeps
+//! every request it received, so a test can assert exactly what WeChat would see.
 
-use std::collections::VecDeque;
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, Method, Uri};
+use axum::http::{HeaderMap, Method, Uri, header};
 
 /// One request as the server received it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
-    /// HTTP method.
-    pub method: Method,
-    /// Path without query.
+    /// HTTP method, e.g. `POST`.
+    pub method: String,
+    /// Path without the query string.
     pub path: String,
-    /// Query parameters in order, decoded.
+    /// Query parameters in the order sent.
     pub query: Vec<(String, String)>,
-    /// The `content-type` header, if any.
+    /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
     /// The raw body.
-    pub body: Bytes,
+    pub body: Vec<u8>,
 }
 
 impl Recorded {
-    /// The body as JSON.
+    /// The value of a query parameter, if sent (the first one when repeated).
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The query parameter names, in the order sent.
+    pub fn query_names(&self) -> Vec<&str> {
+        self.query.iter().map(|(n, _)| n.as_str()).collect()
+    }
+
+    /// The body parsed as JSON.
+    ///
+    /// # Panics
+    ///
+    /// When the body is not JSON: the test expected a JSON request.
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_slice(&self.body).expect("the request body is JSON")
-    }
-
-    /// The value of a query parameter.
-    pub fn query_param(&self, name: &str) -> Option<&str> {
-        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
+            panic!("the request body is not JSON ({e}): {:?}", String::from_utf8_lossy(&self.body))
+        })
     }
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct Shared {
-    answers: VecDeque<String>,
-    received: Vec<Recorded>,
+    answers: Arc<HashMap<String, String>>,
+    seen: Arc<Mutex<Vec<Recorded>>>,
 }
 
-/// The running server; it stops when dropped.
+/// A server on 127.0.0.1 that records every request and answers each path with a canned
+/// body (`{"errcode":0,"errmsg":"ok"}` for paths it was not given). Stops when dropped.
 pub struct RecordingServer {
-    addr: SocketAddr,
-    shared: Arc<Mutex<Shared>>,
+    base_url: String,
+    shared: Shared,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl RecordingServer {
-    /// Starts a server on a free port of 127.0.0.1 that answers with `answers`, in order
-    /// (an empty JSON object once they run out).
-    pub async fn start(answers: impl IntoIterator<Item = String>) -> Self {
-        let shared =
-            Arc::new(Mutex::new(Shared { answers: answers.into_iter().collect(), received: Vec::new() }));
-        let app = Router::new().fallback(record).with_state(Arc::clone(&shared));
+    /// Starts a server answering `path -> body`.
+    ///
+    /// # Panics
+    ///
+    /// When no port on 127.0.0.1 can be bound.
+    pub async fn start(answers: &[(&str, &str)]) -> Self {
+        let shared = Shared {
+            answers: Arc::new(answers.iter().map(|(p, b)| ((*p).to_owned(), (*b).to_owned())).collect()),
+            seen: Arc::default(),
+        };
+        let app = Router::new().fallback(record).with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let task = tokio::spawn(async move {
-            axum::serve(listener, app).await.expect("serve");
+            // The server lives as long as the test; an error here ends the task and the
+            // test's requests then fail loudly.
+            let _ = axum::serve(listener, app).await;
         });
-        Self { addr, shared, task }
+        Self { base_url: format!("http://{addr}"), shared, task }
     }
 
-    /// `http://127.0.0.1:PORT`.
-    pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+    /// `http://127.0.0.1:PORT`, for the client builder's `base_url`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
     }
 
-    /// Everything received so far.
-    pub fn received(&self) -> Vec<Recorded> {
-        self.shared.lock().expect("lock").received.clone()
+    /// Every request received so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.shared.seen.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// The only request received.
+    ///
+    /// # Panics
+    ///
+    /// When the server received no request or more than one.
+    pub fn single_request(&self) -> Recorded {
+        let mut seen = self.requests();
+        assert_eq!(seen.len(), 1, "expected exactly one request, got {seen:#?}");
+        seen.remove(0)
     }
 }
 
@@ -83,16 +112,23 @@ impl Drop for RecordingServer {
 }
 
 async fn record(
-    State(shared): State<Arc<Mutex<Shared>>>,
+    State(shared): State<Shared>,
     method: Method,
     uri: Uri,
     Query(query): Query<Vec<(String, String)>>,
     headers: HeaderMap,
     body: Bytes,
-) -> ([(&'static str, &'static str); 1], String) {
-    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let mut shared = shared.lock().expect("lock");
-    shared.received.push(Recorded { method, path: uri.path().to_owned(), query, content_type, body });
-    let answer = shared.answers.pop_front().unwrap_or_else(|| "{}".to_owned());
-    ([("content-type", "application/json")], answer)
+) -> ([(header::HeaderName, &'static str); 1], String) {
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let path = uri.path().to_owned();
+    let answer =
+        shared.answers.get(&path).cloned().unwrap_or_else(|| r#"{"errcode":0,"errmsg":"ok"}"#.to_owned());
+    shared.seen.lock().unwrap_or_else(PoisonError::into_inner).push(Recorded {
+        method: method.to_string(),
+        path,
+        query,
+        content_type,
+        body: body.to_vec(),
+    });
+    ([(header::CONTENT_TYPE, "application/json")], answer)
 }

@@ -145,10 +145,14 @@ fn one_new_spec_file_is_a_new_typed_method() {
             "crates/wechat-invoice/src/generated/invoice/mod.rs",
             "crates/wechat-invoice/src/generated/invoice/query_order_status.rs",
             "crates/wechat-mock/src/generated/operations.rs",
+            "docs/api/README.md",
+            "docs/api/invoice.md",
         ]
     );
     let mock = file(&after, "crates/wechat-mock/src/generated/operations.rs");
     assert!(mock.contains("\"/card/invoice/queryorderstatus\""), "the mock serves the new endpoint");
+    let reference = file(&after, "docs/api/invoice.md");
+    assert!(reference.contains("query_order_status"), "the API reference lists the new endpoint");
 }
 
 #[test]

@@ -1,183 +1,355 @@
-//! Each seed endpoint called through the generated `Client` against a real HTTP server on
-//! 127.0.0.1: the exact request WeChat receives, and the decoded answer, including a
-//! non-zero errcode decoded into the operation's typed error code.
+//! The generated client on the wire: each test sends one operation through
+//! `wechat_invoice::Client` to a recording server on 127.0.0.1 and checks what WeChat would
+//! receive (method, path, query, exact body) and what the caller gets back.
 
-#![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
-
+use axum::extract::{FromRequest, Multipart};
 use serde_json::json;
-use tests::recording::RecordingServer;
-use wechat_core::{RetryPolicy, StaticToken};
-use wechat_invoice::invoice::{
-    GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertErrorCode, RejectInsertRequest,
-};
-use wechat_invoice::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
-use wechat_invoice::nontax::{InsertBillErrorCode, InsertBillRequest};
+use tests::recording::{Recorded, RecordingServer};
+use wechat_core::{AuthorizerToken, ErrorCode, StaticToken, UploadFile};
+use wechat_invoice::types::{InvoiceCard, PayMchInfo, ReimburseStatus};
 use wechat_invoice::{Client, Error, GeneralErrorCode};
 
-const TOKEN: &str = "TOKEN-abc+/=123";
-
 fn client(server: &RecordingServer) -> Client {
+    client_with(server, StaticToken::new("TOKEN"))
+}
+
+fn client_with(server: &RecordingServer, tokens: impl wechat_core::TokenProvider) -> Client {
     let core = wechat_core::Client::builder()
         .base_url(server.base_url())
-        .token_provider(StaticToken::new(TOKEN))
-        .retry_policy(RetryPolicy::none())
+        .token_provider(tokens)
+        .retry_policy(wechat_core::RetryPolicy::none())
         .build()
-        .unwrap();
+        .expect("client");
     Client::new(core)
 }
 
-#[tokio::test]
-async fn reject_insert_sends_the_documented_body() {
-    let server = RecordingServer::start([json!({"errcode": 0, "errmsg": "ok"}).to_string()]).await;
-    let request = RejectInsertRequest::new("d3JCEfhGLW+q0iGP+o9", "111229", "goods returned")
-        .url("https://shop.example/o/111229");
-    client(&server).reject_insert(&request).await.unwrap();
-
-    let got = &server.received()[0];
-    assert_eq!(got.method, "POST");
-    assert_eq!(got.path, "/card/invoice/rejectinsert");
-    assert_eq!(got.query, [("access_token".to_owned(), TOKEN.to_owned())], "the token survives URL encoding");
-    assert_eq!(got.content_type.as_deref(), Some("application/json"));
-    assert_eq!(
-        got.json(),
-        json!({
-            "s_pappid": "d3JCEfhGLW+q0iGP+o9",
-            "order_id": "111229",
-            "reason": "goods returned",
-            "url": "https://shop.example/o/111229"
-        })
-    );
+fn assert_post_json(seen: &Recorded, path: &str, body: serde_json::Value) {
+    assert_eq!(seen.method, "POST");
+    assert_eq!(seen.path, path);
+    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
+    assert_eq!(seen.json(), body);
 }
 
 #[tokio::test]
-async fn optional_fields_left_unset_are_not_sent() {
-    let server = RecordingServer::start([json!({"errcode": 0, "errmsg": "ok"}).to_string()]).await;
-    client(&server).reject_insert(&RejectInsertRequest::new("p", "o", "r")).await.unwrap();
-    assert_eq!(server.received()[0].json(), json!({"s_pappid": "p", "order_id": "o", "reason": "r"}));
-}
-
-#[tokio::test]
-async fn get_auth_data_decodes_the_answer_leniently() {
-    let answer = json!({
-        "errcode": 0,
-        "errmsg": "ok",
-        "invoice_status": "auth success",
-        "auth_time": "1480342498",
-        "user_auth_info": {"biz_field": {"title": "Tencent", "tax_no": 91_440_300_708_461_136_u64, "custom_field": [{"key": "k", "value": "v"}]}},
-        "a_field_added_later": true
-    });
-    let server = RecordingServer::start([answer.to_string()]).await;
-    let auth = client(&server).get_auth_data(&GetAuthDataRequest::new("wx123456", "123456")).await.unwrap();
-
-    let got = &server.received()[0];
-    assert_eq!((got.method.as_str(), got.path.as_str()), ("POST", "/card/invoice/getauthdata"));
-    assert_eq!(got.query_param("access_token"), Some(TOKEN));
-    assert_eq!(got.json(), json!({"s_pappid": "wx123456", "order_id": "123456"}), "s_pappid, never s_appid");
-
-    assert_eq!(auth.invoice_status, "auth success");
-    assert_eq!(auth.auth_time, 1_480_342_498, "a number sent as a string decodes");
-    let biz = auth.user_auth_info.unwrap().biz_field.unwrap();
-    assert_eq!(biz.title, "Tencent");
-    assert_eq!(
-        biz.tax_no.as_deref(),
-        Some("91440300708461136"),
-        "a long number sent as a number stays exact"
-    );
-    assert_eq!(biz.custom_field.unwrap()[0].value, "v");
-}
-
-#[tokio::test]
-async fn get_auth_data_errors_decode_into_typed_codes() {
-    let server = RecordingServer::start([
-        json!({"errcode": 72038, "errmsg": "invoice order never auth"}).to_string(),
-        json!({"errcode": 40164, "errmsg": "invalid ip 1.2.3.4, not in whitelist"}).to_string(),
-        json!({"errcode": 99999, "errmsg": "something new"}).to_string(),
-    ])
-    .await;
-    let client = client(&server);
-    let request = GetAuthDataRequest::new("p", "o");
-
-    let Err(Error::Api(api)) = client.get_auth_data(&request).await else { panic!("expected an API error") };
-    assert_eq!(api.code, GetAuthDataErrorCode::InvoiceOrderNeverAuth);
-    assert_eq!(api.errmsg, "invoice order never auth");
-
-    let error = client.get_auth_data(&request).await.unwrap_err();
-    assert_eq!(
-        error.api_code(),
-        Some(GetAuthDataErrorCode::General(GeneralErrorCode::InvalidIpNotInWhitelist))
-    );
-    assert!(!error.is_retryable());
-
-    let error = client.get_auth_data(&request).await.unwrap_err();
-    assert_eq!(
-        error.api_code(),
-        Some(GetAuthDataErrorCode::General(GeneralErrorCode::Unknown(99999))),
-        "unknown codes are kept"
-    );
-    assert!(error.to_string().contains("99999"), "{error}");
-}
-
-fn bill() -> InsertBillRequest {
-    let data =
-        InvoiceUserData::new(123, "灌哥发票", 1_511_169_724, "1511169724", "aabbccdd", "s_pdf_media_id");
-    InsertBillRequest::new(
-        "1511169724",
-        "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw",
-        "wxc0b84a53ed8e8d29",
-        CardExt::new(UserCard::new(data)),
-    )
-}
-
-#[tokio::test]
-async fn insert_bill_sends_the_nested_form_with_a_numeric_billing_time() {
-    let server = RecordingServer::start([
-        json!({"errcode": 0, "errmsg": "ok", "code": "682xxxx661927", "openid": "ojZ8Ytz4lESxxxx_R1TvB2Kds"})
-            .to_string(),
-    ])
-    .await;
-    let bill = client(&server).insert_bill(&bill()).await.unwrap();
-    assert_eq!((bill.code.as_str(), bill.openid.as_str()), ("682xxxx661927", "ojZ8Ytz4lESxxxx_R1TvB2Kds"));
-
-    let got = &server.received()[0];
-    assert_eq!((got.method.as_str(), got.path.as_str()), ("POST", "/nontax/insertbill"));
-    assert_eq!(got.query_param("access_token"), Some(TOKEN));
-    assert_eq!(
-        got.json(),
-        json!({
-            "order_id": "1511169724",
-            "card_id": "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw",
-            "appid": "wxc0b84a53ed8e8d29",
-            "card_ext": {"user_card": {"invoice_user_data": {
-                "fee": 123,
-                "title": "灌哥发票",
-                "billing_time": 1511169724,
-                "billing_no": "1511169724",
-                "billing_code": "aabbccdd",
-                "s_pdf_media_id": "s_pdf_media_id"
-            }}}
-        })
-    );
-}
-
-#[tokio::test]
-async fn insert_bill_refusals_are_typed() {
-    let server = RecordingServer::start([
-        json!({"errcode": 72042, "errmsg": "billing_code and billing_no repeated"}).to_string(),
-        json!({"errcode": 72035, "errmsg": "biz reject insert"}).to_string(),
-    ])
-    .await;
-    let client = client(&server);
-    let repeated = client.insert_bill(&bill()).await.unwrap_err();
-    assert_eq!(repeated.api_code(), Some(InsertBillErrorCode::BillingCodeAndNoRepeated));
-    let rejected = client.insert_bill(&bill()).await.unwrap_err();
-    assert_eq!(rejected.api_code(), Some(InsertBillErrorCode::BizRejectInsert));
-}
-
-#[tokio::test]
-async fn reject_insert_has_only_general_codes() {
+async fn get_access_token_sends_a_get_with_the_fixed_and_typed_query() {
     let server =
-        RecordingServer::start([json!({"errcode": 40001, "errmsg": "invalid credential"}).to_string()]).await;
-    let error = client(&server).reject_insert(&RejectInsertRequest::new("p", "o", "r")).await.unwrap_err();
-    assert_eq!(error.api_code(), Some(RejectInsertErrorCode::General(GeneralErrorCode::InvalidCredential)));
-    assert_eq!(server.received().len(), 1, "a fixed token cannot be renewed, so there is no retry");
+        RecordingServer::start(&[("/cgi-bin/token", r#"{"access_token":"ACCESS","expires_in":7200}"#)]).await;
+    let request = wechat_invoice::token::GetAccessTokenRequest::new("wxappid", "app secret&=");
+    let answer = client(&server).get_access_token(&request).await.expect("token");
+
+    let seen = server.single_request();
+    assert_eq!(seen.method, "GET");
+    assert_eq!(seen.path, "/cgi-bin/token");
+    // No access_token: the token endpoint takes none. The secret is percent-encoded on the
+    // wire and arrives intact.
+    assert_eq!(seen.query_names(), ["grant_type", "appid", "secret"]);
+    assert_eq!(seen.query_value("grant_type"), Some("client_credential"));
+    assert_eq!(seen.query_value("appid"), Some("wxappid"));
+    assert_eq!(seen.query_value("secret"), Some("app secret&="));
+    assert!(seen.body.is_empty());
+    assert_eq!(answer.access_token.expose(), "ACCESS");
+    let printed = format!("{request:?} {answer:?}");
+    assert!(!printed.contains("app secret") && !printed.contains("ACCESS"), "{printed}");
+    assert_eq!(answer.expires_in, 7200);
+}
+
+#[tokio::test]
+async fn card_ticket_sends_the_token_and_type_wx_card() {
+    let server = RecordingServer::start(&[(
+        "/cgi-bin/ticket/getticket",
+        r#"{"errcode":0,"errmsg":"ok","ticket":"TICKET","expires_in":"7200"}"#,
+    )])
+    .await;
+    let request = wechat_invoice::token::GetCardApiTicketRequest::new();
+    let answer = client(&server).get_card_api_ticket(&request).await.expect("ticket");
+
+    let seen = server.single_request();
+    assert_eq!(seen.method, "GET");
+    assert_eq!(seen.query_names(), ["access_token", "type"]);
+    assert_eq!(seen.query_value("access_token"), Some("TOKEN"));
+    assert_eq!(seen.query_value("type"), Some("wx_card"));
+    assert_eq!(answer.ticket.expose(), "TICKET");
+    assert_eq!(answer.expires_in, 7200, "a number sent as a string decodes");
+}
+
+#[tokio::test]
+async fn stable_token_always_sends_its_constant_grant_type() {
+    let server = RecordingServer::start(&[(
+        "/cgi-bin/stable_token",
+        r#"{"access_token":"STABLE","expires_in":7000}"#,
+    )])
+    .await;
+    let request =
+        wechat_invoice::token::GetStableAccessTokenRequest::new("wxappid", "secret").force_refresh(true);
+    let answer = client(&server).get_stable_access_token(&request).await.expect("token");
+
+    let seen = server.single_request();
+    assert!(seen.query.is_empty(), "{:?}", seen.query);
+    assert_post_json(
+        &seen,
+        "/cgi-bin/stable_token",
+        json!({"grant_type": "client_credential", "appid": "wxappid", "secret": "secret", "force_refresh": true}),
+    );
+    assert_eq!(answer.access_token.expose(), "STABLE");
+}
+
+#[tokio::test]
+async fn authorizer_token_takes_the_component_token_in_the_query() {
+    let server = RecordingServer::start(&[(
+        "/cgi-bin/component/api_authorizer_token",
+        r#"{"authorizer_access_token":"A","expires_in":7200,"authorizer_refresh_token":"R2"}"#,
+    )])
+    .await;
+    let request =
+        wechat_invoice::token::GetAuthorizerAccessTokenRequest::new("COMPONENT", "wxcomp", "wxauth", "R1");
+    let answer = client(&server).get_authorizer_access_token(&request).await.expect("token");
+
+    let seen = server.single_request();
+    assert_eq!(seen.query_names(), ["component_access_token"]);
+    assert_eq!(seen.query_value("component_access_token"), Some("COMPONENT"));
+    assert_post_json(
+        &seen,
+        "/cgi-bin/component/api_authorizer_token",
+        json!({"component_appid": "wxcomp", "authorizer_appid": "wxauth", "authorizer_refresh_token": "R1"}),
+    );
+    assert_eq!(answer.authorizer_refresh_token.expose(), "R2");
+}
+
+#[tokio::test]
+async fn setbizattr_actions_are_told_apart_by_the_action_query() {
+    let server = RecordingServer::start(&[]).await;
+    let request = wechat_invoice::invoice::SetPayMchRequest::new(PayMchInfo::new("1234", "wxabcd"));
+    client(&server).set_pay_mch(&request).await.expect("set_pay_mch");
+
+    let seen = server.single_request();
+    assert_eq!(seen.query_names(), ["access_token", "action"]);
+    assert_eq!(seen.query_value("action"), Some("set_pay_mch"));
+    assert_post_json(
+        &seen,
+        "/card/invoice/setbizattr",
+        json!({"paymch_info": {"mchid": "1234", "s_pappid": "wxabcd"}}),
+    );
+}
+
+#[tokio::test]
+async fn get_pay_mch_sends_an_empty_object_and_decodes_the_answer() {
+    let server = RecordingServer::start(&[(
+        "/card/invoice/setbizattr",
+        r#"{"errcode":0,"errmsg":"ok","paymch_info":{"mchid":1234,"s_pappid":"wxabcd"}}"#,
+    )])
+    .await;
+    let answer = client(&server)
+        .get_pay_mch(&wechat_invoice::invoice::GetPayMchRequest::new())
+        .await
+        .expect("get_pay_mch");
+
+    let seen = server.single_request();
+    assert_eq!(seen.query_value("action"), Some("get_pay_mch"));
+    assert_post_json(&seen, "/card/invoice/setbizattr", json!({}));
+    assert_eq!(answer.paymch_info, PayMchInfo::new("1234", "wxabcd"), "a numeric mchid decodes as text");
+}
+
+#[tokio::test]
+async fn get_pdf_sends_action_in_the_query_and_the_body() {
+    let server = RecordingServer::start(&[(
+        "/card/invoice/platform/getpdf",
+        r#"{"errcode":0,"errmsg":"ok","pdf_url":"https://example.invalid/a.pdf","pdf_url_expire_time":7200}"#,
+    )])
+    .await;
+    let request = wechat_invoice::platform::GetPdfRequest::new("75195574948725301");
+    let answer = client(&server).get_pdf(&request).await.expect("get_pdf");
+
+    let seen = server.single_request();
+    assert_eq!(seen.query_names(), ["access_token", "action"]);
+    assert_eq!(seen.query_value("action"), Some("get_url"));
+    assert_post_json(
+        &seen,
+        "/card/invoice/platform/getpdf",
+        json!({"action": "get_url", "s_media_id": "75195574948725301"}),
+    );
+    assert_eq!(answer.pdf_url_expire_time, 7200);
+}
+
+#[tokio::test]
+async fn batch_status_update_sends_an_array_of_objects_and_the_enum_value() {
+    let server = RecordingServer::start(&[]).await;
+    let request = wechat_invoice::reimburse::UpdateStatusBatchRequest::new(
+        "openid",
+        ReimburseStatus::InvoiceReimburseClosure,
+        vec![InvoiceCard::new("card1", "code1"), InvoiceCard::new("card2", "code2")],
+    );
+    client(&server).update_status_batch(&request).await.expect("update_status_batch");
+
+    assert_post_json(
+        &server.single_request(),
+        "/card/invoice/reimburse/updatestatusbatch",
+        json!({
+            "openid": "openid",
+            "reimburse_status": "INVOICE_REIMBURSE_CLOSURE",
+            "invoice_list": [
+                {"card_id": "card1", "encrypt_code": "code1"},
+                {"card_id": "card2", "encrypt_code": "code2"}
+            ]
+        }),
+    );
+}
+
+#[tokio::test]
+async fn invoice_info_decodes_nested_types_aliases_and_unknown_enum_values() {
+    let server = RecordingServer::start(&[(
+        "/card/invoice/reimburse/getinvoiceinfo",
+        r#"{"errcode":0,"errmsg":"ok","card_id":"c","begin_time":1,"end_time":"2","openid":"o",
+            "type":"t","payee":"p","detail":"d","new_field":true,
+            "user_info":{"fee":"1100","title":"XX","billing_time":1468322401,"billing_no":"n",
+            "billing_code":"c","fee_without_tax":1000,"tax":100,"pdf_url":"u","trip_pdf_ur":"trip",
+            "reimburse_status":"INVOICE_REIMBURSE_SOMETHING_NEW",
+            "info":[{"name":"x","price":4},{"name":"y","num":"2","unit":"个","price":5}]}}"#,
+    )])
+    .await;
+    let request = wechat_invoice::reimburse::GetInvoiceInfoRequest::new("c", "enc");
+    let answer = client(&server).get_invoice_info(&request).await.expect("get_invoice_info");
+
+    assert_post_json(
+        &server.single_request(),
+        "/card/invoice/reimburse/getinvoiceinfo",
+        json!({"card_id": "c", "encrypt_code": "enc"}),
+    );
+    assert_eq!(answer.end_time, 2);
+    let info = answer.user_info;
+    assert_eq!(info.fee, 1100);
+    assert_eq!(info.trip_pdf_url.as_deref(), Some("trip"), "the newer spelling decodes");
+    assert_eq!(info.reimburse_status, ReimburseStatus::Unknown("INVOICE_REIMBURSE_SOMETHING_NEW".into()));
+    let lines = info.info.expect("lines");
+    assert_eq!(lines[1].num, Some(2));
+    assert_eq!(lines[0].num, None);
+}
+
+#[tokio::test]
+async fn an_endpoint_code_arrives_typed_and_a_general_one_too() {
+    let server = RecordingServer::start(&[(
+        "/card/invoice/setbizattr",
+        r#"{"errcode":72028,"errmsg":"invoice never set pay mch info"}"#,
+    )])
+    .await;
+    let request = wechat_invoice::invoice::GetPayMchRequest::new();
+    match client(&server).get_pay_mch(&request).await {
+        Err(Error::Api(api)) => {
+            assert_eq!(api.code, wechat_invoice::invoice::GetPayMchErrorCode::InvoiceNeverSetPayMchInfo);
+            assert_eq!(api.code.code(), 72028);
+            assert_eq!(api.errmsg, "invoice never set pay mch info");
+        }
+        other => panic!("expected a typed API error, got {other:?}"),
+    }
+
+    let server = RecordingServer::start(&[(
+        "/card/invoice/platform/updatestatus",
+        r#"{"errcode":48001,"errmsg":"api unauthorized"}"#,
+    )])
+    .await;
+    let request = wechat_invoice::platform::UpdateStatusRequest::new(
+        "card",
+        "code",
+        ReimburseStatus::InvoiceReimburseCancel,
+    );
+    match client(&server).update_status(&request).await {
+        Err(Error::Api(api)) => assert_eq!(
+            api.code,
+            wechat_invoice::platform::UpdateStatusErrorCode::General(GeneralErrorCode::ApiUnauthorized)
+        ),
+        other => panic!("expected a general API error, got {other:?}"),
+    }
+    assert_eq!(server.single_request().json()["reimburse_status"], "INVOICE_REIMBURSE_CANCEL");
+}
+
+#[tokio::test]
+async fn scan_title_refuses_an_authorizer_token_before_sending() {
+    let server = RecordingServer::start(&[]).await;
+    let client = client_with(&server, AuthorizerToken::new("AUTHORIZER"));
+    let request = wechat_invoice::invoice::ScanTitleRequest::new("text");
+    let error = client.scan_title(&request).await.expect_err("third-party call refused");
+    assert!(matches!(error, Error::Request { .. }), "{error:?}");
+    assert!(server.requests().is_empty());
+}
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// Reads a recorded multipart body with axum's own extractor, as a server would.
+async fn multipart_parts(seen: &Recorded) -> Vec<(String, Option<String>, Option<String>, Vec<u8>)> {
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .header("content-type", seen.content_type.clone().expect("content type"))
+        .body(axum::body::Body::from(seen.body.clone()))
+        .expect("request");
+    let mut multipart = Multipart::from_request(request, &()).await.expect("a multipart/form-data body");
+    let mut parts = Vec::new();
+    while let Some(field) = multipart.next_field().await.expect("a well-formed part") {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let content_type = field.content_type().map(str::to_owned);
+        let bytes = field.bytes().await.expect("the part's bytes").to_vec();
+        parts.push((name, file_name, content_type, bytes));
+    }
+    parts
+}
+
+#[tokio::test]
+async fn set_pdf_uploads_a_real_multipart_body_and_keeps_a_big_id_exact() {
+    // 2^64 - 1 as a JSON number: through a float it would come back as 18446744073709552000.
+    let server = RecordingServer::start(&[(
+        "/card/invoice/platform/setpdf",
+        r#"{"errcode":0,"errmsg":"ok","s_media_id":18446744073709551615}"#,
+    )])
+    .await;
+    let request = wechat_invoice::platform::SetPdfRequest::new(UploadFile::new("invoice.pdf", PDF));
+    let answer = client(&server).set_pdf(&request).await.expect("set_pdf");
+    assert_eq!(answer.s_media_id, "18446744073709551615");
+
+    let seen = server.single_request();
+    assert_eq!(seen.method, "POST");
+    assert_eq!(seen.path, "/card/invoice/platform/setpdf");
+    assert_eq!(seen.query_names(), ["access_token"]);
+    assert!(seen.content_type.as_deref().is_some_and(|c| c.starts_with("multipart/form-data; boundary=")));
+    let parts = multipart_parts(&seen).await;
+    assert_eq!(
+        parts,
+        vec![(
+            "pdf".to_owned(),
+            Some("invoice.pdf".to_owned()),
+            Some("application/pdf".to_owned()),
+            PDF.to_vec()
+        )]
+    );
+}
+
+#[tokio::test]
+async fn set_pdf_refuses_an_oversize_file_before_sending() {
+    let server = RecordingServer::start(&[]).await;
+    let too_big = UploadFile::new("big.pdf", vec![b'%'; 10 * 1024 * 1024 + 1]);
+    let request = wechat_invoice::platform::SetPdfRequest::new(too_big);
+    let error = client(&server).set_pdf(&request).await.expect_err("refused");
+    match &error {
+        Error::Request { operation, message } => {
+            assert_eq!(*operation, "set_pdf");
+            assert!(message.contains("10485761 bytes") && message.contains("10485760"), "{message}");
+        }
+        other => panic!("expected a refusal before sending, got {other:?}"),
+    }
+    assert!(!error.is_retryable());
+    assert!(server.requests().is_empty(), "nothing may reach the server");
+
+    let request = wechat_invoice::platform::SetPdfRequest::new(UploadFile::new("empty.pdf", Vec::new()));
+    assert!(matches!(client(&server).set_pdf(&request).await, Err(Error::Request { .. })));
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_big_id_as_a_string_stays_a_string() {
+    let server = RecordingServer::start(&[(
+        "/card/invoice/platform/setpdf",
+        r#"{"errcode":0,"errmsg":"ok","s_media_id":"9223372036854775807"}"#,
+    )])
+    .await;
+    let request = wechat_invoice::platform::SetPdfRequest::new(UploadFile::new("a.pdf", PDF));
+    let answer = client(&server).set_pdf(&request).await.expect("set_pdf");
+    assert_eq!(answer.s_media_id, "9223372036854775807");
 }

@@ -92,8 +92,10 @@ mod tests {
     #[test]
     fn synthetic_specs_generate() {
         let outputs = codegen::generate(&super::spec(12, 3)).unwrap_or_else(|e| panic!("{e}"));
-        let modules =
-            outputs.iter().filter(|o| o.path.contains("/group_") && !o.path.ends_with("mod.rs")).count();
+        let modules = outputs
+            .iter()
+            .filter(|o| o.path.contains("src/generated/group_") && !o.path.ends_with("mod.rs"))
+            .count();
         assert_eq!(modules, 12);
     }
 }

@@ -1,5 +1,6 @@
 //! How Rust spells the model: every generated file, computed in memory.
 
+mod api_docs;
 mod client;
 mod crate_files;
 mod error_codes;
@@ -10,6 +11,7 @@ mod shapes;
 
 use crate::model::{Spec, Ty};
 
+pub use api_docs::API_DOCS_DIR;
 pub(crate) use rust::value_type;
 
 /// The first line of every generated file (after the comment marker of its language).
@@ -61,6 +63,7 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
     }
     rust(format!("{MOCK_GENERATED_DIR}/mod.rs"), mock::root_module())?;
     rust(format!("{MOCK_GENERATED_DIR}/operations.rs"), mock::operations_file(spec))?;
+    files.extend(api_docs::files(spec));
     files.push(OutputFile {
         path: "crates/wechat-invoice/Cargo.toml".to_owned(),
         contents: crate_files::cargo_toml(spec),

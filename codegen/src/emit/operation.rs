@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::emit::rust::{cell, ident, inner_doc};
 use crate::emit::{error_codes, shapes};
-use crate::model::{Access, BodyKind, Method, Operation, TokenKind, Ty};
+use crate::model::{Access, BodyKind, Field, Method, Operation, TokenKind, Ty};
 
 /// The module's source.
 pub(crate) fn module(op: &Operation) -> TokenStream {
@@ -17,12 +17,13 @@ pub(crate) fn module(op: &Operation) -> TokenStream {
          required fields, then add optional ones with the setters.",
         name = op.name
     );
-    let request_struct = shapes::object(&request, &request_doc, &op.request, &op.query);
+    let extras = shapes::Extras { query: &op.query, constants: &op.fixed_body, files: &op.files };
+    let request_struct = shapes::object(&request, &request_doc, &op.request, &extras);
     let response_doc = format!(
         "Response of [`Client::{name}`](crate::Client::{name}), without `errcode` and `errmsg`.",
         name = op.name
     );
-    let response_struct = shapes::object(&response, &response_doc, &op.response, &[]);
+    let response_struct = shapes::object(&response, &response_doc, &op.response, &shapes::Extras::default());
     let codes = error_codes::operation(&error_code, &op.name, &op.errors);
     let types = op.types.iter().map(shapes::named);
     let endpoint = endpoint_impl(op);
@@ -59,30 +60,8 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
         let (name, value) = (&p.name, &p.value);
         quote!((#name, #value))
     });
-    let query = (!op.query.is_empty()).then(|| {
-        let pairs = op.query.iter().map(|f| {
-            let wire = &f.wire;
-            let ident = ident(&f.ident);
-            let text = |value: TokenStream| match f.ty {
-                Ty::String => quote!(#value.clone()),
-                _ => quote!(#value.to_string()),
-            };
-            if f.required {
-                let text = text(quote!(self.#ident));
-                quote!(pairs.push((#wire, #text));)
-            } else {
-                let text = text(quote!(value));
-                quote!(if let Some(value) = &self.#ident { pairs.push((#wire, #text)); })
-            }
-        });
-        quote! {
-            fn query(&self) -> Vec<(&'static str, String)> {
-                let mut pairs = Vec::new();
-                #(#pairs)*
-                pairs
-            }
-        }
-    });
+    let query = (!op.query.is_empty()).then(|| query_fn(op));
+    let multipart = (op.body == BodyKind::Multipart).then(|| multipart_fn(op));
     quote! {
         impl ::wechat_core::Operation for #request {
             type Response = #response;
@@ -99,6 +78,91 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
             };
 
             #query
+            #multipart
+        }
+    }
+}
+
+/// A field's value as the text sent in a query string or a multipart text part. A secret's
+/// `Display` prints `***`, so its value is exposed here, the one place that must send it.
+fn wire_text(field: &Field, value: TokenStream) -> TokenStream {
+    match field.ty {
+        Ty::String if field.secret => quote!(#value.expose().to_owned()),
+        Ty::String => quote!(#value.clone()),
+        _ => quote!(#value.to_string()),
+    }
+}
+
+/// `Operation::query`: the required parameters in a `vec!`, then the optional ones present.
+fn query_fn(op: &Operation) -> TokenStream {
+    let text = wire_text;
+    let required = op.query.iter().filter(|f| f.required).map(|f| {
+        let (wire, field) = (&f.wire, ident(&f.ident));
+        let text = text(f, quote!(self.#field));
+        quote!((#wire, #text))
+    });
+    let optional: Vec<TokenStream> = op
+        .query
+        .iter()
+        .filter(|f| !f.required)
+        .map(|f| {
+            let (wire, field) = (&f.wire, ident(&f.ident));
+            let text = text(f, quote!(value));
+            quote!(if let Some(value) = &self.#field { pairs.push((#wire, #text)); })
+        })
+        .collect();
+    let binding = if optional.is_empty() { quote!(let pairs) } else { quote!(let mut pairs) };
+    quote! {
+        fn query(&self) -> Vec<(&'static str, String)> {
+            #binding: Vec<(&'static str, String)> = vec![#(#required),*];
+            #(#optional)*
+            pairs
+        }
+    }
+}
+
+/// `Operation::multipart`: the files, then the text fields, then the constants.
+fn multipart_fn(op: &Operation) -> TokenStream {
+    let files = op.files.iter().map(|f| {
+        let (wire, content_type) = (&f.wire, &f.content_type);
+        let max_size = proc_macro2::Literal::u64_unsuffixed(f.max_size);
+        let field = ident(&f.ident);
+        if f.required {
+            quote!(form = form.file(#wire, &self.#field, #content_type, #max_size);)
+        } else {
+            quote! {
+                if let Some(file) = &self.#field {
+                    form = form.file(#wire, file, #content_type, #max_size);
+                }
+            }
+        }
+    });
+    let texts = op.request.iter().map(|f| {
+        let wire = &f.wire;
+        let field = ident(&f.ident);
+        if f.required {
+            let text = wire_text(f, quote!(self.#field));
+            quote!(form = form.text(#wire, #text);)
+        } else {
+            let text = wire_text(f, quote!(value));
+            quote! {
+                if let Some(value) = &self.#field {
+                    form = form.text(#wire, #text);
+                }
+            }
+        }
+    });
+    let constants = op.fixed_body.iter().map(|c| {
+        let (name, value) = (&c.name, &c.value);
+        quote!(form = form.text(#name, #value);)
+    });
+    quote! {
+        fn multipart(&self) -> Option<::wechat_core::Multipart<'_>> {
+            let mut form = ::wechat_core::Multipart::new();
+            #(#files)*
+            #(#texts)*
+            #(#constants)*
+            Some(form)
         }
     }
 }
@@ -119,8 +183,31 @@ pub(crate) fn request_line(op: &Operation) -> String {
     format!("{method} https://{}{}{query}", op.host, op.path)
 }
 
+/// How the body travels, in one phrase.
+pub(crate) fn body_line(op: &Operation) -> String {
+    let constants: Vec<String> =
+        op.fixed_body.iter().map(|c| format!("`{}` = `\"{}\"`", c.name, c.value)).collect();
+    let constants =
+        if constants.is_empty() { String::new() } else { format!("; always sends {}", constants.join(", ")) };
+    match op.body {
+        BodyKind::None => "none".to_owned(),
+        BodyKind::Json => format!("JSON{constants}"),
+        BodyKind::Multipart => {
+            let files: Vec<String> = op
+                .files
+                .iter()
+                .map(|f| format!("file `{}` ({}, at most {} bytes)", f.wire, f.content_type, f.max_size))
+                .collect();
+            format!("`multipart/form-data`: {}{constants}", files.join(", "))
+        }
+    }
+}
+
 /// Who may call the operation, in one phrase.
 pub(crate) fn third_party_line(op: &Operation) -> String {
+    if op.token == TokenKind::None {
+        return "not applicable: the endpoint takes no `access_token`".to_owned();
+    }
     match (op.third_party, op.permission_set) {
         (true, Some(set)) => format!("supported with an `authorizer_access_token` (permission set {set})"),
         (true, None) => "supported with an `authorizer_access_token`".to_owned(),
@@ -128,7 +215,7 @@ pub(crate) fn third_party_line(op: &Operation) -> String {
     }
 }
 
-fn accounts_line(op: &Operation) -> String {
+pub(crate) fn accounts_line(op: &Operation) -> String {
     if op.accounts.is_empty() {
         return "not stated".to_owned();
     }
@@ -163,6 +250,7 @@ pub(crate) fn module_docs(op: &Operation) -> String {
         if op.cloud_call { "supported" } else { "not supported" }
     ));
     out.push_str(&format!("| Accounts | {} |\n", cell(&accounts_line(op))));
+    out.push_str(&format!("| Body | {} |\n", cell(&body_line(op))));
     out.push_str("\n## Error codes\n\n");
     if op.errors.is_empty() {
         out.push_str("Only WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)).\n");

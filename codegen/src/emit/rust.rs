@@ -96,13 +96,17 @@ pub(crate) fn value_type(ty: &Ty) -> TokenStream {
 
 /// The Rust type of a field as it sits in its struct.
 pub(crate) fn field_type(field: &Field) -> TokenStream {
-    let ty = value_type(&field.ty);
+    let ty = if field.secret { quote!(::wechat_core::Secret) } else { value_type(&field.ty) };
     if field.required { ty } else { quote!(Option<#ty>) }
 }
 
 /// The name of a lenient decoding function of `wechat_core::lenient` for a field, if its
 /// type has one.
 pub(crate) fn lenient_decoder(field: &Field) -> Option<String> {
+    if field.secret {
+        // `Secret` decodes leniently itself.
+        return None;
+    }
     let base = match field.ty {
         Ty::String => "string",
         Ty::Bool => "boolean",

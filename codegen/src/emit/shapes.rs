@@ -4,24 +4,52 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::rust::{doc, field_type, ident, integer, lenient_decoder, value_type};
-use crate::model::{Field, Literal, Ty, TypeDef, TypeKind, Variant};
+use crate::model::{Field, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Variant};
+use crate::names;
+
+/// What a generated struct holds besides its ordinary fields.
+#[derive(Default)]
+pub(crate) struct Extras<'a> {
+    /// Query parameters: fields of the request type that never enter the body.
+    pub(crate) query: &'a [Field],
+    /// Body constants: private fields the caller never sets, always serialized.
+    pub(crate) constants: &'a [FixedParam],
+    /// Files of a multipart body: fields the JSON serialization skips.
+    pub(crate) files: &'a [FileField],
+}
 
 /// A struct with one public field per spec field, a constructor taking the required fields
 /// and a setter per optional field.
-pub(crate) fn object(name: &str, docs: &str, fields: &[Field], query: &[Field]) -> TokenStream {
+pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'_>) -> TokenStream {
     let name = ident(name);
     let docs = doc(docs);
-    let declared =
-        query.iter().map(|f| field_decl(f, true)).chain(fields.iter().map(|f| field_decl(f, false)));
-    let all: Vec<&Field> = query.iter().chain(fields).collect();
-    let constructor = constructor(&all);
-    let setters = all.iter().filter(|f| !f.required).map(|f| setter(f));
+    let declared = extras
+        .query
+        .iter()
+        .map(|f| field_decl(f, true))
+        .chain(extras.constants.iter().map(constant_decl))
+        .chain(extras.files.iter().map(file_decl))
+        .chain(fields.iter().map(|f| field_decl(f, false)));
+    let params: Vec<Param> = extras
+        .query
+        .iter()
+        .chain(fields)
+        .map(Param::from_field)
+        .chain(extras.files.iter().map(Param::from_file))
+        .collect();
+    let constructor = constructor(&params, extras.constants);
+    let setters = params.iter().filter(|p| !p.required).map(setter);
+    let constant_codecs = extras.constants.iter().map(constant_codec);
     // With nothing required, the empty value is a fine default.
-    let default = all.iter().all(|f| !f.required).then(|| quote!(Default,));
+    let default = params.iter().all(|p| !p.required).then(|| quote!(Default,));
+    // A constant is a private `()` field, which clippy mistakes for a hand-made
+    // `#[non_exhaustive]`; it is there to be serialized.
+    let allow = (!extras.constants.is_empty()).then(|| quote!(#[allow(clippy::manual_non_exhaustive)]));
     quote! {
         #docs
         #[derive(Debug, Clone, #default PartialEq, serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
+        #allow
         pub struct #name {
             #(#declared)*
         }
@@ -30,6 +58,97 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], query: &[Field]) 
             #constructor
             #(#setters)*
         }
+
+        #(#constant_codecs)*
+    }
+}
+
+/// One constructor argument or setter: a field, or a file of a multipart body.
+struct Param {
+    ident: String,
+    wire: String,
+    doc: String,
+    required: bool,
+    /// The argument's type, and how it becomes the field's value.
+    argument: (TokenStream, Convert),
+}
+
+impl Param {
+    fn from_field(field: &Field) -> Self {
+        Self {
+            ident: field.ident.clone(),
+            wire: field.wire.clone(),
+            doc: field.doc.clone(),
+            required: field.required,
+            argument: argument_type(field),
+        }
+    }
+
+    fn from_file(file: &FileField) -> Self {
+        Self {
+            ident: file.ident.clone(),
+            wire: file.wire.clone(),
+            doc: file.doc.clone(),
+            required: file.required,
+            argument: (quote!(::wechat_core::UploadFile), Convert::None),
+        }
+    }
+}
+
+fn constant_ident(constant: &FixedParam) -> String {
+    // resolve checked that the name makes an identifier.
+    names::snake(&constant.name).unwrap_or_else(|| constant.name.clone())
+}
+
+fn constant_decl(constant: &FixedParam) -> TokenStream {
+    let field = constant_ident(constant);
+    let docs = doc(&format!(
+        "{}\n\nAlways `\"{}\"`: sent with every request, never set by the caller.",
+        constant.doc, constant.value
+    ));
+    let wire = &constant.name;
+    let serialize = format!("serialize_{field}");
+    let deserialize = format!("deserialize_{field}");
+    let field = ident(&field);
+    quote! {
+        #docs
+        #[serde(rename = #wire, serialize_with = #serialize, deserialize_with = #deserialize)]
+        #field: (),
+    }
+}
+
+/// The functions serde calls for a constant field: write the value, accept only the value.
+fn constant_codec(constant: &FixedParam) -> TokenStream {
+    let field = constant_ident(constant);
+    let serialize = ident(&format!("serialize_{field}"));
+    let deserialize = ident(&format!("deserialize_{field}"));
+    let value = &constant.value;
+    quote! {
+        fn #serialize<S: serde::Serializer>(_: &(), serializer: S) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(#value)
+        }
+
+        fn #deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<(), D::Error> {
+            ::wechat_core::lenient::constant(deserializer, #value)
+        }
+    }
+}
+
+fn file_decl(file: &FileField) -> TokenStream {
+    let docs = doc(&format!(
+        "{}\n\nSent as the `{}` part of the multipart body (`{}`, at most {} bytes).",
+        file.doc, file.wire, file.content_type, file.max_size
+    ));
+    let field = ident(&file.ident);
+    let ty = if file.required {
+        quote!(::wechat_core::UploadFile)
+    } else {
+        quote!(Option<::wechat_core::UploadFile>)
+    };
+    quote! {
+        #docs
+        #[serde(skip)]
+        pub #field: #ty,
     }
 }
 
@@ -64,33 +183,64 @@ fn field_decl(field: &Field, in_query: bool) -> TokenStream {
     }
 }
 
-/// The argument type a constructor or setter takes for a value of `ty`.
-fn argument_type(ty: &Ty) -> (TokenStream, bool) {
-    match ty {
-        Ty::String => (quote!(impl Into<String>), true),
-        other => (value_type(other), false),
+/// How a constructor or setter argument becomes the field's value.
+#[derive(Clone, Copy)]
+enum Convert {
+    /// Taken as is.
+    None,
+    /// `.into()`, from `impl Into<String>`.
+    Into,
+    /// Wrapped in `wechat_core::Secret`, from `impl Into<String>`.
+    Secret,
+}
+
+impl Convert {
+    fn apply(self, value: TokenStream) -> TokenStream {
+        match self {
+            Self::None => value,
+            Self::Into => quote!(#value.into()),
+            Self::Secret => quote!(::wechat_core::Secret::new(#value)),
+        }
     }
 }
 
-fn constructor(fields: &[&Field]) -> TokenStream {
-    let required: Vec<&&Field> = fields.iter().filter(|f| f.required).collect();
-    let params = required.iter().map(|f| {
-        let name = ident(&f.ident);
-        let (ty, _) = argument_type(&f.ty);
+/// The argument type a constructor or setter takes for a field.
+fn argument_type(field: &Field) -> (TokenStream, Convert) {
+    match &field.ty {
+        Ty::String if field.secret => (quote!(impl Into<String>), Convert::Secret),
+        Ty::String => (quote!(impl Into<String>), Convert::Into),
+        other => (value_type(other), Convert::None),
+    }
+}
+
+fn constructor(params: &[Param], constants: &[FixedParam]) -> TokenStream {
+    let required: Vec<&Param> = params.iter().filter(|p| p.required).collect();
+    let args = required.iter().map(|p| {
+        let name = ident(&p.ident);
+        let ty = &p.argument.0;
         quote!(#name: #ty)
     });
-    let inits = fields.iter().map(|f| {
-        let name = ident(&f.ident);
-        match (f.required, argument_type(&f.ty).1) {
-            (true, true) => quote!(#name: #name.into()),
-            (true, false) => quote!(#name),
-            (false, _) => quote!(#name: None),
-        }
-    });
+    let inits = params
+        .iter()
+        .map(|p| {
+            let name = ident(&p.ident);
+            match (p.required, p.argument.1) {
+                (true, Convert::None) => quote!(#name),
+                (true, convert) => {
+                    let value = convert.apply(quote!(#name));
+                    quote!(#name: #value)
+                }
+                (false, _) => quote!(#name: None),
+            }
+        })
+        .chain(constants.iter().map(|c| {
+            let name = ident(&constant_ident(c));
+            quote!(#name: ())
+        }));
     let docs = if required.is_empty() {
         "Creates the value; every field is optional and starts empty.".to_owned()
     } else {
-        let names: Vec<String> = required.iter().map(|f| format!("`{}`", f.wire)).collect();
+        let names: Vec<String> = required.iter().map(|p| format!("`{}`", p.wire)).collect();
         format!("Creates the value from its required fields: {}.", names.join(", "))
     };
     let docs = doc(&docs);
@@ -100,18 +250,18 @@ fn constructor(fields: &[&Field]) -> TokenStream {
     quote! {
         #docs
         #allow
-        pub fn new(#(#params),*) -> Self {
+        pub fn new(#(#args),*) -> Self {
             #body
         }
     }
 }
 
-fn setter(field: &Field) -> TokenStream {
-    let name = ident(&field.ident);
-    let (ty, into) = argument_type(&field.ty);
-    let value = if into { quote!(value.into()) } else { quote!(value) };
-    let first_line = field.doc.lines().next().unwrap_or_default();
-    let docs = doc(&format!("Sets `{}`: {first_line}", field.wire));
+fn setter(param: &Param) -> TokenStream {
+    let name = ident(&param.ident);
+    let (ty, convert) = &param.argument;
+    let value = convert.apply(quote!(value));
+    let first_line = param.doc.lines().next().unwrap_or_default();
+    let docs = doc(&format!("Sets `{}`: {first_line}", param.wire));
     quote! {
         #docs
         pub fn #name(mut self, value: #ty) -> Self {
@@ -124,7 +274,7 @@ fn setter(field: &Field) -> TokenStream {
 /// A named type of the spec.
 pub(crate) fn named(def: &TypeDef) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct(fields) => object(&def.name, &def.doc, fields, &[]),
+        TypeKind::Struct(fields) => object(&def.name, &def.doc, fields, &Extras::default()),
         TypeKind::StringEnum(variants) => string_enum(def, variants),
         TypeKind::IntEnum(variants) => int_enum(def, variants),
     }

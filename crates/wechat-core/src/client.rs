@@ -13,7 +13,7 @@ use crate::retry::RetryPolicy;
 use crate::secret::AccessToken;
 use crate::token::TokenProvider;
 use crate::transport::{HttpContext, ReadError};
-use crate::{ErrorCode, Retry};
+use crate::{ErrorCode, Multipart, Retry};
 
 /// WeChat's API host, where requests go unless the builder says otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.weixin.qq.com";
@@ -216,6 +216,10 @@ impl Client {
         let started = Instant::now();
         let deadline = started + self.retry.total_deadline;
         let body = encode_body(request).map_err(|message| Error::Request { operation, message })?;
+        if let Body::Multipart(form) = &body {
+            // An oversize file is refused here, before a token is fetched or a byte is sent.
+            form.check().map_err(|message| Error::Request { operation, message })?;
+        }
         let query = request.query();
         let mut attempt = 0u32;
         let mut renewed = false;
@@ -243,7 +247,7 @@ impl Client {
             );
             let attempt_started = Instant::now();
             let outcome = self
-                .attempt::<O>(base_url, token.as_ref(), &query, body.clone(), remaining)
+                .attempt::<O>(base_url, token.as_ref(), &query, &body, remaining)
                 .instrument(attempt_span.clone())
                 .await;
             let result = match outcome {
@@ -343,7 +347,7 @@ impl Client {
         base_url: &str,
         token: Option<&AccessToken>,
         query: &[(&'static str, String)],
-        body: Option<Vec<u8>>,
+        body: &Body<'_>,
         remaining: Duration,
     ) -> Result<Vec<u8>, ReadError> {
         let endpoint = O::ENDPOINT;
@@ -372,21 +376,43 @@ impl Client {
             Method::Get => http.get(url),
             Method::Post => http.post(url),
         };
-        if let Some(body) = body {
-            request = request.header(reqwest::header::CONTENT_TYPE, "application/json").body(body);
+        match body {
+            Body::None => {}
+            Body::Json(json) => {
+                request =
+                    request.header(reqwest::header::CONTENT_TYPE, "application/json").body(json.clone());
+            }
+            Body::Multipart(form) => {
+                let form = form.to_form().map_err(|message| ReadError::Transport {
+                    source: message.clone().into(),
+                    message,
+                    connect: false,
+                })?;
+                request = request.multipart(form);
+            }
         }
         let timeout = self.shared.primary.timeout.min(remaining);
         self.shared.primary.exchange(request, timeout).await
     }
 }
 
-fn encode_body<O: Operation>(request: &O) -> Result<Option<Vec<u8>>, String> {
+/// A request body, encoded once per call and sent by every attempt.
+enum Body<'a> {
+    None,
+    Json(Vec<u8>),
+    Multipart(Multipart<'a>),
+}
+
+fn encode_body<O: Operation>(request: &O) -> Result<Body<'_>, String> {
     match O::ENDPOINT.body {
-        BodyKind::None => Ok(None),
+        BodyKind::None => Ok(Body::None),
         BodyKind::Json => {
-            serde_json::to_vec(request).map(Some).map_err(|e| format!("cannot encode the request: {e}"))
+            serde_json::to_vec(request).map(Body::Json).map_err(|e| format!("cannot encode the request: {e}"))
         }
-        BodyKind::Multipart => Err("multipart bodies are not supported by this runtime yet".to_owned()),
+        BodyKind::Multipart => request
+            .multipart()
+            .map(Body::Multipart)
+            .ok_or_else(|| "the endpoint takes a multipart body but the request describes none".to_owned()),
     }
 }
 

@@ -49,6 +49,17 @@ pub fn option_boolean<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Opti
     deserializer.deserialize_option(OptionVisitor::<bool>(PhantomData))
 }
 
+/// A constant string field: `expected` and nothing else (generated request types use it
+/// for body fields the spec fixes, such as getpdf's `action`).
+pub fn constant<'de, D: Deserializer<'de>>(deserializer: D, expected: &'static str) -> Result<(), D::Error> {
+    let found = string(deserializer)?;
+    if found == expected {
+        Ok(())
+    } else {
+        Err(de::Error::invalid_value(de::Unexpected::Str(&found), &expected))
+    }
+}
+
 /// Integer types the lenient decoders produce.
 pub trait Integer: Sized + TryFrom<i64> + TryFrom<u64> + FromStr + Decode {
     /// Name for error messages.

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::ErrorCode;
+use crate::{ErrorCode, Multipart};
 
 /// A request the client can send: implemented by every generated request type.
 pub trait Operation: Serialize + Send + Sync {
@@ -19,6 +19,13 @@ pub trait Operation: Serialize + Send + Sync {
     /// endpoint's fixed ones.
     fn query(&self) -> Vec<(&'static str, String)> {
         Vec::new()
+    }
+
+    /// The parts of a `multipart/form-data` body; implemented by the request types of
+    /// endpoints whose body is [`BodyKind::Multipart`], which are sent from this instead of
+    /// their JSON serialization.
+    fn multipart(&self) -> Option<Multipart<'_>> {
+        None
     }
 }
 

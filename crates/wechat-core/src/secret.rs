@@ -19,6 +19,27 @@ impl Secret {
     }
 }
 
+/// The empty secret, for request types whose query fields serde skips.
+impl Default for Secret {
+    fn default() -> Self {
+        Self::new(String::new())
+    }
+}
+
+/// Sent as the plain string: serialization is how a secret reaches WeChat.
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose())
+    }
+}
+
+/// Read as [`crate::lenient::string`] reads any string, numbers included.
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::lenient::string(deserializer).map(Self::new)
+    }
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")
@@ -71,5 +92,14 @@ mod tests {
         assert!(!printed.contains("s3cr3t"), "{printed}");
         assert!(!printed.contains("tok-123456"), "{printed}");
         assert_eq!(token.expose(), "tok-123456");
+    }
+
+    #[test]
+    fn serde_carries_the_value_itself() {
+        let secret: Secret = serde_json::from_str("\"s3cr3t\"").unwrap();
+        assert_eq!(secret.expose(), "s3cr3t");
+        assert_eq!(serde_json::to_string(&secret).unwrap(), "\"s3cr3t\"");
+        let numeric: Secret = serde_json::from_str("12345678901234567890").unwrap();
+        assert_eq!(numeric.expose(), "12345678901234567890");
     }
 }

@@ -161,7 +161,8 @@ async fn operations(State(shared): State<Arc<Shared>>) -> Response {
                 "token": match op.token { TokenUse::AccessToken => "access_token", TokenUse::None => "none" },
                 "third_party": op.third_party,
                 "body": match op.body { BodyKind::Json => "json", BodyKind::Multipart => "multipart", BodyKind::None => "none" },
-                "stateful": crate::flow::handler(op.name).is_some(),
+                "stateful": crate::flow::handler(op.name).is_some()
+                    || crate::token_endpoints::PATHS.contains(&op.path),
             })
         })
         .collect();

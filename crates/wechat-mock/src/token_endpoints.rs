@@ -21,6 +21,9 @@ const REQUIRE_POST: i64 = 43002;
 const DATA_FORMAT_ERROR: i64 = 47001;
 
 /// `POST /cgi-bin/stable_token` with JSON `grant_type`, `appid`, `secret`, `force_refresh`.
+/// Paths these handlers serve, ahead of the spec's generic routes.
+pub(crate) const PATHS: &[&str] = &["/cgi-bin/stable_token", "/cgi-bin/token"];
+
 pub(crate) async fn stable_token(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     if request.method() != Method::POST {
         return shared.general_error(REQUIRE_POST, None);

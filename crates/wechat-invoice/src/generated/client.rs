@@ -39,6 +39,26 @@ impl From<::wechat_core::Client> for Client {
 }
 
 impl Client {
+    /// Reverses an issued invoice with a red-ink credit note (冲红).
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/clearoutinvoice?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizClearOutInvoice`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ClearOutInvoiceErrorCode`](crate::invoice::ClearOutInvoiceErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::clear_out_invoice) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "invoice")]
+    pub async fn clear_out_invoice(
+        &self,
+        request: &crate::invoice::ClearOutInvoiceRequest,
+    ) -> Result<
+        crate::invoice::ClearOutInvoiceResponse,
+        ::wechat_core::Error<crate::invoice::ClearOutInvoiceErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
     /// Queries whether the user authorized an order, and what the user filled in.
     ///
     /// `POST https://api.weixin.qq.com/card/invoice/getauthdata?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizGetAuthData`).
@@ -55,6 +75,166 @@ impl Client {
     ) -> Result<
         crate::invoice::GetAuthDataResponse,
         ::wechat_core::Error<crate::invoice::GetAuthDataErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads the fields set for type 1 authorization pages.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=get_auth_field` (WeChat interface `invoicebizsetattr`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAuthFieldErrorCode`](crate::invoice::GetAuthFieldErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_auth_field) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "invoice")]
+    pub async fn get_auth_field(
+        &self,
+        request: &crate::invoice::GetAuthFieldRequest,
+    ) -> Result<
+        crate::invoice::GetAuthFieldResponse,
+        ::wechat_core::Error<crate::invoice::GetAuthFieldErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets the link of the page where the user authorizes invoicing an order.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/getauthurl?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizGetAuthUrl`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAuthUrlErrorCode`](crate::invoice::GetAuthUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_auth_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "invoice")]
+    pub async fn get_auth_url(
+        &self,
+        request: &crate::invoice::GetAuthUrlRequest,
+    ) -> Result<
+        crate::invoice::GetAuthUrlResponse,
+        ::wechat_core::Error<crate::invoice::GetAuthUrlErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads the merchant's contact phone and invoicing timeout.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=get_contact` (WeChat interface `invoicebizsetattr`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetContactErrorCode`](crate::invoice::GetContactErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_contact) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "invoice")]
+    pub async fn get_contact(
+        &self,
+        request: &crate::invoice::GetContactRequest,
+    ) -> Result<
+        crate::invoice::GetContactResponse,
+        ::wechat_core::Error<crate::invoice::GetContactErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads which invoicing platform the merchant's WeChat Pay merchant number is linked with.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=get_pay_mch` (WeChat interface `invoicebizsetattr`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetPayMchErrorCode`](crate::invoice::GetPayMchErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_pay_mch) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "invoice")]
+    pub async fn get_pay_mch(
+        &self,
+        request: &crate::invoice::GetPayMchRequest,
+    ) -> Result<
+        crate::invoice::GetPayMchResponse,
+        ::wechat_core::Error<crate::invoice::GetPayMchErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets a link where the user picks one of the invoice titles saved in WeChat and sends it to the merchant.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/biz/getselecttitleurl?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizGetSelectTitleUrl`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetSelectTitleUrlErrorCode`](crate::invoice::GetSelectTitleUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_select_title_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "invoice")]
+    pub async fn get_select_title_url(
+        &self,
+        request: &crate::invoice::GetSelectTitleUrlRequest,
+    ) -> Result<
+        crate::invoice::GetSelectTitleUrlResponse,
+        ::wechat_core::Error<crate::invoice::GetSelectTitleUrlErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets a link where the user saves an invoice title to WeChat, prefilled by the merchant or filled in by the user.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/biz/getusertitleurl?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizGetUserTitleUrl`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetUserTitleUrlErrorCode`](crate::invoice::GetUserTitleUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_user_title_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "invoice")]
+    pub async fn get_user_title_url(
+        &self,
+        request: &crate::invoice::GetUserTitleUrlRequest,
+    ) -> Result<
+        crate::invoice::GetUserTitleUrlResponse,
+        ::wechat_core::Error<crate::invoice::GetUserTitleUrlErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Issues a (blue) e-invoice through the invoicing platform the merchant chose in the WeChat admin console.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/makeoutinvoice?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizMakeOutInvoice`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`MakeOutInvoiceErrorCode`](crate::invoice::MakeOutInvoiceErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::make_out_invoice) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "invoice")]
+    pub async fn make_out_invoice(
+        &self,
+        request: &crate::invoice::MakeOutInvoiceRequest,
+    ) -> Result<
+        crate::invoice::MakeOutInvoiceResponse,
+        ::wechat_core::Error<crate::invoice::MakeOutInvoiceErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Looks up an invoice issued through unified invoicing by its request serial number.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/queryinvoceinfo?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizQueryInvoiceInfo`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`QueryInvoiceInfoErrorCode`](crate::invoice::QueryInvoiceInfoErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::query_invoice_info) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "invoice")]
+    pub async fn query_invoice_info(
+        &self,
+        request: &crate::invoice::QueryInvoiceInfoRequest,
+    ) -> Result<
+        crate::invoice::QueryInvoiceInfoResponse,
+        ::wechat_core::Error<crate::invoice::QueryInvoiceInfoErrorCode>,
     > {
         self.core.send(request).await
     }
@@ -79,6 +259,126 @@ impl Client {
         self.core.send(request).await
     }
 
+    /// Reads the invoice title behind the title QR code a user shows the merchant.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/scantitle?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizScanTitle`).
+    ///
+    /// Third-party platforms: not supported: only the account's own access token is accepted.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ScanTitleErrorCode`](crate::invoice::ScanTitleErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::scan_title) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "invoice")]
+    pub async fn scan_title(
+        &self,
+        request: &crate::invoice::ScanTitleRequest,
+    ) -> Result<
+        crate::invoice::ScanTitleResponse,
+        ::wechat_core::Error<crate::invoice::ScanTitleErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Sets the fields a type 1 authorization page asks the user to fill in.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=set_auth_field` (WeChat interface `invoicebizsetattr`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetAuthFieldErrorCode`](crate::invoice::SetAuthFieldErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::set_auth_field) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "invoice")]
+    pub async fn set_auth_field(
+        &self,
+        request: &crate::invoice::SetAuthFieldRequest,
+    ) -> Result<
+        crate::invoice::SetAuthFieldResponse,
+        ::wechat_core::Error<crate::invoice::SetAuthFieldErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Sets the merchant's contact phone and invoicing timeout.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=set_contact` (WeChat interface `invoicebizsetattr`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetContactErrorCode`](crate::invoice::SetContactErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::set_contact) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "invoice")]
+    pub async fn set_contact(
+        &self,
+        request: &crate::invoice::SetContactRequest,
+    ) -> Result<
+        crate::invoice::SetContactResponse,
+        ::wechat_core::Error<crate::invoice::SetContactErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Links the merchant's WeChat Pay merchant number with its invoicing platform.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=set_pay_mch` (WeChat interface `invoicebizsetattr`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetPayMchErrorCode`](crate::invoice::SetPayMchErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::set_pay_mch) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "invoice")]
+    pub async fn set_pay_mch(
+        &self,
+        request: &crate::invoice::SetPayMchRequest,
+    ) -> Result<
+        crate::invoice::SetPayMchResponse,
+        ::wechat_core::Error<crate::invoice::SetPayMchErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Creates the fiscal e-bill card template whose `card_id` inserted bills refer to.
+    ///
+    /// `POST https://api.weixin.qq.com/nontax/createbillcard?access_token=ACCESS_TOKEN` (WeChat interface `nontaxCreateBillCard`).
+    ///
+    /// Third-party platforms: not supported: only the account's own access token is accepted.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CreateBillCardErrorCode`](crate::nontax::CreateBillCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::nontax::create_bill_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "nontax")]
+    pub async fn create_bill_card(
+        &self,
+        request: &crate::nontax::CreateBillCardRequest,
+    ) -> Result<
+        crate::nontax::CreateBillCardResponse,
+        ::wechat_core::Error<crate::nontax::CreateBillCardErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets the link where the user authorizes a fiscal e-bill for an order.
+    ///
+    /// `POST https://api.weixin.qq.com/nontax/getbillauthurl?access_token=ACCESS_TOKEN` (WeChat interface `nontaxGetBillAuthUrl`).
+    ///
+    /// Third-party platforms: not supported: only the account's own access token is accepted.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetBillAuthUrlErrorCode`](crate::nontax::GetBillAuthUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::nontax::get_bill_auth_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "nontax")]
+    pub async fn get_bill_auth_url(
+        &self,
+        request: &crate::nontax::GetBillAuthUrlRequest,
+    ) -> Result<
+        crate::nontax::GetBillAuthUrlResponse,
+        ::wechat_core::Error<crate::nontax::GetBillAuthUrlErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
     /// Inserts a fiscal e-bill into the user's card package.
     ///
     /// `POST https://api.weixin.qq.com/nontax/insertbill?access_token=ACCESS_TOKEN` (WeChat interface `notaxinvoiceinsert`).
@@ -95,6 +395,306 @@ impl Client {
     ) -> Result<
         crate::nontax::InsertBillResponse,
         ::wechat_core::Error<crate::nontax::InsertBillErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Creates a merchant's invoice card template, whose `card_id` every inserted invoice refers to.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/platform/createcard?access_token=ACCESS_TOKEN` (WeChat interface `invoicePlatformCreateCard`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CreateCardErrorCode`](crate::platform::CreateCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::create_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "platform")]
+    pub async fn create_card(
+        &self,
+        request: &crate::platform::CreateCardRequest,
+    ) -> Result<
+        crate::platform::CreateCardResponse,
+        ::wechat_core::Error<crate::platform::CreateCardErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets a temporary link to a PDF uploaded with `set_pdf`.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/platform/getpdf?access_token=ACCESS_TOKEN&action=get_url` (WeChat interface `invoiceplatformgetpdf`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetPdfErrorCode`](crate::platform::GetPdfErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::get_pdf) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "platform")]
+    pub async fn get_pdf(
+        &self,
+        request: &crate::platform::GetPdfRequest,
+    ) -> Result<
+        crate::platform::GetPdfResponse,
+        ::wechat_core::Error<crate::platform::GetPdfErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets the invoicing platform's own pre-invoicing link, which carries its `s_pappid`.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/seturl?access_token=ACCESS_TOKEN` (WeChat interface `invoicePlatformSetUrl`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetPlatformUrlErrorCode`](crate::platform::GetPlatformUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::get_platform_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "platform")]
+    pub async fn get_platform_url(
+        &self,
+        request: &crate::platform::GetPlatformUrlRequest,
+    ) -> Result<
+        crate::platform::GetPlatformUrlResponse,
+        ::wechat_core::Error<crate::platform::GetPlatformUrlErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Inserts an issued e-invoice into the card package of the user who authorized the order.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/insert?access_token=ACCESS_TOKEN` (WeChat interface `invoicePlatformInsert`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`InsertInvoiceErrorCode`](crate::platform::InsertInvoiceErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::insert_invoice) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "platform")]
+    pub async fn insert_invoice(
+        &self,
+        request: &crate::platform::InsertInvoiceRequest,
+    ) -> Result<
+        crate::platform::InsertInvoiceResponse,
+        ::wechat_core::Error<crate::platform::InsertInvoiceErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Uploads an invoice PDF and returns the `s_media_id` that attaches it to an invoice.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/platform/setpdf?access_token=ACCESS_TOKEN` (WeChat interface `invoiceplatformsetpdf`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetPdfErrorCode`](crate::platform::SetPdfErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::set_pdf) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "platform")]
+    pub async fn set_pdf(
+        &self,
+        request: &crate::platform::SetPdfRequest,
+    ) -> Result<
+        crate::platform::SetPdfResponse,
+        ::wechat_core::Error<crate::platform::SetPdfErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// The invoicing platform sets an inserted invoice's reimbursement status, e.g. cancelled by a red-ink note.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/platform/updatestatus?access_token=ACCESS_TOKEN` (WeChat interface `invoicePlatformUpdateStatus`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateStatusErrorCode`](crate::platform::UpdateStatusErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::update_status) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "platform")]
+    pub async fn update_status(
+        &self,
+        request: &crate::platform::UpdateStatusRequest,
+    ) -> Result<
+        crate::platform::UpdateStatusResponse,
+        ::wechat_core::Error<crate::platform::UpdateStatusErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads several invoices the user chose from the card package in one call.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/reimburse/getinvoicebatch?access_token=ACCESS_TOKEN` (WeChat interface `invoicereimbursegetinvoicebatch`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetInvoiceBatchErrorCode`](crate::reimburse::GetInvoiceBatchErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::reimburse::get_invoice_batch) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "reimburse")]
+    pub async fn get_invoice_batch(
+        &self,
+        request: &crate::reimburse::GetInvoiceBatchRequest,
+    ) -> Result<
+        crate::reimburse::GetInvoiceBatchResponse,
+        ::wechat_core::Error<crate::reimburse::GetInvoiceBatchErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads an invoice the user chose from the card package, with a link to its PDF.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/reimburse/getinvoiceinfo?access_token=ACCESS_TOKEN` (WeChat interface `invoicebxgetinvoice`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetInvoiceInfoErrorCode`](crate::reimburse::GetInvoiceInfoErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::reimburse::get_invoice_info) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "reimburse")]
+    pub async fn get_invoice_info(
+        &self,
+        request: &crate::reimburse::GetInvoiceInfoRequest,
+    ) -> Result<
+        crate::reimburse::GetInvoiceInfoResponse,
+        ::wechat_core::Error<crate::reimburse::GetInvoiceInfoErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// The reimbursing party locks, unlocks or closes (reimburses) an invoice.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/reimburse/updateinvoicestatus?access_token=ACCESS_TOKEN` (WeChat interface `invoicereimburseupdateinvoicestatus`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateInvoiceStatusErrorCode`](crate::reimburse::UpdateInvoiceStatusErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::reimburse::update_invoice_status) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "reimburse")]
+    pub async fn update_invoice_status(
+        &self,
+        request: &crate::reimburse::UpdateInvoiceStatusRequest,
+    ) -> Result<
+        crate::reimburse::UpdateInvoiceStatusResponse,
+        ::wechat_core::Error<crate::reimburse::UpdateInvoiceStatusErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Locks, unlocks or closes several invoices of one user, all or nothing.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/reimburse/updatestatusbatch?access_token=ACCESS_TOKEN` (WeChat interface `invoicereimburseupdatestatusbatch`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateStatusBatchErrorCode`](crate::reimburse::UpdateStatusBatchErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::reimburse::update_status_batch) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "reimburse")]
+    pub async fn update_status_batch(
+        &self,
+        request: &crate::reimburse::UpdateStatusBatchRequest,
+    ) -> Result<
+        crate::reimburse::UpdateStatusBatchResponse,
+        ::wechat_core::Error<crate::reimburse::UpdateStatusBatchErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets the account's access token from its appid and appsecret (the classic endpoint).
+    ///
+    /// `GET https://api.weixin.qq.com/cgi-bin/token?grant_type=client_credential&appid=APPID&secret=SECRET` (WeChat interface `getAccessToken`).
+    ///
+    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAccessTokenErrorCode`](crate::token::GetAccessTokenErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_access_token) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "token")]
+    pub async fn get_access_token(
+        &self,
+        request: &crate::token::GetAccessTokenRequest,
+    ) -> Result<
+        crate::token::GetAccessTokenResponse,
+        ::wechat_core::Error<crate::token::GetAccessTokenErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets or refreshes the authorizer_access_token a third-party platform uses for an authorized account.
+    ///
+    /// `POST https://api.weixin.qq.com/cgi-bin/component/api_authorizer_token?component_access_token=COMPONENT_ACCESS_TOKEN` (WeChat interface `getAuthorizerAccessToken`).
+    ///
+    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAuthorizerAccessTokenErrorCode`](crate::token::GetAuthorizerAccessTokenErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_authorizer_access_token) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "token")]
+    pub async fn get_authorizer_access_token(
+        &self,
+        request: &crate::token::GetAuthorizerAccessTokenRequest,
+    ) -> Result<
+        crate::token::GetAuthorizerAccessTokenResponse,
+        ::wechat_core::Error<crate::token::GetAuthorizerAccessTokenErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets the card api_ticket (type wx_card) needed to build invoice authorization links.
+    ///
+    /// `GET https://api.weixin.qq.com/cgi-bin/ticket/getticket?access_token=ACCESS_TOKEN&type=wx_card` (WeChat interface `getTicket`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetCardApiTicketErrorCode`](crate::token::GetCardApiTicketErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_card_api_ticket) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "token")]
+    pub async fn get_card_api_ticket(
+        &self,
+        request: &crate::token::GetCardApiTicketRequest,
+    ) -> Result<
+        crate::token::GetCardApiTicketResponse,
+        ::wechat_core::Error<crate::token::GetCardApiTicketErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets a third-party platform's component_access_token.
+    ///
+    /// `POST https://api.weixin.qq.com/cgi-bin/component/api_component_token` (WeChat interface `getComponentAccessToken`).
+    ///
+    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetComponentAccessTokenErrorCode`](crate::token::GetComponentAccessTokenErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_component_access_token) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "token")]
+    pub async fn get_component_access_token(
+        &self,
+        request: &crate::token::GetComponentAccessTokenRequest,
+    ) -> Result<
+        crate::token::GetComponentAccessTokenResponse,
+        ::wechat_core::Error<crate::token::GetComponentAccessTokenErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets the account's access token without invalidating the tokens other instances hold.
+    ///
+    /// `POST https://api.weixin.qq.com/cgi-bin/stable_token` (WeChat interface `getStableAccessToken`).
+    ///
+    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetStableAccessTokenErrorCode`](crate::token::GetStableAccessTokenErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_stable_access_token) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[cfg(feature = "token")]
+    pub async fn get_stable_access_token(
+        &self,
+        request: &crate::token::GetStableAccessTokenRequest,
+    ) -> Result<
+        crate::token::GetStableAccessTokenResponse,
+        ::wechat_core::Error<crate::token::GetStableAccessTokenErrorCode>,
     > {
         self.core.send(request).await
     }

@@ -26,6 +26,29 @@ fn decodes<O: ::wechat_core::Operation>(json: &str) {
 
 #[cfg(feature = "invoice")]
 #[test]
+fn clear_out_invoice_example_1() {
+    round_trips::<
+        crate::invoice::ClearOutInvoiceRequest,
+    >(
+        "{\n    \"invoiceinfo\": {\n        \"wxopenid\": \"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\n        \"fpqqlsh\": \"test20160511000400\",\n        \"nsrsbh\": \"110109500321654\",\n        \"nsrmc\": \"百旺电子测试1\",\n        \"yfpdm\": \"050003521100\",\n        \"yfphm\": \"30329969\"\n    }\n}\n",
+    );
+    decodes::<
+        crate::invoice::ClearOutInvoiceRequest,
+    >("{\n    \"errcode\": 0,\n    \"errmsg\": \"sucesss\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn clear_out_invoice_example_2() {
+    decodes::<
+        crate::invoice::ClearOutInvoiceRequest,
+    >(
+        "{\n    \"errcode\": 73000,\n    \"errmsg\": \"sys error make out invoice failed\"\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
 fn get_auth_data_example_1() {
     round_trips::<
         crate::invoice::GetAuthDataRequest,
@@ -47,6 +70,190 @@ fn get_auth_data_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
+fn get_auth_field_example_1() {
+    round_trips::<crate::invoice::GetAuthFieldRequest>("{}");
+    decodes::<
+        crate::invoice::GetAuthFieldRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_field\": {\n        \"user_field\": {\n            \"show_title\": 1,\n            \"show_phone\": 1,\n            \"show_email\": 1,\n            \"custom_field\": [{ \"key\": \"field1\" }]\n        },\n        \"biz_field\": {\n            \"show_title\": 1,\n            \"show_tax_no\": 1,\n            \"show_addr\": 1,\n            \"show_phone\": 1,\n            \"show_bank_type\": 1,\n            \"show_bank_no\": 1,\n            \"custom_field\": [{ \"key\": \"field2\" }]\n        }\n    }\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_auth_field_example_2() {
+    decodes::<
+        crate::invoice::GetAuthFieldRequest,
+    >(
+        "{\n    \"errcode\": 72029,\n    \"errmsg\": \"invoice never set auth field\"\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_auth_url_example_1() {
+    round_trips::<
+        crate::invoice::GetAuthUrlRequest,
+    >(
+        "{\n    \"s_pappid\": \"wxabcd\",\n    \"order_id\": \"1234\",\n    \"money\": 11,\n    \"timestamp\": 1474875876,\n    \"source\": \"web\",\n    \"redirect_url\": \"https://mp.weixin.qq.com\",\n    \"ticket\": \"tttt\",\n    \"type\": 1\n}\n",
+    );
+    decodes::<
+        crate::invoice::GetAuthUrlRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"http://auth_url\"\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_auth_url_example_2() {
+    decodes::<
+        crate::invoice::GetAuthUrlRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"auth_url\",\n    \"appid\": \"appid\"\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_auth_url_example_3() {
+    decodes::<
+        crate::invoice::GetAuthUrlRequest,
+    >("{\n    \"errcode\": 72063,\n    \"errmsg\": \"biz contact is empty\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_contact_example_1() {
+    round_trips::<crate::invoice::GetContactRequest>("{}");
+    decodes::<
+        crate::invoice::GetContactRequest,
+    >(
+        "{\n    \"contact\": {\n        \"phone\": \"88888888\",\n        \"time_out\": 12345\n    },\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_contact_example_2() {
+    decodes::<
+        crate::invoice::GetContactRequest,
+    >("{\n    \"errcode\": 72063,\n    \"errmsg\": \"biz contact is empty\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_pay_mch_example_1() {
+    round_trips::<crate::invoice::GetPayMchRequest>("{}");
+    decodes::<
+        crate::invoice::GetPayMchRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"paymch_info\": {\n        \"mchid\": \"1234\",\n        \"s_pappid\": \"wxabcd\"\n    }\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_pay_mch_example_2() {
+    decodes::<
+        crate::invoice::GetPayMchRequest,
+    >(
+        "{\n    \"errcode\": 72028,\n    \"errmsg\": \"invoice never set pay mch info\"\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_select_title_url_example_1() {
+    round_trips::<
+        crate::invoice::GetSelectTitleUrlRequest,
+    >("{\n    \"attach\": \"abcdefg\"\n}\n");
+    decodes::<
+        crate::invoice::GetSelectTitleUrlRequest,
+    >(
+        "{\n    \"url\": \"https://mp.weixin.qq.com/intp/invoice/usertitle?action=select_title&select_title_key=iY1bpfvAuwKgkfQECzlhog#wechat_redirect\",\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_select_title_url_example_2() {
+    decodes::<
+        crate::invoice::GetSelectTitleUrlRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_user_title_url_example_1() {
+    round_trips::<
+        crate::invoice::GetUserTitleUrlRequest,
+    >(
+        "{\n    \"tax_no\": \"1486715052\",\n    \"addr\": \"abc\",\n    \"title\": \"用户抬头\",\n    \"bank_type\": \"bank_type\",\n    \"phone\": \"12345\",\n    \"bank_no\": \"bank_no\"\n}\n",
+    );
+    decodes::<
+        crate::invoice::GetUserTitleUrlRequest,
+    >(
+        "{\n    \"url\": \"https://mp.weixin.qq.com/intp/invoice/usertitle?action=list_auth&biz_title_key=hMjjwk#wechat_redirect\",\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn get_user_title_url_example_2() {
+    decodes::<
+        crate::invoice::GetUserTitleUrlRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn make_out_invoice_example_1() {
+    round_trips::<
+        crate::invoice::MakeOutInvoiceRequest,
+    >(
+        "{\n    \"invoiceinfo\": {\n        \"wxopenid\": \"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\n        \"ddh\": \"30000\",\n        \"fpqqlsh\": \"test20160511000461\",\n        \"nsrsbh\": \"110109500321654\",\n        \"nsrmc\": \"百旺电子测试1\",\n        \"nsrdz\": \"深圳市\",\n        \"nsrdh\": \"0755228899988\",\n        \"nsrbank\": \"中国银行广州支行\",\n        \"nsrbankid\": \"12345678\",\n        \"ghfnsrsbh\": \"110109500321654\",\n        \"ghfmc\": \"周一\",\n        \"ghfdz\": \"广州市\",\n        \"ghfdh\": \"13717771888\",\n        \"ghfbank\": \"工商银行\",\n        \"ghfbankid\": \"12345678\",\n        \"kpr\": \"小明\",\n        \"skr\": \"李四\",\n        \"fhr\": \"小王\",\n        \"jshj\": \"159\",\n        \"hjje\": \"135.9\",\n        \"hjse\": \"23.1\",\n        \"bz\": \"备注\",\n        \"hylx\": \"0\",\n        \"invoicedetail_list\": [\n            {\n                \"fphxz\": \"0\",\n                \"spbm\": \"1090418010000000000\",\n                \"xmmc\": \"洗衣机\",\n                \"dw\": \"台\",\n                \"ggxh\": \"60L\",\n                \"xmsl\": \"1\",\n                \"xmdj\": \"135.9\",\n                \"xmje\": \"135.9\",\n                \"sl\": \"0.17\",\n                \"se\": \"23.1\"\n            }\n        ]\n    }\n}\n",
+    );
+    decodes::<
+        crate::invoice::MakeOutInvoiceRequest,
+    >("{\n    \"errcode\": 0,\n    \"errmsg\": \"sucesss\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn make_out_invoice_example_2() {
+    decodes::<
+        crate::invoice::MakeOutInvoiceRequest,
+    >(
+        "{\n    \"errcode\": 73110,\n    \"errmsg\": \"fpqqlsh first 6 byte not cmp\"\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn query_invoice_info_example_1() {
+    round_trips::<
+        crate::invoice::QueryInvoiceInfoRequest,
+    >(
+        "{\n    \"fpqqlsh\": \"test20160511000440\",\n    \"nsrsbh\": \"110109500321654\"\n}\n",
+    );
+    decodes::<
+        crate::invoice::QueryInvoiceInfoRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"发票数据获取成功\",\n    \"invoicedetail\": {\n        \"fpqqlsh\": \"14574d75004451097845\",\n        \"fpdm\": \"088978450417\",\n        \"fphm\": \"21590001\",\n        \"jym\": \"59004166725791147047\",\n        \"kprq\": \"20171204172159\",\n        \"pdfurl\": \"http://weixin.com\"\n    }\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn query_invoice_info_example_2() {
+    decodes::<
+        crate::invoice::QueryInvoiceInfoRequest,
+    >("{\n    \"errcode\": 73003,\n    \"errmsg\": \"fpqqlsh empty\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
 fn reject_insert_example_1() {
     round_trips::<
         crate::invoice::RejectInsertRequest,
@@ -56,6 +263,142 @@ fn reject_insert_example_1() {
     decodes::<
         crate::invoice::RejectInsertRequest,
     >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn scan_title_example_1() {
+    round_trips::<
+        crate::invoice::ScanTitleRequest,
+    >(
+        "{\n    \"scan_text\": \"https//mp.weixingg.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd\"\n}\n",
+    );
+    decodes::<
+        crate::invoice::ScanTitleRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"title\": \"单位抬头测试\",\n    \"tax_no\": \"aaaaaaaaaa123456\",\n    \"addr\": \"1496647324\",\n    \"bank_type\": \"bank_type\",\n    \"phone\": \"12345\",\n    \"title_type\": 0,\n    \"bank_no\": \"1235456465341234\"\n}\n",
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn scan_title_example_2() {
+    decodes::<
+        crate::invoice::ScanTitleRequest,
+    >("{\n    \"errcode\": 72044,\n    \"errmsg\": \"scan text out of time\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn set_auth_field_example_1() {
+    round_trips::<
+        crate::invoice::SetAuthFieldRequest,
+    >(
+        "{\n    \"auth_field\": {\n        \"user_field\": {\n            \"require_phone\": 1,\n            \"custom_field\": [{ \"is_require\": 1, \"key\": \"field1\" }],\n            \"show_email\": 1,\n            \"show_title\": 1,\n            \"show_phone\": 1,\n            \"require_email\": 1\n        },\n        \"biz_field\": {\n            \"require_phone\": 0,\n            \"custom_field\": [{ \"is_require\": 0, \"key\": \"field2\" }],\n            \"require_bank_type\": 0,\n            \"require_tax_no\": 0,\n            \"show_addr\": 1,\n            \"require_addr\": 0,\n            \"show_title\": 1,\n            \"show_tax_no\": 1,\n            \"show_phone\": 1,\n            \"show_bank_type\": 1,\n            \"show_bank_no\": 1,\n            \"require_bank_no\": 0\n        }\n    }\n}\n",
+    );
+    decodes::<
+        crate::invoice::SetAuthFieldRequest,
+    >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn set_auth_field_example_2() {
+    decodes::<
+        crate::invoice::SetAuthFieldRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn set_contact_example_1() {
+    round_trips::<
+        crate::invoice::SetContactRequest,
+    >(
+        "{\n    \"contact\": {\n        \"phone\": \"88888888\",\n        \"time_out\": 12345\n    }\n}\n",
+    );
+    decodes::<
+        crate::invoice::SetContactRequest,
+    >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn set_contact_example_2() {
+    decodes::<
+        crate::invoice::SetContactRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn set_pay_mch_example_1() {
+    round_trips::<
+        crate::invoice::SetPayMchRequest,
+    >(
+        "{\n    \"paymch_info\": {\n        \"mchid\": \"1234\",\n        \"s_pappid\": \"wxabcd\"\n    }\n}\n",
+    );
+    decodes::<
+        crate::invoice::SetPayMchRequest,
+    >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn set_pay_mch_example_2() {
+    decodes::<
+        crate::invoice::SetPayMchRequest,
+    >("{\n    \"errcode\": 72030,\n    \"errmsg\": \"invalid mchid\"\n}\n");
+}
+
+#[cfg(feature = "nontax")]
+#[test]
+fn create_bill_card_example_1() {
+    round_trips::<
+        crate::nontax::CreateBillCardRequest,
+    >(
+        "{\n    \"invoice_info\": {\n        \"payee\": \"测试非税票据\",\n        \"base_info\": {\n            \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"\n        }\n    }\n}\n",
+    );
+    decodes::<
+        crate::nontax::CreateBillCardRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\"\n}\n",
+    );
+}
+
+#[cfg(feature = "nontax")]
+#[test]
+fn create_bill_card_example_2() {
+    decodes::<
+        crate::nontax::CreateBillCardRequest,
+    >(
+        "{\n    \"errcode\": 72015,\n    \"errmsg\": \"unauthorized create invoice\"\n}\n",
+    );
+}
+
+#[cfg(feature = "nontax")]
+#[test]
+fn get_bill_auth_url_example_1() {
+    round_trips::<
+        crate::nontax::GetBillAuthUrlRequest,
+    >(
+        "{\n    \"s_pappid\": \"wxabcd\",\n    \"order_id\": \"1234\",\n    \"money\": 11,\n    \"timestamp\": 1474875876,\n    \"source\": \"web\",\n    \"redirect_url\": \"https://mp.weixin.qq.com\",\n    \"ticket\": \"tttt\"\n}\n",
+    );
+    decodes::<
+        crate::nontax::GetBillAuthUrlRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"http://auth_url\",\n    \"expire_time\": 7200\n}\n",
+    );
+}
+
+#[cfg(feature = "nontax")]
+#[test]
+fn get_bill_auth_url_example_2() {
+    decodes::<
+        crate::nontax::GetBillAuthUrlRequest,
+    >(
+        "{\n    \"errcode\": 72015,\n    \"errmsg\": \"unauthorized create invoice\"\n}\n",
+    );
 }
 
 #[cfg(feature = "nontax")]
@@ -71,4 +414,346 @@ fn insert_bill_example_1() {
     >(
         "{\n\"errcode\": 0,\n\"errmsg\": \"ok\",\n\"code\": \"682xxxx661927\",\n\"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}\n",
     );
+}
+
+#[cfg(feature = "nontax")]
+#[test]
+fn insert_bill_example_2() {
+    decodes::<
+        crate::nontax::InsertBillRequest,
+    >("{\n    \"errcode\": 40078,\n    \"errmsg\": \"invalid card status\"\n}\n");
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn create_card_example_1() {
+    round_trips::<
+        crate::platform::CreateCardRequest,
+    >(
+        "{\n    \"invoice_info\": {\n        \"base_info\": {\n            \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\",\n            \"title\": \"xx公司\",\n            \"custom_url_name\": \"xyz\",\n            \"custom_url\": \"xyz\",\n            \"custom_url_sub_title\": \"xyz\",\n            \"promotion_url_name\": \"puname\",\n            \"promotion_url\": \"purl\",\n            \"promotion_url_sub_title\": \"ptitle\"\n        },\n        \"type\": \" 广东省增值税普通发票 \",\n        \"payee\": \" 测试 - 收款方 \"\n    }\n}\n",
+    );
+    decodes::<
+        crate::platform::CreateCardRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\"\n}\n",
+    );
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn create_card_example_2() {
+    decodes::<
+        crate::platform::CreateCardRequest,
+    >(
+        "{\n    \"errcode\": 72015,\n    \"errmsg\": \"unauthorized create invoice\"\n}\n",
+    );
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn get_pdf_example_1() {
+    round_trips::<
+        crate::platform::GetPdfRequest,
+    >("{\n    \"action\": \"get_url\",\n    \"s_media_id\": \"75195574948725301\"\n}\n");
+    decodes::<
+        crate::platform::GetPdfRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"pdf_url\": \"https://mp.weixin.qq.com/intp/invoice/getpdf?action=media_pdf&media_key=dFRnTkV6WCswNjB1V1czZ0tVU3MhaX4yb2pxeEVSY0teSCtuflY6UXAifD5rL09kTjFpOFVWKyJGNCgxTCtkJER6VjFlRCtVU2JKcS5FZw\",\n    \"pdf_url_expire_time\": 7200\n}\n",
+    );
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn get_pdf_example_2() {
+    decodes::<
+        crate::platform::GetPdfRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn get_platform_url_example_1() {
+    round_trips::<crate::platform::GetPlatformUrlRequest>("{}");
+    decodes::<
+        crate::platform::GetPlatformUrlRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"invoice_url\": \"https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=d3xxxxxxxxxxxxxGLSS0wrL14No8c1\"\n}\n",
+    );
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn get_platform_url_example_2() {
+    decodes::<
+        crate::platform::GetPlatformUrlRequest,
+    >(
+        "{\n    \"errcode\": 72015,\n    \"errmsg\": \"unauthorized create invoice\"\n}\n",
+    );
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn insert_invoice_example_1() {
+    round_trips::<
+        crate::platform::InsertInvoiceRequest,
+    >(
+        "{\n    \"order_id\": \"111163\",\n    \"card_ext\": {\n        \"nonce_str\": \"j!Re1WxaHv\",\n        \"user_card\": {\n            \"invoice_user_data\": {\n                \"info\": [\n                    {\n                        \"price\": 10000,\n                        \"num\": 3,\n                        \"name\": \"牙膏\",\n                        \"unit\": \"个\"\n                    }\n                ],\n                \"billing_no\": \"4545145712\",\n                \"billing_code\": \"4541212454512\",\n                \"billing_time\": 1468306058,\n                \"tax\": 123,\n                \"s_pdf_media_id\": \"s_pdf_media_id_abc123\",\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"fee_without_tax\": 2345,\n                \"buyer_number\": \"123456789012345678\"\n            }\n        }\n    },\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\n    \"appid\": \"wxc0b84a53ed8e8d29\"\n}\n",
+    );
+    decodes::<
+        crate::platform::InsertInvoiceRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"code\": \"682xxxx661927\",\n    \"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}\n",
+    );
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn insert_invoice_example_2() {
+    decodes::<
+        crate::platform::InsertInvoiceRequest,
+    >("{\n    \"errcode\": 72038,\n    \"errmsg\": \"invoice order never auth\"\n}\n");
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn set_pdf_example_1() {
+    decodes::<
+        crate::platform::SetPdfRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"s_media_id\": \"3015806758683707\"\n}\n",
+    );
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn set_pdf_example_2() {
+    decodes::<
+        crate::platform::SetPdfRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"s_media_id\": 9223372036854775807\n}\n",
+    );
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn set_pdf_example_3() {
+    decodes::<
+        crate::platform::SetPdfRequest,
+    >("{\n    \"errcode\": 72040,\n    \"errmsg\": \"invoice pdf error\"\n}\n");
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn update_status_example_1() {
+    round_trips::<
+        crate::platform::UpdateStatusRequest,
+    >(
+        "{\n    \"card_id\": \"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\n    \"code\": \"186921658591\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n}\n",
+    );
+    decodes::<
+        crate::platform::UpdateStatusRequest,
+    >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
+}
+
+#[cfg(feature = "platform")]
+#[test]
+fn update_status_example_2() {
+    decodes::<
+        crate::platform::UpdateStatusRequest,
+    >("{\n    \"errcode\": 72024,\n    \"errmsg\": \"invoice status error\"\n}\n");
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn get_invoice_batch_example_1() {
+    round_trips::<
+        crate::reimburse::GetInvoiceBatchRequest,
+    >(
+        "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2 \" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2ogz \" }\n    ]\n}\n",
+    );
+    decodes::<
+        crate::reimburse::GetInvoiceBatchRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504085973,\n                \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504085935\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504083578,\n                \"billing_no\": \"1504083578\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \" http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504083522\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        }\n    ]\n}\n",
+    );
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn get_invoice_batch_example_2() {
+    decodes::<
+        crate::reimburse::GetInvoiceBatchRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn get_invoice_info_example_1() {
+    round_trips::<
+        crate::reimburse::GetInvoiceInfoRequest,
+    >(
+        "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\"\n}\n",
+    );
+    decodes::<
+        crate::reimburse::GetInvoiceInfoRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"user_card_status\": \"EXPIRE\",\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n    }\n}\n",
+    );
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn get_invoice_info_example_2() {
+    decodes::<
+        crate::reimburse::GetInvoiceInfoRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": \"1468322401\",\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"trip_pdf_ur\": \"trip_pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\",\n        \"check_code\": \"12345\"\n    }\n}\n",
+    );
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn get_invoice_info_example_3() {
+    decodes::<
+        crate::reimburse::GetInvoiceInfoRequest,
+    >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn update_invoice_status_example_1() {
+    round_trips::<
+        crate::reimburse::UpdateInvoiceStatusRequest,
+    >(
+        "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
+    );
+    decodes::<
+        crate::reimburse::UpdateInvoiceStatusRequest,
+    >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn update_invoice_status_example_2() {
+    decodes::<
+        crate::reimburse::UpdateInvoiceStatusRequest,
+    >(
+        "{\n    \"errcode\": 72023,\n    \"errmsg\": \"invoice has been lock by others\"\n}\n",
+    );
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn update_status_batch_example_1() {
+    round_trips::<
+        crate::reimburse::UpdateStatusBatchRequest,
+    >(
+        "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"cardid_1\", \"encrypt_code\": \"encrypt_code_1\" },\n        { \"card_id\": \"cardid_2\", \"encrypt_code\": \"encrypt_code_2\" }\n    ]\n}\n",
+    );
+    decodes::<
+        crate::reimburse::UpdateStatusBatchRequest,
+    >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn update_status_batch_example_2() {
+    decodes::<
+        crate::reimburse::UpdateStatusBatchRequest,
+    >("{\n    \"errcode\": 72039,\n    \"errmsg\": \"invoice must be lock first\"\n}\n");
+}
+
+#[cfg(feature = "token")]
+#[test]
+fn get_access_token_example_1() {
+    decodes::<
+        crate::token::GetAccessTokenRequest,
+    >("{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}\n");
+}
+
+#[cfg(feature = "token")]
+#[test]
+fn get_access_token_example_2() {
+    decodes::<
+        crate::token::GetAccessTokenRequest,
+    >("{\n    \"errcode\": 40013,\n    \"errmsg\": \"invalid appid\"\n}\n");
+}
+
+#[cfg(feature = "token")]
+#[test]
+fn get_authorizer_access_token_example_1() {
+    round_trips::<
+        crate::token::GetAuthorizerAccessTokenRequest,
+    >(
+        "{\n    \"component_appid\": \"appid_value\",\n    \"authorizer_appid\": \"auth_appid_value\",\n    \"authorizer_refresh_token\": \"refresh_token_value\"\n}\n",
+    );
+    decodes::<
+        crate::token::GetAuthorizerAccessTokenRequest,
+    >(
+        "{\n    \"authorizer_access_token\": \"some-access-token\",\n    \"expires_in\": 7200,\n    \"authorizer_refresh_token\": \"refresh_token_value\"\n}\n",
+    );
+}
+
+#[cfg(feature = "token")]
+#[test]
+fn get_authorizer_access_token_example_2() {
+    decodes::<
+        crate::token::GetAuthorizerAccessTokenRequest,
+    >("{\n    \"errcode\": 61023,\n    \"errmsg\": \"refresh_token is invalid\"\n}\n");
+}
+
+#[cfg(feature = "token")]
+#[test]
+fn get_card_api_ticket_example_1() {
+    decodes::<
+        crate::token::GetCardApiTicketRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"ticket\": \"bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA\",\n    \"expires_in\": 7200\n}\n",
+    );
+}
+
+#[cfg(feature = "token")]
+#[test]
+fn get_component_access_token_example_1() {
+    round_trips::<
+        crate::token::GetComponentAccessTokenRequest,
+    >(
+        "{\n    \"component_appid\": \"appid_value\",\n    \"component_appsecret\": \"appsecret_value\",\n    \"component_verify_ticket\": \"ticket_value\"\n}\n",
+    );
+    decodes::<
+        crate::token::GetComponentAccessTokenRequest,
+    >(
+        "{\n    \"component_access_token\": \"61W3mEpU66027wgNZ_MhGHNQDHnFATkDa9-2llqrMBjUwxRSNPbVsMmyD-yq8wZETSoE5NQgecigDrSHkPtIYA\",\n    \"expires_in\": 7200\n}\n",
+    );
+}
+
+#[cfg(feature = "token")]
+#[test]
+fn get_component_access_token_example_2() {
+    decodes::<
+        crate::token::GetComponentAccessTokenRequest,
+    >(
+        "{\n    \"errcode\": 61005,\n    \"errmsg\": \"component ticket is expired\"\n}\n",
+    );
+}
+
+#[cfg(feature = "token")]
+#[test]
+fn get_stable_access_token_example_1() {
+    round_trips::<
+        crate::token::GetStableAccessTokenRequest,
+    >(
+        "{\n    \"grant_type\": \"client_credential\",\n    \"appid\": \"APPID\",\n    \"secret\": \"APPSECRET\",\n    \"force_refresh\": false\n}\n",
+    );
+    decodes::<
+        crate::token::GetStableAccessTokenRequest,
+    >("{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}\n");
+}
+
+#[cfg(feature = "token")]
+#[test]
+fn get_stable_access_token_example_2() {
+    decodes::<
+        crate::token::GetStableAccessTokenRequest,
+    >("{\n    \"errcode\": 40125,\n    \"errmsg\": \"invalid appsecret\"\n}\n");
 }

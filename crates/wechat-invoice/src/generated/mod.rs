@@ -11,5 +11,11 @@ pub mod types;
 pub mod invoice;
 #[cfg(feature = "nontax")]
 pub mod nontax;
+#[cfg(feature = "platform")]
+pub mod platform;
+#[cfg(feature = "reimburse")]
+pub mod reimburse;
+#[cfg(feature = "token")]
+pub mod token;
 pub use client::Client;
 pub use general_error_code::GeneralErrorCode;

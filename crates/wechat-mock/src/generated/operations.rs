@@ -94,6 +94,53 @@ pub(crate) static GENERAL_ERRORS: &[ErrorCase] = &[
 /// Every operation of the spec, group by group, sorted by name.
 pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
+        name: "clear_out_invoice",
+        group: "invoice",
+        interface: "invoiceBizClearOutInvoice",
+        summary: "Reverses an issued invoice with a red-ink credit note (冲红).",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/clearoutinvoice",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "invoiceinfo",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::clear_out_invoice::RED_INVOICE,
+                ),
+                required: true,
+            },
+        ],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 73000,
+                message: "sys error make out invoice failed",
+            },
+            ErrorCase {
+                code: 73001,
+                message: "wxopenid error",
+            },
+            ErrorCase {
+                code: 73003,
+                message: "fpqqlsh empty",
+            },
+            ErrorCase {
+                code: 73100,
+                message: "ka plat error",
+            },
+            ErrorCase {
+                code: 73101,
+                message: "nsrsbh not cmp",
+            },
+        ],
+        success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"sucesss\"\n}"),
+    },
+    Operation {
         name: "get_auth_data",
         group: "invoice",
         interface: "invoiceBizGetAuthData",
@@ -176,6 +223,475 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ),
     },
     Operation {
+        name: "get_auth_field",
+        group: "invoice",
+        interface: "invoicebizsetattr",
+        summary: "Reads the fields set for type 1 authorization pages.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/setbizattr",
+        fixed_query: &[("action", "get_auth_field")],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[],
+        response: &[
+            Field {
+                name: "auth_field",
+                ty: Ty::Named(&crate::generated::operations::shared::AUTH_FIELD),
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72029,
+                message: "invoice never set auth field",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_field\": {\n        \"user_field\": {\n            \"show_title\": 1,\n            \"show_phone\": 1,\n            \"show_email\": 1,\n            \"custom_field\": [{ \"key\": \"field1\" }]\n        },\n        \"biz_field\": {\n            \"show_title\": 1,\n            \"show_tax_no\": 1,\n            \"show_addr\": 1,\n            \"show_phone\": 1,\n            \"show_bank_type\": 1,\n            \"show_bank_no\": 1,\n            \"custom_field\": [{ \"key\": \"field2\" }]\n        }\n    }\n}",
+        ),
+    },
+    Operation {
+        name: "get_auth_url",
+        group: "invoice",
+        interface: "invoiceBizGetAuthUrl",
+        summary: "Gets the link of the page where the user authorizes invoicing an order.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/getauthurl",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "s_pappid",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "money",
+                ty: Ty::I64,
+                required: true,
+            },
+            Field {
+                name: "timestamp",
+                ty: Ty::I64,
+                required: true,
+            },
+            Field {
+                name: "source",
+                ty: Ty::Named(&crate::generated::operations::shared::AUTH_SOURCE),
+                required: true,
+            },
+            Field {
+                name: "redirect_url",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "ticket",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "type",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::get_auth_url::AUTH_TYPE,
+                ),
+                required: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "auth_url",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: false,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72015,
+                message: "unauthorized create invoice",
+            },
+            ErrorCase {
+                code: 72029,
+                message: "invoice never set auth field",
+            },
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
+            },
+            ErrorCase {
+                code: 72063,
+                message: "biz contact is empty",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"http://auth_url\"\n}",
+        ),
+    },
+    Operation {
+        name: "get_contact",
+        group: "invoice",
+        interface: "invoicebizsetattr",
+        summary: "Reads the merchant's contact phone and invoicing timeout.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/setbizattr",
+        fixed_query: &[("action", "get_contact")],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[],
+        response: &[
+            Field {
+                name: "contact",
+                ty: Ty::Named(&crate::generated::operations::shared::CONTACT),
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72063,
+                message: "biz contact is empty",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"contact\": {\n        \"phone\": \"88888888\",\n        \"time_out\": 12345\n    },\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}",
+        ),
+    },
+    Operation {
+        name: "get_pay_mch",
+        group: "invoice",
+        interface: "invoicebizsetattr",
+        summary: "Reads which invoicing platform the merchant's WeChat Pay merchant number is linked with.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/setbizattr",
+        fixed_query: &[("action", "get_pay_mch")],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[],
+        response: &[
+            Field {
+                name: "paymch_info",
+                ty: Ty::Named(&crate::generated::operations::shared::PAY_MCH_INFO),
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72028,
+                message: "invoice never set pay mch info",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"paymch_info\": {\n        \"mchid\": \"1234\",\n        \"s_pappid\": \"wxabcd\"\n    }\n}",
+        ),
+    },
+    Operation {
+        name: "get_select_title_url",
+        group: "invoice",
+        interface: "invoiceBizGetSelectTitleUrl",
+        summary: "Gets a link where the user picks one of the invoice titles saved in WeChat and sends it to the merchant.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/biz/getselecttitleurl",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "attach",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "biz_name",
+                ty: Ty::String,
+                required: false,
+            },
+        ],
+        response: &[
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"url\": \"https://mp.weixin.qq.com/intp/invoice/usertitle?action=select_title&select_title_key=iY1bpfvAuwKgkfQECzlhog#wechat_redirect\",\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}",
+        ),
+    },
+    Operation {
+        name: "get_user_title_url",
+        group: "invoice",
+        interface: "invoiceBizGetUserTitleUrl",
+        summary: "Gets a link where the user saves an invoice title to WeChat, prefilled by the merchant or filled in by the user.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/biz/getusertitleurl",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "user_fill",
+                ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                required: false,
+            },
+            Field {
+                name: "title",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "phone",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "tax_no",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "addr",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "bank_type",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "bank_no",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "out_title_id",
+                ty: Ty::String,
+                required: false,
+            },
+        ],
+        response: &[
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"url\": \"https://mp.weixin.qq.com/intp/invoice/usertitle?action=list_auth&biz_title_key=hMjjwk#wechat_redirect\",\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}",
+        ),
+    },
+    Operation {
+        name: "make_out_invoice",
+        group: "invoice",
+        interface: "invoiceBizMakeOutInvoice",
+        summary: "Issues a (blue) e-invoice through the invoicing platform the merchant chose in the WeChat admin console.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/makeoutinvoice",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "invoiceinfo",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::make_out_invoice::BLUE_INVOICE,
+                ),
+                required: true,
+            },
+        ],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 72038,
+                message: "invoice order never auth",
+            },
+            ErrorCase {
+                code: 73000,
+                message: "sys error make out invoice failed",
+            },
+            ErrorCase {
+                code: 73001,
+                message: "wxopenid error",
+            },
+            ErrorCase {
+                code: 73002,
+                message: "ddh orderid empty",
+            },
+            ErrorCase {
+                code: 73003,
+                message: "fpqqlsh empty",
+            },
+            ErrorCase {
+                code: 73004,
+                message: "kplx empty",
+            },
+            ErrorCase {
+                code: 73007,
+                message: "nsrmc empty",
+            },
+            ErrorCase {
+                code: 73008,
+                message: "nsrdz empty",
+            },
+            ErrorCase {
+                code: 73009,
+                message: "nsrdh empty",
+            },
+            ErrorCase {
+                code: 73010,
+                message: "ghfmc empty",
+            },
+            ErrorCase {
+                code: 73011,
+                message: "kpr empty",
+            },
+            ErrorCase {
+                code: 73012,
+                message: "jshj empty",
+            },
+            ErrorCase {
+                code: 73013,
+                message: "hjje empty",
+            },
+            ErrorCase {
+                code: 73014,
+                message: "hjse empty",
+            },
+            ErrorCase {
+                code: 73015,
+                message: "hylx empty",
+            },
+            ErrorCase {
+                code: 73016,
+                message: "nsrsbh empty",
+            },
+            ErrorCase {
+                code: 73100,
+                message: "ka plat error",
+            },
+            ErrorCase {
+                code: 73101,
+                message: "nsrsbh not cmp",
+            },
+            ErrorCase {
+                code: 73102,
+                message: "sys error",
+            },
+            ErrorCase {
+                code: 73105,
+                message: "Kp plat make invoice timeout",
+            },
+            ErrorCase {
+                code: 73106,
+                message: "Fpqqlsh exist with different ddh",
+            },
+            ErrorCase {
+                code: 73107,
+                message: "Fpqqlsh is processing",
+            },
+            ErrorCase {
+                code: 73108,
+                message: "This ddh with other fpqqlsh already exist",
+            },
+            ErrorCase {
+                code: 73110,
+                message: "fpqqlsh first 6 byte not cmp",
+            },
+        ],
+        success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"sucesss\"\n}"),
+    },
+    Operation {
+        name: "query_invoice_info",
+        group: "invoice",
+        interface: "invoiceBizQueryInvoiceInfo",
+        summary: "Looks up an invoice issued through unified invoicing by its request serial number.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/queryinvoceinfo",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "fpqqlsh",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "nsrsbh",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "invoicedetail",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::query_invoice_info::ISSUED_INVOICE,
+                ),
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 73003,
+                message: "fpqqlsh empty",
+            },
+            ErrorCase {
+                code: 73101,
+                message: "nsrsbh not cmp",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"发票数据获取成功\",\n    \"invoicedetail\": {\n        \"fpqqlsh\": \"14574d75004451097845\",\n        \"fpdm\": \"088978450417\",\n        \"fphm\": \"21590001\",\n        \"jym\": \"59004166725791147047\",\n        \"kprq\": \"20171204172159\",\n        \"pdfurl\": \"http://weixin.com\"\n    }\n}",
+        ),
+    },
+    Operation {
         name: "reject_insert",
         group: "invoice",
         interface: "invoicebizrejectinsert",
@@ -213,6 +729,281 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[],
         errors: &[],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+    },
+    Operation {
+        name: "scan_title",
+        group: "invoice",
+        interface: "invoiceBizScanTitle",
+        summary: "Reads the invoice title behind the title QR code a user shows the merchant.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/scantitle",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "scan_text",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "title_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::scan_title::TITLE_TYPE,
+                ),
+                required: true,
+            },
+            Field {
+                name: "title",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "phone",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "tax_no",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "addr",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "bank_type",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "bank_no",
+                ty: Ty::String,
+                required: false,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72044,
+                message: "scan text out of time",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"title\": \"单位抬头测试\",\n    \"tax_no\": \"aaaaaaaaaa123456\",\n    \"addr\": \"1496647324\",\n    \"bank_type\": \"bank_type\",\n    \"phone\": \"12345\",\n    \"title_type\": 0,\n    \"bank_no\": \"1235456465341234\"\n}",
+        ),
+    },
+    Operation {
+        name: "set_auth_field",
+        group: "invoice",
+        interface: "invoicebizsetattr",
+        summary: "Sets the fields a type 1 authorization page asks the user to fill in.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/setbizattr",
+        fixed_query: &[("action", "set_auth_field")],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "auth_field",
+                ty: Ty::Named(&crate::generated::operations::shared::AUTH_FIELD),
+                required: true,
+            },
+        ],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
+            },
+        ],
+        success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+    },
+    Operation {
+        name: "set_contact",
+        group: "invoice",
+        interface: "invoicebizsetattr",
+        summary: "Sets the merchant's contact phone and invoicing timeout.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/setbizattr",
+        fixed_query: &[("action", "set_contact")],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "contact",
+                ty: Ty::Named(&crate::generated::operations::shared::CONTACT),
+                required: true,
+            },
+        ],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
+            },
+        ],
+        success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+    },
+    Operation {
+        name: "set_pay_mch",
+        group: "invoice",
+        interface: "invoicebizsetattr",
+        summary: "Links the merchant's WeChat Pay merchant number with its invoicing platform.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/setbizattr",
+        fixed_query: &[("action", "set_pay_mch")],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "paymch_info",
+                ty: Ty::Named(&crate::generated::operations::shared::PAY_MCH_INFO),
+                required: true,
+            },
+        ],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 72030,
+                message: "invalid mchid",
+            },
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
+            },
+        ],
+        success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+    },
+    Operation {
+        name: "create_bill_card",
+        group: "nontax",
+        interface: "nontaxCreateBillCard",
+        summary: "Creates the fiscal e-bill card template whose `card_id` inserted bills refer to.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/createbillcard",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "invoice_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::create_bill_card::BILL_TEMPLATE,
+                ),
+                required: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72015,
+                message: "unauthorized create invoice",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\"\n}",
+        ),
+    },
+    Operation {
+        name: "get_bill_auth_url",
+        group: "nontax",
+        interface: "nontaxGetBillAuthUrl",
+        summary: "Gets the link where the user authorizes a fiscal e-bill for an order.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/getbillauthurl",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "s_pappid",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "money",
+                ty: Ty::I64,
+                required: true,
+            },
+            Field {
+                name: "timestamp",
+                ty: Ty::I64,
+                required: true,
+            },
+            Field {
+                name: "source",
+                ty: Ty::Named(&crate::generated::operations::shared::AUTH_SOURCE),
+                required: true,
+            },
+            Field {
+                name: "redirect_url",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "ticket",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "auth_url",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "expire_time",
+                ty: Ty::I64,
+                required: false,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72015,
+                message: "unauthorized create invoice",
+            },
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"http://auth_url\",\n    \"expire_time\": 7200\n}",
+        ),
     },
     Operation {
         name: "insert_bill",
@@ -301,10 +1092,1262 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             "{\n\"errcode\": 0,\n\"errmsg\": \"ok\",\n\"code\": \"682xxxx661927\",\n\"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}",
         ),
     },
+    Operation {
+        name: "create_card",
+        group: "platform",
+        interface: "invoicePlatformCreateCard",
+        summary: "Creates a merchant's invoice card template, whose `card_id` every inserted invoice refers to.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/platform/createcard",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "invoice_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::create_card::INVOICE_TEMPLATE,
+                ),
+                required: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72015,
+                message: "unauthorized create invoice",
+            },
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\"\n}",
+        ),
+    },
+    Operation {
+        name: "get_pdf",
+        group: "platform",
+        interface: "invoiceplatformgetpdf",
+        summary: "Gets a temporary link to a PDF uploaded with `set_pdf`.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/platform/getpdf",
+        fixed_query: &[("action", "get_url")],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "s_media_id",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "pdf_url",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "pdf_url_expire_time",
+                ty: Ty::I64,
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"pdf_url\": \"https://mp.weixin.qq.com/intp/invoice/getpdf?action=media_pdf&media_key=dFRnTkV6WCswNjB1V1czZ0tVU3MhaX4yb2pxeEVSY0teSCtuflY6UXAifD5rL09kTjFpOFVWKyJGNCgxTCtkJER6VjFlRCtVU2JKcS5FZw\",\n    \"pdf_url_expire_time\": 7200\n}",
+        ),
+    },
+    Operation {
+        name: "get_platform_url",
+        group: "platform",
+        interface: "invoicePlatformSetUrl",
+        summary: "Gets the invoicing platform's own pre-invoicing link, which carries its `s_pappid`.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/seturl",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[],
+        response: &[
+            Field {
+                name: "invoice_url",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72015,
+                message: "unauthorized create invoice",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"invoice_url\": \"https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=d3xxxxxxxxxxxxxGLSS0wrL14No8c1\"\n}",
+        ),
+    },
+    Operation {
+        name: "insert_invoice",
+        group: "platform",
+        interface: "invoicePlatformInsert",
+        summary: "Inserts an issued e-invoice into the card package of the user who authorized the order.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/insert",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "card_ext",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::insert_invoice::CARD_EXT,
+                ),
+                required: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "unionid",
+                ty: Ty::String,
+                required: false,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 72015,
+                message: "unauthorized create invoice",
+            },
+            ErrorCase {
+                code: 72017,
+                message: "invalid invoice title",
+            },
+            ErrorCase {
+                code: 72018,
+                message: "duplicate order id, invoice had inserted to user",
+            },
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
+            },
+            ErrorCase {
+                code: 72035,
+                message: "biz reject insert",
+            },
+            ErrorCase {
+                code: 72038,
+                message: "invoice order never auth",
+            },
+            ErrorCase {
+                code: 72040,
+                message: "invoice pdf error",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"code\": \"682xxxx661927\",\n    \"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}",
+        ),
+    },
+    Operation {
+        name: "set_pdf",
+        group: "platform",
+        interface: "invoiceplatformsetpdf",
+        summary: "Uploads an invoice PDF and returns the `s_media_id` that attaches it to an invoice.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/platform/setpdf",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Multipart,
+        request: &[],
+        response: &[
+            Field {
+                name: "s_media_id",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72040,
+                message: "invoice pdf error",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"s_media_id\": \"3015806758683707\"\n}",
+        ),
+    },
+    Operation {
+        name: "update_status",
+        group: "platform",
+        interface: "invoicePlatformUpdateStatus",
+        summary: "The invoicing platform sets an inserted invoice's reimbursement status, e.g. cancelled by a red-ink note.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/platform/updatestatus",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "reimburse_status",
+                ty: Ty::Named(&crate::generated::operations::shared::REIMBURSE_STATUS),
+                required: true,
+            },
+        ],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 72024,
+                message: "invoice status error",
+            },
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
+            },
+        ],
+        success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+    },
+    Operation {
+        name: "get_invoice_batch",
+        group: "reimburse",
+        interface: "invoicereimbursegetinvoicebatch",
+        summary: "Reads several invoices the user chose from the card package in one call.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/reimburse/getinvoicebatch",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "item_list",
+                ty: Ty::Array(
+                    &Ty::Named(&crate::generated::operations::shared::INVOICE_CARD),
+                ),
+                required: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "item_list",
+                ty: Ty::Array(
+                    &Ty::Named(&crate::generated::operations::shared::REIMBURSE_INVOICE),
+                ),
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504085973,\n                \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504085935\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504083578,\n                \"billing_no\": \"1504083578\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \" http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504083522\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        }\n    ]\n}",
+        ),
+    },
+    Operation {
+        name: "get_invoice_info",
+        group: "reimburse",
+        interface: "invoicebxgetinvoice",
+        summary: "Reads an invoice the user chose from the card package, with a link to its PDF.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/reimburse/getinvoiceinfo",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "encrypt_code",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: true,
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: true,
+            },
+            Field {
+                name: "user_card_status",
+                ty: Ty::String,
+                required: false,
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "type",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "payee",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "detail",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "user_info",
+                ty: Ty::Named(&crate::generated::operations::shared::INVOICE_USER_INFO),
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"user_card_status\": \"EXPIRE\",\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n    }\n}",
+        ),
+    },
+    Operation {
+        name: "update_invoice_status",
+        group: "reimburse",
+        interface: "invoicereimburseupdateinvoicestatus",
+        summary: "The reimbursing party locks, unlocks or closes (reimburses) an invoice.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/reimburse/updateinvoicestatus",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "encrypt_code",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "reimburse_status",
+                ty: Ty::Named(&crate::generated::operations::shared::REIMBURSE_STATUS),
+                required: true,
+            },
+        ],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 72023,
+                message: "invoice has been lock by others",
+            },
+            ErrorCase {
+                code: 72024,
+                message: "invoice status error",
+            },
+            ErrorCase {
+                code: 72039,
+                message: "invoice must be lock first",
+            },
+        ],
+        success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+    },
+    Operation {
+        name: "update_status_batch",
+        group: "reimburse",
+        interface: "invoicereimburseupdatestatusbatch",
+        summary: "Locks, unlocks or closes several invoices of one user, all or nothing.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/invoice/reimburse/updatestatusbatch",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "reimburse_status",
+                ty: Ty::Named(&crate::generated::operations::shared::REIMBURSE_STATUS),
+                required: true,
+            },
+            Field {
+                name: "invoice_list",
+                ty: Ty::Array(
+                    &Ty::Named(&crate::generated::operations::shared::INVOICE_CARD),
+                ),
+                required: true,
+            },
+        ],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 72023,
+                message: "invoice has been lock by others",
+            },
+            ErrorCase {
+                code: 72024,
+                message: "invoice status error",
+            },
+            ErrorCase {
+                code: 72039,
+                message: "invoice must be lock first",
+            },
+        ],
+        success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+    },
+    Operation {
+        name: "get_access_token",
+        group: "token",
+        interface: "getAccessToken",
+        summary: "Gets the account's access token from its appid and appsecret (the classic endpoint).",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/cgi-bin/token",
+        fixed_query: &[("grant_type", "client_credential")],
+        query: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "secret",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        token: TokenUse::None,
+        third_party: false,
+        body: BodyKind::None,
+        request: &[],
+        response: &[
+            Field {
+                name: "access_token",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "expires_in",
+                ty: Ty::I64,
+                required: true,
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
+        ),
+    },
+    Operation {
+        name: "get_authorizer_access_token",
+        group: "token",
+        interface: "getAuthorizerAccessToken",
+        summary: "Gets or refreshes the authorizer_access_token a third-party platform uses for an authorized account.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/cgi-bin/component/api_authorizer_token",
+        fixed_query: &[],
+        query: &[
+            Field {
+                name: "component_access_token",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        token: TokenUse::None,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "component_appid",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "authorizer_appid",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "authorizer_refresh_token",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "authorizer_access_token",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "expires_in",
+                ty: Ty::I64,
+                required: true,
+            },
+            Field {
+                name: "authorizer_refresh_token",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 61023,
+                message: "refresh_token is invalid",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"authorizer_access_token\": \"some-access-token\",\n    \"expires_in\": 7200,\n    \"authorizer_refresh_token\": \"refresh_token_value\"\n}",
+        ),
+    },
+    Operation {
+        name: "get_card_api_ticket",
+        group: "token",
+        interface: "getTicket",
+        summary: "Gets the card api_ticket (type wx_card) needed to build invoice authorization links.",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/cgi-bin/ticket/getticket",
+        fixed_query: &[("type", "wx_card")],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::None,
+        request: &[],
+        response: &[
+            Field {
+                name: "ticket",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "expires_in",
+                ty: Ty::I64,
+                required: true,
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"ticket\": \"bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA\",\n    \"expires_in\": 7200\n}",
+        ),
+    },
+    Operation {
+        name: "get_component_access_token",
+        group: "token",
+        interface: "getComponentAccessToken",
+        summary: "Gets a third-party platform's component_access_token.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/cgi-bin/component/api_component_token",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::None,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "component_appid",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "component_appsecret",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "component_verify_ticket",
+                ty: Ty::String,
+                required: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "component_access_token",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "expires_in",
+                ty: Ty::I64,
+                required: true,
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 61004,
+                message: "access clientip is not registered",
+            },
+            ErrorCase {
+                code: 61005,
+                message: "component ticket is expired",
+            },
+            ErrorCase {
+                code: 61006,
+                message: "component ticket is invalid",
+            },
+            ErrorCase {
+                code: 61011,
+                message: "invalid component",
+            },
+            ErrorCase {
+                code: 41004,
+                message: "appsecret missing",
+            },
+        ],
+        success_example: Some(
+            "{\n    \"component_access_token\": \"61W3mEpU66027wgNZ_MhGHNQDHnFATkDa9-2llqrMBjUwxRSNPbVsMmyD-yq8wZETSoE5NQgecigDrSHkPtIYA\",\n    \"expires_in\": 7200\n}",
+        ),
+    },
+    Operation {
+        name: "get_stable_access_token",
+        group: "token",
+        interface: "getStableAccessToken",
+        summary: "Gets the account's access token without invalidating the tokens other instances hold.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/cgi-bin/stable_token",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::None,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "secret",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "force_refresh",
+                ty: Ty::Bool,
+                required: false,
+            },
+        ],
+        response: &[
+            Field {
+                name: "access_token",
+                ty: Ty::String,
+                required: true,
+            },
+            Field {
+                name: "expires_in",
+                ty: Ty::I64,
+                required: true,
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
+        ),
+    },
 ];
+
+/// Types of `spec/types.toml`.
+mod shared {
+    use super::*;
+    ///`AuthField`: The fields an authorization page of type 1 asks the user to fill in.
+    pub(crate) static AUTH_FIELD: NamedType = NamedType {
+        name: "AuthField",
+        kind: TypeKind::Object(
+            &[
+                Field {
+                    name: "user_field",
+                    ty: Ty::Named(
+                        &crate::generated::operations::shared::USER_FIELD_CONFIG,
+                    ),
+                    required: false,
+                },
+                Field {
+                    name: "biz_field",
+                    ty: Ty::Named(
+                        &crate::generated::operations::shared::BIZ_FIELD_CONFIG,
+                    ),
+                    required: false,
+                },
+            ],
+        ),
+    };
+
+    ///`AuthSource`: Where the user opens an authorization page.
+    pub(crate) static AUTH_SOURCE: NamedType = NamedType {
+        name: "AuthSource",
+        kind: TypeKind::StringEnum(&["app", "web", "wap", "wxa"]),
+    };
+
+    ///`BizFieldConfig`: Which fields a company title shows and requires.
+    pub(crate) static BIZ_FIELD_CONFIG: NamedType = NamedType {
+        name: "BizFieldConfig",
+        kind: TypeKind::Object(
+            &[
+                Field {
+                    name: "show_title",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "show_tax_no",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "show_addr",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "show_phone",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "show_bank_type",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "show_bank_no",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "require_tax_no",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "require_addr",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "require_phone",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "require_bank_type",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "require_bank_no",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "custom_field",
+                    ty: Ty::Array(
+                        &Ty::Named(
+                            &crate::generated::operations::shared::CUSTOM_FIELD_CONFIG,
+                        ),
+                    ),
+                    required: false,
+                },
+            ],
+        ),
+    };
+
+    ///`Contact`: The merchant's contact details shown to users who apply for an invoice.
+    pub(crate) static CONTACT: NamedType = NamedType {
+        name: "Contact",
+        kind: TypeKind::Object(
+            &[
+                Field {
+                    name: "phone",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "time_out",
+                    ty: Ty::I64,
+                    required: true,
+                },
+            ],
+        ),
+    };
+
+    ///`CustomFieldConfig`: A field the merchant adds to the authorization page.
+    pub(crate) static CUSTOM_FIELD_CONFIG: NamedType = NamedType {
+        name: "CustomFieldConfig",
+        kind: TypeKind::Object(
+            &[
+                Field {
+                    name: "key",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "is_require",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "notice",
+                    ty: Ty::String,
+                    required: false,
+                },
+            ],
+        ),
+    };
+
+    ///`Flag`: A yes/no switch that WeChat sends as the integers 0 and 1.
+    pub(crate) static FLAG: NamedType = NamedType {
+        name: "Flag",
+        kind: TypeKind::IntEnum(&[0, 1]),
+    };
+
+    ///`InvoiceCard`: An invoice in a user's card package, as the user's invoice selection (chooseInvoice) hands it to the reimbursing party.
+    pub(crate) static INVOICE_CARD: NamedType = NamedType {
+        name: "InvoiceCard",
+        kind: TypeKind::Object(
+            &[
+                Field {
+                    name: "card_id",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "encrypt_code",
+                    ty: Ty::String,
+                    required: true,
+                },
+            ],
+        ),
+    };
+
+    ///`InvoiceItem`: One line of an invoice as the reimbursing party reads it.
+    pub(crate) static INVOICE_ITEM: NamedType = NamedType {
+        name: "InvoiceItem",
+        kind: TypeKind::Object(
+            &[
+                Field {
+                    name: "name",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "num",
+                    ty: Ty::I64,
+                    required: false,
+                },
+                Field {
+                    name: "unit",
+                    ty: Ty::String,
+                    required: false,
+                },
+                Field {
+                    name: "price",
+                    ty: Ty::I64,
+                    required: true,
+                },
+            ],
+        ),
+    };
+
+    ///`InvoiceUserInfo`: What the user sees on the face of an invoice.
+    pub(crate) static INVOICE_USER_INFO: NamedType = NamedType {
+        name: "InvoiceUserInfo",
+        kind: TypeKind::Object(
+            &[
+                Field {
+                    name: "fee",
+                    ty: Ty::I64,
+                    required: true,
+                },
+                Field {
+                    name: "title",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "billing_time",
+                    ty: Ty::I64,
+                    required: true,
+                },
+                Field {
+                    name: "billing_no",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "billing_code",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "info",
+                    ty: Ty::Array(
+                        &Ty::Named(&crate::generated::operations::shared::INVOICE_ITEM),
+                    ),
+                    required: false,
+                },
+                Field {
+                    name: "fee_without_tax",
+                    ty: Ty::I64,
+                    required: true,
+                },
+                Field {
+                    name: "tax",
+                    ty: Ty::I64,
+                    required: true,
+                },
+                Field {
+                    name: "pdf_url",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "trip_pdf_url",
+                    ty: Ty::String,
+                    required: false,
+                },
+                Field {
+                    name: "reimburse_status",
+                    ty: Ty::Named(
+                        &crate::generated::operations::shared::REIMBURSE_STATUS,
+                    ),
+                    required: true,
+                },
+                Field {
+                    name: "check_code",
+                    ty: Ty::String,
+                    required: false,
+                },
+                Field {
+                    name: "order_id",
+                    ty: Ty::String,
+                    required: false,
+                },
+                Field {
+                    name: "buyer_number",
+                    ty: Ty::String,
+                    required: false,
+                },
+                Field {
+                    name: "buyer_address_and_phone",
+                    ty: Ty::String,
+                    required: false,
+                },
+                Field {
+                    name: "buyer_bank_account",
+                    ty: Ty::String,
+                    required: false,
+                },
+                Field {
+                    name: "seller_number",
+                    ty: Ty::String,
+                    required: false,
+                },
+                Field {
+                    name: "seller_address_and_phone",
+                    ty: Ty::String,
+                    required: false,
+                },
+                Field {
+                    name: "seller_bank_account",
+                    ty: Ty::String,
+                    required: false,
+                },
+                Field {
+                    name: "remarks",
+                    ty: Ty::String,
+                    required: false,
+                },
+                Field {
+                    name: "cashier",
+                    ty: Ty::String,
+                    required: false,
+                },
+                Field {
+                    name: "maker",
+                    ty: Ty::String,
+                    required: false,
+                },
+            ],
+        ),
+    };
+
+    ///`PayMchInfo`: The link between a WeChat Pay merchant number and the invoicing platform serving it.
+    pub(crate) static PAY_MCH_INFO: NamedType = NamedType {
+        name: "PayMchInfo",
+        kind: TypeKind::Object(
+            &[
+                Field {
+                    name: "mchid",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "s_pappid",
+                    ty: Ty::String,
+                    required: true,
+                },
+            ],
+        ),
+    };
+
+    ///`ReimburseInvoice`: An invoice in a user's card package, as the reimbursing party reads it.
+    pub(crate) static REIMBURSE_INVOICE: NamedType = NamedType {
+        name: "ReimburseInvoice",
+        kind: TypeKind::Object(
+            &[
+                Field {
+                    name: "card_id",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "begin_time",
+                    ty: Ty::I64,
+                    required: false,
+                },
+                Field {
+                    name: "end_time",
+                    ty: Ty::I64,
+                    required: false,
+                },
+                Field {
+                    name: "user_card_status",
+                    ty: Ty::String,
+                    required: false,
+                },
+                Field {
+                    name: "openid",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "type",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "payee",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "detail",
+                    ty: Ty::String,
+                    required: true,
+                },
+                Field {
+                    name: "user_info",
+                    ty: Ty::Named(
+                        &crate::generated::operations::shared::INVOICE_USER_INFO,
+                    ),
+                    required: true,
+                },
+            ],
+        ),
+    };
+
+    ///`ReimburseStatus`: An invoice's reimbursement status in the user's card package.
+    pub(crate) static REIMBURSE_STATUS: NamedType = NamedType {
+        name: "ReimburseStatus",
+        kind: TypeKind::StringEnum(
+            &[
+                "INVOICE_REIMBURSE_INIT",
+                "INVOICE_REIMBURSE_LOCK",
+                "INVOICE_REIMBURSE_CLOSURE",
+                "INVOICE_REIMBURSE_CANCEL",
+            ],
+        ),
+    };
+
+    ///`UserFieldConfig`: Which fields a personal title shows and requires. A shown field is also required unless said otherwise.
+    pub(crate) static USER_FIELD_CONFIG: NamedType = NamedType {
+        name: "UserFieldConfig",
+        kind: TypeKind::Object(
+            &[
+                Field {
+                    name: "show_title",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "show_phone",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "show_email",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "require_phone",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "require_email",
+                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                    required: false,
+                },
+                Field {
+                    name: "custom_field",
+                    ty: Ty::Array(
+                        &Ty::Named(
+                            &crate::generated::operations::shared::CUSTOM_FIELD_CONFIG,
+                        ),
+                    ),
+                    required: false,
+                },
+            ],
+        ),
+    };
+}
 
 /// Types local to one operation, one module per operation.
 mod local {
+    ///Types local to `clear_out_invoice`.
+    pub(crate) mod clear_out_invoice {
+        use super::super::*;
+        ///`RedInvoice`: Which issued invoice to reverse.
+        pub(crate) static RED_INVOICE: NamedType = NamedType {
+            name: "RedInvoice",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "wxopenid",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "fpqqlsh",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "nsrsbh",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "nsrmc",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "yfpdm",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "yfphm",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                ],
+            ),
+        };
+    }
+
     ///Types local to `get_auth_data`.
     pub(crate) mod get_auth_data {
         use super::super::*;
@@ -432,6 +2475,304 @@ mod local {
         };
     }
 
+    ///Types local to `get_auth_url`.
+    pub(crate) mod get_auth_url {
+        use super::super::*;
+        ///`AuthType`: The kind of authorization page.
+        pub(crate) static AUTH_TYPE: NamedType = NamedType {
+            name: "AuthType",
+            kind: TypeKind::IntEnum(&[0, 1, 2]),
+        };
+    }
+
+    ///Types local to `make_out_invoice`.
+    pub(crate) mod make_out_invoice {
+        use super::super::*;
+        ///`BlueInvoice`: An invoice to issue, with the buyer, the seller and the lines.
+        pub(crate) static BLUE_INVOICE: NamedType = NamedType {
+            name: "BlueInvoice",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "wxopenid",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "ddh",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "fpqqlsh",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "nsrsbh",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "nsrmc",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "nsrdz",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "nsrdh",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "nsrbank",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "nsrbankid",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "ghfmc",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "ghfnsrsbh",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "ghfdz",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "ghfdh",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "ghfbank",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "ghfbankid",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "kpr",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "skr",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "fhr",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "jshj",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "hjje",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "hjse",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "bz",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "hylx",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "invoicedetail_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::local::make_out_invoice::BLUE_INVOICE_LINE,
+                            ),
+                        ),
+                        required: true,
+                    },
+                ],
+            ),
+        };
+
+        ///`BlueInvoiceLine`: One line of an invoice to issue.
+        pub(crate) static BLUE_INVOICE_LINE: NamedType = NamedType {
+            name: "BlueInvoiceLine",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "fphxz",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "spbm",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "xmmc",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "dw",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "ggxh",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "xmsl",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "xmdj",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "xmje",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "sl",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "se",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                ],
+            ),
+        };
+    }
+
+    ///Types local to `query_invoice_info`.
+    pub(crate) mod query_invoice_info {
+        use super::super::*;
+        ///`IssuedInvoice`: An invoice issued through unified invoicing.
+        pub(crate) static ISSUED_INVOICE: NamedType = NamedType {
+            name: "IssuedInvoice",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "fpqqlsh",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "fpdm",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "fphm",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "jym",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "kprq",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "pdfurl",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                ],
+            ),
+        };
+    }
+
+    ///Types local to `scan_title`.
+    pub(crate) mod scan_title {
+        use super::super::*;
+        ///`TitleType`: The kind of invoice title.
+        pub(crate) static TITLE_TYPE: NamedType = NamedType {
+            name: "TitleType",
+            kind: TypeKind::IntEnum(&[0, 1]),
+        };
+    }
+
+    ///Types local to `create_bill_card`.
+    pub(crate) mod create_bill_card {
+        use super::super::*;
+        ///`BillTemplate`: A fiscal e-bill card template.
+        pub(crate) static BILL_TEMPLATE: NamedType = NamedType {
+            name: "BillTemplate",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::local::create_bill_card::BILL_BASE_INFO,
+                        ),
+                        required: true,
+                    },
+                    Field {
+                        name: "payee",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                ],
+            ),
+        };
+
+        ///`BillBaseInfo`: What a fiscal e-bill card shows.
+        pub(crate) static BILL_BASE_INFO: NamedType = NamedType {
+            name: "BillBaseInfo",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "logo_url",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                ],
+            ),
+        };
+    }
+
     ///Types local to `insert_bill`.
     pub(crate) mod insert_bill {
         use super::super::*;
@@ -505,6 +2846,268 @@ mod local {
                     Field {
                         name: "s_pdf_media_id",
                         ty: Ty::String,
+                        required: true,
+                    },
+                ],
+            ),
+        };
+    }
+
+    ///Types local to `create_card`.
+    pub(crate) mod create_card {
+        use super::super::*;
+        ///`InvoiceTemplate`: An invoice card template.
+        pub(crate) static INVOICE_TEMPLATE: NamedType = NamedType {
+            name: "InvoiceTemplate",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::local::create_card::TEMPLATE_BASE_INFO,
+                        ),
+                        required: true,
+                    },
+                    Field {
+                        name: "payee",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "type",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                ],
+            ),
+        };
+
+        ///`TemplateBaseInfo`: What an invoice card shows.
+        pub(crate) static TEMPLATE_BASE_INFO: NamedType = NamedType {
+            name: "TemplateBaseInfo",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "logo_url",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "custom_url_name",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "custom_url",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "custom_url_sub_title",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "promotion_url_name",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "promotion_url",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "promotion_url_sub_title",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                ],
+            ),
+        };
+    }
+
+    ///Types local to `insert_invoice`.
+    pub(crate) mod insert_invoice {
+        use super::super::*;
+        ///`CardExt`: The invoice's content.
+        pub(crate) static CARD_EXT: NamedType = NamedType {
+            name: "CardExt",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "nonce_str",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "user_card",
+                        ty: Ty::Named(
+                            &crate::generated::operations::local::insert_invoice::USER_CARD,
+                        ),
+                        required: true,
+                    },
+                ],
+            ),
+        };
+
+        ///`UserCard`: The user's card, holding the invoice data.
+        pub(crate) static USER_CARD: NamedType = NamedType {
+            name: "UserCard",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "invoice_user_data",
+                        ty: Ty::Named(
+                            &crate::generated::operations::local::insert_invoice::INVOICE_USER_DATA,
+                        ),
+                        required: true,
+                    },
+                ],
+            ),
+        };
+
+        ///`InvoiceUserData`: An e-invoice's data, as shown on the card.
+        pub(crate) static INVOICE_USER_DATA: NamedType = NamedType {
+            name: "InvoiceUserData",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "fee",
+                        ty: Ty::I64,
+                        required: true,
+                    },
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "billing_time",
+                        ty: Ty::I64,
+                        required: true,
+                    },
+                    Field {
+                        name: "billing_no",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "billing_code",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "info",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::local::insert_invoice::BILLING_ITEM,
+                            ),
+                        ),
+                        required: true,
+                    },
+                    Field {
+                        name: "fee_without_tax",
+                        ty: Ty::I64,
+                        required: true,
+                    },
+                    Field {
+                        name: "tax",
+                        ty: Ty::I64,
+                        required: true,
+                    },
+                    Field {
+                        name: "s_pdf_media_id",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "s_trip_pdf_media_id",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "check_code",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "buyer_number",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "buyer_address_and_phone",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "buyer_bank_account",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "seller_number",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "seller_address_and_phone",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "seller_bank_account",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "remarks",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "cashier",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                    Field {
+                        name: "maker",
+                        ty: Ty::String,
+                        required: false,
+                    },
+                ],
+            ),
+        };
+
+        ///`BillingItem`: One line of an invoice.
+        pub(crate) static BILLING_ITEM: NamedType = NamedType {
+            name: "BillingItem",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "name",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "num",
+                        ty: Ty::I64,
+                        required: true,
+                    },
+                    Field {
+                        name: "unit",
+                        ty: Ty::String,
+                        required: true,
+                    },
+                    Field {
+                        name: "price",
+                        ty: Ty::I64,
                         required: true,
                     },
                 ],

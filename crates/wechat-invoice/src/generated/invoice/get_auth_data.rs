@@ -13,6 +13,7 @@
 //! | Third-party platforms | supported with an `authorizer_access_token` (permission set 26) |
 //! | Cloud calls | not supported |
 //! | Accounts | service account: yes |
+//! | Body | JSON |
 //!
 //! ## Error codes
 //!

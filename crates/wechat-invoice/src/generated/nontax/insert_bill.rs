@@ -12,6 +12,7 @@
 //! | Third-party platforms | not supported: only the account's own access token is accepted |
 //! | Cloud calls | not supported |
 //! | Accounts | service account: after an approved application |
+//! | Body | JSON |
 //!
 //! ## Error codes
 //!
@@ -67,6 +68,17 @@
 //! "errmsg": "ok",
 //! "code": "682xxxx661927",
 //! "openid": "ojZ8Ytz4lESxxxx_R1TvB2Kds"
+//! }
+//! ```
+//!
+//! ## The card_id is not authorized, or was created too recently (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 40078,
+//!     "errmsg": "invalid card status"
 //! }
 //! ```
 //!

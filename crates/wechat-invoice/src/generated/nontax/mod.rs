@@ -9,7 +9,19 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
+//! | [`create_bill_card`](crate::Client::create_bill_card) | `/nontax/createbillcard` | Creates the fiscal e-bill card template whose `card_id` inserted bills refer to. |
+//! | [`get_bill_auth_url`](crate::Client::get_bill_auth_url) | `/nontax/getbillauthurl` | Gets the link where the user authorizes a fiscal e-bill for an order. |
 //! | [`insert_bill`](crate::Client::insert_bill) | `/nontax/insertbill` | Inserts a fiscal e-bill into the user's card package. |
+
+pub mod create_bill_card;
+pub use create_bill_card::{
+    CreateBillCardErrorCode, CreateBillCardRequest, CreateBillCardResponse,
+};
+
+pub mod get_bill_auth_url;
+pub use get_bill_auth_url::{
+    GetBillAuthUrlErrorCode, GetBillAuthUrlRequest, GetBillAuthUrlResponse,
+};
 
 pub mod insert_bill;
 pub use insert_bill::{InsertBillErrorCode, InsertBillRequest, InsertBillResponse};

@@ -1,0 +1,252 @@
+//! The API reference under `docs/api/`: an index, one page per group and one for the shared
+//! types, all Markdown, all from the model.
+
+use std::fmt::Write as _;
+
+use crate::emit::error_codes;
+use crate::emit::operation::{accounts_line, body_line, request_line, third_party_line};
+use crate::emit::rust::cell;
+use crate::emit::{HEADER, OutputFile};
+use crate::model::{Field, FileField, FixedParam, Group, Literal, Operation, Spec, Ty, TypeDef, TypeKind};
+
+/// Where the reference is written.
+pub const API_DOCS_DIR: &str = "docs/api";
+
+/// Every page of the reference.
+pub(crate) fn files(spec: &Spec) -> Vec<OutputFile> {
+    let mut files = vec![
+        OutputFile { path: format!("{API_DOCS_DIR}/README.md"), contents: index(spec) },
+        OutputFile { path: format!("{API_DOCS_DIR}/types.md"), contents: shared_types(spec) },
+    ];
+    files.extend(
+        spec.groups
+            .iter()
+            .map(|g| OutputFile { path: format!("{API_DOCS_DIR}/{}.md", g.name), contents: group_page(g) }),
+    );
+    files
+}
+
+fn header() -> String {
+    format!("<!-- {HEADER} -->\n\n")
+}
+
+fn index(spec: &Spec) -> String {
+    let mut out = header();
+    let count = spec.operations().count();
+    let _ = writeln!(
+        out,
+        "# WeChat invoice API reference\n\n{count} endpoints in {} groups. Each group is a module and a \
+         cargo feature of `wechat-invoice`; each endpoint is a method of `wechat_invoice::Client`.\n",
+        spec.groups.len()
+    );
+    for group in &spec.groups {
+        let _ = writeln!(out, "## [{name}]({name}.md)\n\n{}\n", group.summary, name = group.name);
+        out.push_str("| method | WeChat path | interface | summary |\n|---|---|---|---|\n");
+        for op in &group.operations {
+            let _ = writeln!(
+                out,
+                "| [`{name}`]({group}.md#{name}) | `{method} {path}{query}` | `{interface}` | {summary} |",
+                name = op.name,
+                group = group.name,
+                method = method(op),
+                path = op.path,
+                query = fixed_query(&op.fixed_query),
+                interface = cell(&op.interface),
+                summary = cell(&op.summary),
+            );
+        }
+        out.push('\n');
+    }
+    out.push_str("## General error codes\n\nAny endpoint may answer these.\n\n");
+    out.push_str(&error_codes::table(&spec.general_errors));
+    out.push_str("\nShared types: [types.md](types.md).\n");
+    out
+}
+
+fn shared_types(spec: &Spec) -> String {
+    let mut out = header();
+    out.push_str("# Shared types\n\nTypes of `spec/types.toml`, used by several endpoints (`wechat_invoice::types`).\n\n");
+    for def in &spec.shared_types {
+        out.push_str(&type_section(def, &Anchors::Shared));
+    }
+    out
+}
+
+fn group_page(group: &Group) -> String {
+    let mut out = header();
+    let _ = writeln!(out, "# `{}`\n\n{}\n", group.name, group.summary);
+    if let Some(doc) = &group.doc {
+        let _ = writeln!(out, "{}\n", doc.trim());
+    }
+    let _ = writeln!(out, "Cargo feature `{}`. Back to the [index](README.md).", group.name);
+    for op in &group.operations {
+        out.push_str(&operation_section(op));
+    }
+    out
+}
+
+/// How type names become links: to the operation's own section, or to types.md.
+enum Anchors<'a> {
+    Shared,
+    Local(&'a str),
+}
+
+impl Anchors<'_> {
+    fn link(&self, name: &str, shared: bool) -> String {
+        match (self, shared) {
+            (Anchors::Shared, true) => format!("[`{name}`](#{})", name.to_lowercase()),
+            (Anchors::Local(_), true) => format!("[`{name}`](types.md#{})", name.to_lowercase()),
+            (Anchors::Local(op), false) => format!("[`{name}`](#{op}-{})", name.to_lowercase()),
+            // Shared types only refer to shared types.
+            (Anchors::Shared, false) => format!("`{name}`"),
+        }
+    }
+
+    fn anchor(&self, name: &str) -> String {
+        match self {
+            Anchors::Shared => name.to_lowercase(),
+            Anchors::Local(op) => format!("{op}-{}", name.to_lowercase()),
+        }
+    }
+}
+
+fn operation_section(op: &Operation) -> String {
+    let mut out = String::new();
+    let anchors = Anchors::Local(&op.name);
+    let _ = writeln!(out, "\n<a id=\"{}\"></a>\n\n## `{}`\n\n{}\n", op.name, op.name, op.summary);
+    if let Some(doc) = &op.doc {
+        let _ = writeln!(out, "{}\n", doc.trim());
+    }
+    out.push_str("| | |\n|---|---|\n");
+    let _ = writeln!(out, "| Request | `{}` |", request_line(op));
+    let _ = writeln!(out, "| WeChat interface | `{}` |", cell(&op.interface));
+    let _ = writeln!(out, "| Body | {} |", cell(&body_line(op)));
+    let _ = writeln!(out, "| Third-party platforms | {} |", third_party_line(op));
+    let _ = writeln!(out, "| Cloud calls | {} |", if op.cloud_call { "supported" } else { "not supported" });
+    let _ = writeln!(out, "| Accounts | {} |", cell(&accounts_line(op)));
+    let [request, response, codes] = op.type_names();
+    let _ = writeln!(out, "| Rust | `Client::{}(&{request})` -> `{response}`, errors `{codes}` |\n", op.name);
+    if !op.query.is_empty() {
+        out.push_str("### Query parameters\n\n");
+        out.push_str(&fields_table(&op.query, &[], &[], &anchors));
+    }
+    if !op.request.is_empty() || !op.files.is_empty() || !op.fixed_body.is_empty() {
+        out.push_str("### Request body\n\n");
+        out.push_str(&fields_table(&op.request, &op.fixed_body, &op.files, &anchors));
+    }
+    out.push_str("### Response\n\n`errcode` and `errmsg`, and:\n\n");
+    if op.response.is_empty() {
+        out.push_str("nothing else.\n\n");
+    } else {
+        out.push_str(&fields_table(&op.response, &[], &[], &anchors));
+    }
+    for def in &op.types {
+        out.push_str(&type_section(def, &anchors));
+    }
+    out.push_str("### Error codes\n\n");
+    if op.errors.is_empty() {
+        out.push_str("Only the [general codes](README.md#general-error-codes).\n");
+    } else {
+        out.push_str(&error_codes::table(&op.errors));
+        out.push_str("\nAnd the [general codes](README.md#general-error-codes).\n");
+    }
+    if !op.notes.is_empty() {
+        out.push_str("\n### Notes\n\n");
+        for note in &op.notes {
+            let _ = writeln!(out, "- {}", note.trim().replace('\n', " "));
+        }
+    }
+    let _ = writeln!(out, "\nSpec: `{}`.", op.source);
+    out
+}
+
+fn type_section(def: &TypeDef, anchors: &Anchors<'_>) -> String {
+    let mut out =
+        format!("<a id=\"{}\"></a>\n\n#### `{}`\n\n{}\n\n", anchors.anchor(&def.name), def.name, def.doc);
+    match &def.kind {
+        TypeKind::Struct(fields) => out.push_str(&fields_table(fields, &[], &[], anchors)),
+        TypeKind::StringEnum(variants) | TypeKind::IntEnum(variants) => {
+            out.push_str("| value | Rust | meaning |\n|---|---|---|\n");
+            for v in variants {
+                let wire = match &v.wire {
+                    Literal::Str(s) => format!("`\"{s}\"`"),
+                    Literal::Int(i) => format!("`{i}`"),
+                };
+                let _ = writeln!(out, "| {wire} | `{}` | {} |", v.name, cell(&v.doc));
+            }
+            out.push_str("\nOther values decode as `Unknown(..)`.\n\n");
+        }
+    }
+    out
+}
+
+fn fields_table(
+    fields: &[Field],
+    constants: &[FixedParam],
+    files: &[FileField],
+    anchors: &Anchors<'_>,
+) -> String {
+    let mut out = String::from("| field | type | required | description |\n|---|---|---|---|\n");
+    for c in constants {
+        let _ =
+            writeln!(out, "| `{}` | constant `\"{}\"` | always sent | {} |", c.name, c.value, cell(&c.doc));
+    }
+    for f in files {
+        let _ = writeln!(
+            out,
+            "| `{}` | file (`{}`, at most {} bytes) | {} | {} |",
+            f.wire,
+            f.content_type,
+            f.max_size,
+            yes_no(f.required),
+            cell(&f.doc)
+        );
+    }
+    for f in fields {
+        let mut doc = cell(&f.doc);
+        if !f.aliases.is_empty() {
+            let aliases: Vec<String> = f.aliases.iter().map(|a| format!("`{a}`")).collect();
+            let _ = write!(doc, " Also accepted as {}.", aliases.join(", "));
+        }
+        let mut ty = type_text(&f.ty, anchors);
+        if f.secret {
+            ty.push_str(" (secret)");
+        }
+        let _ = writeln!(out, "| `{}` | {ty} | {} | {doc} |", f.wire, yes_no(f.required));
+    }
+    out.push('\n');
+    out
+}
+
+fn type_text(ty: &Ty, anchors: &Anchors<'_>) -> String {
+    match ty {
+        Ty::String => "string".into(),
+        Ty::Bool => "bool".into(),
+        Ty::I32 => "integer (i32)".into(),
+        Ty::I64 => "integer (i64)".into(),
+        Ty::U32 => "integer (u32)".into(),
+        Ty::U64 => "integer (u64)".into(),
+        Ty::F64 => "number".into(),
+        Ty::Array(item) => format!("array of {}", type_text(item, anchors)),
+        Ty::Named(r) => anchors.link(&r.name, r.shared),
+    }
+}
+
+fn yes_no(required: bool) -> &'static str {
+    if required { "yes" } else { "no" }
+}
+
+fn method(op: &Operation) -> &'static str {
+    match op.method {
+        crate::model::Method::Get => "GET",
+        crate::model::Method::Post => "POST",
+    }
+}
+
+fn fixed_query(params: &[FixedParam]) -> String {
+    if params.is_empty() {
+        return String::new();
+    }
+    let pairs: Vec<String> = params.iter().map(|p| format!("{}={}", p.name, p.value)).collect();
+    format!("?{}", pairs.join("&"))
+}

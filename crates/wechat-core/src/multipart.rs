@@ -1,0 +1,157 @@
+//! `multipart/form-data` bodies, described without reqwest's types so generated code stays
+//! independent of the transport: the runtime checks them before sending and builds the
+//! form anew for every attempt.
+
+use std::fmt;
+
+/// A file to upload: its name and its bytes.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct UploadFile {
+    file_name: String,
+    bytes: Vec<u8>,
+}
+
+impl UploadFile {
+    /// A file named `file_name` (the name WeChat sees, e.g. `invoice.pdf`) holding `bytes`.
+    pub fn new(file_name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Self { file_name: file_name.into(), bytes: bytes.into() }
+    }
+
+    /// The name sent with the file.
+    pub fn file_name(&self) -> &str {
+        &self.file_name
+    }
+
+    /// The file's contents.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Its size in bytes.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// True when the file has no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+}
+
+/// The bytes are left out: a PDF in a log line helps nobody.
+impl fmt::Debug for UploadFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UploadFile").field("file_name", &self.file_name).field("len", &self.len()).finish()
+    }
+}
+
+/// The parts of a `multipart/form-data` body, borrowed from a request.
+#[derive(Debug, Clone, Default)]
+pub struct Multipart<'a> {
+    parts: Vec<Part<'a>>,
+}
+
+#[derive(Debug, Clone)]
+struct Part<'a> {
+    name: &'static str,
+    value: PartValue<'a>,
+}
+
+#[derive(Debug, Clone)]
+enum PartValue<'a> {
+    Text(String),
+    File { file: &'a UploadFile, content_type: &'static str, max_size: u64 },
+}
+
+impl<'a> Multipart<'a> {
+    /// An empty form.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a text field.
+    pub fn text(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.parts.push(Part { name, value: PartValue::Text(value.into()) });
+        self
+    }
+
+    /// Adds a file field with its content type; a file larger than `max_size` bytes is refused
+    /// by [`check`](Self::check) before anything is sent.
+    pub fn file(
+        mut self,
+        name: &'static str,
+        file: &'a UploadFile,
+        content_type: &'static str,
+        max_size: u64,
+    ) -> Self {
+        self.parts.push(Part { name, value: PartValue::File { file, content_type, max_size } });
+        self
+    }
+
+    /// Why the form must not be sent: an empty file, one over its size limit, or an invalid
+    /// content type.
+    pub fn check(&self) -> Result<(), String> {
+        for part in &self.parts {
+            let PartValue::File { file, max_size, content_type } = &part.value else { continue };
+            reqwest::multipart::Part::text("").mime_str(content_type).map_err(|e| {
+                format!("the file `{}` has an invalid content type `{content_type}`: {e}", part.name)
+            })?;
+            let size = file.len() as u64;
+            if file.is_empty() {
+                return Err(format!("the file `{}` ({}) is empty", part.name, file.file_name()));
+            }
+            if size > *max_size {
+                return Err(format!(
+                    "the file `{}` ({}) is {size} bytes, over this endpoint's limit of {max_size} bytes; \
+                     nothing was sent",
+                    part.name,
+                    file.file_name()
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The form as reqwest sends it; built per attempt, since a sent form is consumed.
+    pub(crate) fn to_form(&self) -> Result<reqwest::multipart::Form, String> {
+        let mut form = reqwest::multipart::Form::new();
+        for part in &self.parts {
+            form = match &part.value {
+                PartValue::Text(text) => form.text(part.name, text.clone()),
+                PartValue::File { file, content_type, .. } => {
+                    let body = reqwest::multipart::Part::bytes(file.bytes().to_vec())
+                        .file_name(file.file_name().to_owned())
+                        .mime_str(content_type)
+                        .map_err(|e| format!("content type `{content_type}`: {e}"))?;
+                    form.part(part.name, body)
+                }
+            };
+        }
+        Ok(form)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_empty_and_oversize_files() {
+        let small = UploadFile::new("a.pdf", b"%PDF-1.4".to_vec());
+        let big = UploadFile::new("b.pdf", vec![0u8; 11]);
+        let empty = UploadFile::new("c.pdf", Vec::new());
+        assert!(Multipart::new().file("pdf", &small, "application/pdf", 10).check().is_ok());
+        let err = Multipart::new().file("pdf", &big, "application/pdf", 10).check().unwrap_err();
+        assert!(err.contains("11 bytes") && err.contains("limit of 10 bytes"), "{err}");
+        let err = Multipart::new().file("pdf", &empty, "application/pdf", 10).check().unwrap_err();
+        assert!(err.contains("empty"), "{err}");
+    }
+
+    #[test]
+    fn debug_leaves_the_bytes_out() {
+        let file = UploadFile::new("a.pdf", b"secret-bytes".to_vec());
+        let printed = format!("{file:?}");
+        assert!(printed.contains("a.pdf") && printed.contains("len: 12"), "{printed}");
+        assert!(!printed.contains("secret"), "{printed}");
+    }
+}
