@@ -20,6 +20,7 @@ mod error;
 mod error_code;
 pub mod lenient;
 mod operation;
+mod redact;
 mod retry;
 mod secret;
 mod token;
