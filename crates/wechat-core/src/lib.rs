@@ -26,7 +26,7 @@ mod secret;
 mod token;
 mod transport;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use decode::decode_response;
 pub use error::{ApiError, BoxError, BuildError, DecodeError, EXCERPT_CHARS, Error, TokenError, excerpt};
 pub use error_code::{ErrorCode, Retry};
