@@ -209,9 +209,10 @@ impl Client {
     /// Sends an operation: obtains a token, sends, decodes, retries per the policy, and
     /// renews the token once if WeChat refuses it.
     ///
-    /// Traced as one `wechat.call` span (operation, attempts, errcode, latency_ms) holding a
-    /// `wechat.attempt` span per attempt (attempt, status, errcode, latency_ms); neither
-    /// records a URL, token or secret.
+    /// Traced as one `wechat.call` span (operation; when it ends: attempts, latency_ms, and
+    /// the errcode it failed with) holding a `wechat.attempt` span per attempt (attempt;
+    /// latency_ms, and the HTTP status or errcode of a failed attempt); neither records a
+    /// URL, token or secret.
     pub async fn send<O: Operation>(&self, request: &O) -> Result<O::Response, Error<O::ErrorCode>> {
         let span = tracing::info_span!(
             "wechat.call",
@@ -222,8 +223,14 @@ impl Client {
         );
         let started = Instant::now();
         async {
-            let result = self.send_with_retries(request, started).await;
+            let mut attempts = 0;
+            let result = self.send_with_retries(request, started, &mut attempts).await;
+            // Recorded once, at the end: a field recorded per attempt would be printed per attempt.
             let current = tracing::Span::current();
+            current.record("attempts", attempts);
+            if let Some(code) = result.as_ref().err().and_then(Error::api_code) {
+                current.record("errcode", code.code());
+            }
             current.record("latency_ms", millis(started));
             match &result {
                 Ok(_) => tracing::debug!("call succeeded"),
@@ -239,6 +246,7 @@ impl Client {
         &self,
         request: &O,
         started: Instant,
+        attempts: &mut u32,
     ) -> Result<O::Response, Error<O::ErrorCode>> {
         let operation = O::ENDPOINT.name;
         let deadline = started + self.retry.total_deadline;
@@ -248,7 +256,7 @@ impl Client {
         let mut renewals = 0u32;
         loop {
             attempt += 1;
-            tracing::Span::current().record("attempts", attempt);
+            *attempts = attempt;
             if Instant::now() >= deadline {
                 return Err(Error::Timeout { operation, after: started.elapsed() });
             }
@@ -275,7 +283,6 @@ impl Client {
             }
             if let Some(code) = error.api_code() {
                 attempt_span.record("errcode", code.code());
-                tracing::Span::current().record("errcode", code.code());
             }
             tracing::debug!(parent: &attempt_span, error = %error, "attempt failed");
             // A refused token is renewed and the call retried once, outside the retry budget.
@@ -285,7 +292,10 @@ impl Client {
                 && self.renew(token)
             {
                 renewals += 1;
-                tracing::debug!(errcode = code.code(), "WeChat refused the token; renewing it and retrying once");
+                tracing::debug!(
+                    errcode = code.code(),
+                    "WeChat refused the token; renewing it and retrying once"
+                );
                 continue;
             }
             if !error.is_retryable() || attempt - renewals >= self.retry.max_attempts {
@@ -391,11 +401,7 @@ impl Client {
         if let Some(token) = provider.cached() {
             return Ok(Some(token));
         }
-        provider
-            .fetch(&self.shared.http)
-            .await
-            .map(Some)
-            .map_err(|source| Error::Token { operation, source })
+        provider.fetch(&self.shared.http).await.map(Some).map_err(|source| Error::Token { operation, source })
     }
 }
 

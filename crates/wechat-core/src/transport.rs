@@ -135,12 +135,18 @@ impl HttpContext {
         while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
             if body.len() + chunk.len() > self.max_body {
                 body.extend_from_slice(&chunk[..self.max_body - body.len()]);
-                return Err(ReadError::TooLarge { limit: self.max_body, excerpt: excerpt_without(&body, secrets) });
+                return Err(ReadError::TooLarge {
+                    limit: self.max_body,
+                    excerpt: excerpt_without(&body, secrets),
+                });
             }
             body.extend_from_slice(&chunk);
         }
         if !status.is_success() {
-            return Err(ReadError::Status { status: status.as_u16(), excerpt: excerpt_without(&body, secrets) });
+            return Err(ReadError::Status {
+                status: status.as_u16(),
+                excerpt: excerpt_without(&body, secrets),
+            });
         }
         Ok(body)
     }
