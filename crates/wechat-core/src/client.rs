@@ -255,11 +255,11 @@ impl Client {
         let mut attempt = 0u32;
         let mut renewals = 0u32;
         loop {
-            attempt += 1;
-            *attempts = attempt;
             if Instant::now() >= deadline {
                 return Err(Error::Timeout { operation, after: started.elapsed() });
             }
+            attempt += 1;
+            *attempts = attempt;
             let attempt_span = tracing::debug_span!(
                 "wechat.attempt",
                 attempt,
@@ -278,24 +278,10 @@ impl Client {
                 }
                 Err(error) => error,
             };
-            if let Error::Status { status, .. } = &error {
-                attempt_span.record("status", status);
-            }
-            if let Some(code) = error.api_code() {
-                attempt_span.record("errcode", code.code());
-            }
-            tracing::debug!(parent: &attempt_span, error = %error, "attempt failed");
+            record_failure(&attempt_span, &error);
             // A refused token is renewed and the call retried once, outside the retry budget.
-            if let (Some(code), Some(token)) = (error.api_code(), token.as_ref())
-                && code.retry() == Retry::RenewToken
-                && renewals == 0
-                && self.renew(token)
-            {
+            if renewals == 0 && self.renewed(&error, token.as_ref()) {
                 renewals += 1;
-                tracing::debug!(
-                    errcode = code.code(),
-                    "WeChat refused the token; renewing it and retrying once"
-                );
                 continue;
             }
             if !error.is_retryable() || attempt - renewals >= self.retry.max_attempts {
@@ -375,8 +361,17 @@ impl Client {
         (token, result)
     }
 
-    fn renew(&self, stale: &AccessToken) -> bool {
-        self.shared.tokens.as_ref().is_some_and(|p| p.invalidate(stale))
+    /// True when `error` is WeChat refusing `token` and the provider dropped it, so a retry
+    /// gets a fresh one.
+    fn renewed<C: ErrorCode>(&self, error: &Error<C>, token: Option<&AccessToken>) -> bool {
+        let (Some(code), Some(token), Some(provider)) = (error.api_code(), token, &self.shared.tokens) else {
+            return false;
+        };
+        if code.retry() != Retry::RenewToken || !provider.invalidate(token) {
+            return false;
+        }
+        tracing::debug!(errcode = code.code(), "WeChat refused the token; renewing it and retrying once");
+        true
     }
 
     async fn token<C: ErrorCode>(
@@ -403,6 +398,17 @@ impl Client {
         }
         provider.fetch(&self.shared.http).await.map(Some).map_err(|source| Error::Token { operation, source })
     }
+}
+
+/// Puts what went wrong on the attempt's span.
+fn record_failure<C: ErrorCode>(span: &tracing::Span, error: &Error<C>) {
+    if let Error::Status { status, .. } = error {
+        span.record("status", status);
+    }
+    if let Some(code) = error.api_code() {
+        span.record("errcode", code.code());
+    }
+    tracing::debug!(parent: span, error = %error, "attempt failed");
 }
 
 fn millis(since: Instant) -> u64 {
