@@ -7,8 +7,42 @@ use tests::fixtures::{
     GET_AUTH_DATA, STABLE_TOKEN, TOKEN, auth_data_request, authorized, fast_retries, stable_token,
 };
 use tests::scripted::{Answer, ScriptedServer, closed_base_url};
-use wechat_core::{Error, RetryPolicy, StaticToken, TokenError, TokenProvider};
-use wechat_invoice::Client;
+use wechat_core::{
+    BodyKind, Endpoint, Error, Method, Operation, RetryPolicy, StaticToken, TokenError, TokenProvider,
+    TokenUse,
+};
+use wechat_invoice::{Client, GeneralErrorCode};
+
+/// A test-only operation unlike the generated seed endpoints: GET, no token, no body, a
+/// fixed query parameter and one taken from the request.
+#[derive(serde::Serialize)]
+struct Ticket {
+    #[serde(skip)]
+    kind: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct TicketResponse {
+    ticket: String,
+}
+
+impl Operation for Ticket {
+    type Response = TicketResponse;
+    type ErrorCode = GeneralErrorCode;
+    const ENDPOINT: Endpoint = Endpoint {
+        name: "ticket",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/cgi-bin/ticket/getticket",
+        fixed_query: &[("fixed", "yes")],
+        token: TokenUse::None,
+        body: BodyKind::None,
+    };
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        vec![("type", self.kind.clone())]
+    }
+}
 
 fn builder(provider: Arc<dyn TokenProvider>) -> wechat_core::ClientBuilder {
     wechat_core::Client::builder().retry_policy(fast_retries()).shared_token_provider(provider)
@@ -94,6 +128,25 @@ async fn requests_name_the_crate_and_version_and_carry_the_token_once() {
     assert_eq!(sent.header("content-type"), Some("application/json"));
     assert_eq!(sent.query, [("access_token".to_owned(), TOKEN.to_owned())]);
     assert_eq!(sent.json(), serde_json::json!({"s_pappid": "wx-platform", "order_id": "order-1"}));
+}
+
+#[tokio::test]
+async fn an_operation_without_token_or_body_is_sent_as_described() {
+    let server = ScriptedServer::start().await;
+    server.script("/cgi-bin/ticket/getticket", [Answer::ok(serde_json::json!({"ticket": "T"}))]);
+    let core = builder(Arc::new(StaticToken::new(TOKEN))).base_url(server.base_url()).build().unwrap();
+
+    let answer = core.send(&Ticket { kind: "wx_card".to_owned() }).await.unwrap();
+
+    assert_eq!(answer.ticket, "T");
+    let sent = &server.requests("/cgi-bin/ticket/getticket")[0];
+    assert_eq!(sent.method, "GET");
+    assert_eq!(
+        sent.query,
+        [("fixed".to_owned(), "yes".to_owned()), ("type".to_owned(), "wx_card".to_owned())],
+        "no access_token for an endpoint that takes none"
+    );
+    assert!(sent.body.is_empty() && sent.header("content-type").is_none());
 }
 
 #[tokio::test]
