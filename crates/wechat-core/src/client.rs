@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument;
 
-use crate::decode::decode_response;
+use crate::decode::decode_without;
 use crate::error::{BuildError, DecodeError, Error, TokenError};
 use crate::operation::{BodyKind, Method, Operation, TokenUse};
 use crate::retry::RetryPolicy;
@@ -17,6 +17,9 @@ use crate::{ErrorCode, Multipart, Retry};
 
 /// WeChat's API host, where requests go unless the builder says otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.weixin.qq.com";
+
+/// The `User-Agent` of the client's own HTTP client: this crate and its version.
+pub const USER_AGENT: &str = concat!("wechat-core/", env!("CARGO_PKG_VERSION"));
 
 /// The host endpoint specs name by default; such endpoints use the client's base URL.
 const DEFAULT_HOST: &str = "api.weixin.qq.com";
@@ -29,20 +32,17 @@ pub struct Client {
 }
 
 struct Shared {
-    /// The primary base URL's context, also handed to token providers.
-    primary: HttpContext,
-    /// Base URLs tried in order when the previous one cannot be reached.
-    fallbacks: Vec<String>,
+    /// How to reach WeChat (base URLs in order, timeouts, body cap); token providers use it too.
+    http: HttpContext,
     tokens: Option<Arc<dyn TokenProvider>>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &self.shared.primary.base_url)
-            .field("fallbacks", &self.shared.fallbacks)
-            .field("attempt_timeout", &self.shared.primary.timeout)
-            .field("max_body", &self.shared.primary.max_body)
+            .field("base_urls", &self.shared.http.base_urls)
+            .field("attempt_timeout", &self.shared.http.timeout)
+            .field("max_body", &self.shared.http.max_body)
             .field("retry", &self.retry)
             .field("tokens", &self.shared.tokens)
             .finish()
@@ -93,39 +93,45 @@ impl ClientBuilder {
         self
     }
 
-    /// A base URL to try when the ones before it cannot be reached, e.g.
-    /// `https://api2.weixin.qq.com`. Call once per fallback, in order.
+    /// A base URL to try when the ones before it cannot be reached (no connection could be
+    /// made), e.g. `https://api2.weixin.qq.com`. Call once per fallback, in order. Every call
+    /// starts with the primary; token requests fall back the same way.
     pub fn fallback_base_url(mut self, url: impl Into<String>) -> Self {
         self.fallbacks.push(url.into());
         self
     }
 
-    /// Uses the caller's own reqwest client (its connect timeout and TLS settings apply;
-    /// the attempt timeout and body cap still do).
+    /// Uses the caller's own reqwest client: its connect timeout, user agent, proxy and TLS
+    /// settings apply instead of this builder's; the attempt timeout, the retry policy and
+    /// the body cap still do.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
     }
 
-    /// Time allowed to open a connection; default 5 s.
+    /// Time allowed to open a connection; default 5 s. Ignored with
+    /// [`http_client`](Self::http_client).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
     }
 
-    /// Time allowed for one attempt, from sending to the last byte of the answer; default 15 s.
+    /// Time allowed for one attempt, from sending to the last byte of the answer, fallbacks
+    /// included; default 15 s. The retry policy's total deadline bounds it too.
     pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
         self.attempt_timeout = timeout;
         self
     }
 
-    /// The largest answer accepted; default 4 MiB.
+    /// The largest answer accepted; default 4 MiB. A larger one fails the call with
+    /// [`Error::Decode`].
     pub fn max_body_size(mut self, bytes: usize) -> Self {
         self.max_body = bytes;
         self
     }
 
-    /// The retry policy; default [`RetryPolicy::default`].
+    /// The retry policy of every call; default [`RetryPolicy::default`]. One call, or a group
+    /// of them, can use another with [`Client::with_retry_policy`].
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
         self
@@ -145,8 +151,10 @@ impl ClientBuilder {
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
-        let base_url = checked_base_url(&self.base_url)?;
-        let fallbacks = self.fallbacks.iter().map(|u| checked_base_url(u)).collect::<Result<Vec<_>, _>>()?;
+        let base_urls = std::iter::once(&self.base_url)
+            .chain(&self.fallbacks)
+            .map(|url| checked_base_url(url))
+            .collect::<Result<Vec<_>, _>>()?;
         if self.max_body == 0 {
             return Err(BuildError("max_body_size must be at least 1 byte".to_owned()));
         }
@@ -154,12 +162,12 @@ impl ClientBuilder {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
-                .user_agent(concat!("wechat-core/", env!("CARGO_PKG_VERSION")))
+                .user_agent(USER_AGENT)
                 .build()
                 .map_err(|e| BuildError(format!("cannot build the HTTP client: {e}")))?,
         };
-        let primary = HttpContext { http, base_url, max_body: self.max_body, timeout: self.attempt_timeout };
-        Ok(Client { shared: Arc::new(Shared { primary, fallbacks, tokens: self.tokens }), retry: self.retry })
+        let http = HttpContext { http, base_urls, max_body: self.max_body, timeout: self.attempt_timeout };
+        Ok(Client { shared: Arc::new(Shared { http, tokens: self.tokens }), retry: self.retry })
     }
 }
 
@@ -195,25 +203,52 @@ impl Client {
 
     /// What token providers use to reach WeChat.
     pub fn http_context(&self) -> &HttpContext {
-        &self.shared.primary
+        &self.shared.http
     }
 
     /// Sends an operation: obtains a token, sends, decodes, retries per the policy, and
     /// renews the token once if WeChat refuses it.
+    ///
+    /// Traced as one `wechat.call` span (operation; when it ends: attempts, latency_ms, and
+    /// the errcode it failed with) holding a `wechat.attempt` span per attempt (attempt;
+    /// latency_ms, and the HTTP status or errcode of a failed attempt); neither records a
+    /// URL, token or secret.
     pub async fn send<O: Operation>(&self, request: &O) -> Result<O::Response, Error<O::ErrorCode>> {
         let span = tracing::info_span!(
             "wechat.call",
             operation = O::ENDPOINT.name,
             attempts = tracing::field::Empty,
             errcode = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
         );
-        self.send_inner(request).instrument(span).await
+        let started = Instant::now();
+        async {
+            let mut attempts = 0;
+            let result = self.send_with_retries(request, started, &mut attempts).await;
+            // Recorded once, at the end: a field recorded per attempt would be printed per attempt.
+            let current = tracing::Span::current();
+            current.record("attempts", attempts);
+            if let Some(code) = result.as_ref().err().and_then(Error::api_code) {
+                current.record("errcode", code.code());
+            }
+            current.record("latency_ms", millis(started));
+            match &result {
+                Ok(_) => tracing::debug!("call succeeded"),
+                Err(error) => tracing::debug!(error = %error, "call failed"),
+            }
+            result
+        }
+        .instrument(span)
+        .await
     }
 
-    async fn send_inner<O: Operation>(&self, request: &O) -> Result<O::Response, Error<O::ErrorCode>> {
-        let endpoint = O::ENDPOINT;
-        let operation = endpoint.name;
-        let started = Instant::now();
+    async fn send_with_retries<O: Operation>(
+        &self,
+        request: &O,
+        started: Instant,
+        attempts: &mut u32,
+    ) -> Result<O::Response, Error<O::ErrorCode>> {
+        let operation = O::ENDPOINT.name;
         let deadline = started + self.retry.total_deadline;
         let body = encode_body(request).map_err(|message| Error::Request { operation, message })?;
         if let Body::Multipart(form) = &body {
@@ -222,95 +257,133 @@ impl Client {
         }
         let query = request.query();
         let mut attempt = 0u32;
-        let mut renewed = false;
-        let mut host = 0usize;
+        let mut renewals = 0u32;
         loop {
-            attempt += 1;
-            tracing::Span::current().record("attempts", attempt);
-            let Some(remaining) = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero())
-            else {
+            if Instant::now() >= deadline {
                 return Err(Error::Timeout { operation, after: started.elapsed() });
-            };
-            let token =
-                match tokio::time::timeout(remaining, self.token::<O::ErrorCode>(endpoint.token, operation))
-                    .await
-                {
-                    Ok(token) => token?,
-                    Err(_) => return Err(Error::Timeout { operation, after: started.elapsed() }),
-                };
-            let base_url = self.base_url(endpoint.host, host);
+            }
+            attempt += 1;
+            *attempts = attempt;
             let attempt_span = tracing::debug_span!(
                 "wechat.attempt",
                 attempt,
                 status = tracing::field::Empty,
-                errcode = tracing::field::Empty
+                errcode = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
             );
             let attempt_started = Instant::now();
-            let outcome = self
-                .attempt::<O>(base_url, token.as_ref(), &query, &body, remaining)
-                .instrument(attempt_span.clone())
-                .await;
-            let result = match outcome {
-                Ok(bytes) => decode_response::<O>(&bytes),
-                Err(read) => {
-                    if matches!(read, ReadError::Transport { connect: true, .. })
-                        && host < self.shared.fallbacks.len()
-                    {
-                        host += 1;
-                    }
-                    Err(read_error(operation, read))
-                }
-            };
-            let errcode = result.as_ref().err().and_then(Error::api_code).map(|c| c.code());
-            if let Some(code) = errcode {
-                attempt_span.record("errcode", code);
-                tracing::Span::current().record("errcode", code);
-            }
-            tracing::debug!(
-                parent: &attempt_span,
-                latency_ms = attempt_started.elapsed().as_millis() as u64,
-                ok = result.is_ok(),
-                "attempt finished"
-            );
+            let (token, result) =
+                self.attempt::<O>(&query, &body, deadline).instrument(attempt_span.clone()).await;
+            attempt_span.record("latency_ms", millis(attempt_started));
             let error = match result {
-                Ok(response) => return Ok(response),
+                Ok(response) => {
+                    tracing::debug!(parent: &attempt_span, "attempt succeeded");
+                    return Ok(response);
+                }
                 Err(error) => error,
             };
+            record_failure(&attempt_span, &error);
             // A refused token is renewed and the call retried once, outside the retry budget.
-            if let (Some(code), Some(token)) = (error.api_code(), token.as_ref())
-                && code.retry() == Retry::RenewToken
-                && !renewed
-                && self.renew(token)
-            {
-                renewed = true;
-                attempt -= 1;
+            if renewals == 0 && self.renewed(&error, token.as_ref()) {
+                renewals += 1;
                 continue;
             }
-            if !error.is_retryable() || attempt >= self.retry.max_attempts {
+            if !error.is_retryable() || attempt - renewals >= self.retry.max_attempts {
                 return Err(error);
             }
-            let pause = self.retry.backoff_for(attempt);
+            let pause = self.retry.backoff_for(attempt - renewals);
             if Instant::now() + pause >= deadline {
                 return Err(error);
             }
-            tracing::debug!(attempt, pause_ms = pause.as_millis() as u64, error = %error, "retrying");
+            tracing::debug!(pause_ms = pause.as_millis() as u64, "retrying after a pause");
             tokio::time::sleep(pause).await;
         }
     }
 
-    fn base_url(&self, host: &'static str, fallback: usize) -> &str {
-        if host != DEFAULT_HOST {
-            // Endpoints on other hosts are not served by the configured base URL.
-            return host;
-        }
-        match fallback {
-            0 => &self.shared.primary.base_url,
-            n => &self.shared.fallbacks[n - 1],
-        }
+    /// One attempt: a token, one exchange (falling back across base URLs), the decoded
+    /// answer. Returns the token it used, so a refused one can be renewed.
+    async fn attempt<O: Operation>(
+        &self,
+        query: &[(&'static str, String)],
+        body: &Body<'_>,
+        deadline: Instant,
+    ) -> (Option<AccessToken>, Result<O::Response, Error<O::ErrorCode>>) {
+        let endpoint = O::ENDPOINT;
+        let operation = endpoint.name;
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let token = match tokio::time::timeout(remaining, self.token(endpoint.token, operation)).await {
+            Ok(Ok(token)) => token,
+            Ok(Err(error)) => return (None, Err(error)),
+            Err(_) => return (None, Err(Error::Timeout { operation, after: remaining })),
+        };
+        let other_host;
+        let base_urls = if endpoint.host == DEFAULT_HOST {
+            self.shared.http.base_urls.as_slice()
+        } else {
+            // Endpoints on other hosts are not served by the configured base URLs.
+            other_host = [format!("https://{}", endpoint.host)];
+            other_host.as_slice()
+        };
+        let build = |base_url: &str| {
+            let mut url = reqwest::Url::parse(&format!("{base_url}{}", endpoint.path)).map_err(|e| {
+                ReadError::Transport {
+                    message: format!("invalid URL for {}: {e}", endpoint.path),
+                    source: Box::new(e),
+                    connect: false,
+                }
+            })?;
+            {
+                let mut pairs = url.query_pairs_mut();
+                if let Some(token) = &token {
+                    pairs.append_pair("access_token", token.expose());
+                }
+                for (name, value) in endpoint.fixed_query {
+                    pairs.append_pair(name, value);
+                }
+                for (name, value) in query {
+                    pairs.append_pair(name, value);
+                }
+            }
+            let http = &self.shared.http.http;
+            let request = match endpoint.method {
+                Method::Get => http.get(url),
+                Method::Post => http.post(url),
+            };
+            Ok(match body {
+                Body::None => request,
+                Body::Json(json) => {
+                    request.header(reqwest::header::CONTENT_TYPE, "application/json").body(json.clone())
+                }
+                Body::Multipart(form) => {
+                    let form = form.to_form().map_err(|message| ReadError::Transport {
+                        source: message.clone().into(),
+                        message,
+                        connect: false,
+                    })?;
+                    request.multipart(form)
+                }
+            })
+        };
+        let secrets: Vec<&str> = token.iter().map(AccessToken::expose).collect();
+        let timeout = self.shared.http.timeout.min(deadline.saturating_duration_since(Instant::now()));
+        let result = match self.shared.http.exchange(base_urls, timeout, &secrets, build).await {
+            Ok(bytes) => decode_without::<O>(&bytes, &secrets),
+            Err(read) => Err(read_error(operation, read)),
+        };
+        (token, result)
     }
 
-    fn renew(&self, stale: &AccessToken) -> bool {
-        self.shared.tokens.as_ref().is_some_and(|p| p.invalidate(stale))
+    /// True when `error` is WeChat refusing `token` and the provider dropped it, so a retry
+    /// gets a fresh one.
+    fn renewed<C: ErrorCode>(&self, error: &Error<C>, token: Option<&AccessToken>) -> bool {
+        let (Some(code), Some(token), Some(provider)) = (error.api_code(), token, &self.shared.tokens) else {
+            return false;
+        };
+        if code.retry() != Retry::RenewToken || !provider.invalidate(token) {
+            return false;
+        }
+        tracing::debug!(errcode = code.code(), "WeChat refused the token; renewing it and retrying once");
+        true
     }
 
     async fn token<C: ErrorCode>(
@@ -335,65 +408,23 @@ impl Client {
         if let Some(token) = provider.cached() {
             return Ok(Some(token));
         }
-        provider
-            .fetch(&self.shared.primary)
-            .await
-            .map(Some)
-            .map_err(|source| Error::Token { operation, source })
+        provider.fetch(&self.shared.http).await.map(Some).map_err(|source| Error::Token { operation, source })
     }
+}
 
-    async fn attempt<O: Operation>(
-        &self,
-        base_url: &str,
-        token: Option<&AccessToken>,
-        query: &[(&'static str, String)],
-        body: &Body<'_>,
-        remaining: Duration,
-    ) -> Result<Vec<u8>, ReadError> {
-        let endpoint = O::ENDPOINT;
-        let mut url = String::with_capacity(base_url.len() + endpoint.path.len() + 64);
-        url.push_str(base_url);
-        url.push_str(endpoint.path);
-        let mut url = reqwest::Url::parse(&url).map_err(|e| ReadError::Transport {
-            message: format!("invalid URL for {}: {e}", endpoint.path),
-            source: Box::new(e),
-            connect: false,
-        })?;
-        {
-            let mut pairs = url.query_pairs_mut();
-            if let Some(token) = token {
-                pairs.append_pair("access_token", token.expose());
-            }
-            for (name, value) in endpoint.fixed_query {
-                pairs.append_pair(name, value);
-            }
-            for (name, value) in query {
-                pairs.append_pair(name, value);
-            }
-        }
-        let http = &self.shared.primary.http;
-        let mut request = match endpoint.method {
-            Method::Get => http.get(url),
-            Method::Post => http.post(url),
-        };
-        match body {
-            Body::None => {}
-            Body::Json(json) => {
-                request =
-                    request.header(reqwest::header::CONTENT_TYPE, "application/json").body(json.clone());
-            }
-            Body::Multipart(form) => {
-                let form = form.to_form().map_err(|message| ReadError::Transport {
-                    source: message.clone().into(),
-                    message,
-                    connect: false,
-                })?;
-                request = request.multipart(form);
-            }
-        }
-        let timeout = self.shared.primary.timeout.min(remaining);
-        self.shared.primary.exchange(request, timeout).await
+/// Puts what went wrong on the attempt's span.
+fn record_failure<C: ErrorCode>(span: &tracing::Span, error: &Error<C>) {
+    if let Error::Status { status, .. } = error {
+        span.record("status", status);
     }
+    if let Some(code) = error.api_code() {
+        span.record("errcode", code.code());
+    }
+    tracing::debug!(parent: span, error = %error, "attempt failed");
+}
+
+fn millis(since: Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
 /// A request body, encoded once per call and sent by every attempt.

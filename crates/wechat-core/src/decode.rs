@@ -2,7 +2,8 @@
 
 use serde::Deserialize;
 
-use crate::error::{ApiError, DecodeError, Error, excerpt};
+use crate::error::{ApiError, DecodeError, Error, excerpt_without};
+use crate::redact::redact;
 use crate::{ErrorCode, Operation};
 
 /// The part every WeChat answer shares. A missing `errcode` means success: some endpoints
@@ -19,9 +20,18 @@ struct Envelope {
 /// [`Error::Api`] with the typed code; otherwise the body decodes into `O::Response`, and a
 /// field that does not fit is named by its JSON path.
 pub fn decode_response<O: Operation>(body: &[u8]) -> Result<O::Response, Error<O::ErrorCode>> {
+    decode_without::<O>(body, &[])
+}
+
+/// [`decode_response`], with `secrets` (the call's token) masked in any text the error quotes.
+pub(crate) fn decode_without<O: Operation>(
+    body: &[u8],
+    secrets: &[&str],
+) -> Result<O::Response, Error<O::ErrorCode>> {
     let operation = O::ENDPOINT.name;
     let decode_error = |path: String, message: String| {
-        Error::Decode(DecodeError { operation, path, message, excerpt: excerpt(body) })
+        let message = redact(&message, secrets);
+        Error::Decode(DecodeError { operation, path, message, excerpt: excerpt_without(body, secrets) })
     };
     let envelope: Envelope =
         serde_json::from_slice(body).map_err(|e| decode_error(String::new(), e.to_string()))?;
@@ -29,7 +39,7 @@ pub fn decode_response<O: Operation>(body: &[u8]) -> Result<O::Response, Error<O
         return Err(Error::Api(ApiError {
             operation,
             code: O::ErrorCode::from_code(code),
-            errmsg: envelope.errmsg.unwrap_or_default(),
+            errmsg: redact(&envelope.errmsg.unwrap_or_default(), secrets),
         }));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);

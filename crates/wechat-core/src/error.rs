@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::ErrorCode;
+use crate::redact::redact;
 
 /// A boxed source error, already stripped of anything secret.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -136,11 +137,17 @@ fn at_path(path: &str) -> String {
 /// How much of a body errors quote.
 pub const EXCERPT_CHARS: usize = 160;
 
-/// The start of a body, for error messages.
+/// The start of a body, for error messages, with any `access_token` value it quotes masked.
 pub fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(EXCERPT_CHARS * 4)]);
+    excerpt_without(body, &[])
+}
+
+/// [`excerpt`], with `secrets` masked too. They are masked in the whole body before it is
+/// cut, so a secret straddling the cut cannot leave a recognisable prefix behind.
+pub(crate) fn excerpt_without(body: &[u8], secrets: &[&str]) -> String {
+    let text = redact(&String::from_utf8_lossy(body), secrets);
     let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
-    if text.chars().count() > EXCERPT_CHARS {
+    if text.chars().nth(EXCERPT_CHARS).is_some() {
         out.push('…');
     }
     out
@@ -165,16 +172,21 @@ pub enum TokenError {
     /// The token endpoint could not be reached or timed out.
     #[error("could not reach the token endpoint: {0}")]
     Unreachable(String),
+    /// The token endpoint answered with an HTTP status other than 2xx.
+    #[error("the token endpoint answered HTTP status {0}")]
+    Status(u16),
     /// The token endpoint's answer could not be decoded.
     #[error("undecodable token answer: {0}")]
     Decode(String),
 }
 
 impl TokenError {
-    /// True when asking again may work: the endpoint was unreachable or busy (-1).
+    /// True when asking again may work: the endpoint was unreachable, answered 5xx, or was
+    /// busy (-1). A refused appsecret (40125), appid or IP never is.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Unreachable(_) => true,
+            Self::Status(status) => *status >= 500,
             Self::Refused { errcode, .. } => *errcode == -1,
             Self::Missing | Self::Decode(_) => false,
         }

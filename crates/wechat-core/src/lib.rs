@@ -21,12 +21,13 @@ mod error_code;
 pub mod lenient;
 mod multipart;
 mod operation;
+mod redact;
 mod retry;
 mod secret;
 mod token;
 mod transport;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL};
+pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use decode::decode_response;
 pub use error::{ApiError, BoxError, BuildError, DecodeError, EXCERPT_CHARS, Error, TokenError, excerpt};
 pub use error_code::{ErrorCode, Retry};

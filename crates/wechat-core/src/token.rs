@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwapOption;
 use serde::Deserialize;
 
-use crate::error::{TokenError, excerpt};
+use crate::error::{TokenError, excerpt_without};
+use crate::redact::redact;
 use crate::secret::{AccessToken, Secret};
 use crate::transport::{HttpContext, ReadError};
 
@@ -101,16 +102,20 @@ impl TokenProvider for AuthorizerToken {
 /// In its normal mode WeChat hands every caller the same valid token, so several processes
 /// sharing an appid do not invalidate each other's tokens (as `/cgi-bin/token` does). The
 /// token is cached and renewed a margin before it expires; concurrent calls on an empty
-/// cache share one fetch; reading the cache takes no lock.
+/// cache share one fetch, and its failure too; reading the cache takes no lock.
 pub struct StableToken {
     appid: String,
     secret: Secret,
     margin: Duration,
     cache: ArcSwapOption<Cached>,
-    refresh: tokio::sync::Mutex<()>,
+    /// Held while a fetch is in flight; it guards the outcome of the last one.
+    refresh: tokio::sync::Mutex<LastFetch>,
+    /// Fetches finished so far, readable without the lock, so a caller that queued behind a
+    /// fetch can tell it has finished.
+    completed: AtomicU64,
     /// The last token WeChat refused; if normal mode hands it back, ask with `force_refresh`.
     refused: Mutex<Option<AccessToken>>,
-    fetches: AtomicU64,
+    requests: AtomicU64,
 }
 
 struct Cached {
@@ -118,9 +123,18 @@ struct Cached {
     renew_at: Instant,
 }
 
+/// How the last fetch ended, for the callers that waited on it.
+#[derive(Default)]
+struct LastFetch {
+    failure: Option<TokenError>,
+}
+
 impl StableToken {
     /// Default renewal margin before `expires_in` runs out.
     pub const DEFAULT_MARGIN: Duration = Duration::from_secs(300);
+
+    /// The path of the token endpoint, on the client's base URL.
+    pub const PATH: &'static str = "/cgi-bin/stable_token";
 
     /// A provider for `appid` with its appsecret.
     pub fn new(appid: impl Into<String>, secret: impl Into<String>) -> Self {
@@ -129,9 +143,10 @@ impl StableToken {
             secret: Secret::new(secret),
             margin: Self::DEFAULT_MARGIN,
             cache: ArcSwapOption::empty(),
-            refresh: tokio::sync::Mutex::new(()),
+            refresh: tokio::sync::Mutex::new(LastFetch::default()),
+            completed: AtomicU64::new(0),
             refused: Mutex::new(None),
-            fetches: AtomicU64::new(0),
+            requests: AtomicU64::new(0),
         }
     }
 
@@ -142,18 +157,32 @@ impl StableToken {
         self
     }
 
-    /// How many times a token was requested from WeChat.
+    /// How many requests were sent to the token endpoint.
     pub fn fetch_count(&self) -> u64 {
-        self.fetches.load(Ordering::Relaxed)
+        self.requests.load(Ordering::Relaxed)
     }
 
-    async fn fetch_locked(&self, http: &HttpContext) -> Result<AccessToken, TokenError> {
-        let _guard = self.refresh.lock().await;
-        // Whoever held the lock before may have fetched already.
+    async fn fetch_single_flight(&self, http: &HttpContext) -> Result<AccessToken, TokenError> {
+        let seen = self.completed.load(Ordering::Acquire);
+        let mut last = self.refresh.lock().await;
+        // Whoever held the lock before may have fetched already: share its token, or its
+        // failure, rather than ask again for every caller that queued behind it.
         if let Some(token) = self.cached() {
             return Ok(token);
         }
-        let refused = self.refused.lock().map(|r| r.clone()).unwrap_or(None);
+        if self.completed.load(Ordering::Acquire) != seen
+            && let Some(failure) = &last.failure
+        {
+            return Err(failure.clone());
+        }
+        let outcome = self.fetch_and_cache(http).await;
+        last.failure = outcome.as_ref().err().cloned();
+        self.completed.fetch_add(1, Ordering::Release);
+        outcome
+    }
+
+    async fn fetch_and_cache(&self, http: &HttpContext) -> Result<AccessToken, TokenError> {
+        let refused = self.refused.lock().ok().and_then(|mut r| r.take());
         let mut fetched = self.request(http, false).await?;
         if refused.as_ref() == Some(&fetched.0) {
             tracing::debug!(appid = %self.appid, "stable_token returned the refused token; forcing a refresh");
@@ -174,18 +203,20 @@ impl StableToken {
         http: &HttpContext,
         force_refresh: bool,
     ) -> Result<(AccessToken, u64), TokenError> {
-        self.fetches.fetch_add(1, Ordering::Relaxed);
+        self.requests.fetch_add(1, Ordering::Relaxed);
         let body = serde_json::json!({
             "grant_type": "client_credential",
             "appid": self.appid,
             "secret": self.secret.expose(),
             "force_refresh": force_refresh,
         });
-        let bytes = http.post_json("/cgi-bin/stable_token", &body).await.map_err(|e| match e {
-            ReadError::TooLarge { .. } | ReadError::Status { .. } => TokenError::Decode(e.to_string()),
+        let secrets = [self.secret.expose()];
+        let bytes = http.post_json(Self::PATH, &body, &secrets).await.map_err(|e| match e {
+            ReadError::Status { status, .. } => TokenError::Status(status),
+            ReadError::TooLarge { .. } => TokenError::Decode(e.to_string()),
             ReadError::Timeout(_) | ReadError::Transport { .. } => TokenError::Unreachable(e.to_string()),
         })?;
-        parse_token(&bytes)
+        parse_token(&bytes, &secrets)
     }
 }
 
@@ -201,23 +232,18 @@ struct TokenAnswer {
     expires_in: Option<u64>,
 }
 
-fn parse_token(body: &[u8]) -> Result<(AccessToken, u64), TokenError> {
+fn parse_token(body: &[u8], secrets: &[&str]) -> Result<(AccessToken, u64), TokenError> {
     let answer: TokenAnswer = serde_json::from_slice(body).map_err(|e| {
-        TokenError::Decode(format!("{e}; the body starts with {:?}", excerpt_without_token(body)))
+        TokenError::Decode(format!("{e}; the body starts with {:?}", excerpt_without(body, secrets)))
     })?;
     if let Some(errcode) = answer.errcode.filter(|c| *c != 0) {
-        return Err(TokenError::Refused { errcode, errmsg: answer.errmsg.unwrap_or_default() });
+        let errmsg = redact(&answer.errmsg.unwrap_or_default(), secrets);
+        return Err(TokenError::Refused { errcode, errmsg });
     }
     match (answer.access_token, answer.expires_in) {
         (Some(token), Some(expires_in)) if !token.is_empty() => Ok((AccessToken::new(token), expires_in)),
         _ => Err(TokenError::Decode("the answer has no access_token or expires_in".to_owned())),
     }
-}
-
-/// A body that failed to decode may still hold a token; never quote one.
-fn excerpt_without_token(body: &[u8]) -> String {
-    let text = excerpt(body);
-    if text.contains("access_token") { "(withheld: it mentions access_token)".to_owned() } else { text }
 }
 
 impl TokenProvider for StableToken {
@@ -231,7 +257,7 @@ impl TokenProvider for StableToken {
         Box::pin(async move {
             match self.cached() {
                 Some(token) => Ok(token),
-                None => self.fetch_locked(http).await,
+                None => self.fetch_single_flight(http).await,
             }
         })
     }
@@ -267,13 +293,15 @@ mod tests {
 
     #[test]
     fn token_answers_decode() {
-        let (token, expires) = parse_token(br#"{"access_token":"abc","expires_in":"7200"}"#).unwrap();
+        let (token, expires) = parse_token(br#"{"access_token":"abc","expires_in":"7200"}"#, &[]).unwrap();
         assert_eq!((token.expose(), expires), ("abc", 7200));
-        let refused = parse_token(br#"{"errcode":40125,"errmsg":"invalid appsecret"}"#).unwrap_err();
+        let refused = parse_token(br#"{"errcode":40125,"errmsg":"invalid appsecret"}"#, &[]).unwrap_err();
         assert_eq!(refused, TokenError::Refused { errcode: 40125, errmsg: "invalid appsecret".into() });
         assert!(!refused.is_retryable());
-        let garbled = parse_token(br#"{"access_token":"abc""#).unwrap_err();
+        let garbled = parse_token(br#"{"access_token":"abc""#, &[]).unwrap_err();
         assert!(!garbled.to_string().contains("abc"), "{garbled}");
+        let echoed = parse_token(br#"{"secret":"the-appsecret"#, &["the-appsecret"]).unwrap_err();
+        assert!(!echoed.to_string().contains("the-appsecret"), "{echoed}");
     }
 
     #[test]

@@ -5,13 +5,14 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::error::{BoxError, excerpt};
+use crate::error::{BoxError, excerpt_without};
 
 /// What the client and its token providers use to reach WeChat.
 #[derive(Clone, Debug)]
 pub struct HttpContext {
     pub(crate) http: reqwest::Client,
-    pub(crate) base_url: String,
+    /// The primary base URL, then the fallbacks, in the order they are tried.
+    pub(crate) base_urls: Vec<String>,
     pub(crate) max_body: usize,
     pub(crate) timeout: Duration,
 }
@@ -52,39 +53,78 @@ pub enum ReadError {
 }
 
 impl HttpContext {
-    /// The base URL requests go to, e.g. `https://api.weixin.qq.com`.
+    /// The primary base URL, e.g. `https://api.weixin.qq.com`.
     pub fn base_url(&self) -> &str {
-        &self.base_url
+        self.base_urls.first().map_or("", String::as_str)
     }
 
-    /// POSTs JSON to `path` on the base URL and returns the body (for token providers).
-    pub async fn post_json(&self, path: &str, body: &impl Serialize) -> Result<Vec<u8>, ReadError> {
+    /// The base URLs in the order they are tried: the primary, then the fallbacks.
+    pub fn base_urls(&self) -> &[String] {
+        &self.base_urls
+    }
+
+    /// POSTs JSON to `path` (for token providers): on the primary base URL, or on the first
+    /// fallback that accepts a connection, within the attempt timeout. Excerpts of the
+    /// answer in errors never show `secrets`.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+        secrets: &[&str],
+    ) -> Result<Vec<u8>, ReadError> {
         let body = serde_json::to_vec(body).map_err(|e| ReadError::Transport {
             message: format!("cannot encode the request: {e}"),
             source: Box::new(e),
             connect: false,
         })?;
-        let request = self
-            .http
-            .post(format!("{}{path}", self.base_url))
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body);
-        self.exchange(request, self.timeout).await
+        let request = |base: &str| {
+            Ok(self
+                .http
+                .post(format!("{base}{path}"))
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.clone()))
+        };
+        self.exchange(&self.base_urls, self.timeout, secrets, request).await
     }
 
-    /// Sends a request and reads its body, all within `timeout`.
+    /// Sends the request `build` makes for each base URL in turn, moving on only when a base
+    /// URL refuses the connection, and reads the answer; all within `timeout`.
     pub(crate) async fn exchange(
         &self,
-        request: reqwest::RequestBuilder,
+        base_urls: &[String],
         timeout: Duration,
+        secrets: &[&str],
+        build: impl Fn(&str) -> Result<reqwest::RequestBuilder, ReadError>,
     ) -> Result<Vec<u8>, ReadError> {
-        match tokio::time::timeout(timeout, self.exchange_untimed(request)).await {
+        let first_reachable = async {
+            let mut unreachable = None;
+            for (index, base_url) in base_urls.iter().enumerate() {
+                match self.exchange_untimed(build(base_url)?, secrets).await {
+                    Err(error @ ReadError::Transport { connect: true, .. }) => {
+                        // The index, not the URL: logs stay free of addresses and tokens.
+                        tracing::debug!(base_url = index, error = %error, "cannot connect");
+                        unreachable = Some(error);
+                    }
+                    answered => return answered,
+                }
+            }
+            Err(unreachable.unwrap_or_else(|| ReadError::Transport {
+                message: "no base URL is configured".to_owned(),
+                source: "no base URL is configured".into(),
+                connect: true,
+            }))
+        };
+        match tokio::time::timeout(timeout, first_reachable).await {
             Ok(result) => result,
             Err(_) => Err(ReadError::Timeout(timeout)),
         }
     }
 
-    async fn exchange_untimed(&self, request: reqwest::RequestBuilder) -> Result<Vec<u8>, ReadError> {
+    async fn exchange_untimed(
+        &self,
+        request: reqwest::RequestBuilder,
+        secrets: &[&str],
+    ) -> Result<Vec<u8>, ReadError> {
         let mut response = request.send().await.map_err(transport_error)?;
         let status = response.status();
         let announced = response.content_length().map(|l| usize::try_from(l).unwrap_or(usize::MAX));
@@ -95,12 +135,18 @@ impl HttpContext {
         while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
             if body.len() + chunk.len() > self.max_body {
                 body.extend_from_slice(&chunk[..self.max_body - body.len()]);
-                return Err(ReadError::TooLarge { limit: self.max_body, excerpt: excerpt(&body) });
+                return Err(ReadError::TooLarge {
+                    limit: self.max_body,
+                    excerpt: excerpt_without(&body, secrets),
+                });
             }
             body.extend_from_slice(&chunk);
         }
         if !status.is_success() {
-            return Err(ReadError::Status { status: status.as_u16(), excerpt: excerpt(&body) });
+            return Err(ReadError::Status {
+                status: status.as_u16(),
+                excerpt: excerpt_without(&body, secrets),
+            });
         }
         Ok(body)
     }

@@ -30,6 +30,15 @@ impl Client {
     pub fn core(&self) -> &::wechat_core::Client {
         &self.core
     }
+
+    /// The same client with another retry policy, for one call or a group of calls;
+    /// it shares connections and tokens with this one:
+    /// `client.with_retry_policy(RetryPolicy::none()).insert_bill(&request)`.
+    pub fn with_retry_policy(&self, policy: ::wechat_core::RetryPolicy) -> Self {
+        Self {
+            core: self.core.with_retry_policy(policy),
+        }
+    }
 }
 
 impl From<::wechat_core::Client> for Client {

@@ -1,0 +1,72 @@
+//! What the runtime tests share: the known secrets whose absence from errors and logs they
+//! assert, the paths they script, canned answers, and clients pointed at a scripted server.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::json;
+use wechat_core::{RetryPolicy, StableToken, TokenProvider};
+use wechat_invoice::Client;
+use wechat_invoice::invoice::GetAuthDataRequest;
+use wechat_invoice::nontax::InsertBillRequest;
+use wechat_invoice::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
+
+use crate::scripted::{Answer, ScriptedServer};
+
+/// The access token the scripted token endpoint issues first.
+pub const TOKEN: &str = "TOKEN-SECRET-123";
+/// The token it issues after a renewal.
+pub const TOKEN_2: &str = "TOKEN-SECRET-789";
+/// The appsecret the clients are configured with.
+pub const APPSECRET: &str = "APPSECRET-456";
+/// The appid the clients are configured with.
+pub const APPID: &str = "wx-test-appid";
+
+/// `/cgi-bin/stable_token`.
+pub const STABLE_TOKEN: &str = "/cgi-bin/stable_token";
+/// The path of `get_auth_data`.
+pub const GET_AUTH_DATA: &str = "/card/invoice/getauthdata";
+/// The path of `insert_bill`.
+pub const INSERT_BILL: &str = "/nontax/insertbill";
+
+/// WeChat's answer to `get_auth_data` for an authorized order.
+pub fn authorized() -> Answer {
+    Answer::ok(json!({"invoice_status": "auth success", "auth_time": 1_480_342_498}))
+}
+
+/// A `get_auth_data` request.
+pub fn auth_data_request() -> GetAuthDataRequest {
+    GetAuthDataRequest::new("wx-platform", "order-1")
+}
+
+/// An `insert_bill` request.
+pub fn insert_bill_request() -> InsertBillRequest {
+    let data = InvoiceUserData::new(100, "A title", 1_480_342_498, "bill-no", "bill-code", "media-id");
+    InsertBillRequest::new("order-1", "card-1", APPID, CardExt::new(UserCard::new(data)))
+}
+
+/// The default policy's attempts and deadline with millisecond backoff, so retrying tests
+/// stay fast.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(5))
+}
+
+/// A [`StableToken`] for [`APPID`] and [`APPSECRET`].
+pub fn stable_token() -> Arc<StableToken> {
+    Arc::new(StableToken::new(APPID, APPSECRET))
+}
+
+/// A typed client on `server` with `provider` and [`fast_retries`].
+///
+/// # Panics
+///
+/// When the client cannot be built (it always can).
+pub fn client_with(server: &ScriptedServer, provider: Arc<dyn TokenProvider>) -> Client {
+    let core = wechat_core::Client::builder()
+        .base_url(server.base_url())
+        .retry_policy(fast_retries())
+        .shared_token_provider(provider)
+        .build()
+        .expect("a valid configuration");
+    Client::new(core)
+}

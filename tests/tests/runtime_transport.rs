@@ -1,0 +1,198 @@
+//! The client's transport against real HTTP servers on 127.0.0.1: fallback base URLs, the
+//! user agent, a caller's own reqwest client, the builder's checks, and TLS through rustls.
+
+use std::sync::Arc;
+
+use tests::fixtures::{
+    GET_AUTH_DATA, STABLE_TOKEN, TOKEN, auth_data_request, authorized, fast_retries, stable_token,
+};
+use tests::scripted::{Answer, ScriptedServer, closed_base_url};
+use wechat_core::{
+    BodyKind, Endpoint, Error, Method, Operation, RetryPolicy, StaticToken, TokenError, TokenProvider,
+    TokenUse,
+};
+use wechat_invoice::{Client, GeneralErrorCode};
+
+/// A test-only operation unlike the generated seed endpoints: GET, no token, no body, a
+/// fixed query parameter and one taken from the request.
+#[derive(serde::Serialize)]
+struct Ticket {
+    #[serde(skip)]
+    kind: String,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct TicketResponse {
+    ticket: String,
+}
+
+impl Operation for Ticket {
+    type Response = TicketResponse;
+    type ErrorCode = GeneralErrorCode;
+    const ENDPOINT: Endpoint = Endpoint {
+        name: "ticket",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/cgi-bin/ticket/getticket",
+        fixed_query: &[("fixed", "yes")],
+        token: TokenUse::None,
+        body: BodyKind::None,
+    };
+
+    fn query(&self) -> Vec<(&'static str, String)> {
+        vec![("type", self.kind.clone())]
+    }
+}
+
+fn builder(provider: Arc<dyn TokenProvider>) -> wechat_core::ClientBuilder {
+    wechat_core::Client::builder().retry_policy(fast_retries()).shared_token_provider(provider)
+}
+
+#[tokio::test]
+async fn a_fallback_serves_calls_and_tokens_when_the_primary_refuses_connections() {
+    let server = ScriptedServer::start().await;
+    server.script(STABLE_TOKEN, [Answer::token(TOKEN, 7200)]).script(GET_AUTH_DATA, [authorized()]);
+    // No retry budget: falling back must not cost an attempt.
+    let core = builder(stable_token())
+        .base_url(closed_base_url())
+        .fallback_base_url(closed_base_url())
+        .fallback_base_url(server.base_url())
+        .retry_policy(RetryPolicy::none())
+        .build()
+        .unwrap();
+
+    Client::new(core).get_auth_data(&auth_data_request()).await.unwrap();
+
+    assert_eq!(server.count(STABLE_TOKEN), 1);
+    assert_eq!(server.count(GET_AUTH_DATA), 1);
+}
+
+#[tokio::test]
+async fn the_primary_is_used_while_it_answers() {
+    let primary = ScriptedServer::start().await;
+    let fallback = ScriptedServer::start().await;
+    primary.script(GET_AUTH_DATA, [Answer::text(503, "text/plain", "busy"), authorized()]);
+    fallback.script(GET_AUTH_DATA, [authorized()]);
+    let core = builder(Arc::new(StaticToken::new(TOKEN)))
+        .base_url(primary.base_url())
+        .fallback_base_url(fallback.base_url())
+        .build()
+        .unwrap();
+
+    Client::new(core).get_auth_data(&auth_data_request()).await.unwrap();
+
+    assert_eq!(primary.count(GET_AUTH_DATA), 2, "a 503 is an answer: retried on the primary");
+    assert_eq!(fallback.total(), 0);
+}
+
+#[tokio::test]
+async fn no_reachable_base_url_is_a_retryable_transport_error() {
+    let core = builder(Arc::new(StaticToken::new(TOKEN)))
+        .base_url(closed_base_url())
+        .fallback_base_url(closed_base_url())
+        .build()
+        .unwrap();
+
+    let error = Client::new(core).get_auth_data(&auth_data_request()).await.unwrap_err();
+
+    let Error::Transport { operation, message, .. } = &error else {
+        panic!("expected transport, got {error:?}")
+    };
+    assert_eq!(*operation, "get_auth_data");
+    assert!(!message.contains("127.0.0.1") && !message.contains(TOKEN), "no URL in errors: {message}");
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn an_unreachable_token_endpoint_is_a_retryable_token_error() {
+    let core = builder(stable_token()).base_url(closed_base_url()).build().unwrap();
+
+    let error = Client::new(core).get_auth_data(&auth_data_request()).await.unwrap_err();
+
+    assert!(matches!(&error, Error::Token { source: TokenError::Unreachable(_), .. }), "{error:?}");
+    assert!(error.is_retryable());
+}
+
+#[tokio::test]
+async fn requests_name_the_crate_and_version_and_carry_the_token_once() {
+    let server = ScriptedServer::start().await;
+    server.script(GET_AUTH_DATA, [authorized()]);
+    let core = builder(Arc::new(StaticToken::new(TOKEN))).base_url(server.base_url()).build().unwrap();
+
+    Client::new(core).get_auth_data(&auth_data_request()).await.unwrap();
+
+    let sent = &server.requests(GET_AUTH_DATA)[0];
+    assert_eq!(sent.header("user-agent"), Some(wechat_core::USER_AGENT));
+    assert_eq!(wechat_core::USER_AGENT, concat!("wechat-core/", env!("CARGO_PKG_VERSION")));
+    assert_eq!(sent.method, "POST");
+    assert_eq!(sent.header("content-type"), Some("application/json"));
+    assert_eq!(sent.query, [("access_token".to_owned(), TOKEN.to_owned())]);
+    assert_eq!(sent.json(), serde_json::json!({"s_pappid": "wx-platform", "order_id": "order-1"}));
+}
+
+#[tokio::test]
+async fn an_operation_without_token_or_body_is_sent_as_described() {
+    let server = ScriptedServer::start().await;
+    server.script("/cgi-bin/ticket/getticket", [Answer::ok(serde_json::json!({"ticket": "T"}))]);
+    let core = builder(Arc::new(StaticToken::new(TOKEN))).base_url(server.base_url()).build().unwrap();
+
+    let answer = core.send(&Ticket { kind: "wx_card".to_owned() }).await.unwrap();
+
+    assert_eq!(answer.ticket, "T");
+    let sent = &server.requests("/cgi-bin/ticket/getticket")[0];
+    assert_eq!(sent.method, "GET");
+    assert_eq!(
+        sent.query,
+        [("fixed".to_owned(), "yes".to_owned()), ("type".to_owned(), "wx_card".to_owned())],
+        "no access_token for an endpoint that takes none"
+    );
+    assert!(sent.body.is_empty() && sent.header("content-type").is_none());
+}
+
+#[tokio::test]
+async fn a_callers_reqwest_client_is_used() {
+    let server = ScriptedServer::start().await;
+    server.script(GET_AUTH_DATA, [authorized()]);
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-caller", reqwest::header::HeaderValue::from_static("own-client"));
+    let http = reqwest::Client::builder().default_headers(headers).build().unwrap();
+    let core = builder(Arc::new(StaticToken::new(TOKEN)))
+        .base_url(server.base_url())
+        .http_client(http)
+        .build()
+        .unwrap();
+
+    Client::new(core).get_auth_data(&auth_data_request()).await.unwrap();
+
+    assert_eq!(server.requests(GET_AUTH_DATA)[0].header("x-caller"), Some("own-client"));
+}
+
+#[test]
+fn the_builder_refuses_settings_that_cannot_work() {
+    for (builder, expected) in [
+        (wechat_core::Client::builder().base_url("ftp://api.weixin.qq.com"), "must be http(s)"),
+        (wechat_core::Client::builder().base_url("https://api.weixin.qq.com/?a=1"), "without a query string"),
+        (wechat_core::Client::builder().fallback_base_url("not a url"), "base URL `not a url`"),
+        (wechat_core::Client::builder().max_body_size(0), "max_body_size"),
+    ] {
+        let error = builder.build().unwrap_err();
+        assert!(error.to_string().contains(expected), "{error}");
+    }
+    let client = wechat_core::Client::builder().base_url("https://api2.weixin.qq.com/").build().unwrap();
+    assert_eq!(client.http_context().base_url(), "https://api2.weixin.qq.com");
+    assert_eq!(
+        wechat_core::Client::builder().build().unwrap().http_context().base_url(),
+        wechat_core::DEFAULT_BASE_URL
+    );
+}
+
+#[test]
+fn tls_comes_from_rustls_never_openssl() {
+    let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../Cargo.lock")).unwrap();
+    let packages: Vec<&str> =
+        lock.lines().filter_map(|l| l.strip_prefix("name = \"")?.strip_suffix('"')).collect();
+    assert!(packages.contains(&"rustls"), "reqwest must use rustls");
+    for refused in ["openssl", "openssl-sys", "native-tls"] {
+        assert!(!packages.contains(&refused), "{refused} is in Cargo.lock");
+    }
+}
