@@ -5,5 +5,4 @@
 pub mod capture;
 pub mod fast_server;
 pub mod fixtures;
-pub mod recording;
 pub mod scripted;

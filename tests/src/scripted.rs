@@ -114,12 +114,24 @@ impl Received {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+
+    /// The `Content-Type` header, if sent.
+    pub fn content_type(&self) -> Option<&str> {
+        self.header("content-type")
+    }
+
+    /// The query parameter names, in the order sent.
+    pub fn query_names(&self) -> Vec<&str> {
+        self.query.iter().map(|(n, _)| n.as_str()).collect()
+    }
 }
 
 #[derive(Default)]
 struct Scripts {
     /// Per path, the answers still to give; the last one repeats once the others are used.
     answers: HashMap<String, Vec<Answer>>,
+    /// What paths without a script answer; 404 when unset.
+    otherwise: Option<Answer>,
     received: Vec<Received>,
 }
 
@@ -155,6 +167,39 @@ impl ScriptedServer {
         answers.reverse();
         lock(&self.scripts).answers.insert(path.to_owned(), answers);
         self
+    }
+
+    /// A server where each `(path, body)` answers 200 with that JSON body, and every other
+    /// path `{"errcode":0,"errmsg":"ok"}`: for tests that check what was sent.
+    pub async fn with_answers(answers: &[(&str, &str)]) -> Self {
+        let server = Self::start().await;
+        for (path, body) in answers {
+            server.script(path, [Answer::text(200, "application/json", body)]);
+        }
+        server.otherwise(Answer::ok(json!({})));
+        server
+    }
+
+    /// Makes every path without a script answer `answer`.
+    pub fn otherwise(&self, answer: Answer) -> &Self {
+        lock(&self.scripts).otherwise = Some(answer);
+        self
+    }
+
+    /// Every request received, in order.
+    pub fn all_requests(&self) -> Vec<Received> {
+        lock(&self.scripts).received.clone()
+    }
+
+    /// The only request received.
+    ///
+    /// # Panics
+    ///
+    /// When the server received no request or more than one.
+    pub fn single_request(&self) -> Received {
+        let mut all = self.all_requests();
+        assert_eq!(all.len(), 1, "expected exactly one request, got {all:#?}");
+        all.remove(0)
     }
 
     /// `http://127.0.0.1:PORT`.
@@ -218,7 +263,7 @@ async fn answer(State(scripts): State<Arc<Mutex<Scripts>>>, request: Request) ->
         match scripts.answers.get_mut(&path) {
             Some(answers) if answers.len() > 1 => answers.pop(),
             Some(answers) => answers.last().cloned(),
-            None => None,
+            None => scripts.otherwise.clone(),
         }
     };
     match next {

@@ -4,16 +4,16 @@
 
 use axum::extract::{FromRequest, Multipart};
 use serde_json::json;
-use tests::recording::{Recorded, RecordingServer};
+use tests::scripted::{Received, ScriptedServer};
 use wechat_core::{AuthorizerToken, ErrorCode, StaticToken, UploadFile};
 use wechat_invoice::types::{InvoiceCard, PayMchInfo, ReimburseStatus};
 use wechat_invoice::{Client, Error, GeneralErrorCode};
 
-fn client(server: &RecordingServer) -> Client {
+fn client(server: &ScriptedServer) -> Client {
     client_with(server, StaticToken::new("TOKEN"))
 }
 
-fn client_with(server: &RecordingServer, tokens: impl wechat_core::TokenProvider) -> Client {
+fn client_with(server: &ScriptedServer, tokens: impl wechat_core::TokenProvider) -> Client {
     let core = wechat_core::Client::builder()
         .base_url(server.base_url())
         .token_provider(tokens)
@@ -23,17 +23,18 @@ fn client_with(server: &RecordingServer, tokens: impl wechat_core::TokenProvider
     Client::new(core)
 }
 
-fn assert_post_json(seen: &Recorded, path: &str, body: serde_json::Value) {
+fn assert_post_json(seen: &Received, path: &str, body: serde_json::Value) {
     assert_eq!(seen.method, "POST");
     assert_eq!(seen.path, path);
-    assert_eq!(seen.content_type.as_deref(), Some("application/json"));
+    assert_eq!(seen.content_type(), Some("application/json"));
     assert_eq!(seen.json(), body);
 }
 
 #[tokio::test]
 async fn get_access_token_sends_a_get_with_the_fixed_and_typed_query() {
     let server =
-        RecordingServer::start(&[("/cgi-bin/token", r#"{"access_token":"ACCESS","expires_in":7200}"#)]).await;
+        ScriptedServer::with_answers(&[("/cgi-bin/token", r#"{"access_token":"ACCESS","expires_in":7200}"#)])
+            .await;
     let request = wechat_invoice::token::GetAccessTokenRequest::new("wxappid", "app secret&=");
     let answer = client(&server).get_access_token(&request).await.expect("token");
 
@@ -55,7 +56,7 @@ async fn get_access_token_sends_a_get_with_the_fixed_and_typed_query() {
 
 #[tokio::test]
 async fn card_ticket_sends_the_token_and_type_wx_card() {
-    let server = RecordingServer::start(&[(
+    let server = ScriptedServer::with_answers(&[(
         "/cgi-bin/ticket/getticket",
         r#"{"errcode":0,"errmsg":"ok","ticket":"TICKET","expires_in":"7200"}"#,
     )])
@@ -74,7 +75,7 @@ async fn card_ticket_sends_the_token_and_type_wx_card() {
 
 #[tokio::test]
 async fn stable_token_always_sends_its_constant_grant_type() {
-    let server = RecordingServer::start(&[(
+    let server = ScriptedServer::with_answers(&[(
         "/cgi-bin/stable_token",
         r#"{"access_token":"STABLE","expires_in":7000}"#,
     )])
@@ -95,7 +96,7 @@ async fn stable_token_always_sends_its_constant_grant_type() {
 
 #[tokio::test]
 async fn authorizer_token_takes_the_component_token_in_the_query() {
-    let server = RecordingServer::start(&[(
+    let server = ScriptedServer::with_answers(&[(
         "/cgi-bin/component/api_authorizer_token",
         r#"{"authorizer_access_token":"A","expires_in":7200,"authorizer_refresh_token":"R2"}"#,
     )])
@@ -117,7 +118,7 @@ async fn authorizer_token_takes_the_component_token_in_the_query() {
 
 #[tokio::test]
 async fn setbizattr_actions_are_told_apart_by_the_action_query() {
-    let server = RecordingServer::start(&[]).await;
+    let server = ScriptedServer::with_answers(&[]).await;
     let request = wechat_invoice::invoice::SetPayMchRequest::new(PayMchInfo::new("1234", "wxabcd"));
     client(&server).set_pay_mch(&request).await.expect("set_pay_mch");
 
@@ -133,7 +134,7 @@ async fn setbizattr_actions_are_told_apart_by_the_action_query() {
 
 #[tokio::test]
 async fn get_pay_mch_sends_an_empty_object_and_decodes_the_answer() {
-    let server = RecordingServer::start(&[(
+    let server = ScriptedServer::with_answers(&[(
         "/card/invoice/setbizattr",
         r#"{"errcode":0,"errmsg":"ok","paymch_info":{"mchid":1234,"s_pappid":"wxabcd"}}"#,
     )])
@@ -151,7 +152,7 @@ async fn get_pay_mch_sends_an_empty_object_and_decodes_the_answer() {
 
 #[tokio::test]
 async fn get_pdf_sends_action_in_the_query_and_the_body() {
-    let server = RecordingServer::start(&[(
+    let server = ScriptedServer::with_answers(&[(
         "/card/invoice/platform/getpdf",
         r#"{"errcode":0,"errmsg":"ok","pdf_url":"https://example.invalid/a.pdf","pdf_url_expire_time":7200}"#,
     )])
@@ -172,7 +173,7 @@ async fn get_pdf_sends_action_in_the_query_and_the_body() {
 
 #[tokio::test]
 async fn batch_status_update_sends_an_array_of_objects_and_the_enum_value() {
-    let server = RecordingServer::start(&[]).await;
+    let server = ScriptedServer::with_answers(&[]).await;
     let request = wechat_invoice::reimburse::UpdateStatusBatchRequest::new(
         "openid",
         ReimburseStatus::InvoiceReimburseClosure,
@@ -196,7 +197,7 @@ async fn batch_status_update_sends_an_array_of_objects_and_the_enum_value() {
 
 #[tokio::test]
 async fn invoice_info_decodes_nested_types_aliases_and_unknown_enum_values() {
-    let server = RecordingServer::start(&[(
+    let server = ScriptedServer::with_answers(&[(
         "/card/invoice/reimburse/getinvoiceinfo",
         r#"{"errcode":0,"errmsg":"ok","card_id":"c","begin_time":1,"end_time":"2","openid":"o",
             "type":"t","payee":"p","detail":"d","new_field":true,
@@ -226,7 +227,7 @@ async fn invoice_info_decodes_nested_types_aliases_and_unknown_enum_values() {
 
 #[tokio::test]
 async fn an_endpoint_code_arrives_typed_and_a_general_one_too() {
-    let server = RecordingServer::start(&[(
+    let server = ScriptedServer::with_answers(&[(
         "/card/invoice/setbizattr",
         r#"{"errcode":72028,"errmsg":"invoice never set pay mch info"}"#,
     )])
@@ -241,7 +242,7 @@ async fn an_endpoint_code_arrives_typed_and_a_general_one_too() {
         other => panic!("expected a typed API error, got {other:?}"),
     }
 
-    let server = RecordingServer::start(&[(
+    let server = ScriptedServer::with_answers(&[(
         "/card/invoice/platform/updatestatus",
         r#"{"errcode":48001,"errmsg":"api unauthorized"}"#,
     )])
@@ -263,21 +264,21 @@ async fn an_endpoint_code_arrives_typed_and_a_general_one_too() {
 
 #[tokio::test]
 async fn scan_title_refuses_an_authorizer_token_before_sending() {
-    let server = RecordingServer::start(&[]).await;
+    let server = ScriptedServer::with_answers(&[]).await;
     let client = client_with(&server, AuthorizerToken::new("AUTHORIZER"));
     let request = wechat_invoice::invoice::ScanTitleRequest::new("text");
     let error = client.scan_title(&request).await.expect_err("third-party call refused");
     assert!(matches!(error, Error::Request { .. }), "{error:?}");
-    assert!(server.requests().is_empty());
+    assert!(server.all_requests().is_empty());
 }
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
 /// Reads a recorded multipart body with axum's own extractor, as a server would.
-async fn multipart_parts(seen: &Recorded) -> Vec<(String, Option<String>, Option<String>, Vec<u8>)> {
+async fn multipart_parts(seen: &Received) -> Vec<(String, Option<String>, Option<String>, Vec<u8>)> {
     let request = axum::http::Request::builder()
         .method("POST")
-        .header("content-type", seen.content_type.clone().expect("content type"))
+        .header("content-type", seen.content_type().expect("content type").to_owned())
         .body(axum::body::Body::from(seen.body.clone()))
         .expect("request");
     let mut multipart = Multipart::from_request(request, &()).await.expect("a multipart/form-data body");
@@ -295,7 +296,7 @@ async fn multipart_parts(seen: &Recorded) -> Vec<(String, Option<String>, Option
 #[tokio::test]
 async fn set_pdf_uploads_a_real_multipart_body_and_keeps_a_big_id_exact() {
     // 2^64 - 1 as a JSON number: through a float it would come back as 18446744073709552000.
-    let server = RecordingServer::start(&[(
+    let server = ScriptedServer::with_answers(&[(
         "/card/invoice/platform/setpdf",
         r#"{"errcode":0,"errmsg":"ok","s_media_id":18446744073709551615}"#,
     )])
@@ -308,7 +309,7 @@ async fn set_pdf_uploads_a_real_multipart_body_and_keeps_a_big_id_exact() {
     assert_eq!(seen.method, "POST");
     assert_eq!(seen.path, "/card/invoice/platform/setpdf");
     assert_eq!(seen.query_names(), ["access_token"]);
-    assert!(seen.content_type.as_deref().is_some_and(|c| c.starts_with("multipart/form-data; boundary=")));
+    assert!(seen.content_type().is_some_and(|c| c.starts_with("multipart/form-data; boundary=")));
     let parts = multipart_parts(&seen).await;
     assert_eq!(
         parts,
@@ -323,7 +324,7 @@ async fn set_pdf_uploads_a_real_multipart_body_and_keeps_a_big_id_exact() {
 
 #[tokio::test]
 async fn set_pdf_refuses_an_oversize_file_before_sending() {
-    let server = RecordingServer::start(&[]).await;
+    let server = ScriptedServer::with_answers(&[]).await;
     let too_big = UploadFile::new("big.pdf", vec![b'%'; 10 * 1024 * 1024 + 1]);
     let request = wechat_invoice::platform::SetPdfRequest::new(too_big);
     let error = client(&server).set_pdf(&request).await.expect_err("refused");
@@ -335,16 +336,16 @@ async fn set_pdf_refuses_an_oversize_file_before_sending() {
         other => panic!("expected a refusal before sending, got {other:?}"),
     }
     assert!(!error.is_retryable());
-    assert!(server.requests().is_empty(), "nothing may reach the server");
+    assert!(server.all_requests().is_empty(), "nothing may reach the server");
 
     let request = wechat_invoice::platform::SetPdfRequest::new(UploadFile::new("empty.pdf", Vec::new()));
     assert!(matches!(client(&server).set_pdf(&request).await, Err(Error::Request { .. })));
-    assert!(server.requests().is_empty());
+    assert!(server.all_requests().is_empty());
 }
 
 #[tokio::test]
 async fn a_big_id_as_a_string_stays_a_string() {
-    let server = RecordingServer::start(&[(
+    let server = ScriptedServer::with_answers(&[(
         "/card/invoice/platform/setpdf",
         r#"{"errcode":0,"errmsg":"ok","s_media_id":"9223372036854775807"}"#,
     )])

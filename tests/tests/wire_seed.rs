@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use serde_json::json;
-use tests::recording::RecordingServer;
+use tests::scripted::ScriptedServer;
 use wechat_core::{RetryPolicy, StaticToken};
 use wechat_invoice::invoice::{
     GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertErrorCode, RejectInsertRequest,
@@ -17,11 +17,11 @@ use wechat_invoice::{Client, Error, GeneralErrorCode};
 const TOKEN: &str = "TOKEN-abc+/=123";
 
 /// A server answering `path` with `answer`.
-async fn answering(path: &str, answer: serde_json::Value) -> RecordingServer {
-    RecordingServer::start(&[(path, &answer.to_string())]).await
+async fn answering(path: &str, answer: serde_json::Value) -> ScriptedServer {
+    ScriptedServer::with_answers(&[(path, &answer.to_string())]).await
 }
 
-fn client(server: &RecordingServer) -> Client {
+fn client(server: &ScriptedServer) -> Client {
     let core = wechat_core::Client::builder()
         .base_url(server.base_url())
         .token_provider(StaticToken::new(TOKEN))
@@ -42,7 +42,7 @@ async fn reject_insert_sends_the_documented_body() {
     assert_eq!(got.method, "POST");
     assert_eq!(got.path, "/card/invoice/rejectinsert");
     assert_eq!(got.query, [("access_token".to_owned(), TOKEN.to_owned())], "the token survives URL encoding");
-    assert_eq!(got.content_type.as_deref(), Some("application/json"));
+    assert_eq!(got.content_type(), Some("application/json"));
     assert_eq!(
         got.json(),
         json!({
@@ -181,5 +181,5 @@ async fn reject_insert_has_only_general_codes() {
             .await;
     let error = client(&server).reject_insert(&RejectInsertRequest::new("p", "o", "r")).await.unwrap_err();
     assert_eq!(error.api_code(), Some(RejectInsertErrorCode::General(GeneralErrorCode::InvalidCredential)));
-    assert_eq!(server.requests().len(), 1, "a fixed token cannot be renewed, so there is no retry");
+    assert_eq!(server.all_requests().len(), 1, "a fixed token cannot be renewed, so there is no retry");
 }
