@@ -42,7 +42,11 @@ pub(crate) fn decode_without<O: Operation>(
             errmsg: redact(&envelope.errmsg.unwrap_or_default(), secrets),
         }));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer)
-        .map_err(|e| decode_error(e.path().to_string(), e.inner().to_string()))
+    // Tracking the JSON path costs about as much as decoding itself, so the path is only
+    // worked out, by decoding a second time, when the first decode failed.
+    serde_json::from_slice(body).or_else(|_| {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        serde_path_to_error::deserialize(&mut deserializer)
+            .map_err(|e| decode_error(e.path().to_string(), e.inner().to_string()))
+    })
 }
