@@ -16,7 +16,7 @@ use crate::sample::sample_object;
 use crate::server::Shared;
 use crate::spec_table::{BodyKind, Method, Operation, TokenUse};
 use crate::tokens::TokenCheck;
-use crate::validate::{check_body, check_query};
+use crate::validate::{check_body, check_constants, check_query};
 
 /// The largest request body read; larger ones are refused with HTTP 413.
 pub(crate) const MAX_BODY: usize = 2 * 1024 * 1024;
@@ -119,6 +119,7 @@ fn request_body(op: &Operation, bytes: &[u8], content_type: &str) -> Result<Valu
         BodyKind::Json => {
             let body = json_body(bytes)?;
             check_body(op.request, &body)
+                .and_then(|()| check_constants(op.fixed_body, &body))
                 .map_err(|p| GeneralError::hinted(DATA_FORMAT_ERROR, p.to_string()))?;
             Ok(body)
         }
@@ -197,6 +198,8 @@ mod tests {
             third_party: false,
             body: BodyKind::Json,
             request: &[],
+            fixed_body: &[],
+            files: &[],
             response: &[],
             errors: &[],
             success_example: None,

@@ -66,6 +66,6 @@ pub use config::{DEFAULT_LISTEN, DEMO_APPID, DEMO_SECRET, MockConfig};
 pub use faults::{Fault, FaultError, FaultKind, Faults};
 pub use orders::{Authorization, AuthorizeError, Bill, Order, OrderStatus, Orders};
 pub use requests::RequestCounts;
-pub use sample::sample_object;
+pub use sample::{sample_object, sample_request};
 pub use server::{MockError, MockServer};
 pub use tokens::{TokenCheck, Tokens};

@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 use wechat_mock::spec_table::{BodyKind, Operation, operations};
-use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer, sample_object};
+use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer, sample_object, sample_request};
 
 struct Mock {
     server: MockServer,
@@ -206,6 +206,13 @@ async fn bodies_are_checked_against_the_spec_schema() {
     let answer = mock.post(&path, &json!(["not", "an", "object"])).await;
     assert!(errmsg(&answer).starts_with("data format error hint: [(body)] expected object"), "{answer}");
 
+    // getpdf's body must carry its constant, besides the same constant in the query.
+    let get_pdf = "/card/invoice/platform/getpdf?action=get_url";
+    let answer = mock.call(get_pdf, &token, &json!({"s_media_id": "1"})).await;
+    assert!(errmsg(&answer).starts_with("data format error hint: [action] missing"), "{answer}");
+    let answer = mock.call(get_pdf, &token, &json!({"action": "get_pdf", "s_media_id": "1"})).await;
+    assert!(errmsg(&answer).starts_with("data format error hint: [action] expected \"get_url\""), "{answer}");
+
     let mut extra = insert_body("o", "c", "1");
     extra["unknown_field"] = json!({"ignored": true});
     let answer = mock.post(&path, &extra).await;
@@ -221,7 +228,7 @@ async fn every_spec_operation_answers_a_valid_request() {
     assert_eq!(listed.len(), operations().len());
     // Uploads take a multipart body, not the JSON sample this loop sends; they have their own test.
     for op in operations().iter().filter(|op| op.body != BodyKind::Multipart) {
-        let body = Value::Object(sample_object(op.request));
+        let body = Value::Object(sample_request(op));
         let answer = mock.call(&query_path(op), &token, &body).await;
         let code = errcode(&answer);
         let entry =
