@@ -6,21 +6,23 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::any;
+use axum::routing::{any, get};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::answer::{Errcode, GeneralError};
 use crate::config::MockConfig;
 use crate::faults::Faults;
+use crate::media::{DOWNLOAD_PATH, Media};
 use crate::orders::{Authorization, AuthorizeError, Order, Orders};
 use crate::requests::RequestCounts;
 use crate::spec_table::{Operation, general_message};
 use crate::tokens::Tokens;
-use crate::{admin, answer, api, token_endpoints};
+use crate::{admin, answer, api, download, token_endpoints};
 
 /// Where admin routes live; everything else is WeChat's.
 pub(crate) const ADMIN_PREFIX: &str = "/__mock";
@@ -54,12 +56,15 @@ pub(crate) struct Shared {
     pub(crate) orders: Orders,
     pub(crate) faults: Faults,
     pub(crate) requests: RequestCounts,
+    pub(crate) media: Media,
+    /// `http://` and the address the server is bound to.
+    pub(crate) base_url: String,
     rid_prefix: u32,
     next_rid: AtomicU64,
 }
 
 impl Shared {
-    fn new(config: MockConfig, table: &'static [Operation]) -> Self {
+    fn new(config: MockConfig, table: &'static [Operation], base_url: String) -> Self {
         let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         Self {
             orders: Orders::new(&config.appid),
@@ -68,6 +73,8 @@ impl Shared {
             tokens: Tokens::default(),
             faults: Faults::default(),
             requests: RequestCounts::default(),
+            media: Media::default(),
+            base_url,
             rid_prefix: (started & 0xffff_ffff) as u32,
             next_rid: AtomicU64::new(1),
         }
@@ -133,7 +140,8 @@ impl MockServer {
             .await
             .map_err(|source| MockError::Bind { addr: listen, source })?;
         let addr = listener.local_addr().map_err(|source| MockError::Bind { addr: listen, source })?;
-        let shared = Arc::new(Shared::new(config, table));
+        let base_url = format!("http://{addr}");
+        let shared = Arc::new(Shared::new(config, table, base_url.clone()));
         let (stop, stopped) = oneshot::channel::<()>();
         let app = router(Arc::clone(&shared));
         let task = tokio::spawn(async move {
@@ -144,7 +152,7 @@ impl MockServer {
                 })
                 .await
         });
-        Ok(Self { shared, addr, base_url: format!("http://{addr}"), stop: Some(stop), task: Some(task) })
+        Ok(Self { shared, addr, base_url, stop: Some(stop), task: Some(task) })
     }
 
     /// The base URL to point a client at, e.g. `http://127.0.0.1:53412`.
@@ -183,6 +191,11 @@ impl MockServer {
         &self.shared.faults
     }
 
+    /// The files uploaded through setpdf, by `s_media_id`.
+    pub fn media(&self) -> &Media {
+        &self.shared.media
+    }
+
     /// Requests received, per path.
     pub fn requests(&self) -> &RequestCounts {
         &self.shared.requests
@@ -212,11 +225,16 @@ impl Drop for MockServer {
 }
 
 fn router(shared: Arc<Shared>) -> Router {
+    // Extractors (the multipart parser among them) read up to the largest upload the spec
+    // allows; each handler still reads only what its own operation allows.
+    let body_limit = api::body_limit(shared.table);
     Router::new()
         .nest(ADMIN_PREFIX, admin::router())
         .route("/cgi-bin/stable_token", any(token_endpoints::stable_token))
         .route("/cgi-bin/token", any(token_endpoints::token))
+        .route(DOWNLOAD_PATH, get(download::pdf))
         .fallback(api::handle)
+        .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(Arc::clone(&shared), observe))
         .with_state(shared)
 }

@@ -22,7 +22,7 @@ pub struct SchemaError {
 }
 
 impl SchemaError {
-    fn new(path: &str, problem: impl Into<String>) -> Self {
+    pub(crate) fn new(path: &str, problem: impl Into<String>) -> Self {
         Self { path: path.to_owned(), problem: problem.into() }
     }
 }
@@ -47,9 +47,19 @@ pub fn check_constants(constants: &[(&str, &str)], body: &Value) -> Result<(), S
 
 /// Checks query parameters (besides `access_token` and the fixed ones) against their fields.
 pub fn check_query(fields: &[Field], query: &[(String, String)]) -> Result<(), SchemaError> {
+    check_texts(fields, query, "query.")
+}
+
+/// Checks named texts (query parameters, or the text parts of a multipart body) against their
+/// fields; `prefix` starts every path in a problem, e.g. `query.`.
+pub(crate) fn check_texts(
+    fields: &[Field],
+    texts: &[(String, String)],
+    prefix: &str,
+) -> Result<(), SchemaError> {
     for field in fields {
-        let path = format!("query.{}", field.name);
-        match query.iter().find(|(name, _)| name == field.name) {
+        let path = format!("{prefix}{}", field.name);
+        match texts.iter().find(|(name, _)| name == field.name) {
             None if field.required => return Err(SchemaError::new(&path, "missing")),
             None => {}
             Some((_, text)) => check_query_value(field.ty, text, &path)?,
