@@ -67,6 +67,13 @@ pub(crate) fn success(fields: Map<String, Value>) -> Response {
     response
 }
 
+/// A success answer of `fields` alone, as WeChat's token endpoints answer.
+pub(crate) fn without_errcode(fields: Map<String, Value>) -> Response {
+    let mut response = json(&Value::Object(fields));
+    response.extensions_mut().insert(Errcode(0));
+    response
+}
+
 /// Any status, content type and body.
 pub(crate) fn with_body(status: StatusCode, content_type: &'static str, body: String) -> Response {
     let mut response = (status, body).into_response();

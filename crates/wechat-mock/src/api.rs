@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use crate::answer::{self, GeneralError};
 use crate::faults::FaultKind;
 use crate::flow;
+use crate::platform_tokens::PlatformToken;
 use crate::sample::sample_object;
 use crate::server::Shared;
 use crate::spec_table::{BodyKind, Method, Operation, TokenUse};
@@ -44,7 +45,7 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         return fault_answer(&shared, op, fault);
     }
     if op.token == TokenUse::AccessToken {
-        let check = shared.tokens.check(query_value(&query, "access_token"));
+        let check = access_check(&shared, op, query_value(&query, "access_token"));
         if check != TokenCheck::Valid {
             return shared.general_error(check.errcode(), None);
         }
@@ -66,17 +67,40 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     match flow::handler(op.name) {
         Some(step) => {
             let base_url = public_base_url(&shared, &parts.headers);
-            let call = flow::Call { body: &payload.body, files: &payload.files, base_url: &base_url };
+            let call =
+                flow::Call { body: &payload.body, query: &query, files: &payload.files, base_url: &base_url };
             match step(&shared, &call) {
                 Ok(fields) => {
                     let mut answer = success_fields(op);
                     answer.extend(fields);
-                    answer::success(answer)
+                    success(op, answer)
                 }
                 Err(code) => shared.error(code, op.message(code).unwrap_or("system error"), None),
             }
         }
-        None => answer::success(success_fields(op)),
+        None => success(op, success_fields(op)),
+    }
+}
+
+/// A success answer shaped as the spec's example: with `"errcode": 0, "errmsg": "ok"` first,
+/// or, as WeChat's token endpoints answer, without them when the example has none.
+fn success(op: &Operation, fields: Map<String, Value>) -> Response {
+    let example = op.success_example.and_then(|text| serde_json::from_str::<Value>(text).ok());
+    match example {
+        Some(Value::Object(example)) if !example.contains_key("errcode") => answer::without_errcode(fields),
+        _ => answer::success(fields),
+    }
+}
+
+/// What WeChat says about the `access_token` of a call of `op`: the account's token, or a
+/// third-party platform's authorizer token where the operation is open to third parties.
+fn access_check(shared: &Shared, op: &Operation, token: Option<&str>) -> TokenCheck {
+    match shared.tokens.check(token) {
+        TokenCheck::Invalid => match shared.platform_tokens.check(PlatformToken::Authorizer, token) {
+            TokenCheck::Valid if !op.third_party => TokenCheck::ThirdPartyRefused,
+            other => other,
+        },
+        other => other,
     }
 }
 
@@ -191,7 +215,8 @@ pub(crate) fn success_fields(op: &Operation) -> Map<String, Value> {
     }
 }
 
-fn fault_answer(shared: &Shared, op: &Operation, fault: FaultKind) -> Response {
+/// The answer a queued fault puts in place of the operation's.
+pub(crate) fn fault_answer(shared: &Shared, op: &Operation, fault: FaultKind) -> Response {
     match fault {
         FaultKind::Errcode { errcode } => {
             shared.error(errcode, op.message(errcode).unwrap_or("mock fault"), None)

@@ -9,13 +9,17 @@ use serde_json::{Map, Value};
 
 use crate::media::{DOWNLOAD_PATH, PDF_URL_LIFETIME};
 use crate::orders::{NewBill, Refusal};
+use crate::platform_tokens::PlatformToken;
 use crate::server::Shared;
+use crate::tokens::TokenCheck;
 use crate::upload::ReceivedFile;
 
 /// What a step reads of a call, checked against the spec already.
 pub(crate) struct Call<'a> {
     /// The JSON body, or a multipart body's text parts as an object of strings.
     pub(crate) body: &'a Value,
+    /// The query parameters.
+    pub(crate) query: &'a [(String, String)],
     /// The files of a multipart body.
     pub(crate) files: &'a [ReceivedFile],
     /// The base URL the caller reached the mock at, for links in answers.
@@ -32,6 +36,8 @@ pub(crate) const STEPS: &[(&str, Step)] = &[
     ("insert_bill", insert_bill),
     ("set_pdf", set_pdf),
     ("get_pdf", get_pdf),
+    ("get_component_access_token", get_component_access_token),
+    ("get_authorizer_access_token", get_authorizer_access_token),
 ];
 
 /// Every `errcode` a step may answer; each is in its operation's spec error table.
@@ -42,6 +48,8 @@ pub(crate) const CODES: &[(&str, &[i64])] = &[
     ("insert_bill", &[72035, 72038, 72042]),
     ("set_pdf", &[]),
     ("get_pdf", &[INVALID_MEDIA_ID]),
+    ("get_component_access_token", &[]),
+    ("get_authorizer_access_token", &[]),
 ];
 
 /// The code an upload answers for a file that is not of its part's type, by operation:
@@ -128,6 +136,37 @@ fn get_pdf(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> 
     let url = format!("{}{DOWNLOAD_PATH}?action=media_pdf&media_key={key}", call.base_url);
     fields.insert("pdf_url".to_owned(), Value::from(url));
     fields.insert("pdf_url_expire_time".to_owned(), Value::from(PDF_URL_LIFETIME.as_secs()));
+    Ok(fields)
+}
+
+/// A new component_access_token for any platform: the mock plays every platform.
+fn get_component_access_token(shared: &Shared, _: &Call<'_>) -> Result<Map<String, Value>, i64> {
+    let lifetime = shared.config.token_lifetime;
+    let token = shared.platform_tokens.issue(PlatformToken::Component, lifetime);
+    let mut fields = Map::new();
+    fields.insert("component_access_token".to_owned(), Value::from(token));
+    fields.insert("expires_in".to_owned(), Value::from(lifetime.as_secs()));
+    Ok(fields)
+}
+
+/// A new authorizer_access_token, for a component_access_token the mock issued (40001 for
+/// another, 42001 once it expired). The refresh token comes back as sent: the mock keeps no
+/// authorizations, so any refresh token is valid.
+fn get_authorizer_access_token(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
+    let component = call.query.iter().find(|(k, _)| k == "component_access_token").map(|(_, v)| v.as_str());
+    let check = shared.platform_tokens.check(PlatformToken::Component, component);
+    if check != TokenCheck::Valid {
+        return Err(check.errcode());
+    }
+    let lifetime = shared.config.token_lifetime;
+    let token = shared.platform_tokens.issue(PlatformToken::Authorizer, lifetime);
+    let mut fields = Map::new();
+    fields.insert("authorizer_access_token".to_owned(), Value::from(token));
+    fields.insert("expires_in".to_owned(), Value::from(lifetime.as_secs()));
+    fields.insert(
+        "authorizer_refresh_token".to_owned(),
+        Value::from(text(call.body, "/authorizer_refresh_token")),
+    );
     Ok(fields)
 }
 

@@ -3,9 +3,10 @@
 //! Like stripe-mock, but stateful where it matters. It serves every endpoint of the
 //! repository's `spec/` folder on 127.0.0.1: routes, request schemas and error tables come
 //! from a table `cargo xtask codegen` generates from the spec. It issues and checks access
-//! tokens (`/cgi-bin/stable_token`, `/cgi-bin/token`), refuses bodies that do not match the
-//! spec with WeChat's own codes (47001 naming the field), keeps the invoice flow's state (an
-//! order is authorized, refused, billed), and takes fault injection for tests.
+//! tokens (`/cgi-bin/stable_token`, `/cgi-bin/token`) and a third-party platform's component
+//! and authorizer tokens, refuses bodies that do not match the spec with WeChat's own codes
+//! (47001 naming the field), keeps the invoice flow's state (an order is authorized, refused,
+//! billed) and the PDFs uploaded for it, and takes fault injection for tests.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), wechat_mock::MockError> {
@@ -27,7 +28,9 @@
 //!    40066 `invalid url`.
 //! 2. A POST operation was called with POST, else 43002.
 //! 3. A queued fault for the operation, if any, is answered instead (see [`Faults`]).
-//! 4. `access_token`: missing 41001, unknown or superseded 40001, expired 42001.
+//! 4. `access_token`: missing 41001, unknown or superseded 40001, expired 42001; a
+//!    platform's authorizer token is accepted where the spec lets third parties call, and
+//!    refused with 61024 elsewhere.
 //! 5. Query parameters and the body against the spec's schema: an empty body 44002; not
 //!    JSON, a missing field, a wrong type or a constant without its value (getpdf's
 //!    `"action": "get_url"`) 47001 with a hint naming the field, e.g.
@@ -59,10 +62,12 @@ mod faults;
 mod flow;
 mod media;
 mod orders;
+mod platform_tokens;
 mod requests;
 mod sample;
 mod sample_files;
 mod server;
+mod serving;
 pub mod spec_table;
 mod token_endpoints;
 mod tokens;
@@ -77,8 +82,10 @@ pub use config::{DEFAULT_LISTEN, DEMO_APPID, DEMO_SECRET, MockConfig};
 pub use faults::{Fault, FaultError, FaultKind, Faults};
 pub use media::{Media, PDF_URL_LIFETIME, StoredFile};
 pub use orders::{Authorization, AuthorizeError, Bill, Order, OrderStatus, Orders};
+pub use platform_tokens::{PlatformToken, PlatformTokens};
 pub use requests::RequestCounts;
 pub use sample::{sample_object, sample_request};
 pub use sample_files::{sample_pdf, sample_upload};
 pub use server::{MockError, MockServer};
+pub use serving::{AnswerSource, answer_source};
 pub use tokens::{TokenCheck, Tokens};

@@ -19,6 +19,7 @@ use crate::config::MockConfig;
 use crate::faults::Faults;
 use crate::media::{DOWNLOAD_PATH, Media};
 use crate::orders::{Authorization, AuthorizeError, Order, Orders};
+use crate::platform_tokens::PlatformTokens;
 use crate::requests::RequestCounts;
 use crate::spec_table::{Operation, general_message};
 use crate::tokens::Tokens;
@@ -57,6 +58,7 @@ pub(crate) struct Shared {
     pub(crate) faults: Faults,
     pub(crate) requests: RequestCounts,
     pub(crate) media: Media,
+    pub(crate) platform_tokens: PlatformTokens,
     /// `http://` and the address the server is bound to.
     pub(crate) base_url: String,
     rid_prefix: u32,
@@ -74,6 +76,7 @@ impl Shared {
             faults: Faults::default(),
             requests: RequestCounts::default(),
             media: Media::default(),
+            platform_tokens: PlatformTokens::default(),
             base_url,
             rid_prefix: (started & 0xffff_ffff) as u32,
             next_rid: AtomicU64::new(1),
@@ -184,6 +187,12 @@ impl MockServer {
     /// The tokens it issued: expire them to test renewal.
     pub fn tokens(&self) -> &Tokens {
         &self.shared.tokens
+    }
+
+    /// The third-party platform tokens it issued (component and authorizer tokens); issue an
+    /// authorizer token here to call as a platform.
+    pub fn platform_tokens(&self) -> &PlatformTokens {
+        &self.shared.platform_tokens
     }
 
     /// Fault injection.
