@@ -73,23 +73,27 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
                 Ok(fields) => {
                     let mut answer = success_fields(op);
                     answer.extend(fields);
-                    success(op, answer)
+                    success(&shared, op, answer)
                 }
                 Err(code) => shared.error(code, op.message(code).unwrap_or("system error"), None),
             }
         }
-        None => success(op, success_fields(op)),
+        None => success(&shared, op, success_fields(op)),
     }
 }
 
 /// A success answer shaped as the spec's example: with `"errcode": 0, "errmsg": "ok"` first,
-/// or, as WeChat's token endpoints answer, without them when the example has none.
-fn success(op: &Operation, fields: Map<String, Value>) -> Response {
+/// or, as WeChat's token endpoints answer, without them when the example has none. The
+/// answer is kept as the operation's last.
+fn success(shared: &Shared, op: &Operation, fields: Map<String, Value>) -> Response {
     let example = op.success_example.and_then(|text| serde_json::from_str::<Value>(text).ok());
-    match example {
-        Some(Value::Object(example)) if !example.contains_key("errcode") => answer::without_errcode(fields),
-        _ => answer::success(fields),
-    }
+    let body = match example {
+        Some(Value::Object(example)) if !example.contains_key("errcode") => Value::Object(fields),
+        _ => answer::success_body(fields),
+    };
+    let response = answer::success(&body);
+    shared.answers.record(op.name, body);
+    response
 }
 
 /// What WeChat says about the `access_token` of a call of `op`: the account's token, or a

@@ -55,7 +55,9 @@
 
 mod admin;
 mod answer;
+mod answers;
 mod api;
+mod arrange;
 mod config;
 mod download;
 mod faults;
@@ -78,6 +80,8 @@ pub mod validate;
 #[rustfmt::skip]
 mod generated;
 
+pub use answers::Answers;
+pub use arrange::{ArrangeError, Arranged};
 pub use config::{DEFAULT_LISTEN, DEMO_APPID, DEMO_SECRET, MockConfig};
 pub use faults::{Fault, FaultError, FaultKind, Faults};
 pub use media::{Media, PDF_URL_LIFETIME, StoredFile};

@@ -15,6 +15,8 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::answer::{Errcode, GeneralError};
+use crate::answers::Answers;
+use crate::arrange::{ArrangeError, Arranged};
 use crate::config::MockConfig;
 use crate::faults::Faults;
 use crate::media::{DOWNLOAD_PATH, Media};
@@ -58,6 +60,7 @@ pub(crate) struct Shared {
     pub(crate) faults: Faults,
     pub(crate) requests: RequestCounts,
     pub(crate) media: Media,
+    pub(crate) answers: Answers,
     pub(crate) platform_tokens: PlatformTokens,
     /// `http://` and the address the server is bound to.
     pub(crate) base_url: String,
@@ -76,6 +79,7 @@ impl Shared {
             faults: Faults::default(),
             requests: RequestCounts::default(),
             media: Media::default(),
+            answers: Answers::default(),
             platform_tokens: PlatformTokens::default(),
             base_url,
             rid_prefix: (started & 0xffff_ffff) as u32,
@@ -203,6 +207,20 @@ impl MockServer {
     /// The files uploaded through setpdf, by `s_media_id`.
     pub fn media(&self) -> &Media {
         &self.shared.media
+    }
+
+    /// The last success answer of each operation, as sent.
+    pub fn answers(&self) -> &Answers {
+        &self.shared.answers
+    }
+
+    /// Sets up what a call of `operation` with the JSON `body` needs to succeed, and returns
+    /// the body and query parameters to send: the order authorized (getauthdata, insertbill),
+    /// a PDF kept under the `s_media_id` (getpdf), a component token issued (the authorizer
+    /// token endpoint), the mock's own appid and appsecret in place of the body's (the token
+    /// endpoints). A test built from a spec example calls with what this returns.
+    pub fn arrange(&self, operation: &str, body: &serde_json::Value) -> Result<Arranged, ArrangeError> {
+        crate::arrange::arrange(&self.shared, operation, body)
     }
 
     /// Requests received, per path.
