@@ -130,6 +130,8 @@ fn one_new_spec_file_is_a_new_typed_method() {
     assert!(group.contains("pub mod query_order_status;"), "{group}");
     let examples = file(&after, "crates/wechat-invoice/src/generated/examples.rs");
     assert!(examples.contains("fn query_order_status_example_1()"), "the example gets a round-trip test");
+    let calls = file(&after, "crates/wechat-invoice/src/generated/mock_calls.rs");
+    assert!(calls.contains("async fn query_order_status_through_the_mock()"), "a call against the mock");
 
     // Nothing else changed: the new endpoint only adds.
     let changed: Vec<&str> = after
@@ -144,6 +146,7 @@ fn one_new_spec_file_is_a_new_typed_method() {
             "crates/wechat-invoice/src/generated/examples.rs",
             "crates/wechat-invoice/src/generated/invoice/mod.rs",
             "crates/wechat-invoice/src/generated/invoice/query_order_status.rs",
+            "crates/wechat-invoice/src/generated/mock_calls.rs",
             "crates/wechat-mock/src/generated/operations.rs",
             "docs/api/README.md",
             "docs/api/invoice.md",

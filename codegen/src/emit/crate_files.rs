@@ -26,6 +26,8 @@ pub(crate) fn root_module(spec: &Spec) -> TokenStream {
         #[cfg(test)]
         mod examples;
         mod general_error_code;
+        #[cfg(test)]
+        mod mock_calls;
         pub mod types;
         #(#groups)*
 
@@ -108,10 +110,13 @@ pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
             }
         })
     });
+    let any_group = any_group(spec);
     quote! {
         //! Every example of the spec, run through the generated types: requests must
         //! deserialize and serialize back to the same JSON; responses must decode, a non-zero
         //! `errcode` into the operation's typed error code.
+
+        #any_group
 
         use ::wechat_core::ErrorCode as _;
 
@@ -136,6 +141,13 @@ pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
 
         #(#tests)*
     }
+}
+
+/// `#![cfg(any(feature = "<group>", ..))]`: for a test module whose every test belongs to a
+/// group, so a build without groups does not hold its helpers unused.
+pub(crate) fn any_group(spec: &Spec) -> TokenStream {
+    let features = spec.groups.iter().map(|g| &g.name);
+    quote!(#![cfg(any(#(feature = #features),*))])
 }
 
 /// `crates/wechat-invoice/Cargo.toml`: one cargo feature per group, all on by default.

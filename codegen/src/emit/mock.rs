@@ -67,7 +67,7 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
         //! Every operation of `spec/`, with the schema and error codes the mock checks requests
         //! against and answers with.
 
-        use crate::spec_table::{BodyKind, ErrorCase, Field, Method, NamedType, Operation, TokenUse, Ty, TypeKind};
+        use crate::spec_table::{BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty, TypeKind};
 
         /// WeChat's general error codes, from `spec/errors.toml`, in its order.
         pub(crate) static GENERAL_ERRORS: &[ErrorCase] = &[#(#general),*];
@@ -111,6 +111,15 @@ fn operation(op: &Operation) -> TokenStream {
     let query = fields(&op.query, scope);
     let request = fields(&op.request, scope);
     let response = fields(&op.response, scope);
+    let fixed_body = op.fixed_body.iter().map(|p| {
+        let (name, value) = (&p.name, &p.value);
+        quote!((#name, #value))
+    });
+    let files = op.files.iter().map(|f| {
+        let (name, content_type, required) = (&f.wire, &f.content_type, f.required);
+        let max_size = proc_macro2::Literal::u64_unsuffixed(f.max_size);
+        quote!(FilePart { name: #name, content_type: #content_type, max_size: #max_size, required: #required })
+    });
     let errors = op.errors.iter().map(error_case);
     let example = match success_example(op) {
         Some(json) => quote!(Some(#json)),
@@ -131,6 +140,8 @@ fn operation(op: &Operation) -> TokenStream {
             third_party: #third_party,
             body: #body,
             request: #request,
+            fixed_body: &[#(#fixed_body),*],
+            files: &[#(#files),*],
             response: #response,
             errors: &[#(#errors),*],
             success_example: #example,
@@ -254,6 +265,7 @@ method = "POST"
 path = "/demo/doit"
 query.action = { type = "string", value = "go", doc = "Fixed." }
 auth = { token = "access_token" }
+request.action = { type = "string", value = "go", doc = "Fixed." }
 request.kind = { type = "Kind", doc = "Kind." }
 request.items = { type = "array", items = "Item", optional = true, doc = "Items." }
 request.shared = { type = "Shared", doc = "Shared." }
@@ -272,6 +284,7 @@ doc = "A level."
 values = [{ value = 1, name = "One", doc = "One." }]
 
 [[examples]]
+request = '{"action": "go", "kind": "a", "shared": {"n": 1}}'
 response = '{"errcode": -1, "errmsg": "system error"}'
 
 [[examples]]
@@ -296,12 +309,42 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "x"}'
             "ErrorCase { code: -1, message: \"system error\" }",
             "path: \"/demo/doit\"",
             "fixed_query: &[(\"action\", \"go\")]",
+            "fixed_body: &[(\"action\", \"go\")]",
+            "files: &[]",
             "Field { name: \"items\", ty: Ty::Array(&Ty::Named(&crate::generated::operations::local::do_it::ITEM)), required: false }",
             "ty: Ty::Named(&crate::generated::operations::shared::SHARED)",
             "TypeKind::StringEnum(&[\"a\", \"b\"])",
             "TypeKind::IntEnum(&[1])",
             "pub(crate) static LEVEL: NamedType",
             "success_example: Some(\"{\\\"errcode\\\": 0, \\\"errmsg\\\": \\\"ok\\\", \\\"id\\\": \\\"x\\\"}\")",
+        ] {
+            assert!(text.contains(&squeezed(expected)), "missing {expected:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn multipart_operations_carry_their_file_parts() {
+        let upload = r#"
+name = "upload_it"
+interface = "uploadIt"
+summary = "Uploads it."
+method = "POST"
+path = "/demo/upload"
+body = "multipart"
+auth = { token = "access_token" }
+request.pdf = { type = "file", content_type = "application/pdf", max_size = 1024, doc = "The file." }
+request.note = { type = "string", optional = true, doc = "A text part." }
+response.id = { type = "string", doc = "Id." }
+
+[[examples]]
+response = '{"errcode": 0, "errmsg": "ok", "id": "1"}'
+"#;
+        let text = squeezed(&text(&spec(upload)));
+        for expected in [
+            "body: BodyKind::Multipart",
+            "files: &[FilePart { name: \"pdf\", content_type: \"application/pdf\", max_size: 1024, required: true }]",
+            "request: &[Field { name: \"note\", ty: Ty::String, required: false }]",
+            "fixed_body: &[]",
         ] {
             assert!(text.contains(&squeezed(expected)), "missing {expected:?} in\n{text}");
         }

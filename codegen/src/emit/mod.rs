@@ -5,6 +5,7 @@ mod client;
 mod crate_files;
 mod error_codes;
 mod mock;
+mod mock_calls;
 mod operation;
 mod rust;
 mod shapes;
@@ -55,6 +56,7 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
     rust(format!("{GENERATED_DIR}/general_error_code.rs"), crate_files::general_error_code(spec))?;
     rust(format!("{GENERATED_DIR}/types.rs"), crate_files::shared_types(spec))?;
     rust(format!("{GENERATED_DIR}/examples.rs"), crate_files::examples_tests(spec))?;
+    rust(format!("{GENERATED_DIR}/mock_calls.rs"), mock_calls::file(spec))?;
     for group in &spec.groups {
         rust(format!("{GENERATED_DIR}/{}/mod.rs", group.name), crate_files::group_module(group))?;
         for op in &group.operations {

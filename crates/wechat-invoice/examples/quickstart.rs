@@ -5,13 +5,15 @@
 //! ```
 //!
 //! It starts the mock in-process, gets an access token through `/cgi-bin/stable_token`,
-//! authorizes an order (standing in for the user), reads the authorization, inserts a fiscal
-//! e-bill, shows a repeated insert refused with its typed error, and refuses another order.
+//! authorizes an order (standing in for the user), reads the authorization, uploads the
+//! bill's PDF (setpdf) and inserts the fiscal e-bill with it, shows a repeated insert refused
+//! with its typed error, and refuses another order.
 //!
 //! With `WECHAT_APPID` and `WECHAT_SECRET` set it talks to WeChat instead (or to
 //! `WECHAT_BASE_URL`), skipping the step only the mock can do (authorizing as the user);
-//! `WECHAT_S_PAPPID`, `WECHAT_ORDER_ID`, `WECHAT_CARD_ID` name the order and card template.
-//! Against a real server each step prints what WeChat answered, errors included.
+//! `WECHAT_S_PAPPID`, `WECHAT_ORDER_ID`, `WECHAT_CARD_ID` name the order and card template,
+//! and `WECHAT_PDF_FILE` the bill's PDF (a one-page PDF made here otherwise). Against a real
+//! server each step prints what WeChat answered, errors included.
 
 #![allow(clippy::print_stdout)]
 
@@ -20,7 +22,8 @@ use std::sync::Arc;
 use wechat_invoice::invoice::{GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertRequest};
 use wechat_invoice::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
 use wechat_invoice::nontax::{InsertBillErrorCode, InsertBillRequest};
-use wechat_invoice::wechat_core::{self, StableToken, TokenProvider};
+use wechat_invoice::platform::SetPdfRequest;
+use wechat_invoice::wechat_core::{self, StableToken, TokenProvider, UploadFile};
 use wechat_invoice::{Client, Error, ErrorCode};
 use wechat_mock::{MockConfig, MockServer};
 
@@ -67,6 +70,23 @@ impl Target {
 
 fn env_or(name: &str, default: &str) -> String {
     std::env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.to_owned())
+}
+
+/// The bill's PDF: the file `WECHAT_PDF_FILE` names, or a one-page PDF of the bill.
+fn bill_pdf(billing_no: &str) -> Result<UploadFile, Failure> {
+    match std::env::var("WECHAT_PDF_FILE").ok().filter(|p| !p.is_empty()) {
+        Some(path) => {
+            let bytes = std::fs::read(&path).map_err(|e| format!("WECHAT_PDF_FILE {path}: {e}"))?;
+            let name = std::path::Path::new(&path)
+                .file_name()
+                .map_or_else(|| "bill.pdf".to_owned(), |n| n.to_string_lossy().into_owned());
+            Ok(UploadFile::new(name, bytes))
+        }
+        None => Ok(UploadFile::new(
+            format!("bill-{billing_no}.pdf"),
+            wechat_mock::sample_pdf(&format!("Fiscal e-bill {billing_no}: 123.00 CNY")),
+        )),
+    }
 }
 
 /// Against the mock every step must go as planned; against a real server the answer is
@@ -125,25 +145,40 @@ async fn main() -> Result<(), Failure> {
         Err(e) => unexpected(&target, "getauthdata", e)?,
     }
 
+    let billing_no = "2024001";
+    let pdf = bill_pdf(billing_no)?;
+    let pdf_size = pdf.len();
+    let s_pdf_media_id = match client.set_pdf(&SetPdfRequest::new(pdf)).await {
+        Ok(uploaded) => {
+            println!("4. setpdf: the bill's PDF ({pdf_size} bytes) is s_media_id {}", uploaded.s_media_id);
+            uploaded.s_media_id
+        }
+        Err(e) => {
+            unexpected(&target, "setpdf", e)?;
+            env_or("WECHAT_S_PDF_MEDIA_ID", "s_pdf_media_id")
+        }
+    };
+
     let bill = InvoiceUserData::new(
         12_300,
         "Quickstart Co.",
         1_700_000_000,
-        "2024001",
+        billing_no,
         "88888888",
-        "s_pdf_media_id",
+        &s_pdf_media_id,
     );
     let insert = InsertBillRequest::new(&order_id, &card_id, appid, CardExt::new(UserCard::new(bill)));
     match client.insert_bill(&insert).await {
-        Ok(inserted) => {
-            println!("4. insertbill: bill {} is in the card package of {}", inserted.code, inserted.openid)
-        }
+        Ok(inserted) => println!(
+            "5. insertbill with s_pdf_media_id {s_pdf_media_id}: bill {} is in the card package of {}",
+            inserted.code, inserted.openid
+        ),
         Err(e) => unexpected(&target, "insertbill", e)?,
     }
 
     match client.insert_bill(&insert).await {
         Err(Error::Api(e)) if e.code == InsertBillErrorCode::BillingCodeAndNoRepeated => {
-            println!("5. insertbill again: refused as WeChat refuses it: {} ({:?})", e.code, e.code)
+            println!("6. insertbill again: refused as WeChat refuses it: {} ({:?})", e.code, e.code)
         }
         Ok(inserted) => unexpected(&target, "insertbill again", format!("a second bill {}", inserted.code))?,
         Err(e) => unexpected(&target, "insertbill again", e)?,
@@ -156,12 +191,12 @@ async fn main() -> Result<(), Failure> {
     let reject = RejectInsertRequest::new(&s_pappid, &refused, "The goods were returned")
         .url("https://example.com/orders");
     match client.reject_insert(&reject).await {
-        Ok(_) => println!("6. rejectinsert: order {refused} refused; the user is told why"),
+        Ok(_) => println!("7. rejectinsert: order {refused} refused; the user is told why"),
         Err(e) => unexpected(&target, "rejectinsert", e)?,
     }
     match client.get_auth_data(&GetAuthDataRequest::new(&s_pappid, &refused)).await {
         Err(Error::Api(e)) if e.code == GetAuthDataErrorCode::BizRejectInsert => {
-            println!("7. getauthdata on the refused order: {} (code {})", e.code, e.code.code())
+            println!("8. getauthdata on the refused order: {} (code {})", e.code, e.code.code())
         }
         Ok(auth) => unexpected(&target, "getauthdata after rejectinsert", auth.invoice_status)?,
         Err(e) => unexpected(&target, "getauthdata after rejectinsert", e)?,
@@ -169,7 +204,7 @@ async fn main() -> Result<(), Failure> {
 
     if let Target::Mock(mock) = target {
         let calls = mock.requests().snapshot();
-        println!("8. Requests the mock served: {calls:?}");
+        println!("9. Requests the mock served: {calls:?}");
         mock.shutdown().await?;
     }
     println!("Done.");

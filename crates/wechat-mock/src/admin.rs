@@ -13,7 +13,7 @@
 //! | `POST /__mock/tokens/expire` | | every issued token expires now |
 //! | `GET /__mock/requests` | | request counts per path |
 //! | `DELETE /__mock/requests` | | resets the counts |
-//! | `GET /__mock/operations` | | the operations served, from the spec |
+//! | `GET /__mock/operations` | | the operations served, from the spec, and where each answer comes from (`answers`: `token_endpoint`, `state`, `example`) |
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +32,7 @@ use crate::answer;
 use crate::faults::Fault;
 use crate::orders::{Authorization, AuthorizeError};
 use crate::server::Shared;
+use crate::serving::{AnswerSource, answer_source};
 use crate::spec_table::{BodyKind, Field, Method, TokenUse};
 use crate::validate::check_body;
 
@@ -133,6 +134,7 @@ async fn set_latency(State(shared): State<Arc<Shared>>, bytes: Bytes) -> Respons
 
 async fn expire_tokens(State(shared): State<Arc<Shared>>) -> Response {
     shared.tokens.expire_now();
+    shared.platform_tokens.expire_now();
     ok(&json!({ "expired": shared.tokens.issued() }))
 }
 
@@ -150,6 +152,7 @@ async fn operations(State(shared): State<Arc<Shared>>) -> Response {
         .table
         .iter()
         .map(|op| {
+            let source = answer_source(op.name).unwrap_or(AnswerSource::Example);
             json!({
                 "name": op.name,
                 "group": op.group,
@@ -160,9 +163,14 @@ async fn operations(State(shared): State<Arc<Shared>>) -> Response {
                 "fixed_query": op.fixed_query.iter().map(|(k, v)| json!({ "name": k, "value": v })).collect::<Vec<_>>(),
                 "token": match op.token { TokenUse::AccessToken => "access_token", TokenUse::None => "none" },
                 "third_party": op.third_party,
+                "query": op.query.iter().map(|f| json!({ "name": f.name, "required": f.required })).collect::<Vec<_>>(),
                 "body": match op.body { BodyKind::Json => "json", BodyKind::Multipart => "multipart", BodyKind::None => "none" },
-                "stateful": crate::flow::handler(op.name).is_some()
-                    || crate::token_endpoints::PATHS.contains(&op.path),
+                "fixed_body": op.fixed_body.iter().map(|(k, v)| json!({ "name": k, "value": v })).collect::<Vec<_>>(),
+                "files": op.files.iter().map(|f| json!({
+                    "name": f.name, "content_type": f.content_type, "max_size": f.max_size, "required": f.required,
+                })).collect::<Vec<_>>(),
+                "answers": source.as_str(),
+                "stateful": source != AnswerSource::Example,
             })
         })
         .collect();

@@ -52,8 +52,8 @@ pub(crate) fn error(code: i64, message: &str, hint: Option<&str>, rid: &str) -> 
     response
 }
 
-/// A success answer: `fields` after `"errcode": 0, "errmsg": "ok"`.
-pub(crate) fn success(fields: Map<String, Value>) -> Response {
+/// The body of a success answer: `fields` after `"errcode": 0, "errmsg": "ok"`.
+pub(crate) fn success_body(fields: Map<String, Value>) -> Value {
     let mut body = Map::new();
     body.insert("errcode".to_owned(), Value::from(0));
     body.insert("errmsg".to_owned(), Value::from("ok"));
@@ -62,7 +62,12 @@ pub(crate) fn success(fields: Map<String, Value>) -> Response {
             body.insert(key, value);
         }
     }
-    let mut response = json(&Value::Object(body));
+    Value::Object(body)
+}
+
+/// HTTP 200 with a success body, marked as errcode 0 for the request log.
+pub(crate) fn success(body: &Value) -> Response {
+    let mut response = json(body);
     response.extensions_mut().insert(Errcode(0));
     response
 }

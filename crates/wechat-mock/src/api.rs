@@ -5,18 +5,23 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Query, Request, State};
-use axum::http::{Method as HttpMethod, StatusCode, Uri, header};
+use axum::http::request::Parts;
+use axum::http::uri::Authority;
+use axum::http::{HeaderMap, Method as HttpMethod, StatusCode, Uri, header};
 use axum::response::Response;
 use serde_json::{Map, Value};
 
 use crate::answer::{self, GeneralError};
 use crate::faults::FaultKind;
 use crate::flow;
+use crate::platform_tokens::PlatformToken;
 use crate::sample::sample_object;
 use crate::server::Shared;
 use crate::spec_table::{BodyKind, Method, Operation, TokenUse};
 use crate::tokens::TokenCheck;
-use crate::validate::{check_body, check_query};
+use crate::upload::{self, FormError, ReceivedFile};
+use crate::validate::SchemaError;
+use crate::validate::{check_body, check_constants, check_query};
 
 /// The largest request body read; larger ones are refused with HTTP 413.
 pub(crate) const MAX_BODY: usize = 2 * 1024 * 1024;
@@ -40,7 +45,7 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         return fault_answer(&shared, op, fault);
     }
     if op.token == TokenUse::AccessToken {
-        let check = shared.tokens.check(query_value(&query, "access_token"));
+        let check = access_check(&shared, op, query_value(&query, "access_token"));
         if check != TokenCheck::Valid {
             return shared.general_error(check.errcode(), None);
         }
@@ -48,22 +53,69 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     if let Err(problem) = check_query(op.query, &query) {
         return shared.general_error(DATA_FORMAT_ERROR, Some(&problem.to_string()));
     }
-    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    let body = match read_body(body).await.and_then(|bytes| request_body(op, &bytes, content_type)) {
-        Ok(body) => body,
-        Err(refusal) => return shared.refuse(refusal),
+    let payload = match request_payload(op, &parts, body).await {
+        Ok(payload) => payload,
+        Err(PayloadError::General(refusal)) => return shared.refuse(refusal),
+        Err(PayloadError::WrongFileType(problem)) => {
+            let hint = problem.to_string();
+            return match flow::invalid_file_code(op.name) {
+                Some(code) => shared.error(code, op.message(code).unwrap_or("invalid file"), Some(&hint)),
+                None => shared.general_error(DATA_FORMAT_ERROR, Some(&hint)),
+            };
+        }
     };
     match flow::handler(op.name) {
-        Some(step) => match step(&shared, &body) {
-            Ok(fields) => {
-                let mut answer = success_fields(op);
-                answer.extend(fields);
-                answer::success(answer)
+        Some(step) => {
+            let base_url = public_base_url(&shared, &parts.headers);
+            let call =
+                flow::Call { body: &payload.body, query: &query, files: &payload.files, base_url: &base_url };
+            match step(&shared, &call) {
+                Ok(fields) => {
+                    let mut answer = success_fields(op);
+                    answer.extend(fields);
+                    success(&shared, op, answer)
+                }
+                Err(code) => shared.error(code, op.message(code).unwrap_or("system error"), None),
             }
-            Err(code) => shared.error(code, op.message(code).unwrap_or("system error"), None),
-        },
-        None => answer::success(success_fields(op)),
+        }
+        None => success(&shared, op, success_fields(op)),
     }
+}
+
+/// A success answer shaped as the spec's example: with `"errcode": 0, "errmsg": "ok"` first,
+/// or, as WeChat's token endpoints answer, without them when the example has none. The
+/// answer is kept as the operation's last.
+fn success(shared: &Shared, op: &Operation, fields: Map<String, Value>) -> Response {
+    let example = op.success_example.and_then(|text| serde_json::from_str::<Value>(text).ok());
+    let body = match example {
+        Some(Value::Object(example)) if !example.contains_key("errcode") => Value::Object(fields),
+        _ => answer::success_body(fields),
+    };
+    let response = answer::success(&body);
+    shared.answers.record(op.name, body);
+    response
+}
+
+/// What WeChat says about the `access_token` of a call of `op`: the account's token, or a
+/// third-party platform's authorizer token where the operation is open to third parties.
+fn access_check(shared: &Shared, op: &Operation, token: Option<&str>) -> TokenCheck {
+    match shared.tokens.check(token) {
+        TokenCheck::Invalid => match shared.platform_tokens.check(PlatformToken::Authorizer, token) {
+            TokenCheck::Valid if !op.third_party => TokenCheck::ThirdPartyRefused,
+            other => other,
+        },
+        other => other,
+    }
+}
+
+/// The base URL the caller used to reach the server (its `Host` header), for links in
+/// answers; the address the server is bound to when the header is missing or odd.
+fn public_base_url(shared: &Shared, headers: &HeaderMap) -> String {
+    headers
+        .get(header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .filter(|host| host.parse::<Authority>().is_ok())
+        .map_or_else(|| shared.base_url.clone(), |host| format!("http://{host}"))
 }
 
 /// The operation at `path` whose fixed query parameters the request carries.
@@ -85,13 +137,24 @@ pub(crate) fn query_value<'q>(query: &'q [(String, String)], name: &str) -> Opti
 
 /// Reads the whole body, up to [`MAX_BODY`]; a larger one is refused with HTTP 413.
 pub(crate) async fn read_body(body: Body) -> Result<Bytes, GeneralError> {
-    axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| GeneralError {
+    read_body_up_to(body, MAX_BODY).await
+}
+
+/// Reads the whole body, up to `limit` bytes; a larger one is refused with HTTP 413.
+async fn read_body_up_to(body: Body, limit: usize) -> Result<Bytes, GeneralError> {
+    axum::body::to_bytes(body, limit).await.map_err(|_| GeneralError {
         status: StatusCode::PAYLOAD_TOO_LARGE,
-        ..GeneralError::hinted(
-            DATA_FORMAT_ERROR,
-            format!("[(body)] unreadable or larger than {MAX_BODY} bytes"),
-        )
+        ..GeneralError::hinted(DATA_FORMAT_ERROR, format!("[(body)] unreadable or larger than {limit} bytes"))
     })
+}
+
+/// The largest body any operation of `table` accepts: the limit the router gives extractors.
+pub(crate) fn body_limit(table: &[Operation]) -> usize {
+    table
+        .iter()
+        .filter(|op| op.body == BodyKind::Multipart)
+        .map(upload::body_limit)
+        .fold(MAX_BODY, usize::max)
 }
 
 /// Parses a JSON body, or refuses it with 44002 (empty) or 47001 (not JSON) as WeChat does.
@@ -103,24 +166,46 @@ pub(crate) fn json_body(bytes: &[u8]) -> Result<Value, GeneralError> {
         .map_err(|e| GeneralError::hinted(DATA_FORMAT_ERROR, format!("[(body)] not JSON: {e}")))
 }
 
-/// The request body, checked against the operation's schema.
-fn request_body(op: &Operation, bytes: &[u8], content_type: &str) -> Result<Value, GeneralError> {
+/// A request's body, checked against its operation's schema.
+struct Payload {
+    /// The JSON body, or a multipart body's text parts as an object; null without a body.
+    body: Value,
+    /// The files of a multipart body.
+    files: Vec<ReceivedFile>,
+}
+
+/// Why a body was refused.
+enum PayloadError {
+    /// With a general code.
+    General(GeneralError),
+    /// An uploaded file is not of its part's type.
+    WrongFileType(SchemaError),
+}
+
+impl From<GeneralError> for PayloadError {
+    fn from(refusal: GeneralError) -> Self {
+        Self::General(refusal)
+    }
+}
+
+/// Reads the request body and checks it against the operation's schema.
+async fn request_payload(op: &Operation, parts: &Parts, body: Body) -> Result<Payload, PayloadError> {
     match op.body {
-        BodyKind::None => Ok(Value::Null),
+        BodyKind::None => Ok(Payload { body: Value::Null, files: Vec::new() }),
         BodyKind::Multipart => {
-            if bytes.is_empty() {
-                Err(GeneralError::new(EMPTY_BODY))
-            } else if !content_type.starts_with("multipart/form-data") {
-                Err(GeneralError::hinted(DATA_FORMAT_ERROR, "[(body)] expected multipart/form-data"))
-            } else {
-                Ok(Value::Null)
+            let bytes = read_body_up_to(body, upload::body_limit(op)).await?;
+            match upload::read_form(op, &parts.headers, &parts.extensions, bytes).await {
+                Ok(form) => Ok(Payload { body: form.texts, files: form.files }),
+                Err(FormError::General(refusal)) => Err(PayloadError::General(refusal)),
+                Err(FormError::WrongType(problem)) => Err(PayloadError::WrongFileType(problem)),
             }
         }
         BodyKind::Json => {
-            let body = json_body(bytes)?;
+            let body = json_body(&read_body(body).await?)?;
             check_body(op.request, &body)
+                .and_then(|()| check_constants(op.fixed_body, &body))
                 .map_err(|p| GeneralError::hinted(DATA_FORMAT_ERROR, p.to_string()))?;
-            Ok(body)
+            Ok(Payload { body, files: Vec::new() })
         }
     }
 }
@@ -134,7 +219,8 @@ pub(crate) fn success_fields(op: &Operation) -> Map<String, Value> {
     }
 }
 
-fn fault_answer(shared: &Shared, op: &Operation, fault: FaultKind) -> Response {
+/// The answer a queued fault puts in place of the operation's.
+pub(crate) fn fault_answer(shared: &Shared, op: &Operation, fault: FaultKind) -> Response {
     match fault {
         FaultKind::Errcode { errcode } => {
             shared.error(errcode, op.message(errcode).unwrap_or("mock fault"), None)
@@ -170,7 +256,7 @@ mod tests {
 
     use crate::config::MockConfig;
     use crate::server::MockServer;
-    use crate::spec_table::{Field, NamedType, Ty};
+    use crate::spec_table::{Field, FilePart, NamedType, Ty};
 
     use super::*;
 
@@ -197,6 +283,8 @@ mod tests {
             third_party: false,
             body: BodyKind::Json,
             request: &[],
+            fixed_body: &[],
+            files: &[],
             response: &[],
             errors: &[],
             success_example: None,
@@ -224,7 +312,12 @@ mod tests {
             ..op("get_ticket")
         },
         Operation { path: "/open/thing", token: TokenUse::None, ..op("open_thing") },
-        Operation { path: "/card/invoice/platform/setpdf", body: BodyKind::Multipart, ..op("set_pdf") },
+        Operation {
+            path: "/upload",
+            body: BodyKind::Multipart,
+            files: &[FilePart { name: "pdf", content_type: "application/pdf", max_size: 64, required: true }],
+            ..op("upload_file")
+        },
     ];
 
     async fn start() -> (MockServer, String) {
@@ -302,14 +395,32 @@ mod tests {
     async fn multipart_operations_want_a_multipart_body() {
         let (server, token) = start().await;
         let http = reqwest::Client::new();
-        let url = format!("{}/card/invoice/platform/setpdf?access_token={token}", server.base_url());
+        let url = format!("{}/upload?access_token={token}", server.base_url());
+        let multipart = "multipart/form-data; boundary=x";
         let json_body = send(http.post(&url).body("{}")).await;
         assert_eq!(json_body["errcode"], 47001);
-        let empty = send(http.post(&url).header("content-type", "multipart/form-data; boundary=x")).await;
+        let empty = send(http.post(&url).header("content-type", multipart)).await;
         assert_eq!(empty["errcode"], 44002);
-        let file = "--x\r\nContent-Disposition: form-data; name=\"pdf\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.4\r\n--x--\r\n";
-        let ok =
-            send(http.post(&url).header("content-type", "multipart/form-data; boundary=x").body(file)).await;
+        let part = |headers: &str| {
+            format!(
+                "--x\r\nContent-Disposition: form-data; name=\"pdf\"; filename=\"a.pdf\"\r\n{headers}\r\n%PDF-1.4\r\n--x--\r\n"
+            )
+        };
+        let ok = send(
+            http.post(&url).header("content-type", multipart).body(part("Content-Type: application/pdf\r\n")),
+        )
+        .await;
         assert_eq!(ok["errcode"], 0, "{ok}");
+        let untyped = send(http.post(&url).header("content-type", multipart).body(part(""))).await;
+        assert!(
+            untyped["errmsg"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("data format error hint: [pdf] expected application/pdf, found no content type"),
+            "without an own code for it, a file of the wrong type is a data format error: {untyped}"
+        );
+        let big =
+            send(http.post(&url).header("content-type", multipart).body(vec![b'x'; 2 * 1024 * 1024])).await;
+        assert_eq!(big["errcode"], 47001, "over the form's limit: {big}");
     }
 }

@@ -1,9 +1,11 @@
 //! Fault injection: what a mock server does instead of answering normally, so tests can
 //! drive a client's retries, token renewal and error handling.
 //!
-//! Faults wait in a queue and apply to calls of spec operations only (not to the token
-//! endpoints, nor the admin routes): each call takes the first queued fault that targets it.
-//! Latency applies to every WeChat route, token endpoints included.
+//! Faults wait in a queue and apply to calls of spec operations only, not to the admin routes:
+//! each call takes the first queued fault that targets it. The token endpoints
+//! `/cgi-bin/stable_token` and `/cgi-bin/token` take only faults that name them
+//! (`.only("get_stable_access_token")`), since they are how a client recovers from the
+//! others. Latency applies to every WeChat route, token endpoints included.
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -160,8 +162,17 @@ impl Faults {
 
     /// Takes the fault for a call of `operation`, if one is queued for it.
     pub(crate) fn take(&self, operation: &str) -> Option<FaultKind> {
+        self.take_where(|target| target.is_none_or(|name| name == operation))
+    }
+
+    /// Takes the first fault queued for `operation` by name; faults for every operation stay.
+    pub(crate) fn take_named(&self, operation: &str) -> Option<FaultKind> {
+        self.take_where(|target| target == Some(operation))
+    }
+
+    fn take_where(&self, targets: impl Fn(Option<&str>) -> bool) -> Option<FaultKind> {
         let mut queue = self.queue();
-        let index = queue.iter().position(|f| f.operation.as_deref().is_none_or(|name| name == operation))?;
+        let index = queue.iter().position(|f| targets(f.operation.as_deref()))?;
         let fault = &mut queue[index];
         let kind = fault.kind.clone();
         fault.times -= 1;
@@ -186,6 +197,12 @@ mod tests {
         assert_eq!(faults.take("get_auth_data"), None);
         assert_eq!(faults.take("insert_bill"), Some(FaultKind::Html));
         assert!(faults.pending().is_empty());
+
+        faults.push(Fault::errcode(-1)).unwrap();
+        faults.push(Fault::errcode(45009).only("get_stable_access_token")).unwrap();
+        assert_eq!(faults.take_named("get_stable_access_token"), Some(FaultKind::Errcode { errcode: 45009 }));
+        assert_eq!(faults.take_named("get_stable_access_token"), None, "a fault for every operation stays");
+        assert_eq!(faults.pending().len(), 1);
     }
 
     #[test]

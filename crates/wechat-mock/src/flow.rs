@@ -1,26 +1,68 @@
-//! The operations whose answers depend on state, keyed by operation name: the invoice flow.
-//! Each step gets a body already checked against the operation's schema, and returns the
-//! fields to put over the spec's success example, or the `errcode` to answer (whose message
-//! comes from the spec's error tables).
+//! The operations whose answers depend on state, keyed by operation name: the invoice flow
+//! and the uploaded PDFs. Each step gets a call already checked against the operation's
+//! schema, and returns the fields to put over the spec's success example, or the `errcode` to
+//! answer (whose message comes from the spec's error tables).
 //!
 //! Every other operation of the spec answers its success example.
 
 use serde_json::{Map, Value};
 
+use crate::media::{DOWNLOAD_PATH, PDF_URL_LIFETIME};
 use crate::orders::{NewBill, Refusal};
+use crate::platform_tokens::PlatformToken;
 use crate::server::Shared;
+use crate::tokens::TokenCheck;
+use crate::upload::ReceivedFile;
+
+/// What a step reads of a call, checked against the spec already.
+pub(crate) struct Call<'a> {
+    /// The JSON body, or a multipart body's text parts as an object of strings.
+    pub(crate) body: &'a Value,
+    /// The query parameters.
+    pub(crate) query: &'a [(String, String)],
+    /// The files of a multipart body.
+    pub(crate) files: &'a [ReceivedFile],
+    /// The base URL the caller reached the mock at, for links in answers.
+    pub(crate) base_url: &'a str,
+}
 
 /// A stateful step: the answer's fields, or an `errcode`.
-pub(crate) type Step = fn(&Shared, &Value) -> Result<Map<String, Value>, i64>;
+pub(crate) type Step = fn(&Shared, &Call<'_>) -> Result<Map<String, Value>, i64>;
 
 /// The stateful steps by operation name.
-pub(crate) const STEPS: &[(&str, Step)] =
-    &[("get_auth_data", get_auth_data), ("reject_insert", reject_insert), ("insert_bill", insert_bill)];
+pub(crate) const STEPS: &[(&str, Step)] = &[
+    ("get_auth_data", get_auth_data),
+    ("reject_insert", reject_insert),
+    ("insert_bill", insert_bill),
+    ("set_pdf", set_pdf),
+    ("get_pdf", get_pdf),
+    ("get_component_access_token", get_component_access_token),
+    ("get_authorizer_access_token", get_authorizer_access_token),
+];
 
 /// Every `errcode` a step may answer; each is in its operation's spec error table.
 #[cfg(test)]
-pub(crate) const CODES: &[(&str, &[i64])] =
-    &[("get_auth_data", &[72035, 72038]), ("reject_insert", &[]), ("insert_bill", &[72035, 72038, 72042])];
+pub(crate) const CODES: &[(&str, &[i64])] = &[
+    ("get_auth_data", &[72035, 72038]),
+    ("reject_insert", &[]),
+    ("insert_bill", &[72035, 72038, 72042]),
+    ("set_pdf", &[]),
+    ("get_pdf", &[INVALID_MEDIA_ID]),
+    ("get_component_access_token", &[]),
+    ("get_authorizer_access_token", &[]),
+];
+
+/// The code an upload answers for a file that is not of its part's type, by operation:
+/// setpdf's "invoice pdf error". Uploads not listed answer 47001.
+const INVALID_FILE: &[(&str, i64)] = &[("set_pdf", 72040)];
+
+/// getpdf's code for an `s_media_id` the mock does not hold ("invalid params").
+const INVALID_MEDIA_ID: i64 = 72031;
+
+/// The code for an uploaded file that is not of its part's type, if `operation` has its own.
+pub(crate) fn invalid_file_code(operation: &str) -> Option<i64> {
+    INVALID_FILE.iter().find(|(name, _)| *name == operation).map(|(_, code)| *code)
+}
 
 /// The stateful step of `operation`, if it has one.
 pub(crate) fn handler(operation: &str) -> Option<Step> {
@@ -41,7 +83,8 @@ fn text<'b>(body: &'b Value, pointer: &str) -> &'b str {
     body.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
 }
 
-fn get_auth_data(shared: &Shared, body: &Value) -> Result<Map<String, Value>, i64> {
+fn get_auth_data(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
+    let body = call.body;
     let order = shared.orders.auth_data(text(body, "/s_pappid"), text(body, "/order_id")).map_err(code)?;
     let mut fields = Map::new();
     fields.insert("invoice_status".to_owned(), Value::from("auth success"));
@@ -52,12 +95,14 @@ fn get_auth_data(shared: &Shared, body: &Value) -> Result<Map<String, Value>, i6
     Ok(fields)
 }
 
-fn reject_insert(shared: &Shared, body: &Value) -> Result<Map<String, Value>, i64> {
+fn reject_insert(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
+    let body = call.body;
     shared.orders.reject(text(body, "/s_pappid"), text(body, "/order_id"), text(body, "/reason"));
     Ok(Map::new())
 }
 
-fn insert_bill(shared: &Shared, body: &Value) -> Result<Map<String, Value>, i64> {
+fn insert_bill(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
+    let body = call.body;
     let data = "/card_ext/user_card/invoice_user_data";
     let new = NewBill {
         order_id: text(body, "/order_id"),
@@ -73,6 +118,60 @@ fn insert_bill(shared: &Shared, body: &Value) -> Result<Map<String, Value>, i64>
     Ok(fields)
 }
 
+/// Keeps the uploaded file and answers its id as a JSON number above 2^53, as WeChat may send
+/// it: a client that reads it through a float loses digits.
+fn set_pdf(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
+    // The upload was checked against the spec, which names exactly one file part.
+    let Some(file) = call.files.first() else { return Err(DATA_FORMAT_ERROR) };
+    let id = shared.media.upload(&file.file_name, &file.content_type, file.bytes.clone());
+    let mut fields = Map::new();
+    fields.insert("s_media_id".to_owned(), Value::from(id));
+    Ok(fields)
+}
+
+/// A link to download the file, valid for two hours, or 72031 for an id the mock does not hold.
+fn get_pdf(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
+    let key = shared.media.link(text(call.body, "/s_media_id")).ok_or(INVALID_MEDIA_ID)?;
+    let mut fields = Map::new();
+    let url = format!("{}{DOWNLOAD_PATH}?action=media_pdf&media_key={key}", call.base_url);
+    fields.insert("pdf_url".to_owned(), Value::from(url));
+    fields.insert("pdf_url_expire_time".to_owned(), Value::from(PDF_URL_LIFETIME.as_secs()));
+    Ok(fields)
+}
+
+/// A new component_access_token for any platform: the mock plays every platform.
+fn get_component_access_token(shared: &Shared, _: &Call<'_>) -> Result<Map<String, Value>, i64> {
+    let lifetime = shared.config.token_lifetime;
+    let token = shared.platform_tokens.issue(PlatformToken::Component, lifetime);
+    let mut fields = Map::new();
+    fields.insert("component_access_token".to_owned(), Value::from(token));
+    fields.insert("expires_in".to_owned(), Value::from(lifetime.as_secs()));
+    Ok(fields)
+}
+
+/// A new authorizer_access_token, for a component_access_token the mock issued (40001 for
+/// another, 42001 once it expired). The refresh token comes back as sent: the mock keeps no
+/// authorizations, so any refresh token is valid.
+fn get_authorizer_access_token(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
+    let component = call.query.iter().find(|(k, _)| k == "component_access_token").map(|(_, v)| v.as_str());
+    let check = shared.platform_tokens.check(PlatformToken::Component, component);
+    if check != TokenCheck::Valid {
+        return Err(check.errcode());
+    }
+    let lifetime = shared.config.token_lifetime;
+    let token = shared.platform_tokens.issue(PlatformToken::Authorizer, lifetime);
+    let mut fields = Map::new();
+    fields.insert("authorizer_access_token".to_owned(), Value::from(token));
+    fields.insert("expires_in".to_owned(), Value::from(lifetime.as_secs()));
+    fields.insert(
+        "authorizer_refresh_token".to_owned(),
+        Value::from(text(call.body, "/authorizer_refresh_token")),
+    );
+    Ok(fields)
+}
+
+const DATA_FORMAT_ERROR: i64 = 47001;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +186,11 @@ mod tests {
             for code in *codes {
                 assert!(op.errors.iter().any(|e| e.code == *code), "{name}: {code} is not in its spec table");
             }
+        }
+        for (name, code) in INVALID_FILE {
+            let op = operation(name).unwrap_or_else(|| panic!("`{name}` is not in the spec"));
+            assert!(!op.files.is_empty(), "{name} takes no file");
+            assert!(op.errors.iter().any(|e| e.code == *code), "{name}: {code} is not in its spec table");
         }
     }
 

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec_table::{Field, Ty, TypeKind};
+use crate::spec_table::{Field, Operation, Ty, TypeKind};
 
 /// Nesting beyond which objects are left empty and arrays hold nothing, so a type that
 /// contains itself still gives a finite value.
@@ -13,6 +13,16 @@ const MAX_DEPTH: usize = 12;
 /// `mock_<field>`, numbers 1, booleans false, arrays of one element, enums their first value.
 pub fn sample_object(fields: &[Field]) -> Map<String, Value> {
     object(fields, 0)
+}
+
+/// A JSON request body `operation` accepts: [`sample_object`] of its fields, with its
+/// constant fields (e.g. `"action": "get_url"`) at their values.
+pub fn sample_request(operation: &Operation) -> Map<String, Value> {
+    let mut body = sample_object(operation.request);
+    for (name, value) in operation.fixed_body {
+        body.insert((*name).to_owned(), Value::from(*value));
+    }
+    body
 }
 
 fn object(fields: &[Field], depth: usize) -> Map<String, Value> {
@@ -46,7 +56,7 @@ fn value(ty: Ty, name: &str, depth: usize) -> Value {
 mod tests {
     use super::*;
     use crate::spec_table::{NamedType, operations};
-    use crate::validate::check_body;
+    use crate::validate::{check_body, check_constants};
 
     static NODE: NamedType = NamedType {
         name: "Node",
@@ -60,8 +70,9 @@ mod tests {
     #[test]
     fn samples_pass_validation_for_every_operation() {
         for op in operations() {
-            let body = Value::Object(sample_object(op.request));
+            let body = Value::Object(sample_request(op));
             assert_eq!(check_body(op.request, &body), Ok(()), "{}", op.name);
+            assert_eq!(check_constants(op.fixed_body, &body), Ok(()), "{}", op.name);
             let answer = Value::Object(sample_object(op.response));
             assert_eq!(check_body(op.response, &answer), Ok(()), "{}", op.name);
         }

@@ -6,21 +6,26 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::any;
+use axum::routing::{any, get};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::answer::{Errcode, GeneralError};
+use crate::answers::Answers;
+use crate::arrange::{ArrangeError, Arranged};
 use crate::config::MockConfig;
 use crate::faults::Faults;
+use crate::media::{DOWNLOAD_PATH, Media};
 use crate::orders::{Authorization, AuthorizeError, Order, Orders};
+use crate::platform_tokens::PlatformTokens;
 use crate::requests::RequestCounts;
 use crate::spec_table::{Operation, general_message};
 use crate::tokens::Tokens;
-use crate::{admin, answer, api, token_endpoints};
+use crate::{admin, answer, api, download, token_endpoints};
 
 /// Where admin routes live; everything else is WeChat's.
 pub(crate) const ADMIN_PREFIX: &str = "/__mock";
@@ -54,12 +59,17 @@ pub(crate) struct Shared {
     pub(crate) orders: Orders,
     pub(crate) faults: Faults,
     pub(crate) requests: RequestCounts,
+    pub(crate) media: Media,
+    pub(crate) answers: Answers,
+    pub(crate) platform_tokens: PlatformTokens,
+    /// `http://` and the address the server is bound to.
+    pub(crate) base_url: String,
     rid_prefix: u32,
     next_rid: AtomicU64,
 }
 
 impl Shared {
-    fn new(config: MockConfig, table: &'static [Operation]) -> Self {
+    fn new(config: MockConfig, table: &'static [Operation], base_url: String) -> Self {
         let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         Self {
             orders: Orders::new(&config.appid),
@@ -68,6 +78,10 @@ impl Shared {
             tokens: Tokens::default(),
             faults: Faults::default(),
             requests: RequestCounts::default(),
+            media: Media::default(),
+            answers: Answers::default(),
+            platform_tokens: PlatformTokens::default(),
+            base_url,
             rid_prefix: (started & 0xffff_ffff) as u32,
             next_rid: AtomicU64::new(1),
         }
@@ -133,7 +147,8 @@ impl MockServer {
             .await
             .map_err(|source| MockError::Bind { addr: listen, source })?;
         let addr = listener.local_addr().map_err(|source| MockError::Bind { addr: listen, source })?;
-        let shared = Arc::new(Shared::new(config, table));
+        let base_url = format!("http://{addr}");
+        let shared = Arc::new(Shared::new(config, table, base_url.clone()));
         let (stop, stopped) = oneshot::channel::<()>();
         let app = router(Arc::clone(&shared));
         let task = tokio::spawn(async move {
@@ -144,7 +159,7 @@ impl MockServer {
                 })
                 .await
         });
-        Ok(Self { shared, addr, base_url: format!("http://{addr}"), stop: Some(stop), task: Some(task) })
+        Ok(Self { shared, addr, base_url, stop: Some(stop), task: Some(task) })
     }
 
     /// The base URL to point a client at, e.g. `http://127.0.0.1:53412`.
@@ -178,9 +193,34 @@ impl MockServer {
         &self.shared.tokens
     }
 
+    /// The third-party platform tokens it issued (component and authorizer tokens); issue an
+    /// authorizer token here to call as a platform.
+    pub fn platform_tokens(&self) -> &PlatformTokens {
+        &self.shared.platform_tokens
+    }
+
     /// Fault injection.
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
+    }
+
+    /// The files uploaded through setpdf, by `s_media_id`.
+    pub fn media(&self) -> &Media {
+        &self.shared.media
+    }
+
+    /// The last success answer of each operation, as sent.
+    pub fn answers(&self) -> &Answers {
+        &self.shared.answers
+    }
+
+    /// Sets up what a call of `operation` with the JSON `body` needs to succeed, and returns
+    /// the body and query parameters to send: the order authorized (getauthdata, insertbill),
+    /// a PDF kept under the `s_media_id` (getpdf), a component token issued (the authorizer
+    /// token endpoint), the mock's own appid and appsecret in place of the body's (the token
+    /// endpoints). A test built from a spec example calls with what this returns.
+    pub fn arrange(&self, operation: &str, body: &serde_json::Value) -> Result<Arranged, ArrangeError> {
+        crate::arrange::arrange(&self.shared, operation, body)
     }
 
     /// Requests received, per path.
@@ -212,11 +252,16 @@ impl Drop for MockServer {
 }
 
 fn router(shared: Arc<Shared>) -> Router {
+    // Extractors (the multipart parser among them) read up to the largest upload the spec
+    // allows; each handler still reads only what its own operation allows.
+    let body_limit = api::body_limit(shared.table);
     Router::new()
         .nest(ADMIN_PREFIX, admin::router())
         .route("/cgi-bin/stable_token", any(token_endpoints::stable_token))
         .route("/cgi-bin/token", any(token_endpoints::token))
+        .route(DOWNLOAD_PATH, get(download::pdf))
         .fallback(api::handle)
+        .layer(DefaultBodyLimit::max(body_limit))
         .layer(middleware::from_fn_with_state(Arc::clone(&shared), observe))
         .with_state(shared)
 }

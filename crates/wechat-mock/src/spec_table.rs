@@ -53,8 +53,12 @@ pub struct Operation {
     pub third_party: bool,
     /// How the request body is encoded.
     pub body: BodyKind,
-    /// Fields of the JSON request body.
+    /// Fields of the request body: JSON fields, or the text parts of a multipart body.
     pub request: &'static [Field],
+    /// Body fields with a fixed value (`"action": "get_url"`), which every request must carry.
+    pub fixed_body: &'static [(&'static str, &'static str)],
+    /// File parts of a `multipart/form-data` body.
+    pub files: &'static [FilePart],
     /// Fields of the success answer besides `errcode` and `errmsg`.
     pub response: &'static [Field],
     /// Error codes particular to this operation.
@@ -97,6 +101,19 @@ pub enum BodyKind {
     Multipart,
     /// No body.
     None,
+}
+
+/// A file part of a `multipart/form-data` request body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FilePart {
+    /// The form field name, e.g. `pdf`.
+    pub name: &'static str,
+    /// The media type the part must have, e.g. `application/pdf`.
+    pub content_type: &'static str,
+    /// The largest file accepted, in bytes.
+    pub max_size: u64,
+    /// False when the file may be left out.
+    pub required: bool,
 }
 
 /// One error code with WeChat's message.

@@ -1,6 +1,7 @@
 //! `POST /cgi-bin/stable_token` and `GET /cgi-bin/token`: the only credentials the mock
 //! accepts are its configured appid and appsecret. A success answer has no `errcode`, as
-//! WeChat's has none: `{"access_token": "...", "expires_in": 7200}`.
+//! WeChat's has none: `{"access_token": "...", "expires_in": 7200}`. A fault queued for the
+//! operation by name (`get_stable_access_token`, `get_access_token`) is answered instead.
 
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::answer::{self, GeneralError};
-use crate::api::{json_body, query_pairs, query_value, read_body};
+use crate::api::{fault_answer, json_body, query_pairs, query_value, read_body};
 use crate::server::Shared;
 use crate::tokens::Issue;
 
@@ -20,13 +21,19 @@ const INVALID_APPSECRET: i64 = 40125;
 const REQUIRE_POST: i64 = 43002;
 const DATA_FORMAT_ERROR: i64 = 47001;
 
-/// `POST /cgi-bin/stable_token` with JSON `grant_type`, `appid`, `secret`, `force_refresh`.
 /// Paths these handlers serve, ahead of the spec's generic routes.
-pub(crate) const PATHS: &[&str] = &["/cgi-bin/stable_token", "/cgi-bin/token"];
+pub(crate) const PATHS: &[&str] = &[STABLE_TOKEN, TOKEN];
 
+const STABLE_TOKEN: &str = "/cgi-bin/stable_token";
+const TOKEN: &str = "/cgi-bin/token";
+
+/// `POST /cgi-bin/stable_token` with JSON `grant_type`, `appid`, `secret`, `force_refresh`.
 pub(crate) async fn stable_token(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     if request.method() != Method::POST {
         return shared.general_error(REQUIRE_POST, None);
+    }
+    if let Some(fault) = named_fault(&shared, STABLE_TOKEN) {
+        return fault;
     }
     let body = match read_body(request.into_body()).await.and_then(|bytes| json_body(&bytes)) {
         Ok(body) => body,
@@ -44,17 +51,26 @@ pub(crate) async fn stable_token(State(shared): State<Arc<Shared>>, request: Req
         }
     };
     let how = if force_refresh { Issue::StableForceRefresh } else { Issue::Stable };
-    issue(&shared, how)
+    issue(&shared, how, STABLE_TOKEN)
 }
 
 /// `GET /cgi-bin/token?grant_type=client_credential&appid=APPID&secret=APPSECRET`.
 pub(crate) async fn token(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    if let Some(fault) = named_fault(&shared, TOKEN) {
+        return fault;
+    }
     let query = query_pairs(request.uri());
     let field = |name: &str| query_value(&query, name);
     if let Err(refusal) = check_credentials(&shared, field("grant_type"), field("appid"), field("secret")) {
         return shared.refuse(refusal);
     }
-    issue(&shared, Issue::Classic)
+    issue(&shared, Issue::Classic, TOKEN)
+}
+
+/// The answer of a fault queued by name for the spec operation at `path`, if any.
+fn named_fault(shared: &Shared, path: &str) -> Option<Response> {
+    let op = shared.table.iter().find(|op| op.path == path)?;
+    shared.faults.take_named(op.name).map(|fault| fault_answer(shared, op, fault))
 }
 
 fn check_credentials(
@@ -75,8 +91,13 @@ fn check_credentials(
     Ok(())
 }
 
-fn issue(shared: &Shared, how: Issue) -> Response {
+fn issue(shared: &Shared, how: Issue, path: &str) -> Response {
     let (token, expires_in) =
         shared.tokens.issue(how, shared.config.token_lifetime, shared.config.superseded_grace);
-    answer::json(&json!({ "access_token": token, "expires_in": expires_in }))
+    let body = json!({ "access_token": token, "expires_in": expires_in });
+    let response = answer::success(&body);
+    if let Some(op) = shared.table.iter().find(|op| op.path == path) {
+        shared.answers.record(op.name, body);
+    }
+    response
 }

@@ -26,6 +26,9 @@ pub enum TokenCheck {
     Invalid,
     /// Issued, but its lifetime is over (42001).
     Expired,
+    /// A third-party platform's authorizer token, for an operation third parties may not call
+    /// (61024).
+    ThirdPartyRefused,
 }
 
 impl TokenCheck {
@@ -36,6 +39,7 @@ impl TokenCheck {
             Self::Missing => 41001,
             Self::Invalid => 40001,
             Self::Expired => 42001,
+            Self::ThirdPartyRefused => 61024,
         }
     }
 }

@@ -22,7 +22,7 @@ pub struct SchemaError {
 }
 
 impl SchemaError {
-    fn new(path: &str, problem: impl Into<String>) -> Self {
+    pub(crate) fn new(path: &str, problem: impl Into<String>) -> Self {
         Self { path: path.to_owned(), problem: problem.into() }
     }
 }
@@ -32,11 +32,34 @@ pub fn check_body(fields: &[Field], body: &Value) -> Result<(), SchemaError> {
     check_object(fields, body, "")
 }
 
+/// Checks that a JSON body carries each constant field with its value, e.g. getpdf's
+/// `"action": "get_url"`.
+pub fn check_constants(constants: &[(&str, &str)], body: &Value) -> Result<(), SchemaError> {
+    for (name, value) in constants {
+        match body.get(name) {
+            Some(Value::String(sent)) if sent == value => {}
+            None => return Err(SchemaError::new(name, "missing")),
+            Some(_) => return Err(SchemaError::new(name, format!("expected {value:?}"))),
+        }
+    }
+    Ok(())
+}
+
 /// Checks query parameters (besides `access_token` and the fixed ones) against their fields.
 pub fn check_query(fields: &[Field], query: &[(String, String)]) -> Result<(), SchemaError> {
+    check_texts(fields, query, "query.")
+}
+
+/// Checks named texts (query parameters, or the text parts of a multipart body) against their
+/// fields; `prefix` starts every path in a problem, e.g. `query.`.
+pub(crate) fn check_texts(
+    fields: &[Field],
+    texts: &[(String, String)],
+    prefix: &str,
+) -> Result<(), SchemaError> {
     for field in fields {
-        let path = format!("query.{}", field.name);
-        match query.iter().find(|(name, _)| name == field.name) {
+        let path = format!("{prefix}{}", field.name);
+        match texts.iter().find(|(name, _)| name == field.name) {
             None if field.required => return Err(SchemaError::new(&path, "missing")),
             None => {}
             Some((_, text)) => check_query_value(field.ty, text, &path)?,
@@ -233,6 +256,16 @@ mod tests {
             problem(json!({"id": "a", "fee": 1, "tags": [1]})),
             "[tags[0]] expected string, found integer"
         );
+    }
+
+    #[test]
+    fn constants_must_be_sent_with_their_value() {
+        let constants = [("action", "get_url")];
+        assert_eq!(check_constants(&constants, &json!({"action": "get_url", "x": 1})), Ok(()));
+        let problem = |body: Value| check_constants(&constants, &body).unwrap_err().to_string();
+        assert_eq!(problem(json!({"x": 1})), "[action] missing");
+        assert_eq!(problem(json!({"action": "get_pdf"})), "[action] expected \"get_url\"");
+        assert_eq!(problem(json!({"action": 1})), "[action] expected \"get_url\"");
     }
 
     #[test]

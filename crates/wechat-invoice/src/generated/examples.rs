@@ -4,6 +4,15 @@
 //! deserialize and serialize back to the same JSON; responses must decode, a non-zero
 //! `errcode` into the operation's typed error code.
 
+#![cfg(
+    any(
+        feature = "invoice",
+        feature = "nontax",
+        feature = "platform",
+        feature = "reimburse",
+        feature = "token"
+    )
+)]
 use ::wechat_core::ErrorCode as _;
 fn round_trips<T: serde::Serialize + serde::de::DeserializeOwned>(json: &str) {
     let expected: serde_json::Value = serde_json::from_str(json).unwrap();

@@ -6,6 +6,8 @@ mod client;
 #[cfg(test)]
 mod examples;
 mod general_error_code;
+#[cfg(test)]
+mod mock_calls;
 pub mod types;
 #[cfg(feature = "invoice")]
 pub mod invoice;

@@ -4,7 +4,8 @@
 //! against and answers with.
 
 use crate::spec_table::{
-    BodyKind, ErrorCase, Field, Method, NamedType, Operation, TokenUse, Ty, TypeKind,
+    BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty,
+    TypeKind,
 };
 
 /// WeChat's general error codes, from `spec/errors.toml`, in its order.
@@ -115,6 +116,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[],
         errors: &[
             ErrorCase {
@@ -165,6 +168,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "invoice_status",
@@ -236,6 +241,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         third_party: true,
         body: BodyKind::Json,
         request: &[],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "auth_field",
@@ -310,6 +317,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "auth_url",
@@ -358,6 +367,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         third_party: true,
         body: BodyKind::Json,
         request: &[],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "contact",
@@ -389,6 +400,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         third_party: true,
         body: BodyKind::Json,
         request: &[],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "paymch_info",
@@ -431,6 +444,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: false,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "url",
@@ -503,6 +518,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: false,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "url",
@@ -542,6 +559,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[],
         errors: &[
             ErrorCase {
@@ -668,6 +687,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "invoicedetail",
@@ -726,6 +747,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: false,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[],
         errors: &[],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
@@ -750,6 +773,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "title_type",
@@ -819,6 +844,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[],
         errors: &[
             ErrorCase {
@@ -848,6 +875,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[],
         errors: &[
             ErrorCase {
@@ -877,6 +906,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[],
         errors: &[
             ErrorCase {
@@ -912,6 +943,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "card_id",
@@ -979,6 +1012,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "auth_url",
@@ -1042,6 +1077,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "code",
@@ -1114,6 +1151,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "card_id",
@@ -1155,6 +1194,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[("action", "get_url")],
+        files: &[],
         response: &[
             Field {
                 name: "pdf_url",
@@ -1191,6 +1232,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         third_party: true,
         body: BodyKind::Json,
         request: &[],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "invoice_url",
@@ -1245,6 +1288,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "code",
@@ -1314,6 +1359,15 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         third_party: true,
         body: BodyKind::Multipart,
         request: &[],
+        fixed_body: &[],
+        files: &[
+            FilePart {
+                name: "pdf",
+                content_type: "application/pdf",
+                max_size: 10485760,
+                required: true,
+            },
+        ],
         response: &[
             Field {
                 name: "s_media_id",
@@ -1361,6 +1415,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[],
         errors: &[
             ErrorCase {
@@ -1396,6 +1452,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "item_list",
@@ -1440,6 +1498,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "card_id",
@@ -1527,6 +1587,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[],
         errors: &[
             ErrorCase {
@@ -1576,6 +1638,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[],
         errors: &[
             ErrorCase {
@@ -1618,6 +1682,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         third_party: false,
         body: BodyKind::None,
         request: &[],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "access_token",
@@ -1671,6 +1737,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "authorizer_access_token",
@@ -1712,6 +1780,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         third_party: true,
         body: BodyKind::None,
         request: &[],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "ticket",
@@ -1759,6 +1829,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: true,
             },
         ],
+        fixed_body: &[],
+        files: &[],
         response: &[
             Field {
                 name: "component_access_token",
@@ -1827,6 +1899,8 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 required: false,
             },
         ],
+        fixed_body: &[("grant_type", "client_credential")],
+        files: &[],
         response: &[
             Field {
                 name: "access_token",

@@ -1,0 +1,297 @@
+//! `generated/mock_calls.rs` of the client crate: every endpoint called through `Client`
+//! against wechat-mock, from the spec alone. Each test builds the request from the spec's
+//! example, has the mock arrange the state the call needs, checks the decoded answer, then
+//! injects the endpoint's first own error code (a general code when it has none) and checks
+//! the client returns exactly that typed variant.
+//!
+//! What the mock does for each operation is the mock's business: the test asks it (arrange,
+//! and where its answer comes from) instead of the generator knowing.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::crate_files;
+use crate::emit::rust::{ident, integer};
+use crate::model::{Operation, Retry, Spec, Ty};
+
+/// The general code injected for endpoints without codes of their own: a code any endpoint
+/// may answer, that the client neither retries nor answers by renewing its token.
+const GENERAL_FAULT: i64 = 45009;
+
+/// The whole file.
+pub(crate) fn file(spec: &Spec) -> TokenStream {
+    let general = general_fault(spec);
+    let tests = spec.operations().map(|op| endpoint_test(op, general.as_ref()));
+    let any_group = crate_files::any_group(spec);
+    quote! {
+        //! Every endpoint called through [`Client`](crate::Client) against wechat-mock. The
+        //! request comes from the spec's example (the mock's sample where the spec has none),
+        //! the mock arranges what the call needs, the decoded answer must equal the example's
+        //! (or, where the mock answers from its state, what it sent), and the endpoint's first
+        //! own error code, injected as a fault, must come back as its typed variant.
+
+        #any_group
+
+        use ::wechat_mock::{AnswerSource, Arranged, Fault, MockConfig, MockServer};
+
+        /// A fresh mock, and a client for it that never retries, so an injected code reaches
+        /// the test as it is.
+        struct Harness {
+            mock: MockServer,
+            client: crate::Client,
+        }
+
+        impl Harness {
+            async fn start() -> Self {
+                let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
+                let tokens =
+                    ::wechat_core::StableToken::new(&mock.config().appid, &mock.config().secret);
+                let core = ::wechat_core::Client::builder()
+                    .base_url(mock.base_url())
+                    .token_provider(tokens)
+                    .retry_policy(::wechat_core::RetryPolicy::none())
+                    .build()
+                    .expect("a valid client");
+                Self { mock, client: crate::Client::new(core) }
+            }
+
+            /// Arranges a call of `operation` with the JSON body `example`, or with the
+            /// mock's sample body when the spec has no request example.
+            fn arrange(&self, operation: &str, example: Option<&str>) -> Arranged {
+                let body = match example {
+                    Some(json) => serde_json::from_str(json).expect("the spec's example is JSON"),
+                    None => {
+                        let op = ::wechat_mock::spec_table::operation(operation).expect("in the table");
+                        serde_json::Value::Object(::wechat_mock::sample_request(op))
+                    }
+                };
+                self.mock.arrange(operation, &body).expect("the call can be arranged")
+            }
+
+            /// The decoded answer to `request` must be the example's, or what the mock sent
+            /// when its answer comes from state (an id, a token, a link).
+            fn check<O: ::wechat_core::Operation>(&self, _request: &O, answer: &O::Response, example: &str)
+            where
+                O::Response: PartialEq + std::fmt::Debug,
+            {
+                let operation = O::ENDPOINT.name;
+                let expected = match ::wechat_mock::answer_source(operation) {
+                    Some(AnswerSource::Example) => example.to_owned(),
+                    _ => self.mock.answers().last(operation).expect("the mock answered").to_string(),
+                };
+                let expected = ::wechat_core::decode_response::<O>(expected.as_bytes()).expect("decodes");
+                assert_eq!(answer, &expected, "{operation}");
+            }
+
+            /// The next call of `request`'s operation answers `code`.
+            fn inject<O: ::wechat_core::Operation>(&self, _request: &O, code: i64) {
+                let fault = Fault::errcode(code).only(O::ENDPOINT.name);
+                self.mock.faults().push(fault).expect("a valid fault");
+            }
+        }
+
+        /// The request type holding the arranged body.
+        fn request<T: serde::de::DeserializeOwned>(arranged: &Arranged) -> T {
+            serde_json::from_value(arranged.body.clone()).expect("the arranged body fits the request type")
+        }
+
+        /// The typed code of a WeChat error answer.
+        fn code<T: std::fmt::Debug, C: ::wechat_core::ErrorCode>(result: Result<T, ::wechat_core::Error<C>>) -> C {
+            match result {
+                Ok(answer) => panic!("expected a WeChat error, got {answer:?}"),
+                Err(error) => error.api_code().unwrap_or_else(|| panic!("expected a WeChat error, got {error}")),
+            }
+        }
+
+        #(#tests)*
+    }
+}
+
+/// The general code to inject, with its variant name.
+fn general_fault(spec: &Spec) -> Option<(i64, String)> {
+    let never = |code: i64| spec.general_errors.iter().find(|e| e.code == code && e.retry == Retry::Never);
+    never(GENERAL_FAULT)
+        .or_else(|| spec.general_errors.iter().find(|e| e.retry == Retry::Never))
+        .map(|e| (e.code, e.name.clone()))
+}
+
+fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream {
+    let name = &op.name;
+    let test = ident(&format!("{name}_through_the_mock"));
+    let method = ident(name);
+    let feature = &op.group;
+    let group = ident(&op.group);
+    let [request_type, _, error_type] = op.type_names().map(|n| ident(&n));
+    let example = match op.examples.iter().find_map(|e| e.request.as_deref()) {
+        Some(json) => quote!(Some(#json)),
+        None => quote!(None),
+    };
+    let query = op.query.iter().filter(|f| f.required).map(|f| {
+        let (wire, field) = (&f.wire, ident(&f.ident));
+        let value = if f.secret {
+            quote!(::wechat_core::Secret::new(arranged.query(#wire)))
+        } else if f.ty == Ty::String {
+            quote!(arranged.query(#wire).to_owned())
+        } else {
+            quote!(arranged.query(#wire).parse().expect("a sample value"))
+        };
+        quote!(request.#field = #value;)
+    });
+    let files = op.files.iter().filter(|f| f.required).map(|f| {
+        let (field, content_type) = (ident(&f.ident), &f.content_type);
+        quote! {
+            let (file_name, bytes) = ::wechat_mock::sample_upload(#content_type);
+            request.#field = ::wechat_core::UploadFile::new(file_name, bytes);
+        }
+    });
+    let binding = if op.query.iter().any(|f| f.required) || op.files.iter().any(|f| f.required) {
+        quote!(let mut request)
+    } else {
+        quote!(let request)
+    };
+    let answer_check = success_response(op).map(|json| quote!(harness.check(&request, &answer, #json);));
+    let fault = match (op.errors.first(), general) {
+        (Some(own), _) => {
+            let variant = ident(&own.name);
+            Some((integer(own.code), quote!(crate::#group::#error_type::#variant)))
+        }
+        (None, Some((code, variant))) => {
+            let variant = ident(variant);
+            Some((
+                integer(*code),
+                quote!(crate::#group::#error_type::General(crate::GeneralErrorCode::#variant)),
+            ))
+        }
+        (None, None) => None,
+    };
+    let fault_check = fault.map(|(code, expected)| {
+        quote! {
+            harness.inject(&request, #code);
+            let refused = code(harness.client.#method(&request).await);
+            let expected = #expected;
+            assert_eq!(refused, expected);
+        }
+    });
+    quote! {
+        #[cfg(feature = #feature)]
+        #[tokio::test]
+        async fn #test() {
+            let harness = Harness::start().await;
+            let arranged = harness.arrange(#name, #example);
+            #binding: crate::#group::#request_type = request(&arranged);
+            #(#query)*
+            #(#files)*
+            let answer = harness.client.#method(&request).await.expect(#name);
+            #answer_check
+            #fault_check
+        }
+    }
+}
+
+/// The first example response that reports success (`errcode` 0 or absent), as written.
+fn success_response(op: &Operation) -> Option<&str> {
+    op.examples.iter().filter_map(|e| e.response.as_deref()).find(|text| {
+        serde_json::from_str::<serde_json::Value>(text)
+            .is_ok_and(|v| v.get("errcode").and_then(serde_json::Value::as_i64).unwrap_or(0) == 0)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SourceFile;
+
+    fn spec(errors: &str, endpoint: &str) -> Spec {
+        let files = [
+            SourceFile::new("spec/errors.toml", errors),
+            SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
+            SourceFile::new("spec/demo/op.toml", endpoint),
+        ];
+        crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const ERRORS: &str = r#"
+[[errors]]
+code = -1
+message = "system error"
+name = "SystemBusy"
+meaning = "Busy."
+retry = "backoff"
+
+[[errors]]
+code = 45009
+message = "reach max api daily quota limit"
+name = "DailyQuotaReached"
+meaning = "Quota."
+"#;
+
+    const UPLOAD: &str = r#"
+name = "upload_it"
+interface = "uploadIt"
+summary = "Uploads it."
+method = "POST"
+path = "/demo/upload"
+body = "multipart"
+auth = { token = "access_token" }
+query.key = { type = "string", secret = true, doc = "A key." }
+request.pdf = { type = "file", content_type = "application/pdf", max_size = 1024, doc = "The file." }
+response.id = { type = "string", doc = "Id." }
+
+[[errors]]
+code = 72040
+message = "invoice pdf error"
+meaning = "Not a PDF."
+
+[[examples]]
+response = '{"errcode": 72040, "errmsg": "invoice pdf error"}'
+
+[[examples]]
+response = '{"errcode": 0, "errmsg": "ok", "id": "1"}'
+"#;
+
+    fn text(spec: &Spec) -> String {
+        let text =
+            crate::emit::rust::rust_file("mock_calls.rs", file(spec)).unwrap_or_else(|e| panic!("{e}"));
+        let squeezed: String = text.split_whitespace().collect();
+        squeezed.replace(",}", "}").replace(",)", ")").replace(",>", ">")
+    }
+
+    fn squeezed(text: &str) -> String {
+        text.split_whitespace().collect()
+    }
+
+    #[test]
+    fn an_upload_gets_its_file_query_success_example_and_own_code() {
+        let text = text(&spec(ERRORS, UPLOAD));
+        for expected in [
+            "#[cfg(feature = \"demo\")] #[tokio::test] async fn upload_it_through_the_mock()",
+            "let arranged = harness.arrange(\"upload_it\", None);",
+            "let mut request: crate::demo::UploadItRequest = request(&arranged);",
+            "request.key = ::wechat_core::Secret::new(arranged.query(\"key\"));",
+            "::wechat_mock::sample_upload(\"application/pdf\");",
+            "request.pdf = ::wechat_core::UploadFile::new(file_name, bytes);",
+            "harness.check(&request, &answer, \"{\\\"errcode\\\": 0, \\\"errmsg\\\": \\\"ok\\\", \\\"id\\\": \\\"1\\\"}\");",
+            "harness.inject(&request, 72040);",
+            "let refused = code(harness.client.upload_it(&request).await);",
+            "let expected = crate::demo::UploadItErrorCode::InvoicePdfError;",
+            "assert_eq!(refused, expected);",
+        ] {
+            assert!(text.contains(&squeezed(expected)), "missing {expected:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn without_own_codes_a_general_code_the_client_does_not_retry_is_injected() {
+        let plain = UPLOAD.split("[[errors]]").next().unwrap_or_default().to_owned()
+            + "\n[[examples]]\nresponse = '{\"errcode\": 0, \"errmsg\": \"ok\", \"id\": \"1\"}'\n";
+        let text = text(&spec(ERRORS, &plain));
+        let expected = "harness.inject(&request, 45009); \
+                        let refused = code(harness.client.upload_it(&request).await); \
+                        let expected = crate::demo::UploadItErrorCode::General(crate::GeneralErrorCode::DailyQuotaReached);";
+        assert!(text.contains(&squeezed(expected)), "{text}");
+
+        let busy_only = ERRORS.split("[[errors]]\ncode = 45009").next().unwrap_or_default();
+        let text = self::text(&spec(busy_only, &plain));
+        assert!(!text.contains("harness.inject"), "a retried code would be retried away: {text}");
+    }
+}

@@ -1,0 +1,175 @@
+//! Setting up what a call needs to succeed, by operation name: the state behind the stateful
+//! operations, and the credentials only the mock knows. A test built from a spec example (or a
+//! sample body) arranges first, then calls with the body and query parameters it gets back.
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use serde_json::Value;
+
+use crate::media::StoredFile;
+use crate::orders::{Authorization, AuthorizeError};
+use crate::platform_tokens::PlatformToken;
+use crate::sample::sample_object;
+use crate::sample_files::sample_pdf;
+use crate::server::Shared;
+use crate::spec_table::operation;
+
+/// The platform id orders are authorized under when the request does not name one
+/// (insertbill names an order by `order_id` and `appid` only).
+pub(crate) const ARRANGED_PAPPID: &str = "wxmock_arranged_pappid";
+
+/// What to send once a call is arranged.
+#[derive(Clone, PartialEq)]
+pub struct Arranged {
+    /// The request body to send: the one given, with the mock's own credentials where the
+    /// operation takes them in the body.
+    pub body: Value,
+    /// A value for each query parameter the operation takes besides `access_token` and its
+    /// fixed ones: a sample, or what the mock requires (its appid and appsecret, a component
+    /// token it issued).
+    pub query: BTreeMap<String, String>,
+}
+
+// Arranged values hold credentials and tokens: Debug names the query parameters only.
+impl std::fmt::Debug for Arranged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Arranged").field("query", &self.query.keys()).finish_non_exhaustive()
+    }
+}
+
+impl Arranged {
+    /// The value of query parameter `name`, empty if the operation takes no such parameter.
+    pub fn query(&self, name: &str) -> &str {
+        self.query.get(name).map_or("", String::as_str)
+    }
+}
+
+/// Why a call could not be arranged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArrangeError {
+    /// The spec has no operation of that name.
+    #[error("no operation named `{0}` in the spec")]
+    UnknownOperation(String),
+    /// The order cannot be authorized (it was refused, or a value is empty).
+    #[error("cannot authorize the order: {0}")]
+    Authorize(#[from] AuthorizeError),
+}
+
+/// An arrangement: changes the body or the query, or records state, for one operation.
+type Step = fn(&Shared, &mut Arranged) -> Result<(), ArrangeError>;
+
+/// The operations that need more than a well-formed request.
+const STEPS: &[(&str, Step)] = &[
+    ("get_auth_data", authorized_order),
+    ("insert_bill", authorized_bill_order),
+    ("get_pdf", stored_pdf),
+    ("get_authorizer_access_token", component_token),
+    ("get_access_token", query_credentials),
+    ("get_stable_access_token", body_credentials),
+];
+
+pub(crate) fn arrange(shared: &Shared, name: &str, body: &Value) -> Result<Arranged, ArrangeError> {
+    let op = operation(name).ok_or_else(|| ArrangeError::UnknownOperation(name.to_owned()))?;
+    let query = sample_object(op.query)
+        .into_iter()
+        .map(|(name, value)| {
+            let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
+            (name, text)
+        })
+        .collect();
+    let mut arranged = Arranged { body: body.clone(), query };
+    if let Some((_, step)) = STEPS.iter().find(|(step, _)| *step == name) {
+        step(shared, &mut arranged)?;
+    }
+    Ok(arranged)
+}
+
+/// The string at a JSON pointer of the body, empty when absent.
+fn text<'b>(body: &'b Value, pointer: &str) -> &'b str {
+    body.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// getauthdata: the user authorized the order (an authorized order stays as it is).
+fn authorized_order(shared: &Shared, arranged: &mut Arranged) -> Result<(), ArrangeError> {
+    let (s_pappid, order_id) = (text(&arranged.body, "/s_pappid"), text(&arranged.body, "/order_id"));
+    if shared.orders.auth_data(s_pappid, order_id).is_err() {
+        shared.orders.authorize(Authorization::new(s_pappid, order_id))?;
+    }
+    Ok(())
+}
+
+/// insertbill: the order is authorized for bills under the body's appid.
+fn authorized_bill_order(shared: &Shared, arranged: &mut Arranged) -> Result<(), ArrangeError> {
+    let order_id = text(&arranged.body, "/order_id");
+    let appid = text(&arranged.body, "/appid");
+    let authorized = shared.orders.list().into_iter().any(|order| {
+        order.order_id == order_id && order.appid == appid && order.status == crate::OrderStatus::Authorized
+    });
+    if !authorized {
+        let auth =
+            Authorization { appid: Some(appid.to_owned()), ..Authorization::new(ARRANGED_PAPPID, order_id) };
+        shared.orders.authorize(auth)?;
+    }
+    Ok(())
+}
+
+/// getpdf: a PDF is kept under the body's `s_media_id`, as if it had been uploaded.
+fn stored_pdf(shared: &Shared, arranged: &mut Arranged) -> Result<(), ArrangeError> {
+    let s_media_id = text(&arranged.body, "/s_media_id");
+    if shared.media.get(s_media_id).is_none() {
+        shared.media.insert(StoredFile {
+            s_media_id: s_media_id.to_owned(),
+            file_name: "arranged.pdf".to_owned(),
+            content_type: "application/pdf".to_owned(),
+            bytes: Bytes::from(sample_pdf(&format!("s_media_id {s_media_id}"))),
+        });
+    }
+    Ok(())
+}
+
+/// The authorizer token endpoint: a component token the mock issued, in the query.
+fn component_token(shared: &Shared, arranged: &mut Arranged) -> Result<(), ArrangeError> {
+    let token = shared.platform_tokens.issue(PlatformToken::Component, shared.config.token_lifetime);
+    arranged.query.insert("component_access_token".to_owned(), token);
+    Ok(())
+}
+
+/// `GET /cgi-bin/token`: the mock's appid and appsecret in the query.
+fn query_credentials(shared: &Shared, arranged: &mut Arranged) -> Result<(), ArrangeError> {
+    arranged.query.insert("appid".to_owned(), shared.config.appid.clone());
+    arranged.query.insert("secret".to_owned(), shared.config.secret.clone());
+    Ok(())
+}
+
+/// `POST /cgi-bin/stable_token`: the mock's appid and appsecret in the body.
+fn body_credentials(shared: &Shared, arranged: &mut Arranged) -> Result<(), ArrangeError> {
+    if let Value::Object(body) = &mut arranged.body {
+        body.insert("appid".to_owned(), Value::from(shared.config.appid.clone()));
+        body.insert("secret".to_owned(), Value::from(shared.config.secret.clone()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_arrangement_belongs_to_a_spec_operation() {
+        for (name, _) in STEPS {
+            assert!(operation(name).is_some(), "`{name}` is not in the spec");
+        }
+    }
+
+    #[test]
+    fn debug_leaves_credentials_out() {
+        let arranged = Arranged {
+            body: serde_json::json!({"secret": "s3cr3t"}),
+            query: BTreeMap::from([("secret".to_owned(), "s3cr3t".to_owned())]),
+        };
+        let printed = format!("{arranged:?}");
+        assert!(printed.contains("\"secret\"") && !printed.contains("s3cr3t"), "{printed}");
+        assert_eq!((arranged.query("secret"), arranged.query("other")), ("s3cr3t", ""));
+    }
+}

@@ -1,0 +1,57 @@
+//! Where a mock server's answer to each operation of the spec comes from.
+
+use crate::{flow, spec_table, token_endpoints};
+
+/// Where the answer to an operation comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerSource {
+    /// A handler of its own: the token endpoints `/cgi-bin/stable_token` and `/cgi-bin/token`,
+    /// which check the configured appid and appsecret and issue access tokens.
+    TokenEndpoint,
+    /// The server's state: the invoice flow's orders, uploaded files, platform tokens.
+    State,
+    /// The spec's success example (values fitting the response schema when it has none).
+    Example,
+}
+
+impl AnswerSource {
+    /// Its name in `GET /__mock/operations`: `token_endpoint`, `state` or `example`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::TokenEndpoint => "token_endpoint",
+            Self::State => "state",
+            Self::Example => "example",
+        }
+    }
+}
+
+/// Where the answer to the spec operation `operation` (snake_case) comes from; `None` for a
+/// name the spec does not have.
+pub fn answer_source(operation: &str) -> Option<AnswerSource> {
+    let op = spec_table::operation(operation)?;
+    Some(if token_endpoints::PATHS.contains(&op.path) {
+        AnswerSource::TokenEndpoint
+    } else if flow::handler(op.name).is_some() {
+        AnswerSource::State
+    } else {
+        AnswerSource::Example
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_endpoints_state_and_examples() {
+        assert_eq!(answer_source("get_stable_access_token"), Some(AnswerSource::TokenEndpoint));
+        assert_eq!(answer_source("get_access_token"), Some(AnswerSource::TokenEndpoint));
+        for stateful in
+            ["insert_bill", "set_pdf", "get_pdf", "get_component_access_token", "get_authorizer_access_token"]
+        {
+            assert_eq!(answer_source(stateful), Some(AnswerSource::State), "{stateful}");
+        }
+        assert_eq!(answer_source("get_card_api_ticket"), Some(AnswerSource::Example));
+        assert_eq!(answer_source("no_such_operation"), None);
+    }
+}
