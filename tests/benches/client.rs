@@ -234,5 +234,15 @@ fn record_fetches_on_a_cold_start() {
     println!("token fetches for 1000 concurrent calls on an empty cache: {}", server.token_fetches());
 }
 
-criterion_group!(benches, overhead, token_path);
+/// Shorter than criterion's defaults, so `cargo xtask bench` stays within 10 minutes on
+/// two cores; the confidence intervals in the output say whether that was enough.
+fn config() -> Criterion {
+    Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = overhead, token_path
+}
 criterion_main!(benches);

@@ -87,6 +87,7 @@ pub fn run(root: &Path, quick: bool) -> Result<Vec<Row>, BenchError> {
     let mut rows = Vec::new();
     rows.extend(generator_rows(root, &criterion)?);
     rows.extend(client_rows(&criterion)?);
+    rows.extend(instruction_rows(root, &target)?);
     rows.extend(token_rows(&criterion, &figures)?);
     rows.extend(code_size_rows(root)?);
     rows.extend(build_time_rows(root, &target)?);
@@ -169,6 +170,60 @@ fn client_rows(criterion: &Path) -> Result<Vec<Row>, BenchError> {
         });
     }
     Ok(rows)
+}
+
+/// Instructions per `get_auth_data` call (client and loopback server together), generated
+/// and hand-written, counted by callgrind from the difference between a short and a long
+/// run so start-up cancels out. Skipped, with a row saying so, when valgrind is missing.
+fn instruction_rows(root: &Path, target: &Path) -> Result<Vec<Row>, BenchError> {
+    const SHORT: u32 = 100;
+    const LONG: u32 = 600;
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        return Ok(vec![Row {
+            figure: "client: instructions per call (callgrind)".to_owned(),
+            value: "not measured: valgrind is not installed".to_owned(),
+            baseline: String::new(),
+            ratio: None,
+            budget: "within 5%".to_owned(),
+        }]);
+    }
+    cargo(root, &["build", "--quiet", "--release", "-p", "tests", "--bin", "client_calls"], &[])?;
+    let binary = target.join("release/client_calls");
+    let per_call = |mode: &str| -> Result<f64, BenchError> {
+        let short = instructions(&binary, mode, SHORT)?;
+        let long = instructions(&binary, mode, LONG)?;
+        Ok((long - short) as f64 / f64::from(LONG - SHORT))
+    };
+    let generated = per_call("generated")?;
+    let baseline = per_call("baseline")?;
+    let ratio = generated / baseline;
+    Ok(vec![Row {
+        figure: "client: get_auth_data instructions per call, client + loopback server (callgrind; baseline: hand-written)"
+            .to_owned(),
+        value: format!("{generated:.0}"),
+        baseline: format!("{baseline:.0}"),
+        ratio: Some(ratio),
+        budget: verdict(ratio <= 1.05, "within 5%"),
+    }])
+}
+
+/// Instructions callgrind counts for `client_calls MODE CALLS`.
+fn instructions(binary: &Path, mode: &str, calls: u32) -> Result<u64, BenchError> {
+    let output = Command::new("valgrind")
+        .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
+        .arg(binary)
+        .args([mode, &calls.to_string()])
+        .output()
+        .map_err(|e| BenchError::Command(format!("valgrind: {e}")))?;
+    if !output.status.success() {
+        return Err(BenchError::Command(format!("client_calls {mode} {calls} failed under valgrind")));
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    stderr
+        .lines()
+        .find_map(|line| line.split("Collected :").nth(1))
+        .and_then(|n| n.trim().parse().ok())
+        .ok_or_else(|| BenchError::Command("callgrind printed no instruction count".to_owned()))
 }
 
 fn token_rows(criterion: &Path, figures: &Path) -> Result<Vec<Row>, BenchError> {

@@ -10,6 +10,8 @@ mod operation;
 mod rust;
 mod shapes;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::model::{Spec, Ty};
 
 pub use api_docs::API_DOCS_DIR;
@@ -45,26 +47,33 @@ pub struct EmitError {
 
 /// Every file generated from the spec, sorted by path.
 pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
-    let mut files = Vec::new();
-    let mut rust = |path: String, tokens| -> Result<(), EmitError> {
-        let contents = rust::rust_file(&path, tokens)?;
-        files.push(OutputFile { path, contents });
-        Ok(())
-    };
-    rust(format!("{GENERATED_DIR}/mod.rs"), crate_files::root_module(spec))?;
-    rust(format!("{GENERATED_DIR}/client.rs"), client::file(spec))?;
-    rust(format!("{GENERATED_DIR}/general_error_code.rs"), crate_files::general_error_code(spec))?;
-    rust(format!("{GENERATED_DIR}/types.rs"), crate_files::shared_types(spec))?;
-    rust(format!("{GENERATED_DIR}/examples.rs"), crate_files::examples_tests(spec))?;
-    rust(format!("{GENERATED_DIR}/mock_calls.rs"), mock_calls::file(spec))?;
+    let mut jobs: Vec<RustJob<'_>> = vec![
+        // The largest files first, so no thread is left with a big one at the end.
+        (format!("{MOCK_GENERATED_DIR}/operations.rs"), Box::new(|| mock::operations_file(spec))),
+        (format!("{GENERATED_DIR}/mock_calls.rs"), Box::new(|| mock_calls::file(spec))),
+        (format!("{GENERATED_DIR}/examples.rs"), Box::new(|| crate_files::examples_tests(spec))),
+        (format!("{GENERATED_DIR}/client.rs"), Box::new(|| client::file(spec))),
+        (format!("{GENERATED_DIR}/mod.rs"), Box::new(|| crate_files::root_module(spec))),
+        (
+            format!("{GENERATED_DIR}/general_error_code.rs"),
+            Box::new(|| crate_files::general_error_code(spec)),
+        ),
+        (format!("{GENERATED_DIR}/types.rs"), Box::new(|| crate_files::shared_types(spec))),
+        (format!("{MOCK_GENERATED_DIR}/mod.rs"), Box::new(mock::root_module)),
+    ];
     for group in &spec.groups {
-        rust(format!("{GENERATED_DIR}/{}/mod.rs", group.name), crate_files::group_module(group))?;
+        jobs.push((
+            format!("{GENERATED_DIR}/{}/mod.rs", group.name),
+            Box::new(|| crate_files::group_module(group)),
+        ));
         for op in &group.operations {
-            rust(format!("{GENERATED_DIR}/{}/{}.rs", group.name, op.name), operation::module(op))?;
+            jobs.push((
+                format!("{GENERATED_DIR}/{}/{}.rs", group.name, op.name),
+                Box::new(|| operation::module(op)),
+            ));
         }
     }
-    rust(format!("{MOCK_GENERATED_DIR}/mod.rs"), mock::root_module())?;
-    rust(format!("{MOCK_GENERATED_DIR}/operations.rs"), mock::operations_file(spec))?;
+    let mut files = format_in_parallel(jobs)?;
     files.extend(api_docs::files(spec));
     files.push(OutputFile {
         path: "crates/wechat-invoice/Cargo.toml".to_owned(),
@@ -72,6 +81,42 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
     });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// A Rust file to generate: its path, and how to build its tokens.
+type RustJob<'a> = (String, Box<dyn Fn() -> proc_macro2::TokenStream + Send + Sync + 'a>);
+
+/// Builds and formats the files on every core. Token streams cannot cross threads, so each
+/// file's tokens are built on the thread that formats them; the output is the same whatever
+/// the number of threads, because files are independent and sorted afterwards.
+fn format_in_parallel(jobs: Vec<RustJob<'_>>) -> Result<Vec<OutputFile>, EmitError> {
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(jobs.len().max(1));
+    let work = || {
+        let mut done = Vec::new();
+        while let Some((path, tokens)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+            done.push(
+                rust::rust_file(path, tokens()).map(|contents| OutputFile { path: path.clone(), contents }),
+            );
+        }
+        done
+    };
+    let results: Vec<Result<OutputFile, EmitError>> = std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for other in others {
+            // A worker only panics if formatting does; say so rather than lose its files.
+            match other.join() {
+                Ok(done) => all.extend(done),
+                Err(_) => all.push(Err(EmitError {
+                    path: "(formatting thread)".to_owned(),
+                    message: "a formatting thread panicked".to_owned(),
+                })),
+            }
+        }
+        all
+    });
+    results.into_iter().collect()
 }
 
 /// The Rust spelling of a type, for messages.
