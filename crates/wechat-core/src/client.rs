@@ -364,10 +364,14 @@ impl Client {
                 }
             })
         };
-        let secrets: Vec<&str> = token.iter().map(AccessToken::expose).collect();
+        // The call's token, to mask in anything an error quotes (no allocation on the hot path).
+        let secrets: &[&str] = match &token {
+            Some(token) => &[token.expose()],
+            None => &[],
+        };
         let timeout = self.shared.http.timeout.min(deadline.saturating_duration_since(Instant::now()));
-        let result = match self.shared.http.exchange(base_urls, timeout, &secrets, build).await {
-            Ok(bytes) => decode_without::<O>(&bytes, &secrets),
+        let result = match self.shared.http.exchange(base_urls, timeout, secrets, build).await {
+            Ok(bytes) => decode_without::<O>(&bytes, secrets),
             Err(read) => Err(read_error(operation, read)),
         };
         (token, result)

@@ -2,19 +2,10 @@
 
 use serde::Deserialize;
 
+use crate::envelope::{Envelope, Tap};
 use crate::error::{ApiError, DecodeError, Error, excerpt_without};
 use crate::redact::redact;
 use crate::{ErrorCode, Operation};
-
-/// The part every WeChat answer shares. A missing `errcode` means success: some endpoints
-/// leave it out when all is well.
-#[derive(Deserialize)]
-struct Envelope {
-    #[serde(default, deserialize_with = "crate::lenient::option_integer")]
-    errcode: Option<i64>,
-    #[serde(default, deserialize_with = "crate::lenient::option_string")]
-    errmsg: Option<String>,
-}
 
 /// Decodes an answer body for operation `O`: a non-zero `errcode` becomes
 /// [`Error::Api`] with the typed code; otherwise the body decodes into `O::Response`, and a
@@ -33,20 +24,152 @@ pub(crate) fn decode_without<O: Operation>(
         let message = redact(&message, secrets);
         Error::Decode(DecodeError { operation, path, message, excerpt: excerpt_without(body, secrets) })
     };
-    let envelope: Envelope =
-        serde_json::from_slice(body).map_err(|e| decode_error(String::new(), e.to_string()))?;
-    if let Some(code) = envelope.errcode.filter(|c| *c != 0) {
-        return Err(Error::Api(ApiError {
+    // One pass: the response decodes while its top-level errcode and errmsg are taken out.
+    let mut envelope = Envelope::default();
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let decoded = O::Response::deserialize(Tap { inner: &mut deserializer, envelope: &mut envelope })
+        .and_then(|response| deserializer.end().map(|()| response));
+    let api_error = |envelope: Envelope| -> Option<Error<O::ErrorCode>> {
+        let code = envelope.errcode.filter(|c| *c != 0)?;
+        Some(Error::Api(ApiError {
             operation,
             code: O::ErrorCode::from_code(code),
             errmsg: redact(&envelope.errmsg.unwrap_or_default(), secrets),
-        }));
+        }))
+    };
+    // An error answer may decode when every response field is optional; when it does not,
+    // its errcode was still taken out before the missing fields were noticed.
+    if let Some(error) = api_error(std::mem::take(&mut envelope)) {
+        return Err(error);
     }
-    // Tracking the JSON path costs about as much as decoding itself, so the path is only
-    // worked out, by decoding a second time, when the first decode failed.
-    serde_json::from_slice(body).or_else(|_| {
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|e| decode_error(e.path().to_string(), e.inner().to_string()))
-    })
+    match decoded {
+        Ok(response) => Ok(response),
+        Err(_) => {
+            // The slow path: the errcode may sit after a field that failed to decode, so read
+            // the envelope on its own; failing that, decode again tracking the JSON path.
+            let envelope: Envelope =
+                serde_json::from_slice(body).map_err(|e| decode_error(String::new(), e.to_string()))?;
+            if let Some(error) = api_error(envelope) {
+                return Err(error);
+            }
+            let mut deserializer = serde_json::Deserializer::from_slice(body);
+            serde_path_to_error::deserialize(&mut deserializer)
+                .map_err(|e| decode_error(e.path().to_string(), e.inner().to_string()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fmt;
+
+    use serde::{Deserialize, Serialize};
+
+    use super::decode_response;
+    use crate::{BodyKind, Endpoint, Error, ErrorCode, Method, Operation, Retry, TokenUse};
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct Code(i64);
+
+    impl fmt::Display for Code {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.fmt_code(f)
+        }
+    }
+
+    impl ErrorCode for Code {
+        fn from_code(code: i64) -> Self {
+            Self(code)
+        }
+        fn code(&self) -> i64 {
+            self.0
+        }
+        fn message(&self) -> &'static str {
+            "test"
+        }
+        fn retry(&self) -> Retry {
+            Retry::Never
+        }
+    }
+
+    const ENDPOINT: Endpoint = Endpoint {
+        name: "test",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/test",
+        fixed_query: &[],
+        token: TokenUse::None,
+        body: BodyKind::Json,
+    };
+
+    /// An operation whose answer has a required field.
+    #[derive(Serialize)]
+    struct Required;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct RequiredAnswer {
+        code: String,
+    }
+
+    impl Operation for Required {
+        type Response = RequiredAnswer;
+        type ErrorCode = Code;
+        const ENDPOINT: Endpoint = ENDPOINT;
+    }
+
+    /// An operation whose answer has only optional fields, so an error answer fits it too.
+    #[derive(Serialize)]
+    struct Optional;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct OptionalAnswer {
+        url: Option<String>,
+    }
+
+    impl Operation for Optional {
+        type Response = OptionalAnswer;
+        type ErrorCode = Code;
+        const ENDPOINT: Endpoint = ENDPOINT;
+    }
+
+    fn code<T: fmt::Debug>(result: Result<T, Error<Code>>) -> Option<i64> {
+        result.err().and_then(|e| e.api_code()).map(|c| c.0)
+    }
+
+    #[test]
+    fn errcode_and_errmsg_are_taken_wherever_they_stand() {
+        let ok = decode_response::<Required>(br#"{"code": "c", "errcode": 0, "errmsg": "ok"}"#).unwrap();
+        assert_eq!(ok, RequiredAnswer { code: "c".into() });
+        assert_eq!(
+            decode_response::<Required>(br#"{"code": "c"}"#).unwrap().code,
+            "c",
+            "no errcode is success"
+        );
+        assert_eq!(code(decode_response::<Required>(br#"{"errcode": 72038, "errmsg": "x"}"#)), Some(72038));
+        assert_eq!(code(decode_response::<Required>(br#"{"errmsg": "x", "errcode": "72038"}"#)), Some(72038));
+        assert_eq!(code(decode_response::<Optional>(br#"{"errcode": 40001, "errmsg": "x"}"#)), Some(40001));
+        let Err(Error::Api(api)) = decode_response::<Optional>(br#"{"errcode": 1, "errmsg": "why"}"#) else {
+            panic!("expected an API error")
+        };
+        assert_eq!(api.errmsg, "why");
+    }
+
+    #[test]
+    fn an_errcode_after_a_bad_field_is_still_found() {
+        let body = br#"{"code": 5, "errcode": 72038, "errmsg": "x"}"#;
+        assert_eq!(code(decode_response::<Required>(body)), Some(72038));
+    }
+
+    #[test]
+    fn escaped_keys_and_trailing_garbage() {
+        assert_eq!(decode_response::<Required>(br#"{"co\u0064e": "c"}"#).unwrap().code, "c");
+        let Err(Error::Decode(e)) = decode_response::<Required>(br#"{"code": "c"} trailing"#) else {
+            panic!("trailing characters must be refused")
+        };
+        assert!(e.message.contains("trailing"), "{}", e.message);
+        let Err(Error::Decode(e)) = decode_response::<Required>(br#"{"code": 5}"#) else {
+            panic!("a wrong type must be refused")
+        };
+        assert_eq!(e.path, "code");
+    }
 }

@@ -16,6 +16,7 @@
 
 mod client;
 mod decode;
+mod envelope;
 mod error;
 mod error_code;
 pub mod lenient;
