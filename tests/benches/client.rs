@@ -3,10 +3,12 @@
 //! a time; and the token path: a cached read, alone and beside a second reading thread, and
 //! how many token fetches 1,000 calls cause when they start together on an empty cache.
 
+use std::future::Future;
 use std::hint::black_box;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde::Deserialize;
@@ -105,77 +107,100 @@ impl Baseline {
     }
 }
 
+/// Which side of the comparison a call is on.
+#[derive(Clone, Copy)]
+enum Side {
+    Generated,
+    Baseline,
+}
+
+/// Everything a benchmarked call needs, shared by the tasks of the concurrent runs.
+struct Fixture {
+    client: Client,
+    baseline: Baseline,
+    auth: GetAuthDataRequest,
+    bill: InsertBillRequest,
+}
+
+type Call = fn(Arc<Fixture>, Side) -> Pin<Box<dyn Future<Output = ()> + Send>>;
+
+fn get_auth_data(fixture: Arc<Fixture>, side: Side) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+    Box::pin(async move {
+        match side {
+            Side::Generated => {
+                _ = black_box(fixture.client.get_auth_data(&fixture.auth).await.expect("call"))
+            }
+            Side::Baseline => _ = black_box(fixture.baseline.get_auth_data().await),
+        }
+    })
+}
+
+fn insert_bill(fixture: Arc<Fixture>, side: Side) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+    Box::pin(async move {
+        match side {
+            Side::Generated => _ = black_box(fixture.client.insert_bill(&fixture.bill).await.expect("call")),
+            Side::Baseline => _ = black_box(fixture.baseline.insert_bill(&fixture.bill).await),
+        }
+    })
+}
+
+fn get_auth_data_x64(fixture: Arc<Fixture>, side: Side) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+    Box::pin(concurrently(fixture, side, get_auth_data))
+}
+
+fn insert_bill_x64(fixture: Arc<Fixture>, side: Side) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+    Box::pin(concurrently(fixture, side, insert_bill))
+}
+
+async fn concurrently(fixture: Arc<Fixture>, side: Side, call: Call) {
+    let mut calls = JoinSet::new();
+    for _ in 0..64 {
+        calls.spawn(call(Arc::clone(&fixture), side));
+    }
+    calls.join_all().await;
+}
+
+/// Benchmarks both sides of `call`, each timed call preceded by an untimed call of the other
+/// side: the two sides then run under the same conditions, and a drift of the machine (the
+/// loopback server shares its two cores) cannot favour whichever side criterion runs first.
+fn paired(c: &mut Criterion, rt: &Runtime, name: &str, fixture: &Arc<Fixture>, call: Call) {
+    let mut group = c.benchmark_group(name);
+    for (label, measured, other) in
+        [("generated", Side::Generated, Side::Baseline), ("baseline", Side::Baseline, Side::Generated)]
+    {
+        group.bench_function(label, |b| {
+            b.to_async(rt).iter_custom(|iters| {
+                let fixture = Arc::clone(fixture);
+                async move {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        call(Arc::clone(&fixture), other).await;
+                        let timed = call(Arc::clone(&fixture), measured);
+                        let started = Instant::now();
+                        timed.await;
+                        total += started.elapsed();
+                    }
+                    total
+                }
+            })
+        });
+    }
+    group.finish();
+}
+
 fn overhead(c: &mut Criterion) {
     let rt = runtime();
     let server = rt.block_on(FastServer::start(Duration::ZERO));
-    let client = Arc::new(generated(&server));
-    let baseline = Arc::new(Baseline { http: reqwest::Client::new(), base_url: server.base_url() });
-    let auth = Arc::new(GetAuthDataRequest::new("wx123456", "123456"));
-    let bill = Arc::new(bill());
-
-    let mut group = c.benchmark_group("client_get_auth_data");
-    group.bench_function("generated", |b| {
-        b.to_async(&rt).iter(|| async { black_box(client.get_auth_data(&auth).await.expect("call")) })
+    let fixture = Arc::new(Fixture {
+        client: generated(&server),
+        baseline: Baseline { http: reqwest::Client::new(), base_url: server.base_url() },
+        auth: GetAuthDataRequest::new("wx123456", "123456"),
+        bill: bill(),
     });
-    group.bench_function("baseline", |b| {
-        b.to_async(&rt).iter(|| async { black_box(baseline.get_auth_data().await) })
-    });
-    group.finish();
-
-    let mut group = c.benchmark_group("client_insert_bill");
-    group.bench_function("generated", |b| {
-        b.to_async(&rt).iter(|| async { black_box(client.insert_bill(&bill).await.expect("call")) })
-    });
-    group.bench_function("baseline", |b| {
-        b.to_async(&rt).iter(|| async { black_box(baseline.insert_bill(&bill).await) })
-    });
-    group.finish();
-
-    let mut group = c.benchmark_group("client_get_auth_data_x64");
-    group.bench_function("generated", |b| {
-        b.to_async(&rt).iter(|| async {
-            let mut calls = JoinSet::new();
-            for _ in 0..64 {
-                let (client, auth) = (Arc::clone(&client), Arc::clone(&auth));
-                calls.spawn(async move { client.get_auth_data(&auth).await.expect("call").auth_time });
-            }
-            calls.join_all().await
-        })
-    });
-    group.bench_function("baseline", |b| {
-        b.to_async(&rt).iter(|| async {
-            let mut calls = JoinSet::new();
-            for _ in 0..64 {
-                let baseline = Arc::clone(&baseline);
-                calls.spawn(async move { baseline.get_auth_data().await.auth_time });
-            }
-            calls.join_all().await
-        })
-    });
-    group.finish();
-
-    let mut group = c.benchmark_group("client_insert_bill_x64");
-    group.bench_function("generated", |b| {
-        b.to_async(&rt).iter(|| async {
-            let mut calls = JoinSet::new();
-            for _ in 0..64 {
-                let (client, bill) = (Arc::clone(&client), Arc::clone(&bill));
-                calls.spawn(async move { client.insert_bill(&bill).await.expect("call").code });
-            }
-            calls.join_all().await
-        })
-    });
-    group.bench_function("baseline", |b| {
-        b.to_async(&rt).iter(|| async {
-            let mut calls = JoinSet::new();
-            for _ in 0..64 {
-                let (baseline, bill) = (Arc::clone(&baseline), Arc::clone(&bill));
-                calls.spawn(async move { baseline.insert_bill(&bill).await.code });
-            }
-            calls.join_all().await
-        })
-    });
-    group.finish();
+    paired(c, &rt, "client_get_auth_data", &fixture, get_auth_data);
+    paired(c, &rt, "client_insert_bill", &fixture, insert_bill);
+    paired(c, &rt, "client_get_auth_data_x64", &fixture, get_auth_data_x64);
+    paired(c, &rt, "client_insert_bill_x64", &fixture, insert_bill_x64);
 }
 
 fn token_path(c: &mut Criterion) {

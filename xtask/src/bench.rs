@@ -172,7 +172,7 @@ fn client_rows(criterion: &Path) -> Result<Vec<Row>, BenchError> {
     Ok(rows)
 }
 
-/// Instructions per `get_auth_data` call (client and loopback server together), generated
+/// Instructions per `get_auth_data` and `insert_bill` call (client and loopback server together), generated
 /// and hand-written, counted by callgrind from the difference between a short and a long
 /// run so start-up cancels out. Skipped, with a row saying so, when valgrind is missing.
 fn instruction_rows(root: &Path, target: &Path) -> Result<Vec<Row>, BenchError> {
@@ -189,34 +189,41 @@ fn instruction_rows(root: &Path, target: &Path) -> Result<Vec<Row>, BenchError> 
     }
     cargo(root, &["build", "--quiet", "--release", "-p", "tests", "--bin", "client_calls"], &[])?;
     let binary = target.join("release/client_calls");
-    let per_call = |mode: &str| -> Result<f64, BenchError> {
-        let short = instructions(&binary, mode, SHORT)?;
-        let long = instructions(&binary, mode, LONG)?;
+    let per_call = |mode: &str, endpoint: &str| -> Result<f64, BenchError> {
+        let short = instructions(&binary, mode, endpoint, SHORT)?;
+        let long = instructions(&binary, mode, endpoint, LONG)?;
         Ok((long - short) as f64 / f64::from(LONG - SHORT))
     };
-    let generated = per_call("generated")?;
-    let baseline = per_call("baseline")?;
-    let ratio = generated / baseline;
-    Ok(vec![Row {
-        figure: "client: get_auth_data instructions per call, client + loopback server (callgrind; baseline: hand-written)"
-            .to_owned(),
-        value: format!("{generated:.0}"),
-        baseline: format!("{baseline:.0}"),
-        ratio: Some(ratio),
-        budget: verdict(ratio <= 1.05, "within 5%"),
-    }])
+    let mut rows = Vec::new();
+    for endpoint in ["get_auth_data", "insert_bill"] {
+        let generated = per_call("generated", endpoint)?;
+        let baseline = per_call("baseline", endpoint)?;
+        let ratio = generated / baseline;
+        rows.push(Row {
+            figure: format!(
+                "client: {endpoint} instructions per call, client + loopback server (callgrind; baseline: hand-written)"
+            ),
+            value: format!("{generated:.0}"),
+            baseline: format!("{baseline:.0}"),
+            ratio: Some(ratio),
+            budget: verdict(ratio <= 1.05, "within 5%"),
+        });
+    }
+    Ok(rows)
 }
 
-/// Instructions callgrind counts for `client_calls MODE CALLS`.
-fn instructions(binary: &Path, mode: &str, calls: u32) -> Result<u64, BenchError> {
+/// Instructions callgrind counts for `client_calls MODE ENDPOINT CALLS`.
+fn instructions(binary: &Path, mode: &str, endpoint: &str, calls: u32) -> Result<u64, BenchError> {
     let output = Command::new("valgrind")
         .args(["--tool=callgrind", "--callgrind-out-file=/dev/null"])
         .arg(binary)
-        .args([mode, &calls.to_string()])
+        .args([mode, endpoint, &calls.to_string()])
         .output()
         .map_err(|e| BenchError::Command(format!("valgrind: {e}")))?;
     if !output.status.success() {
-        return Err(BenchError::Command(format!("client_calls {mode} {calls} failed under valgrind")));
+        return Err(BenchError::Command(format!(
+            "client_calls {mode} {endpoint} {calls} failed under valgrind"
+        )));
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
     stderr
