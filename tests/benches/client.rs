@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use serde::Deserialize;
+use tests::baseline::{Baseline, example_bill};
 use tests::fast_server::{FastServer, TOKEN};
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
@@ -19,7 +19,6 @@ use wechat_core::{StableToken, StaticToken, TokenProvider};
 use wechat_invoice::Client;
 use wechat_invoice::invoice::GetAuthDataRequest;
 use wechat_invoice::nontax::InsertBillRequest;
-use wechat_invoice::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
 
 fn runtime() -> Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
@@ -32,79 +31,6 @@ fn generated(server: &FastServer) -> Client {
         .build()
         .expect("client");
     Client::new(core)
-}
-
-fn bill() -> InsertBillRequest {
-    let data =
-        InvoiceUserData::new(123, "灌哥发票", 1_511_169_724, "1511169724", "aabbccdd", "s_pdf_media_id");
-    InsertBillRequest::new(
-        "1511169724",
-        "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw",
-        "wxc0b84a53ed8e8d29",
-        CardExt::new(UserCard::new(data)),
-    )
-}
-
-/// What a careful hand-written call looks like: typed answer, errcode checked. Every field is
-/// decoded, as the generated types do, even if the benchmark reads only some.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct HandAuthData {
-    errcode: i64,
-    invoice_status: String,
-    auth_time: i64,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct HandBill {
-    errcode: i64,
-    code: String,
-    openid: String,
-}
-
-struct Baseline {
-    http: reqwest::Client,
-    base_url: String,
-}
-
-impl Baseline {
-    async fn get_auth_data(&self) -> HandAuthData {
-        let body = serde_json::json!({"s_pappid": "wx123456", "order_id": "123456"});
-        let url = format!("{}/card/invoice/getauthdata?access_token={TOKEN}", self.base_url);
-        let bytes = self
-            .http
-            .post(url)
-            .header("content-type", "application/json")
-            .body(serde_json::to_vec(&body).expect("encode"))
-            .send()
-            .await
-            .expect("send")
-            .bytes()
-            .await
-            .expect("body");
-        let answer: HandAuthData = serde_json::from_slice(&bytes).expect("decode");
-        assert_eq!(answer.errcode, 0);
-        answer
-    }
-
-    async fn insert_bill(&self, request: &InsertBillRequest) -> HandBill {
-        let url = format!("{}/nontax/insertbill?access_token={TOKEN}", self.base_url);
-        let bytes = self
-            .http
-            .post(url)
-            .header("content-type", "application/json")
-            .body(serde_json::to_vec(request).expect("encode"))
-            .send()
-            .await
-            .expect("send")
-            .bytes()
-            .await
-            .expect("body");
-        let answer: HandBill = serde_json::from_slice(&bytes).expect("decode");
-        assert_eq!(answer.errcode, 0);
-        answer
-    }
 }
 
 /// Which side of the comparison a call is on.
@@ -130,7 +56,7 @@ fn get_auth_data(fixture: Arc<Fixture>, side: Side) -> Pin<Box<dyn Future<Output
             Side::Generated => {
                 _ = black_box(fixture.client.get_auth_data(&fixture.auth).await.expect("call"))
             }
-            Side::Baseline => _ = black_box(fixture.baseline.get_auth_data().await),
+            Side::Baseline => _ = black_box(fixture.baseline.get_auth_data().await.expect("call")),
         }
     })
 }
@@ -139,7 +65,7 @@ fn insert_bill(fixture: Arc<Fixture>, side: Side) -> Pin<Box<dyn Future<Output =
     Box::pin(async move {
         match side {
             Side::Generated => _ = black_box(fixture.client.insert_bill(&fixture.bill).await.expect("call")),
-            Side::Baseline => _ = black_box(fixture.baseline.insert_bill(&fixture.bill).await),
+            Side::Baseline => _ = black_box(fixture.baseline.insert_bill(&fixture.bill).await.expect("call")),
         }
     })
 }
@@ -193,9 +119,9 @@ fn overhead(c: &mut Criterion) {
     let server = rt.block_on(FastServer::start(Duration::ZERO));
     let fixture = Arc::new(Fixture {
         client: generated(&server),
-        baseline: Baseline { http: reqwest::Client::new(), base_url: server.base_url() },
+        baseline: Baseline::new(server.base_url()),
         auth: GetAuthDataRequest::new("wx123456", "123456"),
-        bill: bill(),
+        bill: example_bill(),
     });
     paired(c, &rt, "client_get_auth_data", &fixture, get_auth_data);
     paired(c, &rt, "client_insert_bill", &fixture, insert_bill);

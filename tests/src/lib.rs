@@ -2,6 +2,7 @@
 //! scriptable server that keeps every request, a minimal fast server for the benchmarks,
 //! in-memory tracing capture, and the fixtures the runtime tests share.
 
+pub mod baseline;
 pub mod capture;
 pub mod fast_server;
 pub mod fixtures;

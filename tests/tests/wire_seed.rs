@@ -5,13 +5,13 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use serde_json::json;
+use tests::baseline::example_bill;
 use tests::scripted::ScriptedServer;
 use wechat_core::{RetryPolicy, StaticToken};
 use wechat_invoice::invoice::{
     GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertErrorCode, RejectInsertRequest,
 };
-use wechat_invoice::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
-use wechat_invoice::nontax::{InsertBillErrorCode, InsertBillRequest};
+use wechat_invoice::nontax::InsertBillErrorCode;
 use wechat_invoice::{Client, Error, GeneralErrorCode};
 
 const TOKEN: &str = "TOKEN-abc+/=123";
@@ -122,23 +122,12 @@ async fn get_auth_data_errors_decode_into_typed_codes() {
     assert!(error.to_string().contains("99999"), "{error}");
 }
 
-fn bill() -> InsertBillRequest {
-    let data =
-        InvoiceUserData::new(123, "灌哥发票", 1_511_169_724, "1511169724", "aabbccdd", "s_pdf_media_id");
-    InsertBillRequest::new(
-        "1511169724",
-        "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw",
-        "wxc0b84a53ed8e8d29",
-        CardExt::new(UserCard::new(data)),
-    )
-}
-
 #[tokio::test]
 async fn insert_bill_sends_the_nested_form_with_a_numeric_billing_time() {
     let answer =
         json!({"errcode": 0, "errmsg": "ok", "code": "682xxxx661927", "openid": "ojZ8Ytz4lESxxxx_R1TvB2Kds"});
     let server = answering("/nontax/insertbill", answer).await;
-    let bill = client(&server).insert_bill(&bill()).await.unwrap();
+    let bill = client(&server).insert_bill(&example_bill()).await.unwrap();
     assert_eq!((bill.code.as_str(), bill.openid.as_str()), ("682xxxx661927", "ojZ8Ytz4lESxxxx_R1TvB2Kds"));
 
     let got = &server.single_request();
@@ -167,10 +156,10 @@ async fn insert_bill_refusals_are_typed() {
     let path = "/nontax/insertbill";
     let server =
         answering(path, json!({"errcode": 72042, "errmsg": "billing_code and billing_no repeated"})).await;
-    let repeated = client(&server).insert_bill(&bill()).await.unwrap_err();
+    let repeated = client(&server).insert_bill(&example_bill()).await.unwrap_err();
     assert_eq!(repeated.api_code(), Some(InsertBillErrorCode::BillingCodeAndNoRepeated));
     let server = answering(path, json!({"errcode": 72035, "errmsg": "biz reject insert"})).await;
-    let rejected = client(&server).insert_bill(&bill()).await.unwrap_err();
+    let rejected = client(&server).insert_bill(&example_bill()).await.unwrap_err();
     assert_eq!(rejected.api_code(), Some(InsertBillErrorCode::BizRejectInsert));
 }
 

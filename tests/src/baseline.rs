@@ -1,0 +1,88 @@
+//! The hand-written call the generated client is measured against: reqwest + serde_json, the
+//! same body and token, a typed answer decoded in full, errcode checked. Used by the criterion
+//! benchmark and by the `client_calls` binary that callgrind counts.
+
+use serde::Deserialize;
+use wechat_invoice::nontax::InsertBillRequest;
+use wechat_invoice::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
+
+use crate::fast_server::TOKEN;
+
+/// The bill of the nontax insertbill page's example.
+pub fn example_bill() -> InsertBillRequest {
+    let data =
+        InvoiceUserData::new(123, "灌哥发票", 1_511_169_724, "1511169724", "aabbccdd", "s_pdf_media_id");
+    InsertBillRequest::new(
+        "1511169724",
+        "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw",
+        "wxc0b84a53ed8e8d29",
+        CardExt::new(UserCard::new(data)),
+    )
+}
+
+/// `getauthdata`'s answer, as a careful hand-written call would type it.
+#[derive(Debug, Deserialize)]
+pub struct HandAuthData {
+    /// WeChat's code; 0 on success.
+    pub errcode: i64,
+    /// The order's status.
+    pub invoice_status: String,
+    /// When the user authorized.
+    pub auth_time: i64,
+}
+
+/// `insertbill`'s answer.
+#[derive(Debug, Deserialize)]
+pub struct HandBill {
+    /// WeChat's code; 0 on success.
+    pub errcode: i64,
+    /// The bill's code.
+    pub code: String,
+    /// The user's openid.
+    pub openid: String,
+}
+
+/// A hand-written client of the fast loopback server.
+pub struct Baseline {
+    http: reqwest::Client,
+    base_url: String,
+}
+
+impl Baseline {
+    /// A client of the server at `base_url`, with reqwest's defaults.
+    pub fn new(base_url: String) -> Self {
+        Self { http: reqwest::Client::new(), base_url }
+    }
+
+    /// `getauthdata` for the page's example order.
+    pub async fn get_auth_data(&self) -> Result<HandAuthData, String> {
+        let body = serde_json::json!({"s_pappid": "wx123456", "order_id": "123456"});
+        let answer: HandAuthData = self.post("/card/invoice/getauthdata", &body).await?;
+        if answer.errcode == 0 { Ok(answer) } else { Err(format!("errcode {}", answer.errcode)) }
+    }
+
+    /// `insertbill` with `request`.
+    pub async fn insert_bill(&self, request: &InsertBillRequest) -> Result<HandBill, String> {
+        let answer: HandBill = self.post("/nontax/insertbill", request).await?;
+        if answer.errcode == 0 { Ok(answer) } else { Err(format!("errcode {}", answer.errcode)) }
+    }
+
+    async fn post<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<T, String> {
+        let url = format!("{}{path}?access_token={TOKEN}", self.base_url);
+        let body = serde_json::to_vec(body).map_err(|e| e.to_string())?;
+        let response = self
+            .http
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| e.without_url().to_string())?;
+        let bytes = response.bytes().await.map_err(|e| e.without_url().to_string())?;
+        serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+    }
+}
