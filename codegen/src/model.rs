@@ -146,6 +146,8 @@ pub struct Field {
     pub aliases: Vec<String>,
     /// A credential: held as `wechat_core::Secret` so it never prints (strings only).
     pub secret: bool,
+    /// Held in a `Box`: the type it belongs to contains itself through this field.
+    pub boxed: bool,
 }
 
 /// A field's type.

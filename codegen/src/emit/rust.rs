@@ -97,6 +97,7 @@ pub(crate) fn value_type(ty: &Ty) -> TokenStream {
 /// The Rust type of a field as it sits in its struct.
 pub(crate) fn field_type(field: &Field) -> TokenStream {
     let ty = if field.secret { quote!(::wechat_core::Secret) } else { value_type(&field.ty) };
+    let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
     if field.required { ty } else { quote!(Option<#ty>) }
 }
 

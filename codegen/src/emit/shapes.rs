@@ -192,6 +192,8 @@ enum Convert {
     Into,
     /// Wrapped in `wechat_core::Secret`, from `impl Into<String>`.
     Secret,
+    /// Put in a `Box`: the field's type contains the struct itself.
+    Boxed,
 }
 
 impl Convert {
@@ -200,6 +202,7 @@ impl Convert {
             Self::None => value,
             Self::Into => quote!(#value.into()),
             Self::Secret => quote!(::wechat_core::Secret::new(#value)),
+            Self::Boxed => quote!(Box::new(#value)),
         }
     }
 }
@@ -209,6 +212,7 @@ fn argument_type(field: &Field) -> (TokenStream, Convert) {
     match &field.ty {
         Ty::String if field.secret => (quote!(impl Into<String>), Convert::Secret),
         Ty::String => (quote!(impl Into<String>), Convert::Into),
+        other if field.boxed => (value_type(other), Convert::Boxed),
         other => (value_type(other), Convert::None),
     }
 }

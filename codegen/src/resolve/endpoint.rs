@@ -1,0 +1,184 @@
+//! One endpoint file, resolved into an operation.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::Diagnostics;
+use crate::examples::TypeLookup;
+use crate::format::{self, Entries};
+use crate::model::*;
+use crate::names;
+use crate::resolve::DEFAULT_HOST;
+use crate::resolve::errors::resolve_errors;
+use crate::resolve::example_check::{ExampleShapes, check_example};
+use crate::resolve::fields::{FieldPlace, Resolved, plain_fields, resolve_fields};
+use crate::resolve::recursion::break_cycles;
+use crate::resolve::scope::Scope;
+use crate::resolve::types::resolve_types;
+use crate::source::{SourceFile, Span};
+
+pub(super) struct EndpointContext<'a> {
+    pub(super) file: &'a SourceFile,
+    pub(super) shared_names: &'a HashMap<String, Span>,
+    pub(super) shared_types: &'a [TypeDef],
+    pub(super) general_codes: &'a HashMap<i64, &'a str>,
+}
+
+pub(super) fn resolve_endpoint(
+    cx: &EndpointContext<'_>,
+    group: &str,
+    endpoint: &format::EndpointFile,
+    problems: &mut Diagnostics,
+) -> Option<Operation> {
+    let file = cx.file;
+    let before = problems.0.len();
+    let name = &endpoint.name;
+    if !names::is_snake(&name.value) {
+        problems.error(
+            file,
+            name.span,
+            format!("operation name `{}` must be a snake_case Rust identifier", name.value),
+        );
+    }
+
+    let path = &endpoint.path;
+    if !path.value.starts_with('/') || path.value.contains(['?', '#', ' ']) {
+        problems.error(
+            file,
+            path.span,
+            "path must start with `/` and hold no query string, fragment or spaces",
+        );
+    }
+    let method = endpoint.method.value;
+    let body = endpoint.body.as_ref().map(|b| b.value).unwrap_or(match method {
+        Method::Get => BodyKind::None,
+        Method::Post => BodyKind::Json,
+    });
+    if method == Method::Get && body != BodyKind::None {
+        problems.error(
+            file,
+            endpoint.body.as_ref().map_or(endpoint.method.span, |b| b.span),
+            "GET endpoints send no body",
+        );
+    }
+    if let (BodyKind::None, Some((key, _))) = (body, endpoint.request.0.first()) {
+        problems.error(
+            file,
+            key.span,
+            "this endpoint sends no body, so it can have no [request] fields; use [query]",
+        );
+    }
+
+    let auth = &endpoint.auth.value;
+    if auth.token.value == TokenKind::None && auth.third_party {
+        problems.error(
+            file,
+            auth.token.span,
+            "an endpoint that takes no token cannot be called by third parties",
+        );
+    }
+    if let (Some(set), false) = (&auth.permission_set, auth.third_party) {
+        problems.error(file, set.span, "`permission_set` only applies with `third_party = true`");
+    }
+
+    let local_names: HashMap<String, Span> =
+        endpoint.types.0.iter().map(|(k, _)| (k.value.clone(), k.span)).collect();
+    let scope = Scope { local: &local_names, shared: cx.shared_names };
+    let own_types = names::operation_types(&name.value).to_vec();
+    let mut types = resolve_types(file, &endpoint.types, &scope, &own_types, problems);
+    break_cycles(file, &endpoint.types, &mut types, false, cx.shared_types, problems);
+
+    let mut query_entries = Entries::default();
+    for (key, field) in &endpoint.query.0 {
+        if key.value == "access_token" {
+            problems.error(file, key.span, "`access_token` is added by the client; do not declare it");
+        } else {
+            query_entries.0.push((key.clone(), field.clone()));
+        }
+    }
+    let (mut fixed_query, mut query) = (Vec::new(), Vec::new());
+    for resolved in resolve_fields(file, &query_entries, &scope, FieldPlace::Query, problems) {
+        match resolved {
+            Resolved::Field(field) => query.push(field),
+            Resolved::Constant(constant) => fixed_query.push(constant),
+            Resolved::File(_) => {}
+        }
+    }
+    let multipart = body == BodyKind::Multipart;
+    let (mut request, mut fixed_body, mut files) = (Vec::new(), Vec::new(), Vec::new());
+    for resolved in
+        resolve_fields(file, &endpoint.request, &scope, FieldPlace::Request { multipart }, problems)
+    {
+        match resolved {
+            Resolved::Field(field) => request.push(field),
+            Resolved::Constant(constant) => fixed_body.push(constant),
+            Resolved::File(part) => files.push(part),
+        }
+    }
+    // Counted as written, so a broken file field does not also report a missing one.
+    if multipart && !endpoint.request.0.iter().any(|(_, f)| f.value.ty.value == "file") {
+        let span = endpoint.body.as_ref().map_or(endpoint.method.span, |b| b.span);
+        problems.error(file, span, "a multipart body needs a [request] field with `type = \"file\"`");
+    }
+    let response =
+        plain_fields(resolve_fields(file, &endpoint.response, &scope, FieldPlace::Object, problems));
+    let body_idents: Vec<&str> =
+        request.iter().map(|f| f.ident.as_str()).chain(files.iter().map(|f| f.ident.as_str())).collect();
+    for field in query.iter().filter(|q| body_idents.contains(&q.ident.as_str())) {
+        let span = endpoint
+            .query
+            .0
+            .iter()
+            .find(|(k, _)| k.value == field.wire)
+            .map_or(Span::default(), |(k, _)| k.span);
+        problems.error(file, span, format!("`{}` is both a query parameter and a body field", field.wire));
+    }
+
+    let general: Vec<(i64, &str)> = cx.general_codes.iter().map(|(c, m)| (*c, *m)).collect();
+    let errors = resolve_errors(file, &endpoint.errors, &general, problems);
+
+    let lookup = TypeLookup {
+        local: types.iter().map(|t| (t.name.as_str(), t)).collect(),
+        shared: cx.shared_types.iter().map(|t| (t.name.as_str(), t)).collect(),
+    };
+    let examples = endpoint
+        .examples
+        .iter()
+        .map(|example| {
+            let shapes =
+                ExampleShapes { body, request: &request, fixed_body: &fixed_body, response: &response };
+            check_example(file, &example.value, &shapes, &lookup, problems)
+        })
+        .collect();
+
+    let availability = endpoint.availability.as_ref().map(|a| &a.value);
+    let operation = Operation {
+        name: name.value.clone(),
+        group: group.to_owned(),
+        source: file.path.clone(),
+        interface: endpoint.interface.value.clone(),
+        summary: endpoint.summary.value.clone(),
+        doc: endpoint.doc.as_ref().map(|d| d.value.clone()),
+        method,
+        host: endpoint.host.as_ref().map_or(DEFAULT_HOST.to_owned(), |h| h.value.clone()),
+        path: path.value.clone(),
+        body,
+        token: auth.token.value,
+        third_party: auth.third_party,
+        permission_set: auth.permission_set.as_ref().map(|p| p.value),
+        cloud_call: availability.is_some_and(|a| a.cloud_call),
+        accounts: availability
+            .map(|a| a.accounts.0.iter().map(|(k, v)| (k.value.clone(), v.value)).collect())
+            .unwrap_or_default(),
+        fixed_query,
+        query,
+        request,
+        fixed_body,
+        files,
+        response,
+        types,
+        errors,
+        examples,
+        notes: endpoint.notes.iter().map(|n| n.value.clone()).collect(),
+    };
+    (problems.0.len() == before).then_some(operation)
+}

@@ -1,0 +1,271 @@
+//! Fields of a query string, a request body, a response or an object type.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::Diagnostics;
+use crate::format::{self, Entries, Located};
+use crate::model::{Field, FileField, FixedParam, Ty};
+use crate::names;
+use crate::resolve::scope::{Scope, resolve_type_name};
+use crate::source::SourceFile;
+
+/// Where a list of fields sits, which decides the keys it may use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum FieldPlace {
+    /// `[query]` parameters the caller supplies.
+    Query,
+    /// Top-level `[request]` fields: constants allowed, and files when the body is multipart.
+    Request { multipart: bool },
+    /// `[response]` fields and the fields of named object types.
+    Object,
+}
+
+/// One field of a list, resolved to what it becomes.
+pub(super) enum Resolved {
+    /// An ordinary field of the Rust type.
+    Field(Field),
+    /// A body field always sent with the same value.
+    Constant(FixedParam),
+    /// A file part of a multipart body.
+    File(FileField),
+}
+
+/// The ordinary fields of a list whose place allows nothing else.
+pub(super) fn plain_fields(resolved: Vec<Resolved>) -> Vec<Field> {
+    resolved
+        .into_iter()
+        .filter_map(|r| match r {
+            Resolved::Field(field) => Some(field),
+            Resolved::Constant(_) | Resolved::File(_) => None,
+        })
+        .collect()
+}
+
+pub(super) fn resolve_fields(
+    file: &SourceFile,
+    entries: &Entries<format::Field>,
+    scope: &Scope<'_>,
+    place: FieldPlace,
+    problems: &mut Diagnostics,
+) -> Vec<Resolved> {
+    let mut fields = Vec::new();
+    let mut idents: HashMap<String, &str> = HashMap::new();
+    for (key, def) in &entries.0 {
+        let def = &def.value;
+        let Some(ident) = names::snake(&key.value) else {
+            problems.error(
+                file,
+                key.span,
+                format!("field name `{}` cannot become a Rust identifier", key.value),
+            );
+            continue;
+        };
+        if ident == "new" {
+            problems.error(file, key.span, "a field named `new` would clash with the request constructor");
+            continue;
+        }
+        if let Some(other) = idents.insert(ident.clone(), &key.value) {
+            problems.error(
+                file,
+                key.span,
+                format!("fields `{other}` and `{}` both become the Rust name `{ident}`", key.value),
+            );
+            continue;
+        }
+        if let Some(resolved) = resolve_field(file, key, def, ident, scope, place, problems) {
+            fields.push(resolved);
+        }
+    }
+    fields
+}
+
+pub(super) fn resolve_field(
+    file: &SourceFile,
+    key: &Located<String>,
+    def: &format::Field,
+    ident: String,
+    scope: &Scope<'_>,
+    place: FieldPlace,
+    problems: &mut Diagnostics,
+) -> Option<Resolved> {
+    let before = problems.0.len();
+    if def.ty.value != "file" {
+        for (span, name) in [
+            (def.content_type.as_ref().map(|c| c.span), "content_type"),
+            (def.max_size.as_ref().map(|m| m.span), "max_size"),
+        ] {
+            if let Some(span) = span {
+                problems.error(file, span, format!("`{name}` is only allowed with `type = \"file\"`"));
+            }
+        }
+    }
+    if def.ty.value == "file" {
+        return resolve_file(file, key, def, ident, place, problems);
+    }
+    if let Some(value) = &def.value {
+        return match place {
+            FieldPlace::Query | FieldPlace::Request { .. } => {
+                resolve_constant(file, key, def, value, problems)
+            }
+            FieldPlace::Object => {
+                problems.error(
+                    file,
+                    value.span,
+                    "`value` is only allowed on [query] parameters and top-level [request] fields",
+                );
+                None
+            }
+        };
+    }
+    let ty = match resolve_type_name(&def.ty, def.items.as_ref(), scope) {
+        Ok(ty) => ty,
+        Err((span, message)) => {
+            problems.error(file, span, message);
+            return None;
+        }
+    };
+    if def.secret && ty != Ty::String {
+        problems.error(file, def.ty.span, "`secret = true` is only allowed with `type = \"string\"`");
+        return None;
+    }
+    if place == FieldPlace::Query
+        && !matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64)
+    {
+        problems.error(file, def.ty.span, "query parameters must be strings, booleans or integers");
+        return None;
+    }
+    if place == (FieldPlace::Request { multipart: true })
+        && !matches!(ty, Ty::String | Ty::Bool | Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F64)
+    {
+        problems.error(
+            file,
+            def.ty.span,
+            "the text fields of a multipart body must be strings, booleans or numbers",
+        );
+        return None;
+    }
+    (problems.0.len() == before).then(|| {
+        Resolved::Field(Field {
+            wire: key.value.clone(),
+            ident,
+            ty,
+            required: !def.optional,
+            doc: def.doc.value.clone(),
+            aliases: def.aliases.iter().map(|a| a.value.clone()).collect(),
+            secret: def.secret,
+            boxed: false,
+        })
+    })
+}
+
+/// A field with a fixed `value`: always sent, never set by the caller.
+pub(super) fn resolve_constant(
+    file: &SourceFile,
+    key: &Located<String>,
+    def: &format::Field,
+    value: &Located<String>,
+    problems: &mut Diagnostics,
+) -> Option<Resolved> {
+    let before = problems.0.len();
+    if def.ty.value != "string" || def.items.is_some() {
+        problems.error(file, def.ty.span, "a constant (a field with `value`) must have `type = \"string\"`");
+    }
+    if def.optional {
+        problems.error(
+            file,
+            key.span,
+            "a constant (a field with `value`) is always sent; it cannot be `optional`",
+        );
+    }
+    if !def.aliases.is_empty() {
+        problems.error(file, key.span, "a constant (a field with `value`) cannot have `aliases`");
+    }
+    if def.secret {
+        problems.error(
+            file,
+            key.span,
+            "a constant (a field with `value`) is written in the spec; it cannot be `secret`",
+        );
+    }
+    (problems.0.len() == before).then(|| {
+        Resolved::Constant(FixedParam {
+            name: key.value.clone(),
+            value: value.value.clone(),
+            doc: def.doc.value.clone(),
+        })
+    })
+}
+
+/// A `type = "file"` field: a file part of a multipart body.
+pub(super) fn resolve_file(
+    file: &SourceFile,
+    key: &Located<String>,
+    def: &format::Field,
+    ident: String,
+    place: FieldPlace,
+    problems: &mut Diagnostics,
+) -> Option<Resolved> {
+    if place != (FieldPlace::Request { multipart: true }) {
+        problems.error(
+            file,
+            def.ty.span,
+            "`type = \"file\"` is only allowed in [request] of an endpoint with `body = \"multipart\"`",
+        );
+        return None;
+    }
+    let before = problems.0.len();
+    for (span, name) in [
+        (def.items.as_ref().map(|i| i.span), "items"),
+        (def.value.as_ref().map(|v| v.span), "value"),
+        (def.aliases.first().map(|a| a.span), "aliases"),
+    ] {
+        if let Some(span) = span {
+            problems.error(file, span, format!("`{name}` is not allowed with `type = \"file\"`"));
+        }
+    }
+    let content_type = match &def.content_type {
+        Some(ct) if is_media_type(&ct.value) => Some(ct.value.clone()),
+        Some(ct) => {
+            problems.error(
+                file,
+                ct.span,
+                format!("`{}` is not a media type such as `application/pdf`", ct.value),
+            );
+            None
+        }
+        None => {
+            problems.error(file, key.span, "a `file` field needs `content_type`, e.g. `application/pdf`");
+            None
+        }
+    };
+    let max_size = match &def.max_size {
+        Some(size) if size.value > 0 => u64::try_from(size.value).ok(),
+        Some(size) => {
+            problems.error(file, size.span, "`max_size` must be a positive number of bytes");
+            None
+        }
+        None => {
+            problems.error(file, key.span, "a `file` field needs `max_size`, in bytes");
+            None
+        }
+    };
+    let (Some(content_type), Some(max_size)) = (content_type, max_size) else { return None };
+    (problems.0.len() == before).then(|| {
+        Resolved::File(FileField {
+            wire: key.value.clone(),
+            ident,
+            doc: def.doc.value.clone(),
+            content_type,
+            max_size,
+            required: !def.optional,
+        })
+    })
+}
+
+/// `type/subtype` with the characters RFC 6838 allows in each half.
+pub(super) fn is_media_type(text: &str) -> bool {
+    let token = |part: &str| {
+        !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+    };
+    matches!(text.split_once('/'), Some((kind, sub)) if token(kind) && token(sub))
+}

@@ -1,0 +1,118 @@
+//! Types that contain themselves. Through an array or an optional field that is fine once the
+//! optional field is boxed; through required fields only it is a type no value can have.
+
+use std::collections::HashSet;
+
+use crate::diagnostic::Diagnostics;
+use crate::format::{self, Entries};
+use crate::model::{Ty, TypeDef, TypeKind};
+use crate::source::{SourceFile, Span};
+
+/// A named type as a node of the containment graph: its name and whether it is shared.
+type Node<'a> = (&'a str, bool);
+
+/// One field that holds a named type directly (not through an array).
+struct Edge<'a> {
+    from: Node<'a>,
+    to: Node<'a>,
+    field: &'a str,
+    required: bool,
+}
+
+/// Boxes every optional field through which a type of `own` contains itself, and reports
+/// every cycle of required fields, at the field that closes it. `own` are the types this
+/// file declares (`shared` says whether they are spec/types.toml's); `others` are the types
+/// they may refer to that were checked already.
+pub(super) fn break_cycles(
+    file: &SourceFile,
+    entries: &Entries<format::TypeDef>,
+    own: &mut [TypeDef],
+    shared: bool,
+    others: &[TypeDef],
+    problems: &mut Diagnostics,
+) {
+    let (to_box, infinite) = {
+        let edges: Vec<Edge<'_>> = own
+            .iter()
+            .map(|t| (t, shared))
+            .chain(others.iter().map(|t| (t, true)))
+            .flat_map(|(t, is_shared)| edges_of(t, is_shared))
+            .collect();
+        let mut to_box = Vec::new();
+        let mut infinite = Vec::new();
+        for edge in edges.iter().filter(|e| e.from.1 == shared) {
+            if !own.iter().any(|t| t.name == edge.from.0) {
+                continue;
+            }
+            if edge.required {
+                if reaches(&edges, edge.to, edge.from, true) {
+                    infinite.push((edge.from.0.to_owned(), edge.field.to_owned(), edge.to.0.to_owned()));
+                }
+            } else if reaches(&edges, edge.to, edge.from, false) {
+                to_box.push((edge.from.0.to_owned(), edge.field.to_owned()));
+            }
+        }
+        (to_box, infinite)
+    };
+    for (type_name, field, target) in infinite {
+        problems.error(
+            file,
+            field_span(entries, &type_name, &field),
+            format!(
+                "type `{type_name}` contains itself through required field `{field}` (of type `{target}`) \
+                 and required fields only, so no value of it could ever be written; make a field of \
+                 the cycle optional or an array"
+            ),
+        );
+    }
+    for def in own.iter_mut() {
+        if let TypeKind::Struct(fields) = &mut def.kind {
+            for field in fields.iter_mut() {
+                field.boxed = to_box.iter().any(|(t, f)| *t == def.name && *f == field.wire);
+            }
+        }
+    }
+}
+
+fn edges_of(def: &TypeDef, shared: bool) -> Vec<Edge<'_>> {
+    let TypeKind::Struct(fields) = &def.kind else { return Vec::new() };
+    fields
+        .iter()
+        .filter_map(|field| match &field.ty {
+            Ty::Named(target) => Some(Edge {
+                from: (def.name.as_str(), shared),
+                to: (target.name.as_str(), target.shared),
+                field: &field.wire,
+                required: field.required,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// True when `to` can be reached from `from` (through required edges only, if asked).
+fn reaches(edges: &[Edge<'_>], from: Node<'_>, to: Node<'_>, required_only: bool) -> bool {
+    let mut seen: HashSet<Node<'_>> = HashSet::new();
+    let mut stack = vec![from];
+    while let Some(node) = stack.pop() {
+        if node == to {
+            return true;
+        }
+        if !seen.insert(node) {
+            continue;
+        }
+        stack.extend(edges.iter().filter(|e| e.from == node && (e.required || !required_only)).map(|e| e.to));
+    }
+    false
+}
+
+fn field_span(entries: &Entries<format::TypeDef>, type_name: &str, field: &str) -> Span {
+    let Some((key, def)) = entries.0.iter().find(|(k, _)| k.value == type_name) else {
+        return Span::default();
+    };
+    def.value
+        .fields
+        .as_ref()
+        .and_then(|fields| fields.value.0.iter().find(|(k, _)| k.value == field))
+        .map_or(key.span, |(k, _)| k.span)
+}

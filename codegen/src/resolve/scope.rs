@@ -1,0 +1,67 @@
+//! Which type names a field's `type` may refer to, and what a name stands for.
+
+use std::collections::HashMap;
+
+use crate::format::Located;
+use crate::model::{Ty, TypeRef};
+use crate::source::Span;
+
+/// The type names a field's `type` may refer to.
+pub(super) struct Scope<'a> {
+    pub(super) local: &'a HashMap<String, Span>,
+    pub(super) shared: &'a HashMap<String, Span>,
+}
+
+impl Scope<'_> {
+    fn reference(&self, name: &str) -> Option<TypeRef> {
+        if self.local.contains_key(name) {
+            Some(TypeRef { name: name.to_owned(), shared: false })
+        } else if self.shared.contains_key(name) {
+            Some(TypeRef { name: name.to_owned(), shared: true })
+        } else {
+            None
+        }
+    }
+}
+
+pub(super) fn resolve_type_name(
+    name: &Located<String>,
+    items: Option<&Located<String>>,
+    scope: &Scope<'_>,
+) -> Result<Ty, (Span, String)> {
+    let scalar = match name.value.as_str() {
+        "string" => Some(Ty::String),
+        "bool" => Some(Ty::Bool),
+        "i32" => Some(Ty::I32),
+        "i64" => Some(Ty::I64),
+        "u32" => Some(Ty::U32),
+        "u64" => Some(Ty::U64),
+        "f64" => Some(Ty::F64),
+        _ => None,
+    };
+    if name.value == "array" {
+        let Some(items) = items else {
+            return Err((name.span, "`type = \"array\"` needs `items` naming the element type".to_owned()));
+        };
+        if items.value == "array" {
+            return Err((items.span, "arrays of arrays are not supported".to_owned()));
+        }
+        return resolve_type_name(items, None, scope).map(|t| Ty::Array(Box::new(t)));
+    }
+    if let Some(items) = items {
+        return Err((items.span, "`items` is only allowed with `type = \"array\"`".to_owned()));
+    }
+    if let Some(scalar) = scalar {
+        return Ok(scalar);
+    }
+    scope.reference(&name.value).map(Ty::Named).ok_or_else(|| {
+        (
+            name.span,
+            format!(
+                "unknown type `{}`; expected string, bool, i32, i64, u32, u64, f64, array, or a type \
+                 declared in [types] of this file or in spec/types.toml",
+                name.value
+            ),
+        )
+    })
+}
