@@ -61,14 +61,20 @@ pub fn read_spec(root: &Path) -> io::Result<Vec<SourceFile>> {
     collect_files(&root.join("spec"), &mut paths)?;
     paths.retain(|p| p.extension().is_some_and(|e| e == "toml"));
     paths.sort();
-    paths
-        .into_iter()
-        .map(|path| {
-            let text = fs::read_to_string(&path)
-                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
-            Ok(SourceFile::new(relative(root, &path), text))
-        })
-        .collect()
+    let mut files = Vec::with_capacity(paths.len());
+    let mut not_utf8 = Vec::new();
+    for path in paths {
+        let bytes =
+            fs::read(&path).map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        match SourceFile::from_bytes(relative(root, &path), bytes) {
+            Ok(file) => files.push(file),
+            Err(problem) => not_utf8.push(problem.to_string()),
+        }
+    }
+    if !not_utf8.is_empty() {
+        return Err(io::Error::new(io::ErrorKind::InvalidData, not_utf8.join("\n")));
+    }
+    Ok(files)
 }
 
 fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
@@ -229,6 +235,22 @@ mod tests {
         assert!(!stale.exists() && !stale.parent().unwrap().exists());
         assert_eq!(fs::read_to_string(root.path().join(&outputs[0].path)).unwrap(), "// new\n");
         assert!(plan(root.path(), &outputs).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_spec_file_that_is_not_utf8_is_named_by_its_place_in_spec() {
+        let root = tempfile::tempdir().unwrap();
+        let group = root.path().join("spec/g");
+        fs::create_dir_all(&group).unwrap();
+        fs::write(group.join("bad.toml"), b"name = \"x\"\nsummary = \"caf\xe9\"\n").unwrap();
+        fs::write(group.join("good.toml"), "name = \"y\"\n").unwrap();
+        let error = read_spec(root.path()).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        assert_eq!(
+            error.to_string(),
+            "spec/g/bad.toml:2:15: the file is not UTF-8: byte 0xe9 cannot start or continue a character; \
+             save it as UTF-8"
+        );
     }
 
     #[test]
