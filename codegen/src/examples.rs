@@ -9,12 +9,14 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use crate::model::{Field, Ty, TypeDef, TypeKind};
+use crate::model::{Field, Ty, TypeDef, TypeKind, TypeScope};
 
 /// Named types an example may reach: the operation's own and the shared ones.
 pub(crate) struct TypeLookup<'a> {
     /// Types local to the operation.
     pub(crate) local: HashMap<&'a str, &'a TypeDef>,
+    /// Types of the operation's group.
+    pub(crate) group: HashMap<&'a str, &'a TypeDef>,
     /// Shared types.
     pub(crate) shared: HashMap<&'a str, &'a TypeDef>,
 }
@@ -101,7 +103,11 @@ impl Checker<'_, '_> {
                 true
             }
             Ty::Named(r) => {
-                let table = if r.shared { &self.types.shared } else { &self.types.local };
+                let table = match r.scope {
+                    TypeScope::Local => &self.types.local,
+                    TypeScope::Group(_) => &self.types.group,
+                    TypeScope::Shared => &self.types.shared,
+                };
                 let Some(def) = table.get(r.name.as_str()).copied() else { return };
                 match &def.kind {
                     TypeKind::Struct(fields) => {

@@ -540,7 +540,8 @@ impl<'de> Deserialize<'de> for Example {
     }
 }
 
-/// `spec/errors.toml`: WeChat's general error codes, shared by every endpoint.
+/// `spec/errors.toml` (WeChat's general error codes, shared by every endpoint) or
+/// `spec/<group>/errors.toml` (codes every endpoint of one group may answer).
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "WeChat general error codes")]
@@ -580,15 +581,25 @@ pub struct GroupDef {
     /// Longer documentation for the module.
     #[serde(default)]
     pub doc: Option<Located<String>>,
+    /// Also put the group's operations on the root `Client` (`client.get_auth_data(..)`),
+    /// besides its handle (`client.invoice().get_auth_data(..)`). Operation names of such
+    /// groups must be unique across all of them. Default false.
+    #[serde(default)]
+    pub root_methods: bool,
 }
 
 impl<'de> Deserialize<'de> for GroupDef {
     fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, GroupDef { summary: required "summary", doc: optional "doc" })
+        read_table!(value, GroupDef {
+            summary: required "summary",
+            doc: optional "doc",
+            root_methods: default "root_methods",
+        })
     }
 }
 
-/// `spec/types.toml`: named types shared by several endpoints.
+/// `spec/types.toml` (types shared by every group) or `spec/<group>/types.toml` (types
+/// shared by the endpoints of one group, generated behind its feature).
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(title = "WeChat shared types")]

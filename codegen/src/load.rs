@@ -15,6 +15,10 @@ pub struct LoadedSpec<'a> {
     pub groups: Option<(&'a SourceFile, GroupsFile)>,
     /// `spec/types.toml`.
     pub types: Option<(&'a SourceFile, TypesFile)>,
+    /// `spec/<group>/types.toml` files, each with its group.
+    pub group_types: Vec<(&'a SourceFile, String, TypesFile)>,
+    /// `spec/<group>/errors.toml` files, each with its group.
+    pub group_errors: Vec<(&'a SourceFile, String, ErrorsFile)>,
     /// Endpoint files, each with its group (the folder it is in).
     pub endpoints: Vec<(&'a SourceFile, String, EndpointFile)>,
     /// Paths of files that exist but could not be read; their problems are already reported.
@@ -26,6 +30,8 @@ enum FileKind {
     Errors,
     Groups,
     Types,
+    GroupErrors { group: String },
+    GroupTypes { group: String },
     Endpoint { group: String },
 }
 
@@ -35,6 +41,8 @@ fn file_kind(path: &str) -> Option<FileKind> {
         ["errors.toml"] => Some(FileKind::Errors),
         ["groups.toml"] => Some(FileKind::Groups),
         ["types.toml"] => Some(FileKind::Types),
+        [group, "errors.toml"] => Some(FileKind::GroupErrors { group: (*group).to_owned() }),
+        [group, "types.toml"] => Some(FileKind::GroupTypes { group: (*group).to_owned() }),
         [group, file] if file.ends_with(".toml") => Some(FileKind::Endpoint { group: (*group).to_owned() }),
         _ => None,
     }
@@ -51,7 +59,8 @@ pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
                 file,
                 Default::default(),
                 "not a place for a spec file: use spec/errors.toml, spec/groups.toml, \
-                 spec/types.toml or spec/<group>/<endpoint>.toml",
+                 spec/types.toml, spec/<group>/errors.toml, spec/<group>/types.toml or \
+                 spec/<group>/<endpoint>.toml",
             );
             continue;
         };
@@ -60,6 +69,16 @@ pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
             FileKind::Errors => spec.errors = parse(file, &mut problems).map(|f| (file, f)),
             FileKind::Groups => spec.groups = parse(file, &mut problems).map(|f| (file, f)),
             FileKind::Types => spec.types = parse(file, &mut problems).map(|f| (file, f)),
+            FileKind::GroupErrors { group } => {
+                if let Some(errors) = parse(file, &mut problems) {
+                    spec.group_errors.push((file, group, errors));
+                }
+            }
+            FileKind::GroupTypes { group } => {
+                if let Some(types) = parse(file, &mut problems) {
+                    spec.group_types.push((file, group, types));
+                }
+            }
             FileKind::Endpoint { group } => {
                 if let Some(endpoint) = parse(file, &mut problems) {
                     spec.endpoints.push((file, group, endpoint));

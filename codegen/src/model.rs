@@ -30,6 +30,13 @@ pub struct Group {
     pub summary: String,
     /// Longer documentation.
     pub doc: Option<String>,
+    /// Whether the operations are also methods of the root `Client`.
+    pub root_methods: bool,
+    /// Types of `spec/<group>/types.toml`, sorted by name.
+    pub types: Vec<TypeDef>,
+    /// Codes of `spec/<group>/errors.toml`, which every operation of the group may answer
+    /// (each operation's `errors` holds them too, after its own).
+    pub errors: Vec<ErrorCase>,
     /// The endpoints, sorted by name.
     pub operations: Vec<Operation>,
 }
@@ -178,8 +185,19 @@ pub enum Ty {
 pub struct TypeRef {
     /// Its UpperCamelCase name.
     pub name: String,
-    /// True for a type of `spec/types.toml`, false for one local to the operation.
-    pub shared: bool,
+    /// Where it is declared.
+    pub scope: TypeScope,
+}
+
+/// Where a named type is declared, which decides its Rust path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeScope {
+    /// In the operation's own `[types]`: its module.
+    Local,
+    /// In `spec/<group>/types.toml`: `crate::<group>::types`.
+    Group(String),
+    /// In `spec/types.toml`: `crate::types`.
+    Shared,
 }
 
 /// A named type.

@@ -1,7 +1,8 @@
-//! The generated crate compiles, not only parses: the real spec plus the fixture endpoints in
+//! The generated crate compiles, not only parses: the real spec plus the fixtures in
 //! `tests/fixtures/compile/` (shapes the real spec does not have yet, such as types that contain
-//! themselves) are generated into a scratch crate, which `cargo check` builds against the
-//! workspace's wechat-core.
+//! themselves, and a group with its own types and codes whose operation name another group
+//! has) are generated into a scratch crate, which `cargo check` builds against the workspace's
+//! wechat-core, with `usage.rs` calling the generated API the way an application would.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -15,12 +16,19 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
 }
 
-/// Every fixture file, placed where it would sit in spec/.
+fn fixture_dir() -> PathBuf {
+    root().join("tests/fixtures/compile")
+}
+
+/// Every fixture file of a group folder, placed where it would sit in spec/.
 fn fixtures() -> Vec<SourceFile> {
-    let base = root().join("tests/fixtures/compile");
+    let base = fixture_dir();
     let mut files = Vec::new();
     for group in fs::read_dir(&base).unwrap() {
         let group = group.unwrap().path();
+        if !group.is_dir() {
+            continue;
+        }
         for file in fs::read_dir(&group).unwrap() {
             let file = file.unwrap().path();
             let relative = file.strip_prefix(&base).unwrap().to_string_lossy().replace('\\', "/");
@@ -64,7 +72,10 @@ fn scratch_crate(dir: &Path, outputs: &[codegen::OutputFile]) {
     .unwrap();
     fs::write(
         dir.join("src/lib.rs"),
-        "//! Generated from the spec and fixtures.\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n",
+        format!(
+            "//! Generated from the spec and fixtures.\n#[rustfmt::skip]\nmod generated;\npub use generated::*;\n{}",
+            fs::read_to_string(fixture_dir().join("usage.rs")).unwrap()
+        ),
     )
     .unwrap();
     // The workspace's versions, so the check needs nothing from the network.
@@ -80,6 +91,8 @@ fn target_dir() -> PathBuf {
 #[test]
 fn the_generated_crate_with_fixture_endpoints_compiles() {
     let mut sources = xtask::sync::read_spec(root()).unwrap();
+    let groups = sources.iter_mut().find(|s| s.path == "spec/groups.toml").unwrap();
+    groups.text.push_str(&fs::read_to_string(fixture_dir().join("groups.toml")).unwrap());
     sources.extend(fixtures());
     let outputs = codegen::generate(&sources).unwrap_or_else(|e| panic!("{e}"));
     let operation = outputs

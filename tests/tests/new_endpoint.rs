@@ -128,10 +128,17 @@ fn one_new_spec_file_is_a_new_typed_method() {
     assert!(client.fns.contains(&"query_order_status".to_owned()), "{:?}", client.fns);
     let group = file(&after, "crates/wechat-invoice/src/generated/invoice/mod.rs");
     assert!(group.contains("pub mod query_order_status;"), "{group}");
+    assert!(
+        items(group).fns.contains(&"query_order_status".to_owned()),
+        "the group handle has the method: {group}"
+    );
     let examples = file(&after, "crates/wechat-invoice/src/generated/examples.rs");
     assert!(examples.contains("fn query_order_status_example_1()"), "the example gets a round-trip test");
     let calls = file(&after, "crates/wechat-invoice/src/generated/mock_calls.rs");
-    assert!(calls.contains("async fn query_order_status_through_the_mock()"), "a call against the mock");
+    assert!(
+        calls.contains("async fn invoice_query_order_status_through_the_mock()"),
+        "a call against the mock"
+    );
 
     // Nothing else changed: the new endpoint only adds.
     let changed: Vec<&str> = after

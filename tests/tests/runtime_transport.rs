@@ -31,6 +31,7 @@ impl Operation for Ticket {
     type ErrorCode = GeneralErrorCode;
     const ENDPOINT: Endpoint = Endpoint {
         name: "ticket",
+        group: "token",
         method: Method::Get,
         host: "api.weixin.qq.com",
         path: "/cgi-bin/ticket/getticket",

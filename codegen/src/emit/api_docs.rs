@@ -7,7 +7,9 @@ use crate::emit::error_codes;
 use crate::emit::operation::{accounts_line, body_line, request_line, third_party_line};
 use crate::emit::rust::cell;
 use crate::emit::{HEADER, OutputFile};
-use crate::model::{Field, FileField, FixedParam, Group, Literal, Operation, Spec, Ty, TypeDef, TypeKind};
+use crate::model::{
+    Field, FileField, FixedParam, Group, Literal, Operation, Spec, Ty, TypeDef, TypeKind, TypeScope,
+};
 
 /// Where the reference is written.
 pub const API_DOCS_DIR: &str = "docs/api";
@@ -82,37 +84,70 @@ fn group_page(group: &Group) -> String {
     for op in &group.operations {
         out.push_str(&operation_section(op));
     }
+    if !group.errors.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Error codes of the group\n\nEvery endpoint of `{}` may answer these.\n",
+            group.name
+        );
+        out.push_str(&error_codes::table(&group.errors));
+    }
+    if !group.types.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Types of the group\n\nTypes of `spec/{name}/types.toml` (`wechat_invoice::{name}::types`).\n",
+            name = group.name
+        );
+        for def in &group.types {
+            out.push_str(&type_section(def, &Anchors::Group(&group.name)));
+        }
+    }
     out
 }
 
-/// How type names become links: to the operation's own section, or to types.md.
+/// Where the page being written sits, which decides how type names become links: to the
+/// operation's own section, to the group's types on its page, or to types.md.
 enum Anchors<'a> {
+    /// types.md.
     Shared,
-    Local(&'a str),
+    /// The types section of a group's page.
+    Group(&'a str),
+    /// An operation's section of its group's page.
+    Local { group: &'a str, op: &'a str },
 }
 
 impl Anchors<'_> {
-    fn link(&self, name: &str, shared: bool) -> String {
-        match (self, shared) {
-            (Anchors::Shared, true) => format!("[`{name}`](#{})", name.to_lowercase()),
-            (Anchors::Local(_), true) => format!("[`{name}`](types.md#{})", name.to_lowercase()),
-            (Anchors::Local(op), false) => format!("[`{name}`](#{op}-{})", name.to_lowercase()),
-            // Shared types only refer to shared types.
-            (Anchors::Shared, false) => format!("`{name}`"),
+    fn link(&self, name: &str, scope: &TypeScope) -> String {
+        let lower = name.to_lowercase();
+        let page_group = match self {
+            Anchors::Shared => None,
+            Anchors::Group(group) | Anchors::Local { group, .. } => Some(*group),
+        };
+        match (self, scope) {
+            (Anchors::Shared, TypeScope::Shared) => format!("[`{name}`](#{lower})"),
+            (_, TypeScope::Shared) => format!("[`{name}`](types.md#{lower})"),
+            (_, TypeScope::Group(group)) if page_group == Some(group.as_str()) => {
+                format!("[`{name}`](#type-{lower})")
+            }
+            (_, TypeScope::Group(group)) => format!("[`{name}`]({group}.md#type-{lower})"),
+            (Anchors::Local { op, .. }, TypeScope::Local) => format!("[`{name}`](#{op}-{lower})"),
+            // Shared and group types never refer to an operation's own types.
+            (_, TypeScope::Local) => format!("`{name}`"),
         }
     }
 
     fn anchor(&self, name: &str) -> String {
         match self {
             Anchors::Shared => name.to_lowercase(),
-            Anchors::Local(op) => format!("{op}-{}", name.to_lowercase()),
+            Anchors::Group(_) => format!("type-{}", name.to_lowercase()),
+            Anchors::Local { op, .. } => format!("{op}-{}", name.to_lowercase()),
         }
     }
 }
 
 fn operation_section(op: &Operation) -> String {
     let mut out = String::new();
-    let anchors = Anchors::Local(&op.name);
+    let anchors = Anchors::Local { group: &op.group, op: &op.name };
     let _ = writeln!(out, "\n<a id=\"{}\"></a>\n\n## `{}`\n\n{}\n", op.name, op.name, op.summary);
     if let Some(doc) = &op.doc {
         let _ = writeln!(out, "{}\n", doc.trim());
@@ -228,7 +263,7 @@ fn type_text(ty: &Ty, anchors: &Anchors<'_>) -> String {
         Ty::U64 => "integer (u64)".into(),
         Ty::F64 => "number".into(),
         Ty::Array(item) => format!("array of {}", type_text(item, anchors)),
-        Ty::Named(r) => anchors.link(&r.name, r.shared),
+        Ty::Named(r) => anchors.link(&r.name, &r.scope),
     }
 }
 

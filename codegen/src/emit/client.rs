@@ -1,20 +1,24 @@
-//! The `Client` of the generated crate: one async method per operation, each feature-gated
-//! by its group.
+//! The `Client` of the generated crate and its group handles (`client.card()`), one async
+//! method per operation, each feature-gated by its group.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::operation::{request_line, third_party_line};
 use crate::emit::rust::{doc, ident};
-use crate::model::{Operation, Spec};
+use crate::model::{Group, Operation, Spec};
+use crate::names;
 
 /// The source of `client.rs`.
 pub(crate) fn file(spec: &Spec) -> TokenStream {
-    let methods = spec.operations().map(method);
+    let accessors = spec.groups.iter().map(handle_accessor);
+    let methods =
+        spec.groups.iter().filter(|g| g.root_methods).flat_map(|g| g.operations.iter()).map(root_method);
     quote! {
         //! The client: one method per WeChat endpoint.
 
-        /// A WeChat client with one async method per endpoint of the spec.
+        /// A WeChat client: one handle per group of endpoints (`client.card()`), each with one
+        /// async method per endpoint; groups that predate handles also keep their methods here.
         ///
         /// It wraps a [`wechat_core::Client`], which holds the transport, the token provider and
         /// the retry policy; build that first, then wrap it:
@@ -58,17 +62,56 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
         }
 
         impl Client {
+            #(#accessors)*
             #(#methods)*
         }
     }
 }
 
-fn method(op: &Operation) -> TokenStream {
-    let group = ident(&op.group);
-    let module = ident(&op.name);
-    let [request, response, error_code] = op.type_names().map(|n| ident(&n));
-    let feature = &op.group;
+/// The handle type of a group, e.g. `CardClient` for `card`.
+pub(crate) fn handle_name(group: &str) -> String {
+    format!("{}Client", names::camel(group).unwrap_or_else(|| group.to_owned()))
+}
+
+/// `client.<group>()`: the group's handle.
+fn handle_accessor(group: &Group) -> TokenStream {
+    let name = ident(&group.name);
+    let handle = ident(&handle_name(&group.name));
+    let feature = &group.name;
+    let docs = doc(&format!("The `{name}` endpoints: {summary}", name = group.name, summary = group.summary));
+    quote! {
+        #docs
+        #[cfg(feature = #feature)]
+        pub fn #name(&self) -> crate::#name::#handle<'_> {
+            crate::#name::#handle { core: &self.core }
+        }
+    }
+}
+
+/// The handle type of a group and its methods, for the group's module.
+pub(crate) fn handle(group: &Group) -> TokenStream {
+    let handle = ident(&handle_name(&group.name));
     let docs = doc(&format!(
+        "The `{name}` endpoints, from [`Client::{name}`](crate::Client::{name}): one async method per endpoint.",
+        name = group.name
+    ));
+    let methods = group.operations.iter().map(handle_method);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy)]
+        pub struct #handle<'a> {
+            pub(crate) core: &'a ::wechat_core::Client,
+        }
+
+        impl #handle<'_> {
+            #(#methods)*
+        }
+    }
+}
+
+/// The full documentation of an operation's method.
+fn method_docs(op: &Operation) -> String {
+    format!(
         "{summary}\n\n`{line}` (WeChat interface `{interface}`).\n\nThird-party platforms: {third}.\n\n\
          # Errors\n\n[`Error::Api`](wechat_core::Error::Api) carries a [`{code}`](crate::{group}::{code}) when \
          WeChat answers a non-zero `errcode`; [the module](crate::{group}::{name}) lists the codes. The other \
@@ -81,14 +124,49 @@ fn method(op: &Operation) -> TokenStream {
         code = op.type_names()[2],
         group = op.group,
         name = op.name,
-    ));
+    )
+}
+
+/// The signature shared by a handle's method and a root method.
+fn signature(op: &Operation) -> TokenStream {
+    let group = ident(&op.group);
+    let module = ident(&op.name);
+    let [request, response, error_code] = op.type_names().map(|n| ident(&n));
     quote! {
-        #docs
-        #[cfg(feature = #feature)]
         pub async fn #module(
             &self,
             request: &crate::#group::#request,
-        ) -> Result<crate::#group::#response, ::wechat_core::Error<crate::#group::#error_code>> {
+        ) -> Result<crate::#group::#response, ::wechat_core::Error<crate::#group::#error_code>>
+    }
+}
+
+fn handle_method(op: &Operation) -> TokenStream {
+    let docs = doc(&method_docs(op));
+    let signature = signature(op);
+    quote! {
+        #docs
+        #signature {
+            self.core.send(request).await
+        }
+    }
+}
+
+/// A root method, for groups that keep their operations on `Client` itself.
+fn root_method(op: &Operation) -> TokenStream {
+    let feature = &op.group;
+    let docs = doc(&format!(
+        "{summary}\n\nThe same as [`{handle}::{name}`](crate::{group}::{handle}::{name}), \
+         through `client.{group}().{name}(..)`.",
+        summary = op.summary,
+        handle = handle_name(&op.group),
+        group = op.group,
+        name = op.name,
+    ));
+    let signature = signature(op);
+    quote! {
+        #docs
+        #[cfg(feature = #feature)]
+        #signature {
             self.core.send(request).await
         }
     }

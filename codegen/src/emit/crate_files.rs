@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::emit::HEADER;
 use crate::emit::rust::{cell, ident, inner_doc};
-use crate::emit::{error_codes, shapes};
+use crate::emit::{client, error_codes, shapes};
 use crate::model::{Group, Spec};
 
 /// `generated/mod.rs`.
@@ -65,9 +65,10 @@ pub(crate) fn group_module(group: &Group) -> TokenStream {
         "Enabled by the `{}` cargo feature.\n\n| method | endpoint | summary |\n|---|---|---|\n",
         group.name
     ));
+    let handle = client::handle_name(&group.name);
     for op in &group.operations {
         text.push_str(&format!(
-            "| [`{name}`](crate::Client::{name}) | `{path}` | {summary} |\n",
+            "| [`{name}`]({handle}::{name}) | `{path}` | {summary} |\n",
             name = op.name,
             path = op.path,
             summary = cell(&op.summary)
@@ -82,9 +83,30 @@ pub(crate) fn group_module(group: &Group) -> TokenStream {
             pub use #module::{#error_code, #request, #response};
         }
     });
+    let types = (!group.types.is_empty()).then(|| {
+        quote! {
+            pub mod types;
+        }
+    });
+    let handle = client::handle(group);
     quote! {
         #docs
+        #types
         #(#modules)*
+        #handle
+    }
+}
+
+/// `generated/<group>/types.rs`.
+pub(crate) fn group_types(group: &Group) -> TokenStream {
+    let docs = inner_doc(&format!(
+        "Types shared by the endpoints of `{name}`, from `spec/{name}/types.toml`.",
+        name = group.name
+    ));
+    let types = group.types.iter().map(shapes::named);
+    quote! {
+        #docs
+        #(#types)*
     }
 }
 

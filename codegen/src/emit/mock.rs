@@ -8,7 +8,7 @@ use quote::quote;
 
 use crate::emit::rust::{ident, integer};
 use crate::model::{
-    BodyKind, ErrorCase, Field, Literal, Method, Operation, Spec, TokenKind, Ty, TypeDef, TypeKind,
+    BodyKind, ErrorCase, Field, Literal, Method, Operation, Spec, TokenKind, Ty, TypeDef, TypeKind, TypeScope,
 };
 use crate::names;
 
@@ -30,7 +30,7 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
     let general = spec.general_errors.iter().map(error_case);
     let operations = spec.operations().map(operation);
     let shared = (!spec.shared_types.is_empty()).then(|| {
-        let types = spec.shared_types.iter().map(|t| named_type(t, None));
+        let types = spec.shared_types.iter().map(|t| named_type(t, &Place::Shared));
         quote! {
             /// Types of `spec/types.toml`.
             mod shared {
@@ -39,13 +39,14 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
             }
         }
     });
-    let locals: Vec<TokenStream> = spec
-        .operations()
-        .filter(|op| !op.types.is_empty())
-        .map(|op| {
-            let module = ident(&op.name);
-            let docs = format!("Types local to `{}`.", op.name);
-            let types = op.types.iter().map(|t| named_type(t, Some(&op.name)));
+    let groups: Vec<TokenStream> = spec
+        .groups
+        .iter()
+        .filter(|g| !g.types.is_empty())
+        .map(|g| {
+            let module = ident(&g.name);
+            let docs = format!("Types of `spec/{}/types.toml`.", g.name);
+            let types = g.types.iter().map(|t| named_type(t, &Place::Group));
             quote! {
                 #[doc = #docs]
                 pub(crate) mod #module {
@@ -55,9 +56,45 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
             }
         })
         .collect();
+    let group = (!groups.is_empty()).then(|| {
+        quote! {
+            /// Types of one group, one module per group.
+            mod group {
+                #(#groups)*
+            }
+        }
+    });
+    let locals: Vec<TokenStream> = spec
+        .groups
+        .iter()
+        .filter(|g| g.operations.iter().any(|op| !op.types.is_empty()))
+        .map(|g| {
+            let group = ident(&g.name);
+            let operations = g.operations.iter().filter(|op| !op.types.is_empty()).map(|op| {
+                let module = ident(&op.name);
+                let docs = format!("Types local to `{}`.", op.name);
+                let place = Place::Local { group: &op.group, op: &op.name };
+                let types = op.types.iter().map(|t| named_type(t, &place));
+                quote! {
+                    #[doc = #docs]
+                    pub(crate) mod #module {
+                        use super::super::super::*;
+                        #(#types)*
+                    }
+                }
+            });
+            let docs = format!("Types local to operations of `{}`.", g.name);
+            quote! {
+                #[doc = #docs]
+                pub(crate) mod #group {
+                    #(#operations)*
+                }
+            }
+        })
+        .collect();
     let local = (!locals.is_empty()).then(|| {
         quote! {
-            /// Types local to one operation, one module per operation.
+            /// Types local to one operation, one module per group and operation.
             mod local {
                 #(#locals)*
             }
@@ -76,8 +113,19 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
         pub(crate) static OPERATIONS: &[Operation] = &[#(#operations),*];
 
         #shared
+        #group
         #local
     }
+}
+
+/// Where a named type's `static` is declared, which decides the path to it.
+enum Place<'a> {
+    /// `spec/types.toml`.
+    Shared,
+    /// `spec/<group>/types.toml`.
+    Group,
+    /// An operation's own `[types]`.
+    Local { group: &'a str, op: &'a str },
 }
 
 fn error_case(case: &ErrorCase) -> TokenStream {
@@ -107,10 +155,10 @@ fn operation(op: &Operation) -> TokenStream {
         let (name, value) = (&p.name, &p.value);
         quote!((#name, #value))
     });
-    let scope = Some(op.name.as_str());
-    let query = fields(&op.query, scope);
-    let request = fields(&op.request, scope);
-    let response = fields(&op.response, scope);
+    let scope = Place::Local { group: &op.group, op: &op.name };
+    let query = fields(&op.query, &scope);
+    let request = fields(&op.request, &scope);
+    let response = fields(&op.response, &scope);
     let fixed_body = op.fixed_body.iter().map(|p| {
         let (name, value) = (&p.name, &p.value);
         quote!((#name, #value))
@@ -158,8 +206,8 @@ fn success_example(op: &Operation) -> Option<String> {
     })
 }
 
-/// `&[Field { .. }, ..]`; `scope` is the operation whose local types the fields may name.
-fn fields(fields: &[Field], scope: Option<&str>) -> TokenStream {
+/// `&[Field { .. }, ..]`; `scope` is where the fields are declared, whose local types they may name.
+fn fields(fields: &[Field], scope: &Place<'_>) -> TokenStream {
     let items = fields.iter().map(|f| {
         let name = &f.wire;
         let required = f.required;
@@ -169,7 +217,7 @@ fn fields(fields: &[Field], scope: Option<&str>) -> TokenStream {
     quote!(&[#(#items),*])
 }
 
-fn ty(ty: &Ty, scope: Option<&str>) -> TokenStream {
+fn ty(ty: &Ty, scope: &Place<'_>) -> TokenStream {
     match ty {
         Ty::String => quote!(Ty::String),
         Ty::Bool => quote!(Ty::Bool),
@@ -184,19 +232,26 @@ fn ty(ty: &Ty, scope: Option<&str>) -> TokenStream {
         }
         Ty::Named(r) => {
             let name = static_name(&r.name);
-            match (r.shared, scope) {
-                (true, _) | (false, None) => quote!(Ty::Named(&crate::generated::operations::shared::#name)),
-                (false, Some(op)) => {
-                    let module = ident(op);
-                    quote!(Ty::Named(&crate::generated::operations::local::#module::#name))
+            match (&r.scope, scope) {
+                (TypeScope::Local, Place::Local { group, op }) => {
+                    let (group, module) = (ident(group), ident(op));
+                    quote!(Ty::Named(&crate::generated::operations::local::#group::#module::#name))
+                }
+                (TypeScope::Group(group), _) => {
+                    let group = ident(group);
+                    quote!(Ty::Named(&crate::generated::operations::group::#group::#name))
+                }
+                // Shared types only refer to shared types, and group types to group or shared ones.
+                (TypeScope::Shared | TypeScope::Local, _) => {
+                    quote!(Ty::Named(&crate::generated::operations::shared::#name))
                 }
             }
         }
     }
 }
 
-/// A `static` for a named type; `scope` is the operation it belongs to, `None` if shared.
-fn named_type(def: &TypeDef, scope: Option<&str>) -> TokenStream {
+/// A `static` for a named type declared at `scope`.
+fn named_type(def: &TypeDef, scope: &Place<'_>) -> TokenStream {
     let name = &def.name;
     let item = static_name(&def.name);
     let docs = format!("`{name}`: {}", def.doc.lines().next().unwrap_or_default());
@@ -311,7 +366,7 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "x"}'
             "fixed_query: &[(\"action\", \"go\")]",
             "fixed_body: &[(\"action\", \"go\")]",
             "files: &[]",
-            "Field { name: \"items\", ty: Ty::Array(&Ty::Named(&crate::generated::operations::local::do_it::ITEM)), required: false }",
+            "Field { name: \"items\", ty: Ty::Array(&Ty::Named(&crate::generated::operations::local::demo::do_it::ITEM)), required: false }",
             "ty: Ty::Named(&crate::generated::operations::shared::SHARED)",
             "TypeKind::StringEnum(&[\"a\", \"b\"])",
             "TypeKind::IntEnum(&[1])",

@@ -74,7 +74,7 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
             where
                 O::Response: PartialEq + std::fmt::Debug,
             {
-                let operation = O::ENDPOINT.name;
+                let operation = &format!("{}/{}", O::ENDPOINT.group, O::ENDPOINT.name);
                 let expected = match ::wechat_mock::answer_source(operation) {
                     Some(AnswerSource::Example) => example.to_owned(),
                     _ => self.mock.answers().last(operation).expect("the mock answered").to_string(),
@@ -85,7 +85,7 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
 
             /// The next call of `request`'s operation answers `code`.
             fn inject<O: ::wechat_core::Operation>(&self, _request: &O, code: i64) {
-                let fault = Fault::errcode(code).only(O::ENDPOINT.name);
+                let fault = Fault::errcode(code).only(format!("{}/{}", O::ENDPOINT.group, O::ENDPOINT.name));
                 self.mock.faults().push(fault).expect("a valid fault");
             }
         }
@@ -117,7 +117,8 @@ fn general_fault(spec: &Spec) -> Option<(i64, String)> {
 
 fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream {
     let name = &op.name;
-    let test = ident(&format!("{name}_through_the_mock"));
+    let key = format!("{}/{}", op.group, op.name);
+    let test = ident(&format!("{}_{name}_through_the_mock", op.group));
     let method = ident(name);
     let feature = &op.group;
     let group = ident(&op.group);
@@ -167,7 +168,7 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
     let fault_check = fault.map(|(code, expected)| {
         quote! {
             harness.inject(&request, #code);
-            let refused = code(harness.client.#method(&request).await);
+            let refused = code(harness.client.#group().#method(&request).await);
             let expected = #expected;
             assert_eq!(refused, expected);
         }
@@ -177,11 +178,11 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
         #[tokio::test]
         async fn #test() {
             let harness = Harness::start().await;
-            let arranged = harness.arrange(#name, #example);
+            let arranged = harness.arrange(#key, #example);
             #binding: crate::#group::#request_type = request(&arranged);
             #(#query)*
             #(#files)*
-            let answer = harness.client.#method(&request).await.expect(#name);
+            let answer = harness.client.#group().#method(&request).await.expect(#key);
             #answer_check
             #fault_check
         }
@@ -264,15 +265,15 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "1"}'
     fn an_upload_gets_its_file_query_success_example_and_own_code() {
         let text = text(&spec(ERRORS, UPLOAD));
         for expected in [
-            "#[cfg(feature = \"demo\")] #[tokio::test] async fn upload_it_through_the_mock()",
-            "let arranged = harness.arrange(\"upload_it\", None);",
+            "#[cfg(feature = \"demo\")] #[tokio::test] async fn demo_upload_it_through_the_mock()",
+            "let arranged = harness.arrange(\"demo/upload_it\", None);",
             "let mut request: crate::demo::UploadItRequest = request(&arranged);",
             "request.key = ::wechat_core::Secret::new(arranged.query(\"key\"));",
             "::wechat_mock::sample_upload(\"application/pdf\");",
             "request.pdf = ::wechat_core::UploadFile::new(file_name, bytes);",
             "harness.check(&request, &answer, \"{\\\"errcode\\\": 0, \\\"errmsg\\\": \\\"ok\\\", \\\"id\\\": \\\"1\\\"}\");",
             "harness.inject(&request, 72040);",
-            "let refused = code(harness.client.upload_it(&request).await);",
+            "let refused = code(harness.client.demo().upload_it(&request).await);",
             "let expected = crate::demo::UploadItErrorCode::InvoicePdfError;",
             "assert_eq!(refused, expected);",
         ] {
@@ -286,7 +287,7 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "1"}'
             + "\n[[examples]]\nresponse = '{\"errcode\": 0, \"errmsg\": \"ok\", \"id\": \"1\"}'\n";
         let text = text(&spec(ERRORS, &plain));
         let expected = "harness.inject(&request, 45009); \
-                        let refused = code(harness.client.upload_it(&request).await); \
+                        let refused = code(harness.client.demo().upload_it(&request).await); \
                         let expected = crate::demo::UploadItErrorCode::General(crate::GeneralErrorCode::DailyQuotaReached);";
         assert!(text.contains(&squeezed(expected)), "{text}");
 

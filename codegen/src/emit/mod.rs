@@ -66,6 +66,12 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
             format!("{GENERATED_DIR}/{}/mod.rs", group.name),
             Box::new(|| crate_files::group_module(group)),
         ));
+        if !group.types.is_empty() {
+            jobs.push((
+                format!("{GENERATED_DIR}/{}/types.rs", group.name),
+                Box::new(|| crate_files::group_types(group)),
+            ));
+        }
         for op in &group.operations {
             jobs.push((
                 format!("{GENERATED_DIR}/{}/{}.rs", group.name, op.name),

@@ -40,6 +40,7 @@ pub(crate) fn module(op: &Operation) -> TokenStream {
 fn endpoint_impl(op: &Operation) -> TokenStream {
     let [request, response, error_code] = op.type_names().map(|n| ident(&n));
     let name = &op.name;
+    let group_name = &op.group;
     let host = &op.host;
     let path = &op.path;
     let method = match op.method {
@@ -69,6 +70,7 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
 
             const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
                 name: #name,
+                group: #group_name,
                 method: #method,
                 host: #host,
                 path: #path,

@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::emit::{EmitError, HEADER};
-use crate::model::{Field, Ty};
+use crate::model::{Field, Ty, TypeScope};
 
 /// Formats tokens as a Rust file with the `@generated` header.
 pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitError> {
@@ -89,7 +89,14 @@ pub(crate) fn value_type(ty: &Ty) -> TokenStream {
         }
         Ty::Named(r) => {
             let name = ident(&r.name);
-            if r.shared { quote!(crate::types::#name) } else { quote!(#name) }
+            match &r.scope {
+                TypeScope::Local => quote!(#name),
+                TypeScope::Group(group) => {
+                    let group = ident(group);
+                    quote!(crate::#group::types::#name)
+                }
+                TypeScope::Shared => quote!(crate::types::#name),
+            }
         }
     }
 }

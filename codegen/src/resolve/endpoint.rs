@@ -8,7 +8,7 @@ use crate::format::{self, Entries};
 use crate::model::*;
 use crate::names;
 use crate::resolve::DEFAULT_HOST;
-use crate::resolve::errors::resolve_errors;
+use crate::resolve::errors::{Inherited, resolve_errors};
 use crate::resolve::example_check::{ExampleShapes, check_example};
 use crate::resolve::fields::{FieldPlace, Resolved, plain_fields, resolve_fields};
 use crate::resolve::recursion::break_cycles;
@@ -16,20 +16,25 @@ use crate::resolve::scope::Scope;
 use crate::resolve::types::resolve_types;
 use crate::source::{SourceFile, Span};
 
+/// What an endpoint file is resolved against: its group's and the shared types and codes.
 pub(super) struct EndpointContext<'a> {
     pub(super) file: &'a SourceFile,
+    pub(super) group: &'a str,
+    pub(super) group_names: &'a HashMap<String, Span>,
+    pub(super) group_types: &'a [TypeDef],
+    pub(super) group_errors: &'a [ErrorCase],
     pub(super) shared_names: &'a HashMap<String, Span>,
     pub(super) shared_types: &'a [TypeDef],
-    pub(super) general_codes: &'a HashMap<i64, &'a str>,
+    /// The general codes and the group's, which the file may not declare again.
+    pub(super) inherited_codes: &'a [Inherited<'a>],
 }
 
 pub(super) fn resolve_endpoint(
     cx: &EndpointContext<'_>,
-    group: &str,
     endpoint: &format::EndpointFile,
     problems: &mut Diagnostics,
 ) -> Option<Operation> {
-    let file = cx.file;
+    let (file, group) = (cx.file, cx.group);
     let before = problems.0.len();
     let name = &endpoint.name;
     if !names::is_snake(&name.value) {
@@ -82,10 +87,11 @@ pub(super) fn resolve_endpoint(
 
     let local_names: HashMap<String, Span> =
         endpoint.types.0.iter().map(|(k, _)| (k.value.clone(), k.span)).collect();
-    let scope = Scope { local: &local_names, shared: cx.shared_names };
+    let scope = Scope { local: &local_names, group: Some((group, cx.group_names)), shared: cx.shared_names };
     let own_types = names::operation_types(&name.value).to_vec();
-    let mut types = resolve_types(file, &endpoint.types, &scope, &own_types, problems);
-    break_cycles(file, &endpoint.types, &mut types, false, cx.shared_types, problems);
+    let mut types = resolve_types(file, &endpoint.types, &scope, &TypeScope::Local, &own_types, problems);
+    let others = [(cx.group_types, TypeScope::Group(group.to_owned())), (cx.shared_types, TypeScope::Shared)];
+    break_cycles(file, &endpoint.types, &mut types, &TypeScope::Local, &others, problems);
 
     let mut query_entries = Entries::default();
     for (key, field) in &endpoint.query.0 {
@@ -133,11 +139,12 @@ pub(super) fn resolve_endpoint(
         problems.error(file, span, format!("`{}` is both a query parameter and a body field", field.wire));
     }
 
-    let general: Vec<(i64, &str)> = cx.general_codes.iter().map(|(c, m)| (*c, *m)).collect();
-    let errors = resolve_errors(file, &endpoint.errors, &general, problems);
+    let mut errors = resolve_errors(file, &endpoint.errors, cx.inherited_codes, problems);
+    errors.extend(cx.group_errors.iter().cloned());
 
     let lookup = TypeLookup {
         local: types.iter().map(|t| (t.name.as_str(), t)).collect(),
+        group: cx.group_types.iter().map(|t| (t.name.as_str(), t)).collect(),
         shared: cx.shared_types.iter().map(|t| (t.name.as_str(), t)).collect(),
     };
     let examples = endpoint

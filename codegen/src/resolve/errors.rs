@@ -8,13 +8,22 @@ use crate::model::{ErrorCase, Retry};
 use crate::names;
 use crate::source::SourceFile;
 
+/// A code a file may not declare again: a general code, or one of the group's.
+pub(super) struct Inherited<'a> {
+    pub(super) case: &'a ErrorCase,
+    /// The file that declares it.
+    pub(super) path: &'a str,
+    /// True when it becomes a variant of the same enum (a group code), so names must differ.
+    pub(super) enumerated: bool,
+}
+
 /// Variant names the generated error-code enums keep for themselves.
 const RESERVED_ERROR_VARIANTS: &[&str] = &["General", "Unknown"];
 
 pub(super) fn resolve_errors(
     file: &SourceFile,
     defs: &[Located<format::ErrorDef>],
-    general: &[(i64, &str)],
+    inherited: &[Inherited<'_>],
     problems: &mut Diagnostics,
 ) -> Vec<ErrorCase> {
     let mut cases = Vec::new();
@@ -23,11 +32,14 @@ pub(super) fn resolve_errors(
     for def in defs {
         let def = &def.value;
         let code = def.code.value;
-        if let Some((_, message)) = general.iter().find(|(c, _)| *c == code) {
+        if let Some(outer) = inherited.iter().find(|i| i.case.code == code) {
             problems.error(
                 file,
                 def.code.span,
-                format!("error code {code} (`{message}`) is a general code of spec/errors.toml; do not repeat it here"),
+                format!(
+                    "error code {code} (`{}`) is declared in {}; do not repeat it here",
+                    outer.case.message, outer.path
+                ),
             );
             continue;
         }
@@ -57,7 +69,11 @@ pub(super) fn resolve_errors(
                 }
             },
         };
-        if RESERVED_ERROR_VARIANTS.contains(&name.as_str()) || variants.insert(name.clone(), ()).is_some() {
+        let taken = inherited.iter().any(|i| i.enumerated && i.case.name == name);
+        if RESERVED_ERROR_VARIANTS.contains(&name.as_str())
+            || taken
+            || variants.insert(name.clone(), ()).is_some()
+        {
             let span = def.name.as_ref().map_or(def.message.span, |n| n.span);
             problems.error(
                 file,

@@ -23,7 +23,7 @@ use crate::names;
 use crate::source::{Location, SourceFile, Span};
 
 use endpoint::{EndpointContext, resolve_endpoint};
-use errors::resolve_errors;
+use errors::{Inherited, resolve_errors};
 use scope::Scope;
 use types::resolve_types;
 
@@ -41,8 +41,10 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
             Vec::new()
         }
     };
-    let general_codes: HashMap<i64, &str> =
-        general_errors.iter().map(|e| (e.code, e.message.as_str())).collect();
+    let general: Vec<Inherited<'_>> = general_errors
+        .iter()
+        .map(|case| Inherited { case, path: "spec/errors.toml", enumerated: false })
+        .collect();
 
     let mut groups = match &loaded.groups {
         Some((file, groups)) => resolve_groups(file, &groups.groups, &mut problems),
@@ -52,44 +54,93 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
         }
     };
 
-    let shared_names: HashMap<String, Span> = loaded
-        .types
-        .iter()
-        .flat_map(|(_, t)| t.types.0.iter().map(|(k, _)| (k.value.clone(), k.span)))
-        .collect();
+    let shared_names = type_names(loaded.types.iter().map(|(_, t)| t));
     let mut shared_types = match &loaded.types {
         Some((file, types)) => {
-            let scope = Scope { local: &HashMap::new(), shared: &shared_names };
-            let mut resolved = resolve_types(file, &types.types, &scope, &[], &mut problems);
-            recursion::break_cycles(file, &types.types, &mut resolved, true, &[], &mut problems);
+            let scope = Scope { local: &HashMap::new(), group: None, shared: &shared_names };
+            let own = TypeScope::Shared;
+            let mut resolved = resolve_types(file, &types.types, &scope, &own, &[], &mut problems);
+            recursion::break_cycles(file, &types.types, &mut resolved, &own, &[], &mut problems);
             resolved
         }
         None => Vec::new(),
     };
     shared_types.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let mut seen_operations: HashMap<&str, Location> = HashMap::new();
+    let group_names: HashMap<String, HashMap<String, Span>> = groups
+        .keys()
+        .map(|g| {
+            let files = loaded.group_types.iter().filter(|(_, group, _)| group == g).map(|(_, _, t)| t);
+            (g.clone(), type_names(files))
+        })
+        .collect();
+    let no_names = HashMap::new();
+    for (file, group, types) in &loaded.group_types {
+        let Some(target) = declared_group(&mut groups, loaded, file, group, &mut problems) else { continue };
+        let names = group_names.get(group.as_str()).unwrap_or(&no_names);
+        let scope = Scope { local: &HashMap::new(), group: Some((group, names)), shared: &shared_names };
+        let own = TypeScope::Group(group.clone());
+        let mut resolved = resolve_types(file, &types.types, &scope, &own, &[], &mut problems);
+        let others = [(&shared_types[..], TypeScope::Shared)];
+        recursion::break_cycles(file, &types.types, &mut resolved, &own, &others, &mut problems);
+        target.types.extend(resolved);
+        target.types.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+    for (file, group, errors) in &loaded.group_errors {
+        let Some(target) = declared_group(&mut groups, loaded, file, group, &mut problems) else { continue };
+        target.errors.extend(resolve_errors(file, &errors.errors, &general, &mut problems));
+    }
+
+    let mut seen_operations: HashMap<(&str, &str), Location> = HashMap::new();
     let mut seen_requests: HashMap<String, (Location, String)> = HashMap::new();
+    let mut resolved_operations = Vec::new();
     for (file, group, endpoint) in &loaded.endpoints {
         let name = &endpoint.name;
         let here = file.location(name.span.start);
-        let duplicate = seen_operations.get(name.value.as_str()).cloned();
+        let duplicate = seen_operations.get(&(group.as_str(), name.value.as_str())).cloned();
         if let Some(first) = &duplicate {
             problems.push(Diagnostic {
                 location: here.clone(),
-                message: format!("duplicate operation name `{}`; first defined at {first}", name.value),
+                message: format!(
+                    "duplicate operation name `{}` in group `{group}`; first defined at {first}",
+                    name.value
+                ),
             });
         } else {
-            seen_operations.insert(&name.value, here);
+            seen_operations.insert((group, &name.value), here);
         }
+        let Some(declared) = groups.get(group) else {
+            // Without a readable groups.toml every folder would be reported; its own problem is.
+            if loaded.groups.is_some() {
+                problems.error(
+                    file,
+                    name.span,
+                    format!("the folder `spec/{group}/` is not declared in spec/groups.toml"),
+                );
+            }
+            continue;
+        };
+        let group_codes: Vec<Inherited<'_>> = general
+            .iter()
+            .map(|i| Inherited { case: i.case, path: i.path, enumerated: false })
+            .chain(declared.errors.iter().map(|case| Inherited {
+                case,
+                path: group_errors_path(loaded, group),
+                enumerated: true,
+            }))
+            .collect();
         let context = EndpointContext {
             file,
+            group,
+            group_names: group_names.get(group.as_str()).unwrap_or(&no_names),
+            group_types: &declared.types,
+            group_errors: &declared.errors,
             shared_names: &shared_names,
             shared_types: &shared_types,
-            general_codes: &general_codes,
+            inherited_codes: &group_codes,
         };
         // A duplicate is still checked, so all of its problems are reported at once.
-        let Some(operation) = resolve_endpoint(&context, group, endpoint, &mut problems) else { continue };
+        let Some(operation) = resolve_endpoint(&context, endpoint, &mut problems) else { continue };
         if duplicate.is_some() {
             continue;
         }
@@ -107,15 +158,12 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
             continue;
         }
         seen_requests.insert(request_key(&operation), (here, operation.name.clone()));
-        match groups.get_mut(group) {
-            Some(g) => g.operations.push(operation),
-            // Without a readable groups.toml every folder would be reported; its own problem is.
-            None if loaded.groups.is_none() => {}
-            None => problems.error(
-                file,
-                name.span,
-                format!("the folder `spec/{group}/` is not declared in spec/groups.toml"),
-            ),
+        resolved_operations.push((*file, name.span, operation));
+    }
+    check_root_methods(&groups, &resolved_operations, &mut problems);
+    for (_, _, operation) in resolved_operations {
+        if let Some(group) = groups.get_mut(&operation.group) {
+            group.operations.push(operation);
         }
     }
 
@@ -124,6 +172,64 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
         group.operations.sort_by(|a, b| a.name.cmp(&b.name));
     }
     problems.into_result(Spec { general_errors, shared_types, groups })
+}
+
+/// The names declared by some types files, with where each was written.
+fn type_names<'a>(files: impl Iterator<Item = &'a format::TypesFile>) -> HashMap<String, Span> {
+    files.flat_map(|t| t.types.0.iter().map(|(k, _)| (k.value.clone(), k.span))).collect()
+}
+
+fn group_errors_path<'a>(loaded: &'a LoadedSpec<'_>, group: &str) -> &'a str {
+    loaded
+        .group_errors
+        .iter()
+        .find(|(_, g, _)| g == group)
+        .map_or("the group's errors.toml", |(f, _, _)| &f.path)
+}
+
+/// The group a group-level file belongs to, or a problem if its folder is not a group.
+fn declared_group<'g>(
+    groups: &'g mut BTreeMap<String, Group>,
+    loaded: &LoadedSpec<'_>,
+    file: &SourceFile,
+    group: &str,
+    problems: &mut Diagnostics,
+) -> Option<&'g mut Group> {
+    let found = groups.get_mut(group);
+    if found.is_none() && loaded.groups.is_some() {
+        problems.error(
+            file,
+            Span::default(),
+            format!("the folder `spec/{group}/` is not declared in spec/groups.toml"),
+        );
+    }
+    found
+}
+
+/// Operations of groups with `root_methods` become methods of the root `Client`: their
+/// names must not repeat across those groups.
+fn check_root_methods(
+    groups: &BTreeMap<String, Group>,
+    operations: &[(&SourceFile, Span, Operation)],
+    problems: &mut Diagnostics,
+) {
+    let mut seen: HashMap<&str, &Operation> = HashMap::new();
+    for (file, span, op) in operations {
+        if !groups.get(&op.group).is_some_and(|g| g.root_methods) {
+            continue;
+        }
+        if let Some(first) = seen.insert(&op.name, op) {
+            problems.error(
+                file,
+                *span,
+                format!(
+                    "operation `{}` of group `{}` and the one of group `{}` would both be the root method \
+                     `Client::{}`; rename one, or set `root_methods = false` for one group",
+                    op.name, op.group, first.group, op.name
+                ),
+            );
+        }
+    }
 }
 
 /// What tells two endpoints apart on the wire: method, host, path and fixed query values.
@@ -164,6 +270,9 @@ fn resolve_groups(
                 name: key.value.clone(),
                 summary: def.value.summary.value.clone(),
                 doc: def.value.doc.as_ref().map(|d| d.value.clone()),
+                root_methods: def.value.root_methods,
+                types: Vec::new(),
+                errors: Vec::new(),
                 operations: Vec::new(),
             },
         );

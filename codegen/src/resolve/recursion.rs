@@ -5,11 +5,11 @@ use std::collections::HashSet;
 
 use crate::diagnostic::Diagnostics;
 use crate::format::{self, Entries};
-use crate::model::{Ty, TypeDef, TypeKind};
+use crate::model::{Ty, TypeDef, TypeKind, TypeScope};
 use crate::source::{SourceFile, Span};
 
-/// A named type as a node of the containment graph: its name and whether it is shared.
-type Node<'a> = (&'a str, bool);
+/// A named type as a node of the containment graph: its name and where it is declared.
+type Node<'a> = (&'a str, &'a TypeScope);
 
 /// One field that holds a named type directly (not through an array).
 struct Edge<'a> {
@@ -21,26 +21,25 @@ struct Edge<'a> {
 
 /// Boxes every optional field through which a type of `own` contains itself, and reports
 /// every cycle of required fields, at the field that closes it. `own` are the types this
-/// file declares (`shared` says whether they are spec/types.toml's); `others` are the types
-/// they may refer to that were checked already.
+/// file declares in `scope`; `others` are the types they may refer to, checked already.
 pub(super) fn break_cycles(
     file: &SourceFile,
     entries: &Entries<format::TypeDef>,
     own: &mut [TypeDef],
-    shared: bool,
-    others: &[TypeDef],
+    scope: &TypeScope,
+    others: &[(&[TypeDef], TypeScope)],
     problems: &mut Diagnostics,
 ) {
     let (to_box, infinite) = {
         let edges: Vec<Edge<'_>> = own
             .iter()
-            .map(|t| (t, shared))
-            .chain(others.iter().map(|t| (t, true)))
-            .flat_map(|(t, is_shared)| edges_of(t, is_shared))
+            .map(|t| (t, scope))
+            .chain(others.iter().flat_map(|(types, scope)| types.iter().map(move |t| (t, scope))))
+            .flat_map(|(t, scope)| edges_of(t, scope))
             .collect();
         let mut to_box = Vec::new();
         let mut infinite = Vec::new();
-        for edge in edges.iter().filter(|e| e.from.1 == shared) {
+        for edge in edges.iter().filter(|e| e.from.1 == scope) {
             if !own.iter().any(|t| t.name == edge.from.0) {
                 continue;
             }
@@ -74,14 +73,14 @@ pub(super) fn break_cycles(
     }
 }
 
-fn edges_of(def: &TypeDef, shared: bool) -> Vec<Edge<'_>> {
+fn edges_of<'a>(def: &'a TypeDef, scope: &'a TypeScope) -> Vec<Edge<'a>> {
     let TypeKind::Struct(fields) = &def.kind else { return Vec::new() };
     fields
         .iter()
         .filter_map(|field| match &field.ty {
             Ty::Named(target) => Some(Edge {
-                from: (def.name.as_str(), shared),
-                to: (target.name.as_str(), target.shared),
+                from: (def.name.as_str(), scope),
+                to: (target.name.as_str(), &target.scope),
                 field: &field.wire,
                 required: field.required,
             }),

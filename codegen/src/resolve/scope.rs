@@ -3,23 +3,40 @@
 use std::collections::HashMap;
 
 use crate::format::Located;
-use crate::model::{Ty, TypeRef};
+use crate::model::{Ty, TypeRef, TypeScope};
 use crate::source::Span;
 
-/// The type names a field's `type` may refer to.
+/// The type names a field's `type` may refer to: the operation's own, its group's, and the
+/// shared ones, looked up in that order.
 pub(super) struct Scope<'a> {
     pub(super) local: &'a HashMap<String, Span>,
+    pub(super) group: Option<(&'a str, &'a HashMap<String, Span>)>,
     pub(super) shared: &'a HashMap<String, Span>,
 }
 
 impl Scope<'_> {
     fn reference(&self, name: &str) -> Option<TypeRef> {
-        if self.local.contains_key(name) {
-            Some(TypeRef { name: name.to_owned(), shared: false })
+        let scope = if self.local.contains_key(name) {
+            TypeScope::Local
+        } else if let Some((group, _)) = self.group.filter(|(_, names)| names.contains_key(name)) {
+            TypeScope::Group(group.to_owned())
         } else if self.shared.contains_key(name) {
-            Some(TypeRef { name: name.to_owned(), shared: true })
+            TypeScope::Shared
         } else {
-            None
+            return None;
+        };
+        Some(TypeRef { name: name.to_owned(), scope })
+    }
+
+    /// Where a type declared in `own` would clash with one declared further out.
+    pub(super) fn outer_declaration(&self, name: &str, own: &TypeScope) -> Option<String> {
+        let in_group = self.group.filter(|(_, names)| names.contains_key(name)).map(|(g, _)| g);
+        match (own, in_group) {
+            (TypeScope::Local, Some(group)) => Some(format!("spec/{group}/types.toml")),
+            _ if *own != TypeScope::Shared && self.shared.contains_key(name) => {
+                Some("spec/types.toml".to_owned())
+            }
+            _ => None,
         }
     }
 }
@@ -59,7 +76,7 @@ pub(super) fn resolve_type_name(
             name.span,
             format!(
                 "unknown type `{}`; expected string, bool, i32, i64, u32, u64, f64, array, or a type \
-                 declared in [types] of this file or in spec/types.toml",
+                 declared in [types] of this file, in the group's types.toml or in spec/types.toml",
                 name.value
             ),
         )

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostics;
 use crate::format::{self, Entries, Located};
-use crate::model::{Literal, TypeDef, TypeKind, Variant};
+use crate::model::{Literal, TypeDef, TypeKind, TypeScope, Variant};
 use crate::names;
 use crate::resolve::fields::{FieldPlace, plain_fields, resolve_fields};
 use crate::resolve::scope::Scope;
@@ -14,6 +14,7 @@ pub(super) fn resolve_types(
     file: &SourceFile,
     entries: &Entries<format::TypeDef>,
     scope: &Scope<'_>,
+    own: &TypeScope,
     taken: &[String],
     problems: &mut Diagnostics,
 ) -> Vec<TypeDef> {
@@ -36,11 +37,11 @@ pub(super) fn resolve_types(
             );
             continue;
         }
-        if scope.local.contains_key(name) && scope.shared.contains_key(name) {
+        if let Some(outer) = scope.outer_declaration(name, own) {
             problems.error(
                 file,
                 key.span,
-                format!("duplicate type name `{name}`: spec/types.toml already declares it"),
+                format!("duplicate type name `{name}`: {outer} already declares it"),
             );
             continue;
         }

@@ -94,6 +94,7 @@ mod tests {
 
     const ENDPOINT: Endpoint = Endpoint {
         name: "test",
+        group: "test",
         method: Method::Post,
         host: "api.weixin.qq.com",
         path: "/test",

@@ -32,8 +32,10 @@ pub trait Operation: Serialize + Send + Sync {
 /// The static facts of an endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Endpoint {
-    /// snake_case operation name, used in logs, spans and errors.
+    /// snake_case operation name, used in logs, spans and errors; unique within its group.
     pub name: &'static str,
+    /// The group (module and cargo feature) the operation belongs to.
+    pub group: &'static str,
     /// HTTP method.
     pub method: Method,
     /// The host WeChat documents for it; requests go to the client's base URL when this is

@@ -29,9 +29,11 @@ impl Answers {
         self.lock().insert(operation, body);
     }
 
-    /// The last success answer to `operation` (snake_case name), the whole JSON body as sent.
+    /// The last success answer to `operation` (`group/name`, or the bare snake_case name), the
+    /// whole JSON body as sent.
     pub fn last(&self, operation: &str) -> Option<Value> {
-        self.lock().get(operation).cloned()
+        let name = crate::spec_table::operation(operation).map_or(operation, |op| op.name);
+        self.lock().get(name).cloned()
     }
 }
 

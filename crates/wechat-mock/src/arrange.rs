@@ -79,7 +79,7 @@ pub(crate) fn arrange(shared: &Shared, name: &str, body: &Value) -> Result<Arran
         })
         .collect();
     let mut arranged = Arranged { body: body.clone(), query };
-    if let Some((_, step)) = STEPS.iter().find(|(step, _)| *step == name) {
+    if let Some((_, step)) = STEPS.iter().find(|(step, _)| *step == op.name) {
         step(shared, &mut arranged)?;
     }
     Ok(arranged)

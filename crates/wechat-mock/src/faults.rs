@@ -125,10 +125,12 @@ impl Faults {
         {
             return Err(FaultError::BadStatus(status));
         }
-        if let Some(name) = &fault.operation
-            && crate::spec_table::operation(name).is_none()
-        {
-            return Err(FaultError::UnknownOperation(name.clone()));
+        let mut fault = fault;
+        if let Some(name) = &fault.operation {
+            // `group/name` and a bare name are the same operation; keep the form calls carry.
+            let op = crate::spec_table::operation(name)
+                .ok_or_else(|| FaultError::UnknownOperation(name.clone()))?;
+            fault.operation = Some(op.name.to_owned());
         }
         self.queue().push_back(fault);
         Ok(())

@@ -16,9 +16,15 @@ pub fn general_errors() -> &'static [ErrorCase] {
     GENERAL_ERRORS
 }
 
-/// The operation of the spec named `name` (snake_case, e.g. `insert_bill`).
+/// The operation of the spec named `name`: `group/name` (e.g. `nontax/insert_bill`), or the
+/// bare snake_case name (`insert_bill`) when no other group has an operation of that name.
 pub fn operation(name: &str) -> Option<&'static Operation> {
-    OPERATIONS.iter().find(|op| op.name == name)
+    if let Some((group, name)) = name.split_once('/') {
+        return OPERATIONS.iter().find(|op| op.group == group && op.name == name);
+    }
+    let mut found = OPERATIONS.iter().filter(|op| op.name == name);
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
 }
 
 /// WeChat's message for a general code, e.g. `access_token expired` for 42001.

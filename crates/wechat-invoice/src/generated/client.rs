@@ -2,7 +2,8 @@
 
 //! The client: one method per WeChat endpoint.
 
-/// A WeChat client with one async method per endpoint of the spec.
+/// A WeChat client: one handle per group of endpoints (`client.card()`), each with one
+/// async method per endpoint; groups that predate handles also keep their methods here.
 ///
 /// It wraps a [`wechat_core::Client`], which holds the transport, the token provider and
 /// the retry policy; build that first, then wrap it:
@@ -48,15 +49,49 @@ impl From<::wechat_core::Client> for Client {
 }
 
 impl Client {
+    /// The `invoice` endpoints: The merchant's side of e-invoices in the WeChat card package: authorization links and data, merchant settings, unified invoicing and invoice titles.
+    #[cfg(feature = "invoice")]
+    pub fn invoice(&self) -> crate::invoice::InvoiceClient<'_> {
+        crate::invoice::InvoiceClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `nontax` endpoints: Fiscal electronic bills (财政电子票据) that finance bureaus issue into the user's card package.
+    #[cfg(feature = "nontax")]
+    pub fn nontax(&self) -> crate::nontax::NontaxClient<'_> {
+        crate::nontax::NontaxClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `platform` endpoints: The invoicing platform's side of e-invoices: its own link, card templates, PDF upload and invoice insertion.
+    #[cfg(feature = "platform")]
+    pub fn platform(&self) -> crate::platform::PlatformClient<'_> {
+        crate::platform::PlatformClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `reimburse` endpoints: The reimbursing side of e-invoices: reading invoices users chose from their card package and moving them through reimbursement.
+    #[cfg(feature = "reimburse")]
+    pub fn reimburse(&self) -> crate::reimburse::ReimburseClient<'_> {
+        crate::reimburse::ReimburseClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `token` endpoints: Access tokens and tickets: the account's access token, the third-party platform's tokens, and the card api_ticket.
+    #[cfg(feature = "token")]
+    pub fn token(&self) -> crate::token::TokenClient<'_> {
+        crate::token::TokenClient {
+            core: &self.core,
+        }
+    }
+
     /// Reverses an issued invoice with a red-ink credit note (冲红).
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/clearoutinvoice?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizClearOutInvoice`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ClearOutInvoiceErrorCode`](crate::invoice::ClearOutInvoiceErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::clear_out_invoice) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice), through `client.invoice().clear_out_invoice(..)`.
     #[cfg(feature = "invoice")]
     pub async fn clear_out_invoice(
         &self,
@@ -70,13 +105,7 @@ impl Client {
 
     /// Queries whether the user authorized an order, and what the user filled in.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/getauthdata?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizGetAuthData`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAuthDataErrorCode`](crate::invoice::GetAuthDataErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_auth_data) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data), through `client.invoice().get_auth_data(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_auth_data(
         &self,
@@ -90,13 +119,7 @@ impl Client {
 
     /// Reads the fields set for type 1 authorization pages.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=get_auth_field` (WeChat interface `invoicebizsetattr`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAuthFieldErrorCode`](crate::invoice::GetAuthFieldErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_auth_field) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field), through `client.invoice().get_auth_field(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_auth_field(
         &self,
@@ -110,13 +133,7 @@ impl Client {
 
     /// Gets the link of the page where the user authorizes invoicing an order.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/getauthurl?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizGetAuthUrl`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAuthUrlErrorCode`](crate::invoice::GetAuthUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_auth_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url), through `client.invoice().get_auth_url(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_auth_url(
         &self,
@@ -130,13 +147,7 @@ impl Client {
 
     /// Reads the merchant's contact phone and invoicing timeout.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=get_contact` (WeChat interface `invoicebizsetattr`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetContactErrorCode`](crate::invoice::GetContactErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_contact) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact), through `client.invoice().get_contact(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_contact(
         &self,
@@ -150,13 +161,7 @@ impl Client {
 
     /// Reads which invoicing platform the merchant's WeChat Pay merchant number is linked with.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=get_pay_mch` (WeChat interface `invoicebizsetattr`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetPayMchErrorCode`](crate::invoice::GetPayMchErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_pay_mch) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch), through `client.invoice().get_pay_mch(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_pay_mch(
         &self,
@@ -170,13 +175,7 @@ impl Client {
 
     /// Gets a link where the user picks one of the invoice titles saved in WeChat and sends it to the merchant.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/biz/getselecttitleurl?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizGetSelectTitleUrl`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetSelectTitleUrlErrorCode`](crate::invoice::GetSelectTitleUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_select_title_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url), through `client.invoice().get_select_title_url(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_select_title_url(
         &self,
@@ -190,13 +189,7 @@ impl Client {
 
     /// Gets a link where the user saves an invoice title to WeChat, prefilled by the merchant or filled in by the user.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/biz/getusertitleurl?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizGetUserTitleUrl`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetUserTitleUrlErrorCode`](crate::invoice::GetUserTitleUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_user_title_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url), through `client.invoice().get_user_title_url(..)`.
     #[cfg(feature = "invoice")]
     pub async fn get_user_title_url(
         &self,
@@ -210,13 +203,7 @@ impl Client {
 
     /// Issues a (blue) e-invoice through the invoicing platform the merchant chose in the WeChat admin console.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/makeoutinvoice?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizMakeOutInvoice`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`MakeOutInvoiceErrorCode`](crate::invoice::MakeOutInvoiceErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::make_out_invoice) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice), through `client.invoice().make_out_invoice(..)`.
     #[cfg(feature = "invoice")]
     pub async fn make_out_invoice(
         &self,
@@ -230,13 +217,7 @@ impl Client {
 
     /// Looks up an invoice issued through unified invoicing by its request serial number.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/queryinvoceinfo?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizQueryInvoiceInfo`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`QueryInvoiceInfoErrorCode`](crate::invoice::QueryInvoiceInfoErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::query_invoice_info) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info), through `client.invoice().query_invoice_info(..)`.
     #[cfg(feature = "invoice")]
     pub async fn query_invoice_info(
         &self,
@@ -250,13 +231,7 @@ impl Client {
 
     /// Refuses to issue an invoice for an order the user authorized, and tells the user why.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/rejectinsert?access_token=ACCESS_TOKEN` (WeChat interface `invoicebizrejectinsert`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`RejectInsertErrorCode`](crate::invoice::RejectInsertErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::reject_insert) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert), through `client.invoice().reject_insert(..)`.
     #[cfg(feature = "invoice")]
     pub async fn reject_insert(
         &self,
@@ -270,13 +245,7 @@ impl Client {
 
     /// Reads the invoice title behind the title QR code a user shows the merchant.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/scantitle?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizScanTitle`).
-    ///
-    /// Third-party platforms: not supported: only the account's own access token is accepted.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ScanTitleErrorCode`](crate::invoice::ScanTitleErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::scan_title) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title), through `client.invoice().scan_title(..)`.
     #[cfg(feature = "invoice")]
     pub async fn scan_title(
         &self,
@@ -290,13 +259,7 @@ impl Client {
 
     /// Sets the fields a type 1 authorization page asks the user to fill in.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=set_auth_field` (WeChat interface `invoicebizsetattr`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetAuthFieldErrorCode`](crate::invoice::SetAuthFieldErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::set_auth_field) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field), through `client.invoice().set_auth_field(..)`.
     #[cfg(feature = "invoice")]
     pub async fn set_auth_field(
         &self,
@@ -310,13 +273,7 @@ impl Client {
 
     /// Sets the merchant's contact phone and invoicing timeout.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=set_contact` (WeChat interface `invoicebizsetattr`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetContactErrorCode`](crate::invoice::SetContactErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::set_contact) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact), through `client.invoice().set_contact(..)`.
     #[cfg(feature = "invoice")]
     pub async fn set_contact(
         &self,
@@ -330,13 +287,7 @@ impl Client {
 
     /// Links the merchant's WeChat Pay merchant number with its invoicing platform.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=set_pay_mch` (WeChat interface `invoicebizsetattr`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetPayMchErrorCode`](crate::invoice::SetPayMchErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::set_pay_mch) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch), through `client.invoice().set_pay_mch(..)`.
     #[cfg(feature = "invoice")]
     pub async fn set_pay_mch(
         &self,
@@ -350,13 +301,7 @@ impl Client {
 
     /// Creates the fiscal e-bill card template whose `card_id` inserted bills refer to.
     ///
-    /// `POST https://api.weixin.qq.com/nontax/createbillcard?access_token=ACCESS_TOKEN` (WeChat interface `nontaxCreateBillCard`).
-    ///
-    /// Third-party platforms: not supported: only the account's own access token is accepted.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CreateBillCardErrorCode`](crate::nontax::CreateBillCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::nontax::create_bill_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card), through `client.nontax().create_bill_card(..)`.
     #[cfg(feature = "nontax")]
     pub async fn create_bill_card(
         &self,
@@ -370,13 +315,7 @@ impl Client {
 
     /// Gets the link where the user authorizes a fiscal e-bill for an order.
     ///
-    /// `POST https://api.weixin.qq.com/nontax/getbillauthurl?access_token=ACCESS_TOKEN` (WeChat interface `nontaxGetBillAuthUrl`).
-    ///
-    /// Third-party platforms: not supported: only the account's own access token is accepted.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetBillAuthUrlErrorCode`](crate::nontax::GetBillAuthUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::nontax::get_bill_auth_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url), through `client.nontax().get_bill_auth_url(..)`.
     #[cfg(feature = "nontax")]
     pub async fn get_bill_auth_url(
         &self,
@@ -390,13 +329,7 @@ impl Client {
 
     /// Inserts a fiscal e-bill into the user's card package.
     ///
-    /// `POST https://api.weixin.qq.com/nontax/insertbill?access_token=ACCESS_TOKEN` (WeChat interface `notaxinvoiceinsert`).
-    ///
-    /// Third-party platforms: not supported: only the account's own access token is accepted.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`InsertBillErrorCode`](crate::nontax::InsertBillErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::nontax::insert_bill) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill), through `client.nontax().insert_bill(..)`.
     #[cfg(feature = "nontax")]
     pub async fn insert_bill(
         &self,
@@ -410,13 +343,7 @@ impl Client {
 
     /// Creates a merchant's invoice card template, whose `card_id` every inserted invoice refers to.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/platform/createcard?access_token=ACCESS_TOKEN` (WeChat interface `invoicePlatformCreateCard`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CreateCardErrorCode`](crate::platform::CreateCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::create_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card), through `client.platform().create_card(..)`.
     #[cfg(feature = "platform")]
     pub async fn create_card(
         &self,
@@ -430,13 +357,7 @@ impl Client {
 
     /// Gets a temporary link to a PDF uploaded with `set_pdf`.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/platform/getpdf?access_token=ACCESS_TOKEN&action=get_url` (WeChat interface `invoiceplatformgetpdf`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetPdfErrorCode`](crate::platform::GetPdfErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::get_pdf) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf), through `client.platform().get_pdf(..)`.
     #[cfg(feature = "platform")]
     pub async fn get_pdf(
         &self,
@@ -450,13 +371,7 @@ impl Client {
 
     /// Gets the invoicing platform's own pre-invoicing link, which carries its `s_pappid`.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/seturl?access_token=ACCESS_TOKEN` (WeChat interface `invoicePlatformSetUrl`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetPlatformUrlErrorCode`](crate::platform::GetPlatformUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::get_platform_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url), through `client.platform().get_platform_url(..)`.
     #[cfg(feature = "platform")]
     pub async fn get_platform_url(
         &self,
@@ -470,13 +385,7 @@ impl Client {
 
     /// Inserts an issued e-invoice into the card package of the user who authorized the order.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/insert?access_token=ACCESS_TOKEN` (WeChat interface `invoicePlatformInsert`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`InsertInvoiceErrorCode`](crate::platform::InsertInvoiceErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::insert_invoice) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice), through `client.platform().insert_invoice(..)`.
     #[cfg(feature = "platform")]
     pub async fn insert_invoice(
         &self,
@@ -490,13 +399,7 @@ impl Client {
 
     /// Uploads an invoice PDF and returns the `s_media_id` that attaches it to an invoice.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/platform/setpdf?access_token=ACCESS_TOKEN` (WeChat interface `invoiceplatformsetpdf`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetPdfErrorCode`](crate::platform::SetPdfErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::set_pdf) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf), through `client.platform().set_pdf(..)`.
     #[cfg(feature = "platform")]
     pub async fn set_pdf(
         &self,
@@ -510,13 +413,7 @@ impl Client {
 
     /// The invoicing platform sets an inserted invoice's reimbursement status, e.g. cancelled by a red-ink note.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/platform/updatestatus?access_token=ACCESS_TOKEN` (WeChat interface `invoicePlatformUpdateStatus`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateStatusErrorCode`](crate::platform::UpdateStatusErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::update_status) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status), through `client.platform().update_status(..)`.
     #[cfg(feature = "platform")]
     pub async fn update_status(
         &self,
@@ -530,13 +427,7 @@ impl Client {
 
     /// Reads several invoices the user chose from the card package in one call.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/reimburse/getinvoicebatch?access_token=ACCESS_TOKEN` (WeChat interface `invoicereimbursegetinvoicebatch`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetInvoiceBatchErrorCode`](crate::reimburse::GetInvoiceBatchErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::reimburse::get_invoice_batch) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch), through `client.reimburse().get_invoice_batch(..)`.
     #[cfg(feature = "reimburse")]
     pub async fn get_invoice_batch(
         &self,
@@ -550,13 +441,7 @@ impl Client {
 
     /// Reads an invoice the user chose from the card package, with a link to its PDF.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/reimburse/getinvoiceinfo?access_token=ACCESS_TOKEN` (WeChat interface `invoicebxgetinvoice`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetInvoiceInfoErrorCode`](crate::reimburse::GetInvoiceInfoErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::reimburse::get_invoice_info) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info), through `client.reimburse().get_invoice_info(..)`.
     #[cfg(feature = "reimburse")]
     pub async fn get_invoice_info(
         &self,
@@ -570,13 +455,7 @@ impl Client {
 
     /// The reimbursing party locks, unlocks or closes (reimburses) an invoice.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/reimburse/updateinvoicestatus?access_token=ACCESS_TOKEN` (WeChat interface `invoicereimburseupdateinvoicestatus`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateInvoiceStatusErrorCode`](crate::reimburse::UpdateInvoiceStatusErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::reimburse::update_invoice_status) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status), through `client.reimburse().update_invoice_status(..)`.
     #[cfg(feature = "reimburse")]
     pub async fn update_invoice_status(
         &self,
@@ -590,13 +469,7 @@ impl Client {
 
     /// Locks, unlocks or closes several invoices of one user, all or nothing.
     ///
-    /// `POST https://api.weixin.qq.com/card/invoice/reimburse/updatestatusbatch?access_token=ACCESS_TOKEN` (WeChat interface `invoicereimburseupdatestatusbatch`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateStatusBatchErrorCode`](crate::reimburse::UpdateStatusBatchErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::reimburse::update_status_batch) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch), through `client.reimburse().update_status_batch(..)`.
     #[cfg(feature = "reimburse")]
     pub async fn update_status_batch(
         &self,
@@ -610,13 +483,7 @@ impl Client {
 
     /// Gets the account's access token from its appid and appsecret (the classic endpoint).
     ///
-    /// `GET https://api.weixin.qq.com/cgi-bin/token?grant_type=client_credential&appid=APPID&secret=SECRET` (WeChat interface `getAccessToken`).
-    ///
-    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAccessTokenErrorCode`](crate::token::GetAccessTokenErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_access_token) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token), through `client.token().get_access_token(..)`.
     #[cfg(feature = "token")]
     pub async fn get_access_token(
         &self,
@@ -630,13 +497,7 @@ impl Client {
 
     /// Gets or refreshes the authorizer_access_token a third-party platform uses for an authorized account.
     ///
-    /// `POST https://api.weixin.qq.com/cgi-bin/component/api_authorizer_token?component_access_token=COMPONENT_ACCESS_TOKEN` (WeChat interface `getAuthorizerAccessToken`).
-    ///
-    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAuthorizerAccessTokenErrorCode`](crate::token::GetAuthorizerAccessTokenErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_authorizer_access_token) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token), through `client.token().get_authorizer_access_token(..)`.
     #[cfg(feature = "token")]
     pub async fn get_authorizer_access_token(
         &self,
@@ -650,13 +511,7 @@ impl Client {
 
     /// Gets the card api_ticket (type wx_card) needed to build invoice authorization links.
     ///
-    /// `GET https://api.weixin.qq.com/cgi-bin/ticket/getticket?access_token=ACCESS_TOKEN&type=wx_card` (WeChat interface `getTicket`).
-    ///
-    /// Third-party platforms: supported with an `authorizer_access_token`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetCardApiTicketErrorCode`](crate::token::GetCardApiTicketErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_card_api_ticket) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket), through `client.token().get_card_api_ticket(..)`.
     #[cfg(feature = "token")]
     pub async fn get_card_api_ticket(
         &self,
@@ -670,13 +525,7 @@ impl Client {
 
     /// Gets a third-party platform's component_access_token.
     ///
-    /// `POST https://api.weixin.qq.com/cgi-bin/component/api_component_token` (WeChat interface `getComponentAccessToken`).
-    ///
-    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetComponentAccessTokenErrorCode`](crate::token::GetComponentAccessTokenErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_component_access_token) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token), through `client.token().get_component_access_token(..)`.
     #[cfg(feature = "token")]
     pub async fn get_component_access_token(
         &self,
@@ -690,13 +539,7 @@ impl Client {
 
     /// Gets the account's access token without invalidating the tokens other instances hold.
     ///
-    /// `POST https://api.weixin.qq.com/cgi-bin/stable_token` (WeChat interface `getStableAccessToken`).
-    ///
-    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetStableAccessTokenErrorCode`](crate::token::GetStableAccessTokenErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_stable_access_token) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    /// The same as [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token), through `client.token().get_stable_access_token(..)`.
     #[cfg(feature = "token")]
     pub async fn get_stable_access_token(
         &self,

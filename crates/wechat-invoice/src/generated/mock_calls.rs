@@ -67,7 +67,7 @@ impl Harness {
     where
         O::Response: PartialEq + std::fmt::Debug,
     {
-        let operation = O::ENDPOINT.name;
+        let operation = &format!("{}/{}", O::ENDPOINT.group, O::ENDPOINT.name);
         let expected = match ::wechat_mock::answer_source(operation) {
             Some(AnswerSource::Example) => example.to_owned(),
             _ => {
@@ -85,7 +85,8 @@ impl Harness {
 
     /// The next call of `request`'s operation answers `code`.
     fn inject<O: ::wechat_core::Operation>(&self, _request: &O, code: i64) {
-        let fault = Fault::errcode(code).only(O::ENDPOINT.name);
+        let fault = Fault::errcode(code)
+            .only(format!("{}/{}", O::ENDPOINT.group, O::ENDPOINT.name));
         self.mock.faults().push(fault).expect("a valid fault");
     }
 }
@@ -112,11 +113,11 @@ fn code<T: std::fmt::Debug, C: ::wechat_core::ErrorCode>(
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn clear_out_invoice_through_the_mock() {
+async fn invoice_clear_out_invoice_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "clear_out_invoice",
+            "invoice/clear_out_invoice",
             Some(
                 "{\n    \"invoiceinfo\": {\n        \"wxopenid\": \"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\n        \"fpqqlsh\": \"test20160511000400\",\n        \"nsrsbh\": \"110109500321654\",\n        \"nsrmc\": \"百旺电子测试1\",\n        \"yfpdm\": \"050003521100\",\n        \"yfphm\": \"30329969\"\n    }\n}\n",
             ),
@@ -124,9 +125,10 @@ async fn clear_out_invoice_through_the_mock() {
     let request: crate::invoice::ClearOutInvoiceRequest = request(&arranged);
     let answer = harness
         .client
+        .invoice()
         .clear_out_invoice(&request)
         .await
-        .expect("clear_out_invoice");
+        .expect("invoice/clear_out_invoice");
     harness
         .check(
             &request,
@@ -134,22 +136,27 @@ async fn clear_out_invoice_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"sucesss\"\n}\n",
         );
     harness.inject(&request, 73000);
-    let refused = code(harness.client.clear_out_invoice(&request).await);
+    let refused = code(harness.client.invoice().clear_out_invoice(&request).await);
     let expected = crate::invoice::ClearOutInvoiceErrorCode::SysErrorMakeOutInvoiceFailed;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn get_auth_data_through_the_mock() {
+async fn invoice_get_auth_data_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "get_auth_data",
+            "invoice/get_auth_data",
             Some("{\n    \"s_pappid\": \"wx123456\",\n    \"order_id\": \"123456\"\n}\n"),
         );
     let request: crate::invoice::GetAuthDataRequest = request(&arranged);
-    let answer = harness.client.get_auth_data(&request).await.expect("get_auth_data");
+    let answer = harness
+        .client
+        .invoice()
+        .get_auth_data(&request)
+        .await
+        .expect("invoice/get_auth_data");
     harness
         .check(
             &request,
@@ -157,18 +164,23 @@ async fn get_auth_data_through_the_mock() {
             "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"invoice_status\": \"auth success\",\n  \"auth_time\": 1480342498\n}\n",
         );
     harness.inject(&request, 40078);
-    let refused = code(harness.client.get_auth_data(&request).await);
+    let refused = code(harness.client.invoice().get_auth_data(&request).await);
     let expected = crate::invoice::GetAuthDataErrorCode::InvalidCardStatus;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn get_auth_field_through_the_mock() {
+async fn invoice_get_auth_field_through_the_mock() {
     let harness = Harness::start().await;
-    let arranged = harness.arrange("get_auth_field", Some("{}"));
+    let arranged = harness.arrange("invoice/get_auth_field", Some("{}"));
     let request: crate::invoice::GetAuthFieldRequest = request(&arranged);
-    let answer = harness.client.get_auth_field(&request).await.expect("get_auth_field");
+    let answer = harness
+        .client
+        .invoice()
+        .get_auth_field(&request)
+        .await
+        .expect("invoice/get_auth_field");
     harness
         .check(
             &request,
@@ -176,24 +188,29 @@ async fn get_auth_field_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_field\": {\n        \"user_field\": {\n            \"show_title\": 1,\n            \"show_phone\": 1,\n            \"show_email\": 1,\n            \"custom_field\": [{ \"key\": \"field1\" }]\n        },\n        \"biz_field\": {\n            \"show_title\": 1,\n            \"show_tax_no\": 1,\n            \"show_addr\": 1,\n            \"show_phone\": 1,\n            \"show_bank_type\": 1,\n            \"show_bank_no\": 1,\n            \"custom_field\": [{ \"key\": \"field2\" }]\n        }\n    }\n}\n",
         );
     harness.inject(&request, 72029);
-    let refused = code(harness.client.get_auth_field(&request).await);
+    let refused = code(harness.client.invoice().get_auth_field(&request).await);
     let expected = crate::invoice::GetAuthFieldErrorCode::InvoiceNeverSetAuthField;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn get_auth_url_through_the_mock() {
+async fn invoice_get_auth_url_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "get_auth_url",
+            "invoice/get_auth_url",
             Some(
                 "{\n    \"s_pappid\": \"wxabcd\",\n    \"order_id\": \"1234\",\n    \"money\": 11,\n    \"timestamp\": 1474875876,\n    \"source\": \"web\",\n    \"redirect_url\": \"https://mp.weixin.qq.com\",\n    \"ticket\": \"tttt\",\n    \"type\": 1\n}\n",
             ),
         );
     let request: crate::invoice::GetAuthUrlRequest = request(&arranged);
-    let answer = harness.client.get_auth_url(&request).await.expect("get_auth_url");
+    let answer = harness
+        .client
+        .invoice()
+        .get_auth_url(&request)
+        .await
+        .expect("invoice/get_auth_url");
     harness
         .check(
             &request,
@@ -201,18 +218,23 @@ async fn get_auth_url_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"http://auth_url\"\n}\n",
         );
     harness.inject(&request, 72015);
-    let refused = code(harness.client.get_auth_url(&request).await);
+    let refused = code(harness.client.invoice().get_auth_url(&request).await);
     let expected = crate::invoice::GetAuthUrlErrorCode::UnauthorizedCreateInvoice;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn get_contact_through_the_mock() {
+async fn invoice_get_contact_through_the_mock() {
     let harness = Harness::start().await;
-    let arranged = harness.arrange("get_contact", Some("{}"));
+    let arranged = harness.arrange("invoice/get_contact", Some("{}"));
     let request: crate::invoice::GetContactRequest = request(&arranged);
-    let answer = harness.client.get_contact(&request).await.expect("get_contact");
+    let answer = harness
+        .client
+        .invoice()
+        .get_contact(&request)
+        .await
+        .expect("invoice/get_contact");
     harness
         .check(
             &request,
@@ -220,18 +242,23 @@ async fn get_contact_through_the_mock() {
             "{\n    \"contact\": {\n        \"phone\": \"88888888\",\n        \"time_out\": 12345\n    },\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n",
         );
     harness.inject(&request, 72063);
-    let refused = code(harness.client.get_contact(&request).await);
+    let refused = code(harness.client.invoice().get_contact(&request).await);
     let expected = crate::invoice::GetContactErrorCode::BizContactIsEmpty;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn get_pay_mch_through_the_mock() {
+async fn invoice_get_pay_mch_through_the_mock() {
     let harness = Harness::start().await;
-    let arranged = harness.arrange("get_pay_mch", Some("{}"));
+    let arranged = harness.arrange("invoice/get_pay_mch", Some("{}"));
     let request: crate::invoice::GetPayMchRequest = request(&arranged);
-    let answer = harness.client.get_pay_mch(&request).await.expect("get_pay_mch");
+    let answer = harness
+        .client
+        .invoice()
+        .get_pay_mch(&request)
+        .await
+        .expect("invoice/get_pay_mch");
     harness
         .check(
             &request,
@@ -239,23 +266,27 @@ async fn get_pay_mch_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"paymch_info\": {\n        \"mchid\": \"1234\",\n        \"s_pappid\": \"wxabcd\"\n    }\n}\n",
         );
     harness.inject(&request, 72028);
-    let refused = code(harness.client.get_pay_mch(&request).await);
+    let refused = code(harness.client.invoice().get_pay_mch(&request).await);
     let expected = crate::invoice::GetPayMchErrorCode::InvoiceNeverSetPayMchInfo;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn get_select_title_url_through_the_mock() {
+async fn invoice_get_select_title_url_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
-        .arrange("get_select_title_url", Some("{\n    \"attach\": \"abcdefg\"\n}\n"));
+        .arrange(
+            "invoice/get_select_title_url",
+            Some("{\n    \"attach\": \"abcdefg\"\n}\n"),
+        );
     let request: crate::invoice::GetSelectTitleUrlRequest = request(&arranged);
     let answer = harness
         .client
+        .invoice()
         .get_select_title_url(&request)
         .await
-        .expect("get_select_title_url");
+        .expect("invoice/get_select_title_url");
     harness
         .check(
             &request,
@@ -263,18 +294,18 @@ async fn get_select_title_url_through_the_mock() {
             "{\n    \"url\": \"https://mp.weixin.qq.com/intp/invoice/usertitle?action=select_title&select_title_key=iY1bpfvAuwKgkfQECzlhog#wechat_redirect\",\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n",
         );
     harness.inject(&request, 72031);
-    let refused = code(harness.client.get_select_title_url(&request).await);
+    let refused = code(harness.client.invoice().get_select_title_url(&request).await);
     let expected = crate::invoice::GetSelectTitleUrlErrorCode::InvalidParams;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn get_user_title_url_through_the_mock() {
+async fn invoice_get_user_title_url_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "get_user_title_url",
+            "invoice/get_user_title_url",
             Some(
                 "{\n    \"tax_no\": \"1486715052\",\n    \"addr\": \"abc\",\n    \"title\": \"用户抬头\",\n    \"bank_type\": \"bank_type\",\n    \"phone\": \"12345\",\n    \"bank_no\": \"bank_no\"\n}\n",
             ),
@@ -282,9 +313,10 @@ async fn get_user_title_url_through_the_mock() {
     let request: crate::invoice::GetUserTitleUrlRequest = request(&arranged);
     let answer = harness
         .client
+        .invoice()
         .get_user_title_url(&request)
         .await
-        .expect("get_user_title_url");
+        .expect("invoice/get_user_title_url");
     harness
         .check(
             &request,
@@ -292,18 +324,18 @@ async fn get_user_title_url_through_the_mock() {
             "{\n    \"url\": \"https://mp.weixin.qq.com/intp/invoice/usertitle?action=list_auth&biz_title_key=hMjjwk#wechat_redirect\",\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n",
         );
     harness.inject(&request, 72031);
-    let refused = code(harness.client.get_user_title_url(&request).await);
+    let refused = code(harness.client.invoice().get_user_title_url(&request).await);
     let expected = crate::invoice::GetUserTitleUrlErrorCode::InvalidParams;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn make_out_invoice_through_the_mock() {
+async fn invoice_make_out_invoice_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "make_out_invoice",
+            "invoice/make_out_invoice",
             Some(
                 "{\n    \"invoiceinfo\": {\n        \"wxopenid\": \"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\n        \"ddh\": \"30000\",\n        \"fpqqlsh\": \"test20160511000461\",\n        \"nsrsbh\": \"110109500321654\",\n        \"nsrmc\": \"百旺电子测试1\",\n        \"nsrdz\": \"深圳市\",\n        \"nsrdh\": \"0755228899988\",\n        \"nsrbank\": \"中国银行广州支行\",\n        \"nsrbankid\": \"12345678\",\n        \"ghfnsrsbh\": \"110109500321654\",\n        \"ghfmc\": \"周一\",\n        \"ghfdz\": \"广州市\",\n        \"ghfdh\": \"13717771888\",\n        \"ghfbank\": \"工商银行\",\n        \"ghfbankid\": \"12345678\",\n        \"kpr\": \"小明\",\n        \"skr\": \"李四\",\n        \"fhr\": \"小王\",\n        \"jshj\": \"159\",\n        \"hjje\": \"135.9\",\n        \"hjse\": \"23.1\",\n        \"bz\": \"备注\",\n        \"hylx\": \"0\",\n        \"invoicedetail_list\": [\n            {\n                \"fphxz\": \"0\",\n                \"spbm\": \"1090418010000000000\",\n                \"xmmc\": \"洗衣机\",\n                \"dw\": \"台\",\n                \"ggxh\": \"60L\",\n                \"xmsl\": \"1\",\n                \"xmdj\": \"135.9\",\n                \"xmje\": \"135.9\",\n                \"sl\": \"0.17\",\n                \"se\": \"23.1\"\n            }\n        ]\n    }\n}\n",
             ),
@@ -311,9 +343,10 @@ async fn make_out_invoice_through_the_mock() {
     let request: crate::invoice::MakeOutInvoiceRequest = request(&arranged);
     let answer = harness
         .client
+        .invoice()
         .make_out_invoice(&request)
         .await
-        .expect("make_out_invoice");
+        .expect("invoice/make_out_invoice");
     harness
         .check(
             &request,
@@ -321,18 +354,18 @@ async fn make_out_invoice_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"sucesss\"\n}\n",
         );
     harness.inject(&request, 72038);
-    let refused = code(harness.client.make_out_invoice(&request).await);
+    let refused = code(harness.client.invoice().make_out_invoice(&request).await);
     let expected = crate::invoice::MakeOutInvoiceErrorCode::InvoiceOrderNeverAuth;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn query_invoice_info_through_the_mock() {
+async fn invoice_query_invoice_info_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "query_invoice_info",
+            "invoice/query_invoice_info",
             Some(
                 "{\n    \"fpqqlsh\": \"test20160511000440\",\n    \"nsrsbh\": \"110109500321654\"\n}\n",
             ),
@@ -340,9 +373,10 @@ async fn query_invoice_info_through_the_mock() {
     let request: crate::invoice::QueryInvoiceInfoRequest = request(&arranged);
     let answer = harness
         .client
+        .invoice()
         .query_invoice_info(&request)
         .await
-        .expect("query_invoice_info");
+        .expect("invoice/query_invoice_info");
     harness
         .check(
             &request,
@@ -350,28 +384,33 @@ async fn query_invoice_info_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"发票数据获取成功\",\n    \"invoicedetail\": {\n        \"fpqqlsh\": \"14574d75004451097845\",\n        \"fpdm\": \"088978450417\",\n        \"fphm\": \"21590001\",\n        \"jym\": \"59004166725791147047\",\n        \"kprq\": \"20171204172159\",\n        \"pdfurl\": \"http://weixin.com\"\n    }\n}\n",
         );
     harness.inject(&request, 73003);
-    let refused = code(harness.client.query_invoice_info(&request).await);
+    let refused = code(harness.client.invoice().query_invoice_info(&request).await);
     let expected = crate::invoice::QueryInvoiceInfoErrorCode::FpqqlshEmpty;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn reject_insert_through_the_mock() {
+async fn invoice_reject_insert_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "reject_insert",
+            "invoice/reject_insert",
             Some(
                 "{\n    \"s_pappid\": \"d3JCEfhGLW+q0iGP+o9\",\n    \"order_id\": \"111229\",\n    \"reason\": \"1234\",\n    \"url\": \"http://URL地址\"\n}\n",
             ),
         );
     let request: crate::invoice::RejectInsertRequest = request(&arranged);
-    let answer = harness.client.reject_insert(&request).await.expect("reject_insert");
+    let answer = harness
+        .client
+        .invoice()
+        .reject_insert(&request)
+        .await
+        .expect("invoice/reject_insert");
     harness
         .check(&request, &answer, "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
     harness.inject(&request, 45009);
-    let refused = code(harness.client.reject_insert(&request).await);
+    let refused = code(harness.client.invoice().reject_insert(&request).await);
     let expected = crate::invoice::RejectInsertErrorCode::General(
         crate::GeneralErrorCode::DailyQuotaReached,
     );
@@ -380,17 +419,22 @@ async fn reject_insert_through_the_mock() {
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn scan_title_through_the_mock() {
+async fn invoice_scan_title_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "scan_title",
+            "invoice/scan_title",
             Some(
                 "{\n    \"scan_text\": \"https//mp.weixingg.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd\"\n}\n",
             ),
         );
     let request: crate::invoice::ScanTitleRequest = request(&arranged);
-    let answer = harness.client.scan_title(&request).await.expect("scan_title");
+    let answer = harness
+        .client
+        .invoice()
+        .scan_title(&request)
+        .await
+        .expect("invoice/scan_title");
     harness
         .check(
             &request,
@@ -398,81 +442,96 @@ async fn scan_title_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"title\": \"单位抬头测试\",\n    \"tax_no\": \"aaaaaaaaaa123456\",\n    \"addr\": \"1496647324\",\n    \"bank_type\": \"bank_type\",\n    \"phone\": \"12345\",\n    \"title_type\": 0,\n    \"bank_no\": \"1235456465341234\"\n}\n",
         );
     harness.inject(&request, 72044);
-    let refused = code(harness.client.scan_title(&request).await);
+    let refused = code(harness.client.invoice().scan_title(&request).await);
     let expected = crate::invoice::ScanTitleErrorCode::ScanTextOutOfTime;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn set_auth_field_through_the_mock() {
+async fn invoice_set_auth_field_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "set_auth_field",
+            "invoice/set_auth_field",
             Some(
                 "{\n    \"auth_field\": {\n        \"user_field\": {\n            \"require_phone\": 1,\n            \"custom_field\": [{ \"is_require\": 1, \"key\": \"field1\" }],\n            \"show_email\": 1,\n            \"show_title\": 1,\n            \"show_phone\": 1,\n            \"require_email\": 1\n        },\n        \"biz_field\": {\n            \"require_phone\": 0,\n            \"custom_field\": [{ \"is_require\": 0, \"key\": \"field2\" }],\n            \"require_bank_type\": 0,\n            \"require_tax_no\": 0,\n            \"show_addr\": 1,\n            \"require_addr\": 0,\n            \"show_title\": 1,\n            \"show_tax_no\": 1,\n            \"show_phone\": 1,\n            \"show_bank_type\": 1,\n            \"show_bank_no\": 1,\n            \"require_bank_no\": 0\n        }\n    }\n}\n",
             ),
         );
     let request: crate::invoice::SetAuthFieldRequest = request(&arranged);
-    let answer = harness.client.set_auth_field(&request).await.expect("set_auth_field");
+    let answer = harness
+        .client
+        .invoice()
+        .set_auth_field(&request)
+        .await
+        .expect("invoice/set_auth_field");
     harness
         .check(&request, &answer, "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
     harness.inject(&request, 72031);
-    let refused = code(harness.client.set_auth_field(&request).await);
+    let refused = code(harness.client.invoice().set_auth_field(&request).await);
     let expected = crate::invoice::SetAuthFieldErrorCode::InvalidParams;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn set_contact_through_the_mock() {
+async fn invoice_set_contact_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "set_contact",
+            "invoice/set_contact",
             Some(
                 "{\n    \"contact\": {\n        \"phone\": \"88888888\",\n        \"time_out\": 12345\n    }\n}\n",
             ),
         );
     let request: crate::invoice::SetContactRequest = request(&arranged);
-    let answer = harness.client.set_contact(&request).await.expect("set_contact");
+    let answer = harness
+        .client
+        .invoice()
+        .set_contact(&request)
+        .await
+        .expect("invoice/set_contact");
     harness
         .check(&request, &answer, "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
     harness.inject(&request, 72031);
-    let refused = code(harness.client.set_contact(&request).await);
+    let refused = code(harness.client.invoice().set_contact(&request).await);
     let expected = crate::invoice::SetContactErrorCode::InvalidParams;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]
 #[tokio::test]
-async fn set_pay_mch_through_the_mock() {
+async fn invoice_set_pay_mch_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "set_pay_mch",
+            "invoice/set_pay_mch",
             Some(
                 "{\n    \"paymch_info\": {\n        \"mchid\": \"1234\",\n        \"s_pappid\": \"wxabcd\"\n    }\n}\n",
             ),
         );
     let request: crate::invoice::SetPayMchRequest = request(&arranged);
-    let answer = harness.client.set_pay_mch(&request).await.expect("set_pay_mch");
+    let answer = harness
+        .client
+        .invoice()
+        .set_pay_mch(&request)
+        .await
+        .expect("invoice/set_pay_mch");
     harness
         .check(&request, &answer, "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
     harness.inject(&request, 72030);
-    let refused = code(harness.client.set_pay_mch(&request).await);
+    let refused = code(harness.client.invoice().set_pay_mch(&request).await);
     let expected = crate::invoice::SetPayMchErrorCode::InvalidMchid;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "nontax")]
 #[tokio::test]
-async fn create_bill_card_through_the_mock() {
+async fn nontax_create_bill_card_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "create_bill_card",
+            "nontax/create_bill_card",
             Some(
                 "{\n    \"invoice_info\": {\n        \"payee\": \"测试非税票据\",\n        \"base_info\": {\n            \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"\n        }\n    }\n}\n",
             ),
@@ -480,9 +539,10 @@ async fn create_bill_card_through_the_mock() {
     let request: crate::nontax::CreateBillCardRequest = request(&arranged);
     let answer = harness
         .client
+        .nontax()
         .create_bill_card(&request)
         .await
-        .expect("create_bill_card");
+        .expect("nontax/create_bill_card");
     harness
         .check(
             &request,
@@ -490,18 +550,18 @@ async fn create_bill_card_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\"\n}\n",
         );
     harness.inject(&request, 72015);
-    let refused = code(harness.client.create_bill_card(&request).await);
+    let refused = code(harness.client.nontax().create_bill_card(&request).await);
     let expected = crate::nontax::CreateBillCardErrorCode::UnauthorizedCreateInvoice;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "nontax")]
 #[tokio::test]
-async fn get_bill_auth_url_through_the_mock() {
+async fn nontax_get_bill_auth_url_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "get_bill_auth_url",
+            "nontax/get_bill_auth_url",
             Some(
                 "{\n    \"s_pappid\": \"wxabcd\",\n    \"order_id\": \"1234\",\n    \"money\": 11,\n    \"timestamp\": 1474875876,\n    \"source\": \"web\",\n    \"redirect_url\": \"https://mp.weixin.qq.com\",\n    \"ticket\": \"tttt\"\n}\n",
             ),
@@ -509,9 +569,10 @@ async fn get_bill_auth_url_through_the_mock() {
     let request: crate::nontax::GetBillAuthUrlRequest = request(&arranged);
     let answer = harness
         .client
+        .nontax()
         .get_bill_auth_url(&request)
         .await
-        .expect("get_bill_auth_url");
+        .expect("nontax/get_bill_auth_url");
     harness
         .check(
             &request,
@@ -519,24 +580,29 @@ async fn get_bill_auth_url_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"http://auth_url\",\n    \"expire_time\": 7200\n}\n",
         );
     harness.inject(&request, 72015);
-    let refused = code(harness.client.get_bill_auth_url(&request).await);
+    let refused = code(harness.client.nontax().get_bill_auth_url(&request).await);
     let expected = crate::nontax::GetBillAuthUrlErrorCode::UnauthorizedCreateInvoice;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "nontax")]
 #[tokio::test]
-async fn insert_bill_through_the_mock() {
+async fn nontax_insert_bill_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "insert_bill",
+            "nontax/insert_bill",
             Some(
                 "{\n\"order_id\" : \"1511169724\",\n\"card_ext\" : {\n\"user_card\" : {\n\"invoice_user_data\" : {\n\"billing_time\" : 1511169724,\n\"billing_code\" : \"aabbccdd\",\n\"billing_no\" : \"1511169724\",\n\"s_pdf_media_id\" : \"s_pdf_media_id\",\n\"fee\" : 123,\n\"title\" : \"灌哥发票\"\n}\n}\n},\n\"card_id\" : \"pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw\",\n\"appid\" : \"wxc0b84a53ed8e8d29\"\n}\n",
             ),
         );
     let request: crate::nontax::InsertBillRequest = request(&arranged);
-    let answer = harness.client.insert_bill(&request).await.expect("insert_bill");
+    let answer = harness
+        .client
+        .nontax()
+        .insert_bill(&request)
+        .await
+        .expect("nontax/insert_bill");
     harness
         .check(
             &request,
@@ -544,24 +610,29 @@ async fn insert_bill_through_the_mock() {
             "{\n\"errcode\": 0,\n\"errmsg\": \"ok\",\n\"code\": \"682xxxx661927\",\n\"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}\n",
         );
     harness.inject(&request, 40078);
-    let refused = code(harness.client.insert_bill(&request).await);
+    let refused = code(harness.client.nontax().insert_bill(&request).await);
     let expected = crate::nontax::InsertBillErrorCode::InvalidCardStatus;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "platform")]
 #[tokio::test]
-async fn create_card_through_the_mock() {
+async fn platform_create_card_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "create_card",
+            "platform/create_card",
             Some(
                 "{\n    \"invoice_info\": {\n        \"base_info\": {\n            \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\",\n            \"title\": \"xx公司\",\n            \"custom_url_name\": \"xyz\",\n            \"custom_url\": \"xyz\",\n            \"custom_url_sub_title\": \"xyz\",\n            \"promotion_url_name\": \"puname\",\n            \"promotion_url\": \"purl\",\n            \"promotion_url_sub_title\": \"ptitle\"\n        },\n        \"type\": \" 广东省增值税普通发票 \",\n        \"payee\": \" 测试 - 收款方 \"\n    }\n}\n",
             ),
         );
     let request: crate::platform::CreateCardRequest = request(&arranged);
-    let answer = harness.client.create_card(&request).await.expect("create_card");
+    let answer = harness
+        .client
+        .platform()
+        .create_card(&request)
+        .await
+        .expect("platform/create_card");
     harness
         .check(
             &request,
@@ -569,24 +640,29 @@ async fn create_card_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\"\n}\n",
         );
     harness.inject(&request, 72015);
-    let refused = code(harness.client.create_card(&request).await);
+    let refused = code(harness.client.platform().create_card(&request).await);
     let expected = crate::platform::CreateCardErrorCode::UnauthorizedCreateInvoice;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "platform")]
 #[tokio::test]
-async fn get_pdf_through_the_mock() {
+async fn platform_get_pdf_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "get_pdf",
+            "platform/get_pdf",
             Some(
                 "{\n    \"action\": \"get_url\",\n    \"s_media_id\": \"75195574948725301\"\n}\n",
             ),
         );
     let request: crate::platform::GetPdfRequest = request(&arranged);
-    let answer = harness.client.get_pdf(&request).await.expect("get_pdf");
+    let answer = harness
+        .client
+        .platform()
+        .get_pdf(&request)
+        .await
+        .expect("platform/get_pdf");
     harness
         .check(
             &request,
@@ -594,22 +670,23 @@ async fn get_pdf_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"pdf_url\": \"https://mp.weixin.qq.com/intp/invoice/getpdf?action=media_pdf&media_key=dFRnTkV6WCswNjB1V1czZ0tVU3MhaX4yb2pxeEVSY0teSCtuflY6UXAifD5rL09kTjFpOFVWKyJGNCgxTCtkJER6VjFlRCtVU2JKcS5FZw\",\n    \"pdf_url_expire_time\": 7200\n}\n",
         );
     harness.inject(&request, 72031);
-    let refused = code(harness.client.get_pdf(&request).await);
+    let refused = code(harness.client.platform().get_pdf(&request).await);
     let expected = crate::platform::GetPdfErrorCode::InvalidParams;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "platform")]
 #[tokio::test]
-async fn get_platform_url_through_the_mock() {
+async fn platform_get_platform_url_through_the_mock() {
     let harness = Harness::start().await;
-    let arranged = harness.arrange("get_platform_url", Some("{}"));
+    let arranged = harness.arrange("platform/get_platform_url", Some("{}"));
     let request: crate::platform::GetPlatformUrlRequest = request(&arranged);
     let answer = harness
         .client
+        .platform()
         .get_platform_url(&request)
         .await
-        .expect("get_platform_url");
+        .expect("platform/get_platform_url");
     harness
         .check(
             &request,
@@ -617,24 +694,29 @@ async fn get_platform_url_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"invoice_url\": \"https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=d3xxxxxxxxxxxxxGLSS0wrL14No8c1\"\n}\n",
         );
     harness.inject(&request, 72015);
-    let refused = code(harness.client.get_platform_url(&request).await);
+    let refused = code(harness.client.platform().get_platform_url(&request).await);
     let expected = crate::platform::GetPlatformUrlErrorCode::UnauthorizedCreateInvoice;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "platform")]
 #[tokio::test]
-async fn insert_invoice_through_the_mock() {
+async fn platform_insert_invoice_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "insert_invoice",
+            "platform/insert_invoice",
             Some(
                 "{\n    \"order_id\": \"111163\",\n    \"card_ext\": {\n        \"nonce_str\": \"j!Re1WxaHv\",\n        \"user_card\": {\n            \"invoice_user_data\": {\n                \"info\": [\n                    {\n                        \"price\": 10000,\n                        \"num\": 3,\n                        \"name\": \"牙膏\",\n                        \"unit\": \"个\"\n                    }\n                ],\n                \"billing_no\": \"4545145712\",\n                \"billing_code\": \"4541212454512\",\n                \"billing_time\": 1468306058,\n                \"tax\": 123,\n                \"s_pdf_media_id\": \"s_pdf_media_id_abc123\",\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"fee_without_tax\": 2345,\n                \"buyer_number\": \"123456789012345678\"\n            }\n        }\n    },\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\n    \"appid\": \"wxc0b84a53ed8e8d29\"\n}\n",
             ),
         );
     let request: crate::platform::InsertInvoiceRequest = request(&arranged);
-    let answer = harness.client.insert_invoice(&request).await.expect("insert_invoice");
+    let answer = harness
+        .client
+        .platform()
+        .insert_invoice(&request)
+        .await
+        .expect("platform/insert_invoice");
     harness
         .check(
             &request,
@@ -642,20 +724,25 @@ async fn insert_invoice_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"code\": \"682xxxx661927\",\n    \"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}\n",
         );
     harness.inject(&request, 40078);
-    let refused = code(harness.client.insert_invoice(&request).await);
+    let refused = code(harness.client.platform().insert_invoice(&request).await);
     let expected = crate::platform::InsertInvoiceErrorCode::InvalidCardStatus;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "platform")]
 #[tokio::test]
-async fn set_pdf_through_the_mock() {
+async fn platform_set_pdf_through_the_mock() {
     let harness = Harness::start().await;
-    let arranged = harness.arrange("set_pdf", None);
+    let arranged = harness.arrange("platform/set_pdf", None);
     let mut request: crate::platform::SetPdfRequest = request(&arranged);
     let (file_name, bytes) = ::wechat_mock::sample_upload("application/pdf");
     request.pdf = ::wechat_core::UploadFile::new(file_name, bytes);
-    let answer = harness.client.set_pdf(&request).await.expect("set_pdf");
+    let answer = harness
+        .client
+        .platform()
+        .set_pdf(&request)
+        .await
+        .expect("platform/set_pdf");
     harness
         .check(
             &request,
@@ -663,39 +750,44 @@ async fn set_pdf_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"s_media_id\": \"3015806758683707\"\n}\n",
         );
     harness.inject(&request, 72040);
-    let refused = code(harness.client.set_pdf(&request).await);
+    let refused = code(harness.client.platform().set_pdf(&request).await);
     let expected = crate::platform::SetPdfErrorCode::InvoicePdfError;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "platform")]
 #[tokio::test]
-async fn update_status_through_the_mock() {
+async fn platform_update_status_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "update_status",
+            "platform/update_status",
             Some(
                 "{\n    \"card_id\": \"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\n    \"code\": \"186921658591\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n}\n",
             ),
         );
     let request: crate::platform::UpdateStatusRequest = request(&arranged);
-    let answer = harness.client.update_status(&request).await.expect("update_status");
+    let answer = harness
+        .client
+        .platform()
+        .update_status(&request)
+        .await
+        .expect("platform/update_status");
     harness
         .check(&request, &answer, "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
     harness.inject(&request, 72024);
-    let refused = code(harness.client.update_status(&request).await);
+    let refused = code(harness.client.platform().update_status(&request).await);
     let expected = crate::platform::UpdateStatusErrorCode::InvoiceStatusError;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "reimburse")]
 #[tokio::test]
-async fn get_invoice_batch_through_the_mock() {
+async fn reimburse_get_invoice_batch_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "get_invoice_batch",
+            "reimburse/get_invoice_batch",
             Some(
                 "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2 \" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2ogz \" }\n    ]\n}\n",
             ),
@@ -703,9 +795,10 @@ async fn get_invoice_batch_through_the_mock() {
     let request: crate::reimburse::GetInvoiceBatchRequest = request(&arranged);
     let answer = harness
         .client
+        .reimburse()
         .get_invoice_batch(&request)
         .await
-        .expect("get_invoice_batch");
+        .expect("reimburse/get_invoice_batch");
     harness
         .check(
             &request,
@@ -713,18 +806,18 @@ async fn get_invoice_batch_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504085973,\n                \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504085935\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504083578,\n                \"billing_no\": \"1504083578\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \" http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504083522\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        }\n    ]\n}\n",
         );
     harness.inject(&request, 72031);
-    let refused = code(harness.client.get_invoice_batch(&request).await);
+    let refused = code(harness.client.reimburse().get_invoice_batch(&request).await);
     let expected = crate::reimburse::GetInvoiceBatchErrorCode::InvalidParams;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "reimburse")]
 #[tokio::test]
-async fn get_invoice_info_through_the_mock() {
+async fn reimburse_get_invoice_info_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "get_invoice_info",
+            "reimburse/get_invoice_info",
             Some(
                 "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\"\n}\n",
             ),
@@ -732,9 +825,10 @@ async fn get_invoice_info_through_the_mock() {
     let request: crate::reimburse::GetInvoiceInfoRequest = request(&arranged);
     let answer = harness
         .client
+        .reimburse()
         .get_invoice_info(&request)
         .await
-        .expect("get_invoice_info");
+        .expect("reimburse/get_invoice_info");
     harness
         .check(
             &request,
@@ -742,18 +836,18 @@ async fn get_invoice_info_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"user_card_status\": \"EXPIRE\",\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n    }\n}\n",
         );
     harness.inject(&request, 72031);
-    let refused = code(harness.client.get_invoice_info(&request).await);
+    let refused = code(harness.client.reimburse().get_invoice_info(&request).await);
     let expected = crate::reimburse::GetInvoiceInfoErrorCode::InvalidParams;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "reimburse")]
 #[tokio::test]
-async fn update_invoice_status_through_the_mock() {
+async fn reimburse_update_invoice_status_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "update_invoice_status",
+            "reimburse/update_invoice_status",
             Some(
                 "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
             ),
@@ -761,24 +855,25 @@ async fn update_invoice_status_through_the_mock() {
     let request: crate::reimburse::UpdateInvoiceStatusRequest = request(&arranged);
     let answer = harness
         .client
+        .reimburse()
         .update_invoice_status(&request)
         .await
-        .expect("update_invoice_status");
+        .expect("reimburse/update_invoice_status");
     harness
         .check(&request, &answer, "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
     harness.inject(&request, 72023);
-    let refused = code(harness.client.update_invoice_status(&request).await);
+    let refused = code(harness.client.reimburse().update_invoice_status(&request).await);
     let expected = crate::reimburse::UpdateInvoiceStatusErrorCode::InvoiceHasBeenLockByOthers;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "reimburse")]
 #[tokio::test]
-async fn update_status_batch_through_the_mock() {
+async fn reimburse_update_status_batch_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "update_status_batch",
+            "reimburse/update_status_batch",
             Some(
                 "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"cardid_1\", \"encrypt_code\": \"encrypt_code_1\" },\n        { \"card_id\": \"cardid_2\", \"encrypt_code\": \"encrypt_code_2\" }\n    ]\n}\n",
             ),
@@ -786,30 +881,32 @@ async fn update_status_batch_through_the_mock() {
     let request: crate::reimburse::UpdateStatusBatchRequest = request(&arranged);
     let answer = harness
         .client
+        .reimburse()
         .update_status_batch(&request)
         .await
-        .expect("update_status_batch");
+        .expect("reimburse/update_status_batch");
     harness
         .check(&request, &answer, "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
     harness.inject(&request, 72023);
-    let refused = code(harness.client.update_status_batch(&request).await);
+    let refused = code(harness.client.reimburse().update_status_batch(&request).await);
     let expected = crate::reimburse::UpdateStatusBatchErrorCode::InvoiceHasBeenLockByOthers;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "token")]
 #[tokio::test]
-async fn get_access_token_through_the_mock() {
+async fn token_get_access_token_through_the_mock() {
     let harness = Harness::start().await;
-    let arranged = harness.arrange("get_access_token", None);
+    let arranged = harness.arrange("token/get_access_token", None);
     let mut request: crate::token::GetAccessTokenRequest = request(&arranged);
     request.appid = arranged.query("appid").to_owned();
     request.secret = ::wechat_core::Secret::new(arranged.query("secret"));
     let answer = harness
         .client
+        .token()
         .get_access_token(&request)
         .await
-        .expect("get_access_token");
+        .expect("token/get_access_token");
     harness
         .check(
             &request,
@@ -817,7 +914,7 @@ async fn get_access_token_through_the_mock() {
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}\n",
         );
     harness.inject(&request, 45009);
-    let refused = code(harness.client.get_access_token(&request).await);
+    let refused = code(harness.client.token().get_access_token(&request).await);
     let expected = crate::token::GetAccessTokenErrorCode::General(
         crate::GeneralErrorCode::DailyQuotaReached,
     );
@@ -826,11 +923,11 @@ async fn get_access_token_through_the_mock() {
 
 #[cfg(feature = "token")]
 #[tokio::test]
-async fn get_authorizer_access_token_through_the_mock() {
+async fn token_get_authorizer_access_token_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "get_authorizer_access_token",
+            "token/get_authorizer_access_token",
             Some(
                 "{\n    \"component_appid\": \"appid_value\",\n    \"authorizer_appid\": \"auth_appid_value\",\n    \"authorizer_refresh_token\": \"refresh_token_value\"\n}\n",
             ),
@@ -841,9 +938,10 @@ async fn get_authorizer_access_token_through_the_mock() {
     );
     let answer = harness
         .client
+        .token()
         .get_authorizer_access_token(&request)
         .await
-        .expect("get_authorizer_access_token");
+        .expect("token/get_authorizer_access_token");
     harness
         .check(
             &request,
@@ -851,22 +949,25 @@ async fn get_authorizer_access_token_through_the_mock() {
             "{\n    \"authorizer_access_token\": \"some-access-token\",\n    \"expires_in\": 7200,\n    \"authorizer_refresh_token\": \"refresh_token_value\"\n}\n",
         );
     harness.inject(&request, 61023);
-    let refused = code(harness.client.get_authorizer_access_token(&request).await);
+    let refused = code(
+        harness.client.token().get_authorizer_access_token(&request).await,
+    );
     let expected = crate::token::GetAuthorizerAccessTokenErrorCode::RefreshTokenIsInvalid;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "token")]
 #[tokio::test]
-async fn get_card_api_ticket_through_the_mock() {
+async fn token_get_card_api_ticket_through_the_mock() {
     let harness = Harness::start().await;
-    let arranged = harness.arrange("get_card_api_ticket", None);
+    let arranged = harness.arrange("token/get_card_api_ticket", None);
     let request: crate::token::GetCardApiTicketRequest = request(&arranged);
     let answer = harness
         .client
+        .token()
         .get_card_api_ticket(&request)
         .await
-        .expect("get_card_api_ticket");
+        .expect("token/get_card_api_ticket");
     harness
         .check(
             &request,
@@ -874,7 +975,7 @@ async fn get_card_api_ticket_through_the_mock() {
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"ticket\": \"bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA\",\n    \"expires_in\": 7200\n}\n",
         );
     harness.inject(&request, 45009);
-    let refused = code(harness.client.get_card_api_ticket(&request).await);
+    let refused = code(harness.client.token().get_card_api_ticket(&request).await);
     let expected = crate::token::GetCardApiTicketErrorCode::General(
         crate::GeneralErrorCode::DailyQuotaReached,
     );
@@ -883,11 +984,11 @@ async fn get_card_api_ticket_through_the_mock() {
 
 #[cfg(feature = "token")]
 #[tokio::test]
-async fn get_component_access_token_through_the_mock() {
+async fn token_get_component_access_token_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "get_component_access_token",
+            "token/get_component_access_token",
             Some(
                 "{\n    \"component_appid\": \"appid_value\",\n    \"component_appsecret\": \"appsecret_value\",\n    \"component_verify_ticket\": \"ticket_value\"\n}\n",
             ),
@@ -895,9 +996,10 @@ async fn get_component_access_token_through_the_mock() {
     let request: crate::token::GetComponentAccessTokenRequest = request(&arranged);
     let answer = harness
         .client
+        .token()
         .get_component_access_token(&request)
         .await
-        .expect("get_component_access_token");
+        .expect("token/get_component_access_token");
     harness
         .check(
             &request,
@@ -905,18 +1007,20 @@ async fn get_component_access_token_through_the_mock() {
             "{\n    \"component_access_token\": \"61W3mEpU66027wgNZ_MhGHNQDHnFATkDa9-2llqrMBjUwxRSNPbVsMmyD-yq8wZETSoE5NQgecigDrSHkPtIYA\",\n    \"expires_in\": 7200\n}\n",
         );
     harness.inject(&request, 61004);
-    let refused = code(harness.client.get_component_access_token(&request).await);
+    let refused = code(
+        harness.client.token().get_component_access_token(&request).await,
+    );
     let expected = crate::token::GetComponentAccessTokenErrorCode::AccessClientipIsNotRegistered;
     assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "token")]
 #[tokio::test]
-async fn get_stable_access_token_through_the_mock() {
+async fn token_get_stable_access_token_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
         .arrange(
-            "get_stable_access_token",
+            "token/get_stable_access_token",
             Some(
                 "{\n    \"grant_type\": \"client_credential\",\n    \"appid\": \"APPID\",\n    \"secret\": \"APPSECRET\",\n    \"force_refresh\": false\n}\n",
             ),
@@ -924,9 +1028,10 @@ async fn get_stable_access_token_through_the_mock() {
     let request: crate::token::GetStableAccessTokenRequest = request(&arranged);
     let answer = harness
         .client
+        .token()
         .get_stable_access_token(&request)
         .await
-        .expect("get_stable_access_token");
+        .expect("token/get_stable_access_token");
     harness
         .check(
             &request,
@@ -934,7 +1039,7 @@ async fn get_stable_access_token_through_the_mock() {
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}\n",
         );
     harness.inject(&request, 45009);
-    let refused = code(harness.client.get_stable_access_token(&request).await);
+    let refused = code(harness.client.token().get_stable_access_token(&request).await);
     let expected = crate::token::GetStableAccessTokenErrorCode::General(
         crate::GeneralErrorCode::DailyQuotaReached,
     );

@@ -111,7 +111,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Field {
                 name: "invoiceinfo",
                 ty: Ty::Named(
-                    &crate::generated::operations::local::clear_out_invoice::RED_INVOICE,
+                    &crate::generated::operations::local::invoice::clear_out_invoice::RED_INVOICE,
                 ),
                 required: true,
             },
@@ -184,7 +184,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Field {
                 name: "user_auth_info",
                 ty: Ty::Named(
-                    &crate::generated::operations::local::get_auth_data::USER_AUTH_INFO,
+                    &crate::generated::operations::local::invoice::get_auth_data::USER_AUTH_INFO,
                 ),
                 required: false,
             },
@@ -312,7 +312,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Field {
                 name: "type",
                 ty: Ty::Named(
-                    &crate::generated::operations::local::get_auth_url::AUTH_TYPE,
+                    &crate::generated::operations::local::invoice::get_auth_url::AUTH_TYPE,
                 ),
                 required: true,
             },
@@ -554,7 +554,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Field {
                 name: "invoiceinfo",
                 ty: Ty::Named(
-                    &crate::generated::operations::local::make_out_invoice::BLUE_INVOICE,
+                    &crate::generated::operations::local::invoice::make_out_invoice::BLUE_INVOICE,
                 ),
                 required: true,
             },
@@ -693,7 +693,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Field {
                 name: "invoicedetail",
                 ty: Ty::Named(
-                    &crate::generated::operations::local::query_invoice_info::ISSUED_INVOICE,
+                    &crate::generated::operations::local::invoice::query_invoice_info::ISSUED_INVOICE,
                 ),
                 required: true,
             },
@@ -779,7 +779,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Field {
                 name: "title_type",
                 ty: Ty::Named(
-                    &crate::generated::operations::local::scan_title::TITLE_TYPE,
+                    &crate::generated::operations::local::invoice::scan_title::TITLE_TYPE,
                 ),
                 required: true,
             },
@@ -938,7 +938,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Field {
                 name: "invoice_info",
                 ty: Ty::Named(
-                    &crate::generated::operations::local::create_bill_card::BILL_TEMPLATE,
+                    &crate::generated::operations::local::nontax::create_bill_card::BILL_TEMPLATE,
                 ),
                 required: true,
             },
@@ -1072,7 +1072,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Field {
                 name: "card_ext",
                 ty: Ty::Named(
-                    &crate::generated::operations::local::insert_bill::CARD_EXT,
+                    &crate::generated::operations::local::nontax::insert_bill::CARD_EXT,
                 ),
                 required: true,
             },
@@ -1146,7 +1146,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Field {
                 name: "invoice_info",
                 ty: Ty::Named(
-                    &crate::generated::operations::local::create_card::INVOICE_TEMPLATE,
+                    &crate::generated::operations::local::platform::create_card::INVOICE_TEMPLATE,
                 ),
                 required: true,
             },
@@ -1283,7 +1283,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             Field {
                 name: "card_ext",
                 ty: Ty::Named(
-                    &crate::generated::operations::local::insert_invoice::CARD_EXT,
+                    &crate::generated::operations::local::platform::insert_invoice::CARD_EXT,
                 ),
                 required: true,
             },
@@ -2377,815 +2377,824 @@ mod shared {
     };
 }
 
-/// Types local to one operation, one module per operation.
+/// Types local to one operation, one module per group and operation.
 mod local {
-    ///Types local to `clear_out_invoice`.
-    pub(crate) mod clear_out_invoice {
-        use super::super::*;
-        ///`RedInvoice`: Which issued invoice to reverse.
-        pub(crate) static RED_INVOICE: NamedType = NamedType {
-            name: "RedInvoice",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "wxopenid",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "fpqqlsh",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "nsrsbh",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "nsrmc",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "yfpdm",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "yfphm",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                ],
-            ),
-        };
-    }
+    ///Types local to operations of `invoice`.
+    pub(crate) mod invoice {
+        ///Types local to `clear_out_invoice`.
+        pub(crate) mod clear_out_invoice {
+            use super::super::super::*;
+            ///`RedInvoice`: Which issued invoice to reverse.
+            pub(crate) static RED_INVOICE: NamedType = NamedType {
+                name: "RedInvoice",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "wxopenid",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "fpqqlsh",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "nsrsbh",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "nsrmc",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "yfpdm",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "yfphm",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+        }
 
-    ///Types local to `get_auth_data`.
-    pub(crate) mod get_auth_data {
-        use super::super::*;
-        ///`UserAuthInfo`: The title and contact details the user entered on the authorization page: one of the two.
-        pub(crate) static USER_AUTH_INFO: NamedType = NamedType {
-            name: "UserAuthInfo",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "user_field",
-                        ty: Ty::Named(
-                            &crate::generated::operations::local::get_auth_data::USER_FIELD,
-                        ),
-                        required: false,
-                    },
-                    Field {
-                        name: "biz_field",
-                        ty: Ty::Named(
-                            &crate::generated::operations::local::get_auth_data::BIZ_FIELD,
-                        ),
-                        required: false,
-                    },
-                ],
-            ),
-        };
-
-        ///`UserField`: A personal invoice title and contact details.
-        pub(crate) static USER_FIELD: NamedType = NamedType {
-            name: "UserField",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "title",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "phone",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "email",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "custom_field",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::local::get_auth_data::CUSTOM_FIELD,
+        ///Types local to `get_auth_data`.
+        pub(crate) mod get_auth_data {
+            use super::super::super::*;
+            ///`UserAuthInfo`: The title and contact details the user entered on the authorization page: one of the two.
+            pub(crate) static USER_AUTH_INFO: NamedType = NamedType {
+                name: "UserAuthInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "user_field",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::invoice::get_auth_data::USER_FIELD,
                             ),
-                        ),
-                        required: false,
-                    },
-                ],
-            ),
-        };
-
-        ///`BizField`: A company invoice title and its tax details.
-        pub(crate) static BIZ_FIELD: NamedType = NamedType {
-            name: "BizField",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "title",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "tax_no",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "addr",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "phone",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "bank_type",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "bank_no",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "custom_field",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::local::get_auth_data::CUSTOM_FIELD,
+                            required: false,
+                        },
+                        Field {
+                            name: "biz_field",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::invoice::get_auth_data::BIZ_FIELD,
                             ),
-                        ),
-                        required: false,
-                    },
-                ],
-            ),
-        };
+                            required: false,
+                        },
+                    ],
+                ),
+            };
 
-        ///`CustomField`: A field the merchant defined, with what the user entered.
-        pub(crate) static CUSTOM_FIELD: NamedType = NamedType {
-            name: "CustomField",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "key",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "value",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                ],
-            ),
-        };
-    }
-
-    ///Types local to `get_auth_url`.
-    pub(crate) mod get_auth_url {
-        use super::super::*;
-        ///`AuthType`: The kind of authorization page.
-        pub(crate) static AUTH_TYPE: NamedType = NamedType {
-            name: "AuthType",
-            kind: TypeKind::IntEnum(&[0, 1, 2]),
-        };
-    }
-
-    ///Types local to `make_out_invoice`.
-    pub(crate) mod make_out_invoice {
-        use super::super::*;
-        ///`BlueInvoice`: An invoice to issue, with the buyer, the seller and the lines.
-        pub(crate) static BLUE_INVOICE: NamedType = NamedType {
-            name: "BlueInvoice",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "wxopenid",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "ddh",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "fpqqlsh",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "nsrsbh",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "nsrmc",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "nsrdz",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "nsrdh",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "nsrbank",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "nsrbankid",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "ghfmc",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "ghfnsrsbh",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "ghfdz",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "ghfdh",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "ghfbank",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "ghfbankid",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "kpr",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "skr",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "fhr",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "jshj",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "hjje",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "hjse",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "bz",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "hylx",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "invoicedetail_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::local::make_out_invoice::BLUE_INVOICE_LINE,
+            ///`UserField`: A personal invoice title and contact details.
+            pub(crate) static USER_FIELD: NamedType = NamedType {
+                name: "UserField",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "phone",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "email",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "custom_field",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::invoice::get_auth_data::CUSTOM_FIELD,
+                                ),
                             ),
-                        ),
-                        required: true,
-                    },
-                ],
-            ),
-        };
+                            required: false,
+                        },
+                    ],
+                ),
+            };
 
-        ///`BlueInvoiceLine`: One line of an invoice to issue.
-        pub(crate) static BLUE_INVOICE_LINE: NamedType = NamedType {
-            name: "BlueInvoiceLine",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "fphxz",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "spbm",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "xmmc",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "dw",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "ggxh",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "xmsl",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "xmdj",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "xmje",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "sl",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "se",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                ],
-            ),
-        };
-    }
-
-    ///Types local to `query_invoice_info`.
-    pub(crate) mod query_invoice_info {
-        use super::super::*;
-        ///`IssuedInvoice`: An invoice issued through unified invoicing.
-        pub(crate) static ISSUED_INVOICE: NamedType = NamedType {
-            name: "IssuedInvoice",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "fpqqlsh",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "fpdm",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "fphm",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "jym",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "kprq",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "pdfurl",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                ],
-            ),
-        };
-    }
-
-    ///Types local to `scan_title`.
-    pub(crate) mod scan_title {
-        use super::super::*;
-        ///`TitleType`: The kind of invoice title.
-        pub(crate) static TITLE_TYPE: NamedType = NamedType {
-            name: "TitleType",
-            kind: TypeKind::IntEnum(&[0, 1]),
-        };
-    }
-
-    ///Types local to `create_bill_card`.
-    pub(crate) mod create_bill_card {
-        use super::super::*;
-        ///`BillTemplate`: A fiscal e-bill card template.
-        pub(crate) static BILL_TEMPLATE: NamedType = NamedType {
-            name: "BillTemplate",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::local::create_bill_card::BILL_BASE_INFO,
-                        ),
-                        required: true,
-                    },
-                    Field {
-                        name: "payee",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                ],
-            ),
-        };
-
-        ///`BillBaseInfo`: What a fiscal e-bill card shows.
-        pub(crate) static BILL_BASE_INFO: NamedType = NamedType {
-            name: "BillBaseInfo",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "logo_url",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                ],
-            ),
-        };
-    }
-
-    ///Types local to `insert_bill`.
-    pub(crate) mod insert_bill {
-        use super::super::*;
-        ///`CardExt`: The bill's content.
-        pub(crate) static CARD_EXT: NamedType = NamedType {
-            name: "CardExt",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "nonce_str",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "user_card",
-                        ty: Ty::Named(
-                            &crate::generated::operations::local::insert_bill::USER_CARD,
-                        ),
-                        required: true,
-                    },
-                ],
-            ),
-        };
-
-        ///`UserCard`: The user's card, holding the bill data.
-        pub(crate) static USER_CARD: NamedType = NamedType {
-            name: "UserCard",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "invoice_user_data",
-                        ty: Ty::Named(
-                            &crate::generated::operations::local::insert_bill::INVOICE_USER_DATA,
-                        ),
-                        required: true,
-                    },
-                ],
-            ),
-        };
-
-        ///`InvoiceUserData`: A fiscal e-bill's data.
-        pub(crate) static INVOICE_USER_DATA: NamedType = NamedType {
-            name: "InvoiceUserData",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "fee",
-                        ty: Ty::I64,
-                        required: true,
-                    },
-                    Field {
-                        name: "title",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "billing_time",
-                        ty: Ty::I64,
-                        required: true,
-                    },
-                    Field {
-                        name: "billing_no",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "billing_code",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "s_pdf_media_id",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                ],
-            ),
-        };
-    }
-
-    ///Types local to `create_card`.
-    pub(crate) mod create_card {
-        use super::super::*;
-        ///`InvoiceTemplate`: An invoice card template.
-        pub(crate) static INVOICE_TEMPLATE: NamedType = NamedType {
-            name: "InvoiceTemplate",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::local::create_card::TEMPLATE_BASE_INFO,
-                        ),
-                        required: true,
-                    },
-                    Field {
-                        name: "payee",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "type",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                ],
-            ),
-        };
-
-        ///`TemplateBaseInfo`: What an invoice card shows.
-        pub(crate) static TEMPLATE_BASE_INFO: NamedType = NamedType {
-            name: "TemplateBaseInfo",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "logo_url",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "title",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "custom_url_name",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "custom_url",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "custom_url_sub_title",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "promotion_url_name",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "promotion_url",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "promotion_url_sub_title",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                ],
-            ),
-        };
-    }
-
-    ///Types local to `insert_invoice`.
-    pub(crate) mod insert_invoice {
-        use super::super::*;
-        ///`CardExt`: The invoice's content.
-        pub(crate) static CARD_EXT: NamedType = NamedType {
-            name: "CardExt",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "nonce_str",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "user_card",
-                        ty: Ty::Named(
-                            &crate::generated::operations::local::insert_invoice::USER_CARD,
-                        ),
-                        required: true,
-                    },
-                ],
-            ),
-        };
-
-        ///`UserCard`: The user's card, holding the invoice data.
-        pub(crate) static USER_CARD: NamedType = NamedType {
-            name: "UserCard",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "invoice_user_data",
-                        ty: Ty::Named(
-                            &crate::generated::operations::local::insert_invoice::INVOICE_USER_DATA,
-                        ),
-                        required: true,
-                    },
-                ],
-            ),
-        };
-
-        ///`InvoiceUserData`: An e-invoice's data, as shown on the card.
-        pub(crate) static INVOICE_USER_DATA: NamedType = NamedType {
-            name: "InvoiceUserData",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "fee",
-                        ty: Ty::I64,
-                        required: true,
-                    },
-                    Field {
-                        name: "title",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "billing_time",
-                        ty: Ty::I64,
-                        required: true,
-                    },
-                    Field {
-                        name: "billing_no",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "billing_code",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "info",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::local::insert_invoice::BILLING_ITEM,
+            ///`BizField`: A company invoice title and its tax details.
+            pub(crate) static BIZ_FIELD: NamedType = NamedType {
+                name: "BizField",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "tax_no",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "addr",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "phone",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "bank_type",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "bank_no",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "custom_field",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::invoice::get_auth_data::CUSTOM_FIELD,
+                                ),
                             ),
-                        ),
-                        required: true,
-                    },
-                    Field {
-                        name: "fee_without_tax",
-                        ty: Ty::I64,
-                        required: true,
-                    },
-                    Field {
-                        name: "tax",
-                        ty: Ty::I64,
-                        required: true,
-                    },
-                    Field {
-                        name: "s_pdf_media_id",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "s_trip_pdf_media_id",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "check_code",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "buyer_number",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "buyer_address_and_phone",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "buyer_bank_account",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "seller_number",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "seller_address_and_phone",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "seller_bank_account",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "remarks",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "cashier",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                    Field {
-                        name: "maker",
-                        ty: Ty::String,
-                        required: false,
-                    },
-                ],
-            ),
-        };
+                            required: false,
+                        },
+                    ],
+                ),
+            };
 
-        ///`BillingItem`: One line of an invoice.
-        pub(crate) static BILLING_ITEM: NamedType = NamedType {
-            name: "BillingItem",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "name",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "num",
-                        ty: Ty::I64,
-                        required: true,
-                    },
-                    Field {
-                        name: "unit",
-                        ty: Ty::String,
-                        required: true,
-                    },
-                    Field {
-                        name: "price",
-                        ty: Ty::I64,
-                        required: true,
-                    },
-                ],
-            ),
-        };
+            ///`CustomField`: A field the merchant defined, with what the user entered.
+            pub(crate) static CUSTOM_FIELD: NamedType = NamedType {
+                name: "CustomField",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "key",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "value",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `get_auth_url`.
+        pub(crate) mod get_auth_url {
+            use super::super::super::*;
+            ///`AuthType`: The kind of authorization page.
+            pub(crate) static AUTH_TYPE: NamedType = NamedType {
+                name: "AuthType",
+                kind: TypeKind::IntEnum(&[0, 1, 2]),
+            };
+        }
+
+        ///Types local to `make_out_invoice`.
+        pub(crate) mod make_out_invoice {
+            use super::super::super::*;
+            ///`BlueInvoice`: An invoice to issue, with the buyer, the seller and the lines.
+            pub(crate) static BLUE_INVOICE: NamedType = NamedType {
+                name: "BlueInvoice",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "wxopenid",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "ddh",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "fpqqlsh",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "nsrsbh",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "nsrmc",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "nsrdz",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "nsrdh",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "nsrbank",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "nsrbankid",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "ghfmc",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "ghfnsrsbh",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "ghfdz",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "ghfdh",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "ghfbank",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "ghfbankid",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "kpr",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "skr",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "fhr",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "jshj",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "hjje",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "hjse",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "bz",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "hylx",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "invoicedetail_list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::invoice::make_out_invoice::BLUE_INVOICE_LINE,
+                                ),
+                            ),
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+
+            ///`BlueInvoiceLine`: One line of an invoice to issue.
+            pub(crate) static BLUE_INVOICE_LINE: NamedType = NamedType {
+                name: "BlueInvoiceLine",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "fphxz",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "spbm",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "xmmc",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "dw",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "ggxh",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "xmsl",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "xmdj",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "xmje",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "sl",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "se",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `query_invoice_info`.
+        pub(crate) mod query_invoice_info {
+            use super::super::super::*;
+            ///`IssuedInvoice`: An invoice issued through unified invoicing.
+            pub(crate) static ISSUED_INVOICE: NamedType = NamedType {
+                name: "IssuedInvoice",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "fpqqlsh",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "fpdm",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "fphm",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "jym",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "kprq",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "pdfurl",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `scan_title`.
+        pub(crate) mod scan_title {
+            use super::super::super::*;
+            ///`TitleType`: The kind of invoice title.
+            pub(crate) static TITLE_TYPE: NamedType = NamedType {
+                name: "TitleType",
+                kind: TypeKind::IntEnum(&[0, 1]),
+            };
+        }
+    }
+
+    ///Types local to operations of `nontax`.
+    pub(crate) mod nontax {
+        ///Types local to `create_bill_card`.
+        pub(crate) mod create_bill_card {
+            use super::super::super::*;
+            ///`BillTemplate`: A fiscal e-bill card template.
+            pub(crate) static BILL_TEMPLATE: NamedType = NamedType {
+                name: "BillTemplate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::nontax::create_bill_card::BILL_BASE_INFO,
+                            ),
+                            required: true,
+                        },
+                        Field {
+                            name: "payee",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+
+            ///`BillBaseInfo`: What a fiscal e-bill card shows.
+            pub(crate) static BILL_BASE_INFO: NamedType = NamedType {
+                name: "BillBaseInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "logo_url",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `insert_bill`.
+        pub(crate) mod insert_bill {
+            use super::super::super::*;
+            ///`CardExt`: The bill's content.
+            pub(crate) static CARD_EXT: NamedType = NamedType {
+                name: "CardExt",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "nonce_str",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "user_card",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::nontax::insert_bill::USER_CARD,
+                            ),
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+
+            ///`UserCard`: The user's card, holding the bill data.
+            pub(crate) static USER_CARD: NamedType = NamedType {
+                name: "UserCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "invoice_user_data",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::nontax::insert_bill::INVOICE_USER_DATA,
+                            ),
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+
+            ///`InvoiceUserData`: A fiscal e-bill's data.
+            pub(crate) static INVOICE_USER_DATA: NamedType = NamedType {
+                name: "InvoiceUserData",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "fee",
+                            ty: Ty::I64,
+                            required: true,
+                        },
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "billing_time",
+                            ty: Ty::I64,
+                            required: true,
+                        },
+                        Field {
+                            name: "billing_no",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "billing_code",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "s_pdf_media_id",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `platform`.
+    pub(crate) mod platform {
+        ///Types local to `create_card`.
+        pub(crate) mod create_card {
+            use super::super::super::*;
+            ///`InvoiceTemplate`: An invoice card template.
+            pub(crate) static INVOICE_TEMPLATE: NamedType = NamedType {
+                name: "InvoiceTemplate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::platform::create_card::TEMPLATE_BASE_INFO,
+                            ),
+                            required: true,
+                        },
+                        Field {
+                            name: "payee",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "type",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+
+            ///`TemplateBaseInfo`: What an invoice card shows.
+            pub(crate) static TEMPLATE_BASE_INFO: NamedType = NamedType {
+                name: "TemplateBaseInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "logo_url",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "custom_url_name",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "custom_url",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "custom_url_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "promotion_url_name",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "promotion_url",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "promotion_url_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `insert_invoice`.
+        pub(crate) mod insert_invoice {
+            use super::super::super::*;
+            ///`CardExt`: The invoice's content.
+            pub(crate) static CARD_EXT: NamedType = NamedType {
+                name: "CardExt",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "nonce_str",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "user_card",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::platform::insert_invoice::USER_CARD,
+                            ),
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+
+            ///`UserCard`: The user's card, holding the invoice data.
+            pub(crate) static USER_CARD: NamedType = NamedType {
+                name: "UserCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "invoice_user_data",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::platform::insert_invoice::INVOICE_USER_DATA,
+                            ),
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+
+            ///`InvoiceUserData`: An e-invoice's data, as shown on the card.
+            pub(crate) static INVOICE_USER_DATA: NamedType = NamedType {
+                name: "InvoiceUserData",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "fee",
+                            ty: Ty::I64,
+                            required: true,
+                        },
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "billing_time",
+                            ty: Ty::I64,
+                            required: true,
+                        },
+                        Field {
+                            name: "billing_no",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "billing_code",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "info",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::platform::insert_invoice::BILLING_ITEM,
+                                ),
+                            ),
+                            required: true,
+                        },
+                        Field {
+                            name: "fee_without_tax",
+                            ty: Ty::I64,
+                            required: true,
+                        },
+                        Field {
+                            name: "tax",
+                            ty: Ty::I64,
+                            required: true,
+                        },
+                        Field {
+                            name: "s_pdf_media_id",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "s_trip_pdf_media_id",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "check_code",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "buyer_number",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "buyer_address_and_phone",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "buyer_bank_account",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "seller_number",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "seller_address_and_phone",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "seller_bank_account",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "remarks",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "cashier",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                        Field {
+                            name: "maker",
+                            ty: Ty::String,
+                            required: false,
+                        },
+                    ],
+                ),
+            };
+
+            ///`BillingItem`: One line of an invoice.
+            pub(crate) static BILLING_ITEM: NamedType = NamedType {
+                name: "BillingItem",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "num",
+                            ty: Ty::I64,
+                            required: true,
+                        },
+                        Field {
+                            name: "unit",
+                            ty: Ty::String,
+                            required: true,
+                        },
+                        Field {
+                            name: "price",
+                            ty: Ty::I64,
+                            required: true,
+                        },
+                    ],
+                ),
+            };
+        }
     }
 }

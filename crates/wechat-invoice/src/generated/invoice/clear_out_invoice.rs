@@ -221,6 +221,7 @@ impl ::wechat_core::Operation for ClearOutInvoiceRequest {
     type ErrorCode = ClearOutInvoiceErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "clear_out_invoice",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/clearoutinvoice",

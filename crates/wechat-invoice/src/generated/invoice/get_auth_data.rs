@@ -437,6 +437,7 @@ impl ::wechat_core::Operation for GetAuthDataRequest {
     type ErrorCode = GetAuthDataErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_auth_data",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/getauthdata",

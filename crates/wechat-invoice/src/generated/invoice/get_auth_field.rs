@@ -151,6 +151,7 @@ impl ::wechat_core::Operation for GetAuthFieldRequest {
     type ErrorCode = GetAuthFieldErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_auth_field",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/setbizattr",

@@ -309,6 +309,7 @@ impl ::wechat_core::Operation for GetAuthUrlRequest {
     type ErrorCode = GetAuthUrlErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_auth_url",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/getauthurl",

@@ -134,6 +134,7 @@ impl ::wechat_core::Operation for GetContactRequest {
     type ErrorCode = GetContactErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_contact",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/setbizattr",

@@ -138,6 +138,7 @@ impl ::wechat_core::Operation for GetPayMchRequest {
     type ErrorCode = GetPayMchErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_pay_mch",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/setbizattr",

@@ -166,6 +166,7 @@ impl ::wechat_core::Operation for GetSelectTitleUrlRequest {
     type ErrorCode = GetSelectTitleUrlErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_select_title_url",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/biz/getselecttitleurl",

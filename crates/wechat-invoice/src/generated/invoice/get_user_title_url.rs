@@ -246,6 +246,7 @@ impl ::wechat_core::Operation for GetUserTitleUrlRequest {
     type ErrorCode = GetUserTitleUrlErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_user_title_url",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/biz/getusertitleurl",

@@ -668,6 +668,7 @@ impl ::wechat_core::Operation for MakeOutInvoiceRequest {
     type ErrorCode = MakeOutInvoiceErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "make_out_invoice",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/makeoutinvoice",

@@ -12,21 +12,21 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
-//! | [`clear_out_invoice`](crate::Client::clear_out_invoice) | `/card/invoice/clearoutinvoice` | Reverses an issued invoice with a red-ink credit note (冲红). |
-//! | [`get_auth_data`](crate::Client::get_auth_data) | `/card/invoice/getauthdata` | Queries whether the user authorized an order, and what the user filled in. |
-//! | [`get_auth_field`](crate::Client::get_auth_field) | `/card/invoice/setbizattr` | Reads the fields set for type 1 authorization pages. |
-//! | [`get_auth_url`](crate::Client::get_auth_url) | `/card/invoice/getauthurl` | Gets the link of the page where the user authorizes invoicing an order. |
-//! | [`get_contact`](crate::Client::get_contact) | `/card/invoice/setbizattr` | Reads the merchant's contact phone and invoicing timeout. |
-//! | [`get_pay_mch`](crate::Client::get_pay_mch) | `/card/invoice/setbizattr` | Reads which invoicing platform the merchant's WeChat Pay merchant number is linked with. |
-//! | [`get_select_title_url`](crate::Client::get_select_title_url) | `/card/invoice/biz/getselecttitleurl` | Gets a link where the user picks one of the invoice titles saved in WeChat and sends it to the merchant. |
-//! | [`get_user_title_url`](crate::Client::get_user_title_url) | `/card/invoice/biz/getusertitleurl` | Gets a link where the user saves an invoice title to WeChat, prefilled by the merchant or filled in by the user. |
-//! | [`make_out_invoice`](crate::Client::make_out_invoice) | `/card/invoice/makeoutinvoice` | Issues a (blue) e-invoice through the invoicing platform the merchant chose in the WeChat admin console. |
-//! | [`query_invoice_info`](crate::Client::query_invoice_info) | `/card/invoice/queryinvoceinfo` | Looks up an invoice issued through unified invoicing by its request serial number. |
-//! | [`reject_insert`](crate::Client::reject_insert) | `/card/invoice/rejectinsert` | Refuses to issue an invoice for an order the user authorized, and tells the user why. |
-//! | [`scan_title`](crate::Client::scan_title) | `/card/invoice/scantitle` | Reads the invoice title behind the title QR code a user shows the merchant. |
-//! | [`set_auth_field`](crate::Client::set_auth_field) | `/card/invoice/setbizattr` | Sets the fields a type 1 authorization page asks the user to fill in. |
-//! | [`set_contact`](crate::Client::set_contact) | `/card/invoice/setbizattr` | Sets the merchant's contact phone and invoicing timeout. |
-//! | [`set_pay_mch`](crate::Client::set_pay_mch) | `/card/invoice/setbizattr` | Links the merchant's WeChat Pay merchant number with its invoicing platform. |
+//! | [`clear_out_invoice`](InvoiceClient::clear_out_invoice) | `/card/invoice/clearoutinvoice` | Reverses an issued invoice with a red-ink credit note (冲红). |
+//! | [`get_auth_data`](InvoiceClient::get_auth_data) | `/card/invoice/getauthdata` | Queries whether the user authorized an order, and what the user filled in. |
+//! | [`get_auth_field`](InvoiceClient::get_auth_field) | `/card/invoice/setbizattr` | Reads the fields set for type 1 authorization pages. |
+//! | [`get_auth_url`](InvoiceClient::get_auth_url) | `/card/invoice/getauthurl` | Gets the link of the page where the user authorizes invoicing an order. |
+//! | [`get_contact`](InvoiceClient::get_contact) | `/card/invoice/setbizattr` | Reads the merchant's contact phone and invoicing timeout. |
+//! | [`get_pay_mch`](InvoiceClient::get_pay_mch) | `/card/invoice/setbizattr` | Reads which invoicing platform the merchant's WeChat Pay merchant number is linked with. |
+//! | [`get_select_title_url`](InvoiceClient::get_select_title_url) | `/card/invoice/biz/getselecttitleurl` | Gets a link where the user picks one of the invoice titles saved in WeChat and sends it to the merchant. |
+//! | [`get_user_title_url`](InvoiceClient::get_user_title_url) | `/card/invoice/biz/getusertitleurl` | Gets a link where the user saves an invoice title to WeChat, prefilled by the merchant or filled in by the user. |
+//! | [`make_out_invoice`](InvoiceClient::make_out_invoice) | `/card/invoice/makeoutinvoice` | Issues a (blue) e-invoice through the invoicing platform the merchant chose in the WeChat admin console. |
+//! | [`query_invoice_info`](InvoiceClient::query_invoice_info) | `/card/invoice/queryinvoceinfo` | Looks up an invoice issued through unified invoicing by its request serial number. |
+//! | [`reject_insert`](InvoiceClient::reject_insert) | `/card/invoice/rejectinsert` | Refuses to issue an invoice for an order the user authorized, and tells the user why. |
+//! | [`scan_title`](InvoiceClient::scan_title) | `/card/invoice/scantitle` | Reads the invoice title behind the title QR code a user shows the merchant. |
+//! | [`set_auth_field`](InvoiceClient::set_auth_field) | `/card/invoice/setbizattr` | Sets the fields a type 1 authorization page asks the user to fill in. |
+//! | [`set_contact`](InvoiceClient::set_contact) | `/card/invoice/setbizattr` | Sets the merchant's contact phone and invoicing timeout. |
+//! | [`set_pay_mch`](InvoiceClient::set_pay_mch) | `/card/invoice/setbizattr` | Links the merchant's WeChat Pay merchant number with its invoicing platform. |
 
 pub mod clear_out_invoice;
 pub use clear_out_invoice::{
@@ -82,3 +82,295 @@ pub mod set_contact;
 pub use set_contact::{SetContactErrorCode, SetContactRequest, SetContactResponse};
 pub mod set_pay_mch;
 pub use set_pay_mch::{SetPayMchErrorCode, SetPayMchRequest, SetPayMchResponse};
+/// The `invoice` endpoints, from [`Client::invoice`](crate::Client::invoice): one async method per endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct InvoiceClient<'a> {
+    pub(crate) core: &'a ::wechat_core::Client,
+}
+
+impl InvoiceClient<'_> {
+    /// Reverses an issued invoice with a red-ink credit note (冲红).
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/clearoutinvoice?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizClearOutInvoice`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ClearOutInvoiceErrorCode`](crate::invoice::ClearOutInvoiceErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::clear_out_invoice) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn clear_out_invoice(
+        &self,
+        request: &crate::invoice::ClearOutInvoiceRequest,
+    ) -> Result<
+        crate::invoice::ClearOutInvoiceResponse,
+        ::wechat_core::Error<crate::invoice::ClearOutInvoiceErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Queries whether the user authorized an order, and what the user filled in.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/getauthdata?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizGetAuthData`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAuthDataErrorCode`](crate::invoice::GetAuthDataErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_auth_data) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_auth_data(
+        &self,
+        request: &crate::invoice::GetAuthDataRequest,
+    ) -> Result<
+        crate::invoice::GetAuthDataResponse,
+        ::wechat_core::Error<crate::invoice::GetAuthDataErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads the fields set for type 1 authorization pages.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=get_auth_field` (WeChat interface `invoicebizsetattr`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAuthFieldErrorCode`](crate::invoice::GetAuthFieldErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_auth_field) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_auth_field(
+        &self,
+        request: &crate::invoice::GetAuthFieldRequest,
+    ) -> Result<
+        crate::invoice::GetAuthFieldResponse,
+        ::wechat_core::Error<crate::invoice::GetAuthFieldErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets the link of the page where the user authorizes invoicing an order.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/getauthurl?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizGetAuthUrl`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAuthUrlErrorCode`](crate::invoice::GetAuthUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_auth_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_auth_url(
+        &self,
+        request: &crate::invoice::GetAuthUrlRequest,
+    ) -> Result<
+        crate::invoice::GetAuthUrlResponse,
+        ::wechat_core::Error<crate::invoice::GetAuthUrlErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads the merchant's contact phone and invoicing timeout.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=get_contact` (WeChat interface `invoicebizsetattr`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetContactErrorCode`](crate::invoice::GetContactErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_contact) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_contact(
+        &self,
+        request: &crate::invoice::GetContactRequest,
+    ) -> Result<
+        crate::invoice::GetContactResponse,
+        ::wechat_core::Error<crate::invoice::GetContactErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads which invoicing platform the merchant's WeChat Pay merchant number is linked with.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=get_pay_mch` (WeChat interface `invoicebizsetattr`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetPayMchErrorCode`](crate::invoice::GetPayMchErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_pay_mch) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_pay_mch(
+        &self,
+        request: &crate::invoice::GetPayMchRequest,
+    ) -> Result<
+        crate::invoice::GetPayMchResponse,
+        ::wechat_core::Error<crate::invoice::GetPayMchErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets a link where the user picks one of the invoice titles saved in WeChat and sends it to the merchant.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/biz/getselecttitleurl?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizGetSelectTitleUrl`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetSelectTitleUrlErrorCode`](crate::invoice::GetSelectTitleUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_select_title_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_select_title_url(
+        &self,
+        request: &crate::invoice::GetSelectTitleUrlRequest,
+    ) -> Result<
+        crate::invoice::GetSelectTitleUrlResponse,
+        ::wechat_core::Error<crate::invoice::GetSelectTitleUrlErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets a link where the user saves an invoice title to WeChat, prefilled by the merchant or filled in by the user.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/biz/getusertitleurl?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizGetUserTitleUrl`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetUserTitleUrlErrorCode`](crate::invoice::GetUserTitleUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::get_user_title_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_user_title_url(
+        &self,
+        request: &crate::invoice::GetUserTitleUrlRequest,
+    ) -> Result<
+        crate::invoice::GetUserTitleUrlResponse,
+        ::wechat_core::Error<crate::invoice::GetUserTitleUrlErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Issues a (blue) e-invoice through the invoicing platform the merchant chose in the WeChat admin console.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/makeoutinvoice?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizMakeOutInvoice`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`MakeOutInvoiceErrorCode`](crate::invoice::MakeOutInvoiceErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::make_out_invoice) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn make_out_invoice(
+        &self,
+        request: &crate::invoice::MakeOutInvoiceRequest,
+    ) -> Result<
+        crate::invoice::MakeOutInvoiceResponse,
+        ::wechat_core::Error<crate::invoice::MakeOutInvoiceErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Looks up an invoice issued through unified invoicing by its request serial number.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/queryinvoceinfo?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizQueryInvoiceInfo`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`QueryInvoiceInfoErrorCode`](crate::invoice::QueryInvoiceInfoErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::query_invoice_info) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn query_invoice_info(
+        &self,
+        request: &crate::invoice::QueryInvoiceInfoRequest,
+    ) -> Result<
+        crate::invoice::QueryInvoiceInfoResponse,
+        ::wechat_core::Error<crate::invoice::QueryInvoiceInfoErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Refuses to issue an invoice for an order the user authorized, and tells the user why.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/rejectinsert?access_token=ACCESS_TOKEN` (WeChat interface `invoicebizrejectinsert`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`RejectInsertErrorCode`](crate::invoice::RejectInsertErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::reject_insert) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn reject_insert(
+        &self,
+        request: &crate::invoice::RejectInsertRequest,
+    ) -> Result<
+        crate::invoice::RejectInsertResponse,
+        ::wechat_core::Error<crate::invoice::RejectInsertErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads the invoice title behind the title QR code a user shows the merchant.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/scantitle?access_token=ACCESS_TOKEN` (WeChat interface `invoiceBizScanTitle`).
+    ///
+    /// Third-party platforms: not supported: only the account's own access token is accepted.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ScanTitleErrorCode`](crate::invoice::ScanTitleErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::scan_title) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn scan_title(
+        &self,
+        request: &crate::invoice::ScanTitleRequest,
+    ) -> Result<
+        crate::invoice::ScanTitleResponse,
+        ::wechat_core::Error<crate::invoice::ScanTitleErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Sets the fields a type 1 authorization page asks the user to fill in.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=set_auth_field` (WeChat interface `invoicebizsetattr`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetAuthFieldErrorCode`](crate::invoice::SetAuthFieldErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::set_auth_field) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn set_auth_field(
+        &self,
+        request: &crate::invoice::SetAuthFieldRequest,
+    ) -> Result<
+        crate::invoice::SetAuthFieldResponse,
+        ::wechat_core::Error<crate::invoice::SetAuthFieldErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Sets the merchant's contact phone and invoicing timeout.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=set_contact` (WeChat interface `invoicebizsetattr`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetContactErrorCode`](crate::invoice::SetContactErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::set_contact) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn set_contact(
+        &self,
+        request: &crate::invoice::SetContactRequest,
+    ) -> Result<
+        crate::invoice::SetContactResponse,
+        ::wechat_core::Error<crate::invoice::SetContactErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Links the merchant's WeChat Pay merchant number with its invoicing platform.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/setbizattr?access_token=ACCESS_TOKEN&action=set_pay_mch` (WeChat interface `invoicebizsetattr`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetPayMchErrorCode`](crate::invoice::SetPayMchErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::invoice::set_pay_mch) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn set_pay_mch(
+        &self,
+        request: &crate::invoice::SetPayMchRequest,
+    ) -> Result<
+        crate::invoice::SetPayMchResponse,
+        ::wechat_core::Error<crate::invoice::SetPayMchErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+}

@@ -211,6 +211,7 @@ impl ::wechat_core::Operation for QueryInvoiceInfoRequest {
     type ErrorCode = QueryInvoiceInfoErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "query_invoice_info",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/queryinvoceinfo",

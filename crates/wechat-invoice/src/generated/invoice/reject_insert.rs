@@ -151,6 +151,7 @@ impl ::wechat_core::Operation for RejectInsertRequest {
     type ErrorCode = RejectInsertErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "reject_insert",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/rejectinsert",

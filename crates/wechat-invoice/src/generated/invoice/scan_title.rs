@@ -275,6 +275,7 @@ impl ::wechat_core::Operation for ScanTitleRequest {
     type ErrorCode = ScanTitleErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "scan_title",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/scantitle",

@@ -163,6 +163,7 @@ impl ::wechat_core::Operation for SetAuthFieldRequest {
     type ErrorCode = SetAuthFieldErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "set_auth_field",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/setbizattr",

@@ -141,6 +141,7 @@ impl ::wechat_core::Operation for SetContactRequest {
     type ErrorCode = SetContactErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "set_contact",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/setbizattr",

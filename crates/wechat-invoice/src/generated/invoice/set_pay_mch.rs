@@ -152,6 +152,7 @@ impl ::wechat_core::Operation for SetPayMchRequest {
     type ErrorCode = SetPayMchErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "set_pay_mch",
+        group: "invoice",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/setbizattr",

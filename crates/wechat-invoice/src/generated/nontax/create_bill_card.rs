@@ -184,6 +184,7 @@ impl ::wechat_core::Operation for CreateBillCardRequest {
     type ErrorCode = CreateBillCardErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "create_bill_card",
+        group: "nontax",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/nontax/createbillcard",

@@ -217,6 +217,7 @@ impl ::wechat_core::Operation for GetBillAuthUrlRequest {
     type ErrorCode = GetBillAuthUrlErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_bill_auth_url",
+        group: "nontax",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/nontax/getbillauthurl",

@@ -332,6 +332,7 @@ impl ::wechat_core::Operation for InsertBillRequest {
     type ErrorCode = InsertBillErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "insert_bill",
+        group: "nontax",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/nontax/insertbill",

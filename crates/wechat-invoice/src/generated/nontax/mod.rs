@@ -9,9 +9,9 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
-//! | [`create_bill_card`](crate::Client::create_bill_card) | `/nontax/createbillcard` | Creates the fiscal e-bill card template whose `card_id` inserted bills refer to. |
-//! | [`get_bill_auth_url`](crate::Client::get_bill_auth_url) | `/nontax/getbillauthurl` | Gets the link where the user authorizes a fiscal e-bill for an order. |
-//! | [`insert_bill`](crate::Client::insert_bill) | `/nontax/insertbill` | Inserts a fiscal e-bill into the user's card package. |
+//! | [`create_bill_card`](NontaxClient::create_bill_card) | `/nontax/createbillcard` | Creates the fiscal e-bill card template whose `card_id` inserted bills refer to. |
+//! | [`get_bill_auth_url`](NontaxClient::get_bill_auth_url) | `/nontax/getbillauthurl` | Gets the link where the user authorizes a fiscal e-bill for an order. |
+//! | [`insert_bill`](NontaxClient::insert_bill) | `/nontax/insertbill` | Inserts a fiscal e-bill into the user's card package. |
 
 pub mod create_bill_card;
 pub use create_bill_card::{
@@ -25,3 +25,67 @@ pub use get_bill_auth_url::{
 
 pub mod insert_bill;
 pub use insert_bill::{InsertBillErrorCode, InsertBillRequest, InsertBillResponse};
+/// The `nontax` endpoints, from [`Client::nontax`](crate::Client::nontax): one async method per endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct NontaxClient<'a> {
+    pub(crate) core: &'a ::wechat_core::Client,
+}
+
+impl NontaxClient<'_> {
+    /// Creates the fiscal e-bill card template whose `card_id` inserted bills refer to.
+    ///
+    /// `POST https://api.weixin.qq.com/nontax/createbillcard?access_token=ACCESS_TOKEN` (WeChat interface `nontaxCreateBillCard`).
+    ///
+    /// Third-party platforms: not supported: only the account's own access token is accepted.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CreateBillCardErrorCode`](crate::nontax::CreateBillCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::nontax::create_bill_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn create_bill_card(
+        &self,
+        request: &crate::nontax::CreateBillCardRequest,
+    ) -> Result<
+        crate::nontax::CreateBillCardResponse,
+        ::wechat_core::Error<crate::nontax::CreateBillCardErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets the link where the user authorizes a fiscal e-bill for an order.
+    ///
+    /// `POST https://api.weixin.qq.com/nontax/getbillauthurl?access_token=ACCESS_TOKEN` (WeChat interface `nontaxGetBillAuthUrl`).
+    ///
+    /// Third-party platforms: not supported: only the account's own access token is accepted.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetBillAuthUrlErrorCode`](crate::nontax::GetBillAuthUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::nontax::get_bill_auth_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_bill_auth_url(
+        &self,
+        request: &crate::nontax::GetBillAuthUrlRequest,
+    ) -> Result<
+        crate::nontax::GetBillAuthUrlResponse,
+        ::wechat_core::Error<crate::nontax::GetBillAuthUrlErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Inserts a fiscal e-bill into the user's card package.
+    ///
+    /// `POST https://api.weixin.qq.com/nontax/insertbill?access_token=ACCESS_TOKEN` (WeChat interface `notaxinvoiceinsert`).
+    ///
+    /// Third-party platforms: not supported: only the account's own access token is accepted.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`InsertBillErrorCode`](crate::nontax::InsertBillErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::nontax::insert_bill) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn insert_bill(
+        &self,
+        request: &crate::nontax::InsertBillRequest,
+    ) -> Result<
+        crate::nontax::InsertBillResponse,
+        ::wechat_core::Error<crate::nontax::InsertBillErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+}

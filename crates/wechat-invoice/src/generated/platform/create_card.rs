@@ -299,6 +299,7 @@ impl ::wechat_core::Operation for CreateCardRequest {
     type ErrorCode = CreateCardErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "create_card",
+        group: "platform",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/platform/createcard",

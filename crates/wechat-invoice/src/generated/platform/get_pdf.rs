@@ -178,6 +178,7 @@ impl ::wechat_core::Operation for GetPdfRequest {
     type ErrorCode = GetPdfErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_pdf",
+        group: "platform",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/platform/getpdf",

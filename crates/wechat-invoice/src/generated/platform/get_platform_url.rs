@@ -143,6 +143,7 @@ impl ::wechat_core::Operation for GetPlatformUrlRequest {
     type ErrorCode = GetPlatformUrlErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_platform_url",
+        group: "platform",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/seturl",

@@ -547,6 +547,7 @@ impl ::wechat_core::Operation for InsertInvoiceRequest {
     type ErrorCode = InsertInvoiceErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "insert_invoice",
+        group: "platform",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/insert",

@@ -10,12 +10,12 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
-//! | [`create_card`](crate::Client::create_card) | `/card/invoice/platform/createcard` | Creates a merchant's invoice card template, whose `card_id` every inserted invoice refers to. |
-//! | [`get_pdf`](crate::Client::get_pdf) | `/card/invoice/platform/getpdf` | Gets a temporary link to a PDF uploaded with `set_pdf`. |
-//! | [`get_platform_url`](crate::Client::get_platform_url) | `/card/invoice/seturl` | Gets the invoicing platform's own pre-invoicing link, which carries its `s_pappid`. |
-//! | [`insert_invoice`](crate::Client::insert_invoice) | `/card/invoice/insert` | Inserts an issued e-invoice into the card package of the user who authorized the order. |
-//! | [`set_pdf`](crate::Client::set_pdf) | `/card/invoice/platform/setpdf` | Uploads an invoice PDF and returns the `s_media_id` that attaches it to an invoice. |
-//! | [`update_status`](crate::Client::update_status) | `/card/invoice/platform/updatestatus` | The invoicing platform sets an inserted invoice's reimbursement status, e.g. cancelled by a red-ink note. |
+//! | [`create_card`](PlatformClient::create_card) | `/card/invoice/platform/createcard` | Creates a merchant's invoice card template, whose `card_id` every inserted invoice refers to. |
+//! | [`get_pdf`](PlatformClient::get_pdf) | `/card/invoice/platform/getpdf` | Gets a temporary link to a PDF uploaded with `set_pdf`. |
+//! | [`get_platform_url`](PlatformClient::get_platform_url) | `/card/invoice/seturl` | Gets the invoicing platform's own pre-invoicing link, which carries its `s_pappid`. |
+//! | [`insert_invoice`](PlatformClient::insert_invoice) | `/card/invoice/insert` | Inserts an issued e-invoice into the card package of the user who authorized the order. |
+//! | [`set_pdf`](PlatformClient::set_pdf) | `/card/invoice/platform/setpdf` | Uploads an invoice PDF and returns the `s_media_id` that attaches it to an invoice. |
+//! | [`update_status`](PlatformClient::update_status) | `/card/invoice/platform/updatestatus` | The invoicing platform sets an inserted invoice's reimbursement status, e.g. cancelled by a red-ink note. |
 
 pub mod create_card;
 pub use create_card::{CreateCardErrorCode, CreateCardRequest, CreateCardResponse};
@@ -37,3 +37,125 @@ pub mod update_status;
 pub use update_status::{
     UpdateStatusErrorCode, UpdateStatusRequest, UpdateStatusResponse,
 };
+
+/// The `platform` endpoints, from [`Client::platform`](crate::Client::platform): one async method per endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct PlatformClient<'a> {
+    pub(crate) core: &'a ::wechat_core::Client,
+}
+
+impl PlatformClient<'_> {
+    /// Creates a merchant's invoice card template, whose `card_id` every inserted invoice refers to.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/platform/createcard?access_token=ACCESS_TOKEN` (WeChat interface `invoicePlatformCreateCard`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CreateCardErrorCode`](crate::platform::CreateCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::create_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn create_card(
+        &self,
+        request: &crate::platform::CreateCardRequest,
+    ) -> Result<
+        crate::platform::CreateCardResponse,
+        ::wechat_core::Error<crate::platform::CreateCardErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets a temporary link to a PDF uploaded with `set_pdf`.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/platform/getpdf?access_token=ACCESS_TOKEN&action=get_url` (WeChat interface `invoiceplatformgetpdf`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetPdfErrorCode`](crate::platform::GetPdfErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::get_pdf) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_pdf(
+        &self,
+        request: &crate::platform::GetPdfRequest,
+    ) -> Result<
+        crate::platform::GetPdfResponse,
+        ::wechat_core::Error<crate::platform::GetPdfErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets the invoicing platform's own pre-invoicing link, which carries its `s_pappid`.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/seturl?access_token=ACCESS_TOKEN` (WeChat interface `invoicePlatformSetUrl`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetPlatformUrlErrorCode`](crate::platform::GetPlatformUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::get_platform_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_platform_url(
+        &self,
+        request: &crate::platform::GetPlatformUrlRequest,
+    ) -> Result<
+        crate::platform::GetPlatformUrlResponse,
+        ::wechat_core::Error<crate::platform::GetPlatformUrlErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Inserts an issued e-invoice into the card package of the user who authorized the order.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/insert?access_token=ACCESS_TOKEN` (WeChat interface `invoicePlatformInsert`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`InsertInvoiceErrorCode`](crate::platform::InsertInvoiceErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::insert_invoice) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn insert_invoice(
+        &self,
+        request: &crate::platform::InsertInvoiceRequest,
+    ) -> Result<
+        crate::platform::InsertInvoiceResponse,
+        ::wechat_core::Error<crate::platform::InsertInvoiceErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Uploads an invoice PDF and returns the `s_media_id` that attaches it to an invoice.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/platform/setpdf?access_token=ACCESS_TOKEN` (WeChat interface `invoiceplatformsetpdf`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetPdfErrorCode`](crate::platform::SetPdfErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::set_pdf) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn set_pdf(
+        &self,
+        request: &crate::platform::SetPdfRequest,
+    ) -> Result<
+        crate::platform::SetPdfResponse,
+        ::wechat_core::Error<crate::platform::SetPdfErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// The invoicing platform sets an inserted invoice's reimbursement status, e.g. cancelled by a red-ink note.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/platform/updatestatus?access_token=ACCESS_TOKEN` (WeChat interface `invoicePlatformUpdateStatus`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateStatusErrorCode`](crate::platform::UpdateStatusErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::platform::update_status) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn update_status(
+        &self,
+        request: &crate::platform::UpdateStatusRequest,
+    ) -> Result<
+        crate::platform::UpdateStatusResponse,
+        ::wechat_core::Error<crate::platform::UpdateStatusErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+}

@@ -157,6 +157,7 @@ impl ::wechat_core::Operation for SetPdfRequest {
     type ErrorCode = SetPdfErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "set_pdf",
+        group: "platform",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/platform/setpdf",

@@ -161,6 +161,7 @@ impl ::wechat_core::Operation for UpdateStatusRequest {
     type ErrorCode = UpdateStatusErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "update_status",
+        group: "platform",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/platform/updatestatus",

@@ -190,6 +190,7 @@ impl ::wechat_core::Operation for GetInvoiceBatchRequest {
     type ErrorCode = GetInvoiceBatchErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_invoice_batch",
+        group: "reimburse",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/reimburse/getinvoicebatch",

@@ -258,6 +258,7 @@ impl ::wechat_core::Operation for GetInvoiceInfoRequest {
     type ErrorCode = GetInvoiceInfoErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_invoice_info",
+        group: "reimburse",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/reimburse/getinvoiceinfo",

@@ -10,10 +10,10 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
-//! | [`get_invoice_batch`](crate::Client::get_invoice_batch) | `/card/invoice/reimburse/getinvoicebatch` | Reads several invoices the user chose from the card package in one call. |
-//! | [`get_invoice_info`](crate::Client::get_invoice_info) | `/card/invoice/reimburse/getinvoiceinfo` | Reads an invoice the user chose from the card package, with a link to its PDF. |
-//! | [`update_invoice_status`](crate::Client::update_invoice_status) | `/card/invoice/reimburse/updateinvoicestatus` | The reimbursing party locks, unlocks or closes (reimburses) an invoice. |
-//! | [`update_status_batch`](crate::Client::update_status_batch) | `/card/invoice/reimburse/updatestatusbatch` | Locks, unlocks or closes several invoices of one user, all or nothing. |
+//! | [`get_invoice_batch`](ReimburseClient::get_invoice_batch) | `/card/invoice/reimburse/getinvoicebatch` | Reads several invoices the user chose from the card package in one call. |
+//! | [`get_invoice_info`](ReimburseClient::get_invoice_info) | `/card/invoice/reimburse/getinvoiceinfo` | Reads an invoice the user chose from the card package, with a link to its PDF. |
+//! | [`update_invoice_status`](ReimburseClient::update_invoice_status) | `/card/invoice/reimburse/updateinvoicestatus` | The reimbursing party locks, unlocks or closes (reimburses) an invoice. |
+//! | [`update_status_batch`](ReimburseClient::update_status_batch) | `/card/invoice/reimburse/updatestatusbatch` | Locks, unlocks or closes several invoices of one user, all or nothing. |
 
 pub mod get_invoice_batch;
 pub use get_invoice_batch::{
@@ -34,3 +34,87 @@ pub mod update_status_batch;
 pub use update_status_batch::{
     UpdateStatusBatchErrorCode, UpdateStatusBatchRequest, UpdateStatusBatchResponse,
 };
+
+/// The `reimburse` endpoints, from [`Client::reimburse`](crate::Client::reimburse): one async method per endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct ReimburseClient<'a> {
+    pub(crate) core: &'a ::wechat_core::Client,
+}
+
+impl ReimburseClient<'_> {
+    /// Reads several invoices the user chose from the card package in one call.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/reimburse/getinvoicebatch?access_token=ACCESS_TOKEN` (WeChat interface `invoicereimbursegetinvoicebatch`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetInvoiceBatchErrorCode`](crate::reimburse::GetInvoiceBatchErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::reimburse::get_invoice_batch) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_invoice_batch(
+        &self,
+        request: &crate::reimburse::GetInvoiceBatchRequest,
+    ) -> Result<
+        crate::reimburse::GetInvoiceBatchResponse,
+        ::wechat_core::Error<crate::reimburse::GetInvoiceBatchErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads an invoice the user chose from the card package, with a link to its PDF.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/reimburse/getinvoiceinfo?access_token=ACCESS_TOKEN` (WeChat interface `invoicebxgetinvoice`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetInvoiceInfoErrorCode`](crate::reimburse::GetInvoiceInfoErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::reimburse::get_invoice_info) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_invoice_info(
+        &self,
+        request: &crate::reimburse::GetInvoiceInfoRequest,
+    ) -> Result<
+        crate::reimburse::GetInvoiceInfoResponse,
+        ::wechat_core::Error<crate::reimburse::GetInvoiceInfoErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// The reimbursing party locks, unlocks or closes (reimburses) an invoice.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/reimburse/updateinvoicestatus?access_token=ACCESS_TOKEN` (WeChat interface `invoicereimburseupdateinvoicestatus`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateInvoiceStatusErrorCode`](crate::reimburse::UpdateInvoiceStatusErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::reimburse::update_invoice_status) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn update_invoice_status(
+        &self,
+        request: &crate::reimburse::UpdateInvoiceStatusRequest,
+    ) -> Result<
+        crate::reimburse::UpdateInvoiceStatusResponse,
+        ::wechat_core::Error<crate::reimburse::UpdateInvoiceStatusErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Locks, unlocks or closes several invoices of one user, all or nothing.
+    ///
+    /// `POST https://api.weixin.qq.com/card/invoice/reimburse/updatestatusbatch?access_token=ACCESS_TOKEN` (WeChat interface `invoicereimburseupdatestatusbatch`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 26).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateStatusBatchErrorCode`](crate::reimburse::UpdateStatusBatchErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::reimburse::update_status_batch) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn update_status_batch(
+        &self,
+        request: &crate::reimburse::UpdateStatusBatchRequest,
+    ) -> Result<
+        crate::reimburse::UpdateStatusBatchResponse,
+        ::wechat_core::Error<crate::reimburse::UpdateStatusBatchErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+}

@@ -173,6 +173,7 @@ impl ::wechat_core::Operation for UpdateInvoiceStatusRequest {
     type ErrorCode = UpdateInvoiceStatusErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "update_invoice_status",
+        group: "reimburse",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/reimburse/updateinvoicestatus",

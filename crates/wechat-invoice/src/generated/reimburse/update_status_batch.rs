@@ -169,6 +169,7 @@ impl ::wechat_core::Operation for UpdateStatusBatchRequest {
     type ErrorCode = UpdateStatusBatchErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "update_status_batch",
+        group: "reimburse",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/card/invoice/reimburse/updatestatusbatch",

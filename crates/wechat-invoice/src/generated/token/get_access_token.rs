@@ -139,6 +139,7 @@ impl ::wechat_core::Operation for GetAccessTokenRequest {
     type ErrorCode = GetAccessTokenErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_access_token",
+        group: "token",
         method: ::wechat_core::Method::Get,
         host: "api.weixin.qq.com",
         path: "/cgi-bin/token",

@@ -185,6 +185,7 @@ impl ::wechat_core::Operation for GetAuthorizerAccessTokenRequest {
     type ErrorCode = GetAuthorizerAccessTokenErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_authorizer_access_token",
+        group: "token",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/cgi-bin/component/api_authorizer_token",

@@ -117,6 +117,7 @@ impl ::wechat_core::Operation for GetCardApiTicketRequest {
     type ErrorCode = GetCardApiTicketErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_card_api_ticket",
+        group: "token",
         method: ::wechat_core::Method::Get,
         host: "api.weixin.qq.com",
         path: "/cgi-bin/ticket/getticket",

@@ -198,6 +198,7 @@ impl ::wechat_core::Operation for GetComponentAccessTokenRequest {
     type ErrorCode = GetComponentAccessTokenErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_component_access_token",
+        group: "token",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/cgi-bin/component/api_component_token",

@@ -186,6 +186,7 @@ impl ::wechat_core::Operation for GetStableAccessTokenRequest {
     type ErrorCode = GetStableAccessTokenErrorCode;
     const ENDPOINT: ::wechat_core::Endpoint = ::wechat_core::Endpoint {
         name: "get_stable_access_token",
+        group: "token",
         method: ::wechat_core::Method::Post,
         host: "api.weixin.qq.com",
         path: "/cgi-bin/stable_token",

@@ -12,11 +12,11 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
-//! | [`get_access_token`](crate::Client::get_access_token) | `/cgi-bin/token` | Gets the account's access token from its appid and appsecret (the classic endpoint). |
-//! | [`get_authorizer_access_token`](crate::Client::get_authorizer_access_token) | `/cgi-bin/component/api_authorizer_token` | Gets or refreshes the authorizer_access_token a third-party platform uses for an authorized account. |
-//! | [`get_card_api_ticket`](crate::Client::get_card_api_ticket) | `/cgi-bin/ticket/getticket` | Gets the card api_ticket (type wx_card) needed to build invoice authorization links. |
-//! | [`get_component_access_token`](crate::Client::get_component_access_token) | `/cgi-bin/component/api_component_token` | Gets a third-party platform's component_access_token. |
-//! | [`get_stable_access_token`](crate::Client::get_stable_access_token) | `/cgi-bin/stable_token` | Gets the account's access token without invalidating the tokens other instances hold. |
+//! | [`get_access_token`](TokenClient::get_access_token) | `/cgi-bin/token` | Gets the account's access token from its appid and appsecret (the classic endpoint). |
+//! | [`get_authorizer_access_token`](TokenClient::get_authorizer_access_token) | `/cgi-bin/component/api_authorizer_token` | Gets or refreshes the authorizer_access_token a third-party platform uses for an authorized account. |
+//! | [`get_card_api_ticket`](TokenClient::get_card_api_ticket) | `/cgi-bin/ticket/getticket` | Gets the card api_ticket (type wx_card) needed to build invoice authorization links. |
+//! | [`get_component_access_token`](TokenClient::get_component_access_token) | `/cgi-bin/component/api_component_token` | Gets a third-party platform's component_access_token. |
+//! | [`get_stable_access_token`](TokenClient::get_stable_access_token) | `/cgi-bin/stable_token` | Gets the account's access token without invalidating the tokens other instances hold. |
 
 pub mod get_access_token;
 pub use get_access_token::{
@@ -45,3 +45,106 @@ pub use get_stable_access_token::{
     GetStableAccessTokenErrorCode, GetStableAccessTokenRequest,
     GetStableAccessTokenResponse,
 };
+
+/// The `token` endpoints, from [`Client::token`](crate::Client::token): one async method per endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenClient<'a> {
+    pub(crate) core: &'a ::wechat_core::Client,
+}
+
+impl TokenClient<'_> {
+    /// Gets the account's access token from its appid and appsecret (the classic endpoint).
+    ///
+    /// `GET https://api.weixin.qq.com/cgi-bin/token?grant_type=client_credential&appid=APPID&secret=SECRET` (WeChat interface `getAccessToken`).
+    ///
+    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAccessTokenErrorCode`](crate::token::GetAccessTokenErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_access_token) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_access_token(
+        &self,
+        request: &crate::token::GetAccessTokenRequest,
+    ) -> Result<
+        crate::token::GetAccessTokenResponse,
+        ::wechat_core::Error<crate::token::GetAccessTokenErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets or refreshes the authorizer_access_token a third-party platform uses for an authorized account.
+    ///
+    /// `POST https://api.weixin.qq.com/cgi-bin/component/api_authorizer_token?component_access_token=COMPONENT_ACCESS_TOKEN` (WeChat interface `getAuthorizerAccessToken`).
+    ///
+    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetAuthorizerAccessTokenErrorCode`](crate::token::GetAuthorizerAccessTokenErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_authorizer_access_token) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_authorizer_access_token(
+        &self,
+        request: &crate::token::GetAuthorizerAccessTokenRequest,
+    ) -> Result<
+        crate::token::GetAuthorizerAccessTokenResponse,
+        ::wechat_core::Error<crate::token::GetAuthorizerAccessTokenErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets the card api_ticket (type wx_card) needed to build invoice authorization links.
+    ///
+    /// `GET https://api.weixin.qq.com/cgi-bin/ticket/getticket?access_token=ACCESS_TOKEN&type=wx_card` (WeChat interface `getTicket`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetCardApiTicketErrorCode`](crate::token::GetCardApiTicketErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_card_api_ticket) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_card_api_ticket(
+        &self,
+        request: &crate::token::GetCardApiTicketRequest,
+    ) -> Result<
+        crate::token::GetCardApiTicketResponse,
+        ::wechat_core::Error<crate::token::GetCardApiTicketErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets a third-party platform's component_access_token.
+    ///
+    /// `POST https://api.weixin.qq.com/cgi-bin/component/api_component_token` (WeChat interface `getComponentAccessToken`).
+    ///
+    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetComponentAccessTokenErrorCode`](crate::token::GetComponentAccessTokenErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_component_access_token) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_component_access_token(
+        &self,
+        request: &crate::token::GetComponentAccessTokenRequest,
+    ) -> Result<
+        crate::token::GetComponentAccessTokenResponse,
+        ::wechat_core::Error<crate::token::GetComponentAccessTokenErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets the account's access token without invalidating the tokens other instances hold.
+    ///
+    /// `POST https://api.weixin.qq.com/cgi-bin/stable_token` (WeChat interface `getStableAccessToken`).
+    ///
+    /// Third-party platforms: not applicable: the endpoint takes no `access_token`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetStableAccessTokenErrorCode`](crate::token::GetStableAccessTokenErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::token::get_stable_access_token) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_stable_access_token(
+        &self,
+        request: &crate::token::GetStableAccessTokenRequest,
+    ) -> Result<
+        crate::token::GetStableAccessTokenResponse,
+        ::wechat_core::Error<crate::token::GetStableAccessTokenErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+}
