@@ -166,6 +166,9 @@ fn malformed(problem: impl Into<String>) -> FormError {
 }
 
 #[cfg(test)]
+mod properties;
+
+#[cfg(test)]
 mod tests {
     use axum::http::{HeaderValue, header};
 
