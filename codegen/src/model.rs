@@ -127,6 +127,8 @@ pub struct FileField {
     pub max_size: u64,
     /// False when the file may be left out.
     pub required: bool,
+    /// The mock accepts a part of another Content-Type with a warning (`lenient_in_mock`).
+    pub lenient: bool,
 }
 
 /// A field of an object.
@@ -146,6 +148,8 @@ pub struct Field {
     pub aliases: Vec<String>,
     /// A credential: held as `wechat_core::Secret` so it never prints (strings only).
     pub secret: bool,
+    /// The mock accepts the field's absence or a wrong value with a warning (`lenient_in_mock`).
+    pub lenient: bool,
 }
 
 /// A field's type.

@@ -360,6 +360,7 @@ fn resolve_field(
             doc: def.doc.value.clone(),
             aliases: def.aliases.iter().map(|a| a.value.clone()).collect(),
             secret: def.secret,
+            lenient: def.lenient_in_mock.as_ref().is_some_and(|l| l.value),
         })
     })
 }
@@ -464,6 +465,7 @@ fn resolve_file(
             content_type,
             max_size,
             required: !def.optional,
+            lenient: def.lenient_in_mock.as_ref().is_some_and(|l| l.value),
         })
     })
 }
