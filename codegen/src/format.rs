@@ -376,6 +376,12 @@ pub struct Field {
     /// before anything is sent.
     #[serde(default)]
     pub max_size: Option<Located<i64>>,
+    /// True where the sources disagree on whether WeChat refuses what this field lacks: its
+    /// absence (even when `optional`), its value's type, or for a `file` its part's
+    /// Content-Type. The mock then accepts such a request and records a warning instead of
+    /// refusing it. Request and query fields only; explain the disagreement in `notes`.
+    #[serde(default)]
+    pub lenient_in_mock: Option<Located<bool>>,
 }
 
 impl<'de> Deserialize<'de> for Field {
@@ -390,6 +396,7 @@ impl<'de> Deserialize<'de> for Field {
             secret: default "secret",
             content_type: optional "content_type",
             max_size: optional "max_size",
+            lenient_in_mock: optional "lenient_in_mock",
         })
     }
 }

@@ -8,6 +8,7 @@ pub mod diagnostic;
 pub mod emit;
 mod examples;
 pub mod format;
+mod lenient;
 pub mod load;
 pub mod model;
 pub mod names;
@@ -33,6 +34,7 @@ pub enum Error {
 /// Reads and checks the spec without generating anything.
 pub fn check_spec(files: &[SourceFile]) -> Result<model::Spec, Diagnostics> {
     let (loaded, mut problems) = load::load(files);
+    problems.0.extend(lenient::misplaced(&loaded).0);
     match resolve::resolve(&loaded) {
         Ok(spec) => problems.into_result(spec),
         Err(more) => {

@@ -134,6 +134,8 @@ pub struct FileField {
     pub max_size: u64,
     /// False when the file may be left out.
     pub required: bool,
+    /// The mock accepts a part of another Content-Type with a warning (`lenient_in_mock`).
+    pub lenient: bool,
 }
 
 /// A field of an object.
@@ -155,6 +157,8 @@ pub struct Field {
     pub secret: bool,
     /// Held in a `Box`: the type it belongs to contains itself through this field.
     pub boxed: bool,
+    /// The mock accepts the field's absence or a wrong value with a warning (`lenient_in_mock`).
+    pub lenient: bool,
 }
 
 /// A field's type.

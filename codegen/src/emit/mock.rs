@@ -164,9 +164,9 @@ fn operation(op: &Operation) -> TokenStream {
         quote!((#name, #value))
     });
     let files = op.files.iter().map(|f| {
-        let (name, content_type, required) = (&f.wire, &f.content_type, f.required);
+        let (name, content_type, required, lenient) = (&f.wire, &f.content_type, f.required, f.lenient);
         let max_size = proc_macro2::Literal::u64_unsuffixed(f.max_size);
-        quote!(FilePart { name: #name, content_type: #content_type, max_size: #max_size, required: #required })
+        quote!(FilePart { name: #name, content_type: #content_type, max_size: #max_size, required: #required, lenient: #lenient })
     });
     let errors = op.errors.iter().map(error_case);
     let example = match success_example(op) {
@@ -210,9 +210,9 @@ fn success_example(op: &Operation) -> Option<String> {
 fn fields(fields: &[Field], scope: &Place<'_>) -> TokenStream {
     let items = fields.iter().map(|f| {
         let name = &f.wire;
-        let required = f.required;
+        let (required, lenient) = (f.required, f.lenient);
         let ty = ty(&f.ty, scope);
-        quote!(Field { name: #name, ty: #ty, required: #required })
+        quote!(Field { name: #name, ty: #ty, required: #required, lenient: #lenient })
     });
     quote!(&[#(#items),*])
 }
@@ -321,7 +321,7 @@ path = "/demo/doit"
 query.action = { type = "string", value = "go", doc = "Fixed." }
 auth = { token = "access_token" }
 request.action = { type = "string", value = "go", doc = "Fixed." }
-request.kind = { type = "Kind", doc = "Kind." }
+request.kind = { type = "Kind", lenient_in_mock = true, doc = "Kind." }
 request.items = { type = "array", items = "Item", optional = true, doc = "Items." }
 request.shared = { type = "Shared", doc = "Shared." }
 response.id = { type = "string", doc = "Id." }
@@ -366,7 +366,8 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "x"}'
             "fixed_query: &[(\"action\", \"go\")]",
             "fixed_body: &[(\"action\", \"go\")]",
             "files: &[]",
-            "Field { name: \"items\", ty: Ty::Array(&Ty::Named(&crate::generated::operations::local::demo::do_it::ITEM)), required: false }",
+            "Field { name: \"items\", ty: Ty::Array(&Ty::Named(&crate::generated::operations::local::demo::do_it::ITEM)), required: false, lenient: false }",
+            "Field { name: \"kind\", ty: Ty::Named(&crate::generated::operations::local::demo::do_it::KIND), required: true, lenient: true }",
             "ty: Ty::Named(&crate::generated::operations::shared::SHARED)",
             "TypeKind::StringEnum(&[\"a\", \"b\"])",
             "TypeKind::IntEnum(&[1])",
@@ -387,7 +388,7 @@ method = "POST"
 path = "/demo/upload"
 body = "multipart"
 auth = { token = "access_token" }
-request.pdf = { type = "file", content_type = "application/pdf", max_size = 1024, doc = "The file." }
+request.pdf = { type = "file", content_type = "application/pdf", max_size = 1024, lenient_in_mock = true, doc = "The file." }
 request.note = { type = "string", optional = true, doc = "A text part." }
 response.id = { type = "string", doc = "Id." }
 
@@ -397,8 +398,8 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "1"}'
         let text = squeezed(&text(&spec(upload)));
         for expected in [
             "body: BodyKind::Multipart",
-            "files: &[FilePart { name: \"pdf\", content_type: \"application/pdf\", max_size: 1024, required: true }]",
-            "request: &[Field { name: \"note\", ty: Ty::String, required: false }]",
+            "files: &[FilePart { name: \"pdf\", content_type: \"application/pdf\", max_size: 1024, required: true, lenient: true }]",
+            "request: &[Field { name: \"note\", ty: Ty::String, required: false, lenient: false }]",
             "fixed_body: &[]",
         ] {
             assert!(text.contains(&squeezed(expected)), "missing {expected:?} in\n{text}");

@@ -154,6 +154,7 @@ pub(super) fn resolve_field(
             aliases: def.aliases.iter().map(|a| a.value.clone()).collect(),
             secret: def.secret,
             boxed: false,
+            lenient: def.lenient_in_mock.as_ref().is_some_and(|l| l.value),
         })
     })
 }
@@ -258,6 +259,7 @@ pub(super) fn resolve_file(
             content_type,
             max_size,
             required: !def.optional,
+            lenient: def.lenient_in_mock.as_ref().is_some_and(|l| l.value),
         })
     })
 }

@@ -1,6 +1,8 @@
 //! The admin routes under `/__mock/`: what a test or a demo does that WeChat's users and
 //! WeChat itself would do (authorize an order, be busy, fail), and what it inspects.
-//! Answers are JSON; a bad request gets HTTP 400 with `{"error": "..."}`.
+//! Answers are JSON, errors included, whatever went wrong: `{"error": "..."}` with HTTP 400
+//! for a body that is not the route's JSON, 413 for one over [`MAX_ADMIN_BODY`] bytes (or
+//! unreadable), 404 for an unknown route and 405 for a method the route does not take.
 //!
 //! | route | body | does |
 //! |---|---|---|
@@ -19,9 +21,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{OriginalUri, State};
-use axum::http::StatusCode;
+use axum::extract::{FromRequest, OriginalUri, Request, State};
+use axum::http::{Method as HttpMethod, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use serde::Deserialize;
@@ -47,6 +48,30 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/requests", get(requests).delete(reset_requests))
         .route("/operations", get(operations))
         .fallback(unknown)
+        .method_not_allowed_fallback(wrong_method)
+}
+
+/// The largest body an admin route reads: its JSON is a few hundred bytes.
+pub(crate) const MAX_ADMIN_BODY: usize = 256 * 1024;
+
+/// An admin route's JSON body; whatever is wrong with it is answered in the admin routes'
+/// error shape, never with the framework's plain-text rejections.
+struct AdminJson<T>(T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AdminJson<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, _: &S) -> Result<Self, Response> {
+        // A body cut short and one over the limit fail alike here; whoever cut it short is not
+        // reading the answer anyway.
+        let bytes = axum::body::to_bytes(request.into_body(), MAX_ADMIN_BODY).await.map_err(|_| {
+            refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("body unreadable or larger than {MAX_ADMIN_BODY} bytes"),
+            )
+        })?;
+        parse(&bytes).map(Self).map_err(|problem| refuse(StatusCode::BAD_REQUEST, problem))
+    }
 }
 
 fn ok(value: &Value) -> Response {
@@ -63,11 +88,7 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     serde_json::from_slice(bytes).map_err(|e| format!("invalid body: {e}"))
 }
 
-async fn authorize(State(shared): State<Arc<Shared>>, bytes: Bytes) -> Response {
-    let auth: Authorization = match parse(&bytes) {
-        Ok(auth) => auth,
-        Err(problem) => return refuse(StatusCode::BAD_REQUEST, problem),
-    };
+async fn authorize(State(shared): State<Arc<Shared>>, AdminJson(auth): AdminJson<Authorization>) -> Response {
     if let Some(info) = &auth.user_auth_info
         && let Err(problem) = check_user_auth_info(&shared, info)
     {
@@ -96,11 +117,7 @@ async fn orders(State(shared): State<Arc<Shared>>) -> Response {
     ok(&json!({ "orders": shared.orders.list() }))
 }
 
-async fn push_fault(State(shared): State<Arc<Shared>>, bytes: Bytes) -> Response {
-    let fault: Fault = match parse(&bytes) {
-        Ok(fault) => fault,
-        Err(problem) => return refuse(StatusCode::BAD_REQUEST, problem),
-    };
+async fn push_fault(State(shared): State<Arc<Shared>>, AdminJson(fault): AdminJson<Fault>) -> Response {
     match shared.faults.push(fault) {
         Ok(()) => faults(State(shared)).await,
         Err(e) => refuse(StatusCode::BAD_REQUEST, e),
@@ -122,14 +139,9 @@ struct Latency {
     millis: u64,
 }
 
-async fn set_latency(State(shared): State<Arc<Shared>>, bytes: Bytes) -> Response {
-    match parse::<Latency>(&bytes) {
-        Ok(latency) => {
-            shared.faults.set_latency(Duration::from_millis(latency.millis));
-            faults(State(shared)).await
-        }
-        Err(problem) => refuse(StatusCode::BAD_REQUEST, problem),
-    }
+async fn set_latency(State(shared): State<Arc<Shared>>, AdminJson(latency): AdminJson<Latency>) -> Response {
+    shared.faults.set_latency(Duration::from_millis(latency.millis));
+    faults(State(shared)).await
 }
 
 async fn expire_tokens(State(shared): State<Arc<Shared>>) -> Response {
@@ -181,5 +193,12 @@ async fn unknown(OriginalUri(uri): OriginalUri) -> Response {
     refuse(
         StatusCode::NOT_FOUND,
         format!("no admin route at {}; see the crate docs for the list", uri.path()),
+    )
+}
+
+async fn wrong_method(method: HttpMethod, OriginalUri(uri): OriginalUri) -> Response {
+    refuse(
+        StatusCode::METHOD_NOT_ALLOWED,
+        format!("{method} is not a method of {}; see the crate docs for the list", uri.path()),
     )
 }

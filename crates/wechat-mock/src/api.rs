@@ -263,8 +263,8 @@ mod tests {
     static CONTACT: NamedType = NamedType {
         name: "Contact",
         kind: crate::spec_table::TypeKind::Object(&[
-            Field { name: "phone", ty: Ty::String, required: true },
-            Field { name: "time_out", ty: Ty::I32, required: true },
+            Field { name: "phone", ty: Ty::String, required: true, lenient: false },
+            Field { name: "time_out", ty: Ty::I32, required: true, lenient: false },
         ]),
     };
 
@@ -294,28 +294,34 @@ mod tests {
     static TABLE: &[Operation] = &[
         Operation {
             fixed_query: &[("action", "set_contact")],
-            request: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true }],
+            request: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true, lenient: false }],
             success_example: Some(r#"{"errcode": 0, "errmsg": "ok", "note": "from the example"}"#),
             ..op("set_contact")
         },
         Operation {
             fixed_query: &[("action", "get_contact")],
-            response: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true }],
+            response: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true, lenient: false }],
             ..op("get_contact")
         },
         Operation {
             method: Method::Get,
             path: "/cgi-bin/ticket/getticket",
             body: BodyKind::None,
-            query: &[Field { name: "type", ty: Ty::String, required: true }],
-            response: &[Field { name: "ticket", ty: Ty::String, required: true }],
+            query: &[Field { name: "type", ty: Ty::String, required: true, lenient: false }],
+            response: &[Field { name: "ticket", ty: Ty::String, required: true, lenient: false }],
             ..op("get_ticket")
         },
         Operation { path: "/open/thing", token: TokenUse::None, ..op("open_thing") },
         Operation {
             path: "/upload",
             body: BodyKind::Multipart,
-            files: &[FilePart { name: "pdf", content_type: "application/pdf", max_size: 64, required: true }],
+            files: &[FilePart {
+                name: "pdf",
+                content_type: "application/pdf",
+                max_size: 64,
+                required: true,
+                lenient: false,
+            }],
             ..op("upload_file")
         },
     ];

@@ -4,6 +4,8 @@ use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use crate::media::{DEFAULT_MEDIA_MAX_AGE, DEFAULT_MEDIA_MAX_BYTES};
+
 /// The demo account's appid: `wx` and 16 hex digits, like a real one ("mockdemo" in hex).
 pub const DEMO_APPID: &str = "wx6d6f636b64656d6f";
 
@@ -27,6 +29,15 @@ pub struct MockConfig {
     /// How long a token superseded by a new `GET /cgi-bin/token` keeps working. Default
     /// 5 minutes: WeChat documents that old and new tokens both work for 5 minutes.
     pub superseded_grace: Duration,
+    /// How many bytes of uploaded files (setpdf's PDFs) the server keeps in all; past it,
+    /// the oldest files are dropped. Default 64 MiB
+    /// ([`DEFAULT_MEDIA_MAX_BYTES`](crate::DEFAULT_MEDIA_MAX_BYTES)).
+    pub media_max_bytes: u64,
+    /// How long the server keeps an uploaded file. Default 3 days
+    /// ([`DEFAULT_MEDIA_MAX_AGE`](crate::DEFAULT_MEDIA_MAX_AGE)), as long as WeChat keeps a
+    /// PDF not attached to an invoice. A dropped file's `s_media_id` is unknown from then on,
+    /// as an expired one is to WeChat.
+    pub media_max_age: Duration,
 }
 
 impl MockConfig {
@@ -38,6 +49,8 @@ impl MockConfig {
             listen: SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             token_lifetime: Duration::from_secs(7200),
             superseded_grace: Duration::from_secs(300),
+            media_max_bytes: DEFAULT_MEDIA_MAX_BYTES,
+            media_max_age: DEFAULT_MEDIA_MAX_AGE,
         }
     }
 
@@ -63,6 +76,18 @@ impl MockConfig {
         self.superseded_grace = grace;
         self
     }
+
+    /// Keeps at most this many bytes of uploaded files, dropping the oldest past it.
+    pub fn media_max_bytes(mut self, max_bytes: u64) -> Self {
+        self.media_max_bytes = max_bytes;
+        self
+    }
+
+    /// Keeps uploaded files this long at most.
+    pub fn media_max_age(mut self, max_age: Duration) -> Self {
+        self.media_max_age = max_age;
+        self
+    }
 }
 
 impl Default for MockConfig {
@@ -79,6 +104,8 @@ impl fmt::Debug for MockConfig {
             .field("listen", &self.listen)
             .field("token_lifetime", &self.token_lifetime)
             .field("superseded_grace", &self.superseded_grace)
+            .field("media_max_bytes", &self.media_max_bytes)
+            .field("media_max_age", &self.media_max_age)
             .finish()
     }
 }

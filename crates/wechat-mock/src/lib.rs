@@ -84,7 +84,7 @@ pub use answers::Answers;
 pub use arrange::{ArrangeError, Arranged};
 pub use config::{DEFAULT_LISTEN, DEMO_APPID, DEMO_SECRET, MockConfig};
 pub use faults::{Fault, FaultError, FaultKind, Faults};
-pub use media::{Media, PDF_URL_LIFETIME, StoredFile};
+pub use media::{DEFAULT_MEDIA_MAX_AGE, DEFAULT_MEDIA_MAX_BYTES, Media, PDF_URL_LIFETIME, StoredFile};
 pub use orders::{Authorization, AuthorizeError, Bill, Order, OrderStatus, Orders};
 pub use platform_tokens::{PlatformToken, PlatformTokens};
 pub use requests::RequestCounts;

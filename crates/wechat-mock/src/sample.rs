@@ -61,9 +61,9 @@ mod tests {
     static NODE: NamedType = NamedType {
         name: "Node",
         kind: TypeKind::Object(&[
-            Field { name: "label", ty: Ty::String, required: true },
-            Field { name: "children", ty: Ty::Array(&Ty::Named(&NODE)), required: true },
-            Field { name: "note", ty: Ty::String, required: false },
+            Field { name: "label", ty: Ty::String, required: true, lenient: false },
+            Field { name: "children", ty: Ty::Array(&Ty::Named(&NODE)), required: true, lenient: false },
+            Field { name: "note", ty: Ty::String, required: false, lenient: false },
         ]),
     };
 
@@ -80,7 +80,7 @@ mod tests {
 
     #[test]
     fn a_type_that_contains_itself_gives_a_finite_valid_value() {
-        let fields = [Field { name: "root", ty: Ty::Named(&NODE), required: true }];
+        let fields = [Field { name: "root", ty: Ty::Named(&NODE), required: true, lenient: false }];
         let sample = Value::Object(sample_object(&fields));
         assert_eq!(sample["root"]["label"], "mock_label");
         assert!(sample["root"].get("note").is_none());

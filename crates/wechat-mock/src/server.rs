@@ -71,6 +71,7 @@ pub(crate) struct Shared {
 impl Shared {
     fn new(config: MockConfig, table: &'static [Operation], base_url: String) -> Self {
         let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let media = Media::new(config.media_max_bytes, config.media_max_age);
         Self {
             orders: Orders::new(&config.appid),
             config,
@@ -78,7 +79,7 @@ impl Shared {
             tokens: Tokens::default(),
             faults: Faults::default(),
             requests: RequestCounts::default(),
-            media: Media::default(),
+            media,
             answers: Answers::default(),
             platform_tokens: PlatformTokens::default(),
             base_url,

@@ -120,6 +120,9 @@ pub struct FilePart {
     pub max_size: u64,
     /// False when the file may be left out.
     pub required: bool,
+    /// The spec is unsure WeChat reads the part's Content-Type (`lenient_in_mock`): a part of
+    /// another type, or of none, is accepted with a warning. The file's bytes are still checked.
+    pub lenient: bool,
 }
 
 /// One error code with WeChat's message.
@@ -140,6 +143,9 @@ pub struct Field {
     pub ty: Ty,
     /// False when it may be left out.
     pub required: bool,
+    /// The spec is unsure what WeChat refuses here (`lenient_in_mock`): the field left out
+    /// (even when optional) or a value of the wrong type is accepted with a warning.
+    pub lenient: bool,
 }
 
 /// A field's type.

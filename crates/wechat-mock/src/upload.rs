@@ -166,6 +166,9 @@ fn malformed(problem: impl Into<String>) -> FormError {
 }
 
 #[cfg(test)]
+mod properties;
+
+#[cfg(test)]
 mod tests {
     use axum::http::{HeaderValue, header};
 
@@ -185,9 +188,15 @@ mod tests {
         token: TokenUse::AccessToken,
         third_party: false,
         body: BodyKind::Multipart,
-        request: &[Field { name: "count", ty: Ty::U32, required: false }],
+        request: &[Field { name: "count", ty: Ty::U32, required: false, lenient: false }],
         fixed_body: &[("kind", "invoice")],
-        files: &[FilePart { name: "pdf", content_type: "application/pdf", max_size: 16, required: true }],
+        files: &[FilePart {
+            name: "pdf",
+            content_type: "application/pdf",
+            max_size: 16,
+            required: true,
+            lenient: false,
+        }],
         response: &[],
         errors: &[],
         success_example: None,

@@ -188,20 +188,20 @@ mod tests {
     static ITEM: NamedType = NamedType {
         name: "Item",
         kind: TypeKind::Object(&[
-            Field { name: "name", ty: Ty::String, required: true },
-            Field { name: "num", ty: Ty::U32, required: false },
-            Field { name: "level", ty: Ty::Named(&LEVEL), required: false },
+            Field { name: "name", ty: Ty::String, required: true, lenient: false },
+            Field { name: "num", ty: Ty::U32, required: false, lenient: false },
+            Field { name: "level", ty: Ty::Named(&LEVEL), required: false, lenient: false },
         ]),
     };
     static FIELDS: &[Field] = &[
-        Field { name: "id", ty: Ty::String, required: true },
-        Field { name: "fee", ty: Ty::I64, required: true },
-        Field { name: "small", ty: Ty::I32, required: false },
-        Field { name: "ratio", ty: Ty::F64, required: false },
-        Field { name: "on", ty: Ty::Bool, required: false },
-        Field { name: "color", ty: Ty::Named(&COLOR), required: false },
-        Field { name: "items", ty: Ty::Array(&Ty::Named(&ITEM)), required: false },
-        Field { name: "tags", ty: Ty::Array(&Ty::String), required: false },
+        Field { name: "id", ty: Ty::String, required: true, lenient: false },
+        Field { name: "fee", ty: Ty::I64, required: true, lenient: false },
+        Field { name: "small", ty: Ty::I32, required: false, lenient: false },
+        Field { name: "ratio", ty: Ty::F64, required: false, lenient: false },
+        Field { name: "on", ty: Ty::Bool, required: false, lenient: false },
+        Field { name: "color", ty: Ty::Named(&COLOR), required: false, lenient: false },
+        Field { name: "items", ty: Ty::Array(&Ty::Named(&ITEM)), required: false, lenient: false },
+        Field { name: "tags", ty: Ty::Array(&Ty::String), required: false, lenient: false },
     ];
 
     fn problem(body: Value) -> String {
@@ -271,8 +271,8 @@ mod tests {
     #[test]
     fn query_parameters_are_checked_as_text() {
         let fields = [
-            Field { name: "type", ty: Ty::U32, required: true },
-            Field { name: "flag", ty: Ty::Bool, required: false },
+            Field { name: "type", ty: Ty::U32, required: true, lenient: false },
+            Field { name: "flag", ty: Ty::Bool, required: false, lenient: false },
         ];
         let query = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
             pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()

@@ -444,6 +444,55 @@ async fn faults_latency_counts_and_token_expiry_through_admin_routes() {
     );
 }
 
+/// Every way an admin request can be wrong is answered in the documented shape: JSON with an
+/// `error`, never the framework's plain-text rejections (a body over the router's limit once got
+/// a text/plain 413).
+#[tokio::test]
+async fn admin_routes_answer_every_bad_body_in_their_json_error_shape() {
+    let mock = Mock::start().await;
+    let send = |method: reqwest::Method, path: &str, body: Vec<u8>| {
+        let request = mock.http.request(method, mock.url(path)).body(body);
+        async move {
+            let response = request.send().await.expect("the mock answers");
+            let status = response.status().as_u16();
+            let content_type = response.headers().get("content-type").cloned();
+            let text = response.text().await.expect("a body");
+            let error: Value =
+                serde_json::from_str(&text).unwrap_or_else(|e| panic!("{status}: {e}: {text:?}"));
+            assert!(
+                content_type.is_some_and(|t| t.to_str().is_ok_and(|t| t.starts_with("application/json"))),
+                "{status} {text}"
+            );
+            let message = error["error"].as_str().unwrap_or_else(|| panic!("no error in {error}")).to_owned();
+            (status, message)
+        }
+    };
+    let over_admin_limit = vec![b' '; 300 * 1024];
+    let over_router_limit = vec![b' '; 12 * 1024 * 1024];
+    for (method, path) in [
+        (reqwest::Method::POST, "/__mock/orders/authorize"),
+        (reqwest::Method::POST, "/__mock/faults"),
+        (reqwest::Method::PUT, "/__mock/latency"),
+    ] {
+        for body in [over_admin_limit.clone(), over_router_limit.clone()] {
+            let (status, message) = send(method.clone(), path, body).await;
+            assert_eq!(status, 413, "{path}: {message}");
+            assert!(message.contains("larger than 262144 bytes"), "{path}: {message}");
+        }
+        for body in [Vec::new(), vec![0xff, 0xfe], b"[1, 2]".to_vec(), b"{\"unexpected\": true".to_vec()] {
+            let (status, message) = send(method.clone(), path, body).await;
+            assert_eq!(status, 400, "{path}: {message}");
+            assert!(message.starts_with("invalid body: "), "{path}: {message}");
+        }
+    }
+    let (status, message) = send(reqwest::Method::PATCH, "/__mock/faults", b"{}".to_vec()).await;
+    assert_eq!(status, 405, "{message}");
+    assert!(message.contains("PATCH") && message.contains("/__mock/faults"), "{message}");
+    let (status, text) = mock.post_raw("/__mock/tokens/expire", over_router_limit).await;
+    assert_eq!(status, 200, "a route that takes no body does not read one: {text}");
+    assert_eq!(mock.get("/__mock/faults").await.0, 200, "still serving");
+}
+
 #[tokio::test]
 async fn garbage_never_takes_the_server_down() {
     let mock = Mock::start().await;

@@ -17,7 +17,11 @@ struct Mock {
 
 impl Mock {
     async fn start() -> Self {
-        let server = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
+        Self::start_with(MockConfig::demo()).await
+    }
+
+    async fn start_with(config: MockConfig) -> Self {
+        let server = MockServer::start(config).await.expect("the mock starts");
         let http = reqwest::Client::new();
         let answer: Value = http
             .post(format!("{}/cgi-bin/stable_token", server.base_url()))
@@ -110,6 +114,39 @@ async fn an_unknown_media_id_gets_getpdfs_own_code() {
     let answer = mock.get_pdf("75195574948725301").await;
     assert_eq!(answer["errcode"], 72031, "{answer}");
     assert!(errmsg(&answer).starts_with("invalid params rid: "), "{answer}");
+}
+
+/// 300 uploads of 1 MB once kept 300 MB; now the store drops the oldest past its bound and an
+/// evicted id answers as an expired one does.
+#[tokio::test]
+async fn the_store_stays_within_its_bound_and_evicted_ids_are_unknown() {
+    const FILE: usize = 64 * 1024;
+    let mock = Mock::start_with(MockConfig::demo().media_max_bytes(4 * FILE as u64)).await;
+    let mut ids = Vec::new();
+    for n in 0..12 {
+        let mut pdf = sample_pdf(&format!("bill {n}"));
+        pdf.resize(FILE, b' ');
+        let answer = parse(&mock.upload(Form::new().part("pdf", pdf_part(pdf))).await);
+        ids.push(answer["s_media_id"].as_u64().unwrap_or_else(|| panic!("an id: {answer}")).to_string());
+        assert!(mock.server.media().total_bytes() <= 4 * FILE as u64, "after upload {n}");
+    }
+    assert_eq!(mock.server.media().ids(), ids[8..].to_vec(), "the four newest are kept");
+    let evicted = mock.get_pdf(&ids[0]).await;
+    assert_eq!(evicted["errcode"], 72031, "as an unknown or expired id: {evicted}");
+    assert_eq!(mock.get_pdf(&ids[11]).await["errcode"], 0);
+}
+
+#[tokio::test]
+async fn an_aged_upload_is_gone() {
+    let mock = Mock::start_with(MockConfig::demo().media_max_age(std::time::Duration::from_millis(50))).await;
+    let answer = parse(&mock.upload(Form::new().part("pdf", pdf_part(sample_pdf("old")))).await);
+    let id = answer["s_media_id"].as_u64().expect("an id").to_string();
+    let link = mock.get_pdf(&id).await;
+    let url = link["pdf_url"].as_str().expect("a link while fresh").to_owned();
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(mock.get_pdf(&id).await["errcode"], 72031);
+    assert_eq!(mock.http.get(url).send().await.expect("answers").status().as_u16(), 404);
+    assert_eq!(mock.server.media().total_bytes(), 0);
 }
 
 #[tokio::test]
