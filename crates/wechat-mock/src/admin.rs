@@ -13,8 +13,8 @@
 //! | `DELETE /__mock/faults` | | drops queued faults and the latency |
 //! | `PUT /__mock/latency` | `{"millis": 250}` | delays every WeChat answer |
 //! | `POST /__mock/tokens/expire` | | every issued token expires now |
-//! | `GET /__mock/requests` | | request counts per path |
-//! | `DELETE /__mock/requests` | | resets the counts |
+//! | `GET /__mock/requests` | | request counts per path, and the log of the latest requests (`method`, `path`, `status`, `errcode`, `warnings`) |
+//! | `DELETE /__mock/requests` | | resets the counts and the log |
 //! | `GET /__mock/operations` | | the operations served, from the spec, and where each answer comes from (`answers`: `token_endpoint`, `state`, `example`) |
 
 use std::sync::Arc;
@@ -110,7 +110,9 @@ fn check_user_auth_info(shared: &Shared, info: &Value) -> Result<(), String> {
         .and_then(|op| op.response.iter().find(|f| f.name == "user_auth_info"));
     let Some(field) = field else { return Ok(()) };
     let required = Field { required: true, ..*field };
-    check_body(&[required], &json!({ "user_auth_info": info })).map_err(|p| format!("user_auth_info: {p}"))
+    check_body(&[required], &json!({ "user_auth_info": info }))
+        .map(drop)
+        .map_err(|p| format!("user_auth_info: {p}"))
 }
 
 async fn orders(State(shared): State<Arc<Shared>>) -> Response {
@@ -151,7 +153,7 @@ async fn expire_tokens(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 async fn requests(State(shared): State<Arc<Shared>>) -> Response {
-    ok(&json!({ "counts": shared.requests.snapshot() }))
+    ok(&json!({ "counts": shared.requests.snapshot(), "log": shared.requests.log() }))
 }
 
 async fn reset_requests(State(shared): State<Arc<Shared>>) -> Response {

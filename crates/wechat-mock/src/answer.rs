@@ -36,6 +36,30 @@ impl GeneralError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Errcode(pub(crate) i64);
 
+/// The header that carries each warning of an answer, one value per warning.
+pub(crate) const WARNING_HEADER: &str = "x-mock-warning";
+
+/// What the mock accepted only because the spec marks it `lenient_in_mock`, kept beside the
+/// answer for the request log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Warnings(pub(crate) Vec<String>);
+
+/// Adds `warnings` to an answer: one `X-Mock-Warning` header each, and for the request log.
+pub(crate) fn warn(response: &mut Response, warnings: Vec<String>) {
+    if warnings.is_empty() {
+        return;
+    }
+    for warning in &warnings {
+        // Field paths and media types are ASCII; anything else is escaped rather than dropped.
+        let value = HeaderValue::from_str(warning).unwrap_or_else(|_| {
+            HeaderValue::from_str(&warning.escape_default().to_string())
+                .unwrap_or(HeaderValue::from_static("(unprintable warning)"))
+        });
+        response.headers_mut().append(WARNING_HEADER, value);
+    }
+    response.extensions_mut().insert(Warnings(warnings));
+}
+
 /// HTTP 200 with a JSON body.
 pub(crate) fn json(value: &Value) -> Response {
     with_body(StatusCode::OK, JSON_CONTENT_TYPE, value.to_string())

@@ -20,8 +20,7 @@ use crate::server::Shared;
 use crate::spec_table::{BodyKind, Method, Operation, TokenUse};
 use crate::tokens::TokenCheck;
 use crate::upload::{self, FormError, ReceivedFile};
-use crate::validate::SchemaError;
-use crate::validate::{check_body, check_constants, check_query};
+use crate::validate::{SchemaError, Warnings, check_body, check_constants, check_query};
 
 /// The largest request body read; larger ones are refused with HTTP 413.
 pub(crate) const MAX_BODY: usize = 2 * 1024 * 1024;
@@ -50,9 +49,10 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
             return shared.general_error(check.errcode(), None);
         }
     }
-    if let Err(problem) = check_query(op.query, &query) {
-        return shared.general_error(DATA_FORMAT_ERROR, Some(&problem.to_string()));
-    }
+    let query_warnings = match check_query(op.query, &query) {
+        Ok(warnings) => warnings,
+        Err(problem) => return shared.general_error(DATA_FORMAT_ERROR, Some(&problem.to_string())),
+    };
     let payload = match request_payload(op, &parts, body).await {
         Ok(payload) => payload,
         Err(PayloadError::General(refusal)) => return shared.refuse(refusal),
@@ -64,7 +64,8 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
             };
         }
     };
-    match flow::handler(op.name) {
+    let warnings = query_warnings.iter().chain(&payload.warnings).map(accepted).collect();
+    let mut response = match flow::handler(op.name) {
         Some(step) => {
             let base_url = public_base_url(&shared, &parts.headers);
             let call =
@@ -79,7 +80,14 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
             }
         }
         None => success(&shared, op, success_fields(op)),
-    }
+    };
+    answer::warn(&mut response, warnings);
+    response
+}
+
+/// The warning for a problem the mock let pass because the spec marks its field lenient.
+fn accepted(problem: &SchemaError) -> String {
+    format!("{problem}; accepted: the spec marks it lenient_in_mock")
 }
 
 /// A success answer shaped as the spec's example: with `"errcode": 0, "errmsg": "ok"` first,
@@ -172,6 +180,8 @@ struct Payload {
     body: Value,
     /// The files of a multipart body.
     files: Vec<ReceivedFile>,
+    /// What passed only because the spec marks it `lenient_in_mock`.
+    warnings: Warnings,
 }
 
 /// Why a body was refused.
@@ -191,21 +201,21 @@ impl From<GeneralError> for PayloadError {
 /// Reads the request body and checks it against the operation's schema.
 async fn request_payload(op: &Operation, parts: &Parts, body: Body) -> Result<Payload, PayloadError> {
     match op.body {
-        BodyKind::None => Ok(Payload { body: Value::Null, files: Vec::new() }),
+        BodyKind::None => Ok(Payload { body: Value::Null, files: Vec::new(), warnings: Warnings::new() }),
         BodyKind::Multipart => {
             let bytes = read_body_up_to(body, upload::body_limit(op)).await?;
             match upload::read_form(op, &parts.headers, &parts.extensions, bytes).await {
-                Ok(form) => Ok(Payload { body: form.texts, files: form.files }),
+                Ok(form) => Ok(Payload { body: form.texts, files: form.files, warnings: form.warnings }),
                 Err(FormError::General(refusal)) => Err(PayloadError::General(refusal)),
                 Err(FormError::WrongType(problem)) => Err(PayloadError::WrongFileType(problem)),
             }
         }
         BodyKind::Json => {
             let body = json_body(&read_body(body).await?)?;
-            check_body(op.request, &body)
-                .and_then(|()| check_constants(op.fixed_body, &body))
+            let warnings = check_body(op.request, &body)
+                .and_then(|warnings| check_constants(op.fixed_body, &body).map(|()| warnings))
                 .map_err(|p| GeneralError::hinted(DATA_FORMAT_ERROR, p.to_string()))?;
-            Ok(Payload { body, files: Vec::new() })
+            Ok(Payload { body, files: Vec::new(), warnings })
         }
     }
 }
@@ -313,6 +323,15 @@ mod tests {
         },
         Operation { path: "/open/thing", token: TokenUse::None, ..op("open_thing") },
         Operation {
+            path: "/disputed",
+            query: &[Field { name: "page", ty: Ty::U32, required: false, lenient: true }],
+            request: &[
+                Field { name: "id", ty: Ty::String, required: true, lenient: false },
+                Field { name: "buyer", ty: Ty::String, required: false, lenient: true },
+            ],
+            ..op("disputed")
+        },
+        Operation {
             path: "/upload",
             body: BodyKind::Multipart,
             files: &[FilePart {
@@ -395,6 +414,76 @@ mod tests {
         );
         let open = send(http.post(format!("{base}/open/thing")).body("{}")).await;
         assert_eq!(open["errcode"], 0, "{open}");
+    }
+
+    #[tokio::test]
+    async fn what_the_spec_is_unsure_of_is_accepted_with_a_warning_in_the_answer_and_the_log() {
+        let (server, token) = start().await;
+        let http = reqwest::Client::new();
+        let call = |query: &str, body: &str| {
+            let request = http
+                .post(format!("{}/disputed?access_token={token}{query}", server.base_url()))
+                .body(body.to_owned());
+            async move {
+                let response = request.send().await.expect("answers");
+                let warnings: Vec<String> = response
+                    .headers()
+                    .get_all("x-mock-warning")
+                    .iter()
+                    .map(|v| v.to_str().expect("ASCII").to_owned())
+                    .collect();
+                let answer: Value =
+                    serde_json::from_str(&response.text().await.expect("a body")).expect("JSON");
+                (answer["errcode"].as_i64(), warnings)
+            }
+        };
+        let suffix = "; accepted: the spec marks it lenient_in_mock";
+        assert_eq!(call("&page=2", r#"{"id": "a", "buyer": "b"}"#).await, (Some(0), vec![]));
+        assert_eq!(
+            call("", r#"{"id": "a"}"#).await,
+            (Some(0), vec![format!("[query.page] missing{suffix}"), format!("[buyer] missing{suffix}")])
+        );
+        assert_eq!(
+            call("&page=x", r#"{"id": "a", "buyer": 7}"#).await,
+            (
+                Some(0),
+                vec![
+                    format!("[query.page] expected unsigned integer (32-bit){suffix}"),
+                    format!("[buyer] expected string, found integer{suffix}")
+                ]
+            )
+        );
+        let (refused, warnings) = call("&page=1", r#"{"buyer": "b"}"#).await;
+        assert_eq!((refused, warnings.len()), (Some(47001), 0), "a strict field is still refused");
+
+        let log = server.requests().log();
+        let disputed: Vec<_> = log.iter().filter(|r| r.path == "/disputed").collect();
+        assert_eq!(disputed.len(), 4);
+        assert_eq!(
+            disputed[1].warnings,
+            [format!("[query.page] missing{suffix}"), format!("[buyer] missing{suffix}")]
+        );
+        assert_eq!((disputed[3].errcode, disputed[3].warnings.len()), (Some(47001), 0));
+        assert_eq!(server.requests().warnings().len(), 4);
+        let listed: Value = serde_json::from_str(
+            &http
+                .get(format!("{}/__mock/requests", server.base_url()))
+                .send()
+                .await
+                .expect("answers")
+                .text()
+                .await
+                .expect("a body"),
+        )
+        .expect("JSON");
+        let logged = listed["log"].as_array().expect("a log");
+        assert!(
+            logged
+                .iter()
+                .any(|r| r["path"] == "/disputed" && r["warnings"][1] == format!("[buyer] missing{suffix}")),
+            "{listed}"
+        );
+        assert!(!listed.to_string().contains(&token), "the log holds no token");
     }
 
     #[tokio::test]

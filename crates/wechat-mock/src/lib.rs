@@ -38,6 +38,9 @@
 //!    A `multipart/form-data` upload (setpdf) is read part by part: a missing, empty or
 //!    oversize file 47001 naming the part; a file not of its part's content type (or not
 //!    starting as such files do, `%PDF-`) the operation's own code, 72040 for setpdf.
+//!    Where the spec marks a field `lenient_in_mock` (its sources disagree on whether WeChat
+//!    refuses), what would be refused there is accepted with a warning instead: an
+//!    `X-Mock-Warning` header on the answer, an entry in [`RequestCounts::log`], a log line.
 //! 6. The answer: the state for the stateful operations (the invoice flow: 72038 never
 //!    authorized, 72035 refused, 72042 repeated billing code and number for getauthdata,
 //!    rejectinsert and insertbill; uploads: setpdf keeps the file and answers its
@@ -87,7 +90,7 @@ pub use faults::{Fault, FaultError, FaultKind, Faults};
 pub use media::{DEFAULT_MEDIA_MAX_AGE, DEFAULT_MEDIA_MAX_BYTES, Media, PDF_URL_LIFETIME, StoredFile};
 pub use orders::{Authorization, AuthorizeError, Bill, Order, OrderStatus, Orders};
 pub use platform_tokens::{PlatformToken, PlatformTokens};
-pub use requests::RequestCounts;
+pub use requests::{LoggedRequest, REQUEST_LOG_CAPACITY, RequestCounts};
 pub use sample::{sample_object, sample_request};
 pub use sample_files::{sample_pdf, sample_upload};
 pub use server::{MockError, MockServer};

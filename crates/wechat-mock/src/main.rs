@@ -41,6 +41,15 @@ async fn main() -> ExitCode {
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .init();
+    // Listen for the signals before anything is announced: a signal sent as soon as the URL is
+    // printed must stop the server cleanly, not kill the process.
+    let signal = match shutdown_signal() {
+        Ok(signal) => signal,
+        Err(e) => {
+            eprintln!("wechat-mock: cannot wait for signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let config = MockConfig::new(&args.appid, &args.secret)
         .listen(args.listen)
         .token_lifetime(Duration::from_secs(args.token_lifetime));
@@ -52,13 +61,7 @@ async fn main() -> ExitCode {
         }
     };
     announce(&server, &args);
-    let signal = match shutdown_signal().await {
-        Ok(signal) => signal,
-        Err(e) => {
-            eprintln!("wechat-mock: cannot wait for signals: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let signal = signal.await;
     eprintln!("wechat-mock: {signal} received, stopping");
     match server.shutdown().await {
         Ok(()) => {
@@ -92,21 +95,27 @@ fn announce(server: &MockServer, args: &Args) {
     let _ = std::io::stdout().flush();
 }
 
-/// Waits for SIGINT or SIGTERM (SIGINT only where there is no SIGTERM) and names it.
-async fn shutdown_signal() -> std::io::Result<&'static str> {
+/// Starts listening for SIGINT and SIGTERM (SIGINT only where there is no SIGTERM); the future
+/// names the first one received.
+fn shutdown_signal() -> std::io::Result<impl Future<Output = &'static str>> {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
         let mut interrupt = signal(SignalKind::interrupt())?;
         let mut terminate = signal(SignalKind::terminate())?;
-        tokio::select! {
-            _ = interrupt.recv() => Ok("SIGINT"),
-            _ = terminate.recv() => Ok("SIGTERM"),
-        }
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => "SIGINT",
+                _ = terminate.recv() => "SIGTERM",
+            }
+        })
     }
     #[cfg(not(unix))]
     {
-        tokio::signal::ctrl_c().await?;
-        Ok("Ctrl-C")
+        let interrupt = tokio::signal::ctrl_c();
+        Ok(async move {
+            let _ = interrupt.await;
+            "Ctrl-C"
+        })
     }
 }

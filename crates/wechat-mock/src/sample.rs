@@ -11,6 +11,8 @@ const MAX_DEPTH: usize = 12;
 
 /// An object holding every required field of `fields` with a value of its type: strings
 /// `mock_<field>`, numbers 1, booleans false, arrays of one element, enums their first value.
+/// Lenient fields (`lenient_in_mock`) are held too, optional or not, so the mock has nothing to
+/// warn about.
 pub fn sample_object(fields: &[Field]) -> Map<String, Value> {
     object(fields, 0)
 }
@@ -30,7 +32,7 @@ fn object(fields: &[Field], depth: usize) -> Map<String, Value> {
     if depth > MAX_DEPTH {
         return map;
     }
-    for field in fields.iter().filter(|f| f.required) {
+    for field in fields.iter().filter(|f| f.required || f.lenient) {
         map.insert(field.name.to_owned(), value(field.ty, field.name, depth + 1));
     }
     map
@@ -71,10 +73,10 @@ mod tests {
     fn samples_pass_validation_for_every_operation() {
         for op in operations() {
             let body = Value::Object(sample_request(op));
-            assert_eq!(check_body(op.request, &body), Ok(()), "{}", op.name);
+            assert_eq!(check_body(op.request, &body), Ok(Vec::new()), "{}: nothing to warn about", op.name);
             assert_eq!(check_constants(op.fixed_body, &body), Ok(()), "{}", op.name);
             let answer = Value::Object(sample_object(op.response));
-            assert_eq!(check_body(op.response, &answer), Ok(()), "{}", op.name);
+            assert_eq!(check_body(op.response, &answer), Ok(Vec::new()), "{}", op.name);
         }
     }
 

@@ -14,7 +14,7 @@ use axum::routing::{any, get};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::answer::{Errcode, GeneralError};
+use crate::answer::{Errcode, GeneralError, Warnings};
 use crate::answers::Answers;
 use crate::arrange::{ArrangeError, Arranged};
 use crate::config::MockConfig;
@@ -22,7 +22,7 @@ use crate::faults::Faults;
 use crate::media::{DOWNLOAD_PATH, Media};
 use crate::orders::{Authorization, AuthorizeError, Order, Orders};
 use crate::platform_tokens::PlatformTokens;
-use crate::requests::RequestCounts;
+use crate::requests::{LoggedRequest, RequestCounts};
 use crate::spec_table::{Operation, general_message};
 use crate::tokens::Tokens;
 use crate::{admin, answer, api, download, token_endpoints};
@@ -224,7 +224,7 @@ impl MockServer {
         crate::arrange::arrange(&self.shared, operation, body)
     }
 
-    /// Requests received, per path.
+    /// Requests received, per path, and the log of the latest ones with their warnings.
     pub fn requests(&self) -> &RequestCounts {
         &self.shared.requests
     }
@@ -268,7 +268,8 @@ fn router(shared: Arc<Shared>) -> Router {
 }
 
 /// Counts and delays every request of a WeChat route, and logs it without its query string
-/// (which holds the access token).
+/// (which holds the access token): in the request log and as a `request` log line, at warn
+/// level with its warnings when the mock accepted something only because the spec is unsure.
 async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     if path == ADMIN_PREFIX || path.starts_with(&format!("{ADMIN_PREFIX}/")) {
@@ -282,9 +283,14 @@ async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next
     let method = request.method().clone();
     let response = next.run(request).await;
     let status = response.status().as_u16();
-    match response.extensions().get::<Errcode>() {
-        Some(Errcode(errcode)) => tracing::info!(%method, %path, status, errcode, "request"),
-        None => tracing::info!(%method, %path, status, "request"),
+    let errcode = response.extensions().get::<Errcode>().map(|Errcode(code)| *code);
+    let warnings = response.extensions().get::<Warnings>().map(|w| w.0.clone()).unwrap_or_default();
+    match (errcode, warnings.is_empty()) {
+        (Some(errcode), true) => tracing::info!(%method, %path, status, errcode, "request"),
+        (None, true) => tracing::info!(%method, %path, status, "request"),
+        (errcode, false) => tracing::warn!(%method, %path, status, ?errcode, ?warnings, "request"),
     }
+    let logged = LoggedRequest { method: method.to_string(), path, status, errcode, warnings };
+    shared.requests.log_answer(logged);
     response
 }

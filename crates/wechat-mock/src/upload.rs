@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::answer::GeneralError;
 use crate::spec_table::{FilePart, Operation};
-use crate::validate::{SchemaError, check_constants, check_texts};
+use crate::validate::{SchemaError, Warnings, check_constants, check_texts};
 
 const DATA_FORMAT_ERROR: i64 = 47001;
 const EMPTY_BODY: i64 = 44002;
@@ -42,6 +42,8 @@ pub(crate) struct Form {
     pub(crate) texts: Value,
     /// The file parts the spec names.
     pub(crate) files: Vec<ReceivedFile>,
+    /// What passed only because the spec marks the part `lenient_in_mock`.
+    pub(crate) warnings: Warnings,
 }
 
 /// Why a multipart body was refused.
@@ -103,24 +105,27 @@ pub(crate) async fn read_form(
             part.bytes().await.map_err(|e| refusal(&name, e.body_text()))?;
         }
     }
+    let mut warnings = Warnings::new();
     for spec in op.files {
         match files.iter().find(|f| f.name == spec.name) {
-            Some(file) => check_file(spec, file)?,
+            Some(file) => warnings.extend(check_file(spec, file)?),
             None if spec.required => return Err(refusal(spec.name, "missing")),
             None => {}
         }
     }
-    check_texts(op.request, &texts, "").map_err(general)?;
+    warnings.extend(check_texts(op.request, &texts, "").map_err(general)?);
     let texts = Value::Object(texts.into_iter().map(|(k, v)| (k, Value::String(v))).collect::<Map<_, _>>());
     check_constants(op.fixed_body, &texts).map_err(general)?;
-    Ok(Form { texts, files })
+    Ok(Form { texts, files, warnings })
 }
 
 fn is_text_part(op: &Operation, name: &str) -> bool {
     op.request.iter().any(|f| f.name == name) || op.fixed_body.iter().any(|(n, _)| *n == name)
 }
 
-fn check_file(spec: &FilePart, file: &ReceivedFile) -> Result<(), FormError> {
+/// Checks a file by its size, its part's Content-Type and its first bytes; a lenient part's
+/// Content-Type is a warning, never a refusal, since the bytes say what the file is.
+fn check_file(spec: &FilePart, file: &ReceivedFile) -> Result<Warnings, FormError> {
     let size = file.bytes.len() as u64;
     if size == 0 {
         return Err(refusal(spec.name, "empty file"));
@@ -128,12 +133,14 @@ fn check_file(spec: &FilePart, file: &ReceivedFile) -> Result<(), FormError> {
     if size > spec.max_size {
         return Err(refusal(spec.name, format!("{size} bytes, over the limit of {} bytes", spec.max_size)));
     }
+    let mut warnings = Warnings::new();
     if !same_media_type(&file.content_type, spec.content_type) {
         let found = if file.content_type.is_empty() { "no content type" } else { &file.content_type };
-        return Err(FormError::WrongType(SchemaError::new(
-            spec.name,
-            format!("expected {}, found {found}", spec.content_type),
-        )));
+        let problem = SchemaError::new(spec.name, format!("expected {}, found {found}", spec.content_type));
+        if !spec.lenient {
+            return Err(FormError::WrongType(problem));
+        }
+        warnings.push(problem);
     }
     let magic = MAGIC.iter().find(|(media_type, _)| same_media_type(media_type, spec.content_type));
     if let Some((media_type, magic)) = magic
@@ -144,7 +151,7 @@ fn check_file(spec: &FilePart, file: &ReceivedFile) -> Result<(), FormError> {
             format!("not a {media_type} file: it does not start with {:?}", String::from_utf8_lossy(magic)),
         )));
     }
-    Ok(())
+    Ok(warnings)
 }
 
 /// Whether a part's content type names `expected`, parameters such as `charset` aside.
@@ -175,7 +182,21 @@ mod tests {
     use super::*;
     use crate::spec_table::{BodyKind, Field, Method, TokenUse, Ty};
 
-    static UPLOAD: Operation = Operation {
+    static UPLOAD: Operation = UPLOAD_OPERATION;
+
+    /// The same upload where WeChat may not read the part's Content-Type.
+    static LENIENT_UPLOAD: Operation = Operation {
+        files: &[FilePart {
+            name: "pdf",
+            content_type: "application/pdf",
+            max_size: 16,
+            required: true,
+            lenient: true,
+        }],
+        ..UPLOAD_OPERATION
+    };
+
+    const UPLOAD_OPERATION: Operation = Operation {
         name: "upload",
         group: "test",
         interface: "upload",
@@ -241,9 +262,13 @@ mod tests {
     }
 
     async fn read(content_type: &str, body: Vec<u8>) -> Result<Form, String> {
+        read_as(&UPLOAD, content_type, body).await
+    }
+
+    async fn read_as(op: &Operation, content_type: &str, body: Vec<u8>) -> Result<Form, String> {
         let mut headers = HeaderMap::new();
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(content_type).expect("a header value"));
-        read_form(&UPLOAD, &headers, &Extensions::new(), Bytes::from(body)).await.map_err(|e| match e {
+        read_form(op, &headers, &Extensions::new(), Bytes::from(body)).await.map_err(|e| match e {
             FormError::General(g) => format!("{} {}", g.code, g.hint.unwrap_or_default()),
             FormError::WrongType(p) => format!("wrong type {p}"),
         })
@@ -298,6 +323,34 @@ mod tests {
         let upper =
             Part { name: "pdf", file: Some(("a.pdf", "Application/PDF; name=a.pdf")), body: b"%PDF-1" };
         assert!(parts(&[kind(), upper]).await.is_ok(), "media types compare without case and parameters");
+    }
+
+    #[tokio::test]
+    async fn a_lenient_part_is_judged_by_its_bytes_and_its_type_only_warned_about() {
+        let lenient = |file: Option<(&'static str, &'static str)>, body: &'static [u8]| async move {
+            let form = form(&[text("kind", "invoice"), Part { name: "pdf", file, body }]);
+            read_as(&LENIENT_UPLOAD, "multipart/form-data; boundary=XyZ", form)
+                .await
+                .map(|f| f.warnings.iter().map(ToString::to_string).collect::<Vec<_>>())
+        };
+        assert_eq!(lenient(Some(("a.pdf", "application/pdf")), b"%PDF-1").await, Ok(vec![]));
+        for (file, found) in [
+            (None, "no content type"),
+            (Some(("a.pdf", "application/octet-stream")), "application/octet-stream"),
+            (Some(("a.txt", "text/plain")), "text/plain"),
+        ] {
+            assert_eq!(
+                lenient(file, b"%PDF-1").await,
+                Ok(vec![format!("[pdf] expected application/pdf, found {found}")]),
+                "{found}"
+            );
+        }
+        assert_eq!(
+            lenient(None, b"GIF89a").await.err().as_deref(),
+            Some("wrong type [pdf] not a application/pdf file: it does not start with \"%PDF-\""),
+            "the bytes still decide"
+        );
+        assert_eq!(lenient(None, b"").await.err().as_deref(), Some("47001 [pdf] empty file"));
     }
 
     #[tokio::test]

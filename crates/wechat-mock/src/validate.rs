@@ -27,9 +27,31 @@ impl SchemaError {
     }
 }
 
-/// Checks a JSON body against the fields of an object.
-pub fn check_body(fields: &[Field], body: &Value) -> Result<(), SchemaError> {
-    check_object(fields, body, "")
+/// What a check let pass only because the spec marks the field `lenient_in_mock`: each a
+/// problem the mock would otherwise refuse the request for.
+pub type Warnings = Vec<SchemaError>;
+
+/// Checks a JSON body against the fields of an object; the problems of lenient fields come
+/// back as warnings, the first other problem as the error.
+pub fn check_body(fields: &[Field], body: &Value) -> Result<Warnings, SchemaError> {
+    let mut warnings = Warnings::new();
+    check_object(fields, body, "", &mut warnings)?;
+    Ok(warnings)
+}
+
+/// A problem of a lenient field becomes a warning; any other stays an error.
+fn settle(
+    field: &Field,
+    checked: Result<(), SchemaError>,
+    warnings: &mut Warnings,
+) -> Result<(), SchemaError> {
+    match checked {
+        Err(problem) if field.lenient => {
+            warnings.push(problem);
+            Ok(())
+        }
+        other => other,
+    }
 }
 
 /// Checks that a JSON body carries each constant field with its value, e.g. getpdf's
@@ -45,8 +67,9 @@ pub fn check_constants(constants: &[(&str, &str)], body: &Value) -> Result<(), S
     Ok(())
 }
 
-/// Checks query parameters (besides `access_token` and the fixed ones) against their fields.
-pub fn check_query(fields: &[Field], query: &[(String, String)]) -> Result<(), SchemaError> {
+/// Checks query parameters (besides `access_token` and the fixed ones) against their fields;
+/// lenient fields' problems come back as warnings.
+pub fn check_query(fields: &[Field], query: &[(String, String)]) -> Result<Warnings, SchemaError> {
     check_texts(fields, query, "query.")
 }
 
@@ -56,16 +79,18 @@ pub(crate) fn check_texts(
     fields: &[Field],
     texts: &[(String, String)],
     prefix: &str,
-) -> Result<(), SchemaError> {
+) -> Result<Warnings, SchemaError> {
+    let mut warnings = Warnings::new();
     for field in fields {
         let path = format!("{prefix}{}", field.name);
-        match texts.iter().find(|(name, _)| name == field.name) {
-            None if field.required => return Err(SchemaError::new(&path, "missing")),
-            None => {}
-            Some((_, text)) => check_query_value(field.ty, text, &path)?,
-        }
+        let checked = match texts.iter().find(|(name, _)| name == field.name) {
+            None if field.required || field.lenient => Err(SchemaError::new(&path, "missing")),
+            None => Ok(()),
+            Some((_, text)) => check_query_value(field.ty, text, &path),
+        };
+        settle(field, checked, &mut warnings)?;
     }
-    Ok(())
+    Ok(warnings)
 }
 
 fn check_query_value(ty: Ty, text: &str, path: &str) -> Result<(), SchemaError> {
@@ -82,24 +107,31 @@ fn check_query_value(ty: Ty, text: &str, path: &str) -> Result<(), SchemaError> 
     if ok { Ok(()) } else { Err(SchemaError::new(path, format!("expected {}", expected(ty)))) }
 }
 
-fn check_object(fields: &[Field], value: &Value, path: &str) -> Result<(), SchemaError> {
+fn check_object(
+    fields: &[Field],
+    value: &Value,
+    path: &str,
+    warnings: &mut Warnings,
+) -> Result<(), SchemaError> {
     let Some(map) = value.as_object() else {
         return Err(SchemaError::new(path, format!("expected object, found {}", kind(value))));
     };
     for field in fields {
         let child = if path.is_empty() { field.name.to_owned() } else { format!("{path}.{}", field.name) };
-        match map.get(field.name) {
-            None if field.required => return Err(SchemaError::new(&child, "missing")),
-            // An optional field sent as null is as good as left out.
-            None | Some(Value::Null) if !field.required => {}
-            Some(value) => check_value(field.ty, value, &child)?,
-            None => {}
-        }
+        let checked = match map.get(field.name) {
+            // An optional field sent as null is as good as left out; a lenient one is checked
+            // as if it were required.
+            None | Some(Value::Null) if !field.required && !field.lenient => Ok(()),
+            None | Some(Value::Null) if !field.required => Err(SchemaError::new(&child, "missing")),
+            None => Err(SchemaError::new(&child, "missing")),
+            Some(value) => check_value(field.ty, value, &child, warnings),
+        };
+        settle(field, checked, warnings)?;
     }
     Ok(())
 }
 
-fn check_value(ty: Ty, value: &Value, path: &str) -> Result<(), SchemaError> {
+fn check_value(ty: Ty, value: &Value, path: &str, warnings: &mut Warnings) -> Result<(), SchemaError> {
     let fits = match ty {
         Ty::String => value.is_string(),
         Ty::Bool => value.is_boolean(),
@@ -113,18 +145,23 @@ fn check_value(ty: Ty, value: &Value, path: &str) -> Result<(), SchemaError> {
                 return Err(mismatch(ty, value, path));
             };
             for (i, element) in items.iter().enumerate() {
-                check_value(*item, element, &format!("{path}[{i}]"))?;
+                check_value(*item, element, &format!("{path}[{i}]"), warnings)?;
             }
             return Ok(());
         }
-        Ty::Named(named) => return check_named(named, value, path),
+        Ty::Named(named) => return check_named(named, value, path, warnings),
     };
     if fits { Ok(()) } else { Err(mismatch(ty, value, path)) }
 }
 
-fn check_named(named: &NamedType, value: &Value, path: &str) -> Result<(), SchemaError> {
+fn check_named(
+    named: &NamedType,
+    value: &Value,
+    path: &str,
+    warnings: &mut Warnings,
+) -> Result<(), SchemaError> {
     match named.kind {
-        TypeKind::Object(fields) => check_object(fields, value, path),
+        TypeKind::Object(fields) => check_object(fields, value, path, warnings),
         TypeKind::StringEnum(values) => match value.as_str() {
             Some(text) if values.contains(&text) => Ok(()),
             _ => Err(SchemaError::new(path, format!("expected one of {}", quoted(values)))),
@@ -205,7 +242,10 @@ mod tests {
     ];
 
     fn problem(body: Value) -> String {
-        check_body(FIELDS, &body).map_or_else(|e| e.to_string(), |()| "ok".to_owned())
+        check_body(FIELDS, &body).map_or_else(
+            |e| e.to_string(),
+            |w| if w.is_empty() { "ok".to_owned() } else { format!("warned {w:?}") },
+        )
     }
 
     #[test]
@@ -258,6 +298,59 @@ mod tests {
         );
     }
 
+    static LENIENT_ITEM: NamedType = NamedType {
+        name: "LenientItem",
+        kind: TypeKind::Object(&[
+            Field { name: "name", ty: Ty::String, required: true, lenient: false },
+            Field { name: "unit", ty: Ty::String, required: true, lenient: true },
+        ]),
+    };
+    static DISPUTED: &[Field] = &[
+        Field { name: "id", ty: Ty::String, required: true, lenient: false },
+        Field { name: "buyer", ty: Ty::String, required: false, lenient: true },
+        Field { name: "code", ty: Ty::I64, required: true, lenient: true },
+        Field { name: "items", ty: Ty::Array(&Ty::Named(&LENIENT_ITEM)), required: false, lenient: false },
+    ];
+
+    fn warnings(body: Value) -> Result<Vec<String>, String> {
+        check_body(DISPUTED, &body)
+            .map(|w| w.iter().map(ToString::to_string).collect())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn lenient_fields_warn_where_others_refuse() {
+        let full = json!({"id": "a", "buyer": "b", "code": 1, "items": [{"name": "n", "unit": "u"}]});
+        assert_eq!(warnings(full), Ok(vec![]));
+        assert_eq!(
+            warnings(json!({"id": "a", "items": [{"name": "n"}, {"name": "m", "unit": 3}]})),
+            Ok(vec![
+                "[buyer] missing".to_owned(),
+                "[code] missing".to_owned(),
+                "[items[0].unit] missing".to_owned(),
+                "[items[1].unit] expected string, found integer".to_owned(),
+            ]),
+            "an optional lenient field is checked as if required; every problem is kept"
+        );
+        assert_eq!(
+            warnings(json!({"id": "a", "buyer": null, "code": "1"})),
+            Ok(vec!["[buyer] missing".to_owned(), "[code] expected integer, found string".to_owned()])
+        );
+        assert_eq!(warnings(json!({"buyer": "b", "code": 1})), Err("[id] missing".to_owned()));
+        assert_eq!(
+            warnings(json!({"id": "a", "code": 1, "items": [{"unit": "u"}]})),
+            Err("[items[0].name] missing".to_owned()),
+            "a strict field inside is still refused"
+        );
+
+        let texts = [Field { name: "page", ty: Ty::U32, required: false, lenient: true }];
+        let query = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        };
+        let warned = |q: &[(&str, &str)]| check_query(&texts, &query(q)).map(|w| w.len());
+        assert_eq!((warned(&[("page", "1")]), warned(&[]), warned(&[("page", "x")])), (Ok(0), Ok(1), Ok(1)));
+    }
+
     #[test]
     fn constants_must_be_sent_with_their_value() {
         let constants = [("action", "get_url")];
@@ -277,7 +370,7 @@ mod tests {
         let query = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
             pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
         };
-        assert!(check_query(&fields, &query(&[("type", "1"), ("flag", "true")])).is_ok());
+        assert_eq!(check_query(&fields, &query(&[("type", "1"), ("flag", "true")])), Ok(Vec::new()));
         assert_eq!(check_query(&fields, &query(&[])).unwrap_err().to_string(), "[query.type] missing");
         assert_eq!(
             check_query(&fields, &query(&[("type", "-1")])).unwrap_err().to_string(),

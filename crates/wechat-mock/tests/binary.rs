@@ -142,6 +142,56 @@ fn stops_cleanly_on_sigterm() {
     serves_then_stops_on("TERM");
 }
 
+/// An upload as Python's requests sends it (a file name, no part Content-Type) is accepted, and
+/// the warning the spec's `lenient_in_mock` asks for is on the request's log line.
+#[test]
+fn a_warning_is_on_the_request_log_line() {
+    let mut running = spawn(&[]);
+    wait_until_serving(&running.url);
+    let token = http(
+        &running.url,
+        "POST /cgi-bin/stable_token",
+        &format!(
+            r#"{{"grant_type":"client_credential","appid":"{}","secret":"{}"}}"#,
+            wechat_mock::DEMO_APPID,
+            wechat_mock::DEMO_SECRET
+        ),
+    )
+    .expect("the token endpoint answers");
+    let token = token.split("\"access_token\":\"").nth(1).and_then(|t| t.split('"').next()).expect("a token");
+
+    let addr = running.url.strip_prefix("http://").unwrap_or(&running.url).to_owned();
+    let mut body =
+        b"--b0undary\r\nContent-Disposition: form-data; name=\"pdf\"; filename=\"invoice.pdf\"\r\n\r\n"
+            .to_vec();
+    body.extend_from_slice(&wechat_mock::sample_pdf("logged"));
+    body.extend_from_slice(b"\r\n--b0undary--\r\n");
+    let mut stream = TcpStream::connect(&addr).expect("connects");
+    stream.set_read_timeout(Some(PATIENCE)).expect("a timeout");
+    write!(
+        stream,
+        "POST /card/invoice/platform/setpdf?access_token={token} HTTP/1.1\r\nHost: {addr}\r\n\
+         Content-Type: multipart/form-data; boundary=b0undary\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    )
+    .expect("sent");
+    stream.write_all(&body).expect("sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("an answer");
+    assert!(answer.contains("\"errcode\":0") && answer.contains("x-mock-warning: [pdf]"), "{answer}");
+
+    signal(&running.child, "TERM");
+    assert!(wait(&mut running.child).success());
+    let stderr = running.stderr.join().unwrap_or_default();
+    let line = stderr.lines().find(|l| l.contains("/card/invoice/platform/setpdf")).unwrap_or_default();
+    assert!(
+        line.contains("WARN")
+            && line.contains("[pdf] expected application/pdf, found no content type; accepted: the spec marks it lenient_in_mock"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains(token), "the token was logged");
+}
+
 #[test]
 fn a_secret_of_ones_own_is_not_printed() {
     let mut running = spawn(&["--appid", "wx1234567890abcdef", "--secret", "my-own-secret-value"]);

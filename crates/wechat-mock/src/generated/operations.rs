@@ -1446,7 +1446,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 content_type: "application/pdf",
                 max_size: 10485760,
                 required: true,
-                lenient: false,
+                lenient: true,
             },
         ],
         response: &[
@@ -3374,8 +3374,8 @@ mod local {
                                     &crate::generated::operations::local::platform::insert_invoice::BILLING_ITEM,
                                 ),
                             ),
-                            required: true,
-                            lenient: false,
+                            required: false,
+                            lenient: true,
                         },
                         Field {
                             name: "fee_without_tax",
@@ -3405,13 +3405,13 @@ mod local {
                             name: "check_code",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            lenient: true,
                         },
                         Field {
                             name: "buyer_number",
                             ty: Ty::String,
-                            required: true,
-                            lenient: false,
+                            required: false,
+                            lenient: true,
                         },
                         Field {
                             name: "buyer_address_and_phone",
@@ -3480,13 +3480,13 @@ mod local {
                             name: "num",
                             ty: Ty::I64,
                             required: true,
-                            lenient: false,
+                            lenient: true,
                         },
                         Field {
                             name: "unit",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            lenient: true,
                         },
                         Field {
                             name: "price",

@@ -33,9 +33,16 @@
 //! ## Notes
 //!
 //! - The doc's example sends `billing_time` as a string; the table says Int, as SKIT's model does. A number is sent (the example here is repaired) and a string is accepted when decoding.
-//! - `check_code` is in the table but absent from WeChat's own example (special VAT invoices have none), so it is optional.
 //! - The line items nest under `info`; `price` and `fee` amounts are in fen.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
+//! - Required, top level: `order_id`, `card_id`, `appid`, `card_ext`, and in it `nonce_str` and `user_card` (with its `invoice_user_data`): marked 是 in the page's tables; SKIT models all of them as required and fills `appid` and `nonce_str` itself when the caller leaves them out; the page's example carries them.
+//! - Required in `invoice_user_data`: `fee`, `title`, `billing_time`, `billing_no`, `billing_code`, `fee_without_tax`, `tax`, `s_pdf_media_id`: 是 in all three transcriptions of the page's table, non-nullable in SKIT's model, present in the page's example. Fully digital e-invoices (数电发票) have no invoice code: send an empty `billing_code`, as SKIT's default does.
+//! - Required in each `info` line: `name` and `price`: 是 in both transcriptions of the line table, non-nullable in SKIT.
+//! - `num` and `unit` of an `info` line stay required, as SKIT models them, but the transcriptions disagree (shirayner/weixin_gz GoodInfo.java: 是; pomestyle/Weixin_Pilgrim Info.java: 否), so they are `lenient_in_mock`: the mock accepts a line without them, with a warning.
+//! - `buyer_number` is optional: 否 in all three transcriptions of WeChat's table (this spec had it required, as SKIT's non-nullable model has it). Inserts without it, sent through wechatpy, are reported to work against WeChat in production. Since SKIT always sends it and the current page's invoice_user_data table was not available to check, it is `lenient_in_mock`: the mock accepts its absence and warns.
+//! - `info` is optional: 否 in all three transcriptions. SKIT always sends it (an empty list by default), so it is `lenient_in_mock`.
+//! - `check_code` is 是 in all three transcriptions of the table, but WeChat's own example leaves it out and fully digital e-invoices have none (SKIT sends an empty string by default); it stays optional and is `lenient_in_mock`.
+//! - Optional, as the table marks them 否 and SKIT models them nullable: `s_trip_pdf_media_id`, `buyer_address_and_phone`, `buyer_bank_account`, `seller_number`, `seller_address_and_phone`, `seller_bank_account`, `remarks`, `cashier`, `maker`.
 //!
 //! ## Insert an invoice
 //!
@@ -322,7 +329,8 @@ pub struct InvoiceUserData {
     #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub billing_code: String,
     /// The invoice's lines.
-    pub info: Vec<BillingItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info: Option<Vec<BillingItem>>,
     /// The amount without tax, in fen.
     #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee_without_tax: i64,
@@ -339,7 +347,7 @@ pub struct InvoiceUserData {
         deserialize_with = "::wechat_core::lenient::option_string"
     )]
     pub s_trip_pdf_media_id: Option<String>,
-    /// The check code (校验码).
+    /// The check code (校验码); none on fully digital e-invoices.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -347,8 +355,12 @@ pub struct InvoiceUserData {
     )]
     pub check_code: Option<String>,
     /// The buyer's taxpayer number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub buyer_number: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "::wechat_core::lenient::option_string"
+    )]
+    pub buyer_number: Option<String>,
     /// The buyer's address and phone.
     #[serde(
         default,
@@ -408,7 +420,7 @@ pub struct InvoiceUserData {
 }
 
 impl InvoiceUserData {
-    /// Creates the value from its required fields: `fee`, `title`, `billing_time`, `billing_no`, `billing_code`, `info`, `fee_without_tax`, `tax`, `s_pdf_media_id`, `buyer_number`.
+    /// Creates the value from its required fields: `fee`, `title`, `billing_time`, `billing_no`, `billing_code`, `fee_without_tax`, `tax`, `s_pdf_media_id`.
     #[allow(clippy::too_many_arguments)]
     pub fn new(
         fee: i64,
@@ -416,11 +428,9 @@ impl InvoiceUserData {
         billing_time: i64,
         billing_no: impl Into<String>,
         billing_code: impl Into<String>,
-        info: Vec<BillingItem>,
         fee_without_tax: i64,
         tax: i64,
         s_pdf_media_id: impl Into<String>,
-        buyer_number: impl Into<String>,
     ) -> Self {
         Self {
             fee,
@@ -428,13 +438,13 @@ impl InvoiceUserData {
             billing_time,
             billing_no: billing_no.into(),
             billing_code: billing_code.into(),
-            info,
+            info: None,
             fee_without_tax,
             tax,
             s_pdf_media_id: s_pdf_media_id.into(),
             s_trip_pdf_media_id: None,
             check_code: None,
-            buyer_number: buyer_number.into(),
+            buyer_number: None,
             buyer_address_and_phone: None,
             buyer_bank_account: None,
             seller_number: None,
@@ -446,15 +456,27 @@ impl InvoiceUserData {
         }
     }
 
+    /// Sets `info`: The invoice's lines.
+    pub fn info(mut self, value: Vec<BillingItem>) -> Self {
+        self.info = Some(value);
+        self
+    }
+
     /// Sets `s_trip_pdf_media_id`: The `s_media_id` of a trip or consumption voucher PDF.
     pub fn s_trip_pdf_media_id(mut self, value: impl Into<String>) -> Self {
         self.s_trip_pdf_media_id = Some(value.into());
         self
     }
 
-    /// Sets `check_code`: The check code (校验码).
+    /// Sets `check_code`: The check code (校验码); none on fully digital e-invoices.
     pub fn check_code(mut self, value: impl Into<String>) -> Self {
         self.check_code = Some(value.into());
+        self
+    }
+
+    /// Sets `buyer_number`: The buyer's taxpayer number.
+    pub fn buyer_number(mut self, value: impl Into<String>) -> Self {
+        self.buyer_number = Some(value.into());
         self
     }
 

@@ -28,6 +28,7 @@
 //! - `s_media_id` is described as a 64-bit integer and arrives as a JSON string or number: it is kept a string, decoded without passing through a float.
 //! - WeChat documents no size limit. 10 MiB, the largest file WeChat's media uploads accept, is checked before sending so a wrong file fails fast; below it WeChat decides (72040 for an invalid PDF).
 //! - No request example: the body is a file, not JSON. The wire tests check the multipart body.
+//! - The part's Content-Type is `lenient_in_mock`: wechatpy's `upload_pdf` sends the part with no Content-Type (the way Python's requests sends a file) and its callers upload PDFs to WeChat that way, so WeChat does not require the header; whether it refuses a part typed otherwise is not known. The client sends application/pdf, as SKIT does; the mock judges the file by its bytes (`%PDF-`, size) and warns about the part's type.
 //!
 //! ## An uploaded PDF
 //!

@@ -1,0 +1,83 @@
+//! What can only be checked once every type is known: a union's variants are object types
+//! (an `internal` one without a field named like the tag), and a `flatten` field holds a union.
+
+use crate::diagnostic::Diagnostics;
+use crate::examples::TypeLookup;
+use crate::format::{self, Entries, Located};
+use crate::model::{Field, Ty, TypeDef, TypeKind, UnionLayout};
+use crate::source::{SourceFile, Span};
+
+/// Checks the unions and flattened fields of the types a file declares (`own`, resolved
+/// from `entries`), looking referenced types up in `lookup`.
+pub(super) fn check_types(
+    file: &SourceFile,
+    entries: &Entries<format::TypeDef>,
+    own: &[TypeDef],
+    lookup: &TypeLookup<'_>,
+    problems: &mut Diagnostics,
+) {
+    for def in own {
+        let Some((_, written)) = entries.0.iter().find(|(k, _)| k.value == def.name) else { continue };
+        match &def.kind {
+            TypeKind::Union(union) => {
+                let Some(variants) = written.value.union.as_ref().map(|u| &u.value.variants) else { continue };
+                for (variant, at) in union.variants.iter().zip(variants) {
+                    let target = lookup.get(&variant.ty);
+                    let span = at.value.ty.span;
+                    match target.map(|t| &t.kind) {
+                        Some(TypeKind::Struct(fields)) => {
+                            if union.layout == UnionLayout::Internal
+                                && fields.iter().any(|f| f.wire == union.tag || f.flatten)
+                            {
+                                problems.error(
+                                    file,
+                                    span,
+                                    format!(
+                                        "`{}` sits beside the tag `{}` in the same object, so it cannot \
+                                         have a field of that name, nor a `flatten` field",
+                                        variant.ty.name, union.tag
+                                    ),
+                                );
+                            }
+                        }
+                        Some(_) => problems.error(
+                            file,
+                            span,
+                            format!("a union variant holds an object type; `{}` is not one", variant.ty.name),
+                        ),
+                        None => {}
+                    }
+                }
+            }
+            TypeKind::Struct(fields) => {
+                let written = written.value.fields.as_ref().map(|f| &f.value);
+                check_flattened(file, fields, written, lookup, problems);
+            }
+            TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => {}
+        }
+    }
+}
+
+/// Every `flatten` field of `fields` must hold a union.
+pub(super) fn check_flattened(
+    file: &SourceFile,
+    fields: &[Field],
+    written: Option<&Entries<format::Field>>,
+    lookup: &TypeLookup<'_>,
+    problems: &mut Diagnostics,
+) {
+    for field in fields.iter().filter(|f| f.flatten) {
+        let is_union = match &field.ty {
+            Ty::Named(r) => lookup.get(r).is_some_and(|t| matches!(t.kind, TypeKind::Union(_))),
+            _ => false,
+        };
+        if !is_union {
+            let span = written.map_or(Span::default(), |w| key_span(w, &field.wire));
+            problems.error(file, span, "only a field whose type is a union can be `flatten`");
+        }
+    }
+}
+
+fn key_span(entries: &Entries<format::Field>, wire: &str) -> Span {
+    entries.0.iter().find(|(k, _)| k.value == wire).map_or(Span::default(), |(k, _): &(Located<String>, _)| k.span)
+}
