@@ -345,12 +345,15 @@ impl Keyword for Access {
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
-    /// `string`, `bool`, `i32`, `i64`, `u32`, `u64`, `f64`, `array` (with `items`), the name
-    /// of a type in `[types]` of this file or of `spec/types.toml`, or `file` (a file part of
-    /// a `body = "multipart"` request, with `content_type` and `max_size`).
+    /// `string`, `bool`, `i32`, `i64`, `u32`, `u64`, `f64`, `array` (with `items`), `map`
+    /// (string keys, values of type `items`), `json` (any JSON value, where WeChat documents
+    /// no shape), the name of a type in `[types]` of this file, of the group's `types.toml` or
+    /// of `spec/types.toml`, or `file` (a file part of a `body = "multipart"` request, with
+    /// `content_type` and `max_size`).
     #[serde(rename = "type")]
     pub ty: Located<String>,
-    /// Element type when `type = "array"`; the same names as `type`.
+    /// Element type when `type = "array"`, value type when `type = "map"`; the same names as
+    /// `type`.
     #[serde(default)]
     pub items: Option<Located<String>>,
     /// What the field holds, from WeChat's table.
@@ -382,6 +385,37 @@ pub struct Field {
     /// refusing it. Request and query fields only; explain the disagreement in `notes`.
     #[serde(default)]
     pub lenient_in_mock: Option<Located<bool>>,
+    /// A field whose type is a union: its keys (the tag and the variant's) sit in this object
+    /// itself rather than under the field's own key, as `/card/qrcode/create` sends
+    /// `action_name` and `action_info` beside `expire_seconds`.
+    #[serde(default)]
+    pub flatten: bool,
+    /// `response`: WeChat answers the field but a request must not send it (a card's `id`,
+    /// `status`); `request`: a request sends it but WeChat never answers it. Lets one type
+    /// serve both directions.
+    #[serde(default)]
+    pub only: Option<Located<Direction>>,
+    /// WeChat may send `null` for the field; it decodes as absent.
+    #[serde(default)]
+    pub nullable: bool,
+    /// Strings: the fewest characters allowed (characters, not bytes).
+    #[serde(default)]
+    pub min_length: Option<Located<i64>>,
+    /// Strings: the most characters allowed (characters, not bytes), e.g. a card title's 9.
+    #[serde(default)]
+    pub max_length: Option<Located<i64>>,
+    /// Integers: the smallest value allowed, e.g. `expire_seconds` 60.
+    #[serde(default)]
+    pub minimum: Option<Located<i64>>,
+    /// Integers: the largest value allowed, e.g. `expire_seconds` 1800.
+    #[serde(default)]
+    pub maximum: Option<Located<i64>>,
+    /// Arrays: the fewest items allowed.
+    #[serde(default)]
+    pub min_items: Option<Located<i64>>,
+    /// Arrays: the most items allowed, e.g. `count` 50.
+    #[serde(default)]
+    pub max_items: Option<Located<i64>>,
 }
 
 impl<'de> Deserialize<'de> for Field {
@@ -397,11 +431,21 @@ impl<'de> Deserialize<'de> for Field {
             content_type: optional "content_type",
             max_size: optional "max_size",
             lenient_in_mock: optional "lenient_in_mock",
+            flatten: default "flatten",
+            only: optional "only",
+            nullable: default "nullable",
+            min_length: optional "min_length",
+            max_length: optional "max_length",
+            minimum: optional "minimum",
+            maximum: optional "maximum",
+            min_items: optional "min_items",
+            max_items: optional "max_items",
         })
     }
 }
 
-/// A named type: an object (with `fields`) or an enum (with `values`).
+/// A named type: an object (with `fields`), an enum (with `values`) or a union (with
+/// `union`).
 #[derive(Debug, Clone, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TypeDef {
@@ -413,6 +457,9 @@ pub struct TypeDef {
     /// Enum types: the known values. Values WeChat adds later still decode.
     #[serde(default)]
     pub values: Option<Located<Vec<Located<EnumValue>>>>,
+    /// Union types: one of several object types, selected by the value of a tag field.
+    #[serde(default)]
+    pub union: Option<Located<UnionDef>>,
 }
 
 impl<'de> Deserialize<'de> for TypeDef {
@@ -421,8 +468,95 @@ impl<'de> Deserialize<'de> for TypeDef {
             doc: required "doc",
             fields: optional "fields",
             values: optional "values",
+            union: optional "union",
         })
     }
+}
+
+/// A union: the value of the `tag` field says which variant the object holds, and where.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnionDef {
+    /// The wire name of the tag field, e.g. `card_type`.
+    pub tag: Located<String>,
+    /// Where the variant's object sits. Default `sibling`.
+    #[serde(default)]
+    pub layout: Option<Located<UnionLayout>>,
+    /// The known variants. An object with another tag decodes to `Unknown`, kept whole.
+    pub variants: Vec<Located<UnionVariant>>,
+}
+
+impl<'de> Deserialize<'de> for UnionDef {
+    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
+        read_table!(value, UnionDef {
+            tag: required "tag",
+            layout: optional "layout",
+            variants: required_bare "variants",
+        })
+    }
+}
+
+/// Where a union's variant object sits relative to its tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UnionLayout {
+    /// Under a key beside the tag, named by the variant's `key`:
+    /// `{"card_type": "GROUPON", "groupon": {...}}`.
+    Sibling,
+    /// In the same object as the tag: `{"type": "text", "content": "..."}`.
+    Internal,
+}
+
+impl Keyword for UnionLayout {
+    const WORDS: &'static [(&'static str, Self)] =
+        &[("sibling", Self::Sibling), ("internal", Self::Internal)];
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnionVariant {
+    /// The tag's value that selects it, e.g. `GROUPON`.
+    pub tag: Located<String>,
+    /// The object type it holds.
+    #[serde(rename = "type")]
+    pub ty: Located<String>,
+    /// `sibling` layout only: the key holding the object, dotted for a nested place
+    /// (`action_info.card`). Default: the tag in lower case (`groupon`).
+    #[serde(default)]
+    pub key: Option<Located<String>>,
+    /// Rust variant name (UpperCamelCase); derived from the tag when left out.
+    #[serde(default)]
+    pub name: Option<Located<String>>,
+    /// What the variant is.
+    pub doc: Located<String>,
+}
+
+impl<'de> Deserialize<'de> for UnionVariant {
+    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
+        read_table!(value, UnionVariant {
+            tag: required "tag",
+            ty: required "type",
+            key: optional "key",
+            name: optional "name",
+            doc: required "doc",
+        })
+    }
+}
+
+/// Which direction a field travels in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Only in requests.
+    Request,
+    /// Only in responses.
+    Response,
+}
+
+impl Keyword for Direction {
+    const WORDS: &'static [(&'static str, Self)] =
+        &[("request", Self::Request), ("response", Self::Response)];
 }
 
 /// One known value of an enum type.
@@ -520,7 +654,7 @@ impl Keyword for Retry {
         &[("never", Self::Never), ("backoff", Self::Backoff), ("renew_token", Self::RenewToken)];
 }
 
-keyword_deserialize!(Method, BodyKind, TokenKind, Access, Retry);
+keyword_deserialize!(Method, BodyKind, TokenKind, Access, Retry, UnionLayout, Direction);
 
 /// A request/response pair from WeChat's documentation.
 #[derive(Debug, Clone, JsonSchema)]

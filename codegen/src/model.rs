@@ -1,7 +1,7 @@
 //! What the spec says, resolved: names checked and derived, type references followed,
 //! examples parsed. Emitters read only this.
 
-pub use crate::format::{Access, BodyKind, Literal, Method, Retry, TokenKind};
+pub use crate::format::{Access, BodyKind, Direction, Literal, Method, Retry, TokenKind, UnionLayout};
 
 /// The whole spec folder.
 #[derive(Debug, Clone)]
@@ -159,6 +159,46 @@ pub struct Field {
     pub boxed: bool,
     /// The mock accepts the field's absence or a wrong value with a warning (`lenient_in_mock`).
     pub lenient: bool,
+    /// A union whose keys sit in the enclosing object (`flatten = true`).
+    pub flatten: bool,
+    /// The one direction the field travels in, if only one.
+    pub only: Option<Direction>,
+    /// WeChat may send `null`.
+    pub nullable: bool,
+    /// Limits the docs state, checked before sending and by the mock.
+    pub constraints: Constraints,
+}
+
+impl Field {
+    /// True when the Rust field is an `Option`: the field may be left out, may be null, or is
+    /// only ever answered (so a request built by a caller has none).
+    pub fn is_option(&self) -> bool {
+        !self.required || self.nullable || self.only == Some(Direction::Response)
+    }
+}
+
+/// Limits on a field's value that WeChat's docs state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Constraints {
+    /// Strings: fewest characters.
+    pub min_length: Option<u64>,
+    /// Strings: most characters.
+    pub max_length: Option<u64>,
+    /// Numbers: smallest value.
+    pub minimum: Option<i64>,
+    /// Numbers: largest value.
+    pub maximum: Option<i64>,
+    /// Arrays: fewest items.
+    pub min_items: Option<u64>,
+    /// Arrays: most items.
+    pub max_items: Option<u64>,
+}
+
+impl Constraints {
+    /// True when no limit is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// A field's type.
@@ -180,6 +220,10 @@ pub enum Ty {
     F64,
     /// A list.
     Array(Box<Ty>),
+    /// An object with free string keys and values of one type.
+    Map(Box<Ty>),
+    /// Any JSON value, where WeChat documents no shape.
+    Json,
     /// A named type.
     Named(TypeRef),
 }
@@ -224,6 +268,35 @@ pub enum TypeKind {
     StringEnum(Vec<Variant>),
     /// Known integer values; unknown ones are kept.
     IntEnum(Vec<Variant>),
+    /// One of several object types, selected by a tag; unknown tags are kept whole.
+    Union(Union),
+}
+
+/// A union: the value of `tag` says which variant an object holds.
+#[derive(Debug, Clone)]
+pub struct Union {
+    /// Wire name of the tag field.
+    pub tag: String,
+    /// Where the variant's object sits.
+    pub layout: UnionLayout,
+    /// The known variants, in the order written.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub name: String,
+    /// The tag's value.
+    pub tag: String,
+    /// `sibling` layout: the keys leading to the object (`["action_info", "card"]`); empty for
+    /// `internal`.
+    pub key: Vec<String>,
+    /// The object type it holds.
+    pub ty: TypeRef,
+    /// What it is.
+    pub doc: String,
 }
 
 /// One known value of an enum.

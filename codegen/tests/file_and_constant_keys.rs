@@ -115,7 +115,7 @@ fn request_examples_must_carry_the_constants() {
         one(text),
         [
             "spec/g/x.toml:11:12: example request does not match [request]: `action`: the constant must be \"get_url\"",
-            "spec/g/x.toml:13:12: example request does not match [request]: `action`: the constant must be \"get_url\"",
+            "spec/g/x.toml:13:24: example request does not match [request]: `action`: the constant must be \"get_url\"",
         ]
     );
 }

@@ -8,7 +8,8 @@ use crate::emit::operation::{accounts_line, body_line, request_line, third_party
 use crate::emit::rust::cell;
 use crate::emit::{HEADER, OutputFile};
 use crate::model::{
-    Field, FileField, FixedParam, Group, Literal, Operation, Spec, Ty, TypeDef, TypeKind, TypeScope,
+    Constraints, Direction, Field, FileField, FixedParam, Group, Literal, Operation, Spec, Ty, TypeDef,
+    TypeKind, TypeScope,
 };
 
 /// Where the reference is written.
@@ -211,6 +212,20 @@ fn type_section(def: &TypeDef, anchors: &Anchors<'_>) -> String {
             }
             out.push_str("\nOther values decode as `Unknown(..)`.\n\n");
         }
+        TypeKind::Union(union) => {
+            let _ = writeln!(out, "One of these, selected by the value of `{}`:\n", union.tag);
+            out.push_str("| tag | object at | type | Rust | meaning |\n|---|---|---|---|---|\n");
+            for v in &union.variants {
+                let at = if v.key.is_empty() {
+                    "beside the tag".to_owned()
+                } else {
+                    format!("`{}`", v.key.join("."))
+                };
+                let ty = anchors.link(&v.ty.name, &v.ty.scope);
+                let _ = writeln!(out, "| `\"{}\"` | {at} | {ty} | `{}` | {} |", v.tag, v.name, cell(&v.doc));
+            }
+            out.push_str("\nOther tags decode as `Unknown(..)`, which keeps the object whole.\n\n");
+        }
     }
     out
 }
@@ -247,7 +262,20 @@ fn fields_table(
         if f.secret {
             ty.push_str(" (secret)");
         }
-        let _ = writeln!(out, "| `{}` | {ty} | {} | {doc} |", f.wire, yes_no(f.required));
+        if f.nullable {
+            ty.push_str(" or null");
+        }
+        let limits = limits(&f.constraints);
+        if !limits.is_empty() {
+            let _ = write!(doc, " Limits: {limits}.");
+        }
+        let required = match f.only {
+            Some(Direction::Response) => "answered only",
+            Some(Direction::Request) => "sent only",
+            None => yes_no(f.required),
+        };
+        let wire = if f.flatten { "(its keys here)".to_owned() } else { format!("`{}`", f.wire) };
+        let _ = writeln!(out, "| {wire} | {ty} | {required} | {doc} |");
     }
     out.push('\n');
     out
@@ -263,8 +291,34 @@ fn type_text(ty: &Ty, anchors: &Anchors<'_>) -> String {
         Ty::U64 => "integer (u64)".into(),
         Ty::F64 => "number".into(),
         Ty::Array(item) => format!("array of {}", type_text(item, anchors)),
+        Ty::Map(item) => format!("map of string to {}", type_text(item, anchors)),
+        Ty::Json => "any JSON".into(),
         Ty::Named(r) => anchors.link(&r.name, &r.scope),
     }
+}
+
+/// The limits of a field in words, e.g. `at most 9 characters`.
+fn limits(c: &Constraints) -> String {
+    let mut parts = Vec::new();
+    match (c.min_length, c.max_length) {
+        (Some(min), Some(max)) => parts.push(format!("{min} to {max} characters")),
+        (Some(min), None) => parts.push(format!("at least {min} characters")),
+        (None, Some(max)) => parts.push(format!("at most {max} characters")),
+        (None, None) => {}
+    }
+    match (c.minimum, c.maximum) {
+        (Some(min), Some(max)) => parts.push(format!("{min} to {max}")),
+        (Some(min), None) => parts.push(format!("at least {min}")),
+        (None, Some(max)) => parts.push(format!("at most {max}")),
+        (None, None) => {}
+    }
+    match (c.min_items, c.max_items) {
+        (Some(min), Some(max)) => parts.push(format!("{min} to {max} items")),
+        (Some(min), None) => parts.push(format!("at least {min} items")),
+        (None, Some(max)) => parts.push(format!("at most {max} items")),
+        (None, None) => {}
+    }
+    parts.join(", ")
 }
 
 fn yes_no(required: bool) -> &'static str {

@@ -8,7 +8,8 @@ use quote::quote;
 
 use crate::emit::rust::{ident, integer};
 use crate::model::{
-    BodyKind, ErrorCase, Field, Literal, Method, Operation, Spec, TokenKind, Ty, TypeDef, TypeKind, TypeScope,
+    BodyKind, Constraints, Direction, ErrorCase, Field, Literal, Method, Operation, Spec, TokenKind, Ty,
+    TypeDef, TypeKind, TypeRef, TypeScope, UnionLayout,
 };
 use crate::names;
 
@@ -104,7 +105,9 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
         //! Every operation of `spec/`, with the schema and error codes the mock checks requests
         //! against and answers with.
 
-        use crate::spec_table::{BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty, TypeKind};
+        use crate::spec_table::{
+            BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty, TypeKind,
+        };
 
         /// WeChat's general error codes, from `spec/errors.toml`, in its order.
         pub(crate) static GENERAL_ERRORS: &[ErrorCase] = &[#(#general),*];
@@ -210,11 +213,50 @@ fn success_example(op: &Operation) -> Option<String> {
 fn fields(fields: &[Field], scope: &Place<'_>) -> TokenStream {
     let items = fields.iter().map(|f| {
         let name = &f.wire;
-        let (required, lenient) = (f.required, f.lenient);
+        let required = f.required;
         let ty = ty(&f.ty, scope);
-        quote!(Field { name: #name, ty: #ty, required: #required, lenient: #lenient })
+        // Only what differs from `Field::PLAIN`, so the table stays readable.
+        let flags = [
+            (f.lenient, quote!(lenient: true,)),
+            (f.flatten, quote!(flatten: true,)),
+            (f.only == Some(Direction::Response), quote!(answered_only: true,)),
+            (f.nullable, quote!(nullable: true,)),
+        ];
+        let flags = flags.into_iter().filter(|(set, _)| *set).map(|(_, tokens)| tokens);
+        let limits = (!f.constraints.is_empty()).then(|| limits(&f.constraints));
+        quote!(Field { name: #name, ty: #ty, required: #required, #(#flags)* #limits ..Field::PLAIN })
     });
     quote!(&[#(#items),*])
+}
+
+fn limits(c: &Constraints) -> TokenStream {
+    let unsigned = |n: Option<u64>| match n {
+        Some(n) => {
+            let n = proc_macro2::Literal::u64_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+    let signed = |n: Option<i64>| match n {
+        Some(n) => {
+            let n = integer(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    };
+    let (min_length, max_length) = (unsigned(c.min_length), unsigned(c.max_length));
+    let (minimum, maximum) = (signed(c.minimum), signed(c.maximum));
+    let (min_items, max_items) = (unsigned(c.min_items), unsigned(c.max_items));
+    quote! {
+        limits: crate::spec_table::Limits {
+            min_length: #min_length,
+            max_length: #max_length,
+            minimum: #minimum,
+            maximum: #maximum,
+            min_items: #min_items,
+            max_items: #max_items,
+        },
+    }
 }
 
 fn ty(ty: &Ty, scope: &Place<'_>) -> TokenStream {
@@ -230,22 +272,33 @@ fn ty(ty: &Ty, scope: &Place<'_>) -> TokenStream {
             let item = self::ty(item, scope);
             quote!(Ty::Array(&#item))
         }
+        Ty::Map(item) => {
+            let item = self::ty(item, scope);
+            quote!(Ty::Map(&#item))
+        }
+        Ty::Json => quote!(Ty::Json),
         Ty::Named(r) => {
-            let name = static_name(&r.name);
-            match (&r.scope, scope) {
-                (TypeScope::Local, Place::Local { group, op }) => {
-                    let (group, module) = (ident(group), ident(op));
-                    quote!(Ty::Named(&crate::generated::operations::local::#group::#module::#name))
-                }
-                (TypeScope::Group(group), _) => {
-                    let group = ident(group);
-                    quote!(Ty::Named(&crate::generated::operations::group::#group::#name))
-                }
-                // Shared types only refer to shared types, and group types to group or shared ones.
-                (TypeScope::Shared | TypeScope::Local, _) => {
-                    quote!(Ty::Named(&crate::generated::operations::shared::#name))
-                }
-            }
+            let target = named_path(r, scope);
+            quote!(Ty::Named(#target))
+        }
+    }
+}
+
+/// `&crate::generated::operations::...::NAME`, the static of a named type.
+fn named_path(r: &TypeRef, scope: &Place<'_>) -> TokenStream {
+    let name = static_name(&r.name);
+    match (&r.scope, scope) {
+        (TypeScope::Local, Place::Local { group, op }) => {
+            let (group, module) = (ident(group), ident(op));
+            quote!(&crate::generated::operations::local::#group::#module::#name)
+        }
+        (TypeScope::Group(group), _) => {
+            let group = ident(group);
+            quote!(&crate::generated::operations::group::#group::#name)
+        }
+        // Shared types only refer to shared types, and group types to group or shared ones.
+        (TypeScope::Shared | TypeScope::Local, _) => {
+            quote!(&crate::generated::operations::shared::#name)
         }
     }
 }
@@ -276,6 +329,16 @@ fn named_type(def: &TypeDef, scope: &Place<'_>) -> TokenStream {
                 Literal::Str(_) => None,
             });
             quote!(TypeKind::IntEnum(&[#(#values),*]))
+        }
+        TypeKind::Union(union) => {
+            let tag = &union.tag;
+            let internal = union.layout == UnionLayout::Internal;
+            let cases = union.variants.iter().map(|v| {
+                let (case_tag, key) = (&v.tag, &v.key);
+                let target = named_path(&v.ty, scope);
+                quote!(crate::spec_table::UnionCase { tag: #case_tag, key: &[#(#key),*], ty: #target })
+            });
+            quote!(TypeKind::Union(crate::spec_table::Union { tag: #tag, internal: #internal, variants: &[#(#cases),*] }))
         }
     };
     quote! {
@@ -366,8 +429,8 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "x"}'
             "fixed_query: &[(\"action\", \"go\")]",
             "fixed_body: &[(\"action\", \"go\")]",
             "files: &[]",
-            "Field { name: \"items\", ty: Ty::Array(&Ty::Named(&crate::generated::operations::local::demo::do_it::ITEM)), required: false, lenient: false }",
-            "Field { name: \"kind\", ty: Ty::Named(&crate::generated::operations::local::demo::do_it::KIND), required: true, lenient: true }",
+            "Field { name: \"items\", ty: Ty::Array(&Ty::Named(&crate::generated::operations::local::demo::do_it::ITEM)), required: false, ..Field::PLAIN }",
+            "Field { name: \"kind\", ty: Ty::Named(&crate::generated::operations::local::demo::do_it::KIND), required: true, lenient: true, ..Field::PLAIN }",
             "ty: Ty::Named(&crate::generated::operations::shared::SHARED)",
             "TypeKind::StringEnum(&[\"a\", \"b\"])",
             "TypeKind::IntEnum(&[1])",
@@ -399,7 +462,7 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "1"}'
         for expected in [
             "body: BodyKind::Multipart",
             "files: &[FilePart { name: \"pdf\", content_type: \"application/pdf\", max_size: 1024, required: true, lenient: true }]",
-            "request: &[Field { name: \"note\", ty: Ty::String, required: false, lenient: false }]",
+            "request: &[Field { name: \"note\", ty: Ty::String, required: false, ..Field::PLAIN }]",
             "fixed_body: &[]",
         ] {
             assert!(text.contains(&squeezed(expected)), "missing {expected:?} in\n{text}");

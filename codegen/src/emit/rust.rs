@@ -87,6 +87,11 @@ pub(crate) fn value_type(ty: &Ty) -> TokenStream {
             let item = value_type(item);
             quote!(Vec<#item>)
         }
+        Ty::Map(item) => {
+            let item = value_type(item);
+            quote!(::std::collections::BTreeMap<String, #item>)
+        }
+        Ty::Json => quote!(::wechat_core::serde_json::Value),
         Ty::Named(r) => {
             let name = ident(&r.name);
             match &r.scope {
@@ -105,7 +110,7 @@ pub(crate) fn value_type(ty: &Ty) -> TokenStream {
 pub(crate) fn field_type(field: &Field) -> TokenStream {
     let ty = if field.secret { quote!(::wechat_core::Secret) } else { value_type(&field.ty) };
     let ty = if field.boxed { quote!(Box<#ty>) } else { ty };
-    if field.required { ty } else { quote!(Option<#ty>) }
+    if field.is_option() { quote!(Option<#ty>) } else { ty }
 }
 
 /// The name of a lenient decoding function of `wechat_core::lenient` for a field, if its
@@ -120,9 +125,9 @@ pub(crate) fn lenient_decoder(field: &Field) -> Option<String> {
         Ty::Bool => "boolean",
         Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => "integer",
         Ty::F64 => "float",
-        Ty::Array(_) | Ty::Named(_) => return None,
+        Ty::Array(_) | Ty::Map(_) | Ty::Json | Ty::Named(_) => return None,
     };
-    Some(if field.required {
+    Some(if !field.is_option() {
         format!("::wechat_core::lenient::{base}")
     } else {
         format!("::wechat_core::lenient::option_{base}")

@@ -4,7 +4,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::rust::{doc, field_type, ident, integer, lenient_decoder, value_type};
-use crate::model::{Field, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Variant};
+use crate::model::{
+    Direction, Field, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Union, UnionLayout, Variant,
+};
 use crate::names;
 
 /// What a generated struct holds besides its ordinary fields.
@@ -33,11 +35,13 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     let params: Vec<Param> = extras
         .query
         .iter()
-        .chain(fields)
+        .chain(fields.iter().filter(|f| f.only != Some(Direction::Response)))
         .map(Param::from_field)
         .chain(extras.files.iter().map(Param::from_file))
         .collect();
-    let constructor = constructor(&params, extras.constants);
+    let answered: Vec<&Field> = fields.iter().filter(|f| f.only == Some(Direction::Response)).collect();
+    let constructor = constructor(&params, extras.constants, &answered);
+    let getters = answered.iter().map(|f| getter(f));
     let setters = params.iter().filter(|p| !p.required).map(setter);
     let constant_codecs = extras.constants.iter().map(constant_codec);
     // With nothing required, the empty value is a fine default.
@@ -57,6 +61,7 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
         impl #name {
             #constructor
             #(#setters)*
+            #(#getters)*
         }
 
         #(#constant_codecs)*
@@ -79,7 +84,8 @@ impl Param {
             ident: field.ident.clone(),
             wire: field.wire.clone(),
             doc: field.doc.clone(),
-            required: field.required,
+            // A nullable field starts empty and is sent as `null` until set.
+            required: !field.is_option(),
             argument: argument_type(field),
         }
     }
@@ -160,6 +166,8 @@ fn field_decl(field: &Field, in_query: bool) -> TokenStream {
     if in_query {
         // Query parameters travel in the URL, never in the body.
         serde.push(quote!(skip));
+    } else if field.flatten {
+        serde.push(quote!(flatten));
     } else {
         if field.ident != field.wire {
             let wire = &field.wire;
@@ -168,18 +176,44 @@ fn field_decl(field: &Field, in_query: bool) -> TokenStream {
         for alias in &field.aliases {
             serde.push(quote!(alias = #alias));
         }
-        if !field.required {
-            serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
+        match field.only {
+            // Never sent: a caller's value could not be what WeChat assigned.
+            Some(Direction::Response) => serde.push(quote!(default, skip_serializing)),
+            _ if !field.required => serde.push(quote!(default, skip_serializing_if = "Option::is_none")),
+            // Absent from answers, or null: empty rather than an error.
+            Some(Direction::Request) => serde.push(quote!(default)),
+            None if field.nullable => serde.push(quote!(default)),
+            None => {}
         }
         if let Some(decoder) = lenient_decoder(field) {
             serde.push(quote!(deserialize_with = #decoder));
         }
     }
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
+    // WeChat assigns a response-only field; it is read through a getter, never set.
+    let visibility = (field.only != Some(Direction::Response)).then(|| quote!(pub));
     quote! {
         #docs
         #serde
-        pub #ident: #ty,
+        #visibility #ident: #ty,
+    }
+}
+
+/// `fn id(&self) -> Option<&T>` for a field WeChat answers and requests never send.
+fn getter(field: &Field) -> TokenStream {
+    let name = ident(&field.ident);
+    let ty = if field.secret { quote!(::wechat_core::Secret) } else { value_type(&field.ty) };
+    let first_line = field.doc.lines().next().unwrap_or_default();
+    let docs = doc(&format!(
+        "`{}`: {first_line}\n\nWeChat answers it; requests never send it, so a value built here has none.",
+        field.wire
+    ));
+    let read = if field.boxed { quote!(self.#name.as_deref()) } else { quote!(self.#name.as_ref()) };
+    quote! {
+        #docs
+        pub fn #name(&self) -> Option<&#ty> {
+            #read
+        }
     }
 }
 
@@ -217,7 +251,7 @@ fn argument_type(field: &Field) -> (TokenStream, Convert) {
     }
 }
 
-fn constructor(params: &[Param], constants: &[FixedParam]) -> TokenStream {
+fn constructor(params: &[Param], constants: &[FixedParam], answered: &[&Field]) -> TokenStream {
     let required: Vec<&Param> = params.iter().filter(|p| p.required).collect();
     let args = required.iter().map(|p| {
         let name = ident(&p.ident);
@@ -240,6 +274,10 @@ fn constructor(params: &[Param], constants: &[FixedParam]) -> TokenStream {
         .chain(constants.iter().map(|c| {
             let name = ident(&constant_ident(c));
             quote!(#name: ())
+        }))
+        .chain(answered.iter().map(|f| {
+            let name = ident(&f.ident);
+            quote!(#name: None)
         }));
     let docs = if required.is_empty() {
         "Creates the value; every field is optional and starts empty.".to_owned()
@@ -281,6 +319,85 @@ pub(crate) fn named(def: &TypeDef) -> TokenStream {
         TypeKind::Struct(fields) => object(&def.name, &def.doc, fields, &Extras::default()),
         TypeKind::StringEnum(variants) => string_enum(def, variants),
         TypeKind::IntEnum(variants) => int_enum(def, variants),
+        TypeKind::Union(union) => union_enum(def, union),
+    }
+}
+
+/// An enum with one variant per known tag, each holding its object type, and `Unknown`
+/// keeping any other object whole.
+fn union_enum(def: &TypeDef, union: &Union) -> TokenStream {
+    let name = ident(&def.name);
+    let docs = doc(&format!(
+        "{}\n\nThe value of `{}` selects the variant; an object with a value this version does not \
+         know decodes to `Unknown`, which keeps it whole and sends it back unchanged.",
+        def.doc, union.tag
+    ));
+    let tag_key = &union.tag;
+    let names: Vec<_> = union.variants.iter().map(|v| ident(&v.name)).collect();
+    let tags: Vec<&str> = union.variants.iter().map(|v| v.tag.as_str()).collect();
+    let declared = union.variants.iter().map(|v| {
+        let docs = doc(&format!("`{} = \"{}\"`: {}", union.tag, v.tag, v.doc));
+        let (variant, ty) = (ident(&v.name), value_type(&Ty::Named(v.ty.clone())));
+        quote!(#docs #variant(#ty),)
+    });
+    let (encode, decode): (Vec<_>, Vec<_>) = union
+        .variants
+        .iter()
+        .map(|v| {
+            let tag = &v.tag;
+            match union.layout {
+                UnionLayout::Sibling => {
+                    let key = &v.key;
+                    (
+                        quote!(::wechat_core::union::serialize_sibling(serializer, #tag_key, #tag, &[#(#key),*], value)),
+                        quote!(tagged.sibling(&[#(#key),*])),
+                    )
+                }
+                UnionLayout::Internal => (
+                    quote!(::wechat_core::union::serialize_internal(serializer, #tag_key, #tag, value)),
+                    quote!(tagged.internal()),
+                ),
+            }
+        })
+        .unzip();
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#declared)*
+            /// A value of the tag this version of the SDK does not know: the object, kept whole.
+            Unknown(::wechat_core::UnknownVariant),
+        }
+
+        impl #name {
+            /// The tag's value for this variant, as WeChat spells it.
+            pub fn tag(&self) -> &str {
+                match self {
+                    #(Self::#names(_) => #tags,)*
+                    Self::Unknown(unknown) => unknown.tag(),
+                }
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#names(value) => #encode,)*
+                    Self::Unknown(unknown) => unknown.serialize(serializer),
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let tagged = ::wechat_core::union::Tagged::read(deserializer, #tag_key)?;
+                match tagged.tag() {
+                    #(#tags => #decode.map(Self::#names),)*
+                    _ => Ok(Self::Unknown(tagged.into_unknown())),
+                }
+            }
+        }
     }
 }
 

@@ -3,17 +3,17 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostics;
-use crate::examples::TypeLookup;
 use crate::format::{self, Entries};
 use crate::model::*;
 use crate::names;
-use crate::resolve::DEFAULT_HOST;
 use crate::resolve::errors::{Inherited, resolve_errors};
 use crate::resolve::example_check::{ExampleShapes, check_example};
 use crate::resolve::fields::{FieldPlace, Resolved, plain_fields, resolve_fields};
 use crate::resolve::recursion::break_cycles;
 use crate::resolve::scope::Scope;
 use crate::resolve::types::resolve_types;
+use crate::resolve::unions::{check_flattened, check_types};
+use crate::resolve::{DEFAULT_HOST, lookup};
 use crate::source::{SourceFile, Span};
 
 /// What an endpoint file is resolved against: its group's and the shared types and codes.
@@ -142,18 +142,18 @@ pub(super) fn resolve_endpoint(
     let mut errors = resolve_errors(file, &endpoint.errors, cx.inherited_codes, problems);
     errors.extend(cx.group_errors.iter().cloned());
 
-    let lookup = TypeLookup {
-        local: types.iter().map(|t| (t.name.as_str(), t)).collect(),
-        group: cx.group_types.iter().map(|t| (t.name.as_str(), t)).collect(),
-        shared: cx.shared_types.iter().map(|t| (t.name.as_str(), t)).collect(),
-    };
+    let lookup = lookup(&types, cx.group_types, cx.shared_types);
+    check_types(file, &endpoint.types, &types, &lookup, problems);
+    check_flattened(file, &request, Some(&endpoint.request), &lookup, problems);
+    check_flattened(file, &response, Some(&endpoint.response), &lookup, problems);
+    let shapes_known = problems.0.len() == before;
     let examples = endpoint
         .examples
         .iter()
         .map(|example| {
             let shapes =
                 ExampleShapes { body, request: &request, fixed_body: &fixed_body, response: &response };
-            check_example(file, &example.value, &shapes, &lookup, problems)
+            check_example(file, &example.value, &shapes, &lookup, shapes_known, problems)
         })
         .collect();
 

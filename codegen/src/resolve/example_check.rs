@@ -1,7 +1,7 @@
 //! An endpoint's examples, checked against its request and response.
 
 use crate::diagnostic::Diagnostics;
-use crate::examples::{Strictness, TypeLookup, check_object};
+use crate::examples::{Mismatch, Strictness, TypeLookup, check_object};
 use crate::format::{self, Located};
 use crate::model::{BodyKind, Example, Field, FixedParam};
 use crate::source::{SourceFile, Span};
@@ -14,31 +14,40 @@ pub(super) struct ExampleShapes<'a> {
     pub(super) response: &'a [Field],
 }
 
+/// Checks an example: its JSON always; its fields only when `shapes_known` (when the
+/// endpoint's fields and types resolved without problems, so a mismatch is not an echo of one).
 pub(super) fn check_example(
     file: &SourceFile,
     example: &format::Example,
     shapes: &ExampleShapes<'_>,
     lookup: &TypeLookup<'_>,
+    shapes_known: bool,
     problems: &mut Diagnostics,
 ) -> Example {
     let (request, response) = (shapes.request, shapes.response);
     if let Some(text) = &example.request {
         if shapes.body != BodyKind::Json {
             problems.error(file, text.span, "only endpoints with a JSON body can have a request example");
-        } else if let Some(value) = parse_json(file, text, problems) {
+        } else if let Some(value) = parse_json(file, text, problems)
+            && shapes_known
+        {
             let constants: Vec<&str> = shapes.fixed_body.iter().map(|c| c.name.as_str()).collect();
             let mut found = check_object(request, &value, &constants, Strictness::Exact, lookup);
             for constant in shapes.fixed_body {
                 if value.get(&constant.name).and_then(serde_json::Value::as_str)
                     != Some(constant.value.as_str())
                 {
-                    found.push(format!("`{}`: the constant must be \"{}\"", constant.name, constant.value));
+                    found.push(Mismatch {
+                        path: constant.name.clone(),
+                        message: format!("the constant must be \"{}\"", constant.value),
+                    });
                 }
             }
             for problem in found {
+                let at = mismatch_offset(file, text, &problem.path);
                 problems.error(
                     file,
-                    text.span,
+                    Span { start: at, end: at },
                     format!("example request does not match [request]: {problem}"),
                 );
             }
@@ -46,11 +55,17 @@ pub(super) fn check_example(
     }
     if let Some(text) = &example.response
         && let Some(value) = parse_json(file, text, problems)
+        && shapes_known
     {
         let failed = value.get("errcode").and_then(serde_json::Value::as_i64).is_some_and(|c| c != 0);
         let fields = if failed { &[][..] } else { response };
         for problem in check_object(fields, &value, &["errcode", "errmsg"], Strictness::Lenient, lookup) {
-            problems.error(file, text.span, format!("example response does not match [response]: {problem}"));
+            let at = mismatch_offset(file, text, &problem.path);
+            problems.error(
+                file,
+                Span { start: at, end: at },
+                format!("example response does not match [response]: {problem}"),
+            );
         }
     }
     Example {
@@ -93,4 +108,26 @@ pub(super) fn json_error_offset(
         .find(|&i| file.text.get(i..i + content.len()) == Some(content.as_str()))?;
     let line_start: usize = content.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
     Some(start + line_start + column.saturating_sub(1))
+}
+
+/// Where in the spec file the value at `path` (`card.gift.title`, `items[1].name`) of an
+/// example is written: each key is looked for after the one before it, so the place is found
+/// when the example is written without escapes (as the spec's literal strings are); the start
+/// of the example otherwise.
+fn mismatch_offset(file: &SourceFile, text: &Located<String>, path: &str) -> usize {
+    let content = &text.value;
+    let Some(start) = (text.span.start..=text.span.end)
+        .find(|&i| file.text.get(i..i + content.len()) == Some(content.as_str()))
+    else {
+        return text.span.start;
+    };
+    let mut at = 0;
+    for key in path.split('.').map(|part| part.split('[').next().unwrap_or(part)).filter(|k| !k.is_empty()) {
+        let quoted = format!("\"{key}\"");
+        match content[at..].find(&quoted) {
+            Some(found) => at += found,
+            None => break,
+        }
+    }
+    start + at
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostics;
 use crate::format::{self, Entries, Located};
-use crate::model::{Field, FileField, FixedParam, Ty};
+use crate::model::{Constraints, Direction, Field, FileField, FixedParam, Ty};
 use crate::names;
 use crate::resolve::scope::{Scope, resolve_type_name};
 use crate::source::SourceFile;
@@ -89,6 +89,12 @@ pub(super) fn resolve_field(
     problems: &mut Diagnostics,
 ) -> Option<Resolved> {
     let before = problems.0.len();
+    if def.ty.value == "file" || def.value.is_some() {
+        let what = if def.value.is_some() { "a constant (a field with `value`)" } else { "a `file` field" };
+        for (span, name) in value_keys(def) {
+            problems.error(file, span, format!("`{name}` is not allowed on {what}"));
+        }
+    }
     if def.ty.value != "file" {
         for (span, name) in [
             (def.content_type.as_ref().map(|c| c.span), "content_type"),
@@ -144,6 +150,18 @@ pub(super) fn resolve_field(
         );
         return None;
     }
+    let constraints = constraints(file, def, &ty, problems);
+    check_direction(file, key, def, &ty, place, problems);
+    if def.flatten && (place == FieldPlace::Query || def.optional || def.nullable || def.only.is_some()) {
+        problems.error(
+            file,
+            key.span,
+            "a `flatten` field is part of its object: it cannot be in [query], `optional`, `nullable` or `only`",
+        );
+    }
+    if def.nullable && place == FieldPlace::Query {
+        problems.error(file, key.span, "a query parameter cannot be `nullable`");
+    }
     (problems.0.len() == before).then(|| {
         Resolved::Field(Field {
             wire: key.value.clone(),
@@ -155,8 +173,113 @@ pub(super) fn resolve_field(
             secret: def.secret,
             boxed: false,
             lenient: def.lenient_in_mock.as_ref().is_some_and(|l| l.value),
+            flatten: def.flatten,
+            only: def.only.as_ref().map(|o| o.value),
+            nullable: def.nullable,
+            constraints,
         })
     })
+}
+
+/// The keys that shape an ordinary field's value, with where each was written.
+fn value_keys(def: &format::Field) -> Vec<(crate::source::Span, &'static str)> {
+    let flags = [(def.flatten, "flatten"), (def.nullable, "nullable")];
+    let limits = [
+        (&def.min_length, "min_length"),
+        (&def.max_length, "max_length"),
+        (&def.minimum, "minimum"),
+        (&def.maximum, "maximum"),
+        (&def.min_items, "min_items"),
+        (&def.max_items, "max_items"),
+    ];
+    flags
+        .into_iter()
+        .filter(|(set, _)| *set)
+        .map(|(_, name)| (def.ty.span, name))
+        .chain(def.only.as_ref().map(|o| (o.span, "only")))
+        .chain(limits.into_iter().filter_map(|(limit, name)| limit.as_ref().map(|l| (l.span, name))))
+        .collect()
+}
+
+/// The limits a field declares, each checked against the field's type.
+fn constraints(file: &SourceFile, def: &format::Field, ty: &Ty, problems: &mut Diagnostics) -> Constraints {
+    let is_string = *ty == Ty::String;
+    let is_number = matches!(ty, Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F64);
+    let is_array = matches!(ty, Ty::Array(_));
+    let mut count = |limit: &Option<Located<i64>>, name: &str, applies: bool, kind: &str| {
+        let limit = limit.as_ref()?;
+        if !applies {
+            problems.error(file, limit.span, format!("`{name}` only applies to {kind}"));
+            return None;
+        }
+        match u64::try_from(limit.value) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                problems.error(file, limit.span, format!("`{name}` must be zero or more"));
+                None
+            }
+        }
+    };
+    let min_length = count(&def.min_length, "min_length", is_string, "strings");
+    let max_length = count(&def.max_length, "max_length", is_string, "strings");
+    let min_items = count(&def.min_items, "min_items", is_array, "arrays");
+    let max_items = count(&def.max_items, "max_items", is_array, "arrays");
+    let mut bound = |limit: &Option<Located<i64>>, name: &str| {
+        let limit = limit.as_ref()?;
+        if !is_number {
+            problems.error(file, limit.span, format!("`{name}` only applies to numbers"));
+            return None;
+        }
+        Some(limit.value)
+    };
+    let minimum = bound(&def.minimum, "minimum");
+    let maximum = bound(&def.maximum, "maximum");
+    for (low, high, span, what) in [
+        (min_length.map(|n| n as i128), max_length.map(|n| n as i128), &def.max_length, "max_length"),
+        (min_items.map(|n| n as i128), max_items.map(|n| n as i128), &def.max_items, "max_items"),
+        (minimum.map(i128::from), maximum.map(i128::from), &def.maximum, "maximum"),
+    ] {
+        if let (Some(low), Some(high), Some(span)) = (low, high, span)
+            && low > high
+        {
+            problems.error(file, span.span, format!("`{what}` is below its lower limit"));
+        }
+    }
+    Constraints { min_length, max_length, minimum, maximum, min_items, max_items }
+}
+
+/// `only` must fit where the field is: a response-only field is not sent, so it cannot be a
+/// top-level request field, and the reverse; a request-only field decodes as its empty value
+/// when absent from an answer, so it needs one.
+fn check_direction(
+    file: &SourceFile,
+    key: &Located<String>,
+    def: &format::Field,
+    ty: &Ty,
+    place: FieldPlace,
+    problems: &mut Diagnostics,
+) {
+    let Some(only) = &def.only else { return };
+    match (only.value, place) {
+        (Direction::Response, FieldPlace::Query | FieldPlace::Request { .. }) => problems.error(
+            file,
+            only.span,
+            "a top-level [request] or [query] field is sent; it cannot be `only = \"response\"`",
+        ),
+        (Direction::Request, FieldPlace::Query | FieldPlace::Request { .. }) => problems.error(
+            file,
+            only.span,
+            "[request] and [query] fields are request-only already; `only` is for fields of shared types",
+        ),
+        (Direction::Request, FieldPlace::Object) if !def.optional && matches!(ty, Ty::Named(_)) => problems
+            .error(
+                file,
+                key.span,
+                "a required `only = \"request\"` field of a named type cannot be decoded from an answer \
+                 that leaves it out; make it optional",
+            ),
+        _ => {}
+    }
 }
 
 /// A field with a fixed `value`: always sent, never set by the caller.

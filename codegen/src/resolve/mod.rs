@@ -12,10 +12,12 @@ mod fields;
 mod recursion;
 mod scope;
 mod types;
+mod unions;
 
 use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::examples::TypeLookup;
 use crate::format::{self, Entries};
 use crate::load::LoadedSpec;
 use crate::model::*;
@@ -61,6 +63,8 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
             let own = TypeScope::Shared;
             let mut resolved = resolve_types(file, &types.types, &scope, &own, &[], &mut problems);
             recursion::break_cycles(file, &types.types, &mut resolved, &own, &[], &mut problems);
+            let lookup = lookup(&[], &[], &resolved);
+            unions::check_types(file, &types.types, &resolved, &lookup, &mut problems);
             resolved
         }
         None => Vec::new(),
@@ -83,6 +87,13 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
         let mut resolved = resolve_types(file, &types.types, &scope, &own, &[], &mut problems);
         let others = [(&shared_types[..], TypeScope::Shared)];
         recursion::break_cycles(file, &types.types, &mut resolved, &own, &others, &mut problems);
+        unions::check_types(
+            file,
+            &types.types,
+            &resolved,
+            &lookup(&[], &resolved, &shared_types),
+            &mut problems,
+        );
         target.types.extend(resolved);
         target.types.sort_by(|a, b| a.name.cmp(&b.name));
     }
@@ -172,6 +183,12 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
         group.operations.sort_by(|a, b| a.name.cmp(&b.name));
     }
     problems.into_result(Spec { general_errors, shared_types, groups })
+}
+
+/// Where examples and checks find the types a reference names.
+fn lookup<'a>(local: &'a [TypeDef], group: &'a [TypeDef], shared: &'a [TypeDef]) -> TypeLookup<'a> {
+    let table = |types: &'a [TypeDef]| types.iter().map(|t| (t.name.as_str(), t)).collect();
+    TypeLookup { local: table(local), group: table(group), shared: table(shared) }
 }
 
 /// The names declared by some types files, with where each was written.

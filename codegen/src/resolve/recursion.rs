@@ -74,7 +74,23 @@ pub(super) fn break_cycles(
 }
 
 fn edges_of<'a>(def: &'a TypeDef, scope: &'a TypeScope) -> Vec<Edge<'a>> {
-    let TypeKind::Struct(fields) = &def.kind else { return Vec::new() };
+    let fields = match &def.kind {
+        TypeKind::Struct(fields) => fields,
+        // A union's variant is held inline, as a required field would be.
+        TypeKind::Union(union) => {
+            return union
+                .variants
+                .iter()
+                .map(|v| Edge {
+                    from: (def.name.as_str(), scope),
+                    to: (v.ty.name.as_str(), &v.ty.scope),
+                    field: &v.tag,
+                    required: true,
+                })
+                .collect();
+        }
+        TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => return Vec::new(),
+    };
     fields
         .iter()
         .filter_map(|field| match &field.ty {

@@ -15,7 +15,7 @@ pub(super) struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    fn reference(&self, name: &str) -> Option<TypeRef> {
+    pub(super) fn reference(&self, name: &str) -> Option<TypeRef> {
         let scope = if self.local.contains_key(name) {
             TypeScope::Local
         } else if let Some((group, _)) = self.group.filter(|(_, names)| names.contains_key(name)) {
@@ -56,17 +56,28 @@ pub(super) fn resolve_type_name(
         "f64" => Some(Ty::F64),
         _ => None,
     };
-    if name.value == "array" {
+    if let kind @ ("array" | "map") = name.value.as_str() {
         let Some(items) = items else {
-            return Err((name.span, "`type = \"array\"` needs `items` naming the element type".to_owned()));
+            let what = if kind == "array" { "element" } else { "value" };
+            return Err((name.span, format!("`type = \"{kind}\"` needs `items` naming the {what} type")));
         };
-        if items.value == "array" {
-            return Err((items.span, "arrays of arrays are not supported".to_owned()));
+        if matches!(items.value.as_str(), "array" | "map") {
+            return Err((items.span, "arrays and maps of arrays or maps are not supported".to_owned()));
         }
-        return resolve_type_name(items, None, scope).map(|t| Ty::Array(Box::new(t)));
+        let item = Box::new(resolve_type_name(items, None, scope)?);
+        return Ok(if kind == "array" { Ty::Array(item) } else { Ty::Map(item) });
     }
     if let Some(items) = items {
-        return Err((items.span, "`items` is only allowed with `type = \"array\"`".to_owned()));
+        // Only when the type itself is known: an unknown `type` is the one problem to report.
+        if scalar.is_some() || name.value == "json" || scope.reference(&name.value).is_some() {
+            return Err((
+                items.span,
+                "`items` is only allowed with `type = \"array\"` or `\"map\"`".to_owned(),
+            ));
+        }
+    }
+    if name.value == "json" {
+        return Ok(Ty::Json);
     }
     if let Some(scalar) = scalar {
         return Ok(scalar);
@@ -75,8 +86,8 @@ pub(super) fn resolve_type_name(
         (
             name.span,
             format!(
-                "unknown type `{}`; expected string, bool, i32, i64, u32, u64, f64, array, or a type \
-                 declared in [types] of this file, in the group's types.toml or in spec/types.toml",
+                "unknown type `{}`; expected string, bool, i32, i64, u32, u64, f64, array, map, json, or a \
+                 type declared in [types] of this file, in the group's types.toml or in spec/types.toml",
                 name.value
             ),
         )

@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostics;
 use crate::format::{self, Entries, Located};
-use crate::model::{Literal, TypeDef, TypeKind, TypeScope, Variant};
+use crate::model::{Literal, Ty, TypeDef, TypeKind, TypeScope, Union, UnionLayout, UnionVariant, Variant};
 use crate::names;
 use crate::resolve::fields::{FieldPlace, plain_fields, resolve_fields};
-use crate::resolve::scope::Scope;
+use crate::resolve::scope::{Scope, resolve_type_name};
 use crate::source::SourceFile;
 
 pub(super) fn resolve_types(
@@ -45,23 +45,30 @@ pub(super) fn resolve_types(
             );
             continue;
         }
-        let kind = match (&def.value.fields, &def.value.values) {
-            (Some(fields), None) => TypeKind::Struct(plain_fields(resolve_fields(
+        let kind = match (&def.value.fields, &def.value.values, &def.value.union) {
+            (Some(fields), None, None) => TypeKind::Struct(plain_fields(resolve_fields(
                 file,
                 &fields.value,
                 scope,
                 FieldPlace::Object,
                 problems,
             ))),
-            (None, Some(values)) => match resolve_variants(file, &values.value, problems) {
+            (None, Some(values), None) => match resolve_variants(file, &values.value, problems) {
                 Some(kind) => kind,
+                None => continue,
+            },
+            (None, None, Some(union)) => match resolve_union(file, &union.value, scope, problems) {
+                Some(union) => TypeKind::Union(union),
                 None => continue,
             },
             _ => {
                 problems.error(
                     file,
                     key.span,
-                    format!("type `{name}` needs exactly one of `fields` (an object) or `values` (an enum)"),
+                    format!(
+                        "type `{name}` needs exactly one of `fields` (an object), `values` (an enum) or \
+                         `union`"
+                    ),
                 );
                 continue;
             }
@@ -128,4 +135,97 @@ pub(super) fn resolve_variants(
         return None;
     }
     Some(if strings { TypeKind::StringEnum(variants) } else { TypeKind::IntEnum(variants) })
+}
+
+/// A union's tag and variants; that each variant's type is an object is checked once every
+/// type is known (`unions::check`).
+fn resolve_union(
+    file: &SourceFile,
+    def: &format::UnionDef,
+    scope: &Scope<'_>,
+    problems: &mut Diagnostics,
+) -> Option<Union> {
+    let before = problems.0.len();
+    let layout = def.layout.as_ref().map_or(UnionLayout::Sibling, |l| l.value);
+    if names::snake(&def.tag.value).is_none() {
+        problems.error(file, def.tag.span, format!("`{}` cannot be a field name", def.tag.value));
+    }
+    if def.variants.is_empty() {
+        problems.error(file, def.tag.span, "a union needs at least one variant");
+    }
+    let mut variants: Vec<UnionVariant> = Vec::new();
+    for variant in &def.variants {
+        let v = &variant.value;
+        let name = match &v.name {
+            Some(name) if names::is_camel(&name.value) => name.value.clone(),
+            Some(name) => {
+                problems.error(
+                    file,
+                    name.span,
+                    format!("variant name `{}` must be an UpperCamelCase Rust identifier", name.value),
+                );
+                continue;
+            }
+            None => match names::camel(&v.tag.value) {
+                Some(name) => name,
+                None => {
+                    problems.error(
+                        file,
+                        v.tag.span,
+                        format!("`{}` cannot become a variant name; give it a `name`", v.tag.value),
+                    );
+                    continue;
+                }
+            },
+        };
+        if name == "Unknown" || variants.iter().any(|other| other.name == name) {
+            problems.error(file, variant.span, format!("duplicate or reserved variant name `{name}`"));
+            continue;
+        }
+        if variants.iter().any(|other| other.tag == v.tag.value) {
+            problems.error(file, v.tag.span, format!("duplicate tag `{}`", v.tag.value));
+            continue;
+        }
+        let key = match (layout, &v.key) {
+            (UnionLayout::Internal, Some(key)) => {
+                problems.error(
+                    file,
+                    key.span,
+                    "`key` is for the `sibling` layout; an `internal` variant's fields sit beside the tag",
+                );
+                continue;
+            }
+            (UnionLayout::Internal, None) => Vec::new(),
+            (UnionLayout::Sibling, Some(key)) => {
+                let parts: Vec<String> = key.value.split('.').map(str::to_owned).collect();
+                if parts.iter().any(String::is_empty) {
+                    problems.error(
+                        file,
+                        key.span,
+                        format!("`{}` is not a key or a dotted path of keys", key.value),
+                    );
+                    continue;
+                }
+                parts
+            }
+            (UnionLayout::Sibling, None) => vec![v.tag.value.to_lowercase()],
+        };
+        if key.first() == Some(&def.tag.value) {
+            problems.error(file, variant.span, "a variant cannot sit under the tag's own key");
+            continue;
+        }
+        let ty = match resolve_type_name(&v.ty, None, scope) {
+            Ok(Ty::Named(ty)) => ty,
+            Ok(_) => {
+                problems.error(file, v.ty.span, "a union variant holds a named object type");
+                continue;
+            }
+            Err((span, message)) => {
+                problems.error(file, span, message);
+                continue;
+            }
+        };
+        variants.push(UnionVariant { name, tag: v.tag.value.clone(), key, ty, doc: v.doc.value.clone() });
+    }
+    (problems.0.len() == before).then(|| Union { tag: def.tag.value.clone(), layout, variants })
 }

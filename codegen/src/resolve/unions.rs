@@ -20,26 +20,28 @@ pub(super) fn check_types(
         let Some((_, written)) = entries.0.iter().find(|(k, _)| k.value == def.name) else { continue };
         match &def.kind {
             TypeKind::Union(union) => {
-                let Some(variants) = written.value.union.as_ref().map(|u| &u.value.variants) else { continue };
+                let Some(variants) = written.value.union.as_ref().map(|u| &u.value.variants) else {
+                    continue;
+                };
                 for (variant, at) in union.variants.iter().zip(variants) {
                     let target = lookup.get(&variant.ty);
                     let span = at.value.ty.span;
                     match target.map(|t| &t.kind) {
-                        Some(TypeKind::Struct(fields)) => {
+                        Some(TypeKind::Struct(fields))
                             if union.layout == UnionLayout::Internal
-                                && fields.iter().any(|f| f.wire == union.tag || f.flatten)
-                            {
-                                problems.error(
-                                    file,
-                                    span,
-                                    format!(
-                                        "`{}` sits beside the tag `{}` in the same object, so it cannot \
-                                         have a field of that name, nor a `flatten` field",
-                                        variant.ty.name, union.tag
-                                    ),
-                                );
-                            }
+                                && fields.iter().any(|f| f.wire == union.tag || f.flatten) =>
+                        {
+                            problems.error(
+                                file,
+                                span,
+                                format!(
+                                    "`{}` sits beside the tag `{}` in the same object, so it cannot \
+                                     have a field of that name, nor a `flatten` field",
+                                    variant.ty.name, union.tag
+                                ),
+                            );
                         }
+                        Some(TypeKind::Struct(_)) => {}
                         Some(_) => problems.error(
                             file,
                             span,
@@ -68,7 +70,8 @@ pub(super) fn check_flattened(
 ) {
     for field in fields.iter().filter(|f| f.flatten) {
         let is_union = match &field.ty {
-            Ty::Named(r) => lookup.get(r).is_some_and(|t| matches!(t.kind, TypeKind::Union(_))),
+            // A type that did not resolve has its own problem already.
+            Ty::Named(r) => lookup.get(r).is_none_or(|t| matches!(t.kind, TypeKind::Union(_))),
             _ => false,
         };
         if !is_union {
@@ -79,5 +82,9 @@ pub(super) fn check_flattened(
 }
 
 fn key_span(entries: &Entries<format::Field>, wire: &str) -> Span {
-    entries.0.iter().find(|(k, _)| k.value == wire).map_or(Span::default(), |(k, _): &(Located<String>, _)| k.span)
+    entries
+        .0
+        .iter()
+        .find(|(k, _)| k.value == wire)
+        .map_or(Span::default(), |(k, _): &(Located<String>, _)| k.span)
 }

@@ -27,6 +27,7 @@ mod retry;
 mod secret;
 mod token;
 mod transport;
+pub mod union;
 
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use decode::decode_response;
@@ -36,5 +37,8 @@ pub use multipart::{Multipart, UploadFile};
 pub use operation::{BodyKind, Endpoint, Method, Operation, TokenUse};
 pub use retry::RetryPolicy;
 pub use secret::{AccessToken, Secret};
+/// The JSON library the generated types use for `json` fields and unknown union variants.
+pub use serde_json;
 pub use token::{AuthorizerToken, BoxFuture, StableToken, StaticToken, TokenProvider};
 pub use transport::{HttpContext, ReadError};
+pub use union::UnknownVariant;

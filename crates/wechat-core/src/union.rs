@@ -60,7 +60,10 @@ impl Tagged {
             // WeChat writes some tags as numbers; they name variants all the same.
             Some(Value::Number(n)) => n.to_string(),
             Some(other) => {
-                return Err(D::Error::custom(format_args!("`{tag_key}` must be a string, found {}", kind(other))));
+                return Err(D::Error::custom(format_args!(
+                    "`{tag_key}` must be a string, found {}",
+                    kind(other)
+                )));
             }
             None => return Err(D::Error::custom(format_args!("missing the tag field `{tag_key}`"))),
         };
@@ -84,7 +87,9 @@ impl Tagged {
                 Value::Object(mut inner) => inner.remove(*part),
                 _ => None,
             }
-            .ok_or_else(|| E::custom(format_args!("`{}` is \"{}\", but `{path}` is missing", self.tag_key, self.tag)))?;
+            .ok_or_else(|| {
+                E::custom(format_args!("`{}` is \"{}\", but `{path}` is missing", self.tag_key, self.tag))
+            })?;
         }
         serde_json::from_value(value).map_err(|e| E::custom(format_args!("{path}: {e}")))
     }
@@ -235,7 +240,8 @@ mod tests {
         assert_eq!(error.to_string(), "`action` is \"CARD\", but `info.card` is missing");
         let error = serde_json::from_value::<Action>(json!({"info": {}})).unwrap_err();
         assert_eq!(error.to_string(), "missing the tag field `action`");
-        let error = serde_json::from_value::<Action>(json!({"action": "CARD", "info": {"card": {}}})).unwrap_err();
+        let error =
+            serde_json::from_value::<Action>(json!({"action": "CARD", "info": {"card": {}}})).unwrap_err();
         assert_eq!(error.to_string(), "info.card: missing field `id`");
     }
 

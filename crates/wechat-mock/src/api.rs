@@ -273,8 +273,8 @@ mod tests {
     static CONTACT: NamedType = NamedType {
         name: "Contact",
         kind: crate::spec_table::TypeKind::Object(&[
-            Field { name: "phone", ty: Ty::String, required: true, lenient: false },
-            Field { name: "time_out", ty: Ty::I32, required: true, lenient: false },
+            Field { name: "phone", ty: Ty::String, required: true, ..Field::PLAIN },
+            Field { name: "time_out", ty: Ty::I32, required: true, ..Field::PLAIN },
         ]),
     };
 
@@ -304,30 +304,30 @@ mod tests {
     static TABLE: &[Operation] = &[
         Operation {
             fixed_query: &[("action", "set_contact")],
-            request: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true, lenient: false }],
+            request: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true, ..Field::PLAIN }],
             success_example: Some(r#"{"errcode": 0, "errmsg": "ok", "note": "from the example"}"#),
             ..op("set_contact")
         },
         Operation {
             fixed_query: &[("action", "get_contact")],
-            response: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true, lenient: false }],
+            response: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true, ..Field::PLAIN }],
             ..op("get_contact")
         },
         Operation {
             method: Method::Get,
             path: "/cgi-bin/ticket/getticket",
             body: BodyKind::None,
-            query: &[Field { name: "type", ty: Ty::String, required: true, lenient: false }],
-            response: &[Field { name: "ticket", ty: Ty::String, required: true, lenient: false }],
+            query: &[Field { name: "type", ty: Ty::String, required: true, ..Field::PLAIN }],
+            response: &[Field { name: "ticket", ty: Ty::String, required: true, ..Field::PLAIN }],
             ..op("get_ticket")
         },
         Operation { path: "/open/thing", token: TokenUse::None, ..op("open_thing") },
         Operation {
             path: "/disputed",
-            query: &[Field { name: "page", ty: Ty::U32, required: false, lenient: true }],
+            query: &[Field { name: "page", ty: Ty::U32, required: false, lenient: true, ..Field::PLAIN }],
             request: &[
-                Field { name: "id", ty: Ty::String, required: true, lenient: false },
-                Field { name: "buyer", ty: Ty::String, required: false, lenient: true },
+                Field { name: "id", ty: Ty::String, required: true, ..Field::PLAIN },
+                Field { name: "buyer", ty: Ty::String, required: false, lenient: true, ..Field::PLAIN },
             ],
             ..op("disputed")
         },

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec_table::{Field, Operation, Ty, TypeKind};
+use crate::spec_table::{Field, Limits, NamedType, Operation, Ty, TypeKind, Union};
 
 /// Nesting beyond which objects are left empty and arrays hold nothing, so a type that
 /// contains itself still gives a finite value.
@@ -32,9 +32,72 @@ fn object(fields: &[Field], depth: usize) -> Map<String, Value> {
     if depth > MAX_DEPTH {
         return map;
     }
-    for field in fields.iter().filter(|f| f.required || f.lenient) {
-        map.insert(field.name.to_owned(), value(field.ty, field.name, depth + 1));
+    for field in fields.iter().filter(|f| (f.required || f.lenient) && !f.answered_only) {
+        match (field.flatten, field.ty) {
+            (true, Ty::Named(NamedType { kind: TypeKind::Union(union), .. })) => {
+                map.extend(union_object(union, depth));
+            }
+            _ => {
+                let sample = within(value(field.ty, field.name, depth + 1), &field.limits);
+                map.insert(field.name.to_owned(), sample);
+            }
+        }
     }
+    map
+}
+
+/// A sample value moved inside the field's limits.
+fn within(value: Value, limits: &Limits) -> Value {
+    match value {
+        Value::String(text) => {
+            let mut text: String =
+                text.chars().take(limits.max_length.map_or(usize::MAX, |m| m as usize)).collect();
+            while (text.chars().count() as u64) < limits.min_length.unwrap_or(0) {
+                text.push('x');
+            }
+            Value::String(text)
+        }
+        Value::Number(n) => match (n.as_i64(), limits.minimum, limits.maximum) {
+            (Some(n), Some(min), _) if n < min => Value::from(min),
+            (Some(n), _, Some(max)) if n > max => Value::from(max),
+            _ => Value::Number(n),
+        },
+        Value::Array(mut items) => {
+            items.truncate(limits.max_items.map_or(usize::MAX, |m| m as usize));
+            while (items.len() as u64) < limits.min_items.unwrap_or(0) {
+                match items.first().cloned() {
+                    Some(first) => items.push(first),
+                    None => break,
+                }
+            }
+            Value::Array(items)
+        }
+        other => other,
+    }
+}
+
+/// The union's first variant, tag and all.
+fn union_object(union: &Union, depth: usize) -> Map<String, Value> {
+    let mut map = Map::new();
+    let Some(case) = union.variants.first() else { return map };
+    let inner = object(
+        match case.ty.kind {
+            TypeKind::Object(fields) => fields,
+            _ => &[],
+        },
+        depth + 1,
+    );
+    if union.internal {
+        map.extend(inner);
+    } else {
+        let nested = case.key.iter().rev().fold(Value::Object(inner), |value, key| {
+            Value::Object(Map::from_iter([((*key).to_owned(), value)]))
+        });
+        if let Value::Object(outer) = nested {
+            map.extend(outer);
+        }
+    }
+    map.insert(union.tag.to_owned(), Value::from(case.tag));
     map
 }
 
@@ -46,10 +109,12 @@ fn value(ty: Ty, name: &str, depth: usize) -> Value {
         Ty::F64 => Value::from(1.0),
         Ty::Array(_) if depth > MAX_DEPTH => Value::Array(Vec::new()),
         Ty::Array(item) => Value::Array(vec![value(*item, name, depth + 1)]),
+        Ty::Map(_) | Ty::Json => Value::Object(Map::new()),
         Ty::Named(named) => match named.kind {
             TypeKind::Object(fields) => Value::Object(object(fields, depth)),
             TypeKind::StringEnum(values) => Value::from(values.first().copied().unwrap_or_default()),
             TypeKind::IntEnum(values) => Value::from(values.first().copied().unwrap_or_default()),
+            TypeKind::Union(union) => Value::Object(union_object(&union, depth)),
         },
     }
 }
@@ -63,9 +128,9 @@ mod tests {
     static NODE: NamedType = NamedType {
         name: "Node",
         kind: TypeKind::Object(&[
-            Field { name: "label", ty: Ty::String, required: true, lenient: false },
-            Field { name: "children", ty: Ty::Array(&Ty::Named(&NODE)), required: true, lenient: false },
-            Field { name: "note", ty: Ty::String, required: false, lenient: false },
+            Field { name: "label", ty: Ty::String, required: true, ..Field::PLAIN },
+            Field { name: "children", ty: Ty::Array(&Ty::Named(&NODE)), required: true, ..Field::PLAIN },
+            Field { name: "note", ty: Ty::String, required: false, ..Field::PLAIN },
         ]),
     };
 
@@ -82,7 +147,7 @@ mod tests {
 
     #[test]
     fn a_type_that_contains_itself_gives_a_finite_valid_value() {
-        let fields = [Field { name: "root", ty: Ty::Named(&NODE), required: true, lenient: false }];
+        let fields = [Field { name: "root", ty: Ty::Named(&NODE), required: true, ..Field::PLAIN }];
         let sample = Value::Object(sample_object(&fields));
         assert_eq!(sample["root"]["label"], "mock_label");
         assert!(sample["root"].get("note").is_none());

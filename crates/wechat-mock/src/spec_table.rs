@@ -146,6 +146,57 @@ pub struct Field {
     /// The spec is unsure what WeChat refuses here (`lenient_in_mock`): the field left out
     /// (even when optional) or a value of the wrong type is accepted with a warning.
     pub lenient: bool,
+    /// A union whose keys sit in the enclosing object itself (`flatten`).
+    pub flatten: bool,
+    /// WeChat assigns it (`only = "response"`): a request that sends it is refused.
+    pub answered_only: bool,
+    /// `null` is accepted.
+    pub nullable: bool,
+    /// Limits the docs state.
+    pub limits: Limits,
+}
+
+impl Field {
+    /// The defaults the generated table leaves out: a plain required-less field with no limits.
+    pub const PLAIN: Self = Self {
+        name: "",
+        ty: Ty::Json,
+        required: false,
+        lenient: false,
+        flatten: false,
+        answered_only: false,
+        nullable: false,
+        limits: Limits::NONE,
+    };
+}
+
+/// Limits on a field's value that WeChat's docs state; lengths count characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Strings: fewest characters.
+    pub min_length: Option<u64>,
+    /// Strings: most characters.
+    pub max_length: Option<u64>,
+    /// Numbers: smallest value.
+    pub minimum: Option<i64>,
+    /// Numbers: largest value.
+    pub maximum: Option<i64>,
+    /// Arrays: fewest items.
+    pub min_items: Option<u64>,
+    /// Arrays: most items.
+    pub max_items: Option<u64>,
+}
+
+impl Limits {
+    /// No limit at all.
+    pub const NONE: Self = Self {
+        min_length: None,
+        max_length: None,
+        minimum: None,
+        maximum: None,
+        min_items: None,
+        max_items: None,
+    };
 }
 
 /// A field's type.
@@ -167,6 +218,10 @@ pub enum Ty {
     F64,
     /// A JSON array of the item type.
     Array(&'static Ty),
+    /// A JSON object with free keys and values of the item type.
+    Map(&'static Ty),
+    /// Any JSON value.
+    Json,
     /// A named object or enum type.
     Named(&'static NamedType),
 }
@@ -195,6 +250,31 @@ pub enum TypeKind {
     StringEnum(&'static [&'static str]),
     /// An integer with one of these values.
     IntEnum(&'static [i64]),
+    /// One of several object types, selected by a tag.
+    Union(Union),
+}
+
+/// A union: the value of `tag` selects a variant.
+#[derive(Debug, Clone, Copy)]
+pub struct Union {
+    /// Wire name of the tag field.
+    pub tag: &'static str,
+    /// True when a variant's fields sit beside the tag; false when the variant's object sits
+    /// under its `key`.
+    pub internal: bool,
+    /// The known variants.
+    pub variants: &'static [UnionCase],
+}
+
+/// One variant of a union.
+#[derive(Debug, Clone, Copy)]
+pub struct UnionCase {
+    /// The tag's value.
+    pub tag: &'static str,
+    /// The keys leading to the variant's object (empty when internal).
+    pub key: &'static [&'static str],
+    /// The object type.
+    pub ty: &'static NamedType,
 }
 
 #[cfg(test)]

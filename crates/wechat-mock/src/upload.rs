@@ -209,7 +209,7 @@ mod tests {
         token: TokenUse::AccessToken,
         third_party: false,
         body: BodyKind::Multipart,
-        request: &[Field { name: "count", ty: Ty::U32, required: false, lenient: false }],
+        request: &[Field { name: "count", ty: Ty::U32, required: false, ..Field::PLAIN }],
         fixed_body: &[("kind", "invoice")],
         files: &[FilePart {
             name: "pdf",

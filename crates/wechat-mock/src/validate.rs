@@ -6,9 +6,9 @@
 //! is refused, because the mock is there to catch requests WeChat may refuse. Fields the
 //! schema does not know are ignored, as WeChat ignores them.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::spec_table::{Field, NamedType, Ty, TypeKind};
+use crate::spec_table::{Field, Limits, NamedType, Ty, TypeKind, Union};
 
 /// Why a request does not match its schema.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -102,7 +102,7 @@ fn check_query_value(ty: Ty, text: &str, path: &str) -> Result<(), SchemaError> 
         Ty::U32 => text.parse::<u32>().is_ok(),
         Ty::U64 => text.parse::<u64>().is_ok(),
         // The generator refuses other query types; a text is all a query can hold anyway.
-        Ty::F64 | Ty::Array(_) | Ty::Named(_) => text.parse::<f64>().is_ok(),
+        Ty::F64 | Ty::Array(_) | Ty::Map(_) | Ty::Json | Ty::Named(_) => text.parse::<f64>().is_ok(),
     };
     if ok { Ok(()) } else { Err(SchemaError::new(path, format!("expected {}", expected(ty)))) }
 }
@@ -116,19 +116,135 @@ fn check_object(
     let Some(map) = value.as_object() else {
         return Err(SchemaError::new(path, format!("expected object, found {}", kind(value))));
     };
+    check_fields(fields, map, path, warnings)
+}
+
+fn check_fields(
+    fields: &[Field],
+    map: &Map<String, Value>,
+    path: &str,
+    warnings: &mut Warnings,
+) -> Result<(), SchemaError> {
     for field in fields {
-        let child = if path.is_empty() { field.name.to_owned() } else { format!("{path}.{}", field.name) };
+        if field.flatten {
+            if let Ty::Named(NamedType { kind: TypeKind::Union(union), .. }) = field.ty {
+                settle(field, check_union(union, map, path, warnings), warnings)?;
+            }
+            continue;
+        }
+        let child = join(path, field.name);
         let checked = match map.get(field.name) {
+            Some(_) if field.answered_only => {
+                Err(SchemaError::new(&child, "WeChat assigns this field; a request cannot set it"))
+            }
+            None if field.answered_only => Ok(()),
+            Some(Value::Null) if field.nullable => Ok(()),
             // An optional field sent as null is as good as left out; a lenient one is checked
             // as if it were required.
             None | Some(Value::Null) if !field.required && !field.lenient => Ok(()),
             None | Some(Value::Null) if !field.required => Err(SchemaError::new(&child, "missing")),
             None => Err(SchemaError::new(&child, "missing")),
-            Some(value) => check_value(field.ty, value, &child, warnings),
+            Some(value) => check_value(field.ty, value, &child, warnings)
+                .and_then(|()| check_limits(&field.limits, value, &child)),
         };
         settle(field, checked, warnings)?;
     }
     Ok(())
+}
+
+/// The union held in `map`: a known tag, its variant where the tag says, and no other
+/// variant's key beside it (a `GIFT` card with a `cash` body is refused).
+fn check_union(
+    union: &Union,
+    map: &Map<String, Value>,
+    path: &str,
+    warnings: &mut Warnings,
+) -> Result<(), SchemaError> {
+    let tag_path = join(path, union.tag);
+    let tag = match map.get(union.tag) {
+        Some(Value::String(tag)) => tag.as_str(),
+        Some(other) => {
+            return Err(SchemaError::new(&tag_path, format!("expected string, found {}", kind(other))));
+        }
+        None => return Err(SchemaError::new(&tag_path, "missing")),
+    };
+    let Some(case) = union.variants.iter().find(|c| c.tag == tag) else {
+        let tags: Vec<&str> = union.variants.iter().map(|c| c.tag).collect();
+        return Err(SchemaError::new(
+            &tag_path,
+            format!("unknown value {tag:?}; expected one of {}", quoted(&tags)),
+        ));
+    };
+    for other in union.variants.iter().filter(|c| c.tag != tag) {
+        if let Some(first) = other.key.first()
+            && case.key.first() != Some(first)
+            && map.contains_key(*first)
+        {
+            return Err(SchemaError::new(
+                &join(path, first),
+                format!("holds the variant of {} {:?}, but {} is {tag:?}", union.tag, other.tag, union.tag),
+            ));
+        }
+    }
+    let fields = match case.ty.kind {
+        TypeKind::Object(fields) => fields,
+        _ => &[],
+    };
+    if union.internal {
+        return check_fields(fields, map, path, warnings);
+    }
+    let mut at = path.to_owned();
+    let mut value = None;
+    let mut inside = map;
+    for key in case.key {
+        at = join(&at, key);
+        value = inside.get(*key);
+        match value {
+            Some(Value::Object(next)) => inside = next,
+            Some(_) => break,
+            None => return Err(SchemaError::new(&at, format!("missing: {} is {tag:?}", union.tag))),
+        }
+    }
+    match value {
+        Some(value) => check_object(fields, value, &at, warnings),
+        None => Err(SchemaError::new(&at, "missing")),
+    }
+}
+
+/// A value within the limits the docs state: lengths in characters, as WeChat counts them.
+fn check_limits(limits: &Limits, value: &Value, path: &str) -> Result<(), SchemaError> {
+    let outside = |what: String| Err(SchemaError::new(path, what));
+    if let Some(text) = value.as_str() {
+        let chars = text.chars().count() as u64;
+        if let Some(max) = limits.max_length.filter(|max| chars > *max) {
+            return outside(format!("longer than {max} characters ({chars})"));
+        }
+        if let Some(min) = limits.min_length.filter(|min| chars < *min) {
+            return outside(format!("shorter than {min} characters ({chars})"));
+        }
+    }
+    if let Some(n) = value.as_f64() {
+        if let Some(min) = limits.minimum.filter(|min| n < *min as f64) {
+            return outside(format!("below the minimum {min}"));
+        }
+        if let Some(max) = limits.maximum.filter(|max| n > *max as f64) {
+            return outside(format!("above the maximum {max}"));
+        }
+    }
+    if let Some(items) = value.as_array() {
+        let count = items.len() as u64;
+        if let Some(max) = limits.max_items.filter(|max| count > *max) {
+            return outside(format!("more than {max} items ({count})"));
+        }
+        if let Some(min) = limits.min_items.filter(|min| count < *min) {
+            return outside(format!("fewer than {min} items ({count})"));
+        }
+    }
+    Ok(())
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
 }
 
 fn check_value(ty: Ty, value: &Value, path: &str, warnings: &mut Warnings) -> Result<(), SchemaError> {
@@ -149,6 +265,16 @@ fn check_value(ty: Ty, value: &Value, path: &str, warnings: &mut Warnings) -> Re
             }
             return Ok(());
         }
+        Ty::Map(item) => {
+            let Some(entries) = value.as_object() else {
+                return Err(mismatch(ty, value, path));
+            };
+            for (key, element) in entries {
+                check_value(*item, element, &join(path, key), warnings)?;
+            }
+            return Ok(());
+        }
+        Ty::Json => true,
         Ty::Named(named) => return check_named(named, value, path, warnings),
     };
     if fits { Ok(()) } else { Err(mismatch(ty, value, path)) }
@@ -173,6 +299,10 @@ fn check_named(
                 Err(SchemaError::new(path, format!("expected one of {}", listed.join(", "))))
             }
         },
+        TypeKind::Union(union) => match value.as_object() {
+            Some(map) => check_union(&union, map, path, warnings),
+            None => Err(SchemaError::new(path, format!("expected object, found {}", kind(value)))),
+        },
     }
 }
 
@@ -190,8 +320,10 @@ fn expected(ty: Ty) -> &'static str {
         Ty::U64 => "unsigned integer",
         Ty::F64 => "number",
         Ty::Array(_) => "array",
+        Ty::Map(_) => "object",
+        Ty::Json => "any JSON",
         Ty::Named(named) => match named.kind {
-            TypeKind::Object(_) => "object",
+            TypeKind::Object(_) | TypeKind::Union(_) => "object",
             TypeKind::StringEnum(_) => "string",
             TypeKind::IntEnum(_) => "integer",
         },
@@ -225,20 +357,20 @@ mod tests {
     static ITEM: NamedType = NamedType {
         name: "Item",
         kind: TypeKind::Object(&[
-            Field { name: "name", ty: Ty::String, required: true, lenient: false },
-            Field { name: "num", ty: Ty::U32, required: false, lenient: false },
-            Field { name: "level", ty: Ty::Named(&LEVEL), required: false, lenient: false },
+            Field { name: "name", ty: Ty::String, required: true, ..Field::PLAIN },
+            Field { name: "num", ty: Ty::U32, required: false, ..Field::PLAIN },
+            Field { name: "level", ty: Ty::Named(&LEVEL), required: false, ..Field::PLAIN },
         ]),
     };
     static FIELDS: &[Field] = &[
-        Field { name: "id", ty: Ty::String, required: true, lenient: false },
-        Field { name: "fee", ty: Ty::I64, required: true, lenient: false },
-        Field { name: "small", ty: Ty::I32, required: false, lenient: false },
-        Field { name: "ratio", ty: Ty::F64, required: false, lenient: false },
-        Field { name: "on", ty: Ty::Bool, required: false, lenient: false },
-        Field { name: "color", ty: Ty::Named(&COLOR), required: false, lenient: false },
-        Field { name: "items", ty: Ty::Array(&Ty::Named(&ITEM)), required: false, lenient: false },
-        Field { name: "tags", ty: Ty::Array(&Ty::String), required: false, lenient: false },
+        Field { name: "id", ty: Ty::String, required: true, ..Field::PLAIN },
+        Field { name: "fee", ty: Ty::I64, required: true, ..Field::PLAIN },
+        Field { name: "small", ty: Ty::I32, required: false, ..Field::PLAIN },
+        Field { name: "ratio", ty: Ty::F64, required: false, ..Field::PLAIN },
+        Field { name: "on", ty: Ty::Bool, required: false, ..Field::PLAIN },
+        Field { name: "color", ty: Ty::Named(&COLOR), required: false, ..Field::PLAIN },
+        Field { name: "items", ty: Ty::Array(&Ty::Named(&ITEM)), required: false, ..Field::PLAIN },
+        Field { name: "tags", ty: Ty::Array(&Ty::String), required: false, ..Field::PLAIN },
     ];
 
     fn problem(body: Value) -> String {
@@ -301,15 +433,15 @@ mod tests {
     static LENIENT_ITEM: NamedType = NamedType {
         name: "LenientItem",
         kind: TypeKind::Object(&[
-            Field { name: "name", ty: Ty::String, required: true, lenient: false },
-            Field { name: "unit", ty: Ty::String, required: true, lenient: true },
+            Field { name: "name", ty: Ty::String, required: true, ..Field::PLAIN },
+            Field { name: "unit", ty: Ty::String, required: true, lenient: true, ..Field::PLAIN },
         ]),
     };
     static DISPUTED: &[Field] = &[
-        Field { name: "id", ty: Ty::String, required: true, lenient: false },
-        Field { name: "buyer", ty: Ty::String, required: false, lenient: true },
-        Field { name: "code", ty: Ty::I64, required: true, lenient: true },
-        Field { name: "items", ty: Ty::Array(&Ty::Named(&LENIENT_ITEM)), required: false, lenient: false },
+        Field { name: "id", ty: Ty::String, required: true, ..Field::PLAIN },
+        Field { name: "buyer", ty: Ty::String, required: false, lenient: true, ..Field::PLAIN },
+        Field { name: "code", ty: Ty::I64, required: true, lenient: true, ..Field::PLAIN },
+        Field { name: "items", ty: Ty::Array(&Ty::Named(&LENIENT_ITEM)), required: false, ..Field::PLAIN },
     ];
 
     fn warnings(body: Value) -> Result<Vec<String>, String> {
@@ -343,7 +475,7 @@ mod tests {
             "a strict field inside is still refused"
         );
 
-        let texts = [Field { name: "page", ty: Ty::U32, required: false, lenient: true }];
+        let texts = [Field { name: "page", ty: Ty::U32, required: false, lenient: true, ..Field::PLAIN }];
         let query = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
             pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
         };
@@ -364,8 +496,8 @@ mod tests {
     #[test]
     fn query_parameters_are_checked_as_text() {
         let fields = [
-            Field { name: "type", ty: Ty::U32, required: true, lenient: false },
-            Field { name: "flag", ty: Ty::Bool, required: false, lenient: false },
+            Field { name: "type", ty: Ty::U32, required: true, ..Field::PLAIN },
+            Field { name: "flag", ty: Ty::Bool, required: false, ..Field::PLAIN },
         ];
         let query = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
             pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()

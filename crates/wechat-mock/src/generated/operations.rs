@@ -114,7 +114,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     &crate::generated::operations::local::invoice::clear_out_invoice::RED_INVOICE,
                 ),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -162,13 +162,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "s_pappid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "order_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -178,13 +178,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "invoice_status",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "auth_time",
                 ty: Ty::I64,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "user_auth_info",
@@ -192,7 +192,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     &crate::generated::operations::local::invoice::get_auth_data::USER_AUTH_INFO,
                 ),
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -254,7 +254,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "auth_field",
                 ty: Ty::Named(&crate::generated::operations::shared::AUTH_FIELD),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -285,43 +285,43 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "s_pappid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "order_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "money",
                 ty: Ty::I64,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "timestamp",
                 ty: Ty::I64,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "source",
                 ty: Ty::Named(&crate::generated::operations::shared::AUTH_SOURCE),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "redirect_url",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "ticket",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "type",
@@ -329,7 +329,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     &crate::generated::operations::local::invoice::get_auth_url::AUTH_TYPE,
                 ),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -339,13 +339,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "auth_url",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "appid",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -391,7 +391,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "contact",
                 ty: Ty::Named(&crate::generated::operations::shared::CONTACT),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -425,7 +425,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "paymch_info",
                 ty: Ty::Named(&crate::generated::operations::shared::PAY_MCH_INFO),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -456,13 +456,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "attach",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "biz_name",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -472,7 +472,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "url",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -503,49 +503,49 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "user_fill",
                 ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "title",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "phone",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "tax_no",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "addr",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "bank_type",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "bank_no",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "out_title_id",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -555,7 +555,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "url",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -588,7 +588,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     &crate::generated::operations::local::invoice::make_out_invoice::BLUE_INVOICE,
                 ),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -712,13 +712,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "fpqqlsh",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "nsrsbh",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -730,7 +730,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     &crate::generated::operations::local::invoice::query_invoice_info::ISSUED_INVOICE,
                 ),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -765,25 +765,25 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "s_pappid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "order_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "reason",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "url",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -810,7 +810,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "scan_text",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -822,43 +822,43 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     &crate::generated::operations::local::invoice::scan_title::TITLE_TYPE,
                 ),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "title",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "phone",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "tax_no",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "addr",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "bank_type",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "bank_no",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -889,7 +889,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "auth_field",
                 ty: Ty::Named(&crate::generated::operations::shared::AUTH_FIELD),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -921,7 +921,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "contact",
                 ty: Ty::Named(&crate::generated::operations::shared::CONTACT),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -953,7 +953,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "paymch_info",
                 ty: Ty::Named(&crate::generated::operations::shared::PAY_MCH_INFO),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -991,7 +991,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     &crate::generated::operations::local::nontax::create_bill_card::BILL_TEMPLATE,
                 ),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -1001,7 +1001,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -1032,43 +1032,43 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "s_pappid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "order_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "money",
                 ty: Ty::I64,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "timestamp",
                 ty: Ty::I64,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "source",
                 ty: Ty::Named(&crate::generated::operations::shared::AUTH_SOURCE),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "redirect_url",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "ticket",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -1078,13 +1078,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "auth_url",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "expire_time",
                 ty: Ty::I64,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -1119,19 +1119,19 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "order_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "appid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "card_ext",
@@ -1139,7 +1139,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     &crate::generated::operations::local::nontax::insert_bill::CARD_EXT,
                 ),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -1149,13 +1149,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "openid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -1216,7 +1216,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     &crate::generated::operations::local::platform::create_card::INVOICE_TEMPLATE,
                 ),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -1226,7 +1226,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -1261,7 +1261,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "s_media_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[("action", "get_url")],
@@ -1271,13 +1271,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "pdf_url",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "pdf_url_expire_time",
                 ty: Ty::I64,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -1311,7 +1311,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "invoice_url",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -1342,19 +1342,19 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "order_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "appid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "card_ext",
@@ -1362,7 +1362,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     &crate::generated::operations::local::platform::insert_invoice::CARD_EXT,
                 ),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -1372,19 +1372,19 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "openid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "unionid",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -1454,7 +1454,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "s_media_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -1485,19 +1485,19 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "reimburse_status",
                 ty: Ty::Named(&crate::generated::operations::shared::REIMBURSE_STATUS),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -1535,7 +1535,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     &Ty::Named(&crate::generated::operations::shared::INVOICE_CARD),
                 ),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -1547,7 +1547,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     &Ty::Named(&crate::generated::operations::shared::REIMBURSE_INVOICE),
                 ),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -1578,13 +1578,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "encrypt_code",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -1594,55 +1594,55 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "begin_time",
                 ty: Ty::I64,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "end_time",
                 ty: Ty::I64,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "user_card_status",
                 ty: Ty::String,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "openid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "type",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "payee",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "detail",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "user_info",
                 ty: Ty::Named(&crate::generated::operations::shared::INVOICE_USER_INFO),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -1673,19 +1673,19 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "encrypt_code",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "reimburse_status",
                 ty: Ty::Named(&crate::generated::operations::shared::REIMBURSE_STATUS),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -1725,13 +1725,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "openid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "reimburse_status",
                 ty: Ty::Named(&crate::generated::operations::shared::REIMBURSE_STATUS),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "invoice_list",
@@ -1739,7 +1739,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     &Ty::Named(&crate::generated::operations::shared::INVOICE_CARD),
                 ),
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -1775,13 +1775,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "appid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "secret",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         token: TokenUse::None,
@@ -1795,13 +1795,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "access_token",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "expires_in",
                 ty: Ty::I64,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[],
@@ -1823,7 +1823,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "component_access_token",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         token: TokenUse::None,
@@ -1834,19 +1834,19 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "component_appid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "authorizer_appid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "authorizer_refresh_token",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -1856,19 +1856,19 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "authorizer_access_token",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "expires_in",
                 ty: Ty::I64,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "authorizer_refresh_token",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -1902,13 +1902,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "ticket",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "expires_in",
                 ty: Ty::I64,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[],
@@ -1934,19 +1934,19 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "component_appid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "component_appsecret",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "component_verify_ticket",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[],
@@ -1956,13 +1956,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "component_access_token",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "expires_in",
                 ty: Ty::I64,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[
@@ -2009,19 +2009,19 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "appid",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "secret",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "force_refresh",
                 ty: Ty::Bool,
                 required: false,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         fixed_body: &[("grant_type", "client_credential")],
@@ -2031,13 +2031,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "access_token",
                 ty: Ty::String,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
             Field {
                 name: "expires_in",
                 ty: Ty::I64,
                 required: true,
-                lenient: false,
+                ..Field::PLAIN
             },
         ],
         errors: &[],
@@ -2061,7 +2061,7 @@ mod shared {
                         &crate::generated::operations::shared::USER_FIELD_CONFIG,
                     ),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "biz_field",
@@ -2069,7 +2069,7 @@ mod shared {
                         &crate::generated::operations::shared::BIZ_FIELD_CONFIG,
                     ),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
             ],
         ),
@@ -2090,67 +2090,67 @@ mod shared {
                     name: "show_title",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "show_tax_no",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "show_addr",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "show_phone",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "show_bank_type",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "show_bank_no",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "require_tax_no",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "require_addr",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "require_phone",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "require_bank_type",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "require_bank_no",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "custom_field",
@@ -2160,7 +2160,7 @@ mod shared {
                         ),
                     ),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
             ],
         ),
@@ -2175,13 +2175,13 @@ mod shared {
                     name: "phone",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "time_out",
                     ty: Ty::I64,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
             ],
         ),
@@ -2196,19 +2196,19 @@ mod shared {
                     name: "key",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "is_require",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "notice",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
             ],
         ),
@@ -2229,13 +2229,13 @@ mod shared {
                     name: "card_id",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "encrypt_code",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
             ],
         ),
@@ -2250,25 +2250,25 @@ mod shared {
                     name: "name",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "num",
                     ty: Ty::I64,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "unit",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "price",
                     ty: Ty::I64,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
             ],
         ),
@@ -2283,31 +2283,31 @@ mod shared {
                     name: "fee",
                     ty: Ty::I64,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "title",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "billing_time",
                     ty: Ty::I64,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "billing_no",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "billing_code",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "info",
@@ -2315,31 +2315,31 @@ mod shared {
                         &Ty::Named(&crate::generated::operations::shared::INVOICE_ITEM),
                     ),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "fee_without_tax",
                     ty: Ty::I64,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "tax",
                     ty: Ty::I64,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "pdf_url",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "trip_pdf_url",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "reimburse_status",
@@ -2347,73 +2347,73 @@ mod shared {
                         &crate::generated::operations::shared::REIMBURSE_STATUS,
                     ),
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "check_code",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "order_id",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "buyer_number",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "buyer_address_and_phone",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "buyer_bank_account",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "seller_number",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "seller_address_and_phone",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "seller_bank_account",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "remarks",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "cashier",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "maker",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
             ],
         ),
@@ -2428,13 +2428,13 @@ mod shared {
                     name: "mchid",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "s_pappid",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
             ],
         ),
@@ -2449,49 +2449,49 @@ mod shared {
                     name: "card_id",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "begin_time",
                     ty: Ty::I64,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "end_time",
                     ty: Ty::I64,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "user_card_status",
                     ty: Ty::String,
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "openid",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "type",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "payee",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "detail",
                     ty: Ty::String,
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "user_info",
@@ -2499,7 +2499,7 @@ mod shared {
                         &crate::generated::operations::shared::INVOICE_USER_INFO,
                     ),
                     required: true,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
             ],
         ),
@@ -2527,31 +2527,31 @@ mod shared {
                     name: "show_title",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "show_phone",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "show_email",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "require_phone",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "require_email",
                     ty: Ty::Named(&crate::generated::operations::shared::FLAG),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
                 Field {
                     name: "custom_field",
@@ -2561,7 +2561,7 @@ mod shared {
                         ),
                     ),
                     required: false,
-                    lenient: false,
+                    ..Field::PLAIN
                 },
             ],
         ),
@@ -2584,37 +2584,37 @@ mod local {
                             name: "wxopenid",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "fpqqlsh",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "nsrsbh",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "nsrmc",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "yfpdm",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "yfphm",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -2635,7 +2635,7 @@ mod local {
                                 &crate::generated::operations::local::invoice::get_auth_data::USER_FIELD,
                             ),
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "biz_field",
@@ -2643,7 +2643,7 @@ mod local {
                                 &crate::generated::operations::local::invoice::get_auth_data::BIZ_FIELD,
                             ),
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -2658,19 +2658,19 @@ mod local {
                             name: "title",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "phone",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "email",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "custom_field",
@@ -2680,7 +2680,7 @@ mod local {
                                 ),
                             ),
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -2695,37 +2695,37 @@ mod local {
                             name: "title",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "tax_no",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "addr",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "phone",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "bank_type",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "bank_no",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "custom_field",
@@ -2735,7 +2735,7 @@ mod local {
                                 ),
                             ),
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -2750,13 +2750,13 @@ mod local {
                             name: "key",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "value",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -2785,139 +2785,139 @@ mod local {
                             name: "wxopenid",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "ddh",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "fpqqlsh",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "nsrsbh",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "nsrmc",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "nsrdz",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "nsrdh",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "nsrbank",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "nsrbankid",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "ghfmc",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "ghfnsrsbh",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "ghfdz",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "ghfdh",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "ghfbank",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "ghfbankid",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "kpr",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "skr",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "fhr",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "jshj",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "hjje",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "hjse",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "bz",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "hylx",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "invoicedetail_list",
@@ -2927,7 +2927,7 @@ mod local {
                                 ),
                             ),
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -2942,61 +2942,61 @@ mod local {
                             name: "fphxz",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "spbm",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "xmmc",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "dw",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "ggxh",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "xmsl",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "xmdj",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "xmje",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "sl",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "se",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -3015,37 +3015,37 @@ mod local {
                             name: "fpqqlsh",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "fpdm",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "fphm",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "jym",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "kprq",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "pdfurl",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -3079,13 +3079,13 @@ mod local {
                                 &crate::generated::operations::local::nontax::create_bill_card::BILL_BASE_INFO,
                             ),
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "payee",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -3100,7 +3100,7 @@ mod local {
                             name: "logo_url",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -3119,7 +3119,7 @@ mod local {
                             name: "nonce_str",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "user_card",
@@ -3127,7 +3127,7 @@ mod local {
                                 &crate::generated::operations::local::nontax::insert_bill::USER_CARD,
                             ),
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -3144,7 +3144,7 @@ mod local {
                                 &crate::generated::operations::local::nontax::insert_bill::INVOICE_USER_DATA,
                             ),
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -3159,37 +3159,37 @@ mod local {
                             name: "fee",
                             ty: Ty::I64,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "title",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "billing_time",
                             ty: Ty::I64,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "billing_no",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "billing_code",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "s_pdf_media_id",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -3213,19 +3213,19 @@ mod local {
                                 &crate::generated::operations::local::platform::create_card::TEMPLATE_BASE_INFO,
                             ),
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "payee",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "type",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -3240,49 +3240,49 @@ mod local {
                             name: "logo_url",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "title",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "custom_url_name",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "custom_url",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "custom_url_sub_title",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "promotion_url_name",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "promotion_url",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "promotion_url_sub_title",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -3301,7 +3301,7 @@ mod local {
                             name: "nonce_str",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "user_card",
@@ -3309,7 +3309,7 @@ mod local {
                                 &crate::generated::operations::local::platform::insert_invoice::USER_CARD,
                             ),
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -3326,7 +3326,7 @@ mod local {
                                 &crate::generated::operations::local::platform::insert_invoice::INVOICE_USER_DATA,
                             ),
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -3341,31 +3341,31 @@ mod local {
                             name: "fee",
                             ty: Ty::I64,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "title",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "billing_time",
                             ty: Ty::I64,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "billing_no",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "billing_code",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "info",
@@ -3376,90 +3376,93 @@ mod local {
                             ),
                             required: false,
                             lenient: true,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "fee_without_tax",
                             ty: Ty::I64,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "tax",
                             ty: Ty::I64,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "s_pdf_media_id",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "s_trip_pdf_media_id",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "check_code",
                             ty: Ty::String,
                             required: false,
                             lenient: true,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "buyer_number",
                             ty: Ty::String,
                             required: false,
                             lenient: true,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "buyer_address_and_phone",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "buyer_bank_account",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "seller_number",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "seller_address_and_phone",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "seller_bank_account",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "remarks",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "cashier",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "maker",
                             ty: Ty::String,
                             required: false,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
@@ -3474,25 +3477,27 @@ mod local {
                             name: "name",
                             ty: Ty::String,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "num",
                             ty: Ty::I64,
                             required: true,
                             lenient: true,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "unit",
                             ty: Ty::String,
                             required: true,
                             lenient: true,
+                            ..Field::PLAIN
                         },
                         Field {
                             name: "price",
                             ty: Ty::I64,
                             required: true,
-                            lenient: false,
+                            ..Field::PLAIN
                         },
                     ],
                 ),
