@@ -288,7 +288,8 @@ async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next
     match (errcode, warnings.is_empty()) {
         (Some(errcode), true) => tracing::info!(%method, %path, status, errcode, "request"),
         (None, true) => tracing::info!(%method, %path, status, "request"),
-        (errcode, false) => tracing::warn!(%method, %path, status, ?errcode, ?warnings, "request"),
+        (Some(errcode), false) => tracing::warn!(%method, %path, status, errcode, ?warnings, "request"),
+        (None, false) => tracing::warn!(%method, %path, status, ?warnings, "request"),
     }
     let logged = LoggedRequest { method: method.to_string(), path, status, errcode, warnings };
     shared.requests.log_answer(logged);

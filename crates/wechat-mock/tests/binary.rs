@@ -186,6 +186,7 @@ fn a_warning_is_on_the_request_log_line() {
     let line = stderr.lines().find(|l| l.contains("/card/invoice/platform/setpdf")).unwrap_or_default();
     assert!(
         line.contains("WARN")
+            && line.contains("errcode=0")
             && line.contains("[pdf] expected application/pdf, found no content type; accepted: the spec marks it lenient_in_mock"),
         "{stderr}"
     );
