@@ -221,7 +221,11 @@ impl Checker<'_, '_> {
         let c = &field.constraints;
         if let Some(text) = value.as_str() {
             let chars = text.chars().count() as u64;
-            if c.max_length.is_some_and(|max| chars > max) || c.min_length.is_some_and(|min| chars < min) {
+            let bytes = text.len() as u64;
+            if c.max_length.is_some_and(|max| chars > max)
+                || c.min_length.is_some_and(|min| chars < min)
+                || c.max_bytes.is_some_and(|max| bytes > max)
+            {
                 self.problem(path, format!("{chars} characters, outside the limits of the spec"));
             }
         }

@@ -404,6 +404,10 @@ pub struct Field {
     /// Strings: the most characters allowed (characters, not bytes), e.g. a card title's 9.
     #[serde(default)]
     pub max_length: Option<Located<i64>>,
+    /// Strings: the most UTF-8 bytes allowed: WeChat's tables write `string(27)` for a title
+    /// of at most 9 Chinese characters (3 bytes each).
+    #[serde(default)]
+    pub max_bytes: Option<Located<i64>>,
     /// Integers: the smallest value allowed, e.g. `expire_seconds` 60.
     #[serde(default)]
     pub minimum: Option<Located<i64>>,
@@ -436,6 +440,7 @@ impl<'de> Deserialize<'de> for Field {
             nullable: default "nullable",
             min_length: optional "min_length",
             max_length: optional "max_length",
+            max_bytes: optional "max_bytes",
             minimum: optional "minimum",
             maximum: optional "maximum",
             min_items: optional "min_items",

@@ -184,6 +184,8 @@ pub struct Constraints {
     pub min_length: Option<u64>,
     /// Strings: most characters.
     pub max_length: Option<u64>,
+    /// Strings: most UTF-8 bytes (WeChat's `string(N)`).
+    pub max_bytes: Option<u64>,
     /// Numbers: smallest value.
     pub minimum: Option<i64>,
     /// Numbers: largest value.

@@ -306,6 +306,9 @@ fn limits(c: &Constraints) -> String {
         (None, Some(max)) => parts.push(format!("at most {max} characters")),
         (None, None) => {}
     }
+    if let Some(max) = c.max_bytes {
+        parts.push(format!("at most {max} bytes of UTF-8 (a Chinese character takes 3)"));
+    }
     match (c.minimum, c.maximum) {
         (Some(min), Some(max)) => parts.push(format!("{min} to {max}")),
         (Some(min), None) => parts.push(format!("at least {min}")),

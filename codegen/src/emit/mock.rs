@@ -244,13 +244,14 @@ fn limits(c: &Constraints) -> TokenStream {
         }
         None => quote!(None),
     };
-    let (min_length, max_length) = (unsigned(c.min_length), unsigned(c.max_length));
+    let (min_length, max_length, max_bytes) = (unsigned(c.min_length), unsigned(c.max_length), unsigned(c.max_bytes));
     let (minimum, maximum) = (signed(c.minimum), signed(c.maximum));
     let (min_items, max_items) = (unsigned(c.min_items), unsigned(c.max_items));
     quote! {
         limits: crate::spec_table::Limits {
             min_length: #min_length,
             max_length: #max_length,
+            max_bytes: #max_bytes,
             minimum: #minimum,
             maximum: #maximum,
             min_items: #min_items,

@@ -187,6 +187,7 @@ fn value_keys(def: &format::Field) -> Vec<(crate::source::Span, &'static str)> {
     let limits = [
         (&def.min_length, "min_length"),
         (&def.max_length, "max_length"),
+        (&def.max_bytes, "max_bytes"),
         (&def.minimum, "minimum"),
         (&def.maximum, "maximum"),
         (&def.min_items, "min_items"),
@@ -222,6 +223,7 @@ fn constraints(file: &SourceFile, def: &format::Field, ty: &Ty, problems: &mut D
     };
     let min_length = count(&def.min_length, "min_length", is_string, "strings");
     let max_length = count(&def.max_length, "max_length", is_string, "strings");
+    let max_bytes = count(&def.max_bytes, "max_bytes", is_string, "strings");
     let min_items = count(&def.min_items, "min_items", is_array, "arrays");
     let max_items = count(&def.max_items, "max_items", is_array, "arrays");
     let mut bound = |limit: &Option<Located<i64>>, name: &str| {
@@ -245,7 +247,7 @@ fn constraints(file: &SourceFile, def: &format::Field, ty: &Ty, problems: &mut D
             problems.error(file, span.span, format!("`{what}` is below its lower limit"));
         }
     }
-    Constraints { min_length, max_length, minimum, maximum, min_items, max_items }
+    Constraints { min_length, max_length, max_bytes, minimum, maximum, min_items, max_items }
 }
 
 /// `only` must fit where the field is: a response-only field is not sent, so it cannot be a

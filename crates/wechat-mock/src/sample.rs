@@ -52,6 +52,9 @@ fn within(value: Value, limits: &Limits) -> Value {
         Value::String(text) => {
             let mut text: String =
                 text.chars().take(limits.max_length.map_or(usize::MAX, |m| m as usize)).collect();
+            while limits.max_bytes.is_some_and(|max| text.len() as u64 > max) {
+                text.pop();
+            }
             while (text.chars().count() as u64) < limits.min_length.unwrap_or(0) {
                 text.push('x');
             }

@@ -177,6 +177,8 @@ pub struct Limits {
     pub min_length: Option<u64>,
     /// Strings: most characters.
     pub max_length: Option<u64>,
+    /// Strings: most UTF-8 bytes (WeChat's `string(N)`).
+    pub max_bytes: Option<u64>,
     /// Numbers: smallest value.
     pub minimum: Option<i64>,
     /// Numbers: largest value.
@@ -192,6 +194,7 @@ impl Limits {
     pub const NONE: Self = Self {
         min_length: None,
         max_length: None,
+        max_bytes: None,
         minimum: None,
         maximum: None,
         min_items: None,

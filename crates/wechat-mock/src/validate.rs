@@ -216,6 +216,10 @@ fn check_limits(limits: &Limits, value: &Value, path: &str) -> Result<(), Schema
     let outside = |what: String| Err(SchemaError::new(path, what));
     if let Some(text) = value.as_str() {
         let chars = text.chars().count() as u64;
+        let bytes = text.len() as u64;
+        if let Some(max) = limits.max_bytes.filter(|max| bytes > *max) {
+            return outside(format!("longer than {max} bytes of UTF-8 ({bytes})"));
+        }
         if let Some(max) = limits.max_length.filter(|max| chars > *max) {
             return outside(format!("longer than {max} characters ({chars})"));
         }
