@@ -220,13 +220,12 @@ impl Checker<'_, '_> {
     fn limits(&mut self, field: &Field, value: &Value, path: &str) {
         let c = &field.constraints;
         if let Some(text) = value.as_str() {
-            let chars = text.chars().count() as u64;
-            let bytes = text.len() as u64;
-            if c.max_length.is_some_and(|max| chars > max)
-                || c.min_length.is_some_and(|min| chars < min)
-                || c.max_bytes.is_some_and(|max| bytes > max)
-            {
+            let (chars, bytes) = (text.chars().count() as u64, text.len() as u64);
+            if c.max_length.is_some_and(|max| chars > max) || c.min_length.is_some_and(|min| chars < min) {
                 self.problem(path, format!("{chars} characters, outside the limits of the spec"));
+            }
+            if let Some(max) = c.max_bytes.filter(|max| bytes > *max) {
+                self.problem(path, format!("{bytes} bytes of UTF-8, over the spec's max_bytes = {max}"));
             }
         }
         if let Some(n) = value.as_i64()

@@ -133,7 +133,10 @@ fn one_new_spec_file_is_a_new_typed_method() {
         "the group handle has the method: {group}"
     );
     let examples = file(&after, "crates/wechat-invoice/src/generated/examples.rs");
-    assert!(examples.contains("fn query_order_status_example_1()"), "the example gets a round-trip test");
+    assert!(
+        examples.contains("fn invoice_query_order_status_example_1()"),
+        "the example gets a round-trip test"
+    );
     let calls = file(&after, "crates/wechat-invoice/src/generated/mock_calls.rs");
     assert!(
         calls.contains("async fn invoice_query_order_status_through_the_mock()"),

@@ -117,7 +117,7 @@ pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
         let feature = &op.group;
         let [request, _, _] = op.type_names().map(|n| ident(&n));
         op.examples.iter().enumerate().map(move |(i, example)| {
-            let test = ident(&format!("{}_example_{}", op.name, i + 1));
+            let test = ident(&format!("{}_{}_example_{}", op.group, op.name, i + 1));
             let request_check =
                 example.request.as_ref().map(|json| quote!(round_trips::<crate::#group::#request>(#json);));
             let response_check =

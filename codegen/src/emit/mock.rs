@@ -176,9 +176,11 @@ fn operation(op: &Operation) -> TokenStream {
         Some(json) => quote!(Some(#json)),
         None => quote!(None),
     };
+    let key = format!("{group}/{name}");
     quote! {
         Operation {
             name: #name,
+            key: #key,
             group: #group,
             interface: #interface,
             summary: #summary,
@@ -244,7 +246,8 @@ fn limits(c: &Constraints) -> TokenStream {
         }
         None => quote!(None),
     };
-    let (min_length, max_length, max_bytes) = (unsigned(c.min_length), unsigned(c.max_length), unsigned(c.max_bytes));
+    let (min_length, max_length, max_bytes) =
+        (unsigned(c.min_length), unsigned(c.max_length), unsigned(c.max_bytes));
     let (minimum, maximum) = (signed(c.minimum), signed(c.maximum));
     let (min_items, max_items) = (unsigned(c.min_items), unsigned(c.max_items));
     quote! {

@@ -166,9 +166,10 @@ async fn operations(State(shared): State<Arc<Shared>>) -> Response {
         .table
         .iter()
         .map(|op| {
-            let source = answer_source(op.name).unwrap_or(AnswerSource::Example);
+            let source = answer_source(op.key).unwrap_or(AnswerSource::Example);
             json!({
                 "name": op.name,
+                "key": op.key,
                 "group": op.group,
                 "interface": op.interface,
                 "summary": op.summary,

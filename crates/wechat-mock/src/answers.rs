@@ -32,7 +32,7 @@ impl Answers {
     /// The last success answer to `operation` (`group/name`, or the bare snake_case name), the
     /// whole JSON body as sent.
     pub fn last(&self, operation: &str) -> Option<Value> {
-        let name = crate::spec_table::operation(operation).map_or(operation, |op| op.name);
+        let name = crate::spec_table::operation(operation).map_or(operation, |op| op.key);
         self.lock().get(name).cloned()
     }
 }
@@ -46,8 +46,8 @@ mod tests {
     #[test]
     fn the_last_answer_per_operation_is_kept_and_debug_hides_it() {
         let answers = Answers::default();
-        answers.record("get_access_token", json!({"access_token": "first"}));
-        answers.record("get_access_token", json!({"access_token": "second"}));
+        answers.record("token/get_access_token", json!({"access_token": "first"}));
+        answers.record("token/get_access_token", json!({"access_token": "second"}));
         assert_eq!(answers.last("get_access_token"), Some(json!({"access_token": "second"})));
         assert_eq!(answers.last("insert_bill"), None);
         let printed = format!("{answers:?}");

@@ -40,7 +40,7 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     if op.method == Method::Post && parts.method != HttpMethod::POST {
         return shared.general_error(REQUIRE_POST, None);
     }
-    if let Some(fault) = shared.faults.take(op.name) {
+    if let Some(fault) = shared.faults.take(op.key) {
         return fault_answer(&shared, op, fault);
     }
     if op.token == TokenUse::AccessToken {
@@ -58,14 +58,14 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         Err(PayloadError::General(refusal)) => return shared.refuse(refusal),
         Err(PayloadError::WrongFileType(problem)) => {
             let hint = problem.to_string();
-            return match flow::invalid_file_code(op.name) {
+            return match flow::invalid_file_code(op.key) {
                 Some(code) => shared.error(code, op.message(code).unwrap_or("invalid file"), Some(&hint)),
                 None => shared.general_error(DATA_FORMAT_ERROR, Some(&hint)),
             };
         }
     };
     let warnings = query_warnings.iter().chain(&payload.warnings).map(accepted).collect();
-    let mut response = match flow::handler(op.name) {
+    let mut response = match flow::handler(op.key) {
         Some(step) => {
             let base_url = public_base_url(&shared, &parts.headers);
             let call =
@@ -100,7 +100,7 @@ fn success(shared: &Shared, op: &Operation, fields: Map<String, Value>) -> Respo
         _ => answer::success_body(fields),
     };
     let response = answer::success(&body);
-    shared.answers.record(op.name, body);
+    shared.answers.record(op.key, body);
     response
 }
 
@@ -281,6 +281,7 @@ mod tests {
     const fn op(name: &'static str) -> Operation {
         Operation {
             name,
+            key: name,
             group: "test",
             interface: name,
             summary: "A made-up operation.",

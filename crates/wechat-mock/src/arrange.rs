@@ -61,12 +61,12 @@ type Step = fn(&Shared, &mut Arranged) -> Result<(), ArrangeError>;
 
 /// The operations that need more than a well-formed request.
 const STEPS: &[(&str, Step)] = &[
-    ("get_auth_data", authorized_order),
-    ("insert_bill", authorized_bill_order),
-    ("get_pdf", stored_pdf),
-    ("get_authorizer_access_token", component_token),
-    ("get_access_token", query_credentials),
-    ("get_stable_access_token", body_credentials),
+    ("invoice/get_auth_data", authorized_order),
+    ("nontax/insert_bill", authorized_bill_order),
+    ("platform/get_pdf", stored_pdf),
+    ("token/get_authorizer_access_token", component_token),
+    ("token/get_access_token", query_credentials),
+    ("token/get_stable_access_token", body_credentials),
 ];
 
 pub(crate) fn arrange(shared: &Shared, name: &str, body: &Value) -> Result<Arranged, ArrangeError> {
@@ -79,7 +79,7 @@ pub(crate) fn arrange(shared: &Shared, name: &str, body: &Value) -> Result<Arran
         })
         .collect();
     let mut arranged = Arranged { body: body.clone(), query };
-    if let Some((_, step)) = STEPS.iter().find(|(step, _)| *step == op.name) {
+    if let Some((_, step)) = STEPS.iter().find(|(step, _)| *step == op.key) {
         step(shared, &mut arranged)?;
     }
     Ok(arranged)

@@ -130,7 +130,7 @@ impl Faults {
             // `group/name` and a bare name are the same operation; keep the form calls carry.
             let op = crate::spec_table::operation(name)
                 .ok_or_else(|| FaultError::UnknownOperation(name.clone()))?;
-            fault.operation = Some(op.name.to_owned());
+            fault.operation = Some(op.key.to_owned());
         }
         self.queue().push_back(fault);
         Ok(())
@@ -194,16 +194,23 @@ mod tests {
         let faults = Faults::default();
         faults.push(Fault::errcode(-1).times(2)).unwrap();
         faults.push(Fault::html().only("insert_bill")).unwrap();
-        assert_eq!(faults.take("get_auth_data"), Some(FaultKind::Errcode { errcode: -1 }));
-        assert_eq!(faults.take("get_auth_data"), Some(FaultKind::Errcode { errcode: -1 }));
-        assert_eq!(faults.take("get_auth_data"), None);
-        assert_eq!(faults.take("insert_bill"), Some(FaultKind::Html));
+        assert_eq!(faults.take("invoice/get_auth_data"), Some(FaultKind::Errcode { errcode: -1 }));
+        assert_eq!(faults.take("invoice/get_auth_data"), Some(FaultKind::Errcode { errcode: -1 }));
+        assert_eq!(faults.take("invoice/get_auth_data"), None);
+        assert_eq!(faults.take("nontax/insert_bill"), Some(FaultKind::Html));
         assert!(faults.pending().is_empty());
 
         faults.push(Fault::errcode(-1)).unwrap();
         faults.push(Fault::errcode(45009).only("get_stable_access_token")).unwrap();
-        assert_eq!(faults.take_named("get_stable_access_token"), Some(FaultKind::Errcode { errcode: 45009 }));
-        assert_eq!(faults.take_named("get_stable_access_token"), None, "a fault for every operation stays");
+        assert_eq!(
+            faults.take_named("token/get_stable_access_token"),
+            Some(FaultKind::Errcode { errcode: 45009 })
+        );
+        assert_eq!(
+            faults.take_named("token/get_stable_access_token"),
+            None,
+            "a fault for every operation stays"
+        );
         assert_eq!(faults.pending().len(), 1);
     }
 

@@ -31,30 +31,30 @@ pub(crate) type Step = fn(&Shared, &Call<'_>) -> Result<Map<String, Value>, i64>
 
 /// The stateful steps by operation name.
 pub(crate) const STEPS: &[(&str, Step)] = &[
-    ("get_auth_data", get_auth_data),
-    ("reject_insert", reject_insert),
-    ("insert_bill", insert_bill),
-    ("set_pdf", set_pdf),
-    ("get_pdf", get_pdf),
-    ("get_component_access_token", get_component_access_token),
-    ("get_authorizer_access_token", get_authorizer_access_token),
+    ("invoice/get_auth_data", get_auth_data),
+    ("invoice/reject_insert", reject_insert),
+    ("nontax/insert_bill", insert_bill),
+    ("platform/set_pdf", set_pdf),
+    ("platform/get_pdf", get_pdf),
+    ("token/get_component_access_token", get_component_access_token),
+    ("token/get_authorizer_access_token", get_authorizer_access_token),
 ];
 
 /// Every `errcode` a step may answer; each is in its operation's spec error table.
 #[cfg(test)]
 pub(crate) const CODES: &[(&str, &[i64])] = &[
-    ("get_auth_data", &[72035, 72038]),
-    ("reject_insert", &[]),
-    ("insert_bill", &[72035, 72038, 72042]),
-    ("set_pdf", &[]),
-    ("get_pdf", &[INVALID_MEDIA_ID]),
-    ("get_component_access_token", &[]),
-    ("get_authorizer_access_token", &[]),
+    ("invoice/get_auth_data", &[72035, 72038]),
+    ("invoice/reject_insert", &[]),
+    ("nontax/insert_bill", &[72035, 72038, 72042]),
+    ("platform/set_pdf", &[]),
+    ("platform/get_pdf", &[INVALID_MEDIA_ID]),
+    ("token/get_component_access_token", &[]),
+    ("token/get_authorizer_access_token", &[]),
 ];
 
 /// The code an upload answers for a file that is not of its part's type, by operation:
 /// setpdf's "invoice pdf error". Uploads not listed answer 47001.
-const INVALID_FILE: &[(&str, i64)] = &[("set_pdf", 72040)];
+const INVALID_FILE: &[(&str, i64)] = &[("platform/set_pdf", 72040)];
 
 /// getpdf's code for an `s_media_id` the mock does not hold ("invalid params").
 const INVALID_MEDIA_ID: i64 = 72031;

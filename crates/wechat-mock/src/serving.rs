@@ -31,7 +31,7 @@ pub fn answer_source(operation: &str) -> Option<AnswerSource> {
     let op = spec_table::operation(operation)?;
     Some(if token_endpoints::PATHS.contains(&op.path) {
         AnswerSource::TokenEndpoint
-    } else if flow::handler(op.name).is_some() {
+    } else if flow::handler(op.key).is_some() {
         AnswerSource::State
     } else {
         AnswerSource::Example

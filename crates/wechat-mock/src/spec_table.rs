@@ -35,8 +35,10 @@ pub fn general_message(code: i64) -> Option<&'static str> {
 /// One endpoint of the spec.
 #[derive(Debug, Clone, Copy)]
 pub struct Operation {
-    /// snake_case operation name, e.g. `get_auth_data`.
+    /// snake_case operation name, e.g. `get_auth_data`; unique within its group.
     pub name: &'static str,
+    /// `group/name`, unique in the spec: how the mock keys faults, answers and behaviour.
+    pub key: &'static str,
     /// The spec group (folder) it belongs to.
     pub group: &'static str,
     /// WeChat's interface name.

@@ -70,7 +70,7 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, request: Request) -
 /// The answer of a fault queued by name for the spec operation at `path`, if any.
 fn named_fault(shared: &Shared, path: &str) -> Option<Response> {
     let op = shared.table.iter().find(|op| op.path == path)?;
-    shared.faults.take_named(op.name).map(|fault| fault_answer(shared, op, fault))
+    shared.faults.take_named(op.key).map(|fault| fault_answer(shared, op, fault))
 }
 
 fn check_credentials(
@@ -97,7 +97,7 @@ fn issue(shared: &Shared, how: Issue, path: &str) -> Response {
     let body = json!({ "access_token": token, "expires_in": expires_in });
     let response = answer::success(&body);
     if let Some(op) = shared.table.iter().find(|op| op.path == path) {
-        shared.answers.record(op.name, body);
+        shared.answers.record(op.key, body);
     }
     response
 }

@@ -198,6 +198,7 @@ mod tests {
 
     const UPLOAD_OPERATION: Operation = Operation {
         name: "upload",
+        key: "test/upload",
         group: "test",
         interface: "upload",
         summary: "A made-up upload.",

@@ -233,12 +233,12 @@ async fn every_spec_operation_answers_a_valid_request() {
     for op in operations() {
         let arranged = mock
             .server
-            .arrange(op.name, &Value::Object(sample_request(op)))
+            .arrange(op.key, &Value::Object(sample_request(op)))
             .unwrap_or_else(|e| panic!("{}: {e}", op.name));
         let answer = mock.send(op, &token, &arranged).await;
         let code = errcode(&answer);
         let entry =
-            listed.iter().find(|e| e["name"] == op.name).unwrap_or_else(|| panic!("{} not listed", op.name));
+            listed.iter().find(|e| e["key"] == op.key).unwrap_or_else(|| panic!("{} not listed", op.key));
         assert_eq!(entry["path"], op.path);
         if entry["stateful"] == json!(true) {
             // Arranged, a request may still meet the operation's own refusals, never a general one.

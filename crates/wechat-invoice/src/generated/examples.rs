@@ -6,7 +6,11 @@
 
 #![cfg(
     any(
+        feature = "card",
+        feature = "card_code",
+        feature = "card_stats",
         feature = "invoice",
+        feature = "member_card",
         feature = "nontax",
         feature = "platform",
         feature = "reimburse",
@@ -33,9 +37,79 @@ fn decodes<O: ::wechat_core::Operation>(json: &str) {
     }
 }
 
+#[cfg(feature = "card")]
+#[test]
+fn card_create_card_example_1() {
+    round_trips::<
+        crate::card::CreateCardRequest,
+    >(
+        "{\"card\": {\"card_type\": \"GROUPON\", \"groupon\": {\n  \"base_info\": {\n    \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\",\n    \"brand_name\": \"微信餐厅\", \"code_type\": \"CODE_TYPE_TEXT\", \"title\": \"132元双人火锅套餐\",\n    \"color\": \"Color010\", \"notice\": \"使用时向服务员出示此券\", \"service_phone\": \"020-88888888\",\n    \"description\": \"不可与其他优惠同享\\n如需团购券发票，请在消费时向商户提出\\n店内均可使用，仅限堂食\",\n    \"date_info\": {\"type\": \"DATE_TYPE_FIX_TIME_RANGE\", \"begin_timestamp\": 1397577600, \"end_timestamp\": 1472724261},\n    \"sku\": {\"quantity\": 500000}, \"use_limit\": 100, \"get_limit\": 3,\n    \"use_custom_code\": false, \"bind_openid\": false, \"can_share\": true, \"can_give_friend\": true,\n    \"location_id_list\": [123, 12321, 345345],\n    \"center_title\": \"顶部居中按钮\", \"center_sub_title\": \"按钮下方的wording\", \"center_url\": \"www.qq.com\",\n    \"custom_url_name\": \"立即使用\", \"custom_url\": \"http://www.qq.com\", \"custom_url_sub_title\": \"6个汉字tips\",\n    \"promotion_url_name\": \"更多优惠\", \"promotion_url\": \"http://www.qq.com\"},\n  \"advanced_info\": {\n    \"use_condition\": {\"accept_category\": \"鞋类\", \"reject_category\": \"阿迪达斯\", \"can_use_with_other_discount\": true},\n    \"abstract\": {\"abstract\": \"微信餐厅推出多种新季菜品，期待您的光临\",\n                 \"icon_url_list\": [\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\"]},\n    \"text_image_list\": [{\"image_url\": \"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\n                         \"text\": \"此菜品精选食材，以独特的烹饪方法，最大程度地刺激食客的味蕾\"}],\n    \"time_limit\": [{\"type\": \"MONDAY\", \"begin_hour\": 0, \"end_hour\": 10, \"begin_minute\": 10, \"end_minute\": 59}, {\"type\": \"HOLIDAY\"}],\n    \"business_service\": [\"BIZ_SERVICE_FREE_WIFI\", \"BIZ_SERVICE_WITH_PET\", \"BIZ_SERVICE_FREE_PARK\", \"BIZ_SERVICE_DELIVER\"]},\n  \"deal_detail\": \"以下锅底2选1：\\n大锅1份 12元\\n小锅2份 16元\"}}}",
+    );
+    decodes::<
+        crate::card::CreateCardRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_card_example_2() {
+    round_trips::<
+        crate::card::CreateCardRequest,
+    >(
+        "{\"card\": {\"card_type\": \"MEMBER_CARD\", \"member_card\": {\n  \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/\",\n  \"base_info\": {\"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZ/0\", \"brand_name\": \"海底捞\",\n    \"code_type\": \"CODE_TYPE_TEXT\", \"title\": \"海底捞会员卡\", \"color\": \"Color010\", \"notice\": \"使用时向服务员出示此券\",\n    \"service_phone\": \"020-88888888\", \"description\": \"不可与其他优惠同享\",\n    \"date_info\": {\"type\": \"DATE_TYPE_PERMANENT\"}, \"sku\": {\"quantity\": 50000000}, \"get_limit\": 3,\n    \"use_custom_code\": false, \"can_give_friend\": true, \"location_id_list\": [123, 12321],\n    \"custom_url_name\": \"立即使用\", \"custom_url\": \"http://weixin.qq.com\", \"custom_url_sub_title\": \"6个汉字tips\",\n    \"promotion_url_name\": \"营销入口1\", \"promotion_url\": \"http://www.qq.com\", \"need_push_on_view\": true},\n  \"supply_bonus\": true, \"supply_balance\": false, \"prerogative\": \"test_prerogative\", \"auto_activate\": true,\n  \"custom_field1\": {\"name_type\": \"FIELD_NAME_TYPE_LEVEL\", \"url\": \"http://www.qq.com\"},\n  \"activate_url\": \"http://www.qq.com\",\n  \"custom_cell1\": {\"name\": \"使用入口2\", \"tips\": \"激活后显示\", \"url\": \"http://www.qq.com\"},\n  \"bonus_rule\": {\"cost_money_unit\": 100, \"increase_bonus\": 1, \"max_increase_bonus\": 200, \"init_increase_bonus\": 10,\n                 \"cost_bonus_unit\": 5, \"reduce_money\": 100, \"least_money_to_use_bonus\": 1000, \"max_reduce_bonus\": 50},\n  \"discount\": 10}}}",
+    );
+    decodes::<
+        crate::card::CreateCardRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_card_example_3() {
+    decodes::<
+        crate::card::CreateCardRequest,
+    >("{\"errcode\": 40071, \"errmsg\": \"invalid card type hint: [Ir0bDA06532269]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_get_card_example_1() {
+    round_trips::<
+        crate::card::GetCardRequest,
+    >("{\"card_id\": \"pbLatjnP97_F9PudzBARQhn7xR7A\"}");
+    decodes::<
+        crate::card::GetCardRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_type\": \"DISCOUNT\", \"discount\": {\n   \"base_info\": {\"id\": \"pbLatjnP97_F9PudzBARQhn7xR7A\",\n     \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\n     \"code_type\": \"CODE_TYPE_NONE\", \"brand_name\": \"微信餐厅\", \"title\": \"9折优惠券\",\n     \"date_info\": {\"type\": \"DATE_TYPE_FIX_TERM\", \"fixed_term\": 30, \"fixed_begin_term\": 0},\n     \"color\": \"#10AD61\", \"notice\": \"到店使用\", \"description\": \"\",\n     \"location_id_list\": [218384742, 402521653, 402521608], \"get_limit\": 3, \"can_share\": true, \"can_give_friend\": true,\n     \"status\": \"CARD_STATUS_VERIFY_OK\", \"sku\": {\"quantity\": 100096, \"total_quantity\": 100100},\n     \"create_time\": 1457525546, \"update_time\": 1457526240},\n   \"discount\": 10,\n   \"advanced_info\": {\"time_limit\": [{\"type\": \"MONDAY\"}, {\"type\": \"TUESDAY\"}], \"text_image_list\": [], \"business_service\": [],\n     \"abstract\": {\"abstract\": \"点击了解更多\", \"icon_url_list\": [\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]}}}}}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_get_card_example_2() {
+    round_trips::<crate::card::GetCardRequest>("{\"card_id\": \"pbLatjnP97_BUS\"}");
+    decodes::<
+        crate::card::GetCardRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"card\": {\"card_type\": \"BUS_TICKET\", \"bus_ticket\": {\"base_info\": {\"id\": \"pbLatjnP97_BUS\", \"title\": \"汽车票\"}, \"from\": \"广州\", \"to\": \"深圳\"}}}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_get_card_example_3() {
+    decodes::<
+        crate::card::GetCardRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [uf0Kqa0791e542]\"}");
+}
+
 #[cfg(feature = "invoice")]
 #[test]
-fn clear_out_invoice_example_1() {
+fn invoice_clear_out_invoice_example_1() {
     round_trips::<
         crate::invoice::ClearOutInvoiceRequest,
     >(
@@ -48,7 +122,7 @@ fn clear_out_invoice_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn clear_out_invoice_example_2() {
+fn invoice_clear_out_invoice_example_2() {
     decodes::<
         crate::invoice::ClearOutInvoiceRequest,
     >(
@@ -58,7 +132,7 @@ fn clear_out_invoice_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_auth_data_example_1() {
+fn invoice_get_auth_data_example_1() {
     round_trips::<
         crate::invoice::GetAuthDataRequest,
     >("{\n    \"s_pappid\": \"wx123456\",\n    \"order_id\": \"123456\"\n}\n");
@@ -71,7 +145,7 @@ fn get_auth_data_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_auth_data_example_2() {
+fn invoice_get_auth_data_example_2() {
     decodes::<
         crate::invoice::GetAuthDataRequest,
     >("{\n  \"errcode\": 72038,\n  \"errmsg\": \"invoice order never auth\"\n}\n");
@@ -79,7 +153,7 @@ fn get_auth_data_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_auth_field_example_1() {
+fn invoice_get_auth_field_example_1() {
     round_trips::<crate::invoice::GetAuthFieldRequest>("{}");
     decodes::<
         crate::invoice::GetAuthFieldRequest,
@@ -90,7 +164,7 @@ fn get_auth_field_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_auth_field_example_2() {
+fn invoice_get_auth_field_example_2() {
     decodes::<
         crate::invoice::GetAuthFieldRequest,
     >(
@@ -100,7 +174,7 @@ fn get_auth_field_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_auth_url_example_1() {
+fn invoice_get_auth_url_example_1() {
     round_trips::<
         crate::invoice::GetAuthUrlRequest,
     >(
@@ -115,7 +189,7 @@ fn get_auth_url_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_auth_url_example_2() {
+fn invoice_get_auth_url_example_2() {
     decodes::<
         crate::invoice::GetAuthUrlRequest,
     >(
@@ -125,7 +199,7 @@ fn get_auth_url_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_auth_url_example_3() {
+fn invoice_get_auth_url_example_3() {
     decodes::<
         crate::invoice::GetAuthUrlRequest,
     >("{\n    \"errcode\": 72063,\n    \"errmsg\": \"biz contact is empty\"\n}\n");
@@ -133,7 +207,7 @@ fn get_auth_url_example_3() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_contact_example_1() {
+fn invoice_get_contact_example_1() {
     round_trips::<crate::invoice::GetContactRequest>("{}");
     decodes::<
         crate::invoice::GetContactRequest,
@@ -144,7 +218,7 @@ fn get_contact_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_contact_example_2() {
+fn invoice_get_contact_example_2() {
     decodes::<
         crate::invoice::GetContactRequest,
     >("{\n    \"errcode\": 72063,\n    \"errmsg\": \"biz contact is empty\"\n}\n");
@@ -152,7 +226,7 @@ fn get_contact_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_pay_mch_example_1() {
+fn invoice_get_pay_mch_example_1() {
     round_trips::<crate::invoice::GetPayMchRequest>("{}");
     decodes::<
         crate::invoice::GetPayMchRequest,
@@ -163,7 +237,7 @@ fn get_pay_mch_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_pay_mch_example_2() {
+fn invoice_get_pay_mch_example_2() {
     decodes::<
         crate::invoice::GetPayMchRequest,
     >(
@@ -173,7 +247,7 @@ fn get_pay_mch_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_select_title_url_example_1() {
+fn invoice_get_select_title_url_example_1() {
     round_trips::<
         crate::invoice::GetSelectTitleUrlRequest,
     >("{\n    \"attach\": \"abcdefg\"\n}\n");
@@ -186,7 +260,7 @@ fn get_select_title_url_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_select_title_url_example_2() {
+fn invoice_get_select_title_url_example_2() {
     decodes::<
         crate::invoice::GetSelectTitleUrlRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
@@ -194,7 +268,7 @@ fn get_select_title_url_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_user_title_url_example_1() {
+fn invoice_get_user_title_url_example_1() {
     round_trips::<
         crate::invoice::GetUserTitleUrlRequest,
     >(
@@ -209,7 +283,7 @@ fn get_user_title_url_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn get_user_title_url_example_2() {
+fn invoice_get_user_title_url_example_2() {
     decodes::<
         crate::invoice::GetUserTitleUrlRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
@@ -217,7 +291,7 @@ fn get_user_title_url_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn make_out_invoice_example_1() {
+fn invoice_make_out_invoice_example_1() {
     round_trips::<
         crate::invoice::MakeOutInvoiceRequest,
     >(
@@ -230,7 +304,7 @@ fn make_out_invoice_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn make_out_invoice_example_2() {
+fn invoice_make_out_invoice_example_2() {
     decodes::<
         crate::invoice::MakeOutInvoiceRequest,
     >(
@@ -240,7 +314,7 @@ fn make_out_invoice_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn query_invoice_info_example_1() {
+fn invoice_query_invoice_info_example_1() {
     round_trips::<
         crate::invoice::QueryInvoiceInfoRequest,
     >(
@@ -255,7 +329,7 @@ fn query_invoice_info_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn query_invoice_info_example_2() {
+fn invoice_query_invoice_info_example_2() {
     decodes::<
         crate::invoice::QueryInvoiceInfoRequest,
     >("{\n    \"errcode\": 73003,\n    \"errmsg\": \"fpqqlsh empty\"\n}\n");
@@ -263,7 +337,7 @@ fn query_invoice_info_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn reject_insert_example_1() {
+fn invoice_reject_insert_example_1() {
     round_trips::<
         crate::invoice::RejectInsertRequest,
     >(
@@ -276,7 +350,7 @@ fn reject_insert_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn scan_title_example_1() {
+fn invoice_scan_title_example_1() {
     round_trips::<
         crate::invoice::ScanTitleRequest,
     >(
@@ -291,7 +365,7 @@ fn scan_title_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn scan_title_example_2() {
+fn invoice_scan_title_example_2() {
     decodes::<
         crate::invoice::ScanTitleRequest,
     >("{\n    \"errcode\": 72044,\n    \"errmsg\": \"scan text out of time\"\n}\n");
@@ -299,7 +373,7 @@ fn scan_title_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn set_auth_field_example_1() {
+fn invoice_set_auth_field_example_1() {
     round_trips::<
         crate::invoice::SetAuthFieldRequest,
     >(
@@ -312,7 +386,7 @@ fn set_auth_field_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn set_auth_field_example_2() {
+fn invoice_set_auth_field_example_2() {
     decodes::<
         crate::invoice::SetAuthFieldRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
@@ -320,7 +394,7 @@ fn set_auth_field_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn set_contact_example_1() {
+fn invoice_set_contact_example_1() {
     round_trips::<
         crate::invoice::SetContactRequest,
     >(
@@ -333,7 +407,7 @@ fn set_contact_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn set_contact_example_2() {
+fn invoice_set_contact_example_2() {
     decodes::<
         crate::invoice::SetContactRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
@@ -341,7 +415,7 @@ fn set_contact_example_2() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn set_pay_mch_example_1() {
+fn invoice_set_pay_mch_example_1() {
     round_trips::<
         crate::invoice::SetPayMchRequest,
     >(
@@ -354,7 +428,7 @@ fn set_pay_mch_example_1() {
 
 #[cfg(feature = "invoice")]
 #[test]
-fn set_pay_mch_example_2() {
+fn invoice_set_pay_mch_example_2() {
     decodes::<
         crate::invoice::SetPayMchRequest,
     >("{\n    \"errcode\": 72030,\n    \"errmsg\": \"invalid mchid\"\n}\n");
@@ -362,7 +436,7 @@ fn set_pay_mch_example_2() {
 
 #[cfg(feature = "nontax")]
 #[test]
-fn create_bill_card_example_1() {
+fn nontax_create_bill_card_example_1() {
     round_trips::<
         crate::nontax::CreateBillCardRequest,
     >(
@@ -377,7 +451,7 @@ fn create_bill_card_example_1() {
 
 #[cfg(feature = "nontax")]
 #[test]
-fn create_bill_card_example_2() {
+fn nontax_create_bill_card_example_2() {
     decodes::<
         crate::nontax::CreateBillCardRequest,
     >(
@@ -387,7 +461,7 @@ fn create_bill_card_example_2() {
 
 #[cfg(feature = "nontax")]
 #[test]
-fn get_bill_auth_url_example_1() {
+fn nontax_get_bill_auth_url_example_1() {
     round_trips::<
         crate::nontax::GetBillAuthUrlRequest,
     >(
@@ -402,7 +476,7 @@ fn get_bill_auth_url_example_1() {
 
 #[cfg(feature = "nontax")]
 #[test]
-fn get_bill_auth_url_example_2() {
+fn nontax_get_bill_auth_url_example_2() {
     decodes::<
         crate::nontax::GetBillAuthUrlRequest,
     >(
@@ -412,7 +486,7 @@ fn get_bill_auth_url_example_2() {
 
 #[cfg(feature = "nontax")]
 #[test]
-fn insert_bill_example_1() {
+fn nontax_insert_bill_example_1() {
     round_trips::<
         crate::nontax::InsertBillRequest,
     >(
@@ -427,7 +501,7 @@ fn insert_bill_example_1() {
 
 #[cfg(feature = "nontax")]
 #[test]
-fn insert_bill_example_2() {
+fn nontax_insert_bill_example_2() {
     decodes::<
         crate::nontax::InsertBillRequest,
     >("{\n    \"errcode\": 40078,\n    \"errmsg\": \"invalid card status\"\n}\n");
@@ -435,7 +509,7 @@ fn insert_bill_example_2() {
 
 #[cfg(feature = "platform")]
 #[test]
-fn create_card_example_1() {
+fn platform_create_card_example_1() {
     round_trips::<
         crate::platform::CreateCardRequest,
     >(
@@ -450,7 +524,7 @@ fn create_card_example_1() {
 
 #[cfg(feature = "platform")]
 #[test]
-fn create_card_example_2() {
+fn platform_create_card_example_2() {
     decodes::<
         crate::platform::CreateCardRequest,
     >(
@@ -460,7 +534,7 @@ fn create_card_example_2() {
 
 #[cfg(feature = "platform")]
 #[test]
-fn get_pdf_example_1() {
+fn platform_get_pdf_example_1() {
     round_trips::<
         crate::platform::GetPdfRequest,
     >("{\n    \"action\": \"get_url\",\n    \"s_media_id\": \"75195574948725301\"\n}\n");
@@ -473,7 +547,7 @@ fn get_pdf_example_1() {
 
 #[cfg(feature = "platform")]
 #[test]
-fn get_pdf_example_2() {
+fn platform_get_pdf_example_2() {
     decodes::<
         crate::platform::GetPdfRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
@@ -481,7 +555,7 @@ fn get_pdf_example_2() {
 
 #[cfg(feature = "platform")]
 #[test]
-fn get_platform_url_example_1() {
+fn platform_get_platform_url_example_1() {
     round_trips::<crate::platform::GetPlatformUrlRequest>("{}");
     decodes::<
         crate::platform::GetPlatformUrlRequest,
@@ -492,7 +566,7 @@ fn get_platform_url_example_1() {
 
 #[cfg(feature = "platform")]
 #[test]
-fn get_platform_url_example_2() {
+fn platform_get_platform_url_example_2() {
     decodes::<
         crate::platform::GetPlatformUrlRequest,
     >(
@@ -502,7 +576,7 @@ fn get_platform_url_example_2() {
 
 #[cfg(feature = "platform")]
 #[test]
-fn insert_invoice_example_1() {
+fn platform_insert_invoice_example_1() {
     round_trips::<
         crate::platform::InsertInvoiceRequest,
     >(
@@ -517,7 +591,7 @@ fn insert_invoice_example_1() {
 
 #[cfg(feature = "platform")]
 #[test]
-fn insert_invoice_example_2() {
+fn platform_insert_invoice_example_2() {
     decodes::<
         crate::platform::InsertInvoiceRequest,
     >("{\n    \"errcode\": 72038,\n    \"errmsg\": \"invoice order never auth\"\n}\n");
@@ -525,7 +599,7 @@ fn insert_invoice_example_2() {
 
 #[cfg(feature = "platform")]
 #[test]
-fn set_pdf_example_1() {
+fn platform_set_pdf_example_1() {
     decodes::<
         crate::platform::SetPdfRequest,
     >(
@@ -535,7 +609,7 @@ fn set_pdf_example_1() {
 
 #[cfg(feature = "platform")]
 #[test]
-fn set_pdf_example_2() {
+fn platform_set_pdf_example_2() {
     decodes::<
         crate::platform::SetPdfRequest,
     >(
@@ -545,7 +619,7 @@ fn set_pdf_example_2() {
 
 #[cfg(feature = "platform")]
 #[test]
-fn set_pdf_example_3() {
+fn platform_set_pdf_example_3() {
     decodes::<
         crate::platform::SetPdfRequest,
     >("{\n    \"errcode\": 72040,\n    \"errmsg\": \"invoice pdf error\"\n}\n");
@@ -553,7 +627,7 @@ fn set_pdf_example_3() {
 
 #[cfg(feature = "platform")]
 #[test]
-fn update_status_example_1() {
+fn platform_update_status_example_1() {
     round_trips::<
         crate::platform::UpdateStatusRequest,
     >(
@@ -566,7 +640,7 @@ fn update_status_example_1() {
 
 #[cfg(feature = "platform")]
 #[test]
-fn update_status_example_2() {
+fn platform_update_status_example_2() {
     decodes::<
         crate::platform::UpdateStatusRequest,
     >("{\n    \"errcode\": 72024,\n    \"errmsg\": \"invoice status error\"\n}\n");
@@ -574,7 +648,7 @@ fn update_status_example_2() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn get_invoice_batch_example_1() {
+fn reimburse_get_invoice_batch_example_1() {
     round_trips::<
         crate::reimburse::GetInvoiceBatchRequest,
     >(
@@ -589,7 +663,7 @@ fn get_invoice_batch_example_1() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn get_invoice_batch_example_2() {
+fn reimburse_get_invoice_batch_example_2() {
     decodes::<
         crate::reimburse::GetInvoiceBatchRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
@@ -597,7 +671,7 @@ fn get_invoice_batch_example_2() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn get_invoice_info_example_1() {
+fn reimburse_get_invoice_info_example_1() {
     round_trips::<
         crate::reimburse::GetInvoiceInfoRequest,
     >(
@@ -612,7 +686,7 @@ fn get_invoice_info_example_1() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn get_invoice_info_example_2() {
+fn reimburse_get_invoice_info_example_2() {
     decodes::<
         crate::reimburse::GetInvoiceInfoRequest,
     >(
@@ -622,7 +696,7 @@ fn get_invoice_info_example_2() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn get_invoice_info_example_3() {
+fn reimburse_get_invoice_info_example_3() {
     decodes::<
         crate::reimburse::GetInvoiceInfoRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
@@ -630,7 +704,7 @@ fn get_invoice_info_example_3() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn update_invoice_status_example_1() {
+fn reimburse_update_invoice_status_example_1() {
     round_trips::<
         crate::reimburse::UpdateInvoiceStatusRequest,
     >(
@@ -643,7 +717,7 @@ fn update_invoice_status_example_1() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn update_invoice_status_example_2() {
+fn reimburse_update_invoice_status_example_2() {
     decodes::<
         crate::reimburse::UpdateInvoiceStatusRequest,
     >(
@@ -653,7 +727,7 @@ fn update_invoice_status_example_2() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn update_status_batch_example_1() {
+fn reimburse_update_status_batch_example_1() {
     round_trips::<
         crate::reimburse::UpdateStatusBatchRequest,
     >(
@@ -666,7 +740,7 @@ fn update_status_batch_example_1() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn update_status_batch_example_2() {
+fn reimburse_update_status_batch_example_2() {
     decodes::<
         crate::reimburse::UpdateStatusBatchRequest,
     >("{\n    \"errcode\": 72039,\n    \"errmsg\": \"invoice must be lock first\"\n}\n");
@@ -674,7 +748,7 @@ fn update_status_batch_example_2() {
 
 #[cfg(feature = "token")]
 #[test]
-fn get_access_token_example_1() {
+fn token_get_access_token_example_1() {
     decodes::<
         crate::token::GetAccessTokenRequest,
     >("{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}\n");
@@ -682,7 +756,7 @@ fn get_access_token_example_1() {
 
 #[cfg(feature = "token")]
 #[test]
-fn get_access_token_example_2() {
+fn token_get_access_token_example_2() {
     decodes::<
         crate::token::GetAccessTokenRequest,
     >("{\n    \"errcode\": 40013,\n    \"errmsg\": \"invalid appid\"\n}\n");
@@ -690,7 +764,7 @@ fn get_access_token_example_2() {
 
 #[cfg(feature = "token")]
 #[test]
-fn get_authorizer_access_token_example_1() {
+fn token_get_authorizer_access_token_example_1() {
     round_trips::<
         crate::token::GetAuthorizerAccessTokenRequest,
     >(
@@ -705,7 +779,7 @@ fn get_authorizer_access_token_example_1() {
 
 #[cfg(feature = "token")]
 #[test]
-fn get_authorizer_access_token_example_2() {
+fn token_get_authorizer_access_token_example_2() {
     decodes::<
         crate::token::GetAuthorizerAccessTokenRequest,
     >("{\n    \"errcode\": 61023,\n    \"errmsg\": \"refresh_token is invalid\"\n}\n");
@@ -713,7 +787,7 @@ fn get_authorizer_access_token_example_2() {
 
 #[cfg(feature = "token")]
 #[test]
-fn get_card_api_ticket_example_1() {
+fn token_get_card_api_ticket_example_1() {
     decodes::<
         crate::token::GetCardApiTicketRequest,
     >(
@@ -723,7 +797,7 @@ fn get_card_api_ticket_example_1() {
 
 #[cfg(feature = "token")]
 #[test]
-fn get_component_access_token_example_1() {
+fn token_get_component_access_token_example_1() {
     round_trips::<
         crate::token::GetComponentAccessTokenRequest,
     >(
@@ -738,7 +812,7 @@ fn get_component_access_token_example_1() {
 
 #[cfg(feature = "token")]
 #[test]
-fn get_component_access_token_example_2() {
+fn token_get_component_access_token_example_2() {
     decodes::<
         crate::token::GetComponentAccessTokenRequest,
     >(
@@ -748,7 +822,7 @@ fn get_component_access_token_example_2() {
 
 #[cfg(feature = "token")]
 #[test]
-fn get_stable_access_token_example_1() {
+fn token_get_stable_access_token_example_1() {
     round_trips::<
         crate::token::GetStableAccessTokenRequest,
     >(
@@ -761,7 +835,7 @@ fn get_stable_access_token_example_1() {
 
 #[cfg(feature = "token")]
 #[test]
-fn get_stable_access_token_example_2() {
+fn token_get_stable_access_token_example_2() {
     decodes::<
         crate::token::GetStableAccessTokenRequest,
     >("{\n    \"errcode\": 40125,\n    \"errmsg\": \"invalid appsecret\"\n}\n");

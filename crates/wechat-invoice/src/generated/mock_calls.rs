@@ -8,7 +8,11 @@
 
 #![cfg(
     any(
+        feature = "card",
+        feature = "card_code",
+        feature = "card_stats",
         feature = "invoice",
+        feature = "member_card",
         feature = "nontax",
         feature = "platform",
         feature = "reimburse",
@@ -109,6 +113,59 @@ fn code<T: std::fmt::Debug, C: ::wechat_core::ErrorCode>(
                 .unwrap_or_else(|| panic!("expected a WeChat error, got {error}"))
         }
     }
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_create_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/create_card",
+            Some(
+                "{\"card\": {\"card_type\": \"GROUPON\", \"groupon\": {\n  \"base_info\": {\n    \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\",\n    \"brand_name\": \"微信餐厅\", \"code_type\": \"CODE_TYPE_TEXT\", \"title\": \"132元双人火锅套餐\",\n    \"color\": \"Color010\", \"notice\": \"使用时向服务员出示此券\", \"service_phone\": \"020-88888888\",\n    \"description\": \"不可与其他优惠同享\\n如需团购券发票，请在消费时向商户提出\\n店内均可使用，仅限堂食\",\n    \"date_info\": {\"type\": \"DATE_TYPE_FIX_TIME_RANGE\", \"begin_timestamp\": 1397577600, \"end_timestamp\": 1472724261},\n    \"sku\": {\"quantity\": 500000}, \"use_limit\": 100, \"get_limit\": 3,\n    \"use_custom_code\": false, \"bind_openid\": false, \"can_share\": true, \"can_give_friend\": true,\n    \"location_id_list\": [123, 12321, 345345],\n    \"center_title\": \"顶部居中按钮\", \"center_sub_title\": \"按钮下方的wording\", \"center_url\": \"www.qq.com\",\n    \"custom_url_name\": \"立即使用\", \"custom_url\": \"http://www.qq.com\", \"custom_url_sub_title\": \"6个汉字tips\",\n    \"promotion_url_name\": \"更多优惠\", \"promotion_url\": \"http://www.qq.com\"},\n  \"advanced_info\": {\n    \"use_condition\": {\"accept_category\": \"鞋类\", \"reject_category\": \"阿迪达斯\", \"can_use_with_other_discount\": true},\n    \"abstract\": {\"abstract\": \"微信餐厅推出多种新季菜品，期待您的光临\",\n                 \"icon_url_list\": [\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\"]},\n    \"text_image_list\": [{\"image_url\": \"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\n                         \"text\": \"此菜品精选食材，以独特的烹饪方法，最大程度地刺激食客的味蕾\"}],\n    \"time_limit\": [{\"type\": \"MONDAY\", \"begin_hour\": 0, \"end_hour\": 10, \"begin_minute\": 10, \"end_minute\": 59}, {\"type\": \"HOLIDAY\"}],\n    \"business_service\": [\"BIZ_SERVICE_FREE_WIFI\", \"BIZ_SERVICE_WITH_PET\", \"BIZ_SERVICE_FREE_PARK\", \"BIZ_SERVICE_DELIVER\"]},\n  \"deal_detail\": \"以下锅底2选1：\\n大锅1份 12元\\n小锅2份 16元\"}}}",
+            ),
+        );
+    let request: crate::card::CreateCardRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .create_card(&request)
+        .await
+        .expect("card/create_card");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}",
+        );
+    harness.inject(&request, 40071);
+    let refused = code(harness.client.card().create_card(&request).await);
+    let expected = crate::card::CreateCardErrorCode::InvalidCardType;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_get_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/get_card",
+            Some("{\"card_id\": \"pbLatjnP97_F9PudzBARQhn7xR7A\"}"),
+        );
+    let request: crate::card::GetCardRequest = request(&arranged);
+    let answer = harness.client.card().get_card(&request).await.expect("card/get_card");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_type\": \"DISCOUNT\", \"discount\": {\n   \"base_info\": {\"id\": \"pbLatjnP97_F9PudzBARQhn7xR7A\",\n     \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\n     \"code_type\": \"CODE_TYPE_NONE\", \"brand_name\": \"微信餐厅\", \"title\": \"9折优惠券\",\n     \"date_info\": {\"type\": \"DATE_TYPE_FIX_TERM\", \"fixed_term\": 30, \"fixed_begin_term\": 0},\n     \"color\": \"#10AD61\", \"notice\": \"到店使用\", \"description\": \"\",\n     \"location_id_list\": [218384742, 402521653, 402521608], \"get_limit\": 3, \"can_share\": true, \"can_give_friend\": true,\n     \"status\": \"CARD_STATUS_VERIFY_OK\", \"sku\": {\"quantity\": 100096, \"total_quantity\": 100100},\n     \"create_time\": 1457525546, \"update_time\": 1457526240},\n   \"discount\": 10,\n   \"advanced_info\": {\"time_limit\": [{\"type\": \"MONDAY\"}, {\"type\": \"TUESDAY\"}], \"text_image_list\": [], \"business_service\": [],\n     \"abstract\": {\"abstract\": \"点击了解更多\", \"icon_url_list\": [\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]}}}}}",
+        );
+    harness.inject(&request, 40073);
+    let refused = code(harness.client.card().get_card(&request).await);
+    let expected = crate::card::GetCardErrorCode::InvalidCardId;
+    assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "invoice")]

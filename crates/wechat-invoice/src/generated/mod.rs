@@ -9,8 +9,16 @@ mod general_error_code;
 #[cfg(test)]
 mod mock_calls;
 pub mod types;
+#[cfg(feature = "card")]
+pub mod card;
+#[cfg(feature = "card_code")]
+pub mod card_code;
+#[cfg(feature = "card_stats")]
+pub mod card_stats;
 #[cfg(feature = "invoice")]
 pub mod invoice;
+#[cfg(feature = "member_card")]
+pub mod member_card;
 #[cfg(feature = "nontax")]
 pub mod nontax;
 #[cfg(feature = "platform")]

@@ -95,7 +95,153 @@ pub(crate) static GENERAL_ERRORS: &[ErrorCase] = &[
 /// Every operation of the spec, group by group, sorted by name.
 pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
+        name: "create_card",
+        key: "card/create_card",
+        group: "card",
+        interface: "card_create",
+        summary: "Creates a card (coupon, voucher, member card or ticket); WeChat reviews it before it can be given out.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/create",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card",
+                ty: Ty::Named(&crate::generated::operations::group::card::CARD),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40071,
+                message: "invalid card type",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 40122,
+                message: "invalid quantity",
+            },
+            ErrorCase {
+                code: 43009,
+                message: "no custom code permission",
+            },
+            ErrorCase {
+                code: 43010,
+                message: "no stored value permission",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}",
+        ),
+    },
+    Operation {
+        name: "get_card",
+        key: "card/get_card",
+        group: "card",
+        interface: "card_get",
+        summary: "Reads a card as WeChat keeps it: its type and fields, review status and stock.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "card",
+                ty: Ty::Named(&crate::generated::operations::group::card::CARD),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_type\": \"DISCOUNT\", \"discount\": {\n   \"base_info\": {\"id\": \"pbLatjnP97_F9PudzBARQhn7xR7A\",\n     \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\n     \"code_type\": \"CODE_TYPE_NONE\", \"brand_name\": \"微信餐厅\", \"title\": \"9折优惠券\",\n     \"date_info\": {\"type\": \"DATE_TYPE_FIX_TERM\", \"fixed_term\": 30, \"fixed_begin_term\": 0},\n     \"color\": \"#10AD61\", \"notice\": \"到店使用\", \"description\": \"\",\n     \"location_id_list\": [218384742, 402521653, 402521608], \"get_limit\": 3, \"can_share\": true, \"can_give_friend\": true,\n     \"status\": \"CARD_STATUS_VERIFY_OK\", \"sku\": {\"quantity\": 100096, \"total_quantity\": 100100},\n     \"create_time\": 1457525546, \"update_time\": 1457526240},\n   \"discount\": 10,\n   \"advanced_info\": {\"time_limit\": [{\"type\": \"MONDAY\"}, {\"type\": \"TUESDAY\"}], \"text_image_list\": [], \"business_service\": [],\n     \"abstract\": {\"abstract\": \"点击了解更多\", \"icon_url_list\": [\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]}}}}}",
+        ),
+    },
+    Operation {
         name: "clear_out_invoice",
+        key: "invoice/clear_out_invoice",
         group: "invoice",
         interface: "invoiceBizClearOutInvoice",
         summary: "Reverses an issued invoice with a red-ink credit note (冲红).",
@@ -146,6 +292,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_auth_data",
+        key: "invoice/get_auth_data",
         group: "invoice",
         interface: "invoiceBizGetAuthData",
         summary: "Queries whether the user authorized an order, and what the user filled in.",
@@ -235,6 +382,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_auth_field",
+        key: "invoice/get_auth_field",
         group: "invoice",
         interface: "invoicebizsetattr",
         summary: "Reads the fields set for type 1 authorization pages.",
@@ -269,6 +417,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_auth_url",
+        key: "invoice/get_auth_url",
         group: "invoice",
         interface: "invoiceBizGetAuthUrl",
         summary: "Gets the link of the page where the user authorizes invoicing an order.",
@@ -372,6 +521,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_contact",
+        key: "invoice/get_contact",
         group: "invoice",
         interface: "invoicebizsetattr",
         summary: "Reads the merchant's contact phone and invoicing timeout.",
@@ -406,6 +556,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_pay_mch",
+        key: "invoice/get_pay_mch",
         group: "invoice",
         interface: "invoicebizsetattr",
         summary: "Reads which invoicing platform the merchant's WeChat Pay merchant number is linked with.",
@@ -440,6 +591,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_select_title_url",
+        key: "invoice/get_select_title_url",
         group: "invoice",
         interface: "invoiceBizGetSelectTitleUrl",
         summary: "Gets a link where the user picks one of the invoice titles saved in WeChat and sends it to the merchant.",
@@ -487,6 +639,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_user_title_url",
+        key: "invoice/get_user_title_url",
         group: "invoice",
         interface: "invoiceBizGetUserTitleUrl",
         summary: "Gets a link where the user saves an invoice title to WeChat, prefilled by the merchant or filled in by the user.",
@@ -570,6 +723,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "make_out_invoice",
+        key: "invoice/make_out_invoice",
         group: "invoice",
         interface: "invoiceBizMakeOutInvoice",
         summary: "Issues a (blue) e-invoice through the invoicing platform the merchant chose in the WeChat admin console.",
@@ -696,6 +850,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "query_invoice_info",
+        key: "invoice/query_invoice_info",
         group: "invoice",
         interface: "invoiceBizQueryInvoiceInfo",
         summary: "Looks up an invoice issued through unified invoicing by its request serial number.",
@@ -749,6 +904,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "reject_insert",
+        key: "invoice/reject_insert",
         group: "invoice",
         interface: "invoicebizrejectinsert",
         summary: "Refuses to issue an invoice for an order the user authorized, and tells the user why.",
@@ -794,6 +950,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "scan_title",
+        key: "invoice/scan_title",
         group: "invoice",
         interface: "invoiceBizScanTitle",
         summary: "Reads the invoice title behind the title QR code a user shows the merchant.",
@@ -873,6 +1030,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "set_auth_field",
+        key: "invoice/set_auth_field",
         group: "invoice",
         interface: "invoicebizsetattr",
         summary: "Sets the fields a type 1 authorization page asks the user to fill in.",
@@ -905,6 +1063,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "set_contact",
+        key: "invoice/set_contact",
         group: "invoice",
         interface: "invoicebizsetattr",
         summary: "Sets the merchant's contact phone and invoicing timeout.",
@@ -937,6 +1096,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "set_pay_mch",
+        key: "invoice/set_pay_mch",
         group: "invoice",
         interface: "invoicebizsetattr",
         summary: "Links the merchant's WeChat Pay merchant number with its invoicing platform.",
@@ -973,6 +1133,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "create_bill_card",
+        key: "nontax/create_bill_card",
         group: "nontax",
         interface: "nontaxCreateBillCard",
         summary: "Creates the fiscal e-bill card template whose `card_id` inserted bills refer to.",
@@ -1016,6 +1177,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_bill_auth_url",
+        key: "nontax/get_bill_auth_url",
         group: "nontax",
         interface: "nontaxGetBillAuthUrl",
         summary: "Gets the link where the user authorizes a fiscal e-bill for an order.",
@@ -1103,6 +1265,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "insert_bill",
+        key: "nontax/insert_bill",
         group: "nontax",
         interface: "notaxinvoiceinsert",
         summary: "Inserts a fiscal e-bill into the user's card package.",
@@ -1198,6 +1361,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "create_card",
+        key: "platform/create_card",
         group: "platform",
         interface: "invoicePlatformCreateCard",
         summary: "Creates a merchant's invoice card template, whose `card_id` every inserted invoice refers to.",
@@ -1245,6 +1409,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_pdf",
+        key: "platform/get_pdf",
         group: "platform",
         interface: "invoiceplatformgetpdf",
         summary: "Gets a temporary link to a PDF uploaded with `set_pdf`.",
@@ -1292,6 +1457,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_platform_url",
+        key: "platform/get_platform_url",
         group: "platform",
         interface: "invoicePlatformSetUrl",
         summary: "Gets the invoicing platform's own pre-invoicing link, which carries its `s_pappid`.",
@@ -1326,6 +1492,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "insert_invoice",
+        key: "platform/insert_invoice",
         group: "platform",
         interface: "invoicePlatformInsert",
         summary: "Inserts an issued e-invoice into the card package of the user who authorized the order.",
@@ -1427,6 +1594,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "set_pdf",
+        key: "platform/set_pdf",
         group: "platform",
         interface: "invoiceplatformsetpdf",
         summary: "Uploads an invoice PDF and returns the `s_media_id` that attaches it to an invoice.",
@@ -1469,6 +1637,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "update_status",
+        key: "platform/update_status",
         group: "platform",
         interface: "invoicePlatformUpdateStatus",
         summary: "The invoicing platform sets an inserted invoice's reimbursement status, e.g. cancelled by a red-ink note.",
@@ -1517,6 +1686,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_invoice_batch",
+        key: "reimburse/get_invoice_batch",
         group: "reimburse",
         interface: "invoicereimbursegetinvoicebatch",
         summary: "Reads several invoices the user chose from the card package in one call.",
@@ -1562,6 +1732,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_invoice_info",
+        key: "reimburse/get_invoice_info",
         group: "reimburse",
         interface: "invoicebxgetinvoice",
         summary: "Reads an invoice the user chose from the card package, with a link to its PDF.",
@@ -1657,6 +1828,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "update_invoice_status",
+        key: "reimburse/update_invoice_status",
         group: "reimburse",
         interface: "invoicereimburseupdateinvoicestatus",
         summary: "The reimbursing party locks, unlocks or closes (reimburses) an invoice.",
@@ -1709,6 +1881,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "update_status_batch",
+        key: "reimburse/update_status_batch",
         group: "reimburse",
         interface: "invoicereimburseupdatestatusbatch",
         summary: "Locks, unlocks or closes several invoices of one user, all or nothing.",
@@ -1763,6 +1936,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_access_token",
+        key: "token/get_access_token",
         group: "token",
         interface: "getAccessToken",
         summary: "Gets the account's access token from its appid and appsecret (the classic endpoint).",
@@ -1811,6 +1985,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_authorizer_access_token",
+        key: "token/get_authorizer_access_token",
         group: "token",
         interface: "getAuthorizerAccessToken",
         summary: "Gets or refreshes the authorizer_access_token a third-party platform uses for an authorized account.",
@@ -1883,6 +2058,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_card_api_ticket",
+        key: "token/get_card_api_ticket",
         group: "token",
         interface: "getTicket",
         summary: "Gets the card api_ticket (type wx_card) needed to build invoice authorization links.",
@@ -1918,6 +2094,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_component_access_token",
+        key: "token/get_component_access_token",
         group: "token",
         interface: "getComponentAccessToken",
         summary: "Gets a third-party platform's component_access_token.",
@@ -1993,6 +2170,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
     Operation {
         name: "get_stable_access_token",
+        key: "token/get_stable_access_token",
         group: "token",
         interface: "getStableAccessToken",
         summary: "Gets the account's access token without invalidating the tokens other instances hold.",
@@ -2566,6 +2744,1769 @@ mod shared {
             ],
         ),
     };
+}
+
+/// Types of one group, one module per group.
+mod group {
+    ///Types of `spec/card/types.toml`.
+    pub(crate) mod card {
+        use super::super::*;
+        ///`Abstract`: A card's cover.
+        pub(crate) static ABSTRACT: NamedType = NamedType {
+            name: "Abstract",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "abstract",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "icon_url_list",
+                        ty: Ty::Array(&Ty::String),
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: Some(1),
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`AdvancedInfo`: What a card may add: use conditions, a cover, a picture list, opening hours and services.
+        pub(crate) static ADVANCED_INFO: NamedType = NamedType {
+            name: "AdvancedInfo",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "use_condition",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::USE_CONDITION,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "abstract",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::ABSTRACT,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "text_image_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::card::TEXT_IMAGE,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "time_limit",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::card::TIME_LIMIT,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "business_service",
+                        ty: Ty::Array(&Ty::String),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "share_friends",
+                        ty: Ty::Bool,
+                        required: false,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`BaseInfo`: What every card has: brand, title, colour, validity and stock. WeChat answers `id`, `status` and the times; requests never send them.
+        pub(crate) static BASE_INFO: NamedType = NamedType {
+            name: "BaseInfo",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "id",
+                        ty: Ty::String,
+                        required: false,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "status",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::CARD_STATUS,
+                        ),
+                        required: false,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "logo_url",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "brand_name",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(36),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "code_type",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::CODE_TYPE,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(27),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "color",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(16),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "notice",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(48),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "description",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(3072),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "service_phone",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(24),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "date_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::DATE_INFO,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "sku",
+                        ty: Ty::Named(&crate::generated::operations::group::card::SKU),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "use_limit",
+                        ty: Ty::U32,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "get_limit",
+                        ty: Ty::U32,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "use_custom_code",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "get_custom_code_mode",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(32),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "bind_openid",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "can_share",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "can_give_friend",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "location_id_list",
+                        ty: Ty::Array(&Ty::I64),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "use_all_locations",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "center_title",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(18),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "center_sub_title",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(24),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "center_url",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "custom_url_name",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(16),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "custom_url",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "custom_url_sub_title",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(18),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "promotion_url_name",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(16),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "promotion_url",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "promotion_url_sub_title",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(18),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "source",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(36),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "need_push_on_view",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "create_time",
+                        ty: Ty::I64,
+                        required: false,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "update_time",
+                        ty: Ty::I64,
+                        required: false,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`BoardingPass`: A flight boarding pass.
+        pub(crate) static BOARDING_PASS: NamedType = NamedType {
+            name: "BoardingPass",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::BASE_INFO,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "advanced_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::ADVANCED_INFO,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "from",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(54),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "to",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(54),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "flight",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(24),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "gate",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(12),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "check_in_url",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "air_model",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(24),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "departure_time",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "landing_time",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "boarding_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`BonusRule`: How a member card's points are earned and spent; amounts in fen.
+        pub(crate) static BONUS_RULE: NamedType = NamedType {
+            name: "BonusRule",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "cost_money_unit",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "increase_bonus",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "max_increase_bonus",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "init_increase_bonus",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cost_bonus_unit",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "reduce_money",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "least_money_to_use_bonus",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "max_reduce_bonus",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Card`: A card of one of WeChat's card types; `card_type` says which, and the key named after it (in lower case) holds its fields.
+        pub(crate) static CARD: NamedType = NamedType {
+            name: "Card",
+            kind: TypeKind::Union(crate::spec_table::Union {
+                tag: "card_type",
+                internal: false,
+                variants: &[
+                    crate::spec_table::UnionCase {
+                        tag: "GROUPON",
+                        key: &["groupon"],
+                        ty: &crate::generated::operations::group::card::GROUPON,
+                    },
+                    crate::spec_table::UnionCase {
+                        tag: "CASH",
+                        key: &["cash"],
+                        ty: &crate::generated::operations::group::card::CASH,
+                    },
+                    crate::spec_table::UnionCase {
+                        tag: "DISCOUNT",
+                        key: &["discount"],
+                        ty: &crate::generated::operations::group::card::DISCOUNT,
+                    },
+                    crate::spec_table::UnionCase {
+                        tag: "GIFT",
+                        key: &["gift"],
+                        ty: &crate::generated::operations::group::card::GIFT,
+                    },
+                    crate::spec_table::UnionCase {
+                        tag: "GENERAL_COUPON",
+                        key: &["general_coupon"],
+                        ty: &crate::generated::operations::group::card::GENERAL_COUPON,
+                    },
+                    crate::spec_table::UnionCase {
+                        tag: "MEMBER_CARD",
+                        key: &["member_card"],
+                        ty: &crate::generated::operations::group::card::MEMBER_CARD,
+                    },
+                    crate::spec_table::UnionCase {
+                        tag: "SCENIC_TICKET",
+                        key: &["scenic_ticket"],
+                        ty: &crate::generated::operations::group::card::SCENIC_TICKET,
+                    },
+                    crate::spec_table::UnionCase {
+                        tag: "MOVIE_TICKET",
+                        key: &["movie_ticket"],
+                        ty: &crate::generated::operations::group::card::MOVIE_TICKET,
+                    },
+                    crate::spec_table::UnionCase {
+                        tag: "BOARDING_PASS",
+                        key: &["boarding_pass"],
+                        ty: &crate::generated::operations::group::card::BOARDING_PASS,
+                    },
+                    crate::spec_table::UnionCase {
+                        tag: "MEETING_TICKET",
+                        key: &["meeting_ticket"],
+                        ty: &crate::generated::operations::group::card::MEETING_TICKET,
+                    },
+                ],
+            }),
+        };
+
+        ///`CardStatus`: Where a card stands in WeChat's review.
+        pub(crate) static CARD_STATUS: NamedType = NamedType {
+            name: "CardStatus",
+            kind: TypeKind::StringEnum(
+                &[
+                    "CARD_STATUS_NOT_VERIFY",
+                    "CARD_STATUS_VERIFY_FAIL",
+                    "CARD_STATUS_VERIFY_OK",
+                    "CARD_STATUS_DELETE",
+                    "CARD_STATUS_DISPATCH",
+                ],
+            ),
+        };
+
+        ///`Cash`: A cash voucher.
+        pub(crate) static CASH: NamedType = NamedType {
+            name: "Cash",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::BASE_INFO,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "advanced_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::ADVANCED_INFO,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "least_cost",
+                        ty: Ty::I64,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(0),
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "reduce_cost",
+                        ty: Ty::I64,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(1),
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`CodeType`: How a card's code is shown to the cashier.
+        pub(crate) static CODE_TYPE: NamedType = NamedType {
+            name: "CodeType",
+            kind: TypeKind::StringEnum(
+                &[
+                    "CODE_TYPE_TEXT",
+                    "CODE_TYPE_BARCODE",
+                    "CODE_TYPE_QRCODE",
+                    "CODE_TYPE_ONLY_QRCODE",
+                    "CODE_TYPE_ONLY_BARCODE",
+                    "CODE_TYPE_NONE",
+                ],
+            ),
+        };
+
+        ///`CustomCell`: A custom entry on an activated member card.
+        pub(crate) static CUSTOM_CELL: NamedType = NamedType {
+            name: "CustomCell",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "name",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(15),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "tips",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(18),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "url",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`CustomField`: A member field shown on an activated member card (level, coupons, stamps...).
+        pub(crate) static CUSTOM_FIELD: NamedType = NamedType {
+            name: "CustomField",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "name_type",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(24),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "name",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(24),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "url",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`DateInfo`: When a card can be used: a fixed range, a term counted from when the user takes it, or for ever (member cards).
+        pub(crate) static DATE_INFO: NamedType = NamedType {
+            name: "DateInfo",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "type",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::DATE_TYPE,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "begin_timestamp",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "end_timestamp",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "fixed_term",
+                        ty: Ty::U32,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(1),
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "fixed_begin_term",
+                        ty: Ty::U32,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`DateType`: How a card's validity is counted. WeChat still accepts the legacy values 1 and 2, which decode as `Unknown("1")`.
+        pub(crate) static DATE_TYPE: NamedType = NamedType {
+            name: "DateType",
+            kind: TypeKind::StringEnum(
+                &[
+                    "DATE_TYPE_FIX_TIME_RANGE",
+                    "DATE_TYPE_FIX_TERM",
+                    "DATE_TYPE_PERMANENT",
+                ],
+            ),
+        };
+
+        ///`Discount`: A percentage-off coupon.
+        pub(crate) static DISCOUNT: NamedType = NamedType {
+            name: "Discount",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::BASE_INFO,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "advanced_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::ADVANCED_INFO,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "discount",
+                        ty: Ty::U32,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(1),
+                            maximum: Some(99),
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`GeneralCoupon`: A general coupon.
+        pub(crate) static GENERAL_COUPON: NamedType = NamedType {
+            name: "GeneralCoupon",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::BASE_INFO,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "advanced_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::ADVANCED_INFO,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "default_detail",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(3072),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Gift`: A gift voucher.
+        pub(crate) static GIFT: NamedType = NamedType {
+            name: "Gift",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::BASE_INFO,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "advanced_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::ADVANCED_INFO,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "gift",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(3072),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Groupon`: A group-buying voucher.
+        pub(crate) static GROUPON: NamedType = NamedType {
+            name: "Groupon",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::BASE_INFO,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "advanced_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::ADVANCED_INFO,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "deal_detail",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(3072),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`MeetingTicket`: A meeting or show ticket.
+        pub(crate) static MEETING_TICKET: NamedType = NamedType {
+            name: "MeetingTicket",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::BASE_INFO,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "advanced_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::ADVANCED_INFO,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "meeting_detail",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(3072),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "map_url",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`MemberCard`: A member card: points, stored value, custom fields and activation.
+        pub(crate) static MEMBER_CARD: NamedType = NamedType {
+            name: "MemberCard",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::BASE_INFO,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "advanced_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::ADVANCED_INFO,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "background_pic_url",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "prerogative",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(3072),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "auto_activate",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "wx_activate",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "wx_activate_after_submit",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "wx_activate_after_submit_url",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "activate_url",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "activate_app_brand_user_name",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "activate_app_brand_pass",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "supply_bonus",
+                        ty: Ty::Bool,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "bonus_url",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "bonus_cleared",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(3072),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "bonus_rules",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(3072),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "bonus_rule",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::BONUS_RULE,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "supply_balance",
+                        ty: Ty::Bool,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "balance_url",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "balance_rules",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(3072),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "custom_field1",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::CUSTOM_FIELD,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "custom_field2",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::CUSTOM_FIELD,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "custom_field3",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::CUSTOM_FIELD,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "custom_cell1",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::CUSTOM_CELL,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "discount",
+                        ty: Ty::U32,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(0),
+                            maximum: Some(99),
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`MovieTicket`: A cinema ticket.
+        pub(crate) static MOVIE_TICKET: NamedType = NamedType {
+            name: "MovieTicket",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::BASE_INFO,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "advanced_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::ADVANCED_INFO,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "detail",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(3072),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`ScenicTicket`: A scenic-spot ticket.
+        pub(crate) static SCENIC_TICKET: NamedType = NamedType {
+            name: "ScenicTicket",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::BASE_INFO,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "advanced_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::card::ADVANCED_INFO,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "ticket_class",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "guide_url",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Sku`: A card's stock.
+        pub(crate) static SKU: NamedType = NamedType {
+            name: "Sku",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "quantity",
+                        ty: Ty::I64,
+                        required: true,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(0),
+                            maximum: Some(100000000),
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "total_quantity",
+                        ty: Ty::I64,
+                        required: false,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`TextImage`: One picture with its text.
+        pub(crate) static TEXT_IMAGE: NamedType = NamedType {
+            name: "TextImage",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "image_url",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "text",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(512),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`TimeLimit`: A time the card can be used, for display.
+        pub(crate) static TIME_LIMIT: NamedType = NamedType {
+            name: "TimeLimit",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "type",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "begin_hour",
+                        ty: Ty::U32,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: Some(23),
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "begin_minute",
+                        ty: Ty::U32,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: Some(59),
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "end_hour",
+                        ty: Ty::U32,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: Some(23),
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "end_minute",
+                        ty: Ty::U32,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: Some(59),
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`UseCondition`: When a card can be used.
+        pub(crate) static USE_CONDITION: NamedType = NamedType {
+            name: "UseCondition",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "accept_category",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(512),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "reject_category",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(512),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "least_cost",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "object_use_for",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_table::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(512),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "can_use_with_other_discount",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+    }
 }
 
 /// Types local to one operation, one module per group and operation.

@@ -13,6 +13,7 @@ const MAX_SIZE: u64 = 64;
 
 static UPLOAD: Operation = Operation {
     name: "upload",
+    key: "test/upload",
     group: "test",
     interface: "upload",
     summary: "A made-up upload.",
