@@ -11,7 +11,7 @@ use crate::names;
 
 /// The source of `client.rs`.
 pub(crate) fn file(spec: &Spec) -> TokenStream {
-    let accessors = spec.groups.iter().map(handle_accessor);
+    let accessors = spec.groups.iter().filter(|g| !g.operations.is_empty()).map(handle_accessor);
     let methods =
         spec.groups.iter().filter(|g| g.root_methods).flat_map(|g| g.operations.iter()).map(root_method);
     quote! {

@@ -88,7 +88,8 @@ pub(crate) fn group_module(group: &Group) -> TokenStream {
             pub mod types;
         }
     });
-    let handle = client::handle(group);
+    // A group without endpoints yet has no handle: nothing to call through it.
+    let handle = (!group.operations.is_empty()).then(|| client::handle(group));
     quote! {
         #docs
         #types

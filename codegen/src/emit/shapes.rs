@@ -364,6 +364,9 @@ fn union_enum(def: &TypeDef, union: &Union) -> TokenStream {
         #docs
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
+        // Variants hold their objects by value, so building and matching read as plain Rust;
+        // a card is sent or read once per call, where the size does not matter.
+        #[allow(clippy::large_enum_variant)]
         pub enum #name {
             #(#declared)*
             /// A value of the tag this version of the SDK does not know: the object, kept whole.

@@ -737,6 +737,7 @@ impl BonusRule {
 /// The value of `card_type` selects the variant; an object with a value this version does not know decodes to `Unknown`, which keeps it whole and sends it back unchanged.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)]
 pub enum Card {
     /// `card_type = "GROUPON"`: A group-buying voucher (团购券).
     Groupon(crate::card::types::Groupon),

@@ -10,11 +10,3 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
-
-/// The `card_code` endpoints, from [`Client::card_code`](crate::Client::card_code): one async method per endpoint.
-#[derive(Debug, Clone, Copy)]
-pub struct CardCodeClient<'a> {
-    pub(crate) core: &'a ::wechat_core::Client,
-}
-
-impl CardCodeClient<'_> {}

@@ -6,11 +6,3 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
-
-/// The `card_stats` endpoints, from [`Client::card_stats`](crate::Client::card_stats): one async method per endpoint.
-#[derive(Debug, Clone, Copy)]
-pub struct CardStatsClient<'a> {
-    pub(crate) core: &'a ::wechat_core::Client,
-}
-
-impl CardStatsClient<'_> {}

@@ -6,11 +6,3 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
-
-/// The `member_card` endpoints, from [`Client::member_card`](crate::Client::member_card): one async method per endpoint.
-#[derive(Debug, Clone, Copy)]
-pub struct MemberCardClient<'a> {
-    pub(crate) core: &'a ::wechat_core::Client,
-}
-
-impl MemberCardClient<'_> {}
