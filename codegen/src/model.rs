@@ -94,6 +94,8 @@ pub struct Operation {
     pub examples: Vec<Example>,
     /// Decisions taken where the documentation is wrong or silent.
     pub notes: Vec<String>,
+    /// The request, or a type it holds, has limits: it is checked before sending.
+    pub request_checked: bool,
 }
 
 impl Operation {
@@ -167,6 +169,8 @@ pub struct Field {
     pub nullable: bool,
     /// Limits the docs state, checked before sending and by the mock.
     pub constraints: Constraints,
+    /// Its named type, or one that type holds, has limits: it is checked too.
+    pub checks_inside: bool,
 }
 
 impl Field {
@@ -259,6 +263,8 @@ pub struct TypeDef {
     pub doc: String,
     /// Object or enum.
     pub kind: TypeKind,
+    /// It, or a type it holds, has limits: it implements `wechat_core::Check`.
+    pub checked: bool,
 }
 
 /// What a named type is.
@@ -299,6 +305,8 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// What it is.
     pub doc: String,
+    /// Its type has limits inside: checked before sending.
+    pub checks_inside: bool,
 }
 
 /// One known value of an enum.

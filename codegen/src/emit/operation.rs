@@ -17,7 +17,12 @@ pub(crate) fn module(op: &Operation) -> TokenStream {
          required fields, then add optional ones with the setters.",
         name = op.name
     );
-    let extras = shapes::Extras { query: &op.query, constants: &op.fixed_body, files: &op.files };
+    let extras = shapes::Extras {
+        query: &op.query,
+        constants: &op.fixed_body,
+        files: &op.files,
+        checked: op.request_checked,
+    };
     let request_struct = shapes::object(&request, &request_doc, &op.request, &extras);
     let response_doc = format!(
         "Response of [`Client::{name}`](crate::Client::{name}), without `errcode` and `errmsg`.",
@@ -63,6 +68,13 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
     });
     let query = (!op.query.is_empty()).then(|| query_fn(op));
     let multipart = (op.body == BodyKind::Multipart).then(|| multipart_fn(op));
+    let check = op.request_checked.then(|| {
+        quote! {
+            fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+                ::wechat_core::Check::check(self, "")
+            }
+        }
+    });
     quote! {
         impl ::wechat_core::Operation for #request {
             type Response = #response;
@@ -81,6 +93,7 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
 
             #query
             #multipart
+            #check
         }
     }
 }

@@ -5,7 +5,8 @@ use quote::quote;
 
 use crate::emit::rust::{doc, field_type, ident, integer, lenient_decoder, value_type};
 use crate::model::{
-    Direction, Field, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Union, UnionLayout, Variant,
+    Constraints, Direction, Field, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Union, UnionLayout,
+    Variant,
 };
 use crate::names;
 
@@ -18,6 +19,8 @@ pub(crate) struct Extras<'a> {
     pub(crate) constants: &'a [FixedParam],
     /// Files of a multipart body: fields the JSON serialization skips.
     pub(crate) files: &'a [FileField],
+    /// The type, or one it holds, has limits: it implements `wechat_core::Check`.
+    pub(crate) checked: bool,
 }
 
 /// A struct with one public field per spec field, a constructor taking the required fields
@@ -41,6 +44,7 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
         .collect();
     let answered: Vec<&Field> = fields.iter().filter(|f| f.only == Some(Direction::Response)).collect();
     let constructor = constructor(&params, extras.constants, &answered);
+    let check = extras.checked.then(|| check_impl(&name, extras.query.iter().chain(fields)));
     let getters = answered.iter().map(|f| getter(f));
     let setters = params.iter().filter(|p| !p.required).map(setter);
     let constant_codecs = extras.constants.iter().map(constant_codec);
@@ -63,6 +67,8 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
             #(#setters)*
             #(#getters)*
         }
+
+        #check
 
         #(#constant_codecs)*
     }
@@ -199,6 +205,62 @@ fn field_decl(field: &Field, in_query: bool) -> TokenStream {
     }
 }
 
+/// `impl Check`: each limited field measured, each field whose type has limits inside checked
+/// in turn, the first problem returned with its path.
+fn check_impl<'a>(name: &proc_macro2::Ident, fields: impl Iterator<Item = &'a Field>) -> TokenStream {
+    let steps = fields.filter(|f| !f.secret).flat_map(|field| {
+        let member = ident(&field.ident);
+        let wire = &field.wire;
+        let limit = (!field.constraints.is_empty()).then(|| {
+            let limits = limits(&field.constraints);
+            quote!(::wechat_core::check::limit(&self.#member, path, #wire, &#limits)?;)
+        });
+        let inside = field.checks_inside.then(|| {
+            if field.flatten {
+                quote!(::wechat_core::Check::check(&self.#member, path)?;)
+            } else {
+                quote!(::wechat_core::Check::check(&self.#member, &::wechat_core::check::join(path, #wire))?;)
+            }
+        });
+        limit.into_iter().chain(inside)
+    });
+    quote! {
+        impl ::wechat_core::Check for #name {
+            fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+                #(#steps)*
+                Ok(())
+            }
+        }
+    }
+}
+
+/// `wechat_core::Limits { .. }` with the limits the spec states.
+fn limits(c: &Constraints) -> TokenStream {
+    let unsigned = |name: &str, n: Option<u64>| {
+        n.map(|n| {
+            let (name, n) = (ident(name), proc_macro2::Literal::u64_unsuffixed(n));
+            quote!(#name: Some(#n),)
+        })
+    };
+    let signed = |name: &str, n: Option<i64>| {
+        n.map(|n| {
+            let (name, n) = (ident(name), integer(n));
+            quote!(#name: Some(#n),)
+        })
+    };
+    let set = [
+        unsigned("min_length", c.min_length),
+        unsigned("max_length", c.max_length),
+        unsigned("max_bytes", c.max_bytes),
+        signed("minimum", c.minimum),
+        signed("maximum", c.maximum),
+        unsigned("min_items", c.min_items),
+        unsigned("max_items", c.max_items),
+    ];
+    let set = set.into_iter().flatten();
+    quote!(::wechat_core::Limits { #(#set)* ..::wechat_core::Limits::NONE })
+}
+
 /// `fn id(&self) -> Option<&T>` for a field WeChat answers and requests never send.
 fn getter(field: &Field) -> TokenStream {
     let name = ident(&field.ident);
@@ -316,7 +378,9 @@ fn setter(param: &Param) -> TokenStream {
 /// A named type of the spec.
 pub(crate) fn named(def: &TypeDef) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct(fields) => object(&def.name, &def.doc, fields, &Extras::default()),
+        TypeKind::Struct(fields) => {
+            object(&def.name, &def.doc, fields, &Extras { checked: def.checked, ..Extras::default() })
+        }
         TypeKind::StringEnum(variants) => string_enum(def, variants),
         TypeKind::IntEnum(variants) => int_enum(def, variants),
         TypeKind::Union(union) => union_enum(def, union),
@@ -360,6 +424,27 @@ fn union_enum(def: &TypeDef, union: &Union) -> TokenStream {
             }
         })
         .unzip();
+    let check = def.checked.then(|| {
+        let arms = union.variants.iter().filter(|v| v.checks_inside).map(|v| {
+            let variant = ident(&v.name);
+            let key = v.key.join(".");
+            if key.is_empty() {
+                quote!(Self::#variant(value) => ::wechat_core::Check::check(value, path),)
+            } else {
+                quote!(Self::#variant(value) => ::wechat_core::Check::check(value, &::wechat_core::check::join(path, #key)),)
+            }
+        });
+        quote! {
+            impl ::wechat_core::Check for #name {
+                fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+                    match self {
+                        #(#arms)*
+                        _ => Ok(()),
+                    }
+                }
+            }
+        }
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
@@ -391,6 +476,8 @@ fn union_enum(def: &TypeDef, union: &Union) -> TokenStream {
                 }
             }
         }
+
+        #check
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -186,6 +186,7 @@ pub(super) fn resolve_endpoint(
         errors,
         examples,
         notes: endpoint.notes.iter().map(|n| n.value.clone()).collect(),
+        request_checked: false,
     };
     (problems.0.len() == before).then_some(operation)
 }

@@ -177,6 +177,7 @@ pub(super) fn resolve_field(
             only: def.only.as_ref().map(|o| o.value),
             nullable: def.nullable,
             constraints,
+            checks_inside: false,
         })
     })
 }

@@ -5,6 +5,7 @@
 //! `errors`, `endpoint` (one endpoint file), `example_check` (its examples) and `recursion`
 //! (types that contain themselves).
 
+mod checks;
 mod endpoint;
 mod errors;
 mod example_check;
@@ -182,7 +183,9 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
     for group in &mut groups {
         group.operations.sort_by(|a, b| a.name.cmp(&b.name));
     }
-    problems.into_result(Spec { general_errors, shared_types, groups })
+    let mut spec = Spec { general_errors, shared_types, groups };
+    checks::mark(&mut spec);
+    problems.into_result(spec)
 }
 
 /// Where examples and checks find the types a reference names.

@@ -73,7 +73,7 @@ pub(super) fn resolve_types(
                 continue;
             }
         };
-        types.push(TypeDef { name: name.clone(), doc: def.value.doc.value.clone(), kind });
+        types.push(TypeDef { name: name.clone(), doc: def.value.doc.value.clone(), kind, checked: false });
     }
     types
 }
@@ -225,7 +225,14 @@ fn resolve_union(
                 continue;
             }
         };
-        variants.push(UnionVariant { name, tag: v.tag.value.clone(), key, ty, doc: v.doc.value.clone() });
+        variants.push(UnionVariant {
+            name,
+            tag: v.tag.value.clone(),
+            key,
+            ty,
+            doc: v.doc.value.clone(),
+            checks_inside: false,
+        });
     }
     (problems.0.len() == before).then(|| Union { tag: def.tag.value.clone(), layout, variants })
 }

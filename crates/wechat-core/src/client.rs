@@ -250,6 +250,7 @@ impl Client {
     ) -> Result<O::Response, Error<O::ErrorCode>> {
         let operation = O::ENDPOINT.name;
         let deadline = started + self.retry.total_deadline;
+        request.check().map_err(|source| Error::Invalid { operation, source })?;
         let body = encode_body(request).map_err(|message| Error::Request { operation, message })?;
         if let Body::Multipart(form) = &body {
             // An oversize file is refused here, before a token is fetched or a byte is sent.

@@ -57,6 +57,16 @@ pub enum Error<C: ErrorCode> {
         #[source]
         source: TokenError,
     },
+    /// A value of the request is outside the limits the spec states (a title over WeChat's
+    /// byte budget, `expire_seconds` out of range): refused before anything was sent.
+    #[error("{operation}: {source}")]
+    Invalid {
+        /// Operation name.
+        operation: &'static str,
+        /// Which value, and which limit.
+        #[source]
+        source: crate::Invalid,
+    },
     /// The request was refused before sending: it cannot be encoded, or the token provider
     /// is not allowed for this endpoint.
     #[error("{operation}: {message}")]
@@ -77,7 +87,7 @@ impl<C: ErrorCode> Error<C> {
             Self::Transport { .. } | Self::Timeout { .. } => true,
             Self::Status { status, .. } => *status >= 500,
             Self::Token { source, .. } => source.is_retryable(),
-            Self::Decode(_) | Self::Request { .. } => false,
+            Self::Decode(_) | Self::Request { .. } | Self::Invalid { .. } => false,
         }
     }
 
@@ -98,6 +108,7 @@ impl<C: ErrorCode> Error<C> {
             | Self::Status { operation, .. }
             | Self::Decode(DecodeError { operation, .. })
             | Self::Token { operation, .. }
+            | Self::Invalid { operation, .. }
             | Self::Request { operation, .. } => operation,
         }
     }

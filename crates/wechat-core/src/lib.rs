@@ -14,6 +14,7 @@
 //! # }
 //! ```
 
+pub mod check;
 mod client;
 mod decode;
 mod envelope;
@@ -29,6 +30,7 @@ mod token;
 mod transport;
 pub mod union;
 
+pub use check::{Check, Invalid, Limits};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use decode::decode_response;
 pub use error::{ApiError, BoxError, BuildError, DecodeError, EXCERPT_CHARS, Error, TokenError, excerpt};

@@ -27,6 +27,13 @@ pub trait Operation: Serialize + Send + Sync {
     fn multipart(&self) -> Option<Multipart<'_>> {
         None
     }
+
+    /// The first value outside the limits the spec states; the client refuses such a request
+    /// with [`Error::Invalid`](crate::Error::Invalid) before anything is sent. Generated for
+    /// the requests that hold limited fields.
+    fn check(&self) -> Result<(), crate::Invalid> {
+        Ok(())
+    }
 }
 
 /// The static facts of an endpoint.

@@ -132,6 +132,16 @@ impl CreateCardRequest {
     }
 }
 
+impl ::wechat_core::Check for CreateCardRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(
+            &self.card,
+            &::wechat_core::check::join(path, "card"),
+        )?;
+        Ok(())
+    }
+}
+
 /// Response of [`Client::create_card`](crate::Client::create_card), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -260,4 +270,8 @@ impl ::wechat_core::Operation for CreateCardRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

@@ -101,6 +101,21 @@ impl GetCardRequest {
     }
 }
 
+impl ::wechat_core::Check for GetCardRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.card_id,
+            path,
+            "card_id",
+            &::wechat_core::Limits {
+                max_bytes: Some(32),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// Response of [`Client::get_card`](crate::Client::get_card), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -203,4 +218,8 @@ impl ::wechat_core::Operation for GetCardRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

@@ -38,6 +38,21 @@ impl Abstract {
     }
 }
 
+impl ::wechat_core::Check for Abstract {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.icon_url_list,
+            path,
+            "icon_url_list",
+            &::wechat_core::Limits {
+                max_items: Some(1),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// What a card may add: use conditions, a cover, a picture list, opening hours and services.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -107,6 +122,28 @@ impl AdvancedInfo {
     /// WeChat answers it; requests never send it, so a value built here has none.
     pub fn share_friends(&self) -> Option<&bool> {
         self.share_friends.as_ref()
+    }
+}
+
+impl ::wechat_core::Check for AdvancedInfo {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(
+            &self.use_condition,
+            &::wechat_core::check::join(path, "use_condition"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.abstract_,
+            &::wechat_core::check::join(path, "abstract"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.text_image_list,
+            &::wechat_core::check::join(path, "text_image_list"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.time_limit,
+            &::wechat_core::check::join(path, "time_limit"),
+        )?;
+        Ok(())
     }
 }
 
@@ -514,6 +551,182 @@ impl BaseInfo {
     }
 }
 
+impl ::wechat_core::Check for BaseInfo {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.logo_url,
+            path,
+            "logo_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.brand_name,
+            path,
+            "brand_name",
+            &::wechat_core::Limits {
+                max_bytes: Some(36),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.title,
+            path,
+            "title",
+            &::wechat_core::Limits {
+                max_bytes: Some(27),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.color,
+            path,
+            "color",
+            &::wechat_core::Limits {
+                max_bytes: Some(16),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.notice,
+            path,
+            "notice",
+            &::wechat_core::Limits {
+                max_bytes: Some(48),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.description,
+            path,
+            "description",
+            &::wechat_core::Limits {
+                max_bytes: Some(3072),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.service_phone,
+            path,
+            "service_phone",
+            &::wechat_core::Limits {
+                max_bytes: Some(24),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::Check::check(
+            &self.date_info,
+            &::wechat_core::check::join(path, "date_info"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.sku,
+            &::wechat_core::check::join(path, "sku"),
+        )?;
+        ::wechat_core::check::limit(
+            &self.get_custom_code_mode,
+            path,
+            "get_custom_code_mode",
+            &::wechat_core::Limits {
+                max_bytes: Some(32),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.center_title,
+            path,
+            "center_title",
+            &::wechat_core::Limits {
+                max_bytes: Some(18),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.center_sub_title,
+            path,
+            "center_sub_title",
+            &::wechat_core::Limits {
+                max_bytes: Some(24),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.center_url,
+            path,
+            "center_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.custom_url_name,
+            path,
+            "custom_url_name",
+            &::wechat_core::Limits {
+                max_bytes: Some(16),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.custom_url,
+            path,
+            "custom_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.custom_url_sub_title,
+            path,
+            "custom_url_sub_title",
+            &::wechat_core::Limits {
+                max_bytes: Some(18),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.promotion_url_name,
+            path,
+            "promotion_url_name",
+            &::wechat_core::Limits {
+                max_bytes: Some(16),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.promotion_url,
+            path,
+            "promotion_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.promotion_url_sub_title,
+            path,
+            "promotion_url_sub_title",
+            &::wechat_core::Limits {
+                max_bytes: Some(18),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.source,
+            path,
+            "source",
+            &::wechat_core::Limits {
+                max_bytes: Some(36),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// A flight boarding pass.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -612,6 +825,74 @@ impl BoardingPass {
     pub fn boarding_time(mut self, value: i64) -> Self {
         self.boarding_time = Some(value);
         self
+    }
+}
+
+impl ::wechat_core::Check for BoardingPass {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(
+            &self.base_info,
+            &::wechat_core::check::join(path, "base_info"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.advanced_info,
+            &::wechat_core::check::join(path, "advanced_info"),
+        )?;
+        ::wechat_core::check::limit(
+            &self.from,
+            path,
+            "from",
+            &::wechat_core::Limits {
+                max_bytes: Some(54),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.to,
+            path,
+            "to",
+            &::wechat_core::Limits {
+                max_bytes: Some(54),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.flight,
+            path,
+            "flight",
+            &::wechat_core::Limits {
+                max_bytes: Some(24),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.gate,
+            path,
+            "gate",
+            &::wechat_core::Limits {
+                max_bytes: Some(12),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.check_in_url,
+            path,
+            "check_in_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.air_model,
+            path,
+            "air_model",
+            &::wechat_core::Limits {
+                max_bytes: Some(24),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
     }
 }
 
@@ -880,6 +1161,74 @@ impl serde::Serialize for Card {
     }
 }
 
+impl ::wechat_core::Check for Card {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        match self {
+            Self::Groupon(value) => {
+                ::wechat_core::Check::check(
+                    value,
+                    &::wechat_core::check::join(path, "groupon"),
+                )
+            }
+            Self::Cash(value) => {
+                ::wechat_core::Check::check(
+                    value,
+                    &::wechat_core::check::join(path, "cash"),
+                )
+            }
+            Self::Discount(value) => {
+                ::wechat_core::Check::check(
+                    value,
+                    &::wechat_core::check::join(path, "discount"),
+                )
+            }
+            Self::Gift(value) => {
+                ::wechat_core::Check::check(
+                    value,
+                    &::wechat_core::check::join(path, "gift"),
+                )
+            }
+            Self::GeneralCoupon(value) => {
+                ::wechat_core::Check::check(
+                    value,
+                    &::wechat_core::check::join(path, "general_coupon"),
+                )
+            }
+            Self::MemberCard(value) => {
+                ::wechat_core::Check::check(
+                    value,
+                    &::wechat_core::check::join(path, "member_card"),
+                )
+            }
+            Self::ScenicTicket(value) => {
+                ::wechat_core::Check::check(
+                    value,
+                    &::wechat_core::check::join(path, "scenic_ticket"),
+                )
+            }
+            Self::MovieTicket(value) => {
+                ::wechat_core::Check::check(
+                    value,
+                    &::wechat_core::check::join(path, "movie_ticket"),
+                )
+            }
+            Self::BoardingPass(value) => {
+                ::wechat_core::Check::check(
+                    value,
+                    &::wechat_core::check::join(path, "boarding_pass"),
+                )
+            }
+            Self::MeetingTicket(value) => {
+                ::wechat_core::Check::check(
+                    value,
+                    &::wechat_core::check::join(path, "meeting_ticket"),
+                )
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Card {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -1009,6 +1358,38 @@ impl Cash {
     }
 }
 
+impl ::wechat_core::Check for Cash {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(
+            &self.base_info,
+            &::wechat_core::check::join(path, "base_info"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.advanced_info,
+            &::wechat_core::check::join(path, "advanced_info"),
+        )?;
+        ::wechat_core::check::limit(
+            &self.least_cost,
+            path,
+            "least_cost",
+            &::wechat_core::Limits {
+                minimum: Some(0),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.reduce_cost,
+            path,
+            "reduce_cost",
+            &::wechat_core::Limits {
+                minimum: Some(1),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// How a card's code is shown to the cashier.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -1108,6 +1489,39 @@ impl CustomCell {
     }
 }
 
+impl ::wechat_core::Check for CustomCell {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.name,
+            path,
+            "name",
+            &::wechat_core::Limits {
+                max_bytes: Some(15),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.tips,
+            path,
+            "tips",
+            &::wechat_core::Limits {
+                max_bytes: Some(18),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.url,
+            path,
+            "url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// A member field shown on an activated member card (level, coupons, stamps...).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1157,6 +1571,39 @@ impl CustomField {
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
+    }
+}
+
+impl ::wechat_core::Check for CustomField {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.name_type,
+            path,
+            "name_type",
+            &::wechat_core::Limits {
+                max_bytes: Some(24),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.name,
+            path,
+            "name",
+            &::wechat_core::Limits {
+                max_bytes: Some(24),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.url,
+            path,
+            "url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
     }
 }
 
@@ -1231,6 +1678,21 @@ impl DateInfo {
     pub fn fixed_begin_term(mut self, value: u32) -> Self {
         self.fixed_begin_term = Some(value);
         self
+    }
+}
+
+impl ::wechat_core::Check for DateInfo {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.fixed_term,
+            path,
+            "fixed_term",
+            &::wechat_core::Limits {
+                minimum: Some(1),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
     }
 }
 
@@ -1322,6 +1784,30 @@ impl Discount {
     }
 }
 
+impl ::wechat_core::Check for Discount {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(
+            &self.base_info,
+            &::wechat_core::check::join(path, "base_info"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.advanced_info,
+            &::wechat_core::check::join(path, "advanced_info"),
+        )?;
+        ::wechat_core::check::limit(
+            &self.discount,
+            path,
+            "discount",
+            &::wechat_core::Limits {
+                minimum: Some(1),
+                maximum: Some(99),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// A general coupon.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1353,6 +1839,29 @@ impl GeneralCoupon {
     pub fn advanced_info(mut self, value: crate::card::types::AdvancedInfo) -> Self {
         self.advanced_info = Some(value);
         self
+    }
+}
+
+impl ::wechat_core::Check for GeneralCoupon {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(
+            &self.base_info,
+            &::wechat_core::check::join(path, "base_info"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.advanced_info,
+            &::wechat_core::check::join(path, "advanced_info"),
+        )?;
+        ::wechat_core::check::limit(
+            &self.default_detail,
+            path,
+            "default_detail",
+            &::wechat_core::Limits {
+                max_bytes: Some(3072),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
     }
 }
 
@@ -1390,6 +1899,29 @@ impl Gift {
     }
 }
 
+impl ::wechat_core::Check for Gift {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(
+            &self.base_info,
+            &::wechat_core::check::join(path, "base_info"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.advanced_info,
+            &::wechat_core::check::join(path, "advanced_info"),
+        )?;
+        ::wechat_core::check::limit(
+            &self.gift,
+            path,
+            "gift",
+            &::wechat_core::Limits {
+                max_bytes: Some(3072),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// A group-buying voucher.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1421,6 +1953,29 @@ impl Groupon {
     pub fn advanced_info(mut self, value: crate::card::types::AdvancedInfo) -> Self {
         self.advanced_info = Some(value);
         self
+    }
+}
+
+impl ::wechat_core::Check for Groupon {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(
+            &self.base_info,
+            &::wechat_core::check::join(path, "base_info"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.advanced_info,
+            &::wechat_core::check::join(path, "advanced_info"),
+        )?;
+        ::wechat_core::check::limit(
+            &self.deal_detail,
+            path,
+            "deal_detail",
+            &::wechat_core::Limits {
+                max_bytes: Some(3072),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
     }
 }
 
@@ -1469,6 +2024,38 @@ impl MeetingTicket {
     pub fn map_url(mut self, value: impl Into<String>) -> Self {
         self.map_url = Some(value.into());
         self
+    }
+}
+
+impl ::wechat_core::Check for MeetingTicket {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(
+            &self.base_info,
+            &::wechat_core::check::join(path, "base_info"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.advanced_info,
+            &::wechat_core::check::join(path, "advanced_info"),
+        )?;
+        ::wechat_core::check::limit(
+            &self.meeting_detail,
+            path,
+            "meeting_detail",
+            &::wechat_core::Limits {
+                max_bytes: Some(3072),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.map_url,
+            path,
+            "map_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
     }
 }
 
@@ -1762,6 +2349,136 @@ impl MemberCard {
     }
 }
 
+impl ::wechat_core::Check for MemberCard {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(
+            &self.base_info,
+            &::wechat_core::check::join(path, "base_info"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.advanced_info,
+            &::wechat_core::check::join(path, "advanced_info"),
+        )?;
+        ::wechat_core::check::limit(
+            &self.background_pic_url,
+            path,
+            "background_pic_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.prerogative,
+            path,
+            "prerogative",
+            &::wechat_core::Limits {
+                max_bytes: Some(3072),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.activate_url,
+            path,
+            "activate_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.activate_app_brand_user_name,
+            path,
+            "activate_app_brand_user_name",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.activate_app_brand_pass,
+            path,
+            "activate_app_brand_pass",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.bonus_url,
+            path,
+            "bonus_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.bonus_cleared,
+            path,
+            "bonus_cleared",
+            &::wechat_core::Limits {
+                max_bytes: Some(3072),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.bonus_rules,
+            path,
+            "bonus_rules",
+            &::wechat_core::Limits {
+                max_bytes: Some(3072),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.balance_url,
+            path,
+            "balance_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.balance_rules,
+            path,
+            "balance_rules",
+            &::wechat_core::Limits {
+                max_bytes: Some(3072),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::Check::check(
+            &self.custom_field1,
+            &::wechat_core::check::join(path, "custom_field1"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.custom_field2,
+            &::wechat_core::check::join(path, "custom_field2"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.custom_field3,
+            &::wechat_core::check::join(path, "custom_field3"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.custom_cell1,
+            &::wechat_core::check::join(path, "custom_cell1"),
+        )?;
+        ::wechat_core::check::limit(
+            &self.discount,
+            path,
+            "discount",
+            &::wechat_core::Limits {
+                minimum: Some(0),
+                maximum: Some(99),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// A cinema ticket.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1793,6 +2510,29 @@ impl MovieTicket {
     pub fn advanced_info(mut self, value: crate::card::types::AdvancedInfo) -> Self {
         self.advanced_info = Some(value);
         self
+    }
+}
+
+impl ::wechat_core::Check for MovieTicket {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(
+            &self.base_info,
+            &::wechat_core::check::join(path, "base_info"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.advanced_info,
+            &::wechat_core::check::join(path, "advanced_info"),
+        )?;
+        ::wechat_core::check::limit(
+            &self.detail,
+            path,
+            "detail",
+            &::wechat_core::Limits {
+                max_bytes: Some(3072),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
     }
 }
 
@@ -1851,6 +2591,29 @@ impl ScenicTicket {
     }
 }
 
+impl ::wechat_core::Check for ScenicTicket {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(
+            &self.base_info,
+            &::wechat_core::check::join(path, "base_info"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.advanced_info,
+            &::wechat_core::check::join(path, "advanced_info"),
+        )?;
+        ::wechat_core::check::limit(
+            &self.guide_url,
+            path,
+            "guide_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// A card's stock.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1881,6 +2644,22 @@ impl Sku {
     /// WeChat answers it; requests never send it, so a value built here has none.
     pub fn total_quantity(&self) -> Option<&i64> {
         self.total_quantity.as_ref()
+    }
+}
+
+impl ::wechat_core::Check for Sku {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.quantity,
+            path,
+            "quantity",
+            &::wechat_core::Limits {
+                minimum: Some(0),
+                maximum: Some(100000000),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
     }
 }
 
@@ -1920,6 +2699,30 @@ impl TextImage {
     pub fn text(mut self, value: impl Into<String>) -> Self {
         self.text = Some(value.into());
         self
+    }
+}
+
+impl ::wechat_core::Check for TextImage {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.image_url,
+            path,
+            "image_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.text,
+            path,
+            "text",
+            &::wechat_core::Limits {
+                max_bytes: Some(512),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
     }
 }
 
@@ -2002,6 +2805,48 @@ impl TimeLimit {
     }
 }
 
+impl ::wechat_core::Check for TimeLimit {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.begin_hour,
+            path,
+            "begin_hour",
+            &::wechat_core::Limits {
+                maximum: Some(23),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.begin_minute,
+            path,
+            "begin_minute",
+            &::wechat_core::Limits {
+                maximum: Some(59),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.end_hour,
+            path,
+            "end_hour",
+            &::wechat_core::Limits {
+                maximum: Some(23),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.end_minute,
+            path,
+            "end_minute",
+            &::wechat_core::Limits {
+                maximum: Some(59),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// When a card can be used.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -2077,5 +2922,38 @@ impl UseCondition {
     pub fn can_use_with_other_discount(mut self, value: bool) -> Self {
         self.can_use_with_other_discount = Some(value);
         self
+    }
+}
+
+impl ::wechat_core::Check for UseCondition {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.accept_category,
+            path,
+            "accept_category",
+            &::wechat_core::Limits {
+                max_bytes: Some(512),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.reject_category,
+            path,
+            "reject_category",
+            &::wechat_core::Limits {
+                max_bytes: Some(512),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.object_use_for,
+            path,
+            "object_use_for",
+            &::wechat_core::Limits {
+                max_bytes: Some(512),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
     }
 }

@@ -1,0 +1,114 @@
+//! Which types and requests hold limits somewhere inside, so they get a `Check` impl and the
+//! others cost nothing: a fixpoint over every type of the spec.
+
+use std::collections::HashSet;
+
+use crate::model::{Field, Spec, Ty, TypeDef, TypeKind, TypeRef, TypeScope};
+
+/// A named type of the spec: where it is declared, and its name.
+type Key = (String, String);
+
+fn key_of(r: &TypeRef, group: &str, op: &str) -> Key {
+    let place = match &r.scope {
+        TypeScope::Local => format!("{group}/{op}"),
+        TypeScope::Group(group) => group.clone(),
+        TypeScope::Shared => String::new(),
+    };
+    (place, r.name.clone())
+}
+
+/// Sets `checked` on every type that has limits or holds one that does, `checks_inside` on
+/// every field whose type is such a type, and `request_checked` on every operation whose
+/// request has either.
+pub(super) fn mark(spec: &mut Spec) {
+    let checked = checked_types(spec);
+    let holds =
+        |ty: &Ty, group: &str, op: &str| named(ty).is_some_and(|r| checked.contains(&key_of(r, group, op)));
+    let mark_fields = |fields: &mut [Field], group: &str, op: &str| {
+        for field in fields {
+            field.checks_inside = holds(&field.ty, group, op);
+        }
+    };
+    let mark_type = |def: &mut TypeDef, place: &str, group: &str, op: &str| {
+        def.checked = checked.contains(&(place.to_owned(), def.name.clone()));
+        match &mut def.kind {
+            TypeKind::Struct(fields) => mark_fields(fields, group, op),
+            TypeKind::Union(union) => {
+                for variant in &mut union.variants {
+                    variant.checks_inside = checked.contains(&key_of(&variant.ty, group, op));
+                }
+            }
+            TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => {}
+        }
+    };
+    for def in &mut spec.shared_types {
+        mark_type(def, "", "", "");
+    }
+    for group in &mut spec.groups {
+        let name = group.name.clone();
+        for def in &mut group.types {
+            mark_type(def, &name, &name, "");
+        }
+        for op in &mut group.operations {
+            let place = format!("{name}/{}", op.name);
+            let op_name = op.name.clone();
+            for def in &mut op.types {
+                mark_type(def, &place, &name, &op_name);
+            }
+            mark_fields(&mut op.query, &name, &op_name);
+            mark_fields(&mut op.request, &name, &op_name);
+            op.request_checked =
+                op.query.iter().chain(&op.request).any(|f| !f.constraints.is_empty() || f.checks_inside);
+        }
+    }
+}
+
+/// The named type a field's type holds, through arrays and maps.
+fn named(ty: &Ty) -> Option<&TypeRef> {
+    match ty {
+        Ty::Named(r) => Some(r),
+        Ty::Array(item) | Ty::Map(item) => named(item),
+        _ => None,
+    }
+}
+
+fn checked_types(spec: &Spec) -> HashSet<Key> {
+    let mut all: Vec<(Key, &TypeDef, String, String)> = Vec::new();
+    for def in &spec.shared_types {
+        all.push(((String::new(), def.name.clone()), def, String::new(), String::new()));
+    }
+    for group in &spec.groups {
+        for def in &group.types {
+            all.push(((group.name.clone(), def.name.clone()), def, group.name.clone(), String::new()));
+        }
+        for op in &group.operations {
+            for def in &op.types {
+                let place = format!("{}/{}", group.name, op.name);
+                all.push(((place, def.name.clone()), def, group.name.clone(), op.name.clone()));
+            }
+        }
+    }
+    let mut checked = HashSet::new();
+    loop {
+        let before = checked.len();
+        for (key, def, group, op) in &all {
+            if checked.contains(key) {
+                continue;
+            }
+            let holds = |ty: &Ty| named(ty).is_some_and(|r| checked.contains(&key_of(r, group, op)));
+            let needs = match &def.kind {
+                TypeKind::Struct(fields) => fields.iter().any(|f| !f.constraints.is_empty() || holds(&f.ty)),
+                TypeKind::Union(union) => {
+                    union.variants.iter().any(|v| checked.contains(&key_of(&v.ty, group, op)))
+                }
+                TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => false,
+            };
+            if needs {
+                checked.insert(key.clone());
+            }
+        }
+        if checked.len() == before {
+            return checked;
+        }
+    }
+}
