@@ -213,6 +213,7 @@ impl StableToken {
         let secrets = [self.secret.expose()];
         let bytes = http.post_json(Self::PATH, &body, &secrets).await.map_err(|e| match e {
             ReadError::Status { status, .. } => TokenError::Status(status),
+            ReadError::Redirect { status, location } => TokenError::Redirect { status, location },
             ReadError::TooLarge { .. } => TokenError::Decode(e.to_string()),
             ReadError::Timeout(_) | ReadError::Transport { .. } => TokenError::Unreachable(e.to_string()),
         })?;
