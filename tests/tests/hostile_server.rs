@@ -15,6 +15,7 @@ use tests::fixtures::{
     fast_retries, stable_token,
 };
 use tests::leaks::{assert_hidden, printed};
+use tests::raw_server::{RawServer, Step};
 use tests::scripted::{Answer, ScriptedServer};
 use wechat_core::{Error, StaticToken, TokenError};
 use wechat_invoice::Client;
@@ -201,4 +202,103 @@ async fn a_redirect_loop_a_callers_client_gave_up_on_is_not_retried() {
     assert!(!error.is_retryable());
     assert_eq!(server.count(GET_AUTH_DATA), 11, "one attempt: the request and reqwest's 10 redirects");
     assert_no_secret_shown(&error);
+}
+
+/// The token endpoint's answer, with `expires_in` written as given.
+fn token_answer(expires_in: &str) -> Answer {
+    Answer::text(
+        200,
+        "application/json",
+        &format!(r#"{{"access_token":"{TOKEN}","expires_in":{expires_in}}}"#),
+    )
+}
+
+#[tokio::test]
+async fn an_absurd_expires_in_is_clamped_not_a_panic() {
+    logs();
+    for expires_in in ["18446744073709551615", "9223372036854775807", r#""18446744073709551615""#, "1e3"] {
+        let server = ScriptedServer::start().await;
+        server.script(STABLE_TOKEN, [token_answer(expires_in)]).script(GET_AUTH_DATA, [authorized()]);
+        let provider = stable_token();
+        let client = client_with(&server, provider.clone());
+
+        for _ in 0..2 {
+            let answer = tokio::spawn({
+                let client = client.clone();
+                async move { client.get_auth_data(&auth_data_request()).await }
+            });
+            let outcome =
+                answer.await.unwrap_or_else(|e| panic!("expires_in {expires_in}: the call panicked: {e}"));
+            outcome.unwrap_or_else(|e| panic!("expires_in {expires_in}: {e}"));
+        }
+
+        assert_eq!(provider.fetch_count(), 1, "expires_in {expires_in}: the token is cached");
+        assert_eq!(server.count(GET_AUTH_DATA), 2);
+    }
+}
+
+#[tokio::test]
+async fn an_expires_in_that_is_not_a_positive_whole_number_is_refused() {
+    logs();
+    let refused =
+        ["0", r#""0""#, "-7200", r#""-1""#, r#""soon""#, "7200.5", "1e400", "null", "[]", r#"{"a":1}"#];
+    // serde quotes a value it refuses: here, the appsecret.
+    let echoed = format!(r#""{APPSECRET}""#);
+    for expires_in in refused.into_iter().chain([echoed.as_str()]) {
+        let server = ScriptedServer::start().await;
+        server.script(STABLE_TOKEN, [token_answer(expires_in)]).script(GET_AUTH_DATA, [authorized()]);
+
+        let started = Instant::now();
+        let error = client_with(&server, stable_token()).get_auth_data(&auth_data_request()).await;
+        let error = error.expect_err("an unusable token answer fails the call");
+
+        assert!(started.elapsed() < NO_HANG);
+        let Error::Token { source: TokenError::Decode(message), .. } = &error else {
+            panic!("expires_in {expires_in}: expected an undecodable token answer, got {error:?}");
+        };
+        assert!(message.contains("expires_in"), "expires_in {expires_in}: the field is named: {message}");
+        assert!(!error.is_retryable());
+        assert_eq!(server.count(STABLE_TOKEN), 1, "expires_in {expires_in}: not retried");
+        assert_eq!(server.count(GET_AUTH_DATA), 0, "expires_in {expires_in}: no call without a token");
+        assert_no_secret_shown(&error);
+    }
+}
+
+/// A client on `server` (any base URL) with a static token, [`fast_retries`], a short attempt
+/// timeout and `max_body` bytes of answer at most.
+fn raw_client(base_url: &str, max_body: usize) -> Client {
+    let core = wechat_core::Client::builder()
+        .base_url(base_url)
+        .retry_policy(fast_retries().total_deadline(Duration::from_secs(5)))
+        .attempt_timeout(Duration::from_millis(500))
+        .max_body_size(max_body)
+        .token_provider(StaticToken::new(TOKEN))
+        .build()
+        .expect("a valid configuration");
+    Client::new(core)
+}
+
+#[tokio::test]
+async fn a_content_length_that_lies_costs_no_memory_up_front() {
+    logs();
+    // The caller lifted the cap; the server announces more than memory can hold and sends 2 bytes.
+    for announced in ["9223372036854775807", "9223372036854775808", "1000000000000"] {
+        let head = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {announced}\r\n\r\n{{}}"
+        );
+        let server = RawServer::start(vec![Step::text(&head)]).await;
+
+        let started = Instant::now();
+        let call = tokio::spawn({
+            let client = raw_client(&server.base_url(), usize::MAX);
+            async move { client.get_auth_data(&auth_data_request()).await }
+        });
+        let error = call.await.unwrap_or_else(|e| panic!("{announced}: the call panicked: {e}"));
+        let error = error.expect_err("a body cut short fails the call");
+
+        assert!(started.elapsed() < NO_HANG);
+        assert!(matches!(error, Error::Transport { .. }), "{announced}: {error:?}");
+        assert_eq!(server.requests(), 3, "{announced}: a broken connection is retried");
+        assert_no_secret_shown(&error);
+    }
 }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument;
 
+use crate::deadline::instant_after;
 use crate::decode::decode_without;
 use crate::error::{BuildError, DecodeError, Error, TokenError};
 use crate::operation::{BodyKind, Method, Operation, TokenUse};
@@ -266,7 +267,7 @@ impl Client {
         attempts: &mut u32,
     ) -> Result<O::Response, Error<O::ErrorCode>> {
         let operation = O::ENDPOINT.name;
-        let deadline = started + self.retry.total_deadline;
+        let deadline = instant_after(started, self.retry.total_deadline);
         let body = encode_body(request).map_err(|message| Error::Request { operation, message })?;
         if let Body::Multipart(form) = &body {
             // An oversize file is refused here, before a token is fetched or a byte is sent.
@@ -279,7 +280,7 @@ impl Client {
             if Instant::now() >= deadline {
                 return Err(Error::Timeout { operation, after: started.elapsed() });
             }
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
             *attempts = attempt;
             let attempt_span = tracing::debug_span!(
                 "wechat.attempt",
@@ -309,10 +310,13 @@ impl Client {
                 return Err(error);
             }
             let pause = self.retry.backoff_for(attempt - renewals);
-            if Instant::now() + pause >= deadline {
+            if instant_after(Instant::now(), pause) >= deadline {
                 return Err(error);
             }
-            tracing::debug!(pause_ms = pause.as_millis() as u64, "retrying after a pause");
+            tracing::debug!(
+                pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
+                "retrying after a pause"
+            );
             tokio::time::sleep(pause).await;
         }
     }

@@ -15,6 +15,7 @@
 //! ```
 
 mod client;
+mod deadline;
 mod decode;
 mod envelope;
 mod error;

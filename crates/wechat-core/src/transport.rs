@@ -7,6 +7,9 @@ use serde::Serialize;
 
 use crate::error::{BoxError, excerpt_without};
 
+/// The most memory reserved for an answer before its bytes arrive.
+const INITIAL_CAPACITY: usize = 64 * 1024;
+
 /// What the client and its token providers use to reach WeChat.
 #[derive(Clone, Debug)]
 pub struct HttpContext {
@@ -160,9 +163,10 @@ impl HttpContext {
         if announced.is_some_and(|l| l > self.max_body) {
             return Err(ReadError::TooLarge { limit: self.max_body, excerpt: String::new() });
         }
-        let mut body = Vec::with_capacity(announced.unwrap_or(1024));
+        // The server's Content-Length may lie: reserve no more than a usual answer up front.
+        let mut body = Vec::with_capacity(announced.unwrap_or(1024).min(INITIAL_CAPACITY));
         while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(e, secrets))? {
-            if body.len() + chunk.len() > self.max_body {
+            if body.len().saturating_add(chunk.len()) > self.max_body {
                 body.extend_from_slice(&chunk[..self.max_body - body.len()]);
                 return Err(ReadError::TooLarge {
                     limit: self.max_body,
