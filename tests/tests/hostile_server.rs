@@ -9,6 +9,7 @@
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
+use serde_json::json;
 use tests::capture::CapturedLogs;
 use tests::fixtures::{
     APPSECRET, GET_AUTH_DATA, STABLE_TOKEN, TOKEN, TOKEN_2, auth_data_request, authorized, client_with,
@@ -16,12 +17,12 @@ use tests::fixtures::{
 };
 use tests::leaks::{assert_hidden, printed};
 use tests::raw_server::{RawServer, Step};
-use tests::scripted::{Answer, ScriptedServer};
+use tests::scripted::{Answer, Condition, ScriptedServer};
 use wechat_core::{Error, StaticToken, TokenError};
-use wechat_invoice::Client;
+use wechat_invoice::{Client, ErrorCode};
 
 /// Every secret the scenarios hold.
-const SECRETS: [&str; 3] = [TOKEN, TOKEN_2, APPSECRET];
+const SECRETS: [&str; 4] = [TOKEN, TOKEN_2, FORCED_TOKEN, APPSECRET];
 
 /// Far longer than any case takes (a second or two at most), far shorter than a hang.
 const NO_HANG: Duration = Duration::from_secs(20);
@@ -301,4 +302,92 @@ async fn a_content_length_that_lies_costs_no_memory_up_front() {
         assert_eq!(server.requests(), 3, "{announced}: a broken connection is retried");
         assert_no_secret_shown(&error);
     }
+}
+
+/// How a storm of calls with a refused token ended.
+struct Storm {
+    /// Requests to the token endpoint after the first, with `force_refresh` false.
+    normal: usize,
+    /// Requests to the token endpoint with `force_refresh` true.
+    forced: usize,
+    /// Calls that failed, every one with WeChat's 40001.
+    failed: usize,
+}
+
+/// 1,000 calls at once, all holding a token ([`TOKEN`]) WeChat has just stopped accepting.
+/// Normal mode then hands out `normal`, `force_refresh` hands out `forced`, and the API
+/// refuses [`TOKEN`] only, or every token when `refuse_every_token`.
+async fn token_storm(normal: &str, forced: &str, refuse_every_token: bool) -> Storm {
+    logs();
+    let server = ScriptedServer::start().await;
+    let tokens = |normal: &str| {
+        let force = Condition::JsonField("force_refresh", json!(true));
+        Answer::when(force, Answer::token(forced, 7200), Answer::token(normal, 7200))
+    };
+    server.script(STABLE_TOKEN, [tokens(TOKEN), tokens(normal)]).script(GET_AUTH_DATA, [authorized()]);
+    let client = client_with(&server, stable_token());
+    client.get_auth_data(&auth_data_request()).await.expect("the token works until it is refused");
+    let refusal = Answer::errcode(40001, "invalid credential");
+    let answer = if refuse_every_token {
+        refusal
+    } else {
+        Answer::when(Condition::Query("access_token", TOKEN.to_owned()), refusal, authorized())
+    };
+    server.script(GET_AUTH_DATA, [answer]);
+
+    let started = Instant::now();
+    let mut calls = tokio::task::JoinSet::new();
+    for _ in 0..1000 {
+        let client = client.clone();
+        calls.spawn(async move { client.get_auth_data(&auth_data_request()).await });
+    }
+    let mut failed = 0;
+    while let Some(outcome) = calls.join_next().await {
+        if let Err(error) = outcome.expect("no call panics") {
+            assert_eq!(error.api_code().map(|c| c.code()), Some(40001), "{error:?}");
+            failed += 1;
+        }
+    }
+
+    assert!(started.elapsed() < NO_HANG);
+    assert!(server.count(GET_AUTH_DATA) <= 1 + 2 * 1000, "a call is renewed and retried once at most");
+    let renewals = &server.requests(STABLE_TOKEN)[1..];
+    let forced = renewals.iter().filter(|r| r.json()["force_refresh"] == json!(true)).count();
+    Storm { normal: renewals.len() - forced, forced, failed }
+}
+
+/// The token `force_refresh` hands out in the storms.
+const FORCED_TOKEN: &str = "TOKEN-SECRET-FORCED";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_token_is_renewed_once_however_many_calls_it_fails() {
+    let storm = token_storm(TOKEN_2, FORCED_TOKEN, false).await;
+    assert_eq!(
+        (storm.normal, storm.forced, storm.failed),
+        (1, 0, 0),
+        "one renewal for the one refused token"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revoked_token_handed_back_is_force_refreshed_once() {
+    let storm = token_storm(TOKEN, FORCED_TOKEN, false).await;
+    assert_eq!((storm.normal, storm.forced, storm.failed), (1, 1, 0), "normal mode, then one forced refresh");
+}
+
+/// WeChat refuses the token and hands the same one back however it is asked: it is renewed
+/// once, forced once, and then the calls fail with its refusal instead of renewing again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_handed_back_even_when_forced_is_not_renewed_again() {
+    let storm = token_storm(TOKEN, TOKEN, true).await;
+    assert_eq!((storm.normal, storm.forced, storm.failed), (1, 1, 1000));
+}
+
+/// WeChat refuses every token: each refused token is renewed once at most, and forced at
+/// most once; here the renewal hands out one token, so at most two renewals in all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_every_token_is_refused_each_is_renewed_once_at_most() {
+    let storm = token_storm(TOKEN_2, TOKEN_2, true).await;
+    assert!(storm.normal <= 2 && storm.forced <= 1, "{} normal, {} forced", storm.normal, storm.forced);
+    assert_eq!(storm.failed, 1000);
 }

@@ -32,8 +32,9 @@ pub trait TokenProvider: Send + Sync + fmt::Debug + 'static {
     /// Obtains a token, fetching it when needed.
     fn fetch<'a>(&'a self, http: &'a HttpContext) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
 
-    /// WeChat refused `stale` (40001, 40014, 42001). Returns true when a later fetch can give
-    /// a different token, so the call is worth retrying.
+    /// WeChat refused `stale` (40001, 40014, 42001). Returns true when the call is worth
+    /// retrying: a later [`fetch`](TokenProvider::fetch) gives a token other than `stale`,
+    /// or one renewed since `stale` was refused.
     fn invalidate(&self, stale: &AccessToken) -> bool {
         let _ = stale;
         false
@@ -119,7 +120,8 @@ pub struct StableToken {
     /// Fetches finished so far, readable without the lock, so a caller that queued behind a
     /// fetch can tell it has finished.
     completed: AtomicU64,
-    /// The last token WeChat refused; if normal mode hands it back, ask with `force_refresh`.
+    /// The token WeChat refused, until a fetch replaces it: if normal mode hands it back,
+    /// that fetch asks again with `force_refresh`.
     refused: Mutex<Option<AccessToken>>,
     requests: AtomicU64,
 }
@@ -127,6 +129,9 @@ pub struct StableToken {
 struct Cached {
     token: AccessToken,
     renew_at: Instant,
+    /// WeChat refused this token and handed it back when asked for another, `force_refresh`
+    /// included: a refusal of it ends the call instead of renewing it again.
+    handed_back: bool,
 }
 
 /// How the last fetch ended, for the callers that waited on it.
@@ -193,16 +198,24 @@ impl StableToken {
     }
 
     async fn fetch_and_cache(&self, http: &HttpContext) -> Result<AccessToken, TokenError> {
-        let refused = self.refused.lock().ok().and_then(|mut r| r.take());
-        let mut fetched = self.request(http, false).await?;
-        if refused.as_ref() == Some(&fetched.0) {
+        // Read, not taken: a fetch that fails must not forget which token was refused.
+        let refused = self.refused.lock().ok().and_then(|r| r.clone());
+        let (mut token, mut lifetime) = self.request(http, false).await?;
+        let mut handed_back = false;
+        if refused.as_ref() == Some(&token) {
             tracing::debug!(appid = %self.appid, "stable_token returned the refused token; forcing a refresh");
-            fetched = self.request(http, true).await?;
+            (token, lifetime) = self.request(http, true).await?;
+            handed_back = refused.as_ref() == Some(&token);
         }
-        let (token, lifetime) = fetched;
+        if let Ok(mut slot) = self.refused.lock()
+            && *slot == refused
+        {
+            *slot = None;
+        }
         self.cache.store(Some(std::sync::Arc::new(Cached {
             token: token.clone(),
             renew_at: instant_after(Instant::now(), self.renew_after(lifetime)),
+            handed_back,
         })));
         Ok(token)
     }
@@ -297,17 +310,26 @@ impl TokenProvider for StableToken {
         })
     }
 
+    /// Renewal is keyed on the refused token, so however many calls it fails, it is renewed
+    /// once and forced at most once: the first refusal drops it from the cache and the
+    /// others share that renewal (their retry waits for it, or finds its token cached).
     fn invalidate(&self, stale: &AccessToken) -> bool {
-        if let Ok(mut refused) = self.refused.lock() {
-            *refused = Some(stale.clone());
+        let current = self.cache.load();
+        match current.as_deref() {
+            // Renewed already, and WeChat insisted on this very token: renewing again cannot help.
+            Some(cached) if cached.token == *stale && cached.handed_back => false,
+            Some(cached) if cached.token == *stale => {
+                if let Ok(mut refused) = self.refused.lock() {
+                    *refused = Some(stale.clone());
+                }
+                // Drop this entry only, never one stored since: a renewal may hand back the
+                // same token, and dropping it would renew it again.
+                let _ = self.cache.compare_and_swap(&current, None);
+                true
+            }
+            // A newer token is cached, or the renewal of this one is under way.
+            _ => true,
         }
-        // Drop the cached token only if it is still the refused one: another call may have
-        // renewed it already, and a fresh token must not be thrown away.
-        self.cache.rcu(|current| match current {
-            Some(c) if &c.token == stale => None,
-            other => other.clone(),
-        });
-        true
     }
 }
 
