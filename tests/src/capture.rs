@@ -30,7 +30,24 @@ impl CapturedLogs {
 
     /// Everything written so far.
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(PoisonError::into_inner)).into_owned()
+        self.text_since(0)
+    }
+
+    /// How many bytes were written so far: a mark for [`text_since`](Self::text_since).
+    pub fn len(&self) -> usize {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).len()
+    }
+
+    /// True when nothing was written yet.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// What was written after the first `mark` bytes, so a test that shares the capture with
+    /// others searches its own stretch rather than everything again.
+    pub fn text_since(&self, mark: usize) -> String {
+        let written = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        String::from_utf8_lossy(written.get(mark..).unwrap_or_default()).into_owned()
     }
 }
 

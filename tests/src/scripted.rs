@@ -46,6 +46,50 @@ pub enum Answer {
         /// What is answered then.
         answer: Box<Answer>,
     },
+    /// A redirect: `status` with a `Location` header (WeChat never sends one).
+    Redirect {
+        /// The 3xx status.
+        status: u16,
+        /// The `Location` header.
+        location: String,
+    },
+    /// 200 with `count` copies of `chunk`, `pause` apart, without a `Content-Length`.
+    Drip {
+        /// One chunk.
+        chunk: Vec<u8>,
+        /// How many times it is sent.
+        count: usize,
+        /// The pause before each chunk.
+        pause: Duration,
+    },
+    /// `then` for requests that meet `condition`, `otherwise` for the others: an answer that
+    /// depends on the request rather than on its place in the script.
+    When {
+        /// What the request must carry.
+        condition: Condition,
+        /// The answer when it does.
+        then: Box<Answer>,
+        /// The answer when it does not.
+        otherwise: Box<Answer>,
+    },
+}
+
+/// What an [`Answer::When`] looks for in a request.
+#[derive(Debug, Clone)]
+pub enum Condition {
+    /// The query parameter has this value (e.g. `access_token` is a revoked token).
+    Query(&'static str, String),
+    /// The top-level field of the JSON body has this value (e.g. `force_refresh` is true).
+    JsonField(&'static str, Value),
+}
+
+impl Condition {
+    fn holds(&self, request: &Received) -> bool {
+        match self {
+            Self::Query(name, value) => request.query_value(name) == Some(value.as_str()),
+            Self::JsonField(name, value) => request.json().get(name) == Some(value),
+        }
+    }
 }
 
 impl Answer {
@@ -81,6 +125,16 @@ impl Answer {
     /// `status` with a text body of the given content type.
     pub fn text(status: u16, content_type: &'static str, body: &str) -> Self {
         Self::Raw { status, content_type, body: body.as_bytes().to_vec() }
+    }
+
+    /// A redirect to `location`.
+    pub fn redirect(status: u16, location: impl Into<String>) -> Self {
+        Self::Redirect { status, location: location.into() }
+    }
+
+    /// `then` when `condition` holds for the request, else `otherwise`.
+    pub fn when(condition: Condition, then: Answer, otherwise: Answer) -> Self {
+        Self::When { condition, then: Box::new(then), otherwise: Box::new(otherwise) }
     }
 }
 
@@ -251,15 +305,16 @@ async fn answer(State(scripts): State<Arc<Mutex<Scripts>>>, request: Request) ->
     let path = parts.uri.path().to_owned();
     let query = parts.uri.query().map(url_pairs).unwrap_or_default();
     let path_and_query = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+    let received = Received {
+        method: parts.method.to_string(),
+        path: path.clone(),
+        query,
+        headers: parts.headers,
+        body,
+    };
     let next = {
         let mut scripts = lock(&scripts);
-        scripts.received.push(Received {
-            method: parts.method.to_string(),
-            path: path.clone(),
-            query,
-            headers: parts.headers,
-            body,
-        });
+        scripts.received.push(received.clone());
         match scripts.answers.get_mut(&path) {
             Some(answers) if answers.len() > 1 => answers.pop(),
             Some(answers) => answers.last().cloned(),
@@ -268,11 +323,11 @@ async fn answer(State(scripts): State<Arc<Mutex<Scripts>>>, request: Request) ->
     };
     match next {
         None => (StatusCode::NOT_FOUND, format!("no script for {path}")).into_response(),
-        Some(answer) => respond(answer, &path_and_query).await,
+        Some(answer) => respond(answer, &path_and_query, &received).await,
     }
 }
 
-async fn respond(mut answer: Answer, path_and_query: &str) -> Response {
+async fn respond(mut answer: Answer, path_and_query: &str, request: &Received) -> Response {
     loop {
         return match answer {
             Answer::Raw { status, content_type, body } => {
@@ -289,6 +344,27 @@ async fn respond(mut answer: Answer, path_and_query: &str) -> Response {
                     "<html><body><h1>502 Bad Gateway</h1><p>upstream failed for {path_and_query}</p></body></html>"
                 );
                 (StatusCode::BAD_GATEWAY, [(header::CONTENT_TYPE, "text/html")], page).into_response()
+            }
+            Answer::Redirect { status, location } => {
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                (status, [(header::LOCATION, location)], "moved").into_response()
+            }
+            Answer::Drip { chunk, count, pause } => {
+                let chunks = futures_util::stream::unfold(count, move |left| {
+                    let chunk = Bytes::from(chunk.clone());
+                    async move {
+                        if left == 0 {
+                            return None;
+                        }
+                        tokio::time::sleep(pause).await;
+                        Some((Ok::<_, Infallible>(chunk), left - 1))
+                    }
+                });
+                ([(header::CONTENT_TYPE, "application/json")], Body::from_stream(chunks)).into_response()
+            }
+            Answer::When { condition, then, otherwise } => {
+                answer = if condition.holds(request) { *then } else { *otherwise };
+                continue;
             }
             Answer::Hang => std::future::pending().await,
             Answer::Delayed { pause, answer: then } => {

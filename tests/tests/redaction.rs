@@ -4,7 +4,6 @@
 //!
 //! One test in its own binary, because it installs the process-wide subscriber.
 
-use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,19 +12,9 @@ use tests::fixtures::{
     APPSECRET, GET_AUTH_DATA, STABLE_TOKEN, TOKEN, TOKEN_2, auth_data_request, authorized, client_with,
     insert_bill_request, stable_token,
 };
+use tests::leaks::printed;
 use tests::scripted::{Answer, ScriptedServer, closed_base_url};
-use wechat_core::{AuthorizerToken, Error, ErrorCode, StableToken, StaticToken};
-
-/// Display, Debug and the source chain of an error.
-fn printed<C: ErrorCode>(error: &Error<C>) -> String {
-    let mut out = format!("{error}\n{error:?}\n");
-    let mut source = std::error::Error::source(error);
-    while let Some(inner) = source {
-        let _ = writeln!(out, "{inner}\n{inner:?}");
-        source = inner.source();
-    }
-    out
-}
+use wechat_core::{AuthorizerToken, StableToken, StaticToken};
 
 async fn scenarios() -> Vec<String> {
     let mut printed_errors = Vec::new();

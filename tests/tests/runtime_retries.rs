@@ -166,3 +166,26 @@ async fn the_policy_is_set_per_client_and_overridden_per_call() {
     assert_eq!(server.count(GET_AUTH_DATA), 9, "an override leaves the client's policy alone");
     assert_eq!(client.with_retry_policy(four).core().retry_policy(), four);
 }
+
+#[tokio::test]
+async fn an_unbounded_deadline_and_backoff_neither_panic_nor_wait_forever() {
+    let server = ScriptedServer::start().await;
+    server.script(GET_AUTH_DATA, [Answer::text(503, "text/plain", "busy"), authorized()]);
+    let unbounded = RetryPolicy::default().total_deadline(Duration::MAX);
+    let client = client(&server);
+
+    client.with_retry_policy(unbounded).get_auth_data(&auth_data_request()).await.unwrap();
+    assert_eq!(server.count(GET_AUTH_DATA), 2, "a deadline of Duration::MAX is no deadline");
+
+    // A pause no clock can reach is never taken: the call returns the error it has.
+    server.script(GET_AUTH_DATA, [Answer::text(503, "text/plain", "busy")]);
+    let endless = unbounded.backoff(Duration::MAX, Duration::MAX);
+    let patient = client.with_retry_policy(endless);
+    let request = auth_data_request();
+    let call = patient.get_auth_data(&request);
+    let error =
+        tokio::time::timeout(Duration::from_secs(20), call).await.expect("no endless pause").unwrap_err();
+
+    assert!(matches!(error, Error::Status { status: 503, .. }), "{error:?}");
+    assert_eq!(server.count(GET_AUTH_DATA), 3);
+}

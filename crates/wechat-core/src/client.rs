@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument;
 
+use crate::deadline::instant_after;
 use crate::decode::decode_without;
 use crate::error::{BuildError, DecodeError, Error, TokenError};
 use crate::operation::{BodyKind, Method, Operation, TokenUse};
@@ -104,6 +105,13 @@ impl ClientBuilder {
     /// Uses the caller's own reqwest client: its connect timeout, user agent, proxy and TLS
     /// settings apply instead of this builder's; the attempt timeout, the retry policy and
     /// the body cap still do.
+    ///
+    /// Build it with `redirect(reqwest::redirect::Policy::none())`. WeChat never redirects,
+    /// and the client's own reqwest client follows no redirect, but the policy of a caller's
+    /// client cannot be changed or read: reqwest follows up to 10 by default, re-sending a
+    /// request (a 307 or 308 re-sends its body, and with it a token request's appsecret) to
+    /// wherever the `Location` points. The answer of a followed redirect is still refused,
+    /// with [`Error::Redirect`] (or [`TokenError::Redirect`]), but the request has gone.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -158,15 +166,25 @@ impl ClientBuilder {
         if self.max_body == 0 {
             return Err(BuildError("max_body_size must be at least 1 byte".to_owned()));
         }
-        let http = match self.http {
-            Some(http) => http,
+        let (http, may_follow_redirects) = match self.http {
+            Some(http) => (http, true),
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .user_agent(USER_AGENT)
+                // WeChat never redirects; following one would send the token, or a token
+                // request's appsecret, wherever the Location points.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
+                .map(|http| (http, false))
                 .map_err(|e| BuildError(format!("cannot build the HTTP client: {e}")))?,
         };
-        let http = HttpContext { http, base_urls, max_body: self.max_body, timeout: self.attempt_timeout };
+        let http = HttpContext {
+            http,
+            base_urls,
+            max_body: self.max_body,
+            timeout: self.attempt_timeout,
+            may_follow_redirects,
+        };
         Ok(Client { shared: Arc::new(Shared { http, tokens: self.tokens }), retry: self.retry })
     }
 }
@@ -249,7 +267,7 @@ impl Client {
         attempts: &mut u32,
     ) -> Result<O::Response, Error<O::ErrorCode>> {
         let operation = O::ENDPOINT.name;
-        let deadline = started + self.retry.total_deadline;
+        let deadline = instant_after(started, self.retry.total_deadline);
         request.check().map_err(|source| Error::Invalid { operation, source })?;
         let body = encode_body(request).map_err(|message| Error::Request { operation, message })?;
         if let Body::Multipart(form) = &body {
@@ -263,7 +281,7 @@ impl Client {
             if Instant::now() >= deadline {
                 return Err(Error::Timeout { operation, after: started.elapsed() });
             }
-            attempt += 1;
+            attempt = attempt.saturating_add(1);
             *attempts = attempt;
             let attempt_span = tracing::debug_span!(
                 "wechat.attempt",
@@ -293,10 +311,13 @@ impl Client {
                 return Err(error);
             }
             let pause = self.retry.backoff_for(attempt - renewals);
-            if Instant::now() + pause >= deadline {
+            if instant_after(Instant::now(), pause) >= deadline {
                 return Err(error);
             }
-            tracing::debug!(pause_ms = pause.as_millis() as u64, "retrying after a pause");
+            tracing::debug!(
+                pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
+                "retrying after a pause"
+            );
             tokio::time::sleep(pause).await;
         }
     }
@@ -419,8 +440,11 @@ impl Client {
 
 /// Puts what went wrong on the attempt's span.
 fn record_failure<C: ErrorCode>(span: &tracing::Span, error: &Error<C>) {
-    if let Error::Status { status, .. } = error {
-        span.record("status", status);
+    match error {
+        Error::Status { status, .. } | Error::Redirect { status: Some(status), .. } => {
+            span.record("status", status);
+        }
+        _ => {}
     }
     if let Some(code) = error.api_code() {
         span.record("errcode", code.code());
@@ -459,6 +483,7 @@ fn read_error<C: ErrorCode>(operation: &'static str, error: ReadError) -> Error<
         }
         ReadError::Timeout(after) => Error::Timeout { operation, after },
         ReadError::Status { status, excerpt } => Error::Status { operation, status, excerpt },
+        ReadError::Redirect { status, location } => Error::Redirect { operation, status, location },
         ReadError::TooLarge { limit, excerpt } => Error::Decode(DecodeError {
             operation,
             path: String::new(),

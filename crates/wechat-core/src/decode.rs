@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::envelope::{Envelope, Tap};
+use crate::envelope::{AnyObject, Envelope, Tap};
 use crate::error::{ApiError, DecodeError, Error, excerpt_without};
 use crate::redact::redact;
 use crate::{ErrorCode, Operation};
@@ -47,9 +47,11 @@ pub(crate) fn decode_without<O: Operation>(
         Err(_) => {
             // The slow path: the errcode may sit after a field that failed to decode, so read
             // the envelope on its own; failing that, decode again tracking the JSON path.
-            let envelope: Envelope =
-                serde_json::from_slice(body).map_err(|e| decode_error(String::new(), e.to_string()))?;
-            if let Some(error) = api_error(envelope) {
+            let mut deserializer = serde_json::Deserializer::from_slice(body);
+            AnyObject::deserialize(Tap { inner: &mut deserializer, envelope: &mut envelope })
+                .and_then(|AnyObject| deserializer.end())
+                .map_err(|e| decode_error(String::new(), e.to_string()))?;
+            if let Some(error) = api_error(std::mem::take(&mut envelope)) {
                 return Err(error);
             }
             let mut deserializer = serde_json::Deserializer::from_slice(body);
@@ -159,6 +161,32 @@ mod tests {
     fn an_errcode_after_a_bad_field_is_still_found() {
         let body = br#"{"code": 5, "errcode": 72038, "errmsg": "x"}"#;
         assert_eq!(code(decode_response::<Required>(body)), Some(72038));
+    }
+
+    #[test]
+    fn only_an_object_carries_an_errcode() {
+        // serde lets a derived struct decode from an array, so `[40001, "x"]` once read as
+        // errcode 40001 and `[[[…` as a bad errcode.
+        for body in [&br#"[40001, "x"]"#[..], b"[[[[]]]]", b"40001", br#""errcode""#] {
+            let Err(Error::Decode(e)) = decode_response::<Optional>(body) else {
+                panic!("{body:?} must be refused")
+            };
+            assert!(e.message.contains("expected a JSON object"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn a_bad_errcode_or_errmsg_is_named() {
+        for (body, field) in [
+            (&br#"{"errcode": "4000x", "code": "c"}"#[..], "errcode"),
+            (br#"{"code": "c", "errcode": 1.5}"#, "errcode"),
+            (br#"{"code": "c", "errmsg": [1]}"#, "errmsg"),
+        ] {
+            let Err(Error::Decode(e)) = decode_response::<Required>(body) else {
+                panic!("{body:?} must be refused")
+            };
+            assert!(e.message.starts_with(&format!("{field}: ")), "{}", e.message);
+        }
     }
 
     #[test]

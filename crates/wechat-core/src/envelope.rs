@@ -12,12 +12,36 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
 /// The fields every answer shares. A missing `errcode` means success: some endpoints leave
 /// it out when all is well.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default)]
 pub(crate) struct Envelope {
-    #[serde(default, deserialize_with = "crate::lenient::option_integer")]
     pub(crate) errcode: Option<i64>,
-    #[serde(default, deserialize_with = "crate::lenient::option_string")]
     pub(crate) errmsg: Option<String>,
+}
+
+/// Any JSON object, its entries skipped: decoded through [`Tap`], it reads the envelope
+/// alone. Unlike a derived struct, it refuses an array (serde lets a struct decode from
+/// one, which would read `[40001, "x"]` as errcode 40001).
+pub(crate) struct AnyObject;
+
+impl<'de> serde::Deserialize<'de> for AnyObject {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = AnyObject;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AnyObject, A::Error> {
+                while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+                Ok(AnyObject)
+            }
+        }
+
+        deserializer.deserialize_map(ObjectVisitor)
+    }
 }
 
 /// A deserializer that decodes through `inner`, filling `envelope` from the top-level map.
@@ -81,8 +105,16 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TapMap<'_, A> {
         loop {
             let Some(key) = self.inner.next_key::<Key<'de>>()? else { return Ok(None) };
             match key.as_str() {
-                "errcode" => self.envelope.errcode = self.inner.next_value_seed(Lenient::Code)?.code(),
-                "errmsg" => self.envelope.errmsg = self.inner.next_value_seed(Lenient::Message)?.message(),
+                "errcode" => {
+                    let code =
+                        self.inner.next_value_seed(Lenient::Code).map_err(|e| in_field("errcode", &e))?;
+                    self.envelope.errcode = code.code();
+                }
+                "errmsg" => {
+                    let message =
+                        self.inner.next_value_seed(Lenient::Message).map_err(|e| in_field("errmsg", &e))?;
+                    self.envelope.errmsg = message.message();
+                }
                 _ => {
                     return match key {
                         Key::Borrowed(key) => seed.deserialize(BorrowedStrDeserializer::new(key)),
@@ -101,6 +133,11 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TapMap<'_, A> {
     fn size_hint(&self) -> Option<usize> {
         self.inner.size_hint()
     }
+}
+
+/// `error`, naming the envelope field it is about: no JSON path is tracked on the fast path.
+fn in_field<E: de::Error>(field: &str, error: &E) -> E {
+    E::custom(format_args!("{field}: {error}"))
 }
 
 /// A map key, borrowed from the body unless it had escapes.

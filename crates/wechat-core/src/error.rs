@@ -45,6 +45,19 @@ pub enum Error<C: ErrorCode> {
         /// The start of the body.
         excerpt: String,
     },
+    /// The answer was a redirect. WeChat's API never redirects, so none is followed (it
+    /// could take the token, or the request, to another host) and the call is not retried.
+    #[error("{operation}: {}", redirect_message(*status, location))]
+    Redirect {
+        /// Operation name.
+        operation: &'static str,
+        /// The 3xx status; `None` when a caller's own HTTP client followed the redirect (or
+        /// gave up on a loop of them), which hides it.
+        status: Option<u16>,
+        /// Where it pointed, with tokens and secrets masked and cut to [`EXCERPT_CHARS`];
+        /// empty when the answer named no `Location`.
+        location: String,
+    },
     /// The answer is not what the endpoint returns.
     #[error(transparent)]
     Decode(DecodeError),
@@ -87,7 +100,7 @@ impl<C: ErrorCode> Error<C> {
             Self::Transport { .. } | Self::Timeout { .. } => true,
             Self::Status { status, .. } => *status >= 500,
             Self::Token { source, .. } => source.is_retryable(),
-            Self::Decode(_) | Self::Request { .. } | Self::Invalid { .. } => false,
+            Self::Decode(_) | Self::Redirect { .. } | Self::Request { .. } | Self::Invalid { .. } => false,
         }
     }
 
@@ -106,6 +119,7 @@ impl<C: ErrorCode> Error<C> {
             | Self::Transport { operation, .. }
             | Self::Timeout { operation, .. }
             | Self::Status { operation, .. }
+            | Self::Redirect { operation, .. }
             | Self::Decode(DecodeError { operation, .. })
             | Self::Token { operation, .. }
             | Self::Invalid { operation, .. }
@@ -164,6 +178,19 @@ pub(crate) fn excerpt_without(body: &[u8], secrets: &[&str]) -> String {
     out
 }
 
+/// How an error describes a refused redirect.
+pub(crate) fn redirect_message(status: Option<u16>, location: &str) -> String {
+    let target = if location.is_empty() { "no Location".to_owned() } else { format!("{location:?}") };
+    match status {
+        Some(status) => {
+            format!("refused a redirect (HTTP status {status}) to {target}: WeChat never redirects")
+        }
+        None => format!(
+            "the HTTP client followed a redirect to {target}; the answer is refused: WeChat never redirects"
+        ),
+    }
+}
+
 /// Why no token could be had.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -189,6 +216,15 @@ pub enum TokenError {
     /// The token endpoint's answer could not be decoded.
     #[error("undecodable token answer: {0}")]
     Decode(String),
+    /// The token endpoint answered with a redirect, which WeChat never sends; it is not
+    /// followed, so the appsecret is not sent on.
+    #[error("the token endpoint {}", redirect_message(*status, location))]
+    Redirect {
+        /// The 3xx status; `None` when a caller's own HTTP client followed the redirect.
+        status: Option<u16>,
+        /// Where it pointed, with tokens and secrets masked; empty when it named none.
+        location: String,
+    },
 }
 
 impl TokenError {
@@ -199,7 +235,7 @@ impl TokenError {
             Self::Unreachable(_) => true,
             Self::Status(status) => *status >= 500,
             Self::Refused { errcode, .. } => *errcode == -1,
-            Self::Missing | Self::Decode(_) => false,
+            Self::Missing | Self::Decode(_) | Self::Redirect { .. } => false,
         }
     }
 }

@@ -153,13 +153,19 @@ impl<T: Integer> Visitor<'_> for IntegerVisitor<T> {
         T::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
     }
 
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
-        // Some answers carry integers as `12.0`; anything with a fraction is refused.
-        #[allow(clippy::cast_possible_truncation)]
-        let whole = v as i64;
-        #[allow(clippy::cast_precision_loss)]
-        if v.fract() == 0.0 && (whole as f64) == v {
-            return self.visit_i64(whole);
+        // Some answers carry integers as `12.0`; anything with a fraction, or outside 64 bits,
+        // is refused. The bounds are powers of two, exact as floats, so the casts are exact
+        // (a cast would saturate 2^63 to i64::MAX, a different number).
+        const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+        if v.fract() == 0.0 {
+            if (-TWO_POW_63..TWO_POW_63).contains(&v) {
+                return self.visit_i64(v as i64);
+            }
+            if (TWO_POW_63..2.0 * TWO_POW_63).contains(&v) {
+                return self.visit_u64(v as u64);
+            }
         }
         Err(E::invalid_value(de::Unexpected::Float(v), &self))
     }
@@ -193,7 +199,12 @@ impl Visitor<'_> for FloatVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<f64, E> {
-        v.trim().parse().map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
+        // Rust parses `NaN`, `inf` and `1e999` (to infinity); JSON has no such numbers.
+        v.trim()
+            .parse()
+            .ok()
+            .filter(|f: &f64| f.is_finite())
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
     }
 }
 
@@ -305,5 +316,38 @@ mod tests {
             serde_json::from_str::<Sample>(r#"{"id": "x", "time": 1, "fee": -1, "amount": 1}"#).unwrap_err();
         assert!(err.to_string().contains("invalid value"), "{err}");
         assert!(serde_json::from_str::<Sample>(r#"{"id": "x", "time": 1.5, "amount": 1}"#).is_err());
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Wide {
+        #[serde(deserialize_with = "super::integer")]
+        signed: i64,
+        #[serde(deserialize_with = "super::integer")]
+        unsigned: u64,
+    }
+
+    fn wide(signed: &str, unsigned: &str) -> Result<(i64, u64), serde_json::Error> {
+        let body = format!(r#"{{"signed": {signed}, "unsigned": {unsigned}}}"#);
+        serde_json::from_str::<Wide>(&body).map(|w| (w.signed, w.unsigned))
+    }
+
+    #[test]
+    fn whole_floats_keep_their_value_or_are_refused() {
+        assert_eq!(wide("-9223372036854775808.0", "9223372036854775808.0").unwrap(), (i64::MIN, 1 << 63));
+        assert_eq!(wide("12.0", "1e3").unwrap(), (12, 1000));
+        // 2^63 does not fit an i64 and 2^64 not a u64: refused, never saturated to the maximum.
+        assert!(wide("9223372036854775808.0", "0").is_err());
+        assert!(wide("0", "18446744073709551616.0").is_err());
+        assert!(wide("0", "-1.0").is_err());
+        assert!(wide("1e300", "0").is_err());
+    }
+
+    #[test]
+    fn a_float_written_as_text_must_be_finite() {
+        for text in ["NaN", "inf", "-infinity", "1e999"] {
+            let body = format!(r#"{{"id": "x", "time": 1, "amount": "{text}"}}"#);
+            let err = serde_json::from_str::<Sample>(&body).expect_err(text);
+            assert!(err.to_string().contains("a number or a string holding one"), "{text}: {err}");
+        }
     }
 }

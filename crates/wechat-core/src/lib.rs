@@ -16,6 +16,7 @@
 
 pub mod check;
 mod client;
+mod deadline;
 mod decode;
 mod envelope;
 mod error;

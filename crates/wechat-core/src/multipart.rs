@@ -96,7 +96,7 @@ impl<'a> Multipart<'a> {
             reqwest::multipart::Part::text("").mime_str(content_type).map_err(|e| {
                 format!("the file `{}` has an invalid content type `{content_type}`: {e}", part.name)
             })?;
-            let size = file.len() as u64;
+            let size = u64::try_from(file.len()).unwrap_or(u64::MAX);
             if file.is_empty() {
                 return Err(format!("the file `{}` ({}) is empty", part.name, file.file_name()));
             }

@@ -61,7 +61,7 @@ impl RetryPolicy {
         let factor = 2u32.saturating_pow(retry.saturating_sub(1));
         let step = self.initial_backoff.saturating_mul(factor).min(self.max_backoff);
         let half = step / 2;
-        half + half.mul_f64(fastrand::f64())
+        half.saturating_add(half.mul_f64(fastrand::f64()))
     }
 }
 
@@ -84,5 +84,7 @@ mod tests {
             assert!(late >= Duration::from_millis(175) && late <= Duration::from_millis(350), "{late:?}");
         }
         assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
+        let endless = RetryPolicy::default().backoff(Duration::MAX, Duration::MAX);
+        assert!(endless.backoff_for(u32::MAX) >= Duration::MAX / 2);
     }
 }

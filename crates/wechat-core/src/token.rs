@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use arc_swap::ArcSwapOption;
 use serde::Deserialize;
 
+use crate::deadline::instant_after;
 use crate::error::{TokenError, excerpt_without};
 use crate::redact::redact;
 use crate::secret::{AccessToken, Secret};
@@ -31,8 +32,9 @@ pub trait TokenProvider: Send + Sync + fmt::Debug + 'static {
     /// Obtains a token, fetching it when needed.
     fn fetch<'a>(&'a self, http: &'a HttpContext) -> BoxFuture<'a, Result<AccessToken, TokenError>>;
 
-    /// WeChat refused `stale` (40001, 40014, 42001). Returns true when a later fetch can give
-    /// a different token, so the call is worth retrying.
+    /// WeChat refused `stale` (40001, 40014, 42001). Returns true when the call is worth
+    /// retrying: a later [`fetch`](TokenProvider::fetch) gives a token other than `stale`,
+    /// or one renewed since `stale` was refused.
     fn invalidate(&self, stale: &AccessToken) -> bool {
         let _ = stale;
         false
@@ -103,6 +105,11 @@ impl TokenProvider for AuthorizerToken {
 /// sharing an appid do not invalidate each other's tokens (as `/cgi-bin/token` does). The
 /// token is cached and renewed a margin before it expires; concurrent calls on an empty
 /// cache share one fetch, and its failure too; reading the cache takes no lock.
+///
+/// `expires_in` must be a whole number of seconds, at least 1 (WeChat sends 7200); an
+/// answer with 0, a negative number or anything else is refused with
+/// [`TokenError::Decode`]. A lifetime longer than [`MAX_LIFETIME`](Self::MAX_LIFETIME) is
+/// taken as that: a server's number must not keep a token cached for ever.
 pub struct StableToken {
     appid: String,
     secret: Secret,
@@ -113,7 +120,8 @@ pub struct StableToken {
     /// Fetches finished so far, readable without the lock, so a caller that queued behind a
     /// fetch can tell it has finished.
     completed: AtomicU64,
-    /// The last token WeChat refused; if normal mode hands it back, ask with `force_refresh`.
+    /// The token WeChat refused, until a fetch replaces it: if normal mode hands it back,
+    /// that fetch asks again with `force_refresh`.
     refused: Mutex<Option<AccessToken>>,
     requests: AtomicU64,
 }
@@ -121,6 +129,9 @@ pub struct StableToken {
 struct Cached {
     token: AccessToken,
     renew_at: Instant,
+    /// WeChat refused this token and handed it back when asked for another, `force_refresh`
+    /// included: a refusal of it ends the call instead of renewing it again.
+    handed_back: bool,
 }
 
 /// How the last fetch ended, for the callers that waited on it.
@@ -132,6 +143,11 @@ struct LastFetch {
 impl StableToken {
     /// Default renewal margin before `expires_in` runs out.
     pub const DEFAULT_MARGIN: Duration = Duration::from_secs(300);
+
+    /// The longest a token is kept, whatever `expires_in` says: a day. WeChat's tokens live
+    /// 7200 s; a server claiming more than a day is wrong, and a token that expires sooner
+    /// than claimed is renewed when WeChat refuses it.
+    pub const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 
     /// The path of the token endpoint, on the client's base URL.
     pub const PATH: &'static str = "/cgi-bin/stable_token";
@@ -182,27 +198,39 @@ impl StableToken {
     }
 
     async fn fetch_and_cache(&self, http: &HttpContext) -> Result<AccessToken, TokenError> {
-        let refused = self.refused.lock().ok().and_then(|mut r| r.take());
-        let mut fetched = self.request(http, false).await?;
-        if refused.as_ref() == Some(&fetched.0) {
+        // Read, not taken: a fetch that fails must not forget which token was refused.
+        let refused = self.refused.lock().ok().and_then(|r| r.clone());
+        let (mut token, mut lifetime) = self.request(http, false).await?;
+        let mut handed_back = false;
+        if refused.as_ref() == Some(&token) {
             tracing::debug!(appid = %self.appid, "stable_token returned the refused token; forcing a refresh");
-            fetched = self.request(http, true).await?;
+            (token, lifetime) = self.request(http, true).await?;
+            handed_back = refused.as_ref() == Some(&token);
         }
-        let (token, expires_in) = fetched;
-        let lifetime = Duration::from_secs(expires_in);
-        let renew_in = lifetime.saturating_sub(self.margin.min(lifetime / 2));
+        if let Ok(mut slot) = self.refused.lock()
+            && *slot == refused
+        {
+            *slot = None;
+        }
         self.cache.store(Some(std::sync::Arc::new(Cached {
             token: token.clone(),
-            renew_at: Instant::now() + renew_in,
+            renew_at: instant_after(Instant::now(), self.renew_after(lifetime)),
+            handed_back,
         })));
         Ok(token)
+    }
+
+    /// How long after its fetch a token of `lifetime` is renewed: the margin before it
+    /// expires, but never more than half its lifetime.
+    fn renew_after(&self, lifetime: Duration) -> Duration {
+        lifetime.saturating_sub(self.margin.min(lifetime / 2))
     }
 
     async fn request(
         &self,
         http: &HttpContext,
         force_refresh: bool,
-    ) -> Result<(AccessToken, u64), TokenError> {
+    ) -> Result<(AccessToken, Duration), TokenError> {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let body = serde_json::json!({
             "grant_type": "client_credential",
@@ -213,6 +241,7 @@ impl StableToken {
         let secrets = [self.secret.expose()];
         let bytes = http.post_json(Self::PATH, &body, &secrets).await.map_err(|e| match e {
             ReadError::Status { status, .. } => TokenError::Status(status),
+            ReadError::Redirect { status, location } => TokenError::Redirect { status, location },
             ReadError::TooLarge { .. } => TokenError::Decode(e.to_string()),
             ReadError::Timeout(_) | ReadError::Transport { .. } => TokenError::Unreachable(e.to_string()),
         })?;
@@ -232,17 +261,36 @@ struct TokenAnswer {
     expires_in: Option<u64>,
 }
 
-fn parse_token(body: &[u8], secrets: &[&str]) -> Result<(AccessToken, u64), TokenError> {
-    let answer: TokenAnswer = serde_json::from_slice(body).map_err(|e| {
-        TokenError::Decode(format!("{e}; the body starts with {:?}", excerpt_without(body, secrets)))
+/// The token and its lifetime (at most [`StableToken::MAX_LIFETIME`]) from the token
+/// endpoint's answer.
+fn parse_token(body: &[u8], secrets: &[&str]) -> Result<(AccessToken, Duration), TokenError> {
+    // serde quotes the values it refuses, and a hostile answer may put a secret there.
+    let undecodable = |what: &str| {
+        TokenError::Decode(format!(
+            "{}; the body starts with {:?}",
+            redact(what, secrets),
+            excerpt_without(body, secrets)
+        ))
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let answer: TokenAnswer = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+        let path = e.path().to_string();
+        let what = if path == "." { e.inner().to_string() } else { format!("{path}: {}", e.inner()) };
+        undecodable(&what)
     })?;
+    deserializer.end().map_err(|e| undecodable(&e.to_string()))?;
     if let Some(errcode) = answer.errcode.filter(|c| *c != 0) {
         let errmsg = redact(&answer.errmsg.unwrap_or_default(), secrets);
         return Err(TokenError::Refused { errcode, errmsg });
     }
-    match (answer.access_token, answer.expires_in) {
-        (Some(token), Some(expires_in)) if !token.is_empty() => Ok((AccessToken::new(token), expires_in)),
-        _ => Err(TokenError::Decode("the answer has no access_token or expires_in".to_owned())),
+    let token =
+        answer.access_token.filter(|t| !t.is_empty()).ok_or_else(|| undecodable("no access_token"))?;
+    match answer.expires_in {
+        None => Err(undecodable("no expires_in")),
+        Some(0) => Err(undecodable("expires_in: 0, the token would be expired on arrival")),
+        Some(seconds) => {
+            Ok((AccessToken::new(token), Duration::from_secs(seconds).min(StableToken::MAX_LIFETIME)))
+        }
     }
 }
 
@@ -262,17 +310,26 @@ impl TokenProvider for StableToken {
         })
     }
 
+    /// Renewal is keyed on the refused token, so however many calls it fails, it is renewed
+    /// once and forced at most once: the first refusal drops it from the cache and the
+    /// others share that renewal (their retry waits for it, or finds its token cached).
     fn invalidate(&self, stale: &AccessToken) -> bool {
-        if let Ok(mut refused) = self.refused.lock() {
-            *refused = Some(stale.clone());
+        let current = self.cache.load();
+        match current.as_deref() {
+            // Renewed already, and WeChat insisted on this very token: renewing again cannot help.
+            Some(cached) if cached.token == *stale && cached.handed_back => false,
+            Some(cached) if cached.token == *stale => {
+                if let Ok(mut refused) = self.refused.lock() {
+                    *refused = Some(stale.clone());
+                }
+                // Drop this entry only, never one stored since: a renewal may hand back the
+                // same token, and dropping it would renew it again.
+                let _ = self.cache.compare_and_swap(&current, None);
+                true
+            }
+            // A newer token is cached, or the renewal of this one is under way.
+            _ => true,
         }
-        // Drop the cached token only if it is still the refused one: another call may have
-        // renewed it already, and a fresh token must not be thrown away.
-        self.cache.rcu(|current| match current {
-            Some(c) if &c.token == stale => None,
-            other => other.clone(),
-        });
-        true
     }
 }
 
@@ -293,8 +350,8 @@ mod tests {
 
     #[test]
     fn token_answers_decode() {
-        let (token, expires) = parse_token(br#"{"access_token":"abc","expires_in":"7200"}"#, &[]).unwrap();
-        assert_eq!((token.expose(), expires), ("abc", 7200));
+        let (token, lifetime) = parse_token(br#"{"access_token":"abc","expires_in":"7200"}"#, &[]).unwrap();
+        assert_eq!((token.expose(), lifetime), ("abc", Duration::from_secs(7200)));
         let refused = parse_token(br#"{"errcode":40125,"errmsg":"invalid appsecret"}"#, &[]).unwrap_err();
         assert_eq!(refused, TokenError::Refused { errcode: 40125, errmsg: "invalid appsecret".into() });
         assert!(!refused.is_retryable());
@@ -302,6 +359,32 @@ mod tests {
         assert!(!garbled.to_string().contains("abc"), "{garbled}");
         let echoed = parse_token(br#"{"secret":"the-appsecret"#, &["the-appsecret"]).unwrap_err();
         assert!(!echoed.to_string().contains("the-appsecret"), "{echoed}");
+    }
+
+    #[test]
+    fn a_lifetime_is_positive_and_at_most_a_day() {
+        let lifetime = |expires_in: &str| {
+            let body = format!(r#"{{"access_token":"abc","expires_in":{expires_in}}}"#);
+            parse_token(body.as_bytes(), &[]).map(|(_, lifetime)| lifetime)
+        };
+        assert_eq!(lifetime("86400"), Ok(StableToken::MAX_LIFETIME));
+        assert_eq!(lifetime("18446744073709551615"), Ok(StableToken::MAX_LIFETIME));
+        assert_eq!(lifetime("1"), Ok(Duration::from_secs(1)));
+        for refused in ["0", "-1", "\"later\"", "1.5", "null"] {
+            let error = lifetime(refused).unwrap_err();
+            assert!(
+                matches!(&error, TokenError::Decode(m) if m.contains("expires_in")),
+                "{refused}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn renewal_comes_a_margin_early_and_never_past_half_the_lifetime() {
+        let provider = StableToken::new("wx123", "s");
+        assert_eq!(provider.renew_after(Duration::from_secs(7200)), Duration::from_secs(6900));
+        assert_eq!(provider.renew_after(Duration::from_secs(2)), Duration::from_secs(1));
+        assert_eq!(provider.renew_after(StableToken::MAX_LIFETIME), Duration::from_secs(86_100));
     }
 
     #[test]

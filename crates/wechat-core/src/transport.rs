@@ -7,6 +7,9 @@ use serde::Serialize;
 
 use crate::error::{BoxError, excerpt_without};
 
+/// The most memory reserved for an answer before its bytes arrive.
+const INITIAL_CAPACITY: usize = 64 * 1024;
+
 /// What the client and its token providers use to reach WeChat.
 #[derive(Clone, Debug)]
 pub struct HttpContext {
@@ -15,6 +18,9 @@ pub struct HttpContext {
     pub(crate) base_urls: Vec<String>,
     pub(crate) max_body: usize,
     pub(crate) timeout: Duration,
+    /// True when the reqwest client is the caller's, whose redirect policy is unknown: each
+    /// answer's URL is then checked against the request's, to refuse a redirect it followed.
+    pub(crate) may_follow_redirects: bool,
 }
 
 /// Why an exchange produced no usable body.
@@ -41,6 +47,14 @@ pub enum ReadError {
         status: u16,
         /// The start of the body.
         excerpt: String,
+    },
+    /// A redirect, which WeChat never sends: not followed.
+    #[error("{}", crate::error::redirect_message(*status, location))]
+    Redirect {
+        /// The 3xx status; `None` when a caller's own HTTP client followed the redirect.
+        status: Option<u16>,
+        /// Where it pointed, with tokens and secrets masked.
+        location: String,
     },
     /// The body is larger than the configured cap.
     #[error("the answer exceeds the {limit}-byte limit")]
@@ -125,15 +139,34 @@ impl HttpContext {
         request: reqwest::RequestBuilder,
         secrets: &[&str],
     ) -> Result<Vec<u8>, ReadError> {
-        let mut response = request.send().await.map_err(transport_error)?;
+        let (http, request) = request.build_split();
+        let request = request.map_err(|e| transport_error(e, secrets))?;
+        let sent_to = self.may_follow_redirects.then(|| request.url().clone());
+        let mut response = http.execute(request).await.map_err(|e| transport_error(e, secrets))?;
         let status = response.status();
+        // WeChat never redirects. The client's own reqwest client follows nothing, so a
+        // redirect arrives here as a 3xx; a caller's may have followed one already.
+        if status.is_redirection() {
+            let location = response.headers().get(reqwest::header::LOCATION).map(|l| l.as_bytes());
+            return Err(ReadError::Redirect {
+                status: Some(status.as_u16()),
+                location: location.map(|l| excerpt_without(l, secrets)).unwrap_or_default(),
+            });
+        }
+        if sent_to.is_some_and(|sent_to| *response.url() != sent_to) {
+            return Err(ReadError::Redirect {
+                status: None,
+                location: excerpt_without(response.url().as_str().as_bytes(), secrets),
+            });
+        }
         let announced = response.content_length().map(|l| usize::try_from(l).unwrap_or(usize::MAX));
         if announced.is_some_and(|l| l > self.max_body) {
             return Err(ReadError::TooLarge { limit: self.max_body, excerpt: String::new() });
         }
-        let mut body = Vec::with_capacity(announced.unwrap_or(1024));
-        while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
-            if body.len() + chunk.len() > self.max_body {
+        // The server's Content-Length may lie: reserve no more than a usual answer up front.
+        let mut body = Vec::with_capacity(announced.unwrap_or(1024).min(INITIAL_CAPACITY));
+        while let Some(chunk) = response.chunk().await.map_err(|e| transport_error(e, secrets))? {
+            if body.len().saturating_add(chunk.len()) > self.max_body {
                 body.extend_from_slice(&chunk[..self.max_body - body.len()]);
                 return Err(ReadError::TooLarge {
                     limit: self.max_body,
@@ -153,7 +186,12 @@ impl HttpContext {
 }
 
 /// reqwest's errors print the URL, and the URL holds the token: strip it, keep the chain.
-fn transport_error(error: reqwest::Error) -> ReadError {
+/// A caller's client that gave up on a loop of redirects reports a refused redirect.
+fn transport_error(error: reqwest::Error, secrets: &[&str]) -> ReadError {
+    if error.is_redirect() {
+        let location = error.url().map(|url| excerpt_without(url.as_str().as_bytes(), secrets));
+        return ReadError::Redirect { status: None, location: location.unwrap_or_default() };
+    }
     let connect = error.is_connect();
     let error = error.without_url();
     let mut message = error.to_string();
