@@ -24,7 +24,7 @@ pub struct Row {
     pub baseline: String,
     /// value / baseline, when both are numbers of the same unit.
     pub ratio: Option<f64>,
-    /// The budget from DESIGN.md section 6, and whether it is met.
+    /// The budget from docs/ARCHITECTURE.md ("Budgets"), and whether it is met.
     pub budget: String,
 }
 

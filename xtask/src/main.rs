@@ -60,7 +60,7 @@ fn bench(quick: bool) -> ExitCode {
         "# Benchmarks\n\nThe latest table of `cargo xtask bench{}`, on {machine}.\n\n{table}\n\
          Reproduce with `cargo xtask bench` (7 to 10 minutes on 2 cores; `--quick` for a rough table). \
          Timings are criterion medians; each is compared with its baseline measured in the same run. \
-         Budgets are those of DESIGN.md section 6.\n\n\
+         Budgets are those of docs/ARCHITECTURE.md, \"Budgets\".\n\n\
          How to read the client rows: the loopback server shares the machine's cores with the client, \
          so on a 2-core machine the wall-clock medians of a ~100 µs call move by about 10% from run to \
          run, in either direction (the timed calls are paired with untimed calls of the other side to \

@@ -35,7 +35,7 @@
 //! - The body field is `s_pappid`: EasyWeChat and Senparc send `s_appid`, which WeChat does not read.
 //! - The page's error table is shared with the fiscal e-bill pages (72040, 72042, 72043 concern inserting bills); it is kept whole because WeChat documents these codes for this interface.
 //! - 72036 (invoice is busy) is in the page's table but is a general code, in spec/errors.toml.
-//! - `user_auth_info` is not in the page's table; api-notes.md (from WxJava, SKIT and wechatpy) documents it for type 1 pages.
+//! - `user_auth_info` is not in the page's table; the SDKs' models (WxJava, SKIT and wechatpy) document it for type 1 pages.
 //!
 //! ## An authorized order
 //!

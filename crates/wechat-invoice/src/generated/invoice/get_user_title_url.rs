@@ -21,7 +21,7 @@
 //!
 //! ## Notes
 //!
-//! - api-notes.md lists `user_fill` without saying it is optional, but WeChat's own example leaves it out; it is optional here (0, the merchant fills the title, when absent). `title` is then required by WeChat, which the format cannot express: it is documented on the field.
+//! - The SDKs' models (WxJava, SKIT) list `user_fill` without saying it is optional, but WeChat's own example leaves it out; it is optional here (0, the merchant fills the title, when absent). `title` is then required by WeChat, which the format cannot express: it is documented on the field.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
 //!
 //! ## A prefilled company title

@@ -21,7 +21,7 @@
 //!
 //! ## Notes
 //!
-//! - api-notes.md: not callable by third-party platforms, so authorizer tokens are refused before sending.
+//! - The SDKs' notes (WxJava, SKIT): not callable by third-party platforms, so authorizer tokens are refused before sending.
 //! - The tax and bank fields are absent for personal titles, so they are optional.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
 //!

@@ -26,7 +26,7 @@
 //!
 //! - `detail` is a top-level field of the answer, not part of `user_info`.
 //! - Newer docs spell `user_info.trip_pdf_url` as `trip_pdf_ur`; both spellings are accepted.
-//! - `check_code` is in api-notes' field list but absent from WeChat's example answer, so it is optional in `InvoiceUserInfo`.
+//! - `check_code` is in the SDKs' field lists (WxJava, SKIT) but absent from WeChat's example answer, so it is optional in `InvoiceUserInfo`.
 //!
 //! ## An invoice
 //!
