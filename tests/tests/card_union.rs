@@ -71,12 +71,12 @@ fn a_card_built_in_rust_carries_its_fields_under_its_own_key() {
     let base = BaseInfo::new(
         "http://mmbiz.qpic.cn/logo",
         "微信餐厅",
-        CodeType::CodeTypeText,
+        CodeType::Text,
         "咖啡券",
         "Color010",
         "出示此券",
         "一杯咖啡",
-        DateInfo::new(DateType::DateTypePermanent),
+        DateInfo::new(DateType::Permanent),
         Sku::new(10),
     );
     let request = CreateCardRequest::new(Card::Gift(Gift::new(base, "一杯咖啡")));

@@ -1259,15 +1259,15 @@ impl<'de> serde::Deserialize<'de> for Card {
 #[non_exhaustive]
 pub enum CardStatus {
     /// `"CARD_STATUS_NOT_VERIFY"`: Waiting for review.
-    CardStatusNotVerify,
+    NotVerified,
     /// `"CARD_STATUS_VERIFY_FAIL"`: Review refused it.
-    CardStatusVerifyFail,
+    Refused,
     /// `"CARD_STATUS_VERIFY_OK"`: Approved.
-    CardStatusVerifyOk,
+    Approved,
     /// `"CARD_STATUS_DELETE"`: Deleted by the merchant.
-    CardStatusDelete,
+    Deleted,
     /// `"CARD_STATUS_DISPATCH"`: Given out on the official account platform.
-    CardStatusDispatch,
+    Dispatched,
     /// A value this version of the SDK does not know, kept as WeChat sent it.
     Unknown(String),
 }
@@ -1276,11 +1276,11 @@ impl CardStatus {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::CardStatusNotVerify => "CARD_STATUS_NOT_VERIFY",
-            Self::CardStatusVerifyFail => "CARD_STATUS_VERIFY_FAIL",
-            Self::CardStatusVerifyOk => "CARD_STATUS_VERIFY_OK",
-            Self::CardStatusDelete => "CARD_STATUS_DELETE",
-            Self::CardStatusDispatch => "CARD_STATUS_DISPATCH",
+            Self::NotVerified => "CARD_STATUS_NOT_VERIFY",
+            Self::Refused => "CARD_STATUS_VERIFY_FAIL",
+            Self::Approved => "CARD_STATUS_VERIFY_OK",
+            Self::Deleted => "CARD_STATUS_DELETE",
+            Self::Dispatched => "CARD_STATUS_DISPATCH",
             Self::Unknown(other) => other,
         }
     }
@@ -1289,11 +1289,11 @@ impl CardStatus {
 impl From<&str> for CardStatus {
     fn from(value: &str) -> Self {
         match value {
-            "CARD_STATUS_NOT_VERIFY" => Self::CardStatusNotVerify,
-            "CARD_STATUS_VERIFY_FAIL" => Self::CardStatusVerifyFail,
-            "CARD_STATUS_VERIFY_OK" => Self::CardStatusVerifyOk,
-            "CARD_STATUS_DELETE" => Self::CardStatusDelete,
-            "CARD_STATUS_DISPATCH" => Self::CardStatusDispatch,
+            "CARD_STATUS_NOT_VERIFY" => Self::NotVerified,
+            "CARD_STATUS_VERIFY_FAIL" => Self::Refused,
+            "CARD_STATUS_VERIFY_OK" => Self::Approved,
+            "CARD_STATUS_DELETE" => Self::Deleted,
+            "CARD_STATUS_DISPATCH" => Self::Dispatched,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -1395,17 +1395,17 @@ impl ::wechat_core::Check for Cash {
 #[non_exhaustive]
 pub enum CodeType {
     /// `"CODE_TYPE_TEXT"`: As text.
-    CodeTypeText,
+    Text,
     /// `"CODE_TYPE_BARCODE"`: As a barcode with its text.
-    CodeTypeBarcode,
+    Barcode,
     /// `"CODE_TYPE_QRCODE"`: As a QR code with its text.
-    CodeTypeQrcode,
+    QrCode,
     /// `"CODE_TYPE_ONLY_QRCODE"`: As a QR code without text.
-    CodeTypeOnlyQrcode,
+    OnlyQrCode,
     /// `"CODE_TYPE_ONLY_BARCODE"`: As a barcode without text.
-    CodeTypeOnlyBarcode,
+    OnlyBarcode,
     /// `"CODE_TYPE_NONE"`: Not at all: used online only.
-    CodeTypeNone,
+    NoCode,
     /// A value this version of the SDK does not know, kept as WeChat sent it.
     Unknown(String),
 }
@@ -1414,12 +1414,12 @@ impl CodeType {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::CodeTypeText => "CODE_TYPE_TEXT",
-            Self::CodeTypeBarcode => "CODE_TYPE_BARCODE",
-            Self::CodeTypeQrcode => "CODE_TYPE_QRCODE",
-            Self::CodeTypeOnlyQrcode => "CODE_TYPE_ONLY_QRCODE",
-            Self::CodeTypeOnlyBarcode => "CODE_TYPE_ONLY_BARCODE",
-            Self::CodeTypeNone => "CODE_TYPE_NONE",
+            Self::Text => "CODE_TYPE_TEXT",
+            Self::Barcode => "CODE_TYPE_BARCODE",
+            Self::QrCode => "CODE_TYPE_QRCODE",
+            Self::OnlyQrCode => "CODE_TYPE_ONLY_QRCODE",
+            Self::OnlyBarcode => "CODE_TYPE_ONLY_BARCODE",
+            Self::NoCode => "CODE_TYPE_NONE",
             Self::Unknown(other) => other,
         }
     }
@@ -1428,12 +1428,12 @@ impl CodeType {
 impl From<&str> for CodeType {
     fn from(value: &str) -> Self {
         match value {
-            "CODE_TYPE_TEXT" => Self::CodeTypeText,
-            "CODE_TYPE_BARCODE" => Self::CodeTypeBarcode,
-            "CODE_TYPE_QRCODE" => Self::CodeTypeQrcode,
-            "CODE_TYPE_ONLY_QRCODE" => Self::CodeTypeOnlyQrcode,
-            "CODE_TYPE_ONLY_BARCODE" => Self::CodeTypeOnlyBarcode,
-            "CODE_TYPE_NONE" => Self::CodeTypeNone,
+            "CODE_TYPE_TEXT" => Self::Text,
+            "CODE_TYPE_BARCODE" => Self::Barcode,
+            "CODE_TYPE_QRCODE" => Self::QrCode,
+            "CODE_TYPE_ONLY_QRCODE" => Self::OnlyQrCode,
+            "CODE_TYPE_ONLY_BARCODE" => Self::OnlyBarcode,
+            "CODE_TYPE_NONE" => Self::NoCode,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -1701,11 +1701,11 @@ impl ::wechat_core::Check for DateInfo {
 #[non_exhaustive]
 pub enum DateType {
     /// `"DATE_TYPE_FIX_TIME_RANGE"`: From `begin_timestamp` to `end_timestamp`.
-    DateTypeFixTimeRange,
+    FixedRange,
     /// `"DATE_TYPE_FIX_TERM"`: `fixed_term` days from when it is taken.
-    DateTypeFixTerm,
+    FixedTerm,
     /// `"DATE_TYPE_PERMANENT"`: For ever (member cards).
-    DateTypePermanent,
+    Permanent,
     /// A value this version of the SDK does not know, kept as WeChat sent it.
     Unknown(String),
 }
@@ -1714,9 +1714,9 @@ impl DateType {
     /// The value as WeChat spells it.
     pub fn as_str(&self) -> &str {
         match self {
-            Self::DateTypeFixTimeRange => "DATE_TYPE_FIX_TIME_RANGE",
-            Self::DateTypeFixTerm => "DATE_TYPE_FIX_TERM",
-            Self::DateTypePermanent => "DATE_TYPE_PERMANENT",
+            Self::FixedRange => "DATE_TYPE_FIX_TIME_RANGE",
+            Self::FixedTerm => "DATE_TYPE_FIX_TERM",
+            Self::Permanent => "DATE_TYPE_PERMANENT",
             Self::Unknown(other) => other,
         }
     }
@@ -1725,9 +1725,9 @@ impl DateType {
 impl From<&str> for DateType {
     fn from(value: &str) -> Self {
         match value {
-            "DATE_TYPE_FIX_TIME_RANGE" => Self::DateTypeFixTimeRange,
-            "DATE_TYPE_FIX_TERM" => Self::DateTypeFixTerm,
-            "DATE_TYPE_PERMANENT" => Self::DateTypePermanent,
+            "DATE_TYPE_FIX_TIME_RANGE" => Self::FixedRange,
+            "DATE_TYPE_FIX_TERM" => Self::FixedTerm,
+            "DATE_TYPE_PERMANENT" => Self::Permanent,
             other => Self::Unknown(other.to_owned()),
         }
     }
