@@ -21,6 +21,9 @@ mod decode;
 mod envelope;
 mod error;
 mod error_code;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lenient;
 mod multipart;
 mod operation;

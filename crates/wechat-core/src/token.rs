@@ -263,7 +263,7 @@ struct TokenAnswer {
 
 /// The token and its lifetime (at most [`StableToken::MAX_LIFETIME`]) from the token
 /// endpoint's answer.
-fn parse_token(body: &[u8], secrets: &[&str]) -> Result<(AccessToken, Duration), TokenError> {
+pub(crate) fn parse_token(body: &[u8], secrets: &[&str]) -> Result<(AccessToken, Duration), TokenError> {
     // serde quotes the values it refuses, and a hostile answer may put a secret there.
     let undecodable = |what: &str| {
         TokenError::Decode(format!(
