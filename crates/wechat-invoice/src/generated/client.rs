@@ -57,6 +57,14 @@ impl Client {
         }
     }
 
+    /// The `card_code` endpoints: The codes users hold: reading, redeeming, decrypting, changing and importing the codes of cards.
+    #[cfg(feature = "card_code")]
+    pub fn card_code(&self) -> crate::card_code::CardCodeClient<'_> {
+        crate::card_code::CardCodeClient {
+            core: &self.core,
+        }
+    }
+
     /// The `invoice` endpoints: The merchant's side of e-invoices in the WeChat card package: authorization links and data, merchant settings, unified invoicing and invoice titles.
     #[cfg(feature = "invoice")]
     pub fn invoice(&self) -> crate::invoice::InvoiceClient<'_> {

@@ -107,6 +107,54 @@ fn card_get_card_example_3() {
     >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [uf0Kqa0791e542]\"}");
 }
 
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_get_code_example_1() {
+    round_trips::<
+        crate::card_code::GetCodeRequest,
+    >(
+        "{\"card_id\": \"card_id_123+\", \"code\": \"123456789\", \"check_consume\": true}",
+    );
+    decodes::<
+        crate::card_code::GetCodeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true, \"outer_str\": \"12b\", \"user_card_status\": \"NORMAL\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_get_code_example_2() {
+    round_trips::<
+        crate::card_code::GetCodeRequest,
+    >("{\"code\": \"123456789\", \"check_consume\": false}");
+    decodes::<
+        crate::card_code::GetCodeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199, \"code\": \"123456789\"},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": false, \"outer_str\": \"12b\", \"user_card_status\": \"DELETE\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_get_code_example_3() {
+    decodes::<
+        crate::card_code::GetCodeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true,\n \"nickname\": \"Fourier\", \"membership_number\": \"316510891298\", \"bonus\": 460,\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"1552xxxx8888\"},\n                                     {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"微信\"}],\n               \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_get_code_example_4() {
+    decodes::<
+        crate::card_code::GetCodeRequest,
+    >(
+        "{\"errcode\": 40127, \"errmsg\": \"invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable ! hint: [iHBD40040ent3]\"}",
+    );
+}
+
 #[cfg(feature = "invoice")]
 #[test]
 fn invoice_clear_out_invoice_example_1() {

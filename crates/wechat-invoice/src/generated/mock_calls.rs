@@ -168,6 +168,36 @@ async fn card_get_card_through_the_mock() {
     assert_eq!(refused, expected);
 }
 
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_get_code_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/get_code",
+            Some(
+                "{\"card_id\": \"card_id_123+\", \"code\": \"123456789\", \"check_consume\": true}",
+            ),
+        );
+    let request: crate::card_code::GetCodeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .get_code(&request)
+        .await
+        .expect("card_code/get_code");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true, \"outer_str\": \"12b\", \"user_card_status\": \"NORMAL\"}",
+        );
+    harness.inject(&request, 40056);
+    let refused = code(harness.client.card_code().get_code(&request).await);
+    let expected = crate::card_code::GetCodeErrorCode::InvalidSerialCode;
+    assert_eq!(refused, expected);
+}
+
 #[cfg(feature = "invoice")]
 #[tokio::test]
 async fn invoice_clear_out_invoice_through_the_mock() {

@@ -240,6 +240,168 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ),
     },
     Operation {
+        name: "get_code",
+        key: "card_code/get_code",
+        group: "card_code",
+        interface: "card_code_get",
+        summary: "Reads a code a user holds: its card, owner, validity and whether it can be redeemed now.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "check_consume",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "card",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card_code::get_code::CODE_CARD,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "can_consume",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_card_status",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card_code::get_code::USER_CARD_STATUS,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "outer_str",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "nickname",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "membership_number",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card_code::get_code::MEMBER_USER_INFO,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "background_pic_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true, \"outer_str\": \"12b\", \"user_card_status\": \"NORMAL\"}",
+        ),
+    },
+    Operation {
         name: "clear_out_invoice",
         key: "invoice/clear_out_invoice",
         group: "invoice",
@@ -4511,6 +4673,119 @@ mod group {
 
 /// Types local to one operation, one module per group and operation.
 mod local {
+    ///Types local to operations of `card_code`.
+    pub(crate) mod card_code {
+        ///Types local to `get_code`.
+        pub(crate) mod get_code {
+            use super::super::super::*;
+            ///`CodeCard`: The card a code belongs to, and the code's validity.
+            pub(crate) static CODE_CARD: NamedType = NamedType {
+                name: "CodeCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "begin_time",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_time",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "code",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`UserCardStatus`: The state of a card in a user's card package.
+            pub(crate) static USER_CARD_STATUS: NamedType = NamedType {
+                name: "UserCardStatus",
+                kind: TypeKind::StringEnum(
+                    &[
+                        "NORMAL",
+                        "CONSUMED",
+                        "EXPIRE",
+                        "GIFTING",
+                        "GIFT_SUCC",
+                        "GIFT_TIMEOUT",
+                        "DELETE",
+                        "UNAVAILABLE",
+                    ],
+                ),
+            };
+
+            ///`MemberUserInfo`: What a member filled in the activation form.
+            pub(crate) static MEMBER_USER_INFO: NamedType = NamedType {
+                name: "MemberUserInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "common_field_list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::card_code::get_code::MEMBER_FIELD_VALUE,
+                                ),
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field_list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::card_code::get_code::MEMBER_FIELD_VALUE,
+                                ),
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`MemberFieldValue`: One field of the activation form and the member's answer.
+            pub(crate) static MEMBER_FIELD_VALUE: NamedType = NamedType {
+                name: "MemberFieldValue",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "value",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "value_list",
+                            ty: Ty::Array(&Ty::String),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+    }
+
     ///Types local to operations of `invoice`.
     pub(crate) mod invoice {
         ///Types local to `clear_out_invoice`.

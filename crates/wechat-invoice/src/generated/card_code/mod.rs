@@ -10,3 +10,33 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
+//! | [`get_code`](CardCodeClient::get_code) | `/card/code/get` | Reads a code a user holds: its card, owner, validity and whether it can be redeemed now. |
+
+pub mod get_code;
+pub use get_code::{GetCodeErrorCode, GetCodeRequest, GetCodeResponse};
+/// The `card_code` endpoints, from [`Client::card_code`](crate::Client::card_code): one async method per endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct CardCodeClient<'a> {
+    pub(crate) core: &'a ::wechat_core::Client,
+}
+
+impl CardCodeClient<'_> {
+    /// Reads a code a user holds: its card, owner, validity and whether it can be redeemed now.
+    ///
+    /// `POST https://api.weixin.qq.com/card/code/get?access_token=ACCESS_TOKEN` (WeChat interface `card_code_get`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetCodeErrorCode`](crate::card_code::GetCodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::get_code) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_code(
+        &self,
+        request: &crate::card_code::GetCodeRequest,
+    ) -> Result<
+        crate::card_code::GetCodeResponse,
+        ::wechat_core::Error<crate::card_code::GetCodeErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+}
