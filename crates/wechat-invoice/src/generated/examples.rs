@@ -109,6 +109,30 @@ fn card_get_card_example_3() {
 
 #[cfg(feature = "card_code")]
 #[test]
+fn card_code_consume_code_example_1() {
+    round_trips::<
+        crate::card_code::ConsumeCodeRequest,
+    >("{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}");
+    decodes::<
+        crate::card_code::ConsumeCodeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_consume_code_example_2() {
+    round_trips::<crate::card_code::ConsumeCodeRequest>("{\"code\": \"12312313\"}");
+    decodes::<
+        crate::card_code::ConsumeCodeRequest,
+    >(
+        "{\"errcode\": 40099, \"errmsg\": \"invalid code, this code has consumed. hint: [KBPAAa0719vr21]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
 fn card_code_get_code_example_1() {
     round_trips::<
         crate::card_code::GetCodeRequest,

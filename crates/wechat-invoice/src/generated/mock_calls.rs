@@ -170,6 +170,36 @@ async fn card_get_card_through_the_mock() {
 
 #[cfg(feature = "card_code")]
 #[tokio::test]
+async fn card_code_consume_code_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/consume_code",
+            Some(
+                "{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}",
+            ),
+        );
+    let request: crate::card_code::ConsumeCodeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .consume_code(&request)
+        .await
+        .expect("card_code/consume_code");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+        );
+    harness.inject(&request, 40099);
+    let refused = code(harness.client.card_code().consume_code(&request).await);
+    let expected = crate::card_code::ConsumeCodeErrorCode::CodeAlreadyConsumed;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
 async fn card_code_get_code_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
@@ -192,9 +222,9 @@ async fn card_code_get_code_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true, \"outer_str\": \"12b\", \"user_card_status\": \"NORMAL\"}",
         );
-    harness.inject(&request, 40056);
+    harness.inject(&request, 40099);
     let refused = code(harness.client.card_code().get_code(&request).await);
-    let expected = crate::card_code::GetCodeErrorCode::InvalidSerialCode;
+    let expected = crate::card_code::GetCodeErrorCode::CodeAlreadyConsumed;
     assert_eq!(refused, expected);
 }
 

@@ -240,6 +240,104 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ),
     },
     Operation {
+        name: "consume_code",
+        key: "card_code/consume_code",
+        group: "card_code",
+        interface: "card_code_consume",
+        summary: "Redeems a code a user holds; it cannot be undone.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/consume",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "card",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card_code::consume_code::CONSUMED_CARD,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+        ),
+    },
+    Operation {
         name: "get_code",
         key: "card_code/get_code",
         group: "card_code",
@@ -369,12 +467,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         errors: &[
             ErrorCase {
-                code: 40056,
-                message: "invalid serial code",
-            },
-            ErrorCase {
                 code: 40099,
                 message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
             },
             ErrorCase {
                 code: 40127,
@@ -4675,6 +4773,25 @@ mod group {
 mod local {
     ///Types local to operations of `card_code`.
     pub(crate) mod card_code {
+        ///Types local to `consume_code`.
+        pub(crate) mod consume_code {
+            use super::super::super::*;
+            ///`ConsumedCard`: The card of a redeemed code.
+            pub(crate) static CONSUMED_CARD: NamedType = NamedType {
+                name: "ConsumedCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
         ///Types local to `get_code`.
         pub(crate) mod get_code {
             use super::super::super::*;

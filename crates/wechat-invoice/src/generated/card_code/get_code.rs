@@ -21,8 +21,8 @@
 //!
 //! | code | WeChat's message | meaning | what to do |
 //! |---|---|---|---|
-//! | 40056 | `invalid serial code` | No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id. | Check the code and, for a card with custom codes, pass its card_id; a code given away is the friend's now. |
 //! | 40099 | `invalid code, this code has consumed.` | The code was redeemed already; a code is redeemed once. | Do not redeem it again; read its state with get_code (check_consume false) to show the user. |
+//! | 40056 | `invalid serial code` | No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id. | Check the code and, for a card with custom codes, pass its card_id; a code given away is the friend's now. |
 //! | 40127 | `invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !` | The user's card is in no usable state: deleted by the user, being given to a friend, or set unavailable. | Read its state with get_code and check_consume false: `user_card_status` says which. |
 //! | 40073 | `invalid card id` | No card of this account has this card_id. | Check the card_id: it comes from create_card and belongs to the account that created it. |
 //! | 40078 | `invalid card status` | The card's status does not allow it: not approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not created in deposit mode). | Read the card with get_card; deposits need use_custom_code and GET_CUSTOM_CODE_MODE_DEPOSIT. |
@@ -289,14 +289,14 @@ impl GetCodeResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetCodeErrorCode {
-    /// `40056` `invalid serial code`: No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id.
-    ///
-    /// Check the code and, for a card with custom codes, pass its card_id; a code given away is the friend's now.
-    InvalidSerialCode,
     /// `40099` `invalid code, this code has consumed.`: The code was redeemed already; a code is redeemed once.
     ///
     /// Do not redeem it again; read its state with get_code (check_consume false) to show the user.
     CodeAlreadyConsumed,
+    /// `40056` `invalid serial code`: No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id.
+    ///
+    /// Check the code and, for a card with custom codes, pass its card_id; a code given away is the friend's now.
+    InvalidSerialCode,
     /// `40127` `invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !`: The user's card is in no usable state: deleted by the user, being given to a friend, or set unavailable.
     ///
     /// Read its state with get_code and check_consume false: `user_card_status` says which.
@@ -322,8 +322,8 @@ pub enum GetCodeErrorCode {
 impl ::wechat_core::ErrorCode for GetCodeErrorCode {
     fn from_code(code: i64) -> Self {
         match code {
-            40056 => Self::InvalidSerialCode,
             40099 => Self::CodeAlreadyConsumed,
+            40056 => Self::InvalidSerialCode,
             40127 => Self::InvalidUserCardStatus,
             40073 => Self::InvalidCardId,
             40078 => Self::InvalidCardStatus,
@@ -335,8 +335,8 @@ impl ::wechat_core::ErrorCode for GetCodeErrorCode {
 
     fn code(&self) -> i64 {
         match self {
-            Self::InvalidSerialCode => 40056,
             Self::CodeAlreadyConsumed => 40099,
+            Self::InvalidSerialCode => 40056,
             Self::InvalidUserCardStatus => 40127,
             Self::InvalidCardId => 40073,
             Self::InvalidCardStatus => 40078,
@@ -348,8 +348,8 @@ impl ::wechat_core::ErrorCode for GetCodeErrorCode {
 
     fn message(&self) -> &'static str {
         match self {
-            Self::InvalidSerialCode => "invalid serial code",
             Self::CodeAlreadyConsumed => "invalid code, this code has consumed.",
+            Self::InvalidSerialCode => "invalid serial code",
             Self::InvalidUserCardStatus => {
                 "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !"
             }

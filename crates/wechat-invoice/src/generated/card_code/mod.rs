@@ -10,8 +10,11 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
+//! | [`consume_code`](CardCodeClient::consume_code) | `/card/code/consume` | Redeems a code a user holds; it cannot be undone. |
 //! | [`get_code`](CardCodeClient::get_code) | `/card/code/get` | Reads a code a user holds: its card, owner, validity and whether it can be redeemed now. |
 
+pub mod consume_code;
+pub use consume_code::{ConsumeCodeErrorCode, ConsumeCodeRequest, ConsumeCodeResponse};
 pub mod get_code;
 pub use get_code::{GetCodeErrorCode, GetCodeRequest, GetCodeResponse};
 /// The `card_code` endpoints, from [`Client::card_code`](crate::Client::card_code): one async method per endpoint.
@@ -21,6 +24,25 @@ pub struct CardCodeClient<'a> {
 }
 
 impl CardCodeClient<'_> {
+    /// Redeems a code a user holds; it cannot be undone.
+    ///
+    /// `POST https://api.weixin.qq.com/card/code/consume?access_token=ACCESS_TOKEN` (WeChat interface `card_code_consume`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ConsumeCodeErrorCode`](crate::card_code::ConsumeCodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::consume_code) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn consume_code(
+        &self,
+        request: &crate::card_code::ConsumeCodeRequest,
+    ) -> Result<
+        crate::card_code::ConsumeCodeResponse,
+        ::wechat_core::Error<crate::card_code::ConsumeCodeErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
     /// Reads a code a user holds: its card, owner, validity and whether it can be redeemed now.
     ///
     /// `POST https://api.weixin.qq.com/card/code/get?access_token=ACCESS_TOKEN` (WeChat interface `card_code_get`).
