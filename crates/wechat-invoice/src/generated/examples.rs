@@ -109,6 +109,34 @@ fn card_get_card_example_3() {
 
 #[cfg(feature = "card_code")]
 #[test]
+fn card_code_check_codes_example_1() {
+    round_trips::<
+        crate::card_code::CheckCodesRequest,
+    >(
+        "{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\", \"22222\", \"33333\", \"44444\", \"55555\"]}",
+    );
+    decodes::<
+        crate::card_code::CheckCodesRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"exist_code\": [\"11111\", \"22222\", \"33333\"], \"not_exist_code\": [\"44444\", \"55555\"]}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_check_codes_example_2() {
+    round_trips::<
+        crate::card_code::CheckCodesRequest,
+    >("{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\"]}");
+    decodes::<
+        crate::card_code::CheckCodesRequest,
+    >(
+        "{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function hint: [yC5lBa0715e533]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
 fn card_code_consume_code_example_1() {
     round_trips::<
         crate::card_code::ConsumeCodeRequest,
@@ -128,6 +156,62 @@ fn card_code_consume_code_example_2() {
         crate::card_code::ConsumeCodeRequest,
     >(
         "{\"errcode\": 40099, \"errmsg\": \"invalid code, this code has consumed. hint: [KBPAAa0719vr21]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_decrypt_code_example_1() {
+    round_trips::<
+        crate::card_code::DecryptCodeRequest,
+    >(
+        "{\"encrypt_code\": \"XXIzTtMqCxwOaawoE91+VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE\"}",
+    );
+    decodes::<
+        crate::card_code::DecryptCodeRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"code\": \"751234212312\"}");
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_decrypt_code_example_2() {
+    round_trips::<
+        crate::card_code::DecryptCodeRequest,
+    >(
+        "{\"encrypt_code\": \"XXIzTtMqCxwOaawoE91%2BVJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ%2F5ZZ0DVkXdE\"}",
+    );
+    decodes::<
+        crate::card_code::DecryptCodeRequest,
+    >(
+        "{\"errcode\": 40075, \"errmsg\": \"invalid encrypt code hint: [Pq0dIa0721e586]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_deposit_codes_example_1() {
+    round_trips::<
+        crate::card_code::DepositCodesRequest,
+    >(
+        "{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\", \"22222\", \"33333\", \"44444\", \"55555\"]}",
+    );
+    decodes::<
+        crate::card_code::DepositCodesRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"succ_code\": [], \"duplicate_code\": [\"11111\", \"22222\", \"33333\"], \"fail_code\": []}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_deposit_codes_example_2() {
+    round_trips::<
+        crate::card_code::DepositCodesRequest,
+    >("{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\"]}");
+    decodes::<
+        crate::card_code::DepositCodesRequest,
+    >(
+        "{\"errcode\": 40078, \"errmsg\": \"invalid card status hint: [ZtCIGa0719e533]\"}",
     );
 }
 
@@ -176,6 +260,108 @@ fn card_code_get_code_example_4() {
         crate::card_code::GetCodeRequest,
     >(
         "{\"errcode\": 40127, \"errmsg\": \"invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable ! hint: [iHBD40040ent3]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_get_deposit_count_example_1() {
+    round_trips::<
+        crate::card_code::GetDepositCountRequest,
+    >("{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\"}");
+    decodes::<
+        crate::card_code::GetDepositCountRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 123}");
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_get_deposit_count_example_2() {
+    round_trips::<
+        crate::card_code::GetDepositCountRequest,
+    >("{\"card_id\": \"pDF3iY0_unknown\"}");
+    decodes::<
+        crate::card_code::GetDepositCountRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [mJ4n7a0719e533]\"}");
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_mark_code_example_1() {
+    round_trips::<
+        crate::card_code::MarkCodeRequest,
+    >(
+        "{\"code\": \"114390249587\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"openid\": \"oXch-jkrxp42VQu8ldweCwDt97qo\", \"is_mark\": true}",
+    );
+    decodes::<crate::card_code::MarkCodeRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_mark_code_example_2() {
+    round_trips::<
+        crate::card_code::MarkCodeRequest,
+    >(
+        "{\"code\": \"114390249587\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"openid\": \"oXch-jkrxp42VQu8ldweCwDt97qo\", \"is_mark\": false}",
+    );
+    decodes::<
+        crate::card_code::MarkCodeRequest,
+    >(
+        "{\"errcode\": 40099, \"errmsg\": \"invalid code, this code has consumed. hint: [Jd3xPa0719e533]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_set_code_unavailable_example_1() {
+    round_trips::<
+        crate::card_code::SetCodeUnavailableRequest,
+    >(
+        "{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"reason\": \"退款\"}",
+    );
+    decodes::<
+        crate::card_code::SetCodeUnavailableRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_set_code_unavailable_example_2() {
+    round_trips::<
+        crate::card_code::SetCodeUnavailableRequest,
+    >("{\"code\": \"12312313\"}");
+    decodes::<
+        crate::card_code::SetCodeUnavailableRequest,
+    >(
+        "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [ZpHfMa0812e462]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_update_code_example_1() {
+    round_trips::<
+        crate::card_code::UpdateCodeRequest,
+    >(
+        "{\"code\": \"12345678\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"new_code\": \"3495739475\"}",
+    );
+    decodes::<
+        crate::card_code::UpdateCodeRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_update_code_example_2() {
+    round_trips::<
+        crate::card_code::UpdateCodeRequest,
+    >(
+        "{\"code\": \"99999999\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"new_code\": \"3495739475\"}",
+    );
+    decodes::<
+        crate::card_code::UpdateCodeRequest,
+    >(
+        "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [Hd1aGa0713e497]\"}",
     );
 }
 

@@ -170,6 +170,36 @@ async fn card_get_card_through_the_mock() {
 
 #[cfg(feature = "card_code")]
 #[tokio::test]
+async fn card_code_check_codes_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/check_codes",
+            Some(
+                "{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\", \"22222\", \"33333\", \"44444\", \"55555\"]}",
+            ),
+        );
+    let request: crate::card_code::CheckCodesRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .check_codes(&request)
+        .await
+        .expect("card_code/check_codes");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"exist_code\": [\"11111\", \"22222\", \"33333\"], \"not_exist_code\": [\"44444\", \"55555\"]}",
+        );
+    harness.inject(&request, 45030);
+    let refused = code(harness.client.card_code().check_codes(&request).await);
+    let expected = crate::card_code::CheckCodesErrorCode::CardNotSupported;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
 async fn card_code_consume_code_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
@@ -200,6 +230,66 @@ async fn card_code_consume_code_through_the_mock() {
 
 #[cfg(feature = "card_code")]
 #[tokio::test]
+async fn card_code_decrypt_code_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/decrypt_code",
+            Some(
+                "{\"encrypt_code\": \"XXIzTtMqCxwOaawoE91+VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE\"}",
+            ),
+        );
+    let request: crate::card_code::DecryptCodeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .decrypt_code(&request)
+        .await
+        .expect("card_code/decrypt_code");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"code\": \"751234212312\"}",
+        );
+    harness.inject(&request, 40075);
+    let refused = code(harness.client.card_code().decrypt_code(&request).await);
+    let expected = crate::card_code::DecryptCodeErrorCode::InvalidEncryptCode;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_deposit_codes_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/deposit_codes",
+            Some(
+                "{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\", \"22222\", \"33333\", \"44444\", \"55555\"]}",
+            ),
+        );
+    let request: crate::card_code::DepositCodesRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .deposit_codes(&request)
+        .await
+        .expect("card_code/deposit_codes");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"succ_code\": [], \"duplicate_code\": [\"11111\", \"22222\", \"33333\"], \"fail_code\": []}",
+        );
+    harness.inject(&request, 40099);
+    let refused = code(harness.client.card_code().deposit_codes(&request).await);
+    let expected = crate::card_code::DepositCodesErrorCode::CodeAlreadyConsumed;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
 async fn card_code_get_code_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
@@ -225,6 +315,109 @@ async fn card_code_get_code_through_the_mock() {
     harness.inject(&request, 40099);
     let refused = code(harness.client.card_code().get_code(&request).await);
     let expected = crate::card_code::GetCodeErrorCode::CodeAlreadyConsumed;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_get_deposit_count_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/get_deposit_count",
+            Some("{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\"}"),
+        );
+    let request: crate::card_code::GetDepositCountRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .get_deposit_count(&request)
+        .await
+        .expect("card_code/get_deposit_count");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 123}",
+        );
+    harness.inject(&request, 40099);
+    let refused = code(harness.client.card_code().get_deposit_count(&request).await);
+    let expected = crate::card_code::GetDepositCountErrorCode::CodeAlreadyConsumed;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_mark_code_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/mark_code",
+            Some(
+                "{\"code\": \"114390249587\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"openid\": \"oXch-jkrxp42VQu8ldweCwDt97qo\", \"is_mark\": true}",
+            ),
+        );
+    let request: crate::card_code::MarkCodeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .mark_code(&request)
+        .await
+        .expect("card_code/mark_code");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40099);
+    let refused = code(harness.client.card_code().mark_code(&request).await);
+    let expected = crate::card_code::MarkCodeErrorCode::CodeAlreadyConsumed;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_set_code_unavailable_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/set_code_unavailable",
+            Some(
+                "{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"reason\": \"退款\"}",
+            ),
+        );
+    let request: crate::card_code::SetCodeUnavailableRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .set_code_unavailable(&request)
+        .await
+        .expect("card_code/set_code_unavailable");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40099);
+    let refused = code(harness.client.card_code().set_code_unavailable(&request).await);
+    let expected = crate::card_code::SetCodeUnavailableErrorCode::CodeAlreadyConsumed;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_update_code_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/update_code",
+            Some(
+                "{\"code\": \"12345678\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"new_code\": \"3495739475\"}",
+            ),
+        );
+    let request: crate::card_code::UpdateCodeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .update_code(&request)
+        .await
+        .expect("card_code/update_code");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40099);
+    let refused = code(harness.client.card_code().update_code(&request).await);
+    let expected = crate::card_code::UpdateCodeErrorCode::CodeAlreadyConsumed;
     assert_eq!(refused, expected);
 }
 

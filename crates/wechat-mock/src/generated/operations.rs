@@ -240,6 +240,106 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ),
     },
     Operation {
+        name: "check_codes",
+        key: "card_code/check_codes",
+        group: "card_code",
+        interface: "card_code_checkcode",
+        summary: "Tells which of up to 100 codes were imported into a deposit-mode card.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/checkcode",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: Some(100),
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "exist_code",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "not_exist_code",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"exist_code\": [\"11111\", \"22222\", \"33333\"], \"not_exist_code\": [\"44444\", \"55555\"]}",
+        ),
+    },
+    Operation {
         name: "consume_code",
         key: "card_code/consume_code",
         group: "card_code",
@@ -335,6 +435,187 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+        ),
+    },
+    Operation {
+        name: "decrypt_code",
+        key: "card_code/decrypt_code",
+        group: "card_code",
+        interface: "card_code_decrypt",
+        summary: "Decrypts the `encrypt_code` WeChat hands the merchant into the real code.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/decrypt",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "encrypt_code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(128),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40075,
+                message: "invalid encrypt code",
+            },
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"code\": \"751234212312\"}",
+        ),
+    },
+    Operation {
+        name: "deposit_codes",
+        key: "card_code/deposit_codes",
+        group: "card_code",
+        interface: "card_code_deposit",
+        summary: "Imports custom codes into a card created in deposit mode, at most 100 a call.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/deposit",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: Some(100),
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "succ_code",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "duplicate_code",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fail_code",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"succ_code\": [], \"duplicate_code\": [\"11111\", \"22222\", \"33333\"], \"fail_code\": []}",
         ),
     },
     Operation {
@@ -498,6 +779,355 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true, \"outer_str\": \"12b\", \"user_card_status\": \"NORMAL\"}",
         ),
+    },
+    Operation {
+        name: "get_deposit_count",
+        key: "card_code/get_deposit_count",
+        group: "card_code",
+        interface: "card_code_getdepositcount",
+        summary: "Reads how many codes were imported into a deposit-mode card.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/getdepositcount",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "count",
+                ty: Ty::U64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 123}"),
+    },
+    Operation {
+        name: "mark_code",
+        key: "card_code/mark_code",
+        group: "card_code",
+        interface: "card_code_mark",
+        summary: "Binds a friends' coupon code to the user about to use it, or releases it.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/mark",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_mark",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
+        name: "set_code_unavailable",
+        key: "card_code/set_code_unavailable",
+        group: "card_code",
+        interface: "card_code_unavailable",
+        summary: "Makes a code a user holds unavailable, for a refund or a changed booking.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/unavailable",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
+        name: "update_code",
+        key: "card_code/update_code",
+        group: "card_code",
+        interface: "card_code_update",
+        summary: "Replaces a custom code a user holds with a new one.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/update",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "new_code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(64),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
     },
     Operation {
         name: "clear_out_invoice",
