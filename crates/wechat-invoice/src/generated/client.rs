@@ -73,6 +73,14 @@ impl Client {
         }
     }
 
+    /// The `member_card` endpoints: Member cards: activation, the activation form, member data, points and balance.
+    #[cfg(feature = "member_card")]
+    pub fn member_card(&self) -> crate::member_card::MemberCardClient<'_> {
+        crate::member_card::MemberCardClient {
+            core: &self.core,
+        }
+    }
+
     /// The `nontax` endpoints: Fiscal electronic bills (财政电子票据) that finance bureaus issue into the user's card package.
     #[cfg(feature = "nontax")]
     pub fn nontax(&self) -> crate::nontax::NontaxClient<'_> {

@@ -692,6 +692,164 @@ fn invoice_set_pay_mch_example_2() {
     >("{\n    \"errcode\": 72030,\n    \"errmsg\": \"invalid mchid\"\n}\n");
 }
 
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_activate_member_card_example_1() {
+    round_trips::<
+        crate::member_card::ActivateMemberCardRequest,
+    >(
+        "{\"init_bonus\": 100, \"init_bonus_record\": \"旧积分同步\", \"init_balance\": 200,\n \"membership_number\": \"AAA00000001\", \"code\": \"12312313\", \"card_id\": \"xxxx_card_id\",\n \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\", \"init_custom_field_value1\": \"xxxxx\"}",
+    );
+    decodes::<
+        crate::member_card::ActivateMemberCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_activate_member_card_example_2() {
+    round_trips::<
+        crate::member_card::ActivateMemberCardRequest,
+    >("{\"membership_number\": \"AAA00000001\", \"code\": \"12312313\"}");
+    decodes::<
+        crate::member_card::ActivateMemberCardRequest,
+    >(
+        "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [Q0tG5a0791e536]\"}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_get_activate_temp_info_example_1() {
+    round_trips::<
+        crate::member_card::GetActivateTempInfoRequest,
+    >("{\"activate_ticket\": \"abcdefg\"}");
+    decodes::<
+        crate::member_card::GetActivateTempInfoRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_get_activate_url_example_1() {
+    round_trips::<
+        crate::member_card::GetActivateUrlRequest,
+    >("{\"card_id\": \"pbLatji6o5g7hJh8Otuvux4y1ty0\", \"outer_str\": \"123\"}");
+    decodes::<
+        crate::member_card::GetActivateUrlRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://mp.weixin.qq.com/bizmall/activatemembercard?action=preshow&&enxxxxxxx=MjM5Mzc0OTEwMA%3D%3D#wechat_redirect\"}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_get_activate_url_example_2() {
+    round_trips::<
+        crate::member_card::GetActivateUrlRequest,
+    >("{\"card_id\": \"pbLatji6o5g7hJh8Otuvux4y1ty0\"}");
+    decodes::<
+        crate::member_card::GetActivateUrlRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [wVKHNa0791e535]\"}");
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_get_member_info_example_1() {
+    round_trips::<
+        crate::member_card::GetMemberInfoRequest,
+    >("{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"916679873278\"}");
+    decodes::<
+        crate::member_card::GetMemberInfoRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"openid\": \"obLatjjwDolFjRRd3doGIdwNqRXw\", \"nickname\": \"Fourier\",\n \"membership_number\": \"316510891298\", \"bonus\": 460,\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15521328888\"},\n                                     {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"微信\"}],\n               \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\"}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_get_member_info_example_2() {
+    round_trips::<
+        crate::member_card::GetMemberInfoRequest,
+    >("{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"916679873278\"}");
+    decodes::<
+        crate::member_card::GetMemberInfoRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"openid\": \"obLatjjwDolFjRRd3doGIdwNqRXw\", \"nickname\": \"Fourier\",\n \"membership_number\": \"316510891298\", \"bonus\": 460, \"balance\": 0, \"sex\": \"MALE\",\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_LOCATION\", \"value\": \"广东省广州市\"}], \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\", \"has_active\": true}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_get_member_info_example_3() {
+    round_trips::<
+        crate::member_card::GetMemberInfoRequest,
+    >("{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"000000000000\"}");
+    decodes::<
+        crate::member_card::GetMemberInfoRequest,
+    >(
+        "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [3Ntc0a0791e541]\"}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_set_activate_user_form_example_1() {
+    round_trips::<
+        crate::member_card::SetActivateUserFormRequest,
+    >(
+        "{\"card_id\": \"pbLatjnrwUUdZI641gKdTMJzHGfc\",\n \"service_statement\": {\"name\": \"会员守则\", \"url\": \"https://www.qq.com\"},\n \"bind_old_card\": {\"name\": \"老会员绑定\", \"url\": \"https://www.qq.com\"},\n \"required_form\": {\"can_modify\": false,\n   \"rich_field_list\": [{\"type\": \"FORM_FIELD_RADIO\", \"name\": \"兴趣\", \"values\": [\"钢琴\", \"舞蹈\", \"足球\"]},\n                       {\"type\": \"FORM_FIELD_SELECT\", \"name\": \"喜好\", \"values\": [\"郭敬明\", \"韩寒\", \"南派三叔\"]},\n                       {\"type\": \"FORM_FIELD_CHECK_BOX\", \"name\": \"职业\", \"values\": [\"赛车手\", \"旅行家\"]}],\n   \"common_field_id_list\": [\"USER_FORM_INFO_FLAG_MOBILE\"]},\n \"optional_form\": {\"can_modify\": false,\n   \"common_field_id_list\": [\"USER_FORM_INFO_FLAG_LOCATION\", \"USER_FORM_INFO_FLAG_BIRTHDAY\"],\n   \"custom_field_list\": [\"喜欢的电影\"]}}",
+    );
+    decodes::<
+        crate::member_card::SetActivateUserFormRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_set_activate_user_form_example_2() {
+    round_trips::<
+        crate::member_card::SetActivateUserFormRequest,
+    >(
+        "{\"card_id\": \"pbLatjnrwUUdZI641gKdTMJzHGfc\", \"required_form\": {\"common_field_id_list\": [\"USER_FORM_INFO_FLAG_MOBILE\"]}}",
+    );
+    decodes::<
+        crate::member_card::SetActivateUserFormRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [8VqcCa0719e532]\"}");
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_update_member_example_1() {
+    round_trips::<
+        crate::member_card::UpdateMemberRequest,
+    >(
+        "{\"code\": \"179011264953\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\n \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\",\n \"record_bonus\": \"消费30元，获得3积分\", \"bonus\": 3000, \"add_bonus\": 30,\n \"balance\": 3000, \"add_balance\": -30, \"record_balance\": \"购买焦糖玛琪朵一杯，扣除金额30元。\",\n \"custom_field_value1\": \"xxxxx\", \"custom_field_value2\": \"xxxxx\",\n \"notify_optional\": {\"is_notify_bonus\": true, \"is_notify_balance\": true, \"is_notify_custom_field1\": true}}",
+    );
+    decodes::<
+        crate::member_card::UpdateMemberRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_update_member_example_2() {
+    round_trips::<
+        crate::member_card::UpdateMemberRequest,
+    >(
+        "{\"code\": \"179011264953\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"add_bonus\": 30}",
+    );
+    decodes::<
+        crate::member_card::UpdateMemberRequest,
+    >(
+        "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [Cn0lEa0791e540]\"}",
+    );
+}
+
 #[cfg(feature = "nontax")]
 #[test]
 fn nontax_create_bill_card_example_1() {

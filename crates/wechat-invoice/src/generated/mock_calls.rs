@@ -835,6 +835,182 @@ async fn invoice_set_pay_mch_through_the_mock() {
     assert_eq!(refused, expected);
 }
 
+#[cfg(feature = "member_card")]
+#[tokio::test]
+async fn member_card_activate_member_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "member_card/activate_member_card",
+            Some(
+                "{\"init_bonus\": 100, \"init_bonus_record\": \"旧积分同步\", \"init_balance\": 200,\n \"membership_number\": \"AAA00000001\", \"code\": \"12312313\", \"card_id\": \"xxxx_card_id\",\n \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\", \"init_custom_field_value1\": \"xxxxx\"}",
+            ),
+        );
+    let request: crate::member_card::ActivateMemberCardRequest = request(&arranged);
+    let answer = harness
+        .client
+        .member_card()
+        .activate_member_card(&request)
+        .await
+        .expect("member_card/activate_member_card");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40056);
+    let refused = code(
+        harness.client.member_card().activate_member_card(&request).await,
+    );
+    let expected = crate::member_card::ActivateMemberCardErrorCode::InvalidSerialCode;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "member_card")]
+#[tokio::test]
+async fn member_card_get_activate_temp_info_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "member_card/get_activate_temp_info",
+            Some("{\"activate_ticket\": \"abcdefg\"}"),
+        );
+    let request: crate::member_card::GetActivateTempInfoRequest = request(&arranged);
+    let answer = harness
+        .client
+        .member_card()
+        .get_activate_temp_info(&request)
+        .await
+        .expect("member_card/get_activate_temp_info");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
+        );
+    harness.inject(&request, 45009);
+    let refused = code(
+        harness.client.member_card().get_activate_temp_info(&request).await,
+    );
+    let expected = crate::member_card::GetActivateTempInfoErrorCode::General(
+        crate::GeneralErrorCode::DailyQuotaReached,
+    );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "member_card")]
+#[tokio::test]
+async fn member_card_get_activate_url_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "member_card/get_activate_url",
+            Some(
+                "{\"card_id\": \"pbLatji6o5g7hJh8Otuvux4y1ty0\", \"outer_str\": \"123\"}",
+            ),
+        );
+    let request: crate::member_card::GetActivateUrlRequest = request(&arranged);
+    let answer = harness
+        .client
+        .member_card()
+        .get_activate_url(&request)
+        .await
+        .expect("member_card/get_activate_url");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://mp.weixin.qq.com/bizmall/activatemembercard?action=preshow&&enxxxxxxx=MjM5Mzc0OTEwMA%3D%3D#wechat_redirect\"}",
+        );
+    harness.inject(&request, 40073);
+    let refused = code(harness.client.member_card().get_activate_url(&request).await);
+    let expected = crate::member_card::GetActivateUrlErrorCode::InvalidCardId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "member_card")]
+#[tokio::test]
+async fn member_card_get_member_info_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "member_card/get_member_info",
+            Some(
+                "{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"916679873278\"}",
+            ),
+        );
+    let request: crate::member_card::GetMemberInfoRequest = request(&arranged);
+    let answer = harness
+        .client
+        .member_card()
+        .get_member_info(&request)
+        .await
+        .expect("member_card/get_member_info");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"openid\": \"obLatjjwDolFjRRd3doGIdwNqRXw\", \"nickname\": \"Fourier\",\n \"membership_number\": \"316510891298\", \"bonus\": 460,\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15521328888\"},\n                                     {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"微信\"}],\n               \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\"}",
+        );
+    harness.inject(&request, 40056);
+    let refused = code(harness.client.member_card().get_member_info(&request).await);
+    let expected = crate::member_card::GetMemberInfoErrorCode::InvalidSerialCode;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "member_card")]
+#[tokio::test]
+async fn member_card_set_activate_user_form_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "member_card/set_activate_user_form",
+            Some(
+                "{\"card_id\": \"pbLatjnrwUUdZI641gKdTMJzHGfc\",\n \"service_statement\": {\"name\": \"会员守则\", \"url\": \"https://www.qq.com\"},\n \"bind_old_card\": {\"name\": \"老会员绑定\", \"url\": \"https://www.qq.com\"},\n \"required_form\": {\"can_modify\": false,\n   \"rich_field_list\": [{\"type\": \"FORM_FIELD_RADIO\", \"name\": \"兴趣\", \"values\": [\"钢琴\", \"舞蹈\", \"足球\"]},\n                       {\"type\": \"FORM_FIELD_SELECT\", \"name\": \"喜好\", \"values\": [\"郭敬明\", \"韩寒\", \"南派三叔\"]},\n                       {\"type\": \"FORM_FIELD_CHECK_BOX\", \"name\": \"职业\", \"values\": [\"赛车手\", \"旅行家\"]}],\n   \"common_field_id_list\": [\"USER_FORM_INFO_FLAG_MOBILE\"]},\n \"optional_form\": {\"can_modify\": false,\n   \"common_field_id_list\": [\"USER_FORM_INFO_FLAG_LOCATION\", \"USER_FORM_INFO_FLAG_BIRTHDAY\"],\n   \"custom_field_list\": [\"喜欢的电影\"]}}",
+            ),
+        );
+    let request: crate::member_card::SetActivateUserFormRequest = request(&arranged);
+    let answer = harness
+        .client
+        .member_card()
+        .set_activate_user_form(&request)
+        .await
+        .expect("member_card/set_activate_user_form");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40073);
+    let refused = code(
+        harness.client.member_card().set_activate_user_form(&request).await,
+    );
+    let expected = crate::member_card::SetActivateUserFormErrorCode::InvalidCardId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "member_card")]
+#[tokio::test]
+async fn member_card_update_member_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "member_card/update_member",
+            Some(
+                "{\"code\": \"179011264953\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\n \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\",\n \"record_bonus\": \"消费30元，获得3积分\", \"bonus\": 3000, \"add_bonus\": 30,\n \"balance\": 3000, \"add_balance\": -30, \"record_balance\": \"购买焦糖玛琪朵一杯，扣除金额30元。\",\n \"custom_field_value1\": \"xxxxx\", \"custom_field_value2\": \"xxxxx\",\n \"notify_optional\": {\"is_notify_bonus\": true, \"is_notify_balance\": true, \"is_notify_custom_field1\": true}}",
+            ),
+        );
+    let request: crate::member_card::UpdateMemberRequest = request(&arranged);
+    let answer = harness
+        .client
+        .member_card()
+        .update_member(&request)
+        .await
+        .expect("member_card/update_member");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+        );
+    harness.inject(&request, 40056);
+    let refused = code(harness.client.member_card().update_member(&request).await);
+    let expected = crate::member_card::UpdateMemberErrorCode::InvalidSerialCode;
+    assert_eq!(refused, expected);
+}
+
 #[cfg(feature = "nontax")]
 #[tokio::test]
 async fn nontax_create_bill_card_through_the_mock() {

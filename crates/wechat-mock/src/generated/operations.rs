@@ -2022,6 +2022,681 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
     },
     Operation {
+        name: "activate_member_card",
+        key: "member_card/activate_member_card",
+        group: "member_card",
+        interface: "card_membercard_activate",
+        summary: "Activates a member card a user took, with its member number and starting points and balance.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/membercard/activate",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "init_bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "init_bonus_record",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "init_balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "membership_number",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "background_pic_url",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(128),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "activate_begin_time",
+                ty: Ty::I64,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "activate_end_time",
+                ty: Ty::I64,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "init_custom_field_value1",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "init_custom_field_value2",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "init_custom_field_value3",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
+        name: "get_activate_temp_info",
+        key: "member_card/get_activate_temp_info",
+        group: "member_card",
+        interface: "card_membercard_activatetempinfo_get",
+        summary: "Reads what a user filled in a jump-type activation form, before the merchant activates the card.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/membercard/activatetempinfo/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "activate_ticket",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::member_card::MEMBER_USER_INFO,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
+        ),
+    },
+    Operation {
+        name: "get_activate_url",
+        key: "member_card/get_activate_url",
+        group: "member_card",
+        interface: "card_membercard_activate_geturl",
+        summary: "Gets the link of WeChat's activation component for a member card.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/membercard/activate/geturl",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "outer_str",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://mp.weixin.qq.com/bizmall/activatemembercard?action=preshow&&enxxxxxxx=MjM5Mzc0OTEwMA%3D%3D#wechat_redirect\"}",
+        ),
+    },
+    Operation {
+        name: "get_member_info",
+        key: "member_card/get_member_info",
+        group: "member_card",
+        interface: "card_membercard_userinfo_get",
+        summary: "Reads a member: number, points, balance, card state and activation-form answers.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/membercard/userinfo/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "nickname",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "membership_number",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "sex",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::member_card::MEMBER_USER_INFO,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_card_status",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::member_card::get_member_info::USER_CARD_STATUS,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "has_active",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"openid\": \"obLatjjwDolFjRRd3doGIdwNqRXw\", \"nickname\": \"Fourier\",\n \"membership_number\": \"316510891298\", \"bonus\": 460,\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15521328888\"},\n                                     {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"微信\"}],\n               \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\"}",
+        ),
+    },
+    Operation {
+        name: "set_activate_user_form",
+        key: "member_card/set_activate_user_form",
+        group: "member_card",
+        interface: "card_membercard_activateuserform_set",
+        summary: "Sets the form WeChat shows a user activating a member card in one tap.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/membercard/activateuserform/set",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "service_statement",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::member_card::set_activate_user_form::FORM_LINK,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bind_old_card",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::member_card::set_activate_user_form::FORM_LINK,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "required_form",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::member_card::set_activate_user_form::ACTIVATE_FORM,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "optional_form",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::member_card::set_activate_user_form::ACTIVATE_FORM,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
+        name: "update_member",
+        key: "member_card/update_member",
+        group: "member_card",
+        interface: "card_membercard_updateuser",
+        summary: "Changes a member's points, balance or custom field values, and tells the member.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/membercard/updateuser",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "background_pic_url",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(128),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "record_bonus",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(42),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "add_bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "add_balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "record_balance",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "custom_field_value1",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "custom_field_value2",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "custom_field_value3",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "notify_optional",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::member_card::update_member::NOTIFY_OPTIONAL,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "result_bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "result_balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 43010,
+                message: "no balance permission",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+        ),
+    },
+    Operation {
         name: "create_bill_card",
         key: "nontax/create_bill_card",
         group: "nontax",
@@ -5397,6 +6072,66 @@ mod group {
             ),
         };
     }
+
+    ///Types of `spec/member_card/types.toml`.
+    pub(crate) mod member_card {
+        use super::super::*;
+        ///`MemberFieldValue`: One field of the activation form and the member's answer.
+        pub(crate) static MEMBER_FIELD_VALUE: NamedType = NamedType {
+            name: "MemberFieldValue",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "name",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "value_list",
+                        ty: Ty::Array(&Ty::String),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`MemberUserInfo`: What a member filled in the activation form.
+        pub(crate) static MEMBER_USER_INFO: NamedType = NamedType {
+            name: "MemberUserInfo",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "common_field_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::member_card::MEMBER_FIELD_VALUE,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "custom_field_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::member_card::MEMBER_FIELD_VALUE,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+    }
 }
 
 /// Types local to one operation, one module per group and operation.
@@ -6022,6 +6757,222 @@ mod local {
             pub(crate) static TITLE_TYPE: NamedType = NamedType {
                 name: "TitleType",
                 kind: TypeKind::IntEnum(&[0, 1]),
+            };
+        }
+    }
+
+    ///Types local to operations of `member_card`.
+    pub(crate) mod member_card {
+        ///Types local to `get_member_info`.
+        pub(crate) mod get_member_info {
+            use super::super::super::*;
+            ///`UserCardStatus`: The state of a member card in the user's card package.
+            pub(crate) static USER_CARD_STATUS: NamedType = NamedType {
+                name: "UserCardStatus",
+                kind: TypeKind::StringEnum(
+                    &[
+                        "NORMAL",
+                        "EXPIRE",
+                        "GIFTING",
+                        "GIFT_SUCC",
+                        "GIFT_TIMEOUT",
+                        "DELETE",
+                        "UNAVAILABLE",
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `set_activate_user_form`.
+        pub(crate) mod set_activate_user_form {
+            use super::super::super::*;
+            ///`FormLink`: A named link shown on the activation form.
+            pub(crate) static FORM_LINK: NamedType = NamedType {
+                name: "FormLink",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(32),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "url",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`ActivateForm`: A set of fields of the activation form.
+            pub(crate) static ACTIVATE_FORM: NamedType = NamedType {
+                name: "ActivateForm",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "can_modify",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "rich_field_list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::member_card::set_activate_user_form::RICH_FIELD,
+                                ),
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "common_field_id_list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::member_card::set_activate_user_form::USER_FORM_FLAG,
+                                ),
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field_list",
+                            ty: Ty::Array(&Ty::String),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`RichField`: A choice field of the merchant's own.
+            pub(crate) static RICH_FIELD: NamedType = NamedType {
+                name: "RichField",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::member_card::set_activate_user_form::RICH_FIELD_TYPE,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(32),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "values",
+                            ty: Ty::Array(&Ty::String),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`RichFieldType`: How the user answers a choice field.
+            pub(crate) static RICH_FIELD_TYPE: NamedType = NamedType {
+                name: "RichFieldType",
+                kind: TypeKind::StringEnum(
+                    &["FORM_FIELD_RADIO", "FORM_FIELD_SELECT", "FORM_FIELD_CHECK_BOX"],
+                ),
+            };
+
+            ///`UserFormFlag`: A field of the activation form that WeChat knows and may fill in.
+            pub(crate) static USER_FORM_FLAG: NamedType = NamedType {
+                name: "UserFormFlag",
+                kind: TypeKind::StringEnum(
+                    &[
+                        "USER_FORM_INFO_FLAG_MOBILE",
+                        "USER_FORM_INFO_FLAG_SEX",
+                        "USER_FORM_INFO_FLAG_NAME",
+                        "USER_FORM_INFO_FLAG_BIRTHDAY",
+                        "USER_FORM_INFO_FLAG_IDCARD",
+                        "USER_FORM_INFO_FLAG_EMAIL",
+                        "USER_FORM_INFO_FLAG_LOCATION",
+                        "USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND",
+                        "USER_FORM_INFO_FLAG_INDUSTRY",
+                        "USER_FORM_INFO_FLAG_INCOME",
+                        "USER_FORM_INFO_FLAG_HABIT",
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `update_member`.
+        pub(crate) mod update_member {
+            use super::super::super::*;
+            ///`NotifyOptional`: Whether WeChat sends the member a message about each kind of change.
+            pub(crate) static NOTIFY_OPTIONAL: NamedType = NamedType {
+                name: "NotifyOptional",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "is_notify_bonus",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_notify_balance",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_notify_custom_field1",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_notify_custom_field2",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_notify_custom_field3",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
             };
         }
     }
