@@ -65,6 +65,14 @@ impl Client {
         }
     }
 
+    /// The `card_stats` endpoints: Statistics of cards and member cards, per day (datacube).
+    #[cfg(feature = "card_stats")]
+    pub fn card_stats(&self) -> crate::card_stats::CardStatsClient<'_> {
+        crate::card_stats::CardStatsClient {
+            core: &self.core,
+        }
+    }
+
     /// The `invoice` endpoints: The merchant's side of e-invoices in the WeChat card package: authorization links and data, merchant settings, unified invoicing and invoice titles.
     #[cfg(feature = "invoice")]
     pub fn invoice(&self) -> crate::invoice::InvoiceClient<'_> {

@@ -365,6 +365,118 @@ fn card_code_update_code_example_2() {
     );
 }
 
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_card_summary_example_1() {
+    round_trips::<
+        crate::card_stats::GetCardSummaryRequest,
+    >(
+        "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0}",
+    );
+    decodes::<
+        crate::card_stats::GetCardSummaryRequest,
+    >(
+        "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1,\n           \"verify_cnt\": 0, \"verify_user\": 0, \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
+    );
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_card_summary_example_2() {
+    round_trips::<
+        crate::card_stats::GetCardSummaryRequest,
+    >(
+        "{\"begin_date\": \"2015-01-01\", \"end_date\": \"2015-06-30\", \"cond_source\": 1}",
+    );
+    decodes::<
+        crate::card_stats::GetCardSummaryRequest,
+    >("{\"errcode\": 61501, \"errmsg\": \"date range error\"}");
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_free_card_summary_example_1() {
+    round_trips::<
+        crate::card_stats::GetFreeCardSummaryRequest,
+    >(
+        "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0, \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\"}",
+    );
+    decodes::<
+        crate::card_stats::GetFreeCardSummaryRequest,
+    >(
+        "{\"list\": [{\"ref_date\": \"2015-06-23\", \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\", \"card_type\": 3,\n           \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
+    );
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_free_card_summary_example_2() {
+    round_trips::<
+        crate::card_stats::GetFreeCardSummaryRequest,
+    >(
+        "{\"begin_date\": \"2015/06/15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0}",
+    );
+    decodes::<
+        crate::card_stats::GetFreeCardSummaryRequest,
+    >("{\"errcode\": 61500, \"errmsg\": \"date format error\"}");
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_member_card_detail_example_1() {
+    round_trips::<
+        crate::card_stats::GetMemberCardDetailRequest,
+    >(
+        "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"card_id\": \"xxxxxxxxxxxxxxxx\"}",
+    );
+    decodes::<
+        crate::card_stats::GetMemberCardDetailRequest,
+    >(
+        "{\"list\": [{\"ref_date\": \"2016-07-06\", \"merchanttype\": 2, \"cardid\": \"p4WkzwieuDBzzn7Jed6SBO0-ZgaU\", \"submerchantid\": 0,\n           \"view_cnt\": 2, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"active_cnt\": 1, \"active_user\": 1, \"total_user\": 249, \"new_user\": 0, \"payOriginalFee\": 0, \"fee\": 0}]}",
+    );
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_member_card_detail_example_2() {
+    round_trips::<
+        crate::card_stats::GetMemberCardDetailRequest,
+    >(
+        "{\"begin_date\": \"2017-12-01\", \"end_date\": \"2017-12-31\", \"card_id\": \"p4WkzwieuDBzzn7Jed6SBO0-ZgaU\"}",
+    );
+    decodes::<
+        crate::card_stats::GetMemberCardDetailRequest,
+    >("{\"errcode\": 61501, \"errmsg\": \"date range error hint: [oZ2ODa0152e541]\"}");
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_member_card_summary_example_1() {
+    round_trips::<
+        crate::card_stats::GetMemberCardSummaryRequest,
+    >(
+        "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0}",
+    );
+    decodes::<
+        crate::card_stats::GetMemberCardSummaryRequest,
+    >(
+        "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 0, \"view_user\": 0, \"receive_cnt\": 0, \"receive_user\": 0,\n           \"active_user\": 0, \"verify_cnt\": 0, \"verify_user\": 0, \"total_user\": 86, \"total_receive_user\": 95}]}",
+    );
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_member_card_summary_example_2() {
+    round_trips::<
+        crate::card_stats::GetMemberCardSummaryRequest,
+    >(
+        "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2099-06-30\", \"cond_source\": 0}",
+    );
+    decodes::<
+        crate::card_stats::GetMemberCardSummaryRequest,
+    >("{\"errcode\": 61501, \"errmsg\": \"date range error\"}");
+}
+
 #[cfg(feature = "invoice")]
 #[test]
 fn invoice_clear_out_invoice_example_1() {

@@ -421,6 +421,132 @@ async fn card_code_update_code_through_the_mock() {
     assert_eq!(refused, expected);
 }
 
+#[cfg(feature = "card_stats")]
+#[tokio::test]
+async fn card_stats_get_card_summary_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_stats/get_card_summary",
+            Some(
+                "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0}",
+            ),
+        );
+    let request: crate::card_stats::GetCardSummaryRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_stats()
+        .get_card_summary(&request)
+        .await
+        .expect("card_stats/get_card_summary");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1,\n           \"verify_cnt\": 0, \"verify_user\": 0, \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
+        );
+    harness.inject(&request, 61500);
+    let refused = code(harness.client.card_stats().get_card_summary(&request).await);
+    let expected = crate::card_stats::GetCardSummaryErrorCode::DateFormatError;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_stats")]
+#[tokio::test]
+async fn card_stats_get_free_card_summary_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_stats/get_free_card_summary",
+            Some(
+                "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0, \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\"}",
+            ),
+        );
+    let request: crate::card_stats::GetFreeCardSummaryRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_stats()
+        .get_free_card_summary(&request)
+        .await
+        .expect("card_stats/get_free_card_summary");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"list\": [{\"ref_date\": \"2015-06-23\", \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\", \"card_type\": 3,\n           \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
+        );
+    harness.inject(&request, 61500);
+    let refused = code(
+        harness.client.card_stats().get_free_card_summary(&request).await,
+    );
+    let expected = crate::card_stats::GetFreeCardSummaryErrorCode::DateFormatError;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_stats")]
+#[tokio::test]
+async fn card_stats_get_member_card_detail_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_stats/get_member_card_detail",
+            Some(
+                "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"card_id\": \"xxxxxxxxxxxxxxxx\"}",
+            ),
+        );
+    let request: crate::card_stats::GetMemberCardDetailRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_stats()
+        .get_member_card_detail(&request)
+        .await
+        .expect("card_stats/get_member_card_detail");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"list\": [{\"ref_date\": \"2016-07-06\", \"merchanttype\": 2, \"cardid\": \"p4WkzwieuDBzzn7Jed6SBO0-ZgaU\", \"submerchantid\": 0,\n           \"view_cnt\": 2, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"active_cnt\": 1, \"active_user\": 1, \"total_user\": 249, \"new_user\": 0, \"payOriginalFee\": 0, \"fee\": 0}]}",
+        );
+    harness.inject(&request, 61500);
+    let refused = code(
+        harness.client.card_stats().get_member_card_detail(&request).await,
+    );
+    let expected = crate::card_stats::GetMemberCardDetailErrorCode::DateFormatError;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_stats")]
+#[tokio::test]
+async fn card_stats_get_member_card_summary_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_stats/get_member_card_summary",
+            Some(
+                "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0}",
+            ),
+        );
+    let request: crate::card_stats::GetMemberCardSummaryRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_stats()
+        .get_member_card_summary(&request)
+        .await
+        .expect("card_stats/get_member_card_summary");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 0, \"view_user\": 0, \"receive_cnt\": 0, \"receive_user\": 0,\n           \"active_user\": 0, \"verify_cnt\": 0, \"verify_user\": 0, \"total_user\": 86, \"total_receive_user\": 95}]}",
+        );
+    harness.inject(&request, 61500);
+    let refused = code(
+        harness.client.card_stats().get_member_card_summary(&request).await,
+    );
+    let expected = crate::card_stats::GetMemberCardSummaryErrorCode::DateFormatError;
+    assert_eq!(refused, expected);
+}
+
 #[cfg(feature = "invoice")]
 #[tokio::test]
 async fn invoice_clear_out_invoice_through_the_mock() {

@@ -1130,6 +1130,356 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
     },
     Operation {
+        name: "get_card_summary",
+        key: "card_stats/get_card_summary",
+        group: "card_stats",
+        interface: "datacube_getcardbizuininfo",
+        summary: "Reads the account's card statistics per day: views, takes, redemptions, gifts and expiries.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/datacube/getcardbizuininfo",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "begin_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "cond_source",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::card_stats::COND_SOURCE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card_stats::get_card_summary::CARD_DAY_STATS,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 61500,
+                message: "date format error",
+            },
+            ErrorCase {
+                code: 61501,
+                message: "date range error",
+            },
+        ],
+        success_example: Some(
+            "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1,\n           \"verify_cnt\": 0, \"verify_user\": 0, \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
+        ),
+    },
+    Operation {
+        name: "get_free_card_summary",
+        key: "card_stats/get_free_card_summary",
+        group: "card_stats",
+        interface: "datacube_getcardcardinfo",
+        summary: "Reads the statistics of free coupons per card and day (coupons, group-buying, discount and gift vouchers).",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/datacube/getcardcardinfo",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "begin_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "cond_source",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::card_stats::COND_SOURCE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card_stats::get_free_card_summary::FREE_CARD_DAY_STATS,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 61500,
+                message: "date format error",
+            },
+            ErrorCase {
+                code: 61501,
+                message: "date range error",
+            },
+        ],
+        success_example: Some(
+            "{\"list\": [{\"ref_date\": \"2015-06-23\", \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\", \"card_type\": 3,\n           \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
+        ),
+    },
+    Operation {
+        name: "get_member_card_detail",
+        key: "card_stats/get_member_card_detail",
+        group: "card_stats",
+        interface: "datacube_getcardmembercarddetail",
+        summary: "Reads one member card's statistics per day: views, takes, activations, new members and pay-cell amounts.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/datacube/getcardmembercarddetail",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "begin_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card_stats::get_member_card_detail::MEMBER_CARD_DETAIL_DAY_STATS,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 61500,
+                message: "date format error",
+            },
+            ErrorCase {
+                code: 61501,
+                message: "date range error",
+            },
+        ],
+        success_example: Some(
+            "{\"list\": [{\"ref_date\": \"2016-07-06\", \"merchanttype\": 2, \"cardid\": \"p4WkzwieuDBzzn7Jed6SBO0-ZgaU\", \"submerchantid\": 0,\n           \"view_cnt\": 2, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"active_cnt\": 1, \"active_user\": 1, \"total_user\": 249, \"new_user\": 0, \"payOriginalFee\": 0, \"fee\": 0}]}",
+        ),
+    },
+    Operation {
+        name: "get_member_card_summary",
+        key: "card_stats/get_member_card_summary",
+        group: "card_stats",
+        interface: "datacube_getcardmembercardinfo",
+        summary: "Reads the account's member-card statistics per day: views, takes, activations, members.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/datacube/getcardmembercardinfo",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "begin_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "cond_source",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::card_stats::COND_SOURCE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card_stats::get_member_card_summary::MEMBER_CARD_DAY_STATS,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 61500,
+                message: "date format error",
+            },
+            ErrorCase {
+                code: 61501,
+                message: "date range error",
+            },
+        ],
+        success_example: Some(
+            "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 0, \"view_user\": 0, \"receive_cnt\": 0, \"receive_user\": 0,\n           \"active_user\": 0, \"verify_cnt\": 0, \"verify_user\": 0, \"total_user\": 86, \"total_receive_user\": 95}]}",
+        ),
+    },
+    Operation {
         name: "clear_out_invoice",
         key: "invoice/clear_out_invoice",
         group: "invoice",
@@ -6073,6 +6423,16 @@ mod group {
         };
     }
 
+    ///Types of `spec/card_stats/types.toml`.
+    pub(crate) mod card_stats {
+        use super::super::*;
+        ///`CondSource`: Which cards the statistics count.
+        pub(crate) static COND_SOURCE: NamedType = NamedType {
+            name: "CondSource",
+            kind: TypeKind::IntEnum(&[0, 1]),
+        };
+    }
+
     ///Types of `spec/member_card/types.toml`.
     pub(crate) mod member_card {
         use super::super::*;
@@ -6259,6 +6619,417 @@ mod local {
                         Field {
                             name: "value_list",
                             ty: Ty::Array(&Ty::String),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `card_stats`.
+    pub(crate) mod card_stats {
+        ///Types local to `get_card_summary`.
+        pub(crate) mod get_card_summary {
+            use super::super::super::*;
+            ///`CardDayStats`: A day of the account's card statistics.
+            pub(crate) static CARD_DAY_STATS: NamedType = NamedType {
+                name: "CardDayStats",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "ref_date",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "given_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "given_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "expire_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "expire_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_friends_cnt",
+                            ty: Ty::U64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_friends_user",
+                            ty: Ty::U64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_friends_cnt",
+                            ty: Ty::U64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_friends_user",
+                            ty: Ty::U64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_friends_cnt",
+                            ty: Ty::U64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_friends_user",
+                            ty: Ty::U64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `get_free_card_summary`.
+        pub(crate) mod get_free_card_summary {
+            use super::super::super::*;
+            ///`FreeCardDayStats`: A day of one free coupon's statistics.
+            pub(crate) static FREE_CARD_DAY_STATS: NamedType = NamedType {
+                name: "FreeCardDayStats",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "ref_date",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "card_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card_stats::get_free_card_summary::FREE_CARD_TYPE,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_pay",
+                            ty: Ty::U32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "given_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "given_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "expire_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "expire_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`FreeCardType`: The type of a free coupon, as a number.
+            pub(crate) static FREE_CARD_TYPE: NamedType = NamedType {
+                name: "FreeCardType",
+                kind: TypeKind::IntEnum(&[0, 1, 2, 3, 4]),
+            };
+        }
+
+        ///Types local to `get_member_card_detail`.
+        pub(crate) mod get_member_card_detail {
+            use super::super::super::*;
+            ///`MemberCardDetailDayStats`: A day of one member card's statistics.
+            pub(crate) static MEMBER_CARD_DETAIL_DAY_STATS: NamedType = NamedType {
+                name: "MemberCardDetailDayStats",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "ref_date",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "merchanttype",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "cardid",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "submerchantid",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "active_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "active_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "total_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "new_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "payOriginalFee",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "fee",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `get_member_card_summary`.
+        pub(crate) mod get_member_card_summary {
+            use super::super::super::*;
+            ///`MemberCardDayStats`: A day of the account's member-card statistics.
+            pub(crate) static MEMBER_CARD_DAY_STATS: NamedType = NamedType {
+                name: "MemberCardDayStats",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "ref_date",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "active_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "total_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "total_receive_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "active_cnt",
+                            ty: Ty::U64,
                             required: false,
                             ..Field::PLAIN
                         },
