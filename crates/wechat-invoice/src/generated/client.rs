@@ -57,10 +57,34 @@ impl Client {
         }
     }
 
+    /// The `card_code` endpoints: The codes users hold: reading, redeeming, decrypting, changing and importing the codes of cards.
+    #[cfg(feature = "card_code")]
+    pub fn card_code(&self) -> crate::card_code::CardCodeClient<'_> {
+        crate::card_code::CardCodeClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `card_stats` endpoints: Statistics of cards and member cards, per day (datacube).
+    #[cfg(feature = "card_stats")]
+    pub fn card_stats(&self) -> crate::card_stats::CardStatsClient<'_> {
+        crate::card_stats::CardStatsClient {
+            core: &self.core,
+        }
+    }
+
     /// The `invoice` endpoints: The merchant's side of e-invoices in the WeChat card package: authorization links and data, merchant settings, unified invoicing and invoice titles.
     #[cfg(feature = "invoice")]
     pub fn invoice(&self) -> crate::invoice::InvoiceClient<'_> {
         crate::invoice::InvoiceClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `member_card` endpoints: Member cards: activation, the activation form, member data, points and balance.
+    #[cfg(feature = "member_card")]
+    pub fn member_card(&self) -> crate::member_card::MemberCardClient<'_> {
+        crate::member_card::MemberCardClient {
             core: &self.core,
         }
     }

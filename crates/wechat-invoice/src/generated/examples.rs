@@ -107,6 +107,376 @@ fn card_get_card_example_3() {
     >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [uf0Kqa0791e542]\"}");
 }
 
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_check_codes_example_1() {
+    round_trips::<
+        crate::card_code::CheckCodesRequest,
+    >(
+        "{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\", \"22222\", \"33333\", \"44444\", \"55555\"]}",
+    );
+    decodes::<
+        crate::card_code::CheckCodesRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"exist_code\": [\"11111\", \"22222\", \"33333\"], \"not_exist_code\": [\"44444\", \"55555\"]}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_check_codes_example_2() {
+    round_trips::<
+        crate::card_code::CheckCodesRequest,
+    >("{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\"]}");
+    decodes::<
+        crate::card_code::CheckCodesRequest,
+    >(
+        "{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function hint: [yC5lBa0715e533]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_consume_code_example_1() {
+    round_trips::<
+        crate::card_code::ConsumeCodeRequest,
+    >("{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}");
+    decodes::<
+        crate::card_code::ConsumeCodeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_consume_code_example_2() {
+    round_trips::<crate::card_code::ConsumeCodeRequest>("{\"code\": \"12312313\"}");
+    decodes::<
+        crate::card_code::ConsumeCodeRequest,
+    >(
+        "{\"errcode\": 40099, \"errmsg\": \"invalid code, this code has consumed. hint: [KBPAAa0719vr21]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_decrypt_code_example_1() {
+    round_trips::<
+        crate::card_code::DecryptCodeRequest,
+    >(
+        "{\"encrypt_code\": \"XXIzTtMqCxwOaawoE91+VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE\"}",
+    );
+    decodes::<
+        crate::card_code::DecryptCodeRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"code\": \"751234212312\"}");
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_decrypt_code_example_2() {
+    round_trips::<
+        crate::card_code::DecryptCodeRequest,
+    >(
+        "{\"encrypt_code\": \"XXIzTtMqCxwOaawoE91%2BVJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ%2F5ZZ0DVkXdE\"}",
+    );
+    decodes::<
+        crate::card_code::DecryptCodeRequest,
+    >(
+        "{\"errcode\": 40075, \"errmsg\": \"invalid encrypt code hint: [Pq0dIa0721e586]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_deposit_codes_example_1() {
+    round_trips::<
+        crate::card_code::DepositCodesRequest,
+    >(
+        "{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\", \"22222\", \"33333\", \"44444\", \"55555\"]}",
+    );
+    decodes::<
+        crate::card_code::DepositCodesRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"succ_code\": [], \"duplicate_code\": [\"11111\", \"22222\", \"33333\"], \"fail_code\": []}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_deposit_codes_example_2() {
+    round_trips::<
+        crate::card_code::DepositCodesRequest,
+    >("{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\"]}");
+    decodes::<
+        crate::card_code::DepositCodesRequest,
+    >(
+        "{\"errcode\": 40078, \"errmsg\": \"invalid card status hint: [ZtCIGa0719e533]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_get_code_example_1() {
+    round_trips::<
+        crate::card_code::GetCodeRequest,
+    >(
+        "{\"card_id\": \"card_id_123+\", \"code\": \"123456789\", \"check_consume\": true}",
+    );
+    decodes::<
+        crate::card_code::GetCodeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true, \"outer_str\": \"12b\", \"user_card_status\": \"NORMAL\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_get_code_example_2() {
+    round_trips::<
+        crate::card_code::GetCodeRequest,
+    >("{\"code\": \"123456789\", \"check_consume\": false}");
+    decodes::<
+        crate::card_code::GetCodeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199, \"code\": \"123456789\"},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": false, \"outer_str\": \"12b\", \"user_card_status\": \"DELETE\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_get_code_example_3() {
+    decodes::<
+        crate::card_code::GetCodeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true,\n \"nickname\": \"Fourier\", \"membership_number\": \"316510891298\", \"bonus\": 460,\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"1552xxxx8888\"},\n                                     {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"微信\"}],\n               \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_get_code_example_4() {
+    decodes::<
+        crate::card_code::GetCodeRequest,
+    >(
+        "{\"errcode\": 40127, \"errmsg\": \"invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable ! hint: [iHBD40040ent3]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_get_deposit_count_example_1() {
+    round_trips::<
+        crate::card_code::GetDepositCountRequest,
+    >("{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\"}");
+    decodes::<
+        crate::card_code::GetDepositCountRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 123}");
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_get_deposit_count_example_2() {
+    round_trips::<
+        crate::card_code::GetDepositCountRequest,
+    >("{\"card_id\": \"pDF3iY0_unknown\"}");
+    decodes::<
+        crate::card_code::GetDepositCountRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [mJ4n7a0719e533]\"}");
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_mark_code_example_1() {
+    round_trips::<
+        crate::card_code::MarkCodeRequest,
+    >(
+        "{\"code\": \"114390249587\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"openid\": \"oXch-jkrxp42VQu8ldweCwDt97qo\", \"is_mark\": true}",
+    );
+    decodes::<crate::card_code::MarkCodeRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_mark_code_example_2() {
+    round_trips::<
+        crate::card_code::MarkCodeRequest,
+    >(
+        "{\"code\": \"114390249587\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"openid\": \"oXch-jkrxp42VQu8ldweCwDt97qo\", \"is_mark\": false}",
+    );
+    decodes::<
+        crate::card_code::MarkCodeRequest,
+    >(
+        "{\"errcode\": 40099, \"errmsg\": \"invalid code, this code has consumed. hint: [Jd3xPa0719e533]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_set_code_unavailable_example_1() {
+    round_trips::<
+        crate::card_code::SetCodeUnavailableRequest,
+    >(
+        "{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"reason\": \"退款\"}",
+    );
+    decodes::<
+        crate::card_code::SetCodeUnavailableRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_set_code_unavailable_example_2() {
+    round_trips::<
+        crate::card_code::SetCodeUnavailableRequest,
+    >("{\"code\": \"12312313\"}");
+    decodes::<
+        crate::card_code::SetCodeUnavailableRequest,
+    >(
+        "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [ZpHfMa0812e462]\"}",
+    );
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_update_code_example_1() {
+    round_trips::<
+        crate::card_code::UpdateCodeRequest,
+    >(
+        "{\"code\": \"12345678\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"new_code\": \"3495739475\"}",
+    );
+    decodes::<
+        crate::card_code::UpdateCodeRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_update_code_example_2() {
+    round_trips::<
+        crate::card_code::UpdateCodeRequest,
+    >(
+        "{\"code\": \"99999999\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"new_code\": \"3495739475\"}",
+    );
+    decodes::<
+        crate::card_code::UpdateCodeRequest,
+    >(
+        "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [Hd1aGa0713e497]\"}",
+    );
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_card_summary_example_1() {
+    round_trips::<
+        crate::card_stats::GetCardSummaryRequest,
+    >(
+        "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0}",
+    );
+    decodes::<
+        crate::card_stats::GetCardSummaryRequest,
+    >(
+        "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1,\n           \"verify_cnt\": 0, \"verify_user\": 0, \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
+    );
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_card_summary_example_2() {
+    round_trips::<
+        crate::card_stats::GetCardSummaryRequest,
+    >(
+        "{\"begin_date\": \"2015-01-01\", \"end_date\": \"2015-06-30\", \"cond_source\": 1}",
+    );
+    decodes::<
+        crate::card_stats::GetCardSummaryRequest,
+    >("{\"errcode\": 61501, \"errmsg\": \"date range error\"}");
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_free_card_summary_example_1() {
+    round_trips::<
+        crate::card_stats::GetFreeCardSummaryRequest,
+    >(
+        "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0, \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\"}",
+    );
+    decodes::<
+        crate::card_stats::GetFreeCardSummaryRequest,
+    >(
+        "{\"list\": [{\"ref_date\": \"2015-06-23\", \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\", \"card_type\": 3,\n           \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
+    );
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_free_card_summary_example_2() {
+    round_trips::<
+        crate::card_stats::GetFreeCardSummaryRequest,
+    >(
+        "{\"begin_date\": \"2015/06/15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0}",
+    );
+    decodes::<
+        crate::card_stats::GetFreeCardSummaryRequest,
+    >("{\"errcode\": 61500, \"errmsg\": \"date format error\"}");
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_member_card_detail_example_1() {
+    round_trips::<
+        crate::card_stats::GetMemberCardDetailRequest,
+    >(
+        "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"card_id\": \"xxxxxxxxxxxxxxxx\"}",
+    );
+    decodes::<
+        crate::card_stats::GetMemberCardDetailRequest,
+    >(
+        "{\"list\": [{\"ref_date\": \"2016-07-06\", \"merchanttype\": 2, \"cardid\": \"p4WkzwieuDBzzn7Jed6SBO0-ZgaU\", \"submerchantid\": 0,\n           \"view_cnt\": 2, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"active_cnt\": 1, \"active_user\": 1, \"total_user\": 249, \"new_user\": 0, \"payOriginalFee\": 0, \"fee\": 0}]}",
+    );
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_member_card_detail_example_2() {
+    round_trips::<
+        crate::card_stats::GetMemberCardDetailRequest,
+    >(
+        "{\"begin_date\": \"2017-12-01\", \"end_date\": \"2017-12-31\", \"card_id\": \"p4WkzwieuDBzzn7Jed6SBO0-ZgaU\"}",
+    );
+    decodes::<
+        crate::card_stats::GetMemberCardDetailRequest,
+    >("{\"errcode\": 61501, \"errmsg\": \"date range error hint: [oZ2ODa0152e541]\"}");
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_member_card_summary_example_1() {
+    round_trips::<
+        crate::card_stats::GetMemberCardSummaryRequest,
+    >(
+        "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0}",
+    );
+    decodes::<
+        crate::card_stats::GetMemberCardSummaryRequest,
+    >(
+        "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 0, \"view_user\": 0, \"receive_cnt\": 0, \"receive_user\": 0,\n           \"active_user\": 0, \"verify_cnt\": 0, \"verify_user\": 0, \"total_user\": 86, \"total_receive_user\": 95}]}",
+    );
+}
+
+#[cfg(feature = "card_stats")]
+#[test]
+fn card_stats_get_member_card_summary_example_2() {
+    round_trips::<
+        crate::card_stats::GetMemberCardSummaryRequest,
+    >(
+        "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2099-06-30\", \"cond_source\": 0}",
+    );
+    decodes::<
+        crate::card_stats::GetMemberCardSummaryRequest,
+    >("{\"errcode\": 61501, \"errmsg\": \"date range error\"}");
+}
+
 #[cfg(feature = "invoice")]
 #[test]
 fn invoice_clear_out_invoice_example_1() {
@@ -432,6 +802,164 @@ fn invoice_set_pay_mch_example_2() {
     decodes::<
         crate::invoice::SetPayMchRequest,
     >("{\n    \"errcode\": 72030,\n    \"errmsg\": \"invalid mchid\"\n}\n");
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_activate_member_card_example_1() {
+    round_trips::<
+        crate::member_card::ActivateMemberCardRequest,
+    >(
+        "{\"init_bonus\": 100, \"init_bonus_record\": \"旧积分同步\", \"init_balance\": 200,\n \"membership_number\": \"AAA00000001\", \"code\": \"12312313\", \"card_id\": \"xxxx_card_id\",\n \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\", \"init_custom_field_value1\": \"xxxxx\"}",
+    );
+    decodes::<
+        crate::member_card::ActivateMemberCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_activate_member_card_example_2() {
+    round_trips::<
+        crate::member_card::ActivateMemberCardRequest,
+    >("{\"membership_number\": \"AAA00000001\", \"code\": \"12312313\"}");
+    decodes::<
+        crate::member_card::ActivateMemberCardRequest,
+    >(
+        "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [Q0tG5a0791e536]\"}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_get_activate_temp_info_example_1() {
+    round_trips::<
+        crate::member_card::GetActivateTempInfoRequest,
+    >("{\"activate_ticket\": \"abcdefg\"}");
+    decodes::<
+        crate::member_card::GetActivateTempInfoRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_get_activate_url_example_1() {
+    round_trips::<
+        crate::member_card::GetActivateUrlRequest,
+    >("{\"card_id\": \"pbLatji6o5g7hJh8Otuvux4y1ty0\", \"outer_str\": \"123\"}");
+    decodes::<
+        crate::member_card::GetActivateUrlRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://mp.weixin.qq.com/bizmall/activatemembercard?action=preshow&&enxxxxxxx=MjM5Mzc0OTEwMA%3D%3D#wechat_redirect\"}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_get_activate_url_example_2() {
+    round_trips::<
+        crate::member_card::GetActivateUrlRequest,
+    >("{\"card_id\": \"pbLatji6o5g7hJh8Otuvux4y1ty0\"}");
+    decodes::<
+        crate::member_card::GetActivateUrlRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [wVKHNa0791e535]\"}");
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_get_member_info_example_1() {
+    round_trips::<
+        crate::member_card::GetMemberInfoRequest,
+    >("{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"916679873278\"}");
+    decodes::<
+        crate::member_card::GetMemberInfoRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"openid\": \"obLatjjwDolFjRRd3doGIdwNqRXw\", \"nickname\": \"Fourier\",\n \"membership_number\": \"316510891298\", \"bonus\": 460,\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15521328888\"},\n                                     {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"微信\"}],\n               \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\"}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_get_member_info_example_2() {
+    round_trips::<
+        crate::member_card::GetMemberInfoRequest,
+    >("{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"916679873278\"}");
+    decodes::<
+        crate::member_card::GetMemberInfoRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"openid\": \"obLatjjwDolFjRRd3doGIdwNqRXw\", \"nickname\": \"Fourier\",\n \"membership_number\": \"316510891298\", \"bonus\": 460, \"balance\": 0, \"sex\": \"MALE\",\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_LOCATION\", \"value\": \"广东省广州市\"}], \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\", \"has_active\": true}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_get_member_info_example_3() {
+    round_trips::<
+        crate::member_card::GetMemberInfoRequest,
+    >("{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"000000000000\"}");
+    decodes::<
+        crate::member_card::GetMemberInfoRequest,
+    >(
+        "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [3Ntc0a0791e541]\"}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_set_activate_user_form_example_1() {
+    round_trips::<
+        crate::member_card::SetActivateUserFormRequest,
+    >(
+        "{\"card_id\": \"pbLatjnrwUUdZI641gKdTMJzHGfc\",\n \"service_statement\": {\"name\": \"会员守则\", \"url\": \"https://www.qq.com\"},\n \"bind_old_card\": {\"name\": \"老会员绑定\", \"url\": \"https://www.qq.com\"},\n \"required_form\": {\"can_modify\": false,\n   \"rich_field_list\": [{\"type\": \"FORM_FIELD_RADIO\", \"name\": \"兴趣\", \"values\": [\"钢琴\", \"舞蹈\", \"足球\"]},\n                       {\"type\": \"FORM_FIELD_SELECT\", \"name\": \"喜好\", \"values\": [\"郭敬明\", \"韩寒\", \"南派三叔\"]},\n                       {\"type\": \"FORM_FIELD_CHECK_BOX\", \"name\": \"职业\", \"values\": [\"赛车手\", \"旅行家\"]}],\n   \"common_field_id_list\": [\"USER_FORM_INFO_FLAG_MOBILE\"]},\n \"optional_form\": {\"can_modify\": false,\n   \"common_field_id_list\": [\"USER_FORM_INFO_FLAG_LOCATION\", \"USER_FORM_INFO_FLAG_BIRTHDAY\"],\n   \"custom_field_list\": [\"喜欢的电影\"]}}",
+    );
+    decodes::<
+        crate::member_card::SetActivateUserFormRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_set_activate_user_form_example_2() {
+    round_trips::<
+        crate::member_card::SetActivateUserFormRequest,
+    >(
+        "{\"card_id\": \"pbLatjnrwUUdZI641gKdTMJzHGfc\", \"required_form\": {\"common_field_id_list\": [\"USER_FORM_INFO_FLAG_MOBILE\"]}}",
+    );
+    decodes::<
+        crate::member_card::SetActivateUserFormRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [8VqcCa0719e532]\"}");
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_update_member_example_1() {
+    round_trips::<
+        crate::member_card::UpdateMemberRequest,
+    >(
+        "{\"code\": \"179011264953\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\n \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\",\n \"record_bonus\": \"消费30元，获得3积分\", \"bonus\": 3000, \"add_bonus\": 30,\n \"balance\": 3000, \"add_balance\": -30, \"record_balance\": \"购买焦糖玛琪朵一杯，扣除金额30元。\",\n \"custom_field_value1\": \"xxxxx\", \"custom_field_value2\": \"xxxxx\",\n \"notify_optional\": {\"is_notify_bonus\": true, \"is_notify_balance\": true, \"is_notify_custom_field1\": true}}",
+    );
+    decodes::<
+        crate::member_card::UpdateMemberRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+    );
+}
+
+#[cfg(feature = "member_card")]
+#[test]
+fn member_card_update_member_example_2() {
+    round_trips::<
+        crate::member_card::UpdateMemberRequest,
+    >(
+        "{\"code\": \"179011264953\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"add_bonus\": 30}",
+    );
+    decodes::<
+        crate::member_card::UpdateMemberRequest,
+    >(
+        "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [Cn0lEa0791e540]\"}",
+    );
 }
 
 #[cfg(feature = "nontax")]

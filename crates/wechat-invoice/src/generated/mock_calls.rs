@@ -168,6 +168,385 @@ async fn card_get_card_through_the_mock() {
     assert_eq!(refused, expected);
 }
 
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_check_codes_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/check_codes",
+            Some(
+                "{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\", \"22222\", \"33333\", \"44444\", \"55555\"]}",
+            ),
+        );
+    let request: crate::card_code::CheckCodesRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .check_codes(&request)
+        .await
+        .expect("card_code/check_codes");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"exist_code\": [\"11111\", \"22222\", \"33333\"], \"not_exist_code\": [\"44444\", \"55555\"]}",
+        );
+    harness.inject(&request, 45030);
+    let refused = code(harness.client.card_code().check_codes(&request).await);
+    let expected = crate::card_code::CheckCodesErrorCode::CardNotSupported;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_consume_code_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/consume_code",
+            Some(
+                "{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}",
+            ),
+        );
+    let request: crate::card_code::ConsumeCodeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .consume_code(&request)
+        .await
+        .expect("card_code/consume_code");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+        );
+    harness.inject(&request, 40099);
+    let refused = code(harness.client.card_code().consume_code(&request).await);
+    let expected = crate::card_code::ConsumeCodeErrorCode::CodeAlreadyConsumed;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_decrypt_code_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/decrypt_code",
+            Some(
+                "{\"encrypt_code\": \"XXIzTtMqCxwOaawoE91+VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE\"}",
+            ),
+        );
+    let request: crate::card_code::DecryptCodeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .decrypt_code(&request)
+        .await
+        .expect("card_code/decrypt_code");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"code\": \"751234212312\"}",
+        );
+    harness.inject(&request, 40075);
+    let refused = code(harness.client.card_code().decrypt_code(&request).await);
+    let expected = crate::card_code::DecryptCodeErrorCode::InvalidEncryptCode;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_deposit_codes_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/deposit_codes",
+            Some(
+                "{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\", \"22222\", \"33333\", \"44444\", \"55555\"]}",
+            ),
+        );
+    let request: crate::card_code::DepositCodesRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .deposit_codes(&request)
+        .await
+        .expect("card_code/deposit_codes");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"succ_code\": [], \"duplicate_code\": [\"11111\", \"22222\", \"33333\"], \"fail_code\": []}",
+        );
+    harness.inject(&request, 40099);
+    let refused = code(harness.client.card_code().deposit_codes(&request).await);
+    let expected = crate::card_code::DepositCodesErrorCode::CodeAlreadyConsumed;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_get_code_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/get_code",
+            Some(
+                "{\"card_id\": \"card_id_123+\", \"code\": \"123456789\", \"check_consume\": true}",
+            ),
+        );
+    let request: crate::card_code::GetCodeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .get_code(&request)
+        .await
+        .expect("card_code/get_code");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true, \"outer_str\": \"12b\", \"user_card_status\": \"NORMAL\"}",
+        );
+    harness.inject(&request, 40099);
+    let refused = code(harness.client.card_code().get_code(&request).await);
+    let expected = crate::card_code::GetCodeErrorCode::CodeAlreadyConsumed;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_get_deposit_count_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/get_deposit_count",
+            Some("{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\"}"),
+        );
+    let request: crate::card_code::GetDepositCountRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .get_deposit_count(&request)
+        .await
+        .expect("card_code/get_deposit_count");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 123}",
+        );
+    harness.inject(&request, 40099);
+    let refused = code(harness.client.card_code().get_deposit_count(&request).await);
+    let expected = crate::card_code::GetDepositCountErrorCode::CodeAlreadyConsumed;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_mark_code_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/mark_code",
+            Some(
+                "{\"code\": \"114390249587\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"openid\": \"oXch-jkrxp42VQu8ldweCwDt97qo\", \"is_mark\": true}",
+            ),
+        );
+    let request: crate::card_code::MarkCodeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .mark_code(&request)
+        .await
+        .expect("card_code/mark_code");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40099);
+    let refused = code(harness.client.card_code().mark_code(&request).await);
+    let expected = crate::card_code::MarkCodeErrorCode::CodeAlreadyConsumed;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_set_code_unavailable_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/set_code_unavailable",
+            Some(
+                "{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"reason\": \"退款\"}",
+            ),
+        );
+    let request: crate::card_code::SetCodeUnavailableRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .set_code_unavailable(&request)
+        .await
+        .expect("card_code/set_code_unavailable");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40099);
+    let refused = code(harness.client.card_code().set_code_unavailable(&request).await);
+    let expected = crate::card_code::SetCodeUnavailableErrorCode::CodeAlreadyConsumed;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_code")]
+#[tokio::test]
+async fn card_code_update_code_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_code/update_code",
+            Some(
+                "{\"code\": \"12345678\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"new_code\": \"3495739475\"}",
+            ),
+        );
+    let request: crate::card_code::UpdateCodeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_code()
+        .update_code(&request)
+        .await
+        .expect("card_code/update_code");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40099);
+    let refused = code(harness.client.card_code().update_code(&request).await);
+    let expected = crate::card_code::UpdateCodeErrorCode::CodeAlreadyConsumed;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_stats")]
+#[tokio::test]
+async fn card_stats_get_card_summary_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_stats/get_card_summary",
+            Some(
+                "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0}",
+            ),
+        );
+    let request: crate::card_stats::GetCardSummaryRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_stats()
+        .get_card_summary(&request)
+        .await
+        .expect("card_stats/get_card_summary");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1,\n           \"verify_cnt\": 0, \"verify_user\": 0, \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
+        );
+    harness.inject(&request, 61500);
+    let refused = code(harness.client.card_stats().get_card_summary(&request).await);
+    let expected = crate::card_stats::GetCardSummaryErrorCode::DateFormatError;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_stats")]
+#[tokio::test]
+async fn card_stats_get_free_card_summary_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_stats/get_free_card_summary",
+            Some(
+                "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0, \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\"}",
+            ),
+        );
+    let request: crate::card_stats::GetFreeCardSummaryRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_stats()
+        .get_free_card_summary(&request)
+        .await
+        .expect("card_stats/get_free_card_summary");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"list\": [{\"ref_date\": \"2015-06-23\", \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\", \"card_type\": 3,\n           \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
+        );
+    harness.inject(&request, 61500);
+    let refused = code(
+        harness.client.card_stats().get_free_card_summary(&request).await,
+    );
+    let expected = crate::card_stats::GetFreeCardSummaryErrorCode::DateFormatError;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_stats")]
+#[tokio::test]
+async fn card_stats_get_member_card_detail_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_stats/get_member_card_detail",
+            Some(
+                "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"card_id\": \"xxxxxxxxxxxxxxxx\"}",
+            ),
+        );
+    let request: crate::card_stats::GetMemberCardDetailRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_stats()
+        .get_member_card_detail(&request)
+        .await
+        .expect("card_stats/get_member_card_detail");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"list\": [{\"ref_date\": \"2016-07-06\", \"merchanttype\": 2, \"cardid\": \"p4WkzwieuDBzzn7Jed6SBO0-ZgaU\", \"submerchantid\": 0,\n           \"view_cnt\": 2, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"active_cnt\": 1, \"active_user\": 1, \"total_user\": 249, \"new_user\": 0, \"payOriginalFee\": 0, \"fee\": 0}]}",
+        );
+    harness.inject(&request, 61500);
+    let refused = code(
+        harness.client.card_stats().get_member_card_detail(&request).await,
+    );
+    let expected = crate::card_stats::GetMemberCardDetailErrorCode::DateFormatError;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card_stats")]
+#[tokio::test]
+async fn card_stats_get_member_card_summary_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card_stats/get_member_card_summary",
+            Some(
+                "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0}",
+            ),
+        );
+    let request: crate::card_stats::GetMemberCardSummaryRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card_stats()
+        .get_member_card_summary(&request)
+        .await
+        .expect("card_stats/get_member_card_summary");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 0, \"view_user\": 0, \"receive_cnt\": 0, \"receive_user\": 0,\n           \"active_user\": 0, \"verify_cnt\": 0, \"verify_user\": 0, \"total_user\": 86, \"total_receive_user\": 95}]}",
+        );
+    harness.inject(&request, 61500);
+    let refused = code(
+        harness.client.card_stats().get_member_card_summary(&request).await,
+    );
+    let expected = crate::card_stats::GetMemberCardSummaryErrorCode::DateFormatError;
+    assert_eq!(refused, expected);
+}
+
 #[cfg(feature = "invoice")]
 #[tokio::test]
 async fn invoice_clear_out_invoice_through_the_mock() {
@@ -579,6 +958,182 @@ async fn invoice_set_pay_mch_through_the_mock() {
     harness.inject(&request, 72030);
     let refused = code(harness.client.invoice().set_pay_mch(&request).await);
     let expected = crate::invoice::SetPayMchErrorCode::InvalidMchid;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "member_card")]
+#[tokio::test]
+async fn member_card_activate_member_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "member_card/activate_member_card",
+            Some(
+                "{\"init_bonus\": 100, \"init_bonus_record\": \"旧积分同步\", \"init_balance\": 200,\n \"membership_number\": \"AAA00000001\", \"code\": \"12312313\", \"card_id\": \"xxxx_card_id\",\n \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\", \"init_custom_field_value1\": \"xxxxx\"}",
+            ),
+        );
+    let request: crate::member_card::ActivateMemberCardRequest = request(&arranged);
+    let answer = harness
+        .client
+        .member_card()
+        .activate_member_card(&request)
+        .await
+        .expect("member_card/activate_member_card");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40056);
+    let refused = code(
+        harness.client.member_card().activate_member_card(&request).await,
+    );
+    let expected = crate::member_card::ActivateMemberCardErrorCode::InvalidSerialCode;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "member_card")]
+#[tokio::test]
+async fn member_card_get_activate_temp_info_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "member_card/get_activate_temp_info",
+            Some("{\"activate_ticket\": \"abcdefg\"}"),
+        );
+    let request: crate::member_card::GetActivateTempInfoRequest = request(&arranged);
+    let answer = harness
+        .client
+        .member_card()
+        .get_activate_temp_info(&request)
+        .await
+        .expect("member_card/get_activate_temp_info");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
+        );
+    harness.inject(&request, 45009);
+    let refused = code(
+        harness.client.member_card().get_activate_temp_info(&request).await,
+    );
+    let expected = crate::member_card::GetActivateTempInfoErrorCode::General(
+        crate::GeneralErrorCode::DailyQuotaReached,
+    );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "member_card")]
+#[tokio::test]
+async fn member_card_get_activate_url_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "member_card/get_activate_url",
+            Some(
+                "{\"card_id\": \"pbLatji6o5g7hJh8Otuvux4y1ty0\", \"outer_str\": \"123\"}",
+            ),
+        );
+    let request: crate::member_card::GetActivateUrlRequest = request(&arranged);
+    let answer = harness
+        .client
+        .member_card()
+        .get_activate_url(&request)
+        .await
+        .expect("member_card/get_activate_url");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://mp.weixin.qq.com/bizmall/activatemembercard?action=preshow&&enxxxxxxx=MjM5Mzc0OTEwMA%3D%3D#wechat_redirect\"}",
+        );
+    harness.inject(&request, 40073);
+    let refused = code(harness.client.member_card().get_activate_url(&request).await);
+    let expected = crate::member_card::GetActivateUrlErrorCode::InvalidCardId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "member_card")]
+#[tokio::test]
+async fn member_card_get_member_info_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "member_card/get_member_info",
+            Some(
+                "{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"916679873278\"}",
+            ),
+        );
+    let request: crate::member_card::GetMemberInfoRequest = request(&arranged);
+    let answer = harness
+        .client
+        .member_card()
+        .get_member_info(&request)
+        .await
+        .expect("member_card/get_member_info");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"openid\": \"obLatjjwDolFjRRd3doGIdwNqRXw\", \"nickname\": \"Fourier\",\n \"membership_number\": \"316510891298\", \"bonus\": 460,\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15521328888\"},\n                                     {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"微信\"}],\n               \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\"}",
+        );
+    harness.inject(&request, 40056);
+    let refused = code(harness.client.member_card().get_member_info(&request).await);
+    let expected = crate::member_card::GetMemberInfoErrorCode::InvalidSerialCode;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "member_card")]
+#[tokio::test]
+async fn member_card_set_activate_user_form_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "member_card/set_activate_user_form",
+            Some(
+                "{\"card_id\": \"pbLatjnrwUUdZI641gKdTMJzHGfc\",\n \"service_statement\": {\"name\": \"会员守则\", \"url\": \"https://www.qq.com\"},\n \"bind_old_card\": {\"name\": \"老会员绑定\", \"url\": \"https://www.qq.com\"},\n \"required_form\": {\"can_modify\": false,\n   \"rich_field_list\": [{\"type\": \"FORM_FIELD_RADIO\", \"name\": \"兴趣\", \"values\": [\"钢琴\", \"舞蹈\", \"足球\"]},\n                       {\"type\": \"FORM_FIELD_SELECT\", \"name\": \"喜好\", \"values\": [\"郭敬明\", \"韩寒\", \"南派三叔\"]},\n                       {\"type\": \"FORM_FIELD_CHECK_BOX\", \"name\": \"职业\", \"values\": [\"赛车手\", \"旅行家\"]}],\n   \"common_field_id_list\": [\"USER_FORM_INFO_FLAG_MOBILE\"]},\n \"optional_form\": {\"can_modify\": false,\n   \"common_field_id_list\": [\"USER_FORM_INFO_FLAG_LOCATION\", \"USER_FORM_INFO_FLAG_BIRTHDAY\"],\n   \"custom_field_list\": [\"喜欢的电影\"]}}",
+            ),
+        );
+    let request: crate::member_card::SetActivateUserFormRequest = request(&arranged);
+    let answer = harness
+        .client
+        .member_card()
+        .set_activate_user_form(&request)
+        .await
+        .expect("member_card/set_activate_user_form");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40073);
+    let refused = code(
+        harness.client.member_card().set_activate_user_form(&request).await,
+    );
+    let expected = crate::member_card::SetActivateUserFormErrorCode::InvalidCardId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "member_card")]
+#[tokio::test]
+async fn member_card_update_member_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "member_card/update_member",
+            Some(
+                "{\"code\": \"179011264953\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\n \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\",\n \"record_bonus\": \"消费30元，获得3积分\", \"bonus\": 3000, \"add_bonus\": 30,\n \"balance\": 3000, \"add_balance\": -30, \"record_balance\": \"购买焦糖玛琪朵一杯，扣除金额30元。\",\n \"custom_field_value1\": \"xxxxx\", \"custom_field_value2\": \"xxxxx\",\n \"notify_optional\": {\"is_notify_bonus\": true, \"is_notify_balance\": true, \"is_notify_custom_field1\": true}}",
+            ),
+        );
+    let request: crate::member_card::UpdateMemberRequest = request(&arranged);
+    let answer = harness
+        .client
+        .member_card()
+        .update_member(&request)
+        .await
+        .expect("member_card/update_member");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+        );
+    harness.inject(&request, 40056);
+    let refused = code(harness.client.member_card().update_member(&request).await);
+    let expected = crate::member_card::UpdateMemberErrorCode::InvalidSerialCode;
     assert_eq!(refused, expected);
 }
 

@@ -240,6 +240,1246 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ),
     },
     Operation {
+        name: "check_codes",
+        key: "card_code/check_codes",
+        group: "card_code",
+        interface: "card_code_checkcode",
+        summary: "Tells which of up to 100 codes were imported into a deposit-mode card.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/checkcode",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: Some(100),
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "exist_code",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "not_exist_code",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"exist_code\": [\"11111\", \"22222\", \"33333\"], \"not_exist_code\": [\"44444\", \"55555\"]}",
+        ),
+    },
+    Operation {
+        name: "consume_code",
+        key: "card_code/consume_code",
+        group: "card_code",
+        interface: "card_code_consume",
+        summary: "Redeems a code a user holds; it cannot be undone.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/consume",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "card",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card_code::consume_code::CONSUMED_CARD,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+        ),
+    },
+    Operation {
+        name: "decrypt_code",
+        key: "card_code/decrypt_code",
+        group: "card_code",
+        interface: "card_code_decrypt",
+        summary: "Decrypts the `encrypt_code` WeChat hands the merchant into the real code.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/decrypt",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "encrypt_code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(128),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40075,
+                message: "invalid encrypt code",
+            },
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"code\": \"751234212312\"}",
+        ),
+    },
+    Operation {
+        name: "deposit_codes",
+        key: "card_code/deposit_codes",
+        group: "card_code",
+        interface: "card_code_deposit",
+        summary: "Imports custom codes into a card created in deposit mode, at most 100 a call.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/deposit",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: Some(100),
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "succ_code",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "duplicate_code",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fail_code",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"succ_code\": [], \"duplicate_code\": [\"11111\", \"22222\", \"33333\"], \"fail_code\": []}",
+        ),
+    },
+    Operation {
+        name: "get_code",
+        key: "card_code/get_code",
+        group: "card_code",
+        interface: "card_code_get",
+        summary: "Reads a code a user holds: its card, owner, validity and whether it can be redeemed now.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "check_consume",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "card",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card_code::get_code::CODE_CARD,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "can_consume",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_card_status",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card_code::get_code::USER_CARD_STATUS,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "outer_str",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "nickname",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "membership_number",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card_code::get_code::MEMBER_USER_INFO,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "background_pic_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true, \"outer_str\": \"12b\", \"user_card_status\": \"NORMAL\"}",
+        ),
+    },
+    Operation {
+        name: "get_deposit_count",
+        key: "card_code/get_deposit_count",
+        group: "card_code",
+        interface: "card_code_getdepositcount",
+        summary: "Reads how many codes were imported into a deposit-mode card.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/getdepositcount",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "count",
+                ty: Ty::U64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 123}"),
+    },
+    Operation {
+        name: "mark_code",
+        key: "card_code/mark_code",
+        group: "card_code",
+        interface: "card_code_mark",
+        summary: "Binds a friends' coupon code to the user about to use it, or releases it.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/mark",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_mark",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
+        name: "set_code_unavailable",
+        key: "card_code/set_code_unavailable",
+        group: "card_code",
+        interface: "card_code_unavailable",
+        summary: "Makes a code a user holds unavailable, for a refund or a changed booking.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/unavailable",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
+        name: "update_code",
+        key: "card_code/update_code",
+        group: "card_code",
+        interface: "card_code_update",
+        summary: "Replaces a custom code a user holds with a new one.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/code/update",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "new_code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(64),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40099,
+                message: "invalid code, this code has consumed.",
+            },
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
+        name: "get_card_summary",
+        key: "card_stats/get_card_summary",
+        group: "card_stats",
+        interface: "datacube_getcardbizuininfo",
+        summary: "Reads the account's card statistics per day: views, takes, redemptions, gifts and expiries.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/datacube/getcardbizuininfo",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "begin_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "cond_source",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::card_stats::COND_SOURCE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card_stats::get_card_summary::CARD_DAY_STATS,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 61500,
+                message: "date format error",
+            },
+            ErrorCase {
+                code: 61501,
+                message: "date range error",
+            },
+        ],
+        success_example: Some(
+            "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1,\n           \"verify_cnt\": 0, \"verify_user\": 0, \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
+        ),
+    },
+    Operation {
+        name: "get_free_card_summary",
+        key: "card_stats/get_free_card_summary",
+        group: "card_stats",
+        interface: "datacube_getcardcardinfo",
+        summary: "Reads the statistics of free coupons per card and day (coupons, group-buying, discount and gift vouchers).",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/datacube/getcardcardinfo",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "begin_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "cond_source",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::card_stats::COND_SOURCE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card_stats::get_free_card_summary::FREE_CARD_DAY_STATS,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 61500,
+                message: "date format error",
+            },
+            ErrorCase {
+                code: 61501,
+                message: "date range error",
+            },
+        ],
+        success_example: Some(
+            "{\"list\": [{\"ref_date\": \"2015-06-23\", \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\", \"card_type\": 3,\n           \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
+        ),
+    },
+    Operation {
+        name: "get_member_card_detail",
+        key: "card_stats/get_member_card_detail",
+        group: "card_stats",
+        interface: "datacube_getcardmembercarddetail",
+        summary: "Reads one member card's statistics per day: views, takes, activations, new members and pay-cell amounts.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/datacube/getcardmembercarddetail",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "begin_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card_stats::get_member_card_detail::MEMBER_CARD_DETAIL_DAY_STATS,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 61500,
+                message: "date format error",
+            },
+            ErrorCase {
+                code: 61501,
+                message: "date range error",
+            },
+        ],
+        success_example: Some(
+            "{\"list\": [{\"ref_date\": \"2016-07-06\", \"merchanttype\": 2, \"cardid\": \"p4WkzwieuDBzzn7Jed6SBO0-ZgaU\", \"submerchantid\": 0,\n           \"view_cnt\": 2, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"active_cnt\": 1, \"active_user\": 1, \"total_user\": 249, \"new_user\": 0, \"payOriginalFee\": 0, \"fee\": 0}]}",
+        ),
+    },
+    Operation {
+        name: "get_member_card_summary",
+        key: "card_stats/get_member_card_summary",
+        group: "card_stats",
+        interface: "datacube_getcardmembercardinfo",
+        summary: "Reads the account's member-card statistics per day: views, takes, activations, members.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/datacube/getcardmembercardinfo",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "begin_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(16),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "cond_source",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::card_stats::COND_SOURCE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card_stats::get_member_card_summary::MEMBER_CARD_DAY_STATS,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 61500,
+                message: "date format error",
+            },
+            ErrorCase {
+                code: 61501,
+                message: "date range error",
+            },
+        ],
+        success_example: Some(
+            "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 0, \"view_user\": 0, \"receive_cnt\": 0, \"receive_user\": 0,\n           \"active_user\": 0, \"verify_cnt\": 0, \"verify_user\": 0, \"total_user\": 86, \"total_receive_user\": 95}]}",
+        ),
+    },
+    Operation {
         name: "clear_out_invoice",
         key: "invoice/clear_out_invoice",
         group: "invoice",
@@ -1130,6 +2370,681 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+    },
+    Operation {
+        name: "activate_member_card",
+        key: "member_card/activate_member_card",
+        group: "member_card",
+        interface: "card_membercard_activate",
+        summary: "Activates a member card a user took, with its member number and starting points and balance.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/membercard/activate",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "init_bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "init_bonus_record",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "init_balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "membership_number",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "background_pic_url",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(128),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "activate_begin_time",
+                ty: Ty::I64,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "activate_end_time",
+                ty: Ty::I64,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "init_custom_field_value1",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "init_custom_field_value2",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "init_custom_field_value3",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
+        name: "get_activate_temp_info",
+        key: "member_card/get_activate_temp_info",
+        group: "member_card",
+        interface: "card_membercard_activatetempinfo_get",
+        summary: "Reads what a user filled in a jump-type activation form, before the merchant activates the card.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/membercard/activatetempinfo/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "activate_ticket",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::member_card::MEMBER_USER_INFO,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
+        ),
+    },
+    Operation {
+        name: "get_activate_url",
+        key: "member_card/get_activate_url",
+        group: "member_card",
+        interface: "card_membercard_activate_geturl",
+        summary: "Gets the link of WeChat's activation component for a member card.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/membercard/activate/geturl",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "outer_str",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://mp.weixin.qq.com/bizmall/activatemembercard?action=preshow&&enxxxxxxx=MjM5Mzc0OTEwMA%3D%3D#wechat_redirect\"}",
+        ),
+    },
+    Operation {
+        name: "get_member_info",
+        key: "member_card/get_member_info",
+        group: "member_card",
+        interface: "card_membercard_userinfo_get",
+        summary: "Reads a member: number, points, balance, card state and activation-form answers.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/membercard/userinfo/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "nickname",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "membership_number",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "sex",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::member_card::MEMBER_USER_INFO,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_card_status",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::member_card::get_member_info::USER_CARD_STATUS,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "has_active",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"openid\": \"obLatjjwDolFjRRd3doGIdwNqRXw\", \"nickname\": \"Fourier\",\n \"membership_number\": \"316510891298\", \"bonus\": 460,\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15521328888\"},\n                                     {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"微信\"}],\n               \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\"}",
+        ),
+    },
+    Operation {
+        name: "set_activate_user_form",
+        key: "member_card/set_activate_user_form",
+        group: "member_card",
+        interface: "card_membercard_activateuserform_set",
+        summary: "Sets the form WeChat shows a user activating a member card in one tap.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/membercard/activateuserform/set",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "service_statement",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::member_card::set_activate_user_form::FORM_LINK,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bind_old_card",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::member_card::set_activate_user_form::FORM_LINK,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "required_form",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::member_card::set_activate_user_form::ACTIVATE_FORM,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "optional_form",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::member_card::set_activate_user_form::ACTIVATE_FORM,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
+        name: "update_member",
+        key: "member_card/update_member",
+        group: "member_card",
+        interface: "card_membercard_updateuser",
+        summary: "Changes a member's points, balance or custom field values, and tells the member.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/membercard/updateuser",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "background_pic_url",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(128),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "record_bonus",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(42),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "add_bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "add_balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "record_balance",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "custom_field_value1",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "custom_field_value2",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "custom_field_value3",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "notify_optional",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::member_card::update_member::NOTIFY_OPTIONAL,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "result_bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "result_balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 43010,
+                message: "no balance permission",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+        ),
     },
     Operation {
         name: "create_bill_card",
@@ -4507,10 +6422,623 @@ mod group {
             ),
         };
     }
+
+    ///Types of `spec/card_stats/types.toml`.
+    pub(crate) mod card_stats {
+        use super::super::*;
+        ///`CondSource`: Which cards the statistics count.
+        pub(crate) static COND_SOURCE: NamedType = NamedType {
+            name: "CondSource",
+            kind: TypeKind::IntEnum(&[0, 1]),
+        };
+    }
+
+    ///Types of `spec/member_card/types.toml`.
+    pub(crate) mod member_card {
+        use super::super::*;
+        ///`MemberFieldValue`: One field of the activation form and the member's answer.
+        pub(crate) static MEMBER_FIELD_VALUE: NamedType = NamedType {
+            name: "MemberFieldValue",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "name",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "value",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "value_list",
+                        ty: Ty::Array(&Ty::String),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`MemberUserInfo`: What a member filled in the activation form.
+        pub(crate) static MEMBER_USER_INFO: NamedType = NamedType {
+            name: "MemberUserInfo",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "common_field_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::member_card::MEMBER_FIELD_VALUE,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "custom_field_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::member_card::MEMBER_FIELD_VALUE,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+    }
 }
 
 /// Types local to one operation, one module per group and operation.
 mod local {
+    ///Types local to operations of `card_code`.
+    pub(crate) mod card_code {
+        ///Types local to `consume_code`.
+        pub(crate) mod consume_code {
+            use super::super::super::*;
+            ///`ConsumedCard`: The card of a redeemed code.
+            pub(crate) static CONSUMED_CARD: NamedType = NamedType {
+                name: "ConsumedCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `get_code`.
+        pub(crate) mod get_code {
+            use super::super::super::*;
+            ///`CodeCard`: The card a code belongs to, and the code's validity.
+            pub(crate) static CODE_CARD: NamedType = NamedType {
+                name: "CodeCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "begin_time",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_time",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "code",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`UserCardStatus`: The state of a card in a user's card package.
+            pub(crate) static USER_CARD_STATUS: NamedType = NamedType {
+                name: "UserCardStatus",
+                kind: TypeKind::StringEnum(
+                    &[
+                        "NORMAL",
+                        "CONSUMED",
+                        "EXPIRE",
+                        "GIFTING",
+                        "GIFT_SUCC",
+                        "GIFT_TIMEOUT",
+                        "DELETE",
+                        "UNAVAILABLE",
+                    ],
+                ),
+            };
+
+            ///`MemberUserInfo`: What a member filled in the activation form.
+            pub(crate) static MEMBER_USER_INFO: NamedType = NamedType {
+                name: "MemberUserInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "common_field_list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::card_code::get_code::MEMBER_FIELD_VALUE,
+                                ),
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field_list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::card_code::get_code::MEMBER_FIELD_VALUE,
+                                ),
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`MemberFieldValue`: One field of the activation form and the member's answer.
+            pub(crate) static MEMBER_FIELD_VALUE: NamedType = NamedType {
+                name: "MemberFieldValue",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "value",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "value_list",
+                            ty: Ty::Array(&Ty::String),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `card_stats`.
+    pub(crate) mod card_stats {
+        ///Types local to `get_card_summary`.
+        pub(crate) mod get_card_summary {
+            use super::super::super::*;
+            ///`CardDayStats`: A day of the account's card statistics.
+            pub(crate) static CARD_DAY_STATS: NamedType = NamedType {
+                name: "CardDayStats",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "ref_date",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "given_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "given_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "expire_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "expire_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_friends_cnt",
+                            ty: Ty::U64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_friends_user",
+                            ty: Ty::U64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_friends_cnt",
+                            ty: Ty::U64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_friends_user",
+                            ty: Ty::U64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_friends_cnt",
+                            ty: Ty::U64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_friends_user",
+                            ty: Ty::U64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `get_free_card_summary`.
+        pub(crate) mod get_free_card_summary {
+            use super::super::super::*;
+            ///`FreeCardDayStats`: A day of one free coupon's statistics.
+            pub(crate) static FREE_CARD_DAY_STATS: NamedType = NamedType {
+                name: "FreeCardDayStats",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "ref_date",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "card_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card_stats::get_free_card_summary::FREE_CARD_TYPE,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_pay",
+                            ty: Ty::U32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "given_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "given_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "expire_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "expire_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`FreeCardType`: The type of a free coupon, as a number.
+            pub(crate) static FREE_CARD_TYPE: NamedType = NamedType {
+                name: "FreeCardType",
+                kind: TypeKind::IntEnum(&[0, 1, 2, 3, 4]),
+            };
+        }
+
+        ///Types local to `get_member_card_detail`.
+        pub(crate) mod get_member_card_detail {
+            use super::super::super::*;
+            ///`MemberCardDetailDayStats`: A day of one member card's statistics.
+            pub(crate) static MEMBER_CARD_DETAIL_DAY_STATS: NamedType = NamedType {
+                name: "MemberCardDetailDayStats",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "ref_date",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "merchanttype",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "cardid",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "submerchantid",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "active_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "active_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "total_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "new_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "payOriginalFee",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "fee",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `get_member_card_summary`.
+        pub(crate) mod get_member_card_summary {
+            use super::super::super::*;
+            ///`MemberCardDayStats`: A day of the account's member-card statistics.
+            pub(crate) static MEMBER_CARD_DAY_STATS: NamedType = NamedType {
+                name: "MemberCardDayStats",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "ref_date",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "view_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "receive_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_cnt",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "verify_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "active_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "total_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "total_receive_user",
+                            ty: Ty::U64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "active_cnt",
+                            ty: Ty::U64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+    }
+
     ///Types local to operations of `invoice`.
     pub(crate) mod invoice {
         ///Types local to `clear_out_invoice`.
@@ -5000,6 +7528,222 @@ mod local {
             pub(crate) static TITLE_TYPE: NamedType = NamedType {
                 name: "TitleType",
                 kind: TypeKind::IntEnum(&[0, 1]),
+            };
+        }
+    }
+
+    ///Types local to operations of `member_card`.
+    pub(crate) mod member_card {
+        ///Types local to `get_member_info`.
+        pub(crate) mod get_member_info {
+            use super::super::super::*;
+            ///`UserCardStatus`: The state of a member card in the user's card package.
+            pub(crate) static USER_CARD_STATUS: NamedType = NamedType {
+                name: "UserCardStatus",
+                kind: TypeKind::StringEnum(
+                    &[
+                        "NORMAL",
+                        "EXPIRE",
+                        "GIFTING",
+                        "GIFT_SUCC",
+                        "GIFT_TIMEOUT",
+                        "DELETE",
+                        "UNAVAILABLE",
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `set_activate_user_form`.
+        pub(crate) mod set_activate_user_form {
+            use super::super::super::*;
+            ///`FormLink`: A named link shown on the activation form.
+            pub(crate) static FORM_LINK: NamedType = NamedType {
+                name: "FormLink",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(32),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "url",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`ActivateForm`: A set of fields of the activation form.
+            pub(crate) static ACTIVATE_FORM: NamedType = NamedType {
+                name: "ActivateForm",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "can_modify",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "rich_field_list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::member_card::set_activate_user_form::RICH_FIELD,
+                                ),
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "common_field_id_list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::member_card::set_activate_user_form::USER_FORM_FLAG,
+                                ),
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field_list",
+                            ty: Ty::Array(&Ty::String),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`RichField`: A choice field of the merchant's own.
+            pub(crate) static RICH_FIELD: NamedType = NamedType {
+                name: "RichField",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::member_card::set_activate_user_form::RICH_FIELD_TYPE,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(32),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "values",
+                            ty: Ty::Array(&Ty::String),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`RichFieldType`: How the user answers a choice field.
+            pub(crate) static RICH_FIELD_TYPE: NamedType = NamedType {
+                name: "RichFieldType",
+                kind: TypeKind::StringEnum(
+                    &["FORM_FIELD_RADIO", "FORM_FIELD_SELECT", "FORM_FIELD_CHECK_BOX"],
+                ),
+            };
+
+            ///`UserFormFlag`: A field of the activation form that WeChat knows and may fill in.
+            pub(crate) static USER_FORM_FLAG: NamedType = NamedType {
+                name: "UserFormFlag",
+                kind: TypeKind::StringEnum(
+                    &[
+                        "USER_FORM_INFO_FLAG_MOBILE",
+                        "USER_FORM_INFO_FLAG_SEX",
+                        "USER_FORM_INFO_FLAG_NAME",
+                        "USER_FORM_INFO_FLAG_BIRTHDAY",
+                        "USER_FORM_INFO_FLAG_IDCARD",
+                        "USER_FORM_INFO_FLAG_EMAIL",
+                        "USER_FORM_INFO_FLAG_LOCATION",
+                        "USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND",
+                        "USER_FORM_INFO_FLAG_INDUSTRY",
+                        "USER_FORM_INFO_FLAG_INCOME",
+                        "USER_FORM_INFO_FLAG_HABIT",
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `update_member`.
+        pub(crate) mod update_member {
+            use super::super::super::*;
+            ///`NotifyOptional`: Whether WeChat sends the member a message about each kind of change.
+            pub(crate) static NOTIFY_OPTIONAL: NamedType = NamedType {
+                name: "NotifyOptional",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "is_notify_bonus",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_notify_balance",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_notify_custom_field1",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_notify_custom_field2",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_notify_custom_field3",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
             };
         }
     }

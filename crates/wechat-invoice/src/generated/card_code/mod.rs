@@ -10,3 +10,218 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
+//! | [`check_codes`](CardCodeClient::check_codes) | `/card/code/checkcode` | Tells which of up to 100 codes were imported into a deposit-mode card. |
+//! | [`consume_code`](CardCodeClient::consume_code) | `/card/code/consume` | Redeems a code a user holds; it cannot be undone. |
+//! | [`decrypt_code`](CardCodeClient::decrypt_code) | `/card/code/decrypt` | Decrypts the `encrypt_code` WeChat hands the merchant into the real code. |
+//! | [`deposit_codes`](CardCodeClient::deposit_codes) | `/card/code/deposit` | Imports custom codes into a card created in deposit mode, at most 100 a call. |
+//! | [`get_code`](CardCodeClient::get_code) | `/card/code/get` | Reads a code a user holds: its card, owner, validity and whether it can be redeemed now. |
+//! | [`get_deposit_count`](CardCodeClient::get_deposit_count) | `/card/code/getdepositcount` | Reads how many codes were imported into a deposit-mode card. |
+//! | [`mark_code`](CardCodeClient::mark_code) | `/card/code/mark` | Binds a friends' coupon code to the user about to use it, or releases it. |
+//! | [`set_code_unavailable`](CardCodeClient::set_code_unavailable) | `/card/code/unavailable` | Makes a code a user holds unavailable, for a refund or a changed booking. |
+//! | [`update_code`](CardCodeClient::update_code) | `/card/code/update` | Replaces a custom code a user holds with a new one. |
+
+pub mod check_codes;
+pub use check_codes::{CheckCodesErrorCode, CheckCodesRequest, CheckCodesResponse};
+pub mod consume_code;
+pub use consume_code::{ConsumeCodeErrorCode, ConsumeCodeRequest, ConsumeCodeResponse};
+pub mod decrypt_code;
+pub use decrypt_code::{DecryptCodeErrorCode, DecryptCodeRequest, DecryptCodeResponse};
+pub mod deposit_codes;
+pub use deposit_codes::{
+    DepositCodesErrorCode, DepositCodesRequest, DepositCodesResponse,
+};
+
+pub mod get_code;
+pub use get_code::{GetCodeErrorCode, GetCodeRequest, GetCodeResponse};
+pub mod get_deposit_count;
+pub use get_deposit_count::{
+    GetDepositCountErrorCode, GetDepositCountRequest, GetDepositCountResponse,
+};
+
+pub mod mark_code;
+pub use mark_code::{MarkCodeErrorCode, MarkCodeRequest, MarkCodeResponse};
+pub mod set_code_unavailable;
+pub use set_code_unavailable::{
+    SetCodeUnavailableErrorCode, SetCodeUnavailableRequest, SetCodeUnavailableResponse,
+};
+
+pub mod update_code;
+pub use update_code::{UpdateCodeErrorCode, UpdateCodeRequest, UpdateCodeResponse};
+/// The `card_code` endpoints, from [`Client::card_code`](crate::Client::card_code): one async method per endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct CardCodeClient<'a> {
+    pub(crate) core: &'a ::wechat_core::Client,
+}
+
+impl CardCodeClient<'_> {
+    /// Tells which of up to 100 codes were imported into a deposit-mode card.
+    ///
+    /// `POST https://api.weixin.qq.com/card/code/checkcode?access_token=ACCESS_TOKEN` (WeChat interface `card_code_checkcode`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CheckCodesErrorCode`](crate::card_code::CheckCodesErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::check_codes) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn check_codes(
+        &self,
+        request: &crate::card_code::CheckCodesRequest,
+    ) -> Result<
+        crate::card_code::CheckCodesResponse,
+        ::wechat_core::Error<crate::card_code::CheckCodesErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Redeems a code a user holds; it cannot be undone.
+    ///
+    /// `POST https://api.weixin.qq.com/card/code/consume?access_token=ACCESS_TOKEN` (WeChat interface `card_code_consume`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ConsumeCodeErrorCode`](crate::card_code::ConsumeCodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::consume_code) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn consume_code(
+        &self,
+        request: &crate::card_code::ConsumeCodeRequest,
+    ) -> Result<
+        crate::card_code::ConsumeCodeResponse,
+        ::wechat_core::Error<crate::card_code::ConsumeCodeErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Decrypts the `encrypt_code` WeChat hands the merchant into the real code.
+    ///
+    /// `POST https://api.weixin.qq.com/card/code/decrypt?access_token=ACCESS_TOKEN` (WeChat interface `card_code_decrypt`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`DecryptCodeErrorCode`](crate::card_code::DecryptCodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::decrypt_code) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn decrypt_code(
+        &self,
+        request: &crate::card_code::DecryptCodeRequest,
+    ) -> Result<
+        crate::card_code::DecryptCodeResponse,
+        ::wechat_core::Error<crate::card_code::DecryptCodeErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Imports custom codes into a card created in deposit mode, at most 100 a call.
+    ///
+    /// `POST https://api.weixin.qq.com/card/code/deposit?access_token=ACCESS_TOKEN` (WeChat interface `card_code_deposit`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`DepositCodesErrorCode`](crate::card_code::DepositCodesErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::deposit_codes) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn deposit_codes(
+        &self,
+        request: &crate::card_code::DepositCodesRequest,
+    ) -> Result<
+        crate::card_code::DepositCodesResponse,
+        ::wechat_core::Error<crate::card_code::DepositCodesErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads a code a user holds: its card, owner, validity and whether it can be redeemed now.
+    ///
+    /// `POST https://api.weixin.qq.com/card/code/get?access_token=ACCESS_TOKEN` (WeChat interface `card_code_get`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetCodeErrorCode`](crate::card_code::GetCodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::get_code) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_code(
+        &self,
+        request: &crate::card_code::GetCodeRequest,
+    ) -> Result<
+        crate::card_code::GetCodeResponse,
+        ::wechat_core::Error<crate::card_code::GetCodeErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads how many codes were imported into a deposit-mode card.
+    ///
+    /// `POST https://api.weixin.qq.com/card/code/getdepositcount?access_token=ACCESS_TOKEN` (WeChat interface `card_code_getdepositcount`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetDepositCountErrorCode`](crate::card_code::GetDepositCountErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::get_deposit_count) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_deposit_count(
+        &self,
+        request: &crate::card_code::GetDepositCountRequest,
+    ) -> Result<
+        crate::card_code::GetDepositCountResponse,
+        ::wechat_core::Error<crate::card_code::GetDepositCountErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Binds a friends' coupon code to the user about to use it, or releases it.
+    ///
+    /// `POST https://api.weixin.qq.com/card/code/mark?access_token=ACCESS_TOKEN` (WeChat interface `card_code_mark`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`MarkCodeErrorCode`](crate::card_code::MarkCodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::mark_code) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn mark_code(
+        &self,
+        request: &crate::card_code::MarkCodeRequest,
+    ) -> Result<
+        crate::card_code::MarkCodeResponse,
+        ::wechat_core::Error<crate::card_code::MarkCodeErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Makes a code a user holds unavailable, for a refund or a changed booking.
+    ///
+    /// `POST https://api.weixin.qq.com/card/code/unavailable?access_token=ACCESS_TOKEN` (WeChat interface `card_code_unavailable`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetCodeUnavailableErrorCode`](crate::card_code::SetCodeUnavailableErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::set_code_unavailable) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn set_code_unavailable(
+        &self,
+        request: &crate::card_code::SetCodeUnavailableRequest,
+    ) -> Result<
+        crate::card_code::SetCodeUnavailableResponse,
+        ::wechat_core::Error<crate::card_code::SetCodeUnavailableErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Replaces a custom code a user holds with a new one.
+    ///
+    /// `POST https://api.weixin.qq.com/card/code/update?access_token=ACCESS_TOKEN` (WeChat interface `card_code_update`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateCodeErrorCode`](crate::card_code::UpdateCodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_code::update_code) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn update_code(
+        &self,
+        request: &crate::card_code::UpdateCodeRequest,
+    ) -> Result<
+        crate::card_code::UpdateCodeResponse,
+        ::wechat_core::Error<crate::card_code::UpdateCodeErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+}

@@ -6,3 +6,113 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
+//! | [`get_card_summary`](CardStatsClient::get_card_summary) | `/datacube/getcardbizuininfo` | Reads the account's card statistics per day: views, takes, redemptions, gifts and expiries. |
+//! | [`get_free_card_summary`](CardStatsClient::get_free_card_summary) | `/datacube/getcardcardinfo` | Reads the statistics of free coupons per card and day (coupons, group-buying, discount and gift vouchers). |
+//! | [`get_member_card_detail`](CardStatsClient::get_member_card_detail) | `/datacube/getcardmembercarddetail` | Reads one member card's statistics per day: views, takes, activations, new members and pay-cell amounts. |
+//! | [`get_member_card_summary`](CardStatsClient::get_member_card_summary) | `/datacube/getcardmembercardinfo` | Reads the account's member-card statistics per day: views, takes, activations, members. |
+
+pub mod types;
+pub mod get_card_summary;
+pub use get_card_summary::{
+    GetCardSummaryErrorCode, GetCardSummaryRequest, GetCardSummaryResponse,
+};
+
+pub mod get_free_card_summary;
+pub use get_free_card_summary::{
+    GetFreeCardSummaryErrorCode, GetFreeCardSummaryRequest, GetFreeCardSummaryResponse,
+};
+
+pub mod get_member_card_detail;
+pub use get_member_card_detail::{
+    GetMemberCardDetailErrorCode, GetMemberCardDetailRequest, GetMemberCardDetailResponse,
+};
+
+pub mod get_member_card_summary;
+pub use get_member_card_summary::{
+    GetMemberCardSummaryErrorCode, GetMemberCardSummaryRequest,
+    GetMemberCardSummaryResponse,
+};
+
+/// The `card_stats` endpoints, from [`Client::card_stats`](crate::Client::card_stats): one async method per endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct CardStatsClient<'a> {
+    pub(crate) core: &'a ::wechat_core::Client,
+}
+
+impl CardStatsClient<'_> {
+    /// Reads the account's card statistics per day: views, takes, redemptions, gifts and expiries.
+    ///
+    /// `POST https://api.weixin.qq.com/datacube/getcardbizuininfo?access_token=ACCESS_TOKEN` (WeChat interface `datacube_getcardbizuininfo`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetCardSummaryErrorCode`](crate::card_stats::GetCardSummaryErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_stats::get_card_summary) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_card_summary(
+        &self,
+        request: &crate::card_stats::GetCardSummaryRequest,
+    ) -> Result<
+        crate::card_stats::GetCardSummaryResponse,
+        ::wechat_core::Error<crate::card_stats::GetCardSummaryErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads the statistics of free coupons per card and day (coupons, group-buying, discount and gift vouchers).
+    ///
+    /// `POST https://api.weixin.qq.com/datacube/getcardcardinfo?access_token=ACCESS_TOKEN` (WeChat interface `datacube_getcardcardinfo`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetFreeCardSummaryErrorCode`](crate::card_stats::GetFreeCardSummaryErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_stats::get_free_card_summary) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_free_card_summary(
+        &self,
+        request: &crate::card_stats::GetFreeCardSummaryRequest,
+    ) -> Result<
+        crate::card_stats::GetFreeCardSummaryResponse,
+        ::wechat_core::Error<crate::card_stats::GetFreeCardSummaryErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads one member card's statistics per day: views, takes, activations, new members and pay-cell amounts.
+    ///
+    /// `POST https://api.weixin.qq.com/datacube/getcardmembercarddetail?access_token=ACCESS_TOKEN` (WeChat interface `datacube_getcardmembercarddetail`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetMemberCardDetailErrorCode`](crate::card_stats::GetMemberCardDetailErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_stats::get_member_card_detail) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_member_card_detail(
+        &self,
+        request: &crate::card_stats::GetMemberCardDetailRequest,
+    ) -> Result<
+        crate::card_stats::GetMemberCardDetailResponse,
+        ::wechat_core::Error<crate::card_stats::GetMemberCardDetailErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads the account's member-card statistics per day: views, takes, activations, members.
+    ///
+    /// `POST https://api.weixin.qq.com/datacube/getcardmembercardinfo?access_token=ACCESS_TOKEN` (WeChat interface `datacube_getcardmembercardinfo`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetMemberCardSummaryErrorCode`](crate::card_stats::GetMemberCardSummaryErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card_stats::get_member_card_summary) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_member_card_summary(
+        &self,
+        request: &crate::card_stats::GetMemberCardSummaryRequest,
+    ) -> Result<
+        crate::card_stats::GetMemberCardSummaryResponse,
+        ::wechat_core::Error<crate::card_stats::GetMemberCardSummaryErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+}

@@ -6,3 +6,162 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
+//! | [`activate_member_card`](MemberCardClient::activate_member_card) | `/card/membercard/activate` | Activates a member card a user took, with its member number and starting points and balance. |
+//! | [`get_activate_temp_info`](MemberCardClient::get_activate_temp_info) | `/card/membercard/activatetempinfo/get` | Reads what a user filled in a jump-type activation form, before the merchant activates the card. |
+//! | [`get_activate_url`](MemberCardClient::get_activate_url) | `/card/membercard/activate/geturl` | Gets the link of WeChat's activation component for a member card. |
+//! | [`get_member_info`](MemberCardClient::get_member_info) | `/card/membercard/userinfo/get` | Reads a member: number, points, balance, card state and activation-form answers. |
+//! | [`set_activate_user_form`](MemberCardClient::set_activate_user_form) | `/card/membercard/activateuserform/set` | Sets the form WeChat shows a user activating a member card in one tap. |
+//! | [`update_member`](MemberCardClient::update_member) | `/card/membercard/updateuser` | Changes a member's points, balance or custom field values, and tells the member. |
+
+pub mod types;
+pub mod activate_member_card;
+pub use activate_member_card::{
+    ActivateMemberCardErrorCode, ActivateMemberCardRequest, ActivateMemberCardResponse,
+};
+
+pub mod get_activate_temp_info;
+pub use get_activate_temp_info::{
+    GetActivateTempInfoErrorCode, GetActivateTempInfoRequest, GetActivateTempInfoResponse,
+};
+
+pub mod get_activate_url;
+pub use get_activate_url::{
+    GetActivateUrlErrorCode, GetActivateUrlRequest, GetActivateUrlResponse,
+};
+
+pub mod get_member_info;
+pub use get_member_info::{
+    GetMemberInfoErrorCode, GetMemberInfoRequest, GetMemberInfoResponse,
+};
+
+pub mod set_activate_user_form;
+pub use set_activate_user_form::{
+    SetActivateUserFormErrorCode, SetActivateUserFormRequest, SetActivateUserFormResponse,
+};
+
+pub mod update_member;
+pub use update_member::{
+    UpdateMemberErrorCode, UpdateMemberRequest, UpdateMemberResponse,
+};
+
+/// The `member_card` endpoints, from [`Client::member_card`](crate::Client::member_card): one async method per endpoint.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberCardClient<'a> {
+    pub(crate) core: &'a ::wechat_core::Client,
+}
+
+impl MemberCardClient<'_> {
+    /// Activates a member card a user took, with its member number and starting points and balance.
+    ///
+    /// `POST https://api.weixin.qq.com/card/membercard/activate?access_token=ACCESS_TOKEN` (WeChat interface `card_membercard_activate`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ActivateMemberCardErrorCode`](crate::member_card::ActivateMemberCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::member_card::activate_member_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn activate_member_card(
+        &self,
+        request: &crate::member_card::ActivateMemberCardRequest,
+    ) -> Result<
+        crate::member_card::ActivateMemberCardResponse,
+        ::wechat_core::Error<crate::member_card::ActivateMemberCardErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads what a user filled in a jump-type activation form, before the merchant activates the card.
+    ///
+    /// `POST https://api.weixin.qq.com/card/membercard/activatetempinfo/get?access_token=ACCESS_TOKEN` (WeChat interface `card_membercard_activatetempinfo_get`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetActivateTempInfoErrorCode`](crate::member_card::GetActivateTempInfoErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::member_card::get_activate_temp_info) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_activate_temp_info(
+        &self,
+        request: &crate::member_card::GetActivateTempInfoRequest,
+    ) -> Result<
+        crate::member_card::GetActivateTempInfoResponse,
+        ::wechat_core::Error<crate::member_card::GetActivateTempInfoErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Gets the link of WeChat's activation component for a member card.
+    ///
+    /// `POST https://api.weixin.qq.com/card/membercard/activate/geturl?access_token=ACCESS_TOKEN` (WeChat interface `card_membercard_activate_geturl`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetActivateUrlErrorCode`](crate::member_card::GetActivateUrlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::member_card::get_activate_url) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_activate_url(
+        &self,
+        request: &crate::member_card::GetActivateUrlRequest,
+    ) -> Result<
+        crate::member_card::GetActivateUrlResponse,
+        ::wechat_core::Error<crate::member_card::GetActivateUrlErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Reads a member: number, points, balance, card state and activation-form answers.
+    ///
+    /// `POST https://api.weixin.qq.com/card/membercard/userinfo/get?access_token=ACCESS_TOKEN` (WeChat interface `card_membercard_userinfo_get`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetMemberInfoErrorCode`](crate::member_card::GetMemberInfoErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::member_card::get_member_info) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_member_info(
+        &self,
+        request: &crate::member_card::GetMemberInfoRequest,
+    ) -> Result<
+        crate::member_card::GetMemberInfoResponse,
+        ::wechat_core::Error<crate::member_card::GetMemberInfoErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Sets the form WeChat shows a user activating a member card in one tap.
+    ///
+    /// `POST https://api.weixin.qq.com/card/membercard/activateuserform/set?access_token=ACCESS_TOKEN` (WeChat interface `card_membercard_activateuserform_set`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetActivateUserFormErrorCode`](crate::member_card::SetActivateUserFormErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::member_card::set_activate_user_form) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn set_activate_user_form(
+        &self,
+        request: &crate::member_card::SetActivateUserFormRequest,
+    ) -> Result<
+        crate::member_card::SetActivateUserFormResponse,
+        ::wechat_core::Error<crate::member_card::SetActivateUserFormErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Changes a member's points, balance or custom field values, and tells the member.
+    ///
+    /// `POST https://api.weixin.qq.com/card/membercard/updateuser?access_token=ACCESS_TOKEN` (WeChat interface `card_membercard_updateuser`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateMemberErrorCode`](crate::member_card::UpdateMemberErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::member_card::update_member) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn update_member(
+        &self,
+        request: &crate::member_card::UpdateMemberRequest,
+    ) -> Result<
+        crate::member_card::UpdateMemberResponse,
+        ::wechat_core::Error<crate::member_card::UpdateMemberErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+}
