@@ -88,6 +88,21 @@ impl DecryptCodeRequest {
     }
 }
 
+impl ::wechat_core::Check for DecryptCodeRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.encrypt_code,
+            path,
+            "encrypt_code",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// Response of [`Client::decrypt_code`](crate::Client::decrypt_code), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -214,4 +229,8 @@ impl ::wechat_core::Operation for DecryptCodeRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

@@ -112,6 +112,30 @@ impl SetCodeUnavailableRequest {
     }
 }
 
+impl ::wechat_core::Check for SetCodeUnavailableRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.code,
+            path,
+            "code",
+            &::wechat_core::Limits {
+                max_bytes: Some(20),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.card_id,
+            path,
+            "card_id",
+            &::wechat_core::Limits {
+                max_bytes: Some(32),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// Response of [`Client::set_code_unavailable`](crate::Client::set_code_unavailable), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -226,4 +250,8 @@ impl ::wechat_core::Operation for SetCodeUnavailableRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

@@ -104,6 +104,39 @@ impl UpdateCodeRequest {
     }
 }
 
+impl ::wechat_core::Check for UpdateCodeRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.code,
+            path,
+            "code",
+            &::wechat_core::Limits {
+                max_bytes: Some(20),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.card_id,
+            path,
+            "card_id",
+            &::wechat_core::Limits {
+                max_bytes: Some(32),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.new_code,
+            path,
+            "new_code",
+            &::wechat_core::Limits {
+                max_bytes: Some(64),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// Response of [`Client::update_code`](crate::Client::update_code), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -218,4 +251,8 @@ impl ::wechat_core::Operation for UpdateCodeRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

@@ -93,6 +93,30 @@ impl GetCardSummaryRequest {
     }
 }
 
+impl ::wechat_core::Check for GetCardSummaryRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.begin_date,
+            path,
+            "begin_date",
+            &::wechat_core::Limits {
+                max_bytes: Some(16),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.end_date,
+            path,
+            "end_date",
+            &::wechat_core::Limits {
+                max_bytes: Some(16),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// Response of [`Client::get_card_summary`](crate::Client::get_card_summary), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -331,4 +355,8 @@ impl ::wechat_core::Operation for GetCardSummaryRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

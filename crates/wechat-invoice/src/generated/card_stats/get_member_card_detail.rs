@@ -97,6 +97,39 @@ impl GetMemberCardDetailRequest {
     }
 }
 
+impl ::wechat_core::Check for GetMemberCardDetailRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.begin_date,
+            path,
+            "begin_date",
+            &::wechat_core::Limits {
+                max_bytes: Some(16),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.end_date,
+            path,
+            "end_date",
+            &::wechat_core::Limits {
+                max_bytes: Some(16),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.card_id,
+            path,
+            "card_id",
+            &::wechat_core::Limits {
+                max_bytes: Some(32),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// Response of [`Client::get_member_card_detail`](crate::Client::get_member_card_detail), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -313,4 +346,8 @@ impl ::wechat_core::Operation for GetMemberCardDetailRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

@@ -227,6 +227,93 @@ impl ActivateMemberCardRequest {
     }
 }
 
+impl ::wechat_core::Check for ActivateMemberCardRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.membership_number,
+            path,
+            "membership_number",
+            &::wechat_core::Limits {
+                max_bytes: Some(20),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.code,
+            path,
+            "code",
+            &::wechat_core::Limits {
+                max_bytes: Some(20),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.card_id,
+            path,
+            "card_id",
+            &::wechat_core::Limits {
+                max_bytes: Some(32),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.background_pic_url,
+            path,
+            "background_pic_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.activate_begin_time,
+            path,
+            "activate_begin_time",
+            &::wechat_core::Limits {
+                minimum: Some(0),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.activate_end_time,
+            path,
+            "activate_end_time",
+            &::wechat_core::Limits {
+                minimum: Some(0),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.init_custom_field_value1,
+            path,
+            "init_custom_field_value1",
+            &::wechat_core::Limits {
+                max_bytes: Some(12),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.init_custom_field_value2,
+            path,
+            "init_custom_field_value2",
+            &::wechat_core::Limits {
+                max_bytes: Some(12),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.init_custom_field_value3,
+            path,
+            "init_custom_field_value3",
+            &::wechat_core::Limits {
+                max_bytes: Some(12),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// Response of [`Client::activate_member_card`](crate::Client::activate_member_card), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -304,4 +391,8 @@ impl ::wechat_core::Operation for ActivateMemberCardRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

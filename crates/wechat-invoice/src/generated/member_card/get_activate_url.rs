@@ -94,6 +94,21 @@ impl GetActivateUrlRequest {
     }
 }
 
+impl ::wechat_core::Check for GetActivateUrlRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.card_id,
+            path,
+            "card_id",
+            &::wechat_core::Limits {
+                max_bytes: Some(32),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// Response of [`Client::get_activate_url`](crate::Client::get_activate_url), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -169,4 +184,8 @@ impl ::wechat_core::Operation for GetActivateUrlRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

@@ -104,6 +104,30 @@ impl GetMemberInfoRequest {
     }
 }
 
+impl ::wechat_core::Check for GetMemberInfoRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.card_id,
+            path,
+            "card_id",
+            &::wechat_core::Limits {
+                max_bytes: Some(32),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.code,
+            path,
+            "code",
+            &::wechat_core::Limits {
+                max_bytes: Some(20),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// Response of [`Client::get_member_info`](crate::Client::get_member_info), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -361,4 +385,8 @@ impl ::wechat_core::Operation for GetMemberInfoRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

@@ -132,6 +132,37 @@ impl SetActivateUserFormRequest {
     }
 }
 
+impl ::wechat_core::Check for SetActivateUserFormRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.card_id,
+            path,
+            "card_id",
+            &::wechat_core::Limits {
+                max_bytes: Some(32),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::Check::check(
+            &self.service_statement,
+            &::wechat_core::check::join(path, "service_statement"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.bind_old_card,
+            &::wechat_core::check::join(path, "bind_old_card"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.required_form,
+            &::wechat_core::check::join(path, "required_form"),
+        )?;
+        ::wechat_core::Check::check(
+            &self.optional_form,
+            &::wechat_core::check::join(path, "optional_form"),
+        )?;
+        Ok(())
+    }
+}
+
 /// Response of [`Client::set_activate_user_form`](crate::Client::set_activate_user_form), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -211,6 +242,30 @@ impl FormLink {
     }
 }
 
+impl ::wechat_core::Check for FormLink {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.name,
+            path,
+            "name",
+            &::wechat_core::Limits {
+                max_bytes: Some(32),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.url,
+            path,
+            "url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// A set of fields of the activation form.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -264,6 +319,16 @@ impl ActivateForm {
     }
 }
 
+impl ::wechat_core::Check for ActivateForm {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(
+            &self.rich_field_list,
+            &::wechat_core::check::join(path, "rich_field_list"),
+        )?;
+        Ok(())
+    }
+}
+
 /// A choice field of the merchant's own.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -290,6 +355,21 @@ impl RichField {
             name: name.into(),
             values,
         }
+    }
+}
+
+impl ::wechat_core::Check for RichField {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.name,
+            path,
+            "name",
+            &::wechat_core::Limits {
+                max_bytes: Some(32),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
     }
 }
 
@@ -456,4 +536,8 @@ impl ::wechat_core::Operation for SetActivateUserFormRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

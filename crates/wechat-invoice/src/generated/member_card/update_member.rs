@@ -246,6 +246,75 @@ impl UpdateMemberRequest {
     }
 }
 
+impl ::wechat_core::Check for UpdateMemberRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::limit(
+            &self.code,
+            path,
+            "code",
+            &::wechat_core::Limits {
+                max_bytes: Some(20),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.card_id,
+            path,
+            "card_id",
+            &::wechat_core::Limits {
+                max_bytes: Some(32),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.background_pic_url,
+            path,
+            "background_pic_url",
+            &::wechat_core::Limits {
+                max_bytes: Some(128),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.record_bonus,
+            path,
+            "record_bonus",
+            &::wechat_core::Limits {
+                max_bytes: Some(42),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.custom_field_value1,
+            path,
+            "custom_field_value1",
+            &::wechat_core::Limits {
+                max_bytes: Some(12),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.custom_field_value2,
+            path,
+            "custom_field_value2",
+            &::wechat_core::Limits {
+                max_bytes: Some(12),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        ::wechat_core::check::limit(
+            &self.custom_field_value3,
+            path,
+            "custom_field_value3",
+            &::wechat_core::Limits {
+                max_bytes: Some(12),
+                ..::wechat_core::Limits::NONE
+            },
+        )?;
+        Ok(())
+    }
+}
+
 /// Response of [`Client::update_member`](crate::Client::update_member), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -443,4 +512,8 @@ impl ::wechat_core::Operation for UpdateMemberRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }
