@@ -120,7 +120,8 @@ fn verdict(met: bool, budget: &str) -> String {
 }
 
 fn generator_rows(root: &Path, criterion: &Path) -> Result<Vec<Row>, BenchError> {
-    let endpoints = crate::sync::read_spec(root)?.iter().filter(|s| s.path.matches('/').count() == 2).count();
+    let endpoints =
+        crate::sync::read_spec(root)?.iter().filter(|s| crate::sync::is_endpoint_file(&s.path)).count();
     let real = median_ns(criterion, "generator/real_spec")?;
     let mut rows = vec![Row {
         figure: format!("generator: real spec ({endpoints} endpoints), end to end"),
@@ -275,7 +276,7 @@ fn rust_lines(files: &[codegen::OutputFile]) -> usize {
 
 fn code_size_rows(root: &Path) -> Result<Vec<Row>, BenchError> {
     let real = crate::sync::read_spec(root)?;
-    let endpoints = real.iter().filter(|s| s.path.matches('/').count() == 2).count().max(1);
+    let endpoints = real.iter().filter(|s| crate::sync::is_endpoint_file(&s.path)).count().max(1);
     let real_lines = rust_lines(&codegen::generate(&real).map_err(|e| BenchError::Command(e.to_string()))?);
     let synthetic_lines = rust_lines(
         &codegen::generate(&synthetic::spec(1000, 10)).map_err(|e| BenchError::Command(e.to_string()))?,

@@ -55,6 +55,12 @@ impl Change {
     }
 }
 
+/// True for a file that declares an endpoint: `spec/<group>/<name>.toml`, except a group's
+/// `types.toml` and `errors.toml`.
+pub fn is_endpoint_file(path: &str) -> bool {
+    path.matches('/').count() == 2 && !path.ends_with("/types.toml") && !path.ends_with("/errors.toml")
+}
+
 /// Every `*.toml` under `<root>/spec`, sorted, with paths like `spec/invoice/x.toml`.
 pub fn read_spec(root: &Path) -> io::Result<Vec<SourceFile>> {
     let mut paths = Vec::new();
