@@ -11,13 +11,7 @@ fn root() -> PathBuf {
 /// `types.toml` or `errors.toml`).
 fn endpoint_files() -> Vec<String> {
     let sources = xtask::sync::read_spec(&root()).expect("read spec/");
-    sources
-        .into_iter()
-        .map(|s| s.path)
-        .filter(|p| {
-            p.matches('/').count() == 2 && !p.ends_with("/types.toml") && !p.ends_with("/errors.toml")
-        })
-        .collect()
+    sources.into_iter().map(|s| s.path).filter(|p| xtask::sync::is_endpoint_file(p)).collect()
 }
 
 /// The `pub async fn`s of the generated client, as `group/name`: those of each group's handle
