@@ -77,6 +77,23 @@ fn card_create_card_example_3() {
 
 #[cfg(feature = "card")]
 #[test]
+fn card_delete_card_example_1() {
+    round_trips::<
+        crate::card::DeleteCardRequest,
+    >("{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}");
+    decodes::<crate::card::DeleteCardRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_delete_card_example_2() {
+    decodes::<
+        crate::card::DeleteCardRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [nBcl6a0172e521]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
 fn card_get_card_example_1() {
     round_trips::<
         crate::card::GetCardRequest,

@@ -147,6 +147,29 @@ async fn card_create_card_through_the_mock() {
 
 #[cfg(feature = "card")]
 #[tokio::test]
+async fn card_delete_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/delete_card",
+            Some("{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}"),
+        );
+    let request: crate::card::DeleteCardRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .delete_card(&request)
+        .await
+        .expect("card/delete_card");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40073);
+    let refused = code(harness.client.card().delete_card(&request).await);
+    let expected = crate::card::DeleteCardErrorCode::InvalidCardId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
 async fn card_get_card_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness

@@ -11,11 +11,14 @@
 //! | method | endpoint | summary |
 //! |---|---|---|
 //! | [`create_card`](CardClient::create_card) | `/card/create` | Creates a card (coupon, voucher, member card or ticket); WeChat reviews it before it can be given out. |
+//! | [`delete_card`](CardClient::delete_card) | `/card/delete` | Deletes a card: its QR codes and add-card links stop working; cards users already hold stay valid. |
 //! | [`get_card`](CardClient::get_card) | `/card/get` | Reads a card as WeChat keeps it: its type and fields, review status and stock. |
 
 pub mod types;
 pub mod create_card;
 pub use create_card::{CreateCardErrorCode, CreateCardRequest, CreateCardResponse};
+pub mod delete_card;
+pub use delete_card::{DeleteCardErrorCode, DeleteCardRequest, DeleteCardResponse};
 pub mod get_card;
 pub use get_card::{GetCardErrorCode, GetCardRequest, GetCardResponse};
 /// The `card` endpoints, from [`Client::card`](crate::Client::card): one async method per endpoint.
@@ -40,6 +43,25 @@ impl CardClient<'_> {
     ) -> Result<
         crate::card::CreateCardResponse,
         ::wechat_core::Error<crate::card::CreateCardErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Deletes a card: its QR codes and add-card links stop working; cards users already hold stay valid.
+    ///
+    /// `POST https://api.weixin.qq.com/card/delete?access_token=ACCESS_TOKEN` (WeChat interface `card_delete`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`DeleteCardErrorCode`](crate::card::DeleteCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::delete_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn delete_card(
+        &self,
+        request: &crate::card::DeleteCardRequest,
+    ) -> Result<
+        crate::card::DeleteCardResponse,
+        ::wechat_core::Error<crate::card::DeleteCardErrorCode>,
     > {
         self.core.send(request).await
     }
