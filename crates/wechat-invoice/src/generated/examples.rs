@@ -124,6 +124,188 @@ fn card_get_card_example_3() {
     >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [uf0Kqa0791e542]\"}");
 }
 
+#[cfg(feature = "card")]
+#[test]
+fn card_get_mpnews_html_example_1() {
+    round_trips::<
+        crate::card::GetMpnewsHtmlRequest,
+    >("{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}");
+    decodes::<
+        crate::card::GetMpnewsHtmlRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"content\": \"<iframe class=\\\"res_iframe card_iframe js_editor_card\\\" data-src=\\\"http://mp.weixin.qq.com/bizmall/appmsgcard?action=show&biz=MjM5OTAwODk4MA%3D%3D&cardid=p1Pj9jnXTLf2nF7lccYScFUYqJ0&wechat_card_js=1#wechat_redirect\\\"></iframe>\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_get_mpnews_html_example_2() {
+    decodes::<
+        crate::card::GetMpnewsHtmlRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [hM5Q4a0217e542]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_cards_example_1() {
+    round_trips::<
+        crate::card::ListCardsRequest,
+    >(
+        "{\"offset\": 0, \"count\": 10, \"status_list\": [\"CARD_STATUS_VERIFY_OK\", \"CARD_STATUS_DISPATCH\"]}",
+    );
+    decodes::<
+        crate::card::ListCardsRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id_list\": [\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\"], \"total_num\": 1}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_cards_example_2() {
+    round_trips::<crate::card::ListCardsRequest>("{\"offset\": 0, \"count\": 50}");
+    decodes::<
+        crate::card::ListCardsRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id_list\": [], \"total_num\": 0}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_cards_example_3() {
+    decodes::<
+        crate::card::ListCardsRequest,
+    >(
+        "{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function hint: [kT3vCa0881e110]\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_user_cards_example_1() {
+    round_trips::<
+        crate::card::ListUserCardsRequest,
+    >("{\"openid\": \"12312313\", \"card_id\": \"xxxxxxxxxx\"}");
+    decodes::<
+        crate::card::ListUserCardsRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_list\": [{\"code\": \"xxx1434079154\", \"card_id\": \"xxxxxxxxxx\"}, {\"code\": \"xxx1434079155\", \"card_id\": \"xxxxxxxxxx\"}], \"has_share_card\": true}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_user_cards_example_2() {
+    decodes::<
+        crate::card::ListUserCardsRequest,
+    >("{\"errcode\": 40003, \"errmsg\": \"invalid openid hint: [pWJsXA0363e541]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_modify_stock_example_1() {
+    round_trips::<
+        crate::card::ModifyStockRequest,
+    >(
+        "{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"increase_stock_value\": 1231231, \"reduce_stock_value\": 1231231}",
+    );
+    decodes::<crate::card::ModifyStockRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_modify_stock_example_2() {
+    round_trips::<
+        crate::card::ModifyStockRequest,
+    >("{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"increase_stock_value\": 100}");
+    decodes::<crate::card::ModifyStockRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_modify_stock_example_3() {
+    decodes::<
+        crate::card::ModifyStockRequest,
+    >("{\"errcode\": 40122, \"errmsg\": \"invalid quantity hint: [Xr0bDA06532270]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_pay_cell_example_1() {
+    round_trips::<
+        crate::card::SetPayCellRequest,
+    >("{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\", \"is_open\": true}");
+    decodes::<crate::card::SetPayCellRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_pay_cell_example_2() {
+    decodes::<
+        crate::card::SetPayCellRequest,
+    >(
+        "{\"errcode\": 43017, \"errmsg\": \"require location id! hint: [Q7uFLa0386vr20]\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_self_consume_cell_example_1() {
+    round_trips::<
+        crate::card::SetSelfConsumeCellRequest,
+    >(
+        "{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\", \"is_open\": true, \"need_verify_cod\": false, \"need_remark_amount\": false}",
+    );
+    decodes::<
+        crate::card::SetSelfConsumeCellRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_self_consume_cell_example_2() {
+    decodes::<
+        crate::card::SetSelfConsumeCellRequest,
+    >(
+        "{\"errcode\": 43017, \"errmsg\": \"require location id! hint: [Q7uFLa0386vr21]\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_test_whitelist_example_1() {
+    round_trips::<
+        crate::card::SetTestWhitelistRequest,
+    >(
+        "{\"openid\": [\"o1Pj9jmZvwSyyyyyyBa4aULW2mA\", \"o1Pj9jmZvxxxxxxxxxULW2mA\"], \"username\": [\"afdvvf\", \"abcd\"]}",
+    );
+    decodes::<
+        crate::card::SetTestWhitelistRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_test_whitelist_example_2() {
+    round_trips::<
+        crate::card::SetTestWhitelistRequest,
+    >(
+        "{\"openid\": [\"oFYHLvkzNC8P_uZKPS7ppSuHiYwk\", \"oFYHLviCatnBPDs1XxcXoOePNows\"]}",
+    );
+    decodes::<
+        crate::card::SetTestWhitelistRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"white_list_size\": 2, \"success_openid\": [\"oFYHLvkzNC8P_uZKPS7ppSuHiYwk\", \"oFYHLviCatnBPDs1XxcXoOePNows\"], \"success_username\": []}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_test_whitelist_example_3() {
+    decodes::<
+        crate::card::SetTestWhitelistRequest,
+    >("{\"errcode\": 40003, \"errmsg\": \"invalid openid hint: [4Fh0Ka0932e123]\"}");
+}
+
 #[cfg(feature = "invoice")]
 #[test]
 fn invoice_clear_out_invoice_example_1() {

@@ -191,6 +191,190 @@ async fn card_get_card_through_the_mock() {
     assert_eq!(refused, expected);
 }
 
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_get_mpnews_html_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/get_mpnews_html",
+            Some("{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}"),
+        );
+    let request: crate::card::GetMpnewsHtmlRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .get_mpnews_html(&request)
+        .await
+        .expect("card/get_mpnews_html");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"content\": \"<iframe class=\\\"res_iframe card_iframe js_editor_card\\\" data-src=\\\"http://mp.weixin.qq.com/bizmall/appmsgcard?action=show&biz=MjM5OTAwODk4MA%3D%3D&cardid=p1Pj9jnXTLf2nF7lccYScFUYqJ0&wechat_card_js=1#wechat_redirect\\\"></iframe>\"}",
+        );
+    harness.inject(&request, 40073);
+    let refused = code(harness.client.card().get_mpnews_html(&request).await);
+    let expected = crate::card::GetMpnewsHtmlErrorCode::InvalidCardId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_list_cards_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/list_cards",
+            Some(
+                "{\"offset\": 0, \"count\": 10, \"status_list\": [\"CARD_STATUS_VERIFY_OK\", \"CARD_STATUS_DISPATCH\"]}",
+            ),
+        );
+    let request: crate::card::ListCardsRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .list_cards(&request)
+        .await
+        .expect("card/list_cards");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id_list\": [\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\"], \"total_num\": 1}",
+        );
+    harness.inject(&request, 40073);
+    let refused = code(harness.client.card().list_cards(&request).await);
+    let expected = crate::card::ListCardsErrorCode::InvalidCardId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_list_user_cards_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/list_user_cards",
+            Some("{\"openid\": \"12312313\", \"card_id\": \"xxxxxxxxxx\"}"),
+        );
+    let request: crate::card::ListUserCardsRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .list_user_cards(&request)
+        .await
+        .expect("card/list_user_cards");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_list\": [{\"code\": \"xxx1434079154\", \"card_id\": \"xxxxxxxxxx\"}, {\"code\": \"xxx1434079155\", \"card_id\": \"xxxxxxxxxx\"}], \"has_share_card\": true}",
+        );
+    harness.inject(&request, 40003);
+    let refused = code(harness.client.card().list_user_cards(&request).await);
+    let expected = crate::card::ListUserCardsErrorCode::InvalidOpenid;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_modify_stock_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/modify_stock",
+            Some(
+                "{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"increase_stock_value\": 1231231, \"reduce_stock_value\": 1231231}",
+            ),
+        );
+    let request: crate::card::ModifyStockRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .modify_stock(&request)
+        .await
+        .expect("card/modify_stock");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40122);
+    let refused = code(harness.client.card().modify_stock(&request).await);
+    let expected = crate::card::ModifyStockErrorCode::InvalidQuantity;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_set_pay_cell_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/set_pay_cell",
+            Some("{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\", \"is_open\": true}"),
+        );
+    let request: crate::card::SetPayCellRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .set_pay_cell(&request)
+        .await
+        .expect("card/set_pay_cell");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 43017);
+    let refused = code(harness.client.card().set_pay_cell(&request).await);
+    let expected = crate::card::SetPayCellErrorCode::RequireLocationId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_set_self_consume_cell_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/set_self_consume_cell",
+            Some(
+                "{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\", \"is_open\": true, \"need_verify_cod\": false, \"need_remark_amount\": false}",
+            ),
+        );
+    let request: crate::card::SetSelfConsumeCellRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .set_self_consume_cell(&request)
+        .await
+        .expect("card/set_self_consume_cell");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 43017);
+    let refused = code(harness.client.card().set_self_consume_cell(&request).await);
+    let expected = crate::card::SetSelfConsumeCellErrorCode::RequireLocationId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_set_test_whitelist_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/set_test_whitelist",
+            Some(
+                "{\"openid\": [\"o1Pj9jmZvwSyyyyyyBa4aULW2mA\", \"o1Pj9jmZvxxxxxxxxxULW2mA\"], \"username\": [\"afdvvf\", \"abcd\"]}",
+            ),
+        );
+    let request: crate::card::SetTestWhitelistRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .set_test_whitelist(&request)
+        .await
+        .expect("card/set_test_whitelist");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40003);
+    let refused = code(harness.client.card().set_test_whitelist(&request).await);
+    let expected = crate::card::SetTestWhitelistErrorCode::InvalidOpenid;
+    assert_eq!(refused, expected);
+}
+
 #[cfg(feature = "invoice")]
 #[tokio::test]
 async fn invoice_clear_out_invoice_through_the_mock() {
