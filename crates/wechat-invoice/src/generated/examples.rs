@@ -77,6 +77,65 @@ fn card_create_card_example_3() {
 
 #[cfg(feature = "card")]
 #[test]
+fn card_create_landing_page_example_1() {
+    round_trips::<
+        crate::card::CreateLandingPageRequest,
+    >(
+        "{\"banner\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFN\",\n \"page_title\": \"惠城优惠大派送\", \"can_share\": true, \"scene\": \"SCENE_NEAR_BY\",\n \"card_list\": [{\"card_id\": \"pXch-jnOlGtbuWwIO2NDftZeynRE\", \"thumb_url\": \"www.qq.com/a.jpg\"},\n               {\"card_id\": \"pXch-jnAN-ZBoRbiwgqBZ1RV60fI\", \"thumb_url\": \"www.qq.com/b.jpg\"}]}",
+    );
+    decodes::<
+        crate::card::CreateLandingPageRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"www.test.url\", \"page_id\": 1}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_landing_page_example_2() {
+    decodes::<
+        crate::card::CreateLandingPageRequest,
+    >("{\"errcode\": 40071, \"errmsg\": \"invalid card type hint: [D1SDya0571e542]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_qrcode_example_1() {
+    round_trips::<
+        crate::card::CreateQrcodeRequest,
+    >(
+        "{\"action_name\": \"QR_CARD\", \"expire_seconds\": 1800,\n \"action_info\": {\"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"code\": \"198374613512\",\n                          \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\", \"is_unique_code\": false, \"outer_str\": \"12b\"}}}",
+    );
+    decodes::<
+        crate::card::CreateQrcodeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"ticket\": \"gQHB8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0JIV3lhX3psZmlvSDZmWGVMMTZvAAIEsNnKVQMEIAMAAA==\",\n \"expire_seconds\": 1800, \"url\": \"http://weixin.qq.com/q/BHWya_zlfioH6fXeL16o\",\n \"show_qrcode_url\": \"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQH98DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0czVzRlSWpsamlyM2plWTNKVktvAAIE6SfgVQMEgDPhAQ%3D%3D\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_qrcode_example_2() {
+    round_trips::<
+        crate::card::CreateQrcodeRequest,
+    >(
+        "{\"action_name\": \"QR_MULTIPLE_CARD\",\n \"action_info\": {\"multiple_card\": {\"card_list\": [\n   {\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"code\": \"2392583481\", \"outer_str\": \"12b\"},\n   {\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo98\", \"code\": \"2392583482\", \"outer_str\": \"12b\"}]}}}",
+    );
+    decodes::<
+        crate::card::CreateQrcodeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"ticket\": \"gQEE8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL2ZVUlB1eWpsbnJtUTBpTjVQRlZtAAIEWBPpVQMEgHB2AA==\",\n \"expire_seconds\": 7776000, \"url\": \"http://weixin.qq.com/q/fURPuyjlnrmQ0iN5PFVm\",\n \"show_qrcode_url\": \"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQEE8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL2ZVUlB1eWpsbnJtUTBpTjVQRlZtAAIEWBPpVQMEgHB2AA%3D%3D\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_qrcode_example_3() {
+    decodes::<
+        crate::card::CreateQrcodeRequest,
+    >("{\"errcode\": 40053, \"errmsg\": \"invalid actioninfo hint: [wX0Qza0722e541]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
 fn card_delete_card_example_1() {
     round_trips::<
         crate::card::DeleteCardRequest,

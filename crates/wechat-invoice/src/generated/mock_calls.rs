@@ -147,6 +147,66 @@ async fn card_create_card_through_the_mock() {
 
 #[cfg(feature = "card")]
 #[tokio::test]
+async fn card_create_landing_page_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/create_landing_page",
+            Some(
+                "{\"banner\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFN\",\n \"page_title\": \"惠城优惠大派送\", \"can_share\": true, \"scene\": \"SCENE_NEAR_BY\",\n \"card_list\": [{\"card_id\": \"pXch-jnOlGtbuWwIO2NDftZeynRE\", \"thumb_url\": \"www.qq.com/a.jpg\"},\n               {\"card_id\": \"pXch-jnAN-ZBoRbiwgqBZ1RV60fI\", \"thumb_url\": \"www.qq.com/b.jpg\"}]}",
+            ),
+        );
+    let request: crate::card::CreateLandingPageRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .create_landing_page(&request)
+        .await
+        .expect("card/create_landing_page");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"www.test.url\", \"page_id\": 1}",
+        );
+    harness.inject(&request, 40071);
+    let refused = code(harness.client.card().create_landing_page(&request).await);
+    let expected = crate::card::CreateLandingPageErrorCode::InvalidCardType;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_create_qrcode_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/create_qrcode",
+            Some(
+                "{\"action_name\": \"QR_CARD\", \"expire_seconds\": 1800,\n \"action_info\": {\"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"code\": \"198374613512\",\n                          \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\", \"is_unique_code\": false, \"outer_str\": \"12b\"}}}",
+            ),
+        );
+    let request: crate::card::CreateQrcodeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .create_qrcode(&request)
+        .await
+        .expect("card/create_qrcode");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"ticket\": \"gQHB8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0JIV3lhX3psZmlvSDZmWGVMMTZvAAIEsNnKVQMEIAMAAA==\",\n \"expire_seconds\": 1800, \"url\": \"http://weixin.qq.com/q/BHWya_zlfioH6fXeL16o\",\n \"show_qrcode_url\": \"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQH98DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0czVzRlSWpsamlyM2plWTNKVktvAAIE6SfgVQMEgDPhAQ%3D%3D\"}",
+        );
+    harness.inject(&request, 40053);
+    let refused = code(harness.client.card().create_qrcode(&request).await);
+    let expected = crate::card::CreateQrcodeErrorCode::InvalidActioninfo;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
 async fn card_delete_card_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness

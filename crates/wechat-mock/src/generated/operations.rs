@@ -173,6 +173,210 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ),
     },
     Operation {
+        name: "create_landing_page",
+        key: "card/create_landing_page",
+        group: "card",
+        interface: "card_landingpage_create",
+        summary: "Creates a landing page (货架) listing several cards, and answers its URL.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/landingpage/create",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "banner",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page_title",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "can_share",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scene",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::create_landing_page::LANDING_PAGE_SCENE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card::create_landing_page::LANDING_PAGE_CARD,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40071,
+                message: "invalid card type",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"www.test.url\", \"page_id\": 1}",
+        ),
+    },
+    Operation {
+        name: "create_qrcode",
+        key: "card/create_qrcode",
+        group: "card",
+        interface: "card_qrcode_create",
+        summary: "Creates a QR code that gives one card or several cards to whoever scans it.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/qrcode/create",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "expire_seconds",
+                ty: Ty::U32,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(60),
+                    maximum: Some(1800),
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "action",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::create_qrcode::QR_CODE_ACTION,
+                ),
+                required: true,
+                flatten: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "ticket",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "expire_seconds",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "show_qrcode_url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40053,
+                message: "invalid actioninfo",
+            },
+            ErrorCase {
+                code: 45031,
+                message: "stock is 0",
+            },
+            ErrorCase {
+                code: 40003,
+                message: "invalid openid",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"ticket\": \"gQHB8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0JIV3lhX3psZmlvSDZmWGVMMTZvAAIEsNnKVQMEIAMAAA==\",\n \"expire_seconds\": 1800, \"url\": \"http://weixin.qq.com/q/BHWya_zlfioH6fXeL16o\",\n \"show_qrcode_url\": \"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQH98DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0czVzRlSWpsamlyM2plWTNKVktvAAIE6SfgVQMEgDPhAQ%3D%3D\"}",
+        ),
+    },
+    Operation {
         name: "delete_card",
         key: "card/delete_card",
         group: "card",
@@ -5139,6 +5343,172 @@ mod group {
 mod local {
     ///Types local to operations of `card`.
     pub(crate) mod card {
+        ///Types local to `create_landing_page`.
+        pub(crate) mod create_landing_page {
+            use super::super::super::*;
+            ///`LandingPageScene`: Where a landing page is put.
+            pub(crate) static LANDING_PAGE_SCENE: NamedType = NamedType {
+                name: "LandingPageScene",
+                kind: TypeKind::StringEnum(
+                    &[
+                        "SCENE_NEAR_BY",
+                        "SCENE_MENU",
+                        "SCENE_QRCODE",
+                        "SCENE_ARTICLE",
+                        "SCENE_H5",
+                        "SCENE_IVR",
+                        "SCENE_CARD_CUSTOM_CELL",
+                    ],
+                ),
+            };
+
+            ///`LandingPageCard`: A card on a landing page.
+            pub(crate) static LANDING_PAGE_CARD: NamedType = NamedType {
+                name: "LandingPageCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(32),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "thumb_url",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `create_qrcode`.
+        pub(crate) mod create_qrcode {
+            use super::super::super::*;
+            ///`QrCodeAction`: What a card QR code gives: one card or several.
+            pub(crate) static QR_CODE_ACTION: NamedType = NamedType {
+                name: "QrCodeAction",
+                kind: TypeKind::Union(crate::spec_table::Union {
+                    tag: "action_name",
+                    internal: false,
+                    variants: &[
+                        crate::spec_table::UnionCase {
+                            tag: "QR_CARD",
+                            key: &["action_info", "card"],
+                            ty: &crate::generated::operations::local::card::create_qrcode::QR_CARD,
+                        },
+                        crate::spec_table::UnionCase {
+                            tag: "QR_MULTIPLE_CARD",
+                            key: &["action_info", "multiple_card"],
+                            ty: &crate::generated::operations::local::card::create_qrcode::QR_MULTIPLE_CARD,
+                        },
+                    ],
+                }),
+            };
+
+            ///`QrCard`: A card a QR code gives.
+            pub(crate) static QR_CARD: NamedType = NamedType {
+                name: "QrCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(32),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "code",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(20),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "openid",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(32),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_unique_code",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "outer_id",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "outer_str",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`QrMultipleCard`: The cards a multiple-card QR code gives.
+            pub(crate) static QR_MULTIPLE_CARD: NamedType = NamedType {
+                name: "QrMultipleCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::card::create_qrcode::QR_CARD,
+                                ),
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
         ///Types local to `list_user_cards`.
         pub(crate) mod list_user_cards {
             use super::super::super::*;

@@ -11,6 +11,8 @@
 //! | method | endpoint | summary |
 //! |---|---|---|
 //! | [`create_card`](CardClient::create_card) | `/card/create` | Creates a card (coupon, voucher, member card or ticket); WeChat reviews it before it can be given out. |
+//! | [`create_landing_page`](CardClient::create_landing_page) | `/card/landingpage/create` | Creates a landing page (货架) listing several cards, and answers its URL. |
+//! | [`create_qrcode`](CardClient::create_qrcode) | `/card/qrcode/create` | Creates a QR code that gives one card or several cards to whoever scans it. |
 //! | [`delete_card`](CardClient::delete_card) | `/card/delete` | Deletes a card: its QR codes and add-card links stop working; cards users already hold stay valid. |
 //! | [`get_card`](CardClient::get_card) | `/card/get` | Reads a card as WeChat keeps it: its type and fields, review status and stock. |
 //! | [`get_mpnews_html`](CardClient::get_mpnews_html) | `/card/mpnews/gethtml` | Answers the HTML that embeds a card in a news article, to mass-send it. |
@@ -24,6 +26,16 @@
 pub mod types;
 pub mod create_card;
 pub use create_card::{CreateCardErrorCode, CreateCardRequest, CreateCardResponse};
+pub mod create_landing_page;
+pub use create_landing_page::{
+    CreateLandingPageErrorCode, CreateLandingPageRequest, CreateLandingPageResponse,
+};
+
+pub mod create_qrcode;
+pub use create_qrcode::{
+    CreateQrcodeErrorCode, CreateQrcodeRequest, CreateQrcodeResponse,
+};
+
 pub mod delete_card;
 pub use delete_card::{DeleteCardErrorCode, DeleteCardRequest, DeleteCardResponse};
 pub mod get_card;
@@ -76,6 +88,44 @@ impl CardClient<'_> {
     ) -> Result<
         crate::card::CreateCardResponse,
         ::wechat_core::Error<crate::card::CreateCardErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Creates a landing page (货架) listing several cards, and answers its URL.
+    ///
+    /// `POST https://api.weixin.qq.com/card/landingpage/create?access_token=ACCESS_TOKEN` (WeChat interface `card_landingpage_create`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CreateLandingPageErrorCode`](crate::card::CreateLandingPageErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::create_landing_page) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn create_landing_page(
+        &self,
+        request: &crate::card::CreateLandingPageRequest,
+    ) -> Result<
+        crate::card::CreateLandingPageResponse,
+        ::wechat_core::Error<crate::card::CreateLandingPageErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Creates a QR code that gives one card or several cards to whoever scans it.
+    ///
+    /// `POST https://api.weixin.qq.com/card/qrcode/create?access_token=ACCESS_TOKEN` (WeChat interface `card_qrcode_create`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CreateQrcodeErrorCode`](crate::card::CreateQrcodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::create_qrcode) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn create_qrcode(
+        &self,
+        request: &crate::card::CreateQrcodeRequest,
+    ) -> Result<
+        crate::card::CreateQrcodeResponse,
+        ::wechat_core::Error<crate::card::CreateQrcodeErrorCode>,
     > {
         self.core.send(request).await
     }
