@@ -365,6 +365,32 @@ fn card_set_test_whitelist_example_3() {
     >("{\"errcode\": 40003, \"errmsg\": \"invalid openid hint: [4Fh0Ka0932e123]\"}");
 }
 
+#[cfg(feature = "card")]
+#[test]
+fn card_upload_image_example_1() {
+    decodes::<
+        crate::card::UploadImageRequest,
+    >(
+        "{\"url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_upload_image_example_2() {
+    decodes::<
+        crate::card::UploadImageRequest,
+    >("{\"url\": \"http://mmbiz.qpic.cn/XXXXX\", \"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_upload_image_example_3() {
+    decodes::<
+        crate::card::UploadImageRequest,
+    >("{\"errcode\": 40009, \"errmsg\": \"invalid image size\"}");
+}
+
 #[cfg(feature = "invoice")]
 #[test]
 fn invoice_clear_out_invoice_example_1() {

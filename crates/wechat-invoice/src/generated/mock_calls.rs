@@ -435,6 +435,32 @@ async fn card_set_test_whitelist_through_the_mock() {
     assert_eq!(refused, expected);
 }
 
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_upload_image_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("card/upload_image", None);
+    let mut request: crate::card::UploadImageRequest = request(&arranged);
+    let (file_name, bytes) = ::wechat_mock::sample_upload("image/png");
+    request.media = ::wechat_core::UploadFile::new(file_name, bytes);
+    let answer = harness
+        .client
+        .card()
+        .upload_image(&request)
+        .await
+        .expect("card/upload_image");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"}",
+        );
+    harness.inject(&request, 40009);
+    let refused = code(harness.client.card().upload_image(&request).await);
+    let expected = crate::card::UploadImageErrorCode::InvalidImageSize;
+    assert_eq!(refused, expected);
+}
+
 #[cfg(feature = "invoice")]
 #[tokio::test]
 async fn invoice_clear_out_invoice_through_the_mock() {

@@ -1070,6 +1070,77 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
     },
     Operation {
+        name: "upload_image",
+        key: "card/upload_image",
+        group: "card",
+        interface: "uploadImage",
+        summary: "Uploads a JPG or PNG picture (at most 1 MB) and answers its URL on WeChat's servers, for card logos and pictures.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/cgi-bin/media/uploadimg",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Multipart,
+        request: &[],
+        fixed_body: &[],
+        files: &[
+            FilePart {
+                name: "media",
+                content_type: "image/png",
+                max_size: 1048576,
+                required: true,
+                lenient: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40009,
+                message: "invalid image size",
+            },
+            ErrorCase {
+                code: 40005,
+                message: "invalid file type",
+            },
+            ErrorCase {
+                code: 41005,
+                message: "media data missing",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"}",
+        ),
+    },
+    Operation {
         name: "clear_out_invoice",
         key: "invoice/clear_out_invoice",
         group: "invoice",
