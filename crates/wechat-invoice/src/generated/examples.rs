@@ -367,6 +367,40 @@ fn card_set_test_whitelist_example_3() {
 
 #[cfg(feature = "card")]
 #[test]
+fn card_update_card_example_1() {
+    round_trips::<
+        crate::card::UpdateCardRequest,
+    >(
+        "{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\",\n \"member_card\": {\n   \"base_info\": {\"logo_url\": \"http://www.supadmin.cn/uploads/allimg/120216/1_120216214725_1.jpg\",\n     \"color\": \"Color010\", \"notice\": \"使用时向服务员出示此券\", \"service_phone\": \"020-88888888\",\n     \"description\": \"不可与其他优惠同享。如需团购券发票，请在消费时向商户提出店内均可使用，仅限堂食餐前不可打包，餐后未吃完，可打包本团购券不限人数，建议2人使用，超过建议人数须另收酱料费5元 / 位。本单谢绝自带酒水饮料\",\n     \"location_id_list\": [123, 12321, 345345],\n     \"pay_info\": {\"swipe_card\": {\"is_swipe_card\": true}}},\n   \"bonus_cleared\": \"aaaaaaaaaaaaaa\", \"bonus_rules\": \"aaaaaaaaaaaaaa\", \"prerogative\": \"\",\n   \"activate_msg_operation\": {\"url_cell\": {\"card_id_list\": [\"pbLatjhcI6XUxJWA0Au3Gaq5eFPs\"],\n     \"end_time\": 1492724561, \"text\": \"恭喜你获得一张50元代金券\", \"url\": \"www.qq.com\"}}}}",
+    );
+    decodes::<
+        crate::card::UpdateCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"send_check\": false}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_update_card_example_2() {
+    round_trips::<
+        crate::card::UpdateCardRequest,
+    >(
+        "{\"card_id\": \"pdkJ9uCzKWebwgNjxosee0ZuO3Os\", \"groupon\": {\"base_info\": {\"center_title\": \"顶部居中按钮\", \"custom_url_name\": \"立即使用\", \"custom_url\": \"http://www.qq.com\"}}}",
+    );
+    decodes::<
+        crate::card::UpdateCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"send_check\": false}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_update_card_example_3() {
+    decodes::<
+        crate::card::UpdateCardRequest,
+    >("{\"errcode\": 40079, \"errmsg\": \"invalid time hint: [aB3kNa0917e542]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
 fn card_upload_image_example_1() {
     decodes::<
         crate::card::UploadImageRequest,

@@ -1070,6 +1070,169 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
     },
     Operation {
+        name: "update_card",
+        key: "card/update_card",
+        group: "card",
+        interface: "card_update",
+        summary: "Changes some fields of a card; the answer says whether the change sends the card back to review.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/update",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "groupon",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "cash",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "discount",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "gift",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "general_coupon",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "member_card",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::MEMBER_CARD_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scenic_ticket",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::SCENIC_TICKET_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "movie_ticket",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::MOVIE_TICKET_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "boarding_pass",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::BOARDING_PASS_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "meeting_ticket",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::MEETING_TICKET_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "send_check",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 40100,
+                message: "invalid time range",
+            },
+            ErrorCase {
+                code: 40124,
+                message: "too many custom fields",
+            },
+            ErrorCase {
+                code: 43010,
+                message: "no stored value permission",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"send_check\": false}",
+        ),
+    },
+    Operation {
         name: "upload_image",
         key: "card/upload_image",
         group: "card",
@@ -5598,6 +5761,841 @@ mod local {
                             name: "code",
                             ty: Ty::String,
                             required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `update_card`.
+        pub(crate) mod update_card {
+            use super::super::super::*;
+            ///`BaseInfoUpdate`: The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card back to review.
+            pub(crate) static BASE_INFO_UPDATE: NamedType = NamedType {
+                name: "BaseInfoUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(27),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "logo_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "notice",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(48),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "description",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(3072),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "service_phone",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(24),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "color",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(16),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "location_id_list",
+                            ty: Ty::Array(&Ty::I64),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "use_all_locations",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "center_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(18),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "center_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(24),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "center_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_url_name",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(16),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_url_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(18),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "promotion_url_name",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(16),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "promotion_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "promotion_url_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(18),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "code_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::CODE_TYPE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "get_limit",
+                            ty: Ty::U32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "can_share",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "can_give_friend",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "date_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::DATE_INFO,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "need_push_on_view",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "pay_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::PAY_INFO,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_pay_and_qrcode",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`PayInfo`: A member card's WeChat Pay settings.
+            pub(crate) static PAY_INFO: NamedType = NamedType {
+                name: "PayInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "swipe_card",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::SWIPE_CARD,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`SwipeCard`: Whether the member card shows WeChat Pay's payment code.
+            pub(crate) static SWIPE_CARD: NamedType = NamedType {
+                name: "SwipeCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "is_swipe_card",
+                            ty: Ty::Bool,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`CouponUpdate`: The changes to a coupon (group-buying, cash, percentage-off, gift or general): only its `base_info` can change.
+            pub(crate) static COUPON_UPDATE: NamedType = NamedType {
+                name: "CouponUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`MemberCardUpdate`: The changes to a member card; only the fields set are sent.
+            pub(crate) static MEMBER_CARD_UPDATE: NamedType = NamedType {
+                name: "MemberCardUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "background_pic_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "prerogative",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(3072),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "auto_activate",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "wx_activate",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "wx_activate_after_submit",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "wx_activate_after_submit_url",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "activate_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "activate_app_brand_user_name",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "activate_app_brand_pass",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "supply_bonus",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "bonus_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "bonus_cleared",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(3072),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "bonus_rules",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(3072),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "bonus_rule",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::BONUS_RULE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "supply_balance",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "balance_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "balance_rules",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(3072),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field1",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::CUSTOM_FIELD,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field2",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::CUSTOM_FIELD,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field3",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::CUSTOM_FIELD,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_cell1",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::CUSTOM_CELL,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "discount",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: Some(99),
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "activate_msg_operation",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::MSG_OPERATION,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "modify_msg_operation",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::MSG_OPERATION,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`MsgOperation`: A recommendation WeChat adds to a member card's messages.
+            pub(crate) static MSG_OPERATION: NamedType = NamedType {
+                name: "MsgOperation",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "url_cell",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::URL_CELL,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`UrlCell`: An entry recommending cards or a page, shown until `end_time`.
+            pub(crate) static URL_CELL: NamedType = NamedType {
+                name: "UrlCell",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_id_list",
+                            ty: Ty::Array(&Ty::String),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_time",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "text",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "url",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "app_brand_id",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "app_brand_pass",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`ScenicTicketUpdate`: The changes to a scenic-spot ticket.
+            pub(crate) static SCENIC_TICKET_UPDATE: NamedType = NamedType {
+                name: "ScenicTicketUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "guide_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`MovieTicketUpdate`: The changes to a cinema ticket.
+            pub(crate) static MOVIE_TICKET_UPDATE: NamedType = NamedType {
+                name: "MovieTicketUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "detail",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(3072),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`BoardingPassUpdate`: The changes to a boarding pass.
+            pub(crate) static BOARDING_PASS_UPDATE: NamedType = NamedType {
+                name: "BoardingPassUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "departure_time",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "landing_time",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "boarding_time",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "gate",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(12),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`MeetingTicketUpdate`: The changes to a meeting or show ticket.
+            pub(crate) static MEETING_TICKET_UPDATE: NamedType = NamedType {
+                name: "MeetingTicketUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "map_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
                             ..Field::PLAIN
                         },
                     ],

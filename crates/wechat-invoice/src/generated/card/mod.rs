@@ -22,6 +22,7 @@
 //! | [`set_pay_cell`](CardClient::set_pay_cell) | `/card/paycell/set` | Turns the quick-pay (快速买单) entry of a card on or off. |
 //! | [`set_self_consume_cell`](CardClient::set_self_consume_cell) | `/card/selfconsumecell/set` | Turns self-redemption (自助核销) of a card on or off: the user redeems it with a tap. |
 //! | [`set_test_whitelist`](CardClient::set_test_whitelist) | `/card/testwhitelist/set` | Replaces the test whitelist: the users who may take cards that have not passed review. |
+//! | [`update_card`](CardClient::update_card) | `/card/update` | Changes some fields of a card; the answer says whether the change sends the card back to review. |
 //! | [`upload_image`](CardClient::upload_image) | `/cgi-bin/media/uploadimg` | Uploads a JPG or PNG picture (at most 1 MB) and answers its URL on WeChat's servers, for card logos and pictures. |
 
 pub mod types;
@@ -67,6 +68,8 @@ pub use set_test_whitelist::{
     SetTestWhitelistErrorCode, SetTestWhitelistRequest, SetTestWhitelistResponse,
 };
 
+pub mod update_card;
+pub use update_card::{UpdateCardErrorCode, UpdateCardRequest, UpdateCardResponse};
 pub mod upload_image;
 pub use upload_image::{UploadImageErrorCode, UploadImageRequest, UploadImageResponse};
 /// The `card` endpoints, from [`Client::card`](crate::Client::card): one async method per endpoint.
@@ -300,6 +303,25 @@ impl CardClient<'_> {
     ) -> Result<
         crate::card::SetTestWhitelistResponse,
         ::wechat_core::Error<crate::card::SetTestWhitelistErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Changes some fields of a card; the answer says whether the change sends the card back to review.
+    ///
+    /// `POST https://api.weixin.qq.com/card/update?access_token=ACCESS_TOKEN` (WeChat interface `card_update`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateCardErrorCode`](crate::card::UpdateCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::update_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn update_card(
+        &self,
+        request: &crate::card::UpdateCardRequest,
+    ) -> Result<
+        crate::card::UpdateCardResponse,
+        ::wechat_core::Error<crate::card::UpdateCardErrorCode>,
     > {
         self.core.send(request).await
     }
