@@ -77,6 +77,82 @@ fn card_create_card_example_3() {
 
 #[cfg(feature = "card")]
 #[test]
+fn card_create_landing_page_example_1() {
+    round_trips::<
+        crate::card::CreateLandingPageRequest,
+    >(
+        "{\"banner\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFN\",\n \"page_title\": \"惠城优惠大派送\", \"can_share\": true, \"scene\": \"SCENE_NEAR_BY\",\n \"card_list\": [{\"card_id\": \"pXch-jnOlGtbuWwIO2NDftZeynRE\", \"thumb_url\": \"www.qq.com/a.jpg\"},\n               {\"card_id\": \"pXch-jnAN-ZBoRbiwgqBZ1RV60fI\", \"thumb_url\": \"www.qq.com/b.jpg\"}]}",
+    );
+    decodes::<
+        crate::card::CreateLandingPageRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"www.test.url\", \"page_id\": 1}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_landing_page_example_2() {
+    decodes::<
+        crate::card::CreateLandingPageRequest,
+    >("{\"errcode\": 40071, \"errmsg\": \"invalid card type hint: [D1SDya0571e542]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_qrcode_example_1() {
+    round_trips::<
+        crate::card::CreateQrcodeRequest,
+    >(
+        "{\"action_name\": \"QR_CARD\", \"expire_seconds\": 1800,\n \"action_info\": {\"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"code\": \"198374613512\",\n                          \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\", \"is_unique_code\": false, \"outer_str\": \"12b\"}}}",
+    );
+    decodes::<
+        crate::card::CreateQrcodeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"ticket\": \"gQHB8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0JIV3lhX3psZmlvSDZmWGVMMTZvAAIEsNnKVQMEIAMAAA==\",\n \"expire_seconds\": 1800, \"url\": \"http://weixin.qq.com/q/BHWya_zlfioH6fXeL16o\",\n \"show_qrcode_url\": \"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQH98DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0czVzRlSWpsamlyM2plWTNKVktvAAIE6SfgVQMEgDPhAQ%3D%3D\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_qrcode_example_2() {
+    round_trips::<
+        crate::card::CreateQrcodeRequest,
+    >(
+        "{\"action_name\": \"QR_MULTIPLE_CARD\",\n \"action_info\": {\"multiple_card\": {\"card_list\": [\n   {\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"code\": \"2392583481\", \"outer_str\": \"12b\"},\n   {\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo98\", \"code\": \"2392583482\", \"outer_str\": \"12b\"}]}}}",
+    );
+    decodes::<
+        crate::card::CreateQrcodeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"ticket\": \"gQEE8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL2ZVUlB1eWpsbnJtUTBpTjVQRlZtAAIEWBPpVQMEgHB2AA==\",\n \"expire_seconds\": 7776000, \"url\": \"http://weixin.qq.com/q/fURPuyjlnrmQ0iN5PFVm\",\n \"show_qrcode_url\": \"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQEE8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL2ZVUlB1eWpsbnJtUTBpTjVQRlZtAAIEWBPpVQMEgHB2AA%3D%3D\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_qrcode_example_3() {
+    decodes::<
+        crate::card::CreateQrcodeRequest,
+    >("{\"errcode\": 40053, \"errmsg\": \"invalid actioninfo hint: [wX0Qza0722e541]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_delete_card_example_1() {
+    round_trips::<
+        crate::card::DeleteCardRequest,
+    >("{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}");
+    decodes::<crate::card::DeleteCardRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_delete_card_example_2() {
+    decodes::<
+        crate::card::DeleteCardRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [nBcl6a0172e521]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
 fn card_get_card_example_1() {
     round_trips::<
         crate::card::GetCardRequest,
@@ -105,6 +181,248 @@ fn card_get_card_example_3() {
     decodes::<
         crate::card::GetCardRequest,
     >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [uf0Kqa0791e542]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_get_mpnews_html_example_1() {
+    round_trips::<
+        crate::card::GetMpnewsHtmlRequest,
+    >("{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}");
+    decodes::<
+        crate::card::GetMpnewsHtmlRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"content\": \"<iframe class=\\\"res_iframe card_iframe js_editor_card\\\" data-src=\\\"http://mp.weixin.qq.com/bizmall/appmsgcard?action=show&biz=MjM5OTAwODk4MA%3D%3D&cardid=p1Pj9jnXTLf2nF7lccYScFUYqJ0&wechat_card_js=1#wechat_redirect\\\"></iframe>\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_get_mpnews_html_example_2() {
+    decodes::<
+        crate::card::GetMpnewsHtmlRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [hM5Q4a0217e542]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_cards_example_1() {
+    round_trips::<
+        crate::card::ListCardsRequest,
+    >(
+        "{\"offset\": 0, \"count\": 10, \"status_list\": [\"CARD_STATUS_VERIFY_OK\", \"CARD_STATUS_DISPATCH\"]}",
+    );
+    decodes::<
+        crate::card::ListCardsRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id_list\": [\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\"], \"total_num\": 1}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_cards_example_2() {
+    round_trips::<crate::card::ListCardsRequest>("{\"offset\": 0, \"count\": 50}");
+    decodes::<
+        crate::card::ListCardsRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id_list\": [], \"total_num\": 0}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_cards_example_3() {
+    decodes::<
+        crate::card::ListCardsRequest,
+    >(
+        "{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function hint: [kT3vCa0881e110]\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_user_cards_example_1() {
+    round_trips::<
+        crate::card::ListUserCardsRequest,
+    >("{\"openid\": \"12312313\", \"card_id\": \"xxxxxxxxxx\"}");
+    decodes::<
+        crate::card::ListUserCardsRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_list\": [{\"code\": \"xxx1434079154\", \"card_id\": \"xxxxxxxxxx\"}, {\"code\": \"xxx1434079155\", \"card_id\": \"xxxxxxxxxx\"}], \"has_share_card\": true}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_user_cards_example_2() {
+    decodes::<
+        crate::card::ListUserCardsRequest,
+    >("{\"errcode\": 40003, \"errmsg\": \"invalid openid hint: [pWJsXA0363e541]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_modify_stock_example_1() {
+    round_trips::<
+        crate::card::ModifyStockRequest,
+    >(
+        "{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"increase_stock_value\": 1231231, \"reduce_stock_value\": 1231231}",
+    );
+    decodes::<crate::card::ModifyStockRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_modify_stock_example_2() {
+    round_trips::<
+        crate::card::ModifyStockRequest,
+    >("{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"increase_stock_value\": 100}");
+    decodes::<crate::card::ModifyStockRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_modify_stock_example_3() {
+    decodes::<
+        crate::card::ModifyStockRequest,
+    >("{\"errcode\": 40122, \"errmsg\": \"invalid quantity hint: [Xr0bDA06532270]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_pay_cell_example_1() {
+    round_trips::<
+        crate::card::SetPayCellRequest,
+    >("{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\", \"is_open\": true}");
+    decodes::<crate::card::SetPayCellRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_pay_cell_example_2() {
+    decodes::<
+        crate::card::SetPayCellRequest,
+    >(
+        "{\"errcode\": 43017, \"errmsg\": \"require location id! hint: [Q7uFLa0386vr20]\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_self_consume_cell_example_1() {
+    round_trips::<
+        crate::card::SetSelfConsumeCellRequest,
+    >(
+        "{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\", \"is_open\": true, \"need_verify_cod\": false, \"need_remark_amount\": false}",
+    );
+    decodes::<
+        crate::card::SetSelfConsumeCellRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_self_consume_cell_example_2() {
+    decodes::<
+        crate::card::SetSelfConsumeCellRequest,
+    >(
+        "{\"errcode\": 43017, \"errmsg\": \"require location id! hint: [Q7uFLa0386vr21]\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_test_whitelist_example_1() {
+    round_trips::<
+        crate::card::SetTestWhitelistRequest,
+    >(
+        "{\"openid\": [\"o1Pj9jmZvwSyyyyyyBa4aULW2mA\", \"o1Pj9jmZvxxxxxxxxxULW2mA\"], \"username\": [\"afdvvf\", \"abcd\"]}",
+    );
+    decodes::<
+        crate::card::SetTestWhitelistRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_test_whitelist_example_2() {
+    round_trips::<
+        crate::card::SetTestWhitelistRequest,
+    >(
+        "{\"openid\": [\"oFYHLvkzNC8P_uZKPS7ppSuHiYwk\", \"oFYHLviCatnBPDs1XxcXoOePNows\"]}",
+    );
+    decodes::<
+        crate::card::SetTestWhitelistRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"white_list_size\": 2, \"success_openid\": [\"oFYHLvkzNC8P_uZKPS7ppSuHiYwk\", \"oFYHLviCatnBPDs1XxcXoOePNows\"], \"success_username\": []}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_test_whitelist_example_3() {
+    decodes::<
+        crate::card::SetTestWhitelistRequest,
+    >("{\"errcode\": 40003, \"errmsg\": \"invalid openid hint: [4Fh0Ka0932e123]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_update_card_example_1() {
+    round_trips::<
+        crate::card::UpdateCardRequest,
+    >(
+        "{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\",\n \"member_card\": {\n   \"base_info\": {\"logo_url\": \"http://www.supadmin.cn/uploads/allimg/120216/1_120216214725_1.jpg\",\n     \"color\": \"Color010\", \"notice\": \"使用时向服务员出示此券\", \"service_phone\": \"020-88888888\",\n     \"description\": \"不可与其他优惠同享。如需团购券发票，请在消费时向商户提出店内均可使用，仅限堂食餐前不可打包，餐后未吃完，可打包本团购券不限人数，建议2人使用，超过建议人数须另收酱料费5元 / 位。本单谢绝自带酒水饮料\",\n     \"location_id_list\": [123, 12321, 345345],\n     \"pay_info\": {\"swipe_card\": {\"is_swipe_card\": true}}},\n   \"bonus_cleared\": \"aaaaaaaaaaaaaa\", \"bonus_rules\": \"aaaaaaaaaaaaaa\", \"prerogative\": \"\",\n   \"activate_msg_operation\": {\"url_cell\": {\"card_id_list\": [\"pbLatjhcI6XUxJWA0Au3Gaq5eFPs\"],\n     \"end_time\": 1492724561, \"text\": \"恭喜你获得一张50元代金券\", \"url\": \"www.qq.com\"}}}}",
+    );
+    decodes::<
+        crate::card::UpdateCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"send_check\": false}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_update_card_example_2() {
+    round_trips::<
+        crate::card::UpdateCardRequest,
+    >(
+        "{\"card_id\": \"pdkJ9uCzKWebwgNjxosee0ZuO3Os\", \"groupon\": {\"base_info\": {\"center_title\": \"顶部居中按钮\", \"custom_url_name\": \"立即使用\", \"custom_url\": \"http://www.qq.com\"}}}",
+    );
+    decodes::<
+        crate::card::UpdateCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"send_check\": false}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_update_card_example_3() {
+    decodes::<
+        crate::card::UpdateCardRequest,
+    >("{\"errcode\": 40079, \"errmsg\": \"invalid time hint: [aB3kNa0917e542]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_upload_image_example_1() {
+    decodes::<
+        crate::card::UploadImageRequest,
+    >(
+        "{\"url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_upload_image_example_2() {
+    decodes::<
+        crate::card::UploadImageRequest,
+    >("{\"url\": \"http://mmbiz.qpic.cn/XXXXX\", \"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_upload_image_example_3() {
+    decodes::<
+        crate::card::UploadImageRequest,
+    >("{\"errcode\": 40009, \"errmsg\": \"invalid image size\"}");
 }
 
 #[cfg(feature = "card_code")]

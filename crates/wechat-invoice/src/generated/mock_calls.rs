@@ -147,6 +147,89 @@ async fn card_create_card_through_the_mock() {
 
 #[cfg(feature = "card")]
 #[tokio::test]
+async fn card_create_landing_page_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/create_landing_page",
+            Some(
+                "{\"banner\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFN\",\n \"page_title\": \"惠城优惠大派送\", \"can_share\": true, \"scene\": \"SCENE_NEAR_BY\",\n \"card_list\": [{\"card_id\": \"pXch-jnOlGtbuWwIO2NDftZeynRE\", \"thumb_url\": \"www.qq.com/a.jpg\"},\n               {\"card_id\": \"pXch-jnAN-ZBoRbiwgqBZ1RV60fI\", \"thumb_url\": \"www.qq.com/b.jpg\"}]}",
+            ),
+        );
+    let request: crate::card::CreateLandingPageRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .create_landing_page(&request)
+        .await
+        .expect("card/create_landing_page");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"www.test.url\", \"page_id\": 1}",
+        );
+    harness.inject(&request, 40071);
+    let refused = code(harness.client.card().create_landing_page(&request).await);
+    let expected = crate::card::CreateLandingPageErrorCode::InvalidCardType;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_create_qrcode_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/create_qrcode",
+            Some(
+                "{\"action_name\": \"QR_CARD\", \"expire_seconds\": 1800,\n \"action_info\": {\"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"code\": \"198374613512\",\n                          \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\", \"is_unique_code\": false, \"outer_str\": \"12b\"}}}",
+            ),
+        );
+    let request: crate::card::CreateQrcodeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .create_qrcode(&request)
+        .await
+        .expect("card/create_qrcode");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"ticket\": \"gQHB8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0JIV3lhX3psZmlvSDZmWGVMMTZvAAIEsNnKVQMEIAMAAA==\",\n \"expire_seconds\": 1800, \"url\": \"http://weixin.qq.com/q/BHWya_zlfioH6fXeL16o\",\n \"show_qrcode_url\": \"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQH98DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0czVzRlSWpsamlyM2plWTNKVktvAAIE6SfgVQMEgDPhAQ%3D%3D\"}",
+        );
+    harness.inject(&request, 40053);
+    let refused = code(harness.client.card().create_qrcode(&request).await);
+    let expected = crate::card::CreateQrcodeErrorCode::InvalidActioninfo;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_delete_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/delete_card",
+            Some("{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}"),
+        );
+    let request: crate::card::DeleteCardRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .delete_card(&request)
+        .await
+        .expect("card/delete_card");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40073);
+    let refused = code(harness.client.card().delete_card(&request).await);
+    let expected = crate::card::DeleteCardErrorCode::InvalidCardId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
 async fn card_get_card_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
@@ -165,6 +248,246 @@ async fn card_get_card_through_the_mock() {
     harness.inject(&request, 40073);
     let refused = code(harness.client.card().get_card(&request).await);
     let expected = crate::card::GetCardErrorCode::InvalidCardId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_get_mpnews_html_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/get_mpnews_html",
+            Some("{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}"),
+        );
+    let request: crate::card::GetMpnewsHtmlRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .get_mpnews_html(&request)
+        .await
+        .expect("card/get_mpnews_html");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"content\": \"<iframe class=\\\"res_iframe card_iframe js_editor_card\\\" data-src=\\\"http://mp.weixin.qq.com/bizmall/appmsgcard?action=show&biz=MjM5OTAwODk4MA%3D%3D&cardid=p1Pj9jnXTLf2nF7lccYScFUYqJ0&wechat_card_js=1#wechat_redirect\\\"></iframe>\"}",
+        );
+    harness.inject(&request, 40073);
+    let refused = code(harness.client.card().get_mpnews_html(&request).await);
+    let expected = crate::card::GetMpnewsHtmlErrorCode::InvalidCardId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_list_cards_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/list_cards",
+            Some(
+                "{\"offset\": 0, \"count\": 10, \"status_list\": [\"CARD_STATUS_VERIFY_OK\", \"CARD_STATUS_DISPATCH\"]}",
+            ),
+        );
+    let request: crate::card::ListCardsRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .list_cards(&request)
+        .await
+        .expect("card/list_cards");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id_list\": [\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\"], \"total_num\": 1}",
+        );
+    harness.inject(&request, 40073);
+    let refused = code(harness.client.card().list_cards(&request).await);
+    let expected = crate::card::ListCardsErrorCode::InvalidCardId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_list_user_cards_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/list_user_cards",
+            Some("{\"openid\": \"12312313\", \"card_id\": \"xxxxxxxxxx\"}"),
+        );
+    let request: crate::card::ListUserCardsRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .list_user_cards(&request)
+        .await
+        .expect("card/list_user_cards");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_list\": [{\"code\": \"xxx1434079154\", \"card_id\": \"xxxxxxxxxx\"}, {\"code\": \"xxx1434079155\", \"card_id\": \"xxxxxxxxxx\"}], \"has_share_card\": true}",
+        );
+    harness.inject(&request, 40003);
+    let refused = code(harness.client.card().list_user_cards(&request).await);
+    let expected = crate::card::ListUserCardsErrorCode::InvalidOpenid;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_modify_stock_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/modify_stock",
+            Some(
+                "{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"increase_stock_value\": 1231231, \"reduce_stock_value\": 1231231}",
+            ),
+        );
+    let request: crate::card::ModifyStockRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .modify_stock(&request)
+        .await
+        .expect("card/modify_stock");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40122);
+    let refused = code(harness.client.card().modify_stock(&request).await);
+    let expected = crate::card::ModifyStockErrorCode::InvalidQuantity;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_set_pay_cell_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/set_pay_cell",
+            Some("{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\", \"is_open\": true}"),
+        );
+    let request: crate::card::SetPayCellRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .set_pay_cell(&request)
+        .await
+        .expect("card/set_pay_cell");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 43017);
+    let refused = code(harness.client.card().set_pay_cell(&request).await);
+    let expected = crate::card::SetPayCellErrorCode::RequireLocationId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_set_self_consume_cell_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/set_self_consume_cell",
+            Some(
+                "{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\", \"is_open\": true, \"need_verify_cod\": false, \"need_remark_amount\": false}",
+            ),
+        );
+    let request: crate::card::SetSelfConsumeCellRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .set_self_consume_cell(&request)
+        .await
+        .expect("card/set_self_consume_cell");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 43017);
+    let refused = code(harness.client.card().set_self_consume_cell(&request).await);
+    let expected = crate::card::SetSelfConsumeCellErrorCode::RequireLocationId;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_set_test_whitelist_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/set_test_whitelist",
+            Some(
+                "{\"openid\": [\"o1Pj9jmZvwSyyyyyyBa4aULW2mA\", \"o1Pj9jmZvxxxxxxxxxULW2mA\"], \"username\": [\"afdvvf\", \"abcd\"]}",
+            ),
+        );
+    let request: crate::card::SetTestWhitelistRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .set_test_whitelist(&request)
+        .await
+        .expect("card/set_test_whitelist");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    harness.inject(&request, 40003);
+    let refused = code(harness.client.card().set_test_whitelist(&request).await);
+    let expected = crate::card::SetTestWhitelistErrorCode::InvalidOpenid;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_update_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/update_card",
+            Some(
+                "{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\",\n \"member_card\": {\n   \"base_info\": {\"logo_url\": \"http://www.supadmin.cn/uploads/allimg/120216/1_120216214725_1.jpg\",\n     \"color\": \"Color010\", \"notice\": \"使用时向服务员出示此券\", \"service_phone\": \"020-88888888\",\n     \"description\": \"不可与其他优惠同享。如需团购券发票，请在消费时向商户提出店内均可使用，仅限堂食餐前不可打包，餐后未吃完，可打包本团购券不限人数，建议2人使用，超过建议人数须另收酱料费5元 / 位。本单谢绝自带酒水饮料\",\n     \"location_id_list\": [123, 12321, 345345],\n     \"pay_info\": {\"swipe_card\": {\"is_swipe_card\": true}}},\n   \"bonus_cleared\": \"aaaaaaaaaaaaaa\", \"bonus_rules\": \"aaaaaaaaaaaaaa\", \"prerogative\": \"\",\n   \"activate_msg_operation\": {\"url_cell\": {\"card_id_list\": [\"pbLatjhcI6XUxJWA0Au3Gaq5eFPs\"],\n     \"end_time\": 1492724561, \"text\": \"恭喜你获得一张50元代金券\", \"url\": \"www.qq.com\"}}}}",
+            ),
+        );
+    let request: crate::card::UpdateCardRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .update_card(&request)
+        .await
+        .expect("card/update_card");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"send_check\": false}",
+        );
+    harness.inject(&request, 40079);
+    let refused = code(harness.client.card().update_card(&request).await);
+    let expected = crate::card::UpdateCardErrorCode::InvalidTime;
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_upload_image_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("card/upload_image", None);
+    let mut request: crate::card::UploadImageRequest = request(&arranged);
+    let (file_name, bytes) = ::wechat_mock::sample_upload("image/png");
+    request.media = ::wechat_core::UploadFile::new(file_name, bytes);
+    let answer = harness
+        .client
+        .card()
+        .upload_image(&request)
+        .await
+        .expect("card/upload_image");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"}",
+        );
+    harness.inject(&request, 40009);
+    let refused = code(harness.client.card().upload_image(&request).await);
+    let expected = crate::card::UploadImageErrorCode::InvalidImageSize;
     assert_eq!(refused, expected);
 }
 

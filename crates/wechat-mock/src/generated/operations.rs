@@ -173,6 +173,268 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ),
     },
     Operation {
+        name: "create_landing_page",
+        key: "card/create_landing_page",
+        group: "card",
+        interface: "card_landingpage_create",
+        summary: "Creates a landing page (货架) listing several cards, and answers its URL.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/landingpage/create",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "banner",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page_title",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "can_share",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scene",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::create_landing_page::LANDING_PAGE_SCENE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card::create_landing_page::LANDING_PAGE_CARD,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40071,
+                message: "invalid card type",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"www.test.url\", \"page_id\": 1}",
+        ),
+    },
+    Operation {
+        name: "create_qrcode",
+        key: "card/create_qrcode",
+        group: "card",
+        interface: "card_qrcode_create",
+        summary: "Creates a QR code that gives one card or several cards to whoever scans it.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/qrcode/create",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "expire_seconds",
+                ty: Ty::U32,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(60),
+                    maximum: Some(1800),
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "action",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::create_qrcode::QR_CODE_ACTION,
+                ),
+                required: true,
+                flatten: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "ticket",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "expire_seconds",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "show_qrcode_url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40053,
+                message: "invalid actioninfo",
+            },
+            ErrorCase {
+                code: 45031,
+                message: "stock is 0",
+            },
+            ErrorCase {
+                code: 40003,
+                message: "invalid openid",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"ticket\": \"gQHB8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0JIV3lhX3psZmlvSDZmWGVMMTZvAAIEsNnKVQMEIAMAAA==\",\n \"expire_seconds\": 1800, \"url\": \"http://weixin.qq.com/q/BHWya_zlfioH6fXeL16o\",\n \"show_qrcode_url\": \"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQH98DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0czVzRlSWpsamlyM2plWTNKVktvAAIE6SfgVQMEgDPhAQ%3D%3D\"}",
+        ),
+    },
+    Operation {
+        name: "delete_card",
+        key: "card/delete_card",
+        group: "card",
+        interface: "card_delete",
+        summary: "Deletes a card: its QR codes and add-card links stop working; cards users already hold stay valid.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/delete",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
         name: "get_card",
         key: "card/get_card",
         group: "card",
@@ -237,6 +499,808 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_type\": \"DISCOUNT\", \"discount\": {\n   \"base_info\": {\"id\": \"pbLatjnP97_F9PudzBARQhn7xR7A\",\n     \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\n     \"code_type\": \"CODE_TYPE_NONE\", \"brand_name\": \"微信餐厅\", \"title\": \"9折优惠券\",\n     \"date_info\": {\"type\": \"DATE_TYPE_FIX_TERM\", \"fixed_term\": 30, \"fixed_begin_term\": 0},\n     \"color\": \"#10AD61\", \"notice\": \"到店使用\", \"description\": \"\",\n     \"location_id_list\": [218384742, 402521653, 402521608], \"get_limit\": 3, \"can_share\": true, \"can_give_friend\": true,\n     \"status\": \"CARD_STATUS_VERIFY_OK\", \"sku\": {\"quantity\": 100096, \"total_quantity\": 100100},\n     \"create_time\": 1457525546, \"update_time\": 1457526240},\n   \"discount\": 10,\n   \"advanced_info\": {\"time_limit\": [{\"type\": \"MONDAY\"}, {\"type\": \"TUESDAY\"}], \"text_image_list\": [], \"business_service\": [],\n     \"abstract\": {\"abstract\": \"点击了解更多\", \"icon_url_list\": [\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]}}}}}",
+        ),
+    },
+    Operation {
+        name: "get_mpnews_html",
+        key: "card/get_mpnews_html",
+        group: "card",
+        interface: "card_mpnews_gethtml",
+        summary: "Answers the HTML that embeds a card in a news article, to mass-send it.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/mpnews/gethtml",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "content",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"content\": \"<iframe class=\\\"res_iframe card_iframe js_editor_card\\\" data-src=\\\"http://mp.weixin.qq.com/bizmall/appmsgcard?action=show&biz=MjM5OTAwODk4MA%3D%3D&cardid=p1Pj9jnXTLf2nF7lccYScFUYqJ0&wechat_card_js=1#wechat_redirect\\\"></iframe>\"}",
+        ),
+    },
+    Operation {
+        name: "list_cards",
+        key: "card/list_cards",
+        group: "card",
+        interface: "card_batchget",
+        summary: "Lists the card_ids of this account a page at a time, optionally only cards in some statuses.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "offset",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: Some(50),
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "status_list",
+                ty: Ty::Array(
+                    &Ty::Named(&crate::generated::operations::group::card::CARD_STATUS),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "card_id_list",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "total_num",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id_list\": [\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\"], \"total_num\": 1}",
+        ),
+    },
+    Operation {
+        name: "list_user_cards",
+        key: "card/list_user_cards",
+        group: "card",
+        interface: "card_user_getcardlist",
+        summary: "Lists the cards of this account a user holds, with their codes.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/user/getcardlist",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(64),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "card_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card::list_user_cards::HELD_CARD,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "has_share_card",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40003,
+                message: "invalid openid",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_list\": [{\"code\": \"xxx1434079154\", \"card_id\": \"xxxxxxxxxx\"}, {\"code\": \"xxx1434079155\", \"card_id\": \"xxxxxxxxxx\"}], \"has_share_card\": true}",
+        ),
+    },
+    Operation {
+        name: "modify_stock",
+        key: "card/modify_stock",
+        group: "card",
+        interface: "card_modifystock",
+        summary: "Adds to or takes from the stock of cards left to give out.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/modifystock",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "increase_stock_value",
+                ty: Ty::U32,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "reduce_stock_value",
+                ty: Ty::U32,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40122,
+                message: "invalid quantity",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
+        name: "set_pay_cell",
+        key: "card/set_pay_cell",
+        group: "card",
+        interface: "card_paycell_set",
+        summary: "Turns the quick-pay (快速买单) entry of a card on or off.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paycell/set",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_open",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 43017,
+                message: "require location id!",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
+        name: "set_self_consume_cell",
+        key: "card/set_self_consume_cell",
+        group: "card",
+        interface: "card_selfconsumecell_set",
+        summary: "Turns self-redemption (自助核销) of a card on or off: the user redeems it with a tap.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/selfconsumecell/set",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_open",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "need_verify_cod",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "need_remark_amount",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 43017,
+                message: "require location id!",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
+        name: "set_test_whitelist",
+        key: "card/set_test_whitelist",
+        group: "card",
+        interface: "card_testwhitelist_set",
+        summary: "Replaces the test whitelist: the users who may take cards that have not passed review.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/testwhitelist/set",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "openid",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: Some(10),
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "username",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: Some(10),
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "white_list_size",
+                ty: Ty::U32,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "success_openid",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "success_username",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40003,
+                message: "invalid openid",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+    },
+    Operation {
+        name: "update_card",
+        key: "card/update_card",
+        group: "card",
+        interface: "card_update",
+        summary: "Changes some fields of a card; the answer says whether the change sends the card back to review.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/update",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_table::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "groupon",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "cash",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "discount",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "gift",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "general_coupon",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "member_card",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::MEMBER_CARD_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scenic_ticket",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::SCENIC_TICKET_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "movie_ticket",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::MOVIE_TICKET_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "boarding_pass",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::BOARDING_PASS_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "meeting_ticket",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::update_card::MEETING_TICKET_UPDATE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "send_check",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40079,
+                message: "invalid time",
+            },
+            ErrorCase {
+                code: 40100,
+                message: "invalid time range",
+            },
+            ErrorCase {
+                code: 40124,
+                message: "too many custom fields",
+            },
+            ErrorCase {
+                code: 43010,
+                message: "no stored value permission",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"send_check\": false}",
+        ),
+    },
+    Operation {
+        name: "upload_image",
+        key: "card/upload_image",
+        group: "card",
+        interface: "uploadImage",
+        summary: "Uploads a JPG or PNG picture (at most 1 MB) and answers its URL on WeChat's servers, for card logos and pictures.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/cgi-bin/media/uploadimg",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Multipart,
+        request: &[],
+        fixed_body: &[],
+        files: &[
+            FilePart {
+                name: "media",
+                content_type: "image/png",
+                max_size: 1048576,
+                required: true,
+                lenient: true,
+            },
+        ],
+        response: &[
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40009,
+                message: "invalid image size",
+            },
+            ErrorCase {
+                code: 40005,
+                message: "invalid file type",
+            },
+            ErrorCase {
+                code: 41005,
+                message: "media data missing",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"}",
         ),
     },
     Operation {
@@ -6496,6 +7560,1035 @@ mod group {
 
 /// Types local to one operation, one module per group and operation.
 mod local {
+    ///Types local to operations of `card`.
+    pub(crate) mod card {
+        ///Types local to `create_landing_page`.
+        pub(crate) mod create_landing_page {
+            use super::super::super::*;
+            ///`LandingPageScene`: Where a landing page is put.
+            pub(crate) static LANDING_PAGE_SCENE: NamedType = NamedType {
+                name: "LandingPageScene",
+                kind: TypeKind::StringEnum(
+                    &[
+                        "SCENE_NEAR_BY",
+                        "SCENE_MENU",
+                        "SCENE_QRCODE",
+                        "SCENE_ARTICLE",
+                        "SCENE_H5",
+                        "SCENE_IVR",
+                        "SCENE_CARD_CUSTOM_CELL",
+                    ],
+                ),
+            };
+
+            ///`LandingPageCard`: A card on a landing page.
+            pub(crate) static LANDING_PAGE_CARD: NamedType = NamedType {
+                name: "LandingPageCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(32),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "thumb_url",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `create_qrcode`.
+        pub(crate) mod create_qrcode {
+            use super::super::super::*;
+            ///`QrCodeAction`: What a card QR code gives: one card or several.
+            pub(crate) static QR_CODE_ACTION: NamedType = NamedType {
+                name: "QrCodeAction",
+                kind: TypeKind::Union(crate::spec_table::Union {
+                    tag: "action_name",
+                    internal: false,
+                    variants: &[
+                        crate::spec_table::UnionCase {
+                            tag: "QR_CARD",
+                            key: &["action_info", "card"],
+                            ty: &crate::generated::operations::local::card::create_qrcode::QR_CARD,
+                        },
+                        crate::spec_table::UnionCase {
+                            tag: "QR_MULTIPLE_CARD",
+                            key: &["action_info", "multiple_card"],
+                            ty: &crate::generated::operations::local::card::create_qrcode::QR_MULTIPLE_CARD,
+                        },
+                    ],
+                }),
+            };
+
+            ///`QrCard`: A card a QR code gives.
+            pub(crate) static QR_CARD: NamedType = NamedType {
+                name: "QrCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(32),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "code",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(20),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "openid",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(32),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_unique_code",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "outer_id",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "outer_str",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`QrMultipleCard`: The cards a multiple-card QR code gives.
+            pub(crate) static QR_MULTIPLE_CARD: NamedType = NamedType {
+                name: "QrMultipleCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::card::create_qrcode::QR_CARD,
+                                ),
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `list_user_cards`.
+        pub(crate) mod list_user_cards {
+            use super::super::super::*;
+            ///`HeldCard`: A card in the user's card package.
+            pub(crate) static HELD_CARD: NamedType = NamedType {
+                name: "HeldCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "code",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `update_card`.
+        pub(crate) mod update_card {
+            use super::super::super::*;
+            ///`BaseInfoUpdate`: The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card back to review.
+            pub(crate) static BASE_INFO_UPDATE: NamedType = NamedType {
+                name: "BaseInfoUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(27),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "logo_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "notice",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(48),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "description",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(3072),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "service_phone",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(24),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "color",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(16),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "location_id_list",
+                            ty: Ty::Array(&Ty::I64),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "use_all_locations",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "center_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(18),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "center_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(24),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "center_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_url_name",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(16),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_url_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(18),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "promotion_url_name",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(16),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "promotion_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "promotion_url_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(18),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "code_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::CODE_TYPE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "get_limit",
+                            ty: Ty::U32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "can_share",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "can_give_friend",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "date_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::DATE_INFO,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "need_push_on_view",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "pay_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::PAY_INFO,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_pay_and_qrcode",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`PayInfo`: A member card's WeChat Pay settings.
+            pub(crate) static PAY_INFO: NamedType = NamedType {
+                name: "PayInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "swipe_card",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::SWIPE_CARD,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`SwipeCard`: Whether the member card shows WeChat Pay's payment code.
+            pub(crate) static SWIPE_CARD: NamedType = NamedType {
+                name: "SwipeCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "is_swipe_card",
+                            ty: Ty::Bool,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`CouponUpdate`: The changes to a coupon (group-buying, cash, percentage-off, gift or general): only its `base_info` can change.
+            pub(crate) static COUPON_UPDATE: NamedType = NamedType {
+                name: "CouponUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`MemberCardUpdate`: The changes to a member card; only the fields set are sent.
+            pub(crate) static MEMBER_CARD_UPDATE: NamedType = NamedType {
+                name: "MemberCardUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "background_pic_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "prerogative",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(3072),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "auto_activate",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "wx_activate",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "wx_activate_after_submit",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "wx_activate_after_submit_url",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "activate_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "activate_app_brand_user_name",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "activate_app_brand_pass",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "supply_bonus",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "bonus_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "bonus_cleared",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(3072),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "bonus_rules",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(3072),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "bonus_rule",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::BONUS_RULE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "supply_balance",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "balance_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "balance_rules",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(3072),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field1",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::CUSTOM_FIELD,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field2",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::CUSTOM_FIELD,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field3",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::CUSTOM_FIELD,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_cell1",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::card::CUSTOM_CELL,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "discount",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: Some(99),
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "activate_msg_operation",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::MSG_OPERATION,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "modify_msg_operation",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::MSG_OPERATION,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`MsgOperation`: A recommendation WeChat adds to a member card's messages.
+            pub(crate) static MSG_OPERATION: NamedType = NamedType {
+                name: "MsgOperation",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "url_cell",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::URL_CELL,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`UrlCell`: An entry recommending cards or a page, shown until `end_time`.
+            pub(crate) static URL_CELL: NamedType = NamedType {
+                name: "UrlCell",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_id_list",
+                            ty: Ty::Array(&Ty::String),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_time",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "text",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "url",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "app_brand_id",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "app_brand_pass",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`ScenicTicketUpdate`: The changes to a scenic-spot ticket.
+            pub(crate) static SCENIC_TICKET_UPDATE: NamedType = NamedType {
+                name: "ScenicTicketUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "guide_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`MovieTicketUpdate`: The changes to a cinema ticket.
+            pub(crate) static MOVIE_TICKET_UPDATE: NamedType = NamedType {
+                name: "MovieTicketUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "detail",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(3072),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`BoardingPassUpdate`: The changes to a boarding pass.
+            pub(crate) static BOARDING_PASS_UPDATE: NamedType = NamedType {
+                name: "BoardingPassUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "departure_time",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "landing_time",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "boarding_time",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "gate",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(12),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`MeetingTicketUpdate`: The changes to a meeting or show ticket.
+            pub(crate) static MEETING_TICKET_UPDATE: NamedType = NamedType {
+                name: "MeetingTicketUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
+                            ),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "map_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_table::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+    }
+
     ///Types local to operations of `card_code`.
     pub(crate) mod card_code {
         ///Types local to `consume_code`.

@@ -11,13 +11,67 @@
 //! | method | endpoint | summary |
 //! |---|---|---|
 //! | [`create_card`](CardClient::create_card) | `/card/create` | Creates a card (coupon, voucher, member card or ticket); WeChat reviews it before it can be given out. |
+//! | [`create_landing_page`](CardClient::create_landing_page) | `/card/landingpage/create` | Creates a landing page (货架) listing several cards, and answers its URL. |
+//! | [`create_qrcode`](CardClient::create_qrcode) | `/card/qrcode/create` | Creates a QR code that gives one card or several cards to whoever scans it. |
+//! | [`delete_card`](CardClient::delete_card) | `/card/delete` | Deletes a card: its QR codes and add-card links stop working; cards users already hold stay valid. |
 //! | [`get_card`](CardClient::get_card) | `/card/get` | Reads a card as WeChat keeps it: its type and fields, review status and stock. |
+//! | [`get_mpnews_html`](CardClient::get_mpnews_html) | `/card/mpnews/gethtml` | Answers the HTML that embeds a card in a news article, to mass-send it. |
+//! | [`list_cards`](CardClient::list_cards) | `/card/batchget` | Lists the card_ids of this account a page at a time, optionally only cards in some statuses. |
+//! | [`list_user_cards`](CardClient::list_user_cards) | `/card/user/getcardlist` | Lists the cards of this account a user holds, with their codes. |
+//! | [`modify_stock`](CardClient::modify_stock) | `/card/modifystock` | Adds to or takes from the stock of cards left to give out. |
+//! | [`set_pay_cell`](CardClient::set_pay_cell) | `/card/paycell/set` | Turns the quick-pay (快速买单) entry of a card on or off. |
+//! | [`set_self_consume_cell`](CardClient::set_self_consume_cell) | `/card/selfconsumecell/set` | Turns self-redemption (自助核销) of a card on or off: the user redeems it with a tap. |
+//! | [`set_test_whitelist`](CardClient::set_test_whitelist) | `/card/testwhitelist/set` | Replaces the test whitelist: the users who may take cards that have not passed review. |
+//! | [`update_card`](CardClient::update_card) | `/card/update` | Changes some fields of a card; the answer says whether the change sends the card back to review. |
+//! | [`upload_image`](CardClient::upload_image) | `/cgi-bin/media/uploadimg` | Uploads a JPG or PNG picture (at most 1 MB) and answers its URL on WeChat's servers, for card logos and pictures. |
 
 pub mod types;
 pub mod create_card;
 pub use create_card::{CreateCardErrorCode, CreateCardRequest, CreateCardResponse};
+pub mod create_landing_page;
+pub use create_landing_page::{
+    CreateLandingPageErrorCode, CreateLandingPageRequest, CreateLandingPageResponse,
+};
+
+pub mod create_qrcode;
+pub use create_qrcode::{
+    CreateQrcodeErrorCode, CreateQrcodeRequest, CreateQrcodeResponse,
+};
+
+pub mod delete_card;
+pub use delete_card::{DeleteCardErrorCode, DeleteCardRequest, DeleteCardResponse};
 pub mod get_card;
 pub use get_card::{GetCardErrorCode, GetCardRequest, GetCardResponse};
+pub mod get_mpnews_html;
+pub use get_mpnews_html::{
+    GetMpnewsHtmlErrorCode, GetMpnewsHtmlRequest, GetMpnewsHtmlResponse,
+};
+
+pub mod list_cards;
+pub use list_cards::{ListCardsErrorCode, ListCardsRequest, ListCardsResponse};
+pub mod list_user_cards;
+pub use list_user_cards::{
+    ListUserCardsErrorCode, ListUserCardsRequest, ListUserCardsResponse,
+};
+
+pub mod modify_stock;
+pub use modify_stock::{ModifyStockErrorCode, ModifyStockRequest, ModifyStockResponse};
+pub mod set_pay_cell;
+pub use set_pay_cell::{SetPayCellErrorCode, SetPayCellRequest, SetPayCellResponse};
+pub mod set_self_consume_cell;
+pub use set_self_consume_cell::{
+    SetSelfConsumeCellErrorCode, SetSelfConsumeCellRequest, SetSelfConsumeCellResponse,
+};
+
+pub mod set_test_whitelist;
+pub use set_test_whitelist::{
+    SetTestWhitelistErrorCode, SetTestWhitelistRequest, SetTestWhitelistResponse,
+};
+
+pub mod update_card;
+pub use update_card::{UpdateCardErrorCode, UpdateCardRequest, UpdateCardResponse};
+pub mod upload_image;
+pub use upload_image::{UploadImageErrorCode, UploadImageRequest, UploadImageResponse};
 /// The `card` endpoints, from [`Client::card`](crate::Client::card): one async method per endpoint.
 #[derive(Debug, Clone, Copy)]
 pub struct CardClient<'a> {
@@ -44,6 +98,63 @@ impl CardClient<'_> {
         self.core.send(request).await
     }
 
+    /// Creates a landing page (货架) listing several cards, and answers its URL.
+    ///
+    /// `POST https://api.weixin.qq.com/card/landingpage/create?access_token=ACCESS_TOKEN` (WeChat interface `card_landingpage_create`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CreateLandingPageErrorCode`](crate::card::CreateLandingPageErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::create_landing_page) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn create_landing_page(
+        &self,
+        request: &crate::card::CreateLandingPageRequest,
+    ) -> Result<
+        crate::card::CreateLandingPageResponse,
+        ::wechat_core::Error<crate::card::CreateLandingPageErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Creates a QR code that gives one card or several cards to whoever scans it.
+    ///
+    /// `POST https://api.weixin.qq.com/card/qrcode/create?access_token=ACCESS_TOKEN` (WeChat interface `card_qrcode_create`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CreateQrcodeErrorCode`](crate::card::CreateQrcodeErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::create_qrcode) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn create_qrcode(
+        &self,
+        request: &crate::card::CreateQrcodeRequest,
+    ) -> Result<
+        crate::card::CreateQrcodeResponse,
+        ::wechat_core::Error<crate::card::CreateQrcodeErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Deletes a card: its QR codes and add-card links stop working; cards users already hold stay valid.
+    ///
+    /// `POST https://api.weixin.qq.com/card/delete?access_token=ACCESS_TOKEN` (WeChat interface `card_delete`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`DeleteCardErrorCode`](crate::card::DeleteCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::delete_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn delete_card(
+        &self,
+        request: &crate::card::DeleteCardRequest,
+    ) -> Result<
+        crate::card::DeleteCardResponse,
+        ::wechat_core::Error<crate::card::DeleteCardErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
     /// Reads a card as WeChat keeps it: its type and fields, review status and stock.
     ///
     /// `POST https://api.weixin.qq.com/card/get?access_token=ACCESS_TOKEN` (WeChat interface `card_get`).
@@ -59,6 +170,177 @@ impl CardClient<'_> {
     ) -> Result<
         crate::card::GetCardResponse,
         ::wechat_core::Error<crate::card::GetCardErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Answers the HTML that embeds a card in a news article, to mass-send it.
+    ///
+    /// `POST https://api.weixin.qq.com/card/mpnews/gethtml?access_token=ACCESS_TOKEN` (WeChat interface `card_mpnews_gethtml`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetMpnewsHtmlErrorCode`](crate::card::GetMpnewsHtmlErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::get_mpnews_html) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_mpnews_html(
+        &self,
+        request: &crate::card::GetMpnewsHtmlRequest,
+    ) -> Result<
+        crate::card::GetMpnewsHtmlResponse,
+        ::wechat_core::Error<crate::card::GetMpnewsHtmlErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Lists the card_ids of this account a page at a time, optionally only cards in some statuses.
+    ///
+    /// `POST https://api.weixin.qq.com/card/batchget?access_token=ACCESS_TOKEN` (WeChat interface `card_batchget`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ListCardsErrorCode`](crate::card::ListCardsErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::list_cards) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn list_cards(
+        &self,
+        request: &crate::card::ListCardsRequest,
+    ) -> Result<
+        crate::card::ListCardsResponse,
+        ::wechat_core::Error<crate::card::ListCardsErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Lists the cards of this account a user holds, with their codes.
+    ///
+    /// `POST https://api.weixin.qq.com/card/user/getcardlist?access_token=ACCESS_TOKEN` (WeChat interface `card_user_getcardlist`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ListUserCardsErrorCode`](crate::card::ListUserCardsErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::list_user_cards) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn list_user_cards(
+        &self,
+        request: &crate::card::ListUserCardsRequest,
+    ) -> Result<
+        crate::card::ListUserCardsResponse,
+        ::wechat_core::Error<crate::card::ListUserCardsErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Adds to or takes from the stock of cards left to give out.
+    ///
+    /// `POST https://api.weixin.qq.com/card/modifystock?access_token=ACCESS_TOKEN` (WeChat interface `card_modifystock`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ModifyStockErrorCode`](crate::card::ModifyStockErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::modify_stock) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn modify_stock(
+        &self,
+        request: &crate::card::ModifyStockRequest,
+    ) -> Result<
+        crate::card::ModifyStockResponse,
+        ::wechat_core::Error<crate::card::ModifyStockErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Turns the quick-pay (快速买单) entry of a card on or off.
+    ///
+    /// `POST https://api.weixin.qq.com/card/paycell/set?access_token=ACCESS_TOKEN` (WeChat interface `card_paycell_set`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetPayCellErrorCode`](crate::card::SetPayCellErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::set_pay_cell) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn set_pay_cell(
+        &self,
+        request: &crate::card::SetPayCellRequest,
+    ) -> Result<
+        crate::card::SetPayCellResponse,
+        ::wechat_core::Error<crate::card::SetPayCellErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Turns self-redemption (自助核销) of a card on or off: the user redeems it with a tap.
+    ///
+    /// `POST https://api.weixin.qq.com/card/selfconsumecell/set?access_token=ACCESS_TOKEN` (WeChat interface `card_selfconsumecell_set`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetSelfConsumeCellErrorCode`](crate::card::SetSelfConsumeCellErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::set_self_consume_cell) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn set_self_consume_cell(
+        &self,
+        request: &crate::card::SetSelfConsumeCellRequest,
+    ) -> Result<
+        crate::card::SetSelfConsumeCellResponse,
+        ::wechat_core::Error<crate::card::SetSelfConsumeCellErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Replaces the test whitelist: the users who may take cards that have not passed review.
+    ///
+    /// `POST https://api.weixin.qq.com/card/testwhitelist/set?access_token=ACCESS_TOKEN` (WeChat interface `card_testwhitelist_set`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetTestWhitelistErrorCode`](crate::card::SetTestWhitelistErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::set_test_whitelist) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn set_test_whitelist(
+        &self,
+        request: &crate::card::SetTestWhitelistRequest,
+    ) -> Result<
+        crate::card::SetTestWhitelistResponse,
+        ::wechat_core::Error<crate::card::SetTestWhitelistErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Changes some fields of a card; the answer says whether the change sends the card back to review.
+    ///
+    /// `POST https://api.weixin.qq.com/card/update?access_token=ACCESS_TOKEN` (WeChat interface `card_update`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateCardErrorCode`](crate::card::UpdateCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::update_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn update_card(
+        &self,
+        request: &crate::card::UpdateCardRequest,
+    ) -> Result<
+        crate::card::UpdateCardResponse,
+        ::wechat_core::Error<crate::card::UpdateCardErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Uploads a JPG or PNG picture (at most 1 MB) and answers its URL on WeChat's servers, for card logos and pictures.
+    ///
+    /// `POST https://api.weixin.qq.com/cgi-bin/media/uploadimg?access_token=ACCESS_TOKEN` (WeChat interface `uploadImage`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UploadImageErrorCode`](crate::card::UploadImageErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::upload_image) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn upload_image(
+        &self,
+        request: &crate::card::UploadImageRequest,
+    ) -> Result<
+        crate::card::UploadImageResponse,
+        ::wechat_core::Error<crate::card::UploadImageErrorCode>,
     > {
         self.core.send(request).await
     }
