@@ -299,6 +299,7 @@ mod tests {
             response: &[],
             errors: &[],
             success_example: None,
+            resource: None,
         }
     }
 
