@@ -496,6 +496,19 @@ mod tests {
         assert_eq!(wechat.sku(&card_id).await, json!({"quantity": 5, "total_quantity": 6}));
         let (status, again) = wechat.admin("take", json!({"card_id": card_id, "code": taken["code"]})).await;
         assert_eq!(status, 409, "a code is held once: {again}");
+
+        let url = format!("{}/__mock/cards", wechat.server.base_url());
+        let listed: Value = serde_json::from_str(
+            &wechat.http.get(url).send().await.expect("answers").text().await.expect("a body"),
+        )
+        .expect("JSON");
+        let card = &listed["cards"][0];
+        assert_eq!((&card["id"], &card["status"]), (&json!(card_id), &json!(VERIFY_OK_STATUS)), "{listed}");
+        assert_eq!(card["codes"][0]["code"], taken["code"], "{listed}");
+        assert_eq!(
+            (&card["codes"][0]["status"], &card["codes"][0]["openid"]),
+            (&json!("normal"), &json!("oUser"))
+        );
     }
 
     const VERIFY_OK_STATUS: &str = crate::cards::VERIFY_OK;
