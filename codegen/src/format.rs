@@ -205,6 +205,10 @@ pub struct EndpointFile {
     /// Decisions taken where WeChat's documentation is wrong or silent, one sentence each.
     #[serde(default)]
     pub notes: Vec<Located<String>>,
+    /// What wechat-mock keeps for the endpoint: the resource it creates, reads, updates or
+    /// deletes. Without it the mock answers the success example.
+    #[serde(default)]
+    pub mock: Option<Located<MockDef>>,
 }
 
 impl<'de> Deserialize<'de> for EndpointFile {
@@ -227,6 +231,7 @@ impl<'de> Deserialize<'de> for EndpointFile {
             errors: default "errors",
             examples: default "examples",
             notes: default "notes",
+            mock: optional "mock",
         })
     }
 }
@@ -659,7 +664,104 @@ impl Keyword for Retry {
         &[("never", Self::Never), ("backoff", Self::Backoff), ("renew_token", Self::RenewToken)];
 }
 
-keyword_deserialize!(Method, BodyKind, TokenKind, Access, Retry, UnionLayout, Direction);
+/// An endpoint's effect on a resource wechat-mock keeps (`[mock]`): endpoints naming the same
+/// `resource` share one store of them, by id.
+#[derive(Debug, Clone, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MockDef {
+    /// The kind of resource, snake_case, e.g. `card`.
+    pub resource: Located<String>,
+    /// What the endpoint does to it.
+    pub action: Located<MockAction>,
+    /// The string field that names the resource. `create`: a `[response]` field, answered
+    /// with a fresh id; otherwise a `[request]` or `[query]` field.
+    #[serde(default)]
+    pub key: Option<Located<String>>,
+    /// The field holding the resource's object. `create`: the `[request]` field stored (default:
+    /// the whole body); `update`: the `[request]` field merged into it (default: the body
+    /// without `key`); `read`: the `[response]` field answered with it (default: none, the
+    /// read only checks the resource exists). Not on `delete`.
+    #[serde(default)]
+    pub object: Option<Located<String>>,
+    /// The `errcode` answered for a key the mock does not hold, e.g. 40073; one of the
+    /// endpoint's codes, its group's or a general one. Required but on `create`.
+    #[serde(default)]
+    pub missing: Option<Located<i64>>,
+    /// `create`: the status a new resource starts in, e.g. `CARD_STATUS_NOT_VERIFY`; `update`:
+    /// the status it moves to.
+    #[serde(default)]
+    pub status: Option<Located<String>>,
+    /// `read`: values the mock assigns in the answered object, by dotted path inside it
+    /// (through unions: `base_info.id` is in whichever variant the card is), e.g.
+    /// `{ "base_info.id" = "id", "base_info.status" = "status" }`.
+    #[serde(default)]
+    pub assigned: Entries<Assigned>,
+}
+
+impl<'de> Deserialize<'de> for MockDef {
+    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
+        read_table!(value, MockDef {
+            resource: required "resource",
+            action: required "action",
+            key: optional "key",
+            object: optional "object",
+            missing: optional "missing",
+            status: optional "status",
+            assigned: default "assigned",
+        })
+    }
+}
+
+/// What an endpoint does to the resource it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MockAction {
+    /// Stores a new resource under a fresh id, answered in `key`.
+    Create,
+    /// Answers the stored resource.
+    Read,
+    /// Merges the request into the stored resource.
+    Update,
+    /// Removes it: later calls naming it answer `missing`.
+    Delete,
+}
+
+impl Keyword for MockAction {
+    const WORDS: &'static [(&'static str, Self)] =
+        &[("create", Self::Create), ("read", Self::Read), ("update", Self::Update), ("delete", Self::Delete)];
+}
+
+/// A value the mock keeps for every resource, written into a read's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Assigned {
+    /// Its id (a string field).
+    Id,
+    /// Its status: the create's `status`, changed by updates and the mock's admin routes (a
+    /// string or string-enum field).
+    Status,
+    /// When it was created, unix seconds (an integer field).
+    Created,
+    /// When it last changed, unix seconds (an integer field).
+    Updated,
+}
+
+impl Keyword for Assigned {
+    const WORDS: &'static [(&'static str, Self)] =
+        &[("id", Self::Id), ("status", Self::Status), ("created", Self::Created), ("updated", Self::Updated)];
+}
+
+keyword_deserialize!(
+    Method,
+    BodyKind,
+    TokenKind,
+    Access,
+    Retry,
+    UnionLayout,
+    Direction,
+    MockAction,
+    Assigned
+);
 
 /// A request/response pair from WeChat's documentation.
 #[derive(Debug, Clone, JsonSchema)]

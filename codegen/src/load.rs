@@ -153,7 +153,7 @@ mod tests {
                 "spec/g/x.toml:4:11: `PUT` is not allowed here; expected one of `GET`, `POST`".to_owned(),
                 "spec/g/x.toml:7:1: unknown key `colour`; expected one of `name`, `interface`, `summary`, \
                  `doc`, `method`, `host`, `path`, `body`, `auth`, `availability`, `query`, `request`, \
-                 `response`, `types`, `errors`, `examples`, `notes`"
+                 `response`, `types`, `errors`, `examples`, `notes`, `mock`"
                     .to_owned(),
             ]
         );

@@ -1,7 +1,9 @@
 //! What the spec says, resolved: names checked and derived, type references followed,
 //! examples parsed. Emitters read only this.
 
-pub use crate::format::{Access, BodyKind, Direction, Literal, Method, Retry, TokenKind, UnionLayout};
+pub use crate::format::{
+    Access, Assigned, BodyKind, Direction, Literal, Method, MockAction, Retry, TokenKind, UnionLayout,
+};
 
 /// The whole spec folder.
 #[derive(Debug, Clone)]
@@ -96,6 +98,8 @@ pub struct Operation {
     pub notes: Vec<String>,
     /// The request, or a type it holds, has limits: it is checked before sending.
     pub request_checked: bool,
+    /// What wechat-mock keeps for it (`[mock]`), if anything.
+    pub mock: Option<MockBehaviour>,
 }
 
 impl Operation {
@@ -108,6 +112,29 @@ impl Operation {
     pub fn request_fields(&self) -> impl Iterator<Item = &Field> {
         self.query.iter().chain(self.request.iter())
     }
+}
+
+/// An operation's effect on a resource wechat-mock keeps, checked against its fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MockBehaviour {
+    /// The kind of resource, snake_case; operations naming the same kind share one store.
+    pub resource: String,
+    /// What the operation does to it.
+    pub action: MockAction,
+    /// The string field naming the resource: a response field for `create`, else a request
+    /// body or query field.
+    pub key: String,
+    /// The key is a query parameter rather than a body field.
+    pub key_in_query: bool,
+    /// The field holding the resource's object: stored (`create`), merged (`update`) or
+    /// answered (`read`).
+    pub object: Option<String>,
+    /// The `errcode` for a key the mock does not hold.
+    pub missing: Option<i64>,
+    /// The status a `create` starts the resource in, or an `update` moves it to.
+    pub status: Option<String>,
+    /// `read`: values written into the answered object, by path inside it.
+    pub assigned: Vec<(Vec<String>, Assigned)>,
 }
 
 /// A query parameter always sent with the same value.

@@ -2,14 +2,15 @@
 //! every problem reported with its place.
 //!
 //! One module per concern: `scope` (which type names a field may use), `fields`, `types`,
-//! `errors`, `endpoint` (one endpoint file), `example_check` (its examples) and `recursion`
-//! (types that contain themselves).
+//! `errors`, `endpoint` (one endpoint file), `example_check` (its examples), `mock` (its
+//! `[mock]` table) and `recursion` (types that contain themselves).
 
 mod checks;
 mod endpoint;
 mod errors;
 mod example_check;
 mod fields;
+mod mock;
 mod recursion;
 mod scope;
 mod types;

@@ -16,6 +16,9 @@
 //! | `GET /__mock/requests` | | request counts per path, and the log of the latest requests (`method`, `path`, `status`, `errcode`, `warnings`) |
 //! | `DELETE /__mock/requests` | | resets the counts and the log |
 //! | `GET /__mock/operations` | | the operations served, from the spec, and where each answer comes from (`answers`: `token_endpoint`, `state`, `example`) |
+//! | `POST /__mock/cards/approve` | `{"card_id"}` | WeChat's review approves the card: `CARD_STATUS_VERIFY_OK` (404 for an unknown card) |
+//! | `POST /__mock/cards/take` | `{"card_id", "openid"?, "code"?}` | a user takes the card: answers `card_id`, `code`, `openid`, `encrypt_code` (404 unknown card; 409 not approved, no stock left, or the code is taken) |
+//! | `GET /__mock/cards` | | every card as stored, with its status and codes |
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -30,6 +33,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::answer;
+use crate::cards::{CardError, Cards, TakeCard};
 use crate::faults::Fault;
 use crate::orders::{Authorization, AuthorizeError};
 use crate::server::Shared;
@@ -47,6 +51,9 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/tokens/expire", post(expire_tokens))
         .route("/requests", get(requests).delete(reset_requests))
         .route("/operations", get(operations))
+        .route("/cards/approve", post(approve_card))
+        .route("/cards/take", post(take_card))
+        .route("/cards", get(cards))
         .fallback(unknown)
         .method_not_allowed_fallback(wrong_method)
 }
@@ -190,6 +197,51 @@ async fn operations(State(shared): State<Arc<Shared>>) -> Response {
         })
         .collect();
     ok(&json!({ "operations": list }))
+}
+
+#[derive(Deserialize)]
+struct CardId {
+    card_id: String,
+}
+
+fn card_refusal(error: &CardError) -> Response {
+    let status = match error {
+        CardError::UnknownCard(_) => StatusCode::NOT_FOUND,
+        CardError::NotApproved { .. } | CardError::Stock { .. } | CardError::Code(_) => StatusCode::CONFLICT,
+    };
+    refuse(status, error)
+}
+
+async fn approve_card(State(shared): State<Arc<Shared>>, AdminJson(card): AdminJson<CardId>) -> Response {
+    match Cards::new(&shared).approve(&card.card_id) {
+        Ok(card) => ok(&json!({ "card": card })),
+        Err(e) => card_refusal(&e),
+    }
+}
+
+async fn take_card(State(shared): State<Arc<Shared>>, AdminJson(take): AdminJson<TakeCard>) -> Response {
+    match Cards::new(&shared).take(take) {
+        Ok(code) => ok(&json!({
+            "card_id": code.card_id, "code": code.code, "openid": code.openid, "encrypt_code": code.encrypt_code,
+        })),
+        Err(e) => card_refusal(&e),
+    }
+}
+
+async fn cards(State(shared): State<Arc<Shared>>) -> Response {
+    let cards = Cards::new(&shared);
+    let list: Vec<Value> = cards
+        .list()
+        .into_iter()
+        .map(|card| {
+            let codes = cards.codes(&card.id);
+            json!({
+                "id": card.id, "status": card.status, "object": card.object,
+                "created": card.created, "updated": card.updated, "codes": codes,
+            })
+        })
+        .collect();
+    ok(&json!({ "cards": list }))
 }
 
 async fn unknown(OriginalUri(uri): OriginalUri) -> Response {

@@ -13,7 +13,6 @@ use serde_json::{Map, Value};
 
 use crate::answer::{self, GeneralError};
 use crate::faults::FaultKind;
-use crate::flow;
 use crate::platform_tokens::PlatformToken;
 use crate::sample::sample_object;
 use crate::server::Shared;
@@ -21,6 +20,7 @@ use crate::spec_table::{BodyKind, Method, Operation, TokenUse};
 use crate::tokens::TokenCheck;
 use crate::upload::{self, FormError, ReceivedFile};
 use crate::validate::{SchemaError, Warnings, check_body, check_constants, check_query};
+use crate::{flow, serving};
 
 /// The largest request body read; larger ones are refused with HTTP 413.
 pub(crate) const MAX_BODY: usize = 2 * 1024 * 1024;
@@ -65,11 +65,16 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         }
     };
     let warnings = query_warnings.iter().chain(&payload.warnings).map(accepted).collect();
-    let mut response = match flow::handler(op.key) {
+    let mut response = match serving::step(op) {
         Some(step) => {
             let base_url = public_base_url(&shared, &parts.headers);
-            let call =
-                flow::Call { body: &payload.body, query: &query, files: &payload.files, base_url: &base_url };
+            let call = flow::Call {
+                op,
+                body: &payload.body,
+                query: &query,
+                files: &payload.files,
+                base_url: &base_url,
+            };
             match step(&shared, &call) {
                 Ok(fields) => {
                     let mut answer = success_fields(op);
@@ -299,6 +304,7 @@ mod tests {
             response: &[],
             errors: &[],
             success_example: None,
+            resource: None,
         }
     }
 

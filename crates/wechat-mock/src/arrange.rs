@@ -7,9 +7,11 @@ use std::collections::BTreeMap;
 use axum::body::Bytes;
 use serde_json::Value;
 
+use crate::cards::{self, CardError};
 use crate::media::StoredFile;
 use crate::orders::{Authorization, AuthorizeError};
 use crate::platform_tokens::PlatformToken;
+use crate::resources;
 use crate::sample::sample_object;
 use crate::sample_files::sample_pdf;
 use crate::server::Shared;
@@ -54,6 +56,9 @@ pub enum ArrangeError {
     /// The order cannot be authorized (it was refused, or a value is empty).
     #[error("cannot authorize the order: {0}")]
     Authorize(#[from] AuthorizeError),
+    /// The card or code the call names cannot be set up.
+    #[error("cannot arrange the card: {0}")]
+    Card(#[from] CardError),
 }
 
 /// An arrangement: changes the body or the query, or records state, for one operation.
@@ -70,7 +75,13 @@ const STEPS: &[(&str, Step)] = &[
 ];
 
 pub(crate) fn arrange(shared: &Shared, name: &str, body: &Value) -> Result<Arranged, ArrangeError> {
-    let op = operation(name).ok_or_else(|| ArrangeError::UnknownOperation(name.to_owned()))?;
+    // The server's own table first: a test's table may hold operations the spec does not yet.
+    let op = shared
+        .table
+        .iter()
+        .find(|op| op.key == name)
+        .or_else(|| operation(name))
+        .ok_or_else(|| ArrangeError::UnknownOperation(name.to_owned()))?;
     let query = sample_object(op.query)
         .into_iter()
         .map(|(name, value)| {
@@ -81,6 +92,8 @@ pub(crate) fn arrange(shared: &Shared, name: &str, body: &Value) -> Result<Arran
     let mut arranged = Arranged { body: body.clone(), query };
     if let Some((_, step)) = STEPS.iter().find(|(step, _)| *step == op.key) {
         step(shared, &mut arranged)?;
+    } else if !cards::arrange(shared, op.key, &mut arranged)? {
+        resources::arrange(shared, op, &arranged.body, &arranged.query);
     }
     Ok(arranged)
 }

@@ -11,11 +11,14 @@ use crate::media::{DOWNLOAD_PATH, PDF_URL_LIFETIME};
 use crate::orders::{NewBill, Refusal};
 use crate::platform_tokens::PlatformToken;
 use crate::server::Shared;
+use crate::spec_table::Operation;
 use crate::tokens::TokenCheck;
 use crate::upload::ReceivedFile;
 
 /// What a step reads of a call, checked against the spec already.
 pub(crate) struct Call<'a> {
+    /// The operation called.
+    pub(crate) op: &'static Operation,
     /// The JSON body, or a multipart body's text parts as an object of strings.
     pub(crate) body: &'a Value,
     /// The query parameters.

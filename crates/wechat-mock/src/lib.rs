@@ -45,15 +45,37 @@
 //!    authorized, 72035 refused, 72042 repeated billing code and number for getauthdata,
 //!    rejectinsert and insertbill; uploads: setpdf keeps the file and answers its
 //!    `s_media_id` as a JSON number above 2^53, getpdf answers a `pdf_url` the mock serves
-//!    the file at for two hours, or 72031 for an unknown id), the spec's success example for
-//!    every other operation.
+//!    the file at for two hours, or 72031 for an unknown id; cards, below), the spec's success
+//!    example for every other operation.
+//!
+//! # Cards
+//!
+//! An endpoint whose spec declares `[mock]` (see spec/README.md) creates, reads, updates or
+//! deletes a resource the mock keeps ([`Resources`]): `card/create_card` stores the card under
+//! a fresh `card_id`, waiting for review, and `card/get_card` answers it with its id, status
+//! and times, or 40073. What no table can declare is written in the `cards` module, keyed by
+//! operation, reading the request fields WeChat names:
+//!
+//! | operation | reads | answers |
+//! |---|---|---|
+//! | `card/modify_stock` | `card_id`, `increase_stock_value`, `reduce_stock_value` | 40073 unknown card, 40122 stock below zero |
+//! | `card_code/deposit_codes` | `card_id`, `code` (array) | `succ_code`, `duplicate_code`, `fail_code`; 40073 |
+//! | `card_code/get_code` | `code`, `card_id`, `check_consume` | `card` (`card_id`, `begin_time`, `end_time`, `code`), `openid`, `can_consume`, `user_card_status`, and `bonus`/`balance` of member cards; 40056, and with `check_consume` (the default) 40099 redeemed, 40127 unavailable |
+//! | `card_code/consume_code` | `code`, `card_id` | `card.card_id`, `openid`; 40056, 40099 the second time, 40127 |
+//! | `card_code/set_code_unavailable` | `code`, `card_id` | 40056, 40099, 40127 |
+//! | `card_code/decrypt_code` | `encrypt_code` | `code`; 40075 for one the mock did not issue |
+//! | `member_card/update_member_user` | `code`, `card_id`, `bonus`, `add_bonus`, `balance`, `add_balance` | `result_bonus`, `result_balance`, `openid`; 47001 below zero |
+//!
+//! Those endpoints are stateful as soon as their spec files land. Review and users are the
+//! mock's to play: [`Cards::approve`] (`POST /__mock/cards/approve`) and [`Cards::take`]
+//! (`POST /__mock/cards/take`, answering the code and its `encrypt_code`).
 //!
 //! Error messages end in ` rid: …` as WeChat's do, so compare with `starts_with`.
 //!
 //! # Admin routes
 //!
-//! Under `/__mock/`, for tests in other languages and for demos: authorize orders, inject
-//! faults, expire tokens, read request counts. The list is in the README and in the
+//! Under `/__mock/`, for tests in other languages and for demos: authorize orders, approve
+//! and take cards, inject faults, expire tokens, read request counts. The list is in the README and in the
 //! `admin` module's source.
 
 mod admin;
@@ -61,6 +83,7 @@ mod answer;
 mod answers;
 mod api;
 mod arrange;
+mod cards;
 mod config;
 mod download;
 mod faults;
@@ -69,6 +92,7 @@ mod media;
 mod orders;
 mod platform_tokens;
 mod requests;
+mod resources;
 mod sample;
 mod sample_files;
 mod server;
@@ -85,12 +109,17 @@ mod generated;
 
 pub use answers::Answers;
 pub use arrange::{ArrangeError, Arranged};
+pub use cards::{
+    CARD, CardCode, CardError, Cards, CodeError, CodeStatus, Deposited, MemberChange, Stock, StockError,
+    TakeCard, VERIFY_OK,
+};
 pub use config::{DEFAULT_LISTEN, DEMO_APPID, DEMO_SECRET, MockConfig};
 pub use faults::{Fault, FaultError, FaultKind, Faults};
 pub use media::{DEFAULT_MEDIA_MAX_AGE, DEFAULT_MEDIA_MAX_BYTES, Media, PDF_URL_LIFETIME, StoredFile};
 pub use orders::{Authorization, AuthorizeError, Bill, Order, OrderStatus, Orders};
 pub use platform_tokens::{PlatformToken, PlatformTokens};
 pub use requests::{LoggedRequest, REQUEST_LOG_CAPACITY, RequestCounts};
+pub use resources::{Resource, ResourceError, Resources};
 pub use sample::{sample_object, sample_request};
 pub use sample_files::{sample_pdf, sample_upload};
 pub use server::{MockError, MockServer};

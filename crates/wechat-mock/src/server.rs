@@ -17,12 +17,14 @@ use tokio::task::JoinHandle;
 use crate::answer::{Errcode, GeneralError, Warnings};
 use crate::answers::Answers;
 use crate::arrange::{ArrangeError, Arranged};
+use crate::cards::{CardState, Cards};
 use crate::config::MockConfig;
 use crate::faults::Faults;
 use crate::media::{DOWNLOAD_PATH, Media};
 use crate::orders::{Authorization, AuthorizeError, Order, Orders};
 use crate::platform_tokens::PlatformTokens;
 use crate::requests::{LoggedRequest, RequestCounts};
+use crate::resources::Resources;
 use crate::spec_table::{Operation, general_message};
 use crate::tokens::Tokens;
 use crate::{admin, answer, api, download, token_endpoints};
@@ -62,6 +64,10 @@ pub(crate) struct Shared {
     pub(crate) media: Media,
     pub(crate) answers: Answers,
     pub(crate) platform_tokens: PlatformTokens,
+    /// The resources the spec's `[mock]` tables declare (cards).
+    pub(crate) resources: Resources,
+    /// The codes of cards.
+    pub(crate) cards: CardState,
     /// `http://` and the address the server is bound to.
     pub(crate) base_url: String,
     rid_prefix: u32,
@@ -82,6 +88,8 @@ impl Shared {
             media,
             answers: Answers::default(),
             platform_tokens: PlatformTokens::default(),
+            resources: Resources::default(),
+            cards: CardState::default(),
             base_url,
             rid_prefix: (started & 0xffff_ffff) as u32,
             next_rid: AtomicU64::new(1),
@@ -222,6 +230,17 @@ impl MockServer {
     /// endpoints). A test built from a spec example calls with what this returns.
     pub fn arrange(&self, operation: &str, body: &serde_json::Value) -> Result<Arranged, ArrangeError> {
         crate::arrange::arrange(&self.shared, operation, body)
+    }
+
+    /// The resources the spec's `[mock]` tables declare, by kind (`card`) and id.
+    pub fn resources(&self) -> &Resources {
+        &self.shared.resources
+    }
+
+    /// The cards and their codes: approve a card as WeChat's review would, have a user take
+    /// one, read a code's status.
+    pub fn cards(&self) -> Cards<'_> {
+        Cards::new(&self.shared)
     }
 
     /// Requests received, per path, and the log of the latest ones with their warnings.

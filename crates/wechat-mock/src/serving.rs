@@ -1,6 +1,16 @@
 //! Where a mock server's answer to each operation of the spec comes from.
 
-use crate::{flow, spec_table, token_endpoints};
+use crate::flow::{self, Step};
+use crate::spec_table::Operation;
+use crate::{cards, resources, spec_table, token_endpoints};
+
+/// The step that answers `op` from state: hand-written (the invoice flow, the card module)
+/// before what its spec's `[mock]` table declares; `None` for an operation answered by its
+/// example.
+pub(crate) fn step(op: &Operation) -> Option<Step> {
+    let declared = op.resource.map(|_| resources::step as Step);
+    flow::handler(op.key).or_else(|| cards::handler(op.key)).or(declared)
+}
 
 /// Where the answer to an operation comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -8,7 +18,8 @@ pub enum AnswerSource {
     /// A handler of its own: the token endpoints `/cgi-bin/stable_token` and `/cgi-bin/token`,
     /// which check the configured appid and appsecret and issue access tokens.
     TokenEndpoint,
-    /// The server's state: the invoice flow's orders, uploaded files, platform tokens.
+    /// The server's state: the invoice flow's orders, uploaded files, platform tokens, and
+    /// the resources the spec's `[mock]` tables declare (cards).
     State,
     /// The spec's success example (values fitting the response schema when it has none).
     Example,
@@ -31,7 +42,7 @@ pub fn answer_source(operation: &str) -> Option<AnswerSource> {
     let op = spec_table::operation(operation)?;
     Some(if token_endpoints::PATHS.contains(&op.path) {
         AnswerSource::TokenEndpoint
-    } else if flow::handler(op.key).is_some() {
+    } else if step(op).is_some() {
         AnswerSource::State
     } else {
         AnswerSource::Example
@@ -50,6 +61,9 @@ mod tests {
             ["insert_bill", "set_pdf", "get_pdf", "get_component_access_token", "get_authorizer_access_token"]
         {
             assert_eq!(answer_source(stateful), Some(AnswerSource::State), "{stateful}");
+        }
+        for declared in ["card/create_card", "card/get_card"] {
+            assert_eq!(answer_source(declared), Some(AnswerSource::State), "{declared}");
         }
         assert_eq!(answer_source("get_card_api_ticket"), Some(AnswerSource::Example));
         assert_eq!(answer_source("no_such_operation"), None);

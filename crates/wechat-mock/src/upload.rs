@@ -222,6 +222,7 @@ mod tests {
         response: &[],
         errors: &[],
         success_example: None,
+        resource: None,
     };
 
     struct Part<'a> {

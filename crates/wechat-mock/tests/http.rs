@@ -245,7 +245,7 @@ async fn every_spec_operation_answers_a_valid_request() {
             let own = op.errors.iter().any(|e| e.code == code);
             assert!(code == 0 || own, "{}: {answer}", op.name);
             if code == 0 {
-                assert_eq!(mock.server.answers().last(op.name).as_ref(), Some(&answer), "{}", op.name);
+                assert_eq!(mock.server.answers().last(op.key).as_ref(), Some(&answer), "{}", op.key);
             }
         } else {
             assert_eq!(code, 0, "{}: {answer}", op.name);

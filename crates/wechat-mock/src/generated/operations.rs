@@ -5,7 +5,7 @@
 
 use crate::spec_table::{
     BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty,
-    TypeKind,
+    TypeKind, Assigned, ResourceAction, ResourceRule,
 };
 
 /// WeChat's general error codes, from `spec/errors.toml`, in its order.
@@ -171,6 +171,16 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}",
         ),
+        resource: Some(ResourceRule {
+            kind: "card",
+            action: ResourceAction::Create,
+            key: "card_id",
+            key_in_query: false,
+            object: Some("card"),
+            missing: None,
+            status: Some("CARD_STATUS_NOT_VERIFY"),
+            assigned: &[],
+        }),
     },
     Operation {
         name: "create_landing_page",
@@ -500,6 +510,21 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_type\": \"DISCOUNT\", \"discount\": {\n   \"base_info\": {\"id\": \"pbLatjnP97_F9PudzBARQhn7xR7A\",\n     \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\n     \"code_type\": \"CODE_TYPE_NONE\", \"brand_name\": \"微信餐厅\", \"title\": \"9折优惠券\",\n     \"date_info\": {\"type\": \"DATE_TYPE_FIX_TERM\", \"fixed_term\": 30, \"fixed_begin_term\": 0},\n     \"color\": \"#10AD61\", \"notice\": \"到店使用\", \"description\": \"\",\n     \"location_id_list\": [218384742, 402521653, 402521608], \"get_limit\": 3, \"can_share\": true, \"can_give_friend\": true,\n     \"status\": \"CARD_STATUS_VERIFY_OK\", \"sku\": {\"quantity\": 100096, \"total_quantity\": 100100},\n     \"create_time\": 1457525546, \"update_time\": 1457526240},\n   \"discount\": 10,\n   \"advanced_info\": {\"time_limit\": [{\"type\": \"MONDAY\"}, {\"type\": \"TUESDAY\"}], \"text_image_list\": [], \"business_service\": [],\n     \"abstract\": {\"abstract\": \"点击了解更多\", \"icon_url_list\": [\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]}}}}}",
         ),
+        resource: Some(ResourceRule {
+            kind: "card",
+            action: ResourceAction::Read,
+            key: "card_id",
+            key_in_query: false,
+            object: Some("card"),
+            missing: Some(40073),
+            status: None,
+            assigned: &[
+                (&["base_info", "id"], Assigned::Id),
+                (&["base_info", "status"], Assigned::Status),
+                (&["base_info", "create_time"], Assigned::Created),
+                (&["base_info", "update_time"], Assigned::Updated),
+            ],
+        }),
     },
     Operation {
         name: "get_mpnews_html",
@@ -2593,6 +2618,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"sucesss\"\n}"),
+        resource: None,
     },
     Operation {
         name: "get_auth_data",
@@ -2683,6 +2709,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"invoice_status\": \"auth success\",\n  \"auth_time\": 1480342498\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_auth_field",
@@ -2718,6 +2745,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_field\": {\n        \"user_field\": {\n            \"show_title\": 1,\n            \"show_phone\": 1,\n            \"show_email\": 1,\n            \"custom_field\": [{ \"key\": \"field1\" }]\n        },\n        \"biz_field\": {\n            \"show_title\": 1,\n            \"show_tax_no\": 1,\n            \"show_addr\": 1,\n            \"show_phone\": 1,\n            \"show_bank_type\": 1,\n            \"show_bank_no\": 1,\n            \"custom_field\": [{ \"key\": \"field2\" }]\n        }\n    }\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_auth_url",
@@ -2822,6 +2850,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"http://auth_url\"\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_contact",
@@ -2857,6 +2886,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"contact\": {\n        \"phone\": \"88888888\",\n        \"time_out\": 12345\n    },\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_pay_mch",
@@ -2892,6 +2922,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"paymch_info\": {\n        \"mchid\": \"1234\",\n        \"s_pappid\": \"wxabcd\"\n    }\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_select_title_url",
@@ -2940,6 +2971,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"url\": \"https://mp.weixin.qq.com/intp/invoice/usertitle?action=select_title&select_title_key=iY1bpfvAuwKgkfQECzlhog#wechat_redirect\",\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_user_title_url",
@@ -3024,6 +3056,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"url\": \"https://mp.weixin.qq.com/intp/invoice/usertitle?action=list_auth&biz_title_key=hMjjwk#wechat_redirect\",\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "make_out_invoice",
@@ -3151,6 +3184,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"sucesss\"\n}"),
+        resource: None,
     },
     Operation {
         name: "query_invoice_info",
@@ -3205,6 +3239,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"发票数据获取成功\",\n    \"invoicedetail\": {\n        \"fpqqlsh\": \"14574d75004451097845\",\n        \"fpdm\": \"088978450417\",\n        \"fphm\": \"21590001\",\n        \"jym\": \"59004166725791147047\",\n        \"kprq\": \"20171204172159\",\n        \"pdfurl\": \"http://weixin.com\"\n    }\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "reject_insert",
@@ -3251,6 +3286,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[],
         errors: &[],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+        resource: None,
     },
     Operation {
         name: "scan_title",
@@ -3331,6 +3367,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"title\": \"单位抬头测试\",\n    \"tax_no\": \"aaaaaaaaaa123456\",\n    \"addr\": \"1496647324\",\n    \"bank_type\": \"bank_type\",\n    \"phone\": \"12345\",\n    \"title_type\": 0,\n    \"bank_no\": \"1235456465341234\"\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "set_auth_field",
@@ -3364,6 +3401,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+        resource: None,
     },
     Operation {
         name: "set_contact",
@@ -3397,6 +3435,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+        resource: None,
     },
     Operation {
         name: "set_pay_mch",
@@ -3434,6 +3473,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+        resource: None,
     },
     Operation {
         name: "activate_member_card",
@@ -4153,6 +4193,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\"\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_bill_auth_url",
@@ -4241,6 +4282,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"http://auth_url\",\n    \"expire_time\": 7200\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "insert_bill",
@@ -4337,6 +4379,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n\"errcode\": 0,\n\"errmsg\": \"ok\",\n\"code\": \"682xxxx661927\",\n\"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "create_card",
@@ -4385,6 +4428,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\"\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_pdf",
@@ -4433,6 +4477,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"pdf_url\": \"https://mp.weixin.qq.com/intp/invoice/getpdf?action=media_pdf&media_key=dFRnTkV6WCswNjB1V1czZ0tVU3MhaX4yb2pxeEVSY0teSCtuflY6UXAifD5rL09kTjFpOFVWKyJGNCgxTCtkJER6VjFlRCtVU2JKcS5FZw\",\n    \"pdf_url_expire_time\": 7200\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_platform_url",
@@ -4468,6 +4513,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"invoice_url\": \"https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=d3xxxxxxxxxxxxxGLSS0wrL14No8c1\"\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "insert_invoice",
@@ -4570,6 +4616,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"code\": \"682xxxx661927\",\n    \"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "set_pdf",
@@ -4613,6 +4660,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"s_media_id\": \"3015806758683707\"\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "update_status",
@@ -4662,6 +4710,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+        resource: None,
     },
     Operation {
         name: "get_invoice_batch",
@@ -4708,6 +4757,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504085973,\n                \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504085935\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504083578,\n                \"billing_no\": \"1504083578\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \" http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504083522\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        }\n    ]\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_invoice_info",
@@ -4804,6 +4854,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"user_card_status\": \"EXPIRE\",\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n    }\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "update_invoice_status",
@@ -4857,6 +4908,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+        resource: None,
     },
     Operation {
         name: "update_status_batch",
@@ -4912,6 +4964,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+        resource: None,
     },
     Operation {
         name: "get_access_token",
@@ -4961,6 +5014,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_authorizer_access_token",
@@ -5034,6 +5088,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"authorizer_access_token\": \"some-access-token\",\n    \"expires_in\": 7200,\n    \"authorizer_refresh_token\": \"refresh_token_value\"\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_card_api_ticket",
@@ -5070,6 +5125,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"ticket\": \"bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA\",\n    \"expires_in\": 7200\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_component_access_token",
@@ -5146,6 +5202,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"component_access_token\": \"61W3mEpU66027wgNZ_MhGHNQDHnFATkDa9-2llqrMBjUwxRSNPbVsMmyD-yq8wZETSoE5NQgecigDrSHkPtIYA\",\n    \"expires_in\": 7200\n}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_stable_access_token",
@@ -5201,6 +5258,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
         ),
+        resource: None,
     },
 ];
 

@@ -37,6 +37,7 @@ static UPLOAD: Operation = Operation {
     response: &[],
     errors: &[],
     success_example: None,
+    resource: None,
 };
 
 /// Reads `body` as sent with `content_type` on a fresh single-threaded runtime.
