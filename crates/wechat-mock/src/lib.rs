@@ -64,7 +64,7 @@
 //! | `card_code/consume_code` | `code`, `card_id` | `card.card_id`, `openid`; 40056, 40099 the second time, 40127 |
 //! | `card_code/set_code_unavailable` | `code`, `card_id` | 40056, 40099, 40127 |
 //! | `card_code/decrypt_code` | `encrypt_code` | `code`; 40075 for one the mock did not issue |
-//! | `member_card/update_member_user` | `code`, `card_id`, `bonus`, `add_bonus`, `balance`, `add_balance` | `result_bonus`, `result_balance`, `openid`; 47001 below zero |
+//! | `member_card/update_member` | `code`, `card_id`, `bonus`, `add_bonus`, `balance`, `add_balance` | `result_bonus`, `result_balance`, `openid`; 47001 below zero |
 //!
 //! Those endpoints are stateful as soon as their spec files land. Review and users are the
 //! mock's to play: [`Cards::approve`] (`POST /__mock/cards/approve`) and [`Cards::take`]

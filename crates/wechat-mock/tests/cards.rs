@@ -87,7 +87,7 @@ async fn get_answers_what_create_stored_with_its_id_and_review_status() {
     assert_eq!(card.deal_detail, "以下锅底2选1");
     assert_eq!(card.base_info.sku.quantity, 100);
     assert_eq!(card.base_info.id(), Some(&first));
-    assert_eq!(card.base_info.status(), Some(&CardStatus::CardStatusNotVerify));
+    assert_eq!(card.base_info.status(), Some(&CardStatus::NotVerified));
     let created = *card.base_info.create_time().unwrap();
     assert!(created > 1_700_000_000, "now, in unix seconds: {created}");
     assert_eq!(groupon_of(h.get(&second).await.unwrap()).base_info.title, "9折优惠券");
@@ -137,7 +137,7 @@ async fn approving_a_card_is_what_wechat_review_answers_afterwards() {
     let approved = h.mock.cards().approve(&card_id).unwrap();
     assert_eq!(approved.status, VERIFY_OK);
     let card = groupon_of(h.get(&card_id).await.unwrap());
-    assert_eq!(card.base_info.status(), Some(&CardStatus::CardStatusVerifyOk));
+    assert_eq!(card.base_info.status(), Some(&CardStatus::Approved));
     assert_eq!(card.base_info.sku.total_quantity(), Some(&100));
 
     let url = format!("{}/__mock/cards/approve", h.mock.base_url());

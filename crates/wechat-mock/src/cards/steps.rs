@@ -37,7 +37,7 @@ const STEPS: &[(&str, Step)] = &[
     ("card_code/consume_code", consume_code),
     ("card_code/set_code_unavailable", set_code_unavailable),
     ("card_code/decrypt_code", decrypt_code),
-    ("member_card/update_member_user", update_member_user),
+    ("member_card/update_member", update_member_user),
 ];
 
 /// The request fields each step reads, as WeChat names them.
@@ -49,7 +49,7 @@ pub(crate) const FIELDS: &[(&str, &[&str])] = &[
     ("card_code/consume_code", &["code", "card_id"]),
     ("card_code/set_code_unavailable", &["code", "card_id"]),
     ("card_code/decrypt_code", &["encrypt_code"]),
-    ("member_card/update_member_user", &["code", "card_id", "bonus", "add_bonus", "balance", "add_balance"]),
+    ("member_card/update_member", &["code", "card_id", "bonus", "add_bonus", "balance", "add_balance"]),
 ];
 
 /// Every `errcode` each step may answer; each must be in its operation's spec error table.
@@ -61,7 +61,7 @@ pub(crate) const CODES: &[(&str, &[i64])] = &[
     ("card_code/consume_code", &[INVALID_SERIAL_CODE, CODE_CONSUMED, INVALID_USER_CARD_STATUS]),
     ("card_code/set_code_unavailable", &[INVALID_SERIAL_CODE, CODE_CONSUMED, INVALID_USER_CARD_STATUS]),
     ("card_code/decrypt_code", &[INVALID_ENCRYPT_CODE]),
-    ("member_card/update_member_user", &[INVALID_SERIAL_CODE, INVALID_USER_CARD_STATUS, DATA_FORMAT_ERROR]),
+    ("member_card/update_member", &[INVALID_SERIAL_CODE, INVALID_USER_CARD_STATUS, DATA_FORMAT_ERROR]),
 ];
 
 /// The step of `operation`, if the card module answers it.
@@ -250,7 +250,7 @@ pub(crate) fn arrange(
             let taken = Cards::new(shared).take(TakeCard::new(card_id.as_str()))?;
             shared.cards.book().register_encrypt_code(text(body, "encrypt_code"), &taken.code);
         }
-        "member_card/update_member_user" => {
+        "member_card/update_member" => {
             held_code(shared, &card_id, &code)?;
             // Enough points and balance that the example's changes leave them at zero or more.
             let funds = MemberChange {
@@ -399,7 +399,7 @@ mod tests {
                 vec![field("encrypt_code", Ty::String, true)],
             ),
             stand_in(
-                "member_card/update_member_user",
+                "member_card/update_member",
                 "/card/membercard/updateuser",
                 vec![
                     code,
@@ -626,7 +626,7 @@ mod tests {
         assert_eq!(wechat.call("/card/code/consume", body).await["errcode"], 0);
         let update =
             json!({"code": "12312313", "card_id": "pFS7Fjg8kV1IdDz01r4SQwMkuCKc", "add_balance": -30});
-        wechat.server.arrange("member_card/update_member_user", &update).expect("arranged");
+        wechat.server.arrange("member_card/update_member", &update).expect("arranged");
         assert_eq!(wechat.call("/card/membercard/updateuser", update).await["result_balance"], 0);
         let stock = json!({"card_id": "pArranged", "reduce_stock_value": 50});
         wechat.server.arrange("card/modify_stock", &stock).expect("arranged");

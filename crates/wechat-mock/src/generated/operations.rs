@@ -279,6 +279,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"www.test.url\", \"page_id\": 1}",
         ),
+        resource: None,
     },
     Operation {
         name: "create_qrcode",
@@ -385,6 +386,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"ticket\": \"gQHB8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0JIV3lhX3psZmlvSDZmWGVMMTZvAAIEsNnKVQMEIAMAAA==\",\n \"expire_seconds\": 1800, \"url\": \"http://weixin.qq.com/q/BHWya_zlfioH6fXeL16o\",\n \"show_qrcode_url\": \"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQH98DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0czVzRlSWpsamlyM2plWTNKVktvAAIE6SfgVQMEgDPhAQ%3D%3D\"}",
         ),
+        resource: None,
     },
     Operation {
         name: "delete_card",
@@ -443,6 +445,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
     },
     Operation {
         name: "get_card",
@@ -592,6 +595,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"content\": \"<iframe class=\\\"res_iframe card_iframe js_editor_card\\\" data-src=\\\"http://mp.weixin.qq.com/bizmall/appmsgcard?action=show&biz=MjM5OTAwODk4MA%3D%3D&cardid=p1Pj9jnXTLf2nF7lccYScFUYqJ0&wechat_card_js=1#wechat_redirect\\\"></iframe>\"}",
         ),
+        resource: None,
     },
     Operation {
         name: "list_cards",
@@ -679,6 +683,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id_list\": [\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\"], \"total_num\": 1}",
         ),
+        resource: None,
     },
     Operation {
         name: "list_user_cards",
@@ -775,6 +780,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_list\": [{\"code\": \"xxx1434079154\", \"card_id\": \"xxxxxxxxxx\"}, {\"code\": \"xxx1434079155\", \"card_id\": \"xxxxxxxxxx\"}], \"has_share_card\": true}",
         ),
+        resource: None,
     },
     Operation {
         name: "modify_stock",
@@ -849,6 +855,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
     },
     Operation {
         name: "set_pay_cell",
@@ -917,6 +924,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
     },
     Operation {
         name: "set_self_consume_cell",
@@ -997,6 +1005,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
     },
     Operation {
         name: "set_test_whitelist",
@@ -1093,6 +1102,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
     },
     Operation {
         name: "update_card",
@@ -1256,6 +1266,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"send_check\": false}",
         ),
+        resource: None,
     },
     Operation {
         name: "upload_image",
@@ -1327,6 +1338,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"}",
         ),
+        resource: None,
     },
     Operation {
         name: "check_codes",
@@ -1427,6 +1439,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"exist_code\": [\"11111\", \"22222\", \"33333\"], \"not_exist_code\": [\"44444\", \"55555\"]}",
         ),
+        resource: None,
     },
     Operation {
         name: "consume_code",
@@ -1525,6 +1538,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
         ),
+        resource: None,
     },
     Operation {
         name: "decrypt_code",
@@ -1604,6 +1618,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"code\": \"751234212312\"}",
         ),
+        resource: None,
     },
     Operation {
         name: "deposit_codes",
@@ -1706,6 +1721,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"succ_code\": [], \"duplicate_code\": [\"11111\", \"22222\", \"33333\"], \"fail_code\": []}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_code",
@@ -1868,6 +1884,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true, \"outer_str\": \"12b\", \"user_card_status\": \"NORMAL\"}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_deposit_count",
@@ -1941,6 +1958,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 123}"),
+        resource: None,
     },
     Operation {
         name: "mark_code",
@@ -2034,6 +2052,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
     },
     Operation {
         name: "set_code_unavailable",
@@ -2121,6 +2140,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
     },
     Operation {
         name: "update_code",
@@ -2217,6 +2237,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
     },
     Operation {
         name: "get_card_summary",
@@ -2299,6 +2320,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1,\n           \"verify_cnt\": 0, \"verify_user\": 0, \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_free_card_summary",
@@ -2396,6 +2418,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"list\": [{\"ref_date\": \"2015-06-23\", \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\", \"card_type\": 3,\n           \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_member_card_detail",
@@ -2485,6 +2508,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"list\": [{\"ref_date\": \"2016-07-06\", \"merchanttype\": 2, \"cardid\": \"p4WkzwieuDBzzn7Jed6SBO0-ZgaU\", \"submerchantid\": 0,\n           \"view_cnt\": 2, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"active_cnt\": 1, \"active_user\": 1, \"total_user\": 249, \"new_user\": 0, \"payOriginalFee\": 0, \"fee\": 0}]}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_member_card_summary",
@@ -2567,6 +2591,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 0, \"view_user\": 0, \"receive_cnt\": 0, \"receive_user\": 0,\n           \"active_user\": 0, \"verify_cnt\": 0, \"verify_user\": 0, \"total_user\": 86, \"total_receive_user\": 95}]}",
         ),
+        resource: None,
     },
     Operation {
         name: "clear_out_invoice",
@@ -3658,6 +3683,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
     },
     Operation {
         name: "get_activate_temp_info",
@@ -3697,6 +3723,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_activate_url",
@@ -3754,6 +3781,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://mp.weixin.qq.com/bizmall/activatemembercard?action=preshow&&enxxxxxxx=MjM5Mzc0OTEwMA%3D%3D#wechat_redirect\"}",
         ),
+        resource: None,
     },
     Operation {
         name: "get_member_info",
@@ -3876,6 +3904,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"openid\": \"obLatjjwDolFjRRd3doGIdwNqRXw\", \"nickname\": \"Fourier\",\n \"membership_number\": \"316510891298\", \"bonus\": 460,\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15521328888\"},\n                                     {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"微信\"}],\n               \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\"}",
         ),
+        resource: None,
     },
     Operation {
         name: "set_activate_user_form",
@@ -3950,6 +3979,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
     },
     Operation {
         name: "update_member",
@@ -4142,6 +4172,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 message: "invalid card id",
             },
             ErrorCase {
+                code: 40127,
+                message: "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !",
+            },
+            ErrorCase {
                 code: 43010,
                 message: "no balance permission",
             },
@@ -4149,6 +4183,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
         ),
+        resource: None,
     },
     Operation {
         name: "create_bill_card",

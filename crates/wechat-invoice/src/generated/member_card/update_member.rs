@@ -24,6 +24,7 @@
 //! |---|---|---|---|
 //! | 40056 | `invalid serial code` | No user holds this code of this card. | Pass the member's code and the card it belongs to. |
 //! | 40073 | `invalid card id` | No card of this account has this card_id. |  |
+//! | 40127 | `invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !` | The member's card is in no usable state: deleted by the user, being given to a friend, or set unavailable (the message is WeChat's own, from its card-management page; that updateuser answers it is inferred from WeChat checking the code before any action, as the code endpoints do). |  |
 //! | 43010 | `no balance permission` | The account has no stored-value permission, which balance changes need. | Leave balance and add_balance out, or apply for WeChat's stored-value permission. |
 //!
 //! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
@@ -371,6 +372,8 @@ pub enum UpdateMemberErrorCode {
     InvalidSerialCode,
     /// `40073` `invalid card id`: No card of this account has this card_id.
     InvalidCardId,
+    /// `40127` `invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !`: The member's card is in no usable state: deleted by the user, being given to a friend, or set unavailable (the message is WeChat's own, from its card-management page; that updateuser answers it is inferred from WeChat checking the code before any action, as the code endpoints do).
+    InvalidUserCardStatus,
     /// `43010` `no balance permission`: The account has no stored-value permission, which balance changes need.
     ///
     /// Leave balance and add_balance out, or apply for WeChat's stored-value permission.
@@ -384,6 +387,7 @@ impl ::wechat_core::ErrorCode for UpdateMemberErrorCode {
         match code {
             40056 => Self::InvalidSerialCode,
             40073 => Self::InvalidCardId,
+            40127 => Self::InvalidUserCardStatus,
             43010 => Self::NoBalancePermission,
             other => Self::General(::wechat_core::ErrorCode::from_code(other)),
         }
@@ -393,6 +397,7 @@ impl ::wechat_core::ErrorCode for UpdateMemberErrorCode {
         match self {
             Self::InvalidSerialCode => 40056,
             Self::InvalidCardId => 40073,
+            Self::InvalidUserCardStatus => 40127,
             Self::NoBalancePermission => 43010,
             Self::General(general) => ::wechat_core::ErrorCode::code(general),
         }
@@ -402,6 +407,9 @@ impl ::wechat_core::ErrorCode for UpdateMemberErrorCode {
         match self {
             Self::InvalidSerialCode => "invalid serial code",
             Self::InvalidCardId => "invalid card id",
+            Self::InvalidUserCardStatus => {
+                "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !"
+            }
             Self::NoBalancePermission => "no balance permission",
             Self::General(general) => ::wechat_core::ErrorCode::message(general),
         }
