@@ -68,6 +68,12 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
     }
 }
 
+/// A doc link to the method that calls `op`, on its group's handle.
+pub(crate) fn method_link(op: &Operation) -> String {
+    let handle = handle_name(&op.group);
+    format!("[`{handle}::{name}`](crate::{group}::{handle}::{name})", name = op.name, group = op.group)
+}
+
 /// The handle type of a group, e.g. `CardClient` for `card`.
 pub(crate) fn handle_name(group: &str) -> String {
     format!("{}Client", names::camel(group).unwrap_or_else(|| group.to_owned()))

@@ -33,9 +33,9 @@ pub(crate) fn general(cases: &[ErrorCase]) -> TokenStream {
 }
 
 /// `<Operation>ErrorCode`: the operation's own codes, then `General(GeneralErrorCode)`.
-pub(crate) fn operation(type_name: &str, operation: &str, cases: &[ErrorCase]) -> TokenStream {
+pub(crate) fn operation(type_name: &str, method_link: &str, cases: &[ErrorCase]) -> TokenStream {
     let docs = format!(
-        "Error codes of [`Client::{operation}`](crate::Client::{operation}): its own codes, and \
+        "Error codes of {method_link}: its own codes, and \
          [`General`]({type_name}::General) for WeChat's general codes and codes this SDK does not know."
     );
     code_enum(type_name, &docs, cases, Rest::General)

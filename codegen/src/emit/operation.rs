@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::rust::{cell, ident, inner_doc};
-use crate::emit::{error_codes, shapes};
+use crate::emit::{client, error_codes, shapes};
 use crate::model::{Access, BodyKind, Field, Method, Operation, TokenKind, Ty};
 
 /// The module's source.
@@ -13,9 +13,9 @@ pub(crate) fn module(op: &Operation) -> TokenStream {
     let docs = inner_doc(&module_docs(op));
     let [request, response, error_code] = op.type_names();
     let request_doc = format!(
-        "Request of [`Client::{name}`](crate::Client::{name}).\n\nBuild it with [`{request}::new`] from the \
-         required fields, then add optional ones with the setters.",
-        name = op.name
+        "Request of {link}.\n\nBuild it with [`{request}::new`] from the required fields, then add \
+         optional ones with the setters.",
+        link = client::method_link(op)
     );
     let extras = shapes::Extras {
         query: &op.query,
@@ -24,12 +24,10 @@ pub(crate) fn module(op: &Operation) -> TokenStream {
         checked: op.request_checked,
     };
     let request_struct = shapes::object(&request, &request_doc, &op.request, &extras);
-    let response_doc = format!(
-        "Response of [`Client::{name}`](crate::Client::{name}), without `errcode` and `errmsg`.",
-        name = op.name
-    );
+    let response_doc =
+        format!("Response of {link}, without `errcode` and `errmsg`.", link = client::method_link(op));
     let response_struct = shapes::object(&response, &response_doc, &op.response, &shapes::Extras::default());
-    let codes = error_codes::operation(&error_code, &op.name, &op.errors);
+    let codes = error_codes::operation(&error_code, &client::method_link(op), &op.errors);
     let types = op.types.iter().map(shapes::named);
     let endpoint = endpoint_impl(op);
     quote! {

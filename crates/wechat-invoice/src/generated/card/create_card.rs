@@ -115,7 +115,7 @@
 //!
 //! Generated from `spec/card/create_card.toml`.
 
-/// Request of [`Client::create_card`](crate::Client::create_card).
+/// Request of [`CardClient::create_card`](crate::card::CardClient::create_card).
 ///
 /// Build it with [`CreateCardRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -142,7 +142,7 @@ impl ::wechat_core::Check for CreateCardRequest {
     }
 }
 
-/// Response of [`Client::create_card`](crate::Client::create_card), without `errcode` and `errmsg`.
+/// Response of [`CardClient::create_card`](crate::card::CardClient::create_card), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCardResponse {
@@ -158,7 +158,7 @@ impl CreateCardResponse {
     }
 }
 
-/// Error codes of [`Client::create_card`](crate::Client::create_card): its own codes, and [`General`](CreateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::create_card`](crate::card::CardClient::create_card): its own codes, and [`General`](CreateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCardErrorCode {

@@ -62,7 +62,7 @@
 //!
 //! Generated from `spec/card/create_landing_page.toml`.
 
-/// Request of [`Client::create_landing_page`](crate::Client::create_landing_page).
+/// Request of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page).
 ///
 /// Build it with [`CreateLandingPageRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -112,7 +112,7 @@ impl ::wechat_core::Check for CreateLandingPageRequest {
     }
 }
 
-/// Response of [`Client::create_landing_page`](crate::Client::create_landing_page), without `errcode` and `errmsg`.
+/// Response of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateLandingPageResponse {
@@ -131,7 +131,7 @@ impl CreateLandingPageResponse {
     }
 }
 
-/// Error codes of [`Client::create_landing_page`](crate::Client::create_landing_page): its own codes, and [`General`](CreateLandingPageErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page): its own codes, and [`General`](CreateLandingPageErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateLandingPageErrorCode {

@@ -91,7 +91,7 @@
 //!
 //! Generated from `spec/card/create_qrcode.toml`.
 
-/// Request of [`Client::create_qrcode`](crate::Client::create_qrcode).
+/// Request of [`CardClient::create_qrcode`](crate::card::CardClient::create_qrcode).
 ///
 /// Build it with [`CreateQrcodeRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -142,11 +142,11 @@ impl ::wechat_core::Check for CreateQrcodeRequest {
     }
 }
 
-/// Response of [`Client::create_qrcode`](crate::Client::create_qrcode), without `errcode` and `errmsg`.
+/// Response of [`CardClient::create_qrcode`](crate::card::CardClient::create_qrcode), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateQrcodeResponse {
-    /// The code's ticket: https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=<URL-encoded ticket> shows it.
+    /// The code's ticket: `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=TICKET` (the ticket URL-encoded) shows it.
     #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub ticket: String,
     /// How long the code works, in seconds.
@@ -177,7 +177,7 @@ impl CreateQrcodeResponse {
     }
 }
 
-/// Error codes of [`Client::create_qrcode`](crate::Client::create_qrcode): its own codes, and [`General`](CreateQrcodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::create_qrcode`](crate::card::CardClient::create_qrcode): its own codes, and [`General`](CreateQrcodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateQrcodeErrorCode {

@@ -56,7 +56,7 @@
 //!
 //! Generated from `spec/card/delete_card.toml`.
 
-/// Request of [`Client::delete_card`](crate::Client::delete_card).
+/// Request of [`CardClient::delete_card`](crate::card::CardClient::delete_card).
 ///
 /// Build it with [`DeleteCardRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -89,7 +89,7 @@ impl ::wechat_core::Check for DeleteCardRequest {
     }
 }
 
-/// Response of [`Client::delete_card`](crate::Client::delete_card), without `errcode` and `errmsg`.
+/// Response of [`CardClient::delete_card`](crate::card::CardClient::delete_card), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteCardResponse {}
@@ -100,7 +100,7 @@ impl DeleteCardResponse {
     }
 }
 
-/// Error codes of [`Client::delete_card`](crate::Client::delete_card): its own codes, and [`General`](DeleteCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::delete_card`](crate::card::CardClient::delete_card): its own codes, and [`General`](DeleteCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DeleteCardErrorCode {

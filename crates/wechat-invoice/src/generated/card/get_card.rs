@@ -83,7 +83,7 @@
 //!
 //! Generated from `spec/card/get_card.toml`.
 
-/// Request of [`Client::get_card`](crate::Client::get_card).
+/// Request of [`CardClient::get_card`](crate::card::CardClient::get_card).
 ///
 /// Build it with [`GetCardRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -116,7 +116,7 @@ impl ::wechat_core::Check for GetCardRequest {
     }
 }
 
-/// Response of [`Client::get_card`](crate::Client::get_card), without `errcode` and `errmsg`.
+/// Response of [`CardClient::get_card`](crate::card::CardClient::get_card), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCardResponse {
@@ -131,7 +131,7 @@ impl GetCardResponse {
     }
 }
 
-/// Error codes of [`Client::get_card`](crate::Client::get_card): its own codes, and [`General`](GetCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::get_card`](crate::card::CardClient::get_card): its own codes, and [`General`](GetCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetCardErrorCode {

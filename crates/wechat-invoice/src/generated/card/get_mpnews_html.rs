@@ -58,7 +58,7 @@
 //!
 //! Generated from `spec/card/get_mpnews_html.toml`.
 
-/// Request of [`Client::get_mpnews_html`](crate::Client::get_mpnews_html).
+/// Request of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html).
 ///
 /// Build it with [`GetMpnewsHtmlRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -91,7 +91,7 @@ impl ::wechat_core::Check for GetMpnewsHtmlRequest {
     }
 }
 
-/// Response of [`Client::get_mpnews_html`](crate::Client::get_mpnews_html), without `errcode` and `errmsg`.
+/// Response of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetMpnewsHtmlResponse {
@@ -107,7 +107,7 @@ impl GetMpnewsHtmlResponse {
     }
 }
 
-/// Error codes of [`Client::get_mpnews_html`](crate::Client::get_mpnews_html): its own codes, and [`General`](GetMpnewsHtmlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html): its own codes, and [`General`](GetMpnewsHtmlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetMpnewsHtmlErrorCode {

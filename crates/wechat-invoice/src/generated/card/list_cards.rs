@@ -29,7 +29,7 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_batchget` is a short name for it.
-//! - `status_list` is an array of status names: WeChat's JSON example, SKIT (IList<string>), qjw/go-wx-sdk and wechatpy send an array; the table copied in tianye/WechatMpSDK types it `int` with a string example, and EasyWeChat4 sends a plain string. The array is what WeChat's example shows. One copy of the page spells the deleted status CARD_STATUS_USER_DELETE; a status this version does not know decodes as Unknown.
+//! - `status_list` is an array of status names: WeChat's JSON example, SKIT (`IList<string>`), qjw/go-wx-sdk and wechatpy send an array; the table copied in tianye/WechatMpSDK types it `int` with a string example, and EasyWeChat4 sends a plain string. The array is what WeChat's example shows. One copy of the page spells the deleted status CARD_STATUS_USER_DELETE; a status this version does not know decodes as Unknown.
 //! - `count` is at most 50 ("数量最大50"; wechatpy raises for more), so the limit is checked before sending.
 //! - No source reports an error code particular to batchget, and the card group's codes (spec/card/errors.toml) all concern a given card_id, which batchget does not take. The coverage test asks every endpoint for an example of one of its codes, group codes included, so the last example is a group code constructed only to show it decodes into its variant; it is not a claim that WeChat answers it here.
 //! - A real answer (tianye) also carried an undocumented `card_list`, empty; it is not modelled and is ignored. That answer shows WeChat sends empty lists as [] rather than leaving them out, so `card_id_list` is required.
@@ -72,7 +72,7 @@
 //!
 //! Generated from `spec/card/list_cards.toml`.
 
-/// Request of [`Client::list_cards`](crate::Client::list_cards).
+/// Request of [`CardClient::list_cards`](crate::card::CardClient::list_cards).
 ///
 /// Build it with [`ListCardsRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -122,7 +122,7 @@ impl ::wechat_core::Check for ListCardsRequest {
     }
 }
 
-/// Response of [`Client::list_cards`](crate::Client::list_cards), without `errcode` and `errmsg`.
+/// Response of [`CardClient::list_cards`](crate::card::CardClient::list_cards), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCardsResponse {
@@ -140,7 +140,7 @@ impl ListCardsResponse {
     }
 }
 
-/// Error codes of [`Client::list_cards`](crate::Client::list_cards): its own codes, and [`General`](ListCardsErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::list_cards`](crate::card::CardClient::list_cards): its own codes, and [`General`](ListCardsErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListCardsErrorCode {

@@ -57,7 +57,7 @@
 //!
 //! Generated from `spec/card/list_user_cards.toml`.
 
-/// Request of [`Client::list_user_cards`](crate::Client::list_user_cards).
+/// Request of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards).
 ///
 /// Build it with [`ListUserCardsRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -115,7 +115,7 @@ impl ::wechat_core::Check for ListUserCardsRequest {
     }
 }
 
-/// Response of [`Client::list_user_cards`](crate::Client::list_user_cards), without `errcode` and `errmsg`.
+/// Response of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListUserCardsResponse {
@@ -133,7 +133,7 @@ impl ListUserCardsResponse {
     }
 }
 
-/// Error codes of [`Client::list_user_cards`](crate::Client::list_user_cards): its own codes, and [`General`](ListUserCardsErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards): its own codes, and [`General`](ListUserCardsErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListUserCardsErrorCode {

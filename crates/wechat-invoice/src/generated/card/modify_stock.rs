@@ -73,7 +73,7 @@
 //!
 //! Generated from `spec/card/modify_stock.toml`.
 
-/// Request of [`Client::modify_stock`](crate::Client::modify_stock).
+/// Request of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock).
 ///
 /// Build it with [`ModifyStockRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -136,7 +136,7 @@ impl ::wechat_core::Check for ModifyStockRequest {
     }
 }
 
-/// Response of [`Client::modify_stock`](crate::Client::modify_stock), without `errcode` and `errmsg`.
+/// Response of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyStockResponse {}
@@ -147,7 +147,7 @@ impl ModifyStockResponse {
     }
 }
 
-/// Error codes of [`Client::modify_stock`](crate::Client::modify_stock): its own codes, and [`General`](ModifyStockErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock): its own codes, and [`General`](ModifyStockErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ModifyStockErrorCode {

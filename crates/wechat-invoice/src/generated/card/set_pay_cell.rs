@@ -59,7 +59,7 @@
 //!
 //! Generated from `spec/card/set_pay_cell.toml`.
 
-/// Request of [`Client::set_pay_cell`](crate::Client::set_pay_cell).
+/// Request of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell).
 ///
 /// Build it with [`SetPayCellRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -108,7 +108,7 @@ impl ::wechat_core::Check for SetPayCellRequest {
     }
 }
 
-/// Response of [`Client::set_pay_cell`](crate::Client::set_pay_cell), without `errcode` and `errmsg`.
+/// Response of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetPayCellResponse {}
@@ -119,7 +119,7 @@ impl SetPayCellResponse {
     }
 }
 
-/// Error codes of [`Client::set_pay_cell`](crate::Client::set_pay_cell): its own codes, and [`General`](SetPayCellErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell): its own codes, and [`General`](SetPayCellErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetPayCellErrorCode {

@@ -60,7 +60,7 @@
 //!
 //! Generated from `spec/card/set_self_consume_cell.toml`.
 
-/// Request of [`Client::set_self_consume_cell`](crate::Client::set_self_consume_cell).
+/// Request of [`CardClient::set_self_consume_cell`](crate::card::CardClient::set_self_consume_cell).
 ///
 /// Build it with [`SetSelfConsumeCellRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -137,7 +137,7 @@ impl ::wechat_core::Check for SetSelfConsumeCellRequest {
     }
 }
 
-/// Response of [`Client::set_self_consume_cell`](crate::Client::set_self_consume_cell), without `errcode` and `errmsg`.
+/// Response of [`CardClient::set_self_consume_cell`](crate::card::CardClient::set_self_consume_cell), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetSelfConsumeCellResponse {}
@@ -148,7 +148,7 @@ impl SetSelfConsumeCellResponse {
     }
 }
 
-/// Error codes of [`Client::set_self_consume_cell`](crate::Client::set_self_consume_cell): its own codes, and [`General`](SetSelfConsumeCellErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::set_self_consume_cell`](crate::card::CardClient::set_self_consume_cell): its own codes, and [`General`](SetSelfConsumeCellErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetSelfConsumeCellErrorCode {

@@ -75,7 +75,7 @@
 //!
 //! Generated from `spec/card/set_test_whitelist.toml`.
 
-/// Request of [`Client::set_test_whitelist`](crate::Client::set_test_whitelist).
+/// Request of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist).
 ///
 /// Build it with [`SetTestWhitelistRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -132,7 +132,7 @@ impl ::wechat_core::Check for SetTestWhitelistRequest {
     }
 }
 
-/// Response of [`Client::set_test_whitelist`](crate::Client::set_test_whitelist), without `errcode` and `errmsg`.
+/// Response of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetTestWhitelistResponse {
@@ -176,7 +176,7 @@ impl SetTestWhitelistResponse {
     }
 }
 
-/// Error codes of [`Client::set_test_whitelist`](crate::Client::set_test_whitelist): its own codes, and [`General`](SetTestWhitelistErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist): its own codes, and [`General`](SetTestWhitelistErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetTestWhitelistErrorCode {

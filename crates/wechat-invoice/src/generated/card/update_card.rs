@@ -41,7 +41,7 @@
 //! - The five coupon types (groupon, cash, discount, gift, general_coupon) share `CouponUpdate`: WeChat's tables let them change only `base_info`. SKIT's model also offers deal_detail, least_cost, reduce_cost, discount, gift and default_detail, which appear in no table of WeChat's; they are not modelled.
 //! - Updatable base_info fields follow WeChat's 通用字段修改 table (tianye/WechatMpSDK §2.20) plus what the member-card update page adds (title, use_all_locations, need_push_on_view, pay_info, is_pay_and_qrcode; WxJava BaseInfoUpdate, SKIT). Not updatable: brand_name, sku (use modify_stock), use_custom_code, get_custom_code_mode, bind_openid; SKIT also offers brand_name, use_limit and source, not found in WeChat's tables, not modelled. The mini-program fields (*_app_brand_user_name/pass) are left out as in create_card.
 //! - Lengths follow the update table: custom_url_name and promotion_url_name are string(16) there (string(15) in the create table); the table's color is string(3072), an obvious copy error, so color keeps create's 16; location_id_list is written string(3072) "1234,2314" in the table but sent as an array of integers in WeChat's example.
-//! - "清空门店更新时传“0”": WeChat's table says to send 0 to clear the stores; the exact shape ([0] presumably) is not confirmed.
+//! - "清空门店更新时传“0”": WeChat's table says to send 0 to clear the stores; the exact shape (`[0]` presumably) is not confirmed.
 //! - Member-card fields follow WeChat's member-card update table (WxJava MemberCardUpdate, SKIT): bonus_cleared, bonus_rules, balance_rules and prerogative are string(3072) there; supply_bonus and supply_balance can only go from false to true. custom_cell2/3 exist in SKIT and WxJava but not in WeChat's table and are left out as in create_card. activate_msg_operation and modify_msg_operation (设置跟随推荐) are in WeChat's own update example; their fields are all optional, as in SKIT, since no table of WeChat's was found.
 //! - `pay_info` is modelled here (WeChat's update example sends it) but not yet in create_card's BaseInfo; PayInfo and SwipeCard can move to spec/card/types.toml when create_card gains it.
 //! - Boarding passes: departure_time and landing_time are strings of digits as in create_card (WeChat's create example sends "1434507901"); boarding_time is an integer.
@@ -95,7 +95,7 @@
 //!
 //! Generated from `spec/card/update_card.toml`.
 
-/// Request of [`Client::update_card`](crate::Client::update_card).
+/// Request of [`CardClient::update_card`](crate::card::CardClient::update_card).
 ///
 /// Build it with [`UpdateCardRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -270,7 +270,7 @@ impl ::wechat_core::Check for UpdateCardRequest {
     }
 }
 
-/// Response of [`Client::update_card`](crate::Client::update_card), without `errcode` and `errmsg`.
+/// Response of [`CardClient::update_card`](crate::card::CardClient::update_card), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCardResponse {
@@ -286,7 +286,7 @@ impl UpdateCardResponse {
     }
 }
 
-/// Error codes of [`Client::update_card`](crate::Client::update_card): its own codes, and [`General`](UpdateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::update_card`](crate::card::CardClient::update_card): its own codes, and [`General`](UpdateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateCardErrorCode {

@@ -68,7 +68,7 @@
 //!
 //! Generated from `spec/card/upload_image.toml`.
 
-/// Request of [`Client::upload_image`](crate::Client::upload_image).
+/// Request of [`CardClient::upload_image`](crate::card::CardClient::upload_image).
 ///
 /// Build it with [`UploadImageRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -88,7 +88,7 @@ impl UploadImageRequest {
     }
 }
 
-/// Response of [`Client::upload_image`](crate::Client::upload_image), without `errcode` and `errmsg`.
+/// Response of [`CardClient::upload_image`](crate::card::CardClient::upload_image), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadImageResponse {
@@ -104,7 +104,7 @@ impl UploadImageResponse {
     }
 }
 
-/// Error codes of [`Client::upload_image`](crate::Client::upload_image): its own codes, and [`General`](UploadImageErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::upload_image`](crate::card::CardClient::upload_image): its own codes, and [`General`](UploadImageErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UploadImageErrorCode {

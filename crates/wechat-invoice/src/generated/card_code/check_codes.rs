@@ -62,7 +62,7 @@
 //!
 //! Generated from `spec/card_code/check_codes.toml`.
 
-/// Request of [`Client::check_codes`](crate::Client::check_codes).
+/// Request of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes).
 ///
 /// Build it with [`CheckCodesRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -110,7 +110,7 @@ impl ::wechat_core::Check for CheckCodesRequest {
     }
 }
 
-/// Response of [`Client::check_codes`](crate::Client::check_codes), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckCodesResponse {
@@ -141,7 +141,7 @@ impl CheckCodesResponse {
     }
 }
 
-/// Error codes of [`Client::check_codes`](crate::Client::check_codes): its own codes, and [`General`](CheckCodesErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes): its own codes, and [`General`](CheckCodesErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckCodesErrorCode {

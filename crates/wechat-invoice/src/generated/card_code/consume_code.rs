@@ -67,7 +67,7 @@
 //!
 //! Generated from `spec/card_code/consume_code.toml`.
 
-/// Request of [`Client::consume_code`](crate::Client::consume_code).
+/// Request of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code).
 ///
 /// Build it with [`ConsumeCodeRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -125,7 +125,7 @@ impl ::wechat_core::Check for ConsumeCodeRequest {
     }
 }
 
-/// Response of [`Client::consume_code`](crate::Client::consume_code), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConsumeCodeResponse {
@@ -146,7 +146,7 @@ impl ConsumeCodeResponse {
     }
 }
 
-/// Error codes of [`Client::consume_code`](crate::Client::consume_code): its own codes, and [`General`](ConsumeCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code): its own codes, and [`General`](ConsumeCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConsumeCodeErrorCode {

@@ -68,7 +68,7 @@
 //!
 //! Generated from `spec/card_code/decrypt_code.toml`.
 
-/// Request of [`Client::decrypt_code`](crate::Client::decrypt_code).
+/// Request of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code).
 ///
 /// Build it with [`DecryptCodeRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -103,7 +103,7 @@ impl ::wechat_core::Check for DecryptCodeRequest {
     }
 }
 
-/// Response of [`Client::decrypt_code`](crate::Client::decrypt_code), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DecryptCodeResponse {
@@ -119,7 +119,7 @@ impl DecryptCodeResponse {
     }
 }
 
-/// Error codes of [`Client::decrypt_code`](crate::Client::decrypt_code): its own codes, and [`General`](DecryptCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code): its own codes, and [`General`](DecryptCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DecryptCodeErrorCode {

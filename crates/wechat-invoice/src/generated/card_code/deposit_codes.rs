@@ -69,7 +69,7 @@
 //!
 //! Generated from `spec/card_code/deposit_codes.toml`.
 
-/// Request of [`Client::deposit_codes`](crate::Client::deposit_codes).
+/// Request of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes).
 ///
 /// Build it with [`DepositCodesRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -117,7 +117,7 @@ impl ::wechat_core::Check for DepositCodesRequest {
     }
 }
 
-/// Response of [`Client::deposit_codes`](crate::Client::deposit_codes), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DepositCodesResponse {
@@ -157,7 +157,7 @@ impl DepositCodesResponse {
     }
 }
 
-/// Error codes of [`Client::deposit_codes`](crate::Client::deposit_codes): its own codes, and [`General`](DepositCodesErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes): its own codes, and [`General`](DepositCodesErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DepositCodesErrorCode {

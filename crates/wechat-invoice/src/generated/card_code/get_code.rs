@@ -98,7 +98,7 @@
 //!
 //! Generated from `spec/card_code/get_code.toml`.
 
-/// Request of [`Client::get_code`](crate::Client::get_code).
+/// Request of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code).
 ///
 /// Build it with [`GetCodeRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -170,7 +170,7 @@ impl ::wechat_core::Check for GetCodeRequest {
     }
 }
 
-/// Response of [`Client::get_code`](crate::Client::get_code), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCodeResponse {
@@ -309,7 +309,7 @@ impl GetCodeResponse {
     }
 }
 
-/// Error codes of [`Client::get_code`](crate::Client::get_code): its own codes, and [`General`](GetCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code): its own codes, and [`General`](GetCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetCodeErrorCode {

@@ -63,7 +63,7 @@
 //!
 //! Generated from `spec/card_code/get_deposit_count.toml`.
 
-/// Request of [`Client::get_deposit_count`](crate::Client::get_deposit_count).
+/// Request of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count).
 ///
 /// Build it with [`GetDepositCountRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -96,7 +96,7 @@ impl ::wechat_core::Check for GetDepositCountRequest {
     }
 }
 
-/// Response of [`Client::get_deposit_count`](crate::Client::get_deposit_count), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDepositCountResponse {
@@ -112,7 +112,7 @@ impl GetDepositCountResponse {
     }
 }
 
-/// Error codes of [`Client::get_deposit_count`](crate::Client::get_deposit_count): its own codes, and [`General`](GetDepositCountErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count): its own codes, and [`General`](GetDepositCountErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetDepositCountErrorCode {

@@ -67,7 +67,7 @@
 //!
 //! Generated from `spec/card_code/mark_code.toml`.
 
-/// Request of [`Client::mark_code`](crate::Client::mark_code).
+/// Request of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code).
 ///
 /// Build it with [`MarkCodeRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -128,7 +128,7 @@ impl ::wechat_core::Check for MarkCodeRequest {
     }
 }
 
-/// Response of [`Client::mark_code`](crate::Client::mark_code), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MarkCodeResponse {}
@@ -139,7 +139,7 @@ impl MarkCodeResponse {
     }
 }
 
-/// Error codes of [`Client::mark_code`](crate::Client::mark_code): its own codes, and [`General`](MarkCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code): its own codes, and [`General`](MarkCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MarkCodeErrorCode {

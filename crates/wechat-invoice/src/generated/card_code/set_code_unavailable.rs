@@ -64,7 +64,7 @@
 //!
 //! Generated from `spec/card_code/set_code_unavailable.toml`.
 
-/// Request of [`Client::set_code_unavailable`](crate::Client::set_code_unavailable).
+/// Request of [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable).
 ///
 /// Build it with [`SetCodeUnavailableRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -136,7 +136,7 @@ impl ::wechat_core::Check for SetCodeUnavailableRequest {
     }
 }
 
-/// Response of [`Client::set_code_unavailable`](crate::Client::set_code_unavailable), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetCodeUnavailableResponse {}
@@ -147,7 +147,7 @@ impl SetCodeUnavailableResponse {
     }
 }
 
-/// Error codes of [`Client::set_code_unavailable`](crate::Client::set_code_unavailable): its own codes, and [`General`](SetCodeUnavailableErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable): its own codes, and [`General`](SetCodeUnavailableErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetCodeUnavailableErrorCode {

@@ -66,7 +66,7 @@
 //!
 //! Generated from `spec/card_code/update_code.toml`.
 
-/// Request of [`Client::update_code`](crate::Client::update_code).
+/// Request of [`CardCodeClient::update_code`](crate::card_code::CardCodeClient::update_code).
 ///
 /// Build it with [`UpdateCodeRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -137,7 +137,7 @@ impl ::wechat_core::Check for UpdateCodeRequest {
     }
 }
 
-/// Response of [`Client::update_code`](crate::Client::update_code), without `errcode` and `errmsg`.
+/// Response of [`CardCodeClient::update_code`](crate::card_code::CardCodeClient::update_code), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCodeResponse {}
@@ -148,7 +148,7 @@ impl UpdateCodeResponse {
     }
 }
 
-/// Error codes of [`Client::update_code`](crate::Client::update_code): its own codes, and [`General`](UpdateCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardCodeClient::update_code`](crate::card_code::CardCodeClient::update_code): its own codes, and [`General`](UpdateCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateCodeErrorCode {

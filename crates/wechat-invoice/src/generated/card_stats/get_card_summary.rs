@@ -62,7 +62,7 @@
 //!
 //! Generated from `spec/card_stats/get_card_summary.toml`.
 
-/// Request of [`Client::get_card_summary`](crate::Client::get_card_summary).
+/// Request of [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary).
 ///
 /// Build it with [`GetCardSummaryRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -117,7 +117,7 @@ impl ::wechat_core::Check for GetCardSummaryRequest {
     }
 }
 
-/// Response of [`Client::get_card_summary`](crate::Client::get_card_summary), without `errcode` and `errmsg`.
+/// Response of [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCardSummaryResponse {
@@ -132,7 +132,7 @@ impl GetCardSummaryResponse {
     }
 }
 
-/// Error codes of [`Client::get_card_summary`](crate::Client::get_card_summary): its own codes, and [`General`](GetCardSummaryErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary): its own codes, and [`General`](GetCardSummaryErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetCardSummaryErrorCode {

@@ -64,7 +64,7 @@
 //!
 //! Generated from `spec/card_stats/get_free_card_summary.toml`.
 
-/// Request of [`Client::get_free_card_summary`](crate::Client::get_free_card_summary).
+/// Request of [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary).
 ///
 /// Build it with [`GetFreeCardSummaryRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -142,7 +142,7 @@ impl ::wechat_core::Check for GetFreeCardSummaryRequest {
     }
 }
 
-/// Response of [`Client::get_free_card_summary`](crate::Client::get_free_card_summary), without `errcode` and `errmsg`.
+/// Response of [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetFreeCardSummaryResponse {
@@ -157,7 +157,7 @@ impl GetFreeCardSummaryResponse {
     }
 }
 
-/// Error codes of [`Client::get_free_card_summary`](crate::Client::get_free_card_summary): its own codes, and [`General`](GetFreeCardSummaryErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary): its own codes, and [`General`](GetFreeCardSummaryErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetFreeCardSummaryErrorCode {

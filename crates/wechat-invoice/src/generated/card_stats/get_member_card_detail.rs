@@ -65,7 +65,7 @@
 //!
 //! Generated from `spec/card_stats/get_member_card_detail.toml`.
 
-/// Request of [`Client::get_member_card_detail`](crate::Client::get_member_card_detail).
+/// Request of [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail).
 ///
 /// Build it with [`GetMemberCardDetailRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -130,7 +130,7 @@ impl ::wechat_core::Check for GetMemberCardDetailRequest {
     }
 }
 
-/// Response of [`Client::get_member_card_detail`](crate::Client::get_member_card_detail), without `errcode` and `errmsg`.
+/// Response of [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetMemberCardDetailResponse {
@@ -145,7 +145,7 @@ impl GetMemberCardDetailResponse {
     }
 }
 
-/// Error codes of [`Client::get_member_card_detail`](crate::Client::get_member_card_detail): its own codes, and [`General`](GetMemberCardDetailErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail): its own codes, and [`General`](GetMemberCardDetailErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetMemberCardDetailErrorCode {

@@ -67,7 +67,7 @@
 //!
 //! Generated from `spec/invoice/clearoutinvoice.toml`.
 
-/// Request of [`Client::clear_out_invoice`](crate::Client::clear_out_invoice).
+/// Request of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice).
 ///
 /// Build it with [`ClearOutInvoiceRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -84,7 +84,7 @@ impl ClearOutInvoiceRequest {
     }
 }
 
-/// Response of [`Client::clear_out_invoice`](crate::Client::clear_out_invoice), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClearOutInvoiceResponse {}
@@ -95,7 +95,7 @@ impl ClearOutInvoiceResponse {
     }
 }
 
-/// Error codes of [`Client::clear_out_invoice`](crate::Client::clear_out_invoice): its own codes, and [`General`](ClearOutInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice): its own codes, and [`General`](ClearOutInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClearOutInvoiceErrorCode {

@@ -72,7 +72,7 @@
 //!
 //! Generated from `spec/invoice/getauthdata.toml`.
 
-/// Request of [`Client::get_auth_data`](crate::Client::get_auth_data).
+/// Request of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data).
 ///
 /// Build it with [`GetAuthDataRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -96,7 +96,7 @@ impl GetAuthDataRequest {
     }
 }
 
-/// Response of [`Client::get_auth_data`](crate::Client::get_auth_data), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAuthDataResponse {
@@ -128,7 +128,7 @@ impl GetAuthDataResponse {
     }
 }
 
-/// Error codes of [`Client::get_auth_data`](crate::Client::get_auth_data): its own codes, and [`General`](GetAuthDataErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data): its own codes, and [`General`](GetAuthDataErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthDataErrorCode {

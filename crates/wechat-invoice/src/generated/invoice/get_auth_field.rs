@@ -70,7 +70,7 @@
 //!
 //! Generated from `spec/invoice/get_auth_field.toml`.
 
-/// Request of [`Client::get_auth_field`](crate::Client::get_auth_field).
+/// Request of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field).
 ///
 /// Build it with [`GetAuthFieldRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -83,7 +83,7 @@ impl GetAuthFieldRequest {
     }
 }
 
-/// Response of [`Client::get_auth_field`](crate::Client::get_auth_field), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAuthFieldResponse {
@@ -98,7 +98,7 @@ impl GetAuthFieldResponse {
     }
 }
 
-/// Error codes of [`Client::get_auth_field`](crate::Client::get_auth_field): its own codes, and [`General`](GetAuthFieldErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field): its own codes, and [`General`](GetAuthFieldErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthFieldErrorCode {

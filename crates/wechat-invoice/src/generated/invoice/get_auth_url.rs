@@ -87,7 +87,7 @@
 //!
 //! Generated from `spec/invoice/getauthurl.toml`.
 
-/// Request of [`Client::get_auth_url`](crate::Client::get_auth_url).
+/// Request of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url).
 ///
 /// Build it with [`GetAuthUrlRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -152,7 +152,7 @@ impl GetAuthUrlRequest {
     }
 }
 
-/// Response of [`Client::get_auth_url`](crate::Client::get_auth_url), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAuthUrlResponse {
@@ -184,7 +184,7 @@ impl GetAuthUrlResponse {
     }
 }
 
-/// Error codes of [`Client::get_auth_url`](crate::Client::get_auth_url): its own codes, and [`General`](GetAuthUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url): its own codes, and [`General`](GetAuthUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthUrlErrorCode {

@@ -53,7 +53,7 @@
 //!
 //! Generated from `spec/invoice/get_contact.toml`.
 
-/// Request of [`Client::get_contact`](crate::Client::get_contact).
+/// Request of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact).
 ///
 /// Build it with [`GetContactRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -66,7 +66,7 @@ impl GetContactRequest {
     }
 }
 
-/// Response of [`Client::get_contact`](crate::Client::get_contact), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetContactResponse {
@@ -81,7 +81,7 @@ impl GetContactResponse {
     }
 }
 
-/// Error codes of [`Client::get_contact`](crate::Client::get_contact): its own codes, and [`General`](GetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact): its own codes, and [`General`](GetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetContactErrorCode {

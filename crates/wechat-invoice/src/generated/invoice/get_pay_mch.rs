@@ -57,7 +57,7 @@
 //!
 //! Generated from `spec/invoice/get_pay_mch.toml`.
 
-/// Request of [`Client::get_pay_mch`](crate::Client::get_pay_mch).
+/// Request of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch).
 ///
 /// Build it with [`GetPayMchRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -70,7 +70,7 @@ impl GetPayMchRequest {
     }
 }
 
-/// Response of [`Client::get_pay_mch`](crate::Client::get_pay_mch), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPayMchResponse {
@@ -85,7 +85,7 @@ impl GetPayMchResponse {
     }
 }
 
-/// Error codes of [`Client::get_pay_mch`](crate::Client::get_pay_mch): its own codes, and [`General`](GetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch): its own codes, and [`General`](GetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetPayMchErrorCode {

@@ -56,7 +56,7 @@
 //!
 //! Generated from `spec/invoice/getselecttitleurl.toml`.
 
-/// Request of [`Client::get_select_title_url`](crate::Client::get_select_title_url).
+/// Request of [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url).
 ///
 /// Build it with [`GetSelectTitleUrlRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -97,7 +97,7 @@ impl GetSelectTitleUrlRequest {
     }
 }
 
-/// Response of [`Client::get_select_title_url`](crate::Client::get_select_title_url), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetSelectTitleUrlResponse {
@@ -113,7 +113,7 @@ impl GetSelectTitleUrlResponse {
     }
 }
 
-/// Error codes of [`Client::get_select_title_url`](crate::Client::get_select_title_url): its own codes, and [`General`](GetSelectTitleUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url): its own codes, and [`General`](GetSelectTitleUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetSelectTitleUrlErrorCode {

@@ -62,7 +62,7 @@
 //!
 //! Generated from `spec/invoice/getusertitleurl.toml`.
 
-/// Request of [`Client::get_user_title_url`](crate::Client::get_user_title_url).
+/// Request of [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url).
 ///
 /// Build it with [`GetUserTitleUrlRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -177,7 +177,7 @@ impl GetUserTitleUrlRequest {
     }
 }
 
-/// Response of [`Client::get_user_title_url`](crate::Client::get_user_title_url), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetUserTitleUrlResponse {
@@ -193,7 +193,7 @@ impl GetUserTitleUrlResponse {
     }
 }
 
-/// Error codes of [`Client::get_user_title_url`](crate::Client::get_user_title_url): its own codes, and [`General`](GetUserTitleUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url): its own codes, and [`General`](GetUserTitleUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetUserTitleUrlErrorCode {

@@ -124,7 +124,7 @@
 //!
 //! Generated from `spec/invoice/makeoutinvoice.toml`.
 
-/// Request of [`Client::make_out_invoice`](crate::Client::make_out_invoice).
+/// Request of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice).
 ///
 /// Build it with [`MakeOutInvoiceRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -141,7 +141,7 @@ impl MakeOutInvoiceRequest {
     }
 }
 
-/// Response of [`Client::make_out_invoice`](crate::Client::make_out_invoice), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MakeOutInvoiceResponse {}
@@ -152,7 +152,7 @@ impl MakeOutInvoiceResponse {
     }
 }
 
-/// Error codes of [`Client::make_out_invoice`](crate::Client::make_out_invoice): its own codes, and [`General`](MakeOutInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice): its own codes, and [`General`](MakeOutInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MakeOutInvoiceErrorCode {

@@ -67,7 +67,7 @@
 //!
 //! Generated from `spec/invoice/queryinvoceinfo.toml`.
 
-/// Request of [`Client::query_invoice_info`](crate::Client::query_invoice_info).
+/// Request of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info).
 ///
 /// Build it with [`QueryInvoiceInfoRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -91,7 +91,7 @@ impl QueryInvoiceInfoRequest {
     }
 }
 
-/// Response of [`Client::query_invoice_info`](crate::Client::query_invoice_info), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryInvoiceInfoResponse {
@@ -106,7 +106,7 @@ impl QueryInvoiceInfoResponse {
     }
 }
 
-/// Error codes of [`Client::query_invoice_info`](crate::Client::query_invoice_info): its own codes, and [`General`](QueryInvoiceInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info): its own codes, and [`General`](QueryInvoiceInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryInvoiceInfoErrorCode {

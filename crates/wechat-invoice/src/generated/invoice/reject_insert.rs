@@ -51,7 +51,7 @@
 //!
 //! Generated from `spec/invoice/rejectinsert.toml`.
 
-/// Request of [`Client::reject_insert`](crate::Client::reject_insert).
+/// Request of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert).
 ///
 /// Build it with [`RejectInsertRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -97,7 +97,7 @@ impl RejectInsertRequest {
     }
 }
 
-/// Response of [`Client::reject_insert`](crate::Client::reject_insert), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RejectInsertResponse {}
@@ -108,7 +108,7 @@ impl RejectInsertResponse {
     }
 }
 
-/// Error codes of [`Client::reject_insert`](crate::Client::reject_insert): its own codes, and [`General`](RejectInsertErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert): its own codes, and [`General`](RejectInsertErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RejectInsertErrorCode {

@@ -64,7 +64,7 @@
 //!
 //! Generated from `spec/invoice/scantitle.toml`.
 
-/// Request of [`Client::scan_title`](crate::Client::scan_title).
+/// Request of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title).
 ///
 /// Build it with [`ScanTitleRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -84,7 +84,7 @@ impl ScanTitleRequest {
     }
 }
 
-/// Response of [`Client::scan_title`](crate::Client::scan_title), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ScanTitleResponse {
@@ -175,7 +175,7 @@ impl ScanTitleResponse {
     }
 }
 
-/// Error codes of [`Client::scan_title`](crate::Client::scan_title): its own codes, and [`General`](ScanTitleErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title): its own codes, and [`General`](ScanTitleErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScanTitleErrorCode {

@@ -82,7 +82,7 @@
 //!
 //! Generated from `spec/invoice/set_auth_field.toml`.
 
-/// Request of [`Client::set_auth_field`](crate::Client::set_auth_field).
+/// Request of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field).
 ///
 /// Build it with [`SetAuthFieldRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -99,7 +99,7 @@ impl SetAuthFieldRequest {
     }
 }
 
-/// Response of [`Client::set_auth_field`](crate::Client::set_auth_field), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetAuthFieldResponse {}
@@ -110,7 +110,7 @@ impl SetAuthFieldResponse {
     }
 }
 
-/// Error codes of [`Client::set_auth_field`](crate::Client::set_auth_field): its own codes, and [`General`](SetAuthFieldErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field): its own codes, and [`General`](SetAuthFieldErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetAuthFieldErrorCode {

@@ -60,7 +60,7 @@
 //!
 //! Generated from `spec/invoice/set_contact.toml`.
 
-/// Request of [`Client::set_contact`](crate::Client::set_contact).
+/// Request of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact).
 ///
 /// Build it with [`SetContactRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -77,7 +77,7 @@ impl SetContactRequest {
     }
 }
 
-/// Response of [`Client::set_contact`](crate::Client::set_contact), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetContactResponse {}
@@ -88,7 +88,7 @@ impl SetContactResponse {
     }
 }
 
-/// Error codes of [`Client::set_contact`](crate::Client::set_contact): its own codes, and [`General`](SetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact): its own codes, and [`General`](SetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetContactErrorCode {

@@ -64,7 +64,7 @@
 //!
 //! Generated from `spec/invoice/set_pay_mch.toml`.
 
-/// Request of [`Client::set_pay_mch`](crate::Client::set_pay_mch).
+/// Request of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch).
 ///
 /// Build it with [`SetPayMchRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -81,7 +81,7 @@ impl SetPayMchRequest {
     }
 }
 
-/// Response of [`Client::set_pay_mch`](crate::Client::set_pay_mch), without `errcode` and `errmsg`.
+/// Response of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetPayMchResponse {}
@@ -92,7 +92,7 @@ impl SetPayMchResponse {
     }
 }
 
-/// Error codes of [`Client::set_pay_mch`](crate::Client::set_pay_mch): its own codes, and [`General`](SetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch): its own codes, and [`General`](SetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetPayMchErrorCode {

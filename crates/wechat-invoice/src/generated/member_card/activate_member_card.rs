@@ -63,7 +63,7 @@
 //!
 //! Generated from `spec/member_card/activate_member_card.toml`.
 
-/// Request of [`Client::activate_member_card`](crate::Client::activate_member_card).
+/// Request of [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card).
 ///
 /// Build it with [`ActivateMemberCardRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -314,7 +314,7 @@ impl ::wechat_core::Check for ActivateMemberCardRequest {
     }
 }
 
-/// Response of [`Client::activate_member_card`](crate::Client::activate_member_card), without `errcode` and `errmsg`.
+/// Response of [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ActivateMemberCardResponse {}
@@ -325,7 +325,7 @@ impl ActivateMemberCardResponse {
     }
 }
 
-/// Error codes of [`Client::activate_member_card`](crate::Client::activate_member_card): its own codes, and [`General`](ActivateMemberCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card): its own codes, and [`General`](ActivateMemberCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivateMemberCardErrorCode {

@@ -47,7 +47,7 @@
 //!
 //! Generated from `spec/member_card/get_activate_temp_info.toml`.
 
-/// Request of [`Client::get_activate_temp_info`](crate::Client::get_activate_temp_info).
+/// Request of [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info).
 ///
 /// Build it with [`GetActivateTempInfoRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -66,7 +66,7 @@ impl GetActivateTempInfoRequest {
     }
 }
 
-/// Response of [`Client::get_activate_temp_info`](crate::Client::get_activate_temp_info), without `errcode` and `errmsg`.
+/// Response of [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetActivateTempInfoResponse {
@@ -81,7 +81,7 @@ impl GetActivateTempInfoResponse {
     }
 }
 
-/// Error codes of [`Client::get_activate_temp_info`](crate::Client::get_activate_temp_info): its own codes, and [`General`](GetActivateTempInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info): its own codes, and [`General`](GetActivateTempInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetActivateTempInfoErrorCode {

@@ -60,7 +60,7 @@
 //!
 //! Generated from `spec/member_card/get_activate_url.toml`.
 
-/// Request of [`Client::get_activate_url`](crate::Client::get_activate_url).
+/// Request of [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url).
 ///
 /// Build it with [`GetActivateUrlRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -109,7 +109,7 @@ impl ::wechat_core::Check for GetActivateUrlRequest {
     }
 }
 
-/// Response of [`Client::get_activate_url`](crate::Client::get_activate_url), without `errcode` and `errmsg`.
+/// Response of [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetActivateUrlResponse {
@@ -125,7 +125,7 @@ impl GetActivateUrlResponse {
     }
 }
 
-/// Error codes of [`Client::get_activate_url`](crate::Client::get_activate_url): its own codes, and [`General`](GetActivateUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url): its own codes, and [`General`](GetActivateUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetActivateUrlErrorCode {

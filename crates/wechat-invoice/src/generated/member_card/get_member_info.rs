@@ -80,7 +80,7 @@
 //!
 //! Generated from `spec/member_card/get_member_info.toml`.
 
-/// Request of [`Client::get_member_info`](crate::Client::get_member_info).
+/// Request of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info).
 ///
 /// Build it with [`GetMemberInfoRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -128,7 +128,7 @@ impl ::wechat_core::Check for GetMemberInfoRequest {
     }
 }
 
-/// Response of [`Client::get_member_info`](crate::Client::get_member_info), without `errcode` and `errmsg`.
+/// Response of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetMemberInfoResponse {
@@ -246,7 +246,7 @@ impl GetMemberInfoResponse {
     }
 }
 
-/// Error codes of [`Client::get_member_info`](crate::Client::get_member_info): its own codes, and [`General`](GetMemberInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info): its own codes, and [`General`](GetMemberInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetMemberInfoErrorCode {

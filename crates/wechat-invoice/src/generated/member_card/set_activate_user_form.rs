@@ -72,7 +72,7 @@
 //!
 //! Generated from `spec/member_card/set_activate_user_form.toml`.
 
-/// Request of [`Client::set_activate_user_form`](crate::Client::set_activate_user_form).
+/// Request of [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form).
 ///
 /// Build it with [`SetActivateUserFormRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -163,7 +163,7 @@ impl ::wechat_core::Check for SetActivateUserFormRequest {
     }
 }
 
-/// Response of [`Client::set_activate_user_form`](crate::Client::set_activate_user_form), without `errcode` and `errmsg`.
+/// Response of [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetActivateUserFormResponse {}
@@ -174,7 +174,7 @@ impl SetActivateUserFormResponse {
     }
 }
 
-/// Error codes of [`Client::set_activate_user_form`](crate::Client::set_activate_user_form): its own codes, and [`General`](SetActivateUserFormErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form): its own codes, and [`General`](SetActivateUserFormErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetActivateUserFormErrorCode {

@@ -73,7 +73,7 @@
 //!
 //! Generated from `spec/member_card/update_member.toml`.
 
-/// Request of [`Client::update_member`](crate::Client::update_member).
+/// Request of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member).
 ///
 /// Build it with [`UpdateMemberRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -316,7 +316,7 @@ impl ::wechat_core::Check for UpdateMemberRequest {
     }
 }
 
-/// Response of [`Client::update_member`](crate::Client::update_member), without `errcode` and `errmsg`.
+/// Response of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateMemberResponse {
@@ -362,7 +362,7 @@ impl UpdateMemberResponse {
     }
 }
 
-/// Error codes of [`Client::update_member`](crate::Client::update_member): its own codes, and [`General`](UpdateMemberErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member): its own codes, and [`General`](UpdateMemberErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateMemberErrorCode {

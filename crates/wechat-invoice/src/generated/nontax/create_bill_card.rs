@@ -61,7 +61,7 @@
 //!
 //! Generated from `spec/nontax/createbillcard.toml`.
 
-/// Request of [`Client::create_bill_card`](crate::Client::create_bill_card).
+/// Request of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card).
 ///
 /// Build it with [`CreateBillCardRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -78,7 +78,7 @@ impl CreateBillCardRequest {
     }
 }
 
-/// Response of [`Client::create_bill_card`](crate::Client::create_bill_card), without `errcode` and `errmsg`.
+/// Response of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateBillCardResponse {
@@ -94,7 +94,7 @@ impl CreateBillCardResponse {
     }
 }
 
-/// Error codes of [`Client::create_bill_card`](crate::Client::create_bill_card): its own codes, and [`General`](CreateBillCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card): its own codes, and [`General`](CreateBillCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateBillCardErrorCode {

@@ -65,7 +65,7 @@
 //!
 //! Generated from `spec/nontax/getbillauthurl.toml`.
 
-/// Request of [`Client::get_bill_auth_url`](crate::Client::get_bill_auth_url).
+/// Request of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url).
 ///
 /// Build it with [`GetBillAuthUrlRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -125,7 +125,7 @@ impl GetBillAuthUrlRequest {
     }
 }
 
-/// Response of [`Client::get_bill_auth_url`](crate::Client::get_bill_auth_url), without `errcode` and `errmsg`.
+/// Response of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetBillAuthUrlResponse {
@@ -157,7 +157,7 @@ impl GetBillAuthUrlResponse {
     }
 }
 
-/// Error codes of [`Client::get_bill_auth_url`](crate::Client::get_bill_auth_url): its own codes, and [`General`](GetBillAuthUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url): its own codes, and [`General`](GetBillAuthUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetBillAuthUrlErrorCode {

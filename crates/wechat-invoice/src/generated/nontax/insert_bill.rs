@@ -84,7 +84,7 @@
 //!
 //! Generated from `spec/nontax/insertbill.toml`.
 
-/// Request of [`Client::insert_bill`](crate::Client::insert_bill).
+/// Request of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill).
 ///
 /// Build it with [`InsertBillRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -120,7 +120,7 @@ impl InsertBillRequest {
     }
 }
 
-/// Response of [`Client::insert_bill`](crate::Client::insert_bill), without `errcode` and `errmsg`.
+/// Response of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InsertBillResponse {
@@ -142,7 +142,7 @@ impl InsertBillResponse {
     }
 }
 
-/// Error codes of [`Client::insert_bill`](crate::Client::insert_bill): its own codes, and [`General`](InsertBillErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill): its own codes, and [`General`](InsertBillErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsertBillErrorCode {

@@ -71,7 +71,7 @@
 //!
 //! Generated from `spec/platform/createcard.toml`.
 
-/// Request of [`Client::create_card`](crate::Client::create_card).
+/// Request of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card).
 ///
 /// Build it with [`CreateCardRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -88,7 +88,7 @@ impl CreateCardRequest {
     }
 }
 
-/// Response of [`Client::create_card`](crate::Client::create_card), without `errcode` and `errmsg`.
+/// Response of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCardResponse {
@@ -104,7 +104,7 @@ impl CreateCardResponse {
     }
 }
 
-/// Error codes of [`Client::create_card`](crate::Client::create_card): its own codes, and [`General`](CreateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card): its own codes, and [`General`](CreateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCardErrorCode {

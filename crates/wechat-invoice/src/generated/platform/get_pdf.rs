@@ -59,7 +59,7 @@
 //!
 //! Generated from `spec/platform/getpdf.toml`.
 
-/// Request of [`Client::get_pdf`](crate::Client::get_pdf).
+/// Request of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf).
 ///
 /// Build it with [`GetPdfRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -103,7 +103,7 @@ fn deserialize_action<'de, D: serde::Deserializer<'de>>(
     ::wechat_core::lenient::constant(deserializer, "get_url")
 }
 
-/// Response of [`Client::get_pdf`](crate::Client::get_pdf), without `errcode` and `errmsg`.
+/// Response of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPdfResponse {
@@ -125,7 +125,7 @@ impl GetPdfResponse {
     }
 }
 
-/// Error codes of [`Client::get_pdf`](crate::Client::get_pdf): its own codes, and [`General`](GetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf): its own codes, and [`General`](GetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetPdfErrorCode {

@@ -59,7 +59,7 @@
 //!
 //! Generated from `spec/platform/seturl.toml`.
 
-/// Request of [`Client::get_platform_url`](crate::Client::get_platform_url).
+/// Request of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url).
 ///
 /// Build it with [`GetPlatformUrlRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -72,7 +72,7 @@ impl GetPlatformUrlRequest {
     }
 }
 
-/// Response of [`Client::get_platform_url`](crate::Client::get_platform_url), without `errcode` and `errmsg`.
+/// Response of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPlatformUrlResponse {
@@ -90,7 +90,7 @@ impl GetPlatformUrlResponse {
     }
 }
 
-/// Error codes of [`Client::get_platform_url`](crate::Client::get_platform_url): its own codes, and [`General`](GetPlatformUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url): its own codes, and [`General`](GetPlatformUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetPlatformUrlErrorCode {

@@ -104,7 +104,7 @@
 //!
 //! Generated from `spec/platform/insert.toml`.
 
-/// Request of [`Client::insert_invoice`](crate::Client::insert_invoice).
+/// Request of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice).
 ///
 /// Build it with [`InsertInvoiceRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -140,7 +140,7 @@ impl InsertInvoiceRequest {
     }
 }
 
-/// Response of [`Client::insert_invoice`](crate::Client::insert_invoice), without `errcode` and `errmsg`.
+/// Response of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InsertInvoiceResponse {
@@ -176,7 +176,7 @@ impl InsertInvoiceResponse {
     }
 }
 
-/// Error codes of [`Client::insert_invoice`](crate::Client::insert_invoice): its own codes, and [`General`](InsertInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice): its own codes, and [`General`](InsertInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsertInvoiceErrorCode {

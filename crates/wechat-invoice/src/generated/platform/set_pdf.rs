@@ -67,7 +67,7 @@
 //!
 //! Generated from `spec/platform/setpdf.toml`.
 
-/// Request of [`Client::set_pdf`](crate::Client::set_pdf).
+/// Request of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf).
 ///
 /// Build it with [`SetPdfRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -87,7 +87,7 @@ impl SetPdfRequest {
     }
 }
 
-/// Response of [`Client::set_pdf`](crate::Client::set_pdf), without `errcode` and `errmsg`.
+/// Response of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetPdfResponse {
@@ -105,7 +105,7 @@ impl SetPdfResponse {
     }
 }
 
-/// Error codes of [`Client::set_pdf`](crate::Client::set_pdf): its own codes, and [`General`](SetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf): its own codes, and [`General`](SetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetPdfErrorCode {

@@ -59,7 +59,7 @@
 //!
 //! Generated from `spec/platform/updatestatus.toml`.
 
-/// Request of [`Client::update_status`](crate::Client::update_status).
+/// Request of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status).
 ///
 /// Build it with [`UpdateStatusRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -90,7 +90,7 @@ impl UpdateStatusRequest {
     }
 }
 
-/// Response of [`Client::update_status`](crate::Client::update_status), without `errcode` and `errmsg`.
+/// Response of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateStatusResponse {}
@@ -101,7 +101,7 @@ impl UpdateStatusResponse {
     }
 }
 
-/// Error codes of [`Client::update_status`](crate::Client::update_status): its own codes, and [`General`](UpdateStatusErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status): its own codes, and [`General`](UpdateStatusErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateStatusErrorCode {

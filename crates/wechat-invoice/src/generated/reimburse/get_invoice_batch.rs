@@ -105,7 +105,7 @@
 //!
 //! Generated from `spec/reimburse/getinvoicebatch.toml`.
 
-/// Request of [`Client::get_invoice_batch`](crate::Client::get_invoice_batch).
+/// Request of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch).
 ///
 /// Build it with [`GetInvoiceBatchRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -122,7 +122,7 @@ impl GetInvoiceBatchRequest {
     }
 }
 
-/// Response of [`Client::get_invoice_batch`](crate::Client::get_invoice_batch), without `errcode` and `errmsg`.
+/// Response of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetInvoiceBatchResponse {
@@ -137,7 +137,7 @@ impl GetInvoiceBatchResponse {
     }
 }
 
-/// Error codes of [`Client::get_invoice_batch`](crate::Client::get_invoice_batch): its own codes, and [`General`](GetInvoiceBatchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch): its own codes, and [`General`](GetInvoiceBatchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetInvoiceBatchErrorCode {

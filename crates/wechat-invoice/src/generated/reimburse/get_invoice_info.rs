@@ -112,7 +112,7 @@
 //!
 //! Generated from `spec/reimburse/getinvoiceinfo.toml`.
 
-/// Request of [`Client::get_invoice_info`](crate::Client::get_invoice_info).
+/// Request of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info).
 ///
 /// Build it with [`GetInvoiceInfoRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -136,7 +136,7 @@ impl GetInvoiceInfoRequest {
     }
 }
 
-/// Response of [`Client::get_invoice_info`](crate::Client::get_invoice_info), without `errcode` and `errmsg`.
+/// Response of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetInvoiceInfoResponse {
@@ -205,7 +205,7 @@ impl GetInvoiceInfoResponse {
     }
 }
 
-/// Error codes of [`Client::get_invoice_info`](crate::Client::get_invoice_info): its own codes, and [`General`](GetInvoiceInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info): its own codes, and [`General`](GetInvoiceInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetInvoiceInfoErrorCode {

@@ -64,7 +64,7 @@
 //!
 //! Generated from `spec/reimburse/updateinvoicestatus.toml`.
 
-/// Request of [`Client::update_invoice_status`](crate::Client::update_invoice_status).
+/// Request of [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status).
 ///
 /// Build it with [`UpdateInvoiceStatusRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -95,7 +95,7 @@ impl UpdateInvoiceStatusRequest {
     }
 }
 
-/// Response of [`Client::update_invoice_status`](crate::Client::update_invoice_status), without `errcode` and `errmsg`.
+/// Response of [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInvoiceStatusResponse {}
@@ -106,7 +106,7 @@ impl UpdateInvoiceStatusResponse {
     }
 }
 
-/// Error codes of [`Client::update_invoice_status`](crate::Client::update_invoice_status): its own codes, and [`General`](UpdateInvoiceStatusErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status): its own codes, and [`General`](UpdateInvoiceStatusErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateInvoiceStatusErrorCode {

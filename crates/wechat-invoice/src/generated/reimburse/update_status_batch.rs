@@ -61,7 +61,7 @@
 //!
 //! Generated from `spec/reimburse/updatestatusbatch.toml`.
 
-/// Request of [`Client::update_status_batch`](crate::Client::update_status_batch).
+/// Request of [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch).
 ///
 /// Build it with [`UpdateStatusBatchRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -91,7 +91,7 @@ impl UpdateStatusBatchRequest {
     }
 }
 
-/// Response of [`Client::update_status_batch`](crate::Client::update_status_batch), without `errcode` and `errmsg`.
+/// Response of [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateStatusBatchResponse {}
@@ -102,7 +102,7 @@ impl UpdateStatusBatchResponse {
     }
 }
 
-/// Error codes of [`Client::update_status_batch`](crate::Client::update_status_batch): its own codes, and [`General`](UpdateStatusBatchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch): its own codes, and [`General`](UpdateStatusBatchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateStatusBatchErrorCode {

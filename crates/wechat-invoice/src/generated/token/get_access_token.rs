@@ -51,7 +51,7 @@
 //!
 //! Generated from `spec/token/token.toml`.
 
-/// Request of [`Client::get_access_token`](crate::Client::get_access_token).
+/// Request of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token).
 ///
 /// Build it with [`GetAccessTokenRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -75,7 +75,7 @@ impl GetAccessTokenRequest {
     }
 }
 
-/// Response of [`Client::get_access_token`](crate::Client::get_access_token), without `errcode` and `errmsg`.
+/// Response of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAccessTokenResponse {
@@ -96,7 +96,7 @@ impl GetAccessTokenResponse {
     }
 }
 
-/// Error codes of [`Client::get_access_token`](crate::Client::get_access_token): its own codes, and [`General`](GetAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token): its own codes, and [`General`](GetAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAccessTokenErrorCode {

@@ -64,7 +64,7 @@
 //!
 //! Generated from `spec/token/authorizer_token.toml`.
 
-/// Request of [`Client::get_authorizer_access_token`](crate::Client::get_authorizer_access_token).
+/// Request of [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token).
 ///
 /// Build it with [`GetAuthorizerAccessTokenRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -102,7 +102,7 @@ impl GetAuthorizerAccessTokenRequest {
     }
 }
 
-/// Response of [`Client::get_authorizer_access_token`](crate::Client::get_authorizer_access_token), without `errcode` and `errmsg`.
+/// Response of [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAuthorizerAccessTokenResponse {
@@ -132,7 +132,7 @@ impl GetAuthorizerAccessTokenResponse {
     }
 }
 
-/// Error codes of [`Client::get_authorizer_access_token`](crate::Client::get_authorizer_access_token): its own codes, and [`General`](GetAuthorizerAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token): its own codes, and [`General`](GetAuthorizerAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthorizerAccessTokenErrorCode {

@@ -40,7 +40,7 @@
 //!
 //! Generated from `spec/token/getticket.toml`.
 
-/// Request of [`Client::get_card_api_ticket`](crate::Client::get_card_api_ticket).
+/// Request of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket).
 ///
 /// Build it with [`GetCardApiTicketRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -53,7 +53,7 @@ impl GetCardApiTicketRequest {
     }
 }
 
-/// Response of [`Client::get_card_api_ticket`](crate::Client::get_card_api_ticket), without `errcode` and `errmsg`.
+/// Response of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCardApiTicketResponse {
@@ -74,7 +74,7 @@ impl GetCardApiTicketResponse {
     }
 }
 
-/// Error codes of [`Client::get_card_api_ticket`](crate::Client::get_card_api_ticket): its own codes, and [`General`](GetCardApiTicketErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket): its own codes, and [`General`](GetCardApiTicketErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetCardApiTicketErrorCode {

@@ -66,7 +66,7 @@
 //!
 //! Generated from `spec/token/component_token.toml`.
 
-/// Request of [`Client::get_component_access_token`](crate::Client::get_component_access_token).
+/// Request of [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token).
 ///
 /// Build it with [`GetComponentAccessTokenRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -96,7 +96,7 @@ impl GetComponentAccessTokenRequest {
     }
 }
 
-/// Response of [`Client::get_component_access_token`](crate::Client::get_component_access_token), without `errcode` and `errmsg`.
+/// Response of [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetComponentAccessTokenResponse {
@@ -117,7 +117,7 @@ impl GetComponentAccessTokenResponse {
     }
 }
 
-/// Error codes of [`Client::get_component_access_token`](crate::Client::get_component_access_token): its own codes, and [`General`](GetComponentAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token): its own codes, and [`General`](GetComponentAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetComponentAccessTokenErrorCode {

@@ -61,7 +61,7 @@
 //!
 //! Generated from `spec/token/stable_token.toml`.
 
-/// Request of [`Client::get_stable_access_token`](crate::Client::get_stable_access_token).
+/// Request of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token).
 ///
 /// Build it with [`GetStableAccessTokenRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -122,7 +122,7 @@ fn deserialize_grant_type<'de, D: serde::Deserializer<'de>>(
     ::wechat_core::lenient::constant(deserializer, "client_credential")
 }
 
-/// Response of [`Client::get_stable_access_token`](crate::Client::get_stable_access_token), without `errcode` and `errmsg`.
+/// Response of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetStableAccessTokenResponse {
@@ -143,7 +143,7 @@ impl GetStableAccessTokenResponse {
     }
 }
 
-/// Error codes of [`Client::get_stable_access_token`](crate::Client::get_stable_access_token): its own codes, and [`General`](GetStableAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token): its own codes, and [`General`](GetStableAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetStableAccessTokenErrorCode {
