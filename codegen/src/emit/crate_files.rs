@@ -210,6 +210,11 @@ wechat-mock.workspace = true
 name = "quickstart"
 required-features = [{required}]
 
+# Member card and coupon against wechat-mock: `cargo run -p wechat-invoice --example member_card`.
+[[example]]
+name = "member_card"
+required-features = [{required}]
+
 [lints]
 workspace = true
 "#,

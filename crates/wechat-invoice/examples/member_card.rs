@@ -1,0 +1,115 @@
+//! The card family end to end, against a local wechat-mock: no credentials needed.
+//!
+//! ```text
+//! cargo run -p wechat-invoice --example member_card
+//! ```
+//!
+//! It uploads a logo, creates a member card with it, approves the card (standing in for
+//! WeChat's review), gives it to a user (standing in for the user taking it), activates the
+//! membership and adds points; then creates a cash coupon, gives one to the user, redeems
+//! its code, and shows the second redemption refused with its typed error.
+
+#![allow(clippy::print_stdout)]
+
+use wechat_invoice::card::types::{
+    BaseInfo, Card, Cash, CodeType, CustomField, DateInfo, DateType, MemberCard, Sku,
+};
+use wechat_invoice::card::{CreateCardRequest, UploadImageRequest};
+use wechat_invoice::card_code::{ConsumeCodeErrorCode, ConsumeCodeRequest};
+use wechat_invoice::member_card::{ActivateMemberCardRequest, UpdateMemberRequest};
+use wechat_invoice::wechat_core::{self, StableToken, UploadFile};
+use wechat_invoice::{Client, Error, ErrorCode};
+use wechat_mock::{MockConfig, MockServer, TakeCard};
+
+type Failure = Box<dyn std::error::Error>;
+
+/// A PNG's signature and a little more: the mock, like WeChat, judges an image by its bytes.
+fn logo() -> UploadFile {
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend_from_slice(b"a small logo");
+    UploadFile::new("logo.png", bytes)
+}
+
+fn base_info(logo_url: &str, title: &str, date: DateInfo, stock: i64) -> BaseInfo {
+    BaseInfo::new(
+        logo_url,
+        "微信餐厅",
+        CodeType::QrCode,
+        title,
+        "Color010",
+        "出示二维码",
+        "不可与其他优惠同享",
+        date,
+        Sku::new(stock),
+    )
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Failure> {
+    let mock = MockServer::start(MockConfig::demo()).await?;
+    let core = wechat_core::Client::builder()
+        .base_url(mock.base_url())
+        .token_provider(StableToken::new(&mock.config().appid, &mock.config().secret))
+        .build()?;
+    let client = Client::new(core);
+    println!("wechat-mock at {}", mock.base_url());
+
+    // 1. The logo every card shows must be an image WeChat hosts.
+    let logo_url = client.card().upload_image(&UploadImageRequest::new(logo())).await?.url;
+    println!("logo uploaded: {logo_url}");
+
+    // 2. A member card: points on, stored value off, the level shown as a member field.
+    let mut member = MemberCard::new(
+        base_info(&logo_url, "会员卡", DateInfo::new(DateType::Permanent), 1000),
+        "会员享九折",
+        true,
+        false,
+    );
+    member.custom_field1 = Some(CustomField::new().name_type("FIELD_NAME_TYPE_LEVEL"));
+    let member_card_id =
+        client.card().create_card(&CreateCardRequest::new(Card::MemberCard(member))).await?.card_id;
+    println!("member card created: {member_card_id} (waiting for review)");
+
+    // 3. WeChat reviews it; the mock's admin route approves it.
+    mock.cards().approve(&member_card_id)?;
+    println!("member card approved");
+
+    // 4. A user takes it (in WeChat's app; the mock stands in) and gets a code.
+    let taken = mock.cards().take(TakeCard::new(&member_card_id))?;
+    println!("user {} took it, code {}", taken.openid.as_deref().unwrap_or("?"), taken.code);
+
+    // 5. The merchant activates the membership and adds points.
+    client
+        .member_card()
+        .activate_member_card(&ActivateMemberCardRequest::new("M-0001", &taken.code).card_id(&member_card_id))
+        .await?;
+    let points = client
+        .member_card()
+        .update_member(&UpdateMemberRequest::new(&taken.code, &member_card_id).add_bonus(100))
+        .await?;
+    println!("activated; points now {}", points.result_bonus.unwrap_or_default());
+
+    // 6. A cash coupon: 10 yuan off from 100, valid 30 days after it is taken.
+    let mut thirty_days = DateInfo::new(DateType::FixedTerm);
+    thirty_days.fixed_term = Some(30);
+    thirty_days.fixed_begin_term = Some(0);
+    let coupon = Cash::new(base_info(&logo_url, "满百减十", thirty_days, 50), 10_000, 1_000);
+    let coupon_id = client.card().create_card(&CreateCardRequest::new(Card::Cash(coupon))).await?.card_id;
+    mock.cards().approve(&coupon_id)?;
+    let coupon_code = mock.cards().take(TakeCard::new(&coupon_id))?.code;
+    println!("coupon {coupon_id} given out, code {coupon_code}");
+
+    // 7. The cashier redeems the code once...
+    let redeemed = client.card_code().consume_code(&ConsumeCodeRequest::new(&coupon_code)).await?;
+    println!("redeemed for {}", redeemed.openid);
+
+    // ... and a second time, which WeChat refuses with a code the SDK names.
+    match client.card_code().consume_code(&ConsumeCodeRequest::new(&coupon_code)).await {
+        Err(Error::Api(e)) if e.code == ConsumeCodeErrorCode::CodeAlreadyConsumed => {
+            println!("second redemption refused: {} ({})", e.errmsg, e.code.code());
+        }
+        other => return Err(format!("expected CodeAlreadyConsumed, got {other:?}").into()),
+    }
+    mock.shutdown().await?;
+    Ok(())
+}
