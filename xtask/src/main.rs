@@ -43,6 +43,9 @@ fn main() -> ExitCode {
     }
 }
 
+/// The heading of BENCHMARKS.md's hand-written part, which a new run keeps.
+const HISTORY: &str = "\n## History\n";
+
 #[allow(clippy::print_stdout)]
 fn bench(quick: bool) -> ExitCode {
     let root = root();
@@ -68,7 +71,14 @@ fn bench(quick: bool) -> ExitCode {
          together, and repeat exactly: they are the figure the 5% budget is judged on.\n",
         if quick { " --quick" } else { "" }
     );
-    if let Err(e) = std::fs::write(root.join("BENCHMARKS.md"), record) {
+    // The hand-written history below the table (what changed between runs, and why) is kept.
+    let path = root.join("BENCHMARKS.md");
+    let history = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|old| old.find(HISTORY).map(|at| old[at..].to_owned()))
+        .unwrap_or_default();
+    let record = format!("{record}{history}");
+    if let Err(e) = std::fs::write(&path, record) {
         eprintln!("error: BENCHMARKS.md: {e}");
         return ExitCode::FAILURE;
     }
