@@ -7,7 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use wechat_core::{EXCERPT_CHARS, Error, ErrorCode, Operation};
-use wechat_invoice::{invoice, nontax, platform, reimburse, token};
+use wechat_card::{invoice, nontax, platform, reimburse, token};
 
 /// The secret the decoder is told to mask; the seeds quote it.
 const SECRET: &str = "FUZZ-SECRET-TOKEN";

@@ -15,10 +15,10 @@ use tests::baseline::{Baseline, example_bill};
 use tests::fast_server::{FastServer, TOKEN};
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
+use wechat_card::Client;
+use wechat_card::invoice::GetAuthDataRequest;
+use wechat_card::nontax::InsertBillRequest;
 use wechat_core::{StableToken, StaticToken, TokenProvider};
-use wechat_invoice::Client;
-use wechat_invoice::invoice::GetAuthDataRequest;
-use wechat_invoice::nontax::InsertBillRequest;
 
 fn runtime() -> Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")

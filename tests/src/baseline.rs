@@ -3,8 +3,8 @@
 //! benchmark and by the `client_calls` binary that callgrind counts.
 
 use serde::Deserialize;
-use wechat_invoice::nontax::InsertBillRequest;
-use wechat_invoice::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
+use wechat_card::nontax::InsertBillRequest;
+use wechat_card::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
 
 use crate::fast_server::TOKEN;
 

@@ -5,11 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::json;
+use wechat_card::Client;
+use wechat_card::invoice::GetAuthDataRequest;
+use wechat_card::nontax::InsertBillRequest;
+use wechat_card::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
 use wechat_core::{RetryPolicy, StableToken, TokenProvider};
-use wechat_invoice::Client;
-use wechat_invoice::invoice::GetAuthDataRequest;
-use wechat_invoice::nontax::InsertBillRequest;
-use wechat_invoice::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
 
 use crate::scripted::{Answer, ScriptedServer};
 

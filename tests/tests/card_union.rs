@@ -6,9 +6,9 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use serde_json::{Value, json};
-use wechat_invoice::card::types::{BaseInfo, Card, CodeType, DateInfo, DateType, Gift, Sku};
-use wechat_invoice::card::{CreateCardRequest, GetCardResponse};
-use wechat_invoice::wechat_core::{self, StableToken, check::Violation};
+use wechat_card::card::types::{BaseInfo, Card, CodeType, DateInfo, DateType, Gift, Sku};
+use wechat_card::card::{CreateCardRequest, GetCardResponse};
+use wechat_card::wechat_core::{self, StableToken, check::Violation};
 use wechat_mock::{MockConfig, MockServer};
 
 fn base_info() -> Value {
@@ -93,7 +93,7 @@ fn fields_wechat_assigns_are_read_but_never_sent() {
                       "date_info": {"type": "DATE_TYPE_PERMANENT"}, "sku": {"quantity": 5, "total_quantity": 9}},
         "gift": "g"}}});
     let decoded: GetCardResponse =
-        wechat_core::decode_response::<wechat_invoice::card::GetCardRequest>(answer.to_string().as_bytes())
+        wechat_core::decode_response::<wechat_card::card::GetCardRequest>(answer.to_string().as_bytes())
             .unwrap();
     let Card::Gift(gift) = &decoded.card else { panic!("{:?}", decoded.card) };
     assert_eq!(gift.base_info.id().map(String::as_str), Some("p1"));
@@ -109,7 +109,7 @@ fn fields_wechat_assigns_are_read_but_never_sent() {
     );
 }
 
-async fn mock_and_client() -> (MockServer, wechat_invoice::Client) {
+async fn mock_and_client() -> (MockServer, wechat_card::Client) {
     let mock = MockServer::start(MockConfig::demo()).await.unwrap();
     let core = wechat_core::Client::builder()
         .base_url(mock.base_url())
@@ -117,7 +117,7 @@ async fn mock_and_client() -> (MockServer, wechat_invoice::Client) {
         .retry_policy(wechat_core::RetryPolicy::none())
         .build()
         .unwrap();
-    (mock, wechat_invoice::Client::new(core))
+    (mock, wechat_card::Client::new(core))
 }
 
 #[tokio::test]

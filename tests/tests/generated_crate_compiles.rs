@@ -54,7 +54,7 @@ fn scratch_crate(dir: &Path, outputs: &[codegen::OutputFile]) {
             let path = dir.join("src/generated").join(rest);
             fs::create_dir_all(path.parent().unwrap()).unwrap();
             fs::write(path, &output.contents).unwrap();
-        } else if output.path == "crates/wechat-invoice/Cargo.toml" {
+        } else if output.path == "crates/wechat-card/Cargo.toml" {
             manifest.clone_from(&output.contents);
         }
     }

@@ -18,9 +18,9 @@ use tests::fixtures::{
 use tests::leaks::{assert_hidden, printed};
 use tests::raw_server::{RawServer, Step};
 use tests::scripted::{Answer, Condition, ScriptedServer};
+use wechat_card::invoice::GetAuthDataErrorCode;
+use wechat_card::{Client, ErrorCode};
 use wechat_core::{Error, StaticToken, TokenError};
-use wechat_invoice::invoice::GetAuthDataErrorCode;
-use wechat_invoice::{Client, ErrorCode};
 
 /// Every secret the scenarios hold.
 const SECRETS: [&str; 4] = [TOKEN, TOKEN_2, FORCED_TOKEN, APPSECRET];

@@ -7,16 +7,16 @@ use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::{Value, json};
+use wechat_card::invoice::{
+    GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertErrorCode, RejectInsertRequest,
+};
+use wechat_card::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
+use wechat_card::nontax::{InsertBillErrorCode, InsertBillRequest, InsertBillResponse};
+use wechat_card::{Client, GeneralErrorCode};
 use wechat_core::{
     ApiError, Endpoint, Error, ErrorCode, Operation, RetryPolicy, StableToken, StaticToken, TokenError,
     TokenProvider, decode_response,
 };
-use wechat_invoice::invoice::{
-    GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertErrorCode, RejectInsertRequest,
-};
-use wechat_invoice::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
-use wechat_invoice::nontax::{InsertBillErrorCode, InsertBillRequest, InsertBillResponse};
-use wechat_invoice::{Client, GeneralErrorCode};
 use wechat_mock::{Authorization, DEMO_APPID, DEMO_SECRET, Fault, MockConfig, MockServer};
 
 const S_PAPPID: &str = "wxplatform_pappid";

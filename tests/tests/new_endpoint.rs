@@ -110,7 +110,7 @@ fn one_new_spec_file_is_a_new_typed_method() {
     let before = generate(None);
     let after = generate(Some(NEW_ENDPOINT));
 
-    let module = items(file(&after, "crates/wechat-invoice/src/generated/invoice/query_order_status.rs"));
+    let module = items(file(&after, "crates/wechat-card/src/generated/invoice/query_order_status.rs"));
     for name in ["QueryOrderStatusRequest", "QueryOrderStatusResponse", "Step"] {
         assert!(module.structs.contains(&name.to_owned()), "{name} missing: {:?}", module.structs);
     }
@@ -124,20 +124,20 @@ fn one_new_spec_file_is_a_new_typed_method() {
     );
     assert!(module.fns.contains(&"detail".to_owned()), "the optional field has a setter: {:?}", module.fns);
 
-    let client = items(file(&after, "crates/wechat-invoice/src/generated/client.rs"));
+    let client = items(file(&after, "crates/wechat-card/src/generated/client.rs"));
     assert!(client.fns.contains(&"query_order_status".to_owned()), "{:?}", client.fns);
-    let group = file(&after, "crates/wechat-invoice/src/generated/invoice/mod.rs");
+    let group = file(&after, "crates/wechat-card/src/generated/invoice/mod.rs");
     assert!(group.contains("pub mod query_order_status;"), "{group}");
     assert!(
         items(group).fns.contains(&"query_order_status".to_owned()),
         "the group handle has the method: {group}"
     );
-    let examples = file(&after, "crates/wechat-invoice/src/generated/examples.rs");
+    let examples = file(&after, "crates/wechat-card/src/generated/examples.rs");
     assert!(
         examples.contains("fn invoice_query_order_status_example_1()"),
         "the example gets a round-trip test"
     );
-    let calls = file(&after, "crates/wechat-invoice/src/generated/mock_calls.rs");
+    let calls = file(&after, "crates/wechat-card/src/generated/mock_calls.rs");
     assert!(
         calls.contains("async fn invoice_query_order_status_through_the_mock()"),
         "a call against the mock"
@@ -152,11 +152,11 @@ fn one_new_spec_file_is_a_new_typed_method() {
     assert_eq!(
         changed,
         [
-            "crates/wechat-invoice/src/generated/client.rs",
-            "crates/wechat-invoice/src/generated/examples.rs",
-            "crates/wechat-invoice/src/generated/invoice/mod.rs",
-            "crates/wechat-invoice/src/generated/invoice/query_order_status.rs",
-            "crates/wechat-invoice/src/generated/mock_calls.rs",
+            "crates/wechat-card/src/generated/client.rs",
+            "crates/wechat-card/src/generated/examples.rs",
+            "crates/wechat-card/src/generated/invoice/mod.rs",
+            "crates/wechat-card/src/generated/invoice/query_order_status.rs",
+            "crates/wechat-card/src/generated/mock_calls.rs",
             "crates/wechat-mock/src/generated/operations.rs",
             "docs/api/README.md",
             "docs/api/invoice.md",

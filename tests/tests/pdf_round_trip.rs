@@ -3,9 +3,9 @@
 //! the mock answers is a JSON number above 2^53, so it also checks that the client keeps a
 //! 64-bit `s_media_id` exact.
 
+use wechat_card::Client;
+use wechat_card::platform::{GetPdfErrorCode, GetPdfRequest, SetPdfRequest};
 use wechat_core::{RetryPolicy, StableToken, UploadFile};
-use wechat_invoice::Client;
-use wechat_invoice::platform::{GetPdfErrorCode, GetPdfRequest, SetPdfRequest};
 use wechat_mock::{MockConfig, MockServer, sample_pdf};
 
 async fn setup() -> (MockServer, Client) {
@@ -52,6 +52,6 @@ async fn a_file_that_is_not_a_pdf_is_refused_with_setpdfs_code() {
     let (mock, client) = setup().await;
     let request = SetPdfRequest::new(UploadFile::new("bill.pdf", b"GIF89a: an image, not a PDF".to_vec()));
     let error = client.set_pdf(&request).await.expect_err("not a PDF");
-    assert_eq!(error.api_code(), Some(wechat_invoice::platform::SetPdfErrorCode::InvoicePdfError), "{error}");
+    assert_eq!(error.api_code(), Some(wechat_card::platform::SetPdfErrorCode::InvoicePdfError), "{error}");
     assert!(mock.media().ids().is_empty());
 }

@@ -80,17 +80,14 @@ async fn scenarios() -> Vec<String> {
         .token_provider(StableToken::new("wx-test-appid", APPSECRET))
         .build()
         .expect("a valid configuration");
-    wechat_invoice::Client::new(core)
-        .get_auth_data(&auth_data_request())
-        .await
-        .expect("the scenario succeeds");
+    wechat_card::Client::new(core).get_auth_data(&auth_data_request()).await.expect("the scenario succeeds");
     let core = wechat_core::Client::builder()
         .base_url(closed_base_url())
         .token_provider(StaticToken::new(TOKEN))
         .build()
         .expect("a valid configuration");
     printed_errors.push(format!("{core:?}"));
-    let error = wechat_invoice::Client::new(core)
+    let error = wechat_card::Client::new(core)
         .get_auth_data(&auth_data_request())
         .await
         .expect_err("the scenario fails");

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use tests::fixtures::{GET_AUTH_DATA, TOKEN, auth_data_request, client_with};
 use tests::scripted::{Answer, ScriptedServer};
+use wechat_card::Client;
+use wechat_card::invoice::GetAuthDataErrorCode;
 use wechat_core::{DecodeError, EXCERPT_CHARS, Error, StaticToken};
-use wechat_invoice::Client;
-use wechat_invoice::invoice::GetAuthDataErrorCode;
 
 /// Calls `get_auth_data` on a server answering `answer` and returns the decode error, after
 /// checking it was neither retried nor anything else.

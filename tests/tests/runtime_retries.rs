@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use tests::fixtures::{GET_AUTH_DATA, TOKEN, auth_data_request, authorized, client_with, fast_retries};
 use tests::scripted::{Answer, ScriptedServer};
+use wechat_card::invoice::GetAuthDataErrorCode;
+use wechat_card::{Client, GeneralErrorCode};
 use wechat_core::{Error, RetryPolicy, StaticToken};
-use wechat_invoice::invoice::GetAuthDataErrorCode;
-use wechat_invoice::{Client, GeneralErrorCode};
 
 fn client(server: &ScriptedServer) -> Client {
     client_with(server, Arc::new(StaticToken::new(TOKEN)))
@@ -91,7 +91,7 @@ async fn server_errors_are_retried_and_client_errors_are_not() {
     let client = client(&server);
 
     let bad_gateway = client.get_auth_data(&auth_data_request()).await.unwrap_err();
-    let request = wechat_invoice::invoice::RejectInsertRequest::new("wx-platform", "order-1", "no");
+    let request = wechat_card::invoice::RejectInsertRequest::new("wx-platform", "order-1", "no");
     let not_found = client.reject_insert(&request).await.unwrap_err();
 
     assert!(

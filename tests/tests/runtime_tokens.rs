@@ -11,9 +11,9 @@ use tests::fixtures::{
     authorized, client_with, insert_bill_request, stable_token,
 };
 use tests::scripted::{Answer, ScriptedServer};
+use wechat_card::invoice::GetAuthDataErrorCode;
+use wechat_card::{Client, ErrorCode, GeneralErrorCode};
 use wechat_core::{AuthorizerToken, Error, StableToken, StaticToken, TokenError};
-use wechat_invoice::invoice::GetAuthDataErrorCode;
-use wechat_invoice::{Client, ErrorCode, GeneralErrorCode};
 
 fn tokens_sent(server: &ScriptedServer, path: &str) -> Vec<String> {
     server.requests(path).iter().map(|r| r.query_value("access_token").unwrap_or("").to_owned()).collect()

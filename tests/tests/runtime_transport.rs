@@ -7,11 +7,11 @@ use tests::fixtures::{
     GET_AUTH_DATA, STABLE_TOKEN, TOKEN, auth_data_request, authorized, fast_retries, stable_token,
 };
 use tests::scripted::{Answer, ScriptedServer, closed_base_url};
+use wechat_card::{Client, GeneralErrorCode};
 use wechat_core::{
     BodyKind, Endpoint, Error, Method, Operation, RetryPolicy, StaticToken, TokenError, TokenProvider,
     TokenUse,
 };
-use wechat_invoice::{Client, GeneralErrorCode};
 
 /// A test-only operation unlike the generated seed endpoints: GET, no token, no body, a
 /// fixed query parameter and one taken from the request.

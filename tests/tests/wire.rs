@@ -1,13 +1,13 @@
 //! The generated client on the wire: each test sends one operation through
-//! `wechat_invoice::Client` to a recording server on 127.0.0.1 and checks what WeChat would
+//! `wechat_card::Client` to a recording server on 127.0.0.1 and checks what WeChat would
 //! receive (method, path, query, exact body) and what the caller gets back.
 
 use axum::extract::{FromRequest, Multipart};
 use serde_json::json;
 use tests::scripted::{Received, ScriptedServer};
+use wechat_card::types::{InvoiceCard, PayMchInfo, ReimburseStatus};
+use wechat_card::{Client, Error, GeneralErrorCode};
 use wechat_core::{AuthorizerToken, ErrorCode, StaticToken, UploadFile};
-use wechat_invoice::types::{InvoiceCard, PayMchInfo, ReimburseStatus};
-use wechat_invoice::{Client, Error, GeneralErrorCode};
 
 fn client(server: &ScriptedServer) -> Client {
     client_with(server, StaticToken::new("TOKEN"))
@@ -35,7 +35,7 @@ async fn get_access_token_sends_a_get_with_the_fixed_and_typed_query() {
     let server =
         ScriptedServer::with_answers(&[("/cgi-bin/token", r#"{"access_token":"ACCESS","expires_in":7200}"#)])
             .await;
-    let request = wechat_invoice::token::GetAccessTokenRequest::new("wxappid", "app secret&=");
+    let request = wechat_card::token::GetAccessTokenRequest::new("wxappid", "app secret&=");
     let answer = client(&server).get_access_token(&request).await.expect("token");
 
     let seen = server.single_request();
@@ -61,7 +61,7 @@ async fn card_ticket_sends_the_token_and_type_wx_card() {
         r#"{"errcode":0,"errmsg":"ok","ticket":"TICKET","expires_in":"7200"}"#,
     )])
     .await;
-    let request = wechat_invoice::token::GetCardApiTicketRequest::new();
+    let request = wechat_card::token::GetCardApiTicketRequest::new();
     let answer = client(&server).get_card_api_ticket(&request).await.expect("ticket");
 
     let seen = server.single_request();
@@ -81,7 +81,7 @@ async fn stable_token_always_sends_its_constant_grant_type() {
     )])
     .await;
     let request =
-        wechat_invoice::token::GetStableAccessTokenRequest::new("wxappid", "secret").force_refresh(true);
+        wechat_card::token::GetStableAccessTokenRequest::new("wxappid", "secret").force_refresh(true);
     let answer = client(&server).get_stable_access_token(&request).await.expect("token");
 
     let seen = server.single_request();
@@ -102,7 +102,7 @@ async fn authorizer_token_takes_the_component_token_in_the_query() {
     )])
     .await;
     let request =
-        wechat_invoice::token::GetAuthorizerAccessTokenRequest::new("COMPONENT", "wxcomp", "wxauth", "R1");
+        wechat_card::token::GetAuthorizerAccessTokenRequest::new("COMPONENT", "wxcomp", "wxauth", "R1");
     let answer = client(&server).get_authorizer_access_token(&request).await.expect("token");
 
     let seen = server.single_request();
@@ -119,7 +119,7 @@ async fn authorizer_token_takes_the_component_token_in_the_query() {
 #[tokio::test]
 async fn setbizattr_actions_are_told_apart_by_the_action_query() {
     let server = ScriptedServer::with_answers(&[]).await;
-    let request = wechat_invoice::invoice::SetPayMchRequest::new(PayMchInfo::new("1234", "wxabcd"));
+    let request = wechat_card::invoice::SetPayMchRequest::new(PayMchInfo::new("1234", "wxabcd"));
     client(&server).set_pay_mch(&request).await.expect("set_pay_mch");
 
     let seen = server.single_request();
@@ -140,7 +140,7 @@ async fn get_pay_mch_sends_an_empty_object_and_decodes_the_answer() {
     )])
     .await;
     let answer = client(&server)
-        .get_pay_mch(&wechat_invoice::invoice::GetPayMchRequest::new())
+        .get_pay_mch(&wechat_card::invoice::GetPayMchRequest::new())
         .await
         .expect("get_pay_mch");
 
@@ -157,7 +157,7 @@ async fn get_pdf_sends_action_in_the_query_and_the_body() {
         r#"{"errcode":0,"errmsg":"ok","pdf_url":"https://example.invalid/a.pdf","pdf_url_expire_time":7200}"#,
     )])
     .await;
-    let request = wechat_invoice::platform::GetPdfRequest::new("75195574948725301");
+    let request = wechat_card::platform::GetPdfRequest::new("75195574948725301");
     let answer = client(&server).get_pdf(&request).await.expect("get_pdf");
 
     let seen = server.single_request();
@@ -174,7 +174,7 @@ async fn get_pdf_sends_action_in_the_query_and_the_body() {
 #[tokio::test]
 async fn batch_status_update_sends_an_array_of_objects_and_the_enum_value() {
     let server = ScriptedServer::with_answers(&[]).await;
-    let request = wechat_invoice::reimburse::UpdateStatusBatchRequest::new(
+    let request = wechat_card::reimburse::UpdateStatusBatchRequest::new(
         "openid",
         ReimburseStatus::InvoiceReimburseClosure,
         vec![InvoiceCard::new("card1", "code1"), InvoiceCard::new("card2", "code2")],
@@ -207,7 +207,7 @@ async fn invoice_info_decodes_nested_types_aliases_and_unknown_enum_values() {
             "info":[{"name":"x","price":4},{"name":"y","num":"2","unit":"个","price":5}]}}"#,
     )])
     .await;
-    let request = wechat_invoice::reimburse::GetInvoiceInfoRequest::new("c", "enc");
+    let request = wechat_card::reimburse::GetInvoiceInfoRequest::new("c", "enc");
     let answer = client(&server).get_invoice_info(&request).await.expect("get_invoice_info");
 
     assert_post_json(
@@ -232,10 +232,10 @@ async fn an_endpoint_code_arrives_typed_and_a_general_one_too() {
         r#"{"errcode":72028,"errmsg":"invoice never set pay mch info"}"#,
     )])
     .await;
-    let request = wechat_invoice::invoice::GetPayMchRequest::new();
+    let request = wechat_card::invoice::GetPayMchRequest::new();
     match client(&server).get_pay_mch(&request).await {
         Err(Error::Api(api)) => {
-            assert_eq!(api.code, wechat_invoice::invoice::GetPayMchErrorCode::InvoiceNeverSetPayMchInfo);
+            assert_eq!(api.code, wechat_card::invoice::GetPayMchErrorCode::InvoiceNeverSetPayMchInfo);
             assert_eq!(api.code.code(), 72028);
             assert_eq!(api.errmsg, "invoice never set pay mch info");
         }
@@ -247,7 +247,7 @@ async fn an_endpoint_code_arrives_typed_and_a_general_one_too() {
         r#"{"errcode":48001,"errmsg":"api unauthorized"}"#,
     )])
     .await;
-    let request = wechat_invoice::platform::UpdateStatusRequest::new(
+    let request = wechat_card::platform::UpdateStatusRequest::new(
         "card",
         "code",
         ReimburseStatus::InvoiceReimburseCancel,
@@ -255,7 +255,7 @@ async fn an_endpoint_code_arrives_typed_and_a_general_one_too() {
     match client(&server).update_status(&request).await {
         Err(Error::Api(api)) => assert_eq!(
             api.code,
-            wechat_invoice::platform::UpdateStatusErrorCode::General(GeneralErrorCode::ApiUnauthorized)
+            wechat_card::platform::UpdateStatusErrorCode::General(GeneralErrorCode::ApiUnauthorized)
         ),
         other => panic!("expected a general API error, got {other:?}"),
     }
@@ -266,7 +266,7 @@ async fn an_endpoint_code_arrives_typed_and_a_general_one_too() {
 async fn scan_title_refuses_an_authorizer_token_before_sending() {
     let server = ScriptedServer::with_answers(&[]).await;
     let client = client_with(&server, AuthorizerToken::new("AUTHORIZER"));
-    let request = wechat_invoice::invoice::ScanTitleRequest::new("text");
+    let request = wechat_card::invoice::ScanTitleRequest::new("text");
     let error = client.scan_title(&request).await.expect_err("third-party call refused");
     assert!(matches!(error, Error::Request { .. }), "{error:?}");
     assert!(server.all_requests().is_empty());
@@ -301,7 +301,7 @@ async fn set_pdf_uploads_a_real_multipart_body_and_keeps_a_big_id_exact() {
         r#"{"errcode":0,"errmsg":"ok","s_media_id":18446744073709551615}"#,
     )])
     .await;
-    let request = wechat_invoice::platform::SetPdfRequest::new(UploadFile::new("invoice.pdf", PDF));
+    let request = wechat_card::platform::SetPdfRequest::new(UploadFile::new("invoice.pdf", PDF));
     let answer = client(&server).set_pdf(&request).await.expect("set_pdf");
     assert_eq!(answer.s_media_id, "18446744073709551615");
 
@@ -326,7 +326,7 @@ async fn set_pdf_uploads_a_real_multipart_body_and_keeps_a_big_id_exact() {
 async fn set_pdf_refuses_an_oversize_file_before_sending() {
     let server = ScriptedServer::with_answers(&[]).await;
     let too_big = UploadFile::new("big.pdf", vec![b'%'; 10 * 1024 * 1024 + 1]);
-    let request = wechat_invoice::platform::SetPdfRequest::new(too_big);
+    let request = wechat_card::platform::SetPdfRequest::new(too_big);
     let error = client(&server).set_pdf(&request).await.expect_err("refused");
     match &error {
         Error::Request { operation, message } => {
@@ -338,7 +338,7 @@ async fn set_pdf_refuses_an_oversize_file_before_sending() {
     assert!(!error.is_retryable());
     assert!(server.all_requests().is_empty(), "nothing may reach the server");
 
-    let request = wechat_invoice::platform::SetPdfRequest::new(UploadFile::new("empty.pdf", Vec::new()));
+    let request = wechat_card::platform::SetPdfRequest::new(UploadFile::new("empty.pdf", Vec::new()));
     assert!(matches!(client(&server).set_pdf(&request).await, Err(Error::Request { .. })));
     assert!(server.all_requests().is_empty());
 }
@@ -350,7 +350,7 @@ async fn a_big_id_as_a_string_stays_a_string() {
         r#"{"errcode":0,"errmsg":"ok","s_media_id":"9223372036854775807"}"#,
     )])
     .await;
-    let request = wechat_invoice::platform::SetPdfRequest::new(UploadFile::new("a.pdf", PDF));
+    let request = wechat_card::platform::SetPdfRequest::new(UploadFile::new("a.pdf", PDF));
     let answer = client(&server).set_pdf(&request).await.expect("set_pdf");
     assert_eq!(answer.s_media_id, "9223372036854775807");
 }

@@ -7,12 +7,12 @@
 use serde_json::json;
 use tests::baseline::example_bill;
 use tests::scripted::ScriptedServer;
-use wechat_core::{RetryPolicy, StaticToken};
-use wechat_invoice::invoice::{
+use wechat_card::invoice::{
     GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertErrorCode, RejectInsertRequest,
 };
-use wechat_invoice::nontax::InsertBillErrorCode;
-use wechat_invoice::{Client, Error, GeneralErrorCode};
+use wechat_card::nontax::InsertBillErrorCode;
+use wechat_card::{Client, Error, GeneralErrorCode};
+use wechat_core::{RetryPolicy, StaticToken};
 
 const TOKEN: &str = "TOKEN-abc+/=123";
 

@@ -299,14 +299,14 @@ fn code_size_rows(root: &Path) -> Result<Vec<Row>, BenchError> {
     ])
 }
 
-/// Build time of `wechat-invoice` alone, its dependencies already built: touch its root and
+/// Build time of `wechat-card` alone, its dependencies already built: touch its root and
 /// time `cargo build`.
 fn rebuild_time(workspace: &Path, target: &Path, features: &[&str]) -> Result<Duration, BenchError> {
-    let mut args = vec!["build", "--quiet", "-p", "wechat-invoice"];
+    let mut args = vec!["build", "--quiet", "-p", "wechat-card"];
     args.extend_from_slice(features);
     let envs = [("CARGO_TARGET_DIR", target)];
     cargo(workspace, &args, &envs)?;
-    let lib = workspace.join("crates/wechat-invoice/src/lib.rs");
+    let lib = workspace.join("crates/wechat-card/src/lib.rs");
     let text = fs::read_to_string(&lib)?;
     fs::write(&lib, text)?;
     cargo(workspace, &args, &envs)
@@ -328,14 +328,14 @@ fn build_time_rows(root: &Path, target: &Path) -> Result<Vec<Row>, BenchError> {
     let secs = |d: Duration| format!("{:.1} s", d.as_secs_f64());
     Ok(vec![
         Row {
-            figure: format!("build wechat-invoice, real spec: only `{smallest}` (baseline: all groups)"),
+            figure: format!("build wechat-card, real spec: only `{smallest}` (baseline: all groups)"),
             value: secs(one),
             baseline: secs(all),
             ratio: Some(one.as_secs_f64() / all.as_secs_f64()),
             budget: "features save build time".to_owned(),
         },
         Row {
-            figure: "build wechat-invoice, synthetic 1,000 endpoints: one group of 100 (baseline: all)"
+            figure: "build wechat-card, synthetic 1,000 endpoints: one group of 100 (baseline: all)"
                 .to_owned(),
             value: secs(synthetic_one),
             baseline: secs(synthetic_all),

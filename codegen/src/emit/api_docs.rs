@@ -39,7 +39,7 @@ fn index(spec: &Spec) -> String {
     let _ = writeln!(
         out,
         "# WeChat invoice API reference\n\n{count} endpoints in {} groups. Each group is a module and a \
-         cargo feature of `wechat-invoice`; each endpoint is a method of `wechat_invoice::Client`.\n",
+         cargo feature of `wechat-card`; each endpoint is a method of `wechat_card::Client`.\n",
         spec.groups.len()
     );
     for group in &spec.groups {
@@ -68,7 +68,9 @@ fn index(spec: &Spec) -> String {
 
 fn shared_types(spec: &Spec) -> String {
     let mut out = header();
-    out.push_str("# Shared types\n\nTypes of `spec/types.toml`, used by several endpoints (`wechat_invoice::types`).\n\n");
+    out.push_str(
+        "# Shared types\n\nTypes of `spec/types.toml`, used by several endpoints (`wechat_card::types`).\n\n",
+    );
     for def in &spec.shared_types {
         out.push_str(&type_section(def, &Anchors::Shared));
     }
@@ -96,7 +98,7 @@ fn group_page(group: &Group) -> String {
     if !group.types.is_empty() {
         let _ = writeln!(
             out,
-            "\n## Types of the group\n\nTypes of `spec/{name}/types.toml` (`wechat_invoice::{name}::types`).\n",
+            "\n## Types of the group\n\nTypes of `spec/{name}/types.toml` (`wechat_card::{name}::types`).\n",
             name = group.name
         );
         for def in &group.types {

@@ -27,7 +27,7 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
         /// let core = wechat_core::Client::builder()
         ///     .token_provider(wechat_core::StaticToken::new("ACCESS_TOKEN"))
         ///     .build()?;
-        /// let client = wechat_invoice::Client::new(core);
+        /// let client = wechat_card::Client::new(core);
         /// # Ok::<(), wechat_core::BuildError>(())
         /// ```
         #[derive(Debug, Clone)]

@@ -173,7 +173,7 @@ pub(crate) fn any_group(spec: &Spec) -> TokenStream {
     quote!(#![cfg(any(#(feature = #features),*))])
 }
 
-/// `crates/wechat-invoice/Cargo.toml`: one cargo feature per group, all on by default.
+/// `crates/wechat-card/Cargo.toml`: one cargo feature per group, all on by default.
 pub(crate) fn cargo_toml(spec: &Spec) -> String {
     let groups: Vec<&str> = spec.groups.iter().map(|g| g.name.as_str()).collect();
     let defaults: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
@@ -185,7 +185,7 @@ pub(crate) fn cargo_toml(spec: &Spec) -> String {
         r#"# {HEADER}
 
 [package]
-name = "wechat-invoice"
+name = "wechat-card"
 description = "Typed async client for WeChat's card, invoice and fiscal e-bill server APIs."
 version.workspace = true
 edition.workspace = true
@@ -205,12 +205,12 @@ serde_json.workspace = true
 tokio = {{ workspace = true, features = ["rt-multi-thread", "macros"] }}
 wechat-mock.workspace = true
 
-# Walks the whole invoice flow against wechat-mock: `cargo run -p wechat-invoice --example quickstart`.
+# Walks the whole invoice flow against wechat-mock: `cargo run -p wechat-card --example quickstart`.
 [[example]]
 name = "quickstart"
 required-features = [{required}]
 
-# Member card and coupon against wechat-mock: `cargo run -p wechat-invoice --example member_card`.
+# Member card and coupon against wechat-mock: `cargo run -p wechat-card --example member_card`.
 [[example]]
 name = "member_card"
 required-features = [{required}]

@@ -5,8 +5,8 @@
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
 use serde_json::{Value, json};
-use wechat_invoice::card::types::{Card, CardStatus};
-use wechat_invoice::card::{CreateCardRequest, GetCardErrorCode, GetCardRequest};
+use wechat_card::card::types::{Card, CardStatus};
+use wechat_card::card::{CreateCardRequest, GetCardErrorCode, GetCardRequest};
 use wechat_mock::{CARD, CardError, Fault, MockConfig, MockServer, TakeCard, VERIFY_OK};
 
 /// A group-buying voucher as `/card/create` takes it.
@@ -22,7 +22,7 @@ fn groupon(title: &str, quantity: i64) -> Value {
 
 struct Harness {
     mock: MockServer,
-    client: wechat_invoice::Client,
+    client: wechat_card::Client,
     http: reqwest::Client,
 }
 
@@ -36,7 +36,7 @@ impl Harness {
             .retry_policy(wechat_core::RetryPolicy::none())
             .build()
             .unwrap();
-        Self { mock, client: wechat_invoice::Client::new(core), http: reqwest::Client::new() }
+        Self { mock, client: wechat_card::Client::new(core), http: reqwest::Client::new() }
     }
 
     /// A raw POST with a fresh stable token, as any HTTP client would send it.
@@ -55,7 +55,7 @@ impl Harness {
         self.client.card().create_card(&request).await.unwrap().card_id
     }
 
-    async fn get(&self, card_id: &str) -> Result<Card, wechat_invoice::Error<GetCardErrorCode>> {
+    async fn get(&self, card_id: &str) -> Result<Card, wechat_card::Error<GetCardErrorCode>> {
         self.client.card().get_card(&GetCardRequest::new(card_id)).await.map(|answer| answer.card)
     }
 }
@@ -67,7 +67,7 @@ async fn send(request: reqwest::RequestBuilder, body: &Value) -> (u16, Value) {
     (status, serde_json::from_str(&response.text().await.unwrap()).unwrap())
 }
 
-fn groupon_of(card: Card) -> wechat_invoice::card::types::Groupon {
+fn groupon_of(card: Card) -> wechat_card::card::types::Groupon {
     match card {
         Card::Groupon(groupon) => groupon,
         other => panic!("expected the groupon created, got {other:?}"),

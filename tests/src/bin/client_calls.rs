@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use tests::baseline::{Baseline, example_bill};
 use tests::fast_server::{FastServer, TOKEN};
+use wechat_card::invoice::GetAuthDataRequest;
 use wechat_core::StaticToken;
-use wechat_invoice::invoice::GetAuthDataRequest;
 
 /// Which endpoint is called.
 #[derive(Clone, Copy)]
@@ -58,7 +58,7 @@ async fn generated(server: &FastServer, endpoint: Endpoint, calls: usize) -> boo
     else {
         return false;
     };
-    let client = wechat_invoice::Client::new(core);
+    let client = wechat_card::Client::new(core);
     let (auth, bill) = (GetAuthDataRequest::new("wx123456", "123456"), example_bill());
     for _ in 0..calls {
         let ok = match endpoint {

@@ -12,7 +12,7 @@
 /// let core = wechat_core::Client::builder()
 ///     .token_provider(wechat_core::StaticToken::new("ACCESS_TOKEN"))
 ///     .build()?;
-/// let client = wechat_invoice::Client::new(core);
+/// let client = wechat_card::Client::new(core);
 /// # Ok::<(), wechat_core::BuildError>(())
 /// ```
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! The card family end to end, against a local wechat-mock: no credentials needed.
 //!
 //! ```text
-//! cargo run -p wechat-invoice --example member_card
+//! cargo run -p wechat-card --example member_card
 //! ```
 //!
 //! It uploads a logo, creates a member card with it, approves the card (standing in for
@@ -11,14 +11,14 @@
 
 #![allow(clippy::print_stdout)]
 
-use wechat_invoice::card::types::{
+use wechat_card::card::types::{
     BaseInfo, Card, Cash, CodeType, CustomField, DateInfo, DateType, MemberCard, Sku,
 };
-use wechat_invoice::card::{CreateCardRequest, UploadImageRequest};
-use wechat_invoice::card_code::{ConsumeCodeErrorCode, ConsumeCodeRequest};
-use wechat_invoice::member_card::{ActivateMemberCardRequest, UpdateMemberRequest};
-use wechat_invoice::wechat_core::{self, StableToken, UploadFile};
-use wechat_invoice::{Client, Error, ErrorCode};
+use wechat_card::card::{CreateCardRequest, UploadImageRequest};
+use wechat_card::card_code::{ConsumeCodeErrorCode, ConsumeCodeRequest};
+use wechat_card::member_card::{ActivateMemberCardRequest, UpdateMemberRequest};
+use wechat_card::wechat_core::{self, StableToken, UploadFile};
+use wechat_card::{Client, Error, ErrorCode};
 use wechat_mock::{MockConfig, MockServer, TakeCard};
 
 type Failure = Box<dyn std::error::Error>;

@@ -1,7 +1,7 @@
 //! The invoice flow end to end, against a local wechat-mock: no credentials needed.
 //!
 //! ```text
-//! cargo run -p wechat-invoice --example quickstart
+//! cargo run -p wechat-card --example quickstart
 //! ```
 //!
 //! It starts the mock in-process, gets an access token through `/cgi-bin/stable_token`,
@@ -19,12 +19,12 @@
 
 use std::sync::Arc;
 
-use wechat_invoice::invoice::{GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertRequest};
-use wechat_invoice::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
-use wechat_invoice::nontax::{InsertBillErrorCode, InsertBillRequest};
-use wechat_invoice::platform::SetPdfRequest;
-use wechat_invoice::wechat_core::{self, StableToken, TokenProvider, UploadFile};
-use wechat_invoice::{Client, Error, ErrorCode};
+use wechat_card::invoice::{GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertRequest};
+use wechat_card::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
+use wechat_card::nontax::{InsertBillErrorCode, InsertBillRequest};
+use wechat_card::platform::SetPdfRequest;
+use wechat_card::wechat_core::{self, StableToken, TokenProvider, UploadFile};
+use wechat_card::{Client, Error, ErrorCode};
 use wechat_mock::{MockConfig, MockServer};
 
 type Failure = Box<dyn std::error::Error>;

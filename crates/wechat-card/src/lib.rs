@@ -6,12 +6,12 @@
 //! repository's `spec/` folder; each group of endpoints is a cargo feature.
 //!
 //! ```no_run
-//! use wechat_invoice::invoice::{GetAuthDataErrorCode, GetAuthDataRequest};
-//! use wechat_invoice::{Client, Error};
+//! use wechat_card::invoice::{GetAuthDataErrorCode, GetAuthDataRequest};
+//! use wechat_card::{Client, Error};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let core = wechat_invoice::wechat_core::Client::builder()
-//!     .token_provider(wechat_invoice::wechat_core::StableToken::new("wx_appid", "appsecret"))
+//! let core = wechat_card::wechat_core::Client::builder()
+//!     .token_provider(wechat_card::wechat_core::StableToken::new("wx_appid", "appsecret"))
 //!     .build()?;
 //! let client = Client::new(core);
 //! match client.get_auth_data(&GetAuthDataRequest::new("s_pappid", "order-1")).await {
