@@ -112,6 +112,29 @@ impl<C: ErrorCode> Error<C> {
         }
     }
 
+    /// WeChat's raw `errcode`, when WeChat answered with one.
+    pub fn errcode(&self) -> Option<i64> {
+        self.api_code().map(|code| code.code())
+    }
+
+    /// The same error with its code converted, e.g. from an operation's code enum to the
+    /// crate-wide one that every operation's converts into.
+    pub fn map_code<D: ErrorCode>(self, convert: impl FnOnce(C) -> D) -> Error<D> {
+        match self {
+            Self::Api(ApiError { operation, code, errmsg }) => {
+                Error::Api(ApiError { operation, code: convert(code), errmsg })
+            }
+            Self::Transport { operation, message, source } => Error::Transport { operation, message, source },
+            Self::Timeout { operation, after } => Error::Timeout { operation, after },
+            Self::Status { operation, status, excerpt } => Error::Status { operation, status, excerpt },
+            Self::Redirect { operation, status, location } => Error::Redirect { operation, status, location },
+            Self::Decode(decode) => Error::Decode(decode),
+            Self::Token { operation, source } => Error::Token { operation, source },
+            Self::Invalid { operation, source } => Error::Invalid { operation, source },
+            Self::Request { operation, message } => Error::Request { operation, message },
+        }
+    }
+
     /// The operation that failed.
     pub fn operation(&self) -> &'static str {
         match self {
