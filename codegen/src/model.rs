@@ -1,6 +1,8 @@
 //! What the spec says, resolved: names checked and derived, type references followed,
 //! examples parsed. Emitters read only this.
 
+use crate::source::Location;
+
 pub use crate::format::{
     Access, Assigned, BodyKind, Direction, Literal, Method, MockAction, Retry, TokenKind, UnionLayout,
 };
@@ -14,6 +16,9 @@ pub struct Spec {
     pub shared_types: Vec<TypeDef>,
     /// Endpoint groups, sorted by name.
     pub groups: Vec<Group>,
+    /// Every code of the spec once (general, group and endpoint codes), sorted by `errcode`:
+    /// the crate-wide `Code` enum that every operation's code enum converts into.
+    pub codes: Vec<SharedCode>,
 }
 
 impl Spec {
@@ -362,6 +367,29 @@ pub struct ErrorCase {
     pub remedy: Option<String>,
     /// How the client reacts.
     pub retry: Retry,
+    /// Where its `code` key is written, for conflicts with other files that declare it.
+    pub location: Location,
+}
+
+/// One code of the crate-wide `Code` enum. Its name, message and retry are the same in every
+/// file that declares the code (the resolver refuses a spec where they differ); what it means
+/// may differ from one operation to the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharedCode {
+    /// `errcode`.
+    pub code: i64,
+    /// Rust variant name.
+    pub name: String,
+    /// WeChat's `errmsg`.
+    pub message: String,
+    /// How the client reacts.
+    pub retry: Retry,
+    /// What it means, with the remedy, when every declaration says the same; `None` when
+    /// its meaning depends on the operation.
+    pub meaning: Option<String>,
+    /// Who declares it, in spec order: `general`, a group's name for its `errors.toml`, or
+    /// `group::operation`.
+    pub declared_by: Vec<String>,
 }
 
 /// An example request and response.

@@ -6,8 +6,8 @@ use axum::extract::{FromRequest, Multipart};
 use serde_json::json;
 use tests::scripted::{Received, ScriptedServer};
 use wechat_card::types::{InvoiceCard, PayMchInfo, ReimburseStatus};
-use wechat_card::{Client, Error, GeneralErrorCode};
-use wechat_core::{AuthorizerToken, ErrorCode, StaticToken, UploadFile};
+use wechat_card::{Client, GeneralErrorCode};
+use wechat_core::{AuthorizerToken, Error, ErrorCode, StaticToken, UploadFile};
 
 fn client(server: &ScriptedServer) -> Client {
     client_with(server, StaticToken::new("TOKEN"))

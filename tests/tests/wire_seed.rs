@@ -11,8 +11,8 @@ use wechat_card::invoice::{
     GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertErrorCode, RejectInsertRequest,
 };
 use wechat_card::nontax::InsertBillErrorCode;
-use wechat_card::{Client, Error, GeneralErrorCode};
-use wechat_core::{RetryPolicy, StaticToken};
+use wechat_card::{Client, GeneralErrorCode};
+use wechat_core::{Error, RetryPolicy, StaticToken};
 
 const TOKEN: &str = "TOKEN-abc+/=123";
 

@@ -23,6 +23,7 @@ pub(crate) fn root_module(spec: &Spec) -> TokenStream {
         //! Bindings generated from the spec: one module per group, one per endpoint.
 
         mod client;
+        mod error;
         #[cfg(test)]
         mod examples;
         mod general_error_code;
@@ -32,6 +33,7 @@ pub(crate) fn root_module(spec: &Spec) -> TokenStream {
         #(#groups)*
 
         pub use client::Client;
+        pub use error::{Code, Error};
         pub use general_error_code::GeneralErrorCode;
     }
 }

@@ -1,11 +1,16 @@
-//! Error-code enums: WeChat's general codes, and one enum per operation that adds the
-//! operation's own codes and defers every other code to the general enum.
+//! Error codes: the crate-wide `Code` enum in which each code is defined once, the `Error`
+//! every operation's error converts into, WeChat's general codes, and one enum per operation
+//! that names the operation's own codes and defers every other code to the general enum.
+//!
+//! A code's `errcode`, message and retry are written once, in `Code`'s table
+//! (`wechat_core::code_table!`); the general and per-operation enums only name their codes
+//! (`wechat_core::error_codes!`), and their variants' docs say what the code means there.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::rust::{cell, doc, ident, integer};
-use crate::model::{ErrorCase, Retry};
+use crate::model::{ErrorCase, Retry, SharedCode};
 
 /// Markdown table of error codes, for module and method docs.
 pub(crate) fn table(cases: &[ErrorCase]) -> String {
@@ -22,23 +27,174 @@ pub(crate) fn table(cases: &[ErrorCase]) -> String {
     out
 }
 
+/// `generated/error.rs`: the crate-wide `Code` table and `Error`.
+pub(crate) fn crate_error(codes: &[SharedCode]) -> TokenStream {
+    let code = code_table(codes);
+    let error = crate_error_type();
+    quote! {
+        //! The crate-wide error: every error code once, and the error of any operation.
+        #code
+        #error
+    }
+}
+
+/// `Code`: every code of the spec, with its table.
+fn code_table(codes: &[SharedCode]) -> TokenStream {
+    let docs = doc(
+        "Every error code this SDK knows, each defined once: WeChat's general codes and those of \
+         every operation, whatever groups are enabled.\n\n[`Error::code`] returns it, and every \
+         operation's code enum converts into it (`Code::from(code)`), so code that handles errors \
+         of several operations matches one enum. A code this version does not know is kept in \
+         [`Code::Unknown`].",
+    );
+    let variants = codes.iter().map(|c| {
+        let docs = doc(&code_doc(c));
+        let name = ident(&c.name);
+        quote!(#docs #name,)
+    });
+    let rows = codes.iter().map(|c| {
+        let (name, errcode, message, retry) = (ident(&c.name), integer(c.code), &c.message, retry(c.retry));
+        quote!(#name = #errcode, #message, #retry;)
+    });
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Code {
+            #(#variants)*
+            /// A code this version of the SDK does not know, kept as WeChat sent it.
+            Unknown(i64),
+        }
+
+        ::wechat_core::code_table!(Code { #(#rows)* });
+    }
+}
+
+/// A `Code` variant's docs: the code, WeChat's message, and what it means when every
+/// declaration agrees; otherwise who documents it.
+fn code_doc(code: &SharedCode) -> String {
+    let head = format!("`{}` `{}`", code.code, code.message);
+    match &code.meaning {
+        Some(meaning) => format!("{head}: {meaning}"),
+        None => format!(
+            "{head}. What it means depends on the operation: see the error tables of {}.",
+            code.declared_by.iter().map(|d| declarer(d)).collect::<Vec<_>>().join(", ")
+        ),
+    }
+}
+
+/// `group::operation`, or a group's `errors.toml` as "the `card` group".
+fn declarer(name: &str) -> String {
+    if name.contains("::") { format!("`{name}`") } else { format!("the `{name}` group") }
+}
+
+fn retry(retry: Retry) -> TokenStream {
+    match retry {
+        Retry::Never => quote!(Never),
+        Retry::Backoff => quote!(Backoff),
+        Retry::RenewToken => quote!(RenewToken),
+    }
+}
+
+/// `Error`: any operation's error, with the crate-wide code.
+fn crate_error_type() -> TokenStream {
+    quote! {
+        /// The error of any operation of this crate, so that one function can `?` the calls
+        /// of several operations into one type.
+        ///
+        /// Each operation returns `wechat_core::Error<ItsErrorCode>`, whose code enum lists
+        /// what that operation answers; `?` converts it into this error, whose [`code`](Error::code)
+        /// is the crate-wide [`Code`]. [`kind`](Error::kind) tells transport failures,
+        /// timeouts, HTTP statuses, redirects, undecodable answers, token failures and
+        /// refused requests apart. Neither `Display` nor `Debug` shows a token or an
+        /// appsecret: the runtime's errors never hold one.
+        #[derive(Debug)]
+        pub struct Error(::wechat_core::Error<Code>);
+
+        impl Error {
+            /// WeChat's code, when WeChat answered with a non-zero `errcode`.
+            pub fn code(&self) -> Option<Code> {
+                self.0.api_code()
+            }
+
+            /// WeChat's raw `errcode`, when WeChat answered with one.
+            pub fn errcode(&self) -> Option<i64> {
+                self.0.errcode()
+            }
+
+            /// WeChat's `errmsg` as sent, when WeChat answered with a code.
+            pub fn errmsg(&self) -> Option<&str> {
+                match &self.0 {
+                    ::wechat_core::Error::Api(api) => Some(&api.errmsg),
+                    _ => None,
+                }
+            }
+
+            /// The operation that failed.
+            pub fn operation(&self) -> &'static str {
+                self.0.operation()
+            }
+
+            /// True when the same call may succeed if tried again.
+            pub fn is_retryable(&self) -> bool {
+                self.0.is_retryable()
+            }
+
+            /// What went wrong, to match on: `Api` (with the typed code), `Transport`,
+            /// `Timeout`, `Status`, `Redirect`, `Decode`, `Token`, `Invalid` or `Request`.
+            pub fn kind(&self) -> &::wechat_core::Error<Code> {
+                &self.0
+            }
+
+            /// [`kind`](Error::kind), by value.
+            pub fn into_kind(self) -> ::wechat_core::Error<Code> {
+                self.0
+            }
+        }
+
+        impl<C> From<::wechat_core::Error<C>> for Error
+        where
+            C: ::wechat_core::ErrorCode,
+            Code: From<C>,
+        {
+            fn from(error: ::wechat_core::Error<C>) -> Self {
+                Self(error.map_code(Code::from))
+            }
+        }
+
+        impl std::fmt::Display for Error {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl std::error::Error for Error {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                std::error::Error::source(&self.0)
+            }
+        }
+    }
+}
+
 /// `GeneralErrorCode`: every code of `spec/errors.toml`, plus `Unknown`.
 pub(crate) fn general(cases: &[ErrorCase]) -> TokenStream {
     let docs = format!(
         "WeChat's general error codes, which any endpoint may answer.\n\n{}\nCodes not listed \
-         here are kept in [`GeneralErrorCode::Unknown`].",
+         here are kept in [`GeneralErrorCode::Unknown`]; each converts into the crate-wide \
+         [`Code`](crate::Code).",
         table(cases)
     );
-    code_enum("GeneralErrorCode", &docs, cases, Rest::Unknown)
+    code_subset("GeneralErrorCode", &docs, cases, Rest::Unknown)
 }
 
 /// `<Operation>ErrorCode`: the operation's own codes, then `General(GeneralErrorCode)`.
 pub(crate) fn operation(type_name: &str, method_link: &str, cases: &[ErrorCase]) -> TokenStream {
     let docs = format!(
         "Error codes of {method_link}: its own codes, and \
-         [`General`]({type_name}::General) for WeChat's general codes and codes this SDK does not know."
+         [`General`]({type_name}::General) for WeChat's general codes and codes this SDK does not know. \
+         Each converts into the crate-wide [`Code`](crate::Code)."
     );
-    code_enum(type_name, &docs, cases, Rest::General)
+    code_subset(type_name, &docs, cases, Rest::General)
 }
 
 /// Where the codes an enum does not list go.
@@ -50,65 +206,33 @@ enum Rest {
     General,
 }
 
-fn code_enum(type_name: &str, docs: &str, cases: &[ErrorCase], rest: Rest) -> TokenStream {
+/// An enum naming some of `Code`'s variants; its variants' docs say what each code means for
+/// it, while the code's number, message and retry stay in `Code`'s table.
+fn code_subset(type_name: &str, docs: &str, cases: &[ErrorCase], rest: Rest) -> TokenStream {
     let name = ident(type_name);
     let docs = doc(docs);
     let declared = cases.iter().map(|case| {
-        let mut text = format!("`{}` `{}`: {}", case.code, case.message, case.meaning);
-        if let Some(remedy) = &case.remedy {
-            text.push_str("\n\n");
-            text.push_str(remedy);
-        }
-        let docs = doc(&text);
+        let docs = doc(&format!("[`{name}`](crate::Code::{name}): {}", case.meaning, name = case.name));
         let name = ident(&case.name);
         quote!(#docs #name,)
     });
-    let names: Vec<_> = cases.iter().map(|c| ident(&c.name)).collect();
-    let codes: Vec<TokenStream> = cases.iter().map(|c| integer(c.code)).collect();
-    let messages = cases.iter().map(|c| c.message.as_str());
-    let retrying: Vec<_> = cases.iter().filter(|c| c.retry != Retry::Never).collect();
-    let retry_names = retrying.iter().map(|c| ident(&c.name));
-    let retry_values = retrying.iter().map(|c| match c.retry {
-        Retry::Never => quote!(::wechat_core::Retry::Never),
-        Retry::Backoff => quote!(::wechat_core::Retry::Backoff),
-        Retry::RenewToken => quote!(::wechat_core::Retry::RenewToken),
-    });
-    let own_never = cases.iter().any(|c| c.retry == Retry::Never);
-
-    let (rest_variant, from_rest, code_rest, message_rest, retry_rest) = match rest {
+    let names = cases.iter().map(|c| ident(&c.name));
+    let (rest_variant, rest_rule) = match rest {
         Rest::Unknown => (
             quote! {
-                /// A code this version of the SDK does not know, kept as WeChat sent it.
+                /// A code that is not a general one, or one this version of the SDK does not know,
+                /// kept as WeChat sent it.
                 Unknown(i64),
             },
-            quote!(other => Self::Unknown(other),),
-            quote!(Self::Unknown(code) => *code,),
-            quote!(Self::Unknown(_) => "unknown error code",),
-            quote!(_ => ::wechat_core::Retry::Never,),
+            quote!(Unknown(i64)),
         ),
         Rest::General => (
             quote! {
                 /// A general code, or one this version of the SDK does not know.
                 General(crate::GeneralErrorCode),
             },
-            quote!(other => Self::General(::wechat_core::ErrorCode::from_code(other)),),
-            quote!(Self::General(general) => ::wechat_core::ErrorCode::code(general),),
-            quote!(Self::General(general) => ::wechat_core::ErrorCode::message(general),),
-            {
-                let never = own_never.then(|| quote!(_ => ::wechat_core::Retry::Never,));
-                quote!(Self::General(general) => ::wechat_core::ErrorCode::retry(general), #never)
-            },
+            quote!(General(crate::GeneralErrorCode)),
         ),
-    };
-
-    let from_code = match (cases.is_empty(), rest) {
-        (true, Rest::General) => quote!(Self::General(::wechat_core::ErrorCode::from_code(code))),
-        _ => quote! {
-            match code {
-                #(#codes => Self::#names,)*
-                #from_rest
-            }
-        },
     };
     quote! {
         #docs
@@ -119,37 +243,6 @@ fn code_enum(type_name: &str, docs: &str, cases: &[ErrorCase], rest: Rest) -> To
             #rest_variant
         }
 
-        impl ::wechat_core::ErrorCode for #name {
-            fn from_code(code: i64) -> Self {
-                #from_code
-            }
-
-            fn code(&self) -> i64 {
-                match self {
-                    #(Self::#names => #codes,)*
-                    #code_rest
-                }
-            }
-
-            fn message(&self) -> &'static str {
-                match self {
-                    #(Self::#names => #messages,)*
-                    #message_rest
-                }
-            }
-
-            fn retry(&self) -> ::wechat_core::Retry {
-                match self {
-                    #(Self::#retry_names => #retry_values,)*
-                    #retry_rest
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                ::wechat_core::ErrorCode::fmt_code(self, f)
-            }
-        }
+        ::wechat_core::error_codes!(#name in crate::Code { #(#names),* } else #rest_rule);
     }
 }

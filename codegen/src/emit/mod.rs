@@ -58,6 +58,7 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
             format!("{GENERATED_DIR}/general_error_code.rs"),
             Box::new(|| crate_files::general_error_code(spec)),
         ),
+        (format!("{GENERATED_DIR}/error.rs"), Box::new(|| error_codes::crate_error(&spec.codes))),
         (format!("{GENERATED_DIR}/types.rs"), Box::new(|| crate_files::shared_types(spec))),
         (format!("{MOCK_GENERATED_DIR}/mod.rs"), Box::new(mock::root_module)),
     ];

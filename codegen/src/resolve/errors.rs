@@ -1,10 +1,12 @@
-//! Error codes: the general ones and each endpoint's own.
+//! Error codes: the general ones, each group's and each endpoint's own, and the crate-wide
+//! table in which each code is defined once.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::format::{self, Located};
-use crate::model::{ErrorCase, Retry};
+use crate::model::{ErrorCase, Retry, SharedCode};
+use crate::source::Location;
 use crate::names;
 use crate::source::SourceFile;
 
@@ -89,7 +91,137 @@ pub(super) fn resolve_errors(
             meaning: def.meaning.value.clone(),
             remedy: def.remedy.as_ref().map(|r| r.value.clone()),
             retry: def.retry.as_ref().map_or(Retry::Never, |r| r.value),
+            location: file.location(def.code.span.start),
         });
     }
     cases
+}
+
+/// A code as first declared, with what its later declarations added.
+struct Entry {
+    shared: SharedCode,
+    /// Where it was first declared.
+    first: Location,
+    /// Every declaration seen: an operation's enum repeats its group's codes, which are one
+    /// declaration, not one per operation.
+    seen: Vec<Location>,
+    /// Each declaration's meaning and remedy.
+    meanings: Vec<(String, Option<String>)>,
+}
+
+/// The crate-wide code table: every code once, sorted by `errcode`.
+///
+/// A code's name, message and retry belong to the code, not to an endpoint: every file that
+/// declares it must give the same ones (the name derived from the message when none is
+/// written), and one name names one code. A declaration that disagrees is reported at its
+/// `code` key, naming the first declaration (in the order given: general, groups, then
+/// operations). Only `meaning` and `remedy` may differ per endpoint; the table keeps them
+/// when every declaration agrees.
+pub(super) fn shared_codes<'a>(
+    declarations: impl IntoIterator<Item = (String, &'a [ErrorCase])>,
+    problems: &mut Diagnostics,
+) -> Vec<SharedCode> {
+    let mut codes: BTreeMap<i64, Entry> = BTreeMap::new();
+    let mut names: HashMap<String, (i64, Location)> = HashMap::new();
+    for (declarer, cases) in declarations {
+        for case in cases {
+            if let Some(entry) = codes.get_mut(&case.code) {
+                if entry.seen.contains(&case.location) {
+                    continue;
+                }
+                entry.seen.push(case.location.clone());
+                let differences = differences(&entry.shared, case);
+                if differences.is_empty() {
+                    entry.shared.declared_by.push(declarer.clone());
+                    entry.meanings.push((case.meaning.clone(), case.remedy.clone()));
+                } else {
+                    problems.push(Diagnostic {
+                        location: case.location.clone(),
+                        message: format!(
+                            "error code {} is declared at {} with name `{}`, message `{}` and retry `{}`; \
+                             here it has another {}: a code has one name, message and retry in the whole spec \
+                             (only `meaning` and `remedy` may differ from one endpoint to another)",
+                            case.code,
+                            entry.first,
+                            entry.shared.name,
+                            entry.shared.message,
+                            retry_key(entry.shared.retry),
+                            differences.join(" and "),
+                        ),
+                    });
+                }
+                continue;
+            }
+            if let Some((other, at)) = names.get(&case.name) {
+                problems.push(Diagnostic {
+                    location: case.location.clone(),
+                    message: format!(
+                        "error code {} would be named `{}`, which is error code {other} at {at}; \
+                         give one of them another `name`",
+                        case.code, case.name
+                    ),
+                });
+                continue;
+            }
+            names.insert(case.name.clone(), (case.code, case.location.clone()));
+            codes.insert(
+                case.code,
+                Entry {
+                    shared: SharedCode {
+                        code: case.code,
+                        name: case.name.clone(),
+                        message: case.message.clone(),
+                        retry: case.retry,
+                        meaning: None,
+                        declared_by: vec![declarer.clone()],
+                    },
+                    first: case.location.clone(),
+                    seen: vec![case.location.clone()],
+                    meanings: vec![(case.meaning.clone(), case.remedy.clone())],
+                },
+            );
+        }
+    }
+    codes
+        .into_values()
+        .map(|entry| SharedCode { meaning: common_meaning(&entry.meanings), ..entry.shared })
+        .collect()
+}
+
+/// Which of the keys that belong to the code a declaration gives differently.
+fn differences(first: &SharedCode, case: &ErrorCase) -> Vec<String> {
+    let mut out = Vec::new();
+    if case.name != first.name {
+        out.push(format!("name (`{}`)", case.name));
+    }
+    if case.message != first.message {
+        out.push(format!("message (`{}`)", case.message));
+    }
+    if case.retry != first.retry {
+        out.push(format!("retry (`{}`)", retry_key(case.retry)));
+    }
+    out
+}
+
+/// The meaning every declaration gives, with the remedy when they all give the same one.
+fn common_meaning(meanings: &[(String, Option<String>)]) -> Option<String> {
+    let (meaning, remedy) = meanings.first()?;
+    if meanings.iter().any(|(m, _)| m != meaning) {
+        return None;
+    }
+    match remedy {
+        Some(remedy) if meanings.iter().all(|(_, r)| r.as_ref() == Some(remedy)) => {
+            Some(format!("{meaning}\n\n{remedy}"))
+        }
+        _ => Some(meaning.clone()),
+    }
+}
+
+/// The spelling of `retry` in a spec file.
+fn retry_key(retry: Retry) -> &'static str {
+    match retry {
+        Retry::Never => "never",
+        Retry::Backoff => "backoff",
+        Retry::RenewToken => "renew_token",
+    }
 }

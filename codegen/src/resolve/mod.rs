@@ -184,9 +184,21 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
     for group in &mut groups {
         group.operations.sort_by(|a, b| a.name.cmp(&b.name));
     }
-    let mut spec = Spec { general_errors, shared_types, groups };
+    let codes = errors::shared_codes(declared_codes(&general_errors, &groups), &mut problems);
+    let mut spec = Spec { general_errors, shared_types, groups, codes };
     checks::mark(&mut spec);
     problems.into_result(spec)
+}
+
+/// Every list of codes with who declares it, in the order the crate-wide table takes its
+/// first declarations from: general, then each group's, then each operation's.
+fn declared_codes<'a>(general: &'a [ErrorCase], groups: &'a [Group]) -> Vec<(String, &'a [ErrorCase])> {
+    let mut lists = vec![("general".to_owned(), general)];
+    lists.extend(groups.iter().map(|g| (g.name.clone(), &g.errors[..])));
+    for op in groups.iter().flat_map(|g| &g.operations) {
+        lists.push((format!("{}::{}", op.group, op.name), &op.errors[..]));
+    }
+    lists
 }
 
 /// Where examples and checks find the types a reference names.

@@ -18,10 +18,84 @@ use wechat_card::card::{CreateCardRequest, UploadImageRequest};
 use wechat_card::card_code::{ConsumeCodeErrorCode, ConsumeCodeRequest};
 use wechat_card::member_card::{ActivateMemberCardRequest, UpdateMemberRequest};
 use wechat_card::wechat_core::{self, StableToken, UploadFile};
-use wechat_card::{Client, Error, ErrorCode};
-use wechat_mock::{MockConfig, MockServer, TakeCard};
+use wechat_card::{Client, ErrorCode};
+use wechat_mock::{CardError, MockConfig, MockError, MockServer, TakeCard};
 
-type Failure = Box<dyn std::error::Error>;
+/// What stops the walkthrough: one variant per source of failure, each converted by `?`.
+/// The WeChat calls of four groups all fail with the one `wechat_card::Error`.
+#[derive(Debug)]
+enum Failure {
+    /// A WeChat call failed.
+    WeChat(wechat_card::Error),
+    /// The client's configuration cannot work.
+    Setup(wechat_core::BuildError),
+    /// The in-process mock could not start or stop.
+    Mock(MockError),
+    /// The mock's stand-in for WeChat's review or for the user refused.
+    Card(CardError),
+    /// A call succeeded where WeChat must refuse it.
+    Unexpected(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::WeChat(e) => write!(f, "WeChat call failed: {e}"),
+            Self::Setup(e) => write!(f, "client set-up: {e}"),
+            Self::Mock(e) => write!(f, "wechat-mock: {e}"),
+            Self::Card(e) => write!(f, "wechat-mock's cards: {e}"),
+            Self::Unexpected(what) => f.write_str(what),
+        }
+    }
+}
+
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::WeChat(e) => Some(e),
+            Self::Setup(e) => Some(e),
+            Self::Mock(e) => Some(e),
+            Self::Card(e) => Some(e),
+            Self::Unexpected(_) => None,
+        }
+    }
+}
+
+impl From<wechat_card::Error> for Failure {
+    fn from(e: wechat_card::Error) -> Self {
+        Self::WeChat(e)
+    }
+}
+
+/// Each operation's own error, so `?` works on a call directly: it goes through the
+/// crate-wide `wechat_card::Error`, which every operation's error converts into.
+impl<C> From<wechat_core::Error<C>> for Failure
+where
+    C: ErrorCode,
+    wechat_card::Error: From<wechat_core::Error<C>>,
+{
+    fn from(e: wechat_core::Error<C>) -> Self {
+        Self::WeChat(e.into())
+    }
+}
+
+impl From<wechat_core::BuildError> for Failure {
+    fn from(e: wechat_core::BuildError) -> Self {
+        Self::Setup(e)
+    }
+}
+
+impl From<MockError> for Failure {
+    fn from(e: MockError) -> Self {
+        Self::Mock(e)
+    }
+}
+
+impl From<CardError> for Failure {
+    fn from(e: CardError) -> Self {
+        Self::Card(e)
+    }
+}
 
 /// A PNG's signature and a little more: the mock, like WeChat, judges an image by its bytes.
 fn logo() -> UploadFile {
@@ -105,10 +179,15 @@ async fn main() -> Result<(), Failure> {
 
     // ... and a second time, which WeChat refuses with a code the SDK names.
     match client.card_code().consume_code(&ConsumeCodeRequest::new(&coupon_code)).await {
-        Err(Error::Api(e)) if e.code == ConsumeCodeErrorCode::CodeAlreadyConsumed => {
-            println!("second redemption refused: {} ({})", e.errmsg, e.code.code());
+        Err(e) => match e.api_code() {
+            Some(code @ ConsumeCodeErrorCode::CodeAlreadyConsumed) => {
+                println!("second redemption refused: {} ({})", code.message(), code.code());
+            }
+            _ => return Err(e.into()),
+        },
+        Ok(redeemed) => {
+            return Err(Failure::Unexpected(format!("a second redemption went through: {redeemed:?}")));
         }
-        other => return Err(format!("expected CodeAlreadyConsumed, got {other:?}").into()),
     }
     mock.shutdown().await?;
     Ok(())

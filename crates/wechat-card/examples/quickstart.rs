@@ -21,13 +21,101 @@ use std::sync::Arc;
 
 use wechat_card::invoice::{GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertRequest};
 use wechat_card::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
-use wechat_card::nontax::{InsertBillErrorCode, InsertBillRequest};
+use wechat_card::nontax::InsertBillRequest;
 use wechat_card::platform::SetPdfRequest;
 use wechat_card::wechat_core::{self, StableToken, TokenProvider, UploadFile};
-use wechat_card::{Client, Error, ErrorCode};
-use wechat_mock::{MockConfig, MockServer};
+use wechat_card::{Client, Code, ErrorCode};
+use wechat_mock::{AuthorizeError, MockConfig, MockError, MockServer};
 
-type Failure = Box<dyn std::error::Error>;
+/// What stops the walkthrough: one variant per source of failure, each converted by `?`.
+/// Every WeChat call, whichever operation, fails with the one `wechat_card::Error`.
+#[derive(Debug)]
+enum Failure {
+    /// A WeChat call failed.
+    WeChat(wechat_card::Error),
+    /// The client's configuration cannot work.
+    Setup(wechat_core::BuildError),
+    /// No access token could be had.
+    Token(wechat_core::TokenError),
+    /// The in-process mock could not start or stop.
+    Mock(MockError),
+    /// The mock refused to authorize the order as the user.
+    Authorize(AuthorizeError),
+    /// The PDF `WECHAT_PDF_FILE` names could not be read.
+    Pdf { path: String, source: std::io::Error },
+    /// The mock answered a call other than the flow expects.
+    Unexpected(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::WeChat(e) => write!(f, "WeChat call failed: {e}"),
+            Self::Setup(e) => write!(f, "client set-up: {e}"),
+            Self::Token(e) => write!(f, "access token: {e}"),
+            Self::Mock(e) => write!(f, "wechat-mock: {e}"),
+            Self::Authorize(e) => write!(f, "authorizing the order on the mock: {e}"),
+            Self::Pdf { path, source } => write!(f, "WECHAT_PDF_FILE {path}: {source}"),
+            Self::Unexpected(what) => f.write_str(what),
+        }
+    }
+}
+
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::WeChat(e) => Some(e),
+            Self::Setup(e) => Some(e),
+            Self::Token(e) => Some(e),
+            Self::Mock(e) => Some(e),
+            Self::Authorize(e) => Some(e),
+            Self::Pdf { source, .. } => Some(source),
+            Self::Unexpected(_) => None,
+        }
+    }
+}
+
+impl From<wechat_card::Error> for Failure {
+    fn from(e: wechat_card::Error) -> Self {
+        Self::WeChat(e)
+    }
+}
+
+/// Each operation's own error, so `?` works on a call directly: it goes through the
+/// crate-wide `wechat_card::Error`, which every operation's error converts into.
+impl<C> From<wechat_core::Error<C>> for Failure
+where
+    C: ErrorCode,
+    wechat_card::Error: From<wechat_core::Error<C>>,
+{
+    fn from(e: wechat_core::Error<C>) -> Self {
+        Self::WeChat(e.into())
+    }
+}
+
+impl From<wechat_core::BuildError> for Failure {
+    fn from(e: wechat_core::BuildError) -> Self {
+        Self::Setup(e)
+    }
+}
+
+impl From<wechat_core::TokenError> for Failure {
+    fn from(e: wechat_core::TokenError) -> Self {
+        Self::Token(e)
+    }
+}
+
+impl From<MockError> for Failure {
+    fn from(e: MockError) -> Self {
+        Self::Mock(e)
+    }
+}
+
+impl From<AuthorizeError> for Failure {
+    fn from(e: AuthorizeError) -> Self {
+        Self::Authorize(e)
+    }
+}
 
 /// Where the calls go.
 enum Target {
@@ -76,7 +164,10 @@ fn env_or(name: &str, default: &str) -> String {
 fn bill_pdf(billing_no: &str) -> Result<UploadFile, Failure> {
     match std::env::var("WECHAT_PDF_FILE").ok().filter(|p| !p.is_empty()) {
         Some(path) => {
-            let bytes = std::fs::read(&path).map_err(|e| format!("WECHAT_PDF_FILE {path}: {e}"))?;
+            let bytes = match std::fs::read(&path) {
+                Ok(bytes) => bytes,
+                Err(source) => return Err(Failure::Pdf { path, source }),
+            };
             let name = std::path::Path::new(&path)
                 .file_name()
                 .map_or_else(|| "bill.pdf".to_owned(), |n| n.to_string_lossy().into_owned());
@@ -89,11 +180,21 @@ fn bill_pdf(billing_no: &str) -> Result<UploadFile, Failure> {
     }
 }
 
-/// Against the mock every step must go as planned; against a real server the answer is
+/// Against the mock every step must go as planned, so a failed call fails the walkthrough
+/// (`?` into `Failure` through `wechat_card::Error`); against a real server the answer is
 /// printed whatever it is, since the order usually is not authorized there.
+fn tolerated(target: &Target, error: wechat_card::Error) -> Result<(), Failure> {
+    if target.is_mock() {
+        return Err(error.into());
+    }
+    println!("   WeChat answered: {error}");
+    Ok(())
+}
+
+/// A call that succeeded where the flow expects WeChat to refuse it.
 fn unexpected(target: &Target, step: &str, what: impl std::fmt::Display) -> Result<(), Failure> {
     if target.is_mock() {
-        return Err(format!("{step}: unexpected answer from the mock: {what}").into());
+        return Err(Failure::Unexpected(format!("{step}: unexpected answer from the mock: {what}")));
     }
     println!("   WeChat answered: {what}");
     Ok(())
@@ -142,7 +243,7 @@ async fn main() -> Result<(), Failure> {
 
     match client.get_auth_data(&GetAuthDataRequest::new(&s_pappid, &order_id)).await {
         Ok(auth) => println!("3. getauthdata: {} at {}", auth.invoice_status, auth.auth_time),
-        Err(e) => unexpected(&target, "getauthdata", e)?,
+        Err(e) => tolerated(&target, e.into())?,
     }
 
     let billing_no = "2024001";
@@ -154,7 +255,7 @@ async fn main() -> Result<(), Failure> {
             uploaded.s_media_id
         }
         Err(e) => {
-            unexpected(&target, "setpdf", e)?;
+            tolerated(&target, e.into())?;
             env_or("WECHAT_S_PDF_MEDIA_ID", "s_pdf_media_id")
         }
     };
@@ -173,15 +274,22 @@ async fn main() -> Result<(), Failure> {
             "5. insertbill with s_pdf_media_id {s_pdf_media_id}: bill {} is in the card package of {}",
             inserted.code, inserted.openid
         ),
-        Err(e) => unexpected(&target, "insertbill", e)?,
+        Err(e) => tolerated(&target, e.into())?,
     }
 
     match client.insert_bill(&insert).await {
-        Err(Error::Api(e)) if e.code == InsertBillErrorCode::BillingCodeAndNoRepeated => {
-            println!("6. insertbill again: refused as WeChat refuses it: {} ({:?})", e.code, e.code)
-        }
         Ok(inserted) => unexpected(&target, "insertbill again", format!("a second bill {}", inserted.code))?,
-        Err(e) => unexpected(&target, "insertbill again", e)?,
+        // Converted to the crate-wide error, the code is the crate-wide `Code`: the same
+        // `Code::BillingCodeAndNoRepeated` whichever operation answered 72042.
+        Err(e) => {
+            let e = wechat_card::Error::from(e);
+            match e.code() {
+                Some(code @ Code::BillingCodeAndNoRepeated) => {
+                    println!("6. insertbill again: refused as WeChat refuses it: {code}")
+                }
+                _ => tolerated(&target, e)?,
+            }
+        }
     }
 
     let refused = env_or("WECHAT_REFUSED_ORDER_ID", "quickstart-order-2");
@@ -192,14 +300,17 @@ async fn main() -> Result<(), Failure> {
         .url("https://example.com/orders");
     match client.reject_insert(&reject).await {
         Ok(_) => println!("7. rejectinsert: order {refused} refused; the user is told why"),
-        Err(e) => unexpected(&target, "rejectinsert", e)?,
+        Err(e) => tolerated(&target, e.into())?,
     }
     match client.get_auth_data(&GetAuthDataRequest::new(&s_pappid, &refused)).await {
-        Err(Error::Api(e)) if e.code == GetAuthDataErrorCode::BizRejectInsert => {
-            println!("8. getauthdata on the refused order: {} (code {})", e.code, e.code.code())
-        }
         Ok(auth) => unexpected(&target, "getauthdata after rejectinsert", auth.invoice_status)?,
-        Err(e) => unexpected(&target, "getauthdata after rejectinsert", e)?,
+        // The operation's own error keeps its typed code enum.
+        Err(e) => match e.api_code() {
+            Some(code @ GetAuthDataErrorCode::BizRejectInsert) => {
+                println!("8. getauthdata on the refused order: {code} (code {})", code.code())
+            }
+            _ => tolerated(&target, e.into())?,
+        },
     }
 
     if let Target::Mock(mock) = target {

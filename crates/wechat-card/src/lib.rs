@@ -5,23 +5,36 @@
 //! error-code enum to `match` on. The bindings are generated from the TOML files in the
 //! repository's `spec/` folder; each group of endpoints is a cargo feature.
 //!
-//! ```no_run
-//! use wechat_card::invoice::{GetAuthDataErrorCode, GetAuthDataRequest};
-//! use wechat_card::{Client, Error};
+//! Each operation fails with `wechat_core::Error<ItsErrorCode>`, whose code enum lists what
+//! that operation answers. `?` converts it into this crate's [`Error`], so a function calling
+//! several operations returns one error type; [`Error::code`] is the crate-wide [`Code`], in
+//! which each of WeChat's codes is defined once.
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let core = wechat_card::wechat_core::Client::builder()
-//!     .token_provider(wechat_card::wechat_core::StableToken::new("wx_appid", "appsecret"))
-//!     .build()?;
-//! let client = Client::new(core);
-//! match client.get_auth_data(&GetAuthDataRequest::new("s_pappid", "order-1")).await {
-//!     Ok(auth) => println!("{} at {}", auth.invoice_status, auth.auth_time),
-//!     Err(Error::Api(e)) if e.code == GetAuthDataErrorCode::InvoiceOrderNeverAuth => {
-//!         println!("not authorized yet")
+//! ```no_run
+//! use wechat_card::invoice::{GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertRequest};
+//! use wechat_card::{Client, Code, Error};
+//!
+//! async fn refuse_unless_authorized(client: &Client, order_id: &str) -> Result<(), Error> {
+//!     match client.get_auth_data(&GetAuthDataRequest::new("s_pappid", order_id)).await {
+//!         Ok(auth) => println!("{} at {}", auth.invoice_status, auth.auth_time),
+//!         // This operation's typed code: no magic numbers.
+//!         Err(e) if e.api_code() == Some(GetAuthDataErrorCode::InvoiceOrderNeverAuth) => {
+//!             println!("not authorized yet")
+//!         }
+//!         Err(e) => return Err(e.into()),
 //!     }
-//!     Err(e) => return Err(e.into()),
+//!     // Another operation: `?` converts its error into the same `Error`.
+//!     client.reject_insert(&RejectInsertRequest::new("s_pappid", order_id, "refunded")).await?;
+//!     Ok(())
 //! }
-//! # Ok(())
+//!
+//! # async fn run(client: Client) {
+//! match refuse_unless_authorized(&client, "order-1").await {
+//!     Ok(()) => {}
+//!     // The crate-wide code, whichever operation answered it.
+//!     Err(e) if e.code() == Some(Code::BizRejectInsert) => println!("refused already"),
+//!     Err(e) => eprintln!("{} failed: {e}", e.operation()),
+//! }
 //! # }
 //! ```
 
@@ -31,7 +44,7 @@ mod generated;
 
 pub use generated::*;
 pub use wechat_core;
-pub use wechat_core::{ApiError, Error, ErrorCode, RetryPolicy};
+pub use wechat_core::{ApiError, ErrorCode, RetryPolicy};
 
 /// The repository README's code, compiled by `cargo test --doc` so it cannot rot.
 #[doc = include_str!("../../../README.md")]

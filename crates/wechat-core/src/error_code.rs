@@ -93,10 +93,11 @@ macro_rules! error_codes {
         impl $crate::ErrorCode for $name {
             fn from_code(code: i64) -> Self {
                 let all = <$all as $crate::ErrorCode>::from_code(code);
-                $(if all == <$all>::$variant {
-                    return $name::$variant;
-                })*
-                ($unlisted)(code)
+                let listed: &[$name] = &[$($name::$variant),*];
+                match listed.iter().find(|listed| <$all>::from(**listed) == all) {
+                    Some(listed) => *listed,
+                    None => ($unlisted)(code),
+                }
             }
 
             fn code(&self) -> i64 {

@@ -55,7 +55,7 @@ impl Harness {
         self.client.card().create_card(&request).await.unwrap().card_id
     }
 
-    async fn get(&self, card_id: &str) -> Result<Card, wechat_card::Error<GetCardErrorCode>> {
+    async fn get(&self, card_id: &str) -> Result<Card, wechat_card::wechat_core::Error<GetCardErrorCode>> {
         self.client.card().get_card(&GetCardRequest::new(card_id)).await.map(|answer| answer.card)
     }
 }

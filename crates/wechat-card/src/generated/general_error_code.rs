@@ -27,187 +27,59 @@
 /// | 61024 | `third-party call not allowed for this api` | A third-party platform called, with an authorizer token, an API that does not support third-party calls. | Call with the account's own access token. |
 /// | 72036 | `invoice is busy` | The invoice (or fiscal e-bill) is changing status. | Retry later; the client retries with backoff. |
 ///
-/// Codes not listed here are kept in [`GeneralErrorCode::Unknown`].
+/// Codes not listed here are kept in [`GeneralErrorCode::Unknown`]; each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GeneralErrorCode {
-    /// `-1` `system error`: WeChat is busy.
-    ///
-    /// Retry later; the client retries with backoff.
+    /// [`SystemBusy`](crate::Code::SystemBusy): WeChat is busy.
     SystemBusy,
-    /// `40001` `invalid credential`: The access token is invalid or not the latest: another process may have renewed it, or the appsecret is wrong.
-    ///
-    /// Renew the token and retry once; the client does this itself.
+    /// [`InvalidCredential`](crate::Code::InvalidCredential): The access token is invalid or not the latest: another process may have renewed it, or the appsecret is wrong.
     InvalidCredential,
-    /// `40002` `invalid grant_type`: The token request's grant_type is wrong.
-    ///
-    /// A caller bug: send `client_credential`.
+    /// [`InvalidGrantType`](crate::Code::InvalidGrantType): The token request's grant_type is wrong.
     InvalidGrantType,
-    /// `40013` `invalid appid`: The appid is wrong, or does not match the account.
-    ///
-    /// Check the configured appid.
+    /// [`InvalidAppid`](crate::Code::InvalidAppid): The appid is wrong, or does not match the account.
     InvalidAppid,
-    /// `40014` `invalid access_token`: The access token is malformed or not this account's.
-    ///
-    /// Renew the token and retry once; the client does this itself.
+    /// [`InvalidAccessToken`](crate::Code::InvalidAccessToken): The access token is malformed or not this account's.
     InvalidAccessToken,
-    /// `40066` `invalid url`: No API is served at this URL: a wrong path, or a query parameter that selects no API.
-    ///
-    /// A caller bug: check the URL against the documentation.
+    /// [`InvalidUrl`](crate::Code::InvalidUrl): No API is served at this URL: a wrong path, or a query parameter that selects no API.
     InvalidUrl,
-    /// `40125` `invalid appsecret`: The appsecret is wrong.
-    ///
-    /// Fix the configuration; retrying cannot help.
+    /// [`InvalidAppsecret`](crate::Code::InvalidAppsecret): The appsecret is wrong.
     InvalidAppsecret,
-    /// `40164` `invalid ip, not in whitelist`: The calling server's IP address is not on the account's IP whitelist.
-    ///
-    /// Add the server's outbound IP to the whitelist in the WeChat admin console; retrying cannot help.
+    /// [`InvalidIpNotInWhitelist`](crate::Code::InvalidIpNotInWhitelist): The calling server's IP address is not on the account's IP whitelist.
     InvalidIpNotInWhitelist,
-    /// `41001` `access_token missing`: The request carries no access_token.
-    ///
-    /// A caller bug: configure a token provider.
+    /// [`AccessTokenMissing`](crate::Code::AccessTokenMissing): The request carries no access_token.
     AccessTokenMissing,
-    /// `42001` `access_token expired`: The access token has expired.
-    ///
-    /// Renew the token and retry once; the client does this itself.
+    /// [`AccessTokenExpired`](crate::Code::AccessTokenExpired): The access token has expired.
     AccessTokenExpired,
-    /// `43002` `require POST method`: The endpoint must be called with POST.
-    ///
-    /// A caller bug.
+    /// [`RequirePostMethod`](crate::Code::RequirePostMethod): The endpoint must be called with POST.
     RequirePostMethod,
-    /// `43004` `require subscribe`: The user does not follow the account.
-    ///
-    /// The user must follow the official account first.
+    /// [`RequireSubscribe`](crate::Code::RequireSubscribe): The user does not follow the account.
     RequireSubscribe,
-    /// `44002` `empty post data`: The request body is empty.
-    ///
-    /// A caller bug: send the JSON body.
+    /// [`EmptyPostData`](crate::Code::EmptyPostData): The request body is empty.
     EmptyPostData,
-    /// `45009` `reach max api daily quota limit`: The account used up its daily quota for this API. Under multi-instance load `/cgi-bin/token` answers this too; `/cgi-bin/stable_token` avoids it.
-    ///
-    /// Do not retry today; reset the quota in the admin console if needed.
+    /// [`DailyQuotaReached`](crate::Code::DailyQuotaReached): The account used up its daily quota for this API. Under multi-instance load `/cgi-bin/token` answers this too; `/cgi-bin/stable_token` avoids it.
     DailyQuotaReached,
-    /// `45011` `api minute-quota reach limit`: Too many calls to this API within a minute.
-    ///
-    /// Pause for a minute, or give up; quick retries do not help.
+    /// [`MinuteQuotaReached`](crate::Code::MinuteQuotaReached): Too many calls to this API within a minute.
     MinuteQuotaReached,
-    /// `47001` `data format error`: The body does not match the endpoint's schema: a missing field, a wrong type, or not JSON.
-    ///
-    /// A caller bug; the message usually names the field.
+    /// [`DataFormatError`](crate::Code::DataFormatError): The body does not match the endpoint's schema: a missing field, a wrong type, or not JSON.
     DataFormatError,
-    /// `48001` `api unauthorized`: The account does not have this API's permission.
-    ///
-    /// Apply for the permission, or check the account type.
+    /// [`ApiUnauthorized`](crate::Code::ApiUnauthorized): The account does not have this API's permission.
     ApiUnauthorized,
-    /// `50001` `user unauthorized`: The user has not authorized this API.
-    ///
-    /// Ask the user to authorize.
+    /// [`UserUnauthorized`](crate::Code::UserUnauthorized): The user has not authorized this API.
     UserUnauthorized,
-    /// `61024` `third-party call not allowed for this api`: A third-party platform called, with an authorizer token, an API that does not support third-party calls.
-    ///
-    /// Call with the account's own access token.
+    /// [`ThirdPartyCallNotAllowed`](crate::Code::ThirdPartyCallNotAllowed): A third-party platform called, with an authorizer token, an API that does not support third-party calls.
     ThirdPartyCallNotAllowed,
-    /// `72036` `invoice is busy`: The invoice (or fiscal e-bill) is changing status.
-    ///
-    /// Retry later; the client retries with backoff.
+    /// [`InvoiceIsBusy`](crate::Code::InvoiceIsBusy): The invoice (or fiscal e-bill) is changing status.
     InvoiceIsBusy,
-    /// A code this version of the SDK does not know, kept as WeChat sent it.
+    /// A code that is not a general one, or one this version of the SDK does not know,
+    /// kept as WeChat sent it.
     Unknown(i64),
 }
-
-impl ::wechat_core::ErrorCode for GeneralErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            -1 => Self::SystemBusy,
-            40001 => Self::InvalidCredential,
-            40002 => Self::InvalidGrantType,
-            40013 => Self::InvalidAppid,
-            40014 => Self::InvalidAccessToken,
-            40066 => Self::InvalidUrl,
-            40125 => Self::InvalidAppsecret,
-            40164 => Self::InvalidIpNotInWhitelist,
-            41001 => Self::AccessTokenMissing,
-            42001 => Self::AccessTokenExpired,
-            43002 => Self::RequirePostMethod,
-            43004 => Self::RequireSubscribe,
-            44002 => Self::EmptyPostData,
-            45009 => Self::DailyQuotaReached,
-            45011 => Self::MinuteQuotaReached,
-            47001 => Self::DataFormatError,
-            48001 => Self::ApiUnauthorized,
-            50001 => Self::UserUnauthorized,
-            61024 => Self::ThirdPartyCallNotAllowed,
-            72036 => Self::InvoiceIsBusy,
-            other => Self::Unknown(other),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::SystemBusy => -1,
-            Self::InvalidCredential => 40001,
-            Self::InvalidGrantType => 40002,
-            Self::InvalidAppid => 40013,
-            Self::InvalidAccessToken => 40014,
-            Self::InvalidUrl => 40066,
-            Self::InvalidAppsecret => 40125,
-            Self::InvalidIpNotInWhitelist => 40164,
-            Self::AccessTokenMissing => 41001,
-            Self::AccessTokenExpired => 42001,
-            Self::RequirePostMethod => 43002,
-            Self::RequireSubscribe => 43004,
-            Self::EmptyPostData => 44002,
-            Self::DailyQuotaReached => 45009,
-            Self::MinuteQuotaReached => 45011,
-            Self::DataFormatError => 47001,
-            Self::ApiUnauthorized => 48001,
-            Self::UserUnauthorized => 50001,
-            Self::ThirdPartyCallNotAllowed => 61024,
-            Self::InvoiceIsBusy => 72036,
-            Self::Unknown(code) => *code,
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::SystemBusy => "system error",
-            Self::InvalidCredential => "invalid credential",
-            Self::InvalidGrantType => "invalid grant_type",
-            Self::InvalidAppid => "invalid appid",
-            Self::InvalidAccessToken => "invalid access_token",
-            Self::InvalidUrl => "invalid url",
-            Self::InvalidAppsecret => "invalid appsecret",
-            Self::InvalidIpNotInWhitelist => "invalid ip, not in whitelist",
-            Self::AccessTokenMissing => "access_token missing",
-            Self::AccessTokenExpired => "access_token expired",
-            Self::RequirePostMethod => "require POST method",
-            Self::RequireSubscribe => "require subscribe",
-            Self::EmptyPostData => "empty post data",
-            Self::DailyQuotaReached => "reach max api daily quota limit",
-            Self::MinuteQuotaReached => "api minute-quota reach limit",
-            Self::DataFormatError => "data format error",
-            Self::ApiUnauthorized => "api unauthorized",
-            Self::UserUnauthorized => "user unauthorized",
-            Self::ThirdPartyCallNotAllowed => "third-party call not allowed for this api",
-            Self::InvoiceIsBusy => "invoice is busy",
-            Self::Unknown(_) => "unknown error code",
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::SystemBusy => ::wechat_core::Retry::Backoff,
-            Self::InvalidCredential => ::wechat_core::Retry::RenewToken,
-            Self::InvalidAccessToken => ::wechat_core::Retry::RenewToken,
-            Self::AccessTokenExpired => ::wechat_core::Retry::RenewToken,
-            Self::InvoiceIsBusy => ::wechat_core::Retry::Backoff,
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for GeneralErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
+::wechat_core::error_codes!(
+    GeneralErrorCode in crate ::Code { SystemBusy, InvalidCredential, InvalidGrantType,
+    InvalidAppid, InvalidAccessToken, InvalidUrl, InvalidAppsecret,
+    InvalidIpNotInWhitelist, AccessTokenMissing, AccessTokenExpired, RequirePostMethod,
+    RequireSubscribe, EmptyPostData, DailyQuotaReached, MinuteQuotaReached,
+    DataFormatError, ApiUnauthorized, UserUnauthorized, ThirdPartyCallNotAllowed,
+    InvoiceIsBusy } else Unknown(i64)
+);

@@ -3,6 +3,7 @@
 //! Bindings generated from the spec: one module per group, one per endpoint.
 
 mod client;
+mod error;
 #[cfg(test)]
 mod examples;
 mod general_error_code;
@@ -28,4 +29,5 @@ pub mod reimburse;
 #[cfg(feature = "token")]
 pub mod token;
 pub use client::Client;
+pub use error::{Code, Error};
 pub use general_error_code::GeneralErrorCode;

@@ -4177,7 +4177,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             ErrorCase {
                 code: 43010,
-                message: "no balance permission",
+                message: "no stored value permission",
             },
         ],
         success_example: Some(

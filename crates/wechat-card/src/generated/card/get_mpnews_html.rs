@@ -107,80 +107,28 @@ impl GetMpnewsHtmlResponse {
     }
 }
 
-/// Error codes of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html): its own codes, and [`General`](GetMpnewsHtmlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html): its own codes, and [`General`](GetMpnewsHtmlErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetMpnewsHtmlErrorCode {
-    /// `40073` `invalid card id`: No card of this account has this card_id.
-    ///
-    /// Check the card_id: it comes from create_card and belongs to the account that created it.
+    /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// `40078` `invalid card status`: The card's status does not allow it: not approved yet, refused, or deleted.
-    ///
-    /// Read the card's status with get_card; wait for card_pass_check before giving it out.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
     InvalidCardStatus,
-    /// `41012` `missing card id`: The request has no card_id.
+    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// `45021` `field length exceeded`: A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
-    ///
-    /// Shorten the field the errmsg names; the client checks the limits the spec knows before sending.
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// `45030` `limit cardid, not support this function`: This card cannot use this interface (created on the website, or of a type that does not support it).
-    LimitCardidNotSupportThisFunction,
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetMpnewsHtmlErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            40073 => Self::InvalidCardId,
-            40078 => Self::InvalidCardStatus,
-            41012 => Self::MissingCardId,
-            45021 => Self::FieldLengthExceeded,
-            45030 => Self::LimitCardidNotSupportThisFunction,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvalidCardId => 40073,
-            Self::InvalidCardStatus => 40078,
-            Self::MissingCardId => 41012,
-            Self::FieldLengthExceeded => 45021,
-            Self::LimitCardidNotSupportThisFunction => 45030,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvalidCardId => "invalid card id",
-            Self::InvalidCardStatus => "invalid card status",
-            Self::MissingCardId => "missing card id",
-            Self::FieldLengthExceeded => "field length exceeded",
-            Self::LimitCardidNotSupportThisFunction => {
-                "limit cardid, not support this function"
-            }
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for GetMpnewsHtmlErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetMpnewsHtmlErrorCode in crate ::Code { InvalidCardId, InvalidCardStatus,
+    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
+    ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for GetMpnewsHtmlRequest {
     type Response = GetMpnewsHtmlResponse;
     type ErrorCode = GetMpnewsHtmlErrorCode;

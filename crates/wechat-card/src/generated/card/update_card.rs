@@ -286,104 +286,37 @@ impl UpdateCardResponse {
     }
 }
 
-/// Error codes of [`CardClient::update_card`](crate::card::CardClient::update_card): its own codes, and [`General`](UpdateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::update_card`](crate::card::CardClient::update_card): its own codes, and [`General`](UpdateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateCardErrorCode {
-    /// `40079` `invalid time`: `date_info` does not widen the validity: another type than DATE_TYPE_FIX_TIME_RANGE, or an end moved earlier.
-    ///
-    /// Only move the end later, as a DATE_TYPE_FIX_TIME_RANGE.
+    /// [`InvalidTime`](crate::Code::InvalidTime): `date_info` does not widen the validity: another type than DATE_TYPE_FIX_TIME_RANGE, or an end moved earlier.
     InvalidTime,
-    /// `40100` `invalid time range`: The new validity range is not valid (it does not contain the old one).
-    ///
-    /// Only widen the range.
+    /// [`InvalidTimeRange`](crate::Code::InvalidTimeRange): The new validity range is not valid (it does not contain the old one).
     InvalidTimeRange,
-    /// `40124` `too many custom fields`: The member card would have more custom fields than WeChat allows.
+    /// [`TooManyCustomFields`](crate::Code::TooManyCustomFields): The member card would have more custom fields than WeChat allows.
     TooManyCustomFields,
-    /// `43010` `no stored value permission`: `supply_balance` needs WeChat's stored-value permission.
+    /// [`NoStoredValuePermission`](crate::Code::NoStoredValuePermission): `supply_balance` needs WeChat's stored-value permission.
     NoStoredValuePermission,
-    /// `40073` `invalid card id`: No card of this account has this card_id.
-    ///
-    /// Check the card_id: it comes from create_card and belongs to the account that created it.
+    /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// `40078` `invalid card status`: The card's status does not allow it: not approved yet, refused, or deleted.
-    ///
-    /// Read the card's status with get_card; wait for card_pass_check before giving it out.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
     InvalidCardStatus,
-    /// `41012` `missing card id`: The request has no card_id.
+    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// `45021` `field length exceeded`: A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
-    ///
-    /// Shorten the field the errmsg names; the client checks the limits the spec knows before sending.
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// `45030` `limit cardid, not support this function`: This card cannot use this interface (created on the website, or of a type that does not support it).
-    LimitCardidNotSupportThisFunction,
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for UpdateCardErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            40079 => Self::InvalidTime,
-            40100 => Self::InvalidTimeRange,
-            40124 => Self::TooManyCustomFields,
-            43010 => Self::NoStoredValuePermission,
-            40073 => Self::InvalidCardId,
-            40078 => Self::InvalidCardStatus,
-            41012 => Self::MissingCardId,
-            45021 => Self::FieldLengthExceeded,
-            45030 => Self::LimitCardidNotSupportThisFunction,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvalidTime => 40079,
-            Self::InvalidTimeRange => 40100,
-            Self::TooManyCustomFields => 40124,
-            Self::NoStoredValuePermission => 43010,
-            Self::InvalidCardId => 40073,
-            Self::InvalidCardStatus => 40078,
-            Self::MissingCardId => 41012,
-            Self::FieldLengthExceeded => 45021,
-            Self::LimitCardidNotSupportThisFunction => 45030,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvalidTime => "invalid time",
-            Self::InvalidTimeRange => "invalid time range",
-            Self::TooManyCustomFields => "too many custom fields",
-            Self::NoStoredValuePermission => "no stored value permission",
-            Self::InvalidCardId => "invalid card id",
-            Self::InvalidCardStatus => "invalid card status",
-            Self::MissingCardId => "missing card id",
-            Self::FieldLengthExceeded => "field length exceeded",
-            Self::LimitCardidNotSupportThisFunction => {
-                "limit cardid, not support this function"
-            }
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateCardErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    UpdateCardErrorCode in crate ::Code { InvalidTime, InvalidTimeRange,
+    TooManyCustomFields, NoStoredValuePermission, InvalidCardId, InvalidCardStatus,
+    MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
+    ::GeneralErrorCode)
+);
 /// The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card back to review.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

@@ -104,99 +104,34 @@ impl UploadImageResponse {
     }
 }
 
-/// Error codes of [`CardClient::upload_image`](crate::card::CardClient::upload_image): its own codes, and [`General`](UploadImageErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardClient::upload_image`](crate::card::CardClient::upload_image): its own codes, and [`General`](UploadImageErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UploadImageErrorCode {
-    /// `40009` `invalid image size`: The picture is too large (over 1 MB).
-    ///
-    /// Shrink the picture below 1 MB.
+    /// [`InvalidImageSize`](crate::Code::InvalidImageSize): The picture is too large (over 1 MB).
     InvalidImageSize,
-    /// `40005` `invalid file type`: The file is not a JPG or PNG picture.
-    ///
-    /// Upload a JPG or PNG, named with its extension.
+    /// [`InvalidFileType`](crate::Code::InvalidFileType): The file is not a JPG or PNG picture.
     InvalidFileType,
-    /// `41005` `media data missing`: The form has no file under `media`.
+    /// [`MediaDataMissing`](crate::Code::MediaDataMissing): The form has no file under `media`.
     MediaDataMissing,
-    /// `40073` `invalid card id`: No card of this account has this card_id.
-    ///
-    /// Check the card_id: it comes from create_card and belongs to the account that created it.
+    /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// `40078` `invalid card status`: The card's status does not allow it: not approved yet, refused, or deleted.
-    ///
-    /// Read the card's status with get_card; wait for card_pass_check before giving it out.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, or deleted.
     InvalidCardStatus,
-    /// `41012` `missing card id`: The request has no card_id.
+    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id.
     MissingCardId,
-    /// `45021` `field length exceeded`: A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
-    ///
-    /// Shorten the field the errmsg names; the client checks the limits the spec knows before sending.
+    /// [`FieldLengthExceeded`](crate::Code::FieldLengthExceeded): A field is longer than WeChat's table allows (string(N) counts UTF-8 bytes).
     FieldLengthExceeded,
-    /// `45030` `limit cardid, not support this function`: This card cannot use this interface (created on the website, or of a type that does not support it).
-    LimitCardidNotSupportThisFunction,
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface (created on the website, or of a type that does not support it).
+    CardNotSupported,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for UploadImageErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            40009 => Self::InvalidImageSize,
-            40005 => Self::InvalidFileType,
-            41005 => Self::MediaDataMissing,
-            40073 => Self::InvalidCardId,
-            40078 => Self::InvalidCardStatus,
-            41012 => Self::MissingCardId,
-            45021 => Self::FieldLengthExceeded,
-            45030 => Self::LimitCardidNotSupportThisFunction,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvalidImageSize => 40009,
-            Self::InvalidFileType => 40005,
-            Self::MediaDataMissing => 41005,
-            Self::InvalidCardId => 40073,
-            Self::InvalidCardStatus => 40078,
-            Self::MissingCardId => 41012,
-            Self::FieldLengthExceeded => 45021,
-            Self::LimitCardidNotSupportThisFunction => 45030,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvalidImageSize => "invalid image size",
-            Self::InvalidFileType => "invalid file type",
-            Self::MediaDataMissing => "media data missing",
-            Self::InvalidCardId => "invalid card id",
-            Self::InvalidCardStatus => "invalid card status",
-            Self::MissingCardId => "missing card id",
-            Self::FieldLengthExceeded => "field length exceeded",
-            Self::LimitCardidNotSupportThisFunction => {
-                "limit cardid, not support this function"
-            }
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for UploadImageErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    UploadImageErrorCode in crate ::Code { InvalidImageSize, InvalidFileType,
+    MediaDataMissing, InvalidCardId, InvalidCardStatus, MissingCardId,
+    FieldLengthExceeded, CardNotSupported } else General(crate ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for UploadImageRequest {
     type Response = UploadImageResponse;
     type ErrorCode = UploadImageErrorCode;

@@ -141,103 +141,34 @@ impl CheckCodesResponse {
     }
 }
 
-/// Error codes of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes): its own codes, and [`General`](CheckCodesErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes): its own codes, and [`General`](CheckCodesErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CheckCodesErrorCode {
-    /// `45030` `limit cardid, not support this function`: This card cannot use this interface: not created in deposit mode, created on the website, or of a type that does not support it.
-    ///
-    /// Only cards created with use_custom_code and GET_CUSTOM_CODE_MODE_DEPOSIT hold imported codes.
+    /// [`CardNotSupported`](crate::Code::CardNotSupported): This card cannot use this interface: not created in deposit mode, created on the website, or of a type that does not support it.
     CardNotSupported,
-    /// `40099` `invalid code, this code has consumed.`: The code was redeemed already; a code is redeemed once.
-    ///
-    /// Do not redeem it again; read its state with get_code (check_consume false) to show the user.
+    /// [`CodeAlreadyConsumed`](crate::Code::CodeAlreadyConsumed): The code was redeemed already; a code is redeemed once.
     CodeAlreadyConsumed,
-    /// `40056` `invalid serial code`: No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id.
-    ///
-    /// Check the code and, for a card with custom codes, pass its card_id; a code given away is the friend's now.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code: it was never taken (a deposited code waits in stock), was given to a friend, or belongs to another card_id.
     InvalidSerialCode,
-    /// `40127` `invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !`: The user's card is in no usable state: deleted by the user, being given to a friend, or set unavailable.
-    ///
-    /// Read its state with get_code and check_consume false: `user_card_status` says which.
+    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The user's card is in no usable state: deleted by the user, being given to a friend, or set unavailable.
     InvalidUserCardStatus,
-    /// `40073` `invalid card id`: No card of this account has this card_id.
-    ///
-    /// Check the card_id: it comes from create_card and belongs to the account that created it.
+    /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// `40078` `invalid card status`: The card's status does not allow it: not approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not created in deposit mode).
-    ///
-    /// Read the card with get_card; deposits need use_custom_code and GET_CUSTOM_CODE_MODE_DEPOSIT.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card's status does not allow it: not approved yet, refused, deleted, or not a card of the kind the call needs (a deposit into a card not created in deposit mode).
     InvalidCardStatus,
-    /// `40079` `invalid time`: The time is not valid for the card: the code is outside its validity window (not yet valid or expired).
+    /// [`InvalidTime`](crate::Code::InvalidTime): The time is not valid for the card: the code is outside its validity window (not yet valid or expired).
     InvalidTime,
-    /// `41012` `missing card id`: The request has no card_id, which a card with custom codes (and every deposit call) needs.
-    ///
-    /// Pass the card_id with the code.
+    /// [`MissingCardId`](crate::Code::MissingCardId): The request has no card_id, which a card with custom codes (and every deposit call) needs.
     MissingCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for CheckCodesErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            45030 => Self::CardNotSupported,
-            40099 => Self::CodeAlreadyConsumed,
-            40056 => Self::InvalidSerialCode,
-            40127 => Self::InvalidUserCardStatus,
-            40073 => Self::InvalidCardId,
-            40078 => Self::InvalidCardStatus,
-            40079 => Self::InvalidTime,
-            41012 => Self::MissingCardId,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::CardNotSupported => 45030,
-            Self::CodeAlreadyConsumed => 40099,
-            Self::InvalidSerialCode => 40056,
-            Self::InvalidUserCardStatus => 40127,
-            Self::InvalidCardId => 40073,
-            Self::InvalidCardStatus => 40078,
-            Self::InvalidTime => 40079,
-            Self::MissingCardId => 41012,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::CardNotSupported => "limit cardid, not support this function",
-            Self::CodeAlreadyConsumed => "invalid code, this code has consumed.",
-            Self::InvalidSerialCode => "invalid serial code",
-            Self::InvalidUserCardStatus => {
-                "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !"
-            }
-            Self::InvalidCardId => "invalid card id",
-            Self::InvalidCardStatus => "invalid card status",
-            Self::InvalidTime => "invalid time",
-            Self::MissingCardId => "missing card id",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for CheckCodesErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    CheckCodesErrorCode in crate ::Code { CardNotSupported, CodeAlreadyConsumed,
+    InvalidSerialCode, InvalidUserCardStatus, InvalidCardId, InvalidCardStatus,
+    InvalidTime, MissingCardId } else General(crate ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for CheckCodesRequest {
     type Response = CheckCodesResponse;
     type ErrorCode = CheckCodesErrorCode;

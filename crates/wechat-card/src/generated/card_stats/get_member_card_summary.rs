@@ -132,61 +132,21 @@ impl GetMemberCardSummaryResponse {
     }
 }
 
-/// Error codes of [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary): its own codes, and [`General`](GetMemberCardSummaryErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary): its own codes, and [`General`](GetMemberCardSummaryErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetMemberCardSummaryErrorCode {
-    /// `61500` `date format error`: A date is not written YYYY-MM-DD.
-    ///
-    /// Write dates exactly as 2015-06-15.
+    /// [`DateFormatError`](crate::Code::DateFormatError): A date is not written YYYY-MM-DD.
     DateFormatError,
-    /// `61501` `date range error`: The range is over 62 days, ends before it begins, or reaches today (only past days can be read).
-    ///
-    /// Ask for at most 62 days, ending yesterday at the latest.
+    /// [`DateRangeError`](crate::Code::DateRangeError): The range is over 62 days, ends before it begins, or reaches today (only past days can be read).
     DateRangeError,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetMemberCardSummaryErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            61500 => Self::DateFormatError,
-            61501 => Self::DateRangeError,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::DateFormatError => 61500,
-            Self::DateRangeError => 61501,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::DateFormatError => "date format error",
-            Self::DateRangeError => "date range error",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for GetMemberCardSummaryErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetMemberCardSummaryErrorCode in crate ::Code { DateFormatError, DateRangeError }
+    else General(crate ::GeneralErrorCode)
+);
 /// A day of the account's member-card statistics.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

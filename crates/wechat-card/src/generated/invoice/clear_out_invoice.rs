@@ -95,82 +95,28 @@ impl ClearOutInvoiceResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice): its own codes, and [`General`](ClearOutInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice): its own codes, and [`General`](ClearOutInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ClearOutInvoiceErrorCode {
-    /// `73000` `sys error make out invoice failed`: The reversal failed.
-    ///
-    /// Retry later, or ask the invoicing platform.
+    /// [`SysErrorMakeOutInvoiceFailed`](crate::Code::SysErrorMakeOutInvoiceFailed): The reversal failed.
     SysErrorMakeOutInvoiceFailed,
-    /// `73001` `wxopenid error`: The openid is wrong.
-    ///
-    /// Check `wxopenid`.
+    /// [`WxopenidError`](crate::Code::WxopenidError): The openid is wrong.
     WxopenidError,
-    /// `73003` `fpqqlsh empty`: The request serial number is empty.
-    ///
-    /// Send `fpqqlsh`.
+    /// [`FpqqlshEmpty`](crate::Code::FpqqlshEmpty): The request serial number is empty.
     FpqqlshEmpty,
-    /// `73100` `ka plat error`: The invoicing platform failed.
-    ///
-    /// Retry later, or ask the invoicing platform.
+    /// [`KaPlatError`](crate::Code::KaPlatError): The invoicing platform failed.
     KaPlatError,
-    /// `73101` `nsrsbh not cmp`: The seller's taxpayer number does not match the merchant.
-    ///
-    /// Check `nsrsbh`.
+    /// [`NsrsbhNotCmp`](crate::Code::NsrsbhNotCmp): The seller's taxpayer number does not match the merchant.
     NsrsbhNotCmp,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for ClearOutInvoiceErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            73000 => Self::SysErrorMakeOutInvoiceFailed,
-            73001 => Self::WxopenidError,
-            73003 => Self::FpqqlshEmpty,
-            73100 => Self::KaPlatError,
-            73101 => Self::NsrsbhNotCmp,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::SysErrorMakeOutInvoiceFailed => 73000,
-            Self::WxopenidError => 73001,
-            Self::FpqqlshEmpty => 73003,
-            Self::KaPlatError => 73100,
-            Self::NsrsbhNotCmp => 73101,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::SysErrorMakeOutInvoiceFailed => "sys error make out invoice failed",
-            Self::WxopenidError => "wxopenid error",
-            Self::FpqqlshEmpty => "fpqqlsh empty",
-            Self::KaPlatError => "ka plat error",
-            Self::NsrsbhNotCmp => "nsrsbh not cmp",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for ClearOutInvoiceErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    ClearOutInvoiceErrorCode in crate ::Code { SysErrorMakeOutInvoiceFailed,
+    WxopenidError, FpqqlshEmpty, KaPlatError, NsrsbhNotCmp } else General(crate
+    ::GeneralErrorCode)
+);
 /// Which issued invoice to reverse.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

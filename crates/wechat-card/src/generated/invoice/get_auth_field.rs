@@ -98,54 +98,19 @@ impl GetAuthFieldResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field): its own codes, and [`General`](GetAuthFieldErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field): its own codes, and [`General`](GetAuthFieldErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthFieldErrorCode {
-    /// `72029` `invoice never set auth field`: The authorization fields were never set.
-    ///
-    /// Call `set_auth_field` first.
+    /// [`InvoiceNeverSetAuthField`](crate::Code::InvoiceNeverSetAuthField): The authorization fields were never set.
     InvoiceNeverSetAuthField,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetAuthFieldErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72029 => Self::InvoiceNeverSetAuthField,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvoiceNeverSetAuthField => 72029,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvoiceNeverSetAuthField => "invoice never set auth field",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for GetAuthFieldErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetAuthFieldErrorCode in crate ::Code { InvoiceNeverSetAuthField } else General(crate
+    ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for GetAuthFieldRequest {
     type Response = GetAuthFieldResponse;
     type ErrorCode = GetAuthFieldErrorCode;

@@ -184,75 +184,26 @@ impl GetAuthUrlResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url): its own codes, and [`General`](GetAuthUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url): its own codes, and [`General`](GetAuthUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthUrlErrorCode {
-    /// `72015` `unauthorized create invoice`: The account has no invoice permission.
-    ///
-    /// Check that the invoice permissions are enabled.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no invoice permission.
     UnauthorizedCreateInvoice,
-    /// `72029` `invoice never set auth field`: A type 1 page was asked for but the authorization fields were never set.
-    ///
-    /// Call `set_auth_field` first.
+    /// [`InvoiceNeverSetAuthField`](crate::Code::InvoiceNeverSetAuthField): A type 1 page was asked for but the authorization fields were never set.
     InvoiceNeverSetAuthField,
-    /// `72031` `invalid params`: A parameter is wrong.
-    ///
-    /// Check the request fields.
+    /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
     InvalidParams,
-    /// `72063` `biz contact is empty`: The merchant's contact details were never set.
-    ///
-    /// Call `set_contact` first.
+    /// [`BizContactIsEmpty`](crate::Code::BizContactIsEmpty): The merchant's contact details were never set.
     BizContactIsEmpty,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetAuthUrlErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72015 => Self::UnauthorizedCreateInvoice,
-            72029 => Self::InvoiceNeverSetAuthField,
-            72031 => Self::InvalidParams,
-            72063 => Self::BizContactIsEmpty,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::UnauthorizedCreateInvoice => 72015,
-            Self::InvoiceNeverSetAuthField => 72029,
-            Self::InvalidParams => 72031,
-            Self::BizContactIsEmpty => 72063,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::UnauthorizedCreateInvoice => "unauthorized create invoice",
-            Self::InvoiceNeverSetAuthField => "invoice never set auth field",
-            Self::InvalidParams => "invalid params",
-            Self::BizContactIsEmpty => "biz contact is empty",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for GetAuthUrlErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetAuthUrlErrorCode in crate ::Code { UnauthorizedCreateInvoice,
+    InvoiceNeverSetAuthField, InvalidParams, BizContactIsEmpty } else General(crate
+    ::GeneralErrorCode)
+);
 /// The kind of authorization page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -81,54 +81,19 @@ impl GetContactResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact): its own codes, and [`General`](GetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact): its own codes, and [`General`](GetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetContactErrorCode {
-    /// `72063` `biz contact is empty`: The contact details were never set.
-    ///
-    /// Call `set_contact` first.
+    /// [`BizContactIsEmpty`](crate::Code::BizContactIsEmpty): The contact details were never set.
     BizContactIsEmpty,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetContactErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72063 => Self::BizContactIsEmpty,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::BizContactIsEmpty => 72063,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::BizContactIsEmpty => "biz contact is empty",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for GetContactErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetContactErrorCode in crate ::Code { BizContactIsEmpty } else General(crate
+    ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for GetContactRequest {
     type Response = GetContactResponse;
     type ErrorCode = GetContactErrorCode;

@@ -85,54 +85,19 @@ impl GetPayMchResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch): its own codes, and [`General`](GetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch): its own codes, and [`General`](GetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetPayMchErrorCode {
-    /// `72028` `invoice never set pay mch info`: No merchant number was ever linked.
-    ///
-    /// Call `set_pay_mch` first.
+    /// [`InvoiceNeverSetPayMchInfo`](crate::Code::InvoiceNeverSetPayMchInfo): No merchant number was ever linked.
     InvoiceNeverSetPayMchInfo,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetPayMchErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72028 => Self::InvoiceNeverSetPayMchInfo,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvoiceNeverSetPayMchInfo => 72028,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvoiceNeverSetPayMchInfo => "invoice never set pay mch info",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for GetPayMchErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetPayMchErrorCode in crate ::Code { InvoiceNeverSetPayMchInfo } else General(crate
+    ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for GetPayMchRequest {
     type Response = GetPayMchResponse;
     type ErrorCode = GetPayMchErrorCode;

@@ -152,217 +152,70 @@ impl MakeOutInvoiceResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice): its own codes, and [`General`](MakeOutInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice): its own codes, and [`General`](MakeOutInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MakeOutInvoiceErrorCode {
-    /// `72038` `invoice order never auth`: The user did not authorize this order: `ddh` does not match an authorization page's `order_id`.
-    ///
-    /// Use the authorization page's order_id, or wait for the user to authorize.
+    /// [`InvoiceOrderNeverAuth`](crate::Code::InvoiceOrderNeverAuth): The user did not authorize this order: `ddh` does not match an authorization page's `order_id`.
     InvoiceOrderNeverAuth,
-    /// `73000` `sys error make out invoice failed`: Issuing the invoice failed.
-    ///
-    /// Retry later, or ask the invoicing platform.
+    /// [`SysErrorMakeOutInvoiceFailed`](crate::Code::SysErrorMakeOutInvoiceFailed): Issuing the invoice failed.
     SysErrorMakeOutInvoiceFailed,
-    /// `73001` `wxopenid error`: The openid is wrong.
-    ///
-    /// Check `wxopenid`.
+    /// [`WxopenidError`](crate::Code::WxopenidError): The openid is wrong.
     WxopenidError,
-    /// `73002` `ddh orderid empty`: The order number is empty.
-    ///
-    /// Send `ddh`.
+    /// [`DdhOrderidEmpty`](crate::Code::DdhOrderidEmpty): The order number is empty.
     DdhOrderidEmpty,
-    /// `73003` `fpqqlsh empty`: The request serial number is empty.
-    ///
-    /// Send `fpqqlsh`.
+    /// [`FpqqlshEmpty`](crate::Code::FpqqlshEmpty): The request serial number is empty.
     FpqqlshEmpty,
-    /// `73004` `kplx empty`: The invoicing type is empty.
-    ///
-    /// Check the request.
+    /// [`KplxEmpty`](crate::Code::KplxEmpty): The invoicing type is empty.
     KplxEmpty,
-    /// `73007` `nsrmc empty`: The seller's name is empty.
-    ///
-    /// Send `nsrmc`.
+    /// [`NsrmcEmpty`](crate::Code::NsrmcEmpty): The seller's name is empty.
     NsrmcEmpty,
-    /// `73008` `nsrdz empty`: The seller's address is empty.
-    ///
-    /// Send `nsrdz`.
+    /// [`NsrdzEmpty`](crate::Code::NsrdzEmpty): The seller's address is empty.
     NsrdzEmpty,
-    /// `73009` `nsrdh empty`: The seller's phone is empty.
-    ///
-    /// Send `nsrdh`.
+    /// [`NsrdhEmpty`](crate::Code::NsrdhEmpty): The seller's phone is empty.
     NsrdhEmpty,
-    /// `73010` `ghfmc empty`: The buyer's name is empty.
-    ///
-    /// Send `ghfmc`.
+    /// [`GhfmcEmpty`](crate::Code::GhfmcEmpty): The buyer's name is empty.
     GhfmcEmpty,
-    /// `73011` `kpr empty`: Who issues the invoice is empty.
-    ///
-    /// Send `kpr`.
+    /// [`KprEmpty`](crate::Code::KprEmpty): Who issues the invoice is empty.
     KprEmpty,
-    /// `73012` `jshj empty`: The total including tax is empty.
-    ///
-    /// Send `jshj`.
+    /// [`JshjEmpty`](crate::Code::JshjEmpty): The total including tax is empty.
     JshjEmpty,
-    /// `73013` `hjje empty`: The total without tax is empty.
-    ///
-    /// Send `hjje`.
+    /// [`HjjeEmpty`](crate::Code::HjjeEmpty): The total without tax is empty.
     HjjeEmpty,
-    /// `73014` `hjse empty`: The total tax is empty.
-    ///
-    /// Send `hjse`.
+    /// [`HjseEmpty`](crate::Code::HjseEmpty): The total tax is empty.
     HjseEmpty,
-    /// `73015` `hylx empty`: The industry is empty.
-    ///
-    /// Send `hylx`.
+    /// [`HylxEmpty`](crate::Code::HylxEmpty): The industry is empty.
     HylxEmpty,
-    /// `73016` `nsrsbh empty`: The seller's taxpayer number is empty.
-    ///
-    /// Send `nsrsbh`.
+    /// [`NsrsbhEmpty`](crate::Code::NsrsbhEmpty): The seller's taxpayer number is empty.
     NsrsbhEmpty,
-    /// `73100` `ka plat error`: The invoicing platform failed.
-    ///
-    /// Retry later, or ask the invoicing platform.
+    /// [`KaPlatError`](crate::Code::KaPlatError): The invoicing platform failed.
     KaPlatError,
-    /// `73101` `nsrsbh not cmp`: The seller's taxpayer number does not match the merchant.
-    ///
-    /// Check `nsrsbh`.
+    /// [`NsrsbhNotCmp`](crate::Code::NsrsbhNotCmp): The seller's taxpayer number does not match the merchant.
     NsrsbhNotCmp,
-    /// `73102` `sys error`: The WeChat invoicing platform had a system error.
-    ///
-    /// Retry later.
+    /// [`PlatformSysError`](crate::Code::PlatformSysError): The WeChat invoicing platform had a system error.
     PlatformSysError,
-    /// `73105` `Kp plat make invoice timeout`: The invoicing platform timed out issuing the invoice.
-    ///
-    /// Query the result with `query_invoice_info` before issuing again.
+    /// [`KpPlatMakeInvoiceTimeout`](crate::Code::KpPlatMakeInvoiceTimeout): The invoicing platform timed out issuing the invoice.
     KpPlatMakeInvoiceTimeout,
-    /// `73106` `Fpqqlsh exist with different ddh`: This request serial number was already used with another order number.
-    ///
-    /// Use a new `fpqqlsh`.
+    /// [`FpqqlshExistWithDifferentDdh`](crate::Code::FpqqlshExistWithDifferentDdh): This request serial number was already used with another order number.
     FpqqlshExistWithDifferentDdh,
-    /// `73107` `Fpqqlsh is processing`: The request with this serial number is still being processed.
-    ///
-    /// Wait, then query the result.
+    /// [`FpqqlshIsProcessing`](crate::Code::FpqqlshIsProcessing): The request with this serial number is still being processed.
     FpqqlshIsProcessing,
-    /// `73108` `This ddh with other fpqqlsh already exist`: This order number was already invoiced under another serial number.
-    ///
-    /// Query the existing invoice instead.
+    /// [`ThisDdhWithOtherFpqqlshAlreadyExist`](crate::Code::ThisDdhWithOtherFpqqlshAlreadyExist): This order number was already invoiced under another serial number.
     ThisDdhWithOtherFpqqlshAlreadyExist,
-    /// `73110` `fpqqlsh first 6 byte not cmp`: The first six characters of `fpqqlsh` are not the merchant's identifier.
-    ///
-    /// Prefix `fpqqlsh` with the merchant's identifier.
+    /// [`FpqqlshFirst6ByteNotCmp`](crate::Code::FpqqlshFirst6ByteNotCmp): The first six characters of `fpqqlsh` are not the merchant's identifier.
     FpqqlshFirst6ByteNotCmp,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for MakeOutInvoiceErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72038 => Self::InvoiceOrderNeverAuth,
-            73000 => Self::SysErrorMakeOutInvoiceFailed,
-            73001 => Self::WxopenidError,
-            73002 => Self::DdhOrderidEmpty,
-            73003 => Self::FpqqlshEmpty,
-            73004 => Self::KplxEmpty,
-            73007 => Self::NsrmcEmpty,
-            73008 => Self::NsrdzEmpty,
-            73009 => Self::NsrdhEmpty,
-            73010 => Self::GhfmcEmpty,
-            73011 => Self::KprEmpty,
-            73012 => Self::JshjEmpty,
-            73013 => Self::HjjeEmpty,
-            73014 => Self::HjseEmpty,
-            73015 => Self::HylxEmpty,
-            73016 => Self::NsrsbhEmpty,
-            73100 => Self::KaPlatError,
-            73101 => Self::NsrsbhNotCmp,
-            73102 => Self::PlatformSysError,
-            73105 => Self::KpPlatMakeInvoiceTimeout,
-            73106 => Self::FpqqlshExistWithDifferentDdh,
-            73107 => Self::FpqqlshIsProcessing,
-            73108 => Self::ThisDdhWithOtherFpqqlshAlreadyExist,
-            73110 => Self::FpqqlshFirst6ByteNotCmp,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvoiceOrderNeverAuth => 72038,
-            Self::SysErrorMakeOutInvoiceFailed => 73000,
-            Self::WxopenidError => 73001,
-            Self::DdhOrderidEmpty => 73002,
-            Self::FpqqlshEmpty => 73003,
-            Self::KplxEmpty => 73004,
-            Self::NsrmcEmpty => 73007,
-            Self::NsrdzEmpty => 73008,
-            Self::NsrdhEmpty => 73009,
-            Self::GhfmcEmpty => 73010,
-            Self::KprEmpty => 73011,
-            Self::JshjEmpty => 73012,
-            Self::HjjeEmpty => 73013,
-            Self::HjseEmpty => 73014,
-            Self::HylxEmpty => 73015,
-            Self::NsrsbhEmpty => 73016,
-            Self::KaPlatError => 73100,
-            Self::NsrsbhNotCmp => 73101,
-            Self::PlatformSysError => 73102,
-            Self::KpPlatMakeInvoiceTimeout => 73105,
-            Self::FpqqlshExistWithDifferentDdh => 73106,
-            Self::FpqqlshIsProcessing => 73107,
-            Self::ThisDdhWithOtherFpqqlshAlreadyExist => 73108,
-            Self::FpqqlshFirst6ByteNotCmp => 73110,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvoiceOrderNeverAuth => "invoice order never auth",
-            Self::SysErrorMakeOutInvoiceFailed => "sys error make out invoice failed",
-            Self::WxopenidError => "wxopenid error",
-            Self::DdhOrderidEmpty => "ddh orderid empty",
-            Self::FpqqlshEmpty => "fpqqlsh empty",
-            Self::KplxEmpty => "kplx empty",
-            Self::NsrmcEmpty => "nsrmc empty",
-            Self::NsrdzEmpty => "nsrdz empty",
-            Self::NsrdhEmpty => "nsrdh empty",
-            Self::GhfmcEmpty => "ghfmc empty",
-            Self::KprEmpty => "kpr empty",
-            Self::JshjEmpty => "jshj empty",
-            Self::HjjeEmpty => "hjje empty",
-            Self::HjseEmpty => "hjse empty",
-            Self::HylxEmpty => "hylx empty",
-            Self::NsrsbhEmpty => "nsrsbh empty",
-            Self::KaPlatError => "ka plat error",
-            Self::NsrsbhNotCmp => "nsrsbh not cmp",
-            Self::PlatformSysError => "sys error",
-            Self::KpPlatMakeInvoiceTimeout => "Kp plat make invoice timeout",
-            Self::FpqqlshExistWithDifferentDdh => "Fpqqlsh exist with different ddh",
-            Self::FpqqlshIsProcessing => "Fpqqlsh is processing",
-            Self::ThisDdhWithOtherFpqqlshAlreadyExist => {
-                "This ddh with other fpqqlsh already exist"
-            }
-            Self::FpqqlshFirst6ByteNotCmp => "fpqqlsh first 6 byte not cmp",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for MakeOutInvoiceErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    MakeOutInvoiceErrorCode in crate ::Code { InvoiceOrderNeverAuth,
+    SysErrorMakeOutInvoiceFailed, WxopenidError, DdhOrderidEmpty, FpqqlshEmpty,
+    KplxEmpty, NsrmcEmpty, NsrdzEmpty, NsrdhEmpty, GhfmcEmpty, KprEmpty, JshjEmpty,
+    HjjeEmpty, HjseEmpty, HylxEmpty, NsrsbhEmpty, KaPlatError, NsrsbhNotCmp,
+    PlatformSysError, KpPlatMakeInvoiceTimeout, FpqqlshExistWithDifferentDdh,
+    FpqqlshIsProcessing, ThisDdhWithOtherFpqqlshAlreadyExist, FpqqlshFirst6ByteNotCmp }
+    else General(crate ::GeneralErrorCode)
+);
 /// An invoice to issue, with the buyer, the seller and the lines.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

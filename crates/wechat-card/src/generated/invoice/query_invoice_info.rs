@@ -106,61 +106,21 @@ impl QueryInvoiceInfoResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info): its own codes, and [`General`](QueryInvoiceInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info): its own codes, and [`General`](QueryInvoiceInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum QueryInvoiceInfoErrorCode {
-    /// `73003` `fpqqlsh empty`: The request serial number is empty.
-    ///
-    /// Send `fpqqlsh`.
+    /// [`FpqqlshEmpty`](crate::Code::FpqqlshEmpty): The request serial number is empty.
     FpqqlshEmpty,
-    /// `73101` `nsrsbh not cmp`: The seller's taxpayer number does not match the merchant.
-    ///
-    /// Check `nsrsbh`.
+    /// [`NsrsbhNotCmp`](crate::Code::NsrsbhNotCmp): The seller's taxpayer number does not match the merchant.
     NsrsbhNotCmp,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for QueryInvoiceInfoErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            73003 => Self::FpqqlshEmpty,
-            73101 => Self::NsrsbhNotCmp,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::FpqqlshEmpty => 73003,
-            Self::NsrsbhNotCmp => 73101,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::FpqqlshEmpty => "fpqqlsh empty",
-            Self::NsrsbhNotCmp => "nsrsbh not cmp",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for QueryInvoiceInfoErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    QueryInvoiceInfoErrorCode in crate ::Code { FpqqlshEmpty, NsrsbhNotCmp } else
+    General(crate ::GeneralErrorCode)
+);
 /// An invoice issued through unified invoicing.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

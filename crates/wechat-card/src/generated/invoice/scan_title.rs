@@ -175,54 +175,19 @@ impl ScanTitleResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title): its own codes, and [`General`](ScanTitleErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title): its own codes, and [`General`](ScanTitleErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScanTitleErrorCode {
-    /// `72044` `scan text out of time`: The title QR code has expired.
-    ///
-    /// Ask the user to show a fresh code.
+    /// [`ScanTextOutOfTime`](crate::Code::ScanTextOutOfTime): The title QR code has expired.
     ScanTextOutOfTime,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for ScanTitleErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72044 => Self::ScanTextOutOfTime,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::ScanTextOutOfTime => 72044,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::ScanTextOutOfTime => "scan text out of time",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for ScanTitleErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    ScanTitleErrorCode in crate ::Code { ScanTextOutOfTime } else General(crate
+    ::GeneralErrorCode)
+);
 /// The kind of invoice title.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -88,54 +88,19 @@ impl SetContactResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact): its own codes, and [`General`](SetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact): its own codes, and [`General`](SetContactErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetContactErrorCode {
-    /// `72031` `invalid params`: A parameter is wrong.
-    ///
-    /// Check the request fields.
+    /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
     InvalidParams,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for SetContactErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72031 => Self::InvalidParams,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvalidParams => 72031,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvalidParams => "invalid params",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for SetContactErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    SetContactErrorCode in crate ::Code { InvalidParams } else General(crate
+    ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for SetContactRequest {
     type Response = SetContactResponse;
     type ErrorCode = SetContactErrorCode;

@@ -92,61 +92,21 @@ impl SetPayMchResponse {
     }
 }
 
-/// Error codes of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch): its own codes, and [`General`](SetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch): its own codes, and [`General`](SetPayMchErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetPayMchErrorCode {
-    /// `72030` `invalid mchid`: The WeChat Pay merchant number is not valid.
-    ///
-    /// Check the merchant number.
+    /// [`InvalidMchid`](crate::Code::InvalidMchid): The WeChat Pay merchant number is not valid.
     InvalidMchid,
-    /// `72031` `invalid params`: A parameter is wrong.
-    ///
-    /// Check the request fields.
+    /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
     InvalidParams,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for SetPayMchErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72030 => Self::InvalidMchid,
-            72031 => Self::InvalidParams,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvalidMchid => 72030,
-            Self::InvalidParams => 72031,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvalidMchid => "invalid mchid",
-            Self::InvalidParams => "invalid params",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for SetPayMchErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    SetPayMchErrorCode in crate ::Code { InvalidMchid, InvalidParams } else General(crate
+    ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for SetPayMchRequest {
     type Response = SetPayMchResponse;
     type ErrorCode = SetPayMchErrorCode;

@@ -325,59 +325,21 @@ impl ActivateMemberCardResponse {
     }
 }
 
-/// Error codes of [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card): its own codes, and [`General`](ActivateMemberCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card): its own codes, and [`General`](ActivateMemberCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ActivateMemberCardErrorCode {
-    /// `40056` `invalid serial code`: No user holds this code, or it belongs to another card_id.
-    ///
-    /// Pass the code the user took and, for custom codes, its card_id.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code, or it belongs to another card_id.
     InvalidSerialCode,
-    /// `40073` `invalid card id`: No card of this account has this card_id.
+    /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for ActivateMemberCardErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            40056 => Self::InvalidSerialCode,
-            40073 => Self::InvalidCardId,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvalidSerialCode => 40056,
-            Self::InvalidCardId => 40073,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvalidSerialCode => "invalid serial code",
-            Self::InvalidCardId => "invalid card id",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for ActivateMemberCardErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    ActivateMemberCardErrorCode in crate ::Code { InvalidSerialCode, InvalidCardId } else
+    General(crate ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for ActivateMemberCardRequest {
     type Response = ActivateMemberCardResponse;
     type ErrorCode = ActivateMemberCardErrorCode;

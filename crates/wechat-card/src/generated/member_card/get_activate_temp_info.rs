@@ -81,44 +81,17 @@ impl GetActivateTempInfoResponse {
     }
 }
 
-/// Error codes of [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info): its own codes, and [`General`](GetActivateTempInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info): its own codes, and [`General`](GetActivateTempInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetActivateTempInfoErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetActivateTempInfoErrorCode {
-    fn from_code(code: i64) -> Self {
-        Self::General(::wechat_core::ErrorCode::from_code(code))
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-        }
-    }
-}
-
-impl std::fmt::Display for GetActivateTempInfoErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetActivateTempInfoErrorCode in crate ::Code {} else General(crate
+    ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for GetActivateTempInfoRequest {
     type Response = GetActivateTempInfoResponse;
     type ErrorCode = GetActivateTempInfoErrorCode;

@@ -125,52 +125,19 @@ impl GetActivateUrlResponse {
     }
 }
 
-/// Error codes of [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url): its own codes, and [`General`](GetActivateUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url): its own codes, and [`General`](GetActivateUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetActivateUrlErrorCode {
-    /// `40073` `invalid card id`: No card of this account has this card_id.
+    /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetActivateUrlErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            40073 => Self::InvalidCardId,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvalidCardId => 40073,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvalidCardId => "invalid card id",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for GetActivateUrlErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetActivateUrlErrorCode in crate ::Code { InvalidCardId } else General(crate
+    ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for GetActivateUrlRequest {
     type Response = GetActivateUrlResponse;
     type ErrorCode = GetActivateUrlErrorCode;

@@ -246,59 +246,21 @@ impl GetMemberInfoResponse {
     }
 }
 
-/// Error codes of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info): its own codes, and [`General`](GetMemberInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info): its own codes, and [`General`](GetMemberInfoErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetMemberInfoErrorCode {
-    /// `40056` `invalid serial code`: No user holds this code of this card.
-    ///
-    /// Pass the member's code and the card it belongs to.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code of this card.
     InvalidSerialCode,
-    /// `40073` `invalid card id`: No card of this account has this card_id.
+    /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetMemberInfoErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            40056 => Self::InvalidSerialCode,
-            40073 => Self::InvalidCardId,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvalidSerialCode => 40056,
-            Self::InvalidCardId => 40073,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvalidSerialCode => "invalid serial code",
-            Self::InvalidCardId => "invalid card id",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for GetMemberInfoErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetMemberInfoErrorCode in crate ::Code { InvalidSerialCode, InvalidCardId } else
+    General(crate ::GeneralErrorCode)
+);
 /// The state of a member card in the user's card package.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

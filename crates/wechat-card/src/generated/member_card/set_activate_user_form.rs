@@ -174,52 +174,19 @@ impl SetActivateUserFormResponse {
     }
 }
 
-/// Error codes of [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form): its own codes, and [`General`](SetActivateUserFormErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form): its own codes, and [`General`](SetActivateUserFormErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetActivateUserFormErrorCode {
-    /// `40073` `invalid card id`: No card of this account has this card_id.
+    /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for SetActivateUserFormErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            40073 => Self::InvalidCardId,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvalidCardId => 40073,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvalidCardId => "invalid card id",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for SetActivateUserFormErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    SetActivateUserFormErrorCode in crate ::Code { InvalidCardId } else General(crate
+    ::GeneralErrorCode)
+);
 /// A named link shown on the activation form.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

@@ -25,7 +25,7 @@
 //! | 40056 | `invalid serial code` | No user holds this code of this card. | Pass the member's code and the card it belongs to. |
 //! | 40073 | `invalid card id` | No card of this account has this card_id. |  |
 //! | 40127 | `invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !` | The member's card is in no usable state: deleted by the user, being given to a friend, or set unavailable (the message is WeChat's own, from its card-management page; that updateuser answers it is inferred from WeChat checking the code before any action, as the code endpoints do). |  |
-//! | 43010 | `no balance permission` | The account has no stored-value permission, which balance changes need. | Leave balance and add_balance out, or apply for WeChat's stored-value permission. |
+//! | 43010 | `no stored value permission` | The account has no stored-value permission, which balance changes need. | Leave balance and add_balance out, or apply for WeChat's stored-value permission. |
 //!
 //! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
 //!
@@ -36,7 +36,7 @@
 //! - Amounts are integers in fen (SKIT); WxJava's WxMpMemberCardUpdateMessage uses Double for balance and add_balance, which is not followed.
 //! - record_bonus is string(42) (14 Chinese characters). record_balance is string(42) in the table too, but WeChat's own example sends 购买焦糖玛琪朵一杯，扣除金额30元。 (50 bytes), so record_balance has no limit.
 //! - result_bonus and result_balance are optional though WeChat's example carries both: the update is not idempotent with add_* alone, and a missing total must not make a call that changed the member's points look failed (and be retried).
-//! - 43010 (无储值权限, no stored-value permission) is on WeChat's card error page; that this endpoint answers it for balance changes is inferred, not observed, and its errmsg is that meaning in English: no source quotes the text. 40013 was observed here once (tianye), but it is a general code (a token of another app).
+//! - 43010 (无储值权限, no stored-value permission) is on WeChat's card error page; that this endpoint answers it for balance changes is inferred, not observed, and no source quotes its errmsg, so it takes create_card's English one (a code has one message in the whole spec). 40013 was observed here once (tianye), but it is a general code (a token of another app).
 //!
 //! ## Points and balance after a purchase (WeChat's example)
 //!
@@ -362,73 +362,26 @@ impl UpdateMemberResponse {
     }
 }
 
-/// Error codes of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member): its own codes, and [`General`](UpdateMemberErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member): its own codes, and [`General`](UpdateMemberErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateMemberErrorCode {
-    /// `40056` `invalid serial code`: No user holds this code of this card.
-    ///
-    /// Pass the member's code and the card it belongs to.
+    /// [`InvalidSerialCode`](crate::Code::InvalidSerialCode): No user holds this code of this card.
     InvalidSerialCode,
-    /// `40073` `invalid card id`: No card of this account has this card_id.
+    /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
-    /// `40127` `invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !`: The member's card is in no usable state: deleted by the user, being given to a friend, or set unavailable (the message is WeChat's own, from its card-management page; that updateuser answers it is inferred from WeChat checking the code before any action, as the code endpoints do).
+    /// [`InvalidUserCardStatus`](crate::Code::InvalidUserCardStatus): The member's card is in no usable state: deleted by the user, being given to a friend, or set unavailable (the message is WeChat's own, from its card-management page; that updateuser answers it is inferred from WeChat checking the code before any action, as the code endpoints do).
     InvalidUserCardStatus,
-    /// `43010` `no balance permission`: The account has no stored-value permission, which balance changes need.
-    ///
-    /// Leave balance and add_balance out, or apply for WeChat's stored-value permission.
-    NoBalancePermission,
+    /// [`NoStoredValuePermission`](crate::Code::NoStoredValuePermission): The account has no stored-value permission, which balance changes need.
+    NoStoredValuePermission,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for UpdateMemberErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            40056 => Self::InvalidSerialCode,
-            40073 => Self::InvalidCardId,
-            40127 => Self::InvalidUserCardStatus,
-            43010 => Self::NoBalancePermission,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvalidSerialCode => 40056,
-            Self::InvalidCardId => 40073,
-            Self::InvalidUserCardStatus => 40127,
-            Self::NoBalancePermission => 43010,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvalidSerialCode => "invalid serial code",
-            Self::InvalidCardId => "invalid card id",
-            Self::InvalidUserCardStatus => {
-                "invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable !"
-            }
-            Self::NoBalancePermission => "no balance permission",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateMemberErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    UpdateMemberErrorCode in crate ::Code { InvalidSerialCode, InvalidCardId,
+    InvalidUserCardStatus, NoStoredValuePermission } else General(crate
+    ::GeneralErrorCode)
+);
 /// Whether WeChat sends the member a message about each kind of change.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

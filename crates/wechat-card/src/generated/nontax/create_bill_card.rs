@@ -94,54 +94,19 @@ impl CreateBillCardResponse {
     }
 }
 
-/// Error codes of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card): its own codes, and [`General`](CreateBillCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card): its own codes, and [`General`](CreateBillCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateBillCardErrorCode {
-    /// `72015` `unauthorized create invoice`: The account has no fiscal e-bill permission.
-    ///
-    /// Apply for the fiscal e-bill permission.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no fiscal e-bill permission.
     UnauthorizedCreateInvoice,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for CreateBillCardErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72015 => Self::UnauthorizedCreateInvoice,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::UnauthorizedCreateInvoice => 72015,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::UnauthorizedCreateInvoice => "unauthorized create invoice",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateBillCardErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    CreateBillCardErrorCode in crate ::Code { UnauthorizedCreateInvoice } else
+    General(crate ::GeneralErrorCode)
+);
 /// A fiscal e-bill card template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

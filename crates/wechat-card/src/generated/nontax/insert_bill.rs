@@ -142,103 +142,35 @@ impl InsertBillResponse {
     }
 }
 
-/// Error codes of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill): its own codes, and [`General`](InsertBillErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill): its own codes, and [`General`](InsertBillErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsertBillErrorCode {
-    /// `40078` `invalid card status`: The card_id is not authorized, or was created too recently.
-    ///
-    /// Check the card template, or wait and retry.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card_id is not authorized, or was created too recently.
     InvalidCardStatus,
-    /// `72015` `unauthorized create invoice`: The account has no permission to issue bills.
-    ///
-    /// Check that the fiscal e-bill permission is enabled.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no permission to issue bills.
     UnauthorizedCreateInvoice,
-    /// `72031` `invalid params`: A parameter is wrong.
-    ///
-    /// Check the request fields.
+    /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
     InvalidParams,
-    /// `72035` `biz reject insert`: The order was refused (rejectinsert called with this order_id); no bill can be inserted for it.
-    ///
-    /// Use a new order_id and a new authorization.
+    /// [`BizRejectInsert`](crate::Code::BizRejectInsert): The order was refused (rejectinsert called with this order_id); no bill can be inserted for it.
     BizRejectInsert,
-    /// `72038` `invoice order never auth`: The order is not authorized: the s_pappid, the appid and the order_id do not match an authorization.
-    ///
-    /// Wait for the user to authorize, or check the values.
+    /// [`InvoiceOrderNeverAuth`](crate::Code::InvoiceOrderNeverAuth): The order is not authorized: the s_pappid, the appid and the order_id do not match an authorization.
     InvoiceOrderNeverAuth,
-    /// `72040` `invoice pdf error`: The PDF is invalid.
-    ///
-    /// Upload a real, valid PDF and use its s_media_id.
+    /// [`InvoicePdfError`](crate::Code::InvoicePdfError): The PDF is invalid.
     InvoicePdfError,
-    /// `72042` `billing_code and billing_no repeated`: A bill with this code and number was already inserted.
-    ///
-    /// Each bill needs its own code and number; a repeated insert is refused.
+    /// [`BillingCodeAndNoRepeated`](crate::Code::BillingCodeAndNoRepeated): A bill with this code and number was already inserted.
     BillingCodeAndNoRepeated,
-    /// `72043` `billing_code or billing_no size error`: The bill code or number has the wrong length.
-    ///
-    /// Check the lengths.
+    /// [`BillingCodeOrNoSizeError`](crate::Code::BillingCodeOrNoSizeError): The bill code or number has the wrong length.
     BillingCodeOrNoSizeError,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for InsertBillErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            40078 => Self::InvalidCardStatus,
-            72015 => Self::UnauthorizedCreateInvoice,
-            72031 => Self::InvalidParams,
-            72035 => Self::BizRejectInsert,
-            72038 => Self::InvoiceOrderNeverAuth,
-            72040 => Self::InvoicePdfError,
-            72042 => Self::BillingCodeAndNoRepeated,
-            72043 => Self::BillingCodeOrNoSizeError,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvalidCardStatus => 40078,
-            Self::UnauthorizedCreateInvoice => 72015,
-            Self::InvalidParams => 72031,
-            Self::BizRejectInsert => 72035,
-            Self::InvoiceOrderNeverAuth => 72038,
-            Self::InvoicePdfError => 72040,
-            Self::BillingCodeAndNoRepeated => 72042,
-            Self::BillingCodeOrNoSizeError => 72043,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvalidCardStatus => "invalid card status",
-            Self::UnauthorizedCreateInvoice => "unauthorized create invoice",
-            Self::InvalidParams => "invalid params",
-            Self::BizRejectInsert => "biz reject insert",
-            Self::InvoiceOrderNeverAuth => "invoice order never auth",
-            Self::InvoicePdfError => "invoice pdf error",
-            Self::BillingCodeAndNoRepeated => "billing_code and billing_no repeated",
-            Self::BillingCodeOrNoSizeError => "billing_code or billing_no size error",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for InsertBillErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    InsertBillErrorCode in crate ::Code { InvalidCardStatus, UnauthorizedCreateInvoice,
+    InvalidParams, BizRejectInsert, InvoiceOrderNeverAuth, InvoicePdfError,
+    BillingCodeAndNoRepeated, BillingCodeOrNoSizeError } else General(crate
+    ::GeneralErrorCode)
+);
 /// The bill's content.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

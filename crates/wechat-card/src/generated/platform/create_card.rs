@@ -104,61 +104,21 @@ impl CreateCardResponse {
     }
 }
 
-/// Error codes of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card): its own codes, and [`General`](CreateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card): its own codes, and [`General`](CreateCardErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateCardErrorCode {
-    /// `72015` `unauthorized create invoice`: The account has no permission to create invoice templates.
-    ///
-    /// Check that the invoice permissions are enabled.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no permission to create invoice templates.
     UnauthorizedCreateInvoice,
-    /// `72031` `invalid params`: A parameter is wrong.
-    ///
-    /// Check the request fields.
+    /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
     InvalidParams,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for CreateCardErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72015 => Self::UnauthorizedCreateInvoice,
-            72031 => Self::InvalidParams,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::UnauthorizedCreateInvoice => 72015,
-            Self::InvalidParams => 72031,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::UnauthorizedCreateInvoice => "unauthorized create invoice",
-            Self::InvalidParams => "invalid params",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for CreateCardErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    CreateCardErrorCode in crate ::Code { UnauthorizedCreateInvoice, InvalidParams } else
+    General(crate ::GeneralErrorCode)
+);
 /// An invoice card template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

@@ -125,54 +125,19 @@ impl GetPdfResponse {
     }
 }
 
-/// Error codes of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf): its own codes, and [`General`](GetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf): its own codes, and [`General`](GetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetPdfErrorCode {
-    /// `72031` `invalid params`: The s_media_id is wrong or has expired (PDFs live 3 days).
-    ///
-    /// Upload the PDF again.
+    /// [`InvalidParams`](crate::Code::InvalidParams): The s_media_id is wrong or has expired (PDFs live 3 days).
     InvalidParams,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetPdfErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72031 => Self::InvalidParams,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvalidParams => 72031,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvalidParams => "invalid params",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for GetPdfErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetPdfErrorCode in crate ::Code { InvalidParams } else General(crate
+    ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for GetPdfRequest {
     type Response = GetPdfResponse;
     type ErrorCode = GetPdfErrorCode;

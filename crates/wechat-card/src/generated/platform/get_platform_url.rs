@@ -90,54 +90,19 @@ impl GetPlatformUrlResponse {
     }
 }
 
-/// Error codes of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url): its own codes, and [`General`](GetPlatformUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url): its own codes, and [`General`](GetPlatformUrlErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetPlatformUrlErrorCode {
-    /// `72015` `unauthorized create invoice`: The account is not an invoicing platform.
-    ///
-    /// Apply for the invoicing platform permission.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account is not an invoicing platform.
     UnauthorizedCreateInvoice,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetPlatformUrlErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72015 => Self::UnauthorizedCreateInvoice,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::UnauthorizedCreateInvoice => 72015,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::UnauthorizedCreateInvoice => "unauthorized create invoice",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for GetPlatformUrlErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetPlatformUrlErrorCode in crate ::Code { UnauthorizedCreateInvoice } else
+    General(crate ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for GetPlatformUrlRequest {
     type Response = GetPlatformUrlResponse;
     type ErrorCode = GetPlatformUrlErrorCode;

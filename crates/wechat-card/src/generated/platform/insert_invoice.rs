@@ -176,103 +176,35 @@ impl InsertInvoiceResponse {
     }
 }
 
-/// Error codes of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice): its own codes, and [`General`](InsertInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice): its own codes, and [`General`](InsertInvoiceErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum InsertInvoiceErrorCode {
-    /// `40078` `invalid card status`: The card_id is not authorized: the account lacks card permissions, or the template was created too recently (or, in the sandbox, the user is not on the test list).
-    ///
-    /// Check the template and permissions, or wait and retry.
+    /// [`InvalidCardStatus`](crate::Code::InvalidCardStatus): The card_id is not authorized: the account lacks card permissions, or the template was created too recently (or, in the sandbox, the user is not on the test list).
     InvalidCardStatus,
-    /// `72015` `unauthorized create invoice`: The account has no permission to insert invoices.
-    ///
-    /// Check that the invoice permissions are enabled.
+    /// [`UnauthorizedCreateInvoice`](crate::Code::UnauthorizedCreateInvoice): The account has no permission to insert invoices.
     UnauthorizedCreateInvoice,
-    /// `72017` `invalid invoice title`: The invoice's title does not match the title the user authorized.
-    ///
-    /// Use the title from the authorization (get_auth_data).
+    /// [`InvalidInvoiceTitle`](crate::Code::InvalidInvoiceTitle): The invoice's title does not match the title the user authorized.
     InvalidInvoiceTitle,
-    /// `72018` `duplicate order id, invoice had inserted to user`: An invoice was already inserted for this order.
-    ///
-    /// One order, one invoice; use a new order and authorization.
+    /// [`DuplicateOrderId`](crate::Code::DuplicateOrderId): An invoice was already inserted for this order.
     DuplicateOrderId,
-    /// `72031` `invalid params`: A parameter is wrong.
-    ///
-    /// Check the request fields.
+    /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
     InvalidParams,
-    /// `72035` `biz reject insert`: The merchant refused this order (rejectinsert).
-    ///
-    /// Use a new order_id and a new authorization.
+    /// [`BizRejectInsert`](crate::Code::BizRejectInsert): The merchant refused this order (rejectinsert).
     BizRejectInsert,
-    /// `72038` `invoice order never auth`: The order is not authorized: s_pappid, appid and order_id do not match an authorization.
-    ///
-    /// Wait for the user to authorize, or check the values.
+    /// [`InvoiceOrderNeverAuth`](crate::Code::InvoiceOrderNeverAuth): The order is not authorized: s_pappid, appid and order_id do not match an authorization.
     InvoiceOrderNeverAuth,
-    /// `72040` `invoice pdf error`: The PDF is invalid or its s_media_id expired.
-    ///
-    /// Upload the PDF again and use the new s_media_id.
+    /// [`InvoicePdfError`](crate::Code::InvoicePdfError): The PDF is invalid or its s_media_id expired.
     InvoicePdfError,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for InsertInvoiceErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            40078 => Self::InvalidCardStatus,
-            72015 => Self::UnauthorizedCreateInvoice,
-            72017 => Self::InvalidInvoiceTitle,
-            72018 => Self::DuplicateOrderId,
-            72031 => Self::InvalidParams,
-            72035 => Self::BizRejectInsert,
-            72038 => Self::InvoiceOrderNeverAuth,
-            72040 => Self::InvoicePdfError,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvalidCardStatus => 40078,
-            Self::UnauthorizedCreateInvoice => 72015,
-            Self::InvalidInvoiceTitle => 72017,
-            Self::DuplicateOrderId => 72018,
-            Self::InvalidParams => 72031,
-            Self::BizRejectInsert => 72035,
-            Self::InvoiceOrderNeverAuth => 72038,
-            Self::InvoicePdfError => 72040,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvalidCardStatus => "invalid card status",
-            Self::UnauthorizedCreateInvoice => "unauthorized create invoice",
-            Self::InvalidInvoiceTitle => "invalid invoice title",
-            Self::DuplicateOrderId => "duplicate order id, invoice had inserted to user",
-            Self::InvalidParams => "invalid params",
-            Self::BizRejectInsert => "biz reject insert",
-            Self::InvoiceOrderNeverAuth => "invoice order never auth",
-            Self::InvoicePdfError => "invoice pdf error",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for InsertInvoiceErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    InsertInvoiceErrorCode in crate ::Code { InvalidCardStatus,
+    UnauthorizedCreateInvoice, InvalidInvoiceTitle, DuplicateOrderId, InvalidParams,
+    BizRejectInsert, InvoiceOrderNeverAuth, InvoicePdfError } else General(crate
+    ::GeneralErrorCode)
+);
 /// The invoice's content.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

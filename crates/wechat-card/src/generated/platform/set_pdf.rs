@@ -105,54 +105,19 @@ impl SetPdfResponse {
     }
 }
 
-/// Error codes of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf): its own codes, and [`General`](SetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf): its own codes, and [`General`](SetPdfErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetPdfErrorCode {
-    /// `72040` `invoice pdf error`: The file is not a valid PDF.
-    ///
-    /// Upload a real, valid PDF.
+    /// [`InvoicePdfError`](crate::Code::InvoicePdfError): The file is not a valid PDF.
     InvoicePdfError,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for SetPdfErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72040 => Self::InvoicePdfError,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvoicePdfError => 72040,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvoicePdfError => "invoice pdf error",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for SetPdfErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    SetPdfErrorCode in crate ::Code { InvoicePdfError } else General(crate
+    ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for SetPdfRequest {
     type Response = SetPdfResponse;
     type ErrorCode = SetPdfErrorCode;

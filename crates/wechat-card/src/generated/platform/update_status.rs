@@ -101,61 +101,21 @@ impl UpdateStatusResponse {
     }
 }
 
-/// Error codes of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status): its own codes, and [`General`](UpdateStatusErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status): its own codes, and [`General`](UpdateStatusErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateStatusErrorCode {
-    /// `72024` `invoice status error`: The invoice cannot move to this status from its current one.
-    ///
-    /// Read the invoice's status first.
+    /// [`InvoiceStatusError`](crate::Code::InvoiceStatusError): The invoice cannot move to this status from its current one.
     InvoiceStatusError,
-    /// `72031` `invalid params`: A parameter is wrong.
-    ///
-    /// Check the request fields.
+    /// [`InvalidParams`](crate::Code::InvalidParams): A parameter is wrong.
     InvalidParams,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for UpdateStatusErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72024 => Self::InvoiceStatusError,
-            72031 => Self::InvalidParams,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvoiceStatusError => 72024,
-            Self::InvalidParams => 72031,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvoiceStatusError => "invoice status error",
-            Self::InvalidParams => "invalid params",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateStatusErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    UpdateStatusErrorCode in crate ::Code { InvoiceStatusError, InvalidParams } else
+    General(crate ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for UpdateStatusRequest {
     type Response = UpdateStatusResponse;
     type ErrorCode = UpdateStatusErrorCode;

@@ -106,68 +106,23 @@ impl UpdateInvoiceStatusResponse {
     }
 }
 
-/// Error codes of [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status): its own codes, and [`General`](UpdateInvoiceStatusErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status): its own codes, and [`General`](UpdateInvoiceStatusErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateInvoiceStatusErrorCode {
-    /// `72023` `invoice has been lock by others`: Another account has locked the invoice.
-    ///
-    /// The invoice is being reimbursed elsewhere; refuse the claim.
+    /// [`InvoiceHasBeenLockByOthers`](crate::Code::InvoiceHasBeenLockByOthers): Another account has locked the invoice.
     InvoiceHasBeenLockByOthers,
-    /// `72024` `invoice status error`: The invoice cannot move to this status from its current one.
-    ///
-    /// Read the invoice's status first.
+    /// [`InvoiceStatusError`](crate::Code::InvoiceStatusError): The invoice cannot move to this status from its current one.
     InvoiceStatusError,
-    /// `72039` `invoice must be lock first`: Only a locked invoice can be closed.
-    ///
-    /// Lock the invoice, then close it.
+    /// [`InvoiceMustBeLockFirst`](crate::Code::InvoiceMustBeLockFirst): Only a locked invoice can be closed.
     InvoiceMustBeLockFirst,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for UpdateInvoiceStatusErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72023 => Self::InvoiceHasBeenLockByOthers,
-            72024 => Self::InvoiceStatusError,
-            72039 => Self::InvoiceMustBeLockFirst,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvoiceHasBeenLockByOthers => 72023,
-            Self::InvoiceStatusError => 72024,
-            Self::InvoiceMustBeLockFirst => 72039,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvoiceHasBeenLockByOthers => "invoice has been lock by others",
-            Self::InvoiceStatusError => "invoice status error",
-            Self::InvoiceMustBeLockFirst => "invoice must be lock first",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateInvoiceStatusErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    UpdateInvoiceStatusErrorCode in crate ::Code { InvoiceHasBeenLockByOthers,
+    InvoiceStatusError, InvoiceMustBeLockFirst } else General(crate ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for UpdateInvoiceStatusRequest {
     type Response = UpdateInvoiceStatusResponse;
     type ErrorCode = UpdateInvoiceStatusErrorCode;

@@ -102,68 +102,23 @@ impl UpdateStatusBatchResponse {
     }
 }
 
-/// Error codes of [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch): its own codes, and [`General`](UpdateStatusBatchErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch): its own codes, and [`General`](UpdateStatusBatchErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateStatusBatchErrorCode {
-    /// `72023` `invoice has been lock by others`: Another account has locked one of the invoices; none was updated.
-    ///
-    /// Leave that invoice out of the claim.
+    /// [`InvoiceHasBeenLockByOthers`](crate::Code::InvoiceHasBeenLockByOthers): Another account has locked one of the invoices; none was updated.
     InvoiceHasBeenLockByOthers,
-    /// `72024` `invoice status error`: One of the invoices cannot move to this status; none was updated.
-    ///
-    /// Read the invoices' status first.
+    /// [`InvoiceStatusError`](crate::Code::InvoiceStatusError): One of the invoices cannot move to this status; none was updated.
     InvoiceStatusError,
-    /// `72039` `invoice must be lock first`: Only locked invoices can be closed; none was updated.
-    ///
-    /// Lock the invoices, then close them.
+    /// [`InvoiceMustBeLockFirst`](crate::Code::InvoiceMustBeLockFirst): Only locked invoices can be closed; none was updated.
     InvoiceMustBeLockFirst,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for UpdateStatusBatchErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            72023 => Self::InvoiceHasBeenLockByOthers,
-            72024 => Self::InvoiceStatusError,
-            72039 => Self::InvoiceMustBeLockFirst,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::InvoiceHasBeenLockByOthers => 72023,
-            Self::InvoiceStatusError => 72024,
-            Self::InvoiceMustBeLockFirst => 72039,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::InvoiceHasBeenLockByOthers => "invoice has been lock by others",
-            Self::InvoiceStatusError => "invoice status error",
-            Self::InvoiceMustBeLockFirst => "invoice must be lock first",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for UpdateStatusBatchErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    UpdateStatusBatchErrorCode in crate ::Code { InvoiceHasBeenLockByOthers,
+    InvoiceStatusError, InvoiceMustBeLockFirst } else General(crate ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for UpdateStatusBatchRequest {
     type Response = UpdateStatusBatchResponse;
     type ErrorCode = UpdateStatusBatchErrorCode;

@@ -96,44 +96,16 @@ impl GetAccessTokenResponse {
     }
 }
 
-/// Error codes of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token): its own codes, and [`General`](GetAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token): its own codes, and [`General`](GetAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAccessTokenErrorCode {
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetAccessTokenErrorCode {
-    fn from_code(code: i64) -> Self {
-        Self::General(::wechat_core::ErrorCode::from_code(code))
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-        }
-    }
-}
-
-impl std::fmt::Display for GetAccessTokenErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetAccessTokenErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for GetAccessTokenRequest {
     type Response = GetAccessTokenResponse;
     type ErrorCode = GetAccessTokenErrorCode;

@@ -132,54 +132,19 @@ impl GetAuthorizerAccessTokenResponse {
     }
 }
 
-/// Error codes of [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token): its own codes, and [`General`](GetAuthorizerAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token): its own codes, and [`General`](GetAuthorizerAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetAuthorizerAccessTokenErrorCode {
-    /// `61023` `refresh_token is invalid`: The authorizer_refresh_token is wrong, or the account revoked the authorization.
-    ///
-    /// Look up the latest refresh token; if none is valid, the account must authorize the platform again.
+    /// [`RefreshTokenIsInvalid`](crate::Code::RefreshTokenIsInvalid): The authorizer_refresh_token is wrong, or the account revoked the authorization.
     RefreshTokenIsInvalid,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetAuthorizerAccessTokenErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            61023 => Self::RefreshTokenIsInvalid,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::RefreshTokenIsInvalid => 61023,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::RefreshTokenIsInvalid => "refresh_token is invalid",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for GetAuthorizerAccessTokenErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetAuthorizerAccessTokenErrorCode in crate ::Code { RefreshTokenIsInvalid } else
+    General(crate ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for GetAuthorizerAccessTokenRequest {
     type Response = GetAuthorizerAccessTokenResponse;
     type ErrorCode = GetAuthorizerAccessTokenErrorCode;

@@ -117,82 +117,28 @@ impl GetComponentAccessTokenResponse {
     }
 }
 
-/// Error codes of [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token): its own codes, and [`General`](GetComponentAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know.
+/// Error codes of [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token): its own codes, and [`General`](GetComponentAccessTokenErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetComponentAccessTokenErrorCode {
-    /// `61004` `access clientip is not registered`: The calling server's IP is not on the third-party platform's IP whitelist.
-    ///
-    /// Add the server's outbound IP in the Open Platform console.
+    /// [`AccessClientipIsNotRegistered`](crate::Code::AccessClientipIsNotRegistered): The calling server's IP is not on the third-party platform's IP whitelist.
     AccessClientipIsNotRegistered,
-    /// `61005` `component ticket is expired`: The component_verify_ticket is too old.
-    ///
-    /// Use the latest ticket WeChat pushed.
+    /// [`ComponentTicketIsExpired`](crate::Code::ComponentTicketIsExpired): The component_verify_ticket is too old.
     ComponentTicketIsExpired,
-    /// `61006` `component ticket is invalid`: The component_verify_ticket is not one WeChat issued to this platform.
-    ///
-    /// Use the latest ticket WeChat pushed.
+    /// [`ComponentTicketIsInvalid`](crate::Code::ComponentTicketIsInvalid): The component_verify_ticket is not one WeChat issued to this platform.
     ComponentTicketIsInvalid,
-    /// `61011` `invalid component`: The component_appid is not a third-party platform.
-    ///
-    /// Check the configured component_appid.
+    /// [`InvalidComponent`](crate::Code::InvalidComponent): The component_appid is not a third-party platform.
     InvalidComponent,
-    /// `41004` `appsecret missing`: The request lacks the appsecret.
-    ///
-    /// A caller bug: send component_appsecret.
+    /// [`AppsecretMissing`](crate::Code::AppsecretMissing): The request lacks the appsecret.
     AppsecretMissing,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
-
-impl ::wechat_core::ErrorCode for GetComponentAccessTokenErrorCode {
-    fn from_code(code: i64) -> Self {
-        match code {
-            61004 => Self::AccessClientipIsNotRegistered,
-            61005 => Self::ComponentTicketIsExpired,
-            61006 => Self::ComponentTicketIsInvalid,
-            61011 => Self::InvalidComponent,
-            41004 => Self::AppsecretMissing,
-            other => Self::General(::wechat_core::ErrorCode::from_code(other)),
-        }
-    }
-
-    fn code(&self) -> i64 {
-        match self {
-            Self::AccessClientipIsNotRegistered => 61004,
-            Self::ComponentTicketIsExpired => 61005,
-            Self::ComponentTicketIsInvalid => 61006,
-            Self::InvalidComponent => 61011,
-            Self::AppsecretMissing => 41004,
-            Self::General(general) => ::wechat_core::ErrorCode::code(general),
-        }
-    }
-
-    fn message(&self) -> &'static str {
-        match self {
-            Self::AccessClientipIsNotRegistered => "access clientip is not registered",
-            Self::ComponentTicketIsExpired => "component ticket is expired",
-            Self::ComponentTicketIsInvalid => "component ticket is invalid",
-            Self::InvalidComponent => "invalid component",
-            Self::AppsecretMissing => "appsecret missing",
-            Self::General(general) => ::wechat_core::ErrorCode::message(general),
-        }
-    }
-
-    fn retry(&self) -> ::wechat_core::Retry {
-        match self {
-            Self::General(general) => ::wechat_core::ErrorCode::retry(general),
-            _ => ::wechat_core::Retry::Never,
-        }
-    }
-}
-
-impl std::fmt::Display for GetComponentAccessTokenErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        ::wechat_core::ErrorCode::fmt_code(self, f)
-    }
-}
-
+::wechat_core::error_codes!(
+    GetComponentAccessTokenErrorCode in crate ::Code { AccessClientipIsNotRegistered,
+    ComponentTicketIsExpired, ComponentTicketIsInvalid, InvalidComponent,
+    AppsecretMissing } else General(crate ::GeneralErrorCode)
+);
 impl ::wechat_core::Operation for GetComponentAccessTokenRequest {
     type Response = GetComponentAccessTokenResponse;
     type ErrorCode = GetComponentAccessTokenErrorCode;
