@@ -225,3 +225,120 @@ fn retry_key(retry: Retry) -> &'static str {
         Retry::RenewToken => "renew_token",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::SourceFile;
+    use crate::model::{Retry, SharedCode, Spec};
+
+    const GENERAL: &str = "[[errors]]\ncode = -1\nmessage = \"system error\"\nname = \"SystemBusy\"\nmeaning = \"Busy.\"\nretry = \"backoff\"\n";
+
+    /// An endpoint file of group `demo` named `name`, declaring `errors` (TOML `[[errors]]`).
+    fn endpoint(name: &str, errors: &str) -> SourceFile {
+        let text = format!(
+            "name = \"{name}\"\ninterface = \"i\"\nsummary = \"s\"\nmethod = \"GET\"\npath = \"/{name}\"\n\
+             auth = {{ token = \"access_token\" }}\nresponse.n = {{ type = \"u32\", doc = \"N.\" }}\n\n{errors}"
+        );
+        SourceFile::new(format!("spec/demo/{name}.toml"), text)
+    }
+
+    fn check(files: Vec<SourceFile>) -> Result<Spec, Vec<String>> {
+        let mut all = vec![
+            SourceFile::new("spec/errors.toml", GENERAL),
+            SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
+        ];
+        all.extend(files);
+        crate::check_spec(&all).map_err(|problems| problems.0.iter().map(ToString::to_string).collect())
+    }
+
+    fn code(errcode: i64, message: &str, extra: &str) -> String {
+        format!("[[errors]]\ncode = {errcode}\nmessage = \"{message}\"\n{extra}\n")
+    }
+
+    #[test]
+    fn a_code_declared_by_several_endpoints_is_one_entry_of_the_table() {
+        let spec = check(vec![
+            endpoint("op_a", &code(72031, "invalid params", "meaning = \"A field is wrong.\"")),
+            endpoint("op_b", &code(72031, "invalid params", "meaning = \"The s_media_id expired.\"")),
+            endpoint("op_c", &code(72038, "invoice order never auth", "meaning = \"Not authorized.\"\nremedy = \"Wait.\"")),
+            endpoint("op_d", &code(72038, "invoice order never auth", "meaning = \"Not authorized.\"\nremedy = \"Wait.\"")),
+        ])
+        .expect("a valid spec");
+        assert_eq!(
+            spec.codes,
+            [
+                SharedCode {
+                    code: -1,
+                    name: "SystemBusy".into(),
+                    message: "system error".into(),
+                    retry: Retry::Backoff,
+                    meaning: Some("Busy.".into()),
+                    declared_by: vec!["general".into()],
+                },
+                SharedCode {
+                    code: 72031,
+                    name: "InvalidParams".into(),
+                    message: "invalid params".into(),
+                    retry: Retry::Never,
+                    meaning: None,
+                    declared_by: vec!["demo::op_a".into(), "demo::op_b".into()],
+                },
+                SharedCode {
+                    code: 72038,
+                    name: "InvoiceOrderNeverAuth".into(),
+                    message: "invoice order never auth".into(),
+                    retry: Retry::Never,
+                    meaning: Some("Not authorized.\n\nWait.".into()),
+                    declared_by: vec!["demo::op_c".into(), "demo::op_d".into()],
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_group_code_is_declared_once_by_the_group() {
+        let group = SourceFile::new("spec/demo/errors.toml", code(40073, "invalid card id", "meaning = \"No card.\""));
+        let spec = check(vec![group, endpoint("op_a", ""), endpoint("op_b", "")]).expect("a valid spec");
+        let card_id = spec.codes.iter().find(|c| c.code == 40073).expect("the group's code");
+        assert_eq!(card_id.declared_by, ["demo"]);
+        assert!(spec.operations().all(|op| op.errors.iter().any(|e| e.name == "InvalidCardId")));
+    }
+
+    #[test]
+    fn another_name_message_or_retry_for_a_code_is_refused_where_it_is_written() {
+        let problems = check(vec![
+            endpoint("op_a", &code(43010, "no stored value permission", "meaning = \"m\"")),
+            endpoint("op_b", &code(43010, "no balance permission", "name = \"NoBalancePermission\"\nmeaning = \"m\"")),
+            endpoint("op_c", &code(43010, "no stored value permission", "meaning = \"m\"\nretry = \"backoff\"")),
+        ])
+        .expect_err("conflicting declarations");
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/op_b.toml:10:8: error code 43010 is declared at spec/demo/op_a.toml:10:8 with name \
+                 `NoStoredValuePermission`, message `no stored value permission` and retry `never`; here it has \
+                 another name (`NoBalancePermission`) and message (`no balance permission`): a code has one name, \
+                 message and retry in the whole spec (only `meaning` and `remedy` may differ from one endpoint to \
+                 another)",
+                "spec/demo/op_c.toml:10:8: error code 43010 is declared at spec/demo/op_a.toml:10:8 with name \
+                 `NoStoredValuePermission`, message `no stored value permission` and retry `never`; here it has \
+                 another retry (`backoff`): a code has one name, message and retry in the whole spec (only \
+                 `meaning` and `remedy` may differ from one endpoint to another)",
+            ]
+        );
+    }
+
+    #[test]
+    fn one_name_for_two_codes_is_refused() {
+        let problems = check(vec![
+            endpoint("op_a", &code(45030, "limit cardid", "name = \"CardNotSupported\"\nmeaning = \"m\"")),
+            endpoint("op_b", &code(45031, "other", "name = \"CardNotSupported\"\nmeaning = \"m\"")),
+        ])
+        .expect_err("one name, two codes");
+        assert_eq!(
+            problems,
+            ["spec/demo/op_b.toml:10:8: error code 45031 would be named `CardNotSupported`, which is error code \
+              45030 at spec/demo/op_a.toml:10:8; give one of them another `name`"]
+        );
+    }
+}
