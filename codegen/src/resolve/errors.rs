@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::format::{self, Located};
 use crate::model::{ErrorCase, Retry, SharedCode};
-use crate::source::Location;
 use crate::names;
+use crate::source::Location;
 use crate::source::SourceFile;
 
 /// A code a file may not declare again: a general code, or one of the group's.
@@ -260,8 +260,14 @@ mod tests {
         let spec = check(vec![
             endpoint("op_a", &code(72031, "invalid params", "meaning = \"A field is wrong.\"")),
             endpoint("op_b", &code(72031, "invalid params", "meaning = \"The s_media_id expired.\"")),
-            endpoint("op_c", &code(72038, "invoice order never auth", "meaning = \"Not authorized.\"\nremedy = \"Wait.\"")),
-            endpoint("op_d", &code(72038, "invoice order never auth", "meaning = \"Not authorized.\"\nremedy = \"Wait.\"")),
+            endpoint(
+                "op_c",
+                &code(72038, "invoice order never auth", "meaning = \"Not authorized.\"\nremedy = \"Wait.\""),
+            ),
+            endpoint(
+                "op_d",
+                &code(72038, "invoice order never auth", "meaning = \"Not authorized.\"\nremedy = \"Wait.\""),
+            ),
         ])
         .expect("a valid spec");
         assert_eq!(
@@ -297,7 +303,10 @@ mod tests {
 
     #[test]
     fn a_group_code_is_declared_once_by_the_group() {
-        let group = SourceFile::new("spec/demo/errors.toml", code(40073, "invalid card id", "meaning = \"No card.\""));
+        let group = SourceFile::new(
+            "spec/demo/errors.toml",
+            code(40073, "invalid card id", "meaning = \"No card.\""),
+        );
         let spec = check(vec![group, endpoint("op_a", ""), endpoint("op_b", "")]).expect("a valid spec");
         let card_id = spec.codes.iter().find(|c| c.code == 40073).expect("the group's code");
         assert_eq!(card_id.declared_by, ["demo"]);
@@ -308,8 +317,14 @@ mod tests {
     fn another_name_message_or_retry_for_a_code_is_refused_where_it_is_written() {
         let problems = check(vec![
             endpoint("op_a", &code(43010, "no stored value permission", "meaning = \"m\"")),
-            endpoint("op_b", &code(43010, "no balance permission", "name = \"NoBalancePermission\"\nmeaning = \"m\"")),
-            endpoint("op_c", &code(43010, "no stored value permission", "meaning = \"m\"\nretry = \"backoff\"")),
+            endpoint(
+                "op_b",
+                &code(43010, "no balance permission", "name = \"NoBalancePermission\"\nmeaning = \"m\""),
+            ),
+            endpoint(
+                "op_c",
+                &code(43010, "no stored value permission", "meaning = \"m\"\nretry = \"backoff\""),
+            ),
         ])
         .expect_err("conflicting declarations");
         assert_eq!(
@@ -337,8 +352,10 @@ mod tests {
         .expect_err("one name, two codes");
         assert_eq!(
             problems,
-            ["spec/demo/op_b.toml:10:8: error code 45031 would be named `CardNotSupported`, which is error code \
-              45030 at spec/demo/op_a.toml:10:8; give one of them another `name`"]
+            [
+                "spec/demo/op_b.toml:10:8: error code 45031 would be named `CardNotSupported`, which is error code \
+              45030 at spec/demo/op_a.toml:10:8; give one of them another `name`"
+            ]
         );
     }
 }

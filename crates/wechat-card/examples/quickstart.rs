@@ -20,8 +20,8 @@
 use std::sync::Arc;
 
 use wechat_card::invoice::{GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertRequest};
-use wechat_card::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
 use wechat_card::nontax::InsertBillRequest;
+use wechat_card::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
 use wechat_card::platform::SetPdfRequest;
 use wechat_card::wechat_core::{self, StableToken, TokenProvider, UploadFile};
 use wechat_card::{Client, Code, ErrorCode};

@@ -103,7 +103,10 @@ async fn decode_and_token_failures_stay_distinguishable() {
     let refused = client_of(mock.base_url(), StableToken::new(&mock.config().appid, "not-the-appsecret"));
     let error = contact_then_card(&refused, "pDF3iY0_dVjb_Pua96MMewA96qvA").await.unwrap_err();
     assert!(
-        matches!(error.kind(), wechat_core::Error::Token { source: wechat_core::TokenError::Refused { .. }, .. }),
+        matches!(
+            error.kind(),
+            wechat_core::Error::Token { source: wechat_core::TokenError::Refused { .. }, .. }
+        ),
         "{error:?}"
     );
     assert_eq!(error.code(), None, "a token refusal is not an answer of the operation");
@@ -123,10 +126,10 @@ fn echoing_server(status: &'static str, content_type: &'static str, body: String
             let mut length = 0;
             let mut line = String::new();
             while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line != "\r\n" {
-                if let Some((name, value)) = line.trim_end().split_once(':') {
-                    if name.eq_ignore_ascii_case("content-length") {
-                        length = value.trim().parse().unwrap_or(0);
-                    }
+                if let Some((name, value)) = line.trim_end().split_once(':')
+                    && name.eq_ignore_ascii_case("content-length")
+                {
+                    length = value.trim().parse().unwrap_or(0);
                 }
                 line.clear();
             }

@@ -267,3 +267,91 @@ impl TokenError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid client configuration: {0}")]
 pub struct BuildError(pub String);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Retry;
+
+    /// Two code enums, the second holding the first's codes as `Wide(code)`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct Narrow(i64);
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct Wide(i64);
+
+    impl ErrorCode for Narrow {
+        fn from_code(code: i64) -> Self {
+            Self(code)
+        }
+        fn code(&self) -> i64 {
+            self.0
+        }
+        fn message(&self) -> &'static str {
+            "narrow"
+        }
+        fn retry(&self) -> Retry {
+            if self.0 == -1 { Retry::Backoff } else { Retry::Never }
+        }
+    }
+    impl ErrorCode for Wide {
+        fn from_code(code: i64) -> Self {
+            Self(code)
+        }
+        fn code(&self) -> i64 {
+            self.0
+        }
+        fn message(&self) -> &'static str {
+            "wide"
+        }
+        fn retry(&self) -> Retry {
+            if self.0 == -1 { Retry::Backoff } else { Retry::Never }
+        }
+    }
+    impl std::fmt::Display for Narrow {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.fmt_code(f)
+        }
+    }
+    impl std::fmt::Display for Wide {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            self.fmt_code(f)
+        }
+    }
+
+    fn widen(error: Error<Narrow>) -> Error<Wide> {
+        error.map_code(|Narrow(code)| Wide(code))
+    }
+
+    #[test]
+    fn map_code_converts_the_code_and_keeps_everything_else() {
+        let api =
+            Error::Api(ApiError { operation: "op", code: Narrow(72031), errmsg: "invalid params".into() });
+        let Error::Api(wide) = widen(api) else { panic!("an API error stays one") };
+        assert_eq!(wide, ApiError { operation: "op", code: Wide(72031), errmsg: "invalid params".into() });
+
+        let busy = widen(Error::Api(ApiError { operation: "op", code: Narrow(-1), errmsg: String::new() }));
+        assert!(busy.is_retryable());
+        assert_eq!((busy.errcode(), busy.api_code()), (Some(-1), Some(Wide(-1))));
+
+        let others: Vec<Error<Narrow>> = vec![
+            Error::Transport { operation: "op", message: "reset".into(), source: None },
+            Error::Timeout { operation: "op", after: Duration::from_secs(3) },
+            Error::Status { operation: "op", status: 502, excerpt: "bad gateway".into() },
+            Error::Redirect { operation: "op", status: Some(302), location: "elsewhere".into() },
+            Error::Decode(DecodeError {
+                operation: "op",
+                path: "auth_time".into(),
+                message: "not a number".into(),
+                excerpt: "{}".into(),
+            }),
+            Error::Token { operation: "op", source: TokenError::Missing },
+            Error::Request { operation: "op", message: "not for third parties".into() },
+        ];
+        for error in others {
+            let (display, retryable) = (error.to_string(), error.is_retryable());
+            let wide = widen(error);
+            assert_eq!((wide.to_string(), wide.is_retryable()), (display, retryable));
+            assert_eq!((wide.errcode(), wide.operation()), (None, "op"));
+        }
+    }
+}
