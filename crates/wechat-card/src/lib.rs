@@ -1,7 +1,7 @@
 //! Typed async client for WeChat's card, invoice and fiscal e-bill server APIs.
 //!
-//! Every endpoint is a method on [`Client`], with a request type whose required fields are
-//! constructor arguments, a response type that tolerates what WeChat really sends, and an
+//! Every endpoint is a method on [`Client`], with a request type built field by field by name
+//! (`builder()`, or `new` when at most one field is required), a response type that tolerates what WeChat really sends, and an
 //! error-code enum to `match` on. The bindings are generated from the TOML files in the
 //! repository's `spec/` folder; each group of endpoints is a cargo feature.
 //!
@@ -14,7 +14,8 @@
 //!     .token_provider(wechat_card::wechat_core::StableToken::new("wx_appid", "appsecret"))
 //!     .build()?;
 //! let client = Client::new(core);
-//! match client.get_auth_data(&GetAuthDataRequest::new("s_pappid", "order-1")).await {
+//! let request = GetAuthDataRequest::builder().s_pappid("s_pappid").order_id("order-1").build()?;
+//! match client.get_auth_data(&request).await {
 //!     Ok(auth) => println!("{} at {}", auth.invoice_status, auth.auth_time),
 //!     Err(Error::Api(e)) if e.code == GetAuthDataErrorCode::InvoiceOrderNeverAuth => {
 //!         println!("not authorized yet")

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument;
 
+use crate::build_error::BuildError;
 use crate::deadline::instant_after;
 use crate::decode::decode_without;
-use crate::build_error::BuildError;
 use crate::error::{DecodeError, Error, TokenError};
 use crate::operation::{BodyKind, Method, Operation, TokenUse};
 use crate::retry::RetryPolicy;
@@ -192,9 +192,12 @@ impl ClientBuilder {
 
 fn checked_base_url(url: &str) -> Result<String, BuildError> {
     let trimmed = url.trim_end_matches('/');
-    let parsed = reqwest::Url::parse(trimmed).map_err(|e| BuildError::InvalidClient(format!("base URL `{url}`: {e}")))?;
+    let parsed = reqwest::Url::parse(trimmed)
+        .map_err(|e| BuildError::InvalidClient(format!("base URL `{url}`: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
-        return Err(BuildError::InvalidClient(format!("base URL `{url}` must be http(s) without a query string")));
+        return Err(BuildError::InvalidClient(format!(
+            "base URL `{url}` must be http(s) without a query string"
+        )));
     }
     Ok(trimmed.to_owned())
 }
