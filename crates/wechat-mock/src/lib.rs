@@ -100,6 +100,7 @@ mod serving;
 pub mod spec_table;
 mod token_endpoints;
 mod tokens;
+mod typed_faults;
 mod upload;
 pub mod validate;
 
@@ -125,3 +126,4 @@ pub use sample_files::{sample_pdf, sample_upload};
 pub use server::{MockError, MockServer};
 pub use serving::{AnswerSource, answer_source};
 pub use tokens::{TokenCheck, Tokens};
+pub use typed_faults::On;

@@ -27,6 +27,7 @@ use crate::requests::{LoggedRequest, RequestCounts};
 use crate::resources::Resources;
 use crate::spec_table::{Operation, general_message};
 use crate::tokens::Tokens;
+use crate::typed_faults::On;
 use crate::{admin, answer, api, download, token_endpoints};
 
 /// Where admin routes live; everything else is WeChat's.
@@ -211,6 +212,13 @@ impl MockServer {
     /// Fault injection.
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
+    }
+
+    /// What the next calls of operation `O` get, typed by the client: name the operation by
+    /// its request type (`mock.on::<InsertBillRequest>()`), then fail it with one of its error
+    /// codes or answer it with its response type. See [`On`].
+    pub fn on<O: wechat_core::Operation>(&self) -> On<'_, O> {
+        On::new(&self.shared.faults)
     }
 
     /// The files uploaded through setpdf, by `s_media_id`.
