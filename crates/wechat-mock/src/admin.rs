@@ -36,9 +36,9 @@ use crate::answer;
 use crate::cards::{CardError, Cards, TakeCard};
 use crate::faults::Fault;
 use crate::orders::{Authorization, AuthorizeError};
-use crate::server::Shared;
 use crate::serving::{AnswerSource, answer_source};
 use crate::spec_table::{BodyKind, Field, Method, TokenUse};
+use crate::state::Shared;
 use crate::validate::check_body;
 
 /// The admin routes, to nest under `/__mock`.

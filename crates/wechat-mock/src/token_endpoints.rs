@@ -13,7 +13,8 @@ use serde_json::{Value, json};
 use crate::answer::{self, GeneralError};
 use crate::api::{answered, fault_answer, json_body, query_pairs, query_value, read_body};
 use crate::faults::Reach;
-use crate::server::Shared;
+use crate::serving::{STABLE_TOKEN_PATH as STABLE_TOKEN, TOKEN_PATH as TOKEN};
+use crate::state::Shared;
 use crate::tokens::Issue;
 
 const INVALID_GRANT_TYPE: i64 = 40002;
@@ -21,12 +22,6 @@ const INVALID_APPID: i64 = 40013;
 const INVALID_APPSECRET: i64 = 40125;
 const REQUIRE_POST: i64 = 43002;
 const DATA_FORMAT_ERROR: i64 = 47001;
-
-/// Paths these handlers serve, ahead of the spec's generic routes.
-pub(crate) const PATHS: &[&str] = &[STABLE_TOKEN, TOKEN];
-
-const STABLE_TOKEN: &str = "/cgi-bin/stable_token";
-const TOKEN: &str = "/cgi-bin/token";
 
 /// `POST /cgi-bin/stable_token` with JSON `grant_type`, `appid`, `secret`, `force_refresh`.
 pub(crate) async fn stable_token(State(shared): State<Arc<Shared>>, request: Request) -> Response {
