@@ -3,11 +3,7 @@
 //! Bindings generated from the spec: one module per group, one per endpoint.
 
 mod client;
-#[cfg(test)]
-mod examples;
 mod general_error_code;
-#[cfg(test)]
-mod mock_calls;
 pub mod types;
 #[cfg(feature = "card")]
 pub mod card;
