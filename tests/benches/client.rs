@@ -120,7 +120,11 @@ fn overhead(c: &mut Criterion) {
     let fixture = Arc::new(Fixture {
         client: generated(&server),
         baseline: Baseline::new(server.base_url()),
-        auth: GetAuthDataRequest::new("wx123456", "123456"),
+        auth: GetAuthDataRequest::builder()
+            .s_pappid("wx123456")
+            .order_id("123456")
+            .build()
+            .expect("required fields set"),
         bill: example_bill(),
     });
     paired(c, &rt, "client_get_auth_data", &fixture, get_auth_data);
@@ -172,8 +176,18 @@ fn record_fetches_on_a_cold_start() {
         let mut calls = JoinSet::new();
         for _ in 0..1000 {
             let client = Arc::clone(&client);
-            calls
-                .spawn(async move { client.get_auth_data(&GetAuthDataRequest::new("p", "o")).await.is_ok() });
+            calls.spawn(async move {
+                client
+                    .get_auth_data(
+                        &GetAuthDataRequest::builder()
+                            .s_pappid("p")
+                            .order_id("o")
+                            .build()
+                            .expect("required fields set"),
+                    )
+                    .await
+                    .is_ok()
+            });
         }
         calls.join_all().await.into_iter().filter(|ok| *ok).count()
     });

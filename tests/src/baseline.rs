@@ -10,14 +10,22 @@ use crate::fast_server::TOKEN;
 
 /// The bill of the nontax insertbill page's example.
 pub fn example_bill() -> InsertBillRequest {
-    let data =
-        InvoiceUserData::new(123, "灌哥发票", 1_511_169_724, "1511169724", "aabbccdd", "s_pdf_media_id");
-    InsertBillRequest::new(
-        "1511169724",
-        "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw",
-        "wxc0b84a53ed8e8d29",
-        CardExt::new(UserCard::new(data)),
-    )
+    let data = InvoiceUserData::builder()
+        .fee(123)
+        .title("灌哥发票")
+        .billing_time(1_511_169_724)
+        .billing_no("1511169724")
+        .billing_code("aabbccdd")
+        .s_pdf_media_id("s_pdf_media_id")
+        .build()
+        .expect("required fields set");
+    InsertBillRequest::builder()
+        .order_id("1511169724")
+        .card_id("pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw")
+        .appid("wxc0b84a53ed8e8d29")
+        .card_ext(CardExt::new(UserCard::new(data)))
+        .build()
+        .expect("required fields set")
 }
 
 /// `getauthdata`'s answer, as a careful hand-written call would type it.

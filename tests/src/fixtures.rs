@@ -36,13 +36,31 @@ pub fn authorized() -> Answer {
 
 /// A `get_auth_data` request.
 pub fn auth_data_request() -> GetAuthDataRequest {
-    GetAuthDataRequest::new("wx-platform", "order-1")
+    GetAuthDataRequest::builder()
+        .s_pappid("wx-platform")
+        .order_id("order-1")
+        .build()
+        .expect("required fields set")
 }
 
 /// An `insert_bill` request.
 pub fn insert_bill_request() -> InsertBillRequest {
-    let data = InvoiceUserData::new(100, "A title", 1_480_342_498, "bill-no", "bill-code", "media-id");
-    InsertBillRequest::new("order-1", "card-1", APPID, CardExt::new(UserCard::new(data)))
+    let data = InvoiceUserData::builder()
+        .fee(100)
+        .title("A title")
+        .billing_time(1_480_342_498)
+        .billing_no("bill-no")
+        .billing_code("bill-code")
+        .s_pdf_media_id("media-id")
+        .build()
+        .expect("required fields set");
+    InsertBillRequest::builder()
+        .order_id("order-1")
+        .card_id("card-1")
+        .appid(APPID)
+        .card_ext(CardExt::new(UserCard::new(data)))
+        .build()
+        .expect("required fields set")
 }
 
 /// The default policy's attempts and deadline with millisecond backoff, so retrying tests

@@ -68,18 +68,21 @@ fn an_unknown_card_type_is_kept_whole_and_written_back_unchanged() {
 
 #[test]
 fn a_card_built_in_rust_carries_its_fields_under_its_own_key() {
-    let base = BaseInfo::new(
-        "http://mmbiz.qpic.cn/logo",
-        "微信餐厅",
-        CodeType::Text,
-        "咖啡券",
-        "Color010",
-        "出示此券",
-        "一杯咖啡",
-        DateInfo::new(DateType::Permanent),
-        Sku::new(10),
-    );
-    let request = CreateCardRequest::new(Card::Gift(Gift::new(base, "一杯咖啡")));
+    let base = BaseInfo::builder()
+        .logo_url("http://mmbiz.qpic.cn/logo")
+        .brand_name("微信餐厅")
+        .code_type(CodeType::Text)
+        .title("咖啡券")
+        .color("Color010")
+        .notice("出示此券")
+        .description("一杯咖啡")
+        .date_info(DateInfo::new(DateType::Permanent))
+        .sku(Sku::new(10))
+        .build()
+        .expect("required fields set");
+    let request = CreateCardRequest::new(Card::Gift(
+        Gift::builder().base_info(base).gift("一杯咖啡").build().expect("required fields set"),
+    ));
     let sent = serde_json::to_value(&request).unwrap();
     assert_eq!(sent["card"]["card_type"], "GIFT");
     assert!(sent["card"]["gift"]["gift"].is_string() && sent["card"].get("cash").is_none(), "{sent}");

@@ -53,13 +53,22 @@ fn client_with(mock: &MockServer, tokens: Arc<dyn TokenProvider>, retry: RetryPo
 }
 
 fn bill(order_id: &str, code: &str, no: &str) -> InsertBillRequest {
-    let data = InvoiceUserData::new(123, "Paying unit", 1_511_169_724, no, code, "s_pdf_media_id");
-    InsertBillRequest::new(
-        order_id,
-        "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw",
-        DEMO_APPID,
-        CardExt::new(UserCard::new(data)),
-    )
+    let data = InvoiceUserData::builder()
+        .fee(123)
+        .title("Paying unit")
+        .billing_time(1_511_169_724)
+        .billing_no(no)
+        .billing_code(code)
+        .s_pdf_media_id("s_pdf_media_id")
+        .build()
+        .expect("required fields set");
+    InsertBillRequest::builder()
+        .order_id(order_id)
+        .card_id("pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw")
+        .appid(DEMO_APPID)
+        .card_ext(CardExt::new(UserCard::new(data)))
+        .build()
+        .expect("required fields set")
 }
 
 fn api_code<C: ErrorCode>(result: Result<impl std::fmt::Debug, Error<C>>) -> (C, String) {
@@ -80,7 +89,16 @@ async fn all_three_endpoints_decode_the_mocks_answers() {
         })
         .expect("a new order");
 
-    let auth = client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-1")).await.expect("authorized");
+    let auth = client
+        .get_auth_data(
+            &GetAuthDataRequest::builder()
+                .s_pappid(S_PAPPID)
+                .order_id("order-1")
+                .build()
+                .expect("required fields set"),
+        )
+        .await
+        .expect("authorized");
     assert_eq!((auth.invoice_status.as_str(), auth.auth_time), ("auth success", 1_480_342_498));
     assert!(auth.user_auth_info.is_none());
 
@@ -90,8 +108,13 @@ async fn all_three_endpoints_decode_the_mocks_answers() {
     assert_eq!(stored.bills.len(), 1);
     assert_eq!(stored.bills[0].code, inserted.code);
 
-    let reject =
-        RejectInsertRequest::new(S_PAPPID, "order-1", "The goods were returned").url("https://example.com");
+    let reject = RejectInsertRequest::builder()
+        .s_pappid(S_PAPPID)
+        .order_id("order-1")
+        .reason("The goods were returned")
+        .url("https://example.com")
+        .build()
+        .expect("required fields set");
     client.reject_insert(&reject).await.expect("refused");
     assert_eq!(
         mock.orders().get(S_PAPPID, "order-1").map(|o| o.status),
@@ -106,7 +129,16 @@ async fn what_the_user_filled_in_decodes_into_user_auth_info() {
     mock.orders()
         .authorize(Authorization { user_auth_info: Some(info), ..Authorization::new(S_PAPPID, "order-2") })
         .expect("a new order");
-    let auth = client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-2")).await.expect("authorized");
+    let auth = client
+        .get_auth_data(
+            &GetAuthDataRequest::builder()
+                .s_pappid(S_PAPPID)
+                .order_id("order-2")
+                .build()
+                .expect("required fields set"),
+        )
+        .await
+        .expect("authorized");
     let biz = auth.user_auth_info.and_then(|i| i.biz_field).expect("the company title");
     assert_eq!((biz.title.as_str(), biz.tax_no.as_deref()), ("Tencent", Some("91440300")));
     assert_eq!(biz.custom_field.map(|f| f[0].value.clone()).as_deref(), Some("v"));
@@ -116,7 +148,17 @@ async fn what_the_user_filled_in_decodes_into_user_auth_info() {
 async fn the_flows_refusals_decode_into_typed_codes() {
     let Setup { mock, client, .. } = setup(RetryPolicy::none()).await;
 
-    let (code, errmsg) = api_code(client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "unknown")).await);
+    let (code, errmsg) = api_code(
+        client
+            .get_auth_data(
+                &GetAuthDataRequest::builder()
+                    .s_pappid(S_PAPPID)
+                    .order_id("unknown")
+                    .build()
+                    .expect("required fields set"),
+            )
+            .await,
+    );
     assert_eq!(code, GetAuthDataErrorCode::InvoiceOrderNeverAuth);
     assert!(errmsg.starts_with("invoice order never auth"), "{errmsg}");
     let (code, _) = api_code(client.insert_bill(&bill("unknown", "c", "n")).await);
@@ -129,10 +171,27 @@ async fn the_flows_refusals_decode_into_typed_codes() {
     assert!(errmsg.starts_with("billing_code and billing_no repeated"), "{errmsg}");
 
     client
-        .reject_insert(&RejectInsertRequest::new(S_PAPPID, "order-3", "wrong title"))
+        .reject_insert(
+            &RejectInsertRequest::builder()
+                .s_pappid(S_PAPPID)
+                .order_id("order-3")
+                .reason("wrong title")
+                .build()
+                .expect("required fields set"),
+        )
         .await
         .expect("refused");
-    let (code, _) = api_code(client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-3")).await);
+    let (code, _) = api_code(
+        client
+            .get_auth_data(
+                &GetAuthDataRequest::builder()
+                    .s_pappid(S_PAPPID)
+                    .order_id("order-3")
+                    .build()
+                    .expect("required fields set"),
+            )
+            .await,
+    );
     assert_eq!(code, GetAuthDataErrorCode::BizRejectInsert);
     let (code, _) = api_code(client.insert_bill(&bill("order-3", "c", "other")).await);
     assert_eq!(code, InsertBillErrorCode::BizRejectInsert);
@@ -204,14 +263,35 @@ async fn raw_requests_decode_into_general_codes() {
 async fn tokens_wechat_refuses_decode_into_typed_codes() {
     let Setup { mock, tokens, client } = setup(RetryPolicy::none()).await;
     let forged = client_with(&mock, Arc::new(StaticToken::new("forged")), RetryPolicy::none());
-    let (code, _) = api_code(forged.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "o")).await);
+    let (code, _) = api_code(
+        forged
+            .get_auth_data(
+                &GetAuthDataRequest::builder()
+                    .s_pappid(S_PAPPID)
+                    .order_id("o")
+                    .build()
+                    .expect("required fields set"),
+            )
+            .await,
+    );
     assert_eq!(code, GetAuthDataErrorCode::General(GeneralErrorCode::InvalidCredential));
 
     let token = tokens.fetch(client.core().http_context()).await.expect("a token");
     mock.tokens().expire_now();
     // A fixed token cannot be renewed, so the expiry reaches the caller.
     let fixed = client_with(&mock, Arc::new(StaticToken::new(token.expose())), RetryPolicy::none());
-    let (code, errmsg) = api_code(fixed.reject_insert(&RejectInsertRequest::new(S_PAPPID, "o", "r")).await);
+    let (code, errmsg) = api_code(
+        fixed
+            .reject_insert(
+                &RejectInsertRequest::builder()
+                    .s_pappid(S_PAPPID)
+                    .order_id("o")
+                    .reason("r")
+                    .build()
+                    .expect("required fields set"),
+            )
+            .await,
+    );
     assert_eq!(code, RejectInsertErrorCode::General(GeneralErrorCode::AccessTokenExpired));
     assert!(errmsg.starts_with("access_token expired"), "{errmsg}");
 }
@@ -223,7 +303,16 @@ async fn wrong_credentials_are_token_errors() {
         [(DEMO_APPID, "wrong", 40125), ("wx0000000000000000", DEMO_SECRET, 40013)]
     {
         let client = client_with(&mock, Arc::new(StableToken::new(appid, secret)), RetryPolicy::none());
-        match client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "o")).await {
+        match client
+            .get_auth_data(
+                &GetAuthDataRequest::builder()
+                    .s_pappid(S_PAPPID)
+                    .order_id("o")
+                    .build()
+                    .expect("required fields set"),
+            )
+            .await
+        {
             Err(Error::Token { source: TokenError::Refused { errcode, .. }, .. }) => {
                 assert_eq!(errcode, expected)
             }
@@ -238,7 +327,16 @@ async fn busy_answers_are_retried_until_success() {
     let Setup { mock, client, .. } = setup(quick_retries()).await;
     mock.authorize(S_PAPPID, "order-5").expect("a new order");
     mock.faults().busy(-1, 2).expect("a valid fault");
-    client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-5")).await.expect("the third attempt");
+    client
+        .get_auth_data(
+            &GetAuthDataRequest::builder()
+                .s_pappid(S_PAPPID)
+                .order_id("order-5")
+                .build()
+                .expect("required fields set"),
+        )
+        .await
+        .expect("the third attempt");
     assert_eq!(mock.requests().count(GET_AUTH_DATA), 3);
 
     mock.faults().push(Fault::errcode(72036).only("insert_bill")).expect("a valid fault");
@@ -246,7 +344,16 @@ async fn busy_answers_are_retried_until_success() {
     assert_eq!(mock.requests().count(INSERT_BILL), 2);
 
     mock.faults().busy(-1, 3).expect("a valid fault");
-    let error = client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-5")).await.unwrap_err();
+    let error = client
+        .get_auth_data(
+            &GetAuthDataRequest::builder()
+                .s_pappid(S_PAPPID)
+                .order_id("order-5")
+                .build()
+                .expect("required fields set"),
+        )
+        .await
+        .unwrap_err();
     assert!(error.is_retryable(), "{error}");
     let (code, _) = api_code::<GetAuthDataErrorCode>(Err::<(), _>(error));
     assert_eq!(code, GetAuthDataErrorCode::General(GeneralErrorCode::SystemBusy));
@@ -257,11 +364,29 @@ async fn busy_answers_are_retried_until_success() {
 async fn an_expired_token_is_renewed_through_stable_token() {
     let Setup { mock, client, tokens } = setup(RetryPolicy::none()).await;
     mock.authorize(S_PAPPID, "order-6").expect("a new order");
-    client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-6")).await.expect("first call");
+    client
+        .get_auth_data(
+            &GetAuthDataRequest::builder()
+                .s_pappid(S_PAPPID)
+                .order_id("order-6")
+                .build()
+                .expect("required fields set"),
+        )
+        .await
+        .expect("first call");
     assert_eq!(tokens.fetch_count(), 1);
 
     mock.tokens().expire_now();
-    client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-6")).await.expect("renewed and retried");
+    client
+        .get_auth_data(
+            &GetAuthDataRequest::builder()
+                .s_pappid(S_PAPPID)
+                .order_id("order-6")
+                .build()
+                .expect("required fields set"),
+        )
+        .await
+        .expect("renewed and retried");
     assert_eq!(tokens.fetch_count(), 2);
     assert_eq!(mock.requests().count(STABLE_TOKEN), 2);
     assert_eq!(mock.requests().count(GET_AUTH_DATA), 3, "the refused attempt and its retry");
@@ -271,7 +396,16 @@ async fn an_expired_token_is_renewed_through_stable_token() {
 async fn a_token_superseded_elsewhere_is_renewed() {
     let Setup { mock, client, tokens } = setup(RetryPolicy::none()).await;
     mock.authorize(S_PAPPID, "order-7").expect("a new order");
-    client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-7")).await.expect("first call");
+    client
+        .get_auth_data(
+            &GetAuthDataRequest::builder()
+                .s_pappid(S_PAPPID)
+                .order_id("order-7")
+                .build()
+                .expect("required fields set"),
+        )
+        .await
+        .expect("first call");
     // Another process forces a refresh, which ends our token at once (40001).
     let forced = reqwest::Client::new()
         .post(format!("{}{STABLE_TOKEN}", mock.base_url()))
@@ -280,7 +414,16 @@ async fn a_token_superseded_elsewhere_is_renewed() {
         .await
         .expect("answers");
     assert!(forced.status().is_success());
-    client.get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "order-7")).await.expect("renewed and retried");
+    client
+        .get_auth_data(
+            &GetAuthDataRequest::builder()
+                .s_pappid(S_PAPPID)
+                .order_id("order-7")
+                .build()
+                .expect("required fields set"),
+        )
+        .await
+        .expect("renewed and retried");
     assert_eq!(tokens.fetch_count(), 2);
 }
 
@@ -288,7 +431,11 @@ async fn a_token_superseded_elsewhere_is_renewed() {
 async fn server_errors_and_garbled_answers_map_to_their_error_variants() {
     let Setup { mock, client, .. } = setup(RetryPolicy::none()).await;
     mock.authorize(S_PAPPID, "order-8").expect("a new order");
-    let request = GetAuthDataRequest::new(S_PAPPID, "order-8");
+    let request = GetAuthDataRequest::builder()
+        .s_pappid(S_PAPPID)
+        .order_id("order-8")
+        .build()
+        .expect("required fields set");
 
     mock.faults().push(Fault::http_status(503)).expect("a valid fault");
     match client.get_auth_data(&request).await {
@@ -331,7 +478,16 @@ async fn latency_beyond_the_attempt_timeout_is_a_timeout() {
         .build()
         .expect("a valid configuration");
     mock.faults().set_latency(Duration::from_secs(30));
-    match Client::new(core).get_auth_data(&GetAuthDataRequest::new(S_PAPPID, "o")).await {
+    match Client::new(core)
+        .get_auth_data(
+            &GetAuthDataRequest::builder()
+                .s_pappid(S_PAPPID)
+                .order_id("o")
+                .build()
+                .expect("required fields set"),
+        )
+        .await
+    {
         Err(error @ Error::Timeout { .. }) => assert!(error.is_retryable()),
         other => panic!("expected a timeout, got {other:?}"),
     }

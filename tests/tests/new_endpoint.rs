@@ -132,12 +132,12 @@ fn one_new_spec_file_is_a_new_typed_method() {
         items(group).fns.contains(&"query_order_status".to_owned()),
         "the group handle has the method: {group}"
     );
-    let examples = file(&after, "crates/wechat-card/src/generated/examples.rs");
+    let examples = file(&after, "crates/wechat-card/tests/generated/spec_examples.rs");
     assert!(
         examples.contains("fn invoice_query_order_status_example_1()"),
         "the example gets a round-trip test"
     );
-    let calls = file(&after, "crates/wechat-card/src/generated/mock_calls.rs");
+    let calls = file(&after, "crates/wechat-card/tests/generated/mock_calls.rs");
     assert!(
         calls.contains("async fn invoice_query_order_status_through_the_mock()"),
         "a call against the mock"
@@ -155,10 +155,10 @@ fn one_new_spec_file_is_a_new_typed_method() {
         [
             "crates/wechat-card/src/generated/client.rs",
             "crates/wechat-card/src/generated/error.rs",
-            "crates/wechat-card/src/generated/examples.rs",
             "crates/wechat-card/src/generated/invoice/mod.rs",
             "crates/wechat-card/src/generated/invoice/query_order_status.rs",
-            "crates/wechat-card/src/generated/mock_calls.rs",
+            "crates/wechat-card/tests/generated/mock_calls.rs",
+            "crates/wechat-card/tests/generated/spec_examples.rs",
             "crates/wechat-mock/src/generated/operations.rs",
             "docs/api/README.md",
             "docs/api/invoice.md",

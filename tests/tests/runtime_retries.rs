@@ -91,7 +91,12 @@ async fn server_errors_are_retried_and_client_errors_are_not() {
     let client = client(&server);
 
     let bad_gateway = client.get_auth_data(&auth_data_request()).await.unwrap_err();
-    let request = wechat_card::invoice::RejectInsertRequest::new("wx-platform", "order-1", "no");
+    let request = wechat_card::invoice::RejectInsertRequest::builder()
+        .s_pappid("wx-platform")
+        .order_id("order-1")
+        .reason("no")
+        .build()
+        .expect("required fields set");
     let not_found = client.reject_insert(&request).await.unwrap_err();
 
     assert!(

@@ -35,7 +35,11 @@ async fn get_access_token_sends_a_get_with_the_fixed_and_typed_query() {
     let server =
         ScriptedServer::with_answers(&[("/cgi-bin/token", r#"{"access_token":"ACCESS","expires_in":7200}"#)])
             .await;
-    let request = wechat_card::token::GetAccessTokenRequest::new("wxappid", "app secret&=");
+    let request = wechat_card::token::GetAccessTokenRequest::builder()
+        .appid("wxappid")
+        .secret("app secret&=")
+        .build()
+        .expect("required fields set");
     let answer = client(&server).get_access_token(&request).await.expect("token");
 
     let seen = server.single_request();
@@ -80,8 +84,12 @@ async fn stable_token_always_sends_its_constant_grant_type() {
         r#"{"access_token":"STABLE","expires_in":7000}"#,
     )])
     .await;
-    let request =
-        wechat_card::token::GetStableAccessTokenRequest::new("wxappid", "secret").force_refresh(true);
+    let request = wechat_card::token::GetStableAccessTokenRequest::builder()
+        .appid("wxappid")
+        .secret("secret")
+        .force_refresh(true)
+        .build()
+        .expect("required fields set");
     let answer = client(&server).get_stable_access_token(&request).await.expect("token");
 
     let seen = server.single_request();
@@ -101,8 +109,13 @@ async fn authorizer_token_takes_the_component_token_in_the_query() {
         r#"{"authorizer_access_token":"A","expires_in":7200,"authorizer_refresh_token":"R2"}"#,
     )])
     .await;
-    let request =
-        wechat_card::token::GetAuthorizerAccessTokenRequest::new("COMPONENT", "wxcomp", "wxauth", "R1");
+    let request = wechat_card::token::GetAuthorizerAccessTokenRequest::builder()
+        .component_access_token("COMPONENT")
+        .component_appid("wxcomp")
+        .authorizer_appid("wxauth")
+        .authorizer_refresh_token("R1")
+        .build()
+        .expect("required fields set");
     let answer = client(&server).get_authorizer_access_token(&request).await.expect("token");
 
     let seen = server.single_request();
@@ -119,7 +132,9 @@ async fn authorizer_token_takes_the_component_token_in_the_query() {
 #[tokio::test]
 async fn setbizattr_actions_are_told_apart_by_the_action_query() {
     let server = ScriptedServer::with_answers(&[]).await;
-    let request = wechat_card::invoice::SetPayMchRequest::new(PayMchInfo::new("1234", "wxabcd"));
+    let request = wechat_card::invoice::SetPayMchRequest::new(
+        PayMchInfo::builder().mchid("1234").s_pappid("wxabcd").build().expect("required fields set"),
+    );
     client(&server).set_pay_mch(&request).await.expect("set_pay_mch");
 
     let seen = server.single_request();
@@ -147,7 +162,11 @@ async fn get_pay_mch_sends_an_empty_object_and_decodes_the_answer() {
     let seen = server.single_request();
     assert_eq!(seen.query_value("action"), Some("get_pay_mch"));
     assert_post_json(&seen, "/card/invoice/setbizattr", json!({}));
-    assert_eq!(answer.paymch_info, PayMchInfo::new("1234", "wxabcd"), "a numeric mchid decodes as text");
+    assert_eq!(
+        answer.paymch_info,
+        PayMchInfo::builder().mchid("1234").s_pappid("wxabcd").build().expect("required fields set"),
+        "a numeric mchid decodes as text"
+    );
 }
 
 #[tokio::test]
@@ -174,11 +193,23 @@ async fn get_pdf_sends_action_in_the_query_and_the_body() {
 #[tokio::test]
 async fn batch_status_update_sends_an_array_of_objects_and_the_enum_value() {
     let server = ScriptedServer::with_answers(&[]).await;
-    let request = wechat_card::reimburse::UpdateStatusBatchRequest::new(
-        "openid",
-        ReimburseStatus::InvoiceReimburseClosure,
-        vec![InvoiceCard::new("card1", "code1"), InvoiceCard::new("card2", "code2")],
-    );
+    let request = wechat_card::reimburse::UpdateStatusBatchRequest::builder()
+        .openid("openid")
+        .reimburse_status(ReimburseStatus::InvoiceReimburseClosure)
+        .invoice_list(vec![
+            InvoiceCard::builder()
+                .card_id("card1")
+                .encrypt_code("code1")
+                .build()
+                .expect("required fields set"),
+            InvoiceCard::builder()
+                .card_id("card2")
+                .encrypt_code("code2")
+                .build()
+                .expect("required fields set"),
+        ])
+        .build()
+        .expect("required fields set");
     client(&server).update_status_batch(&request).await.expect("update_status_batch");
 
     assert_post_json(
@@ -207,7 +238,11 @@ async fn invoice_info_decodes_nested_types_aliases_and_unknown_enum_values() {
             "info":[{"name":"x","price":4},{"name":"y","num":"2","unit":"个","price":5}]}}"#,
     )])
     .await;
-    let request = wechat_card::reimburse::GetInvoiceInfoRequest::new("c", "enc");
+    let request = wechat_card::reimburse::GetInvoiceInfoRequest::builder()
+        .card_id("c")
+        .encrypt_code("enc")
+        .build()
+        .expect("required fields set");
     let answer = client(&server).get_invoice_info(&request).await.expect("get_invoice_info");
 
     assert_post_json(
@@ -247,11 +282,12 @@ async fn an_endpoint_code_arrives_typed_and_a_general_one_too() {
         r#"{"errcode":48001,"errmsg":"api unauthorized"}"#,
     )])
     .await;
-    let request = wechat_card::platform::UpdateStatusRequest::new(
-        "card",
-        "code",
-        ReimburseStatus::InvoiceReimburseCancel,
-    );
+    let request = wechat_card::platform::UpdateStatusRequest::builder()
+        .card_id("card")
+        .code("code")
+        .reimburse_status(ReimburseStatus::InvoiceReimburseCancel)
+        .build()
+        .expect("required fields set");
     match client(&server).update_status(&request).await {
         Err(Error::Api(api)) => assert_eq!(
             api.code,

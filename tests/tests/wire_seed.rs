@@ -34,8 +34,13 @@ fn client(server: &ScriptedServer) -> Client {
 #[tokio::test]
 async fn reject_insert_sends_the_documented_body() {
     let server = answering("/card/invoice/rejectinsert", json!({"errcode": 0, "errmsg": "ok"})).await;
-    let request = RejectInsertRequest::new("d3JCEfhGLW+q0iGP+o9", "111229", "goods returned")
-        .url("https://shop.example/o/111229");
+    let request = RejectInsertRequest::builder()
+        .s_pappid("d3JCEfhGLW+q0iGP+o9")
+        .order_id("111229")
+        .reason("goods returned")
+        .url("https://shop.example/o/111229")
+        .build()
+        .expect("required fields set");
     client(&server).reject_insert(&request).await.unwrap();
 
     let got = &server.single_request();
@@ -57,7 +62,17 @@ async fn reject_insert_sends_the_documented_body() {
 #[tokio::test]
 async fn optional_fields_left_unset_are_not_sent() {
     let server = answering("/card/invoice/rejectinsert", json!({"errcode": 0, "errmsg": "ok"})).await;
-    client(&server).reject_insert(&RejectInsertRequest::new("p", "o", "r")).await.unwrap();
+    client(&server)
+        .reject_insert(
+            &RejectInsertRequest::builder()
+                .s_pappid("p")
+                .order_id("o")
+                .reason("r")
+                .build()
+                .expect("required fields set"),
+        )
+        .await
+        .unwrap();
     assert_eq!(server.single_request().json(), json!({"s_pappid": "p", "order_id": "o", "reason": "r"}));
 }
 
@@ -72,7 +87,16 @@ async fn get_auth_data_decodes_the_answer_leniently() {
         "a_field_added_later": true
     });
     let server = answering("/card/invoice/getauthdata", answer).await;
-    let auth = client(&server).get_auth_data(&GetAuthDataRequest::new("wx123456", "123456")).await.unwrap();
+    let auth = client(&server)
+        .get_auth_data(
+            &GetAuthDataRequest::builder()
+                .s_pappid("wx123456")
+                .order_id("123456")
+                .build()
+                .expect("required fields set"),
+        )
+        .await
+        .unwrap();
 
     let got = &server.single_request();
     assert_eq!((got.method.as_str(), got.path.as_str()), ("POST", "/card/invoice/getauthdata"));
@@ -93,7 +117,8 @@ async fn get_auth_data_decodes_the_answer_leniently() {
 
 #[tokio::test]
 async fn get_auth_data_errors_decode_into_typed_codes() {
-    let request = GetAuthDataRequest::new("p", "o");
+    let request =
+        GetAuthDataRequest::builder().s_pappid("p").order_id("o").build().expect("required fields set");
     let path = "/card/invoice/getauthdata";
 
     let server = answering(path, json!({"errcode": 72038, "errmsg": "invoice order never auth"})).await;
@@ -168,7 +193,17 @@ async fn reject_insert_has_only_general_codes() {
     let server =
         answering("/card/invoice/rejectinsert", json!({"errcode": 40001, "errmsg": "invalid credential"}))
             .await;
-    let error = client(&server).reject_insert(&RejectInsertRequest::new("p", "o", "r")).await.unwrap_err();
+    let error = client(&server)
+        .reject_insert(
+            &RejectInsertRequest::builder()
+                .s_pappid("p")
+                .order_id("o")
+                .reason("r")
+                .build()
+                .expect("required fields set"),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(error.api_code(), Some(RejectInsertErrorCode::General(GeneralErrorCode::InvalidCredential)));
     assert_eq!(server.all_requests().len(), 1, "a fixed token cannot be renewed, so there is no retry");
 }

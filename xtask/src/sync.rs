@@ -9,8 +9,12 @@ use codegen::{OutputFile, SourceFile};
 
 /// Folders whose every file is generated; a file there that the generator no longer
 /// produces is stale and removed.
-pub const GENERATED_DIRS: &[&str] =
-    &[codegen::emit::GENERATED_DIR, codegen::emit::MOCK_GENERATED_DIR, codegen::emit::API_DOCS_DIR];
+pub const GENERATED_DIRS: &[&str] = &[
+    codegen::emit::GENERATED_DIR,
+    codegen::emit::GENERATED_TESTS_DIR,
+    codegen::emit::MOCK_GENERATED_DIR,
+    codegen::emit::API_DOCS_DIR,
+];
 
 /// One difference between the generated files and the disk.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -24,11 +24,7 @@ pub(crate) fn root_module(spec: &Spec) -> TokenStream {
 
         mod client;
         mod error;
-        #[cfg(test)]
-        mod examples;
         mod general_error_code;
-        #[cfg(test)]
-        mod mock_calls;
         pub mod types;
         #(#groups)*
 
@@ -113,7 +109,8 @@ pub(crate) fn group_types(group: &Group) -> TokenStream {
     }
 }
 
-/// `generated/examples.rs`: every example of the spec through the generated types.
+/// `tests/generated/spec_examples.rs`: every example of the spec through the generated types,
+/// as an application sees them.
 pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
     let tests = spec.operations().flat_map(|op| {
         let group = ident(&op.group);
@@ -121,10 +118,14 @@ pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
         let [request, _, _] = op.type_names().map(|n| ident(&n));
         op.examples.iter().enumerate().map(move |(i, example)| {
             let test = ident(&format!("{}_{}_example_{}", op.group, op.name, i + 1));
-            let request_check =
-                example.request.as_ref().map(|json| quote!(round_trips::<crate::#group::#request>(#json);));
-            let response_check =
-                example.response.as_ref().map(|json| quote!(decodes::<crate::#group::#request>(#json);));
+            let request_check = example
+                .request
+                .as_ref()
+                .map(|json| quote!(round_trips::<::wechat_card::#group::#request>(#json);));
+            let response_check = example
+                .response
+                .as_ref()
+                .map(|json| quote!(decodes::<::wechat_card::#group::#request>(#json);));
             quote! {
                 #[cfg(feature = #feature)]
                 #[test]
@@ -143,7 +144,7 @@ pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
 
         #any_group
 
-        use ::wechat_core::ErrorCode as _;
+        use ::wechat_card::wechat_core::{self, ErrorCode as _};
 
         fn round_trips<T: serde::Serialize + serde::de::DeserializeOwned>(json: &str) {
             let expected: serde_json::Value = serde_json::from_str(json).unwrap();
@@ -151,12 +152,12 @@ pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
             assert_eq!(serde_json::to_value(&typed).unwrap(), expected);
         }
 
-        fn decodes<O: ::wechat_core::Operation>(json: &str) {
+        fn decodes<O: wechat_core::Operation>(json: &str) {
             let value: serde_json::Value = serde_json::from_str(json).unwrap();
             let errcode = value.get("errcode").and_then(serde_json::Value::as_i64).unwrap_or(0);
-            match ::wechat_core::decode_response::<O>(json.as_bytes()) {
+            match wechat_core::decode_response::<O>(json.as_bytes()) {
                 Ok(_) => assert_eq!(errcode, 0, "a non-zero errcode must not decode as success"),
-                Err(::wechat_core::Error::Api(api)) => {
+                Err(wechat_core::Error::Api(api)) => {
                     assert_eq!(api.code.code(), errcode);
                     assert_eq!(api.code, O::ErrorCode::from_code(errcode));
                 }

@@ -1,6 +1,6 @@
 //! The mock server's view of the spec: one static table of every operation (route, token,
 //! request schema, error codes, success example) that `wechat-mock` serves and validates
-//! against. The table's types are hand-written in `wechat-mock`'s `spec_table` module; this
+//! against. The table's types are hand-written in `wechat-mock`'s `spec_model` module; this
 //! file only spells the spec's values in them.
 
 use proc_macro2::TokenStream;
@@ -19,7 +19,7 @@ pub const MOCK_GENERATED_DIR: &str = "crates/wechat-mock/src/generated";
 /// `generated/mod.rs` of the mock crate.
 pub(crate) fn root_module() -> TokenStream {
     quote! {
-        //! The spec as the mock server reads it; see `crate::spec_table` for the types.
+        //! The spec as the mock server reads it; see `crate::spec_model` for the types.
 
         pub(crate) mod operations;
     }
@@ -109,7 +109,7 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
         //! Every operation of `spec/`, with the schema and error codes the mock checks requests
         //! against and answers with.
 
-        use crate::spec_table::{
+        use crate::spec_model::{
             BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty, TypeKind,
             #resource_types
         };
@@ -311,7 +311,7 @@ fn limits(c: &Constraints) -> TokenStream {
     let (minimum, maximum) = (signed(c.minimum), signed(c.maximum));
     let (min_items, max_items) = (unsigned(c.min_items), unsigned(c.max_items));
     quote! {
-        limits: crate::spec_table::Limits {
+        limits: crate::spec_model::Limits {
             min_length: #min_length,
             max_length: #max_length,
             max_bytes: #max_bytes,
@@ -400,9 +400,9 @@ fn named_type(def: &TypeDef, scope: &Place<'_>) -> TokenStream {
             let cases = union.variants.iter().map(|v| {
                 let (case_tag, key) = (&v.tag, &v.key);
                 let target = named_path(&v.ty, scope);
-                quote!(crate::spec_table::UnionCase { tag: #case_tag, key: &[#(#key),*], ty: #target })
+                quote!(crate::spec_model::UnionCase { tag: #case_tag, key: &[#(#key),*], ty: #target })
             });
-            quote!(TypeKind::Union(crate::spec_table::Union { tag: #tag, internal: #internal, variants: &[#(#cases),*] }))
+            quote!(TypeKind::Union(crate::spec_model::Union { tag: #tag, internal: #internal, variants: &[#(#cases),*] }))
         }
     };
     quote! {

@@ -1,8 +1,10 @@
-//! `generated/mock_calls.rs` of the client crate: every endpoint called through `Client`
-//! against wechat-mock, from the spec alone. Each test builds the request from the spec's
-//! example, has the mock arrange the state the call needs, checks the decoded answer, then
-//! injects the endpoint's first own error code (a general code when it has none) and checks
-//! the client returns exactly that typed variant.
+//! `tests/generated/mock_calls.rs` of the client crate: every endpoint called through `Client`
+//! against wechat-mock, from the spec alone, through the crate's public API as an application
+//! calls it. Each test builds the request from the spec's example, has the mock arrange the
+//! state the call needs, checks the decoded answer, then has the mock fail the call with the
+//! endpoint's first own error code (a general code when it has none) through the typed
+//! helper `mock.on::<Request>().fail(code)`, and checks the client returns exactly that typed
+//! variant, which must stand for the spec's number.
 //!
 //! What the mock does for each operation is the mock's business: the test asks it (arrange,
 //! and where its answer comes from) instead of the generator knowing.
@@ -24,35 +26,36 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
     let tests = spec.operations().map(|op| endpoint_test(op, general.as_ref()));
     let any_group = crate_files::any_group(spec);
     quote! {
-        //! Every endpoint called through [`Client`](crate::Client) against wechat-mock. The
+        //! Every endpoint called through `wechat_card::Client` against wechat-mock. The
         //! request comes from the spec's example (the mock's sample where the spec has none),
         //! the mock arranges what the call needs, the decoded answer must equal the example's
         //! (or, where the mock answers from its state, what it sent), and the endpoint's first
-        //! own error code, injected as a fault, must come back as its typed variant.
+        //! own error code, injected with `mock.on::<Request>().fail(code)`, must come back as
+        //! its typed variant.
 
         #any_group
 
-        use ::wechat_mock::{AnswerSource, Arranged, Fault, MockConfig, MockServer};
+        use ::wechat_card::wechat_core::{self, ErrorCode as _};
+        use ::wechat_mock::{AnswerSource, Arranged, MockConfig, MockServer};
 
         /// A fresh mock, and a client for it that never retries, so an injected code reaches
         /// the test as it is.
         struct Harness {
             mock: MockServer,
-            client: crate::Client,
+            client: ::wechat_card::Client,
         }
 
         impl Harness {
             async fn start() -> Self {
                 let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
-                let tokens =
-                    ::wechat_core::StableToken::new(&mock.config().appid, &mock.config().secret);
-                let core = ::wechat_core::Client::builder()
+                let tokens = wechat_core::StableToken::new(&mock.config().appid, &mock.config().secret);
+                let core = wechat_core::Client::builder()
                     .base_url(mock.base_url())
                     .token_provider(tokens)
-                    .retry_policy(::wechat_core::RetryPolicy::none())
+                    .retry_policy(wechat_core::RetryPolicy::none())
                     .build()
                     .expect("a valid client");
-                Self { mock, client: crate::Client::new(core) }
+                Self { mock, client: ::wechat_card::Client::new(core) }
             }
 
             /// Arranges a call of `operation` with the JSON body `example`, or with the
@@ -70,7 +73,7 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
 
             /// The decoded answer to `request` must be the example's, or what the mock sent
             /// when its answer comes from state (an id, a token, a link).
-            fn check<O: ::wechat_core::Operation>(&self, _request: &O, answer: &O::Response, example: &str)
+            fn check<O: wechat_core::Operation>(&self, _request: &O, answer: &O::Response, example: &str)
             where
                 O::Response: PartialEq + std::fmt::Debug,
             {
@@ -79,14 +82,15 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
                     Some(AnswerSource::Example) => example.to_owned(),
                     _ => self.mock.answers().last(operation).expect("the mock answered").to_string(),
                 };
-                let expected = ::wechat_core::decode_response::<O>(expected.as_bytes()).expect("decodes");
+                let expected = wechat_core::decode_response::<O>(expected.as_bytes()).expect("decodes");
                 assert_eq!(answer, &expected, "{operation}");
             }
 
-            /// The next call of `request`'s operation answers `code`.
-            fn inject<O: ::wechat_core::Operation>(&self, _request: &O, code: i64) {
-                let fault = Fault::errcode(code).only(format!("{}/{}", O::ENDPOINT.group, O::ENDPOINT.name));
-                self.mock.faults().push(fault).expect("a valid fault");
+            /// The next call of `request`'s operation fails with `code`, which must be the
+            /// spec's `errcode` number.
+            fn fail<O: wechat_core::Operation>(&self, _request: &O, code: O::ErrorCode, errcode: i64) {
+                assert_eq!(code.code(), errcode, "{code:?} stands for {errcode}");
+                self.mock.on::<O>().fail(code).expect("a valid fault");
             }
         }
 
@@ -96,7 +100,7 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
         }
 
         /// The typed code of a WeChat error answer.
-        fn code<T: std::fmt::Debug, C: ::wechat_core::ErrorCode>(result: Result<T, ::wechat_core::Error<C>>) -> C {
+        fn code<T: std::fmt::Debug, C: wechat_core::ErrorCode>(result: Result<T, wechat_core::Error<C>>) -> C {
             match result {
                 Ok(answer) => panic!("expected a WeChat error, got {answer:?}"),
                 Err(error) => error.api_code().unwrap_or_else(|| panic!("expected a WeChat error, got {error}")),
@@ -130,7 +134,7 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
     let query = op.query.iter().filter(|f| f.required).map(|f| {
         let (wire, field) = (&f.wire, ident(&f.ident));
         let value = if f.secret {
-            quote!(::wechat_core::Secret::new(arranged.query(#wire)))
+            quote!(wechat_core::Secret::new(arranged.query(#wire)))
         } else if f.ty == Ty::String {
             quote!(arranged.query(#wire).to_owned())
         } else {
@@ -142,7 +146,7 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
         let (field, content_type) = (ident(&f.ident), &f.content_type);
         quote! {
             let (file_name, bytes) = ::wechat_mock::sample_upload(#content_type);
-            request.#field = ::wechat_core::UploadFile::new(file_name, bytes);
+            request.#field = wechat_core::UploadFile::new(file_name, bytes);
         }
     });
     let binding = if op.query.iter().any(|f| f.required) || op.files.iter().any(|f| f.required) {
@@ -154,22 +158,22 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
     let fault = match (op.errors.first(), general) {
         (Some(own), _) => {
             let variant = ident(&own.name);
-            Some((integer(own.code), quote!(crate::#group::#error_type::#variant)))
+            Some((integer(own.code), quote!(::wechat_card::#group::#error_type::#variant)))
         }
         (None, Some((code, variant))) => {
             let variant = ident(variant);
             Some((
                 integer(*code),
-                quote!(crate::#group::#error_type::General(crate::GeneralErrorCode::#variant)),
+                quote!(::wechat_card::#group::#error_type::General(::wechat_card::GeneralErrorCode::#variant)),
             ))
         }
         (None, None) => None,
     };
     let fault_check = fault.map(|(code, expected)| {
         quote! {
-            harness.inject(&request, #code);
-            let refused = code(harness.client.#group().#method(&request).await);
             let expected = #expected;
+            harness.fail(&request, expected, #code);
+            let refused = code(harness.client.#group().#method(&request).await);
             assert_eq!(refused, expected);
         }
     });
@@ -179,7 +183,7 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
         async fn #test() {
             let harness = Harness::start().await;
             let arranged = harness.arrange(#key, #example);
-            #binding: crate::#group::#request_type = request(&arranged);
+            #binding: ::wechat_card::#group::#request_type = request(&arranged);
             #(#query)*
             #(#files)*
             let answer = harness.client.#group().#method(&request).await.expect(#key);
@@ -267,14 +271,14 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "1"}'
         for expected in [
             "#[cfg(feature = \"demo\")] #[tokio::test] async fn demo_upload_it_through_the_mock()",
             "let arranged = harness.arrange(\"demo/upload_it\", None);",
-            "let mut request: crate::demo::UploadItRequest = request(&arranged);",
-            "request.key = ::wechat_core::Secret::new(arranged.query(\"key\"));",
+            "let mut request: ::wechat_card::demo::UploadItRequest = request(&arranged);",
+            "request.key = wechat_core::Secret::new(arranged.query(\"key\"));",
             "::wechat_mock::sample_upload(\"application/pdf\");",
-            "request.pdf = ::wechat_core::UploadFile::new(file_name, bytes);",
+            "request.pdf = wechat_core::UploadFile::new(file_name, bytes);",
             "harness.check(&request, &answer, \"{\\\"errcode\\\": 0, \\\"errmsg\\\": \\\"ok\\\", \\\"id\\\": \\\"1\\\"}\");",
-            "harness.inject(&request, 72040);",
+            "let expected = ::wechat_card::demo::UploadItErrorCode::InvoicePdfError;",
+            "harness.fail(&request, expected, 72040);",
             "let refused = code(harness.client.demo().upload_it(&request).await);",
-            "let expected = crate::demo::UploadItErrorCode::InvoicePdfError;",
             "assert_eq!(refused, expected);",
         ] {
             assert!(text.contains(&squeezed(expected)), "missing {expected:?} in\n{text}");
@@ -286,13 +290,14 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "1"}'
         let plain = UPLOAD.split("[[errors]]").next().unwrap_or_default().to_owned()
             + "\n[[examples]]\nresponse = '{\"errcode\": 0, \"errmsg\": \"ok\", \"id\": \"1\"}'\n";
         let text = text(&spec(ERRORS, &plain));
-        let expected = "harness.inject(&request, 45009); \
-                        let refused = code(harness.client.demo().upload_it(&request).await); \
-                        let expected = crate::demo::UploadItErrorCode::General(crate::GeneralErrorCode::DailyQuotaReached);";
+        let expected = "let expected = ::wechat_card::demo::UploadItErrorCode::General(\
+                        ::wechat_card::GeneralErrorCode::DailyQuotaReached); \
+                        harness.fail(&request, expected, 45009); \
+                        let refused = code(harness.client.demo().upload_it(&request).await);";
         assert!(text.contains(&squeezed(expected)), "{text}");
 
         let busy_only = ERRORS.split("[[errors]]\ncode = 45009").next().unwrap_or_default();
         let text = self::text(&spec(busy_only, &plain));
-        assert!(!text.contains("harness.inject"), "a retried code would be retried away: {text}");
+        assert!(!text.contains("harness.fail"), "a retried code would be retried away: {text}");
     }
 }

@@ -12,11 +12,7 @@ use crate::model::{Access, BodyKind, Field, Method, Operation, TokenKind, Ty};
 pub(crate) fn module(op: &Operation) -> TokenStream {
     let docs = inner_doc(&module_docs(op));
     let [request, response, error_code] = op.type_names();
-    let request_doc = format!(
-        "Request of {link}.\n\nBuild it with [`{request}::new`] from the required fields, then add \
-         optional ones with the setters.",
-        link = client::method_link(op)
-    );
+    let request_doc = format!("Request of {link}.", link = client::method_link(op));
     let extras = shapes::Extras {
         query: &op.query,
         constants: &op.fixed_body,

@@ -23,11 +23,13 @@ pub(crate) struct Extras<'a> {
     pub(crate) checked: bool,
 }
 
-/// A struct with one public field per spec field, a constructor taking the required fields
-/// and a setter per optional field.
+/// A struct with one public field per spec field, and the way to build it: with two or more
+/// required fields a builder (`Type::builder()`, a setter per field, `build()`), since
+/// positional arguments of one type can be swapped unnoticed; otherwise `Type::new` taking
+/// the required field, if any, and a setter per optional field.
 pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'_>) -> TokenStream {
+    let type_name = name;
     let name = ident(name);
-    let docs = doc(docs);
     let declared = extras
         .query
         .iter()
@@ -43,10 +45,22 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
         .chain(extras.files.iter().map(Param::from_file))
         .collect();
     let answered: Vec<&Field> = fields.iter().filter(|f| f.only == Some(Direction::Response)).collect();
-    let constructor = constructor(&params, extras.constants, &answered);
+    let unset = Unset { constants: extras.constants, answered: &answered };
+    let with_builder = params.iter().filter(|p| p.required).count() >= 2;
+    let (docs, construction, builder) = if with_builder {
+        let docs = format!(
+            "{docs}\n\nBuild it with [`{type_name}::builder`]: one setter per field, then `build()`, \
+             which names a required field left unset."
+        );
+        (docs, builder_fn(type_name), builder(type_name, &params, &unset))
+    } else {
+        let setters = params.iter().filter(|p| !p.required).map(|p| setter(p, false));
+        let constructor = constructor(&params, &unset);
+        (docs.to_owned(), quote!(#constructor #(#setters)*), quote!())
+    };
+    let docs = doc(&docs);
     let check = extras.checked.then(|| check_impl(&name, extras.query.iter().chain(fields)));
     let getters = answered.iter().map(|f| getter(f));
-    let setters = params.iter().filter(|p| !p.required).map(setter);
     let constant_codecs = extras.constants.iter().map(constant_codec);
     // With nothing required, the empty value is a fine default.
     let default = params.iter().all(|p| !p.required).then(|| quote!(Default,));
@@ -63,14 +77,36 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
         }
 
         impl #name {
-            #constructor
-            #(#setters)*
+            #construction
             #(#getters)*
         }
+
+        #builder
 
         #check
 
         #(#constant_codecs)*
+    }
+}
+
+/// The fields a caller never sets: constants, and what WeChat assigns.
+struct Unset<'a> {
+    constants: &'a [FixedParam],
+    answered: &'a [&'a Field],
+}
+
+impl Unset<'_> {
+    /// Their initial values in a struct expression.
+    fn inits(&self) -> impl Iterator<Item = TokenStream> + '_ {
+        let constants = self.constants.iter().map(|c| {
+            let name = ident(&constant_ident(c));
+            quote!(#name: ())
+        });
+        let answered = self.answered.iter().map(|f| {
+            let name = ident(&f.ident);
+            quote!(#name: None)
+        });
+        constants.chain(answered)
     }
 }
 
@@ -80,6 +116,8 @@ struct Param {
     wire: String,
     doc: String,
     required: bool,
+    /// The field's type in the struct.
+    stored: TokenStream,
     /// The argument's type, and how it becomes the field's value.
     argument: (TokenStream, Convert),
 }
@@ -92,6 +130,7 @@ impl Param {
             doc: field.doc.clone(),
             // A nullable field starts empty and is sent as `null` until set.
             required: !field.is_option(),
+            stored: field_type(field),
             argument: argument_type(field),
         }
     }
@@ -102,6 +141,7 @@ impl Param {
             wire: file.wire.clone(),
             doc: file.doc.clone(),
             required: file.required,
+            stored: file_type(file),
             argument: (quote!(::wechat_core::UploadFile), Convert::None),
         }
     }
@@ -152,16 +192,16 @@ fn file_decl(file: &FileField) -> TokenStream {
         file.doc, file.wire, file.content_type, file.max_size
     ));
     let field = ident(&file.ident);
-    let ty = if file.required {
-        quote!(::wechat_core::UploadFile)
-    } else {
-        quote!(Option<::wechat_core::UploadFile>)
-    };
+    let ty = file_type(file);
     quote! {
         #docs
         #[serde(skip)]
         pub #field: #ty,
     }
+}
+
+fn file_type(file: &FileField) -> TokenStream {
+    if file.required { quote!(::wechat_core::UploadFile) } else { quote!(Option<::wechat_core::UploadFile>) }
 }
 
 fn field_decl(field: &Field, in_query: bool) -> TokenStream {
@@ -313,9 +353,10 @@ fn argument_type(field: &Field) -> (TokenStream, Convert) {
     }
 }
 
-fn constructor(params: &[Param], constants: &[FixedParam], answered: &[&Field]) -> TokenStream {
-    let required: Vec<&Param> = params.iter().filter(|p| p.required).collect();
-    let args = required.iter().map(|p| {
+/// `new`, taking the one required field if there is one.
+fn constructor(params: &[Param], unset: &Unset<'_>) -> TokenStream {
+    let required = params.iter().find(|p| p.required);
+    let arg = required.map(|p| {
         let name = ident(&p.ident);
         let ty = &p.argument.0;
         quote!(#name: #ty)
@@ -333,44 +374,100 @@ fn constructor(params: &[Param], constants: &[FixedParam], answered: &[&Field]) 
                 (false, _) => quote!(#name: None),
             }
         })
-        .chain(constants.iter().map(|c| {
-            let name = ident(&constant_ident(c));
-            quote!(#name: ())
-        }))
-        .chain(answered.iter().map(|f| {
-            let name = ident(&f.ident);
-            quote!(#name: None)
-        }));
-    let docs = if required.is_empty() {
-        "Creates the value; every field is optional and starts empty.".to_owned()
-    } else {
-        let names: Vec<String> = required.iter().map(|p| format!("`{}`", p.wire)).collect();
-        format!("Creates the value from its required fields: {}.", names.join(", "))
+        .chain(unset.inits());
+    let (docs, body) = match required {
+        None => (
+            "Creates the value; every field is optional and starts empty.".to_owned(),
+            quote!(Self::default()),
+        ),
+        Some(p) => {
+            (format!("Creates the value from its required field `{}`.", p.wire), quote!(Self { #(#inits),* }))
+        }
     };
     let docs = doc(&docs);
-    // Clippy's default limit; WeChat objects with many required fields are what they are.
-    let allow = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let body = if required.is_empty() { quote!(Self::default()) } else { quote!(Self { #(#inits),* }) };
     quote! {
         #docs
-        #allow
-        pub fn new(#(#args),*) -> Self {
+        pub fn new(#arg) -> Self {
             #body
         }
     }
 }
 
-fn setter(param: &Param) -> TokenStream {
+/// A setter of a struct's optional field, or of any field of a builder (`in_builder`): both
+/// hold the field as an `Option`.
+fn setter(param: &Param, in_builder: bool) -> TokenStream {
     let name = ident(&param.ident);
     let (ty, convert) = &param.argument;
     let value = convert.apply(quote!(value));
     let first_line = param.doc.lines().next().unwrap_or_default();
-    let docs = doc(&format!("Sets `{}`: {first_line}", param.wire));
+    let required = if in_builder && param.required { " (required)" } else { "" };
+    let docs = doc(&format!("Sets `{}`{required}: {first_line}", param.wire));
     quote! {
         #docs
         pub fn #name(mut self, value: #ty) -> Self {
             self.#name = Some(#value);
             self
+        }
+    }
+}
+
+fn builder_ident(type_name: &str) -> proc_macro2::Ident {
+    ident(&format!("{type_name}Builder"))
+}
+
+/// `Type::builder()`.
+fn builder_fn(type_name: &str) -> TokenStream {
+    let builder = builder_ident(type_name);
+    quote! {
+        /// Starts building the value: set each required field, then call `build()`.
+        pub fn builder() -> #builder {
+            #builder::default()
+        }
+    }
+}
+
+/// `TypeBuilder`: every field an `Option` until `build()` checks the required ones are set.
+fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>) -> TokenStream {
+    let name = ident(type_name);
+    let builder = builder_ident(type_name);
+    let docs = doc(&format!(
+        "The builder of [`{type_name}`], from [`{type_name}::builder`]: a setter per field, and \
+         `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`."
+    ));
+    let declared = params.iter().map(|p| {
+        let (name, ty) = (ident(&p.ident), &p.stored);
+        if p.required { quote!(#name: Option<#ty>,) } else { quote!(#name: #ty,) }
+    });
+    let setters = params.iter().map(|p| setter(p, true));
+    let inits = params
+        .iter()
+        .map(|p| {
+            let field = ident(&p.ident);
+            if p.required {
+                let label = &p.ident;
+                quote!(#field: self.#field.ok_or_else(|| missing(#label))?)
+            } else {
+                quote!(#field: self.#field)
+            }
+        })
+        .chain(unset.inits());
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Default)]
+        #[must_use = "a builder does nothing until `build()` is called"]
+        pub struct #builder {
+            #(#declared)*
+        }
+
+        impl #builder {
+            #(#setters)*
+
+            /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+            /// field not set.
+            pub fn build(self) -> Result<#name, ::wechat_core::BuildError> {
+                let missing = ::wechat_core::BuildError::missing_from(#type_name);
+                Ok(#name { #(#inits),* })
+            }
         }
     }
 }

@@ -60,8 +60,12 @@ pub(super) fn resolve_fields(
             );
             continue;
         };
-        if ident == "new" {
-            problems.error(file, key.span, "a field named `new` would clash with the request constructor");
+        if ident == "new" || ident == "build" {
+            problems.error(
+                file,
+                key.span,
+                format!("a field named `{ident}` would clash with the generated `new` or builder's `build`"),
+            );
             continue;
         }
         if let Some(other) = idents.insert(ident.clone(), &key.value) {

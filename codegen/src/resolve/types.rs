@@ -29,6 +29,15 @@ pub(super) fn resolve_types(
             );
             continue;
         }
+        if name.ends_with("Builder") {
+            // `FooBuilder` is what the generator names the builder of a type `Foo`.
+            problems.error(
+                file,
+                key.span,
+                format!("type name `{name}` ends in `Builder`, which generated builders use"),
+            );
+            continue;
+        }
         if taken.contains(name) {
             problems.error(
                 file,

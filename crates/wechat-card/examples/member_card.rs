@@ -104,18 +104,23 @@ fn logo() -> UploadFile {
     UploadFile::new("logo.png", bytes)
 }
 
-fn base_info(logo_url: &str, title: &str, date: DateInfo, stock: i64) -> BaseInfo {
-    BaseInfo::new(
-        logo_url,
-        "微信餐厅",
-        CodeType::QrCode,
-        title,
-        "Color010",
-        "出示二维码",
-        "不可与其他优惠同享",
-        date,
-        Sku::new(stock),
-    )
+fn base_info(
+    logo_url: &str,
+    title: &str,
+    date: DateInfo,
+    stock: i64,
+) -> Result<BaseInfo, wechat_core::BuildError> {
+    BaseInfo::builder()
+        .logo_url(logo_url)
+        .brand_name("微信餐厅")
+        .code_type(CodeType::QrCode)
+        .title(title)
+        .color("Color010")
+        .notice("出示二维码")
+        .description("不可与其他优惠同享")
+        .date_info(date)
+        .sku(Sku::new(stock))
+        .build()
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -133,12 +138,12 @@ async fn main() -> Result<(), Failure> {
     println!("logo uploaded: {logo_url}");
 
     // 2. A member card: points on, stored value off, the level shown as a member field.
-    let mut member = MemberCard::new(
-        base_info(&logo_url, "会员卡", DateInfo::new(DateType::Permanent), 1000),
-        "会员享九折",
-        true,
-        false,
-    );
+    let mut member = MemberCard::builder()
+        .base_info(base_info(&logo_url, "会员卡", DateInfo::new(DateType::Permanent), 1000)?)
+        .prerogative("会员享九折")
+        .supply_bonus(true)
+        .supply_balance(false)
+        .build()?;
     member.custom_field1 = Some(CustomField::new().name_type("FIELD_NAME_TYPE_LEVEL"));
     let member_card_id =
         client.card().create_card(&CreateCardRequest::new(Card::MemberCard(member))).await?.card_id;
@@ -155,11 +160,23 @@ async fn main() -> Result<(), Failure> {
     // 5. The merchant activates the membership and adds points.
     client
         .member_card()
-        .activate_member_card(&ActivateMemberCardRequest::new("M-0001", &taken.code).card_id(&member_card_id))
+        .activate_member_card(
+            &ActivateMemberCardRequest::builder()
+                .membership_number("M-0001")
+                .code(&taken.code)
+                .card_id(&member_card_id)
+                .build()?,
+        )
         .await?;
     let points = client
         .member_card()
-        .update_member(&UpdateMemberRequest::new(&taken.code, &member_card_id).add_bonus(100))
+        .update_member(
+            &UpdateMemberRequest::builder()
+                .code(&taken.code)
+                .card_id(&member_card_id)
+                .add_bonus(100)
+                .build()?,
+        )
         .await?;
     println!("activated; points now {}", points.result_bonus.unwrap_or_default());
 
@@ -167,7 +184,11 @@ async fn main() -> Result<(), Failure> {
     let mut thirty_days = DateInfo::new(DateType::FixedTerm);
     thirty_days.fixed_term = Some(30);
     thirty_days.fixed_begin_term = Some(0);
-    let coupon = Cash::new(base_info(&logo_url, "满百减十", thirty_days, 50), 10_000, 1_000);
+    let coupon = Cash::builder()
+        .base_info(base_info(&logo_url, "满百减十", thirty_days, 50)?)
+        .least_cost(10_000)
+        .reduce_cost(1_000)
+        .build()?;
     let coupon_id = client.card().create_card(&CreateCardRequest::new(Card::Cash(coupon))).await?.card_id;
     mock.cards().approve(&coupon_id)?;
     let coupon_code = mock.cards().take(TakeCard::new(&coupon_id))?.code;

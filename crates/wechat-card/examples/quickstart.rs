@@ -241,7 +241,10 @@ async fn main() -> Result<(), Failure> {
         ),
     }
 
-    match client.get_auth_data(&GetAuthDataRequest::new(&s_pappid, &order_id)).await {
+    match client
+        .get_auth_data(&GetAuthDataRequest::builder().s_pappid(&s_pappid).order_id(&order_id).build()?)
+        .await
+    {
         Ok(auth) => println!("3. getauthdata: {} at {}", auth.invoice_status, auth.auth_time),
         Err(e) => tolerated(&target, e.into())?,
     }
@@ -260,15 +263,20 @@ async fn main() -> Result<(), Failure> {
         }
     };
 
-    let bill = InvoiceUserData::new(
-        12_300,
-        "Quickstart Co.",
-        1_700_000_000,
-        billing_no,
-        "88888888",
-        &s_pdf_media_id,
-    );
-    let insert = InsertBillRequest::new(&order_id, &card_id, appid, CardExt::new(UserCard::new(bill)));
+    let bill = InvoiceUserData::builder()
+        .fee(12_300)
+        .title("Quickstart Co.")
+        .billing_time(1_700_000_000)
+        .billing_no(billing_no)
+        .billing_code("88888888")
+        .s_pdf_media_id(&s_pdf_media_id)
+        .build()?;
+    let insert = InsertBillRequest::builder()
+        .order_id(&order_id)
+        .card_id(&card_id)
+        .appid(appid)
+        .card_ext(CardExt::new(UserCard::new(bill)))
+        .build()?;
     match client.insert_bill(&insert).await {
         Ok(inserted) => println!(
             "5. insertbill with s_pdf_media_id {s_pdf_media_id}: bill {} is in the card package of {}",
@@ -296,13 +304,20 @@ async fn main() -> Result<(), Failure> {
     if let Target::Mock(mock) = &target {
         mock.authorize(&s_pappid, &refused)?;
     }
-    let reject = RejectInsertRequest::new(&s_pappid, &refused, "The goods were returned")
-        .url("https://example.com/orders");
+    let reject = RejectInsertRequest::builder()
+        .s_pappid(&s_pappid)
+        .order_id(&refused)
+        .reason("The goods were returned")
+        .url("https://example.com/orders")
+        .build()?;
     match client.reject_insert(&reject).await {
         Ok(_) => println!("7. rejectinsert: order {refused} refused; the user is told why"),
         Err(e) => tolerated(&target, e.into())?,
     }
-    match client.get_auth_data(&GetAuthDataRequest::new(&s_pappid, &refused)).await {
+    match client
+        .get_auth_data(&GetAuthDataRequest::builder().s_pappid(&s_pappid).order_id(&refused).build()?)
+        .await
+    {
         Ok(auth) => unexpected(&target, "getauthdata after rejectinsert", auth.invoice_status)?,
         // The operation's own error keeps its typed code enum.
         Err(e) => match e.api_code() {

@@ -1,7 +1,7 @@
 //! Typed async client for WeChat's card, invoice and fiscal e-bill server APIs.
 //!
-//! Every endpoint is a method on [`Client`], with a request type whose required fields are
-//! constructor arguments, a response type that tolerates what WeChat really sends, and an
+//! Every endpoint is a method on [`Client`], with a request type built field by field by name
+//! (`builder()`, or `new` when at most one field is required), a response type that tolerates what WeChat really sends, and an
 //! error-code enum to `match` on. The bindings are generated from the TOML files in the
 //! repository's `spec/` folder; each group of endpoints is a cargo feature.
 //!
@@ -14,8 +14,12 @@
 //! use wechat_card::invoice::{GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertRequest};
 //! use wechat_card::{Client, Code, Error};
 //!
-//! async fn refuse_unless_authorized(client: &Client, order_id: &str) -> Result<(), Error> {
-//!     match client.get_auth_data(&GetAuthDataRequest::new("s_pappid", order_id)).await {
+//! async fn refuse_unless_authorized(
+//!     client: &Client,
+//!     auth: &GetAuthDataRequest,
+//!     refusal: &RejectInsertRequest,
+//! ) -> Result<(), Error> {
+//!     match client.get_auth_data(auth).await {
 //!         Ok(auth) => println!("{} at {}", auth.invoice_status, auth.auth_time),
 //!         // This operation's typed code: no magic numbers.
 //!         Err(e) if e.api_code() == Some(GetAuthDataErrorCode::InvoiceOrderNeverAuth) => {
@@ -24,12 +28,12 @@
 //!         Err(e) => return Err(e.into()),
 //!     }
 //!     // Another operation: `?` converts its error into the same `Error`.
-//!     client.reject_insert(&RejectInsertRequest::new("s_pappid", order_id, "refunded")).await?;
+//!     client.reject_insert(refusal).await?;
 //!     Ok(())
 //! }
 //!
-//! # async fn run(client: Client) {
-//! match refuse_unless_authorized(&client, "order-1").await {
+//! # async fn run(client: Client, auth: GetAuthDataRequest, refusal: RejectInsertRequest) {
+//! match refuse_unless_authorized(&client, &auth, &refusal).await {
 //!     Ok(()) => {}
 //!     // The crate-wide code, whichever operation answered it.
 //!     Err(e) if e.code() == Some(Code::BizRejectInsert) => println!("refused already"),

@@ -6,9 +6,10 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument;
 
+use crate::build_error::BuildError;
 use crate::deadline::instant_after;
 use crate::decode::decode_without;
-use crate::error::{BuildError, DecodeError, Error, TokenError};
+use crate::error::{DecodeError, Error, TokenError};
 use crate::operation::{BodyKind, Method, Operation, TokenUse};
 use crate::retry::RetryPolicy;
 use crate::secret::AccessToken;
@@ -164,7 +165,7 @@ impl ClientBuilder {
             .map(|url| checked_base_url(url))
             .collect::<Result<Vec<_>, _>>()?;
         if self.max_body == 0 {
-            return Err(BuildError("max_body_size must be at least 1 byte".to_owned()));
+            return Err(BuildError::InvalidClient("max_body_size must be at least 1 byte".to_owned()));
         }
         let (http, may_follow_redirects) = match self.http {
             Some(http) => (http, true),
@@ -176,7 +177,7 @@ impl ClientBuilder {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map(|http| (http, false))
-                .map_err(|e| BuildError(format!("cannot build the HTTP client: {e}")))?,
+                .map_err(|e| BuildError::InvalidClient(format!("cannot build the HTTP client: {e}")))?,
         };
         let http = HttpContext {
             http,
@@ -191,9 +192,12 @@ impl ClientBuilder {
 
 fn checked_base_url(url: &str) -> Result<String, BuildError> {
     let trimmed = url.trim_end_matches('/');
-    let parsed = reqwest::Url::parse(trimmed).map_err(|e| BuildError(format!("base URL `{url}`: {e}")))?;
+    let parsed = reqwest::Url::parse(trimmed)
+        .map_err(|e| BuildError::InvalidClient(format!("base URL `{url}`: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
-        return Err(BuildError(format!("base URL `{url}` must be http(s) without a query string")));
+        return Err(BuildError::InvalidClient(format!(
+            "base URL `{url}` must be http(s) without a query string"
+        )));
     }
     Ok(trimmed.to_owned())
 }

@@ -263,11 +263,6 @@ impl TokenError {
     }
 }
 
-/// The builder was given a setting that cannot work.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid client configuration: {0}")]
-pub struct BuildError(pub String);
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,6 +14,7 @@
 //! # }
 //! ```
 
+mod build_error;
 pub mod check;
 mod client;
 mod deadline;
@@ -34,10 +35,11 @@ mod token;
 mod transport;
 pub mod union;
 
+pub use build_error::BuildError;
 pub use check::{Check, Invalid, Limits};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
 pub use decode::decode_response;
-pub use error::{ApiError, BoxError, BuildError, DecodeError, EXCERPT_CHARS, Error, TokenError, excerpt};
+pub use error::{ApiError, BoxError, DecodeError, EXCERPT_CHARS, Error, TokenError, excerpt};
 pub use error_code::{ErrorCode, Retry};
 pub use multipart::{Multipart, UploadFile};
 pub use operation::{BodyKind, Endpoint, Method, Operation, TokenUse};

@@ -8,7 +8,7 @@
 //! |---|---|---|
 //! | `POST /__mock/orders/authorize` | `{"s_pappid", "order_id", "appid"?, "auth_time"?, "openid"?, "user_auth_info"?}` | the user authorizes the order |
 //! | `GET /__mock/orders` | | every order with its status and bills |
-//! | `POST /__mock/faults` | `{"kind": "errcode", "errcode": -1, "times"?: 2, "operation"?: "insert_bill"}`, or kind `http_status` (with `status`), `html`, `truncated_json` | queues a fault |
+//! | `POST /__mock/faults` | `{"kind": "errcode", "errcode": -1, "times"?: 2, "operation"?: "insert_bill", "delay_ms"?: 500}`, or kind `http_status` (with `status`), `html`, `truncated_json`, `answer` (with `body`), `normal` (with `delay_ms`) | queues a fault |
 //! | `GET /__mock/faults` | | queued faults and the latency |
 //! | `DELETE /__mock/faults` | | drops queued faults and the latency |
 //! | `PUT /__mock/latency` | `{"millis": 250}` | delays every WeChat answer |
@@ -36,9 +36,9 @@ use crate::answer;
 use crate::cards::{CardError, Cards, TakeCard};
 use crate::faults::Fault;
 use crate::orders::{Authorization, AuthorizeError};
-use crate::server::Shared;
 use crate::serving::{AnswerSource, answer_source};
 use crate::spec_table::{BodyKind, Field, Method, TokenUse};
+use crate::state::Shared;
 use crate::validate::check_body;
 
 /// The admin routes, to nest under `/__mock`.

@@ -12,11 +12,11 @@ use axum::response::Response;
 use serde_json::{Map, Value};
 
 use crate::answer::{self, GeneralError};
-use crate::faults::FaultKind;
+use crate::faults::{FaultKind, Reach, Taken};
 use crate::platform_tokens::PlatformToken;
 use crate::sample::sample_object;
-use crate::server::Shared;
 use crate::spec_table::{BodyKind, Method, Operation, TokenUse};
+use crate::state::Shared;
 use crate::tokens::TokenCheck;
 use crate::upload::{self, FormError, ReceivedFile};
 use crate::validate::{SchemaError, Warnings, check_body, check_constants, check_query};
@@ -40,8 +40,10 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
     if op.method == Method::Post && parts.method != HttpMethod::POST {
         return shared.general_error(REQUIRE_POST, None);
     }
-    if let Some(fault) = shared.faults.take(op.key) {
-        return fault_answer(&shared, op, fault);
+    if let Some(fault) = shared.faults.take(op.key, Reach::Every)
+        && let Some(answer) = fault_answer(&shared, op, fault).await
+    {
+        return answer;
     }
     if op.token == TokenUse::AccessToken {
         let check = access_check(&shared, op, query_value(&query, "access_token"));
@@ -65,29 +67,51 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         }
     };
     let warnings = query_warnings.iter().chain(&payload.warnings).map(accepted).collect();
-    let mut response = match serving::step(op) {
+    let step = serving::step(op);
+    let mut response = match shared.faults.take_answer(op.key, Reach::Every) {
+        Some(fields) => answered(&shared, op, fields),
+        None => answer_call(&shared, op, step, &parts, &query, &payload),
+    };
+    answer::warn(&mut response, warnings);
+    response
+}
+
+/// The mock's own answer to a call that passed its checks: from its state, or the spec's
+/// example.
+fn answer_call(
+    shared: &Shared,
+    op: &'static Operation,
+    step: Option<flow::Step>,
+    parts: &Parts,
+    query: &[(String, String)],
+    payload: &Payload,
+) -> Response {
+    match step {
         Some(step) => {
-            let base_url = public_base_url(&shared, &parts.headers);
-            let call = flow::Call {
-                op,
-                body: &payload.body,
-                query: &query,
-                files: &payload.files,
-                base_url: &base_url,
-            };
-            match step(&shared, &call) {
+            let base_url = public_base_url(shared, &parts.headers);
+            let call =
+                flow::Call { op, body: &payload.body, query, files: &payload.files, base_url: &base_url };
+            match step(shared, &call) {
                 Ok(fields) => {
                     let mut answer = success_fields(op);
                     answer.extend(fields);
-                    success(&shared, op, answer)
+                    success(shared, op, answer)
                 }
                 Err(code) => shared.error(code, op.message(code).unwrap_or("system error"), None),
             }
         }
-        None => success(&shared, op, success_fields(op)),
+        None => success(shared, op, success_fields(op)),
+    }
+}
+
+/// The success answer a test queued in place of the mock's own: `fields` (a JSON object,
+/// as [`Faults::push`](crate::Faults::push) checks) shaped as the operation's answers are.
+pub(crate) fn answered(shared: &Shared, op: &Operation, fields: Value) -> Response {
+    let fields = match fields {
+        Value::Object(fields) => fields,
+        other => Map::from_iter([("value".to_owned(), other)]),
     };
-    answer::warn(&mut response, warnings);
-    response
+    success(shared, op, fields)
 }
 
 /// The warning for a problem the mock let pass because the spec marks its field lenient.
@@ -98,7 +122,7 @@ fn accepted(problem: &SchemaError) -> String {
 /// A success answer shaped as the spec's example: with `"errcode": 0, "errmsg": "ok"` first,
 /// or, as WeChat's token endpoints answer, without them when the example has none. The
 /// answer is kept as the operation's last.
-fn success(shared: &Shared, op: &Operation, fields: Map<String, Value>) -> Response {
+pub(crate) fn success(shared: &Shared, op: &Operation, fields: Map<String, Value>) -> Response {
     let example = op.success_example.and_then(|text| serde_json::from_str::<Value>(text).ok());
     let body = match example {
         Some(Value::Object(example)) if !example.contains_key("errcode") => Value::Object(fields),
@@ -234,11 +258,16 @@ pub(crate) fn success_fields(op: &Operation) -> Map<String, Value> {
     }
 }
 
-/// The answer a queued fault puts in place of the operation's.
-pub(crate) fn fault_answer(shared: &Shared, op: &Operation, fault: FaultKind) -> Response {
-    match fault {
-        FaultKind::Errcode { errcode } => {
-            shared.error(errcode, op.message(errcode).unwrap_or("mock fault"), None)
+/// What a queued fault makes of a call once its delay has passed: the answer it puts in place
+/// of the operation's, or `None` when the operation answers as usual.
+pub(crate) async fn fault_answer(shared: &Shared, op: &Operation, fault: Taken) -> Option<Response> {
+    if !fault.delay.is_zero() {
+        tokio::time::sleep(fault.delay).await;
+    }
+    Some(match fault.kind {
+        FaultKind::Errcode { errcode, errmsg } => {
+            let message = errmsg.as_deref().or_else(|| op.message(errcode)).unwrap_or("mock fault");
+            shared.error(errcode, message, None)
         }
         FaultKind::HttpStatus { status } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -260,7 +289,8 @@ pub(crate) fn fault_answer(shared: &Shared, op: &Operation, fault: FaultKind) ->
             let cut: String = text.chars().take(text.chars().count() / 2).collect();
             answer::with_body(StatusCode::OK, answer::JSON_CONTENT_TYPE, cut)
         }
-    }
+        FaultKind::Normal | FaultKind::Answer { .. } => return None,
+    })
 }
 
 /// The paths every operation takes that the spec's three seed endpoints do not exercise: a

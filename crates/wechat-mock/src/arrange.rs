@@ -11,11 +11,11 @@ use crate::cards::{self, CardError};
 use crate::media::StoredFile;
 use crate::orders::{Authorization, AuthorizeError};
 use crate::platform_tokens::PlatformToken;
-use crate::resources;
+use crate::resource_calls;
 use crate::sample::sample_object;
 use crate::sample_files::sample_pdf;
-use crate::server::Shared;
 use crate::spec_table::operation;
+use crate::state::Shared;
 
 /// The platform id orders are authorized under when the request does not name one
 /// (insertbill names an order by `order_id` and `appid` only).
@@ -92,8 +92,8 @@ pub(crate) fn arrange(shared: &Shared, name: &str, body: &Value) -> Result<Arran
     let mut arranged = Arranged { body: body.clone(), query };
     if let Some((_, step)) = STEPS.iter().find(|(step, _)| *step == op.key) {
         step(shared, &mut arranged)?;
-    } else if !cards::arrange(shared, op.key, &mut arranged)? {
-        resources::arrange(shared, op, &arranged.body, &arranged.query);
+    } else if !cards::arrange(shared, op.key, &arranged.body)? {
+        resource_calls::arrange(shared, op, &arranged.body, &arranged.query);
     }
     Ok(arranged)
 }

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::answer;
 use crate::api::{query_pairs, query_value};
-use crate::server::Shared;
+use crate::state::Shared;
 
 /// The file a `pdf_url` leads to.
 pub(crate) async fn pdf(State(shared): State<Arc<Shared>>, request: Request) -> Response {

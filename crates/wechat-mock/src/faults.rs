@@ -6,12 +6,17 @@
 //! `/cgi-bin/stable_token` and `/cgi-bin/token` take only faults that name them
 //! (`.only("get_stable_access_token")`), since they are how a client recovers from the
 //! others. Latency applies to every WeChat route, token endpoints included.
+//!
+//! A fault replaces the answer before the mock checks the call (token, query, body), except
+//! an [`Answer`](FaultKind::Answer): it replaces only the success answer, so it goes to the
+//! first call that passes the checks, and a client that sends a wrong body still hears so.
 
 use std::collections::VecDeque;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// What a faulty answer looks like.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +26,9 @@ pub enum FaultKind {
     Errcode {
         /// The code.
         errcode: i64,
+        /// The message; by default the one the spec gives the code.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        errmsg: Option<String>,
     },
     /// This HTTP status (e.g. 502, 503) with a short text body.
     HttpStatus {
@@ -31,6 +39,22 @@ pub enum FaultKind {
     Html,
     /// HTTP 200 with the success answer cut in half: JSON that ends too early.
     TruncatedJson,
+    /// This success answer in place of the one the mock would give, with `"errcode": 0,
+    /// "errmsg": "ok"` added where the operation's answers carry them. It goes to the first
+    /// targeted call that passes the mock's checks, and changes no state.
+    Answer {
+        /// The answer's fields, a JSON object.
+        body: Value,
+    },
+    /// The mock's own answer: with [`Fault::delay`], a slow answer and nothing else.
+    Normal,
+}
+
+impl FaultKind {
+    /// Whether the fault stands in for the success answer only, after the mock's checks.
+    fn replaces_success(&self) -> bool {
+        matches!(self, Self::Answer { .. })
+    }
 }
 
 /// A fault and how many calls it applies to.
@@ -45,6 +69,37 @@ pub struct Fault {
     /// Only calls of this operation (snake_case name, e.g. `insert_bill`) get it; default all.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operation: Option<String>,
+    /// Milliseconds the mock waits before it answers, besides the latency of every answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
+}
+
+/// Which queued faults a route takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reach {
+    /// Those for its operation and those for every operation.
+    Every,
+    /// Only those that name its operation: the token endpoints, how a client recovers.
+    Named,
+}
+
+impl Reach {
+    fn targets(self, fault: &Fault, operation: &str) -> bool {
+        match (self, fault.operation.as_deref()) {
+            (_, Some(name)) => name == operation,
+            (Self::Every, None) => true,
+            (Self::Named, None) => false,
+        }
+    }
+}
+
+/// A fault taken off the queue for one call: what to answer, and how long to wait first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Taken {
+    /// What to answer.
+    pub(crate) kind: FaultKind,
+    /// How long to wait before answering.
+    pub(crate) delay: Duration,
 }
 
 fn one() -> u32 {
@@ -54,7 +109,23 @@ fn one() -> u32 {
 impl Fault {
     /// The next call answers WeChat error `errcode`.
     pub fn errcode(errcode: i64) -> Self {
-        Self::new(FaultKind::Errcode { errcode })
+        Self::new(FaultKind::Errcode { errcode, errmsg: None })
+    }
+
+    /// The next call answers WeChat error `errcode` with `errmsg`.
+    pub fn error(errcode: i64, errmsg: impl Into<String>) -> Self {
+        Self::new(FaultKind::Errcode { errcode, errmsg: Some(errmsg.into()) })
+    }
+
+    /// The next call that passes the mock's checks answers `body` (a JSON object of the
+    /// answer's fields) as its success answer.
+    pub fn answer(body: Value) -> Self {
+        Self::new(FaultKind::Answer { body })
+    }
+
+    /// The next call gets the mock's own answer, `delay` late.
+    pub fn slow(delay: Duration) -> Self {
+        Self::new(FaultKind::Normal).delay(delay)
     }
 
     /// The next call answers HTTP `status`.
@@ -73,7 +144,13 @@ impl Fault {
     }
 
     fn new(kind: FaultKind) -> Self {
-        Self { kind, times: 1, operation: None }
+        Self { kind, times: 1, operation: None, delay_ms: None }
+    }
+
+    /// Waits `delay` before answering (millisecond precision).
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.delay_ms = Some(u64::try_from(delay.as_millis()).unwrap_or(u64::MAX));
+        self
     }
 
     /// The next `times` calls get it instead of only the next one.
@@ -101,6 +178,9 @@ pub enum FaultError {
     /// The operation is not in the spec.
     #[error("no operation named `{0}` in the spec")]
     UnknownOperation(String),
+    /// An answer that is not a JSON object of fields.
+    #[error("an answer must be a JSON object of the answer's fields: {0}")]
+    BadAnswer(String),
 }
 
 /// The faults of one mock server.
@@ -124,6 +204,11 @@ impl Faults {
             && !(100..=999).contains(&status)
         {
             return Err(FaultError::BadStatus(status));
+        }
+        if let FaultKind::Answer { body } = &fault.kind
+            && !body.is_object()
+        {
+            return Err(FaultError::BadAnswer(format!("found {body}")));
         }
         let mut fault = fault;
         if let Some(name) = &fault.operation {
@@ -162,52 +247,84 @@ impl Faults {
         *self.latency.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Takes the fault for a call of `operation`, if one is queued for it.
-    pub(crate) fn take(&self, operation: &str) -> Option<FaultKind> {
-        self.take_where(|target| target.is_none_or(|name| name == operation))
+    /// Takes the fault for a call of `operation` before the mock checks it, if one is queued
+    /// for it: any but an [`Answer`](FaultKind::Answer).
+    pub(crate) fn take(&self, operation: &str, reach: Reach) -> Option<Taken> {
+        self.take_where(|f| !f.kind.replaces_success() && reach.targets(f, operation))
     }
 
-    /// Takes the first fault queued for `operation` by name; faults for every operation stay.
-    pub(crate) fn take_named(&self, operation: &str) -> Option<FaultKind> {
-        self.take_where(|target| target == Some(operation))
+    /// Takes the [`Answer`](FaultKind::Answer) queued for a call of `operation` that passed
+    /// the mock's checks, if any.
+    pub(crate) fn take_answer(&self, operation: &str, reach: Reach) -> Option<Value> {
+        let taken = self.take_where(|f| f.kind.replaces_success() && reach.targets(f, operation))?;
+        match taken.kind {
+            FaultKind::Answer { body } => Some(body),
+            _ => None,
+        }
     }
 
-    fn take_where(&self, targets: impl Fn(Option<&str>) -> bool) -> Option<FaultKind> {
+    fn take_where(&self, targets: impl Fn(&Fault) -> bool) -> Option<Taken> {
         let mut queue = self.queue();
-        let index = queue.iter().position(|f| targets(f.operation.as_deref()))?;
+        let index = queue.iter().position(targets)?;
         let fault = &mut queue[index];
-        let kind = fault.kind.clone();
+        let taken = Taken {
+            kind: fault.kind.clone(),
+            delay: Duration::from_millis(fault.delay_ms.unwrap_or_default()),
+        };
         fault.times -= 1;
         if fault.times == 0 {
             queue.remove(index);
         }
-        Some(kind)
+        Some(taken)
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+
+    fn kind(taken: Option<Taken>) -> Option<FaultKind> {
+        taken.map(|t| t.kind)
+    }
+
+    #[test]
+    fn answers_wait_for_a_call_that_passes_the_checks() {
+        let faults = Faults::default();
+        faults.push(Fault::answer(json!({"code": "1"})).only("decrypt_code")).unwrap();
+        faults.push(Fault::errcode(-1).only("decrypt_code").delay(Duration::from_millis(30))).unwrap();
+        // The error is taken before the checks although the answer was queued first.
+        let taken = faults.take("card_code/decrypt_code", Reach::Every).unwrap();
+        assert_eq!(taken.kind, FaultKind::Errcode { errcode: -1, errmsg: None });
+        assert_eq!(taken.delay, Duration::from_millis(30));
+        assert_eq!(faults.take("card_code/decrypt_code", Reach::Every), None);
+        assert_eq!(faults.take_answer("card_code/get_code", Reach::Every), None);
+        assert_eq!(faults.take_answer("card_code/decrypt_code", Reach::Named), Some(json!({"code": "1"})));
+        assert!(faults.pending().is_empty());
+        assert!(matches!(faults.push(Fault::answer(json!([1]))), Err(FaultError::BadAnswer(_))));
+    }
 
     #[test]
     fn faults_are_taken_in_order_and_by_target() {
         let faults = Faults::default();
         faults.push(Fault::errcode(-1).times(2)).unwrap();
         faults.push(Fault::html().only("insert_bill")).unwrap();
-        assert_eq!(faults.take("invoice/get_auth_data"), Some(FaultKind::Errcode { errcode: -1 }));
-        assert_eq!(faults.take("invoice/get_auth_data"), Some(FaultKind::Errcode { errcode: -1 }));
-        assert_eq!(faults.take("invoice/get_auth_data"), None);
-        assert_eq!(faults.take("nontax/insert_bill"), Some(FaultKind::Html));
+        let busy = FaultKind::Errcode { errcode: -1, errmsg: None };
+        assert_eq!(kind(faults.take("invoice/get_auth_data", Reach::Every)), Some(busy.clone()));
+        assert_eq!(kind(faults.take("invoice/get_auth_data", Reach::Every)), Some(busy));
+        assert_eq!(faults.take("invoice/get_auth_data", Reach::Every), None);
+        assert_eq!(kind(faults.take("nontax/insert_bill", Reach::Every)), Some(FaultKind::Html));
         assert!(faults.pending().is_empty());
 
         faults.push(Fault::errcode(-1)).unwrap();
         faults.push(Fault::errcode(45009).only("get_stable_access_token")).unwrap();
         assert_eq!(
-            faults.take_named("token/get_stable_access_token"),
-            Some(FaultKind::Errcode { errcode: 45009 })
+            kind(faults.take("token/get_stable_access_token", Reach::Named)),
+            Some(FaultKind::Errcode { errcode: 45009, errmsg: None })
         );
         assert_eq!(
-            faults.take_named("token/get_stable_access_token"),
+            faults.take("token/get_stable_access_token", Reach::Named),
             None,
             "a fault for every operation stays"
         );
@@ -234,6 +351,16 @@ mod tests {
         assert_eq!(fault, Fault::errcode(72036).times(2).only("insert_bill"));
         let fault: Fault = serde_json::from_str(r#"{"kind": "http_status", "status": 503}"#).unwrap();
         assert_eq!(fault, Fault::http_status(503));
+        let fault: Fault = serde_json::from_str(
+            r#"{"kind": "errcode", "errcode": 40075, "errmsg": "invalid encrypt code", "delay_ms": 20}"#,
+        )
+        .unwrap();
+        assert_eq!(fault, Fault::error(40075, "invalid encrypt code").delay(Duration::from_millis(20)));
+        let fault: Fault =
+            serde_json::from_str(r#"{"kind": "answer", "body": {"code": "110201201245"}}"#).unwrap();
+        assert_eq!(fault, Fault::answer(json!({"code": "110201201245"})));
+        let fault: Fault = serde_json::from_str(r#"{"kind": "normal", "delay_ms": 1500}"#).unwrap();
+        assert_eq!(fault, Fault::slow(Duration::from_millis(1500)));
         assert!(serde_json::from_str::<Fault>(r#"{"kind": "explode"}"#).is_err());
     }
 }

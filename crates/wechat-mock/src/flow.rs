@@ -10,8 +10,8 @@ use serde_json::{Map, Value};
 use crate::media::{DOWNLOAD_PATH, PDF_URL_LIFETIME};
 use crate::orders::{NewBill, Refusal};
 use crate::platform_tokens::PlatformToken;
-use crate::server::Shared;
 use crate::spec_table::Operation;
+use crate::state::Shared;
 use crate::tokens::TokenCheck;
 use crate::upload::ReceivedFile;
 

@@ -1,36 +1,26 @@
-//! Starting and stopping a mock server, and the state its routes share.
+//! Starting and stopping a mock server, and what a test reaches through it.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::extract::{Request, State};
-use axum::middleware::{self, Next};
-use axum::response::Response;
-use axum::routing::{any, get};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::answer::{Errcode, GeneralError, Warnings};
 use crate::answers::Answers;
 use crate::arrange::{ArrangeError, Arranged};
-use crate::cards::{CardState, Cards};
+use crate::cards::Cards;
 use crate::config::MockConfig;
 use crate::faults::Faults;
-use crate::media::{DOWNLOAD_PATH, Media};
+use crate::media::Media;
 use crate::orders::{Authorization, AuthorizeError, Order, Orders};
 use crate::platform_tokens::PlatformTokens;
-use crate::requests::{LoggedRequest, RequestCounts};
+use crate::requests::RequestCounts;
 use crate::resources::Resources;
-use crate::spec_table::{Operation, general_message};
+use crate::routes;
+use crate::spec_table::Operation;
+use crate::state::Shared;
 use crate::tokens::Tokens;
-use crate::{admin, answer, api, download, token_endpoints};
-
-/// Where admin routes live; everything else is WeChat's.
-pub(crate) const ADMIN_PREFIX: &str = "/__mock";
+use crate::typed_faults::On;
 
 /// Why a mock server did not start, or did not stop cleanly.
 #[derive(Debug, thiserror::Error)]
@@ -50,74 +40,6 @@ pub enum MockError {
     /// The server's task ended abnormally (a panic).
     #[error("the server task ended abnormally: {0}")]
     Crashed(String),
-}
-
-/// What every route of one server shares.
-pub(crate) struct Shared {
-    pub(crate) config: MockConfig,
-    /// The operations served: the spec's, or a test's own table.
-    pub(crate) table: &'static [Operation],
-    pub(crate) tokens: Tokens,
-    pub(crate) orders: Orders,
-    pub(crate) faults: Faults,
-    pub(crate) requests: RequestCounts,
-    pub(crate) media: Media,
-    pub(crate) answers: Answers,
-    pub(crate) platform_tokens: PlatformTokens,
-    /// The resources the spec's `[mock]` tables declare (cards).
-    pub(crate) resources: Resources,
-    /// The codes of cards.
-    pub(crate) cards: CardState,
-    /// `http://` and the address the server is bound to.
-    pub(crate) base_url: String,
-    rid_prefix: u32,
-    next_rid: AtomicU64,
-}
-
-impl Shared {
-    fn new(config: MockConfig, table: &'static [Operation], base_url: String) -> Self {
-        let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
-        let media = Media::new(config.media_max_bytes, config.media_max_age);
-        Self {
-            orders: Orders::new(&config.appid),
-            config,
-            table,
-            tokens: Tokens::default(),
-            faults: Faults::default(),
-            requests: RequestCounts::default(),
-            media,
-            answers: Answers::default(),
-            platform_tokens: PlatformTokens::default(),
-            resources: Resources::default(),
-            cards: CardState::default(),
-            base_url,
-            rid_prefix: (started & 0xffff_ffff) as u32,
-            next_rid: AtomicU64::new(1),
-        }
-    }
-
-    /// A request id for an error message, as WeChat appends one.
-    fn rid(&self) -> String {
-        let n = self.next_rid.fetch_add(1, Ordering::Relaxed);
-        format!("{:08x}-{n:08x}", self.rid_prefix)
-    }
-
-    /// WeChat's error answer for a general code, with its message from `spec/errors.toml`.
-    pub(crate) fn general_error(&self, code: i64, hint: Option<&str>) -> Response {
-        self.error(code, general_message(code).unwrap_or("system error"), hint)
-    }
-
-    /// The answer to a refusal with a general code.
-    pub(crate) fn refuse(&self, refusal: GeneralError) -> Response {
-        let mut response = self.general_error(refusal.code, refusal.hint.as_deref());
-        *response.status_mut() = refusal.status;
-        response
-    }
-
-    /// WeChat's error answer for `code` with `message`.
-    pub(crate) fn error(&self, code: i64, message: &str, hint: Option<&str>) -> Response {
-        answer::error(code, message, hint, &self.rid())
-    }
 }
 
 /// A running mock server. Dropping it stops it too, without waiting; call
@@ -159,7 +81,7 @@ impl MockServer {
         let base_url = format!("http://{addr}");
         let shared = Arc::new(Shared::new(config, table, base_url.clone()));
         let (stop, stopped) = oneshot::channel::<()>();
-        let app = router(Arc::clone(&shared));
+        let app = routes::router(Arc::clone(&shared));
         let task = tokio::spawn(async move {
             axum::serve(listener, app)
                 .with_graceful_shutdown(async move {
@@ -211,6 +133,13 @@ impl MockServer {
     /// Fault injection.
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
+    }
+
+    /// What the next calls of operation `O` get, typed by the client: name the operation by
+    /// its request type (`mock.on::<InsertBillRequest>()`), then fail it with one of its error
+    /// codes or answer it with its response type. See [`On`].
+    pub fn on<O: wechat_core::Operation>(&self) -> On<'_, O> {
+        On::new(&self.shared.faults)
     }
 
     /// The files uploaded through setpdf, by `s_media_id`.
@@ -269,48 +198,4 @@ impl Drop for MockServer {
             let _ = stop.send(());
         }
     }
-}
-
-fn router(shared: Arc<Shared>) -> Router {
-    // Extractors (the multipart parser among them) read up to the largest upload the spec
-    // allows; each handler still reads only what its own operation allows.
-    let body_limit = api::body_limit(shared.table);
-    Router::new()
-        .nest(ADMIN_PREFIX, admin::router())
-        .route("/cgi-bin/stable_token", any(token_endpoints::stable_token))
-        .route("/cgi-bin/token", any(token_endpoints::token))
-        .route(DOWNLOAD_PATH, get(download::pdf))
-        .fallback(api::handle)
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(middleware::from_fn_with_state(Arc::clone(&shared), observe))
-        .with_state(shared)
-}
-
-/// Counts and delays every request of a WeChat route, and logs it without its query string
-/// (which holds the access token): in the request log and as a `request` log line, at warn
-/// level with its warnings when the mock accepted something only because the spec is unsure.
-async fn observe(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    let path = request.uri().path().to_owned();
-    if path == ADMIN_PREFIX || path.starts_with(&format!("{ADMIN_PREFIX}/")) {
-        return next.run(request).await;
-    }
-    shared.requests.record(&path);
-    let latency = shared.faults.latency();
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
-    let method = request.method().clone();
-    let response = next.run(request).await;
-    let status = response.status().as_u16();
-    let errcode = response.extensions().get::<Errcode>().map(|Errcode(code)| *code);
-    let warnings = response.extensions().get::<Warnings>().map(|w| w.0.clone()).unwrap_or_default();
-    match (errcode, warnings.is_empty()) {
-        (Some(errcode), true) => tracing::info!(%method, %path, status, errcode, "request"),
-        (None, true) => tracing::info!(%method, %path, status, "request"),
-        (Some(errcode), false) => tracing::warn!(%method, %path, status, errcode, ?warnings, "request"),
-        (None, false) => tracing::warn!(%method, %path, status, ?warnings, "request"),
-    }
-    let logged = LoggedRequest { method: method.to_string(), path, status, errcode, warnings };
-    shared.requests.log_answer(logged);
-    response
 }

@@ -2,13 +2,20 @@
 
 use crate::flow::{self, Step};
 use crate::spec_table::Operation;
-use crate::{cards, resources, spec_table, token_endpoints};
+use crate::{cards, resource_calls, spec_table};
+
+/// `POST /cgi-bin/stable_token`: the account's stable access token.
+pub(crate) const STABLE_TOKEN_PATH: &str = "/cgi-bin/stable_token";
+/// `GET /cgi-bin/token`: the account's access token, the classic way.
+pub(crate) const TOKEN_PATH: &str = "/cgi-bin/token";
+/// The paths the token endpoints' own handlers serve, ahead of the spec's generic routes.
+pub(crate) const TOKEN_PATHS: &[&str] = &[STABLE_TOKEN_PATH, TOKEN_PATH];
 
 /// The step that answers `op` from state: hand-written (the invoice flow, the card module)
 /// before what its spec's `[mock]` table declares; `None` for an operation answered by its
 /// example.
 pub(crate) fn step(op: &Operation) -> Option<Step> {
-    let declared = op.resource.map(|_| resources::step as Step);
+    let declared = op.resource.map(|_| resource_calls::step as Step);
     flow::handler(op.key).or_else(|| cards::handler(op.key)).or(declared)
 }
 
@@ -40,7 +47,7 @@ impl AnswerSource {
 /// name the spec does not have.
 pub fn answer_source(operation: &str) -> Option<AnswerSource> {
     let op = spec_table::operation(operation)?;
-    Some(if token_endpoints::PATHS.contains(&op.path) {
+    Some(if TOKEN_PATHS.contains(&op.path) {
         AnswerSource::TokenEndpoint
     } else if step(op).is_some() {
         AnswerSource::State

@@ -11,8 +11,10 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::answer::{self, GeneralError};
-use crate::api::{fault_answer, json_body, query_pairs, query_value, read_body};
-use crate::server::Shared;
+use crate::api::{answered, fault_answer, json_body, query_pairs, query_value, read_body};
+use crate::faults::Reach;
+use crate::serving::{STABLE_TOKEN_PATH as STABLE_TOKEN, TOKEN_PATH as TOKEN};
+use crate::state::Shared;
 use crate::tokens::Issue;
 
 const INVALID_GRANT_TYPE: i64 = 40002;
@@ -21,18 +23,12 @@ const INVALID_APPSECRET: i64 = 40125;
 const REQUIRE_POST: i64 = 43002;
 const DATA_FORMAT_ERROR: i64 = 47001;
 
-/// Paths these handlers serve, ahead of the spec's generic routes.
-pub(crate) const PATHS: &[&str] = &[STABLE_TOKEN, TOKEN];
-
-const STABLE_TOKEN: &str = "/cgi-bin/stable_token";
-const TOKEN: &str = "/cgi-bin/token";
-
 /// `POST /cgi-bin/stable_token` with JSON `grant_type`, `appid`, `secret`, `force_refresh`.
 pub(crate) async fn stable_token(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     if request.method() != Method::POST {
         return shared.general_error(REQUIRE_POST, None);
     }
-    if let Some(fault) = named_fault(&shared, STABLE_TOKEN) {
+    if let Some(fault) = named_fault(&shared, STABLE_TOKEN).await {
         return fault;
     }
     let body = match read_body(request.into_body()).await.and_then(|bytes| json_body(&bytes)) {
@@ -56,7 +52,7 @@ pub(crate) async fn stable_token(State(shared): State<Arc<Shared>>, request: Req
 
 /// `GET /cgi-bin/token?grant_type=client_credential&appid=APPID&secret=APPSECRET`.
 pub(crate) async fn token(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    if let Some(fault) = named_fault(&shared, TOKEN) {
+    if let Some(fault) = named_fault(&shared, TOKEN).await {
         return fault;
     }
     let query = query_pairs(request.uri());
@@ -68,9 +64,10 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, request: Request) -
 }
 
 /// The answer of a fault queued by name for the spec operation at `path`, if any.
-fn named_fault(shared: &Shared, path: &str) -> Option<Response> {
+async fn named_fault(shared: &Shared, path: &str) -> Option<Response> {
     let op = shared.table.iter().find(|op| op.path == path)?;
-    shared.faults.take_named(op.key).map(|fault| fault_answer(shared, op, fault))
+    let fault = shared.faults.take(op.key, Reach::Named)?;
+    fault_answer(shared, op, fault).await
 }
 
 fn check_credentials(
@@ -91,12 +88,19 @@ fn check_credentials(
     Ok(())
 }
 
+/// A new token, or the answer a test queued by name in its place (which issues none).
 fn issue(shared: &Shared, how: Issue, path: &str) -> Response {
+    let op = shared.table.iter().find(|op| op.path == path);
+    if let Some(op) = op
+        && let Some(fields) = shared.faults.take_answer(op.key, Reach::Named)
+    {
+        return answered(shared, op, fields);
+    }
     let (token, expires_in) =
         shared.tokens.issue(how, shared.config.token_lifetime, shared.config.superseded_grace);
     let body = json!({ "access_token": token, "expires_in": expires_in });
     let response = answer::success(&body);
-    if let Some(op) = shared.table.iter().find(|op| op.path == path) {
+    if let Some(op) = op {
         shared.answers.record(op.key, body);
     }
     response

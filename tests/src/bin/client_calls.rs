@@ -59,7 +59,14 @@ async fn generated(server: &FastServer, endpoint: Endpoint, calls: usize) -> boo
         return false;
     };
     let client = wechat_card::Client::new(core);
-    let (auth, bill) = (GetAuthDataRequest::new("wx123456", "123456"), example_bill());
+    let (auth, bill) = (
+        GetAuthDataRequest::builder()
+            .s_pappid("wx123456")
+            .order_id("123456")
+            .build()
+            .expect("required fields set"),
+        example_bill(),
+    );
     for _ in 0..calls {
         let ok = match endpoint {
             Endpoint::GetAuthData => client.get_auth_data(&auth).await.is_ok(),

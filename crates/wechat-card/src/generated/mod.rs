@@ -4,11 +4,7 @@
 
 mod client;
 mod error;
-#[cfg(test)]
-mod examples;
 mod general_error_code;
-#[cfg(test)]
-mod mock_calls;
 pub mod types;
 #[cfg(feature = "card")]
 pub mod card;

@@ -216,6 +216,8 @@ impl BizFieldConfig {
 }
 
 /// The merchant's contact details shown to users who apply for an invoice.
+///
+/// Build it with [`Contact::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Contact {
@@ -228,12 +230,41 @@ pub struct Contact {
 }
 
 impl Contact {
-    /// Creates the value from its required fields: `phone`, `time_out`.
-    pub fn new(phone: impl Into<String>, time_out: i64) -> Self {
-        Self {
-            phone: phone.into(),
-            time_out,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> ContactBuilder {
+        ContactBuilder::default()
+    }
+}
+
+/// The builder of [`Contact`], from [`Contact::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct ContactBuilder {
+    phone: Option<String>,
+    time_out: Option<i64>,
+}
+
+impl ContactBuilder {
+    /// Sets `phone` (required): Contact phone number.
+    pub fn phone(mut self, value: impl Into<String>) -> Self {
+        self.phone = Some(value.into());
+        self
+    }
+
+    /// Sets `time_out` (required): Invoicing timeout. The documentation gives no unit; one SDK says seconds.
+    pub fn time_out(mut self, value: i64) -> Self {
+        self.time_out = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<Contact, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("Contact");
+        Ok(Contact {
+            phone: self.phone.ok_or_else(|| missing("phone"))?,
+            time_out: self.time_out.ok_or_else(|| missing("time_out"))?,
+        })
     }
 }
 
@@ -257,7 +288,7 @@ pub struct CustomFieldConfig {
 }
 
 impl CustomFieldConfig {
-    /// Creates the value from its required fields: `key`.
+    /// Creates the value from its required field `key`.
     pub fn new(key: impl Into<String>) -> Self {
         Self {
             key: key.into(),
@@ -327,6 +358,8 @@ impl<'de> serde::Deserialize<'de> for Flag {
 }
 
 /// An invoice in a user's card package, as the user's invoice selection (chooseInvoice) hands it to the reimbursing party.
+///
+/// Build it with [`InvoiceCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvoiceCard {
@@ -339,16 +372,47 @@ pub struct InvoiceCard {
 }
 
 impl InvoiceCard {
-    /// Creates the value from its required fields: `card_id`, `encrypt_code`.
-    pub fn new(card_id: impl Into<String>, encrypt_code: impl Into<String>) -> Self {
-        Self {
-            card_id: card_id.into(),
-            encrypt_code: encrypt_code.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> InvoiceCardBuilder {
+        InvoiceCardBuilder::default()
+    }
+}
+
+/// The builder of [`InvoiceCard`], from [`InvoiceCard::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct InvoiceCardBuilder {
+    card_id: Option<String>,
+    encrypt_code: Option<String>,
+}
+
+impl InvoiceCardBuilder {
+    /// Sets `card_id` (required): The invoice's card template id.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `encrypt_code` (required): The invoice's encrypted code.
+    pub fn encrypt_code(mut self, value: impl Into<String>) -> Self {
+        self.encrypt_code = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<InvoiceCard, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("InvoiceCard");
+        Ok(InvoiceCard {
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            encrypt_code: self.encrypt_code.ok_or_else(|| missing("encrypt_code"))?,
+        })
     }
 }
 
 /// One line of an invoice as the reimbursing party reads it.
+///
+/// Build it with [`InvoiceItem::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvoiceItem {
@@ -375,14 +439,27 @@ pub struct InvoiceItem {
 }
 
 impl InvoiceItem {
-    /// Creates the value from its required fields: `name`, `price`.
-    pub fn new(name: impl Into<String>, price: i64) -> Self {
-        Self {
-            name: name.into(),
-            num: None,
-            unit: None,
-            price,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> InvoiceItemBuilder {
+        InvoiceItemBuilder::default()
+    }
+}
+
+/// The builder of [`InvoiceItem`], from [`InvoiceItem::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct InvoiceItemBuilder {
+    name: Option<String>,
+    num: Option<i64>,
+    unit: Option<String>,
+    price: Option<i64>,
+}
+
+impl InvoiceItemBuilder {
+    /// Sets `name` (required): The item's name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
     }
 
     /// Sets `num`: Quantity.
@@ -396,9 +473,29 @@ impl InvoiceItem {
         self.unit = Some(value.into());
         self
     }
+
+    /// Sets `price` (required): Unit price, in fen (1/100 yuan).
+    pub fn price(mut self, value: i64) -> Self {
+        self.price = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<InvoiceItem, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("InvoiceItem");
+        Ok(InvoiceItem {
+            name: self.name.ok_or_else(|| missing("name"))?,
+            num: self.num,
+            unit: self.unit,
+            price: self.price.ok_or_else(|| missing("price"))?,
+        })
+    }
 }
 
 /// What the user sees on the face of an invoice.
+///
+/// Build it with [`InvoiceUserInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvoiceUserInfo {
@@ -519,43 +616,69 @@ pub struct InvoiceUserInfo {
 }
 
 impl InvoiceUserInfo {
-    /// Creates the value from its required fields: `fee`, `title`, `billing_time`, `billing_no`, `billing_code`, `fee_without_tax`, `tax`, `pdf_url`, `reimburse_status`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        fee: i64,
-        title: impl Into<String>,
-        billing_time: i64,
-        billing_no: impl Into<String>,
-        billing_code: impl Into<String>,
-        fee_without_tax: i64,
-        tax: i64,
-        pdf_url: impl Into<String>,
-        reimburse_status: crate::types::ReimburseStatus,
-    ) -> Self {
-        Self {
-            fee,
-            title: title.into(),
-            billing_time,
-            billing_no: billing_no.into(),
-            billing_code: billing_code.into(),
-            info: None,
-            fee_without_tax,
-            tax,
-            pdf_url: pdf_url.into(),
-            trip_pdf_url: None,
-            reimburse_status,
-            check_code: None,
-            order_id: None,
-            buyer_number: None,
-            buyer_address_and_phone: None,
-            buyer_bank_account: None,
-            seller_number: None,
-            seller_address_and_phone: None,
-            seller_bank_account: None,
-            remarks: None,
-            cashier: None,
-            maker: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> InvoiceUserInfoBuilder {
+        InvoiceUserInfoBuilder::default()
+    }
+}
+
+/// The builder of [`InvoiceUserInfo`], from [`InvoiceUserInfo::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct InvoiceUserInfoBuilder {
+    fee: Option<i64>,
+    title: Option<String>,
+    billing_time: Option<i64>,
+    billing_no: Option<String>,
+    billing_code: Option<String>,
+    info: Option<Vec<crate::types::InvoiceItem>>,
+    fee_without_tax: Option<i64>,
+    tax: Option<i64>,
+    pdf_url: Option<String>,
+    trip_pdf_url: Option<String>,
+    reimburse_status: Option<crate::types::ReimburseStatus>,
+    check_code: Option<String>,
+    order_id: Option<String>,
+    buyer_number: Option<String>,
+    buyer_address_and_phone: Option<String>,
+    buyer_bank_account: Option<String>,
+    seller_number: Option<String>,
+    seller_address_and_phone: Option<String>,
+    seller_bank_account: Option<String>,
+    remarks: Option<String>,
+    cashier: Option<String>,
+    maker: Option<String>,
+}
+
+impl InvoiceUserInfoBuilder {
+    /// Sets `fee` (required): The amount including tax, in fen.
+    pub fn fee(mut self, value: i64) -> Self {
+        self.fee = Some(value);
+        self
+    }
+
+    /// Sets `title` (required): The invoice title (the buyer).
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `billing_time` (required): When the invoice was issued: a 10-digit Unix timestamp (UTC+8).
+    pub fn billing_time(mut self, value: i64) -> Self {
+        self.billing_time = Some(value);
+        self
+    }
+
+    /// Sets `billing_no` (required): The invoice number (发票号码).
+    pub fn billing_no(mut self, value: impl Into<String>) -> Self {
+        self.billing_no = Some(value.into());
+        self
+    }
+
+    /// Sets `billing_code` (required): The invoice code (发票代码).
+    pub fn billing_code(mut self, value: impl Into<String>) -> Self {
+        self.billing_code = Some(value.into());
+        self
     }
 
     /// Sets `info`: The invoice's lines.
@@ -564,9 +687,33 @@ impl InvoiceUserInfo {
         self
     }
 
+    /// Sets `fee_without_tax` (required): The amount without tax, in fen.
+    pub fn fee_without_tax(mut self, value: i64) -> Self {
+        self.fee_without_tax = Some(value);
+        self
+    }
+
+    /// Sets `tax` (required): The tax, in fen.
+    pub fn tax(mut self, value: i64) -> Self {
+        self.tax = Some(value);
+        self
+    }
+
+    /// Sets `pdf_url` (required): A link to the invoice's PDF.
+    pub fn pdf_url(mut self, value: impl Into<String>) -> Self {
+        self.pdf_url = Some(value.into());
+        self
+    }
+
     /// Sets `trip_pdf_url`: A link to the trip or consumption voucher PDF, if any.
     pub fn trip_pdf_url(mut self, value: impl Into<String>) -> Self {
         self.trip_pdf_url = Some(value.into());
+        self
+    }
+
+    /// Sets `reimburse_status` (required): The reimbursement status.
+    pub fn reimburse_status(mut self, value: crate::types::ReimburseStatus) -> Self {
+        self.reimburse_status = Some(value);
         self
     }
 
@@ -635,9 +782,45 @@ impl InvoiceUserInfo {
         self.maker = Some(value.into());
         self
     }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<InvoiceUserInfo, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("InvoiceUserInfo");
+        Ok(InvoiceUserInfo {
+            fee: self.fee.ok_or_else(|| missing("fee"))?,
+            title: self.title.ok_or_else(|| missing("title"))?,
+            billing_time: self.billing_time.ok_or_else(|| missing("billing_time"))?,
+            billing_no: self.billing_no.ok_or_else(|| missing("billing_no"))?,
+            billing_code: self.billing_code.ok_or_else(|| missing("billing_code"))?,
+            info: self.info,
+            fee_without_tax: self
+                .fee_without_tax
+                .ok_or_else(|| missing("fee_without_tax"))?,
+            tax: self.tax.ok_or_else(|| missing("tax"))?,
+            pdf_url: self.pdf_url.ok_or_else(|| missing("pdf_url"))?,
+            trip_pdf_url: self.trip_pdf_url,
+            reimburse_status: self
+                .reimburse_status
+                .ok_or_else(|| missing("reimburse_status"))?,
+            check_code: self.check_code,
+            order_id: self.order_id,
+            buyer_number: self.buyer_number,
+            buyer_address_and_phone: self.buyer_address_and_phone,
+            buyer_bank_account: self.buyer_bank_account,
+            seller_number: self.seller_number,
+            seller_address_and_phone: self.seller_address_and_phone,
+            seller_bank_account: self.seller_bank_account,
+            remarks: self.remarks,
+            cashier: self.cashier,
+            maker: self.maker,
+        })
+    }
 }
 
 /// The link between a WeChat Pay merchant number and the invoicing platform serving it.
+///
+/// Build it with [`PayMchInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PayMchInfo {
@@ -650,16 +833,47 @@ pub struct PayMchInfo {
 }
 
 impl PayMchInfo {
-    /// Creates the value from its required fields: `mchid`, `s_pappid`.
-    pub fn new(mchid: impl Into<String>, s_pappid: impl Into<String>) -> Self {
-        Self {
-            mchid: mchid.into(),
-            s_pappid: s_pappid.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> PayMchInfoBuilder {
+        PayMchInfoBuilder::default()
+    }
+}
+
+/// The builder of [`PayMchInfo`], from [`PayMchInfo::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct PayMchInfoBuilder {
+    mchid: Option<String>,
+    s_pappid: Option<String>,
+}
+
+impl PayMchInfoBuilder {
+    /// Sets `mchid` (required): The WeChat Pay merchant number.
+    pub fn mchid(mut self, value: impl Into<String>) -> Self {
+        self.mchid = Some(value.into());
+        self
+    }
+
+    /// Sets `s_pappid` (required): The invoicing platform's identifier, given to the merchant by the platform.
+    pub fn s_pappid(mut self, value: impl Into<String>) -> Self {
+        self.s_pappid = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<PayMchInfo, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("PayMchInfo");
+        Ok(PayMchInfo {
+            mchid: self.mchid.ok_or_else(|| missing("mchid"))?,
+            s_pappid: self.s_pappid.ok_or_else(|| missing("s_pappid"))?,
+        })
     }
 }
 
 /// An invoice in a user's card package, as the reimbursing party reads it.
+///
+/// Build it with [`ReimburseInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ReimburseInvoice {
@@ -704,26 +918,32 @@ pub struct ReimburseInvoice {
 }
 
 impl ReimburseInvoice {
-    /// Creates the value from its required fields: `card_id`, `openid`, `type`, `payee`, `detail`, `user_info`.
-    pub fn new(
-        card_id: impl Into<String>,
-        openid: impl Into<String>,
-        type_: impl Into<String>,
-        payee: impl Into<String>,
-        detail: impl Into<String>,
-        user_info: crate::types::InvoiceUserInfo,
-    ) -> Self {
-        Self {
-            card_id: card_id.into(),
-            begin_time: None,
-            end_time: None,
-            user_card_status: None,
-            openid: openid.into(),
-            type_: type_.into(),
-            payee: payee.into(),
-            detail: detail.into(),
-            user_info,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> ReimburseInvoiceBuilder {
+        ReimburseInvoiceBuilder::default()
+    }
+}
+
+/// The builder of [`ReimburseInvoice`], from [`ReimburseInvoice::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct ReimburseInvoiceBuilder {
+    card_id: Option<String>,
+    begin_time: Option<i64>,
+    end_time: Option<i64>,
+    user_card_status: Option<String>,
+    openid: Option<String>,
+    type_: Option<String>,
+    payee: Option<String>,
+    detail: Option<String>,
+    user_info: Option<crate::types::InvoiceUserInfo>,
+}
+
+impl ReimburseInvoiceBuilder {
+    /// Sets `card_id` (required): The invoice's card template id.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
     }
 
     /// Sets `begin_time`: Start of the invoice's validity: a Unix timestamp.
@@ -742,6 +962,53 @@ impl ReimburseInvoice {
     pub fn user_card_status(mut self, value: impl Into<String>) -> Self {
         self.user_card_status = Some(value.into());
         self
+    }
+
+    /// Sets `openid` (required): The openid of the invoice's owner.
+    pub fn openid(mut self, value: impl Into<String>) -> Self {
+        self.openid = Some(value.into());
+        self
+    }
+
+    /// Sets `type` (required): The kind of invoice, e.g. 广东省增值税普通发票 (Guangdong VAT ordinary invoice).
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `payee` (required): The payee (the seller).
+    pub fn payee(mut self, value: impl Into<String>) -> Self {
+        self.payee = Some(value.into());
+        self
+    }
+
+    /// Sets `detail` (required): Invoice details.
+    pub fn detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+
+    /// Sets `user_info` (required): What the user sees on the face of the invoice.
+    pub fn user_info(mut self, value: crate::types::InvoiceUserInfo) -> Self {
+        self.user_info = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<ReimburseInvoice, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("ReimburseInvoice");
+        Ok(ReimburseInvoice {
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            begin_time: self.begin_time,
+            end_time: self.end_time,
+            user_card_status: self.user_card_status,
+            openid: self.openid.ok_or_else(|| missing("openid"))?,
+            type_: self.type_.ok_or_else(|| missing("type_"))?,
+            payee: self.payee.ok_or_else(|| missing("payee"))?,
+            detail: self.detail.ok_or_else(|| missing("detail"))?,
+            user_info: self.user_info.ok_or_else(|| missing("user_info"))?,
+        })
     }
 }
 

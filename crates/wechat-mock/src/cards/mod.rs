@@ -7,18 +7,15 @@
 //! The endpoints it answers, by operation key, and the request fields each reads, are in
 //! [`steps`]; an endpoint file with that key is stateful as soon as it lands in `spec/`.
 
-mod codes;
 mod steps;
 mod stock;
-
-use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde::Deserialize;
 
 use crate::resources::{Resource, ResourceError, fresh_id, now, object_type};
-use crate::server::Shared;
+use crate::state::Shared;
 
-pub use codes::{CardCode, CodeError, CodeStatus, Deposited, MemberChange};
+pub use crate::card_codes::{CardCode, CodeError, CodeStatus, Deposited, MemberChange};
 pub(crate) use steps::{arrange, handler};
 pub use stock::{Stock, StockError};
 
@@ -28,20 +25,6 @@ pub const CARD: &str = "card";
 pub const VERIFY_OK: &str = "CARD_STATUS_VERIFY_OK";
 /// An approved card given out on the official account platform: users may take it too.
 const DISPATCH: &str = "CARD_STATUS_DISPATCH";
-
-/// The codes a server keeps; the cards are in its resources.
-#[derive(Debug, Default)]
-pub(crate) struct CardState {
-    book: Mutex<codes::CodeBook>,
-}
-
-impl CardState {
-    /// The code book. Lock it before the resources when both are needed, as [`Cards::take`]
-    /// does, so two calls never wait on each other.
-    fn book(&self) -> MutexGuard<'_, codes::CodeBook> {
-        self.book.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
 
 /// A user taking a card, as the mock is told of it (standing in for the user tapping "add to
 /// card package").

@@ -5,17 +5,16 @@
 
 use serde_json::{Map, Value, json};
 
-use crate::arrange::{ArrangeError, Arranged};
 #[cfg(test)]
-use crate::cards::codes::{
+use crate::card_codes::{
     CODE_CONSUMED, DATA_FORMAT_ERROR, INVALID_ENCRYPT_CODE, INVALID_SERIAL_CODE, INVALID_USER_CARD_STATUS,
 };
-use crate::cards::codes::{CardCode, CodeError, CodeStatus, MemberChange};
+use crate::card_codes::{CardCode, CodeError, CodeStatus, MemberChange};
 use crate::cards::stock::{self, INVALID_QUANTITY, StockError};
 use crate::cards::{CARD, CardError, Cards, TakeCard};
 use crate::flow::{Call, Step};
 use crate::resources::{Resource, now, object_type, sample};
-use crate::server::Shared;
+use crate::state::Shared;
 
 /// `invalid card id`: no card has the `card_id`.
 const INVALID_CARD_ID: i64 = 40073;
@@ -229,12 +228,7 @@ fn object(value: Value) -> Map<String, Value> {
 /// Sets up what a call of the card endpoint `operation` needs to succeed: its card approved
 /// with enough stock, its code held by a user, its `encrypt_code` known. False when the card
 /// module does not answer `operation`.
-pub(crate) fn arrange(
-    shared: &Shared,
-    operation: &str,
-    arranged: &mut Arranged,
-) -> Result<bool, ArrangeError> {
-    let body = &arranged.body;
+pub(crate) fn arrange(shared: &Shared, operation: &str, body: &Value) -> Result<bool, CardError> {
     let card_id = optional_text(body, "card_id").unwrap_or(ARRANGED_CARD_ID).to_owned();
     let code = text(body, "code").to_owned();
     match operation {
@@ -258,7 +252,7 @@ pub(crate) fn arrange(
                 balance: number(body, "add_balance").map(|add| add.saturating_neg().max(0)),
                 ..MemberChange::default()
             };
-            shared.cards.book().update_member(&code, &card_id, funds).map_err(CardError::from)?;
+            shared.cards.book().update_member(&code, &card_id, funds)?;
         }
         _ => return Ok(false),
     }

@@ -3,7 +3,7 @@
 //! Every operation of `spec/`, with the schema and error codes the mock checks requests
 //! against and answers with.
 
-use crate::spec_table::{
+use crate::spec_model::{
     BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty,
     TypeKind, Assigned, ResourceAction, ResourceRule,
 };
@@ -300,7 +300,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "expire_seconds",
                 ty: Ty::U32,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: None,
@@ -407,7 +407,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -466,7 +466,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -548,7 +548,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -622,7 +622,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "count",
                 ty: Ty::U32,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: None,
@@ -704,7 +704,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "openid",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(64),
@@ -719,7 +719,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -801,7 +801,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -876,7 +876,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -945,7 +945,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -1026,7 +1026,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "openid",
                 ty: Ty::Array(&Ty::String),
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: None,
@@ -1041,7 +1041,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "username",
                 ty: Ty::Array(&Ty::String),
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: None,
@@ -1123,7 +1123,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -1359,7 +1359,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -1374,7 +1374,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::Array(&Ty::String),
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: None,
@@ -1460,7 +1460,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(20),
@@ -1475,7 +1475,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -1559,7 +1559,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "encrypt_code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(128),
@@ -1639,7 +1639,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -1654,7 +1654,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::Array(&Ty::String),
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: None,
@@ -1742,7 +1742,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -1757,7 +1757,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(20),
@@ -1905,7 +1905,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -1979,7 +1979,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(20),
@@ -1994,7 +1994,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -2073,7 +2073,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(20),
@@ -2088,7 +2088,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -2161,7 +2161,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(20),
@@ -2176,7 +2176,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -2191,7 +2191,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "new_code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(64),
@@ -2258,7 +2258,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "begin_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(16),
@@ -2273,7 +2273,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "end_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(16),
@@ -2341,7 +2341,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "begin_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(16),
@@ -2356,7 +2356,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "end_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(16),
@@ -2379,7 +2379,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -2439,7 +2439,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "begin_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(16),
@@ -2454,7 +2454,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "end_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(16),
@@ -2469,7 +2469,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -2529,7 +2529,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "begin_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(16),
@@ -2544,7 +2544,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "end_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(16),
@@ -3537,7 +3537,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "membership_number",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(20),
@@ -3552,7 +3552,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(20),
@@ -3567,7 +3567,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -3582,7 +3582,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "background_pic_url",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(128),
@@ -3597,7 +3597,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "activate_begin_time",
                 ty: Ty::I64,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: None,
@@ -3612,7 +3612,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "activate_end_time",
                 ty: Ty::I64,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: None,
@@ -3627,7 +3627,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "init_custom_field_value1",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(12),
@@ -3642,7 +3642,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "init_custom_field_value2",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(12),
@@ -3657,7 +3657,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "init_custom_field_value3",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(12),
@@ -3744,7 +3744,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -3802,7 +3802,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -3817,7 +3817,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(20),
@@ -3925,7 +3925,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -4000,7 +4000,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(20),
@@ -4015,7 +4015,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(32),
@@ -4030,7 +4030,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "background_pic_url",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(128),
@@ -4045,7 +4045,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "record_bonus",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(42),
@@ -4090,7 +4090,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "custom_field_value1",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(12),
@@ -4105,7 +4105,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "custom_field_value2",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(12),
@@ -4120,7 +4120,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "custom_field_value3",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_table::Limits {
+                limits: crate::spec_model::Limits {
                     min_length: None,
                     max_length: None,
                     max_bytes: Some(12),
@@ -5838,7 +5838,7 @@ mod group {
                         name: "icon_url_list",
                         ty: Ty::Array(&Ty::String),
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: None,
@@ -5936,7 +5936,7 @@ mod group {
                         name: "logo_url",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -5951,7 +5951,7 @@ mod group {
                         name: "brand_name",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(36),
@@ -5974,7 +5974,7 @@ mod group {
                         name: "title",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(27),
@@ -5989,7 +5989,7 @@ mod group {
                         name: "color",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(16),
@@ -6004,7 +6004,7 @@ mod group {
                         name: "notice",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(48),
@@ -6019,7 +6019,7 @@ mod group {
                         name: "description",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(3072),
@@ -6034,7 +6034,7 @@ mod group {
                         name: "service_phone",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(24),
@@ -6081,7 +6081,7 @@ mod group {
                         name: "get_custom_code_mode",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(32),
@@ -6126,7 +6126,7 @@ mod group {
                         name: "center_title",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(18),
@@ -6141,7 +6141,7 @@ mod group {
                         name: "center_sub_title",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(24),
@@ -6156,7 +6156,7 @@ mod group {
                         name: "center_url",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -6171,7 +6171,7 @@ mod group {
                         name: "custom_url_name",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(16),
@@ -6186,7 +6186,7 @@ mod group {
                         name: "custom_url",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -6201,7 +6201,7 @@ mod group {
                         name: "custom_url_sub_title",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(18),
@@ -6216,7 +6216,7 @@ mod group {
                         name: "promotion_url_name",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(16),
@@ -6231,7 +6231,7 @@ mod group {
                         name: "promotion_url",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -6246,7 +6246,7 @@ mod group {
                         name: "promotion_url_sub_title",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(18),
@@ -6261,7 +6261,7 @@ mod group {
                         name: "source",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(36),
@@ -6321,7 +6321,7 @@ mod group {
                         name: "from",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(54),
@@ -6336,7 +6336,7 @@ mod group {
                         name: "to",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(54),
@@ -6351,7 +6351,7 @@ mod group {
                         name: "flight",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(24),
@@ -6366,7 +6366,7 @@ mod group {
                         name: "gate",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(12),
@@ -6381,7 +6381,7 @@ mod group {
                         name: "check_in_url",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -6396,7 +6396,7 @@ mod group {
                         name: "air_model",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(24),
@@ -6489,56 +6489,56 @@ mod group {
         ///`Card`: A card of one of WeChat's card types; `card_type` says which, and the key named after it (in lower case) holds its fields.
         pub(crate) static CARD: NamedType = NamedType {
             name: "Card",
-            kind: TypeKind::Union(crate::spec_table::Union {
+            kind: TypeKind::Union(crate::spec_model::Union {
                 tag: "card_type",
                 internal: false,
                 variants: &[
-                    crate::spec_table::UnionCase {
+                    crate::spec_model::UnionCase {
                         tag: "GROUPON",
                         key: &["groupon"],
                         ty: &crate::generated::operations::group::card::GROUPON,
                     },
-                    crate::spec_table::UnionCase {
+                    crate::spec_model::UnionCase {
                         tag: "CASH",
                         key: &["cash"],
                         ty: &crate::generated::operations::group::card::CASH,
                     },
-                    crate::spec_table::UnionCase {
+                    crate::spec_model::UnionCase {
                         tag: "DISCOUNT",
                         key: &["discount"],
                         ty: &crate::generated::operations::group::card::DISCOUNT,
                     },
-                    crate::spec_table::UnionCase {
+                    crate::spec_model::UnionCase {
                         tag: "GIFT",
                         key: &["gift"],
                         ty: &crate::generated::operations::group::card::GIFT,
                     },
-                    crate::spec_table::UnionCase {
+                    crate::spec_model::UnionCase {
                         tag: "GENERAL_COUPON",
                         key: &["general_coupon"],
                         ty: &crate::generated::operations::group::card::GENERAL_COUPON,
                     },
-                    crate::spec_table::UnionCase {
+                    crate::spec_model::UnionCase {
                         tag: "MEMBER_CARD",
                         key: &["member_card"],
                         ty: &crate::generated::operations::group::card::MEMBER_CARD,
                     },
-                    crate::spec_table::UnionCase {
+                    crate::spec_model::UnionCase {
                         tag: "SCENIC_TICKET",
                         key: &["scenic_ticket"],
                         ty: &crate::generated::operations::group::card::SCENIC_TICKET,
                     },
-                    crate::spec_table::UnionCase {
+                    crate::spec_model::UnionCase {
                         tag: "MOVIE_TICKET",
                         key: &["movie_ticket"],
                         ty: &crate::generated::operations::group::card::MOVIE_TICKET,
                     },
-                    crate::spec_table::UnionCase {
+                    crate::spec_model::UnionCase {
                         tag: "BOARDING_PASS",
                         key: &["boarding_pass"],
                         ty: &crate::generated::operations::group::card::BOARDING_PASS,
                     },
-                    crate::spec_table::UnionCase {
+                    crate::spec_model::UnionCase {
                         tag: "MEETING_TICKET",
                         key: &["meeting_ticket"],
                         ty: &crate::generated::operations::group::card::MEETING_TICKET,
@@ -6586,7 +6586,7 @@ mod group {
                         name: "least_cost",
                         ty: Ty::I64,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: None,
@@ -6601,7 +6601,7 @@ mod group {
                         name: "reduce_cost",
                         ty: Ty::I64,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: None,
@@ -6640,7 +6640,7 @@ mod group {
                         name: "name",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(15),
@@ -6655,7 +6655,7 @@ mod group {
                         name: "tips",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(18),
@@ -6670,7 +6670,7 @@ mod group {
                         name: "url",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -6694,7 +6694,7 @@ mod group {
                         name: "name_type",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(24),
@@ -6709,7 +6709,7 @@ mod group {
                         name: "name",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(24),
@@ -6724,7 +6724,7 @@ mod group {
                         name: "url",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -6768,7 +6768,7 @@ mod group {
                         name: "fixed_term",
                         ty: Ty::U32,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: None,
@@ -6826,7 +6826,7 @@ mod group {
                         name: "discount",
                         ty: Ty::U32,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: None,
@@ -6866,7 +6866,7 @@ mod group {
                         name: "default_detail",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(3072),
@@ -6906,7 +6906,7 @@ mod group {
                         name: "gift",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(3072),
@@ -6946,7 +6946,7 @@ mod group {
                         name: "deal_detail",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(3072),
@@ -6986,7 +6986,7 @@ mod group {
                         name: "meeting_detail",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(3072),
@@ -7001,7 +7001,7 @@ mod group {
                         name: "map_url",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -7041,7 +7041,7 @@ mod group {
                         name: "background_pic_url",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -7056,7 +7056,7 @@ mod group {
                         name: "prerogative",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(3072),
@@ -7095,7 +7095,7 @@ mod group {
                         name: "activate_url",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -7110,7 +7110,7 @@ mod group {
                         name: "activate_app_brand_user_name",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -7125,7 +7125,7 @@ mod group {
                         name: "activate_app_brand_pass",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -7146,7 +7146,7 @@ mod group {
                         name: "bonus_url",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -7161,7 +7161,7 @@ mod group {
                         name: "bonus_cleared",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(3072),
@@ -7176,7 +7176,7 @@ mod group {
                         name: "bonus_rules",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(3072),
@@ -7205,7 +7205,7 @@ mod group {
                         name: "balance_url",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -7220,7 +7220,7 @@ mod group {
                         name: "balance_rules",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(3072),
@@ -7267,7 +7267,7 @@ mod group {
                         name: "discount",
                         ty: Ty::U32,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: None,
@@ -7307,7 +7307,7 @@ mod group {
                         name: "detail",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(3072),
@@ -7353,7 +7353,7 @@ mod group {
                         name: "guide_url",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -7377,7 +7377,7 @@ mod group {
                         name: "quantity",
                         ty: Ty::I64,
                         required: true,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: None,
@@ -7408,7 +7408,7 @@ mod group {
                         name: "image_url",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(128),
@@ -7423,7 +7423,7 @@ mod group {
                         name: "text",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(512),
@@ -7453,7 +7453,7 @@ mod group {
                         name: "begin_hour",
                         ty: Ty::U32,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: None,
@@ -7468,7 +7468,7 @@ mod group {
                         name: "begin_minute",
                         ty: Ty::U32,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: None,
@@ -7483,7 +7483,7 @@ mod group {
                         name: "end_hour",
                         ty: Ty::U32,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: None,
@@ -7498,7 +7498,7 @@ mod group {
                         name: "end_minute",
                         ty: Ty::U32,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: None,
@@ -7522,7 +7522,7 @@ mod group {
                         name: "accept_category",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(512),
@@ -7537,7 +7537,7 @@ mod group {
                         name: "reject_category",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(512),
@@ -7558,7 +7558,7 @@ mod group {
                         name: "object_use_for",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_table::Limits {
+                        limits: crate::spec_model::Limits {
                             min_length: None,
                             max_length: None,
                             max_bytes: Some(512),
@@ -7683,7 +7683,7 @@ mod local {
                             name: "card_id",
                             ty: Ty::String,
                             required: true,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(32),
@@ -7711,16 +7711,16 @@ mod local {
             ///`QrCodeAction`: What a card QR code gives: one card or several.
             pub(crate) static QR_CODE_ACTION: NamedType = NamedType {
                 name: "QrCodeAction",
-                kind: TypeKind::Union(crate::spec_table::Union {
+                kind: TypeKind::Union(crate::spec_model::Union {
                     tag: "action_name",
                     internal: false,
                     variants: &[
-                        crate::spec_table::UnionCase {
+                        crate::spec_model::UnionCase {
                             tag: "QR_CARD",
                             key: &["action_info", "card"],
                             ty: &crate::generated::operations::local::card::create_qrcode::QR_CARD,
                         },
-                        crate::spec_table::UnionCase {
+                        crate::spec_model::UnionCase {
                             tag: "QR_MULTIPLE_CARD",
                             key: &["action_info", "multiple_card"],
                             ty: &crate::generated::operations::local::card::create_qrcode::QR_MULTIPLE_CARD,
@@ -7738,7 +7738,7 @@ mod local {
                             name: "card_id",
                             ty: Ty::String,
                             required: true,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(32),
@@ -7753,7 +7753,7 @@ mod local {
                             name: "code",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(20),
@@ -7768,7 +7768,7 @@ mod local {
                             name: "openid",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(32),
@@ -7858,7 +7858,7 @@ mod local {
                             name: "title",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(27),
@@ -7873,7 +7873,7 @@ mod local {
                             name: "logo_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(128),
@@ -7888,7 +7888,7 @@ mod local {
                             name: "notice",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(48),
@@ -7903,7 +7903,7 @@ mod local {
                             name: "description",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(3072),
@@ -7918,7 +7918,7 @@ mod local {
                             name: "service_phone",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(24),
@@ -7933,7 +7933,7 @@ mod local {
                             name: "color",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(16),
@@ -7960,7 +7960,7 @@ mod local {
                             name: "center_title",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(18),
@@ -7975,7 +7975,7 @@ mod local {
                             name: "center_sub_title",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(24),
@@ -7990,7 +7990,7 @@ mod local {
                             name: "center_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(128),
@@ -8005,7 +8005,7 @@ mod local {
                             name: "custom_url_name",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(16),
@@ -8020,7 +8020,7 @@ mod local {
                             name: "custom_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(128),
@@ -8035,7 +8035,7 @@ mod local {
                             name: "custom_url_sub_title",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(18),
@@ -8050,7 +8050,7 @@ mod local {
                             name: "promotion_url_name",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(16),
@@ -8065,7 +8065,7 @@ mod local {
                             name: "promotion_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(128),
@@ -8080,7 +8080,7 @@ mod local {
                             name: "promotion_url_sub_title",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(18),
@@ -8215,7 +8215,7 @@ mod local {
                             name: "background_pic_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(128),
@@ -8230,7 +8230,7 @@ mod local {
                             name: "prerogative",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(3072),
@@ -8269,7 +8269,7 @@ mod local {
                             name: "activate_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(128),
@@ -8284,7 +8284,7 @@ mod local {
                             name: "activate_app_brand_user_name",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(128),
@@ -8299,7 +8299,7 @@ mod local {
                             name: "activate_app_brand_pass",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(128),
@@ -8320,7 +8320,7 @@ mod local {
                             name: "bonus_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(128),
@@ -8335,7 +8335,7 @@ mod local {
                             name: "bonus_cleared",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(3072),
@@ -8350,7 +8350,7 @@ mod local {
                             name: "bonus_rules",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(3072),
@@ -8379,7 +8379,7 @@ mod local {
                             name: "balance_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(128),
@@ -8394,7 +8394,7 @@ mod local {
                             name: "balance_rules",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(3072),
@@ -8441,7 +8441,7 @@ mod local {
                             name: "discount",
                             ty: Ty::U32,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: None,
@@ -8551,7 +8551,7 @@ mod local {
                             name: "guide_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(128),
@@ -8583,7 +8583,7 @@ mod local {
                             name: "detail",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(3072),
@@ -8633,7 +8633,7 @@ mod local {
                             name: "gate",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(12),
@@ -8665,7 +8665,7 @@ mod local {
                             name: "map_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(128),
@@ -9752,7 +9752,7 @@ mod local {
                             name: "name",
                             ty: Ty::String,
                             required: true,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(32),
@@ -9767,7 +9767,7 @@ mod local {
                             name: "url",
                             ty: Ty::String,
                             required: true,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(128),
@@ -9840,7 +9840,7 @@ mod local {
                             name: "name",
                             ty: Ty::String,
                             required: true,
-                            limits: crate::spec_table::Limits {
+                            limits: crate::spec_model::Limits {
                                 min_length: None,
                                 max_length: None,
                                 max_bytes: Some(32),

@@ -116,8 +116,6 @@
 //! Generated from `spec/card/create_card.toml`.
 
 /// Request of [`CardClient::create_card`](crate::card::CardClient::create_card).
-///
-/// Build it with [`CreateCardRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCardRequest {
@@ -126,7 +124,7 @@ pub struct CreateCardRequest {
 }
 
 impl CreateCardRequest {
-    /// Creates the value from its required fields: `card`.
+    /// Creates the value from its required field `card`.
     pub fn new(card: crate::card::types::Card) -> Self {
         Self { card }
     }
@@ -152,7 +150,7 @@ pub struct CreateCardResponse {
 }
 
 impl CreateCardResponse {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
     }

@@ -64,7 +64,7 @@
 
 /// Request of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page).
 ///
-/// Build it with [`CreateLandingPageRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`CreateLandingPageRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateLandingPageRequest {
@@ -84,21 +84,67 @@ pub struct CreateLandingPageRequest {
 }
 
 impl CreateLandingPageRequest {
-    /// Creates the value from its required fields: `banner`, `page_title`, `can_share`, `scene`, `card_list`.
-    pub fn new(
-        banner: impl Into<String>,
-        page_title: impl Into<String>,
-        can_share: bool,
-        scene: LandingPageScene,
-        card_list: Vec<LandingPageCard>,
-    ) -> Self {
-        Self {
-            banner: banner.into(),
-            page_title: page_title.into(),
-            can_share,
-            scene,
-            card_list,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> CreateLandingPageRequestBuilder {
+        CreateLandingPageRequestBuilder::default()
+    }
+}
+
+/// The builder of [`CreateLandingPageRequest`], from [`CreateLandingPageRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct CreateLandingPageRequestBuilder {
+    banner: Option<String>,
+    page_title: Option<String>,
+    can_share: Option<bool>,
+    scene: Option<LandingPageScene>,
+    card_list: Option<Vec<LandingPageCard>>,
+}
+
+impl CreateLandingPageRequestBuilder {
+    /// Sets `banner` (required): The banner picture, a URL /cgi-bin/media/uploadimg returned (640x300 px).
+    pub fn banner(mut self, value: impl Into<String>) -> Self {
+        self.banner = Some(value.into());
+        self
+    }
+
+    /// Sets `page_title` (required): The page's title.
+    pub fn page_title(mut self, value: impl Into<String>) -> Self {
+        self.page_title = Some(value.into());
+        self
+    }
+
+    /// Sets `can_share` (required): Whether users may share the page.
+    pub fn can_share(mut self, value: bool) -> Self {
+        self.can_share = Some(value);
+        self
+    }
+
+    /// Sets `scene` (required): Where the page will be put.
+    pub fn scene(mut self, value: LandingPageScene) -> Self {
+        self.scene = Some(value);
+        self
+    }
+
+    /// Sets `card_list` (required): The cards on the page.
+    pub fn card_list(mut self, value: Vec<LandingPageCard>) -> Self {
+        self.card_list = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<CreateLandingPageRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "CreateLandingPageRequest",
+        );
+        Ok(CreateLandingPageRequest {
+            banner: self.banner.ok_or_else(|| missing("banner"))?,
+            page_title: self.page_title.ok_or_else(|| missing("page_title"))?,
+            can_share: self.can_share.ok_or_else(|| missing("can_share"))?,
+            scene: self.scene.ok_or_else(|| missing("scene"))?,
+            card_list: self.card_list.ok_or_else(|| missing("card_list"))?,
+        })
     }
 }
 
@@ -113,6 +159,8 @@ impl ::wechat_core::Check for CreateLandingPageRequest {
 }
 
 /// Response of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page), without `errcode` and `errmsg`.
+///
+/// Build it with [`CreateLandingPageResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateLandingPageResponse {
@@ -125,9 +173,43 @@ pub struct CreateLandingPageResponse {
 }
 
 impl CreateLandingPageResponse {
-    /// Creates the value from its required fields: `url`, `page_id`.
-    pub fn new(url: impl Into<String>, page_id: i64) -> Self {
-        Self { url: url.into(), page_id }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> CreateLandingPageResponseBuilder {
+        CreateLandingPageResponseBuilder::default()
+    }
+}
+
+/// The builder of [`CreateLandingPageResponse`], from [`CreateLandingPageResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct CreateLandingPageResponseBuilder {
+    url: Option<String>,
+    page_id: Option<i64>,
+}
+
+impl CreateLandingPageResponseBuilder {
+    /// Sets `url` (required): The page's URL (an OAuth link to mp.weixin.qq.com/bizmall/cardlandingpage).
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets `page_id` (required): The page's id.
+    pub fn page_id(mut self, value: i64) -> Self {
+        self.page_id = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<CreateLandingPageResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "CreateLandingPageResponse",
+        );
+        Ok(CreateLandingPageResponse {
+            url: self.url.ok_or_else(|| missing("url"))?,
+            page_id: self.page_id.ok_or_else(|| missing("page_id"))?,
+        })
     }
 }
 
@@ -229,6 +311,8 @@ impl<'de> serde::Deserialize<'de> for LandingPageScene {
 }
 
 /// A card on a landing page.
+///
+/// Build it with [`LandingPageCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct LandingPageCard {
@@ -241,12 +325,41 @@ pub struct LandingPageCard {
 }
 
 impl LandingPageCard {
-    /// Creates the value from its required fields: `card_id`, `thumb_url`.
-    pub fn new(card_id: impl Into<String>, thumb_url: impl Into<String>) -> Self {
-        Self {
-            card_id: card_id.into(),
-            thumb_url: thumb_url.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> LandingPageCardBuilder {
+        LandingPageCardBuilder::default()
+    }
+}
+
+/// The builder of [`LandingPageCard`], from [`LandingPageCard::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct LandingPageCardBuilder {
+    card_id: Option<String>,
+    thumb_url: Option<String>,
+}
+
+impl LandingPageCardBuilder {
+    /// Sets `card_id` (required): The card.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `thumb_url` (required): Its thumbnail picture.
+    pub fn thumb_url(mut self, value: impl Into<String>) -> Self {
+        self.thumb_url = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<LandingPageCard, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("LandingPageCard");
+        Ok(LandingPageCard {
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            thumb_url: self.thumb_url.ok_or_else(|| missing("thumb_url"))?,
+        })
     }
 }
 

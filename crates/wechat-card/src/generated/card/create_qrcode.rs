@@ -92,8 +92,6 @@
 //! Generated from `spec/card/create_qrcode.toml`.
 
 /// Request of [`CardClient::create_qrcode`](crate::card::CardClient::create_qrcode).
-///
-/// Build it with [`CreateQrcodeRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateQrcodeRequest {
@@ -110,7 +108,7 @@ pub struct CreateQrcodeRequest {
 }
 
 impl CreateQrcodeRequest {
-    /// Creates the value from its required fields: `action`.
+    /// Creates the value from its required field `action`.
     pub fn new(action: QrCodeAction) -> Self {
         Self {
             expire_seconds: None,
@@ -143,6 +141,8 @@ impl ::wechat_core::Check for CreateQrcodeRequest {
 }
 
 /// Response of [`CardClient::create_qrcode`](crate::card::CardClient::create_qrcode), without `errcode` and `errmsg`.
+///
+/// Build it with [`CreateQrcodeResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateQrcodeResponse {
@@ -161,19 +161,61 @@ pub struct CreateQrcodeResponse {
 }
 
 impl CreateQrcodeResponse {
-    /// Creates the value from its required fields: `ticket`, `expire_seconds`, `url`, `show_qrcode_url`.
-    pub fn new(
-        ticket: impl Into<String>,
-        expire_seconds: u32,
-        url: impl Into<String>,
-        show_qrcode_url: impl Into<String>,
-    ) -> Self {
-        Self {
-            ticket: ticket.into(),
-            expire_seconds,
-            url: url.into(),
-            show_qrcode_url: show_qrcode_url.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> CreateQrcodeResponseBuilder {
+        CreateQrcodeResponseBuilder::default()
+    }
+}
+
+/// The builder of [`CreateQrcodeResponse`], from [`CreateQrcodeResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct CreateQrcodeResponseBuilder {
+    ticket: Option<String>,
+    expire_seconds: Option<u32>,
+    url: Option<String>,
+    show_qrcode_url: Option<String>,
+}
+
+impl CreateQrcodeResponseBuilder {
+    /// Sets `ticket` (required): The code's ticket: `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=TICKET` (the ticket URL-encoded) shows it.
+    pub fn ticket(mut self, value: impl Into<String>) -> Self {
+        self.ticket = Some(value.into());
+        self
+    }
+
+    /// Sets `expire_seconds` (required): How long the code works, in seconds.
+    pub fn expire_seconds(mut self, value: u32) -> Self {
+        self.expire_seconds = Some(value);
+        self
+    }
+
+    /// Sets `url` (required): The link the QR code holds, to draw the code yourself.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// Sets `show_qrcode_url` (required): A page showing the code.
+    pub fn show_qrcode_url(mut self, value: impl Into<String>) -> Self {
+        self.show_qrcode_url = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<CreateQrcodeResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("CreateQrcodeResponse");
+        Ok(CreateQrcodeResponse {
+            ticket: self.ticket.ok_or_else(|| missing("ticket"))?,
+            expire_seconds: self
+                .expire_seconds
+                .ok_or_else(|| missing("expire_seconds"))?,
+            url: self.url.ok_or_else(|| missing("url"))?,
+            show_qrcode_url: self
+                .show_qrcode_url
+                .ok_or_else(|| missing("show_qrcode_url"))?,
+        })
     }
 }
 
@@ -339,7 +381,7 @@ pub struct QrCard {
 }
 
 impl QrCard {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self {
             card_id: card_id.into(),
@@ -424,7 +466,7 @@ pub struct QrMultipleCard {
 }
 
 impl QrMultipleCard {
-    /// Creates the value from its required fields: `card_list`.
+    /// Creates the value from its required field `card_list`.
     pub fn new(card_list: Vec<QrCard>) -> Self {
         Self { card_list }
     }

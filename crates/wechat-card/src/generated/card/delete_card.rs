@@ -57,8 +57,6 @@
 //! Generated from `spec/card/delete_card.toml`.
 
 /// Request of [`CardClient::delete_card`](crate::card::CardClient::delete_card).
-///
-/// Build it with [`DeleteCardRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DeleteCardRequest {
@@ -68,7 +66,7 @@ pub struct DeleteCardRequest {
 }
 
 impl DeleteCardRequest {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
     }

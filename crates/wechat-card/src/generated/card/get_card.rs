@@ -84,8 +84,6 @@
 //! Generated from `spec/card/get_card.toml`.
 
 /// Request of [`CardClient::get_card`](crate::card::CardClient::get_card).
-///
-/// Build it with [`GetCardRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCardRequest {
@@ -95,7 +93,7 @@ pub struct GetCardRequest {
 }
 
 impl GetCardRequest {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
     }
@@ -125,7 +123,7 @@ pub struct GetCardResponse {
 }
 
 impl GetCardResponse {
-    /// Creates the value from its required fields: `card`.
+    /// Creates the value from its required field `card`.
     pub fn new(card: crate::card::types::Card) -> Self {
         Self { card }
     }

@@ -59,8 +59,6 @@
 //! Generated from `spec/card/get_mpnews_html.toml`.
 
 /// Request of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html).
-///
-/// Build it with [`GetMpnewsHtmlRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetMpnewsHtmlRequest {
@@ -70,7 +68,7 @@ pub struct GetMpnewsHtmlRequest {
 }
 
 impl GetMpnewsHtmlRequest {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
     }
@@ -101,7 +99,7 @@ pub struct GetMpnewsHtmlResponse {
 }
 
 impl GetMpnewsHtmlResponse {
-    /// Creates the value from its required fields: `content`.
+    /// Creates the value from its required field `content`.
     pub fn new(content: impl Into<String>) -> Self {
         Self { content: content.into() }
     }

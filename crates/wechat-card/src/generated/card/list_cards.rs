@@ -74,7 +74,7 @@
 
 /// Request of [`CardClient::list_cards`](crate::card::CardClient::list_cards).
 ///
-/// Build it with [`ListCardsRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`ListCardsRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCardsRequest {
@@ -90,19 +90,49 @@ pub struct ListCardsRequest {
 }
 
 impl ListCardsRequest {
-    /// Creates the value from its required fields: `offset`, `count`.
-    pub fn new(offset: u32, count: u32) -> Self {
-        Self {
-            offset,
-            count,
-            status_list: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> ListCardsRequestBuilder {
+        ListCardsRequestBuilder::default()
+    }
+}
+
+/// The builder of [`ListCardsRequest`], from [`ListCardsRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct ListCardsRequestBuilder {
+    offset: Option<u32>,
+    count: Option<u32>,
+    status_list: Option<Vec<crate::card::types::CardStatus>>,
+}
+
+impl ListCardsRequestBuilder {
+    /// Sets `offset` (required): Where the page starts, from 0: 5 starts at the sixth card.
+    pub fn offset(mut self, value: u32) -> Self {
+        self.offset = Some(value);
+        self
+    }
+
+    /// Sets `count` (required): How many card_ids to answer, at most 50.
+    pub fn count(mut self, value: u32) -> Self {
+        self.count = Some(value);
+        self
     }
 
     /// Sets `status_list`: Only cards in these statuses; all cards without it.
     pub fn status_list(mut self, value: Vec<crate::card::types::CardStatus>) -> Self {
         self.status_list = Some(value);
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<ListCardsRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("ListCardsRequest");
+        Ok(ListCardsRequest {
+            offset: self.offset.ok_or_else(|| missing("offset"))?,
+            count: self.count.ok_or_else(|| missing("count"))?,
+            status_list: self.status_list,
+        })
     }
 }
 
@@ -123,6 +153,8 @@ impl ::wechat_core::Check for ListCardsRequest {
 }
 
 /// Response of [`CardClient::list_cards`](crate::card::CardClient::list_cards), without `errcode` and `errmsg`.
+///
+/// Build it with [`ListCardsResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListCardsResponse {
@@ -134,9 +166,41 @@ pub struct ListCardsResponse {
 }
 
 impl ListCardsResponse {
-    /// Creates the value from its required fields: `card_id_list`, `total_num`.
-    pub fn new(card_id_list: Vec<String>, total_num: u32) -> Self {
-        Self { card_id_list, total_num }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> ListCardsResponseBuilder {
+        ListCardsResponseBuilder::default()
+    }
+}
+
+/// The builder of [`ListCardsResponse`], from [`ListCardsResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct ListCardsResponseBuilder {
+    card_id_list: Option<Vec<String>>,
+    total_num: Option<u32>,
+}
+
+impl ListCardsResponseBuilder {
+    /// Sets `card_id_list` (required): The cards of this page.
+    pub fn card_id_list(mut self, value: Vec<String>) -> Self {
+        self.card_id_list = Some(value);
+        self
+    }
+
+    /// Sets `total_num` (required): How many cards match, over all pages.
+    pub fn total_num(mut self, value: u32) -> Self {
+        self.total_num = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<ListCardsResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("ListCardsResponse");
+        Ok(ListCardsResponse {
+            card_id_list: self.card_id_list.ok_or_else(|| missing("card_id_list"))?,
+            total_num: self.total_num.ok_or_else(|| missing("total_num"))?,
+        })
     }
 }
 

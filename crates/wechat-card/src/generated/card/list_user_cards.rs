@@ -58,8 +58,6 @@
 //! Generated from `spec/card/list_user_cards.toml`.
 
 /// Request of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards).
-///
-/// Build it with [`ListUserCardsRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListUserCardsRequest {
@@ -76,7 +74,7 @@ pub struct ListUserCardsRequest {
 }
 
 impl ListUserCardsRequest {
-    /// Creates the value from its required fields: `openid`.
+    /// Creates the value from its required field `openid`.
     pub fn new(openid: impl Into<String>) -> Self {
         Self {
             openid: openid.into(),
@@ -116,6 +114,8 @@ impl ::wechat_core::Check for ListUserCardsRequest {
 }
 
 /// Response of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards), without `errcode` and `errmsg`.
+///
+/// Build it with [`ListUserCardsResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListUserCardsResponse {
@@ -127,9 +127,41 @@ pub struct ListUserCardsResponse {
 }
 
 impl ListUserCardsResponse {
-    /// Creates the value from its required fields: `card_list`, `has_share_card`.
-    pub fn new(card_list: Vec<HeldCard>, has_share_card: bool) -> Self {
-        Self { card_list, has_share_card }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> ListUserCardsResponseBuilder {
+        ListUserCardsResponseBuilder::default()
+    }
+}
+
+/// The builder of [`ListUserCardsResponse`], from [`ListUserCardsResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct ListUserCardsResponseBuilder {
+    card_list: Option<Vec<HeldCard>>,
+    has_share_card: Option<bool>,
+}
+
+impl ListUserCardsResponseBuilder {
+    /// Sets `card_list` (required): The cards the user holds.
+    pub fn card_list(mut self, value: Vec<HeldCard>) -> Self {
+        self.card_list = Some(value);
+        self
+    }
+
+    /// Sets `has_share_card` (required): Whether the user holds usable cards shared by friends (朋友的券).
+    pub fn has_share_card(mut self, value: bool) -> Self {
+        self.has_share_card = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<ListUserCardsResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("ListUserCardsResponse");
+        Ok(ListUserCardsResponse {
+            card_list: self.card_list.ok_or_else(|| missing("card_list"))?,
+            has_share_card: self.has_share_card.ok_or_else(|| missing("has_share_card"))?,
+        })
     }
 }
 
@@ -158,6 +190,8 @@ pub enum ListUserCardsErrorCode {
     General(crate ::GeneralErrorCode)
 );
 /// A card in the user's card package.
+///
+/// Build it with [`HeldCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct HeldCard {
@@ -170,12 +204,41 @@ pub struct HeldCard {
 }
 
 impl HeldCard {
-    /// Creates the value from its required fields: `card_id`, `code`.
-    pub fn new(card_id: impl Into<String>, code: impl Into<String>) -> Self {
-        Self {
-            card_id: card_id.into(),
-            code: code.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> HeldCardBuilder {
+        HeldCardBuilder::default()
+    }
+}
+
+/// The builder of [`HeldCard`], from [`HeldCard::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct HeldCardBuilder {
+    card_id: Option<String>,
+    code: Option<String>,
+}
+
+impl HeldCardBuilder {
+    /// Sets `card_id` (required): The card.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `code` (required): The user's code of it.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<HeldCard, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("HeldCard");
+        Ok(HeldCard {
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            code: self.code.ok_or_else(|| missing("code"))?,
+        })
     }
 }
 

@@ -74,8 +74,6 @@
 //! Generated from `spec/card/modify_stock.toml`.
 
 /// Request of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock).
-///
-/// Build it with [`ModifyStockRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ModifyStockRequest {
@@ -99,7 +97,7 @@ pub struct ModifyStockRequest {
 }
 
 impl ModifyStockRequest {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self {
             card_id: card_id.into(),

@@ -60,8 +60,6 @@
 //! Generated from `spec/card/set_pay_cell.toml`.
 
 /// Request of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell).
-///
-/// Build it with [`SetPayCellRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetPayCellRequest {
@@ -78,7 +76,7 @@ pub struct SetPayCellRequest {
 }
 
 impl SetPayCellRequest {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self {
             card_id: card_id.into(),

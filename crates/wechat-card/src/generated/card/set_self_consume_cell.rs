@@ -61,8 +61,6 @@
 //! Generated from `spec/card/set_self_consume_cell.toml`.
 
 /// Request of [`CardClient::set_self_consume_cell`](crate::card::CardClient::set_self_consume_cell).
-///
-/// Build it with [`SetSelfConsumeCellRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetSelfConsumeCellRequest {
@@ -93,7 +91,7 @@ pub struct SetSelfConsumeCellRequest {
 }
 
 impl SetSelfConsumeCellRequest {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self {
             card_id: card_id.into(),

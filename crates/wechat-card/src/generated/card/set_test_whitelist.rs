@@ -76,8 +76,6 @@
 //! Generated from `spec/card/set_test_whitelist.toml`.
 
 /// Request of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist).
-///
-/// Build it with [`SetTestWhitelistRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetTestWhitelistRequest {

@@ -148,6 +148,8 @@ impl ::wechat_core::Check for AdvancedInfo {
 }
 
 /// What every card has: brand, title, colour, validity and stock. WeChat answers `id`, `status` and the times; requests never send them.
+///
+/// Build it with [`BaseInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BaseInfo {
@@ -345,60 +347,134 @@ pub struct BaseInfo {
 }
 
 impl BaseInfo {
-    /// Creates the value from its required fields: `logo_url`, `brand_name`, `code_type`, `title`, `color`, `notice`, `description`, `date_info`, `sku`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        logo_url: impl Into<String>,
-        brand_name: impl Into<String>,
-        code_type: crate::card::types::CodeType,
-        title: impl Into<String>,
-        color: impl Into<String>,
-        notice: impl Into<String>,
-        description: impl Into<String>,
-        date_info: crate::card::types::DateInfo,
-        sku: crate::card::types::Sku,
-    ) -> Self {
-        Self {
-            logo_url: logo_url.into(),
-            brand_name: brand_name.into(),
-            code_type,
-            title: title.into(),
-            color: color.into(),
-            notice: notice.into(),
-            description: description.into(),
-            service_phone: None,
-            date_info,
-            sku,
-            use_limit: None,
-            get_limit: None,
-            use_custom_code: None,
-            get_custom_code_mode: None,
-            bind_openid: None,
-            can_share: None,
-            can_give_friend: None,
-            location_id_list: None,
-            use_all_locations: None,
-            center_title: None,
-            center_sub_title: None,
-            center_url: None,
-            custom_url_name: None,
-            custom_url: None,
-            custom_url_sub_title: None,
-            promotion_url_name: None,
-            promotion_url: None,
-            promotion_url_sub_title: None,
-            source: None,
-            need_push_on_view: None,
-            id: None,
-            status: None,
-            create_time: None,
-            update_time: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> BaseInfoBuilder {
+        BaseInfoBuilder::default()
+    }
+
+    /// `id`: The card's id (the card_id).
+    ///
+    /// WeChat answers it; requests never send it, so a value built here has none.
+    pub fn id(&self) -> Option<&String> {
+        self.id.as_ref()
+    }
+
+    /// `status`: Where the card stands in review.
+    ///
+    /// WeChat answers it; requests never send it, so a value built here has none.
+    pub fn status(&self) -> Option<&crate::card::types::CardStatus> {
+        self.status.as_ref()
+    }
+
+    /// `create_time`: When the card was created, unix seconds.
+    ///
+    /// WeChat answers it; requests never send it, so a value built here has none.
+    pub fn create_time(&self) -> Option<&i64> {
+        self.create_time.as_ref()
+    }
+
+    /// `update_time`: When it last changed, unix seconds.
+    ///
+    /// WeChat answers it; requests never send it, so a value built here has none.
+    pub fn update_time(&self) -> Option<&i64> {
+        self.update_time.as_ref()
+    }
+}
+
+/// The builder of [`BaseInfo`], from [`BaseInfo::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct BaseInfoBuilder {
+    logo_url: Option<String>,
+    brand_name: Option<String>,
+    code_type: Option<crate::card::types::CodeType>,
+    title: Option<String>,
+    color: Option<String>,
+    notice: Option<String>,
+    description: Option<String>,
+    service_phone: Option<String>,
+    date_info: Option<crate::card::types::DateInfo>,
+    sku: Option<crate::card::types::Sku>,
+    use_limit: Option<u32>,
+    get_limit: Option<u32>,
+    use_custom_code: Option<bool>,
+    get_custom_code_mode: Option<String>,
+    bind_openid: Option<bool>,
+    can_share: Option<bool>,
+    can_give_friend: Option<bool>,
+    location_id_list: Option<Vec<i64>>,
+    use_all_locations: Option<bool>,
+    center_title: Option<String>,
+    center_sub_title: Option<String>,
+    center_url: Option<String>,
+    custom_url_name: Option<String>,
+    custom_url: Option<String>,
+    custom_url_sub_title: Option<String>,
+    promotion_url_name: Option<String>,
+    promotion_url: Option<String>,
+    promotion_url_sub_title: Option<String>,
+    source: Option<String>,
+    need_push_on_view: Option<bool>,
+}
+
+impl BaseInfoBuilder {
+    /// Sets `logo_url` (required): The merchant's logo; a URL /cgi-bin/media/uploadimg returned (300x300 px).
+    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
+        self.logo_url = Some(value.into());
+        self
+    }
+
+    /// Sets `brand_name` (required): The merchant that provides the service (at most 12 Chinese characters).
+    pub fn brand_name(mut self, value: impl Into<String>) -> Self {
+        self.brand_name = Some(value.into());
+        self
+    }
+
+    /// Sets `code_type` (required): How the code is shown.
+    pub fn code_type(mut self, value: crate::card::types::CodeType) -> Self {
+        self.code_type = Some(value);
+        self
+    }
+
+    /// Sets `title` (required): The card's name (at most 9 Chinese characters).
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `color` (required): The colour: a name such as `Color010` when creating; /card/get answers it as RGB, e.g. `#63b359`.
+    pub fn color(mut self, value: impl Into<String>) -> Self {
+        self.color = Some(value.into());
+        self
+    }
+
+    /// Sets `notice` (required): What to do when using it (at most 16 Chinese characters).
+    pub fn notice(mut self, value: impl Into<String>) -> Self {
+        self.notice = Some(value.into());
+        self
+    }
+
+    /// Sets `description` (required): How to use it.
+    pub fn description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
     }
 
     /// Sets `service_phone`: The customer-service phone number.
     pub fn service_phone(mut self, value: impl Into<String>) -> Self {
         self.service_phone = Some(value.into());
+        self
+    }
+
+    /// Sets `date_info` (required): When it can be used.
+    pub fn date_info(mut self, value: crate::card::types::DateInfo) -> Self {
+        self.date_info = Some(value);
+        self
+    }
+
+    /// Sets `sku` (required): The stock.
+    pub fn sku(mut self, value: crate::card::types::Sku) -> Self {
+        self.sku = Some(value);
         self
     }
 
@@ -522,32 +598,46 @@ impl BaseInfo {
         self
     }
 
-    /// `id`: The card's id (the card_id).
-    ///
-    /// WeChat answers it; requests never send it, so a value built here has none.
-    pub fn id(&self) -> Option<&String> {
-        self.id.as_ref()
-    }
-
-    /// `status`: Where the card stands in review.
-    ///
-    /// WeChat answers it; requests never send it, so a value built here has none.
-    pub fn status(&self) -> Option<&crate::card::types::CardStatus> {
-        self.status.as_ref()
-    }
-
-    /// `create_time`: When the card was created, unix seconds.
-    ///
-    /// WeChat answers it; requests never send it, so a value built here has none.
-    pub fn create_time(&self) -> Option<&i64> {
-        self.create_time.as_ref()
-    }
-
-    /// `update_time`: When it last changed, unix seconds.
-    ///
-    /// WeChat answers it; requests never send it, so a value built here has none.
-    pub fn update_time(&self) -> Option<&i64> {
-        self.update_time.as_ref()
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<BaseInfo, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("BaseInfo");
+        Ok(BaseInfo {
+            logo_url: self.logo_url.ok_or_else(|| missing("logo_url"))?,
+            brand_name: self.brand_name.ok_or_else(|| missing("brand_name"))?,
+            code_type: self.code_type.ok_or_else(|| missing("code_type"))?,
+            title: self.title.ok_or_else(|| missing("title"))?,
+            color: self.color.ok_or_else(|| missing("color"))?,
+            notice: self.notice.ok_or_else(|| missing("notice"))?,
+            description: self.description.ok_or_else(|| missing("description"))?,
+            service_phone: self.service_phone,
+            date_info: self.date_info.ok_or_else(|| missing("date_info"))?,
+            sku: self.sku.ok_or_else(|| missing("sku"))?,
+            use_limit: self.use_limit,
+            get_limit: self.get_limit,
+            use_custom_code: self.use_custom_code,
+            get_custom_code_mode: self.get_custom_code_mode,
+            bind_openid: self.bind_openid,
+            can_share: self.can_share,
+            can_give_friend: self.can_give_friend,
+            location_id_list: self.location_id_list,
+            use_all_locations: self.use_all_locations,
+            center_title: self.center_title,
+            center_sub_title: self.center_sub_title,
+            center_url: self.center_url,
+            custom_url_name: self.custom_url_name,
+            custom_url: self.custom_url,
+            custom_url_sub_title: self.custom_url_sub_title,
+            promotion_url_name: self.promotion_url_name,
+            promotion_url: self.promotion_url,
+            promotion_url_sub_title: self.promotion_url_sub_title,
+            source: self.source,
+            need_push_on_view: self.need_push_on_view,
+            id: None,
+            status: None,
+            create_time: None,
+            update_time: None,
+        })
     }
 }
 
@@ -728,6 +818,8 @@ impl ::wechat_core::Check for BaseInfo {
 }
 
 /// A flight boarding pass.
+///
+/// Build it with [`BoardingPass::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BoardingPass {
@@ -778,34 +870,57 @@ pub struct BoardingPass {
 }
 
 impl BoardingPass {
-    /// Creates the value from its required fields: `base_info`, `from`, `to`, `flight`, `air_model`, `departure_time`, `landing_time`.
-    pub fn new(
-        base_info: crate::card::types::BaseInfo,
-        from: impl Into<String>,
-        to: impl Into<String>,
-        flight: impl Into<String>,
-        air_model: impl Into<String>,
-        departure_time: impl Into<String>,
-        landing_time: impl Into<String>,
-    ) -> Self {
-        Self {
-            base_info,
-            advanced_info: None,
-            from: from.into(),
-            to: to.into(),
-            flight: flight.into(),
-            gate: None,
-            check_in_url: None,
-            air_model: air_model.into(),
-            departure_time: departure_time.into(),
-            landing_time: landing_time.into(),
-            boarding_time: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> BoardingPassBuilder {
+        BoardingPassBuilder::default()
+    }
+}
+
+/// The builder of [`BoardingPass`], from [`BoardingPass::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct BoardingPassBuilder {
+    base_info: Option<crate::card::types::BaseInfo>,
+    advanced_info: Option<crate::card::types::AdvancedInfo>,
+    from: Option<String>,
+    to: Option<String>,
+    flight: Option<String>,
+    gate: Option<String>,
+    check_in_url: Option<String>,
+    air_model: Option<String>,
+    departure_time: Option<String>,
+    landing_time: Option<String>,
+    boarding_time: Option<i64>,
+}
+
+impl BoardingPassBuilder {
+    /// Sets `base_info` (required): What every card has.
+    pub fn base_info(mut self, value: crate::card::types::BaseInfo) -> Self {
+        self.base_info = Some(value);
+        self
     }
 
     /// Sets `advanced_info`: Conditions, cover and opening hours.
     pub fn advanced_info(mut self, value: crate::card::types::AdvancedInfo) -> Self {
         self.advanced_info = Some(value);
+        self
+    }
+
+    /// Sets `from` (required): Where the flight leaves from.
+    pub fn from(mut self, value: impl Into<String>) -> Self {
+        self.from = Some(value.into());
+        self
+    }
+
+    /// Sets `to` (required): Where it lands.
+    pub fn to(mut self, value: impl Into<String>) -> Self {
+        self.to = Some(value.into());
+        self
+    }
+
+    /// Sets `flight` (required): The flight number.
+    pub fn flight(mut self, value: impl Into<String>) -> Self {
+        self.flight = Some(value.into());
         self
     }
 
@@ -821,10 +936,49 @@ impl BoardingPass {
         self
     }
 
+    /// Sets `air_model` (required): The aircraft type.
+    pub fn air_model(mut self, value: impl Into<String>) -> Self {
+        self.air_model = Some(value.into());
+        self
+    }
+
+    /// Sets `departure_time` (required): Take-off, unix seconds written as a string (WeChat's example sends "1434507901"; numbers are accepted when decoding).
+    pub fn departure_time(mut self, value: impl Into<String>) -> Self {
+        self.departure_time = Some(value.into());
+        self
+    }
+
+    /// Sets `landing_time` (required): Landing, unix seconds written as a string.
+    pub fn landing_time(mut self, value: impl Into<String>) -> Self {
+        self.landing_time = Some(value.into());
+        self
+    }
+
     /// Sets `boarding_time`: Boarding, unix seconds (shown as HH:mm).
     pub fn boarding_time(mut self, value: i64) -> Self {
         self.boarding_time = Some(value);
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<BoardingPass, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("BoardingPass");
+        Ok(BoardingPass {
+            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            advanced_info: self.advanced_info,
+            from: self.from.ok_or_else(|| missing("from"))?,
+            to: self.to.ok_or_else(|| missing("to"))?,
+            flight: self.flight.ok_or_else(|| missing("flight"))?,
+            gate: self.gate,
+            check_in_url: self.check_in_url,
+            air_model: self.air_model.ok_or_else(|| missing("air_model"))?,
+            departure_time: self
+                .departure_time
+                .ok_or_else(|| missing("departure_time"))?,
+            landing_time: self.landing_time.ok_or_else(|| missing("landing_time"))?,
+            boarding_time: self.boarding_time,
+        })
     }
 }
 
@@ -1320,6 +1474,8 @@ impl<'de> serde::Deserialize<'de> for CardStatus {
 }
 
 /// A cash voucher.
+///
+/// Build it with [`Cash::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Cash {
@@ -1337,24 +1493,57 @@ pub struct Cash {
 }
 
 impl Cash {
-    /// Creates the value from its required fields: `base_info`, `least_cost`, `reduce_cost`.
-    pub fn new(
-        base_info: crate::card::types::BaseInfo,
-        least_cost: i64,
-        reduce_cost: i64,
-    ) -> Self {
-        Self {
-            base_info,
-            advanced_info: None,
-            least_cost,
-            reduce_cost,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> CashBuilder {
+        CashBuilder::default()
+    }
+}
+
+/// The builder of [`Cash`], from [`Cash::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct CashBuilder {
+    base_info: Option<crate::card::types::BaseInfo>,
+    advanced_info: Option<crate::card::types::AdvancedInfo>,
+    least_cost: Option<i64>,
+    reduce_cost: Option<i64>,
+}
+
+impl CashBuilder {
+    /// Sets `base_info` (required): What every card has.
+    pub fn base_info(mut self, value: crate::card::types::BaseInfo) -> Self {
+        self.base_info = Some(value);
+        self
     }
 
     /// Sets `advanced_info`: Conditions, cover and opening hours.
     pub fn advanced_info(mut self, value: crate::card::types::AdvancedInfo) -> Self {
         self.advanced_info = Some(value);
         self
+    }
+
+    /// Sets `least_cost` (required): The spend from which it applies, in fen (0: no threshold).
+    pub fn least_cost(mut self, value: i64) -> Self {
+        self.least_cost = Some(value);
+        self
+    }
+
+    /// Sets `reduce_cost` (required): The amount taken off, in fen.
+    pub fn reduce_cost(mut self, value: i64) -> Self {
+        self.reduce_cost = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<Cash, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("Cash");
+        Ok(Cash {
+            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            advanced_info: self.advanced_info,
+            least_cost: self.least_cost.ok_or_else(|| missing("least_cost"))?,
+            reduce_cost: self.reduce_cost.ok_or_else(|| missing("reduce_cost"))?,
+        })
     }
 }
 
@@ -1460,6 +1649,8 @@ impl<'de> serde::Deserialize<'de> for CodeType {
 }
 
 /// A custom entry on an activated member card.
+///
+/// Build it with [`CustomCell::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CustomCell {
@@ -1475,17 +1666,49 @@ pub struct CustomCell {
 }
 
 impl CustomCell {
-    /// Creates the value from its required fields: `name`, `tips`, `url`.
-    pub fn new(
-        name: impl Into<String>,
-        tips: impl Into<String>,
-        url: impl Into<String>,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            tips: tips.into(),
-            url: url.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> CustomCellBuilder {
+        CustomCellBuilder::default()
+    }
+}
+
+/// The builder of [`CustomCell`], from [`CustomCell::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct CustomCellBuilder {
+    name: Option<String>,
+    tips: Option<String>,
+    url: Option<String>,
+}
+
+impl CustomCellBuilder {
+    /// Sets `name` (required): Its name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `tips` (required): The hint on its right.
+    pub fn tips(mut self, value: impl Into<String>) -> Self {
+        self.tips = Some(value.into());
+        self
+    }
+
+    /// Sets `url` (required): Where it leads.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<CustomCell, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("CustomCell");
+        Ok(CustomCell {
+            name: self.name.ok_or_else(|| missing("name"))?,
+            tips: self.tips.ok_or_else(|| missing("tips"))?,
+            url: self.url.ok_or_else(|| missing("url"))?,
+        })
     }
 }
 
@@ -1645,7 +1868,7 @@ pub struct DateInfo {
 }
 
 impl DateInfo {
-    /// Creates the value from its required fields: `type`.
+    /// Creates the value from its required field `type`.
     pub fn new(type_: crate::card::types::DateType) -> Self {
         Self {
             type_,
@@ -1754,6 +1977,8 @@ impl<'de> serde::Deserialize<'de> for DateType {
 }
 
 /// A percentage-off coupon.
+///
+/// Build it with [`Discount::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Discount {
@@ -1768,19 +1993,49 @@ pub struct Discount {
 }
 
 impl Discount {
-    /// Creates the value from its required fields: `base_info`, `discount`.
-    pub fn new(base_info: crate::card::types::BaseInfo, discount: u32) -> Self {
-        Self {
-            base_info,
-            advanced_info: None,
-            discount,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> DiscountBuilder {
+        DiscountBuilder::default()
+    }
+}
+
+/// The builder of [`Discount`], from [`Discount::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct DiscountBuilder {
+    base_info: Option<crate::card::types::BaseInfo>,
+    advanced_info: Option<crate::card::types::AdvancedInfo>,
+    discount: Option<u32>,
+}
+
+impl DiscountBuilder {
+    /// Sets `base_info` (required): What every card has.
+    pub fn base_info(mut self, value: crate::card::types::BaseInfo) -> Self {
+        self.base_info = Some(value);
+        self
     }
 
     /// Sets `advanced_info`: Conditions, cover and opening hours.
     pub fn advanced_info(mut self, value: crate::card::types::AdvancedInfo) -> Self {
         self.advanced_info = Some(value);
         self
+    }
+
+    /// Sets `discount` (required): The percentage taken off: 30 means the user pays 70%.
+    pub fn discount(mut self, value: u32) -> Self {
+        self.discount = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<Discount, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("Discount");
+        Ok(Discount {
+            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            advanced_info: self.advanced_info,
+            discount: self.discount.ok_or_else(|| missing("discount"))?,
+        })
     }
 }
 
@@ -1809,6 +2064,8 @@ impl ::wechat_core::Check for Discount {
 }
 
 /// A general coupon.
+///
+/// Build it with [`GeneralCoupon::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GeneralCoupon {
@@ -1823,22 +2080,49 @@ pub struct GeneralCoupon {
 }
 
 impl GeneralCoupon {
-    /// Creates the value from its required fields: `base_info`, `default_detail`.
-    pub fn new(
-        base_info: crate::card::types::BaseInfo,
-        default_detail: impl Into<String>,
-    ) -> Self {
-        Self {
-            base_info,
-            advanced_info: None,
-            default_detail: default_detail.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GeneralCouponBuilder {
+        GeneralCouponBuilder::default()
+    }
+}
+
+/// The builder of [`GeneralCoupon`], from [`GeneralCoupon::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GeneralCouponBuilder {
+    base_info: Option<crate::card::types::BaseInfo>,
+    advanced_info: Option<crate::card::types::AdvancedInfo>,
+    default_detail: Option<String>,
+}
+
+impl GeneralCouponBuilder {
+    /// Sets `base_info` (required): What every card has.
+    pub fn base_info(mut self, value: crate::card::types::BaseInfo) -> Self {
+        self.base_info = Some(value);
+        self
     }
 
     /// Sets `advanced_info`: Conditions, cover and opening hours.
     pub fn advanced_info(mut self, value: crate::card::types::AdvancedInfo) -> Self {
         self.advanced_info = Some(value);
         self
+    }
+
+    /// Sets `default_detail` (required): What the coupon offers.
+    pub fn default_detail(mut self, value: impl Into<String>) -> Self {
+        self.default_detail = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GeneralCoupon, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GeneralCoupon");
+        Ok(GeneralCoupon {
+            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            advanced_info: self.advanced_info,
+            default_detail: self.default_detail.ok_or_else(|| missing("default_detail"))?,
+        })
     }
 }
 
@@ -1866,6 +2150,8 @@ impl ::wechat_core::Check for GeneralCoupon {
 }
 
 /// A gift voucher.
+///
+/// Build it with [`Gift::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Gift {
@@ -1880,22 +2166,49 @@ pub struct Gift {
 }
 
 impl Gift {
-    /// Creates the value from its required fields: `base_info`, `gift`.
-    pub fn new(
-        base_info: crate::card::types::BaseInfo,
-        gift: impl Into<String>,
-    ) -> Self {
-        Self {
-            base_info,
-            advanced_info: None,
-            gift: gift.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GiftBuilder {
+        GiftBuilder::default()
+    }
+}
+
+/// The builder of [`Gift`], from [`Gift::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GiftBuilder {
+    base_info: Option<crate::card::types::BaseInfo>,
+    advanced_info: Option<crate::card::types::AdvancedInfo>,
+    gift: Option<String>,
+}
+
+impl GiftBuilder {
+    /// Sets `base_info` (required): What every card has.
+    pub fn base_info(mut self, value: crate::card::types::BaseInfo) -> Self {
+        self.base_info = Some(value);
+        self
     }
 
     /// Sets `advanced_info`: Conditions, cover and opening hours.
     pub fn advanced_info(mut self, value: crate::card::types::AdvancedInfo) -> Self {
         self.advanced_info = Some(value);
         self
+    }
+
+    /// Sets `gift` (required): The item the voucher is exchanged for.
+    pub fn gift(mut self, value: impl Into<String>) -> Self {
+        self.gift = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<Gift, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("Gift");
+        Ok(Gift {
+            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            advanced_info: self.advanced_info,
+            gift: self.gift.ok_or_else(|| missing("gift"))?,
+        })
     }
 }
 
@@ -1923,6 +2236,8 @@ impl ::wechat_core::Check for Gift {
 }
 
 /// A group-buying voucher.
+///
+/// Build it with [`Groupon::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Groupon {
@@ -1937,22 +2252,49 @@ pub struct Groupon {
 }
 
 impl Groupon {
-    /// Creates the value from its required fields: `base_info`, `deal_detail`.
-    pub fn new(
-        base_info: crate::card::types::BaseInfo,
-        deal_detail: impl Into<String>,
-    ) -> Self {
-        Self {
-            base_info,
-            advanced_info: None,
-            deal_detail: deal_detail.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GrouponBuilder {
+        GrouponBuilder::default()
+    }
+}
+
+/// The builder of [`Groupon`], from [`Groupon::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GrouponBuilder {
+    base_info: Option<crate::card::types::BaseInfo>,
+    advanced_info: Option<crate::card::types::AdvancedInfo>,
+    deal_detail: Option<String>,
+}
+
+impl GrouponBuilder {
+    /// Sets `base_info` (required): What every card has.
+    pub fn base_info(mut self, value: crate::card::types::BaseInfo) -> Self {
+        self.base_info = Some(value);
+        self
     }
 
     /// Sets `advanced_info`: Conditions, cover and opening hours.
     pub fn advanced_info(mut self, value: crate::card::types::AdvancedInfo) -> Self {
         self.advanced_info = Some(value);
         self
+    }
+
+    /// Sets `deal_detail` (required): What the group purchase includes.
+    pub fn deal_detail(mut self, value: impl Into<String>) -> Self {
+        self.deal_detail = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<Groupon, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("Groupon");
+        Ok(Groupon {
+            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            advanced_info: self.advanced_info,
+            deal_detail: self.deal_detail.ok_or_else(|| missing("deal_detail"))?,
+        })
     }
 }
 
@@ -1980,6 +2322,8 @@ impl ::wechat_core::Check for Groupon {
 }
 
 /// A meeting or show ticket.
+///
+/// Build it with [`MeetingTicket::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MeetingTicket {
@@ -2001,17 +2345,27 @@ pub struct MeetingTicket {
 }
 
 impl MeetingTicket {
-    /// Creates the value from its required fields: `base_info`, `meeting_detail`.
-    pub fn new(
-        base_info: crate::card::types::BaseInfo,
-        meeting_detail: impl Into<String>,
-    ) -> Self {
-        Self {
-            base_info,
-            advanced_info: None,
-            meeting_detail: meeting_detail.into(),
-            map_url: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> MeetingTicketBuilder {
+        MeetingTicketBuilder::default()
+    }
+}
+
+/// The builder of [`MeetingTicket`], from [`MeetingTicket::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct MeetingTicketBuilder {
+    base_info: Option<crate::card::types::BaseInfo>,
+    advanced_info: Option<crate::card::types::AdvancedInfo>,
+    meeting_detail: Option<String>,
+    map_url: Option<String>,
+}
+
+impl MeetingTicketBuilder {
+    /// Sets `base_info` (required): What every card has.
+    pub fn base_info(mut self, value: crate::card::types::BaseInfo) -> Self {
+        self.base_info = Some(value);
+        self
     }
 
     /// Sets `advanced_info`: Conditions, cover and opening hours.
@@ -2020,10 +2374,30 @@ impl MeetingTicket {
         self
     }
 
+    /// Sets `meeting_detail` (required): The meeting or show.
+    pub fn meeting_detail(mut self, value: impl Into<String>) -> Self {
+        self.meeting_detail = Some(value.into());
+        self
+    }
+
     /// Sets `map_url`: A link to the venue map.
     pub fn map_url(mut self, value: impl Into<String>) -> Self {
         self.map_url = Some(value.into());
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<MeetingTicket, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("MeetingTicket");
+        Ok(MeetingTicket {
+            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            advanced_info: self.advanced_info,
+            meeting_detail: self
+                .meeting_detail
+                .ok_or_else(|| missing("meeting_detail"))?,
+            map_url: self.map_url,
+        })
     }
 }
 
@@ -2060,6 +2434,8 @@ impl ::wechat_core::Check for MeetingTicket {
 }
 
 /// A member card: points, stored value, custom fields and activation.
+///
+/// Build it with [`MemberCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MemberCard {
@@ -2193,39 +2569,47 @@ pub struct MemberCard {
 }
 
 impl MemberCard {
-    /// Creates the value from its required fields: `base_info`, `prerogative`, `supply_bonus`, `supply_balance`.
-    pub fn new(
-        base_info: crate::card::types::BaseInfo,
-        prerogative: impl Into<String>,
-        supply_bonus: bool,
-        supply_balance: bool,
-    ) -> Self {
-        Self {
-            base_info,
-            advanced_info: None,
-            background_pic_url: None,
-            prerogative: prerogative.into(),
-            auto_activate: None,
-            wx_activate: None,
-            wx_activate_after_submit: None,
-            wx_activate_after_submit_url: None,
-            activate_url: None,
-            activate_app_brand_user_name: None,
-            activate_app_brand_pass: None,
-            supply_bonus,
-            bonus_url: None,
-            bonus_cleared: None,
-            bonus_rules: None,
-            bonus_rule: None,
-            supply_balance,
-            balance_url: None,
-            balance_rules: None,
-            custom_field1: None,
-            custom_field2: None,
-            custom_field3: None,
-            custom_cell1: None,
-            discount: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> MemberCardBuilder {
+        MemberCardBuilder::default()
+    }
+}
+
+/// The builder of [`MemberCard`], from [`MemberCard::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct MemberCardBuilder {
+    base_info: Option<crate::card::types::BaseInfo>,
+    advanced_info: Option<crate::card::types::AdvancedInfo>,
+    background_pic_url: Option<String>,
+    prerogative: Option<String>,
+    auto_activate: Option<bool>,
+    wx_activate: Option<bool>,
+    wx_activate_after_submit: Option<bool>,
+    wx_activate_after_submit_url: Option<String>,
+    activate_url: Option<String>,
+    activate_app_brand_user_name: Option<String>,
+    activate_app_brand_pass: Option<String>,
+    supply_bonus: Option<bool>,
+    bonus_url: Option<String>,
+    bonus_cleared: Option<String>,
+    bonus_rules: Option<String>,
+    bonus_rule: Option<crate::card::types::BonusRule>,
+    supply_balance: Option<bool>,
+    balance_url: Option<String>,
+    balance_rules: Option<String>,
+    custom_field1: Option<crate::card::types::CustomField>,
+    custom_field2: Option<crate::card::types::CustomField>,
+    custom_field3: Option<crate::card::types::CustomField>,
+    custom_cell1: Option<crate::card::types::CustomCell>,
+    discount: Option<u32>,
+}
+
+impl MemberCardBuilder {
+    /// Sets `base_info` (required): What every card has; `date_info.type` may be `DATE_TYPE_PERMANENT`.
+    pub fn base_info(mut self, value: crate::card::types::BaseInfo) -> Self {
+        self.base_info = Some(value);
+        self
     }
 
     /// Sets `advanced_info`: Conditions, cover and opening hours.
@@ -2237,6 +2621,12 @@ impl MemberCard {
     /// Sets `background_pic_url`: A background picture from /cgi-bin/media/uploadimg, at most 1000x600 px.
     pub fn background_pic_url(mut self, value: impl Into<String>) -> Self {
         self.background_pic_url = Some(value.into());
+        self
+    }
+
+    /// Sets `prerogative` (required): The member's privileges.
+    pub fn prerogative(mut self, value: impl Into<String>) -> Self {
+        self.prerogative = Some(value.into());
         self
     }
 
@@ -2282,6 +2672,12 @@ impl MemberCard {
         self
     }
 
+    /// Sets `supply_bonus` (required): Whether the card shows points; cannot be turned off once on.
+    pub fn supply_bonus(mut self, value: bool) -> Self {
+        self.supply_bonus = Some(value);
+        self
+    }
+
     /// Sets `bonus_url`: An external page for the points, when they cannot be synchronised through the API.
     pub fn bonus_url(mut self, value: impl Into<String>) -> Self {
         self.bonus_url = Some(value.into());
@@ -2303,6 +2699,12 @@ impl MemberCard {
     /// Sets `bonus_rule`: The points rules, structured.
     pub fn bonus_rule(mut self, value: crate::card::types::BonusRule) -> Self {
         self.bonus_rule = Some(value);
+        self
+    }
+
+    /// Sets `supply_balance` (required): Whether the card holds stored value (needs WeChat's stored-value permission); cannot be turned off once on.
+    pub fn supply_balance(mut self, value: bool) -> Self {
+        self.supply_balance = Some(value);
         self
     }
 
@@ -2346,6 +2748,40 @@ impl MemberCard {
     pub fn discount(mut self, value: u32) -> Self {
         self.discount = Some(value);
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<MemberCard, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("MemberCard");
+        Ok(MemberCard {
+            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            advanced_info: self.advanced_info,
+            background_pic_url: self.background_pic_url,
+            prerogative: self.prerogative.ok_or_else(|| missing("prerogative"))?,
+            auto_activate: self.auto_activate,
+            wx_activate: self.wx_activate,
+            wx_activate_after_submit: self.wx_activate_after_submit,
+            wx_activate_after_submit_url: self.wx_activate_after_submit_url,
+            activate_url: self.activate_url,
+            activate_app_brand_user_name: self.activate_app_brand_user_name,
+            activate_app_brand_pass: self.activate_app_brand_pass,
+            supply_bonus: self.supply_bonus.ok_or_else(|| missing("supply_bonus"))?,
+            bonus_url: self.bonus_url,
+            bonus_cleared: self.bonus_cleared,
+            bonus_rules: self.bonus_rules,
+            bonus_rule: self.bonus_rule,
+            supply_balance: self
+                .supply_balance
+                .ok_or_else(|| missing("supply_balance"))?,
+            balance_url: self.balance_url,
+            balance_rules: self.balance_rules,
+            custom_field1: self.custom_field1,
+            custom_field2: self.custom_field2,
+            custom_field3: self.custom_field3,
+            custom_cell1: self.custom_cell1,
+            discount: self.discount,
+        })
     }
 }
 
@@ -2480,6 +2916,8 @@ impl ::wechat_core::Check for MemberCard {
 }
 
 /// A cinema ticket.
+///
+/// Build it with [`MovieTicket::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MovieTicket {
@@ -2494,22 +2932,49 @@ pub struct MovieTicket {
 }
 
 impl MovieTicket {
-    /// Creates the value from its required fields: `base_info`, `detail`.
-    pub fn new(
-        base_info: crate::card::types::BaseInfo,
-        detail: impl Into<String>,
-    ) -> Self {
-        Self {
-            base_info,
-            advanced_info: None,
-            detail: detail.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> MovieTicketBuilder {
+        MovieTicketBuilder::default()
+    }
+}
+
+/// The builder of [`MovieTicket`], from [`MovieTicket::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct MovieTicketBuilder {
+    base_info: Option<crate::card::types::BaseInfo>,
+    advanced_info: Option<crate::card::types::AdvancedInfo>,
+    detail: Option<String>,
+}
+
+impl MovieTicketBuilder {
+    /// Sets `base_info` (required): What every card has.
+    pub fn base_info(mut self, value: crate::card::types::BaseInfo) -> Self {
+        self.base_info = Some(value);
+        self
     }
 
     /// Sets `advanced_info`: Conditions, cover and opening hours.
     pub fn advanced_info(mut self, value: crate::card::types::AdvancedInfo) -> Self {
         self.advanced_info = Some(value);
         self
+    }
+
+    /// Sets `detail` (required): The film and the showing.
+    pub fn detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<MovieTicket, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("MovieTicket");
+        Ok(MovieTicket {
+            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            advanced_info: self.advanced_info,
+            detail: self.detail.ok_or_else(|| missing("detail"))?,
+        })
     }
 }
 
@@ -2562,7 +3027,7 @@ pub struct ScenicTicket {
 }
 
 impl ScenicTicket {
-    /// Creates the value from its required fields: `base_info`.
+    /// Creates the value from its required field `base_info`.
     pub fn new(base_info: crate::card::types::BaseInfo) -> Self {
         Self {
             base_info,
@@ -2631,7 +3096,7 @@ pub struct Sku {
 }
 
 impl Sku {
-    /// Creates the value from its required fields: `quantity`.
+    /// Creates the value from its required field `quantity`.
     pub fn new(quantity: i64) -> Self {
         Self {
             quantity,

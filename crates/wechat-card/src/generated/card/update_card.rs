@@ -96,8 +96,6 @@
 //! Generated from `spec/card/update_card.toml`.
 
 /// Request of [`CardClient::update_card`](crate::card::CardClient::update_card).
-///
-/// Build it with [`UpdateCardRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCardRequest {
@@ -137,7 +135,7 @@ pub struct UpdateCardRequest {
 }
 
 impl UpdateCardRequest {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self {
             card_id: card_id.into(),
@@ -280,7 +278,7 @@ pub struct UpdateCardResponse {
 }
 
 impl UpdateCardResponse {
-    /// Creates the value from its required fields: `send_check`.
+    /// Creates the value from its required field `send_check`.
     pub fn new(send_check: bool) -> Self {
         Self { send_check }
     }
@@ -793,7 +791,7 @@ pub struct PayInfo {
 }
 
 impl PayInfo {
-    /// Creates the value from its required fields: `swipe_card`.
+    /// Creates the value from its required field `swipe_card`.
     pub fn new(swipe_card: SwipeCard) -> Self {
         Self { swipe_card }
     }
@@ -809,7 +807,7 @@ pub struct SwipeCard {
 }
 
 impl SwipeCard {
-    /// Creates the value from its required fields: `is_swipe_card`.
+    /// Creates the value from its required field `is_swipe_card`.
     pub fn new(is_swipe_card: bool) -> Self {
         Self { is_swipe_card }
     }
@@ -824,7 +822,7 @@ pub struct CouponUpdate {
 }
 
 impl CouponUpdate {
-    /// Creates the value from its required fields: `base_info`.
+    /// Creates the value from its required field `base_info`.
     pub fn new(base_info: BaseInfoUpdate) -> Self {
         Self { base_info }
     }
@@ -1281,7 +1279,7 @@ pub struct MsgOperation {
 }
 
 impl MsgOperation {
-    /// Creates the value from its required fields: `url_cell`.
+    /// Creates the value from its required field `url_cell`.
     pub fn new(url_cell: UrlCell) -> Self {
         Self { url_cell }
     }

@@ -69,8 +69,6 @@
 //! Generated from `spec/card/upload_image.toml`.
 
 /// Request of [`CardClient::upload_image`](crate::card::CardClient::upload_image).
-///
-/// Build it with [`UploadImageRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UploadImageRequest {
@@ -82,7 +80,7 @@ pub struct UploadImageRequest {
 }
 
 impl UploadImageRequest {
-    /// Creates the value from its required fields: `media`.
+    /// Creates the value from its required field `media`.
     pub fn new(media: ::wechat_core::UploadFile) -> Self {
         Self { media }
     }
@@ -98,7 +96,7 @@ pub struct UploadImageResponse {
 }
 
 impl UploadImageResponse {
-    /// Creates the value from its required fields: `url`.
+    /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

@@ -64,7 +64,7 @@
 
 /// Request of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes).
 ///
-/// Build it with [`CheckCodesRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`CheckCodesRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CheckCodesRequest {
@@ -76,12 +76,41 @@ pub struct CheckCodesRequest {
 }
 
 impl CheckCodesRequest {
-    /// Creates the value from its required fields: `card_id`, `code`.
-    pub fn new(card_id: impl Into<String>, code: Vec<String>) -> Self {
-        Self {
-            card_id: card_id.into(),
-            code,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> CheckCodesRequestBuilder {
+        CheckCodesRequestBuilder::default()
+    }
+}
+
+/// The builder of [`CheckCodesRequest`], from [`CheckCodesRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct CheckCodesRequestBuilder {
+    card_id: Option<String>,
+    code: Option<Vec<String>>,
+}
+
+impl CheckCodesRequestBuilder {
+    /// Sets `card_id` (required): The card, created in deposit mode.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `code` (required): The codes to check, at most 100.
+    pub fn code(mut self, value: Vec<String>) -> Self {
+        self.code = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<CheckCodesRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("CheckCodesRequest");
+        Ok(CheckCodesRequest {
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            code: self.code.ok_or_else(|| missing("code"))?,
+        })
     }
 }
 

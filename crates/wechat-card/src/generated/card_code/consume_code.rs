@@ -68,8 +68,6 @@
 //! Generated from `spec/card_code/consume_code.toml`.
 
 /// Request of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code).
-///
-/// Build it with [`ConsumeCodeRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConsumeCodeRequest {
@@ -86,7 +84,7 @@ pub struct ConsumeCodeRequest {
 }
 
 impl ConsumeCodeRequest {
-    /// Creates the value from its required fields: `code`.
+    /// Creates the value from its required field `code`.
     pub fn new(code: impl Into<String>) -> Self {
         Self {
             code: code.into(),
@@ -126,6 +124,8 @@ impl ::wechat_core::Check for ConsumeCodeRequest {
 }
 
 /// Response of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code), without `errcode` and `errmsg`.
+///
+/// Build it with [`ConsumeCodeResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ConsumeCodeResponse {
@@ -137,12 +137,41 @@ pub struct ConsumeCodeResponse {
 }
 
 impl ConsumeCodeResponse {
-    /// Creates the value from its required fields: `card`, `openid`.
-    pub fn new(card: ConsumedCard, openid: impl Into<String>) -> Self {
-        Self {
-            card,
-            openid: openid.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> ConsumeCodeResponseBuilder {
+        ConsumeCodeResponseBuilder::default()
+    }
+}
+
+/// The builder of [`ConsumeCodeResponse`], from [`ConsumeCodeResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct ConsumeCodeResponseBuilder {
+    card: Option<ConsumedCard>,
+    openid: Option<String>,
+}
+
+impl ConsumeCodeResponseBuilder {
+    /// Sets `card` (required): The card the redeemed code belongs to.
+    pub fn card(mut self, value: ConsumedCard) -> Self {
+        self.card = Some(value);
+        self
+    }
+
+    /// Sets `openid` (required): The user who held the code.
+    pub fn openid(mut self, value: impl Into<String>) -> Self {
+        self.openid = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<ConsumeCodeResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("ConsumeCodeResponse");
+        Ok(ConsumeCodeResponse {
+            card: self.card.ok_or_else(|| missing("card"))?,
+            openid: self.openid.ok_or_else(|| missing("openid"))?,
+        })
     }
 }
 
@@ -182,7 +211,7 @@ pub struct ConsumedCard {
 }
 
 impl ConsumedCard {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
     }

@@ -69,8 +69,6 @@
 //! Generated from `spec/card_code/decrypt_code.toml`.
 
 /// Request of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code).
-///
-/// Build it with [`DecryptCodeRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DecryptCodeRequest {
@@ -80,7 +78,7 @@ pub struct DecryptCodeRequest {
 }
 
 impl DecryptCodeRequest {
-    /// Creates the value from its required fields: `encrypt_code`.
+    /// Creates the value from its required field `encrypt_code`.
     pub fn new(encrypt_code: impl Into<String>) -> Self {
         Self {
             encrypt_code: encrypt_code.into(),
@@ -113,7 +111,7 @@ pub struct DecryptCodeResponse {
 }
 
 impl DecryptCodeResponse {
-    /// Creates the value from its required fields: `code`.
+    /// Creates the value from its required field `code`.
     pub fn new(code: impl Into<String>) -> Self {
         Self { code: code.into() }
     }

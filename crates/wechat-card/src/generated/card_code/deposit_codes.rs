@@ -71,7 +71,7 @@
 
 /// Request of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes).
 ///
-/// Build it with [`DepositCodesRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`DepositCodesRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct DepositCodesRequest {
@@ -83,12 +83,41 @@ pub struct DepositCodesRequest {
 }
 
 impl DepositCodesRequest {
-    /// Creates the value from its required fields: `card_id`, `code`.
-    pub fn new(card_id: impl Into<String>, code: Vec<String>) -> Self {
-        Self {
-            card_id: card_id.into(),
-            code,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> DepositCodesRequestBuilder {
+        DepositCodesRequestBuilder::default()
+    }
+}
+
+/// The builder of [`DepositCodesRequest`], from [`DepositCodesRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct DepositCodesRequestBuilder {
+    card_id: Option<String>,
+    code: Option<Vec<String>>,
+}
+
+impl DepositCodesRequestBuilder {
+    /// Sets `card_id` (required): The card, created in deposit mode.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `code` (required): The codes to import, at most 100.
+    pub fn code(mut self, value: Vec<String>) -> Self {
+        self.code = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<DepositCodesRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("DepositCodesRequest");
+        Ok(DepositCodesRequest {
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            code: self.code.ok_or_else(|| missing("code"))?,
+        })
     }
 }
 

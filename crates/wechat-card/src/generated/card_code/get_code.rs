@@ -99,8 +99,6 @@
 //! Generated from `spec/card_code/get_code.toml`.
 
 /// Request of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code).
-///
-/// Build it with [`GetCodeRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCodeRequest {
@@ -124,7 +122,7 @@ pub struct GetCodeRequest {
 }
 
 impl GetCodeRequest {
-    /// Creates the value from its required fields: `code`.
+    /// Creates the value from its required field `code`.
     pub fn new(code: impl Into<String>) -> Self {
         Self {
             card_id: None,
@@ -171,6 +169,8 @@ impl ::wechat_core::Check for GetCodeRequest {
 }
 
 /// Response of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code), without `errcode` and `errmsg`.
+///
+/// Build it with [`GetCodeResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCodeResponse {
@@ -237,21 +237,40 @@ pub struct GetCodeResponse {
 }
 
 impl GetCodeResponse {
-    /// Creates the value from its required fields: `card`, `openid`.
-    pub fn new(card: CodeCard, openid: impl Into<String>) -> Self {
-        Self {
-            card,
-            openid: openid.into(),
-            can_consume: None,
-            user_card_status: None,
-            outer_str: None,
-            nickname: None,
-            membership_number: None,
-            bonus: None,
-            balance: None,
-            user_info: None,
-            background_pic_url: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetCodeResponseBuilder {
+        GetCodeResponseBuilder::default()
+    }
+}
+
+/// The builder of [`GetCodeResponse`], from [`GetCodeResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetCodeResponseBuilder {
+    card: Option<CodeCard>,
+    openid: Option<String>,
+    can_consume: Option<bool>,
+    user_card_status: Option<UserCardStatus>,
+    outer_str: Option<String>,
+    nickname: Option<String>,
+    membership_number: Option<String>,
+    bonus: Option<i64>,
+    balance: Option<i64>,
+    user_info: Option<MemberUserInfo>,
+    background_pic_url: Option<String>,
+}
+
+impl GetCodeResponseBuilder {
+    /// Sets `card` (required): The code's card and validity.
+    pub fn card(mut self, value: CodeCard) -> Self {
+        self.card = Some(value);
+        self
+    }
+
+    /// Sets `openid` (required): The user who holds the code.
+    pub fn openid(mut self, value: impl Into<String>) -> Self {
+        self.openid = Some(value.into());
+        self
     }
 
     /// Sets `can_consume`: Whether the code can be redeemed now.
@@ -307,6 +326,25 @@ impl GetCodeResponse {
         self.background_pic_url = Some(value.into());
         self
     }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetCodeResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GetCodeResponse");
+        Ok(GetCodeResponse {
+            card: self.card.ok_or_else(|| missing("card"))?,
+            openid: self.openid.ok_or_else(|| missing("openid"))?,
+            can_consume: self.can_consume,
+            user_card_status: self.user_card_status,
+            outer_str: self.outer_str,
+            nickname: self.nickname,
+            membership_number: self.membership_number,
+            bonus: self.bonus,
+            balance: self.balance,
+            user_info: self.user_info,
+            background_pic_url: self.background_pic_url,
+        })
+    }
 }
 
 /// Error codes of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code): its own codes, and [`General`](GetCodeErrorCode::General) for WeChat's general codes and codes this SDK does not know. Each converts into the crate-wide [`Code`](crate::Code).
@@ -336,6 +374,8 @@ pub enum GetCodeErrorCode {
     else General(crate ::GeneralErrorCode)
 );
 /// The card a code belongs to, and the code's validity.
+///
+/// Build it with [`CodeCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CodeCard {
@@ -358,20 +398,57 @@ pub struct CodeCard {
 }
 
 impl CodeCard {
-    /// Creates the value from its required fields: `card_id`, `begin_time`, `end_time`.
-    pub fn new(card_id: impl Into<String>, begin_time: i64, end_time: i64) -> Self {
-        Self {
-            card_id: card_id.into(),
-            begin_time,
-            end_time,
-            code: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> CodeCardBuilder {
+        CodeCardBuilder::default()
+    }
+}
+
+/// The builder of [`CodeCard`], from [`CodeCard::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct CodeCardBuilder {
+    card_id: Option<String>,
+    begin_time: Option<i64>,
+    end_time: Option<i64>,
+    code: Option<String>,
+}
+
+impl CodeCardBuilder {
+    /// Sets `card_id` (required): The card.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `begin_time` (required): When the code becomes valid, unix seconds.
+    pub fn begin_time(mut self, value: i64) -> Self {
+        self.begin_time = Some(value);
+        self
+    }
+
+    /// Sets `end_time` (required): When the code expires, unix seconds.
+    pub fn end_time(mut self, value: i64) -> Self {
+        self.end_time = Some(value);
+        self
     }
 
     /// Sets `code`: The code itself (seen in real answers, not in WeChat's table).
     pub fn code(mut self, value: impl Into<String>) -> Self {
         self.code = Some(value.into());
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<CodeCard, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("CodeCard");
+        Ok(CodeCard {
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            begin_time: self.begin_time.ok_or_else(|| missing("begin_time"))?,
+            end_time: self.end_time.ok_or_else(|| missing("end_time"))?,
+            code: self.code,
+        })
     }
 }
 
@@ -503,7 +580,7 @@ pub struct MemberFieldValue {
 }
 
 impl MemberFieldValue {
-    /// Creates the value from its required fields: `name`.
+    /// Creates the value from its required field `name`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),

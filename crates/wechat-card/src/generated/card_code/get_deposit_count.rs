@@ -64,8 +64,6 @@
 //! Generated from `spec/card_code/get_deposit_count.toml`.
 
 /// Request of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count).
-///
-/// Build it with [`GetDepositCountRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDepositCountRequest {
@@ -75,7 +73,7 @@ pub struct GetDepositCountRequest {
 }
 
 impl GetDepositCountRequest {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
     }
@@ -106,7 +104,7 @@ pub struct GetDepositCountResponse {
 }
 
 impl GetDepositCountResponse {
-    /// Creates the value from its required fields: `count`.
+    /// Creates the value from its required field `count`.
     pub fn new(count: u64) -> Self {
         Self { count }
     }

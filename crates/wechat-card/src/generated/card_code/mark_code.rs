@@ -69,7 +69,7 @@
 
 /// Request of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code).
 ///
-/// Build it with [`MarkCodeRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`MarkCodeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MarkCodeRequest {
@@ -88,19 +88,57 @@ pub struct MarkCodeRequest {
 }
 
 impl MarkCodeRequest {
-    /// Creates the value from its required fields: `code`, `card_id`, `openid`, `is_mark`.
-    pub fn new(
-        code: impl Into<String>,
-        card_id: impl Into<String>,
-        openid: impl Into<String>,
-        is_mark: bool,
-    ) -> Self {
-        Self {
-            code: code.into(),
-            card_id: card_id.into(),
-            openid: openid.into(),
-            is_mark,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> MarkCodeRequestBuilder {
+        MarkCodeRequestBuilder::default()
+    }
+}
+
+/// The builder of [`MarkCodeRequest`], from [`MarkCodeRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct MarkCodeRequestBuilder {
+    code: Option<String>,
+    card_id: Option<String>,
+    openid: Option<String>,
+    is_mark: Option<bool>,
+}
+
+impl MarkCodeRequestBuilder {
+    /// Sets `code` (required): The code.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `card_id` (required): The card.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `openid` (required): The user who will use the code.
+    pub fn openid(mut self, value: impl Into<String>) -> Self {
+        self.openid = Some(value.into());
+        self
+    }
+
+    /// Sets `is_mark` (required): True to bind the code to the user, false to release it.
+    pub fn is_mark(mut self, value: bool) -> Self {
+        self.is_mark = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<MarkCodeRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("MarkCodeRequest");
+        Ok(MarkCodeRequest {
+            code: self.code.ok_or_else(|| missing("code"))?,
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            openid: self.openid.ok_or_else(|| missing("openid"))?,
+            is_mark: self.is_mark.ok_or_else(|| missing("is_mark"))?,
+        })
     }
 }
 

@@ -65,8 +65,6 @@
 //! Generated from `spec/card_code/set_code_unavailable.toml`.
 
 /// Request of [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable).
-///
-/// Build it with [`SetCodeUnavailableRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetCodeUnavailableRequest {
@@ -90,7 +88,7 @@ pub struct SetCodeUnavailableRequest {
 }
 
 impl SetCodeUnavailableRequest {
-    /// Creates the value from its required fields: `code`.
+    /// Creates the value from its required field `code`.
     pub fn new(code: impl Into<String>) -> Self {
         Self {
             code: code.into(),

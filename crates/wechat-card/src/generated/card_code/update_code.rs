@@ -68,7 +68,7 @@
 
 /// Request of [`CardCodeClient::update_code`](crate::card_code::CardCodeClient::update_code).
 ///
-/// Build it with [`UpdateCodeRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`UpdateCodeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCodeRequest {
@@ -88,19 +88,49 @@ pub struct UpdateCodeRequest {
 }
 
 impl UpdateCodeRequest {
-    /// Creates the value from its required fields: `code`, `new_code`.
-    pub fn new(code: impl Into<String>, new_code: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            card_id: None,
-            new_code: new_code.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> UpdateCodeRequestBuilder {
+        UpdateCodeRequestBuilder::default()
+    }
+}
+
+/// The builder of [`UpdateCodeRequest`], from [`UpdateCodeRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct UpdateCodeRequestBuilder {
+    code: Option<String>,
+    card_id: Option<String>,
+    new_code: Option<String>,
+}
+
+impl UpdateCodeRequestBuilder {
+    /// Sets `code` (required): The code the user holds now.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
     }
 
     /// Sets `card_id`: The card; required for cards with custom codes.
     pub fn card_id(mut self, value: impl Into<String>) -> Self {
         self.card_id = Some(value.into());
         self
+    }
+
+    /// Sets `new_code` (required): The code that replaces it.
+    pub fn new_code(mut self, value: impl Into<String>) -> Self {
+        self.new_code = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<UpdateCodeRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("UpdateCodeRequest");
+        Ok(UpdateCodeRequest {
+            code: self.code.ok_or_else(|| missing("code"))?,
+            card_id: self.card_id,
+            new_code: self.new_code.ok_or_else(|| missing("new_code"))?,
+        })
     }
 }
 

@@ -64,7 +64,7 @@
 
 /// Request of [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary).
 ///
-/// Build it with [`GetCardSummaryRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`GetCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCardSummaryRequest {
@@ -79,17 +79,49 @@ pub struct GetCardSummaryRequest {
 }
 
 impl GetCardSummaryRequest {
-    /// Creates the value from its required fields: `begin_date`, `end_date`, `cond_source`.
-    pub fn new(
-        begin_date: impl Into<String>,
-        end_date: impl Into<String>,
-        cond_source: crate::card_stats::types::CondSource,
-    ) -> Self {
-        Self {
-            begin_date: begin_date.into(),
-            end_date: end_date.into(),
-            cond_source,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetCardSummaryRequestBuilder {
+        GetCardSummaryRequestBuilder::default()
+    }
+}
+
+/// The builder of [`GetCardSummaryRequest`], from [`GetCardSummaryRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetCardSummaryRequestBuilder {
+    begin_date: Option<String>,
+    end_date: Option<String>,
+    cond_source: Option<crate::card_stats::types::CondSource>,
+}
+
+impl GetCardSummaryRequestBuilder {
+    /// Sets `begin_date` (required): The first day, YYYY-MM-DD.
+    pub fn begin_date(mut self, value: impl Into<String>) -> Self {
+        self.begin_date = Some(value.into());
+        self
+    }
+
+    /// Sets `end_date` (required): The last day, YYYY-MM-DD: at most 62 days after the first, and before today.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+
+    /// Sets `cond_source` (required): Which cards to count.
+    pub fn cond_source(mut self, value: crate::card_stats::types::CondSource) -> Self {
+        self.cond_source = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetCardSummaryRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GetCardSummaryRequest");
+        Ok(GetCardSummaryRequest {
+            begin_date: self.begin_date.ok_or_else(|| missing("begin_date"))?,
+            end_date: self.end_date.ok_or_else(|| missing("end_date"))?,
+            cond_source: self.cond_source.ok_or_else(|| missing("cond_source"))?,
+        })
     }
 }
 
@@ -126,7 +158,7 @@ pub struct GetCardSummaryResponse {
 }
 
 impl GetCardSummaryResponse {
-    /// Creates the value from its required fields: `list`.
+    /// Creates the value from its required field `list`.
     pub fn new(list: Vec<CardDayStats>) -> Self {
         Self { list }
     }
@@ -148,6 +180,8 @@ pub enum GetCardSummaryErrorCode {
     General(crate ::GeneralErrorCode)
 );
 /// A day of the account's card statistics.
+///
+/// Build it with [`CardDayStats::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CardDayStats {
@@ -229,40 +263,100 @@ pub struct CardDayStats {
 }
 
 impl CardDayStats {
-    /// Creates the value from its required fields: `ref_date`, `view_cnt`, `view_user`, `receive_cnt`, `receive_user`, `verify_cnt`, `verify_user`, `given_cnt`, `given_user`, `expire_cnt`, `expire_user`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        ref_date: impl Into<String>,
-        view_cnt: u64,
-        view_user: u64,
-        receive_cnt: u64,
-        receive_user: u64,
-        verify_cnt: u64,
-        verify_user: u64,
-        given_cnt: u64,
-        given_user: u64,
-        expire_cnt: u64,
-        expire_user: u64,
-    ) -> Self {
-        Self {
-            ref_date: ref_date.into(),
-            view_cnt,
-            view_user,
-            receive_cnt,
-            receive_user,
-            verify_cnt,
-            verify_user,
-            given_cnt,
-            given_user,
-            expire_cnt,
-            expire_user,
-            view_friends_cnt: None,
-            view_friends_user: None,
-            receive_friends_cnt: None,
-            receive_friends_user: None,
-            verify_friends_cnt: None,
-            verify_friends_user: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> CardDayStatsBuilder {
+        CardDayStatsBuilder::default()
+    }
+}
+
+/// The builder of [`CardDayStats`], from [`CardDayStats::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct CardDayStatsBuilder {
+    ref_date: Option<String>,
+    view_cnt: Option<u64>,
+    view_user: Option<u64>,
+    receive_cnt: Option<u64>,
+    receive_user: Option<u64>,
+    verify_cnt: Option<u64>,
+    verify_user: Option<u64>,
+    given_cnt: Option<u64>,
+    given_user: Option<u64>,
+    expire_cnt: Option<u64>,
+    expire_user: Option<u64>,
+    view_friends_cnt: Option<u64>,
+    view_friends_user: Option<u64>,
+    receive_friends_cnt: Option<u64>,
+    receive_friends_user: Option<u64>,
+    verify_friends_cnt: Option<u64>,
+    verify_friends_user: Option<u64>,
+}
+
+impl CardDayStatsBuilder {
+    /// Sets `ref_date` (required): The day, YYYY-MM-DD.
+    pub fn ref_date(mut self, value: impl Into<String>) -> Self {
+        self.ref_date = Some(value.into());
+        self
+    }
+
+    /// Sets `view_cnt` (required): Card page views.
+    pub fn view_cnt(mut self, value: u64) -> Self {
+        self.view_cnt = Some(value);
+        self
+    }
+
+    /// Sets `view_user` (required): Users who viewed.
+    pub fn view_user(mut self, value: u64) -> Self {
+        self.view_user = Some(value);
+        self
+    }
+
+    /// Sets `receive_cnt` (required): Cards taken.
+    pub fn receive_cnt(mut self, value: u64) -> Self {
+        self.receive_cnt = Some(value);
+        self
+    }
+
+    /// Sets `receive_user` (required): Users who took cards.
+    pub fn receive_user(mut self, value: u64) -> Self {
+        self.receive_user = Some(value);
+        self
+    }
+
+    /// Sets `verify_cnt` (required): Cards redeemed.
+    pub fn verify_cnt(mut self, value: u64) -> Self {
+        self.verify_cnt = Some(value);
+        self
+    }
+
+    /// Sets `verify_user` (required): Users who redeemed.
+    pub fn verify_user(mut self, value: u64) -> Self {
+        self.verify_user = Some(value);
+        self
+    }
+
+    /// Sets `given_cnt` (required): Cards given to friends.
+    pub fn given_cnt(mut self, value: u64) -> Self {
+        self.given_cnt = Some(value);
+        self
+    }
+
+    /// Sets `given_user` (required): Users who gave cards.
+    pub fn given_user(mut self, value: u64) -> Self {
+        self.given_user = Some(value);
+        self
+    }
+
+    /// Sets `expire_cnt` (required): Cards expired.
+    pub fn expire_cnt(mut self, value: u64) -> Self {
+        self.expire_cnt = Some(value);
+        self
+    }
+
+    /// Sets `expire_user` (required): Users whose cards expired.
+    pub fn expire_user(mut self, value: u64) -> Self {
+        self.expire_user = Some(value);
+        self
     }
 
     /// Sets `view_friends_cnt`: Friends' coupon views (not in WeChat's table).
@@ -299,6 +393,31 @@ impl CardDayStats {
     pub fn verify_friends_user(mut self, value: u64) -> Self {
         self.verify_friends_user = Some(value);
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<CardDayStats, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("CardDayStats");
+        Ok(CardDayStats {
+            ref_date: self.ref_date.ok_or_else(|| missing("ref_date"))?,
+            view_cnt: self.view_cnt.ok_or_else(|| missing("view_cnt"))?,
+            view_user: self.view_user.ok_or_else(|| missing("view_user"))?,
+            receive_cnt: self.receive_cnt.ok_or_else(|| missing("receive_cnt"))?,
+            receive_user: self.receive_user.ok_or_else(|| missing("receive_user"))?,
+            verify_cnt: self.verify_cnt.ok_or_else(|| missing("verify_cnt"))?,
+            verify_user: self.verify_user.ok_or_else(|| missing("verify_user"))?,
+            given_cnt: self.given_cnt.ok_or_else(|| missing("given_cnt"))?,
+            given_user: self.given_user.ok_or_else(|| missing("given_user"))?,
+            expire_cnt: self.expire_cnt.ok_or_else(|| missing("expire_cnt"))?,
+            expire_user: self.expire_user.ok_or_else(|| missing("expire_user"))?,
+            view_friends_cnt: self.view_friends_cnt,
+            view_friends_user: self.view_friends_user,
+            receive_friends_cnt: self.receive_friends_cnt,
+            receive_friends_user: self.receive_friends_user,
+            verify_friends_cnt: self.verify_friends_cnt,
+            verify_friends_user: self.verify_friends_user,
+        })
     }
 }
 

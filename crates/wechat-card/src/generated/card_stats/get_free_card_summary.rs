@@ -66,7 +66,7 @@
 
 /// Request of [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary).
 ///
-/// Build it with [`GetFreeCardSummaryRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`GetFreeCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetFreeCardSummaryRequest {
@@ -88,24 +88,59 @@ pub struct GetFreeCardSummaryRequest {
 }
 
 impl GetFreeCardSummaryRequest {
-    /// Creates the value from its required fields: `begin_date`, `end_date`, `cond_source`.
-    pub fn new(
-        begin_date: impl Into<String>,
-        end_date: impl Into<String>,
-        cond_source: crate::card_stats::types::CondSource,
-    ) -> Self {
-        Self {
-            begin_date: begin_date.into(),
-            end_date: end_date.into(),
-            cond_source,
-            card_id: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetFreeCardSummaryRequestBuilder {
+        GetFreeCardSummaryRequestBuilder::default()
+    }
+}
+
+/// The builder of [`GetFreeCardSummaryRequest`], from [`GetFreeCardSummaryRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetFreeCardSummaryRequestBuilder {
+    begin_date: Option<String>,
+    end_date: Option<String>,
+    cond_source: Option<crate::card_stats::types::CondSource>,
+    card_id: Option<String>,
+}
+
+impl GetFreeCardSummaryRequestBuilder {
+    /// Sets `begin_date` (required): The first day, YYYY-MM-DD.
+    pub fn begin_date(mut self, value: impl Into<String>) -> Self {
+        self.begin_date = Some(value.into());
+        self
+    }
+
+    /// Sets `end_date` (required): The last day, YYYY-MM-DD: at most 62 days after the first, and before today.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+
+    /// Sets `cond_source` (required): Which cards to count.
+    pub fn cond_source(mut self, value: crate::card_stats::types::CondSource) -> Self {
+        self.cond_source = Some(value);
+        self
     }
 
     /// Sets `card_id`: Only this card.
     pub fn card_id(mut self, value: impl Into<String>) -> Self {
         self.card_id = Some(value.into());
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetFreeCardSummaryRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "GetFreeCardSummaryRequest",
+        );
+        Ok(GetFreeCardSummaryRequest {
+            begin_date: self.begin_date.ok_or_else(|| missing("begin_date"))?,
+            end_date: self.end_date.ok_or_else(|| missing("end_date"))?,
+            cond_source: self.cond_source.ok_or_else(|| missing("cond_source"))?,
+            card_id: self.card_id,
+        })
     }
 }
 
@@ -151,7 +186,7 @@ pub struct GetFreeCardSummaryResponse {
 }
 
 impl GetFreeCardSummaryResponse {
-    /// Creates the value from its required fields: `list`.
+    /// Creates the value from its required field `list`.
     pub fn new(list: Vec<FreeCardDayStats>) -> Self {
         Self { list }
     }
@@ -173,6 +208,8 @@ pub enum GetFreeCardSummaryErrorCode {
     General(crate ::GeneralErrorCode)
 );
 /// A day of one free coupon's statistics.
+///
+/// Build it with [`FreeCardDayStats::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FreeCardDayStats {
@@ -224,45 +261,137 @@ pub struct FreeCardDayStats {
 }
 
 impl FreeCardDayStats {
-    /// Creates the value from its required fields: `ref_date`, `card_id`, `card_type`, `view_cnt`, `view_user`, `receive_cnt`, `receive_user`, `verify_cnt`, `verify_user`, `given_cnt`, `given_user`, `expire_cnt`, `expire_user`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        ref_date: impl Into<String>,
-        card_id: impl Into<String>,
-        card_type: FreeCardType,
-        view_cnt: u64,
-        view_user: u64,
-        receive_cnt: u64,
-        receive_user: u64,
-        verify_cnt: u64,
-        verify_user: u64,
-        given_cnt: u64,
-        given_user: u64,
-        expire_cnt: u64,
-        expire_user: u64,
-    ) -> Self {
-        Self {
-            ref_date: ref_date.into(),
-            card_id: card_id.into(),
-            card_type,
-            is_pay: None,
-            view_cnt,
-            view_user,
-            receive_cnt,
-            receive_user,
-            verify_cnt,
-            verify_user,
-            given_cnt,
-            given_user,
-            expire_cnt,
-            expire_user,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> FreeCardDayStatsBuilder {
+        FreeCardDayStatsBuilder::default()
+    }
+}
+
+/// The builder of [`FreeCardDayStats`], from [`FreeCardDayStats::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct FreeCardDayStatsBuilder {
+    ref_date: Option<String>,
+    card_id: Option<String>,
+    card_type: Option<FreeCardType>,
+    is_pay: Option<u32>,
+    view_cnt: Option<u64>,
+    view_user: Option<u64>,
+    receive_cnt: Option<u64>,
+    receive_user: Option<u64>,
+    verify_cnt: Option<u64>,
+    verify_user: Option<u64>,
+    given_cnt: Option<u64>,
+    given_user: Option<u64>,
+    expire_cnt: Option<u64>,
+    expire_user: Option<u64>,
+}
+
+impl FreeCardDayStatsBuilder {
+    /// Sets `ref_date` (required): The day, YYYY-MM-DD.
+    pub fn ref_date(mut self, value: impl Into<String>) -> Self {
+        self.ref_date = Some(value.into());
+        self
+    }
+
+    /// Sets `card_id` (required): The card.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `card_type` (required): The card's type.
+    pub fn card_type(mut self, value: FreeCardType) -> Self {
+        self.card_type = Some(value);
+        self
     }
 
     /// Sets `is_pay`: 1 for a paid coupon, 0 for a free one.
     pub fn is_pay(mut self, value: u32) -> Self {
         self.is_pay = Some(value);
         self
+    }
+
+    /// Sets `view_cnt` (required): Card page views.
+    pub fn view_cnt(mut self, value: u64) -> Self {
+        self.view_cnt = Some(value);
+        self
+    }
+
+    /// Sets `view_user` (required): Users who viewed.
+    pub fn view_user(mut self, value: u64) -> Self {
+        self.view_user = Some(value);
+        self
+    }
+
+    /// Sets `receive_cnt` (required): Cards taken.
+    pub fn receive_cnt(mut self, value: u64) -> Self {
+        self.receive_cnt = Some(value);
+        self
+    }
+
+    /// Sets `receive_user` (required): Users who took the card.
+    pub fn receive_user(mut self, value: u64) -> Self {
+        self.receive_user = Some(value);
+        self
+    }
+
+    /// Sets `verify_cnt` (required): Cards redeemed.
+    pub fn verify_cnt(mut self, value: u64) -> Self {
+        self.verify_cnt = Some(value);
+        self
+    }
+
+    /// Sets `verify_user` (required): Users who redeemed.
+    pub fn verify_user(mut self, value: u64) -> Self {
+        self.verify_user = Some(value);
+        self
+    }
+
+    /// Sets `given_cnt` (required): Cards given to friends.
+    pub fn given_cnt(mut self, value: u64) -> Self {
+        self.given_cnt = Some(value);
+        self
+    }
+
+    /// Sets `given_user` (required): Users who gave the card.
+    pub fn given_user(mut self, value: u64) -> Self {
+        self.given_user = Some(value);
+        self
+    }
+
+    /// Sets `expire_cnt` (required): Cards expired.
+    pub fn expire_cnt(mut self, value: u64) -> Self {
+        self.expire_cnt = Some(value);
+        self
+    }
+
+    /// Sets `expire_user` (required): Users whose card expired.
+    pub fn expire_user(mut self, value: u64) -> Self {
+        self.expire_user = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<FreeCardDayStats, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("FreeCardDayStats");
+        Ok(FreeCardDayStats {
+            ref_date: self.ref_date.ok_or_else(|| missing("ref_date"))?,
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            card_type: self.card_type.ok_or_else(|| missing("card_type"))?,
+            is_pay: self.is_pay,
+            view_cnt: self.view_cnt.ok_or_else(|| missing("view_cnt"))?,
+            view_user: self.view_user.ok_or_else(|| missing("view_user"))?,
+            receive_cnt: self.receive_cnt.ok_or_else(|| missing("receive_cnt"))?,
+            receive_user: self.receive_user.ok_or_else(|| missing("receive_user"))?,
+            verify_cnt: self.verify_cnt.ok_or_else(|| missing("verify_cnt"))?,
+            verify_user: self.verify_user.ok_or_else(|| missing("verify_user"))?,
+            given_cnt: self.given_cnt.ok_or_else(|| missing("given_cnt"))?,
+            given_user: self.given_user.ok_or_else(|| missing("given_user"))?,
+            expire_cnt: self.expire_cnt.ok_or_else(|| missing("expire_cnt"))?,
+            expire_user: self.expire_user.ok_or_else(|| missing("expire_user"))?,
+        })
     }
 }
 

@@ -67,7 +67,7 @@
 
 /// Request of [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail).
 ///
-/// Build it with [`GetMemberCardDetailRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`GetMemberCardDetailRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetMemberCardDetailRequest {
@@ -83,17 +83,51 @@ pub struct GetMemberCardDetailRequest {
 }
 
 impl GetMemberCardDetailRequest {
-    /// Creates the value from its required fields: `begin_date`, `end_date`, `card_id`.
-    pub fn new(
-        begin_date: impl Into<String>,
-        end_date: impl Into<String>,
-        card_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            begin_date: begin_date.into(),
-            end_date: end_date.into(),
-            card_id: card_id.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetMemberCardDetailRequestBuilder {
+        GetMemberCardDetailRequestBuilder::default()
+    }
+}
+
+/// The builder of [`GetMemberCardDetailRequest`], from [`GetMemberCardDetailRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetMemberCardDetailRequestBuilder {
+    begin_date: Option<String>,
+    end_date: Option<String>,
+    card_id: Option<String>,
+}
+
+impl GetMemberCardDetailRequestBuilder {
+    /// Sets `begin_date` (required): The first day, YYYY-MM-DD.
+    pub fn begin_date(mut self, value: impl Into<String>) -> Self {
+        self.begin_date = Some(value.into());
+        self
+    }
+
+    /// Sets `end_date` (required): The last day, YYYY-MM-DD: at most 62 days after the first, and before today.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+
+    /// Sets `card_id` (required): The member card.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetMemberCardDetailRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "GetMemberCardDetailRequest",
+        );
+        Ok(GetMemberCardDetailRequest {
+            begin_date: self.begin_date.ok_or_else(|| missing("begin_date"))?,
+            end_date: self.end_date.ok_or_else(|| missing("end_date"))?,
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+        })
     }
 }
 
@@ -139,7 +173,7 @@ pub struct GetMemberCardDetailResponse {
 }
 
 impl GetMemberCardDetailResponse {
-    /// Creates the value from its required fields: `list`.
+    /// Creates the value from its required field `list`.
     pub fn new(list: Vec<MemberCardDetailDayStats>) -> Self {
         Self { list }
     }
@@ -161,6 +195,8 @@ pub enum GetMemberCardDetailErrorCode {
     General(crate ::GeneralErrorCode)
 );
 /// A day of one member card's statistics.
+///
+/// Build it with [`MemberCardDetailDayStats::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MemberCardDetailDayStats {
@@ -232,40 +268,39 @@ pub struct MemberCardDetailDayStats {
 }
 
 impl MemberCardDetailDayStats {
-    /// Creates the value from its required fields: `ref_date`, `cardid`, `view_cnt`, `view_user`, `receive_cnt`, `receive_user`, `verify_cnt`, `verify_user`, `active_cnt`, `active_user`, `total_user`, `new_user`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        ref_date: impl Into<String>,
-        cardid: impl Into<String>,
-        view_cnt: u64,
-        view_user: u64,
-        receive_cnt: u64,
-        receive_user: u64,
-        verify_cnt: u64,
-        verify_user: u64,
-        active_cnt: u64,
-        active_user: u64,
-        total_user: u64,
-        new_user: u64,
-    ) -> Self {
-        Self {
-            ref_date: ref_date.into(),
-            merchanttype: None,
-            cardid: cardid.into(),
-            submerchantid: None,
-            view_cnt,
-            view_user,
-            receive_cnt,
-            receive_user,
-            verify_cnt,
-            verify_user,
-            active_cnt,
-            active_user,
-            total_user,
-            new_user,
-            pay_original_fee: None,
-            fee: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> MemberCardDetailDayStatsBuilder {
+        MemberCardDetailDayStatsBuilder::default()
+    }
+}
+
+/// The builder of [`MemberCardDetailDayStats`], from [`MemberCardDetailDayStats::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct MemberCardDetailDayStatsBuilder {
+    ref_date: Option<String>,
+    merchanttype: Option<i64>,
+    cardid: Option<String>,
+    submerchantid: Option<String>,
+    view_cnt: Option<u64>,
+    view_user: Option<u64>,
+    receive_cnt: Option<u64>,
+    receive_user: Option<u64>,
+    verify_cnt: Option<u64>,
+    verify_user: Option<u64>,
+    active_cnt: Option<u64>,
+    active_user: Option<u64>,
+    total_user: Option<u64>,
+    new_user: Option<u64>,
+    pay_original_fee: Option<i64>,
+    fee: Option<i64>,
+}
+
+impl MemberCardDetailDayStatsBuilder {
+    /// Sets `ref_date` (required): The day, YYYY-MM-DD.
+    pub fn ref_date(mut self, value: impl Into<String>) -> Self {
+        self.ref_date = Some(value.into());
+        self
     }
 
     /// Sets `merchanttype`: The sub-merchant's type (values not documented).
@@ -274,9 +309,75 @@ impl MemberCardDetailDayStats {
         self
     }
 
+    /// Sets `cardid` (required): The card (spelled `cardid`).
+    pub fn cardid(mut self, value: impl Into<String>) -> Self {
+        self.cardid = Some(value.into());
+        self
+    }
+
     /// Sets `submerchantid`: The sub-merchant's id; 0 when the card is the account's own.
     pub fn submerchantid(mut self, value: impl Into<String>) -> Self {
         self.submerchantid = Some(value.into());
+        self
+    }
+
+    /// Sets `view_cnt` (required): Card page views.
+    pub fn view_cnt(mut self, value: u64) -> Self {
+        self.view_cnt = Some(value);
+        self
+    }
+
+    /// Sets `view_user` (required): Users who viewed.
+    pub fn view_user(mut self, value: u64) -> Self {
+        self.view_user = Some(value);
+        self
+    }
+
+    /// Sets `receive_cnt` (required): Cards taken.
+    pub fn receive_cnt(mut self, value: u64) -> Self {
+        self.receive_cnt = Some(value);
+        self
+    }
+
+    /// Sets `receive_user` (required): Users who took the card.
+    pub fn receive_user(mut self, value: u64) -> Self {
+        self.receive_user = Some(value);
+        self
+    }
+
+    /// Sets `verify_cnt` (required): Cards used.
+    pub fn verify_cnt(mut self, value: u64) -> Self {
+        self.verify_cnt = Some(value);
+        self
+    }
+
+    /// Sets `verify_user` (required): Users who used the card.
+    pub fn verify_user(mut self, value: u64) -> Self {
+        self.verify_user = Some(value);
+        self
+    }
+
+    /// Sets `active_cnt` (required): Activations.
+    pub fn active_cnt(mut self, value: u64) -> Self {
+        self.active_cnt = Some(value);
+        self
+    }
+
+    /// Sets `active_user` (required): Users who activated the card.
+    pub fn active_user(mut self, value: u64) -> Self {
+        self.active_user = Some(value);
+        self
+    }
+
+    /// Sets `total_user` (required): Valid members.
+    pub fn total_user(mut self, value: u64) -> Self {
+        self.total_user = Some(value);
+        self
+    }
+
+    /// Sets `new_user` (required): New members.
+    pub fn new_user(mut self, value: u64) -> Self {
+        self.new_user = Some(value);
         self
     }
 
@@ -290,6 +391,32 @@ impl MemberCardDetailDayStats {
     pub fn fee(mut self, value: i64) -> Self {
         self.fee = Some(value);
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<MemberCardDetailDayStats, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "MemberCardDetailDayStats",
+        );
+        Ok(MemberCardDetailDayStats {
+            ref_date: self.ref_date.ok_or_else(|| missing("ref_date"))?,
+            merchanttype: self.merchanttype,
+            cardid: self.cardid.ok_or_else(|| missing("cardid"))?,
+            submerchantid: self.submerchantid,
+            view_cnt: self.view_cnt.ok_or_else(|| missing("view_cnt"))?,
+            view_user: self.view_user.ok_or_else(|| missing("view_user"))?,
+            receive_cnt: self.receive_cnt.ok_or_else(|| missing("receive_cnt"))?,
+            receive_user: self.receive_user.ok_or_else(|| missing("receive_user"))?,
+            verify_cnt: self.verify_cnt.ok_or_else(|| missing("verify_cnt"))?,
+            verify_user: self.verify_user.ok_or_else(|| missing("verify_user"))?,
+            active_cnt: self.active_cnt.ok_or_else(|| missing("active_cnt"))?,
+            active_user: self.active_user.ok_or_else(|| missing("active_user"))?,
+            total_user: self.total_user.ok_or_else(|| missing("total_user"))?,
+            new_user: self.new_user.ok_or_else(|| missing("new_user"))?,
+            pay_original_fee: self.pay_original_fee,
+            fee: self.fee,
+        })
     }
 }
 

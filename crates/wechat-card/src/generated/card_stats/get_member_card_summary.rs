@@ -64,7 +64,7 @@
 
 /// Request of [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary).
 ///
-/// Build it with [`GetMemberCardSummaryRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`GetMemberCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetMemberCardSummaryRequest {
@@ -79,17 +79,53 @@ pub struct GetMemberCardSummaryRequest {
 }
 
 impl GetMemberCardSummaryRequest {
-    /// Creates the value from its required fields: `begin_date`, `end_date`, `cond_source`.
-    pub fn new(
-        begin_date: impl Into<String>,
-        end_date: impl Into<String>,
-        cond_source: crate::card_stats::types::CondSource,
-    ) -> Self {
-        Self {
-            begin_date: begin_date.into(),
-            end_date: end_date.into(),
-            cond_source,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetMemberCardSummaryRequestBuilder {
+        GetMemberCardSummaryRequestBuilder::default()
+    }
+}
+
+/// The builder of [`GetMemberCardSummaryRequest`], from [`GetMemberCardSummaryRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetMemberCardSummaryRequestBuilder {
+    begin_date: Option<String>,
+    end_date: Option<String>,
+    cond_source: Option<crate::card_stats::types::CondSource>,
+}
+
+impl GetMemberCardSummaryRequestBuilder {
+    /// Sets `begin_date` (required): The first day, YYYY-MM-DD.
+    pub fn begin_date(mut self, value: impl Into<String>) -> Self {
+        self.begin_date = Some(value.into());
+        self
+    }
+
+    /// Sets `end_date` (required): The last day, YYYY-MM-DD: at most 62 days after the first, and before today.
+    pub fn end_date(mut self, value: impl Into<String>) -> Self {
+        self.end_date = Some(value.into());
+        self
+    }
+
+    /// Sets `cond_source` (required): Which cards to count.
+    pub fn cond_source(mut self, value: crate::card_stats::types::CondSource) -> Self {
+        self.cond_source = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(
+        self,
+    ) -> Result<GetMemberCardSummaryRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "GetMemberCardSummaryRequest",
+        );
+        Ok(GetMemberCardSummaryRequest {
+            begin_date: self.begin_date.ok_or_else(|| missing("begin_date"))?,
+            end_date: self.end_date.ok_or_else(|| missing("end_date"))?,
+            cond_source: self.cond_source.ok_or_else(|| missing("cond_source"))?,
+        })
     }
 }
 
@@ -126,7 +162,7 @@ pub struct GetMemberCardSummaryResponse {
 }
 
 impl GetMemberCardSummaryResponse {
-    /// Creates the value from its required fields: `list`.
+    /// Creates the value from its required field `list`.
     pub fn new(list: Vec<MemberCardDayStats>) -> Self {
         Self { list }
     }
@@ -148,6 +184,8 @@ pub enum GetMemberCardSummaryErrorCode {
     else General(crate ::GeneralErrorCode)
 );
 /// A day of the account's member-card statistics.
+///
+/// Build it with [`MemberCardDayStats::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MemberCardDayStats {
@@ -191,39 +229,115 @@ pub struct MemberCardDayStats {
 }
 
 impl MemberCardDayStats {
-    /// Creates the value from its required fields: `ref_date`, `view_cnt`, `view_user`, `receive_cnt`, `receive_user`, `verify_cnt`, `verify_user`, `active_user`, `total_user`, `total_receive_user`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        ref_date: impl Into<String>,
-        view_cnt: u64,
-        view_user: u64,
-        receive_cnt: u64,
-        receive_user: u64,
-        verify_cnt: u64,
-        verify_user: u64,
-        active_user: u64,
-        total_user: u64,
-        total_receive_user: u64,
-    ) -> Self {
-        Self {
-            ref_date: ref_date.into(),
-            view_cnt,
-            view_user,
-            receive_cnt,
-            receive_user,
-            verify_cnt,
-            verify_user,
-            active_user,
-            total_user,
-            total_receive_user,
-            active_cnt: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> MemberCardDayStatsBuilder {
+        MemberCardDayStatsBuilder::default()
+    }
+}
+
+/// The builder of [`MemberCardDayStats`], from [`MemberCardDayStats::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct MemberCardDayStatsBuilder {
+    ref_date: Option<String>,
+    view_cnt: Option<u64>,
+    view_user: Option<u64>,
+    receive_cnt: Option<u64>,
+    receive_user: Option<u64>,
+    verify_cnt: Option<u64>,
+    verify_user: Option<u64>,
+    active_user: Option<u64>,
+    total_user: Option<u64>,
+    total_receive_user: Option<u64>,
+    active_cnt: Option<u64>,
+}
+
+impl MemberCardDayStatsBuilder {
+    /// Sets `ref_date` (required): The day, YYYY-MM-DD.
+    pub fn ref_date(mut self, value: impl Into<String>) -> Self {
+        self.ref_date = Some(value.into());
+        self
+    }
+
+    /// Sets `view_cnt` (required): Card page views.
+    pub fn view_cnt(mut self, value: u64) -> Self {
+        self.view_cnt = Some(value);
+        self
+    }
+
+    /// Sets `view_user` (required): Users who viewed.
+    pub fn view_user(mut self, value: u64) -> Self {
+        self.view_user = Some(value);
+        self
+    }
+
+    /// Sets `receive_cnt` (required): Cards taken.
+    pub fn receive_cnt(mut self, value: u64) -> Self {
+        self.receive_cnt = Some(value);
+        self
+    }
+
+    /// Sets `receive_user` (required): Users who took cards.
+    pub fn receive_user(mut self, value: u64) -> Self {
+        self.receive_user = Some(value);
+        self
+    }
+
+    /// Sets `verify_cnt` (required): Cards used.
+    pub fn verify_cnt(mut self, value: u64) -> Self {
+        self.verify_cnt = Some(value);
+        self
+    }
+
+    /// Sets `verify_user` (required): Users who used cards.
+    pub fn verify_user(mut self, value: u64) -> Self {
+        self.verify_user = Some(value);
+        self
+    }
+
+    /// Sets `active_user` (required): Users who activated cards.
+    pub fn active_user(mut self, value: u64) -> Self {
+        self.active_user = Some(value);
+        self
+    }
+
+    /// Sets `total_user` (required): Valid members in all.
+    pub fn total_user(mut self, value: u64) -> Self {
+        self.total_user = Some(value);
+        self
+    }
+
+    /// Sets `total_receive_user` (required): Users who ever took a member card.
+    pub fn total_receive_user(mut self, value: u64) -> Self {
+        self.total_receive_user = Some(value);
+        self
     }
 
     /// Sets `active_cnt`: Activations (in SKIT's model; not in WeChat's table).
     pub fn active_cnt(mut self, value: u64) -> Self {
         self.active_cnt = Some(value);
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<MemberCardDayStats, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("MemberCardDayStats");
+        Ok(MemberCardDayStats {
+            ref_date: self.ref_date.ok_or_else(|| missing("ref_date"))?,
+            view_cnt: self.view_cnt.ok_or_else(|| missing("view_cnt"))?,
+            view_user: self.view_user.ok_or_else(|| missing("view_user"))?,
+            receive_cnt: self.receive_cnt.ok_or_else(|| missing("receive_cnt"))?,
+            receive_user: self.receive_user.ok_or_else(|| missing("receive_user"))?,
+            verify_cnt: self.verify_cnt.ok_or_else(|| missing("verify_cnt"))?,
+            verify_user: self.verify_user.ok_or_else(|| missing("verify_user"))?,
+            active_user: self.active_user.ok_or_else(|| missing("active_user"))?,
+            total_user: self.total_user.ok_or_else(|| missing("total_user"))?,
+            total_receive_user: self
+                .total_receive_user
+                .ok_or_else(|| missing("total_receive_user"))?,
+            active_cnt: self.active_cnt,
+        })
     }
 }
 

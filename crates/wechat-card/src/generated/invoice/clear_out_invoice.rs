@@ -68,8 +68,6 @@
 //! Generated from `spec/invoice/clearoutinvoice.toml`.
 
 /// Request of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice).
-///
-/// Build it with [`ClearOutInvoiceRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ClearOutInvoiceRequest {
@@ -78,7 +76,7 @@ pub struct ClearOutInvoiceRequest {
 }
 
 impl ClearOutInvoiceRequest {
-    /// Creates the value from its required fields: `invoiceinfo`.
+    /// Creates the value from its required field `invoiceinfo`.
     pub fn new(invoiceinfo: RedInvoice) -> Self {
         Self { invoiceinfo }
     }
@@ -118,6 +116,8 @@ pub enum ClearOutInvoiceErrorCode {
     ::GeneralErrorCode)
 );
 /// Which issued invoice to reverse.
+///
+/// Build it with [`RedInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RedInvoice {
@@ -142,23 +142,73 @@ pub struct RedInvoice {
 }
 
 impl RedInvoice {
-    /// Creates the value from its required fields: `wxopenid`, `fpqqlsh`, `nsrsbh`, `nsrmc`, `yfpdm`, `yfphm`.
-    pub fn new(
-        wxopenid: impl Into<String>,
-        fpqqlsh: impl Into<String>,
-        nsrsbh: impl Into<String>,
-        nsrmc: impl Into<String>,
-        yfpdm: impl Into<String>,
-        yfphm: impl Into<String>,
-    ) -> Self {
-        Self {
-            wxopenid: wxopenid.into(),
-            fpqqlsh: fpqqlsh.into(),
-            nsrsbh: nsrsbh.into(),
-            nsrmc: nsrmc.into(),
-            yfpdm: yfpdm.into(),
-            yfphm: yfphm.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> RedInvoiceBuilder {
+        RedInvoiceBuilder::default()
+    }
+}
+
+/// The builder of [`RedInvoice`], from [`RedInvoice::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct RedInvoiceBuilder {
+    wxopenid: Option<String>,
+    fpqqlsh: Option<String>,
+    nsrsbh: Option<String>,
+    nsrmc: Option<String>,
+    yfpdm: Option<String>,
+    yfphm: Option<String>,
+}
+
+impl RedInvoiceBuilder {
+    /// Sets `wxopenid` (required): The openid of the invoice's owner.
+    pub fn wxopenid(mut self, value: impl Into<String>) -> Self {
+        self.wxopenid = Some(value.into());
+        self
+    }
+
+    /// Sets `fpqqlsh` (required): The serial number of this reversal request.
+    pub fn fpqqlsh(mut self, value: impl Into<String>) -> Self {
+        self.fpqqlsh = Some(value.into());
+        self
+    }
+
+    /// Sets `nsrsbh` (required): The seller's taxpayer number.
+    pub fn nsrsbh(mut self, value: impl Into<String>) -> Self {
+        self.nsrsbh = Some(value.into());
+        self
+    }
+
+    /// Sets `nsrmc` (required): The seller's name.
+    pub fn nsrmc(mut self, value: impl Into<String>) -> Self {
+        self.nsrmc = Some(value.into());
+        self
+    }
+
+    /// Sets `yfpdm` (required): The code (发票代码) of the blue invoice to reverse.
+    pub fn yfpdm(mut self, value: impl Into<String>) -> Self {
+        self.yfpdm = Some(value.into());
+        self
+    }
+
+    /// Sets `yfphm` (required): The number (发票号码) of the blue invoice to reverse.
+    pub fn yfphm(mut self, value: impl Into<String>) -> Self {
+        self.yfphm = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<RedInvoice, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("RedInvoice");
+        Ok(RedInvoice {
+            wxopenid: self.wxopenid.ok_or_else(|| missing("wxopenid"))?,
+            fpqqlsh: self.fpqqlsh.ok_or_else(|| missing("fpqqlsh"))?,
+            nsrsbh: self.nsrsbh.ok_or_else(|| missing("nsrsbh"))?,
+            nsrmc: self.nsrmc.ok_or_else(|| missing("nsrmc"))?,
+            yfpdm: self.yfpdm.ok_or_else(|| missing("yfpdm"))?,
+            yfphm: self.yfphm.ok_or_else(|| missing("yfphm"))?,
+        })
     }
 }
 

@@ -74,7 +74,7 @@
 
 /// Request of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data).
 ///
-/// Build it with [`GetAuthDataRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`GetAuthDataRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAuthDataRequest {
@@ -87,16 +87,47 @@ pub struct GetAuthDataRequest {
 }
 
 impl GetAuthDataRequest {
-    /// Creates the value from its required fields: `s_pappid`, `order_id`.
-    pub fn new(s_pappid: impl Into<String>, order_id: impl Into<String>) -> Self {
-        Self {
-            s_pappid: s_pappid.into(),
-            order_id: order_id.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetAuthDataRequestBuilder {
+        GetAuthDataRequestBuilder::default()
+    }
+}
+
+/// The builder of [`GetAuthDataRequest`], from [`GetAuthDataRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetAuthDataRequestBuilder {
+    s_pappid: Option<String>,
+    order_id: Option<String>,
+}
+
+impl GetAuthDataRequestBuilder {
+    /// Sets `s_pappid` (required): The invoicing platform's (or finance bureau's) identifier on WeChat.
+    pub fn s_pappid(mut self, value: impl Into<String>) -> Self {
+        self.s_pappid = Some(value.into());
+        self
+    }
+
+    /// Sets `order_id` (required): The order's id, as in the authorization link.
+    pub fn order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetAuthDataRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GetAuthDataRequest");
+        Ok(GetAuthDataRequest {
+            s_pappid: self.s_pappid.ok_or_else(|| missing("s_pappid"))?,
+            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
+        })
     }
 }
 
 /// Response of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data), without `errcode` and `errmsg`.
+///
+/// Build it with [`GetAuthDataResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAuthDataResponse {
@@ -112,19 +143,51 @@ pub struct GetAuthDataResponse {
 }
 
 impl GetAuthDataResponse {
-    /// Creates the value from its required fields: `invoice_status`, `auth_time`.
-    pub fn new(invoice_status: impl Into<String>, auth_time: i64) -> Self {
-        Self {
-            invoice_status: invoice_status.into(),
-            auth_time,
-            user_auth_info: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetAuthDataResponseBuilder {
+        GetAuthDataResponseBuilder::default()
+    }
+}
+
+/// The builder of [`GetAuthDataResponse`], from [`GetAuthDataResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetAuthDataResponseBuilder {
+    invoice_status: Option<String>,
+    auth_time: Option<i64>,
+    user_auth_info: Option<UserAuthInfo>,
+}
+
+impl GetAuthDataResponseBuilder {
+    /// Sets `invoice_status` (required): The order's authorization status, e.g. `auth success`.
+    pub fn invoice_status(mut self, value: impl Into<String>) -> Self {
+        self.invoice_status = Some(value.into());
+        self
+    }
+
+    /// Sets `auth_time` (required): When the user authorized: a 10-digit Unix timestamp (UTC+8).
+    pub fn auth_time(mut self, value: i64) -> Self {
+        self.auth_time = Some(value);
+        self
     }
 
     /// Sets `user_auth_info`: What the user filled in; only for authorization pages of type 1.
     pub fn user_auth_info(mut self, value: UserAuthInfo) -> Self {
         self.user_auth_info = Some(value);
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetAuthDataResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GetAuthDataResponse");
+        Ok(GetAuthDataResponse {
+            invoice_status: self
+                .invoice_status
+                .ok_or_else(|| missing("invoice_status"))?,
+            auth_time: self.auth_time.ok_or_else(|| missing("auth_time"))?,
+            user_auth_info: self.user_auth_info,
+        })
     }
 }
 
@@ -215,7 +278,7 @@ pub struct UserField {
 }
 
 impl UserField {
-    /// Creates the value from its required fields: `title`.
+    /// Creates the value from its required field `title`.
     pub fn new(title: impl Into<String>) -> Self {
         Self {
             title: title.into(),
@@ -292,7 +355,7 @@ pub struct BizField {
 }
 
 impl BizField {
-    /// Creates the value from its required fields: `title`.
+    /// Creates the value from its required field `title`.
     pub fn new(title: impl Into<String>) -> Self {
         Self {
             title: title.into(),
@@ -343,6 +406,8 @@ impl BizField {
 }
 
 /// A field the merchant defined, with what the user entered.
+///
+/// Build it with [`CustomField::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CustomField {
@@ -355,12 +420,41 @@ pub struct CustomField {
 }
 
 impl CustomField {
-    /// Creates the value from its required fields: `key`, `value`.
-    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> CustomFieldBuilder {
+        CustomFieldBuilder::default()
+    }
+}
+
+/// The builder of [`CustomField`], from [`CustomField::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct CustomFieldBuilder {
+    key: Option<String>,
+    value: Option<String>,
+}
+
+impl CustomFieldBuilder {
+    /// Sets `key` (required): The field's name.
+    pub fn key(mut self, value: impl Into<String>) -> Self {
+        self.key = Some(value.into());
+        self
+    }
+
+    /// Sets `value` (required): What the user entered.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<CustomField, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("CustomField");
+        Ok(CustomField {
+            key: self.key.ok_or_else(|| missing("key"))?,
+            value: self.value.ok_or_else(|| missing("value"))?,
+        })
     }
 }
 

@@ -71,8 +71,6 @@
 //! Generated from `spec/invoice/get_auth_field.toml`.
 
 /// Request of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field).
-///
-/// Build it with [`GetAuthFieldRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAuthFieldRequest {}
@@ -92,7 +90,7 @@ pub struct GetAuthFieldResponse {
 }
 
 impl GetAuthFieldResponse {
-    /// Creates the value from its required fields: `auth_field`.
+    /// Creates the value from its required field `auth_field`.
     pub fn new(auth_field: crate::types::AuthField) -> Self {
         Self { auth_field }
     }

@@ -89,7 +89,7 @@
 
 /// Request of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url).
 ///
-/// Build it with [`GetAuthUrlRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`GetAuthUrlRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAuthUrlRequest {
@@ -123,32 +123,89 @@ pub struct GetAuthUrlRequest {
 }
 
 impl GetAuthUrlRequest {
-    /// Creates the value from its required fields: `s_pappid`, `order_id`, `money`, `timestamp`, `source`, `ticket`, `type`.
-    pub fn new(
-        s_pappid: impl Into<String>,
-        order_id: impl Into<String>,
-        money: i64,
-        timestamp: i64,
-        source: crate::types::AuthSource,
-        ticket: impl Into<String>,
-        type_: AuthType,
-    ) -> Self {
-        Self {
-            s_pappid: s_pappid.into(),
-            order_id: order_id.into(),
-            money,
-            timestamp,
-            source,
-            redirect_url: None,
-            ticket: ticket.into(),
-            type_,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetAuthUrlRequestBuilder {
+        GetAuthUrlRequestBuilder::default()
+    }
+}
+
+/// The builder of [`GetAuthUrlRequest`], from [`GetAuthUrlRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetAuthUrlRequestBuilder {
+    s_pappid: Option<String>,
+    order_id: Option<String>,
+    money: Option<i64>,
+    timestamp: Option<i64>,
+    source: Option<crate::types::AuthSource>,
+    redirect_url: Option<String>,
+    ticket: Option<String>,
+    type_: Option<AuthType>,
+}
+
+impl GetAuthUrlRequestBuilder {
+    /// Sets `s_pappid` (required): The invoicing platform's identifier on WeChat; the platform gives it to the merchant.
+    pub fn s_pappid(mut self, value: impl Into<String>) -> Self {
+        self.s_pappid = Some(value.into());
+        self
+    }
+
+    /// Sets `order_id` (required): The order's id, unique per invoicing request of the merchant.
+    pub fn order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+
+    /// Sets `money` (required): The order's amount, in fen (1/100 yuan).
+    pub fn money(mut self, value: i64) -> Self {
+        self.money = Some(value);
+        self
+    }
+
+    /// Sets `timestamp` (required): A Unix timestamp, in seconds.
+    pub fn timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+
+    /// Sets `source` (required): Where the page opens.
+    pub fn source(mut self, value: crate::types::AuthSource) -> Self {
+        self.source = Some(value);
+        self
     }
 
     /// Sets `redirect_url`: Where the user goes after authorizing; needed when `source` is `web` (H5).
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.redirect_url = Some(value.into());
         self
+    }
+
+    /// Sets `ticket` (required): The card api_ticket from `get_card_api_ticket`.
+    pub fn ticket(mut self, value: impl Into<String>) -> Self {
+        self.ticket = Some(value.into());
+        self
+    }
+
+    /// Sets `type` (required): The kind of authorization page.
+    pub fn type_(mut self, value: AuthType) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetAuthUrlRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GetAuthUrlRequest");
+        Ok(GetAuthUrlRequest {
+            s_pappid: self.s_pappid.ok_or_else(|| missing("s_pappid"))?,
+            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
+            money: self.money.ok_or_else(|| missing("money"))?,
+            timestamp: self.timestamp.ok_or_else(|| missing("timestamp"))?,
+            source: self.source.ok_or_else(|| missing("source"))?,
+            redirect_url: self.redirect_url,
+            ticket: self.ticket.ok_or_else(|| missing("ticket"))?,
+            type_: self.type_.ok_or_else(|| missing("type_"))?,
+        })
     }
 }
 
@@ -169,7 +226,7 @@ pub struct GetAuthUrlResponse {
 }
 
 impl GetAuthUrlResponse {
-    /// Creates the value from its required fields: `auth_url`.
+    /// Creates the value from its required field `auth_url`.
     pub fn new(auth_url: impl Into<String>) -> Self {
         Self {
             auth_url: auth_url.into(),

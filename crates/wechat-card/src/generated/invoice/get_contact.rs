@@ -54,8 +54,6 @@
 //! Generated from `spec/invoice/get_contact.toml`.
 
 /// Request of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact).
-///
-/// Build it with [`GetContactRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetContactRequest {}
@@ -75,7 +73,7 @@ pub struct GetContactResponse {
 }
 
 impl GetContactResponse {
-    /// Creates the value from its required fields: `contact`.
+    /// Creates the value from its required field `contact`.
     pub fn new(contact: crate::types::Contact) -> Self {
         Self { contact }
     }

@@ -58,8 +58,6 @@
 //! Generated from `spec/invoice/get_pay_mch.toml`.
 
 /// Request of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch).
-///
-/// Build it with [`GetPayMchRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPayMchRequest {}
@@ -79,7 +77,7 @@ pub struct GetPayMchResponse {
 }
 
 impl GetPayMchResponse {
-    /// Creates the value from its required fields: `paymch_info`.
+    /// Creates the value from its required field `paymch_info`.
     pub fn new(paymch_info: crate::types::PayMchInfo) -> Self {
         Self { paymch_info }
     }

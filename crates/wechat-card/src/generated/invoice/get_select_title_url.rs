@@ -57,8 +57,6 @@
 //! Generated from `spec/invoice/getselecttitleurl.toml`.
 
 /// Request of [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url).
-///
-/// Build it with [`GetSelectTitleUrlRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetSelectTitleUrlRequest {
@@ -107,7 +105,7 @@ pub struct GetSelectTitleUrlResponse {
 }
 
 impl GetSelectTitleUrlResponse {
-    /// Creates the value from its required fields: `url`.
+    /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

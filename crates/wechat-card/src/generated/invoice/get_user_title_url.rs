@@ -63,8 +63,6 @@
 //! Generated from `spec/invoice/getusertitleurl.toml`.
 
 /// Request of [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url).
-///
-/// Build it with [`GetUserTitleUrlRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetUserTitleUrlRequest {
@@ -187,7 +185,7 @@ pub struct GetUserTitleUrlResponse {
 }
 
 impl GetUserTitleUrlResponse {
-    /// Creates the value from its required fields: `url`.
+    /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

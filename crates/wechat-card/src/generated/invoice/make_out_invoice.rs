@@ -125,8 +125,6 @@
 //! Generated from `spec/invoice/makeoutinvoice.toml`.
 
 /// Request of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice).
-///
-/// Build it with [`MakeOutInvoiceRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MakeOutInvoiceRequest {
@@ -135,7 +133,7 @@ pub struct MakeOutInvoiceRequest {
 }
 
 impl MakeOutInvoiceRequest {
-    /// Creates the value from its required fields: `invoiceinfo`.
+    /// Creates the value from its required field `invoiceinfo`.
     pub fn new(invoiceinfo: BlueInvoice) -> Self {
         Self { invoiceinfo }
     }
@@ -217,6 +215,8 @@ pub enum MakeOutInvoiceErrorCode {
     else General(crate ::GeneralErrorCode)
 );
 /// An invoice to issue, with the buyer, the seller and the lines.
+///
+/// Build it with [`BlueInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlueInvoice {
@@ -330,51 +330,101 @@ pub struct BlueInvoice {
 }
 
 impl BlueInvoice {
-    /// Creates the value from its required fields: `wxopenid`, `ddh`, `fpqqlsh`, `nsrsbh`, `nsrmc`, `nsrdz`, `nsrdh`, `nsrbank`, `nsrbankid`, `ghfmc`, `kpr`, `jshj`, `hjje`, `hjse`, `invoicedetail_list`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        wxopenid: impl Into<String>,
-        ddh: impl Into<String>,
-        fpqqlsh: impl Into<String>,
-        nsrsbh: impl Into<String>,
-        nsrmc: impl Into<String>,
-        nsrdz: impl Into<String>,
-        nsrdh: impl Into<String>,
-        nsrbank: impl Into<String>,
-        nsrbankid: impl Into<String>,
-        ghfmc: impl Into<String>,
-        kpr: impl Into<String>,
-        jshj: impl Into<String>,
-        hjje: impl Into<String>,
-        hjse: impl Into<String>,
-        invoicedetail_list: Vec<BlueInvoiceLine>,
-    ) -> Self {
-        Self {
-            wxopenid: wxopenid.into(),
-            ddh: ddh.into(),
-            fpqqlsh: fpqqlsh.into(),
-            nsrsbh: nsrsbh.into(),
-            nsrmc: nsrmc.into(),
-            nsrdz: nsrdz.into(),
-            nsrdh: nsrdh.into(),
-            nsrbank: nsrbank.into(),
-            nsrbankid: nsrbankid.into(),
-            ghfmc: ghfmc.into(),
-            ghfnsrsbh: None,
-            ghfdz: None,
-            ghfdh: None,
-            ghfbank: None,
-            ghfbankid: None,
-            kpr: kpr.into(),
-            skr: None,
-            fhr: None,
-            jshj: jshj.into(),
-            hjje: hjje.into(),
-            hjse: hjse.into(),
-            bz: None,
-            hylx: None,
-            invoicedetail_list,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> BlueInvoiceBuilder {
+        BlueInvoiceBuilder::default()
+    }
+}
+
+/// The builder of [`BlueInvoice`], from [`BlueInvoice::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct BlueInvoiceBuilder {
+    wxopenid: Option<String>,
+    ddh: Option<String>,
+    fpqqlsh: Option<String>,
+    nsrsbh: Option<String>,
+    nsrmc: Option<String>,
+    nsrdz: Option<String>,
+    nsrdh: Option<String>,
+    nsrbank: Option<String>,
+    nsrbankid: Option<String>,
+    ghfmc: Option<String>,
+    ghfnsrsbh: Option<String>,
+    ghfdz: Option<String>,
+    ghfdh: Option<String>,
+    ghfbank: Option<String>,
+    ghfbankid: Option<String>,
+    kpr: Option<String>,
+    skr: Option<String>,
+    fhr: Option<String>,
+    jshj: Option<String>,
+    hjje: Option<String>,
+    hjse: Option<String>,
+    bz: Option<String>,
+    hylx: Option<String>,
+    invoicedetail_list: Option<Vec<BlueInvoiceLine>>,
+}
+
+impl BlueInvoiceBuilder {
+    /// Sets `wxopenid` (required): The openid of the user the invoice is for.
+    pub fn wxopenid(mut self, value: impl Into<String>) -> Self {
+        self.wxopenid = Some(value.into());
+        self
+    }
+
+    /// Sets `ddh` (required): The order number; must equal the authorization page's `order_id`.
+    pub fn ddh(mut self, value: impl Into<String>) -> Self {
+        self.ddh = Some(value.into());
+        self
+    }
+
+    /// Sets `fpqqlsh` (required): The invoicing request's serial number, unique per request; its first six characters are the merchant's identifier.
+    pub fn fpqqlsh(mut self, value: impl Into<String>) -> Self {
+        self.fpqqlsh = Some(value.into());
+        self
+    }
+
+    /// Sets `nsrsbh` (required): The seller's taxpayer number.
+    pub fn nsrsbh(mut self, value: impl Into<String>) -> Self {
+        self.nsrsbh = Some(value.into());
+        self
+    }
+
+    /// Sets `nsrmc` (required): The seller's name.
+    pub fn nsrmc(mut self, value: impl Into<String>) -> Self {
+        self.nsrmc = Some(value.into());
+        self
+    }
+
+    /// Sets `nsrdz` (required): The seller's address.
+    pub fn nsrdz(mut self, value: impl Into<String>) -> Self {
+        self.nsrdz = Some(value.into());
+        self
+    }
+
+    /// Sets `nsrdh` (required): The seller's phone.
+    pub fn nsrdh(mut self, value: impl Into<String>) -> Self {
+        self.nsrdh = Some(value.into());
+        self
+    }
+
+    /// Sets `nsrbank` (required): The seller's bank.
+    pub fn nsrbank(mut self, value: impl Into<String>) -> Self {
+        self.nsrbank = Some(value.into());
+        self
+    }
+
+    /// Sets `nsrbankid` (required): The seller's bank account.
+    pub fn nsrbankid(mut self, value: impl Into<String>) -> Self {
+        self.nsrbankid = Some(value.into());
+        self
+    }
+
+    /// Sets `ghfmc` (required): The buyer's name.
+    pub fn ghfmc(mut self, value: impl Into<String>) -> Self {
+        self.ghfmc = Some(value.into());
+        self
     }
 
     /// Sets `ghfnsrsbh`: The buyer's taxpayer number.
@@ -407,6 +457,12 @@ impl BlueInvoice {
         self
     }
 
+    /// Sets `kpr` (required): Who issues the invoice (开票人).
+    pub fn kpr(mut self, value: impl Into<String>) -> Self {
+        self.kpr = Some(value.into());
+        self
+    }
+
     /// Sets `skr`: The cashier (收款人).
     pub fn skr(mut self, value: impl Into<String>) -> Self {
         self.skr = Some(value.into());
@@ -416,6 +472,24 @@ impl BlueInvoice {
     /// Sets `fhr`: The reviewer (复核人).
     pub fn fhr(mut self, value: impl Into<String>) -> Self {
         self.fhr = Some(value.into());
+        self
+    }
+
+    /// Sets `jshj` (required): Total including tax, in yuan (价税合计).
+    pub fn jshj(mut self, value: impl Into<String>) -> Self {
+        self.jshj = Some(value.into());
+        self
+    }
+
+    /// Sets `hjje` (required): Total without tax, in yuan (合计金额).
+    pub fn hjje(mut self, value: impl Into<String>) -> Self {
+        self.hjje = Some(value.into());
+        self
+    }
+
+    /// Sets `hjse` (required): Total tax, in yuan (合计税额).
+    pub fn hjse(mut self, value: impl Into<String>) -> Self {
+        self.hjse = Some(value.into());
         self
     }
 
@@ -430,9 +504,51 @@ impl BlueInvoice {
         self.hylx = Some(value.into());
         self
     }
+
+    /// Sets `invoicedetail_list` (required): The invoice's lines.
+    pub fn invoicedetail_list(mut self, value: Vec<BlueInvoiceLine>) -> Self {
+        self.invoicedetail_list = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<BlueInvoice, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("BlueInvoice");
+        Ok(BlueInvoice {
+            wxopenid: self.wxopenid.ok_or_else(|| missing("wxopenid"))?,
+            ddh: self.ddh.ok_or_else(|| missing("ddh"))?,
+            fpqqlsh: self.fpqqlsh.ok_or_else(|| missing("fpqqlsh"))?,
+            nsrsbh: self.nsrsbh.ok_or_else(|| missing("nsrsbh"))?,
+            nsrmc: self.nsrmc.ok_or_else(|| missing("nsrmc"))?,
+            nsrdz: self.nsrdz.ok_or_else(|| missing("nsrdz"))?,
+            nsrdh: self.nsrdh.ok_or_else(|| missing("nsrdh"))?,
+            nsrbank: self.nsrbank.ok_or_else(|| missing("nsrbank"))?,
+            nsrbankid: self.nsrbankid.ok_or_else(|| missing("nsrbankid"))?,
+            ghfmc: self.ghfmc.ok_or_else(|| missing("ghfmc"))?,
+            ghfnsrsbh: self.ghfnsrsbh,
+            ghfdz: self.ghfdz,
+            ghfdh: self.ghfdh,
+            ghfbank: self.ghfbank,
+            ghfbankid: self.ghfbankid,
+            kpr: self.kpr.ok_or_else(|| missing("kpr"))?,
+            skr: self.skr,
+            fhr: self.fhr,
+            jshj: self.jshj.ok_or_else(|| missing("jshj"))?,
+            hjje: self.hjje.ok_or_else(|| missing("hjje"))?,
+            hjse: self.hjse.ok_or_else(|| missing("hjse"))?,
+            bz: self.bz,
+            hylx: self.hylx,
+            invoicedetail_list: self
+                .invoicedetail_list
+                .ok_or_else(|| missing("invoicedetail_list"))?,
+        })
+    }
 }
 
 /// One line of an invoice to issue.
+///
+/// Build it with [`BlueInvoiceLine::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BlueInvoiceLine {
@@ -477,30 +593,45 @@ pub struct BlueInvoiceLine {
 }
 
 impl BlueInvoiceLine {
-    /// Creates the value from its required fields: `fphxz`, `spbm`, `xmmc`, `xmsl`, `xmdj`, `xmje`, `sl`, `se`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        fphxz: impl Into<String>,
-        spbm: impl Into<String>,
-        xmmc: impl Into<String>,
-        xmsl: impl Into<String>,
-        xmdj: impl Into<String>,
-        xmje: impl Into<String>,
-        sl: impl Into<String>,
-        se: impl Into<String>,
-    ) -> Self {
-        Self {
-            fphxz: fphxz.into(),
-            spbm: spbm.into(),
-            xmmc: xmmc.into(),
-            dw: None,
-            ggxh: None,
-            xmsl: xmsl.into(),
-            xmdj: xmdj.into(),
-            xmje: xmje.into(),
-            sl: sl.into(),
-            se: se.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> BlueInvoiceLineBuilder {
+        BlueInvoiceLineBuilder::default()
+    }
+}
+
+/// The builder of [`BlueInvoiceLine`], from [`BlueInvoiceLine::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct BlueInvoiceLineBuilder {
+    fphxz: Option<String>,
+    spbm: Option<String>,
+    xmmc: Option<String>,
+    dw: Option<String>,
+    ggxh: Option<String>,
+    xmsl: Option<String>,
+    xmdj: Option<String>,
+    xmje: Option<String>,
+    sl: Option<String>,
+    se: Option<String>,
+}
+
+impl BlueInvoiceLineBuilder {
+    /// Sets `fphxz` (required): The line's nature: `0` normal, `1` discount, `2` discounted.
+    pub fn fphxz(mut self, value: impl Into<String>) -> Self {
+        self.fphxz = Some(value.into());
+        self
+    }
+
+    /// Sets `spbm` (required): The 19-digit tax classification code of the goods or service.
+    pub fn spbm(mut self, value: impl Into<String>) -> Self {
+        self.spbm = Some(value.into());
+        self
+    }
+
+    /// Sets `xmmc` (required): The item's name.
+    pub fn xmmc(mut self, value: impl Into<String>) -> Self {
+        self.xmmc = Some(value.into());
+        self
     }
 
     /// Sets `dw`: Unit of measure.
@@ -513,6 +644,54 @@ impl BlueInvoiceLine {
     pub fn ggxh(mut self, value: impl Into<String>) -> Self {
         self.ggxh = Some(value.into());
         self
+    }
+
+    /// Sets `xmsl` (required): Quantity.
+    pub fn xmsl(mut self, value: impl Into<String>) -> Self {
+        self.xmsl = Some(value.into());
+        self
+    }
+
+    /// Sets `xmdj` (required): Unit price, in yuan.
+    pub fn xmdj(mut self, value: impl Into<String>) -> Self {
+        self.xmdj = Some(value.into());
+        self
+    }
+
+    /// Sets `xmje` (required): Amount without tax, in yuan, two decimals.
+    pub fn xmje(mut self, value: impl Into<String>) -> Self {
+        self.xmje = Some(value.into());
+        self
+    }
+
+    /// Sets `sl` (required): Tax rate, two decimals, e.g. `0.13`.
+    pub fn sl(mut self, value: impl Into<String>) -> Self {
+        self.sl = Some(value.into());
+        self
+    }
+
+    /// Sets `se` (required): Tax, in yuan, two decimals.
+    pub fn se(mut self, value: impl Into<String>) -> Self {
+        self.se = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<BlueInvoiceLine, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("BlueInvoiceLine");
+        Ok(BlueInvoiceLine {
+            fphxz: self.fphxz.ok_or_else(|| missing("fphxz"))?,
+            spbm: self.spbm.ok_or_else(|| missing("spbm"))?,
+            xmmc: self.xmmc.ok_or_else(|| missing("xmmc"))?,
+            dw: self.dw,
+            ggxh: self.ggxh,
+            xmsl: self.xmsl.ok_or_else(|| missing("xmsl"))?,
+            xmdj: self.xmdj.ok_or_else(|| missing("xmdj"))?,
+            xmje: self.xmje.ok_or_else(|| missing("xmje"))?,
+            sl: self.sl.ok_or_else(|| missing("sl"))?,
+            se: self.se.ok_or_else(|| missing("se"))?,
+        })
     }
 }
 

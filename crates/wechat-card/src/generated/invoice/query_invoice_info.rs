@@ -69,7 +69,7 @@
 
 /// Request of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info).
 ///
-/// Build it with [`QueryInvoiceInfoRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`QueryInvoiceInfoRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct QueryInvoiceInfoRequest {
@@ -82,12 +82,41 @@ pub struct QueryInvoiceInfoRequest {
 }
 
 impl QueryInvoiceInfoRequest {
-    /// Creates the value from its required fields: `fpqqlsh`, `nsrsbh`.
-    pub fn new(fpqqlsh: impl Into<String>, nsrsbh: impl Into<String>) -> Self {
-        Self {
-            fpqqlsh: fpqqlsh.into(),
-            nsrsbh: nsrsbh.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> QueryInvoiceInfoRequestBuilder {
+        QueryInvoiceInfoRequestBuilder::default()
+    }
+}
+
+/// The builder of [`QueryInvoiceInfoRequest`], from [`QueryInvoiceInfoRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct QueryInvoiceInfoRequestBuilder {
+    fpqqlsh: Option<String>,
+    nsrsbh: Option<String>,
+}
+
+impl QueryInvoiceInfoRequestBuilder {
+    /// Sets `fpqqlsh` (required): The invoicing request's serial number.
+    pub fn fpqqlsh(mut self, value: impl Into<String>) -> Self {
+        self.fpqqlsh = Some(value.into());
+        self
+    }
+
+    /// Sets `nsrsbh` (required): The seller's taxpayer number.
+    pub fn nsrsbh(mut self, value: impl Into<String>) -> Self {
+        self.nsrsbh = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<QueryInvoiceInfoRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("QueryInvoiceInfoRequest");
+        Ok(QueryInvoiceInfoRequest {
+            fpqqlsh: self.fpqqlsh.ok_or_else(|| missing("fpqqlsh"))?,
+            nsrsbh: self.nsrsbh.ok_or_else(|| missing("nsrsbh"))?,
+        })
     }
 }
 
@@ -100,7 +129,7 @@ pub struct QueryInvoiceInfoResponse {
 }
 
 impl QueryInvoiceInfoResponse {
-    /// Creates the value from its required fields: `invoicedetail`.
+    /// Creates the value from its required field `invoicedetail`.
     pub fn new(invoicedetail: IssuedInvoice) -> Self {
         Self { invoicedetail }
     }
@@ -122,6 +151,8 @@ pub enum QueryInvoiceInfoErrorCode {
     General(crate ::GeneralErrorCode)
 );
 /// An invoice issued through unified invoicing.
+///
+/// Build it with [`IssuedInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct IssuedInvoice {
@@ -146,23 +177,73 @@ pub struct IssuedInvoice {
 }
 
 impl IssuedInvoice {
-    /// Creates the value from its required fields: `fpqqlsh`, `fpdm`, `fphm`, `jym`, `kprq`, `pdfurl`.
-    pub fn new(
-        fpqqlsh: impl Into<String>,
-        fpdm: impl Into<String>,
-        fphm: impl Into<String>,
-        jym: impl Into<String>,
-        kprq: impl Into<String>,
-        pdfurl: impl Into<String>,
-    ) -> Self {
-        Self {
-            fpqqlsh: fpqqlsh.into(),
-            fpdm: fpdm.into(),
-            fphm: fphm.into(),
-            jym: jym.into(),
-            kprq: kprq.into(),
-            pdfurl: pdfurl.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> IssuedInvoiceBuilder {
+        IssuedInvoiceBuilder::default()
+    }
+}
+
+/// The builder of [`IssuedInvoice`], from [`IssuedInvoice::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct IssuedInvoiceBuilder {
+    fpqqlsh: Option<String>,
+    fpdm: Option<String>,
+    fphm: Option<String>,
+    jym: Option<String>,
+    kprq: Option<String>,
+    pdfurl: Option<String>,
+}
+
+impl IssuedInvoiceBuilder {
+    /// Sets `fpqqlsh` (required): The invoicing request's serial number.
+    pub fn fpqqlsh(mut self, value: impl Into<String>) -> Self {
+        self.fpqqlsh = Some(value.into());
+        self
+    }
+
+    /// Sets `fpdm` (required): The invoice code (发票代码).
+    pub fn fpdm(mut self, value: impl Into<String>) -> Self {
+        self.fpdm = Some(value.into());
+        self
+    }
+
+    /// Sets `fphm` (required): The invoice number (发票号码).
+    pub fn fphm(mut self, value: impl Into<String>) -> Self {
+        self.fphm = Some(value.into());
+        self
+    }
+
+    /// Sets `jym` (required): The check code (校验码).
+    pub fn jym(mut self, value: impl Into<String>) -> Self {
+        self.jym = Some(value.into());
+        self
+    }
+
+    /// Sets `kprq` (required): When it was issued, as `yyyyMMddHHmmss`.
+    pub fn kprq(mut self, value: impl Into<String>) -> Self {
+        self.kprq = Some(value.into());
+        self
+    }
+
+    /// Sets `pdfurl` (required): A link to the invoice's PDF.
+    pub fn pdfurl(mut self, value: impl Into<String>) -> Self {
+        self.pdfurl = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<IssuedInvoice, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("IssuedInvoice");
+        Ok(IssuedInvoice {
+            fpqqlsh: self.fpqqlsh.ok_or_else(|| missing("fpqqlsh"))?,
+            fpdm: self.fpdm.ok_or_else(|| missing("fpdm"))?,
+            fphm: self.fphm.ok_or_else(|| missing("fphm"))?,
+            jym: self.jym.ok_or_else(|| missing("jym"))?,
+            kprq: self.kprq.ok_or_else(|| missing("kprq"))?,
+            pdfurl: self.pdfurl.ok_or_else(|| missing("pdfurl"))?,
+        })
     }
 }
 

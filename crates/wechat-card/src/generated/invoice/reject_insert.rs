@@ -53,7 +53,7 @@
 
 /// Request of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert).
 ///
-/// Build it with [`RejectInsertRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`RejectInsertRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RejectInsertRequest {
@@ -76,24 +76,57 @@ pub struct RejectInsertRequest {
 }
 
 impl RejectInsertRequest {
-    /// Creates the value from its required fields: `s_pappid`, `order_id`, `reason`.
-    pub fn new(
-        s_pappid: impl Into<String>,
-        order_id: impl Into<String>,
-        reason: impl Into<String>,
-    ) -> Self {
-        Self {
-            s_pappid: s_pappid.into(),
-            order_id: order_id.into(),
-            reason: reason.into(),
-            url: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> RejectInsertRequestBuilder {
+        RejectInsertRequestBuilder::default()
+    }
+}
+
+/// The builder of [`RejectInsertRequest`], from [`RejectInsertRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct RejectInsertRequestBuilder {
+    s_pappid: Option<String>,
+    order_id: Option<String>,
+    reason: Option<String>,
+    url: Option<String>,
+}
+
+impl RejectInsertRequestBuilder {
+    /// Sets `s_pappid` (required): The invoicing platform's identifier on WeChat; the platform gives it to the merchant.
+    pub fn s_pappid(mut self, value: impl Into<String>) -> Self {
+        self.s_pappid = Some(value.into());
+        self
+    }
+
+    /// Sets `order_id` (required): The order's id, as in the authorization link.
+    pub fn order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+
+    /// Sets `reason` (required): Why the merchant refuses to invoice, e.g. invoiced twice, an invalid title, goods returned.
+    pub fn reason(mut self, value: impl Into<String>) -> Self {
+        self.reason = Some(value.into());
+        self
     }
 
     /// Sets `url`: A link guiding the user to the next step: invoicing again, filling in the title again, the order's status.
     pub fn url(mut self, value: impl Into<String>) -> Self {
         self.url = Some(value.into());
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<RejectInsertRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("RejectInsertRequest");
+        Ok(RejectInsertRequest {
+            s_pappid: self.s_pappid.ok_or_else(|| missing("s_pappid"))?,
+            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
+            reason: self.reason.ok_or_else(|| missing("reason"))?,
+            url: self.url,
+        })
     }
 }
 

@@ -65,8 +65,6 @@
 //! Generated from `spec/invoice/scantitle.toml`.
 
 /// Request of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title).
-///
-/// Build it with [`ScanTitleRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ScanTitleRequest {
@@ -76,7 +74,7 @@ pub struct ScanTitleRequest {
 }
 
 impl ScanTitleRequest {
-    /// Creates the value from its required fields: `scan_text`.
+    /// Creates the value from its required field `scan_text`.
     pub fn new(scan_text: impl Into<String>) -> Self {
         Self {
             scan_text: scan_text.into(),
@@ -85,6 +83,8 @@ impl ScanTitleRequest {
 }
 
 /// Response of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title), without `errcode` and `errmsg`.
+///
+/// Build it with [`ScanTitleResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ScanTitleResponse {
@@ -131,17 +131,36 @@ pub struct ScanTitleResponse {
 }
 
 impl ScanTitleResponse {
-    /// Creates the value from its required fields: `title_type`, `title`.
-    pub fn new(title_type: TitleType, title: impl Into<String>) -> Self {
-        Self {
-            title_type,
-            title: title.into(),
-            phone: None,
-            tax_no: None,
-            addr: None,
-            bank_type: None,
-            bank_no: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> ScanTitleResponseBuilder {
+        ScanTitleResponseBuilder::default()
+    }
+}
+
+/// The builder of [`ScanTitleResponse`], from [`ScanTitleResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct ScanTitleResponseBuilder {
+    title_type: Option<TitleType>,
+    title: Option<String>,
+    phone: Option<String>,
+    tax_no: Option<String>,
+    addr: Option<String>,
+    bank_type: Option<String>,
+    bank_no: Option<String>,
+}
+
+impl ScanTitleResponseBuilder {
+    /// Sets `title_type` (required): Whether it is a company or a personal title.
+    pub fn title_type(mut self, value: TitleType) -> Self {
+        self.title_type = Some(value);
+        self
+    }
+
+    /// Sets `title` (required): The title.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
     }
 
     /// Sets `phone`: Phone number.
@@ -172,6 +191,21 @@ impl ScanTitleResponse {
     pub fn bank_no(mut self, value: impl Into<String>) -> Self {
         self.bank_no = Some(value.into());
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<ScanTitleResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("ScanTitleResponse");
+        Ok(ScanTitleResponse {
+            title_type: self.title_type.ok_or_else(|| missing("title_type"))?,
+            title: self.title.ok_or_else(|| missing("title"))?,
+            phone: self.phone,
+            tax_no: self.tax_no,
+            addr: self.addr,
+            bank_type: self.bank_type,
+            bank_no: self.bank_no,
+        })
     }
 }
 

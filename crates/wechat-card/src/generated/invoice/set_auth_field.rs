@@ -83,8 +83,6 @@
 //! Generated from `spec/invoice/set_auth_field.toml`.
 
 /// Request of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field).
-///
-/// Build it with [`SetAuthFieldRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetAuthFieldRequest {
@@ -93,7 +91,7 @@ pub struct SetAuthFieldRequest {
 }
 
 impl SetAuthFieldRequest {
-    /// Creates the value from its required fields: `auth_field`.
+    /// Creates the value from its required field `auth_field`.
     pub fn new(auth_field: crate::types::AuthField) -> Self {
         Self { auth_field }
     }

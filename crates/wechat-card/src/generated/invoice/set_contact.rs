@@ -61,8 +61,6 @@
 //! Generated from `spec/invoice/set_contact.toml`.
 
 /// Request of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact).
-///
-/// Build it with [`SetContactRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetContactRequest {
@@ -71,7 +69,7 @@ pub struct SetContactRequest {
 }
 
 impl SetContactRequest {
-    /// Creates the value from its required fields: `contact`.
+    /// Creates the value from its required field `contact`.
     pub fn new(contact: crate::types::Contact) -> Self {
         Self { contact }
     }

@@ -65,8 +65,6 @@
 //! Generated from `spec/invoice/set_pay_mch.toml`.
 
 /// Request of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch).
-///
-/// Build it with [`SetPayMchRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetPayMchRequest {
@@ -75,7 +73,7 @@ pub struct SetPayMchRequest {
 }
 
 impl SetPayMchRequest {
-    /// Creates the value from its required fields: `paymch_info`.
+    /// Creates the value from its required field `paymch_info`.
     pub fn new(paymch_info: crate::types::PayMchInfo) -> Self {
         Self { paymch_info }
     }

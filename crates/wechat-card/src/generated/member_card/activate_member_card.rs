@@ -65,7 +65,7 @@
 
 /// Request of [`MemberCardClient::activate_member_card`](crate::member_card::MemberCardClient::activate_member_card).
 ///
-/// Build it with [`ActivateMemberCardRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`ActivateMemberCardRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ActivateMemberCardRequest {
@@ -148,24 +148,31 @@ pub struct ActivateMemberCardRequest {
 }
 
 impl ActivateMemberCardRequest {
-    /// Creates the value from its required fields: `membership_number`, `code`.
-    pub fn new(membership_number: impl Into<String>, code: impl Into<String>) -> Self {
-        Self {
-            init_bonus: None,
-            init_bonus_record: None,
-            init_balance: None,
-            membership_number: membership_number.into(),
-            code: code.into(),
-            card_id: None,
-            background_pic_url: None,
-            activate_begin_time: None,
-            activate_end_time: None,
-            init_custom_field_value1: None,
-            init_custom_field_value2: None,
-            init_custom_field_value3: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> ActivateMemberCardRequestBuilder {
+        ActivateMemberCardRequestBuilder::default()
     }
+}
 
+/// The builder of [`ActivateMemberCardRequest`], from [`ActivateMemberCardRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct ActivateMemberCardRequestBuilder {
+    init_bonus: Option<i64>,
+    init_bonus_record: Option<String>,
+    init_balance: Option<i64>,
+    membership_number: Option<String>,
+    code: Option<String>,
+    card_id: Option<String>,
+    background_pic_url: Option<String>,
+    activate_begin_time: Option<i64>,
+    activate_end_time: Option<i64>,
+    init_custom_field_value1: Option<String>,
+    init_custom_field_value2: Option<String>,
+    init_custom_field_value3: Option<String>,
+}
+
+impl ActivateMemberCardRequestBuilder {
     /// Sets `init_bonus`: The member's starting points (default 0).
     pub fn init_bonus(mut self, value: i64) -> Self {
         self.init_bonus = Some(value);
@@ -181,6 +188,18 @@ impl ActivateMemberCardRequest {
     /// Sets `init_balance`: The member's starting balance, in fen (default 0).
     pub fn init_balance(mut self, value: i64) -> Self {
         self.init_balance = Some(value);
+        self
+    }
+
+    /// Sets `membership_number` (required): The member number shown on the card; may be the code itself.
+    pub fn membership_number(mut self, value: impl Into<String>) -> Self {
+        self.membership_number = Some(value.into());
+        self
+    }
+
+    /// Sets `code` (required): The code of the card the user took.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
         self
     }
 
@@ -224,6 +243,30 @@ impl ActivateMemberCardRequest {
     pub fn init_custom_field_value3(mut self, value: impl Into<String>) -> Self {
         self.init_custom_field_value3 = Some(value.into());
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<ActivateMemberCardRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "ActivateMemberCardRequest",
+        );
+        Ok(ActivateMemberCardRequest {
+            init_bonus: self.init_bonus,
+            init_bonus_record: self.init_bonus_record,
+            init_balance: self.init_balance,
+            membership_number: self
+                .membership_number
+                .ok_or_else(|| missing("membership_number"))?,
+            code: self.code.ok_or_else(|| missing("code"))?,
+            card_id: self.card_id,
+            background_pic_url: self.background_pic_url,
+            activate_begin_time: self.activate_begin_time,
+            activate_end_time: self.activate_end_time,
+            init_custom_field_value1: self.init_custom_field_value1,
+            init_custom_field_value2: self.init_custom_field_value2,
+            init_custom_field_value3: self.init_custom_field_value3,
+        })
     }
 }
 

@@ -48,8 +48,6 @@
 //! Generated from `spec/member_card/get_activate_temp_info.toml`.
 
 /// Request of [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info).
-///
-/// Build it with [`GetActivateTempInfoRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetActivateTempInfoRequest {
@@ -58,7 +56,7 @@ pub struct GetActivateTempInfoRequest {
 }
 
 impl GetActivateTempInfoRequest {
-    /// Creates the value from its required fields: `activate_ticket`.
+    /// Creates the value from its required field `activate_ticket`.
     pub fn new(activate_ticket: impl Into<String>) -> Self {
         Self {
             activate_ticket: ::wechat_core::Secret::new(activate_ticket),
@@ -75,7 +73,7 @@ pub struct GetActivateTempInfoResponse {
 }
 
 impl GetActivateTempInfoResponse {
-    /// Creates the value from its required fields: `info`.
+    /// Creates the value from its required field `info`.
     pub fn new(info: crate::member_card::types::MemberUserInfo) -> Self {
         Self { info }
     }

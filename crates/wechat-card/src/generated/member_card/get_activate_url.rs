@@ -61,8 +61,6 @@
 //! Generated from `spec/member_card/get_activate_url.toml`.
 
 /// Request of [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url).
-///
-/// Build it with [`GetActivateUrlRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetActivateUrlRequest {
@@ -79,7 +77,7 @@ pub struct GetActivateUrlRequest {
 }
 
 impl GetActivateUrlRequest {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self {
             card_id: card_id.into(),
@@ -119,7 +117,7 @@ pub struct GetActivateUrlResponse {
 }
 
 impl GetActivateUrlResponse {
-    /// Creates the value from its required fields: `url`.
+    /// Creates the value from its required field `url`.
     pub fn new(url: impl Into<String>) -> Self {
         Self { url: url.into() }
     }

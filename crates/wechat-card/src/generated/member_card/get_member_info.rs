@@ -82,7 +82,7 @@
 
 /// Request of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info).
 ///
-/// Build it with [`GetMemberInfoRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`GetMemberInfoRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetMemberInfoRequest {
@@ -95,12 +95,41 @@ pub struct GetMemberInfoRequest {
 }
 
 impl GetMemberInfoRequest {
-    /// Creates the value from its required fields: `card_id`, `code`.
-    pub fn new(card_id: impl Into<String>, code: impl Into<String>) -> Self {
-        Self {
-            card_id: card_id.into(),
-            code: code.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetMemberInfoRequestBuilder {
+        GetMemberInfoRequestBuilder::default()
+    }
+}
+
+/// The builder of [`GetMemberInfoRequest`], from [`GetMemberInfoRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetMemberInfoRequestBuilder {
+    card_id: Option<String>,
+    code: Option<String>,
+}
+
+impl GetMemberInfoRequestBuilder {
+    /// Sets `card_id` (required): The member card.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `code` (required): The member's code.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetMemberInfoRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GetMemberInfoRequest");
+        Ok(GetMemberInfoRequest {
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            code: self.code.ok_or_else(|| missing("code"))?,
+        })
     }
 }
 
@@ -129,6 +158,8 @@ impl ::wechat_core::Check for GetMemberInfoRequest {
 }
 
 /// Response of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info), without `errcode` and `errmsg`.
+///
+/// Build it with [`GetMemberInfoResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetMemberInfoResponse {
@@ -185,19 +216,32 @@ pub struct GetMemberInfoResponse {
 }
 
 impl GetMemberInfoResponse {
-    /// Creates the value from its required fields: `openid`, `user_card_status`.
-    pub fn new(openid: impl Into<String>, user_card_status: UserCardStatus) -> Self {
-        Self {
-            openid: openid.into(),
-            nickname: None,
-            membership_number: None,
-            bonus: None,
-            balance: None,
-            sex: None,
-            user_info: None,
-            user_card_status,
-            has_active: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetMemberInfoResponseBuilder {
+        GetMemberInfoResponseBuilder::default()
+    }
+}
+
+/// The builder of [`GetMemberInfoResponse`], from [`GetMemberInfoResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetMemberInfoResponseBuilder {
+    openid: Option<String>,
+    nickname: Option<String>,
+    membership_number: Option<String>,
+    bonus: Option<i64>,
+    balance: Option<i64>,
+    sex: Option<String>,
+    user_info: Option<crate::member_card::types::MemberUserInfo>,
+    user_card_status: Option<UserCardStatus>,
+    has_active: Option<bool>,
+}
+
+impl GetMemberInfoResponseBuilder {
+    /// Sets `openid` (required): The member.
+    pub fn openid(mut self, value: impl Into<String>) -> Self {
+        self.openid = Some(value.into());
+        self
     }
 
     /// Sets `nickname`: The member's WeChat nickname.
@@ -239,10 +283,35 @@ impl GetMemberInfoResponse {
         self
     }
 
+    /// Sets `user_card_status` (required): The state of the member's card.
+    pub fn user_card_status(mut self, value: UserCardStatus) -> Self {
+        self.user_card_status = Some(value);
+        self
+    }
+
     /// Sets `has_active`: Whether the card was activated.
     pub fn has_active(mut self, value: bool) -> Self {
         self.has_active = Some(value);
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetMemberInfoResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GetMemberInfoResponse");
+        Ok(GetMemberInfoResponse {
+            openid: self.openid.ok_or_else(|| missing("openid"))?,
+            nickname: self.nickname,
+            membership_number: self.membership_number,
+            bonus: self.bonus,
+            balance: self.balance,
+            sex: self.sex,
+            user_info: self.user_info,
+            user_card_status: self
+                .user_card_status
+                .ok_or_else(|| missing("user_card_status"))?,
+            has_active: self.has_active,
+        })
     }
 }
 

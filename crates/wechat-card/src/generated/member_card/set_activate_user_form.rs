@@ -73,8 +73,6 @@
 //! Generated from `spec/member_card/set_activate_user_form.toml`.
 
 /// Request of [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form).
-///
-/// Build it with [`SetActivateUserFormRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetActivateUserFormRequest {
@@ -96,7 +94,7 @@ pub struct SetActivateUserFormRequest {
 }
 
 impl SetActivateUserFormRequest {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self {
             card_id: card_id.into(),
@@ -188,6 +186,8 @@ pub enum SetActivateUserFormErrorCode {
     ::GeneralErrorCode)
 );
 /// A named link shown on the activation form.
+///
+/// Build it with [`FormLink::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct FormLink {
@@ -200,12 +200,41 @@ pub struct FormLink {
 }
 
 impl FormLink {
-    /// Creates the value from its required fields: `name`, `url`.
-    pub fn new(name: impl Into<String>, url: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            url: url.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> FormLinkBuilder {
+        FormLinkBuilder::default()
+    }
+}
+
+/// The builder of [`FormLink`], from [`FormLink::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct FormLinkBuilder {
+    name: Option<String>,
+    url: Option<String>,
+}
+
+impl FormLinkBuilder {
+    /// Sets `name` (required): The link's text.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `url` (required): Where it goes.
+    pub fn url(mut self, value: impl Into<String>) -> Self {
+        self.url = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<FormLink, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("FormLink");
+        Ok(FormLink {
+            name: self.name.ok_or_else(|| missing("name"))?,
+            url: self.url.ok_or_else(|| missing("url"))?,
+        })
     }
 }
 
@@ -297,6 +326,8 @@ impl ::wechat_core::Check for ActivateForm {
 }
 
 /// A choice field of the merchant's own.
+///
+/// Build it with [`RichField::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct RichField {
@@ -311,17 +342,49 @@ pub struct RichField {
 }
 
 impl RichField {
-    /// Creates the value from its required fields: `type`, `name`, `values`.
-    pub fn new(
-        type_: RichFieldType,
-        name: impl Into<String>,
-        values: Vec<String>,
-    ) -> Self {
-        Self {
-            type_,
-            name: name.into(),
-            values,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> RichFieldBuilder {
+        RichFieldBuilder::default()
+    }
+}
+
+/// The builder of [`RichField`], from [`RichField::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct RichFieldBuilder {
+    type_: Option<RichFieldType>,
+    name: Option<String>,
+    values: Option<Vec<String>>,
+}
+
+impl RichFieldBuilder {
+    /// Sets `type` (required): How the user chooses.
+    pub fn type_(mut self, value: RichFieldType) -> Self {
+        self.type_ = Some(value);
+        self
+    }
+
+    /// Sets `name` (required): The field's label.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `values` (required): The choices.
+    pub fn values(mut self, value: Vec<String>) -> Self {
+        self.values = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<RichField, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("RichField");
+        Ok(RichField {
+            type_: self.type_.ok_or_else(|| missing("type_"))?,
+            name: self.name.ok_or_else(|| missing("name"))?,
+            values: self.values.ok_or_else(|| missing("values"))?,
+        })
     }
 }
 

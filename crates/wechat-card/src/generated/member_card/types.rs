@@ -22,7 +22,7 @@ pub struct MemberFieldValue {
 }
 
 impl MemberFieldValue {
-    /// Creates the value from its required fields: `name`.
+    /// Creates the value from its required field `name`.
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),

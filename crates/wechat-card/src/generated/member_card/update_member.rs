@@ -75,7 +75,7 @@
 
 /// Request of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member).
 ///
-/// Build it with [`UpdateMemberRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`UpdateMemberRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateMemberRequest {
@@ -161,23 +161,42 @@ pub struct UpdateMemberRequest {
 }
 
 impl UpdateMemberRequest {
-    /// Creates the value from its required fields: `code`, `card_id`.
-    pub fn new(code: impl Into<String>, card_id: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            card_id: card_id.into(),
-            background_pic_url: None,
-            record_bonus: None,
-            bonus: None,
-            add_bonus: None,
-            balance: None,
-            add_balance: None,
-            record_balance: None,
-            custom_field_value1: None,
-            custom_field_value2: None,
-            custom_field_value3: None,
-            notify_optional: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> UpdateMemberRequestBuilder {
+        UpdateMemberRequestBuilder::default()
+    }
+}
+
+/// The builder of [`UpdateMemberRequest`], from [`UpdateMemberRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct UpdateMemberRequestBuilder {
+    code: Option<String>,
+    card_id: Option<String>,
+    background_pic_url: Option<String>,
+    record_bonus: Option<String>,
+    bonus: Option<i64>,
+    add_bonus: Option<i64>,
+    balance: Option<i64>,
+    add_balance: Option<i64>,
+    record_balance: Option<String>,
+    custom_field_value1: Option<String>,
+    custom_field_value2: Option<String>,
+    custom_field_value3: Option<String>,
+    notify_optional: Option<NotifyOptional>,
+}
+
+impl UpdateMemberRequestBuilder {
+    /// Sets `code` (required): The member's code.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `card_id` (required): The member card.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
     }
 
     /// Sets `background_pic_url`: The member's own card background, an image from /cgi-bin/media/uploadimg.
@@ -244,6 +263,27 @@ impl UpdateMemberRequest {
     pub fn notify_optional(mut self, value: NotifyOptional) -> Self {
         self.notify_optional = Some(value);
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<UpdateMemberRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("UpdateMemberRequest");
+        Ok(UpdateMemberRequest {
+            code: self.code.ok_or_else(|| missing("code"))?,
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            background_pic_url: self.background_pic_url,
+            record_bonus: self.record_bonus,
+            bonus: self.bonus,
+            add_bonus: self.add_bonus,
+            balance: self.balance,
+            add_balance: self.add_balance,
+            record_balance: self.record_balance,
+            custom_field_value1: self.custom_field_value1,
+            custom_field_value2: self.custom_field_value2,
+            custom_field_value3: self.custom_field_value3,
+            notify_optional: self.notify_optional,
+        })
     }
 }
 
@@ -340,7 +380,7 @@ pub struct UpdateMemberResponse {
 }
 
 impl UpdateMemberResponse {
-    /// Creates the value from its required fields: `openid`.
+    /// Creates the value from its required field `openid`.
     pub fn new(openid: impl Into<String>) -> Self {
         Self {
             result_bonus: None,

@@ -62,8 +62,6 @@
 //! Generated from `spec/nontax/createbillcard.toml`.
 
 /// Request of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card).
-///
-/// Build it with [`CreateBillCardRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateBillCardRequest {
@@ -72,7 +70,7 @@ pub struct CreateBillCardRequest {
 }
 
 impl CreateBillCardRequest {
-    /// Creates the value from its required fields: `invoice_info`.
+    /// Creates the value from its required field `invoice_info`.
     pub fn new(invoice_info: BillTemplate) -> Self {
         Self { invoice_info }
     }
@@ -88,7 +86,7 @@ pub struct CreateBillCardResponse {
 }
 
 impl CreateBillCardResponse {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
     }
@@ -108,6 +106,8 @@ pub enum CreateBillCardErrorCode {
     General(crate ::GeneralErrorCode)
 );
 /// A fiscal e-bill card template.
+///
+/// Build it with [`BillTemplate::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillTemplate {
@@ -119,12 +119,41 @@ pub struct BillTemplate {
 }
 
 impl BillTemplate {
-    /// Creates the value from its required fields: `base_info`, `payee`.
-    pub fn new(base_info: BillBaseInfo, payee: impl Into<String>) -> Self {
-        Self {
-            base_info,
-            payee: payee.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> BillTemplateBuilder {
+        BillTemplateBuilder::default()
+    }
+}
+
+/// The builder of [`BillTemplate`], from [`BillTemplate::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct BillTemplateBuilder {
+    base_info: Option<BillBaseInfo>,
+    payee: Option<String>,
+}
+
+impl BillTemplateBuilder {
+    /// Sets `base_info` (required): What the card shows.
+    pub fn base_info(mut self, value: BillBaseInfo) -> Self {
+        self.base_info = Some(value);
+        self
+    }
+
+    /// Sets `payee` (required): The full name of the unit issuing the bills.
+    pub fn payee(mut self, value: impl Into<String>) -> Self {
+        self.payee = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<BillTemplate, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("BillTemplate");
+        Ok(BillTemplate {
+            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            payee: self.payee.ok_or_else(|| missing("payee"))?,
+        })
     }
 }
 
@@ -138,7 +167,7 @@ pub struct BillBaseInfo {
 }
 
 impl BillBaseInfo {
-    /// Creates the value from its required fields: `logo_url`.
+    /// Creates the value from its required field `logo_url`.
     pub fn new(logo_url: impl Into<String>) -> Self {
         Self { logo_url: logo_url.into() }
     }

@@ -67,7 +67,7 @@
 
 /// Request of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url).
 ///
-/// Build it with [`GetBillAuthUrlRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`GetBillAuthUrlRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetBillAuthUrlRequest {
@@ -98,30 +98,81 @@ pub struct GetBillAuthUrlRequest {
 }
 
 impl GetBillAuthUrlRequest {
-    /// Creates the value from its required fields: `s_pappid`, `order_id`, `money`, `timestamp`, `source`, `ticket`.
-    pub fn new(
-        s_pappid: impl Into<String>,
-        order_id: impl Into<String>,
-        money: i64,
-        timestamp: i64,
-        source: crate::types::AuthSource,
-        ticket: impl Into<String>,
-    ) -> Self {
-        Self {
-            s_pappid: s_pappid.into(),
-            order_id: order_id.into(),
-            money,
-            timestamp,
-            source,
-            redirect_url: None,
-            ticket: ticket.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetBillAuthUrlRequestBuilder {
+        GetBillAuthUrlRequestBuilder::default()
+    }
+}
+
+/// The builder of [`GetBillAuthUrlRequest`], from [`GetBillAuthUrlRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetBillAuthUrlRequestBuilder {
+    s_pappid: Option<String>,
+    order_id: Option<String>,
+    money: Option<i64>,
+    timestamp: Option<i64>,
+    source: Option<crate::types::AuthSource>,
+    redirect_url: Option<String>,
+    ticket: Option<String>,
+}
+
+impl GetBillAuthUrlRequestBuilder {
+    /// Sets `s_pappid` (required): The finance bureau's identifier on WeChat.
+    pub fn s_pappid(mut self, value: impl Into<String>) -> Self {
+        self.s_pappid = Some(value.into());
+        self
+    }
+
+    /// Sets `order_id` (required): The order's id.
+    pub fn order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+
+    /// Sets `money` (required): The order's amount, in fen (1/100 yuan).
+    pub fn money(mut self, value: i64) -> Self {
+        self.money = Some(value);
+        self
+    }
+
+    /// Sets `timestamp` (required): A Unix timestamp, in seconds.
+    pub fn timestamp(mut self, value: i64) -> Self {
+        self.timestamp = Some(value);
+        self
+    }
+
+    /// Sets `source` (required): Where the page opens.
+    pub fn source(mut self, value: crate::types::AuthSource) -> Self {
+        self.source = Some(value);
+        self
     }
 
     /// Sets `redirect_url`: Where the user goes after authorizing (H5 pages).
     pub fn redirect_url(mut self, value: impl Into<String>) -> Self {
         self.redirect_url = Some(value.into());
         self
+    }
+
+    /// Sets `ticket` (required): The card api_ticket from `get_card_api_ticket`.
+    pub fn ticket(mut self, value: impl Into<String>) -> Self {
+        self.ticket = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetBillAuthUrlRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GetBillAuthUrlRequest");
+        Ok(GetBillAuthUrlRequest {
+            s_pappid: self.s_pappid.ok_or_else(|| missing("s_pappid"))?,
+            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
+            money: self.money.ok_or_else(|| missing("money"))?,
+            timestamp: self.timestamp.ok_or_else(|| missing("timestamp"))?,
+            source: self.source.ok_or_else(|| missing("source"))?,
+            redirect_url: self.redirect_url,
+            ticket: self.ticket.ok_or_else(|| missing("ticket"))?,
+        })
     }
 }
 
@@ -142,7 +193,7 @@ pub struct GetBillAuthUrlResponse {
 }
 
 impl GetBillAuthUrlResponse {
-    /// Creates the value from its required fields: `auth_url`.
+    /// Creates the value from its required field `auth_url`.
     pub fn new(auth_url: impl Into<String>) -> Self {
         Self {
             auth_url: auth_url.into(),

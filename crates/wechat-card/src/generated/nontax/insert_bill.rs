@@ -86,7 +86,7 @@
 
 /// Request of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill).
 ///
-/// Build it with [`InsertBillRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`InsertBillRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InsertBillRequest {
@@ -104,23 +104,63 @@ pub struct InsertBillRequest {
 }
 
 impl InsertBillRequest {
-    /// Creates the value from its required fields: `order_id`, `card_id`, `appid`, `card_ext`.
-    pub fn new(
-        order_id: impl Into<String>,
-        card_id: impl Into<String>,
-        appid: impl Into<String>,
-        card_ext: CardExt,
-    ) -> Self {
-        Self {
-            order_id: order_id.into(),
-            card_id: card_id.into(),
-            appid: appid.into(),
-            card_ext,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> InsertBillRequestBuilder {
+        InsertBillRequestBuilder::default()
+    }
+}
+
+/// The builder of [`InsertBillRequest`], from [`InsertBillRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct InsertBillRequestBuilder {
+    order_id: Option<String>,
+    card_id: Option<String>,
+    appid: Option<String>,
+    card_ext: Option<CardExt>,
+}
+
+impl InsertBillRequestBuilder {
+    /// Sets `order_id` (required): The bill's order_id, as authorized by the user.
+    pub fn order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+
+    /// Sets `card_id` (required): The fiscal e-bill card template's card_id (from createbillcard).
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `appid` (required): The AppID the order was authorized under, usually the paying unit's.
+    pub fn appid(mut self, value: impl Into<String>) -> Self {
+        self.appid = Some(value.into());
+        self
+    }
+
+    /// Sets `card_ext` (required): The bill's content.
+    pub fn card_ext(mut self, value: CardExt) -> Self {
+        self.card_ext = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<InsertBillRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("InsertBillRequest");
+        Ok(InsertBillRequest {
+            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            appid: self.appid.ok_or_else(|| missing("appid"))?,
+            card_ext: self.card_ext.ok_or_else(|| missing("card_ext"))?,
+        })
     }
 }
 
 /// Response of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill), without `errcode` and `errmsg`.
+///
+/// Build it with [`InsertBillResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InsertBillResponse {
@@ -133,12 +173,41 @@ pub struct InsertBillResponse {
 }
 
 impl InsertBillResponse {
-    /// Creates the value from its required fields: `code`, `openid`.
-    pub fn new(code: impl Into<String>, openid: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            openid: openid.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> InsertBillResponseBuilder {
+        InsertBillResponseBuilder::default()
+    }
+}
+
+/// The builder of [`InsertBillResponse`], from [`InsertBillResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct InsertBillResponseBuilder {
+    code: Option<String>,
+    openid: Option<String>,
+}
+
+impl InsertBillResponseBuilder {
+    /// Sets `code` (required): The bill's code in the user's card package.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `openid` (required): The openid of the user who received the bill.
+    pub fn openid(mut self, value: impl Into<String>) -> Self {
+        self.openid = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<InsertBillResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("InsertBillResponse");
+        Ok(InsertBillResponse {
+            code: self.code.ok_or_else(|| missing("code"))?,
+            openid: self.openid.ok_or_else(|| missing("openid"))?,
+        })
     }
 }
 
@@ -187,7 +256,7 @@ pub struct CardExt {
 }
 
 impl CardExt {
-    /// Creates the value from its required fields: `user_card`.
+    /// Creates the value from its required field `user_card`.
     pub fn new(user_card: UserCard) -> Self {
         Self { nonce_str: None, user_card }
     }
@@ -208,13 +277,15 @@ pub struct UserCard {
 }
 
 impl UserCard {
-    /// Creates the value from its required fields: `invoice_user_data`.
+    /// Creates the value from its required field `invoice_user_data`.
     pub fn new(invoice_user_data: InvoiceUserData) -> Self {
         Self { invoice_user_data }
     }
 }
 
 /// A fiscal e-bill's data.
+///
+/// Build it with [`InvoiceUserData::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvoiceUserData {
@@ -239,23 +310,73 @@ pub struct InvoiceUserData {
 }
 
 impl InvoiceUserData {
-    /// Creates the value from its required fields: `fee`, `title`, `billing_time`, `billing_no`, `billing_code`, `s_pdf_media_id`.
-    pub fn new(
-        fee: i64,
-        title: impl Into<String>,
-        billing_time: i64,
-        billing_no: impl Into<String>,
-        billing_code: impl Into<String>,
-        s_pdf_media_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            fee,
-            title: title.into(),
-            billing_time,
-            billing_no: billing_no.into(),
-            billing_code: billing_code.into(),
-            s_pdf_media_id: s_pdf_media_id.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> InvoiceUserDataBuilder {
+        InvoiceUserDataBuilder::default()
+    }
+}
+
+/// The builder of [`InvoiceUserData`], from [`InvoiceUserData::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct InvoiceUserDataBuilder {
+    fee: Option<i64>,
+    title: Option<String>,
+    billing_time: Option<i64>,
+    billing_no: Option<String>,
+    billing_code: Option<String>,
+    s_pdf_media_id: Option<String>,
+}
+
+impl InvoiceUserDataBuilder {
+    /// Sets `fee` (required): The bill's amount, in fen (1/100 yuan).
+    pub fn fee(mut self, value: i64) -> Self {
+        self.fee = Some(value);
+        self
+    }
+
+    /// Sets `title` (required): The paying unit named on the bill.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `billing_time` (required): When the bill was issued: a 10-digit Unix timestamp (UTC+8).
+    pub fn billing_time(mut self, value: i64) -> Self {
+        self.billing_time = Some(value);
+        self
+    }
+
+    /// Sets `billing_no` (required): The bill's code (票据代码).
+    pub fn billing_no(mut self, value: impl Into<String>) -> Self {
+        self.billing_no = Some(value.into());
+        self
+    }
+
+    /// Sets `billing_code` (required): The bill's number (票据号码).
+    pub fn billing_code(mut self, value: impl Into<String>) -> Self {
+        self.billing_code = Some(value.into());
+        self
+    }
+
+    /// Sets `s_pdf_media_id` (required): The s_media_id of the bill's PDF, uploaded with setpdf.
+    pub fn s_pdf_media_id(mut self, value: impl Into<String>) -> Self {
+        self.s_pdf_media_id = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<InvoiceUserData, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("InvoiceUserData");
+        Ok(InvoiceUserData {
+            fee: self.fee.ok_or_else(|| missing("fee"))?,
+            title: self.title.ok_or_else(|| missing("title"))?,
+            billing_time: self.billing_time.ok_or_else(|| missing("billing_time"))?,
+            billing_no: self.billing_no.ok_or_else(|| missing("billing_no"))?,
+            billing_code: self.billing_code.ok_or_else(|| missing("billing_code"))?,
+            s_pdf_media_id: self.s_pdf_media_id.ok_or_else(|| missing("s_pdf_media_id"))?,
+        })
     }
 }
 

@@ -72,8 +72,6 @@
 //! Generated from `spec/platform/createcard.toml`.
 
 /// Request of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card).
-///
-/// Build it with [`CreateCardRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCardRequest {
@@ -82,7 +80,7 @@ pub struct CreateCardRequest {
 }
 
 impl CreateCardRequest {
-    /// Creates the value from its required fields: `invoice_info`.
+    /// Creates the value from its required field `invoice_info`.
     pub fn new(invoice_info: InvoiceTemplate) -> Self {
         Self { invoice_info }
     }
@@ -98,7 +96,7 @@ pub struct CreateCardResponse {
 }
 
 impl CreateCardResponse {
-    /// Creates the value from its required fields: `card_id`.
+    /// Creates the value from its required field `card_id`.
     pub fn new(card_id: impl Into<String>) -> Self {
         Self { card_id: card_id.into() }
     }
@@ -120,6 +118,8 @@ pub enum CreateCardErrorCode {
     General(crate ::GeneralErrorCode)
 );
 /// An invoice card template.
+///
+/// Build it with [`InvoiceTemplate::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvoiceTemplate {
@@ -134,21 +134,55 @@ pub struct InvoiceTemplate {
 }
 
 impl InvoiceTemplate {
-    /// Creates the value from its required fields: `base_info`, `payee`, `type`.
-    pub fn new(
-        base_info: TemplateBaseInfo,
-        payee: impl Into<String>,
-        type_: impl Into<String>,
-    ) -> Self {
-        Self {
-            base_info,
-            payee: payee.into(),
-            type_: type_.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> InvoiceTemplateBuilder {
+        InvoiceTemplateBuilder::default()
+    }
+}
+
+/// The builder of [`InvoiceTemplate`], from [`InvoiceTemplate::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct InvoiceTemplateBuilder {
+    base_info: Option<TemplateBaseInfo>,
+    payee: Option<String>,
+    type_: Option<String>,
+}
+
+impl InvoiceTemplateBuilder {
+    /// Sets `base_info` (required): What the card shows.
+    pub fn base_info(mut self, value: TemplateBaseInfo) -> Self {
+        self.base_info = Some(value);
+        self
+    }
+
+    /// Sets `payee` (required): The payee (the seller) shown on the invoice.
+    pub fn payee(mut self, value: impl Into<String>) -> Self {
+        self.payee = Some(value.into());
+        self
+    }
+
+    /// Sets `type` (required): The kind of invoice, e.g. 广东省增值税普通发票.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<InvoiceTemplate, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("InvoiceTemplate");
+        Ok(InvoiceTemplate {
+            base_info: self.base_info.ok_or_else(|| missing("base_info"))?,
+            payee: self.payee.ok_or_else(|| missing("payee"))?,
+            type_: self.type_.ok_or_else(|| missing("type_"))?,
+        })
     }
 }
 
 /// What an invoice card shows.
+///
+/// Build it with [`TemplateBaseInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct TemplateBaseInfo {
@@ -203,18 +237,37 @@ pub struct TemplateBaseInfo {
 }
 
 impl TemplateBaseInfo {
-    /// Creates the value from its required fields: `logo_url`, `title`.
-    pub fn new(logo_url: impl Into<String>, title: impl Into<String>) -> Self {
-        Self {
-            logo_url: logo_url.into(),
-            title: title.into(),
-            custom_url_name: None,
-            custom_url: None,
-            custom_url_sub_title: None,
-            promotion_url_name: None,
-            promotion_url: None,
-            promotion_url_sub_title: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> TemplateBaseInfoBuilder {
+        TemplateBaseInfoBuilder::default()
+    }
+}
+
+/// The builder of [`TemplateBaseInfo`], from [`TemplateBaseInfo::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct TemplateBaseInfoBuilder {
+    logo_url: Option<String>,
+    title: Option<String>,
+    custom_url_name: Option<String>,
+    custom_url: Option<String>,
+    custom_url_sub_title: Option<String>,
+    promotion_url_name: Option<String>,
+    promotion_url: Option<String>,
+    promotion_url_sub_title: Option<String>,
+}
+
+impl TemplateBaseInfoBuilder {
+    /// Sets `logo_url` (required): The merchant's logo, uploaded with WeChat's image upload.
+    pub fn logo_url(mut self, value: impl Into<String>) -> Self {
+        self.logo_url = Some(value.into());
+        self
+    }
+
+    /// Sets `title` (required): The card's title, usually the merchant's name.
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
     }
 
     /// Sets `custom_url_name`: The name of the card's custom entry.
@@ -251,6 +304,22 @@ impl TemplateBaseInfo {
     pub fn promotion_url_sub_title(mut self, value: impl Into<String>) -> Self {
         self.promotion_url_sub_title = Some(value.into());
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<TemplateBaseInfo, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("TemplateBaseInfo");
+        Ok(TemplateBaseInfo {
+            logo_url: self.logo_url.ok_or_else(|| missing("logo_url"))?,
+            title: self.title.ok_or_else(|| missing("title"))?,
+            custom_url_name: self.custom_url_name,
+            custom_url: self.custom_url,
+            custom_url_sub_title: self.custom_url_sub_title,
+            promotion_url_name: self.promotion_url_name,
+            promotion_url: self.promotion_url,
+            promotion_url_sub_title: self.promotion_url_sub_title,
+        })
     }
 }
 

@@ -60,8 +60,6 @@
 //! Generated from `spec/platform/getpdf.toml`.
 
 /// Request of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf).
-///
-/// Build it with [`GetPdfRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[allow(clippy::manual_non_exhaustive)]
@@ -81,7 +79,7 @@ pub struct GetPdfRequest {
 }
 
 impl GetPdfRequest {
-    /// Creates the value from its required fields: `s_media_id`.
+    /// Creates the value from its required field `s_media_id`.
     pub fn new(s_media_id: impl Into<String>) -> Self {
         Self {
             s_media_id: s_media_id.into(),
@@ -104,6 +102,8 @@ fn deserialize_action<'de, D: serde::Deserializer<'de>>(
 }
 
 /// Response of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf), without `errcode` and `errmsg`.
+///
+/// Build it with [`GetPdfResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPdfResponse {
@@ -116,12 +116,43 @@ pub struct GetPdfResponse {
 }
 
 impl GetPdfResponse {
-    /// Creates the value from its required fields: `pdf_url`, `pdf_url_expire_time`.
-    pub fn new(pdf_url: impl Into<String>, pdf_url_expire_time: i64) -> Self {
-        Self {
-            pdf_url: pdf_url.into(),
-            pdf_url_expire_time,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetPdfResponseBuilder {
+        GetPdfResponseBuilder::default()
+    }
+}
+
+/// The builder of [`GetPdfResponse`], from [`GetPdfResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetPdfResponseBuilder {
+    pdf_url: Option<String>,
+    pdf_url_expire_time: Option<i64>,
+}
+
+impl GetPdfResponseBuilder {
+    /// Sets `pdf_url` (required): A link to the PDF, valid for two hours.
+    pub fn pdf_url(mut self, value: impl Into<String>) -> Self {
+        self.pdf_url = Some(value.into());
+        self
+    }
+
+    /// Sets `pdf_url_expire_time` (required): Seconds the link stays valid (7200).
+    pub fn pdf_url_expire_time(mut self, value: i64) -> Self {
+        self.pdf_url_expire_time = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetPdfResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GetPdfResponse");
+        Ok(GetPdfResponse {
+            pdf_url: self.pdf_url.ok_or_else(|| missing("pdf_url"))?,
+            pdf_url_expire_time: self
+                .pdf_url_expire_time
+                .ok_or_else(|| missing("pdf_url_expire_time"))?,
+        })
     }
 }
 

@@ -60,8 +60,6 @@
 //! Generated from `spec/platform/seturl.toml`.
 
 /// Request of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url).
-///
-/// Build it with [`GetPlatformUrlRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetPlatformUrlRequest {}
@@ -82,7 +80,7 @@ pub struct GetPlatformUrlResponse {
 }
 
 impl GetPlatformUrlResponse {
-    /// Creates the value from its required fields: `invoice_url`.
+    /// Creates the value from its required field `invoice_url`.
     pub fn new(invoice_url: impl Into<String>) -> Self {
         Self {
             invoice_url: invoice_url.into(),

@@ -106,7 +106,7 @@
 
 /// Request of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice).
 ///
-/// Build it with [`InsertInvoiceRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`InsertInvoiceRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InsertInvoiceRequest {
@@ -124,23 +124,63 @@ pub struct InsertInvoiceRequest {
 }
 
 impl InsertInvoiceRequest {
-    /// Creates the value from its required fields: `order_id`, `card_id`, `appid`, `card_ext`.
-    pub fn new(
-        order_id: impl Into<String>,
-        card_id: impl Into<String>,
-        appid: impl Into<String>,
-        card_ext: CardExt,
-    ) -> Self {
-        Self {
-            order_id: order_id.into(),
-            card_id: card_id.into(),
-            appid: appid.into(),
-            card_ext,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> InsertInvoiceRequestBuilder {
+        InsertInvoiceRequestBuilder::default()
+    }
+}
+
+/// The builder of [`InsertInvoiceRequest`], from [`InsertInvoiceRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct InsertInvoiceRequestBuilder {
+    order_id: Option<String>,
+    card_id: Option<String>,
+    appid: Option<String>,
+    card_ext: Option<CardExt>,
+}
+
+impl InsertInvoiceRequestBuilder {
+    /// Sets `order_id` (required): The order the user authorized.
+    pub fn order_id(mut self, value: impl Into<String>) -> Self {
+        self.order_id = Some(value.into());
+        self
+    }
+
+    /// Sets `card_id` (required): The invoice template's card_id (from `create_card`).
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `appid` (required): The merchant's AppID the order was authorized under.
+    pub fn appid(mut self, value: impl Into<String>) -> Self {
+        self.appid = Some(value.into());
+        self
+    }
+
+    /// Sets `card_ext` (required): The invoice's content.
+    pub fn card_ext(mut self, value: CardExt) -> Self {
+        self.card_ext = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<InsertInvoiceRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("InsertInvoiceRequest");
+        Ok(InsertInvoiceRequest {
+            order_id: self.order_id.ok_or_else(|| missing("order_id"))?,
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            appid: self.appid.ok_or_else(|| missing("appid"))?,
+            card_ext: self.card_ext.ok_or_else(|| missing("card_ext"))?,
+        })
     }
 }
 
 /// Response of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice), without `errcode` and `errmsg`.
+///
+/// Build it with [`InsertInvoiceResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InsertInvoiceResponse {
@@ -160,19 +200,49 @@ pub struct InsertInvoiceResponse {
 }
 
 impl InsertInvoiceResponse {
-    /// Creates the value from its required fields: `code`, `openid`.
-    pub fn new(code: impl Into<String>, openid: impl Into<String>) -> Self {
-        Self {
-            code: code.into(),
-            openid: openid.into(),
-            unionid: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> InsertInvoiceResponseBuilder {
+        InsertInvoiceResponseBuilder::default()
+    }
+}
+
+/// The builder of [`InsertInvoiceResponse`], from [`InsertInvoiceResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct InsertInvoiceResponseBuilder {
+    code: Option<String>,
+    openid: Option<String>,
+    unionid: Option<String>,
+}
+
+impl InsertInvoiceResponseBuilder {
+    /// Sets `code` (required): The invoice's code in the user's card package.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `openid` (required): The openid of the user who received the invoice.
+    pub fn openid(mut self, value: impl Into<String>) -> Self {
+        self.openid = Some(value.into());
+        self
     }
 
     /// Sets `unionid`: The user's unionid; only when the account is bound to an Open Platform account.
     pub fn unionid(mut self, value: impl Into<String>) -> Self {
         self.unionid = Some(value.into());
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<InsertInvoiceResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("InsertInvoiceResponse");
+        Ok(InsertInvoiceResponse {
+            code: self.code.ok_or_else(|| missing("code"))?,
+            openid: self.openid.ok_or_else(|| missing("openid"))?,
+            unionid: self.unionid,
+        })
     }
 }
 
@@ -206,6 +276,8 @@ pub enum InsertInvoiceErrorCode {
     ::GeneralErrorCode)
 );
 /// The invoice's content.
+///
+/// Build it with [`CardExt::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct CardExt {
@@ -217,12 +289,41 @@ pub struct CardExt {
 }
 
 impl CardExt {
-    /// Creates the value from its required fields: `nonce_str`, `user_card`.
-    pub fn new(nonce_str: impl Into<String>, user_card: UserCard) -> Self {
-        Self {
-            nonce_str: nonce_str.into(),
-            user_card,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> CardExtBuilder {
+        CardExtBuilder::default()
+    }
+}
+
+/// The builder of [`CardExt`], from [`CardExt::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct CardExtBuilder {
+    nonce_str: Option<String>,
+    user_card: Option<UserCard>,
+}
+
+impl CardExtBuilder {
+    /// Sets `nonce_str` (required): A random string making the request unique.
+    pub fn nonce_str(mut self, value: impl Into<String>) -> Self {
+        self.nonce_str = Some(value.into());
+        self
+    }
+
+    /// Sets `user_card` (required): The user's card.
+    pub fn user_card(mut self, value: UserCard) -> Self {
+        self.user_card = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<CardExt, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("CardExt");
+        Ok(CardExt {
+            nonce_str: self.nonce_str.ok_or_else(|| missing("nonce_str"))?,
+            user_card: self.user_card.ok_or_else(|| missing("user_card"))?,
+        })
     }
 }
 
@@ -235,13 +336,15 @@ pub struct UserCard {
 }
 
 impl UserCard {
-    /// Creates the value from its required fields: `invoice_user_data`.
+    /// Creates the value from its required field `invoice_user_data`.
     pub fn new(invoice_user_data: InvoiceUserData) -> Self {
         Self { invoice_user_data }
     }
 }
 
 /// An e-invoice's data, as shown on the card.
+///
+/// Build it with [`InvoiceUserData::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct InvoiceUserData {
@@ -352,45 +455,90 @@ pub struct InvoiceUserData {
 }
 
 impl InvoiceUserData {
-    /// Creates the value from its required fields: `fee`, `title`, `billing_time`, `billing_no`, `billing_code`, `fee_without_tax`, `tax`, `s_pdf_media_id`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        fee: i64,
-        title: impl Into<String>,
-        billing_time: i64,
-        billing_no: impl Into<String>,
-        billing_code: impl Into<String>,
-        fee_without_tax: i64,
-        tax: i64,
-        s_pdf_media_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            fee,
-            title: title.into(),
-            billing_time,
-            billing_no: billing_no.into(),
-            billing_code: billing_code.into(),
-            info: None,
-            fee_without_tax,
-            tax,
-            s_pdf_media_id: s_pdf_media_id.into(),
-            s_trip_pdf_media_id: None,
-            check_code: None,
-            buyer_number: None,
-            buyer_address_and_phone: None,
-            buyer_bank_account: None,
-            seller_number: None,
-            seller_address_and_phone: None,
-            seller_bank_account: None,
-            remarks: None,
-            cashier: None,
-            maker: None,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> InvoiceUserDataBuilder {
+        InvoiceUserDataBuilder::default()
+    }
+}
+
+/// The builder of [`InvoiceUserData`], from [`InvoiceUserData::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct InvoiceUserDataBuilder {
+    fee: Option<i64>,
+    title: Option<String>,
+    billing_time: Option<i64>,
+    billing_no: Option<String>,
+    billing_code: Option<String>,
+    info: Option<Vec<BillingItem>>,
+    fee_without_tax: Option<i64>,
+    tax: Option<i64>,
+    s_pdf_media_id: Option<String>,
+    s_trip_pdf_media_id: Option<String>,
+    check_code: Option<String>,
+    buyer_number: Option<String>,
+    buyer_address_and_phone: Option<String>,
+    buyer_bank_account: Option<String>,
+    seller_number: Option<String>,
+    seller_address_and_phone: Option<String>,
+    seller_bank_account: Option<String>,
+    remarks: Option<String>,
+    cashier: Option<String>,
+    maker: Option<String>,
+}
+
+impl InvoiceUserDataBuilder {
+    /// Sets `fee` (required): The amount including tax, in fen.
+    pub fn fee(mut self, value: i64) -> Self {
+        self.fee = Some(value);
+        self
+    }
+
+    /// Sets `title` (required): The invoice title (the buyer).
+    pub fn title(mut self, value: impl Into<String>) -> Self {
+        self.title = Some(value.into());
+        self
+    }
+
+    /// Sets `billing_time` (required): When the invoice was issued: a 10-digit Unix timestamp (UTC+8).
+    pub fn billing_time(mut self, value: i64) -> Self {
+        self.billing_time = Some(value);
+        self
+    }
+
+    /// Sets `billing_no` (required): The invoice number (发票号码).
+    pub fn billing_no(mut self, value: impl Into<String>) -> Self {
+        self.billing_no = Some(value.into());
+        self
+    }
+
+    /// Sets `billing_code` (required): The invoice code (发票代码).
+    pub fn billing_code(mut self, value: impl Into<String>) -> Self {
+        self.billing_code = Some(value.into());
+        self
     }
 
     /// Sets `info`: The invoice's lines.
     pub fn info(mut self, value: Vec<BillingItem>) -> Self {
         self.info = Some(value);
+        self
+    }
+
+    /// Sets `fee_without_tax` (required): The amount without tax, in fen.
+    pub fn fee_without_tax(mut self, value: i64) -> Self {
+        self.fee_without_tax = Some(value);
+        self
+    }
+
+    /// Sets `tax` (required): The tax, in fen.
+    pub fn tax(mut self, value: i64) -> Self {
+        self.tax = Some(value);
+        self
+    }
+
+    /// Sets `s_pdf_media_id` (required): The invoice PDF's `s_media_id` from `set_pdf`.
+    pub fn s_pdf_media_id(mut self, value: impl Into<String>) -> Self {
+        self.s_pdf_media_id = Some(value.into());
         self
     }
 
@@ -459,9 +607,43 @@ impl InvoiceUserData {
         self.maker = Some(value.into());
         self
     }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<InvoiceUserData, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("InvoiceUserData");
+        Ok(InvoiceUserData {
+            fee: self.fee.ok_or_else(|| missing("fee"))?,
+            title: self.title.ok_or_else(|| missing("title"))?,
+            billing_time: self.billing_time.ok_or_else(|| missing("billing_time"))?,
+            billing_no: self.billing_no.ok_or_else(|| missing("billing_no"))?,
+            billing_code: self.billing_code.ok_or_else(|| missing("billing_code"))?,
+            info: self.info,
+            fee_without_tax: self
+                .fee_without_tax
+                .ok_or_else(|| missing("fee_without_tax"))?,
+            tax: self.tax.ok_or_else(|| missing("tax"))?,
+            s_pdf_media_id: self
+                .s_pdf_media_id
+                .ok_or_else(|| missing("s_pdf_media_id"))?,
+            s_trip_pdf_media_id: self.s_trip_pdf_media_id,
+            check_code: self.check_code,
+            buyer_number: self.buyer_number,
+            buyer_address_and_phone: self.buyer_address_and_phone,
+            buyer_bank_account: self.buyer_bank_account,
+            seller_number: self.seller_number,
+            seller_address_and_phone: self.seller_address_and_phone,
+            seller_bank_account: self.seller_bank_account,
+            remarks: self.remarks,
+            cashier: self.cashier,
+            maker: self.maker,
+        })
+    }
 }
 
 /// One line of an invoice.
+///
+/// Build it with [`BillingItem::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingItem {
@@ -480,19 +662,57 @@ pub struct BillingItem {
 }
 
 impl BillingItem {
-    /// Creates the value from its required fields: `name`, `num`, `unit`, `price`.
-    pub fn new(
-        name: impl Into<String>,
-        num: i64,
-        unit: impl Into<String>,
-        price: i64,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            num,
-            unit: unit.into(),
-            price,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> BillingItemBuilder {
+        BillingItemBuilder::default()
+    }
+}
+
+/// The builder of [`BillingItem`], from [`BillingItem::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct BillingItemBuilder {
+    name: Option<String>,
+    num: Option<i64>,
+    unit: Option<String>,
+    price: Option<i64>,
+}
+
+impl BillingItemBuilder {
+    /// Sets `name` (required): The item's name.
+    pub fn name(mut self, value: impl Into<String>) -> Self {
+        self.name = Some(value.into());
+        self
+    }
+
+    /// Sets `num` (required): Quantity.
+    pub fn num(mut self, value: i64) -> Self {
+        self.num = Some(value);
+        self
+    }
+
+    /// Sets `unit` (required): Unit of measure.
+    pub fn unit(mut self, value: impl Into<String>) -> Self {
+        self.unit = Some(value.into());
+        self
+    }
+
+    /// Sets `price` (required): Unit price, in fen.
+    pub fn price(mut self, value: i64) -> Self {
+        self.price = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<BillingItem, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("BillingItem");
+        Ok(BillingItem {
+            name: self.name.ok_or_else(|| missing("name"))?,
+            num: self.num.ok_or_else(|| missing("num"))?,
+            unit: self.unit.ok_or_else(|| missing("unit"))?,
+            price: self.price.ok_or_else(|| missing("price"))?,
+        })
     }
 }
 

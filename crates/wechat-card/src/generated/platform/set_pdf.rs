@@ -68,8 +68,6 @@
 //! Generated from `spec/platform/setpdf.toml`.
 
 /// Request of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf).
-///
-/// Build it with [`SetPdfRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SetPdfRequest {
@@ -81,7 +79,7 @@ pub struct SetPdfRequest {
 }
 
 impl SetPdfRequest {
-    /// Creates the value from its required fields: `pdf`.
+    /// Creates the value from its required field `pdf`.
     pub fn new(pdf: ::wechat_core::UploadFile) -> Self {
         Self { pdf }
     }
@@ -97,7 +95,7 @@ pub struct SetPdfResponse {
 }
 
 impl SetPdfResponse {
-    /// Creates the value from its required fields: `s_media_id`.
+    /// Creates the value from its required field `s_media_id`.
     pub fn new(s_media_id: impl Into<String>) -> Self {
         Self {
             s_media_id: s_media_id.into(),

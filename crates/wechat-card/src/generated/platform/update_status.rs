@@ -61,7 +61,7 @@
 
 /// Request of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status).
 ///
-/// Build it with [`UpdateStatusRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`UpdateStatusRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateStatusRequest {
@@ -76,17 +76,51 @@ pub struct UpdateStatusRequest {
 }
 
 impl UpdateStatusRequest {
-    /// Creates the value from its required fields: `card_id`, `code`, `reimburse_status`.
-    pub fn new(
-        card_id: impl Into<String>,
-        code: impl Into<String>,
-        reimburse_status: crate::types::ReimburseStatus,
-    ) -> Self {
-        Self {
-            card_id: card_id.into(),
-            code: code.into(),
-            reimburse_status,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> UpdateStatusRequestBuilder {
+        UpdateStatusRequestBuilder::default()
+    }
+}
+
+/// The builder of [`UpdateStatusRequest`], from [`UpdateStatusRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct UpdateStatusRequestBuilder {
+    card_id: Option<String>,
+    code: Option<String>,
+    reimburse_status: Option<crate::types::ReimburseStatus>,
+}
+
+impl UpdateStatusRequestBuilder {
+    /// Sets `card_id` (required): The invoice's card template id.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `code` (required): The invoice's code, from `insert_invoice`.
+    pub fn code(mut self, value: impl Into<String>) -> Self {
+        self.code = Some(value.into());
+        self
+    }
+
+    /// Sets `reimburse_status` (required): The new status.
+    pub fn reimburse_status(mut self, value: crate::types::ReimburseStatus) -> Self {
+        self.reimburse_status = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<UpdateStatusRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("UpdateStatusRequest");
+        Ok(UpdateStatusRequest {
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            code: self.code.ok_or_else(|| missing("code"))?,
+            reimburse_status: self
+                .reimburse_status
+                .ok_or_else(|| missing("reimburse_status"))?,
+        })
     }
 }
 

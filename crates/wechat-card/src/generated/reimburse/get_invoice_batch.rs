@@ -106,8 +106,6 @@
 //! Generated from `spec/reimburse/getinvoicebatch.toml`.
 
 /// Request of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch).
-///
-/// Build it with [`GetInvoiceBatchRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetInvoiceBatchRequest {
@@ -116,7 +114,7 @@ pub struct GetInvoiceBatchRequest {
 }
 
 impl GetInvoiceBatchRequest {
-    /// Creates the value from its required fields: `item_list`.
+    /// Creates the value from its required field `item_list`.
     pub fn new(item_list: Vec<crate::types::InvoiceCard>) -> Self {
         Self { item_list }
     }
@@ -131,7 +129,7 @@ pub struct GetInvoiceBatchResponse {
 }
 
 impl GetInvoiceBatchResponse {
-    /// Creates the value from its required fields: `item_list`.
+    /// Creates the value from its required field `item_list`.
     pub fn new(item_list: Vec<crate::types::ReimburseInvoice>) -> Self {
         Self { item_list }
     }

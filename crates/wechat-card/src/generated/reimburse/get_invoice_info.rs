@@ -114,7 +114,7 @@
 
 /// Request of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info).
 ///
-/// Build it with [`GetInvoiceInfoRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`GetInvoiceInfoRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetInvoiceInfoRequest {
@@ -127,16 +127,47 @@ pub struct GetInvoiceInfoRequest {
 }
 
 impl GetInvoiceInfoRequest {
-    /// Creates the value from its required fields: `card_id`, `encrypt_code`.
-    pub fn new(card_id: impl Into<String>, encrypt_code: impl Into<String>) -> Self {
-        Self {
-            card_id: card_id.into(),
-            encrypt_code: encrypt_code.into(),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetInvoiceInfoRequestBuilder {
+        GetInvoiceInfoRequestBuilder::default()
+    }
+}
+
+/// The builder of [`GetInvoiceInfoRequest`], from [`GetInvoiceInfoRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetInvoiceInfoRequestBuilder {
+    card_id: Option<String>,
+    encrypt_code: Option<String>,
+}
+
+impl GetInvoiceInfoRequestBuilder {
+    /// Sets `card_id` (required): The invoice's card template id.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `encrypt_code` (required): The invoice's encrypted code.
+    pub fn encrypt_code(mut self, value: impl Into<String>) -> Self {
+        self.encrypt_code = Some(value.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetInvoiceInfoRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GetInvoiceInfoRequest");
+        Ok(GetInvoiceInfoRequest {
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            encrypt_code: self.encrypt_code.ok_or_else(|| missing("encrypt_code"))?,
+        })
     }
 }
 
 /// Response of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info), without `errcode` and `errmsg`.
+///
+/// Build it with [`GetInvoiceInfoResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetInvoiceInfoResponse {
@@ -173,35 +204,97 @@ pub struct GetInvoiceInfoResponse {
 }
 
 impl GetInvoiceInfoResponse {
-    /// Creates the value from its required fields: `card_id`, `begin_time`, `end_time`, `openid`, `type`, `payee`, `detail`, `user_info`.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        card_id: impl Into<String>,
-        begin_time: i64,
-        end_time: i64,
-        openid: impl Into<String>,
-        type_: impl Into<String>,
-        payee: impl Into<String>,
-        detail: impl Into<String>,
-        user_info: crate::types::InvoiceUserInfo,
-    ) -> Self {
-        Self {
-            card_id: card_id.into(),
-            begin_time,
-            end_time,
-            user_card_status: None,
-            openid: openid.into(),
-            type_: type_.into(),
-            payee: payee.into(),
-            detail: detail.into(),
-            user_info,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetInvoiceInfoResponseBuilder {
+        GetInvoiceInfoResponseBuilder::default()
+    }
+}
+
+/// The builder of [`GetInvoiceInfoResponse`], from [`GetInvoiceInfoResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetInvoiceInfoResponseBuilder {
+    card_id: Option<String>,
+    begin_time: Option<i64>,
+    end_time: Option<i64>,
+    user_card_status: Option<String>,
+    openid: Option<String>,
+    type_: Option<String>,
+    payee: Option<String>,
+    detail: Option<String>,
+    user_info: Option<crate::types::InvoiceUserInfo>,
+}
+
+impl GetInvoiceInfoResponseBuilder {
+    /// Sets `card_id` (required): The invoice's card template id.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `begin_time` (required): Start of the invoice's validity: a Unix timestamp.
+    pub fn begin_time(mut self, value: i64) -> Self {
+        self.begin_time = Some(value);
+        self
+    }
+
+    /// Sets `end_time` (required): End of the invoice's validity: a Unix timestamp.
+    pub fn end_time(mut self, value: i64) -> Self {
+        self.end_time = Some(value);
+        self
     }
 
     /// Sets `user_card_status`: The card's status in the package, e.g. `EXPIRE`.
     pub fn user_card_status(mut self, value: impl Into<String>) -> Self {
         self.user_card_status = Some(value.into());
         self
+    }
+
+    /// Sets `openid` (required): The openid of the invoice's owner.
+    pub fn openid(mut self, value: impl Into<String>) -> Self {
+        self.openid = Some(value.into());
+        self
+    }
+
+    /// Sets `type` (required): The kind of invoice, e.g. 广东省增值税普通发票.
+    pub fn type_(mut self, value: impl Into<String>) -> Self {
+        self.type_ = Some(value.into());
+        self
+    }
+
+    /// Sets `payee` (required): The payee (the seller).
+    pub fn payee(mut self, value: impl Into<String>) -> Self {
+        self.payee = Some(value.into());
+        self
+    }
+
+    /// Sets `detail` (required): Invoice details.
+    pub fn detail(mut self, value: impl Into<String>) -> Self {
+        self.detail = Some(value.into());
+        self
+    }
+
+    /// Sets `user_info` (required): What the user sees on the face of the invoice.
+    pub fn user_info(mut self, value: crate::types::InvoiceUserInfo) -> Self {
+        self.user_info = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetInvoiceInfoResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GetInvoiceInfoResponse");
+        Ok(GetInvoiceInfoResponse {
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            begin_time: self.begin_time.ok_or_else(|| missing("begin_time"))?,
+            end_time: self.end_time.ok_or_else(|| missing("end_time"))?,
+            user_card_status: self.user_card_status,
+            openid: self.openid.ok_or_else(|| missing("openid"))?,
+            type_: self.type_.ok_or_else(|| missing("type_"))?,
+            payee: self.payee.ok_or_else(|| missing("payee"))?,
+            detail: self.detail.ok_or_else(|| missing("detail"))?,
+            user_info: self.user_info.ok_or_else(|| missing("user_info"))?,
+        })
     }
 }
 

@@ -66,7 +66,7 @@
 
 /// Request of [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status).
 ///
-/// Build it with [`UpdateInvoiceStatusRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`UpdateInvoiceStatusRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateInvoiceStatusRequest {
@@ -81,17 +81,53 @@ pub struct UpdateInvoiceStatusRequest {
 }
 
 impl UpdateInvoiceStatusRequest {
-    /// Creates the value from its required fields: `card_id`, `encrypt_code`, `reimburse_status`.
-    pub fn new(
-        card_id: impl Into<String>,
-        encrypt_code: impl Into<String>,
-        reimburse_status: crate::types::ReimburseStatus,
-    ) -> Self {
-        Self {
-            card_id: card_id.into(),
-            encrypt_code: encrypt_code.into(),
-            reimburse_status,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> UpdateInvoiceStatusRequestBuilder {
+        UpdateInvoiceStatusRequestBuilder::default()
+    }
+}
+
+/// The builder of [`UpdateInvoiceStatusRequest`], from [`UpdateInvoiceStatusRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct UpdateInvoiceStatusRequestBuilder {
+    card_id: Option<String>,
+    encrypt_code: Option<String>,
+    reimburse_status: Option<crate::types::ReimburseStatus>,
+}
+
+impl UpdateInvoiceStatusRequestBuilder {
+    /// Sets `card_id` (required): The invoice's card template id.
+    pub fn card_id(mut self, value: impl Into<String>) -> Self {
+        self.card_id = Some(value.into());
+        self
+    }
+
+    /// Sets `encrypt_code` (required): The invoice's encrypted code.
+    pub fn encrypt_code(mut self, value: impl Into<String>) -> Self {
+        self.encrypt_code = Some(value.into());
+        self
+    }
+
+    /// Sets `reimburse_status` (required): The new status.
+    pub fn reimburse_status(mut self, value: crate::types::ReimburseStatus) -> Self {
+        self.reimburse_status = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<UpdateInvoiceStatusRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "UpdateInvoiceStatusRequest",
+        );
+        Ok(UpdateInvoiceStatusRequest {
+            card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
+            encrypt_code: self.encrypt_code.ok_or_else(|| missing("encrypt_code"))?,
+            reimburse_status: self
+                .reimburse_status
+                .ok_or_else(|| missing("reimburse_status"))?,
+        })
     }
 }
 

@@ -63,7 +63,7 @@
 
 /// Request of [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch).
 ///
-/// Build it with [`UpdateStatusBatchRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`UpdateStatusBatchRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateStatusBatchRequest {
@@ -77,17 +77,53 @@ pub struct UpdateStatusBatchRequest {
 }
 
 impl UpdateStatusBatchRequest {
-    /// Creates the value from its required fields: `openid`, `reimburse_status`, `invoice_list`.
-    pub fn new(
-        openid: impl Into<String>,
-        reimburse_status: crate::types::ReimburseStatus,
-        invoice_list: Vec<crate::types::InvoiceCard>,
-    ) -> Self {
-        Self {
-            openid: openid.into(),
-            reimburse_status,
-            invoice_list,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> UpdateStatusBatchRequestBuilder {
+        UpdateStatusBatchRequestBuilder::default()
+    }
+}
+
+/// The builder of [`UpdateStatusBatchRequest`], from [`UpdateStatusBatchRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct UpdateStatusBatchRequestBuilder {
+    openid: Option<String>,
+    reimburse_status: Option<crate::types::ReimburseStatus>,
+    invoice_list: Option<Vec<crate::types::InvoiceCard>>,
+}
+
+impl UpdateStatusBatchRequestBuilder {
+    /// Sets `openid` (required): The openid of the invoices' owner.
+    pub fn openid(mut self, value: impl Into<String>) -> Self {
+        self.openid = Some(value.into());
+        self
+    }
+
+    /// Sets `reimburse_status` (required): The new status of every listed invoice.
+    pub fn reimburse_status(mut self, value: crate::types::ReimburseStatus) -> Self {
+        self.reimburse_status = Some(value);
+        self
+    }
+
+    /// Sets `invoice_list` (required): The invoices.
+    pub fn invoice_list(mut self, value: Vec<crate::types::InvoiceCard>) -> Self {
+        self.invoice_list = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<UpdateStatusBatchRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "UpdateStatusBatchRequest",
+        );
+        Ok(UpdateStatusBatchRequest {
+            openid: self.openid.ok_or_else(|| missing("openid"))?,
+            reimburse_status: self
+                .reimburse_status
+                .ok_or_else(|| missing("reimburse_status"))?,
+            invoice_list: self.invoice_list.ok_or_else(|| missing("invoice_list"))?,
+        })
     }
 }
 

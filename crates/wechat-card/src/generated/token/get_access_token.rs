@@ -53,7 +53,7 @@
 
 /// Request of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token).
 ///
-/// Build it with [`GetAccessTokenRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`GetAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAccessTokenRequest {
@@ -66,16 +66,47 @@ pub struct GetAccessTokenRequest {
 }
 
 impl GetAccessTokenRequest {
-    /// Creates the value from its required fields: `appid`, `secret`.
-    pub fn new(appid: impl Into<String>, secret: impl Into<String>) -> Self {
-        Self {
-            appid: appid.into(),
-            secret: ::wechat_core::Secret::new(secret),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetAccessTokenRequestBuilder {
+        GetAccessTokenRequestBuilder::default()
+    }
+}
+
+/// The builder of [`GetAccessTokenRequest`], from [`GetAccessTokenRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetAccessTokenRequestBuilder {
+    appid: Option<String>,
+    secret: Option<::wechat_core::Secret>,
+}
+
+impl GetAccessTokenRequestBuilder {
+    /// Sets `appid` (required): The account's AppID.
+    pub fn appid(mut self, value: impl Into<String>) -> Self {
+        self.appid = Some(value.into());
+        self
+    }
+
+    /// Sets `secret` (required): The account's AppSecret.
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(::wechat_core::Secret::new(value));
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetAccessTokenRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GetAccessTokenRequest");
+        Ok(GetAccessTokenRequest {
+            appid: self.appid.ok_or_else(|| missing("appid"))?,
+            secret: self.secret.ok_or_else(|| missing("secret"))?,
+        })
     }
 }
 
 /// Response of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token), without `errcode` and `errmsg`.
+///
+/// Build it with [`GetAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAccessTokenResponse {
@@ -87,12 +118,41 @@ pub struct GetAccessTokenResponse {
 }
 
 impl GetAccessTokenResponse {
-    /// Creates the value from its required fields: `access_token`, `expires_in`.
-    pub fn new(access_token: impl Into<String>, expires_in: i64) -> Self {
-        Self {
-            access_token: ::wechat_core::Secret::new(access_token),
-            expires_in,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetAccessTokenResponseBuilder {
+        GetAccessTokenResponseBuilder::default()
+    }
+}
+
+/// The builder of [`GetAccessTokenResponse`], from [`GetAccessTokenResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetAccessTokenResponseBuilder {
+    access_token: Option<::wechat_core::Secret>,
+    expires_in: Option<i64>,
+}
+
+impl GetAccessTokenResponseBuilder {
+    /// Sets `access_token` (required): The access token.
+    pub fn access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = Some(::wechat_core::Secret::new(value));
+        self
+    }
+
+    /// Sets `expires_in` (required): Seconds the token stays valid (7200).
+    pub fn expires_in(mut self, value: i64) -> Self {
+        self.expires_in = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetAccessTokenResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from("GetAccessTokenResponse");
+        Ok(GetAccessTokenResponse {
+            access_token: self.access_token.ok_or_else(|| missing("access_token"))?,
+            expires_in: self.expires_in.ok_or_else(|| missing("expires_in"))?,
+        })
     }
 }
 

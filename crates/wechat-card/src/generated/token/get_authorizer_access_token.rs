@@ -66,7 +66,7 @@
 
 /// Request of [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token).
 ///
-/// Build it with [`GetAuthorizerAccessTokenRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`GetAuthorizerAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAuthorizerAccessTokenRequest {
@@ -84,25 +84,75 @@ pub struct GetAuthorizerAccessTokenRequest {
 }
 
 impl GetAuthorizerAccessTokenRequest {
-    /// Creates the value from its required fields: `component_access_token`, `component_appid`, `authorizer_appid`, `authorizer_refresh_token`.
-    pub fn new(
-        component_access_token: impl Into<String>,
-        component_appid: impl Into<String>,
-        authorizer_appid: impl Into<String>,
-        authorizer_refresh_token: impl Into<String>,
-    ) -> Self {
-        Self {
-            component_access_token: ::wechat_core::Secret::new(component_access_token),
-            component_appid: component_appid.into(),
-            authorizer_appid: authorizer_appid.into(),
-            authorizer_refresh_token: ::wechat_core::Secret::new(
-                authorizer_refresh_token,
-            ),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetAuthorizerAccessTokenRequestBuilder {
+        GetAuthorizerAccessTokenRequestBuilder::default()
+    }
+}
+
+/// The builder of [`GetAuthorizerAccessTokenRequest`], from [`GetAuthorizerAccessTokenRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetAuthorizerAccessTokenRequestBuilder {
+    component_access_token: Option<::wechat_core::Secret>,
+    component_appid: Option<String>,
+    authorizer_appid: Option<String>,
+    authorizer_refresh_token: Option<::wechat_core::Secret>,
+}
+
+impl GetAuthorizerAccessTokenRequestBuilder {
+    /// Sets `component_access_token` (required): The third-party platform's component_access_token.
+    pub fn component_access_token(mut self, value: impl Into<String>) -> Self {
+        self.component_access_token = Some(::wechat_core::Secret::new(value));
+        self
+    }
+
+    /// Sets `component_appid` (required): The third-party platform's appid.
+    pub fn component_appid(mut self, value: impl Into<String>) -> Self {
+        self.component_appid = Some(value.into());
+        self
+    }
+
+    /// Sets `authorizer_appid` (required): The appid of the account that authorized the platform.
+    pub fn authorizer_appid(mut self, value: impl Into<String>) -> Self {
+        self.authorizer_appid = Some(value.into());
+        self
+    }
+
+    /// Sets `authorizer_refresh_token` (required): The refresh token from the authorization (or from the last refresh).
+    pub fn authorizer_refresh_token(mut self, value: impl Into<String>) -> Self {
+        self.authorizer_refresh_token = Some(::wechat_core::Secret::new(value));
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(
+        self,
+    ) -> Result<GetAuthorizerAccessTokenRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "GetAuthorizerAccessTokenRequest",
+        );
+        Ok(GetAuthorizerAccessTokenRequest {
+            component_access_token: self
+                .component_access_token
+                .ok_or_else(|| missing("component_access_token"))?,
+            component_appid: self
+                .component_appid
+                .ok_or_else(|| missing("component_appid"))?,
+            authorizer_appid: self
+                .authorizer_appid
+                .ok_or_else(|| missing("authorizer_appid"))?,
+            authorizer_refresh_token: self
+                .authorizer_refresh_token
+                .ok_or_else(|| missing("authorizer_refresh_token"))?,
+        })
     }
 }
 
 /// Response of [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token), without `errcode` and `errmsg`.
+///
+/// Build it with [`GetAuthorizerAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAuthorizerAccessTokenResponse {
@@ -116,19 +166,57 @@ pub struct GetAuthorizerAccessTokenResponse {
 }
 
 impl GetAuthorizerAccessTokenResponse {
-    /// Creates the value from its required fields: `authorizer_access_token`, `expires_in`, `authorizer_refresh_token`.
-    pub fn new(
-        authorizer_access_token: impl Into<String>,
-        expires_in: i64,
-        authorizer_refresh_token: impl Into<String>,
-    ) -> Self {
-        Self {
-            authorizer_access_token: ::wechat_core::Secret::new(authorizer_access_token),
-            expires_in,
-            authorizer_refresh_token: ::wechat_core::Secret::new(
-                authorizer_refresh_token,
-            ),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetAuthorizerAccessTokenResponseBuilder {
+        GetAuthorizerAccessTokenResponseBuilder::default()
+    }
+}
+
+/// The builder of [`GetAuthorizerAccessTokenResponse`], from [`GetAuthorizerAccessTokenResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetAuthorizerAccessTokenResponseBuilder {
+    authorizer_access_token: Option<::wechat_core::Secret>,
+    expires_in: Option<i64>,
+    authorizer_refresh_token: Option<::wechat_core::Secret>,
+}
+
+impl GetAuthorizerAccessTokenResponseBuilder {
+    /// Sets `authorizer_access_token` (required): The token for calls on the account's behalf.
+    pub fn authorizer_access_token(mut self, value: impl Into<String>) -> Self {
+        self.authorizer_access_token = Some(::wechat_core::Secret::new(value));
+        self
+    }
+
+    /// Sets `expires_in` (required): Seconds the token stays valid (7200).
+    pub fn expires_in(mut self, value: i64) -> Self {
+        self.expires_in = Some(value);
+        self
+    }
+
+    /// Sets `authorizer_refresh_token` (required): The refresh token to use next time; store it.
+    pub fn authorizer_refresh_token(mut self, value: impl Into<String>) -> Self {
+        self.authorizer_refresh_token = Some(::wechat_core::Secret::new(value));
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(
+        self,
+    ) -> Result<GetAuthorizerAccessTokenResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "GetAuthorizerAccessTokenResponse",
+        );
+        Ok(GetAuthorizerAccessTokenResponse {
+            authorizer_access_token: self
+                .authorizer_access_token
+                .ok_or_else(|| missing("authorizer_access_token"))?,
+            expires_in: self.expires_in.ok_or_else(|| missing("expires_in"))?,
+            authorizer_refresh_token: self
+                .authorizer_refresh_token
+                .ok_or_else(|| missing("authorizer_refresh_token"))?,
+        })
     }
 }
 

@@ -41,8 +41,6 @@
 //! Generated from `spec/token/getticket.toml`.
 
 /// Request of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket).
-///
-/// Build it with [`GetCardApiTicketRequest::new`] from the required fields, then add optional ones with the setters.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCardApiTicketRequest {}
@@ -54,6 +52,8 @@ impl GetCardApiTicketRequest {
 }
 
 /// Response of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket), without `errcode` and `errmsg`.
+///
+/// Build it with [`GetCardApiTicketResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetCardApiTicketResponse {
@@ -65,12 +65,43 @@ pub struct GetCardApiTicketResponse {
 }
 
 impl GetCardApiTicketResponse {
-    /// Creates the value from its required fields: `ticket`, `expires_in`.
-    pub fn new(ticket: impl Into<String>, expires_in: i64) -> Self {
-        Self {
-            ticket: ::wechat_core::Secret::new(ticket),
-            expires_in,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetCardApiTicketResponseBuilder {
+        GetCardApiTicketResponseBuilder::default()
+    }
+}
+
+/// The builder of [`GetCardApiTicketResponse`], from [`GetCardApiTicketResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetCardApiTicketResponseBuilder {
+    ticket: Option<::wechat_core::Secret>,
+    expires_in: Option<i64>,
+}
+
+impl GetCardApiTicketResponseBuilder {
+    /// Sets `ticket` (required): The api_ticket.
+    pub fn ticket(mut self, value: impl Into<String>) -> Self {
+        self.ticket = Some(::wechat_core::Secret::new(value));
+        self
+    }
+
+    /// Sets `expires_in` (required): Seconds the ticket stays valid (7200).
+    pub fn expires_in(mut self, value: i64) -> Self {
+        self.expires_in = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(self) -> Result<GetCardApiTicketResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "GetCardApiTicketResponse",
+        );
+        Ok(GetCardApiTicketResponse {
+            ticket: self.ticket.ok_or_else(|| missing("ticket"))?,
+            expires_in: self.expires_in.ok_or_else(|| missing("expires_in"))?,
+        })
     }
 }
 

@@ -68,7 +68,7 @@
 
 /// Request of [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token).
 ///
-/// Build it with [`GetComponentAccessTokenRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`GetComponentAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetComponentAccessTokenRequest {
@@ -82,21 +82,65 @@ pub struct GetComponentAccessTokenRequest {
 }
 
 impl GetComponentAccessTokenRequest {
-    /// Creates the value from its required fields: `component_appid`, `component_appsecret`, `component_verify_ticket`.
-    pub fn new(
-        component_appid: impl Into<String>,
-        component_appsecret: impl Into<String>,
-        component_verify_ticket: impl Into<String>,
-    ) -> Self {
-        Self {
-            component_appid: component_appid.into(),
-            component_appsecret: ::wechat_core::Secret::new(component_appsecret),
-            component_verify_ticket: ::wechat_core::Secret::new(component_verify_ticket),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetComponentAccessTokenRequestBuilder {
+        GetComponentAccessTokenRequestBuilder::default()
+    }
+}
+
+/// The builder of [`GetComponentAccessTokenRequest`], from [`GetComponentAccessTokenRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetComponentAccessTokenRequestBuilder {
+    component_appid: Option<String>,
+    component_appsecret: Option<::wechat_core::Secret>,
+    component_verify_ticket: Option<::wechat_core::Secret>,
+}
+
+impl GetComponentAccessTokenRequestBuilder {
+    /// Sets `component_appid` (required): The third-party platform's appid.
+    pub fn component_appid(mut self, value: impl Into<String>) -> Self {
+        self.component_appid = Some(value.into());
+        self
+    }
+
+    /// Sets `component_appsecret` (required): The third-party platform's appsecret.
+    pub fn component_appsecret(mut self, value: impl Into<String>) -> Self {
+        self.component_appsecret = Some(::wechat_core::Secret::new(value));
+        self
+    }
+
+    /// Sets `component_verify_ticket` (required): The latest ticket WeChat pushed to the platform.
+    pub fn component_verify_ticket(mut self, value: impl Into<String>) -> Self {
+        self.component_verify_ticket = Some(::wechat_core::Secret::new(value));
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(
+        self,
+    ) -> Result<GetComponentAccessTokenRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "GetComponentAccessTokenRequest",
+        );
+        Ok(GetComponentAccessTokenRequest {
+            component_appid: self
+                .component_appid
+                .ok_or_else(|| missing("component_appid"))?,
+            component_appsecret: self
+                .component_appsecret
+                .ok_or_else(|| missing("component_appsecret"))?,
+            component_verify_ticket: self
+                .component_verify_ticket
+                .ok_or_else(|| missing("component_verify_ticket"))?,
+        })
     }
 }
 
 /// Response of [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token), without `errcode` and `errmsg`.
+///
+/// Build it with [`GetComponentAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetComponentAccessTokenResponse {
@@ -108,12 +152,47 @@ pub struct GetComponentAccessTokenResponse {
 }
 
 impl GetComponentAccessTokenResponse {
-    /// Creates the value from its required fields: `component_access_token`, `expires_in`.
-    pub fn new(component_access_token: impl Into<String>, expires_in: i64) -> Self {
-        Self {
-            component_access_token: ::wechat_core::Secret::new(component_access_token),
-            expires_in,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetComponentAccessTokenResponseBuilder {
+        GetComponentAccessTokenResponseBuilder::default()
+    }
+}
+
+/// The builder of [`GetComponentAccessTokenResponse`], from [`GetComponentAccessTokenResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetComponentAccessTokenResponseBuilder {
+    component_access_token: Option<::wechat_core::Secret>,
+    expires_in: Option<i64>,
+}
+
+impl GetComponentAccessTokenResponseBuilder {
+    /// Sets `component_access_token` (required): The third-party platform's access token.
+    pub fn component_access_token(mut self, value: impl Into<String>) -> Self {
+        self.component_access_token = Some(::wechat_core::Secret::new(value));
+        self
+    }
+
+    /// Sets `expires_in` (required): Seconds the token stays valid (7200).
+    pub fn expires_in(mut self, value: i64) -> Self {
+        self.expires_in = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(
+        self,
+    ) -> Result<GetComponentAccessTokenResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "GetComponentAccessTokenResponse",
+        );
+        Ok(GetComponentAccessTokenResponse {
+            component_access_token: self
+                .component_access_token
+                .ok_or_else(|| missing("component_access_token"))?,
+            expires_in: self.expires_in.ok_or_else(|| missing("expires_in"))?,
+        })
     }
 }
 

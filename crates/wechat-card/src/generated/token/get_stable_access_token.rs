@@ -63,7 +63,7 @@
 
 /// Request of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token).
 ///
-/// Build it with [`GetStableAccessTokenRequest::new`] from the required fields, then add optional ones with the setters.
+/// Build it with [`GetStableAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[allow(clippy::manual_non_exhaustive)]
@@ -92,20 +92,54 @@ pub struct GetStableAccessTokenRequest {
 }
 
 impl GetStableAccessTokenRequest {
-    /// Creates the value from its required fields: `appid`, `secret`.
-    pub fn new(appid: impl Into<String>, secret: impl Into<String>) -> Self {
-        Self {
-            appid: appid.into(),
-            secret: ::wechat_core::Secret::new(secret),
-            force_refresh: None,
-            grant_type: (),
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetStableAccessTokenRequestBuilder {
+        GetStableAccessTokenRequestBuilder::default()
+    }
+}
+
+/// The builder of [`GetStableAccessTokenRequest`], from [`GetStableAccessTokenRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetStableAccessTokenRequestBuilder {
+    appid: Option<String>,
+    secret: Option<::wechat_core::Secret>,
+    force_refresh: Option<bool>,
+}
+
+impl GetStableAccessTokenRequestBuilder {
+    /// Sets `appid` (required): The account's AppID.
+    pub fn appid(mut self, value: impl Into<String>) -> Self {
+        self.appid = Some(value.into());
+        self
+    }
+
+    /// Sets `secret` (required): The account's AppSecret.
+    pub fn secret(mut self, value: impl Into<String>) -> Self {
+        self.secret = Some(::wechat_core::Secret::new(value));
+        self
     }
 
     /// Sets `force_refresh`: True to invalidate the current token and get a new one (rate limited); default false.
     pub fn force_refresh(mut self, value: bool) -> Self {
         self.force_refresh = Some(value);
         self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(
+        self,
+    ) -> Result<GetStableAccessTokenRequest, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "GetStableAccessTokenRequest",
+        );
+        Ok(GetStableAccessTokenRequest {
+            appid: self.appid.ok_or_else(|| missing("appid"))?,
+            secret: self.secret.ok_or_else(|| missing("secret"))?,
+            force_refresh: self.force_refresh,
+            grant_type: (),
+        })
     }
 }
 
@@ -123,6 +157,8 @@ fn deserialize_grant_type<'de, D: serde::Deserializer<'de>>(
 }
 
 /// Response of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token), without `errcode` and `errmsg`.
+///
+/// Build it with [`GetStableAccessTokenResponse::builder`]: one setter per field, then `build()`, which names a required field left unset.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetStableAccessTokenResponse {
@@ -134,12 +170,45 @@ pub struct GetStableAccessTokenResponse {
 }
 
 impl GetStableAccessTokenResponse {
-    /// Creates the value from its required fields: `access_token`, `expires_in`.
-    pub fn new(access_token: impl Into<String>, expires_in: i64) -> Self {
-        Self {
-            access_token: ::wechat_core::Secret::new(access_token),
-            expires_in,
-        }
+    /// Starts building the value: set each required field, then call `build()`.
+    pub fn builder() -> GetStableAccessTokenResponseBuilder {
+        GetStableAccessTokenResponseBuilder::default()
+    }
+}
+
+/// The builder of [`GetStableAccessTokenResponse`], from [`GetStableAccessTokenResponse::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct GetStableAccessTokenResponseBuilder {
+    access_token: Option<::wechat_core::Secret>,
+    expires_in: Option<i64>,
+}
+
+impl GetStableAccessTokenResponseBuilder {
+    /// Sets `access_token` (required): The access token.
+    pub fn access_token(mut self, value: impl Into<String>) -> Self {
+        self.access_token = Some(::wechat_core::Secret::new(value));
+        self
+    }
+
+    /// Sets `expires_in` (required): Seconds the token stays valid (at most 7200).
+    pub fn expires_in(mut self, value: i64) -> Self {
+        self.expires_in = Some(value);
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// field not set.
+    pub fn build(
+        self,
+    ) -> Result<GetStableAccessTokenResponse, ::wechat_core::BuildError> {
+        let missing = ::wechat_core::BuildError::missing_from(
+            "GetStableAccessTokenResponse",
+        );
+        Ok(GetStableAccessTokenResponse {
+            access_token: self.access_token.ok_or_else(|| missing("access_token"))?,
+            expires_in: self.expires_in.ok_or_else(|| missing("expires_in"))?,
+        })
     }
 }
 

@@ -17,19 +17,19 @@
         feature = "token"
     )
 )]
-use ::wechat_core::ErrorCode as _;
+use ::wechat_card::wechat_core::{self, ErrorCode as _};
 fn round_trips<T: serde::Serialize + serde::de::DeserializeOwned>(json: &str) {
     let expected: serde_json::Value = serde_json::from_str(json).unwrap();
     let typed: T = serde_json::from_str(json).unwrap();
     assert_eq!(serde_json::to_value(& typed).unwrap(), expected);
 }
 
-fn decodes<O: ::wechat_core::Operation>(json: &str) {
+fn decodes<O: wechat_core::Operation>(json: &str) {
     let value: serde_json::Value = serde_json::from_str(json).unwrap();
     let errcode = value.get("errcode").and_then(serde_json::Value::as_i64).unwrap_or(0);
-    match ::wechat_core::decode_response::<O>(json.as_bytes()) {
+    match wechat_core::decode_response::<O>(json.as_bytes()) {
         Ok(_) => assert_eq!(errcode, 0, "a non-zero errcode must not decode as success"),
-        Err(::wechat_core::Error::Api(api)) => {
+        Err(wechat_core::Error::Api(api)) => {
             assert_eq!(api.code.code(), errcode);
             assert_eq!(api.code, O::ErrorCode::from_code(errcode));
         }
@@ -41,12 +41,12 @@ fn decodes<O: ::wechat_core::Operation>(json: &str) {
 #[test]
 fn card_create_card_example_1() {
     round_trips::<
-        crate::card::CreateCardRequest,
+        ::wechat_card::card::CreateCardRequest,
     >(
         "{\"card\": {\"card_type\": \"GROUPON\", \"groupon\": {\n  \"base_info\": {\n    \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\",\n    \"brand_name\": \"微信餐厅\", \"code_type\": \"CODE_TYPE_TEXT\", \"title\": \"132元双人火锅套餐\",\n    \"color\": \"Color010\", \"notice\": \"使用时向服务员出示此券\", \"service_phone\": \"020-88888888\",\n    \"description\": \"不可与其他优惠同享\\n如需团购券发票，请在消费时向商户提出\\n店内均可使用，仅限堂食\",\n    \"date_info\": {\"type\": \"DATE_TYPE_FIX_TIME_RANGE\", \"begin_timestamp\": 1397577600, \"end_timestamp\": 1472724261},\n    \"sku\": {\"quantity\": 500000}, \"use_limit\": 100, \"get_limit\": 3,\n    \"use_custom_code\": false, \"bind_openid\": false, \"can_share\": true, \"can_give_friend\": true,\n    \"location_id_list\": [123, 12321, 345345],\n    \"center_title\": \"顶部居中按钮\", \"center_sub_title\": \"按钮下方的wording\", \"center_url\": \"www.qq.com\",\n    \"custom_url_name\": \"立即使用\", \"custom_url\": \"http://www.qq.com\", \"custom_url_sub_title\": \"6个汉字tips\",\n    \"promotion_url_name\": \"更多优惠\", \"promotion_url\": \"http://www.qq.com\"},\n  \"advanced_info\": {\n    \"use_condition\": {\"accept_category\": \"鞋类\", \"reject_category\": \"阿迪达斯\", \"can_use_with_other_discount\": true},\n    \"abstract\": {\"abstract\": \"微信餐厅推出多种新季菜品，期待您的光临\",\n                 \"icon_url_list\": [\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\"]},\n    \"text_image_list\": [{\"image_url\": \"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\n                         \"text\": \"此菜品精选食材，以独特的烹饪方法，最大程度地刺激食客的味蕾\"}],\n    \"time_limit\": [{\"type\": \"MONDAY\", \"begin_hour\": 0, \"end_hour\": 10, \"begin_minute\": 10, \"end_minute\": 59}, {\"type\": \"HOLIDAY\"}],\n    \"business_service\": [\"BIZ_SERVICE_FREE_WIFI\", \"BIZ_SERVICE_WITH_PET\", \"BIZ_SERVICE_FREE_PARK\", \"BIZ_SERVICE_DELIVER\"]},\n  \"deal_detail\": \"以下锅底2选1：\\n大锅1份 12元\\n小锅2份 16元\"}}}",
     );
     decodes::<
-        crate::card::CreateCardRequest,
+        ::wechat_card::card::CreateCardRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}",
     );
@@ -56,12 +56,12 @@ fn card_create_card_example_1() {
 #[test]
 fn card_create_card_example_2() {
     round_trips::<
-        crate::card::CreateCardRequest,
+        ::wechat_card::card::CreateCardRequest,
     >(
         "{\"card\": {\"card_type\": \"MEMBER_CARD\", \"member_card\": {\n  \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/\",\n  \"base_info\": {\"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZ/0\", \"brand_name\": \"海底捞\",\n    \"code_type\": \"CODE_TYPE_TEXT\", \"title\": \"海底捞会员卡\", \"color\": \"Color010\", \"notice\": \"使用时向服务员出示此券\",\n    \"service_phone\": \"020-88888888\", \"description\": \"不可与其他优惠同享\",\n    \"date_info\": {\"type\": \"DATE_TYPE_PERMANENT\"}, \"sku\": {\"quantity\": 50000000}, \"get_limit\": 3,\n    \"use_custom_code\": false, \"can_give_friend\": true, \"location_id_list\": [123, 12321],\n    \"custom_url_name\": \"立即使用\", \"custom_url\": \"http://weixin.qq.com\", \"custom_url_sub_title\": \"6个汉字tips\",\n    \"promotion_url_name\": \"营销入口1\", \"promotion_url\": \"http://www.qq.com\", \"need_push_on_view\": true},\n  \"supply_bonus\": true, \"supply_balance\": false, \"prerogative\": \"test_prerogative\", \"auto_activate\": true,\n  \"custom_field1\": {\"name_type\": \"FIELD_NAME_TYPE_LEVEL\", \"url\": \"http://www.qq.com\"},\n  \"activate_url\": \"http://www.qq.com\",\n  \"custom_cell1\": {\"name\": \"使用入口2\", \"tips\": \"激活后显示\", \"url\": \"http://www.qq.com\"},\n  \"bonus_rule\": {\"cost_money_unit\": 100, \"increase_bonus\": 1, \"max_increase_bonus\": 200, \"init_increase_bonus\": 10,\n                 \"cost_bonus_unit\": 5, \"reduce_money\": 100, \"least_money_to_use_bonus\": 1000, \"max_reduce_bonus\": 50},\n  \"discount\": 10}}}",
     );
     decodes::<
-        crate::card::CreateCardRequest,
+        ::wechat_card::card::CreateCardRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\"}",
     );
@@ -71,7 +71,7 @@ fn card_create_card_example_2() {
 #[test]
 fn card_create_card_example_3() {
     decodes::<
-        crate::card::CreateCardRequest,
+        ::wechat_card::card::CreateCardRequest,
     >("{\"errcode\": 40071, \"errmsg\": \"invalid card type hint: [Ir0bDA06532269]\"}");
 }
 
@@ -79,12 +79,12 @@ fn card_create_card_example_3() {
 #[test]
 fn card_create_landing_page_example_1() {
     round_trips::<
-        crate::card::CreateLandingPageRequest,
+        ::wechat_card::card::CreateLandingPageRequest,
     >(
         "{\"banner\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFN\",\n \"page_title\": \"惠城优惠大派送\", \"can_share\": true, \"scene\": \"SCENE_NEAR_BY\",\n \"card_list\": [{\"card_id\": \"pXch-jnOlGtbuWwIO2NDftZeynRE\", \"thumb_url\": \"www.qq.com/a.jpg\"},\n               {\"card_id\": \"pXch-jnAN-ZBoRbiwgqBZ1RV60fI\", \"thumb_url\": \"www.qq.com/b.jpg\"}]}",
     );
     decodes::<
-        crate::card::CreateLandingPageRequest,
+        ::wechat_card::card::CreateLandingPageRequest,
     >("{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"www.test.url\", \"page_id\": 1}");
 }
 
@@ -92,7 +92,7 @@ fn card_create_landing_page_example_1() {
 #[test]
 fn card_create_landing_page_example_2() {
     decodes::<
-        crate::card::CreateLandingPageRequest,
+        ::wechat_card::card::CreateLandingPageRequest,
     >("{\"errcode\": 40071, \"errmsg\": \"invalid card type hint: [D1SDya0571e542]\"}");
 }
 
@@ -100,12 +100,12 @@ fn card_create_landing_page_example_2() {
 #[test]
 fn card_create_qrcode_example_1() {
     round_trips::<
-        crate::card::CreateQrcodeRequest,
+        ::wechat_card::card::CreateQrcodeRequest,
     >(
         "{\"action_name\": \"QR_CARD\", \"expire_seconds\": 1800,\n \"action_info\": {\"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"code\": \"198374613512\",\n                          \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\", \"is_unique_code\": false, \"outer_str\": \"12b\"}}}",
     );
     decodes::<
-        crate::card::CreateQrcodeRequest,
+        ::wechat_card::card::CreateQrcodeRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"ticket\": \"gQHB8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0JIV3lhX3psZmlvSDZmWGVMMTZvAAIEsNnKVQMEIAMAAA==\",\n \"expire_seconds\": 1800, \"url\": \"http://weixin.qq.com/q/BHWya_zlfioH6fXeL16o\",\n \"show_qrcode_url\": \"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQH98DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0czVzRlSWpsamlyM2plWTNKVktvAAIE6SfgVQMEgDPhAQ%3D%3D\"}",
     );
@@ -115,12 +115,12 @@ fn card_create_qrcode_example_1() {
 #[test]
 fn card_create_qrcode_example_2() {
     round_trips::<
-        crate::card::CreateQrcodeRequest,
+        ::wechat_card::card::CreateQrcodeRequest,
     >(
         "{\"action_name\": \"QR_MULTIPLE_CARD\",\n \"action_info\": {\"multiple_card\": {\"card_list\": [\n   {\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"code\": \"2392583481\", \"outer_str\": \"12b\"},\n   {\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo98\", \"code\": \"2392583482\", \"outer_str\": \"12b\"}]}}}",
     );
     decodes::<
-        crate::card::CreateQrcodeRequest,
+        ::wechat_card::card::CreateQrcodeRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"ticket\": \"gQEE8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL2ZVUlB1eWpsbnJtUTBpTjVQRlZtAAIEWBPpVQMEgHB2AA==\",\n \"expire_seconds\": 7776000, \"url\": \"http://weixin.qq.com/q/fURPuyjlnrmQ0iN5PFVm\",\n \"show_qrcode_url\": \"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQEE8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL2ZVUlB1eWpsbnJtUTBpTjVQRlZtAAIEWBPpVQMEgHB2AA%3D%3D\"}",
     );
@@ -130,7 +130,7 @@ fn card_create_qrcode_example_2() {
 #[test]
 fn card_create_qrcode_example_3() {
     decodes::<
-        crate::card::CreateQrcodeRequest,
+        ::wechat_card::card::CreateQrcodeRequest,
     >("{\"errcode\": 40053, \"errmsg\": \"invalid actioninfo hint: [wX0Qza0722e541]\"}");
 }
 
@@ -138,16 +138,18 @@ fn card_create_qrcode_example_3() {
 #[test]
 fn card_delete_card_example_1() {
     round_trips::<
-        crate::card::DeleteCardRequest,
+        ::wechat_card::card::DeleteCardRequest,
     >("{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}");
-    decodes::<crate::card::DeleteCardRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    decodes::<
+        ::wechat_card::card::DeleteCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
 }
 
 #[cfg(feature = "card")]
 #[test]
 fn card_delete_card_example_2() {
     decodes::<
-        crate::card::DeleteCardRequest,
+        ::wechat_card::card::DeleteCardRequest,
     >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [nBcl6a0172e521]\"}");
 }
 
@@ -155,10 +157,10 @@ fn card_delete_card_example_2() {
 #[test]
 fn card_get_card_example_1() {
     round_trips::<
-        crate::card::GetCardRequest,
+        ::wechat_card::card::GetCardRequest,
     >("{\"card_id\": \"pbLatjnP97_F9PudzBARQhn7xR7A\"}");
     decodes::<
-        crate::card::GetCardRequest,
+        ::wechat_card::card::GetCardRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_type\": \"DISCOUNT\", \"discount\": {\n   \"base_info\": {\"id\": \"pbLatjnP97_F9PudzBARQhn7xR7A\",\n     \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\n     \"code_type\": \"CODE_TYPE_NONE\", \"brand_name\": \"微信餐厅\", \"title\": \"9折优惠券\",\n     \"date_info\": {\"type\": \"DATE_TYPE_FIX_TERM\", \"fixed_term\": 30, \"fixed_begin_term\": 0},\n     \"color\": \"#10AD61\", \"notice\": \"到店使用\", \"description\": \"\",\n     \"location_id_list\": [218384742, 402521653, 402521608], \"get_limit\": 3, \"can_share\": true, \"can_give_friend\": true,\n     \"status\": \"CARD_STATUS_VERIFY_OK\", \"sku\": {\"quantity\": 100096, \"total_quantity\": 100100},\n     \"create_time\": 1457525546, \"update_time\": 1457526240},\n   \"discount\": 10,\n   \"advanced_info\": {\"time_limit\": [{\"type\": \"MONDAY\"}, {\"type\": \"TUESDAY\"}], \"text_image_list\": [], \"business_service\": [],\n     \"abstract\": {\"abstract\": \"点击了解更多\", \"icon_url_list\": [\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]}}}}}",
     );
@@ -167,9 +169,11 @@ fn card_get_card_example_1() {
 #[cfg(feature = "card")]
 #[test]
 fn card_get_card_example_2() {
-    round_trips::<crate::card::GetCardRequest>("{\"card_id\": \"pbLatjnP97_BUS\"}");
+    round_trips::<
+        ::wechat_card::card::GetCardRequest,
+    >("{\"card_id\": \"pbLatjnP97_BUS\"}");
     decodes::<
-        crate::card::GetCardRequest,
+        ::wechat_card::card::GetCardRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"card\": {\"card_type\": \"BUS_TICKET\", \"bus_ticket\": {\"base_info\": {\"id\": \"pbLatjnP97_BUS\", \"title\": \"汽车票\"}, \"from\": \"广州\", \"to\": \"深圳\"}}}",
     );
@@ -179,7 +183,7 @@ fn card_get_card_example_2() {
 #[test]
 fn card_get_card_example_3() {
     decodes::<
-        crate::card::GetCardRequest,
+        ::wechat_card::card::GetCardRequest,
     >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [uf0Kqa0791e542]\"}");
 }
 
@@ -187,10 +191,10 @@ fn card_get_card_example_3() {
 #[test]
 fn card_get_mpnews_html_example_1() {
     round_trips::<
-        crate::card::GetMpnewsHtmlRequest,
+        ::wechat_card::card::GetMpnewsHtmlRequest,
     >("{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}");
     decodes::<
-        crate::card::GetMpnewsHtmlRequest,
+        ::wechat_card::card::GetMpnewsHtmlRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"content\": \"<iframe class=\\\"res_iframe card_iframe js_editor_card\\\" data-src=\\\"http://mp.weixin.qq.com/bizmall/appmsgcard?action=show&biz=MjM5OTAwODk4MA%3D%3D&cardid=p1Pj9jnXTLf2nF7lccYScFUYqJ0&wechat_card_js=1#wechat_redirect\\\"></iframe>\"}",
     );
@@ -200,7 +204,7 @@ fn card_get_mpnews_html_example_1() {
 #[test]
 fn card_get_mpnews_html_example_2() {
     decodes::<
-        crate::card::GetMpnewsHtmlRequest,
+        ::wechat_card::card::GetMpnewsHtmlRequest,
     >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [hM5Q4a0217e542]\"}");
 }
 
@@ -208,12 +212,12 @@ fn card_get_mpnews_html_example_2() {
 #[test]
 fn card_list_cards_example_1() {
     round_trips::<
-        crate::card::ListCardsRequest,
+        ::wechat_card::card::ListCardsRequest,
     >(
         "{\"offset\": 0, \"count\": 10, \"status_list\": [\"CARD_STATUS_VERIFY_OK\", \"CARD_STATUS_DISPATCH\"]}",
     );
     decodes::<
-        crate::card::ListCardsRequest,
+        ::wechat_card::card::ListCardsRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id_list\": [\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\"], \"total_num\": 1}",
     );
@@ -222,9 +226,11 @@ fn card_list_cards_example_1() {
 #[cfg(feature = "card")]
 #[test]
 fn card_list_cards_example_2() {
-    round_trips::<crate::card::ListCardsRequest>("{\"offset\": 0, \"count\": 50}");
+    round_trips::<
+        ::wechat_card::card::ListCardsRequest,
+    >("{\"offset\": 0, \"count\": 50}");
     decodes::<
-        crate::card::ListCardsRequest,
+        ::wechat_card::card::ListCardsRequest,
     >("{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id_list\": [], \"total_num\": 0}");
 }
 
@@ -232,7 +238,7 @@ fn card_list_cards_example_2() {
 #[test]
 fn card_list_cards_example_3() {
     decodes::<
-        crate::card::ListCardsRequest,
+        ::wechat_card::card::ListCardsRequest,
     >(
         "{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function hint: [kT3vCa0881e110]\"}",
     );
@@ -242,10 +248,10 @@ fn card_list_cards_example_3() {
 #[test]
 fn card_list_user_cards_example_1() {
     round_trips::<
-        crate::card::ListUserCardsRequest,
+        ::wechat_card::card::ListUserCardsRequest,
     >("{\"openid\": \"12312313\", \"card_id\": \"xxxxxxxxxx\"}");
     decodes::<
-        crate::card::ListUserCardsRequest,
+        ::wechat_card::card::ListUserCardsRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_list\": [{\"code\": \"xxx1434079154\", \"card_id\": \"xxxxxxxxxx\"}, {\"code\": \"xxx1434079155\", \"card_id\": \"xxxxxxxxxx\"}], \"has_share_card\": true}",
     );
@@ -255,7 +261,7 @@ fn card_list_user_cards_example_1() {
 #[test]
 fn card_list_user_cards_example_2() {
     decodes::<
-        crate::card::ListUserCardsRequest,
+        ::wechat_card::card::ListUserCardsRequest,
     >("{\"errcode\": 40003, \"errmsg\": \"invalid openid hint: [pWJsXA0363e541]\"}");
 }
 
@@ -263,27 +269,31 @@ fn card_list_user_cards_example_2() {
 #[test]
 fn card_modify_stock_example_1() {
     round_trips::<
-        crate::card::ModifyStockRequest,
+        ::wechat_card::card::ModifyStockRequest,
     >(
         "{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"increase_stock_value\": 1231231, \"reduce_stock_value\": 1231231}",
     );
-    decodes::<crate::card::ModifyStockRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    decodes::<
+        ::wechat_card::card::ModifyStockRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
 }
 
 #[cfg(feature = "card")]
 #[test]
 fn card_modify_stock_example_2() {
     round_trips::<
-        crate::card::ModifyStockRequest,
+        ::wechat_card::card::ModifyStockRequest,
     >("{\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"increase_stock_value\": 100}");
-    decodes::<crate::card::ModifyStockRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    decodes::<
+        ::wechat_card::card::ModifyStockRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
 }
 
 #[cfg(feature = "card")]
 #[test]
 fn card_modify_stock_example_3() {
     decodes::<
-        crate::card::ModifyStockRequest,
+        ::wechat_card::card::ModifyStockRequest,
     >("{\"errcode\": 40122, \"errmsg\": \"invalid quantity hint: [Xr0bDA06532270]\"}");
 }
 
@@ -291,16 +301,18 @@ fn card_modify_stock_example_3() {
 #[test]
 fn card_set_pay_cell_example_1() {
     round_trips::<
-        crate::card::SetPayCellRequest,
+        ::wechat_card::card::SetPayCellRequest,
     >("{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\", \"is_open\": true}");
-    decodes::<crate::card::SetPayCellRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    decodes::<
+        ::wechat_card::card::SetPayCellRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
 }
 
 #[cfg(feature = "card")]
 #[test]
 fn card_set_pay_cell_example_2() {
     decodes::<
-        crate::card::SetPayCellRequest,
+        ::wechat_card::card::SetPayCellRequest,
     >(
         "{\"errcode\": 43017, \"errmsg\": \"require location id! hint: [Q7uFLa0386vr20]\"}",
     );
@@ -310,12 +322,12 @@ fn card_set_pay_cell_example_2() {
 #[test]
 fn card_set_self_consume_cell_example_1() {
     round_trips::<
-        crate::card::SetSelfConsumeCellRequest,
+        ::wechat_card::card::SetSelfConsumeCellRequest,
     >(
         "{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\", \"is_open\": true, \"need_verify_cod\": false, \"need_remark_amount\": false}",
     );
     decodes::<
-        crate::card::SetSelfConsumeCellRequest,
+        ::wechat_card::card::SetSelfConsumeCellRequest,
     >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
 }
 
@@ -323,7 +335,7 @@ fn card_set_self_consume_cell_example_1() {
 #[test]
 fn card_set_self_consume_cell_example_2() {
     decodes::<
-        crate::card::SetSelfConsumeCellRequest,
+        ::wechat_card::card::SetSelfConsumeCellRequest,
     >(
         "{\"errcode\": 43017, \"errmsg\": \"require location id! hint: [Q7uFLa0386vr21]\"}",
     );
@@ -333,12 +345,12 @@ fn card_set_self_consume_cell_example_2() {
 #[test]
 fn card_set_test_whitelist_example_1() {
     round_trips::<
-        crate::card::SetTestWhitelistRequest,
+        ::wechat_card::card::SetTestWhitelistRequest,
     >(
         "{\"openid\": [\"o1Pj9jmZvwSyyyyyyBa4aULW2mA\", \"o1Pj9jmZvxxxxxxxxxULW2mA\"], \"username\": [\"afdvvf\", \"abcd\"]}",
     );
     decodes::<
-        crate::card::SetTestWhitelistRequest,
+        ::wechat_card::card::SetTestWhitelistRequest,
     >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
 }
 
@@ -346,12 +358,12 @@ fn card_set_test_whitelist_example_1() {
 #[test]
 fn card_set_test_whitelist_example_2() {
     round_trips::<
-        crate::card::SetTestWhitelistRequest,
+        ::wechat_card::card::SetTestWhitelistRequest,
     >(
         "{\"openid\": [\"oFYHLvkzNC8P_uZKPS7ppSuHiYwk\", \"oFYHLviCatnBPDs1XxcXoOePNows\"]}",
     );
     decodes::<
-        crate::card::SetTestWhitelistRequest,
+        ::wechat_card::card::SetTestWhitelistRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"white_list_size\": 2, \"success_openid\": [\"oFYHLvkzNC8P_uZKPS7ppSuHiYwk\", \"oFYHLviCatnBPDs1XxcXoOePNows\"], \"success_username\": []}",
     );
@@ -361,7 +373,7 @@ fn card_set_test_whitelist_example_2() {
 #[test]
 fn card_set_test_whitelist_example_3() {
     decodes::<
-        crate::card::SetTestWhitelistRequest,
+        ::wechat_card::card::SetTestWhitelistRequest,
     >("{\"errcode\": 40003, \"errmsg\": \"invalid openid hint: [4Fh0Ka0932e123]\"}");
 }
 
@@ -369,12 +381,12 @@ fn card_set_test_whitelist_example_3() {
 #[test]
 fn card_update_card_example_1() {
     round_trips::<
-        crate::card::UpdateCardRequest,
+        ::wechat_card::card::UpdateCardRequest,
     >(
         "{\"card_id\": \"ph_gmt7cUVrlRk8swPwx7aDyF-pg\",\n \"member_card\": {\n   \"base_info\": {\"logo_url\": \"http://www.supadmin.cn/uploads/allimg/120216/1_120216214725_1.jpg\",\n     \"color\": \"Color010\", \"notice\": \"使用时向服务员出示此券\", \"service_phone\": \"020-88888888\",\n     \"description\": \"不可与其他优惠同享。如需团购券发票，请在消费时向商户提出店内均可使用，仅限堂食餐前不可打包，餐后未吃完，可打包本团购券不限人数，建议2人使用，超过建议人数须另收酱料费5元 / 位。本单谢绝自带酒水饮料\",\n     \"location_id_list\": [123, 12321, 345345],\n     \"pay_info\": {\"swipe_card\": {\"is_swipe_card\": true}}},\n   \"bonus_cleared\": \"aaaaaaaaaaaaaa\", \"bonus_rules\": \"aaaaaaaaaaaaaa\", \"prerogative\": \"\",\n   \"activate_msg_operation\": {\"url_cell\": {\"card_id_list\": [\"pbLatjhcI6XUxJWA0Au3Gaq5eFPs\"],\n     \"end_time\": 1492724561, \"text\": \"恭喜你获得一张50元代金券\", \"url\": \"www.qq.com\"}}}}",
     );
     decodes::<
-        crate::card::UpdateCardRequest,
+        ::wechat_card::card::UpdateCardRequest,
     >("{\"errcode\": 0, \"errmsg\": \"ok\", \"send_check\": false}");
 }
 
@@ -382,12 +394,12 @@ fn card_update_card_example_1() {
 #[test]
 fn card_update_card_example_2() {
     round_trips::<
-        crate::card::UpdateCardRequest,
+        ::wechat_card::card::UpdateCardRequest,
     >(
         "{\"card_id\": \"pdkJ9uCzKWebwgNjxosee0ZuO3Os\", \"groupon\": {\"base_info\": {\"center_title\": \"顶部居中按钮\", \"custom_url_name\": \"立即使用\", \"custom_url\": \"http://www.qq.com\"}}}",
     );
     decodes::<
-        crate::card::UpdateCardRequest,
+        ::wechat_card::card::UpdateCardRequest,
     >("{\"errcode\": 0, \"errmsg\": \"ok\", \"send_check\": false}");
 }
 
@@ -395,7 +407,7 @@ fn card_update_card_example_2() {
 #[test]
 fn card_update_card_example_3() {
     decodes::<
-        crate::card::UpdateCardRequest,
+        ::wechat_card::card::UpdateCardRequest,
     >("{\"errcode\": 40079, \"errmsg\": \"invalid time hint: [aB3kNa0917e542]\"}");
 }
 
@@ -403,7 +415,7 @@ fn card_update_card_example_3() {
 #[test]
 fn card_upload_image_example_1() {
     decodes::<
-        crate::card::UploadImageRequest,
+        ::wechat_card::card::UploadImageRequest,
     >(
         "{\"url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"}",
     );
@@ -413,7 +425,7 @@ fn card_upload_image_example_1() {
 #[test]
 fn card_upload_image_example_2() {
     decodes::<
-        crate::card::UploadImageRequest,
+        ::wechat_card::card::UploadImageRequest,
     >("{\"url\": \"http://mmbiz.qpic.cn/XXXXX\", \"errcode\": 0, \"errmsg\": \"ok\"}");
 }
 
@@ -421,7 +433,7 @@ fn card_upload_image_example_2() {
 #[test]
 fn card_upload_image_example_3() {
     decodes::<
-        crate::card::UploadImageRequest,
+        ::wechat_card::card::UploadImageRequest,
     >("{\"errcode\": 40009, \"errmsg\": \"invalid image size\"}");
 }
 
@@ -429,12 +441,12 @@ fn card_upload_image_example_3() {
 #[test]
 fn card_code_check_codes_example_1() {
     round_trips::<
-        crate::card_code::CheckCodesRequest,
+        ::wechat_card::card_code::CheckCodesRequest,
     >(
         "{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\", \"22222\", \"33333\", \"44444\", \"55555\"]}",
     );
     decodes::<
-        crate::card_code::CheckCodesRequest,
+        ::wechat_card::card_code::CheckCodesRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"exist_code\": [\"11111\", \"22222\", \"33333\"], \"not_exist_code\": [\"44444\", \"55555\"]}",
     );
@@ -444,10 +456,10 @@ fn card_code_check_codes_example_1() {
 #[test]
 fn card_code_check_codes_example_2() {
     round_trips::<
-        crate::card_code::CheckCodesRequest,
+        ::wechat_card::card_code::CheckCodesRequest,
     >("{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\"]}");
     decodes::<
-        crate::card_code::CheckCodesRequest,
+        ::wechat_card::card_code::CheckCodesRequest,
     >(
         "{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function hint: [yC5lBa0715e533]\"}",
     );
@@ -457,10 +469,10 @@ fn card_code_check_codes_example_2() {
 #[test]
 fn card_code_consume_code_example_1() {
     round_trips::<
-        crate::card_code::ConsumeCodeRequest,
+        ::wechat_card::card_code::ConsumeCodeRequest,
     >("{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}");
     decodes::<
-        crate::card_code::ConsumeCodeRequest,
+        ::wechat_card::card_code::ConsumeCodeRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
     );
@@ -469,9 +481,11 @@ fn card_code_consume_code_example_1() {
 #[cfg(feature = "card_code")]
 #[test]
 fn card_code_consume_code_example_2() {
-    round_trips::<crate::card_code::ConsumeCodeRequest>("{\"code\": \"12312313\"}");
+    round_trips::<
+        ::wechat_card::card_code::ConsumeCodeRequest,
+    >("{\"code\": \"12312313\"}");
     decodes::<
-        crate::card_code::ConsumeCodeRequest,
+        ::wechat_card::card_code::ConsumeCodeRequest,
     >(
         "{\"errcode\": 40099, \"errmsg\": \"invalid code, this code has consumed. hint: [KBPAAa0719vr21]\"}",
     );
@@ -481,12 +495,12 @@ fn card_code_consume_code_example_2() {
 #[test]
 fn card_code_decrypt_code_example_1() {
     round_trips::<
-        crate::card_code::DecryptCodeRequest,
+        ::wechat_card::card_code::DecryptCodeRequest,
     >(
         "{\"encrypt_code\": \"XXIzTtMqCxwOaawoE91+VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE\"}",
     );
     decodes::<
-        crate::card_code::DecryptCodeRequest,
+        ::wechat_card::card_code::DecryptCodeRequest,
     >("{\"errcode\": 0, \"errmsg\": \"ok\", \"code\": \"751234212312\"}");
 }
 
@@ -494,12 +508,12 @@ fn card_code_decrypt_code_example_1() {
 #[test]
 fn card_code_decrypt_code_example_2() {
     round_trips::<
-        crate::card_code::DecryptCodeRequest,
+        ::wechat_card::card_code::DecryptCodeRequest,
     >(
         "{\"encrypt_code\": \"XXIzTtMqCxwOaawoE91%2BVJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ%2F5ZZ0DVkXdE\"}",
     );
     decodes::<
-        crate::card_code::DecryptCodeRequest,
+        ::wechat_card::card_code::DecryptCodeRequest,
     >(
         "{\"errcode\": 40075, \"errmsg\": \"invalid encrypt code hint: [Pq0dIa0721e586]\"}",
     );
@@ -509,12 +523,12 @@ fn card_code_decrypt_code_example_2() {
 #[test]
 fn card_code_deposit_codes_example_1() {
     round_trips::<
-        crate::card_code::DepositCodesRequest,
+        ::wechat_card::card_code::DepositCodesRequest,
     >(
         "{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\", \"22222\", \"33333\", \"44444\", \"55555\"]}",
     );
     decodes::<
-        crate::card_code::DepositCodesRequest,
+        ::wechat_card::card_code::DepositCodesRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"succ_code\": [], \"duplicate_code\": [\"11111\", \"22222\", \"33333\"], \"fail_code\": []}",
     );
@@ -524,10 +538,10 @@ fn card_code_deposit_codes_example_1() {
 #[test]
 fn card_code_deposit_codes_example_2() {
     round_trips::<
-        crate::card_code::DepositCodesRequest,
+        ::wechat_card::card_code::DepositCodesRequest,
     >("{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\", \"code\": [\"11111\"]}");
     decodes::<
-        crate::card_code::DepositCodesRequest,
+        ::wechat_card::card_code::DepositCodesRequest,
     >(
         "{\"errcode\": 40078, \"errmsg\": \"invalid card status hint: [ZtCIGa0719e533]\"}",
     );
@@ -537,12 +551,12 @@ fn card_code_deposit_codes_example_2() {
 #[test]
 fn card_code_get_code_example_1() {
     round_trips::<
-        crate::card_code::GetCodeRequest,
+        ::wechat_card::card_code::GetCodeRequest,
     >(
         "{\"card_id\": \"card_id_123+\", \"code\": \"123456789\", \"check_consume\": true}",
     );
     decodes::<
-        crate::card_code::GetCodeRequest,
+        ::wechat_card::card_code::GetCodeRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true, \"outer_str\": \"12b\", \"user_card_status\": \"NORMAL\"}",
     );
@@ -552,10 +566,10 @@ fn card_code_get_code_example_1() {
 #[test]
 fn card_code_get_code_example_2() {
     round_trips::<
-        crate::card_code::GetCodeRequest,
+        ::wechat_card::card_code::GetCodeRequest,
     >("{\"code\": \"123456789\", \"check_consume\": false}");
     decodes::<
-        crate::card_code::GetCodeRequest,
+        ::wechat_card::card_code::GetCodeRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199, \"code\": \"123456789\"},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": false, \"outer_str\": \"12b\", \"user_card_status\": \"DELETE\"}",
     );
@@ -565,7 +579,7 @@ fn card_code_get_code_example_2() {
 #[test]
 fn card_code_get_code_example_3() {
     decodes::<
-        crate::card_code::GetCodeRequest,
+        ::wechat_card::card_code::GetCodeRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true,\n \"nickname\": \"Fourier\", \"membership_number\": \"316510891298\", \"bonus\": 460,\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"1552xxxx8888\"},\n                                     {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"微信\"}],\n               \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\"}",
     );
@@ -575,7 +589,7 @@ fn card_code_get_code_example_3() {
 #[test]
 fn card_code_get_code_example_4() {
     decodes::<
-        crate::card_code::GetCodeRequest,
+        ::wechat_card::card_code::GetCodeRequest,
     >(
         "{\"errcode\": 40127, \"errmsg\": \"invalid user-card status! Hint: the card was given to user, but may be deleted or set unavailable ! hint: [iHBD40040ent3]\"}",
     );
@@ -585,10 +599,10 @@ fn card_code_get_code_example_4() {
 #[test]
 fn card_code_get_deposit_count_example_1() {
     round_trips::<
-        crate::card_code::GetDepositCountRequest,
+        ::wechat_card::card_code::GetDepositCountRequest,
     >("{\"card_id\": \"pDF3iY0_dVjb_Pua96MMewA96qvA\"}");
     decodes::<
-        crate::card_code::GetDepositCountRequest,
+        ::wechat_card::card_code::GetDepositCountRequest,
     >("{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 123}");
 }
 
@@ -596,10 +610,10 @@ fn card_code_get_deposit_count_example_1() {
 #[test]
 fn card_code_get_deposit_count_example_2() {
     round_trips::<
-        crate::card_code::GetDepositCountRequest,
+        ::wechat_card::card_code::GetDepositCountRequest,
     >("{\"card_id\": \"pDF3iY0_unknown\"}");
     decodes::<
-        crate::card_code::GetDepositCountRequest,
+        ::wechat_card::card_code::GetDepositCountRequest,
     >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [mJ4n7a0719e533]\"}");
 }
 
@@ -607,23 +621,25 @@ fn card_code_get_deposit_count_example_2() {
 #[test]
 fn card_code_mark_code_example_1() {
     round_trips::<
-        crate::card_code::MarkCodeRequest,
+        ::wechat_card::card_code::MarkCodeRequest,
     >(
         "{\"code\": \"114390249587\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"openid\": \"oXch-jkrxp42VQu8ldweCwDt97qo\", \"is_mark\": true}",
     );
-    decodes::<crate::card_code::MarkCodeRequest>("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    decodes::<
+        ::wechat_card::card_code::MarkCodeRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
 }
 
 #[cfg(feature = "card_code")]
 #[test]
 fn card_code_mark_code_example_2() {
     round_trips::<
-        crate::card_code::MarkCodeRequest,
+        ::wechat_card::card_code::MarkCodeRequest,
     >(
         "{\"code\": \"114390249587\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"openid\": \"oXch-jkrxp42VQu8ldweCwDt97qo\", \"is_mark\": false}",
     );
     decodes::<
-        crate::card_code::MarkCodeRequest,
+        ::wechat_card::card_code::MarkCodeRequest,
     >(
         "{\"errcode\": 40099, \"errmsg\": \"invalid code, this code has consumed. hint: [Jd3xPa0719e533]\"}",
     );
@@ -633,12 +649,12 @@ fn card_code_mark_code_example_2() {
 #[test]
 fn card_code_set_code_unavailable_example_1() {
     round_trips::<
-        crate::card_code::SetCodeUnavailableRequest,
+        ::wechat_card::card_code::SetCodeUnavailableRequest,
     >(
         "{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"reason\": \"退款\"}",
     );
     decodes::<
-        crate::card_code::SetCodeUnavailableRequest,
+        ::wechat_card::card_code::SetCodeUnavailableRequest,
     >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
 }
 
@@ -646,10 +662,10 @@ fn card_code_set_code_unavailable_example_1() {
 #[test]
 fn card_code_set_code_unavailable_example_2() {
     round_trips::<
-        crate::card_code::SetCodeUnavailableRequest,
+        ::wechat_card::card_code::SetCodeUnavailableRequest,
     >("{\"code\": \"12312313\"}");
     decodes::<
-        crate::card_code::SetCodeUnavailableRequest,
+        ::wechat_card::card_code::SetCodeUnavailableRequest,
     >(
         "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [ZpHfMa0812e462]\"}",
     );
@@ -659,12 +675,12 @@ fn card_code_set_code_unavailable_example_2() {
 #[test]
 fn card_code_update_code_example_1() {
     round_trips::<
-        crate::card_code::UpdateCodeRequest,
+        ::wechat_card::card_code::UpdateCodeRequest,
     >(
         "{\"code\": \"12345678\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"new_code\": \"3495739475\"}",
     );
     decodes::<
-        crate::card_code::UpdateCodeRequest,
+        ::wechat_card::card_code::UpdateCodeRequest,
     >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
 }
 
@@ -672,12 +688,12 @@ fn card_code_update_code_example_1() {
 #[test]
 fn card_code_update_code_example_2() {
     round_trips::<
-        crate::card_code::UpdateCodeRequest,
+        ::wechat_card::card_code::UpdateCodeRequest,
     >(
         "{\"code\": \"99999999\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"new_code\": \"3495739475\"}",
     );
     decodes::<
-        crate::card_code::UpdateCodeRequest,
+        ::wechat_card::card_code::UpdateCodeRequest,
     >(
         "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [Hd1aGa0713e497]\"}",
     );
@@ -687,12 +703,12 @@ fn card_code_update_code_example_2() {
 #[test]
 fn card_stats_get_card_summary_example_1() {
     round_trips::<
-        crate::card_stats::GetCardSummaryRequest,
+        ::wechat_card::card_stats::GetCardSummaryRequest,
     >(
         "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0}",
     );
     decodes::<
-        crate::card_stats::GetCardSummaryRequest,
+        ::wechat_card::card_stats::GetCardSummaryRequest,
     >(
         "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1,\n           \"verify_cnt\": 0, \"verify_user\": 0, \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
     );
@@ -702,12 +718,12 @@ fn card_stats_get_card_summary_example_1() {
 #[test]
 fn card_stats_get_card_summary_example_2() {
     round_trips::<
-        crate::card_stats::GetCardSummaryRequest,
+        ::wechat_card::card_stats::GetCardSummaryRequest,
     >(
         "{\"begin_date\": \"2015-01-01\", \"end_date\": \"2015-06-30\", \"cond_source\": 1}",
     );
     decodes::<
-        crate::card_stats::GetCardSummaryRequest,
+        ::wechat_card::card_stats::GetCardSummaryRequest,
     >("{\"errcode\": 61501, \"errmsg\": \"date range error\"}");
 }
 
@@ -715,12 +731,12 @@ fn card_stats_get_card_summary_example_2() {
 #[test]
 fn card_stats_get_free_card_summary_example_1() {
     round_trips::<
-        crate::card_stats::GetFreeCardSummaryRequest,
+        ::wechat_card::card_stats::GetFreeCardSummaryRequest,
     >(
         "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0, \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\"}",
     );
     decodes::<
-        crate::card_stats::GetFreeCardSummaryRequest,
+        ::wechat_card::card_stats::GetFreeCardSummaryRequest,
     >(
         "{\"list\": [{\"ref_date\": \"2015-06-23\", \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\", \"card_type\": 3,\n           \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
     );
@@ -730,12 +746,12 @@ fn card_stats_get_free_card_summary_example_1() {
 #[test]
 fn card_stats_get_free_card_summary_example_2() {
     round_trips::<
-        crate::card_stats::GetFreeCardSummaryRequest,
+        ::wechat_card::card_stats::GetFreeCardSummaryRequest,
     >(
         "{\"begin_date\": \"2015/06/15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0}",
     );
     decodes::<
-        crate::card_stats::GetFreeCardSummaryRequest,
+        ::wechat_card::card_stats::GetFreeCardSummaryRequest,
     >("{\"errcode\": 61500, \"errmsg\": \"date format error\"}");
 }
 
@@ -743,12 +759,12 @@ fn card_stats_get_free_card_summary_example_2() {
 #[test]
 fn card_stats_get_member_card_detail_example_1() {
     round_trips::<
-        crate::card_stats::GetMemberCardDetailRequest,
+        ::wechat_card::card_stats::GetMemberCardDetailRequest,
     >(
         "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"card_id\": \"xxxxxxxxxxxxxxxx\"}",
     );
     decodes::<
-        crate::card_stats::GetMemberCardDetailRequest,
+        ::wechat_card::card_stats::GetMemberCardDetailRequest,
     >(
         "{\"list\": [{\"ref_date\": \"2016-07-06\", \"merchanttype\": 2, \"cardid\": \"p4WkzwieuDBzzn7Jed6SBO0-ZgaU\", \"submerchantid\": 0,\n           \"view_cnt\": 2, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"active_cnt\": 1, \"active_user\": 1, \"total_user\": 249, \"new_user\": 0, \"payOriginalFee\": 0, \"fee\": 0}]}",
     );
@@ -758,12 +774,12 @@ fn card_stats_get_member_card_detail_example_1() {
 #[test]
 fn card_stats_get_member_card_detail_example_2() {
     round_trips::<
-        crate::card_stats::GetMemberCardDetailRequest,
+        ::wechat_card::card_stats::GetMemberCardDetailRequest,
     >(
         "{\"begin_date\": \"2017-12-01\", \"end_date\": \"2017-12-31\", \"card_id\": \"p4WkzwieuDBzzn7Jed6SBO0-ZgaU\"}",
     );
     decodes::<
-        crate::card_stats::GetMemberCardDetailRequest,
+        ::wechat_card::card_stats::GetMemberCardDetailRequest,
     >("{\"errcode\": 61501, \"errmsg\": \"date range error hint: [oZ2ODa0152e541]\"}");
 }
 
@@ -771,12 +787,12 @@ fn card_stats_get_member_card_detail_example_2() {
 #[test]
 fn card_stats_get_member_card_summary_example_1() {
     round_trips::<
-        crate::card_stats::GetMemberCardSummaryRequest,
+        ::wechat_card::card_stats::GetMemberCardSummaryRequest,
     >(
         "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2015-06-30\", \"cond_source\": 0}",
     );
     decodes::<
-        crate::card_stats::GetMemberCardSummaryRequest,
+        ::wechat_card::card_stats::GetMemberCardSummaryRequest,
     >(
         "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 0, \"view_user\": 0, \"receive_cnt\": 0, \"receive_user\": 0,\n           \"active_user\": 0, \"verify_cnt\": 0, \"verify_user\": 0, \"total_user\": 86, \"total_receive_user\": 95}]}",
     );
@@ -786,12 +802,12 @@ fn card_stats_get_member_card_summary_example_1() {
 #[test]
 fn card_stats_get_member_card_summary_example_2() {
     round_trips::<
-        crate::card_stats::GetMemberCardSummaryRequest,
+        ::wechat_card::card_stats::GetMemberCardSummaryRequest,
     >(
         "{\"begin_date\": \"2015-06-15\", \"end_date\": \"2099-06-30\", \"cond_source\": 0}",
     );
     decodes::<
-        crate::card_stats::GetMemberCardSummaryRequest,
+        ::wechat_card::card_stats::GetMemberCardSummaryRequest,
     >("{\"errcode\": 61501, \"errmsg\": \"date range error\"}");
 }
 
@@ -799,12 +815,12 @@ fn card_stats_get_member_card_summary_example_2() {
 #[test]
 fn invoice_clear_out_invoice_example_1() {
     round_trips::<
-        crate::invoice::ClearOutInvoiceRequest,
+        ::wechat_card::invoice::ClearOutInvoiceRequest,
     >(
         "{\n    \"invoiceinfo\": {\n        \"wxopenid\": \"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\n        \"fpqqlsh\": \"test20160511000400\",\n        \"nsrsbh\": \"110109500321654\",\n        \"nsrmc\": \"百旺电子测试1\",\n        \"yfpdm\": \"050003521100\",\n        \"yfphm\": \"30329969\"\n    }\n}\n",
     );
     decodes::<
-        crate::invoice::ClearOutInvoiceRequest,
+        ::wechat_card::invoice::ClearOutInvoiceRequest,
     >("{\n    \"errcode\": 0,\n    \"errmsg\": \"sucesss\"\n}\n");
 }
 
@@ -812,7 +828,7 @@ fn invoice_clear_out_invoice_example_1() {
 #[test]
 fn invoice_clear_out_invoice_example_2() {
     decodes::<
-        crate::invoice::ClearOutInvoiceRequest,
+        ::wechat_card::invoice::ClearOutInvoiceRequest,
     >(
         "{\n    \"errcode\": 73000,\n    \"errmsg\": \"sys error make out invoice failed\"\n}\n",
     );
@@ -822,10 +838,10 @@ fn invoice_clear_out_invoice_example_2() {
 #[test]
 fn invoice_get_auth_data_example_1() {
     round_trips::<
-        crate::invoice::GetAuthDataRequest,
+        ::wechat_card::invoice::GetAuthDataRequest,
     >("{\n    \"s_pappid\": \"wx123456\",\n    \"order_id\": \"123456\"\n}\n");
     decodes::<
-        crate::invoice::GetAuthDataRequest,
+        ::wechat_card::invoice::GetAuthDataRequest,
     >(
         "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"invoice_status\": \"auth success\",\n  \"auth_time\": 1480342498\n}\n",
     );
@@ -835,16 +851,16 @@ fn invoice_get_auth_data_example_1() {
 #[test]
 fn invoice_get_auth_data_example_2() {
     decodes::<
-        crate::invoice::GetAuthDataRequest,
+        ::wechat_card::invoice::GetAuthDataRequest,
     >("{\n  \"errcode\": 72038,\n  \"errmsg\": \"invoice order never auth\"\n}\n");
 }
 
 #[cfg(feature = "invoice")]
 #[test]
 fn invoice_get_auth_field_example_1() {
-    round_trips::<crate::invoice::GetAuthFieldRequest>("{}");
+    round_trips::<::wechat_card::invoice::GetAuthFieldRequest>("{}");
     decodes::<
-        crate::invoice::GetAuthFieldRequest,
+        ::wechat_card::invoice::GetAuthFieldRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_field\": {\n        \"user_field\": {\n            \"show_title\": 1,\n            \"show_phone\": 1,\n            \"show_email\": 1,\n            \"custom_field\": [{ \"key\": \"field1\" }]\n        },\n        \"biz_field\": {\n            \"show_title\": 1,\n            \"show_tax_no\": 1,\n            \"show_addr\": 1,\n            \"show_phone\": 1,\n            \"show_bank_type\": 1,\n            \"show_bank_no\": 1,\n            \"custom_field\": [{ \"key\": \"field2\" }]\n        }\n    }\n}\n",
     );
@@ -854,7 +870,7 @@ fn invoice_get_auth_field_example_1() {
 #[test]
 fn invoice_get_auth_field_example_2() {
     decodes::<
-        crate::invoice::GetAuthFieldRequest,
+        ::wechat_card::invoice::GetAuthFieldRequest,
     >(
         "{\n    \"errcode\": 72029,\n    \"errmsg\": \"invoice never set auth field\"\n}\n",
     );
@@ -864,12 +880,12 @@ fn invoice_get_auth_field_example_2() {
 #[test]
 fn invoice_get_auth_url_example_1() {
     round_trips::<
-        crate::invoice::GetAuthUrlRequest,
+        ::wechat_card::invoice::GetAuthUrlRequest,
     >(
         "{\n    \"s_pappid\": \"wxabcd\",\n    \"order_id\": \"1234\",\n    \"money\": 11,\n    \"timestamp\": 1474875876,\n    \"source\": \"web\",\n    \"redirect_url\": \"https://mp.weixin.qq.com\",\n    \"ticket\": \"tttt\",\n    \"type\": 1\n}\n",
     );
     decodes::<
-        crate::invoice::GetAuthUrlRequest,
+        ::wechat_card::invoice::GetAuthUrlRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"http://auth_url\"\n}\n",
     );
@@ -879,7 +895,7 @@ fn invoice_get_auth_url_example_1() {
 #[test]
 fn invoice_get_auth_url_example_2() {
     decodes::<
-        crate::invoice::GetAuthUrlRequest,
+        ::wechat_card::invoice::GetAuthUrlRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"auth_url\",\n    \"appid\": \"appid\"\n}\n",
     );
@@ -889,16 +905,16 @@ fn invoice_get_auth_url_example_2() {
 #[test]
 fn invoice_get_auth_url_example_3() {
     decodes::<
-        crate::invoice::GetAuthUrlRequest,
+        ::wechat_card::invoice::GetAuthUrlRequest,
     >("{\n    \"errcode\": 72063,\n    \"errmsg\": \"biz contact is empty\"\n}\n");
 }
 
 #[cfg(feature = "invoice")]
 #[test]
 fn invoice_get_contact_example_1() {
-    round_trips::<crate::invoice::GetContactRequest>("{}");
+    round_trips::<::wechat_card::invoice::GetContactRequest>("{}");
     decodes::<
-        crate::invoice::GetContactRequest,
+        ::wechat_card::invoice::GetContactRequest,
     >(
         "{\n    \"contact\": {\n        \"phone\": \"88888888\",\n        \"time_out\": 12345\n    },\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n",
     );
@@ -908,16 +924,16 @@ fn invoice_get_contact_example_1() {
 #[test]
 fn invoice_get_contact_example_2() {
     decodes::<
-        crate::invoice::GetContactRequest,
+        ::wechat_card::invoice::GetContactRequest,
     >("{\n    \"errcode\": 72063,\n    \"errmsg\": \"biz contact is empty\"\n}\n");
 }
 
 #[cfg(feature = "invoice")]
 #[test]
 fn invoice_get_pay_mch_example_1() {
-    round_trips::<crate::invoice::GetPayMchRequest>("{}");
+    round_trips::<::wechat_card::invoice::GetPayMchRequest>("{}");
     decodes::<
-        crate::invoice::GetPayMchRequest,
+        ::wechat_card::invoice::GetPayMchRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"paymch_info\": {\n        \"mchid\": \"1234\",\n        \"s_pappid\": \"wxabcd\"\n    }\n}\n",
     );
@@ -927,7 +943,7 @@ fn invoice_get_pay_mch_example_1() {
 #[test]
 fn invoice_get_pay_mch_example_2() {
     decodes::<
-        crate::invoice::GetPayMchRequest,
+        ::wechat_card::invoice::GetPayMchRequest,
     >(
         "{\n    \"errcode\": 72028,\n    \"errmsg\": \"invoice never set pay mch info\"\n}\n",
     );
@@ -937,10 +953,10 @@ fn invoice_get_pay_mch_example_2() {
 #[test]
 fn invoice_get_select_title_url_example_1() {
     round_trips::<
-        crate::invoice::GetSelectTitleUrlRequest,
+        ::wechat_card::invoice::GetSelectTitleUrlRequest,
     >("{\n    \"attach\": \"abcdefg\"\n}\n");
     decodes::<
-        crate::invoice::GetSelectTitleUrlRequest,
+        ::wechat_card::invoice::GetSelectTitleUrlRequest,
     >(
         "{\n    \"url\": \"https://mp.weixin.qq.com/intp/invoice/usertitle?action=select_title&select_title_key=iY1bpfvAuwKgkfQECzlhog#wechat_redirect\",\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n",
     );
@@ -950,7 +966,7 @@ fn invoice_get_select_title_url_example_1() {
 #[test]
 fn invoice_get_select_title_url_example_2() {
     decodes::<
-        crate::invoice::GetSelectTitleUrlRequest,
+        ::wechat_card::invoice::GetSelectTitleUrlRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
 }
 
@@ -958,12 +974,12 @@ fn invoice_get_select_title_url_example_2() {
 #[test]
 fn invoice_get_user_title_url_example_1() {
     round_trips::<
-        crate::invoice::GetUserTitleUrlRequest,
+        ::wechat_card::invoice::GetUserTitleUrlRequest,
     >(
         "{\n    \"tax_no\": \"1486715052\",\n    \"addr\": \"abc\",\n    \"title\": \"用户抬头\",\n    \"bank_type\": \"bank_type\",\n    \"phone\": \"12345\",\n    \"bank_no\": \"bank_no\"\n}\n",
     );
     decodes::<
-        crate::invoice::GetUserTitleUrlRequest,
+        ::wechat_card::invoice::GetUserTitleUrlRequest,
     >(
         "{\n    \"url\": \"https://mp.weixin.qq.com/intp/invoice/usertitle?action=list_auth&biz_title_key=hMjjwk#wechat_redirect\",\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n",
     );
@@ -973,7 +989,7 @@ fn invoice_get_user_title_url_example_1() {
 #[test]
 fn invoice_get_user_title_url_example_2() {
     decodes::<
-        crate::invoice::GetUserTitleUrlRequest,
+        ::wechat_card::invoice::GetUserTitleUrlRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
 }
 
@@ -981,12 +997,12 @@ fn invoice_get_user_title_url_example_2() {
 #[test]
 fn invoice_make_out_invoice_example_1() {
     round_trips::<
-        crate::invoice::MakeOutInvoiceRequest,
+        ::wechat_card::invoice::MakeOutInvoiceRequest,
     >(
         "{\n    \"invoiceinfo\": {\n        \"wxopenid\": \"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\n        \"ddh\": \"30000\",\n        \"fpqqlsh\": \"test20160511000461\",\n        \"nsrsbh\": \"110109500321654\",\n        \"nsrmc\": \"百旺电子测试1\",\n        \"nsrdz\": \"深圳市\",\n        \"nsrdh\": \"0755228899988\",\n        \"nsrbank\": \"中国银行广州支行\",\n        \"nsrbankid\": \"12345678\",\n        \"ghfnsrsbh\": \"110109500321654\",\n        \"ghfmc\": \"周一\",\n        \"ghfdz\": \"广州市\",\n        \"ghfdh\": \"13717771888\",\n        \"ghfbank\": \"工商银行\",\n        \"ghfbankid\": \"12345678\",\n        \"kpr\": \"小明\",\n        \"skr\": \"李四\",\n        \"fhr\": \"小王\",\n        \"jshj\": \"159\",\n        \"hjje\": \"135.9\",\n        \"hjse\": \"23.1\",\n        \"bz\": \"备注\",\n        \"hylx\": \"0\",\n        \"invoicedetail_list\": [\n            {\n                \"fphxz\": \"0\",\n                \"spbm\": \"1090418010000000000\",\n                \"xmmc\": \"洗衣机\",\n                \"dw\": \"台\",\n                \"ggxh\": \"60L\",\n                \"xmsl\": \"1\",\n                \"xmdj\": \"135.9\",\n                \"xmje\": \"135.9\",\n                \"sl\": \"0.17\",\n                \"se\": \"23.1\"\n            }\n        ]\n    }\n}\n",
     );
     decodes::<
-        crate::invoice::MakeOutInvoiceRequest,
+        ::wechat_card::invoice::MakeOutInvoiceRequest,
     >("{\n    \"errcode\": 0,\n    \"errmsg\": \"sucesss\"\n}\n");
 }
 
@@ -994,7 +1010,7 @@ fn invoice_make_out_invoice_example_1() {
 #[test]
 fn invoice_make_out_invoice_example_2() {
     decodes::<
-        crate::invoice::MakeOutInvoiceRequest,
+        ::wechat_card::invoice::MakeOutInvoiceRequest,
     >(
         "{\n    \"errcode\": 73110,\n    \"errmsg\": \"fpqqlsh first 6 byte not cmp\"\n}\n",
     );
@@ -1004,12 +1020,12 @@ fn invoice_make_out_invoice_example_2() {
 #[test]
 fn invoice_query_invoice_info_example_1() {
     round_trips::<
-        crate::invoice::QueryInvoiceInfoRequest,
+        ::wechat_card::invoice::QueryInvoiceInfoRequest,
     >(
         "{\n    \"fpqqlsh\": \"test20160511000440\",\n    \"nsrsbh\": \"110109500321654\"\n}\n",
     );
     decodes::<
-        crate::invoice::QueryInvoiceInfoRequest,
+        ::wechat_card::invoice::QueryInvoiceInfoRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"发票数据获取成功\",\n    \"invoicedetail\": {\n        \"fpqqlsh\": \"14574d75004451097845\",\n        \"fpdm\": \"088978450417\",\n        \"fphm\": \"21590001\",\n        \"jym\": \"59004166725791147047\",\n        \"kprq\": \"20171204172159\",\n        \"pdfurl\": \"http://weixin.com\"\n    }\n}\n",
     );
@@ -1019,7 +1035,7 @@ fn invoice_query_invoice_info_example_1() {
 #[test]
 fn invoice_query_invoice_info_example_2() {
     decodes::<
-        crate::invoice::QueryInvoiceInfoRequest,
+        ::wechat_card::invoice::QueryInvoiceInfoRequest,
     >("{\n    \"errcode\": 73003,\n    \"errmsg\": \"fpqqlsh empty\"\n}\n");
 }
 
@@ -1027,12 +1043,12 @@ fn invoice_query_invoice_info_example_2() {
 #[test]
 fn invoice_reject_insert_example_1() {
     round_trips::<
-        crate::invoice::RejectInsertRequest,
+        ::wechat_card::invoice::RejectInsertRequest,
     >(
         "{\n    \"s_pappid\": \"d3JCEfhGLW+q0iGP+o9\",\n    \"order_id\": \"111229\",\n    \"reason\": \"1234\",\n    \"url\": \"http://URL地址\"\n}\n",
     );
     decodes::<
-        crate::invoice::RejectInsertRequest,
+        ::wechat_card::invoice::RejectInsertRequest,
     >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
 }
 
@@ -1040,12 +1056,12 @@ fn invoice_reject_insert_example_1() {
 #[test]
 fn invoice_scan_title_example_1() {
     round_trips::<
-        crate::invoice::ScanTitleRequest,
+        ::wechat_card::invoice::ScanTitleRequest,
     >(
         "{\n    \"scan_text\": \"https//mp.weixingg.com/intp/invoice/usertitlewxa?action=list_auth&invoice_key=abcd\"\n}\n",
     );
     decodes::<
-        crate::invoice::ScanTitleRequest,
+        ::wechat_card::invoice::ScanTitleRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"title\": \"单位抬头测试\",\n    \"tax_no\": \"aaaaaaaaaa123456\",\n    \"addr\": \"1496647324\",\n    \"bank_type\": \"bank_type\",\n    \"phone\": \"12345\",\n    \"title_type\": 0,\n    \"bank_no\": \"1235456465341234\"\n}\n",
     );
@@ -1055,7 +1071,7 @@ fn invoice_scan_title_example_1() {
 #[test]
 fn invoice_scan_title_example_2() {
     decodes::<
-        crate::invoice::ScanTitleRequest,
+        ::wechat_card::invoice::ScanTitleRequest,
     >("{\n    \"errcode\": 72044,\n    \"errmsg\": \"scan text out of time\"\n}\n");
 }
 
@@ -1063,12 +1079,12 @@ fn invoice_scan_title_example_2() {
 #[test]
 fn invoice_set_auth_field_example_1() {
     round_trips::<
-        crate::invoice::SetAuthFieldRequest,
+        ::wechat_card::invoice::SetAuthFieldRequest,
     >(
         "{\n    \"auth_field\": {\n        \"user_field\": {\n            \"require_phone\": 1,\n            \"custom_field\": [{ \"is_require\": 1, \"key\": \"field1\" }],\n            \"show_email\": 1,\n            \"show_title\": 1,\n            \"show_phone\": 1,\n            \"require_email\": 1\n        },\n        \"biz_field\": {\n            \"require_phone\": 0,\n            \"custom_field\": [{ \"is_require\": 0, \"key\": \"field2\" }],\n            \"require_bank_type\": 0,\n            \"require_tax_no\": 0,\n            \"show_addr\": 1,\n            \"require_addr\": 0,\n            \"show_title\": 1,\n            \"show_tax_no\": 1,\n            \"show_phone\": 1,\n            \"show_bank_type\": 1,\n            \"show_bank_no\": 1,\n            \"require_bank_no\": 0\n        }\n    }\n}\n",
     );
     decodes::<
-        crate::invoice::SetAuthFieldRequest,
+        ::wechat_card::invoice::SetAuthFieldRequest,
     >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
 }
 
@@ -1076,7 +1092,7 @@ fn invoice_set_auth_field_example_1() {
 #[test]
 fn invoice_set_auth_field_example_2() {
     decodes::<
-        crate::invoice::SetAuthFieldRequest,
+        ::wechat_card::invoice::SetAuthFieldRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
 }
 
@@ -1084,12 +1100,12 @@ fn invoice_set_auth_field_example_2() {
 #[test]
 fn invoice_set_contact_example_1() {
     round_trips::<
-        crate::invoice::SetContactRequest,
+        ::wechat_card::invoice::SetContactRequest,
     >(
         "{\n    \"contact\": {\n        \"phone\": \"88888888\",\n        \"time_out\": 12345\n    }\n}\n",
     );
     decodes::<
-        crate::invoice::SetContactRequest,
+        ::wechat_card::invoice::SetContactRequest,
     >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
 }
 
@@ -1097,7 +1113,7 @@ fn invoice_set_contact_example_1() {
 #[test]
 fn invoice_set_contact_example_2() {
     decodes::<
-        crate::invoice::SetContactRequest,
+        ::wechat_card::invoice::SetContactRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
 }
 
@@ -1105,12 +1121,12 @@ fn invoice_set_contact_example_2() {
 #[test]
 fn invoice_set_pay_mch_example_1() {
     round_trips::<
-        crate::invoice::SetPayMchRequest,
+        ::wechat_card::invoice::SetPayMchRequest,
     >(
         "{\n    \"paymch_info\": {\n        \"mchid\": \"1234\",\n        \"s_pappid\": \"wxabcd\"\n    }\n}\n",
     );
     decodes::<
-        crate::invoice::SetPayMchRequest,
+        ::wechat_card::invoice::SetPayMchRequest,
     >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
 }
 
@@ -1118,7 +1134,7 @@ fn invoice_set_pay_mch_example_1() {
 #[test]
 fn invoice_set_pay_mch_example_2() {
     decodes::<
-        crate::invoice::SetPayMchRequest,
+        ::wechat_card::invoice::SetPayMchRequest,
     >("{\n    \"errcode\": 72030,\n    \"errmsg\": \"invalid mchid\"\n}\n");
 }
 
@@ -1126,12 +1142,12 @@ fn invoice_set_pay_mch_example_2() {
 #[test]
 fn member_card_activate_member_card_example_1() {
     round_trips::<
-        crate::member_card::ActivateMemberCardRequest,
+        ::wechat_card::member_card::ActivateMemberCardRequest,
     >(
         "{\"init_bonus\": 100, \"init_bonus_record\": \"旧积分同步\", \"init_balance\": 200,\n \"membership_number\": \"AAA00000001\", \"code\": \"12312313\", \"card_id\": \"xxxx_card_id\",\n \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\", \"init_custom_field_value1\": \"xxxxx\"}",
     );
     decodes::<
-        crate::member_card::ActivateMemberCardRequest,
+        ::wechat_card::member_card::ActivateMemberCardRequest,
     >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
 }
 
@@ -1139,10 +1155,10 @@ fn member_card_activate_member_card_example_1() {
 #[test]
 fn member_card_activate_member_card_example_2() {
     round_trips::<
-        crate::member_card::ActivateMemberCardRequest,
+        ::wechat_card::member_card::ActivateMemberCardRequest,
     >("{\"membership_number\": \"AAA00000001\", \"code\": \"12312313\"}");
     decodes::<
-        crate::member_card::ActivateMemberCardRequest,
+        ::wechat_card::member_card::ActivateMemberCardRequest,
     >(
         "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [Q0tG5a0791e536]\"}",
     );
@@ -1152,10 +1168,10 @@ fn member_card_activate_member_card_example_2() {
 #[test]
 fn member_card_get_activate_temp_info_example_1() {
     round_trips::<
-        crate::member_card::GetActivateTempInfoRequest,
+        ::wechat_card::member_card::GetActivateTempInfoRequest,
     >("{\"activate_ticket\": \"abcdefg\"}");
     decodes::<
-        crate::member_card::GetActivateTempInfoRequest,
+        ::wechat_card::member_card::GetActivateTempInfoRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
     );
@@ -1165,10 +1181,10 @@ fn member_card_get_activate_temp_info_example_1() {
 #[test]
 fn member_card_get_activate_url_example_1() {
     round_trips::<
-        crate::member_card::GetActivateUrlRequest,
+        ::wechat_card::member_card::GetActivateUrlRequest,
     >("{\"card_id\": \"pbLatji6o5g7hJh8Otuvux4y1ty0\", \"outer_str\": \"123\"}");
     decodes::<
-        crate::member_card::GetActivateUrlRequest,
+        ::wechat_card::member_card::GetActivateUrlRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://mp.weixin.qq.com/bizmall/activatemembercard?action=preshow&&enxxxxxxx=MjM5Mzc0OTEwMA%3D%3D#wechat_redirect\"}",
     );
@@ -1178,10 +1194,10 @@ fn member_card_get_activate_url_example_1() {
 #[test]
 fn member_card_get_activate_url_example_2() {
     round_trips::<
-        crate::member_card::GetActivateUrlRequest,
+        ::wechat_card::member_card::GetActivateUrlRequest,
     >("{\"card_id\": \"pbLatji6o5g7hJh8Otuvux4y1ty0\"}");
     decodes::<
-        crate::member_card::GetActivateUrlRequest,
+        ::wechat_card::member_card::GetActivateUrlRequest,
     >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [wVKHNa0791e535]\"}");
 }
 
@@ -1189,10 +1205,10 @@ fn member_card_get_activate_url_example_2() {
 #[test]
 fn member_card_get_member_info_example_1() {
     round_trips::<
-        crate::member_card::GetMemberInfoRequest,
+        ::wechat_card::member_card::GetMemberInfoRequest,
     >("{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"916679873278\"}");
     decodes::<
-        crate::member_card::GetMemberInfoRequest,
+        ::wechat_card::member_card::GetMemberInfoRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"openid\": \"obLatjjwDolFjRRd3doGIdwNqRXw\", \"nickname\": \"Fourier\",\n \"membership_number\": \"316510891298\", \"bonus\": 460,\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15521328888\"},\n                                     {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"微信\"}],\n               \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\"}",
     );
@@ -1202,10 +1218,10 @@ fn member_card_get_member_info_example_1() {
 #[test]
 fn member_card_get_member_info_example_2() {
     round_trips::<
-        crate::member_card::GetMemberInfoRequest,
+        ::wechat_card::member_card::GetMemberInfoRequest,
     >("{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"916679873278\"}");
     decodes::<
-        crate::member_card::GetMemberInfoRequest,
+        ::wechat_card::member_card::GetMemberInfoRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"openid\": \"obLatjjwDolFjRRd3doGIdwNqRXw\", \"nickname\": \"Fourier\",\n \"membership_number\": \"316510891298\", \"bonus\": 460, \"balance\": 0, \"sex\": \"MALE\",\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_LOCATION\", \"value\": \"广东省广州市\"}], \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\", \"has_active\": true}",
     );
@@ -1215,10 +1231,10 @@ fn member_card_get_member_info_example_2() {
 #[test]
 fn member_card_get_member_info_example_3() {
     round_trips::<
-        crate::member_card::GetMemberInfoRequest,
+        ::wechat_card::member_card::GetMemberInfoRequest,
     >("{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"000000000000\"}");
     decodes::<
-        crate::member_card::GetMemberInfoRequest,
+        ::wechat_card::member_card::GetMemberInfoRequest,
     >(
         "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [3Ntc0a0791e541]\"}",
     );
@@ -1228,12 +1244,12 @@ fn member_card_get_member_info_example_3() {
 #[test]
 fn member_card_set_activate_user_form_example_1() {
     round_trips::<
-        crate::member_card::SetActivateUserFormRequest,
+        ::wechat_card::member_card::SetActivateUserFormRequest,
     >(
         "{\"card_id\": \"pbLatjnrwUUdZI641gKdTMJzHGfc\",\n \"service_statement\": {\"name\": \"会员守则\", \"url\": \"https://www.qq.com\"},\n \"bind_old_card\": {\"name\": \"老会员绑定\", \"url\": \"https://www.qq.com\"},\n \"required_form\": {\"can_modify\": false,\n   \"rich_field_list\": [{\"type\": \"FORM_FIELD_RADIO\", \"name\": \"兴趣\", \"values\": [\"钢琴\", \"舞蹈\", \"足球\"]},\n                       {\"type\": \"FORM_FIELD_SELECT\", \"name\": \"喜好\", \"values\": [\"郭敬明\", \"韩寒\", \"南派三叔\"]},\n                       {\"type\": \"FORM_FIELD_CHECK_BOX\", \"name\": \"职业\", \"values\": [\"赛车手\", \"旅行家\"]}],\n   \"common_field_id_list\": [\"USER_FORM_INFO_FLAG_MOBILE\"]},\n \"optional_form\": {\"can_modify\": false,\n   \"common_field_id_list\": [\"USER_FORM_INFO_FLAG_LOCATION\", \"USER_FORM_INFO_FLAG_BIRTHDAY\"],\n   \"custom_field_list\": [\"喜欢的电影\"]}}",
     );
     decodes::<
-        crate::member_card::SetActivateUserFormRequest,
+        ::wechat_card::member_card::SetActivateUserFormRequest,
     >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
 }
 
@@ -1241,12 +1257,12 @@ fn member_card_set_activate_user_form_example_1() {
 #[test]
 fn member_card_set_activate_user_form_example_2() {
     round_trips::<
-        crate::member_card::SetActivateUserFormRequest,
+        ::wechat_card::member_card::SetActivateUserFormRequest,
     >(
         "{\"card_id\": \"pbLatjnrwUUdZI641gKdTMJzHGfc\", \"required_form\": {\"common_field_id_list\": [\"USER_FORM_INFO_FLAG_MOBILE\"]}}",
     );
     decodes::<
-        crate::member_card::SetActivateUserFormRequest,
+        ::wechat_card::member_card::SetActivateUserFormRequest,
     >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [8VqcCa0719e532]\"}");
 }
 
@@ -1254,12 +1270,12 @@ fn member_card_set_activate_user_form_example_2() {
 #[test]
 fn member_card_update_member_example_1() {
     round_trips::<
-        crate::member_card::UpdateMemberRequest,
+        ::wechat_card::member_card::UpdateMemberRequest,
     >(
         "{\"code\": \"179011264953\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\n \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\",\n \"record_bonus\": \"消费30元，获得3积分\", \"bonus\": 3000, \"add_bonus\": 30,\n \"balance\": 3000, \"add_balance\": -30, \"record_balance\": \"购买焦糖玛琪朵一杯，扣除金额30元。\",\n \"custom_field_value1\": \"xxxxx\", \"custom_field_value2\": \"xxxxx\",\n \"notify_optional\": {\"is_notify_bonus\": true, \"is_notify_balance\": true, \"is_notify_custom_field1\": true}}",
     );
     decodes::<
-        crate::member_card::UpdateMemberRequest,
+        ::wechat_card::member_card::UpdateMemberRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
     );
@@ -1269,12 +1285,12 @@ fn member_card_update_member_example_1() {
 #[test]
 fn member_card_update_member_example_2() {
     round_trips::<
-        crate::member_card::UpdateMemberRequest,
+        ::wechat_card::member_card::UpdateMemberRequest,
     >(
         "{\"code\": \"179011264953\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"add_bonus\": 30}",
     );
     decodes::<
-        crate::member_card::UpdateMemberRequest,
+        ::wechat_card::member_card::UpdateMemberRequest,
     >(
         "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [Cn0lEa0791e540]\"}",
     );
@@ -1284,12 +1300,12 @@ fn member_card_update_member_example_2() {
 #[test]
 fn nontax_create_bill_card_example_1() {
     round_trips::<
-        crate::nontax::CreateBillCardRequest,
+        ::wechat_card::nontax::CreateBillCardRequest,
     >(
         "{\n    \"invoice_info\": {\n        \"payee\": \"测试非税票据\",\n        \"base_info\": {\n            \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"\n        }\n    }\n}\n",
     );
     decodes::<
-        crate::nontax::CreateBillCardRequest,
+        ::wechat_card::nontax::CreateBillCardRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\"\n}\n",
     );
@@ -1299,7 +1315,7 @@ fn nontax_create_bill_card_example_1() {
 #[test]
 fn nontax_create_bill_card_example_2() {
     decodes::<
-        crate::nontax::CreateBillCardRequest,
+        ::wechat_card::nontax::CreateBillCardRequest,
     >(
         "{\n    \"errcode\": 72015,\n    \"errmsg\": \"unauthorized create invoice\"\n}\n",
     );
@@ -1309,12 +1325,12 @@ fn nontax_create_bill_card_example_2() {
 #[test]
 fn nontax_get_bill_auth_url_example_1() {
     round_trips::<
-        crate::nontax::GetBillAuthUrlRequest,
+        ::wechat_card::nontax::GetBillAuthUrlRequest,
     >(
         "{\n    \"s_pappid\": \"wxabcd\",\n    \"order_id\": \"1234\",\n    \"money\": 11,\n    \"timestamp\": 1474875876,\n    \"source\": \"web\",\n    \"redirect_url\": \"https://mp.weixin.qq.com\",\n    \"ticket\": \"tttt\"\n}\n",
     );
     decodes::<
-        crate::nontax::GetBillAuthUrlRequest,
+        ::wechat_card::nontax::GetBillAuthUrlRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"http://auth_url\",\n    \"expire_time\": 7200\n}\n",
     );
@@ -1324,7 +1340,7 @@ fn nontax_get_bill_auth_url_example_1() {
 #[test]
 fn nontax_get_bill_auth_url_example_2() {
     decodes::<
-        crate::nontax::GetBillAuthUrlRequest,
+        ::wechat_card::nontax::GetBillAuthUrlRequest,
     >(
         "{\n    \"errcode\": 72015,\n    \"errmsg\": \"unauthorized create invoice\"\n}\n",
     );
@@ -1334,12 +1350,12 @@ fn nontax_get_bill_auth_url_example_2() {
 #[test]
 fn nontax_insert_bill_example_1() {
     round_trips::<
-        crate::nontax::InsertBillRequest,
+        ::wechat_card::nontax::InsertBillRequest,
     >(
         "{\n\"order_id\" : \"1511169724\",\n\"card_ext\" : {\n\"user_card\" : {\n\"invoice_user_data\" : {\n\"billing_time\" : 1511169724,\n\"billing_code\" : \"aabbccdd\",\n\"billing_no\" : \"1511169724\",\n\"s_pdf_media_id\" : \"s_pdf_media_id\",\n\"fee\" : 123,\n\"title\" : \"灌哥发票\"\n}\n}\n},\n\"card_id\" : \"pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw\",\n\"appid\" : \"wxc0b84a53ed8e8d29\"\n}\n",
     );
     decodes::<
-        crate::nontax::InsertBillRequest,
+        ::wechat_card::nontax::InsertBillRequest,
     >(
         "{\n\"errcode\": 0,\n\"errmsg\": \"ok\",\n\"code\": \"682xxxx661927\",\n\"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}\n",
     );
@@ -1349,7 +1365,7 @@ fn nontax_insert_bill_example_1() {
 #[test]
 fn nontax_insert_bill_example_2() {
     decodes::<
-        crate::nontax::InsertBillRequest,
+        ::wechat_card::nontax::InsertBillRequest,
     >("{\n    \"errcode\": 40078,\n    \"errmsg\": \"invalid card status\"\n}\n");
 }
 
@@ -1357,12 +1373,12 @@ fn nontax_insert_bill_example_2() {
 #[test]
 fn platform_create_card_example_1() {
     round_trips::<
-        crate::platform::CreateCardRequest,
+        ::wechat_card::platform::CreateCardRequest,
     >(
         "{\n    \"invoice_info\": {\n        \"base_info\": {\n            \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\",\n            \"title\": \"xx公司\",\n            \"custom_url_name\": \"xyz\",\n            \"custom_url\": \"xyz\",\n            \"custom_url_sub_title\": \"xyz\",\n            \"promotion_url_name\": \"puname\",\n            \"promotion_url\": \"purl\",\n            \"promotion_url_sub_title\": \"ptitle\"\n        },\n        \"type\": \" 广东省增值税普通发票 \",\n        \"payee\": \" 测试 - 收款方 \"\n    }\n}\n",
     );
     decodes::<
-        crate::platform::CreateCardRequest,
+        ::wechat_card::platform::CreateCardRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\"\n}\n",
     );
@@ -1372,7 +1388,7 @@ fn platform_create_card_example_1() {
 #[test]
 fn platform_create_card_example_2() {
     decodes::<
-        crate::platform::CreateCardRequest,
+        ::wechat_card::platform::CreateCardRequest,
     >(
         "{\n    \"errcode\": 72015,\n    \"errmsg\": \"unauthorized create invoice\"\n}\n",
     );
@@ -1382,10 +1398,10 @@ fn platform_create_card_example_2() {
 #[test]
 fn platform_get_pdf_example_1() {
     round_trips::<
-        crate::platform::GetPdfRequest,
+        ::wechat_card::platform::GetPdfRequest,
     >("{\n    \"action\": \"get_url\",\n    \"s_media_id\": \"75195574948725301\"\n}\n");
     decodes::<
-        crate::platform::GetPdfRequest,
+        ::wechat_card::platform::GetPdfRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"pdf_url\": \"https://mp.weixin.qq.com/intp/invoice/getpdf?action=media_pdf&media_key=dFRnTkV6WCswNjB1V1czZ0tVU3MhaX4yb2pxeEVSY0teSCtuflY6UXAifD5rL09kTjFpOFVWKyJGNCgxTCtkJER6VjFlRCtVU2JKcS5FZw\",\n    \"pdf_url_expire_time\": 7200\n}\n",
     );
@@ -1395,16 +1411,16 @@ fn platform_get_pdf_example_1() {
 #[test]
 fn platform_get_pdf_example_2() {
     decodes::<
-        crate::platform::GetPdfRequest,
+        ::wechat_card::platform::GetPdfRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
 }
 
 #[cfg(feature = "platform")]
 #[test]
 fn platform_get_platform_url_example_1() {
-    round_trips::<crate::platform::GetPlatformUrlRequest>("{}");
+    round_trips::<::wechat_card::platform::GetPlatformUrlRequest>("{}");
     decodes::<
-        crate::platform::GetPlatformUrlRequest,
+        ::wechat_card::platform::GetPlatformUrlRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"invoice_url\": \"https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=d3xxxxxxxxxxxxxGLSS0wrL14No8c1\"\n}\n",
     );
@@ -1414,7 +1430,7 @@ fn platform_get_platform_url_example_1() {
 #[test]
 fn platform_get_platform_url_example_2() {
     decodes::<
-        crate::platform::GetPlatformUrlRequest,
+        ::wechat_card::platform::GetPlatformUrlRequest,
     >(
         "{\n    \"errcode\": 72015,\n    \"errmsg\": \"unauthorized create invoice\"\n}\n",
     );
@@ -1424,12 +1440,12 @@ fn platform_get_platform_url_example_2() {
 #[test]
 fn platform_insert_invoice_example_1() {
     round_trips::<
-        crate::platform::InsertInvoiceRequest,
+        ::wechat_card::platform::InsertInvoiceRequest,
     >(
         "{\n    \"order_id\": \"111163\",\n    \"card_ext\": {\n        \"nonce_str\": \"j!Re1WxaHv\",\n        \"user_card\": {\n            \"invoice_user_data\": {\n                \"info\": [\n                    {\n                        \"price\": 10000,\n                        \"num\": 3,\n                        \"name\": \"牙膏\",\n                        \"unit\": \"个\"\n                    }\n                ],\n                \"billing_no\": \"4545145712\",\n                \"billing_code\": \"4541212454512\",\n                \"billing_time\": 1468306058,\n                \"tax\": 123,\n                \"s_pdf_media_id\": \"s_pdf_media_id_abc123\",\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"fee_without_tax\": 2345,\n                \"buyer_number\": \"123456789012345678\"\n            }\n        }\n    },\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\n    \"appid\": \"wxc0b84a53ed8e8d29\"\n}\n",
     );
     decodes::<
-        crate::platform::InsertInvoiceRequest,
+        ::wechat_card::platform::InsertInvoiceRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"code\": \"682xxxx661927\",\n    \"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}\n",
     );
@@ -1439,7 +1455,7 @@ fn platform_insert_invoice_example_1() {
 #[test]
 fn platform_insert_invoice_example_2() {
     decodes::<
-        crate::platform::InsertInvoiceRequest,
+        ::wechat_card::platform::InsertInvoiceRequest,
     >("{\n    \"errcode\": 72038,\n    \"errmsg\": \"invoice order never auth\"\n}\n");
 }
 
@@ -1447,7 +1463,7 @@ fn platform_insert_invoice_example_2() {
 #[test]
 fn platform_set_pdf_example_1() {
     decodes::<
-        crate::platform::SetPdfRequest,
+        ::wechat_card::platform::SetPdfRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"s_media_id\": \"3015806758683707\"\n}\n",
     );
@@ -1457,7 +1473,7 @@ fn platform_set_pdf_example_1() {
 #[test]
 fn platform_set_pdf_example_2() {
     decodes::<
-        crate::platform::SetPdfRequest,
+        ::wechat_card::platform::SetPdfRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"s_media_id\": 9223372036854775807\n}\n",
     );
@@ -1467,7 +1483,7 @@ fn platform_set_pdf_example_2() {
 #[test]
 fn platform_set_pdf_example_3() {
     decodes::<
-        crate::platform::SetPdfRequest,
+        ::wechat_card::platform::SetPdfRequest,
     >("{\n    \"errcode\": 72040,\n    \"errmsg\": \"invoice pdf error\"\n}\n");
 }
 
@@ -1475,12 +1491,12 @@ fn platform_set_pdf_example_3() {
 #[test]
 fn platform_update_status_example_1() {
     round_trips::<
-        crate::platform::UpdateStatusRequest,
+        ::wechat_card::platform::UpdateStatusRequest,
     >(
         "{\n    \"card_id\": \"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\n    \"code\": \"186921658591\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n}\n",
     );
     decodes::<
-        crate::platform::UpdateStatusRequest,
+        ::wechat_card::platform::UpdateStatusRequest,
     >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
 }
 
@@ -1488,7 +1504,7 @@ fn platform_update_status_example_1() {
 #[test]
 fn platform_update_status_example_2() {
     decodes::<
-        crate::platform::UpdateStatusRequest,
+        ::wechat_card::platform::UpdateStatusRequest,
     >("{\n    \"errcode\": 72024,\n    \"errmsg\": \"invoice status error\"\n}\n");
 }
 
@@ -1496,12 +1512,12 @@ fn platform_update_status_example_2() {
 #[test]
 fn reimburse_get_invoice_batch_example_1() {
     round_trips::<
-        crate::reimburse::GetInvoiceBatchRequest,
+        ::wechat_card::reimburse::GetInvoiceBatchRequest,
     >(
         "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2 \" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2ogz \" }\n    ]\n}\n",
     );
     decodes::<
-        crate::reimburse::GetInvoiceBatchRequest,
+        ::wechat_card::reimburse::GetInvoiceBatchRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504085973,\n                \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504085935\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504083578,\n                \"billing_no\": \"1504083578\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \" http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504083522\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        }\n    ]\n}\n",
     );
@@ -1511,7 +1527,7 @@ fn reimburse_get_invoice_batch_example_1() {
 #[test]
 fn reimburse_get_invoice_batch_example_2() {
     decodes::<
-        crate::reimburse::GetInvoiceBatchRequest,
+        ::wechat_card::reimburse::GetInvoiceBatchRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
 }
 
@@ -1519,12 +1535,12 @@ fn reimburse_get_invoice_batch_example_2() {
 #[test]
 fn reimburse_get_invoice_info_example_1() {
     round_trips::<
-        crate::reimburse::GetInvoiceInfoRequest,
+        ::wechat_card::reimburse::GetInvoiceInfoRequest,
     >(
         "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\"\n}\n",
     );
     decodes::<
-        crate::reimburse::GetInvoiceInfoRequest,
+        ::wechat_card::reimburse::GetInvoiceInfoRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"user_card_status\": \"EXPIRE\",\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n    }\n}\n",
     );
@@ -1534,7 +1550,7 @@ fn reimburse_get_invoice_info_example_1() {
 #[test]
 fn reimburse_get_invoice_info_example_2() {
     decodes::<
-        crate::reimburse::GetInvoiceInfoRequest,
+        ::wechat_card::reimburse::GetInvoiceInfoRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": \"1468322401\",\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"trip_pdf_ur\": \"trip_pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\",\n        \"check_code\": \"12345\"\n    }\n}\n",
     );
@@ -1544,7 +1560,7 @@ fn reimburse_get_invoice_info_example_2() {
 #[test]
 fn reimburse_get_invoice_info_example_3() {
     decodes::<
-        crate::reimburse::GetInvoiceInfoRequest,
+        ::wechat_card::reimburse::GetInvoiceInfoRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
 }
 
@@ -1552,12 +1568,12 @@ fn reimburse_get_invoice_info_example_3() {
 #[test]
 fn reimburse_update_invoice_status_example_1() {
     round_trips::<
-        crate::reimburse::UpdateInvoiceStatusRequest,
+        ::wechat_card::reimburse::UpdateInvoiceStatusRequest,
     >(
         "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
     );
     decodes::<
-        crate::reimburse::UpdateInvoiceStatusRequest,
+        ::wechat_card::reimburse::UpdateInvoiceStatusRequest,
     >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
 }
 
@@ -1565,7 +1581,7 @@ fn reimburse_update_invoice_status_example_1() {
 #[test]
 fn reimburse_update_invoice_status_example_2() {
     decodes::<
-        crate::reimburse::UpdateInvoiceStatusRequest,
+        ::wechat_card::reimburse::UpdateInvoiceStatusRequest,
     >(
         "{\n    \"errcode\": 72023,\n    \"errmsg\": \"invoice has been lock by others\"\n}\n",
     );
@@ -1575,12 +1591,12 @@ fn reimburse_update_invoice_status_example_2() {
 #[test]
 fn reimburse_update_status_batch_example_1() {
     round_trips::<
-        crate::reimburse::UpdateStatusBatchRequest,
+        ::wechat_card::reimburse::UpdateStatusBatchRequest,
     >(
         "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"cardid_1\", \"encrypt_code\": \"encrypt_code_1\" },\n        { \"card_id\": \"cardid_2\", \"encrypt_code\": \"encrypt_code_2\" }\n    ]\n}\n",
     );
     decodes::<
-        crate::reimburse::UpdateStatusBatchRequest,
+        ::wechat_card::reimburse::UpdateStatusBatchRequest,
     >("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}\n");
 }
 
@@ -1588,7 +1604,7 @@ fn reimburse_update_status_batch_example_1() {
 #[test]
 fn reimburse_update_status_batch_example_2() {
     decodes::<
-        crate::reimburse::UpdateStatusBatchRequest,
+        ::wechat_card::reimburse::UpdateStatusBatchRequest,
     >("{\n    \"errcode\": 72039,\n    \"errmsg\": \"invoice must be lock first\"\n}\n");
 }
 
@@ -1596,7 +1612,7 @@ fn reimburse_update_status_batch_example_2() {
 #[test]
 fn token_get_access_token_example_1() {
     decodes::<
-        crate::token::GetAccessTokenRequest,
+        ::wechat_card::token::GetAccessTokenRequest,
     >("{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}\n");
 }
 
@@ -1604,7 +1620,7 @@ fn token_get_access_token_example_1() {
 #[test]
 fn token_get_access_token_example_2() {
     decodes::<
-        crate::token::GetAccessTokenRequest,
+        ::wechat_card::token::GetAccessTokenRequest,
     >("{\n    \"errcode\": 40013,\n    \"errmsg\": \"invalid appid\"\n}\n");
 }
 
@@ -1612,12 +1628,12 @@ fn token_get_access_token_example_2() {
 #[test]
 fn token_get_authorizer_access_token_example_1() {
     round_trips::<
-        crate::token::GetAuthorizerAccessTokenRequest,
+        ::wechat_card::token::GetAuthorizerAccessTokenRequest,
     >(
         "{\n    \"component_appid\": \"appid_value\",\n    \"authorizer_appid\": \"auth_appid_value\",\n    \"authorizer_refresh_token\": \"refresh_token_value\"\n}\n",
     );
     decodes::<
-        crate::token::GetAuthorizerAccessTokenRequest,
+        ::wechat_card::token::GetAuthorizerAccessTokenRequest,
     >(
         "{\n    \"authorizer_access_token\": \"some-access-token\",\n    \"expires_in\": 7200,\n    \"authorizer_refresh_token\": \"refresh_token_value\"\n}\n",
     );
@@ -1627,7 +1643,7 @@ fn token_get_authorizer_access_token_example_1() {
 #[test]
 fn token_get_authorizer_access_token_example_2() {
     decodes::<
-        crate::token::GetAuthorizerAccessTokenRequest,
+        ::wechat_card::token::GetAuthorizerAccessTokenRequest,
     >("{\n    \"errcode\": 61023,\n    \"errmsg\": \"refresh_token is invalid\"\n}\n");
 }
 
@@ -1635,7 +1651,7 @@ fn token_get_authorizer_access_token_example_2() {
 #[test]
 fn token_get_card_api_ticket_example_1() {
     decodes::<
-        crate::token::GetCardApiTicketRequest,
+        ::wechat_card::token::GetCardApiTicketRequest,
     >(
         "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"ticket\": \"bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA\",\n    \"expires_in\": 7200\n}\n",
     );
@@ -1645,12 +1661,12 @@ fn token_get_card_api_ticket_example_1() {
 #[test]
 fn token_get_component_access_token_example_1() {
     round_trips::<
-        crate::token::GetComponentAccessTokenRequest,
+        ::wechat_card::token::GetComponentAccessTokenRequest,
     >(
         "{\n    \"component_appid\": \"appid_value\",\n    \"component_appsecret\": \"appsecret_value\",\n    \"component_verify_ticket\": \"ticket_value\"\n}\n",
     );
     decodes::<
-        crate::token::GetComponentAccessTokenRequest,
+        ::wechat_card::token::GetComponentAccessTokenRequest,
     >(
         "{\n    \"component_access_token\": \"61W3mEpU66027wgNZ_MhGHNQDHnFATkDa9-2llqrMBjUwxRSNPbVsMmyD-yq8wZETSoE5NQgecigDrSHkPtIYA\",\n    \"expires_in\": 7200\n}\n",
     );
@@ -1660,7 +1676,7 @@ fn token_get_component_access_token_example_1() {
 #[test]
 fn token_get_component_access_token_example_2() {
     decodes::<
-        crate::token::GetComponentAccessTokenRequest,
+        ::wechat_card::token::GetComponentAccessTokenRequest,
     >(
         "{\n    \"errcode\": 61005,\n    \"errmsg\": \"component ticket is expired\"\n}\n",
     );
@@ -1670,12 +1686,12 @@ fn token_get_component_access_token_example_2() {
 #[test]
 fn token_get_stable_access_token_example_1() {
     round_trips::<
-        crate::token::GetStableAccessTokenRequest,
+        ::wechat_card::token::GetStableAccessTokenRequest,
     >(
         "{\n    \"grant_type\": \"client_credential\",\n    \"appid\": \"APPID\",\n    \"secret\": \"APPSECRET\",\n    \"force_refresh\": false\n}\n",
     );
     decodes::<
-        crate::token::GetStableAccessTokenRequest,
+        ::wechat_card::token::GetStableAccessTokenRequest,
     >("{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}\n");
 }
 
@@ -1683,6 +1699,6 @@ fn token_get_stable_access_token_example_1() {
 #[test]
 fn token_get_stable_access_token_example_2() {
     decodes::<
-        crate::token::GetStableAccessTokenRequest,
+        ::wechat_card::token::GetStableAccessTokenRequest,
     >("{\n    \"errcode\": 40125,\n    \"errmsg\": \"invalid appsecret\"\n}\n");
 }

@@ -3,6 +3,7 @@
 //! points and balance. A plain value: the server keeps it behind a lock.
 
 use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use serde::Serialize;
 
@@ -303,6 +304,20 @@ fn twelve_digits() -> String {
 fn new_encrypt_code() -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     (0..64).map(|_| char::from(ALPHABET[fastrand::usize(..ALPHABET.len())])).collect()
+}
+
+/// The codes a server keeps; the cards are in its resources.
+#[derive(Debug, Default)]
+pub(crate) struct CardState {
+    book: Mutex<CodeBook>,
+}
+
+impl CardState {
+    /// The code book. Lock it before the resources when both are needed, as [`Cards::take`](crate::Cards::take)
+    /// does, so two calls never wait on each other.
+    pub(crate) fn book(&self) -> MutexGuard<'_, CodeBook> {
+        self.book.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
 #[cfg(test)]
