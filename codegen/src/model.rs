@@ -261,6 +261,23 @@ pub enum Ty {
     Named(TypeRef),
 }
 
+impl Ty {
+    /// The Rust spelling of a scalar type (`String`, `bool`, `i32`, ..), for messages about
+    /// values; `None` for arrays, maps, JSON and named types.
+    pub fn scalar_name(&self) -> Option<&'static str> {
+        match self {
+            Ty::String => Some("String"),
+            Ty::Bool => Some("bool"),
+            Ty::I32 => Some("i32"),
+            Ty::I64 => Some("i64"),
+            Ty::U32 => Some("u32"),
+            Ty::U64 => Some("u64"),
+            Ty::F64 => Some("f64"),
+            Ty::Array(_) | Ty::Map(_) | Ty::Json | Ty::Named(_) => None,
+        }
+    }
+}
+
 /// A reference to a named type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeRef {
