@@ -1,10 +1,6 @@
 //! What the spec says, resolved: names checked and derived, type references followed,
 //! examples parsed. Emitters read only this.
 
-pub use crate::format::{
-    Access, Assigned, BodyKind, Direction, Literal, Method, MockAction, Retry, TokenKind, UnionLayout,
-};
-
 /// The whole spec folder.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -390,4 +386,108 @@ pub struct Example {
     pub request: Option<String>,
     /// Response body JSON, as written.
     pub response: Option<String>,
+}
+
+/// HTTP method of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`: parameters in the query string, no body.
+    Get,
+    /// `POST`.
+    Post,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// A JSON object built from the request fields.
+    Json,
+    /// `multipart/form-data`, for file uploads.
+    Multipart,
+    /// No body.
+    None,
+}
+
+/// Which token goes into `access_token`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// The account's access token.
+    AccessToken,
+    /// No token at all.
+    None,
+}
+
+/// Whether an account type may call an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// It may.
+    Yes,
+    /// It may after WeChat approves an application.
+    Apply,
+    /// It may not.
+    No,
+}
+
+/// Where a union's variant object sits relative to its tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnionLayout {
+    /// Under a key beside the tag: `{"card_type": "GROUPON", "groupon": {...}}`.
+    Sibling,
+    /// In the same object as the tag: `{"type": "text", "content": "..."}`.
+    Internal,
+}
+
+/// Which direction a field travels in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Only in requests.
+    Request,
+    /// Only in responses.
+    Response,
+}
+
+/// A string or integer literal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Literal {
+    /// An integer.
+    Int(i64),
+    /// A string.
+    Str(String),
+}
+
+/// How the client reacts to an error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Give the error to the caller.
+    Never,
+    /// Retry with exponential backoff while the retry budget lasts.
+    Backoff,
+    /// The token is bad: renew it and retry once.
+    RenewToken,
+}
+
+/// What an endpoint does to the resource wechat-mock keeps for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MockAction {
+    /// Stores a new resource under a fresh id.
+    Create,
+    /// Answers the stored resource.
+    Read,
+    /// Merges the request into the stored resource.
+    Update,
+    /// Removes it.
+    Delete,
+}
+
+/// A value the mock keeps for every resource, written into a read's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assigned {
+    /// Its id.
+    Id,
+    /// Its status.
+    Status,
+    /// When it was created, unix seconds.
+    Created,
+    /// When it last changed, unix seconds.
+    Updated,
 }
