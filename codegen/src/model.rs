@@ -104,6 +104,12 @@ impl Operation {
         crate::names::operation_types(&self.name)
     }
 
+    /// The first example response that reports success: what wechat-mock answers by default
+    /// and what the generated call through the client expects.
+    pub fn success_example(&self) -> Option<&ExampleJson> {
+        self.examples.iter().filter_map(|e| e.response.as_ref()).find(|json| json.is_success())
+    }
+
     /// Every field of the request type: query fields first, then body fields.
     pub fn request_fields(&self) -> impl Iterator<Item = &Field> {
         self.query.iter().chain(self.request.iter())
@@ -382,10 +388,26 @@ pub struct ErrorCase {
 pub struct Example {
     /// Short name.
     pub name: Option<String>,
-    /// Request body JSON, as written.
-    pub request: Option<String>,
-    /// Response body JSON, as written.
-    pub response: Option<String>,
+    /// The request body.
+    pub request: Option<ExampleJson>,
+    /// The response body.
+    pub response: Option<ExampleJson>,
+}
+
+/// An example's JSON, parsed once when the spec is read.
+#[derive(Debug, Clone)]
+pub struct ExampleJson {
+    /// As written in the spec: shown in the docs and embedded in the generated tests.
+    pub text: String,
+    /// Parsed.
+    pub value: serde_json::Value,
+}
+
+impl ExampleJson {
+    /// True for an answer that reports success: `errcode` 0 or absent.
+    pub fn is_success(&self) -> bool {
+        self.value.get("errcode").and_then(serde_json::Value::as_i64).unwrap_or(0) == 0
+    }
 }
 
 /// HTTP method of an endpoint.

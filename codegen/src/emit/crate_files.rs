@@ -119,10 +119,16 @@ pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
         let [request, _, _] = op.type_names().map(|n| ident(&n));
         op.examples.iter().enumerate().map(move |(i, example)| {
             let test = ident(&format!("{}_{}_example_{}", op.group, op.name, i + 1));
-            let request_check =
-                example.request.as_ref().map(|json| quote!(round_trips::<crate::#group::#request>(#json);));
-            let response_check =
-                example.response.as_ref().map(|json| quote!(decodes::<crate::#group::#request>(#json);));
+            let request_check = example
+                .request
+                .as_ref()
+                .map(|json| json.text.as_str())
+                .map(|json| quote!(round_trips::<crate::#group::#request>(#json);));
+            let response_check = example
+                .response
+                .as_ref()
+                .map(|json| json.text.as_str())
+                .map(|json| quote!(decodes::<crate::#group::#request>(#json);));
             quote! {
                 #[cfg(feature = #feature)]
                 #[test]

@@ -277,10 +277,10 @@ pub(crate) fn module_docs(op: &Operation) -> String {
         let title = example.name.as_deref().unwrap_or("Example");
         out.push_str(&format!("\n## {title}\n"));
         if let Some(request) = &example.request {
-            out.push_str(&format!("\nRequest body:\n\n```json\n{}\n```\n", request.trim()));
+            out.push_str(&format!("\nRequest body:\n\n```json\n{}\n```\n", request.text.trim()));
         }
         if let Some(response) = &example.response {
-            out.push_str(&format!("\nResponse:\n\n```json\n{}\n```\n", response.trim()));
+            out.push_str(&format!("\nResponse:\n\n```json\n{}\n```\n", response.text.trim()));
         }
     }
     out.push_str(&format!("\nGenerated from `{}`.", op.source));
