@@ -7,6 +7,7 @@ mod error_codes;
 mod mock;
 mod mock_calls;
 mod operation;
+mod prose;
 mod rust;
 mod shapes;
 
