@@ -26,6 +26,29 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Reading a file is where its first problem can arise, so it lives beside the problem type:
+/// the source module stays free of diagnostics.
+impl SourceFile {
+    /// A source file from the bytes read from disk; a file that is not UTF-8 is a problem
+    /// located at its first bad byte (line and column of the valid text before it).
+    pub fn from_bytes(path: impl Into<String>, bytes: Vec<u8>) -> Result<Self, Diagnostic> {
+        let path = path.into();
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Self { path, text }),
+            Err(error) => {
+                let bytes = error.as_bytes();
+                let valid = error.utf8_error().valid_up_to();
+                let before = Self { path, text: String::from_utf8_lossy(&bytes[..valid]).into_owned() };
+                let message = format!(
+                    "the file is not UTF-8: byte 0x{:02x} cannot start or continue a character; save it as UTF-8",
+                    bytes[valid]
+                );
+                Err(Diagnostic { location: before.location(valid), message })
+            }
+        }
+    }
+}
+
 /// Every problem found in one run, sorted by file and position.
 #[derive(Debug, Clone, PartialEq, Eq, Default, thiserror::Error)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
@@ -67,5 +90,23 @@ impl fmt::Display for Diagnostics {
             write!(f, "{diagnostic}")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_that_is_not_utf8_is_located_at_its_first_bad_byte() {
+        let mut bytes = "a = 1\nb = \"灌".as_bytes().to_vec();
+        bytes.extend([0xff, b'"', b'\n']);
+        let problem = SourceFile::from_bytes("spec/g/x.toml", bytes).unwrap_err();
+        assert_eq!(
+            problem.to_string(),
+            "spec/g/x.toml:2:7: the file is not UTF-8: byte 0xff cannot start or continue a character; \
+             save it as UTF-8"
+        );
+        assert!(SourceFile::from_bytes("spec/g/y.toml", b"a = 1".to_vec()).is_ok());
     }
 }

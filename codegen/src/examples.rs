@@ -320,7 +320,9 @@ fn expected(ty: &Ty) -> String {
     match ty {
         Ty::String => "a string".into(),
         Ty::Bool => "a boolean".into(),
-        Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => format!("an integer ({})", crate::emit::rust_type_name(ty)),
+        Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => {
+            format!("an integer ({})", ty.scalar_name().unwrap_or_default())
+        }
         Ty::F64 => "a number".into(),
         Ty::Array(_) => "an array".into(),
         Ty::Map(_) => "an object".into(),

@@ -3,10 +3,6 @@
 
 use crate::source::Location;
 
-pub use crate::format::{
-    Access, Assigned, BodyKind, Direction, Literal, Method, MockAction, Retry, TokenKind, UnionLayout,
-};
-
 /// The whole spec folder.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -111,6 +107,12 @@ impl Operation {
     /// Names of the request, response and error-code types.
     pub fn type_names(&self) -> [String; 3] {
         crate::names::operation_types(&self.name)
+    }
+
+    /// The first example response that reports success: what wechat-mock answers by default
+    /// and what the generated call through the client expects.
+    pub fn success_example(&self) -> Option<&ExampleJson> {
+        self.examples.iter().filter_map(|e| e.response.as_ref()).find(|json| json.is_success())
     }
 
     /// Every field of the request type: query fields first, then body fields.
@@ -266,6 +268,23 @@ pub enum Ty {
     Named(TypeRef),
 }
 
+impl Ty {
+    /// The Rust spelling of a scalar type (`String`, `bool`, `i32`, ..), for messages about
+    /// values; `None` for arrays, maps, JSON and named types.
+    pub fn scalar_name(&self) -> Option<&'static str> {
+        match self {
+            Ty::String => Some("String"),
+            Ty::Bool => Some("bool"),
+            Ty::I32 => Some("i32"),
+            Ty::I64 => Some("i64"),
+            Ty::U32 => Some("u32"),
+            Ty::U64 => Some("u64"),
+            Ty::F64 => Some("f64"),
+            Ty::Array(_) | Ty::Map(_) | Ty::Json | Ty::Named(_) => None,
+        }
+    }
+}
+
 /// A reference to a named type.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TypeRef {
@@ -397,8 +416,128 @@ pub struct SharedCode {
 pub struct Example {
     /// Short name.
     pub name: Option<String>,
-    /// Request body JSON, as written.
-    pub request: Option<String>,
-    /// Response body JSON, as written.
-    pub response: Option<String>,
+    /// The request body.
+    pub request: Option<ExampleJson>,
+    /// The response body.
+    pub response: Option<ExampleJson>,
+}
+
+/// An example's JSON, parsed once when the spec is read.
+#[derive(Debug, Clone)]
+pub struct ExampleJson {
+    /// As written in the spec: shown in the docs and embedded in the generated tests.
+    pub text: String,
+    /// Parsed.
+    pub value: serde_json::Value,
+}
+
+impl ExampleJson {
+    /// True for an answer that reports success: `errcode` 0 or absent.
+    pub fn is_success(&self) -> bool {
+        self.value.get("errcode").and_then(serde_json::Value::as_i64).unwrap_or(0) == 0
+    }
+}
+
+/// HTTP method of an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    /// `GET`: parameters in the query string, no body.
+    Get,
+    /// `POST`.
+    Post,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    /// A JSON object built from the request fields.
+    Json,
+    /// `multipart/form-data`, for file uploads.
+    Multipart,
+    /// No body.
+    None,
+}
+
+/// Which token goes into `access_token`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// The account's access token.
+    AccessToken,
+    /// No token at all.
+    None,
+}
+
+/// Whether an account type may call an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// It may.
+    Yes,
+    /// It may after WeChat approves an application.
+    Apply,
+    /// It may not.
+    No,
+}
+
+/// Where a union's variant object sits relative to its tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnionLayout {
+    /// Under a key beside the tag: `{"card_type": "GROUPON", "groupon": {...}}`.
+    Sibling,
+    /// In the same object as the tag: `{"type": "text", "content": "..."}`.
+    Internal,
+}
+
+/// Which direction a field travels in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Only in requests.
+    Request,
+    /// Only in responses.
+    Response,
+}
+
+/// A string or integer literal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Literal {
+    /// An integer.
+    Int(i64),
+    /// A string.
+    Str(String),
+}
+
+/// How the client reacts to an error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Give the error to the caller.
+    Never,
+    /// Retry with exponential backoff while the retry budget lasts.
+    Backoff,
+    /// The token is bad: renew it and retry once.
+    RenewToken,
+}
+
+/// What an endpoint does to the resource wechat-mock keeps for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MockAction {
+    /// Stores a new resource under a fresh id.
+    Create,
+    /// Answers the stored resource.
+    Read,
+    /// Merges the request into the stored resource.
+    Update,
+    /// Removes it.
+    Delete,
+}
+
+/// A value the mock keeps for every resource, written into a read's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assigned {
+    /// Its id.
+    Id,
+    /// Its status.
+    Status,
+    /// When it was created, unix seconds.
+    Created,
+    /// When it last changed, unix seconds.
+    Updated,
 }

@@ -17,25 +17,6 @@ impl SourceFile {
         Self { path: path.into(), text: text.into() }
     }
 
-    /// A source file from the bytes read from disk; a file that is not UTF-8 is a problem
-    /// located at its first bad byte (line and column of the valid text before it).
-    pub fn from_bytes(path: impl Into<String>, bytes: Vec<u8>) -> Result<Self, crate::Diagnostic> {
-        let path = path.into();
-        match String::from_utf8(bytes) {
-            Ok(text) => Ok(Self { path, text }),
-            Err(error) => {
-                let bytes = error.as_bytes();
-                let valid = error.utf8_error().valid_up_to();
-                let before = Self { path, text: String::from_utf8_lossy(&bytes[..valid]).into_owned() };
-                let message = format!(
-                    "the file is not UTF-8: byte 0x{:02x} cannot start or continue a character; save it as UTF-8",
-                    bytes[valid]
-                );
-                Err(crate::Diagnostic { location: before.location(valid), message })
-            }
-        }
-    }
-
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
@@ -103,18 +84,5 @@ mod tests {
         assert_eq!(file.line_col(6), (2, 1));
         let x = file.text.find('x').unwrap();
         assert_eq!(file.line_col(x), (2, 10));
-    }
-
-    #[test]
-    fn text_that_is_not_utf8_is_located_at_its_first_bad_byte() {
-        let mut bytes = "a = 1\nb = \"灌".as_bytes().to_vec();
-        bytes.extend([0xff, b'"', b'\n']);
-        let problem = SourceFile::from_bytes("spec/g/x.toml", bytes).unwrap_err();
-        assert_eq!(
-            problem.to_string(),
-            "spec/g/x.toml:2:7: the file is not UTF-8: byte 0xff cannot start or continue a character; \
-             save it as UTF-8"
-        );
-        assert!(SourceFile::from_bytes("spec/g/y.toml", b"a = 1".to_vec()).is_ok());
     }
 }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::emit::error_codes;
-use crate::emit::operation::{accounts_line, body_line, request_line, third_party_line};
+use crate::emit::prose::{accounts_line, body_line, request_line, third_party_line};
 use crate::emit::rust::cell;
 use crate::emit::{HEADER, OutputFile};
 use crate::model::{

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::operation::{request_line, third_party_line};
+use crate::emit::prose::{request_line, third_party_line};
 use crate::emit::rust::{doc, ident};
 use crate::model::{Group, Operation, Spec};
 use crate::names;

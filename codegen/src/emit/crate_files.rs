@@ -121,10 +121,12 @@ pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
             let request_check = example
                 .request
                 .as_ref()
+                .map(|json| json.text.as_str())
                 .map(|json| quote!(round_trips::<::wechat_card::#group::#request>(#json);));
             let response_check = example
                 .response
                 .as_ref()
+                .map(|json| json.text.as_str())
                 .map(|json| quote!(decodes::<::wechat_card::#group::#request>(#json);));
             quote! {
                 #[cfg(feature = #feature)]

@@ -264,11 +264,7 @@ fn resource_rule(rule: &MockBehaviour) -> TokenStream {
 
 /// The first example response that reports success (`errcode` 0 or absent), as written.
 fn success_example(op: &Operation) -> Option<String> {
-    op.examples.iter().filter_map(|e| e.response.as_deref()).find_map(|text| {
-        let value: serde_json::Value = serde_json::from_str(text).ok()?;
-        let errcode = value.get("errcode").and_then(serde_json::Value::as_i64).unwrap_or(0);
-        (errcode == 0).then(|| text.trim().to_owned())
-    })
+    op.success_example().map(|json| json.text.trim().to_owned())
 }
 
 /// `&[Field { .. }, ..]`; `scope` is where the fields are declared, whose local types they may name.

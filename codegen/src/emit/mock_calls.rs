@@ -127,7 +127,7 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
     let feature = &op.group;
     let group = ident(&op.group);
     let [request_type, _, error_type] = op.type_names().map(|n| ident(&n));
-    let example = match op.examples.iter().find_map(|e| e.request.as_deref()) {
+    let example = match op.examples.iter().find_map(|e| e.request.as_ref().map(|json| json.text.as_str())) {
         Some(json) => quote!(Some(#json)),
         None => quote!(None),
     };
@@ -195,10 +195,7 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
 
 /// The first example response that reports success (`errcode` 0 or absent), as written.
 fn success_response(op: &Operation) -> Option<&str> {
-    op.examples.iter().filter_map(|e| e.response.as_deref()).find(|text| {
-        serde_json::from_str::<serde_json::Value>(text)
-            .is_ok_and(|v| v.get("errcode").and_then(serde_json::Value::as_i64).unwrap_or(0) == 0)
-    })
+    op.success_example().map(|json| json.text.as_str())
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::emit::prose::{accounts_line, body_line, request_line, third_party_line};
 use crate::emit::rust::{cell, ident, inner_doc};
 use crate::emit::{client, error_codes, shapes};
-use crate::model::{Access, BodyKind, Field, Method, Operation, TokenKind, Ty};
+use crate::model::{BodyKind, Field, Method, Operation, TokenKind, Ty};
 
 /// The module's source.
 pub(crate) fn module(op: &Operation) -> TokenStream {
@@ -176,73 +177,6 @@ fn multipart_fn(op: &Operation) -> TokenStream {
     }
 }
 
-/// The request line as WeChat's documentation writes it.
-pub(crate) fn request_line(op: &Operation) -> String {
-    let method = match op.method {
-        Method::Get => "GET",
-        Method::Post => "POST",
-    };
-    let mut query: Vec<String> = Vec::new();
-    if op.token != TokenKind::None {
-        query.push("access_token=ACCESS_TOKEN".to_owned());
-    }
-    query.extend(op.fixed_query.iter().map(|p| format!("{}={}", p.name, p.value)));
-    query.extend(op.query.iter().map(|f| format!("{}={}", f.wire, f.wire.to_uppercase())));
-    let query = if query.is_empty() { String::new() } else { format!("?{}", query.join("&")) };
-    format!("{method} https://{}{}{query}", op.host, op.path)
-}
-
-/// How the body travels, in one phrase.
-pub(crate) fn body_line(op: &Operation) -> String {
-    let constants: Vec<String> =
-        op.fixed_body.iter().map(|c| format!("`{}` = `\"{}\"`", c.name, c.value)).collect();
-    let constants =
-        if constants.is_empty() { String::new() } else { format!("; always sends {}", constants.join(", ")) };
-    match op.body {
-        BodyKind::None => "none".to_owned(),
-        BodyKind::Json => format!("JSON{constants}"),
-        BodyKind::Multipart => {
-            let files: Vec<String> = op
-                .files
-                .iter()
-                .map(|f| format!("file `{}` ({}, at most {} bytes)", f.wire, f.content_type, f.max_size))
-                .collect();
-            format!("`multipart/form-data`: {}{constants}", files.join(", "))
-        }
-    }
-}
-
-/// Who may call the operation, in one phrase.
-pub(crate) fn third_party_line(op: &Operation) -> String {
-    if op.token == TokenKind::None {
-        return "not applicable: the endpoint takes no `access_token`".to_owned();
-    }
-    match (op.third_party, op.permission_set) {
-        (true, Some(set)) => format!("supported with an `authorizer_access_token` (permission set {set})"),
-        (true, None) => "supported with an `authorizer_access_token`".to_owned(),
-        (false, _) => "not supported: only the account's own access token is accepted".to_owned(),
-    }
-}
-
-pub(crate) fn accounts_line(op: &Operation) -> String {
-    if op.accounts.is_empty() {
-        return "not stated".to_owned();
-    }
-    let parts: Vec<String> = op
-        .accounts
-        .iter()
-        .map(|(kind, access)| {
-            let access = match access {
-                Access::Yes => "yes",
-                Access::Apply => "after an approved application",
-                Access::No => "no",
-            };
-            format!("{}: {access}", kind.replace('_', " "))
-        })
-        .collect();
-    parts.join("; ")
-}
-
 /// The operation's module documentation: summary, facts table, errors, notes.
 pub(crate) fn module_docs(op: &Operation) -> String {
     let mut out = format!("{}\n\n", op.summary);
@@ -277,10 +211,10 @@ pub(crate) fn module_docs(op: &Operation) -> String {
         let title = example.name.as_deref().unwrap_or("Example");
         out.push_str(&format!("\n## {title}\n"));
         if let Some(request) = &example.request {
-            out.push_str(&format!("\nRequest body:\n\n```json\n{}\n```\n", request.trim()));
+            out.push_str(&format!("\nRequest body:\n\n```json\n{}\n```\n", request.text.trim()));
         }
         if let Some(response) = &example.response {
-            out.push_str(&format!("\nResponse:\n\n```json\n{}\n```\n", response.trim()));
+            out.push_str(&format!("\nResponse:\n\n```json\n{}\n```\n", response.text.trim()));
         }
     }
     out.push_str(&format!("\nGenerated from `{}`.", op.source));

@@ -54,8 +54,8 @@ pub(super) fn resolve_endpoint(
             "path must start with `/` and hold no query string, fragment or spaces",
         );
     }
-    let method = endpoint.method.value;
-    let body = endpoint.body.as_ref().map(|b| b.value).unwrap_or(match method {
+    let method = Method::from(endpoint.method.value);
+    let body = endpoint.body.as_ref().map(|b| BodyKind::from(b.value)).unwrap_or(match method {
         Method::Get => BodyKind::None,
         Method::Post => BodyKind::Json,
     });
@@ -75,7 +75,8 @@ pub(super) fn resolve_endpoint(
     }
 
     let auth = &endpoint.auth.value;
-    if auth.token.value == TokenKind::None && auth.third_party {
+    let token = TokenKind::from(auth.token.value);
+    if token == TokenKind::None && auth.third_party {
         problems.error(
             file,
             auth.token.span,
@@ -176,12 +177,12 @@ pub(super) fn resolve_endpoint(
         host: endpoint.host.as_ref().map_or(DEFAULT_HOST.to_owned(), |h| h.value.clone()),
         path: path.value.clone(),
         body,
-        token: auth.token.value,
+        token,
         third_party: auth.third_party,
         permission_set: auth.permission_set.as_ref().map(|p| p.value),
         cloud_call: availability.is_some_and(|a| a.cloud_call),
         accounts: availability
-            .map(|a| a.accounts.0.iter().map(|(k, v)| (k.value.clone(), v.value)).collect())
+            .map(|a| a.accounts.0.iter().map(|(k, v)| (k.value.clone(), v.value.into())).collect())
             .unwrap_or_default(),
         fixed_query,
         query,

@@ -90,7 +90,7 @@ pub(super) fn resolve_errors(
             name,
             meaning: def.meaning.value.clone(),
             remedy: def.remedy.as_ref().map(|r| r.value.clone()),
-            retry: def.retry.as_ref().map_or(Retry::Never, |r| r.value),
+            retry: def.retry.as_ref().map_or(Retry::Never, |r| r.value.into()),
             location: file.location(def.code.span.start),
         });
     }

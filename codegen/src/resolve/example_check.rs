@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostics;
 use crate::examples::{Mismatch, Strictness, TypeLookup, check_object};
 use crate::format::{self, Located};
-use crate::model::{BodyKind, Example, Field, FixedParam};
+use crate::model::{BodyKind, Example, ExampleJson, Field, FixedParam};
 use crate::source::{SourceFile, Span};
 
 /// What an example is checked against.
@@ -16,6 +16,7 @@ pub(super) struct ExampleShapes<'a> {
 
 /// Checks an example: its JSON always; its fields only when `shapes_known` (when the
 /// endpoint's fields and types resolved without problems, so a mismatch is not an echo of one).
+/// Each body is parsed here, once, and kept parsed in the model.
 pub(super) fn check_example(
     file: &SourceFile,
     example: &format::Example,
@@ -24,54 +25,64 @@ pub(super) fn check_example(
     shapes_known: bool,
     problems: &mut Diagnostics,
 ) -> Example {
-    let (request, response) = (shapes.request, shapes.response);
-    if let Some(text) = &example.request {
+    let request = example.request.as_ref().and_then(|text| {
         if shapes.body != BodyKind::Json {
             problems.error(file, text.span, "only endpoints with a JSON body can have a request example");
-        } else if let Some(value) = parse_json(file, text, problems)
-            && shapes_known
-        {
-            let constants: Vec<&str> = shapes.fixed_body.iter().map(|c| c.name.as_str()).collect();
-            let mut found = check_object(request, &value, &constants, Strictness::Exact, lookup);
-            for constant in shapes.fixed_body {
-                if value.get(&constant.name).and_then(serde_json::Value::as_str)
-                    != Some(constant.value.as_str())
-                {
-                    found.push(Mismatch {
-                        path: constant.name.clone(),
-                        message: format!("the constant must be \"{}\"", constant.value),
-                    });
-                }
-            }
-            for problem in found {
+            return None;
+        }
+        let json = ExampleJson { text: text.value.clone(), value: parse_json(file, text, problems)? };
+        if shapes_known {
+            check_request(file, text, &json.value, shapes, lookup, problems);
+        }
+        Some(json)
+    });
+    let response = example.response.as_ref().and_then(|text| {
+        let json = ExampleJson { text: text.value.clone(), value: parse_json(file, text, problems)? };
+        if shapes_known {
+            // An error answer carries only `errcode` and `errmsg`.
+            let fields = if json.is_success() { shapes.response } else { &[][..] };
+            for problem in
+                check_object(fields, &json.value, &["errcode", "errmsg"], Strictness::Lenient, lookup)
+            {
                 let at = mismatch_offset(file, text, &problem.path);
                 problems.error(
                     file,
                     Span { start: at, end: at },
-                    format!("example request does not match [request]: {problem}"),
+                    format!("example response does not match [response]: {problem}"),
                 );
             }
         }
-    }
-    if let Some(text) = &example.response
-        && let Some(value) = parse_json(file, text, problems)
-        && shapes_known
-    {
-        let failed = value.get("errcode").and_then(serde_json::Value::as_i64).is_some_and(|c| c != 0);
-        let fields = if failed { &[][..] } else { response };
-        for problem in check_object(fields, &value, &["errcode", "errmsg"], Strictness::Lenient, lookup) {
-            let at = mismatch_offset(file, text, &problem.path);
-            problems.error(
-                file,
-                Span { start: at, end: at },
-                format!("example response does not match [response]: {problem}"),
-            );
+        Some(json)
+    });
+    Example { name: example.name.as_ref().map(|n| n.value.clone()), request, response }
+}
+
+/// Checks a request example strictly against the request fields and constants.
+fn check_request(
+    file: &SourceFile,
+    text: &Located<String>,
+    value: &serde_json::Value,
+    shapes: &ExampleShapes<'_>,
+    lookup: &TypeLookup<'_>,
+    problems: &mut Diagnostics,
+) {
+    let constants: Vec<&str> = shapes.fixed_body.iter().map(|c| c.name.as_str()).collect();
+    let mut found = check_object(shapes.request, value, &constants, Strictness::Exact, lookup);
+    for constant in shapes.fixed_body {
+        if value.get(&constant.name).and_then(serde_json::Value::as_str) != Some(constant.value.as_str()) {
+            found.push(Mismatch {
+                path: constant.name.clone(),
+                message: format!("the constant must be \"{}\"", constant.value),
+            });
         }
     }
-    Example {
-        name: example.name.as_ref().map(|n| n.value.clone()),
-        request: example.request.as_ref().map(|r| r.value.clone()),
-        response: example.response.as_ref().map(|r| r.value.clone()),
+    for problem in found {
+        let at = mismatch_offset(file, text, &problem.path);
+        problems.error(
+            file,
+            Span { start: at, end: at },
+            format!("example request does not match [request]: {problem}"),
+        );
     }
 }
 

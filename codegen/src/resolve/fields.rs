@@ -178,7 +178,7 @@ pub(super) fn resolve_field(
             boxed: false,
             lenient: def.lenient_in_mock.as_ref().is_some_and(|l| l.value),
             flatten: def.flatten,
-            only: def.only.as_ref().map(|o| o.value),
+            only: def.only.as_ref().map(|o| o.value.into()),
             nullable: def.nullable,
             constraints,
             checks_inside: false,
@@ -267,7 +267,7 @@ fn check_direction(
     problems: &mut Diagnostics,
 ) {
     let Some(only) = &def.only else { return };
-    match (only.value, place) {
+    match (Direction::from(only.value), place) {
         (Direction::Response, FieldPlace::Query | FieldPlace::Request { .. }) => problems.error(
             file,
             only.span,

@@ -27,7 +27,7 @@ pub(super) fn resolve_mock(
 ) -> Option<MockBehaviour> {
     let before = problems.0.len();
     let def = &def.value;
-    let action = def.action.value;
+    let action = MockAction::from(def.action.value);
     let word = action_word(action);
     if !names::is_snake(&def.resource.value) {
         problems.error(
@@ -103,7 +103,7 @@ fn resolve_key(
     shape: &MockShape<'_>,
     problems: &mut Diagnostics,
 ) -> Option<(String, bool)> {
-    let action = def.action.value;
+    let action = MockAction::from(def.action.value);
     let Some(key) = &def.key else {
         let what = match action {
             MockAction::Create => "the [response] field that answers the new resource's id",
@@ -157,7 +157,7 @@ fn resolve_object<'s>(
     problems: &mut Diagnostics,
 ) -> Option<&'s Field> {
     let object = def.object.as_ref()?;
-    let (fields, place) = match def.action.value {
+    let (fields, place) = match MockAction::from(def.action.value) {
         MockAction::Delete => {
             problems.error(
                 file,
@@ -214,7 +214,7 @@ fn resolve_assigned(
     problems: &mut Diagnostics,
 ) -> Vec<(Vec<String>, Assigned)> {
     let Some((first, _)) = def.assigned.0.first() else { return Vec::new() };
-    let applies = def.action.value == MockAction::Read;
+    let applies = MockAction::from(def.action.value) == MockAction::Read;
     let (true, Some(object)) = (applies, object) else {
         if applies && def.object.is_none() {
             problems.error(
@@ -237,11 +237,12 @@ fn resolve_assigned(
         match walk(&object.ty, &segments, lookup) {
             Err(problem) => problems.error(file, path.span, format!("`{}`: {problem}", path.value)),
             Ok(leaf) => {
-                if let Some(problem) = mismatch(&leaf, source.value) {
+                let assigned_value = Assigned::from(source.value);
+                if let Some(problem) = mismatch(&leaf, assigned_value) {
                     problems.error(file, source.span, format!("`{}` {problem}", path.value));
                     continue;
                 }
-                assigned.push((segments.iter().map(|s| (*s).to_owned()).collect(), source.value));
+                assigned.push((segments.iter().map(|s| (*s).to_owned()).collect(), assigned_value));
             }
         }
     }

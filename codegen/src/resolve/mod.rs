@@ -10,6 +10,7 @@ mod endpoint;
 mod errors;
 mod example_check;
 mod fields;
+mod keywords;
 mod mock;
 mod recursion;
 mod scope;

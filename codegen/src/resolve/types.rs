@@ -93,13 +93,13 @@ pub(super) fn resolve_variants(
     problems: &mut Diagnostics,
 ) -> Option<TypeKind> {
     let first = values.first()?;
-    let strings = matches!(first.value.value.value, Literal::Str(_));
+    let strings = matches!(first.value.value.value, format::Literal::Str(_));
     let mut variants = Vec::new();
     let mut seen: HashMap<String, ()> = HashMap::new();
     let mut ok = true;
     for value in values {
         let def = &value.value;
-        if matches!(def.value.value, Literal::Str(_)) != strings {
+        if matches!(def.value.value, format::Literal::Str(_)) != strings {
             problems.error(file, def.value.span, "an enum's values must be all strings or all integers");
             ok = false;
             continue;
@@ -115,7 +115,7 @@ pub(super) fn resolve_variants(
                 ok = false;
                 continue;
             }
-            (None, Literal::Str(s)) => match names::camel(s) {
+            (None, format::Literal::Str(s)) => match names::camel(s) {
                 Some(name) => name,
                 None => {
                     problems.error(
@@ -127,7 +127,7 @@ pub(super) fn resolve_variants(
                     continue;
                 }
             },
-            (None, Literal::Int(_)) => {
+            (None, format::Literal::Int(_)) => {
                 problems.error(file, def.value.span, "integer enum values need a `name`");
                 ok = false;
                 continue;
@@ -138,7 +138,7 @@ pub(super) fn resolve_variants(
             ok = false;
             continue;
         }
-        variants.push(Variant { name, wire: def.value.value.clone(), doc: def.doc.value.clone() });
+        variants.push(Variant { name, wire: Literal::from(&def.value.value), doc: def.doc.value.clone() });
     }
     if !ok {
         return None;
@@ -155,7 +155,7 @@ fn resolve_union(
     problems: &mut Diagnostics,
 ) -> Option<Union> {
     let before = problems.0.len();
-    let layout = def.layout.as_ref().map_or(UnionLayout::Sibling, |l| l.value);
+    let layout = def.layout.as_ref().map_or(UnionLayout::Sibling, |l| l.value.into());
     if names::snake(&def.tag.value).is_none() {
         problems.error(file, def.tag.span, format!("`{}` cannot be a field name", def.tag.value));
     }

@@ -1,0 +1,104 @@
+//! The format's keyword values, carried into the model's own enums: the model does not
+//! depend on how the spec is written, so the emitters never see the format.
+
+use crate::format;
+use crate::model::{
+    Access, Assigned, BodyKind, Direction, Literal, Method, MockAction, Retry, TokenKind, UnionLayout,
+};
+
+impl From<format::Method> for Method {
+    fn from(method: format::Method) -> Self {
+        match method {
+            format::Method::Get => Self::Get,
+            format::Method::Post => Self::Post,
+        }
+    }
+}
+
+impl From<format::BodyKind> for BodyKind {
+    fn from(body: format::BodyKind) -> Self {
+        match body {
+            format::BodyKind::Json => Self::Json,
+            format::BodyKind::Multipart => Self::Multipart,
+            format::BodyKind::None => Self::None,
+        }
+    }
+}
+
+impl From<format::TokenKind> for TokenKind {
+    fn from(token: format::TokenKind) -> Self {
+        match token {
+            format::TokenKind::AccessToken => Self::AccessToken,
+            format::TokenKind::None => Self::None,
+        }
+    }
+}
+
+impl From<format::Access> for Access {
+    fn from(access: format::Access) -> Self {
+        match access {
+            format::Access::Yes => Self::Yes,
+            format::Access::Apply => Self::Apply,
+            format::Access::No => Self::No,
+        }
+    }
+}
+
+impl From<format::UnionLayout> for UnionLayout {
+    fn from(layout: format::UnionLayout) -> Self {
+        match layout {
+            format::UnionLayout::Sibling => Self::Sibling,
+            format::UnionLayout::Internal => Self::Internal,
+        }
+    }
+}
+
+impl From<format::Direction> for Direction {
+    fn from(direction: format::Direction) -> Self {
+        match direction {
+            format::Direction::Request => Self::Request,
+            format::Direction::Response => Self::Response,
+        }
+    }
+}
+
+impl From<&format::Literal> for Literal {
+    fn from(literal: &format::Literal) -> Self {
+        match literal {
+            format::Literal::Int(n) => Self::Int(*n),
+            format::Literal::Str(s) => Self::Str(s.clone()),
+        }
+    }
+}
+
+impl From<format::Retry> for Retry {
+    fn from(retry: format::Retry) -> Self {
+        match retry {
+            format::Retry::Never => Self::Never,
+            format::Retry::Backoff => Self::Backoff,
+            format::Retry::RenewToken => Self::RenewToken,
+        }
+    }
+}
+
+impl From<format::MockAction> for MockAction {
+    fn from(action: format::MockAction) -> Self {
+        match action {
+            format::MockAction::Create => Self::Create,
+            format::MockAction::Read => Self::Read,
+            format::MockAction::Update => Self::Update,
+            format::MockAction::Delete => Self::Delete,
+        }
+    }
+}
+
+impl From<format::Assigned> for Assigned {
+    fn from(assigned: format::Assigned) -> Self {
+        match assigned {
+            format::Assigned::Id => Self::Id,
+            format::Assigned::Status => Self::Status,
+            format::Assigned::Created => Self::Created,
+            format::Assigned::Updated => Self::Updated,
+        }
+    }
+}
