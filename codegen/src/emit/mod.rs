@@ -1,6 +1,7 @@
 //! How Rust spells the model: every generated file, computed in memory.
 
 mod api_docs;
+mod cli;
 mod client;
 mod crate_files;
 mod error_codes;
@@ -15,6 +16,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crate::model::{Spec, Ty};
 
 pub use api_docs::API_DOCS_DIR;
+pub use cli::{CLI_GENERATED_DIR, CLI_MANIFEST, CLI_OPERATIONS_TEST};
 pub(crate) use rust::value_type;
 
 /// The first line of every generated file (after the comment marker of its language).
@@ -60,6 +62,8 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
         ),
         (format!("{GENERATED_DIR}/types.rs"), Box::new(|| crate_files::shared_types(spec))),
         (format!("{MOCK_GENERATED_DIR}/mod.rs"), Box::new(mock::root_module)),
+        (format!("{CLI_GENERATED_DIR}/mod.rs"), Box::new(|| cli::commands_file(spec))),
+        (CLI_OPERATIONS_TEST.to_owned(), Box::new(|| cli::operations_test(spec))),
     ];
     for group in &spec.groups {
         jobs.push((
@@ -85,6 +89,7 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
         path: "crates/wechat-card/Cargo.toml".to_owned(),
         contents: crate_files::cargo_toml(spec),
     });
+    files.push(OutputFile { path: CLI_MANIFEST.to_owned(), contents: cli::cargo_toml(spec) });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
