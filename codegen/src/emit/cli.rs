@@ -431,9 +431,12 @@ fn operation_test(spec: &Spec, op: &Operation) -> TokenStream {
 /// `crates/wechat-cli/Cargo.toml`: one cargo feature per group, forwarded to wechat-card.
 pub(crate) fn cargo_toml(spec: &Spec) -> String {
     let groups: Vec<&str> = spec.groups.iter().map(|g| g.name.as_str()).collect();
-    let defaults: Vec<String> =
+    let full: Vec<String> =
         std::iter::once("\"mock\"".to_owned()).chain(groups.iter().map(|g| format!("\"{g}\""))).collect();
-    let mut features = format!("default = [{}]\n", defaults.join(", "));
+    let mut features = format!(
+        "default = [\"full\"]\n# Everything; a build without it may leave parts of the runtime unused.\nfull = [{}]\n",
+        full.join(", ")
+    );
     features.push_str("# `wechat mock`: the mock server, built into the binary.\nmock = [\"dep:wechat-mock\", \"dep:tracing-subscriber\"]\n");
     for group in &groups {
         features.push_str(&format!("{group} = [\"wechat-card/{group}\"]\n"));
@@ -612,7 +615,8 @@ response = '{"errcode": 0, "errmsg": "ok", "ok": true}'
     #[test]
     fn the_manifest_forwards_each_group_to_wechat_card() {
         let toml = cargo_toml(&spec(ENDPOINT));
-        assert!(toml.contains("default = [\"mock\", \"card_code\"]\n"), "{toml}");
+        assert!(toml.contains("default = [\"full\"]\n"), "{toml}");
+        assert!(toml.contains("full = [\"mock\", \"card_code\"]\n"), "{toml}");
         assert!(toml.contains("card_code = [\"wechat-card/card_code\"]\n"), "{toml}");
         assert!(toml.contains("required-features = [\"card_code\"]"), "{toml}");
     }
