@@ -159,6 +159,8 @@ fn one_new_spec_file_is_a_new_typed_method() {
             "crates/wechat-card/src/generated/invoice/query_order_status.rs",
             "crates/wechat-card/tests/generated/mock_calls.rs",
             "crates/wechat-card/tests/generated/spec_examples.rs",
+            "crates/wechat-cli/src/generated/mod.rs",
+            "crates/wechat-cli/tests/generated/operations.rs",
             "crates/wechat-mock/src/generated/operations.rs",
             "docs/api/README.md",
             "docs/api/invoice.md",

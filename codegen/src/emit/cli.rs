@@ -1,0 +1,624 @@
+//! The `wechat` command line (crates/wechat-cli): its command table, its manifest and the test
+//! that runs every operation through the built binary against wechat-mock.
+//!
+//! The table is data (names, flags, help text) plus one small function per operation that
+//! names the request type, so the hand-written runtime builds the clap commands, reads the
+//! input and sends the call; nothing here knows clap.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use heck::ToKebabCase;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::HEADER;
+use crate::emit::crate_files::any_group;
+use crate::emit::rust::ident;
+use crate::model::{
+    Direction, Field, FileField, Group, Literal, Operation, Spec, Ty, TypeKind, TypeRef, TypeScope,
+};
+use crate::names;
+
+/// Where the CLI's generated sources go.
+pub const CLI_GENERATED_DIR: &str = "crates/wechat-cli/src/generated";
+
+/// The generated tests running every operation through the binary; `tests/operations.rs`
+/// includes them as a module rustfmt skips.
+pub const CLI_OPERATIONS_TEST: &str = "crates/wechat-cli/tests/generated/operations.rs";
+
+/// The CLI's manifest: its features follow the spec's groups.
+pub const CLI_MANIFEST: &str = "crates/wechat-cli/Cargo.toml";
+
+/// Flags every operation command has; a field spelled like one is given in `--json` only.
+const RESERVED_FLAGS: &[&str] = &["json", "file", "help"];
+
+/// `generated/mod.rs`: one [`Group`] table per spec group and one call function per operation.
+pub(crate) fn commands_file(spec: &Spec) -> TokenStream {
+    let entries = spec.groups.iter().map(|group| {
+        let feature = &group.name;
+        let name = group_static(group);
+        quote! {
+            #[cfg(feature = #feature)]
+            &#name
+        }
+    });
+    let groups = spec.groups.iter().map(|group| group_table(spec, group));
+    quote! {
+        //! The command table of `wechat`: every group and operation of the spec, with its flags,
+        //! help text and the request type it sends.
+
+        #[allow(unused_imports)]
+        use crate::call::{Call, CallFuture};
+        #[allow(unused_imports)]
+        use crate::table::{Field, FilePart, Group, Kind, Operation};
+
+        /// The groups compiled in (each is a cargo feature), in the spec's order.
+        pub(crate) static GROUPS: &[&Group] = &[#(#entries),*];
+
+        #(#groups)*
+    }
+}
+
+fn group_static(group: &Group) -> proc_macro2::Ident {
+    ident(&names::shouty(&group.name).unwrap_or_else(|| group.name.to_uppercase()))
+}
+
+fn call_fn(op: &Operation) -> proc_macro2::Ident {
+    ident(&format!("{}_{}", op.group, op.name))
+}
+
+fn group_table(spec: &Spec, group: &Group) -> TokenStream {
+    let feature = &group.name;
+    let name = group_static(group);
+    let command = group.name.to_kebab_case();
+    let module = &group.name;
+    let summary = &group.summary;
+    let about = group
+        .doc
+        .as_deref()
+        .map_or_else(|| summary.clone(), |doc| format!("{summary}\n\n{}", doc.trim_end()));
+    let operations = group.operations.iter().map(|op| operation_entry(spec, op));
+    let calls = group.operations.iter().map(call_function);
+    quote! {
+        #[cfg(feature = #feature)]
+        static #name: Group = Group {
+            command: #command,
+            module: #module,
+            summary: #summary,
+            about: #about,
+            operations: &[#(#operations),*],
+        };
+
+        #(#calls)*
+    }
+}
+
+fn operation_entry(spec: &Spec, op: &Operation) -> TokenStream {
+    let command = op.name.to_kebab_case();
+    let summary = &op.summary;
+    let about = long_about(spec, op);
+    let flags = flag_names(spec, op);
+    let fields = op.request_fields().filter(|f| f.only != Some(Direction::Response)).map(|f| {
+        let query = op.query.iter().any(|q| q.wire == f.wire);
+        field_entry(spec, op, f, flags.get(&f.wire), query)
+    });
+    let constants = op.fixed_body.iter().map(|c| {
+        let (name, value) = (&c.name, &c.value);
+        quote!((#name, #value))
+    });
+    let files = op.files.iter().map(|f| {
+        let (part, max_size, required) = (&f.wire, f.max_size, f.required);
+        quote!(FilePart { part: #part, max_size: #max_size, required: #required })
+    });
+    let call = call_fn(op);
+    quote! {
+        Operation {
+            command: #command,
+            summary: #summary,
+            about: #about,
+            fields: &[#(#fields),*],
+            constants: &[#(#constants),*],
+            files: &[#(#files),*],
+            call: #call,
+        }
+    }
+}
+
+/// The flag of each field that gets one: top-level scalars and enums whose kebab-case spelling
+/// is free.
+fn flag_names(spec: &Spec, op: &Operation) -> BTreeMap<String, String> {
+    let mut taken: BTreeSet<String> = RESERVED_FLAGS.iter().map(|f| (*f).to_owned()).collect();
+    let mut flags = BTreeMap::new();
+    for field in op.request_fields() {
+        if field.flatten
+            || field.only == Some(Direction::Response)
+            || flag_kind(spec, op, &field.ty).is_none()
+        {
+            continue;
+        }
+        let flag = field.wire.to_kebab_case();
+        if !flag.is_empty() && taken.insert(flag.clone()) {
+            flags.insert(field.wire.clone(), flag);
+        }
+    }
+    flags
+}
+
+/// The kind of value a flag of this type carries, and the known values of an enum; `None`
+/// when only JSON can carry it.
+fn flag_kind(spec: &Spec, op: &Operation, ty: &Ty) -> Option<(&'static str, Vec<String>)> {
+    let kind = match ty {
+        Ty::String => "Text",
+        Ty::Bool => "Bool",
+        Ty::I32 => "Int32",
+        Ty::I64 => "Int64",
+        Ty::U32 => "UInt32",
+        Ty::U64 => "UInt64",
+        Ty::F64 => "Float",
+        Ty::Named(r) => {
+            return match named_kind(spec, op, r)? {
+                TypeKind::StringEnum(variants) => {
+                    Some(("Text", variants.iter().map(|v| literal_text(&v.wire)).collect()))
+                }
+                TypeKind::IntEnum(variants) => {
+                    Some(("Int64", variants.iter().map(|v| literal_text(&v.wire)).collect()))
+                }
+                TypeKind::Struct(_) | TypeKind::Union(_) => None,
+            };
+        }
+        Ty::Array(_) | Ty::Map(_) | Ty::Json => return None,
+    };
+    Some((kind, Vec::new()))
+}
+
+fn field_entry(
+    spec: &Spec,
+    op: &Operation,
+    field: &Field,
+    flag: Option<&String>,
+    query: bool,
+) -> TokenStream {
+    let wire = &field.wire;
+    let help = one_line(&field.doc);
+    let required = field.required && !field.flatten;
+    let (kind, values) = match flag.and_then(|_| flag_kind(spec, op, &field.ty)) {
+        Some((kind, values)) => {
+            let kind = ident(kind);
+            (quote!(Kind::#kind), values)
+        }
+        None => {
+            let what = describe(spec, op, &field.ty);
+            (quote!(Kind::Json(#what)), Vec::new())
+        }
+    };
+    let flag = match flag {
+        Some(flag) => quote!(Some(#flag)),
+        None => quote!(None),
+    };
+    let aliases = &field.aliases;
+    let secret = field.secret;
+    quote! {
+        Field {
+            wire: #wire,
+            flag: #flag,
+            help: #help,
+            kind: #kind,
+            values: &[#(#values),*],
+            required: #required,
+            query: #query,
+            secret: #secret,
+            aliases: &[#(#aliases),*],
+        }
+    }
+}
+
+fn named_kind<'a>(spec: &'a Spec, op: &'a Operation, r: &TypeRef) -> Option<&'a TypeKind> {
+    let types = match &r.scope {
+        TypeScope::Local => &op.types,
+        TypeScope::Group(group) => &spec.groups.iter().find(|g| &g.name == group)?.types,
+        TypeScope::Shared => &spec.shared_types,
+    };
+    types.iter().find(|t| t.name == r.name).map(|t| &t.kind)
+}
+
+/// What a value of the type looks like in JSON, in a few words.
+fn describe(spec: &Spec, op: &Operation, ty: &Ty) -> String {
+    match ty {
+        Ty::String => "a string".to_owned(),
+        Ty::Bool => "true or false".to_owned(),
+        Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => "an integer".to_owned(),
+        Ty::F64 => "a number".to_owned(),
+        Ty::Array(item) => format!(
+            "an array of {}",
+            describe(spec, op, item).trim_start_matches("a ").trim_start_matches("an ")
+        ),
+        Ty::Map(item) => format!(
+            "an object of {}",
+            describe(spec, op, item).trim_start_matches("a ").trim_start_matches("an ")
+        ),
+        Ty::Json => "any JSON".to_owned(),
+        Ty::Named(r) => match named_kind(spec, op, r) {
+            Some(TypeKind::StringEnum(_)) => format!("a string ({})", r.name),
+            Some(TypeKind::IntEnum(_)) => format!("an integer ({})", r.name),
+            Some(TypeKind::Union(u)) => {
+                let tags: Vec<&str> = u.variants.iter().map(|v| v.tag.as_str()).collect();
+                format!("an object {} by `{}`: {}", r.name, u.tag, tags.join(", "))
+            }
+            _ => format!("an object {}", r.name),
+        },
+    }
+}
+
+fn literal_text(literal: &Literal) -> String {
+    match literal {
+        Literal::Int(value) => value.to_string(),
+        Literal::Str(value) => value.clone(),
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The long help of an operation: what it does, the fields only `--json` gives, the files,
+/// the spec's example and the endpoint.
+fn long_about(spec: &Spec, op: &Operation) -> String {
+    let mut text = op.summary.clone();
+    if let Some(doc) = &op.doc {
+        text.push_str("\n\n");
+        text.push_str(doc.trim_end());
+    }
+    let flags = flag_names(spec, op);
+    let json_only: Vec<String> = op
+        .request_fields()
+        .filter(|f| f.only != Some(Direction::Response) && !flags.contains_key(&f.wire))
+        .map(|f| {
+            let required = if f.required && !f.flatten { ", required" } else { "" };
+            let what = if f.flatten {
+                "its keys sit in the request itself".to_owned()
+            } else {
+                describe(spec, op, &f.ty)
+            };
+            format!("  {} ({what}{required}): {}", f.wire, one_line(&f.doc))
+        })
+        .collect();
+    if !json_only.is_empty() {
+        text.push_str("\n\nFields given with --json only:\n");
+        text.push_str(&json_only.join("\n"));
+    }
+    if !op.files.is_empty() {
+        text.push_str("\n\nFiles:\n");
+        text.push_str(&op.files.iter().map(|f| file_line(op, f)).collect::<Vec<_>>().join("\n"));
+    }
+    if let Some(example) = op.examples.iter().find_map(|e| e.request.as_ref().map(|json| json.text.as_str()))
+    {
+        text.push_str("\n\nExample --json:\n");
+        for line in example.trim().lines() {
+            text.push_str("  ");
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.truncate(text.trim_end().len());
+    }
+    text.push_str(&format!(
+        "\n\nWeChat interface `{}`: {} {}{}.",
+        op.interface,
+        match op.method {
+            crate::model::Method::Get => "GET",
+            crate::model::Method::Post => "POST",
+        },
+        op.path,
+        if op.source.is_empty() { String::new() } else { format!(", from {}", op.source) }
+    ));
+    text
+}
+
+fn file_line(op: &Operation, file: &FileField) -> String {
+    let how =
+        if op.files.len() == 1 { "--file PATH".to_owned() } else { format!("--file {}=PATH", file.wire) };
+    let required = if file.required { ", required" } else { "" };
+    format!(
+        "  {how}: the `{}` part ({}, at most {} bytes{required}): {}",
+        file.wire,
+        file.content_type,
+        file.max_size,
+        one_line(&file.doc)
+    )
+}
+
+/// The operation's call: build its request type from the input, then send it.
+fn call_function(op: &Operation) -> TokenStream {
+    let feature = &op.group;
+    let name = call_fn(op);
+    let group = ident(&op.group);
+    let [request, _, _] = op.type_names().map(|n| ident(&n));
+    let query = op.query.iter().map(|f| {
+        let (field, wire) = (ident(&f.ident), &f.wire);
+        quote!(request.#field = call.query(#wire)?;)
+    });
+    let files = op.files.iter().map(|f| {
+        let (field, wire) = (ident(&f.ident), &f.wire);
+        if f.required {
+            quote!(request.#field = call.file(#wire)?;)
+        } else {
+            quote!(request.#field = call.optional_file(#wire)?;)
+        }
+    });
+    let binding = if op.query.is_empty() && op.files.is_empty() {
+        quote!(let request)
+    } else {
+        quote!(let mut request)
+    };
+    quote! {
+        #[cfg(feature = #feature)]
+        fn #name(call: Call) -> CallFuture {
+            Box::pin(async move {
+                #binding: ::wechat_card::#group::#request = call.body()?;
+                #(#query)*
+                #(#files)*
+                call.send(&request).await
+            })
+        }
+    }
+}
+
+/// `tests/generated/operations.rs`: each operation run through the built binary against
+/// wechat-mock.
+pub(crate) fn operations_test(spec: &Spec) -> TokenStream {
+    let tests = spec.operations().map(|op| operation_test(spec, op));
+    let any_group = any_group(spec);
+    quote! {
+        //! Every operation of the spec run through the built `wechat` binary against wechat-mock:
+        //! the call is arranged from the spec's example (the mock's sample where the spec has
+        //! none), its top-level scalars given as flags and the rest with `--json`; the command must
+        //! exit 0 and print the answer the mock sent, decoded by the operation's response type.
+
+        #any_group
+
+        use crate::support::{Invocation, Mock};
+
+        #(#tests)*
+    }
+}
+
+fn operation_test(spec: &Spec, op: &Operation) -> TokenStream {
+    let feature = &op.group;
+    let test = ident(&format!("{}_{}_through_the_binary", op.group, op.name));
+    let key = format!("{}/{}", op.group, op.name);
+    let group_command = op.group.to_kebab_case();
+    let command = op.name.to_kebab_case();
+    let group = ident(&op.group);
+    let [request, _, _] = op.type_names().map(|n| ident(&n));
+    let example = match op.examples.iter().find_map(|e| e.request.as_ref().map(|json| json.text.as_str())) {
+        Some(json) => quote!(Some(#json)),
+        None => quote!(None),
+    };
+    let flags = flag_names(spec, op);
+    let body_flags = op.request.iter().filter_map(|f| {
+        let flag = flags.get(&f.wire)?;
+        let wire = &f.wire;
+        Some(quote!((#wire, #flag)))
+    });
+    let query_flags = op.query.iter().filter_map(|f| {
+        let flag = flags.get(&f.wire)?;
+        let wire = &f.wire;
+        Some(quote!((#wire, #flag)))
+    });
+    let files = op.files.iter().filter(|f| f.required).map(|f| {
+        let (part, content_type) = (&f.wire, &f.content_type);
+        let arg = if op.files.len() == 1 { quote!(None) } else { quote!(Some(#part)) };
+        quote!((#arg, #content_type))
+    });
+    quote! {
+        #[cfg(feature = #feature)]
+        #[tokio::test]
+        async fn #test() {
+            let mock = Mock::start().await;
+            let printed = mock
+                .invoke(Invocation {
+                    command: &[#group_command, #command],
+                    operation: #key,
+                    example: #example,
+                    body_flags: &[#(#body_flags),*],
+                    query_flags: &[#(#query_flags),*],
+                    files: &[#(#files),*],
+                })
+                .await;
+            mock.assert_printed_answer::<wechat_card::#group::#request>(#key, &printed);
+        }
+    }
+}
+
+/// `crates/wechat-cli/Cargo.toml`: one cargo feature per group, forwarded to wechat-card.
+pub(crate) fn cargo_toml(spec: &Spec) -> String {
+    let groups: Vec<&str> = spec.groups.iter().map(|g| g.name.as_str()).collect();
+    let full: Vec<String> =
+        std::iter::once("\"mock\"".to_owned()).chain(groups.iter().map(|g| format!("\"{g}\""))).collect();
+    let mut features = format!(
+        "default = [\"full\"]\n# Everything; a build without it may leave parts of the runtime unused.\nfull = [{}]\n",
+        full.join(", ")
+    );
+    features.push_str("# `wechat mock`: the mock server, built into the binary.\nmock = [\"dep:wechat-mock\", \"dep:tracing-subscriber\"]\n");
+    for group in &groups {
+        features.push_str(&format!("{group} = [\"wechat-card/{group}\"]\n"));
+    }
+    let all = groups.iter().map(|g| format!("\"{g}\"")).collect::<Vec<_>>().join(", ");
+    format!(
+        r#"# {HEADER}
+
+[package]
+name = "wechat-cli"
+description = "The `wechat` command line: every WeChat card, invoice and fiscal e-bill endpoint of the spec as a subcommand, and the mock server."
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+repository.workspace = true
+
+[[bin]]
+name = "wechat"
+path = "src/main.rs"
+
+[features]
+# One feature per spec group, as in wechat-card: a build with fewer groups compiles faster.
+{features}
+[dependencies]
+clap.workspace = true
+clap_complete.workspace = true
+serde.workspace = true
+serde_json.workspace = true
+serde_path_to_error.workspace = true
+thiserror.workspace = true
+tokio = {{ workspace = true, features = ["signal"] }}
+tracing-subscriber = {{ workspace = true, optional = true }}
+# Not `workspace = true`: the groups are this crate's features, so wechat-card's defaults stay off.
+wechat-card = {{ path = "../wechat-card", version = "0.1.0", default-features = false }}
+wechat-core.workspace = true
+wechat-mock = {{ workspace = true, optional = true }}
+
+[dev-dependencies]
+tempfile.workspace = true
+tokio = {{ workspace = true, features = ["rt-multi-thread", "macros", "process", "io-util"] }}
+wechat-mock.workspace = true
+
+[[test]]
+name = "operations"
+required-features = [{all}]
+
+[lints]
+workspace = true
+"#
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SourceFile;
+
+    fn spec(endpoint: &str) -> Spec {
+        let files = [
+            SourceFile::new(
+                "spec/errors.toml",
+                "[[errors]]\ncode = -1\nmessage = \"system error\"\nname = \"SystemBusy\"\nmeaning = \"Busy.\"\nretry = \"backoff\"\n",
+            ),
+            SourceFile::new("spec/groups.toml", "[groups.card_code]\nsummary = \"Codes.\"\n"),
+            SourceFile::new("spec/card_code/op.toml", endpoint),
+        ];
+        crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    const ENDPOINT: &str = r#"
+name = "mark_it"
+interface = "markIt"
+summary = "Marks it."
+method = "POST"
+path = "/demo/mark"
+auth = { token = "access_token" }
+query.component_appid = { type = "string", doc = "The platform's appid." }
+request.card_id = { type = "string", doc = "The card." }
+request.is_mark = { type = "bool", optional = true, doc = "Mark or\nunmark." }
+request.count = { type = "u32", doc = "How many." }
+request.status = { type = "Status", optional = true, doc = "The status." }
+request.json = { type = "string", optional = true, doc = "Spelled like a reserved flag." }
+request.codes = { type = "array", items = "string", doc = "The codes." }
+request.action = { type = "string", value = "mark", doc = "The action." }
+response.ok = { type = "bool", doc = "Done." }
+
+[types.Status]
+doc = "A status."
+values = [{ value = "NORMAL", doc = "Normal." }, { value = "USED", doc = "Used." }]
+
+[[examples]]
+request = '{"card_id": "c", "is_mark": true, "count": 2, "codes": ["x"], "action": "mark"}'
+response = '{"errcode": 0, "errmsg": "ok", "ok": true}'
+"#;
+
+    fn squeezed(text: &str) -> String {
+        text.split_whitespace()
+            .collect::<String>()
+            .replace(",}", "}")
+            .replace(",]", "]")
+            .replace(",)", ")")
+            .replace(",>", ">")
+    }
+
+    fn commands() -> String {
+        let text = crate::emit::rust::rust_file("mod.rs", commands_file(&spec(ENDPOINT)))
+            .unwrap_or_else(|e| panic!("{e}"));
+        squeezed(&text)
+    }
+
+    #[test]
+    fn scalars_get_kebab_case_flags_and_the_rest_json_only() {
+        let text = commands();
+        for expected in [
+            r#"Field { wire: "card_id", flag: Some("card-id"), help: "The card.", kind: Kind::Text, values: &[], required: true, query: false, secret: false, aliases: &[] }"#,
+            r#"Field { wire: "is_mark", flag: Some("is-mark"), help: "Mark or unmark.", kind: Kind::Bool, values: &[], required: false"#,
+            r#"Field { wire: "count", flag: Some("count"), help: "How many.", kind: Kind::UInt32"#,
+            r#"Field { wire: "status", flag: Some("status"), help: "The status.", kind: Kind::Text, values: &["NORMAL", "USED"]"#,
+            r#"Field { wire: "json", flag: None, help: "Spelled like a reserved flag.", kind: Kind::Json("a string")"#,
+            r#"Field { wire: "codes", flag: None, help: "The codes.", kind: Kind::Json("an array of string"), values: &[], required: true"#,
+            r#"Field { wire: "component_appid", flag: Some("component-appid"), help: "The platform's appid.", kind: Kind::Text, values: &[], required: true, query: true"#,
+            r#"constants: &[("action", "mark")]"#,
+            r#"command: "card-code", module: "card_code""#,
+            r#"command: "mark-it", summary: "Marks it.""#,
+        ] {
+            assert!(text.contains(&squeezed(expected)), "missing {expected:?} in\n{text}");
+        }
+    }
+
+    #[test]
+    fn each_operation_deserializes_its_request_type_and_sets_query_fields() {
+        let text = commands();
+        let expected = "#[cfg(feature = \"card_code\")] fn card_code_mark_it(call: Call) -> CallFuture { \
+                        Box::pin(async move { \
+                        let mut request: ::wechat_card::card_code::MarkItRequest = call.body()?; \
+                        request.component_appid = call.query(\"component_appid\")?; \
+                        call.send(&request).await }) }";
+        assert!(text.contains(&squeezed(expected)), "{text}");
+        assert!(
+            text.contains(&squeezed(
+                "pub(crate) static GROUPS: &[&Group] = &[#[cfg(feature = \"card_code\")] &CARD_CODE];"
+            )),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_long_help_lists_json_only_fields_and_the_example() {
+        let spec = spec(ENDPOINT);
+        let op = spec.operations().next().unwrap_or_else(|| panic!("one operation"));
+        let about = long_about(&spec, op);
+        assert!(about.contains("Fields given with --json only:\n  json (a string): Spelled like a reserved flag.\n  codes (an array of string, required): The codes."), "{about}");
+        assert!(about.contains("Example --json:\n  {\"card_id\": \"c\""), "{about}");
+        assert!(
+            about.ends_with("WeChat interface `markIt`: POST /demo/mark, from spec/card_code/op.toml."),
+            "{about}"
+        );
+    }
+
+    #[test]
+    fn the_test_passes_flags_for_scalars_and_runs_the_binary() {
+        let text = crate::emit::rust::rust_file("operations.rs", operations_test(&spec(ENDPOINT)))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let expected = r#"command: &["card-code", "mark-it"], operation: "card_code/mark_it",
+            example: Some("{\"card_id\": \"c\", \"is_mark\": true, \"count\": 2, \"codes\": [\"x\"], \"action\": \"mark\"}"),
+            body_flags: &[("card_id", "card-id"), ("is_mark", "is-mark"), ("count", "count"), ("status", "status")],
+            query_flags: &[("component_appid", "component-appid")], files: &[]"#;
+        assert!(squeezed(&text).contains(&squeezed(expected)), "{text}");
+        assert!(
+            squeezed(&text).contains(&squeezed("mock.assert_printed_answer::<wechat_card::card_code::MarkItRequest>(\"card_code/mark_it\", &printed);")),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn the_manifest_forwards_each_group_to_wechat_card() {
+        let toml = cargo_toml(&spec(ENDPOINT));
+        assert!(toml.contains("default = [\"full\"]\n"), "{toml}");
+        assert!(toml.contains("full = [\"mock\", \"card_code\"]\n"), "{toml}");
+        assert!(toml.contains("card_code = [\"wechat-card/card_code\"]\n"), "{toml}");
+        assert!(toml.contains("required-features = [\"card_code\"]"), "{toml}");
+    }
+}

@@ -1,0 +1,114 @@
+//! One call of an operation: its input turned into the operation's request type (which checks
+//! it), sent through the runtime client, and its answer as JSON.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use wechat_core::{Operation, UploadFile};
+
+use crate::credentials;
+use crate::failure::Failure;
+use crate::input::Input;
+use crate::table;
+
+/// What an operation's call function returns: the answer as JSON.
+pub(crate) type CallFuture = Pin<Box<dyn Future<Output = Result<Value, Failure>>>>;
+
+/// An operation command's input, ready to become its request. No `Debug`: the input may hold
+/// credentials (the token endpoints take an appsecret).
+pub(crate) struct Call {
+    /// `group operation`, for messages.
+    command: String,
+    operation: &'static table::Operation,
+    input: Input,
+}
+
+impl Call {
+    /// A call of `operation` with `input`.
+    pub(crate) fn new(command: String, operation: &'static table::Operation, input: Input) -> Self {
+        Self { command, operation, input }
+    }
+
+    /// The request type, read from the body; a value of the wrong type is named by its path,
+    /// and a key the type does not know is refused rather than dropped.
+    pub(crate) fn body<T: DeserializeOwned + Serialize>(&self) -> Result<T, Failure> {
+        let body = Value::Object(self.input.body.clone());
+        let request: T = serde_path_to_error::deserialize(body).map_err(|e| Failure::InvalidField {
+            command: self.command.clone(),
+            path: e.path().to_string(),
+            message: e.inner().to_string(),
+        })?;
+        let sent = serde_json::to_value(&request).map_err(|e| Failure::InvalidField {
+            command: self.command.clone(),
+            path: String::new(),
+            message: e.to_string(),
+        })?;
+        let unknown = self.input.body.iter().find(|(key, value)| {
+            !value.is_null()
+                && sent.get(key.as_str()).is_none()
+                && !self.operation.fields.iter().any(|f| f.aliases.contains(&key.as_str()))
+        });
+        match unknown {
+            Some((key, _)) => {
+                Err(Failure::UnknownField { command: self.command.clone(), field: key.clone() })
+            }
+            None => Ok(request),
+        }
+    }
+
+    /// The query parameter `wire`; an absent one reads as `null` (`None` for optional ones,
+    /// which are the only ones that can be absent here).
+    pub(crate) fn query<T: DeserializeOwned>(&self, wire: &str) -> Result<T, Failure> {
+        let value = self.input.query.get(wire).cloned().unwrap_or(Value::Null);
+        serde_json::from_value(value).map_err(|e| Failure::InvalidField {
+            command: self.command.clone(),
+            path: wire.to_owned(),
+            message: e.to_string(),
+        })
+    }
+
+    /// The file given for the required part `part`.
+    pub(crate) fn file(&self, part: &str) -> Result<UploadFile, Failure> {
+        self.optional_file(part)?.ok_or_else(|| Failure::File {
+            command: self.command.clone(),
+            problem: format!("the `{part}` part is required"),
+        })
+    }
+
+    /// The file given for the part `part`, if any: its name and bytes.
+    pub(crate) fn optional_file(&self, part: &str) -> Result<Option<UploadFile>, Failure> {
+        let Some((_, path)) = self.input.files.iter().find(|(p, _)| *p == part) else {
+            return Ok(None);
+        };
+        let problem = |problem: String| Failure::File { command: self.command.clone(), problem };
+        let max_size = self.operation.files.iter().find(|f| f.part == part).map_or(u64::MAX, |f| f.max_size);
+        let size = std::fs::metadata(path).map_err(|e| problem(format!("{}: {e}", path.display())))?.len();
+        // Refused before reading: an upload WeChat caps at 10 MB need not be read whole first.
+        if size > max_size {
+            return Err(problem(format!(
+                "{}: {size} bytes, over the `{part}` part's {max_size}",
+                path.display()
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| problem(format!("{}: {e}", path.display())))?;
+        let name = path.file_name().map_or_else(|| part.to_owned(), |n| n.to_string_lossy().into_owned());
+        Ok(Some(UploadFile::new(name, bytes)))
+    }
+
+    /// Sends `request` with a client configured from the environment, and returns the
+    /// decoded answer as JSON.
+    pub(crate) async fn send<O>(&self, request: &O) -> Result<Value, Failure>
+    where
+        O: Operation,
+        O::Response: Serialize,
+        O::ErrorCode: std::fmt::Debug,
+    {
+        let client = credentials::client(O::ENDPOINT.token)?;
+        let answer = client.send(request).await.map_err(|e| Failure::of_call(&self.command, e))?;
+        serde_json::to_value(&answer)
+            .map_err(|e| Failure::Call(format!("{}: cannot print the answer: {e}", self.command)))
+    }
+}

@@ -1,0 +1,156 @@
+//! The clap command tree, built from the generated table with clap's builder API (a derive
+//! per operation would compile far more code for the same help).
+
+use clap::{Arg, ArgAction, Command, value_parser};
+
+use crate::credentials::{APPID, BASE_URL, SECRET};
+use crate::failure::exit;
+use crate::input::{FILE, JSON};
+use crate::table::{Field, Group, Kind, Operation};
+
+/// The subcommand printing a completion script.
+pub(crate) const COMPLETIONS: &str = "completions";
+/// The subcommand running the mock server.
+#[cfg(feature = "mock")]
+pub(crate) const MOCK: &str = "mock";
+
+/// `wechat` with every group compiled in, `completions` and `mock`.
+pub(crate) fn root(groups: &[&'static Group]) -> Command {
+    let mut root = Command::new("wechat")
+        .version(env!("CARGO_PKG_VERSION"))
+        .about(
+            "Calls WeChat's card, invoice and fiscal e-bill APIs: one subcommand per endpoint of the spec.",
+        )
+        .after_help(root_help())
+        .subcommand_required(true)
+        .arg_required_else_help(true);
+    for group in groups {
+        root = root.subcommand(group_command(group));
+    }
+    root = root.subcommand(
+        Command::new(COMPLETIONS)
+            .about("Prints the completion script of a shell, e.g. `wechat completions bash > ~/.wechat.bash`")
+            .arg(Arg::new("shell").required(true).value_parser(value_parser!(clap_complete::Shell))),
+    );
+    #[cfg(feature = "mock")]
+    {
+        root = root.subcommand(crate::mock::command());
+    }
+    root
+}
+
+fn root_help() -> String {
+    format!(
+        "Environment:
+  {APPID}     the account's AppID, for calls that need an access token
+  {SECRET}    the account's AppSecret (never printed)
+  {BASE_URL}  where calls go instead of https://api.weixin.qq.com, e.g. the URL `wechat mock` prints
+
+Input: top-level fields as flags (see `wechat GROUP OPERATION --help`); any field with
+--json '{{..}}', --json @FILE or --json - (stdin); flags override the keys of --json.
+Output: the answer as JSON on stdout, without errcode and errmsg.
+
+Exit status:
+  0  success
+  {errcode}  WeChat answered an error code; stderr says `errcode N (Name): errmsg`
+  {usage}  bad usage or input (flags, --json, --file, a variable missing, a value outside the
+     spec's limits); nothing was sent
+  {call}  the call failed without an error code (unreachable, timeout, HTTP status, redirect,
+     undecodable answer), or `wechat mock` could not run",
+        errcode = exit::ERRCODE,
+        usage = exit::USAGE,
+        call = exit::CALL,
+    )
+}
+
+fn group_command(group: &'static Group) -> Command {
+    let mut command = Command::new(group.command)
+        .about(group.summary)
+        .long_about(group.about)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .subcommands(group.operations.iter().map(operation_command));
+    if group.module != group.command {
+        command = command.alias(group.module);
+    }
+    command
+}
+
+fn operation_command(op: &'static Operation) -> Command {
+    let mut command = Command::new(op.command)
+        .about(op.summary)
+        .long_about(op.about)
+        .args(op.fields.iter().filter_map(field_arg))
+        .arg(
+            Arg::new(JSON)
+                .long(JSON)
+                .value_name("JSON|@FILE|-")
+                .help("The request as a JSON object: inline, @FILE to read a file, - to read stdin; flags override its keys"),
+        );
+    if !op.files.is_empty() {
+        let (value_name, help) = if op.files.len() == 1 {
+            ("PATH", format!("The file to upload as the `{}` part", op.files[0].part))
+        } else {
+            ("PART=PATH", "A file to upload, with the part it goes in".to_owned())
+        };
+        command = command
+            .arg(Arg::new(FILE).long(FILE).value_name(value_name).help(help).action(ArgAction::Append));
+    }
+    command
+}
+
+fn field_arg(field: &'static Field) -> Option<Arg> {
+    let flag = field.flag?;
+    let mut help = field.help.to_owned();
+    if !field.values.is_empty() {
+        help.push_str(&format!(" Known values: {}.", field.values.join(", ")));
+    }
+    if field.secret {
+        help.push_str(" A credential: --json - or @FILE keeps it out of the process list and shell history.");
+    }
+    if field.required {
+        help.push_str(" [required]");
+    }
+    let arg = Arg::new(field.wire).long(flag).help(help);
+    Some(match field.kind {
+        Kind::Text => arg.value_name("TEXT"),
+        Kind::Bool => arg
+            .value_name("BOOL")
+            .value_parser(value_parser!(bool))
+            .num_args(0..=1)
+            .require_equals(true)
+            .default_missing_value("true"),
+        Kind::Int32 => arg.value_name("INT").value_parser(value_parser!(i32)).allow_negative_numbers(true),
+        Kind::Int64 => arg.value_name("INT").value_parser(value_parser!(i64)).allow_negative_numbers(true),
+        Kind::UInt32 => arg.value_name("INT").value_parser(value_parser!(u32)),
+        Kind::UInt64 => arg.value_name("INT").value_parser(value_parser!(u64)),
+        Kind::Float => arg.value_name("NUMBER").value_parser(value_parser!(f64)).allow_negative_numbers(true),
+        Kind::Json(_) => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tree_is_valid_and_every_operation_has_its_flags() {
+        let groups = crate::generated::GROUPS;
+        let root = root(groups);
+        root.clone().debug_assert();
+        for group in groups {
+            let command = root.find_subcommand(group.command).unwrap_or_else(|| panic!("{}", group.command));
+            for op in group.operations {
+                let sub = command.find_subcommand(op.command).unwrap_or_else(|| panic!("{}", op.command));
+                for field in op.fields.iter().filter(|f| f.flag.is_some()) {
+                    assert!(
+                        sub.get_arguments().any(|a| a.get_id() == field.wire),
+                        "{} --{:?}",
+                        op.command,
+                        field.flag
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! The runtime client, configured from the environment: the account's appid and appsecret,
+//! and where WeChat is.
+
+use std::ffi::OsString;
+
+use wechat_core::{Client, StableToken, TokenUse};
+
+use crate::failure::Failure;
+
+/// The account's AppID.
+pub(crate) const APPID: &str = "WECHAT_APPID";
+/// The account's AppSecret.
+pub(crate) const SECRET: &str = "WECHAT_SECRET";
+/// Where calls go instead of WeChat's default host.
+pub(crate) const BASE_URL: &str = "WECHAT_BASE_URL";
+
+/// A client for an endpoint taking `token`: the appid and appsecret are read only when the
+/// endpoint needs an access token (the token endpoints themselves take their credentials as
+/// fields).
+pub(crate) fn client(token: TokenUse) -> Result<Client, Failure> {
+    let mut builder = Client::builder();
+    if let Some(url) = variable(BASE_URL)? {
+        builder = builder.base_url(url);
+    }
+    if token != TokenUse::None {
+        let appid = required(APPID, "the account's AppID")?;
+        let secret = required(SECRET, "the account's AppSecret")?;
+        builder = builder.token_provider(StableToken::new(appid, secret));
+    }
+    // The base URL is the only setting taken from outside; a problem with it is the variable's.
+    builder.build().map_err(|e| Failure::BadVariable { name: BASE_URL, problem: e.to_string() })
+}
+
+fn required(name: &'static str, what: &'static str) -> Result<String, Failure> {
+    variable(name)?.ok_or(Failure::MissingVariable { name, what })
+}
+
+/// The variable's value; unset and empty are the same, and a value that is not UTF-8 is
+/// refused without being shown.
+fn variable(name: &'static str) -> Result<Option<String>, Failure> {
+    match std::env::var_os(name).map(OsString::into_string) {
+        None => Ok(None),
+        Some(Ok(value)) if value.trim().is_empty() => Ok(None),
+        Some(Ok(value)) => Ok(Some(value)),
+        Some(Err(_)) => Err(Failure::BadVariable { name, problem: "not valid UTF-8".to_owned() }),
+    }
+}
