@@ -7,9 +7,19 @@ use std::fmt;
 use aes::Aes256;
 use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, KeyIvInit, block_padding::NoPadding};
 use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use super::error::{PushError, clip};
+
+/// Base64 as WeChat's own samples decode it: a 43-character EncodingAESKey plus `=` leaves
+/// non-zero bits after its last byte, which strict decoders refuse and WeChat's ignore.
+const BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
 
 /// WeChat pads to multiples of 32 bytes, not AES's 16.
 const PAD_BLOCK: usize = 32;
@@ -27,7 +37,7 @@ impl EncodingAesKey {
         if text.len() != 43 {
             return Err(PushError::BadAesKey { reason: "it is not 43 characters long" });
         }
-        let bytes = STANDARD
+        let bytes = BASE64
             .decode(format!("{text}="))
             .map_err(|_| PushError::BadAesKey { reason: "it is not base64" })?;
         let key = bytes
@@ -53,13 +63,13 @@ impl EncodingAesKey {
         let sealed = cipher
             .encrypt_padded::<NoPadding>(&mut plain, size)
             .map_err(|_| PushError::BadPlaintext { reason: "padding did not align to the AES block" })?;
-        Ok(STANDARD.encode(sealed))
+        Ok(BASE64.encode(sealed))
     }
 
     /// Decrypts the base64 of `<Encrypt>` (`what` names it in errors), returning the XML and
     /// the appid it was encrypted for.
     pub fn decrypt(&self, encrypted: &str, what: &'static str) -> Result<(Vec<u8>, String), PushError> {
-        let mut bytes = STANDARD.decode(encrypted.trim()).map_err(|_| PushError::BadBase64 { what })?;
+        let mut bytes = BASE64.decode(encrypted.trim()).map_err(|_| PushError::BadBase64 { what })?;
         if bytes.is_empty() || bytes.len() % 16 != 0 {
             return Err(PushError::BadCiphertextLength { len: bytes.len() });
         }
