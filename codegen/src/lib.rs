@@ -43,6 +43,7 @@ pub fn check_spec(files: &[SourceFile]) -> Result<model::Spec, Diagnostics> {
                 general_errors: Vec::new(),
                 shared_types: Vec::new(),
                 groups: Vec::new(),
+                events: model::Events::default(),
             })
         }
     }

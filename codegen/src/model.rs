@@ -5,6 +5,10 @@ pub use crate::format::{
     Access, Assigned, BodyKind, Direction, Literal, Method, MockAction, Retry, TokenKind, UnionLayout,
 };
 
+mod events;
+
+pub use events::{Event, EventExample, EventField, EventFieldType, Events, Header};
+
 /// The whole spec folder.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -14,6 +18,8 @@ pub struct Spec {
     pub shared_types: Vec<TypeDef>,
     /// Endpoint groups, sorted by name.
     pub groups: Vec<Group>,
+    /// Push events, from `spec/events.toml` and `spec/<group>/events/`.
+    pub events: Events,
 }
 
 impl Spec {

@@ -8,6 +8,8 @@
 mod checks;
 mod endpoint;
 mod errors;
+mod event_example;
+mod events;
 mod example_check;
 mod fields;
 mod mock;
@@ -180,11 +182,12 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
         }
     }
 
+    let events = events::resolve(loaded, &groups, &mut problems);
     let mut groups: Vec<Group> = groups.into_values().collect();
     for group in &mut groups {
         group.operations.sort_by(|a, b| a.name.cmp(&b.name));
     }
-    let mut spec = Spec { general_errors, shared_types, groups };
+    let mut spec = Spec { general_errors, shared_types, groups, events };
     checks::mark(&mut spec);
     problems.into_result(spec)
 }
