@@ -3,6 +3,8 @@
 //! Bindings generated from the spec: one module per group, one per endpoint.
 
 mod client;
+#[cfg(feature = "events")]
+pub mod events;
 #[cfg(test)]
 mod examples;
 mod general_error_code;
