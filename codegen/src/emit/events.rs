@@ -150,7 +150,8 @@ fn event_enum(events: &Events) -> TokenStream {
 
 fn header(header: &Header) -> TokenStream {
     let name = ident(&header.type_name);
-    let docs = doc(&format!("{}\n\nFrom `spec/events.toml` (`[headers.{}]`).", header.doc.trim(), header.name));
+    let docs =
+        doc(&format!("{}\n\nFrom `spec/events.toml` (`[headers.{}]`).", header.doc.trim(), header.name));
     let discriminator = &header.discriminator;
     let fields = header.fields.iter().map(struct_field);
     let reads = header.fields.iter().map(read_field);
@@ -432,16 +433,14 @@ pub(crate) fn docs_page(events: &Events) -> String {
     }
     out.push_str("\n## Events\n");
     for event in &events.events {
-        let _ = writeln!(out, "\n<a id=\"{}\"></a>\n### `{}`: `{}`\n", event.name, event.event, event.type_name);
+        let _ =
+            writeln!(out, "\n<a id=\"{}\"></a>\n### `{}`: `{}`\n", event.name, event.event, event.type_name);
         let _ = writeln!(out, "{}\n", event.summary);
         if let Some(more) = &event.doc {
             let _ = writeln!(out, "{}\n", more.trim());
         }
-        let _ = writeln!(
-            out,
-            "Header `{}`; group `{}`; spec `{}`.\n",
-            event.header, event.group, event.source
-        );
+        let _ =
+            writeln!(out, "Header `{}`; group `{}`; spec `{}`.\n", event.header, event.group, event.source);
         if event.fields.is_empty() {
             out.push_str("No elements besides the header.\n");
         } else {
@@ -482,4 +481,91 @@ fn field_table(fields: &[EventField]) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SourceFile;
+    use crate::emit::rust::rust_file;
+
+    /// A small spec: one header, one event with a required string, an aliased optional flag and
+    /// a secret.
+    fn events() -> Events {
+        let files = [
+            SourceFile::new("spec/errors.toml", "[[errors]]\ncode = -1\nmessage = \"m\"\nmeaning = \"M.\"\n"),
+            SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
+            SourceFile::new(
+                "spec/events.toml",
+                "[headers.account]\ndoc = \"Account events.\"\ndiscriminator = \"Event\"\n\
+                 fields.CreateTime = { type = \"integer\", doc = \"When.\" }\n",
+            ),
+            SourceFile::new(
+                "spec/demo/events/thing.toml",
+                "name = \"thing_done\"\nevent = \"thing_done\"\nheader = \"account\"\nsummary = \"A thing was done.\"\n\
+                 [fields]\nCardId = { type = \"string\", doc = \"The card.\" }\n\
+                 IsGift = { type = \"boolean\", optional = true, aliases = [\"is_gift\"], doc = \"A gift.\" }\n\
+                 Ticket = { type = \"string\", secret = true, doc = \"The ticket.\" }\n\
+                 [[examples]]\nxml = '<xml><CreateTime>1</CreateTime><Event>thing_done</Event><CardId>c</CardId><Ticket>t</Ticket></xml>'\n",
+            ),
+        ];
+        crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}")).events
+    }
+
+    fn snapshot(name: &str, actual: &str) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/emit/snapshots").join(name);
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&path, actual).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            expected == actual,
+            "{name} differs from its snapshot; if the change is intended, rerun with UPDATE_SNAPSHOTS=1:\n{actual}"
+        );
+    }
+
+    #[test]
+    fn the_group_file_matches_its_snapshot() {
+        let events = events();
+        let file = rust_file("demo.rs", group_file(&events, "demo")).unwrap_or_else(|e| panic!("{e}"));
+        snapshot("events_group.rs.txt", &file);
+    }
+
+    #[test]
+    fn the_module_matches_its_snapshot() {
+        let events = events();
+        let file = rust_file("mod.rs", module(&events)).unwrap_or_else(|e| panic!("{e}"));
+        snapshot("events_module.rs.txt", &file);
+    }
+
+    #[test]
+    fn reads_name_the_element_and_try_aliases() {
+        let events = events();
+        let file = rust_file("demo.rs", group_file(&events, "demo")).unwrap_or_else(|e| panic!("{e}"));
+        // prettyplease wraps long lines where it likes: compare without whitespace.
+        let file: String = file.split_whitespace().collect();
+        assert!(file.contains(r#"card_id:field::string(message,"CardId")?,"#), "{file}");
+        assert!(
+            file.contains(
+                r#"is_gift:field::opt_boolean(message,"IsGift")?.or(field::opt_boolean(message,"is_gift")?),"#
+            ),
+            "{file}"
+        );
+        assert!(
+            file.contains(r#"ticket:::wechat_core::Secret::new(field::string(message,"Ticket")?),"#),
+            "{file}"
+        );
+        assert!(file.contains("pubticket:::wechat_core::Secret,"), "{file}");
+    }
+
+    #[test]
+    fn the_docs_page_lists_every_element() {
+        let page = docs_page(&events());
+        assert!(
+            page.contains("| `IsGift` (or `is_gift`) | `is_gift` | boolean (0/1) | no | A gift. |"),
+            "{page}"
+        );
+        assert!(page.contains("| `Ticket` | `ticket` | string (secret) | yes | The ticket. |"), "{page}");
+        assert!(page.contains("### `account`: `AccountHeader`"), "{page}");
+    }
 }

@@ -85,7 +85,10 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
         jobs.push((format!("{}/mod.rs", events::dir()), Box::new(|| events::module(events))));
         jobs.push((format!("{}/examples.rs", events::dir()), Box::new(|| events::examples_tests(events))));
         for group in events.groups() {
-            jobs.push((format!("{}/{group}.rs", events::dir()), Box::new(move || events::group_file(events, group))));
+            jobs.push((
+                format!("{}/{group}.rs", events::dir()),
+                Box::new(move || events::group_file(events, group)),
+            ));
         }
     }
     let mut files = format_in_parallel(jobs)?;
