@@ -23,6 +23,7 @@ use crate::faults::Faults;
 use crate::media::{DOWNLOAD_PATH, Media};
 use crate::orders::{Authorization, AuthorizeError, Order, Orders};
 use crate::platform_tokens::PlatformTokens;
+use crate::pushes::Pushes;
 use crate::requests::{LoggedRequest, RequestCounts};
 use crate::resources::Resources;
 use crate::spec_table::{Operation, general_message};
@@ -68,6 +69,8 @@ pub(crate) struct Shared {
     pub(crate) resources: Resources,
     /// The codes of cards.
     pub(crate) cards: CardState,
+    /// Events pushed to the application's callback.
+    pub(crate) pushes: Pushes,
     /// `http://` and the address the server is bound to.
     pub(crate) base_url: String,
     rid_prefix: u32,
@@ -79,6 +82,7 @@ impl Shared {
         let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let media = Media::new(config.media_max_bytes, config.media_max_age);
         Self {
+            pushes: Pushes::new(config.push.clone(), &config.appid),
             orders: Orders::new(&config.appid),
             config,
             table,
@@ -192,9 +196,17 @@ impl MockServer {
     }
 
     /// Shorthand for [`Orders::authorize`] with defaults: the user authorized `order_id`
-    /// of `s_pappid`, for bills under the server's appid.
+    /// of `s_pappid`, for bills under the server's appid; pushes `user_authorize_invoice`
+    /// when [`MockConfig::push`] is set.
     pub fn authorize(&self, s_pappid: &str, order_id: &str) -> Result<Order, AuthorizeError> {
-        self.shared.orders.authorize(Authorization::new(s_pappid, order_id))
+        let order = self.shared.orders.authorize(Authorization::new(s_pappid, order_id))?;
+        self.shared.pushes.order_authorized(&order.openid, &order.order_id, &order.appid);
+        Ok(order)
+    }
+
+    /// The events pushed to the callback ([`MockConfig::push`]) and how each went.
+    pub fn pushes(&self) -> &Pushes {
+        &self.shared.pushes
     }
 
     /// The tokens it issued: expire them to test renewal.
