@@ -219,8 +219,11 @@ serde.workspace = true
 wechat-core.workspace = true
 
 [dev-dependencies]
+# The quickstart receives the mock's push events on an axum route of its own.
+axum.workspace = true
 serde_json.workspace = true
 tokio = {{ workspace = true, features = ["rt-multi-thread", "macros"] }}
+wechat-core = {{ workspace = true, features = ["push-axum"] }}
 wechat-mock.workspace = true
 
 # Walks the whole invoice flow against wechat-mock: `cargo run -p wechat-card --example quickstart`.
