@@ -155,7 +155,28 @@ fn header(header: &Header) -> TokenStream {
     let discriminator = &header.discriminator;
     let fields = header.fields.iter().map(struct_field);
     let reads = header.fields.iter().map(read_field);
-    let writes = header.fields.iter().map(write_field);
+    // The leading required elements go into the array itself (clippy refuses pushes right
+    // after an empty `Vec::new()`); the discriminator too when nothing optional follows.
+    let prefix = header.fields.iter().take_while(|f| !f.optional).count();
+    let leading = header.fields[..prefix].iter().map(element_value);
+    let writes = header.fields[prefix..].iter().map(write_field);
+    let discriminator_element = quote!(::wechat_core::push::Element::text(Self::DISCRIMINATOR, event));
+    let (inline, last) = if prefix == header.fields.len() {
+        (Some(discriminator_element), None)
+    } else {
+        (None, Some(quote!(elements.push(#discriminator_element);)))
+    };
+    let all = quote!(Vec::from([#(#leading,)* #inline]));
+    let body = if prefix == header.fields.len() {
+        all
+    } else {
+        quote! {
+            let mut elements = #all;
+            #(#writes)*
+            #last
+            elements
+        }
+    };
     let discriminator_doc = doc(&format!("The element naming the event: `{discriminator}`."));
     quote! {
         #docs
@@ -172,10 +193,7 @@ fn header(header: &Header) -> TokenStream {
             /// The header's elements, then the discriminator naming `event`: how every message
             /// with this header starts.
             pub fn elements(&self, event: &str) -> Vec<::wechat_core::push::Element> {
-                let mut elements = Vec::new();
-                #(#writes)*
-                elements.push(::wechat_core::push::Element::text(Self::DISCRIMINATOR, event));
-                elements
+                #body
             }
         }
 
@@ -315,27 +333,35 @@ fn read_field(field: &EventField) -> TokenStream {
     quote!(#name: #read,)
 }
 
-/// Pushes the field's element onto `elements`, unless it is an absent optional one.
-fn write_field(field: &EventField) -> TokenStream {
+/// The element of a required field.
+fn element_value(field: &EventField) -> TokenStream {
     let name = ident(&field.rust_name);
     let element = &field.element;
-    // `value` is the field itself, or a reference to what an optional field holds.
-    let text = |value: TokenStream, flag: TokenStream| match field.ty {
-        EventFieldType::String if field.secret => quote!(#value.expose()),
-        EventFieldType::String => quote!(#value.as_str()),
-        EventFieldType::Integer => quote!(#value.to_string()),
-        EventFieldType::Boolean => quote!(if #flag { "1" } else { "0" }),
+    let text = match field.ty {
+        EventFieldType::String if field.secret => quote!(self.#name.expose()),
+        EventFieldType::String => quote!(self.#name.as_str()),
+        EventFieldType::Integer => quote!(self.#name.to_string()),
+        EventFieldType::Boolean => quote!(if self.#name { "1" } else { "0" }),
     };
-    if field.optional {
-        let text = text(quote!(value), quote!(*value));
-        quote! {
-            if let Some(value) = &self.#name {
-                elements.push(::wechat_core::push::Element::text(#element, #text));
-            }
-        }
-    } else {
-        let text = text(quote!(self.#name), quote!(self.#name));
-        quote! {
+    quote!(::wechat_core::push::Element::text(#element, #text))
+}
+
+/// Pushes the field's element onto `elements`, unless it is an absent optional one.
+fn write_field(field: &EventField) -> TokenStream {
+    if !field.optional {
+        let element = element_value(field);
+        return quote!(elements.push(#element););
+    }
+    let name = ident(&field.rust_name);
+    let element = &field.element;
+    let text = match field.ty {
+        EventFieldType::String if field.secret => quote!(value.expose()),
+        EventFieldType::String => quote!(value.as_str()),
+        EventFieldType::Integer => quote!(value.to_string()),
+        EventFieldType::Boolean => quote!(if *value { "1" } else { "0" }),
+    };
+    quote! {
+        if let Some(value) = &self.#name {
             elements.push(::wechat_core::push::Element::text(#element, #text));
         }
     }

@@ -371,32 +371,19 @@ impl AccountHeader {
     /// The header's elements, then the discriminator naming `event`: how every message
     /// with this header starts.
     pub fn elements(&self, event: &str) -> Vec<::wechat_core::push::Element> {
-        let mut elements = Vec::new();
-        elements
-            .push(
-                ::wechat_core::push::Element::text(
-                    "ToUserName",
-                    self.to_user_name.as_str(),
-                ),
-            );
-        elements
-            .push(
-                ::wechat_core::push::Element::text(
-                    "FromUserName",
-                    self.from_user_name.as_str(),
-                ),
-            );
-        elements
-            .push(
-                ::wechat_core::push::Element::text(
-                    "CreateTime",
-                    self.create_time.to_string(),
-                ),
-            );
-        elements
-            .push(::wechat_core::push::Element::text("MsgType", self.msg_type.as_str()));
-        elements.push(::wechat_core::push::Element::text(Self::DISCRIMINATOR, event));
-        elements
+        Vec::from([
+            ::wechat_core::push::Element::text("ToUserName", self.to_user_name.as_str()),
+            ::wechat_core::push::Element::text(
+                "FromUserName",
+                self.from_user_name.as_str(),
+            ),
+            ::wechat_core::push::Element::text(
+                "CreateTime",
+                self.create_time.to_string(),
+            ),
+            ::wechat_core::push::Element::text("MsgType", self.msg_type.as_str()),
+            ::wechat_core::push::Element::text(Self::DISCRIMINATOR, event),
+        ])
     }
 }
 
@@ -434,17 +421,14 @@ impl PlatformHeader {
     /// The header's elements, then the discriminator naming `event`: how every message
     /// with this header starts.
     pub fn elements(&self, event: &str) -> Vec<::wechat_core::push::Element> {
-        let mut elements = Vec::new();
-        elements.push(::wechat_core::push::Element::text("AppId", self.app_id.as_str()));
-        elements
-            .push(
-                ::wechat_core::push::Element::text(
-                    "CreateTime",
-                    self.create_time.to_string(),
-                ),
-            );
-        elements.push(::wechat_core::push::Element::text(Self::DISCRIMINATOR, event));
-        elements
+        Vec::from([
+            ::wechat_core::push::Element::text("AppId", self.app_id.as_str()),
+            ::wechat_core::push::Element::text(
+                "CreateTime",
+                self.create_time.to_string(),
+            ),
+            ::wechat_core::push::Element::text(Self::DISCRIMINATOR, event),
+        ])
     }
 }
 
