@@ -187,3 +187,91 @@ async fn an_encrypted_push_arrives_typed_over_http() {
     assert!(matches!(event.to_message().elements()[0].value, Value::Text(_)));
     server.abort();
 }
+
+/// Posts `body` to the mock and returns its JSON answer.
+async fn call(http: &reqwest::Client, url: String, body: serde_json::Value) -> serde_json::Value {
+    let text = http.post(url).body(body.to_string()).send().await.expect("the mock answers").text().await;
+    serde_json::from_str(&text.expect("a body")).expect("JSON")
+}
+
+/// What wechat-mock pushes reads as the spec's events: the two are written apart (the mock
+/// builds its messages by hand), so this keeps them from drifting.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_mocks_pushes_read_as_the_specs_events() {
+    use wechat_mock::{MockConfig, MockServer, PushTarget, TakeCard};
+
+    let (sent, mut received) = mpsc::unbounded_channel();
+    let config = MockConfig::demo();
+    let receiver = Receiver::new(TOKEN).aes_key(KEY, &config.appid).expect("valid key");
+    let route = wechat_core::push::axum::route(receiver, move |message: Message| {
+        let sent = sent.clone();
+        async move {
+            let _ = sent.send(Event::from_message(&message));
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let url = format!("http://{}/wechat", listener.local_addr().expect("has an address"));
+    let server =
+        tokio::spawn(async move { axum::serve(listener, axum::Router::new().route("/wechat", route)).await });
+    let target = PushTarget::new(url, TOKEN).aes_key(KEY, &config.appid).expect("valid key");
+    let mock = MockServer::start(config.push(target)).await.expect("the mock starts");
+
+    let (http, base) = (reqwest::Client::new(), mock.base_url().to_owned());
+    let credentials = serde_json::json!({
+        "grant_type": "client_credential", "appid": mock.config().appid, "secret": mock.config().secret
+    });
+    let token = call(&http, format!("{base}/cgi-bin/stable_token"), credentials).await;
+    let token = token["access_token"].as_str().expect("a token").to_owned();
+    let card = serde_json::json!({"card": {"card_type": "GROUPON", "groupon": {
+        "base_info": {
+            "logo_url": "http://mmbiz.qpic.cn/mmbiz/logo/0", "brand_name": "微信餐厅", "code_type": "CODE_TYPE_TEXT",
+            "title": "双人套餐", "color": "Color010", "notice": "出示此券", "description": "不可与其他优惠同享",
+            "date_info": {"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 1397577600, "end_timestamp": 1472724261},
+            "sku": {"quantity": 10}, "get_limit": 3},
+        "deal_detail": "锅底2选1"}}});
+    let created = call(&http, format!("{base}/card/create?access_token={token}"), card).await;
+    let card_id = created["card_id"].as_str().expect("a card id").to_owned();
+
+    mock.authorize("s_pappid", "order-1").expect("authorizes");
+    mock.cards().approve(&card_id).expect("approves");
+    let taken = mock
+        .cards()
+        .take(TakeCard { openid: Some("o_holder".to_owned()), ..TakeCard::new(&card_id) })
+        .expect("takes");
+    let consumed = call(
+        &http,
+        format!("{base}/card/code/consume?access_token={token}"),
+        serde_json::json!({"code": taken.code}),
+    )
+    .await;
+    assert_eq!(consumed["errcode"], 0, "{consumed}");
+
+    let mut events = Vec::new();
+    while events.len() < 4 {
+        let next = tokio::time::timeout(Duration::from_secs(10), received.recv()).await;
+        let event = next.expect("the mock pushed within 10 s").expect("the channel is open");
+        events.push(event.expect("every push reads as its event"));
+    }
+    let authorized = events.iter().find_map(|e| match e {
+        Event::UserAuthorizeInvoice(e) => Some(e),
+        _ => None,
+    });
+    assert_eq!(authorized.and_then(|e| e.succ_order_id.as_deref()), Some("order-1"), "{events:?}");
+    assert!(authorized.is_some_and(|e| e.app_id.is_some()), "the mock's AuthorizeAppId is read: {events:?}");
+    assert!(
+        events.iter().any(|e| matches!(e, Event::CardPassCheck(e) if e.card_id == card_id)),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|e| matches!(e, Event::UserGetCard(e) if e.user_card_code == taken.code
+            && e.header.from_user_name == "o_holder" && e.is_give_by_friend == Some(false))),
+        "{events:?}"
+    );
+    assert!(
+        events.iter().any(|e| matches!(e, Event::UserConsumeCard(e) if e.user_card_code == taken.code
+            && e.consume_source.as_deref() == Some("FROM_API"))),
+        "{events:?}"
+    );
+    mock.shutdown().await.expect("the mock stops");
+    server.abort();
+}
