@@ -132,7 +132,7 @@ pub enum PushError {
     Malformed {
         /// Byte offset where reading stopped.
         at: u64,
-        /// What is wrong (element names at most, never text).
+        /// What is wrong, never quoting the document (its names or text).
         reason: String,
     },
     /// A field the event type requires is absent (or empty).

@@ -237,7 +237,7 @@ impl<'a> Parser<'a> {
     fn document(mut self) -> Result<Message, PushError> {
         loop {
             let at = self.reader.buffer_position();
-            let event = self.reader.read_event().map_err(|e| self.malformed(e.to_string()))?;
+            let event = self.reader.read_event().map_err(|e| self.malformed(describe(&e)))?;
             match event {
                 Event::Eof => break,
                 Event::DocType(_) => return Err(PushError::Doctype { at }),
@@ -257,9 +257,7 @@ impl<'a> Parser<'a> {
             }
         }
         if !self.stack.is_empty() {
-            return Err(
-                self.malformed(format!("<{}> is never closed", self.stack[self.stack.len() - 1].name))
-            );
+            return Err(self.malformed("an element is never closed".to_owned()));
         }
         match self.root {
             Some(elements) => Ok(Message { elements }),
@@ -269,13 +267,13 @@ impl<'a> Parser<'a> {
 
     fn open(&mut self, name: &str, at: u64) -> Result<(), PushError> {
         if self.root.is_some() {
-            return Err(PushError::Malformed { at, reason: format!("<{name}> follows the root element") });
-        }
-        if self.stack.is_empty() && name != "xml" {
             return Err(PushError::Malformed {
                 at,
-                reason: format!("the root element is <{name}>, not <xml>"),
+                reason: "an element follows the root element".to_owned(),
             });
+        }
+        if self.stack.is_empty() && name != "xml" {
+            return Err(PushError::Malformed { at, reason: "the root element is not <xml>".to_owned() });
         }
         if self.stack.len() >= Message::MAX_DEPTH {
             return Err(PushError::TooDeep { depth: self.stack.len() + 1, max: Message::MAX_DEPTH, at });
@@ -314,6 +312,26 @@ impl<'a> Parser<'a> {
     fn malformed(&self, reason: String) -> PushError {
         PushError::Malformed { at: self.reader.error_position().max(self.reader.buffer_position()), reason }
     }
+}
+
+/// What is wrong, without quoting the document: quick-xml's own messages quote element names,
+/// which in a decrypted message are its content (and may be anything).
+fn describe(error: &quick_xml::Error) -> String {
+    use quick_xml::errors::IllFormedError;
+    let reason = match error {
+        quick_xml::Error::Syntax(syntax) => return syntax.to_string(),
+        quick_xml::Error::IllFormed(IllFormedError::MismatchedEndTag { .. }) => {
+            "an end tag does not match its start tag"
+        }
+        quick_xml::Error::IllFormed(IllFormedError::UnmatchedEndTag(_)) => "an end tag closes nothing",
+        quick_xml::Error::IllFormed(IllFormedError::MissingEndTag(_)) => "an element is never closed",
+        quick_xml::Error::IllFormed(IllFormedError::MissingDoctypeName) => "a DOCTYPE has no name",
+        quick_xml::Error::IllFormed(_) => "the XML declaration or a comment is ill-formed",
+        quick_xml::Error::Escape(_) => "an invalid character or entity reference",
+        quick_xml::Error::InvalidAttr(_) => "an invalid attribute",
+        _ => "unreadable XML",
+    };
+    reason.to_owned()
 }
 
 /// XML's five predefined entities and character references; anything else is refused.
