@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the response decoders and the spec loader: each target in fuzz/Cargo.toml runs for SECONDS (default 60).
+# Fuzzes the response decoders, the push receiver (push_receive) and the spec loader: each target in fuzz/Cargo.toml runs for SECONDS (default 60).
 # Needs the nightly toolchain and cargo-fuzz (installed here when missing). Exits non-zero on
 # the first crash; libFuzzer leaves the input in fuzz/artifacts/<target>/.
 #

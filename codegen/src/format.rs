@@ -871,4 +871,10 @@ pub(crate) enum AnySpecFile {
     Errors(ErrorsFile),
     Groups(GroupsFile),
     Types(TypesFile),
+    Event(EventFile),
+    Events(EventsFile),
 }
+
+mod events;
+
+pub use events::{EventExample, EventField, EventFieldType, EventFile, EventsFile, HeaderDef};

@@ -44,6 +44,7 @@ pub fn check_spec(files: &[SourceFile]) -> Result<model::Spec, Diagnostics> {
                 shared_types: Vec::new(),
                 groups: Vec::new(),
                 codes: Vec::new(),
+                events: model::Events::default(),
             })
         }
     }

@@ -3,7 +3,7 @@
 use toml_span::{DeserError, Deserialize, ErrorKind};
 
 use crate::diagnostic::Diagnostics;
-use crate::format::{EndpointFile, ErrorsFile, GroupsFile, TypesFile};
+use crate::format::{EndpointFile, ErrorsFile, EventFile, EventsFile, GroupsFile, TypesFile};
 use crate::source::SourceFile;
 
 /// The spec folder, read: every file parsed into its kind.
@@ -21,6 +21,10 @@ pub struct LoadedSpec<'a> {
     pub group_errors: Vec<(&'a SourceFile, String, ErrorsFile)>,
     /// Endpoint files, each with its group (the folder it is in).
     pub endpoints: Vec<(&'a SourceFile, String, EndpointFile)>,
+    /// `spec/events.toml`: the headers of push events.
+    pub events: Option<(&'a SourceFile, EventsFile)>,
+    /// Push event files (`spec/<group>/events/*.toml`), each with its group.
+    pub event_files: Vec<(&'a SourceFile, String, EventFile)>,
     /// Paths of files that exist but could not be read; their problems are already reported.
     pub unreadable: Vec<String>,
 }
@@ -33,6 +37,8 @@ enum FileKind {
     GroupErrors { group: String },
     GroupTypes { group: String },
     Endpoint { group: String },
+    Events,
+    Event { group: String },
 }
 
 fn file_kind(path: &str) -> Option<FileKind> {
@@ -41,6 +47,10 @@ fn file_kind(path: &str) -> Option<FileKind> {
         ["errors.toml"] => Some(FileKind::Errors),
         ["groups.toml"] => Some(FileKind::Groups),
         ["types.toml"] => Some(FileKind::Types),
+        ["events.toml"] => Some(FileKind::Events),
+        [group, "events", file] if file.ends_with(".toml") => {
+            Some(FileKind::Event { group: (*group).to_owned() })
+        }
         [group, "errors.toml"] => Some(FileKind::GroupErrors { group: (*group).to_owned() }),
         [group, "types.toml"] => Some(FileKind::GroupTypes { group: (*group).to_owned() }),
         [group, file] if file.ends_with(".toml") => Some(FileKind::Endpoint { group: (*group).to_owned() }),
@@ -59,8 +69,9 @@ pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
                 file,
                 Default::default(),
                 "not a place for a spec file: use spec/errors.toml, spec/groups.toml, \
-                 spec/types.toml, spec/<group>/errors.toml, spec/<group>/types.toml or \
-                 spec/<group>/<endpoint>.toml",
+                 spec/types.toml, spec/events.toml, spec/<group>/errors.toml, \
+                 spec/<group>/types.toml, spec/<group>/<endpoint>.toml or \
+                 spec/<group>/events/<event>.toml",
             );
             continue;
         };
@@ -82,6 +93,12 @@ pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
             FileKind::Endpoint { group } => {
                 if let Some(endpoint) = parse(file, &mut problems) {
                     spec.endpoints.push((file, group, endpoint));
+                }
+            }
+            FileKind::Events => spec.events = parse(file, &mut problems).map(|f| (file, f)),
+            FileKind::Event { group } => {
+                if let Some(event) = parse(file, &mut problems) {
+                    spec.event_files.push((file, group, event));
                 }
             }
         }

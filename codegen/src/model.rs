@@ -3,6 +3,10 @@
 
 use crate::source::Location;
 
+mod events;
+
+pub use events::{Event, EventExample, EventField, EventFieldType, Events, Header};
+
 /// The whole spec folder.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -15,6 +19,8 @@ pub struct Spec {
     /// Every code of the spec once (general, group and endpoint codes), sorted by `errcode`:
     /// the crate-wide `Code` enum that every operation's code enum converts into.
     pub codes: Vec<SharedCode>,
+    /// Push events, from `spec/events.toml` and `spec/<group>/events/`.
+    pub events: Events,
 }
 
 impl Spec {

@@ -63,6 +63,9 @@ fn index(spec: &Spec) -> String {
     out.push_str("## General error codes\n\nAny endpoint may answer these.\n\n");
     out.push_str(&error_codes::table(&spec.general_errors));
     out.push_str("\nShared types: [types.md](types.md).\n");
+    if !spec.events.events.is_empty() {
+        let _ = writeln!(out, "\nPush events ({}): [events.md](events.md).", spec.events.events.len());
+    }
     out
 }
 

@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::emit::HEADER;
 use crate::emit::rust::{cell, ident, inner_doc};
-use crate::emit::{client, error_codes, shapes};
+use crate::emit::{client, error_codes, events, shapes};
 use crate::model::{Group, Spec};
 
 /// `generated/mod.rs`.
@@ -19,11 +19,19 @@ pub(crate) fn root_module(spec: &Spec) -> TokenStream {
             pub mod #name;
         }
     });
+    let events = (!spec.events.events.is_empty()).then(|| {
+        let feature = events::FEATURE;
+        quote! {
+            #[cfg(feature = #feature)]
+            pub mod events;
+        }
+    });
     quote! {
         //! Bindings generated from the spec: one module per group, one per endpoint.
 
         mod client;
         mod error;
+        #events
         mod general_error_code;
         pub mod types;
         #(#groups)*
@@ -182,9 +190,19 @@ pub(crate) fn any_group(spec: &Spec) -> TokenStream {
 pub(crate) fn cargo_toml(spec: &Spec) -> String {
     let groups: Vec<&str> = spec.groups.iter().map(|g| g.name.as_str()).collect();
     let defaults: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
+    let mut defaults = defaults;
+    if !spec.events.events.is_empty() {
+        defaults.push(format!("\"{}\"", events::FEATURE));
+    }
     let mut features = format!("default = [{}]\n", defaults.join(", "));
     for group in &groups {
         features.push_str(&format!("{group} = []\n"));
+    }
+    if !spec.events.events.is_empty() {
+        features.push_str(&format!(
+            "# Typed push events (`events` module); each event also needs its group's feature.\n{} = [\"wechat-core/push\"]\n",
+            events::FEATURE
+        ));
     }
     format!(
         r#"# {HEADER}
@@ -206,8 +224,11 @@ serde.workspace = true
 wechat-core.workspace = true
 
 [dev-dependencies]
+# The quickstart receives the mock's push events on an axum route of its own.
+axum.workspace = true
 serde_json.workspace = true
 tokio = {{ workspace = true, features = ["rt-multi-thread", "macros"] }}
+wechat-core = {{ workspace = true, features = ["push-axum"] }}
 wechat-mock.workspace = true
 
 # Walks the whole invoice flow against wechat-mock: `cargo run -p wechat-card --example quickstart`.

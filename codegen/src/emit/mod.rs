@@ -5,6 +5,7 @@ mod cli;
 mod client;
 mod crate_files;
 mod error_codes;
+mod events;
 mod mock;
 mod mock_calls;
 mod operation;
@@ -89,8 +90,25 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
             ));
         }
     }
+    if !spec.events.events.is_empty() {
+        let events = &spec.events;
+        jobs.push((format!("{}/mod.rs", events::dir()), Box::new(|| events::module(events))));
+        jobs.push((format!("{}/examples.rs", events::dir()), Box::new(|| events::examples_tests(events))));
+        for group in events.groups() {
+            jobs.push((
+                format!("{}/{group}.rs", events::dir()),
+                Box::new(move || events::group_file(events, group)),
+            ));
+        }
+    }
     let mut files = format_in_parallel(jobs)?;
     files.extend(api_docs::files(spec));
+    if !spec.events.events.is_empty() {
+        files.push(OutputFile {
+            path: format!("{API_DOCS_DIR}/events.md"),
+            contents: events::docs_page(&spec.events),
+        });
+    }
     files.push(OutputFile {
         path: "crates/wechat-card/Cargo.toml".to_owned(),
         contents: crate_files::cargo_toml(spec),

@@ -3,7 +3,8 @@
 
 use crate::format;
 use crate::model::{
-    Access, Assigned, BodyKind, Direction, Literal, Method, MockAction, Retry, TokenKind, UnionLayout,
+    Access, Assigned, BodyKind, Direction, EventFieldType, Literal, Method, MockAction, Retry, TokenKind,
+    UnionLayout,
 };
 
 impl From<format::Method> for Method {
@@ -99,6 +100,16 @@ impl From<format::Assigned> for Assigned {
             format::Assigned::Status => Self::Status,
             format::Assigned::Created => Self::Created,
             format::Assigned::Updated => Self::Updated,
+        }
+    }
+}
+
+impl From<format::EventFieldType> for EventFieldType {
+    fn from(ty: format::EventFieldType) -> Self {
+        match ty {
+            format::EventFieldType::String => Self::String,
+            format::EventFieldType::Integer => Self::Integer,
+            format::EventFieldType::Boolean => Self::Boolean,
         }
     }
 }

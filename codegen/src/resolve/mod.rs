@@ -8,6 +8,8 @@
 mod checks;
 mod endpoint;
 mod errors;
+mod event_example;
+mod events;
 mod example_check;
 mod fields;
 mod keywords;
@@ -181,12 +183,13 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
         }
     }
 
+    let events = events::resolve(loaded, &groups, &mut problems);
     let mut groups: Vec<Group> = groups.into_values().collect();
     for group in &mut groups {
         group.operations.sort_by(|a, b| a.name.cmp(&b.name));
     }
     let codes = errors::shared_codes(declared_codes(&general_errors, &groups), &mut problems);
-    let mut spec = Spec { general_errors, shared_types, groups, codes };
+    let mut spec = Spec { general_errors, shared_types, groups, codes, events };
     checks::mark(&mut spec);
     problems.into_result(spec)
 }

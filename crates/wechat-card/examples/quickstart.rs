@@ -5,27 +5,34 @@
 //! ```
 //!
 //! It starts the mock in-process, gets an access token through `/cgi-bin/stable_token`,
-//! authorizes an order (standing in for the user), reads the authorization, uploads the
-//! bill's PDF (setpdf) and inserts the fiscal e-bill with it, shows a repeated insert refused
-//! with its typed error, and refuses another order.
+//! authorizes an order (standing in for the user), receives the `user_authorize_invoice`
+//! event the mock pushes (signed and encrypted, as WeChat pushes it) on an axum route of its
+//! own, uploads the bill's PDF (setpdf) and inserts the fiscal e-bill with it, shows a
+//! repeated insert refused with its typed error, and refuses another order.
 //!
 //! With `WECHAT_APPID` and `WECHAT_SECRET` set it talks to WeChat instead (or to
 //! `WECHAT_BASE_URL`), skipping the step only the mock can do (authorizing as the user);
 //! `WECHAT_S_PAPPID`, `WECHAT_ORDER_ID`, `WECHAT_CARD_ID` name the order and card template,
-//! and `WECHAT_PDF_FILE` the bill's PDF (a one-page PDF made here otherwise). Against a real
-//! server each step prints what WeChat answered, errors included.
+//! and `WECHAT_PDF_FILE` the bill's PDF (a one-page PDF made here otherwise). A real server
+//! pushes events to the account's configured URL, not to this process, so there the
+//! authorization is read with getauthdata instead; each step prints what WeChat answered,
+//! errors included.
 
 #![allow(clippy::print_stdout)]
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use tokio::sync::mpsc;
+use wechat_card::events::{Event, UserAuthorizeInvoice};
 use wechat_card::invoice::{GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertRequest};
 use wechat_card::nontax::InsertBillRequest;
 use wechat_card::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
 use wechat_card::platform::SetPdfRequest;
+use wechat_card::wechat_core::push::{FromMessage, Message, PushError, Receiver};
 use wechat_card::wechat_core::{self, StableToken, TokenProvider, UploadFile};
 use wechat_card::{Client, Code, ErrorCode};
-use wechat_mock::{AuthorizeError, MockConfig, MockError, MockServer};
+use wechat_mock::{AuthorizeError, MockConfig, MockError, MockServer, PushTarget};
 
 /// What stops the walkthrough: one variant per source of failure, each converted by `?`.
 /// Every WeChat call, whichever operation, fails with the one `wechat_card::Error`.
@@ -41,6 +48,10 @@ enum Failure {
     Mock(MockError),
     /// The mock refused to authorize the order as the user.
     Authorize(AuthorizeError),
+    /// A push could not be verified, decrypted or read, or the callback set up.
+    Push(PushError),
+    /// The callback's listener on 127.0.0.1 could not start.
+    Callback(std::io::Error),
     /// The PDF `WECHAT_PDF_FILE` names could not be read.
     Pdf { path: String, source: std::io::Error },
     /// The mock answered a call other than the flow expects.
@@ -55,6 +66,8 @@ impl std::fmt::Display for Failure {
             Self::Token(e) => write!(f, "access token: {e}"),
             Self::Mock(e) => write!(f, "wechat-mock: {e}"),
             Self::Authorize(e) => write!(f, "authorizing the order on the mock: {e}"),
+            Self::Push(e) => write!(f, "push event: {e}"),
+            Self::Callback(e) => write!(f, "the events callback: {e}"),
             Self::Pdf { path, source } => write!(f, "WECHAT_PDF_FILE {path}: {source}"),
             Self::Unexpected(what) => f.write_str(what),
         }
@@ -69,6 +82,8 @@ impl std::error::Error for Failure {
             Self::Token(e) => Some(e),
             Self::Mock(e) => Some(e),
             Self::Authorize(e) => Some(e),
+            Self::Push(e) => Some(e),
+            Self::Callback(e) => Some(e),
             Self::Pdf { source, .. } => Some(source),
             Self::Unexpected(_) => None,
         }
@@ -111,16 +126,36 @@ impl From<MockError> for Failure {
     }
 }
 
+impl From<PushError> for Failure {
+    fn from(e: PushError) -> Self {
+        Self::Push(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Self::Callback(e)
+    }
+}
+
 impl From<AuthorizeError> for Failure {
     fn from(e: AuthorizeError) -> Self {
         Self::Authorize(e)
     }
 }
 
+/// The callback's settings on WeChat's side (服务器配置: Token and EncodingAESKey), shared
+/// here by the mock and the receiver.
+const PUSH_TOKEN: &str = "quickstart-push-token";
+const PUSH_AES_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+
+/// The events the callback received, typed.
+type Events = mpsc::UnboundedReceiver<Result<Event, PushError>>;
+
 /// Where the calls go.
 enum Target {
-    /// The in-process mock, with its demo account.
-    Mock(MockServer),
+    /// The in-process mock, with its demo account, pushing events to `Events`.
+    Mock(MockServer, Events),
     /// A real server, with the caller's account.
     Remote { base_url: String, appid: String, secret: String },
 }
@@ -133,27 +168,66 @@ impl Target {
                     .unwrap_or_else(|_| wechat_core::DEFAULT_BASE_URL.to_owned());
                 Ok(Self::Remote { base_url, appid, secret })
             }
-            _ => Ok(Self::Mock(MockServer::start(MockConfig::demo()).await?)),
+            _ => {
+                let config = MockConfig::demo();
+                let (url, events) = receive_events(&config.appid).await?;
+                let push = PushTarget::new(url, PUSH_TOKEN).aes_key(PUSH_AES_KEY, &config.appid)?;
+                Ok(Self::Mock(MockServer::start(config.push(push)).await?, events))
+            }
         }
     }
 
     fn base_url(&self) -> &str {
         match self {
-            Self::Mock(mock) => mock.base_url(),
+            Self::Mock(mock, _) => mock.base_url(),
             Self::Remote { base_url, .. } => base_url,
         }
     }
 
     fn credentials(&self) -> (&str, &str) {
         match self {
-            Self::Mock(mock) => (&mock.config().appid, &mock.config().secret),
+            Self::Mock(mock, _) => (&mock.config().appid, &mock.config().secret),
             Self::Remote { appid, secret, .. } => (appid, secret),
         }
     }
 
     fn is_mock(&self) -> bool {
-        matches!(self, Self::Mock(_))
+        matches!(self, Self::Mock(..))
     }
+}
+
+/// The application's callback URL, served in-process on 127.0.0.1: the axum route verifies
+/// each push's signature, decrypts it and hands over the message, read here into its event.
+async fn receive_events(appid: &str) -> Result<(String, Events), Failure> {
+    let receiver = Receiver::new(PUSH_TOKEN).aes_key(PUSH_AES_KEY, appid)?;
+    let (sent, events) = mpsc::unbounded_channel();
+    let route = wechat_core::push::axum::route(receiver, move |message: Message| {
+        let sent = sent.clone();
+        async move {
+            let _ = sent.send(Event::from_message(&message));
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}/wechat/events", listener.local_addr()?);
+    let app = axum::Router::new().route("/wechat/events", route);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Ok((url, events))
+}
+
+/// The next `user_authorize_invoice` the callback receives (other events are printed).
+async fn authorization(events: &mut Events) -> Result<UserAuthorizeInvoice, Failure> {
+    let next = async {
+        while let Some(event) = events.recv().await {
+            match event? {
+                Event::UserAuthorizeInvoice(authorized) => return Ok(authorized),
+                other => println!("   (received {:?})", other.kind()),
+            }
+        }
+        Err(Failure::Unexpected("the callback stopped".to_owned()))
+    };
+    tokio::time::timeout(Duration::from_secs(10), next)
+        .await
+        .map_err(|_| Failure::Unexpected("no user_authorize_invoice within 10 s".to_owned()))?
 }
 
 fn env_or(name: &str, default: &str) -> String {
@@ -202,11 +276,14 @@ fn unexpected(target: &Target, step: &str, what: impl std::fmt::Display) -> Resu
 
 #[tokio::main]
 async fn main() -> Result<(), Failure> {
-    let target = Target::from_env().await?;
+    let mut target = Target::from_env().await?;
+    // Owned: the mock's events are received through `target` further down.
     let (appid, secret) = target.credentials();
+    let (appid, secret) = (appid.to_owned(), secret.to_owned());
     match &target {
-        Target::Mock(mock) => println!(
-            "0. Started wechat-mock at {} (demo account {appid}; no credentials needed)",
+        Target::Mock(mock, _) => println!(
+            "0. Started wechat-mock at {} (demo account {appid}; no credentials needed), pushing \
+             events to this process",
             mock.base_url()
         ),
         Target::Remote { base_url, .. } => {
@@ -214,7 +291,7 @@ async fn main() -> Result<(), Failure> {
         }
     }
 
-    let tokens = Arc::new(StableToken::new(appid, secret));
+    let tokens = Arc::new(StableToken::new(&appid, secret));
     let core = wechat_core::Client::builder()
         .base_url(target.base_url())
         .shared_token_provider(Arc::clone(&tokens) as Arc<dyn TokenProvider>)
@@ -227,26 +304,37 @@ async fn main() -> Result<(), Failure> {
     let order_id = env_or("WECHAT_ORDER_ID", "quickstart-order-1");
     let card_id = env_or("WECHAT_CARD_ID", "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw");
 
-    match &target {
-        Target::Mock(mock) => {
+    match &mut target {
+        Target::Mock(mock, events) => {
             mock.authorize(&s_pappid, &order_id)?;
             println!(
                 "2. The user authorized order {order_id} (mock only; with the binary: \
                  POST /__mock/orders/authorize {{\"s_pappid\": ..., \"order_id\": ...}})"
             );
+            let authorized = authorization(events).await?;
+            if authorized.succ_order_id.as_deref() != Some(order_id.as_str()) {
+                return Err(Failure::Unexpected(format!(
+                    "the event names order {:?}, not {order_id}",
+                    authorized.succ_order_id
+                )));
+            }
+            println!(
+                "3. Received user_authorize_invoice for order {order_id} from user {} (signature \
+                 verified, decrypted, typed): no polling",
+                authorized.header.from_user_name
+            );
         }
-        Target::Remote { .. } => println!(
-            "2. Skipping the mock-only step: on WeChat the user authorizes order {order_id} \
-             on the authorization page"
-        ),
-    }
-
-    match client
-        .get_auth_data(&GetAuthDataRequest::builder().s_pappid(&s_pappid).order_id(&order_id).build()?)
-        .await
-    {
-        Ok(auth) => println!("3. getauthdata: {} at {}", auth.invoice_status, auth.auth_time),
-        Err(e) => tolerated(&target, e.into())?,
+        Target::Remote { .. } => {
+            println!(
+                "2. Skipping the mock-only step: on WeChat the user authorizes order {order_id} \
+                 on the authorization page, and WeChat pushes the event to the account's URL"
+            );
+            let query = GetAuthDataRequest::builder().s_pappid(&s_pappid).order_id(&order_id).build()?;
+            match client.get_auth_data(&query).await {
+                Ok(auth) => println!("3. getauthdata: {} at {}", auth.invoice_status, auth.auth_time),
+                Err(e) => tolerated(&target, e.into())?,
+            }
+        }
     }
 
     let billing_no = "2024001";
@@ -301,7 +389,7 @@ async fn main() -> Result<(), Failure> {
     }
 
     let refused = env_or("WECHAT_REFUSED_ORDER_ID", "quickstart-order-2");
-    if let Target::Mock(mock) = &target {
+    if let Target::Mock(mock, _) = &target {
         mock.authorize(&s_pappid, &refused)?;
     }
     let reject = RejectInsertRequest::builder()
@@ -328,7 +416,7 @@ async fn main() -> Result<(), Failure> {
         },
     }
 
-    if let Target::Mock(mock) = target {
+    if let Target::Mock(mock, _) = target {
         let calls = mock.requests().snapshot();
         println!("9. Requests the mock served: {calls:?}");
         mock.shutdown().await?;

@@ -37,6 +37,8 @@ fn the_member_card_walkthrough_redeems_a_code_once() {
 fn the_quickstart_walks_the_invoice_flow() {
     let printed = run("quickstart");
     for step in [
+        // The mock pushes the authorization, signed and encrypted, to the quickstart's route.
+        "Received user_authorize_invoice for order quickstart-order-1",
         "insertbill again: refused as WeChat refuses it: 72042",
         "getauthdata on the refused order: 72035",
         "Done.",

@@ -28,6 +28,8 @@ pub mod fuzzing;
 pub mod lenient;
 mod multipart;
 mod operation;
+#[cfg(feature = "push")]
+pub mod push;
 mod redact;
 mod retry;
 mod secret;

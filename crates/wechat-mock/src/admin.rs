@@ -6,7 +6,7 @@
 //!
 //! | route | body | does |
 //! |---|---|---|
-//! | `POST /__mock/orders/authorize` | `{"s_pappid", "order_id", "appid"?, "auth_time"?, "openid"?, "user_auth_info"?}` | the user authorizes the order |
+//! | `POST /__mock/orders/authorize` | `{"s_pappid", "order_id", "appid"?, "auth_time"?, "openid"?, "user_auth_info"?}` | the user authorizes the order (and `user_authorize_invoice` is pushed, with `--push-url`) |
 //! | `GET /__mock/orders` | | every order with its status and bills |
 //! | `POST /__mock/faults` | `{"kind": "errcode", "errcode": -1, "times"?: 2, "operation"?: "insert_bill", "delay_ms"?: 500}`, or kind `http_status` (with `status`), `html`, `truncated_json`, `answer` (with `body`), `normal` (with `delay_ms`) | queues a fault |
 //! | `GET /__mock/faults` | | queued faults and the latency |
@@ -16,9 +16,10 @@
 //! | `GET /__mock/requests` | | request counts per path, and the log of the latest requests (`method`, `path`, `status`, `errcode`, `warnings`) |
 //! | `DELETE /__mock/requests` | | resets the counts and the log |
 //! | `GET /__mock/operations` | | the operations served, from the spec, and where each answer comes from (`answers`: `token_endpoint`, `state`, `example`) |
-//! | `POST /__mock/cards/approve` | `{"card_id"}` | WeChat's review approves the card: `CARD_STATUS_VERIFY_OK` (404 for an unknown card) |
-//! | `POST /__mock/cards/take` | `{"card_id", "openid"?, "code"?}` | a user takes the card: answers `card_id`, `code`, `openid`, `encrypt_code` (404 unknown card; 409 not approved, no stock left, or the code is taken) |
+//! | `POST /__mock/cards/approve` | `{"card_id"}` | WeChat's review approves the card: `CARD_STATUS_VERIFY_OK` (404 for an unknown card); pushes `card_pass_check` |
+//! | `POST /__mock/cards/take` | `{"card_id", "openid"?, "code"?}` | a user takes the card: answers `card_id`, `code`, `openid`, `encrypt_code` (404 unknown card; 409 not approved, no stock left, or the code is taken); pushes `user_get_card` |
 //! | `GET /__mock/cards` | | every card as stored, with its status and codes |
+//! | `GET /__mock/pushes` | | every event pushed to `--push-url`: `event`, `message` (in clear), `encrypted`, `outcome` (`pending`, `delivered`, `failed`) and each of its `attempts` (`status`, `answer`, `error`) |
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,6 +46,7 @@ use crate::validate::check_body;
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
         .route("/orders/authorize", post(authorize))
+        .route("/pushes", get(pushes))
         .route("/orders", get(orders))
         .route("/faults", post(push_fault).get(faults).delete(clear_faults))
         .route("/latency", put(set_latency))
@@ -102,7 +104,10 @@ async fn authorize(State(shared): State<Arc<Shared>>, AdminJson(auth): AdminJson
         return refuse(StatusCode::BAD_REQUEST, problem);
     }
     match shared.orders.authorize(auth) {
-        Ok(order) => ok(&json!({ "order": order })),
+        Ok(order) => {
+            shared.pushes.order_authorized(&order.openid, &order.order_id, &order.appid);
+            ok(&json!({ "order": order }))
+        }
         Err(e @ AuthorizeError::Rejected { .. }) => refuse(StatusCode::CONFLICT, e),
         Err(e) => refuse(StatusCode::BAD_REQUEST, e),
     }
@@ -120,6 +125,10 @@ fn check_user_auth_info(shared: &Shared, info: &Value) -> Result<(), String> {
     check_body(&[required], &json!({ "user_auth_info": info }))
         .map(drop)
         .map_err(|p| format!("user_auth_info: {p}"))
+}
+
+async fn pushes(State(shared): State<Arc<Shared>>) -> Response {
+    ok(&json!({ "deliveries": shared.pushes.deliveries() }))
 }
 
 async fn orders(State(shared): State<Arc<Shared>>) -> Response {

@@ -5,6 +5,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use crate::media::{DEFAULT_MEDIA_MAX_AGE, DEFAULT_MEDIA_MAX_BYTES};
+use crate::pushes::PushTarget;
 
 /// The demo account's appid: `wx` and 16 hex digits, like a real one ("mockdemo" in hex).
 pub const DEMO_APPID: &str = "wx6d6f636b64656d6f";
@@ -38,6 +39,9 @@ pub struct MockConfig {
     /// PDF not attached to an invoice. A dropped file's `s_media_id` is unknown from then on,
     /// as an expired one is to WeChat.
     pub media_max_age: Duration,
+    /// Where to push events (an order authorized, a card approved, taken or redeemed), as
+    /// WeChat pushes them to the account's callback URL. Default none.
+    pub push: Option<PushTarget>,
 }
 
 impl MockConfig {
@@ -51,6 +55,7 @@ impl MockConfig {
             superseded_grace: Duration::from_secs(300),
             media_max_bytes: DEFAULT_MEDIA_MAX_BYTES,
             media_max_age: DEFAULT_MEDIA_MAX_AGE,
+            push: None,
         }
     }
 
@@ -90,6 +95,14 @@ impl MockConfig {
     }
 }
 
+impl MockConfig {
+    /// Pushes events to `target`.
+    pub fn push(mut self, target: PushTarget) -> Self {
+        self.push = Some(target);
+        self
+    }
+}
+
 impl Default for MockConfig {
     fn default() -> Self {
         Self::demo()
@@ -106,6 +119,7 @@ impl fmt::Debug for MockConfig {
             .field("superseded_grace", &self.superseded_grace)
             .field("media_max_bytes", &self.media_max_bytes)
             .field("media_max_age", &self.media_max_age)
+            .field("push", &self.push)
             .finish()
     }
 }

@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! cargo run -p wechat-mock -- --listen 127.0.0.1:9910 --appid APPID --secret SECRET
+//! cargo run -p wechat-mock -- --push-url http://127.0.0.1:8080/wechat --push-token TOKEN \
+//!     --push-aes-key KEY43 --push-appid APPID
 //! ```
 //!
 //! Runs until SIGINT (Ctrl-C) or SIGTERM, then stops cleanly with exit status 0.
@@ -12,7 +14,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use wechat_mock::{DEFAULT_LISTEN, DEMO_APPID, DEMO_SECRET, MockConfig, MockServer};
+use wechat_mock::{DEFAULT_LISTEN, DEMO_APPID, DEMO_SECRET, MockConfig, MockServer, PushTarget};
 
 /// A local WeChat invoice API server driven by the spec: tokens, schema checks, the
 /// invoice flow's state, and fault injection under /__mock/.
@@ -31,6 +33,30 @@ struct Args {
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, default_value_t = 7200)]
     token_lifetime: u64,
+    /// Push events (an order authorized, a card approved, taken, redeemed) to this callback
+    /// URL, as WeChat does.
+    #[arg(long, requires = "push_token")]
+    push_url: Option<String>,
+    /// The token the pushes are signed with (WeChat's 服务器配置 Token).
+    #[arg(long, requires = "push_url")]
+    push_token: Option<String>,
+    /// Encrypt the pushes (safe mode) with this 43-character EncodingAESKey.
+    #[arg(long, requires = "push_url")]
+    push_aes_key: Option<String>,
+    /// The appid encrypted pushes carry; default the --appid.
+    #[arg(long, requires = "push_aes_key")]
+    push_appid: Option<String>,
+}
+
+impl Args {
+    /// Where to push events, if --push-url was given.
+    fn push_target(&self) -> Result<Option<PushTarget>, String> {
+        let (Some(url), Some(token)) = (&self.push_url, &self.push_token) else { return Ok(None) };
+        let target = PushTarget::new(url, token);
+        let Some(key) = &self.push_aes_key else { return Ok(Some(target)) };
+        let appid = self.push_appid.clone().unwrap_or_else(|| self.appid.clone());
+        target.aes_key(key, appid).map(Some).map_err(|e| format!("--push-aes-key: {e}"))
+    }
 }
 
 #[tokio::main]
@@ -50,9 +76,17 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let config = MockConfig::new(&args.appid, &args.secret)
+    let mut config = MockConfig::new(&args.appid, &args.secret)
         .listen(args.listen)
         .token_lifetime(Duration::from_secs(args.token_lifetime));
+    match args.push_target() {
+        Ok(Some(target)) => config = config.push(target),
+        Ok(None) => {}
+        Err(e) => {
+            eprintln!("wechat-mock: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
     let server = match MockServer::start(config).await {
         Ok(server) => server,
         Err(e) => {
@@ -90,6 +124,10 @@ fn announce(server: &MockServer, args: &Args) {
     println!(
         "  admin:  {url}/__mock/ (orders/authorize, faults, latency, tokens/expire, requests, operations)"
     );
+    if let Some(target) = server.pushes().target() {
+        let mode = if target.is_encrypted() { "safe mode, encrypted" } else { "plain mode" };
+        println!("  pushes: POST {} ({mode}; log at {url}/__mock/pushes)", target.url);
+    }
     println!("stop with Ctrl-C or SIGTERM");
     // The URL line is how scripts and tests learn the port; do not leave it in a buffer.
     let _ = std::io::stdout().flush();

@@ -14,6 +14,7 @@ use crate::faults::Faults;
 use crate::media::Media;
 use crate::orders::{Authorization, AuthorizeError, Order, Orders};
 use crate::platform_tokens::PlatformTokens;
+use crate::pushes::Pushes;
 use crate::requests::RequestCounts;
 use crate::resources::Resources;
 use crate::routes;
@@ -114,9 +115,17 @@ impl MockServer {
     }
 
     /// Shorthand for [`Orders::authorize`] with defaults: the user authorized `order_id`
-    /// of `s_pappid`, for bills under the server's appid.
+    /// of `s_pappid`, for bills under the server's appid; pushes `user_authorize_invoice`
+    /// when [`MockConfig::push`] is set.
     pub fn authorize(&self, s_pappid: &str, order_id: &str) -> Result<Order, AuthorizeError> {
-        self.shared.orders.authorize(Authorization::new(s_pappid, order_id))
+        let order = self.shared.orders.authorize(Authorization::new(s_pappid, order_id))?;
+        self.shared.pushes.order_authorized(&order.openid, &order.order_id, &order.appid);
+        Ok(order)
+    }
+
+    /// The events pushed to the callback ([`MockConfig::push`]) and how each went.
+    pub fn pushes(&self) -> &Pushes {
+        &self.shared.pushes
     }
 
     /// The tokens it issued: expire them to test renewal.

@@ -14,6 +14,7 @@ use crate::faults::Faults;
 use crate::media::Media;
 use crate::orders::Orders;
 use crate::platform_tokens::PlatformTokens;
+use crate::pushes::Pushes;
 use crate::requests::RequestCounts;
 use crate::resources::Resources;
 use crate::spec_table::{Operation, general_message};
@@ -35,6 +36,8 @@ pub(crate) struct Shared {
     pub(crate) resources: Resources,
     /// The codes of cards.
     pub(crate) cards: CardState,
+    /// Events pushed to the application's callback.
+    pub(crate) pushes: Pushes,
     /// `http://` and the address the server is bound to.
     pub(crate) base_url: String,
     rid_prefix: u32,
@@ -46,6 +49,7 @@ impl Shared {
         let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let media = Media::new(config.media_max_bytes, config.media_max_age);
         Self {
+            pushes: Pushes::new(config.push.clone(), &config.appid),
             orders: Orders::new(&config.appid),
             config,
             table,

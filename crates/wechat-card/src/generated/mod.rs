@@ -4,6 +4,8 @@
 
 mod client;
 mod error;
+#[cfg(feature = "events")]
+pub mod events;
 mod general_error_code;
 pub mod types;
 #[cfg(feature = "card")]

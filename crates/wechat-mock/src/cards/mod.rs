@@ -116,14 +116,16 @@ impl<'a> Cards<'a> {
     /// stock shows `total_quantity`.
     pub fn approve(&self, card_id: &str) -> Result<Resource, CardError> {
         let ty = object_type(self.shared.table, CARD);
-        Ok(self.shared.resources.update(CARD, card_id, |card| {
+        let approved = self.shared.resources.update(CARD, card_id, |card| {
             card.status = VERIFY_OK.to_owned();
             if let Some(ty) = ty {
                 // A card without `base_info.sku` (of a type the spec does not know) has no stock.
                 let _ = stock::modify(&mut card.object, ty, 0, 0);
             }
             card.clone()
-        })?)
+        })?;
+        self.shared.pushes.card_approved(card_id);
+        Ok(approved)
     }
 
     /// A user takes the card: one fewer in stock, and the user holds a code, with the
@@ -146,7 +148,9 @@ impl<'a> Cards<'a> {
                 .map_err(|source| CardError::Stock { card_id: card_id.to_owned(), source })
         })??;
         let openid = take.openid.unwrap_or_else(|| fresh_id(Some(OPENID_SHAPE)));
-        Ok(book.issue(card_id, &code, &openid, now()))
+        let issued = book.issue(card_id, &code, &openid, now());
+        self.shared.pushes.card_taken(card_id, &issued.code, &openid);
+        Ok(issued)
     }
 
     /// The merchant imports its own codes for the card (`/card/code/deposit`).

@@ -176,6 +176,11 @@ fn consume_code(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, 
     let body = call.body;
     let consumed =
         shared.cards.book().consume(text(body, "code"), optional_text(body, "card_id")).map_err(errcode)?;
+    shared.pushes.code_consumed(
+        &consumed.card_id,
+        &consumed.code,
+        consumed.openid.as_deref().unwrap_or_default(),
+    );
     Ok(object(json!({"card": {"card_id": consumed.card_id}, "openid": consumed.openid})))
 }
 

@@ -1,0 +1,597 @@
+//! Push events: one struct per event implementing `wechat_core::push::FromMessage`, the
+//! headers they share, the `Event` enum over them (`wechat_card::events`, cargo feature
+//! `events`, each event also behind its group's feature), their example tests and their page
+//! of the API reference.
+
+use std::fmt::Write as _;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::rust::{cell, doc, ident, inner_doc};
+use crate::emit::{GENERATED_DIR, HEADER};
+use crate::model::{Event, EventField, EventFieldType, Events, Header};
+
+/// The cargo feature of `wechat-card` that turns events on.
+pub(crate) const FEATURE: &str = "events";
+
+/// Where the events module is generated.
+pub(crate) fn dir() -> String {
+    format!("{GENERATED_DIR}/events")
+}
+
+/// `generated/events/mod.rs`: the headers, the `Event` enum and the group modules.
+pub(crate) fn module(events: &Events) -> TokenStream {
+    let docs = inner_doc(&module_doc(events));
+    let headers = events.headers.iter().map(header);
+    let groups = events.groups().into_iter().map(|group| {
+        let module = ident(group);
+        let types = events.events.iter().filter(|e| e.group == group).map(|e| ident(&e.type_name));
+        quote! {
+            #[cfg(feature = #group)]
+            mod #module;
+            #[cfg(feature = #group)]
+            pub use #module::{#(#types),*};
+        }
+    });
+    let enum_ = event_enum(events);
+    quote! {
+        #docs
+
+        #[cfg(test)]
+        mod examples;
+        #(#groups)*
+
+        use ::wechat_core::push::{FromMessage, Message, PushError, field};
+
+        #enum_
+        #(#headers)*
+    }
+}
+
+fn module_doc(events: &Events) -> String {
+    let mut text = String::from(
+        "WeChat's push events, typed: read a verified message (`wechat_core::push::Receiver`) with\n\
+         [`Event::from_message`](FromMessage::from_message), or [`Event::parse`] its XML.\n\n\
+         Enabled by the `events` cargo feature; each event also needs its group's feature, and\n\
+         without it arrives as [`Event::Unknown`], every element kept.\n\n\
+         | event | `Event`/`InfoType` | group | summary |\n|---|---|---|---|\n",
+    );
+    for event in &events.events {
+        let _ = writeln!(
+            text,
+            "| [`{ty}`] | `{value}` | `{group}` | {summary} |",
+            ty = event.type_name,
+            value = event.event,
+            group = event.group,
+            summary = cell(&event.summary)
+        );
+    }
+    text
+}
+
+fn event_enum(events: &Events) -> TokenStream {
+    let variants = events.events.iter().map(|e| {
+        let (name, group, summary) = (ident(&e.type_name), &e.group, doc(&e.summary));
+        quote! {
+            #summary
+            #[cfg(feature = #group)]
+            #name(#name),
+        }
+    });
+    let arms = events.events.iter().map(|e| {
+        let (name, group) = (ident(&e.type_name), &e.group);
+        quote! {
+            #[cfg(feature = #group)]
+            Some(#name::EVENT) => #name::from_message(message).map(Self::#name),
+        }
+    });
+    let kinds = events.events.iter().map(|e| {
+        let (name, group) = (ident(&e.type_name), &e.group);
+        quote! {
+            #[cfg(feature = #group)]
+            Self::#name(_) => Some(#name::EVENT),
+        }
+    });
+    let writes = events.events.iter().map(|e| {
+        let (name, group) = (ident(&e.type_name), &e.group);
+        quote! {
+            #[cfg(feature = #group)]
+            Self::#name(event) => event.to_message(),
+        }
+    });
+    quote! {
+        /// A push event: one of those the spec declares, or [`Event::Unknown`].
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum Event {
+            #(#variants)*
+            /// An event this SDK does not know, or whose group's cargo feature is off: the
+            /// whole message, every element kept as sent ([`Message::kind`] names it).
+            Unknown(Message),
+        }
+
+        impl Event {
+            /// Reads a push message's XML (decrypted, as [`Receiver`](::wechat_core::push::Receiver)
+            /// hands it over) into its event.
+            pub fn parse(xml: &[u8]) -> Result<Self, PushError> {
+                Self::from_message(&Message::parse(xml)?)
+            }
+
+            /// The value naming the event (its `Event` or `InfoType` element), if it has one.
+            pub fn kind(&self) -> Option<&str> {
+                match self {
+                    #(#kinds)*
+                    Self::Unknown(message) => message.kind(),
+                }
+            }
+
+            /// The event as the message WeChat pushes (an unknown event as it came).
+            pub fn to_message(&self) -> Message {
+                match self {
+                    #(#writes)*
+                    Self::Unknown(message) => message.clone(),
+                }
+            }
+        }
+
+        /// A known event whose required element is missing, or whose element does not read as
+        /// its type, is an error naming the element; any other event is [`Event::Unknown`].
+        impl FromMessage for Event {
+            fn from_message(message: &Message) -> Result<Self, PushError> {
+                match message.kind() {
+                    #(#arms)*
+                    _ => Ok(Self::Unknown(message.clone())),
+                }
+            }
+        }
+    }
+}
+
+fn header(header: &Header) -> TokenStream {
+    let name = ident(&header.type_name);
+    let docs =
+        doc(&format!("{}\n\nFrom `spec/events.toml` (`[headers.{}]`).", header.doc.trim(), header.name));
+    let discriminator = &header.discriminator;
+    let fields = header.fields.iter().map(struct_field);
+    let reads = header.fields.iter().map(read_field);
+    // The leading required elements go into the array itself (clippy refuses pushes right
+    // after an empty `Vec::new()`); the discriminator too when nothing optional follows.
+    let prefix = header.fields.iter().take_while(|f| !f.optional).count();
+    let leading = header.fields[..prefix].iter().map(element_value);
+    let writes = header.fields[prefix..].iter().map(write_field);
+    let discriminator_element = quote!(::wechat_core::push::Element::text(Self::DISCRIMINATOR, event));
+    let (inline, last) = if prefix == header.fields.len() {
+        (Some(discriminator_element), None)
+    } else {
+        (None, Some(quote!(elements.push(#discriminator_element);)))
+    };
+    let all = quote!(Vec::from([#(#leading,)* #inline]));
+    let body = if prefix == header.fields.len() {
+        all
+    } else {
+        quote! {
+            let mut elements = #all;
+            #(#writes)*
+            #last
+            elements
+        }
+    };
+    let discriminator_doc = doc(&format!("The element naming the event: `{discriminator}`."));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #discriminator_doc
+            pub const DISCRIMINATOR: &'static str = #discriminator;
+
+            /// The header's elements, then the discriminator naming `event`: how every message
+            /// with this header starts.
+            pub fn elements(&self, event: &str) -> Vec<::wechat_core::push::Element> {
+                #body
+            }
+        }
+
+        impl FromMessage for #name {
+            fn from_message(message: &Message) -> Result<Self, PushError> {
+                Ok(Self { #(#reads)* })
+            }
+        }
+    }
+}
+
+/// `generated/events/<group>.rs`: the group's events.
+pub(crate) fn group_file(events: &Events, group: &str) -> TokenStream {
+    let docs = inner_doc(&format!("Push events of `{group}`, from `spec/{group}/events/`."));
+    let structs = events.events.iter().filter(|e| e.group == group).map(|e| event_struct(events, e));
+    quote! {
+        #docs
+        use ::wechat_core::push::{FromMessage, Message, PushError, field};
+
+        #(#structs)*
+    }
+}
+
+fn event_struct(events: &Events, event: &Event) -> TokenStream {
+    let name = ident(&event.type_name);
+    let header = events.header(&event.header);
+    let (header_type, discriminator) = header
+        .map(|h| (ident(&h.type_name), h.discriminator.as_str()))
+        .unwrap_or_else(|| (ident("AccountHeader"), "Event"));
+    let mut text = event.summary.clone();
+    if let Some(more) = &event.doc {
+        let _ = write!(text, "\n\n{}", more.trim());
+    }
+    let _ = write!(
+        text,
+        "\n\n`{discriminator}` = `{}`; from `{}`, behind the `{}` cargo feature.",
+        event.event, event.source, event.group
+    );
+    let docs = doc(&text);
+    let value = &event.event;
+    let const_doc = doc(&format!("The `{discriminator}` value naming this event."));
+    let header_doc = doc(&format!("The elements every push with `{discriminator}` carries."));
+    let fields = event.fields.iter().map(struct_field);
+    let reads = event.fields.iter().map(read_field);
+    let writes = event.fields.iter().map(write_field);
+    let binding = if event.fields.is_empty() { quote!(elements) } else { quote!(mut elements) };
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub struct #name {
+            #header_doc
+            pub header: super::#header_type,
+            #(#fields)*
+        }
+
+        impl #name {
+            #const_doc
+            pub const EVENT: &'static str = #value;
+
+            /// The event as the message WeChat pushes: the header, the element naming the
+            /// event, then the event's elements (absent ones left out, flags as `0`/`1`).
+            pub fn to_message(&self) -> Message {
+                let #binding = self.header.elements(Self::EVENT);
+                #(#writes)*
+                Message::from_elements(elements)
+            }
+        }
+
+        impl FromMessage for #name {
+            fn from_message(message: &Message) -> Result<Self, PushError> {
+                field::expect_kind(message, Self::EVENT)?;
+                Ok(Self {
+                    header: super::#header_type::from_message(message)?,
+                    #(#reads)*
+                })
+            }
+        }
+    }
+}
+
+fn struct_field(field: &EventField) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let mut text = field.doc.clone();
+    let _ = write!(text, "\n\nElement `<{}>`", field.element);
+    if !field.aliases.is_empty() {
+        let aliases: Vec<String> = field.aliases.iter().map(|a| format!("`<{a}>`")).collect();
+        let _ = write!(text, " (also read as {})", aliases.join(", "));
+    }
+    text.push('.');
+    let docs = doc(&text);
+    let ty = value_type(field);
+    let ty = if field.optional { quote!(Option<#ty>) } else { ty };
+    quote! {
+        #docs
+        pub #name: #ty,
+    }
+}
+
+fn value_type(field: &EventField) -> TokenStream {
+    match field.ty {
+        EventFieldType::String if field.secret => quote!(::wechat_core::Secret),
+        EventFieldType::String => quote!(String),
+        EventFieldType::Integer => quote!(i64),
+        EventFieldType::Boolean => quote!(bool),
+    }
+}
+
+/// `name: <read>,`: the element (or its first alias present), with an error naming the
+/// element when a required one is missing.
+fn read_field(field: &EventField) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let base = match field.ty {
+        EventFieldType::String => "string",
+        EventFieldType::Integer => "integer",
+        EventFieldType::Boolean => "boolean",
+    };
+    let element = &field.element;
+    let read = if field.aliases.is_empty() && !field.optional {
+        let function = ident(base);
+        quote!(field::#function(message, #element)?)
+    } else {
+        let function = ident(&format!("opt_{base}"));
+        let aliases = field.aliases.iter().map(|alias| quote!(.or(field::#function(message, #alias)?)));
+        let optional = quote!(field::#function(message, #element)? #(#aliases)*);
+        if field.optional {
+            optional
+        } else {
+            quote!(#optional.ok_or(PushError::MissingField { name: #element })?)
+        }
+    };
+    let read = match (field.secret, field.optional) {
+        (false, _) => read,
+        (true, false) => quote!(::wechat_core::Secret::new(#read)),
+        (true, true) => quote!(#read.map(::wechat_core::Secret::new)),
+    };
+    quote!(#name: #read,)
+}
+
+/// The element of a required field.
+fn element_value(field: &EventField) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let element = &field.element;
+    let text = match field.ty {
+        EventFieldType::String if field.secret => quote!(self.#name.expose()),
+        EventFieldType::String => quote!(self.#name.as_str()),
+        EventFieldType::Integer => quote!(self.#name.to_string()),
+        EventFieldType::Boolean => quote!(if self.#name { "1" } else { "0" }),
+    };
+    quote!(::wechat_core::push::Element::text(#element, #text))
+}
+
+/// Pushes the field's element onto `elements`, unless it is an absent optional one.
+fn write_field(field: &EventField) -> TokenStream {
+    if !field.optional {
+        let element = element_value(field);
+        return quote!(elements.push(#element););
+    }
+    let name = ident(&field.rust_name);
+    let element = &field.element;
+    let text = match field.ty {
+        EventFieldType::String if field.secret => quote!(value.expose()),
+        EventFieldType::String => quote!(value.as_str()),
+        EventFieldType::Integer => quote!(value.to_string()),
+        EventFieldType::Boolean => quote!(if *value { "1" } else { "0" }),
+    };
+    quote! {
+        if let Some(value) = &self.#name {
+            elements.push(::wechat_core::push::Element::text(#element, #text));
+        }
+    }
+}
+
+/// `generated/events/examples.rs`: every example message through its type and back.
+pub(crate) fn examples_tests(events: &Events) -> TokenStream {
+    let tests = events.events.iter().flat_map(|event| {
+        let name = ident(&event.type_name);
+        let group = &event.group;
+        let aliases: Vec<TokenStream> = event
+            .fields
+            .iter()
+            .flat_map(|f| f.aliases.iter().map(move |a| (a, &f.element)))
+            .map(|(alias, element)| quote!((#alias, #element)))
+            .collect();
+        event.examples.iter().enumerate().map(move |(i, example)| {
+            let test = ident(&format!("{}_example_{}", event.name, i + 1));
+            let xml = &example.xml;
+            let aliases = aliases.clone();
+            quote! {
+                #[cfg(feature = #group)]
+                #[test]
+                fn #test() {
+                    let message = Message::parse(#xml.as_bytes()).unwrap();
+                    let typed = super::#name::from_message(&message).unwrap();
+                    round_trips(&message, &typed.to_message(), &[#(#aliases),*]);
+                    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
+                    assert_eq!(super::#name::from_message(&reread).unwrap(), typed);
+                    assert_eq!(super::Event::from_message(&message).unwrap(), super::Event::#name(typed));
+                }
+            }
+        })
+    });
+    let features = events.groups();
+    quote! {
+        //! Every example message of the spec through its event type and back: nothing it
+        //! holds may be lost, and what the type writes must read back the same.
+
+        #![cfg(any(#(feature = #features),*))]
+
+        use ::wechat_core::push::{FromMessage, Message, Value};
+
+        /// Every non-empty element of `original` is in `written`, under its name or the name
+        /// its alias stands for, with the same text (flags as `0`/`1`).
+        fn round_trips(original: &Message, written: &Message, aliases: &[(&str, &str)]) {
+            for element in original.elements() {
+                let Value::Text(text) = &element.value else { panic!("<{}> has children", element.name) };
+                let text = text.trim();
+                if text.is_empty() {
+                    continue;
+                }
+                let name = aliases.iter().find(|(alias, _)| *alias == element.name).map_or(element.name.as_str(), |(_, name)| name);
+                let expected = match text { "true" => "1", "false" => "0", other => other };
+                assert_eq!(written.text(name), Some(expected), "<{}> was lost or changed", element.name);
+            }
+        }
+
+        #(#tests)*
+    }
+}
+
+/// `docs/api/events.md`.
+pub(crate) fn docs_page(events: &Events) -> String {
+    let mut out = format!("<!-- {HEADER} -->\n\n# Push events\n\n");
+    out.push_str(
+        "The events WeChat pushes to a callback URL, declared in `spec/events.toml` and \
+         `spec/<group>/events/`. Each is a type of `wechat_card::events` (cargo feature `events`, \
+         and its group's feature) and a variant of `wechat_card::events::Event`; an event not \
+         listed here reads as `Event::Unknown`, every element kept. Back to the [index](README.md).\n\n",
+    );
+    out.push_str("| event | type | group | summary |\n|---|---|---|---|\n");
+    for event in &events.events {
+        let _ = writeln!(
+            out,
+            "| [`{value}`](#{anchor}) | `{ty}` | `{group}` | {summary} |",
+            value = event.event,
+            anchor = event.name,
+            ty = event.type_name,
+            group = event.group,
+            summary = cell(&event.summary)
+        );
+    }
+    out.push_str("\n## Headers\n");
+    for header in &events.headers {
+        let _ = writeln!(
+            out,
+            "\n### `{}`: `{}`\n\n{}\n\nNamed by `<{}>`.\n",
+            header.name,
+            header.type_name,
+            header.doc.trim(),
+            header.discriminator
+        );
+        out.push_str(&field_table(&header.fields));
+    }
+    out.push_str("\n## Events\n");
+    for event in &events.events {
+        let _ =
+            writeln!(out, "\n<a id=\"{}\"></a>\n### `{}`: `{}`\n", event.name, event.event, event.type_name);
+        let _ = writeln!(out, "{}\n", event.summary);
+        if let Some(more) = &event.doc {
+            let _ = writeln!(out, "{}\n", more.trim());
+        }
+        let _ =
+            writeln!(out, "Header `{}`; group `{}`; spec `{}`.\n", event.header, event.group, event.source);
+        if event.fields.is_empty() {
+            out.push_str("No elements besides the header.\n");
+        } else {
+            out.push_str(&field_table(&event.fields));
+        }
+        if !event.notes.is_empty() {
+            out.push_str("\nNotes:\n\n");
+            for note in &event.notes {
+                let _ = writeln!(out, "- {note}");
+            }
+        }
+        if let Some(example) = event.examples.first() {
+            let _ = writeln!(out, "\n```xml\n{}\n```", example.xml.trim());
+        }
+    }
+    out
+}
+
+fn field_table(fields: &[EventField]) -> String {
+    let mut out = String::from("| element | field | type | required | meaning |\n|---|---|---|---|---|\n");
+    for field in fields {
+        let mut element = format!("`{}`", field.element);
+        for alias in &field.aliases {
+            let _ = write!(element, " (or `{alias}`)");
+        }
+        let ty = match field.ty {
+            EventFieldType::String if field.secret => "string (secret)",
+            EventFieldType::String => "string",
+            EventFieldType::Integer => "integer",
+            EventFieldType::Boolean => "boolean (0/1)",
+        };
+        let _ = writeln!(
+            out,
+            "| {element} | `{}` | {ty} | {} | {} |",
+            field.rust_name,
+            if field.optional { "no" } else { "yes" },
+            cell(&field.doc)
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SourceFile;
+    use crate::emit::rust::rust_file;
+
+    /// A small spec: one header, one event with a required string, an aliased optional flag and
+    /// a secret.
+    fn events() -> Events {
+        let files = [
+            SourceFile::new("spec/errors.toml", "[[errors]]\ncode = -1\nmessage = \"m\"\nmeaning = \"M.\"\n"),
+            SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
+            SourceFile::new(
+                "spec/events.toml",
+                "[headers.account]\ndoc = \"Account events.\"\ndiscriminator = \"Event\"\n\
+                 fields.CreateTime = { type = \"integer\", doc = \"When.\" }\n",
+            ),
+            SourceFile::new(
+                "spec/demo/events/thing.toml",
+                "name = \"thing_done\"\nevent = \"thing_done\"\nheader = \"account\"\nsummary = \"A thing was done.\"\n\
+                 [fields]\nCardId = { type = \"string\", doc = \"The card.\" }\n\
+                 IsGift = { type = \"boolean\", optional = true, aliases = [\"is_gift\"], doc = \"A gift.\" }\n\
+                 Ticket = { type = \"string\", secret = true, doc = \"The ticket.\" }\n\
+                 [[examples]]\nxml = '<xml><CreateTime>1</CreateTime><Event>thing_done</Event><CardId>c</CardId><Ticket>t</Ticket></xml>'\n",
+            ),
+        ];
+        crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}")).events
+    }
+
+    fn snapshot(name: &str, actual: &str) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/emit/snapshots").join(name);
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            std::fs::write(&path, actual).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(
+            expected == actual,
+            "{name} differs from its snapshot; if the change is intended, rerun with UPDATE_SNAPSHOTS=1:\n{actual}"
+        );
+    }
+
+    #[test]
+    fn the_group_file_matches_its_snapshot() {
+        let events = events();
+        let file = rust_file("demo.rs", group_file(&events, "demo")).unwrap_or_else(|e| panic!("{e}"));
+        snapshot("events_group.rs.txt", &file);
+    }
+
+    #[test]
+    fn the_module_matches_its_snapshot() {
+        let events = events();
+        let file = rust_file("mod.rs", module(&events)).unwrap_or_else(|e| panic!("{e}"));
+        snapshot("events_module.rs.txt", &file);
+    }
+
+    #[test]
+    fn reads_name_the_element_and_try_aliases() {
+        let events = events();
+        let file = rust_file("demo.rs", group_file(&events, "demo")).unwrap_or_else(|e| panic!("{e}"));
+        // prettyplease wraps long lines where it likes: compare without whitespace.
+        let file: String = file.split_whitespace().collect();
+        assert!(file.contains(r#"card_id:field::string(message,"CardId")?,"#), "{file}");
+        assert!(
+            file.contains(
+                r#"is_gift:field::opt_boolean(message,"IsGift")?.or(field::opt_boolean(message,"is_gift")?),"#
+            ),
+            "{file}"
+        );
+        assert!(
+            file.contains(r#"ticket:::wechat_core::Secret::new(field::string(message,"Ticket")?),"#),
+            "{file}"
+        );
+        assert!(file.contains("pubticket:::wechat_core::Secret,"), "{file}");
+    }
+
+    #[test]
+    fn the_docs_page_lists_every_element() {
+        let page = docs_page(&events());
+        assert!(
+            page.contains("| `IsGift` (or `is_gift`) | `is_gift` | boolean (0/1) | no | A gift. |"),
+            "{page}"
+        );
+        assert!(page.contains("| `Ticket` | `ticket` | string (secret) | yes | The ticket. |"), "{page}");
+        assert!(page.contains("### `account`: `AccountHeader`"), "{page}");
+    }
+}

@@ -1,0 +1,259 @@
+//! The framework-neutral entry point: a push's query and body in, the verified and decrypted
+//! [`Message`] out; the URL check's answer; encrypted replies.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use super::crypto::{self, EncodingAesKey};
+use super::envelope;
+use super::error::{PushError, clip};
+use super::message::{Message, Value};
+use super::query::Query;
+use super::signature;
+use crate::Secret;
+
+/// The receiver's clock, in unix seconds; injectable so that tests can move it.
+pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
+
+/// How a push arrived, which decides how a reply must be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Mode {
+    /// 明文模式: the body is the message, `signature` covers token, timestamp and nonce.
+    Plain,
+    /// 安全模式: the body holds only `<Encrypt>` (and `ToUserName` or `AppId`).
+    Safe,
+    /// 兼容模式: the body holds the message in clear and `<Encrypt>` beside it.
+    Compatible,
+}
+
+impl Mode {
+    /// Whether a reply must be encrypted ([`Receiver::reply`]).
+    pub fn is_encrypted(self) -> bool {
+        !matches!(self, Mode::Plain)
+    }
+}
+
+/// A verified push.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Received {
+    /// The message (decrypted when it came encrypted).
+    pub message: Message,
+    /// How it arrived.
+    pub mode: Mode,
+}
+
+impl Received {
+    /// What to answer a push that takes no reply: WeChat stops retrying on `success` (or an
+    /// empty body).
+    pub const ACK: &'static str = "success";
+}
+
+/// Verifies and decrypts WeChat's pushes for one account (or one third-party platform).
+#[derive(Clone)]
+pub struct Receiver {
+    token: Secret,
+    aes: Option<(EncodingAesKey, String)>,
+    window: Duration,
+    max_body: usize,
+    clock: Clock,
+}
+
+impl Receiver {
+    /// How far a push's `timestamp` may be from the receiver's clock, unless set otherwise.
+    pub const DEFAULT_WINDOW: Duration = Duration::from_secs(300);
+    /// The largest body accepted unless set otherwise: compatible mode triples a message, and
+    /// WeChat's event messages are a few KiB at most.
+    pub const DEFAULT_MAX_BODY: usize = 256 * 1024;
+
+    /// A receiver in plain mode for the token configured on WeChat's side.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self {
+            token: Secret::new(token),
+            aes: None,
+            window: Self::DEFAULT_WINDOW,
+            max_body: Self::DEFAULT_MAX_BODY,
+            clock: Arc::new(system_now),
+        }
+    }
+
+    /// Also accepts encrypted pushes (safe and compatible modes) for `appid`, with the
+    /// 43-character EncodingAESKey configured on WeChat's side.
+    pub fn aes_key(mut self, encoding_aes_key: &str, appid: impl Into<String>) -> Result<Self, PushError> {
+        self.aes = Some((EncodingAesKey::new(encoding_aes_key)?, appid.into()));
+        Ok(self)
+    }
+
+    /// Accepts pushes whose `timestamp` is at most `window` away from the clock.
+    pub fn window(mut self, window: Duration) -> Self {
+        self.window = window;
+        self
+    }
+
+    /// Refuses bodies over `max_body` bytes.
+    pub fn max_body(mut self, max_body: usize) -> Self {
+        self.max_body = max_body;
+        self
+    }
+
+    /// Reads the time (unix seconds) from `clock` instead of the system's.
+    pub fn clock(mut self, clock: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
+        self.clock = Arc::new(clock);
+        self
+    }
+
+    /// Answers WeChat's URL check (a GET with `echostr`): the text to send back. A plain
+    /// `signature` gets the `echostr` as sent; a `msg_signature` (platforms that encrypt the
+    /// check) gets the decrypted `echostr`.
+    pub fn verify_url(&self, query: &Query) -> Result<String, PushError> {
+        let (timestamp, nonce) = (required(query, "timestamp")?, required(query, "nonce")?);
+        let echostr = required(query, "echostr")?;
+        match (query.get("msg_signature"), &self.aes) {
+            (Some(claimed), Some((key, appid))) => {
+                self.check_signature("msg_signature", claimed, &[timestamp, nonce, echostr])?;
+                self.check_time(timestamp)?;
+                let (plain, found) = key.decrypt(echostr, "echostr")?;
+                crypto::check_appid(appid, &found)?;
+                String::from_utf8(plain)
+                    .map_err(|_| PushError::BadPlaintext { reason: "the echostr is not UTF-8" })
+            }
+            _ => {
+                self.check_signature("signature", required(query, "signature")?, &[timestamp, nonce])?;
+                self.check_time(timestamp)?;
+                Ok(echostr.to_owned())
+            }
+        }
+    }
+
+    /// Verifies a push (the POST's query and body) and returns its message, decrypted when it
+    /// came encrypted. Unknown events are returned like any other.
+    pub fn receive(&self, query: &Query, body: &[u8]) -> Result<Received, PushError> {
+        if body.len() > self.max_body {
+            return Err(PushError::BodyTooLarge { len: body.len(), cap: self.max_body });
+        }
+        let (timestamp, nonce) = (required(query, "timestamp")?, required(query, "nonce")?);
+        let outer = Message::parse(body)?;
+        let encrypt = outer.text("Encrypt").filter(|text| !text.is_empty());
+        let says_aes = query.get("encrypt_type").is_some_and(|t| t.eq_ignore_ascii_case("aes"));
+        let compatible = encrypt.is_some() && has_clear_message(&outer);
+        match (encrypt, &self.aes) {
+            (None, _) if says_aes => Err(PushError::MissingEncrypt),
+            (None, _) => self.receive_plain(query, timestamp, nonce, outer, Mode::Plain),
+            (Some(encrypt), Some((key, appid))) => {
+                let claimed = required(query, "msg_signature")?;
+                self.check_signature("msg_signature", claimed, &[timestamp, nonce, encrypt])?;
+                self.check_time(timestamp)?;
+                let (xml, found) = key.decrypt(encrypt, "<Encrypt> text")?;
+                crypto::check_appid(appid, &found)?;
+                let message = Message::parse(&xml)?;
+                Ok(Received { message, mode: if compatible { Mode::Compatible } else { Mode::Safe } })
+            }
+            // Compatible mode exists so that a server without the key can read the clear copy.
+            (Some(_), None) if compatible => {
+                let clear = Message::from_elements(
+                    outer.elements().iter().filter(|e| e.name != "Encrypt").cloned().collect(),
+                );
+                self.receive_plain(query, timestamp, nonce, clear, Mode::Compatible)
+            }
+            (Some(_), None) => Err(PushError::NoAesKey),
+        }
+    }
+
+    /// The encrypted reply WeChat expects to a safe- or compatible-mode push that takes a
+    /// reply: `<xml>` with `Encrypt`, `MsgSignature`, `TimeStamp`, `Nonce`.
+    pub fn reply(&self, xml: &str) -> Result<String, PushError> {
+        let (key, appid) = self.aes.as_ref().ok_or(PushError::NoAesKey)?;
+        let encrypt = key.encrypt(xml.as_bytes(), appid, crypto::random16()?)?;
+        let timestamp = (self.clock)().to_string();
+        let nonce = envelope::nonce()?;
+        let signature = signature::sign(&[self.token.expose(), &timestamp, &nonce, &encrypt]);
+        Ok(envelope::reply(&encrypt, &signature, &timestamp, &nonce))
+    }
+
+    /// The body to answer `received` with `xml`: as is in plain mode, encrypted otherwise.
+    pub fn reply_to(&self, received: &Received, xml: &str) -> Result<String, PushError> {
+        match received.mode {
+            Mode::Plain => Ok(xml.to_owned()),
+            // A compatible-mode push read without the key is answered in clear: WeChat
+            // accepts either in that mode.
+            Mode::Compatible if self.aes.is_none() => Ok(xml.to_owned()),
+            Mode::Safe | Mode::Compatible => self.reply(xml),
+        }
+    }
+
+    fn receive_plain(
+        &self,
+        query: &Query,
+        timestamp: &str,
+        nonce: &str,
+        message: Message,
+        mode: Mode,
+    ) -> Result<Received, PushError> {
+        self.check_signature("signature", required(query, "signature")?, &[timestamp, nonce])?;
+        self.check_time(timestamp)?;
+        Ok(Received { message, mode })
+    }
+
+    /// Checks `claimed` against the signature of the token and `parts`.
+    fn check_signature(
+        &self,
+        parameter: &'static str,
+        claimed: &str,
+        parts: &[&str],
+    ) -> Result<(), PushError> {
+        let mut all = Vec::with_capacity(parts.len() + 1);
+        all.push(self.token.expose());
+        all.extend_from_slice(parts);
+        if signature::matches(claimed, &all) { Ok(()) } else { Err(PushError::BadSignature { parameter }) }
+    }
+
+    /// Refuses a timestamp outside the window around the clock (a replay, or a wrong clock).
+    fn check_time(&self, timestamp: &str) -> Result<(), PushError> {
+        let value: i64 =
+            timestamp.trim().parse().map_err(|_| PushError::BadTimestamp { value: clip(timestamp, 32) })?;
+        let now = (self.clock)();
+        let skew = now.abs_diff(value);
+        if skew > self.window.as_secs() {
+            return Err(PushError::StaleTimestamp {
+                timestamp: value,
+                now,
+                skew_secs: skew,
+                window_secs: self.window.as_secs(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Receiver {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Receiver")
+            .field("token", &self.token)
+            .field("aes_key", &self.aes.as_ref().map(|(key, _)| key))
+            .field("appid", &self.aes.as_ref().map(|(_, appid)| appid))
+            .field("window", &self.window)
+            .field("max_body", &self.max_body)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether an encrypted body also carries the message in clear (compatible mode): any element
+/// besides `Encrypt` and the addressee (`ToUserName` or `AppId`).
+fn has_clear_message(outer: &Message) -> bool {
+    outer.elements().iter().any(|e| {
+        !matches!(e.name.as_str(), "Encrypt" | "ToUserName" | "AppId")
+            && !matches!(&e.value, Value::Text(text) if text.trim().is_empty())
+    })
+}
+
+fn required<'q>(query: &'q Query, name: &'static str) -> Result<&'q str, PushError> {
+    query.get(name).filter(|value| !value.is_empty()).ok_or(PushError::MissingQuery { name })
+}
+
+fn system_now() -> i64 {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(elapsed) => i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX),
+        Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+    }
+}

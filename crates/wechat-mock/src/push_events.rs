@@ -1,0 +1,106 @@
+//! The event messages the mock pushes, with the elements WeChat's own carry (see
+//! docs/research/events.md): built from plain values, so this module depends on no state.
+
+use wechat_core::push::{Element, Message};
+
+/// The account's original id (`gh_…`) that `ToUserName` names: derived from the appid, so
+/// that one mock account always pushes as the same one.
+pub(crate) fn original_id(appid: &str) -> String {
+    let tail: String = appid.chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("gh_{tail}")
+}
+
+/// The header every account event starts with.
+fn header(to_user: &str, from_user: &str, create_time: i64, event: &str) -> Vec<Element> {
+    vec![
+        Element::text("ToUserName", to_user),
+        Element::text("FromUserName", from_user),
+        Element::text("CreateTime", create_time.to_string()),
+        Element::text("MsgType", "event"),
+        Element::text("Event", event),
+    ]
+}
+
+/// The order the mock stands for, as `user_authorize_invoice` reports it.
+pub(crate) struct AuthorizedOrder<'a> {
+    /// The user who authorized.
+    pub(crate) openid: &'a str,
+    /// The order authorized.
+    pub(crate) order_id: &'a str,
+    /// The appid that got the authorization page's link.
+    pub(crate) appid: &'a str,
+}
+
+/// `user_authorize_invoice`: the user completed the invoice authorization page for an order.
+pub(crate) fn user_authorize_invoice(to_user: &str, order: &AuthorizedOrder<'_>, now: i64) -> Message {
+    let mut elements = header(to_user, order.openid, now, "user_authorize_invoice");
+    elements.extend([
+        Element::text("SuccOrderId", order.order_id),
+        Element::text("FailOrderId", ""),
+        Element::text("AuthorizeAppId", order.appid),
+        Element::text("Source", "web"),
+    ]);
+    Message::from_elements(elements)
+}
+
+/// `card_pass_check`: WeChat's review approved the card. The sender is WeChat itself, which
+/// the mock names with the account's own id.
+pub(crate) fn card_pass_check(to_user: &str, card_id: &str, now: i64) -> Message {
+    let mut elements = header(to_user, to_user, now, "card_pass_check");
+    elements.extend([Element::text("CardId", card_id), Element::text("RefuseReason", "")]);
+    Message::from_elements(elements)
+}
+
+/// A user's code of a card, as the card events name it.
+pub(crate) struct HeldCode<'a> {
+    /// The card.
+    pub(crate) card_id: &'a str,
+    /// The code.
+    pub(crate) code: &'a str,
+    /// Its holder.
+    pub(crate) openid: &'a str,
+}
+
+/// `user_get_card`: a user took the card (not as a gift, not restored).
+pub(crate) fn user_get_card(to_user: &str, held: &HeldCode<'_>, now: i64) -> Message {
+    let mut elements = header(to_user, held.openid, now, "user_get_card");
+    elements.extend([
+        Element::text("CardId", held.card_id),
+        Element::text("IsGiveByFriend", "0"),
+        Element::text("UserCardCode", held.code),
+        Element::text("FriendUserName", ""),
+        Element::text("OuterId", "0"),
+        Element::text("OldUserCardCode", ""),
+        Element::text("OuterStr", ""),
+        Element::text("IsRestoreMemberCard", "0"),
+        Element::text("IsRecommendByFriend", "0"),
+    ]);
+    Message::from_elements(elements)
+}
+
+/// `user_consume_card`: the code was redeemed through the API (`/card/code/consume`).
+pub(crate) fn user_consume_card(to_user: &str, held: &HeldCode<'_>, now: i64) -> Message {
+    let mut elements = header(to_user, held.openid, now, "user_consume_card");
+    elements.extend([
+        Element::text("CardId", held.card_id),
+        Element::text("UserCardCode", held.code),
+        Element::text("ConsumeSource", "FROM_API"),
+        Element::text("LocationName", ""),
+        Element::text("StaffOpenId", ""),
+        Element::text("VerifyCode", ""),
+        Element::text("RemarkAmount", ""),
+        Element::text("OuterStr", ""),
+    ]);
+    Message::from_elements(elements)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_original_id_is_stable_and_shaped_like_wechats() {
+        assert_eq!(original_id("wx6d6f636b64656d6f"), "gh_636b64656d6f");
+        assert_eq!(original_id("wx1"), "gh_wx1");
+    }
+}
