@@ -6,10 +6,10 @@
 //! use wechat_core::push::{Message, Receiver};
 //!
 //! let receiver = Receiver::new("token");
-//! let app = axum::Router::new().route(
+//! let app: axum::Router = axum::Router::new().route(
 //!     "/wechat/push",
 //!     wechat_core::push::axum::route(receiver, |message: Message| async move {
-//!         println!("{:?} from {:?}", message.kind(), message.text("FromUserName"));
+//!         tracing::info!(kind = ?message.kind(), "pushed");
 //!     }),
 //! );
 //! # let _ = app;
