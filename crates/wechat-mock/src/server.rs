@@ -26,8 +26,9 @@ use crate::platform_tokens::PlatformTokens;
 use crate::requests::{LoggedRequest, RequestCounts};
 use crate::resources::Resources;
 use crate::spec_table::{Operation, general_message};
+use crate::token_requests::TokenRequests;
 use crate::tokens::Tokens;
-use crate::{admin, answer, api, download, token_endpoints};
+use crate::{admin, answer, api, component_endpoints, download, token_endpoints};
 
 /// Where admin routes live; everything else is WeChat's.
 pub(crate) const ADMIN_PREFIX: &str = "/__mock";
@@ -64,6 +65,8 @@ pub(crate) struct Shared {
     pub(crate) media: Media,
     pub(crate) answers: Answers,
     pub(crate) platform_tokens: PlatformTokens,
+    /// Token requests per path and appid.
+    pub(crate) token_requests: TokenRequests,
     /// The resources the spec's `[mock]` tables declare (cards).
     pub(crate) resources: Resources,
     /// The codes of cards.
@@ -88,6 +91,7 @@ impl Shared {
             media,
             answers: Answers::default(),
             platform_tokens: PlatformTokens::default(),
+            token_requests: TokenRequests::default(),
             resources: Resources::default(),
             cards: CardState::default(),
             base_url,
@@ -208,6 +212,12 @@ impl MockServer {
         &self.shared.platform_tokens
     }
 
+    /// Token requests counted per path and appid (stable_token by `appid`, the component
+    /// endpoints by `component_appid`, api_authorizer_token by `authorizer_appid`).
+    pub fn token_requests(&self) -> &TokenRequests {
+        &self.shared.token_requests
+    }
+
     /// Fault injection.
     pub fn faults(&self) -> &Faults {
         &self.shared.faults
@@ -279,6 +289,8 @@ fn router(shared: Arc<Shared>) -> Router {
         .nest(ADMIN_PREFIX, admin::router())
         .route("/cgi-bin/stable_token", any(token_endpoints::stable_token))
         .route("/cgi-bin/token", any(token_endpoints::token))
+        .route(component_endpoints::PRE_AUTH_CODE, any(component_endpoints::pre_auth_code))
+        .route(component_endpoints::QUERY_AUTH, any(component_endpoints::query_auth))
         .route(DOWNLOAD_PATH, get(download::pdf))
         .fallback(api::handle)
         .layer(DefaultBodyLimit::max(body_limit))
