@@ -7,6 +7,7 @@ pub mod baseline;
 pub mod capture;
 pub mod fast_server;
 pub mod fixtures;
+pub mod fleet;
 pub mod leaks;
 pub mod raw_server;
 pub mod redis_server;

@@ -3,7 +3,7 @@
 //! `$WECHAT_TEST_REDIS_SERVER`; a test run without it fails with a message saying so, rather
 //! than skipping what it was meant to check.
 
-use std::io::{Read, Write};
+use std::io::{BufRead, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -91,20 +91,17 @@ impl RedisServer {
         }
     }
 
-    /// Sends one command in Redis's inline form and returns the first line of the answer.
-    pub fn command(&self, inline: &str) -> std::io::Result<String> {
+    /// Sends one command in Redis's inline form (words split on spaces) and returns the
+    /// answer flattened: a status, an integer or a bulk string as one item, an array as its
+    /// items, nil as none. An error answer is an `Err`.
+    pub fn command(&self, inline: &str) -> std::io::Result<Vec<String>> {
         let mut stream = TcpStream::connect_timeout(&self.addr(), Duration::from_secs(1))?;
         stream.set_read_timeout(Some(Duration::from_secs(2)))?;
         stream.write_all(format!("{inline}\r\n").as_bytes())?;
-        let mut answer = Vec::new();
-        let mut byte = [0u8; 1];
-        while answer.len() < 64 * 1024 && stream.read(&mut byte)? == 1 {
-            if byte[0] == b'\n' {
-                break;
-            }
-            answer.push(byte[0]);
-        }
-        Ok(String::from_utf8_lossy(&answer).trim_end().to_owned())
+        let mut reader = std::io::BufReader::new(stream);
+        let mut items = Vec::new();
+        read_reply(&mut reader, &mut items)?;
+        Ok(items)
     }
 
     fn addr(&self) -> SocketAddr {
@@ -119,7 +116,7 @@ impl RedisServer {
             {
                 return false;
             }
-            if self.command("PING").is_ok_and(|answer| answer == "+PONG") {
+            if self.command("PING").is_ok_and(|answer| answer == ["PONG"]) {
                 return true;
             }
             std::thread::sleep(Duration::from_millis(20));
@@ -137,4 +134,34 @@ impl Drop for RedisServer {
 fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
     listener.local_addr().expect("the bound address").port()
+}
+
+/// Reads one RESP reply into `items`.
+fn read_reply(reader: &mut impl BufRead, items: &mut Vec<String>) -> std::io::Result<()> {
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let line = line.trim_end_matches(['\r', '\n']);
+    let invalid = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_owned());
+    let (kind, rest) = line.split_at_checked(1).ok_or_else(|| invalid("empty reply"))?;
+    match kind {
+        "+" | ":" => items.push(rest.to_owned()),
+        "-" => return Err(std::io::Error::other(rest.to_owned())),
+        "$" => {
+            let len: i64 = rest.parse().map_err(|_| invalid("bad bulk length"))?;
+            if let Ok(len) = usize::try_from(len) {
+                let mut bulk = vec![0u8; len + 2];
+                reader.read_exact(&mut bulk)?;
+                bulk.truncate(len);
+                items.push(String::from_utf8_lossy(&bulk).into_owned());
+            }
+        }
+        "*" => {
+            let count: i64 = rest.parse().map_err(|_| invalid("bad array length"))?;
+            for _ in 0..count.clamp(0, 100_000) {
+                read_reply(reader, items)?;
+            }
+        }
+        _ => return Err(invalid("unknown reply type")),
+    }
+    Ok(())
 }
