@@ -82,7 +82,7 @@ pub struct AuthorizerToken(Authorizer);
 
 enum Authorizer {
     Given(ArcSwapOption<AccessToken>),
-    Renewed(crate::component::authorizer::Renewed),
+    Renewed(Box<crate::component::authorizer::Renewed>),
 }
 
 impl AuthorizerToken {
@@ -92,7 +92,7 @@ impl AuthorizerToken {
     }
 
     pub(crate) fn renewed(renewed: crate::component::authorizer::Renewed) -> Self {
-        Self(Authorizer::Renewed(renewed))
+        Self(Authorizer::Renewed(Box::new(renewed)))
     }
 
     /// Replaces the token, e.g. after the platform refreshed it. A token a

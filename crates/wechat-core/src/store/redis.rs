@@ -128,14 +128,14 @@ trait AsyncCommand<T> {
 }
 
 impl<T: redis::FromRedisValue + Send> AsyncCommand<T> for redis::Cmd {
-    fn run(self, connection: &mut ConnectionManager) -> impl Future<Output = redis::RedisResult<T>> + Send {
-        async move { self.query_async(connection).await }
+    async fn run(self, connection: &mut ConnectionManager) -> redis::RedisResult<T> {
+        self.query_async(connection).await
     }
 }
 
 impl<T: redis::FromRedisValue + Send> AsyncCommand<T> for redis::ScriptInvocation<'_> {
-    fn run(self, connection: &mut ConnectionManager) -> impl Future<Output = redis::RedisResult<T>> + Send {
-        async move { self.invoke_async(connection).await }
+    async fn run(self, connection: &mut ConnectionManager) -> redis::RedisResult<T> {
+        self.invoke_async(connection).await
     }
 }
 

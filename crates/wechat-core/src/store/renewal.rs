@@ -421,3 +421,91 @@ fn unix_ms() -> u64 {
 fn millis(duration: Duration) -> u64 {
     u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::store::MemoryStore;
+
+    /// A WeChat that answers `token`, after `gate` opens when there is one.
+    struct Scripted {
+        token: &'static str,
+        entered: tokio::sync::Notify,
+        gate: Option<tokio::sync::Semaphore>,
+    }
+
+    impl Source for Scripted {
+        fn request<'a>(
+            &'a self,
+            _: &'a HttpContext,
+            _: bool,
+        ) -> BoxFuture<'a, Result<(AccessToken, Duration), TokenError>> {
+            Box::pin(async move {
+                self.entered.notify_one();
+                if let Some(gate) = &self.gate {
+                    let _ = gate.acquire().await.unwrap();
+                }
+                Ok((AccessToken::new(self.token), Duration::from_secs(7200)))
+            })
+        }
+
+        fn can_force(&self) -> bool {
+            false
+        }
+    }
+
+    fn scripted(token: &'static str, gated: bool) -> Scripted {
+        Scripted {
+            token,
+            entered: tokio::sync::Notify::new(),
+            gate: gated.then(|| tokio::sync::Semaphore::new(0)),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_renewal_that_outlived_its_lock_keeps_the_fresher_token() {
+        let store: Arc<dyn TokenStore> = Arc::new(MemoryStore::new());
+        let settings = Settings { lock_ttl: Duration::from_millis(50), ..Settings::DEFAULT };
+        let slow = Arc::new(Renewal::new("wechat:{wx}:stable_token".into(), Arc::clone(&store), settings));
+        let quick = Renewal::new("wechat:{wx}:stable_token".into(), Arc::clone(&store), settings);
+        let client = crate::Client::builder().build().unwrap();
+        let http = client.http_context().clone();
+        let late = Arc::new(scripted("OLD-TOKEN-FROM-A-SLOW-FETCH", true));
+
+        let renewing = {
+            let (slow, late, http) = (Arc::clone(&slow), Arc::clone(&late), http.clone());
+            tokio::spawn(async move { slow.fetch(&http, late.as_ref()).await })
+        };
+        late.entered.notified().await;
+        tokio::time::sleep(Duration::from_millis(100)).await; // the slow holder's lock expired
+        let fresh = quick.fetch(&http, &scripted("FRESH-TOKEN", false)).await.unwrap();
+        assert_eq!(fresh.expose(), "FRESH-TOKEN");
+        late.gate.as_ref().unwrap().add_permits(1);
+
+        let adopted = renewing.await.unwrap().unwrap();
+        assert_eq!(adopted.expose(), "FRESH-TOKEN", "the slow renewal takes the fresher token");
+        let stored = Stored::decode(&store.get("wechat:{wx}:stable_token").await.unwrap().unwrap()).unwrap();
+        assert_eq!(stored.token.expose(), "FRESH-TOKEN", "and never writes its own over it");
+    }
+
+    #[test]
+    fn stored_tokens_round_trip_and_garbage_is_ignored() {
+        let stored = Stored {
+            token: AccessToken::new("a:b"),
+            fetched_ms: 1,
+            expires_ms: 7_200_001,
+            handed_back: true,
+        };
+        let decoded = Stored::decode(&stored.encode()).unwrap();
+        assert_eq!(
+            (decoded.token.expose(), decoded.expires_ms, decoded.handed_back),
+            ("a:b", 7_200_001, true)
+        );
+        for garbage in ["", "v2:1:2:-:t", "v1:x:2:-:t", "v1:1:2:-:"] {
+            assert!(Stored::decode(&Secret::new(garbage)).is_none(), "{garbage}");
+        }
+        assert_eq!(decoded.renew_at_ms(&Settings::DEFAULT), 1 + 6_900_000);
+    }
+}
