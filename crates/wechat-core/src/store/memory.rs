@@ -24,9 +24,13 @@ struct State {
 }
 
 impl State {
+    /// The value under `key`, dropping it if it expired (one key per look-up, so a store of
+    /// thousands of authorizers costs no sweep).
     fn value(&mut self, key: &str) -> Option<Secret> {
         let now = Instant::now();
-        self.values.retain(|_, (_, until)| until.is_none_or(|until| now < until));
+        if self.values.get(key).is_some_and(|(_, until)| until.is_some_and(|until| now >= until)) {
+            self.values.remove(key);
+        }
         self.values.get(key).map(|(value, _)| value.clone())
     }
 }

@@ -220,3 +220,26 @@ impl TokenStore for RedisStore {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[tokio::test]
+    async fn the_password_is_in_neither_debug_nor_errors_and_a_dead_server_fails_fast() {
+        // Port 1 of the loopback: nothing listens there, the connection is refused at once.
+        let store = RedisStore::open("redis://:hunter2-password@127.0.0.1:1/3")
+            .unwrap()
+            .timeout(Duration::from_millis(500));
+        let printed = format!("{store:?}");
+        assert!(printed.contains("127.0.0.1:1/3") && !printed.contains("hunter2"), "{printed}");
+        let started = std::time::Instant::now();
+        let error = store.get("wechat:{wx}:stable_token").await.unwrap_err();
+        assert!(matches!(error, StoreError::Unreachable(_)), "{error:?}");
+        assert!(!format!("{error} {error:?}").contains("hunter2"), "{error:?}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(matches!(RedisStore::open("not a url"), Err(StoreError::Protocol(_))));
+    }
+}
