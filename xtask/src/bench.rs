@@ -77,11 +77,28 @@ pub fn run(root: &Path, quick: bool) -> Result<Vec<Row>, BenchError> {
     let target = target_dir(root);
     let figures = target.join("bench-figures");
     fs::create_dir_all(&figures)?;
-    let mut args = vec!["bench", "-p", "tests", "--bench", "generator", "--bench", "client", "--"];
+    let redis =
+        crate::test_setup::redis_server().map_err(|e| BenchError::Command(format!("redis-server: {e}")))?;
+    let mut args = vec![
+        "bench",
+        "-p",
+        "tests",
+        "--bench",
+        "generator",
+        "--bench",
+        "client",
+        "--bench",
+        "token_store",
+        "--",
+    ];
     if quick {
         args.push("--quick");
     }
-    cargo(root, &args, &[("WECHAT_BENCH_FIGURES", &figures)])?;
+    cargo(
+        root,
+        &args,
+        &[("WECHAT_BENCH_FIGURES", &figures), (crate::test_setup::REDIS_SERVER_VAR, &redis.path)],
+    )?;
     let criterion = target.join("criterion");
 
     let mut rows = Vec::new();
@@ -89,6 +106,7 @@ pub fn run(root: &Path, quick: bool) -> Result<Vec<Row>, BenchError> {
     rows.extend(client_rows(&criterion)?);
     rows.extend(instruction_rows(root, &target)?);
     rows.extend(token_rows(&criterion, &figures)?);
+    rows.extend(token_store_rows(&criterion, &figures)?);
     rows.extend(code_size_rows(root)?);
     rows.extend(build_time_rows(root, &target)?);
     Ok(rows)
@@ -264,6 +282,36 @@ fn token_rows(criterion: &Path, figures: &Path) -> Result<Vec<Row>, BenchError> 
             budget: verdict(count == 1, "exactly 1"),
         },
     ])
+}
+
+fn token_store_rows(criterion: &Path, figures: &Path) -> Result<Vec<Row>, BenchError> {
+    let memory = median_ns(criterion, "token_store_cached_read/memory")?;
+    let redis = median_ns(criterion, "token_store_cached_read/redis")?;
+    let text = fs::read_to_string(figures.join("token_store_fetches.json"))?;
+    let fetches: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| BenchError::Command(format!("token_store_fetches.json: {e}")))?;
+    let mut rows = vec![Row {
+        figure: "token store: cached read, Redis store (baseline: in-memory store)".to_owned(),
+        value: time(redis),
+        baseline: time(memory),
+        ratio: Some(redis / memory),
+        budget: verdict(redis / memory < 1.5, "local copy, no Redis on the hot path"),
+    }];
+    for instances in ["1", "8", "64"] {
+        let shared = fetches[instances]["shared"].as_f64().unwrap_or(f64::MAX);
+        let alone = fetches[instances]["alone"].as_f64().unwrap_or(f64::MAX);
+        rows.push(Row {
+            figure: format!(
+                "token store: stable_token requests per expiry, {instances} instance(s) sharing Redis \
+                 (baseline: each its own memory store)"
+            ),
+            value: format!("{shared:.2}"),
+            baseline: format!("{alone:.2}"),
+            ratio: Some(shared / alone),
+            budget: verdict(shared <= 1.0, "1 per expiry for the fleet"),
+        });
+    }
+    Ok(rows)
 }
 
 fn rust_lines(files: &[codegen::OutputFile]) -> usize {

@@ -1,10 +1,12 @@
-//! `cargo xtask codegen [--check]`: regenerate the client from `spec/`, or verify it.
+//! `cargo xtask codegen [--check]`: regenerate the client from `spec/`, or verify it;
+//! `cargo xtask test`: set up what the tests need, then run them; `cargo xtask bench`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtask::sync::{self, Change};
+use xtask::test_setup;
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "Project commands for the WeChat invoice SDK")]
@@ -27,6 +29,12 @@ enum Command {
         #[arg(long)]
         quick: bool,
     },
+    /// Find or install what the tests need (redis-server), then run `cargo test --workspace`.
+    Test {
+        /// Passed on to `cargo test --workspace` (e.g. `-p tests -- token_store`).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 fn root() -> PathBuf {
@@ -40,6 +48,27 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Codegen { check } => codegen(check),
         Command::Bench { quick } => bench(quick),
+        Command::Test { args } => test(&args),
+    }
+}
+
+#[allow(clippy::print_stdout)]
+fn test(args: &[String]) -> ExitCode {
+    let redis = match test_setup::redis_server() {
+        Ok(redis) => redis,
+        Err(e) => {
+            eprintln!("error: the tests need redis-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("redis-server: {} (${}={})", redis.how, test_setup::REDIS_SERVER_VAR, redis.path.display());
+    match test_setup::run_tests(&root(), &redis.path, args) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -248,6 +248,28 @@ pub enum TokenError {
         /// Where it pointed, with tokens and secrets masked; empty when it named none.
         location: String,
     },
+    /// Another instance holds the shared store's renewal lock, and no new token appeared
+    /// within the wait (a holder that died loses the lock after its time to live).
+    #[error(
+        "another instance is renewing the token and no new token appeared in the store within {waited:?}"
+    )]
+    RenewalWait {
+        /// How long the call waited.
+        waited: std::time::Duration,
+    },
+    /// No `component_verify_ticket` is stored yet: WeChat pushes one every 10 minutes, and
+    /// the platform must hand it to `Component::set_verify_ticket`.
+    #[error(
+        "no component_verify_ticket is stored yet; set the one WeChat pushed with Component::set_verify_ticket"
+    )]
+    NoVerifyTicket,
+    /// No `authorizer_refresh_token` is stored for the authorizer: it comes from the
+    /// authorization (`api_query_auth`) or from `Component::set_refresh_token`.
+    #[error("no authorizer_refresh_token is stored for authorizer {authorizer_appid}")]
+    NoRefreshToken {
+        /// The authorizer's appid.
+        authorizer_appid: String,
+    },
 }
 
 impl TokenError {
@@ -258,7 +280,12 @@ impl TokenError {
             Self::Unreachable(_) => true,
             Self::Status(status) => *status >= 500,
             Self::Refused { errcode, .. } => *errcode == -1,
-            Self::Missing | Self::Decode(_) | Self::Redirect { .. } => false,
+            Self::RenewalWait { .. } => true,
+            Self::Missing
+            | Self::Decode(_)
+            | Self::Redirect { .. }
+            | Self::NoVerifyTicket
+            | Self::NoRefreshToken { .. } => false,
         }
     }
 }

@@ -17,6 +17,7 @@
 mod build_error;
 pub mod check;
 mod client;
+mod component;
 mod deadline;
 mod decode;
 mod envelope;
@@ -33,6 +34,7 @@ pub mod push;
 mod redact;
 mod retry;
 mod secret;
+pub mod store;
 mod token;
 mod transport;
 pub mod union;
@@ -40,6 +42,7 @@ pub mod union;
 pub use build_error::BuildError;
 pub use check::{Check, Invalid, Limits};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
+pub use component::{Authorization, Component, PreAuthCode};
 pub use decode::decode_response;
 pub use error::{ApiError, BoxError, DecodeError, EXCERPT_CHARS, Error, TokenError, excerpt};
 pub use error_code::{ErrorCode, Retry};
@@ -49,6 +52,9 @@ pub use retry::RetryPolicy;
 pub use secret::{AccessToken, Secret};
 /// The JSON library the generated types use for `json` fields and unknown union variants.
 pub use serde_json;
+#[cfg(feature = "redis")]
+pub use store::RedisStore;
+pub use store::{MemoryStore, StoreError, TokenStore};
 pub use token::{AuthorizerToken, BoxFuture, StableToken, StaticToken, TokenProvider};
 pub use transport::{HttpContext, ReadError};
 pub use union::UnknownVariant;

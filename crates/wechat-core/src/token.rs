@@ -1,20 +1,22 @@
 //! Access-token providers: a fixed token, appid + appsecret through `/cgi-bin/stable_token`,
-//! and a third-party platform's authorizer token.
+//! and a third-party platform's authorizer token. The renewal they share, through a token
+//! store, is in `store::renewal`.
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Mutex;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use arc_swap::ArcSwapOption;
 use serde::Deserialize;
 
-use crate::deadline::instant_after;
 use crate::error::{TokenError, excerpt_without};
 use crate::redact::redact;
 use crate::secret::{AccessToken, Secret};
+use crate::store::renewal::{Renewal, Settings, Source};
+use crate::store::{MemoryStore, TokenStore, key};
 use crate::transport::{HttpContext, ReadError};
 
 /// A boxed future, as token providers return them.
@@ -67,31 +69,92 @@ impl TokenProvider for StaticToken {
     }
 }
 
-/// A third-party platform's `authorizer_access_token`, supplied and refreshed by the caller
-/// (the platform's own token flow lives outside this client). Endpoints whose spec says
-/// third-party calls are not supported refuse it before sending.
-#[derive(Debug)]
-pub struct AuthorizerToken(ArcSwapOption<AccessToken>);
+/// A third-party platform's `authorizer_access_token`. Endpoints whose spec says third-party
+/// calls are not supported refuse it before sending.
+///
+/// Either supplied and refreshed by the caller ([`AuthorizerToken::new`], then
+/// [`set`](Self::set)), or obtained and renewed by a [`Component`](crate::Component) through
+/// `api_authorizer_token` with the stored refresh token
+/// ([`Component::authorizer`](crate::Component::authorizer)), which renews it like
+/// [`StableToken`]: a margin before it expires, in one request however many calls need it,
+/// and once when WeChat refuses it.
+pub struct AuthorizerToken(Authorizer);
+
+enum Authorizer {
+    Given(ArcSwapOption<AccessToken>),
+    Renewed(Box<crate::component::authorizer::Renewed>),
+}
 
 impl AuthorizerToken {
-    /// Starts with `token`.
+    /// Starts with `token`, which the caller refreshes with [`set`](Self::set).
     pub fn new(token: impl Into<String>) -> Self {
-        Self(ArcSwapOption::from_pointee(AccessToken::new(token)))
+        Self(Authorizer::Given(ArcSwapOption::from_pointee(AccessToken::new(token))))
     }
 
-    /// Replaces the token, e.g. after the platform refreshed it.
+    pub(crate) fn renewed(renewed: crate::component::authorizer::Renewed) -> Self {
+        Self(Authorizer::Renewed(Box::new(renewed)))
+    }
+
+    /// Replaces the token, e.g. after the platform refreshed it. A token a
+    /// [`Component`](crate::Component) renews ignores this: it is kept in the store.
     pub fn set(&self, token: impl Into<String>) {
-        self.0.store(Some(std::sync::Arc::new(AccessToken::new(token))));
+        match &self.0 {
+            Authorizer::Given(slot) => slot.store(Some(Arc::new(AccessToken::new(token)))),
+            Authorizer::Renewed(renewed) => {
+                tracing::warn!(authorizer_appid = %renewed.appid(), "AuthorizerToken::set ignored: this token is renewed by its Component");
+            }
+        }
+    }
+
+    /// The authorizer's appid, for a token a [`Component`](crate::Component) renews.
+    pub fn authorizer_appid(&self) -> Option<&str> {
+        match &self.0 {
+            Authorizer::Given(_) => None,
+            Authorizer::Renewed(renewed) => Some(renewed.appid()),
+        }
+    }
+
+    /// How many `api_authorizer_token` requests this provider sent.
+    pub fn fetch_count(&self) -> u64 {
+        match &self.0 {
+            Authorizer::Given(_) => 0,
+            Authorizer::Renewed(renewed) => renewed.fetch_count(),
+        }
+    }
+}
+
+impl fmt::Debug for AuthorizerToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Authorizer::Given(slot) => {
+                f.debug_struct("AuthorizerToken").field("given", &slot.load().is_some()).finish()
+            }
+            Authorizer::Renewed(renewed) => f.debug_tuple("AuthorizerToken").field(renewed).finish(),
+        }
     }
 }
 
 impl TokenProvider for AuthorizerToken {
     fn cached(&self) -> Option<AccessToken> {
-        self.0.load().as_deref().cloned()
+        match &self.0 {
+            Authorizer::Given(slot) => slot.load().as_deref().cloned(),
+            Authorizer::Renewed(renewed) => renewed.cached(),
+        }
     }
 
-    fn fetch<'a>(&'a self, _: &'a HttpContext) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
-        Box::pin(std::future::ready(self.cached().ok_or(TokenError::Missing)))
+    fn fetch<'a>(&'a self, http: &'a HttpContext) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
+        match &self.0 {
+            Authorizer::Given(_) => Box::pin(std::future::ready(self.cached().ok_or(TokenError::Missing))),
+            Authorizer::Renewed(renewed) => Box::pin(renewed.fetch(http)),
+        }
+    }
+
+    fn invalidate(&self, stale: &AccessToken) -> bool {
+        match &self.0 {
+            // Only the platform can renew a token it supplies.
+            Authorizer::Given(_) => false,
+            Authorizer::Renewed(renewed) => renewed.invalidate(stale),
+        }
     }
 
     fn is_authorizer(&self) -> bool {
@@ -110,34 +173,20 @@ impl TokenProvider for AuthorizerToken {
 /// answer with 0, a negative number or anything else is refused with
 /// [`TokenError::Decode`]. A lifetime longer than [`MAX_LIFETIME`](Self::MAX_LIFETIME) is
 /// taken as that: a server's number must not keep a token cached for ever.
+///
+/// The token is kept in a [`TokenStore`]: by default a [`MemoryStore`] of its own; give
+/// several providers (or, with a [`RedisStore`](crate::RedisStore), several processes) the
+/// same store with [`store`](Self::store) and they fetch one token per expiry between them,
+/// under the key `wechat:{APPID}:stable_token`.
 pub struct StableToken {
+    source: StableSource,
+    renewal: Renewal,
+}
+
+struct StableSource {
     appid: String,
     secret: Secret,
-    margin: Duration,
-    cache: ArcSwapOption<Cached>,
-    /// Held while a fetch is in flight; it guards the outcome of the last one.
-    refresh: tokio::sync::Mutex<LastFetch>,
-    /// Fetches finished so far, readable without the lock, so a caller that queued behind a
-    /// fetch can tell it has finished.
-    completed: AtomicU64,
-    /// The token WeChat refused, until a fetch replaces it: if normal mode hands it back,
-    /// that fetch asks again with `force_refresh`.
-    refused: Mutex<Option<AccessToken>>,
     requests: AtomicU64,
-}
-
-struct Cached {
-    token: AccessToken,
-    renew_at: Instant,
-    /// WeChat refused this token and handed it back when asked for another, `force_refresh`
-    /// included: a refusal of it ends the call instead of renewing it again.
-    handed_back: bool,
-}
-
-/// How the last fetch ended, for the callers that waited on it.
-#[derive(Default)]
-struct LastFetch {
-    failure: Option<TokenError>,
 }
 
 impl StableToken {
@@ -154,98 +203,89 @@ impl StableToken {
 
     /// A provider for `appid` with its appsecret.
     pub fn new(appid: impl Into<String>, secret: impl Into<String>) -> Self {
+        let appid = appid.into();
+        let renewal =
+            Renewal::new(key(&appid, "stable_token"), Arc::new(MemoryStore::new()), Settings::DEFAULT);
         Self {
-            appid: appid.into(),
-            secret: Secret::new(secret),
-            margin: Self::DEFAULT_MARGIN,
-            cache: ArcSwapOption::empty(),
-            refresh: tokio::sync::Mutex::new(LastFetch::default()),
-            completed: AtomicU64::new(0),
-            refused: Mutex::new(None),
-            requests: AtomicU64::new(0),
+            source: StableSource { appid, secret: Secret::new(secret), requests: AtomicU64::new(0) },
+            renewal,
         }
     }
 
     /// Renews this long before the token expires (default 5 minutes; never more than half
     /// the token's lifetime).
     pub fn renew_margin(mut self, margin: Duration) -> Self {
-        self.margin = margin;
+        let settings = Settings { margin, ..self.renewal.settings() };
+        self.renewal.set_settings(settings);
+        self
+    }
+
+    /// Keeps the token in `store`, shared with every provider (and process) using it.
+    pub fn store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.renewal.set_store(store);
+        self
+    }
+
+    /// How long the store's renewal lock lasts if its holder dies (default 20 s); longer
+    /// than a token request takes.
+    pub fn lock_ttl(mut self, ttl: Duration) -> Self {
+        let settings = Settings { lock_ttl: ttl, ..self.renewal.settings() };
+        self.renewal.set_settings(settings);
+        self
+    }
+
+    /// How long a call waits for another instance's renewal before failing with
+    /// [`TokenError::RenewalWait`] (default 25 s: past the lock's time to live, so a dead
+    /// holder is replaced within it).
+    pub fn renewal_wait(mut self, wait: Duration) -> Self {
+        let settings = Settings { wait, ..self.renewal.settings() };
+        self.renewal.set_settings(settings);
         self
     }
 
     /// How many requests were sent to the token endpoint.
     pub fn fetch_count(&self) -> u64 {
-        self.requests.load(Ordering::Relaxed)
+        self.source.requests.load(Ordering::Relaxed)
     }
 
-    async fn fetch_single_flight(&self, http: &HttpContext) -> Result<AccessToken, TokenError> {
-        let seen = self.completed.load(Ordering::Acquire);
-        let mut last = self.refresh.lock().await;
-        // Whoever held the lock before may have fetched already: share its token, or its
-        // failure, rather than ask again for every caller that queued behind it.
-        if let Some(token) = self.cached() {
-            return Ok(token);
-        }
-        if self.completed.load(Ordering::Acquire) != seen
-            && let Some(failure) = &last.failure
-        {
-            return Err(failure.clone());
-        }
-        let outcome = self.fetch_and_cache(http).await;
-        last.failure = outcome.as_ref().err().cloned();
-        self.completed.fetch_add(1, Ordering::Release);
-        outcome
-    }
-
-    async fn fetch_and_cache(&self, http: &HttpContext) -> Result<AccessToken, TokenError> {
-        // Read, not taken: a fetch that fails must not forget which token was refused.
-        let refused = self.refused.lock().ok().and_then(|r| r.clone());
-        let (mut token, mut lifetime) = self.request(http, false).await?;
-        let mut handed_back = false;
-        if refused.as_ref() == Some(&token) {
-            tracing::debug!(appid = %self.appid, "stable_token returned the refused token; forcing a refresh");
-            (token, lifetime) = self.request(http, true).await?;
-            handed_back = refused.as_ref() == Some(&token);
-        }
-        if let Ok(mut slot) = self.refused.lock()
-            && *slot == refused
-        {
-            *slot = None;
-        }
-        self.cache.store(Some(std::sync::Arc::new(Cached {
-            token: token.clone(),
-            renew_at: instant_after(Instant::now(), self.renew_after(lifetime)),
-            handed_back,
-        })));
-        Ok(token)
-    }
-
-    /// How long after its fetch a token of `lifetime` is renewed: the margin before it
-    /// expires, but never more than half its lifetime.
+    #[cfg(test)]
     fn renew_after(&self, lifetime: Duration) -> Duration {
-        lifetime.saturating_sub(self.margin.min(lifetime / 2))
+        self.renewal.settings().renew_after(lifetime)
+    }
+}
+
+impl Source for StableSource {
+    fn request<'a>(
+        &'a self,
+        http: &'a HttpContext,
+        force_refresh: bool,
+    ) -> BoxFuture<'a, Result<(AccessToken, Duration), TokenError>> {
+        Box::pin(async move {
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let body = serde_json::json!({
+                "grant_type": "client_credential",
+                "appid": self.appid,
+                "secret": self.secret.expose(),
+                "force_refresh": force_refresh,
+            });
+            let secrets = [self.secret.expose()];
+            let bytes = http.post_json(StableToken::PATH, &body, &secrets).await.map_err(token_read_error)?;
+            parse_token(&bytes, &secrets)
+        })
     }
 
-    async fn request(
-        &self,
-        http: &HttpContext,
-        force_refresh: bool,
-    ) -> Result<(AccessToken, Duration), TokenError> {
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let body = serde_json::json!({
-            "grant_type": "client_credential",
-            "appid": self.appid,
-            "secret": self.secret.expose(),
-            "force_refresh": force_refresh,
-        });
-        let secrets = [self.secret.expose()];
-        let bytes = http.post_json(Self::PATH, &body, &secrets).await.map_err(|e| match e {
-            ReadError::Status { status, .. } => TokenError::Status(status),
-            ReadError::Redirect { status, location } => TokenError::Redirect { status, location },
-            ReadError::TooLarge { .. } => TokenError::Decode(e.to_string()),
-            ReadError::Timeout(_) | ReadError::Transport { .. } => TokenError::Unreachable(e.to_string()),
-        })?;
-        parse_token(&bytes, &secrets)
+    fn can_force(&self) -> bool {
+        true
+    }
+}
+
+/// A token endpoint that produced no answer, as a [`TokenError`].
+pub(crate) fn token_read_error(error: ReadError) -> TokenError {
+    match error {
+        ReadError::Status { status, .. } => TokenError::Status(status),
+        ReadError::Redirect { status, location } => TokenError::Redirect { status, location },
+        ReadError::TooLarge { .. } => TokenError::Decode(error.to_string()),
+        ReadError::Timeout(_) | ReadError::Transport { .. } => TokenError::Unreachable(error.to_string()),
     }
 }
 
@@ -255,15 +295,26 @@ struct TokenAnswer {
     errcode: Option<i64>,
     #[serde(default)]
     errmsg: Option<String>,
-    #[serde(default)]
-    access_token: Option<String>,
     #[serde(default, deserialize_with = "crate::lenient::option_integer")]
     expires_in: Option<u64>,
+    /// The token is read from here by name; the other fields of the answer are ignored.
+    #[serde(flatten)]
+    tokens: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The token and its lifetime (at most [`StableToken::MAX_LIFETIME`]) from the token
 /// endpoint's answer.
 pub(crate) fn parse_token(body: &[u8], secrets: &[&str]) -> Result<(AccessToken, Duration), TokenError> {
+    parse_named_token(body, secrets, "access_token")
+}
+
+/// The token under `field` (`access_token`, `component_access_token`, …) and its lifetime
+/// (at most [`StableToken::MAX_LIFETIME`]) from a token endpoint's answer.
+pub(crate) fn parse_named_token(
+    body: &[u8],
+    secrets: &[&str],
+    field: &str,
+) -> Result<(AccessToken, Duration), TokenError> {
     // serde quotes the values it refuses, and a hostile answer may put a secret there.
     let undecodable = |what: &str| {
         TokenError::Decode(format!(
@@ -273,18 +324,21 @@ pub(crate) fn parse_token(body: &[u8], secrets: &[&str]) -> Result<(AccessToken,
         ))
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let answer: TokenAnswer = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+    let mut answer: TokenAnswer = serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
         let path = e.path().to_string();
         let what = if path == "." { e.inner().to_string() } else { format!("{path}: {}", e.inner()) };
         undecodable(&what)
     })?;
     deserializer.end().map_err(|e| undecodable(&e.to_string()))?;
+    let token = answer.tokens.remove(field).and_then(|value| match value {
+        serde_json::Value::String(token) => Some(token),
+        _ => None,
+    });
     if let Some(errcode) = answer.errcode.filter(|c| *c != 0) {
         let errmsg = redact(&answer.errmsg.unwrap_or_default(), secrets);
         return Err(TokenError::Refused { errcode, errmsg });
     }
-    let token =
-        answer.access_token.filter(|t| !t.is_empty()).ok_or_else(|| undecodable("no access_token"))?;
+    let token = token.filter(|t| !t.is_empty()).ok_or_else(|| undecodable(&format!("no {field}")))?;
     match answer.expires_in {
         None => Err(undecodable("no expires_in")),
         Some(0) => Err(undecodable("expires_in: 0, the token would be expired on arrival")),
@@ -296,50 +350,29 @@ pub(crate) fn parse_token(body: &[u8], secrets: &[&str]) -> Result<(AccessToken,
 
 impl TokenProvider for StableToken {
     fn cached(&self) -> Option<AccessToken> {
-        let cached = self.cache.load();
-        let cached = cached.as_deref()?;
-        (Instant::now() < cached.renew_at).then(|| cached.token.clone())
+        self.renewal.cached()
     }
 
     fn fetch<'a>(&'a self, http: &'a HttpContext) -> BoxFuture<'a, Result<AccessToken, TokenError>> {
-        Box::pin(async move {
-            match self.cached() {
-                Some(token) => Ok(token),
-                None => self.fetch_single_flight(http).await,
-            }
-        })
+        Box::pin(self.renewal.fetch(http, &self.source))
     }
 
     /// Renewal is keyed on the refused token, so however many calls it fails, it is renewed
     /// once and forced at most once: the first refusal drops it from the cache and the
     /// others share that renewal (their retry waits for it, or finds its token cached).
     fn invalidate(&self, stale: &AccessToken) -> bool {
-        let current = self.cache.load();
-        match current.as_deref() {
-            // Renewed already, and WeChat insisted on this very token: renewing again cannot help.
-            Some(cached) if cached.token == *stale && cached.handed_back => false,
-            Some(cached) if cached.token == *stale => {
-                if let Ok(mut refused) = self.refused.lock() {
-                    *refused = Some(stale.clone());
-                }
-                // Drop this entry only, never one stored since: a renewal may hand back the
-                // same token, and dropping it would renew it again.
-                let _ = self.cache.compare_and_swap(&current, None);
-                true
-            }
-            // A newer token is cached, or the renewal of this one is under way.
-            _ => true,
-        }
+        self.renewal.invalidate(stale)
     }
 }
 
 impl fmt::Debug for StableToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StableToken")
-            .field("appid", &self.appid)
-            .field("secret", &self.secret)
-            .field("margin", &self.margin)
-            .field("cached", &self.cache.load().is_some())
+            .field("appid", &self.source.appid)
+            .field("secret", &self.source.secret)
+            .field("margin", &self.renewal.settings().margin)
+            .field("cached", &self.renewal.has_cached())
+            .field("store", self.renewal.store())
             .finish()
     }
 }

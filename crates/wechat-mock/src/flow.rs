@@ -52,7 +52,7 @@ pub(crate) const CODES: &[(&str, &[i64])] = &[
     ("platform/set_pdf", &[]),
     ("platform/get_pdf", &[INVALID_MEDIA_ID]),
     ("token/get_component_access_token", &[]),
-    ("token/get_authorizer_access_token", &[]),
+    ("token/get_authorizer_access_token", &[INVALID_REFRESH_TOKEN]),
 ];
 
 /// The code an upload answers for a file that is not of its part's type, by operation:
@@ -143,7 +143,8 @@ fn get_pdf(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> 
 }
 
 /// A new component_access_token for any platform: the mock plays every platform.
-fn get_component_access_token(shared: &Shared, _: &Call<'_>) -> Result<Map<String, Value>, i64> {
+fn get_component_access_token(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
+    shared.token_requests.record(call.op.path, text(call.body, "/component_appid"));
     let lifetime = shared.config.token_lifetime;
     let token = shared.platform_tokens.issue(PlatformToken::Component, lifetime);
     let mut fields = Map::new();
@@ -153,25 +154,32 @@ fn get_component_access_token(shared: &Shared, _: &Call<'_>) -> Result<Map<Strin
 }
 
 /// A new authorizer_access_token, for a component_access_token the mock issued (40001 for
-/// another, 42001 once it expired). The refresh token comes back as sent: the mock keeps no
-/// authorizations, so any refresh token is valid.
+/// another, 42001 once it expired) and the authorizer's current refresh token (61023 for a
+/// stale one); the answer carries the next refresh token, and the one sent stops working.
 fn get_authorizer_access_token(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
+    let authorizer_appid = text(call.body, "/authorizer_appid");
+    shared.token_requests.record(call.op.path, authorizer_appid);
     let component = call.query.iter().find(|(k, _)| k == "component_access_token").map(|(_, v)| v.as_str());
     let check = shared.platform_tokens.check(PlatformToken::Component, component);
     if check != TokenCheck::Valid {
         return Err(check.errcode());
     }
+    let presented = text(call.body, "/authorizer_refresh_token");
+    let refresh = shared
+        .platform_tokens
+        .rotate_refresh_token(authorizer_appid, presented)
+        .ok_or(INVALID_REFRESH_TOKEN)?;
     let lifetime = shared.config.token_lifetime;
     let token = shared.platform_tokens.issue(PlatformToken::Authorizer, lifetime);
     let mut fields = Map::new();
     fields.insert("authorizer_access_token".to_owned(), Value::from(token));
     fields.insert("expires_in".to_owned(), Value::from(lifetime.as_secs()));
-    fields.insert(
-        "authorizer_refresh_token".to_owned(),
-        Value::from(text(call.body, "/authorizer_refresh_token")),
-    );
+    fields.insert("authorizer_refresh_token".to_owned(), Value::from(refresh));
     Ok(fields)
 }
+
+/// api_authorizer_token's code for a refresh token that is not the authorizer's current one.
+const INVALID_REFRESH_TOKEN: i64 = 61023;
 
 const DATA_FORMAT_ERROR: i64 = 47001;
 

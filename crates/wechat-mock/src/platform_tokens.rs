@@ -3,8 +3,13 @@
 //! every platform, so any component appid, appsecret and ticket that fit the schema get a
 //! token. Calls of operations open to third parties (`third_party = true` in the spec) accept
 //! an authorizer token in `access_token`; the others refuse it with 61024.
+//!
+//! Refresh tokens rotate: each `api_authorizer_token` answers a new one and the one it was
+//! sent stops working (61023), so a client that loses the new one loses the authorization,
+//! as WeChat's clients do. The first refresh token seen for an authorizer is taken as valid
+//! (the mock plays every platform) unless `api_query_auth` issued one.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -24,6 +29,8 @@ pub enum PlatformToken {
     /// An `authorizer_access_token`, for calls on behalf of an account that authorized the
     /// platform.
     Authorizer,
+    /// A pre-auth code, for the authorization page.
+    PreAuthCode,
 }
 
 struct Record {
@@ -37,6 +44,10 @@ struct Record {
 pub struct PlatformTokens {
     /// Newest last.
     records: Mutex<VecDeque<Record>>,
+    /// The current refresh token of each authorizer appid.
+    refresh: Mutex<HashMap<String, String>>,
+    /// Authorization codes not yet redeemed, with their authorizer appid.
+    codes: Mutex<HashMap<String, String>>,
 }
 
 impl std::fmt::Debug for PlatformTokens {
@@ -56,9 +67,9 @@ impl PlatformTokens {
         let prefix = match kind {
             PlatformToken::Component => "MOCK_COMPONENT_",
             PlatformToken::Authorizer => "MOCK_AUTHORIZER_",
+            PlatformToken::PreAuthCode => "MOCK_PREAUTH_",
         };
-        let mut value = String::from(prefix);
-        value.extend((0..80).map(|_| char::from(ALPHABET[fastrand::usize(..ALPHABET.len())])));
+        let value = random(prefix);
         let mut records = self.lock();
         records.push_back(Record { value: value.clone(), kind, expires_at: Instant::now() + lifetime });
         while records.len() > REMEMBERED {
@@ -79,6 +90,44 @@ impl PlatformTokens {
         }
     }
 
+    /// A new refresh token for `authorizer_appid`; the previous one stops working.
+    pub fn new_refresh_token(&self, authorizer_appid: &str) -> String {
+        let token = random("MOCK_REFRESH_");
+        lock(&self.refresh).insert(authorizer_appid.to_owned(), token.clone());
+        token
+    }
+
+    /// Rotates `authorizer_appid`'s refresh token if `presented` is its current one (or the
+    /// authorizer has none yet): the new one, or `None` for a stale or unknown token (61023).
+    pub fn rotate_refresh_token(&self, authorizer_appid: &str, presented: &str) -> Option<String> {
+        let mut refresh = lock(&self.refresh);
+        let current = refresh.get(authorizer_appid);
+        if presented.is_empty() || current.is_some_and(|current| current != presented) {
+            return None;
+        }
+        let token = random("MOCK_REFRESH_");
+        refresh.insert(authorizer_appid.to_owned(), token.clone());
+        Some(token)
+    }
+
+    /// The current refresh token of `authorizer_appid`, if the mock issued one.
+    pub fn refresh_token(&self, authorizer_appid: &str) -> Option<String> {
+        lock(&self.refresh).get(authorizer_appid).cloned()
+    }
+
+    /// An authorization code, as WeChat appends to the platform's redirect URI once
+    /// `authorizer_appid`'s administrator authorized it; `api_query_auth` redeems it once.
+    pub fn authorize(&self, authorizer_appid: &str) -> String {
+        let code = random("MOCK_AUTHCODE_");
+        lock(&self.codes).insert(code.clone(), authorizer_appid.to_owned());
+        code
+    }
+
+    /// The authorizer appid of an authorization code, which cannot be redeemed again.
+    pub(crate) fn redeem(&self, code: &str) -> Option<String> {
+        lock(&self.codes).remove(code)
+    }
+
     /// Ends the lifetime of every platform token issued so far (42001 from now on).
     pub fn expire_now(&self) {
         let now = Instant::now();
@@ -86,6 +135,16 @@ impl PlatformTokens {
             record.expires_at = record.expires_at.min(now);
         }
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn random(prefix: &str) -> String {
+    let mut value = String::from(prefix);
+    value.extend((0..80).map(|_| char::from(ALPHABET[fastrand::usize(..ALPHABET.len())])));
+    value
 }
 
 #[cfg(test)]
@@ -107,5 +166,23 @@ mod tests {
         assert_eq!(tokens.check(PlatformToken::Component, None), TokenCheck::Missing);
         tokens.expire_now();
         assert_eq!(tokens.check(PlatformToken::Authorizer, Some(&authorizer)), TokenCheck::Expired);
+    }
+
+    #[test]
+    fn refresh_tokens_rotate_and_the_old_one_stops_working() {
+        let tokens = PlatformTokens::default();
+        let first = tokens.rotate_refresh_token("wx_authorizer", "from-the-platform").unwrap();
+        assert_eq!(tokens.rotate_refresh_token("wx_authorizer", "from-the-platform"), None);
+        let second = tokens.rotate_refresh_token("wx_authorizer", &first).unwrap();
+        assert_ne!(first, second);
+        assert_eq!(
+            tokens.rotate_refresh_token("wx_authorizer", &first),
+            None,
+            "a used refresh token is dead"
+        );
+        assert_eq!(tokens.refresh_token("wx_authorizer"), Some(second));
+        let code = tokens.authorize("wx_other");
+        assert_eq!(tokens.redeem(&code).as_deref(), Some("wx_other"));
+        assert_eq!(tokens.redeem(&code), None);
     }
 }

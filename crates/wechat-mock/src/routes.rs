@@ -14,7 +14,7 @@ use crate::answer::{Errcode, Warnings};
 use crate::media::DOWNLOAD_PATH;
 use crate::requests::LoggedRequest;
 use crate::state::Shared;
-use crate::{admin, api, download, token_endpoints};
+use crate::{admin, api, component_endpoints, download, token_endpoints};
 
 /// Where admin routes live; everything else is WeChat's.
 pub(crate) const ADMIN_PREFIX: &str = "/__mock";
@@ -28,6 +28,8 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .nest(ADMIN_PREFIX, admin::router())
         .route("/cgi-bin/stable_token", any(token_endpoints::stable_token))
         .route("/cgi-bin/token", any(token_endpoints::token))
+        .route(component_endpoints::PRE_AUTH_CODE, any(component_endpoints::pre_auth_code))
+        .route(component_endpoints::QUERY_AUTH, any(component_endpoints::query_auth))
         .route(DOWNLOAD_PATH, get(download::pdf))
         .fallback(api::handle)
         .layer(DefaultBodyLimit::max(body_limit))

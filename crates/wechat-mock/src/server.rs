@@ -20,6 +20,7 @@ use crate::resources::Resources;
 use crate::routes;
 use crate::spec_table::Operation;
 use crate::state::Shared;
+use crate::token_requests::TokenRequests;
 use crate::tokens::Tokens;
 use crate::typed_faults::On;
 
@@ -137,6 +138,12 @@ impl MockServer {
     /// authorizer token here to call as a platform.
     pub fn platform_tokens(&self) -> &PlatformTokens {
         &self.shared.platform_tokens
+    }
+
+    /// Token requests counted per path and appid (stable_token by `appid`, the component
+    /// endpoints by `component_appid`, api_authorizer_token by `authorizer_appid`).
+    pub fn token_requests(&self) -> &TokenRequests {
+        &self.shared.token_requests
     }
 
     /// Fault injection.

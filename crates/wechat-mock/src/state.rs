@@ -18,6 +18,7 @@ use crate::pushes::Pushes;
 use crate::requests::RequestCounts;
 use crate::resources::Resources;
 use crate::spec_table::{Operation, general_message};
+use crate::token_requests::TokenRequests;
 use crate::tokens::Tokens;
 
 /// What every route of one server shares.
@@ -32,6 +33,8 @@ pub(crate) struct Shared {
     pub(crate) media: Media,
     pub(crate) answers: Answers,
     pub(crate) platform_tokens: PlatformTokens,
+    /// Token requests per path and appid.
+    pub(crate) token_requests: TokenRequests,
     /// The resources the spec's `[mock]` tables declare (cards).
     pub(crate) resources: Resources,
     /// The codes of cards.
@@ -59,6 +62,7 @@ impl Shared {
             media,
             answers: Answers::default(),
             platform_tokens: PlatformTokens::default(),
+            token_requests: TokenRequests::default(),
             resources: Resources::default(),
             cards: CardState::default(),
             base_url,

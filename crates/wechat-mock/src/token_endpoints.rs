@@ -36,6 +36,7 @@ pub(crate) async fn stable_token(State(shared): State<Arc<Shared>>, request: Req
         Err(refusal) => return shared.refuse(refusal),
     };
     let field = |name: &str| body.get(name).and_then(Value::as_str);
+    shared.token_requests.record(STABLE_TOKEN, field("appid").unwrap_or_default());
     if let Err(refusal) = check_credentials(&shared, field("grant_type"), field("appid"), field("secret")) {
         return shared.refuse(refusal);
     }
@@ -57,6 +58,7 @@ pub(crate) async fn token(State(shared): State<Arc<Shared>>, request: Request) -
     }
     let query = query_pairs(request.uri());
     let field = |name: &str| query_value(&query, name);
+    shared.token_requests.record(TOKEN, field("appid").unwrap_or_default());
     if let Err(refusal) = check_credentials(&shared, field("grant_type"), field("appid"), field("secret")) {
         return shared.refuse(refusal);
     }

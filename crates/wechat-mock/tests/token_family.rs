@@ -67,11 +67,18 @@ async fn a_platform_gets_a_component_token_then_authorizer_tokens_with_it() {
 
     let answer = mock.authorizer_token(&component).await;
     assert!(answer.get("errcode").is_none(), "{answer}");
-    assert_eq!(
-        (&answer["expires_in"], &answer["authorizer_refresh_token"]),
-        (&json!(7200), &json!("refresh-1"))
-    );
+    assert_eq!(answer["expires_in"], json!(7200), "{answer}");
+    // The refresh token rotates: the answer carries the next one, and the one sent is spent.
+    let next = answer["authorizer_refresh_token"].as_str().expect("a refresh token");
+    assert!(next.starts_with("MOCK_REFRESH_"), "{answer}");
     assert!(answer["authorizer_access_token"].as_str().is_some_and(|t| t.starts_with("MOCK_AUTHORIZER_")));
+    assert_eq!(errcode(&mock.authorizer_token(&component).await), 61023, "refresh-1 was used already");
+    assert_eq!(
+        mock.server.token_requests().count(AUTHORIZER_TOKEN, "wxaccount"),
+        2,
+        "counted per authorizer"
+    );
+    assert_eq!(mock.server.token_requests().count(COMPONENT_TOKEN, "wxplatform"), 2, "counted per platform");
 
     let forged = mock.authorizer_token("forged").await;
     assert!(

@@ -1,0 +1,130 @@
+//! The `authorizer_access_token` of one account, renewed by its component with the stored
+//! refresh token. The refresh token WeChat hands back is stored before the new access token,
+//! so a process that stops between the two loses nothing.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use arc_swap::ArcSwapOption;
+
+use super::Component;
+use crate::error::TokenError;
+use crate::secret::{AccessToken, Secret};
+use crate::store::renewal::{Renewal, Source};
+use crate::token::BoxFuture;
+use crate::transport::HttpContext;
+
+/// An authorizer's token and what renews it; held by [`AuthorizerToken`](crate::AuthorizerToken).
+pub(crate) struct Renewed {
+    refresh: Refresh,
+    renewal: Renewal,
+}
+
+/// Fetches the token for [`Renewal`] with the refresh token.
+struct Refresh {
+    component: Arc<Component>,
+    appid: String,
+    /// The last refresh token read or received, for when the store cannot be reached.
+    local: ArcSwapOption<Secret>,
+    requests: AtomicU64,
+}
+
+impl Renewed {
+    pub(crate) fn new(component: Arc<Component>, appid: String) -> Self {
+        let renewal = Renewal::new(
+            component.authorizer_key(&appid, "access_token"),
+            Arc::clone(&component.store),
+            component.settings,
+        );
+        Self {
+            refresh: Refresh { component, appid, local: ArcSwapOption::empty(), requests: AtomicU64::new(0) },
+            renewal,
+        }
+    }
+
+    pub(crate) fn appid(&self) -> &str {
+        &self.refresh.appid
+    }
+
+    pub(crate) fn fetch_count(&self) -> u64 {
+        self.refresh.requests.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn cached(&self) -> Option<AccessToken> {
+        self.renewal.cached()
+    }
+
+    pub(crate) async fn fetch(&self, http: &HttpContext) -> Result<AccessToken, TokenError> {
+        self.renewal.fetch(http, &self.refresh).await
+    }
+
+    pub(crate) fn invalidate(&self, stale: &AccessToken) -> bool {
+        self.renewal.invalidate(stale)
+    }
+}
+
+impl fmt::Debug for Renewed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Renewed")
+            .field("component_appid", &self.refresh.component.appid)
+            .field("authorizer_appid", &self.refresh.appid)
+            .field("cached", &self.renewal.has_cached())
+            .finish()
+    }
+}
+
+impl Refresh {
+    /// The refresh token: the store's (what it read, to compare before replacing it), or
+    /// this process's last one when the store is unavailable.
+    async fn refresh_token(&self, key: &str) -> Result<(Option<Secret>, Secret), TokenError> {
+        let missing = || TokenError::NoRefreshToken { authorizer_appid: self.appid.clone() };
+        match self.component.store.get(key).await {
+            Ok(Some(stored)) => {
+                self.local.store(Some(Arc::new(stored.clone())));
+                Ok((Some(stored.clone()), stored))
+            }
+            Ok(None) => self.local.load().as_deref().cloned().map(|local| (None, local)).ok_or_else(missing),
+            Err(error) => {
+                tracing::warn!(authorizer_appid = %self.appid, error = %error, "the token store is unavailable; using this process's refresh token");
+                self.local.load().as_deref().cloned().map(|local| (None, local)).ok_or_else(missing)
+            }
+        }
+    }
+}
+
+impl Source for Refresh {
+    fn request<'a>(
+        &'a self,
+        http: &'a HttpContext,
+        _force_refresh: bool,
+    ) -> BoxFuture<'a, Result<(AccessToken, Duration), TokenError>> {
+        Box::pin(async move {
+            let key = self.component.refresh_token_key(&self.appid);
+            let (stored, refresh) = self.refresh_token(&key).await?;
+            self.requests.fetch_add(1, Ordering::Relaxed);
+            let (token, lifetime, handed) =
+                self.component.refresh_authorizer(http, &self.appid, &refresh).await?;
+            if let Some(new) = handed.filter(|new| *new != refresh) {
+                self.local.store(Some(Arc::new(new.clone())));
+                // Compared with what was read: under the renewal lock nobody else refreshes,
+                // and a value changed meanwhile (set by the platform) is not overwritten.
+                match self.component.store.set_if(&key, stored.as_ref(), &new, None).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        tracing::warn!(authorizer_appid = %self.appid, "the stored refresh token changed during the refresh; kept the stored one");
+                    }
+                    Err(error) => {
+                        tracing::warn!(authorizer_appid = %self.appid, error = %error, "could not store the new refresh token; it is kept in this process");
+                    }
+                }
+            }
+            Ok((token, lifetime))
+        })
+    }
+
+    fn can_force(&self) -> bool {
+        false
+    }
+}

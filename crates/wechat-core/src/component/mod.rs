@@ -1,0 +1,213 @@
+//! A third-party platform's token chain: the `component_verify_ticket` WeChat pushes, the
+//! platform's `component_access_token`, pre-auth codes and `api_query_auth` for the
+//! authorization callback, and the `authorizer_access_token` of each account that
+//! authorized the platform, refreshed with its stored `authorizer_refresh_token`.
+//!
+//! Everything lives in the component's [`TokenStore`] (a [`MemoryStore`] unless given
+//! another), under keys namespaced by the component's appid:
+//!
+//! | key | holds |
+//! |---|---|
+//! | `wechat:{COMPONENT_APPID}:component_verify_ticket` | the latest ticket (12 h) |
+//! | `wechat:{COMPONENT_APPID}:component_access_token` (+ `:lock`) | the platform's token |
+//! | `wechat:{COMPONENT_APPID}:authorizer:AUTHORIZER_APPID:access_token` (+ `:lock`) | an authorizer's token |
+//! | `wechat:{COMPONENT_APPID}:authorizer:AUTHORIZER_APPID:refresh_token` | its refresh token |
+//!
+//! Authorizer tokens are renewed lazily, when a call finds its token due: holding thousands
+//! of authorizers costs a small struct each, no task and no timer.
+
+pub(crate) mod authorizer;
+mod requests;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::Duration;
+
+use arc_swap::ArcSwapOption;
+
+use crate::error::TokenError;
+use crate::secret::{AccessToken, Secret};
+use crate::store::renewal::{Renewal, Settings};
+use crate::store::{MemoryStore, StoreError, TokenStore, key};
+use crate::token::AuthorizerToken;
+use crate::transport::HttpContext;
+
+pub use requests::{Authorization, PreAuthCode};
+
+/// How long a `component_verify_ticket` is kept: WeChat's are valid 12 hours.
+const TICKET_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
+
+/// A third-party platform (a "component"): its credentials, its tokens, and the authorizer
+/// tokens it obtains for the accounts that authorized it. Share it in an `Arc`.
+pub struct Component {
+    appid: String,
+    secret: Secret,
+    store: Arc<dyn TokenStore>,
+    settings: Settings,
+    /// The last ticket set or read, for when the store cannot be reached.
+    ticket: ArcSwapOption<Secret>,
+    token: Renewal,
+    requests: AtomicU64,
+    /// Providers handed out, so two calls for one authorizer share one renewal; weak, so a
+    /// provider dropped by every client goes away.
+    authorizers: Mutex<HashMap<String, Weak<AuthorizerToken>>>,
+}
+
+impl Component {
+    /// `POST /cgi-bin/component/api_component_token`.
+    pub const COMPONENT_TOKEN_PATH: &'static str = "/cgi-bin/component/api_component_token";
+    /// `POST /cgi-bin/component/api_create_preauthcode`.
+    pub const PRE_AUTH_CODE_PATH: &'static str = "/cgi-bin/component/api_create_preauthcode";
+    /// `POST /cgi-bin/component/api_query_auth`.
+    pub const QUERY_AUTH_PATH: &'static str = "/cgi-bin/component/api_query_auth";
+    /// `POST /cgi-bin/component/api_authorizer_token`.
+    pub const AUTHORIZER_TOKEN_PATH: &'static str = "/cgi-bin/component/api_authorizer_token";
+
+    /// The platform `component_appid` with its appsecret, keeping its tokens in a
+    /// [`MemoryStore`] of its own until [`store`](Self::store) says otherwise.
+    pub fn new(component_appid: impl Into<String>, component_appsecret: impl Into<String>) -> Self {
+        let appid = component_appid.into();
+        let store: Arc<dyn TokenStore> = Arc::new(MemoryStore::new());
+        Self {
+            token: Renewal::new(key(&appid, "component_access_token"), Arc::clone(&store), Settings::DEFAULT),
+            appid,
+            secret: Secret::new(component_appsecret),
+            store,
+            settings: Settings::DEFAULT,
+            ticket: ArcSwapOption::empty(),
+            requests: AtomicU64::new(0),
+            authorizers: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Keeps the ticket, the tokens and the refresh tokens in `store` (a
+    /// [`RedisStore`](crate::RedisStore) shares them with a fleet).
+    pub fn store(mut self, store: Arc<dyn TokenStore>) -> Self {
+        self.token.set_store(Arc::clone(&store));
+        self.store = store;
+        self
+    }
+
+    /// Renews tokens this long before they expire (default 5 minutes; never more than half
+    /// a token's lifetime).
+    pub fn renew_margin(self, margin: Duration) -> Self {
+        let settings = Settings { margin, ..self.settings };
+        self.with_settings(settings)
+    }
+
+    /// How long the store's renewal lock lasts if its holder dies (default 20 s).
+    pub fn lock_ttl(self, ttl: Duration) -> Self {
+        let settings = Settings { lock_ttl: ttl, ..self.settings };
+        self.with_settings(settings)
+    }
+
+    /// How long a call waits for another instance's renewal (default 25 s), then fails with
+    /// [`TokenError::RenewalWait`].
+    pub fn renewal_wait(self, wait: Duration) -> Self {
+        let settings = Settings { wait, ..self.settings };
+        self.with_settings(settings)
+    }
+
+    fn with_settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self.token.set_settings(settings);
+        self
+    }
+
+    /// The platform's appid.
+    pub fn appid(&self) -> &str {
+        &self.appid
+    }
+
+    /// Stores the `component_verify_ticket` WeChat pushed (every 10 minutes, in the
+    /// `component_verify_ticket` event). Kept in this process too, so a store outage does
+    /// not lose it.
+    pub async fn set_verify_ticket(&self, ticket: impl Into<String>) -> Result<(), StoreError> {
+        let ticket = Secret::new(ticket);
+        self.ticket.store(Some(Arc::new(ticket.clone())));
+        let key = key(&self.appid, "component_verify_ticket");
+        // Whatever another instance stored meanwhile is as fresh as this one: a lost race is fine.
+        let current = self.store.get(&key).await?;
+        self.store.set_if(&key, current.as_ref(), &ticket, Some(TICKET_LIFETIME)).await.map(|_| ())
+    }
+
+    /// The latest ticket: the store's, or this process's own when the store is unavailable.
+    async fn verify_ticket(&self) -> Result<Secret, TokenError> {
+        match self.store.get(&key(&self.appid, "component_verify_ticket")).await {
+            Ok(Some(ticket)) => {
+                self.ticket.store(Some(Arc::new(ticket.clone())));
+                Ok(ticket)
+            }
+            Ok(None) => self.ticket.load().as_deref().cloned().ok_or(TokenError::NoVerifyTicket),
+            Err(error) => {
+                tracing::warn!(component_appid = %self.appid, error = %error, "the token store is unavailable; using this process's verify ticket");
+                self.ticket.load().as_deref().cloned().ok_or(TokenError::NoVerifyTicket)
+            }
+        }
+    }
+
+    /// The platform's `component_access_token`, renewed through the store like
+    /// [`StableToken`](crate::StableToken)'s.
+    pub async fn access_token(&self, http: &HttpContext) -> Result<AccessToken, TokenError> {
+        let source = requests::ComponentSource { component: self };
+        self.token.fetch(http, &source).await
+    }
+
+    /// WeChat refused the component token `stale` (40001, 42001): the next
+    /// [`access_token`](Self::access_token) renews it.
+    pub fn invalidate_access_token(&self, stale: &AccessToken) -> bool {
+        self.token.invalidate(stale)
+    }
+
+    /// How many `api_component_token` requests this component sent.
+    pub fn fetch_count(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Stores the refresh token of an account that authorized the platform before (from the
+    /// platform's own records), so [`authorizer`](Self::authorizer) can obtain its token.
+    pub async fn set_refresh_token(
+        &self,
+        authorizer_appid: &str,
+        refresh_token: impl Into<String>,
+    ) -> Result<(), StoreError> {
+        let key = self.refresh_token_key(authorizer_appid);
+        let current = self.store.get(&key).await?;
+        self.store.set_if(&key, current.as_ref(), &Secret::new(refresh_token), None).await.map(|_| ())
+    }
+
+    /// The token provider of `authorizer_appid`, renewing its `authorizer_access_token` with
+    /// the stored refresh token. The same provider is handed out while a client holds it.
+    pub fn authorizer(self: &Arc<Self>, authorizer_appid: &str) -> Arc<AuthorizerToken> {
+        let mut providers = self.authorizers.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(provider) = providers.get(authorizer_appid).and_then(Weak::upgrade) {
+            return provider;
+        }
+        providers.retain(|_, provider| provider.strong_count() > 0);
+        let renewed = authorizer::Renewed::new(Arc::clone(self), authorizer_appid.to_owned());
+        let provider = Arc::new(AuthorizerToken::renewed(renewed));
+        providers.insert(authorizer_appid.to_owned(), Arc::downgrade(&provider));
+        provider
+    }
+
+    fn authorizer_key(&self, authorizer_appid: &str, what: &str) -> String {
+        key(&self.appid, &format!("authorizer:{authorizer_appid}:{what}"))
+    }
+
+    fn refresh_token_key(&self, authorizer_appid: &str) -> String {
+        self.authorizer_key(authorizer_appid, "refresh_token")
+    }
+}
+
+impl fmt::Debug for Component {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Component")
+            .field("appid", &self.appid)
+            .field("secret", &self.secret)
+            .field("store", &self.store)
+            .field("cached", &self.token.has_cached())
+            .finish_non_exhaustive()
+    }
+}

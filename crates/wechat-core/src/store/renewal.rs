@@ -1,0 +1,511 @@
+//! The renewal of one token through a [`TokenStore`]: what `StableToken` and the third-party
+//! tokens share.
+//!
+//! Reading a token takes no lock and touches no store: each provider keeps a local copy
+//! (an `ArcSwap`) until a margin before it expires. Past that, or when WeChat refuses it, one
+//! call of the process (single flight) goes to the store: if the store holds a newer token,
+//! that is used; otherwise the call takes the store's renewal lock, reads again, asks WeChat,
+//! and stores the answer only if the store still holds what it read (compare-and-set), so
+//! a slow instance never puts an old token over a fresh one. The others wait for the new
+//! value, at most [`Settings::wait`]; a holder that died loses its lock after
+//! [`Settings::lock_ttl`] and the next waiter renews. When the store cannot be reached the
+//! provider warns and renews from WeChat alone, keeping the token in its local copy.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use arc_swap::ArcSwapOption;
+
+use super::{StoreError, TokenStore, lock_key};
+use crate::deadline::instant_after;
+use crate::error::TokenError;
+use crate::secret::{AccessToken, Secret};
+use crate::token::BoxFuture;
+use crate::transport::HttpContext;
+
+/// Where a renewal gets a token from WeChat.
+pub(crate) trait Source: Send + Sync {
+    /// Asks WeChat for a token and its lifetime; with `force_refresh`, for a new one even if
+    /// the current one is still valid.
+    fn request<'a>(
+        &'a self,
+        http: &'a HttpContext,
+        force_refresh: bool,
+    ) -> BoxFuture<'a, Result<(AccessToken, Duration), TokenError>>;
+
+    /// Whether `force_refresh` can give another token than a plain request (stable_token's
+    /// normal mode hands back the current token; a refresh always issues a new one).
+    fn can_force(&self) -> bool;
+}
+
+/// How a renewal waits and when it renews.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Settings {
+    /// Renew this long before expiry (never more than half the lifetime).
+    pub(crate) margin: Duration,
+    /// How long the renewal lock lasts if its holder never releases it.
+    pub(crate) lock_ttl: Duration,
+    /// How long a call waits for another instance's renewal before failing.
+    pub(crate) wait: Duration,
+}
+
+impl Settings {
+    pub(crate) const DEFAULT: Self = Self {
+        margin: Duration::from_secs(300),
+        lock_ttl: Duration::from_secs(20),
+        wait: Duration::from_secs(25),
+    };
+
+    /// How long after its fetch a token of `lifetime` is renewed: the margin before it
+    /// expires, but never more than half its lifetime.
+    pub(crate) fn renew_after(&self, lifetime: Duration) -> Duration {
+        lifetime.saturating_sub(self.margin.min(lifetime / 2))
+    }
+}
+
+struct Cached {
+    token: AccessToken,
+    renew_at: Instant,
+    /// WeChat refused this token and handed it back when asked for another, `force_refresh`
+    /// included: a refusal of it ends the call instead of renewing it again.
+    handed_back: bool,
+}
+
+/// How the last fetch ended, for the callers that waited on it.
+#[derive(Default)]
+struct LastFetch {
+    failure: Option<TokenError>,
+}
+
+/// A token as the store keeps it: `v1:FETCHED_MS:EXPIRES_MS:HANDED_BACK:TOKEN`, times in
+/// Unix milliseconds so every process reads the same instants.
+struct Stored {
+    token: AccessToken,
+    fetched_ms: u64,
+    expires_ms: u64,
+    handed_back: bool,
+}
+
+impl Stored {
+    fn encode(&self) -> Secret {
+        let flag = if self.handed_back { "h" } else { "-" };
+        Secret::new(format!("v1:{}:{}:{flag}:{}", self.fetched_ms, self.expires_ms, self.token.expose()))
+    }
+
+    fn decode(raw: &Secret) -> Option<Self> {
+        let mut parts = raw.expose().splitn(5, ':');
+        (parts.next()? == "v1").then_some(())?;
+        let fetched_ms = parts.next()?.parse().ok()?;
+        let expires_ms = parts.next()?.parse().ok()?;
+        let handed_back = parts.next()? == "h";
+        let token = parts.next().filter(|t| !t.is_empty())?;
+        Some(Self { token: AccessToken::new(token), fetched_ms, expires_ms, handed_back })
+    }
+
+    /// When the holder of `settings` renews it, in Unix milliseconds.
+    fn renew_at_ms(&self, settings: &Settings) -> u64 {
+        let lifetime = Duration::from_millis(self.expires_ms.saturating_sub(self.fetched_ms));
+        self.fetched_ms.saturating_add(millis(settings.renew_after(lifetime)))
+    }
+}
+
+/// A token fetched from WeChat.
+struct Fresh {
+    token: AccessToken,
+    lifetime: Duration,
+    handed_back: bool,
+}
+
+/// One token, cached locally and renewed through a store.
+pub(crate) struct Renewal {
+    key: String,
+    lock_key: String,
+    store: Arc<dyn TokenStore>,
+    settings: Settings,
+    cache: ArcSwapOption<Cached>,
+    /// Held while a fetch is in flight; it guards the outcome of the last one.
+    refresh: tokio::sync::Mutex<LastFetch>,
+    /// Fetches finished so far, readable without the lock, so a caller that queued behind a
+    /// fetch can tell it has finished.
+    completed: AtomicU64,
+    /// The token WeChat refused, until a renewal replaces it.
+    refused: Mutex<Option<AccessToken>>,
+}
+
+impl Renewal {
+    /// The token under `key` of `store`.
+    pub(crate) fn new(key: String, store: Arc<dyn TokenStore>, settings: Settings) -> Self {
+        Self {
+            lock_key: lock_key(&key),
+            key,
+            store,
+            settings,
+            cache: ArcSwapOption::empty(),
+            refresh: tokio::sync::Mutex::new(LastFetch::default()),
+            completed: AtomicU64::new(0),
+            refused: Mutex::new(None),
+        }
+    }
+
+    pub(crate) fn settings(&self) -> Settings {
+        self.settings
+    }
+
+    pub(crate) fn set_settings(&mut self, settings: Settings) {
+        self.settings = settings;
+    }
+
+    pub(crate) fn set_store(&mut self, store: Arc<dyn TokenStore>) {
+        self.store = store;
+    }
+
+    pub(crate) fn store(&self) -> &Arc<dyn TokenStore> {
+        &self.store
+    }
+
+    /// True when a token is cached locally, fresh or not.
+    pub(crate) fn has_cached(&self) -> bool {
+        self.cache.load().is_some()
+    }
+
+    /// The local copy, while it is not due for renewal: no lock, no store.
+    pub(crate) fn cached(&self) -> Option<AccessToken> {
+        let cached = self.cache.load();
+        let cached = cached.as_deref()?;
+        (Instant::now() < cached.renew_at).then(|| cached.token.clone())
+    }
+
+    /// The cached token, or one from the store, or a new one from `source`; one call at a
+    /// time per process, sharing its outcome with the calls that queued behind it.
+    pub(crate) async fn fetch(
+        &self,
+        http: &HttpContext,
+        source: &dyn Source,
+    ) -> Result<AccessToken, TokenError> {
+        if let Some(token) = self.cached() {
+            return Ok(token);
+        }
+        let seen = self.completed.load(Ordering::Acquire);
+        let mut last = self.refresh.lock().await;
+        // Whoever held the lock before may have fetched already: share its token, or its
+        // failure, rather than ask again for every caller that queued behind it.
+        if let Some(token) = self.cached() {
+            return Ok(token);
+        }
+        if self.completed.load(Ordering::Acquire) != seen
+            && let Some(failure) = &last.failure
+        {
+            return Err(failure.clone());
+        }
+        let outcome = self.renew(http, source).await;
+        last.failure = outcome.as_ref().err().cloned();
+        self.completed.fetch_add(1, Ordering::Release);
+        outcome
+    }
+
+    /// WeChat refused `stale`: see [`TokenProvider::invalidate`](crate::TokenProvider::invalidate).
+    ///
+    /// Renewal is keyed on the refused token, so however many calls it fails, it is renewed
+    /// once and forced at most once: the first refusal drops it from the cache and the
+    /// others share that renewal (their retry waits for it, or finds its token cached).
+    pub(crate) fn invalidate(&self, stale: &AccessToken) -> bool {
+        let current = self.cache.load();
+        match current.as_deref() {
+            // Renewed already, and WeChat insisted on this very token: renewing again cannot help.
+            Some(cached) if cached.token == *stale && cached.handed_back => false,
+            Some(cached) if cached.token == *stale => {
+                if let Ok(mut refused) = self.refused.lock() {
+                    *refused = Some(stale.clone());
+                }
+                // Drop this entry only, never one stored since: a renewal may hand back the
+                // same token, and dropping it would renew it again.
+                let _ = self.cache.compare_and_swap(&current, None);
+                true
+            }
+            // A newer token is cached, or the renewal of this one is under way.
+            _ => true,
+        }
+    }
+
+    async fn renew(&self, http: &HttpContext, source: &dyn Source) -> Result<AccessToken, TokenError> {
+        // Read, not taken: a renewal that fails must not forget which token was refused.
+        let refused = self.refused.lock().ok().and_then(|r| r.clone());
+        let outcome = match self.renew_through_store(http, source, refused.as_ref()).await {
+            Ok(token) => token,
+            Err(RenewFailure::Token(error)) => return Err(error),
+            Err(RenewFailure::Store(error)) => {
+                tracing::warn!(
+                    key = %self.key,
+                    error = %error,
+                    "the token store is unavailable; renewing from WeChat without it and keeping the token in this process"
+                );
+                let fresh = self.ask(http, source, refused.as_ref()).await?;
+                self.cache_fresh(&fresh);
+                fresh.token
+            }
+        };
+        if let Ok(mut slot) = self.refused.lock()
+            && *slot == refused
+        {
+            *slot = None;
+        }
+        Ok(outcome)
+    }
+
+    /// The renewal proper; [`RenewFailure::Store`] when the store failed before WeChat was
+    /// asked, so the caller asks without it.
+    async fn renew_through_store(
+        &self,
+        http: &HttpContext,
+        source: &dyn Source,
+        refused: Option<&AccessToken>,
+    ) -> Result<AccessToken, RenewFailure> {
+        let deadline = instant_after(Instant::now(), self.settings.wait);
+        let mut seen = self.store.get(&self.key).await?;
+        loop {
+            if let Some(token) = self.adopt(seen.as_ref(), refused) {
+                return Ok(token);
+            }
+            let owner = owner();
+            if self.store.try_lock(&self.lock_key, &owner, self.settings.lock_ttl).await? {
+                let renewed = self.renew_holding_lock(http, source, refused).await;
+                // A release that fails leaves the lock to expire.
+                let _ = self.store.unlock(&self.lock_key, &owner).await;
+                return renewed;
+            }
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(RenewFailure::Token(TokenError::RenewalWait { waited: self.settings.wait }));
+            }
+            // Another instance renews: wait for its token, a slice at a time so a holder that
+            // died is replaced soon after its lock expires.
+            let slice = remaining.min(self.settings.lock_ttl / 4).max(Duration::from_millis(10));
+            seen = self.store.wait_for_change(&self.key, seen.as_ref(), slice).await?;
+        }
+    }
+
+    async fn renew_holding_lock(
+        &self,
+        http: &HttpContext,
+        source: &dyn Source,
+        refused: Option<&AccessToken>,
+    ) -> Result<AccessToken, RenewFailure> {
+        // Another instance may have stored a token between the first read and the lock.
+        let seen = self.store.get(&self.key).await?;
+        if let Some(token) = self.adopt(seen.as_ref(), refused) {
+            return Ok(token);
+        }
+        let fresh = self.ask(http, source, refused).await.map_err(RenewFailure::Token)?;
+        let now_ms = unix_ms();
+        let stored = Stored {
+            token: fresh.token.clone(),
+            fetched_ms: now_ms,
+            expires_ms: now_ms.saturating_add(millis(fresh.lifetime)),
+            handed_back: fresh.handed_back,
+        };
+        match self.store.set_if(&self.key, seen.as_ref(), &stored.encode(), Some(fresh.lifetime)).await {
+            Ok(true) => {}
+            Ok(false) => {
+                // Our lock expired mid-fetch and another instance stored its token: keep
+                // theirs, never overwrite it with ours.
+                if let Ok(theirs) = self.store.get(&self.key).await
+                    && let Some(token) = self.adopt(theirs.as_ref(), refused)
+                {
+                    return Ok(token);
+                }
+            }
+            Err(error) => {
+                tracing::warn!(key = %self.key, error = %error, "could not store the renewed token; keeping it in this process");
+            }
+        }
+        self.cache_fresh(&fresh);
+        Ok(fresh.token)
+    }
+
+    /// Stores `token`, obtained elsewhere (by `api_query_auth`), unless another writer got
+    /// there first, and caches it.
+    pub(crate) async fn seed(&self, token: AccessToken, lifetime: Duration) {
+        let fresh = Fresh { token, lifetime, handed_back: false };
+        let now_ms = unix_ms();
+        let stored = Stored {
+            token: fresh.token.clone(),
+            fetched_ms: now_ms,
+            expires_ms: now_ms.saturating_add(millis(lifetime)),
+            handed_back: false,
+        };
+        let written = match self.store.get(&self.key).await {
+            Ok(current) => {
+                self.store.set_if(&self.key, current.as_ref(), &stored.encode(), Some(lifetime)).await
+            }
+            Err(error) => Err(error),
+        };
+        if let Err(error) = written {
+            tracing::warn!(key = %self.key, error = %error, "could not store the token; keeping it in this process");
+        }
+        self.cache_fresh(&fresh);
+    }
+
+    /// Caches and returns the token `raw` holds if it is worth using: not due for renewal,
+    /// and not the refused token (unless WeChat handed that one back even when forced).
+    fn adopt(&self, raw: Option<&Secret>, refused: Option<&AccessToken>) -> Option<AccessToken> {
+        let stored = Stored::decode(raw?)?;
+        if refused == Some(&stored.token) && !stored.handed_back {
+            return None;
+        }
+        let now_ms = unix_ms();
+        let renew_at_ms = stored.renew_at_ms(&self.settings);
+        if now_ms >= renew_at_ms {
+            return None;
+        }
+        let renew_at = instant_after(Instant::now(), Duration::from_millis(renew_at_ms - now_ms));
+        self.cache.store(Some(Arc::new(Cached {
+            token: stored.token.clone(),
+            renew_at,
+            handed_back: stored.handed_back,
+        })));
+        Some(stored.token)
+    }
+
+    fn cache_fresh(&self, fresh: &Fresh) {
+        self.cache.store(Some(Arc::new(Cached {
+            token: fresh.token.clone(),
+            renew_at: instant_after(Instant::now(), self.settings.renew_after(fresh.lifetime)),
+            handed_back: fresh.handed_back,
+        })));
+    }
+
+    /// Asks WeChat; when it hands back the refused token, asks again with `force_refresh`.
+    async fn ask(
+        &self,
+        http: &HttpContext,
+        source: &dyn Source,
+        refused: Option<&AccessToken>,
+    ) -> Result<Fresh, TokenError> {
+        let (mut token, mut lifetime) = source.request(http, false).await?;
+        let mut handed_back = false;
+        if refused == Some(&token) {
+            if source.can_force() {
+                tracing::debug!(key = %self.key, "WeChat returned the refused token; forcing a refresh");
+                (token, lifetime) = source.request(http, true).await?;
+            }
+            handed_back = refused == Some(&token);
+        }
+        Ok(Fresh { token, lifetime, handed_back })
+    }
+}
+
+/// Why a renewal through the store ended without a token.
+enum RenewFailure {
+    /// The store failed: renew without it.
+    Store(StoreError),
+    /// The renewal failed: the call fails with this.
+    Token(TokenError),
+}
+
+impl From<StoreError> for RenewFailure {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+/// A random lock owner: 128 bits, so no two instances share one.
+fn owner() -> String {
+    format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..))
+}
+
+fn unix_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, millis)
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::store::MemoryStore;
+
+    /// A WeChat that answers `token`, after `gate` opens when there is one.
+    struct Scripted {
+        token: &'static str,
+        entered: tokio::sync::Notify,
+        gate: Option<tokio::sync::Semaphore>,
+    }
+
+    impl Source for Scripted {
+        fn request<'a>(
+            &'a self,
+            _: &'a HttpContext,
+            _: bool,
+        ) -> BoxFuture<'a, Result<(AccessToken, Duration), TokenError>> {
+            Box::pin(async move {
+                self.entered.notify_one();
+                if let Some(gate) = &self.gate {
+                    let _ = gate.acquire().await.unwrap();
+                }
+                Ok((AccessToken::new(self.token), Duration::from_secs(7200)))
+            })
+        }
+
+        fn can_force(&self) -> bool {
+            false
+        }
+    }
+
+    fn scripted(token: &'static str, gated: bool) -> Scripted {
+        Scripted {
+            token,
+            entered: tokio::sync::Notify::new(),
+            gate: gated.then(|| tokio::sync::Semaphore::new(0)),
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_renewal_that_outlived_its_lock_keeps_the_fresher_token() {
+        let store: Arc<dyn TokenStore> = Arc::new(MemoryStore::new());
+        let settings = Settings { lock_ttl: Duration::from_millis(50), ..Settings::DEFAULT };
+        let slow = Arc::new(Renewal::new("wechat:{wx}:stable_token".into(), Arc::clone(&store), settings));
+        let quick = Renewal::new("wechat:{wx}:stable_token".into(), Arc::clone(&store), settings);
+        let client = crate::Client::builder().build().unwrap();
+        let http = client.http_context().clone();
+        let late = Arc::new(scripted("OLD-TOKEN-FROM-A-SLOW-FETCH", true));
+
+        let renewing = {
+            let (slow, late, http) = (Arc::clone(&slow), Arc::clone(&late), http.clone());
+            tokio::spawn(async move { slow.fetch(&http, late.as_ref()).await })
+        };
+        late.entered.notified().await;
+        tokio::time::sleep(Duration::from_millis(100)).await; // the slow holder's lock expired
+        let fresh = quick.fetch(&http, &scripted("FRESH-TOKEN", false)).await.unwrap();
+        assert_eq!(fresh.expose(), "FRESH-TOKEN");
+        late.gate.as_ref().unwrap().add_permits(1);
+
+        let adopted = renewing.await.unwrap().unwrap();
+        assert_eq!(adopted.expose(), "FRESH-TOKEN", "the slow renewal takes the fresher token");
+        let stored = Stored::decode(&store.get("wechat:{wx}:stable_token").await.unwrap().unwrap()).unwrap();
+        assert_eq!(stored.token.expose(), "FRESH-TOKEN", "and never writes its own over it");
+    }
+
+    #[test]
+    fn stored_tokens_round_trip_and_garbage_is_ignored() {
+        let stored = Stored {
+            token: AccessToken::new("a:b"),
+            fetched_ms: 1,
+            expires_ms: 7_200_001,
+            handed_back: true,
+        };
+        let decoded = Stored::decode(&stored.encode()).unwrap();
+        assert_eq!(
+            (decoded.token.expose(), decoded.expires_ms, decoded.handed_back),
+            ("a:b", 7_200_001, true)
+        );
+        for garbage in ["", "v2:1:2:-:t", "v1:x:2:-:t", "v1:1:2:-:"] {
+            assert!(Stored::decode(&Secret::new(garbage)).is_none(), "{garbage}");
+        }
+        assert_eq!(decoded.renew_at_ms(&Settings::DEFAULT), 1 + 6_900_000);
+    }
+}

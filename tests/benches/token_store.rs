@@ -1,0 +1,114 @@
+//! The token store: a cached read with the Redis store against the in-memory store (both read
+//! the provider's local copy, so they should cost the same), and how many stable_token
+//! requests an expiry causes for 1, 8 and 64 instances sharing one Redis, each instance with
+//! its own connection as a process would have, against instances that share nothing.
+//! Needs redis-server (`cargo xtask bench` and `cargo xtask test` find or install it).
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use tests::fleet::{call, client};
+use tests::redis_server::RedisServer;
+use tokio::runtime::Runtime;
+use tokio::task::JoinSet;
+use wechat_core::{RedisStore, StableToken, TokenProvider, TokenStore};
+use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer};
+
+const STABLE_TOKEN: &str = "/cgi-bin/stable_token";
+/// Expiries per instance count; the figure is their average.
+const EXPIRIES: u64 = 3;
+/// Calls per instance after each expiry, all at once.
+const CALLS: usize = 10;
+
+fn runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
+}
+
+fn redis_store(redis: &RedisServer) -> Arc<dyn TokenStore> {
+    Arc::new(RedisStore::open(&redis.url()).expect("a Redis URL"))
+}
+
+fn cached_read(c: &mut Criterion) {
+    let rt = runtime();
+    let redis = RedisServer::start();
+    let mock = rt.block_on(MockServer::start(MockConfig::demo())).expect("the mock starts");
+    let core = wechat_core::Client::builder().base_url(mock.base_url()).build().expect("client");
+    let memory = StableToken::new(DEMO_APPID, DEMO_SECRET);
+    let shared = StableToken::new(DEMO_APPID, DEMO_SECRET).store(redis_store(&redis));
+    rt.block_on(memory.fetch(core.http_context())).expect("first fetch");
+    rt.block_on(shared.fetch(core.http_context())).expect("first fetch");
+
+    let mut group = c.benchmark_group("token_store_cached_read");
+    group.bench_function("memory", |b| b.iter(|| black_box(memory.cached())));
+    group.bench_function("redis", |b| b.iter(|| black_box(shared.cached())));
+    group.finish();
+    record_fetches_per_expiry(&rt, &redis, &mock);
+}
+
+/// Average stable_token requests per expiry for `instances` instances, with or without a
+/// shared store.
+fn fetches_per_expiry(
+    rt: &Runtime,
+    redis: &RedisServer,
+    mock: &MockServer,
+    instances: usize,
+    shared: bool,
+) -> f64 {
+    let clients: Vec<_> = (0..instances)
+        .map(|_| {
+            let provider = StableToken::new(DEMO_APPID, DEMO_SECRET);
+            let provider = if shared { provider.store(redis_store(redis)) } else { provider };
+            client(mock.base_url(), Arc::new(provider))
+        })
+        .collect();
+    let before = mock.token_requests().count(STABLE_TOKEN, DEMO_APPID);
+    rt.block_on(async {
+        for _ in 0..EXPIRIES {
+            mock.tokens().expire_now();
+            let mut calls = JoinSet::new();
+            for client in &clients {
+                for _ in 0..CALLS {
+                    let client = client.clone();
+                    calls.spawn(async move { call(&client).await });
+                }
+            }
+            for outcome in calls.join_all().await {
+                outcome.expect("every call succeeds");
+            }
+        }
+    });
+    // The first round fills empty caches rather than renewing: count the same either way.
+    let requests = mock.token_requests().count(STABLE_TOKEN, DEMO_APPID) - before;
+    requests as f64 / EXPIRIES as f64
+}
+
+#[allow(clippy::print_stdout)] // a benchmark reports on stdout
+fn record_fetches_per_expiry(rt: &Runtime, redis: &RedisServer, mock: &MockServer) {
+    let mut figures = serde_json::Map::new();
+    for instances in [1, 8, 64] {
+        let shared = fetches_per_expiry(rt, redis, mock, instances, true);
+        let alone = fetches_per_expiry(rt, redis, mock, instances, false);
+        println!(
+            "stable_token requests per expiry, {instances} instances: {shared} sharing Redis, {alone} alone"
+        );
+        figures.insert(instances.to_string(), serde_json::json!({ "shared": shared, "alone": alone }));
+    }
+    let folder =
+        std::env::var("WECHAT_BENCH_FIGURES").unwrap_or_else(|_| "../target/bench-figures".to_owned());
+    std::fs::create_dir_all(&folder).expect("figures folder");
+    let path = format!("{folder}/token_store_fetches.json");
+    std::fs::write(path, serde_json::Value::Object(figures).to_string()).expect("write figures");
+}
+
+fn config() -> Criterion {
+    Criterion::default().warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! {
+    name = benches;
+    config = config();
+    targets = cached_read
+}
+criterion_main!(benches);

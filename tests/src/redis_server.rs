@@ -1,0 +1,167 @@
+//! A real `redis-server` on a free port of 127.0.0.1, started for a test and killed when
+//! dropped. `cargo xtask test` finds or installs the executable and names it in
+//! `$WECHAT_TEST_REDIS_SERVER`; a test run without it fails with a message saying so, rather
+//! than skipping what it was meant to check.
+
+use std::io::{BufRead, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Where `cargo xtask test` puts the path of `redis-server`.
+pub const REDIS_SERVER_VAR: &str = "WECHAT_TEST_REDIS_SERVER";
+
+/// How long a fresh server may take to answer PING.
+const STARTUP: Duration = Duration::from_secs(10);
+
+/// A running `redis-server` without persistence (`--save "" --appendonly no`).
+#[derive(Debug)]
+pub struct RedisServer {
+    child: Option<Child>,
+    port: u16,
+}
+
+/// The `redis-server` executable: `$WECHAT_TEST_REDIS_SERVER`, else the first on `PATH`
+/// (or in `/usr/bin`, where Debian's package puts it).
+pub fn executable() -> PathBuf {
+    if let Some(path) = std::env::var_os(REDIS_SERVER_VAR) {
+        return PathBuf::from(path);
+    }
+    let mut dirs: Vec<PathBuf> =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+    dirs.push(PathBuf::from("/usr/bin"));
+    dirs.into_iter().map(|dir| dir.join("redis-server")).find(|p| p.is_file()).unwrap_or_else(|| {
+        panic!(
+            "redis-server is not installed and ${REDIS_SERVER_VAR} is not set: run the tests with \
+             `cargo xtask test`, which finds or installs redis-server (apt-get install -y redis-server)"
+        )
+    })
+}
+
+impl RedisServer {
+    /// Starts a server on a free loopback port and waits until it answers PING.
+    ///
+    /// # Panics
+    /// When `redis-server` is missing or does not come up: the test cannot do its job.
+    pub fn start() -> Self {
+        let executable = executable();
+        // Another process may take the free port between the probe and the start: try again.
+        for _ in 0..5 {
+            let port = free_port();
+            let child = Command::new(&executable)
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot start {}: {e}", executable.display()));
+            let mut server = Self { child: Some(child), port };
+            if server.wait_ready() {
+                return server;
+            }
+            server.stop();
+        }
+        panic!("{} did not answer PING on 127.0.0.1 within {STARTUP:?}", executable.display());
+    }
+
+    /// `redis://127.0.0.1:<port>/`.
+    pub fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Kills the server (SIGKILL) and waits for it: Redis going away mid-run.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Sends one command in Redis's inline form (words split on spaces) and returns the
+    /// answer flattened: a status, an integer or a bulk string as one item, an array as its
+    /// items, nil as none. An error answer is an `Err`.
+    pub fn command(&self, inline: &str) -> std::io::Result<Vec<String>> {
+        let mut stream = TcpStream::connect_timeout(&self.addr(), Duration::from_secs(1))?;
+        stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+        stream.write_all(format!("{inline}\r\n").as_bytes())?;
+        let mut reader = std::io::BufReader::new(stream);
+        let mut items = Vec::new();
+        read_reply(&mut reader, &mut items)?;
+        Ok(items)
+    }
+
+    fn addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    fn wait_ready(&mut self) -> bool {
+        let started = Instant::now();
+        while started.elapsed() < STARTUP {
+            if let Some(child) = &mut self.child
+                && child.try_wait().ok().flatten().is_some()
+            {
+                return false;
+            }
+            if self.command("PING").is_ok_and(|answer| answer == ["PONG"]) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
+    listener.local_addr().expect("the bound address").port()
+}
+
+/// Reads one RESP reply into `items`.
+fn read_reply(reader: &mut impl BufRead, items: &mut Vec<String>) -> std::io::Result<()> {
+    let mut line = String::new();
+    reader.read_line(&mut line)?;
+    let line = line.trim_end_matches(['\r', '\n']);
+    let invalid = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_owned());
+    let (kind, rest) = line.split_at_checked(1).ok_or_else(|| invalid("empty reply"))?;
+    match kind {
+        "+" | ":" => items.push(rest.to_owned()),
+        "-" => return Err(std::io::Error::other(rest.to_owned())),
+        "$" => {
+            let len: i64 = rest.parse().map_err(|_| invalid("bad bulk length"))?;
+            if let Ok(len) = usize::try_from(len) {
+                let mut bulk = vec![0u8; len + 2];
+                reader.read_exact(&mut bulk)?;
+                bulk.truncate(len);
+                items.push(String::from_utf8_lossy(&bulk).into_owned());
+            }
+        }
+        "*" => {
+            let count: i64 = rest.parse().map_err(|_| invalid("bad array length"))?;
+            for _ in 0..count.clamp(0, 100_000) {
+                read_reply(reader, items)?;
+            }
+        }
+        _ => return Err(invalid("unknown reply type")),
+    }
+    Ok(())
+}

@@ -1,0 +1,228 @@
+//! A fleet of real OS processes (`fleet_member`, 8 of them, 200 concurrent callers each)
+//! sharing one real redis-server, against the mock: one token request per expiry for the
+//! whole fleet, one renewal when WeChat refuses the token to every instance at once, a
+//! process SIGKILLed while holding the renewal lock blocking no one past the lock's expiry,
+//! a restarted process fetching nothing, and Redis stopping mid-run.
+
+use std::time::{Duration, Instant};
+
+use tests::fleet::{Member, Round, round};
+use tests::redis_server::RedisServer;
+use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer};
+
+const MEMBER: &str = env!("CARGO_BIN_EXE_fleet_member");
+const STABLE_TOKEN: &str = "/cgi-bin/stable_token";
+const AUTHORIZER_TOKEN: &str = "/cgi-bin/component/api_authorizer_token";
+const COMPONENT_TOKEN: &str = "/cgi-bin/component/api_component_token";
+/// Token lifetime at the mock; members renew a second before it ends, and a round of 1,600
+/// calls is over well before that.
+const LIFETIME: Duration = Duration::from_secs(6);
+const INSTANCES: usize = 8;
+const CALLERS: usize = 200;
+
+fn args(mock: &MockServer, redis: &RedisServer, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["--mock", mock.base_url(), "--redis", &redis.url()]
+        .into_iter()
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    args
+}
+
+fn stable_args(mock: &MockServer, redis: &RedisServer, callers: usize, lock_ttl_ms: u64) -> Vec<String> {
+    let callers = callers.to_string();
+    let lock_ttl = lock_ttl_ms.to_string();
+    args(
+        mock,
+        redis,
+        &[
+            "--mode",
+            "stable",
+            "--appid",
+            DEMO_APPID,
+            "--secret",
+            DEMO_SECRET,
+            "--callers",
+            &callers,
+            "--margin-ms",
+            "1000",
+            "--lock-ttl-ms",
+            &lock_ttl,
+            "--wait-ms",
+            "15000",
+        ],
+    )
+}
+
+async fn fleet(count: usize, args: &[String]) -> Vec<Member> {
+    let mut members = Vec::with_capacity(count);
+    for _ in 0..count {
+        members.push(Member::spawn(MEMBER, args).await);
+    }
+    members
+}
+
+fn assert_all_succeeded(rounds: &[Round], per_member: usize, what: &str) {
+    for (index, round) in rounds.iter().enumerate() {
+        assert_eq!(
+            (round.ok, round.failed),
+            (per_member as u64, 0),
+            "{what}: member {index} failed calls: {:?}",
+            round.errors
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fleet_fetches_one_stable_token_per_expiry_and_renews_once_when_refused() {
+    let redis_server = RedisServer::start();
+    let mut redis = redis_server;
+    let mock = MockServer::start(MockConfig::demo().token_lifetime(LIFETIME)).await.expect("the mock starts");
+    let fetches = || mock.token_requests().count(STABLE_TOKEN, DEMO_APPID);
+    let mut members = fleet(INSTANCES, &stable_args(&mock, &redis, CALLERS, 5000)).await;
+
+    assert_all_succeeded(&round(&mut members).await, CALLERS, "first round");
+    assert_eq!(fetches(), 1, "1,600 callers in 8 processes on empty caches: one request");
+
+    // Past the expiry: the fleet renews once.
+    tokio::time::sleep(LIFETIME + Duration::from_millis(300)).await;
+    assert_all_succeeded(&round(&mut members).await, CALLERS, "after the expiry");
+    assert_eq!(fetches(), 2, "one request per expiry");
+
+    // WeChat answers 42001 to every instance at once: one renewal, not eight.
+    mock.tokens().expire_now();
+    assert_all_succeeded(&round(&mut members).await, CALLERS, "after 42001");
+    assert_eq!(fetches(), 3, "every instance refused at once renews once for the fleet");
+
+    // Someone force-refreshes the token: 40001 to every instance at once, one renewal.
+    let forced = reqwest::Client::new()
+        .post(format!("{}{STABLE_TOKEN}", mock.base_url()))
+        .body(
+            serde_json::json!({
+                "grant_type": "client_credential", "appid": DEMO_APPID, "secret": DEMO_SECRET, "force_refresh": true
+            })
+            .to_string(),
+        )
+        .send()
+        .await
+        .expect("the mock answers");
+    assert!(forced.status().is_success());
+    assert_all_succeeded(&round(&mut members).await, CALLERS, "after 40001");
+    assert_eq!(fetches(), 5, "the forced refresh, then one renewal for the fleet");
+
+    // A process started now (a restart) takes the token from Redis: no request.
+    members.push(Member::spawn(MEMBER, &stable_args(&mock, &redis, CALLERS, 5000)).await);
+    assert_all_succeeded(&round(&mut members).await, CALLERS, "with a restarted member");
+    assert_eq!(fetches(), 5, "the restarted process found the token in Redis");
+
+    // Redis goes away and the token expires: every instance falls back to WeChat itself.
+    redis.stop();
+    mock.tokens().expire_now();
+    let started = Instant::now();
+    assert_all_succeeded(&round(&mut members).await, CALLERS, "with Redis down");
+    let fallback = fetches() - 5;
+    assert!(
+        (1..=members.len() as u64).contains(&fallback),
+        "each instance renews on its own, once: {fallback} requests for {} instances",
+        members.len()
+    );
+    assert!(started.elapsed() < Duration::from_secs(30), "no call waited on the dead Redis");
+    for member in &mut members {
+        member.kill().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fleet_refreshes_each_authorizer_once_per_expiry() {
+    let redis = RedisServer::start();
+    let mock = MockServer::start(MockConfig::demo().token_lifetime(LIFETIME)).await.expect("the mock starts");
+    let component_appid = "wx_component_fleet";
+    let authorizers = ["wx_authorizer_a", "wx_authorizer_b", "wx_authorizer_c"];
+    // The platform's records hold each authorizer's refresh token: put them in the store.
+    let seeding = wechat_core::Component::new(component_appid, "component-secret")
+        .store(std::sync::Arc::new(wechat_core::RedisStore::open(&redis.url()).expect("a Redis URL")));
+    for authorizer in authorizers {
+        seeding
+            .set_refresh_token(authorizer, format!("initial-refresh-{authorizer}"))
+            .await
+            .expect("Redis is up");
+    }
+    let callers = CALLERS.to_string();
+    let args = args(
+        &mock,
+        &redis,
+        &[
+            "--mode",
+            "authorizer",
+            "--component",
+            component_appid,
+            "--authorizers",
+            &authorizers.join(","),
+            "--callers",
+            &callers,
+            "--margin-ms",
+            "1000",
+            "--lock-ttl-ms",
+            "5000",
+            "--wait-ms",
+            "15000",
+        ],
+    );
+    let mut members = fleet(INSTANCES, &args).await;
+    let refreshes = |authorizer: &str| mock.token_requests().count(AUTHORIZER_TOKEN, authorizer);
+
+    assert_all_succeeded(&round(&mut members).await, CALLERS, "first round");
+    for authorizer in authorizers {
+        assert_eq!(refreshes(authorizer), 1, "{authorizer}: one api_authorizer_token for the fleet");
+    }
+    assert_eq!(mock.token_requests().count(COMPONENT_TOKEN, component_appid), 1);
+
+    tokio::time::sleep(LIFETIME + Duration::from_millis(300)).await;
+    assert_all_succeeded(&round(&mut members).await, CALLERS, "after the expiry");
+    for authorizer in authorizers {
+        assert_eq!(refreshes(authorizer), 2, "{authorizer}: one refresh per expiry");
+        let stored = redis
+            .command(&format!("GET wechat:{{{component_appid}}}:authorizer:{authorizer}:refresh_token"))
+            .expect("Redis answers");
+        assert_eq!(
+            stored.first().map(String::as_str),
+            mock.platform_tokens().refresh_token(authorizer).as_deref(),
+            "{authorizer}: the rotated refresh token is the one stored"
+        );
+    }
+    assert_eq!(mock.token_requests().count(COMPONENT_TOKEN, component_appid), 2);
+    for member in &mut members {
+        member.kill().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_process_killed_holding_the_renewal_lock_blocks_no_one_past_its_expiry() {
+    let redis = RedisServer::start();
+    let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
+    let fetches = || mock.token_requests().count(STABLE_TOKEN, DEMO_APPID);
+    let lock = format!("EXISTS wechat:{{{DEMO_APPID}}}:stable_token:lock");
+
+    // The victim takes the lock and waits on a WeChat that does not answer.
+    let mut victim = Member::spawn(MEMBER, &stable_args(&mock, &redis, 1, 3000)).await;
+    mock.faults().set_latency(Duration::from_secs(60));
+    victim.start_round().await;
+    let waited = Instant::now();
+    while redis.command(&lock).expect("Redis answers") != ["1"] {
+        assert!(waited.elapsed() < Duration::from_secs(10), "the victim never took the lock");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    victim.kill().await;
+    mock.faults().set_latency(Duration::ZERO);
+    assert_eq!(redis.command(&lock).expect("Redis answers"), ["1"], "the dead process still holds the lock");
+    let before = fetches();
+
+    let mut others = fleet(3, &stable_args(&mock, &redis, 100, 3000)).await;
+    let started = Instant::now();
+    assert_all_succeeded(&round(&mut others).await, 100, "after the holder died");
+    assert!(started.elapsed() < Duration::from_secs(20), "none hung: {:?}", started.elapsed());
+    assert_eq!(fetches() - before, 1, "one of them renewed once the lock expired");
+    for member in &mut others {
+        member.kill().await;
+    }
+}
