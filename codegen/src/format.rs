@@ -2,12 +2,13 @@
 //!
 //! `load` reads files into these types, reporting every problem a file has at once; `schema`
 //! describes the same types to editors as JSON Schema, so the doc comments here are what an
-//! editor shows when a spec file is being typed.
+//! editor shows when a spec file is being typed. Each table's struct is declared once, through
+//! `spec_table!`, which derives both from the same list of keys, so the schema and the loader
+//! cannot disagree on which keys exist or which are required.
 
 use std::borrow::Cow;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use toml_span::de_helpers::TableHelper;
 use toml_span::value::{Value, ValueInner};
 use toml_span::{DeserError, Deserialize, Error, ErrorKind};
 
@@ -129,23 +130,84 @@ macro_rules! keyword_deserialize {
     )*};
 }
 
-/// Reads a table's keys into a struct: every key is taken, unknown keys and all value errors
-/// are collected, and the struct is built only when the table had no problem at all.
-macro_rules! read_table {
-    ($value:expr, $ty:ident { $($field:ident: $how:ident $key:literal),* $(,)? }) => {{
-        let mut table = TableHelper::new($value)?;
-        $(let $field = read_table!(@take table, $how, $key);)*
-        table.finalize(None)?;
-        Ok($ty { $($field: read_table!(@unwrap $field, $how)),* })
-    }};
-    (@take $t:ident, required, $key:literal) => { $t.required_s($key).map(Located::from) };
-    (@take $t:ident, optional, $key:literal) => { $t.optional_s($key).map(Located::from) };
+/// Declares the struct for one kind of spec table, once: each field names the TOML key it is
+/// read from and how. From that one declaration come both the struct, with the `serde`
+/// attributes `schemars` reads (so `spec/spec.schema.json` documents the key, and whether it is
+/// required), and its toml-span `Deserialize` impl, which takes exactly those keys and refuses
+/// any other. A key can therefore not be in the schema and not in the loader, or the reverse.
+///
+/// How a key is read:
+/// - `required`: it must be there; the field is a `Located<T>`.
+/// - `optional`: it may be left out; the field is an `Option<Located<T>>`.
+/// - `default`: it may be left out, giving the type's default; the field is the bare type.
+/// - `required_bare`: it must be there; the field is the bare type (it keeps no span).
+///
+/// Reading takes every key and collects unknown keys and all value errors, and builds the
+/// struct only when the table had no problem at all, so a file's problems are reported at once.
+macro_rules! spec_table {
+    (@take $t:ident, required, $key:literal) => {
+        $t.required_s($key).map($crate::format::Located::from)
+    };
+    (@take $t:ident, optional, $key:literal) => {
+        $t.optional_s($key).map($crate::format::Located::from)
+    };
     (@take $t:ident, default, $key:literal) => { $t.optional($key).unwrap_or_default() };
     (@take $t:ident, required_bare, $key:literal) => { $t.required($key) };
-    (@unwrap $field:ident, required) => { $field.map_err(DeserError::from)? };
+    (@unwrap $field:ident, required) => { $field.map_err(::toml_span::DeserError::from)? };
     (@unwrap $field:ident, optional) => { $field };
     (@unwrap $field:ident, default) => { $field };
-    (@unwrap $field:ident, required_bare) => { $field.map_err(DeserError::from)? };
+    (@unwrap $field:ident, required_bare) => { $field.map_err(::toml_span::DeserError::from)? };
+    // The fields one at a time: each adds its declaration, with the serde attributes its way of
+    // reading implies (`default` is what keeps schemars from listing a key as required), and its read.
+    (@fields $head:tt [$($decl:tt)*] [$($read:tt)*]
+        $(#[$doc:meta])* pub $field:ident: $fty:ty = required $key:literal, $($rest:tt)*) => {
+        spec_table!(@fields $head
+            [$($decl)* $(#[$doc])* #[serde(rename = $key)] pub $field: $fty,]
+            [$($read)* $field required $key,]
+            $($rest)*);
+    };
+    (@fields $head:tt [$($decl:tt)*] [$($read:tt)*]
+        $(#[$doc:meta])* pub $field:ident: $fty:ty = required_bare $key:literal, $($rest:tt)*) => {
+        spec_table!(@fields $head
+            [$($decl)* $(#[$doc])* #[serde(rename = $key)] pub $field: $fty,]
+            [$($read)* $field required_bare $key,]
+            $($rest)*);
+    };
+    (@fields $head:tt [$($decl:tt)*] [$($read:tt)*]
+        $(#[$doc:meta])* pub $field:ident: $fty:ty = optional $key:literal, $($rest:tt)*) => {
+        spec_table!(@fields $head
+            [$($decl)* $(#[$doc])* #[serde(rename = $key, default)] pub $field: $fty,]
+            [$($read)* $field optional $key,]
+            $($rest)*);
+    };
+    (@fields $head:tt [$($decl:tt)*] [$($read:tt)*]
+        $(#[$doc:meta])* pub $field:ident: $fty:ty = default $key:literal, $($rest:tt)*) => {
+        spec_table!(@fields $head
+            [$($decl)* $(#[$doc])* #[serde(rename = $key, default)] pub $field: $fty,]
+            [$($read)* $field default $key,]
+            $($rest)*);
+    };
+    (@fields [$(#[$meta:meta])* pub struct $ty:ident] [$($decl:tt)*]
+        [$($field:ident $how:ident $key:literal,)*]) => {
+        #[derive(Debug, Clone, ::schemars::JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        $(#[$meta])*
+        pub struct $ty { $($decl)* }
+
+        impl<'de> ::toml_span::Deserialize<'de> for $ty {
+            fn deserialize(
+                value: &mut ::toml_span::value::Value<'de>,
+            ) -> Result<Self, ::toml_span::DeserError> {
+                let mut table = ::toml_span::de_helpers::TableHelper::new(value)?;
+                $(let $field = spec_table!(@take table, $how, $key);)*
+                table.finalize(None)?;
+                Ok(Self { $($field: spec_table!(@unwrap $field, $how)),* })
+            }
+        }
+    };
+    ($(#[$meta:meta])* pub struct $ty:ident { $($fields:tt)* }) => {
+        spec_table!(@fields [$(#[$meta])* pub struct $ty] [] [] $($fields)*);
+    };
 }
 
 impl<T> From<toml_span::Spanned<T>> for Located<T> {
@@ -154,85 +216,48 @@ impl<T> From<toml_span::Spanned<T>> for Located<T> {
     }
 }
 
-/// One endpoint: a file under `spec/<group>/`.
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(title = "WeChat endpoint spec")]
-pub struct EndpointFile {
-    /// Operation name in snake_case, e.g. `reject_insert`. Every Rust name of the endpoint
-    /// (client method, module, request/response/error-code types) is derived from it.
-    pub name: Located<String>,
-    /// WeChat's own name for the interface, e.g. `invoicebizrejectinsert`.
-    pub interface: Located<String>,
-    /// One sentence saying what the endpoint does; the first line of every doc comment.
-    pub summary: Located<String>,
-    /// Longer documentation: when to call it, what happens afterwards.
-    #[serde(default)]
-    pub doc: Option<Located<String>>,
-    /// HTTP method.
-    pub method: Located<Method>,
-    /// Host the endpoint lives on. Default `api.weixin.qq.com`.
-    #[serde(default)]
-    pub host: Option<Located<String>>,
-    /// Path, starting with `/`, without query string.
-    pub path: Located<String>,
-    /// How the request body is sent. Default `json` for POST and `none` for GET.
-    #[serde(default)]
-    pub body: Option<Located<BodyKind>>,
-    /// Which credential goes into the `access_token` query parameter.
-    pub auth: Located<Auth>,
-    /// Which accounts may call it, and whether cloud calls work.
-    #[serde(default)]
-    pub availability: Option<Located<Availability>>,
-    /// Query parameters besides `access_token`, by name.
-    #[serde(default)]
-    pub query: Entries<Field>,
-    /// Fields of the request body, by wire name, in the order they are sent.
-    #[serde(default)]
-    pub request: Entries<Field>,
-    /// Fields of the response besides `errcode` and `errmsg`, by wire name.
-    #[serde(default)]
-    pub response: Entries<Field>,
-    /// Named types used only by this endpoint, by UpperCamelCase name.
-    #[serde(default)]
-    pub types: Entries<TypeDef>,
-    /// Error codes particular to this endpoint (general codes live in `spec/errors.toml`).
-    #[serde(default)]
-    pub errors: Vec<Located<ErrorDef>>,
-    /// Request and response examples, as JSON text.
-    #[serde(default)]
-    pub examples: Vec<Located<Example>>,
-    /// Decisions taken where WeChat's documentation is wrong or silent, one sentence each.
-    #[serde(default)]
-    pub notes: Vec<Located<String>>,
-    /// What wechat-mock keeps for the endpoint: the resource it creates, reads, updates or
-    /// deletes. Without it the mock answers the success example.
-    #[serde(default)]
-    pub mock: Option<Located<MockDef>>,
-}
-
-impl<'de> Deserialize<'de> for EndpointFile {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, EndpointFile {
-            name: required "name",
-            interface: required "interface",
-            summary: required "summary",
-            doc: optional "doc",
-            method: required "method",
-            host: optional "host",
-            path: required "path",
-            body: optional "body",
-            auth: required "auth",
-            availability: optional "availability",
-            query: default "query",
-            request: default "request",
-            response: default "response",
-            types: default "types",
-            errors: default "errors",
-            examples: default "examples",
-            notes: default "notes",
-            mock: optional "mock",
-        })
+spec_table! {
+    /// One endpoint: a file under `spec/<group>/`.
+    #[schemars(title = "WeChat endpoint spec")]
+    pub struct EndpointFile {
+        /// Operation name in snake_case, e.g. `reject_insert`. Every Rust name of the endpoint
+        /// (client method, module, request/response/error-code types) is derived from it.
+        pub name: Located<String> = required "name",
+        /// WeChat's own name for the interface, e.g. `invoicebizrejectinsert`.
+        pub interface: Located<String> = required "interface",
+        /// One sentence saying what the endpoint does; the first line of every doc comment.
+        pub summary: Located<String> = required "summary",
+        /// Longer documentation: when to call it, what happens afterwards.
+        pub doc: Option<Located<String>> = optional "doc",
+        /// HTTP method.
+        pub method: Located<Method> = required "method",
+        /// Host the endpoint lives on. Default `api.weixin.qq.com`.
+        pub host: Option<Located<String>> = optional "host",
+        /// Path, starting with `/`, without query string.
+        pub path: Located<String> = required "path",
+        /// How the request body is sent. Default `json` for POST and `none` for GET.
+        pub body: Option<Located<BodyKind>> = optional "body",
+        /// Which credential goes into the `access_token` query parameter.
+        pub auth: Located<Auth> = required "auth",
+        /// Which accounts may call it, and whether cloud calls work.
+        pub availability: Option<Located<Availability>> = optional "availability",
+        /// Query parameters besides `access_token`, by name.
+        pub query: Entries<Field> = default "query",
+        /// Fields of the request body, by wire name, in the order they are sent.
+        pub request: Entries<Field> = default "request",
+        /// Fields of the response besides `errcode` and `errmsg`, by wire name.
+        pub response: Entries<Field> = default "response",
+        /// Named types used only by this endpoint, by UpperCamelCase name.
+        pub types: Entries<TypeDef> = default "types",
+        /// Error codes particular to this endpoint (general codes live in `spec/errors.toml`).
+        pub errors: Vec<Located<ErrorDef>> = default "errors",
+        /// Request and response examples, as JSON text.
+        pub examples: Vec<Located<Example>> = default "examples",
+        /// Decisions taken where WeChat's documentation is wrong or silent, one sentence each.
+        pub notes: Vec<Located<String>> = default "notes",
+        /// What wechat-mock keeps for the endpoint: the resource it creates, reads, updates or
+        /// deletes. Without it the mock answers the success example.
+        pub mock: Option<Located<MockDef>> = optional "mock",
     }
 }
 
@@ -268,28 +293,16 @@ impl Keyword for BodyKind {
         &[("json", Self::Json), ("multipart", Self::Multipart), ("none", Self::None)];
 }
 
-/// The credential an endpoint takes.
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Auth {
-    /// `access_token`: the account's access token (or an authorizer token when
-    /// `third_party` is true); `none`: the endpoint takes no token (token endpoints themselves).
-    pub token: Located<TokenKind>,
-    /// Whether a third-party platform may call it with an `authorizer_access_token`.
-    #[serde(default)]
-    pub third_party: bool,
-    /// The third-party permission set the endpoint belongs to (only with `third_party = true`).
-    #[serde(default)]
-    pub permission_set: Option<Located<i64>>,
-}
-
-impl<'de> Deserialize<'de> for Auth {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, Auth {
-            token: required "token",
-            third_party: default "third_party",
-            permission_set: optional "permission_set",
-        })
+spec_table! {
+    /// The credential an endpoint takes.
+    pub struct Auth {
+        /// `access_token`: the account's access token (or an authorizer token when
+        /// `third_party` is true); `none`: the endpoint takes no token (token endpoints themselves).
+        pub token: Located<TokenKind> = required "token",
+        /// Whether a third-party platform may call it with an `authorizer_access_token`.
+        pub third_party: bool = default "third_party",
+        /// The third-party permission set the endpoint belongs to (only with `third_party = true`).
+        pub permission_set: Option<Located<i64>> = optional "permission_set",
     }
 }
 
@@ -308,24 +321,13 @@ impl Keyword for TokenKind {
         &[("access_token", Self::AccessToken), ("none", Self::None)];
 }
 
-/// Who may call an endpoint.
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Availability {
-    /// Whether WeChat cloud calls (云调用) support it.
-    #[serde(default)]
-    pub cloud_call: bool,
-    /// Account types and their access, e.g. `{ service_account = "yes" }`.
-    #[serde(default)]
-    pub accounts: Entries<Access>,
-}
-
-impl<'de> Deserialize<'de> for Availability {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, Availability {
-            cloud_call: default "cloud_call",
-            accounts: default "accounts",
-        })
+spec_table! {
+    /// Who may call an endpoint.
+    pub struct Availability {
+        /// Whether WeChat cloud calls (云调用) support it.
+        pub cloud_call: bool = default "cloud_call",
+        /// Account types and their access, e.g. `{ service_account = "yes" }`.
+        pub accounts: Entries<Access> = default "accounts",
     }
 }
 
@@ -346,163 +348,92 @@ impl Keyword for Access {
         &[("yes", Self::Yes), ("apply", Self::Apply), ("no", Self::No)];
 }
 
-/// One field of a request, response, query string or named object type.
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Field {
-    /// `string`, `bool`, `i32`, `i64`, `u32`, `u64`, `f64`, `array` (with `items`), `map`
-    /// (string keys, values of type `items`), `json` (any JSON value, where WeChat documents
-    /// no shape), the name of a type in `[types]` of this file, of the group's `types.toml` or
-    /// of `spec/types.toml`, or `file` (a file part of a `body = "multipart"` request, with
-    /// `content_type` and `max_size`).
-    #[serde(rename = "type")]
-    pub ty: Located<String>,
-    /// Element type when `type = "array"`, value type when `type = "map"`; the same names as
-    /// `type`.
-    #[serde(default)]
-    pub items: Option<Located<String>>,
-    /// What the field holds, from WeChat's table.
-    pub doc: Located<String>,
-    /// True when WeChat may leave the field out (request: the caller may).
-    #[serde(default)]
-    pub optional: bool,
-    /// Other spellings WeChat is known to use for this field; accepted when decoding.
-    #[serde(default)]
-    pub aliases: Vec<Located<String>>,
-    /// A constant always sent, e.g. `action = "get_url"`; the caller never sets it. Only on
-    /// `[query]` parameters and top-level `[request]` fields, with `type = "string"`.
-    #[serde(default)]
-    pub value: Option<Located<String>>,
-    /// `type = "string"` only: the value is a credential (appsecret, token, ticket); the
-    /// generated field is a `wechat_core::Secret`, which never prints its value.
-    #[serde(default)]
-    pub secret: bool,
-    /// `type = "file"` only: the part's content type, e.g. `application/pdf`.
-    #[serde(default)]
-    pub content_type: Option<Located<String>>,
-    /// `type = "file"` only: the largest file accepted, in bytes; a larger file is refused
-    /// before anything is sent.
-    #[serde(default)]
-    pub max_size: Option<Located<i64>>,
-    /// True where the sources disagree on whether WeChat refuses what this field lacks: its
-    /// absence (even when `optional`), its value's type, or for a `file` its part's
-    /// Content-Type. The mock then accepts such a request and records a warning instead of
-    /// refusing it. Request and query fields only; explain the disagreement in `notes`.
-    #[serde(default)]
-    pub lenient_in_mock: Option<Located<bool>>,
-    /// A field whose type is a union: its keys (the tag and the variant's) sit in this object
-    /// itself rather than under the field's own key, as `/card/qrcode/create` sends
-    /// `action_name` and `action_info` beside `expire_seconds`.
-    #[serde(default)]
-    pub flatten: bool,
-    /// `response`: WeChat answers the field but a request must not send it (a card's `id`,
-    /// `status`); `request`: a request sends it but WeChat never answers it. Lets one type
-    /// serve both directions.
-    #[serde(default)]
-    pub only: Option<Located<Direction>>,
-    /// WeChat may send `null` for the field; it decodes as absent.
-    #[serde(default)]
-    pub nullable: bool,
-    /// Strings: the fewest characters allowed (characters, not bytes).
-    #[serde(default)]
-    pub min_length: Option<Located<i64>>,
-    /// Strings: the most characters allowed (characters, not bytes), e.g. a card title's 9.
-    #[serde(default)]
-    pub max_length: Option<Located<i64>>,
-    /// Strings: the most UTF-8 bytes allowed: WeChat's tables write `string(27)` for a title
-    /// of at most 9 Chinese characters (3 bytes each).
-    #[serde(default)]
-    pub max_bytes: Option<Located<i64>>,
-    /// Integers: the smallest value allowed, e.g. `expire_seconds` 60.
-    #[serde(default)]
-    pub minimum: Option<Located<i64>>,
-    /// Integers: the largest value allowed, e.g. `expire_seconds` 1800.
-    #[serde(default)]
-    pub maximum: Option<Located<i64>>,
-    /// Arrays: the fewest items allowed.
-    #[serde(default)]
-    pub min_items: Option<Located<i64>>,
-    /// Arrays: the most items allowed, e.g. `count` 50.
-    #[serde(default)]
-    pub max_items: Option<Located<i64>>,
-}
-
-impl<'de> Deserialize<'de> for Field {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, Field {
-            ty: required "type",
-            items: optional "items",
-            doc: required "doc",
-            optional: default "optional",
-            aliases: default "aliases",
-            value: optional "value",
-            secret: default "secret",
-            content_type: optional "content_type",
-            max_size: optional "max_size",
-            lenient_in_mock: optional "lenient_in_mock",
-            flatten: default "flatten",
-            only: optional "only",
-            nullable: default "nullable",
-            min_length: optional "min_length",
-            max_length: optional "max_length",
-            max_bytes: optional "max_bytes",
-            minimum: optional "minimum",
-            maximum: optional "maximum",
-            min_items: optional "min_items",
-            max_items: optional "max_items",
-        })
+spec_table! {
+    /// One field of a request, response, query string or named object type.
+    pub struct Field {
+        /// `string`, `bool`, `i32`, `i64`, `u32`, `u64`, `f64`, `array` (with `items`), `map`
+        /// (string keys, values of type `items`), `json` (any JSON value, where WeChat documents
+        /// no shape), the name of a type in `[types]` of this file, of the group's `types.toml` or
+        /// of `spec/types.toml`, or `file` (a file part of a `body = "multipart"` request, with
+        /// `content_type` and `max_size`).
+        pub ty: Located<String> = required "type",
+        /// Element type when `type = "array"`, value type when `type = "map"`; the same names as
+        /// `type`.
+        pub items: Option<Located<String>> = optional "items",
+        /// What the field holds, from WeChat's table.
+        pub doc: Located<String> = required "doc",
+        /// True when WeChat may leave the field out (request: the caller may).
+        pub optional: bool = default "optional",
+        /// Other spellings WeChat is known to use for this field; accepted when decoding.
+        pub aliases: Vec<Located<String>> = default "aliases",
+        /// A constant always sent, e.g. `action = "get_url"`; the caller never sets it. Only on
+        /// `[query]` parameters and top-level `[request]` fields, with `type = "string"`.
+        pub value: Option<Located<String>> = optional "value",
+        /// `type = "string"` only: the value is a credential (appsecret, token, ticket); the
+        /// generated field is a `wechat_core::Secret`, which never prints its value.
+        pub secret: bool = default "secret",
+        /// `type = "file"` only: the part's content type, e.g. `application/pdf`.
+        pub content_type: Option<Located<String>> = optional "content_type",
+        /// `type = "file"` only: the largest file accepted, in bytes; a larger file is refused
+        /// before anything is sent.
+        pub max_size: Option<Located<i64>> = optional "max_size",
+        /// True where the sources disagree on whether WeChat refuses what this field lacks: its
+        /// absence (even when `optional`), its value's type, or for a `file` its part's
+        /// Content-Type. The mock then accepts such a request and records a warning instead of
+        /// refusing it. Request and query fields only; explain the disagreement in `notes`.
+        pub lenient_in_mock: Option<Located<bool>> = optional "lenient_in_mock",
+        /// A field whose type is a union: its keys (the tag and the variant's) sit in this object
+        /// itself rather than under the field's own key, as `/card/qrcode/create` sends
+        /// `action_name` and `action_info` beside `expire_seconds`.
+        pub flatten: bool = default "flatten",
+        /// `response`: WeChat answers the field but a request must not send it (a card's `id`,
+        /// `status`); `request`: a request sends it but WeChat never answers it. Lets one type
+        /// serve both directions.
+        pub only: Option<Located<Direction>> = optional "only",
+        /// WeChat may send `null` for the field; it decodes as absent.
+        pub nullable: bool = default "nullable",
+        /// Strings: the fewest characters allowed (characters, not bytes).
+        pub min_length: Option<Located<i64>> = optional "min_length",
+        /// Strings: the most characters allowed (characters, not bytes), e.g. a card title's 9.
+        pub max_length: Option<Located<i64>> = optional "max_length",
+        /// Strings: the most UTF-8 bytes allowed: WeChat's tables write `string(27)` for a title
+        /// of at most 9 Chinese characters (3 bytes each).
+        pub max_bytes: Option<Located<i64>> = optional "max_bytes",
+        /// Integers: the smallest value allowed, e.g. `expire_seconds` 60.
+        pub minimum: Option<Located<i64>> = optional "minimum",
+        /// Integers: the largest value allowed, e.g. `expire_seconds` 1800.
+        pub maximum: Option<Located<i64>> = optional "maximum",
+        /// Arrays: the fewest items allowed.
+        pub min_items: Option<Located<i64>> = optional "min_items",
+        /// Arrays: the most items allowed, e.g. `count` 50.
+        pub max_items: Option<Located<i64>> = optional "max_items",
     }
 }
 
-/// A named type: an object (with `fields`), an enum (with `values`) or a union (with
-/// `union`).
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TypeDef {
-    /// What the type stands for.
-    pub doc: Located<String>,
-    /// Object types: the fields by wire name, in order.
-    #[serde(default)]
-    pub fields: Option<Located<Entries<Field>>>,
-    /// Enum types: the known values. Values WeChat adds later still decode.
-    #[serde(default)]
-    pub values: Option<Located<Vec<Located<EnumValue>>>>,
-    /// Union types: one of several object types, selected by the value of a tag field.
-    #[serde(default)]
-    pub union: Option<Located<UnionDef>>,
-}
-
-impl<'de> Deserialize<'de> for TypeDef {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, TypeDef {
-            doc: required "doc",
-            fields: optional "fields",
-            values: optional "values",
-            union: optional "union",
-        })
+spec_table! {
+    /// A named type: an object (with `fields`), an enum (with `values`) or a union (with
+    /// `union`).
+    pub struct TypeDef {
+        /// What the type stands for.
+        pub doc: Located<String> = required "doc",
+        /// Object types: the fields by wire name, in order.
+        pub fields: Option<Located<Entries<Field>>> = optional "fields",
+        /// Enum types: the known values. Values WeChat adds later still decode.
+        pub values: Option<Located<Vec<Located<EnumValue>>>> = optional "values",
+        /// Union types: one of several object types, selected by the value of a tag field.
+        pub union: Option<Located<UnionDef>> = optional "union",
     }
 }
 
-/// A union: the value of the `tag` field says which variant the object holds, and where.
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UnionDef {
-    /// The wire name of the tag field, e.g. `card_type`.
-    pub tag: Located<String>,
-    /// Where the variant's object sits. Default `sibling`.
-    #[serde(default)]
-    pub layout: Option<Located<UnionLayout>>,
-    /// The known variants. An object with another tag decodes to `Unknown`, kept whole.
-    pub variants: Vec<Located<UnionVariant>>,
-}
-
-impl<'de> Deserialize<'de> for UnionDef {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, UnionDef {
-            tag: required "tag",
-            layout: optional "layout",
-            variants: required_bare "variants",
-        })
+spec_table! {
+    /// A union: the value of the `tag` field says which variant the object holds, and where.
+    pub struct UnionDef {
+        /// The wire name of the tag field, e.g. `card_type`.
+        pub tag: Located<String> = required "tag",
+        /// Where the variant's object sits. Default `sibling`.
+        pub layout: Option<Located<UnionLayout>> = optional "layout",
+        /// The known variants. An object with another tag decodes to `Unknown`, kept whole.
+        pub variants: Vec<Located<UnionVariant>> = required_bare "variants",
     }
 }
 
@@ -522,35 +453,20 @@ impl Keyword for UnionLayout {
         &[("sibling", Self::Sibling), ("internal", Self::Internal)];
 }
 
-/// One variant of a union.
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UnionVariant {
-    /// The tag's value that selects it, e.g. `GROUPON`.
-    pub tag: Located<String>,
-    /// The object type it holds.
-    #[serde(rename = "type")]
-    pub ty: Located<String>,
-    /// `sibling` layout only: the key holding the object, dotted for a nested place
-    /// (`action_info.card`). Default: the tag in lower case (`groupon`).
-    #[serde(default)]
-    pub key: Option<Located<String>>,
-    /// Rust variant name (UpperCamelCase); derived from the tag when left out.
-    #[serde(default)]
-    pub name: Option<Located<String>>,
-    /// What the variant is.
-    pub doc: Located<String>,
-}
-
-impl<'de> Deserialize<'de> for UnionVariant {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, UnionVariant {
-            tag: required "tag",
-            ty: required "type",
-            key: optional "key",
-            name: optional "name",
-            doc: required "doc",
-        })
+spec_table! {
+    /// One variant of a union.
+    pub struct UnionVariant {
+        /// The tag's value that selects it, e.g. `GROUPON`.
+        pub tag: Located<String> = required "tag",
+        /// The object type it holds.
+        pub ty: Located<String> = required "type",
+        /// `sibling` layout only: the key holding the object, dotted for a nested place
+        /// (`action_info.card`). Default: the tag in lower case (`groupon`).
+        pub key: Option<Located<String>> = optional "key",
+        /// Rust variant name (UpperCamelCase); derived from the tag when left out.
+        pub name: Option<Located<String>> = optional "name",
+        /// What the variant is.
+        pub doc: Located<String> = required "doc",
     }
 }
 
@@ -569,27 +485,16 @@ impl Keyword for Direction {
         &[("request", Self::Request), ("response", Self::Response)];
 }
 
-/// One known value of an enum type.
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EnumValue {
-    /// The value on the wire: all strings or all integers within one enum.
-    pub value: Located<Literal>,
-    /// Rust variant name (UpperCamelCase); required for integer values, derived from
-    /// string values otherwise.
-    #[serde(default)]
-    pub name: Option<Located<String>>,
-    /// What the value means.
-    pub doc: Located<String>,
-}
-
-impl<'de> Deserialize<'de> for EnumValue {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, EnumValue {
-            value: required "value",
-            name: optional "name",
-            doc: required "doc",
-        })
+spec_table! {
+    /// One known value of an enum type.
+    pub struct EnumValue {
+        /// The value on the wire: all strings or all integers within one enum.
+        pub value: Located<Literal> = required "value",
+        /// Rust variant name (UpperCamelCase); required for integer values, derived from
+        /// string values otherwise.
+        pub name: Option<Located<String>> = optional "name",
+        /// What the value means.
+        pub doc: Located<String> = required "doc",
     }
 }
 
@@ -613,37 +518,21 @@ impl<'de> Deserialize<'de> for Literal {
     }
 }
 
-/// One error code, with WeChat's message and what a caller does about it.
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ErrorDef {
-    /// The `errcode` value.
-    pub code: Located<i64>,
-    /// WeChat's `errmsg` text.
-    pub message: Located<String>,
-    /// Rust variant name (UpperCamelCase); derived from `message` when left out.
-    #[serde(default)]
-    pub name: Option<Located<String>>,
-    /// What the code means.
-    pub meaning: Located<String>,
-    /// What the caller should do.
-    #[serde(default)]
-    pub remedy: Option<Located<String>>,
-    /// How the client reacts. Default `never`.
-    #[serde(default)]
-    pub retry: Option<Located<Retry>>,
-}
-
-impl<'de> Deserialize<'de> for ErrorDef {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, ErrorDef {
-            code: required "code",
-            message: required "message",
-            name: optional "name",
-            meaning: required "meaning",
-            remedy: optional "remedy",
-            retry: optional "retry",
-        })
+spec_table! {
+    /// One error code, with WeChat's message and what a caller does about it.
+    pub struct ErrorDef {
+        /// The `errcode` value.
+        pub code: Located<i64> = required "code",
+        /// WeChat's `errmsg` text.
+        pub message: Located<String> = required "message",
+        /// Rust variant name (UpperCamelCase); derived from `message` when left out.
+        pub name: Option<Located<String>> = optional "name",
+        /// What the code means.
+        pub meaning: Located<String> = required "meaning",
+        /// What the caller should do.
+        pub remedy: Option<Located<String>> = optional "remedy",
+        /// How the client reacts. Default `never`.
+        pub retry: Option<Located<Retry>> = optional "retry",
     }
 }
 
@@ -664,51 +553,32 @@ impl Keyword for Retry {
         &[("never", Self::Never), ("backoff", Self::Backoff), ("renew_token", Self::RenewToken)];
 }
 
-/// An endpoint's effect on a resource wechat-mock keeps (`[mock]`): endpoints naming the same
-/// `resource` share one store of them, by id.
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MockDef {
-    /// The kind of resource, snake_case, e.g. `card`.
-    pub resource: Located<String>,
-    /// What the endpoint does to it.
-    pub action: Located<MockAction>,
-    /// The string field that names the resource. `create`: a `[response]` field, answered
-    /// with a fresh id; otherwise a `[request]` or `[query]` field.
-    #[serde(default)]
-    pub key: Option<Located<String>>,
-    /// The field holding the resource's object. `create`: the `[request]` field stored (default:
-    /// the whole body); `update`: the `[request]` field merged into it (default: the body
-    /// without `key`); `read`: the `[response]` field answered with it (default: none, the
-    /// read only checks the resource exists). Not on `delete`.
-    #[serde(default)]
-    pub object: Option<Located<String>>,
-    /// The `errcode` answered for a key the mock does not hold, e.g. 40073; one of the
-    /// endpoint's codes, its group's or a general one. Required but on `create`.
-    #[serde(default)]
-    pub missing: Option<Located<i64>>,
-    /// `create`: the status a new resource starts in, e.g. `CARD_STATUS_NOT_VERIFY`; `update`:
-    /// the status it moves to.
-    #[serde(default)]
-    pub status: Option<Located<String>>,
-    /// `read`: values the mock assigns in the answered object, by dotted path inside it
-    /// (through unions: `base_info.id` is in whichever variant the card is), e.g.
-    /// `{ "base_info.id" = "id", "base_info.status" = "status" }`.
-    #[serde(default)]
-    pub assigned: Entries<Assigned>,
-}
-
-impl<'de> Deserialize<'de> for MockDef {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, MockDef {
-            resource: required "resource",
-            action: required "action",
-            key: optional "key",
-            object: optional "object",
-            missing: optional "missing",
-            status: optional "status",
-            assigned: default "assigned",
-        })
+spec_table! {
+    /// An endpoint's effect on a resource wechat-mock keeps (`[mock]`): endpoints naming the same
+    /// `resource` share one store of them, by id.
+    pub struct MockDef {
+        /// The kind of resource, snake_case, e.g. `card`.
+        pub resource: Located<String> = required "resource",
+        /// What the endpoint does to it.
+        pub action: Located<MockAction> = required "action",
+        /// The string field that names the resource. `create`: a `[response]` field, answered
+        /// with a fresh id; otherwise a `[request]` or `[query]` field.
+        pub key: Option<Located<String>> = optional "key",
+        /// The field holding the resource's object. `create`: the `[request]` field stored (default:
+        /// the whole body); `update`: the `[request]` field merged into it (default: the body
+        /// without `key`); `read`: the `[response]` field answered with it (default: none, the
+        /// read only checks the resource exists). Not on `delete`.
+        pub object: Option<Located<String>> = optional "object",
+        /// The `errcode` answered for a key the mock does not hold, e.g. 40073; one of the
+        /// endpoint's codes, its group's or a general one. Required but on `create`.
+        pub missing: Option<Located<i64>> = optional "missing",
+        /// `create`: the status a new resource starts in, e.g. `CARD_STATUS_NOT_VERIFY`; `update`:
+        /// the status it moves to.
+        pub status: Option<Located<String>> = optional "status",
+        /// `read`: values the mock assigns in the answered object, by dotted path inside it
+        /// (through unions: `base_info.id` is in whichever variant the card is), e.g.
+        /// `{ "base_info.id" = "id", "base_info.status" = "status" }`.
+        pub assigned: Entries<Assigned> = default "assigned",
     }
 }
 
@@ -763,102 +633,59 @@ keyword_deserialize!(
     Assigned
 );
 
-/// A request/response pair from WeChat's documentation.
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Example {
-    /// Short name of the example.
-    #[serde(default)]
-    pub name: Option<Located<String>>,
-    /// The request body as JSON text; it must match `[request]` exactly.
-    #[serde(default)]
-    pub request: Option<Located<String>>,
-    /// The response body as JSON text; it must decode into the response type.
-    #[serde(default)]
-    pub response: Option<Located<String>>,
-}
-
-impl<'de> Deserialize<'de> for Example {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, Example {
-            name: optional "name",
-            request: optional "request",
-            response: optional "response",
-        })
+spec_table! {
+    /// A request/response pair from WeChat's documentation.
+    pub struct Example {
+        /// Short name of the example.
+        pub name: Option<Located<String>> = optional "name",
+        /// The request body as JSON text; it must match `[request]` exactly.
+        pub request: Option<Located<String>> = optional "request",
+        /// The response body as JSON text; it must decode into the response type.
+        pub response: Option<Located<String>> = optional "response",
     }
 }
 
-/// `spec/errors.toml` (WeChat's general error codes, shared by every endpoint) or
-/// `spec/<group>/errors.toml` (codes every endpoint of one group may answer).
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(title = "WeChat general error codes")]
-pub struct ErrorsFile {
-    /// The codes.
-    pub errors: Vec<Located<ErrorDef>>,
-}
-
-impl<'de> Deserialize<'de> for ErrorsFile {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, ErrorsFile { errors: required_bare "errors" })
+spec_table! {
+    /// `spec/errors.toml` (WeChat's general error codes, shared by every endpoint) or
+    /// `spec/<group>/errors.toml` (codes every endpoint of one group may answer).
+    #[schemars(title = "WeChat general error codes")]
+    pub struct ErrorsFile {
+        /// The codes.
+        pub errors: Vec<Located<ErrorDef>> = required_bare "errors",
     }
 }
 
-/// `spec/groups.toml`: one entry per folder under `spec/`; each becomes a module and a cargo
-/// feature of the generated crate.
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(title = "WeChat endpoint groups")]
-pub struct GroupsFile {
-    /// The groups, by folder name.
-    pub groups: Entries<GroupDef>,
-}
-
-impl<'de> Deserialize<'de> for GroupsFile {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, GroupsFile { groups: required_bare "groups" })
+spec_table! {
+    /// `spec/groups.toml`: one entry per folder under `spec/`; each becomes a module and a cargo
+    /// feature of the generated crate.
+    #[schemars(title = "WeChat endpoint groups")]
+    pub struct GroupsFile {
+        /// The groups, by folder name.
+        pub groups: Entries<GroupDef> = required_bare "groups",
     }
 }
 
-/// A group of endpoints.
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GroupDef {
-    /// One sentence: which part of WeChat the group covers.
-    pub summary: Located<String>,
-    /// Longer documentation for the module.
-    #[serde(default)]
-    pub doc: Option<Located<String>>,
-    /// Also put the group's operations on the root `Client` (`client.get_auth_data(..)`),
-    /// besides its handle (`client.invoice().get_auth_data(..)`). Operation names of such
-    /// groups must be unique across all of them. Default false.
-    #[serde(default)]
-    pub root_methods: bool,
-}
-
-impl<'de> Deserialize<'de> for GroupDef {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, GroupDef {
-            summary: required "summary",
-            doc: optional "doc",
-            root_methods: default "root_methods",
-        })
+spec_table! {
+    /// A group of endpoints.
+    pub struct GroupDef {
+        /// One sentence: which part of WeChat the group covers.
+        pub summary: Located<String> = required "summary",
+        /// Longer documentation for the module.
+        pub doc: Option<Located<String>> = optional "doc",
+        /// Also put the group's operations on the root `Client` (`client.get_auth_data(..)`),
+        /// besides its handle (`client.invoice().get_auth_data(..)`). Operation names of such
+        /// groups must be unique across all of them. Default false.
+        pub root_methods: bool = default "root_methods",
     }
 }
 
-/// `spec/types.toml` (types shared by every group) or `spec/<group>/types.toml` (types
-/// shared by the endpoints of one group, generated behind its feature).
-#[derive(Debug, Clone, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(title = "WeChat shared types")]
-pub struct TypesFile {
-    /// The types, by UpperCamelCase name.
-    pub types: Entries<TypeDef>,
-}
-
-impl<'de> Deserialize<'de> for TypesFile {
-    fn deserialize(value: &mut Value<'de>) -> Result<Self, DeserError> {
-        read_table!(value, TypesFile { types: required_bare "types" })
+spec_table! {
+    /// `spec/types.toml` (types shared by every group) or `spec/<group>/types.toml` (types
+    /// shared by the endpoints of one group, generated behind its feature).
+    #[schemars(title = "WeChat shared types")]
+    pub struct TypesFile {
+        /// The types, by UpperCamelCase name.
+        pub types: Entries<TypeDef> = required_bare "types",
     }
 }
 
@@ -878,3 +705,87 @@ pub(crate) enum AnySpecFile {
 mod events;
 
 pub use events::{EventExample, EventField, EventFieldType, EventFile, EventsFile, HeaderDef};
+
+#[cfg(test)]
+#[allow(unreachable_pub)]
+mod tests {
+    use toml_span::{Deserialize, ErrorKind};
+
+    use super::{Entries, Located};
+
+    spec_table! {
+        /// One key of each way of reading, one of them under a name that is a Rust keyword.
+        pub struct Probe {
+            /// Read with its span, and required.
+            pub ty: Located<String> = required "type",
+            /// Read without a span, and required.
+            pub bare: Vec<Located<i64>> = required_bare "bare",
+            /// Left out: `None`.
+            pub opt: Option<Located<bool>> = optional "opt",
+            /// Left out: empty.
+            pub def: Entries<String> = default "def",
+        }
+    }
+
+    /// The properties the schema gives `Probe`, and those it marks required, sorted.
+    fn schema_keys() -> (Vec<String>, Vec<String>) {
+        let schema = schemars::schema_for!(Probe).to_value();
+        let names = |value: Option<&serde_json::Value>, keys: fn(&serde_json::Value) -> Vec<String>| {
+            let mut names = value.map(keys).unwrap_or_default();
+            names.sort();
+            names
+        };
+        let properties = names(schema.get("properties"), |p| {
+            p.as_object().map(|o| o.keys().cloned().collect()).unwrap_or_default()
+        });
+        let required = names(schema.get("required"), |r| {
+            r.as_array()
+                .map(|a| a.iter().filter_map(|k| k.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default()
+        });
+        (properties, required)
+    }
+
+    fn read(text: &str) -> Result<Probe, Vec<ErrorKind>> {
+        let mut value = toml_span::parse(text).expect("valid TOML");
+        Probe::deserialize(&mut value).map_err(|e| e.errors.into_iter().map(|e| e.kind).collect())
+    }
+
+    #[test]
+    fn the_schema_lists_the_keys_the_loader_reads_and_requires_the_ones_it_requires() {
+        let (properties, required) = schema_keys();
+        assert_eq!(properties, ["bare", "def", "opt", "type"]);
+        assert_eq!(required, ["bare", "type"]);
+        assert_eq!(schemars::schema_for!(Probe).get("additionalProperties"), Some(&false.into()));
+    }
+
+    #[test]
+    fn the_loader_reads_every_key_the_schema_lists() {
+        let probe = read("type = \"t\"\nbare = [1, 2]\nopt = true\ndef = { a = \"x\" }\n").expect("all keys");
+        assert_eq!(probe.ty.value, "t");
+        assert_eq!(probe.bare.iter().map(|b| b.value).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(probe.opt.map(|o| o.value), Some(true));
+        assert_eq!(probe.def.0.len(), 1);
+    }
+
+    #[test]
+    fn the_loader_requires_what_the_schema_requires_and_nothing_else() {
+        let probe = read("type = \"t\"\nbare = []\n").expect("only the required keys");
+        assert!(probe.opt.is_none() && probe.def.0.is_empty() && probe.bare.is_empty());
+        assert_eq!(probe.ty.value, "t");
+        let missing = read("opt = false\n").expect_err("required keys missing");
+        assert!(
+            matches!(&missing[..], [ErrorKind::MissingField("type"), ErrorKind::MissingField("bare")]),
+            "{missing:?}"
+        );
+    }
+
+    #[test]
+    fn the_loader_refuses_a_key_the_schema_does_not_list() {
+        let unknown = read("type = \"t\"\nbare = []\nty = \"t\"\n").expect_err("an unknown key");
+        assert!(
+            matches!(&unknown[..], [ErrorKind::UnexpectedKeys { keys, .. }] if keys[0].0 == "ty"),
+            "{unknown:?}"
+        );
+    }
+}
