@@ -14,6 +14,7 @@
 //! # }
 //! ```
 
+mod call;
 pub mod check;
 mod client;
 mod deadline;
