@@ -184,11 +184,25 @@ impl ClientBuilder {
     }
 }
 
+/// True when a TLS feature is on, so `https://` URLs can be reached.
+const TLS: bool = cfg!(any(
+    feature = "rustls-tls-webpki-roots",
+    feature = "rustls-tls-native-roots",
+    feature = "native-tls"
+));
+
 fn checked_base_url(url: &str) -> Result<String, BuildError> {
     let trimmed = url.trim_end_matches('/');
     let parsed = reqwest::Url::parse(trimmed).map_err(|e| BuildError(format!("base URL `{url}`: {e}")))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
         return Err(BuildError(format!("base URL `{url}` must be http(s) without a query string")));
+    }
+    // Without TLS every call would fail with a transport error; say why once, up front.
+    if parsed.scheme() == "https" && !TLS {
+        return Err(BuildError(format!(
+            "base URL `{url}` is https, but wechat-core was built without TLS: enable its feature \
+             `rustls-tls-webpki-roots`, `rustls-tls-native-roots` or `native-tls` (wechat-card passes them on)"
+        )));
     }
     Ok(trimmed.to_owned())
 }
@@ -294,5 +308,30 @@ fn encode_body<O: Operation>(request: &O) -> Result<Body<'_>, String> {
             .multipart()
             .map(Body::Multipart)
             .ok_or_else(|| "the endpoint takes a multipart body but the request describes none".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Run with and without TLS features (CI does both): an https base URL builds exactly
+    /// when TLS is compiled in, and the refusal names the features that fix it.
+    #[test]
+    fn an_https_base_url_needs_a_tls_feature() {
+        let http = Client::builder().base_url("http://127.0.0.1:1").build();
+        assert!(http.is_ok(), "{http:?}");
+        let https = Client::builder().base_url("https://api.weixin.qq.com").build();
+        if TLS {
+            assert!(https.is_ok(), "{https:?}");
+        } else {
+            let error = https.expect_err("no TLS feature is on").to_string();
+            assert!(error.contains("without TLS") && error.contains("rustls-tls-webpki-roots"), "{error}");
+        }
+        let fallback = Client::builder()
+            .base_url("http://127.0.0.1:1")
+            .fallback_base_url("https://api2.weixin.qq.com")
+            .build();
+        assert_eq!(fallback.is_ok(), TLS, "fallbacks are checked too");
     }
 }
