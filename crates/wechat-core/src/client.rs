@@ -106,7 +106,7 @@ impl ClientBuilder {
     /// client cannot be changed or read: reqwest follows up to 10 by default, re-sending a
     /// request (a 307 or 308 re-sends its body, and with it a token request's appsecret) to
     /// wherever the `Location` points. The answer of a followed redirect is still refused,
-    /// with [`Error::Redirect`] (or [`TokenError::Redirect`]), but the request has gone.
+    /// with [`Error::Redirect`] (or [`TokenError::Redirect`](crate::TokenError::Redirect)), but the request has gone.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
