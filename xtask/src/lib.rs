@@ -3,3 +3,4 @@
 pub mod bench;
 pub mod sync;
 pub mod synthetic;
+pub mod workspace;

@@ -29,9 +29,12 @@ enum Command {
     },
 }
 
-fn root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+/// The workspace the command runs in, from the current directory (see `xtask::workspace`).
+fn root() -> Result<PathBuf, ExitCode> {
+    xtask::workspace::root().map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::FAILURE
+    })
 }
 
 #[allow(clippy::print_stdout)]
@@ -48,7 +51,10 @@ const HISTORY: &str = "\n## History\n";
 
 #[allow(clippy::print_stdout)]
 fn bench(quick: bool) -> ExitCode {
-    let root = root();
+    let root = match root() {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
     let rows = match xtask::bench::run(&root, quick) {
         Ok(rows) => rows,
         Err(e) => {
@@ -88,7 +94,10 @@ fn bench(quick: bool) -> ExitCode {
 
 #[allow(clippy::print_stdout)]
 fn codegen(check: bool) -> ExitCode {
-    let root = root();
+    let root = match root() {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
     let changes = match sync::changes(&root) {
         Ok(changes) => changes,
         Err(failure) => {
