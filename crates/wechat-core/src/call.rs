@@ -123,7 +123,6 @@ pub(crate) struct Call<'a> {
 impl<'a> Call<'a> {
     /// A call of `endpoint` started at `started`; an oversize file is refused here, before a
     /// token is fetched or a byte is sent.
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn new(
         http: &'a HttpContext,
         tokens: Option<&'a Arc<dyn TokenProvider>>,
