@@ -15,6 +15,7 @@ pub mod names;
 pub mod resolve;
 pub mod schema;
 pub mod source;
+pub mod splice;
 
 pub use diagnostic::{Diagnostic, Diagnostics};
 pub use emit::{EmitError, OutputFile};

@@ -414,7 +414,14 @@ fn synthetic_workspace(root: &Path) -> Result<tempfile::TempDir, BenchError> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(path, &output.contents)?;
+        let contents = if codegen::splice::is_region(&output.contents) {
+            // The manifest was copied with the crates; only its group features are replaced.
+            codegen::splice::splice(&output.path, &fs::read_to_string(&path)?, &output.contents)
+                .map_err(|e| BenchError::Command(e.to_string()))?
+        } else {
+            output.contents.clone()
+        };
+        fs::write(path, contents)?;
     }
     Ok(scratch)
 }

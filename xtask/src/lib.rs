@@ -4,3 +4,4 @@ pub mod bench;
 pub mod sync;
 pub mod synthetic;
 pub mod test_setup;
+pub mod workspace;

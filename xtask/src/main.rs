@@ -37,9 +37,12 @@ enum Command {
     },
 }
 
-fn root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+/// The workspace the command runs in, from the current directory (see `xtask::workspace`).
+fn root() -> Result<PathBuf, ExitCode> {
+    xtask::workspace::root().map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::FAILURE
+    })
 }
 
 #[allow(clippy::print_stdout)]
@@ -54,6 +57,10 @@ fn main() -> ExitCode {
 
 #[allow(clippy::print_stdout)]
 fn test(args: &[String]) -> ExitCode {
+    let root = match root() {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
     let redis = match test_setup::redis_server() {
         Ok(redis) => redis,
         Err(e) => {
@@ -62,7 +69,7 @@ fn test(args: &[String]) -> ExitCode {
         }
     };
     println!("redis-server: {} (${}={})", redis.how, test_setup::REDIS_SERVER_VAR, redis.path.display());
-    match test_setup::run_tests(&root(), &redis.path, args) {
+    match test_setup::run_tests(&root, &redis.path, args) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(e) => {
@@ -77,7 +84,10 @@ const HISTORY: &str = "\n## History\n";
 
 #[allow(clippy::print_stdout)]
 fn bench(quick: bool) -> ExitCode {
-    let root = root();
+    let root = match root() {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
     let rows = match xtask::bench::run(&root, quick) {
         Ok(rows) => rows,
         Err(e) => {
@@ -117,7 +127,10 @@ fn bench(quick: bool) -> ExitCode {
 
 #[allow(clippy::print_stdout)]
 fn codegen(check: bool) -> ExitCode {
-    let root = root();
+    let root = match root() {
+        Ok(root) => root,
+        Err(code) => return code,
+    };
     let changes = match sync::changes(&root) {
         Ok(changes) => changes,
         Err(failure) => {

@@ -120,8 +120,9 @@ pub fn plan(root: &Path, outputs: &[OutputFile]) -> io::Result<Vec<Change>> {
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", output.path))),
         };
-        if old.as_deref().map(normalize) != Some(normalize(&output.contents)) {
-            changes.push(Change::Write { path: output.path.clone(), old, new: output.contents.clone() });
+        let new = whole_file(output, old.as_deref())?;
+        if old.as_deref().map(normalize) != Some(normalize(&new)) {
+            changes.push(Change::Write { path: output.path.clone(), old, new });
         }
     }
     for dir in GENERATED_DIRS {
@@ -139,6 +140,26 @@ pub fn plan(root: &Path, outputs: &[OutputFile]) -> io::Result<Vec<Change>> {
         }
     }
     Ok(changes)
+}
+
+/// What `output` makes of the file now on disk: its contents, or, for a region of a
+/// hand-written file (see `codegen::splice`), the file with the region replaced.
+fn whole_file(output: &OutputFile, old: Option<&str>) -> io::Result<String> {
+    if !codegen::splice::is_region(&output.contents) {
+        return Ok(output.contents.clone());
+    }
+    let Some(old) = old else {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "{}: missing; the generator writes only the lines between its `# BEGIN generated` and \
+                 `# END generated` markers, the rest of the file is written by hand",
+                output.path
+            ),
+        ));
+    };
+    codegen::splice::splice(&output.path, old, &output.contents)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
 }
 
 /// Applies the changes: every new file is first written beside its target, and only when
@@ -261,6 +282,29 @@ mod tests {
             "spec/g/bad.toml:2:15: the file is not UTF-8: byte 0xe9 cannot start or continue a character; \
              save it as UTF-8"
         );
+    }
+
+    #[test]
+    fn a_region_is_spliced_into_the_hand_written_file() {
+        let root = tempfile::tempdir().unwrap();
+        let region = codegen::splice::region("a = []\n");
+        let hand =
+            format!("[package]\nname = \"x\"\n\n[features]\n{}", codegen::splice::region("old = []\n"));
+        fs::write(root.path().join("Cargo.toml"), &hand).unwrap();
+        let outputs = [OutputFile { path: "Cargo.toml".into(), contents: region.clone() }];
+        let changes = plan(root.path(), &outputs).unwrap();
+        let [Change::Write { new, .. }] = changes.as_slice() else { panic!("{changes:?}") };
+        assert_eq!(*new, format!("[package]\nname = \"x\"\n\n[features]\n{region}"));
+        apply(root.path(), &changes).unwrap();
+        assert!(plan(root.path(), &outputs).unwrap().is_empty(), "spliced once, in step after");
+
+        fs::write(root.path().join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        let error = plan(root.path(), &outputs).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        assert!(error.to_string().starts_with("Cargo.toml: no `# BEGIN generated` line"), "{error}");
+        fs::remove_file(root.path().join("Cargo.toml")).unwrap();
+        let error = plan(root.path(), &outputs).unwrap_err();
+        assert!(error.to_string().starts_with("Cargo.toml: missing;"), "{error}");
     }
 
     #[test]

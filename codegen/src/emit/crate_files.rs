@@ -1,13 +1,13 @@
-//! The generated crate's frame: module tree, group modules, shared types, `Cargo.toml`,
-//! and the example round-trip tests.
+//! The generated crate's frame: module tree, group modules, shared types, the features of
+//! `Cargo.toml`, and the example round-trip tests.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::HEADER;
 use crate::emit::rust::{cell, ident, inner_doc};
 use crate::emit::{client, error_codes, events, shapes};
 use crate::model::{Group, Spec};
+use crate::splice;
 
 /// `generated/mod.rs`.
 pub(crate) fn root_module(spec: &Spec) -> TokenStream {
@@ -186,64 +186,24 @@ pub(crate) fn any_group(spec: &Spec) -> TokenStream {
     quote!(#![cfg(any(#(feature = #features),*))])
 }
 
-/// `crates/wechat-card/Cargo.toml`: one cargo feature per group, all on by default.
-pub(crate) fn cargo_toml(spec: &Spec) -> String {
-    let groups: Vec<&str> = spec.groups.iter().map(|g| g.name.as_str()).collect();
-    let defaults: Vec<String> = groups.iter().map(|g| format!("\"{g}\"")).collect();
-    let mut defaults = defaults;
-    if !spec.events.events.is_empty() {
-        defaults.push(format!("\"{}\"", events::FEATURE));
+/// The generated region of `crates/wechat-card/Cargo.toml`'s `[features]` table: one cargo
+/// feature per group, and `all-groups` naming them all (the default features include it).
+/// The rest of the manifest (package metadata, dependencies, TLS features, examples) is
+/// written by hand; [`crate::splice`] puts this region into it.
+pub(crate) fn cargo_toml_features(spec: &Spec) -> String {
+    let groups: Vec<String> = spec.groups.iter().map(|g| format!("\"{}\"", g.name)).collect();
+    let mut body = String::from(
+        "# One feature per spec group, so an application compiles only the endpoints it calls.\n",
+    );
+    body.push_str(&format!("all-groups = [{}]\n", groups.join(", ")));
+    for group in &spec.groups {
+        body.push_str(&format!("{} = []\n", group.name));
     }
-    let mut features = format!("default = [{}]\n", defaults.join(", "));
-    for group in &groups {
-        features.push_str(&format!("{group} = []\n"));
-    }
     if !spec.events.events.is_empty() {
-        features.push_str(&format!(
+        body.push_str(&format!(
             "# Typed push events (`events` module); each event also needs its group's feature.\n{} = [\"wechat-core/push\"]\n",
             events::FEATURE
         ));
     }
-    format!(
-        r#"# {HEADER}
-
-[package]
-name = "wechat-card"
-description = "Typed async client for WeChat's card, invoice and fiscal e-bill server APIs."
-version.workspace = true
-edition.workspace = true
-rust-version.workspace = true
-license.workspace = true
-repository.workspace = true
-
-[features]
-# One feature per spec group, so an application compiles only the endpoints it calls.
-{features}
-[dependencies]
-serde.workspace = true
-wechat-core.workspace = true
-
-[dev-dependencies]
-# The quickstart receives the mock's push events on an axum route of its own.
-axum.workspace = true
-serde_json.workspace = true
-tokio = {{ workspace = true, features = ["rt-multi-thread", "macros"] }}
-wechat-core = {{ workspace = true, features = ["push-axum"] }}
-wechat-mock.workspace = true
-
-# Walks the whole invoice flow against wechat-mock: `cargo run -p wechat-card --example quickstart`.
-[[example]]
-name = "quickstart"
-required-features = [{required}]
-
-# Member card and coupon against wechat-mock: `cargo run -p wechat-card --example member_card`.
-[[example]]
-name = "member_card"
-required-features = [{required}]
-
-[lints]
-workspace = true
-"#,
-        required = defaults.join(", ")
-    )
+    splice::region(&body)
 }

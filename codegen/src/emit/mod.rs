@@ -33,6 +33,9 @@ pub const GENERATED_TESTS_DIR: &str = "crates/wechat-card/tests/generated";
 
 pub use mock::MOCK_GENERATED_DIR;
 
+/// The generated crate's manifest, of which the generator owns the group features only.
+pub const CARD_MANIFEST: &str = "crates/wechat-card/Cargo.toml";
+
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -109,9 +112,10 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
             contents: events::docs_page(&spec.events),
         });
     }
+    // A region of the manifest, not the whole file: see `crate::splice`.
     files.push(OutputFile {
-        path: "crates/wechat-card/Cargo.toml".to_owned(),
-        contents: crate_files::cargo_toml(spec),
+        path: CARD_MANIFEST.to_owned(),
+        contents: crate_files::cargo_toml_features(spec),
     });
     files.push(OutputFile { path: CLI_MANIFEST.to_owned(), contents: cli::cargo_toml(spec) });
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -1,4 +1,4 @@
-//! The client: configuration, and the call loop (token, attempt, decode, retry).
+//! The client: configuration, and `send`, the typed shim over the call loop of `call`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -7,24 +7,19 @@ use std::time::{Duration, Instant};
 use tracing::Instrument;
 
 use crate::build_error::BuildError;
-use crate::deadline::instant_after;
+use crate::call::{self, Body, Call, Failed, Next};
 use crate::decode::decode_without;
-use crate::error::{DecodeError, Error, TokenError};
-use crate::operation::{BodyKind, Method, Operation, TokenUse};
+use crate::error::Error;
+use crate::operation::{BodyKind, Operation};
 use crate::retry::RetryPolicy;
-use crate::secret::AccessToken;
 use crate::token::TokenProvider;
-use crate::transport::{HttpContext, ReadError};
-use crate::{ErrorCode, Multipart, Retry};
+use crate::transport::HttpContext;
 
 /// WeChat's API host, where requests go unless the builder says otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://api.weixin.qq.com";
 
 /// The `User-Agent` of the client's own HTTP client: this crate and its version.
 pub const USER_AGENT: &str = concat!("wechat-core/", env!("CARGO_PKG_VERSION"));
-
-/// The host endpoint specs name by default; such endpoints use the client's base URL.
-const DEFAULT_HOST: &str = "api.weixin.qq.com";
 
 /// Sends operations to WeChat. Cheap to clone; clones share connections and tokens.
 #[derive(Clone)]
@@ -112,7 +107,7 @@ impl ClientBuilder {
     /// client cannot be changed or read: reqwest follows up to 10 by default, re-sending a
     /// request (a 307 or 308 re-sends its body, and with it a token request's appsecret) to
     /// wherever the `Location` points. The answer of a followed redirect is still refused,
-    /// with [`Error::Redirect`] (or [`TokenError::Redirect`]), but the request has gone.
+    /// with [`Error::Redirect`] (or [`TokenError::Redirect`](crate::TokenError::Redirect)), but the request has gone.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -190,6 +185,13 @@ impl ClientBuilder {
     }
 }
 
+/// True when a TLS feature is on, so `https://` URLs can be reached.
+const TLS: bool = cfg!(any(
+    feature = "rustls-tls-webpki-roots",
+    feature = "rustls-tls-native-roots",
+    feature = "native-tls"
+));
+
 fn checked_base_url(url: &str) -> Result<String, BuildError> {
     let trimmed = url.trim_end_matches('/');
     let parsed = reqwest::Url::parse(trimmed)
@@ -197,6 +199,13 @@ fn checked_base_url(url: &str) -> Result<String, BuildError> {
     if !matches!(parsed.scheme(), "http" | "https") || parsed.query().is_some() {
         return Err(BuildError::InvalidClient(format!(
             "base URL `{url}` must be http(s) without a query string"
+        )));
+    }
+    // Without TLS every call would fail with a transport error; say why once, up front.
+    if parsed.scheme() == "https" && !TLS {
+        return Err(BuildError::InvalidClient(format!(
+            "base URL `{url}` is https, but wechat-core was built without TLS: enable its feature \
+             `rustls-tls-webpki-roots`, `rustls-tls-native-roots` or `native-tls` (wechat-card passes them on)"
         )));
     }
     Ok(trimmed.to_owned())
@@ -236,34 +245,17 @@ impl Client {
     /// latency_ms, and the HTTP status or errcode of a failed attempt); neither records a
     /// URL, token or secret.
     pub async fn send<O: Operation>(&self, request: &O) -> Result<O::Response, Error<O::ErrorCode>> {
-        let span = tracing::info_span!(
-            "wechat.call",
-            operation = O::ENDPOINT.name,
-            attempts = tracing::field::Empty,
-            errcode = tracing::field::Empty,
-            latency_ms = tracing::field::Empty,
-        );
         let started = Instant::now();
-        async {
-            let mut attempts = 0;
-            let result = self.send_with_retries(request, started, &mut attempts).await;
-            // Recorded once, at the end: a field recorded per attempt would be printed per attempt.
-            let current = tracing::Span::current();
-            current.record("attempts", attempts);
-            if let Some(code) = result.as_ref().err().and_then(Error::api_code) {
-                current.record("errcode", code.code());
-            }
-            current.record("latency_ms", millis(started));
-            match &result {
-                Ok(_) => tracing::debug!("call succeeded"),
-                Err(error) => tracing::debug!(error = %error, "call failed"),
-            }
-            result
-        }
-        .instrument(span)
-        .await
+        let span = call::span(O::ENDPOINT.name);
+        let mut attempts = 0;
+        let result = self.send_with_retries(request, started, &mut attempts).instrument(span.clone()).await;
+        call::finish(&span, started, attempts, result.as_ref().err().map(Failed::of));
+        result
     }
 
+    /// The part of [`send`](Self::send) that knows the operation's types: it encodes the
+    /// request and decodes each answer. Everything else is [`Call`]'s, which is not generic,
+    /// so the loop is compiled once rather than once per endpoint.
     async fn send_with_retries<O: Operation>(
         &self,
         request: &O,
@@ -271,200 +263,43 @@ impl Client {
         attempts: &mut u32,
     ) -> Result<O::Response, Error<O::ErrorCode>> {
         let operation = O::ENDPOINT.name;
-        let deadline = instant_after(started, self.retry.total_deadline);
         request.check().map_err(|source| Error::Invalid { operation, source })?;
         let body = encode_body(request).map_err(|message| Error::Request { operation, message })?;
-        if let Body::Multipart(form) = &body {
-            // An oversize file is refused here, before a token is fetched or a byte is sent.
-            form.check().map_err(|message| Error::Request { operation, message })?;
-        }
-        let query = request.query();
-        let mut attempt = 0u32;
-        let mut renewals = 0u32;
+        let shared = &*self.shared;
+        let mut call = Call::new(
+            &shared.http,
+            shared.tokens.as_ref(),
+            self.retry,
+            O::ENDPOINT,
+            request.query(),
+            body,
+            started,
+        )
+        .map_err(|fault| fault.into_error(operation))?;
         loop {
-            if Instant::now() >= deadline {
-                return Err(Error::Timeout { operation, after: started.elapsed() });
+            if let Some(after) = call.expired() {
+                return Err(Error::Timeout { operation, after });
             }
-            attempt = attempt.saturating_add(1);
-            *attempts = attempt;
-            let attempt_span = tracing::debug_span!(
-                "wechat.attempt",
-                attempt,
-                status = tracing::field::Empty,
-                errcode = tracing::field::Empty,
-                latency_ms = tracing::field::Empty,
-            );
-            let attempt_started = Instant::now();
-            let (token, result) =
-                self.attempt::<O>(&query, &body, deadline).instrument(attempt_span.clone()).await;
-            attempt_span.record("latency_ms", millis(attempt_started));
+            let result = match call.attempt().await {
+                Ok(answer) => decode_without::<O>(&answer, call.secret().as_slice()),
+                Err(fault) => Err(fault.into_error(operation)),
+            };
+            *attempts = call.attempts();
             let error = match result {
                 Ok(response) => {
-                    tracing::debug!(parent: &attempt_span, "attempt succeeded");
+                    call.succeeded();
                     return Ok(response);
                 }
                 Err(error) => error,
             };
-            record_failure(&attempt_span, &error);
-            // A refused token is renewed and the call retried once, outside the retry budget.
-            if renewals == 0 && self.renewed(&error, token.as_ref()) {
-                renewals += 1;
-                continue;
+            let next = call.next(&Failed::of(&error));
+            match next {
+                Next::Renew => {}
+                Next::Pause(pause) => tokio::time::sleep(pause).await,
+                Next::GiveUp => return Err(error),
             }
-            if !error.is_retryable() || attempt - renewals >= self.retry.max_attempts {
-                return Err(error);
-            }
-            let pause = self.retry.backoff_for(attempt - renewals);
-            if instant_after(Instant::now(), pause) >= deadline {
-                return Err(error);
-            }
-            tracing::debug!(
-                pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
-                "retrying after a pause"
-            );
-            tokio::time::sleep(pause).await;
         }
     }
-
-    /// One attempt: a token, one exchange (falling back across base URLs), the decoded
-    /// answer. Returns the token it used, so a refused one can be renewed.
-    async fn attempt<O: Operation>(
-        &self,
-        query: &[(&'static str, String)],
-        body: &Body<'_>,
-        deadline: Instant,
-    ) -> (Option<AccessToken>, Result<O::Response, Error<O::ErrorCode>>) {
-        let endpoint = O::ENDPOINT;
-        let operation = endpoint.name;
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        let token = match tokio::time::timeout(remaining, self.token(endpoint.token, operation)).await {
-            Ok(Ok(token)) => token,
-            Ok(Err(error)) => return (None, Err(error)),
-            Err(_) => return (None, Err(Error::Timeout { operation, after: remaining })),
-        };
-        let other_host;
-        let base_urls = if endpoint.host == DEFAULT_HOST {
-            self.shared.http.base_urls.as_slice()
-        } else {
-            // Endpoints on other hosts are not served by the configured base URLs.
-            other_host = [format!("https://{}", endpoint.host)];
-            other_host.as_slice()
-        };
-        let build = |base_url: &str| {
-            let mut url = reqwest::Url::parse(&format!("{base_url}{}", endpoint.path)).map_err(|e| {
-                ReadError::Transport {
-                    message: format!("invalid URL for {}: {e}", endpoint.path),
-                    source: Box::new(e),
-                    connect: false,
-                }
-            })?;
-            {
-                let mut pairs = url.query_pairs_mut();
-                if let Some(token) = &token {
-                    pairs.append_pair("access_token", token.expose());
-                }
-                for (name, value) in endpoint.fixed_query {
-                    pairs.append_pair(name, value);
-                }
-                for (name, value) in query {
-                    pairs.append_pair(name, value);
-                }
-            }
-            let http = &self.shared.http.http;
-            let request = match endpoint.method {
-                Method::Get => http.get(url),
-                Method::Post => http.post(url),
-            };
-            Ok(match body {
-                Body::None => request,
-                Body::Json(json) => {
-                    request.header(reqwest::header::CONTENT_TYPE, "application/json").body(json.clone())
-                }
-                Body::Multipart(form) => {
-                    let form = form.to_form().map_err(|message| ReadError::Transport {
-                        source: message.clone().into(),
-                        message,
-                        connect: false,
-                    })?;
-                    request.multipart(form)
-                }
-            })
-        };
-        // The call's token, to mask in anything an error quotes (no allocation on the hot path).
-        let secrets: &[&str] = match &token {
-            Some(token) => &[token.expose()],
-            None => &[],
-        };
-        let timeout = self.shared.http.timeout.min(deadline.saturating_duration_since(Instant::now()));
-        let result = match self.shared.http.exchange(base_urls, timeout, secrets, build).await {
-            Ok(bytes) => decode_without::<O>(&bytes, secrets),
-            Err(read) => Err(read_error(operation, read)),
-        };
-        (token, result)
-    }
-
-    /// True when `error` is WeChat refusing `token` and the provider dropped it, so a retry
-    /// gets a fresh one.
-    fn renewed<C: ErrorCode>(&self, error: &Error<C>, token: Option<&AccessToken>) -> bool {
-        let (Some(code), Some(token), Some(provider)) = (error.api_code(), token, &self.shared.tokens) else {
-            return false;
-        };
-        if code.retry() != Retry::RenewToken || !provider.invalidate(token) {
-            return false;
-        }
-        tracing::debug!(errcode = code.code(), "WeChat refused the token; renewing it and retrying once");
-        true
-    }
-
-    async fn token<C: ErrorCode>(
-        &self,
-        usage: TokenUse,
-        operation: &'static str,
-    ) -> Result<Option<AccessToken>, Error<C>> {
-        if usage == TokenUse::None {
-            return Ok(None);
-        }
-        let Some(provider) = &self.shared.tokens else {
-            return Err(Error::Token { operation, source: TokenError::Missing });
-        };
-        if usage == TokenUse::AccessToken && provider.is_authorizer() {
-            return Err(Error::Request {
-                operation,
-                message: "this endpoint does not accept a third-party authorizer_access_token; \
-                          call it with the account's own access token"
-                    .to_owned(),
-            });
-        }
-        if let Some(token) = provider.cached() {
-            return Ok(Some(token));
-        }
-        provider.fetch(&self.shared.http).await.map(Some).map_err(|source| Error::Token { operation, source })
-    }
-}
-
-/// Puts what went wrong on the attempt's span.
-fn record_failure<C: ErrorCode>(span: &tracing::Span, error: &Error<C>) {
-    match error {
-        Error::Status { status, .. } | Error::Redirect { status: Some(status), .. } => {
-            span.record("status", status);
-        }
-        _ => {}
-    }
-    if let Some(code) = error.api_code() {
-        span.record("errcode", code.code());
-    }
-    tracing::debug!(parent: span, error = %error, "attempt failed");
-}
-
-fn millis(since: Instant) -> u64 {
-    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
-}
-
-/// A request body, encoded once per call and sent by every attempt.
-enum Body<'a> {
-    None,
-    Json(Vec<u8>),
-    Multipart(Multipart<'a>),
 }
 
 fn encode_body<O: Operation>(request: &O) -> Result<Body<'_>, String> {
@@ -480,19 +315,27 @@ fn encode_body<O: Operation>(request: &O) -> Result<Body<'_>, String> {
     }
 }
 
-fn read_error<C: ErrorCode>(operation: &'static str, error: ReadError) -> Error<C> {
-    match error {
-        ReadError::Transport { message, source, .. } => {
-            Error::Transport { operation, message, source: Some(source) }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Run with and without TLS features (CI does both): an https base URL builds exactly
+    /// when TLS is compiled in, and the refusal names the features that fix it.
+    #[test]
+    fn an_https_base_url_needs_a_tls_feature() {
+        let http = Client::builder().base_url("http://127.0.0.1:1").build();
+        assert!(http.is_ok(), "{http:?}");
+        let https = Client::builder().base_url("https://api.weixin.qq.com").build();
+        if TLS {
+            assert!(https.is_ok(), "{https:?}");
+        } else {
+            let error = https.expect_err("no TLS feature is on").to_string();
+            assert!(error.contains("without TLS") && error.contains("rustls-tls-webpki-roots"), "{error}");
         }
-        ReadError::Timeout(after) => Error::Timeout { operation, after },
-        ReadError::Status { status, excerpt } => Error::Status { operation, status, excerpt },
-        ReadError::Redirect { status, location } => Error::Redirect { operation, status, location },
-        ReadError::TooLarge { limit, excerpt } => Error::Decode(DecodeError {
-            operation,
-            path: String::new(),
-            message: format!("the answer exceeds the {limit}-byte limit"),
-            excerpt,
-        }),
+        let fallback = Client::builder()
+            .base_url("http://127.0.0.1:1")
+            .fallback_base_url("https://api2.weixin.qq.com")
+            .build();
+        assert_eq!(fallback.is_ok(), TLS, "fallbacks are checked too");
     }
 }

@@ -15,6 +15,7 @@
 //! ```
 
 mod build_error;
+mod call;
 pub mod check;
 mod client;
 mod component;

@@ -4,16 +4,20 @@
 
 use std::fmt;
 
-/// A file to upload: its name and its bytes.
+use bytes::Bytes;
+
+/// A file to upload: its name and its bytes. The bytes are shared, not copied: cloning the
+/// file, or sending it again on a retry, reuses the same buffer.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct UploadFile {
     file_name: String,
-    bytes: Vec<u8>,
+    bytes: Bytes,
 }
 
 impl UploadFile {
-    /// A file named `file_name` (the name WeChat sees, e.g. `invoice.pdf`) holding `bytes`.
-    pub fn new(file_name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+    /// A file named `file_name` (the name WeChat sees, e.g. `invoice.pdf`) holding `bytes`: a
+    /// `Vec<u8>`, a `&'static [u8]`, or [`Bytes`] the caller already holds.
+    pub fn new(file_name: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
         Self { file_name: file_name.into(), bytes: bytes.into() }
     }
 
@@ -119,7 +123,8 @@ impl<'a> Multipart<'a> {
             form = match &part.value {
                 PartValue::Text(text) => form.text(part.name, text.clone()),
                 PartValue::File { file, content_type, .. } => {
-                    let body = reqwest::multipart::Part::bytes(file.bytes().to_vec())
+                    // A clone of `Bytes` is a reference count, not a copy of the file.
+                    let body = reqwest::multipart::Part::stream(file.bytes.clone())
                         .file_name(file.file_name().to_owned())
                         .mime_str(content_type)
                         .map_err(|e| format!("content type `{content_type}`: {e}"))?;
@@ -145,6 +150,14 @@ mod tests {
         assert!(err.contains("11 bytes") && err.contains("limit of 10 bytes"), "{err}");
         let err = Multipart::new().file("pdf", &empty, "application/pdf", 10).check().unwrap_err();
         assert!(err.contains("empty"), "{err}");
+    }
+
+    #[test]
+    fn the_bytes_are_shared_not_copied() {
+        let pdf = Bytes::from(b"%PDF-1.4 a bill".to_vec());
+        let file = UploadFile::new("a.pdf", pdf.clone());
+        assert_eq!(file.bytes().as_ptr(), pdf.as_ptr(), "the caller's buffer is kept");
+        assert_eq!(file.clone().bytes().as_ptr(), pdf.as_ptr(), "a clone shares it");
     }
 
     #[test]
