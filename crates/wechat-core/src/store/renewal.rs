@@ -470,7 +470,8 @@ mod tests {
         let settings = Settings { lock_ttl: Duration::from_millis(50), ..Settings::DEFAULT };
         let slow = Arc::new(Renewal::new("wechat:{wx}:stable_token".into(), Arc::clone(&store), settings));
         let quick = Renewal::new("wechat:{wx}:stable_token".into(), Arc::clone(&store), settings);
-        let client = crate::Client::builder().build().unwrap();
+        // The scripted sources send nothing: a loopback base URL lets this run without TLS.
+        let client = crate::Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
         let http = client.http_context().clone();
         let late = Arc::new(scripted("OLD-TOKEN-FROM-A-SLOW-FETCH", true));
 
