@@ -7,6 +7,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use wechat_core::Secret;
 use wechat_core::push::{EncodingAesKey, Message, Query, Receiver};
 
 /// The receiver's token and key; the seeds are signed and encrypted with them.
@@ -33,14 +34,14 @@ fuzz_target!(|input: &[u8]| {
         Some(at) => (String::from_utf8_lossy(&input[..at]).into_owned(), &input[at + 1..]),
         None => (String::new(), input),
     };
-    let receiver = Receiver::new(TOKEN).aes_key(KEY, APPID).expect("the key is valid").clock(|| NOW);
+    let receiver = Receiver::new(TOKEN).aes_key(&Secret::new(KEY), APPID).expect("the key is valid").clock(|| NOW);
     match receiver.receive(&Query::parse(&query), body) {
         Ok(received) => check_message(&received.message),
         Err(error) => check_error(&error),
     }
     let _ = receiver.verify_url(&Query::parse(&query)).map_err(|e| check_error(&e));
     let key = EncodingAesKey::new(KEY).expect("the key is valid");
-    match key.decrypt(&String::from_utf8_lossy(body), "<Encrypt> text") {
+    match key.decrypt(&String::from_utf8_lossy(body)) {
         Ok((xml, _appid)) => match Message::parse(&xml) {
             Ok(message) => check_message(&message),
             Err(error) => check_error(&error),

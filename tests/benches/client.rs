@@ -18,7 +18,7 @@ use tokio::task::JoinSet;
 use wechat_card::Client;
 use wechat_card::invoice::GetAuthDataRequest;
 use wechat_card::nontax::InsertBillRequest;
-use wechat_core::{StableToken, StaticToken, TokenProvider};
+use wechat_core::{Secret, StableToken, StaticToken, TokenProvider};
 
 fn runtime() -> Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
@@ -136,7 +136,7 @@ fn overhead(c: &mut Criterion) {
 fn token_path(c: &mut Criterion) {
     let rt = runtime();
     let server = rt.block_on(FastServer::start(Duration::ZERO));
-    let provider = Arc::new(StableToken::new("wx-bench", "bench-secret"));
+    let provider = Arc::new(StableToken::new("wx-bench", Secret::new("bench-secret")));
     let core = wechat_core::Client::builder().base_url(server.base_url()).build().expect("client");
     rt.block_on(provider.fetch(core.http_context())).expect("first fetch");
 
@@ -165,7 +165,7 @@ fn token_path(c: &mut Criterion) {
 fn record_fetches_on_a_cold_start() {
     let rt = runtime();
     let server = rt.block_on(FastServer::start(Duration::from_millis(50)));
-    let provider = Arc::new(StableToken::new("wx-bench", "bench-secret"));
+    let provider = Arc::new(StableToken::new("wx-bench", Secret::new("bench-secret")));
     let core = wechat_core::Client::builder()
         .base_url(server.base_url())
         .shared_token_provider(provider.clone())

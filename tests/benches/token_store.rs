@@ -13,7 +13,7 @@ use tests::fleet::{call, client};
 use tests::redis_server::RedisServer;
 use tokio::runtime::Runtime;
 use tokio::task::JoinSet;
-use wechat_core::{RedisStore, StableToken, TokenProvider, TokenStore};
+use wechat_core::{RedisStore, Secret, StableToken, TokenProvider, TokenStore};
 use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer};
 
 const STABLE_TOKEN: &str = "/cgi-bin/stable_token";
@@ -35,8 +35,8 @@ fn cached_read(c: &mut Criterion) {
     let redis = RedisServer::start();
     let mock = rt.block_on(MockServer::start(MockConfig::demo())).expect("the mock starts");
     let core = wechat_core::Client::builder().base_url(mock.base_url()).build().expect("client");
-    let memory = StableToken::new(DEMO_APPID, DEMO_SECRET);
-    let shared = StableToken::new(DEMO_APPID, DEMO_SECRET).store(redis_store(&redis));
+    let memory = StableToken::new(DEMO_APPID, Secret::new(DEMO_SECRET));
+    let shared = StableToken::new(DEMO_APPID, Secret::new(DEMO_SECRET)).store(redis_store(&redis));
     rt.block_on(memory.fetch(core.http_context())).expect("first fetch");
     rt.block_on(shared.fetch(core.http_context())).expect("first fetch");
 
@@ -58,7 +58,7 @@ fn fetches_per_expiry(
 ) -> f64 {
     let clients: Vec<_> = (0..instances)
         .map(|_| {
-            let provider = StableToken::new(DEMO_APPID, DEMO_SECRET);
+            let provider = StableToken::new(DEMO_APPID, Secret::new(DEMO_SECRET));
             let provider = if shared { provider.store(redis_store(redis)) } else { provider };
             client(mock.base_url(), Arc::new(provider))
         })

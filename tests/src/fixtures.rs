@@ -9,7 +9,7 @@ use wechat_card::Client;
 use wechat_card::invoice::GetAuthDataRequest;
 use wechat_card::nontax::InsertBillRequest;
 use wechat_card::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
-use wechat_core::{RetryPolicy, StableToken, TokenProvider};
+use wechat_core::{RetryPolicy, Secret, StableToken, TokenProvider};
 
 use crate::scripted::{Answer, ScriptedServer};
 
@@ -71,7 +71,7 @@ pub fn fast_retries() -> RetryPolicy {
 
 /// A [`StableToken`] for [`APPID`] and [`APPSECRET`].
 pub fn stable_token() -> Arc<StableToken> {
-    Arc::new(StableToken::new(APPID, APPSECRET))
+    Arc::new(StableToken::new(APPID, Secret::new(APPSECRET)))
 }
 
 /// A typed client on `server` with `provider` and [`fast_retries`].

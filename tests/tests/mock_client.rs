@@ -14,8 +14,8 @@ use wechat_card::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
 use wechat_card::nontax::{InsertBillErrorCode, InsertBillRequest, InsertBillResponse};
 use wechat_card::{Client, GeneralErrorCode};
 use wechat_core::{
-    ApiError, Endpoint, Error, ErrorCode, Operation, RetryPolicy, StableToken, StaticToken, TokenError,
-    TokenProvider, decode_response,
+    ApiError, Endpoint, Error, ErrorCode, Operation, RetryPolicy, Secret, StableToken, StaticToken,
+    TokenError, TokenProvider, decode_response,
 };
 use wechat_mock::{Authorization, DEMO_APPID, DEMO_SECRET, Fault, MockConfig, MockServer};
 
@@ -37,7 +37,7 @@ fn quick_retries() -> RetryPolicy {
 
 async fn setup(retry: RetryPolicy) -> Setup {
     let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
-    let tokens = Arc::new(StableToken::new(DEMO_APPID, DEMO_SECRET));
+    let tokens = Arc::new(StableToken::new(DEMO_APPID, Secret::new(DEMO_SECRET)));
     let client = client_with(&mock, Arc::clone(&tokens) as Arc<dyn TokenProvider>, retry);
     Setup { mock, client, tokens }
 }
@@ -302,7 +302,8 @@ async fn wrong_credentials_are_token_errors() {
     for (appid, secret, expected) in
         [(DEMO_APPID, "wrong", 40125), ("wx0000000000000000", DEMO_SECRET, 40013)]
     {
-        let client = client_with(&mock, Arc::new(StableToken::new(appid, secret)), RetryPolicy::none());
+        let client =
+            client_with(&mock, Arc::new(StableToken::new(appid, Secret::new(secret))), RetryPolicy::none());
         match client
             .get_auth_data(
                 &GetAuthDataRequest::builder()

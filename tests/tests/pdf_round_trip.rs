@@ -5,14 +5,14 @@
 
 use wechat_card::Client;
 use wechat_card::platform::{GetPdfErrorCode, GetPdfRequest, SetPdfRequest};
-use wechat_core::{RetryPolicy, StableToken, UploadFile};
+use wechat_core::{RetryPolicy, Secret, StableToken, UploadFile};
 use wechat_mock::{MockConfig, MockServer, sample_pdf};
 
 async fn setup() -> (MockServer, Client) {
     let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
     let core = wechat_core::Client::builder()
         .base_url(mock.base_url())
-        .token_provider(StableToken::new(wechat_mock::DEMO_APPID, wechat_mock::DEMO_SECRET))
+        .token_provider(StableToken::new(wechat_mock::DEMO_APPID, Secret::new(wechat_mock::DEMO_SECRET)))
         .retry_policy(RetryPolicy::none())
         .build()
         .expect("a valid configuration");

@@ -3,6 +3,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use wechat_core::Secret;
 use wechat_core::push::{Element, Message, Query, Receiver, Sender, sign};
 
 const TOKEN: &str = "axum-route-token";
@@ -13,7 +14,7 @@ const APPID: &str = "wx0123456789abcdef";
 async fn the_route_checks_the_url_delivers_pushes_and_refuses_forgeries() {
     let seen: Arc<Mutex<Vec<Message>>> = Arc::default();
     let sink = Arc::clone(&seen);
-    let receiver = Receiver::new(TOKEN).aes_key(KEY, APPID).expect("valid key");
+    let receiver = Receiver::new(TOKEN).aes_key(&Secret::new(KEY), APPID).expect("valid key");
     let app = axum::Router::new().route(
         "/push",
         wechat_core::push::axum::route(receiver, move |message: Message| {
@@ -48,7 +49,7 @@ async fn the_route_checks_the_url_delivers_pushes_and_refuses_forgeries() {
         Element::text("CardId", "pFS7Fjg8kV1I"),
     ]);
     let push = Sender::new(TOKEN)
-        .aes_key(KEY, APPID)
+        .aes_key(&Secret::new(KEY), APPID)
         .expect("valid key")
         .seal(&event, i64::try_from(now).expect("fits"), "7")
         .expect("seals");

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 use wechat_card::events::{ComponentVerifyTicket, Event, UserAuthorizeInvoice, UserConsumeCard};
+use wechat_core::Secret;
 use wechat_core::push::{Element, FromMessage, Message, PushError, Receiver, Sender, Value};
 
 const KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
@@ -138,7 +139,7 @@ fn credentials_never_print() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_encrypted_push_arrives_typed_over_http() {
     let (sent, mut received) = mpsc::unbounded_channel();
-    let receiver = Receiver::new(TOKEN).aes_key(KEY, APPID).expect("valid key");
+    let receiver = Receiver::new(TOKEN).aes_key(&Secret::new(KEY), APPID).expect("valid key");
     let app = axum::Router::new().route(
         "/wechat",
         wechat_core::push::axum::route(receiver, move |message: Message| {
@@ -161,7 +162,7 @@ async fn an_encrypted_push_arrives_typed_over_http() {
     let now =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs();
     let push = Sender::new(TOKEN)
-        .aes_key(KEY, APPID)
+        .aes_key(&Secret::new(KEY), APPID)
         .expect("valid key")
         .seal(&parse(xml), i64::try_from(now).expect("fits"), "nonce-1")
         .expect("seals");
@@ -202,7 +203,7 @@ async fn the_mocks_pushes_read_as_the_specs_events() {
 
     let (sent, mut received) = mpsc::unbounded_channel();
     let config = MockConfig::demo();
-    let receiver = Receiver::new(TOKEN).aes_key(KEY, &config.appid).expect("valid key");
+    let receiver = Receiver::new(TOKEN).aes_key(&Secret::new(KEY), &config.appid).expect("valid key");
     let route = wechat_core::push::axum::route(receiver, move |message: Message| {
         let sent = sent.clone();
         async move {
@@ -213,7 +214,7 @@ async fn the_mocks_pushes_read_as_the_specs_events() {
     let url = format!("http://{}/wechat", listener.local_addr().expect("has an address"));
     let server =
         tokio::spawn(async move { axum::serve(listener, axum::Router::new().route("/wechat", route)).await });
-    let target = PushTarget::new(url, TOKEN).aes_key(KEY, &config.appid).expect("valid key");
+    let target = PushTarget::new(url, TOKEN).aes_key(&Secret::new(KEY), &config.appid).expect("valid key");
     let mock = MockServer::start(config.push(target)).await.expect("the mock starts");
 
     let (http, base) = (reqwest::Client::new(), mock.base_url().to_owned());

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use wechat_core::Secret;
 use wechat_core::push::{
     DedupKey, Element, EncodingAesKey, Message, Mode, Push, PushError, Query, Receiver, Sender, sign,
 };
@@ -31,11 +32,15 @@ fn event() -> Message {
 }
 
 fn receiver() -> Receiver {
-    Receiver::new(TOKEN).aes_key(KEY, APPID).expect("valid key").clock(|| NOW)
+    Receiver::new(TOKEN).aes_key(&Secret::new(KEY), APPID).expect("valid key").clock(|| NOW)
 }
 
 fn safe_push() -> Push {
-    Sender::new(TOKEN).aes_key(KEY, APPID).expect("valid key").seal(&event(), NOW, NONCE).expect("seals")
+    Sender::new(TOKEN)
+        .aes_key(&Secret::new(KEY), APPID)
+        .expect("valid key")
+        .seal(&event(), NOW, NONCE)
+        .expect("seals")
 }
 
 fn plain_push() -> Push {
@@ -109,7 +114,7 @@ fn safe_mode_round_trips_and_replies_encrypted() {
         (reply.text("TimeStamp").expect("TimeStamp"), reply.text("Nonce").expect("Nonce"));
     assert_eq!(timestamp, NOW.to_string());
     assert_eq!(signature, sign(&[TOKEN, timestamp, nonce, encrypt]));
-    let (xml, appid) = EncodingAesKey::new(KEY).expect("valid").decrypt(encrypt, "reply").expect("decrypts");
+    let (xml, appid) = EncodingAesKey::new(KEY).expect("valid").decrypt(encrypt).expect("decrypts");
     assert_eq!((xml.as_slice(), appid.as_str()), (reply_xml.as_bytes(), APPID));
 }
 
@@ -343,7 +348,7 @@ fn malformed_xml_is_refused_with_where() {
 #[test]
 fn a_bad_aes_key_is_refused_without_showing_it() {
     for key in ["short", &"!".repeat(43), &format!("{KEY}A")] {
-        let error = refused(Receiver::new(TOKEN).aes_key(key, APPID));
+        let error = refused(Receiver::new(TOKEN).aes_key(&Secret::new(key), APPID));
         assert!(matches!(error, PushError::BadAesKey { .. }), "{error:?}");
     }
     let shown = format!("{:?} {:?}", receiver(), EncodingAesKey::new(KEY).expect("valid"));

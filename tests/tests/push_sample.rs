@@ -12,6 +12,7 @@
 //!   `wx49f0ab532d5d035a`), which publishes a ciphertext with its `msg_signature`, an encrypted
 //!   URL-check `echostr` with its signature, and an encrypted reply.
 
+use wechat_core::Secret;
 use wechat_core::push::{EncodingAesKey, Mode, PushError, Query, Receiver, Value, sign};
 
 const MP_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
@@ -47,16 +48,16 @@ fn the_official_sample_encrypts_byte_for_byte() {
 #[test]
 fn the_official_sample_decrypts_to_its_text_and_appid() {
     let key = mp_key();
-    let (xml, appid) = key.decrypt(MP_REPLY_ENCRYPTED, "<Encrypt> text").expect("decrypts");
+    let (xml, appid) = key.decrypt(MP_REPLY_ENCRYPTED).expect("decrypts");
     assert_eq!((String::from_utf8(xml).expect("UTF-8"), appid.as_str()), (MP_REPLY.to_owned(), MP_APPID));
-    let (xml, appid) = key.decrypt(MP_MESSAGE_ENCRYPTED, "<Encrypt> text").expect("decrypts");
+    let (xml, appid) = key.decrypt(MP_MESSAGE_ENCRYPTED).expect("decrypts");
     assert_eq!((String::from_utf8(xml).expect("UTF-8"), appid.as_str()), (MP_MESSAGE.to_owned(), MP_APPID));
 }
 
 #[test]
 fn the_official_sample_is_received_as_a_safe_mode_push() {
     let receiver = Receiver::new(MP_TOKEN)
-        .aes_key(MP_KEY, MP_APPID)
+        .aes_key(&Secret::new(MP_KEY), MP_APPID)
         .expect("the sample key is valid")
         .clock(|| MP_TIMESTAMP + 30);
     let timestamp = MP_TIMESTAMP.to_string();
@@ -90,8 +91,10 @@ fn wechatpys_published_push_verifies_and_decrypts() {
     let query = Query::parse(
         "msg_signature=74d92dfeb87ba7c714f89d98870ae5eb62dff26d&timestamp=1411525903&nonce=461056294",
     );
-    let receiver =
-        Receiver::new(WORK_TOKEN).aes_key(WORK_KEY, WORK_ID).expect("valid key").clock(|| 1411525903);
+    let receiver = Receiver::new(WORK_TOKEN)
+        .aes_key(&Secret::new(WORK_KEY), WORK_ID)
+        .expect("valid key")
+        .clock(|| 1411525903);
     let received = receiver.receive(&query, body.as_bytes()).expect("the published push verifies");
     // The clear AgentID beside Encrypt makes it look like compatible mode; what matters is the
     // decrypted content.
@@ -112,8 +115,10 @@ fn wechatpys_published_push_verifies_and_decrypts() {
 /// encrypted, answered with the decrypted text.
 #[test]
 fn wechatpys_published_url_check_answers_the_decrypted_echostr() {
-    let receiver =
-        Receiver::new(WORK_TOKEN).aes_key(WORK_KEY, WORK_ID).expect("valid key").clock(|| 1411443780);
+    let receiver = Receiver::new(WORK_TOKEN)
+        .aes_key(&Secret::new(WORK_KEY), WORK_ID)
+        .expect("valid key")
+        .clock(|| 1411443780);
     let echostr = "4ByGGj+sVCYcvGeQYhaKIk1o0pQRNbRjxybjTGblXrBaXlTXeOo1+bXFXDQQb1o6co6Yh9Bv41n7hOchLF6p+Q==";
     let query = |nonce: &str| {
         Query::from_pairs([
@@ -124,8 +129,7 @@ fn wechatpys_published_url_check_answers_the_decrypted_echostr() {
         ])
     };
     let answer = receiver.verify_url(&query("437374425")).expect("the published check verifies");
-    let (plain, _) =
-        EncodingAesKey::new(WORK_KEY).expect("valid").decrypt(echostr, "echostr").expect("decrypts");
+    let (plain, _) = EncodingAesKey::new(WORK_KEY).expect("valid").decrypt(echostr).expect("decrypts");
     assert_eq!(answer.as_bytes(), plain.as_slice());
     assert!(!answer.is_empty() && answer.bytes().all(|b| b.is_ascii_digit()), "{answer}");
     assert_eq!(

@@ -14,7 +14,7 @@ use tests::fixtures::{
 };
 use tests::leaks::printed;
 use tests::scripted::{Answer, ScriptedServer, closed_base_url};
-use wechat_core::{AuthorizerToken, StableToken, StaticToken};
+use wechat_core::{AuthorizerToken, Secret, StableToken, StaticToken};
 
 async fn scenarios() -> Vec<String> {
     let mut printed_errors = Vec::new();
@@ -77,7 +77,7 @@ async fn scenarios() -> Vec<String> {
     let core = wechat_core::Client::builder()
         .base_url(closed_base_url())
         .fallback_base_url(fallback.base_url())
-        .token_provider(StableToken::new("wx-test-appid", APPSECRET))
+        .token_provider(StableToken::new("wx-test-appid", Secret::new(APPSECRET)))
         .build()
         .expect("a valid configuration");
     wechat_card::Client::new(core).get_auth_data(&auth_data_request()).await.expect("the scenario succeeds");

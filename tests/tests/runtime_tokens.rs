@@ -13,7 +13,7 @@ use tests::fixtures::{
 use tests::scripted::{Answer, ScriptedServer};
 use wechat_card::invoice::GetAuthDataErrorCode;
 use wechat_card::{Client, ErrorCode, GeneralErrorCode};
-use wechat_core::{AuthorizerToken, Error, StableToken, StaticToken, TokenError};
+use wechat_core::{AuthorizerToken, Error, Secret, StableToken, StaticToken, TokenError};
 
 fn tokens_sent(server: &ScriptedServer, path: &str) -> Vec<String> {
     server.requests(path).iter().map(|r| r.query_value("access_token").unwrap_or("").to_owned()).collect()
@@ -51,7 +51,8 @@ async fn a_token_is_renewed_a_margin_before_it_expires() {
         .script(STABLE_TOKEN, [Answer::token(TOKEN, 2), Answer::token(TOKEN_2, 7200)])
         .script(GET_AUTH_DATA, [authorized()]);
     // A 2 s token with a 1 s margin is renewed 1 s after it was fetched.
-    let provider = Arc::new(StableToken::new(APPID, APPSECRET).renew_margin(Duration::from_secs(1)));
+    let provider =
+        Arc::new(StableToken::new(APPID, Secret::new(APPSECRET)).renew_margin(Duration::from_secs(1)));
     let client = client_with(&server, provider);
 
     client.get_auth_data(&auth_data_request()).await.unwrap();

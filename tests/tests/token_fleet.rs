@@ -139,11 +139,11 @@ async fn a_fleet_refreshes_each_authorizer_once_per_expiry() {
     let component_appid = "wx_component_fleet";
     let authorizers = ["wx_authorizer_a", "wx_authorizer_b", "wx_authorizer_c"];
     // The platform's records hold each authorizer's refresh token: put them in the store.
-    let seeding = wechat_core::Component::new(component_appid, "component-secret")
+    let seeding = wechat_core::Component::new(component_appid, wechat_core::Secret::new("component-secret"))
         .store(std::sync::Arc::new(wechat_core::RedisStore::open(&redis.url()).expect("a Redis URL")));
     for authorizer in authorizers {
         seeding
-            .set_refresh_token(authorizer, format!("initial-refresh-{authorizer}"))
+            .set_refresh_token(authorizer, wechat_core::Secret::new(format!("initial-refresh-{authorizer}")))
             .await
             .expect("Redis is up");
     }

@@ -37,7 +37,7 @@ fn store(redis: &RedisServer) -> Arc<dyn TokenStore> {
 
 /// An instance: its own provider and its own Redis connection.
 fn instance(mock: &MockServer, redis: &RedisServer) -> (Arc<StableToken>, wechat_card::Client) {
-    let provider = Arc::new(StableToken::new(DEMO_APPID, DEMO_SECRET).store(store(redis)));
+    let provider = Arc::new(StableToken::new(DEMO_APPID, Secret::new(DEMO_SECRET)).store(store(redis)));
     let client = client(mock.base_url(), provider.clone());
     (provider, client)
 }
@@ -137,7 +137,7 @@ async fn a_renewal_waits_for_another_instance_at_most_its_bound() {
         redis.command(&format!("SET wechat:{{{DEMO_APPID}}}:stable_token:lock other NX PX 30000")).unwrap();
     assert_eq!(held, ["OK"]);
     let provider = Arc::new(
-        StableToken::new(DEMO_APPID, DEMO_SECRET)
+        StableToken::new(DEMO_APPID, Secret::new(DEMO_SECRET))
             .store(store(&redis))
             .renewal_wait(Duration::from_millis(500)),
     );
@@ -237,12 +237,12 @@ async fn wxjava_tokens_survive_a_restart() {
     // An authorizer's refresh token rotates at every refresh; the new one must survive.
     let authorizer = "wx_authorizer_restart";
     let platform = |store: Arc<dyn TokenStore>| {
-        Arc::new(Component::new("wx_component_restart", COMPONENT_SECRET).store(store))
+        Arc::new(Component::new("wx_component_restart", Secret::new(COMPONENT_SECRET)).store(store))
     };
     {
         let component = platform(store(&redis));
         component.set_verify_ticket(TICKET).await.unwrap();
-        component.set_refresh_token(authorizer, "REFRESH-GIVEN-AT-AUTHORIZATION").await.unwrap();
+        component.set_refresh_token(authorizer, Secret::new("REFRESH-GIVEN-AT-AUTHORIZATION")).await.unwrap();
         call(&client(mock.base_url(), component.authorizer(authorizer))).await.unwrap();
     }
     mock.platform_tokens().expire_now();
@@ -255,7 +255,7 @@ async fn wxjava_tokens_survive_a_restart() {
     // What a platform that kept only the first refresh token gets: the authorization is lost.
     let forgetful = platform(Arc::new(wechat_core::MemoryStore::new()));
     forgetful.set_verify_ticket(TICKET).await.unwrap();
-    forgetful.set_refresh_token(authorizer, "REFRESH-GIVEN-AT-AUTHORIZATION").await.unwrap();
+    forgetful.set_refresh_token(authorizer, Secret::new("REFRESH-GIVEN-AT-AUTHORIZATION")).await.unwrap();
     let lost = call(&client(mock.base_url(), forgetful.authorizer(authorizer))).await.unwrap_err();
     assert!(lost.contains("61023"), "{lost}");
     assert_nothing_leaked(&redis, &[&restarted, &provider, &forgetful]);
@@ -266,7 +266,8 @@ async fn a_platform_authorizes_an_account_and_calls_for_it() {
     logs();
     let mock = MockServer::start(MockConfig::demo()).await.unwrap();
     let redis = RedisServer::start();
-    let component = Arc::new(Component::new("wx_component_chain", COMPONENT_SECRET).store(store(&redis)));
+    let component =
+        Arc::new(Component::new("wx_component_chain", Secret::new(COMPONENT_SECRET)).store(store(&redis)));
     let core = wechat_core::Client::builder().base_url(mock.base_url()).build().unwrap();
     let http = core.http_context();
 
@@ -275,10 +276,7 @@ async fn a_platform_authorizes_an_account_and_calls_for_it() {
     component.set_verify_ticket(TICKET).await.unwrap();
     let code = component.pre_auth_code(http).await.unwrap();
     assert!(code.code.expose().starts_with("MOCK_PREAUTH_") && code.expires_in == Duration::from_secs(1800));
-    assert!(
-        code.authorization_url("wx_component_chain", "https://p.example/cb")
-            .contains("pre_auth_code=MOCK_PREAUTH_")
-    );
+    assert!(code.authorization_url("https://p.example/cb").contains("pre_auth_code=MOCK_PREAUTH_"));
 
     let auth_code = mock.platform_tokens().authorize("wx_new_account");
     let authorization = component.query_auth(http, &auth_code).await.unwrap();

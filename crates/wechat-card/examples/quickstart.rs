@@ -30,7 +30,7 @@ use wechat_card::nontax::InsertBillRequest;
 use wechat_card::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
 use wechat_card::platform::SetPdfRequest;
 use wechat_card::wechat_core::push::{FromMessage, Message, PushError, Receiver};
-use wechat_card::wechat_core::{self, StableToken, TokenProvider, UploadFile};
+use wechat_card::wechat_core::{self, Secret, StableToken, TokenProvider, UploadFile};
 use wechat_card::{Client, Code, ErrorCode};
 use wechat_mock::{AuthorizeError, MockConfig, MockError, MockServer, PushTarget};
 
@@ -171,7 +171,8 @@ impl Target {
             _ => {
                 let config = MockConfig::demo();
                 let (url, events) = receive_events(&config.appid).await?;
-                let push = PushTarget::new(url, PUSH_TOKEN).aes_key(PUSH_AES_KEY, &config.appid)?;
+                let push =
+                    PushTarget::new(url, PUSH_TOKEN).aes_key(&Secret::new(PUSH_AES_KEY), &config.appid)?;
                 Ok(Self::Mock(MockServer::start(config.push(push)).await?, events))
             }
         }
@@ -199,7 +200,7 @@ impl Target {
 /// The application's callback URL, served in-process on 127.0.0.1: the axum route verifies
 /// each push's signature, decrypts it and hands over the message, read here into its event.
 async fn receive_events(appid: &str) -> Result<(String, Events), Failure> {
-    let receiver = Receiver::new(PUSH_TOKEN).aes_key(PUSH_AES_KEY, appid)?;
+    let receiver = Receiver::new(PUSH_TOKEN).aes_key(&Secret::new(PUSH_AES_KEY), appid)?;
     let (sent, events) = mpsc::unbounded_channel();
     let route = wechat_core::push::axum::route(receiver, move |message: Message| {
         let sent = sent.clone();
@@ -291,7 +292,7 @@ async fn main() -> Result<(), Failure> {
         }
     }
 
-    let tokens = Arc::new(StableToken::new(&appid, secret));
+    let tokens = Arc::new(StableToken::new(&appid, Secret::new(secret)));
     let core = wechat_core::Client::builder()
         .base_url(target.base_url())
         .shared_token_provider(Arc::clone(&tokens) as Arc<dyn TokenProvider>)

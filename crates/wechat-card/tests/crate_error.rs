@@ -10,7 +10,7 @@ use std::time::Duration;
 use wechat_card::card::GetCardRequest;
 use wechat_card::card::types::Card;
 use wechat_card::invoice::GetContactRequest;
-use wechat_card::wechat_core::{self, RetryPolicy, StableToken, StaticToken, TokenProvider};
+use wechat_card::wechat_core::{self, RetryPolicy, Secret, StableToken, StaticToken, TokenProvider};
 use wechat_card::{Client, Code, Error, GeneralErrorCode};
 use wechat_mock::{Fault, MockConfig, MockServer};
 
@@ -33,7 +33,7 @@ fn client_of(base_url: &str, tokens: impl TokenProvider + 'static) -> Client {
 
 async fn mock_and_client() -> (MockServer, Client) {
     let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
-    let tokens = StableToken::new(&mock.config().appid, &mock.config().secret);
+    let tokens = StableToken::new(&mock.config().appid, Secret::new(&mock.config().secret));
     let client = client_of(mock.base_url(), tokens);
     (mock, client)
 }
@@ -100,7 +100,8 @@ async fn decode_and_token_failures_stay_distinguishable() {
     assert!(matches!(error.kind(), wechat_core::Error::Decode(_)), "{error:?}");
     assert_eq!((error.code(), error.errcode(), error.errmsg()), (None, None, None));
 
-    let refused = client_of(mock.base_url(), StableToken::new(&mock.config().appid, "not-the-appsecret"));
+    let refused =
+        client_of(mock.base_url(), StableToken::new(&mock.config().appid, Secret::new("not-the-appsecret")));
     let error = contact_then_card(&refused, "pDF3iY0_dVjb_Pua96MMewA96qvA").await.unwrap_err();
     assert!(
         matches!(

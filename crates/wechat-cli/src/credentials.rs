@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 
-use wechat_core::{Client, StableToken, TokenUse};
+use wechat_core::{Client, Secret, StableToken, TokenUse};
 
 use crate::failure::Failure;
 
@@ -25,7 +25,7 @@ pub(crate) fn client(token: TokenUse) -> Result<Client, Failure> {
     if token != TokenUse::None {
         let appid = required(APPID, "the account's AppID")?;
         let secret = required(SECRET, "the account's AppSecret")?;
-        builder = builder.token_provider(StableToken::new(appid, secret));
+        builder = builder.token_provider(StableToken::new(appid, Secret::new(secret)));
     }
     // The base URL is the only setting taken from outside; a problem with it is the variable's.
     builder.build().map_err(|e| Failure::BadVariable { name: BASE_URL, problem: e.to_string() })

@@ -121,6 +121,7 @@ macro_rules! measured_numbers {
 measured_numbers!(i32, i64, u32, u64, f64);
 
 /// Checks one field of the object at `path` against its limits.
+#[doc(hidden)] // Called by the generated `Check` impls, not part of the API.
 pub fn limit<T: Measured + ?Sized>(
     value: &T,
     path: &str,
@@ -167,6 +168,7 @@ pub fn limit<T: Measured + ?Sized>(
 }
 
 /// `path.key`, or `key` at the top level.
+#[doc(hidden)] // Called by the generated `Check` impls, not part of the API.
 pub fn join(path: &str, key: &str) -> String {
     if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
 }

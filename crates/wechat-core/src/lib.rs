@@ -4,10 +4,10 @@
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! use wechat_core::{Client, StableToken};
+//! use wechat_core::{Client, Secret, StableToken};
 //!
 //! let client = Client::builder()
-//!     .token_provider(StableToken::new("wx_appid", "appsecret"))
+//!     .token_provider(StableToken::new("wx_appid", Secret::new("appsecret")))
 //!     .build()?;
 //! # let _ = client;
 //! # Ok(())

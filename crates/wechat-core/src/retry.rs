@@ -42,9 +42,10 @@ impl RetryPolicy {
         self
     }
 
-    /// Sets the first and the longest backoff.
+    /// Sets the first and the longest backoff. The shorter of the two is the first, so the
+    /// two given the wrong way round mean the same.
     pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.initial_backoff = initial;
+        self.initial_backoff = initial.min(max);
         self.max_backoff = max.max(initial);
         self
     }
@@ -86,5 +87,14 @@ mod tests {
         assert_eq!(RetryPolicy::default().max_attempts(0).max_attempts, 1);
         let endless = RetryPolicy::default().backoff(Duration::MAX, Duration::MAX);
         assert!(endless.backoff_for(u32::MAX) >= Duration::MAX / 2);
+    }
+
+    #[test]
+    fn backoff_given_the_wrong_way_round_means_the_same() {
+        let (short, long) = (Duration::from_millis(100), Duration::from_secs(3));
+        let right = RetryPolicy::default().backoff(short, long);
+        let swapped = RetryPolicy::default().backoff(long, short);
+        assert_eq!((swapped.initial_backoff, swapped.max_backoff), (short, long));
+        assert_eq!((right.initial_backoff, right.max_backoff), (short, long));
     }
 }

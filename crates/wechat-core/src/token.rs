@@ -201,15 +201,14 @@ impl StableToken {
     /// The path of the token endpoint, on the client's base URL.
     pub const PATH: &'static str = "/cgi-bin/stable_token";
 
-    /// A provider for `appid` with its appsecret.
-    pub fn new(appid: impl Into<String>, secret: impl Into<String>) -> Self {
+    /// A provider for `appid` with its appsecret. The appsecret is a [`Secret`], not a
+    /// string, so passing the two the wrong way round does not compile:
+    /// `StableToken::new("wx_appid", Secret::new(appsecret))`.
+    pub fn new(appid: impl Into<String>, secret: Secret) -> Self {
         let appid = appid.into();
         let renewal =
             Renewal::new(key(&appid, "stable_token"), Arc::new(MemoryStore::new()), Settings::DEFAULT);
-        Self {
-            source: StableSource { appid, secret: Secret::new(secret), requests: AtomicU64::new(0) },
-            renewal,
-        }
+        Self { source: StableSource { appid, secret, requests: AtomicU64::new(0) }, renewal }
     }
 
     /// Renews this long before the token expires (default 5 minutes; never more than half
@@ -414,7 +413,7 @@ mod tests {
 
     #[test]
     fn renewal_comes_a_margin_early_and_never_past_half_the_lifetime() {
-        let provider = StableToken::new("wx123", "s");
+        let provider = StableToken::new("wx123", Secret::new("s"));
         assert_eq!(provider.renew_after(Duration::from_secs(7200)), Duration::from_secs(6900));
         assert_eq!(provider.renew_after(Duration::from_secs(2)), Duration::from_secs(1));
         assert_eq!(provider.renew_after(StableToken::MAX_LIFETIME), Duration::from_secs(86_100));
@@ -422,7 +421,7 @@ mod tests {
 
     #[test]
     fn debug_never_shows_the_secret() {
-        let provider = StableToken::new("wx123", "the-appsecret-value");
+        let provider = StableToken::new("wx123", Secret::new("the-appsecret-value"));
         let printed = format!("{provider:?}");
         assert!(printed.contains("wx123") && !printed.contains("the-appsecret-value"), "{printed}");
     }

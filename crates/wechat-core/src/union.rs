@@ -28,12 +28,12 @@ impl UnknownVariant {
         &self.object
     }
 
-    /// An object to send with a tag the SDK has no variant for; `object` must hold the tag
-    /// field `tag_key` with the value `tag`, and is sent as it is.
-    pub fn new(tag_key: &str, tag: impl Into<String>, mut object: Map<String, Value>) -> Self {
-        let tag = tag.into();
-        object.insert(tag_key.to_owned(), Value::String(tag.clone()));
-        Self { tag, object }
+    /// An object to send with a tag the SDK has no variant for, sent as it is. Its tag is
+    /// the string at `tag_key` in `object` (`card_type` for a card); `None` when there is no
+    /// string there.
+    pub fn new(tag_key: &str, object: Map<String, Value>) -> Option<Self> {
+        let tag = object.get(tag_key)?.as_str()?.to_owned();
+        Some(Self { tag, object })
     }
 }
 
@@ -106,6 +106,7 @@ impl Tagged {
 }
 
 /// Writes `{tag_key: tag, key[0]: {key[1]: ... value}}`.
+#[doc(hidden)] // Called by the generated unions, not part of the API.
 pub fn serialize_sibling<S: Serializer, T: Serialize>(
     serializer: S,
     tag_key: &str,
@@ -123,6 +124,7 @@ pub fn serialize_sibling<S: Serializer, T: Serialize>(
 }
 
 /// Writes the variant's fields with `tag_key: tag` first.
+#[doc(hidden)] // Called by the generated unions, not part of the API.
 pub fn serialize_internal<S: Serializer, T: Serialize>(
     serializer: S,
     tag_key: &str,
@@ -255,5 +257,17 @@ mod tests {
         }
         let text = serde_json::to_string(&Text(Card { id: "x".into() })).unwrap();
         assert_eq!(text, r#"{"type":"text","id":"x"}"#);
+    }
+
+    #[test]
+    fn an_unknown_variant_takes_its_tag_from_the_object() {
+        let object = json!({"card_type": "NEW_KIND", "new_kind": {"x": 1}});
+        let Value::Object(object) = object else { unreachable!("an object literal") };
+        let unknown = UnknownVariant::new("card_type", object.clone()).expect("the tag is a string");
+        assert_eq!((unknown.tag(), unknown.object()), ("NEW_KIND", &object));
+        assert_eq!(serde_json::to_value(&unknown).unwrap(), Value::Object(object.clone()));
+        assert_eq!(UnknownVariant::new("kind", object), None, "no tag field");
+        let Value::Object(numeric) = json!({"card_type": 3}) else { unreachable!("an object literal") };
+        assert_eq!(UnknownVariant::new("card_type", numeric), None, "a tag that is no string");
     }
 }

@@ -55,7 +55,10 @@ impl Args {
         let target = PushTarget::new(url, token);
         let Some(key) = &self.push_aes_key else { return Ok(Some(target)) };
         let appid = self.push_appid.clone().unwrap_or_else(|| self.appid.clone());
-        target.aes_key(key, appid).map(Some).map_err(|e| format!("--push-aes-key: {e}"))
+        target
+            .aes_key(&wechat_core::Secret::new(key), appid)
+            .map(Some)
+            .map_err(|e| format!("--push-aes-key: {e}"))
     }
 }
 

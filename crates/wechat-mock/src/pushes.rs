@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
+use wechat_core::Secret;
 use wechat_core::push::{Message, PushError, Sender};
 
 use crate::push_events::{self, AuthorizedOrder, HeldCode};
@@ -49,7 +50,7 @@ impl PushTarget {
     }
 
     /// Pushes in safe mode: encrypted with the 43-character EncodingAESKey for `appid`.
-    pub fn aes_key(mut self, encoding_aes_key: &str, appid: impl Into<String>) -> Result<Self, PushError> {
+    pub fn aes_key(mut self, encoding_aes_key: &Secret, appid: impl Into<String>) -> Result<Self, PushError> {
         self.sender = self.sender.aes_key(encoding_aes_key, appid)?;
         self.encrypted = true;
         Ok(self)

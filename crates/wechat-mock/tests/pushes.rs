@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use axum::extract::{RawQuery, State};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
+use wechat_core::Secret;
 use wechat_core::push::{Message, Mode, Query, Receiver};
 use wechat_mock::{MockConfig, MockServer, Outcome, PushTarget, TakeCard};
 
@@ -181,7 +182,7 @@ async fn the_binary_pushes_an_encrypted_user_authorize_invoice_and_retries_until
     callback.release.notify_one();
 
     let pushes = callback.wait_for(2).await;
-    let receiver = Receiver::new(TOKEN).aes_key(KEY, APPID).unwrap();
+    let receiver = Receiver::new(TOKEN).aes_key(&Secret::new(KEY), APPID).unwrap();
     for push in &pushes {
         let query = Query::parse(&push.query);
         assert_eq!(query.get("encrypt_type"), Some("aes"), "{}", push.query);
@@ -265,7 +266,7 @@ async fn an_unreachable_callback_is_logged_not_fatal() {
 #[tokio::test]
 async fn card_review_taking_and_redeeming_are_pushed() {
     let callback = Callback::start(vec!["success"], false).await;
-    let target = PushTarget::new(&callback.url, TOKEN).aes_key(KEY, APPID).unwrap();
+    let target = PushTarget::new(&callback.url, TOKEN).aes_key(&Secret::new(KEY), APPID).unwrap();
     let mock = MockServer::start(MockConfig::demo().push(target)).await.unwrap();
     let http = reqwest::Client::new();
     let base = mock.base_url();
@@ -335,7 +336,7 @@ async fn card_review_taking_and_redeeming_are_pushed() {
             ("user_consume_card", Outcome::Delivered)
         ]
     );
-    let receiver = Receiver::new(TOKEN).aes_key(KEY, APPID).unwrap();
+    let receiver = Receiver::new(TOKEN).aes_key(&Secret::new(KEY), APPID).unwrap();
     let mut messages: Vec<Message> =
         callback.wait_for(3).await.iter().map(|p| verify(&receiver, p).0).collect();
     // Each push is its own task: they may arrive in any order.

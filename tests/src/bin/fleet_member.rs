@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tests::fleet::{call, client};
-use wechat_core::{Component, RedisStore, StableToken, TokenProvider, TokenStore};
+use wechat_core::{Component, RedisStore, Secret, StableToken, TokenProvider, TokenStore};
 
 #[allow(clippy::print_stdout)]
 fn main() {
@@ -47,11 +47,14 @@ async fn run(args: &HashMap<String, String>) {
     let clients: Vec<_> = match args.get("mode").map(String::as_str) {
         Some("authorizer") => {
             let component = Arc::new(
-                Component::new(args.get("component").expect("--component APPID"), "component-secret")
-                    .store(Arc::clone(&store))
-                    .renew_margin(margin)
-                    .lock_ttl(lock_ttl)
-                    .renewal_wait(wait),
+                Component::new(
+                    args.get("component").expect("--component APPID"),
+                    Secret::new("component-secret"),
+                )
+                .store(Arc::clone(&store))
+                .renew_margin(margin)
+                .lock_ttl(lock_ttl)
+                .renewal_wait(wait),
             );
             component.set_verify_ticket("ticket-pushed-by-wechat").await.expect("Redis is up at start");
             let authorizers = args.get("authorizers").expect("--authorizers A,B");
@@ -63,7 +66,7 @@ async fn run(args: &HashMap<String, String>) {
         _ => {
             let provider = StableToken::new(
                 args.get("appid").expect("--appid APPID"),
-                args.get("secret").expect("--secret APPSECRET").as_str(),
+                Secret::new(args.get("secret").expect("--secret APPSECRET").as_str()),
             )
             .store(store)
             .renew_margin(margin)

@@ -66,14 +66,15 @@ impl Component {
     pub const AUTHORIZER_TOKEN_PATH: &'static str = "/cgi-bin/component/api_authorizer_token";
 
     /// The platform `component_appid` with its appsecret, keeping its tokens in a
-    /// [`MemoryStore`] of its own until [`store`](Self::store) says otherwise.
-    pub fn new(component_appid: impl Into<String>, component_appsecret: impl Into<String>) -> Self {
+    /// [`MemoryStore`] of its own until [`store`](Self::store) says otherwise. The appsecret
+    /// is a [`Secret`], so it cannot be passed where the appid goes.
+    pub fn new(component_appid: impl Into<String>, component_appsecret: Secret) -> Self {
         let appid = component_appid.into();
         let store: Arc<dyn TokenStore> = Arc::new(MemoryStore::new());
         Self {
             token: Renewal::new(key(&appid, "component_access_token"), Arc::clone(&store), Settings::DEFAULT),
             appid,
-            secret: Secret::new(component_appsecret),
+            secret: component_appsecret,
             store,
             settings: Settings::DEFAULT,
             ticket: ArcSwapOption::empty(),
@@ -171,11 +172,11 @@ impl Component {
     pub async fn set_refresh_token(
         &self,
         authorizer_appid: &str,
-        refresh_token: impl Into<String>,
+        refresh_token: Secret,
     ) -> Result<(), StoreError> {
         let key = self.refresh_token_key(authorizer_appid);
         let current = self.store.get(&key).await?;
-        self.store.set_if(&key, current.as_ref(), &Secret::new(refresh_token), None).await.map(|_| ())
+        self.store.set_if(&key, current.as_ref(), &refresh_token, None).await.map(|_| ())
     }
 
     /// The token provider of `authorizer_appid`, renewing its `authorizer_access_token` with

@@ -19,6 +19,8 @@ use crate::transport::HttpContext;
 /// A pre-auth code, for the page where an account authorizes the platform.
 #[derive(Debug, Clone)]
 pub struct PreAuthCode {
+    /// The platform's `component_appid`, which the authorization page names.
+    pub component_appid: String,
     /// The code (printed as `***`).
     pub code: Secret,
     /// How long it is valid (WeChat: 1800 s).
@@ -29,10 +31,10 @@ impl PreAuthCode {
     /// The page an account's administrator opens to authorize the platform; WeChat then
     /// sends them to `redirect_uri` with `auth_code`, for
     /// [`Component::query_auth`].
-    pub fn authorization_url(&self, component_appid: &str, redirect_uri: &str) -> String {
+    pub fn authorization_url(&self, redirect_uri: &str) -> String {
         format!(
             "https://mp.weixin.qq.com/cgi-bin/componentloginpage?component_appid={}&pre_auth_code={}&redirect_uri={}",
-            percent_encoded(component_appid),
+            percent_encoded(&self.component_appid),
             percent_encoded(self.code.expose()),
             percent_encoded(redirect_uri)
         )
@@ -90,7 +92,7 @@ impl Component {
         let body = json!({ "component_appid": self.appid });
         let answer = self.post_with_token(http, Self::PRE_AUTH_CODE_PATH, &body, &[]).await?;
         let (code, expires_in) = answer.token("pre_auth_code")?;
-        Ok(PreAuthCode { code: Secret::new(code.expose()), expires_in })
+        Ok(PreAuthCode { component_appid: self.appid.clone(), code: Secret::new(code.expose()), expires_in })
     }
 
     /// Completes an authorization (`api_query_auth`) with the `auth_code` WeChat sent to the
@@ -119,7 +121,7 @@ impl Component {
             })
             .unwrap_or_default();
         // The refresh token first: without it the account would have to authorize again.
-        if let Err(error) = self.set_refresh_token(authorizer_appid, refresh.expose()).await {
+        if let Err(error) = self.set_refresh_token(authorizer_appid, refresh.clone()).await {
             tracing::warn!(component_appid = %self.appid, %authorizer_appid, error = %error, "could not store the refresh token; the authorizer's provider will not find it after a restart");
         }
         let renewal = Renewal::new(
@@ -280,8 +282,12 @@ mod tests {
 
     #[test]
     fn the_authorization_page_link_encodes_its_parameters() {
-        let code = PreAuthCode { code: Secret::new("preauth@1"), expires_in: Duration::from_secs(1800) };
-        let url = code.authorization_url("wx_component", "https://platform.example/cb?x=1");
+        let code = PreAuthCode {
+            component_appid: "wx_component".to_owned(),
+            code: Secret::new("preauth@1"),
+            expires_in: Duration::from_secs(1800),
+        };
+        let url = code.authorization_url("https://platform.example/cb?x=1");
         assert!(url.ends_with(
             "component_appid=wx_component&pre_auth_code=preauth%401&redirect_uri=https%3A%2F%2Fplatform.example%2Fcb%3Fx%3D1"
         ), "{url}");

@@ -66,9 +66,19 @@ impl EncodingAesKey {
         Ok(BASE64.encode(sealed))
     }
 
-    /// Decrypts the base64 of `<Encrypt>` (`what` names it in errors), returning the XML and
-    /// the appid it was encrypted for.
-    pub fn decrypt(&self, encrypted: &str, what: &'static str) -> Result<(Vec<u8>, String), PushError> {
+    /// Decrypts the base64 of `<Encrypt>`, returning the XML and the appid it was encrypted
+    /// for.
+    pub fn decrypt(&self, encrypted: &str) -> Result<(Vec<u8>, String), PushError> {
+        self.decrypt_named(encrypted, "<Encrypt> text")
+    }
+
+    /// [`EncodingAesKey::decrypt`] of a text that errors call `what` (`echostr` is encrypted
+    /// the same way).
+    pub(crate) fn decrypt_named(
+        &self,
+        encrypted: &str,
+        what: &'static str,
+    ) -> Result<(Vec<u8>, String), PushError> {
         let mut bytes = BASE64.decode(encrypted.trim()).map_err(|_| PushError::BadBase64 { what })?;
         if bytes.is_empty() || bytes.len() % 16 != 0 {
             return Err(PushError::BadCiphertextLength { len: bytes.len() });

@@ -79,9 +79,10 @@ impl Receiver {
     }
 
     /// Also accepts encrypted pushes (safe and compatible modes) for `appid`, with the
-    /// 43-character EncodingAESKey configured on WeChat's side.
-    pub fn aes_key(mut self, encoding_aes_key: &str, appid: impl Into<String>) -> Result<Self, PushError> {
-        self.aes = Some((EncodingAesKey::new(encoding_aes_key)?, appid.into()));
+    /// 43-character EncodingAESKey configured on WeChat's side (a [`Secret`], so it cannot
+    /// be passed where the appid goes).
+    pub fn aes_key(mut self, encoding_aes_key: &Secret, appid: impl Into<String>) -> Result<Self, PushError> {
+        self.aes = Some((EncodingAesKey::new(encoding_aes_key.expose())?, appid.into()));
         Ok(self)
     }
 
@@ -113,7 +114,7 @@ impl Receiver {
             (Some(claimed), Some((key, appid))) => {
                 self.check_signature("msg_signature", claimed, &[timestamp, nonce, echostr])?;
                 self.check_time(timestamp)?;
-                let (plain, found) = key.decrypt(echostr, "echostr")?;
+                let (plain, found) = key.decrypt_named(echostr, "echostr")?;
                 crypto::check_appid(appid, &found)?;
                 String::from_utf8(plain)
                     .map_err(|_| PushError::BadPlaintext { reason: "the echostr is not UTF-8" })
@@ -144,7 +145,7 @@ impl Receiver {
                 let claimed = required(query, "msg_signature")?;
                 self.check_signature("msg_signature", claimed, &[timestamp, nonce, encrypt])?;
                 self.check_time(timestamp)?;
-                let (xml, found) = key.decrypt(encrypt, "<Encrypt> text")?;
+                let (xml, found) = key.decrypt(encrypt)?;
                 crypto::check_appid(appid, &found)?;
                 let message = Message::parse(&xml)?;
                 Ok(Received { message, mode: if compatible { Mode::Compatible } else { Mode::Safe } })

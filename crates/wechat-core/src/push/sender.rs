@@ -34,9 +34,10 @@ impl Sender {
         Self { token: Secret::new(token), aes: None }
     }
 
-    /// Encrypts pushes for `appid` (safe mode) with this EncodingAESKey.
-    pub fn aes_key(mut self, encoding_aes_key: &str, appid: impl Into<String>) -> Result<Self, PushError> {
-        self.aes = Some((EncodingAesKey::new(encoding_aes_key)?, appid.into()));
+    /// Encrypts pushes for `appid` (safe mode) with this EncodingAESKey (a [`Secret`], so it
+    /// cannot be passed where the appid goes).
+    pub fn aes_key(mut self, encoding_aes_key: &Secret, appid: impl Into<String>) -> Result<Self, PushError> {
+        self.aes = Some((EncodingAesKey::new(encoding_aes_key.expose())?, appid.into()));
         Ok(self)
     }
 

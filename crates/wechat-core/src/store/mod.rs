@@ -2,7 +2,7 @@
 //! store: the in-memory [`MemoryStore`] (one process, the default) or, with the `redis`
 //! feature, [`RedisStore`] (a fleet).
 //!
-//! A store holds opaque values under keys the providers build with [`key`]
+//! A store holds opaque values under keys the providers build
 //! (`wechat:{APPID}:stable_token` and the like, see the README's key layout); it never sees
 //! an appsecret in a key, and neither it nor the providers log a value. On top of get and
 //! compare-and-set it offers a lock with an owner and a time to live, so one instance of a
@@ -81,7 +81,7 @@ pub trait TokenStore: Send + Sync + fmt::Debug + 'static {
 
 /// The key of `what` for `appid`: `wechat:{APPID}:WHAT`. The braces are a Redis Cluster hash
 /// tag, so an account's keys (a token and its lock) live on one node.
-pub fn key(appid: &str, what: &str) -> String {
+pub(crate) fn key(appid: &str, what: &str) -> String {
     format!("wechat:{{{appid}}}:{what}")
 }
 
