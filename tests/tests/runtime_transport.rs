@@ -208,7 +208,7 @@ fn compiled_packages(package: &str) -> Vec<String> {
 /// default build's packages are those this test was built with.
 #[test]
 fn tls_comes_from_rustls_by_default_never_openssl() {
-    for package in ["wechat-card", "wechat-core"] {
+    for package in ["wechat-card", "wechat-card-core"] {
         let default = compiled_packages(package);
         assert!(default.iter().any(|p| p == "rustls"), "{package}: reqwest must use rustls: {default:?}");
         for refused in ["openssl", "openssl-sys", "native-tls"] {

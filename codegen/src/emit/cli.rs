@@ -447,7 +447,7 @@ pub(crate) fn cargo_toml(spec: &Spec) -> String {
         r#"# {HEADER}
 
 [package]
-name = "wechat-cli"
+name = "wechat-card-cli"
 description = "The `wechat` command line: every WeChat card, invoice and fiscal e-bill endpoint of the spec as a subcommand, and the mock server."
 version.workspace = true
 edition.workspace = true
