@@ -129,7 +129,8 @@ fn crate_error_type() -> TokenStream {
                 }
             }
 
-            /// The operation that failed.
+            /// The operation that failed; empty when a request could not be built, before any
+            /// operation was called.
             pub fn operation(&self) -> &'static str {
                 self.0.operation()
             }
@@ -158,6 +159,13 @@ fn crate_error_type() -> TokenStream {
         {
             fn from(error: ::wechat_core::Error<C>) -> Self {
                 Self(error.map_code(Code::from))
+            }
+        }
+
+        /// A builder's error, so `?` carries it beside the calls' errors.
+        impl From<::wechat_core::BuildError> for Error {
+            fn from(error: ::wechat_core::BuildError) -> Self {
+                Self(::wechat_core::Error::Build(error))
             }
         }
 

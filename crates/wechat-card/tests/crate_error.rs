@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use wechat_card::card::GetCardRequest;
 use wechat_card::card::types::Card;
-use wechat_card::invoice::GetContactRequest;
+use wechat_card::invoice::{GetContactRequest, RejectInsertRequest};
 use wechat_card::wechat_core::{self, RetryPolicy, Secret, StableToken, StaticToken, TokenProvider};
 use wechat_card::{Client, Code, Error, GeneralErrorCode};
 use wechat_mock::{Fault, MockConfig, MockServer};
@@ -40,6 +40,7 @@ async fn mock_and_client() -> (MockServer, Client) {
 
 const GET_CARD: &str = "/card/get";
 const GET_CONTACT: &str = "/card/invoice/setbizattr";
+const REJECT_INSERT: &str = "/card/invoice/rejectinsert";
 
 #[tokio::test]
 async fn a_code_injected_into_the_second_group_is_matched_on_the_crate_error() {
@@ -170,4 +171,39 @@ async fn display_and_debug_of_the_crate_error_never_show_the_access_token() {
         }
         assert_eq!(error.operation(), "get_contact", "{error}");
     }
+}
+
+/// A builder's error and a call's, `?`d into one error type; `reason` is left unset when
+/// `with_reason` is false.
+async fn refuse_insert(client: &Client, order_id: &str, with_reason: bool) -> Result<(), Error> {
+    let builder = RejectInsertRequest::builder().s_pappid("s_pappid").order_id(order_id);
+    let builder = if with_reason { builder.reason("never authorized") } else { builder };
+    client.reject_insert(&builder.build()?).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_builder_error_goes_through_question_mark_and_nothing_is_sent() {
+    let (mock, client) = mock_and_client().await;
+
+    let error = refuse_insert(&client, "order-1", false).await.unwrap_err();
+
+    assert!(
+        matches!(
+            error.kind(),
+            wechat_core::Error::Build(wechat_core::BuildError::MissingField {
+                type_name: "RejectInsertRequest",
+                field: "reason"
+            })
+        ),
+        "{error:?}"
+    );
+    assert_eq!((error.code(), error.errcode(), error.operation()), (None, None, ""));
+    assert!(!error.is_retryable());
+    assert!(error.to_string().contains("`reason`"), "{error}");
+    assert_eq!(mock.requests().count(REJECT_INSERT), 0, "a request that was never built is never sent");
+
+    // The same function with the field set reaches WeChat.
+    refuse_insert(&client, "order-1", true).await.unwrap();
+    assert_eq!(mock.requests().count(REJECT_INSERT), 1);
 }

@@ -146,9 +146,9 @@ impl Failure {
             wechat_core::Error::Token { source: TokenError::Refused { errcode, errmsg }, .. } => {
                 Self::Api { command: command.to_owned(), errcode, name: "token refused".to_owned(), errmsg }
             }
-            refused @ (wechat_core::Error::Invalid { .. } | wechat_core::Error::Request { .. }) => {
-                Self::Refused(refused.to_string())
-            }
+            refused @ (wechat_core::Error::Invalid { .. }
+            | wechat_core::Error::Request { .. }
+            | wechat_core::Error::Build(_)) => Self::Refused(refused.to_string()),
             // The runtime's messages start with the operation's name already.
             other => Self::Call(other.to_string()),
         }

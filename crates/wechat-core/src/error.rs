@@ -89,6 +89,17 @@ pub enum Error<C: ErrorCode> {
         /// Why.
         message: String,
     },
+    /// A value of the request could not be built (a builder's required field was not set),
+    /// so no operation was called: this lets `?` carry a builder's error and a call's into
+    /// one error type.
+    #[error(transparent)]
+    Build(crate::BuildError),
+}
+
+impl<C: ErrorCode> From<crate::BuildError> for Error<C> {
+    fn from(error: crate::BuildError) -> Self {
+        Self::Build(error)
+    }
 }
 
 impl<C: ErrorCode> Error<C> {
@@ -100,7 +111,11 @@ impl<C: ErrorCode> Error<C> {
             Self::Transport { .. } | Self::Timeout { .. } => true,
             Self::Status { status, .. } => *status >= 500,
             Self::Token { source, .. } => source.is_retryable(),
-            Self::Decode(_) | Self::Redirect { .. } | Self::Request { .. } | Self::Invalid { .. } => false,
+            Self::Decode(_)
+            | Self::Redirect { .. }
+            | Self::Request { .. }
+            | Self::Invalid { .. }
+            | Self::Build(_) => false,
         }
     }
 
@@ -132,10 +147,11 @@ impl<C: ErrorCode> Error<C> {
             Self::Token { operation, source } => Error::Token { operation, source },
             Self::Invalid { operation, source } => Error::Invalid { operation, source },
             Self::Request { operation, message } => Error::Request { operation, message },
+            Self::Build(build) => Error::Build(build),
         }
     }
 
-    /// The operation that failed.
+    /// The operation that failed; empty for [`Error::Build`], where no operation was called.
     pub fn operation(&self) -> &'static str {
         match self {
             Self::Api(ApiError { operation, .. })
@@ -147,6 +163,7 @@ impl<C: ErrorCode> Error<C> {
             | Self::Token { operation, .. }
             | Self::Invalid { operation, .. }
             | Self::Request { operation, .. } => operation,
+            Self::Build(_) => "",
         }
     }
 }

@@ -421,7 +421,8 @@ impl Error {
         }
     }
 
-    /// The operation that failed.
+    /// The operation that failed; empty when a request could not be built, before any
+    /// operation was called.
     pub fn operation(&self) -> &'static str {
         self.0.operation()
     }
@@ -450,6 +451,13 @@ where
 {
     fn from(error: ::wechat_core::Error<C>) -> Self {
         Self(error.map_code(Code::from))
+    }
+}
+
+/// A builder's error, so `?` carries it beside the calls' errors.
+impl From<::wechat_core::BuildError> for Error {
+    fn from(error: ::wechat_core::BuildError) -> Self {
+        Self(::wechat_core::Error::Build(error))
     }
 }
 
