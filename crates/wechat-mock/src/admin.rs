@@ -13,8 +13,8 @@
 //! | `DELETE /__mock/faults` | | drops queued faults and the latency |
 //! | `PUT /__mock/latency` | `{"millis": 250}` | delays every WeChat answer |
 //! | `POST /__mock/tokens/expire` | | every issued token expires now |
-//! | `GET /__mock/requests` | | request counts per path, and the log of the latest requests (`method`, `path`, `status`, `errcode`, `warnings`) |
-//! | `DELETE /__mock/requests` | | resets the counts and the log |
+//! | `GET /__mock/requests` | | request counts per path, the log of the latest requests (`method`, `path`, `status`, `errcode`, `warnings`), and `token_requests`: token requests per path and appid (`path`, `appid`, `count`) |
+//! | `DELETE /__mock/requests` | | resets the counts, the log and the token requests |
 //! | `GET /__mock/operations` | | the operations served, from the spec, and where each answer comes from (`answers`: `token_endpoint`, `state`, `example`) |
 //! | `POST /__mock/cards/approve` | `{"card_id"}` | WeChat's review approves the card: `CARD_STATUS_VERIFY_OK` (404 for an unknown card); pushes `card_pass_check` |
 //! | `POST /__mock/cards/take` | `{"card_id", "openid"?, "code"?}` | a user takes the card: answers `card_id`, `code`, `openid`, `encrypt_code` (404 unknown card; 409 not approved, no stock left, or the code is taken); pushes `user_get_card` |
@@ -169,11 +169,22 @@ async fn expire_tokens(State(shared): State<Arc<Shared>>) -> Response {
 }
 
 async fn requests(State(shared): State<Arc<Shared>>) -> Response {
-    ok(&json!({ "counts": shared.requests.snapshot(), "log": shared.requests.log() }))
+    let token_requests: Vec<Value> = shared
+        .token_requests
+        .snapshot()
+        .into_iter()
+        .map(|((path, appid), count)| json!({ "path": path, "appid": appid, "count": count }))
+        .collect();
+    ok(&json!({
+        "counts": shared.requests.snapshot(),
+        "log": shared.requests.log(),
+        "token_requests": token_requests,
+    }))
 }
 
 async fn reset_requests(State(shared): State<Arc<Shared>>) -> Response {
     shared.requests.reset();
+    shared.token_requests.reset();
     requests(State(shared)).await
 }
 

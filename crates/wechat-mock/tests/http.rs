@@ -435,9 +435,13 @@ async fn faults_latency_counts_and_token_expiry_through_admin_routes() {
     assert_eq!(counts["counts"]["/card/invoice/rejectinsert"], 2, "{counts}");
     assert_eq!(counts["counts"]["/cgi-bin/stable_token"], 1, "{counts}");
     assert!(counts["counts"].get("/__mock/requests").is_none(), "admin routes are not counted");
+    let stable = json!({ "path": "/cgi-bin/stable_token", "appid": mock.server.config().appid, "count": 1 });
+    assert_eq!(counts["token_requests"], json!([stable]), "{counts}");
     assert_eq!(mock.server.requests().count("/nontax/insertbill"), 1);
     mock.http.delete(mock.url("/__mock/requests")).send().await.expect("answers");
     assert_eq!(mock.server.requests().count("/card/invoice/getauthdata"), 0);
+    assert_eq!(mock.server.token_requests().count("/cgi-bin/stable_token", &mock.server.config().appid), 0);
+    assert_eq!(mock.get("/__mock/requests").await.1["token_requests"], json!([]), "reset with the counts");
 
     let (status, missing) = mock.get("/__mock/nothing-here").await;
     assert!(
