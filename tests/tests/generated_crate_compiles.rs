@@ -64,7 +64,7 @@ fn scratch_crate(dir: &Path, outputs: &[codegen::OutputFile]) {
         format!(
             "[package]\nname = \"generated-fixture\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
              [workspace]\n\n{}\n[dependencies]\nserde = {{ version = \"1\", features = [\"derive\"] }}\n\
-             wechat-core = {{ path = {:?} }}\n",
+             wechat-core = {{ package = \"wechat-card-core\", path = {:?} }}\n",
             features(&manifest),
             core.to_string_lossy()
         ),
