@@ -11,7 +11,7 @@ use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::HEADER;
+use crate::splice;
 use crate::emit::crate_files::any_group;
 use crate::emit::rust::ident;
 use crate::model::{
@@ -26,7 +26,7 @@ pub const CLI_GENERATED_DIR: &str = "crates/wechat-cli/src/generated";
 /// includes them as a module rustfmt skips.
 pub const CLI_OPERATIONS_TEST: &str = "crates/wechat-cli/tests/generated/operations.rs";
 
-/// The CLI's manifest: its features follow the spec's groups.
+/// The CLI's manifest, written by hand but for its generated region of group features.
 pub const CLI_MANIFEST: &str = "crates/wechat-cli/Cargo.toml";
 
 /// Flags every operation command has; a field spelled like one is given in `--json` only.
@@ -429,66 +429,22 @@ fn operation_test(spec: &Spec, op: &Operation) -> TokenStream {
     }
 }
 
-/// `crates/wechat-cli/Cargo.toml`: one cargo feature per group, forwarded to wechat-card.
-pub(crate) fn cargo_toml(spec: &Spec) -> String {
+/// The generated region of `crates/wechat-cli/Cargo.toml`'s `[features]` table: `full`
+/// (`mock` and every group) and one feature per group, forwarded to wechat-card. The rest
+/// of the manifest (package metadata, dependencies, `default` and `mock`) is written by hand;
+/// [`crate::splice`] puts this region into it.
+pub(crate) fn cargo_toml_features(spec: &Spec) -> String {
     let groups: Vec<&str> = spec.groups.iter().map(|g| g.name.as_str()).collect();
     let full: Vec<String> =
         std::iter::once("\"mock\"".to_owned()).chain(groups.iter().map(|g| format!("\"{g}\""))).collect();
-    let mut features = format!(
-        "default = [\"full\"]\n# Everything; a build without it may leave parts of the runtime unused.\nfull = [{}]\n",
+    let mut body = format!(
+        "# Everything: `wechat mock` and every group. A build with fewer groups compiles faster.\nfull = [{}]\n",
         full.join(", ")
     );
-    features.push_str("# `wechat mock`: the mock server, built into the binary.\nmock = [\"dep:wechat-mock\", \"dep:tracing-subscriber\"]\n");
     for group in &groups {
-        features.push_str(&format!("{group} = [\"wechat-card/{group}\"]\n"));
+        body.push_str(&format!("{group} = [\"wechat-card/{group}\"]\n"));
     }
-    let all = groups.iter().map(|g| format!("\"{g}\"")).collect::<Vec<_>>().join(", ");
-    format!(
-        r#"# {HEADER}
-
-[package]
-name = "wechat-card-cli"
-description = "The `wechat` command line: every WeChat card, invoice and fiscal e-bill endpoint of the spec as a subcommand, and the mock server."
-version.workspace = true
-edition.workspace = true
-rust-version.workspace = true
-license.workspace = true
-repository.workspace = true
-
-[[bin]]
-name = "wechat"
-path = "src/main.rs"
-
-[features]
-# One feature per spec group, as in wechat-card: a build with fewer groups compiles faster.
-{features}
-[dependencies]
-clap.workspace = true
-clap_complete.workspace = true
-serde.workspace = true
-serde_json.workspace = true
-serde_path_to_error.workspace = true
-thiserror.workspace = true
-tokio = {{ workspace = true, features = ["signal"] }}
-tracing-subscriber = {{ workspace = true, optional = true }}
-# Not `workspace = true`: the groups are this crate's features, so wechat-card's defaults stay off.
-wechat-card = {{ path = "../wechat-card", version = "0.1.0", default-features = false }}
-wechat-core.workspace = true
-wechat-mock = {{ workspace = true, optional = true }}
-
-[dev-dependencies]
-tempfile.workspace = true
-tokio = {{ workspace = true, features = ["rt-multi-thread", "macros", "process", "io-util"] }}
-wechat-mock.workspace = true
-
-[[test]]
-name = "operations"
-required-features = [{all}]
-
-[lints]
-workspace = true
-"#
-    )
+    splice::region(&body)
 }
 
 #[cfg(test)]
@@ -614,11 +570,10 @@ response = '{"errcode": 0, "errmsg": "ok", "ok": true}'
     }
 
     #[test]
-    fn the_manifest_forwards_each_group_to_wechat_card() {
-        let toml = cargo_toml(&spec(ENDPOINT));
-        assert!(toml.contains("default = [\"full\"]\n"), "{toml}");
-        assert!(toml.contains("full = [\"mock\", \"card_code\"]\n"), "{toml}");
-        assert!(toml.contains("card_code = [\"wechat-card/card_code\"]\n"), "{toml}");
-        assert!(toml.contains("required-features = [\"card_code\"]"), "{toml}");
+    fn the_manifest_region_forwards_each_group_to_wechat_card() {
+        let region = cargo_toml_features(&spec(ENDPOINT));
+        assert!(splice::is_region(&region), "{region}");
+        assert!(region.contains("\nfull = [\"mock\", \"card_code\"]\n"), "{region}");
+        assert!(region.contains("\ncard_code = [\"wechat-card/card_code\"]\n"), "{region}");
     }
 }

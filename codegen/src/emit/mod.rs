@@ -117,7 +117,7 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
         path: CARD_MANIFEST.to_owned(),
         contents: crate_files::cargo_toml_features(spec),
     });
-    files.push(OutputFile { path: CLI_MANIFEST.to_owned(), contents: cli::cargo_toml(spec) });
+    files.push(OutputFile { path: CLI_MANIFEST.to_owned(), contents: cli::cargo_toml_features(spec) });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
