@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 use wechat_card::card::types::{BaseInfo, Card, CodeType, DateInfo, DateType, Gift, Sku};
 use wechat_card::card::{CreateCardRequest, GetCardResponse};
-use wechat_card::wechat_core::{self, Secret, StableToken, check::Violation};
+use wechat_card::wechat_core::{self, StableToken, check::Violation};
 use wechat_mock::{MockConfig, MockServer};
 
 fn base_info() -> Value {
@@ -116,7 +116,7 @@ async fn mock_and_client() -> (MockServer, wechat_card::Client) {
     let mock = MockServer::start(MockConfig::demo()).await.unwrap();
     let core = wechat_core::Client::builder()
         .base_url(mock.base_url())
-        .token_provider(StableToken::new(&mock.config().appid, Secret::new(&mock.config().secret)))
+        .token_provider(StableToken::new(&mock.config().appid, mock.config().secret.clone()))
         .retry_policy(wechat_core::RetryPolicy::none())
         .build()
         .unwrap();

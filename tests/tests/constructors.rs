@@ -89,7 +89,9 @@ fn no_generated_constructor_takes_two_adjacent_values_of_one_type() {
 struct PublicFunctions {
     file: String,
     current_type: String,
-    found: Vec<(String, Vec<String>)>,
+    /// Each function's name, its arguments' kinds, and whether it is a constructor (no
+    /// receiver, returns `Self`).
+    found: Vec<(String, Vec<String>, bool)>,
 }
 
 impl PublicFunctions {
@@ -102,7 +104,10 @@ impl PublicFunctions {
                 syn::FnArg::Receiver(_) => None,
             })
             .collect();
-        self.found.push((format!("{}: {owner}{}", self.file, signature.ident), arguments));
+        let returns_self =
+            matches!(&signature.output, syn::ReturnType::Type(_, ty) if quote_type(ty) == "Self");
+        let constructor = signature.receiver().is_none() && returns_self;
+        self.found.push((format!("{}: {owner}{}", self.file, signature.ident), arguments, constructor));
     }
 }
 
@@ -193,13 +198,11 @@ fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
     files
 }
 
-/// The runtime's own constructors take an appid next to its appsecret: swapped, the
-/// appsecret would go out as the appid, in a URL. Each public function of wechat-core is
-/// checked, so one taking two adjacent values of one type cannot come back.
-#[test]
-fn no_public_function_of_the_runtime_takes_two_adjacent_values_of_one_type() {
+/// The public functions (or only the constructors) of the crate under `crates/{dir}/src`
+/// that take two adjacent values of one type, and the names of all those checked.
+fn confusable_functions(dir: &str, constructors_only: bool) -> (Vec<String>, Vec<String>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root");
-    let src = root.join("crates/wechat-core/src");
+    let src = root.join("crates").join(dir).join("src");
     let mut checked = Vec::new();
     let mut confusable = Vec::new();
     for path in rust_files(&src) {
@@ -208,7 +211,10 @@ fn no_public_function_of_the_runtime_takes_two_adjacent_values_of_one_type() {
         let relative = path.strip_prefix(root).unwrap_or(&path).display().to_string();
         let mut visitor = PublicFunctions { file: relative, ..PublicFunctions::default() };
         visitor.visit_file(&file);
-        for (name, arguments) in visitor.found {
+        for (name, arguments, constructor) in visitor.found {
+            if constructors_only && !constructor {
+                continue;
+            }
             let allowed = ALLOWED.iter().any(|(function, _)| name.ends_with(function));
             if let Some(pair) = arguments.windows(2).find(|pair| pair[0] == pair[1] && !allowed) {
                 confusable.push(format!("{name} takes two adjacent `{}`", pair[0]));
@@ -216,6 +222,15 @@ fn no_public_function_of_the_runtime_takes_two_adjacent_values_of_one_type() {
             checked.push(name);
         }
     }
+    (checked, confusable)
+}
+
+/// The runtime's own constructors take an appid next to its appsecret: swapped, the
+/// appsecret would go out as the appid, in a URL. Each public function of wechat-core is
+/// checked, so one taking two adjacent values of one type cannot come back.
+#[test]
+fn no_public_function_of_the_runtime_takes_two_adjacent_values_of_one_type() {
+    let (checked, confusable) = confusable_functions("wechat-core", false);
     assert!(
         confusable.is_empty(),
         "public functions whose arguments can be swapped:\n{}",
@@ -223,6 +238,25 @@ fn no_public_function_of_the_runtime_takes_two_adjacent_values_of_one_type() {
     );
     // If the walk missed the very constructors it is here for, it proves nothing.
     for expected in ["token.rs: StableToken::new", "component/mod.rs: Component::new"] {
+        assert!(
+            checked.iter().any(|name| name.ends_with(expected)),
+            "{expected} not found among {checked:#?}"
+        );
+    }
+}
+
+/// The mock's constructors are what a user's tests write first: `MockConfig::new(appid,
+/// secret)` once took two strings, and `PushTarget::new(url, token)`. Its other methods take
+/// ids of WeChat's own kinds (`resources().get(kind, id)`) and are not checked here.
+#[test]
+fn no_public_constructor_of_the_mock_takes_two_adjacent_values_of_one_type() {
+    let (checked, confusable) = confusable_functions("wechat-mock", true);
+    assert!(
+        confusable.is_empty(),
+        "public constructors whose arguments can be swapped:\n{}",
+        confusable.join("\n")
+    );
+    for expected in ["config.rs: MockConfig::new", "pushes.rs: PushTarget::new"] {
         assert!(
             checked.iter().any(|name| name.ends_with(expected)),
             "{expected} not found among {checked:#?}"

@@ -85,7 +85,9 @@ async fn all_three_endpoints_decode_the_mocks_answers() {
         .orders()
         .authorize(Authorization {
             auth_time: Some(1_480_342_498),
-            ..Authorization::new(S_PAPPID, "order-1")
+            s_pappid: S_PAPPID.into(),
+            order_id: "order-1".into(),
+            ..Authorization::default()
         })
         .expect("a new order");
 
@@ -127,7 +129,12 @@ async fn what_the_user_filled_in_decodes_into_user_auth_info() {
     let Setup { mock, client, .. } = setup(RetryPolicy::none()).await;
     let info = json!({"biz_field": {"title": "Tencent", "tax_no": "91440300", "custom_field": [{"key": "k", "value": "v"}]}});
     mock.orders()
-        .authorize(Authorization { user_auth_info: Some(info), ..Authorization::new(S_PAPPID, "order-2") })
+        .authorize(Authorization {
+            user_auth_info: Some(info),
+            s_pappid: S_PAPPID.into(),
+            order_id: "order-2".into(),
+            ..Authorization::default()
+        })
         .expect("a new order");
     let auth = client
         .get_auth_data(

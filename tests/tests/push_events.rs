@@ -214,7 +214,9 @@ async fn the_mocks_pushes_read_as_the_specs_events() {
     let url = format!("http://{}/wechat", listener.local_addr().expect("has an address"));
     let server =
         tokio::spawn(async move { axum::serve(listener, axum::Router::new().route("/wechat", route)).await });
-    let target = PushTarget::new(url, TOKEN).aes_key(&Secret::new(KEY), &config.appid).expect("valid key");
+    let target = PushTarget::new(url, &Secret::new(TOKEN))
+        .aes_key(&Secret::new(KEY), &config.appid)
+        .expect("valid key");
     let mock = MockServer::start(config.push(target)).await.expect("the mock starts");
 
     let (http, base) = (reqwest::Client::new(), mock.base_url().to_owned());

@@ -11,13 +11,13 @@ use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::splice;
 use crate::emit::crate_files::any_group;
 use crate::emit::rust::ident;
 use crate::model::{
     Direction, Field, FileField, Group, Literal, Operation, Spec, Ty, TypeKind, TypeRef, TypeScope,
 };
 use crate::names;
+use crate::splice;
 
 /// Where the CLI's generated sources go.
 pub const CLI_GENERATED_DIR: &str = "crates/wechat-cli/src/generated";

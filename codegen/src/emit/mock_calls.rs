@@ -48,7 +48,7 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
         impl Harness {
             async fn start() -> Self {
                 let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
-                let tokens = wechat_core::StableToken::new(&mock.config().appid, wechat_core::Secret::new(&mock.config().secret));
+                let tokens = wechat_core::StableToken::new(&mock.config().appid, mock.config().secret.clone());
                 let core = wechat_core::Client::builder()
                     .base_url(mock.base_url())
                     .token_provider(tokens)

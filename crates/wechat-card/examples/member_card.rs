@@ -17,7 +17,7 @@ use wechat_card::card::types::{
 use wechat_card::card::{CreateCardRequest, UploadImageRequest};
 use wechat_card::card_code::{ConsumeCodeErrorCode, ConsumeCodeRequest};
 use wechat_card::member_card::{ActivateMemberCardRequest, UpdateMemberRequest};
-use wechat_card::wechat_core::{self, Secret, StableToken, UploadFile};
+use wechat_card::wechat_core::{self, StableToken, UploadFile};
 use wechat_card::{Client, ErrorCode};
 use wechat_mock::{CardError, MockConfig, MockError, MockServer, TakeCard};
 
@@ -128,7 +128,7 @@ async fn main() -> Result<(), Failure> {
     let mock = MockServer::start(MockConfig::demo()).await?;
     let core = wechat_core::Client::builder()
         .base_url(mock.base_url())
-        .token_provider(StableToken::new(&mock.config().appid, Secret::new(&mock.config().secret)))
+        .token_provider(StableToken::new(&mock.config().appid, mock.config().secret.clone()))
         .build()?;
     let client = Client::new(core);
     println!("wechat-mock at {}", mock.base_url());

@@ -157,7 +157,7 @@ enum Target {
     /// The in-process mock, with its demo account, pushing events to `Events`.
     Mock(MockServer, Events),
     /// A real server, with the caller's account.
-    Remote { base_url: String, appid: String, secret: String },
+    Remote { base_url: String, appid: String, secret: Secret },
 }
 
 impl Target {
@@ -166,13 +166,13 @@ impl Target {
             (Ok(appid), Ok(secret)) if !appid.is_empty() && !secret.is_empty() => {
                 let base_url = std::env::var("WECHAT_BASE_URL")
                     .unwrap_or_else(|_| wechat_core::DEFAULT_BASE_URL.to_owned());
-                Ok(Self::Remote { base_url, appid, secret })
+                Ok(Self::Remote { base_url, appid, secret: Secret::new(secret) })
             }
             _ => {
                 let config = MockConfig::demo();
                 let (url, events) = receive_events(&config.appid).await?;
-                let push =
-                    PushTarget::new(url, PUSH_TOKEN).aes_key(&Secret::new(PUSH_AES_KEY), &config.appid)?;
+                let push = PushTarget::new(url, &Secret::new(PUSH_TOKEN))
+                    .aes_key(&Secret::new(PUSH_AES_KEY), &config.appid)?;
                 Ok(Self::Mock(MockServer::start(config.push(push)).await?, events))
             }
         }
@@ -185,7 +185,7 @@ impl Target {
         }
     }
 
-    fn credentials(&self) -> (&str, &str) {
+    fn credentials(&self) -> (&str, &Secret) {
         match self {
             Self::Mock(mock, _) => (&mock.config().appid, &mock.config().secret),
             Self::Remote { appid, secret, .. } => (appid, secret),
@@ -280,7 +280,7 @@ async fn main() -> Result<(), Failure> {
     let mut target = Target::from_env().await?;
     // Owned: the mock's events are received through `target` further down.
     let (appid, secret) = target.credentials();
-    let (appid, secret) = (appid.to_owned(), secret.to_owned());
+    let (appid, secret) = (appid.to_owned(), secret.clone());
     match &target {
         Target::Mock(mock, _) => println!(
             "0. Started wechat-mock at {} (demo account {appid}; no credentials needed), pushing \
@@ -292,7 +292,7 @@ async fn main() -> Result<(), Failure> {
         }
     }
 
-    let tokens = Arc::new(StableToken::new(&appid, Secret::new(secret)));
+    let tokens = Arc::new(StableToken::new(&appid, secret));
     let core = wechat_core::Client::builder()
         .base_url(target.base_url())
         .shared_token_provider(Arc::clone(&tokens) as Arc<dyn TokenProvider>)

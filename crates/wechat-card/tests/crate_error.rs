@@ -33,7 +33,7 @@ fn client_of(base_url: &str, tokens: impl TokenProvider + 'static) -> Client {
 
 async fn mock_and_client() -> (MockServer, Client) {
     let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
-    let tokens = StableToken::new(&mock.config().appid, Secret::new(&mock.config().secret));
+    let tokens = StableToken::new(&mock.config().appid, mock.config().secret.clone());
     let client = client_of(mock.base_url(), tokens);
     (mock, client)
 }

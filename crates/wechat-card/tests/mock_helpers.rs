@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use wechat_card::Client;
 use wechat_card::card::{GetMpnewsHtmlErrorCode, GetMpnewsHtmlRequest, GetMpnewsHtmlResponse};
 use wechat_card::card_code::{DecryptCodeErrorCode, DecryptCodeRequest, DecryptCodeResponse};
-use wechat_card::wechat_core::{self, Error, ErrorCode as _, RetryPolicy, Secret, StableToken};
+use wechat_card::wechat_core::{self, Error, ErrorCode as _, RetryPolicy, StableToken};
 use wechat_mock::{FaultError, MockConfig, MockServer};
 
 /// A mock, and a client for it that never retries, so each fault reaches the test as it is.
@@ -17,7 +17,7 @@ async fn start() -> (MockServer, Client) {
     let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
     let core = wechat_core::Client::builder()
         .base_url(mock.base_url())
-        .token_provider(StableToken::new(&mock.config().appid, Secret::new(&mock.config().secret)))
+        .token_provider(StableToken::new(&mock.config().appid, mock.config().secret.clone()))
         .retry_policy(RetryPolicy::none())
         .build()
         .expect("a valid client");

@@ -148,7 +148,7 @@ async fn a_missing_secret_is_named_and_nothing_is_sent() {
 
 #[tokio::test]
 async fn the_secret_never_appears_in_any_output() {
-    let mock = Mock::with(MockConfig::new(wechat_mock::DEMO_APPID, SECRET)).await;
+    let mock = Mock::with(MockConfig::new(wechat_mock::DEMO_APPID, wechat_core::Secret::new(SECRET))).await;
     mock.server.authorize("wx-pappid", "order-9").unwrap();
     let mut outputs = Vec::new();
     // A call that succeeds, one WeChat refuses, one with bad input, and the help.

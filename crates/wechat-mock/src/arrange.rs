@@ -107,7 +107,11 @@ fn text<'b>(body: &'b Value, pointer: &str) -> &'b str {
 fn authorized_order(shared: &Shared, arranged: &mut Arranged) -> Result<(), ArrangeError> {
     let (s_pappid, order_id) = (text(&arranged.body, "/s_pappid"), text(&arranged.body, "/order_id"));
     if shared.orders.auth_data(s_pappid, order_id).is_err() {
-        shared.orders.authorize(Authorization::new(s_pappid, order_id))?;
+        shared.orders.authorize(Authorization {
+            s_pappid: s_pappid.into(),
+            order_id: order_id.into(),
+            ..Authorization::default()
+        })?;
     }
     Ok(())
 }
@@ -120,8 +124,12 @@ fn authorized_bill_order(shared: &Shared, arranged: &mut Arranged) -> Result<(),
         order.order_id == order_id && order.appid == appid && order.status == crate::OrderStatus::Authorized
     });
     if !authorized {
-        let auth =
-            Authorization { appid: Some(appid.to_owned()), ..Authorization::new(ARRANGED_PAPPID, order_id) };
+        let auth = Authorization {
+            appid: Some(appid.to_owned()),
+            s_pappid: ARRANGED_PAPPID.into(),
+            order_id: order_id.into(),
+            ..Authorization::default()
+        };
         shared.orders.authorize(auth)?;
     }
     Ok(())
@@ -151,7 +159,7 @@ fn component_token(shared: &Shared, arranged: &mut Arranged) -> Result<(), Arran
 /// `GET /cgi-bin/token`: the mock's appid and appsecret in the query.
 fn query_credentials(shared: &Shared, arranged: &mut Arranged) -> Result<(), ArrangeError> {
     arranged.query.insert("appid".to_owned(), shared.config.appid.clone());
-    arranged.query.insert("secret".to_owned(), shared.config.secret.clone());
+    arranged.query.insert("secret".to_owned(), shared.config.secret.expose().to_owned());
     Ok(())
 }
 
@@ -159,7 +167,7 @@ fn query_credentials(shared: &Shared, arranged: &mut Arranged) -> Result<(), Arr
 fn body_credentials(shared: &Shared, arranged: &mut Arranged) -> Result<(), ArrangeError> {
     if let Value::Object(body) = &mut arranged.body {
         body.insert("appid".to_owned(), Value::from(shared.config.appid.clone()));
-        body.insert("secret".to_owned(), Value::from(shared.config.secret.clone()));
+        body.insert("secret".to_owned(), Value::from(shared.config.secret.expose()));
     }
     Ok(())
 }

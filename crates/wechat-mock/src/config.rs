@@ -4,6 +4,8 @@ use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
+use wechat_core::Secret;
+
 use crate::media::{DEFAULT_MEDIA_MAX_AGE, DEFAULT_MEDIA_MAX_BYTES};
 use crate::pushes::PushTarget;
 
@@ -21,8 +23,8 @@ pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4
 pub struct MockConfig {
     /// The only appid the token endpoints accept.
     pub appid: String,
-    /// The appsecret that goes with it.
-    pub secret: String,
+    /// The appsecret that goes with it (never printed).
+    pub secret: Secret,
     /// Where to listen; port 0 picks a free port. Default `127.0.0.1:0`.
     pub listen: SocketAddr,
     /// How long an issued access token lives (`expires_in`). Default 7200 s, as WeChat's.
@@ -46,10 +48,11 @@ pub struct MockConfig {
 
 impl MockConfig {
     /// A server for the account `appid` with appsecret `secret`, on a free port of 127.0.0.1.
-    pub fn new(appid: impl Into<String>, secret: impl Into<String>) -> Self {
+    /// The appsecret is a [`Secret`], so it cannot be passed where the appid goes.
+    pub fn new(appid: impl Into<String>, secret: Secret) -> Self {
         Self {
             appid: appid.into(),
-            secret: secret.into(),
+            secret,
             listen: SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 0),
             token_lifetime: Duration::from_secs(7200),
             superseded_grace: Duration::from_secs(300),
@@ -61,7 +64,7 @@ impl MockConfig {
 
     /// A server for the demo account ([`DEMO_APPID`], [`DEMO_SECRET`]).
     pub fn demo() -> Self {
-        Self::new(DEMO_APPID, DEMO_SECRET)
+        Self::new(DEMO_APPID, Secret::new(DEMO_SECRET))
     }
 
     /// Listens on `addr` instead of a free port of 127.0.0.1.

@@ -52,7 +52,7 @@ impl Args {
     /// Where to push events, if --push-url was given.
     fn push_target(&self) -> Result<Option<PushTarget>, String> {
         let (Some(url), Some(token)) = (&self.push_url, &self.push_token) else { return Ok(None) };
-        let target = PushTarget::new(url, token);
+        let target = PushTarget::new(url, &wechat_core::Secret::new(token));
         let Some(key) = &self.push_aes_key else { return Ok(Some(target)) };
         let appid = self.push_appid.clone().unwrap_or_else(|| self.appid.clone());
         target
@@ -79,7 +79,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut config = MockConfig::new(&args.appid, &args.secret)
+    let mut config = MockConfig::new(&args.appid, wechat_core::Secret::new(&args.secret))
         .listen(args.listen)
         .token_lifetime(Duration::from_secs(args.token_lifetime));
     match args.push_target() {

@@ -14,7 +14,9 @@ use serde_json::Value;
 
 /// The user's authorization of an order, as the mock is told of it (standing in for the user
 /// on WeChat's authorization page).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+/// Built with its fields named, so the platform and the order cannot be swapped:
+/// `Authorization { s_pappid, order_id, ..Authorization::default() }`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Authorization {
     /// The invoicing platform's (or finance bureau's) id.
     pub s_pappid: String,
@@ -32,20 +34,6 @@ pub struct Authorization {
     /// What the user filled in on a type 1 page, answered by getauthdata as `user_auth_info`.
     #[serde(default)]
     pub user_auth_info: Option<Value>,
-}
-
-impl Authorization {
-    /// The authorization of `order_id` for `s_pappid`, everything else by default.
-    pub fn new(s_pappid: impl Into<String>, order_id: impl Into<String>) -> Self {
-        Self {
-            s_pappid: s_pappid.into(),
-            order_id: order_id.into(),
-            appid: None,
-            auth_time: None,
-            openid: None,
-            user_auth_info: None,
-        }
-    }
 }
 
 /// Where an order stands.
@@ -279,12 +267,17 @@ mod tests {
         NewBill { order_id, appid: "wxapp", card_id: "card", billing_code: code, billing_no: no }
     }
 
+    /// The authorization of `order_id` for `s_pappid`, everything else by default.
+    fn of_order(s_pappid: &str, order_id: &str) -> Authorization {
+        Authorization { s_pappid: s_pappid.into(), order_id: order_id.into(), ..Authorization::default() }
+    }
+
     #[test]
     fn the_flow_of_one_order() {
         let orders = Orders::new("wxapp");
         assert_eq!(orders.auth_data("p", "o1").unwrap_err(), Refusal::NeverAuthorized);
         assert_eq!(orders.insert_bill(&bill("o1", "c", "1")).unwrap_err(), Refusal::NeverAuthorized);
-        let order = orders.authorize(Authorization::new("p", "o1")).unwrap();
+        let order = orders.authorize(of_order("p", "o1")).unwrap();
         assert_eq!((order.status, order.appid.as_str()), (OrderStatus::Authorized, "wxapp"));
         assert_eq!(order.openid.len(), 28);
         assert!(orders.auth_data("p", "o1").is_ok());
@@ -301,7 +294,7 @@ mod tests {
         orders.reject("p", "o1", "returned");
         assert_eq!(orders.auth_data("p", "o1").unwrap_err(), Refusal::Rejected);
         assert_eq!(orders.insert_bill(&bill("o1", "c", "4")).unwrap_err(), Refusal::Rejected);
-        let again = orders.authorize(Authorization::new("p", "o1")).unwrap_err();
+        let again = orders.authorize(of_order("p", "o1")).unwrap_err();
         assert!(matches!(again, AuthorizeError::Rejected { .. }), "{again}");
     }
 
@@ -310,11 +303,8 @@ mod tests {
         let orders = Orders::new("wxapp");
         orders.reject("p", "o2", "no");
         assert_eq!(orders.auth_data("p", "o2").unwrap_err(), Refusal::Rejected);
-        assert!(orders.authorize(Authorization::new("p", "o2")).is_err());
-        assert_eq!(
-            orders.authorize(Authorization::new("", "o2")).unwrap_err(),
-            AuthorizeError::Empty("s_pappid")
-        );
+        assert!(orders.authorize(of_order("p", "o2")).is_err());
+        assert_eq!(orders.authorize(of_order("", "o2")).unwrap_err(), AuthorizeError::Empty("s_pappid"));
         assert_eq!(orders.list().len(), 1);
     }
 }

@@ -37,11 +37,12 @@ pub struct PushTarget {
 }
 
 impl PushTarget {
-    /// Pushes in plain mode to `url`, signed with `token`.
-    pub fn new(url: impl Into<String>, token: impl Into<String>) -> Self {
+    /// Pushes in plain mode to `url`, signed with `token` (the Token of the account's server
+    /// settings: a [`Secret`], so it cannot be passed where the URL goes).
+    pub fn new(url: impl Into<String>, token: &Secret) -> Self {
         Self {
             url: url.into(),
-            sender: Sender::new(token),
+            sender: Sender::new(token.expose()),
             encrypted: false,
             attempts: 3,
             backoff: Duration::from_millis(200),

@@ -119,7 +119,11 @@ impl MockServer {
     /// of `s_pappid`, for bills under the server's appid; pushes `user_authorize_invoice`
     /// when [`MockConfig::push`] is set.
     pub fn authorize(&self, s_pappid: &str, order_id: &str) -> Result<Order, AuthorizeError> {
-        let order = self.shared.orders.authorize(Authorization::new(s_pappid, order_id))?;
+        let order = self.shared.orders.authorize(Authorization {
+            s_pappid: s_pappid.into(),
+            order_id: order_id.into(),
+            ..Authorization::default()
+        })?;
         self.shared.pushes.order_authorized(&order.openid, &order.order_id, &order.appid);
         Ok(order)
     }

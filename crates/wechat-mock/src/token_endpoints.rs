@@ -84,7 +84,7 @@ fn check_credentials(
     if appid != Some(shared.config.appid.as_str()) {
         return Err(GeneralError::new(INVALID_APPID));
     }
-    if secret != Some(shared.config.secret.as_str()) {
+    if secret != Some(shared.config.secret.expose()) {
         return Err(GeneralError::new(INVALID_APPSECRET));
     }
     Ok(())

@@ -29,10 +29,7 @@ struct Harness {
 impl Harness {
     async fn start() -> Self {
         let mock = MockServer::start(MockConfig::demo()).await.unwrap();
-        let tokens = wechat_core::StableToken::new(
-            &mock.config().appid,
-            wechat_core::Secret::new(&mock.config().secret),
-        );
+        let tokens = wechat_core::StableToken::new(&mock.config().appid, mock.config().secret.clone());
         let core = wechat_core::Client::builder()
             .base_url(mock.base_url())
             .token_provider(tokens)

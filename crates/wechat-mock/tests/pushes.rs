@@ -231,7 +231,7 @@ async fn the_binary_pushes_an_encrypted_user_authorize_invoice_and_retries_until
 #[tokio::test]
 async fn a_callback_that_never_says_success_gets_three_tries_then_the_delivery_fails() {
     let callback = Callback::start(vec!["busy"], false).await;
-    let target = PushTarget::new(&callback.url, TOKEN).backoff(Duration::from_millis(1));
+    let target = PushTarget::new(&callback.url, &Secret::new(TOKEN)).backoff(Duration::from_millis(1));
     let mock = MockServer::start(MockConfig::demo().push(target)).await.unwrap();
     let order = mock.authorize("s_pappid_x", "order-x").unwrap();
 
@@ -251,8 +251,9 @@ async fn a_callback_that_never_says_success_gets_three_tries_then_the_delivery_f
 async fn an_unreachable_callback_is_logged_not_fatal() {
     // A port nothing listens on: bind one, then free it.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let target =
-        PushTarget::new(format!("http://127.0.0.1:{port}/wechat"), TOKEN).attempts(2).backoff(Duration::ZERO);
+    let target = PushTarget::new(format!("http://127.0.0.1:{port}/wechat"), &Secret::new(TOKEN))
+        .attempts(2)
+        .backoff(Duration::ZERO);
     let mock = MockServer::start(MockConfig::demo().push(target)).await.unwrap();
     mock.authorize("s_pappid_y", "order-y").unwrap();
     let log = mock.pushes().settled(PATIENCE).await;
@@ -266,7 +267,8 @@ async fn an_unreachable_callback_is_logged_not_fatal() {
 #[tokio::test]
 async fn card_review_taking_and_redeeming_are_pushed() {
     let callback = Callback::start(vec!["success"], false).await;
-    let target = PushTarget::new(&callback.url, TOKEN).aes_key(&Secret::new(KEY), APPID).unwrap();
+    let target =
+        PushTarget::new(&callback.url, &Secret::new(TOKEN)).aes_key(&Secret::new(KEY), APPID).unwrap();
     let mock = MockServer::start(MockConfig::demo().push(target)).await.unwrap();
     let http = reqwest::Client::new();
     let base = mock.base_url();

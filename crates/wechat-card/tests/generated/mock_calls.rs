@@ -34,7 +34,7 @@ impl Harness {
         let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
         let tokens = wechat_core::StableToken::new(
             &mock.config().appid,
-            wechat_core::Secret::new(&mock.config().secret),
+            mock.config().secret.clone(),
         );
         let core = wechat_core::Client::builder()
             .base_url(mock.base_url())

@@ -78,7 +78,7 @@ impl Mock {
         command
             .env("WECHAT_BASE_URL", self.server.base_url())
             .env("WECHAT_APPID", &self.server.config().appid)
-            .env("WECHAT_SECRET", &self.server.config().secret);
+            .env("WECHAT_SECRET", self.server.config().secret.expose());
         command
     }
 
