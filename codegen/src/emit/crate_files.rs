@@ -199,11 +199,39 @@ pub(crate) fn cargo_toml_features(spec: &Spec) -> String {
     for group in &spec.groups {
         body.push_str(&format!("{} = []\n", group.name));
     }
-    if !spec.events.events.is_empty() {
-        body.push_str(&format!(
-            "# Typed push events (`events` module); each event also needs its group's feature.\n{} = [\"wechat-core/push\"]\n",
-            events::FEATURE
-        ));
-    }
+    // Always declared, events or none: the hand-written `default` list names it.
+    body.push_str(&format!(
+        "# Typed push events (`events` module); each event also needs its group's feature.\n{} = [\"wechat-core/push\"]\n",
+        events::FEATURE
+    ));
     splice::region(&body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cargo_toml_features;
+    use crate::SourceFile;
+
+    /// The manifest's hand-written `default` names `events`: a spec with no event at all must
+    /// still declare the feature, or the manifest does not parse.
+    #[test]
+    fn the_events_feature_is_declared_without_events() {
+        let files = [
+            SourceFile::new(
+                "spec/errors.toml",
+                "[[errors]]\ncode = -1\nmessage = \"system error\"\nname = \"SystemBusy\"\nmeaning = \"Busy.\"\nretry = \"backoff\"\n",
+            ),
+            SourceFile::new("spec/groups.toml", "[groups.nontax]\nsummary = \"Bills.\"\n"),
+            SourceFile::new(
+                "spec/nontax/op.toml",
+                "name = \"ping\"\ninterface = \"ping\"\nsummary = \"Pings.\"\nmethod = \"POST\"\npath = \"/ping\"\n\
+                 auth = { token = \"access_token\" }\nrequest.id = { type = \"string\", doc = \"Id.\" }\n",
+            ),
+        ];
+        let spec = crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}"));
+        assert!(spec.events.events.is_empty());
+        let region = cargo_toml_features(&spec);
+        assert!(region.contains("\nevents = [\"wechat-core/push\"]\n"), "{region}");
+        assert!(region.contains("\nnontax = []\n"), "{region}");
+    }
 }
