@@ -326,6 +326,12 @@ fn malformed_xml_is_refused_with_where() {
         ("text<xml/>", "text before the root"),
         ("", "empty"),
         ("<xml><a><![CDATA[open", "unclosed CDATA"),
+        // The reader splits tags at whitespace only: names that are no XML name are refused,
+        // or to_xml would write them back as XML that does not read (found by fuzzing).
+        ("<xml><a'b>1</a'b></xml>", "a quote in a name"),
+        ("<xml><a&b/></xml>", "an ampersand in a name"),
+        ("<xml><-a\0\n<xml><To&#p;2/>x</xml>", "a name of a dash, a NUL and a newline"),
+        ("<xml><1a>1</1a></xml>", "a name starting with a digit"),
     ] {
         let error = refused(Message::parse(xml.as_bytes()));
         assert!(matches!(error, PushError::Malformed { .. }), "{what}: {error:?}");
@@ -335,6 +341,11 @@ fn malformed_xml_is_refused_with_where() {
         let error = refused(Message::parse(xml.as_bytes()));
         assert!(!format!("{error} {error:?}").contains("private"), "{error:?}");
     }
+    // Every name WeChat writes still reads, and writes back as XML that reads the same.
+    let names =
+        Message::parse(b"<xml><ToUserName>a</ToUserName><Fee_Info><fee-1.x>2</fee-1.x></Fee_Info></xml>")
+            .expect("XML names");
+    assert_eq!(Message::parse(names.to_xml().as_bytes()).expect("round trip"), names);
     assert_eq!(refused(Message::parse(b"<xml>\xff</xml>")), PushError::NotUtf8 { at: 5 });
     let deep = format!("<xml>{}{}</xml>", "<a>".repeat(20), "</a>".repeat(20));
     assert!(matches!(refused(Message::parse(deep.as_bytes())), PushError::TooDeep { max: 16, .. }));

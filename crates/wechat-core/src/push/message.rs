@@ -272,6 +272,10 @@ impl<'a> Parser<'a> {
                 reason: "an element follows the root element".to_owned(),
             });
         }
+        if !is_xml_name(name) {
+            // Not quoted: in a decrypted message the name is the sender's content.
+            return Err(PushError::Malformed { at, reason: "an element name is not an XML name".to_owned() });
+        }
         if self.stack.is_empty() && name != "xml" {
             return Err(PushError::Malformed { at, reason: "the root element is not <xml>".to_owned() });
         }
@@ -344,4 +348,14 @@ fn resolve(reference: &BytesRef<'_>) -> Option<char> {
         "quot" => Some('"'),
         _ => reference.resolve_char_ref().ok().flatten(),
     }
+}
+
+/// An XML name as WeChat's elements use them (`ToUserName`, `FeeDetail`, `Fee_Info`): a letter
+/// or `_` first, then letters, digits, `_`, `-`, `.` or `:`. The reader splits a tag at
+/// whitespace only, so without this check a name holding a quote or `&` was read, and written
+/// back by [`Message::to_xml`] as XML that does not read.
+fn is_xml_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|first| first.is_alphabetic() || first == '_')
+        && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
 }
