@@ -6,8 +6,10 @@
 //!
 //! A fixture without its own `errors.toml` or `groups.toml` gets those of
 //! `tests/fixtures/common/spec/` (one general code, one group `g`). Expected files are named by
-//! where the generator writes them: `card/` is the client's `src/generated/`, `mock/` the mock's
-//! and `docs/` the API reference.
+//! where the generator writes them: `card/` is the client's `src/generated/` and `card-tests/` its
+//! `tests/generated/`, `mock/` the mock's `src/generated/`, `cli/` and `cli-tests/` the command
+//! line's, `manifests/` the generated region of a crate's `Cargo.toml` (`manifests/wechat-card/
+//! Cargo.toml`), and `docs/` the API reference.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -16,9 +18,13 @@ use std::path::{Path, PathBuf};
 use codegen::SourceFile;
 
 /// Where each short prefix of an expected file's name is written in the workspace.
-const PLACES: [(&str, &str); 3] = [
+const PLACES: [(&str, &str); 7] = [
     ("card/", "crates/wechat-card/src/generated/"),
+    ("card-tests/", "crates/wechat-card/tests/generated/"),
     ("mock/", "crates/wechat-mock/src/generated/"),
+    ("cli/", "crates/wechat-cli/src/generated/"),
+    ("cli-tests/", "crates/wechat-cli/tests/generated/"),
+    ("manifests/", "crates/"),
     ("docs/", "docs/api/"),
 ];
 
@@ -105,7 +111,10 @@ fn group_types_file() {
 
 #[test]
 fn general_group_and_own_error_codes() {
-    snapshot("error_codes", &["card/general_error_code.rs", "card/g/drop_thing.rs", "docs/g.md"]);
+    snapshot(
+        "error_codes",
+        &["card/general_error_code.rs", "card/error.rs", "card/g/drop_thing.rs", "docs/g.md"],
+    );
 }
 
 #[test]
@@ -169,9 +178,24 @@ fn root_methods_and_group_handles() {
 }
 
 #[test]
+fn spec_examples_and_mock_calls_become_integration_tests() {
+    snapshot("generated_tests", &["card-tests/spec_examples.rs", "card-tests/mock_calls.rs"]);
+}
+
+#[test]
+fn command_line_table_and_its_test() {
+    snapshot("cli", &["cli/mod.rs", "cli-tests/operations.rs"]);
+}
+
+#[test]
+fn group_features_of_the_manifests() {
+    snapshot("manifest", &["manifests/wechat-card/Cargo.toml", "manifests/wechat-cli/Cargo.toml"]);
+}
+
+#[test]
 fn every_fixture_is_snapshotted() {
     // A fixture folder no test names would pin nothing.
-    let source = include_str!("snapshots.rs");
+    let source: String = include_str!("snapshots.rs").split_whitespace().collect();
     let mut missing = Vec::new();
     for entry in fs::read_dir(fixtures()).expect("tests/fixtures") {
         let name = entry.expect("a directory entry").file_name().to_string_lossy().into_owned();
