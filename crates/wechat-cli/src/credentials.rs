@@ -19,7 +19,8 @@ pub(crate) const BASE_URL: &str = "WECHAT_BASE_URL";
 /// fields).
 pub(crate) fn client(token: TokenUse) -> Result<Client, Failure> {
     let mut builder = Client::builder();
-    if let Some(url) = variable(BASE_URL)? {
+    let base_url = variable(BASE_URL)?;
+    if let Some(url) = &base_url {
         builder = builder.base_url(url);
     }
     if token != TokenUse::None {
@@ -27,8 +28,12 @@ pub(crate) fn client(token: TokenUse) -> Result<Client, Failure> {
         let secret = required(SECRET, "the account's AppSecret")?;
         builder = builder.token_provider(StableToken::new(appid, Secret::new(secret)));
     }
-    // The base URL is the only setting taken from outside; a problem with it is the variable's.
-    builder.build().map_err(|e| Failure::BadVariable { name: BASE_URL, problem: e.to_string() })
+    // The base URL is the only setting taken from outside: a problem is the variable's when it
+    // is set, and the build's otherwise (a binary built without TLS cannot reach WeChat's host).
+    builder.build().map_err(|e| match base_url {
+        Some(_) => Failure::BadVariable { name: BASE_URL, problem: e.to_string() },
+        None => Failure::Call(format!("cannot reach WeChat's default host: {e}")),
+    })
 }
 
 fn required(name: &'static str, what: &'static str) -> Result<String, Failure> {

@@ -124,6 +124,36 @@ async fn an_unreachable_server_exits_3() {
     assert!(!run.printed().contains(SECRET), "{}", run.printed());
 }
 
+/// The default build speaks TLS: an `https://` base URL (a loopback listener here, never
+/// WeChat) gets a TLS ClientHello, not a refusal to build the client.
+#[cfg(any(feature = "rustls-tls-webpki-roots", feature = "rustls-tls-native-roots", feature = "native-tls"))]
+#[tokio::test]
+async fn an_https_base_url_is_reached_over_tls() {
+    use std::io::Read;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // One connection, its first byte, then the socket is dropped (the handshake fails).
+    let first_byte = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+        let mut byte = [0u8; 1];
+        stream.read_exact(&mut byte).map(|()| byte[0])
+    });
+    let mut command = binary();
+    command
+        .env("WECHAT_BASE_URL", format!("https://127.0.0.1:{port}"))
+        .env("WECHAT_APPID", wechat_mock::DEMO_APPID)
+        .env("WECHAT_SECRET", SECRET);
+    let run =
+        support::run(command, &["invoice", "get-auth-data", "--s-pappid", "p", "--order-id", "o"], None)
+            .await;
+    // 0x16: a TLS handshake record.
+    assert_eq!(first_byte.join().unwrap().unwrap(), 0x16, "{}", run.stderr);
+    assert_eq!(run.code, Some(3), "{}", run.stderr);
+    assert!(!run.stderr.contains("WECHAT_BASE_URL"), "{}", run.stderr);
+    assert!(!run.printed().contains(SECRET), "{}", run.printed());
+}
+
 #[tokio::test]
 async fn a_missing_secret_is_named_and_nothing_is_sent() {
     let mock = Mock::start().await;
