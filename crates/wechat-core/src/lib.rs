@@ -3,7 +3,7 @@
 //! implementing [`Operation`] on its request type, and [`Client::send`] does the rest.
 //!
 //! ```no_run
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! # fn run() -> Result<(), wechat_core::BuildError> {
 //! use wechat_core::{Client, Secret, StableToken};
 //!
 //! let client = Client::builder()
@@ -47,7 +47,7 @@ pub use component::{Authorization, Component, PreAuthCode};
 pub use decode::decode_response;
 pub use error::{ApiError, BoxError, DecodeError, EXCERPT_CHARS, Error, TokenError, excerpt};
 pub use error_code::{ErrorCode, Retry};
-pub use multipart::{Multipart, UploadFile};
+pub use multipart::{FileContents, Multipart, UploadFile};
 pub use operation::{BodyKind, Endpoint, Method, Operation, TokenUse};
 pub use retry::RetryPolicy;
 pub use secret::{AccessToken, Secret};

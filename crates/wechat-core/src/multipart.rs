@@ -16,9 +16,16 @@ pub struct UploadFile {
 
 impl UploadFile {
     /// A file named `file_name` (the name WeChat sees, e.g. `invoice.pdf`) holding `bytes`: a
-    /// `Vec<u8>`, a `&'static [u8]`, or [`Bytes`] the caller already holds.
-    pub fn new(file_name: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
-        Self { file_name: file_name.into(), bytes: bytes.into() }
+    /// `Vec<u8>`, a `&'static [u8]` (or byte-string literal), a `Box<[u8]>`, or [`Bytes`] the
+    /// caller already holds. Never a string: `UploadFile::new(bytes, "invoice.pdf")`, or a file
+    /// name passed as its contents, does not compile.
+    ///
+    /// ```compile_fail
+    /// // `Bytes` would take a `&'static str`; `FileContents` does not.
+    /// let swapped = wechat_core::UploadFile::new("invoice.pdf", "invoice.pdf");
+    /// ```
+    pub fn new(file_name: impl Into<String>, bytes: impl FileContents) -> Self {
+        Self { file_name: file_name.into(), bytes: bytes.into_bytes() }
     }
 
     /// The name sent with the file.
@@ -39,6 +46,53 @@ impl UploadFile {
     /// True when the file has no bytes.
     pub fn is_empty(&self) -> bool {
         self.bytes.is_empty()
+    }
+}
+
+/// What a file's contents can be given as: bytes, never text, so that a file name cannot be
+/// passed where the contents go. Sealed: implemented for `Vec<u8>`, `Box<[u8]>`,
+/// `&'static [u8]`, `&'static [u8; N]` and [`Bytes`].
+pub trait FileContents: sealed::Sealed {
+    /// The contents, shared rather than copied where the type allows.
+    fn into_bytes(self) -> Bytes;
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for Vec<u8> {}
+    impl Sealed for Box<[u8]> {}
+    impl Sealed for &'static [u8] {}
+    impl<const N: usize> Sealed for &'static [u8; N] {}
+    impl Sealed for bytes::Bytes {}
+}
+
+impl FileContents for Vec<u8> {
+    fn into_bytes(self) -> Bytes {
+        Bytes::from(self)
+    }
+}
+
+impl FileContents for Box<[u8]> {
+    fn into_bytes(self) -> Bytes {
+        Bytes::from(self)
+    }
+}
+
+impl FileContents for &'static [u8] {
+    fn into_bytes(self) -> Bytes {
+        Bytes::from_static(self)
+    }
+}
+
+impl<const N: usize> FileContents for &'static [u8; N] {
+    fn into_bytes(self) -> Bytes {
+        Bytes::from_static(self)
+    }
+}
+
+impl FileContents for Bytes {
+    fn into_bytes(self) -> Bytes {
+        self
     }
 }
 
