@@ -24,7 +24,7 @@ use crate::token_requests::TokenRequests;
 use crate::tokens::Tokens;
 use crate::typed_faults::On;
 
-/// Why a mock server did not start, or did not stop cleanly.
+/// Why a mock server did not start or stop cleanly, or a fault could not be queued.
 #[derive(Debug, thiserror::Error)]
 pub enum MockError {
     /// The listening address could not be bound.
@@ -42,6 +42,10 @@ pub enum MockError {
     /// The server's task ended abnormally (a panic).
     #[error("the server task ended abnormally: {0}")]
     Crashed(String),
+    /// A fault or answer could not be queued ([`MockServer::on`]), so that a test's `?`
+    /// carries it beside the server's own errors.
+    #[error(transparent)]
+    Fault(#[from] crate::FaultError),
 }
 
 /// A running mock server. Dropping it stops it too, without waiting; call

@@ -24,7 +24,7 @@ use crate::faults::{Fault, FaultError, Faults};
 /// The answer must be of the operation's response type. This compiles:
 ///
 /// ```
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// # async fn run() -> Result<(), wechat_mock::MockError> {
 /// use wechat_card::card_code::{DecryptCodeRequest, DecryptCodeResponse};
 /// use wechat_mock::{MockConfig, MockServer};
 ///
@@ -37,7 +37,7 @@ use crate::faults::{Fault, FaultError, Faults};
 /// and the same with another operation's response does not:
 ///
 /// ```compile_fail,E0308
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// # async fn run() -> Result<(), wechat_mock::MockError> {
 /// use wechat_card::card::CreateCardResponse;
 /// use wechat_card::card_code::DecryptCodeRequest;
 /// use wechat_mock::{MockConfig, MockServer};
@@ -51,7 +51,7 @@ use crate::faults::{Fault, FaultError, Faults};
 /// nor does failing with another operation's code:
 ///
 /// ```compile_fail,E0308
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// # async fn run() -> Result<(), wechat_mock::MockError> {
 /// use wechat_card::card_code::DecryptCodeRequest;
 /// use wechat_card::nontax::InsertBillErrorCode;
 /// use wechat_mock::{MockConfig, MockServer};
