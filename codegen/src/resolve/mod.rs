@@ -16,6 +16,8 @@ mod keywords;
 mod mock;
 mod recursion;
 mod scope;
+#[cfg(test)]
+mod test_support;
 mod types;
 mod unions;
 
