@@ -2,7 +2,7 @@
 //! test is about, and a spec's problems as the lines a user reads (`path:line:col: message`).
 
 use crate::SourceFile;
-use crate::model::Spec;
+use crate::model::{Operation, Spec};
 
 /// `spec/errors.toml` of every test spec: the one general code -1, `SystemBusy`, retried
 /// with backoff.
@@ -44,6 +44,19 @@ pub(super) fn endpoint(name: &str, body: &str) -> SourceFile {
          auth = {{ token = \"access_token\" }}\n{body}"
     );
     SourceFile::new(format!("spec/demo/{name}.toml"), text)
+}
+
+/// The operation of the spec whose one endpoint is `endpoint("op", body)`; panics with the
+/// problems if the spec is refused.
+pub(super) fn operation(body: &str) -> Operation {
+    let spec = accepted(vec![endpoint("op", body)]);
+    spec.operations().next().cloned().expect("the endpoint's operation")
+}
+
+/// The problems of the spec whose one endpoint is `endpoint("op", body)`, which must be
+/// refused.
+pub(super) fn operation_problems(body: &str) -> Vec<String> {
+    refused(vec![endpoint("op", body)])
 }
 
 /// `spec/events.toml` with the one header `account`: the discriminator `<Event>`, a string
