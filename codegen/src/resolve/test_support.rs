@@ -38,7 +38,15 @@ pub(super) fn refused(files: Vec<SourceFile>) -> Vec<String> {
 /// The endpoint file `spec/demo/{name}.toml`: a POST to `/{name}` that takes the access
 /// token, followed by `body`. The head is lines 1 to 6, so `body` starts on line 7.
 pub(super) fn endpoint(name: &str, body: &str) -> SourceFile {
-    let method = "POST";
+    endpoint_with_method(name, "POST", body)
+}
+
+/// [`endpoint`] as a GET, whose body defaults to none.
+pub(super) fn get_endpoint(name: &str, body: &str) -> SourceFile {
+    endpoint_with_method(name, "GET", body)
+}
+
+fn endpoint_with_method(name: &str, method: &str, body: &str) -> SourceFile {
     let text = format!(
         "name = \"{name}\"\ninterface = \"i\"\nsummary = \"s\"\nmethod = \"{method}\"\npath = \"/{name}\"\n\
          auth = {{ token = \"access_token\" }}\n{body}"
