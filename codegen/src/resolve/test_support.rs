@@ -78,7 +78,7 @@ fields.CreateTime = { type = "integer", doc = "Time." }
 "#;
 
 /// The text of the event `thing_done` (header `account`): `fields` are the lines of its
-/// `[fields]` table, from line 6; `xml` is its one example message, on line 9 when `fields`
+/// `[fields]` table, from line 6; `xml` is its one example message, on line 8 when `fields`
 /// is one line.
 pub(super) fn event(fields: &str, xml: &str) -> String {
     format!(
