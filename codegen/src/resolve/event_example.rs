@@ -89,7 +89,8 @@ fn elements(xml: &str) -> Result<Vec<(String, String)>, String> {
                 return Err("an entity reference: write the character itself".to_owned());
             }
             XmlEvent::Decl(_) | XmlEvent::PI(_) | XmlEvent::Comment(_) => {}
-            XmlEvent::Start(start) | XmlEvent::Empty(start) if depth >= 1 && root_done => {
+            // Once the root is closed, any element is a second root (as the runtime reads it).
+            XmlEvent::Start(start) | XmlEvent::Empty(start) if depth == 0 && root_done => {
                 return Err(format!("<{}> follows the root element", start.name().into_inner()));
             }
             XmlEvent::Start(start) => {
@@ -192,6 +193,21 @@ mod tests {
         assert_eq!(
             problems("<xml>loose</xml>"),
             ["spec/demo/events/thing.toml:8:10: example message: text outside an element of the root <xml>"]
+        );
+    }
+
+    #[test]
+    fn nothing_may_follow_the_root_element() {
+        let whole = "<xml><FromUserName>u</FromUserName><CreateTime>1</CreateTime><Event>thing_done</Event>\
+                     <Flag>1</Flag></xml>";
+        // The runtime refuses both messages ("an element follows the root element").
+        assert_eq!(
+            problems(&format!("{whole}<xml></xml>")),
+            ["spec/demo/events/thing.toml:8:10: example message: <xml> follows the root element"]
+        );
+        assert_eq!(
+            problems(&format!("{whole}<Flag>1</Flag>")),
+            ["spec/demo/events/thing.toml:8:10: example message: <Flag> follows the root element"]
         );
     }
 }
