@@ -46,6 +46,7 @@ pub(super) fn get_endpoint(name: &str, body: &str) -> SourceFile {
     endpoint_with_method(name, "GET", body)
 }
 
+/// The endpoint file [`endpoint`] and [`get_endpoint`] write, with the HTTP `method`.
 fn endpoint_with_method(name: &str, method: &str, body: &str) -> SourceFile {
     let text = format!(
         "name = \"{name}\"\ninterface = \"i\"\nsummary = \"s\"\nmethod = \"{method}\"\npath = \"/{name}\"\n\
