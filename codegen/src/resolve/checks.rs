@@ -112,3 +112,78 @@ fn checked_types(spec: &Spec) -> HashSet<Key> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{accepted, endpoint};
+    use crate::SourceFile;
+    use crate::model::{Operation, Spec, TypeKind};
+
+    /// Each type of `types` with whether it is checked, in order.
+    fn checked(types: &[crate::model::TypeDef]) -> Vec<(&str, bool)> {
+        types.iter().map(|t| (t.name.as_str(), t.checked)).collect()
+    }
+
+    fn op<'s>(spec: &'s Spec, name: &str) -> &'s Operation {
+        spec.operations().find(|op| op.name == name).expect("the operation")
+    }
+
+    #[test]
+    fn a_limit_marks_every_type_that_holds_it_through_arrays_and_unions() {
+        let shared =
+            "[types.Inner]\ndoc = \"I.\"\nfields.s = { type = \"string\", max_length = 4, doc = \"S.\" }\n";
+        let group = r#"[types.Outer]
+doc = "O."
+fields.items = { type = "array", items = "Inner", doc = "I." }
+[types.Choice]
+doc = "C."
+union.tag = "kind"
+union.variants = [{ tag = "OUTER", type = "Outer", doc = "O." }, { tag = "PLAIN", type = "Plain", doc = "P." }]
+[types.Plain]
+doc = "P."
+fields.colour = { type = "Colour", doc = "C." }
+[types.Colour]
+doc = "C."
+values = [{ value = "RED", doc = "R." }]
+"#;
+        let spec = accepted(vec![
+            SourceFile::new("spec/types.toml", shared),
+            SourceFile::new("spec/demo/types.toml", group),
+            endpoint("op", "request.choice = { type = \"Choice\", doc = \"C.\" }\n"),
+        ]);
+        assert_eq!(checked(&spec.shared_types), [("Inner", true)]);
+        let types = &spec.groups[0].types;
+        assert_eq!(checked(types), [("Choice", true), ("Colour", false), ("Outer", true), ("Plain", false)]);
+        let TypeKind::Union(choice) = &types[0].kind else { panic!("a union") };
+        assert_eq!(choice.variants.iter().map(|v| v.checks_inside).collect::<Vec<_>>(), [true, false]);
+        let TypeKind::Struct(outer) = &types[2].kind else { panic!("an object") };
+        assert!(outer[0].checks_inside, "an array of a checked type");
+        let op = op(&spec, "op");
+        assert!(op.request_checked && op.request[0].checks_inside);
+    }
+
+    #[test]
+    fn only_limits_the_request_reaches_check_it() {
+        let item = |limit: &str| {
+            format!(
+                "request.item = {{ type = \"Item\", doc = \"I.\" }}\n\
+                 [types.Item]\ndoc = \"I.\"\nfields.s = {{ type = \"string\", doc = \"S.\"{limit} }}\n"
+            )
+        };
+        let spec = accepted(vec![
+            endpoint("limited", &item(", max_length = 4")),
+            // A type of the same name in another operation is another type.
+            endpoint("free", &item("")),
+            endpoint("answer", "response.s = { type = \"string\", max_length = 4, doc = \"S.\" }\n"),
+            endpoint("query", "query.s = { type = \"string\", max_length = 4, doc = \"S.\" }\n"),
+        ]);
+        let marks = |name: &str| {
+            let op = op(&spec, name);
+            (op.request_checked, op.types.first().map(|t| t.checked))
+        };
+        assert_eq!(marks("limited"), (true, Some(true)));
+        assert_eq!(marks("free"), (false, Some(false)));
+        assert_eq!(marks("answer"), (false, None));
+        assert_eq!(marks("query"), (true, None));
+    }
+}

@@ -199,3 +199,86 @@ pub(super) fn resolve_endpoint(
     };
     (problems.0.len() == before).then_some(operation)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{accepted, endpoint, get_endpoint, operation, refused};
+    use crate::SourceFile;
+    use crate::model::{Access, BodyKind, Method, TokenKind};
+    use crate::resolve::DEFAULT_HOST;
+
+    #[test]
+    fn the_body_and_host_default_from_the_method() {
+        let post = operation("");
+        assert_eq!(
+            (post.method, post.body, post.host.as_str()),
+            (Method::Post, BodyKind::Json, DEFAULT_HOST)
+        );
+        assert_eq!((post.group.as_str(), post.source.as_str()), ("demo", "spec/demo/op.toml"));
+        assert_eq!(
+            (post.path.as_str(), post.token, post.third_party),
+            ("/op", TokenKind::AccessToken, false)
+        );
+        let spec = accepted(vec![get_endpoint("get", "")]);
+        let get = spec.operations().next().expect("the GET");
+        assert_eq!((get.method, get.body), (Method::Get, BodyKind::None));
+    }
+
+    #[test]
+    fn every_key_of_the_file_reaches_the_operation() {
+        let text = r#"name = "op"
+interface = "card/get"
+summary = "S."
+doc = "D."
+method = "POST"
+host = "api.mch.weixin.qq.com"
+path = "/op"
+auth = { token = "access_token", third_party = true, permission_set = 7 }
+availability = { cloud_call = true, accounts = { official_account = "yes", mini_program = "apply" } }
+notes = ["N."]
+[[errors]]
+code = 1
+message = "own"
+meaning = "M."
+"#;
+        let group_errors = "[[errors]]\ncode = 2\nmessage = \"group\"\nmeaning = \"M.\"\n";
+        let spec = accepted(vec![
+            SourceFile::new("spec/demo/op.toml", text),
+            SourceFile::new("spec/demo/errors.toml", group_errors),
+        ]);
+        let op = spec.operations().next().expect("the operation");
+        assert_eq!((op.interface.as_str(), op.doc.as_deref()), ("card/get", Some("D.")));
+        assert_eq!(op.host, "api.mch.weixin.qq.com");
+        assert_eq!((op.third_party, op.permission_set, op.cloud_call), (true, Some(7), true));
+        assert_eq!(
+            op.accounts,
+            [("official_account".to_owned(), Access::Yes), ("mini_program".to_owned(), Access::Apply)]
+        );
+        assert_eq!(op.notes, ["N."]);
+        // Its own codes first, then the group's.
+        assert_eq!(op.errors.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["Own", "Group"]);
+    }
+
+    #[test]
+    fn requests_that_cannot_be_sent_as_written_are_refused() {
+        let permission = "name = \"perm\"\ninterface = \"i\"\nsummary = \"s\"\nmethod = \"POST\"\npath = \"/perm\"\n\
+                          auth = { token = \"access_token\", permission_set = 7 }\n";
+        let problems = refused(vec![
+            get_endpoint("fetch", "body = \"json\"\n"),
+            endpoint(
+                "both",
+                "[query]\nid = { type = \"string\", doc = \"Id.\" }\n\
+                 [request]\nid = { type = \"string\", doc = \"Id.\" }\n",
+            ),
+            SourceFile::new("spec/demo/perm.toml", permission),
+        ]);
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/both.toml:8:1: `id` is both a query parameter and a body field",
+                "spec/demo/fetch.toml:7:9: GET endpoints send no body",
+                "spec/demo/perm.toml:6:51: `permission_set` only applies with `third_party = true`",
+            ]
+        );
+    }
+}

@@ -228,27 +228,14 @@ fn retry_key(retry: Retry) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::{accepted, endpoint, refused};
     use crate::SourceFile;
-    use crate::model::{Retry, SharedCode, Spec};
+    use crate::model::{Retry, SharedCode};
 
-    const GENERAL: &str = "[[errors]]\ncode = -1\nmessage = \"system error\"\nname = \"SystemBusy\"\nmeaning = \"Busy.\"\nretry = \"backoff\"\n";
-
-    /// An endpoint file of group `demo` named `name`, declaring `errors` (TOML `[[errors]]`).
-    fn endpoint(name: &str, errors: &str) -> SourceFile {
-        let text = format!(
-            "name = \"{name}\"\ninterface = \"i\"\nsummary = \"s\"\nmethod = \"GET\"\npath = \"/{name}\"\n\
-             auth = {{ token = \"access_token\" }}\nresponse.n = {{ type = \"u32\", doc = \"N.\" }}\n\n{errors}"
-        );
-        SourceFile::new(format!("spec/demo/{name}.toml"), text)
-    }
-
-    fn check(files: Vec<SourceFile>) -> Result<Spec, Vec<String>> {
-        let mut all = vec![
-            SourceFile::new("spec/errors.toml", GENERAL),
-            SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
-        ];
-        all.extend(files);
-        crate::check_spec(&all).map_err(|problems| problems.0.iter().map(ToString::to_string).collect())
+    /// An endpoint file of group `demo` named `name`, declaring `errors` (TOML `[[errors]]`
+    /// from line 9).
+    fn declaring(name: &str, errors: &str) -> SourceFile {
+        endpoint(name, &format!("response.n = {{ type = \"u32\", doc = \"N.\" }}\n\n{errors}"))
     }
 
     fn code(errcode: i64, message: &str, extra: &str) -> String {
@@ -257,19 +244,18 @@ mod tests {
 
     #[test]
     fn a_code_declared_by_several_endpoints_is_one_entry_of_the_table() {
-        let spec = check(vec![
-            endpoint("op_a", &code(72031, "invalid params", "meaning = \"A field is wrong.\"")),
-            endpoint("op_b", &code(72031, "invalid params", "meaning = \"The s_media_id expired.\"")),
-            endpoint(
+        let spec = accepted(vec![
+            declaring("op_a", &code(72031, "invalid params", "meaning = \"A field is wrong.\"")),
+            declaring("op_b", &code(72031, "invalid params", "meaning = \"The s_media_id expired.\"")),
+            declaring(
                 "op_c",
                 &code(72038, "invoice order never auth", "meaning = \"Not authorized.\"\nremedy = \"Wait.\""),
             ),
-            endpoint(
+            declaring(
                 "op_d",
                 &code(72038, "invoice order never auth", "meaning = \"Not authorized.\"\nremedy = \"Wait.\""),
             ),
-        ])
-        .expect("a valid spec");
+        ]);
         assert_eq!(
             spec.codes,
             [
@@ -307,7 +293,7 @@ mod tests {
             "spec/demo/errors.toml",
             code(40073, "invalid card id", "meaning = \"No card.\""),
         );
-        let spec = check(vec![group, endpoint("op_a", ""), endpoint("op_b", "")]).expect("a valid spec");
+        let spec = accepted(vec![group, declaring("op_a", ""), declaring("op_b", "")]);
         let card_id = spec.codes.iter().find(|c| c.code == 40073).expect("the group's code");
         assert_eq!(card_id.declared_by, ["demo"]);
         assert!(spec.operations().all(|op| op.errors.iter().any(|e| e.name == "InvalidCardId")));
@@ -315,18 +301,17 @@ mod tests {
 
     #[test]
     fn another_name_message_or_retry_for_a_code_is_refused_where_it_is_written() {
-        let problems = check(vec![
-            endpoint("op_a", &code(43010, "no stored value permission", "meaning = \"m\"")),
-            endpoint(
+        let problems = refused(vec![
+            declaring("op_a", &code(43010, "no stored value permission", "meaning = \"m\"")),
+            declaring(
                 "op_b",
                 &code(43010, "no balance permission", "name = \"NoBalancePermission\"\nmeaning = \"m\""),
             ),
-            endpoint(
+            declaring(
                 "op_c",
                 &code(43010, "no stored value permission", "meaning = \"m\"\nretry = \"backoff\""),
             ),
-        ])
-        .expect_err("conflicting declarations");
+        ]);
         assert_eq!(
             problems,
             [
@@ -345,11 +330,10 @@ mod tests {
 
     #[test]
     fn one_name_for_two_codes_is_refused() {
-        let problems = check(vec![
-            endpoint("op_a", &code(45030, "limit cardid", "name = \"CardNotSupported\"\nmeaning = \"m\"")),
-            endpoint("op_b", &code(45031, "other", "name = \"CardNotSupported\"\nmeaning = \"m\"")),
-        ])
-        .expect_err("one name, two codes");
+        let problems = refused(vec![
+            declaring("op_a", &code(45030, "limit cardid", "name = \"CardNotSupported\"\nmeaning = \"m\"")),
+            declaring("op_b", &code(45031, "other", "name = \"CardNotSupported\"\nmeaning = \"m\"")),
+        ]);
         assert_eq!(
             problems,
             [

@@ -89,7 +89,8 @@ fn elements(xml: &str) -> Result<Vec<(String, String)>, String> {
                 return Err("an entity reference: write the character itself".to_owned());
             }
             XmlEvent::Decl(_) | XmlEvent::PI(_) | XmlEvent::Comment(_) => {}
-            XmlEvent::Start(start) | XmlEvent::Empty(start) if depth >= 1 && root_done => {
+            // Once the root is closed, any element is a second root (as the runtime reads it).
+            XmlEvent::Start(start) | XmlEvent::Empty(start) if depth == 0 && root_done => {
                 return Err(format!("<{}> follows the root element", start.name().into_inner()));
             }
             XmlEvent::Start(start) => {
@@ -141,5 +142,72 @@ fn push_text(elements: &mut [(String, String)], depth: usize, text: &str) -> Res
         }
         _ if text.trim().is_empty() => Ok(()),
         _ => Err("text outside an element of the root <xml>".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{check_event, event};
+
+    const FLAG: &str = "Flag = { type = \"boolean\", doc = \"F.\" }";
+
+    /// The problems of the event with the one field [`FLAG`] and the example `xml`.
+    fn problems(xml: &str) -> Vec<String> {
+        check_event(&event(FLAG, xml)).expect_err("a refused example")
+    }
+
+    #[test]
+    fn cdata_aliases_a_declaration_and_empty_optional_elements_are_read() {
+        let fields = "Flag = { type = \"boolean\", doc = \"F.\" }\n\
+                      AppId = { type = \"string\", aliases = [\"AuthorizerAppid\"], doc = \"A.\" }\n\
+                      Note = { type = \"string\", optional = true, doc = \"N.\" }";
+        let xml = "<?xml version=\"1.0\"?><xml><FromUserName><![CDATA[u]]></FromUserName><CreateTime>1</CreateTime>\
+                   <Event><![CDATA[thing_done]]></Event><Flag>TRUE</Flag><AuthorizerAppid>wx1</AuthorizerAppid>\
+                   <Note/></xml>";
+        let spec = check_event(&event(fields, xml)).expect("a valid example");
+        assert_eq!(spec.events.events[0].examples[0].xml, xml);
+    }
+
+    #[test]
+    fn each_element_is_checked_against_the_declaration() {
+        let xml = "<xml><FromUserName>u</FromUserName><FromUserName>v</FromUserName><CreateTime>1</CreateTime>\
+                   <Flag>yes</Flag></xml>";
+        assert_eq!(
+            problems(xml),
+            [
+                "spec/demo/events/thing.toml:8:10: example message: <Flag> holds `yes`, not a boolean (0/1/true/false)",
+                "spec/demo/events/thing.toml:8:10: example message: <FromUserName> appears twice",
+                "spec/demo/events/thing.toml:8:10: example message: there is no <Event> naming the event",
+            ]
+        );
+    }
+
+    #[test]
+    fn entities_and_loose_text_are_refused() {
+        assert_eq!(
+            problems("<xml><Flag>&amp;</Flag></xml>"),
+            [
+                "spec/demo/events/thing.toml:8:10: example message: an entity reference: write the character itself"
+            ]
+        );
+        assert_eq!(
+            problems("<xml>loose</xml>"),
+            ["spec/demo/events/thing.toml:8:10: example message: text outside an element of the root <xml>"]
+        );
+    }
+
+    #[test]
+    fn nothing_may_follow_the_root_element() {
+        let whole = "<xml><FromUserName>u</FromUserName><CreateTime>1</CreateTime><Event>thing_done</Event>\
+                     <Flag>1</Flag></xml>";
+        // The runtime refuses both messages ("an element follows the root element").
+        assert_eq!(
+            problems(&format!("{whole}<xml></xml>")),
+            ["spec/demo/events/thing.toml:8:10: example message: <xml> follows the root element"]
+        );
+        assert_eq!(
+            problems(&format!("{whole}<Flag>1</Flag>")),
+            ["spec/demo/events/thing.toml:8:10: example message: <Flag> follows the root element"]
+        );
     }
 }

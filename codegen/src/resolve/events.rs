@@ -268,37 +268,10 @@ fn check_element(file: &SourceFile, element: &Located<String>, problems: &mut Di
 
 #[cfg(test)]
 mod tests {
-    use crate::SourceFile;
-
-    const HEADERS: &str = r#"
-[headers.account]
-doc = "Account events."
-discriminator = "Event"
-fields.FromUserName = { type = "string", doc = "User." }
-fields.CreateTime = { type = "integer", doc = "Time." }
-"#;
+    use super::super::test_support::{check_event, event};
 
     fn problems(event: &str) -> Vec<String> {
-        let files = [
-            SourceFile::new(
-                "spec/errors.toml",
-                "[[errors]]\ncode = -1\nmessage = \"system error\"\nname = \"SystemBusy\"\nmeaning = \"Busy.\"\n",
-            ),
-            SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
-            SourceFile::new("spec/events.toml", HEADERS),
-            SourceFile::new("spec/demo/events/thing.toml", event),
-        ];
-        match crate::check_spec(&files) {
-            Ok(_) => Vec::new(),
-            Err(problems) => problems.0.iter().map(ToString::to_string).collect(),
-        }
-    }
-
-    fn event(fields: &str, xml: &str) -> String {
-        format!(
-            "name = \"thing_done\"\nevent = \"thing_done\"\nheader = \"account\"\nsummary = \"S.\"\n\
-             [fields]\n{fields}\n[[examples]]\nxml = '''{xml}'''\n"
-        )
+        check_event(event).err().unwrap_or_default()
     }
 
     const GOOD: &str = "<xml><FromUserName>u</FromUserName><CreateTime>1</CreateTime>\
@@ -306,16 +279,8 @@ fields.CreateTime = { type = "integer", doc = "Time." }
 
     #[test]
     fn a_clean_event_resolves_with_sanitized_names() {
-        let files = [
-            SourceFile::new("spec/errors.toml", "[[errors]]\ncode = -1\nmessage = \"m\"\nmeaning = \"M.\"\n"),
-            SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
-            SourceFile::new("spec/events.toml", HEADERS),
-            SourceFile::new(
-                "spec/demo/events/thing.toml",
-                event("CardId = { type = \"string\", doc = \"Card.\" }", GOOD),
-            ),
-        ];
-        let spec = crate::check_spec(&files).unwrap_or_else(|e| panic!("{e}"));
+        let spec = check_event(&event("CardId = { type = \"string\", doc = \"Card.\" }", GOOD))
+            .expect("a clean event");
         let event = &spec.events.events[0];
         assert_eq!((event.type_name.as_str(), event.group.as_str()), ("ThingDone", "demo"));
         assert_eq!(event.fields[0].rust_name, "card_id");

@@ -142,3 +142,72 @@ fn mismatch_offset(file: &SourceFile, text: &Located<String>, path: &str) -> usi
     }
     start + at
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::test_support::{endpoint, get_endpoint, operation, operation_problems, refused};
+
+    const FIELDS: &str =
+        "request.id = { type = \"string\", doc = \"Id.\" }\nresponse.n = { type = \"u32\", doc = \"N.\" }\n";
+
+    #[test]
+    fn examples_are_parsed_into_the_model_and_an_error_answer_needs_no_fields() {
+        let op = operation(&format!(
+            r#"{FIELDS}[[examples]]
+name = "Ok"
+request = '{{"id": "1"}}'
+response = '{{"errcode": 0, "errmsg": "ok", "n": 2}}'
+[[examples]]
+name = "Failure"
+response = '{{"errcode": 40001, "errmsg": "invalid credential"}}'
+"#
+        ));
+        let [ok, failure] = &op.examples[..] else { panic!("two examples: {:?}", op.examples) };
+        assert_eq!((ok.name.as_deref(), failure.name.as_deref()), (Some("Ok"), Some("Failure")));
+        let request = ok.request.as_ref().expect("a request");
+        assert_eq!((request.text.as_str(), &request.value), (r#"{"id": "1"}"#, &json!({"id": "1"})));
+        assert_eq!(op.success_example().map(|r| &r.value["n"]), Some(&json!(2)));
+        assert_eq!(failure.response.as_ref().map(|r| r.is_success()), Some(false));
+    }
+
+    #[test]
+    fn an_example_is_refused_where_it_does_not_fit() {
+        let problems = refused(vec![
+            get_endpoint("fetch", "[[examples]]\nrequest = '{}'\n"),
+            endpoint(
+                "op",
+                &format!(
+                    "{FIELDS}[[examples]]\nresponse = '{{\"errcode\": 1, \"errmsg\": \"x\", \"n\": 1}}'\n"
+                ),
+            ),
+        ]);
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/fetch.toml:8:12: only endpoints with a JSON body can have a request example",
+                // An error answer carries `errcode` and `errmsg` only.
+                "spec/demo/op.toml:10:43: example response does not match [response]: `n`: not a field of this type \
+                 in the spec",
+            ]
+        );
+    }
+
+    #[test]
+    fn fields_are_not_checked_against_an_endpoint_with_problems_but_json_is() {
+        let problems = operation_problems(
+            "request.id = { type = \"Nowhere\", doc = \"Id.\" }\n[[examples]]\nrequest = '{\"other\": 1}'\n\
+             response = '{\"n\": '\n",
+        );
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/op.toml:7:24: unknown type `Nowhere`; expected string, bool, i32, i64, u32, u64, f64, \
+                 array, map, json, or a type declared in [types] of this file, in the group's types.toml or in \
+                 spec/types.toml",
+                "spec/demo/op.toml:10:18: invalid example JSON: EOF while parsing a value at line 1 column 6",
+            ]
+        );
+    }
+}

@@ -401,3 +401,151 @@ pub(super) fn is_media_type(text: &str) -> bool {
     };
     matches!(text.split_once('/'), Some((kind, sub)) if token(kind) && token(sub))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{operation, operation_problems};
+    use crate::model::{Constraints, Direction, Ty, TypeKind};
+
+    #[test]
+    fn a_field_carries_its_keys_and_limits_into_the_model() {
+        let op = operation(
+            r#"[request]
+cardId = { type = "string", doc = "Card.", aliases = ["card"], secret = true, min_length = 1, max_bytes = 32 }
+ids = { type = "array", items = "u32", doc = "Ids.", optional = true, min_items = 0, max_items = 5 }
+fee = { type = "i64", doc = "Fee.", nullable = true, minimum = -5, maximum = 5 }
+"#,
+        );
+        let [card, ids, fee] = &op.request[..] else { panic!("three fields: {:?}", op.request) };
+        assert_eq!((card.wire.as_str(), card.ident.as_str()), ("cardId", "card_id"));
+        assert_eq!((card.required, card.secret, &card.aliases[..]), (true, true, &["card".to_owned()][..]));
+        assert_eq!(
+            card.constraints,
+            Constraints { min_length: Some(1), max_bytes: Some(32), ..Constraints::default() }
+        );
+        assert_eq!((&ids.ty, ids.required), (&Ty::Array(Box::new(Ty::U32)), false));
+        assert_eq!(
+            ids.constraints,
+            Constraints { min_items: Some(0), max_items: Some(5), ..Constraints::default() }
+        );
+        assert!(fee.nullable);
+        assert_eq!((fee.constraints.minimum, fee.constraints.maximum), (Some(-5), Some(5)));
+    }
+
+    #[test]
+    fn limits_must_fit_the_type_and_each_other() {
+        let problems = operation_problems(
+            r#"[response]
+a = { type = "string", doc = "A.", min_length = -1 }
+b = { type = "u32", doc = "B.", max_bytes = 4 }
+c = { type = "string", doc = "C.", min_length = 5, max_length = 4 }
+d = { type = "array", items = "string", doc = "D.", min_items = 2, max_items = 1 }
+"#,
+        );
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/op.toml:8:49: `min_length` must be zero or more",
+                "spec/demo/op.toml:9:45: `max_bytes` only applies to strings",
+                "spec/demo/op.toml:10:65: `max_length` is below its lower limit",
+                "spec/demo/op.toml:11:80: `max_items` is below its lower limit",
+            ]
+        );
+    }
+
+    #[test]
+    fn only_must_fit_where_the_field_is() {
+        let op = operation(
+            r#"response.thing = { type = "Thing", doc = "T." }
+[types.Thing]
+doc = "T."
+fields.id = { type = "string", doc = "Id.", only = "response" }
+fields.tag = { type = "Tag", doc = "Tag.", optional = true, only = "request" }
+[types.Tag]
+doc = "Tag."
+fields.a = { type = "string", doc = "A." }
+"#,
+        );
+        let TypeKind::Struct(fields) = &op.types[0].kind else { panic!("an object") };
+        assert_eq!(
+            fields.iter().map(|f| f.only).collect::<Vec<_>>(),
+            [Some(Direction::Response), Some(Direction::Request)]
+        );
+
+        let problems = operation_problems(
+            r#"request.a = { type = "string", doc = "A.", only = "request" }
+response.thing = { type = "Thing", doc = "T." }
+[types.Thing]
+doc = "T."
+fields.tag = { type = "Tag", doc = "Tag.", only = "request" }
+[types.Tag]
+doc = "Tag."
+fields.a = { type = "string", doc = "A." }
+"#,
+        );
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/op.toml:7:52: [request] and [query] fields are request-only already; `only` is for \
+                 fields of shared types",
+                "spec/demo/op.toml:11:8: a required `only = \"request\"` field of a named type cannot be decoded \
+                 from an answer that leaves it out; make it optional",
+            ]
+        );
+    }
+
+    #[test]
+    fn query_parameters_cannot_be_nullable_or_flatten() {
+        let problems = operation_problems(
+            r#"[query]
+flag = { type = "bool", doc = "F.", nullable = true }
+[request]
+pick = { type = "Pick", doc = "P.", flatten = true, optional = true }
+[types.Pick]
+doc = "P."
+union.tag = "kind"
+union.variants = [{ tag = "A", type = "A", doc = "A." }]
+[types.A]
+doc = "A."
+fields.a = { type = "string", doc = "A." }
+"#,
+        );
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/op.toml:8:1: a query parameter cannot be `nullable`",
+                "spec/demo/op.toml:10:1: a `flatten` field is part of its object: it cannot be in [query], \
+                 `optional`, `nullable` or `only`",
+            ]
+        );
+    }
+
+    #[test]
+    fn constants_and_files_refuse_the_keys_of_ordinary_fields() {
+        let problems = operation_problems(
+            "body = \"multipart\"\n[request]\n\
+             kind = { type = \"string\", value = \"k\", doc = \"K.\", max_length = 3, aliases = [\"k\"] }\n\
+             pdf = { type = \"file\", content_type = \"application/pdf\", max_size = 9, doc = \"P.\", nullable = true, aliases = [\"p\"] }\n",
+        );
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/op.toml:9:1: a constant (a field with `value`) cannot have `aliases`",
+                "spec/demo/op.toml:9:65: `max_length` is not allowed on a constant (a field with `value`)",
+                // Flags have no place of their own: they are located at the field's type.
+                "spec/demo/op.toml:10:17: `nullable` is not allowed on a `file` field",
+                "spec/demo/op.toml:10:113: `aliases` is not allowed with `type = \"file\"`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_media_type_is_two_tokens_around_a_slash() {
+        for good in ["application/pdf", "image/svg+xml", "application/vnd.ms-excel"] {
+            assert!(super::is_media_type(good), "{good}");
+        }
+        for bad in ["pdf", "/pdf", "application/", "text/plain; charset=utf-8", "a/b/c"] {
+            assert!(!super::is_media_type(bad), "{bad}");
+        }
+    }
+}

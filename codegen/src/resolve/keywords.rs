@@ -113,3 +113,83 @@ impl From<format::EventFieldType> for EventFieldType {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::format;
+    use crate::model::{
+        Access, Assigned, BodyKind, Direction, EventFieldType, Literal, Method, MockAction, Retry, TokenKind,
+        UnionLayout,
+    };
+
+    #[test]
+    fn each_endpoint_keyword_becomes_its_model_value() {
+        assert_eq!(
+            [format::Method::Get, format::Method::Post].map(Method::from),
+            [Method::Get, Method::Post]
+        );
+        assert_eq!(
+            [format::BodyKind::Json, format::BodyKind::Multipart, format::BodyKind::None].map(BodyKind::from),
+            [BodyKind::Json, BodyKind::Multipart, BodyKind::None]
+        );
+        assert_eq!(
+            [format::TokenKind::AccessToken, format::TokenKind::None].map(TokenKind::from),
+            [TokenKind::AccessToken, TokenKind::None]
+        );
+        assert_eq!(
+            [format::Access::Yes, format::Access::Apply, format::Access::No].map(Access::from),
+            [Access::Yes, Access::Apply, Access::No]
+        );
+    }
+
+    #[test]
+    fn each_type_keyword_becomes_its_model_value() {
+        assert_eq!(
+            [format::UnionLayout::Sibling, format::UnionLayout::Internal].map(UnionLayout::from),
+            [UnionLayout::Sibling, UnionLayout::Internal]
+        );
+        assert_eq!(
+            [format::Direction::Request, format::Direction::Response].map(Direction::from),
+            [Direction::Request, Direction::Response]
+        );
+        assert_eq!(Literal::from(&format::Literal::Int(-7)), Literal::Int(-7));
+        assert_eq!(Literal::from(&format::Literal::Str("A".into())), Literal::Str("A".into()));
+    }
+
+    #[test]
+    fn each_code_mock_and_event_keyword_becomes_its_model_value() {
+        assert_eq!(
+            [format::Retry::Never, format::Retry::Backoff, format::Retry::RenewToken].map(Retry::from),
+            [Retry::Never, Retry::Backoff, Retry::RenewToken]
+        );
+        assert_eq!(
+            [
+                format::MockAction::Create,
+                format::MockAction::Read,
+                format::MockAction::Update,
+                format::MockAction::Delete
+            ]
+            .map(MockAction::from),
+            [MockAction::Create, MockAction::Read, MockAction::Update, MockAction::Delete]
+        );
+        assert_eq!(
+            [
+                format::Assigned::Id,
+                format::Assigned::Status,
+                format::Assigned::Created,
+                format::Assigned::Updated
+            ]
+            .map(Assigned::from),
+            [Assigned::Id, Assigned::Status, Assigned::Created, Assigned::Updated]
+        );
+        assert_eq!(
+            [
+                format::EventFieldType::String,
+                format::EventFieldType::Integer,
+                format::EventFieldType::Boolean
+            ]
+            .map(EventFieldType::from),
+            [EventFieldType::String, EventFieldType::Integer, EventFieldType::Boolean]
+        );
+    }
+}

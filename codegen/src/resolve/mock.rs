@@ -323,6 +323,7 @@ fn leaf(ty: &Ty, lookup: &TypeLookup<'_>) -> Leaf {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::check;
     use crate::SourceFile;
     use crate::model::{Assigned, MockAction, Operation};
 
@@ -330,18 +331,11 @@ mod tests {
 
     /// The operations of a spec with a group `demo` holding `endpoint`, or its problems.
     fn resolve(endpoint: &str) -> Result<Vec<Operation>, Vec<String>> {
-        let files = [
-            SourceFile::new(
-                "spec/errors.toml",
-                "[[errors]]\ncode = -1\nmessage = \"system error\"\nmeaning = \"m\"\n",
-            ),
-            SourceFile::new("spec/groups.toml", "[groups.demo]\nsummary = \"Demo.\"\n"),
+        check(vec![
             SourceFile::new("spec/demo/errors.toml", GROUP_ERRORS),
             SourceFile::new("spec/demo/op.toml", endpoint),
-        ];
-        crate::check_spec(&files)
-            .map(|spec| spec.operations().cloned().collect())
-            .map_err(|problems| problems.0.iter().map(ToString::to_string).collect())
+        ])
+        .map(|spec| spec.operations().cloned().collect())
     }
 
     const HEAD: &str = r#"

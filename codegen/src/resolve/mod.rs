@@ -16,6 +16,8 @@ mod keywords;
 mod mock;
 mod recursion;
 mod scope;
+#[cfg(test)]
+mod test_support;
 mod types;
 mod unions;
 
@@ -315,4 +317,108 @@ fn resolve_groups(
         );
     }
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{accepted, endpoint, get_endpoint, refused};
+    use crate::SourceFile;
+    use crate::model::{Method, TypeDef};
+
+    const GROUPS: &str = "[groups.zeta]\nsummary = \"Z.\"\ndoc = \"Zeta.\"\nroot_methods = true\n\
+                          [groups.demo]\nsummary = \"D.\"\nroot_methods = true\n[groups.plain]\nsummary = \"P.\"\n";
+
+    /// The endpoint file `file` moved to the folder `group`, sending its request to `path`.
+    fn moved(file: SourceFile, group: &str, path: &str) -> SourceFile {
+        let name = file.path.trim_start_matches("spec/demo/").trim_end_matches(".toml");
+        let text = file.text.replacen(&format!("path = \"/{name}\""), &format!("path = \"{path}\""), 1);
+        SourceFile::new(format!("spec/{group}/{name}.toml"), text)
+    }
+
+    /// A types file's entry: an object `name` with one string field.
+    fn object(name: &str) -> String {
+        format!("[types.{name}]\ndoc = \"D.\"\nfields.a = {{ type = \"string\", doc = \"A.\" }}\n")
+    }
+
+    #[test]
+    fn groups_types_and_operations_are_sorted_into_the_model() {
+        let spec = accepted(vec![
+            SourceFile::new("spec/groups.toml", GROUPS),
+            SourceFile::new("spec/types.toml", object("Beta") + &object("Alpha")),
+            SourceFile::new("spec/demo/types.toml", object("Yes") + &object("No")),
+            endpoint("b_op", ""),
+            endpoint("a_op", ""),
+        ]);
+        let names = |types: &[TypeDef]| types.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&spec.shared_types), ["Alpha", "Beta"]);
+        let groups: Vec<(&str, Option<&str>, bool)> =
+            spec.groups.iter().map(|g| (g.name.as_str(), g.doc.as_deref(), g.root_methods)).collect();
+        assert_eq!(groups, [("demo", None, true), ("plain", None, false), ("zeta", Some("Zeta."), true)]);
+        assert_eq!(names(&spec.groups[0].types), ["No", "Yes"]);
+        let ops: Vec<&str> = spec.groups[0].operations.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(ops, ["a_op", "b_op"]);
+    }
+
+    #[test]
+    fn every_folder_is_a_declared_group_with_a_snake_case_name() {
+        let groups = "[groups.demo]\nsummary = \"D.\"\n[groups.BadGroup]\nsummary = \"B.\"\n";
+        let problems = refused(vec![
+            SourceFile::new("spec/groups.toml", groups),
+            moved(endpoint("op", ""), "other", "/op"),
+            SourceFile::new("spec/other/types.toml", object("Thing")),
+            SourceFile::new(
+                "spec/other/errors.toml",
+                "[[errors]]\ncode = 1\nmessage = \"m\"\nmeaning = \"M.\"\n",
+            ),
+        ]);
+        assert_eq!(
+            problems,
+            [
+                "spec/groups.toml:3:9: group name `BadGroup` must be a snake_case Rust identifier",
+                // A group-level file has no one key to blame: it is located at its start.
+                "spec/other/errors.toml:1:1: the folder `spec/other/` is not declared in spec/groups.toml",
+                "spec/other/op.toml:1:9: the folder `spec/other/` is not declared in spec/groups.toml",
+                "spec/other/types.toml:1:1: the folder `spec/other/` is not declared in spec/groups.toml",
+            ]
+        );
+    }
+
+    #[test]
+    fn endpoints_of_another_method_or_host_may_share_a_path() {
+        let spec = accepted(vec![
+            moved(endpoint("post", ""), "demo", "/same"),
+            moved(get_endpoint("get", ""), "demo", "/same"),
+            moved(endpoint("elsewhere", "host = \"api.mch.weixin.qq.com\"\n"), "demo", "/same"),
+        ]);
+        let requests: Vec<(&str, Method, &str, &str)> = spec
+            .operations()
+            .map(|o| (o.name.as_str(), o.method, o.host.as_str(), o.path.as_str()))
+            .collect();
+        assert_eq!(
+            requests,
+            [
+                ("elsewhere", Method::Post, "api.mch.weixin.qq.com", "/same"),
+                ("get", Method::Get, super::DEFAULT_HOST, "/same"),
+                ("post", Method::Post, super::DEFAULT_HOST, "/same"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_root_method_name_is_taken_once_across_groups() {
+        let problems = refused(vec![
+            SourceFile::new("spec/groups.toml", GROUPS),
+            moved(endpoint("get", ""), "demo", "/demo/get"),
+            moved(endpoint("get", ""), "zeta", "/zeta/get"),
+            // Not a root method: its group keeps its operations to itself.
+            moved(endpoint("get", ""), "plain", "/plain/get"),
+        ]);
+        assert_eq!(
+            problems,
+            [
+                "spec/zeta/get.toml:1:9: operation `get` of group `zeta` and the one of group `demo` would both be \
+                 the root method `Client::get`; rename one, or set `root_methods = false` for one group"
+            ]
+        );
+    }
 }

@@ -131,3 +131,62 @@ fn field_span(entries: &Entries<format::TypeDef>, type_name: &str, field: &str) 
         .and_then(|fields| fields.value.0.iter().find(|(k, _)| k.value == field))
         .map_or(key.span, |(k, _)| k.span)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{accepted, refused};
+    use crate::SourceFile;
+    use crate::model::{TypeDef, TypeKind};
+
+    /// The fields of an object type that are boxed.
+    fn boxed(def: &TypeDef) -> Vec<&str> {
+        let TypeKind::Struct(fields) = &def.kind else { panic!("{} is no object", def.name) };
+        fields.iter().filter(|f| f.boxed).map(|f| f.wire.as_str()).collect()
+    }
+
+    #[test]
+    fn only_the_optional_fields_that_close_a_cycle_are_boxed() {
+        let types = r#"[types.Node]
+doc = "N."
+fields.next = { type = "Node", optional = true, doc = "Itself." }
+fields.children = { type = "array", items = "Node", doc = "An array needs no box." }
+fields.label = { type = "Label", optional = true, doc = "No cycle." }
+fields.pair = { type = "Pair", optional = true, doc = "Back through a required field." }
+[types.Label]
+doc = "L."
+fields.text = { type = "string", doc = "T." }
+[types.Pair]
+doc = "P."
+fields.back = { type = "Node", doc = "Required: the optional field is what ends the cycle." }
+"#;
+        let spec = accepted(vec![SourceFile::new("spec/types.toml", types)]);
+        let boxed: Vec<(&str, Vec<&str>)> =
+            spec.shared_types.iter().map(|t| (t.name.as_str(), boxed(t))).collect();
+        assert_eq!(boxed, [("Label", vec![]), ("Node", vec!["next", "pair"]), ("Pair", vec![])]);
+    }
+
+    #[test]
+    fn a_union_holds_its_variant_as_a_required_field_would() {
+        let types = r#"[types.Shape]
+doc = "S."
+union.tag = "kind"
+union.variants = [{ tag = "GROUP", type = "Group", doc = "G." }]
+[types.Group]
+doc = "G."
+fields.first = { type = "Shape", doc = "F." }
+"#;
+        let problems = refused(vec![SourceFile::new("spec/demo/types.toml", types)]);
+        assert_eq!(
+            problems,
+            [
+                // A union has no field keys: it is located at its name, its variant named by its tag.
+                "spec/demo/types.toml:1:8: type `Shape` contains itself through required field `GROUP` (of type \
+                 `Group`) and required fields only, so no value of it could ever be written; make a field of the \
+                 cycle optional or an array",
+                "spec/demo/types.toml:7:8: type `Group` contains itself through required field `first` (of type \
+                 `Shape`) and required fields only, so no value of it could ever be written; make a field of the \
+                 cycle optional or an array",
+            ]
+        );
+    }
+}

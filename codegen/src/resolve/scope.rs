@@ -93,3 +93,91 @@ pub(super) fn resolve_type_name(
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{accepted, endpoint, operation_problems, refused};
+    use crate::SourceFile;
+    use crate::model::{Ty, TypeRef, TypeScope};
+
+    const SHARED: &str = "[types.Money]\ndoc = \"M.\"\nfields.fen = { type = \"u64\", doc = \"F.\" }\n";
+
+    fn named(name: &str, scope: TypeScope) -> Ty {
+        Ty::Named(TypeRef { name: name.to_owned(), scope })
+    }
+
+    #[test]
+    fn a_type_name_refers_to_the_file_that_declares_it() {
+        let body = r#"[response]
+mine = { type = "Mine", doc = "M." }
+shelf = { type = "Shelf", doc = "S." }
+money = { type = "Money", doc = "M." }
+prices = { type = "array", items = "Money", doc = "P." }
+labels = { type = "map", items = "string", doc = "L." }
+raw = { type = "json", doc = "R." }
+[types.Mine]
+doc = "M."
+fields.a = { type = "string", doc = "A." }
+"#;
+        let spec = accepted(vec![
+            SourceFile::new("spec/types.toml", SHARED),
+            SourceFile::new("spec/demo/types.toml", SHARED.replace("Money", "Shelf")),
+            endpoint("op", body),
+        ]);
+        let op = spec.operations().next().expect("the operation");
+        let types: Vec<&Ty> = op.response.iter().map(|f| &f.ty).collect();
+        assert_eq!(
+            types,
+            [
+                &named("Mine", TypeScope::Local),
+                &named("Shelf", TypeScope::Group("demo".to_owned())),
+                &named("Money", TypeScope::Shared),
+                &Ty::Array(Box::new(named("Money", TypeScope::Shared))),
+                &Ty::Map(Box::new(Ty::String)),
+                &Ty::Json,
+            ]
+        );
+    }
+
+    #[test]
+    fn a_name_declared_further_out_cannot_be_declared_again() {
+        let local = endpoint("op", &format!("response.m = {{ type = \"Money\", doc = \"M.\" }}\n{SHARED}"));
+        let shared = SourceFile::new("spec/types.toml", SHARED);
+        let problems = refused(vec![shared.clone(), local.clone()]);
+        assert_eq!(
+            problems,
+            ["spec/demo/op.toml:8:8: duplicate type name `Money`: spec/types.toml already declares it"]
+        );
+        // The nearest declaration further out is named.
+        let problems = refused(vec![shared, SourceFile::new("spec/demo/types.toml", SHARED), local]);
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/op.toml:8:8: duplicate type name `Money`: spec/demo/types.toml already declares it",
+                "spec/demo/types.toml:1:8: duplicate type name `Money`: spec/types.toml already declares it",
+            ]
+        );
+    }
+
+    #[test]
+    fn containers_need_one_level_of_items() {
+        let problems = operation_problems(
+            r#"[response]
+labels = { type = "map", doc = "L." }
+grid = { type = "array", items = "map", doc = "G." }
+odd = { type = "Nowhere", items = "string", doc = "O." }
+"#,
+        );
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/op.toml:8:20: `type = \"map\"` needs `items` naming the value type",
+                "spec/demo/op.toml:9:35: arrays and maps of arrays or maps are not supported",
+                // Not also that `items` needs an array or a map: the unknown type is the problem.
+                "spec/demo/op.toml:10:17: unknown type `Nowhere`; expected string, bool, i32, i64, u32, u64, f64, \
+                 array, map, json, or a type declared in [types] of this file, in the group's types.toml or in \
+                 spec/types.toml",
+            ]
+        );
+    }
+}

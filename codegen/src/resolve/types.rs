@@ -245,3 +245,140 @@ fn resolve_union(
     }
     (problems.0.len() == before).then(|| Union { tag: def.tag.value.clone(), layout, variants })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{operation, operation_problems};
+    use crate::model::{TypeDef, TypeKind, UnionLayout};
+
+    const GIFT: &str = "[types.Gift]\ndoc = \"G.\"\nfields.title = { type = \"string\", doc = \"T.\" }\n";
+
+    /// Each variant's name and wire value, or each union variant's name, tag and key.
+    fn variants(def: &TypeDef) -> Vec<String> {
+        match &def.kind {
+            TypeKind::StringEnum(vs) | TypeKind::IntEnum(vs) => {
+                vs.iter().map(|v| format!("{} {:?}", v.name, v.wire)).collect()
+            }
+            TypeKind::Union(u) => {
+                u.variants.iter().map(|v| format!("{} {} {}", v.name, v.tag, v.key.join("."))).collect()
+            }
+            TypeKind::Struct(_) => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn enums_and_unions_derive_their_variant_names() {
+        let op = operation(&format!(
+            r#"[types.Status]
+doc = "S."
+values = [{{ value = "NEW", doc = "N." }}, {{ value = "in_use", doc = "I." }}, {{ value = "X-1", name = "Other", doc = "O." }}]
+[types.Level]
+doc = "L."
+values = [{{ value = 1, name = "Low", doc = "L." }}]
+[types.Card]
+doc = "C."
+union.tag = "card_type"
+union.variants = [
+    {{ tag = "GIFT", type = "Gift", doc = "G." }},
+    {{ tag = "CASH", type = "Gift", key = "action_info.cash", name = "Money", doc = "C." }},
+]
+[types.Msg]
+doc = "M."
+union.tag = "type"
+union.layout = "internal"
+union.variants = [{{ tag = "text", type = "Gift", doc = "T." }}]
+{GIFT}"#
+        ));
+        let [status, level, card, msg, _] = &op.types[..] else { panic!("five types: {:?}", op.types) };
+        assert!(matches!(status.kind, TypeKind::StringEnum(_)) && matches!(level.kind, TypeKind::IntEnum(_)));
+        assert_eq!(variants(status), [r#"New Str("NEW")"#, r#"InUse Str("in_use")"#, r#"Other Str("X-1")"#]);
+        assert_eq!(variants(level), ["Low Int(1)"]);
+        assert_eq!(variants(card), ["Gift GIFT gift", "Money CASH action_info.cash"]);
+        assert_eq!(variants(msg), ["Text text "]);
+        let TypeKind::Union(msg) = &msg.kind else { panic!("a union") };
+        assert_eq!((msg.tag.as_str(), msg.layout), ("type", UnionLayout::Internal));
+    }
+
+    #[test]
+    fn a_type_has_exactly_one_shape() {
+        let problems = operation_problems(
+            r#"[types.Both]
+doc = "B."
+values = [{ value = "A", doc = "A." }]
+fields.a = { type = "string", doc = "A." }
+[types.Neither]
+doc = "N."
+"#,
+        );
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/op.toml:7:8: type `Both` needs exactly one of `fields` (an object), `values` (an enum) or \
+                 `union`",
+                "spec/demo/op.toml:11:8: type `Neither` needs exactly one of `fields` (an object), `values` (an \
+                 enum) or `union`",
+            ]
+        );
+    }
+
+    #[test]
+    fn enum_values_must_agree_and_name_their_variants() {
+        let problems = operation_problems(
+            r#"[types.Mixed]
+doc = "M."
+values = [{ value = "A", doc = "A." }, { value = 1, name = "One", doc = "O." }]
+[types.Codes]
+doc = "C."
+values = [{ value = 1, doc = "O." }, { value = 2, name = "two", doc = "T." }]
+[types.Names]
+doc = "N."
+values = [{ value = "UNKNOWN", doc = "U." }, { value = "---", doc = "D." }, { value = "a", doc = "A." }, { value = "A", doc = "A." }]
+"#,
+        );
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/op.toml:9:50: an enum's values must be all strings or all integers",
+                "spec/demo/op.toml:12:21: integer enum values need a `name`",
+                "spec/demo/op.toml:12:59: variant name `two` must be an UpperCamelCase Rust identifier",
+                "spec/demo/op.toml:15:11: duplicate or reserved variant name `Unknown`",
+                "spec/demo/op.toml:15:57: `---` cannot become a variant name; give it a `name`",
+                "spec/demo/op.toml:15:106: duplicate or reserved variant name `A`",
+            ]
+        );
+    }
+
+    #[test]
+    fn union_variants_must_be_told_apart_and_hold_a_named_type() {
+        let problems = operation_problems(&format!(
+            r#"[types.Bad]
+doc = "B."
+union.tag = "kind"
+union.variants = [
+    {{ tag = "KIND", type = "Gift", doc = "Under the tag's own key." }},
+    {{ tag = "B", type = "string", doc = "B." }},
+    {{ tag = "C", type = "Gift", key = "x..y", doc = "C." }},
+    {{ tag = "---", type = "Gift", doc = "D." }},
+    {{ tag = "UNKNOWN", type = "Gift", doc = "U." }},
+]
+[types.Empty]
+doc = "E."
+union.tag = "---"
+union.variants = []
+{GIFT}"#
+        ));
+        assert_eq!(
+            problems,
+            [
+                // `KIND`'s object would sit under the key `kind`, the tag's own.
+                "spec/demo/op.toml:11:5: a variant cannot sit under the tag's own key",
+                "spec/demo/op.toml:12:26: a union variant holds a named object type",
+                "spec/demo/op.toml:13:40: `x..y` is not a key or a dotted path of keys",
+                "spec/demo/op.toml:14:14: `---` cannot become a variant name; give it a `name`",
+                "spec/demo/op.toml:15:5: duplicate or reserved variant name `Unknown`",
+                "spec/demo/op.toml:19:14: `---` cannot be a field name",
+                "spec/demo/op.toml:19:14: a union needs at least one variant",
+            ]
+        );
+    }
+}

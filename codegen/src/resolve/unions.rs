@@ -88,3 +88,85 @@ fn key_span(entries: &Entries<format::Field>, wire: &str) -> Span {
         .find(|(k, _)| k.value == wire)
         .map_or(Span::default(), |(k, _): &(Located<String>, _)| k.span)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{accepted, endpoint, refused};
+    use crate::SourceFile;
+    use crate::model::TypeKind;
+
+    /// A union `Kind` of the one object variant `A`, and an object `Info`.
+    const KIND: &str = r#"[types.Kind]
+doc = "K."
+union.tag = "kind"
+union.variants = [{ tag = "A", type = "Info", doc = "A." }]
+[types.Info]
+doc = "I."
+fields.a = { type = "string", doc = "A." }
+"#;
+
+    #[test]
+    fn a_flattened_union_is_accepted_in_objects_and_answers() {
+        let types = format!(
+            "[types.Card]\ndoc = \"C.\"\nfields.kind = {{ type = \"Kind\", doc = \"K.\", flatten = true }}\n{KIND}"
+        );
+        let spec = accepted(vec![
+            SourceFile::new("spec/demo/types.toml", types),
+            endpoint("op", "response.kind = { type = \"Kind\", doc = \"K.\", flatten = true }\n"),
+        ]);
+        let card = &spec.groups[0].types[0];
+        let TypeKind::Struct(fields) = &card.kind else { panic!("an object") };
+        assert_eq!((card.name.as_str(), fields[0].flatten), ("Card", true));
+        assert!(spec.operations().next().expect("the operation").response[0].flatten);
+    }
+
+    #[test]
+    fn only_a_union_can_be_flattened() {
+        let types = format!(
+            "[types.Card]\ndoc = \"C.\"\nfields.info = {{ type = \"Info\", doc = \"I.\", flatten = true }}\n\
+             fields.n = {{ type = \"u32\", doc = \"N.\", flatten = true }}\n{KIND}"
+        );
+        let problems = refused(vec![
+            SourceFile::new("spec/demo/types.toml", types),
+            endpoint("op", "response.info = { type = \"Info\", doc = \"I.\", flatten = true }\n"),
+        ]);
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/op.toml:7:10: only a field whose type is a union can be `flatten`",
+                "spec/demo/types.toml:3:8: only a field whose type is a union can be `flatten`",
+                "spec/demo/types.toml:4:8: only a field whose type is a union can be `flatten`",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_variant_is_an_object_and_an_internal_one_leaves_the_tag_alone() {
+        let shared = r#"[types.Pick]
+doc = "P."
+union.tag = "kind"
+union.variants = [{ tag = "A", type = "Colour", doc = "A." }]
+[types.Inline]
+doc = "I."
+union.tag = "kind"
+union.layout = "internal"
+union.variants = [{ tag = "B", type = "Outer", doc = "B." }]
+[types.Outer]
+doc = "O."
+fields.inner = { type = "Kind", doc = "K.", flatten = true }
+[types.Colour]
+doc = "C."
+values = [{ value = "RED", doc = "R." }]
+"#;
+        let problems = refused(vec![SourceFile::new("spec/types.toml", format!("{shared}{KIND}"))]);
+        assert_eq!(
+            problems,
+            [
+                "spec/types.toml:4:40: a union variant holds an object type; `Colour` is not one",
+                // The flattened union's tag would sit beside `Inline`'s.
+                "spec/types.toml:9:40: `Outer` sits beside the tag `kind` in the same object, so it cannot have a \
+                 field of that name, nor a `flatten` field",
+            ]
+        );
+    }
+}
