@@ -274,6 +274,11 @@ pub enum TokenError {
         /// How long the call waited.
         waited: std::time::Duration,
     },
+    /// The provider's settings cannot work (see [`BuildError`](crate::BuildError)); a
+    /// client's `build` refuses them already, so this comes only from a provider used without
+    /// one (`Component::access_token`, `pre_auth_code`, `query_auth`).
+    #[error("the token provider's settings cannot work: {0}")]
+    Misconfigured(crate::BuildError),
     /// No `component_verify_ticket` is stored yet: WeChat pushes one every 10 minutes, and
     /// the platform must hand it to `Component::set_verify_ticket`.
     #[error(
@@ -301,6 +306,7 @@ impl TokenError {
             Self::Missing
             | Self::Decode(_)
             | Self::Redirect { .. }
+            | Self::Misconfigured(_)
             | Self::NoVerifyTicket
             | Self::NoRefreshToken { .. } => false,
         }

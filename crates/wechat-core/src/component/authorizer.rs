@@ -63,6 +63,11 @@ impl Renewed {
     pub(crate) fn invalidate(&self, stale: &AccessToken) -> bool {
         self.renewal.invalidate(stale)
     }
+
+    /// The settings of the component, which this token renews with.
+    pub(crate) fn validate(&self) -> Result<(), crate::BuildError> {
+        self.renewal.settings().check()
+    }
 }
 
 impl fmt::Debug for Renewed {

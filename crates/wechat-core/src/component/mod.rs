@@ -98,14 +98,17 @@ impl Component {
         self.with_settings(settings)
     }
 
-    /// How long the store's renewal lock lasts if its holder dies (default 20 s).
+    /// How long the store's renewal lock lasts if its holder dies (default 20 s); at most
+    /// [`renewal_wait`](Self::renewal_wait), or a client built with one of its authorizers
+    /// is refused with [`BuildError::RenewalWaitBelowLockTtl`](crate::BuildError::RenewalWaitBelowLockTtl)
+    /// (and its own token requests with [`TokenError::Misconfigured`]).
     pub fn lock_ttl(self, ttl: Duration) -> Self {
         let settings = Settings { lock_ttl: ttl, ..self.settings };
         self.with_settings(settings)
     }
 
     /// How long a call waits for another instance's renewal (default 25 s), then fails with
-    /// [`TokenError::RenewalWait`].
+    /// [`TokenError::RenewalWait`]; at least [`lock_ttl`](Self::lock_ttl) (see there).
     pub fn renewal_wait(self, wait: Duration) -> Self {
         let settings = Settings { wait, ..self.settings };
         self.with_settings(settings)
@@ -210,5 +213,46 @@ impl fmt::Debug for Component {
             .field("store", &self.store)
             .field("cached", &self.token.has_cached())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::TokenProvider;
+
+    #[tokio::test]
+    async fn a_renewal_wait_shorter_than_the_lock_is_refused_before_anything_is_sent() {
+        let expected = crate::BuildError::RenewalWaitBelowLockTtl {
+            renewal_wait: Duration::from_secs(25),
+            lock_ttl: Duration::from_secs(30),
+        };
+        let component = Arc::new(
+            Component::new("wx_component", Secret::new("component-secret")).lock_ttl(Duration::from_secs(30)),
+        );
+        let provider = component.authorizer("wx_authorizer");
+        assert_eq!(provider.validate(), Err(expected.clone()));
+        let refused = crate::Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .shared_token_provider(provider)
+            .build()
+            .map(drop);
+        assert_eq!(refused, Err(expected.clone()));
+        // Used without a client: its own requests are refused, and none is sent.
+        component.set_verify_ticket("ticket").await.unwrap();
+        let client = crate::Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
+        let error = component.access_token(client.http_context()).await.unwrap_err();
+        assert_eq!(error, TokenError::Misconfigured(expected));
+        assert!(!error.is_retryable());
+        assert_eq!(component.fetch_count(), 0);
+
+        let equal = Arc::new(
+            Component::new("wx_component", Secret::new("component-secret"))
+                .lock_ttl(Duration::from_secs(30))
+                .renewal_wait(Duration::from_secs(30)),
+        );
+        assert_eq!(equal.authorizer("wx_authorizer").validate(), Ok(()));
     }
 }

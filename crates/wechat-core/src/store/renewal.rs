@@ -18,6 +18,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use arc_swap::ArcSwapOption;
 
 use super::{StoreError, TokenStore, lock_key};
+use crate::build_error::BuildError;
 use crate::deadline::instant_after;
 use crate::error::TokenError;
 use crate::secret::{AccessToken, Secret};
@@ -56,6 +57,15 @@ impl Settings {
         lock_ttl: Duration::from_secs(20),
         wait: Duration::from_secs(25),
     };
+
+    /// Refuses a wait shorter than the lock's time to live: waiters would give up before the
+    /// lock of a holder that died expires, and no one would renew.
+    pub(crate) fn check(&self) -> Result<(), BuildError> {
+        if self.wait < self.lock_ttl {
+            return Err(BuildError::RenewalWaitBelowLockTtl { renewal_wait: self.wait, lock_ttl: self.lock_ttl });
+        }
+        Ok(())
+    }
 
     /// How long after its fetch a token of `lifetime` is renewed: the margin before it
     /// expires, but never more than half its lifetime.
@@ -229,6 +239,9 @@ impl Renewal {
     }
 
     async fn renew(&self, http: &HttpContext, source: &dyn Source) -> Result<AccessToken, TokenError> {
+        // A client's build refuses these settings already; a provider used without one
+        // (`Component::access_token`) is refused here, before anything is sent.
+        self.settings.check().map_err(TokenError::Misconfigured)?;
         // Read, not taken: a renewal that fails must not forget which token was refused.
         let refused = self.refused.lock().ok().and_then(|r| r.clone());
         let outcome = match self.renew_through_store(http, source, refused.as_ref()).await {
