@@ -296,14 +296,17 @@ pub enum TokenError {
 
 impl TokenError {
     /// True when asking again may work: the endpoint was unreachable, answered 5xx, or was
-    /// busy (-1). A refused appsecret (40125), appid or IP never is.
+    /// busy (-1). A refused appsecret (40125), appid or IP never is, and neither is
+    /// [`RenewalWait`](Self::RenewalWait): the call already waited its whole `renewal_wait`
+    /// for the other instance, so a retry would wait again for the same holder and end in
+    /// the call's deadline instead of this clear error.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Unreachable(_) => true,
             Self::Status(status) => *status >= 500,
             Self::Refused { errcode, .. } => *errcode == -1,
-            Self::RenewalWait { .. } => true,
-            Self::Missing
+            Self::RenewalWait { .. }
+            | Self::Missing
             | Self::Decode(_)
             | Self::Redirect { .. }
             | Self::Misconfigured(_)

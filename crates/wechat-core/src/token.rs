@@ -464,6 +464,12 @@ mod tests {
     }
 
     #[test]
+    fn a_renewal_wait_is_not_retried() {
+        // The wait already lasted renewal_wait: a retry would wait for the same holder again.
+        assert!(!TokenError::RenewalWait { waited: Duration::from_secs(25) }.is_retryable());
+    }
+
+    #[test]
     fn debug_never_shows_the_secret() {
         let provider = StableToken::new("wx123", Secret::new("the-appsecret-value"));
         let printed = format!("{provider:?}");
