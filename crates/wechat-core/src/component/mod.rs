@@ -17,6 +17,8 @@
 //! of authorizers costs a small struct each, no task and no timer.
 
 pub(crate) mod authorizer;
+#[cfg(feature = "push")]
+mod push;
 mod requests;
 
 use std::collections::HashMap;
@@ -34,6 +36,8 @@ use crate::store::{MemoryStore, StoreError, TokenStore, key};
 use crate::token::AuthorizerToken;
 use crate::transport::HttpContext;
 
+#[cfg(feature = "push")]
+pub use push::TicketPushError;
 pub use requests::{Authorization, PreAuthCode};
 
 /// How long a `component_verify_ticket` is kept: WeChat's are valid 12 hours.
