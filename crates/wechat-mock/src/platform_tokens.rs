@@ -128,6 +128,12 @@ impl PlatformTokens {
         lock(&self.codes).remove(code)
     }
 
+    /// Forgets every token of `kind` issued so far, as if WeChat had revoked them: they are
+    /// refused with 40001 ("invalid credential") from now on. Tokens of other kinds stay.
+    pub fn revoke(&self, kind: PlatformToken) {
+        self.lock().retain(|record| record.kind != kind);
+    }
+
     /// Ends the lifetime of every platform token issued so far (42001 from now on).
     pub fn expire_now(&self) {
         let now = Instant::now();
@@ -184,5 +190,15 @@ mod tests {
         let code = tokens.authorize("wx_other");
         assert_eq!(tokens.redeem(&code).as_deref(), Some("wx_other"));
         assert_eq!(tokens.redeem(&code), None);
+    }
+
+    #[test]
+    fn revoked_tokens_are_unknown_and_other_kinds_stay() {
+        let tokens = PlatformTokens::default();
+        let component = tokens.issue(PlatformToken::Component, HOUR);
+        let authorizer = tokens.issue(PlatformToken::Authorizer, HOUR);
+        tokens.revoke(PlatformToken::Authorizer);
+        assert_eq!(tokens.check(PlatformToken::Authorizer, Some(&authorizer)), TokenCheck::Invalid);
+        assert_eq!(tokens.check(PlatformToken::Component, Some(&component)), TokenCheck::Valid);
     }
 }
