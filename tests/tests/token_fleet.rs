@@ -231,7 +231,11 @@ async fn a_fleet_refreshes_each_authorizer_once_per_expiry() {
             "{authorizer}: the rotated refresh token is the one stored"
         );
     }
-    assert_eq!(mock.token_requests().count(COMPONENT_TOKEN, component_appid), 2, "the component token stayed");
+    assert_eq!(
+        mock.token_requests().count(COMPONENT_TOKEN, component_appid),
+        2,
+        "the component token stayed"
+    );
     for member in &mut members {
         member.kill().await;
     }

@@ -528,7 +528,9 @@ impl TokenStore for Interposed {
             fail.is_some_and(|suffix| key.ends_with(suffix)) && fail.take().is_some()
         };
         if fail {
-            return Box::pin(std::future::ready(Err(StoreError::Unreachable("interposed: no answer".into()))));
+            return Box::pin(std::future::ready(Err(StoreError::Unreachable(
+                "interposed: no answer".into(),
+            ))));
         }
         self.inner.get(key)
     }
@@ -588,8 +590,9 @@ async fn wxjava_1222_an_instance_that_takes_the_lock_after_a_renewal_adopts_it()
     let redis = RedisServer::start();
     let (a_provider, a) = instance(&mock, &redis);
     let late = Interposed::new(store(&redis)).holding(Hold::Lock(":stable_token:lock"));
-    let b_provider =
-        Arc::new(StableToken::new(DEMO_APPID, Secret::new(DEMO_SECRET)).store(late.clone() as Arc<dyn TokenStore>));
+    let b_provider = Arc::new(
+        StableToken::new(DEMO_APPID, Secret::new(DEMO_SECRET)).store(late.clone() as Arc<dyn TokenStore>),
+    );
     let b = client(mock.base_url(), b_provider.clone());
 
     let b_call = tokio::spawn(async move { call(&b).await });
@@ -694,14 +697,18 @@ async fn a_refresh_token_rotated_while_the_store_could_not_be_read_replaces_the_
     let refresh_key = format!("wechat:{{{component_appid}}}:authorizer:{authorizer}:refresh_token");
     let flaky = Interposed::new(store(&redis));
     let component = Arc::new(
-        Component::new(component_appid, Secret::new(COMPONENT_SECRET)).store(flaky.clone() as Arc<dyn TokenStore>),
+        Component::new(component_appid, Secret::new(COMPONENT_SECRET))
+            .store(flaky.clone() as Arc<dyn TokenStore>),
     );
     component.set_verify_ticket(TICKET).await.unwrap();
     component.set_refresh_token(authorizer, Secret::new("REFRESH-GIVEN-AT-AUTHORIZATION")).await.unwrap();
     let platform = client(mock.base_url(), component.authorizer(authorizer));
     call(&platform).await.unwrap(); // the first refresh: the token rotated, and was stored
     let first = redis.command(&format!("GET {refresh_key}")).unwrap();
-    assert_eq!(first.first().map(String::as_str), mock.platform_tokens().refresh_token(authorizer).as_deref());
+    assert_eq!(
+        first.first().map(String::as_str),
+        mock.platform_tokens().refresh_token(authorizer).as_deref()
+    );
 
     // WeChat refuses the authorizer token; reading the refresh token fails once, so the
     // process's own copy (the stored one) is used, and WeChat rotates it: it is dead now.
@@ -720,7 +727,8 @@ async fn a_refresh_token_rotated_while_the_store_could_not_be_read_replaces_the_
 
     // A restarted platform refreshes with what Redis holds: the authorization is not lost.
     mock.platform_tokens().revoke(PlatformToken::Authorizer);
-    let restarted = Arc::new(Component::new(component_appid, Secret::new(COMPONENT_SECRET)).store(store(&redis)));
+    let restarted =
+        Arc::new(Component::new(component_appid, Secret::new(COMPONENT_SECRET)).store(store(&redis)));
     call(&client(mock.base_url(), restarted.authorizer(authorizer))).await.expect("not 61023");
     assert_eq!(mock.token_requests().count(AUTHORIZER_TOKEN, authorizer), 3);
     assert_nothing_leaked(&redis, &[&component, &restarted]);
@@ -736,7 +744,9 @@ struct PlatformReceiver {
 
 impl PlatformReceiver {
     async fn start(component: Arc<Component>, token: &str, aes_key: &str) -> Self {
-        let receiver = wechat_core::push::Receiver::new(token).aes_key(&Secret::new(aes_key), component.appid()).unwrap();
+        let receiver = wechat_core::push::Receiver::new(token)
+            .aes_key(&Secret::new(aes_key), component.appid())
+            .unwrap();
         let outcomes: Arc<Mutex<Vec<Result<bool, TicketPushError>>>> = Arc::default();
         let kept = Arc::clone(&outcomes);
         let route = wechat_core::push::axum::route(receiver, move |message: wechat_core::push::Message| {
@@ -772,7 +782,8 @@ async fn a_verify_ticket_pushed_by_wechat_reaches_the_component_and_obtains_its_
     let redis = RedisServer::start();
     let (platform_appid, push_token) = ("wx_component_pushed", "PUSH-TOKEN-OF-THE-PLATFORM");
     let aes_key = "UGxhdGZvcm1UZXN0S2V5Tm90QVJlYWxPbmVGb3JXZUM";
-    let component = Arc::new(Component::new(platform_appid, Secret::new(COMPONENT_SECRET)).store(store(&redis)));
+    let component =
+        Arc::new(Component::new(platform_appid, Secret::new(COMPONENT_SECRET)).store(store(&redis)));
     let receiver = PlatformReceiver::start(Arc::clone(&component), push_token, aes_key).await;
     let target = PushTarget::new(&receiver.url, &Secret::new(push_token))
         .aes_key(&Secret::new(aes_key), platform_appid)

@@ -147,7 +147,10 @@ fn get_pdf(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> 
 fn get_component_access_token(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
     let component_appid = text(call.body, "/component_appid");
     shared.token_requests.record(call.op.path, component_appid);
-    if !shared.platform_tokens.accepts_verify_ticket(component_appid, text(call.body, "/component_verify_ticket")) {
+    if !shared
+        .platform_tokens
+        .accepts_verify_ticket(component_appid, text(call.body, "/component_verify_ticket"))
+    {
         return Err(INVALID_TICKET);
     }
     let lifetime = shared.config.token_lifetime;

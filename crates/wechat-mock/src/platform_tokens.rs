@@ -245,7 +245,8 @@ mod tests {
         assert!(!tokens.accepts_verify_ticket("wx_component", "set-by-hand"));
         assert!(tokens.accepts_verify_ticket("wx_component", &first));
         assert!(tokens.accepts_verify_ticket("wx_elsewhere", "set-by-hand"), "another platform");
-        let issued: Vec<_> = (0..TICKETS_REMEMBERED).map(|_| tokens.issue_verify_ticket("wx_component")).collect();
+        let issued: Vec<_> =
+            (0..TICKETS_REMEMBERED).map(|_| tokens.issue_verify_ticket("wx_component")).collect();
         assert!(!tokens.accepts_verify_ticket("wx_component", &first), "too old");
         assert!(issued.iter().all(|t| tokens.accepts_verify_ticket("wx_component", t)));
     }

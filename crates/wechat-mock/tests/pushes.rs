@@ -368,11 +368,13 @@ async fn a_pushed_verify_ticket_is_the_only_one_api_component_token_takes_from_t
     const PLATFORM: &str = "wx_platform_of_the_ticket";
     let callback = Callback::start(vec!["success"], false).await;
     // A platform's notices are encrypted for its component appid.
-    let target = PushTarget::new(&callback.url, &Secret::new(TOKEN)).aes_key(&Secret::new(KEY), PLATFORM).unwrap();
+    let target =
+        PushTarget::new(&callback.url, &Secret::new(TOKEN)).aes_key(&Secret::new(KEY), PLATFORM).unwrap();
     let mock = MockServer::start(MockConfig::demo().push(target)).await.unwrap();
     let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
     let component_token = |appid: &'static str, ticket: String| {
-        let (http, url) = (http.clone(), format!("{}/cgi-bin/component/api_component_token", mock.base_url()));
+        let (http, url) =
+            (http.clone(), format!("{}/cgi-bin/component/api_component_token", mock.base_url()));
         async move {
             let body = json!({"component_appid": appid, "component_appsecret": "s", "component_verify_ticket": ticket});
             let answer = http.post(url).body(body.to_string()).send().await.unwrap().text().await.unwrap();
@@ -400,7 +402,10 @@ async fn a_pushed_verify_ticket_is_the_only_one_api_component_token_takes_from_t
     assert_eq!(refused["errcode"], 61006, "{refused}");
     assert!(refused["errmsg"].as_str().unwrap().starts_with("component ticket is invalid"), "{refused}");
     assert!(issued(&component_token(PLATFORM, ticket.clone()).await), "the pushed ticket works");
-    assert!(issued(&component_token("wx_another_platform", "set-by-hand".into()).await), "others are unaffected");
+    assert!(
+        issued(&component_token("wx_another_platform", "set-by-hand".into()).await),
+        "others are unaffected"
+    );
     let admin = http
         .post(format!("{}/__mock/component/verify_ticket", mock.base_url()))
         .body(json!({"component_appid": PLATFORM}).to_string())

@@ -53,7 +53,8 @@ impl Component {
             tracing::warn!(component_appid = %self.appid, found = %found, "refused a component_verify_ticket pushed for another component");
             return Err(TicketPushError::OtherComponent { expected: self.appid.clone(), found });
         }
-        let ticket = crate::push::field::string(message, "ComponentVerifyTicket").map_err(TicketPushError::Push)?;
+        let ticket =
+            crate::push::field::string(message, "ComponentVerifyTicket").map_err(TicketPushError::Push)?;
         self.set_verify_ticket(ticket).await.map_err(TicketPushError::Store)?;
         tracing::debug!(component_appid = %self.appid, "stored the component_verify_ticket WeChat pushed");
         Ok(true)

@@ -62,7 +62,10 @@ impl Settings {
     /// lock of a holder that died expires, and no one would renew.
     pub(crate) fn check(&self) -> Result<(), BuildError> {
         if self.wait < self.lock_ttl {
-            return Err(BuildError::RenewalWaitBelowLockTtl { renewal_wait: self.wait, lock_ttl: self.lock_ttl });
+            return Err(BuildError::RenewalWaitBelowLockTtl {
+                renewal_wait: self.wait,
+                lock_ttl: self.lock_ttl,
+            });
         }
         Ok(())
     }
@@ -560,8 +563,11 @@ mod tests {
     async fn a_renewal_dropped_holding_the_lock_releases_it() {
         let store: Arc<dyn TokenStore> = Arc::new(MemoryStore::new());
         // A lock and a wait longer than the test may take: only a release frees the lock in time.
-        let settings =
-            Settings { lock_ttl: Duration::from_secs(3600), wait: Duration::from_secs(3600), ..Settings::DEFAULT };
+        let settings = Settings {
+            lock_ttl: Duration::from_secs(3600),
+            wait: Duration::from_secs(3600),
+            ..Settings::DEFAULT
+        };
         let key = "wechat:{wx}:stable_token";
         let lock = lock_key(key);
         let dropped = Arc::new(Renewal::new(key.into(), Arc::clone(&store), settings));
