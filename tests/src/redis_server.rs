@@ -91,6 +91,22 @@ impl RedisServer {
         }
     }
 
+    /// Freezes the server with SIGSTOP: it keeps its port, and the kernel still accepts
+    /// connections and takes in commands, but nothing answers, as a hung Redis. The returned
+    /// guard resumes it (SIGCONT) when dropped, a failed assertion's unwinding included.
+    ///
+    /// # Panics
+    /// When the server is not running or the signal cannot be sent.
+    pub fn pause(&self) -> Paused<'_> {
+        let pid = self.pid();
+        assert!(signal(pid, "-STOP"), "cannot send SIGSTOP to redis-server {pid}");
+        Paused { server: self }
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.as_ref().map(Child::id).expect("the server runs")
+    }
+
     /// Sends one command in Redis's inline form (words split on spaces) and returns the
     /// answer flattened: a status, an integer or a bulk string as one item, an array as its
     /// items, nil as none. An error answer is an `Err`.
@@ -123,6 +139,27 @@ impl RedisServer {
         }
         false
     }
+}
+
+/// A server frozen by [`RedisServer::pause`], resumed when this is dropped.
+#[derive(Debug)]
+pub struct Paused<'a> {
+    server: &'a RedisServer,
+}
+
+impl Drop for Paused<'_> {
+    fn drop(&mut self) {
+        // Not asserted: a panic here, during a failed test's unwinding, would abort.
+        if let Some(child) = &self.server.child {
+            let _ = signal(child.id(), "-CONT");
+        }
+    }
+}
+
+/// Sends `signal` (`-STOP`, `-CONT`) to `pid` with kill(1), since the workspace forbids the
+/// `unsafe` a direct kill(2) takes. Whether it was sent.
+fn signal(pid: u32, signal: &str) -> bool {
+    Command::new("kill").args([signal, &pid.to_string()]).status().is_ok_and(|status| status.success())
 }
 
 impl Drop for RedisServer {

@@ -1,14 +1,15 @@
 //! A fleet of real OS processes (`fleet_member`, 8 of them, 200 concurrent callers each)
 //! sharing one real redis-server, against the mock: one token request per expiry for the
-//! whole fleet, one renewal when WeChat refuses the token to every instance at once, a
-//! process SIGKILLed while holding the renewal lock blocking no one past the lock's expiry,
-//! a restarted process fetching nothing, and Redis stopping mid-run.
+//! whole fleet, one renewal when WeChat refuses the token to every instance at once (the
+//! account's stable_token and each authorizer's token), a process SIGKILLed while holding
+//! the renewal lock blocking no one past the lock's expiry, a restarted process fetching
+//! nothing, and Redis killed while a renewal is under way and then staying down.
 
 use std::time::{Duration, Instant};
 
 use tests::fleet::{Member, Round, round};
 use tests::redis_server::RedisServer;
-use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer};
+use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer, PlatformToken};
 
 const MEMBER: &str = env!("CARGO_BIN_EXE_fleet_member");
 const STABLE_TOKEN: &str = "/cgi-bin/stable_token";
@@ -115,18 +116,41 @@ async fn a_fleet_fetches_one_stable_token_per_expiry_and_renews_once_when_refuse
     assert_all_succeeded(&round(&mut members).await, CALLERS, "with a restarted member");
     assert_eq!(fetches(), 5, "the restarted process found the token in Redis");
 
-    // Redis goes away and the token expires: every instance falls back to WeChat itself.
-    redis.stop();
+    // Redis dies while a renewal is under way: the token expires, WeChat answers slowly, one
+    // instance holds the renewal lock and waits for WeChat, the others wait for its token in
+    // Redis (or have not reached Redis yet). Killed then, Redis stores nothing more. The
+    // documented fallback: a store error before WeChat was asked makes the instance renew
+    // from WeChat on its own, and the holder keeps what WeChat answered in memory. No instance
+    // can have adopted a token from Redis (the holder's answer comes after Redis is gone), and
+    // each instance renews once for all its callers (single flight): exactly one request per
+    // instance, each of them answered with the one stable token.
+    let instances = members.len() as u64;
+    let before = fetches();
+    mock.faults().set_latency(Duration::from_secs(2));
     mock.tokens().expire_now();
-    let started = Instant::now();
+    for member in &mut members {
+        member.start_round().await;
+    }
+    let lock = format!("EXISTS wechat:{{{DEMO_APPID}}}:stable_token:lock");
+    let waited = Instant::now();
+    while redis.command(&lock).expect("Redis answers") != ["1"] {
+        assert!(waited.elapsed() < Duration::from_secs(30), "no instance took the renewal lock (hang guard)");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    redis.stop();
+    let mut rounds = Vec::with_capacity(members.len());
+    for member in &mut members {
+        // Member::finish_round fails the test if a member hangs (60 s per round).
+        rounds.push(member.finish_round().await);
+    }
+    mock.faults().set_latency(Duration::ZERO);
+    assert_all_succeeded(&rounds, CALLERS, "Redis killed mid-renewal");
+    assert_eq!(fetches() - before, instances, "one renewal per instance, from WeChat on its own");
+
+    // Redis stays down and the token expires again: the same, between rounds.
+    mock.tokens().expire_now();
     assert_all_succeeded(&round(&mut members).await, CALLERS, "with Redis down");
-    let fallback = fetches() - 5;
-    assert!(
-        (1..=members.len() as u64).contains(&fallback),
-        "each instance renews on its own, once: {fallback} requests for {} instances",
-        members.len()
-    );
-    assert!(started.elapsed() < Duration::from_secs(30), "no call waited on the dead Redis");
+    assert_eq!(fetches() - before, 2 * instances, "again one renewal per instance");
     for member in &mut members {
         member.kill().await;
     }
@@ -191,6 +215,27 @@ async fn a_fleet_refreshes_each_authorizer_once_per_expiry() {
         );
     }
     assert_eq!(mock.token_requests().count(COMPONENT_TOKEN, component_appid), 2);
+
+    // WeChat answers 40001 to every instance at once for every authorizer's token (revoked;
+    // the component token stays valid): one api_authorizer_token per authorizer, not eight.
+    mock.platform_tokens().revoke(PlatformToken::Authorizer);
+    assert_all_succeeded(&round(&mut members).await, CALLERS, "after 40001");
+    for authorizer in authorizers {
+        assert_eq!(refreshes(authorizer), 3, "{authorizer}: one renewal for the fleet after 40001");
+        let stored = redis
+            .command(&format!("GET wechat:{{{component_appid}}}:authorizer:{authorizer}:refresh_token"))
+            .expect("Redis answers");
+        assert_eq!(
+            stored.first().map(String::as_str),
+            mock.platform_tokens().refresh_token(authorizer).as_deref(),
+            "{authorizer}: the rotated refresh token is the one stored"
+        );
+    }
+    assert_eq!(
+        mock.token_requests().count(COMPONENT_TOKEN, component_appid),
+        2,
+        "the component token stayed"
+    );
     for member in &mut members {
         member.kill().await;
     }

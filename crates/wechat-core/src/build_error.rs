@@ -15,6 +15,19 @@ pub enum BuildError {
     /// The client builder was given a setting that cannot work.
     #[error("invalid client configuration: {0}")]
     InvalidClient(String),
+    /// A token provider waits for another instance's renewal (`renewal_wait`) less long than
+    /// that renewal's lock lasts (`lock_ttl`): its calls would give up before the lock of an
+    /// instance that died holding it expires, and fail rather than renew.
+    #[error(
+        "renewal_wait ({renewal_wait:?}) is shorter than lock_ttl ({lock_ttl:?}): calls would give up \
+         before a dead holder's lock expires; make renewal_wait at least lock_ttl"
+    )]
+    RenewalWaitBelowLockTtl {
+        /// How long a call waits for another instance's renewal.
+        renewal_wait: std::time::Duration,
+        /// How long the renewal lock lasts if its holder never releases it.
+        lock_ttl: std::time::Duration,
+    },
 }
 
 impl BuildError {

@@ -153,7 +153,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Checks the settings and builds the client.
+    /// Checks the settings, the token provider's included ([`TokenProvider::validate`]), and
+    /// builds the client.
     pub fn build(self) -> Result<Client, BuildError> {
         let base_urls = std::iter::once(&self.base_url)
             .chain(&self.fallbacks)
@@ -161,6 +162,9 @@ impl ClientBuilder {
             .collect::<Result<Vec<_>, _>>()?;
         if self.max_body == 0 {
             return Err(BuildError::InvalidClient("max_body_size must be at least 1 byte".to_owned()));
+        }
+        if let Some(tokens) = &self.tokens {
+            tokens.validate()?;
         }
         let (http, may_follow_redirects) = match self.http {
             Some(http) => (http, true),

@@ -274,6 +274,11 @@ pub enum TokenError {
         /// How long the call waited.
         waited: std::time::Duration,
     },
+    /// The provider's settings cannot work (see [`BuildError`](crate::BuildError)); a
+    /// client's `build` refuses them already, so this comes only from a provider used without
+    /// one (`Component::access_token`, `pre_auth_code`, `query_auth`).
+    #[error("the token provider's settings cannot work: {0}")]
+    Misconfigured(crate::BuildError),
     /// No `component_verify_ticket` is stored yet: WeChat pushes one every 10 minutes, and
     /// the platform must hand it to `Component::set_verify_ticket`.
     #[error(
@@ -291,16 +296,20 @@ pub enum TokenError {
 
 impl TokenError {
     /// True when asking again may work: the endpoint was unreachable, answered 5xx, or was
-    /// busy (-1). A refused appsecret (40125), appid or IP never is.
+    /// busy (-1). A refused appsecret (40125), appid or IP never is, and neither is
+    /// [`RenewalWait`](Self::RenewalWait): the call already waited its whole `renewal_wait`
+    /// for the other instance, so a retry would wait again for the same holder and end in
+    /// the call's deadline instead of this clear error.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Unreachable(_) => true,
             Self::Status(status) => *status >= 500,
             Self::Refused { errcode, .. } => *errcode == -1,
-            Self::RenewalWait { .. } => true,
-            Self::Missing
+            Self::RenewalWait { .. }
+            | Self::Missing
             | Self::Decode(_)
             | Self::Redirect { .. }
+            | Self::Misconfigured(_)
             | Self::NoVerifyTicket
             | Self::NoRefreshToken { .. } => false,
         }

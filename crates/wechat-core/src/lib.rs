@@ -43,6 +43,8 @@ pub mod union;
 pub use build_error::BuildError;
 pub use check::{Check, Invalid, Limits};
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, USER_AGENT};
+#[cfg(feature = "push")]
+pub use component::TicketPushError;
 pub use component::{Authorization, Component, PreAuthCode};
 pub use decode::decode_response;
 pub use error::{ApiError, BoxError, DecodeError, EXCERPT_CHARS, Error, TokenError, excerpt};

@@ -12,6 +12,7 @@ use std::time::Duration;
 use arc_swap::ArcSwapOption;
 use serde::Deserialize;
 
+use crate::build_error::BuildError;
 use crate::error::{TokenError, excerpt_without};
 use crate::redact::redact;
 use crate::secret::{AccessToken, Secret};
@@ -45,6 +46,13 @@ pub trait TokenProvider: Send + Sync + fmt::Debug + 'static {
     /// True for a third-party platform's `authorizer_access_token`, which some endpoints refuse.
     fn is_authorizer(&self) -> bool {
         false
+    }
+
+    /// Whether the provider's settings can work; [`ClientBuilder::build`](crate::ClientBuilder::build)
+    /// refuses a client whose provider's cannot (for example a `renewal_wait` shorter than
+    /// the `lock_ttl`: [`BuildError::RenewalWaitBelowLockTtl`]).
+    fn validate(&self) -> Result<(), BuildError> {
+        Ok(())
     }
 }
 
@@ -160,6 +168,13 @@ impl TokenProvider for AuthorizerToken {
     fn is_authorizer(&self) -> bool {
         true
     }
+
+    fn validate(&self) -> Result<(), BuildError> {
+        match &self.0 {
+            Authorizer::Given(_) => Ok(()),
+            Authorizer::Renewed(renewed) => renewed.validate(),
+        }
+    }
 }
 
 /// The account's access token from appid + appsecret through `POST /cgi-bin/stable_token`.
@@ -226,7 +241,8 @@ impl StableToken {
     }
 
     /// How long the store's renewal lock lasts if its holder dies (default 20 s); longer
-    /// than a token request takes.
+    /// than a token request takes, and at most [`renewal_wait`](Self::renewal_wait): a client
+    /// built with a longer one is refused with [`BuildError::RenewalWaitBelowLockTtl`].
     pub fn lock_ttl(mut self, ttl: Duration) -> Self {
         let settings = Settings { lock_ttl: ttl, ..self.renewal.settings() };
         self.renewal.set_settings(settings);
@@ -235,7 +251,8 @@ impl StableToken {
 
     /// How long a call waits for another instance's renewal before failing with
     /// [`TokenError::RenewalWait`] (default 25 s: past the lock's time to live, so a dead
-    /// holder is replaced within it).
+    /// holder is replaced within it). At least [`lock_ttl`](Self::lock_ttl), or a client
+    /// built with it is refused with [`BuildError::RenewalWaitBelowLockTtl`].
     pub fn renewal_wait(mut self, wait: Duration) -> Self {
         let settings = Settings { wait, ..self.renewal.settings() };
         self.renewal.set_settings(settings);
@@ -362,6 +379,10 @@ impl TokenProvider for StableToken {
     fn invalidate(&self, stale: &AccessToken) -> bool {
         self.renewal.invalidate(stale)
     }
+
+    fn validate(&self) -> Result<(), BuildError> {
+        self.renewal.settings().check()
+    }
 }
 
 impl fmt::Debug for StableToken {
@@ -417,6 +438,35 @@ mod tests {
         assert_eq!(provider.renew_after(Duration::from_secs(7200)), Duration::from_secs(6900));
         assert_eq!(provider.renew_after(Duration::from_secs(2)), Duration::from_secs(1));
         assert_eq!(provider.renew_after(StableToken::MAX_LIFETIME), Duration::from_secs(86_100));
+    }
+
+    #[test]
+    fn a_client_refuses_a_renewal_wait_shorter_than_the_lock() {
+        let build = |provider: StableToken| {
+            crate::Client::builder().base_url("http://127.0.0.1:9").token_provider(provider).build().map(drop)
+        };
+        let provider = StableToken::new("wx123", Secret::new("s")).lock_ttl(Duration::from_secs(30));
+        assert_eq!(
+            build(provider),
+            Err(BuildError::RenewalWaitBelowLockTtl {
+                renewal_wait: Duration::from_secs(25),
+                lock_ttl: Duration::from_secs(30)
+            })
+        );
+        let shorter = StableToken::new("wx123", Secret::new("s")).renewal_wait(Duration::from_secs(19));
+        let error = build(shorter).unwrap_err();
+        assert!(error.to_string().contains("renewal_wait (19s) is shorter than lock_ttl (20s)"), "{error}");
+        let equal = StableToken::new("wx123", Secret::new("s"))
+            .lock_ttl(Duration::from_secs(30))
+            .renewal_wait(Duration::from_secs(30));
+        assert_eq!(build(equal), Ok(()));
+        assert_eq!(build(StableToken::new("wx123", Secret::new("s"))), Ok(()), "the defaults fit");
+    }
+
+    #[test]
+    fn a_renewal_wait_is_not_retried() {
+        // The wait already lasted renewal_wait: a retry would wait for the same holder again.
+        assert!(!TokenError::RenewalWait { waited: Duration::from_secs(25) }.is_retryable());
     }
 
     #[test]

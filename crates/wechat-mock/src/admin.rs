@@ -19,6 +19,7 @@
 //! | `POST /__mock/cards/approve` | `{"card_id"}` | WeChat's review approves the card: `CARD_STATUS_VERIFY_OK` (404 for an unknown card); pushes `card_pass_check` |
 //! | `POST /__mock/cards/take` | `{"card_id", "openid"?, "code"?}` | a user takes the card: answers `card_id`, `code`, `openid`, `encrypt_code` (404 unknown card; 409 not approved, no stock left, or the code is taken); pushes `user_get_card` |
 //! | `GET /__mock/cards` | | every card as stored, with its status and codes |
+//! | `POST /__mock/component/verify_ticket` | `{"component_appid"}` | WeChat pushes the platform a new `component_verify_ticket` (to `--push-url`); from then on its `api_component_token` takes only tickets pushed to it (61006 otherwise). Answers the `delivery` id; 409 without `--push-url` |
 //! | `GET /__mock/pushes` | | every event pushed to `--push-url`: `event`, `message` (in clear), `encrypted`, `outcome` (`pending`, `delivered`, `failed`) and each of its `attempts` (`status`, `answer`, `error`) |
 
 use std::sync::Arc;
@@ -56,6 +57,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/cards/approve", post(approve_card))
         .route("/cards/take", post(take_card))
         .route("/cards", get(cards))
+        .route("/component/verify_ticket", post(push_verify_ticket))
         .fallback(unknown)
         .method_not_allowed_fallback(wrong_method)
 }
@@ -262,6 +264,27 @@ async fn cards(State(shared): State<Arc<Shared>>) -> Response {
         })
         .collect();
     ok(&json!({ "cards": list }))
+}
+
+#[derive(Deserialize)]
+struct ComponentAppid {
+    component_appid: String,
+}
+
+async fn push_verify_ticket(
+    State(shared): State<Arc<Shared>>,
+    AdminJson(platform): AdminJson<ComponentAppid>,
+) -> Response {
+    if platform.component_appid.trim().is_empty() {
+        return refuse(StatusCode::BAD_REQUEST, "component_appid is empty");
+    }
+    match shared.push_verify_ticket(&platform.component_appid) {
+        Some(delivery) => ok(&json!({ "delivery": delivery })),
+        None => refuse(
+            StatusCode::CONFLICT,
+            "no push target (--push-url): a ticket no platform receives would only make its api_component_token fail",
+        ),
+    }
 }
 
 async fn unknown(OriginalUri(uri): OriginalUri) -> Response {

@@ -51,7 +51,7 @@ pub(crate) const CODES: &[(&str, &[i64])] = &[
     ("nontax/insert_bill", &[72035, 72038, 72042]),
     ("platform/set_pdf", &[]),
     ("platform/get_pdf", &[INVALID_MEDIA_ID]),
-    ("token/get_component_access_token", &[]),
+    ("token/get_component_access_token", &[INVALID_TICKET]),
     ("token/get_authorizer_access_token", &[INVALID_REFRESH_TOKEN]),
 ];
 
@@ -142,9 +142,17 @@ fn get_pdf(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> 
     Ok(fields)
 }
 
-/// A new component_access_token for any platform: the mock plays every platform.
+/// A new component_access_token for any platform (the mock plays every platform), with a
+/// verify ticket the mock pushed to it once it has pushed any (61006 otherwise).
 fn get_component_access_token(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
-    shared.token_requests.record(call.op.path, text(call.body, "/component_appid"));
+    let component_appid = text(call.body, "/component_appid");
+    shared.token_requests.record(call.op.path, component_appid);
+    if !shared
+        .platform_tokens
+        .accepts_verify_ticket(component_appid, text(call.body, "/component_verify_ticket"))
+    {
+        return Err(INVALID_TICKET);
+    }
     let lifetime = shared.config.token_lifetime;
     let token = shared.platform_tokens.issue(PlatformToken::Component, lifetime);
     let mut fields = Map::new();
@@ -177,6 +185,10 @@ fn get_authorizer_access_token(shared: &Shared, call: &Call<'_>) -> Result<Map<S
     fields.insert("authorizer_refresh_token".to_owned(), Value::from(refresh));
     Ok(fields)
 }
+
+/// api_component_token's code for a verify ticket WeChat did not issue to the platform:
+/// "component ticket is invalid" (WxJava's and WeChat's return-code tables).
+const INVALID_TICKET: i64 = 61006;
 
 /// api_authorizer_token's code for a refresh token that is not the authorizer's current one.
 const INVALID_REFRESH_TOKEN: i64 = 61023;

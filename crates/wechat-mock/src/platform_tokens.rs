@@ -8,6 +8,12 @@
 //! sent stops working (61023), so a client that loses the new one loses the authorization,
 //! as WeChat's clients do. The first refresh token seen for an authorizer is taken as valid
 //! (the mock plays every platform) unless `api_query_auth` issued one.
+//!
+//! Verify tickets: once the mock has pushed a `component_verify_ticket` to a platform
+//! ([`PlatformTokens::issue_verify_ticket`]), that platform's `api_component_token` must carry
+//! one of the tickets pushed to it (61006 "component ticket is invalid" otherwise, as
+//! WeChat answers). A platform the mock never pushed a ticket to gets a token with any
+//! ticket: the mock plays every platform, and tests may set a ticket by hand.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -17,6 +23,10 @@ use crate::tokens::TokenCheck;
 
 /// How many platform tokens are remembered; older ones count as unknown (40001).
 const REMEMBERED: usize = 256;
+
+/// How many verify tickets per platform stay valid: WeChat pushes one every 10 minutes and
+/// each is valid 12 hours, so the latest few are.
+const TICKETS_REMEMBERED: usize = 8;
 
 /// Characters of a token.
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
@@ -48,6 +58,8 @@ pub struct PlatformTokens {
     refresh: Mutex<HashMap<String, String>>,
     /// Authorization codes not yet redeemed, with their authorizer appid.
     codes: Mutex<HashMap<String, String>>,
+    /// The verify tickets pushed to each component appid, newest last.
+    tickets: Mutex<HashMap<String, VecDeque<String>>>,
 }
 
 impl std::fmt::Debug for PlatformTokens {
@@ -128,6 +140,34 @@ impl PlatformTokens {
         lock(&self.codes).remove(code)
     }
 
+    /// Forgets every token of `kind` issued so far, as if WeChat had revoked them: they are
+    /// refused with 40001 ("invalid credential") from now on. Tokens of other kinds stay.
+    pub fn revoke(&self, kind: PlatformToken) {
+        self.lock().retain(|record| record.kind != kind);
+    }
+
+    /// A new `component_verify_ticket` for `component_appid`, as WeChat pushes one every 10
+    /// minutes: from now on that platform's `api_component_token` takes only tickets issued
+    /// here (the latest few), and answers 61006 to any other.
+    /// [`MockServer::push_verify_ticket`](crate::MockServer::push_verify_ticket) issues one
+    /// and pushes it.
+    pub fn issue_verify_ticket(&self, component_appid: &str) -> String {
+        let ticket = random("MOCK_TICKET_");
+        let mut tickets = lock(&self.tickets);
+        let issued = tickets.entry(component_appid.to_owned()).or_default();
+        issued.push_back(ticket.clone());
+        while issued.len() > TICKETS_REMEMBERED {
+            issued.pop_front();
+        }
+        ticket
+    }
+
+    /// Whether `api_component_token` accepts `ticket` from `component_appid`: one issued to
+    /// it, or any while none was.
+    pub fn accepts_verify_ticket(&self, component_appid: &str, ticket: &str) -> bool {
+        lock(&self.tickets).get(component_appid).is_none_or(|issued| issued.iter().any(|t| t == ticket))
+    }
+
     /// Ends the lifetime of every platform token issued so far (42001 from now on).
     pub fn expire_now(&self) {
         let now = Instant::now();
@@ -184,5 +224,30 @@ mod tests {
         let code = tokens.authorize("wx_other");
         assert_eq!(tokens.redeem(&code).as_deref(), Some("wx_other"));
         assert_eq!(tokens.redeem(&code), None);
+    }
+
+    #[test]
+    fn revoked_tokens_are_unknown_and_other_kinds_stay() {
+        let tokens = PlatformTokens::default();
+        let component = tokens.issue(PlatformToken::Component, HOUR);
+        let authorizer = tokens.issue(PlatformToken::Authorizer, HOUR);
+        tokens.revoke(PlatformToken::Authorizer);
+        assert_eq!(tokens.check(PlatformToken::Authorizer, Some(&authorizer)), TokenCheck::Invalid);
+        assert_eq!(tokens.check(PlatformToken::Component, Some(&component)), TokenCheck::Valid);
+    }
+
+    #[test]
+    fn once_a_platform_got_a_ticket_only_its_tickets_are_accepted() {
+        let tokens = PlatformTokens::default();
+        assert!(tokens.accepts_verify_ticket("wx_component", "set-by-hand"), "none issued yet");
+        let first = tokens.issue_verify_ticket("wx_component");
+        assert!(first.starts_with("MOCK_TICKET_"));
+        assert!(!tokens.accepts_verify_ticket("wx_component", "set-by-hand"));
+        assert!(tokens.accepts_verify_ticket("wx_component", &first));
+        assert!(tokens.accepts_verify_ticket("wx_elsewhere", "set-by-hand"), "another platform");
+        let issued: Vec<_> =
+            (0..TICKETS_REMEMBERED).map(|_| tokens.issue_verify_ticket("wx_component")).collect();
+        assert!(!tokens.accepts_verify_ticket("wx_component", &first), "too old");
+        assert!(issued.iter().all(|t| tokens.accepts_verify_ticket("wx_component", t)));
     }
 }

@@ -94,6 +94,17 @@ pub(crate) fn user_consume_card(to_user: &str, held: &HeldCode<'_>, now: i64) ->
     Message::from_elements(elements)
 }
 
+/// `component_verify_ticket`: WeChat's notice to a third-party platform (every 10 minutes)
+/// with its fresh verify ticket. Platform notices have no user: `AppId` names the platform.
+pub(crate) fn component_verify_ticket(component_appid: &str, ticket: &str, now: i64) -> Message {
+    Message::from_elements(vec![
+        Element::text("AppId", component_appid),
+        Element::text("CreateTime", now.to_string()),
+        Element::text("InfoType", "component_verify_ticket"),
+        Element::text("ComponentVerifyTicket", ticket),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

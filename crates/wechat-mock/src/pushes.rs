@@ -124,7 +124,8 @@ pub struct Delivery {
     pub id: u64,
     /// The event (`user_authorize_invoice` …).
     pub event: String,
-    /// The message in clear, as the callback reads it once decrypted.
+    /// The message in clear, as the callback reads it once decrypted; a verify ticket shows
+    /// as `***`.
     pub message: String,
     /// Whether it was encrypted (safe mode).
     pub encrypted: bool,
@@ -218,14 +219,29 @@ impl Pushes {
         self.send(push_events::user_consume_card(&self.inner.to_user, &held, unix_now()));
     }
 
+    /// WeChat's verify ticket for the platform `component_appid`: `component_verify_ticket`.
+    /// The log shows the ticket as `***`: it is a credential. Returns the delivery's id, or
+    /// `None` without a push target.
+    pub(crate) fn verify_ticket(&self, component_appid: &str, ticket: &str) -> Option<u64> {
+        let now = unix_now();
+        let logged = push_events::component_verify_ticket(component_appid, "***", now).to_xml();
+        self.send_logged(push_events::component_verify_ticket(component_appid, ticket, now), logged)
+    }
+
     /// Logs `message` and delivers it on a task of its own, so the caller does not wait.
     fn send(&self, message: Message) {
-        let Some(target) = self.inner.target.clone() else { return };
+        let logged = message.to_xml();
+        self.send_logged(message, logged);
+    }
+
+    /// [`send`](Self::send), logging `logged` as the message (secrets masked).
+    fn send_logged(&self, message: Message, logged: String) -> Option<u64> {
+        let target = self.inner.target.clone()?;
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
         let delivery = Delivery {
             id,
             event: message.kind().unwrap_or_default().to_owned(),
-            message: message.to_xml(),
+            message: logged,
             encrypted: target.encrypted,
             outcome: Outcome::Pending,
             attempts: Vec::new(),
@@ -243,10 +259,11 @@ impl Pushes {
                 Attempt { status: None, answer: String::new(), error: Some("no Tokio runtime".into()) },
             );
             self.finish(id, Outcome::Failed);
-            return;
+            return Some(id);
         };
         let pushes = self.clone();
         runtime.spawn(async move { pushes.deliver(id, &target, &message).await });
+        Some(id)
     }
 
     async fn deliver(&self, id: u64, target: &PushTarget, message: &Message) {

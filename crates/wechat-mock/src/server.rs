@@ -132,6 +132,16 @@ impl MockServer {
         Ok(order)
     }
 
+    /// WeChat pushes the third-party platform `component_appid` a fresh
+    /// `component_verify_ticket` (it does every 10 minutes), to the push target
+    /// ([`MockConfig::push`]; a platform's receiver decrypts with its component appid). From
+    /// then on that platform's `api_component_token` takes only tickets pushed to it (61006
+    /// "component ticket is invalid" otherwise). Returns the delivery's id in
+    /// [`pushes`](Self::pushes); `None`, issuing nothing, without a push target.
+    pub fn push_verify_ticket(&self, component_appid: &str) -> Option<u64> {
+        self.shared.push_verify_ticket(component_appid)
+    }
+
     /// The events pushed to the callback ([`MockConfig::push`]) and how each went.
     pub fn pushes(&self) -> &Pushes {
         &self.shared.pushes

@@ -71,6 +71,15 @@ impl Shared {
         }
     }
 
+    /// Issues a `component_verify_ticket` for `component_appid` and pushes it: the delivery's
+    /// id, or `None` (nothing issued) without a push target, since a ticket no platform
+    /// receives would only make its `api_component_token` fail with 61006.
+    pub(crate) fn push_verify_ticket(&self, component_appid: &str) -> Option<u64> {
+        self.pushes.target()?;
+        let ticket = self.platform_tokens.issue_verify_ticket(component_appid);
+        self.pushes.verify_ticket(component_appid, &ticket)
+    }
+
     /// A request id for an error message, as WeChat appends one.
     fn rid(&self) -> String {
         let n = self.next_rid.fetch_add(1, Ordering::Relaxed);

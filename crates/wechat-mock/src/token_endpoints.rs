@@ -2,6 +2,7 @@
 //! accepts are its configured appid and appsecret. A success answer has no `errcode`, as
 //! WeChat's has none: `{"access_token": "...", "expires_in": 7200}`. A fault queued for the
 //! operation by name (`get_stable_access_token`, `get_access_token`) is answered instead.
+//! Every request is counted per appid as it arrives, faulted or not.
 
 use std::sync::Arc;
 
@@ -28,15 +29,19 @@ pub(crate) async fn stable_token(State(shared): State<Arc<Shared>>, request: Req
     if request.method() != Method::POST {
         return shared.general_error(REQUIRE_POST, None);
     }
+    let body = read_body(request.into_body()).await.and_then(|bytes| json_body(&bytes));
+    // Counted as it arrives, so a request answered late (a slow fault) or never (its caller
+    // gave up) counts as any other.
+    let appid = body.as_ref().ok().and_then(|body| body.get("appid")).and_then(Value::as_str);
+    shared.token_requests.record(STABLE_TOKEN, appid.unwrap_or_default());
     if let Some(fault) = named_fault(&shared, STABLE_TOKEN).await {
         return fault;
     }
-    let body = match read_body(request.into_body()).await.and_then(|bytes| json_body(&bytes)) {
+    let body = match body {
         Ok(body) => body,
         Err(refusal) => return shared.refuse(refusal),
     };
     let field = |name: &str| body.get(name).and_then(Value::as_str);
-    shared.token_requests.record(STABLE_TOKEN, field("appid").unwrap_or_default());
     if let Err(refusal) = check_credentials(&shared, field("grant_type"), field("appid"), field("secret")) {
         return shared.refuse(refusal);
     }
@@ -53,12 +58,12 @@ pub(crate) async fn stable_token(State(shared): State<Arc<Shared>>, request: Req
 
 /// `GET /cgi-bin/token?grant_type=client_credential&appid=APPID&secret=APPSECRET`.
 pub(crate) async fn token(State(shared): State<Arc<Shared>>, request: Request) -> Response {
-    if let Some(fault) = named_fault(&shared, TOKEN).await {
-        return fault;
-    }
     let query = query_pairs(request.uri());
     let field = |name: &str| query_value(&query, name);
     shared.token_requests.record(TOKEN, field("appid").unwrap_or_default());
+    if let Some(fault) = named_fault(&shared, TOKEN).await {
+        return fault;
+    }
     if let Err(refusal) = check_credentials(&shared, field("grant_type"), field("appid"), field("secret")) {
         return shared.refuse(refusal);
     }

@@ -362,3 +362,72 @@ async fn without_a_push_target_nothing_is_pushed() {
     assert!(mock.pushes().target().is_none());
     assert!(mock.pushes().deliveries().is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pushed_verify_ticket_is_the_only_one_api_component_token_takes_from_then_on() {
+    const PLATFORM: &str = "wx_platform_of_the_ticket";
+    let callback = Callback::start(vec!["success"], false).await;
+    // A platform's notices are encrypted for its component appid.
+    let target =
+        PushTarget::new(&callback.url, &Secret::new(TOKEN)).aes_key(&Secret::new(KEY), PLATFORM).unwrap();
+    let mock = MockServer::start(MockConfig::demo().push(target)).await.unwrap();
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
+    let component_token = |appid: &'static str, ticket: String| {
+        let (http, url) =
+            (http.clone(), format!("{}/cgi-bin/component/api_component_token", mock.base_url()));
+        async move {
+            let body = json!({"component_appid": appid, "component_appsecret": "s", "component_verify_ticket": ticket});
+            let answer = http.post(url).body(body.to_string()).send().await.unwrap().text().await.unwrap();
+            serde_json::from_str::<Value>(&answer).unwrap()
+        }
+    };
+    let issued = |answer: &Value| answer["component_access_token"].as_str().is_some_and(|t| !t.is_empty());
+    assert!(issued(&component_token(PLATFORM, "set-by-hand".into()).await), "no ticket pushed yet: any goes");
+
+    let id = mock.push_verify_ticket(PLATFORM).expect("a push target is set");
+    let pushes = callback.wait_for(1).await;
+    let receiver = Receiver::new(TOKEN).aes_key(&Secret::new(KEY), PLATFORM).unwrap();
+    let (message, mode) = verify(&receiver, &pushes[0]);
+    assert_eq!(mode, Mode::Safe);
+    assert_eq!(message.kind(), Some("component_verify_ticket"));
+    assert_eq!(message.text("AppId"), Some(PLATFORM));
+    let ticket = message.text("ComponentVerifyTicket").unwrap().to_owned();
+    assert!(ticket.starts_with("MOCK_TICKET_"), "{ticket}");
+    let log = mock.pushes().settled(PATIENCE).await;
+    let delivery = log.iter().find(|d| d.id == id).unwrap();
+    assert_eq!((delivery.event.as_str(), delivery.outcome), ("component_verify_ticket", Outcome::Delivered));
+    assert!(!delivery.message.contains(&ticket) && delivery.message.contains("***"), "{}", delivery.message);
+
+    let refused = component_token(PLATFORM, "set-by-hand".into()).await;
+    assert_eq!(refused["errcode"], 61006, "{refused}");
+    assert!(refused["errmsg"].as_str().unwrap().starts_with("component ticket is invalid"), "{refused}");
+    assert!(issued(&component_token(PLATFORM, ticket.clone()).await), "the pushed ticket works");
+    assert!(
+        issued(&component_token("wx_another_platform", "set-by-hand".into()).await),
+        "others are unaffected"
+    );
+    let admin = http
+        .post(format!("{}/__mock/component/verify_ticket", mock.base_url()))
+        .body(json!({"component_appid": PLATFORM}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(admin.status(), 200);
+    let answer: Value = serde_json::from_str(&admin.text().await.unwrap()).unwrap();
+    assert_eq!(answer["delivery"], id + 1);
+    let second = callback.wait_for(2).await;
+    let newer = verify(&receiver, &second[1]).0.text("ComponentVerifyTicket").unwrap().to_owned();
+    assert_ne!(newer, ticket);
+    assert!(issued(&component_token(PLATFORM, ticket).await), "the previous ticket stays valid a while");
+
+    // Without a push target nothing is issued: no platform would receive the ticket.
+    let bare = MockServer::start(MockConfig::demo()).await.unwrap();
+    assert_eq!(bare.push_verify_ticket(PLATFORM), None);
+    let refused = http
+        .post(format!("{}/__mock/component/verify_ticket", bare.base_url()))
+        .body(json!({"component_appid": PLATFORM}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 409);
+}

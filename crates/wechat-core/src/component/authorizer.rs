@@ -63,6 +63,11 @@ impl Renewed {
     pub(crate) fn invalidate(&self, stale: &AccessToken) -> bool {
         self.renewal.invalidate(stale)
     }
+
+    /// The settings of the component, which this token renews with.
+    pub(crate) fn validate(&self) -> Result<(), crate::BuildError> {
+        self.renewal.settings().check()
+    }
 }
 
 impl fmt::Debug for Renewed {
@@ -76,19 +81,41 @@ impl fmt::Debug for Renewed {
 }
 
 impl Refresh {
-    /// The refresh token: the store's (what it read, to compare before replacing it), or
-    /// this process's last one when the store is unavailable.
-    async fn refresh_token(&self, key: &str) -> Result<(Option<Secret>, Secret), TokenError> {
+    /// The refresh token: the store's, or this process's last one when the store holds none
+    /// or is unavailable.
+    async fn refresh_token(&self, key: &str) -> Result<Secret, TokenError> {
         let missing = || TokenError::NoRefreshToken { authorizer_appid: self.appid.clone() };
         match self.component.store.get(key).await {
             Ok(Some(stored)) => {
                 self.local.store(Some(Arc::new(stored.clone())));
-                Ok((Some(stored.clone()), stored))
+                Ok(stored)
             }
-            Ok(None) => self.local.load().as_deref().cloned().map(|local| (None, local)).ok_or_else(missing),
+            Ok(None) => self.local.load().as_deref().cloned().ok_or_else(missing),
             Err(error) => {
                 tracing::warn!(authorizer_appid = %self.appid, error = %error, "the token store is unavailable; using this process's refresh token");
-                self.local.load().as_deref().cloned().map(|local| (None, local)).ok_or_else(missing)
+                self.local.load().as_deref().cloned().ok_or_else(missing)
+            }
+        }
+    }
+
+    /// Stores `new`, which WeChat handed back for `used` (now dead at WeChat's): over `used`,
+    /// or where the store holds nothing. Compared with the token actually used, not with what
+    /// the store answered, so a refresh made while the store could not be read still replaces
+    /// the dead token once the store is back. A value neither (the platform set another one
+    /// meanwhile) is kept.
+    async fn store_rotated(&self, key: &str, used: &Secret, new: &Secret) {
+        let store = &self.component.store;
+        let written = match store.set_if(key, Some(used), new, None).await {
+            Ok(false) => store.set_if(key, None, new, None).await,
+            other => other,
+        };
+        match written {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(authorizer_appid = %self.appid, "the stored refresh token was replaced during the refresh; kept the stored one");
+            }
+            Err(error) => {
+                tracing::warn!(authorizer_appid = %self.appid, error = %error, "could not store the new refresh token; it is kept in this process");
             }
         }
     }
@@ -102,23 +129,15 @@ impl Source for Refresh {
     ) -> BoxFuture<'a, Result<(AccessToken, Duration), TokenError>> {
         Box::pin(async move {
             let key = self.component.refresh_token_key(&self.appid);
-            let (stored, refresh) = self.refresh_token(&key).await?;
+            let refresh = self.refresh_token(&key).await?;
             self.requests.fetch_add(1, Ordering::Relaxed);
             let (token, lifetime, handed) =
                 self.component.refresh_authorizer(http, &self.appid, &refresh).await?;
             if let Some(new) = handed.filter(|new| *new != refresh) {
                 self.local.store(Some(Arc::new(new.clone())));
-                // Compared with what was read: under the renewal lock nobody else refreshes,
-                // and a value changed meanwhile (set by the platform) is not overwritten.
-                match self.component.store.set_if(&key, stored.as_ref(), &new, None).await {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        tracing::warn!(authorizer_appid = %self.appid, "the stored refresh token changed during the refresh; kept the stored one");
-                    }
-                    Err(error) => {
-                        tracing::warn!(authorizer_appid = %self.appid, error = %error, "could not store the new refresh token; it is kept in this process");
-                    }
-                }
+                // Under the renewal lock nobody else refreshes; a value the platform set
+                // meanwhile is not overwritten.
+                self.store_rotated(&key, &refresh, &new).await;
             }
             Ok((token, lifetime))
         })

@@ -17,6 +17,8 @@
 //! of authorizers costs a small struct each, no task and no timer.
 
 pub(crate) mod authorizer;
+#[cfg(feature = "push")]
+mod push;
 mod requests;
 
 use std::collections::HashMap;
@@ -34,6 +36,8 @@ use crate::store::{MemoryStore, StoreError, TokenStore, key};
 use crate::token::AuthorizerToken;
 use crate::transport::HttpContext;
 
+#[cfg(feature = "push")]
+pub use push::TicketPushError;
 pub use requests::{Authorization, PreAuthCode};
 
 /// How long a `component_verify_ticket` is kept: WeChat's are valid 12 hours.
@@ -52,7 +56,39 @@ pub struct Component {
     requests: AtomicU64,
     /// Providers handed out, so two calls for one authorizer share one renewal; weak, so a
     /// provider dropped by every client goes away.
-    authorizers: Mutex<HashMap<String, Weak<AuthorizerToken>>>,
+    authorizers: Mutex<Providers>,
+}
+
+/// The providers handed out, by authorizer appid, and when the dropped ones were last swept.
+#[derive(Default)]
+struct Providers {
+    by_appid: HashMap<String, Weak<AuthorizerToken>>,
+    /// Entries left after the last sweep. The next sweep comes once the map has doubled
+    /// since (and holds at least [`SWEEP_FLOOR`] entries): a sweep of n entries follows at
+    /// least n/2 insertions, so each costs O(1) amortised however many authorizers come and
+    /// go, and the map never holds more than twice the providers alive at the last sweep
+    /// (or `SWEEP_FLOOR`).
+    after_sweep: usize,
+}
+
+/// The map is never swept below this many entries: sweeping a handful costs more than it saves.
+const SWEEP_FLOOR: usize = 64;
+
+impl Providers {
+    /// The live provider of `appid`, if a client still holds it.
+    fn get(&self, appid: &str) -> Option<Arc<AuthorizerToken>> {
+        self.by_appid.get(appid).and_then(Weak::upgrade)
+    }
+
+    /// Keeps `provider` for `appid`, first sweeping out dropped providers if the map has
+    /// doubled since the last sweep.
+    fn insert(&mut self, appid: &str, provider: &Arc<AuthorizerToken>) {
+        if self.by_appid.len() >= self.after_sweep.saturating_mul(2).max(SWEEP_FLOOR) {
+            self.by_appid.retain(|_, provider| provider.strong_count() > 0);
+            self.after_sweep = self.by_appid.len();
+        }
+        self.by_appid.insert(appid.to_owned(), Arc::downgrade(provider));
+    }
 }
 
 impl Component {
@@ -79,7 +115,7 @@ impl Component {
             settings: Settings::DEFAULT,
             ticket: ArcSwapOption::empty(),
             requests: AtomicU64::new(0),
-            authorizers: Mutex::new(HashMap::new()),
+            authorizers: Mutex::new(Providers::default()),
         }
     }
 
@@ -98,14 +134,17 @@ impl Component {
         self.with_settings(settings)
     }
 
-    /// How long the store's renewal lock lasts if its holder dies (default 20 s).
+    /// How long the store's renewal lock lasts if its holder dies (default 20 s); at most
+    /// [`renewal_wait`](Self::renewal_wait), or a client built with one of its authorizers
+    /// is refused with [`BuildError::RenewalWaitBelowLockTtl`](crate::BuildError::RenewalWaitBelowLockTtl)
+    /// (and its own token requests with [`TokenError::Misconfigured`]).
     pub fn lock_ttl(self, ttl: Duration) -> Self {
         let settings = Settings { lock_ttl: ttl, ..self.settings };
         self.with_settings(settings)
     }
 
     /// How long a call waits for another instance's renewal (default 25 s), then fails with
-    /// [`TokenError::RenewalWait`].
+    /// [`TokenError::RenewalWait`]; at least [`lock_ttl`](Self::lock_ttl) (see there).
     pub fn renewal_wait(self, wait: Duration) -> Self {
         let settings = Settings { wait, ..self.settings };
         self.with_settings(settings)
@@ -181,15 +220,16 @@ impl Component {
 
     /// The token provider of `authorizer_appid`, renewing its `authorizer_access_token` with
     /// the stored refresh token. The same provider is handed out while a client holds it.
+    /// It starts no task and no timer: thousands of authorizers cost a struct each, and
+    /// this call costs O(1) amortised however many come and go.
     pub fn authorizer(self: &Arc<Self>, authorizer_appid: &str) -> Arc<AuthorizerToken> {
         let mut providers = self.authorizers.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(provider) = providers.get(authorizer_appid).and_then(Weak::upgrade) {
+        if let Some(provider) = providers.get(authorizer_appid) {
             return provider;
         }
-        providers.retain(|_, provider| provider.strong_count() > 0);
         let renewed = authorizer::Renewed::new(Arc::clone(self), authorizer_appid.to_owned());
         let provider = Arc::new(AuthorizerToken::renewed(renewed));
-        providers.insert(authorizer_appid.to_owned(), Arc::downgrade(&provider));
+        providers.insert(authorizer_appid, &provider);
         provider
     }
 
@@ -210,5 +250,85 @@ impl fmt::Debug for Component {
             .field("store", &self.store)
             .field("cached", &self.token.has_cached())
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use crate::TokenProvider;
+
+    fn entries(component: &Component) -> usize {
+        component.authorizers.lock().unwrap().by_appid.len()
+    }
+
+    /// Outside any Tokio runtime: a provider that spawned a task or armed a timer would panic
+    /// here ("there is no reactor running"), so 5,000 authorizers prove none does.
+    #[test]
+    fn five_thousand_authorizers_cost_no_task_no_timer_and_a_bounded_map() {
+        let component = Arc::new(Component::new("wx_component", Secret::new("component-secret")));
+        // Authorizers that come and go: dropped providers are swept, the map stays small.
+        for n in 0..5_000 {
+            let provider = component.authorizer(&format!("wx_passing_{n}"));
+            assert_eq!(provider.authorizer_appid(), Some(format!("wx_passing_{n}").as_str()));
+        }
+        assert!(entries(&component) <= SWEEP_FLOOR, "{} entries for 0 live providers", entries(&component));
+
+        // 5,000 held at once: each kept, each handed out again as the same provider.
+        let held: Vec<_> = (0..5_000).map(|n| component.authorizer(&format!("wx_held_{n}"))).collect();
+        assert!(entries(&component) >= 5_000);
+        for (n, provider) in held.iter().enumerate() {
+            assert!(Arc::ptr_eq(provider, &component.authorizer(&format!("wx_held_{n}"))), "{n}");
+            assert!(provider.cached().is_none() && provider.fetch_count() == 0, "nothing fetched ahead");
+        }
+        let live = entries(&component);
+        assert!(live <= 2 * 5_000, "{live} entries for 5,000 live providers");
+
+        // Every client let go: the next sweep empties the map of them, within one doubling.
+        drop(held);
+        for n in 0..live {
+            drop(component.authorizer(&format!("wx_later_{n}")));
+        }
+        let after = entries(&component);
+        assert!(after < live, "{after} entries after the held providers were dropped (was {live})");
+        assert!(
+            component.authorizers.lock().unwrap().by_appid.keys().all(|k| !k.starts_with("wx_held_")),
+            "the dropped providers were swept"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_renewal_wait_shorter_than_the_lock_is_refused_before_anything_is_sent() {
+        let expected = crate::BuildError::RenewalWaitBelowLockTtl {
+            renewal_wait: Duration::from_secs(25),
+            lock_ttl: Duration::from_secs(30),
+        };
+        let component = Arc::new(
+            Component::new("wx_component", Secret::new("component-secret")).lock_ttl(Duration::from_secs(30)),
+        );
+        let provider = component.authorizer("wx_authorizer");
+        assert_eq!(provider.validate(), Err(expected.clone()));
+        let refused = crate::Client::builder()
+            .base_url("http://127.0.0.1:9")
+            .shared_token_provider(provider)
+            .build()
+            .map(drop);
+        assert_eq!(refused, Err(expected.clone()));
+        // Used without a client: its own requests are refused, and none is sent.
+        component.set_verify_ticket("ticket").await.unwrap();
+        let client = crate::Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
+        let error = component.access_token(client.http_context()).await.unwrap_err();
+        assert_eq!(error, TokenError::Misconfigured(expected));
+        assert!(!error.is_retryable());
+        assert_eq!(component.fetch_count(), 0);
+
+        let equal = Arc::new(
+            Component::new("wx_component", Secret::new("component-secret"))
+                .lock_ttl(Duration::from_secs(30))
+                .renewal_wait(Duration::from_secs(30)),
+        );
+        assert_eq!(equal.authorizer("wx_authorizer").validate(), Ok(()));
     }
 }

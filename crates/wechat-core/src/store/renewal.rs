@@ -18,6 +18,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use arc_swap::ArcSwapOption;
 
 use super::{StoreError, TokenStore, lock_key};
+use crate::build_error::BuildError;
 use crate::deadline::instant_after;
 use crate::error::TokenError;
 use crate::secret::{AccessToken, Secret};
@@ -56,6 +57,18 @@ impl Settings {
         lock_ttl: Duration::from_secs(20),
         wait: Duration::from_secs(25),
     };
+
+    /// Refuses a wait shorter than the lock's time to live: waiters would give up before the
+    /// lock of a holder that died expires, and no one would renew.
+    pub(crate) fn check(&self) -> Result<(), BuildError> {
+        if self.wait < self.lock_ttl {
+            return Err(BuildError::RenewalWaitBelowLockTtl {
+                renewal_wait: self.wait,
+                lock_ttl: self.lock_ttl,
+            });
+        }
+        Ok(())
+    }
 
     /// How long after its fetch a token of `lifetime` is renewed: the margin before it
     /// expires, but never more than half its lifetime.
@@ -229,6 +242,9 @@ impl Renewal {
     }
 
     async fn renew(&self, http: &HttpContext, source: &dyn Source) -> Result<AccessToken, TokenError> {
+        // A client's build refuses these settings already; a provider used without one
+        // (`Component::access_token`) is refused here, before anything is sent.
+        self.settings.check().map_err(TokenError::Misconfigured)?;
         // Read, not taken: a renewal that fails must not forget which token was refused.
         let refused = self.refused.lock().ok().and_then(|r| r.clone());
         let outcome = match self.renew_through_store(http, source, refused.as_ref()).await {
@@ -267,13 +283,18 @@ impl Renewal {
             if let Some(token) = self.adopt(seen.as_ref(), refused) {
                 return Ok(token);
             }
-            let owner = owner();
-            if self.store.try_lock(&self.lock_key, &owner, self.settings.lock_ttl).await? {
+            // Armed before the lock is asked for: a call dropped while `SET NX` is in flight
+            // releases whatever it may have taken (a compare-and-delete, so nobody else's).
+            let lock = HeldLock::new(Arc::clone(&self.store), &self.lock_key, owner());
+            let taken = self.store.try_lock(&self.lock_key, &lock.owner, self.settings.lock_ttl).await;
+            if taken.as_ref().is_ok_and(|taken| *taken) {
                 let renewed = self.renew_holding_lock(http, source, refused).await;
                 // A release that fails leaves the lock to expire.
-                let _ = self.store.unlock(&self.lock_key, &owner).await;
+                lock.release().await;
                 return renewed;
             }
+            lock.disarm();
+            taken?;
             let remaining = deadline.saturating_duration_since(Instant::now());
             if remaining.is_zero() {
                 return Err(RenewFailure::Token(TokenError::RenewalWait { waited: self.settings.wait }));
@@ -395,6 +416,53 @@ impl Renewal {
     }
 }
 
+/// The store's renewal lock, held by one call. Released by [`release`](Self::release) when the
+/// renewal ends; if the call is dropped first (a caller's timeout, an aborted task), `Drop`
+/// releases it on a task of the current Tokio runtime, so the fleet does not wait out the
+/// lock's time to live for a renewal nobody is doing. Without a runtime (the call dropped
+/// outside one) the lock expires on its own.
+struct HeldLock {
+    store: Arc<dyn TokenStore>,
+    key: String,
+    owner: String,
+    armed: bool,
+}
+
+impl HeldLock {
+    fn new(store: Arc<dyn TokenStore>, key: &str, owner: String) -> Self {
+        Self { store, key: key.to_owned(), owner, armed: true }
+    }
+
+    /// Releases the lock now; a call dropped during the release still releases it on drop.
+    async fn release(mut self) {
+        let _ = self.store.unlock(&self.key, &self.owner).await;
+        self.armed = false;
+    }
+
+    /// The lock was not taken: nothing to release.
+    fn disarm(mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for HeldLock {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::debug!(key = %self.key, "a renewal was dropped outside a Tokio runtime; its lock expires on its own");
+            return;
+        };
+        tracing::debug!(key = %self.key, "a renewal was dropped holding the lock; releasing it");
+        let store = Arc::clone(&self.store);
+        let (key, owner) = (std::mem::take(&mut self.key), std::mem::take(&mut self.owner));
+        runtime.spawn(async move {
+            let _ = store.unlock(&key, &owner).await;
+        });
+    }
+}
+
 /// Why a renewal through the store ended without a token.
 enum RenewFailure {
     /// The store failed: renew without it.
@@ -489,6 +557,52 @@ mod tests {
         assert_eq!(adopted.expose(), "FRESH-TOKEN", "the slow renewal takes the fresher token");
         let stored = Stored::decode(&store.get("wechat:{wx}:stable_token").await.unwrap().unwrap()).unwrap();
         assert_eq!(stored.token.expose(), "FRESH-TOKEN", "and never writes its own over it");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_renewal_dropped_holding_the_lock_releases_it() {
+        let store: Arc<dyn TokenStore> = Arc::new(MemoryStore::new());
+        // A lock and a wait longer than the test may take: only a release frees the lock in time.
+        let settings = Settings {
+            lock_ttl: Duration::from_secs(3600),
+            wait: Duration::from_secs(3600),
+            ..Settings::DEFAULT
+        };
+        let key = "wechat:{wx}:stable_token";
+        let lock = lock_key(key);
+        let dropped = Arc::new(Renewal::new(key.into(), Arc::clone(&store), settings));
+        let client = crate::Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
+        let http = client.http_context().clone();
+        let hanging = Arc::new(scripted("NEVER-ANSWERED", true));
+
+        let renewing = {
+            let (dropped, hanging, http) = (Arc::clone(&dropped), Arc::clone(&hanging), http.clone());
+            tokio::spawn(async move { dropped.fetch(&http, hanging.as_ref()).await })
+        };
+        hanging.entered.notified().await; // it holds the lock and asks WeChat
+        assert!(!store.try_lock(&lock, "probe", Duration::from_secs(1)).await.unwrap(), "the lock is held");
+        renewing.abort();
+        assert!(renewing.await.unwrap_err().is_cancelled());
+        // The release runs on a task of its own; bounded (a hang guard, not a speed check).
+        let mut released = false;
+        for _ in 0..500 {
+            if store.try_lock(&lock, "probe", Duration::from_secs(1)).await.unwrap() {
+                released = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        assert!(released, "the dropped renewal's lock is released, not left for its hour-long TTL");
+        assert!(store.unlock(&lock, "probe").await.unwrap());
+
+        // The next caller renews at once: with the lock still held it would wait for an hour.
+        let next = Renewal::new(key.into(), Arc::clone(&store), settings);
+        let guard = Duration::from_secs(30);
+        let token = tokio::time::timeout(guard, next.fetch(&http, &scripted("FRESH-TOKEN", false)))
+            .await
+            .expect("no wait for the dropped holder's lock")
+            .unwrap();
+        assert_eq!(token.expose(), "FRESH-TOKEN");
     }
 
     #[test]
