@@ -115,6 +115,43 @@ async fn decode_and_token_failures_stay_distinguishable() {
     mock.shutdown().await.unwrap();
 }
 
+/// A platform's own steps, outside any operation, in the same error type as the calls.
+async fn platform_link(platform: &wechat_core::Component, core: &wechat_core::Client) -> Result<String, Error> {
+    let code = platform.pre_auth_code(core.http_context()).await?;
+    Ok(code.authorization_url("https://platform.example/callback"))
+}
+
+#[tokio::test]
+async fn a_platform_s_token_failure_and_a_store_s_go_through_question_mark() {
+    let mock = MockServer::start(MockConfig::demo()).await.unwrap();
+    let core = wechat_core::Client::builder().base_url(mock.base_url()).build().unwrap();
+    // No verify ticket yet: the component token cannot be had.
+    let platform = wechat_core::Component::new("wx_component_of_the_test", Secret::new("component-secret-8c1d"));
+    let error = platform_link(&platform, &core).await.unwrap_err();
+    assert!(
+        matches!(
+            error.kind(),
+            wechat_core::Error::Token { operation: "", source: wechat_core::TokenError::NoVerifyTicket }
+        ),
+        "{error:?}"
+    );
+    assert_eq!((error.operation(), error.code(), error.is_retryable()), ("", None, false));
+    assert!(error.to_string().starts_with("no component_verify_ticket"), "{error}");
+    assert!(!format!("{error} {error:?}").contains("component-secret-8c1d"));
+
+    let error = Error::from(wechat_core::StoreError::Unreachable("connection refused".into()));
+    assert!(
+        matches!(
+            error.kind(),
+            wechat_core::Error::Token { operation: "", source: wechat_core::TokenError::Store(_) }
+        ),
+        "{error:?}"
+    );
+    assert!(error.is_retryable(), "an unreachable store may be back on the next try");
+    assert_eq!(error.to_string(), "the token store is unreachable: connection refused");
+    mock.shutdown().await.unwrap();
+}
+
 /// An HTTP server on 127.0.0.1 that answers every request with `status` and `body`, closing
 /// each connection; it serves at most `requests` requests.
 fn echoing_server(status: &'static str, content_type: &'static str, body: String, requests: usize) -> String {

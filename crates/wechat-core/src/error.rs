@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::ErrorCode;
+use crate::{ErrorCode, StoreError};
 use crate::redact::redact;
 
 /// A boxed source error, already stripped of anything secret.
@@ -61,8 +61,9 @@ pub enum Error<C: ErrorCode> {
     /// The answer is not what the endpoint returns.
     #[error(transparent)]
     Decode(DecodeError),
-    /// No token could be had for the call.
-    #[error("{operation}: {source}")]
+    /// No token could be had for the call; `operation` is empty when the failure came from a
+    /// token request of its own (a platform's `pre_auth_code`, `query_auth`), converted by `?`.
+    #[error("{}", with_operation(operation, source))]
     Token {
         /// Operation name.
         operation: &'static str,
@@ -100,6 +101,19 @@ impl<C: ErrorCode> From<crate::BuildError> for Error<C> {
     fn from(error: crate::BuildError) -> Self {
         Self::Build(error)
     }
+}
+
+/// A token failure outside any operation (a platform's own token requests, storing a verify
+/// ticket), so that `?` carries it beside the calls' errors; its operation is empty.
+impl<C: ErrorCode> From<TokenError> for Error<C> {
+    fn from(source: TokenError) -> Self {
+        Self::Token { operation: "", source }
+    }
+}
+
+/// `operation: source`, or only the source when no operation was called.
+fn with_operation(operation: &str, source: &dyn std::fmt::Display) -> String {
+    if operation.is_empty() { source.to_string() } else { format!("{operation}: {source}") }
 }
 
 impl<C: ErrorCode> Error<C> {
@@ -292,6 +306,11 @@ pub enum TokenError {
         /// The authorizer's appid.
         authorizer_appid: String,
     },
+    /// The token store failed where nothing falls back: a value the caller handed over
+    /// (`Component::set_verify_ticket`, `set_refresh_token`) could not be stored. Token
+    /// requests themselves fall back to the local copy instead.
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl TokenError {
@@ -312,6 +331,9 @@ impl TokenError {
             | Self::Misconfigured(_)
             | Self::NoVerifyTicket
             | Self::NoRefreshToken { .. } => false,
+            // Storing again may work once the store is back.
+            Self::Store(StoreError::Unreachable(_)) => true,
+            Self::Store(StoreError::Protocol(_)) => false,
         }
     }
 }

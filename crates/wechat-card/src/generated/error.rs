@@ -421,8 +421,8 @@ impl Error {
         }
     }
 
-    /// The operation that failed; empty when a request could not be built, before any
-    /// operation was called.
+    /// The operation that failed; empty when a request could not be built, or a token
+    /// could not be had, outside any operation.
     pub fn operation(&self) -> &'static str {
         self.0.operation()
     }
@@ -458,6 +458,22 @@ where
 impl From<::wechat_core::BuildError> for Error {
     fn from(error: ::wechat_core::BuildError) -> Self {
         Self(::wechat_core::Error::Build(error))
+    }
+}
+
+/// A token failure outside any operation (a third-party platform's `pre_auth_code`
+/// or `query_auth`): a `Token` error whose operation is empty.
+impl From<::wechat_core::TokenError> for Error {
+    fn from(error: ::wechat_core::TokenError) -> Self {
+        Self(::wechat_core::Error::from(error))
+    }
+}
+
+/// A token store's failure to keep what the caller handed over (a verify ticket, a
+/// refresh token): a `Token` error holding `TokenError::Store`.
+impl From<::wechat_core::StoreError> for Error {
+    fn from(error: ::wechat_core::StoreError) -> Self {
+        Self(::wechat_core::Error::from(::wechat_core::TokenError::from(error)))
     }
 }
 
