@@ -242,7 +242,8 @@ fn no_public_function_of_the_runtime_takes_two_adjacent_values_of_one_type() {
         confusable.join("\n")
     );
     // If the walk missed the very constructors it is here for, it proves nothing.
-    for expected in ["token.rs: StableToken::new", "component/mod.rs: Component::new", "multipart.rs: UploadFile::new"]
+    for expected in
+        ["token.rs: StableToken::new", "component/mod.rs: Component::new", "multipart.rs: UploadFile::new"]
     {
         assert!(
             checked.iter().any(|name| name.ends_with(expected)),

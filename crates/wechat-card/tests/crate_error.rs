@@ -116,7 +116,10 @@ async fn decode_and_token_failures_stay_distinguishable() {
 }
 
 /// A platform's own steps, outside any operation, in the same error type as the calls.
-async fn platform_link(platform: &wechat_core::Component, core: &wechat_core::Client) -> Result<String, Error> {
+async fn platform_link(
+    platform: &wechat_core::Component,
+    core: &wechat_core::Client,
+) -> Result<String, Error> {
     let code = platform.pre_auth_code(core.http_context()).await?;
     Ok(code.authorization_url("https://platform.example/callback"))
 }
@@ -126,7 +129,8 @@ async fn a_platform_s_token_failure_and_a_store_s_go_through_question_mark() {
     let mock = MockServer::start(MockConfig::demo()).await.unwrap();
     let core = wechat_core::Client::builder().base_url(mock.base_url()).build().unwrap();
     // No verify ticket yet: the component token cannot be had.
-    let platform = wechat_core::Component::new("wx_component_of_the_test", Secret::new("component-secret-8c1d"));
+    let platform =
+        wechat_core::Component::new("wx_component_of_the_test", Secret::new("component-secret-8c1d"));
     let error = platform_link(&platform, &core).await.unwrap_err();
     assert!(
         matches!(

@@ -2,8 +2,8 @@
 
 use std::time::Duration;
 
-use crate::{ErrorCode, StoreError};
 use crate::redact::redact;
+use crate::{ErrorCode, StoreError};
 
 /// A boxed source error, already stripped of anything secret.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
