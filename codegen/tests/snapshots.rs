@@ -6,8 +6,8 @@
 //!
 //! A fixture without its own `errors.toml` or `groups.toml` gets those of
 //! `tests/fixtures/common/spec/` (one general code, one group `g`). Expected files are named by
-//! where the generator writes them: `card/` is the client's `src/generated/`, `mock/` the mock's
-//! and `docs/` the API reference.
+//! where the generator writes them: `card/` is the client's `src/generated/`, `tests/` its
+//! `tests/generated/`, `mock/` the mock's and `docs/` the API reference.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -16,8 +16,9 @@ use std::path::{Path, PathBuf};
 use codegen::SourceFile;
 
 /// Where each short prefix of an expected file's name is written in the workspace.
-const PLACES: [(&str, &str); 3] = [
+const PLACES: [(&str, &str); 4] = [
     ("card/", "crates/wechat-card/src/generated/"),
+    ("tests/", "crates/wechat-card/tests/generated/"),
     ("mock/", "crates/wechat-mock/src/generated/"),
     ("docs/", "docs/api/"),
 ];
@@ -166,6 +167,11 @@ fn mock_table_and_mock_section() {
 #[test]
 fn root_methods_and_group_handles() {
     snapshot("root_methods", &["card/client.rs", "card/mod.rs"]);
+}
+
+#[test]
+fn push_events_their_entry_points_and_example_tests() {
+    snapshot("events", &["card/events/mod.rs", "card/events/g.rs", "tests/event_examples.rs"]);
 }
 
 #[test]
