@@ -1,6 +1,6 @@
 //! An axum route for the callback URL (feature `push-axum`): GET answers WeChat's URL check,
 //! POST verifies the push, hands it to the application and answers what the application
-//! returns: `success` for `()`, or a [`Reply`] encrypted as the push's mode requires.
+//! returns: `success` for `()`, or a [`Reply`](super::Reply) encrypted as the push's mode requires.
 //!
 //! ```no_run
 //! use wechat_core::Secret;
