@@ -193,6 +193,11 @@ fn group_features_of_the_manifests() {
 }
 
 #[test]
+fn push_events_their_entry_points_and_example_tests() {
+    snapshot("events", &["card/events/mod.rs", "card/events/g.rs", "card-tests/event_examples.rs"]);
+}
+
+#[test]
 fn every_fixture_is_snapshotted() {
     // A fixture folder no test names would pin nothing.
     let source: String = include_str!("snapshots.rs").split_whitespace().collect();

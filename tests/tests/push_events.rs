@@ -189,6 +189,93 @@ async fn an_encrypted_push_arrives_typed_over_http() {
     server.abort();
 }
 
+/// The generated typed route on 127.0.0.1: the callback gets the typed event with its retry
+/// key, its reply comes back encrypted as the push was, and a known event missing a required
+/// element is refused, naming it, before the callback.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_typed_route_hands_over_events_and_encrypts_the_reply() {
+    use wechat_card::events::{self, Push};
+    use wechat_core::push::{EncodingAesKey, Reply};
+
+    let (sent, mut received) = mpsc::unbounded_channel();
+    let receiver = Receiver::new(TOKEN).aes_key(&Secret::new(KEY), APPID).expect("valid key");
+    let route = events::route(receiver, move |push: Push| {
+        let sent = sent.clone();
+        async move {
+            let reply = match &push.event {
+                Event::UserAuthorizeInvoice(e) => Reply::xml(format!(
+                    "<xml><ToUserName><![CDATA[{}]]></ToUserName><MsgType><![CDATA[text]]></MsgType>\
+                     <Content><![CDATA[order {} noted]]></Content></xml>",
+                    e.header.from_user_name,
+                    e.succ_order_id.as_deref().unwrap_or("-")
+                )),
+                _ => Reply::Ack,
+            };
+            let _ = sent.send(push);
+            reply
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let url = format!("http://{}/wechat", listener.local_addr().expect("has an address"));
+    let server =
+        tokio::spawn(async move { axum::serve(listener, axum::Router::new().route("/wechat", route)).await });
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
+    let sender = Sender::new(TOKEN).aes_key(&Secret::new(KEY), APPID).expect("valid key");
+    let now = i64::try_from(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs(),
+    )
+    .expect("fits");
+    let authorized = parse(
+        "<xml><ToUserName>gh_1</ToUserName><FromUserName>o_payer</FromUserName><CreateTime>1475134700</CreateTime>\
+         <MsgType>event</MsgType><Event>user_authorize_invoice</Event><SuccOrderId>order-9</SuccOrderId></xml>",
+    );
+    let push = sender.seal(&authorized, now, "n-1").expect("seals");
+    let answer = http
+        .post(format!("{url}?{}", push.query.to_query_string()))
+        .body(push.body)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(answer.status(), 200);
+    let envelope = Message::parse(answer.text().await.expect("a body").as_bytes()).expect("XML");
+    let (xml, appid) = EncodingAesKey::new(KEY)
+        .expect("valid")
+        .decrypt(envelope.text("Encrypt").expect("the reply is encrypted"))
+        .expect("decrypts");
+    let reply = Message::parse(&xml).expect("the reply is XML");
+    assert_eq!(
+        (reply.text("Content"), reply.text("ToUserName")),
+        (Some("order order-9 noted"), Some("o_payer"))
+    );
+    assert_eq!(appid, APPID);
+    let push = tokio::time::timeout(Duration::from_secs(10), received.recv())
+        .await
+        .expect("the callback ran")
+        .expect("the channel is open");
+    assert!(
+        matches!(&push.event, Event::UserAuthorizeInvoice(e) if e.succ_order_id.as_deref() == Some("order-9"))
+    );
+    assert_eq!(push.dedup_key, authorized.dedup_key());
+    assert!(push.mode.is_encrypted());
+
+    // user_consume_card without its required UserCardCode: 400 naming it, no callback.
+    let broken = parse(
+        "<xml><ToUserName>gh_1</ToUserName><FromUserName>o_1</FromUserName><CreateTime>1</CreateTime>\
+         <MsgType>event</MsgType><Event>user_consume_card</Event><CardId>p1</CardId></xml>",
+    );
+    let push = sender.seal(&broken, now, "n-2").expect("seals");
+    let answer = http
+        .post(format!("{url}?{}", push.query.to_query_string()))
+        .body(push.body)
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(answer.status(), 400);
+    assert!(answer.text().await.expect("a body").contains("<UserCardCode>"));
+    assert!(received.try_recv().is_err(), "the callback never saw the broken event");
+    server.abort();
+}
+
 /// Posts `body` to the mock and returns its JSON answer.
 async fn call(http: &reqwest::Client, url: String, body: serde_json::Value) -> serde_json::Value {
     let text = http.post(url).body(body.to_string()).send().await.expect("the mock answers").text().await;

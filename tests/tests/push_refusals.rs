@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use wechat_core::Secret;
 use wechat_core::push::{
-    DedupKey, Element, EncodingAesKey, Message, Mode, Push, PushError, Query, Receiver, Sender, sign,
+    DedupKey, Element, EncodingAesKey, FromMessage, Incoming, Message, Mode, Push, PushError, Query,
+    Receiver, Reply, Sender, field, sign,
 };
 
 const TOKEN: &str = "push-token-SECRET-1";
@@ -33,6 +34,11 @@ fn event() -> Message {
 
 fn receiver() -> Receiver {
     Receiver::new(TOKEN).aes_key(&Secret::new(KEY), APPID).expect("valid key").clock(|| NOW)
+}
+
+/// A receiver without an EncodingAESKey: plain mode.
+fn plain_receiver() -> Receiver {
+    Receiver::new(TOKEN).clock(|| NOW)
 }
 
 fn safe_push() -> Push {
@@ -122,12 +128,77 @@ fn safe_mode_round_trips_and_replies_encrypted() {
 fn plain_mode_round_trips_and_replies_in_clear() {
     let push = plain_push();
     assert_eq!(push.query.get("openid"), Some(PRIVATE));
-    let received = receiver().receive(&push.query, push.body.as_bytes()).expect("verifies");
-    assert_eq!((received.message, received.mode), (event(), Mode::Plain));
-    let plain = Receiver::new(TOKEN).clock(|| NOW);
+    let plain = plain_receiver();
     let received =
         plain.receive(&Query::parse(&push.query.to_query_string()), push.body.as_bytes()).expect("verifies");
+    assert_eq!((&received.message, received.mode), (&event(), Mode::Plain));
     assert_eq!(plain.reply_to(&received, "<xml/>").expect("plain"), "<xml/>");
+    assert_eq!(plain.answer(Mode::Plain, &Reply::xml("<xml/>")).expect("plain"), "<xml/>");
+    assert_eq!(plain.answer(Mode::Plain, &Reply::Ack).expect("ack"), "success");
+}
+
+/// The plain `signature` covers token, timestamp and nonce, never the body, and WeChat sends
+/// it on safe-mode pushes too: whoever saw one safe-mode callback's query could send it again
+/// with a clear body of their own. A receiver with a key refuses that.
+#[test]
+fn a_forged_clear_body_under_a_safe_pushs_valid_signature_is_refused() {
+    let safe = safe_push();
+    let signature = safe.query.get("signature").expect("WeChat sends signature in safe mode too");
+    assert_eq!(signature, sign(&[TOKEN, &NOW.to_string(), NONCE]), "a valid plain signature");
+    let forged_body = "<xml><ToUserName>gh_fc0a06a20993</ToUserName><FromUserName>o_attacker</FromUserName>\
+                       <CreateTime>1475134700</CreateTime><MsgType>event</MsgType>\
+                       <Event>user_authorize_invoice</Event><SuccOrderId>order-forged</SuccOrderId></xml>";
+    // The replayed query without the encryption parameters: the plain path, refused.
+    let replayed = Query::from_pairs(
+        safe.query
+            .pairs()
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "encrypt_type" | "msg_signature"))
+            .cloned(),
+    );
+    let error = refused(receiver().receive(&replayed, forged_body.as_bytes()));
+    assert_eq!(error, PushError::EncryptionRequired);
+    assert!(error.to_string().contains("encryption is required"), "{error}");
+    // The query as it was: it says the push is encrypted, and the body is not.
+    assert_eq!(refused(receiver().receive(&safe.query, forged_body.as_bytes())), PushError::MissingEncrypt);
+    // Through the framework-neutral entry point too.
+    let headers = [("Content-Length", forged_body.len().to_string())];
+    assert_eq!(
+        refused(receiver().receive_request(&replayed, headers.clone(), forged_body.as_bytes())),
+        PushError::EncryptionRequired
+    );
+    // A genuine plain push is refused as well: the key makes encryption required.
+    let plain = plain_push();
+    assert_eq!(
+        refused(receiver().receive(&plain.query, plain.body.as_bytes())),
+        PushError::EncryptionRequired
+    );
+}
+
+#[test]
+fn accept_plain_lets_plain_pushes_through_a_receiver_with_a_key() {
+    let switching = receiver().accept_plain(true);
+    assert!(format!("{switching:?}").contains("accept_plain: true"), "{switching:?}");
+    let plain = plain_push();
+    let received = switching.receive(&plain.query, plain.body.as_bytes()).expect("opted in");
+    assert_eq!((&received.message, received.mode), (&event(), Mode::Plain));
+    // The reply to a plain push goes back in clear.
+    assert_eq!(switching.answer(received.mode, &Reply::xml("<xml/>")).expect("clear"), "<xml/>");
+    // Encrypted pushes still verify and decrypt as before.
+    let safe = safe_push();
+    let received = switching.receive(&safe.query, safe.body.as_bytes()).expect("safe mode too");
+    assert_eq!((received.message, received.mode), (event(), Mode::Safe));
+    // Still signed: the opt-in does not let an unsigned push through.
+    let forged = with_query(&plain, "signature", &"0".repeat(40));
+    assert_eq!(
+        refused(switching.receive(&forged, plain.body.as_bytes())),
+        PushError::BadSignature { parameter: "signature" }
+    );
+    // And turning it off again restores the refusal.
+    assert_eq!(
+        refused(switching.accept_plain(false).receive(&plain.query, plain.body.as_bytes())),
+        PushError::EncryptionRequired
+    );
 }
 
 #[test]
@@ -140,6 +211,17 @@ fn compatible_mode_is_decrypted_or_read_in_clear_without_a_key() {
     let body = clear.replacen("</xml>", &format!("<Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"), 1);
     let received = receiver().receive(&safe.query, body.as_bytes()).expect("verifies");
     assert_eq!((received.message, received.mode), (event(), Mode::Compatible));
+    // With the key, the clear copy is never trusted: msg_signature covers only Encrypt, so a
+    // clear copy changed on the way is dropped and the decrypted message returned.
+    let forged = body.replace("1202933957956", "order-forged");
+    assert_ne!(forged, body);
+    let received = receiver().receive(&safe.query, forged.as_bytes()).expect("the Encrypt verifies");
+    assert_eq!((received.message, received.mode), (event(), Mode::Compatible));
+    // And the reply to a compatible-mode push is encrypted.
+    let reply = receiver().answer(Mode::Compatible, &Reply::xml("<xml><A>1</A></xml>")).expect("encrypts");
+    let encrypt = Message::parse(reply.as_bytes()).expect("XML").text("Encrypt").expect("Encrypt").to_owned();
+    let (xml, _) = EncodingAesKey::new(KEY).expect("valid").decrypt(&encrypt).expect("decrypts");
+    assert_eq!(xml, b"<xml><A>1</A></xml>");
     let keyless = Receiver::new(TOKEN).clock(|| NOW);
     let received = keyless.receive(&safe.query, body.as_bytes()).expect("reads the clear copy");
     assert_eq!((received.message, received.mode), (event(), Mode::Compatible));
@@ -166,7 +248,7 @@ fn a_bad_signature_is_refused() {
     let push = plain_push();
     let forged = with_query(&push, "signature", "da39a3ee5e6b4b0d3255bfef95601890afd80709");
     assert_eq!(
-        refused(receiver().receive(&forged, push.body.as_bytes())),
+        refused(plain_receiver().receive(&forged, push.body.as_bytes())),
         PushError::BadSignature { parameter: "signature" }
     );
     let push = safe_push();
@@ -186,18 +268,18 @@ fn a_bad_signature_is_refused() {
 #[test]
 fn a_timestamp_outside_the_window_is_refused() {
     let push = plain_push();
-    let late = receiver().clock(|| NOW + 301);
+    let late = plain_receiver().clock(|| NOW + 301);
     assert_eq!(
         refused(late.receive(&push.query, push.body.as_bytes())),
         PushError::StaleTimestamp { timestamp: NOW, now: NOW + 301, skew_secs: 301, window_secs: 300 }
     );
-    let early = receiver().clock(|| NOW - 301);
+    let early = plain_receiver().clock(|| NOW - 301);
     assert!(matches!(
         refused(early.receive(&push.query, push.body.as_bytes())),
         PushError::StaleTimestamp { .. }
     ));
-    assert!(receiver().clock(|| NOW + 300).receive(&push.query, push.body.as_bytes()).is_ok());
-    let wide = receiver().clock(|| NOW + 3600).window(Duration::from_secs(3600));
+    assert!(plain_receiver().clock(|| NOW + 300).receive(&push.query, push.body.as_bytes()).is_ok());
+    let wide = plain_receiver().clock(|| NOW + 3600).window(Duration::from_secs(3600));
     assert!(wide.receive(&push.query, push.body.as_bytes()).is_ok());
     let garbage = with_query(&push, "timestamp", "yesterday");
     // The signature covers the timestamp, so sign the garbage too.
@@ -207,7 +289,7 @@ fn a_timestamp_outside_the_window_is_refused() {
         &sign(&[TOKEN, "yesterday", NONCE]),
     );
     assert_eq!(
-        refused(receiver().receive(&signed, push.body.as_bytes())),
+        refused(plain_receiver().receive(&signed, push.body.as_bytes())),
         PushError::BadTimestamp { value: "yesterday".to_owned() }
     );
 }
@@ -218,7 +300,7 @@ fn missing_query_parameters_are_named() {
     for name in ["timestamp", "nonce", "signature"] {
         let query = Query::from_pairs(push.query.pairs().iter().filter(|(k, _)| k != name).cloned());
         assert_eq!(
-            refused(receiver().receive(&query, push.body.as_bytes())),
+            refused(plain_receiver().receive(&query, push.body.as_bytes())),
             PushError::MissingQuery { name }
         );
     }
@@ -290,13 +372,140 @@ fn a_message_for_another_appid_is_refused() {
 
 #[test]
 fn a_body_over_the_cap_is_refused() {
-    let push = plain_push();
+    let push = safe_push();
     let small = receiver().max_body(push.body.len() - 1);
     assert_eq!(
         refused(small.receive(&push.query, push.body.as_bytes())),
         PushError::BodyTooLarge { len: push.body.len(), cap: push.body.len() - 1 }
     );
+    assert_eq!(small.max_body_len(), push.body.len() - 1);
     assert!(receiver().max_body(push.body.len()).receive(&push.query, push.body.as_bytes()).is_ok());
+}
+
+#[test]
+fn the_request_entry_point_reads_headers_and_refuses_an_oversized_body_before_reading_it() {
+    let push = safe_push();
+    let len = push.body.len().to_string();
+    // A Content-Length over the cap: refused from the headers alone, before any body.
+    let small = receiver().max_body(100);
+    assert_eq!(
+        refused(small.check_headers([("content-length", "5000000")])),
+        PushError::BodyTooLarge { len: 5_000_000, cap: 100 }
+    );
+    assert!(small.check_headers([("Content-Length", "100")]).is_ok());
+    assert!(small.check_headers(Vec::<(&str, &str)>::new()).is_ok(), "no Content-Length: read, capped");
+    // The whole request: headers in any case, values as bytes or text.
+    let headers = [("Content-Type", "text/xml"), ("CONTENT-LENGTH", len.as_str())];
+    let received = receiver().receive_request(&push.query, headers, push.body.as_bytes()).expect("verifies");
+    assert_eq!((received.message, received.mode), (event(), Mode::Safe));
+    // WeChat's Content-Type is not reliable: never a reason to refuse.
+    let odd = [("Content-Type", "application/octet-stream")];
+    assert!(receiver().receive_request(&push.query, odd, push.body.as_bytes()).is_ok());
+    // A body shorter than announced (a truncated read), a malformed or doubled length, a
+    // compressed body: refused with the header named.
+    let short = &push.body.as_bytes()[..push.body.len() - 1];
+    assert!(matches!(
+        refused(receiver().receive_request(&push.query, [("Content-Length", len.as_str())], short)),
+        PushError::BadHeader { name: "Content-Length", .. }
+    ));
+    for headers in [
+        vec![("Content-Length", "12x")],
+        vec![("Content-Length", len.as_str()), ("Content-Length", "1")],
+        vec![("Content-Encoding", "gzip")],
+    ] {
+        assert!(
+            matches!(
+                refused(receiver().receive_request(&push.query, headers.clone(), push.body.as_bytes())),
+                PushError::BadHeader { .. }
+            ),
+            "{headers:?}"
+        );
+    }
+}
+
+#[test]
+fn a_push_reads_as_a_typed_event_with_its_retry_key_and_answers_in_its_mode() {
+    /// The typed read an application's event type does (the generated `Event` is one).
+    #[derive(Debug, PartialEq)]
+    struct Authorized {
+        order: String,
+    }
+    impl FromMessage for Authorized {
+        fn from_message(message: &Message) -> Result<Self, PushError> {
+            field::expect_kind(message, "user_authorize_invoice")?;
+            Ok(Self { order: field::string(message, "SuccOrderId")? })
+        }
+    }
+    let push = safe_push();
+    let incoming: Incoming<Authorized> = receiver()
+        .receive_event(&push.query, [("Content-Length", push.body.len().to_string())], push.body.as_bytes())
+        .expect("reads");
+    assert_eq!(incoming.event, Authorized { order: "1202933957956".to_owned() });
+    assert_eq!(incoming.dedup_key, event().dedup_key());
+    assert_eq!(incoming.mode, Mode::Safe);
+    assert_eq!(incoming.answer(&receiver(), &Reply::Ack).expect("ack"), "success");
+    let reply =
+        incoming.answer(&receiver(), &Reply::xml("<xml><Content>ok</Content></xml>")).expect("encrypts");
+    let reply = Message::parse(reply.as_bytes()).expect("XML");
+    let encrypt = reply.text("Encrypt").expect("Encrypt");
+    assert_eq!(
+        reply.text("MsgSignature"),
+        Some(
+            sign(&[
+                TOKEN,
+                reply.text("TimeStamp").expect("TimeStamp"),
+                reply.text("Nonce").expect("Nonce"),
+                encrypt
+            ])
+            .as_str()
+        )
+    );
+    let (xml, appid) = EncodingAesKey::new(KEY).expect("valid").decrypt(encrypt).expect("decrypts");
+    assert_eq!((xml.as_slice(), appid.as_str()), (&b"<xml><Content>ok</Content></xml>"[..], APPID));
+    // A plain push typed the same way, answered in clear.
+    let plain = plain_push();
+    let incoming: Incoming<Authorized> =
+        plain_receiver().receive_event(&plain.query, [("a", "b")], plain.body.as_bytes()).expect("reads");
+    assert_eq!(incoming.answer(&plain_receiver(), &Reply::xml("<xml/>")).expect("clear"), "<xml/>");
+}
+
+/// An element read as the wrong type names the element and the type expected, never the
+/// decrypted text it held.
+#[test]
+fn a_decrypted_fields_content_never_shows_in_an_error() {
+    #[derive(Debug)]
+    struct Strict;
+    impl FromMessage for Strict {
+        fn from_message(message: &Message) -> Result<Self, PushError> {
+            field::integer(message, "FromUserName")?;
+            Ok(Self)
+        }
+    }
+    let push = safe_push();
+    let error =
+        refused(receiver().receive_event::<Strict, &str, &str>(&push.query, [], push.body.as_bytes()));
+    assert_eq!(
+        error,
+        PushError::InvalidField {
+            name: "FromUserName",
+            expected: "an integer",
+            found: format!("text of {} characters", PRIVATE.len())
+        }
+    );
+    // The flag and nested readers say as little.
+    let message =
+        Message::parse(format!("<xml><Flag>{PRIVATE}</Flag><Nest><A>{PRIVATE}</A></Nest></xml>").as_bytes())
+            .expect("XML");
+    for error in [
+        field::boolean(&message, "Flag").expect_err("not a flag"),
+        field::string(&message, "Nest").expect_err("not text"),
+        field::integer(&Message::parse(b"<xml><N>\xe4\xb8\xad</N></xml>").expect("XML"), "N")
+            .expect_err("not a number"),
+    ] {
+        let shown = format!("{error} {error:?}");
+        assert!(!shown.contains(PRIVATE) && !shown.contains('中'), "{shown}");
+        assert!(matches!(error, PushError::InvalidField { .. }), "{error:?}");
+    }
 }
 
 #[test]
@@ -411,7 +620,6 @@ fn dedup_keys_follow_wechats_documentation() {
 
 #[test]
 fn field_helpers_trim_and_name_the_element() {
-    use wechat_core::push::field;
     let m = Message::parse(
         "<xml><Event> <![CDATA[user_get_card]]> </Event><OuterId>0</OuterId><Fee><![CDATA[10000]]></Fee>\
          <IsGiveByFriend>1</IsGiveByFriend><IsChatRoom>true</IsChatRoom><FriendUserName><![CDATA[]]></FriendUserName>\
@@ -429,7 +637,11 @@ fn field_helpers_trim_and_name_the_element() {
     assert_eq!(field::opt_integer(&m, "Absent"), Ok(None));
     assert_eq!(
         field::integer(&m, "Bad"),
-        Err(PushError::InvalidField { name: "Bad", expected: "an integer", found: "\"12a\"".to_owned() })
+        Err(PushError::InvalidField {
+            name: "Bad",
+            expected: "an integer",
+            found: "text of 3 characters".to_owned()
+        })
     );
     assert!(matches!(field::boolean(&m, "Flag"), Err(PushError::InvalidField { name: "Flag", .. })));
     assert!(matches!(field::string(&m, "List"), Err(PushError::InvalidField { name: "List", .. })));

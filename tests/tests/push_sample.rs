@@ -7,13 +7,21 @@
 //!   `aaaabbbbccccdddd`), as reproduced by WxJava's
 //!   `weixin-java-common/src/test/java/me/chanjar/weixin/common/util/crypto/WxCryptUtilTest.java`.
 //!   That sample publishes ciphertexts, not a `msg_signature`.
+//! - WeChat's official-account sample of its 消息加解密 kit (`Sample.py`, by jonyqin, 2014;
+//!   `Sample.java` carries the same values): token `spamtest`, appid `wx2c2769f8efd9abc2`,
+//!   timestamp 1409735669, nonce `1320562132`, and a compatible-mode push (`from_xml`: the
+//!   message in clear with its `Encrypt` beside it) with its published `msg_signature`. As
+//!   reproduced verbatim in `charlesXu86/Chatbot_CN`, path `Chatbot_Web/impl/weixin/Sample.py`,
+//!   and in the tests of other public SDKs (pywe-sign's signature test, a Go `mp` package's
+//!   crypto test). Here nothing is signed by this SDK: the signature and ciphertext are
+//!   WeChat's.
 //! - The sample wechatpy's `tests/test_crypto.py` reproduces for the same scheme (WeCom's guide:
 //!   token `123456`, EncodingAESKey `kWxPEV2UEDyxWpmPdKC3F4dgPDmOvfKX1HGnEUDS1aR`, receiver id
 //!   `wx49f0ab532d5d035a`), which publishes a ciphertext with its `msg_signature`, an encrypted
 //!   URL-check `echostr` with its signature, and an encrypted reply.
 
 use wechat_core::Secret;
-use wechat_core::push::{EncodingAesKey, Mode, PushError, Query, Receiver, Value, sign};
+use wechat_core::push::{EncodingAesKey, Message, Mode, PushError, Query, Receiver, Value, sign};
 
 const MP_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 const MP_TOKEN: &str = "pamtest";
@@ -54,6 +62,9 @@ fn the_official_sample_decrypts_to_its_text_and_appid() {
     assert_eq!((String::from_utf8(xml).expect("UTF-8"), appid.as_str()), (MP_MESSAGE.to_owned(), MP_APPID));
 }
 
+/// That sample publishes no `msg_signature`, so this one is the SDK's own (`sign`): it checks
+/// the receiver's plumbing, not the signature. WeChat's own published signature is checked by
+/// `wechats_official_sample_push_verifies_and_decrypts_to_its_message`.
 #[test]
 fn the_official_sample_is_received_as_a_safe_mode_push() {
     let receiver = Receiver::new(MP_TOKEN)
@@ -151,4 +162,72 @@ fn wechatpys_published_reply_encrypts_and_signs_byte_for_byte() {
         sign(&[WORK_TOKEN, "1411525903", "461056294", &encrypted]),
         "407518b7649e86ef23978113f92d27afa9296533"
     );
+}
+
+/// WeChat's `Sample.py`: the values of its decryption demo, character for character.
+const SAMPLE_TOKEN: &str = "spamtest";
+const SAMPLE_APPID: &str = "wx2c2769f8efd9abc2";
+const SAMPLE_TIMESTAMP: &str = "1409735669";
+const SAMPLE_NONCE: &str = "1320562132";
+const SAMPLE_MSG_SIGNATURE: &str = "5d197aaffba7e9b25a30732f161a50dee96bd5fa";
+const SAMPLE_ENCRYPT: &str = "hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=";
+/// `from_xml`: the message in clear (what the ciphertext holds) with `Encrypt` beside it.
+fn sample_from_xml() -> String {
+    format!(
+        "<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><FromUserName><![CDATA[oyORnuP8q7ou2gfYjqLzSIWZf0rs]]></FromUserName><CreateTime>1409735668</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[abcdteT]]></Content><MsgId>6054768590064713728</MsgId><Encrypt><![CDATA[{SAMPLE_ENCRYPT}]]></Encrypt></xml>"
+    )
+}
+
+/// WeChat's published `msg_signature` verifies, and its published ciphertext decrypts to its
+/// published message for its published appid: no signature or ciphertext computed here.
+#[test]
+fn wechats_official_sample_push_verifies_and_decrypts_to_its_message() {
+    // The published clear copy: what the encrypted one must hold.
+    let published = Message::parse(sample_from_xml().as_bytes()).expect("the sample is XML");
+    let clear: Vec<_> = published.elements().iter().filter(|e| e.name != "Encrypt").cloned().collect();
+    assert_eq!(clear.len(), 6);
+
+    // The ciphertext alone: the published appid at its tail, the published message inside.
+    let key = EncodingAesKey::new(MP_KEY).expect("the sample key is valid");
+    let (xml, appid) = key.decrypt(SAMPLE_ENCRYPT).expect("WeChat's ciphertext decrypts");
+    assert_eq!(appid, SAMPLE_APPID);
+    let decrypted = Message::parse(&xml).expect("the plaintext is XML");
+    assert_eq!(decrypted.elements(), clear.as_slice(), "the ciphertext holds the published message");
+
+    // The whole push through the receiver, with WeChat's own msg_signature, and the clock at
+    // the sample's time.
+    let receiver = Receiver::new(SAMPLE_TOKEN)
+        .aes_key(&Secret::new(MP_KEY), SAMPLE_APPID)
+        .expect("the sample key is valid")
+        .clock(|| 1409735669);
+    let query = Query::from_pairs([
+        ("msg_signature", SAMPLE_MSG_SIGNATURE),
+        ("timestamp", SAMPLE_TIMESTAMP),
+        ("nonce", SAMPLE_NONCE),
+    ]);
+    let received = receiver.receive(&query, sample_from_xml().as_bytes()).expect("WeChat's sample verifies");
+    assert_eq!(received.mode, Mode::Compatible);
+    assert_eq!(received.message, decrypted);
+    assert_eq!(received.message.text("Content"), Some("abcdteT"));
+    assert_eq!(received.message.text("MsgId"), Some("6054768590064713728"));
+
+    // One character off anywhere and WeChat's signature no longer matches.
+    for (name, value) in [("nonce", "1320562133"), ("timestamp", "1409735670")] {
+        let changed = Query::from_pairs(
+            query.pairs().iter().map(|(k, v)| (k.as_str(), if k == name { value } else { v.as_str() })),
+        );
+        assert_eq!(
+            receiver.receive(&changed, sample_from_xml().as_bytes()),
+            Err(PushError::BadSignature { parameter: "msg_signature" }),
+            "{name}"
+        );
+    }
+    let other_appid = Receiver::new(SAMPLE_TOKEN)
+        .aes_key(&Secret::new(MP_KEY), MP_APPID)
+        .expect("valid")
+        .clock(|| 1409735669);
+    assert!(matches!(
+        other_appid.receive(&query, sample_from_xml().as_bytes()),
+        Err(PushError::WrongAppId { .. })
+    ));
 }

@@ -204,6 +204,11 @@ pub(crate) fn cargo_toml_features(spec: &Spec) -> String {
         "# Typed push events (`events` module); each event also needs its group's feature.\n{} = [\"wechat-core/push\"]\n",
         events::FEATURE
     ));
+    body.push_str(&format!(
+        "# The typed axum route for the callback URL (`events::route`).\n{} = [\"{}\", \"wechat-core/push-axum\"]\n",
+        events::AXUM_FEATURE,
+        events::FEATURE
+    ));
     splice::region(&body)
 }
 
@@ -232,6 +237,7 @@ mod tests {
         assert!(spec.events.events.is_empty());
         let region = cargo_toml_features(&spec);
         assert!(region.contains("\nevents = [\"wechat-core/push\"]\n"), "{region}");
+        assert!(region.contains("\nevents-axum = [\"events\", \"wechat-core/push-axum\"]\n"), "{region}");
         assert!(region.contains("\nnontax = []\n"), "{region}");
     }
 }

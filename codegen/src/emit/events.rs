@@ -1,7 +1,8 @@
 //! Push events: one struct per event implementing `wechat_core::push::FromMessage`, the
 //! headers they share, the `Event` enum over them (`wechat_card::events`, cargo feature
-//! `events`, each event also behind its group's feature), their example tests and their page
-//! of the API reference.
+//! `events`, each event also behind its group's feature), the typed entry points (`receive`,
+//! and the axum `route` behind `events-axum`), their example tests (an integration test of
+//! the client crate) and their page of the API reference.
 
 use std::fmt::Write as _;
 
@@ -9,15 +10,24 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::rust::{cell, doc, ident, inner_doc};
-use crate::emit::{GENERATED_DIR, HEADER};
+use crate::emit::{GENERATED_DIR, GENERATED_TESTS_DIR, HEADER};
 use crate::model::{Event, EventField, EventFieldType, Events, Header};
 
 /// The cargo feature of `wechat-card` that turns events on.
 pub(crate) const FEATURE: &str = "events";
 
+/// The cargo feature of `wechat-card` that adds the typed axum route (`events::route`).
+pub(crate) const AXUM_FEATURE: &str = "events-axum";
+
 /// Where the events module is generated.
 pub(crate) fn dir() -> String {
     format!("{GENERATED_DIR}/events")
+}
+
+/// Where the events' example tests are generated: an integration test of the client crate,
+/// so it uses the public API only and does not ship in the crate.
+pub(crate) fn examples_path() -> String {
+    format!("{GENERATED_TESTS_DIR}/event_examples.rs")
 }
 
 /// `generated/events/mod.rs`: the headers, the `Event` enum and the group modules.
@@ -35,23 +45,92 @@ pub(crate) fn module(events: &Events) -> TokenStream {
         }
     });
     let enum_ = event_enum(events);
+    let entry = entry_points();
     quote! {
         #docs
 
-        #[cfg(test)]
-        mod examples;
         #(#groups)*
 
         use ::wechat_core::push::{FromMessage, Message, PushError, field};
 
+        #entry
         #enum_
         #(#headers)*
     }
 }
 
+/// `Push`, `receive` and the typed axum `route`: a POST to the callback URL in, the typed
+/// event and what to answer out. Thin over the runtime's generic entry points, which know no
+/// event.
+fn entry_points() -> TokenStream {
+    let axum = AXUM_FEATURE;
+    quote! {
+        /// A verified push read into its [`Event`]: the event (read from the decrypted copy
+        /// when the push came encrypted), the key recognising WeChat's retries
+        /// (`dedup_key`), and the push's `mode`. [`Push::answer`](::wechat_core::push::Incoming::answer)
+        /// builds the body to answer: `success` for `Reply::Ack`, or a reply message, encrypted
+        /// when the push was.
+        pub type Push = ::wechat_core::push::Incoming<Event>;
+
+        /// Verifies, decrypts and types one POST to the callback URL, whatever the web
+        /// framework: its query, its headers as `(name, value)` pairs (`&http::HeaderMap`
+        /// will do; a `Content-Length` over the receiver's cap is refused) and its body in, a
+        /// [`Push`] out. Fails as `Receiver::receive_request` does, or with the element a
+        /// known event lacks.
+        ///
+        /// ```
+        /// use wechat_card::events::{self, Event};
+        /// use wechat_card::wechat_core::push::{PushError, Query, Receiver, Reply};
+        ///
+        /// fn on_post(receiver: &Receiver, query: &str, headers: &[(&str, &str)], body: &[u8]) -> Result<String, PushError> {
+        ///     let push = events::receive(receiver, &Query::parse(query), headers.iter().copied(), body)?;
+        ///     if let Event::Unknown(message) = &push.event {
+        ///         println!("not typed here: {:?}", message.kind());
+        ///     }
+        ///     // `success`; `Reply::xml(..)` would be encrypted as the push was.
+        ///     push.answer(receiver, &Reply::Ack)
+        /// }
+        /// ```
+        pub fn receive<N, V>(
+            receiver: &::wechat_core::push::Receiver,
+            query: &::wechat_core::push::Query,
+            headers: impl IntoIterator<Item = (N, V)>,
+            body: &[u8],
+        ) -> Result<Push, PushError>
+        where
+            N: AsRef<str>,
+            V: AsRef<[u8]>,
+        {
+            receiver.receive_event(query, headers, body)
+        }
+
+        /// The axum route for the callback URL with each push typed (cargo feature
+        /// `events-axum`): `GET` answers WeChat's URL check, `POST` calls `callback` with the
+        /// [`Push`] and answers what it returns, `()` for `success` or a `Reply`, encrypted
+        /// as the push was. Refusals are as `wechat_core::push::axum::route`'s; a known event
+        /// missing a required element is answered 400 naming it.
+        #[cfg(feature = #axum)]
+        pub fn route<F, Fut, R, S>(
+            receiver: ::wechat_core::push::Receiver,
+            callback: F,
+        ) -> ::wechat_core::push::axum::MethodRouter<S>
+        where
+            F: Fn(Push) -> Fut + Send + Sync + 'static,
+            Fut: ::std::future::Future<Output = R> + Send + 'static,
+            R: ::wechat_core::push::IntoReply,
+            S: Clone + Send + Sync + 'static,
+        {
+            ::wechat_core::push::axum::typed_route(receiver, callback)
+        }
+    }
+}
+
 fn module_doc(events: &Events) -> String {
     let mut text = String::from(
-        "WeChat's push events, typed: read a verified message (`wechat_core::push::Receiver`) with\n\
+        "WeChat's push events, typed: [`receive`] verifies, decrypts and types a POST to the\n\
+         callback URL (query, headers and body from any web framework) into a [`Push`], which\n\
+         also builds the answer; `route` does the same as an axum route (cargo feature\n\
+         `events-axum`). A message verified otherwise reads with\n\
          [`Event::from_message`](FromMessage::from_message), or [`Event::parse`] its XML.\n\n\
          Enabled by the `events` cargo feature; each event also needs its group's feature, and\n\
          without it arrives as [`Event::Unknown`], every element kept.\n\n\
@@ -367,7 +446,8 @@ fn write_field(field: &EventField) -> TokenStream {
     }
 }
 
-/// `generated/events/examples.rs`: every example message through its type and back.
+/// `tests/generated/event_examples.rs`: every example message through its type and back,
+/// through the crate's public API only.
 pub(crate) fn examples_tests(events: &Events) -> TokenStream {
     let tests = events.events.iter().flat_map(|event| {
         let name = ident(&event.type_name);
@@ -387,23 +467,25 @@ pub(crate) fn examples_tests(events: &Events) -> TokenStream {
                 #[test]
                 fn #test() {
                     let message = Message::parse(#xml.as_bytes()).unwrap();
-                    let typed = super::#name::from_message(&message).unwrap();
+                    let typed = events::#name::from_message(&message).unwrap();
                     round_trips(&message, &typed.to_message(), &[#(#aliases),*]);
                     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-                    assert_eq!(super::#name::from_message(&reread).unwrap(), typed);
-                    assert_eq!(super::Event::from_message(&message).unwrap(), super::Event::#name(typed));
+                    assert_eq!(events::#name::from_message(&reread).unwrap(), typed);
+                    assert_eq!(events::Event::from_message(&message).unwrap(), events::Event::#name(typed));
                 }
             }
         })
     });
     let features = events.groups();
+    let feature = FEATURE;
     quote! {
         //! Every example message of the spec through its event type and back: nothing it
         //! holds may be lost, and what the type writes must read back the same.
 
-        #![cfg(any(#(feature = #features),*))]
+        #![cfg(all(feature = #feature, any(#(feature = #features),*)))]
 
-        use ::wechat_core::push::{FromMessage, Message, Value};
+        use ::wechat_card::events;
+        use ::wechat_card::wechat_core::push::{FromMessage, Message, Value};
 
         /// Every non-empty element of `original` is in `written`, under its name or the name
         /// its alias stands for, with the same text (flags as `0`/`1`).

@@ -63,6 +63,8 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
         (format!("{MOCK_GENERATED_DIR}/operations.rs"), Box::new(|| mock::operations_file(spec))),
         (format!("{GENERATED_TESTS_DIR}/mock_calls.rs"), Box::new(|| mock_calls::file(spec))),
         (format!("{GENERATED_TESTS_DIR}/spec_examples.rs"), Box::new(|| crate_files::examples_tests(spec))),
+        // Always written, events or none: a hand-written `tests/event_examples.rs` includes it.
+        (events::examples_path(), Box::new(|| events::examples_tests(&spec.events))),
         (format!("{GENERATED_DIR}/client.rs"), Box::new(|| client::file(spec))),
         (format!("{GENERATED_DIR}/mod.rs"), Box::new(|| crate_files::root_module(spec))),
         (
@@ -96,7 +98,6 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
     if !spec.events.events.is_empty() {
         let events = &spec.events;
         jobs.push((format!("{}/mod.rs", events::dir()), Box::new(|| events::module(events))));
-        jobs.push((format!("{}/examples.rs", events::dir()), Box::new(|| events::examples_tests(events))));
         for group in events.groups() {
             jobs.push((
                 format!("{}/{group}.rs", events::dir()),

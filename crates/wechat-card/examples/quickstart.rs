@@ -24,12 +24,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::mpsc;
-use wechat_card::events::{Event, UserAuthorizeInvoice};
+use wechat_card::events::{Event, Push, UserAuthorizeInvoice};
 use wechat_card::invoice::{GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertRequest};
 use wechat_card::nontax::InsertBillRequest;
 use wechat_card::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
 use wechat_card::platform::SetPdfRequest;
-use wechat_card::wechat_core::push::{FromMessage, Message, PushError, Receiver};
+use wechat_card::wechat_core::push::{PushError, Receiver};
 use wechat_card::wechat_core::{self, Secret, StableToken, TokenProvider, UploadFile};
 use wechat_card::{Client, Code, ErrorCode};
 use wechat_mock::{AuthorizeError, MockConfig, MockError, MockServer, PushTarget};
@@ -48,7 +48,7 @@ enum Failure {
     Mock(MockError),
     /// The mock refused to authorize the order as the user.
     Authorize(AuthorizeError),
-    /// A push could not be verified, decrypted or read, or the callback set up.
+    /// The callback's receiver could not be set up (an EncodingAESKey that is no key).
     Push(PushError),
     /// The callback's listener on 127.0.0.1 could not start.
     Callback(std::io::Error),
@@ -150,7 +150,7 @@ const PUSH_TOKEN: &str = "quickstart-push-token";
 const PUSH_AES_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
 
 /// The events the callback received, typed.
-type Events = mpsc::UnboundedReceiver<Result<Event, PushError>>;
+type Events = mpsc::UnboundedReceiver<Event>;
 
 /// Where the calls go.
 enum Target {
@@ -198,14 +198,16 @@ impl Target {
 }
 
 /// The application's callback URL, served in-process on 127.0.0.1: the axum route verifies
-/// each push's signature, decrypts it and hands over the message, read here into its event.
+/// each push's signature, decrypts it, reads it into its event and answers `success` once the
+/// callback returns `()`. (`wechat_card::events::route` is the same route, with the cargo
+/// feature `events-axum`.)
 async fn receive_events(appid: &str) -> Result<(String, Events), Failure> {
     let receiver = Receiver::new(PUSH_TOKEN).aes_key(&Secret::new(PUSH_AES_KEY), appid)?;
     let (sent, events) = mpsc::unbounded_channel();
-    let route = wechat_core::push::axum::route(receiver, move |message: Message| {
+    let route = wechat_core::push::axum::typed_route(receiver, move |push: Push| {
         let sent = sent.clone();
         async move {
-            let _ = sent.send(Event::from_message(&message));
+            let _ = sent.send(push.event);
         }
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -219,7 +221,7 @@ async fn receive_events(appid: &str) -> Result<(String, Events), Failure> {
 async fn authorization(events: &mut Events) -> Result<UserAuthorizeInvoice, Failure> {
     let next = async {
         while let Some(event) = events.recv().await {
-            match event? {
+            match event {
                 Event::UserAuthorizeInvoice(authorized) => return Ok(authorized),
                 other => println!("   (received {:?})", other.kind()),
             }

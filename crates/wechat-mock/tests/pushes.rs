@@ -13,7 +13,7 @@ use axum::extract::{RawQuery, State};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 use wechat_core::Secret;
-use wechat_core::push::{Message, Mode, Query, Receiver};
+use wechat_core::push::{Message, Mode, PushError, Query, Receiver};
 use wechat_mock::{MockConfig, MockServer, Outcome, PushTarget, TakeCard};
 
 /// A safety net against a hung child or a lost push, never an assertion about speed.
@@ -232,6 +232,8 @@ async fn the_binary_pushes_an_encrypted_user_authorize_invoice_and_retries_until
 async fn a_callback_that_never_says_success_gets_three_tries_then_the_delivery_fails() {
     let callback = Callback::start(vec!["busy"], false).await;
     let target = PushTarget::new(&callback.url, &Secret::new(TOKEN)).backoff(Duration::from_millis(1));
+    // WeChat's three deliveries in all, unless told otherwise.
+    assert_eq!((target.attempts, PushTarget::WECHAT_ATTEMPTS), (3, 3));
     let mock = MockServer::start(MockConfig::demo().push(target)).await.unwrap();
     let order = mock.authorize("s_pappid_x", "order-x").unwrap();
 
@@ -241,10 +243,17 @@ async fn a_callback_that_never_says_success_gets_three_tries_then_the_delivery_f
     assert_eq!(log[0].attempts.len(), 3);
     assert!(log[0].attempts.iter().all(|a| a.status == Some(200) && a.answer == "busy"), "{log:?}");
     let pushes = callback.seen();
-    assert_eq!(pushes.len(), 3);
+    assert_eq!(pushes.len(), 3, "exactly three deliveries, no fourth");
     let (message, mode) = verify(&Receiver::new(TOKEN), &pushes[2]);
     assert_eq!(mode, Mode::Plain);
     assert_eq!(message.text("SuccOrderId"), Some(order.order_id.as_str()));
+    // A plain-mode push to an application that has the EncodingAESKey: refused, unless it
+    // opted in for the switch-over between modes.
+    let keyed = Receiver::new(TOKEN).aes_key(&Secret::new(KEY), APPID).unwrap();
+    let query = Query::parse(&pushes[2].query);
+    assert_eq!(keyed.receive(&query, &pushes[2].body), Err(PushError::EncryptionRequired));
+    let switching = keyed.accept_plain(true).receive(&query, &pushes[2].body).unwrap();
+    assert_eq!((switching.message, switching.mode), (message, Mode::Plain));
 }
 
 #[tokio::test]
@@ -330,6 +339,8 @@ async fn card_review_taking_and_redeeming_are_pushed() {
 
     let log = mock.pushes().settled(PATIENCE).await;
     let events: Vec<(&str, Outcome)> = log.iter().map(|d| (d.event.as_str(), d.outcome)).collect();
+    // Answered `success` the first time: one delivery each, no retry.
+    assert!(log.iter().all(|d| d.attempts.len() == 1), "{log:?}");
     assert_eq!(
         events,
         [

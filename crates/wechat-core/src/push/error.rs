@@ -1,5 +1,8 @@
 //! Why a push was refused. No message ever shows the token, the EncodingAESKey, or the text
-//! of a decrypted message: at most element names, lengths, positions and short query values.
+//! of a decrypted element: at most element names, lengths, positions and short query values.
+//! Two values read from a decrypted message are named, clipped, because they are what the
+//! error is about: the event a typed read expected another of ([`PushError::WrongKind`]) and
+//! the appid at the tail of the decrypted text ([`PushError::WrongAppId`]).
 
 /// Why a push (or the URL check) was refused, or a field of it could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -8,7 +11,8 @@ pub enum PushError {
     /// The body is larger than the receiver accepts.
     #[error("the push body has {len} bytes, over the cap of {cap}")]
     BodyTooLarge {
-        /// Bytes received.
+        /// Bytes received, or announced by `Content-Length` (refused before the body is
+        /// read), or read so far when reading stopped at the cap.
         len: usize,
         /// The receiver's cap.
         cap: usize,
@@ -52,6 +56,24 @@ pub enum PushError {
     /// The query says the push is encrypted but the body has no `<Encrypt>` element.
     #[error("the query says `encrypt_type=aes` but the body has no <Encrypt> element")]
     MissingEncrypt,
+    /// The push is in clear (no `<Encrypt>`) but the receiver has an EncodingAESKey: refused,
+    /// since the plain `signature` covers only the token, timestamp and nonce, never the body,
+    /// and WeChat sends it on encrypted pushes too, so anyone who saw one callback URL could
+    /// replay its query with a body of their own.
+    /// [`Receiver::accept_plain`](crate::push::Receiver::accept_plain) lets them through
+    /// while switching modes.
+    #[error(
+        "the push is not encrypted but the receiver has an EncodingAESKey: encryption is required (a plain push's signature does not cover its body)"
+    )]
+    EncryptionRequired,
+    /// A header of the push's request cannot be used.
+    #[error("the {name} header {reason}")]
+    BadHeader {
+        /// The header: `Content-Length` or `Content-Encoding`.
+        name: &'static str,
+        /// What is wrong with it (never its value).
+        reason: &'static str,
+    },
     /// An EncodingAESKey handed to the receiver is not 43 characters of base64.
     #[error("the EncodingAESKey is invalid: {reason}")]
     BadAesKey {
@@ -148,7 +170,8 @@ pub enum PushError {
         name: &'static str,
         /// What was expected: `an integer`, `a boolean (0/1/true/false)`, `text` ...
         expected: &'static str,
-        /// What was there: a short excerpt, or `nested elements`.
+        /// What was there, never its text (a decrypted message's content): `text of 3
+        /// characters`, `nested elements`.
         found: String,
     },
     /// The message is not the event the type reads (its `Event`/`InfoType`/`MsgType`).

@@ -5,9 +5,6 @@
 use super::error::{PushError, clip};
 use super::message::{Element, Message, Value};
 
-/// How much of a bad value an error quotes.
-const EXCERPT: usize = 32;
-
 /// The required text of `name`.
 pub fn string(m: &Message, name: &'static str) -> Result<String, PushError> {
     opt_string(m, name)?.ok_or(PushError::MissingField { name })
@@ -30,7 +27,7 @@ pub fn opt_integer(m: &Message, name: &'static str) -> Result<Option<i64>, PushE
             text.parse().map_err(|_| PushError::InvalidField {
                 name,
                 expected: "an integer",
-                found: quote(text),
+                found: shape(text),
             })
         })
         .transpose()
@@ -50,7 +47,7 @@ pub fn opt_boolean(m: &Message, name: &'static str) -> Result<Option<bool>, Push
             _ => Err(PushError::InvalidField {
                 name,
                 expected: "a boolean (0/1/true/false)",
-                found: quote(text),
+                found: shape(text),
             }),
         })
         .transpose()
@@ -92,6 +89,11 @@ fn opt_text<'m>(m: &'m Message, name: &'static str) -> Result<Option<&'m str>, P
     }
 }
 
-fn quote(text: &str) -> String {
-    format!("{:?}", clip(text, EXCERPT))
+/// What an unreadable element held, without its text: in a decrypted message the text is
+/// content, which no error shows.
+fn shape(text: &str) -> String {
+    match text.chars().count() {
+        1 => "text of 1 character".to_owned(),
+        n => format!("text of {n} characters"),
+    }
 }

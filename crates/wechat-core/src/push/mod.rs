@@ -1,21 +1,36 @@
 //! WeChat's push events (feature `push`): the signature check, AES decryption and XML reading
-//! that turn a POST to the callback URL into a [`Message`], whatever the event.
+//! that turn a POST to the callback URL into a [`Message`], whatever the event, and the reply
+//! body, encrypted when the push was.
 //!
 //! ```
-//! use wechat_core::push::{Query, Receiver, Received};
+//! use wechat_core::Secret;
+//! use wechat_core::push::{PushError, Query, Receiver, Reply};
 //!
-//! # fn handle(query: &str, body: &[u8]) -> Result<&'static str, wechat_core::push::PushError> {
-//! let receiver = Receiver::new("the token configured on WeChat's side");
-//! let received = receiver.receive(&Query::parse(query), body)?;
-//! if received.message.kind() == Some("user_authorize_invoice") {
-//!     let order = received.message.text("SuccOrderId");
-//!     # let _ = order;
+//! /// One POST to the callback URL, from any web framework: its query string, headers and body.
+//! fn handle(
+//!     receiver: &Receiver,
+//!     query: &str,
+//!     headers: &[(&str, &str)],
+//!     body: &[u8],
+//! ) -> Result<String, PushError> {
+//!     let received = receiver.receive_request(&Query::parse(query), headers.iter().copied(), body)?;
+//!     if received.message.kind() == Some("user_authorize_invoice") {
+//!         let order = received.message.text("SuccOrderId");
+//!         # let _ = order;
+//!     }
+//!     // `success`, or `Reply::xml(..)`: encrypted when the push was.
+//!     receiver.answer(received.mode, &Reply::Ack)
 //! }
-//! Ok(Received::ACK)
+//!
+//! # fn build(aes_key: String) -> Result<Receiver, PushError> {
+//! let receiver = Receiver::new("the token configured on WeChat's side")
+//!     .aes_key(&Secret::new(aes_key), "wx_the_appid")?; // from now on, pushes in clear are refused
+//! # Ok(receiver)
 //! # }
 //! ```
 //!
-//! Typed events implement [`FromMessage`], reading fields with the [`field`] helpers.
+//! Typed events implement [`FromMessage`], reading fields with the [`field`] helpers;
+//! [`Receiver::receive_event`] reads a push straight into one.
 
 #[cfg(feature = "push-axum")]
 pub mod axum;
@@ -24,9 +39,11 @@ mod crypto;
 mod envelope;
 mod error;
 pub mod field;
+mod headers;
 mod message;
 mod query;
 mod receiver;
+mod reply;
 mod sender;
 mod signature;
 
@@ -35,6 +52,7 @@ pub use error::PushError;
 pub use message::{DedupKey, Element, Message, Value};
 pub use query::Query;
 pub use receiver::{Clock, Mode, Received, Receiver};
+pub use reply::{Incoming, IntoReply, Reply};
 pub use sender::{Push, Sender};
 pub use signature::sign;
 

@@ -1,15 +1,19 @@
-//! The framework-neutral entry point: a push's query and body in, the verified and decrypted
-//! [`Message`] out; the URL check's answer; encrypted replies.
+//! The framework-neutral entry point: a push's query, headers and body in, the verified and
+//! decrypted [`Message`] (or a typed event) out; the URL check's answer; the reply's body,
+//! encrypted when the push was.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::FromMessage;
 use super::crypto::{self, EncodingAesKey};
 use super::envelope;
 use super::error::{PushError, clip};
+use super::headers::Headers;
 use super::message::{Message, Value};
 use super::query::Query;
+use super::reply::{Incoming, Reply};
 use super::signature;
 use crate::Secret;
 
@@ -29,7 +33,8 @@ pub enum Mode {
 }
 
 impl Mode {
-    /// Whether a reply must be encrypted ([`Receiver::reply`]).
+    /// Whether the push came encrypted, so that a reply to it is encrypted too
+    /// ([`Receiver::answer`]).
     pub fn is_encrypted(self) -> bool {
         !matches!(self, Mode::Plain)
     }
@@ -51,10 +56,15 @@ impl Received {
 }
 
 /// Verifies and decrypts WeChat's pushes for one account (or one third-party platform).
+///
+/// Once it has an EncodingAESKey ([`Receiver::aes_key`]) it refuses pushes in clear
+/// ([`PushError::EncryptionRequired`]) unless told otherwise ([`Receiver::accept_plain`]):
+/// a plain push's `signature` does not cover its body.
 #[derive(Clone)]
 pub struct Receiver {
     token: Secret,
     aes: Option<(EncodingAesKey, String)>,
+    accept_plain: bool,
     window: Duration,
     max_body: usize,
     clock: Clock,
@@ -72,18 +82,36 @@ impl Receiver {
         Self {
             token: Secret::new(token),
             aes: None,
+            accept_plain: false,
             window: Self::DEFAULT_WINDOW,
             max_body: Self::DEFAULT_MAX_BODY,
             clock: Arc::new(system_now),
         }
     }
 
-    /// Also accepts encrypted pushes (safe and compatible modes) for `appid`, with the
+    /// Reads encrypted pushes (safe and compatible modes) for `appid`, with the
     /// 43-character EncodingAESKey configured on WeChat's side (a [`Secret`], so it cannot
-    /// be passed where the appid goes).
+    /// be passed where the appid goes). From then on a push in clear is refused
+    /// ([`PushError::EncryptionRequired`]) unless [`Receiver::accept_plain`] says otherwise,
+    /// and a compatible-mode push is read from its encrypted copy, never its clear one.
     pub fn aes_key(mut self, encoding_aes_key: &Secret, appid: impl Into<String>) -> Result<Self, PushError> {
         self.aes = Some((EncodingAesKey::new(encoding_aes_key.expose())?, appid.into()));
         Ok(self)
+    }
+
+    /// With `true`, a receiver that has an EncodingAESKey still accepts pushes in clear
+    /// (plain mode): for the switch-over between modes only, while WeChat's server settings
+    /// and the application's may disagree for a moment.
+    ///
+    /// The risk: a plain push's `signature` covers the token, the timestamp and the nonce,
+    /// never the body, and WeChat sends that `signature` on encrypted pushes too. Whoever saw
+    /// the query of one push (a proxy's log, a shared screenshot) can, within the timestamp
+    /// window, send it again with a body of their own, and it is accepted. Turn it off once
+    /// WeChat's side is in safe mode. Without a key, every push is plain and this changes
+    /// nothing.
+    pub fn accept_plain(mut self, accept: bool) -> Self {
+        self.accept_plain = accept;
+        self
     }
 
     /// Accepts pushes whose `timestamp` is at most `window` away from the clock.
@@ -96,6 +124,11 @@ impl Receiver {
     pub fn max_body(mut self, max_body: usize) -> Self {
         self.max_body = max_body;
         self
+    }
+
+    /// The largest body accepted, in bytes: how much a web framework should read at most.
+    pub fn max_body_len(&self) -> usize {
+        self.max_body
     }
 
     /// Reads the time (unix seconds) from `clock` instead of the system's.
@@ -127,8 +160,73 @@ impl Receiver {
         }
     }
 
+    /// Checks a push's headers before its body is read: a `Content-Length` over
+    /// [`Receiver::max_body_len`] is refused ([`PushError::BodyTooLarge`]) without reading
+    /// the body at all; so are a malformed or doubled `Content-Length` and a compressed body
+    /// ([`PushError::BadHeader`]). `headers` are `(name, value)` pairs as any web framework
+    /// hands them over (`&http::HeaderMap`, or `[("Content-Length", "312")]`); names are
+    /// compared in any case. `Content-Type` is not looked at: WeChat's is not reliable.
+    pub fn check_headers<N, V>(&self, headers: impl IntoIterator<Item = (N, V)>) -> Result<(), PushError>
+    where
+        N: AsRef<str>,
+        V: AsRef<[u8]>,
+    {
+        self.check_read_headers(&Headers::read(headers)?)
+    }
+
+    /// The framework-neutral entry point: a POST to the callback URL (its query, its headers
+    /// as `(name, value)` pairs, its body) in, the verified message out, decrypted when it
+    /// came encrypted. The headers are checked as [`Receiver::check_headers`] does, and a
+    /// body whose length is not the `Content-Length` sent is refused (a truncated read).
+    /// Then as [`Receiver::receive`].
+    pub fn receive_request<N, V>(
+        &self,
+        query: &Query,
+        headers: impl IntoIterator<Item = (N, V)>,
+        body: &[u8],
+    ) -> Result<Received, PushError>
+    where
+        N: AsRef<str>,
+        V: AsRef<[u8]>,
+    {
+        let headers = Headers::read(headers)?;
+        self.check_read_headers(&headers)?;
+        if headers.content_length.is_some_and(|declared| declared != body.len() as u64) {
+            return Err(PushError::BadHeader {
+                name: "Content-Length",
+                reason: "does not match the length of the body received",
+            });
+        }
+        self.receive(query, body)
+    }
+
+    /// [`Receiver::receive_request`], with the message read as `E` (the generated crate's
+    /// `Event`: `wechat_card::events::receive` calls this) and WeChat's retry key beside it.
+    /// Answer it with [`Incoming::answer`].
+    pub fn receive_event<E, N, V>(
+        &self,
+        query: &Query,
+        headers: impl IntoIterator<Item = (N, V)>,
+        body: &[u8],
+    ) -> Result<Incoming<E>, PushError>
+    where
+        E: FromMessage,
+        N: AsRef<str>,
+        V: AsRef<[u8]>,
+    {
+        let received = self.receive_request(query, headers, body)?;
+        Ok(Incoming {
+            event: E::from_message(&received.message)?,
+            dedup_key: received.message.dedup_key(),
+            mode: received.mode,
+        })
+    }
+
     /// Verifies a push (the POST's query and body) and returns its message, decrypted when it
-    /// came encrypted. Unknown events are returned like any other.
+    /// came encrypted. Unknown events are returned like any other. With an EncodingAESKey, a
+    /// push without `<Encrypt>` is refused ([`PushError::EncryptionRequired`]) unless
+    /// [`Receiver::accept_plain`] is on, and a compatible-mode push's message is the
+    /// decrypted copy.
     pub fn receive(&self, query: &Query, body: &[u8]) -> Result<Received, PushError> {
         if body.len() > self.max_body {
             return Err(PushError::BodyTooLarge { len: body.len(), cap: self.max_body });
@@ -140,7 +238,12 @@ impl Receiver {
         let compatible = encrypt.is_some() && has_clear_message(&outer);
         match (encrypt, &self.aes) {
             (None, _) if says_aes => Err(PushError::MissingEncrypt),
+            // The plain signature does not cover the body: with a key, a clear body is not
+            // trusted unless the application opted in for a switch-over.
+            (None, Some(_)) if !self.accept_plain => Err(PushError::EncryptionRequired),
             (None, _) => self.receive_plain(query, timestamp, nonce, outer, Mode::Plain),
+            // With the key, only the encrypted copy is read: a compatible-mode body's clear
+            // elements are not covered by `msg_signature` and are dropped.
             (Some(encrypt), Some((key, appid))) => {
                 let claimed = required(query, "msg_signature")?;
                 self.check_signature("msg_signature", claimed, &[timestamp, nonce, encrypt])?;
@@ -174,12 +277,36 @@ impl Receiver {
 
     /// The body to answer `received` with `xml`: as is in plain mode, encrypted otherwise.
     pub fn reply_to(&self, received: &Received, xml: &str) -> Result<String, PushError> {
-        match received.mode {
+        self.reply_in(received.mode, xml)
+    }
+
+    /// The body to answer a push that arrived in `mode` with `reply`: `success` for
+    /// [`Reply::Ack`]; for [`Reply::Xml`], the XML as is to a plain-mode push and encrypted
+    /// and signed ([`Receiver::reply`]) to a safe- or compatible-mode one.
+    pub fn answer(&self, mode: Mode, reply: &Reply) -> Result<String, PushError> {
+        match reply {
+            Reply::Ack => Ok(Received::ACK.to_owned()),
+            Reply::Xml(xml) => self.reply_in(mode, xml),
+        }
+    }
+
+    fn reply_in(&self, mode: Mode, xml: &str) -> Result<String, PushError> {
+        match mode {
             Mode::Plain => Ok(xml.to_owned()),
             // A compatible-mode push read without the key is answered in clear: WeChat
             // accepts either in that mode.
             Mode::Compatible if self.aes.is_none() => Ok(xml.to_owned()),
             Mode::Safe | Mode::Compatible => self.reply(xml),
+        }
+    }
+
+    fn check_read_headers(&self, headers: &Headers) -> Result<(), PushError> {
+        match headers.content_length {
+            Some(declared) if declared > self.max_body as u64 => Err(PushError::BodyTooLarge {
+                len: usize::try_from(declared).unwrap_or(usize::MAX),
+                cap: self.max_body,
+            }),
+            _ => Ok(()),
         }
     }
 
@@ -233,6 +360,7 @@ impl fmt::Debug for Receiver {
             .field("token", &self.token)
             .field("aes_key", &self.aes.as_ref().map(|(key, _)| key))
             .field("appid", &self.aes.as_ref().map(|(_, appid)| appid))
+            .field("accept_plain", &self.accept_plain)
             .field("window", &self.window)
             .field("max_body", &self.max_body)
             .finish_non_exhaustive()

@@ -4,15 +4,19 @@
 //! holds may be lost, and what the type writes must read back the same.
 
 #![cfg(
-    any(
-        feature = "card",
-        feature = "card_code",
-        feature = "invoice",
-        feature = "member_card",
-        feature = "token"
+    all(
+        feature = "events",
+        any(
+            feature = "card",
+            feature = "card_code",
+            feature = "invoice",
+            feature = "member_card",
+            feature = "token"
+        )
     )
 )]
-use ::wechat_core::push::{FromMessage, Message, Value};
+use ::wechat_card::events;
+use ::wechat_card::wechat_core::push::{FromMessage, Message, Value};
 /// Every non-empty element of `original` is in `written`, under its name or the name
 /// its alias stands for, with the same text (flags as `0`/`1`).
 fn round_trips(original: &Message, written: &Message, aliases: &[(&str, &str)]) {
@@ -47,12 +51,12 @@ fn authorized_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::Authorized::from_message(&message).unwrap();
+    let typed = events::Authorized::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::Authorized::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::Authorized::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(), super::Event::Authorized(typed)
+        events::Event::from_message(& message).unwrap(), events::Event::Authorized(typed)
     );
 }
 
@@ -64,13 +68,13 @@ fn card_not_pass_check_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::CardNotPassCheck::from_message(&message).unwrap();
+    let typed = events::CardNotPassCheck::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::CardNotPassCheck::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::CardNotPassCheck::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::CardNotPassCheck(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::CardNotPassCheck(typed)
     );
 }
 
@@ -82,13 +86,13 @@ fn card_pass_check_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::CardPassCheck::from_message(&message).unwrap();
+    let typed = events::CardPassCheck::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::CardPassCheck::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::CardPassCheck::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::CardPassCheck(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::CardPassCheck(typed)
     );
 }
 
@@ -100,12 +104,13 @@ fn card_pay_order_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::CardPayOrder::from_message(&message).unwrap();
+    let typed = events::CardPayOrder::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::CardPayOrder::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::CardPayOrder::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(), super::Event::CardPayOrder(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::CardPayOrder(typed)
     );
 }
 
@@ -117,13 +122,13 @@ fn card_sku_remind_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::CardSkuRemind::from_message(&message).unwrap();
+    let typed = events::CardSkuRemind::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::CardSkuRemind::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::CardSkuRemind::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::CardSkuRemind(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::CardSkuRemind(typed)
     );
 }
 
@@ -135,13 +140,13 @@ fn component_verify_ticket_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::ComponentVerifyTicket::from_message(&message).unwrap();
+    let typed = events::ComponentVerifyTicket::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::ComponentVerifyTicket::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::ComponentVerifyTicket::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::ComponentVerifyTicket(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::ComponentVerifyTicket(typed)
     );
 }
 
@@ -153,13 +158,13 @@ fn submit_invoice_title_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::SubmitInvoiceTitle::from_message(&message).unwrap();
+    let typed = events::SubmitInvoiceTitle::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::SubmitInvoiceTitle::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::SubmitInvoiceTitle::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::SubmitInvoiceTitle(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::SubmitInvoiceTitle(typed)
     );
 }
 
@@ -171,13 +176,13 @@ fn submit_membercard_user_info_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::SubmitMembercardUserInfo::from_message(&message).unwrap();
+    let typed = events::SubmitMembercardUserInfo::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::SubmitMembercardUserInfo::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::SubmitMembercardUserInfo::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::SubmitMembercardUserInfo(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::SubmitMembercardUserInfo(typed)
     );
 }
 
@@ -189,12 +194,13 @@ fn unauthorized_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::Unauthorized::from_message(&message).unwrap();
+    let typed = events::Unauthorized::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::Unauthorized::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::Unauthorized::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(), super::Event::Unauthorized(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::Unauthorized(typed)
     );
 }
 
@@ -206,13 +212,13 @@ fn update_authorized_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::UpdateAuthorized::from_message(&message).unwrap();
+    let typed = events::UpdateAuthorized::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::UpdateAuthorized::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::UpdateAuthorized::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::UpdateAuthorized(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::UpdateAuthorized(typed)
     );
 }
 
@@ -224,13 +230,13 @@ fn update_invoice_status_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::UpdateInvoiceStatus::from_message(&message).unwrap();
+    let typed = events::UpdateInvoiceStatus::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::UpdateInvoiceStatus::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::UpdateInvoiceStatus::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::UpdateInvoiceStatus(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::UpdateInvoiceStatus(typed)
     );
 }
 
@@ -242,13 +248,13 @@ fn update_member_card_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::UpdateMemberCard::from_message(&message).unwrap();
+    let typed = events::UpdateMemberCard::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::UpdateMemberCard::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::UpdateMemberCard::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::UpdateMemberCard(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::UpdateMemberCard(typed)
     );
 }
 
@@ -260,17 +266,17 @@ fn user_authorize_invoice_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::UserAuthorizeInvoice::from_message(&message).unwrap();
+    let typed = events::UserAuthorizeInvoice::from_message(&message).unwrap();
     round_trips(
         &message,
         &typed.to_message(),
         &[("AuthorizeAppId", "AppId"), ("source", "Source")],
     );
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::UserAuthorizeInvoice::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::UserAuthorizeInvoice::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::UserAuthorizeInvoice(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::UserAuthorizeInvoice(typed)
     );
 }
 
@@ -282,17 +288,17 @@ fn user_authorize_invoice_example_2() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::UserAuthorizeInvoice::from_message(&message).unwrap();
+    let typed = events::UserAuthorizeInvoice::from_message(&message).unwrap();
     round_trips(
         &message,
         &typed.to_message(),
         &[("AuthorizeAppId", "AppId"), ("source", "Source")],
     );
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::UserAuthorizeInvoice::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::UserAuthorizeInvoice::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::UserAuthorizeInvoice(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::UserAuthorizeInvoice(typed)
     );
 }
 
@@ -304,13 +310,13 @@ fn user_consume_card_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::UserConsumeCard::from_message(&message).unwrap();
+    let typed = events::UserConsumeCard::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::UserConsumeCard::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::UserConsumeCard::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::UserConsumeCard(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::UserConsumeCard(typed)
     );
 }
 
@@ -322,13 +328,13 @@ fn user_consume_card_example_2() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::UserConsumeCard::from_message(&message).unwrap();
+    let typed = events::UserConsumeCard::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::UserConsumeCard::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::UserConsumeCard::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::UserConsumeCard(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::UserConsumeCard(typed)
     );
 }
 
@@ -340,12 +346,13 @@ fn user_del_card_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::UserDelCard::from_message(&message).unwrap();
+    let typed = events::UserDelCard::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::UserDelCard::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::UserDelCard::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(), super::Event::UserDelCard(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::UserDelCard(typed)
     );
 }
 
@@ -357,13 +364,13 @@ fn user_enter_session_from_card_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::UserEnterSessionFromCard::from_message(&message).unwrap();
+    let typed = events::UserEnterSessionFromCard::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::UserEnterSessionFromCard::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::UserEnterSessionFromCard::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::UserEnterSessionFromCard(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::UserEnterSessionFromCard(typed)
     );
 }
 
@@ -375,12 +382,13 @@ fn user_get_card_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::UserGetCard::from_message(&message).unwrap();
+    let typed = events::UserGetCard::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::UserGetCard::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::UserGetCard::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(), super::Event::UserGetCard(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::UserGetCard(typed)
     );
 }
 
@@ -392,13 +400,13 @@ fn user_gifting_card_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::UserGiftingCard::from_message(&message).unwrap();
+    let typed = events::UserGiftingCard::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::UserGiftingCard::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::UserGiftingCard::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::UserGiftingCard(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::UserGiftingCard(typed)
     );
 }
 
@@ -410,13 +418,13 @@ fn user_pay_from_pay_cell_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::UserPayFromPayCell::from_message(&message).unwrap();
+    let typed = events::UserPayFromPayCell::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::UserPayFromPayCell::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::UserPayFromPayCell::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(),
-        super::Event::UserPayFromPayCell(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::UserPayFromPayCell(typed)
     );
 }
 
@@ -428,11 +436,12 @@ fn user_view_card_example_1() {
                 .as_bytes(),
         )
         .unwrap();
-    let typed = super::UserViewCard::from_message(&message).unwrap();
+    let typed = events::UserViewCard::from_message(&message).unwrap();
     round_trips(&message, &typed.to_message(), &[]);
     let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(super::UserViewCard::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::UserViewCard::from_message(& reread).unwrap(), typed);
     assert_eq!(
-        super::Event::from_message(& message).unwrap(), super::Event::UserViewCard(typed)
+        events::Event::from_message(& message).unwrap(),
+        events::Event::UserViewCard(typed)
     );
 }
