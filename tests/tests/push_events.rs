@@ -115,10 +115,16 @@ fn credentials_never_print() {
         "<xml><AppId>wx_component</AppId><CreateTime>1413192605</CreateTime>\
          <InfoType>component_verify_ticket</InfoType><ComponentVerifyTicket>{ticket}</ComponentVerifyTicket></xml>"
     );
-    let typed = ComponentVerifyTicket::from_message(&parse(&xml)).expect("reads");
+    let message = parse(&xml);
+    let typed = ComponentVerifyTicket::from_message(&message).expect("reads");
     assert_eq!(typed.component_verify_ticket.expose(), ticket);
     let event = Event::parse(xml.as_bytes()).expect("reads");
-    for printed in [format!("{typed:?}"), format!("{event:?}")] {
+    // The raw message too (what a receiver hands an untyped callback, and what `Unknown`
+    // keeps): its Debug shows element names and text lengths only.
+    let unknown = Event::Unknown(message.clone());
+    for printed in
+        [format!("{typed:?}"), format!("{event:?}"), format!("{message:?}"), format!("{unknown:?}")]
+    {
         assert!(!printed.contains("s3cr3t"), "{printed}");
     }
     assert_eq!(event.to_message().text("ComponentVerifyTicket"), Some(ticket), "written back in full");
@@ -133,6 +139,12 @@ fn credentials_never_print() {
     let Event::Authorized(authorized) = &event else { panic!("typed: {event:?}") };
     assert_eq!(authorized.authorization_code.expose(), code);
     assert!(!format!("{event:?}").contains("s3cr3t"), "{event:?}");
+    let printed = format!("{:?}", parse(&xml));
+    assert!(!printed.contains("s3cr3t"), "{printed}");
+    assert!(
+        printed.contains("AuthorizationCode") && printed.contains("<27 chars>"),
+        "names and lengths: {printed}"
+    );
 }
 
 /// WeChat's push, sealed in safe mode, POSTed to an axum route on 127.0.0.1, arrives typed.

@@ -14,8 +14,10 @@ pub struct Message {
     elements: Vec<Element>,
 }
 
-/// One element: its name and what it holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One element: its name and what it holds. `Debug` shows names and text lengths, never the
+/// text: a push may carry a verify ticket or an authorization code, and an unknown event may
+/// carry anything.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Element {
     /// The element's name as sent (`CardId`, `tax_no` ...).
     pub name: String,
@@ -35,8 +37,8 @@ impl Element {
     }
 }
 
-/// What an element holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What an element holds. `Debug` shows a text's length, not the text.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Value {
     /// Text (CDATA unwrapped, XML's five entities and character references resolved), as
     /// sent: WeChat's samples put spaces and line breaks around values, which the accessors
@@ -44,6 +46,21 @@ pub enum Value {
     Text(String),
     /// Child elements, in document order (text between them is dropped).
     Children(Vec<Element>),
+}
+
+impl std::fmt::Debug for Element {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Element").field("name", &self.name).field("value", &self.value).finish()
+    }
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Text(text) => write!(f, "Text(<{} chars>)", text.chars().count()),
+            Value::Children(children) => f.debug_tuple("Children").field(children).finish(),
+        }
+    }
 }
 
 /// What identifies a push across WeChat's retries (it sends the same push up to 3 times when
