@@ -1,6 +1,7 @@
 //! Helpers for the workspace tests, which talk to real HTTP servers on 127.0.0.1: a
 //! scriptable server that keeps every request, a raw TCP server for answers HTTP libraries
-//! will not produce, a minimal fast server for the benchmarks, a real redis-server, in-memory tracing capture,
+//! will not produce, a minimal fast server for the benchmarks, a real redis-server, pushes
+//! delivered as WeChat delivers them, in-memory tracing capture,
 //! the fixtures the runtime tests share, and the checks that secrets stay hidden.
 
 pub mod baseline;
@@ -9,6 +10,7 @@ pub mod fast_server;
 pub mod fixtures;
 pub mod fleet;
 pub mod leaks;
+pub mod pushes;
 pub mod raw_server;
 pub mod redis_server;
 pub mod scripted;

@@ -56,12 +56,7 @@ async fn the_route_checks_the_url_delivers_pushes_and_refuses_forgeries() {
         .expect("valid key")
         .seal(&event, i64::try_from(now).expect("fits"), "7")
         .expect("seals");
-    let answer = http
-        .post(format!("{url}?{}", push.query.to_query_string()))
-        .body(push.body.clone())
-        .send()
-        .await
-        .expect("answers");
+    let answer = tests::pushes::deliver(&http, &url, &push).await;
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.text().await.expect("text"), "success");
     assert_eq!(*seen.lock().expect("not poisoned"), vec![event]);
@@ -134,12 +129,7 @@ async fn the_applications_reply_comes_back_encrypted_and_decrypts() {
     let sender = Sender::new(TOKEN).aes_key(&Secret::new(KEY), APPID).expect("valid key");
     let message = text_message(now());
     let push = sender.seal(&message, now(), "31").expect("seals");
-    let answer = http
-        .post(format!("{url}?{}", push.query.to_query_string()))
-        .body(push.body.clone())
-        .send()
-        .await
-        .expect("answers");
+    let answer = tests::pushes::deliver(&http, &url, &push).await;
     assert_eq!(answer.status(), 200);
     let body = answer.text().await.expect("text");
     assert!(!body.contains("got hello"), "the reply is encrypted: {body}");
@@ -156,12 +146,7 @@ async fn the_applications_reply_comes_back_encrypted_and_decrypts() {
     event[3] = Element::text("MsgType", "event");
     event.push(Element::text("Event", "user_view_card"));
     let push = sender.seal(&Message::from_elements(event), now(), "32").expect("seals");
-    let answer = http
-        .post(format!("{url}?{}", push.query.to_query_string()))
-        .body(push.body)
-        .send()
-        .await
-        .expect("answers");
+    let answer = tests::pushes::deliver(&http, &url, &push).await;
     assert_eq!(answer.text().await.expect("text"), "success");
     server.abort();
 }
@@ -185,21 +170,11 @@ async fn a_plain_route_replies_in_clear_and_a_keyed_route_refuses_clear_pushes()
     let message = text_message(now());
     let push = Sender::new(TOKEN).seal(&message, now(), "41").expect("seals");
 
-    let answer = http
-        .post(format!("{plain_url}?{}", push.query.to_query_string()))
-        .body(push.body.clone())
-        .send()
-        .await
-        .expect("answers");
+    let answer = tests::pushes::deliver(&http, &plain_url, &push).await;
     assert_eq!(answer.text().await.expect("text"), reply_to(&message), "plain mode: the reply in clear");
 
     // The same validly signed clear push to a route with a key: 403, the callback never runs.
-    let answer = http
-        .post(format!("{keyed_url}?{}", push.query.to_query_string()))
-        .body(push.body)
-        .send()
-        .await
-        .expect("answers");
+    let answer = tests::pushes::deliver(&http, &keyed_url, &push).await;
     assert_eq!(answer.status(), 403);
     assert!(answer.text().await.expect("text").contains("encryption is required"));
     assert_eq!(*seen.lock().expect("not poisoned"), 0);
@@ -230,12 +205,7 @@ async fn an_oversized_body_is_refused_from_its_content_length_or_while_read() {
     let status = chunked_post(&url, &push.query.to_query_string(), big.as_bytes()).await;
     assert!(status.starts_with("HTTP/1.1 413"), "{status}");
     // Under the cap it is read, verified and acknowledged.
-    let answer = http
-        .post(format!("{url}?{}", push.query.to_query_string()))
-        .body(push.body)
-        .send()
-        .await
-        .expect("answers");
+    let answer = tests::pushes::deliver(&http, &url, &push).await;
     assert_eq!(answer.text().await.expect("text"), "success");
     server.abort();
 }

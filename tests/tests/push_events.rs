@@ -242,12 +242,7 @@ async fn the_typed_route_hands_over_events_and_encrypts_the_reply() {
          <MsgType>event</MsgType><Event>user_authorize_invoice</Event><SuccOrderId>order-9</SuccOrderId></xml>",
     );
     let push = sender.seal(&authorized, now, "n-1").expect("seals");
-    let answer = http
-        .post(format!("{url}?{}", push.query.to_query_string()))
-        .body(push.body)
-        .send()
-        .await
-        .expect("answers");
+    let answer = tests::pushes::deliver(&http, &url, &push).await;
     assert_eq!(answer.status(), 200);
     let envelope = Message::parse(answer.text().await.expect("a body").as_bytes()).expect("XML");
     let (xml, appid) = EncodingAesKey::new(KEY)
@@ -276,12 +271,7 @@ async fn the_typed_route_hands_over_events_and_encrypts_the_reply() {
          <MsgType>event</MsgType><Event>user_consume_card</Event><CardId>p1</CardId></xml>",
     );
     let push = sender.seal(&broken, now, "n-2").expect("seals");
-    let answer = http
-        .post(format!("{url}?{}", push.query.to_query_string()))
-        .body(push.body)
-        .send()
-        .await
-        .expect("answers");
+    let answer = tests::pushes::deliver(&http, &url, &push).await;
     assert_eq!(answer.status(), 400);
     assert!(answer.text().await.expect("a body").contains("<UserCardCode>"));
     assert!(received.try_recv().is_err(), "the callback never saw the broken event");
