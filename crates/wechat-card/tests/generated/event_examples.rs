@@ -43,405 +43,263 @@ fn round_trips(original: &Message, written: &Message, aliases: &[(&str, &str)]) 
     }
 }
 
+/// `xml` read as `E`: every element kept (`round_trips`), what `E` writes reads back
+/// the same, and `Event` reads the message as `variant`.
+fn example<E>(
+    xml: &str,
+    aliases: &[(&str, &str)],
+    to_message: fn(&E) -> Message,
+    variant: fn(E) -> events::Event,
+)
+where
+    E: FromMessage + PartialEq + std::fmt::Debug,
+{
+    let message = Message::parse(xml.as_bytes()).unwrap();
+    let typed = E::from_message(&message).unwrap();
+    round_trips(&message, &to_message(&typed), aliases);
+    let reread = Message::parse(to_message(&typed).to_xml().as_bytes()).unwrap();
+    assert_eq!(E::from_message(& reread).unwrap(), typed);
+    assert_eq!(events::Event::from_message(& message).unwrap(), variant(typed));
+}
+
 #[cfg(feature = "token")]
 #[test]
 fn authorized_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <AppId>wx0123456789abcdef</AppId>\n  <CreateTime>1413192760</CreateTime>\n  <InfoType>authorized</InfoType>\n  <AuthorizerAppid>wxf8b4f85f3a794e77</AuthorizerAppid>\n  <AuthorizationCode>queryauthcode@@@SozCwT_ve8W-T2nj0t29rM0ZrQWdbu2Jm7UXpSCOrmLf3Pj9EDnm7Vqb4fPpVd2CjXvL5eO8pBZpSDD5DJCMgPA</AuthorizationCode>\n  <AuthorizationCodeExpiredTime>1413196360</AuthorizationCodeExpiredTime>\n  <PreAuthCode>preauthcode@@@ik_5d7Sb8d2zLb6qsxHHFPJlZVjxKfJwGn_iJHmEnNqSY-fyqa0MFWWg2xPwOXyY</PreAuthCode>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::Authorized::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::Authorized::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(), events::Event::Authorized(typed)
+    example(
+        "<xml>\n  <AppId>wx0123456789abcdef</AppId>\n  <CreateTime>1413192760</CreateTime>\n  <InfoType>authorized</InfoType>\n  <AuthorizerAppid>wxf8b4f85f3a794e77</AuthorizerAppid>\n  <AuthorizationCode>queryauthcode@@@SozCwT_ve8W-T2nj0t29rM0ZrQWdbu2Jm7UXpSCOrmLf3Pj9EDnm7Vqb4fPpVd2CjXvL5eO8pBZpSDD5DJCMgPA</AuthorizationCode>\n  <AuthorizationCodeExpiredTime>1413196360</AuthorizationCodeExpiredTime>\n  <PreAuthCode>preauthcode@@@ik_5d7Sb8d2zLb6qsxHHFPJlZVjxKfJwGn_iJHmEnNqSY-fyqa0MFWWg2xPwOXyY</PreAuthCode>\n</xml>\n",
+        &[],
+        events::Authorized::to_message,
+        events::Event::Authorized,
     );
 }
 
 #[cfg(feature = "card")]
 #[test]
 fn card_not_pass_check_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_not_pass_check]]></Event>\n  <CardId><![CDATA[cardid]]></CardId>\n  <RefuseReason><![CDATA[非法代制]]></RefuseReason>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::CardNotPassCheck::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::CardNotPassCheck::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::CardNotPassCheck(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_not_pass_check]]></Event>\n  <CardId><![CDATA[cardid]]></CardId>\n  <RefuseReason><![CDATA[非法代制]]></RefuseReason>\n</xml>\n",
+        &[],
+        events::CardNotPassCheck::to_message,
+        events::Event::CardNotPassCheck,
     );
 }
 
 #[cfg(feature = "card")]
 #[test]
 fn card_pass_check_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_pass_check]]></Event>\n  <CardId><![CDATA[cardid]]></CardId>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::CardPassCheck::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::CardPassCheck::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::CardPassCheck(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_pass_check]]></Event>\n  <CardId><![CDATA[cardid]]></CardId>\n</xml>\n",
+        &[],
+        events::CardPassCheck::to_message,
+        events::Event::CardPassCheck,
     );
 }
 
 #[cfg(feature = "card")]
 #[test]
 fn card_pay_order_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[gh_7223c83d4be5]]></ToUserName>\n  <FromUserName><![CDATA[ob5E7s-HoN9tslQY3-0I4qmgluHk]]></FromUserName>\n  <CreateTime>1453295737</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_pay_order]]></Event>\n  <OrderId><![CDATA[404091456]]></OrderId>\n  <Status><![CDATA[ORDER_STATUS_FINANCE_SUCC]]></Status>\n  <CreateOrderTime>1453295737</CreateOrderTime>\n  <PayFinishTime>0</PayFinishTime>\n  <Desc><![CDATA[]]></Desc>\n  <FreeCoinCount><![CDATA[200]]></FreeCoinCount>\n  <PayCoinCount><![CDATA[0]]></PayCoinCount>\n  <RefundFreeCoinCount><![CDATA[0]]></RefundFreeCoinCount>\n  <RefundPayCoinCount><![CDATA[0]]></RefundPayCoinCount>\n  <OrderType><![CDATA[ORDER_TYPE_SYS_ADD]]></OrderType>\n  <Memo><![CDATA[开通账户奖励]]></Memo>\n  <ReceiptInfo><![CDATA[]]></ReceiptInfo>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::CardPayOrder::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::CardPayOrder::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::CardPayOrder(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_7223c83d4be5]]></ToUserName>\n  <FromUserName><![CDATA[ob5E7s-HoN9tslQY3-0I4qmgluHk]]></FromUserName>\n  <CreateTime>1453295737</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_pay_order]]></Event>\n  <OrderId><![CDATA[404091456]]></OrderId>\n  <Status><![CDATA[ORDER_STATUS_FINANCE_SUCC]]></Status>\n  <CreateOrderTime>1453295737</CreateOrderTime>\n  <PayFinishTime>0</PayFinishTime>\n  <Desc><![CDATA[]]></Desc>\n  <FreeCoinCount><![CDATA[200]]></FreeCoinCount>\n  <PayCoinCount><![CDATA[0]]></PayCoinCount>\n  <RefundFreeCoinCount><![CDATA[0]]></RefundFreeCoinCount>\n  <RefundPayCoinCount><![CDATA[0]]></RefundPayCoinCount>\n  <OrderType><![CDATA[ORDER_TYPE_SYS_ADD]]></OrderType>\n  <Memo><![CDATA[开通账户奖励]]></Memo>\n  <ReceiptInfo><![CDATA[]]></ReceiptInfo>\n</xml>\n",
+        &[],
+        events::CardPayOrder::to_message,
+        events::Event::CardPayOrder,
     );
 }
 
 #[cfg(feature = "card")]
 #[test]
 fn card_sku_remind_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[gh_2d62d*****0]]></ToUserName>\n  <FromUserName><![CDATA[oa3LFuBvWb7*********]]></FromUserName>\n  <CreateTime>1443838506</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_sku_remind]]></Event>\n  <CardId><![CDATA[pa3LFuAh2P65**********]]></CardId>\n  <Detail><![CDATA[the card's quantity is equal to 0]]></Detail>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::CardSkuRemind::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::CardSkuRemind::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::CardSkuRemind(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_2d62d*****0]]></ToUserName>\n  <FromUserName><![CDATA[oa3LFuBvWb7*********]]></FromUserName>\n  <CreateTime>1443838506</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_sku_remind]]></Event>\n  <CardId><![CDATA[pa3LFuAh2P65**********]]></CardId>\n  <Detail><![CDATA[the card's quantity is equal to 0]]></Detail>\n</xml>\n",
+        &[],
+        events::CardSkuRemind::to_message,
+        events::Event::CardSkuRemind,
     );
 }
 
 #[cfg(feature = "token")]
 #[test]
 fn component_verify_ticket_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <AppId>some_appid</AppId>\n  <CreateTime>1413192605</CreateTime>\n  <InfoType>component_verify_ticket</InfoType>\n  <ComponentVerifyTicket>some_verify_ticket</ComponentVerifyTicket>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::ComponentVerifyTicket::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::ComponentVerifyTicket::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::ComponentVerifyTicket(typed)
+    example(
+        "<xml>\n  <AppId>some_appid</AppId>\n  <CreateTime>1413192605</CreateTime>\n  <InfoType>component_verify_ticket</InfoType>\n  <ComponentVerifyTicket>some_verify_ticket</ComponentVerifyTicket>\n</xml>\n",
+        &[],
+        events::ComponentVerifyTicket::to_message,
+        events::Event::ComponentVerifyTicket,
     );
 }
 
 #[cfg(feature = "invoice")]
 #[test]
 fn submit_invoice_title_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1475134700</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[submit_invoice_title]]></Event>\n  <title><![CDATA[样例公司抬头]]></title>\n  <tax_no><![CDATA[1486715661]]></tax_no>\n  <addr><![CDATA[abc]]></addr>\n  <phone><![CDATA[13313331333]]></phone>\n  <bank_type><![CDATA[bt]]></bank_type>\n  <bank_no><![CDATA[bn]]></bank_no>\n  <attach><![CDATA[at]]></attach>\n  <title_type><![CDATA[InvoiceUserTitleBusinessType]]></title_type>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::SubmitInvoiceTitle::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::SubmitInvoiceTitle::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::SubmitInvoiceTitle(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1475134700</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[submit_invoice_title]]></Event>\n  <title><![CDATA[样例公司抬头]]></title>\n  <tax_no><![CDATA[1486715661]]></tax_no>\n  <addr><![CDATA[abc]]></addr>\n  <phone><![CDATA[13313331333]]></phone>\n  <bank_type><![CDATA[bt]]></bank_type>\n  <bank_no><![CDATA[bn]]></bank_no>\n  <attach><![CDATA[at]]></attach>\n  <title_type><![CDATA[InvoiceUserTitleBusinessType]]></title_type>\n</xml>\n",
+        &[],
+        events::SubmitInvoiceTitle::to_message,
+        events::Event::SubmitInvoiceTitle,
     );
 }
 
 #[cfg(feature = "member_card")]
 #[test]
 fn submit_membercard_user_info_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[gh_3fcea188bf78]]></ToUserName>\n  <FromUserName><![CDATA[obLatjlaNQKb8FqOvt1M1x1lIBFE]]></FromUserName>\n  <CreateTime>1432668700</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[submit_membercard_user_info]]></Event>\n  <CardId><![CDATA[pbLatjtZ7v1BG_ZnTjbW85GYc_E8]]></CardId>\n  <UserCardCode><![CDATA[018255396048]]></UserCardCode>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::SubmitMembercardUserInfo::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::SubmitMembercardUserInfo::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::SubmitMembercardUserInfo(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_3fcea188bf78]]></ToUserName>\n  <FromUserName><![CDATA[obLatjlaNQKb8FqOvt1M1x1lIBFE]]></FromUserName>\n  <CreateTime>1432668700</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[submit_membercard_user_info]]></Event>\n  <CardId><![CDATA[pbLatjtZ7v1BG_ZnTjbW85GYc_E8]]></CardId>\n  <UserCardCode><![CDATA[018255396048]]></UserCardCode>\n</xml>\n",
+        &[],
+        events::SubmitMembercardUserInfo::to_message,
+        events::Event::SubmitMembercardUserInfo,
     );
 }
 
 #[cfg(feature = "token")]
 #[test]
 fn unauthorized_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <AppId>wx0123456789abcdef</AppId>\n  <CreateTime>1413192760</CreateTime>\n  <InfoType>unauthorized</InfoType>\n  <AuthorizerAppid>wxf8b4f85f3a794e77</AuthorizerAppid>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::Unauthorized::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::Unauthorized::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::Unauthorized(typed)
+    example(
+        "<xml>\n  <AppId>wx0123456789abcdef</AppId>\n  <CreateTime>1413192760</CreateTime>\n  <InfoType>unauthorized</InfoType>\n  <AuthorizerAppid>wxf8b4f85f3a794e77</AuthorizerAppid>\n</xml>\n",
+        &[],
+        events::Unauthorized::to_message,
+        events::Event::Unauthorized,
     );
 }
 
 #[cfg(feature = "token")]
 #[test]
 fn update_authorized_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <AppId>wx0123456789abcdef</AppId>\n  <CreateTime>1413192760</CreateTime>\n  <InfoType>updateauthorized</InfoType>\n  <AuthorizerAppid>wxf8b4f85f3a794e77</AuthorizerAppid>\n  <AuthorizationCode>queryauthcode@@@SozCwT_ve8W-T2nj0t29rM0ZrQWdbu2Jm7UXpSCOrmLf3Pj9EDnm7Vqb4fPpVd2CjXvL5eO8pBZpSDD5DJCMgPA</AuthorizationCode>\n  <AuthorizationCodeExpiredTime>1413196360</AuthorizationCodeExpiredTime>\n  <PreAuthCode>preauthcode@@@ik_5d7Sb8d2zLb6qsxHHFPJlZVjxKfJwGn_iJHmEnNqSY-fyqa0MFWWg2xPwOXyY</PreAuthCode>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::UpdateAuthorized::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::UpdateAuthorized::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::UpdateAuthorized(typed)
+    example(
+        "<xml>\n  <AppId>wx0123456789abcdef</AppId>\n  <CreateTime>1413192760</CreateTime>\n  <InfoType>updateauthorized</InfoType>\n  <AuthorizerAppid>wxf8b4f85f3a794e77</AuthorizerAppid>\n  <AuthorizationCode>queryauthcode@@@SozCwT_ve8W-T2nj0t29rM0ZrQWdbu2Jm7UXpSCOrmLf3Pj9EDnm7Vqb4fPpVd2CjXvL5eO8pBZpSDD5DJCMgPA</AuthorizationCode>\n  <AuthorizationCodeExpiredTime>1413196360</AuthorizationCodeExpiredTime>\n  <PreAuthCode>preauthcode@@@ik_5d7Sb8d2zLb6qsxHHFPJlZVjxKfJwGn_iJHmEnNqSY-fyqa0MFWWg2xPwOXyY</PreAuthCode>\n</xml>\n",
+        &[],
+        events::UpdateAuthorized::to_message,
+        events::Event::UpdateAuthorized,
     );
 }
 
 #[cfg(feature = "invoice")]
 #[test]
 fn update_invoice_status_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[gh_9e1765b5568e]]></ToUserName>\n  <FromUserName><![CDATA[ojZ8Ytz4lESgdWZ34L_R1TvB2Kds]]></FromUserName>\n  <CreateTime>1478068440</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[update_invoice_status]]></Event>\n  <Status><![CDATA[INVOICE_REIMBURSE_INIT]]></Status>\n  <CardId><![CDATA[pjZ8Yt7Um2jYxzneP8GomnxoVFWo]]></CardId>\n  <Code><![CDATA[186921658591]]></Code>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::UpdateInvoiceStatus::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::UpdateInvoiceStatus::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::UpdateInvoiceStatus(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_9e1765b5568e]]></ToUserName>\n  <FromUserName><![CDATA[ojZ8Ytz4lESgdWZ34L_R1TvB2Kds]]></FromUserName>\n  <CreateTime>1478068440</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[update_invoice_status]]></Event>\n  <Status><![CDATA[INVOICE_REIMBURSE_INIT]]></Status>\n  <CardId><![CDATA[pjZ8Yt7Um2jYxzneP8GomnxoVFWo]]></CardId>\n  <Code><![CDATA[186921658591]]></Code>\n</xml>\n",
+        &[],
+        events::UpdateInvoiceStatus::to_message,
+        events::Event::UpdateInvoiceStatus,
     );
 }
 
 #[cfg(feature = "member_card")]
 #[test]
 fn update_member_card_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[gh_9e1765b5568e]]></ToUserName>\n  <FromUserName><![CDATA[ojZ8YtyVyr30HheH3CM73y7h4jJE]]></FromUserName>\n  <CreateTime>1445507140</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[update_member_card]]></Event>\n  <CardId><![CDATA[pjZ8Ytx-nwvpCRyQneH3Ncmh6N94]]></CardId>\n  <UserCardCode><![CDATA[485027611252]]></UserCardCode>\n  <ModifyBonus>3</ModifyBonus>\n  <ModifyBalance>0</ModifyBalance>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::UpdateMemberCard::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::UpdateMemberCard::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::UpdateMemberCard(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_9e1765b5568e]]></ToUserName>\n  <FromUserName><![CDATA[ojZ8YtyVyr30HheH3CM73y7h4jJE]]></FromUserName>\n  <CreateTime>1445507140</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[update_member_card]]></Event>\n  <CardId><![CDATA[pjZ8Ytx-nwvpCRyQneH3Ncmh6N94]]></CardId>\n  <UserCardCode><![CDATA[485027611252]]></UserCardCode>\n  <ModifyBonus>3</ModifyBonus>\n  <ModifyBalance>0</ModifyBalance>\n</xml>\n",
+        &[],
+        events::UpdateMemberCard::to_message,
+        events::Event::UpdateMemberCard,
     );
 }
 
 #[cfg(feature = "invoice")]
 #[test]
 fn user_authorize_invoice_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1475134700</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_authorize_invoice]]></Event>\n  <SuccOrderId><![CDATA[1202933957956]]></SuccOrderId>\n  <FailOrderId><![CDATA[]]></FailOrderId>\n  <AppId><![CDATA[wx1234567887654321]]></AppId>\n  <Source><![CDATA[web]]></Source>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::UserAuthorizeInvoice::from_message(&message).unwrap();
-    round_trips(
-        &message,
-        &typed.to_message(),
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1475134700</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_authorize_invoice]]></Event>\n  <SuccOrderId><![CDATA[1202933957956]]></SuccOrderId>\n  <FailOrderId><![CDATA[]]></FailOrderId>\n  <AppId><![CDATA[wx1234567887654321]]></AppId>\n  <Source><![CDATA[web]]></Source>\n</xml>\n",
         &[("AuthorizeAppId", "AppId"), ("source", "Source")],
-    );
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::UserAuthorizeInvoice::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::UserAuthorizeInvoice(typed)
+        events::UserAuthorizeInvoice::to_message,
+        events::Event::UserAuthorizeInvoice,
     );
 }
 
 #[cfg(feature = "invoice")]
 #[test]
 fn user_authorize_invoice_example_2() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1475134800</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_authorize_invoice]]></Event>\n  <SuccOrderId><![CDATA[]]></SuccOrderId>\n  <FailOrderId><![CDATA[1202933957957]]></FailOrderId>\n  <AuthorizeAppId><![CDATA[wx1234567887654321]]></AuthorizeAppId>\n  <source><![CDATA[app]]></source>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::UserAuthorizeInvoice::from_message(&message).unwrap();
-    round_trips(
-        &message,
-        &typed.to_message(),
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1475134800</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_authorize_invoice]]></Event>\n  <SuccOrderId><![CDATA[]]></SuccOrderId>\n  <FailOrderId><![CDATA[1202933957957]]></FailOrderId>\n  <AuthorizeAppId><![CDATA[wx1234567887654321]]></AuthorizeAppId>\n  <source><![CDATA[app]]></source>\n</xml>\n",
         &[("AuthorizeAppId", "AppId"), ("source", "Source")],
-    );
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::UserAuthorizeInvoice::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::UserAuthorizeInvoice(typed)
+        events::UserAuthorizeInvoice::to_message,
+        events::Event::UserAuthorizeInvoice,
     );
 }
 
 #[cfg(feature = "card_code")]
 #[test]
 fn user_consume_card_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName> <![CDATA[gh_fc0a06a20993]]> </ToUserName>\n  <FromUserName> <![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]> </FromUserName>\n  <CreateTime>1472549042</CreateTime>\n  <MsgType> <![CDATA[event]]> </MsgType>\n  <Event> <![CDATA[user_consume_card]]> </Event>\n  <CardId> <![CDATA[pZI8Fj8y-E8hpvho2d1ZvpGwQBvA]]> </CardId>\n  <UserCardCode> <![CDATA[452998530302]]> </UserCardCode>\n  <ConsumeSource> <![CDATA[FROM_API]]> </ConsumeSource>\n  <LocationName> <![CDATA[]]> </LocationName>\n  <StaffOpenId> <![CDATA[oZ********nJ3bPJu_Rtjkw4c]]> </StaffOpenId>\n  <VerifyCode> <![CDATA[]]> </VerifyCode>\n  <RemarkAmount> <![CDATA[]]> </RemarkAmount>\n  <OuterStr> <![CDATA[xxxxx]]> </OuterStr>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::UserConsumeCard::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::UserConsumeCard::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::UserConsumeCard(typed)
+    example(
+        "<xml>\n  <ToUserName> <![CDATA[gh_fc0a06a20993]]> </ToUserName>\n  <FromUserName> <![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]> </FromUserName>\n  <CreateTime>1472549042</CreateTime>\n  <MsgType> <![CDATA[event]]> </MsgType>\n  <Event> <![CDATA[user_consume_card]]> </Event>\n  <CardId> <![CDATA[pZI8Fj8y-E8hpvho2d1ZvpGwQBvA]]> </CardId>\n  <UserCardCode> <![CDATA[452998530302]]> </UserCardCode>\n  <ConsumeSource> <![CDATA[FROM_API]]> </ConsumeSource>\n  <LocationName> <![CDATA[]]> </LocationName>\n  <StaffOpenId> <![CDATA[oZ********nJ3bPJu_Rtjkw4c]]> </StaffOpenId>\n  <VerifyCode> <![CDATA[]]> </VerifyCode>\n  <RemarkAmount> <![CDATA[]]> </RemarkAmount>\n  <OuterStr> <![CDATA[xxxxx]]> </OuterStr>\n</xml>\n",
+        &[],
+        events::UserConsumeCard::to_message,
+        events::Event::UserConsumeCard,
     );
 }
 
 #[cfg(feature = "card_code")]
 #[test]
 fn user_consume_card_example_2() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1531990000</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_consume_card]]></Event>\n  <CardId><![CDATA[pZI8Fj8y-E8hpvho2d1ZvpGwQBvA]]></CardId>\n  <UserCardCode><![CDATA[452998530303]]></UserCardCode>\n  <ConsumeSource><![CDATA[FROM_MOBILE_HELPER]]></ConsumeSource>\n  <StaffOpenId><![CDATA[oWWirwUKYANf-v6TqFyMwWqRQ7NY]]></StaffOpenId>\n  <LocationId>215645680</LocationId>\n  <TransId><![CDATA[4200000135201807191430819310]]></TransId>\n  <OutTradeNo><![CDATA[W1BHaCABADDB3gQF]]></OutTradeNo>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::UserConsumeCard::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::UserConsumeCard::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::UserConsumeCard(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1531990000</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_consume_card]]></Event>\n  <CardId><![CDATA[pZI8Fj8y-E8hpvho2d1ZvpGwQBvA]]></CardId>\n  <UserCardCode><![CDATA[452998530303]]></UserCardCode>\n  <ConsumeSource><![CDATA[FROM_MOBILE_HELPER]]></ConsumeSource>\n  <StaffOpenId><![CDATA[oWWirwUKYANf-v6TqFyMwWqRQ7NY]]></StaffOpenId>\n  <LocationId>215645680</LocationId>\n  <TransId><![CDATA[4200000135201807191430819310]]></TransId>\n  <OutTradeNo><![CDATA[W1BHaCABADDB3gQF]]></OutTradeNo>\n</xml>\n",
+        &[],
+        events::UserConsumeCard::to_message,
+        events::Event::UserConsumeCard,
     );
 }
 
 #[cfg(feature = "card")]
 #[test]
 fn user_del_card_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_del_card]]></Event>\n  <CardId><![CDATA[cardid]]></CardId>\n  <UserCardCode><![CDATA[12312312]]></UserCardCode>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::UserDelCard::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::UserDelCard::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::UserDelCard(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_del_card]]></Event>\n  <CardId><![CDATA[cardid]]></CardId>\n  <UserCardCode><![CDATA[12312312]]></UserCardCode>\n</xml>\n",
+        &[],
+        events::UserDelCard::to_message,
+        events::Event::UserDelCard,
     );
 }
 
 #[cfg(feature = "card")]
 #[test]
 fn user_enter_session_from_card_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_enter_session_from_card]]></Event>\n  <CardId><![CDATA[cardid]]></CardId>\n  <UserCardCode><![CDATA[12312312]]></UserCardCode>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::UserEnterSessionFromCard::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::UserEnterSessionFromCard::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::UserEnterSessionFromCard(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_enter_session_from_card]]></Event>\n  <CardId><![CDATA[cardid]]></CardId>\n  <UserCardCode><![CDATA[12312312]]></UserCardCode>\n</xml>\n",
+        &[],
+        events::UserEnterSessionFromCard::to_message,
+        events::Event::UserEnterSessionFromCard,
     );
 }
 
 #[cfg(feature = "card")]
 #[test]
 fn user_get_card_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName> <![CDATA[gh_fc0a06a20993]]> </ToUserName>\n  <FromUserName> <![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]> </FromUserName>\n  <CreateTime>1472551036</CreateTime>\n  <MsgType> <![CDATA[event]]> </MsgType>\n  <Event> <![CDATA[user_get_card]]> </Event>\n  <CardId> <![CDATA[pZI8Fjwsy5fVPRBeD78J4RmqVvBc]]> </CardId>\n  <IsGiveByFriend>0</IsGiveByFriend>\n  <UserCardCode> <![CDATA[226009850808]]> </UserCardCode>\n  <FriendUserName> <![CDATA[]]> </FriendUserName>\n  <OuterId>0</OuterId>\n  <OldUserCardCode> <![CDATA[]]> </OldUserCardCode>\n  <OuterStr> <![CDATA[12b]]> </OuterStr>\n  <IsRestoreMemberCard>0</IsRestoreMemberCard>\n  <IsRecommendByFriend>0</IsRecommendByFriend>\n  <UnionId>o6_bmasdasdsad6_2sgVt7hMZOPfL</UnionId>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::UserGetCard::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::UserGetCard::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::UserGetCard(typed)
+    example(
+        "<xml>\n  <ToUserName> <![CDATA[gh_fc0a06a20993]]> </ToUserName>\n  <FromUserName> <![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]> </FromUserName>\n  <CreateTime>1472551036</CreateTime>\n  <MsgType> <![CDATA[event]]> </MsgType>\n  <Event> <![CDATA[user_get_card]]> </Event>\n  <CardId> <![CDATA[pZI8Fjwsy5fVPRBeD78J4RmqVvBc]]> </CardId>\n  <IsGiveByFriend>0</IsGiveByFriend>\n  <UserCardCode> <![CDATA[226009850808]]> </UserCardCode>\n  <FriendUserName> <![CDATA[]]> </FriendUserName>\n  <OuterId>0</OuterId>\n  <OldUserCardCode> <![CDATA[]]> </OldUserCardCode>\n  <OuterStr> <![CDATA[12b]]> </OuterStr>\n  <IsRestoreMemberCard>0</IsRestoreMemberCard>\n  <IsRecommendByFriend>0</IsRecommendByFriend>\n  <UnionId>o6_bmasdasdsad6_2sgVt7hMZOPfL</UnionId>\n</xml>\n",
+        &[],
+        events::UserGetCard::to_message,
+        events::Event::UserGetCard,
     );
 }
 
 #[cfg(feature = "card")]
 #[test]
 fn user_gifting_card_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[gh_3fcea188bf78]]></ToUserName>\n  <FromUserName><![CDATA[obLatjjwDolFjRRd3doGIdwNqRXw]]></FromUserName>\n  <CreateTime>1474181868</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_gifting_card]]></Event>\n  <CardId><![CDATA[pbLatjhU-3pik3d4PsbVzvBxZvJc]]></CardId>\n  <UserCardCode><![CDATA[297466945104]]></UserCardCode>\n  <IsReturnBack>0</IsReturnBack>\n  <FriendUserName><![CDATA[obLatjlNerkb62HtSdQUx66C4NTU]]></FriendUserName>\n  <IsChatRoom>0</IsChatRoom>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::UserGiftingCard::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::UserGiftingCard::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::UserGiftingCard(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_3fcea188bf78]]></ToUserName>\n  <FromUserName><![CDATA[obLatjjwDolFjRRd3doGIdwNqRXw]]></FromUserName>\n  <CreateTime>1474181868</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_gifting_card]]></Event>\n  <CardId><![CDATA[pbLatjhU-3pik3d4PsbVzvBxZvJc]]></CardId>\n  <UserCardCode><![CDATA[297466945104]]></UserCardCode>\n  <IsReturnBack>0</IsReturnBack>\n  <FriendUserName><![CDATA[obLatjlNerkb62HtSdQUx66C4NTU]]></FriendUserName>\n  <IsChatRoom>0</IsChatRoom>\n</xml>\n",
+        &[],
+        events::UserGiftingCard::to_message,
+        events::Event::UserGiftingCard,
     );
 }
 
 #[cfg(feature = "card")]
 #[test]
 fn user_pay_from_pay_cell_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[gh_e2243xxxxxxx]]></ToUserName>\n  <FromUserName><![CDATA[oo2VNuOUuZGMxxxxxxxx]]></FromUserName>\n  <CreateTime>1442390947</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_pay_from_pay_cell]]></Event>\n  <CardId><![CDATA[po2VNuCuRo-8sxxxxxxxxxxx]]></CardId>\n  <UserCardCode><![CDATA[38050000000]]></UserCardCode>\n  <TransId><![CDATA[10022403432015000000000]]></TransId>\n  <LocationId>291710000</LocationId>\n  <Fee><![CDATA[10000]]></Fee>\n  <OriginalFee><![CDATA[10000]]></OriginalFee>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::UserPayFromPayCell::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::UserPayFromPayCell::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::UserPayFromPayCell(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_e2243xxxxxxx]]></ToUserName>\n  <FromUserName><![CDATA[oo2VNuOUuZGMxxxxxxxx]]></FromUserName>\n  <CreateTime>1442390947</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_pay_from_pay_cell]]></Event>\n  <CardId><![CDATA[po2VNuCuRo-8sxxxxxxxxxxx]]></CardId>\n  <UserCardCode><![CDATA[38050000000]]></UserCardCode>\n  <TransId><![CDATA[10022403432015000000000]]></TransId>\n  <LocationId>291710000</LocationId>\n  <Fee><![CDATA[10000]]></Fee>\n  <OriginalFee><![CDATA[10000]]></OriginalFee>\n</xml>\n",
+        &[],
+        events::UserPayFromPayCell::to_message,
+        events::Event::UserPayFromPayCell,
     );
 }
 
 #[cfg(feature = "member_card")]
 #[test]
 fn user_view_card_example_1() {
-    let message = Message::parse(
-            "<xml>\n  <ToUserName><![CDATA[gh_fcxxxx6a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-xxxxx6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1467811138</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_view_card]]></Event>\n  <CardId><![CDATA[pZI8Fj2ezBbxxxxxT2UbiiWLb7Bg]]></CardId>\n  <UserCardCode><![CDATA[4xxxxxxxx8558]]></UserCardCode>\n  <OuterStr><![CDATA[12b]]></OuterStr>\n</xml>\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let typed = events::UserViewCard::from_message(&message).unwrap();
-    round_trips(&message, &typed.to_message(), &[]);
-    let reread = Message::parse(typed.to_message().to_xml().as_bytes()).unwrap();
-    assert_eq!(events::UserViewCard::from_message(& reread).unwrap(), typed);
-    assert_eq!(
-        events::Event::from_message(& message).unwrap(),
-        events::Event::UserViewCard(typed)
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_fcxxxx6a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-xxxxx6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1467811138</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[user_view_card]]></Event>\n  <CardId><![CDATA[pZI8Fj2ezBbxxxxxT2UbiiWLb7Bg]]></CardId>\n  <UserCardCode><![CDATA[4xxxxxxxx8558]]></UserCardCode>\n  <OuterStr><![CDATA[12b]]></OuterStr>\n</xml>\n",
+        &[],
+        events::UserViewCard::to_message,
+        events::Event::UserViewCard,
     );
 }
