@@ -88,3 +88,19 @@ pub fn client_with(server: &ScriptedServer, provider: Arc<dyn TokenProvider>) ->
         .expect("a valid configuration");
     Client::new(core)
 }
+
+/// The most renewals a provider makes in `elapsed` when WeChat refuses every token it hands
+/// out: two at once, then one at the end of each pause that has passed (pauses of 1, 2, 4, ...
+/// s, at most 60 s; so at 1 s, 3 s, 7 s, ... after the second).
+pub fn spaced_renewals_allowed(elapsed: Duration) -> usize {
+    let mut allowed = 2;
+    let mut pause_ends = Duration::ZERO;
+    for doublings in 0..10_000u32 {
+        pause_ends += Duration::from_secs(1u64 << doublings.min(16)).min(Duration::from_secs(60));
+        if pause_ends > elapsed {
+            break;
+        }
+        allowed += 1;
+    }
+    allowed
+}

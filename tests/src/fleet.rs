@@ -85,6 +85,66 @@ impl Member {
     }
 }
 
+/// The arguments of a member of the account's stable_token fleet: `callers` concurrent
+/// calls per round, the given renewal lock TTL, a renewal margin of 1 s and a wait of 15 s.
+pub fn stable_args(
+    mock_url: &str,
+    redis_url: &str,
+    appid: &str,
+    secret: &str,
+    callers: usize,
+    lock_ttl_ms: u64,
+) -> Vec<String> {
+    let (callers, lock_ttl) = (callers.to_string(), lock_ttl_ms.to_string());
+    [
+        "--mock",
+        mock_url,
+        "--redis",
+        redis_url,
+        "--mode",
+        "stable",
+        "--appid",
+        appid,
+        "--secret",
+        secret,
+        "--callers",
+        &callers,
+        "--margin-ms",
+        "1000",
+        "--lock-ttl-ms",
+        &lock_ttl,
+        "--wait-ms",
+        "15000",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
+}
+
+/// Starts `count` members of `executable` with `args`, one after another.
+pub async fn spawn(executable: &str, count: usize, args: &[String]) -> Vec<Member> {
+    let mut members = Vec::with_capacity(count);
+    for _ in 0..count {
+        members.push(Member::spawn(executable, args).await);
+    }
+    members
+}
+
+/// Fails the test unless every member's round had `per_member` calls succeed and none fail.
+///
+/// # Panics
+/// When a call failed, naming the member and its first errors.
+pub fn assert_all_succeeded(rounds: &[Round], per_member: usize, what: &str) {
+    for (index, round) in rounds.iter().enumerate() {
+        assert_eq!(
+            (round.ok, round.failed),
+            (per_member as u64, 0),
+            "{what}: member {index} failed calls: {:?}",
+            round.errors
+        );
+    }
+}
+
 /// Runs a round on every member at once, and returns their outcomes.
 pub async fn round(members: &mut [Member]) -> Vec<Round> {
     for member in members.iter_mut() {

@@ -20,6 +20,8 @@ const STARTUP: Duration = Duration::from_secs(10);
 pub struct RedisServer {
     child: Option<Child>,
     port: u16,
+    /// The password it requires (`--requirepass`), if any; [`command`](Self::command) sends it.
+    password: Option<String>,
 }
 
 /// The `redis-server` executable: `$WECHAT_TEST_REDIS_SERVER`, else the first on `PATH`
@@ -45,32 +47,56 @@ impl RedisServer {
     /// # Panics
     /// When `redis-server` is missing or does not come up: the test cannot do its job.
     pub fn start() -> Self {
-        let executable = executable();
+        Self::start_with(None)
+    }
+
+    /// Starts a server that refuses every command until `AUTH password`: for a fleet
+    /// configured without (or with another) password, a misconfigured Redis.
+    ///
+    /// # Panics
+    /// As [`start`](Self::start).
+    pub fn start_requiring_password(password: &str) -> Self {
+        Self::start_with(Some(password.to_owned()))
+    }
+
+    fn start_with(password: Option<String>) -> Self {
         // Another process may take the free port between the probe and the start: try again.
         for _ in 0..5 {
-            let port = free_port();
-            let child = Command::new(&executable)
-                .args([
-                    "--port",
-                    &port.to_string(),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap_or_else(|e| panic!("cannot start {}: {e}", executable.display()));
-            let mut server = Self { child: Some(child), port };
-            if server.wait_ready() {
+            let mut server = Self { child: None, port: free_port(), password: password.clone() };
+            if server.launch() {
                 return server;
             }
             server.stop();
         }
-        panic!("{} did not answer PING on 127.0.0.1 within {STARTUP:?}", executable.display());
+        panic!("{} did not answer PING on 127.0.0.1 within {STARTUP:?}", executable().display());
+    }
+
+    /// Starts the executable on this server's port; whether it answered PING in time.
+    fn launch(&mut self) -> bool {
+        let executable = executable();
+        let port = self.port.to_string();
+        let mut args = vec!["--port", &port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+        if let Some(password) = &self.password {
+            args.extend(["--requirepass", password]);
+        }
+        let child = Command::new(&executable)
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", executable.display()));
+        self.child = Some(child);
+        self.wait_ready()
+    }
+
+    /// Kills the server and starts a new one on the same port, holding nothing: Redis
+    /// restarted without persistence.
+    ///
+    /// # Panics
+    /// When the new server does not come up (the port was taken meanwhile, say).
+    pub fn restart_empty(&mut self) {
+        self.stop();
+        assert!(self.launch(), "redis-server did not restart on port {}", self.port);
     }
 
     /// `redis://127.0.0.1:<port>/`.
@@ -113,9 +139,14 @@ impl RedisServer {
     pub fn command(&self, inline: &str) -> std::io::Result<Vec<String>> {
         let mut stream = TcpStream::connect_timeout(&self.addr(), Duration::from_secs(1))?;
         stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-        stream.write_all(format!("{inline}\r\n").as_bytes())?;
-        let mut reader = std::io::BufReader::new(stream);
+        let mut reader = std::io::BufReader::new(stream.try_clone()?);
         let mut items = Vec::new();
+        if let Some(password) = &self.password {
+            stream.write_all(format!("AUTH {password}\r\n").as_bytes())?;
+            read_reply(&mut reader, &mut items)?;
+            items.clear();
+        }
+        stream.write_all(format!("{inline}\r\n").as_bytes())?;
         read_reply(&mut reader, &mut items)?;
         Ok(items)
     }

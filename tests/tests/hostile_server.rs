@@ -13,7 +13,7 @@ use serde_json::json;
 use tests::capture::CapturedLogs;
 use tests::fixtures::{
     APPSECRET, GET_AUTH_DATA, STABLE_TOKEN, TOKEN, TOKEN_2, auth_data_request, authorized, client_with,
-    fast_retries, stable_token,
+    fast_retries, spaced_renewals_allowed, stable_token,
 };
 use tests::leaks::{assert_hidden, printed};
 use tests::raw_server::{RawServer, Step};
@@ -448,6 +448,56 @@ async fn when_every_token_is_refused_each_is_renewed_once_at_most() {
     assert_eq!(storm.failed, 1000);
 }
 
+/// WeChat refuses every token, and each request for one gets a new one: without a bound,
+/// every refused token would be renewed in turn for as long as calls come (131 token
+/// requests in 3 s from 1,000 calls). Renewals of tokens that never served a call are
+/// spaced: two at once, then after 1 s, 3 s, 7 s, ... (pauses of 1, 2, 4, ... s, at most 60 s);
+/// one successful call ends that, and the next refusal renews at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_every_new_token_is_refused_renewals_are_spaced_out() {
+    let watch = watch_logs();
+    let server = ScriptedServer::start().await;
+    let tokens = (0..500).map(|n| Answer::token(&format!("TOKEN-SECRET-RENEWED-{n}"), 7200));
+    server.script(STABLE_TOKEN, tokens).script(GET_AUTH_DATA, [authorized()]);
+    let client = client_with(&server, stable_token());
+    client.get_auth_data(&auth_data_request()).await.expect("the first token works");
+    server.script(GET_AUTH_DATA, [Answer::errcode(40001, "invalid credential")]);
+
+    let started = Instant::now();
+    let mut refused = 0;
+    // 1,000 calls at once, then 100 every 100 ms for about 3 s (bounded by count).
+    for wave in 0..31 {
+        let mut calls = tokio::task::JoinSet::new();
+        for _ in 0..if wave == 0 { 1000 } else { 100 } {
+            let client = client.clone();
+            calls.spawn(async move { client.get_auth_data(&auth_data_request()).await });
+        }
+        while let Some(outcome) = calls.join_next().await {
+            let error = outcome.expect("no call panics").expect_err("every token is refused");
+            assert_eq!(error.api_code().map(|c| c.code()), Some(40001), "{error:?}");
+            assert_hidden("the error", &printed(&error), &["TOKEN-SECRET-RENEWED", APPSECRET]);
+            refused += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let elapsed = started.elapsed();
+    let renewals = server.count(STABLE_TOKEN) - 1;
+    assert!(renewals >= 2, "the refused tokens are renewed: {renewals}");
+    assert!(renewals <= spaced_renewals_allowed(elapsed), "{renewals} renewals in {elapsed:?}");
+    assert_eq!(refused, 4000);
+
+    // WeChat accepts tokens again: the held-off token works, which ends the backoff, and the
+    // next refusal is renewed at once.
+    server.script(GET_AUTH_DATA, [authorized()]);
+    client.get_auth_data(&auth_data_request()).await.expect("the token at hand works again");
+    let before = server.count(STABLE_TOKEN);
+    server.script(GET_AUTH_DATA, [Answer::errcode(40001, "invalid credential"), authorized()]);
+    client.get_auth_data(&auth_data_request()).await.expect("renewed at once, and the retry succeeds");
+    assert_eq!(server.count(STABLE_TOKEN), before + 1, "one renewal, not held off");
+    watch.assert_no_secret_logged();
+    assert_hidden("the logs", &logs().text_since(watch.0), &["TOKEN-SECRET-RENEWED"]);
+}
+
 /// Bodies that are not the endpoint's answer: each is a decode error, never retried.
 #[tokio::test]
 async fn answers_that_are_not_the_endpoints_are_decode_errors_never_retried() {
@@ -590,11 +640,15 @@ async fn a_slow_drip_is_cut_by_the_attempt_timeout() {
     let server = ScriptedServer::start().await;
     server.script(GET_AUTH_DATA, [drip.clone()]);
 
+    let started = Instant::now();
     let error =
         failed_call(&client_on(&server.base_url(), DEFAULT_MAX_BODY, SHORT_ATTEMPT_TIMEOUT), &logs).await;
+    let waited = started.elapsed();
 
-    assert!(matches!(error, Error::Timeout { after, .. } if after <= SHORT_ATTEMPT_TIMEOUT), "{error:?}");
     assert_eq!(server.count(GET_AUTH_DATA), 3, "a timeout is retried while attempts remain");
+    // The error reports the whole wait (three attempts and two pauses), not the last attempt's.
+    let Error::Timeout { after, .. } = error else { panic!("expected a timeout, got {error:?}") };
+    assert!(after >= 3 * SHORT_ATTEMPT_TIMEOUT && after <= waited, "{after:?} of {waited:?}");
 
     // The same from the token endpoint.
     let server = ScriptedServer::start().await;

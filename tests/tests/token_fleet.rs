@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use tests::fleet::{Member, Round, round};
+use tests::fleet::{self, Member, assert_all_succeeded, round};
 use tests::redis_server::RedisServer;
 use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer, PlatformToken};
 
@@ -31,47 +31,11 @@ fn args(mock: &MockServer, redis: &RedisServer, extra: &[&str]) -> Vec<String> {
 }
 
 fn stable_args(mock: &MockServer, redis: &RedisServer, callers: usize, lock_ttl_ms: u64) -> Vec<String> {
-    let callers = callers.to_string();
-    let lock_ttl = lock_ttl_ms.to_string();
-    args(
-        mock,
-        redis,
-        &[
-            "--mode",
-            "stable",
-            "--appid",
-            DEMO_APPID,
-            "--secret",
-            DEMO_SECRET,
-            "--callers",
-            &callers,
-            "--margin-ms",
-            "1000",
-            "--lock-ttl-ms",
-            &lock_ttl,
-            "--wait-ms",
-            "15000",
-        ],
-    )
+    fleet::stable_args(mock.base_url(), &redis.url(), DEMO_APPID, DEMO_SECRET, callers, lock_ttl_ms)
 }
 
 async fn fleet(count: usize, args: &[String]) -> Vec<Member> {
-    let mut members = Vec::with_capacity(count);
-    for _ in 0..count {
-        members.push(Member::spawn(MEMBER, args).await);
-    }
-    members
-}
-
-fn assert_all_succeeded(rounds: &[Round], per_member: usize, what: &str) {
-    for (index, round) in rounds.iter().enumerate() {
-        assert_eq!(
-            (round.ok, round.failed),
-            (per_member as u64, 0),
-            "{what}: member {index} failed calls: {:?}",
-            round.errors
-        );
-    }
+    fleet::spawn(MEMBER, count, args).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -185,6 +185,9 @@ impl<'a> Call<'a> {
 
     /// The latest attempt's answer decoded.
     pub(crate) fn succeeded(&self) {
+        if let (Some(provider), Some(_)) = (self.tokens, &self.token) {
+            provider.accepted();
+        }
         self.span.record("latency_ms", millis(self.attempt_started));
         tracing::debug!(parent: &self.span, "attempt succeeded");
     }

@@ -300,7 +300,16 @@ impl Client {
             match next {
                 Next::Renew => {}
                 Next::Pause(pause) => tokio::time::sleep(pause).await,
-                Next::GiveUp => return Err(error),
+                // A timeout reports the call's whole wait, every attempt and pause included,
+                // not the last attempt's share of it.
+                Next::GiveUp => {
+                    return Err(match error {
+                        Error::Timeout { operation, .. } => {
+                            Error::Timeout { operation, after: started.elapsed() }
+                        }
+                        error => error,
+                    });
+                }
             }
         }
     }

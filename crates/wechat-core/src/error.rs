@@ -32,7 +32,7 @@ pub enum Error<C: ErrorCode> {
     Timeout {
         /// Operation name.
         operation: &'static str,
-        /// How long the client waited.
+        /// How long the call waited in all: every attempt and the pauses between them.
         after: Duration,
     },
     /// WeChat (or a proxy) answered with an HTTP status other than 2xx.

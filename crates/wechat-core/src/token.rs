@@ -43,6 +43,12 @@ pub trait TokenProvider: Send + Sync + fmt::Debug + 'static {
         false
     }
 
+    /// A call succeeded with a token from [`cached`](TokenProvider::cached) or
+    /// [`fetch`](TokenProvider::fetch). Providers that renew refused tokens use it to tell a
+    /// token WeChat accepted from one refused on arrival, and to space out renewals when
+    /// every token is refused. Called on every successful call: it must be cheap.
+    fn accepted(&self) {}
+
     /// True for a third-party platform's `authorizer_access_token`, which some endpoints refuse.
     fn is_authorizer(&self) -> bool {
         false
@@ -162,6 +168,12 @@ impl TokenProvider for AuthorizerToken {
             // Only the platform can renew a token it supplies.
             Authorizer::Given(_) => false,
             Authorizer::Renewed(renewed) => renewed.invalidate(stale),
+        }
+    }
+
+    fn accepted(&self) {
+        if let Authorizer::Renewed(renewed) = &self.0 {
+            renewed.accepted();
         }
     }
 
@@ -378,6 +390,10 @@ impl TokenProvider for StableToken {
     /// others share that renewal (their retry waits for it, or finds its token cached).
     fn invalidate(&self, stale: &AccessToken) -> bool {
         self.renewal.invalidate(stale)
+    }
+
+    fn accepted(&self) {
+        self.renewal.accepted();
     }
 
     fn validate(&self) -> Result<(), BuildError> {

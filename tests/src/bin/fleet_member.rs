@@ -14,6 +14,11 @@ use wechat_core::{Component, RedisStore, Secret, StableToken, TokenProvider, Tok
 
 #[allow(clippy::print_stdout)]
 fn main() {
+    // `FLEET_MEMBER_LOG=1` shows a member's warnings (store fallbacks, held-off renewals)
+    // on the test's stderr.
+    if std::env::var_os("FLEET_MEMBER_LOG").is_some() {
+        tracing_subscriber::fmt().with_max_level(tracing::Level::WARN).with_writer(std::io::stderr).init();
+    }
     let args = arguments();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

@@ -64,6 +64,10 @@ impl Renewed {
         self.renewal.invalidate(stale)
     }
 
+    pub(crate) fn accepted(&self) {
+        self.renewal.accepted();
+    }
+
     /// The settings of the component, which this token renews with.
     pub(crate) fn validate(&self) -> Result<(), crate::BuildError> {
         self.renewal.settings().check()

@@ -176,7 +176,11 @@ impl Component {
                     tracing::debug!(component_appid = %self.appid, "WeChat refused the component token; renewing it and retrying once");
                     renewed = true;
                 }
-                other => return other,
+                Err(error) => return Err(error),
+                Ok(answer) => {
+                    self.token.accepted();
+                    return Ok(answer);
+                }
             }
         }
     }

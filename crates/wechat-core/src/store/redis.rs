@@ -109,11 +109,23 @@ impl RedisStore {
         StoreError::Unreachable(message)
     }
 
-    /// Runs `command` on the connection within the timeout.
+    /// Runs `command` on the connection within the timeout. A command that finds the
+    /// connection dropped (Redis restarted, a proxy reset it) is sent once more on the
+    /// connection the manager makes anew, within the same bound: without that, every
+    /// process would fall back to WeChat on the first command after a restart. Sending
+    /// twice is safe for what this store sends: a GET reads; a second `SET NX` or
+    /// compare-and-set finds the first one's value and reports it was not the writer, which
+    /// the renewal treats as another instance's write; a second unlock finds nothing to do.
     async fn run<T: redis::FromRedisValue>(&self, command: impl AsyncCommand<T>) -> Result<T, StoreError> {
         let attempt = async {
             let mut connection = self.connection().await?;
-            command.run(&mut connection).await.map_err(|e| self.unreachable(&e))
+            match command.run(&mut connection).await {
+                Err(error) if error.is_connection_dropped() => {
+                    tracing::debug!(address = %self.address, "the Redis connection was dropped; sending the command again");
+                    command.run(&mut connection).await.map_err(|e| self.unreachable(&e))
+                }
+                result => result.map_err(|e| self.unreachable(&e)),
+            }
         };
         match tokio::time::timeout(self.timeout, attempt).await {
             Ok(result) => result,
@@ -124,17 +136,17 @@ impl RedisStore {
 
 /// A command to run on a connection, so [`RedisStore::run`] can bound any of them.
 trait AsyncCommand<T> {
-    fn run(self, connection: &mut ConnectionManager) -> impl Future<Output = redis::RedisResult<T>> + Send;
+    fn run(&self, connection: &mut ConnectionManager) -> impl Future<Output = redis::RedisResult<T>> + Send;
 }
 
 impl<T: redis::FromRedisValue + Send> AsyncCommand<T> for redis::Cmd {
-    async fn run(self, connection: &mut ConnectionManager) -> redis::RedisResult<T> {
+    async fn run(&self, connection: &mut ConnectionManager) -> redis::RedisResult<T> {
         self.query_async(connection).await
     }
 }
 
 impl<T: redis::FromRedisValue + Send> AsyncCommand<T> for redis::ScriptInvocation<'_> {
-    async fn run(self, connection: &mut ConnectionManager) -> redis::RedisResult<T> {
+    async fn run(&self, connection: &mut ConnectionManager) -> redis::RedisResult<T> {
         self.invoke_async(connection).await
     }
 }

@@ -10,8 +10,20 @@
 //! value, at most [`Settings::wait`]; a holder that died loses its lock after
 //! [`Settings::lock_ttl`] and the next waiter renews. When the store cannot be reached the
 //! provider warns and renews from WeChat alone, keeping the token in its local copy.
+//!
+//! A token from the store is adopted only if it was issued after every token this process
+//! has held (issue times are the Unix milliseconds at which its request was sent, as the
+//! store records them): after an outage, during which each process renewed on its own, the
+//! store still holds the token from before, which WeChat has retired since. That token is
+//! never adopted again; the first renewal through the store overwrites it.
+//!
+//! When the tokens WeChat hands out keep being refused before any call has succeeded with
+//! them (a broken account, a proxy mangling tokens), renewals are spaced: a refused token
+//! that never served a call is renewed at once the first time, then no sooner than 1 s,
+//! 2 s, 4 s, ... after the previous renewal, at most once per [`REFUSAL_BACKOFF_MAX`];
+//! meanwhile the calls fail with WeChat's refusal. One successful call ends the backoff.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -77,12 +89,50 @@ impl Settings {
     }
 }
 
+/// The first pause between renewals of tokens refused before serving any call.
+pub(crate) const REFUSAL_BACKOFF_MIN: Duration = Duration::from_secs(1);
+/// The longest pause between such renewals: while every token is refused, a provider asks
+/// WeChat at most once per this.
+pub(crate) const REFUSAL_BACKOFF_MAX: Duration = Duration::from_secs(60);
+
 struct Cached {
     token: AccessToken,
     renew_at: Instant,
     /// WeChat refused this token and handed it back when asked for another, `force_refresh`
     /// included: a refusal of it ends the call instead of renewing it again.
     handed_back: bool,
+}
+
+/// Renewals of refused tokens that never served a call, and when the next may be.
+#[derive(Default)]
+struct Refusals {
+    /// Consecutive refusals of tokens no call succeeded with.
+    streak: u32,
+    /// No renewal for a refusal before this.
+    not_before: Option<Instant>,
+}
+
+impl Refusals {
+    /// Whether a refusal now may renew the token; counts it when it may. `proven`: a call
+    /// succeeded with a token since the last renewal for a refusal.
+    fn allow(&mut self, now: Instant, proven: bool) -> bool {
+        if proven {
+            *self = Self::default();
+        }
+        if self.not_before.is_some_and(|until| now < until) {
+            return false;
+        }
+        self.streak = self.streak.saturating_add(1);
+        self.not_before = (self.streak >= 2).then(|| instant_after(now, refusal_backoff(self.streak)));
+        true
+    }
+}
+
+/// The pause after the `streak`-th consecutive refusal of an unproven token: 1 s after the
+/// second, doubling, at most [`REFUSAL_BACKOFF_MAX`].
+fn refusal_backoff(streak: u32) -> Duration {
+    let doublings = streak.saturating_sub(2).min(16);
+    REFUSAL_BACKOFF_MIN.saturating_mul(1 << doublings).min(REFUSAL_BACKOFF_MAX)
 }
 
 /// How the last fetch ended, for the callers that waited on it.
@@ -128,6 +178,20 @@ struct Fresh {
     token: AccessToken,
     lifetime: Duration,
     handed_back: bool,
+    /// When the request that got it was sent, in Unix milliseconds.
+    issued_ms: u64,
+}
+
+impl Fresh {
+    /// As the store keeps it: issued when asked for, expiring a lifetime after that.
+    fn stored(&self) -> Stored {
+        Stored {
+            token: self.token.clone(),
+            fetched_ms: self.issued_ms,
+            expires_ms: self.issued_ms.saturating_add(millis(self.lifetime)),
+            handed_back: self.handed_back,
+        }
+    }
 }
 
 /// One token, cached locally and renewed through a store.
@@ -144,6 +208,14 @@ pub(crate) struct Renewal {
     completed: AtomicU64,
     /// The token WeChat refused, until a renewal replaces it.
     refused: Mutex<Option<AccessToken>>,
+    /// The issue time (Unix ms) of the newest token this process has held: nothing older is
+    /// adopted from the store.
+    newest_ms: AtomicU64,
+    /// Set when a refused token is renewed, cleared by the next successful call: a token
+    /// refused while this is set never served a call.
+    unproven: AtomicBool,
+    /// Renewals for refusals of unproven tokens, spaced out.
+    refusals: Mutex<Refusals>,
 }
 
 impl Renewal {
@@ -158,6 +230,9 @@ impl Renewal {
             refresh: tokio::sync::Mutex::new(LastFetch::default()),
             completed: AtomicU64::new(0),
             refused: Mutex::new(None),
+            newest_ms: AtomicU64::new(0),
+            unproven: AtomicBool::new(false),
+            refusals: Mutex::new(Refusals::default()),
         }
     }
 
@@ -222,12 +297,27 @@ impl Renewal {
     /// Renewal is keyed on the refused token, so however many calls it fails, it is renewed
     /// once and forced at most once: the first refusal drops it from the cache and the
     /// others share that renewal (their retry waits for it, or finds its token cached).
+    ///
+    /// When tokens keep being refused before any call succeeds with them, the renewals are
+    /// spaced (see the module's docs): within the pause this returns false, and the call
+    /// fails with WeChat's refusal.
     pub(crate) fn invalidate(&self, stale: &AccessToken) -> bool {
         let current = self.cache.load();
         match current.as_deref() {
             // Renewed already, and WeChat insisted on this very token: renewing again cannot help.
             Some(cached) if cached.token == *stale && cached.handed_back => false,
             Some(cached) if cached.token == *stale => {
+                let proven = !self.unproven.swap(true, Ordering::AcqRel);
+                let allowed =
+                    self.refusals.lock().map_or(true, |mut refusals| refusals.allow(Instant::now(), proven));
+                if !allowed {
+                    tracing::warn!(
+                        key = %self.key,
+                        "WeChat keeps refusing the tokens it hands out before any call succeeds with them; \
+                         holding off the next renewal"
+                    );
+                    return false;
+                }
                 if let Ok(mut refused) = self.refused.lock() {
                     *refused = Some(stale.clone());
                 }
@@ -238,6 +328,15 @@ impl Renewal {
             }
             // A newer token is cached, or the renewal of this one is under way.
             _ => true,
+        }
+    }
+
+    /// A call succeeded with a token of this provider: the renewal of a refused token worked.
+    /// One relaxed load when nothing was refused, so the hot path does not write a line
+    /// other cores read.
+    pub(crate) fn accepted(&self) {
+        if self.unproven.load(Ordering::Relaxed) {
+            self.unproven.store(false, Ordering::Relaxed);
         }
     }
 
@@ -280,7 +379,7 @@ impl Renewal {
         let deadline = instant_after(Instant::now(), self.settings.wait);
         let mut seen = self.store.get(&self.key).await?;
         loop {
-            if let Some(token) = self.adopt(seen.as_ref(), refused) {
+            if let Some(token) = self.adopt(seen.as_ref(), refused, self.newest()) {
                 return Ok(token);
             }
             // Armed before the lock is asked for: a call dropped while `SET NX` is in flight
@@ -314,24 +413,21 @@ impl Renewal {
     ) -> Result<AccessToken, RenewFailure> {
         // Another instance may have stored a token between the first read and the lock.
         let seen = self.store.get(&self.key).await?;
-        if let Some(token) = self.adopt(seen.as_ref(), refused) {
+        if let Some(token) = self.adopt(seen.as_ref(), refused, self.newest()) {
             return Ok(token);
         }
+        // Whatever the store holds now is older than what this process held: after an
+        // outage, the token from before it. Ours replaces it.
         let fresh = self.ask(http, source, refused).await.map_err(RenewFailure::Token)?;
-        let now_ms = unix_ms();
-        let stored = Stored {
-            token: fresh.token.clone(),
-            fetched_ms: now_ms,
-            expires_ms: now_ms.saturating_add(millis(fresh.lifetime)),
-            handed_back: fresh.handed_back,
-        };
+        let stored = fresh.stored();
         match self.store.set_if(&self.key, seen.as_ref(), &stored.encode(), Some(fresh.lifetime)).await {
             Ok(true) => {}
             Ok(false) => {
                 // Our lock expired mid-fetch and another instance stored its token: keep
-                // theirs, never overwrite it with ours.
+                // theirs if it was asked for after ours, and never overwrite it with ours.
                 if let Ok(theirs) = self.store.get(&self.key).await
-                    && let Some(token) = self.adopt(theirs.as_ref(), refused)
+                    && let Some(token) =
+                        self.adopt(theirs.as_ref(), refused, self.newest().max(fresh.issued_ms))
                 {
                     return Ok(token);
                 }
@@ -347,14 +443,8 @@ impl Renewal {
     /// Stores `token`, obtained elsewhere (by `api_query_auth`), unless another writer got
     /// there first, and caches it.
     pub(crate) async fn seed(&self, token: AccessToken, lifetime: Duration) {
-        let fresh = Fresh { token, lifetime, handed_back: false };
-        let now_ms = unix_ms();
-        let stored = Stored {
-            token: fresh.token.clone(),
-            fetched_ms: now_ms,
-            expires_ms: now_ms.saturating_add(millis(lifetime)),
-            handed_back: false,
-        };
+        let fresh = Fresh { token, lifetime, handed_back: false, issued_ms: unix_ms() };
+        let stored = fresh.stored();
         let written = match self.store.get(&self.key).await {
             Ok(current) => {
                 self.store.set_if(&self.key, current.as_ref(), &stored.encode(), Some(lifetime)).await
@@ -367,10 +457,20 @@ impl Renewal {
         self.cache_fresh(&fresh);
     }
 
-    /// Caches and returns the token `raw` holds if it is worth using: not due for renewal,
-    /// and not the refused token (unless WeChat handed that one back even when forced).
-    fn adopt(&self, raw: Option<&Secret>, refused: Option<&AccessToken>) -> Option<AccessToken> {
+    /// The issue time of the newest token this process has held.
+    fn newest(&self) -> u64 {
+        self.newest_ms.load(Ordering::Acquire)
+    }
+
+    /// Caches and returns the token `raw` holds if it is worth using: issued after `floor`
+    /// (the newest token this process has held, so never one older than the token it holds
+    /// or the one just refused), not due for renewal, and not the refused token (unless
+    /// WeChat handed that one back even when forced).
+    fn adopt(&self, raw: Option<&Secret>, refused: Option<&AccessToken>, floor: u64) -> Option<AccessToken> {
         let stored = Stored::decode(raw?)?;
+        if stored.fetched_ms <= floor {
+            return None;
+        }
         if refused == Some(&stored.token) && !stored.handed_back {
             return None;
         }
@@ -380,6 +480,7 @@ impl Renewal {
             return None;
         }
         let renew_at = instant_after(Instant::now(), Duration::from_millis(renew_at_ms - now_ms));
+        self.newest_ms.fetch_max(stored.fetched_ms, Ordering::AcqRel);
         self.cache.store(Some(Arc::new(Cached {
             token: stored.token.clone(),
             renew_at,
@@ -389,6 +490,7 @@ impl Renewal {
     }
 
     fn cache_fresh(&self, fresh: &Fresh) {
+        self.newest_ms.fetch_max(fresh.issued_ms, Ordering::AcqRel);
         self.cache.store(Some(Arc::new(Cached {
             token: fresh.token.clone(),
             renew_at: instant_after(Instant::now(), self.settings.renew_after(fresh.lifetime)),
@@ -403,16 +505,18 @@ impl Renewal {
         source: &dyn Source,
         refused: Option<&AccessToken>,
     ) -> Result<Fresh, TokenError> {
+        let mut issued_ms = unix_ms();
         let (mut token, mut lifetime) = source.request(http, false).await?;
         let mut handed_back = false;
         if refused == Some(&token) {
             if source.can_force() {
                 tracing::debug!(key = %self.key, "WeChat returned the refused token; forcing a refresh");
+                issued_ms = unix_ms();
                 (token, lifetime) = source.request(http, true).await?;
             }
             handed_back = refused == Some(&token);
         }
-        Ok(Fresh { token, lifetime, handed_back })
+        Ok(Fresh { token, lifetime, handed_back, issued_ms })
     }
 }
 
@@ -603,6 +707,86 @@ mod tests {
             .expect("no wait for the dropped holder's lock")
             .unwrap();
         assert_eq!(token.expose(), "FRESH-TOKEN");
+    }
+
+    /// A store that fails every command, as Redis does while it is down.
+    #[derive(Debug)]
+    struct Down;
+
+    impl TokenStore for Down {
+        fn get<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Option<Secret>, StoreError>> {
+            Box::pin(async { Err(StoreError::Unreachable("down".into())) })
+        }
+        fn set_if<'a>(
+            &'a self,
+            _: &'a str,
+            _: Option<&'a Secret>,
+            _: &'a Secret,
+            _: Option<Duration>,
+        ) -> BoxFuture<'a, Result<bool, StoreError>> {
+            Box::pin(async { Err(StoreError::Unreachable("down".into())) })
+        }
+        fn try_lock<'a>(
+            &'a self,
+            _: &'a str,
+            _: &'a str,
+            _: Duration,
+        ) -> BoxFuture<'a, Result<bool, StoreError>> {
+            Box::pin(async { Err(StoreError::Unreachable("down".into())) })
+        }
+        fn unlock<'a>(&'a self, _: &'a str, _: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
+            Box::pin(async { Err(StoreError::Unreachable("down".into())) })
+        }
+        fn wait_for_change<'a>(
+            &'a self,
+            _: &'a str,
+            _: Option<&'a Secret>,
+            _: Duration,
+        ) -> BoxFuture<'a, Result<Option<Secret>, StoreError>> {
+            Box::pin(async { Err(StoreError::Unreachable("down".into())) })
+        }
+    }
+
+    #[tokio::test]
+    async fn the_token_a_store_kept_through_an_outage_is_never_adopted_again() {
+        let key = "wechat:{wx}:stable_token";
+        let store: Arc<dyn TokenStore> = Arc::new(MemoryStore::new());
+        let client = crate::Client::builder().base_url("http://127.0.0.1:9").build().unwrap();
+        let http = client.http_context().clone();
+        // Before the outage: the fleet's token is in the store.
+        let before = Renewal::new(key.into(), Arc::clone(&store), Settings::DEFAULT);
+        assert_eq!(before.fetch(&http, &scripted("BEFORE", false)).await.unwrap().expose(), "BEFORE");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+
+        // During it, this instance renews on its own.
+        let mut instance = Renewal::new(key.into(), Arc::new(Down), Settings::DEFAULT);
+        let during = instance.fetch(&http, &scripted("DURING", false)).await.unwrap();
+        assert_eq!(during.expose(), "DURING");
+
+        // The store is back with BEFORE, fresh by its own times; WeChat refuses DURING.
+        instance.set_store(Arc::clone(&store));
+        assert!(instance.invalidate(&during));
+        let after = instance.fetch(&http, &scripted("AFTER", false)).await.unwrap();
+        assert_eq!(after.expose(), "AFTER", "BEFORE is older than DURING: not adopted");
+        let stored = Stored::decode(&store.get(key).await.unwrap().unwrap()).unwrap();
+        assert_eq!(stored.token.expose(), "AFTER", "the renewal overwrote what the store kept");
+    }
+
+    #[test]
+    fn renewals_of_refused_unproven_tokens_are_spaced() {
+        let start = Instant::now();
+        let at = |s: u64| start + Duration::from_secs(s);
+        let mut refusals = Refusals::default();
+        assert!(refusals.allow(at(0), true), "a token that served calls is renewed at once");
+        assert!(refusals.allow(at(0), false), "and the renewed one, refused on arrival, once more");
+        assert!(!refusals.allow(at(0), false), "then a pause of 1 s");
+        assert!(refusals.allow(at(1), false));
+        assert!(!refusals.allow(at(2), false), "then 2 s");
+        assert!(refusals.allow(at(3), false));
+        assert_eq!(refusal_backoff(3), Duration::from_secs(2));
+        assert_eq!(refusal_backoff(8), Duration::from_secs(60), "at most a minute");
+        assert_eq!(refusal_backoff(u32::MAX), REFUSAL_BACKOFF_MAX);
+        assert!(refusals.allow(at(3), true), "a successful call ends the pause");
     }
 
     #[test]
