@@ -48,7 +48,8 @@ fn root_help() -> String {
 
 Input: top-level fields as flags (see `wechat GROUP OPERATION --help`); any field with
 --json '{{..}}', --json @FILE or --json - (stdin); flags override the keys of --json.
-Output: the answer as JSON on stdout, without errcode and errmsg.
+Output: the answer as JSON on stdout, without errcode and errmsg. A reader that closes stdout
+early (`| head`) ends the command quietly, with status 0.
 
 Exit status:
   0  success
