@@ -14,6 +14,7 @@
 // uploads, the mock's failure); the full build checks them.
 #![cfg_attr(not(feature = "full"), allow(dead_code))]
 
+mod bounded;
 mod call;
 mod command;
 mod credentials;
@@ -87,7 +88,7 @@ async fn call(groups: &[&'static Group], group: &str, matches: &ArgMatches) -> R
         return Err(Failure::Call(format!("`{name}` is not an operation of `{}`", group.command)));
     };
     let command = format!("{} {}", group.command, operation.command);
-    let input = input::read(&command, operation, sub, std::io::stdin().lock())?;
+    let input = input::read(&command, operation, sub, bounded::Stdin::of_process())?;
     (operation.call)(Call::new(command, operation, input)).await
 }
 
