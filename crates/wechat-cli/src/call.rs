@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 use wechat_core::{Operation, UploadFile};
 
+use crate::bounded;
 use crate::credentials;
 use crate::failure::Failure;
 use crate::input::Input;
@@ -78,22 +79,20 @@ impl Call {
         })
     }
 
-    /// The file given for the part `part`, if any: its name and bytes.
+    /// The file given for the part `part`, if any: its name and bytes. It must be a regular
+    /// file of at most the part's `max_size` (the spec's: the largest file WeChat accepts
+    /// there), read within the time bound of [`bounded`].
     pub(crate) fn optional_file(&self, part: &str) -> Result<Option<UploadFile>, Failure> {
-        let Some((_, path)) = self.input.files.iter().find(|(p, _)| *p == part) else {
+        let Some((file_part, path)) = self.input.files.iter().find(|(p, _)| p.part == part) else {
             return Ok(None);
         };
-        let problem = |problem: String| Failure::File { command: self.command.clone(), problem };
-        let max_size = self.operation.files.iter().find(|f| f.part == part).map_or(u64::MAX, |f| f.max_size);
-        let size = std::fs::metadata(path).map_err(|e| problem(format!("{}: {e}", path.display())))?.len();
-        // Refused before reading: an upload WeChat caps at 10 MB need not be read whole first.
-        if size > max_size {
-            return Err(problem(format!(
-                "{}: {size} bytes, over the `{part}` part's {max_size}",
-                path.display()
-            )));
-        }
-        let bytes = std::fs::read(path).map_err(|e| problem(format!("{}: {e}", path.display())))?;
+        let capped = format!("the `{part}` part (the largest file WeChat accepts there)");
+        let bytes = bounded::file(path, file_part.max_size, bounded::timeout()?).map_err(|refusal| {
+            Failure::File {
+                command: self.command.clone(),
+                problem: format!("{}: {}", path.display(), refusal.describe("the file", &capped)),
+            }
+        })?;
         let name = path.file_name().map_or_else(|| part.to_owned(), |n| n.to_string_lossy().into_owned());
         Ok(Some(UploadFile::new(name, bytes)))
     }

@@ -3,6 +3,7 @@
 
 use clap::{Arg, ArgAction, Command, value_parser};
 
+use crate::bounded::{DEFAULT_TIMEOUT, JSON_CAP, TIMEOUT_VAR};
 use crate::credentials::{APPID, BASE_URL, SECRET};
 use crate::failure::exit;
 use crate::input::{FILE, JSON};
@@ -42,13 +43,20 @@ pub(crate) fn root(groups: &[&'static Group]) -> Command {
 fn root_help() -> String {
     format!(
         "Environment:
-  {APPID}     the account's AppID, for calls that need an access token
-  {SECRET}    the account's AppSecret (never printed)
-  {BASE_URL}  where calls go instead of https://api.weixin.qq.com, e.g. the URL `wechat mock` prints
+  {APPID}          the account's AppID, for calls that need an access token
+  {SECRET}         the account's AppSecret (never printed)
+  {BASE_URL}       where calls go instead of https://api.weixin.qq.com, e.g. the URL
+                        `wechat mock` prints
+  {TIMEOUT_VAR}  seconds an input may give nothing before the command gives up [default: {timeout}]
 
 Input: top-level fields as flags (see `wechat GROUP OPERATION --help`); any field with
 --json '{{..}}', --json @FILE or --json - (stdin); flags override the keys of --json.
-Output: the answer as JSON on stdout, without errcode and errmsg.
+Limits: --json @FILE and --json - read at most {json_cap} bytes ({json_mib} MiB); --file at most the
+part's limit from the spec (the largest file WeChat accepts, in the operation's help). @FILE
+and --file must be regular files (no FIFO, device or directory). A file or a piped stdin that
+gives nothing for {TIMEOUT_VAR} seconds is given up on; a terminal on stdin is waited for.
+Output: the answer as JSON on stdout, without errcode and errmsg. A reader that closes stdout
+early (`| head`) ends the command quietly, with status 0.
 
 Exit status:
   0  success
@@ -60,6 +68,9 @@ Exit status:
         errcode = exit::ERRCODE,
         usage = exit::USAGE,
         call = exit::CALL,
+        timeout = DEFAULT_TIMEOUT.as_secs(),
+        json_cap = JSON_CAP,
+        json_mib = JSON_CAP / (1024 * 1024),
     )
 }
 
@@ -81,17 +92,30 @@ fn operation_command(op: &'static Operation) -> Command {
         .about(op.summary)
         .long_about(op.about)
         .args(op.fields.iter().filter_map(field_arg))
-        .arg(
-            Arg::new(JSON)
-                .long(JSON)
-                .value_name("JSON|@FILE|-")
-                .help("The request as a JSON object: inline, @FILE to read a file, - to read stdin; flags override its keys"),
-        );
+        .arg(Arg::new(JSON).long(JSON).value_name("JSON|@FILE|-").help(format!(
+            "The request as a JSON object: inline, @FILE to read a regular file, - to read stdin \
+             (at most {JSON_CAP} bytes from either); flags override its keys"
+        )));
     if !op.files.is_empty() {
-        let (value_name, help) = if op.files.len() == 1 {
-            ("PATH", format!("The file to upload as the `{}` part", op.files[0].part))
-        } else {
-            ("PART=PATH", "A file to upload, with the part it goes in".to_owned())
+        let (value_name, help) = match op.files {
+            [only] => (
+                "PATH",
+                format!(
+                    "The file to upload as the `{}` part: a regular file of at most {} bytes",
+                    only.part, only.max_size
+                ),
+            ),
+            parts => (
+                "PART=PATH",
+                format!(
+                    "A file to upload, with the part it goes in: a regular file of at most {}",
+                    parts
+                        .iter()
+                        .map(|p| format!("{} bytes for `{}`", p.max_size, p.part))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
         };
         command = command
             .arg(Arg::new(FILE).long(FILE).value_name(value_name).help(help).action(ArgAction::Append));

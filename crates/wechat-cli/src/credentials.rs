@@ -42,7 +42,7 @@ fn required(name: &'static str, what: &'static str) -> Result<String, Failure> {
 
 /// The variable's value; unset and empty are the same, and a value that is not UTF-8 is
 /// refused without being shown.
-fn variable(name: &'static str) -> Result<Option<String>, Failure> {
+pub(crate) fn variable(name: &'static str) -> Result<Option<String>, Failure> {
     match std::env::var_os(name).map(OsString::into_string) {
         None => Ok(None),
         Some(Ok(value)) if value.trim().is_empty() => Ok(None),

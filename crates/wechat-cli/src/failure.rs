@@ -130,6 +130,12 @@ impl Failure {
         }
     }
 
+    /// stdout was closed by its reader (`wechat ... | head -c 10`): not a failure to report,
+    /// the reader took what it wanted.
+    pub(crate) fn is_closed_output(&self) -> bool {
+        matches!(self, Self::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     /// The failure of a call of `command`: WeChat's code when it answered one (the token
     /// endpoint's too, e.g. 40125 for a wrong appsecret).
     pub(crate) fn of_call<C: ErrorCode + std::fmt::Debug>(

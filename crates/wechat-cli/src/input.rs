@@ -2,14 +2,15 @@
 //! flags over it, the constants the request always carries, split into body, query and files.
 
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
 use serde_json::{Map, Value};
 
+use crate::bounded::{self, JSON_CAP, Stdin};
 use crate::failure::Failure;
-use crate::table::{Field, Kind, Operation};
+use crate::table::{Field, FilePart, Kind, Operation};
 
 /// The flag reading the request as JSON.
 pub(crate) const JSON: &str = "json";
@@ -23,16 +24,17 @@ pub(crate) struct Input {
     pub(crate) body: Map<String, Value>,
     /// The query parameters, by wire name.
     pub(crate) query: Map<String, Value>,
-    /// Each file part given, with its path.
-    pub(crate) files: Vec<(&'static str, PathBuf)>,
+    /// Each file part given, with its path; read when the request is built.
+    pub(crate) files: Vec<(&'static FilePart, PathBuf)>,
 }
 
-/// Reads the input of `op` from its matches; `stdin` is read for `--json -` only.
+/// Reads the input of `op` from its matches; `stdin` is read for `--json -` only. A `--json`
+/// file or stdin is read within [`JSON_CAP`] and the time bound of [`bounded`].
 pub(crate) fn read(
     command: &str,
     op: &Operation,
     matches: &ArgMatches,
-    stdin: impl Read,
+    stdin: Stdin<impl Read + Send + 'static>,
 ) -> Result<Input, Failure> {
     let mut fields = match matches.get_one::<String>(JSON) {
         Some(text) => json_object(command, text, stdin)?,
@@ -60,20 +62,25 @@ pub(crate) fn read(
     Ok(Input { body, query, files })
 }
 
-fn json_object(command: &str, text: &str, mut stdin: impl Read) -> Result<Map<String, Value>, Failure> {
+fn json_object(
+    command: &str,
+    text: &str,
+    stdin: Stdin<impl Read + Send + 'static>,
+) -> Result<Map<String, Value>, Failure> {
     let problem = |problem: String| Failure::Json { command: command.to_owned(), problem };
-    let (origin, text) = if text == "-" {
-        let mut read = String::new();
-        stdin.read_to_string(&mut read).map_err(|e| problem(format!("-: cannot read stdin: {e}")))?;
+    const CAPPED: &str = "a --json request";
+    let (origin, read) = if text == "-" {
+        let read = bounded::stdin(stdin, JSON_CAP, bounded::timeout()?)
+            .map_err(|refusal| problem(format!("-: {}", refusal.describe("stdin", CAPPED))))?;
         ("stdin".to_owned(), read)
     } else if let Some(path) = text.strip_prefix('@') {
-        let read = std::fs::read_to_string(path)
-            .map_err(|e| problem(format!("@{path}: cannot read the file: {e}")))?;
+        let read = bounded::file(Path::new(path), JSON_CAP, bounded::timeout()?)
+            .map_err(|refusal| problem(format!("@{path}: {}", refusal.describe("the file", CAPPED))))?;
         (format!("@{path}"), read)
     } else {
-        ("value".to_owned(), text.to_owned())
+        ("value".to_owned(), text.as_bytes().to_vec())
     };
-    match serde_json::from_str::<Value>(&text) {
+    match serde_json::from_slice::<Value>(&read) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(other) => Err(problem(format!("{origin}: expected a JSON object, found {}", json_type(&other)))),
         Err(e) => Err(problem(format!("{origin}: not JSON: {e}"))),
@@ -115,12 +122,12 @@ fn files(
     command: &str,
     op: &Operation,
     matches: &ArgMatches,
-) -> Result<Vec<(&'static str, PathBuf)>, Failure> {
+) -> Result<Vec<(&'static FilePart, PathBuf)>, Failure> {
     let problem = |problem: String| Failure::File { command: command.to_owned(), problem };
     // Only uploads have `--file`; asking the others' matches for it is not an error.
     let given: Vec<&String> =
         matches.try_get_many::<String>(FILE).ok().flatten().map(Iterator::collect).unwrap_or_default();
-    let mut files: Vec<(&'static str, PathBuf)> = Vec::new();
+    let mut files: Vec<(&'static FilePart, PathBuf)> = Vec::new();
     for value in given {
         let (part, path) = match op.files {
             [only] => (only, value.as_str()),
@@ -135,12 +142,14 @@ fn files(
                 (part, path)
             }
         };
-        if files.iter().any(|(p, _)| *p == part.part) {
+        if files.iter().any(|(p, _)| p.part == part.part) {
             return Err(problem(format!("the `{}` part is given twice", part.part)));
         }
-        files.push((part.part, PathBuf::from(path)));
+        files.push((part, PathBuf::from(path)));
     }
-    if let Some(missing) = op.files.iter().find(|p| p.required && !files.iter().any(|(f, _)| *f == p.part)) {
+    if let Some(missing) =
+        op.files.iter().find(|p| p.required && !files.iter().any(|(f, _)| f.part == p.part))
+    {
         let how = if op.files.len() == 1 { "PATH".to_owned() } else { format!("{}=PATH", missing.part) };
         return Err(problem(format!("{how} is required: the `{}` part", missing.part)));
     }
@@ -208,6 +217,11 @@ mod tests {
         call: never,
     };
 
+    /// Stdin when the command does not read it.
+    fn no_stdin() -> Stdin<std::io::Empty> {
+        Stdin { reader: std::io::empty(), terminal: false }
+    }
+
     fn matches(args: &[&str]) -> ArgMatches {
         Command::new("op")
             .arg(Arg::new("order_id").long("order-id"))
@@ -225,7 +239,7 @@ mod tests {
     fn flags_override_json_keys_and_constants_and_query_are_split_off() {
         let given =
             matches(&["--json", r#"{"order_id": "from-json", "count": 1, "appid": "wx"}"#, "--count=-7"]);
-        let input = read("demo op", &OP, &given, std::io::empty()).unwrap();
+        let input = read("demo op", &OP, &given, no_stdin()).unwrap();
         assert_eq!(
             Value::Object(input.body),
             json!({"order_id": "from-json", "count": -7, "action": "get_url"})
@@ -236,14 +250,20 @@ mod tests {
     #[test]
     fn json_comes_from_stdin_or_a_file() {
         let given = matches(&["--json", "-"]);
-        let input = read("demo op", &OP, &given, r#"{"order_id": "o"}"#.as_bytes()).unwrap();
+        let input = read(
+            "demo op",
+            &OP,
+            &given,
+            Stdin { reader: r#"{"order_id": "o"}"#.as_bytes(), terminal: false },
+        )
+        .unwrap();
         assert_eq!(input.body.get("order_id"), Some(&json!("o")));
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("request.json");
         std::fs::write(&path, r#"{"order_id": "from-file"}"#).unwrap();
         let given = matches(&["--json", &format!("@{}", path.display())]);
-        let input = read("demo op", &OP, &given, std::io::empty()).unwrap();
+        let input = read("demo op", &OP, &given, no_stdin()).unwrap();
         assert_eq!(input.body.get("order_id"), Some(&json!("from-file")));
     }
 
@@ -257,21 +277,17 @@ mod tests {
 
     #[test]
     fn bad_input_is_named() {
-        let missing = refused(read("demo op", &OP, &matches(&[]), std::io::empty()));
+        let missing = refused(read("demo op", &OP, &matches(&[]), no_stdin()));
         assert_eq!(missing, "demo op: --order-id (`order_id` in --json) is required");
 
-        let array = refused(read("demo op", &OP, &matches(&["--json", "[1]"]), std::io::empty()));
+        let array = refused(read("demo op", &OP, &matches(&["--json", "[1]"]), no_stdin()));
         assert_eq!(array, "demo op: --json value: expected a JSON object, found an array");
 
-        let broken = refused(read("demo op", &OP, &matches(&["--json", "{\"a\""]), std::io::empty()));
+        let broken = refused(read("demo op", &OP, &matches(&["--json", "{\"a\""]), no_stdin()));
         assert!(broken.starts_with("demo op: --json value: not JSON: EOF while parsing"), "{broken}");
 
-        let gone = refused(read(
-            "demo op",
-            &OP,
-            &matches(&["--json", "@/nonexistent/wechat-cli.json"]),
-            std::io::empty(),
-        ));
+        let gone =
+            refused(read("demo op", &OP, &matches(&["--json", "@/nonexistent/wechat-cli.json"]), no_stdin()));
         assert!(
             gone.starts_with("demo op: --json @/nonexistent/wechat-cli.json: cannot read the file"),
             "{gone}"
@@ -281,7 +297,7 @@ mod tests {
             "demo op",
             &OP,
             &matches(&["--order-id", "o", "--file", "a", "--file", "b"]),
-            std::io::empty(),
+            no_stdin(),
         ));
         assert_eq!(twice, "demo op: --file the `pdf` part is given twice");
     }

@@ -3,6 +3,9 @@
 //! WeChat's error codes as exit status 1 with the code on stderr; `wechat mock` runs the mock
 //! server and `wechat completions SHELL` prints a completion script.
 //!
+//! Output into a pipe the reader closed early (`wechat completions bash | head`) ends the
+//! command quietly with status 0, as clap's own help does.
+//!
 //! The command table is generated from the spec (`src/generated/`); this crate reads the
 //! input, builds each operation's request type from it (so the generated types check it) and
 //! sends it through `wechat_core::Client`.
@@ -11,6 +14,7 @@
 // uploads, the mock's failure); the full build checks them.
 #![cfg_attr(not(feature = "full"), allow(dead_code))]
 
+mod bounded;
 mod call;
 mod command;
 mod credentials;
@@ -38,11 +42,20 @@ fn main() -> ExitCode {
     let matches = command::root(groups).get_matches();
     match run(groups, &matches) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader of stdout has gone (`| head`): it took what it wanted.
+        Err(failure) if failure.is_closed_output() => ExitCode::SUCCESS,
         Err(failure) => {
-            eprintln!("wechat: {failure}");
+            report(&format!("wechat: {failure}"));
             ExitCode::from(failure.exit_code())
         }
     }
+}
+
+/// A line on stderr; a stderr that cannot take it (a closed pipe) loses it rather than
+/// turning the failure into a panic.
+pub(crate) fn report(line: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{line}").and_then(|()| err.flush());
 }
 
 fn run(groups: &[&'static Group], matches: &ArgMatches) -> Result<(), Failure> {
@@ -75,22 +88,25 @@ async fn call(groups: &[&'static Group], group: &str, matches: &ArgMatches) -> R
         return Err(Failure::Call(format!("`{name}` is not an operation of `{}`", group.command)));
     };
     let command = format!("{} {}", group.command, operation.command);
-    let input = input::read(&command, operation, sub, std::io::stdin().lock())?;
+    let input = input::read(&command, operation, sub, bounded::Stdin::of_process())?;
     (operation.call)(Call::new(command, operation, input)).await
 }
 
-/// The answer, pretty-printed, on stdout.
+/// The answer, pretty-printed, on stdout; a closed stdout is [`Failure::is_closed_output`].
 fn print(answer: &Value) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, answer).map_err(|e| Failure::Output(e.into()))?;
     writeln!(out).and_then(|()| out.flush()).map_err(Failure::Output)
 }
 
+/// The completion script of the shell, on stdout.
 fn completions(groups: &[&'static Group], matches: &ArgMatches) -> Result<(), Failure> {
     let Some(shell) = matches.get_one::<clap_complete::Shell>("shell").copied() else {
         return Ok(());
     };
+    // Written to memory first: clap_complete panics when its writer fails (a closed pipe).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command::root(groups), "wechat", &mut script);
     let mut out = std::io::stdout().lock();
-    clap_complete::generate(shell, &mut command::root(groups), "wechat", &mut out);
-    out.flush().map_err(Failure::Output)
+    out.write_all(&script).and_then(|()| out.flush()).map_err(Failure::Output)
 }

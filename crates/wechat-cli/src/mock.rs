@@ -42,9 +42,15 @@ pub(crate) async fn run(matches: &ArgMatches) -> Result<(), Failure> {
     let signal = shutdown_signal().map_err(|e| Failure::Mock(format!("cannot wait for signals: {e}")))?;
     let server =
         MockServer::start(MockConfig::demo().listen(addr)).await.map_err(|e| Failure::Mock(e.to_string()))?;
-    announce(server.base_url()).map_err(Failure::Output)?;
+    match announce(server.base_url()) {
+        Ok(()) => {}
+        // Nobody reads the announcement (`wechat mock | head -1` has taken its line): the
+        // server is up all the same, and serves until stopped.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(Failure::Output(e)),
+    }
     let received = signal.await;
-    eprintln!("wechat mock: {received} received, stopping");
+    crate::report(&format!("wechat mock: {received} received, stopping"));
     server.shutdown().await.map_err(|e| Failure::Mock(e.to_string()))
 }
 

@@ -39,9 +39,16 @@ async fn help_lists_every_group_of_the_spec_and_the_exit_statuses() {
     for group in &groups {
         assert!(listed.contains(group), "`{group}` missing from\n{}", run.stdout);
     }
-    for expected in
-        ["mock", "completions", "WECHAT_APPID", "WECHAT_SECRET", "WECHAT_BASE_URL", "Exit status:"]
-    {
+    for expected in [
+        "mock",
+        "completions",
+        "WECHAT_APPID",
+        "WECHAT_SECRET",
+        "WECHAT_BASE_URL",
+        "WECHAT_INPUT_TIMEOUT",
+        "4194304 bytes",
+        "Exit status:",
+    ] {
         assert!(run.stdout.contains(expected), "`{expected}` missing from\n{}", run.stdout);
     }
 }
