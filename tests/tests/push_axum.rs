@@ -236,3 +236,48 @@ async fn chunked_post(url: &str, query: &str, body: &[u8]) -> String {
     let answer = tokio::time::timeout(Duration::from_secs(10), exchange).await.expect("answers within 10 s");
     String::from_utf8_lossy(&answer).lines().next().unwrap_or_default().to_owned()
 }
+
+#[tokio::test]
+async fn a_body_dripped_slowly_is_answered_408_at_the_read_bound() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let receiver = Receiver::new(TOKEN)
+        .aes_key(&Secret::new(KEY), APPID)
+        .expect("valid key")
+        .body_timeout(Duration::from_millis(500));
+    let (url, server) = serve(wechat_core::push::axum::route(receiver, |_: Message| async {})).await;
+    let push = Sender::new(TOKEN)
+        .aes_key(&Secret::new(KEY), APPID)
+        .expect("valid key")
+        .seal(&text_message(now()), now(), "61")
+        .expect("seals");
+    // The whole body would take 40 s and more at one byte per 100 ms.
+    assert!(push.body.len() > 400, "{}", push.body.len());
+    let (address, path) = url.trim_start_matches("http://").split_once('/').expect("a path");
+    let stream = tokio::net::TcpStream::connect(address).await.expect("connects");
+    let (mut reader, mut writer) = stream.into_split();
+    let head = format!(
+        "POST /{path}?{} HTTP/1.1\r\nHost: {address}\r\nContent-Length: {}\r\n\r\n",
+        push.query.to_query_string(),
+        push.body.len()
+    );
+    let body = push.body.into_bytes();
+    let dripper = tokio::spawn(async move {
+        writer.write_all(head.as_bytes()).await.expect("the head is sent");
+        for byte in body {
+            if writer.write_all(&[byte]).await.is_err() {
+                break; // the server closed the connection
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), reader.read_to_end(&mut answer))
+        .await
+        .expect("answered and closed long before the drip ends (hang guard)")
+        .expect("reads the answer");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("not received within 500ms"), "{answer}");
+    dripper.abort();
+    server.abort();
+}

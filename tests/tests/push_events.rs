@@ -367,3 +367,63 @@ async fn the_mocks_pushes_read_as_the_specs_events() {
     mock.shutdown().await.expect("the mock stops");
     server.abort();
 }
+
+/// A receiver's dedup guard reaches the generated entry points by configuration: the typed
+/// route and `events::handle` call their callback once per push, however often it arrives,
+/// and a callback's `Err` leaves the push to the next delivery.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_generated_entry_points_call_the_callback_once_per_push() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use wechat_card::events::{self, Push};
+    use wechat_core::push::Dedup;
+
+    let receiver =
+        Receiver::new(TOKEN).aes_key(&Secret::new(KEY), APPID).expect("valid key").dedup(Dedup::in_memory());
+    let calls = Arc::new(AtomicUsize::new(0));
+    let count = Arc::clone(&calls);
+    let route = events::route(receiver.clone(), move |push: Push| {
+        count.fetch_add(1, Ordering::SeqCst);
+        async move { assert!(matches!(push.event, Event::UserConsumeCard(_)), "{:?}", push.event) }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let url = format!("http://{}/wechat", listener.local_addr().expect("has an address"));
+    let server =
+        tokio::spawn(async move { axum::serve(listener, axum::Router::new().route("/wechat", route)).await });
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client");
+    let now = i64::try_from(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_secs(),
+    )
+    .expect("fits");
+    let consumed = parse(
+        "<xml><ToUserName>gh_1</ToUserName><FromUserName>o_1</FromUserName><CreateTime>1475134700</CreateTime>\
+         <MsgType>event</MsgType><Event>user_consume_card</Event><CardId>p1</CardId><UserCardCode>42</UserCardCode></xml>",
+    );
+    let sender = Sender::new(TOKEN).aes_key(&Secret::new(KEY), APPID).expect("valid key");
+    for nonce in ["d-1", "d-2", "d-3", "d-4", "d-5"] {
+        let push = sender.seal(&consumed, now, nonce).expect("seals");
+        let answer = tests::pushes::deliver(&http, &url, &push).await;
+        assert_eq!(answer.text().await.expect("a body"), "success");
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "the typed route ran its callback once");
+    server.abort();
+
+    // `events::handle`, framework-neutral, on a receiver with its own guard.
+    let receiver = receiver.dedup(Dedup::in_memory());
+    let counter = AtomicUsize::new(0);
+    let calls = &counter;
+    let push = sender.seal(&consumed, now, "h-1").expect("seals");
+    let headers = [("Content-Length", push.body.len().to_string())];
+    let handle = |fail: bool| {
+        events::handle(&receiver, &push.query, headers.clone(), push.body.as_bytes(), move |push: Push| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            let kind = push.event.kind().map(str::to_owned);
+            async move { if fail { Err(format!("cannot store {kind:?}")) } else { Ok(()) } }
+        })
+    };
+    let failed = handle(true).await.expect_err("the callback failed");
+    assert_eq!((failed.status(), calls.load(Ordering::SeqCst)), (500, 1));
+    assert_eq!(handle(false).await.as_deref(), Ok("success"));
+    assert_eq!(handle(false).await.as_deref(), Ok("success"));
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "called again after the failure, then never");
+}

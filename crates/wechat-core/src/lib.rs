@@ -57,7 +57,7 @@ pub use secret::{AccessToken, Secret};
 pub use serde_json;
 #[cfg(feature = "redis")]
 pub use store::RedisStore;
-pub use store::{MemoryStore, StoreError, TokenStore};
+pub use store::{DedupStore, MemoryDedup, MemoryStore, StoreError, TokenStore};
 pub use token::{AuthorizerToken, BoxFuture, StableToken, StaticToken, TokenProvider};
 pub use transport::{HttpContext, ReadError};
 pub use union::UnknownVariant;

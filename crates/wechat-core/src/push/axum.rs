@@ -33,7 +33,7 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::RawQuery;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 pub use axum::routing::MethodRouter;
 use axum::routing::get;
@@ -42,15 +42,23 @@ use super::{FromMessage, Incoming, IntoReply, Message, PushError, Query, Receive
 
 /// The route: `GET` answers the URL check, `POST` calls `callback` with each verified message
 /// (decrypted when it came encrypted) and answers what it returns: `()` or [`Reply::Ack`]
-/// is `success`, [`Reply::Xml`] the reply message, encrypted and signed when the push was.
+/// is `success`, [`Reply::Xml`] the reply message, encrypted and signed when the push was;
+/// an `Err` (or [`Reply::Retry`]) is answered 500, so that WeChat delivers the push again.
 ///
 /// A push is refused before the callback runs: 403 for a bad signature, a stale timestamp,
 /// or a push in clear to a receiver with an EncodingAESKey; 413 for a body (or a
-/// `Content-Length`) over [`Receiver::max_body_len`], checked before the body is read; 400
-/// otherwise. The refusal's text never holds the token, the key or decrypted content.
+/// `Content-Length`) over [`Receiver::max_body_len`], checked before the body is read; 408
+/// (and the connection closed) for a body not received within [`Receiver::max_body_time`]
+/// (10 s unless [`Receiver::body_timeout`] says otherwise); 400 otherwise. The refusal's text
+/// never holds the token, the key or decrypted content.
+///
+/// With a dedup guard ([`Receiver::dedup`]) the callback runs once per push: a retry or a
+/// replay of a push it handled is answered `success` without calling it, and one arriving
+/// while the push is still being handled waits for that (see [`Dedup`](super::Dedup)).
 ///
 /// [`Reply::Ack`]: super::Reply::Ack
 /// [`Reply::Xml`]: super::Reply::Xml
+/// [`Reply::Retry`]: super::Reply::Retry
 pub fn route<F, Fut, R, S>(receiver: Receiver, callback: F) -> MethodRouter<S>
 where
     F: Fn(Message) -> Fut + Send + Sync + 'static,
@@ -59,9 +67,9 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let callback = Arc::new(callback);
-    build(receiver, move |received: Received| {
+    build(receiver, move |receiver: Arc<Receiver>, received: Received| {
         let callback = Arc::clone(&callback);
-        Ok(async move { callback(received.message).await })
+        async move { receiver.dispatch(received, |received| callback(received.message)).await }
     })
 }
 
@@ -69,7 +77,7 @@ where
 /// `wechat_card::events::route` calls this): the callback gets the typed event, WeChat's
 /// retry key and the push's mode. A push whose event cannot be read as `E` (a known event
 /// missing a required element) is answered 400, naming the element, and never reaches the
-/// callback.
+/// callback (nor the dedup guard).
 pub fn typed_route<E, F, Fut, R, S>(receiver: Receiver, callback: F) -> MethodRouter<S>
 where
     E: FromMessage + Send + 'static,
@@ -79,27 +87,22 @@ where
     S: Clone + Send + Sync + 'static,
 {
     let callback = Arc::new(callback);
-    build(receiver, move |received: Received| {
-        let incoming = Incoming {
-            event: E::from_message(&received.message)?,
-            dedup_key: received.message.dedup_key(),
-            mode: received.mode,
-        };
+    build(receiver, move |receiver: Arc<Receiver>, received: Received| {
         let callback = Arc::clone(&callback);
-        Ok(async move { callback(incoming).await })
+        async move { receiver.dispatch_event(received, |incoming: Incoming<E>| callback(incoming)).await }
     })
 }
 
-/// Both routes: `handle` turns a verified push into the application's future, or refuses it.
-fn build<H, Fut, R, S>(receiver: Receiver, handle: H) -> MethodRouter<S>
+/// Both routes: `dispatch` hands a verified push to the application (through the guard) and
+/// gives the body to answer, or why not.
+fn build<D, Fut, S>(receiver: Receiver, dispatch: D) -> MethodRouter<S>
 where
-    H: Fn(Received) -> Result<Fut, PushError> + Send + Sync + 'static,
-    Fut: Future<Output = R> + Send + 'static,
-    R: IntoReply,
+    D: Fn(Arc<Receiver>, Received) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<String, PushError>> + Send + 'static,
     S: Clone + Send + Sync + 'static,
 {
     let receiver = Arc::new(receiver);
-    let handle = Arc::new(handle);
+    let dispatch = Arc::new(dispatch);
     let check = Arc::clone(&receiver);
     get(move |RawQuery(query): RawQuery| {
         let receiver = Arc::clone(&check);
@@ -113,26 +116,23 @@ where
     })
     .post(move |RawQuery(query): RawQuery, headers: HeaderMap, body: Body| {
         let receiver = Arc::clone(&receiver);
-        let handle = Arc::clone(&handle);
+        let dispatch = Arc::clone(&dispatch);
         async move {
             let query = Query::parse(query.as_deref().unwrap_or(""));
             if let Err(error) = receiver.check_headers(&headers) {
                 return refusal(&error);
             }
-            let body = match read_capped(body, receiver.max_body_len()).await {
-                Ok(body) => body,
-                Err(error) => return refusal(&error),
+            let limit = receiver.max_body_time();
+            let body = match tokio::time::timeout(limit, read_capped(body, receiver.max_body_len())).await {
+                Ok(Ok(body)) => body,
+                Ok(Err(error)) => return refusal(&error),
+                Err(_) => return refusal(&PushError::BodyTimeout { limit }),
             };
             let received = match receiver.receive_request(&query, &headers, &body) {
                 Ok(received) => received,
                 Err(error) => return refusal(&error),
             };
-            let mode = received.mode;
-            let reply = match handle(received) {
-                Ok(future) => future.await.into_reply(),
-                Err(error) => return refusal(&error),
-            };
-            match receiver.answer(mode, &reply) {
+            match dispatch(Arc::clone(&receiver), received).await {
                 Ok(answer) => answer.into_response(),
                 Err(error) => refusal(&error),
             }
@@ -162,14 +162,16 @@ async fn read_capped(mut body: Body, cap: usize) -> Result<Bytes, PushError> {
 }
 
 fn refusal(error: &PushError) -> Response {
-    let status = match error {
-        PushError::BadSignature { .. } | PushError::StaleTimestamp { .. } | PushError::EncryptionRequired => {
-            StatusCode::FORBIDDEN
-        }
-        PushError::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-        PushError::NoRandomness => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    tracing::warn!(%error, "push refused");
-    (status, error.to_string()).into_response()
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    if status.is_server_error() {
+        tracing::warn!(%error, "push not handled");
+    } else {
+        tracing::warn!(%error, "push refused");
+    }
+    let mut response = (status, error.to_string()).into_response();
+    if matches!(error, PushError::BodyTimeout { .. }) {
+        // The rest of a dripped body is not worth reading to keep the connection.
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    response
 }

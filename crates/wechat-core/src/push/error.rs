@@ -17,6 +17,27 @@ pub enum PushError {
         /// The receiver's cap.
         cap: usize,
     },
+    /// The body did not arrive within the receiver's time bound
+    /// ([`Receiver::body_timeout`](crate::push::Receiver::body_timeout)): a client sending it
+    /// slowly holds a connection no longer than that.
+    #[error("the push body was not received within {limit:?}")]
+    BodyTimeout {
+        /// The bound.
+        limit: std::time::Duration,
+    },
+    /// The application's handler did not handle the push (it returned
+    /// [`Reply::Retry`](crate::push::Reply::Retry) or an `Err`): not answered `success`, so
+    /// that WeChat delivers it again, and a dedup guard does not record it.
+    #[error("the push handler failed: not answered `success`, so that WeChat delivers the push again")]
+    Unhandled,
+    /// The same push is being handled by another delivery, still after the dedup guard's wait
+    /// ([`Dedup::wait`](crate::push::Dedup::wait)): not answered `success`, so that WeChat
+    /// delivers it again should that delivery fail.
+    #[error("the same push is still being handled by another delivery after {waited:?}")]
+    InFlight {
+        /// How long this delivery waited.
+        waited: std::time::Duration,
+    },
     /// A query parameter WeChat always sends is missing.
     #[error("the query has no `{name}` parameter")]
     MissingQuery {
@@ -182,6 +203,27 @@ pub enum PushError {
         /// What the message is, if it says.
         found: Option<String>,
     },
+}
+
+impl PushError {
+    /// The HTTP status to answer a POST (or the URL check) with when this is why it was not
+    /// answered `success`: 403 for a push that is not WeChat's or not fresh (a bad signature,
+    /// a stale timestamp, a push in clear to a receiver with a key), 413 for a body over the
+    /// cap, 408 for one not received in time, 500 when the application's handler failed or
+    /// no random bytes could be drawn, 503 for a duplicate still being handled, 400 otherwise.
+    /// WeChat delivers a push again when the answer is not `success` (or empty).
+    pub fn status(&self) -> u16 {
+        match self {
+            PushError::BadSignature { .. }
+            | PushError::StaleTimestamp { .. }
+            | PushError::EncryptionRequired => 403,
+            PushError::BodyTooLarge { .. } => 413,
+            PushError::BodyTimeout { .. } => 408,
+            PushError::NoRandomness | PushError::Unhandled => 500,
+            PushError::InFlight { .. } => 503,
+            _ => 400,
+        }
+    }
 }
 
 /// At most `max` characters of `text`, for errors that quote what was sent.

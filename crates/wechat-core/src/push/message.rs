@@ -177,6 +177,12 @@ impl Message {
         hash_elements(&mut digest, &self.elements);
         DedupKey::Content(super::signature::hex(&digest.finalize()))
     }
+
+    /// Feeds every element (names and trimmed texts, length-prefixed) to `digest`: what the
+    /// dedup guard's key covers besides the account.
+    pub(super) fn hash_into(&self, digest: &mut Sha1) {
+        hash_elements(digest, &self.elements);
+    }
 }
 
 fn write_elements(elements: &[Element], out: &mut String) {

@@ -31,11 +31,35 @@
 //!
 //! Typed events implement [`FromMessage`], reading fields with the [`field`] helpers;
 //! [`Receiver::receive_event`] reads a push straight into one.
+//!
+//! WeChat delivers a push again when it gets no `success` within 5 s, and a captured push
+//! verifies again while its timestamp is inside the window: [`Receiver::handle`] (or the
+//! axum route) with a [`Dedup`] guard calls the handler once per push.
+//!
+//! ```
+//! use wechat_core::push::{Dedup, Message, PushError, Query, Receiver};
+//!
+//! async fn on_post(receiver: &Receiver, query: &str, body: &[u8]) -> (u16, String) {
+//!     let answer = receiver
+//!         .handle(&Query::parse(query), [("Content-Length", body.len().to_string())], body, |message: Message| async move {
+//!             // Ok(()) is `success`; an Err is answered 500 and WeChat delivers the push again.
+//!             Ok::<(), std::io::Error>(())
+//!         })
+//!         .await;
+//!     match answer {
+//!         Ok(body) => (200, body),
+//!         Err(error) => (error.status(), error.to_string()),
+//!     }
+//! }
+//! let receiver = Receiver::new("token").dedup(Dedup::in_memory());
+//! # let _ = (receiver, on_post);
+//! ```
 
 #[cfg(feature = "push-axum")]
 pub mod axum;
 mod cdata;
 mod crypto;
+mod dedup;
 mod envelope;
 mod error;
 pub mod field;
@@ -48,6 +72,7 @@ mod sender;
 mod signature;
 
 pub use crypto::EncodingAesKey;
+pub use dedup::Dedup;
 pub use error::PushError;
 pub use message::{DedupKey, Element, Message, Value};
 pub use query::Query;

@@ -3,17 +3,19 @@
 //! encrypted when the push was.
 
 use std::fmt;
+use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::FromMessage;
 use super::crypto::{self, EncodingAesKey};
+use super::dedup::{Dedup, Gate};
 use super::envelope;
 use super::error::{PushError, clip};
 use super::headers::Headers;
 use super::message::{Message, Value};
 use super::query::Query;
-use super::reply::{Incoming, Reply};
+use super::reply::{Incoming, IntoReply, Reply};
 use super::signature;
 use crate::Secret;
 
@@ -59,7 +61,10 @@ impl Received {
 ///
 /// Once it has an EncodingAESKey ([`Receiver::aes_key`]) it refuses pushes in clear
 /// ([`PushError::EncryptionRequired`]) unless told otherwise ([`Receiver::accept_plain`]):
-/// a plain push's `signature` does not cover its body.
+/// a plain push's `signature` does not cover its body. With a dedup guard
+/// ([`Receiver::dedup`]), the entry points that call a handler ([`Receiver::handle`],
+/// [`Receiver::handle_event`], the axum routes) call it once per push, however often WeChat
+/// retries it or anyone replays it.
 #[derive(Clone)]
 pub struct Receiver {
     token: Secret,
@@ -67,6 +72,8 @@ pub struct Receiver {
     accept_plain: bool,
     window: Duration,
     max_body: usize,
+    body_timeout: Duration,
+    dedup: Option<Dedup>,
     clock: Clock,
 }
 
@@ -76,6 +83,9 @@ impl Receiver {
     /// The largest body accepted unless set otherwise: compatible mode triples a message, and
     /// WeChat's event messages are a few KiB at most.
     pub const DEFAULT_MAX_BODY: usize = 256 * 1024;
+    /// How long a web framework may take to read a body unless set otherwise: WeChat sends a
+    /// few KiB at once, so only a client dripping its body (holding a connection) takes long.
+    pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 
     /// A receiver in plain mode for the token configured on WeChat's side.
     pub fn new(token: impl Into<String>) -> Self {
@@ -85,6 +95,8 @@ impl Receiver {
             accept_plain: false,
             window: Self::DEFAULT_WINDOW,
             max_body: Self::DEFAULT_MAX_BODY,
+            body_timeout: Self::DEFAULT_BODY_TIMEOUT,
+            dedup: None,
             clock: Arc::new(system_now),
         }
     }
@@ -129,6 +141,38 @@ impl Receiver {
     /// The largest body accepted, in bytes: how much a web framework should read at most.
     pub fn max_body_len(&self) -> usize {
         self.max_body
+    }
+
+    /// Reads a body for at most `timeout` (default [`DEFAULT_BODY_TIMEOUT`](Self::DEFAULT_BODY_TIMEOUT)):
+    /// the axum routes answer 408 ([`PushError::BodyTimeout`]) and close the connection past
+    /// it, however slowly the body still comes. Other frameworks read it from
+    /// [`Receiver::max_body_time`].
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// How long a web framework should take to read a body at most.
+    pub fn max_body_time(&self) -> Duration {
+        self.body_timeout
+    }
+
+    /// Guards the handler with `dedup`: [`Receiver::handle`], [`Receiver::handle_event`] and
+    /// the axum routes call it once per push, answering WeChat's retries and replays of a
+    /// push already handled with `success`. [`Dedup`] says what it protects against and what
+    /// not; the plain verifiers ([`Receiver::receive`], [`Receiver::receive_request`],
+    /// [`Receiver::receive_event`]) call no handler and do not consult it.
+    ///
+    /// ```
+    /// use wechat_core::push::{Dedup, Receiver};
+    ///
+    /// // One process: the ledger in memory. A fleet: `Dedup::new(redis_store)`.
+    /// let receiver = Receiver::new("token").dedup(Dedup::in_memory());
+    /// # let _ = receiver;
+    /// ```
+    pub fn dedup(mut self, dedup: Dedup) -> Self {
+        self.dedup = Some(dedup);
+        self
     }
 
     /// Reads the time (unix seconds) from `clock` instead of the system's.
@@ -222,6 +266,140 @@ impl Receiver {
         })
     }
 
+    /// The framework-neutral counterpart of the axum route: verifies a POST to the callback
+    /// URL as [`Receiver::receive_request`] does, hands its message to `handler` (unless the
+    /// dedup guard recognises it, see [`Receiver::dedup`]), and returns the body to answer
+    /// with status 200: `success` for `()` or [`Reply::Ack`], the reply message (encrypted as
+    /// the push was) for [`Reply::Xml`]. An `Err` is answered with
+    /// [`PushError::status`]; among them [`PushError::Unhandled`] when the handler returned an
+    /// `Err` or [`Reply::Retry`], and [`PushError::InFlight`] for a duplicate still being
+    /// handled elsewhere.
+    pub async fn handle<N, V, F, Fut, R>(
+        &self,
+        query: &Query,
+        headers: impl IntoIterator<Item = (N, V)>,
+        body: &[u8],
+        handler: F,
+    ) -> Result<String, PushError>
+    where
+        N: AsRef<str>,
+        V: AsRef<[u8]>,
+        F: FnOnce(Message) -> Fut,
+        Fut: Future<Output = R>,
+        R: IntoReply,
+    {
+        let received = self.receive_request(query, headers, body)?;
+        self.dispatch(received, |received| handler(received.message)).await
+    }
+
+    /// [`Receiver::handle`] with the message read as `E` (the generated crate's `Event`:
+    /// `wechat_card::events::handle` calls this): a push that does not read as `E` is refused
+    /// before the guard and the handler.
+    pub async fn handle_event<E, N, V, F, Fut, R>(
+        &self,
+        query: &Query,
+        headers: impl IntoIterator<Item = (N, V)>,
+        body: &[u8],
+        handler: F,
+    ) -> Result<String, PushError>
+    where
+        E: FromMessage,
+        N: AsRef<str>,
+        V: AsRef<[u8]>,
+        F: FnOnce(Incoming<E>) -> Fut,
+        Fut: Future<Output = R>,
+        R: IntoReply,
+    {
+        let received = self.receive_request(query, headers, body)?;
+        self.dispatch_event(received, handler).await
+    }
+
+    /// Hands a verified push to `handler` through the dedup guard, and returns the body to
+    /// answer.
+    pub(crate) async fn dispatch<F, Fut, R>(
+        &self,
+        received: Received,
+        handler: F,
+    ) -> Result<String, PushError>
+    where
+        F: FnOnce(Received) -> Fut,
+        Fut: Future<Output = R>,
+        R: IntoReply,
+    {
+        let key = self.guard_key(&received.message);
+        self.guarded(key, received.mode, received, handler).await
+    }
+
+    /// [`Receiver::dispatch`], the message read as `E` first.
+    pub(crate) async fn dispatch_event<E, F, Fut, R>(
+        &self,
+        received: Received,
+        handler: F,
+    ) -> Result<String, PushError>
+    where
+        E: FromMessage,
+        F: FnOnce(Incoming<E>) -> Fut,
+        Fut: Future<Output = R>,
+        R: IntoReply,
+    {
+        let key = self.guard_key(&received.message);
+        let incoming = Incoming {
+            event: E::from_message(&received.message)?,
+            dedup_key: received.message.dedup_key(),
+            mode: received.mode,
+        };
+        self.guarded(key, received.mode, incoming, handler).await
+    }
+
+    /// The guard's key for `message`, when there is a guard.
+    fn guard_key(&self, message: &Message) -> Option<String> {
+        self.dedup.as_ref().map(|_| Dedup::key(self.aes.as_ref().map(|(_, appid)| appid.as_str()), message))
+    }
+
+    /// How long a handled push is remembered: twice the window, so that any replay the
+    /// window lets in (a timestamp up to a window ahead of the clock when first handled) is
+    /// recognised.
+    fn retention(&self) -> Duration {
+        self.window.saturating_mul(2).max(Duration::from_secs(1))
+    }
+
+    async fn guarded<T, F, Fut, R>(
+        &self,
+        key: Option<String>,
+        mode: Mode,
+        value: T,
+        handler: F,
+    ) -> Result<String, PushError>
+    where
+        F: FnOnce(T) -> Fut,
+        Fut: Future<Output = R>,
+        R: IntoReply,
+    {
+        let (Some(dedup), Some(key)) = (&self.dedup, key) else {
+            return self.answer(mode, &handler(value).await.into_reply());
+        };
+        let ticket = match dedup.enter(&key).await {
+            Gate::Fresh(ticket) => Some(ticket),
+            Gate::Unguarded => None,
+            Gate::Handled => {
+                tracing::debug!(
+                    "a push already handled arrived again: answered `success`, the handler not called"
+                );
+                return Ok(Received::ACK.to_owned());
+            }
+            Gate::InFlight(waited) => return Err(PushError::InFlight { waited }),
+        };
+        let reply = handler(value).await.into_reply();
+        if let Some(ticket) = ticket {
+            if matches!(reply, Reply::Retry) {
+                ticket.release().await;
+            } else {
+                ticket.complete(self.retention()).await;
+            }
+        }
+        self.answer(mode, &reply)
+    }
+
     /// Verifies a push (the POST's query and body) and returns its message, decrypted when it
     /// came encrypted. Unknown events are returned like any other. With an EncodingAESKey, a
     /// push without `<Encrypt>` is refused ([`PushError::EncryptionRequired`]) unless
@@ -282,11 +460,14 @@ impl Receiver {
 
     /// The body to answer a push that arrived in `mode` with `reply`: `success` for
     /// [`Reply::Ack`]; for [`Reply::Xml`], the XML as is to a plain-mode push and encrypted
-    /// and signed ([`Receiver::reply`]) to a safe- or compatible-mode one.
+    /// and signed ([`Receiver::reply`]) to a safe- or compatible-mode one; for
+    /// [`Reply::Retry`], no body but [`PushError::Unhandled`] (answer its
+    /// [`status`](PushError::status), 500).
     pub fn answer(&self, mode: Mode, reply: &Reply) -> Result<String, PushError> {
         match reply {
             Reply::Ack => Ok(Received::ACK.to_owned()),
             Reply::Xml(xml) => self.reply_in(mode, xml),
+            Reply::Retry => Err(PushError::Unhandled),
         }
     }
 
@@ -363,6 +544,8 @@ impl fmt::Debug for Receiver {
             .field("accept_plain", &self.accept_plain)
             .field("window", &self.window)
             .field("max_body", &self.max_body)
+            .field("body_timeout", &self.body_timeout)
+            .field("dedup", &self.dedup)
             .finish_non_exhaustive()
     }
 }

@@ -16,6 +16,11 @@ pub enum Reply {
     /// `<xml><ToUserName>…</ToUserName><MsgType><![CDATA[text]]></MsgType>…</xml>`: sent as
     /// is to a plain-mode push, encrypted and signed to a safe- or compatible-mode one.
     Xml(String),
+    /// Not handled (the application failed): the answer is an error (HTTP 500,
+    /// [`PushError::Unhandled`]), never `success`, so that WeChat delivers the push again, and
+    /// a dedup guard ([`Dedup`](super::Dedup)) does not record it. A callback returning an
+    /// `Err` means this.
+    Retry,
 }
 
 impl Reply {
@@ -26,7 +31,7 @@ impl Reply {
 }
 
 /// What a push callback may return: `()` acknowledges (`success`), a [`Reply`] says what to
-/// answer.
+/// answer, a `Result` fails with its `Err` ([`Reply::Retry`]).
 pub trait IntoReply {
     /// The reply this value stands for.
     fn into_reply(self) -> Reply;
@@ -41,6 +46,20 @@ impl IntoReply for () {
 impl IntoReply for Reply {
     fn into_reply(self) -> Reply {
         self
+    }
+}
+
+/// `Ok` answers as its value does; `Err` is [`Reply::Retry`], the error logged (warn) with its
+/// `Display`, which should then hold no secret.
+impl<T: IntoReply, E: std::fmt::Display> IntoReply for Result<T, E> {
+    fn into_reply(self) -> Reply {
+        match self {
+            Ok(reply) => reply.into_reply(),
+            Err(error) => {
+                tracing::warn!(%error, "the push handler failed; not answering `success`, so that WeChat retries");
+                Reply::Retry
+            }
+        }
     }
 }
 

@@ -8,6 +8,10 @@
 //! compare-and-set it offers a lock with an owner and a time to live, so one instance of a
 //! fleet renews a token while the others wait for the new value, and a holder that dies
 //! blocks no one past the lock's expiry.
+//!
+//! The same stores keep the ledger of a push receiver's dedup guard ([`DedupStore`]): the
+//! bounded [`MemoryDedup`] for one process and, with the `redis` feature, `RedisStore` for a
+//! fleet, under keys `wechat:{APPID}:push:<digest>`.
 
 use std::fmt;
 use std::time::Duration;
@@ -15,11 +19,13 @@ use std::time::Duration;
 use crate::secret::Secret;
 use crate::token::BoxFuture;
 
+mod dedup;
 mod memory;
 #[cfg(feature = "redis")]
 mod redis;
 pub(crate) mod renewal;
 
+pub use dedup::{Claim, DedupStore, MemoryDedup};
 pub use memory::MemoryStore;
 #[cfg(feature = "redis")]
 pub use redis::RedisStore;

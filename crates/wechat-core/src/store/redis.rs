@@ -9,12 +9,17 @@
 //! whose lock expired cannot release its successor's; compare-and-set is a Lua script too.
 //! Every command is bounded by the store's timeout: an unreachable Redis answers
 //! [`StoreError::Unreachable`] in that time, and the providers fall back (see the README).
+//!
+//! It is also a push receiver's dedup ledger ([`DedupStore`]): a claim is
+//! `SET key owner NX PX lease` (in a script that also reads what it found), a completion
+//! `SET key handled PX retention`, a release the same compare-and-delete as a lock's.
 
 use std::fmt;
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
+use super::dedup::{Claim, DedupStore};
 use super::{StoreError, TokenStore};
 use crate::secret::Secret;
 use crate::token::BoxFuture;
@@ -40,6 +45,17 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) 
 return 0
 ";
 
+/// Takes `KEYS[1]` for the owner `ARGV[1]` for `ARGV[2]` ms if it is absent (1); otherwise
+/// says whether it was handled (2) or is in flight (3).
+const CLAIM: &str = r"
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+if redis.call('GET', KEYS[1]) == 'handled' then return 2 end
+return 3
+";
+
+/// The value of a handled push's key (an owner is 32 hex digits, never this).
+const HANDLED: &str = "handled";
+
 /// How often a waiter reads the key while another instance renews.
 const POLL: Duration = Duration::from_millis(25);
 
@@ -54,6 +70,7 @@ pub struct RedisStore {
     connection: tokio::sync::OnceCell<ConnectionManager>,
     set_if: redis::Script,
     unlock: redis::Script,
+    claim: redis::Script,
 }
 
 impl RedisStore {
@@ -77,6 +94,7 @@ impl RedisStore {
             connection: tokio::sync::OnceCell::new(),
             set_if: redis::Script::new(SET_IF),
             unlock: redis::Script::new(UNLOCK),
+            claim: redis::Script::new(CLAIM),
         })
     }
 
@@ -230,6 +248,39 @@ impl TokenStore for RedisStore {
                 tokio::time::sleep(POLL.min(remaining)).await;
             }
         })
+    }
+}
+
+impl DedupStore for RedisStore {
+    fn claim<'a>(
+        &'a self,
+        key: &'a str,
+        owner: &'a str,
+        lease: Duration,
+    ) -> BoxFuture<'a, Result<Claim, StoreError>> {
+        Box::pin(async move {
+            let mut invocation = self.claim.key(key);
+            invocation.arg(owner).arg(millis(lease));
+            match self.run::<i64>(invocation).await? {
+                1 => Ok(Claim::Claimed),
+                2 => Ok(Claim::Handled),
+                3 => Ok(Claim::InFlight),
+                other => Err(StoreError::Protocol(format!("the claim script answered {other}"))),
+            }
+        })
+    }
+
+    fn complete<'a>(&'a self, key: &'a str, retention: Duration) -> BoxFuture<'a, Result<(), StoreError>> {
+        Box::pin(async move {
+            let mut set = redis::cmd("SET");
+            set.arg(key).arg(HANDLED).arg("PX").arg(millis(retention));
+            let _: Option<String> = self.run(set).await?;
+            Ok(())
+        })
+    }
+
+    fn release<'a>(&'a self, key: &'a str, owner: &'a str) -> BoxFuture<'a, Result<bool, StoreError>> {
+        TokenStore::unlock(self, key, owner)
     }
 }
 

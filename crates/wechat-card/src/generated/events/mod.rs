@@ -2,7 +2,8 @@
 
 //! WeChat's push events, typed: [`receive`] verifies, decrypts and types a POST to the
 //! callback URL (query, headers and body from any web framework) into a [`Push`], which
-//! also builds the answer; `route` does the same as an axum route (cargo feature
+//! also builds the answer; [`handle`] also calls a callback with it, once per push with
+//! a receiver's dedup guard; `route` does the same as an axum route (cargo feature
 //! `events-axum`). A message verified otherwise reads with
 //! [`Event::from_message`](FromMessage::from_message), or [`Event::parse`] its XML.
 //!
@@ -67,7 +68,8 @@ pub type Push = ::wechat_core::push::Incoming<Event>;
 /// framework: its query, its headers as `(name, value)` pairs (`&http::HeaderMap`
 /// will do; a `Content-Length` over the receiver's cap is refused) and its body in, a
 /// [`Push`] out. Fails as `Receiver::receive_request` does, or with the element a
-/// known event lacks.
+/// known event lacks. It calls no handler, so a receiver's dedup guard
+/// (`Receiver::dedup`) is not consulted: [`handle`] and `route` do that.
 ///
 /// ```
 /// use wechat_card::events::{self, Event};
@@ -95,11 +97,58 @@ where
     receiver.receive_event(query, headers, body)
 }
 
+/// [`receive`], then `callback` with the [`Push`], whatever the web framework: the body
+/// to answer with status 200 comes back (`success` for `()`, or the `Reply`, encrypted
+/// as the push was), or a `PushError` whose `status()` is the one to answer (a
+/// callback's `Err` is 500, so that WeChat delivers the push again). With a dedup guard
+/// (`Receiver::dedup`) the callback runs once per push: WeChat's retries and replays
+/// of a push it handled are answered `success` without calling it.
+///
+/// ```
+/// use wechat_card::events::{self, Event, Push};
+/// use wechat_card::wechat_core::push::{Dedup, Query, Receiver};
+///
+/// async fn on_post(receiver: &Receiver, query: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
+///     let answer = events::handle(receiver, &Query::parse(query), headers.iter().copied(), body, |push: Push| async move {
+///         if let Event::Unknown(message) = &push.event {
+///             println!("not typed here: {:?}", message.kind());
+///         }
+///         Ok::<(), std::io::Error>(())
+///     })
+///     .await;
+///     match answer {
+///         Ok(body) => (200, body),
+///         Err(error) => (error.status(), error.to_string()),
+///     }
+/// }
+/// let receiver = Receiver::new("token").dedup(Dedup::in_memory());
+/// # let _ = (receiver, on_post);
+/// ```
+pub async fn handle<N, V, F, Fut, R>(
+    receiver: &::wechat_core::push::Receiver,
+    query: &::wechat_core::push::Query,
+    headers: impl IntoIterator<Item = (N, V)>,
+    body: &[u8],
+    callback: F,
+) -> Result<String, PushError>
+where
+    N: AsRef<str>,
+    V: AsRef<[u8]>,
+    F: FnOnce(Push) -> Fut,
+    Fut: ::std::future::Future<Output = R>,
+    R: ::wechat_core::push::IntoReply,
+{
+    receiver.handle_event(query, headers, body, callback).await
+}
+
 /// The axum route for the callback URL with each push typed (cargo feature
 /// `events-axum`): `GET` answers WeChat's URL check, `POST` calls `callback` with the
 /// [`Push`] and answers what it returns, `()` for `success` or a `Reply`, encrypted
-/// as the push was. Refusals are as `wechat_core::push::axum::route`'s; a known event
-/// missing a required element is answered 400 naming it.
+/// as the push was (an `Err` is answered 500, so that WeChat delivers the push again).
+/// Refusals are as `wechat_core::push::axum::route`'s (a body not received within
+/// the receiver's `body_timeout` is answered 408); a known event missing a required
+/// element is answered 400 naming it. With a dedup guard (`Receiver::dedup`) the
+/// callback runs once per push.
 #[cfg(feature = "events-axum")]
 pub fn route<F, Fut, R, S>(
     receiver: ::wechat_core::push::Receiver,
