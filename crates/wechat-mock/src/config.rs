@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use wechat_core::Secret;
 
+use crate::connections::{DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT};
 use crate::media::{DEFAULT_MEDIA_MAX_AGE, DEFAULT_MEDIA_MAX_BYTES};
 use crate::pushes::PushTarget;
 
@@ -44,6 +45,34 @@ pub struct MockConfig {
     /// Where to push events (an order authorized, a card approved, taken or redeemed), as
     /// WeChat pushes them to the account's callback URL. Default none.
     pub push: Option<PushTarget>,
+    /// How long a client has to send a request's head (request line and headers): from
+    /// connecting, or on a kept-alive connection from the first byte of its next request. A
+    /// connection that sends nothing, or drips its headers, is closed when it runs out.
+    /// Default 10 s ([`DEFAULT_HEADER_TIMEOUT`](crate::DEFAULT_HEADER_TIMEOUT)).
+    pub header_timeout: Duration,
+    /// How long a kept-alive connection may sit idle after an answer, before the first byte
+    /// of its next request, until the server closes it; also how long a client that stops
+    /// reading an answer has to read the rest. Default 30 s
+    /// ([`DEFAULT_IDLE_TIMEOUT`](crate::DEFAULT_IDLE_TIMEOUT)).
+    pub idle_timeout: Duration,
+    /// How long reading a request's body may take in all, from the handler's first read: a
+    /// body slower than that, or one a `Content-Length` announced that never comes, is
+    /// answered `408 Request Timeout` and its connection closed. Default 30 s
+    /// ([`DEFAULT_BODY_TIMEOUT`](crate::DEFAULT_BODY_TIMEOUT)).
+    pub body_timeout: Duration,
+    /// At most this many connections open at once. At the cap the server takes a new
+    /// connection only when it can close an idle one for it, the one idle longest (no
+    /// request in flight and nothing left to send: waiting for a head, or kept alive between
+    /// requests), so one more is open while that one closes; with none idle, new connections
+    /// wait to be accepted. `None` (the default) fits the cap, at start, under the process's
+    /// open file limit (`RLIMIT_NOFILE`, the soft one): the limit less 64 descriptors for the
+    /// rest of the process, or half of it when that is more, so 960 under the common 1,024;
+    /// 4,096 where the limit is unlimited or cannot be read (not unix); see
+    /// [`MockServer::max_connections`](crate::MockServer::max_connections). A number given
+    /// here is used as it is; if the process then runs out of descriptors, the server closes
+    /// its oldest idle connection and backs off (10 ms, doubling up to 1 s) instead of
+    /// failing.
+    pub max_connections: Option<usize>,
 }
 
 impl MockConfig {
@@ -59,6 +88,10 @@ impl MockConfig {
             media_max_bytes: DEFAULT_MEDIA_MAX_BYTES,
             media_max_age: DEFAULT_MEDIA_MAX_AGE,
             push: None,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+            max_connections: None,
         }
     }
 
@@ -96,6 +129,35 @@ impl MockConfig {
         self.media_max_age = max_age;
         self
     }
+
+    /// Closes a connection that has not sent a whole request head this long after connecting
+    /// (or after the first byte of a next request); see [`header_timeout`](Self::header_timeout).
+    /// Must be above zero.
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = timeout;
+        self
+    }
+
+    /// Closes a kept-alive connection idle this long between requests; see
+    /// [`idle_timeout`](Self::idle_timeout). Must be above zero.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// Answers 408 and closes the connection when a request body takes longer than this to
+    /// read; see [`body_timeout`](Self::body_timeout). Must be above zero.
+    pub fn body_timeout(mut self, timeout: Duration) -> Self {
+        self.body_timeout = timeout;
+        self
+    }
+
+    /// Keeps at most `max` connections open at once, as given rather than fitted to the
+    /// descriptor limit; see [`max_connections`](Self::max_connections). Must be above zero.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.max_connections = Some(max);
+        self
+    }
 }
 
 impl MockConfig {
@@ -123,6 +185,10 @@ impl fmt::Debug for MockConfig {
             .field("media_max_bytes", &self.media_max_bytes)
             .field("media_max_age", &self.media_max_age)
             .field("push", &self.push)
+            .field("header_timeout", &self.header_timeout)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("body_timeout", &self.body_timeout)
+            .field("max_connections", &self.max_connections)
             .finish()
     }
 }

@@ -77,6 +77,32 @@
 //! Under `/__mock/`, for tests in other languages and for demos: authorize orders, approve
 //! and take cards, inject faults, expire tokens, read request counts. The list is in the README and in the
 //! `admin` module's source.
+//!
+//! # Connections
+//!
+//! The server drives hyper's HTTP/1 connections itself, so that idle or slow clients cannot
+//! hold it:
+//!
+//! - a request's head (request line and headers) must arrive within
+//!   [`MockConfig::header_timeout`] (10 s) of connecting, or, on a kept-alive connection, of
+//!   the first byte of its next request; a connection that sends nothing or drips its
+//!   headers is closed without an answer;
+//! - a kept-alive connection idle for [`MockConfig::idle_timeout`] (30 s) after an answer is
+//!   closed, and so is one whose client has stopped reading an answer for that long;
+//! - reading a request's body may take [`MockConfig::body_timeout`] (30 s) in all, from the
+//!   handler's first read: a slower body, or one a `Content-Length` promised that never
+//!   comes, is answered `408 Request Timeout` with `Connection: close`;
+//! - at most [`MockConfig::max_connections`] are open at once, by default as many as the
+//!   process's open file limit leaves room for: the limit less 64, or half of it, whichever
+//!   is more (4,096 where there is no limit to read). At the cap a new connection is taken
+//!   when an idle one (no request in flight, nothing left to send) can be closed for it, the
+//!   one idle longest; with none idle, new connections wait. If the process runs out of
+//!   descriptors anyway, the oldest idle connection is closed and the listener backs off
+//!   (10 ms doubling to 1 s) instead of stalling.
+//!
+//! A request in flight has no bound but its body's, so a latency fault holds it as long as
+//! a test asks. [`MockServer::shutdown`] closes idle and half-sent connections at once and
+//! lets requests in flight finish and their answers go out.
 
 mod admin;
 mod answer;
@@ -87,6 +113,7 @@ mod card_codes;
 mod cards;
 mod component_endpoints;
 mod config;
+mod connections;
 mod download;
 mod faults;
 mod flow;
@@ -124,6 +151,7 @@ pub use cards::{
     TakeCard, VERIFY_OK,
 };
 pub use config::{DEFAULT_LISTEN, DEMO_APPID, DEMO_SECRET, MockConfig};
+pub use connections::{DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT};
 pub use faults::{Fault, FaultError, FaultKind, Faults};
 pub use media::{DEFAULT_MEDIA_MAX_AGE, DEFAULT_MEDIA_MAX_BYTES, Media, PDF_URL_LIFETIME, StoredFile};
 pub use orders::{Authorization, AuthorizeError, Bill, Order, OrderStatus, Orders};

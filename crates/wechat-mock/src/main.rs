@@ -6,15 +6,21 @@
 //!     --push-aes-key KEY43 --push-appid APPID
 //! ```
 //!
-//! Runs until SIGINT (Ctrl-C) or SIGTERM, then stops cleanly with exit status 0.
+//! Runs until SIGINT (Ctrl-C) or SIGTERM, then stops cleanly with exit status 0. Idle and slow
+//! connections are bounded (`--header-timeout`, `--idle-timeout`, `--body-timeout`,
+//! `--max-connections`; see the README's "Connections").
 
 use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
+use std::num::NonZeroUsize;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use wechat_mock::{DEFAULT_LISTEN, DEMO_APPID, DEMO_SECRET, MockConfig, MockServer, PushTarget};
+use wechat_mock::{
+    DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT, DEFAULT_LISTEN, DEMO_APPID,
+    DEMO_SECRET, MockConfig, MockServer, PushTarget,
+};
 
 /// A local WeChat invoice API server driven by the spec: tokens, schema checks, the
 /// invoice flow's state, and fault injection under /__mock/.
@@ -33,6 +39,24 @@ struct Args {
     /// Lifetime of issued access tokens, in seconds.
     #[arg(long, default_value_t = 7200)]
     token_lifetime: u64,
+    /// Seconds a client has to send a request's head (from connecting, or from the first
+    /// byte of a next request); a connection that sends nothing or drips is closed.
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_HEADER_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    header_timeout: u64,
+    /// Seconds a kept-alive connection may sit idle between requests before it is closed.
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_IDLE_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+    /// Seconds reading a request's body may take in all; a slower body is answered 408.
+    #[arg(long, value_name = "SECS", default_value_t = DEFAULT_BODY_TIMEOUT.as_secs(),
+          value_parser = clap::value_parser!(u64).range(1..))]
+    body_timeout: u64,
+    /// Connections open at once; at the cap a new one is taken when the one idle longest can
+    /// be closed for it.
+    /// Default: the open file limit (ulimit -n) less 64.
+    #[arg(long, value_name = "N")]
+    max_connections: Option<NonZeroUsize>,
     /// Push events (an order authorized, a card approved, taken, redeemed) to this callback
     /// URL, as WeChat does.
     #[arg(long, requires = "push_token")]
@@ -81,7 +105,13 @@ async fn main() -> ExitCode {
     };
     let mut config = MockConfig::new(&args.appid, wechat_core::Secret::new(&args.secret))
         .listen(args.listen)
-        .token_lifetime(Duration::from_secs(args.token_lifetime));
+        .token_lifetime(Duration::from_secs(args.token_lifetime))
+        .header_timeout(Duration::from_secs(args.header_timeout))
+        .idle_timeout(Duration::from_secs(args.idle_timeout))
+        .body_timeout(Duration::from_secs(args.body_timeout));
+    if let Some(max) = args.max_connections {
+        config = config.max_connections(max.get());
+    }
     match args.push_target() {
         Ok(Some(target)) => config = config.push(target),
         Ok(None) => {}
@@ -126,6 +156,14 @@ fn announce(server: &MockServer, args: &Args) {
     println!("  tokens: POST {url}/cgi-bin/stable_token, GET {url}/cgi-bin/token");
     println!(
         "  admin:  {url}/__mock/ (orders/authorize, faults, latency, tokens/expire, requests, operations)"
+    );
+    let config = server.config();
+    println!(
+        "  limits: request head {} s, idle {} s, body {} s; at most {} connections",
+        config.header_timeout.as_secs(),
+        config.idle_timeout.as_secs(),
+        config.body_timeout.as_secs(),
+        server.max_connections()
     );
     if let Some(target) = server.pushes().target() {
         let mode = if target.is_encrypted() { "safe mode, encrypted" } else { "plain mode" };

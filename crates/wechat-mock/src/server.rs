@@ -10,6 +10,7 @@ use crate::answers::Answers;
 use crate::arrange::{ArrangeError, Arranged};
 use crate::cards::Cards;
 use crate::config::MockConfig;
+use crate::connections::{self, Bounds, Connections, ZeroSetting};
 use crate::faults::Faults;
 use crate::media::Media;
 use crate::orders::{Authorization, AuthorizeError, Order, Orders};
@@ -36,9 +37,13 @@ pub enum MockError {
         #[source]
         source: std::io::Error,
     },
-    /// The server failed while serving.
-    #[error("the server failed: {0}")]
-    Serve(#[source] std::io::Error),
+    /// A setting of the [`MockConfig`] that must be above zero is zero: one of
+    /// `header_timeout`, `idle_timeout`, `body_timeout`, `max_connections`.
+    #[error("MockConfig::{setting} must be above zero")]
+    ZeroSetting {
+        /// The field's name.
+        setting: &'static str,
+    },
     /// The server's task ended abnormally (a panic).
     #[error("the server task ended abnormally: {0}")]
     Crashed(String),
@@ -54,8 +59,9 @@ pub struct MockServer {
     shared: Arc<Shared>,
     addr: SocketAddr,
     base_url: String,
+    max_connections: usize,
     stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
+    task: Option<JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for MockServer {
@@ -79,6 +85,10 @@ impl MockServer {
         config: MockConfig,
         table: &'static [Operation],
     ) -> Result<Self, MockError> {
+        let bounds =
+            Bounds::of(&config).map_err(|ZeroSetting(setting)| MockError::ZeroSetting { setting })?;
+        let max_connections = connections::max_connections(config.max_connections)
+            .map_err(|ZeroSetting(setting)| MockError::ZeroSetting { setting })?;
         let listen = config.listen;
         let listener = tokio::net::TcpListener::bind(listen)
             .await
@@ -88,15 +98,12 @@ impl MockServer {
         let shared = Arc::new(Shared::new(config, table, base_url.clone()));
         let (stop, stopped) = oneshot::channel::<()>();
         let app = routes::router(Arc::clone(&shared));
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    // A dropped sender stops the server as a sent signal does.
-                    let _ = stopped.await;
-                })
-                .await
-        });
-        Ok(Self { shared, addr, base_url, stop: Some(stop), task: Some(task) })
+        let connections = Arc::new(Connections::new(max_connections, bounds));
+        let task = tokio::spawn(connections::serve(listener, app, connections, async move {
+            // A dropped sender stops the server as a sent signal does.
+            let _ = stopped.await;
+        }));
+        Ok(Self { shared, addr, base_url, max_connections, stop: Some(stop), task: Some(task) })
     }
 
     /// The base URL to point a client at, e.g. `http://127.0.0.1:53412`.
@@ -112,6 +119,12 @@ impl MockServer {
     /// The settings it runs with.
     pub fn config(&self) -> &MockConfig {
         &self.shared.config
+    }
+
+    /// How many connections it keeps open at once: [`MockConfig::max_connections`] as
+    /// given, or the default fitted to the process's open file limit.
+    pub fn max_connections(&self) -> usize {
+        self.max_connections
     }
 
     /// The invoice flow's orders: authorize one as the user would, or inspect them.
@@ -211,18 +224,14 @@ impl MockServer {
         &self.shared.requests
     }
 
-    /// Stops accepting connections, lets requests in flight finish, and waits until the
-    /// server has stopped.
+    /// Stops accepting connections, closes the idle ones, lets requests in flight finish
+    /// (under the same bounds), and waits until the server has stopped.
     pub async fn shutdown(mut self) -> Result<(), MockError> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         let Some(task) = self.task.take() else { return Ok(()) };
-        match task.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(MockError::Serve(e)),
-            Err(e) => Err(MockError::Crashed(e.to_string())),
-        }
+        task.await.map_err(|e| MockError::Crashed(e.to_string()))
     }
 }
 

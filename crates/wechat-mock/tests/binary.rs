@@ -19,7 +19,24 @@ struct Running {
 
 /// Starts the binary on a free port and reads the URL from its first line.
 fn spawn(args: &[&str]) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wechat-mock"))
+    spawn_command(Command::new(env!("CARGO_BIN_EXE_wechat-mock")), args)
+}
+
+/// Starts the binary as [`spawn`] does, with its open file limit (soft and hard) lowered to
+/// `limit` by the shell, which then becomes the binary (same process, so signals reach it).
+#[cfg(unix)]
+fn spawn_with_open_file_limit(limit: u32, args: &[&str]) -> Running {
+    let mut shell = Command::new("sh");
+    shell.args([
+        "-c",
+        &format!("ulimit -n {limit} && exec \"$0\" \"$@\""),
+        env!("CARGO_BIN_EXE_wechat-mock"),
+    ]);
+    spawn_command(shell, args)
+}
+
+fn spawn_command(mut command: Command, args: &[&str]) -> Running {
+    let mut child = command
         .args(["--listen", "127.0.0.1:0"])
         .args(args)
         .stdout(Stdio::piped())
@@ -215,4 +232,56 @@ fn an_address_in_use_is_a_clear_failure() {
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(&format!("cannot listen on {addr}")), "{stderr}");
+}
+
+/// With its open file limit lowered to 256, 400 idle connections (more than it has
+/// descriptors for) do not stop the binary from serving a new client: at its cap, fitted under
+/// the limit, it closes the connections idle longest to make room; given a cap above the
+/// limit, it runs out of descriptors and does the same instead of stalling. The head and
+/// idle bounds are 10 minutes here, so only that can make room.
+#[cfg(unix)]
+#[test]
+fn idle_sockets_beyond_the_descriptor_limit_do_not_stop_a_new_client() {
+    /// A hang guard for each connect and for the answer, not a speed assertion.
+    const GUARD: Duration = Duration::from_secs(10);
+    for (cap, announced) in [(None, "at most 192 connections"), (Some("1000"), "at most 1000 connections")] {
+        let mut args = vec!["--header-timeout", "600", "--idle-timeout", "600"];
+        if let Some(cap) = cap {
+            args.extend(["--max-connections", cap]);
+        }
+        let mut running = spawn_with_open_file_limit(256, &args);
+        wait_until_serving(&running.url);
+        let addr: std::net::SocketAddr =
+            running.url.strip_prefix("http://").and_then(|a| a.parse().ok()).expect("an address");
+        // Failures are kept until the child is stopped, so that a failing run leaves no process.
+        let idle: Result<Vec<TcpStream>, String> = (0..400)
+            .map(|i| TcpStream::connect_timeout(&addr, GUARD).map_err(|e| format!("idle socket {i}: {e}")))
+            .collect();
+        let answer = idle.as_ref().map_err(Clone::clone).and_then(|_| {
+            let mut fresh =
+                TcpStream::connect_timeout(&addr, GUARD).map_err(|e| format!("new client: {e}"))?;
+            fresh.set_read_timeout(Some(GUARD)).map_err(|e| e.to_string())?;
+            write!(fresh, "GET /__mock/operations HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")
+                .map_err(|e| format!("new client's request: {e}"))?;
+            let mut answer = String::new();
+            fresh
+                .read_to_string(&mut answer)
+                .map_err(|e| format!("new client's answer: {e} after {answer:?}"))?;
+            Ok(answer)
+        });
+        drop(idle);
+        signal(&running.child, "TERM");
+        let status = wait(&mut running.child);
+        let stdout = running.stdout.join().unwrap_or_default();
+        let stderr = running.stderr.join().unwrap_or_default();
+        assert!(
+            answer.as_ref().is_ok_and(|answer| answer.starts_with("HTTP/1.1 200")),
+            "cap {cap:?}: the new client got {answer:?}; stderr: {stderr}"
+        );
+        assert!(status.success(), "exit status {status:?}; stderr: {stderr}");
+        assert!(stdout.contains(announced), "{stdout}");
+        if cap.is_some() {
+            assert!(stderr.contains("cannot accept connections"), "out of descriptors: {stderr}");
+        }
+    }
 }
