@@ -92,8 +92,7 @@ pub(super) fn resolve_endpoint(
     let scope = Scope { local: &local_names, group: Some((group, cx.group_names)), shared: cx.shared_names };
     let own_types = names::operation_types(&name.value).to_vec();
     let mut types = resolve_types(file, &endpoint.types, &scope, &TypeScope::Local, &own_types, problems);
-    let others = [(cx.group_types, TypeScope::Group(group.to_owned())), (cx.shared_types, TypeScope::Shared)];
-    break_cycles(file, &endpoint.types, &mut types, &TypeScope::Local, &others, problems);
+    break_cycles(file, &endpoint.types, &mut types, &TypeScope::Local, problems);
 
     let mut query_entries = Entries::default();
     for (key, field) in &endpoint.query.0 {

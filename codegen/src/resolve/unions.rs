@@ -1,6 +1,8 @@
 //! What can only be checked once every type is known: a union's variants are object types
 //! (an `internal` one without a field named like the tag), and a `flatten` field holds a union.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::Diagnostics;
 use crate::examples::TypeLookup;
 use crate::format::{self, Entries, Located};
@@ -16,8 +18,10 @@ pub(super) fn check_types(
     lookup: &TypeLookup<'_>,
     problems: &mut Diagnostics,
 ) {
+    let written: HashMap<&str, &Located<format::TypeDef>> =
+        entries.0.iter().map(|(k, def)| (k.value.as_str(), def)).collect();
     for def in own {
-        let Some((_, written)) = entries.0.iter().find(|(k, _)| k.value == def.name) else { continue };
+        let Some(written) = written.get(def.name.as_str()) else { continue };
         match &def.kind {
             TypeKind::Union(union) => {
                 let Some(variants) = written.value.union.as_ref().map(|u| &u.value.variants) else {
