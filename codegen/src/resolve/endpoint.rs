@@ -145,8 +145,8 @@ pub(super) fn resolve_endpoint(
 
     let lookup = lookup(&types, cx.group_types, cx.shared_types);
     check_types(file, &endpoint.types, &types, &lookup, problems);
-    check_flattened(file, &request, Some(&endpoint.request), &lookup, problems);
-    check_flattened(file, &response, Some(&endpoint.response), &lookup, problems);
+    check_flattened(file, &request, &fixed_body, Some(&endpoint.request), &lookup, problems);
+    check_flattened(file, &response, &[], Some(&endpoint.response), &lookup, problems);
     let general_codes = cx.inherited_codes.iter().map(|i| i.case.code);
     let codes: Vec<i64> = errors.iter().map(|e| e.code).chain(general_codes).collect();
     let mock = endpoint.mock.as_ref().and_then(|def| {
