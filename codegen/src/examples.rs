@@ -1,9 +1,10 @@
 //! Checking example JSON against the resolved types.
 //!
 //! Request examples are checked strictly, because the tests round-trip them through the
-//! generated request types: every field known, every value of exactly its type. Response
-//! examples are checked the way the generated types decode: numbers written as strings and
-//! strings written as numbers are accepted.
+//! generated request types: every field known, every value of exactly its type, every
+//! required field present (a nullable one too: the client sends it, `null` until set).
+//! Response examples are checked the way the generated types decode: numbers written as
+//! strings and strings written as numbers are accepted, and a nullable field may be left out.
 
 use std::collections::HashMap;
 
@@ -131,7 +132,16 @@ impl Checker<'_, '_> {
                 Some(_) if strict && field.only == Some(Direction::Response) => {
                     self.problem(&child, "WeChat answers this field; a request must not send it")
                 }
-                None if field.required && expected_here => self.problem(&child, "required field is missing"),
+                // The client always sends a required nullable field (`null` until set), and
+                // decodes its absence from an answer as empty.
+                None if field.required && field.nullable && strict && expected_here => self.problem(
+                    &child,
+                    "required field is missing; the client always sends a nullable one (`null` until set), \
+                     so a request example carries it",
+                ),
+                None if field.required && !field.nullable && expected_here => {
+                    self.problem(&child, "required field is missing")
+                }
                 None => {}
                 Some(Value::Null) if field.nullable || (!field.required && !strict) => {}
                 Some(v) => {

@@ -3,7 +3,7 @@
 //! response, a type only responses use) or checks an exact value (a constant) it would be a
 //! promise the mock cannot keep, and the loader refuses it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::Diagnostics;
 use crate::format::{EndpointFile, Entries, Field, Located, TypeDef};
@@ -13,7 +13,7 @@ use crate::source::SourceFile;
 /// Every `lenient_in_mock` written where it cannot apply, located at the key's value.
 pub(crate) fn misplaced(loaded: &LoadedSpec<'_>) -> Diagnostics {
     let mut problems = Diagnostics::default();
-    let shared = loaded.types.as_ref().map(|(_, t)| &t.types);
+    let shared = loaded.types.as_ref().map(|(_, t)| by_name(&t.types)).unwrap_or_default();
     let mut shared_reached = HashSet::new();
     for (file, _, endpoint) in &loaded.endpoints {
         for (_, field) in endpoint.response.0.iter() {
@@ -34,7 +34,7 @@ pub(crate) fn misplaced(loaded: &LoadedSpec<'_>) -> Diagnostics {
                 );
             }
         }
-        let local_reached = reached_types(endpoint, shared, &mut shared_reached);
+        let local_reached = reached_types(endpoint, &shared, &mut shared_reached);
         for (name, def) in &endpoint.types.0 {
             if !local_reached.contains(name.value.as_str()) {
                 unreached(file, &name.value, &def.value, &mut problems);
@@ -66,6 +66,11 @@ fn unreached(file: &SourceFile, name: &str, def: &TypeDef, problems: &mut Diagno
     }
 }
 
+/// The types of a file by name.
+fn by_name(types: &Entries<TypeDef>) -> HashMap<&str, &TypeDef> {
+    types.0.iter().map(|(k, def)| (k.value.as_str(), &def.value)).collect()
+}
+
 fn fields(def: &TypeDef) -> &[(Located<String>, Located<Field>)] {
     def.fields.as_ref().map_or(&[], |f| f.value.0.as_slice())
 }
@@ -75,33 +80,30 @@ fn fields(def: &TypeDef) -> &[(Located<String>, Located<Field>)] {
 /// resolver decides.
 fn reached_types<'a>(
     endpoint: &'a EndpointFile,
-    shared: Option<&'a Entries<TypeDef>>,
+    shared: &HashMap<&'a str, &'a TypeDef>,
     shared_reached: &mut HashSet<&'a str>,
 ) -> HashSet<&'a str> {
     let mut local_reached = HashSet::new();
+    let local = by_name(&endpoint.types);
     let mut pending: Vec<(&'a str, bool)> = Vec::new();
-    let local_names: HashSet<&str> = endpoint.types.0.iter().map(|(k, _)| k.value.as_str()).collect();
     let push_field = |field: &'a Field, in_shared: bool, pending: &mut Vec<(&'a str, bool)>| {
         for name in [Some(&field.ty), field.items.as_ref()].into_iter().flatten() {
             // A shared type's fields name shared types only.
-            let local = !in_shared && local_names.contains(name.value.as_str());
-            pending.push((name.value.as_str(), !local));
+            let is_local = !in_shared && local.contains_key(name.value.as_str());
+            pending.push((name.value.as_str(), !is_local));
         }
     };
     for (_, field) in endpoint.query.0.iter().chain(&endpoint.request.0) {
         push_field(&field.value, false, &mut pending);
     }
     while let Some((name, is_shared)) = pending.pop() {
-        let (seen, types) = if is_shared {
-            (&mut *shared_reached, shared)
-        } else {
-            (&mut local_reached, Some(&endpoint.types))
-        };
+        let (seen, types) =
+            if is_shared { (&mut *shared_reached, shared) } else { (&mut local_reached, &local) };
         if !seen.insert(name) {
             continue;
         }
-        let Some(def) = types.and_then(|t| t.0.iter().find(|(k, _)| k.value == name)) else { continue };
-        for (_, field) in fields(&def.1.value) {
+        let Some(def) = types.get(name) else { continue };
+        for (_, field) in fields(def) {
             push_field(&field.value, is_shared, &mut pending);
         }
     }

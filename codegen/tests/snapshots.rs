@@ -139,7 +139,7 @@ fn fields_that_travel_one_way() {
 
 #[test]
 fn nullable_fields() {
-    snapshot("nullable", &["card/g/get_user.rs"]);
+    snapshot("nullable", &["card/g/get_user.rs", "card-tests/spec_examples.rs"]);
 }
 
 #[test]

@@ -166,6 +166,35 @@ fn generator_rows(root: &Path, criterion: &Path) -> Result<Vec<Row>, BenchError>
             },
         });
     }
+    rows.extend(deep_chain_rows(criterion)?);
+    Ok(rows)
+}
+
+/// The chain of 3,000 nested types, per type, against the chain of 300 in the same run: the
+/// check alone (load and validate, where the check of types that contain themselves is) and
+/// end to end.
+fn deep_chain_rows(criterion: &Path) -> Result<Vec<Row>, BenchError> {
+    const SHORT: u32 = 300;
+    const LONG: u32 = 3000;
+    let mut rows = Vec::new();
+    for (step, what) in [("check", "load and validate"), ("generate", "end to end")] {
+        let short = median_ns(criterion, &format!("generator_deep_chain/{step}/{SHORT}"))? / f64::from(SHORT);
+        let total = median_ns(criterion, &format!("generator_deep_chain/{step}/{LONG}"))?;
+        let per = total / f64::from(LONG);
+        rows.push(Row {
+            figure: format!(
+                "generator: chain of {LONG} nested types, {what} (per type; baseline: per type at {SHORT})"
+            ),
+            value: format!("{} ({} total)", time(per), time(total)),
+            baseline: time(short),
+            ratio: Some(per / short),
+            budget: if step == "check" {
+                verdict(total < 2e9 && per / short < 2.0, "< 2 s, linear")
+            } else {
+                "linear growth".to_owned()
+            },
+        });
+    }
     Ok(rows)
 }
 
@@ -531,6 +560,37 @@ mod tests {
         assert!(verdicts(3).iter().all(|v| v.starts_with("met:")), "{:?}", verdicts(3));
         assert!(verdicts(0).iter().all(|v| v.starts_with("MISSED:")), "no fetch at all is no renewal");
         assert!(verdicts(4).iter().all(|v| v.starts_with("MISSED:")));
+    }
+
+    /// The deep chain's rows from criterion medians (nanoseconds) of the check and the whole
+    /// generation at 300 and 3,000 types.
+    fn chain_rows(check: (f64, f64), generate: (f64, f64)) -> Vec<Row> {
+        let dir = tempfile::tempdir().unwrap();
+        for (step, (short, long)) in [("check", check), ("generate", generate)] {
+            for (types, median) in [(300, short), (3000, long)] {
+                let folder = dir.path().join(format!("generator_deep_chain/{step}/{types}/new"));
+                fs::create_dir_all(&folder).unwrap();
+                let estimates = serde_json::json!({ "median": { "point_estimate": median } });
+                fs::write(folder.join("estimates.json"), estimates.to_string()).unwrap();
+            }
+        }
+        deep_chain_rows(dir.path()).unwrap()
+    }
+
+    #[test]
+    fn a_deep_chain_is_judged_per_type_against_the_short_one() {
+        let rows = chain_rows((30e6, 330e6), (300e6, 3.3e9));
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].value, "110.0 µs (330.00 ms total)");
+        assert_eq!(rows[0].baseline, "100.0 µs");
+        assert!(rows[0].budget.starts_with("met:"), "{}", rows[0].budget);
+        assert!(rows[1].figure.contains("end to end"));
+        assert_eq!(rows[1].budget, "linear growth");
+        // Ten times the types in a hundred times the time: quadratic, though under 2 s.
+        let quadratic = chain_rows((15e6, 1.5e9), (300e6, 3.3e9));
+        assert!(quadratic[0].budget.starts_with("MISSED:"), "{}", quadratic[0].budget);
+        let slow = chain_rows((300e6, 3.3e9), (300e6, 3.3e9));
+        assert!(slow[0].budget.starts_with("MISSED:"), "over 2 s is missed, linear or not");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Synthetic spec folders of any size, for the generator's benchmarks and the build-time
 //! measurements: every endpoint has nested objects, arrays, an enum, an error table and
-//! examples, like the real ones.
+//! examples, like the real ones; and a chain of nested types of any depth, for the check of
+//! types that contain themselves.
 
 use codegen::SourceFile;
 
@@ -13,6 +14,51 @@ pub fn spec(endpoints: usize, groups: usize) -> Vec<SourceFile> {
     let mut files = vec![SourceFile::new("spec/errors.toml", ERRORS), groups_file(groups)];
     files.extend((0..endpoints).map(|i| endpoint(i, i % groups)));
     files
+}
+
+/// A spec folder whose `spec/types.toml` is a chain of `types` nested object types, and one
+/// endpoint sending its head. `Chain{i}` holds `Chain{i+1}` in a required field `next` (the
+/// last one holds only a string), and every one but the first holds `Chain{i-1}` in an
+/// optional field `up`: the chain is one cycle through optional fields (every `up` is boxed)
+/// and none through required fields only, so both of the generator's cycle checks walk all of
+/// it. No example: a value of it would nest deeper than any JSON parser allows.
+pub fn deep_chain(types: usize) -> Vec<SourceFile> {
+    let types = types.max(1);
+    let mut text = String::new();
+    for i in 0..types {
+        text.push_str(&format!(
+            "[types.Chain{i}]\ndoc = \"Link {i} of a synthetic chain.\"\n\
+             fields.label = {{ type = \"string\", doc = \"A label.\" }}\n"
+        ));
+        if i + 1 < types {
+            let next = i + 1;
+            text.push_str(&format!("fields.next = {{ type = \"Chain{next}\", doc = \"The next link.\" }}\n"));
+        }
+        if let Some(up) = i.checked_sub(1) {
+            text.push_str(&format!(
+                "fields.up = {{ type = \"Chain{up}\", optional = true, doc = \"The link before.\" }}\n"
+            ));
+        }
+        text.push('\n');
+    }
+    let endpoint = r#"name = "send_chain"
+interface = "syntheticchain"
+summary = "Sends the head of a synthetic chain of nested types."
+method = "POST"
+path = "/synthetic/chain"
+
+[auth]
+token = "access_token"
+
+[request]
+head = { type = "Chain0", doc = "The chain." }
+"#;
+    vec![
+        SourceFile::new("spec/errors.toml", ERRORS),
+        groups_file(1),
+        SourceFile::new("spec/types.toml", text),
+        SourceFile::new("spec/group_0/send_chain.toml", endpoint),
+    ]
 }
 
 fn groups_file(groups: usize) -> SourceFile {
@@ -97,5 +143,18 @@ mod tests {
             .filter(|o| o.path.contains("src/generated/group_") && !o.path.ends_with("mod.rs"))
             .count();
         assert_eq!(modules, 12);
+    }
+
+    #[test]
+    fn a_deep_chain_generates() {
+        let outputs = codegen::generate(&super::deep_chain(30)).unwrap_or_else(|e| panic!("{e}"));
+        let types = outputs
+            .iter()
+            .find(|o| o.path.ends_with("src/generated/types.rs"))
+            .unwrap_or_else(|| panic!("no shared types module"));
+        // Every link but the first is boxed where it points back; no `next` is.
+        let text = &types.contents;
+        assert_eq!(text.matches("pub up: Option<Box<crate::types::Chain").count(), 29, "{text}");
+        assert_eq!(text.matches("pub next: crate::types::Chain").count(), 29, "{text}");
     }
 }

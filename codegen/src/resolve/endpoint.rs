@@ -92,8 +92,7 @@ pub(super) fn resolve_endpoint(
     let scope = Scope { local: &local_names, group: Some((group, cx.group_names)), shared: cx.shared_names };
     let own_types = names::operation_types(&name.value).to_vec();
     let mut types = resolve_types(file, &endpoint.types, &scope, &TypeScope::Local, &own_types, problems);
-    let others = [(cx.group_types, TypeScope::Group(group.to_owned())), (cx.shared_types, TypeScope::Shared)];
-    break_cycles(file, &endpoint.types, &mut types, &TypeScope::Local, &others, problems);
+    break_cycles(file, &endpoint.types, &mut types, &TypeScope::Local, problems);
 
     let mut query_entries = Entries::default();
     for (key, field) in &endpoint.query.0 {
@@ -146,8 +145,8 @@ pub(super) fn resolve_endpoint(
 
     let lookup = lookup(&types, cx.group_types, cx.shared_types);
     check_types(file, &endpoint.types, &types, &lookup, problems);
-    check_flattened(file, &request, Some(&endpoint.request), &lookup, problems);
-    check_flattened(file, &response, Some(&endpoint.response), &lookup, problems);
+    check_flattened(file, &request, &fixed_body, Some(&endpoint.request), &lookup, problems);
+    check_flattened(file, &response, &[], Some(&endpoint.response), &lookup, problems);
     let general_codes = cx.inherited_codes.iter().map(|i| i.case.code);
     let codes: Vec<i64> = errors.iter().map(|e| e.code).chain(general_codes).collect();
     let mock = endpoint.mock.as_ref().and_then(|def| {

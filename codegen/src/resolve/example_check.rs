@@ -210,4 +210,42 @@ response = '{{"errcode": 40001, "errmsg": "invalid credential"}}'
             ]
         );
     }
+
+    /// An endpoint with a required nullable field in its request, its answer and an object of
+    /// its answer, and an optional nullable one in its answer.
+    const NULLABLE: &str = r#"request.id = { type = "string", doc = "Id." }
+request.nick = { type = "string", nullable = true, doc = "Sent as null until set." }
+response.bonus = { type = "i64", nullable = true, doc = "Null, or left out." }
+response.level = { type = "string", nullable = true, optional = true, doc = "L." }
+response.user = { type = "User", doc = "U." }
+[types.User]
+doc = "U."
+fields.name = { type = "string", nullable = true, doc = "N." }
+fields.id = { type = "string", nullable = true, only = "response", doc = "Assigned." }
+"#;
+
+    #[test]
+    fn an_answer_may_leave_out_a_nullable_field_and_a_request_sends_it() {
+        // Absent from the answer and from its object: the generated types decode both as
+        // empty (`#[serde(default)]`), so the example is one WeChat may send.
+        let op = operation(&format!(
+            "{NULLABLE}[[examples]]\nrequest = '{{\"id\": \"1\", \"nick\": null}}'\n\
+             response = '{{\"errcode\": 0, \"errmsg\": \"ok\", \"user\": {{}}}}'\n\
+             [[examples]]\nrequest = '{{\"id\": \"2\", \"nick\": \"n\"}}'\n\
+             response = '{{\"errcode\": 0, \"errmsg\": \"ok\", \"bonus\": null, \"user\": {{\"name\": null, \"id\": null}}}}'\n"
+        ));
+        assert_eq!(op.examples.len(), 2);
+
+        // The client sends a required nullable field, `null` until set: a request example
+        // without it would not round-trip through the request type.
+        let problems = operation_problems(&format!(
+            "{NULLABLE}[[examples]]\nrequest = '{{\"id\": \"1\"}}'\n\
+             response = '{{\"errcode\": 0, \"errmsg\": \"ok\", \"user\": {{}}}}'\n"
+        ));
+        assert_eq!(
+            problems,
+            ["spec/demo/op.toml:17:12: example request does not match [request]: `nick`: required field is \
+                 missing; the client always sends a nullable one (`null` until set), so a request example carries it"]
+        );
+    }
 }

@@ -237,6 +237,17 @@ fn constraints(file: &SourceFile, def: &format::Field, ty: &Ty, problems: &mut D
             problems.error(file, limit.span, format!("`{name}` only applies to numbers"));
             return None;
         }
+        if let Some((low, high)) = integer_range(ty)
+            && !(low..=high).contains(&i128::from(limit.value))
+        {
+            let (scalar, value) = (ty.scalar_name().unwrap_or_default(), limit.value);
+            problems.error(
+                file,
+                limit.span,
+                format!("`{name}` = {value} is outside the range of `{scalar}`, {low} to {high}"),
+            );
+            return None;
+        }
         Some(limit.value)
     };
     let minimum = bound(&def.minimum, "minimum");
@@ -253,6 +264,17 @@ fn constraints(file: &SourceFile, def: &format::Field, ty: &Ty, problems: &mut D
         }
     }
     Constraints { min_length, max_length, max_bytes, minimum, maximum, min_items, max_items }
+}
+
+/// The smallest and largest value of an integer type; `None` for other types.
+fn integer_range(ty: &Ty) -> Option<(i128, i128)> {
+    match ty {
+        Ty::I32 => Some((i32::MIN.into(), i32::MAX.into())),
+        Ty::I64 => Some((i64::MIN.into(), i64::MAX.into())),
+        Ty::U32 => Some((0, u32::MAX.into())),
+        Ty::U64 => Some((0, u64::MAX.into())),
+        _ => None,
+    }
 }
 
 /// `only` must fit where the field is: a response-only field is not sent, so it cannot be a
@@ -449,6 +471,55 @@ d = { type = "array", items = "string", doc = "D.", min_items = 2, max_items = 1
                 "spec/demo/op.toml:9:45: `max_bytes` only applies to strings",
                 "spec/demo/op.toml:10:65: `max_length` is below its lower limit",
                 "spec/demo/op.toml:11:80: `max_items` is below its lower limit",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_integer_limit_must_be_a_value_of_the_type() {
+        let problems = operation_problems(
+            r#"[response]
+a = { type = "u32", doc = "A.", minimum = -1, maximum = 4294967296 }
+b = { type = "u64", doc = "B.", minimum = -1 }
+c = { type = "i32", doc = "C.", minimum = -2147483649, maximum = 2147483648 }
+d = { type = "u32", doc = "D.", minimum = 5, maximum = 99999999999 }
+"#,
+        );
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/op.toml:8:43: `minimum` = -1 is outside the range of `u32`, 0 to 4294967295",
+                "spec/demo/op.toml:8:57: `maximum` = 4294967296 is outside the range of `u32`, 0 to 4294967295",
+                "spec/demo/op.toml:9:43: `minimum` = -1 is outside the range of `u64`, 0 to 18446744073709551615",
+                "spec/demo/op.toml:10:43: `minimum` = -2147483649 is outside the range of `i32`, -2147483648 to \
+                 2147483647",
+                "spec/demo/op.toml:10:66: `maximum` = 2147483648 is outside the range of `i32`, -2147483648 to \
+                 2147483647",
+                // Refused for its range only: not also as below the lower limit.
+                "spec/demo/op.toml:11:56: `maximum` = 99999999999 is outside the range of `u32`, 0 to 4294967295",
+            ]
+        );
+
+        // Each type's own bounds are limits it accepts, and a float takes any integer.
+        let op = operation(
+            r#"[response]
+a = { type = "u32", doc = "A.", minimum = 0, maximum = 4294967295 }
+b = { type = "u64", doc = "B.", minimum = 0, maximum = 9223372036854775807 }
+c = { type = "i32", doc = "C.", minimum = -2147483648, maximum = 2147483647 }
+d = { type = "i64", doc = "D.", minimum = -9223372036854775808, maximum = 9223372036854775807 }
+e = { type = "f64", doc = "E.", minimum = -9223372036854775808, maximum = 9223372036854775807 }
+"#,
+        );
+        let limits: Vec<(Option<i64>, Option<i64>)> =
+            op.response.iter().map(|f| (f.constraints.minimum, f.constraints.maximum)).collect();
+        assert_eq!(
+            limits,
+            [
+                (Some(0), Some(4_294_967_295)),
+                (Some(0), Some(i64::MAX)),
+                (Some(-2_147_483_648), Some(2_147_483_647)),
+                (Some(i64::MIN), Some(i64::MAX)),
+                (Some(i64::MIN), Some(i64::MAX)),
             ]
         );
     }

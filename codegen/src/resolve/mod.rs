@@ -69,7 +69,7 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
             let scope = Scope { local: &HashMap::new(), group: None, shared: &shared_names };
             let own = TypeScope::Shared;
             let mut resolved = resolve_types(file, &types.types, &scope, &own, &[], &mut problems);
-            recursion::break_cycles(file, &types.types, &mut resolved, &own, &[], &mut problems);
+            recursion::break_cycles(file, &types.types, &mut resolved, &own, &mut problems);
             let lookup = lookup(&[], &[], &resolved);
             unions::check_types(file, &types.types, &resolved, &lookup, &mut problems);
             resolved
@@ -92,8 +92,7 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
         let scope = Scope { local: &HashMap::new(), group: Some((group, names)), shared: &shared_names };
         let own = TypeScope::Group(group.clone());
         let mut resolved = resolve_types(file, &types.types, &scope, &own, &[], &mut problems);
-        let others = [(&shared_types[..], TypeScope::Shared)];
-        recursion::break_cycles(file, &types.types, &mut resolved, &own, &others, &mut problems);
+        recursion::break_cycles(file, &types.types, &mut resolved, &own, &mut problems);
         unions::check_types(
             file,
             &types.types,

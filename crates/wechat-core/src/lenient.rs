@@ -350,4 +350,25 @@ mod tests {
             assert!(err.to_string().contains("a number or a string holding one"), "{text}: {err}");
         }
     }
+
+    /// Required nullable fields as the generator declares them (`codegen`'s `field_decl`:
+    /// `default` and the lenient decoder, no `skip_serializing_if`).
+    #[derive(Debug, Deserialize, serde::Serialize, PartialEq)]
+    struct Nullable {
+        #[serde(default, deserialize_with = "super::option_string")]
+        nick: Option<String>,
+        #[serde(default, deserialize_with = "super::option_integer")]
+        bonus: Option<i64>,
+    }
+
+    #[test]
+    fn a_required_nullable_field_decodes_from_absence_and_is_sent_as_null() {
+        // What the spec's response examples may therefore leave out.
+        let absent: Nullable = serde_json::from_str("{}").unwrap();
+        assert_eq!(absent, Nullable { nick: None, bonus: None });
+        let null: Nullable = serde_json::from_str(r#"{"nick": null, "bonus": "7"}"#).unwrap();
+        assert_eq!(null, Nullable { nick: None, bonus: Some(7) });
+        // What a request example must therefore carry: the field, `null` until set.
+        assert_eq!(serde_json::to_value(&absent).unwrap(), serde_json::json!({"nick": null, "bonus": null}));
+    }
 }

@@ -41,7 +41,7 @@ use crate::orders::{Authorization, AuthorizeError};
 use crate::serving::{AnswerSource, answer_source};
 use crate::spec_table::{BodyKind, Field, Method, TokenUse};
 use crate::state::Shared;
-use crate::validate::check_body;
+use crate::validate::check_answer;
 
 /// The admin routes, to nest under `/__mock`.
 pub(crate) fn router() -> Router<Arc<Shared>> {
@@ -115,7 +115,8 @@ async fn authorize(State(shared): State<Arc<Shared>>, AdminJson(auth): AdminJson
     }
 }
 
-/// `user_auth_info` must fit the spec's getauthdata answer, since getauthdata returns it.
+/// `user_auth_info` must fit the spec's getauthdata answer, since getauthdata returns it:
+/// checked as an answer (a nullable field may be left out, what WeChat assigns may be there).
 fn check_user_auth_info(shared: &Shared, info: &Value) -> Result<(), String> {
     let field = shared
         .table
@@ -124,7 +125,7 @@ fn check_user_auth_info(shared: &Shared, info: &Value) -> Result<(), String> {
         .and_then(|op| op.response.iter().find(|f| f.name == "user_auth_info"));
     let Some(field) = field else { return Ok(()) };
     let required = Field { required: true, ..*field };
-    check_body(&[required], &json!({ "user_auth_info": info }))
+    check_answer(&[required], &json!({ "user_auth_info": info }))
         .map(drop)
         .map_err(|p| format!("user_auth_info: {p}"))
 }

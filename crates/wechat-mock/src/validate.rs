@@ -31,12 +31,31 @@ impl SchemaError {
 /// problem the mock would otherwise refuse the request for.
 pub type Warnings = Vec<SchemaError>;
 
-/// Checks a JSON body against the fields of an object; the problems of lenient fields come
-/// back as warnings, the first other problem as the error.
+/// Checks a JSON request body against the fields of an object; the problems of lenient fields
+/// come back as warnings, the first other problem as the error.
 pub fn check_body(fields: &[Field], body: &Value) -> Result<Warnings, SchemaError> {
     let mut warnings = Warnings::new();
-    check_object(fields, body, "", &mut warnings)?;
+    check_object(fields, body, "", Way::Request, &mut warnings)?;
     Ok(warnings)
+}
+
+/// Checks a JSON answer (or an object the mock is to answer with) against the fields of an
+/// object, as [`check_body`] checks a request except where an answer differs: it may carry
+/// what WeChat assigns (`only = "response"`), and may leave out a nullable field, which the
+/// client decodes as empty.
+pub fn check_answer(fields: &[Field], answer: &Value) -> Result<Warnings, SchemaError> {
+    let mut warnings = Warnings::new();
+    check_object(fields, answer, "", Way::Answer, &mut warnings)?;
+    Ok(warnings)
+}
+
+/// Which way a checked body travels, which decides what it may leave out or carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Way {
+    /// To WeChat: a request.
+    Request,
+    /// From WeChat: an answer.
+    Answer,
 }
 
 /// A problem of a lenient field becomes a warning; any other stays an error.
@@ -111,40 +130,45 @@ fn check_object(
     fields: &[Field],
     value: &Value,
     path: &str,
+    way: Way,
     warnings: &mut Warnings,
 ) -> Result<(), SchemaError> {
     let Some(map) = value.as_object() else {
         return Err(SchemaError::new(path, format!("expected object, found {}", kind(value))));
     };
-    check_fields(fields, map, path, warnings)
+    check_fields(fields, map, path, way, warnings)
 }
 
 fn check_fields(
     fields: &[Field],
     map: &Map<String, Value>,
     path: &str,
+    way: Way,
     warnings: &mut Warnings,
 ) -> Result<(), SchemaError> {
     for field in fields {
         if field.flatten {
             if let Ty::Named(NamedType { kind: TypeKind::Union(union), .. }) = field.ty {
-                settle(field, check_union(union, map, path, warnings), warnings)?;
+                settle(field, check_union(union, map, path, way, warnings), warnings)?;
             }
             continue;
         }
         let child = join(path, field.name);
         let checked = match map.get(field.name) {
-            Some(_) if field.answered_only => {
+            Some(_) if field.answered_only && way == Way::Request => {
                 Err(SchemaError::new(&child, "WeChat assigns this field; a request cannot set it"))
             }
             None if field.answered_only => Ok(()),
             Some(Value::Null) if field.nullable => Ok(()),
+            // The client decodes a nullable field's absence from an answer as empty; it always
+            // sends one in a request (`null` until set), so a request without it is refused.
+            None if field.nullable && way == Way::Answer => Ok(()),
             // An optional field sent as null is as good as left out; a lenient one is checked
             // as if it were required.
             None | Some(Value::Null) if !field.required && !field.lenient => Ok(()),
             None | Some(Value::Null) if !field.required => Err(SchemaError::new(&child, "missing")),
             None => Err(SchemaError::new(&child, "missing")),
-            Some(value) => check_value(field.ty, value, &child, warnings)
+            Some(value) => check_value(field.ty, value, &child, way, warnings)
                 .and_then(|()| check_limits(&field.limits, value, &child)),
         };
         settle(field, checked, warnings)?;
@@ -158,6 +182,7 @@ fn check_union(
     union: &Union,
     map: &Map<String, Value>,
     path: &str,
+    way: Way,
     warnings: &mut Warnings,
 ) -> Result<(), SchemaError> {
     let tag_path = join(path, union.tag);
@@ -191,7 +216,7 @@ fn check_union(
         _ => &[],
     };
     if union.internal {
-        return check_fields(fields, map, path, warnings);
+        return check_fields(fields, map, path, way, warnings);
     }
     let mut at = path.to_owned();
     let mut value = None;
@@ -206,7 +231,7 @@ fn check_union(
         }
     }
     match value {
-        Some(value) => check_object(fields, value, &at, warnings),
+        Some(value) => check_object(fields, value, &at, way, warnings),
         None => Err(SchemaError::new(&at, "missing")),
     }
 }
@@ -251,7 +276,13 @@ fn join(path: &str, key: &str) -> String {
     if path.is_empty() { key.to_owned() } else { format!("{path}.{key}") }
 }
 
-fn check_value(ty: Ty, value: &Value, path: &str, warnings: &mut Warnings) -> Result<(), SchemaError> {
+fn check_value(
+    ty: Ty,
+    value: &Value,
+    path: &str,
+    way: Way,
+    warnings: &mut Warnings,
+) -> Result<(), SchemaError> {
     let fits = match ty {
         Ty::String => value.is_string(),
         Ty::Bool => value.is_boolean(),
@@ -265,7 +296,7 @@ fn check_value(ty: Ty, value: &Value, path: &str, warnings: &mut Warnings) -> Re
                 return Err(mismatch(ty, value, path));
             };
             for (i, element) in items.iter().enumerate() {
-                check_value(*item, element, &format!("{path}[{i}]"), warnings)?;
+                check_value(*item, element, &format!("{path}[{i}]"), way, warnings)?;
             }
             return Ok(());
         }
@@ -274,12 +305,12 @@ fn check_value(ty: Ty, value: &Value, path: &str, warnings: &mut Warnings) -> Re
                 return Err(mismatch(ty, value, path));
             };
             for (key, element) in entries {
-                check_value(*item, element, &join(path, key), warnings)?;
+                check_value(*item, element, &join(path, key), way, warnings)?;
             }
             return Ok(());
         }
         Ty::Json => true,
-        Ty::Named(named) => return check_named(named, value, path, warnings),
+        Ty::Named(named) => return check_named(named, value, path, way, warnings),
     };
     if fits { Ok(()) } else { Err(mismatch(ty, value, path)) }
 }
@@ -288,10 +319,11 @@ fn check_named(
     named: &NamedType,
     value: &Value,
     path: &str,
+    way: Way,
     warnings: &mut Warnings,
 ) -> Result<(), SchemaError> {
     match named.kind {
-        TypeKind::Object(fields) => check_object(fields, value, path, warnings),
+        TypeKind::Object(fields) => check_object(fields, value, path, way, warnings),
         TypeKind::StringEnum(values) => match value.as_str() {
             Some(text) if values.contains(&text) => Ok(()),
             _ => Err(SchemaError::new(path, format!("expected one of {}", quoted(values)))),
@@ -304,7 +336,7 @@ fn check_named(
             }
         },
         TypeKind::Union(union) => match value.as_object() {
-            Some(map) => check_union(&union, map, path, warnings),
+            Some(map) => check_union(&union, map, path, way, warnings),
             None => Err(SchemaError::new(path, format!("expected object, found {}", kind(value)))),
         },
     }
@@ -513,5 +545,40 @@ mod tests {
             "[query.type] expected unsigned integer (32-bit)"
         );
         assert!(check_query(&fields, &query(&[("type", "1"), ("flag", "yes")])).is_err());
+    }
+
+    static USER: NamedType = NamedType {
+        name: "User",
+        kind: TypeKind::Object(&[
+            Field { name: "name", ty: Ty::String, required: true, nullable: true, ..Field::PLAIN },
+            Field { name: "id", ty: Ty::String, required: true, answered_only: true, ..Field::PLAIN },
+        ]),
+    };
+    /// A required nullable field at the top and inside an object.
+    static NULLABLE: &[Field] = &[
+        Field { name: "bonus", ty: Ty::I64, required: true, nullable: true, ..Field::PLAIN },
+        Field { name: "user", ty: Ty::Named(&USER), required: true, ..Field::PLAIN },
+    ];
+
+    #[test]
+    fn an_answer_may_leave_out_a_nullable_field_a_request_may_not() {
+        let answer = |body: Value| check_answer(NULLABLE, &body).map_err(|e| e.to_string());
+        let request = |body: Value| check_body(NULLABLE, &body).map_err(|e| e.to_string());
+        // The client decodes the absence as empty, as it does `null`.
+        assert_eq!(answer(json!({"user": {}})), Ok(Vec::new()));
+        assert_eq!(answer(json!({"bonus": null, "user": {"name": null, "id": "u1"}})), Ok(Vec::new()));
+        assert_eq!(
+            answer(json!({"bonus": "x", "user": {}})),
+            Err("[bonus] expected integer, found string".into())
+        );
+        assert_eq!(answer(json!({"bonus": 1})), Err("[user] missing".into()), "not nullable");
+        // The client always sends it, `null` until set; WeChat assigns `id`.
+        assert_eq!(request(json!({"bonus": null, "user": {"name": null}})), Ok(Vec::new()));
+        assert_eq!(request(json!({"user": {"name": "n"}})), Err("[bonus] missing".into()));
+        assert_eq!(request(json!({"bonus": 1, "user": {}})), Err("[user.name] missing".into()));
+        assert_eq!(
+            request(json!({"bonus": 1, "user": {"name": "n", "id": "u1"}})),
+            Err("[user.id] WeChat assigns this field; a request cannot set it".into())
+        );
     }
 }
