@@ -104,6 +104,11 @@ fn union_object(union: &Union, depth: usize) -> Map<String, Value> {
     map
 }
 
+/// A value of `ty` for a field named `name`, as [`sample_object`] fills its fields.
+pub(crate) fn sample_value(ty: Ty, name: &str) -> Value {
+    value(ty, name, 0)
+}
+
 fn value(ty: Ty, name: &str, depth: usize) -> Value {
     match ty {
         Ty::String => Value::String(format!("mock_{name}")),

@@ -1,0 +1,254 @@
+//! The state model the spec declares (resources, steps, user actions), as static tables: what
+//! `cargo xtask codegen` writes into `generated/state.rs` from `spec/**/resources.toml`, the
+//! endpoints' `[[mock]]` steps and `spec/<group>/user/*.toml`, and what the engine
+//! (`crate::engine`) interprets. Nothing here is written by hand per operation.
+
+use crate::spec_model::Field;
+
+/// A kind of record WeChat keeps (`[resources.<name>]`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ResourceDef {
+    /// snake_case name, unique in the spec, e.g. `code`.
+    pub(crate) name: &'static str,
+    /// The group that declares it; empty for `spec/resources.toml`.
+    pub(crate) group: &'static str,
+    /// What WeChat keeps.
+    pub(crate) doc: &'static str,
+    /// The fields naming one record, in order; empty for a singleton.
+    pub(crate) key: &'static [&'static str],
+    /// The record's declared fields (key fields included).
+    pub(crate) fields: &'static [Field],
+    /// The resource a record belongs to (its key fields are fields of this one, same names).
+    pub(crate) parent: Option<&'static str>,
+    /// The errcode for a key no record has.
+    pub(crate) missing: Option<i64>,
+    /// How creates make key values they are not given.
+    pub(crate) fresh: &'static [(&'static str, Fresh)],
+    /// Statuses, when it has any.
+    pub(crate) statuses: Option<Statuses>,
+}
+
+/// How a fresh key value is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Fresh {
+    /// A string shaped like this example: its first character, its length, digits only when
+    /// it has only digits.
+    Like(&'static str),
+    /// The next integer of a per-resource sequence, from 1.
+    Sequence,
+}
+
+/// A resource's statuses.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Statuses {
+    /// The status of a record created or seeded without one.
+    pub(crate) initial: &'static str,
+    /// Every status, in order.
+    pub(crate) values: &'static [&'static str],
+    /// The moves allowed, by current status; `None` when any move is allowed.
+    pub(crate) transitions: Option<&'static [(&'static str, &'static [&'static str])]>,
+}
+
+/// What a call (or a user action) does, step by step (`[[mock]]`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Step {
+    /// What it does.
+    pub(crate) verb: Verb,
+    /// It runs only when this is true.
+    pub(crate) when: Option<&'static Expr>,
+    /// It runs only when this is false.
+    pub(crate) unless: Option<&'static Expr>,
+}
+
+/// A path into a record, a request or an answer.
+pub(crate) type Path = &'static [Segment];
+
+/// One step of a [`Path`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Segment {
+    /// An object's field.
+    Key(&'static str),
+    /// The one key of an object that leads on (a union's variant): `*`.
+    Variant,
+    /// Each item of a list: `[]`.
+    Each,
+}
+
+/// What a record with a key already held does to a create.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Existing {
+    /// Replaced by the new one.
+    Replace,
+    /// The new fields written over it.
+    Merge,
+    /// Left as it is; the item is skipped.
+    Skip,
+    /// The call answers this errcode.
+    Refuse(i64),
+}
+
+/// A bound on a number an update computes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Bound {
+    /// The smallest value allowed.
+    pub(crate) minimum: Option<i64>,
+    /// The largest value allowed.
+    pub(crate) maximum: Option<i64>,
+    /// The errcode for a result outside.
+    pub(crate) errcode: i64,
+}
+
+/// One step's verb and its parameters.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Verb {
+    /// Finds one record (or, with `each`, checks one exists per item).
+    Find {
+        resource: &'static str,
+        alias: &'static str,
+        filter: &'static [(&'static str, Expr)],
+        each: Option<&'static Expr>,
+        /// The errcode for no match; the resource's when `None`.
+        missing: Option<i64>,
+    },
+    /// Makes a record (or, with `each`, one per item).
+    Create {
+        resource: &'static str,
+        alias: &'static str,
+        set: &'static [(Path, Expr)],
+        status: Option<&'static str>,
+        each: Option<&'static Expr>,
+        existing: Existing,
+    },
+    /// Changes a found record.
+    Update {
+        alias: &'static str,
+        merge: &'static [(Path, Expr)],
+        add: &'static [(Path, Expr)],
+        set: &'static [(Path, Expr)],
+        status: Option<&'static Expr>,
+        /// The errcode of a move the transitions forbid, by current status (`"*"` for the rest).
+        forbidden: &'static [(&'static str, i64)],
+        bounds: &'static [(Path, Bound)],
+        /// The errcode when the change moves the record onto a key another record holds.
+        taken: Option<i64>,
+    },
+    /// Removes a found record and its children.
+    Delete { alias: &'static str },
+    /// A page of matching records, and their total.
+    List {
+        resource: &'static str,
+        alias: &'static str,
+        filter: &'static [(&'static str, Expr)],
+        offset: Option<&'static Expr>,
+        limit: Option<&'static Expr>,
+    },
+    /// The number of matching records.
+    Count { resource: &'static str, alias: &'static str, filter: &'static [(&'static str, Expr)] },
+    /// Answers an errcode.
+    Fail { errcode: i64 },
+    /// Sets fields of the answer, first copying a record's by name.
+    Answer { from: Option<&'static str>, fields: &'static [(Path, Expr)] },
+    /// Pushes an event.
+    Push { event: &'static str, fields: &'static [(&'static str, Expr)] },
+}
+
+/// An expression of a step.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Expr {
+    /// A constant.
+    Literal(Literal),
+    /// A list of expressions.
+    List(&'static [Expr]),
+    /// A value read at a path from a root.
+    Read { root: Root, path: Path },
+    /// A comparison or a logical operator.
+    Binary { op: BinaryOp, left: &'static Expr, right: &'static Expr },
+    /// `not a`.
+    Not(&'static Expr),
+    /// A function of the engine's library.
+    Call { function: Function, args: &'static [Expr] },
+}
+
+/// A constant of an expression.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Literal {
+    Null,
+    Bool(bool),
+    Integer(i64),
+    Float(f64),
+    Text(&'static str),
+}
+
+/// Where a read starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Root {
+    /// The request body and query (or a user action's parameters).
+    Request,
+    /// A record or list a step named.
+    Alias(&'static str),
+    /// The item of the current `each`.
+    Item,
+}
+
+/// The operators of expressions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BinaryOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    In,
+    And,
+    Or,
+}
+
+/// The engine's functions (each documented in the crate docs with why it is Rust).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Function {
+    Now,
+    Default,
+    Concat,
+    Len,
+    Fresh,
+    CardValidity,
+    EncryptCode,
+    DecryptCode,
+}
+
+/// The steps of an operation, by its key (`group/name`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Behaviour {
+    /// `group/name`.
+    pub(crate) operation: &'static str,
+    /// Its steps, in order.
+    pub(crate) steps: &'static [Step],
+}
+
+/// A push event the spec declares: its elements, in the order WeChat writes them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EventDef {
+    /// Its `Event` (or `InfoType`) value, e.g. `user_consume_card`.
+    pub(crate) event: &'static str,
+    /// Its elements after the header, by XML name; an element a push does not set is written
+    /// empty, or `0` when `true` (an integer element).
+    pub(crate) elements: &'static [(&'static str, bool)],
+}
+
+/// Something only a user (or WeChat's review) does (`spec/<group>/user/<name>.toml`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct UserAction {
+    /// snake_case name, unique in its group.
+    pub(crate) name: &'static str,
+    /// Its group.
+    pub(crate) group: &'static str,
+    /// What the user does.
+    pub(crate) summary: &'static str,
+    /// What it takes.
+    pub(crate) params: &'static [Field],
+    /// What it answers.
+    pub(crate) answer: &'static [Field],
+    /// What it does.
+    pub(crate) steps: &'static [Step],
+}
