@@ -20,13 +20,16 @@
 //! | `POST /__mock/cards/take` | `{"card_id", "openid"?, "code"?}` | a user takes the card: answers `card_id`, `code`, `openid`, `encrypt_code` (404 unknown card; 409 not approved, no stock left, or the code is taken); pushes `user_get_card` |
 //! | `GET /__mock/cards` | | every card as stored, with its status and codes |
 //! | `POST /__mock/component/verify_ticket` | `{"component_appid"}` | WeChat pushes the platform a new `component_verify_ticket` (to `--push-url`); from then on its `api_component_token` takes only tickets pushed to it (61006 otherwise). Answers the `delivery` id; 409 without `--push-url` |
+//! | `POST /__mock/state/{resource}` | a record (JSON object) | keeps it as a record of the spec's resource (see `MockServer::seed`); 404 unknown resource, 400 a record it cannot keep |
+//! | `GET /__mock/state/{resource}` | | `{"records": [...]}`, in the order they were made |
+//! | `POST /__mock/user/{group}/{name}` | the action's parameters | does what the user action `spec/<group>/user/<name>.toml` declares and answers its answer; 404 unknown action, 400 parameters not matching, 422 `{"errcode", "errmsg"}` when WeChat would refuse it |
 //! | `GET /__mock/pushes` | | every event pushed to `--push-url`: `event`, `message` (in clear), `encrypted`, `outcome` (`pending`, `delivered`, `failed`) and each of its `attempts` (`status`, `answer`, `error`) |
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{FromRequest, OriginalUri, Request, State};
+use axum::extract::{FromRequest, OriginalUri, Path, Request, State};
 use axum::http::{Method as HttpMethod, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post, put};
@@ -36,6 +39,8 @@ use serde_json::{Value, json};
 
 use crate::answer;
 use crate::cards::{CardError, Cards, TakeCard};
+use crate::declared::UserActionError;
+use crate::engine::SeedError;
 use crate::faults::Fault;
 use crate::orders::{Authorization, AuthorizeError};
 use crate::serving::{AnswerSource, answer_source};
@@ -58,6 +63,8 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/cards/take", post(take_card))
         .route("/cards", get(cards))
         .route("/component/verify_ticket", post(push_verify_ticket))
+        .route("/state/{resource}", post(seed_record).get(records))
+        .route("/user/{group}/{name}", post(user_action))
         .fallback(unknown)
         .method_not_allowed_fallback(wrong_method)
 }
@@ -270,6 +277,43 @@ async fn cards(State(shared): State<Arc<Shared>>) -> Response {
 #[derive(Deserialize)]
 struct ComponentAppid {
     component_appid: String,
+}
+
+async fn seed_record(
+    State(shared): State<Arc<Shared>>,
+    Path(resource): Path<String>,
+    AdminJson(record): AdminJson<Value>,
+) -> Response {
+    match crate::declared::seed(&shared, &resource, record) {
+        Ok(record) => ok(&record),
+        Err(error @ SeedError::UnknownResource(_)) => refuse(StatusCode::NOT_FOUND, error),
+        Err(error) => refuse(StatusCode::BAD_REQUEST, error),
+    }
+}
+
+async fn records(State(shared): State<Arc<Shared>>, Path(resource): Path<String>) -> Response {
+    if shared.engine.resource(&resource).is_none() {
+        return refuse(StatusCode::NOT_FOUND, SeedError::UnknownResource(resource));
+    }
+    let records: Vec<Value> = shared.engine.records(&resource).into_iter().map(Value::Object).collect();
+    ok(&json!({ "records": records }))
+}
+
+async fn user_action(
+    State(shared): State<Arc<Shared>>,
+    Path((group, name)): Path<(String, String)>,
+    AdminJson(params): AdminJson<Value>,
+) -> Response {
+    match crate::declared::user_action(&shared, &format!("{group}/{name}"), &params) {
+        Ok(answer) => ok(&answer),
+        Err(error @ UserActionError::Unknown(_)) => refuse(StatusCode::NOT_FOUND, error),
+        Err(error @ UserActionError::Invalid(_)) => refuse(StatusCode::BAD_REQUEST, error),
+        Err(UserActionError::Refused { errcode, errmsg }) => {
+            let mut response = answer::json(&json!({ "errcode": errcode, "errmsg": errmsg }));
+            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            response
+        }
+    }
 }
 
 async fn push_verify_ticket(

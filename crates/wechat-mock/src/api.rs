@@ -15,12 +15,13 @@ use crate::answer::{self, GeneralError};
 use crate::faults::{FaultKind, Reach, Taken};
 use crate::platform_tokens::PlatformToken;
 use crate::sample::sample_object;
+use crate::serving::Handler;
 use crate::spec_table::{BodyKind, Method, Operation, TokenUse};
 use crate::state::Shared;
 use crate::tokens::TokenCheck;
 use crate::upload::{self, FormError, ReceivedFile};
 use crate::validate::{SchemaError, Warnings, check_body, check_constants, check_query};
-use crate::{flow, serving};
+use crate::{declared, flow, serving, spec_table};
 
 /// The largest request body read; larger ones are refused with HTTP 413.
 pub(crate) const MAX_BODY: usize = 2 * 1024 * 1024;
@@ -67,10 +68,10 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
         }
     };
     let warnings = query_warnings.iter().chain(&payload.warnings).map(accepted).collect();
-    let step = serving::step(op);
+    let handler = serving::handler(op, &shared.state);
     let mut response = match shared.faults.take_answer(op.key, Reach::Every) {
         Some(fields) => answered(&shared, op, fields),
-        None => answer_call(&shared, op, step, &parts, &query, &payload),
+        None => answer_call(&shared, op, handler, &parts, &query, &payload),
     };
     answer::warn(&mut response, warnings);
     response
@@ -81,13 +82,20 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
 fn answer_call(
     shared: &Shared,
     op: &'static Operation,
-    step: Option<flow::Step>,
+    handler: Option<Handler>,
     parts: &Parts,
     query: &[(String, String)],
     payload: &Payload,
 ) -> Response {
-    match step {
-        Some(step) => {
+    match handler {
+        Some(Handler::Declared(steps)) => {
+            let request = declared::request(&payload.body, query);
+            match declared::run(shared, steps, &request, op.response, op.success_example) {
+                Ok(answer) => success(shared, op, answer),
+                Err(code) => shared.error(code, &spec_table::message_anywhere(op, code), None),
+            }
+        }
+        Some(Handler::Written(step)) => {
             let base_url = public_base_url(shared, &parts.headers);
             let call =
                 flow::Call { op, body: &payload.body, query, files: &payload.files, base_url: &base_url };

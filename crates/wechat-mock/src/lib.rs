@@ -114,6 +114,7 @@ mod cards;
 mod component_endpoints;
 mod config;
 mod connections;
+mod declared;
 mod download;
 mod engine;
 mod faults;
@@ -154,6 +155,8 @@ pub use cards::{
 };
 pub use config::{DEFAULT_LISTEN, DEMO_APPID, DEMO_SECRET, MockConfig};
 pub use connections::{DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT};
+pub use declared::UserActionError;
+pub use engine::SeedError;
 pub use faults::{Fault, FaultError, FaultKind, Faults};
 pub use media::{DEFAULT_MEDIA_MAX_AGE, DEFAULT_MEDIA_MAX_BYTES, Media, PDF_URL_LIFETIME, StoredFile};
 pub use orders::{Authorization, AuthorizeError, Bill, Order, OrderStatus, Orders};

@@ -21,6 +21,19 @@ fn header(to_user: &str, from_user: &str, create_time: i64, event: &str) -> Vec<
     ]
 }
 
+/// An event a declared step built: the header, then its elements in the spec's order.
+pub(crate) fn declared(
+    to_user: &str,
+    from_user: &str,
+    now: i64,
+    event: &str,
+    elements: &[(&str, String)],
+) -> Message {
+    let mut all = header(to_user, from_user, now, event);
+    all.extend(elements.iter().map(|(name, value)| Element::text(*name, value.as_str())));
+    Message::from_elements(all)
+}
+
 /// The order the mock stands for, as `user_authorize_invoice` reports it.
 pub(crate) struct AuthorizedOrder<'a> {
     /// The user who authorized.

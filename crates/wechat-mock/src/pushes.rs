@@ -206,6 +206,14 @@ impl Pushes {
         }
     }
 
+    /// An event a declared step built (`push` in the spec's `[[mock]]`).
+    pub(crate) fn declared(&self, push: &crate::engine::Push) {
+        let from = push.from.as_deref().unwrap_or(&self.inner.to_user);
+        let message =
+            push_events::declared(&self.inner.to_user, from, unix_now(), push.event, &push.elements);
+        self.send(message);
+    }
+
     /// The user authorized `order_id`: `user_authorize_invoice`.
     pub(crate) fn order_authorized(&self, openid: &str, order_id: &str, appid: &str) {
         let order = AuthorizedOrder { openid, order_id, appid };

@@ -1,5 +1,7 @@
 //! Starting and stopping a mock server, and what a test reaches through it.
 
+use crate::declared::UserActionError;
+use crate::engine::SeedError;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -85,6 +87,15 @@ impl MockServer {
         config: MockConfig,
         table: &'static [Operation],
     ) -> Result<Self, MockError> {
+        Self::start_with_state(config, table, crate::state_model::StateTables::spec()).await
+    }
+
+    /// A server for `table` running the state model `state` (a test's own tables).
+    pub(crate) async fn start_with_state(
+        config: MockConfig,
+        table: &'static [Operation],
+        state: crate::state_model::StateTables,
+    ) -> Result<Self, MockError> {
         let bounds =
             Bounds::of(&config).map_err(|ZeroSetting(setting)| MockError::ZeroSetting { setting })?;
         let max_connections = connections::max_connections(config.max_connections)
@@ -95,7 +106,7 @@ impl MockServer {
             .map_err(|source| MockError::Bind { addr: listen, source })?;
         let addr = listener.local_addr().map_err(|source| MockError::Bind { addr: listen, source })?;
         let base_url = format!("http://{addr}");
-        let shared = Arc::new(Shared::new(config, table, base_url.clone()));
+        let shared = Arc::new(Shared::with_state(config, table, state, base_url.clone()));
         let (stop, stopped) = oneshot::channel::<()>();
         let app = routes::router(Arc::clone(&shared));
         let connections = Arc::new(Connections::new(max_connections, bounds));
@@ -206,6 +217,32 @@ impl MockServer {
     /// endpoints). A test built from a spec example calls with what this returns.
     pub fn arrange(&self, operation: &str, body: &serde_json::Value) -> Result<Arranged, ArrangeError> {
         crate::arrange::arrange(&self.shared, operation, body)
+    }
+
+    /// Keeps `record` (a JSON object) as a record of the spec's `resource` (`card`, `code`...),
+    /// as a test arranges what WeChat would hold: fields it leaves out stay out, its status is
+    /// the resource's initial one unless given, its key fields get fresh values where the spec
+    /// says how to make them, and its parent must exist. A record with the same key is
+    /// replaced. Returns the record kept.
+    pub fn seed(&self, resource: &str, record: serde_json::Value) -> Result<serde_json::Value, SeedError> {
+        crate::declared::seed(&self.shared, resource, record)
+    }
+
+    /// Every record of the spec's `resource`, in the order they were made.
+    pub fn records(&self, resource: &str) -> Vec<serde_json::Value> {
+        self.shared.engine.records(resource).into_iter().map(serde_json::Value::Object).collect()
+    }
+
+    /// Does what only a WeChat user (or WeChat's review) can do, as the spec declares it in
+    /// `spec/<group>/user/<name>.toml` (`action` is `group/name`), with `params` as its
+    /// parameters: the changes it makes are kept and the events it causes are pushed.
+    /// Returns its answer.
+    pub fn user_action(
+        &self,
+        action: &str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, UserActionError> {
+        crate::declared::user_action(&self.shared, action, &params)
     }
 
     /// The resources the spec's `[mock]` tables declare, by kind (`card`) and id.

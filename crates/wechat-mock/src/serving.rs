@@ -2,6 +2,7 @@
 
 use crate::flow::{self, Step};
 use crate::spec_table::Operation;
+use crate::state_model::{self, StateTables};
 use crate::{cards, resource_calls, spec_table};
 
 /// `POST /cgi-bin/stable_token`: the account's stable access token.
@@ -11,12 +12,24 @@ pub(crate) const TOKEN_PATH: &str = "/cgi-bin/token";
 /// The paths the token endpoints' own handlers serve, ahead of the spec's generic routes.
 pub(crate) const TOKEN_PATHS: &[&str] = &[STABLE_TOKEN_PATH, TOKEN_PATH];
 
-/// The step that answers `op` from state: hand-written (the invoice flow, the card module)
-/// before what its spec's `[mock]` table declares; `None` for an operation answered by its
-/// example.
-pub(crate) fn step(op: &Operation) -> Option<Step> {
+/// What answers an operation from state.
+#[derive(Clone, Copy)]
+pub(crate) enum Handler {
+    /// The steps its spec declares (`[[mock]]`), run by the engine.
+    Declared(&'static [state_model::Step]),
+    /// Hand-written Rust, for what the spec cannot declare.
+    Written(Step),
+}
+
+/// What answers `op` from state in a server running `state`: the steps its spec declares,
+/// else hand-written Rust (the invoice flow, the card module, the older `[mock]` table);
+/// `None` for an operation answered by its example.
+pub(crate) fn handler(op: &Operation, state: &StateTables) -> Option<Handler> {
+    if let Some(steps) = state.behaviour(op.key) {
+        return Some(Handler::Declared(steps));
+    }
     let declared = op.resource.map(|_| resource_calls::step as Step);
-    flow::handler(op.key).or_else(|| cards::handler(op.key)).or(declared)
+    flow::handler(op.key).or_else(|| cards::handler(op.key)).or(declared).map(Handler::Written)
 }
 
 /// Where the answer to an operation comes from.
@@ -49,7 +62,7 @@ pub fn answer_source(operation: &str) -> Option<AnswerSource> {
     let op = spec_table::operation(operation)?;
     Some(if TOKEN_PATHS.contains(&op.path) {
         AnswerSource::TokenEndpoint
-    } else if step(op).is_some() {
+    } else if handler(op, &StateTables::spec()).is_some() {
         AnswerSource::State
     } else {
         AnswerSource::Example

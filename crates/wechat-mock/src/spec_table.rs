@@ -34,6 +34,20 @@ pub fn general_message(code: i64) -> Option<&'static str> {
     GENERAL_ERRORS.iter().find(|e| e.code == code).map(|e| e.message)
 }
 
+/// WeChat's message for `code` answered by `op`: the operation's own and general codes first,
+/// then any operation's (a step may answer another resource's `missing` code).
+pub fn message_anywhere(op: &Operation, code: i64) -> String {
+    op.message(code).map_or_else(|| message_of(code), str::to_owned)
+}
+
+/// WeChat's message for `code`: a general code's, else the first operation's that declares it.
+pub fn message_of(code: i64) -> String {
+    general_message(code)
+        .or_else(|| OPERATIONS.iter().flat_map(|op| op.errors).find(|e| e.code == code).map(|e| e.message))
+        .unwrap_or("system error")
+        .to_owned()
+}
+
 impl Operation {
     /// WeChat's message for `code`: the operation's own codes first, then the general ones.
     pub fn message(&self, code: i64) -> Option<&'static str> {

@@ -10,6 +10,7 @@ use crate::answer::{self, GeneralError};
 use crate::answers::Answers;
 use crate::card_codes::CardState;
 use crate::config::MockConfig;
+use crate::engine::Engine;
 use crate::faults::Faults;
 use crate::media::Media;
 use crate::orders::Orders;
@@ -18,6 +19,7 @@ use crate::pushes::Pushes;
 use crate::requests::RequestCounts;
 use crate::resources::Resources;
 use crate::spec_table::{Operation, general_message};
+use crate::state_model::StateTables;
 use crate::token_requests::TokenRequests;
 use crate::tokens::Tokens;
 
@@ -41,6 +43,10 @@ pub(crate) struct Shared {
     pub(crate) cards: CardState,
     /// Events pushed to the application's callback.
     pub(crate) pushes: Pushes,
+    /// The state model the server runs (the spec's, or a test's).
+    pub(crate) state: StateTables,
+    /// The records the state model keeps.
+    pub(crate) engine: Engine,
     /// `http://` and the address the server is bound to.
     pub(crate) base_url: String,
     rid_prefix: u32,
@@ -48,7 +54,13 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(config: MockConfig, table: &'static [Operation], base_url: String) -> Self {
+    /// The shared parts of a server of `table` running the state model `state`.
+    pub(crate) fn with_state(
+        config: MockConfig,
+        table: &'static [Operation],
+        state: StateTables,
+        base_url: String,
+    ) -> Self {
         let started = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         let media = Media::new(config.media_max_bytes, config.media_max_age);
         Self {
@@ -65,6 +77,8 @@ impl Shared {
             token_requests: TokenRequests::default(),
             resources: Resources::default(),
             cards: CardState::default(),
+            state,
+            engine: Engine::new(state.resources, state.events),
             base_url,
             rid_prefix: (started & 0xffff_ffff) as u32,
             next_rid: AtomicU64::new(1),

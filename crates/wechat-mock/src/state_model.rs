@@ -252,3 +252,34 @@ pub(crate) struct UserAction {
     /// What it does.
     pub(crate) steps: &'static [Step],
 }
+
+/// The state model a server runs: the spec's, or a test's own tables.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StateTables {
+    /// The resources.
+    pub(crate) resources: &'static [ResourceDef],
+    /// The push events.
+    pub(crate) events: &'static [EventDef],
+    /// The steps of the operations that declare them.
+    pub(crate) behaviours: &'static [Behaviour],
+    /// The user actions.
+    pub(crate) user_actions: &'static [UserAction],
+}
+
+impl StateTables {
+    /// The spec's, as the generator wrote them.
+    pub(crate) fn spec() -> Self {
+        use crate::generated::state::{BEHAVIOURS, EVENTS, RESOURCES, USER_ACTIONS};
+        Self { resources: RESOURCES, events: EVENTS, behaviours: BEHAVIOURS, user_actions: USER_ACTIONS }
+    }
+
+    /// The steps of the operation keyed `operation` (`group/name`), if it declares any.
+    pub(crate) fn behaviour(&self, operation: &str) -> Option<&'static [Step]> {
+        self.behaviours.iter().find(|b| b.operation == operation).map(|b| b.steps)
+    }
+
+    /// The user action `name` of `group`.
+    pub(crate) fn user_action(&self, group: &str, name: &str) -> Option<&'static UserAction> {
+        self.user_actions.iter().find(|a| a.group == group && a.name == name)
+    }
+}

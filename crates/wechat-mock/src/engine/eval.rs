@@ -101,9 +101,10 @@ fn binary(op: BinaryOp, left: &Expr, right: &Expr, scope: &Scope<'_>) -> bool {
             _ => false,
         },
         BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
-            let (Some(a), Some(b)) =
-                (operand(left).as_ref().and_then(Value::as_f64), operand(right).as_ref().and_then(Value::as_f64))
-            else {
+            let (Some(a), Some(b)) = (
+                operand(left).as_ref().and_then(Value::as_f64),
+                operand(right).as_ref().and_then(Value::as_f64),
+            ) else {
                 return false;
             };
             match op {

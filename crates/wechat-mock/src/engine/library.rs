@@ -105,7 +105,8 @@ mod tests {
     #[test]
     fn validity_follows_the_date_info() {
         let card = |date_info: Value| json!({"card": {"card_type": "CASH", "cash": {"base_info": {"date_info": date_info}}}});
-        let range = card(json!({"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 10, "end_timestamp": 20}));
+        let range =
+            card(json!({"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 10, "end_timestamp": 20}));
         assert_eq!(card_validity(&range, 5), (10, 20));
         let term = card(json!({"type": "DATE_TYPE_FIX_TERM", "fixed_begin_term": 1, "fixed_term": 30}));
         assert_eq!(card_validity(&term, 0), (DAY, 31 * DAY));

@@ -81,6 +81,9 @@ pub enum SeedError {
         /// The parent key the record names.
         key: String,
     },
+    /// The record is not a JSON object.
+    #[error("a `{0}` record must be a JSON object")]
+    NotAnObject(String),
     /// A status the resource does not declare.
     #[error("`{status}` is not a status of `{resource}`")]
     UnknownStatus {
@@ -127,7 +130,8 @@ impl Engine {
     /// The record of `resource` whose fields equal `fields`'.
     pub(crate) fn find(&self, resource: &str, fields: &Map<String, Value>) -> Option<Record> {
         let store = self.lock();
-        let found = store.matching(resource, |record| fields.iter().all(|(k, v)| same(record.get(k), Some(v))));
+        let found =
+            store.matching(resource, |record| fields.iter().all(|(k, v)| same(record.get(k), Some(v))));
         found.first().map(|record| (*record).clone())
     }
 
@@ -142,11 +146,20 @@ impl Engine {
         if let (Some(statuses), Some(status)) = (def.statuses, record.get("status").and_then(Value::as_str))
             && !statuses.values.contains(&status)
         {
-            return Err(SeedError::UnknownStatus { resource: def.name.to_owned(), status: status.to_owned() });
+            return Err(SeedError::UnknownStatus {
+                resource: def.name.to_owned(),
+                status: status.to_owned(),
+            });
         }
         let key = key_of(def, &record).ok_or_else(|| SeedError::MissingKey {
             resource: def.name.to_owned(),
-            field: def.key.iter().find(|f| record.get(**f).is_none_or(Value::is_null)).copied().unwrap_or_default().to_owned(),
+            field: def
+                .key
+                .iter()
+                .find(|f| record.get(**f).is_none_or(Value::is_null))
+                .copied()
+                .unwrap_or_default()
+                .to_owned(),
         })?;
         if let Some(parent) = self.parent_of(def)
             && parent_key(parent, &record).is_none_or(|key| tx.store().get(parent.name, &key).is_none())
@@ -154,7 +167,12 @@ impl Engine {
             return Err(SeedError::NoParent {
                 resource: def.name.to_owned(),
                 parent: parent.name.to_owned(),
-                key: parent.key.iter().map(|f| format!("{f} {}", record.get(*f).unwrap_or(&Value::Null))).collect::<Vec<_>>().join(", "),
+                key: parent
+                    .key
+                    .iter()
+                    .map(|f| format!("{f} {}", record.get(*f).unwrap_or(&Value::Null)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
             });
         }
         tx.put(def.name, key, record.clone());
@@ -221,7 +239,9 @@ impl Run<'_, '_, '_> {
 
     fn step(&mut self, verb: &Verb) -> Result<(), i64> {
         match *verb {
-            Verb::Find { resource, alias, filter, each, missing } => self.find(resource, alias, filter, each, missing),
+            Verb::Find { resource, alias, filter, each, missing } => {
+                self.find(resource, alias, filter, each, missing)
+            }
             Verb::Create { resource, alias, set, status, each, existing } => {
                 self.create(resource, alias, set, status, each, existing)
             }
@@ -229,7 +249,9 @@ impl Run<'_, '_, '_> {
                 self.update(alias, Change { merge, add, set, status, forbidden, bounds, taken })
             }
             Verb::Delete { alias } => self.delete(alias),
-            Verb::List { resource, alias, filter, offset, limit } => self.list(resource, alias, filter, offset, limit),
+            Verb::List { resource, alias, filter, offset, limit } => {
+                self.list(resource, alias, filter, offset, limit)
+            }
             Verb::Count { resource, alias, filter } => {
                 let count = self.matching(resource, filter, None).len();
                 self.bindings.insert(alias, Binding::Number(i64::try_from(count).unwrap_or(i64::MAX)));
@@ -245,11 +267,16 @@ impl Run<'_, '_, '_> {
     /// a filter whose value is absent does not filter.
     fn matching(&self, resource: &str, filter: &[(&str, Expr)], item: Option<&Value>) -> Vec<Record> {
         let scope = self.scope(item);
-        let criteria: Vec<(&str, Value)> =
-            filter.iter().filter_map(|(field, expr)| Some((*field, eval(expr, &scope)?))).filter(|(_, v)| !v.is_null()).collect();
+        let criteria: Vec<(&str, Value)> = filter
+            .iter()
+            .filter_map(|(field, expr)| Some((*field, eval(expr, &scope)?)))
+            .filter(|(_, v)| !v.is_null())
+            .collect();
         self.tx
             .store()
-            .matching(resource, |record| criteria.iter().all(|(field, wanted)| matches(record.get(*field), wanted)))
+            .matching(resource, |record| {
+                criteria.iter().all(|(field, wanted)| matches(record.get(*field), wanted))
+            })
             .into_iter()
             .cloned()
             .collect()
@@ -315,7 +342,8 @@ impl Run<'_, '_, '_> {
                     return Err(parent.missing.unwrap_or(SYSTEM_ERROR));
                 }
             }
-            let key = key_of(def, &record).ok_or_else(|| inconsistent(&format!("a `{resource}` record without its key")))?;
+            let key = key_of(def, &record)
+                .ok_or_else(|| inconsistent(&format!("a `{resource}` record without its key")))?;
             if let Some(old) = self.tx.store().get(resource, &key).cloned() {
                 match existing {
                     Existing::Replace => {}
@@ -323,7 +351,10 @@ impl Run<'_, '_, '_> {
                         let mut merged = Value::Object(old.clone());
                         path::merge(&mut merged, &[], &Value::Object(record.clone()));
                         if let Value::Object(mut merged) = merged {
-                            merged.insert("created".to_owned(), old.get("created").cloned().unwrap_or(Value::Null));
+                            merged.insert(
+                                "created".to_owned(),
+                                old.get("created").cloned().unwrap_or(Value::Null),
+                            );
                             record = merged;
                         }
                     }
@@ -406,12 +437,18 @@ impl Run<'_, '_, '_> {
 
     /// The resource, key and current value of the record `alias` names.
     fn bound_record(&self, alias: &str) -> Result<(&'static ResourceDef, Key, Record), i64> {
-        let def = *self.kinds.get(alias).ok_or_else(|| inconsistent(&format!("no record named `{alias}`")))?;
+        let def =
+            *self.kinds.get(alias).ok_or_else(|| inconsistent(&format!("no record named `{alias}`")))?;
         let Some(Binding::Record(Value::Object(record))) = self.bindings.get(alias) else {
             return Err(inconsistent(&format!("`{alias}` names no record")));
         };
         let key = key_of(def, record).ok_or_else(|| inconsistent("a record without its key"))?;
-        let current = self.tx.store().get(def.name, &key).cloned().ok_or_else(|| inconsistent("a record was removed"))?;
+        let current = self
+            .tx
+            .store()
+            .get(def.name, &key)
+            .cloned()
+            .ok_or_else(|| inconsistent("a record was removed"))?;
         Ok((def, key, current))
     }
 
@@ -451,7 +488,10 @@ impl Run<'_, '_, '_> {
         let found = self.matching(resource, filter, None);
         let total = found.len();
         let number = |expr: Option<&Expr>| {
-            expr.and_then(|e| self.eval(e)).as_ref().and_then(path::integer).map(|n| usize::try_from(n.max(0)).unwrap_or(0))
+            expr.and_then(|e| self.eval(e))
+                .as_ref()
+                .and_then(path::integer)
+                .map(|n| usize::try_from(n.max(0)).unwrap_or(0))
         };
         let offset = number(offset).unwrap_or(0);
         let limit = number(limit).unwrap_or(usize::MAX);
@@ -499,7 +539,10 @@ impl Run<'_, '_, '_> {
             .elements
             .iter()
             .map(|(name, integer)| {
-                let value = given.get(name).cloned().unwrap_or_else(|| if *integer { "0".to_owned() } else { String::new() });
+                let value = given
+                    .get(name)
+                    .cloned()
+                    .unwrap_or_else(|| if *integer { "0".to_owned() } else { String::new() });
                 (*name, value)
             })
             .collect();
@@ -520,7 +563,13 @@ struct Change<'s> {
 }
 
 /// A new record's status, times and fresh key values.
-fn fill_new(tx: &mut Transaction<'_>, def: &ResourceDef, record: &mut Record, status: Option<&str>, now: i64) {
+fn fill_new(
+    tx: &mut Transaction<'_>,
+    def: &ResourceDef,
+    record: &mut Record,
+    status: Option<&str>,
+    now: i64,
+) {
     if let Some(statuses) = def.statuses
         && record.get("status").is_none_or(Value::is_null)
     {

@@ -118,12 +118,18 @@ mod tests {
     #[test]
     fn reads_follow_keys_variants_and_lists() {
         let card = json!({"card": {"card_type": "CASH", "cash": {"base_info": {"sku": {"quantity": 5}}}}});
-        assert_eq!(read(&card, &[Key("card"), Variant, Key("base_info"), Key("sku"), Key("quantity")]), Some(json!(5)));
+        assert_eq!(
+            read(&card, &[Key("card"), Variant, Key("base_info"), Key("sku"), Key("quantity")]),
+            Some(json!(5))
+        );
         assert_eq!(read(&card, &[Key("card"), Key("nothing")]), None);
         let list = json!({"card_list": [{"card_id": "a"}, {"card_id": "b"}, {"other": 1}]});
         assert_eq!(read(&list, &[Key("card_list"), Each, Key("card_id")]), Some(json!(["a", "b"])));
         let nested = json!({"pages": [{"cards": [{"id": 1}, {"id": 2}]}, {"cards": [{"id": 3}]}]});
-        assert_eq!(read(&nested, &[Key("pages"), Each, Key("cards"), Each, Key("id")]), Some(json!([1, 2, 3])));
+        assert_eq!(
+            read(&nested, &[Key("pages"), Each, Key("cards"), Each, Key("id")]),
+            Some(json!([1, 2, 3]))
+        );
     }
 
     #[test]

@@ -14,7 +14,9 @@ pub(crate) fn shaped(value: &Value, ty: Ty) -> Value {
             TypeKind::Object(fields) => Value::Object(shaped_object(object, fields)),
             _ => value.clone(),
         },
-        (Ty::Array(item), Value::Array(items)) => Value::Array(items.iter().map(|v| shaped(v, *item)).collect()),
+        (Ty::Array(item), Value::Array(items)) => {
+            Value::Array(items.iter().map(|v| shaped(v, *item)).collect())
+        }
         _ => value.clone(),
     }
 }
@@ -47,7 +49,11 @@ pub(crate) fn shaped_object(object: &Map<String, Value>, fields: &[Field]) -> Ma
 /// Fills in what `object` (an answer, or an object in it) lacks of `fields`' required ones:
 /// from `example` (the same place in the success example) where it has them, else a sample
 /// of the type. Objects present are completed in turn.
-pub(crate) fn complete(object: &mut Map<String, Value>, fields: &[Field], example: Option<&Map<String, Value>>) {
+pub(crate) fn complete(
+    object: &mut Map<String, Value>,
+    fields: &[Field],
+    example: Option<&Map<String, Value>>,
+) {
     for field in fields.iter().filter(|f| !f.flatten) {
         let from_example = example.and_then(|e| e.get(field.name));
         match object.get_mut(field.name) {
@@ -112,7 +118,10 @@ mod tests {
         let example = json!({"card": {"card_id": "pEXAMPLE", "begin_time": 99}, "openid": "oEXAMPLE", "outer_str": "12b"});
         let mut answer = json!({"card": {"card_id": "p1"}}).as_object().cloned().unwrap_or_default();
         complete(&mut answer, ANSWER, example.as_object());
-        assert_eq!(Value::Object(answer), json!({"card": {"card_id": "p1", "begin_time": 99}, "openid": "oEXAMPLE"}));
+        assert_eq!(
+            Value::Object(answer),
+            json!({"card": {"card_id": "p1", "begin_time": 99}, "openid": "oEXAMPLE"})
+        );
         let mut bare = Map::new();
         complete(&mut bare, ANSWER, None);
         assert_eq!(bare["card"]["begin_time"], json!(1));

@@ -174,7 +174,9 @@ impl Drop for Transaction<'_> {
                         }
                     }
                 }
-                Undo::Sequence { kind, previous } => self.store.kinds.entry(kind).or_default().sequence = previous,
+                Undo::Sequence { kind, previous } => {
+                    self.store.kinds.entry(kind).or_default().sequence = previous
+                }
                 Undo::Made(made) => self.store.made = made,
             }
         }

@@ -99,7 +99,13 @@ static CREATE_CARD: &[Step] = &[
 
 static APPROVE: &[Step] = &[
     Step {
-        verb: Verb::Find { resource: "card", alias: "card", filter: &[("card_id", read!(request.card_id))], each: None, missing: None },
+        verb: Verb::Find {
+            resource: "card",
+            alias: "card",
+            filter: &[("card_id", read!(request.card_id))],
+            each: None,
+            missing: None,
+        },
         when: None,
         unless: None,
     },
@@ -119,17 +125,28 @@ static APPROVE: &[Step] = &[
     },
 ];
 
-static QUANTITY: &[crate::state_model::Segment] = &[Key("card"), Variant, Key("base_info"), Key("sku"), Key("quantity")];
+static QUANTITY: &[crate::state_model::Segment] =
+    &[Key("card"), Variant, Key("base_info"), Key("sku"), Key("quantity")];
 
 static TAKE: &[Step] = &[
     Step {
-        verb: Verb::Find { resource: "card", alias: "card", filter: &[("card_id", read!(request.card_id))], each: None, missing: None },
+        verb: Verb::Find {
+            resource: "card",
+            alias: "card",
+            filter: &[("card_id", read!(request.card_id))],
+            each: None,
+            missing: None,
+        },
         when: None,
         unless: None,
     },
     Step {
         verb: Verb::Fail { errcode: 40079 },
-        when: Some(&Expr::Binary { op: BinaryOp::Ne, left: &read!(card.status), right: &text("CARD_STATUS_VERIFY_OK") }),
+        when: Some(&Expr::Binary {
+            op: BinaryOp::Ne,
+            left: &read!(card.status),
+            right: &text("CARD_STATUS_VERIFY_OK"),
+        }),
         unless: None,
     },
     Step {
@@ -236,7 +253,11 @@ fn a_card_is_created_approved_taken_and_its_code_consumed_once() {
     assert_eq!((code.len(), taken.answer["openid"].clone()), (12, json!("o1")));
     assert_eq!(engine.run(TAKE, &answering(&take)), Err(40122), "the stock is gone");
     let card = engine.find("card", json!({"card_id": card_id}).as_object().unwrap()).unwrap();
-    assert_eq!(card["card"]["cash"]["base_info"]["sku"]["quantity"], json!(0), "the failed take changed nothing");
+    assert_eq!(
+        card["card"]["cash"]["base_info"]["sku"]["quantity"],
+        json!(0),
+        "the failed take changed nothing"
+    );
 
     let consume = json!({"code": code});
     let consumed = engine.run(CONSUME, &answering(&consume)).unwrap();
@@ -275,7 +296,10 @@ fn lists_count_and_page_in_creation_order() {
             verb: Verb::Answer {
                 from: None,
                 fields: &[
-                    (&[Key("card_id_list")], Expr::Read { root: Root::Alias("cards"), path: &[Each, Key("card_id")] }),
+                    (
+                        &[Key("card_id_list")],
+                        Expr::Read { root: Root::Alias("cards"), path: &[Each, Key("card_id")] },
+                    ),
                     (&[Key("total_num")], read!(cards.total)),
                 ],
             },
@@ -297,7 +321,13 @@ fn lists_count_and_page_in_creation_order() {
 fn a_batch_create_skips_what_exists_and_names_both() {
     static DEPOSIT: &[Step] = &[
         Step {
-            verb: Verb::Find { resource: "card", alias: "card", filter: &[("card_id", read!(request.card_id))], each: None, missing: None },
+            verb: Verb::Find {
+                resource: "card",
+                alias: "card",
+                filter: &[("card_id", read!(request.card_id))],
+                each: None,
+                missing: None,
+            },
             when: None,
             unless: None,
         },
@@ -305,7 +335,10 @@ fn a_batch_create_skips_what_exists_and_names_both() {
             verb: Verb::Create {
                 resource: "code",
                 alias: "deposited",
-                set: &[(&[Key("card_id")], read!(request.card_id)), (&[Key("code")], Expr::Read { root: Root::Item, path: &[] })],
+                set: &[
+                    (&[Key("card_id")], read!(request.card_id)),
+                    (&[Key("code")], Expr::Read { root: Root::Item, path: &[] }),
+                ],
                 status: Some("DEPOSITED"),
                 each: Some(&read!(request.code)),
                 existing: Existing::Skip,
@@ -322,7 +355,10 @@ fn a_batch_create_skips_what_exists_and_names_both() {
             verb: Verb::Answer {
                 from: None,
                 fields: &[
-                    (&[Key("succ_code")], Expr::Read { root: Root::Alias("deposited"), path: &[Each, Key("code")] }),
+                    (
+                        &[Key("succ_code")],
+                        Expr::Read { root: Root::Alias("deposited"), path: &[Each, Key("code")] },
+                    ),
                     (&[Key("duplicate_code")], read!(deposited.skipped)),
                     (&[Key("count")], Expr::Read { root: Root::Alias("count"), path: &[] }),
                 ],
@@ -334,7 +370,10 @@ fn a_batch_create_skips_what_exists_and_names_both() {
     let engine = engine();
     let card_id = new_card(&engine, 10, true);
     let first = engine.run(DEPOSIT, &answering(&json!({"card_id": card_id, "code": ["a", "b"]}))).unwrap();
-    assert_eq!((first.answer["succ_code"].clone(), first.answer["count"].clone()), (json!(["a", "b"]), json!(2)));
+    assert_eq!(
+        (first.answer["succ_code"].clone(), first.answer["count"].clone()),
+        (json!(["a", "b"]), json!(2))
+    );
     let again = engine.run(DEPOSIT, &answering(&json!({"card_id": card_id, "code": ["b", "c"]}))).unwrap();
     assert_eq!(again.answer["succ_code"], json!(["c"]));
     assert_eq!(again.answer["duplicate_code"], json!(["b"]));
@@ -346,7 +385,13 @@ fn a_batch_create_skips_what_exists_and_names_both() {
 fn seeds_need_their_parent_and_deletes_take_the_children() {
     static DELETE: &[Step] = &[
         Step {
-            verb: Verb::Find { resource: "card", alias: "card", filter: &[("card_id", read!(request.card_id))], each: None, missing: None },
+            verb: Verb::Find {
+                resource: "card",
+                alias: "card",
+                filter: &[("card_id", read!(request.card_id))],
+                each: None,
+                missing: None,
+            },
             when: None,
             unless: None,
         },
@@ -358,7 +403,10 @@ fn seeds_need_their_parent_and_deletes_take_the_children() {
     let card_id = new_card(&engine, 1, true);
     let held = json!({"card_id": card_id, "openid": "o1"}).as_object().cloned().unwrap();
     let seeded = engine.seed("code", held, 0).unwrap();
-    assert_eq!((seeded["status"].clone(), seeded["code"].as_str().map(str::len)), (json!("NORMAL"), Some(12)));
+    assert_eq!(
+        (seeded["status"].clone(), seeded["code"].as_str().map(str::len)),
+        (json!("NORMAL"), Some(12))
+    );
     let wrong = json!({"card_id": card_id, "status": "LOST"}).as_object().cloned().unwrap();
     assert!(matches!(engine.seed("code", wrong, 0), Err(SeedError::UnknownStatus { .. })));
 
@@ -399,26 +447,44 @@ fn an_update_may_move_a_record_to_a_free_key_only() {
     let engine = engine();
     let card_id = new_card(&engine, 1, true);
     for code in ["1", "2"] {
-        engine.seed("code", json!({"card_id": card_id, "code": code}).as_object().cloned().unwrap(), 0).unwrap();
+        engine
+            .seed("code", json!({"card_id": card_id, "code": code}).as_object().cloned().unwrap(), 0)
+            .unwrap();
     }
     engine.run(UPDATE_CODE, &call(&json!({"card_id": card_id, "code": "1", "new_code": "3"}))).unwrap();
     let codes: Vec<Value> = engine.records("code").iter().map(|r| r["code"].clone()).collect();
     assert_eq!(codes, [json!("3"), json!("2")]);
-    assert_eq!(engine.run(UPDATE_CODE, &call(&json!({"card_id": card_id, "code": "3", "new_code": "2"}))), Err(40056));
-    assert_eq!(engine.run(UPDATE_CODE, &call(&json!({"card_id": card_id, "code": "1", "new_code": "4"}))), Err(40056));
+    assert_eq!(
+        engine.run(UPDATE_CODE, &call(&json!({"card_id": card_id, "code": "3", "new_code": "2"}))),
+        Err(40056)
+    );
+    assert_eq!(
+        engine.run(UPDATE_CODE, &call(&json!({"card_id": card_id, "code": "1", "new_code": "4"}))),
+        Err(40056)
+    );
 }
 
 #[test]
 fn conditions_skip_steps() {
     static GET: &[Step] = &[
         Step {
-            verb: Verb::Find { resource: "code", alias: "code", filter: &[("code", read!(request.code))], each: None, missing: None },
+            verb: Verb::Find {
+                resource: "code",
+                alias: "code",
+                filter: &[("code", read!(request.code))],
+                each: None,
+                missing: None,
+            },
             when: None,
             unless: None,
         },
         Step {
             verb: Verb::Fail { errcode: 40099 },
-            when: Some(&Expr::Binary { op: BinaryOp::Eq, left: &read!(code.status), right: &text("CONSUMED") }),
+            when: Some(&Expr::Binary {
+                op: BinaryOp::Eq,
+                left: &read!(code.status),
+                right: &text("CONSUMED"),
+            }),
             unless: Some(&Expr::Binary {
                 op: BinaryOp::Eq,
                 left: &read!(request.check_consume),

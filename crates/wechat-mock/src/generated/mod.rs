@@ -3,3 +3,4 @@
 //! The spec as the mock server reads it; see `crate::spec_model` for the types.
 
 pub(crate) mod operations;
+pub(crate) mod state;
