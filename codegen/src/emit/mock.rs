@@ -8,8 +8,8 @@ use quote::quote;
 
 use crate::emit::rust::{ident, integer};
 use crate::model::{
-    Assigned, BodyKind, Constraints, Direction, ErrorCase, Field, Literal, Method, MockAction, MockBehaviour,
-    Operation, Spec, TokenKind, Ty, TypeDef, TypeKind, TypeRef, TypeScope, UnionLayout,
+    BodyKind, Constraints, Direction, ErrorCase, Field, Literal, Method, Operation, Spec, TokenKind, Ty,
+    TypeDef, TypeKind, TypeRef, TypeScope, UnionLayout,
 };
 use crate::names;
 
@@ -101,17 +101,12 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
             }
         }
     });
-    let resource_types = spec
-        .operations()
-        .any(|op| op.mock.is_some())
-        .then(|| quote!(Assigned, ResourceAction, ResourceRule,));
     quote! {
         //! Every operation of `spec/`, with the schema and error codes the mock checks requests
         //! against and answers with.
 
         use crate::spec_model::{
             BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty, TypeKind,
-            #resource_types
         };
 
         /// WeChat's general error codes, from `spec/errors.toml`, in its order.
@@ -182,13 +177,6 @@ fn operation(op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     let key = format!("{group}/{name}");
-    let resource = match &op.mock {
-        Some(rule) => {
-            let rule = resource_rule(rule);
-            quote!(Some(#rule))
-        }
-        None => quote!(None),
-    };
     quote! {
         Operation {
             name: #name,
@@ -210,54 +198,9 @@ fn operation(op: &Operation) -> TokenStream {
             response: #response,
             errors: &[#(#errors),*],
             success_example: #example,
-            resource: #resource,
-        }
-    }
-}
-
-/// `ResourceRule { .. }`: what the mock keeps for the operation (`[mock]`).
-fn resource_rule(rule: &MockBehaviour) -> TokenStream {
-    let (kind, key, key_in_query) = (&rule.resource, &rule.key, rule.key_in_query);
-    let action = match rule.action {
-        MockAction::Create => quote!(ResourceAction::Create),
-        MockAction::Read => quote!(ResourceAction::Read),
-        MockAction::Update => quote!(ResourceAction::Update),
-        MockAction::Delete => quote!(ResourceAction::Delete),
-    };
-    let object = match &rule.object {
-        Some(object) => quote!(Some(#object)),
-        None => quote!(None),
-    };
-    let missing = match rule.missing {
-        Some(code) => {
-            let code = integer(code);
-            quote!(Some(#code))
-        }
-        None => quote!(None),
-    };
-    let status = match &rule.status {
-        Some(status) => quote!(Some(#status)),
-        None => quote!(None),
-    };
-    let assigned = rule.assigned.iter().map(|(path, source)| {
-        let source = match source {
-            Assigned::Id => quote!(Assigned::Id),
-            Assigned::Status => quote!(Assigned::Status),
-            Assigned::Created => quote!(Assigned::Created),
-            Assigned::Updated => quote!(Assigned::Updated),
-        };
-        quote!((&[#(#path),*], #source))
-    });
-    quote! {
-        ResourceRule {
-            kind: #kind,
-            action: #action,
-            key: #key,
-            key_in_query: #key_in_query,
-            object: #object,
-            missing: #missing,
-            status: #status,
-            assigned: &[#(#assigned),*],
+            // The spec's `[mock]` table is gone: what an operation keeps is its steps, in
+            // `generated/state.rs`. The field goes once the engine answers operations.
+            resource: None,
         }
     }
 }
@@ -527,20 +470,6 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "1"}'
         ] {
             assert!(text.contains(&squeezed(expected)), "missing {expected:?} in\n{text}");
         }
-    }
-
-    #[test]
-    fn a_mock_table_becomes_the_operations_resource_rule() {
-        let declared = format!(
-            "{ENDPOINT}\n[mock]\nresource = \"thing\"\naction = \"create\"\nkey = \"id\"\nobject = \"shared\"\nstatus = \"NEW\"\n"
-        );
-        let text = squeezed(&text(&spec(&declared)));
-        let expected = "resource: Some(ResourceRule { kind: \"thing\", action: ResourceAction::Create, key: \"id\", \
-                        key_in_query: false, object: Some(\"shared\"), missing: None, status: Some(\"NEW\"), assigned: &[] })";
-        assert!(text.contains(&squeezed(expected)), "missing {expected:?} in\n{text}");
-        assert!(text.contains("Assigned,ResourceAction,ResourceRule"), "{text}");
-        let plain = squeezed(&self::text(&spec(ENDPOINT)));
-        assert!(plain.contains("resource:None") && !plain.contains("ResourceRule"), "{plain}");
     }
 
     #[test]
