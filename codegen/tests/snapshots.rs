@@ -169,7 +169,7 @@ fn recursion_through_an_optional_field_is_boxed() {
 
 #[test]
 fn mock_table_and_mock_section() {
-    snapshot("mock", &["mock/operations.rs"]);
+    snapshot("mock", &["mock/operations.rs", "mock/state.rs"]);
 }
 
 #[test]

@@ -19,9 +19,13 @@ pub const MOCK_GENERATED_DIR: &str = "crates/wechat-mock/src/generated";
 /// `generated/mod.rs` of the mock crate.
 pub(crate) fn root_module() -> TokenStream {
     quote! {
-        //! The spec as the mock server reads it; see `crate::spec_model` for the types.
+        //! The spec as the mock server reads it; see `crate::spec_model` and
+        //! `crate::state_model` for the types.
 
         pub(crate) mod operations;
+        pub mod records;
+        pub(crate) mod state;
+        pub mod user_actions;
     }
 }
 
@@ -34,7 +38,7 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
         let types = spec.shared_types.iter().map(|t| named_type(t, &Place::Shared));
         quote! {
             /// Types of `spec/types.toml`.
-            mod shared {
+            pub(crate) mod shared {
                 use super::*;
                 #(#types)*
             }
@@ -60,7 +64,7 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
     let group = (!groups.is_empty()).then(|| {
         quote! {
             /// Types of one group, one module per group.
-            mod group {
+            pub(crate) mod group {
                 #(#groups)*
             }
         }
@@ -122,7 +126,7 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
 }
 
 /// Where a named type's `static` is declared, which decides the path to it.
-enum Place<'a> {
+pub(crate) enum Place<'a> {
     /// `spec/types.toml`.
     Shared,
     /// `spec/<group>/types.toml`.
@@ -211,7 +215,7 @@ fn success_example(op: &Operation) -> Option<String> {
 }
 
 /// `&[Field { .. }, ..]`; `scope` is where the fields are declared, whose local types they may name.
-fn fields(fields: &[Field], scope: &Place<'_>) -> TokenStream {
+pub(crate) fn fields(fields: &[Field], scope: &Place<'_>) -> TokenStream {
     let items = fields.iter().map(|f| {
         let name = &f.wire;
         let required = f.required;

@@ -11,6 +11,7 @@ use crate::arrange::{ArrangeError, Arranged};
 use crate::cards::Cards;
 use crate::config::MockConfig;
 use crate::connections::{self, Bounds, Connections, ZeroSetting};
+use crate::engine::SeedError;
 use crate::faults::Faults;
 use crate::media::Media;
 use crate::orders::{Authorization, AuthorizeError, Order, Orders};
@@ -206,6 +207,27 @@ impl MockServer {
     /// endpoints). A test built from a spec example calls with what this returns.
     pub fn arrange(&self, operation: &str, body: &serde_json::Value) -> Result<Arranged, ArrangeError> {
         crate::arrange::arrange(&self.shared, operation, body)
+    }
+
+    /// Has the mock hold `record`, a record of the spec's resource `resource` (`card`), as a
+    /// test arranges the state a call needs; returns the record kept. Its status (the
+    /// resource's initial one when it has none), times and fresh key values are filled in, a
+    /// required field it leaves out takes a sample value of its type, its parent must be held
+    /// already, and a record with the same key is replaced.
+    pub fn seed(&self, resource: &str, record: serde_json::Value) -> Result<serde_json::Value, SeedError> {
+        let engine = &self.shared.engine;
+        let def = engine.resource(resource).ok_or_else(|| SeedError::UnknownResource(resource.to_owned()))?;
+        let serde_json::Value::Object(mut record) = record else {
+            return Err(SeedError::NotAnObject(resource.to_owned()));
+        };
+        for field in def.fields.iter().filter(|f| f.required && !def.key.contains(&f.name)) {
+            if record.get(field.name).is_none_or(serde_json::Value::is_null) {
+                record.insert(field.name.to_owned(), crate::sample::sample_value(field.ty, field.name));
+            }
+        }
+        let now =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        engine.seed(resource, record, i64::try_from(now).unwrap_or(i64::MAX)).map(serde_json::Value::Object)
     }
 
     /// The resources the spec's `[mock]` tables declare, by kind (`card`) and id.

@@ -10,6 +10,7 @@ use crate::answer::{self, GeneralError};
 use crate::answers::Answers;
 use crate::card_codes::CardState;
 use crate::config::MockConfig;
+use crate::engine::Engine;
 use crate::faults::Faults;
 use crate::media::Media;
 use crate::orders::Orders;
@@ -41,6 +42,8 @@ pub(crate) struct Shared {
     pub(crate) cards: CardState,
     /// Events pushed to the application's callback.
     pub(crate) pushes: Pushes,
+    /// The records the spec's resources declare (`generated/state.rs`), which tests seed.
+    pub(crate) engine: Engine,
     /// `http://` and the address the server is bound to.
     pub(crate) base_url: String,
     rid_prefix: u32,
@@ -65,6 +68,7 @@ impl Shared {
             token_requests: TokenRequests::default(),
             resources: Resources::default(),
             cards: CardState::default(),
+            engine: Engine::new(crate::generated::state::RESOURCES, crate::generated::state::EVENTS),
             base_url,
             rid_prefix: (started & 0xffff_ffff) as u32,
             next_rid: AtomicU64::new(1),

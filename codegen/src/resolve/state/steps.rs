@@ -353,13 +353,8 @@ impl<'a> Checker<'_, 'a> {
 
     fn answer(&mut self, step: &StepDef) -> Option<Verb> {
         let fields = step.answer.as_ref()?;
-        let from = match &step.from {
-            Some(from) => {
-                self.record_alias(from)?;
-                Some(from.value.clone())
-            }
-            None => None,
-        };
+        // A wrong `from` is one problem; the answer's paths are checked all the same.
+        let from = step.from.as_ref().map(|from| (self.record_alias(from).is_some(), from.value.clone()));
         let mut answered = Vec::new();
         for (key, value) in &fields.value.0 {
             let Some(path) = self.path(key) else { continue };
@@ -372,6 +367,11 @@ impl<'a> Checker<'_, 'a> {
                 answered.push((path, value));
             }
         }
+        let from = match from {
+            Some((false, _)) => return None,
+            Some((true, from)) => Some(from),
+            None => None,
+        };
         Some(Verb::Answer { from, fields: answered })
     }
 
@@ -723,6 +723,10 @@ impl<'a> Checker<'_, 'a> {
                 self.expression(&located)
             }
             ExprValue::Integer(n) => Some(Expr::Literal(ExprLiteral::Integer(*n))),
+            ExprValue::Float(n) if !n.is_finite() => {
+                self.error(value.span, "a number in a step must be finite");
+                None
+            }
             ExprValue::Float(n) => Some(Expr::Literal(ExprLiteral::Float(*n))),
             ExprValue::Bool(b) => Some(Expr::Literal(ExprLiteral::Bool(*b))),
             ExprValue::List(items) => {

@@ -5275,7 +5275,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
 ];
 
 /// Types of `spec/types.toml`.
-mod shared {
+pub(crate) mod shared {
     use super::*;
     ///`AuthField`: The fields an authorization page of type 1 asks the user to fill in.
     pub(crate) static AUTH_FIELD: NamedType = NamedType {
@@ -5796,7 +5796,7 @@ mod shared {
 }
 
 /// Types of one group, one module per group.
-mod group {
+pub(crate) mod group {
     ///Types of `spec/card/types.toml`.
     pub(crate) mod card {
         use super::super::*;
