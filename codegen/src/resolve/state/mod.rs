@@ -174,6 +174,7 @@ fn table(types: &[TypeDef]) -> HashMap<&str, &TypeDef> {
 struct Declared<'f> {
     resource: Resource,
     file: &'f SourceFile,
+    name: Span,
     parent: Option<&'f Located<String>>,
 }
 
@@ -220,10 +221,11 @@ fn resolve_resources(
             else {
                 continue;
             };
-            declared.push(Declared { resource, file, parent: def.value.parent.as_ref() });
+            declared.push(Declared { resource, file, name: name.span, parent: def.value.parent.as_ref() });
         }
     }
     check_parents(&declared, problems);
+    check_type_names(&declared, problems);
     let mut resources: Vec<Resource> = declared.into_iter().map(|d| d.resource).collect();
     resources.sort_by(|a, b| a.name.cmp(&b.name));
     resources
@@ -513,6 +515,30 @@ fn check_parents(declared: &[Declared<'_>], problems: &mut Diagnostics) {
     }
 }
 
+/// The typed record of each resource (`Card`) and its status enum (`CardStatus`) are types of
+/// one module: their names must differ.
+fn check_type_names(declared: &[Declared<'_>], problems: &mut Diagnostics) {
+    let mut taken: HashMap<String, &str> = HashMap::new();
+    for declaration in declared {
+        let resource = &declaration.resource;
+        let record = resource.type_name();
+        let status = resource.statuses.as_ref().map(|_| format!("{record}Status"));
+        for name in std::iter::once(record).chain(status) {
+            if let Some(other) = taken.insert(name.clone(), &resource.name) {
+                problems.error(
+                    declaration.file,
+                    declaration.name,
+                    format!(
+                        "the resources `{other}` and `{}` would both make the type `wechat_mock::records::{name}`; \
+                         rename one",
+                        resource.name
+                    ),
+                );
+            }
+        }
+    }
+}
+
 // --- user actions ------------------------------------------------------------------------------
 
 struct ActionContext<'a> {
@@ -690,6 +716,20 @@ fn check_given(
         else {
             continue;
         };
+        let lacking = parent.key.iter().find(|k| record.get(*k).is_none_or(Value::is_null));
+        if let Some(field) = lacking {
+            // A missing key field of the record itself is reported above.
+            if !resource.key.contains(field) {
+                report(
+                    &resource.name,
+                    format!(
+                        "a `{}` record needs `{field}`, the key of its parent `{}`",
+                        resource.name, parent.name
+                    ),
+                );
+            }
+            continue;
+        }
         let held = records.iter().any(|(other, candidate)| {
             other.name == parent.name
                 && parent.key.iter().all(|k| candidate.get(k).is_some() && candidate.get(k) == record.get(k))
@@ -720,4 +760,135 @@ fn check_given(
     };
     records.sort_by_key(|(resource, _)| depth(resource));
     records.into_iter().map(|(resource, record)| (resource.name.clone(), record)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{accepted, check, endpoint, refused};
+    use crate::SourceFile;
+    use crate::model::{Existing, Expr, ExprLiteral, Fresh, Root, Segment, Verb};
+
+    const THINGS: &str = "[resources.thing]\ndoc = \"A thing.\"\nkey = [\"id\"]\nmissing = -1\nfresh.id = \"t123\"\n\
+                          fields.id = { type = \"string\", doc = \"Id.\" }\n";
+
+    fn action(name: &str, group: &str) -> SourceFile {
+        SourceFile::new(
+            format!("spec/{group}/user/{name}.toml"),
+            format!(
+                "name = \"{name}\"\nsummary = \"S.\"\nparams.id = {{ type = \"string\", doc = \"Id.\" }}\n\
+                 [[mock]]\ncreate = \"thing\"\nset = {{ id = \"request.id\" }}\n"
+            ),
+        )
+    }
+
+    #[test]
+    fn shared_and_group_resources_steps_and_actions_reach_the_model() {
+        let steps = "response.id = { type = \"string\", doc = \"Id.\" }\n[[mock]]\ncreate = \"thing\"\n\
+                     existing = \"merge\"\n\n[[mock]]\nanswer = { id = \"thing.id\" }\n";
+        let spec = accepted(vec![
+            SourceFile::new("spec/resources.toml", THINGS),
+            SourceFile::new(
+                "spec/demo/resources.toml",
+                "[resources.log]\ndoc = \"A log.\"\nkey = [\"n\"]\nfresh.n = \"sequence\"\n\
+                 fields.n = { type = \"u64\", doc = \"N.\" }\n",
+            ),
+            endpoint("op", steps),
+            action("make", "demo"),
+        ]);
+        let state = &spec.state;
+        let names: Vec<(&str, Option<&str>)> =
+            state.resources.iter().map(|r| (r.name.as_str(), r.group.as_deref())).collect();
+        assert_eq!(names, [("log", Some("demo")), ("thing", None)]);
+        assert_eq!(state.resources[0].fresh, [("n".to_owned(), Fresh::Sequence)]);
+        let behaviour = state.behaviour("demo/op").expect("the endpoint's steps");
+        assert!(matches!(behaviour.steps[0].verb, Verb::Create { existing: Existing::Merge, .. }));
+        let Verb::Answer { fields, .. } = &behaviour.steps[1].verb else { panic!("an answer") };
+        assert_eq!(
+            fields[0],
+            (
+                vec![Segment::Key("id".into())],
+                Expr::Read { root: Root::Alias("thing".into()), path: vec![Segment::Key("id".into())] }
+            )
+        );
+        assert_eq!(state.user_actions[0].key(), "demo/make");
+        assert_eq!(state.user_actions[0].params_type(), "MakeParams");
+    }
+
+    #[test]
+    fn an_update_status_is_a_status_or_an_expression_giving_one() {
+        let resources = "[resources.thing]\ndoc = \"A thing.\"\nkey = [\"id\"]\nmissing = -1\n\
+                         fields.id = { type = \"string\", doc = \"Id.\" }\n\
+                         statuses.values = [{ value = \"NEW\", doc = \"N.\" }, { value = \"OLD\", doc = \"O.\" }]\n";
+        let steps = |status: &str| {
+            format!(
+                "request.id = {{ type = \"string\", doc = \"Id.\" }}\nrequest.to = {{ type = \"string\", doc = \"To.\" }}\n\
+                 [[mock]]\nfind = \"thing\"\nwhere = {{ id = \"request.id\" }}\n[[mock]]\nupdate = \"thing\"\nstatus = \"{status}\"\n"
+            )
+        };
+        let status_of = |status: &str| {
+            let spec = accepted(vec![
+                SourceFile::new("spec/demo/resources.toml", resources),
+                endpoint("op", &steps(status)),
+            ]);
+            match &spec.state.behaviours[0].steps[1].verb {
+                Verb::Update { status, .. } => status.clone(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(status_of("OLD"), Some(Expr::Literal(ExprLiteral::Text("OLD".into()))));
+        assert!(matches!(status_of("request.to"), Some(Expr::Read { root: Root::Request, .. })));
+        let problems = refused(vec![
+            SourceFile::new("spec/demo/resources.toml", resources),
+            endpoint("op", &steps("'GONE'")),
+        ]);
+        assert_eq!(
+            problems,
+            ["spec/demo/op.toml:14:11: `GONE` is not a status of `thing`; expected one of `NEW`, `OLD`"]
+        );
+    }
+
+    #[test]
+    fn names_are_unique_and_folders_declared() {
+        let problems = check(vec![
+            SourceFile::new("spec/resources.toml", THINGS),
+            SourceFile::new("spec/demo/resources.toml", THINGS),
+            SourceFile::new("spec/other/resources.toml", THINGS),
+            action("make", "demo"),
+            SourceFile::new("spec/demo/user/make_again.toml", action("make", "demo").text),
+            action("make", "other"),
+        ])
+        .expect_err("refused");
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/resources.toml:1:12: the resource `thing` is also declared in spec/resources.toml",
+                "spec/demo/user/make_again.toml:1:9: the user action `make` of `demo` is also declared in \
+                 spec/demo/user/make.toml",
+                "spec/other/resources.toml:1:1: the folder `spec/other/` is not declared in spec/groups.toml",
+                "spec/other/user/make.toml:1:1: the folder `spec/other/` is not declared in spec/groups.toml",
+            ]
+        );
+    }
+
+    #[test]
+    fn status_variants_drop_the_prefix_every_status_shares() {
+        assert_eq!(
+            super::status_variants(&["CARD_STATUS_NOT_VERIFY", "CARD_STATUS_VERIFY_OK"]),
+            [Some("NotVerify".to_owned()), Some("VerifyOk".to_owned())]
+        );
+        assert_eq!(
+            super::status_variants(&["NORMAL"]),
+            [Some("Normal".to_owned())],
+            "one status keeps its name"
+        );
+        assert_eq!(
+            super::status_variants(&["A_1", "A_2"]),
+            [Some("A1".to_owned()), Some("A2".to_owned())],
+            "a prefix leaving a digit first is kept"
+        );
+        assert_eq!(
+            super::status_variants(&["NEW", "NEWER"]),
+            [Some("New".to_owned()), Some("Newer".to_owned())]
+        );
+    }
 }
