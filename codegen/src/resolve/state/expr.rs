@@ -54,9 +54,20 @@ pub(super) struct ParseError {
 /// on the parser's recursion whatever the spec holds.
 const MAX_DEPTH: usize = 64;
 
+/// How many tokens one expression may have: far beyond any step, and a bound on how deep the
+/// tree of a chain of operators (`a or b or c ...`) can grow, which everything after the parser
+/// walks recursively.
+const MAX_TOKENS: usize = 1024;
+
 /// Parses a whole string as one expression.
 pub(super) fn parse(text: &str) -> Result<Node, ParseError> {
     let tokens = tokenize(text)?;
+    if let Some(token) = tokens.get(MAX_TOKENS) {
+        return Err(ParseError {
+            at: token.at,
+            message: format!("more than {MAX_TOKENS} words and signs in one expression; split the step"),
+        });
+    }
     let mut parser = Parser { tokens, next: 0, end: text.len(), depth: 0 };
     let node = parser.expr(0)?;
     match parser.peek() {
@@ -621,6 +632,14 @@ mod tests {
         let nots = format!("{}a", "not ".repeat(100));
         assert_eq!(error(&nots).1, "nested more than 64 deep");
         assert!(parse(&format!("{}a{}", "(".repeat(60), ")".repeat(60))).is_ok());
+        let chain = vec!["a"; 600].join(" or ");
+        assert_eq!(
+            error(&chain),
+            (2560, "more than 1024 words and signs in one expression; split the step".into())
+        );
+        assert!(parse(&vec!["a"; 500].join(" or ")).is_ok());
+        let path = format!("a{}", ".b".repeat(600));
+        assert_eq!(error(&path).1, "more than 1024 words and signs in one expression; split the step");
     }
 
     #[test]
