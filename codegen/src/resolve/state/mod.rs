@@ -83,6 +83,10 @@ fn build(
     let mut behaviours = Vec::new();
     let mut givens: Vec<Given> = Vec::new();
     for (file, group, endpoint) in &loaded.endpoints {
+        // Most endpoints declare neither: they are not looked up among the operations.
+        if endpoint.mock.is_empty() && endpoint.examples.iter().all(|e| e.value.given.is_none()) {
+            continue;
+        }
         let Some(op) = spec
             .operations()
             .find(|op| op.group == *group && op.name == endpoint.name.value && op.source == file.path)
