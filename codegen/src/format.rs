@@ -255,9 +255,9 @@ spec_table! {
         pub examples: Vec<Located<Example>> = default "examples",
         /// Decisions taken where WeChat's documentation is wrong or silent, one sentence each.
         pub notes: Vec<Located<String>> = default "notes",
-        /// What wechat-mock keeps for the endpoint: the resource it creates, reads, updates or
-        /// deletes. Without it the mock answers the success example.
-        pub mock: Option<Located<MockDef>> = optional "mock",
+        /// What a call does to the records wechat-mock keeps, step by step (`[[mock]]`). Without
+        /// steps the mock answers the success example.
+        pub mock: Vec<Located<StepDef>> = default "mock",
     }
 }
 
@@ -553,85 +553,7 @@ impl Keyword for Retry {
         &[("never", Self::Never), ("backoff", Self::Backoff), ("renew_token", Self::RenewToken)];
 }
 
-spec_table! {
-    /// An endpoint's effect on a resource wechat-mock keeps (`[mock]`): endpoints naming the same
-    /// `resource` share one store of them, by id.
-    pub struct MockDef {
-        /// The kind of resource, snake_case, e.g. `card`.
-        pub resource: Located<String> = required "resource",
-        /// What the endpoint does to it.
-        pub action: Located<MockAction> = required "action",
-        /// The string field that names the resource. `create`: a `[response]` field, answered
-        /// with a fresh id; otherwise a `[request]` or `[query]` field.
-        pub key: Option<Located<String>> = optional "key",
-        /// The field holding the resource's object. `create`: the `[request]` field stored (default:
-        /// the whole body); `update`: the `[request]` field merged into it (default: the body
-        /// without `key`); `read`: the `[response]` field answered with it (default: none, the
-        /// read only checks the resource exists). Not on `delete`.
-        pub object: Option<Located<String>> = optional "object",
-        /// The `errcode` answered for a key the mock does not hold, e.g. 40073; one of the
-        /// endpoint's codes, its group's or a general one. Required but on `create`.
-        pub missing: Option<Located<i64>> = optional "missing",
-        /// `create`: the status a new resource starts in, e.g. `CARD_STATUS_NOT_VERIFY`; `update`:
-        /// the status it moves to.
-        pub status: Option<Located<String>> = optional "status",
-        /// `read`: values the mock assigns in the answered object, by dotted path inside it
-        /// (through unions: `base_info.id` is in whichever variant the card is), e.g.
-        /// `{ "base_info.id" = "id", "base_info.status" = "status" }`.
-        pub assigned: Entries<Assigned> = default "assigned",
-    }
-}
-
-/// What an endpoint does to the resource it names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MockAction {
-    /// Stores a new resource under a fresh id, answered in `key`.
-    Create,
-    /// Answers the stored resource.
-    Read,
-    /// Merges the request into the stored resource.
-    Update,
-    /// Removes it: later calls naming it answer `missing`.
-    Delete,
-}
-
-impl Keyword for MockAction {
-    const WORDS: &'static [(&'static str, Self)] =
-        &[("create", Self::Create), ("read", Self::Read), ("update", Self::Update), ("delete", Self::Delete)];
-}
-
-/// A value the mock keeps for every resource, written into a read's answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Assigned {
-    /// Its id (a string field).
-    Id,
-    /// Its status: the create's `status`, changed by updates and the mock's admin routes (a
-    /// string or string-enum field).
-    Status,
-    /// When it was created, unix seconds (an integer field).
-    Created,
-    /// When it last changed, unix seconds (an integer field).
-    Updated,
-}
-
-impl Keyword for Assigned {
-    const WORDS: &'static [(&'static str, Self)] =
-        &[("id", Self::Id), ("status", Self::Status), ("created", Self::Created), ("updated", Self::Updated)];
-}
-
-keyword_deserialize!(
-    Method,
-    BodyKind,
-    TokenKind,
-    Access,
-    Retry,
-    UnionLayout,
-    Direction,
-    MockAction,
-    Assigned
-);
+keyword_deserialize!(Method, BodyKind, TokenKind, Access, Retry, UnionLayout, Direction);
 
 spec_table! {
     /// A request/response pair from WeChat's documentation.
@@ -642,6 +564,9 @@ spec_table! {
         pub request: Option<Located<String>> = optional "request",
         /// The response body as JSON text; it must decode into the response type.
         pub response: Option<Located<String>> = optional "response",
+        /// The records wechat-mock holds before the call, as JSON text: resource name = list of
+        /// (partial) records. The generated call through the client seeds them first.
+        pub given: Option<Located<String>> = optional "given",
     }
 }
 
@@ -700,11 +625,18 @@ pub(crate) enum AnySpecFile {
     Types(TypesFile),
     Event(EventFile),
     Events(EventsFile),
+    Resources(ResourcesFile),
+    UserAction(UserActionFile),
 }
 
 mod events;
+mod state;
 
 pub use events::{EventExample, EventField, EventFieldType, EventFile, EventsFile, HeaderDef};
+pub use state::{
+    BoundDef, ExistingDef, ExprValue, ForbiddenDef, ResourceDef, ResourcesFile, StatusValueDef, StatusesDef,
+    StepDef, UserActionExample, UserActionFile,
+};
 
 #[cfg(test)]
 #[allow(unreachable_pub)]

@@ -46,6 +46,7 @@ pub fn check_spec(files: &[SourceFile]) -> Result<model::Spec, Diagnostics> {
                 groups: Vec::new(),
                 codes: Vec::new(),
                 events: model::Events::default(),
+                state: model::StateModel::default(),
             })
         }
     }

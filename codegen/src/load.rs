@@ -3,7 +3,9 @@
 use toml_span::{DeserError, Deserialize, ErrorKind};
 
 use crate::diagnostic::Diagnostics;
-use crate::format::{EndpointFile, ErrorsFile, EventFile, EventsFile, GroupsFile, TypesFile};
+use crate::format::{
+    EndpointFile, ErrorsFile, EventFile, EventsFile, GroupsFile, ResourcesFile, TypesFile, UserActionFile,
+};
 use crate::source::SourceFile;
 
 /// The spec folder, read: every file parsed into its kind.
@@ -25,6 +27,12 @@ pub struct LoadedSpec<'a> {
     pub events: Option<(&'a SourceFile, EventsFile)>,
     /// Push event files (`spec/<group>/events/*.toml`), each with its group.
     pub event_files: Vec<(&'a SourceFile, String, EventFile)>,
+    /// `spec/resources.toml`: the resources several groups share.
+    pub resources: Option<(&'a SourceFile, ResourcesFile)>,
+    /// `spec/<group>/resources.toml` files, each with its group.
+    pub group_resources: Vec<(&'a SourceFile, String, ResourcesFile)>,
+    /// User action files (`spec/<group>/user/*.toml`), each with its group.
+    pub user_actions: Vec<(&'a SourceFile, String, UserActionFile)>,
     /// Paths of files that exist but could not be read; their problems are already reported.
     pub unreadable: Vec<String>,
 }
@@ -39,6 +47,9 @@ enum FileKind {
     Endpoint { group: String },
     Events,
     Event { group: String },
+    Resources,
+    GroupResources { group: String },
+    UserAction { group: String },
 }
 
 fn file_kind(path: &str) -> Option<FileKind> {
@@ -48,6 +59,11 @@ fn file_kind(path: &str) -> Option<FileKind> {
         ["groups.toml"] => Some(FileKind::Groups),
         ["types.toml"] => Some(FileKind::Types),
         ["events.toml"] => Some(FileKind::Events),
+        ["resources.toml"] => Some(FileKind::Resources),
+        [group, "user", file] if file.ends_with(".toml") => {
+            Some(FileKind::UserAction { group: (*group).to_owned() })
+        }
+        [group, "resources.toml"] => Some(FileKind::GroupResources { group: (*group).to_owned() }),
         [group, "events", file] if file.ends_with(".toml") => {
             Some(FileKind::Event { group: (*group).to_owned() })
         }
@@ -69,9 +85,9 @@ pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
                 file,
                 Default::default(),
                 "not a place for a spec file: use spec/errors.toml, spec/groups.toml, \
-                 spec/types.toml, spec/events.toml, spec/<group>/errors.toml, \
-                 spec/<group>/types.toml, spec/<group>/<endpoint>.toml or \
-                 spec/<group>/events/<event>.toml",
+                 spec/types.toml, spec/events.toml, spec/resources.toml, spec/<group>/errors.toml, \
+                 spec/<group>/types.toml, spec/<group>/resources.toml, spec/<group>/<endpoint>.toml, \
+                 spec/<group>/events/<event>.toml or spec/<group>/user/<action>.toml",
             );
             continue;
         };
@@ -99,6 +115,17 @@ pub fn load(files: &[SourceFile]) -> (LoadedSpec<'_>, Diagnostics) {
             FileKind::Event { group } => {
                 if let Some(event) = parse(file, &mut problems) {
                     spec.event_files.push((file, group, event));
+                }
+            }
+            FileKind::Resources => spec.resources = parse(file, &mut problems).map(|f| (file, f)),
+            FileKind::GroupResources { group } => {
+                if let Some(resources) = parse(file, &mut problems) {
+                    spec.group_resources.push((file, group, resources));
+                }
+            }
+            FileKind::UserAction { group } => {
+                if let Some(action) = parse(file, &mut problems) {
+                    spec.user_actions.push((file, group, action));
                 }
             }
         }

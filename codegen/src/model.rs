@@ -4,8 +4,13 @@
 use crate::source::Location;
 
 mod events;
+mod state;
 
 pub use events::{Event, EventExample, EventField, EventFieldType, Events, Header};
+pub use state::{
+    Behaviour, BinaryOp, Bound, Existing, Expr, ExprLiteral, Fresh, Function, Path, Resource, Root, Segment,
+    StateModel, StatusValue, Statuses, Step, UserAction, UserActionExample, Verb,
+};
 
 /// The whole spec folder.
 #[derive(Debug, Clone)]
@@ -21,6 +26,9 @@ pub struct Spec {
     pub codes: Vec<SharedCode>,
     /// Push events, from `spec/events.toml` and `spec/<group>/events/`.
     pub events: Events,
+    /// What the mock keeps (resources), what operations do to it (steps) and what users do
+    /// (user actions).
+    pub state: StateModel,
 }
 
 impl Spec {
@@ -105,8 +113,6 @@ pub struct Operation {
     pub notes: Vec<String>,
     /// The request, or a type it holds, has limits: it is checked before sending.
     pub request_checked: bool,
-    /// What wechat-mock keeps for it (`[mock]`), if anything.
-    pub mock: Option<MockBehaviour>,
 }
 
 impl Operation {
@@ -125,29 +131,6 @@ impl Operation {
     pub fn request_fields(&self) -> impl Iterator<Item = &Field> {
         self.query.iter().chain(self.request.iter())
     }
-}
-
-/// An operation's effect on a resource wechat-mock keeps, checked against its fields.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MockBehaviour {
-    /// The kind of resource, snake_case; operations naming the same kind share one store.
-    pub resource: String,
-    /// What the operation does to it.
-    pub action: MockAction,
-    /// The string field naming the resource: a response field for `create`, else a request
-    /// body or query field.
-    pub key: String,
-    /// The key is a query parameter rather than a body field.
-    pub key_in_query: bool,
-    /// The field holding the resource's object: stored (`create`), merged (`update`) or
-    /// answered (`read`).
-    pub object: Option<String>,
-    /// The `errcode` for a key the mock does not hold.
-    pub missing: Option<i64>,
-    /// The status a `create` starts the resource in, or an `update` moves it to.
-    pub status: Option<String>,
-    /// `read`: values written into the answered object, by path inside it.
-    pub assigned: Vec<(Vec<String>, Assigned)>,
 }
 
 /// A query parameter always sent with the same value.
@@ -426,6 +409,9 @@ pub struct Example {
     pub request: Option<ExampleJson>,
     /// The response body.
     pub response: Option<ExampleJson>,
+    /// The records the mock holds before the call, in the order they are seeded (parents
+    /// first): resource name and record.
+    pub given: Vec<(String, serde_json::Value)>,
 }
 
 /// An example's JSON, parsed once when the spec is read.
@@ -520,30 +506,4 @@ pub enum Retry {
     Backoff,
     /// The token is bad: renew it and retry once.
     RenewToken,
-}
-
-/// What an endpoint does to the resource wechat-mock keeps for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MockAction {
-    /// Stores a new resource under a fresh id.
-    Create,
-    /// Answers the stored resource.
-    Read,
-    /// Merges the request into the stored resource.
-    Update,
-    /// Removes it.
-    Delete,
-}
-
-/// A value the mock keeps for every resource, written into a read's answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Assigned {
-    /// Its id.
-    Id,
-    /// Its status.
-    Status,
-    /// When it was created, unix seconds.
-    Created,
-    /// When it last changed, unix seconds.
-    Updated,
 }

@@ -1,9 +1,10 @@
 //! Every kind of problem a spec file can have is reported, at its place, and nothing panics.
 //!
-//! Each file in `tests/broken/` is an endpoint file with mistakes; the `# expect:` lines at
-//! its end list every diagnostic it must produce, as `line:column: message`. All fixtures
-//! are loaded together, in a spec folder that is otherwise valid, so problems that span
-//! files (a duplicate operation name) are found too.
+//! Each file in `tests/broken/` is a spec file of the group `broken` with mistakes (an endpoint
+//! file, or one of the group's `errors.toml`, `types.toml`, `resources.toml`, `events/*.toml`,
+//! `user/*.toml`); the `# expect:` lines at its end list every diagnostic it must produce, as
+//! `line:column: message`. All fixtures are loaded together, in a spec folder that is
+//! otherwise valid, so problems that span files (a duplicate operation name) are found too.
 
 #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 
@@ -25,17 +26,37 @@ const GROUPS: &str = r#"
 summary = "Fixtures."
 "#;
 
+/// The headers of push events, for the fixtures' events and the steps that push them.
+const EVENTS: &str = r#"
+[headers.account]
+doc = "Account events."
+discriminator = "Event"
+fields.FromUserName = { type = "string", doc = "User." }
+fields.CreateTime = { type = "integer", doc = "Time." }
+"#;
+
 fn fixtures() -> Vec<SourceFile> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/broken");
-    let mut names: Vec<_> = fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(|name| {
-            let name = name.to_string_lossy().into_owned();
-            SourceFile::new(format!("spec/broken/{name}"), fs::read_to_string(dir.join(&name)).unwrap())
-        })
-        .collect()
+    let mut files = Vec::new();
+    read_tree(&dir, "", &mut files);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// The files under `dir`, as files of `spec/broken/` at the same relative path.
+fn read_tree(dir: &Path, relative: &str, files: &mut Vec<SourceFile>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let name = format!("{relative}{}", entry.file_name().to_string_lossy());
+        if entry.path().is_dir() {
+            read_tree(&entry.path(), &format!("{name}/"), files);
+        } else {
+            files.push(SourceFile::new(
+                format!("spec/broken/{name}"),
+                fs::read_to_string(entry.path()).unwrap(),
+            ));
+        }
+    }
 }
 
 fn expected(file: &SourceFile) -> Vec<String> {
@@ -49,8 +70,11 @@ fn expected(file: &SourceFile) -> Vec<String> {
 #[test]
 fn every_problem_is_reported_where_it_is() {
     let files = fixtures();
-    let mut sources =
-        vec![SourceFile::new("spec/errors.toml", ERRORS), SourceFile::new("spec/groups.toml", GROUPS)];
+    let mut sources = vec![
+        SourceFile::new("spec/errors.toml", ERRORS),
+        SourceFile::new("spec/groups.toml", GROUPS),
+        SourceFile::new("spec/events.toml", EVENTS),
+    ];
     sources.extend(files.iter().cloned());
     let problems = match codegen::generate(&sources) {
         Err(codegen::Error::Spec(problems)) => problems,

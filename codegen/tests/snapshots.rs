@@ -169,7 +169,27 @@ fn recursion_through_an_optional_field_is_boxed() {
 
 #[test]
 fn mock_table_and_mock_section() {
-    snapshot("mock", &["mock/operations.rs"]);
+    snapshot("mock", &["mock/operations.rs", "mock/state.rs"]);
+}
+
+#[test]
+fn resources_their_keys_parents_fresh_values_and_statuses() {
+    snapshot("state_resources", &["mock/state.rs", "mock/records.rs", "mock/mod.rs", "docs/g.md"]);
+}
+
+#[test]
+fn steps_of_every_verb_with_their_keys_and_expressions() {
+    snapshot("state_steps", &["mock/state.rs"]);
+}
+
+#[test]
+fn user_actions_their_params_examples_and_docs() {
+    snapshot("state_user_actions", &["mock/state.rs", "mock/user_actions.rs", "docs/g.md"]);
+}
+
+#[test]
+fn given_records_are_seeded_parents_first_before_the_call() {
+    snapshot("state_given", &["card-tests/mock_calls.rs"]);
 }
 
 #[test]

@@ -21,11 +21,10 @@ pub(crate) fn files(spec: &Spec) -> Vec<OutputFile> {
         OutputFile { path: format!("{API_DOCS_DIR}/README.md"), contents: index(spec) },
         OutputFile { path: format!("{API_DOCS_DIR}/types.md"), contents: shared_types(spec) },
     ];
-    files.extend(
-        spec.groups
-            .iter()
-            .map(|g| OutputFile { path: format!("{API_DOCS_DIR}/{}.md", g.name), contents: group_page(g) }),
-    );
+    files.extend(spec.groups.iter().map(|g| OutputFile {
+        path: format!("{API_DOCS_DIR}/{}.md", g.name),
+        contents: group_page(g, spec),
+    }));
     files
 }
 
@@ -80,7 +79,7 @@ fn shared_types(spec: &Spec) -> String {
     out
 }
 
-fn group_page(group: &Group) -> String {
+fn group_page(group: &Group, spec: &Spec) -> String {
     let mut out = header();
     let _ = writeln!(out, "# `{}`\n\n{}\n", group.name, group.summary);
     if let Some(doc) = &group.doc {
@@ -90,6 +89,7 @@ fn group_page(group: &Group) -> String {
     for op in &group.operations {
         out.push_str(&operation_section(op));
     }
+    out.push_str(&crate::emit::state::docs_section(&spec.state, &group.name));
     if !group.errors.is_empty() {
         let _ = writeln!(
             out,

@@ -8,8 +8,8 @@ use quote::quote;
 
 use crate::emit::rust::{ident, integer};
 use crate::model::{
-    Assigned, BodyKind, Constraints, Direction, ErrorCase, Field, Literal, Method, MockAction, MockBehaviour,
-    Operation, Spec, TokenKind, Ty, TypeDef, TypeKind, TypeRef, TypeScope, UnionLayout,
+    BodyKind, Constraints, Direction, ErrorCase, Field, Literal, Method, Operation, Spec, TokenKind, Ty,
+    TypeDef, TypeKind, TypeRef, TypeScope, UnionLayout,
 };
 use crate::names;
 
@@ -19,9 +19,13 @@ pub const MOCK_GENERATED_DIR: &str = "crates/wechat-mock/src/generated";
 /// `generated/mod.rs` of the mock crate.
 pub(crate) fn root_module() -> TokenStream {
     quote! {
-        //! The spec as the mock server reads it; see `crate::spec_model` for the types.
+        //! The spec as the mock server reads it; see `crate::spec_model` and
+        //! `crate::state_model` for the types.
 
         pub(crate) mod operations;
+        pub mod records;
+        pub(crate) mod state;
+        pub mod user_actions;
     }
 }
 
@@ -34,7 +38,7 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
         let types = spec.shared_types.iter().map(|t| named_type(t, &Place::Shared));
         quote! {
             /// Types of `spec/types.toml`.
-            mod shared {
+            pub(crate) mod shared {
                 use super::*;
                 #(#types)*
             }
@@ -60,7 +64,7 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
     let group = (!groups.is_empty()).then(|| {
         quote! {
             /// Types of one group, one module per group.
-            mod group {
+            pub(crate) mod group {
                 #(#groups)*
             }
         }
@@ -101,17 +105,12 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
             }
         }
     });
-    let resource_types = spec
-        .operations()
-        .any(|op| op.mock.is_some())
-        .then(|| quote!(Assigned, ResourceAction, ResourceRule,));
     quote! {
         //! Every operation of `spec/`, with the schema and error codes the mock checks requests
         //! against and answers with.
 
         use crate::spec_model::{
             BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty, TypeKind,
-            #resource_types
         };
 
         /// WeChat's general error codes, from `spec/errors.toml`, in its order.
@@ -127,7 +126,7 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
 }
 
 /// Where a named type's `static` is declared, which decides the path to it.
-enum Place<'a> {
+pub(crate) enum Place<'a> {
     /// `spec/types.toml`.
     Shared,
     /// `spec/<group>/types.toml`.
@@ -182,13 +181,6 @@ fn operation(op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     let key = format!("{group}/{name}");
-    let resource = match &op.mock {
-        Some(rule) => {
-            let rule = resource_rule(rule);
-            quote!(Some(#rule))
-        }
-        None => quote!(None),
-    };
     quote! {
         Operation {
             name: #name,
@@ -210,54 +202,9 @@ fn operation(op: &Operation) -> TokenStream {
             response: #response,
             errors: &[#(#errors),*],
             success_example: #example,
-            resource: #resource,
-        }
-    }
-}
-
-/// `ResourceRule { .. }`: what the mock keeps for the operation (`[mock]`).
-fn resource_rule(rule: &MockBehaviour) -> TokenStream {
-    let (kind, key, key_in_query) = (&rule.resource, &rule.key, rule.key_in_query);
-    let action = match rule.action {
-        MockAction::Create => quote!(ResourceAction::Create),
-        MockAction::Read => quote!(ResourceAction::Read),
-        MockAction::Update => quote!(ResourceAction::Update),
-        MockAction::Delete => quote!(ResourceAction::Delete),
-    };
-    let object = match &rule.object {
-        Some(object) => quote!(Some(#object)),
-        None => quote!(None),
-    };
-    let missing = match rule.missing {
-        Some(code) => {
-            let code = integer(code);
-            quote!(Some(#code))
-        }
-        None => quote!(None),
-    };
-    let status = match &rule.status {
-        Some(status) => quote!(Some(#status)),
-        None => quote!(None),
-    };
-    let assigned = rule.assigned.iter().map(|(path, source)| {
-        let source = match source {
-            Assigned::Id => quote!(Assigned::Id),
-            Assigned::Status => quote!(Assigned::Status),
-            Assigned::Created => quote!(Assigned::Created),
-            Assigned::Updated => quote!(Assigned::Updated),
-        };
-        quote!((&[#(#path),*], #source))
-    });
-    quote! {
-        ResourceRule {
-            kind: #kind,
-            action: #action,
-            key: #key,
-            key_in_query: #key_in_query,
-            object: #object,
-            missing: #missing,
-            status: #status,
-            assigned: &[#(#assigned),*],
+            // The spec's `[mock]` table is gone: what an operation keeps is its steps, in
+            // `generated/state.rs`. The field goes once the engine answers operations.
+            resource: None,
         }
     }
 }
@@ -268,7 +215,7 @@ fn success_example(op: &Operation) -> Option<String> {
 }
 
 /// `&[Field { .. }, ..]`; `scope` is where the fields are declared, whose local types they may name.
-fn fields(fields: &[Field], scope: &Place<'_>) -> TokenStream {
+pub(crate) fn fields(fields: &[Field], scope: &Place<'_>) -> TokenStream {
     let items = fields.iter().map(|f| {
         let name = &f.wire;
         let required = f.required;
@@ -527,20 +474,6 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "1"}'
         ] {
             assert!(text.contains(&squeezed(expected)), "missing {expected:?} in\n{text}");
         }
-    }
-
-    #[test]
-    fn a_mock_table_becomes_the_operations_resource_rule() {
-        let declared = format!(
-            "{ENDPOINT}\n[mock]\nresource = \"thing\"\naction = \"create\"\nkey = \"id\"\nobject = \"shared\"\nstatus = \"NEW\"\n"
-        );
-        let text = squeezed(&text(&spec(&declared)));
-        let expected = "resource: Some(ResourceRule { kind: \"thing\", action: ResourceAction::Create, key: \"id\", \
-                        key_in_query: false, object: Some(\"shared\"), missing: None, status: Some(\"NEW\"), assigned: &[] })";
-        assert!(text.contains(&squeezed(expected)), "missing {expected:?} in\n{text}");
-        assert!(text.contains("Assigned,ResourceAction,ResourceRule"), "{text}");
-        let plain = squeezed(&self::text(&spec(ENDPOINT)));
-        assert!(plain.contains("resource:None") && !plain.contains("ResourceRule"), "{plain}");
     }
 
     #[test]

@@ -23,12 +23,27 @@ const GENERAL_FAULT: i64 = 45009;
 /// The whole file.
 pub(crate) fn file(spec: &Spec) -> TokenStream {
     let general = general_fault(spec);
+    let seed = spec.operations().any(|op| !given(op).is_empty()).then(|| {
+        quote! {
+            /// Has the mock hold the records an example's `given` declares (resource, record
+            /// as JSON), parents first, before the call.
+            fn seed(&self, records: &[(&str, &str)]) {
+                for (resource, record) in records {
+                    let record = serde_json::from_str(record).expect("the spec's given record is JSON");
+                    if let Err(error) = self.mock.seed(resource, record) {
+                        panic!("the mock holds a given {resource}: {error}");
+                    }
+                }
+            }
+        }
+    });
     let tests = spec.operations().map(|op| endpoint_test(op, general.as_ref()));
     let any_group = crate_files::any_group(spec);
     quote! {
         //! Every endpoint called through `wechat_card::Client` against wechat-mock. The
         //! request comes from the spec's example (the mock's sample where the spec has none),
-        //! the mock arranges what the call needs, the decoded answer must equal the example's
+        //! the mock holds the records its success example's `given` declares and arranges what
+        //! the call needs, the decoded answer must equal the example's
         //! (or, where the mock answers from its state, what it sent), and the endpoint's first
         //! own error code, injected with `mock.on::<Request>().fail(code)`, must come back as
         //! its typed variant.
@@ -70,6 +85,8 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
                 };
                 self.mock.arrange(operation, &body).expect("the call can be arranged")
             }
+
+            #seed
 
             /// The decoded answer to `request` must be the example's, or what the mock sent
             /// when its answer comes from state (an id, a token, a link).
@@ -177,11 +194,17 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
             assert_eq!(refused, expected);
         }
     });
+    let records = given(op);
+    let seed = (!records.is_empty()).then(|| {
+        let records = crate::emit::state::given(records);
+        quote!(harness.seed(#records);)
+    });
     quote! {
         #[cfg(feature = #feature)]
         #[tokio::test]
         async fn #test() {
             let harness = Harness::start().await;
+            #seed
             let arranged = harness.arrange(#key, #example);
             #binding: ::wechat_card::#group::#request_type = request(&arranged);
             #(#query)*
@@ -191,6 +214,15 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
             #fault_check
         }
     }
+}
+
+/// The records the mock must hold for the call: the `given` of the first example whose
+/// response reports success.
+fn given(op: &Operation) -> &[(String, serde_json::Value)] {
+    op.examples
+        .iter()
+        .find(|e| e.response.as_ref().is_some_and(crate::model::ExampleJson::is_success))
+        .map_or(&[], |e| &e.given)
 }
 
 /// The first example response that reports success (`errcode` 0 or absent), as written.

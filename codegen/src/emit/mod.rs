@@ -12,6 +12,7 @@ mod operation;
 mod prose;
 mod rust;
 mod shapes;
+mod state;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -74,6 +75,9 @@ pub fn emit(spec: &Spec) -> Result<Vec<OutputFile>, EmitError> {
         (format!("{GENERATED_DIR}/error.rs"), Box::new(|| error_codes::crate_error(&spec.codes))),
         (format!("{GENERATED_DIR}/types.rs"), Box::new(|| crate_files::shared_types(spec))),
         (format!("{MOCK_GENERATED_DIR}/mod.rs"), Box::new(mock::root_module)),
+        (format!("{MOCK_GENERATED_DIR}/state.rs"), Box::new(|| state::state_file(spec))),
+        (format!("{MOCK_GENERATED_DIR}/records.rs"), Box::new(|| state::records_file(spec))),
+        (format!("{MOCK_GENERATED_DIR}/user_actions.rs"), Box::new(|| state::user_actions_file(spec))),
         (format!("{CLI_GENERATED_DIR}/mod.rs"), Box::new(|| cli::commands_file(spec))),
         (CLI_OPERATIONS_TEST.to_owned(), Box::new(|| cli::operations_test(spec))),
     ];

@@ -9,7 +9,6 @@ use crate::names;
 use crate::resolve::errors::{Inherited, resolve_errors};
 use crate::resolve::example_check::{ExampleShapes, check_example};
 use crate::resolve::fields::{FieldPlace, Resolved, plain_fields, resolve_fields};
-use crate::resolve::mock::{MockShape, resolve_mock};
 use crate::resolve::recursion::break_cycles;
 use crate::resolve::scope::Scope;
 use crate::resolve::types::resolve_types;
@@ -147,12 +146,6 @@ pub(super) fn resolve_endpoint(
     check_types(file, &endpoint.types, &types, &lookup, problems);
     check_flattened(file, &request, &fixed_body, Some(&endpoint.request), &lookup, problems);
     check_flattened(file, &response, &[], Some(&endpoint.response), &lookup, problems);
-    let general_codes = cx.inherited_codes.iter().map(|i| i.case.code);
-    let codes: Vec<i64> = errors.iter().map(|e| e.code).chain(general_codes).collect();
-    let mock = endpoint.mock.as_ref().and_then(|def| {
-        let shape = MockShape { query: &query, request: &request, response: &response, codes: &codes };
-        resolve_mock(file, def, &shape, &lookup, problems)
-    });
     let shapes_known = problems.0.len() == before;
     let examples = endpoint
         .examples
@@ -194,7 +187,6 @@ pub(super) fn resolve_endpoint(
         examples,
         notes: endpoint.notes.iter().map(|n| n.value.clone()).collect(),
         request_checked: false,
-        mock,
     };
     (problems.0.len() == before).then_some(operation)
 }

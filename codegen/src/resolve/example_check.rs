@@ -54,7 +54,8 @@ pub(super) fn check_example(
         }
         Some(json)
     });
-    Example { name: example.name.as_ref().map(|n| n.value.clone()), request, response }
+    // `given` names resources, checked with the state model once every resource is known.
+    Example { name: example.name.as_ref().map(|n| n.value.clone()), request, response, given: Vec::new() }
 }
 
 /// Checks a request example strictly against the request fields and constants.
@@ -125,7 +126,7 @@ pub(super) fn json_error_offset(
 /// example is written: each key is looked for after the one before it, so the place is found
 /// when the example is written without escapes (as the spec's literal strings are); the start
 /// of the example otherwise.
-fn mismatch_offset(file: &SourceFile, text: &Located<String>, path: &str) -> usize {
+pub(super) fn mismatch_offset(file: &SourceFile, text: &Located<String>, path: &str) -> usize {
     let content = &text.value;
     let Some(start) = (text.span.start..=text.span.end)
         .find(|&i| file.text.get(i..i + content.len()) == Some(content.as_str()))

@@ -3,8 +3,7 @@
 
 use crate::format;
 use crate::model::{
-    Access, Assigned, BodyKind, Direction, EventFieldType, Literal, Method, MockAction, Retry, TokenKind,
-    UnionLayout,
+    Access, BodyKind, Direction, EventFieldType, Existing, Literal, Method, Retry, TokenKind, UnionLayout,
 };
 
 impl From<format::Method> for Method {
@@ -82,24 +81,13 @@ impl From<format::Retry> for Retry {
     }
 }
 
-impl From<format::MockAction> for MockAction {
-    fn from(action: format::MockAction) -> Self {
-        match action {
-            format::MockAction::Create => Self::Create,
-            format::MockAction::Read => Self::Read,
-            format::MockAction::Update => Self::Update,
-            format::MockAction::Delete => Self::Delete,
-        }
-    }
-}
-
-impl From<format::Assigned> for Assigned {
-    fn from(assigned: format::Assigned) -> Self {
-        match assigned {
-            format::Assigned::Id => Self::Id,
-            format::Assigned::Status => Self::Status,
-            format::Assigned::Created => Self::Created,
-            format::Assigned::Updated => Self::Updated,
+impl From<format::ExistingDef> for Existing {
+    fn from(existing: format::ExistingDef) -> Self {
+        match existing {
+            format::ExistingDef::Replace => Self::Replace,
+            format::ExistingDef::Merge => Self::Merge,
+            format::ExistingDef::Skip => Self::Skip,
+            format::ExistingDef::Refuse(code) => Self::Refuse(code),
         }
     }
 }
@@ -118,8 +106,7 @@ impl From<format::EventFieldType> for EventFieldType {
 mod tests {
     use crate::format;
     use crate::model::{
-        Access, Assigned, BodyKind, Direction, EventFieldType, Literal, Method, MockAction, Retry, TokenKind,
-        UnionLayout,
+        Access, BodyKind, Direction, EventFieldType, Existing, Literal, Method, Retry, TokenKind, UnionLayout,
     };
 
     #[test]
@@ -164,23 +151,13 @@ mod tests {
         );
         assert_eq!(
             [
-                format::MockAction::Create,
-                format::MockAction::Read,
-                format::MockAction::Update,
-                format::MockAction::Delete
+                format::ExistingDef::Replace,
+                format::ExistingDef::Merge,
+                format::ExistingDef::Skip,
+                format::ExistingDef::Refuse(40056)
             ]
-            .map(MockAction::from),
-            [MockAction::Create, MockAction::Read, MockAction::Update, MockAction::Delete]
-        );
-        assert_eq!(
-            [
-                format::Assigned::Id,
-                format::Assigned::Status,
-                format::Assigned::Created,
-                format::Assigned::Updated
-            ]
-            .map(Assigned::from),
-            [Assigned::Id, Assigned::Status, Assigned::Created, Assigned::Updated]
+            .map(Existing::from),
+            [Existing::Replace, Existing::Merge, Existing::Skip, Existing::Refuse(40056)]
         );
         assert_eq!(
             [

@@ -2,8 +2,9 @@
 //! every problem reported with its place.
 //!
 //! One module per concern: `scope` (which type names a field may use), `fields`, `types`,
-//! `errors`, `endpoint` (one endpoint file), `example_check` (its examples), `mock` (its
-//! `[mock]` table) and `recursion` (types that contain themselves).
+//! `errors`, `endpoint` (one endpoint file), `example_check` (its examples), `recursion`
+//! (types that contain themselves), `events` (push events) and `state` (the mock's state
+//! model: resources, `[[mock]]` steps, user actions and examples' `given` records).
 
 mod checks;
 mod endpoint;
@@ -13,9 +14,9 @@ mod events;
 mod example_check;
 mod fields;
 mod keywords;
-mod mock;
 mod recursion;
 mod scope;
+mod state;
 #[cfg(test)]
 mod test_support;
 mod types;
@@ -190,8 +191,10 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
         group.operations.sort_by(|a, b| a.name.cmp(&b.name));
     }
     let codes = errors::shared_codes(declared_codes(&general_errors, &groups), &mut problems);
-    let mut spec = Spec { general_errors, shared_types, groups, codes, events };
+    let mut spec = Spec { general_errors, shared_types, groups, codes, events, state: StateModel::default() };
     checks::mark(&mut spec);
+    let names = state::Names { groups: &group_names, shared: &shared_names };
+    state::resolve(loaded, &mut spec, &names, &mut problems);
     problems.into_result(spec)
 }
 

@@ -75,8 +75,16 @@ pub(crate) fn user_action(shared: &Shared, action: &str, params: &Value) -> Resu
 
 /// Keeps `record` as a record of `resource` (see `MockServer::seed`).
 pub(crate) fn seed(shared: &Shared, resource: &str, record: Value) -> Result<Value, SeedError> {
-    let Value::Object(record) = record else { return Err(SeedError::NotAnObject(resource.to_owned())) };
-    shared.engine.seed(resource, record, now()).map(Value::Object)
+    let engine = &shared.engine;
+    let def = engine.resource(resource).ok_or_else(|| SeedError::UnknownResource(resource.to_owned()))?;
+    let Value::Object(mut record) = record else { return Err(SeedError::NotAnObject(resource.to_owned())) };
+    // A required field a test leaves out takes a sample value, so the record answers reads.
+    for field in def.fields.iter().filter(|f| f.required && !def.key.contains(&f.name)) {
+        if record.get(field.name).is_none_or(Value::is_null) {
+            record.insert(field.name.to_owned(), crate::sample::sample_value(field.ty, field.name));
+        }
+    }
+    engine.seed(resource, record, now()).map(Value::Object)
 }
 
 #[cfg(test)]

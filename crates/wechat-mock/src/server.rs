@@ -1,7 +1,5 @@
 //! Starting and stopping a mock server, and what a test reaches through it.
 
-use crate::declared::UserActionError;
-use crate::engine::SeedError;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -13,6 +11,8 @@ use crate::arrange::{ArrangeError, Arranged};
 use crate::cards::Cards;
 use crate::config::MockConfig;
 use crate::connections::{self, Bounds, Connections, ZeroSetting};
+use crate::declared::UserActionError;
+use crate::engine::SeedError;
 use crate::faults::Faults;
 use crate::media::Media;
 use crate::orders::{Authorization, AuthorizeError, Order, Orders};

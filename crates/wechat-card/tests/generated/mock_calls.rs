@@ -2,7 +2,8 @@
 
 //! Every endpoint called through `wechat_card::Client` against wechat-mock. The
 //! request comes from the spec's example (the mock's sample where the spec has none),
-//! the mock arranges what the call needs, the decoded answer must equal the example's
+//! the mock holds the records its success example's `given` declares and arranges what
+//! the call needs, the decoded answer must equal the example's
 //! (or, where the mock answers from its state, what it sent), and the endpoint's first
 //! own error code, injected with `mock.on::<Request>().fail(code)`, must come back as
 //! its typed variant.
@@ -60,6 +61,18 @@ impl Harness {
             }
         };
         self.mock.arrange(operation, &body).expect("the call can be arranged")
+    }
+
+    /// Has the mock hold the records an example's `given` declares (resource, record
+    /// as JSON), parents first, before the call.
+    fn seed(&self, records: &[(&str, &str)]) {
+        for (resource, record) in records {
+            let record = serde_json::from_str(record)
+                .expect("the spec's given record is JSON");
+            if let Err(error) = self.mock.seed(resource, record) {
+                panic!("the mock holds a given {resource}: {error}");
+            }
+        }
     }
 
     /// The decoded answer to `request` must be the example's, or what the mock sent
@@ -239,6 +252,15 @@ async fn card_delete_card_through_the_mock() {
 #[tokio::test]
 async fn card_get_card_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"DISCOUNT\",\"discount\":{\"advanced_info\":{\"abstract\":{\"abstract\":\"点击了解更多\",\"icon_url_list\":[\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]},\"business_service\":[],\"text_image_list\":[],\"time_limit\":[{\"type\":\"MONDAY\"},{\"type\":\"TUESDAY\"}]},\"base_info\":{\"brand_name\":\"微信餐厅\",\"can_give_friend\":true,\"can_share\":true,\"code_type\":\"CODE_TYPE_NONE\",\"color\":\"#10AD61\",\"date_info\":{\"fixed_begin_term\":0,\"fixed_term\":30,\"type\":\"DATE_TYPE_FIX_TERM\"},\"description\":\"\",\"get_limit\":3,\"location_id_list\":[218384742,402521653,402521608],\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\"notice\":\"到店使用\",\"sku\":{\"quantity\":100096,\"total_quantity\":100100},\"title\":\"9折优惠券\"},\"discount\":10}},\"card_id\":\"pbLatjnP97_F9PudzBARQhn7xR7A\",\"created\":1457525546,\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/get_card",

@@ -63,6 +63,9 @@ pub enum SeedError {
     /// The spec declares no resource of that name.
     #[error("the spec declares no resource `{0}`")]
     UnknownResource(String),
+    /// The record is not a JSON object.
+    #[error("a `{0}` record must be a JSON object")]
+    NotAnObject(String),
     /// A key field is missing and the resource makes no fresh value for it.
     #[error("a `{resource}` record needs its key field `{field}`")]
     MissingKey {
@@ -81,9 +84,6 @@ pub enum SeedError {
         /// The parent key the record names.
         key: String,
     },
-    /// The record is not a JSON object.
-    #[error("a `{0}` record must be a JSON object")]
-    NotAnObject(String),
     /// A status the resource does not declare.
     #[error("`{status}` is not a status of `{resource}`")]
     UnknownStatus {

@@ -5,7 +5,7 @@
 
 use crate::spec_model::{
     BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty,
-    TypeKind, Assigned, ResourceAction, ResourceRule,
+    TypeKind,
 };
 
 /// WeChat's general error codes, from `spec/errors.toml`, in its order.
@@ -171,16 +171,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}",
         ),
-        resource: Some(ResourceRule {
-            kind: "card",
-            action: ResourceAction::Create,
-            key: "card_id",
-            key_in_query: false,
-            object: Some("card"),
-            missing: None,
-            status: Some("CARD_STATUS_NOT_VERIFY"),
-            assigned: &[],
-        }),
+        resource: None,
     },
     Operation {
         name: "create_landing_page",
@@ -513,21 +504,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_type\": \"DISCOUNT\", \"discount\": {\n   \"base_info\": {\"id\": \"pbLatjnP97_F9PudzBARQhn7xR7A\",\n     \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\n     \"code_type\": \"CODE_TYPE_NONE\", \"brand_name\": \"微信餐厅\", \"title\": \"9折优惠券\",\n     \"date_info\": {\"type\": \"DATE_TYPE_FIX_TERM\", \"fixed_term\": 30, \"fixed_begin_term\": 0},\n     \"color\": \"#10AD61\", \"notice\": \"到店使用\", \"description\": \"\",\n     \"location_id_list\": [218384742, 402521653, 402521608], \"get_limit\": 3, \"can_share\": true, \"can_give_friend\": true,\n     \"status\": \"CARD_STATUS_VERIFY_OK\", \"sku\": {\"quantity\": 100096, \"total_quantity\": 100100},\n     \"create_time\": 1457525546, \"update_time\": 1457526240},\n   \"discount\": 10,\n   \"advanced_info\": {\"time_limit\": [{\"type\": \"MONDAY\"}, {\"type\": \"TUESDAY\"}], \"text_image_list\": [], \"business_service\": [],\n     \"abstract\": {\"abstract\": \"点击了解更多\", \"icon_url_list\": [\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]}}}}}",
         ),
-        resource: Some(ResourceRule {
-            kind: "card",
-            action: ResourceAction::Read,
-            key: "card_id",
-            key_in_query: false,
-            object: Some("card"),
-            missing: Some(40073),
-            status: None,
-            assigned: &[
-                (&["base_info", "id"], Assigned::Id),
-                (&["base_info", "status"], Assigned::Status),
-                (&["base_info", "create_time"], Assigned::Created),
-                (&["base_info", "update_time"], Assigned::Updated),
-            ],
-        }),
+        resource: None,
     },
     Operation {
         name: "get_mpnews_html",
@@ -5298,7 +5275,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
 ];
 
 /// Types of `spec/types.toml`.
-mod shared {
+pub(crate) mod shared {
     use super::*;
     ///`AuthField`: The fields an authorization page of type 1 asks the user to fill in.
     pub(crate) static AUTH_FIELD: NamedType = NamedType {
@@ -5819,7 +5796,7 @@ mod shared {
 }
 
 /// Types of one group, one module per group.
-mod group {
+pub(crate) mod group {
     ///Types of `spec/card/types.toml`.
     pub(crate) mod card {
         use super::super::*;
