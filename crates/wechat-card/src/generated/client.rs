@@ -73,6 +73,14 @@ impl Client {
         }
     }
 
+    /// The `gift_card` endpoints: Gift cards (礼品卡): the pages a merchant sells gift cards on, their orders and refunds, and the WeChat Pay and mini-program setup selling needs.
+    #[cfg(feature = "gift_card")]
+    pub fn gift_card(&self) -> crate::gift_card::GiftCardClient<'_> {
+        crate::gift_card::GiftCardClient {
+            core: &self.core,
+        }
+    }
+
     /// The `invoice` endpoints: The merchant's side of e-invoices in the WeChat card package: authorization links and data, merchant settings, unified invoicing and invoice titles.
     #[cfg(feature = "invoice")]
     pub fn invoice(&self) -> crate::invoice::InvoiceClient<'_> {

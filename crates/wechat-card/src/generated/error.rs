@@ -48,7 +48,7 @@ pub enum Code {
     InvalidUrl,
     /// `40071` `invalid card type`. What it means depends on the operation: see the error tables of `card::create_card`, `card::create_landing_page`.
     InvalidCardType,
-    /// `40073` `invalid card id`: No card of this account has this card_id.
+    /// `40073` `invalid card id`. What it means depends on the operation: see the error tables of the `card` group, the `card_code` group, `gift_card::create_page`, `gift_card::update_page`, `member_card::activate_member_card`, `member_card::get_activate_url`, `member_card::get_member_info`, `member_card::set_activate_user_form`, `member_card::update_member`.
     InvalidCardId,
     /// `40075` `invalid encrypt code`: The encrypted code cannot be decrypted: altered, truncated, still URL-encoded, or from another account.
     ///
@@ -316,6 +316,86 @@ pub enum Code {
     ///
     /// Prefix `fpqqlsh` with the merchant's identifier.
     FpqqlshFirst6ByteNotCmp,
+    /// `81000` `can not set page_id in AddGiftCardPage`: The new page carries a `page_id`; WeChat assigns it.
+    ///
+    /// Leave page_id out, or call update_page to change an existing page.
+    PageIdOnCreate,
+    /// `81001` `card_list is empty`: A theme offers no card.
+    CardListEmpty,
+    /// `81002` `card_id is not giftcard`: A theme offers a card that is not a gift card.
+    ///
+    /// Offer only cards created as gift cards.
+    NotGiftCard,
+    /// `81004` `banner_pic_url is empty`: The page has no banner.
+    BannerPicUrlEmpty,
+    /// `81005` `banner_pic_url is not from cdn`: The banner is not an image on WeChat's CDN.
+    ///
+    /// Upload the image first and use the URL WeChat answers.
+    BannerPicUrlNotFromCdn,
+    /// `81006` `giftcard_wrap_pic_url_list is empty`: A theme has no card face.
+    CardFacesEmpty,
+    /// `81007` `giftcard_wrap_pic_url_list is not from cdn`: A card face is not an image on WeChat's CDN.
+    ///
+    /// Upload the image first and use the URL WeChat answers.
+    CardFaceNotFromCdn,
+    /// `81008` `address is empty`: The page has no merchant address.
+    AddressEmpty,
+    /// `81009` `service_phone is invalid`: The service phone number is missing or not a phone number.
+    InvalidServicePhone,
+    /// `81010` `biz_description is empty`: The page has no instructions for refunds and invoices.
+    BizDescriptionEmpty,
+    /// `81011` `invalid page_id`: No gift-card page of this account has this page_id.
+    ///
+    /// Take page_ids from create_page or list_pages.
+    InvalidPageId,
+    /// `81012` `invalid order_id`: No gift-card order of this account has this order_id.
+    ///
+    /// Take order ids from the giftcard_pay_done event or list_orders.
+    InvalidOrderId,
+    /// `81013` `invalid TIME_RANGE, begin_time + 31day must less than end_time`: `end_time` is more than 31 days after `begin_time` (the message states the rule backwards).
+    ///
+    /// Query at most 31 days at a time.
+    OrderSpanOver31Days,
+    /// `81014` `invalid count! count must equal or less than 100`: `count` is over 100.
+    CountOver100,
+    /// `81015` `invalid category_index OR category.title is empty OR is_banner but has_category_index`: A theme's category_index names no category, a category has no title, or the banner theme has a category_index.
+    ///
+    /// Give every theme but the banner theme the index of an existing category.
+    InvalidCategory,
+    /// `81016` `is_banner is more than 1`: More than one theme is the banner theme.
+    MoreThanOneBanner,
+    /// `81017` `order status error, please check pay status or gifting_status`: The order cannot be refunded in its state (not paid, or its cards' gifting forbids it).
+    ///
+    /// Read the order with get_order.
+    OrderStatusError,
+    /// `81018` `refund reduplicate, the order is already refunded`: The order was refunded already.
+    ///
+    /// Do not refund it again; read it with get_order.
+    RefundReduplicate,
+    /// `81019` `lock order fail! the order is refunding by another request`: Another request is refunding the order at this moment.
+    ///
+    /// Wait, then read the order with get_order before trying again.
+    LockOrderFail,
+    /// `81020` `Invalid Args! page_id.size!=0 but all==true, or page_id.size==0 but all==false.`: The request names a page and sets `all`, or does neither.
+    ///
+    /// Send either page_id or all: true.
+    PageIdOrAll,
+    /// `81021` `Empty theme_pic_url.`: A theme has no cover.
+    EmptyThemePicUrl,
+    /// `81022` `Empty theme.title.`: A theme has no title.
+    EmptyThemeTitle,
+    /// `81023` `Empty theme.title_title.`: A theme has no title colour (the message names it `title_title`).
+    EmptyThemeTitleColor,
+    /// `81024` `Empty theme.item_list.`: A theme offers no card.
+    EmptyThemeItemList,
+    /// `81025` `Empty theme.pic_item_list.`: A theme has no card face.
+    EmptyThemePicItemList,
+    /// `81026` `Invalid theme.title.length .`: A theme's title is too long (WeChat does not document the limit).
+    InvalidThemeTitleLength,
+    /// `81027` `Empty background_pic_url.`: A card face has no image.
+    EmptyBackgroundPicUrl,
+    /// `81028` `Empty default_gifting_msg.`: A card face has no default message.
+    EmptyDefaultGiftingMsg,
     /// A code this version of the SDK does not know, kept as WeChat sent it.
     Unknown(i64),
 }
@@ -389,7 +469,36 @@ pub enum Code {
     FpqqlshIsProcessing = 73107, "Fpqqlsh is processing", Never;
     ThisDdhWithOtherFpqqlshAlreadyExist = 73108,
     "This ddh with other fpqqlsh already exist", Never; FpqqlshFirst6ByteNotCmp = 73110,
-    "fpqqlsh first 6 byte not cmp", Never; }
+    "fpqqlsh first 6 byte not cmp", Never; PageIdOnCreate = 81000,
+    "can not set page_id in AddGiftCardPage", Never; CardListEmpty = 81001,
+    "card_list is empty", Never; NotGiftCard = 81002, "card_id is not giftcard", Never;
+    BannerPicUrlEmpty = 81004, "banner_pic_url is empty", Never; BannerPicUrlNotFromCdn =
+    81005, "banner_pic_url is not from cdn", Never; CardFacesEmpty = 81006,
+    "giftcard_wrap_pic_url_list is empty", Never; CardFaceNotFromCdn = 81007,
+    "giftcard_wrap_pic_url_list is not from cdn", Never; AddressEmpty = 81008,
+    "address is empty", Never; InvalidServicePhone = 81009, "service_phone is invalid",
+    Never; BizDescriptionEmpty = 81010, "biz_description is empty", Never; InvalidPageId
+    = 81011, "invalid page_id", Never; InvalidOrderId = 81012, "invalid order_id", Never;
+    OrderSpanOver31Days = 81013,
+    "invalid TIME_RANGE, begin_time + 31day must less than end_time", Never; CountOver100
+    = 81014, "invalid count! count must equal or less than 100", Never; InvalidCategory =
+    81015,
+    "invalid category_index OR category.title is empty OR is_banner but has_category_index",
+    Never; MoreThanOneBanner = 81016, "is_banner is more than 1", Never; OrderStatusError
+    = 81017, "order status error, please check pay status or gifting_status", Never;
+    RefundReduplicate = 81018, "refund reduplicate, the order is already refunded",
+    Never; LockOrderFail = 81019,
+    "lock order fail! the order is refunding by another request", Never; PageIdOrAll =
+    81020,
+    "Invalid Args! page_id.size!=0 but all==true, or page_id.size==0 but all==false.",
+    Never; EmptyThemePicUrl = 81021, "Empty theme_pic_url.", Never; EmptyThemeTitle =
+    81022, "Empty theme.title.", Never; EmptyThemeTitleColor = 81023,
+    "Empty theme.title_title.", Never; EmptyThemeItemList = 81024,
+    "Empty theme.item_list.", Never; EmptyThemePicItemList = 81025,
+    "Empty theme.pic_item_list.", Never; InvalidThemeTitleLength = 81026,
+    "Invalid theme.title.length .", Never; EmptyBackgroundPicUrl = 81027,
+    "Empty background_pic_url.", Never; EmptyDefaultGiftingMsg = 81028,
+    "Empty default_gifting_msg.", Never; }
 );
 /// The error of any operation of this crate, so that one function can `?` the calls
 /// of several operations into one type.

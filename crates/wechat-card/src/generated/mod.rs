@@ -14,6 +14,8 @@ pub mod card;
 pub mod card_code;
 #[cfg(feature = "card_stats")]
 pub mod card_stats;
+#[cfg(feature = "gift_card")]
+pub mod gift_card;
 #[cfg(feature = "invoice")]
 pub mod invoice;
 #[cfg(feature = "member_card")]

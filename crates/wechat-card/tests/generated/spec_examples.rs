@@ -9,6 +9,7 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "gift_card",
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
@@ -809,6 +810,230 @@ fn card_stats_get_member_card_summary_example_2() {
     decodes::<
         ::wechat_card::card_stats::GetMemberCardSummaryRequest,
     >("{\"errcode\": 61501, \"errmsg\": \"date range error\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_add_pay_whitelist_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::AddPayWhitelistRequest,
+    >("{\"sub_mch_id\": \"1900015421\"}");
+    decodes::<
+        ::wechat_card::gift_card::AddPayWhitelistRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://pay.weixin.qq.com/index.php/public/product/detail?pid=61&productType=0\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_bind_sub_merchant_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::BindSubMerchantRequest,
+    >("{\"sub_mch_id\": \"1900015421\", \"wxa_appid\": \"wx8638fbedaf138a87\"}");
+    decodes::<
+        ::wechat_card::gift_card::BindSubMerchantRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_create_page_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::CreatePageRequest,
+    >(
+        "{\"page\": {\n  \"page_title\": \"礼品卡\", \"support_multi\": true,\n  \"banner_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n  \"theme_list\": [\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title\", \"title_color\": \"#FB966E\", \"show_sku_title_first\": true,\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"焦糖拿铁\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\"}],\n     \"category_index\": 0},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"蛋糕\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"category_index\": 1},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}, {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"is_banner\": true}],\n  \"category_list\": [{\"title\": \"主题分类一\"}, {\"title\": \"主题分类二\"}],\n  \"address\": \"广州市海珠区222号\", \"service_phone\": \"020-12345678\", \"biz_description\": \"退款指引\",\n  \"cell_1\": {\"title\": \"申请发票\", \"url\": \"https://open.weixin.qq.com\"},\n  \"cell_2\": {\"title\": \"申请退款\", \"url\": \"https://mp.weixin.qq.com\"}}}",
+    );
+    decodes::<
+        ::wechat_card::gift_card::CreatePageRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_create_page_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::CreatePageRequest,
+    >(
+        "{\"errcode\": 81002, \"errmsg\": \"card_id is not giftcard hint: [Gq1b8a0712e544]\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_get_order_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::GetOrderRequest,
+    >("{\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}");
+    decodes::<
+        ::wechat_card::gift_card::GetOrderRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order\": {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n           \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n           \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n           \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\",\n                          \"default_gifting_msg\": \"\", \"background_pic_url\": \"\", \"accepter_openid\": \"123\"}],\n           \"outer_str\": \"web\", \"IsChatRoom\": true}}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_get_order_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::GetOrderRequest,
+    >("{\"errcode\": 81012, \"errmsg\": \"invalid order_id hint: [pC3e1a0712e547]\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_get_page_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::GetPageRequest,
+    >("{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}");
+    decodes::<
+        ::wechat_card::gift_card::GetPageRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page\": {\"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_get_page_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::GetPageRequest,
+    >("{\"errcode\": 81011, \"errmsg\": \"invalid page_id hint: [bQ0c5a0712e545]\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_list_orders_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::ListOrdersRequest,
+    >(
+        "{\"begin_time\": 1472400000, \"end_time\": 1472716604, \"sort_type\": \"ASC\", \"offset\": 0, \"count\": 2}",
+    );
+    decodes::<
+        ::wechat_card::gift_card::ListOrdersRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 47,\n \"order_list\": [\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\", \"IsChatRoom\": true},\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\"}]}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_list_orders_example_2() {
+    round_trips::<
+        ::wechat_card::gift_card::ListOrdersRequest,
+    >(
+        "{\"begin_time\": 1472400000, \"end_time\": 1480000000, \"offset\": 0, \"count\": 100}",
+    );
+    decodes::<
+        ::wechat_card::gift_card::ListOrdersRequest,
+    >(
+        "{\"errcode\": 81013, \"errmsg\": \"invalid TIME_RANGE, begin_time +  31day must less than end_time\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_list_pages_example_1() {
+    round_trips::<::wechat_card::gift_card::ListPagesRequest>("{}");
+    decodes::<
+        ::wechat_card::gift_card::ListPagesRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page_id_list\": [\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jl\",\n                  \"abcedfghifk=+Uasdaseq14fadkf8123h4jm\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"]}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_refund_order_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::RefundOrderRequest,
+    >("{\"order_id\": \"xxx\"}");
+    decodes::<
+        ::wechat_card::gift_card::RefundOrderRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_refund_order_example_2() {
+    round_trips::<
+        ::wechat_card::gift_card::RefundOrderRequest,
+    >("{\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}");
+    decodes::<
+        ::wechat_card::gift_card::RefundOrderRequest,
+    >(
+        "{\"errcode\": 81018, \"errmsg\": \"refund reduplicate, the order is already refunded\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_set_maintain_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >("{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"maintain\": true}");
+    decodes::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"control_info\": {\"biz_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_biz_control_type\": \"E_PAGE_CONTROL_NORMAL\",\n                  \"list\": [{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n                            \"page_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_page_control_type\": \"E_PAGE_CONTROL_SYSTEM\"}]}}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_set_maintain_example_2() {
+    round_trips::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >("{\"all\": true, \"maintain\": true}");
+    decodes::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"control_info\": {\"biz_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_biz_control_type\": \"E_PAGE_CONTROL_NORMAL\",\n                  \"list\": [{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n                            \"page_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_page_control_type\": \"E_PAGE_CONTROL_SYSTEM\"}]}}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_set_maintain_example_3() {
+    decodes::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >(
+        "{\"errcode\": 81020, \"errmsg\": \"Invalid Args! page_id.size!=0 but all==true, or page_id.size==0 but all==false.\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_set_wxa_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::SetWxaRequest,
+    >("{\"wxa_appid\": \"wx123456789\", \"page_id\": \"asdasdjkafkjaslfjasl+fjas=\"}");
+    decodes::<
+        ::wechat_card::gift_card::SetWxaRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_update_page_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::UpdatePageRequest,
+    >(
+        "{\"page\": {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n          \"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+    );
+    decodes::<
+        ::wechat_card::gift_card::UpdatePageRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_update_page_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::UpdatePageRequest,
+    >("{\"errcode\": 81011, \"errmsg\": \"invalid page_id hint: [mR2d9a0712e546]\"}");
 }
 
 #[cfg(feature = "invoice")]

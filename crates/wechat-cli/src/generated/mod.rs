@@ -15,6 +15,8 @@ pub(crate) static GROUPS: &[&Group] = &[
     &CARD_CODE,
     #[cfg(feature = "card_stats")]
     &CARD_STATS,
+    #[cfg(feature = "gift_card")]
+    &GIFT_CARD,
     #[cfg(feature = "invoice")]
     &INVOICE,
     #[cfg(feature = "member_card")]
@@ -1353,6 +1355,411 @@ fn card_stats_get_member_card_summary(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::card_stats::GetMemberCardSummaryRequest = call
             .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+static GIFT_CARD: Group = Group {
+    command: "gift-card",
+    module: "gift_card",
+    summary: "Gift cards (礼品卡): the pages a merchant sells gift cards on, their orders and refunds, and the WeChat Pay and mini-program setup selling needs.",
+    about: "Gift cards (礼品卡): the pages a merchant sells gift cards on, their orders and refunds, and the WeChat Pay and mini-program setup selling needs.\n\nA merchant creates gift cards with `card::create_card`, then a page (货架) offering them by\ntheme (`create_page`), and shares the page's link\n(`https://mp.weixin.qq.com/bizmall/giftcard?action=homepage&page_id=PAGE_ID#wechat_redirect`,\nthe page_id URL-encoded). Selling needs the WeChat Pay gift-card permission\n(`add_pay_whitelist`), the merchant number bound to the gift-card mini program\n(`bind_sub_merchant`) and the page uploaded to it (`set_wxa`). A purchase pushes\n`giftcard_pay_done`; giving the card to a friend `giftcard_send_to_friend`; the friend taking\nit `giftcard_user_accept`. `get_order` and `list_orders` read orders, `refund_order` refunds one\n(the cards leave the users' card packages).",
+    operations: &[
+        Operation {
+            command: "add-pay-whitelist",
+            summary: "Applies for the WeChat Pay gift-card permission for a merchant number, answering the page that completes the application.",
+            about: "Applies for the WeChat Pay gift-card permission for a merchant number, answering the page that completes the application.\n\nThe first step of selling gift cards through WeChat's gift-card mini program: open the\nanswered `url` to finish the application on WeChat Pay's side, then bind the merchant number\n(`bind_sub_merchant`) and upload the page to the mini program (`set_wxa`).\n\nExample --json:\n  {\"sub_mch_id\": \"1900015421\"}\n\nWeChat interface `giftcard_pay_whitelist_add`: POST /card/giftcard/pay/whitelist/add, from spec/gift_card/add_pay_whitelist.toml.",
+            fields: &[
+                Field {
+                    wire: "sub_mch_id",
+                    flag: Some("sub-mch-id"),
+                    help: "The WeChat Pay (sub-)merchant number selling the gift cards.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_add_pay_whitelist,
+        },
+        Operation {
+            command: "bind-sub-merchant",
+            summary: "Binds a WeChat Pay merchant number to the mini program that sells the gift cards.",
+            about: "Binds a WeChat Pay merchant number to the mini program that sells the gift cards.\n\nThe merchant number must be one applied for by this official account (EasyWeChat: \"商户号必须为\n公众号申请的商户号，否则报错\") and hold the gift-card permission (`add_pay_whitelist`). Then\nupload a page to the mini program with `set_wxa`.\n\nExample --json:\n  {\"sub_mch_id\": \"1900015421\", \"wxa_appid\": \"wx8638fbedaf138a87\"}\n\nWeChat interface `giftcard_pay_submch_bind`: POST /card/giftcard/pay/submch/bind, from spec/gift_card/bind_sub_merchant.toml.",
+            fields: &[
+                Field {
+                    wire: "sub_mch_id",
+                    flag: Some("sub-mch-id"),
+                    help: "The WeChat Pay (sub-)merchant number, applied for by this account.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "wxa_appid",
+                    flag: Some("wxa-appid"),
+                    help: "The appid of the mini program selling the gift cards.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_bind_sub_merchant,
+        },
+        Operation {
+            command: "create-page",
+            summary: "Creates a gift-card page (货架): the themed shop page users buy and give gift cards on.",
+            about: "Creates a gift-card page (货架): the themed shop page users buy and give gift cards on.\n\nEach theme offers some gift cards (`item_list`, cards created with `card::create_card`) and\nthe card faces a buyer picks from (`pic_item_list`). The answer's `page_id` names the page:\nits link is `https://mp.weixin.qq.com/bizmall/giftcard?action=homepage&page_id=PAGE_ID#wechat_redirect`\nwith the page_id URL-encoded (`abcedfghifk%3d%2bUasdaseq14fadkf8123h4jk`); add\n`&outer_str=CHANNEL` before the `#` to tell channels apart in orders and events. A new page\nwaits for WeChat's review before the public can buy on it; accounts on the card test whitelist\n(`card::set_test_whitelist`) can try it at once.\n\nFields given with --json only:\n  page (an object NewPage, required): The page.\n\nExample --json:\n  {\"page\": {\n    \"page_title\": \"礼品卡\", \"support_multi\": true,\n    \"banner_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n    \"theme_list\": [\n      {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n       \"title\": \"title\", \"title_color\": \"#FB966E\", \"show_sku_title_first\": true,\n       \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                     {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"焦糖拿铁\"}],\n       \"pic_item_list\": [\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\"}],\n       \"category_index\": 0},\n      {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n       \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n       \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                     {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"蛋糕\"}],\n       \"pic_item_list\": [\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n       \"category_index\": 1},\n      {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n       \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n       \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}, {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}],\n       \"pic_item_list\": [\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n       \"is_banner\": true}],\n    \"category_list\": [{\"title\": \"主题分类一\"}, {\"title\": \"主题分类二\"}],\n    \"address\": \"广州市海珠区222号\", \"service_phone\": \"020-12345678\", \"biz_description\": \"退款指引\",\n    \"cell_1\": {\"title\": \"申请发票\", \"url\": \"https://open.weixin.qq.com\"},\n    \"cell_2\": {\"title\": \"申请退款\", \"url\": \"https://mp.weixin.qq.com\"}}}\n\nWeChat interface `giftcard_page_add`: POST /card/giftcard/page/add, from spec/gift_card/create_page.toml.",
+            fields: &[
+                Field {
+                    wire: "page",
+                    flag: None,
+                    help: "The page.",
+                    kind: Kind::Json("an object NewPage"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_create_page,
+        },
+        Operation {
+            command: "get-order",
+            summary: "Reads a gift-card order: the page, the payment, the buyer, the cards and who accepted them.",
+            about: "Reads a gift-card order: the page, the payment, the buyer, the cards and who accepted them.\n\nThe order_id comes with the `giftcard_pay_done` event or from `list_orders`.\n\nExample --json:\n  {\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}\n\nWeChat interface `giftcard_order_get`: POST /card/giftcard/order/get, from spec/gift_card/get_order.toml.",
+            fields: &[
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The order.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_get_order,
+        },
+        Operation {
+            command: "get-page",
+            summary: "Reads a gift-card page: its banner, themes and merchant details.",
+            about: "Reads a gift-card page: its banner, themes and merchant details.\n\nExample --json:\n  {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}\n\nWeChat interface `giftcard_page_get`: POST /card/giftcard/page/get, from spec/gift_card/get_page.toml.",
+            fields: &[
+                Field {
+                    wire: "page_id",
+                    flag: Some("page-id"),
+                    help: "The page, from `create_page` or `list_pages`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_get_page,
+        },
+        Operation {
+            command: "list-orders",
+            summary: "Lists the gift-card orders placed in a time span of at most 31 days, a page at a time.",
+            about: "Lists the gift-card orders placed in a time span of at most 31 days, a page at a time.\n\nPage through with `offset` and `count` (at most 100) until `offset + count` reaches\n`total_count`, which counts the orders matching this query. `end_time` may be at most 31 days\nafter `begin_time`; `sort_type` orders by creation time.\n\nExample --json:\n  {\"begin_time\": 1472400000, \"end_time\": 1472716604, \"sort_type\": \"ASC\", \"offset\": 0, \"count\": 2}\n\nWeChat interface `giftcard_order_batchget`: POST /card/giftcard/order/batchget, from spec/gift_card/list_orders.toml.",
+            fields: &[
+                Field {
+                    wire: "begin_time",
+                    flag: Some("begin-time"),
+                    help: "The start of the span, in unix seconds (UTC+8).",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "end_time",
+                    flag: Some("end-time"),
+                    help: "The end of the span, in unix seconds; at most 31 days after `begin_time`.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "sort_type",
+                    flag: Some("sort-type"),
+                    help: "Ascending or descending creation time.",
+                    kind: Kind::Text,
+                    values: &["ASC", "DESC"],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "offset",
+                    flag: Some("offset"),
+                    help: "Where the page starts: 100 starts at the hundredth order.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "count",
+                    flag: Some("count"),
+                    help: "How many orders to answer, at most 100.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_list_orders,
+        },
+        Operation {
+            command: "list-pages",
+            summary: "Lists the page_ids of all gift-card pages of this account.",
+            about: "Lists the page_ids of all gift-card pages of this account.\n\nRead each page with `get_page`.\n\nExample --json:\n  {}\n\nWeChat interface `giftcard_page_batchget`: POST /card/giftcard/page/batchget, from spec/gift_card/list_pages.toml.",
+            fields: &[],
+            constants: &[],
+            files: &[],
+            call: gift_card_list_pages,
+        },
+        Operation {
+            command: "refund-order",
+            summary: "Refunds a gift-card order in full; its cards leave the users' card packages.",
+            about: "Refunds a gift-card order in full; its cards leave the users' card packages.\n\nWeChat asks merchants to guard this call (\"该接口比较隐私，请开发者提高操作该功能的权限等级\"). An\norder refunds once: a second refund answers `RefundReduplicate`, and one racing another answers\n`LockOrderFail`.\n\nExample --json:\n  {\"order_id\": \"xxx\"}\n\nWeChat interface `giftcard_order_refund`: POST /card/giftcard/order/refund, from spec/gift_card/refund_order.toml.",
+            fields: &[
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The order to refund.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_refund_order,
+        },
+        Operation {
+            command: "set-maintain",
+            summary: "Takes one gift-card page, or all of them, off sale (下架), and answers every page's state.",
+            about: "Takes one gift-card page, or all of them, off sale (下架), and answers every page's state.\n\nName one page with `page_id`, or every page of the account with `all: true`; `maintain: true`\ntakes them off sale. The answer lists each page with who controls its state: the merchant\n(`page_control_type`) and WeChat (`system_page_control_type`).\n\nExample --json:\n  {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"maintain\": true}\n\nWeChat interface `giftcard_maintain_set`: POST /card/giftcard/maintain/set, from spec/gift_card/set_maintain.toml.",
+            fields: &[
+                Field {
+                    wire: "page_id",
+                    flag: Some("page-id"),
+                    help: "The page to take off sale; leave out with `all`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "all",
+                    flag: Some("all"),
+                    help: "Take every page of the account off sale; leave out with `page_id`.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "maintain",
+                    flag: Some("maintain"),
+                    help: "True to take the pages off sale.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_set_maintain,
+        },
+        Operation {
+            command: "set-wxa",
+            summary: "Uploads a gift-card page to the merchant's gift-card mini program, which then sells it.",
+            about: "Uploads a gift-card page to the merchant's gift-card mini program, which then sells it.\n\nThe last step of the mini-program setup, after `add_pay_whitelist` and `bind_sub_merchant`:\nWeChat builds the mini program's code from the page. The mini program may add its own channel\nvalue (`outer_str`) to tell its sales apart in orders.\n\nExample --json:\n  {\"wxa_appid\": \"wx123456789\", \"page_id\": \"asdasdjkafkjaslfjasl+fjas=\"}\n\nWeChat interface `giftcard_wxa_set`: POST /card/giftcard/wxa/set, from spec/gift_card/set_wxa.toml.",
+            fields: &[
+                Field {
+                    wire: "wxa_appid",
+                    flag: Some("wxa-appid"),
+                    help: "The appid of the gift-card mini program, bound with `bind_sub_merchant`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "page_id",
+                    flag: Some("page-id"),
+                    help: "The page to sell in it, from `create_page`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_set_wxa,
+        },
+        Operation {
+            command: "update-page",
+            summary: "Changes a gift-card page: its banner, themes, categories and merchant details.",
+            about: "Changes a gift-card page: its banner, themes, categories and merchant details.\n\nSend the page as it should be, with its `page_id`. WeChat's own example sends only the banner\nand the themes; whether the fields left out keep their values is not documented, so send\neverything the page should show.\n\nFields given with --json only:\n  page (an object PageUpdate, required): The page's new content and its page_id.\n\nExample --json:\n  {\"page\": {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n            \"banner_pic_url\": \"http://img.com/banner_pic\",\n            \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                            \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                            \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                              {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                              {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}\n\nWeChat interface `giftcard_page_update`: POST /card/giftcard/page/update, from spec/gift_card/update_page.toml.",
+            fields: &[
+                Field {
+                    wire: "page",
+                    flag: None,
+                    help: "The page's new content and its page_id.",
+                    kind: Kind::Json("an object PageUpdate"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_update_page,
+        },
+    ],
+};
+
+#[cfg(feature = "gift_card")]
+fn gift_card_add_pay_whitelist(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::AddPayWhitelistRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_bind_sub_merchant(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::BindSubMerchantRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_create_page(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::CreatePageRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_get_order(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::GetOrderRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_get_page(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::GetPageRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_list_orders(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::ListOrdersRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_list_pages(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::ListPagesRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_refund_order(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::RefundOrderRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_set_maintain(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::SetMaintainRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_set_wxa(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::SetWxaRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_update_page(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::UpdatePageRequest = call.body()?;
         call.send(&request).await
     })
 }

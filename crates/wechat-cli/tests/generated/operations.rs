@@ -10,6 +10,7 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "gift_card",
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
@@ -620,6 +621,237 @@ async fn card_stats_get_member_card_summary_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::card_stats::GetMemberCardSummaryRequest,
         >("card_stats/get_member_card_summary", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_add_pay_whitelist_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "add-pay-whitelist"],
+            operation: "gift_card/add_pay_whitelist",
+            example: Some("{\"sub_mch_id\": \"1900015421\"}"),
+            body_flags: &[("sub_mch_id", "sub-mch-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::AddPayWhitelistRequest,
+        >("gift_card/add_pay_whitelist", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_bind_sub_merchant_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "bind-sub-merchant"],
+            operation: "gift_card/bind_sub_merchant",
+            example: Some(
+                "{\"sub_mch_id\": \"1900015421\", \"wxa_appid\": \"wx8638fbedaf138a87\"}",
+            ),
+            body_flags: &[("sub_mch_id", "sub-mch-id"), ("wxa_appid", "wxa-appid")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::BindSubMerchantRequest,
+        >("gift_card/bind_sub_merchant", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_create_page_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "create-page"],
+            operation: "gift_card/create_page",
+            example: Some(
+                "{\"page\": {\n  \"page_title\": \"礼品卡\", \"support_multi\": true,\n  \"banner_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n  \"theme_list\": [\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title\", \"title_color\": \"#FB966E\", \"show_sku_title_first\": true,\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"焦糖拿铁\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\"}],\n     \"category_index\": 0},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"蛋糕\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"category_index\": 1},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}, {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"is_banner\": true}],\n  \"category_list\": [{\"title\": \"主题分类一\"}, {\"title\": \"主题分类二\"}],\n  \"address\": \"广州市海珠区222号\", \"service_phone\": \"020-12345678\", \"biz_description\": \"退款指引\",\n  \"cell_1\": {\"title\": \"申请发票\", \"url\": \"https://open.weixin.qq.com\"},\n  \"cell_2\": {\"title\": \"申请退款\", \"url\": \"https://mp.weixin.qq.com\"}}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::CreatePageRequest,
+        >("gift_card/create_page", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_get_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "get-order"],
+            operation: "gift_card/get_order",
+            example: Some("{\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}"),
+            body_flags: &[("order_id", "order-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::GetOrderRequest,
+        >("gift_card/get_order", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_get_page_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "get-page"],
+            operation: "gift_card/get_page",
+            example: Some("{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}"),
+            body_flags: &[("page_id", "page-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::GetPageRequest,
+        >("gift_card/get_page", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_list_orders_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "list-orders"],
+            operation: "gift_card/list_orders",
+            example: Some(
+                "{\"begin_time\": 1472400000, \"end_time\": 1472716604, \"sort_type\": \"ASC\", \"offset\": 0, \"count\": 2}",
+            ),
+            body_flags: &[
+                ("begin_time", "begin-time"),
+                ("end_time", "end-time"),
+                ("sort_type", "sort-type"),
+                ("offset", "offset"),
+                ("count", "count"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::ListOrdersRequest,
+        >("gift_card/list_orders", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_list_pages_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "list-pages"],
+            operation: "gift_card/list_pages",
+            example: Some("{}"),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::ListPagesRequest,
+        >("gift_card/list_pages", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_refund_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "refund-order"],
+            operation: "gift_card/refund_order",
+            example: Some("{\"order_id\": \"xxx\"}"),
+            body_flags: &[("order_id", "order-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::RefundOrderRequest,
+        >("gift_card/refund_order", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_set_maintain_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "set-maintain"],
+            operation: "gift_card/set_maintain",
+            example: Some(
+                "{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"maintain\": true}",
+            ),
+            body_flags: &[
+                ("page_id", "page-id"),
+                ("all", "all"),
+                ("maintain", "maintain"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::SetMaintainRequest,
+        >("gift_card/set_maintain", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_set_wxa_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "set-wxa"],
+            operation: "gift_card/set_wxa",
+            example: Some(
+                "{\"wxa_appid\": \"wx123456789\", \"page_id\": \"asdasdjkafkjaslfjasl+fjas=\"}",
+            ),
+            body_flags: &[("wxa_appid", "wxa-appid"), ("page_id", "page-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::SetWxaRequest,
+        >("gift_card/set_wxa", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_update_page_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "update-page"],
+            operation: "gift_card/update_page",
+            example: Some(
+                "{\"page\": {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n          \"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::UpdatePageRequest,
+        >("gift_card/update_page", &printed);
 }
 
 #[cfg(feature = "invoice")]

@@ -2594,6 +2594,655 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         resource: None,
     },
     Operation {
+        name: "add_pay_whitelist",
+        key: "gift_card/add_pay_whitelist",
+        group: "gift_card",
+        interface: "giftcard_pay_whitelist_add",
+        summary: "Applies for the WeChat Pay gift-card permission for a merchant number, answering the page that completes the application.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/pay/whitelist/add",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "sub_mch_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://pay.weixin.qq.com/index.php/public/product/detail?pid=61&productType=0\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "bind_sub_merchant",
+        key: "gift_card/bind_sub_merchant",
+        group: "gift_card",
+        interface: "giftcard_pay_submch_bind",
+        summary: "Binds a WeChat Pay merchant number to the mini program that sells the gift cards.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/pay/submch/bind",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "sub_mch_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "wxa_appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "create_page",
+        key: "gift_card/create_page",
+        group: "gift_card",
+        interface: "giftcard_page_add",
+        summary: "Creates a gift-card page (货架): the themed shop page users buy and give gift cards on.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/page/add",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "page",
+                ty: Ty::Named(&crate::generated::operations::group::gift_card::NEW_PAGE),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 81002,
+                message: "card_id is not giftcard",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 81000,
+                message: "can not set page_id in AddGiftCardPage",
+            },
+            ErrorCase {
+                code: 81001,
+                message: "card_list is empty",
+            },
+            ErrorCase {
+                code: 81004,
+                message: "banner_pic_url is empty",
+            },
+            ErrorCase {
+                code: 81005,
+                message: "banner_pic_url is not from cdn",
+            },
+            ErrorCase {
+                code: 81006,
+                message: "giftcard_wrap_pic_url_list is empty",
+            },
+            ErrorCase {
+                code: 81007,
+                message: "giftcard_wrap_pic_url_list is not from cdn",
+            },
+            ErrorCase {
+                code: 81008,
+                message: "address is empty",
+            },
+            ErrorCase {
+                code: 81009,
+                message: "service_phone is invalid",
+            },
+            ErrorCase {
+                code: 81010,
+                message: "biz_description is empty",
+            },
+            ErrorCase {
+                code: 81015,
+                message: "invalid category_index OR category.title is empty OR is_banner but has_category_index",
+            },
+            ErrorCase {
+                code: 81016,
+                message: "is_banner is more than 1",
+            },
+            ErrorCase {
+                code: 81021,
+                message: "Empty theme_pic_url.",
+            },
+            ErrorCase {
+                code: 81022,
+                message: "Empty theme.title.",
+            },
+            ErrorCase {
+                code: 81023,
+                message: "Empty theme.title_title.",
+            },
+            ErrorCase {
+                code: 81024,
+                message: "Empty theme.item_list.",
+            },
+            ErrorCase {
+                code: 81025,
+                message: "Empty theme.pic_item_list.",
+            },
+            ErrorCase {
+                code: 81026,
+                message: "Invalid theme.title.length .",
+            },
+            ErrorCase {
+                code: 81027,
+                message: "Empty background_pic_url.",
+            },
+            ErrorCase {
+                code: 81028,
+                message: "Empty default_gifting_msg.",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_order",
+        key: "gift_card/get_order",
+        group: "gift_card",
+        interface: "giftcard_order_get",
+        summary: "Reads a gift-card order: the page, the payment, the buyer, the cards and who accepted them.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/order/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order",
+                ty: Ty::Named(&crate::generated::operations::group::gift_card::ORDER),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 81012,
+                message: "invalid order_id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order\": {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n           \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n           \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n           \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\",\n                          \"default_gifting_msg\": \"\", \"background_pic_url\": \"\", \"accepter_openid\": \"123\"}],\n           \"outer_str\": \"web\", \"IsChatRoom\": true}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_page",
+        key: "gift_card/get_page",
+        group: "gift_card",
+        interface: "giftcard_page_get",
+        summary: "Reads a gift-card page: its banner, themes and merchant details.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/page/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "page",
+                ty: Ty::Named(&crate::generated::operations::group::gift_card::PAGE),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 81011,
+                message: "invalid page_id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page\": {\"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_orders",
+        key: "gift_card/list_orders",
+        group: "gift_card",
+        interface: "giftcard_order_batchget",
+        summary: "Lists the gift-card orders placed in a time span of at most 31 days, a page at a time.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/order/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "sort_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::gift_card::list_orders::SORT_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "offset",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "total_count",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_list",
+                ty: Ty::Array(
+                    &Ty::Named(&crate::generated::operations::group::gift_card::ORDER),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 81013,
+                message: "invalid TIME_RANGE, begin_time + 31day must less than end_time",
+            },
+            ErrorCase {
+                code: 81014,
+                message: "invalid count! count must equal or less than 100",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 47,\n \"order_list\": [\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\", \"IsChatRoom\": true},\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\"}]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_pages",
+        key: "gift_card/list_pages",
+        group: "gift_card",
+        interface: "giftcard_page_batchget",
+        summary: "Lists the page_ids of all gift-card pages of this account.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/page/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "page_id_list",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page_id_list\": [\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jl\",\n                  \"abcedfghifk=+Uasdaseq14fadkf8123h4jm\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "refund_order",
+        key: "gift_card/refund_order",
+        group: "gift_card",
+        interface: "giftcard_order_refund",
+        summary: "Refunds a gift-card order in full; its cards leave the users' card packages.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/order/refund",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 81018,
+                message: "refund reduplicate, the order is already refunded",
+            },
+            ErrorCase {
+                code: 81012,
+                message: "invalid order_id",
+            },
+            ErrorCase {
+                code: 81017,
+                message: "order status error, please check pay status or gifting_status",
+            },
+            ErrorCase {
+                code: 81019,
+                message: "lock order fail! the order is refunding by another request",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "set_maintain",
+        key: "gift_card/set_maintain",
+        group: "gift_card",
+        interface: "giftcard_maintain_set",
+        summary: "Takes one gift-card page, or all of them, off sale (下架), and answers every page's state.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/maintain/set",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "all",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "maintain",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "control_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::gift_card::set_maintain::CONTROL_INFO,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 81011,
+                message: "invalid page_id",
+            },
+            ErrorCase {
+                code: 81020,
+                message: "Invalid Args! page_id.size!=0 but all==true, or page_id.size==0 but all==false.",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"control_info\": {\"biz_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_biz_control_type\": \"E_PAGE_CONTROL_NORMAL\",\n                  \"list\": [{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n                            \"page_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_page_control_type\": \"E_PAGE_CONTROL_SYSTEM\"}]}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "set_wxa",
+        key: "gift_card/set_wxa",
+        group: "gift_card",
+        interface: "giftcard_wxa_set",
+        summary: "Uploads a gift-card page to the merchant's gift-card mini program, which then sells it.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/wxa/set",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "wxa_appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "update_page",
+        key: "gift_card/update_page",
+        group: "gift_card",
+        interface: "giftcard_page_update",
+        summary: "Changes a gift-card page: its banner, themes, categories and merchant details.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/page/update",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "page",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::gift_card::PAGE_UPDATE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 81011,
+                message: "invalid page_id",
+            },
+            ErrorCase {
+                code: 81002,
+                message: "card_id is not giftcard",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 81001,
+                message: "card_list is empty",
+            },
+            ErrorCase {
+                code: 81004,
+                message: "banner_pic_url is empty",
+            },
+            ErrorCase {
+                code: 81005,
+                message: "banner_pic_url is not from cdn",
+            },
+            ErrorCase {
+                code: 81006,
+                message: "giftcard_wrap_pic_url_list is empty",
+            },
+            ErrorCase {
+                code: 81007,
+                message: "giftcard_wrap_pic_url_list is not from cdn",
+            },
+            ErrorCase {
+                code: 81015,
+                message: "invalid category_index OR category.title is empty OR is_banner but has_category_index",
+            },
+            ErrorCase {
+                code: 81016,
+                message: "is_banner is more than 1",
+            },
+            ErrorCase {
+                code: 81021,
+                message: "Empty theme_pic_url.",
+            },
+            ErrorCase {
+                code: 81022,
+                message: "Empty theme.title.",
+            },
+            ErrorCase {
+                code: 81023,
+                message: "Empty theme.title_title.",
+            },
+            ErrorCase {
+                code: 81024,
+                message: "Empty theme.item_list.",
+            },
+            ErrorCase {
+                code: 81025,
+                message: "Empty theme.pic_item_list.",
+            },
+            ErrorCase {
+                code: 81026,
+                message: "Invalid theme.title.length .",
+            },
+            ErrorCase {
+                code: 81027,
+                message: "Empty background_pic_url.",
+            },
+            ErrorCase {
+                code: 81028,
+                message: "Empty default_gifting_msg.",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
         name: "clear_out_invoice",
         key: "invoice/clear_out_invoice",
         group: "invoice",
@@ -7590,6 +8239,637 @@ mod group {
         };
     }
 
+    ///Types of `spec/gift_card/types.toml`.
+    pub(crate) mod gift_card {
+        use super::super::*;
+        ///`CardFace`: A card face (卡面) a buyer may choose for the card they give.
+        pub(crate) static CARD_FACE: NamedType = NamedType {
+            name: "CardFace",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "background_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "outer_img_id",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "default_gifting_msg",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Category`: A category of themes.
+        pub(crate) static CATEGORY: NamedType = NamedType {
+            name: "Category",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Cell`: A link of the merchant's on a gift-card page. WeChat adds `order_id` and `openid` to its query when a user follows it.
+        pub(crate) static CELL: NamedType = NamedType {
+            name: "Cell",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`NewPage`: A gift-card page to create: the shop page users buy gift cards on.
+        pub(crate) static NEW_PAGE: NamedType = NamedType {
+            name: "NewPage",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "page_title",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_multi",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_buy_for_self",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "banner_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "theme_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::THEME,
+                            ),
+                        ),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "category_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::CATEGORY,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "address",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "service_phone",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "biz_description",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "need_receipt",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_1",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_2",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Order`: A gift-card order: what a user bought on a page, and who received it.
+        pub(crate) static ORDER: NamedType = NamedType {
+            name: "Order",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "order_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "page_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "trans_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "create_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pay_finish_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "total_price",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "open_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "accepter_openid",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "card_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::ORDER_CARD,
+                            ),
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "outer_str",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "IsChatRoom",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`OrderCard`: A card bought in a gift-card order.
+        pub(crate) static ORDER_CARD: NamedType = NamedType {
+            name: "OrderCard",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "card_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "price",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "code",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "default_gifting_msg",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "background_pic_url",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "outer_img_id",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "accepter_openid",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Page`: A gift-card page as WeChat answers it.
+        pub(crate) static PAGE: NamedType = NamedType {
+            name: "Page",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "page_title",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_multi",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_buy_for_self",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "banner_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "theme_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::THEME,
+                            ),
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "category_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::CATEGORY,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "address",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "service_phone",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "biz_description",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "need_receipt",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_1",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_2",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`PageControl`: Whether a gift-card page is on sale, and who took it off.
+        pub(crate) static PAGE_CONTROL: NamedType = NamedType {
+            name: "PageControl",
+            kind: TypeKind::StringEnum(
+                &["E_PAGE_CONTROL_NORMAL", "E_PAGE_CONTROL_BIZ", "E_PAGE_CONTROL_SYSTEM"],
+            ),
+        };
+
+        ///`PageUpdate`: A gift-card page's new content, naming the page it replaces.
+        pub(crate) static PAGE_UPDATE: NamedType = NamedType {
+            name: "PageUpdate",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "page_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "page_title",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_multi",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_buy_for_self",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "banner_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "theme_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::THEME,
+                            ),
+                        ),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "category_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::CATEGORY,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "address",
+                        ty: Ty::String,
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "service_phone",
+                        ty: Ty::String,
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "biz_description",
+                        ty: Ty::String,
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "need_receipt",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_1",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_2",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Theme`: A theme of a gift-card page: a cover, the cards on sale under it and the card faces a buyer picks from.
+        pub(crate) static THEME: NamedType = NamedType {
+            name: "Theme",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "theme_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "title_color",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "item_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::THEME_ITEM,
+                            ),
+                        ),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pic_item_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::CARD_FACE,
+                            ),
+                        ),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "category_index",
+                        ty: Ty::U32,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_sku_title_first",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "is_banner",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`ThemeItem`: A gift card on sale under a theme.
+        pub(crate) static THEME_ITEM: NamedType = NamedType {
+            name: "ThemeItem",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "card_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pic_url",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "desc",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+    }
+
     ///Types of `spec/member_card/types.toml`.
     pub(crate) mod member_card {
         use super::super::*;
@@ -9217,6 +10497,89 @@ mod local {
                             name: "active_cnt",
                             ty: Ty::U64,
                             required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `gift_card`.
+    pub(crate) mod gift_card {
+        ///Types local to `list_orders`.
+        pub(crate) mod list_orders {
+            use super::super::super::*;
+            ///`SortType`: The order of the answered orders, by creation time.
+            pub(crate) static SORT_TYPE: NamedType = NamedType {
+                name: "SortType",
+                kind: TypeKind::StringEnum(&["ASC", "DESC"]),
+            };
+        }
+
+        ///Types local to `set_maintain`.
+        pub(crate) mod set_maintain {
+            use super::super::super::*;
+            ///`ControlInfo`: Who has taken the account's gift-card pages off sale.
+            pub(crate) static CONTROL_INFO: NamedType = NamedType {
+                name: "ControlInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "biz_control_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "system_biz_control_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::gift_card::set_maintain::PAGE_CONTROL_STATE,
+                                ),
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`PageControlState`: A gift-card page's state.
+            pub(crate) static PAGE_CONTROL_STATE: NamedType = NamedType {
+                name: "PageControlState",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "page_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "page_control_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "system_page_control_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
+                            ),
+                            required: true,
                             ..Field::PLAIN
                         },
                     ],
