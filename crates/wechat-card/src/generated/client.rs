@@ -105,6 +105,14 @@ impl Client {
         }
     }
 
+    /// The `pay_gift` endpoints: Pay-gift rules (支付后投放卡券): cards WeChat offers users after they pay at the merchant's WeChat Pay numbers.
+    #[cfg(feature = "pay_gift")]
+    pub fn pay_gift(&self) -> crate::pay_gift::PayGiftClient<'_> {
+        crate::pay_gift::PayGiftClient {
+            core: &self.core,
+        }
+    }
+
     /// The `platform` endpoints: The invoicing platform's side of e-invoices: its own link, card templates, PDF upload and invoice insertion.
     #[cfg(feature = "platform")]
     pub fn platform(&self) -> crate::platform::PlatformClient<'_> {

@@ -48,7 +48,7 @@ pub enum Code {
     InvalidUrl,
     /// `40071` `invalid card type`. What it means depends on the operation: see the error tables of `card::create_card`, `card::create_landing_page`.
     InvalidCardType,
-    /// `40073` `invalid card id`. What it means depends on the operation: see the error tables of the `card` group, the `card_code` group, `gift_card::create_page`, `gift_card::update_page`, `member_card::activate_member_card`, `member_card::get_activate_url`, `member_card::get_member_info`, `member_card::set_activate_user_form`, `member_card::update_member`.
+    /// `40073` `invalid card id`. What it means depends on the operation: see the error tables of the `card` group, the `card_code` group, `gift_card::create_page`, `gift_card::update_page`, `member_card::activate_member_card`, `member_card::get_activate_url`, `member_card::get_member_info`, `member_card::set_activate_user_form`, `member_card::update_member`, `pay_gift::add_member_rule`, `pay_gift::add_rule`, `pay_gift::delete_member_rule`.
     InvalidCardId,
     /// `40075` `invalid encrypt code`: The encrypted code cannot be decrypted: altered, truncated, still URL-encoded, or from another account.
     ///
@@ -176,6 +176,16 @@ pub enum Code {
     ///
     /// Ask for at most 62 days, ending yesterday at the latest.
     DateRangeError,
+    /// `72002` `mchid is not bind appid`: A merchant number is not linked to this account (not the same company).
+    ///
+    /// Use merchant numbers of the account's own company.
+    MchidNotBound,
+    /// `72004` `mchid is occupied by the other appid`: Another account's rule holds a merchant number.
+    ///
+    /// Have that account (`occupy_appid`) delete its rule first.
+    MchidOccupied,
+    /// `72005` `out of mchid size limit`: The rule names more merchant numbers than WeChat allows (the limit is not documented).
+    TooManyMchids,
     /// `72015` `unauthorized create invoice`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `invoice::get_auth_url`, `nontax::create_bill_card`, `nontax::get_bill_auth_url`, `nontax::insert_bill`, `platform::create_card`, `platform::get_platform_url`, `platform::insert_invoice`.
     UnauthorizedCreateInvoice,
     /// `72017` `invalid invoice title`: The invoice's title does not match the title the user authorized.
@@ -196,12 +206,16 @@ pub enum Code {
     InvoiceNeverSetPayMchInfo,
     /// `72029` `invoice never set auth field`. What it means depends on the operation: see the error tables of `invoice::get_auth_field`, `invoice::get_auth_url`.
     InvoiceNeverSetAuthField,
-    /// `72030` `invalid mchid`: The WeChat Pay merchant number is not valid.
-    ///
-    /// Check the merchant number.
+    /// `72030` `invalid mchid`. What it means depends on the operation: see the error tables of `invoice::set_pay_mch`, `pay_gift::add_member_rule`, `pay_gift::add_rule`, `pay_gift::delete_member_rule`, `pay_gift::get_member_rule`.
     InvalidMchid,
     /// `72031` `invalid params`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `invoice::get_auth_url`, `invoice::get_select_title_url`, `invoice::get_user_title_url`, `invoice::set_auth_field`, `invoice::set_contact`, `invoice::set_pay_mch`, `nontax::get_bill_auth_url`, `nontax::insert_bill`, `platform::create_card`, `platform::get_pdf`, `platform::insert_invoice`, `platform::update_status`, `reimburse::get_invoice_batch`, `reimburse::get_invoice_info`.
     InvalidParams,
+    /// `72032` `pay gift card rule expired`: The rule's time span is over.
+    RuleExpired,
+    /// `72033` `pay gift card rule status err`: The rule's status does not allow it (deleted already, for one).
+    RuleStatusError,
+    /// `72034` `invlid rule id`: No pay-gift rule of this account has this rule_id (WeChat's message misspells invalid).
+    InvalidRuleId,
     /// `72035` `biz reject insert`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `nontax::insert_bill`, `platform::insert_invoice`.
     BizRejectInsert,
     /// `72036` `invoice is busy`: The invoice (or fiscal e-bill) is changing status.
@@ -438,7 +452,9 @@ pub enum Code {
     Never; RefreshTokenIsInvalid = 61023, "refresh_token is invalid", Never;
     ThirdPartyCallNotAllowed = 61024, "third-party call not allowed for this api", Never;
     DateFormatError = 61500, "date format error", Never; DateRangeError = 61501,
-    "date range error", Never; UnauthorizedCreateInvoice = 72015,
+    "date range error", Never; MchidNotBound = 72002, "mchid is not bind appid", Never;
+    MchidOccupied = 72004, "mchid is occupied by the other appid", Never; TooManyMchids =
+    72005, "out of mchid size limit", Never; UnauthorizedCreateInvoice = 72015,
     "unauthorized create invoice", Never; InvalidInvoiceTitle = 72017,
     "invalid invoice title", Never; DuplicateOrderId = 72018,
     "duplicate order id, invoice had inserted to user", Never; InvoiceHasBeenLockByOthers
@@ -446,28 +462,30 @@ pub enum Code {
     "invoice status error", Never; InvoiceNeverSetPayMchInfo = 72028,
     "invoice never set pay mch info", Never; InvoiceNeverSetAuthField = 72029,
     "invoice never set auth field", Never; InvalidMchid = 72030, "invalid mchid", Never;
-    InvalidParams = 72031, "invalid params", Never; BizRejectInsert = 72035,
-    "biz reject insert", Never; InvoiceIsBusy = 72036, "invoice is busy", Backoff;
-    InvoiceOrderNeverAuth = 72038, "invoice order never auth", Never;
-    InvoiceMustBeLockFirst = 72039, "invoice must be lock first", Never; InvoicePdfError
-    = 72040, "invoice pdf error", Never; BillingCodeAndNoRepeated = 72042,
-    "billing_code and billing_no repeated", Never; BillingCodeOrNoSizeError = 72043,
-    "billing_code or billing_no size error", Never; ScanTextOutOfTime = 72044,
-    "scan text out of time", Never; BizContactIsEmpty = 72063, "biz contact is empty",
-    Never; SysErrorMakeOutInvoiceFailed = 73000, "sys error make out invoice failed",
-    Never; WxopenidError = 73001, "wxopenid error", Never; DdhOrderidEmpty = 73002,
-    "ddh orderid empty", Never; FpqqlshEmpty = 73003, "fpqqlsh empty", Never; KplxEmpty =
-    73004, "kplx empty", Never; NsrmcEmpty = 73007, "nsrmc empty", Never; NsrdzEmpty =
-    73008, "nsrdz empty", Never; NsrdhEmpty = 73009, "nsrdh empty", Never; GhfmcEmpty =
-    73010, "ghfmc empty", Never; KprEmpty = 73011, "kpr empty", Never; JshjEmpty = 73012,
-    "jshj empty", Never; HjjeEmpty = 73013, "hjje empty", Never; HjseEmpty = 73014,
-    "hjse empty", Never; HylxEmpty = 73015, "hylx empty", Never; NsrsbhEmpty = 73016,
-    "nsrsbh empty", Never; KaPlatError = 73100, "ka plat error", Never; NsrsbhNotCmp =
-    73101, "nsrsbh not cmp", Never; PlatformSysError = 73102, "sys error", Never;
-    KpPlatMakeInvoiceTimeout = 73105, "Kp plat make invoice timeout", Never;
-    FpqqlshExistWithDifferentDdh = 73106, "Fpqqlsh exist with different ddh", Never;
-    FpqqlshIsProcessing = 73107, "Fpqqlsh is processing", Never;
-    ThisDdhWithOtherFpqqlshAlreadyExist = 73108,
+    InvalidParams = 72031, "invalid params", Never; RuleExpired = 72032,
+    "pay gift card rule expired", Never; RuleStatusError = 72033,
+    "pay gift card rule status err", Never; InvalidRuleId = 72034, "invlid rule id",
+    Never; BizRejectInsert = 72035, "biz reject insert", Never; InvoiceIsBusy = 72036,
+    "invoice is busy", Backoff; InvoiceOrderNeverAuth = 72038,
+    "invoice order never auth", Never; InvoiceMustBeLockFirst = 72039,
+    "invoice must be lock first", Never; InvoicePdfError = 72040, "invoice pdf error",
+    Never; BillingCodeAndNoRepeated = 72042, "billing_code and billing_no repeated",
+    Never; BillingCodeOrNoSizeError = 72043, "billing_code or billing_no size error",
+    Never; ScanTextOutOfTime = 72044, "scan text out of time", Never; BizContactIsEmpty =
+    72063, "biz contact is empty", Never; SysErrorMakeOutInvoiceFailed = 73000,
+    "sys error make out invoice failed", Never; WxopenidError = 73001, "wxopenid error",
+    Never; DdhOrderidEmpty = 73002, "ddh orderid empty", Never; FpqqlshEmpty = 73003,
+    "fpqqlsh empty", Never; KplxEmpty = 73004, "kplx empty", Never; NsrmcEmpty = 73007,
+    "nsrmc empty", Never; NsrdzEmpty = 73008, "nsrdz empty", Never; NsrdhEmpty = 73009,
+    "nsrdh empty", Never; GhfmcEmpty = 73010, "ghfmc empty", Never; KprEmpty = 73011,
+    "kpr empty", Never; JshjEmpty = 73012, "jshj empty", Never; HjjeEmpty = 73013,
+    "hjje empty", Never; HjseEmpty = 73014, "hjse empty", Never; HylxEmpty = 73015,
+    "hylx empty", Never; NsrsbhEmpty = 73016, "nsrsbh empty", Never; KaPlatError = 73100,
+    "ka plat error", Never; NsrsbhNotCmp = 73101, "nsrsbh not cmp", Never;
+    PlatformSysError = 73102, "sys error", Never; KpPlatMakeInvoiceTimeout = 73105,
+    "Kp plat make invoice timeout", Never; FpqqlshExistWithDifferentDdh = 73106,
+    "Fpqqlsh exist with different ddh", Never; FpqqlshIsProcessing = 73107,
+    "Fpqqlsh is processing", Never; ThisDdhWithOtherFpqqlshAlreadyExist = 73108,
     "This ddh with other fpqqlsh already exist", Never; FpqqlshFirst6ByteNotCmp = 73110,
     "fpqqlsh first 6 byte not cmp", Never; PageIdOnCreate = 81000,
     "can not set page_id in AddGiftCardPage", Never; CardListEmpty = 81001,

@@ -22,6 +22,8 @@ pub mod invoice;
 pub mod member_card;
 #[cfg(feature = "nontax")]
 pub mod nontax;
+#[cfg(feature = "pay_gift")]
+pub mod pay_gift;
 #[cfg(feature = "platform")]
 pub mod platform;
 #[cfg(feature = "reimburse")]

@@ -16,6 +16,7 @@
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
+        feature = "pay_gift",
         feature = "platform",
         feature = "reimburse",
         feature = "token"
@@ -1867,6 +1868,196 @@ async fn nontax_insert_bill_through_the_mock() {
     let expected = ::wechat_card::nontax::InsertBillErrorCode::InvalidCardStatus;
     harness.fail(&request, expected, 40078);
     let refused = code(harness.client.nontax().insert_bill(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_add_member_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "pay_gift/add_member_rule",
+            Some(
+                "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"jump_url\": \"https://www.qq.com\", \"mchid_list\": [\"1900000109\"],\n \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000, \"is_locked\": true}",
+            ),
+        );
+    let request: ::wechat_card::pay_gift::AddMemberRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .add_member_rule(&request)
+        .await
+        .expect("pay_gift/add_member_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+        );
+    let expected = ::wechat_card::pay_gift::AddMemberRuleErrorCode::MchidNotBound;
+    harness.fail(&request, expected, 72002);
+    let refused = code(harness.client.pay_gift().add_member_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_add_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "pay_gift/add_rule",
+            Some(
+                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+            ),
+        );
+    let request: ::wechat_card::pay_gift::AddRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .add_rule(&request)
+        .await
+        .expect("pay_gift/add_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
+        );
+    let expected = ::wechat_card::pay_gift::AddRuleErrorCode::MchidNotBound;
+    harness.fail(&request, expected, 72002);
+    let refused = code(harness.client.pay_gift().add_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_delete_member_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "pay_gift/delete_member_rule",
+            Some(
+                "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\"]}",
+            ),
+        );
+    let request: ::wechat_card::pay_gift::DeleteMemberRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .delete_member_rule(&request)
+        .await
+        .expect("pay_gift/delete_member_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+        );
+    let expected = ::wechat_card::pay_gift::DeleteMemberRuleErrorCode::InvalidMchid;
+    harness.fail(&request, expected, 72030);
+    let refused = code(harness.client.pay_gift().delete_member_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_delete_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("pay_gift/delete_rule", Some("{\"rule_id\": 1233}"));
+    let request: ::wechat_card::pay_gift::DeleteRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .delete_rule(&request)
+        .await
+        .expect("pay_gift/delete_rule");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::pay_gift::DeleteRuleErrorCode::InvalidRuleId;
+    harness.fail(&request, expected, 72034);
+    let refused = code(harness.client.pay_gift().delete_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_get_member_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange("pay_gift/get_member_rule", Some("{\"mchid\": \"1900000109\"}"));
+    let request: ::wechat_card::pay_gift::GetMemberRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .get_member_rule(&request)
+        .await
+        .expect("pay_gift/get_member_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"occupy_appid\": \"wx1f2e3d4c5b6a7980\", \"is_locked\": true}",
+        );
+    let expected = ::wechat_card::pay_gift::GetMemberRuleErrorCode::InvalidMchid;
+    harness.fail(&request, expected, 72030);
+    let refused = code(harness.client.pay_gift().get_member_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_get_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("pay_gift/get_rule", Some("{\"rule_id\": 1233}"));
+    let request: ::wechat_card::pay_gift::GetRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .get_rule(&request)
+        .await
+        .expect("pay_gift/get_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                             \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+        );
+    let expected = ::wechat_card::pay_gift::GetRuleErrorCode::InvalidRuleId;
+    harness.fail(&request, expected, 72034);
+    let refused = code(harness.client.pay_gift().get_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_list_rules_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "pay_gift/list_rules",
+            Some(
+                "{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\", \"effective\": true, \"offset\": 0, \"count\": 1}",
+            ),
+        );
+    let request: ::wechat_card::pay_gift::ListRulesRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .list_rules(&request)
+        .await
+        .expect("pay_gift/list_rules");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 4,\n \"rule_list\": [{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                              \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n                \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}]}",
+        );
+    let expected = ::wechat_card::pay_gift::ListRulesErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.pay_gift().list_rules(&request).await);
     assert_eq!(refused, expected);
 }
 

@@ -13,6 +13,7 @@
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
+        feature = "pay_gift",
         feature = "platform",
         feature = "reimburse",
         feature = "token"
@@ -1592,6 +1593,164 @@ fn nontax_insert_bill_example_2() {
     decodes::<
         ::wechat_card::nontax::InsertBillRequest,
     >("{\n    \"errcode\": 40078,\n    \"errmsg\": \"invalid card status\"\n}\n");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_member_rule_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >(
+        "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"jump_url\": \"https://www.qq.com\", \"mchid_list\": [\"1900000109\"],\n \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000, \"is_locked\": true}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_member_rule_example_2() {
+    round_trips::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >(
+        "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\", \"1900000110\"],\n \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"succ_list\": [\"1900000109\"],\n \"fail_list\": [{\"mchid\": \"1900000110\", \"errcode\": 72004, \"errmsg\": \"mchid is occupied by the other appid\", \"occupy_appid\": \"wx1f2e3d4c5b6a7980\"}]}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_member_rule_example_3() {
+    decodes::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >("{\"errcode\": 72004, \"errmsg\": \"mchid is occupied by the other appid\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_rule_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::AddRuleRequest,
+    >(
+        "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::AddRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::AddRuleRequest,
+    >(
+        "{\"errcode\": 72002, \"errmsg\": \"mchid is not bind appid hint: [Xk4f2a0712e548]\"}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_delete_member_rule_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::DeleteMemberRuleRequest,
+    >(
+        "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\"]}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::DeleteMemberRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_delete_member_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::DeleteMemberRuleRequest,
+    >("{\"errcode\": 72030, \"errmsg\": \"invalid mchid\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_delete_rule_example_1() {
+    round_trips::<::wechat_card::pay_gift::DeleteRuleRequest>("{\"rule_id\": 1233}");
+    decodes::<
+        ::wechat_card::pay_gift::DeleteRuleRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_delete_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::DeleteRuleRequest,
+    >("{\"errcode\": 72034, \"errmsg\": \"invlid rule id\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_get_member_rule_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::GetMemberRuleRequest,
+    >("{\"mchid\": \"1900000109\"}");
+    decodes::<
+        ::wechat_card::pay_gift::GetMemberRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"occupy_appid\": \"wx1f2e3d4c5b6a7980\", \"is_locked\": true}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_get_member_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::GetMemberRuleRequest,
+    >("{\"errcode\": 72030, \"errmsg\": \"invalid mchid\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_get_rule_example_1() {
+    round_trips::<::wechat_card::pay_gift::GetRuleRequest>("{\"rule_id\": 1233}");
+    decodes::<
+        ::wechat_card::pay_gift::GetRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                             \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_get_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::GetRuleRequest,
+    >("{\"errcode\": 72034, \"errmsg\": \"invlid rule id\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_list_rules_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::ListRulesRequest,
+    >(
+        "{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\", \"effective\": true, \"offset\": 0, \"count\": 1}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::ListRulesRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 4,\n \"rule_list\": [{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                              \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n                \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}]}",
+    );
 }
 
 #[cfg(feature = "platform")]

@@ -23,6 +23,8 @@ pub(crate) static GROUPS: &[&Group] = &[
     &MEMBER_CARD,
     #[cfg(feature = "nontax")]
     &NONTAX,
+    #[cfg(feature = "pay_gift")]
+    &PAY_GIFT,
     #[cfg(feature = "platform")]
     &PLATFORM,
     #[cfg(feature = "reimburse")]
@@ -3091,6 +3093,340 @@ fn nontax_get_bill_auth_url(call: Call) -> CallFuture {
 fn nontax_insert_bill(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::nontax::InsertBillRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+static PAY_GIFT: Group = Group {
+    command: "pay-gift",
+    module: "pay_gift",
+    summary: "Pay-gift rules (支付后投放卡券): cards WeChat offers users after they pay at the merchant's WeChat Pay numbers.",
+    about: "Pay-gift rules (支付后投放卡券): cards WeChat offers users after they pay at the merchant's WeChat Pay numbers.\n\nA rule (`add_rule`) names merchant numbers, a time span, a payment range and the member card to\ngive (支付即会员); after a qualifying payment WeChat sends the user a message to take the card.\n`get_rule`, `list_rules` and `delete_rule` manage rules. The `*_member_rule` operations are the\nolder 支付即会员 interface under /card/paygiftmembercard/, which only Senparc still binds.",
+    operations: &[
+        Operation {
+            command: "add-member-rule",
+            summary: "Sets a 支付即会员 rule of the older interface: a member card offered after payments in a range at some merchant numbers.",
+            about: "Sets a 支付即会员 rule of the older interface: a member card offered after payments in a range at some merchant numbers.\n\nThe older form of `add_rule`, flat instead of under `rule_info`. New code should use\n`add_rule`; this binding is for accounts whose rules were set through it. `is_locked` keeps\nother accounts from taking over the merchant numbers.\n\nFields given with --json only:\n  mchid_list (an array of string, required): The WeChat Pay merchant numbers whose payments the rule covers.\n\nExample --json:\n  {\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"jump_url\": \"https://www.qq.com\", \"mchid_list\": [\"1900000109\"],\n   \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000, \"is_locked\": true}\n\nWeChat interface `card_paygiftmembercard_add`: POST /card/paygiftmembercard/add, from spec/pay_gift/add_member_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The member card to give; a card with WeChat-made codes or deposited codes, not custom codes.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "jump_url",
+                    flag: Some("jump-url"),
+                    help: "The page the card message opens, e.g. the merchant's own page for taking the card.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "mchid_list",
+                    flag: None,
+                    help: "The WeChat Pay merchant numbers whose payments the rule covers.",
+                    kind: Kind::Json("an array of string"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "begin_time",
+                    flag: Some("begin-time"),
+                    help: "When the rule starts, in unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "end_time",
+                    flag: Some("end-time"),
+                    help: "When the rule ends, in unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "min_cost",
+                    flag: Some("min-cost"),
+                    help: "The smallest payment that earns the card, in fen.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "max_cost",
+                    flag: Some("max-cost"),
+                    help: "The largest payment that earns the card, in fen.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "is_locked",
+                    flag: Some("is-locked"),
+                    help: "Whether other accounts are kept from setting rules on these merchant numbers (default true).",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_add_member_rule,
+        },
+        Operation {
+            command: "add-rule",
+            summary: "Sets a rule giving a card to users who pay at some of the merchant's WeChat Pay numbers, in a time span and an amount range.",
+            about: "Sets a rule giving a card to users who pay at some of the merchant's WeChat Pay numbers, in a time span and an amount range.\n\nAfter a qualifying payment WeChat sends the user a message to take the card. The merchant\nnumbers must belong to the same company as the account. The answer says which numbers took the\nrule (`succ_mchid_list`) and which did not and why (`fail_mchid_list`): a number another rule or\naccount holds reports it in `occupy_rule_id` and `occupy_appid`.\n\nFields given with --json only:\n  rule_info (an object Rule, required): The rule.\n\nExample --json:\n  {\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                 \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n                 \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}\n\nWeChat interface `card_paygiftcard_add`: POST /card/paygiftcard/add, from spec/pay_gift/add_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "rule_info",
+                    flag: None,
+                    help: "The rule.",
+                    kind: Kind::Json("an object Rule"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_add_rule,
+        },
+        Operation {
+            command: "delete-member-rule",
+            summary: "Removes merchant numbers from a 支付即会员 rule of the older interface.",
+            about: "Removes merchant numbers from a 支付即会员 rule of the older interface.\n\nThe older form of `delete_rule`: the rule is named by its card and merchant numbers, not by an id.\n\nFields given with --json only:\n  mchid_list (an array of string, required): The merchant numbers to release.\n\nExample --json:\n  {\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\"]}\n\nWeChat interface `card_paygiftmembercard_delete`: POST /card/paygiftmembercard/delete, from spec/pay_gift/delete_member_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The member card of the rule.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "mchid_list",
+                    flag: None,
+                    help: "The merchant numbers to release.",
+                    kind: Kind::Json("an array of string"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_delete_member_rule,
+        },
+        Operation {
+            command: "delete-rule",
+            summary: "Deletes a pay-gift rule, releasing its merchant numbers.",
+            about: "Deletes a pay-gift rule, releasing its merchant numbers.\n\nExample --json:\n  {\"rule_id\": 1233}\n\nWeChat interface `card_paygiftcard_delete`: POST /card/paygiftcard/delete, from spec/pay_gift/delete_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "rule_id",
+                    flag: Some("rule-id"),
+                    help: "The rule, from `add_rule` or `list_rules`.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_delete_rule,
+        },
+        Operation {
+            command: "get-member-rule",
+            summary: "Reads which 支付即会员 rule of the older interface holds a merchant number, and for which account.",
+            about: "Reads which 支付即会员 rule of the older interface holds a merchant number, and for which account.\n\nExample --json:\n  {\"mchid\": \"1900000109\"}\n\nWeChat interface `card_paygiftmembercard_get`: POST /card/paygiftmembercard/get, from spec/pay_gift/get_member_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "mchid",
+                    flag: Some("mchid"),
+                    help: "The WeChat Pay merchant number.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_get_member_rule,
+        },
+        Operation {
+            command: "get-rule",
+            summary: "Reads a pay-gift rule: its merchant numbers, time span, status and terms.",
+            about: "Reads a pay-gift rule: its merchant numbers, time span, status and terms.\n\nExample --json:\n  {\"rule_id\": 1233}\n\nWeChat interface `card_paygiftcard_getbyid`: POST /card/paygiftcard/getbyid, from spec/pay_gift/get_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "rule_id",
+                    flag: Some("rule-id"),
+                    help: "The rule, from `add_rule` or `list_rules`.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_get_rule,
+        },
+        Operation {
+            command: "list-rules",
+            summary: "Lists the account's pay-gift rules of one kind, a page at a time, optionally only those in force.",
+            about: "Lists the account's pay-gift rules of one kind, a page at a time, optionally only those in force.\n\nExample --json:\n  {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\", \"effective\": true, \"offset\": 0, \"count\": 1}\n\nWeChat interface `card_paygiftcard_batchget`: POST /card/paygiftcard/batchget, from spec/pay_gift/list_rules.toml.",
+            fields: &[
+                Field {
+                    wire: "type",
+                    flag: Some("type"),
+                    help: "The kind of rules to list.",
+                    kind: Kind::Text,
+                    values: &["RULE_TYPE_PAY_MEMBER_CARD", "RULE_TYPE_SINGLE_PAY"],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "effective",
+                    flag: Some("effective"),
+                    help: "True to list only the rules in force.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "offset",
+                    flag: Some("offset"),
+                    help: "Where the page starts, from 0.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "count",
+                    flag: Some("count"),
+                    help: "How many rules to answer.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_list_rules,
+        },
+    ],
+};
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_add_member_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::AddMemberRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_add_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::AddRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_delete_member_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::DeleteMemberRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_delete_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::DeleteRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_get_member_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::GetMemberRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_get_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::GetRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_list_rules(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::ListRulesRequest = call.body()?;
         call.send(&request).await
     })
 }

@@ -14,6 +14,7 @@
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
+        feature = "pay_gift",
         feature = "platform",
         feature = "reimburse",
         feature = "token"
@@ -1407,6 +1408,160 @@ async fn nontax_insert_bill_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::nontax::InsertBillRequest,
         >("nontax/insert_bill", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_add_member_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "add-member-rule"],
+            operation: "pay_gift/add_member_rule",
+            example: Some(
+                "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"jump_url\": \"https://www.qq.com\", \"mchid_list\": [\"1900000109\"],\n \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000, \"is_locked\": true}",
+            ),
+            body_flags: &[
+                ("card_id", "card-id"),
+                ("jump_url", "jump-url"),
+                ("begin_time", "begin-time"),
+                ("end_time", "end-time"),
+                ("min_cost", "min-cost"),
+                ("max_cost", "max-cost"),
+                ("is_locked", "is-locked"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::AddMemberRuleRequest,
+        >("pay_gift/add_member_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_add_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "add-rule"],
+            operation: "pay_gift/add_rule",
+            example: Some(
+                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::AddRuleRequest,
+        >("pay_gift/add_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_delete_member_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "delete-member-rule"],
+            operation: "pay_gift/delete_member_rule",
+            example: Some(
+                "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\"]}",
+            ),
+            body_flags: &[("card_id", "card-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::DeleteMemberRuleRequest,
+        >("pay_gift/delete_member_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_delete_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "delete-rule"],
+            operation: "pay_gift/delete_rule",
+            example: Some("{\"rule_id\": 1233}"),
+            body_flags: &[("rule_id", "rule-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::DeleteRuleRequest,
+        >("pay_gift/delete_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_get_member_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "get-member-rule"],
+            operation: "pay_gift/get_member_rule",
+            example: Some("{\"mchid\": \"1900000109\"}"),
+            body_flags: &[("mchid", "mchid")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::GetMemberRuleRequest,
+        >("pay_gift/get_member_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_get_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "get-rule"],
+            operation: "pay_gift/get_rule",
+            example: Some("{\"rule_id\": 1233}"),
+            body_flags: &[("rule_id", "rule-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::GetRuleRequest,
+        >("pay_gift/get_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_list_rules_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "list-rules"],
+            operation: "pay_gift/list_rules",
+            example: Some(
+                "{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\", \"effective\": true, \"offset\": 0, \"count\": 1}",
+            ),
+            body_flags: &[
+                ("type", "type"),
+                ("effective", "effective"),
+                ("offset", "offset"),
+                ("count", "count"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::ListRulesRequest,
+        >("pay_gift/list_rules", &printed);
 }
 
 #[cfg(feature = "platform")]

@@ -5066,6 +5066,504 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         resource: None,
     },
     Operation {
+        name: "add_member_rule",
+        key: "pay_gift/add_member_rule",
+        group: "pay_gift",
+        interface: "card_paygiftmembercard_add",
+        summary: "Sets a 支付即会员 rule of the older interface: a member card offered after payments in a range at some merchant numbers.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftmembercard/add",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "jump_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "min_cost",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "max_cost",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_locked",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "fail_mchid_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::pay_gift::FAILED_MCHID,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "succ_mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72002,
+                message: "mchid is not bind appid",
+            },
+            ErrorCase {
+                code: 72004,
+                message: "mchid is occupied by the other appid",
+            },
+            ErrorCase {
+                code: 72005,
+                message: "out of mchid size limit",
+            },
+            ErrorCase {
+                code: 72030,
+                message: "invalid mchid",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "add_rule",
+        key: "pay_gift/add_rule",
+        group: "pay_gift",
+        interface: "card_paygiftcard_add",
+        summary: "Sets a rule giving a card to users who pay at some of the merchant's WeChat Pay numbers, in a time span and an amount range.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftcard/add",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "rule_info",
+                ty: Ty::Named(&crate::generated::operations::group::pay_gift::RULE),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fail_mchid_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::pay_gift::FAILED_MCHID,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "succ_mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72002,
+                message: "mchid is not bind appid",
+            },
+            ErrorCase {
+                code: 72004,
+                message: "mchid is occupied by the other appid",
+            },
+            ErrorCase {
+                code: 72005,
+                message: "out of mchid size limit",
+            },
+            ErrorCase {
+                code: 72030,
+                message: "invalid mchid",
+            },
+            ErrorCase {
+                code: 72032,
+                message: "pay gift card rule expired",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "delete_member_rule",
+        key: "pay_gift/delete_member_rule",
+        group: "pay_gift",
+        interface: "card_paygiftmembercard_delete",
+        summary: "Removes merchant numbers from a 支付即会员 rule of the older interface.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftmembercard/delete",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "fail_mchid_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::pay_gift::FAILED_MCHID,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "succ_mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72030,
+                message: "invalid mchid",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "delete_rule",
+        key: "pay_gift/delete_rule",
+        group: "pay_gift",
+        interface: "card_paygiftcard_delete",
+        summary: "Deletes a pay-gift rule, releasing its merchant numbers.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftcard/delete",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 72034,
+                message: "invlid rule id",
+            },
+            ErrorCase {
+                code: 72033,
+                message: "pay gift card rule status err",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "get_member_rule",
+        key: "pay_gift/get_member_rule",
+        group: "pay_gift",
+        interface: "card_paygiftmembercard_get",
+        summary: "Reads which 支付即会员 rule of the older interface holds a merchant number, and for which account.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftmembercard/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "mchid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "occupy_appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_locked",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72030,
+                message: "invalid mchid",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"occupy_appid\": \"wx1f2e3d4c5b6a7980\", \"is_locked\": true}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_rule",
+        key: "pay_gift/get_rule",
+        group: "pay_gift",
+        interface: "card_paygiftcard_getbyid",
+        summary: "Reads a pay-gift rule: its merchant numbers, time span, status and terms.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftcard/getbyid",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "rule_info",
+                ty: Ty::Named(&crate::generated::operations::group::pay_gift::RULE),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72034,
+                message: "invlid rule id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                             \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_rules",
+        key: "pay_gift/list_rules",
+        group: "pay_gift",
+        interface: "card_paygiftcard_batchget",
+        summary: "Lists the account's pay-gift rules of one kind, a page at a time, optionally only those in force.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftcard/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "type",
+                ty: Ty::Named(&crate::generated::operations::group::pay_gift::RULE_TYPE),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "effective",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "offset",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "total_count",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "rule_list",
+                ty: Ty::Array(
+                    &Ty::Named(&crate::generated::operations::group::pay_gift::RULE),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 4,\n \"rule_list\": [{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                              \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n                \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}]}",
+        ),
+        resource: None,
+    },
+    Operation {
         name: "create_card",
         key: "platform/create_card",
         group: "platform",
@@ -8926,6 +9424,219 @@ mod group {
                         ..Field::PLAIN
                     },
                 ],
+            ),
+        };
+    }
+
+    ///Types of `spec/pay_gift/types.toml`.
+    pub(crate) mod pay_gift {
+        use super::super::*;
+        ///`FailedMchid`: A merchant number a rule could not be set on, and why.
+        pub(crate) static FAILED_MCHID: NamedType = NamedType {
+            name: "FailedMchid",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "mchid",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "errcode",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "errmsg",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "occupy_rule_id",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "occupy_appid",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`MemberRule`: The terms of a rule giving a member card after payment.
+        pub(crate) static MEMBER_RULE: NamedType = NamedType {
+            name: "MemberRule",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "card_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "least_cost",
+                        ty: Ty::I64,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(0),
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "max_cost",
+                        ty: Ty::I64,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(0),
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "jump_url",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "app_brand_id",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "app_brand_pass",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Rule`: A pay-gift rule: the merchant numbers and time span it covers, and what it gives (by `type`).
+        pub(crate) static RULE: NamedType = NamedType {
+            name: "Rule",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::pay_gift::RULE_BASE,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "rule",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::pay_gift::RULE_KIND,
+                        ),
+                        required: true,
+                        flatten: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`RuleBase`: Where and when a pay-gift rule applies; WeChat adds its status and times.
+        pub(crate) static RULE_BASE: NamedType = NamedType {
+            name: "RuleBase",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "mchid_list",
+                        ty: Ty::Array(&Ty::String),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "begin_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "end_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "status",
+                        ty: Ty::String,
+                        required: true,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "create_time",
+                        ty: Ty::I64,
+                        required: true,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "update_time",
+                        ty: Ty::I64,
+                        required: true,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`RuleKind`: What a pay-gift rule gives, by its `type`.
+        pub(crate) static RULE_KIND: NamedType = NamedType {
+            name: "RuleKind",
+            kind: TypeKind::Union(crate::spec_model::Union {
+                tag: "type",
+                internal: false,
+                variants: &[
+                    crate::spec_model::UnionCase {
+                        tag: "RULE_TYPE_PAY_MEMBER_CARD",
+                        key: &["member_rule"],
+                        ty: &crate::generated::operations::group::pay_gift::MEMBER_RULE,
+                    },
+                ],
+            }),
+        };
+
+        ///`RuleType`: The kind of a pay-gift rule.
+        pub(crate) static RULE_TYPE: NamedType = NamedType {
+            name: "RuleType",
+            kind: TypeKind::StringEnum(
+                &["RULE_TYPE_PAY_MEMBER_CARD", "RULE_TYPE_SINGLE_PAY"],
             ),
         };
     }
