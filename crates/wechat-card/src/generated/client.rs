@@ -73,6 +73,14 @@ impl Client {
         }
     }
 
+    /// The `coin` endpoints: Card coins (券点): the account of coins a merchant buys stock of friends' coupons (朋友的券) with, its top-ups and its ledger.
+    #[cfg(feature = "coin")]
+    pub fn coin(&self) -> crate::coin::CoinClient<'_> {
+        crate::coin::CoinClient {
+            core: &self.core,
+        }
+    }
+
     /// The `gift_card` endpoints: Gift cards (礼品卡): the pages a merchant sells gift cards on, their orders and refunds, and the WeChat Pay and mini-program setup selling needs.
     #[cfg(feature = "gift_card")]
     pub fn gift_card(&self) -> crate::gift_card::GiftCardClient<'_> {

@@ -48,7 +48,7 @@ pub enum Code {
     InvalidUrl,
     /// `40071` `invalid card type`. What it means depends on the operation: see the error tables of `card::create_card`, `card::create_landing_page`.
     InvalidCardType,
-    /// `40073` `invalid card id`. What it means depends on the operation: see the error tables of the `card` group, the `card_code` group, `gift_card::create_page`, `gift_card::update_page`, `member_card::activate_member_card`, `member_card::get_activate_url`, `member_card::get_member_info`, `member_card::set_activate_user_form`, `member_card::update_member`, `pay_gift::add_member_rule`, `pay_gift::add_rule`, `pay_gift::delete_member_rule`.
+    /// `40073` `invalid card id`. What it means depends on the operation: see the error tables of the `card` group, the `card_code` group, `coin::confirm_exchange`, `coin::get_pay_price`, `gift_card::create_page`, `gift_card::update_page`, `member_card::activate_member_card`, `member_card::get_activate_url`, `member_card::get_member_info`, `member_card::set_activate_user_form`, `member_card::update_member`, `pay_gift::add_member_rule`, `pay_gift::add_rule`, `pay_gift::delete_member_rule`.
     InvalidCardId,
     /// `40075` `invalid encrypt code`: The encrypted code cannot be decrypted: altered, truncated, still URL-encoded, or from another account.
     ///
@@ -176,6 +176,12 @@ pub enum Code {
     ///
     /// Ask for at most 62 days, ending yesterday at the latest.
     DateRangeError,
+    /// `71003` `coin not enough`: The coin account holds fewer coins than the quote's price.
+    ///
+    /// Top up with recharge, then price the stock again.
+    CoinNotEnough,
+    /// `71006` `limit coin count, 1 <= coin_count <= 100000`: `coin_count` is not between 1 and 100000.
+    CoinCountOutOfRange,
     /// `72002` `mchid is not bind appid`: A merchant number is not linked to this account (not the same company).
     ///
     /// Use merchant numbers of the account's own company.
@@ -452,9 +458,11 @@ pub enum Code {
     Never; RefreshTokenIsInvalid = 61023, "refresh_token is invalid", Never;
     ThirdPartyCallNotAllowed = 61024, "third-party call not allowed for this api", Never;
     DateFormatError = 61500, "date format error", Never; DateRangeError = 61501,
-    "date range error", Never; MchidNotBound = 72002, "mchid is not bind appid", Never;
-    MchidOccupied = 72004, "mchid is occupied by the other appid", Never; TooManyMchids =
-    72005, "out of mchid size limit", Never; UnauthorizedCreateInvoice = 72015,
+    "date range error", Never; CoinNotEnough = 71003, "coin not enough", Never;
+    CoinCountOutOfRange = 71006, "limit coin count, 1 <= coin_count <= 100000", Never;
+    MchidNotBound = 72002, "mchid is not bind appid", Never; MchidOccupied = 72004,
+    "mchid is occupied by the other appid", Never; TooManyMchids = 72005,
+    "out of mchid size limit", Never; UnauthorizedCreateInvoice = 72015,
     "unauthorized create invoice", Never; InvalidInvoiceTitle = 72017,
     "invalid invoice title", Never; DuplicateOrderId = 72018,
     "duplicate order id, invoice had inserted to user", Never; InvoiceHasBeenLockByOthers

@@ -14,6 +14,8 @@ pub mod card;
 pub mod card_code;
 #[cfg(feature = "card_stats")]
 pub mod card_stats;
+#[cfg(feature = "coin")]
+pub mod coin;
 #[cfg(feature = "gift_card")]
 pub mod gift_card;
 #[cfg(feature = "invoice")]

@@ -12,6 +12,7 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "coin",
         feature = "gift_card",
         feature = "invoice",
         feature = "member_card",
@@ -884,6 +885,192 @@ async fn card_stats_get_member_card_summary_through_the_mock() {
     let refused = code(
         harness.client.card_stats().get_member_card_summary(&request).await,
     );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_activate_account_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("coin/activate_account", None);
+    let request: ::wechat_card::coin::ActivateAccountRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .activate_account(&request)
+        .await
+        .expect("coin/activate_account");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"reward\": 200}",
+        );
+    let expected = ::wechat_card::coin::ActivateAccountErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.coin().activate_account(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_confirm_exchange_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "coin/confirm_exchange",
+            Some(
+                "{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100, \"order_id\": \"100003456789012345678901234\"}",
+            ),
+        );
+    let request: ::wechat_card::coin::ConfirmExchangeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .confirm_exchange(&request)
+        .await
+        .expect("coin/confirm_exchange");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::coin::ConfirmExchangeErrorCode::CoinNotEnough;
+    harness.fail(&request, expected, 71003);
+    let refused = code(harness.client.coin().confirm_exchange(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_coins_info_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("coin/get_coins_info", None);
+    let request: ::wechat_card::coin::GetCoinsInfoRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .get_coins_info(&request)
+        .await
+        .expect("coin/get_coins_info");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"free_coin\": 200, \"pay_coin\": 1, \"total_coin\": 201}",
+        );
+    let expected = ::wechat_card::coin::GetCoinsInfoErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.coin().get_coins_info(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_order_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "coin/get_order",
+            Some("{\"order_id\": \"100005790120151221401000171\"}"),
+        );
+    let request: ::wechat_card::coin::GetOrderRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .get_order(&request)
+        .await
+        .expect("coin/get_order");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
+        );
+    let expected = ::wechat_card::coin::GetOrderErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.coin().get_order(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_pay_price_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "coin/get_pay_price",
+            Some("{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100}"),
+        );
+    let request: ::wechat_card::coin::GetPayPriceRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .get_pay_price(&request)
+        .await
+        .expect("coin/get_pay_price");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100003456789012345678901234\", \"price\": \"100\", \"free_coin\": \"100\", \"pay_coin\": \"0\"}",
+        );
+    let expected = ::wechat_card::coin::GetPayPriceErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.coin().get_pay_price(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_list_orders_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "coin/list_orders",
+            Some(
+                "{\"offset\": 0, \"count\": 5, \"order_type\": \"ORDER_TYPE_WXPAY\", \"nor_filter\": {\"status\": \"ORDER_STATUS_SUCC\"},\n \"sort_info\": {\"sort_key\": \"SORT_BY_TIME\", \"sort_type\": \"SORT_DESC\"}, \"begin_time\": 1440420538, \"end_time\": 1450713203}",
+            ),
+        );
+    let request: ::wechat_card::coin::ListOrdersRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .list_orders(&request)
+        .await
+        .expect("coin/list_orders");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_num\": 1,\n \"order_list\": [{\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                 \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                 \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                 \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}]}",
+        );
+    let expected = ::wechat_card::coin::ListOrdersErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.coin().list_orders(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_recharge_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("coin/recharge", Some("{\"coin_count\": 100}"));
+    let request: ::wechat_card::coin::RechargeRequest = request(&arranged);
+    let answer = harness.client.coin().recharge(&request).await.expect("coin/recharge");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100005790120***221401000171\",\n \"qrcode_url\": \"weixin://wxpay/bizpayurl?pr=xxxxxxxxx\", \"qrcode_buffer\": \"pwxs*************xxxxxxxxxx\"}",
+        );
+    let expected = ::wechat_card::coin::RechargeErrorCode::CoinCountOutOfRange;
+    harness.fail(&request, expected, 71006);
+    let refused = code(harness.client.coin().recharge(&request).await);
     assert_eq!(refused, expected);
 }
 

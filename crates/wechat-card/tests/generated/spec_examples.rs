@@ -9,6 +9,7 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "coin",
         feature = "gift_card",
         feature = "invoice",
         feature = "member_card",
@@ -811,6 +812,115 @@ fn card_stats_get_member_card_summary_example_2() {
     decodes::<
         ::wechat_card::card_stats::GetMemberCardSummaryRequest,
     >("{\"errcode\": 61501, \"errmsg\": \"date range error\"}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_activate_account_example_1() {
+    decodes::<
+        ::wechat_card::coin::ActivateAccountRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"reward\": 200}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_confirm_exchange_example_1() {
+    round_trips::<
+        ::wechat_card::coin::ConfirmExchangeRequest,
+    >(
+        "{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100, \"order_id\": \"100003456789012345678901234\"}",
+    );
+    decodes::<
+        ::wechat_card::coin::ConfirmExchangeRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_confirm_exchange_example_2() {
+    decodes::<
+        ::wechat_card::coin::ConfirmExchangeRequest,
+    >("{\"errcode\": 71003, \"errmsg\": \"coin not enough\"}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_get_coins_info_example_1() {
+    decodes::<
+        ::wechat_card::coin::GetCoinsInfoRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"free_coin\": 200, \"pay_coin\": 1, \"total_coin\": 201}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_get_order_example_1() {
+    round_trips::<
+        ::wechat_card::coin::GetOrderRequest,
+    >("{\"order_id\": \"100005790120151221401000171\"}");
+    decodes::<
+        ::wechat_card::coin::GetOrderRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_get_pay_price_example_1() {
+    round_trips::<
+        ::wechat_card::coin::GetPayPriceRequest,
+    >("{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100}");
+    decodes::<
+        ::wechat_card::coin::GetPayPriceRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100003456789012345678901234\", \"price\": \"100\", \"free_coin\": \"100\", \"pay_coin\": \"0\"}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_get_pay_price_example_2() {
+    decodes::<
+        ::wechat_card::coin::GetPayPriceRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id\"}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_list_orders_example_1() {
+    round_trips::<
+        ::wechat_card::coin::ListOrdersRequest,
+    >(
+        "{\"offset\": 0, \"count\": 5, \"order_type\": \"ORDER_TYPE_WXPAY\", \"nor_filter\": {\"status\": \"ORDER_STATUS_SUCC\"},\n \"sort_info\": {\"sort_key\": \"SORT_BY_TIME\", \"sort_type\": \"SORT_DESC\"}, \"begin_time\": 1440420538, \"end_time\": 1450713203}",
+    );
+    decodes::<
+        ::wechat_card::coin::ListOrdersRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_num\": 1,\n \"order_list\": [{\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                 \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                 \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                 \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}]}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_recharge_example_1() {
+    round_trips::<::wechat_card::coin::RechargeRequest>("{\"coin_count\": 100}");
+    decodes::<
+        ::wechat_card::coin::RechargeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100005790120***221401000171\",\n \"qrcode_url\": \"weixin://wxpay/bizpayurl?pr=xxxxxxxxx\", \"qrcode_buffer\": \"pwxs*************xxxxxxxxxx\"}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_recharge_example_2() {
+    decodes::<
+        ::wechat_card::coin::RechargeRequest,
+    >(
+        "{\"errcode\": 71006, \"errmsg\": \"limit coin count, 1 <= coin_count <= 100000\"}",
+    );
 }
 
 #[cfg(feature = "gift_card")]

@@ -15,6 +15,8 @@ pub(crate) static GROUPS: &[&Group] = &[
     &CARD_CODE,
     #[cfg(feature = "card_stats")]
     &CARD_STATS,
+    #[cfg(feature = "coin")]
+    &COIN,
     #[cfg(feature = "gift_card")]
     &GIFT_CARD,
     #[cfg(feature = "invoice")]
@@ -1357,6 +1359,300 @@ fn card_stats_get_member_card_summary(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::card_stats::GetMemberCardSummaryRequest = call
             .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+static COIN: Group = Group {
+    command: "coin",
+    module: "coin",
+    summary: "Card coins (券点): the account of coins a merchant buys stock of friends' coupons (朋友的券) with, its top-ups and its ledger.",
+    about: "Card coins (券点): the account of coins a merchant buys stock of friends' coupons (朋友的券) with, its top-ups and its ledger.\n\nFriends' coupons get no stock at creation: stock is bought with coins, 1 coin for 1 yuan. A\nmerchant opens the account (`activate_account`, with free coins as a reward), tops it up through\na WeChat Pay QR code (`recharge`, then `get_order`), prices new stock (`get_pay_price`, whose\nquote lasts 60 seconds) and buys it (`confirm_exchange`). `get_coins_info` answers the balance,\n`list_orders` the ledger. Every change of the balance is also pushed as the `card_pay_order`\nevent, declared with the card group's events (`card` feature).",
+    operations: &[
+        Operation {
+            command: "activate-account",
+            summary: "Opens the account's coin (券点) account, which WeChat rewards with free coins.",
+            about: "Opens the account's coin (券点) account, which WeChat rewards with free coins.\n\nCall it once before buying stock of friends' coupons; the answer says how many free coins WeChat granted.\n\nWeChat interface `card_pay_activate`: GET /card/pay/activate, from spec/coin/activate_account.toml.",
+            fields: &[],
+            constants: &[],
+            files: &[],
+            call: coin_activate_account,
+        },
+        Operation {
+            command: "confirm-exchange",
+            summary: "Exchanges coins for stock of a friends' coupon at a quote from get_pay_price; irreversible.",
+            about: "Exchanges coins for stock of a friends' coupon at a quote from get_pay_price; irreversible.\n\nPass the same `card_id` and `quantity` as the quote, and its `order_id`, within 60 seconds of\n`get_pay_price`. The coins become stock and cannot be turned back; stock left when the card\nexpires returns as coins the next day (an ORDER_TYPE_REFUND entry).\n\nExample --json:\n  {\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100, \"order_id\": \"100003456789012345678901234\"}\n\nWeChat interface `card_pay_confirm`: POST /card/pay/confirm, from spec/coin/confirm_exchange.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The friends' coupon, as quoted.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "quantity",
+                    flag: Some("quantity"),
+                    help: "The stock to add, as quoted.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The quote from `get_pay_price`, at most 60 seconds old.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_confirm_exchange,
+        },
+        Operation {
+            command: "get-coins-info",
+            summary: "Reads the coin account's balance: free coins, paid coins and their total.",
+            about: "Reads the coin account's balance: free coins, paid coins and their total.\n\nWeChat interface `card_pay_getcoinsinfo`: GET /card/pay/getcoinsinfo, from spec/coin/get_coins_info.toml.",
+            fields: &[],
+            constants: &[],
+            files: &[],
+            call: coin_get_coins_info,
+        },
+        Operation {
+            command: "get-order",
+            summary: "Reads a coin order: a top-up's payment status, or any ledger entry's coins.",
+            about: "Reads a coin order: a top-up's payment status, or any ledger entry's coins.\n\nExample --json:\n  {\"order_id\": \"100005790120151221401000171\"}\n\nWeChat interface `card_pay_getorder`: POST /card/pay/getorder, from spec/coin/get_order.toml.",
+            fields: &[
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The order, from `recharge` or `list_orders`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_get_order,
+        },
+        Operation {
+            command: "get-pay-price",
+            summary: "Prices new stock of a friends' coupon in coins, answering a quote to confirm within 60 seconds.",
+            about: "Prices new stock of a friends' coupon in coins, answering a quote to confirm within 60 seconds.\n\nFriends' coupons (朋友的券) get stock only by exchanging coins. The answer's `order_id` is the\nquote: pass it to `confirm_exchange` within 60 seconds, once; after that the quote is void.\n\nExample --json:\n  {\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100}\n\nWeChat interface `card_pay_getpayprice`: POST /card/pay/getpayprice, from spec/coin/get_pay_price.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The friends' coupon to add stock to.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "quantity",
+                    flag: Some("quantity"),
+                    help: "How much stock to add.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_get_pay_price,
+        },
+        Operation {
+            command: "list-orders",
+            summary: "Lists the coin ledger: orders of a kind in a time span, a page at a time, newest or oldest first.",
+            about: "Lists the coin ledger: orders of a kind in a time span, a page at a time, newest or oldest first.\n\nWithout `begin_time` WeChat starts a week ago, without `end_time` it ends now. `nor_filter`\nleaves out the orders in a status; `total_num` counts the orders matching the query.\n\nFields given with --json only:\n  nor_filter (an object NorFilter): Orders to leave out.\n  sort_info (an object SortInfo): How to sort the orders.\n\nExample --json:\n  {\"offset\": 0, \"count\": 5, \"order_type\": \"ORDER_TYPE_WXPAY\", \"nor_filter\": {\"status\": \"ORDER_STATUS_SUCC\"},\n   \"sort_info\": {\"sort_key\": \"SORT_BY_TIME\", \"sort_type\": \"SORT_DESC\"}, \"begin_time\": 1440420538, \"end_time\": 1450713203}\n\nWeChat interface `card_pay_getorderlist`: POST /card/pay/getorderlist, from spec/coin/list_orders.toml.",
+            fields: &[
+                Field {
+                    wire: "offset",
+                    flag: Some("offset"),
+                    help: "Where the page starts, from 0 (the default).",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "count",
+                    flag: Some("count"),
+                    help: "How many orders to answer.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "order_type",
+                    flag: Some("order-type"),
+                    help: "Only orders of this kind.",
+                    kind: Kind::Text,
+                    values: &[
+                        "ORDER_TYPE_SYS_ADD",
+                        "ORDER_TYPE_WXPAY",
+                        "ORDER_TYPE_REFUND",
+                        "ORDER_TYPE_REDUCE",
+                        "ORDER_TYPE_SYS_REDUCE",
+                    ],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "nor_filter",
+                    flag: None,
+                    help: "Orders to leave out.",
+                    kind: Kind::Json("an object NorFilter"),
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "sort_info",
+                    flag: None,
+                    help: "How to sort the orders.",
+                    kind: Kind::Json("an object SortInfo"),
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "begin_time",
+                    flag: Some("begin-time"),
+                    help: "The start of the span, in unix seconds; a week ago without it.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "end_time",
+                    flag: Some("end-time"),
+                    help: "The end of the span, in unix seconds; now without it.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_list_orders,
+        },
+        Operation {
+            command: "recharge",
+            summary: "Starts a top-up of the coin account (1 coin = 1 yuan), answering a WeChat Pay QR code to pay it.",
+            about: "Starts a top-up of the coin account (1 coin = 1 yuan), answering a WeChat Pay QR code to pay it.\n\nShow `qrcode_url` as a QR code (or `qrcode_buffer`, the image itself) to be paid with WeChat\nPay; `get_order` with the answered `order_id` then follows the payment, and the\n`card_pay_order` event announces the coins.\n\nExample --json:\n  {\"coin_count\": 100}\n\nWeChat interface `card_pay_recharge`: POST /card/pay/recharge, from spec/coin/recharge.toml.",
+            fields: &[
+                Field {
+                    wire: "coin_count",
+                    flag: Some("coin-count"),
+                    help: "The coins to buy, 1 to 100000 (1 coin = 1 yuan).",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_recharge,
+        },
+    ],
+};
+
+#[cfg(feature = "coin")]
+fn coin_activate_account(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::ActivateAccountRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_confirm_exchange(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::ConfirmExchangeRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_get_coins_info(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::GetCoinsInfoRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_get_order(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::GetOrderRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_get_pay_price(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::GetPayPriceRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_list_orders(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::ListOrdersRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_recharge(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::RechargeRequest = call.body()?;
         call.send(&request).await
     })
 }

@@ -10,6 +10,7 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "coin",
         feature = "gift_card",
         feature = "invoice",
         feature = "member_card",
@@ -622,6 +623,155 @@ async fn card_stats_get_member_card_summary_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::card_stats::GetMemberCardSummaryRequest,
         >("card_stats/get_member_card_summary", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_activate_account_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "activate-account"],
+            operation: "coin/activate_account",
+            example: None,
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::ActivateAccountRequest,
+        >("coin/activate_account", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_confirm_exchange_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "confirm-exchange"],
+            operation: "coin/confirm_exchange",
+            example: Some(
+                "{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100, \"order_id\": \"100003456789012345678901234\"}",
+            ),
+            body_flags: &[
+                ("card_id", "card-id"),
+                ("quantity", "quantity"),
+                ("order_id", "order-id"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::ConfirmExchangeRequest,
+        >("coin/confirm_exchange", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_coins_info_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "get-coins-info"],
+            operation: "coin/get_coins_info",
+            example: None,
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::GetCoinsInfoRequest,
+        >("coin/get_coins_info", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "get-order"],
+            operation: "coin/get_order",
+            example: Some("{\"order_id\": \"100005790120151221401000171\"}"),
+            body_flags: &[("order_id", "order-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::GetOrderRequest,
+        >("coin/get_order", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_pay_price_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "get-pay-price"],
+            operation: "coin/get_pay_price",
+            example: Some(
+                "{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100}",
+            ),
+            body_flags: &[("card_id", "card-id"), ("quantity", "quantity")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::GetPayPriceRequest,
+        >("coin/get_pay_price", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_list_orders_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "list-orders"],
+            operation: "coin/list_orders",
+            example: Some(
+                "{\"offset\": 0, \"count\": 5, \"order_type\": \"ORDER_TYPE_WXPAY\", \"nor_filter\": {\"status\": \"ORDER_STATUS_SUCC\"},\n \"sort_info\": {\"sort_key\": \"SORT_BY_TIME\", \"sort_type\": \"SORT_DESC\"}, \"begin_time\": 1440420538, \"end_time\": 1450713203}",
+            ),
+            body_flags: &[
+                ("offset", "offset"),
+                ("count", "count"),
+                ("order_type", "order-type"),
+                ("begin_time", "begin-time"),
+                ("end_time", "end-time"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::ListOrdersRequest,
+        >("coin/list_orders", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_recharge_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "recharge"],
+            operation: "coin/recharge",
+            example: Some("{\"coin_count\": 100}"),
+            body_flags: &[("coin_count", "coin-count")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::RechargeRequest,
+        >("coin/recharge", &printed);
 }
 
 #[cfg(feature = "gift_card")]

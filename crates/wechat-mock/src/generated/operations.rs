@@ -2594,6 +2594,410 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         resource: None,
     },
     Operation {
+        name: "activate_account",
+        key: "coin/activate_account",
+        group: "coin",
+        interface: "card_pay_activate",
+        summary: "Opens the account's coin (券点) account, which WeChat rewards with free coins.",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/activate",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::None,
+        request: &[],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "reward",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\", \"reward\": 200}"),
+        resource: None,
+    },
+    Operation {
+        name: "confirm_exchange",
+        key: "coin/confirm_exchange",
+        group: "coin",
+        interface: "card_pay_confirm",
+        summary: "Exchanges coins for stock of a friends' coupon at a quote from get_pay_price; irreversible.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/confirm",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "quantity",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 71003,
+                message: "coin not enough",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "get_coins_info",
+        key: "coin/get_coins_info",
+        group: "coin",
+        interface: "card_pay_getcoinsinfo",
+        summary: "Reads the coin account's balance: free coins, paid coins and their total.",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/getcoinsinfo",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::None,
+        request: &[],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "free_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "total_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"free_coin\": 200, \"pay_coin\": 1, \"total_coin\": 201}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_order",
+        key: "coin/get_order",
+        group: "coin",
+        interface: "card_pay_getorder",
+        summary: "Reads a coin order: a top-up's payment status, or any ledger entry's coins.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/getorder",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_info",
+                ty: Ty::Named(&crate::generated::operations::group::coin::COIN_ORDER),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_pay_price",
+        key: "coin/get_pay_price",
+        group: "coin",
+        interface: "card_pay_getpayprice",
+        summary: "Prices new stock of a friends' coupon in coins, answering a quote to confirm within 60 seconds.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/getpayprice",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "quantity",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "price",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "free_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100003456789012345678901234\", \"price\": \"100\", \"free_coin\": \"100\", \"pay_coin\": \"0\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_orders",
+        key: "coin/list_orders",
+        group: "coin",
+        interface: "card_pay_getorderlist",
+        summary: "Lists the coin ledger: orders of a kind in a time span, a page at a time, newest or oldest first.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/getorderlist",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "offset",
+                ty: Ty::U32,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_type",
+                ty: Ty::Named(&crate::generated::operations::group::coin::ORDER_TYPE),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "nor_filter",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::coin::list_orders::NOR_FILTER,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "sort_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::coin::list_orders::SORT_INFO,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "total_num",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_list",
+                ty: Ty::Array(
+                    &Ty::Named(&crate::generated::operations::group::coin::COIN_ORDER),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_num\": 1,\n \"order_list\": [{\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                 \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                 \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                 \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "recharge",
+        key: "coin/recharge",
+        group: "coin",
+        interface: "card_pay_recharge",
+        summary: "Starts a top-up of the coin account (1 coin = 1 yuan), answering a WeChat Pay QR code to pay it.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/recharge",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "coin_count",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: Some(100000),
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "qrcode_url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "qrcode_buffer",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 71006,
+                message: "limit coin count, 1 <= coin_count <= 100000",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100005790120***221401000171\",\n \"qrcode_url\": \"weixin://wxpay/bizpayurl?pr=xxxxxxxxx\", \"qrcode_buffer\": \"pwxs*************xxxxxxxxxx\"}",
+        ),
+        resource: None,
+    },
+    Operation {
         name: "add_pay_whitelist",
         key: "gift_card/add_pay_whitelist",
         group: "gift_card",
@@ -8737,6 +9141,120 @@ mod group {
         };
     }
 
+    ///Types of `spec/coin/types.toml`.
+    pub(crate) mod coin {
+        use super::super::*;
+        ///`CoinOrder`: An entry of the coin ledger: a top-up, a grant, an exchange for stock or a refund of unused stock.
+        pub(crate) static COIN_ORDER: NamedType = NamedType {
+            name: "CoinOrder",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "order_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "status",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::coin::ORDER_STATUS,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "create_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pay_finish_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "desc",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "free_coin_count",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pay_coin_count",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "refund_free_coin_count",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "refund_pay_coin_count",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "openid",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "order_type",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::coin::ORDER_TYPE,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`OrderStatus`: Where a coin order stands.
+        pub(crate) static ORDER_STATUS: NamedType = NamedType {
+            name: "OrderStatus",
+            kind: TypeKind::StringEnum(
+                &[
+                    "ORDER_STATUS_WAITING",
+                    "ORDER_STATUS_SUCC",
+                    "ORDER_STATUS_FINANCE_SUCC",
+                    "ORDER_STATUS_QUANTITY_SUCC",
+                    "ORDER_STATUS_HAS_REFUND",
+                    "ORDER_STATUS_REFUND_WAITING",
+                    "ORDER_STATUS_ROLLBACK",
+                    "ORDER_STATUS_HAS_RECEIPT",
+                ],
+            ),
+        };
+
+        ///`OrderType`: What kind of coin order an entry is.
+        pub(crate) static ORDER_TYPE: NamedType = NamedType {
+            name: "OrderType",
+            kind: TypeKind::StringEnum(
+                &[
+                    "ORDER_TYPE_SYS_ADD",
+                    "ORDER_TYPE_WXPAY",
+                    "ORDER_TYPE_REFUND",
+                    "ORDER_TYPE_REDUCE",
+                    "ORDER_TYPE_SYS_REDUCE",
+                ],
+            ),
+        };
+    }
+
     ///Types of `spec/gift_card/types.toml`.
     pub(crate) mod gift_card {
         use super::super::*;
@@ -11212,6 +11730,67 @@ mod local {
                         },
                     ],
                 ),
+            };
+        }
+    }
+
+    ///Types local to operations of `coin`.
+    pub(crate) mod coin {
+        ///Types local to `list_orders`.
+        pub(crate) mod list_orders {
+            use super::super::super::*;
+            ///`NorFilter`: Orders to leave out of the list.
+            pub(crate) static NOR_FILTER: NamedType = NamedType {
+                name: "NorFilter",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "status",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::coin::ORDER_STATUS,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`SortInfo`: How to sort the ledger.
+            pub(crate) static SORT_INFO: NamedType = NamedType {
+                name: "SortInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "sort_key",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::coin::list_orders::SORT_KEY,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "sort_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::coin::list_orders::SORT_TYPE,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`SortKey`: What the ledger is sorted by.
+            pub(crate) static SORT_KEY: NamedType = NamedType {
+                name: "SortKey",
+                kind: TypeKind::StringEnum(&["SORT_BY_TIME"]),
+            };
+
+            ///`SortType`: The direction of the sort.
+            pub(crate) static SORT_TYPE: NamedType = NamedType {
+                name: "SortType",
+                kind: TypeKind::StringEnum(&["SORT_ASC", "SORT_DESC"]),
             };
         }
     }
