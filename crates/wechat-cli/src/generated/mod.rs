@@ -1372,8 +1372,8 @@ static COIN: Group = Group {
     operations: &[
         Operation {
             command: "activate-account",
-            summary: "Opens the account's coin (券点) account, which WeChat rewards with free coins.",
-            about: "Opens the account's coin (券点) account, which WeChat rewards with free coins.\n\nCall it once before buying stock of friends' coupons; the answer says how many free coins WeChat granted.\n\nWeChat interface `card_pay_activate`: GET /card/pay/activate, from spec/coin/activate_account.toml.",
+            summary: "Opens the official account's coin (券点) account; WeChat rewards it with free coins.",
+            about: "Opens the official account's coin (券点) account; WeChat rewards it with free coins.\n\nCall it once before buying stock of friends' coupons; the answer says how many free coins WeChat granted.\n\nWeChat interface `card_pay_activate`: GET /card/pay/activate, from spec/coin/activate_account.toml.",
             fields: &[],
             constants: &[],
             files: &[],

@@ -2598,7 +2598,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         key: "coin/activate_account",
         group: "coin",
         interface: "card_pay_activate",
-        summary: "Opens the account's coin (券点) account, which WeChat rewards with free coins.",
+        summary: "Opens the official account's coin (券点) account; WeChat rewards it with free coins.",
         method: Method::Get,
         host: "api.weixin.qq.com",
         path: "/card/pay/activate",

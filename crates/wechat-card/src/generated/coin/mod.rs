@@ -13,7 +13,7 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
-//! | [`activate_account`](CoinClient::activate_account) | `/card/pay/activate` | Opens the account's coin (券点) account, which WeChat rewards with free coins. |
+//! | [`activate_account`](CoinClient::activate_account) | `/card/pay/activate` | Opens the official account's coin (券点) account; WeChat rewards it with free coins. |
 //! | [`confirm_exchange`](CoinClient::confirm_exchange) | `/card/pay/confirm` | Exchanges coins for stock of a friends' coupon at a quote from get_pay_price; irreversible. |
 //! | [`get_coins_info`](CoinClient::get_coins_info) | `/card/pay/getcoinsinfo` | Reads the coin account's balance: free coins, paid coins and their total. |
 //! | [`get_order`](CoinClient::get_order) | `/card/pay/getorder` | Reads a coin order: a top-up's payment status, or any ledger entry's coins. |
@@ -52,7 +52,7 @@ pub struct CoinClient<'a> {
 }
 
 impl CoinClient<'_> {
-    /// Opens the account's coin (券点) account, which WeChat rewards with free coins.
+    /// Opens the official account's coin (券点) account; WeChat rewards it with free coins.
     ///
     /// `GET https://api.weixin.qq.com/card/pay/activate?access_token=ACCESS_TOKEN` (WeChat interface `card_pay_activate`).
     ///
