@@ -73,6 +73,22 @@ impl Client {
         }
     }
 
+    /// The `coin` endpoints: Card coins (券点): the account of coins a merchant buys stock of friends' coupons (朋友的券) with, its top-ups and its ledger.
+    #[cfg(feature = "coin")]
+    pub fn coin(&self) -> crate::coin::CoinClient<'_> {
+        crate::coin::CoinClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `gift_card` endpoints: Gift cards (礼品卡): the pages a merchant sells gift cards on, their orders and refunds, and the WeChat Pay and mini-program setup selling needs.
+    #[cfg(feature = "gift_card")]
+    pub fn gift_card(&self) -> crate::gift_card::GiftCardClient<'_> {
+        crate::gift_card::GiftCardClient {
+            core: &self.core,
+        }
+    }
+
     /// The `invoice` endpoints: The merchant's side of e-invoices in the WeChat card package: authorization links and data, merchant settings, unified invoicing and invoice titles.
     #[cfg(feature = "invoice")]
     pub fn invoice(&self) -> crate::invoice::InvoiceClient<'_> {
@@ -93,6 +109,14 @@ impl Client {
     #[cfg(feature = "nontax")]
     pub fn nontax(&self) -> crate::nontax::NontaxClient<'_> {
         crate::nontax::NontaxClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `pay_gift` endpoints: Pay-gift rules (支付后投放卡券): cards WeChat offers users after they pay at the merchant's WeChat Pay numbers.
+    #[cfg(feature = "pay_gift")]
+    pub fn pay_gift(&self) -> crate::pay_gift::PayGiftClient<'_> {
+        crate::pay_gift::PayGiftClient {
             core: &self.core,
         }
     }

@@ -9,6 +9,7 @@
         any(
             feature = "card",
             feature = "card_code",
+            feature = "gift_card",
             feature = "invoice",
             feature = "member_card",
             feature = "token"
@@ -125,6 +126,39 @@ fn component_verify_ticket_example_1() {
         &[],
         events::ComponentVerifyTicket::to_message,
         events::Event::ComponentVerifyTicket,
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn giftcard_pay_done_example_1() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_3fcea188bf78]]></ToUserName>\n  <FromUserName><![CDATA[obLatjgoYejavUtHsWwrX-2GtFJE]]></FromUserName>\n  <CreateTime>1472631550</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[giftcard_pay_done]]></Event>\n  <PageId><![CDATA[OQK0R3MaFnCm74Phw5hwFJlz5sn+jy1zzM2amDidDbU=]]></PageId>\n  <OrderId><![CDATA[Z2y2rY74ksZX1ceuGA]]></OrderId>\n</xml>\n",
+        &[],
+        events::GiftcardPayDone::to_message,
+        events::Event::GiftcardPayDone,
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn giftcard_send_to_friend_example_1() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_3fcea188bf78]]></ToUserName>\n  <FromUserName><![CDATA[obLatjgoYejavUtHsWwrX-2GtFJE]]></FromUserName>\n  <CreateTime>1472631550</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[giftcard_send_to_friend]]></Event>\n  <PageId><![CDATA[OQK0R3MaFnCm74Phw5hwFJlz5sn+jy1zzM2amDidDbU=]]></PageId>\n  <OrderId><![CDATA[Z2y2rY74ksZX1ceuGA]]></OrderId>\n  <IsChatRoom>true</IsChatRoom>\n  <IsReturnBack><![CDATA[true]]></IsReturnBack>\n</xml>\n",
+        &[],
+        events::GiftcardSendToFriend::to_message,
+        events::Event::GiftcardSendToFriend,
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn giftcard_user_accept_example_1() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_3fcea188bf78]]></ToUserName>\n  <FromUserName><![CDATA[obLatjgoYejavUtHsWwrX-2GtFJE]]></FromUserName>\n  <CreateTime>1472631800</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[giftcard_user_accept]]></Event>\n  <PageId><![CDATA[OQK0R3MaFnCm74Phw5hwFJlz5sn+jy1zzM2amDidDbU=]]></PageId>\n  <OrderId><![CDATA[Z2y2rY74ksZX1ceuGA]]></OrderId>\n  <IsChatRoom>true</IsChatRoom>\n</xml>\n",
+        &[],
+        events::GiftcardUserAccept::to_message,
+        events::Event::GiftcardUserAccept,
     );
 }
 

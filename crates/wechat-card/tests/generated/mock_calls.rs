@@ -12,9 +12,12 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "coin",
+        feature = "gift_card",
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
+        feature = "pay_gift",
         feature = "platform",
         feature = "reimburse",
         feature = "token"
@@ -885,6 +888,490 @@ async fn card_stats_get_member_card_summary_through_the_mock() {
     assert_eq!(refused, expected);
 }
 
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_activate_account_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("coin/activate_account", None);
+    let request: ::wechat_card::coin::ActivateAccountRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .activate_account(&request)
+        .await
+        .expect("coin/activate_account");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"reward\": 200}",
+        );
+    let expected = ::wechat_card::coin::ActivateAccountErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.coin().activate_account(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_confirm_exchange_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "coin/confirm_exchange",
+            Some(
+                "{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100, \"order_id\": \"100003456789012345678901234\"}",
+            ),
+        );
+    let request: ::wechat_card::coin::ConfirmExchangeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .confirm_exchange(&request)
+        .await
+        .expect("coin/confirm_exchange");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::coin::ConfirmExchangeErrorCode::CoinNotEnough;
+    harness.fail(&request, expected, 71003);
+    let refused = code(harness.client.coin().confirm_exchange(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_coins_info_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("coin/get_coins_info", None);
+    let request: ::wechat_card::coin::GetCoinsInfoRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .get_coins_info(&request)
+        .await
+        .expect("coin/get_coins_info");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"free_coin\": 200, \"pay_coin\": 1, \"total_coin\": 201}",
+        );
+    let expected = ::wechat_card::coin::GetCoinsInfoErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.coin().get_coins_info(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_order_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "coin/get_order",
+            Some("{\"order_id\": \"100005790120151221401000171\"}"),
+        );
+    let request: ::wechat_card::coin::GetOrderRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .get_order(&request)
+        .await
+        .expect("coin/get_order");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
+        );
+    let expected = ::wechat_card::coin::GetOrderErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.coin().get_order(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_pay_price_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "coin/get_pay_price",
+            Some("{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100}"),
+        );
+    let request: ::wechat_card::coin::GetPayPriceRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .get_pay_price(&request)
+        .await
+        .expect("coin/get_pay_price");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100003456789012345678901234\", \"price\": \"100\", \"free_coin\": \"100\", \"pay_coin\": \"0\"}",
+        );
+    let expected = ::wechat_card::coin::GetPayPriceErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.coin().get_pay_price(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_list_orders_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "coin/list_orders",
+            Some(
+                "{\"offset\": 0, \"count\": 5, \"order_type\": \"ORDER_TYPE_WXPAY\", \"nor_filter\": {\"status\": \"ORDER_STATUS_SUCC\"},\n \"sort_info\": {\"sort_key\": \"SORT_BY_TIME\", \"sort_type\": \"SORT_DESC\"}, \"begin_time\": 1440420538, \"end_time\": 1450713203}",
+            ),
+        );
+    let request: ::wechat_card::coin::ListOrdersRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .list_orders(&request)
+        .await
+        .expect("coin/list_orders");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_num\": 1,\n \"order_list\": [{\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                 \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                 \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                 \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}]}",
+        );
+    let expected = ::wechat_card::coin::ListOrdersErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.coin().list_orders(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_recharge_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("coin/recharge", Some("{\"coin_count\": 100}"));
+    let request: ::wechat_card::coin::RechargeRequest = request(&arranged);
+    let answer = harness.client.coin().recharge(&request).await.expect("coin/recharge");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100005790120***221401000171\",\n \"qrcode_url\": \"weixin://wxpay/bizpayurl?pr=xxxxxxxxx\", \"qrcode_buffer\": \"pwxs*************xxxxxxxxxx\"}",
+        );
+    let expected = ::wechat_card::coin::RechargeErrorCode::CoinCountOutOfRange;
+    harness.fail(&request, expected, 71006);
+    let refused = code(harness.client.coin().recharge(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_add_pay_whitelist_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/add_pay_whitelist",
+            Some("{\"sub_mch_id\": \"1900015421\"}"),
+        );
+    let request: ::wechat_card::gift_card::AddPayWhitelistRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .add_pay_whitelist(&request)
+        .await
+        .expect("gift_card/add_pay_whitelist");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://pay.weixin.qq.com/index.php/public/product/detail?pid=61&productType=0\"}",
+        );
+    let expected = ::wechat_card::gift_card::AddPayWhitelistErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.gift_card().add_pay_whitelist(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_bind_sub_merchant_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/bind_sub_merchant",
+            Some(
+                "{\"sub_mch_id\": \"1900015421\", \"wxa_appid\": \"wx8638fbedaf138a87\"}",
+            ),
+        );
+    let request: ::wechat_card::gift_card::BindSubMerchantRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .bind_sub_merchant(&request)
+        .await
+        .expect("gift_card/bind_sub_merchant");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::gift_card::BindSubMerchantErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.gift_card().bind_sub_merchant(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_create_page_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/create_page",
+            Some(
+                "{\"page\": {\n  \"page_title\": \"礼品卡\", \"support_multi\": true,\n  \"banner_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n  \"theme_list\": [\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title\", \"title_color\": \"#FB966E\", \"show_sku_title_first\": true,\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"焦糖拿铁\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\"}],\n     \"category_index\": 0},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"蛋糕\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"category_index\": 1},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}, {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"is_banner\": true}],\n  \"category_list\": [{\"title\": \"主题分类一\"}, {\"title\": \"主题分类二\"}],\n  \"address\": \"广州市海珠区222号\", \"service_phone\": \"020-12345678\", \"biz_description\": \"退款指引\",\n  \"cell_1\": {\"title\": \"申请发票\", \"url\": \"https://open.weixin.qq.com\"},\n  \"cell_2\": {\"title\": \"申请退款\", \"url\": \"https://mp.weixin.qq.com\"}}}",
+            ),
+        );
+    let request: ::wechat_card::gift_card::CreatePageRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .create_page(&request)
+        .await
+        .expect("gift_card/create_page");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+        );
+    let expected = ::wechat_card::gift_card::CreatePageErrorCode::NotGiftCard;
+    harness.fail(&request, expected, 81002);
+    let refused = code(harness.client.gift_card().create_page(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_get_order_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange("gift_card/get_order", Some("{\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}"));
+    let request: ::wechat_card::gift_card::GetOrderRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .get_order(&request)
+        .await
+        .expect("gift_card/get_order");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order\": {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n           \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n           \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n           \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\",\n                          \"default_gifting_msg\": \"\", \"background_pic_url\": \"\", \"accepter_openid\": \"123\"}],\n           \"outer_str\": \"web\", \"IsChatRoom\": true}}",
+        );
+    let expected = ::wechat_card::gift_card::GetOrderErrorCode::InvalidOrderId;
+    harness.fail(&request, expected, 81012);
+    let refused = code(harness.client.gift_card().get_order(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_get_page_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/get_page",
+            Some("{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}"),
+        );
+    let request: ::wechat_card::gift_card::GetPageRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .get_page(&request)
+        .await
+        .expect("gift_card/get_page");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page\": {\"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+        );
+    let expected = ::wechat_card::gift_card::GetPageErrorCode::InvalidPageId;
+    harness.fail(&request, expected, 81011);
+    let refused = code(harness.client.gift_card().get_page(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_list_orders_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/list_orders",
+            Some(
+                "{\"begin_time\": 1472400000, \"end_time\": 1472716604, \"sort_type\": \"ASC\", \"offset\": 0, \"count\": 2}",
+            ),
+        );
+    let request: ::wechat_card::gift_card::ListOrdersRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .list_orders(&request)
+        .await
+        .expect("gift_card/list_orders");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 47,\n \"order_list\": [\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\", \"IsChatRoom\": true},\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\"}]}",
+        );
+    let expected = ::wechat_card::gift_card::ListOrdersErrorCode::OrderSpanOver31Days;
+    harness.fail(&request, expected, 81013);
+    let refused = code(harness.client.gift_card().list_orders(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_list_pages_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("gift_card/list_pages", Some("{}"));
+    let request: ::wechat_card::gift_card::ListPagesRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .list_pages(&request)
+        .await
+        .expect("gift_card/list_pages");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page_id_list\": [\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jl\",\n                  \"abcedfghifk=+Uasdaseq14fadkf8123h4jm\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"]}",
+        );
+    let expected = ::wechat_card::gift_card::ListPagesErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.gift_card().list_pages(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_refund_order_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange("gift_card/refund_order", Some("{\"order_id\": \"xxx\"}"));
+    let request: ::wechat_card::gift_card::RefundOrderRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .refund_order(&request)
+        .await
+        .expect("gift_card/refund_order");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::gift_card::RefundOrderErrorCode::RefundReduplicate;
+    harness.fail(&request, expected, 81018);
+    let refused = code(harness.client.gift_card().refund_order(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_set_maintain_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/set_maintain",
+            Some(
+                "{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"maintain\": true}",
+            ),
+        );
+    let request: ::wechat_card::gift_card::SetMaintainRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .set_maintain(&request)
+        .await
+        .expect("gift_card/set_maintain");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"control_info\": {\"biz_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_biz_control_type\": \"E_PAGE_CONTROL_NORMAL\",\n                  \"list\": [{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n                            \"page_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_page_control_type\": \"E_PAGE_CONTROL_SYSTEM\"}]}}",
+        );
+    let expected = ::wechat_card::gift_card::SetMaintainErrorCode::InvalidPageId;
+    harness.fail(&request, expected, 81011);
+    let refused = code(harness.client.gift_card().set_maintain(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_set_wxa_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/set_wxa",
+            Some(
+                "{\"wxa_appid\": \"wx123456789\", \"page_id\": \"asdasdjkafkjaslfjasl+fjas=\"}",
+            ),
+        );
+    let request: ::wechat_card::gift_card::SetWxaRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .set_wxa(&request)
+        .await
+        .expect("gift_card/set_wxa");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::gift_card::SetWxaErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.gift_card().set_wxa(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_update_page_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/update_page",
+            Some(
+                "{\"page\": {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n          \"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+            ),
+        );
+    let request: ::wechat_card::gift_card::UpdatePageRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .update_page(&request)
+        .await
+        .expect("gift_card/update_page");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::gift_card::UpdatePageErrorCode::InvalidPageId;
+    harness.fail(&request, expected, 81011);
+    let refused = code(harness.client.gift_card().update_page(&request).await);
+    assert_eq!(refused, expected);
+}
+
 #[cfg(feature = "invoice")]
 #[tokio::test]
 async fn invoice_clear_out_invoice_through_the_mock() {
@@ -1568,6 +2055,196 @@ async fn nontax_insert_bill_through_the_mock() {
     let expected = ::wechat_card::nontax::InsertBillErrorCode::InvalidCardStatus;
     harness.fail(&request, expected, 40078);
     let refused = code(harness.client.nontax().insert_bill(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_add_member_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "pay_gift/add_member_rule",
+            Some(
+                "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"jump_url\": \"https://www.qq.com\", \"mchid_list\": [\"1900000109\"],\n \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000, \"is_locked\": true}",
+            ),
+        );
+    let request: ::wechat_card::pay_gift::AddMemberRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .add_member_rule(&request)
+        .await
+        .expect("pay_gift/add_member_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+        );
+    let expected = ::wechat_card::pay_gift::AddMemberRuleErrorCode::MchidNotBound;
+    harness.fail(&request, expected, 72002);
+    let refused = code(harness.client.pay_gift().add_member_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_add_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "pay_gift/add_rule",
+            Some(
+                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+            ),
+        );
+    let request: ::wechat_card::pay_gift::AddRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .add_rule(&request)
+        .await
+        .expect("pay_gift/add_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
+        );
+    let expected = ::wechat_card::pay_gift::AddRuleErrorCode::MchidNotBound;
+    harness.fail(&request, expected, 72002);
+    let refused = code(harness.client.pay_gift().add_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_delete_member_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "pay_gift/delete_member_rule",
+            Some(
+                "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\"]}",
+            ),
+        );
+    let request: ::wechat_card::pay_gift::DeleteMemberRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .delete_member_rule(&request)
+        .await
+        .expect("pay_gift/delete_member_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+        );
+    let expected = ::wechat_card::pay_gift::DeleteMemberRuleErrorCode::InvalidMchid;
+    harness.fail(&request, expected, 72030);
+    let refused = code(harness.client.pay_gift().delete_member_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_delete_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("pay_gift/delete_rule", Some("{\"rule_id\": 1233}"));
+    let request: ::wechat_card::pay_gift::DeleteRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .delete_rule(&request)
+        .await
+        .expect("pay_gift/delete_rule");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::pay_gift::DeleteRuleErrorCode::InvalidRuleId;
+    harness.fail(&request, expected, 72034);
+    let refused = code(harness.client.pay_gift().delete_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_get_member_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange("pay_gift/get_member_rule", Some("{\"mchid\": \"1900000109\"}"));
+    let request: ::wechat_card::pay_gift::GetMemberRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .get_member_rule(&request)
+        .await
+        .expect("pay_gift/get_member_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"occupy_appid\": \"wx1f2e3d4c5b6a7980\", \"is_locked\": true}",
+        );
+    let expected = ::wechat_card::pay_gift::GetMemberRuleErrorCode::InvalidMchid;
+    harness.fail(&request, expected, 72030);
+    let refused = code(harness.client.pay_gift().get_member_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_get_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("pay_gift/get_rule", Some("{\"rule_id\": 1233}"));
+    let request: ::wechat_card::pay_gift::GetRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .get_rule(&request)
+        .await
+        .expect("pay_gift/get_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                             \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+        );
+    let expected = ::wechat_card::pay_gift::GetRuleErrorCode::InvalidRuleId;
+    harness.fail(&request, expected, 72034);
+    let refused = code(harness.client.pay_gift().get_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_list_rules_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "pay_gift/list_rules",
+            Some(
+                "{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\", \"effective\": true, \"offset\": 0, \"count\": 1}",
+            ),
+        );
+    let request: ::wechat_card::pay_gift::ListRulesRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .list_rules(&request)
+        .await
+        .expect("pay_gift/list_rules");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 4,\n \"rule_list\": [{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                              \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n                \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}]}",
+        );
+    let expected = ::wechat_card::pay_gift::ListRulesErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.pay_gift().list_rules(&request).await);
     assert_eq!(refused, expected);
 }
 

@@ -9,9 +9,12 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "coin",
+        feature = "gift_card",
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
+        feature = "pay_gift",
         feature = "platform",
         feature = "reimburse",
         feature = "token"
@@ -811,6 +814,339 @@ fn card_stats_get_member_card_summary_example_2() {
     >("{\"errcode\": 61501, \"errmsg\": \"date range error\"}");
 }
 
+#[cfg(feature = "coin")]
+#[test]
+fn coin_activate_account_example_1() {
+    decodes::<
+        ::wechat_card::coin::ActivateAccountRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"reward\": 200}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_confirm_exchange_example_1() {
+    round_trips::<
+        ::wechat_card::coin::ConfirmExchangeRequest,
+    >(
+        "{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100, \"order_id\": \"100003456789012345678901234\"}",
+    );
+    decodes::<
+        ::wechat_card::coin::ConfirmExchangeRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_confirm_exchange_example_2() {
+    decodes::<
+        ::wechat_card::coin::ConfirmExchangeRequest,
+    >("{\"errcode\": 71003, \"errmsg\": \"coin not enough\"}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_get_coins_info_example_1() {
+    decodes::<
+        ::wechat_card::coin::GetCoinsInfoRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"free_coin\": 200, \"pay_coin\": 1, \"total_coin\": 201}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_get_order_example_1() {
+    round_trips::<
+        ::wechat_card::coin::GetOrderRequest,
+    >("{\"order_id\": \"100005790120151221401000171\"}");
+    decodes::<
+        ::wechat_card::coin::GetOrderRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_get_pay_price_example_1() {
+    round_trips::<
+        ::wechat_card::coin::GetPayPriceRequest,
+    >("{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100}");
+    decodes::<
+        ::wechat_card::coin::GetPayPriceRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100003456789012345678901234\", \"price\": \"100\", \"free_coin\": \"100\", \"pay_coin\": \"0\"}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_get_pay_price_example_2() {
+    decodes::<
+        ::wechat_card::coin::GetPayPriceRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id\"}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_list_orders_example_1() {
+    round_trips::<
+        ::wechat_card::coin::ListOrdersRequest,
+    >(
+        "{\"offset\": 0, \"count\": 5, \"order_type\": \"ORDER_TYPE_WXPAY\", \"nor_filter\": {\"status\": \"ORDER_STATUS_SUCC\"},\n \"sort_info\": {\"sort_key\": \"SORT_BY_TIME\", \"sort_type\": \"SORT_DESC\"}, \"begin_time\": 1440420538, \"end_time\": 1450713203}",
+    );
+    decodes::<
+        ::wechat_card::coin::ListOrdersRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_num\": 1,\n \"order_list\": [{\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                 \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                 \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                 \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}]}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_recharge_example_1() {
+    round_trips::<::wechat_card::coin::RechargeRequest>("{\"coin_count\": 100}");
+    decodes::<
+        ::wechat_card::coin::RechargeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100005790120***221401000171\",\n \"qrcode_url\": \"weixin://wxpay/bizpayurl?pr=xxxxxxxxx\", \"qrcode_buffer\": \"pwxs*************xxxxxxxxxx\"}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_recharge_example_2() {
+    decodes::<
+        ::wechat_card::coin::RechargeRequest,
+    >(
+        "{\"errcode\": 71006, \"errmsg\": \"limit coin count, 1 <= coin_count <= 100000\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_add_pay_whitelist_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::AddPayWhitelistRequest,
+    >("{\"sub_mch_id\": \"1900015421\"}");
+    decodes::<
+        ::wechat_card::gift_card::AddPayWhitelistRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://pay.weixin.qq.com/index.php/public/product/detail?pid=61&productType=0\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_bind_sub_merchant_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::BindSubMerchantRequest,
+    >("{\"sub_mch_id\": \"1900015421\", \"wxa_appid\": \"wx8638fbedaf138a87\"}");
+    decodes::<
+        ::wechat_card::gift_card::BindSubMerchantRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_create_page_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::CreatePageRequest,
+    >(
+        "{\"page\": {\n  \"page_title\": \"礼品卡\", \"support_multi\": true,\n  \"banner_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n  \"theme_list\": [\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title\", \"title_color\": \"#FB966E\", \"show_sku_title_first\": true,\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"焦糖拿铁\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\"}],\n     \"category_index\": 0},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"蛋糕\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"category_index\": 1},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}, {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"is_banner\": true}],\n  \"category_list\": [{\"title\": \"主题分类一\"}, {\"title\": \"主题分类二\"}],\n  \"address\": \"广州市海珠区222号\", \"service_phone\": \"020-12345678\", \"biz_description\": \"退款指引\",\n  \"cell_1\": {\"title\": \"申请发票\", \"url\": \"https://open.weixin.qq.com\"},\n  \"cell_2\": {\"title\": \"申请退款\", \"url\": \"https://mp.weixin.qq.com\"}}}",
+    );
+    decodes::<
+        ::wechat_card::gift_card::CreatePageRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_create_page_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::CreatePageRequest,
+    >(
+        "{\"errcode\": 81002, \"errmsg\": \"card_id is not giftcard hint: [Gq1b8a0712e544]\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_get_order_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::GetOrderRequest,
+    >("{\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}");
+    decodes::<
+        ::wechat_card::gift_card::GetOrderRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order\": {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n           \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n           \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n           \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\",\n                          \"default_gifting_msg\": \"\", \"background_pic_url\": \"\", \"accepter_openid\": \"123\"}],\n           \"outer_str\": \"web\", \"IsChatRoom\": true}}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_get_order_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::GetOrderRequest,
+    >("{\"errcode\": 81012, \"errmsg\": \"invalid order_id hint: [pC3e1a0712e547]\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_get_page_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::GetPageRequest,
+    >("{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}");
+    decodes::<
+        ::wechat_card::gift_card::GetPageRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page\": {\"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_get_page_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::GetPageRequest,
+    >("{\"errcode\": 81011, \"errmsg\": \"invalid page_id hint: [bQ0c5a0712e545]\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_list_orders_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::ListOrdersRequest,
+    >(
+        "{\"begin_time\": 1472400000, \"end_time\": 1472716604, \"sort_type\": \"ASC\", \"offset\": 0, \"count\": 2}",
+    );
+    decodes::<
+        ::wechat_card::gift_card::ListOrdersRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 47,\n \"order_list\": [\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\", \"IsChatRoom\": true},\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\"}]}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_list_orders_example_2() {
+    round_trips::<
+        ::wechat_card::gift_card::ListOrdersRequest,
+    >(
+        "{\"begin_time\": 1472400000, \"end_time\": 1480000000, \"offset\": 0, \"count\": 100}",
+    );
+    decodes::<
+        ::wechat_card::gift_card::ListOrdersRequest,
+    >(
+        "{\"errcode\": 81013, \"errmsg\": \"invalid TIME_RANGE, begin_time +  31day must less than end_time\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_list_pages_example_1() {
+    round_trips::<::wechat_card::gift_card::ListPagesRequest>("{}");
+    decodes::<
+        ::wechat_card::gift_card::ListPagesRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page_id_list\": [\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jl\",\n                  \"abcedfghifk=+Uasdaseq14fadkf8123h4jm\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"]}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_refund_order_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::RefundOrderRequest,
+    >("{\"order_id\": \"xxx\"}");
+    decodes::<
+        ::wechat_card::gift_card::RefundOrderRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_refund_order_example_2() {
+    round_trips::<
+        ::wechat_card::gift_card::RefundOrderRequest,
+    >("{\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}");
+    decodes::<
+        ::wechat_card::gift_card::RefundOrderRequest,
+    >(
+        "{\"errcode\": 81018, \"errmsg\": \"refund reduplicate, the order is already refunded\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_set_maintain_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >("{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"maintain\": true}");
+    decodes::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"control_info\": {\"biz_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_biz_control_type\": \"E_PAGE_CONTROL_NORMAL\",\n                  \"list\": [{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n                            \"page_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_page_control_type\": \"E_PAGE_CONTROL_SYSTEM\"}]}}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_set_maintain_example_2() {
+    round_trips::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >("{\"all\": true, \"maintain\": true}");
+    decodes::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"control_info\": {\"biz_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_biz_control_type\": \"E_PAGE_CONTROL_NORMAL\",\n                  \"list\": [{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n                            \"page_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_page_control_type\": \"E_PAGE_CONTROL_SYSTEM\"}]}}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_set_maintain_example_3() {
+    decodes::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >(
+        "{\"errcode\": 81020, \"errmsg\": \"Invalid Args! page_id.size!=0 but all==true, or page_id.size==0 but all==false.\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_set_wxa_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::SetWxaRequest,
+    >("{\"wxa_appid\": \"wx123456789\", \"page_id\": \"asdasdjkafkjaslfjasl+fjas=\"}");
+    decodes::<
+        ::wechat_card::gift_card::SetWxaRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_update_page_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::UpdatePageRequest,
+    >(
+        "{\"page\": {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n          \"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+    );
+    decodes::<
+        ::wechat_card::gift_card::UpdatePageRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_update_page_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::UpdatePageRequest,
+    >("{\"errcode\": 81011, \"errmsg\": \"invalid page_id hint: [mR2d9a0712e546]\"}");
+}
+
 #[cfg(feature = "invoice")]
 #[test]
 fn invoice_clear_out_invoice_example_1() {
@@ -1367,6 +1703,164 @@ fn nontax_insert_bill_example_2() {
     decodes::<
         ::wechat_card::nontax::InsertBillRequest,
     >("{\n    \"errcode\": 40078,\n    \"errmsg\": \"invalid card status\"\n}\n");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_member_rule_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >(
+        "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"jump_url\": \"https://www.qq.com\", \"mchid_list\": [\"1900000109\"],\n \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000, \"is_locked\": true}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_member_rule_example_2() {
+    round_trips::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >(
+        "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\", \"1900000110\"],\n \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"succ_list\": [\"1900000109\"],\n \"fail_list\": [{\"mchid\": \"1900000110\", \"errcode\": 72004, \"errmsg\": \"mchid is occupied by the other appid\", \"occupy_appid\": \"wx1f2e3d4c5b6a7980\"}]}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_member_rule_example_3() {
+    decodes::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >("{\"errcode\": 72004, \"errmsg\": \"mchid is occupied by the other appid\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_rule_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::AddRuleRequest,
+    >(
+        "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::AddRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::AddRuleRequest,
+    >(
+        "{\"errcode\": 72002, \"errmsg\": \"mchid is not bind appid hint: [Xk4f2a0712e548]\"}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_delete_member_rule_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::DeleteMemberRuleRequest,
+    >(
+        "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\"]}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::DeleteMemberRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_delete_member_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::DeleteMemberRuleRequest,
+    >("{\"errcode\": 72030, \"errmsg\": \"invalid mchid\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_delete_rule_example_1() {
+    round_trips::<::wechat_card::pay_gift::DeleteRuleRequest>("{\"rule_id\": 1233}");
+    decodes::<
+        ::wechat_card::pay_gift::DeleteRuleRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_delete_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::DeleteRuleRequest,
+    >("{\"errcode\": 72034, \"errmsg\": \"invlid rule id\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_get_member_rule_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::GetMemberRuleRequest,
+    >("{\"mchid\": \"1900000109\"}");
+    decodes::<
+        ::wechat_card::pay_gift::GetMemberRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"occupy_appid\": \"wx1f2e3d4c5b6a7980\", \"is_locked\": true}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_get_member_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::GetMemberRuleRequest,
+    >("{\"errcode\": 72030, \"errmsg\": \"invalid mchid\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_get_rule_example_1() {
+    round_trips::<::wechat_card::pay_gift::GetRuleRequest>("{\"rule_id\": 1233}");
+    decodes::<
+        ::wechat_card::pay_gift::GetRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                             \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_get_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::GetRuleRequest,
+    >("{\"errcode\": 72034, \"errmsg\": \"invlid rule id\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_list_rules_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::ListRulesRequest,
+    >(
+        "{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\", \"effective\": true, \"offset\": 0, \"count\": 1}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::ListRulesRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 4,\n \"rule_list\": [{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                              \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n                \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}]}",
+    );
 }
 
 #[cfg(feature = "platform")]

@@ -15,12 +15,18 @@ pub(crate) static GROUPS: &[&Group] = &[
     &CARD_CODE,
     #[cfg(feature = "card_stats")]
     &CARD_STATS,
+    #[cfg(feature = "coin")]
+    &COIN,
+    #[cfg(feature = "gift_card")]
+    &GIFT_CARD,
     #[cfg(feature = "invoice")]
     &INVOICE,
     #[cfg(feature = "member_card")]
     &MEMBER_CARD,
     #[cfg(feature = "nontax")]
     &NONTAX,
+    #[cfg(feature = "pay_gift")]
+    &PAY_GIFT,
     #[cfg(feature = "platform")]
     &PLATFORM,
     #[cfg(feature = "reimburse")]
@@ -1357,6 +1363,705 @@ fn card_stats_get_member_card_summary(call: Call) -> CallFuture {
     })
 }
 
+#[cfg(feature = "coin")]
+static COIN: Group = Group {
+    command: "coin",
+    module: "coin",
+    summary: "Card coins (券点): the account of coins a merchant buys stock of friends' coupons (朋友的券) with, its top-ups and its ledger.",
+    about: "Card coins (券点): the account of coins a merchant buys stock of friends' coupons (朋友的券) with, its top-ups and its ledger.\n\nFriends' coupons get no stock at creation: stock is bought with coins, 1 coin for 1 yuan. A\nmerchant opens the account (`activate_account`, with free coins as a reward), tops it up through\na WeChat Pay QR code (`recharge`, then `get_order`), prices new stock (`get_pay_price`, whose\nquote lasts 60 seconds) and buys it (`confirm_exchange`). `get_coins_info` answers the balance,\n`list_orders` the ledger. Every change of the balance is also pushed as the `card_pay_order`\nevent, declared with the card group's events (`card` feature).",
+    operations: &[
+        Operation {
+            command: "activate-account",
+            summary: "Opens the official account's coin (券点) account; WeChat rewards it with free coins.",
+            about: "Opens the official account's coin (券点) account; WeChat rewards it with free coins.\n\nCall it once before buying stock of friends' coupons; the answer says how many free coins WeChat granted.\n\nWeChat interface `card_pay_activate`: GET /card/pay/activate, from spec/coin/activate_account.toml.",
+            fields: &[],
+            constants: &[],
+            files: &[],
+            call: coin_activate_account,
+        },
+        Operation {
+            command: "confirm-exchange",
+            summary: "Exchanges coins for stock of a friends' coupon at a quote from get_pay_price; irreversible.",
+            about: "Exchanges coins for stock of a friends' coupon at a quote from get_pay_price; irreversible.\n\nPass the same `card_id` and `quantity` as the quote, and its `order_id`, within 60 seconds of\n`get_pay_price`. The coins become stock and cannot be turned back; stock left when the card\nexpires returns as coins the next day (an ORDER_TYPE_REFUND entry).\n\nExample --json:\n  {\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100, \"order_id\": \"100003456789012345678901234\"}\n\nWeChat interface `card_pay_confirm`: POST /card/pay/confirm, from spec/coin/confirm_exchange.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The friends' coupon, as quoted.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "quantity",
+                    flag: Some("quantity"),
+                    help: "The stock to add, as quoted.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The quote from `get_pay_price`, at most 60 seconds old.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_confirm_exchange,
+        },
+        Operation {
+            command: "get-coins-info",
+            summary: "Reads the coin account's balance: free coins, paid coins and their total.",
+            about: "Reads the coin account's balance: free coins, paid coins and their total.\n\nWeChat interface `card_pay_getcoinsinfo`: GET /card/pay/getcoinsinfo, from spec/coin/get_coins_info.toml.",
+            fields: &[],
+            constants: &[],
+            files: &[],
+            call: coin_get_coins_info,
+        },
+        Operation {
+            command: "get-order",
+            summary: "Reads a coin order: a top-up's payment status, or any ledger entry's coins.",
+            about: "Reads a coin order: a top-up's payment status, or any ledger entry's coins.\n\nExample --json:\n  {\"order_id\": \"100005790120151221401000171\"}\n\nWeChat interface `card_pay_getorder`: POST /card/pay/getorder, from spec/coin/get_order.toml.",
+            fields: &[
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The order, from `recharge` or `list_orders`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_get_order,
+        },
+        Operation {
+            command: "get-pay-price",
+            summary: "Prices new stock of a friends' coupon in coins, answering a quote to confirm within 60 seconds.",
+            about: "Prices new stock of a friends' coupon in coins, answering a quote to confirm within 60 seconds.\n\nFriends' coupons (朋友的券) get stock only by exchanging coins. The answer's `order_id` is the\nquote: pass it to `confirm_exchange` within 60 seconds, once; after that the quote is void.\n\nExample --json:\n  {\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100}\n\nWeChat interface `card_pay_getpayprice`: POST /card/pay/getpayprice, from spec/coin/get_pay_price.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The friends' coupon to add stock to.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "quantity",
+                    flag: Some("quantity"),
+                    help: "How much stock to add.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_get_pay_price,
+        },
+        Operation {
+            command: "list-orders",
+            summary: "Lists the coin ledger: orders of a kind in a time span, a page at a time, newest or oldest first.",
+            about: "Lists the coin ledger: orders of a kind in a time span, a page at a time, newest or oldest first.\n\nWithout `begin_time` WeChat starts a week ago, without `end_time` it ends now. `nor_filter`\nleaves out the orders in a status; `total_num` counts the orders matching the query.\n\nFields given with --json only:\n  nor_filter (an object NorFilter): Orders to leave out.\n  sort_info (an object SortInfo): How to sort the orders.\n\nExample --json:\n  {\"offset\": 0, \"count\": 5, \"order_type\": \"ORDER_TYPE_WXPAY\", \"nor_filter\": {\"status\": \"ORDER_STATUS_SUCC\"},\n   \"sort_info\": {\"sort_key\": \"SORT_BY_TIME\", \"sort_type\": \"SORT_DESC\"}, \"begin_time\": 1440420538, \"end_time\": 1450713203}\n\nWeChat interface `card_pay_getorderlist`: POST /card/pay/getorderlist, from spec/coin/list_orders.toml.",
+            fields: &[
+                Field {
+                    wire: "offset",
+                    flag: Some("offset"),
+                    help: "Where the page starts, from 0 (the default).",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "count",
+                    flag: Some("count"),
+                    help: "How many orders to answer.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "order_type",
+                    flag: Some("order-type"),
+                    help: "Only orders of this kind.",
+                    kind: Kind::Text,
+                    values: &[
+                        "ORDER_TYPE_SYS_ADD",
+                        "ORDER_TYPE_WXPAY",
+                        "ORDER_TYPE_REFUND",
+                        "ORDER_TYPE_REDUCE",
+                        "ORDER_TYPE_SYS_REDUCE",
+                    ],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "nor_filter",
+                    flag: None,
+                    help: "Orders to leave out.",
+                    kind: Kind::Json("an object NorFilter"),
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "sort_info",
+                    flag: None,
+                    help: "How to sort the orders.",
+                    kind: Kind::Json("an object SortInfo"),
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "begin_time",
+                    flag: Some("begin-time"),
+                    help: "The start of the span, in unix seconds; a week ago without it.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "end_time",
+                    flag: Some("end-time"),
+                    help: "The end of the span, in unix seconds; now without it.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_list_orders,
+        },
+        Operation {
+            command: "recharge",
+            summary: "Starts a top-up of the coin account (1 coin = 1 yuan), answering a WeChat Pay QR code to pay it.",
+            about: "Starts a top-up of the coin account (1 coin = 1 yuan), answering a WeChat Pay QR code to pay it.\n\nShow `qrcode_url` as a QR code (or `qrcode_buffer`, the image itself) to be paid with WeChat\nPay; `get_order` with the answered `order_id` then follows the payment, and the\n`card_pay_order` event announces the coins.\n\nExample --json:\n  {\"coin_count\": 100}\n\nWeChat interface `card_pay_recharge`: POST /card/pay/recharge, from spec/coin/recharge.toml.",
+            fields: &[
+                Field {
+                    wire: "coin_count",
+                    flag: Some("coin-count"),
+                    help: "The coins to buy, 1 to 100000 (1 coin = 1 yuan).",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_recharge,
+        },
+    ],
+};
+
+#[cfg(feature = "coin")]
+fn coin_activate_account(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::ActivateAccountRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_confirm_exchange(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::ConfirmExchangeRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_get_coins_info(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::GetCoinsInfoRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_get_order(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::GetOrderRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_get_pay_price(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::GetPayPriceRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_list_orders(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::ListOrdersRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_recharge(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::RechargeRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+static GIFT_CARD: Group = Group {
+    command: "gift-card",
+    module: "gift_card",
+    summary: "Gift cards (礼品卡): the pages a merchant sells gift cards on, their orders and refunds, and the WeChat Pay and mini-program setup selling needs.",
+    about: "Gift cards (礼品卡): the pages a merchant sells gift cards on, their orders and refunds, and the WeChat Pay and mini-program setup selling needs.\n\nA merchant creates gift cards with `card::create_card`, then a page (货架) offering them by\ntheme (`create_page`), and shares the page's link\n(`https://mp.weixin.qq.com/bizmall/giftcard?action=homepage&page_id=PAGE_ID#wechat_redirect`,\nthe page_id URL-encoded). Selling needs the WeChat Pay gift-card permission\n(`add_pay_whitelist`), the merchant number bound to the gift-card mini program\n(`bind_sub_merchant`) and the page uploaded to it (`set_wxa`). A purchase pushes\n`giftcard_pay_done`; giving the card to a friend `giftcard_send_to_friend`; the friend taking\nit `giftcard_user_accept`. `get_order` and `list_orders` read orders, `refund_order` refunds one\n(the cards leave the users' card packages).",
+    operations: &[
+        Operation {
+            command: "add-pay-whitelist",
+            summary: "Applies for the WeChat Pay gift-card permission for a merchant number, answering the page that completes the application.",
+            about: "Applies for the WeChat Pay gift-card permission for a merchant number, answering the page that completes the application.\n\nThe first step of selling gift cards through WeChat's gift-card mini program: open the\nanswered `url` to finish the application on WeChat Pay's side, then bind the merchant number\n(`bind_sub_merchant`) and upload the page to the mini program (`set_wxa`).\n\nExample --json:\n  {\"sub_mch_id\": \"1900015421\"}\n\nWeChat interface `giftcard_pay_whitelist_add`: POST /card/giftcard/pay/whitelist/add, from spec/gift_card/add_pay_whitelist.toml.",
+            fields: &[
+                Field {
+                    wire: "sub_mch_id",
+                    flag: Some("sub-mch-id"),
+                    help: "The WeChat Pay (sub-)merchant number selling the gift cards.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_add_pay_whitelist,
+        },
+        Operation {
+            command: "bind-sub-merchant",
+            summary: "Binds a WeChat Pay merchant number to the mini program that sells the gift cards.",
+            about: "Binds a WeChat Pay merchant number to the mini program that sells the gift cards.\n\nThe merchant number must be one applied for by this official account (EasyWeChat: \"商户号必须为\n公众号申请的商户号，否则报错\") and hold the gift-card permission (`add_pay_whitelist`). Then\nupload a page to the mini program with `set_wxa`.\n\nExample --json:\n  {\"sub_mch_id\": \"1900015421\", \"wxa_appid\": \"wx8638fbedaf138a87\"}\n\nWeChat interface `giftcard_pay_submch_bind`: POST /card/giftcard/pay/submch/bind, from spec/gift_card/bind_sub_merchant.toml.",
+            fields: &[
+                Field {
+                    wire: "sub_mch_id",
+                    flag: Some("sub-mch-id"),
+                    help: "The WeChat Pay (sub-)merchant number, applied for by this account.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "wxa_appid",
+                    flag: Some("wxa-appid"),
+                    help: "The appid of the mini program selling the gift cards.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_bind_sub_merchant,
+        },
+        Operation {
+            command: "create-page",
+            summary: "Creates a gift-card page (货架): the themed shop page users buy and give gift cards on.",
+            about: "Creates a gift-card page (货架): the themed shop page users buy and give gift cards on.\n\nEach theme offers some gift cards (`item_list`, cards created with `card::create_card`) and\nthe card faces a buyer picks from (`pic_item_list`). The answer's `page_id` names the page:\nits link is `https://mp.weixin.qq.com/bizmall/giftcard?action=homepage&page_id=PAGE_ID#wechat_redirect`\nwith the page_id URL-encoded (`abcedfghifk%3d%2bUasdaseq14fadkf8123h4jk`); add\n`&outer_str=CHANNEL` before the `#` to tell channels apart in orders and events. A new page\nwaits for WeChat's review before the public can buy on it; accounts on the card test whitelist\n(`card::set_test_whitelist`) can try it at once.\n\nFields given with --json only:\n  page (an object NewPage, required): The page.\n\nExample --json:\n  {\"page\": {\n    \"page_title\": \"礼品卡\", \"support_multi\": true,\n    \"banner_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n    \"theme_list\": [\n      {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n       \"title\": \"title\", \"title_color\": \"#FB966E\", \"show_sku_title_first\": true,\n       \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                     {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"焦糖拿铁\"}],\n       \"pic_item_list\": [\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\"}],\n       \"category_index\": 0},\n      {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n       \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n       \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                     {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"蛋糕\"}],\n       \"pic_item_list\": [\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n       \"category_index\": 1},\n      {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n       \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n       \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}, {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}],\n       \"pic_item_list\": [\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n       \"is_banner\": true}],\n    \"category_list\": [{\"title\": \"主题分类一\"}, {\"title\": \"主题分类二\"}],\n    \"address\": \"广州市海珠区222号\", \"service_phone\": \"020-12345678\", \"biz_description\": \"退款指引\",\n    \"cell_1\": {\"title\": \"申请发票\", \"url\": \"https://open.weixin.qq.com\"},\n    \"cell_2\": {\"title\": \"申请退款\", \"url\": \"https://mp.weixin.qq.com\"}}}\n\nWeChat interface `giftcard_page_add`: POST /card/giftcard/page/add, from spec/gift_card/create_page.toml.",
+            fields: &[
+                Field {
+                    wire: "page",
+                    flag: None,
+                    help: "The page.",
+                    kind: Kind::Json("an object NewPage"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_create_page,
+        },
+        Operation {
+            command: "get-order",
+            summary: "Reads a gift-card order: the page, the payment, the buyer, the cards and who accepted them.",
+            about: "Reads a gift-card order: the page, the payment, the buyer, the cards and who accepted them.\n\nThe order_id comes with the `giftcard_pay_done` event or from `list_orders`.\n\nExample --json:\n  {\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}\n\nWeChat interface `giftcard_order_get`: POST /card/giftcard/order/get, from spec/gift_card/get_order.toml.",
+            fields: &[
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The order.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_get_order,
+        },
+        Operation {
+            command: "get-page",
+            summary: "Reads a gift-card page: its banner, themes and merchant details.",
+            about: "Reads a gift-card page: its banner, themes and merchant details.\n\nExample --json:\n  {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}\n\nWeChat interface `giftcard_page_get`: POST /card/giftcard/page/get, from spec/gift_card/get_page.toml.",
+            fields: &[
+                Field {
+                    wire: "page_id",
+                    flag: Some("page-id"),
+                    help: "The page, from `create_page` or `list_pages`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_get_page,
+        },
+        Operation {
+            command: "list-orders",
+            summary: "Lists the gift-card orders placed in a time span of at most 31 days, a page at a time.",
+            about: "Lists the gift-card orders placed in a time span of at most 31 days, a page at a time.\n\nPage through with `offset` and `count` (at most 100) until `offset + count` reaches\n`total_count`, which counts the orders matching this query. `end_time` may be at most 31 days\nafter `begin_time`; `sort_type` orders by creation time.\n\nExample --json:\n  {\"begin_time\": 1472400000, \"end_time\": 1472716604, \"sort_type\": \"ASC\", \"offset\": 0, \"count\": 2}\n\nWeChat interface `giftcard_order_batchget`: POST /card/giftcard/order/batchget, from spec/gift_card/list_orders.toml.",
+            fields: &[
+                Field {
+                    wire: "begin_time",
+                    flag: Some("begin-time"),
+                    help: "The start of the span, in unix seconds (UTC+8).",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "end_time",
+                    flag: Some("end-time"),
+                    help: "The end of the span, in unix seconds; at most 31 days after `begin_time`.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "sort_type",
+                    flag: Some("sort-type"),
+                    help: "Ascending or descending creation time.",
+                    kind: Kind::Text,
+                    values: &["ASC", "DESC"],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "offset",
+                    flag: Some("offset"),
+                    help: "Where the page starts: 100 starts at the hundredth order.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "count",
+                    flag: Some("count"),
+                    help: "How many orders to answer, at most 100.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_list_orders,
+        },
+        Operation {
+            command: "list-pages",
+            summary: "Lists the page_ids of all gift-card pages of this account.",
+            about: "Lists the page_ids of all gift-card pages of this account.\n\nRead each page with `get_page`.\n\nExample --json:\n  {}\n\nWeChat interface `giftcard_page_batchget`: POST /card/giftcard/page/batchget, from spec/gift_card/list_pages.toml.",
+            fields: &[],
+            constants: &[],
+            files: &[],
+            call: gift_card_list_pages,
+        },
+        Operation {
+            command: "refund-order",
+            summary: "Refunds a gift-card order in full; its cards leave the users' card packages.",
+            about: "Refunds a gift-card order in full; its cards leave the users' card packages.\n\nWeChat asks merchants to guard this call (\"该接口比较隐私，请开发者提高操作该功能的权限等级\"). An\norder refunds once: a second refund answers `RefundReduplicate`, and one racing another answers\n`LockOrderFail`.\n\nExample --json:\n  {\"order_id\": \"xxx\"}\n\nWeChat interface `giftcard_order_refund`: POST /card/giftcard/order/refund, from spec/gift_card/refund_order.toml.",
+            fields: &[
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The order to refund.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_refund_order,
+        },
+        Operation {
+            command: "set-maintain",
+            summary: "Takes one gift-card page, or all of them, off sale (下架), and answers every page's state.",
+            about: "Takes one gift-card page, or all of them, off sale (下架), and answers every page's state.\n\nName one page with `page_id`, or every page of the account with `all: true`; `maintain: true`\ntakes them off sale. The answer lists each page with who controls its state: the merchant\n(`page_control_type`) and WeChat (`system_page_control_type`).\n\nExample --json:\n  {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"maintain\": true}\n\nWeChat interface `giftcard_maintain_set`: POST /card/giftcard/maintain/set, from spec/gift_card/set_maintain.toml.",
+            fields: &[
+                Field {
+                    wire: "page_id",
+                    flag: Some("page-id"),
+                    help: "The page to take off sale; leave out with `all`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "all",
+                    flag: Some("all"),
+                    help: "Take every page of the account off sale; leave out with `page_id`.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "maintain",
+                    flag: Some("maintain"),
+                    help: "True to take the pages off sale.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_set_maintain,
+        },
+        Operation {
+            command: "set-wxa",
+            summary: "Uploads a gift-card page to the merchant's gift-card mini program, which then sells it.",
+            about: "Uploads a gift-card page to the merchant's gift-card mini program, which then sells it.\n\nThe last step of the mini-program setup, after `add_pay_whitelist` and `bind_sub_merchant`:\nWeChat builds the mini program's code from the page. The mini program may add its own channel\nvalue (`outer_str`) to tell its sales apart in orders.\n\nExample --json:\n  {\"wxa_appid\": \"wx123456789\", \"page_id\": \"asdasdjkafkjaslfjasl+fjas=\"}\n\nWeChat interface `giftcard_wxa_set`: POST /card/giftcard/wxa/set, from spec/gift_card/set_wxa.toml.",
+            fields: &[
+                Field {
+                    wire: "wxa_appid",
+                    flag: Some("wxa-appid"),
+                    help: "The appid of the gift-card mini program, bound with `bind_sub_merchant`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "page_id",
+                    flag: Some("page-id"),
+                    help: "The page to sell in it, from `create_page`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_set_wxa,
+        },
+        Operation {
+            command: "update-page",
+            summary: "Changes a gift-card page: its banner, themes, categories and merchant details.",
+            about: "Changes a gift-card page: its banner, themes, categories and merchant details.\n\nSend the page as it should be, with its `page_id`. WeChat's own example sends only the banner\nand the themes; whether the fields left out keep their values is not documented, so send\neverything the page should show.\n\nFields given with --json only:\n  page (an object PageUpdate, required): The page's new content and its page_id.\n\nExample --json:\n  {\"page\": {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n            \"banner_pic_url\": \"http://img.com/banner_pic\",\n            \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                            \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                            \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                              {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                              {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}\n\nWeChat interface `giftcard_page_update`: POST /card/giftcard/page/update, from spec/gift_card/update_page.toml.",
+            fields: &[
+                Field {
+                    wire: "page",
+                    flag: None,
+                    help: "The page's new content and its page_id.",
+                    kind: Kind::Json("an object PageUpdate"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_update_page,
+        },
+    ],
+};
+
+#[cfg(feature = "gift_card")]
+fn gift_card_add_pay_whitelist(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::AddPayWhitelistRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_bind_sub_merchant(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::BindSubMerchantRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_create_page(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::CreatePageRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_get_order(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::GetOrderRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_get_page(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::GetPageRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_list_orders(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::ListOrdersRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_list_pages(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::ListPagesRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_refund_order(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::RefundOrderRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_set_maintain(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::SetMaintainRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_set_wxa(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::SetWxaRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_update_page(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::UpdatePageRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
 #[cfg(feature = "invoice")]
 static INVOICE: Group = Group {
     command: "invoice",
@@ -2684,6 +3389,340 @@ fn nontax_get_bill_auth_url(call: Call) -> CallFuture {
 fn nontax_insert_bill(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::nontax::InsertBillRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+static PAY_GIFT: Group = Group {
+    command: "pay-gift",
+    module: "pay_gift",
+    summary: "Pay-gift rules (支付后投放卡券): cards WeChat offers users after they pay at the merchant's WeChat Pay numbers.",
+    about: "Pay-gift rules (支付后投放卡券): cards WeChat offers users after they pay at the merchant's WeChat Pay numbers.\n\nA rule (`add_rule`) names merchant numbers, a time span, a payment range and the member card to\ngive (支付即会员); after a qualifying payment WeChat sends the user a message to take the card.\n`get_rule`, `list_rules` and `delete_rule` manage rules. The `*_member_rule` operations are the\nolder 支付即会员 interface under /card/paygiftmembercard/, which only Senparc still binds.",
+    operations: &[
+        Operation {
+            command: "add-member-rule",
+            summary: "Sets a 支付即会员 rule of the older interface: a member card offered after payments in a range at some merchant numbers.",
+            about: "Sets a 支付即会员 rule of the older interface: a member card offered after payments in a range at some merchant numbers.\n\nThe older form of `add_rule`, flat instead of under `rule_info`. New code should use\n`add_rule`; this binding is for accounts whose rules were set through it. `is_locked` keeps\nother accounts from taking over the merchant numbers.\n\nFields given with --json only:\n  mchid_list (an array of string, required): The WeChat Pay merchant numbers whose payments the rule covers.\n\nExample --json:\n  {\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"jump_url\": \"https://www.qq.com\", \"mchid_list\": [\"1900000109\"],\n   \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000, \"is_locked\": true}\n\nWeChat interface `card_paygiftmembercard_add`: POST /card/paygiftmembercard/add, from spec/pay_gift/add_member_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The member card to give; a card with WeChat-made codes or deposited codes, not custom codes.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "jump_url",
+                    flag: Some("jump-url"),
+                    help: "The page the card message opens, e.g. the merchant's own page for taking the card.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "mchid_list",
+                    flag: None,
+                    help: "The WeChat Pay merchant numbers whose payments the rule covers.",
+                    kind: Kind::Json("an array of string"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "begin_time",
+                    flag: Some("begin-time"),
+                    help: "When the rule starts, in unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "end_time",
+                    flag: Some("end-time"),
+                    help: "When the rule ends, in unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "min_cost",
+                    flag: Some("min-cost"),
+                    help: "The smallest payment that earns the card, in fen.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "max_cost",
+                    flag: Some("max-cost"),
+                    help: "The largest payment that earns the card, in fen.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "is_locked",
+                    flag: Some("is-locked"),
+                    help: "Whether other accounts are kept from setting rules on these merchant numbers (default true).",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_add_member_rule,
+        },
+        Operation {
+            command: "add-rule",
+            summary: "Sets a rule giving a card to users who pay at some of the merchant's WeChat Pay numbers, in a time span and an amount range.",
+            about: "Sets a rule giving a card to users who pay at some of the merchant's WeChat Pay numbers, in a time span and an amount range.\n\nAfter a qualifying payment WeChat sends the user a message to take the card. The merchant\nnumbers must belong to the same company as the account. The answer says which numbers took the\nrule (`succ_mchid_list`) and which did not and why (`fail_mchid_list`): a number another rule or\naccount holds reports it in `occupy_rule_id` and `occupy_appid`.\n\nFields given with --json only:\n  rule_info (an object Rule, required): The rule.\n\nExample --json:\n  {\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                 \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n                 \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}\n\nWeChat interface `card_paygiftcard_add`: POST /card/paygiftcard/add, from spec/pay_gift/add_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "rule_info",
+                    flag: None,
+                    help: "The rule.",
+                    kind: Kind::Json("an object Rule"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_add_rule,
+        },
+        Operation {
+            command: "delete-member-rule",
+            summary: "Removes merchant numbers from a 支付即会员 rule of the older interface.",
+            about: "Removes merchant numbers from a 支付即会员 rule of the older interface.\n\nThe older form of `delete_rule`: the rule is named by its card and merchant numbers, not by an id.\n\nFields given with --json only:\n  mchid_list (an array of string, required): The merchant numbers to release.\n\nExample --json:\n  {\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\"]}\n\nWeChat interface `card_paygiftmembercard_delete`: POST /card/paygiftmembercard/delete, from spec/pay_gift/delete_member_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The member card of the rule.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "mchid_list",
+                    flag: None,
+                    help: "The merchant numbers to release.",
+                    kind: Kind::Json("an array of string"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_delete_member_rule,
+        },
+        Operation {
+            command: "delete-rule",
+            summary: "Deletes a pay-gift rule, releasing its merchant numbers.",
+            about: "Deletes a pay-gift rule, releasing its merchant numbers.\n\nExample --json:\n  {\"rule_id\": 1233}\n\nWeChat interface `card_paygiftcard_delete`: POST /card/paygiftcard/delete, from spec/pay_gift/delete_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "rule_id",
+                    flag: Some("rule-id"),
+                    help: "The rule, from `add_rule` or `list_rules`.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_delete_rule,
+        },
+        Operation {
+            command: "get-member-rule",
+            summary: "Reads which 支付即会员 rule of the older interface holds a merchant number, and for which account.",
+            about: "Reads which 支付即会员 rule of the older interface holds a merchant number, and for which account.\n\nExample --json:\n  {\"mchid\": \"1900000109\"}\n\nWeChat interface `card_paygiftmembercard_get`: POST /card/paygiftmembercard/get, from spec/pay_gift/get_member_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "mchid",
+                    flag: Some("mchid"),
+                    help: "The WeChat Pay merchant number.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_get_member_rule,
+        },
+        Operation {
+            command: "get-rule",
+            summary: "Reads a pay-gift rule: its merchant numbers, time span, status and terms.",
+            about: "Reads a pay-gift rule: its merchant numbers, time span, status and terms.\n\nExample --json:\n  {\"rule_id\": 1233}\n\nWeChat interface `card_paygiftcard_getbyid`: POST /card/paygiftcard/getbyid, from spec/pay_gift/get_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "rule_id",
+                    flag: Some("rule-id"),
+                    help: "The rule, from `add_rule` or `list_rules`.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_get_rule,
+        },
+        Operation {
+            command: "list-rules",
+            summary: "Lists the account's pay-gift rules of one kind, a page at a time, optionally only those in force.",
+            about: "Lists the account's pay-gift rules of one kind, a page at a time, optionally only those in force.\n\nExample --json:\n  {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\", \"effective\": true, \"offset\": 0, \"count\": 1}\n\nWeChat interface `card_paygiftcard_batchget`: POST /card/paygiftcard/batchget, from spec/pay_gift/list_rules.toml.",
+            fields: &[
+                Field {
+                    wire: "type",
+                    flag: Some("type"),
+                    help: "The kind of rules to list.",
+                    kind: Kind::Text,
+                    values: &["RULE_TYPE_PAY_MEMBER_CARD", "RULE_TYPE_SINGLE_PAY"],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "effective",
+                    flag: Some("effective"),
+                    help: "True to list only the rules in force.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "offset",
+                    flag: Some("offset"),
+                    help: "Where the page starts, from 0.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "count",
+                    flag: Some("count"),
+                    help: "How many rules to answer.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_list_rules,
+        },
+    ],
+};
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_add_member_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::AddMemberRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_add_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::AddRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_delete_member_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::DeleteMemberRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_delete_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::DeleteRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_get_member_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::GetMemberRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_get_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::GetRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_list_rules(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::ListRulesRequest = call.body()?;
         call.send(&request).await
     })
 }

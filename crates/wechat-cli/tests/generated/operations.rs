@@ -10,9 +10,12 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "coin",
+        feature = "gift_card",
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
+        feature = "pay_gift",
         feature = "platform",
         feature = "reimburse",
         feature = "token"
@@ -622,6 +625,386 @@ async fn card_stats_get_member_card_summary_through_the_binary() {
         >("card_stats/get_member_card_summary", &printed);
 }
 
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_activate_account_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "activate-account"],
+            operation: "coin/activate_account",
+            example: None,
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::ActivateAccountRequest,
+        >("coin/activate_account", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_confirm_exchange_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "confirm-exchange"],
+            operation: "coin/confirm_exchange",
+            example: Some(
+                "{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100, \"order_id\": \"100003456789012345678901234\"}",
+            ),
+            body_flags: &[
+                ("card_id", "card-id"),
+                ("quantity", "quantity"),
+                ("order_id", "order-id"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::ConfirmExchangeRequest,
+        >("coin/confirm_exchange", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_coins_info_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "get-coins-info"],
+            operation: "coin/get_coins_info",
+            example: None,
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::GetCoinsInfoRequest,
+        >("coin/get_coins_info", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "get-order"],
+            operation: "coin/get_order",
+            example: Some("{\"order_id\": \"100005790120151221401000171\"}"),
+            body_flags: &[("order_id", "order-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::GetOrderRequest,
+        >("coin/get_order", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_pay_price_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "get-pay-price"],
+            operation: "coin/get_pay_price",
+            example: Some(
+                "{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100}",
+            ),
+            body_flags: &[("card_id", "card-id"), ("quantity", "quantity")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::GetPayPriceRequest,
+        >("coin/get_pay_price", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_list_orders_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "list-orders"],
+            operation: "coin/list_orders",
+            example: Some(
+                "{\"offset\": 0, \"count\": 5, \"order_type\": \"ORDER_TYPE_WXPAY\", \"nor_filter\": {\"status\": \"ORDER_STATUS_SUCC\"},\n \"sort_info\": {\"sort_key\": \"SORT_BY_TIME\", \"sort_type\": \"SORT_DESC\"}, \"begin_time\": 1440420538, \"end_time\": 1450713203}",
+            ),
+            body_flags: &[
+                ("offset", "offset"),
+                ("count", "count"),
+                ("order_type", "order-type"),
+                ("begin_time", "begin-time"),
+                ("end_time", "end-time"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::ListOrdersRequest,
+        >("coin/list_orders", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_recharge_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "recharge"],
+            operation: "coin/recharge",
+            example: Some("{\"coin_count\": 100}"),
+            body_flags: &[("coin_count", "coin-count")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::RechargeRequest,
+        >("coin/recharge", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_add_pay_whitelist_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "add-pay-whitelist"],
+            operation: "gift_card/add_pay_whitelist",
+            example: Some("{\"sub_mch_id\": \"1900015421\"}"),
+            body_flags: &[("sub_mch_id", "sub-mch-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::AddPayWhitelistRequest,
+        >("gift_card/add_pay_whitelist", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_bind_sub_merchant_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "bind-sub-merchant"],
+            operation: "gift_card/bind_sub_merchant",
+            example: Some(
+                "{\"sub_mch_id\": \"1900015421\", \"wxa_appid\": \"wx8638fbedaf138a87\"}",
+            ),
+            body_flags: &[("sub_mch_id", "sub-mch-id"), ("wxa_appid", "wxa-appid")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::BindSubMerchantRequest,
+        >("gift_card/bind_sub_merchant", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_create_page_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "create-page"],
+            operation: "gift_card/create_page",
+            example: Some(
+                "{\"page\": {\n  \"page_title\": \"礼品卡\", \"support_multi\": true,\n  \"banner_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n  \"theme_list\": [\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title\", \"title_color\": \"#FB966E\", \"show_sku_title_first\": true,\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"焦糖拿铁\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\"}],\n     \"category_index\": 0},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"蛋糕\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"category_index\": 1},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}, {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"is_banner\": true}],\n  \"category_list\": [{\"title\": \"主题分类一\"}, {\"title\": \"主题分类二\"}],\n  \"address\": \"广州市海珠区222号\", \"service_phone\": \"020-12345678\", \"biz_description\": \"退款指引\",\n  \"cell_1\": {\"title\": \"申请发票\", \"url\": \"https://open.weixin.qq.com\"},\n  \"cell_2\": {\"title\": \"申请退款\", \"url\": \"https://mp.weixin.qq.com\"}}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::CreatePageRequest,
+        >("gift_card/create_page", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_get_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "get-order"],
+            operation: "gift_card/get_order",
+            example: Some("{\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}"),
+            body_flags: &[("order_id", "order-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::GetOrderRequest,
+        >("gift_card/get_order", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_get_page_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "get-page"],
+            operation: "gift_card/get_page",
+            example: Some("{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}"),
+            body_flags: &[("page_id", "page-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::GetPageRequest,
+        >("gift_card/get_page", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_list_orders_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "list-orders"],
+            operation: "gift_card/list_orders",
+            example: Some(
+                "{\"begin_time\": 1472400000, \"end_time\": 1472716604, \"sort_type\": \"ASC\", \"offset\": 0, \"count\": 2}",
+            ),
+            body_flags: &[
+                ("begin_time", "begin-time"),
+                ("end_time", "end-time"),
+                ("sort_type", "sort-type"),
+                ("offset", "offset"),
+                ("count", "count"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::ListOrdersRequest,
+        >("gift_card/list_orders", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_list_pages_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "list-pages"],
+            operation: "gift_card/list_pages",
+            example: Some("{}"),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::ListPagesRequest,
+        >("gift_card/list_pages", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_refund_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "refund-order"],
+            operation: "gift_card/refund_order",
+            example: Some("{\"order_id\": \"xxx\"}"),
+            body_flags: &[("order_id", "order-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::RefundOrderRequest,
+        >("gift_card/refund_order", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_set_maintain_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "set-maintain"],
+            operation: "gift_card/set_maintain",
+            example: Some(
+                "{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"maintain\": true}",
+            ),
+            body_flags: &[
+                ("page_id", "page-id"),
+                ("all", "all"),
+                ("maintain", "maintain"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::SetMaintainRequest,
+        >("gift_card/set_maintain", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_set_wxa_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "set-wxa"],
+            operation: "gift_card/set_wxa",
+            example: Some(
+                "{\"wxa_appid\": \"wx123456789\", \"page_id\": \"asdasdjkafkjaslfjasl+fjas=\"}",
+            ),
+            body_flags: &[("wxa_appid", "wxa-appid"), ("page_id", "page-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::SetWxaRequest,
+        >("gift_card/set_wxa", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_update_page_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "update-page"],
+            operation: "gift_card/update_page",
+            example: Some(
+                "{\"page\": {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n          \"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::UpdatePageRequest,
+        >("gift_card/update_page", &printed);
+}
+
 #[cfg(feature = "invoice")]
 #[tokio::test]
 async fn invoice_clear_out_invoice_through_the_binary() {
@@ -1175,6 +1558,160 @@ async fn nontax_insert_bill_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::nontax::InsertBillRequest,
         >("nontax/insert_bill", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_add_member_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "add-member-rule"],
+            operation: "pay_gift/add_member_rule",
+            example: Some(
+                "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"jump_url\": \"https://www.qq.com\", \"mchid_list\": [\"1900000109\"],\n \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000, \"is_locked\": true}",
+            ),
+            body_flags: &[
+                ("card_id", "card-id"),
+                ("jump_url", "jump-url"),
+                ("begin_time", "begin-time"),
+                ("end_time", "end-time"),
+                ("min_cost", "min-cost"),
+                ("max_cost", "max-cost"),
+                ("is_locked", "is-locked"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::AddMemberRuleRequest,
+        >("pay_gift/add_member_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_add_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "add-rule"],
+            operation: "pay_gift/add_rule",
+            example: Some(
+                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::AddRuleRequest,
+        >("pay_gift/add_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_delete_member_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "delete-member-rule"],
+            operation: "pay_gift/delete_member_rule",
+            example: Some(
+                "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\"]}",
+            ),
+            body_flags: &[("card_id", "card-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::DeleteMemberRuleRequest,
+        >("pay_gift/delete_member_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_delete_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "delete-rule"],
+            operation: "pay_gift/delete_rule",
+            example: Some("{\"rule_id\": 1233}"),
+            body_flags: &[("rule_id", "rule-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::DeleteRuleRequest,
+        >("pay_gift/delete_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_get_member_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "get-member-rule"],
+            operation: "pay_gift/get_member_rule",
+            example: Some("{\"mchid\": \"1900000109\"}"),
+            body_flags: &[("mchid", "mchid")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::GetMemberRuleRequest,
+        >("pay_gift/get_member_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_get_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "get-rule"],
+            operation: "pay_gift/get_rule",
+            example: Some("{\"rule_id\": 1233}"),
+            body_flags: &[("rule_id", "rule-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::GetRuleRequest,
+        >("pay_gift/get_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_list_rules_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "list-rules"],
+            operation: "pay_gift/list_rules",
+            example: Some(
+                "{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\", \"effective\": true, \"offset\": 0, \"count\": 1}",
+            ),
+            body_flags: &[
+                ("type", "type"),
+                ("effective", "effective"),
+                ("offset", "offset"),
+                ("count", "count"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::ListRulesRequest,
+        >("pay_gift/list_rules", &printed);
 }
 
 #[cfg(feature = "platform")]

@@ -2594,6 +2594,1059 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         resource: None,
     },
     Operation {
+        name: "activate_account",
+        key: "coin/activate_account",
+        group: "coin",
+        interface: "card_pay_activate",
+        summary: "Opens the official account's coin (券点) account; WeChat rewards it with free coins.",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/activate",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::None,
+        request: &[],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "reward",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\", \"reward\": 200}"),
+        resource: None,
+    },
+    Operation {
+        name: "confirm_exchange",
+        key: "coin/confirm_exchange",
+        group: "coin",
+        interface: "card_pay_confirm",
+        summary: "Exchanges coins for stock of a friends' coupon at a quote from get_pay_price; irreversible.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/confirm",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "quantity",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 71003,
+                message: "coin not enough",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "get_coins_info",
+        key: "coin/get_coins_info",
+        group: "coin",
+        interface: "card_pay_getcoinsinfo",
+        summary: "Reads the coin account's balance: free coins, paid coins and their total.",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/getcoinsinfo",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::None,
+        request: &[],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "free_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "total_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"free_coin\": 200, \"pay_coin\": 1, \"total_coin\": 201}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_order",
+        key: "coin/get_order",
+        group: "coin",
+        interface: "card_pay_getorder",
+        summary: "Reads a coin order: a top-up's payment status, or any ledger entry's coins.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/getorder",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_info",
+                ty: Ty::Named(&crate::generated::operations::group::coin::COIN_ORDER),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_pay_price",
+        key: "coin/get_pay_price",
+        group: "coin",
+        interface: "card_pay_getpayprice",
+        summary: "Prices new stock of a friends' coupon in coins, answering a quote to confirm within 60 seconds.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/getpayprice",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "quantity",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "price",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "free_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100003456789012345678901234\", \"price\": \"100\", \"free_coin\": \"100\", \"pay_coin\": \"0\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_orders",
+        key: "coin/list_orders",
+        group: "coin",
+        interface: "card_pay_getorderlist",
+        summary: "Lists the coin ledger: orders of a kind in a time span, a page at a time, newest or oldest first.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/getorderlist",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "offset",
+                ty: Ty::U32,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_type",
+                ty: Ty::Named(&crate::generated::operations::group::coin::ORDER_TYPE),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "nor_filter",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::coin::list_orders::NOR_FILTER,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "sort_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::coin::list_orders::SORT_INFO,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "total_num",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_list",
+                ty: Ty::Array(
+                    &Ty::Named(&crate::generated::operations::group::coin::COIN_ORDER),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_num\": 1,\n \"order_list\": [{\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                 \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                 \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                 \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "recharge",
+        key: "coin/recharge",
+        group: "coin",
+        interface: "card_pay_recharge",
+        summary: "Starts a top-up of the coin account (1 coin = 1 yuan), answering a WeChat Pay QR code to pay it.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/recharge",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "coin_count",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: Some(100000),
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "qrcode_url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "qrcode_buffer",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 71006,
+                message: "limit coin count, 1 <= coin_count <= 100000",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100005790120***221401000171\",\n \"qrcode_url\": \"weixin://wxpay/bizpayurl?pr=xxxxxxxxx\", \"qrcode_buffer\": \"pwxs*************xxxxxxxxxx\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "add_pay_whitelist",
+        key: "gift_card/add_pay_whitelist",
+        group: "gift_card",
+        interface: "giftcard_pay_whitelist_add",
+        summary: "Applies for the WeChat Pay gift-card permission for a merchant number, answering the page that completes the application.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/pay/whitelist/add",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "sub_mch_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://pay.weixin.qq.com/index.php/public/product/detail?pid=61&productType=0\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "bind_sub_merchant",
+        key: "gift_card/bind_sub_merchant",
+        group: "gift_card",
+        interface: "giftcard_pay_submch_bind",
+        summary: "Binds a WeChat Pay merchant number to the mini program that sells the gift cards.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/pay/submch/bind",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "sub_mch_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "wxa_appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "create_page",
+        key: "gift_card/create_page",
+        group: "gift_card",
+        interface: "giftcard_page_add",
+        summary: "Creates a gift-card page (货架): the themed shop page users buy and give gift cards on.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/page/add",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "page",
+                ty: Ty::Named(&crate::generated::operations::group::gift_card::NEW_PAGE),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 81002,
+                message: "card_id is not giftcard",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 81000,
+                message: "can not set page_id in AddGiftCardPage",
+            },
+            ErrorCase {
+                code: 81001,
+                message: "card_list is empty",
+            },
+            ErrorCase {
+                code: 81004,
+                message: "banner_pic_url is empty",
+            },
+            ErrorCase {
+                code: 81005,
+                message: "banner_pic_url is not from cdn",
+            },
+            ErrorCase {
+                code: 81006,
+                message: "giftcard_wrap_pic_url_list is empty",
+            },
+            ErrorCase {
+                code: 81007,
+                message: "giftcard_wrap_pic_url_list is not from cdn",
+            },
+            ErrorCase {
+                code: 81008,
+                message: "address is empty",
+            },
+            ErrorCase {
+                code: 81009,
+                message: "service_phone is invalid",
+            },
+            ErrorCase {
+                code: 81010,
+                message: "biz_description is empty",
+            },
+            ErrorCase {
+                code: 81015,
+                message: "invalid category_index OR category.title is empty OR is_banner but has_category_index",
+            },
+            ErrorCase {
+                code: 81016,
+                message: "is_banner is more than 1",
+            },
+            ErrorCase {
+                code: 81021,
+                message: "Empty theme_pic_url.",
+            },
+            ErrorCase {
+                code: 81022,
+                message: "Empty theme.title.",
+            },
+            ErrorCase {
+                code: 81023,
+                message: "Empty theme.title_title.",
+            },
+            ErrorCase {
+                code: 81024,
+                message: "Empty theme.item_list.",
+            },
+            ErrorCase {
+                code: 81025,
+                message: "Empty theme.pic_item_list.",
+            },
+            ErrorCase {
+                code: 81026,
+                message: "Invalid theme.title.length .",
+            },
+            ErrorCase {
+                code: 81027,
+                message: "Empty background_pic_url.",
+            },
+            ErrorCase {
+                code: 81028,
+                message: "Empty default_gifting_msg.",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_order",
+        key: "gift_card/get_order",
+        group: "gift_card",
+        interface: "giftcard_order_get",
+        summary: "Reads a gift-card order: the page, the payment, the buyer, the cards and who accepted them.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/order/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order",
+                ty: Ty::Named(&crate::generated::operations::group::gift_card::ORDER),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 81012,
+                message: "invalid order_id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order\": {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n           \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n           \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n           \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\",\n                          \"default_gifting_msg\": \"\", \"background_pic_url\": \"\", \"accepter_openid\": \"123\"}],\n           \"outer_str\": \"web\", \"IsChatRoom\": true}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_page",
+        key: "gift_card/get_page",
+        group: "gift_card",
+        interface: "giftcard_page_get",
+        summary: "Reads a gift-card page: its banner, themes and merchant details.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/page/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "page",
+                ty: Ty::Named(&crate::generated::operations::group::gift_card::PAGE),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 81011,
+                message: "invalid page_id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page\": {\"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_orders",
+        key: "gift_card/list_orders",
+        group: "gift_card",
+        interface: "giftcard_order_batchget",
+        summary: "Lists the gift-card orders placed in a time span of at most 31 days, a page at a time.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/order/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "sort_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::gift_card::list_orders::SORT_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "offset",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "total_count",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_list",
+                ty: Ty::Array(
+                    &Ty::Named(&crate::generated::operations::group::gift_card::ORDER),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 81013,
+                message: "invalid TIME_RANGE, begin_time + 31day must less than end_time",
+            },
+            ErrorCase {
+                code: 81014,
+                message: "invalid count! count must equal or less than 100",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 47,\n \"order_list\": [\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\", \"IsChatRoom\": true},\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\"}]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_pages",
+        key: "gift_card/list_pages",
+        group: "gift_card",
+        interface: "giftcard_page_batchget",
+        summary: "Lists the page_ids of all gift-card pages of this account.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/page/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "page_id_list",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page_id_list\": [\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jl\",\n                  \"abcedfghifk=+Uasdaseq14fadkf8123h4jm\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "refund_order",
+        key: "gift_card/refund_order",
+        group: "gift_card",
+        interface: "giftcard_order_refund",
+        summary: "Refunds a gift-card order in full; its cards leave the users' card packages.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/order/refund",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 81018,
+                message: "refund reduplicate, the order is already refunded",
+            },
+            ErrorCase {
+                code: 81012,
+                message: "invalid order_id",
+            },
+            ErrorCase {
+                code: 81017,
+                message: "order status error, please check pay status or gifting_status",
+            },
+            ErrorCase {
+                code: 81019,
+                message: "lock order fail! the order is refunding by another request",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "set_maintain",
+        key: "gift_card/set_maintain",
+        group: "gift_card",
+        interface: "giftcard_maintain_set",
+        summary: "Takes one gift-card page, or all of them, off sale (下架), and answers every page's state.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/maintain/set",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "all",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "maintain",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "control_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::gift_card::set_maintain::CONTROL_INFO,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 81011,
+                message: "invalid page_id",
+            },
+            ErrorCase {
+                code: 81020,
+                message: "Invalid Args! page_id.size!=0 but all==true, or page_id.size==0 but all==false.",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"control_info\": {\"biz_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_biz_control_type\": \"E_PAGE_CONTROL_NORMAL\",\n                  \"list\": [{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n                            \"page_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_page_control_type\": \"E_PAGE_CONTROL_SYSTEM\"}]}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "set_wxa",
+        key: "gift_card/set_wxa",
+        group: "gift_card",
+        interface: "giftcard_wxa_set",
+        summary: "Uploads a gift-card page to the merchant's gift-card mini program, which then sells it.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/wxa/set",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "wxa_appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "update_page",
+        key: "gift_card/update_page",
+        group: "gift_card",
+        interface: "giftcard_page_update",
+        summary: "Changes a gift-card page: its banner, themes, categories and merchant details.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/page/update",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "page",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::gift_card::PAGE_UPDATE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 81011,
+                message: "invalid page_id",
+            },
+            ErrorCase {
+                code: 81002,
+                message: "card_id is not giftcard",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 81001,
+                message: "card_list is empty",
+            },
+            ErrorCase {
+                code: 81004,
+                message: "banner_pic_url is empty",
+            },
+            ErrorCase {
+                code: 81005,
+                message: "banner_pic_url is not from cdn",
+            },
+            ErrorCase {
+                code: 81006,
+                message: "giftcard_wrap_pic_url_list is empty",
+            },
+            ErrorCase {
+                code: 81007,
+                message: "giftcard_wrap_pic_url_list is not from cdn",
+            },
+            ErrorCase {
+                code: 81015,
+                message: "invalid category_index OR category.title is empty OR is_banner but has_category_index",
+            },
+            ErrorCase {
+                code: 81016,
+                message: "is_banner is more than 1",
+            },
+            ErrorCase {
+                code: 81021,
+                message: "Empty theme_pic_url.",
+            },
+            ErrorCase {
+                code: 81022,
+                message: "Empty theme.title.",
+            },
+            ErrorCase {
+                code: 81023,
+                message: "Empty theme.title_title.",
+            },
+            ErrorCase {
+                code: 81024,
+                message: "Empty theme.item_list.",
+            },
+            ErrorCase {
+                code: 81025,
+                message: "Empty theme.pic_item_list.",
+            },
+            ErrorCase {
+                code: 81026,
+                message: "Invalid theme.title.length .",
+            },
+            ErrorCase {
+                code: 81027,
+                message: "Empty background_pic_url.",
+            },
+            ErrorCase {
+                code: 81028,
+                message: "Empty default_gifting_msg.",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
         name: "clear_out_invoice",
         key: "invoice/clear_out_invoice",
         group: "invoice",
@@ -4413,6 +5466,504 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         success_example: Some(
             "{\n\"errcode\": 0,\n\"errmsg\": \"ok\",\n\"code\": \"682xxxx661927\",\n\"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "add_member_rule",
+        key: "pay_gift/add_member_rule",
+        group: "pay_gift",
+        interface: "card_paygiftmembercard_add",
+        summary: "Sets a 支付即会员 rule of the older interface: a member card offered after payments in a range at some merchant numbers.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftmembercard/add",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "jump_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "min_cost",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "max_cost",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_locked",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "fail_mchid_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::pay_gift::FAILED_MCHID,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "succ_mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72002,
+                message: "mchid is not bind appid",
+            },
+            ErrorCase {
+                code: 72004,
+                message: "mchid is occupied by the other appid",
+            },
+            ErrorCase {
+                code: 72005,
+                message: "out of mchid size limit",
+            },
+            ErrorCase {
+                code: 72030,
+                message: "invalid mchid",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "add_rule",
+        key: "pay_gift/add_rule",
+        group: "pay_gift",
+        interface: "card_paygiftcard_add",
+        summary: "Sets a rule giving a card to users who pay at some of the merchant's WeChat Pay numbers, in a time span and an amount range.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftcard/add",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "rule_info",
+                ty: Ty::Named(&crate::generated::operations::group::pay_gift::RULE),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fail_mchid_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::pay_gift::FAILED_MCHID,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "succ_mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72002,
+                message: "mchid is not bind appid",
+            },
+            ErrorCase {
+                code: 72004,
+                message: "mchid is occupied by the other appid",
+            },
+            ErrorCase {
+                code: 72005,
+                message: "out of mchid size limit",
+            },
+            ErrorCase {
+                code: 72030,
+                message: "invalid mchid",
+            },
+            ErrorCase {
+                code: 72032,
+                message: "pay gift card rule expired",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "delete_member_rule",
+        key: "pay_gift/delete_member_rule",
+        group: "pay_gift",
+        interface: "card_paygiftmembercard_delete",
+        summary: "Removes merchant numbers from a 支付即会员 rule of the older interface.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftmembercard/delete",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "fail_mchid_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::pay_gift::FAILED_MCHID,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "succ_mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72030,
+                message: "invalid mchid",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "delete_rule",
+        key: "pay_gift/delete_rule",
+        group: "pay_gift",
+        interface: "card_paygiftcard_delete",
+        summary: "Deletes a pay-gift rule, releasing its merchant numbers.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftcard/delete",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 72034,
+                message: "invlid rule id",
+            },
+            ErrorCase {
+                code: 72033,
+                message: "pay gift card rule status err",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "get_member_rule",
+        key: "pay_gift/get_member_rule",
+        group: "pay_gift",
+        interface: "card_paygiftmembercard_get",
+        summary: "Reads which 支付即会员 rule of the older interface holds a merchant number, and for which account.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftmembercard/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "mchid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "occupy_appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_locked",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72030,
+                message: "invalid mchid",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"occupy_appid\": \"wx1f2e3d4c5b6a7980\", \"is_locked\": true}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_rule",
+        key: "pay_gift/get_rule",
+        group: "pay_gift",
+        interface: "card_paygiftcard_getbyid",
+        summary: "Reads a pay-gift rule: its merchant numbers, time span, status and terms.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftcard/getbyid",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "rule_info",
+                ty: Ty::Named(&crate::generated::operations::group::pay_gift::RULE),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 72034,
+                message: "invlid rule id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                             \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_rules",
+        key: "pay_gift/list_rules",
+        group: "pay_gift",
+        interface: "card_paygiftcard_batchget",
+        summary: "Lists the account's pay-gift rules of one kind, a page at a time, optionally only those in force.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftcard/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "type",
+                ty: Ty::Named(&crate::generated::operations::group::pay_gift::RULE_TYPE),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "effective",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "offset",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "total_count",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "rule_list",
+                ty: Ty::Array(
+                    &Ty::Named(&crate::generated::operations::group::pay_gift::RULE),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 4,\n \"rule_list\": [{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                              \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n                \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}]}",
         ),
         resource: None,
     },
@@ -7590,6 +9141,751 @@ mod group {
         };
     }
 
+    ///Types of `spec/coin/types.toml`.
+    pub(crate) mod coin {
+        use super::super::*;
+        ///`CoinOrder`: An entry of the coin ledger: a top-up, a grant, an exchange for stock or a refund of unused stock.
+        pub(crate) static COIN_ORDER: NamedType = NamedType {
+            name: "CoinOrder",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "order_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "status",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::coin::ORDER_STATUS,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "create_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pay_finish_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "desc",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "free_coin_count",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pay_coin_count",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "refund_free_coin_count",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "refund_pay_coin_count",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "openid",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "order_type",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::coin::ORDER_TYPE,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`OrderStatus`: Where a coin order stands.
+        pub(crate) static ORDER_STATUS: NamedType = NamedType {
+            name: "OrderStatus",
+            kind: TypeKind::StringEnum(
+                &[
+                    "ORDER_STATUS_WAITING",
+                    "ORDER_STATUS_SUCC",
+                    "ORDER_STATUS_FINANCE_SUCC",
+                    "ORDER_STATUS_QUANTITY_SUCC",
+                    "ORDER_STATUS_HAS_REFUND",
+                    "ORDER_STATUS_REFUND_WAITING",
+                    "ORDER_STATUS_ROLLBACK",
+                    "ORDER_STATUS_HAS_RECEIPT",
+                ],
+            ),
+        };
+
+        ///`OrderType`: What kind of coin order an entry is.
+        pub(crate) static ORDER_TYPE: NamedType = NamedType {
+            name: "OrderType",
+            kind: TypeKind::StringEnum(
+                &[
+                    "ORDER_TYPE_SYS_ADD",
+                    "ORDER_TYPE_WXPAY",
+                    "ORDER_TYPE_REFUND",
+                    "ORDER_TYPE_REDUCE",
+                    "ORDER_TYPE_SYS_REDUCE",
+                ],
+            ),
+        };
+    }
+
+    ///Types of `spec/gift_card/types.toml`.
+    pub(crate) mod gift_card {
+        use super::super::*;
+        ///`CardFace`: A card face (卡面) a buyer may choose for the card they give.
+        pub(crate) static CARD_FACE: NamedType = NamedType {
+            name: "CardFace",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "background_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "outer_img_id",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "default_gifting_msg",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Category`: A category of themes.
+        pub(crate) static CATEGORY: NamedType = NamedType {
+            name: "Category",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Cell`: A link of the merchant's on a gift-card page. WeChat adds `order_id` and `openid` to its query when a user follows it.
+        pub(crate) static CELL: NamedType = NamedType {
+            name: "Cell",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`NewPage`: A gift-card page to create: the shop page users buy gift cards on.
+        pub(crate) static NEW_PAGE: NamedType = NamedType {
+            name: "NewPage",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "page_title",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_multi",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_buy_for_self",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "banner_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "theme_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::THEME,
+                            ),
+                        ),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "category_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::CATEGORY,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "address",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "service_phone",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "biz_description",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "need_receipt",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_1",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_2",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Order`: A gift-card order: what a user bought on a page, and who received it.
+        pub(crate) static ORDER: NamedType = NamedType {
+            name: "Order",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "order_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "page_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "trans_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "create_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pay_finish_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "total_price",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "open_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "accepter_openid",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "card_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::ORDER_CARD,
+                            ),
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "outer_str",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "IsChatRoom",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`OrderCard`: A card bought in a gift-card order.
+        pub(crate) static ORDER_CARD: NamedType = NamedType {
+            name: "OrderCard",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "card_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "price",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "code",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "default_gifting_msg",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "background_pic_url",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "outer_img_id",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "accepter_openid",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Page`: A gift-card page as WeChat answers it.
+        pub(crate) static PAGE: NamedType = NamedType {
+            name: "Page",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "page_title",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_multi",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_buy_for_self",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "banner_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "theme_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::THEME,
+                            ),
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "category_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::CATEGORY,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "address",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "service_phone",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "biz_description",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "need_receipt",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_1",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_2",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`PageControl`: Whether a gift-card page is on sale, and who took it off.
+        pub(crate) static PAGE_CONTROL: NamedType = NamedType {
+            name: "PageControl",
+            kind: TypeKind::StringEnum(
+                &["E_PAGE_CONTROL_NORMAL", "E_PAGE_CONTROL_BIZ", "E_PAGE_CONTROL_SYSTEM"],
+            ),
+        };
+
+        ///`PageUpdate`: A gift-card page's new content, naming the page it replaces.
+        pub(crate) static PAGE_UPDATE: NamedType = NamedType {
+            name: "PageUpdate",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "page_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "page_title",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_multi",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_buy_for_self",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "banner_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "theme_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::THEME,
+                            ),
+                        ),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "category_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::CATEGORY,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "address",
+                        ty: Ty::String,
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "service_phone",
+                        ty: Ty::String,
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "biz_description",
+                        ty: Ty::String,
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "need_receipt",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_1",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_2",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Theme`: A theme of a gift-card page: a cover, the cards on sale under it and the card faces a buyer picks from.
+        pub(crate) static THEME: NamedType = NamedType {
+            name: "Theme",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "theme_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "title_color",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "item_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::THEME_ITEM,
+                            ),
+                        ),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pic_item_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::CARD_FACE,
+                            ),
+                        ),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "category_index",
+                        ty: Ty::U32,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_sku_title_first",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "is_banner",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`ThemeItem`: A gift card on sale under a theme.
+        pub(crate) static THEME_ITEM: NamedType = NamedType {
+            name: "ThemeItem",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "card_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pic_url",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "desc",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+    }
+
     ///Types of `spec/member_card/types.toml`.
     pub(crate) mod member_card {
         use super::super::*;
@@ -7646,6 +9942,219 @@ mod group {
                         ..Field::PLAIN
                     },
                 ],
+            ),
+        };
+    }
+
+    ///Types of `spec/pay_gift/types.toml`.
+    pub(crate) mod pay_gift {
+        use super::super::*;
+        ///`FailedMchid`: A merchant number a rule could not be set on, and why.
+        pub(crate) static FAILED_MCHID: NamedType = NamedType {
+            name: "FailedMchid",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "mchid",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "errcode",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "errmsg",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "occupy_rule_id",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "occupy_appid",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`MemberRule`: The terms of a rule giving a member card after payment.
+        pub(crate) static MEMBER_RULE: NamedType = NamedType {
+            name: "MemberRule",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "card_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "least_cost",
+                        ty: Ty::I64,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(0),
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "max_cost",
+                        ty: Ty::I64,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(0),
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "jump_url",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "app_brand_id",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "app_brand_pass",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Rule`: A pay-gift rule: the merchant numbers and time span it covers, and what it gives (by `type`).
+        pub(crate) static RULE: NamedType = NamedType {
+            name: "Rule",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::pay_gift::RULE_BASE,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "rule",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::pay_gift::RULE_KIND,
+                        ),
+                        required: true,
+                        flatten: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`RuleBase`: Where and when a pay-gift rule applies; WeChat adds its status and times.
+        pub(crate) static RULE_BASE: NamedType = NamedType {
+            name: "RuleBase",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "mchid_list",
+                        ty: Ty::Array(&Ty::String),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "begin_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "end_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "status",
+                        ty: Ty::String,
+                        required: true,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "create_time",
+                        ty: Ty::I64,
+                        required: true,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "update_time",
+                        ty: Ty::I64,
+                        required: true,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`RuleKind`: What a pay-gift rule gives, by its `type`.
+        pub(crate) static RULE_KIND: NamedType = NamedType {
+            name: "RuleKind",
+            kind: TypeKind::Union(crate::spec_model::Union {
+                tag: "type",
+                internal: false,
+                variants: &[
+                    crate::spec_model::UnionCase {
+                        tag: "RULE_TYPE_PAY_MEMBER_CARD",
+                        key: &["member_rule"],
+                        ty: &crate::generated::operations::group::pay_gift::MEMBER_RULE,
+                    },
+                ],
+            }),
+        };
+
+        ///`RuleType`: The kind of a pay-gift rule.
+        pub(crate) static RULE_TYPE: NamedType = NamedType {
+            name: "RuleType",
+            kind: TypeKind::StringEnum(
+                &["RULE_TYPE_PAY_MEMBER_CARD", "RULE_TYPE_SINGLE_PAY"],
             ),
         };
     }
@@ -9217,6 +11726,150 @@ mod local {
                             name: "active_cnt",
                             ty: Ty::U64,
                             required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `coin`.
+    pub(crate) mod coin {
+        ///Types local to `list_orders`.
+        pub(crate) mod list_orders {
+            use super::super::super::*;
+            ///`NorFilter`: Orders to leave out of the list.
+            pub(crate) static NOR_FILTER: NamedType = NamedType {
+                name: "NorFilter",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "status",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::coin::ORDER_STATUS,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`SortInfo`: How to sort the ledger.
+            pub(crate) static SORT_INFO: NamedType = NamedType {
+                name: "SortInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "sort_key",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::coin::list_orders::SORT_KEY,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "sort_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::coin::list_orders::SORT_TYPE,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`SortKey`: What the ledger is sorted by.
+            pub(crate) static SORT_KEY: NamedType = NamedType {
+                name: "SortKey",
+                kind: TypeKind::StringEnum(&["SORT_BY_TIME"]),
+            };
+
+            ///`SortType`: The direction of the sort.
+            pub(crate) static SORT_TYPE: NamedType = NamedType {
+                name: "SortType",
+                kind: TypeKind::StringEnum(&["SORT_ASC", "SORT_DESC"]),
+            };
+        }
+    }
+
+    ///Types local to operations of `gift_card`.
+    pub(crate) mod gift_card {
+        ///Types local to `list_orders`.
+        pub(crate) mod list_orders {
+            use super::super::super::*;
+            ///`SortType`: The order of the answered orders, by creation time.
+            pub(crate) static SORT_TYPE: NamedType = NamedType {
+                name: "SortType",
+                kind: TypeKind::StringEnum(&["ASC", "DESC"]),
+            };
+        }
+
+        ///Types local to `set_maintain`.
+        pub(crate) mod set_maintain {
+            use super::super::super::*;
+            ///`ControlInfo`: Who has taken the account's gift-card pages off sale.
+            pub(crate) static CONTROL_INFO: NamedType = NamedType {
+                name: "ControlInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "biz_control_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "system_biz_control_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::gift_card::set_maintain::PAGE_CONTROL_STATE,
+                                ),
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`PageControlState`: A gift-card page's state.
+            pub(crate) static PAGE_CONTROL_STATE: NamedType = NamedType {
+                name: "PageControlState",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "page_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "page_control_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "system_page_control_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
+                            ),
+                            required: true,
                             ..Field::PLAIN
                         },
                     ],

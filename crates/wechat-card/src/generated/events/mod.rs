@@ -18,6 +18,9 @@
 //! | [`CardPayOrder`] | `card_pay_order` | `card` | The merchant's card coin (券点) balance changed: a purchase, a grant, a refund or an exchange for stock. |
 //! | [`CardSkuRemind`] | `card_sku_remind` | `card` | A card's stock is running out (库存报警). |
 //! | [`ComponentVerifyTicket`] | `component_verify_ticket` | `token` | WeChat's fresh verify ticket for the third-party platform, pushed every 10 minutes. |
+//! | [`GiftcardPayDone`] | `giftcard_pay_done` | `gift_card` | A user paid for a gift-card order. |
+//! | [`GiftcardSendToFriend`] | `giftcard_send_to_friend` | `gift_card` | A buyer gave a gift card to a friend or a group chat, or an ungiven card came back to the buyer. |
+//! | [`GiftcardUserAccept`] | `giftcard_user_accept` | `gift_card` | A user accepted a gift card given to them. |
 //! | [`SubmitInvoiceTitle`] | `submit_invoice_title` | `invoice` | The user submitted an invoice title (抬头) chosen in WeChat, for quick invoicing. |
 //! | [`SubmitMembercardUserInfo`] | `submit_membercard_user_info` | `member_card` | A user submitted the member card's one-tap activation form (or changed their member info). |
 //! | [`Unauthorized`] | `unauthorized` | `token` | An account revoked the third-party platform's authorization. |
@@ -45,6 +48,10 @@ pub use card::{
 mod card_code;
 #[cfg(feature = "card_code")]
 pub use card_code::UserConsumeCard;
+#[cfg(feature = "gift_card")]
+mod gift_card;
+#[cfg(feature = "gift_card")]
+pub use gift_card::{GiftcardPayDone, GiftcardSendToFriend, GiftcardUserAccept};
 #[cfg(feature = "invoice")]
 mod invoice;
 #[cfg(feature = "invoice")]
@@ -185,6 +192,15 @@ pub enum Event {
     /// WeChat's fresh verify ticket for the third-party platform, pushed every 10 minutes.
     #[cfg(feature = "token")]
     ComponentVerifyTicket(ComponentVerifyTicket),
+    /// A user paid for a gift-card order.
+    #[cfg(feature = "gift_card")]
+    GiftcardPayDone(GiftcardPayDone),
+    /// A buyer gave a gift card to a friend or a group chat, or an ungiven card came back to the buyer.
+    #[cfg(feature = "gift_card")]
+    GiftcardSendToFriend(GiftcardSendToFriend),
+    /// A user accepted a gift card given to them.
+    #[cfg(feature = "gift_card")]
+    GiftcardUserAccept(GiftcardUserAccept),
     /// The user submitted an invoice title (抬头) chosen in WeChat, for quick invoicing.
     #[cfg(feature = "invoice")]
     SubmitInvoiceTitle(SubmitInvoiceTitle),
@@ -254,6 +270,12 @@ impl Event {
             Self::CardSkuRemind(_) => Some(CardSkuRemind::EVENT),
             #[cfg(feature = "token")]
             Self::ComponentVerifyTicket(_) => Some(ComponentVerifyTicket::EVENT),
+            #[cfg(feature = "gift_card")]
+            Self::GiftcardPayDone(_) => Some(GiftcardPayDone::EVENT),
+            #[cfg(feature = "gift_card")]
+            Self::GiftcardSendToFriend(_) => Some(GiftcardSendToFriend::EVENT),
+            #[cfg(feature = "gift_card")]
+            Self::GiftcardUserAccept(_) => Some(GiftcardUserAccept::EVENT),
             #[cfg(feature = "invoice")]
             Self::SubmitInvoiceTitle(_) => Some(SubmitInvoiceTitle::EVENT),
             #[cfg(feature = "member_card")]
@@ -301,6 +323,12 @@ impl Event {
             Self::CardSkuRemind(event) => event.to_message(),
             #[cfg(feature = "token")]
             Self::ComponentVerifyTicket(event) => event.to_message(),
+            #[cfg(feature = "gift_card")]
+            Self::GiftcardPayDone(event) => event.to_message(),
+            #[cfg(feature = "gift_card")]
+            Self::GiftcardSendToFriend(event) => event.to_message(),
+            #[cfg(feature = "gift_card")]
+            Self::GiftcardUserAccept(event) => event.to_message(),
             #[cfg(feature = "invoice")]
             Self::SubmitInvoiceTitle(event) => event.to_message(),
             #[cfg(feature = "member_card")]
@@ -368,6 +396,22 @@ impl FromMessage for Event {
             Some(ComponentVerifyTicket::EVENT) => {
                 ComponentVerifyTicket::from_message(message)
                     .map(Self::ComponentVerifyTicket)
+            }
+
+            #[cfg(feature = "gift_card")]
+            Some(GiftcardPayDone::EVENT) => {
+                GiftcardPayDone::from_message(message).map(Self::GiftcardPayDone)
+            }
+
+            #[cfg(feature = "gift_card")]
+            Some(GiftcardSendToFriend::EVENT) => {
+                GiftcardSendToFriend::from_message(message)
+                    .map(Self::GiftcardSendToFriend)
+            }
+
+            #[cfg(feature = "gift_card")]
+            Some(GiftcardUserAccept::EVENT) => {
+                GiftcardUserAccept::from_message(message).map(Self::GiftcardUserAccept)
             }
 
             #[cfg(feature = "invoice")]
