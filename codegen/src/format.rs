@@ -255,9 +255,24 @@ spec_table! {
         pub examples: Vec<Located<Example>> = default "examples",
         /// Decisions taken where WeChat's documentation is wrong or silent, one sentence each.
         pub notes: Vec<Located<String>> = default "notes",
+        /// WeChat deprecated or retired the endpoint: its note, and what to call instead. The
+        /// generated methods carry `#[deprecated]`, and the docs and the command line's help say so.
+        pub deprecated: Option<Located<Deprecation>> = optional "deprecated",
         /// What wechat-mock keeps for the endpoint: the resource it creates, reads, updates or
         /// deletes. Without it the mock answers the success example.
         pub mock: Option<Located<MockDef>> = optional "mock",
+    }
+}
+
+spec_table! {
+    /// An endpoint WeChat deprecated or retired, e.g.
+    /// `deprecated = { note = "WeChat retired the location API.", replacement = "The store API." }`.
+    pub struct Deprecation {
+        /// Why: WeChat's own note (which page says so, since when), one or two sentences.
+        pub note: Located<String> = required "note",
+        /// What to use instead: an operation of the spec (`card/create_card`) or another
+        /// WeChat API. Leave it out when WeChat names none.
+        pub replacement: Option<Located<String>> = optional "replacement",
     }
 }
 

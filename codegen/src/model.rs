@@ -103,6 +103,8 @@ pub struct Operation {
     pub examples: Vec<Example>,
     /// Decisions taken where the documentation is wrong or silent.
     pub notes: Vec<String>,
+    /// WeChat deprecated or retired it (`deprecated`), if so.
+    pub deprecated: Option<Deprecation>,
     /// The request, or a type it holds, has limits: it is checked before sending.
     pub request_checked: bool,
     /// What wechat-mock keeps for it (`[mock]`), if anything.
@@ -124,6 +126,26 @@ impl Operation {
     /// Every field of the request type: query fields first, then body fields.
     pub fn request_fields(&self) -> impl Iterator<Item = &Field> {
         self.query.iter().chain(self.request.iter())
+    }
+}
+
+/// Why WeChat deprecated an operation, and what replaces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecation {
+    /// WeChat's note.
+    pub note: String,
+    /// What to use instead, when WeChat names something.
+    pub replacement: Option<String>,
+}
+
+impl Deprecation {
+    /// The note and the replacement as one line: what `#[deprecated]` and the docs say.
+    pub fn text(&self) -> String {
+        let text = match &self.replacement {
+            Some(replacement) => format!("{} Instead: {replacement}", self.note),
+            None => self.note.clone(),
+        };
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 

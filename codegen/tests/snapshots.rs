@@ -198,6 +198,22 @@ fn push_events_their_entry_points_and_example_tests() {
 }
 
 #[test]
+fn deprecated_operations_are_marked_in_code_docs_help_and_tests() {
+    snapshot(
+        "deprecated",
+        &[
+            "card/client.rs",
+            "card/g/mod.rs",
+            "card/g/add_places.rs",
+            "card-tests/mock_calls.rs",
+            "cli/mod.rs",
+            "docs/README.md",
+            "docs/g.md",
+        ],
+    );
+}
+
+#[test]
 fn every_fixture_is_snapshotted() {
     // A fixture folder no test names would pin nothing.
     let source: String = include_str!("snapshots.rs").split_whitespace().collect();

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::prose::{accounts_line, body_line, request_line, third_party_line};
+use crate::emit::prose::{accounts_line, body_line, deprecated_paragraph, request_line, third_party_line};
 use crate::emit::rust::{cell, ident, inner_doc};
 use crate::emit::{client, error_codes, shapes};
 use crate::model::{BodyKind, Field, Method, Operation, TokenKind, Ty};
@@ -180,6 +180,10 @@ fn multipart_fn(op: &Operation) -> TokenStream {
 /// The operation's module documentation: summary, facts table, errors, notes.
 pub(crate) fn module_docs(op: &Operation) -> String {
     let mut out = format!("{}\n\n", op.summary);
+    if let Some(deprecated) = deprecated_paragraph(op) {
+        out.push_str(&deprecated);
+        out.push_str("\n\n");
+    }
     if let Some(doc) = &op.doc {
         out.push_str(doc.trim_end());
         out.push_str("\n\n");

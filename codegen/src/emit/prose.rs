@@ -70,3 +70,8 @@ pub(crate) fn accounts_line(op: &Operation) -> String {
         .collect();
     parts.join("; ")
 }
+
+/// The paragraph saying WeChat deprecated the operation, for docs; `None` when it did not.
+pub(crate) fn deprecated_paragraph(op: &Operation) -> Option<String> {
+    op.deprecated.as_ref().map(|d| format!("**Deprecated by WeChat.** {}", d.text()))
+}

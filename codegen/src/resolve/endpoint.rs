@@ -165,6 +165,7 @@ pub(super) fn resolve_endpoint(
         })
         .collect();
 
+    let deprecated = endpoint.deprecated.as_ref().map(|d| resolve_deprecation(file, &d.value, problems));
     let availability = endpoint.availability.as_ref().map(|a| &a.value);
     let operation = Operation {
         name: name.value.clone(),
@@ -194,10 +195,38 @@ pub(super) fn resolve_endpoint(
         errors,
         examples,
         notes: endpoint.notes.iter().map(|n| n.value.clone()).collect(),
+        deprecated,
         request_checked: false,
         mock,
     };
     (problems.0.len() == before).then_some(operation)
+}
+
+/// `deprecated`: the note must say something, and a replacement, when given, too; each
+/// becomes the text of `#[deprecated]` and of the docs.
+fn resolve_deprecation(
+    file: &SourceFile,
+    def: &format::Deprecation,
+    problems: &mut Diagnostics,
+) -> Deprecation {
+    if def.note.value.trim().is_empty() {
+        problems.error(
+            file,
+            def.note.span,
+            "`note` of `deprecated` is empty; say why WeChat deprecated the endpoint",
+        );
+    }
+    if let Some(replacement) = def.replacement.as_ref().filter(|r| r.value.trim().is_empty()) {
+        problems.error(
+            file,
+            replacement.span,
+            "`replacement` of `deprecated` is empty; name what to use instead, or leave the key out",
+        );
+    }
+    Deprecation {
+        note: def.note.value.trim().to_owned(),
+        replacement: def.replacement.as_ref().map(|r| r.value.trim().to_owned()),
+    }
 }
 
 #[cfg(test)]
@@ -236,6 +265,7 @@ path = "/op"
 auth = { token = "access_token", third_party = true, permission_set = 7 }
 availability = { cloud_call = true, accounts = { official_account = "yes", mini_program = "apply" } }
 notes = ["N."]
+deprecated = { note = " Gone,\n  long ago. ", replacement = "`demo/new`." }
 [[errors]]
 code = 1
 message = "own"
@@ -255,6 +285,8 @@ meaning = "M."
             [("official_account".to_owned(), Access::Yes), ("mini_program".to_owned(), Access::Apply)]
         );
         assert_eq!(op.notes, ["N."]);
+        let deprecated = op.deprecated.as_ref().expect("the deprecation");
+        assert_eq!(deprecated.text(), "Gone, long ago. Instead: `demo/new`.");
         // Its own codes first, then the group's.
         assert_eq!(op.errors.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["Own", "Group"]);
     }
