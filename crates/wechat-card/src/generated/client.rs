@@ -113,6 +113,14 @@ impl Client {
         }
     }
 
+    /// The `sub_merchant` endpoints: Sub-merchants of the third-party card mode (第三方代制模式): a parent merchant registers merchants without an account of their own and makes cards for them.
+    #[cfg(feature = "sub_merchant")]
+    pub fn sub_merchant(&self) -> crate::sub_merchant::SubMerchantClient<'_> {
+        crate::sub_merchant::SubMerchantClient {
+            core: &self.core,
+        }
+    }
+
     /// The `token` endpoints: Access tokens and tickets: the account's access token, the third-party platform's tokens, and the card api_ticket.
     #[cfg(feature = "token")]
     pub fn token(&self) -> crate::token::TokenClient<'_> {

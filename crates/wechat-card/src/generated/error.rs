@@ -144,6 +144,8 @@ pub enum Code {
     ///
     /// Ask the user to authorize.
     UserUnauthorized,
+    /// `52000` `pic is not from cdn`: `logo_url` is not an image WeChat hosts.
+    PicNotFromCdn,
     /// `61004` `access clientip is not registered`: The calling server's IP is not on the third-party platform's IP whitelist.
     ///
     /// Add the server's outbound IP in the Open Platform console.
@@ -351,20 +353,20 @@ pub enum Code {
     45030, "limit cardid, not support this function", Never; StockIs0 = 45031,
     "stock is 0", Never; DataFormatError = 47001, "data format error", Never;
     ApiUnauthorized = 48001, "api unauthorized", Never; UserUnauthorized = 50001,
-    "user unauthorized", Never; AccessClientipIsNotRegistered = 61004,
-    "access clientip is not registered", Never; ComponentTicketIsExpired = 61005,
-    "component ticket is expired", Never; ComponentTicketIsInvalid = 61006,
-    "component ticket is invalid", Never; InvalidComponent = 61011, "invalid component",
-    Never; RefreshTokenIsInvalid = 61023, "refresh_token is invalid", Never;
-    ThirdPartyCallNotAllowed = 61024, "third-party call not allowed for this api", Never;
-    DateFormatError = 61500, "date format error", Never; DateRangeError = 61501,
-    "date range error", Never; UnauthorizedCreateInvoice = 72015,
-    "unauthorized create invoice", Never; InvalidInvoiceTitle = 72017,
-    "invalid invoice title", Never; DuplicateOrderId = 72018,
-    "duplicate order id, invoice had inserted to user", Never; InvoiceHasBeenLockByOthers
-    = 72023, "invoice has been lock by others", Never; InvoiceStatusError = 72024,
-    "invoice status error", Never; InvoiceNeverSetPayMchInfo = 72028,
-    "invoice never set pay mch info", Never; InvoiceNeverSetAuthField = 72029,
+    "user unauthorized", Never; PicNotFromCdn = 52000, "pic is not from cdn", Never;
+    AccessClientipIsNotRegistered = 61004, "access clientip is not registered", Never;
+    ComponentTicketIsExpired = 61005, "component ticket is expired", Never;
+    ComponentTicketIsInvalid = 61006, "component ticket is invalid", Never;
+    InvalidComponent = 61011, "invalid component", Never; RefreshTokenIsInvalid = 61023,
+    "refresh_token is invalid", Never; ThirdPartyCallNotAllowed = 61024,
+    "third-party call not allowed for this api", Never; DateFormatError = 61500,
+    "date format error", Never; DateRangeError = 61501, "date range error", Never;
+    UnauthorizedCreateInvoice = 72015, "unauthorized create invoice", Never;
+    InvalidInvoiceTitle = 72017, "invalid invoice title", Never; DuplicateOrderId =
+    72018, "duplicate order id, invoice had inserted to user", Never;
+    InvoiceHasBeenLockByOthers = 72023, "invoice has been lock by others", Never;
+    InvoiceStatusError = 72024, "invoice status error", Never; InvoiceNeverSetPayMchInfo
+    = 72028, "invoice never set pay mch info", Never; InvoiceNeverSetAuthField = 72029,
     "invoice never set auth field", Never; InvalidMchid = 72030, "invalid mchid", Never;
     InvalidParams = 72031, "invalid params", Never; BizRejectInsert = 72035,
     "biz reject insert", Never; InvoiceIsBusy = 72036, "invoice is busy", Backoff;

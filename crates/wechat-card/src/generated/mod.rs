@@ -24,6 +24,8 @@ pub mod nontax;
 pub mod platform;
 #[cfg(feature = "reimburse")]
 pub mod reimburse;
+#[cfg(feature = "sub_merchant")]
+pub mod sub_merchant;
 #[cfg(feature = "token")]
 pub mod token;
 pub use client::Client;

@@ -11,6 +11,7 @@
             feature = "card_code",
             feature = "invoice",
             feature = "member_card",
+            feature = "sub_merchant",
             feature = "token"
         )
     )
@@ -70,6 +71,28 @@ fn authorized_example_1() {
         &[],
         events::Authorized::to_message,
         events::Event::Authorized,
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn card_merchant_check_result_example_1() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_merchant_check_result]]></Event>\n  <MerchantId>0</MerchantId>\n  <IsPass>1</IsPass>\n  <Reason><![CDATA[reason]]></Reason>\n</xml>\n",
+        &[],
+        events::CardMerchantCheckResult::to_message,
+        events::Event::CardMerchantCheckResult,
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn card_merchant_check_result_example_2() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1472551036</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_merchant_check_result]]></Event>\n  <MerchantId>12</MerchantId>\n  <IsPass>0</IsPass>\n  <Reason><![CDATA[授权函未加盖公章]]></Reason>\n</xml>\n",
+        &[],
+        events::CardMerchantCheckResult::to_message,
+        events::Event::CardMerchantCheckResult,
     );
 }
 

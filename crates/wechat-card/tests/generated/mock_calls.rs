@@ -17,6 +17,7 @@
         feature = "nontax",
         feature = "platform",
         feature = "reimburse",
+        feature = "sub_merchant",
         feature = "token"
     )
 )]
@@ -1848,6 +1849,161 @@ async fn reimburse_update_status_batch_through_the_mock() {
     let expected = ::wechat_card::reimburse::UpdateStatusBatchErrorCode::InvoiceHasBeenLockByOthers;
     harness.fail(&request, expected, 72023);
     let refused = code(harness.client.reimburse().update_status_batch(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_get_apply_protocol_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("sub_merchant/get_apply_protocol", None);
+    let request: ::wechat_card::sub_merchant::GetApplyProtocolRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .sub_merchant()
+        .get_apply_protocol(&request)
+        .await
+        .expect("sub_merchant/get_apply_protocol");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"category\": [{\"primary_category_id\": 1, \"category_name\": \"美食\",\n               \"secondary_category\": [{\"secondary_category_id\": 101, \"category_name\": \"粤菜\",\n                                       \"need_qualification_stuffs\": [\"food_service_license_id\", \"food_service_license_bizmedia_id\"],\n                                       \"can_choose_prepaid_card\": 1, \"can_choose_payment_card\": 1}]}]}",
+        );
+    let expected = ::wechat_card::sub_merchant::GetApplyProtocolErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.sub_merchant().get_apply_protocol(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_get_sub_merchant_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange("sub_merchant/get_sub_merchant", Some("{\"merchant_id\": \"12\"}"));
+    let request: ::wechat_card::sub_merchant::GetSubMerchantRequest = request(&arranged);
+    let answer = harness
+        .client
+        .sub_merchant()
+        .get_sub_merchant(&request)
+        .await
+        .expect("sub_merchant/get_sub_merchant");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+        );
+    let expected = ::wechat_card::sub_merchant::GetSubMerchantErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.sub_merchant().get_sub_merchant(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_list_sub_merchants_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "sub_merchant/list_sub_merchants",
+            Some("{\"begin_id\": \"0\", \"limit\": 50, \"status\": \"CHECKING\"}"),
+        );
+    let request: ::wechat_card::sub_merchant::ListSubMerchantsRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .sub_merchant()
+        .list_sub_merchants(&request)
+        .await
+        .expect("sub_merchant/list_sub_merchants");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info_list\": [\n   {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101},\n   {\"merchant_id\": 13, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"bbbbbb\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"APPROVED\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101}],\n \"next_begin_id\": 13}",
+        );
+    let expected = ::wechat_card::sub_merchant::ListSubMerchantsErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.sub_merchant().list_sub_merchants(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_submit_sub_merchant_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "sub_merchant/submit_sub_merchant",
+            Some(
+                "{\"info\": {\"brand_name\": \"aaaaaa\", \"app_id\": \"xxxxxxxxxxx\", \"logo_url\": \"http://mmbiz.xxxx\",\n          \"protocol\": \"xxxxxxxxxx\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n          \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+            ),
+        );
+    let request: ::wechat_card::sub_merchant::SubmitSubMerchantRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .sub_merchant()
+        .submit_sub_merchant(&request)
+        .await
+        .expect("sub_merchant/submit_sub_merchant");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"app_id\": \"xxxxxxxxxxxxx\", \"create_time\": 1438790559, \"update_time\": 1438790559,\n          \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\",\n          \"begin_time\": 1438790559, \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+        );
+    let expected = ::wechat_card::sub_merchant::SubmitSubMerchantErrorCode::PicNotFromCdn;
+    harness.fail(&request, expected, 52000);
+    let refused = code(
+        harness.client.sub_merchant().submit_sub_merchant(&request).await,
+    );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_update_sub_merchant_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "sub_merchant/update_sub_merchant",
+            Some(
+                "{\"info\": {\"merchant_id\": \"12\", \"app_id\": \"xxxxxxxxxxxxx\", \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\",\n          \"protocol\": \"media_id\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n          \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+            ),
+        );
+    let request: ::wechat_card::sub_merchant::UpdateSubMerchantRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .sub_merchant()
+        .update_sub_merchant(&request)
+        .await
+        .expect("sub_merchant/update_sub_merchant");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+        );
+    let expected = ::wechat_card::sub_merchant::UpdateSubMerchantErrorCode::PicNotFromCdn;
+    harness.fail(&request, expected, 52000);
+    let refused = code(
+        harness.client.sub_merchant().update_sub_merchant(&request).await,
+    );
     assert_eq!(refused, expected);
 }
 

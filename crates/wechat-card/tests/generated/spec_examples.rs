@@ -14,6 +14,7 @@
         feature = "nontax",
         feature = "platform",
         feature = "reimburse",
+        feature = "sub_merchant",
         feature = "token"
     )
 )]
@@ -1606,6 +1607,92 @@ fn reimburse_update_status_batch_example_2() {
     decodes::<
         ::wechat_card::reimburse::UpdateStatusBatchRequest,
     >("{\n    \"errcode\": 72039,\n    \"errmsg\": \"invoice must be lock first\"\n}\n");
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_get_apply_protocol_example_1() {
+    decodes::<
+        ::wechat_card::sub_merchant::GetApplyProtocolRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"category\": [{\"primary_category_id\": 1, \"category_name\": \"美食\",\n               \"secondary_category\": [{\"secondary_category_id\": 101, \"category_name\": \"粤菜\",\n                                       \"need_qualification_stuffs\": [\"food_service_license_id\", \"food_service_license_bizmedia_id\"],\n                                       \"can_choose_prepaid_card\": 1, \"can_choose_payment_card\": 1}]}]}",
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_get_sub_merchant_example_1() {
+    round_trips::<
+        ::wechat_card::sub_merchant::GetSubMerchantRequest,
+    >("{\"merchant_id\": \"12\"}");
+    decodes::<
+        ::wechat_card::sub_merchant::GetSubMerchantRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_list_sub_merchants_example_1() {
+    round_trips::<
+        ::wechat_card::sub_merchant::ListSubMerchantsRequest,
+    >("{\"begin_id\": \"0\", \"limit\": 50, \"status\": \"CHECKING\"}");
+    decodes::<
+        ::wechat_card::sub_merchant::ListSubMerchantsRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info_list\": [\n   {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101},\n   {\"merchant_id\": 13, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"bbbbbb\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"APPROVED\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101}],\n \"next_begin_id\": 13}",
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_submit_sub_merchant_example_1() {
+    round_trips::<
+        ::wechat_card::sub_merchant::SubmitSubMerchantRequest,
+    >(
+        "{\"info\": {\"brand_name\": \"aaaaaa\", \"app_id\": \"xxxxxxxxxxx\", \"logo_url\": \"http://mmbiz.xxxx\",\n          \"protocol\": \"xxxxxxxxxx\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n          \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+    );
+    decodes::<
+        ::wechat_card::sub_merchant::SubmitSubMerchantRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"app_id\": \"xxxxxxxxxxxxx\", \"create_time\": 1438790559, \"update_time\": 1438790559,\n          \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\",\n          \"begin_time\": 1438790559, \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_submit_sub_merchant_example_2() {
+    decodes::<
+        ::wechat_card::sub_merchant::SubmitSubMerchantRequest,
+    >(
+        "{\"errcode\": 52000, \"errmsg\": \"pic is not from cdn hint: [zk3JZa0670ent3]\"}",
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_update_sub_merchant_example_1() {
+    round_trips::<
+        ::wechat_card::sub_merchant::UpdateSubMerchantRequest,
+    >(
+        "{\"info\": {\"merchant_id\": \"12\", \"app_id\": \"xxxxxxxxxxxxx\", \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\",\n          \"protocol\": \"media_id\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n          \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+    );
+    decodes::<
+        ::wechat_card::sub_merchant::UpdateSubMerchantRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_update_sub_merchant_example_2() {
+    decodes::<
+        ::wechat_card::sub_merchant::UpdateSubMerchantRequest,
+    >(
+        "{\"errcode\": 52000, \"errmsg\": \"pic is not from cdn hint: [Yk3JZa0670ent4]\"}",
+    );
 }
 
 #[cfg(feature = "token")]

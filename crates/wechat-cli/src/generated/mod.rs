@@ -25,6 +25,8 @@ pub(crate) static GROUPS: &[&Group] = &[
     &PLATFORM,
     #[cfg(feature = "reimburse")]
     &REIMBURSE,
+    #[cfg(feature = "sub_merchant")]
+    &SUB_MERCHANT,
     #[cfg(feature = "token")]
     &TOKEN,
 ];
@@ -3102,6 +3104,173 @@ fn reimburse_update_invoice_status(call: Call) -> CallFuture {
 fn reimburse_update_status_batch(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::reimburse::UpdateStatusBatchRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "sub_merchant")]
+static SUB_MERCHANT: Group = Group {
+    command: "sub-merchant",
+    module: "sub_merchant",
+    summary: "Sub-merchants of the third-party card mode (第三方代制模式): a parent merchant registers merchants without an account of their own and makes cards for them.",
+    about: "Sub-merchants of the third-party card mode (第三方代制模式): a parent merchant registers merchants without an account of their own and makes cards for them.\n\nThe parent merchant reads the open card categories (`get_apply_protocol`), submits each\nsub-merchant with its signed authorization letter (`submit_sub_merchant`), and waits for\nWeChat's review: the `card_merchant_check_result` event, or `get_sub_merchant` /\n`list_sub_merchants`. An approved sub-merchant's `merchant_id` goes into\n`base_info.sub_merchant_info` of the cards made for it (`card::create_card`).",
+    operations: &[
+        Operation {
+            command: "get-apply-protocol",
+            summary: "Lists the card categories open to sub-merchants, with the qualifications each needs.",
+            about: "Lists the card categories open to sub-merchants, with the qualifications each needs.\n\nA sub-merchant's `primary_category_id` and `secondary_category_id` come from here. The\ncategories change as WeChat's business does: read them each time rather than keeping a copy.\n\nWeChat interface `card_getapplyprotocol`: GET /card/getapplyprotocol, from spec/sub_merchant/get_apply_protocol.toml.",
+            fields: &[],
+            constants: &[],
+            files: &[],
+            call: sub_merchant_get_apply_protocol,
+        },
+        Operation {
+            command: "get-sub-merchant",
+            summary: "Reads one sub-merchant, with where WeChat's review of it stands.",
+            about: "Reads one sub-merchant, with where WeChat's review of it stands.\n\nThe parent merchant calls it with its own token and the sub-merchant's `merchant_id`.\n\nExample --json:\n  {\"merchant_id\": \"12\"}\n\nWeChat interface `card_submerchant_get`: POST /card/submerchant/get, from spec/sub_merchant/get_sub_merchant.toml.",
+            fields: &[
+                Field {
+                    wire: "merchant_id",
+                    flag: Some("merchant-id"),
+                    help: "The sub-merchant, from `submit_sub_merchant`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: sub_merchant_get_sub_merchant,
+        },
+        Operation {
+            command: "list-sub-merchants",
+            summary: "Lists the parent merchant's sub-merchants, at most 100 a call, optionally of one review status.",
+            about: "Lists the parent merchant's sub-merchants, at most 100 a call, optionally of one review status.\n\nStart with `begin_id` 0 (or empty) and pass each answer's `next_begin_id` to the next call\nuntil the list comes back shorter than `limit`.\n\nExample --json:\n  {\"begin_id\": \"0\", \"limit\": 50, \"status\": \"CHECKING\"}\n\nWeChat interface `card_submerchant_batchget`: POST /card/submerchant/batchget, from spec/sub_merchant/list_sub_merchants.toml.",
+            fields: &[
+                Field {
+                    wire: "begin_id",
+                    flag: Some("begin-id"),
+                    help: "Where to start: `0` (or empty) first, then the previous answer's `next_begin_id`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "limit",
+                    flag: Some("limit"),
+                    help: "How many to answer, 1 to 100.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "status",
+                    flag: Some("status"),
+                    help: "Only sub-merchants in this review status.",
+                    kind: Kind::Text,
+                    values: &["CHECKING", "APPROVED", "REJECTED", "EXPIRED"],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: sub_merchant_list_sub_merchants,
+        },
+        Operation {
+            command: "submit-sub-merchant",
+            summary: "Submits a sub-merchant for WeChat's review and answers its new merchant_id.",
+            about: "Submits a sub-merchant for WeChat's review and answers its new merchant_id.\n\nThe parent merchant uploads the signed authorization letter as temporary material first (its\nmedia_id is `protocol`). The answer holds the sub-merchant in status `CHECKING`; WeChat's\nverdict arrives as the `card_merchant_check_result` event.\n\nFields given with --json only:\n  info (an object SubMerchantForm, required): The sub-merchant.\n\nExample --json:\n  {\"info\": {\"brand_name\": \"aaaaaa\", \"app_id\": \"xxxxxxxxxxx\", \"logo_url\": \"http://mmbiz.xxxx\",\n            \"protocol\": \"xxxxxxxxxx\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n            \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}\n\nWeChat interface `card_submerchant_submit`: POST /card/submerchant/submit, from spec/sub_merchant/submit_sub_merchant.toml.",
+            fields: &[
+                Field {
+                    wire: "info",
+                    flag: None,
+                    help: "The sub-merchant.",
+                    kind: Kind::Json("an object SubMerchantForm"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: sub_merchant_submit_sub_merchant,
+        },
+        Operation {
+            command: "update-sub-merchant",
+            summary: "Changes a sub-merchant's details, which sends it back to WeChat's review.",
+            about: "Changes a sub-merchant's details, which sends it back to WeChat's review.\n\nSend the whole sub-merchant again with its `merchant_id`: WeChat's table for the update repeats\nthe submit table (EasyWeChat: 参数与创建子商户参数一样). The answer holds the sub-merchant as\nWeChat now keeps it.\n\nFields given with --json only:\n  info (an object SubMerchantUpdate, required): The sub-merchant, with its id.\n\nExample --json:\n  {\"info\": {\"merchant_id\": \"12\", \"app_id\": \"xxxxxxxxxxxxx\", \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\",\n            \"protocol\": \"media_id\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n            \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}\n\nWeChat interface `card_submerchant_update`: POST /card/submerchant/update, from spec/sub_merchant/update_sub_merchant.toml.",
+            fields: &[
+                Field {
+                    wire: "info",
+                    flag: None,
+                    help: "The sub-merchant, with its id.",
+                    kind: Kind::Json("an object SubMerchantUpdate"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: sub_merchant_update_sub_merchant,
+        },
+    ],
+};
+
+#[cfg(feature = "sub_merchant")]
+fn sub_merchant_get_apply_protocol(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::sub_merchant::GetApplyProtocolRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "sub_merchant")]
+fn sub_merchant_get_sub_merchant(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::sub_merchant::GetSubMerchantRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "sub_merchant")]
+fn sub_merchant_list_sub_merchants(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::sub_merchant::ListSubMerchantsRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "sub_merchant")]
+fn sub_merchant_submit_sub_merchant(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::sub_merchant::SubmitSubMerchantRequest = call
+            .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "sub_merchant")]
+fn sub_merchant_update_sub_merchant(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::sub_merchant::UpdateSubMerchantRequest = call
+            .body()?;
         call.send(&request).await
     })
 }

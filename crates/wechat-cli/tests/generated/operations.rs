@@ -15,6 +15,7 @@
         feature = "nontax",
         feature = "platform",
         feature = "reimburse",
+        feature = "sub_merchant",
         feature = "token"
     )
 )]
@@ -1396,6 +1397,111 @@ async fn reimburse_update_status_batch_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::reimburse::UpdateStatusBatchRequest,
         >("reimburse/update_status_batch", &printed);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_get_apply_protocol_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["sub-merchant", "get-apply-protocol"],
+            operation: "sub_merchant/get_apply_protocol",
+            example: None,
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::sub_merchant::GetApplyProtocolRequest,
+        >("sub_merchant/get_apply_protocol", &printed);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_get_sub_merchant_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["sub-merchant", "get-sub-merchant"],
+            operation: "sub_merchant/get_sub_merchant",
+            example: Some("{\"merchant_id\": \"12\"}"),
+            body_flags: &[("merchant_id", "merchant-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::sub_merchant::GetSubMerchantRequest,
+        >("sub_merchant/get_sub_merchant", &printed);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_list_sub_merchants_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["sub-merchant", "list-sub-merchants"],
+            operation: "sub_merchant/list_sub_merchants",
+            example: Some(
+                "{\"begin_id\": \"0\", \"limit\": 50, \"status\": \"CHECKING\"}",
+            ),
+            body_flags: &[
+                ("begin_id", "begin-id"),
+                ("limit", "limit"),
+                ("status", "status"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::sub_merchant::ListSubMerchantsRequest,
+        >("sub_merchant/list_sub_merchants", &printed);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_submit_sub_merchant_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["sub-merchant", "submit-sub-merchant"],
+            operation: "sub_merchant/submit_sub_merchant",
+            example: Some(
+                "{\"info\": {\"brand_name\": \"aaaaaa\", \"app_id\": \"xxxxxxxxxxx\", \"logo_url\": \"http://mmbiz.xxxx\",\n          \"protocol\": \"xxxxxxxxxx\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n          \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::sub_merchant::SubmitSubMerchantRequest,
+        >("sub_merchant/submit_sub_merchant", &printed);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_update_sub_merchant_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["sub-merchant", "update-sub-merchant"],
+            operation: "sub_merchant/update_sub_merchant",
+            example: Some(
+                "{\"info\": {\"merchant_id\": \"12\", \"app_id\": \"xxxxxxxxxxxxx\", \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\",\n          \"protocol\": \"media_id\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n          \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::sub_merchant::UpdateSubMerchantRequest,
+        >("sub_merchant/update_sub_merchant", &printed);
 }
 
 #[cfg(feature = "token")]

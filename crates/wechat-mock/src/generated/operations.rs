@@ -5002,6 +5002,246 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         resource: None,
     },
     Operation {
+        name: "get_apply_protocol",
+        key: "sub_merchant/get_apply_protocol",
+        group: "sub_merchant",
+        interface: "card_getapplyprotocol",
+        summary: "Lists the card categories open to sub-merchants, with the qualifications each needs.",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/card/getapplyprotocol",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::None,
+        request: &[],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "category",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::sub_merchant::get_apply_protocol::PRIMARY_CATEGORY,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"category\": [{\"primary_category_id\": 1, \"category_name\": \"美食\",\n               \"secondary_category\": [{\"secondary_category_id\": 101, \"category_name\": \"粤菜\",\n                                       \"need_qualification_stuffs\": [\"food_service_license_id\", \"food_service_license_bizmedia_id\"],\n                                       \"can_choose_prepaid_card\": 1, \"can_choose_payment_card\": 1}]}]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_sub_merchant",
+        key: "sub_merchant/get_sub_merchant",
+        group: "sub_merchant",
+        interface: "card_submerchant_get",
+        summary: "Reads one sub-merchant, with where WeChat's review of it stands.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/submerchant/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "merchant_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_sub_merchants",
+        key: "sub_merchant/list_sub_merchants",
+        group: "sub_merchant",
+        interface: "card_submerchant_batchget",
+        summary: "Lists the parent merchant's sub-merchants, at most 100 a call, optionally of one review status.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/submerchant/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "begin_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "limit",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "status",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT_STATUS,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "info_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::sub_merchant::SUB_MERCHANT,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "next_begin_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info_list\": [\n   {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101},\n   {\"merchant_id\": 13, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"bbbbbb\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"APPROVED\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101}],\n \"next_begin_id\": 13}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "submit_sub_merchant",
+        key: "sub_merchant/submit_sub_merchant",
+        group: "sub_merchant",
+        interface: "card_submerchant_submit",
+        summary: "Submits a sub-merchant for WeChat's review and answers its new merchant_id.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/submerchant/submit",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT_FORM,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 52000,
+                message: "pic is not from cdn",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"app_id\": \"xxxxxxxxxxxxx\", \"create_time\": 1438790559, \"update_time\": 1438790559,\n          \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\",\n          \"begin_time\": 1438790559, \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "update_sub_merchant",
+        key: "sub_merchant/update_sub_merchant",
+        group: "sub_merchant",
+        interface: "card_submerchant_update",
+        summary: "Changes a sub-merchant's details, which sends it back to WeChat's review.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/submerchant/update",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::sub_merchant::update_sub_merchant::SUB_MERCHANT_UPDATE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 52000,
+                message: "pic is not from cdn",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+        ),
+        resource: None,
+    },
+    Operation {
         name: "get_access_token",
         key: "token/get_access_token",
         group: "token",
@@ -7647,6 +7887,219 @@ mod group {
                     },
                 ],
             ),
+        };
+    }
+
+    ///Types of `spec/sub_merchant/types.toml`.
+    pub(crate) mod sub_merchant {
+        use super::super::*;
+        ///`SubMerchant`: A sub-merchant as WeChat keeps it.
+        pub(crate) static SUB_MERCHANT: NamedType = NamedType {
+            name: "SubMerchant",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "merchant_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "app_id",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "create_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "update_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "brand_name",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "logo_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "status",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::sub_merchant::SUB_MERCHANT_STATUS,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "begin_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "end_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "primary_category_id",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "secondary_category_id",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`SubMerchantForm`: A sub-merchant as the parent merchant submits it: its name, logo, categories and authorization letter.
+        pub(crate) static SUB_MERCHANT_FORM: NamedType = NamedType {
+            name: "SubMerchantForm",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "app_id",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(36),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "brand_name",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(36),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "logo_url",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "protocol",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(36),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "end_time",
+                        ty: Ty::I64,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(0),
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "primary_category_id",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "secondary_category_id",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "agreement_media_id",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(36),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "operator_media_id",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(36),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`SubMerchantStatus`: Where WeChat's review of a sub-merchant stands.
+        pub(crate) static SUB_MERCHANT_STATUS: NamedType = NamedType {
+            name: "SubMerchantStatus",
+            kind: TypeKind::StringEnum(&["CHECKING", "APPROVED", "REJECTED", "EXPIRED"]),
         };
     }
 }
@@ -10368,6 +10821,219 @@ mod local {
                             name: "price",
                             ty: Ty::I64,
                             required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `sub_merchant`.
+    pub(crate) mod sub_merchant {
+        ///Types local to `get_apply_protocol`.
+        pub(crate) mod get_apply_protocol {
+            use super::super::super::*;
+            ///`PrimaryCategory`: A first-level card category and its second-level ones.
+            pub(crate) static PRIMARY_CATEGORY: NamedType = NamedType {
+                name: "PrimaryCategory",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "primary_category_id",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "category_name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "secondary_category",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::sub_merchant::get_apply_protocol::SECONDARY_CATEGORY,
+                                ),
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`SecondaryCategory`: A second-level card category.
+            pub(crate) static SECONDARY_CATEGORY: NamedType = NamedType {
+                name: "SecondaryCategory",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "secondary_category_id",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "category_name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "need_qualification_stuffs",
+                            ty: Ty::Array(&Ty::String),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "can_choose_prepaid_card",
+                            ty: Ty::I32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "can_choose_payment_card",
+                            ty: Ty::I32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `update_sub_merchant`.
+        pub(crate) mod update_sub_merchant {
+            use super::super::super::*;
+            ///`SubMerchantUpdate`: A sub-merchant's new details, with the id that names it.
+            pub(crate) static SUB_MERCHANT_UPDATE: NamedType = NamedType {
+                name: "SubMerchantUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "merchant_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "app_id",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(36),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "brand_name",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(36),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "logo_url",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "protocol",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(36),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_time",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "primary_category_id",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "secondary_category_id",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "agreement_media_id",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(36),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "operator_media_id",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(36),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
                             ..Field::PLAIN
                         },
                     ],

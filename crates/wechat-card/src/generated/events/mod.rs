@@ -13,6 +13,7 @@
 //! | event | `Event`/`InfoType` | group | summary |
 //! |---|---|---|---|
 //! | [`Authorized`] | `authorized` | `token` | An account authorized the third-party platform. |
+//! | [`CardMerchantCheckResult`] | `card_merchant_check_result` | `sub_merchant` | WeChat finished reviewing a sub-merchant submitted with `submit_sub_merchant`: approved or refused. |
 //! | [`CardNotPassCheck`] | `card_not_pass_check` | `card` | A card created with `create_card` failed WeChat's review. |
 //! | [`CardPassCheck`] | `card_pass_check` | `card` | A card created with `create_card` passed WeChat's review and can be given out. |
 //! | [`CardPayOrder`] | `card_pay_order` | `card` | The merchant's card coin (券点) balance changed: a purchase, a grant, a refund or an exchange for stock. |
@@ -53,6 +54,10 @@ pub use invoice::{SubmitInvoiceTitle, UpdateInvoiceStatus, UserAuthorizeInvoice}
 mod member_card;
 #[cfg(feature = "member_card")]
 pub use member_card::{SubmitMembercardUserInfo, UpdateMemberCard, UserViewCard};
+#[cfg(feature = "sub_merchant")]
+mod sub_merchant;
+#[cfg(feature = "sub_merchant")]
+pub use sub_merchant::CardMerchantCheckResult;
 #[cfg(feature = "token")]
 mod token;
 #[cfg(feature = "token")]
@@ -170,6 +175,9 @@ pub enum Event {
     /// An account authorized the third-party platform.
     #[cfg(feature = "token")]
     Authorized(Authorized),
+    /// WeChat finished reviewing a sub-merchant submitted with `submit_sub_merchant`: approved or refused.
+    #[cfg(feature = "sub_merchant")]
+    CardMerchantCheckResult(CardMerchantCheckResult),
     /// A card created with `create_card` failed WeChat's review.
     #[cfg(feature = "card")]
     CardNotPassCheck(CardNotPassCheck),
@@ -244,6 +252,8 @@ impl Event {
         match self {
             #[cfg(feature = "token")]
             Self::Authorized(_) => Some(Authorized::EVENT),
+            #[cfg(feature = "sub_merchant")]
+            Self::CardMerchantCheckResult(_) => Some(CardMerchantCheckResult::EVENT),
             #[cfg(feature = "card")]
             Self::CardNotPassCheck(_) => Some(CardNotPassCheck::EVENT),
             #[cfg(feature = "card")]
@@ -291,6 +301,8 @@ impl Event {
         match self {
             #[cfg(feature = "token")]
             Self::Authorized(event) => event.to_message(),
+            #[cfg(feature = "sub_merchant")]
+            Self::CardMerchantCheckResult(event) => event.to_message(),
             #[cfg(feature = "card")]
             Self::CardNotPassCheck(event) => event.to_message(),
             #[cfg(feature = "card")]
@@ -342,6 +354,12 @@ impl FromMessage for Event {
             #[cfg(feature = "token")]
             Some(Authorized::EVENT) => {
                 Authorized::from_message(message).map(Self::Authorized)
+            }
+
+            #[cfg(feature = "sub_merchant")]
+            Some(CardMerchantCheckResult::EVENT) => {
+                CardMerchantCheckResult::from_message(message)
+                    .map(Self::CardMerchantCheckResult)
             }
 
             #[cfg(feature = "card")]
