@@ -73,6 +73,14 @@ impl Client {
         }
     }
 
+    /// The `general_card` endpoints: General cards (通用卡, `GENERAL_CARD`), gift cards among them: activating a user's card and updating its balance, points and fields.
+    #[cfg(feature = "general_card")]
+    pub fn general_card(&self) -> crate::general_card::GeneralCardClient<'_> {
+        crate::general_card::GeneralCardClient {
+            core: &self.core,
+        }
+    }
+
     /// The `invoice` endpoints: The merchant's side of e-invoices in the WeChat card package: authorization links and data, merchant settings, unified invoicing and invoice titles.
     #[cfg(feature = "invoice")]
     pub fn invoice(&self) -> crate::invoice::InvoiceClient<'_> {
@@ -117,6 +125,14 @@ impl Client {
     #[cfg(feature = "sub_merchant")]
     pub fn sub_merchant(&self) -> crate::sub_merchant::SubMerchantClient<'_> {
         crate::sub_merchant::SubMerchantClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `ticket` endpoints: Special tickets (特殊票券): boarding passes, meeting tickets and movie tickets a user holds, updated with the seat, time and check-in details.
+    #[cfg(feature = "ticket")]
+    pub fn ticket(&self) -> crate::ticket::TicketClient<'_> {
+        crate::ticket::TicketClient {
             core: &self.core,
         }
     }

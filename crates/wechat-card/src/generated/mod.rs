@@ -14,6 +14,8 @@ pub mod card;
 pub mod card_code;
 #[cfg(feature = "card_stats")]
 pub mod card_stats;
+#[cfg(feature = "general_card")]
+pub mod general_card;
 #[cfg(feature = "invoice")]
 pub mod invoice;
 #[cfg(feature = "member_card")]
@@ -26,6 +28,8 @@ pub mod platform;
 pub mod reimburse;
 #[cfg(feature = "sub_merchant")]
 pub mod sub_merchant;
+#[cfg(feature = "ticket")]
+pub mod ticket;
 #[cfg(feature = "token")]
 pub mod token;
 pub use client::Client;

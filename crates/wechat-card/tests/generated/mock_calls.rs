@@ -12,12 +12,14 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "general_card",
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
         feature = "platform",
         feature = "reimburse",
         feature = "sub_merchant",
+        feature = "ticket",
         feature = "token"
     )
 )]
@@ -882,6 +884,98 @@ async fn card_stats_get_member_card_summary_through_the_mock() {
     harness.fail(&request, expected, 61500);
     let refused = code(
         harness.client.card_stats().get_member_card_summary(&request).await,
+    );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "general_card")]
+#[tokio::test]
+async fn general_card_activate_general_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "general_card/activate_general_card",
+            Some(
+                "{\"card_number\": \"824173711396\", \"code\": \"824173711396\", \"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\n \"init_custom_field_value1\": \"12\", \"init_custom_field_value2\": \"2025-12-31\"}",
+            ),
+        );
+    let request: ::wechat_card::general_card::ActivateGeneralCardRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .general_card()
+        .activate_general_card(&request)
+        .await
+        .expect("general_card/activate_general_card");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::general_card::ActivateGeneralCardErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(
+        harness.client.general_card().activate_general_card(&request).await,
+    );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "general_card")]
+#[tokio::test]
+async fn general_card_unactivate_general_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "general_card/unactivate_general_card",
+            Some(
+                "{\"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\", \"code\": \"824173711396\"}",
+            ),
+        );
+    let request: ::wechat_card::general_card::UnactivateGeneralCardRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .general_card()
+        .unactivate_general_card(&request)
+        .await
+        .expect("general_card/unactivate_general_card");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::general_card::UnactivateGeneralCardErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(
+        harness.client.general_card().unactivate_general_card(&request).await,
+    );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "general_card")]
+#[tokio::test]
+async fn general_card_update_general_card_user_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "general_card/update_general_card_user",
+            Some(
+                "{\"code\": \"12312313\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\",\n \"record_bonus\": \"消费30元，获得3积分\", \"bonus\": 3000, \"custom_field_value1\": \"xxxxx\", \"can_give_friend\": true}",
+            ),
+        );
+    let request: ::wechat_card::general_card::UpdateGeneralCardUserRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .general_card()
+        .update_general_card_user(&request)
+        .await
+        .expect("general_card/update_general_card_user");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+        );
+    let expected = ::wechat_card::general_card::UpdateGeneralCardUserErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(
+        harness.client.general_card().update_general_card_user(&request).await,
     );
     assert_eq!(refused, expected);
 }
@@ -2004,6 +2098,81 @@ async fn sub_merchant_update_sub_merchant_through_the_mock() {
     let refused = code(
         harness.client.sub_merchant().update_sub_merchant(&request).await,
     );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "ticket")]
+#[tokio::test]
+async fn ticket_check_in_boarding_pass_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "ticket/check_in_boarding_pass",
+            Some(
+                "{\"code\": \"198374613512\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"passenger_name\": \"乘客姓名\",\n \"class\": \"舱等\", \"seat\": \"座位号\", \"etkt_bnr\": \"电子客票号\", \"qrcode_data\": \"二维码数据\", \"is_cancel\": false}",
+            ),
+        );
+    let request: ::wechat_card::ticket::CheckInBoardingPassRequest = request(&arranged);
+    let answer = harness
+        .client
+        .ticket()
+        .check_in_boarding_pass(&request)
+        .await
+        .expect("ticket/check_in_boarding_pass");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::ticket::CheckInBoardingPassErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(harness.client.ticket().check_in_boarding_pass(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "ticket")]
+#[tokio::test]
+async fn ticket_update_meeting_ticket_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "ticket/update_meeting_ticket",
+            Some(
+                "{\"code\": \"717523732898\", \"card_id\": \"pXch-jvdwkJjY7evUFV-sGsoMl7A\", \"zone\": \"C区\", \"entrance\": \"东北门\", \"seat_number\": \"2排15号\"}",
+            ),
+        );
+    let request: ::wechat_card::ticket::UpdateMeetingTicketRequest = request(&arranged);
+    let answer = harness
+        .client
+        .ticket()
+        .update_meeting_ticket(&request)
+        .await
+        .expect("ticket/update_meeting_ticket");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::ticket::UpdateMeetingTicketErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(harness.client.ticket().update_meeting_ticket(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "ticket")]
+#[tokio::test]
+async fn ticket_update_movie_ticket_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "ticket/update_movie_ticket",
+            Some(
+                "{\"code\": \"277217129962\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"ticket_class\": \"4D\", \"show_time\": 1408493192,\n \"duration\": 120, \"screening_room\": \"5号影厅\", \"seat_number\": [\"5排14号\", \"5排15号\"]}",
+            ),
+        );
+    let request: ::wechat_card::ticket::UpdateMovieTicketRequest = request(&arranged);
+    let answer = harness
+        .client
+        .ticket()
+        .update_movie_ticket(&request)
+        .await
+        .expect("ticket/update_movie_ticket");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::ticket::UpdateMovieTicketErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(harness.client.ticket().update_movie_ticket(&request).await);
     assert_eq!(refused, expected);
 }
 

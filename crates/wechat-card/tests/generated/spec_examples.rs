@@ -9,12 +9,14 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "general_card",
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
         feature = "platform",
         feature = "reimburse",
         feature = "sub_merchant",
+        feature = "ticket",
         feature = "token"
     )
 )]
@@ -810,6 +812,69 @@ fn card_stats_get_member_card_summary_example_2() {
     decodes::<
         ::wechat_card::card_stats::GetMemberCardSummaryRequest,
     >("{\"errcode\": 61501, \"errmsg\": \"date range error\"}");
+}
+
+#[cfg(feature = "general_card")]
+#[test]
+fn general_card_activate_general_card_example_1() {
+    round_trips::<
+        ::wechat_card::general_card::ActivateGeneralCardRequest,
+    >(
+        "{\"card_number\": \"824173711396\", \"code\": \"824173711396\", \"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\n \"init_custom_field_value1\": \"12\", \"init_custom_field_value2\": \"2025-12-31\"}",
+    );
+    decodes::<
+        ::wechat_card::general_card::ActivateGeneralCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "general_card")]
+#[test]
+fn general_card_activate_general_card_example_2() {
+    decodes::<
+        ::wechat_card::general_card::ActivateGeneralCardRequest,
+    >("{\"errcode\": 40056, \"errmsg\": \"invalid serial code\"}");
+}
+
+#[cfg(feature = "general_card")]
+#[test]
+fn general_card_unactivate_general_card_example_1() {
+    round_trips::<
+        ::wechat_card::general_card::UnactivateGeneralCardRequest,
+    >("{\"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\", \"code\": \"824173711396\"}");
+    decodes::<
+        ::wechat_card::general_card::UnactivateGeneralCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "general_card")]
+#[test]
+fn general_card_unactivate_general_card_example_2() {
+    decodes::<
+        ::wechat_card::general_card::UnactivateGeneralCardRequest,
+    >("{\"errcode\": 40056, \"errmsg\": \"invalid serial code\"}");
+}
+
+#[cfg(feature = "general_card")]
+#[test]
+fn general_card_update_general_card_user_example_1() {
+    round_trips::<
+        ::wechat_card::general_card::UpdateGeneralCardUserRequest,
+    >(
+        "{\"code\": \"12312313\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\",\n \"record_bonus\": \"消费30元，获得3积分\", \"bonus\": 3000, \"custom_field_value1\": \"xxxxx\", \"can_give_friend\": true}",
+    );
+    decodes::<
+        ::wechat_card::general_card::UpdateGeneralCardUserRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+    );
+}
+
+#[cfg(feature = "general_card")]
+#[test]
+fn general_card_update_general_card_user_example_2() {
+    decodes::<
+        ::wechat_card::general_card::UpdateGeneralCardUserRequest,
+    >("{\"errcode\": 40056, \"errmsg\": \"invalid serial code\"}");
 }
 
 #[cfg(feature = "invoice")]
@@ -1693,6 +1758,84 @@ fn sub_merchant_update_sub_merchant_example_2() {
     >(
         "{\"errcode\": 52000, \"errmsg\": \"pic is not from cdn hint: [Yk3JZa0670ent4]\"}",
     );
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_check_in_boarding_pass_example_1() {
+    round_trips::<
+        ::wechat_card::ticket::CheckInBoardingPassRequest,
+    >(
+        "{\"code\": \"198374613512\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"passenger_name\": \"乘客姓名\",\n \"class\": \"舱等\", \"seat\": \"座位号\", \"etkt_bnr\": \"电子客票号\", \"qrcode_data\": \"二维码数据\", \"is_cancel\": false}",
+    );
+    decodes::<
+        ::wechat_card::ticket::CheckInBoardingPassRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_check_in_boarding_pass_example_2() {
+    round_trips::<
+        ::wechat_card::ticket::CheckInBoardingPassRequest,
+    >(
+        "{\"code\": \"198374613512\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"is_cancel\": true}",
+    );
+    decodes::<
+        ::wechat_card::ticket::CheckInBoardingPassRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_check_in_boarding_pass_example_3() {
+    decodes::<
+        ::wechat_card::ticket::CheckInBoardingPassRequest,
+    >(
+        "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [Cn0lEa0791e540]\"}",
+    );
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_update_meeting_ticket_example_1() {
+    round_trips::<
+        ::wechat_card::ticket::UpdateMeetingTicketRequest,
+    >(
+        "{\"code\": \"717523732898\", \"card_id\": \"pXch-jvdwkJjY7evUFV-sGsoMl7A\", \"zone\": \"C区\", \"entrance\": \"东北门\", \"seat_number\": \"2排15号\"}",
+    );
+    decodes::<
+        ::wechat_card::ticket::UpdateMeetingTicketRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_update_meeting_ticket_example_2() {
+    decodes::<
+        ::wechat_card::ticket::UpdateMeetingTicketRequest,
+    >("{\"errcode\": 40056, \"errmsg\": \"invalid serial code\"}");
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_update_movie_ticket_example_1() {
+    round_trips::<
+        ::wechat_card::ticket::UpdateMovieTicketRequest,
+    >(
+        "{\"code\": \"277217129962\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"ticket_class\": \"4D\", \"show_time\": 1408493192,\n \"duration\": 120, \"screening_room\": \"5号影厅\", \"seat_number\": [\"5排14号\", \"5排15号\"]}",
+    );
+    decodes::<
+        ::wechat_card::ticket::UpdateMovieTicketRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_update_movie_ticket_example_2() {
+    decodes::<
+        ::wechat_card::ticket::UpdateMovieTicketRequest,
+    >("{\"errcode\": 40056, \"errmsg\": \"invalid serial code\"}");
 }
 
 #[cfg(feature = "token")]

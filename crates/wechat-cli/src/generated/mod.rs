@@ -15,6 +15,8 @@ pub(crate) static GROUPS: &[&Group] = &[
     &CARD_CODE,
     #[cfg(feature = "card_stats")]
     &CARD_STATS,
+    #[cfg(feature = "general_card")]
+    &GENERAL_CARD,
     #[cfg(feature = "invoice")]
     &INVOICE,
     #[cfg(feature = "member_card")]
@@ -27,6 +29,8 @@ pub(crate) static GROUPS: &[&Group] = &[
     &REIMBURSE,
     #[cfg(feature = "sub_merchant")]
     &SUB_MERCHANT,
+    #[cfg(feature = "ticket")]
+    &TICKET,
     #[cfg(feature = "token")]
     &TOKEN,
 ];
@@ -1354,6 +1358,282 @@ fn card_stats_get_member_card_detail(call: Call) -> CallFuture {
 fn card_stats_get_member_card_summary(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::card_stats::GetMemberCardSummaryRequest = call
+            .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "general_card")]
+static GENERAL_CARD: Group = Group {
+    command: "general-card",
+    module: "general_card",
+    summary: "General cards (通用卡, `GENERAL_CARD`), gift cards among them: activating a user's card and updating its balance, points and fields.",
+    about: "General cards (通用卡, `GENERAL_CARD`), gift cards among them: activating a user's card and updating its balance, points and fields.\n\nGeneral cards are created like any card (`card::create_card` with `GENERAL_CARD`); gift cards\nare general cards of `sub_card_type` `GIFT_CARD`. A card that is not auto-activated is activated\nwith `activate_general_card` (and reverted with `unactivate_general_card`); its balance, points\nand custom fields change with `update_general_card_user`. Kept apart from `member_card`, so\nmember-card users do not compile them.",
+    operations: &[
+        Operation {
+            command: "activate-general-card",
+            summary: "Activates a general card a user took, with the card number to show and starting custom field values.",
+            about: "Activates a general card a user took, with the card number to show and starting custom field values.\n\nFor general cards not created with `auto_activate`: after the user took the card (and filled\nin what the merchant asks), the merchant activates it with the number to show on it.\n\nExample --json:\n  {\"card_number\": \"824173711396\", \"code\": \"824173711396\", \"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\n   \"init_custom_field_value1\": \"12\", \"init_custom_field_value2\": \"2025-12-31\"}\n\nWeChat interface `card_generalcard_activate`: POST /card/generalcard/activate, from spec/general_card/activate_general_card.toml.",
+            fields: &[
+                Field {
+                    wire: "card_number",
+                    flag: Some("card-number"),
+                    help: "The card number shown on the card; may be the code itself.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The code of the card the user took.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The card; required when it uses merchant-supplied codes (`use_custom_code`).",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "init_custom_field_value1",
+                    flag: Some("init-custom-field-value1"),
+                    help: "The starting value of the card's `custom_field1`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "init_custom_field_value2",
+                    flag: Some("init-custom-field-value2"),
+                    help: "The starting value of `custom_field2`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "init_custom_field_value3",
+                    flag: Some("init-custom-field-value3"),
+                    help: "The starting value of `custom_field3`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: general_card_activate_general_card,
+        },
+        Operation {
+            command: "unactivate-general-card",
+            summary: "Reverts the activation of a general card a user holds.",
+            about: "Reverts the activation of a general card a user holds.\n\nThe card goes back to not activated; activate it again with `activate_general_card`.\n\nExample --json:\n  {\"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\", \"code\": \"824173711396\"}\n\nWeChat interface `card_generalcard_unactivate`: POST /card/generalcard/unactivate, from spec/general_card/unactivate_general_card.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The general card.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The code of the user's card.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: general_card_unactivate_general_card,
+        },
+        Operation {
+            command: "update-general-card-user",
+            summary: "Changes the balance, points, background or custom field values of a general card a user holds, such as a gift card.",
+            about: "Changes the balance, points, background or custom field values of a general card a user holds, such as a gift card.\n\nCall it after the card was used: `balance` and `bonus` are the new totals shown on the card,\n`record_balance` and `record_bonus` the lines the user reads about the change. `can_give_friend`\nswitches whether the user may still give the card to a friend.\n\nExample --json:\n  {\"code\": \"12312313\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\",\n   \"record_bonus\": \"消费30元，获得3积分\", \"bonus\": 3000, \"custom_field_value1\": \"xxxxx\", \"can_give_friend\": true}\n\nWeChat interface `card_generalcard_updateuser`: POST /card/generalcard/updateuser, from spec/general_card/update_general_card_user.toml.",
+            fields: &[
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The card's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The general card.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "background_pic_url",
+                    flag: Some("background-pic-url"),
+                    help: "The user's own card background, an image from /cgi-bin/media/uploadimg.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "record_bonus",
+                    flag: Some("record-bonus"),
+                    help: "Why the points changed, shown to the user.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bonus",
+                    flag: Some("bonus"),
+                    help: "The user's points after the change.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "record_balance",
+                    flag: Some("record-balance"),
+                    help: "Why the balance changed, shown to the user.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "balance",
+                    flag: Some("balance"),
+                    help: "The card's balance after the change, in fen.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "custom_field_value1",
+                    flag: Some("custom-field-value1"),
+                    help: "The new value of the card's `custom_field1`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "custom_field_value2",
+                    flag: Some("custom-field-value2"),
+                    help: "The new value of `custom_field2`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "custom_field_value3",
+                    flag: Some("custom-field-value3"),
+                    help: "The new value of `custom_field3`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "can_give_friend",
+                    flag: Some("can-give-friend"),
+                    help: "Whether the user may give the card to a friend from now on.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: general_card_update_general_card_user,
+        },
+    ],
+};
+
+#[cfg(feature = "general_card")]
+fn general_card_activate_general_card(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::general_card::ActivateGeneralCardRequest = call
+            .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "general_card")]
+fn general_card_unactivate_general_card(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::general_card::UnactivateGeneralCardRequest = call
+            .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "general_card")]
+fn general_card_update_general_card_user(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::general_card::UpdateGeneralCardUserRequest = call
             .body()?;
         call.send(&request).await
     })
@@ -3271,6 +3551,312 @@ fn sub_merchant_update_sub_merchant(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::sub_merchant::UpdateSubMerchantRequest = call
             .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "ticket")]
+static TICKET: Group = Group {
+    command: "ticket",
+    module: "ticket",
+    summary: "Special tickets (特殊票券): boarding passes, meeting tickets and movie tickets a user holds, updated with the seat, time and check-in details.",
+    about: "Special tickets (特殊票券): boarding passes, meeting tickets and movie tickets a user holds, updated with the seat, time and check-in details.\n\nA ticket is created like any card (`card::create_card` with `BOARDING_PASS`,\n`MEETING_TICKET` or `MOVIE_TICKET`) and given to the user; once the user's seat or show is\nknown, the merchant writes it onto the user's ticket with these calls. Scenic tickets have no\nendpoint of their own.",
+    operations: &[
+        Operation {
+            command: "check-in-boarding-pass",
+            summary: "Checks a passenger in on the boarding pass they hold, or cancels the check-in.",
+            about: "Checks a passenger in on the boarding pass they hold, or cancels the check-in.\n\nAfter the passenger chose a seat, write the passenger, class, seat and e-ticket number onto the\nboarding pass; WeChat draws the check-in QR code from `qrcode_data`. With `is_cancel` true the\nother fields are not read and the pass goes back to not checked in.\n\nExample --json:\n  {\"code\": \"198374613512\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"passenger_name\": \"乘客姓名\",\n   \"class\": \"舱等\", \"seat\": \"座位号\", \"etkt_bnr\": \"电子客票号\", \"qrcode_data\": \"二维码数据\", \"is_cancel\": false}\n\nWeChat interface `card_boardingpass_checkin`: POST /card/boardingpass/checkin, from spec/ticket/check_in_boarding_pass.toml.",
+            fields: &[
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The boarding pass's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The boarding pass card; required for cards with merchant-supplied codes (`use_custom_code`).",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "passenger_name",
+                    flag: Some("passenger-name"),
+                    help: "The passenger's name, at most 15 Chinese characters; required to check in.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "class",
+                    flag: Some("class"),
+                    help: "The cabin class (头等舱 ...), at most 5 Chinese characters; required to check in.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "etkt_bnr",
+                    flag: Some("etkt-bnr"),
+                    help: "The e-ticket number, at most 14 digits; required to check in.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "seat",
+                    flag: Some("seat"),
+                    help: "The passenger's seat.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "qrcode_data",
+                    flag: Some("qrcode-data"),
+                    help: "The check-in QR code's text; WeChat draws the code from it.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "is_cancel",
+                    flag: Some("is-cancel"),
+                    help: "Cancel the check-in (default false): the other fields are then not read.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: ticket_check_in_boarding_pass,
+        },
+        Operation {
+            command: "update-meeting-ticket",
+            summary: "Writes the zone, entrance, seat and times onto a meeting ticket a user holds.",
+            about: "Writes the zone, entrance, seat and times onto a meeting ticket a user holds.\n\nExample --json:\n  {\"code\": \"717523732898\", \"card_id\": \"pXch-jvdwkJjY7evUFV-sGsoMl7A\", \"zone\": \"C区\", \"entrance\": \"东北门\", \"seat_number\": \"2排15号\"}\n\nWeChat interface `card_meetingticket_updateuser`: POST /card/meetingticket/updateuser, from spec/ticket/update_meeting_ticket.toml.",
+            fields: &[
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The ticket's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The ticket card; required for cards with merchant-supplied codes (`use_custom_code`).",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "begin_time",
+                    flag: Some("begin-time"),
+                    help: "When the meeting starts, unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "end_time",
+                    flag: Some("end-time"),
+                    help: "When it ends, unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "zone",
+                    flag: Some("zone"),
+                    help: "The zone, e.g. C区.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "entrance",
+                    flag: Some("entrance"),
+                    help: "The entrance, e.g. 东北门.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "seat_number",
+                    flag: Some("seat-number"),
+                    help: "The seat, e.g. 2排15号.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: ticket_update_meeting_ticket,
+        },
+        Operation {
+            command: "update-movie-ticket",
+            summary: "Writes the show, hall and seats onto a movie ticket a user holds.",
+            about: "Writes the show, hall and seats onto a movie ticket a user holds.\n\nFields given with --json only:\n  seat_number (an array of string): The seats, e.g. 5排14号.\n\nExample --json:\n  {\"code\": \"277217129962\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"ticket_class\": \"4D\", \"show_time\": 1408493192,\n   \"duration\": 120, \"screening_room\": \"5号影厅\", \"seat_number\": [\"5排14号\", \"5排15号\"]}\n\nWeChat interface `card_movieticket_updateuser`: POST /card/movieticket/updateuser, from spec/ticket/update_movie_ticket.toml.",
+            fields: &[
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The ticket's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The ticket card; required for cards with merchant-supplied codes (`use_custom_code`).",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "ticket_class",
+                    flag: Some("ticket-class"),
+                    help: "The kind of show, e.g. 2D, 3D, 4D.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "show_time",
+                    flag: Some("show-time"),
+                    help: "When the show starts, unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "duration",
+                    flag: Some("duration"),
+                    help: "How long the show lasts, in minutes.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "screening_room",
+                    flag: Some("screening-room"),
+                    help: "The hall, e.g. 5号影厅.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "seat_number",
+                    flag: None,
+                    help: "The seats, e.g. 5排14号.",
+                    kind: Kind::Json("an array of string"),
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: ticket_update_movie_ticket,
+        },
+    ],
+};
+
+#[cfg(feature = "ticket")]
+fn ticket_check_in_boarding_pass(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::ticket::CheckInBoardingPassRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "ticket")]
+fn ticket_update_meeting_ticket(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::ticket::UpdateMeetingTicketRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "ticket")]
+fn ticket_update_movie_ticket(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::ticket::UpdateMovieTicketRequest = call.body()?;
         call.send(&request).await
     })
 }

@@ -10,12 +10,14 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "general_card",
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
         feature = "platform",
         feature = "reimburse",
         feature = "sub_merchant",
+        feature = "ticket",
         feature = "token"
     )
 )]
@@ -621,6 +623,88 @@ async fn card_stats_get_member_card_summary_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::card_stats::GetMemberCardSummaryRequest,
         >("card_stats/get_member_card_summary", &printed);
+}
+
+#[cfg(feature = "general_card")]
+#[tokio::test]
+async fn general_card_activate_general_card_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["general-card", "activate-general-card"],
+            operation: "general_card/activate_general_card",
+            example: Some(
+                "{\"card_number\": \"824173711396\", \"code\": \"824173711396\", \"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\n \"init_custom_field_value1\": \"12\", \"init_custom_field_value2\": \"2025-12-31\"}",
+            ),
+            body_flags: &[
+                ("card_number", "card-number"),
+                ("code", "code"),
+                ("card_id", "card-id"),
+                ("init_custom_field_value1", "init-custom-field-value1"),
+                ("init_custom_field_value2", "init-custom-field-value2"),
+                ("init_custom_field_value3", "init-custom-field-value3"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::general_card::ActivateGeneralCardRequest,
+        >("general_card/activate_general_card", &printed);
+}
+
+#[cfg(feature = "general_card")]
+#[tokio::test]
+async fn general_card_unactivate_general_card_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["general-card", "unactivate-general-card"],
+            operation: "general_card/unactivate_general_card",
+            example: Some(
+                "{\"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\", \"code\": \"824173711396\"}",
+            ),
+            body_flags: &[("card_id", "card-id"), ("code", "code")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::general_card::UnactivateGeneralCardRequest,
+        >("general_card/unactivate_general_card", &printed);
+}
+
+#[cfg(feature = "general_card")]
+#[tokio::test]
+async fn general_card_update_general_card_user_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["general-card", "update-general-card-user"],
+            operation: "general_card/update_general_card_user",
+            example: Some(
+                "{\"code\": \"12312313\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\",\n \"record_bonus\": \"消费30元，获得3积分\", \"bonus\": 3000, \"custom_field_value1\": \"xxxxx\", \"can_give_friend\": true}",
+            ),
+            body_flags: &[
+                ("code", "code"),
+                ("card_id", "card-id"),
+                ("background_pic_url", "background-pic-url"),
+                ("record_bonus", "record-bonus"),
+                ("bonus", "bonus"),
+                ("record_balance", "record-balance"),
+                ("balance", "balance"),
+                ("custom_field_value1", "custom-field-value1"),
+                ("custom_field_value2", "custom-field-value2"),
+                ("custom_field_value3", "custom-field-value3"),
+                ("can_give_friend", "can-give-friend"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::general_card::UpdateGeneralCardUserRequest,
+        >("general_card/update_general_card_user", &printed);
 }
 
 #[cfg(feature = "invoice")]
@@ -1502,6 +1586,93 @@ async fn sub_merchant_update_sub_merchant_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::sub_merchant::UpdateSubMerchantRequest,
         >("sub_merchant/update_sub_merchant", &printed);
+}
+
+#[cfg(feature = "ticket")]
+#[tokio::test]
+async fn ticket_check_in_boarding_pass_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["ticket", "check-in-boarding-pass"],
+            operation: "ticket/check_in_boarding_pass",
+            example: Some(
+                "{\"code\": \"198374613512\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"passenger_name\": \"乘客姓名\",\n \"class\": \"舱等\", \"seat\": \"座位号\", \"etkt_bnr\": \"电子客票号\", \"qrcode_data\": \"二维码数据\", \"is_cancel\": false}",
+            ),
+            body_flags: &[
+                ("code", "code"),
+                ("card_id", "card-id"),
+                ("passenger_name", "passenger-name"),
+                ("class", "class"),
+                ("etkt_bnr", "etkt-bnr"),
+                ("seat", "seat"),
+                ("qrcode_data", "qrcode-data"),
+                ("is_cancel", "is-cancel"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::ticket::CheckInBoardingPassRequest,
+        >("ticket/check_in_boarding_pass", &printed);
+}
+
+#[cfg(feature = "ticket")]
+#[tokio::test]
+async fn ticket_update_meeting_ticket_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["ticket", "update-meeting-ticket"],
+            operation: "ticket/update_meeting_ticket",
+            example: Some(
+                "{\"code\": \"717523732898\", \"card_id\": \"pXch-jvdwkJjY7evUFV-sGsoMl7A\", \"zone\": \"C区\", \"entrance\": \"东北门\", \"seat_number\": \"2排15号\"}",
+            ),
+            body_flags: &[
+                ("code", "code"),
+                ("card_id", "card-id"),
+                ("begin_time", "begin-time"),
+                ("end_time", "end-time"),
+                ("zone", "zone"),
+                ("entrance", "entrance"),
+                ("seat_number", "seat-number"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::ticket::UpdateMeetingTicketRequest,
+        >("ticket/update_meeting_ticket", &printed);
+}
+
+#[cfg(feature = "ticket")]
+#[tokio::test]
+async fn ticket_update_movie_ticket_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["ticket", "update-movie-ticket"],
+            operation: "ticket/update_movie_ticket",
+            example: Some(
+                "{\"code\": \"277217129962\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"ticket_class\": \"4D\", \"show_time\": 1408493192,\n \"duration\": 120, \"screening_room\": \"5号影厅\", \"seat_number\": [\"5排14号\", \"5排15号\"]}",
+            ),
+            body_flags: &[
+                ("code", "code"),
+                ("card_id", "card-id"),
+                ("ticket_class", "ticket-class"),
+                ("show_time", "show-time"),
+                ("duration", "duration"),
+                ("screening_room", "screening-room"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::ticket::UpdateMovieTicketRequest,
+        >("ticket/update_movie_ticket", &printed);
 }
 
 #[cfg(feature = "token")]
