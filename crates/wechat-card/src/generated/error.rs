@@ -40,7 +40,7 @@ pub enum Code {
     InvalidAccessToken,
     /// `40053` `invalid actioninfo`: `action_info` is missing or does not hold the key `action_name` names.
     InvalidActioninfo,
-    /// `40056` `invalid serial code`. What it means depends on the operation: see the error tables of the `card_code` group, `general_card::activate_general_card`, `general_card::unactivate_general_card`, `general_card::update_general_card_user`, `member_card::activate_member_card`, `member_card::get_member_info`, `member_card::update_member`, `ticket::check_in_boarding_pass`, `ticket::update_meeting_ticket`, `ticket::update_movie_ticket`.
+    /// `40056` `invalid serial code`. What it means depends on the operation: see the error tables of the `card_code` group, `card::update_lucky_money_balance`, `general_card::activate_general_card`, `general_card::unactivate_general_card`, `general_card::update_general_card_user`, `member_card::activate_member_card`, `member_card::get_member_info`, `member_card::update_member`, `ticket::check_in_boarding_pass`, `ticket::update_meeting_ticket`, `ticket::update_movie_ticket`.
     InvalidSerialCode,
     /// `40066` `invalid url`: No API is served at this URL: a wrong path, or a query parameter that selects no API.
     ///

@@ -127,6 +127,67 @@ fn code<T: std::fmt::Debug, C: wechat_core::ErrorCode>(
 
 #[cfg(feature = "card")]
 #[tokio::test]
+#[allow(deprecated)]
+async fn card_add_locations_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/add_locations",
+            Some(
+                "{\"location_list\": [\n  {\"business_name\": \"TIT 创意园1号店\", \"branch_name\": \"艺术中心店\", \"province\": \"广东省\", \"city\": \"广州市\",\n   \"district\": \"海珠区\", \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"telephone\": \"020-89772059\",\n   \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"},\n  {\"business_name\": \"TIT 创意园2号店\", \"province\": \"广东省\", \"city\": \"广州市\", \"district\": \"海珠区\",\n   \"address\": \"\", \"telephone\": \"020-89772059\", \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}",
+            ),
+        );
+    let request: ::wechat_card::card::AddLocationsRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .add_locations(&request)
+        .await
+        .expect("card/add_locations");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"location_id_list\": [271262077, -1]}",
+        );
+    let expected = ::wechat_card::card::AddLocationsErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.card().add_locations(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_create_after_pay_activity_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/create_after_pay_activity",
+            Some(
+                "{\"info\": {\"basic_info\": {\"activity_bg_color\": \"Color010\", \"activity_tinyappid\": \"wx7a3d0b56d5e3a5c1\",\n                         \"mch_code\": \"1900016021\", \"begin_time\": 1537200000, \"end_time\": 1539792000,\n                         \"gift_num\": 3, \"max_partic_times_act\": 1, \"max_partic_times_one_day\": 1},\n          \"card_info_list\": [{\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"min_amt\": 100, \"total_user\": true}],\n          \"custom_info\": {\"type\": \"AFTER_PAY_PACKAGE\"}}}",
+            ),
+        );
+    let request: ::wechat_card::card::CreateAfterPayActivityRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .create_after_pay_activity(&request)
+        .await
+        .expect("card/create_after_pay_activity");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"activity_id\": \"4728935\"}",
+        );
+    let expected = ::wechat_card::card::CreateAfterPayActivityErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.card().create_after_pay_activity(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
 async fn card_create_card_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
@@ -263,6 +324,31 @@ async fn card_get_card_through_the_mock() {
 
 #[cfg(feature = "card")]
 #[tokio::test]
+#[allow(deprecated)]
+async fn card_get_colors_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("card/get_colors", None);
+    let request: ::wechat_card::card::GetColorsRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .get_colors(&request)
+        .await
+        .expect("card/get_colors");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"colors\": [\n  {\"name\": \"Color010\", \"value\": \"#63b359\"}, {\"name\": \"Color020\", \"value\": \"#2c9f67\"},\n  {\"name\": \"Color030\", \"value\": \"#509fc9\"}, {\"name\": \"Color040\", \"value\": \"#5885cf\"},\n  {\"name\": \"Color050\", \"value\": \"#9062c0\"}, {\"name\": \"Color060\", \"value\": \"#d09a45\"},\n  {\"name\": \"Color070\", \"value\": \"#e4b138\"}, {\"name\": \"Color080\", \"value\": \"#ee903c\"},\n  {\"name\": \"Color081\", \"value\": \"#f08500\"}, {\"name\": \"Color082\", \"value\": \"#a9d92d\"},\n  {\"name\": \"Color090\", \"value\": \"#dd6549\"}, {\"name\": \"Color100\", \"value\": \"#cc463d\"},\n  {\"name\": \"Color101\", \"value\": \"#cf3e36\"}, {\"name\": \"Color102\", \"value\": \"#5E6671\"}]}",
+        );
+    let expected = ::wechat_card::card::GetColorsErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.card().get_colors(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
 async fn card_get_mpnews_html_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
@@ -286,6 +372,31 @@ async fn card_get_mpnews_html_through_the_mock() {
     let expected = ::wechat_card::card::GetMpnewsHtmlErrorCode::InvalidCardId;
     harness.fail(&request, expected, 40073);
     let refused = code(harness.client.card().get_mpnews_html(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_get_store_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange("card/get_store_card", Some("{\"poi_id\": \"1234567\"}"));
+    let request: ::wechat_card::card::GetStoreCardRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .get_store_card(&request)
+        .await
+        .expect("card/get_store_card");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pabcedfg1234567hijklmn\"}",
+        );
+    let expected = ::wechat_card::card::GetStoreCardErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.card().get_store_card(&request).await);
     assert_eq!(refused, expected);
 }
 
@@ -316,6 +427,32 @@ async fn card_list_cards_through_the_mock() {
     let expected = ::wechat_card::card::ListCardsErrorCode::InvalidCardId;
     harness.fail(&request, expected, 40073);
     let refused = code(harness.client.card().list_cards(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+#[allow(deprecated)]
+async fn card_list_locations_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange("card/list_locations", Some("{\"offset\": 0, \"count\": 0}"));
+    let request: ::wechat_card::card::ListLocationsRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .list_locations(&request)
+        .await
+        .expect("card/list_locations");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 1,\n \"location_list\": [{\"location_id\": \"271262077\", \"name\": \"TIT 创意园1号店(艺术中心店)\", \"phone\": \"020-89772059\",\n                    \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}",
+        );
+    let expected = ::wechat_card::card::ListLocationsErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.card().list_locations(&request).await);
     assert_eq!(refused, expected);
 }
 
@@ -422,6 +559,29 @@ async fn card_set_self_consume_cell_through_the_mock() {
 
 #[cfg(feature = "card")]
 #[tokio::test]
+async fn card_set_store_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/set_store_card",
+            Some("{\"poi_id\": \"1234567\", \"card_id\": \"pabcedfg1234567hijklmn\"}"),
+        );
+    let request: ::wechat_card::card::SetStoreCardRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .set_store_card(&request)
+        .await
+        .expect("card/set_store_card");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::card::SetStoreCardErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.card().set_store_card(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
 async fn card_set_test_whitelist_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
@@ -472,6 +632,34 @@ async fn card_update_card_through_the_mock() {
     let expected = ::wechat_card::card::UpdateCardErrorCode::InvalidTime;
     harness.fail(&request, expected, 40079);
     let refused = code(harness.client.card().update_card(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+#[allow(deprecated)]
+async fn card_update_lucky_money_balance_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/update_lucky_money_balance",
+            Some(
+                "{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"balance\": 100}",
+            ),
+        );
+    let request: ::wechat_card::card::UpdateLuckyMoneyBalanceRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .card()
+        .update_lucky_money_balance(&request)
+        .await
+        .expect("card/update_lucky_money_balance");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::card::UpdateLuckyMoneyBalanceErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(harness.client.card().update_lucky_money_balance(&request).await);
     assert_eq!(refused, expected);
 }
 

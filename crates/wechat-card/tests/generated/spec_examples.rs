@@ -42,6 +42,48 @@ fn decodes<O: wechat_core::Operation>(json: &str) {
 
 #[cfg(feature = "card")]
 #[test]
+fn card_add_locations_example_1() {
+    round_trips::<
+        ::wechat_card::card::AddLocationsRequest,
+    >(
+        "{\"location_list\": [\n  {\"business_name\": \"TIT 创意园1号店\", \"branch_name\": \"艺术中心店\", \"province\": \"广东省\", \"city\": \"广州市\",\n   \"district\": \"海珠区\", \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"telephone\": \"020-89772059\",\n   \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"},\n  {\"business_name\": \"TIT 创意园2号店\", \"province\": \"广东省\", \"city\": \"广州市\", \"district\": \"海珠区\",\n   \"address\": \"\", \"telephone\": \"020-89772059\", \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}",
+    );
+    decodes::<
+        ::wechat_card::card::AddLocationsRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"location_id_list\": [271262077, -1]}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_add_locations_example_2() {
+    decodes::<
+        ::wechat_card::card::AddLocationsRequest,
+    >("{\"errcode\": 45021, \"errmsg\": \"field length exceeded\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_after_pay_activity_example_1() {
+    round_trips::<
+        ::wechat_card::card::CreateAfterPayActivityRequest,
+    >(
+        "{\"info\": {\"basic_info\": {\"activity_bg_color\": \"Color010\", \"activity_tinyappid\": \"wx7a3d0b56d5e3a5c1\",\n                         \"mch_code\": \"1900016021\", \"begin_time\": 1537200000, \"end_time\": 1539792000,\n                         \"gift_num\": 3, \"max_partic_times_act\": 1, \"max_partic_times_one_day\": 1},\n          \"card_info_list\": [{\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"min_amt\": 100, \"total_user\": true}],\n          \"custom_info\": {\"type\": \"AFTER_PAY_PACKAGE\"}}}",
+    );
+    decodes::<
+        ::wechat_card::card::CreateAfterPayActivityRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"activity_id\": \"4728935\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_after_pay_activity_example_2() {
+    decodes::<
+        ::wechat_card::card::CreateAfterPayActivityRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
 fn card_create_card_example_1() {
     round_trips::<
         ::wechat_card::card::CreateCardRequest,
@@ -192,6 +234,24 @@ fn card_get_card_example_3() {
 
 #[cfg(feature = "card")]
 #[test]
+fn card_get_colors_example_1() {
+    decodes::<
+        ::wechat_card::card::GetColorsRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"colors\": [\n  {\"name\": \"Color010\", \"value\": \"#63b359\"}, {\"name\": \"Color020\", \"value\": \"#2c9f67\"},\n  {\"name\": \"Color030\", \"value\": \"#509fc9\"}, {\"name\": \"Color040\", \"value\": \"#5885cf\"},\n  {\"name\": \"Color050\", \"value\": \"#9062c0\"}, {\"name\": \"Color060\", \"value\": \"#d09a45\"},\n  {\"name\": \"Color070\", \"value\": \"#e4b138\"}, {\"name\": \"Color080\", \"value\": \"#ee903c\"},\n  {\"name\": \"Color081\", \"value\": \"#f08500\"}, {\"name\": \"Color082\", \"value\": \"#a9d92d\"},\n  {\"name\": \"Color090\", \"value\": \"#dd6549\"}, {\"name\": \"Color100\", \"value\": \"#cc463d\"},\n  {\"name\": \"Color101\", \"value\": \"#cf3e36\"}, {\"name\": \"Color102\", \"value\": \"#5E6671\"}]}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_get_colors_example_2() {
+    decodes::<
+        ::wechat_card::card::GetColorsRequest,
+    >("{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
 fn card_get_mpnews_html_example_1() {
     round_trips::<
         ::wechat_card::card::GetMpnewsHtmlRequest,
@@ -209,6 +269,23 @@ fn card_get_mpnews_html_example_2() {
     decodes::<
         ::wechat_card::card::GetMpnewsHtmlRequest,
     >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [hM5Q4a0217e542]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_get_store_card_example_1() {
+    round_trips::<::wechat_card::card::GetStoreCardRequest>("{\"poi_id\": \"1234567\"}");
+    decodes::<
+        ::wechat_card::card::GetStoreCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pabcedfg1234567hijklmn\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_get_store_card_example_2() {
+    decodes::<
+        ::wechat_card::card::GetStoreCardRequest,
+    >("{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function\"}");
 }
 
 #[cfg(feature = "card")]
@@ -245,6 +322,27 @@ fn card_list_cards_example_3() {
     >(
         "{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function hint: [kT3vCa0881e110]\"}",
     );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_locations_example_1() {
+    round_trips::<
+        ::wechat_card::card::ListLocationsRequest,
+    >("{\"offset\": 0, \"count\": 0}");
+    decodes::<
+        ::wechat_card::card::ListLocationsRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 1,\n \"location_list\": [{\"location_id\": \"271262077\", \"name\": \"TIT 创意园1号店(艺术中心店)\", \"phone\": \"020-89772059\",\n                    \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_locations_example_2() {
+    decodes::<
+        ::wechat_card::card::ListLocationsRequest,
+    >("{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function\"}");
 }
 
 #[cfg(feature = "card")]
@@ -346,6 +444,28 @@ fn card_set_self_consume_cell_example_2() {
 
 #[cfg(feature = "card")]
 #[test]
+fn card_set_store_card_example_1() {
+    round_trips::<
+        ::wechat_card::card::SetStoreCardRequest,
+    >("{\"poi_id\": \"1234567\", \"card_id\": \"pabcedfg1234567hijklmn\"}");
+    decodes::<
+        ::wechat_card::card::SetStoreCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_store_card_example_2() {
+    round_trips::<
+        ::wechat_card::card::SetStoreCardRequest,
+    >("{\"poi_id\": \"1234567\", \"card_id\": \"pabcedfg1234567hijklmn\"}");
+    decodes::<
+        ::wechat_card::card::SetStoreCardRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
 fn card_set_test_whitelist_example_1() {
     round_trips::<
         ::wechat_card::card::SetTestWhitelistRequest,
@@ -412,6 +532,27 @@ fn card_update_card_example_3() {
     decodes::<
         ::wechat_card::card::UpdateCardRequest,
     >("{\"errcode\": 40079, \"errmsg\": \"invalid time hint: [aB3kNa0917e542]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_update_lucky_money_balance_example_1() {
+    round_trips::<
+        ::wechat_card::card::UpdateLuckyMoneyBalanceRequest,
+    >(
+        "{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"balance\": 100}",
+    );
+    decodes::<
+        ::wechat_card::card::UpdateLuckyMoneyBalanceRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_update_lucky_money_balance_example_2() {
+    decodes::<
+        ::wechat_card::card::UpdateLuckyMoneyBalanceRequest,
+    >("{\"errcode\": 40056, \"errmsg\": \"invalid serial code\"}");
 }
 
 #[cfg(feature = "card")]

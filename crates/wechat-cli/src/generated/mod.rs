@@ -43,6 +43,48 @@ static CARD: Group = Group {
     about: "Cards of the WeChat card package (卡券): coupons, vouchers, member cards and tickets: creating, reading, changing and giving them out.\n\nA merchant uploads its logo (`upload_image`), creates a card (`create_card`), which WeChat\nreviews, and gives it out through a QR code, a landing page or a message. `get_card` answers\nthe card as WeChat keeps it, with the fields WeChat assigns (its id, review status, times).",
     operations: &[
         Operation {
+            command: "add-locations",
+            summary: "[deprecated] Imports stores (门店) for cards, answering each store's location_id (-1 for one that failed).",
+            about: "Imports stores (门店) for cards, answering each store's location_id (-1 for one that failed).\n\nDeprecated by WeChat: WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/addpoi); list the stores' poi_id in location_id_list of card/create_card.\n\nThe old card-era store list: the answered ids went into `location_id_list` of `create_card`.\nWeChat moved stores to the WeChat Stores (门店) API, whose `poi_id` is what cards list now.\n\nFields given with --json only:\n  location_list (an array of object Location, required): The stores to import.\n\nExample --json:\n  {\"location_list\": [\n    {\"business_name\": \"TIT 创意园1号店\", \"branch_name\": \"艺术中心店\", \"province\": \"广东省\", \"city\": \"广州市\",\n     \"district\": \"海珠区\", \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"telephone\": \"020-89772059\",\n     \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"},\n    {\"business_name\": \"TIT 创意园2号店\", \"province\": \"广东省\", \"city\": \"广州市\", \"district\": \"海珠区\",\n     \"address\": \"\", \"telephone\": \"020-89772059\", \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}\n\nWeChat interface `card_location_batchadd`: POST /card/location/batchadd, from spec/card/add_locations.toml.",
+            fields: &[
+                Field {
+                    wire: "location_list",
+                    flag: None,
+                    help: "The stores to import.",
+                    kind: Kind::Json("an array of object Location"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: card_add_locations,
+        },
+        Operation {
+            command: "create-after-pay-activity",
+            summary: "Creates a pay-then-receive (支付后领取) social coupon activity: after paying, the user gets a pack of coupons to share.",
+            about: "Creates a pay-then-receive (支付后领取) social coupon activity: after paying, the user gets a pack of coupons to share.\n\nGive the cash coupons (`card_info_list`), the mini program the pack opens in\n(`activity_tinyappid`) and the merchant number that takes the payments (`mch_code`); WeChat\nanswers the activity's id. The activity is then activated in the WeChat Pay merchant\nplatform (营销中心 - 营销活动).\n\nFields given with --json only:\n  info (an object ActivityInfo, required): The activity.\n\nExample --json:\n  {\"info\": {\"basic_info\": {\"activity_bg_color\": \"Color010\", \"activity_tinyappid\": \"wx7a3d0b56d5e3a5c1\",\n                           \"mch_code\": \"1900016021\", \"begin_time\": 1537200000, \"end_time\": 1539792000,\n                           \"gift_num\": 3, \"max_partic_times_act\": 1, \"max_partic_times_one_day\": 1},\n            \"card_info_list\": [{\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"min_amt\": 100, \"total_user\": true}],\n            \"custom_info\": {\"type\": \"AFTER_PAY_PACKAGE\"}}}\n\nWeChat interface `card_mkt_activity_create`: POST /card/mkt/activity/create, from spec/card/create_after_pay_activity.toml.",
+            fields: &[
+                Field {
+                    wire: "info",
+                    flag: None,
+                    help: "The activity.",
+                    kind: Kind::Json("an object ActivityInfo"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: card_create_after_pay_activity,
+        },
+        Operation {
             command: "create-card",
             summary: "Creates a card (coupon, voucher, member card or ticket); WeChat reviews it before it can be given out.",
             about: "Creates a card (coupon, voucher, member card or ticket); WeChat reviews it before it can be given out.\n\nThe card's type is `card.card_type`, and its fields sit under the key named after the type\n(`groupon`, `cash`, `member_card`...). In Rust the type and the fields are one enum variant\n(`Card::Groupon(..)`), so a card_type with another type's fields cannot be built. WeChat\nreviews every new card; the result arrives as the `card_pass_check` or `card_not_pass_check`\nevent.\n\nFields given with --json only:\n  card (an object Card by `card_type`: GROUPON, CASH, DISCOUNT, GIFT, GENERAL_COUPON, MEMBER_CARD, SCENIC_TICKET, MOVIE_TICKET, BOARDING_PASS, MEETING_TICKET, required): The card: its type and the fields of that type.\n\nExample --json:\n  {\"card\": {\"card_type\": \"GROUPON\", \"groupon\": {\n    \"base_info\": {\n      \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\",\n      \"brand_name\": \"微信餐厅\", \"code_type\": \"CODE_TYPE_TEXT\", \"title\": \"132元双人火锅套餐\",\n      \"color\": \"Color010\", \"notice\": \"使用时向服务员出示此券\", \"service_phone\": \"020-88888888\",\n      \"description\": \"不可与其他优惠同享\\n如需团购券发票，请在消费时向商户提出\\n店内均可使用，仅限堂食\",\n      \"date_info\": {\"type\": \"DATE_TYPE_FIX_TIME_RANGE\", \"begin_timestamp\": 1397577600, \"end_timestamp\": 1472724261},\n      \"sku\": {\"quantity\": 500000}, \"use_limit\": 100, \"get_limit\": 3,\n      \"use_custom_code\": false, \"bind_openid\": false, \"can_share\": true, \"can_give_friend\": true,\n      \"location_id_list\": [123, 12321, 345345],\n      \"center_title\": \"顶部居中按钮\", \"center_sub_title\": \"按钮下方的wording\", \"center_url\": \"www.qq.com\",\n      \"custom_url_name\": \"立即使用\", \"custom_url\": \"http://www.qq.com\", \"custom_url_sub_title\": \"6个汉字tips\",\n      \"promotion_url_name\": \"更多优惠\", \"promotion_url\": \"http://www.qq.com\"},\n    \"advanced_info\": {\n      \"use_condition\": {\"accept_category\": \"鞋类\", \"reject_category\": \"阿迪达斯\", \"can_use_with_other_discount\": true},\n      \"abstract\": {\"abstract\": \"微信餐厅推出多种新季菜品，期待您的光临\",\n                   \"icon_url_list\": [\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\"]},\n      \"text_image_list\": [{\"image_url\": \"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\n                           \"text\": \"此菜品精选食材，以独特的烹饪方法，最大程度地刺激食客的味蕾\"}],\n      \"time_limit\": [{\"type\": \"MONDAY\", \"begin_hour\": 0, \"end_hour\": 10, \"begin_minute\": 10, \"end_minute\": 59}, {\"type\": \"HOLIDAY\"}],\n      \"business_service\": [\"BIZ_SERVICE_FREE_WIFI\", \"BIZ_SERVICE_WITH_PET\", \"BIZ_SERVICE_FREE_PARK\", \"BIZ_SERVICE_DELIVER\"]},\n    \"deal_detail\": \"以下锅底2选1：\\n大锅1份 12元\\n小锅2份 16元\"}}}\n\nWeChat interface `card_create`: POST /card/create, from spec/card/create_card.toml.",
@@ -215,6 +257,15 @@ static CARD: Group = Group {
             call: card_get_card,
         },
         Operation {
+            command: "get-colors",
+            summary: "[deprecated] Lists the card background colours: each colour's name (Color010 ...) and its RGB value.",
+            about: "Lists the card background colours: each colour's name (Color010 ...) and its RGB value.\n\nDeprecated by WeChat: WeChat's create-card page now gives the card colours as a fixed table (Color010 to Color102) instead of this interface, and wechatpy stopped calling it. Instead: The colour names of WeChat's create-card page, written into base_info.color of card/create_card.\n\nThe names go into `base_info.color` of `create_card`. WeChat's create-card page now lists the\nfourteen colours in a table, so there is nothing to fetch.\n\nWeChat interface `card_getcolors`: GET /card/getcolors, from spec/card/get_colors.toml.",
+            fields: &[],
+            constants: &[],
+            files: &[],
+            call: card_get_colors,
+        },
+        Operation {
             command: "get-mpnews-html",
             summary: "Answers the HTML that embeds a card in a news article, to mass-send it.",
             about: "Answers the HTML that embeds a card in a news article, to mass-send it.\n\nPut `content` into the `content` of a news article uploaded as material, then mass-send the\narticle: readers can take the card from it. Cards with merchant-supplied codes work only after\ntheir codes were imported (deposit mode).\n\nExample --json:\n  {\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}\n\nWeChat interface `card_mpnews_gethtml`: POST /card/mpnews/gethtml, from spec/card/get_mpnews_html.toml.",
@@ -234,6 +285,27 @@ static CARD: Group = Group {
             constants: &[],
             files: &[],
             call: card_get_mpnews_html,
+        },
+        Operation {
+            command: "get-store-card",
+            summary: "Reads the card a store's mini program page offers (the store's 卡券 entry).",
+            about: "Reads the card a store's mini program page offers (the store's 卡券 entry).\n\nA store (门店) of the WeChat Stores mini program shows one card; `set_store_card` chooses it.\n\nExample --json:\n  {\"poi_id\": \"1234567\"}\n\nWeChat interface `card_storewxa_get`: POST /card/storewxa/get, from spec/card/get_store_card.toml.",
+            fields: &[
+                Field {
+                    wire: "poi_id",
+                    flag: Some("poi-id"),
+                    help: "The store, from the WeChat Stores API (`poi_id`).",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: card_get_store_card,
         },
         Operation {
             command: "list-cards",
@@ -277,6 +349,38 @@ static CARD: Group = Group {
             constants: &[],
             files: &[],
             call: card_list_cards,
+        },
+        Operation {
+            command: "list-locations",
+            summary: "[deprecated] Lists the stores imported for cards, a page at a time.",
+            about: "Lists the stores imported for cards, a page at a time.\n\nDeprecated by WeChat: WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/getpoilist).\n\n`count` 0 answers every store from `offset`.\n\nExample --json:\n  {\"offset\": 0, \"count\": 0}\n\nWeChat interface `card_location_batchget`: POST /card/location/batchget, from spec/card/list_locations.toml.",
+            fields: &[
+                Field {
+                    wire: "offset",
+                    flag: Some("offset"),
+                    help: "Where the page starts, from 0.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "count",
+                    flag: Some("count"),
+                    help: "How many stores to answer; 0 for all.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: card_list_locations,
         },
         Operation {
             command: "list-user-cards",
@@ -438,6 +542,38 @@ static CARD: Group = Group {
             constants: &[],
             files: &[],
             call: card_set_self_consume_cell,
+        },
+        Operation {
+            command: "set-store-card",
+            summary: "Chooses the card a store's mini program page offers.",
+            about: "Chooses the card a store's mini program page offers.\n\nThe store page's card must be a member card, a pay-and-get card or a swipe coupon without\nmerchant-supplied codes (the store pages' rule for `card_id`); read it back with\n`get_store_card`.\n\nExample --json:\n  {\"poi_id\": \"1234567\", \"card_id\": \"pabcedfg1234567hijklmn\"}\n\nWeChat interface `card_storewxa_set`: POST /card/storewxa/set, from spec/card/set_store_card.toml.",
+            fields: &[
+                Field {
+                    wire: "poi_id",
+                    flag: Some("poi-id"),
+                    help: "The store, from the WeChat Stores API.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The card to offer.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: card_set_store_card,
         },
         Operation {
             command: "set-test-whitelist",
@@ -603,6 +739,49 @@ static CARD: Group = Group {
             call: card_update_card,
         },
         Operation {
+            command: "update-lucky-money-balance",
+            summary: "[deprecated] Sets the balance of a red-packet (LUCKY_MONEY) card a user holds.",
+            about: "Sets the balance of a red-packet (LUCKY_MONEY) card a user holds.\n\nDeprecated by WeChat: WeChat removed the red-packet card type (LUCKY_MONEY) from its card types; wechatpy marks this call 已废弃 and WeChat's current card pages no longer document it.\n\nExample --json:\n  {\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"balance\": 100}\n\nWeChat interface `card_luckymoney_updateuserbalance`: POST /card/luckymoney/updateuserbalance, from spec/card/update_lucky_money_balance.toml.",
+            fields: &[
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The red packet's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The card; required for cards with merchant-supplied codes.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "balance",
+                    flag: Some("balance"),
+                    help: "The red packet's new balance, in fen.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: card_update_lucky_money_balance,
+        },
+        Operation {
             command: "upload-image",
             summary: "Uploads a JPG or PNG picture (at most 1 MB) and answers its URL on WeChat's servers, for card logos and pictures.",
             about: "Uploads a JPG or PNG picture (at most 1 MB) and answers its URL on WeChat's servers, for card logos and pictures.\n\nCard fields that show pictures (`logo_url`, `icon_url_list`, `text_image_list`,\n`background_pic_url`, a landing page's `banner`) accept only URLs this interface answered;\nsuch URLs work only inside WeChat. Name the file with its real extension (`logo.png`,\n`cover.jpg`): the part is always typed image/png, JPEGs included (WeChat does not go by the\npart's type), and SDKs give WeChat a file name with the picture's extension.\n\nFiles:\n  --file PATH: the `media` part (image/png, at most 1048576 bytes, required): The picture, JPG or PNG, at most 1 MB; its file name should end in .jpg or .png.\n\nWeChat interface `uploadImage`: POST /cgi-bin/media/uploadimg, from spec/card/upload_image.toml.",
@@ -619,6 +798,22 @@ static CARD: Group = Group {
         },
     ],
 };
+
+#[cfg(feature = "card")]
+fn card_add_locations(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::AddLocationsRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "card")]
+fn card_create_after_pay_activity(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::CreateAfterPayActivityRequest = call.body()?;
+        call.send(&request).await
+    })
+}
 
 #[cfg(feature = "card")]
 fn card_create_card(call: Call) -> CallFuture {
@@ -661,6 +856,14 @@ fn card_get_card(call: Call) -> CallFuture {
 }
 
 #[cfg(feature = "card")]
+fn card_get_colors(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::GetColorsRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "card")]
 fn card_get_mpnews_html(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::card::GetMpnewsHtmlRequest = call.body()?;
@@ -669,9 +872,25 @@ fn card_get_mpnews_html(call: Call) -> CallFuture {
 }
 
 #[cfg(feature = "card")]
+fn card_get_store_card(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::GetStoreCardRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "card")]
 fn card_list_cards(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::card::ListCardsRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "card")]
+fn card_list_locations(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::ListLocationsRequest = call.body()?;
         call.send(&request).await
     })
 }
@@ -709,6 +928,14 @@ fn card_set_self_consume_cell(call: Call) -> CallFuture {
 }
 
 #[cfg(feature = "card")]
+fn card_set_store_card(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::SetStoreCardRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "card")]
 fn card_set_test_whitelist(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::card::SetTestWhitelistRequest = call.body()?;
@@ -720,6 +947,14 @@ fn card_set_test_whitelist(call: Call) -> CallFuture {
 fn card_update_card(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::card::UpdateCardRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "card")]
+fn card_update_lucky_money_balance(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::UpdateLuckyMoneyBalanceRequest = call.body()?;
         call.send(&request).await
     })
 }

@@ -24,6 +24,48 @@
 use crate::support::{Invocation, Mock};
 #[cfg(feature = "card")]
 #[tokio::test]
+async fn card_add_locations_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "add-locations"],
+            operation: "card/add_locations",
+            example: Some(
+                "{\"location_list\": [\n  {\"business_name\": \"TIT 创意园1号店\", \"branch_name\": \"艺术中心店\", \"province\": \"广东省\", \"city\": \"广州市\",\n   \"district\": \"海珠区\", \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"telephone\": \"020-89772059\",\n   \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"},\n  {\"business_name\": \"TIT 创意园2号店\", \"province\": \"广东省\", \"city\": \"广州市\", \"district\": \"海珠区\",\n   \"address\": \"\", \"telephone\": \"020-89772059\", \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::AddLocationsRequest,
+        >("card/add_locations", &printed);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_create_after_pay_activity_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "create-after-pay-activity"],
+            operation: "card/create_after_pay_activity",
+            example: Some(
+                "{\"info\": {\"basic_info\": {\"activity_bg_color\": \"Color010\", \"activity_tinyappid\": \"wx7a3d0b56d5e3a5c1\",\n                         \"mch_code\": \"1900016021\", \"begin_time\": 1537200000, \"end_time\": 1539792000,\n                         \"gift_num\": 3, \"max_partic_times_act\": 1, \"max_partic_times_one_day\": 1},\n          \"card_info_list\": [{\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"min_amt\": 100, \"total_user\": true}],\n          \"custom_info\": {\"type\": \"AFTER_PAY_PACKAGE\"}}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::CreateAfterPayActivityRequest,
+        >("card/create_after_pay_activity", &printed);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
 async fn card_create_card_through_the_binary() {
     let mock = Mock::start().await;
     let printed = mock
@@ -130,6 +172,25 @@ async fn card_get_card_through_the_binary() {
 
 #[cfg(feature = "card")]
 #[tokio::test]
+async fn card_get_colors_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "get-colors"],
+            operation: "card/get_colors",
+            example: None,
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::GetColorsRequest,
+        >("card/get_colors", &printed);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
 async fn card_get_mpnews_html_through_the_binary() {
     let mock = Mock::start().await;
     let printed = mock
@@ -145,6 +206,25 @@ async fn card_get_mpnews_html_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::card::GetMpnewsHtmlRequest,
         >("card/get_mpnews_html", &printed);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_get_store_card_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "get-store-card"],
+            operation: "card/get_store_card",
+            example: Some("{\"poi_id\": \"1234567\"}"),
+            body_flags: &[("poi_id", "poi-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::GetStoreCardRequest,
+        >("card/get_store_card", &printed);
 }
 
 #[cfg(feature = "card")]
@@ -166,6 +246,25 @@ async fn card_list_cards_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::card::ListCardsRequest,
         >("card/list_cards", &printed);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_list_locations_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "list-locations"],
+            operation: "card/list_locations",
+            example: Some("{\"offset\": 0, \"count\": 0}"),
+            body_flags: &[("offset", "offset"), ("count", "count")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::ListLocationsRequest,
+        >("card/list_locations", &printed);
 }
 
 #[cfg(feature = "card")]
@@ -261,6 +360,27 @@ async fn card_set_self_consume_cell_through_the_binary() {
 
 #[cfg(feature = "card")]
 #[tokio::test]
+async fn card_set_store_card_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "set-store-card"],
+            operation: "card/set_store_card",
+            example: Some(
+                "{\"poi_id\": \"1234567\", \"card_id\": \"pabcedfg1234567hijklmn\"}",
+            ),
+            body_flags: &[("poi_id", "poi-id"), ("card_id", "card-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::SetStoreCardRequest,
+        >("card/set_store_card", &printed);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
 async fn card_set_test_whitelist_through_the_binary() {
     let mock = Mock::start().await;
     let printed = mock
@@ -299,6 +419,31 @@ async fn card_update_card_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::card::UpdateCardRequest,
         >("card/update_card", &printed);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_update_lucky_money_balance_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "update-lucky-money-balance"],
+            operation: "card/update_lucky_money_balance",
+            example: Some(
+                "{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"balance\": 100}",
+            ),
+            body_flags: &[
+                ("code", "code"),
+                ("card_id", "card-id"),
+                ("balance", "balance"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::UpdateLuckyMoneyBalanceRequest,
+        >("card/update_lucky_money_balance", &printed);
 }
 
 #[cfg(feature = "card")]

@@ -95,6 +95,139 @@ pub(crate) static GENERAL_ERRORS: &[ErrorCase] = &[
 /// Every operation of the spec, group by group, sorted by name.
 pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
+        name: "add_locations",
+        key: "card/add_locations",
+        group: "card",
+        interface: "card_location_batchadd",
+        summary: "Imports stores (门店) for cards, answering each store's location_id (-1 for one that failed).",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/location/batchadd",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "location_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card::add_locations::LOCATION,
+                    ),
+                ),
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "location_id_list",
+                ty: Ty::Array(&Ty::I64),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"location_id_list\": [271262077, -1]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "create_after_pay_activity",
+        key: "card/create_after_pay_activity",
+        group: "card",
+        interface: "card_mkt_activity_create",
+        summary: "Creates a pay-then-receive (支付后领取) social coupon activity: after paying, the user gets a pack of coupons to share.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/mkt/activity/create",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::create_after_pay_activity::ACTIVITY_INFO,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "activity_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"activity_id\": \"4728935\"}",
+        ),
+        resource: None,
+    },
+    Operation {
         name: "create_card",
         key: "card/create_card",
         group: "card",
@@ -530,6 +663,62 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         }),
     },
     Operation {
+        name: "get_colors",
+        key: "card/get_colors",
+        group: "card",
+        interface: "card_getcolors",
+        summary: "Lists the card background colours: each colour's name (Color010 ...) and its RGB value.",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/card/getcolors",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::None,
+        request: &[],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "colors",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card::get_colors::CARD_COLOR,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"colors\": [\n  {\"name\": \"Color010\", \"value\": \"#63b359\"}, {\"name\": \"Color020\", \"value\": \"#2c9f67\"},\n  {\"name\": \"Color030\", \"value\": \"#509fc9\"}, {\"name\": \"Color040\", \"value\": \"#5885cf\"},\n  {\"name\": \"Color050\", \"value\": \"#9062c0\"}, {\"name\": \"Color060\", \"value\": \"#d09a45\"},\n  {\"name\": \"Color070\", \"value\": \"#e4b138\"}, {\"name\": \"Color080\", \"value\": \"#ee903c\"},\n  {\"name\": \"Color081\", \"value\": \"#f08500\"}, {\"name\": \"Color082\", \"value\": \"#a9d92d\"},\n  {\"name\": \"Color090\", \"value\": \"#dd6549\"}, {\"name\": \"Color100\", \"value\": \"#cc463d\"},\n  {\"name\": \"Color101\", \"value\": \"#cf3e36\"}, {\"name\": \"Color102\", \"value\": \"#5E6671\"}]}",
+        ),
+        resource: None,
+    },
+    Operation {
         name: "get_mpnews_html",
         key: "card/get_mpnews_html",
         group: "card",
@@ -594,6 +783,65 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"content\": \"<iframe class=\\\"res_iframe card_iframe js_editor_card\\\" data-src=\\\"http://mp.weixin.qq.com/bizmall/appmsgcard?action=show&biz=MjM5OTAwODk4MA%3D%3D&cardid=p1Pj9jnXTLf2nF7lccYScFUYqJ0&wechat_card_js=1#wechat_redirect\\\"></iframe>\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_store_card",
+        key: "card/get_store_card",
+        group: "card",
+        interface: "card_storewxa_get",
+        summary: "Reads the card a store's mini program page offers (the store's 卡券 entry).",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/storewxa/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "poi_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pabcedfg1234567hijklmn\"}",
         ),
         resource: None,
     },
@@ -682,6 +930,81 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id_list\": [\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\"], \"total_num\": 1}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_locations",
+        key: "card/list_locations",
+        group: "card",
+        interface: "card_location_batchget",
+        summary: "Lists the stores imported for cards, a page at a time.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/location/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "offset",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "location_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card::list_locations::STORED_LOCATION,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 1,\n \"location_list\": [{\"location_id\": \"271262077\", \"name\": \"TIT 创意园1号店(艺术中心店)\", \"phone\": \"020-89772059\",\n                    \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}",
         ),
         resource: None,
     },
@@ -1008,6 +1331,71 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         resource: None,
     },
     Operation {
+        name: "set_store_card",
+        key: "card/set_store_card",
+        group: "card",
+        interface: "card_storewxa_set",
+        summary: "Chooses the card a store's mini program page offers.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/storewxa/set",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "poi_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
         name: "set_test_whitelist",
         key: "card/set_test_whitelist",
         group: "card",
@@ -1266,6 +1654,99 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"send_check\": false}",
         ),
+        resource: None,
+    },
+    Operation {
+        name: "update_lucky_money_balance",
+        key: "card/update_lucky_money_balance",
+        group: "card",
+        interface: "card_luckymoney_updateuserbalance",
+        summary: "Sets the balance of a red-packet (LUCKY_MONEY) card a user holds.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/luckymoney/updateuserbalance",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "balance",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
         resource: None,
     },
     Operation {
@@ -8786,6 +9267,310 @@ mod group {
 mod local {
     ///Types local to operations of `card`.
     pub(crate) mod card {
+        ///Types local to `add_locations`.
+        pub(crate) mod add_locations {
+            use super::super::super::*;
+            ///`Location`: A store to import.
+            pub(crate) static LOCATION: NamedType = NamedType {
+                name: "Location",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "business_name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "branch_name",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "province",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "city",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "district",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "address",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "telephone",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "category",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "longitude",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "latitude",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `create_after_pay_activity`.
+        pub(crate) mod create_after_pay_activity {
+            use super::super::super::*;
+            ///`ActivityInfo`: A pay-then-receive activity.
+            pub(crate) static ACTIVITY_INFO: NamedType = NamedType {
+                name: "ActivityInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "basic_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::create_after_pay_activity::ACTIVITY_BASIC_INFO,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "card_info_list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::card::create_after_pay_activity::ACTIVITY_CARD,
+                                ),
+                            ),
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: None,
+                                maximum: None,
+                                min_items: Some(1),
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::create_after_pay_activity::ACTIVITY_CUSTOM_INFO,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`ActivityBasicInfo`: When an activity runs, what its pack holds and who takes the payments.
+            pub(crate) static ACTIVITY_BASIC_INFO: NamedType = NamedType {
+                name: "ActivityBasicInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "activity_bg_color",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(16),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "activity_tinyappid",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "mch_code",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "begin_time",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_time",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "gift_num",
+                            ty: Ty::U32,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(3),
+                                maximum: Some(15),
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "max_partic_times_act",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(1),
+                                maximum: Some(50),
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "max_partic_times_one_day",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(1),
+                                maximum: Some(50),
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`ActivityCard`: A coupon of the pack and the users it is for.
+            pub(crate) static ACTIVITY_CARD: NamedType = NamedType {
+                name: "ActivityCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(32),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "min_amt",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "membership_appid",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "new_tinyapp_user",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "total_user",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`ActivityCustomInfo`: What kind of activity it is.
+            pub(crate) static ACTIVITY_CUSTOM_INFO: NamedType = NamedType {
+                name: "ActivityCustomInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "type",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
         ///Types local to `create_landing_page`.
         pub(crate) mod create_landing_page {
             use super::super::super::*;
@@ -8945,6 +9730,80 @@ mod local {
                                 ),
                             ),
                             required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `get_colors`.
+        pub(crate) mod get_colors {
+            use super::super::super::*;
+            ///`CardColor`: A card background colour.
+            pub(crate) static CARD_COLOR: NamedType = NamedType {
+                name: "CardColor",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "value",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `list_locations`.
+        pub(crate) mod list_locations {
+            use super::super::super::*;
+            ///`StoredLocation`: A store imported for cards.
+            pub(crate) static STORED_LOCATION: NamedType = NamedType {
+                name: "StoredLocation",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "location_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "phone",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "address",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "longitude",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "latitude",
+                            ty: Ty::String,
+                            required: false,
                             ..Field::PLAIN
                         },
                     ],
