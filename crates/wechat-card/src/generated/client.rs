@@ -105,6 +105,14 @@ impl Client {
         }
     }
 
+    /// The `nontax_pay` endpoints: Non-tax payment (非税缴费): a commission (委办局) looks up what a citizen owes, takes the payment through WeChat Pay, refunds it and reconciles.
+    #[cfg(feature = "nontax_pay")]
+    pub fn nontax_pay(&self) -> crate::nontax_pay::NontaxPayClient<'_> {
+        crate::nontax_pay::NontaxPayClient {
+            core: &self.core,
+        }
+    }
+
     /// The `platform` endpoints: The invoicing platform's side of e-invoices: its own link, card templates, PDF upload and invoice insertion.
     #[cfg(feature = "platform")]
     pub fn platform(&self) -> crate::platform::PlatformClient<'_> {

@@ -22,6 +22,8 @@ pub mod invoice;
 pub mod member_card;
 #[cfg(feature = "nontax")]
 pub mod nontax;
+#[cfg(feature = "nontax_pay")]
+pub mod nontax_pay;
 #[cfg(feature = "platform")]
 pub mod platform;
 #[cfg(feature = "reimburse")]

@@ -13,6 +13,7 @@
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
+        feature = "nontax_pay",
         feature = "platform",
         feature = "reimburse",
         feature = "sub_merchant",
@@ -1574,6 +1575,202 @@ fn nontax_insert_bill_example_2() {
     decodes::<
         ::wechat_card::nontax::InsertBillRequest,
     >("{\n    \"errcode\": 40078,\n    \"errmsg\": \"invalid card status\"\n}\n");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_apply_vehicle_pay_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::ApplyVehiclePayRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"mch_id\": \"1900016021\",\n \"payment_notice_no\": \"1111111111\", \"department_code\": \"222222\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"department_name\": \"测试执收单位名称\", \"desc\": \"测试desc\", \"fee\": 1, \"goods_tag\": \"\", \"trade_scene\": \"PARKING SPACE\",\n \"scene_info\": {\"start_time\": 1542351485, \"charging_time\": 3600, \"plate_number\": \"粤B888888\", \"car_type\": \"小型车\",\n                \"parking_name\": \"test_parking_name\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"space_number\": \"D666666\"}}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::ApplyVehiclePayRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAAhNw2srPiUjMKDJ7fvb4AAAAA\"}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_get_order_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::GetOrderRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::GetOrderRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"appid\": \"wx5f6e43071809a9dd\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"create_time\": 1508847678, \"pay_finish_time\": 0, \"desc\": \"测试办证缴费\",\n \"fee\": 1, \"fee_type\": 1, \"trans_id\": \"\", \"status\": 12, \"bank_id\": \"test_bank_id\", \"bank_name\": \"测试_银行\",\n \"bank_account\": \"6215385809487657\", \"refund_finish_time\": 0,\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"bill_type_code\": \"\", \"bill_no\": \"\", \"payment_info_source\": 2, \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"notify_history\": [\n   {\"appid\": \"wx5f6e43071809a9dd\", \"name\": \"测试财政\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 39, \"wxnontaxstr\": \"2ba37f90d155d390\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]},\n   {\"appid\": \"wxefd0818f53b9b82f\", \"name\": \"测试委办局\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 20, \"wxnontaxstr\": \"f7ad824e08ac4bc5\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]}]}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_get_order_list_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::GetOrderListRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"payment_notice_no\": \"34000019081115065040\", \"department_code\": \"065080906\", \"region_code\": \"340000\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::GetOrderListRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_id_list\": [\"AQCAxFJwcrQqI2BkDAqRH-UhDq2D\", \"AQAAgrVxcrRuhXBkDAqRH-UhDq2D\", \"AQCAFxFzcrQqI2BkDAqRH-UhDq2D\",\n                   \"AQCA5_3kcrSQCxMJDAGMadMAAAAA\", \"AQCA6ADlcrQqI2BkDAGMadMAAAAA\", \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"],\n \"paid_order_id\": \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_get_real_name_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::GetRealNameRequest,
+    >("{\"wx_realname_token\": \"8e1e219ec15953101515058721\"}");
+    decodes::<
+        ::wechat_card::nontax_pay::GetRealNameRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"key_encrypt_type\": \"RSA\", \"data_encrypt_type\": \"AES_ECB\",\n \"data\": \"f06i5EaQQiBV5uXoKcfjYFkT/UKGGuU77sVlMjpC0kKea/wz9Ow1WPlD19w3g1vXFgBqHykP1s+Iy3LjfiqYNQ==\",\n \"key\": \"V60tpxnZPsBfFQhEnCWVeetm07OUk3PyH4PYozNlK1WxaYqbLAnKld/sMN+pjo8Td6mhAImcOq7Sue8h0SxGzTA4o3Wf32ff2IoUbTHPO0AgkpZJy36eECkY/TklgaVqPtqE9iJ66Qt+0/GM3pdQ3f8FYMVmkvK6m53aHn1u6cX6mL0nbYBfVOpyGOh3iIuHnBCW3IeXXa41D6DbHrzmeKbBi6T56wxHLYnmMB7P20+EzSdCQZzeY1MtdT0TT1KrlkZsL2fYKcjg/ytvGiEewH/jY4zf83AVJW3KjSDJaLZGXYsPvNHopAQTP9jz/hUtIa2fDgSAi3mGdxDsJcesmQ==\"}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_micro_pay_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::MicroPayRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"desc\": \"测试办证缴费\", \"fee\": 1,\n \"user_name\": \"*三强\",\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"payment_notice_create_time\": 1500967298, \"payment_expire_date\": \"20190102\", \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"region_code\": \"440000\", \"auth_code\": \"134971951305811268\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::MicroPayRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAA_UjjdbLiUjMKDJ7fvb4AAAAA\"}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_mock_notification_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::MockNotificationRequest,
+    >(
+        "{\"appid\": \"wx6cc9648de104270d\", \"url\": \"https://example.com/nontax/notify\", \"version\": 1}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::MockNotificationRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_mock_query_fee_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::MockQueryFeeRequest,
+    >(
+        "{\"appid\": \"wx6cc9648de104270d\", \"url\": \"https://example.com/nontax/notify\", \"version\": 1}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::MockQueryFeeRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_notify_inconsistent_order_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::NotifyInconsistentOrderRequest,
+    >(
+        "{\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::NotifyInconsistentOrderRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_notify_vehicle_entrance_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::NotifyVehicleEntranceRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"mch_id\": \"1900016021\", \"region_code\": \"440000\", \"trade_scene\": \"PARKING\",\n \"scene_info\": {\"start_time\": 1542351485, \"notify_url\": \"https://weixin.qq.com\", \"car_type\": \"小型车\",\n                \"parking_name\": \"test_parking_name\", \"free_time\": 1200, \"plate_number\": \"粤B888888\",\n                \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\"}}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::NotifyVehicleEntranceRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_query_fee_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::QueryFeeRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"service_id\": 123, \"bank_id\": \"470690268\", \"payment_notice_no\": \"440204190185356\",\n \"department_code\": \"143605002004\", \"payment_notice_type\": 1, \"region_code\": \"440000\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::QueryFeeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"通知书未缴款\", \"department_code\": \"143605002004\", \"department_name\": \"韶关市公安局交警支队市区一大队\",\n \"fee\": 20000, \"items\": [{\"fee\": 20000, \"item_id\": \"103050101200\", \"item_name\": \"交通违法罚款\", \"no\": 1, \"overdue\": 0}],\n \"payment_notice_create_time\": 1508806661, \"payment_notice_no\": \"440204190185356\", \"payment_notice_type\": 1,\n \"region_code\": \"440000\", \"user_name\": \"叶*梅\"}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_query_vehicle_state_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::QueryVehicleStateRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"mch_id\": \"1900016021\", \"region_code\": \"440000\",\n \"trade_scene\": \"PARKING\", \"jump_scene\": \"H5\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"plate_number\": \"粤B888888\",\n \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::QueryVehicleStateRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"path\": \"https://payapp.weixin.qq.com/vehicle/plat/indextemplate\", \"plate_number_info\": [],\n \"authorize_package\": {\"mch_id\": \"1800004561\", \"sub_mch_id\": \"1900016021\", \"appid\": \"wxc971985892358997\",\n   \"sub_appid\": \"wx6cc9648de104270d\", \"nonce_str\": \"SwwVkZWoXlIWX7AG2c3ItkklTo138PEO\", \"sign_type\": \"HMAC-SHA256\",\n   \"sign\": \"67D1B1232C9837E5885216DA349632AD9CE080BBD2D54DF13314260F4CD5D9C8\", \"trade_scene\": \"PARKING\",\n   \"openid\": \"ooaLEwgrB9PRsx-IdsJxEQiKgjbQ\", \"sub_openid\": \"oFkLxtyJswfbex9crZWHGDYG5NIw\", \"plate_number\": \"粤B888888\",\n   \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_refund_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::RefundRequest,
+    >(
+        "{\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"reason\": \"线上线下重复缴费，解档票据号为DA01651861\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::RefundRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"refund_order_id\": \"xxxx\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_refund_example_2() {
+    round_trips::<
+        ::wechat_card::nontax_pay::RefundRequest,
+    >(
+        "{\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"reason\": \"多缴\", \"refund_fee\": 100, \"refund_out_id\": \"R20240101001\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::RefundRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_unified_order_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::UnifiedOrderRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_account\": \"\", \"bank_id\": \"test_bank_id\", \"department_code\": \"1\",\n \"department_name\": \"test\", \"desc\": \"测试缴费\", \"fee\": 2, \"ip\": \"113.68.115.241\",\n \"items\": [{\"fee\": 2, \"item_id\": \"103050101200\", \"item_name\": \"测试缴费2\", \"no\": 1, \"overdue\": 0}],\n \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"payment_expire_date\": \"\", \"payment_notice_no\": \"08111639088\",\n \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"return_url\": \"http://cockpouncher.55555.io/nontax-wxpay/pay_demand_result.html?type=showPayResult&region_code=44000&unitNo=1&payNoticeNo=1\",\n \"service_id\": 0, \"user_name\": \"张*丰\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::UnifiedOrderRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQCAzieFp6-dC8EKDJ7fvb6x3dZt\",\n \"pay_url\": \"https://mp.weixin.qq.com/intp/nontax/pay?action=page&order_id=AQCAzieFp6-dC8EKDJ7fvb6x3dZt#wechat_redirect\"}",
+    );
 }
 
 #[cfg(feature = "platform")]

@@ -14,6 +14,7 @@
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
+        feature = "nontax_pay",
         feature = "platform",
         feature = "reimburse",
         feature = "sub_merchant",
@@ -1405,6 +1406,376 @@ async fn nontax_insert_bill_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::nontax::InsertBillRequest,
         >("nontax/insert_bill", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_apply_vehicle_pay_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "apply-vehicle-pay"],
+            operation: "nontax_pay/apply_vehicle_pay",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"mch_id\": \"1900016021\",\n \"payment_notice_no\": \"1111111111\", \"department_code\": \"222222\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"department_name\": \"测试执收单位名称\", \"desc\": \"测试desc\", \"fee\": 1, \"goods_tag\": \"\", \"trade_scene\": \"PARKING SPACE\",\n \"scene_info\": {\"start_time\": 1542351485, \"charging_time\": 3600, \"plate_number\": \"粤B888888\", \"car_type\": \"小型车\",\n                \"parking_name\": \"test_parking_name\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"space_number\": \"D666666\"}}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("bank_id", "bank-id"),
+                ("bank_account", "bank-account"),
+                ("mch_id", "mch-id"),
+                ("desc", "desc"),
+                ("fee", "fee"),
+                ("order_no", "order-no"),
+                ("payment_notice_type", "payment-notice-type"),
+                ("payment_notice_no", "payment-notice-no"),
+                ("department_code", "department-code"),
+                ("department_name", "department-name"),
+                ("region_code", "region-code"),
+                ("goods_tag", "goods-tag"),
+                ("trade_scene", "trade-scene"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::ApplyVehiclePayRequest,
+        >("nontax_pay/apply_vehicle_pay", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_get_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "get-order"],
+            operation: "nontax_pay/get_order",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("service_id", "service-id"),
+                ("order_id", "order-id"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::GetOrderRequest,
+        >("nontax_pay/get_order", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_get_order_list_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "get-order-list"],
+            operation: "nontax_pay/get_order_list",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"payment_notice_no\": \"34000019081115065040\", \"department_code\": \"065080906\", \"region_code\": \"340000\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("region_code", "region-code"),
+                ("department_code", "department-code"),
+                ("payment_notice_no", "payment-notice-no"),
+                ("order_no", "order-no"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::GetOrderListRequest,
+        >("nontax_pay/get_order_list", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_get_real_name_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "get-real-name"],
+            operation: "nontax_pay/get_real_name",
+            example: Some("{\"wx_realname_token\": \"8e1e219ec15953101515058721\"}"),
+            body_flags: &[("wx_realname_token", "wx-realname-token")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::GetRealNameRequest,
+        >("nontax_pay/get_real_name", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_micro_pay_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "micro-pay"],
+            operation: "nontax_pay/micro_pay",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"desc\": \"测试办证缴费\", \"fee\": 1,\n \"user_name\": \"*三强\",\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"payment_notice_create_time\": 1500967298, \"payment_expire_date\": \"20190102\", \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"region_code\": \"440000\", \"auth_code\": \"134971951305811268\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("bank_id", "bank-id"),
+                ("bank_account", "bank-account"),
+                ("mch_id", "mch-id"),
+                ("desc", "desc"),
+                ("fee", "fee"),
+                ("order_no", "order-no"),
+                ("payment_notice_type", "payment-notice-type"),
+                ("payment_notice_no", "payment-notice-no"),
+                ("payment_notice_create_time", "payment-notice-create-time"),
+                ("payment_expire_date", "payment-expire-date"),
+                ("user_name", "user-name"),
+                ("department_code", "department-code"),
+                ("department_name", "department-name"),
+                ("region_code", "region-code"),
+                ("auth_code", "auth-code"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::MicroPayRequest,
+        >("nontax_pay/micro_pay", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_mock_notification_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "mock-notification"],
+            operation: "nontax_pay/mock_notification",
+            example: Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"url\": \"https://example.com/nontax/notify\", \"version\": 1}",
+            ),
+            body_flags: &[("appid", "appid"), ("url", "url"), ("version", "version")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::MockNotificationRequest,
+        >("nontax_pay/mock_notification", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_mock_query_fee_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "mock-query-fee"],
+            operation: "nontax_pay/mock_query_fee",
+            example: Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"url\": \"https://example.com/nontax/notify\", \"version\": 1}",
+            ),
+            body_flags: &[("appid", "appid"), ("url", "url"), ("version", "version")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::MockQueryFeeRequest,
+        >("nontax_pay/mock_query_fee", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_notify_inconsistent_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "notify-inconsistent-order"],
+            operation: "nontax_pay/notify_inconsistent_order",
+            example: Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\"}",
+            ),
+            body_flags: &[("appid", "appid"), ("order_id", "order-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::NotifyInconsistentOrderRequest,
+        >("nontax_pay/notify_inconsistent_order", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_notify_vehicle_entrance_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "notify-vehicle-entrance"],
+            operation: "nontax_pay/notify_vehicle_entrance",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"mch_id\": \"1900016021\", \"region_code\": \"440000\", \"trade_scene\": \"PARKING\",\n \"scene_info\": {\"start_time\": 1542351485, \"notify_url\": \"https://weixin.qq.com\", \"car_type\": \"小型车\",\n                \"parking_name\": \"test_parking_name\", \"free_time\": 1200, \"plate_number\": \"粤B888888\",\n                \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\"}}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("bank_id", "bank-id"),
+                ("bank_account", "bank-account"),
+                ("mch_id", "mch-id"),
+                ("region_code", "region-code"),
+                ("trade_scene", "trade-scene"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::NotifyVehicleEntranceRequest,
+        >("nontax_pay/notify_vehicle_entrance", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_query_fee_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "query-fee"],
+            operation: "nontax_pay/query_fee",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"service_id\": 123, \"bank_id\": \"470690268\", \"payment_notice_no\": \"440204190185356\",\n \"department_code\": \"143605002004\", \"payment_notice_type\": 1, \"region_code\": \"440000\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("service_id", "service-id"),
+                ("bank_id", "bank-id"),
+                ("payment_notice_no", "payment-notice-no"),
+                ("department_code", "department-code"),
+                ("payment_notice_type", "payment-notice-type"),
+                ("region_code", "region-code"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::QueryFeeRequest,
+        >("nontax_pay/query_fee", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_query_vehicle_state_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "query-vehicle-state"],
+            operation: "nontax_pay/query_vehicle_state",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"mch_id\": \"1900016021\", \"region_code\": \"440000\",\n \"trade_scene\": \"PARKING\", \"jump_scene\": \"H5\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"plate_number\": \"粤B888888\",\n \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("bank_id", "bank-id"),
+                ("bank_account", "bank-account"),
+                ("mch_id", "mch-id"),
+                ("region_code", "region-code"),
+                ("trade_scene", "trade-scene"),
+                ("jump_scene", "jump-scene"),
+                ("openid", "openid"),
+                ("plate_number", "plate-number"),
+                ("material_info", "material-info"),
+                ("channel_type", "channel-type"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::QueryVehicleStateRequest,
+        >("nontax_pay/query_vehicle_state", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_refund_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "refund"],
+            operation: "nontax_pay/refund",
+            example: Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"reason\": \"线上线下重复缴费，解档票据号为DA01651861\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("order_id", "order-id"),
+                ("reason", "reason"),
+                ("refund_fee", "refund-fee"),
+                ("refund_out_id", "refund-out-id"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::RefundRequest,
+        >("nontax_pay/refund", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_unified_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "unified-order"],
+            operation: "nontax_pay/unified_order",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_account\": \"\", \"bank_id\": \"test_bank_id\", \"department_code\": \"1\",\n \"department_name\": \"test\", \"desc\": \"测试缴费\", \"fee\": 2, \"ip\": \"113.68.115.241\",\n \"items\": [{\"fee\": 2, \"item_id\": \"103050101200\", \"item_name\": \"测试缴费2\", \"no\": 1, \"overdue\": 0}],\n \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"payment_expire_date\": \"\", \"payment_notice_no\": \"08111639088\",\n \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"return_url\": \"http://cockpouncher.55555.io/nontax-wxpay/pay_demand_result.html?type=showPayResult&region_code=44000&unitNo=1&payNoticeNo=1\",\n \"service_id\": 0, \"user_name\": \"张*丰\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("service_id", "service-id"),
+                ("bank_id", "bank-id"),
+                ("bank_account", "bank-account"),
+                ("mch_id", "mch-id"),
+                ("openid", "openid"),
+                ("app_appid", "app-appid"),
+                ("trade_type", "trade-type"),
+                ("desc", "desc"),
+                ("fee", "fee"),
+                ("return_url", "return-url"),
+                ("ip", "ip"),
+                ("order_no", "order-no"),
+                ("payment_notice_type", "payment-notice-type"),
+                ("payment_notice_no", "payment-notice-no"),
+                ("payment_notice_create_time", "payment-notice-create-time"),
+                ("payment_expire_date", "payment-expire-date"),
+                ("user_name", "user-name"),
+                ("department_code", "department-code"),
+                ("department_name", "department-name"),
+                ("region_code", "region-code"),
+                ("scene", "scene"),
+                ("auto_call_pay", "auto-call-pay"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::UnifiedOrderRequest,
+        >("nontax_pay/unified_order", &printed);
 }
 
 #[cfg(feature = "platform")]

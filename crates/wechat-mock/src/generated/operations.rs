@@ -5252,6 +5252,1421 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         resource: None,
     },
     Operation {
+        name: "apply_vehicle_pay",
+        key: "nontax_pay/apply_vehicle_pay",
+        group: "nontax_pay",
+        interface: "nontax_vehicle_payapply",
+        summary: "Deducts a parking or toll fee from a driver who enabled WeChat's pay-after-leaving, answering the order.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/vehicle/payapply",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mch_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "desc",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "goods_tag",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trade_scene",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scene_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::nontax_pay::apply_vehicle_pay::PARKING_STAY,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAAhNw2srPiUjMKDJ7fvb4AAAAA\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_order",
+        key: "nontax_pay/get_order",
+        group: "nontax_pay",
+        interface: "nontaxgetorder",
+        summary: "Reads a non-tax payment order: its status, amounts, items, refunds and the notifications WeChat sent about it.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/getorder",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "service_id",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "create_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_finish_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "desc",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee_type",
+                ty: Ty::I32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trans_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "status",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::nontax_pay::get_order::ORDER_STATUS,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_name",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_finish_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_order_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_out_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_name",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "items",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::nontax_pay::FEE_ITEM,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bill_type_code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bill_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_info_source",
+                ty: Ty::I32,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "partial_refund_info",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::nontax_pay::get_order::PARTIAL_REFUND,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "notify_history",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::nontax_pay::get_order::NOTIFY_HISTORY,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scene",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::PAY_SCENE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"appid\": \"wx5f6e43071809a9dd\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"create_time\": 1508847678, \"pay_finish_time\": 0, \"desc\": \"测试办证缴费\",\n \"fee\": 1, \"fee_type\": 1, \"trans_id\": \"\", \"status\": 12, \"bank_id\": \"test_bank_id\", \"bank_name\": \"测试_银行\",\n \"bank_account\": \"6215385809487657\", \"refund_finish_time\": 0,\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"bill_type_code\": \"\", \"bill_no\": \"\", \"payment_info_source\": 2, \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"notify_history\": [\n   {\"appid\": \"wx5f6e43071809a9dd\", \"name\": \"测试财政\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 39, \"wxnontaxstr\": \"2ba37f90d155d390\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]},\n   {\"appid\": \"wxefd0818f53b9b82f\", \"name\": \"测试委办局\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 20, \"wxnontaxstr\": \"f7ad824e08ac4bc5\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]}]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_order_list",
+        key: "nontax_pay/get_order_list",
+        group: "nontax_pay",
+        interface: "nontaxgetorderlist",
+        summary: "Lists the orders placed for one payment notice (or one order number of the commission), and which of them was paid.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/getorderlist",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id_list",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "paid_order_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_id_list\": [\"AQCAxFJwcrQqI2BkDAqRH-UhDq2D\", \"AQAAgrVxcrRuhXBkDAqRH-UhDq2D\", \"AQCAFxFzcrQqI2BkDAqRH-UhDq2D\",\n                   \"AQCA5_3kcrSQCxMJDAGMadMAAAAA\", \"AQCA6ADlcrQqI2BkDAGMadMAAAAA\", \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"],\n \"paid_order_id\": \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_real_name",
+        key: "nontax_pay/get_real_name",
+        group: "nontax_pay",
+        interface: "nontax_getrealname",
+        summary: "Exchanges the real-name token a payer granted for their real-name data, encrypted for the commission.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/getrealname",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "wx_realname_token",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "key_encrypt_type",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "key",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "data_encrypt_type",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "data",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"key_encrypt_type\": \"RSA\", \"data_encrypt_type\": \"AES_ECB\",\n \"data\": \"f06i5EaQQiBV5uXoKcfjYFkT/UKGGuU77sVlMjpC0kKea/wz9Ow1WPlD19w3g1vXFgBqHykP1s+Iy3LjfiqYNQ==\",\n \"key\": \"V60tpxnZPsBfFQhEnCWVeetm07OUk3PyH4PYozNlK1WxaYqbLAnKld/sMN+pjo8Td6mhAImcOq7Sue8h0SxGzTA4o3Wf32ff2IoUbTHPO0AgkpZJy36eECkY/TklgaVqPtqE9iJ66Qt+0/GM3pdQ3f8FYMVmkvK6m53aHn1u6cX6mL0nbYBfVOpyGOh3iIuHnBCW3IeXXa41D6DbHrzmeKbBi6T56wxHLYnmMB7P20+EzSdCQZzeY1MtdT0TT1KrlkZsL2fYKcjg/ytvGiEewH/jY4zf83AVJW3KjSDJaLZGXYsPvNHopAQTP9jz/hUtIa2fDgSAi3mGdxDsJcesmQ==\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "micro_pay",
+        key: "nontax_pay/micro_pay",
+        group: "nontax_pay",
+        interface: "nontaxmicropay",
+        summary: "Takes a non-tax payment from the payment code the payer shows (刷卡支付), answering the order.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/micropay",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mch_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "desc",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_create_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_expire_date",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_name",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "auth_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "items",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::nontax_pay::FEE_ITEM,
+                    ),
+                ),
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAA_UjjdbLiUjMKDJ7fvb4AAAAA\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "mock_notification",
+        key: "nontax_pay/mock_notification",
+        group: "nontax_pay",
+        interface: "nontaxmocknotification",
+        summary: "Makes WeChat send a test payment notification to a URL, to check the commission's decryption and signature handling before going live.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/mocknotification",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "version",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "mock_query_fee",
+        key: "nontax_pay/mock_query_fee",
+        group: "nontax_pay",
+        interface: "nontaxmockqueryfee",
+        summary: "Makes WeChat send a test receivable query to a URL, to check the commission's decryption and signature handling before going live.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/mockqueryfee",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "version",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "notify_inconsistent_order",
+        key: "nontax_pay/notify_inconsistent_order",
+        group: "nontax_pay",
+        interface: "nontaxnotifyinconsistentorder",
+        summary: "Asks WeChat to send an order's payment notification again, for an order the statement has but the commission never heard of.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/notifyinconsistentorder",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "notify_vehicle_entrance",
+        key: "nontax_pay/notify_vehicle_entrance",
+        group: "nontax_pay",
+        interface: "nontax_vehicle_entrancenotify",
+        summary: "Tells WeChat a car entered a car park, so the driver is told and the fee can be deducted on leaving.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/vehicle/entrancenotify",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mch_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trade_scene",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scene_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::nontax_pay::notify_vehicle_entrance::ENTRANCE_SCENE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "user_state",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "query_fee",
+        key: "nontax_pay/query_fee",
+        group: "nontax_pay",
+        interface: "nontaxqueryfee",
+        summary: "Reads what a payment notice asks to pay: the total, the items and the paying unit.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/queryfee",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "service_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "user_name",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "items",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::nontax_pay::FEE_ITEM,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_create_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_expire_date",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"通知书未缴款\", \"department_code\": \"143605002004\", \"department_name\": \"韶关市公安局交警支队市区一大队\",\n \"fee\": 20000, \"items\": [{\"fee\": 20000, \"item_id\": \"103050101200\", \"item_name\": \"交通违法罚款\", \"no\": 1, \"overdue\": 0}],\n \"payment_notice_create_time\": 1508806661, \"payment_notice_no\": \"440204190185356\", \"payment_notice_type\": 1,\n \"region_code\": \"440000\", \"user_name\": \"叶*梅\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "query_vehicle_state",
+        key: "nontax_pay/query_vehicle_state",
+        group: "nontax_pay",
+        interface: "nontax_vehicle_querystate",
+        summary: "Reads whether a driver (by openid or plate) has enabled WeChat's pay-after-leaving for parking or tolls, and how to let them.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/vehicle/querystate",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mch_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trade_scene",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "jump_scene",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "plate_number",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "material_info",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "channel_type",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "user_state",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "path",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "plate_number_info",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "authorize_package",
+                ty: Ty::Map(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"path\": \"https://payapp.weixin.qq.com/vehicle/plat/indextemplate\", \"plate_number_info\": [],\n \"authorize_package\": {\"mch_id\": \"1800004561\", \"sub_mch_id\": \"1900016021\", \"appid\": \"wxc971985892358997\",\n   \"sub_appid\": \"wx6cc9648de104270d\", \"nonce_str\": \"SwwVkZWoXlIWX7AG2c3ItkklTo138PEO\", \"sign_type\": \"HMAC-SHA256\",\n   \"sign\": \"67D1B1232C9837E5885216DA349632AD9CE080BBD2D54DF13314260F4CD5D9C8\", \"trade_scene\": \"PARKING\",\n   \"openid\": \"ooaLEwgrB9PRsx-IdsJxEQiKgjbQ\", \"sub_openid\": \"oFkLxtyJswfbex9crZWHGDYG5NIw\", \"plate_number\": \"粤B888888\",\n   \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "refund",
+        key: "nontax_pay/refund",
+        group: "nontax_pay",
+        interface: "nontaxrefund",
+        summary: "Refunds a paid non-tax payment order, in full or in part.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/refund",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "reason",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_fee",
+                ty: Ty::I64,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_out_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "refund_order_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"refund_order_id\": \"xxxx\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "unified_order",
+        key: "nontax_pay/unified_order",
+        group: "nontax_pay",
+        interface: "nontaxunifiedorder",
+        summary: "Places a non-tax payment order and answers the page or mini program where the user pays.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/unifiedorder",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "service_id",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mch_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "app_appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trade_type",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "desc",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "return_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "ip",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_create_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_expire_date",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_name",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scene",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::PAY_SCENE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "items",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::nontax_pay::FEE_ITEM,
+                    ),
+                ),
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "auto_call_pay",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "miniprogram",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::nontax_pay::unified_order::PAY_MINI_PROGRAM,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQCAzieFp6-dC8EKDJ7fvb6x3dZt\",\n \"pay_url\": \"https://mp.weixin.qq.com/intp/nontax/pay?action=page&order_id=AQCAzieFp6-dC8EKDJ7fvb6x3dZt#wechat_redirect\"}",
+        ),
+        resource: None,
+    },
+    Operation {
         name: "create_card",
         key: "platform/create_card",
         group: "platform",
@@ -9049,6 +10464,69 @@ mod group {
         };
     }
 
+    ///Types of `spec/nontax_pay/types.toml`.
+    pub(crate) mod nontax_pay {
+        use super::super::*;
+        ///`FeeItem`: One item of a payment notice.
+        pub(crate) static FEE_ITEM: NamedType = NamedType {
+            name: "FeeItem",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "no",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "item_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "item_name",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "overdue",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "penalty",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "fee",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`NoticeType`: What kind of payment notice it is.
+        pub(crate) static NOTICE_TYPE: NamedType = NamedType {
+            name: "NoticeType",
+            kind: TypeKind::IntEnum(&[1, 2]),
+        };
+
+        ///`PayScene`: Where the payment starts.
+        pub(crate) static PAY_SCENE: NamedType = NamedType {
+            name: "PayScene",
+            kind: TypeKind::StringEnum(
+                &["biz", "ctiyservice", "miniprogram", "offline", "pc", "app", "other"],
+            ),
+        };
+    }
+
     ///Types of `spec/sub_merchant/types.toml`.
     pub(crate) mod sub_merchant {
         use super::super::*;
@@ -12050,6 +13528,404 @@ mod local {
                             name: "s_pdf_media_id",
                             ty: Ty::String,
                             required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `nontax_pay`.
+    pub(crate) mod nontax_pay {
+        ///Types local to `apply_vehicle_pay`.
+        pub(crate) mod apply_vehicle_pay {
+            use super::super::super::*;
+            ///`ParkingStay`: A car's stay in a car park, or its trip on a toll road.
+            pub(crate) static PARKING_STAY: NamedType = NamedType {
+                name: "ParkingStay",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "start_time",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_time",
+                            ty: Ty::I64,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "charging_time",
+                            ty: Ty::I64,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "plate_number",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "car_type",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "parking_name",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "space_number",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "openid",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "entrance_name",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "exit_name",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "carrying_capacity",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "carrying_range",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "channel_type",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `get_order`.
+        pub(crate) mod get_order {
+            use super::super::super::*;
+            ///`OrderStatus`: Where a non-tax payment order stands.
+            pub(crate) static ORDER_STATUS: NamedType = NamedType {
+                name: "OrderStatus",
+                kind: TypeKind::IntEnum(&[1, 3, 4, 5, 6, 12]),
+            };
+
+            ///`PartialRefund`: One partial refund of an order.
+            pub(crate) static PARTIAL_REFUND: NamedType = NamedType {
+                name: "PartialRefund",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "refund_out_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "refund_order_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "refund_fee",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "refund_reason",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "refund_status",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "refund_finish_time",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`NotifyHistory`: The notifications WeChat sent one party about an order.
+            pub(crate) static NOTIFY_HISTORY: NamedType = NamedType {
+                name: "NotifyHistory",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "appid",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "notify_detail",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::nontax_pay::get_order::NOTIFICATION,
+                                ),
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "notify_cnt",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`Notification`: One notification attempt and how the party answered.
+            pub(crate) static NOTIFICATION: NamedType = NamedType {
+                name: "Notification",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "notify_time",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "url",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "wxnontaxstr",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "status",
+                            ty: Ty::I32,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "ret",
+                            ty: Ty::I32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "ret_errmsg",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "cost_time",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "errcode",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "errmsg",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "third_resp",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "third_resp_data",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `notify_vehicle_entrance`.
+        pub(crate) mod notify_vehicle_entrance {
+            use super::super::super::*;
+            ///`EntranceScene`: A car entering a car park.
+            pub(crate) static ENTRANCE_SCENE: NamedType = NamedType {
+                name: "EntranceScene",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "start_time",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "plate_number",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "car_type",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "notify_url",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "parking_name",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "openid",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "free_time",
+                            ty: Ty::I64,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `unified_order`.
+        pub(crate) mod unified_order {
+            use super::super::super::*;
+            ///`PayMiniProgram`: The mini program page that opens the payment.
+            pub(crate) static PAY_MINI_PROGRAM: NamedType = NamedType {
+                name: "PayMiniProgram",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "appid",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "pagepath",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "query_string",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "business_type",
+                            ty: Ty::String,
+                            required: false,
                             ..Field::PLAIN
                         },
                     ],
