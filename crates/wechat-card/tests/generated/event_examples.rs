@@ -140,6 +140,28 @@ fn card_sku_remind_example_1() {
     );
 }
 
+#[cfg(feature = "invoice")]
+#[test]
+fn cloud_invoice_result_example_1() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[cloud_invoice_invoiceresult_event]]></Event>\n  <fpqqlsh><![CDATA[14574d75004451097886]]></fpqqlsh>\n  <status>100</status>\n  <nsrsbh><![CDATA[150001197205134629]]></nsrsbh>\n</xml>\n",
+        &[],
+        events::CloudInvoiceResult::to_message,
+        events::Event::CloudInvoiceResult,
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn cloud_invoice_result_example_2() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1472551036</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[cloud_invoice_invoiceresult_event]]></Event>\n  <fpqqlsh><![CDATA[14574d75004451097887]]></fpqqlsh>\n  <status>2</status>\n  <nsrsbh><![CDATA[150001197205134629]]></nsrsbh>\n</xml>\n",
+        &[],
+        events::CloudInvoiceResult::to_message,
+        events::Event::CloudInvoiceResult,
+    );
+}
+
 #[cfg(feature = "token")]
 #[test]
 fn component_verify_ticket_example_1() {

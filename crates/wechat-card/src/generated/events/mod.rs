@@ -18,6 +18,7 @@
 //! | [`CardPassCheck`] | `card_pass_check` | `card` | A card created with `create_card` passed WeChat's review and can be given out. |
 //! | [`CardPayOrder`] | `card_pay_order` | `card` | The merchant's card coin (券点) balance changed: a purchase, a grant, a refund or an exchange for stock. |
 //! | [`CardSkuRemind`] | `card_sku_remind` | `card` | A card's stock is running out (库存报警). |
+//! | [`CloudInvoiceResult`] | `cloud_invoice_invoiceresult_event` | `invoice` | The invoicing platform finished an invoice requested with `make_out_invoice` (unified invoicing): issued or failed. |
 //! | [`ComponentVerifyTicket`] | `component_verify_ticket` | `token` | WeChat's fresh verify ticket for the third-party platform, pushed every 10 minutes. |
 //! | [`SubmitInvoiceTitle`] | `submit_invoice_title` | `invoice` | The user submitted an invoice title (抬头) chosen in WeChat, for quick invoicing. |
 //! | [`SubmitMembercardUserInfo`] | `submit_membercard_user_info` | `member_card` | A user submitted the member card's one-tap activation form (or changed their member info). |
@@ -49,7 +50,10 @@ pub use card_code::UserConsumeCard;
 #[cfg(feature = "invoice")]
 mod invoice;
 #[cfg(feature = "invoice")]
-pub use invoice::{SubmitInvoiceTitle, UpdateInvoiceStatus, UserAuthorizeInvoice};
+pub use invoice::{
+    CloudInvoiceResult, SubmitInvoiceTitle, UpdateInvoiceStatus, UserAuthorizeInvoice,
+};
+
 #[cfg(feature = "member_card")]
 mod member_card;
 #[cfg(feature = "member_card")]
@@ -190,6 +194,9 @@ pub enum Event {
     /// A card's stock is running out (库存报警).
     #[cfg(feature = "card")]
     CardSkuRemind(CardSkuRemind),
+    /// The invoicing platform finished an invoice requested with `make_out_invoice` (unified invoicing): issued or failed.
+    #[cfg(feature = "invoice")]
+    CloudInvoiceResult(CloudInvoiceResult),
     /// WeChat's fresh verify ticket for the third-party platform, pushed every 10 minutes.
     #[cfg(feature = "token")]
     ComponentVerifyTicket(ComponentVerifyTicket),
@@ -262,6 +269,8 @@ impl Event {
             Self::CardPayOrder(_) => Some(CardPayOrder::EVENT),
             #[cfg(feature = "card")]
             Self::CardSkuRemind(_) => Some(CardSkuRemind::EVENT),
+            #[cfg(feature = "invoice")]
+            Self::CloudInvoiceResult(_) => Some(CloudInvoiceResult::EVENT),
             #[cfg(feature = "token")]
             Self::ComponentVerifyTicket(_) => Some(ComponentVerifyTicket::EVENT),
             #[cfg(feature = "invoice")]
@@ -311,6 +320,8 @@ impl Event {
             Self::CardPayOrder(event) => event.to_message(),
             #[cfg(feature = "card")]
             Self::CardSkuRemind(event) => event.to_message(),
+            #[cfg(feature = "invoice")]
+            Self::CloudInvoiceResult(event) => event.to_message(),
             #[cfg(feature = "token")]
             Self::ComponentVerifyTicket(event) => event.to_message(),
             #[cfg(feature = "invoice")]
@@ -380,6 +391,11 @@ impl FromMessage for Event {
             #[cfg(feature = "card")]
             Some(CardSkuRemind::EVENT) => {
                 CardSkuRemind::from_message(message).map(Self::CardSkuRemind)
+            }
+
+            #[cfg(feature = "invoice")]
+            Some(CloudInvoiceResult::EVENT) => {
+                CloudInvoiceResult::from_message(message).map(Self::CloudInvoiceResult)
             }
 
             #[cfg(feature = "token")]
