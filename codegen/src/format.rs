@@ -237,6 +237,9 @@ spec_table! {
         pub path: Located<String> = required "path",
         /// How the request body is sent. Default `json` for POST and `none` for GET.
         pub body: Option<Located<BodyKind>> = optional "body",
+        /// How WeChat writes a successful answer: `json` (default), or `text` for an answer
+        /// that is the body itself (a CSV statement), held in the response's `text` field.
+        pub response_body: Option<Located<ResponseBodyKind>> = optional "response_body",
         /// Which credential goes into the `access_token` query parameter.
         pub auth: Located<Auth> = required "auth",
         /// Which accounts may call it, and whether cloud calls work.
@@ -306,6 +309,20 @@ pub enum BodyKind {
 impl Keyword for BodyKind {
     const WORDS: &'static [(&'static str, Self)] =
         &[("json", Self::Json), ("multipart", Self::Multipart), ("none", Self::None)];
+}
+
+/// How a successful answer is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseBodyKind {
+    /// A JSON object built from `[response]`.
+    Json,
+    /// The body itself, as text; errors are still JSON.
+    Text,
+}
+
+impl Keyword for ResponseBodyKind {
+    const WORDS: &'static [(&'static str, Self)] = &[("json", Self::Json), ("text", Self::Text)];
 }
 
 spec_table! {
@@ -639,6 +656,7 @@ impl Keyword for Assigned {
 keyword_deserialize!(
     Method,
     BodyKind,
+    ResponseBodyKind,
     TokenKind,
     Access,
     Retry,

@@ -73,6 +73,8 @@ pub struct Operation {
     pub path: String,
     /// Body encoding.
     pub body: BodyKind,
+    /// How a successful answer is written; with `Text`, `response` holds the one `text` field.
+    pub response_body: ResponseBody,
     /// Token the endpoint takes.
     pub token: TokenKind,
     /// Whether third-party platforms may call it.
@@ -473,6 +475,15 @@ pub enum Method {
     Get,
     /// `POST`.
     Post,
+}
+
+/// How a successful answer is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseBody {
+    /// A JSON object.
+    Json,
+    /// The body itself, as text, in the response's `text` field.
+    Text,
 }
 
 /// How a request body is encoded.

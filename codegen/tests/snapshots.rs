@@ -214,6 +214,14 @@ fn deprecated_operations_are_marked_in_code_docs_help_and_tests() {
 }
 
 #[test]
+fn a_text_answer_is_a_text_field_decoded_from_the_body() {
+    snapshot(
+        "text_answer",
+        &["card/g/get_bill.rs", "card-tests/spec_examples.rs", "mock/operations.rs", "docs/g.md"],
+    );
+}
+
+#[test]
 fn every_fixture_is_snapshotted() {
     // A fixture folder no test names would pin nothing.
     let source: String = include_str!("snapshots.rs").split_whitespace().collect();

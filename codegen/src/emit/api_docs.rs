@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 
 use crate::emit::error_codes;
-use crate::emit::prose::{accounts_line, body_line, deprecated_paragraph, request_line, third_party_line};
+use crate::emit::prose::{
+    accounts_line, answer_line, body_line, deprecated_paragraph, request_line, third_party_line,
+};
 use crate::emit::rust::cell;
 use crate::emit::{HEADER, OutputFile};
 use crate::model::{
@@ -170,6 +172,9 @@ fn operation_section(op: &Operation) -> String {
     let _ = writeln!(out, "| Request | `{}` |", request_line(op));
     let _ = writeln!(out, "| WeChat interface | `{}` |", cell(&op.interface));
     let _ = writeln!(out, "| Body | {} |", cell(&body_line(op)));
+    if let Some(answer) = answer_line(op) {
+        let _ = writeln!(out, "| Answer | {} |", cell(&answer));
+    }
     let _ = writeln!(out, "| Third-party platforms | {} |", third_party_line(op));
     let _ = writeln!(out, "| Cloud calls | {} |", if op.cloud_call { "supported" } else { "not supported" });
     let _ = writeln!(out, "| Accounts | {} |", cell(&accounts_line(op)));

@@ -127,8 +127,20 @@ pub(super) fn resolve_endpoint(
         let span = endpoint.body.as_ref().map_or(endpoint.method.span, |b| b.span);
         problems.error(file, span, "a multipart body needs a [request] field with `type = \"file\"`");
     }
-    let response =
+    let response_body =
+        endpoint.response_body.as_ref().map_or(ResponseBody::Json, |r| ResponseBody::from(r.value));
+    let mut response =
         plain_fields(resolve_fields(file, &endpoint.response, &scope, FieldPlace::Object, problems));
+    if response_body == ResponseBody::Text {
+        if let Some((key, _)) = endpoint.response.0.first() {
+            problems.error(
+                file,
+                key.span,
+                "an endpoint with `response_body = \"text\"` answers its body as `text`; it can have no [response] fields",
+            );
+        }
+        response = vec![text_field()];
+    }
     let body_idents: Vec<&str> =
         request.iter().map(|f| f.ident.as_str()).chain(files.iter().map(|f| f.ident.as_str())).collect();
     for field in query.iter().filter(|q| body_idents.contains(&q.ident.as_str())) {
@@ -159,8 +171,13 @@ pub(super) fn resolve_endpoint(
         .examples
         .iter()
         .map(|example| {
-            let shapes =
-                ExampleShapes { body, request: &request, fixed_body: &fixed_body, response: &response };
+            let shapes = ExampleShapes {
+                body,
+                request: &request,
+                fixed_body: &fixed_body,
+                response: &response,
+                response_body,
+            };
             check_example(file, &example.value, &shapes, &lookup, shapes_known, problems)
         })
         .collect();
@@ -178,6 +195,7 @@ pub(super) fn resolve_endpoint(
         host: endpoint.host.as_ref().map_or(DEFAULT_HOST.to_owned(), |h| h.value.clone()),
         path: path.value.clone(),
         body,
+        response_body,
         token,
         third_party: auth.third_party,
         permission_set: auth.permission_set.as_ref().map(|p| p.value),
@@ -200,6 +218,26 @@ pub(super) fn resolve_endpoint(
         mock,
     };
     (problems.0.len() == before).then_some(operation)
+}
+
+/// The one response field of an endpoint that answers text: the body itself.
+fn text_field() -> Field {
+    Field {
+        wire: "text".to_owned(),
+        ident: "text".to_owned(),
+        ty: Ty::String,
+        required: true,
+        doc: "The answer's body, as WeChat sends it.".to_owned(),
+        aliases: Vec::new(),
+        secret: false,
+        boxed: false,
+        lenient: false,
+        flatten: false,
+        only: None,
+        nullable: false,
+        constraints: Constraints::default(),
+        checks_inside: false,
+    }
 }
 
 /// `deprecated`: the note must say something, and a replacement, when given, too; each

@@ -1889,6 +1889,38 @@ async fn nontax_pay_apply_vehicle_pay_through_the_mock() {
 
 #[cfg(feature = "nontax_pay")]
 #[tokio::test]
+async fn nontax_pay_download_bill_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/download_bill",
+            Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"mch_id\": \"1900016021\", \"bill_date\": \"20170925\", \"bill_type\": \"ALL\"}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::DownloadBillRequest = request(&arranged);
+    let answer = harness
+        .client
+        .nontax_pay()
+        .download_bill(&request)
+        .await
+        .expect("nontax_pay/download_bill");
+    harness
+        .check(
+            &request,
+            &answer,
+            "交易时间,公众账号ID,商户号,子商户号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,总金额,企业红包金额,微信退款单号,商户退款单号,退款金额,企业红包退款金额,退款类型,退款状态,商品名称,手续费,费率,行政区划代码,缴费通知书编号(或平台订单号),执收单位编码,通知书类型,银行ID\n`2017-09-25 10:21:32,`wx6cc9648de104270d,`1900016021,`0,`4200000012201709253322889988,`AQCAGxwqp6-aBeIKDJ7fvb6x3dZt,`ont-9vjAcIdSU-LgB7ubALAVJO9U,`JSAPI,`SUCCESS,`CFT,`CNY,`0.01,`0.00,`0,`0,`0.00,`0.00,`,`,`测试办证缴费,`0.00000,`0.60%,`440000,`08111639088,`118610002,`1,`test_bank_id\n总交易单数,总交易额,总退款金额,总企业红包退款金额,手续费总金额\n`1,`0.01,`0.00,`0.00,`0.00000\n",
+        );
+    let expected = ::wechat_card::nontax_pay::DownloadBillErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.nontax_pay().download_bill(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
 async fn nontax_pay_get_order_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness

@@ -41,6 +41,18 @@ fn decodes<O: wechat_core::Operation>(json: &str) {
     }
 }
 
+/// A text answer (a CSV statement) decodes into the response's `text`, unchanged.
+fn decodes_text<O: wechat_core::Operation>(text: &str)
+where
+    O::Response: serde::Serialize,
+{
+    let answer = wechat_core::decode_response::<O>(text.as_bytes())
+        .unwrap_or_else(|e| panic!("the text answer did not decode: {e}"));
+    assert_eq!(
+        serde_json::to_value(& answer).unwrap(), serde_json::json!({ "text" : text })
+    );
+}
+
 #[cfg(feature = "card")]
 #[test]
 fn card_add_locations_example_1() {
@@ -1589,6 +1601,31 @@ fn nontax_pay_apply_vehicle_pay_example_1() {
         ::wechat_card::nontax_pay::ApplyVehiclePayRequest,
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAAhNw2srPiUjMKDJ7fvb4AAAAA\"}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_download_bill_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::DownloadBillRequest,
+    >(
+        "{\"appid\": \"wx6cc9648de104270d\", \"mch_id\": \"1900016021\", \"bill_date\": \"20170925\", \"bill_type\": \"ALL\"}",
+    );
+    decodes_text::<
+        ::wechat_card::nontax_pay::DownloadBillRequest,
+    >(
+        "交易时间,公众账号ID,商户号,子商户号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,总金额,企业红包金额,微信退款单号,商户退款单号,退款金额,企业红包退款金额,退款类型,退款状态,商品名称,手续费,费率,行政区划代码,缴费通知书编号(或平台订单号),执收单位编码,通知书类型,银行ID\n`2017-09-25 10:21:32,`wx6cc9648de104270d,`1900016021,`0,`4200000012201709253322889988,`AQCAGxwqp6-aBeIKDJ7fvb6x3dZt,`ont-9vjAcIdSU-LgB7ubALAVJO9U,`JSAPI,`SUCCESS,`CFT,`CNY,`0.01,`0.00,`0,`0,`0.00,`0.00,`,`,`测试办证缴费,`0.00000,`0.60%,`440000,`08111639088,`118610002,`1,`test_bank_id\n总交易单数,总交易额,总退款金额,总企业红包退款金额,手续费总金额\n`1,`0.01,`0.00,`0.00,`0.00000\n",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_download_bill_example_2() {
+    decodes::<
+        ::wechat_card::nontax_pay::DownloadBillRequest,
+    >(
+        "{\"errcode\": 40001, \"errmsg\": \"invalid credential, access_token is invalid or not latest\"}",
     );
 }
 

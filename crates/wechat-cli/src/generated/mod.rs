@@ -3390,6 +3390,60 @@ static NONTAX_PAY: Group = Group {
             call: nontax_pay_apply_vehicle_pay,
         },
         Operation {
+            command: "download-bill",
+            summary: "Downloads a day's non-tax payment statement, as CSV text.",
+            about: "Downloads a day's non-tax payment statement, as CSV text.\n\nFetch it after 6 a.m. for the day before. The answer is the statement itself: a header line,\none line per order (each value prefixed with a backquote), then the totals' header and the\ntotals. Errors come as JSON like every other call. A long statement can exceed the client's\n4 MiB answer limit: raise it with `wechat_core::ClientBuilder::max_body_size`.\n\nExample --json:\n  {\"appid\": \"wx6cc9648de104270d\", \"mch_id\": \"1900016021\", \"bill_date\": \"20170925\", \"bill_type\": \"ALL\"}\n\nWeChat interface `nontaxdownloadbill`: POST /nontax/downloadbill, from spec/nontax_pay/download_bill.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "mch_id",
+                    flag: Some("mch-id"),
+                    help: "The merchant number whose statement it is.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bill_date",
+                    flag: Some("bill-date"),
+                    help: "The day, YYYYMMDD.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bill_type",
+                    flag: Some("bill-type"),
+                    help: "Which orders: all (default), paid or refunded.",
+                    kind: Kind::Text,
+                    values: &["ALL", "SUCCESS", "REFUND"],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_download_bill,
+        },
+        Operation {
             command: "get-order",
             summary: "Reads a non-tax payment order: its status, amounts, items, refunds and the notifications WeChat sent about it.",
             about: "Reads a non-tax payment order: its status, amounts, items, refunds and the notifications WeChat sent about it.\n\n`status` says where the order stands (1 unpaid, 3 or 4 paid, 5 refunded, 6 refunding, 12\nclosed unpaid); a partial refund leaves it paid until everything is refunded, and\n`partial_refund_info` lists the refunds. `notify_history` shows each party WeChat notified and\nhow it answered.\n\nExample --json:\n  {\"appid\": \"wx5f6e43071809a9dd\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\"}\n\nWeChat interface `nontaxgetorder`: POST /nontax/getorder, from spec/nontax_pay/get_order.toml.",
@@ -4492,6 +4546,14 @@ static NONTAX_PAY: Group = Group {
 fn nontax_pay_apply_vehicle_pay(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::nontax_pay::ApplyVehiclePayRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_download_bill(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::DownloadBillRequest = call.body()?;
         call.send(&request).await
     })
 }

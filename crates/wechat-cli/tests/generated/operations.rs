@@ -1446,6 +1446,32 @@ async fn nontax_pay_apply_vehicle_pay_through_the_binary() {
 
 #[cfg(feature = "nontax_pay")]
 #[tokio::test]
+async fn nontax_pay_download_bill_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "download-bill"],
+            operation: "nontax_pay/download_bill",
+            example: Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"mch_id\": \"1900016021\", \"bill_date\": \"20170925\", \"bill_type\": \"ALL\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("mch_id", "mch-id"),
+                ("bill_date", "bill-date"),
+                ("bill_type", "bill-type"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::DownloadBillRequest,
+        >("nontax_pay/download_bill", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
 async fn nontax_pay_get_order_through_the_binary() {
     let mock = Mock::start().await;
     let printed = mock

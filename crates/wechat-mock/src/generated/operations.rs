@@ -4,8 +4,8 @@
 //! against and answers with.
 
 use crate::spec_model::{
-    BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty,
-    TypeKind, Assigned, ResourceAction, ResourceRule,
+    BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, ResponseBody,
+    TokenUse, Ty, TypeKind, Assigned, ResourceAction, ResourceRule,
 };
 
 /// WeChat's general error codes, from `spec/errors.toml`, in its order.
@@ -139,6 +139,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -200,6 +201,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -259,6 +261,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40071,
@@ -383,6 +386,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40071,
@@ -482,6 +486,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40053,
@@ -555,6 +560,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -621,6 +627,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -691,6 +698,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -759,6 +767,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -818,6 +827,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -906,6 +916,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -981,6 +992,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -1074,6 +1086,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40003,
@@ -1151,6 +1164,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40122,
@@ -1220,6 +1234,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 43017,
@@ -1301,6 +1316,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 43017,
@@ -1370,6 +1386,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -1463,6 +1480,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40003,
@@ -1613,6 +1631,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40079,
@@ -1720,6 +1739,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -1782,6 +1802,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40009,
@@ -1883,6 +1904,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 45030,
@@ -1986,6 +2008,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2062,6 +2085,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40075,
@@ -2169,6 +2193,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2332,6 +2357,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2408,6 +2434,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2502,6 +2529,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2590,6 +2618,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2687,6 +2716,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2788,6 +2818,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -2886,6 +2917,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -2976,6 +3008,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -3059,6 +3092,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -3183,6 +3217,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -3241,6 +3276,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -3417,6 +3453,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -3455,6 +3492,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 73000,
@@ -3532,6 +3570,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40078,
@@ -3596,6 +3635,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72029,
@@ -3689,6 +3729,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -3737,6 +3778,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72063,
@@ -3773,6 +3815,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72028,
@@ -3822,6 +3865,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -3907,6 +3951,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -3945,6 +3990,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72038,
@@ -4086,6 +4132,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 73003,
@@ -4144,6 +4191,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
         resource: None,
@@ -4218,6 +4266,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72044,
@@ -4254,6 +4303,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -4288,6 +4338,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -4322,6 +4373,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72030,
@@ -4507,6 +4559,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -4554,6 +4607,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
@@ -4607,6 +4661,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -4726,6 +4781,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -4807,6 +4863,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -4997,6 +5054,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -5054,6 +5112,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -5139,6 +5198,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -5212,6 +5272,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40078,
@@ -5380,9 +5441,78 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAAhNw2srPiUjMKDJ7fvb4AAAAA\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "download_bill",
+        key: "nontax_pay/download_bill",
+        group: "nontax_pay",
+        interface: "nontaxdownloadbill",
+        summary: "Downloads a day's non-tax payment statement, as CSV text.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/downloadbill",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mch_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bill_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: Some(8),
+                    max_length: Some(8),
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bill_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::nontax_pay::download_bill::BILL_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "text",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Text,
+        errors: &[],
+        success_example: Some(
+            "交易时间,公众账号ID,商户号,子商户号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,总金额,企业红包金额,微信退款单号,商户退款单号,退款金额,企业红包退款金额,退款类型,退款状态,商品名称,手续费,费率,行政区划代码,缴费通知书编号(或平台订单号),执收单位编码,通知书类型,银行ID\n`2017-09-25 10:21:32,`wx6cc9648de104270d,`1900016021,`0,`4200000012201709253322889988,`AQCAGxwqp6-aBeIKDJ7fvb6x3dZt,`ont-9vjAcIdSU-LgB7ubALAVJO9U,`JSAPI,`SUCCESS,`CFT,`CNY,`0.01,`0.00,`0,`0,`0.00,`0.00,`,`,`测试办证缴费,`0.00000,`0.60%,`440000,`08111639088,`118610002,`1,`test_bank_id\n总交易单数,总交易额,总退款金额,总企业红包退款金额,手续费总金额\n`1,`0.01,`0.00,`0.00,`0.00000\n",
         ),
         resource: None,
     },
@@ -5622,6 +5752,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"appid\": \"wx5f6e43071809a9dd\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"create_time\": 1508847678, \"pay_finish_time\": 0, \"desc\": \"测试办证缴费\",\n \"fee\": 1, \"fee_type\": 1, \"trans_id\": \"\", \"status\": 12, \"bank_id\": \"test_bank_id\", \"bank_name\": \"测试_银行\",\n \"bank_account\": \"6215385809487657\", \"refund_finish_time\": 0,\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"bill_type_code\": \"\", \"bill_no\": \"\", \"payment_info_source\": 2, \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"notify_history\": [\n   {\"appid\": \"wx5f6e43071809a9dd\", \"name\": \"测试财政\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 39, \"wxnontaxstr\": \"2ba37f90d155d390\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]},\n   {\"appid\": \"wxefd0818f53b9b82f\", \"name\": \"测试委办局\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 20, \"wxnontaxstr\": \"f7ad824e08ac4bc5\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]}]}",
@@ -5690,6 +5821,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_id_list\": [\"AQCAxFJwcrQqI2BkDAqRH-UhDq2D\", \"AQAAgrVxcrRuhXBkDAqRH-UhDq2D\", \"AQCAFxFzcrQqI2BkDAqRH-UhDq2D\",\n                   \"AQCA5_3kcrSQCxMJDAGMadMAAAAA\", \"AQCA6ADlcrQqI2BkDAGMadMAAAAA\", \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"],\n \"paid_order_id\": \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"}",
@@ -5746,6 +5878,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"key_encrypt_type\": \"RSA\", \"data_encrypt_type\": \"AES_ECB\",\n \"data\": \"f06i5EaQQiBV5uXoKcfjYFkT/UKGGuU77sVlMjpC0kKea/wz9Ow1WPlD19w3g1vXFgBqHykP1s+Iy3LjfiqYNQ==\",\n \"key\": \"V60tpxnZPsBfFQhEnCWVeetm07OUk3PyH4PYozNlK1WxaYqbLAnKld/sMN+pjo8Td6mhAImcOq7Sue8h0SxGzTA4o3Wf32ff2IoUbTHPO0AgkpZJy36eECkY/TklgaVqPtqE9iJ66Qt+0/GM3pdQ3f8FYMVmkvK6m53aHn1u6cX6mL0nbYBfVOpyGOh3iIuHnBCW3IeXXa41D6DbHrzmeKbBi6T56wxHLYnmMB7P20+EzSdCQZzeY1MtdT0TT1KrlkZsL2fYKcjg/ytvGiEewH/jY4zf83AVJW3KjSDJaLZGXYsPvNHopAQTP9jz/hUtIa2fDgSAi3mGdxDsJcesmQ==\"}",
@@ -5904,6 +6037,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAA_UjjdbLiUjMKDJ7fvb4AAAAA\"}",
@@ -5956,6 +6090,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
         resource: None,
@@ -6006,6 +6141,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
         resource: None,
@@ -6041,6 +6177,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
         resource: None,
@@ -6115,6 +6252,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\"}",
@@ -6251,6 +6389,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"通知书未缴款\", \"department_code\": \"143605002004\", \"department_name\": \"韶关市公安局交警支队市区一大队\",\n \"fee\": 20000, \"items\": [{\"fee\": 20000, \"item_id\": \"103050101200\", \"item_name\": \"交通违法罚款\", \"no\": 1, \"overdue\": 0}],\n \"payment_notice_create_time\": 1508806661, \"payment_notice_no\": \"440204190185356\", \"payment_notice_type\": 1,\n \"region_code\": \"440000\", \"user_name\": \"叶*梅\"}",
@@ -6373,6 +6512,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"path\": \"https://payapp.weixin.qq.com/vehicle/plat/indextemplate\", \"plate_number_info\": [],\n \"authorize_package\": {\"mch_id\": \"1800004561\", \"sub_mch_id\": \"1900016021\", \"appid\": \"wxc971985892358997\",\n   \"sub_appid\": \"wx6cc9648de104270d\", \"nonce_str\": \"SwwVkZWoXlIWX7AG2c3ItkklTo138PEO\", \"sign_type\": \"HMAC-SHA256\",\n   \"sign\": \"67D1B1232C9837E5885216DA349632AD9CE080BBD2D54DF13314260F4CD5D9C8\", \"trade_scene\": \"PARKING\",\n   \"openid\": \"ooaLEwgrB9PRsx-IdsJxEQiKgjbQ\", \"sub_openid\": \"oFkLxtyJswfbex9crZWHGDYG5NIw\", \"plate_number\": \"粤B888888\",\n   \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}}",
@@ -6444,6 +6584,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"refund_order_id\": \"xxxx\"}",
@@ -6660,6 +6801,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQCAzieFp6-dC8EKDJ7fvb6x3dZt\",\n \"pay_url\": \"https://mp.weixin.qq.com/intp/nontax/pay?action=page&order_id=AQCAzieFp6-dC8EKDJ7fvb6x3dZt#wechat_redirect\"}",
@@ -6700,6 +6842,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -6753,6 +6896,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -6789,6 +6933,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -6864,6 +7009,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40078,
@@ -6936,6 +7082,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72040,
@@ -6984,6 +7131,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72024,
@@ -7033,6 +7181,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -7130,6 +7279,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -7178,6 +7328,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72023,
@@ -7234,6 +7385,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72023,
@@ -7280,6 +7432,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"category\": [{\"primary_category_id\": 1, \"category_name\": \"美食\",\n               \"secondary_category\": [{\"secondary_category_id\": 101, \"category_name\": \"粤菜\",\n                                       \"need_qualification_stuffs\": [\"food_service_license_id\", \"food_service_license_bizmedia_id\"],\n                                       \"can_choose_prepaid_card\": 1, \"can_choose_payment_card\": 1}]}]}",
@@ -7320,6 +7473,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
@@ -7391,6 +7545,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info_list\": [\n   {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101},\n   {\"merchant_id\": 13, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"bbbbbb\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"APPROVED\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101}],\n \"next_begin_id\": 13}",
@@ -7433,6 +7588,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 52000,
@@ -7480,6 +7636,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 52000,
@@ -7603,6 +7760,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -7709,6 +7867,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -7806,6 +7965,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -7859,6 +8019,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
@@ -7928,6 +8089,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 61023,
@@ -7970,6 +8132,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"ticket\": \"bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA\",\n    \"expires_in\": 7200\n}",
@@ -8026,6 +8189,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 61004,
@@ -8103,6 +8267,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
@@ -13653,6 +13818,16 @@ mod local {
                         },
                     ],
                 ),
+            };
+        }
+
+        ///Types local to `download_bill`.
+        pub(crate) mod download_bill {
+            use super::super::super::*;
+            ///`BillType`: Which orders a statement lists.
+            pub(crate) static BILL_TYPE: NamedType = NamedType {
+                name: "BillType",
+                kind: TypeKind::StringEnum(&["ALL", "SUCCESS", "REFUND"]),
             };
         }
 

@@ -18,6 +18,7 @@
 //! | method | endpoint | summary |
 //! |---|---|---|
 //! | [`apply_vehicle_pay`](NontaxPayClient::apply_vehicle_pay) | `/nontax/vehicle/payapply` | Deducts a parking or toll fee from a driver who enabled WeChat's pay-after-leaving, answering the order. |
+//! | [`download_bill`](NontaxPayClient::download_bill) | `/nontax/downloadbill` | Downloads a day's non-tax payment statement, as CSV text. |
 //! | [`get_order`](NontaxPayClient::get_order) | `/nontax/getorder` | Reads a non-tax payment order: its status, amounts, items, refunds and the notifications WeChat sent about it. |
 //! | [`get_order_list`](NontaxPayClient::get_order_list) | `/nontax/getorderlist` | Lists the orders placed for one payment notice (or one order number of the commission), and which of them was paid. |
 //! | [`get_real_name`](NontaxPayClient::get_real_name) | `/nontax/getrealname` | Exchanges the real-name token a payer granted for their real-name data, encrypted for the commission. |
@@ -35,6 +36,11 @@ pub mod types;
 pub mod apply_vehicle_pay;
 pub use apply_vehicle_pay::{
     ApplyVehiclePayErrorCode, ApplyVehiclePayRequest, ApplyVehiclePayResponse,
+};
+
+pub mod download_bill;
+pub use download_bill::{
+    DownloadBillErrorCode, DownloadBillRequest, DownloadBillResponse,
 };
 
 pub mod get_order;
@@ -106,6 +112,25 @@ impl NontaxPayClient<'_> {
     ) -> Result<
         crate::nontax_pay::ApplyVehiclePayResponse,
         ::wechat_core::Error<crate::nontax_pay::ApplyVehiclePayErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Downloads a day's non-tax payment statement, as CSV text.
+    ///
+    /// `POST https://api.weixin.qq.com/nontax/downloadbill?access_token=ACCESS_TOKEN` (WeChat interface `nontaxdownloadbill`).
+    ///
+    /// Third-party platforms: not supported: only the account's own access token is accepted.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`DownloadBillErrorCode`](crate::nontax_pay::DownloadBillErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::nontax_pay::download_bill) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn download_bill(
+        &self,
+        request: &crate::nontax_pay::DownloadBillRequest,
+    ) -> Result<
+        crate::nontax_pay::DownloadBillResponse,
+        ::wechat_core::Error<crate::nontax_pay::DownloadBillErrorCode>,
     > {
         self.core.send(request).await
     }
