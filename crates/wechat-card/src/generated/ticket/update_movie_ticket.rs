@@ -22,7 +22,7 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_movieticket_updateuser` is a short name after the path.
-//! - `seat_number` is an array of seats in WeChat's example, SKIT (IList<string>) and Senparc (string[]); chanxuehong declares a single string. The array is sent.
+//! - `seat_number` is an array of seats in WeChat's example, SKIT (`IList<string>`) and Senparc (`string[]`); chanxuehong declares a single string. The array is sent.
 //! - `duration` is in minutes (SKIT: 单位：分钟; WeChat's example 120).
 //!
 //! ## Two seats of a 4D show (WeChat's example, via SKIT)
