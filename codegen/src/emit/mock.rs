@@ -9,7 +9,7 @@ use quote::quote;
 use crate::emit::rust::{ident, integer};
 use crate::model::{
     Assigned, BodyKind, Constraints, Direction, ErrorCase, Field, Literal, Method, MockAction, MockBehaviour,
-    Operation, Spec, TokenKind, Ty, TypeDef, TypeKind, TypeRef, TypeScope, UnionLayout,
+    Operation, ResponseBody, Spec, TokenKind, Ty, TypeDef, TypeKind, TypeRef, TypeScope, UnionLayout,
 };
 use crate::names;
 
@@ -110,8 +110,8 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
         //! against and answers with.
 
         use crate::spec_model::{
-            BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty, TypeKind,
-            #resource_types
+            BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, ResponseBody, TokenUse, Ty,
+            TypeKind, #resource_types
         };
 
         /// WeChat's general error codes, from `spec/errors.toml`, in its order.
@@ -177,6 +177,10 @@ fn operation(op: &Operation) -> TokenStream {
         quote!(FilePart { name: #name, content_type: #content_type, max_size: #max_size, required: #required, lenient: #lenient })
     });
     let errors = op.errors.iter().map(error_case);
+    let response_body = match op.response_body {
+        ResponseBody::Json => quote!(ResponseBody::Json),
+        ResponseBody::Text => quote!(ResponseBody::Text),
+    };
     let example = match success_example(op) {
         Some(json) => quote!(Some(#json)),
         None => quote!(None),
@@ -208,6 +212,7 @@ fn operation(op: &Operation) -> TokenStream {
             fixed_body: &[#(#fixed_body),*],
             files: &[#(#files),*],
             response: #response,
+            response_body: #response_body,
             errors: &[#(#errors),*],
             success_example: #example,
             resource: #resource,
@@ -262,9 +267,13 @@ fn resource_rule(rule: &MockBehaviour) -> TokenStream {
     }
 }
 
-/// The first example response that reports success (`errcode` 0 or absent), as written.
+/// The first example response that reports success (`errcode` 0 or absent), as written:
+/// JSON trimmed, a text answer exactly (its whitespace is part of the answer).
 fn success_example(op: &Operation) -> Option<String> {
-    op.success_example().map(|json| json.text.trim().to_owned())
+    op.success_example().map(|json| match op.response_body {
+        ResponseBody::Json => json.text.trim().to_owned(),
+        ResponseBody::Text => json.text.clone(),
+    })
 }
 
 /// `&[Field { .. }, ..]`; `scope` is where the fields are declared, whose local types they may name.

@@ -40,7 +40,7 @@ pub enum Code {
     InvalidAccessToken,
     /// `40053` `invalid actioninfo`: `action_info` is missing or does not hold the key `action_name` names.
     InvalidActioninfo,
-    /// `40056` `invalid serial code`. What it means depends on the operation: see the error tables of the `card_code` group, `member_card::activate_member_card`, `member_card::get_member_info`, `member_card::update_member`.
+    /// `40056` `invalid serial code`. What it means depends on the operation: see the error tables of the `card_code` group, `card::update_lucky_money_balance`, `general_card::activate_general_card`, `general_card::unactivate_general_card`, `general_card::update_general_card_user`, `member_card::activate_member_card`, `member_card::get_member_info`, `member_card::update_member`, `ticket::check_in_boarding_pass`, `ticket::update_meeting_ticket`, `ticket::update_movie_ticket`.
     InvalidSerialCode,
     /// `40066` `invalid url`: No API is served at this URL: a wrong path, or a query parameter that selects no API.
     ///
@@ -144,6 +144,8 @@ pub enum Code {
     ///
     /// Ask the user to authorize.
     UserUnauthorized,
+    /// `52000` `pic is not from cdn`: `logo_url` is not an image WeChat hosts.
+    PicNotFromCdn,
     /// `61004` `access clientip is not registered`: The calling server's IP is not on the third-party platform's IP whitelist.
     ///
     /// Add the server's outbound IP in the Open Platform console.
@@ -451,16 +453,17 @@ pub enum Code {
     45030, "limit cardid, not support this function", Never; StockIs0 = 45031,
     "stock is 0", Never; DataFormatError = 47001, "data format error", Never;
     ApiUnauthorized = 48001, "api unauthorized", Never; UserUnauthorized = 50001,
-    "user unauthorized", Never; AccessClientipIsNotRegistered = 61004,
-    "access clientip is not registered", Never; ComponentTicketIsExpired = 61005,
-    "component ticket is expired", Never; ComponentTicketIsInvalid = 61006,
-    "component ticket is invalid", Never; InvalidComponent = 61011, "invalid component",
-    Never; RefreshTokenIsInvalid = 61023, "refresh_token is invalid", Never;
-    ThirdPartyCallNotAllowed = 61024, "third-party call not allowed for this api", Never;
-    DateFormatError = 61500, "date format error", Never; DateRangeError = 61501,
-    "date range error", Never; CoinNotEnough = 71003, "coin not enough", Never;
-    CoinCountOutOfRange = 71006, "limit coin count, 1 <= coin_count <= 100000", Never;
-    MchidNotBound = 72002, "mchid is not bind appid", Never; MchidOccupied = 72004,
+    "user unauthorized", Never; PicNotFromCdn = 52000, "pic is not from cdn", Never;
+    AccessClientipIsNotRegistered = 61004, "access clientip is not registered", Never;
+    ComponentTicketIsExpired = 61005, "component ticket is expired", Never;
+    ComponentTicketIsInvalid = 61006, "component ticket is invalid", Never;
+    InvalidComponent = 61011, "invalid component", Never; RefreshTokenIsInvalid = 61023,
+    "refresh_token is invalid", Never; ThirdPartyCallNotAllowed = 61024,
+    "third-party call not allowed for this api", Never; DateFormatError = 61500,
+    "date format error", Never; DateRangeError = 61501, "date range error", Never;
+    CoinNotEnough = 71003, "coin not enough", Never; CoinCountOutOfRange = 71006,
+    "limit coin count, 1 <= coin_count <= 100000", Never; MchidNotBound = 72002,
+    "mchid is not bind appid", Never; MchidOccupied = 72004,
     "mchid is occupied by the other appid", Never; TooManyMchids = 72005,
     "out of mchid size limit", Never; UnauthorizedCreateInvoice = 72015,
     "unauthorized create invoice", Never; InvalidInvoiceTitle = 72017,

@@ -16,6 +16,8 @@ pub mod card_code;
 pub mod card_stats;
 #[cfg(feature = "coin")]
 pub mod coin;
+#[cfg(feature = "general_card")]
+pub mod general_card;
 #[cfg(feature = "gift_card")]
 pub mod gift_card;
 #[cfg(feature = "invoice")]
@@ -24,12 +26,18 @@ pub mod invoice;
 pub mod member_card;
 #[cfg(feature = "nontax")]
 pub mod nontax;
+#[cfg(feature = "nontax_pay")]
+pub mod nontax_pay;
 #[cfg(feature = "pay_gift")]
 pub mod pay_gift;
 #[cfg(feature = "platform")]
 pub mod platform;
 #[cfg(feature = "reimburse")]
 pub mod reimburse;
+#[cfg(feature = "sub_merchant")]
+pub mod sub_merchant;
+#[cfg(feature = "ticket")]
+pub mod ticket;
 #[cfg(feature = "token")]
 pub mod token;
 pub use client::Client;

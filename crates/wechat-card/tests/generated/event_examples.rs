@@ -12,6 +12,7 @@
             feature = "gift_card",
             feature = "invoice",
             feature = "member_card",
+            feature = "sub_merchant",
             feature = "token"
         )
     )
@@ -74,6 +75,28 @@ fn authorized_example_1() {
     );
 }
 
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn card_merchant_check_result_example_1() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_merchant_check_result]]></Event>\n  <MerchantId>0</MerchantId>\n  <IsPass>1</IsPass>\n  <Reason><![CDATA[reason]]></Reason>\n</xml>\n",
+        &[],
+        events::CardMerchantCheckResult::to_message,
+        events::Event::CardMerchantCheckResult,
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn card_merchant_check_result_example_2() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1472551036</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_merchant_check_result]]></Event>\n  <MerchantId>12</MerchantId>\n  <IsPass>0</IsPass>\n  <Reason><![CDATA[授权函未加盖公章]]></Reason>\n</xml>\n",
+        &[],
+        events::CardMerchantCheckResult::to_message,
+        events::Event::CardMerchantCheckResult,
+    );
+}
+
 #[cfg(feature = "card")]
 #[test]
 fn card_not_pass_check_example_1() {
@@ -115,6 +138,28 @@ fn card_sku_remind_example_1() {
         &[],
         events::CardSkuRemind::to_message,
         events::Event::CardSkuRemind,
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn cloud_invoice_result_example_1() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[cloud_invoice_invoiceresult_event]]></Event>\n  <fpqqlsh><![CDATA[14574d75004451097886]]></fpqqlsh>\n  <status>100</status>\n  <nsrsbh><![CDATA[150001197205134629]]></nsrsbh>\n</xml>\n",
+        &[],
+        events::CloudInvoiceResult::to_message,
+        events::Event::CloudInvoiceResult,
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn cloud_invoice_result_example_2() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1472551036</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[cloud_invoice_invoiceresult_event]]></Event>\n  <fpqqlsh><![CDATA[14574d75004451097887]]></fpqqlsh>\n  <status>2</status>\n  <nsrsbh><![CDATA[150001197205134629]]></nsrsbh>\n</xml>\n",
+        &[],
+        events::CloudInvoiceResult::to_message,
+        events::Event::CloudInvoiceResult,
     );
 }
 
