@@ -237,6 +237,9 @@ spec_table! {
         pub path: Located<String> = required "path",
         /// How the request body is sent. Default `json` for POST and `none` for GET.
         pub body: Option<Located<BodyKind>> = optional "body",
+        /// How WeChat writes a successful answer: `json` (default), or `text` for an answer
+        /// that is the body itself (a CSV statement), held in the response's `text` field.
+        pub response_body: Option<Located<ResponseBodyKind>> = optional "response_body",
         /// Which credential goes into the `access_token` query parameter.
         pub auth: Located<Auth> = required "auth",
         /// Which accounts may call it, and whether cloud calls work.
@@ -255,9 +258,24 @@ spec_table! {
         pub examples: Vec<Located<Example>> = default "examples",
         /// Decisions taken where WeChat's documentation is wrong or silent, one sentence each.
         pub notes: Vec<Located<String>> = default "notes",
+        /// WeChat deprecated or retired the endpoint: its note, and what to call instead. The
+        /// generated methods carry `#[deprecated]`, and the docs and the command line's help say so.
+        pub deprecated: Option<Located<Deprecation>> = optional "deprecated",
         /// What a call does to the records wechat-mock keeps, step by step (`[[mock]]`). Without
         /// steps the mock answers the success example.
         pub mock: Vec<Located<StepDef>> = default "mock",
+    }
+}
+
+spec_table! {
+    /// An endpoint WeChat deprecated or retired, e.g.
+    /// `deprecated = { note = "WeChat retired the location API.", replacement = "The store API." }`.
+    pub struct Deprecation {
+        /// Why: WeChat's own note (which page says so, since when), one or two sentences.
+        pub note: Located<String> = required "note",
+        /// What to use instead: an operation of the spec (`card/create_card`) or another
+        /// WeChat API. Leave it out when WeChat names none.
+        pub replacement: Option<Located<String>> = optional "replacement",
     }
 }
 
@@ -291,6 +309,20 @@ pub enum BodyKind {
 impl Keyword for BodyKind {
     const WORDS: &'static [(&'static str, Self)] =
         &[("json", Self::Json), ("multipart", Self::Multipart), ("none", Self::None)];
+}
+
+/// How a successful answer is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseBodyKind {
+    /// A JSON object built from `[response]`.
+    Json,
+    /// The body itself, as text; errors are still JSON.
+    Text,
+}
+
+impl Keyword for ResponseBodyKind {
+    const WORDS: &'static [(&'static str, Self)] = &[("json", Self::Json), ("text", Self::Text)];
 }
 
 spec_table! {
@@ -553,7 +585,7 @@ impl Keyword for Retry {
         &[("never", Self::Never), ("backoff", Self::Backoff), ("renew_token", Self::RenewToken)];
 }
 
-keyword_deserialize!(Method, BodyKind, TokenKind, Access, Retry, UnionLayout, Direction);
+keyword_deserialize!(Method, BodyKind, ResponseBodyKind, TokenKind, Access, Retry, UnionLayout, Direction);
 
 spec_table! {
     /// A request/response pair from WeChat's documentation.

@@ -196,8 +196,8 @@ mod tests {
                 // toml-span's span of a string value starts after its opening quote.
                 "spec/g/x.toml:4:11: `PUT` is not allowed here; expected one of `GET`, `POST`".to_owned(),
                 "spec/g/x.toml:7:1: unknown key `colour`; expected one of `name`, `interface`, `summary`, \
-                 `doc`, `method`, `host`, `path`, `body`, `auth`, `availability`, `query`, `request`, \
-                 `response`, `types`, `errors`, `examples`, `notes`, `mock`"
+                 `doc`, `method`, `host`, `path`, `body`, `response_body`, `auth`, `availability`, `query`, \
+                 `request`, `response`, `types`, `errors`, `examples`, `notes`, `deprecated`, `mock`"
                     .to_owned(),
             ]
         );

@@ -81,6 +81,8 @@ pub struct Operation {
     pub path: String,
     /// Body encoding.
     pub body: BodyKind,
+    /// How a successful answer is written; with `Text`, `response` holds the one `text` field.
+    pub response_body: ResponseBody,
     /// Token the endpoint takes.
     pub token: TokenKind,
     /// Whether third-party platforms may call it.
@@ -111,6 +113,8 @@ pub struct Operation {
     pub examples: Vec<Example>,
     /// Decisions taken where the documentation is wrong or silent.
     pub notes: Vec<String>,
+    /// WeChat deprecated or retired it (`deprecated`), if so.
+    pub deprecated: Option<Deprecation>,
     /// The request, or a type it holds, has limits: it is checked before sending.
     pub request_checked: bool,
 }
@@ -130,6 +134,26 @@ impl Operation {
     /// Every field of the request type: query fields first, then body fields.
     pub fn request_fields(&self) -> impl Iterator<Item = &Field> {
         self.query.iter().chain(self.request.iter())
+    }
+}
+
+/// Why WeChat deprecated an operation, and what replaces it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecation {
+    /// WeChat's note.
+    pub note: String,
+    /// What to use instead, when WeChat names something.
+    pub replacement: Option<String>,
+}
+
+impl Deprecation {
+    /// The note and the replacement as one line: what `#[deprecated]` and the docs say.
+    pub fn text(&self) -> String {
+        let text = match &self.replacement {
+            Some(replacement) => format!("{} Instead: {replacement}", self.note),
+            None => self.note.clone(),
+        };
+        text.split_whitespace().collect::<Vec<_>>().join(" ")
     }
 }
 
@@ -437,6 +461,15 @@ pub enum Method {
     Get,
     /// `POST`.
     Post,
+}
+
+/// How a successful answer is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseBody {
+    /// A JSON object.
+    Json,
+    /// The body itself, as text, in the response's `text` field.
+    Text,
 }
 
 /// How a request body is encoded.

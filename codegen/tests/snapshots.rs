@@ -218,6 +218,30 @@ fn push_events_their_entry_points_and_example_tests() {
 }
 
 #[test]
+fn deprecated_operations_are_marked_in_code_docs_help_and_tests() {
+    snapshot(
+        "deprecated",
+        &[
+            "card/client.rs",
+            "card/g/mod.rs",
+            "card/g/add_places.rs",
+            "card-tests/mock_calls.rs",
+            "cli/mod.rs",
+            "docs/README.md",
+            "docs/g.md",
+        ],
+    );
+}
+
+#[test]
+fn a_text_answer_is_a_text_field_decoded_from_the_body() {
+    snapshot(
+        "text_answer",
+        &["card/g/get_bill.rs", "card-tests/spec_examples.rs", "mock/operations.rs", "docs/g.md"],
+    );
+}
+
+#[test]
 fn every_fixture_is_snapshotted() {
     // A fixture folder no test names would pin nothing.
     let source: String = include_str!("snapshots.rs").split_whitespace().collect();

@@ -20,17 +20,18 @@ fn parse(xml: &str) -> Message {
 
 #[test]
 fn an_unknown_event_keeps_every_element() {
-    // A gift-card event this SDK does not declare, with a nested element besides.
+    // A customer-service event, outside the card and invoice families this SDK declares (the
+    // gift-card events it used to borrow are declared now), with a nested element besides.
     let xml = "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><FromUserName><![CDATA[o_1]]></FromUserName>\
                <CreateTime>1500000000</CreateTime><MsgType><![CDATA[event]]></MsgType>\
-               <Event><![CDATA[giftcard_pay_done]]></Event><PageId><![CDATA[abcd]]></PageId>\
-               <OrderId><![CDATA[Z2y2rY74ksZX1ceuGbMxx]]></OrderId><Detail><Item>1</Item></Detail></xml>";
+               <Event><![CDATA[kf_create_session]]></Event><KfAccount><![CDATA[test1@test]]></KfAccount>\
+               <Detail><Item>1</Item></Detail></xml>";
     let message = parse(xml);
     let event = Event::from_message(&message).expect("an unknown event is not an error");
     let Event::Unknown(kept) = &event else { panic!("expected Unknown, got {event:?}") };
     assert_eq!(kept, &message);
-    assert_eq!(event.kind(), Some("giftcard_pay_done"));
-    assert_eq!(kept.text("PageId"), Some("abcd"));
+    assert_eq!(event.kind(), Some("kf_create_session"));
+    assert_eq!(kept.text("KfAccount"), Some("test1@test"));
     assert_eq!(kept.child("Detail"), Some(&[Element::text("Item", "1")][..]));
     assert_eq!(event.to_message().to_xml(), message.to_xml(), "written back exactly as it came");
 }

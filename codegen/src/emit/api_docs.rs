@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 
 use crate::emit::error_codes;
-use crate::emit::prose::{accounts_line, body_line, request_line, third_party_line};
+use crate::emit::prose::{
+    accounts_line, answer_line, body_line, deprecated_paragraph, request_line, third_party_line,
+};
 use crate::emit::rust::cell;
 use crate::emit::{HEADER, OutputFile};
 use crate::model::{
@@ -54,7 +56,7 @@ fn index(spec: &Spec) -> String {
                 path = op.path,
                 query = fixed_query(&op.fixed_query),
                 interface = cell(&op.interface),
-                summary = cell(&op.summary),
+                summary = cell(&index_summary(op)),
             );
         }
         out.push('\n');
@@ -66,6 +68,11 @@ fn index(spec: &Spec) -> String {
         let _ = writeln!(out, "\nPush events ({}): [events.md](events.md).", spec.events.events.len());
     }
     out
+}
+
+/// An operation's summary in the index, marked when WeChat deprecated it.
+fn index_summary(op: &Operation) -> String {
+    if op.deprecated.is_some() { format!("**Deprecated.** {}", op.summary) } else { op.summary.clone() }
 }
 
 fn shared_types(spec: &Spec) -> String {
@@ -155,6 +162,9 @@ fn operation_section(op: &Operation) -> String {
     let mut out = String::new();
     let anchors = Anchors::Local { group: &op.group, op: &op.name };
     let _ = writeln!(out, "\n<a id=\"{}\"></a>\n\n## `{}`\n\n{}\n", op.name, op.name, op.summary);
+    if let Some(deprecated) = deprecated_paragraph(op) {
+        let _ = writeln!(out, "{deprecated}\n");
+    }
     if let Some(doc) = &op.doc {
         let _ = writeln!(out, "{}\n", doc.trim());
     }
@@ -162,6 +172,9 @@ fn operation_section(op: &Operation) -> String {
     let _ = writeln!(out, "| Request | `{}` |", request_line(op));
     let _ = writeln!(out, "| WeChat interface | `{}` |", cell(&op.interface));
     let _ = writeln!(out, "| Body | {} |", cell(&body_line(op)));
+    if let Some(answer) = answer_line(op) {
+        let _ = writeln!(out, "| Answer | {} |", cell(&answer));
+    }
     let _ = writeln!(out, "| Third-party platforms | {} |", third_party_line(op));
     let _ = writeln!(out, "| Cloud calls | {} |", if op.cloud_call { "supported" } else { "not supported" });
     let _ = writeln!(out, "| Accounts | {} |", cell(&accounts_line(op)));

@@ -95,7 +95,10 @@ fn group_table(spec: &Spec, group: &Group) -> TokenStream {
 
 fn operation_entry(spec: &Spec, op: &Operation) -> TokenStream {
     let command = op.name.to_kebab_case();
-    let summary = &op.summary;
+    let summary = match &op.deprecated {
+        Some(_) => format!("[deprecated] {}", op.summary),
+        None => op.summary.clone(),
+    };
     let about = long_about(spec, op);
     let flags = flag_names(spec, op);
     let fields = op.request_fields().filter(|f| f.only != Some(Direction::Response)).map(|f| {
@@ -264,6 +267,10 @@ fn one_line(text: &str) -> String {
 /// the spec's example and the endpoint.
 fn long_about(spec: &Spec, op: &Operation) -> String {
     let mut text = op.summary.clone();
+    if let Some(deprecated) = &op.deprecated {
+        text.push_str("\n\nDeprecated by WeChat: ");
+        text.push_str(&deprecated.text());
+    }
     if let Some(doc) = &op.doc {
         text.push_str("\n\n");
         text.push_str(doc.trim_end());

@@ -146,11 +146,21 @@ fn signature(op: &Operation) -> TokenStream {
     }
 }
 
+/// `#[deprecated]` with WeChat's note, on the methods of an operation WeChat deprecated.
+fn deprecated_attr(op: &Operation) -> Option<TokenStream> {
+    op.deprecated.as_ref().map(|d| {
+        let note = d.text();
+        quote!(#[deprecated(note = #note)])
+    })
+}
+
 fn handle_method(op: &Operation) -> TokenStream {
     let docs = doc(&method_docs(op));
+    let deprecated = deprecated_attr(op);
     let signature = signature(op);
     quote! {
         #docs
+        #deprecated
         #signature {
             self.core.send(request).await
         }
@@ -168,10 +178,12 @@ fn root_method(op: &Operation) -> TokenStream {
         group = op.group,
         name = op.name,
     ));
+    let deprecated = deprecated_attr(op);
     let signature = signature(op);
     quote! {
         #docs
         #[cfg(feature = #feature)]
+        #deprecated
         #signature {
             self.core.send(request).await
         }

@@ -6,7 +6,7 @@ use quote::quote;
 
 use crate::emit::rust::{cell, ident, inner_doc};
 use crate::emit::{client, error_codes, events, shapes};
-use crate::model::{Group, Spec};
+use crate::model::{Group, ResponseBody, Spec};
 use crate::splice;
 
 /// `generated/mod.rs`.
@@ -131,11 +131,15 @@ pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
                 .as_ref()
                 .map(|json| json.text.as_str())
                 .map(|json| quote!(round_trips::<::wechat_card::#group::#request>(#json);));
-            let response_check = example
-                .response
-                .as_ref()
-                .map(|json| json.text.as_str())
-                .map(|json| quote!(decodes::<::wechat_card::#group::#request>(#json);));
+            let response_check = example.response.as_ref().map(|json| {
+                let text = json.text.as_str();
+                // A text answer's success example is the text itself, not JSON.
+                if json.value.is_string() {
+                    quote!(decodes_text::<::wechat_card::#group::#request>(#text);)
+                } else {
+                    quote!(decodes::<::wechat_card::#group::#request>(#text);)
+                }
+            });
             quote! {
                 #[cfg(feature = #feature)]
                 #[test]
@@ -147,6 +151,19 @@ pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
         })
     });
     let any_group = any_group(spec);
+    let text_answers = spec.operations().any(|op| op.response_body == ResponseBody::Text).then(|| {
+        quote! {
+            /// A text answer (a CSV statement) decodes into the response's `text`, unchanged.
+            fn decodes_text<O: wechat_core::Operation>(text: &str)
+            where
+                O::Response: serde::Serialize,
+            {
+                let answer = wechat_core::decode_response::<O>(text.as_bytes())
+                    .unwrap_or_else(|e| panic!("the text answer did not decode: {e}"));
+                assert_eq!(serde_json::to_value(&answer).unwrap(), serde_json::json!({ "text": text }));
+            }
+        }
+    });
     quote! {
         //! Every example of the spec, run through the generated types: requests must
         //! deserialize and serialize back to the same JSON; responses must decode, a non-zero
@@ -174,6 +191,8 @@ pub(crate) fn examples_tests(spec: &Spec) -> TokenStream {
                 Err(other) => panic!("example response did not decode: {other}"),
             }
         }
+
+        #text_answers
 
         #(#tests)*
     }

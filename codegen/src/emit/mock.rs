@@ -8,8 +8,8 @@ use quote::quote;
 
 use crate::emit::rust::{ident, integer};
 use crate::model::{
-    BodyKind, Constraints, Direction, ErrorCase, Field, Literal, Method, Operation, Spec, TokenKind, Ty,
-    TypeDef, TypeKind, TypeRef, TypeScope, UnionLayout,
+    BodyKind, Constraints, Direction, ErrorCase, Field, Literal, Method, Operation, ResponseBody, Spec, TokenKind,
+    Ty, TypeDef, TypeKind, TypeRef, TypeScope, UnionLayout,
 };
 use crate::names;
 
@@ -110,7 +110,8 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
         //! against and answers with.
 
         use crate::spec_model::{
-            BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty, TypeKind,
+            BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, ResponseBody, TokenUse, Ty,
+            TypeKind,
         };
 
         /// WeChat's general error codes, from `spec/errors.toml`, in its order.
@@ -176,6 +177,10 @@ fn operation(op: &Operation) -> TokenStream {
         quote!(FilePart { name: #name, content_type: #content_type, max_size: #max_size, required: #required, lenient: #lenient })
     });
     let errors = op.errors.iter().map(error_case);
+    let response_body = match op.response_body {
+        ResponseBody::Json => quote!(ResponseBody::Json),
+        ResponseBody::Text => quote!(ResponseBody::Text),
+    };
     let example = match success_example(op) {
         Some(json) => quote!(Some(#json)),
         None => quote!(None),
@@ -200,6 +205,7 @@ fn operation(op: &Operation) -> TokenStream {
             fixed_body: &[#(#fixed_body),*],
             files: &[#(#files),*],
             response: #response,
+            response_body: #response_body,
             errors: &[#(#errors),*],
             success_example: #example,
             // The spec's `[mock]` table is gone: what an operation keeps is its steps, in
@@ -209,9 +215,13 @@ fn operation(op: &Operation) -> TokenStream {
     }
 }
 
-/// The first example response that reports success (`errcode` 0 or absent), as written.
+/// The first example response that reports success (`errcode` 0 or absent), as written:
+/// JSON trimmed, a text answer exactly (its whitespace is part of the answer).
 fn success_example(op: &Operation) -> Option<String> {
-    op.success_example().map(|json| json.text.trim().to_owned())
+    op.success_example().map(|json| match op.response_body {
+        ResponseBody::Json => json.text.trim().to_owned(),
+        ResponseBody::Text => json.text.clone(),
+    })
 }
 
 /// `&[Field { .. }, ..]`; `scope` is where the fields are declared, whose local types they may name.

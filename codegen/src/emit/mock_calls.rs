@@ -199,9 +199,12 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
         let records = crate::emit::state::given(records);
         quote!(harness.seed(#records);)
     });
+    // The call goes through the method, which WeChat's deprecation marks `#[deprecated]`.
+    let allow = op.deprecated.is_some().then(|| quote!(#[allow(deprecated)]));
     quote! {
         #[cfg(feature = #feature)]
         #[tokio::test]
+        #allow
         async fn #test() {
             let harness = Harness::start().await;
             #seed

@@ -4,10 +4,12 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::prose::{accounts_line, body_line, request_line, third_party_line};
+use crate::emit::prose::{
+    accounts_line, answer_line, body_line, deprecated_paragraph, request_line, third_party_line,
+};
 use crate::emit::rust::{cell, ident, inner_doc};
 use crate::emit::{client, error_codes, shapes};
-use crate::model::{BodyKind, Field, Method, Operation, TokenKind, Ty};
+use crate::model::{BodyKind, Field, Method, Operation, ResponseBody, TokenKind, Ty};
 
 /// The module's source.
 pub(crate) fn module(op: &Operation) -> TokenStream {
@@ -63,6 +65,11 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
     });
     let query = (!op.query.is_empty()).then(|| query_fn(op));
     let multipart = (op.body == BodyKind::Multipart).then(|| multipart_fn(op));
+    let response_body = (op.response_body == ResponseBody::Text).then(|| {
+        quote!(
+            const RESPONSE_BODY: ::wechat_core::ResponseBody = ::wechat_core::ResponseBody::Text;
+        )
+    });
     let check = op.request_checked.then(|| {
         quote! {
             fn check(&self) -> Result<(), ::wechat_core::Invalid> {
@@ -85,6 +92,7 @@ fn endpoint_impl(op: &Operation) -> TokenStream {
                 token: #token,
                 body: #body,
             };
+            #response_body
 
             #query
             #multipart
@@ -180,6 +188,10 @@ fn multipart_fn(op: &Operation) -> TokenStream {
 /// The operation's module documentation: summary, facts table, errors, notes.
 pub(crate) fn module_docs(op: &Operation) -> String {
     let mut out = format!("{}\n\n", op.summary);
+    if let Some(deprecated) = deprecated_paragraph(op) {
+        out.push_str(&deprecated);
+        out.push_str("\n\n");
+    }
     if let Some(doc) = &op.doc {
         out.push_str(doc.trim_end());
         out.push_str("\n\n");
@@ -194,6 +206,9 @@ pub(crate) fn module_docs(op: &Operation) -> String {
     ));
     out.push_str(&format!("| Accounts | {} |\n", cell(&accounts_line(op))));
     out.push_str(&format!("| Body | {} |\n", cell(&body_line(op))));
+    if let Some(answer) = answer_line(op) {
+        out.push_str(&format!("| Answer | {} |\n", cell(&answer)));
+    }
     out.push_str("\n## Error codes\n\n");
     if op.errors.is_empty() {
         out.push_str("Only WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)).\n");
@@ -214,7 +229,8 @@ pub(crate) fn module_docs(op: &Operation) -> String {
             out.push_str(&format!("\nRequest body:\n\n```json\n{}\n```\n", request.text.trim()));
         }
         if let Some(response) = &example.response {
-            out.push_str(&format!("\nResponse:\n\n```json\n{}\n```\n", response.text.trim()));
+            let fence = if response.value.is_string() { "text" } else { "json" };
+            out.push_str(&format!("\nResponse:\n\n```{fence}\n{}\n```\n", response.text.trim()));
         }
     }
     out.push_str(&format!("\nGenerated from `{}`.", op.source));

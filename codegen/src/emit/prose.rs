@@ -1,7 +1,7 @@
 //! The facts of an operation in words (its request line, body, who may call it), shared by
 //! the Rust docs (operation modules, client methods) and the API reference.
 
-use crate::model::{Access, BodyKind, Method, Operation, TokenKind};
+use crate::model::{Access, BodyKind, Method, Operation, ResponseBody, TokenKind};
 
 /// The request line as WeChat's documentation writes it.
 pub(crate) fn request_line(op: &Operation) -> String {
@@ -69,4 +69,16 @@ pub(crate) fn accounts_line(op: &Operation) -> String {
         })
         .collect();
     parts.join("; ")
+}
+
+/// The paragraph saying WeChat deprecated the operation, for docs; `None` when it did not.
+pub(crate) fn deprecated_paragraph(op: &Operation) -> Option<String> {
+    op.deprecated.as_ref().map(|d| format!("**Deprecated by WeChat.** {}", d.text()))
+}
+
+/// How the success answer is written, in one phrase; `None` for the usual JSON object.
+pub(crate) fn answer_line(op: &Operation) -> Option<String> {
+    (op.response_body == ResponseBody::Text).then(|| {
+        "text: the body itself, in the response's `text`; errors are JSON (`errcode`, `errmsg`)".to_owned()
+    })
 }

@@ -125,8 +125,20 @@ pub(super) fn resolve_endpoint(
         let span = endpoint.body.as_ref().map_or(endpoint.method.span, |b| b.span);
         problems.error(file, span, "a multipart body needs a [request] field with `type = \"file\"`");
     }
-    let response =
+    let response_body =
+        endpoint.response_body.as_ref().map_or(ResponseBody::Json, |r| ResponseBody::from(r.value));
+    let mut response =
         plain_fields(resolve_fields(file, &endpoint.response, &scope, FieldPlace::Object, problems));
+    if response_body == ResponseBody::Text {
+        if let Some((key, _)) = endpoint.response.0.first() {
+            problems.error(
+                file,
+                key.span,
+                "an endpoint with `response_body = \"text\"` answers its body as `text`; it can have no [response] fields",
+            );
+        }
+        response = vec![text_field()];
+    }
     let body_idents: Vec<&str> =
         request.iter().map(|f| f.ident.as_str()).chain(files.iter().map(|f| f.ident.as_str())).collect();
     for field in query.iter().filter(|q| body_idents.contains(&q.ident.as_str())) {
@@ -151,12 +163,18 @@ pub(super) fn resolve_endpoint(
         .examples
         .iter()
         .map(|example| {
-            let shapes =
-                ExampleShapes { body, request: &request, fixed_body: &fixed_body, response: &response };
+            let shapes = ExampleShapes {
+                body,
+                request: &request,
+                fixed_body: &fixed_body,
+                response: &response,
+                response_body,
+            };
             check_example(file, &example.value, &shapes, &lookup, shapes_known, problems)
         })
         .collect();
 
+    let deprecated = endpoint.deprecated.as_ref().map(|d| resolve_deprecation(file, &d.value, problems));
     let availability = endpoint.availability.as_ref().map(|a| &a.value);
     let operation = Operation {
         name: name.value.clone(),
@@ -169,6 +187,7 @@ pub(super) fn resolve_endpoint(
         host: endpoint.host.as_ref().map_or(DEFAULT_HOST.to_owned(), |h| h.value.clone()),
         path: path.value.clone(),
         body,
+        response_body,
         token,
         third_party: auth.third_party,
         permission_set: auth.permission_set.as_ref().map(|p| p.value),
@@ -186,9 +205,57 @@ pub(super) fn resolve_endpoint(
         errors,
         examples,
         notes: endpoint.notes.iter().map(|n| n.value.clone()).collect(),
+        deprecated,
         request_checked: false,
     };
     (problems.0.len() == before).then_some(operation)
+}
+
+/// The one response field of an endpoint that answers text: the body itself.
+fn text_field() -> Field {
+    Field {
+        wire: "text".to_owned(),
+        ident: "text".to_owned(),
+        ty: Ty::String,
+        required: true,
+        doc: "The answer's body, as WeChat sends it.".to_owned(),
+        aliases: Vec::new(),
+        secret: false,
+        boxed: false,
+        lenient: false,
+        flatten: false,
+        only: None,
+        nullable: false,
+        constraints: Constraints::default(),
+        checks_inside: false,
+    }
+}
+
+/// `deprecated`: the note must say something, and a replacement, when given, too; each
+/// becomes the text of `#[deprecated]` and of the docs.
+fn resolve_deprecation(
+    file: &SourceFile,
+    def: &format::Deprecation,
+    problems: &mut Diagnostics,
+) -> Deprecation {
+    if def.note.value.trim().is_empty() {
+        problems.error(
+            file,
+            def.note.span,
+            "`note` of `deprecated` is empty; say why WeChat deprecated the endpoint",
+        );
+    }
+    if let Some(replacement) = def.replacement.as_ref().filter(|r| r.value.trim().is_empty()) {
+        problems.error(
+            file,
+            replacement.span,
+            "`replacement` of `deprecated` is empty; name what to use instead, or leave the key out",
+        );
+    }
+    Deprecation {
+        note: def.note.value.trim().to_owned(),
+        replacement: def.replacement.as_ref().map(|r| r.value.trim().to_owned()),
+    }
 }
 
 #[cfg(test)]
@@ -227,6 +294,7 @@ path = "/op"
 auth = { token = "access_token", third_party = true, permission_set = 7 }
 availability = { cloud_call = true, accounts = { official_account = "yes", mini_program = "apply" } }
 notes = ["N."]
+deprecated = { note = " Gone,\n  long ago. ", replacement = "`demo/new`." }
 [[errors]]
 code = 1
 message = "own"
@@ -246,6 +314,8 @@ meaning = "M."
             [("official_account".to_owned(), Access::Yes), ("mini_program".to_owned(), Access::Apply)]
         );
         assert_eq!(op.notes, ["N."]);
+        let deprecated = op.deprecated.as_ref().expect("the deprecation");
+        assert_eq!(deprecated.text(), "Gone, long ago. Instead: `demo/new`.");
         // Its own codes first, then the group's.
         assert_eq!(op.errors.iter().map(|e| e.name.as_str()).collect::<Vec<_>>(), ["Own", "Group"]);
     }

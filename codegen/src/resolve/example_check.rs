@@ -3,7 +3,7 @@
 use crate::diagnostic::Diagnostics;
 use crate::examples::{Mismatch, Strictness, TypeLookup, check_object};
 use crate::format::{self, Located};
-use crate::model::{BodyKind, Example, ExampleJson, Field, FixedParam};
+use crate::model::{BodyKind, Example, ExampleJson, Field, FixedParam, ResponseBody};
 use crate::source::{SourceFile, Span};
 
 /// What an example is checked against.
@@ -12,6 +12,8 @@ pub(super) struct ExampleShapes<'a> {
     pub(super) request: &'a [Field],
     pub(super) fixed_body: &'a [FixedParam],
     pub(super) response: &'a [Field],
+    /// How a successful answer is written: a `Text` endpoint's success example is its text.
+    pub(super) response_body: ResponseBody,
 }
 
 /// Checks an example: its JSON always; its fields only when `shapes_known` (when the
@@ -37,7 +39,20 @@ pub(super) fn check_example(
         Some(json)
     });
     let response = example.response.as_ref().and_then(|text| {
+        // A text answer is anything but a JSON object, which can only be WeChat's error.
+        if shapes.response_body == ResponseBody::Text && !text.value.trim_start().starts_with('{') {
+            let value = serde_json::Value::String(text.value.clone());
+            return Some(ExampleJson { text: text.value.clone(), value });
+        }
         let json = ExampleJson { text: text.value.clone(), value: parse_json(file, text, problems)? };
+        if shapes.response_body == ResponseBody::Text && json.is_success() {
+            problems.error(
+                file,
+                text.span,
+                "the success example of a text answer is the text itself; a JSON example must be an error (non-zero `errcode`)",
+            );
+            return None;
+        }
         if shapes_known {
             // An error answer carries only `errcode` and `errmsg`.
             let fields = if json.is_success() { shapes.response } else { &[][..] };

@@ -3,7 +3,8 @@
 
 use crate::format;
 use crate::model::{
-    Access, BodyKind, Direction, EventFieldType, Existing, Literal, Method, Retry, TokenKind, UnionLayout,
+    Access, BodyKind, Direction, EventFieldType, Existing, Literal, Method, ResponseBody, Retry, TokenKind,
+    UnionLayout,
 };
 
 impl From<format::Method> for Method {
@@ -21,6 +22,15 @@ impl From<format::BodyKind> for BodyKind {
             format::BodyKind::Json => Self::Json,
             format::BodyKind::Multipart => Self::Multipart,
             format::BodyKind::None => Self::None,
+        }
+    }
+}
+
+impl From<format::ResponseBodyKind> for ResponseBody {
+    fn from(body: format::ResponseBodyKind) -> Self {
+        match body {
+            format::ResponseBodyKind::Json => Self::Json,
+            format::ResponseBodyKind::Text => Self::Text,
         }
     }
 }

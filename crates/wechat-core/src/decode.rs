@@ -1,15 +1,18 @@
 //! Turning an answer body into the operation's response or its typed error.
 
 use serde::Deserialize;
+use serde::de::value::MapDeserializer;
 
 use crate::envelope::{AnyObject, Envelope, Tap};
 use crate::error::{ApiError, DecodeError, Error, excerpt_without};
 use crate::redact::redact;
-use crate::{ErrorCode, Operation};
+use crate::{ErrorCode, Operation, ResponseBody};
 
 /// Decodes an answer body for operation `O`: a non-zero `errcode` becomes
 /// [`Error::Api`] with the typed code; otherwise the body decodes into `O::Response`, and a
-/// field that does not fit is named by its JSON path.
+/// field that does not fit is named by its JSON path. For an operation that answers text
+/// ([`ResponseBody::Text`]), a JSON object with a non-zero `errcode` is the error and any other
+/// body is the text, which must be UTF-8.
 pub fn decode_response<O: Operation>(body: &[u8]) -> Result<O::Response, Error<O::ErrorCode>> {
     decode_without::<O>(body, &[])
 }
@@ -24,6 +27,9 @@ pub(crate) fn decode_without<O: Operation>(
         let message = redact(&message, secrets);
         Error::Decode(DecodeError { operation, path, message, excerpt: excerpt_without(body, secrets) })
     };
+    if O::RESPONSE_BODY == ResponseBody::Text {
+        return decode_text::<O>(body, secrets);
+    }
     // One pass: the response decodes while its top-level errcode and errmsg are taken out.
     let mut envelope = Envelope::default();
     let mut deserializer = serde_json::Deserializer::from_slice(body);
@@ -61,6 +67,40 @@ pub(crate) fn decode_without<O: Operation>(
     }
 }
 
+/// The answer of an operation that answers text: WeChat's JSON error, or the body as the
+/// response's `text`.
+fn decode_text<O: Operation>(body: &[u8], secrets: &[&str]) -> Result<O::Response, Error<O::ErrorCode>> {
+    let operation = O::ENDPOINT.name;
+    let decode_error = |message: String| {
+        let message = redact(&message, secrets);
+        Error::Decode(DecodeError {
+            operation,
+            path: String::new(),
+            message,
+            excerpt: excerpt_without(body, secrets),
+        })
+    };
+    // Only a JSON object can be WeChat's error; a statement never starts with `{`.
+    if body.trim_ascii_start().starts_with(b"{") {
+        let mut envelope = Envelope::default();
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let read = AnyObject::deserialize(Tap { inner: &mut deserializer, envelope: &mut envelope })
+            .and_then(|AnyObject| deserializer.end());
+        if let (Ok(()), Some(code)) = (read, envelope.errcode.filter(|c| *c != 0)) {
+            return Err(Error::Api(ApiError {
+                operation,
+                code: O::ErrorCode::from_code(code),
+                errmsg: redact(&envelope.errmsg.unwrap_or_default(), secrets),
+            }));
+        }
+    }
+    let text =
+        std::str::from_utf8(body).map_err(|e| decode_error(format!("the answer is not UTF-8 text: {e}")))?;
+    let fields = std::iter::once(("text", text));
+    O::Response::deserialize(MapDeserializer::<_, serde::de::value::Error>::new(fields))
+        .map_err(|e| decode_error(format!("the text answer does not fit the response: {e}")))
+}
+
 #[cfg(test)]
 mod tests {
     use std::fmt;
@@ -68,7 +108,7 @@ mod tests {
     use serde::{Deserialize, Serialize};
 
     use super::decode_response;
-    use crate::{BodyKind, Endpoint, Error, ErrorCode, Method, Operation, Retry, TokenUse};
+    use crate::{BodyKind, Endpoint, Error, ErrorCode, Method, Operation, ResponseBody, Retry, TokenUse};
 
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     struct Code(i64);
@@ -133,6 +173,22 @@ mod tests {
         type Response = OptionalAnswer;
         type ErrorCode = Code;
         const ENDPOINT: Endpoint = ENDPOINT;
+    }
+
+    /// An operation that answers a CSV statement.
+    #[derive(Serialize)]
+    struct Statement;
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct StatementAnswer {
+        text: String,
+    }
+
+    impl Operation for Statement {
+        type Response = StatementAnswer;
+        type ErrorCode = Code;
+        const ENDPOINT: Endpoint = ENDPOINT;
+        const RESPONSE_BODY: ResponseBody = ResponseBody::Text;
     }
 
     fn code<T: fmt::Debug>(result: Result<T, Error<Code>>) -> Option<i64> {
@@ -200,5 +256,25 @@ mod tests {
             panic!("a wrong type must be refused")
         };
         assert_eq!(e.path, "code");
+    }
+
+    #[test]
+    fn a_text_answer_is_the_body_and_a_json_errcode_its_error() {
+        let csv = "交易时间,公众账号ID\n`2017-09-25 10:00:00,`wx6cc9648de104270d\n";
+        assert_eq!(
+            decode_response::<Statement>(csv.as_bytes()).unwrap(),
+            StatementAnswer { text: csv.to_owned() }
+        );
+        assert_eq!(
+            code(decode_response::<Statement>(br#" {"errcode": 40001, "errmsg": "invalid credential"}"#)),
+            Some(40001)
+        );
+        // A JSON answer without an errcode is text like any other body.
+        let ok = br#"{"errcode": 0, "errmsg": "ok"}"#;
+        assert_eq!(decode_response::<Statement>(ok).unwrap().text, r#"{"errcode": 0, "errmsg": "ok"}"#);
+        let Err(Error::Decode(e)) = decode_response::<Statement>(b"\xff\xfe,1\n") else {
+            panic!("bytes that are not UTF-8 must be refused")
+        };
+        assert!(e.message.contains("not UTF-8"), "{}", e.message);
     }
 }

@@ -50,7 +50,7 @@ pub use decode::decode_response;
 pub use error::{ApiError, BoxError, DecodeError, EXCERPT_CHARS, Error, TokenError, excerpt};
 pub use error_code::{ErrorCode, Retry};
 pub use multipart::{FileContents, Multipart, UploadFile};
-pub use operation::{BodyKind, Endpoint, Method, Operation, TokenUse};
+pub use operation::{BodyKind, Endpoint, Method, Operation, ResponseBody, TokenUse};
 pub use retry::RetryPolicy;
 pub use secret::{AccessToken, Secret};
 /// The JSON library the generated types use for `json` fields and unknown union variants.

@@ -14,6 +14,10 @@ pub trait Operation: Serialize + Send + Sync {
     type ErrorCode: ErrorCode;
     /// How to reach the endpoint.
     const ENDPOINT: Endpoint;
+    /// How a successful answer is written: JSON (the default), or text such as a CSV
+    /// statement, which [`decode_response`](crate::decode_response) puts in the response's
+    /// `text` field.
+    const RESPONSE_BODY: ResponseBody = ResponseBody::Json;
 
     /// Query parameters taken from the request's own fields, besides `access_token` and the
     /// endpoint's fixed ones.
@@ -87,4 +91,14 @@ pub enum BodyKind {
     Multipart,
     /// No body.
     None,
+}
+
+/// How an endpoint writes a successful answer. Error answers are JSON either way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseBody {
+    /// A JSON object whose fields are the response's.
+    Json,
+    /// The body itself, as UTF-8 text (a CSV statement): the response type has one field,
+    /// `text`, holding it. A JSON object with a non-zero `errcode` is still an error.
+    Text,
 }

@@ -16,7 +16,7 @@ use crate::faults::{FaultKind, Reach, Taken};
 use crate::platform_tokens::PlatformToken;
 use crate::sample::sample_object;
 use crate::serving::Handler;
-use crate::spec_table::{BodyKind, Method, Operation, TokenUse};
+use crate::spec_table::{BodyKind, Method, Operation, ResponseBody, TokenUse};
 use crate::state::Shared;
 use crate::tokens::TokenCheck;
 use crate::upload::{self, FormError, ReceivedFile};
@@ -131,6 +131,9 @@ fn accepted(problem: &SchemaError) -> String {
 /// or, as WeChat's token endpoints answer, without them when the example has none. The
 /// answer is kept as the operation's last.
 pub(crate) fn success(shared: &Shared, op: &Operation, fields: Map<String, Value>) -> Response {
+    if op.response_body == ResponseBody::Text {
+        return text_success(shared, op, &fields);
+    }
     let example = op.success_example.and_then(|text| serde_json::from_str::<Value>(text).ok());
     let body = match example {
         Some(Value::Object(example)) if !example.contains_key("errcode") => Value::Object(fields),
@@ -138,6 +141,19 @@ pub(crate) fn success(shared: &Shared, op: &Operation, fields: Map<String, Value
     };
     let response = answer::success(&body);
     shared.answers.record(op.key, body);
+    response
+}
+
+/// The success answer of an operation that answers text (a CSV statement): the `text` field
+/// itself as the body, sent as `text/csv`, and kept as the operation's last answer (a JSON
+/// string).
+fn text_success(shared: &Shared, op: &Operation, fields: &Map<String, Value>) -> Response {
+    let text = match fields.get("text") {
+        Some(Value::String(text)) => text.clone(),
+        _ => op.success_example.unwrap_or_default().to_owned(),
+    };
+    let response = answer::with_body(StatusCode::OK, "text/csv; charset=utf-8", text.clone());
+    shared.answers.record(op.key, Value::String(text));
     response
 }
 
@@ -260,6 +276,10 @@ async fn request_payload(op: &Operation, parts: &Parts, body: Body) -> Result<Pa
 /// The fields of the operation's success answer: its spec example, or values that fit its
 /// response schema when the spec has no example.
 pub(crate) fn success_fields(op: &Operation) -> Map<String, Value> {
+    if op.response_body == ResponseBody::Text {
+        let text = op.success_example.map(str::to_owned).unwrap_or_default();
+        return Map::from_iter([("text".to_owned(), Value::String(text))]);
+    }
     match op.success_example.and_then(|text| serde_json::from_str::<Value>(text).ok()) {
         Some(Value::Object(map)) => map,
         _ => sample_object(op.response),
@@ -340,6 +360,7 @@ mod tests {
             fixed_body: &[],
             files: &[],
             response: &[],
+            response_body: ResponseBody::Json,
             errors: &[],
             success_example: None,
             resource: None,
@@ -375,6 +396,13 @@ mod tests {
                 Field { name: "buyer", ty: Ty::String, required: false, lenient: true, ..Field::PLAIN },
             ],
             ..op("disputed")
+        },
+        Operation {
+            path: "/statement",
+            response: &[Field { name: "text", ty: Ty::String, required: true, ..Field::PLAIN }],
+            response_body: ResponseBody::Text,
+            success_example: Some("day,fee\n`20170925,`0.01\n"),
+            ..op("statement")
         },
         Operation {
             path: "/upload",
@@ -438,6 +466,24 @@ mod tests {
         assert_eq!(neither["errcode"], 40066);
         let none = send(http.post(url("")).body(body)).await;
         assert_eq!(none["errcode"], 40066);
+    }
+
+    #[tokio::test]
+    async fn a_text_answer_is_its_example_as_csv_and_errors_stay_json() {
+        let (server, token) = start().await;
+        let http = reqwest::Client::new();
+        let url = format!("{}/statement?access_token={token}", server.base_url());
+        let answer = http.post(&url).body("{}").send().await.expect("answers");
+        assert_eq!(answer.headers()[header::CONTENT_TYPE], "text/csv; charset=utf-8");
+        assert_eq!(answer.text().await.expect("a body"), "day,fee\n`20170925,`0.01\n");
+        assert_eq!(
+            server.answers().last("statement"),
+            Some(Value::String("day,fee\n`20170925,`0.01\n".to_owned())),
+            "kept as the text it sent"
+        );
+        let refused =
+            send(http.post(format!("{}/statement?access_token=nope", server.base_url())).body("{}")).await;
+        assert_eq!(refused["errcode"], 40001, "{refused}");
     }
 
     #[tokio::test]

@@ -132,6 +132,7 @@ mod tests {
             fixed_body: &[],
             files: &[],
             response,
+            response_body: crate::spec_table::ResponseBody::Json,
             errors: &[],
             success_example: None,
             resource: None,

@@ -46,7 +46,9 @@
 //!    rejectinsert and insertbill; uploads: setpdf keeps the file and answers its
 //!    `s_media_id` as a JSON number above 2^53, getpdf answers a `pdf_url` the mock serves
 //!    the file at for two hours, or 72031 for an unknown id; cards, below), the spec's success
-//!    example for every other operation.
+//!    example for every other operation; an operation whose success is text (`response_body =
+//!    "text"`, `/nontax/downloadbill`'s CSV statement) answers its example's text as `text/csv`,
+//!    kept among the answers as a JSON string.
 //!
 //! # Cards
 //!

@@ -235,7 +235,7 @@ mod tests {
     use crate::config::MockConfig;
     use crate::server::MockServer;
     use crate::spec_table::{
-        Assigned, BodyKind, ErrorCase, Method, NamedType, ResourceRule, TokenUse, TypeKind,
+        Assigned, BodyKind, ErrorCase, Method, NamedType, ResourceRule, ResponseBody, TokenUse, TypeKind,
     };
 
     static NOTE: NamedType = NamedType {
@@ -268,6 +268,7 @@ mod tests {
             fixed_body: &[],
             files: &[],
             response: &[],
+            response_body: ResponseBody::Json,
             errors: &[NO_SUCH_NOTE],
             success_example: None,
             resource: Some(ResourceRule {

@@ -40,9 +40,12 @@ pub struct Operation {
     pub files: &'static [FilePart],
     /// Fields of the success answer besides `errcode` and `errmsg`.
     pub response: &'static [Field],
+    /// How the success answer is written: JSON, or the example's text itself.
+    pub response_body: ResponseBody,
     /// Error codes particular to this operation.
     pub errors: &'static [ErrorCase],
-    /// The spec's first success example response (JSON text), if it has one.
+    /// The spec's first success example response (JSON text, or the text itself for a
+    /// [`ResponseBody::Text`] operation), if it has one.
     pub success_example: Option<&'static str>,
     /// The resource the mock keeps for it (the spec's `[mock]` table), if any.
     pub resource: Option<ResourceRule>,
@@ -124,6 +127,16 @@ pub enum BodyKind {
     Multipart,
     /// No body.
     None,
+}
+
+/// How an operation writes its success answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseBody {
+    /// A JSON object.
+    Json,
+    /// Text (a CSV statement): the body is the response's `text` field, sent as
+    /// `text/csv`. Errors are JSON as always.
+    Text,
 }
 
 /// A file part of a `multipart/form-data` request body.

@@ -5,7 +5,7 @@
 use crate::generated::operations::{GENERAL_ERRORS, OPERATIONS};
 pub use crate::spec_model::{
     Assigned, BodyKind, ErrorCase, Field, FilePart, Limits, Method, NamedType, Operation, ResourceAction,
-    ResourceRule, TokenUse, Ty, TypeKind, Union, UnionCase,
+    ResourceRule, ResponseBody, TokenUse, Ty, TypeKind, Union, UnionCase,
 };
 
 /// Every operation of the spec, as the generator wrote them.

@@ -180,7 +180,7 @@ mod tests {
     use axum::http::{HeaderValue, header};
 
     use super::*;
-    use crate::spec_table::{BodyKind, Field, Method, TokenUse, Ty};
+    use crate::spec_table::{BodyKind, Field, Method, ResponseBody, TokenUse, Ty};
 
     static UPLOAD: Operation = UPLOAD_OPERATION;
 
@@ -220,6 +220,7 @@ mod tests {
             lenient: false,
         }],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: None,
         resource: None,

@@ -73,6 +73,30 @@ impl Client {
         }
     }
 
+    /// The `coin` endpoints: Card coins (券点): the account of coins a merchant buys stock of friends' coupons (朋友的券) with, its top-ups and its ledger.
+    #[cfg(feature = "coin")]
+    pub fn coin(&self) -> crate::coin::CoinClient<'_> {
+        crate::coin::CoinClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `general_card` endpoints: General cards (通用卡, `GENERAL_CARD`), gift cards among them: activating a user's card and updating its balance, points and fields.
+    #[cfg(feature = "general_card")]
+    pub fn general_card(&self) -> crate::general_card::GeneralCardClient<'_> {
+        crate::general_card::GeneralCardClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `gift_card` endpoints: Gift cards (礼品卡): the pages a merchant sells gift cards on, their orders and refunds, and the WeChat Pay and mini-program setup selling needs.
+    #[cfg(feature = "gift_card")]
+    pub fn gift_card(&self) -> crate::gift_card::GiftCardClient<'_> {
+        crate::gift_card::GiftCardClient {
+            core: &self.core,
+        }
+    }
+
     /// The `invoice` endpoints: The merchant's side of e-invoices in the WeChat card package: authorization links and data, merchant settings, unified invoicing and invoice titles.
     #[cfg(feature = "invoice")]
     pub fn invoice(&self) -> crate::invoice::InvoiceClient<'_> {
@@ -97,6 +121,22 @@ impl Client {
         }
     }
 
+    /// The `nontax_pay` endpoints: Non-tax payment (非税缴费): a commission (委办局) looks up what a citizen owes, takes the payment through WeChat Pay, refunds it and reconciles.
+    #[cfg(feature = "nontax_pay")]
+    pub fn nontax_pay(&self) -> crate::nontax_pay::NontaxPayClient<'_> {
+        crate::nontax_pay::NontaxPayClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `pay_gift` endpoints: Pay-gift rules (支付后投放卡券): cards WeChat offers users after they pay at the merchant's WeChat Pay numbers.
+    #[cfg(feature = "pay_gift")]
+    pub fn pay_gift(&self) -> crate::pay_gift::PayGiftClient<'_> {
+        crate::pay_gift::PayGiftClient {
+            core: &self.core,
+        }
+    }
+
     /// The `platform` endpoints: The invoicing platform's side of e-invoices: its own link, card templates, PDF upload and invoice insertion.
     #[cfg(feature = "platform")]
     pub fn platform(&self) -> crate::platform::PlatformClient<'_> {
@@ -109,6 +149,22 @@ impl Client {
     #[cfg(feature = "reimburse")]
     pub fn reimburse(&self) -> crate::reimburse::ReimburseClient<'_> {
         crate::reimburse::ReimburseClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `sub_merchant` endpoints: Sub-merchants of the third-party card mode (第三方代制模式): a parent merchant registers merchants without an account of their own and makes cards for them.
+    #[cfg(feature = "sub_merchant")]
+    pub fn sub_merchant(&self) -> crate::sub_merchant::SubMerchantClient<'_> {
+        crate::sub_merchant::SubMerchantClient {
+            core: &self.core,
+        }
+    }
+
+    /// The `ticket` endpoints: Special tickets (特殊票券): boarding passes, meeting tickets and movie tickets a user holds, updated with the seat, time and check-in details.
+    #[cfg(feature = "ticket")]
+    pub fn ticket(&self) -> crate::ticket::TicketClient<'_> {
+        crate::ticket::TicketClient {
             core: &self.core,
         }
     }

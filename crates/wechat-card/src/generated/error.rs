@@ -40,7 +40,7 @@ pub enum Code {
     InvalidAccessToken,
     /// `40053` `invalid actioninfo`: `action_info` is missing or does not hold the key `action_name` names.
     InvalidActioninfo,
-    /// `40056` `invalid serial code`. What it means depends on the operation: see the error tables of the `card_code` group, `member_card::activate_member_card`, `member_card::get_member_info`, `member_card::update_member`.
+    /// `40056` `invalid serial code`. What it means depends on the operation: see the error tables of the `card_code` group, `card::update_lucky_money_balance`, `general_card::activate_general_card`, `general_card::unactivate_general_card`, `general_card::update_general_card_user`, `member_card::activate_member_card`, `member_card::get_member_info`, `member_card::update_member`, `ticket::check_in_boarding_pass`, `ticket::update_meeting_ticket`, `ticket::update_movie_ticket`.
     InvalidSerialCode,
     /// `40066` `invalid url`: No API is served at this URL: a wrong path, or a query parameter that selects no API.
     ///
@@ -48,7 +48,7 @@ pub enum Code {
     InvalidUrl,
     /// `40071` `invalid card type`. What it means depends on the operation: see the error tables of `card::create_card`, `card::create_landing_page`.
     InvalidCardType,
-    /// `40073` `invalid card id`: No card of this account has this card_id.
+    /// `40073` `invalid card id`. What it means depends on the operation: see the error tables of the `card` group, the `card_code` group, `coin::confirm_exchange`, `coin::get_pay_price`, `gift_card::create_page`, `gift_card::update_page`, `member_card::activate_member_card`, `member_card::get_activate_url`, `member_card::get_member_info`, `member_card::set_activate_user_form`, `member_card::update_member`, `pay_gift::add_member_rule`, `pay_gift::add_rule`, `pay_gift::delete_member_rule`.
     InvalidCardId,
     /// `40075` `invalid encrypt code`: The encrypted code cannot be decrypted: altered, truncated, still URL-encoded, or from another account.
     ///
@@ -144,6 +144,8 @@ pub enum Code {
     ///
     /// Ask the user to authorize.
     UserUnauthorized,
+    /// `52000` `pic is not from cdn`: `logo_url` is not an image WeChat hosts.
+    PicNotFromCdn,
     /// `61004` `access clientip is not registered`: The calling server's IP is not on the third-party platform's IP whitelist.
     ///
     /// Add the server's outbound IP in the Open Platform console.
@@ -176,6 +178,22 @@ pub enum Code {
     ///
     /// Ask for at most 62 days, ending yesterday at the latest.
     DateRangeError,
+    /// `71003` `coin not enough`: The coin account holds fewer coins than the quote's price.
+    ///
+    /// Top up with recharge, then price the stock again.
+    CoinNotEnough,
+    /// `71006` `limit coin count, 1 <= coin_count <= 100000`: `coin_count` is not between 1 and 100000.
+    CoinCountOutOfRange,
+    /// `72002` `mchid is not bind appid`: A merchant number is not linked to this account (not the same company).
+    ///
+    /// Use merchant numbers of the account's own company.
+    MchidNotBound,
+    /// `72004` `mchid is occupied by the other appid`: Another account's rule holds a merchant number.
+    ///
+    /// Have that account (`occupy_appid`) delete its rule first.
+    MchidOccupied,
+    /// `72005` `out of mchid size limit`: The rule names more merchant numbers than WeChat allows (the limit is not documented).
+    TooManyMchids,
     /// `72015` `unauthorized create invoice`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `invoice::get_auth_url`, `nontax::create_bill_card`, `nontax::get_bill_auth_url`, `nontax::insert_bill`, `platform::create_card`, `platform::get_platform_url`, `platform::insert_invoice`.
     UnauthorizedCreateInvoice,
     /// `72017` `invalid invoice title`: The invoice's title does not match the title the user authorized.
@@ -196,12 +214,16 @@ pub enum Code {
     InvoiceNeverSetPayMchInfo,
     /// `72029` `invoice never set auth field`. What it means depends on the operation: see the error tables of `invoice::get_auth_field`, `invoice::get_auth_url`.
     InvoiceNeverSetAuthField,
-    /// `72030` `invalid mchid`: The WeChat Pay merchant number is not valid.
-    ///
-    /// Check the merchant number.
+    /// `72030` `invalid mchid`. What it means depends on the operation: see the error tables of `invoice::set_pay_mch`, `pay_gift::add_member_rule`, `pay_gift::add_rule`, `pay_gift::delete_member_rule`, `pay_gift::get_member_rule`.
     InvalidMchid,
     /// `72031` `invalid params`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `invoice::get_auth_url`, `invoice::get_select_title_url`, `invoice::get_user_title_url`, `invoice::set_auth_field`, `invoice::set_contact`, `invoice::set_pay_mch`, `nontax::get_bill_auth_url`, `nontax::insert_bill`, `platform::create_card`, `platform::get_pdf`, `platform::insert_invoice`, `platform::update_status`, `reimburse::get_invoice_batch`, `reimburse::get_invoice_info`.
     InvalidParams,
+    /// `72032` `pay gift card rule expired`: The rule's time span is over.
+    RuleExpired,
+    /// `72033` `pay gift card rule status err`: The rule's status does not allow it (deleted already, for one).
+    RuleStatusError,
+    /// `72034` `invlid rule id`: No pay-gift rule of this account has this rule_id (WeChat's message misspells invalid).
+    InvalidRuleId,
     /// `72035` `biz reject insert`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `nontax::insert_bill`, `platform::insert_invoice`.
     BizRejectInsert,
     /// `72036` `invoice is busy`: The invoice (or fiscal e-bill) is changing status.
@@ -316,6 +338,86 @@ pub enum Code {
     ///
     /// Prefix `fpqqlsh` with the merchant's identifier.
     FpqqlshFirst6ByteNotCmp,
+    /// `81000` `can not set page_id in AddGiftCardPage`: The new page carries a `page_id`; WeChat assigns it.
+    ///
+    /// Leave page_id out, or call update_page to change an existing page.
+    PageIdOnCreate,
+    /// `81001` `card_list is empty`: A theme offers no card.
+    CardListEmpty,
+    /// `81002` `card_id is not giftcard`: A theme offers a card that is not a gift card.
+    ///
+    /// Offer only cards created as gift cards.
+    NotGiftCard,
+    /// `81004` `banner_pic_url is empty`: The page has no banner.
+    BannerPicUrlEmpty,
+    /// `81005` `banner_pic_url is not from cdn`: The banner is not an image on WeChat's CDN.
+    ///
+    /// Upload the image first and use the URL WeChat answers.
+    BannerPicUrlNotFromCdn,
+    /// `81006` `giftcard_wrap_pic_url_list is empty`: A theme has no card face.
+    CardFacesEmpty,
+    /// `81007` `giftcard_wrap_pic_url_list is not from cdn`: A card face is not an image on WeChat's CDN.
+    ///
+    /// Upload the image first and use the URL WeChat answers.
+    CardFaceNotFromCdn,
+    /// `81008` `address is empty`: The page has no merchant address.
+    AddressEmpty,
+    /// `81009` `service_phone is invalid`: The service phone number is missing or not a phone number.
+    InvalidServicePhone,
+    /// `81010` `biz_description is empty`: The page has no instructions for refunds and invoices.
+    BizDescriptionEmpty,
+    /// `81011` `invalid page_id`: No gift-card page of this account has this page_id.
+    ///
+    /// Take page_ids from create_page or list_pages.
+    InvalidPageId,
+    /// `81012` `invalid order_id`: No gift-card order of this account has this order_id.
+    ///
+    /// Take order ids from the giftcard_pay_done event or list_orders.
+    InvalidOrderId,
+    /// `81013` `invalid TIME_RANGE, begin_time + 31day must less than end_time`: `end_time` is more than 31 days after `begin_time` (the message states the rule backwards).
+    ///
+    /// Query at most 31 days at a time.
+    OrderSpanOver31Days,
+    /// `81014` `invalid count! count must equal or less than 100`: `count` is over 100.
+    CountOver100,
+    /// `81015` `invalid category_index OR category.title is empty OR is_banner but has_category_index`: A theme's category_index names no category, a category has no title, or the banner theme has a category_index.
+    ///
+    /// Give every theme but the banner theme the index of an existing category.
+    InvalidCategory,
+    /// `81016` `is_banner is more than 1`: More than one theme is the banner theme.
+    MoreThanOneBanner,
+    /// `81017` `order status error, please check pay status or gifting_status`: The order cannot be refunded in its state (not paid, or its cards' gifting forbids it).
+    ///
+    /// Read the order with get_order.
+    OrderStatusError,
+    /// `81018` `refund reduplicate, the order is already refunded`: The order was refunded already.
+    ///
+    /// Do not refund it again; read it with get_order.
+    RefundReduplicate,
+    /// `81019` `lock order fail! the order is refunding by another request`: Another request is refunding the order at this moment.
+    ///
+    /// Wait, then read the order with get_order before trying again.
+    LockOrderFail,
+    /// `81020` `Invalid Args! page_id.size!=0 but all==true, or page_id.size==0 but all==false.`: The request names a page and sets `all`, or does neither.
+    ///
+    /// Send either page_id or all: true.
+    PageIdOrAll,
+    /// `81021` `Empty theme_pic_url.`: A theme has no cover.
+    EmptyThemePicUrl,
+    /// `81022` `Empty theme.title.`: A theme has no title.
+    EmptyThemeTitle,
+    /// `81023` `Empty theme.title_title.`: A theme has no title colour (the message names it `title_title`).
+    EmptyThemeTitleColor,
+    /// `81024` `Empty theme.item_list.`: A theme offers no card.
+    EmptyThemeItemList,
+    /// `81025` `Empty theme.pic_item_list.`: A theme has no card face.
+    EmptyThemePicItemList,
+    /// `81026` `Invalid theme.title.length .`: A theme's title is too long (WeChat does not document the limit).
+    InvalidThemeTitleLength,
+    /// `81027` `Empty background_pic_url.`: A card face has no image.
+    EmptyBackgroundPicUrl,
+    /// `81028` `Empty default_gifting_msg.`: A card face has no default message.
+    EmptyDefaultGiftingMsg,
     /// A code this version of the SDK does not know, kept as WeChat sent it.
     Unknown(i64),
 }
@@ -351,14 +453,19 @@ pub enum Code {
     45030, "limit cardid, not support this function", Never; StockIs0 = 45031,
     "stock is 0", Never; DataFormatError = 47001, "data format error", Never;
     ApiUnauthorized = 48001, "api unauthorized", Never; UserUnauthorized = 50001,
-    "user unauthorized", Never; AccessClientipIsNotRegistered = 61004,
-    "access clientip is not registered", Never; ComponentTicketIsExpired = 61005,
-    "component ticket is expired", Never; ComponentTicketIsInvalid = 61006,
-    "component ticket is invalid", Never; InvalidComponent = 61011, "invalid component",
-    Never; RefreshTokenIsInvalid = 61023, "refresh_token is invalid", Never;
-    ThirdPartyCallNotAllowed = 61024, "third-party call not allowed for this api", Never;
-    DateFormatError = 61500, "date format error", Never; DateRangeError = 61501,
-    "date range error", Never; UnauthorizedCreateInvoice = 72015,
+    "user unauthorized", Never; PicNotFromCdn = 52000, "pic is not from cdn", Never;
+    AccessClientipIsNotRegistered = 61004, "access clientip is not registered", Never;
+    ComponentTicketIsExpired = 61005, "component ticket is expired", Never;
+    ComponentTicketIsInvalid = 61006, "component ticket is invalid", Never;
+    InvalidComponent = 61011, "invalid component", Never; RefreshTokenIsInvalid = 61023,
+    "refresh_token is invalid", Never; ThirdPartyCallNotAllowed = 61024,
+    "third-party call not allowed for this api", Never; DateFormatError = 61500,
+    "date format error", Never; DateRangeError = 61501, "date range error", Never;
+    CoinNotEnough = 71003, "coin not enough", Never; CoinCountOutOfRange = 71006,
+    "limit coin count, 1 <= coin_count <= 100000", Never; MchidNotBound = 72002,
+    "mchid is not bind appid", Never; MchidOccupied = 72004,
+    "mchid is occupied by the other appid", Never; TooManyMchids = 72005,
+    "out of mchid size limit", Never; UnauthorizedCreateInvoice = 72015,
     "unauthorized create invoice", Never; InvalidInvoiceTitle = 72017,
     "invalid invoice title", Never; DuplicateOrderId = 72018,
     "duplicate order id, invoice had inserted to user", Never; InvoiceHasBeenLockByOthers
@@ -366,30 +473,61 @@ pub enum Code {
     "invoice status error", Never; InvoiceNeverSetPayMchInfo = 72028,
     "invoice never set pay mch info", Never; InvoiceNeverSetAuthField = 72029,
     "invoice never set auth field", Never; InvalidMchid = 72030, "invalid mchid", Never;
-    InvalidParams = 72031, "invalid params", Never; BizRejectInsert = 72035,
-    "biz reject insert", Never; InvoiceIsBusy = 72036, "invoice is busy", Backoff;
-    InvoiceOrderNeverAuth = 72038, "invoice order never auth", Never;
-    InvoiceMustBeLockFirst = 72039, "invoice must be lock first", Never; InvoicePdfError
-    = 72040, "invoice pdf error", Never; BillingCodeAndNoRepeated = 72042,
-    "billing_code and billing_no repeated", Never; BillingCodeOrNoSizeError = 72043,
-    "billing_code or billing_no size error", Never; ScanTextOutOfTime = 72044,
-    "scan text out of time", Never; BizContactIsEmpty = 72063, "biz contact is empty",
-    Never; SysErrorMakeOutInvoiceFailed = 73000, "sys error make out invoice failed",
-    Never; WxopenidError = 73001, "wxopenid error", Never; DdhOrderidEmpty = 73002,
-    "ddh orderid empty", Never; FpqqlshEmpty = 73003, "fpqqlsh empty", Never; KplxEmpty =
-    73004, "kplx empty", Never; NsrmcEmpty = 73007, "nsrmc empty", Never; NsrdzEmpty =
-    73008, "nsrdz empty", Never; NsrdhEmpty = 73009, "nsrdh empty", Never; GhfmcEmpty =
-    73010, "ghfmc empty", Never; KprEmpty = 73011, "kpr empty", Never; JshjEmpty = 73012,
-    "jshj empty", Never; HjjeEmpty = 73013, "hjje empty", Never; HjseEmpty = 73014,
-    "hjse empty", Never; HylxEmpty = 73015, "hylx empty", Never; NsrsbhEmpty = 73016,
-    "nsrsbh empty", Never; KaPlatError = 73100, "ka plat error", Never; NsrsbhNotCmp =
-    73101, "nsrsbh not cmp", Never; PlatformSysError = 73102, "sys error", Never;
-    KpPlatMakeInvoiceTimeout = 73105, "Kp plat make invoice timeout", Never;
-    FpqqlshExistWithDifferentDdh = 73106, "Fpqqlsh exist with different ddh", Never;
-    FpqqlshIsProcessing = 73107, "Fpqqlsh is processing", Never;
-    ThisDdhWithOtherFpqqlshAlreadyExist = 73108,
+    InvalidParams = 72031, "invalid params", Never; RuleExpired = 72032,
+    "pay gift card rule expired", Never; RuleStatusError = 72033,
+    "pay gift card rule status err", Never; InvalidRuleId = 72034, "invlid rule id",
+    Never; BizRejectInsert = 72035, "biz reject insert", Never; InvoiceIsBusy = 72036,
+    "invoice is busy", Backoff; InvoiceOrderNeverAuth = 72038,
+    "invoice order never auth", Never; InvoiceMustBeLockFirst = 72039,
+    "invoice must be lock first", Never; InvoicePdfError = 72040, "invoice pdf error",
+    Never; BillingCodeAndNoRepeated = 72042, "billing_code and billing_no repeated",
+    Never; BillingCodeOrNoSizeError = 72043, "billing_code or billing_no size error",
+    Never; ScanTextOutOfTime = 72044, "scan text out of time", Never; BizContactIsEmpty =
+    72063, "biz contact is empty", Never; SysErrorMakeOutInvoiceFailed = 73000,
+    "sys error make out invoice failed", Never; WxopenidError = 73001, "wxopenid error",
+    Never; DdhOrderidEmpty = 73002, "ddh orderid empty", Never; FpqqlshEmpty = 73003,
+    "fpqqlsh empty", Never; KplxEmpty = 73004, "kplx empty", Never; NsrmcEmpty = 73007,
+    "nsrmc empty", Never; NsrdzEmpty = 73008, "nsrdz empty", Never; NsrdhEmpty = 73009,
+    "nsrdh empty", Never; GhfmcEmpty = 73010, "ghfmc empty", Never; KprEmpty = 73011,
+    "kpr empty", Never; JshjEmpty = 73012, "jshj empty", Never; HjjeEmpty = 73013,
+    "hjje empty", Never; HjseEmpty = 73014, "hjse empty", Never; HylxEmpty = 73015,
+    "hylx empty", Never; NsrsbhEmpty = 73016, "nsrsbh empty", Never; KaPlatError = 73100,
+    "ka plat error", Never; NsrsbhNotCmp = 73101, "nsrsbh not cmp", Never;
+    PlatformSysError = 73102, "sys error", Never; KpPlatMakeInvoiceTimeout = 73105,
+    "Kp plat make invoice timeout", Never; FpqqlshExistWithDifferentDdh = 73106,
+    "Fpqqlsh exist with different ddh", Never; FpqqlshIsProcessing = 73107,
+    "Fpqqlsh is processing", Never; ThisDdhWithOtherFpqqlshAlreadyExist = 73108,
     "This ddh with other fpqqlsh already exist", Never; FpqqlshFirst6ByteNotCmp = 73110,
-    "fpqqlsh first 6 byte not cmp", Never; }
+    "fpqqlsh first 6 byte not cmp", Never; PageIdOnCreate = 81000,
+    "can not set page_id in AddGiftCardPage", Never; CardListEmpty = 81001,
+    "card_list is empty", Never; NotGiftCard = 81002, "card_id is not giftcard", Never;
+    BannerPicUrlEmpty = 81004, "banner_pic_url is empty", Never; BannerPicUrlNotFromCdn =
+    81005, "banner_pic_url is not from cdn", Never; CardFacesEmpty = 81006,
+    "giftcard_wrap_pic_url_list is empty", Never; CardFaceNotFromCdn = 81007,
+    "giftcard_wrap_pic_url_list is not from cdn", Never; AddressEmpty = 81008,
+    "address is empty", Never; InvalidServicePhone = 81009, "service_phone is invalid",
+    Never; BizDescriptionEmpty = 81010, "biz_description is empty", Never; InvalidPageId
+    = 81011, "invalid page_id", Never; InvalidOrderId = 81012, "invalid order_id", Never;
+    OrderSpanOver31Days = 81013,
+    "invalid TIME_RANGE, begin_time + 31day must less than end_time", Never; CountOver100
+    = 81014, "invalid count! count must equal or less than 100", Never; InvalidCategory =
+    81015,
+    "invalid category_index OR category.title is empty OR is_banner but has_category_index",
+    Never; MoreThanOneBanner = 81016, "is_banner is more than 1", Never; OrderStatusError
+    = 81017, "order status error, please check pay status or gifting_status", Never;
+    RefundReduplicate = 81018, "refund reduplicate, the order is already refunded",
+    Never; LockOrderFail = 81019,
+    "lock order fail! the order is refunding by another request", Never; PageIdOrAll =
+    81020,
+    "Invalid Args! page_id.size!=0 but all==true, or page_id.size==0 but all==false.",
+    Never; EmptyThemePicUrl = 81021, "Empty theme_pic_url.", Never; EmptyThemeTitle =
+    81022, "Empty theme.title.", Never; EmptyThemeTitleColor = 81023,
+    "Empty theme.title_title.", Never; EmptyThemeItemList = 81024,
+    "Empty theme.item_list.", Never; EmptyThemePicItemList = 81025,
+    "Empty theme.pic_item_list.", Never; InvalidThemeTitleLength = 81026,
+    "Invalid theme.title.length .", Never; EmptyBackgroundPicUrl = 81027,
+    "Empty background_pic_url.", Never; EmptyDefaultGiftingMsg = 81028,
+    "Empty default_gifting_msg.", Never; }
 );
 /// The error of any operation of this crate, so that one function can `?` the calls
 /// of several operations into one type.

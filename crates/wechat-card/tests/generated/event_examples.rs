@@ -9,8 +9,10 @@
         any(
             feature = "card",
             feature = "card_code",
+            feature = "gift_card",
             feature = "invoice",
             feature = "member_card",
+            feature = "sub_merchant",
             feature = "token"
         )
     )
@@ -73,6 +75,28 @@ fn authorized_example_1() {
     );
 }
 
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn card_merchant_check_result_example_1() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_merchant_check_result]]></Event>\n  <MerchantId>0</MerchantId>\n  <IsPass>1</IsPass>\n  <Reason><![CDATA[reason]]></Reason>\n</xml>\n",
+        &[],
+        events::CardMerchantCheckResult::to_message,
+        events::Event::CardMerchantCheckResult,
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn card_merchant_check_result_example_2() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1472551036</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[card_merchant_check_result]]></Event>\n  <MerchantId>12</MerchantId>\n  <IsPass>0</IsPass>\n  <Reason><![CDATA[授权函未加盖公章]]></Reason>\n</xml>\n",
+        &[],
+        events::CardMerchantCheckResult::to_message,
+        events::Event::CardMerchantCheckResult,
+    );
+}
+
 #[cfg(feature = "card")]
 #[test]
 fn card_not_pass_check_example_1() {
@@ -117,6 +141,28 @@ fn card_sku_remind_example_1() {
     );
 }
 
+#[cfg(feature = "invoice")]
+#[test]
+fn cloud_invoice_result_example_1() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[toUser]]></ToUserName>\n  <FromUserName><![CDATA[FromUser]]></FromUserName>\n  <CreateTime>123456789</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[cloud_invoice_invoiceresult_event]]></Event>\n  <fpqqlsh><![CDATA[14574d75004451097886]]></fpqqlsh>\n  <status>100</status>\n  <nsrsbh><![CDATA[150001197205134629]]></nsrsbh>\n</xml>\n",
+        &[],
+        events::CloudInvoiceResult::to_message,
+        events::Event::CloudInvoiceResult,
+    );
+}
+
+#[cfg(feature = "invoice")]
+#[test]
+fn cloud_invoice_result_example_2() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_fc0a06a20993]]></ToUserName>\n  <FromUserName><![CDATA[oZI8Fj040-be6rlDohc6gkoPOQTQ]]></FromUserName>\n  <CreateTime>1472551036</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[cloud_invoice_invoiceresult_event]]></Event>\n  <fpqqlsh><![CDATA[14574d75004451097887]]></fpqqlsh>\n  <status>2</status>\n  <nsrsbh><![CDATA[150001197205134629]]></nsrsbh>\n</xml>\n",
+        &[],
+        events::CloudInvoiceResult::to_message,
+        events::Event::CloudInvoiceResult,
+    );
+}
+
 #[cfg(feature = "token")]
 #[test]
 fn component_verify_ticket_example_1() {
@@ -125,6 +171,39 @@ fn component_verify_ticket_example_1() {
         &[],
         events::ComponentVerifyTicket::to_message,
         events::Event::ComponentVerifyTicket,
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn giftcard_pay_done_example_1() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_3fcea188bf78]]></ToUserName>\n  <FromUserName><![CDATA[obLatjgoYejavUtHsWwrX-2GtFJE]]></FromUserName>\n  <CreateTime>1472631550</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[giftcard_pay_done]]></Event>\n  <PageId><![CDATA[OQK0R3MaFnCm74Phw5hwFJlz5sn+jy1zzM2amDidDbU=]]></PageId>\n  <OrderId><![CDATA[Z2y2rY74ksZX1ceuGA]]></OrderId>\n</xml>\n",
+        &[],
+        events::GiftcardPayDone::to_message,
+        events::Event::GiftcardPayDone,
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn giftcard_send_to_friend_example_1() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_3fcea188bf78]]></ToUserName>\n  <FromUserName><![CDATA[obLatjgoYejavUtHsWwrX-2GtFJE]]></FromUserName>\n  <CreateTime>1472631550</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[giftcard_send_to_friend]]></Event>\n  <PageId><![CDATA[OQK0R3MaFnCm74Phw5hwFJlz5sn+jy1zzM2amDidDbU=]]></PageId>\n  <OrderId><![CDATA[Z2y2rY74ksZX1ceuGA]]></OrderId>\n  <IsChatRoom>true</IsChatRoom>\n  <IsReturnBack><![CDATA[true]]></IsReturnBack>\n</xml>\n",
+        &[],
+        events::GiftcardSendToFriend::to_message,
+        events::Event::GiftcardSendToFriend,
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn giftcard_user_accept_example_1() {
+    example(
+        "<xml>\n  <ToUserName><![CDATA[gh_3fcea188bf78]]></ToUserName>\n  <FromUserName><![CDATA[obLatjgoYejavUtHsWwrX-2GtFJE]]></FromUserName>\n  <CreateTime>1472631800</CreateTime>\n  <MsgType><![CDATA[event]]></MsgType>\n  <Event><![CDATA[giftcard_user_accept]]></Event>\n  <PageId><![CDATA[OQK0R3MaFnCm74Phw5hwFJlz5sn+jy1zzM2amDidDbU=]]></PageId>\n  <OrderId><![CDATA[Z2y2rY74ksZX1ceuGA]]></OrderId>\n  <IsChatRoom>true</IsChatRoom>\n</xml>\n",
+        &[],
+        events::GiftcardUserAccept::to_message,
+        events::Event::GiftcardUserAccept,
     );
 }
 

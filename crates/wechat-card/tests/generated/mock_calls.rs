@@ -13,11 +13,18 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "coin",
+        feature = "general_card",
+        feature = "gift_card",
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
+        feature = "nontax_pay",
+        feature = "pay_gift",
         feature = "platform",
         feature = "reimburse",
+        feature = "sub_merchant",
+        feature = "ticket",
         feature = "token"
     )
 )]
@@ -133,6 +140,67 @@ fn code<T: std::fmt::Debug, C: wechat_core::ErrorCode>(
                 .unwrap_or_else(|| panic!("expected a WeChat error, got {error}"))
         }
     }
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+#[allow(deprecated)]
+async fn card_add_locations_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/add_locations",
+            Some(
+                "{\"location_list\": [\n  {\"business_name\": \"TIT 创意园1号店\", \"branch_name\": \"艺术中心店\", \"province\": \"广东省\", \"city\": \"广州市\",\n   \"district\": \"海珠区\", \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"telephone\": \"020-89772059\",\n   \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"},\n  {\"business_name\": \"TIT 创意园2号店\", \"province\": \"广东省\", \"city\": \"广州市\", \"district\": \"海珠区\",\n   \"address\": \"\", \"telephone\": \"020-89772059\", \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}",
+            ),
+        );
+    let request: ::wechat_card::card::AddLocationsRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .add_locations(&request)
+        .await
+        .expect("card/add_locations");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"location_id_list\": [271262077, -1]}",
+        );
+    let expected = ::wechat_card::card::AddLocationsErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.card().add_locations(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_create_after_pay_activity_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/create_after_pay_activity",
+            Some(
+                "{\"info\": {\"basic_info\": {\"activity_bg_color\": \"Color010\", \"activity_tinyappid\": \"wx7a3d0b56d5e3a5c1\",\n                         \"mch_code\": \"1900016021\", \"begin_time\": 1537200000, \"end_time\": 1539792000,\n                         \"gift_num\": 3, \"max_partic_times_act\": 1, \"max_partic_times_one_day\": 1},\n          \"card_info_list\": [{\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"min_amt\": 100, \"total_user\": true}],\n          \"custom_info\": {\"type\": \"AFTER_PAY_PACKAGE\"}}}",
+            ),
+        );
+    let request: ::wechat_card::card::CreateAfterPayActivityRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .create_after_pay_activity(&request)
+        .await
+        .expect("card/create_after_pay_activity");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"activity_id\": \"4728935\"}",
+        );
+    let expected = ::wechat_card::card::CreateAfterPayActivityErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.card().create_after_pay_activity(&request).await);
+    assert_eq!(refused, expected);
 }
 
 #[cfg(feature = "card")]
@@ -282,6 +350,31 @@ async fn card_get_card_through_the_mock() {
 
 #[cfg(feature = "card")]
 #[tokio::test]
+#[allow(deprecated)]
+async fn card_get_colors_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("card/get_colors", None);
+    let request: ::wechat_card::card::GetColorsRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .get_colors(&request)
+        .await
+        .expect("card/get_colors");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"colors\": [\n  {\"name\": \"Color010\", \"value\": \"#63b359\"}, {\"name\": \"Color020\", \"value\": \"#2c9f67\"},\n  {\"name\": \"Color030\", \"value\": \"#509fc9\"}, {\"name\": \"Color040\", \"value\": \"#5885cf\"},\n  {\"name\": \"Color050\", \"value\": \"#9062c0\"}, {\"name\": \"Color060\", \"value\": \"#d09a45\"},\n  {\"name\": \"Color070\", \"value\": \"#e4b138\"}, {\"name\": \"Color080\", \"value\": \"#ee903c\"},\n  {\"name\": \"Color081\", \"value\": \"#f08500\"}, {\"name\": \"Color082\", \"value\": \"#a9d92d\"},\n  {\"name\": \"Color090\", \"value\": \"#dd6549\"}, {\"name\": \"Color100\", \"value\": \"#cc463d\"},\n  {\"name\": \"Color101\", \"value\": \"#cf3e36\"}, {\"name\": \"Color102\", \"value\": \"#5E6671\"}]}",
+        );
+    let expected = ::wechat_card::card::GetColorsErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.card().get_colors(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
 async fn card_get_mpnews_html_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
@@ -305,6 +398,31 @@ async fn card_get_mpnews_html_through_the_mock() {
     let expected = ::wechat_card::card::GetMpnewsHtmlErrorCode::InvalidCardId;
     harness.fail(&request, expected, 40073);
     let refused = code(harness.client.card().get_mpnews_html(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_get_store_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange("card/get_store_card", Some("{\"poi_id\": \"1234567\"}"));
+    let request: ::wechat_card::card::GetStoreCardRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .get_store_card(&request)
+        .await
+        .expect("card/get_store_card");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pabcedfg1234567hijklmn\"}",
+        );
+    let expected = ::wechat_card::card::GetStoreCardErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.card().get_store_card(&request).await);
     assert_eq!(refused, expected);
 }
 
@@ -335,6 +453,32 @@ async fn card_list_cards_through_the_mock() {
     let expected = ::wechat_card::card::ListCardsErrorCode::InvalidCardId;
     harness.fail(&request, expected, 40073);
     let refused = code(harness.client.card().list_cards(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+#[allow(deprecated)]
+async fn card_list_locations_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange("card/list_locations", Some("{\"offset\": 0, \"count\": 0}"));
+    let request: ::wechat_card::card::ListLocationsRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .list_locations(&request)
+        .await
+        .expect("card/list_locations");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 1,\n \"location_list\": [{\"location_id\": \"271262077\", \"name\": \"TIT 创意园1号店(艺术中心店)\", \"phone\": \"020-89772059\",\n                    \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}",
+        );
+    let expected = ::wechat_card::card::ListLocationsErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.card().list_locations(&request).await);
     assert_eq!(refused, expected);
 }
 
@@ -441,6 +585,29 @@ async fn card_set_self_consume_cell_through_the_mock() {
 
 #[cfg(feature = "card")]
 #[tokio::test]
+async fn card_set_store_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/set_store_card",
+            Some("{\"poi_id\": \"1234567\", \"card_id\": \"pabcedfg1234567hijklmn\"}"),
+        );
+    let request: ::wechat_card::card::SetStoreCardRequest = request(&arranged);
+    let answer = harness
+        .client
+        .card()
+        .set_store_card(&request)
+        .await
+        .expect("card/set_store_card");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::card::SetStoreCardErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.card().set_store_card(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
 async fn card_set_test_whitelist_through_the_mock() {
     let harness = Harness::start().await;
     let arranged = harness
@@ -491,6 +658,34 @@ async fn card_update_card_through_the_mock() {
     let expected = ::wechat_card::card::UpdateCardErrorCode::InvalidTime;
     harness.fail(&request, expected, 40079);
     let refused = code(harness.client.card().update_card(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+#[allow(deprecated)]
+async fn card_update_lucky_money_balance_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "card/update_lucky_money_balance",
+            Some(
+                "{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"balance\": 100}",
+            ),
+        );
+    let request: ::wechat_card::card::UpdateLuckyMoneyBalanceRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .card()
+        .update_lucky_money_balance(&request)
+        .await
+        .expect("card/update_lucky_money_balance");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::card::UpdateLuckyMoneyBalanceErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(harness.client.card().update_lucky_money_balance(&request).await);
     assert_eq!(refused, expected);
 }
 
@@ -904,6 +1099,582 @@ async fn card_stats_get_member_card_summary_through_the_mock() {
     let refused = code(
         harness.client.card_stats().get_member_card_summary(&request).await,
     );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_activate_account_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("coin/activate_account", None);
+    let request: ::wechat_card::coin::ActivateAccountRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .activate_account(&request)
+        .await
+        .expect("coin/activate_account");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"reward\": 200}",
+        );
+    let expected = ::wechat_card::coin::ActivateAccountErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.coin().activate_account(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_confirm_exchange_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "coin/confirm_exchange",
+            Some(
+                "{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100, \"order_id\": \"100003456789012345678901234\"}",
+            ),
+        );
+    let request: ::wechat_card::coin::ConfirmExchangeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .confirm_exchange(&request)
+        .await
+        .expect("coin/confirm_exchange");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::coin::ConfirmExchangeErrorCode::CoinNotEnough;
+    harness.fail(&request, expected, 71003);
+    let refused = code(harness.client.coin().confirm_exchange(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_coins_info_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("coin/get_coins_info", None);
+    let request: ::wechat_card::coin::GetCoinsInfoRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .get_coins_info(&request)
+        .await
+        .expect("coin/get_coins_info");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"free_coin\": 200, \"pay_coin\": 1, \"total_coin\": 201}",
+        );
+    let expected = ::wechat_card::coin::GetCoinsInfoErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.coin().get_coins_info(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_order_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "coin/get_order",
+            Some("{\"order_id\": \"100005790120151221401000171\"}"),
+        );
+    let request: ::wechat_card::coin::GetOrderRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .get_order(&request)
+        .await
+        .expect("coin/get_order");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
+        );
+    let expected = ::wechat_card::coin::GetOrderErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.coin().get_order(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_pay_price_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "coin/get_pay_price",
+            Some("{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100}"),
+        );
+    let request: ::wechat_card::coin::GetPayPriceRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .get_pay_price(&request)
+        .await
+        .expect("coin/get_pay_price");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100003456789012345678901234\", \"price\": \"100\", \"free_coin\": \"100\", \"pay_coin\": \"0\"}",
+        );
+    let expected = ::wechat_card::coin::GetPayPriceErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
+    let refused = code(harness.client.coin().get_pay_price(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_list_orders_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "coin/list_orders",
+            Some(
+                "{\"offset\": 0, \"count\": 5, \"order_type\": \"ORDER_TYPE_WXPAY\", \"nor_filter\": {\"status\": \"ORDER_STATUS_SUCC\"},\n \"sort_info\": {\"sort_key\": \"SORT_BY_TIME\", \"sort_type\": \"SORT_DESC\"}, \"begin_time\": 1440420538, \"end_time\": 1450713203}",
+            ),
+        );
+    let request: ::wechat_card::coin::ListOrdersRequest = request(&arranged);
+    let answer = harness
+        .client
+        .coin()
+        .list_orders(&request)
+        .await
+        .expect("coin/list_orders");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_num\": 1,\n \"order_list\": [{\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                 \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                 \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                 \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}]}",
+        );
+    let expected = ::wechat_card::coin::ListOrdersErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.coin().list_orders(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_recharge_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("coin/recharge", Some("{\"coin_count\": 100}"));
+    let request: ::wechat_card::coin::RechargeRequest = request(&arranged);
+    let answer = harness.client.coin().recharge(&request).await.expect("coin/recharge");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100005790120***221401000171\",\n \"qrcode_url\": \"weixin://wxpay/bizpayurl?pr=xxxxxxxxx\", \"qrcode_buffer\": \"pwxs*************xxxxxxxxxx\"}",
+        );
+    let expected = ::wechat_card::coin::RechargeErrorCode::CoinCountOutOfRange;
+    harness.fail(&request, expected, 71006);
+    let refused = code(harness.client.coin().recharge(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "general_card")]
+#[tokio::test]
+async fn general_card_activate_general_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "general_card/activate_general_card",
+            Some(
+                "{\"card_number\": \"824173711396\", \"code\": \"824173711396\", \"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\n \"init_custom_field_value1\": \"12\", \"init_custom_field_value2\": \"2025-12-31\"}",
+            ),
+        );
+    let request: ::wechat_card::general_card::ActivateGeneralCardRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .general_card()
+        .activate_general_card(&request)
+        .await
+        .expect("general_card/activate_general_card");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::general_card::ActivateGeneralCardErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(
+        harness.client.general_card().activate_general_card(&request).await,
+    );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "general_card")]
+#[tokio::test]
+async fn general_card_unactivate_general_card_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "general_card/unactivate_general_card",
+            Some(
+                "{\"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\", \"code\": \"824173711396\"}",
+            ),
+        );
+    let request: ::wechat_card::general_card::UnactivateGeneralCardRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .general_card()
+        .unactivate_general_card(&request)
+        .await
+        .expect("general_card/unactivate_general_card");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::general_card::UnactivateGeneralCardErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(
+        harness.client.general_card().unactivate_general_card(&request).await,
+    );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "general_card")]
+#[tokio::test]
+async fn general_card_update_general_card_user_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "general_card/update_general_card_user",
+            Some(
+                "{\"code\": \"12312313\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\",\n \"record_bonus\": \"消费30元，获得3积分\", \"bonus\": 3000, \"custom_field_value1\": \"xxxxx\", \"can_give_friend\": true}",
+            ),
+        );
+    let request: ::wechat_card::general_card::UpdateGeneralCardUserRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .general_card()
+        .update_general_card_user(&request)
+        .await
+        .expect("general_card/update_general_card_user");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+        );
+    let expected = ::wechat_card::general_card::UpdateGeneralCardUserErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(
+        harness.client.general_card().update_general_card_user(&request).await,
+    );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_add_pay_whitelist_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/add_pay_whitelist",
+            Some("{\"sub_mch_id\": \"1900015421\"}"),
+        );
+    let request: ::wechat_card::gift_card::AddPayWhitelistRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .add_pay_whitelist(&request)
+        .await
+        .expect("gift_card/add_pay_whitelist");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://pay.weixin.qq.com/index.php/public/product/detail?pid=61&productType=0\"}",
+        );
+    let expected = ::wechat_card::gift_card::AddPayWhitelistErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.gift_card().add_pay_whitelist(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_bind_sub_merchant_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/bind_sub_merchant",
+            Some(
+                "{\"sub_mch_id\": \"1900015421\", \"wxa_appid\": \"wx8638fbedaf138a87\"}",
+            ),
+        );
+    let request: ::wechat_card::gift_card::BindSubMerchantRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .bind_sub_merchant(&request)
+        .await
+        .expect("gift_card/bind_sub_merchant");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::gift_card::BindSubMerchantErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.gift_card().bind_sub_merchant(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_create_page_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/create_page",
+            Some(
+                "{\"page\": {\n  \"page_title\": \"礼品卡\", \"support_multi\": true,\n  \"banner_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n  \"theme_list\": [\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title\", \"title_color\": \"#FB966E\", \"show_sku_title_first\": true,\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"焦糖拿铁\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\"}],\n     \"category_index\": 0},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"蛋糕\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"category_index\": 1},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}, {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"is_banner\": true}],\n  \"category_list\": [{\"title\": \"主题分类一\"}, {\"title\": \"主题分类二\"}],\n  \"address\": \"广州市海珠区222号\", \"service_phone\": \"020-12345678\", \"biz_description\": \"退款指引\",\n  \"cell_1\": {\"title\": \"申请发票\", \"url\": \"https://open.weixin.qq.com\"},\n  \"cell_2\": {\"title\": \"申请退款\", \"url\": \"https://mp.weixin.qq.com\"}}}",
+            ),
+        );
+    let request: ::wechat_card::gift_card::CreatePageRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .create_page(&request)
+        .await
+        .expect("gift_card/create_page");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+        );
+    let expected = ::wechat_card::gift_card::CreatePageErrorCode::NotGiftCard;
+    harness.fail(&request, expected, 81002);
+    let refused = code(harness.client.gift_card().create_page(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_get_order_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange("gift_card/get_order", Some("{\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}"));
+    let request: ::wechat_card::gift_card::GetOrderRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .get_order(&request)
+        .await
+        .expect("gift_card/get_order");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order\": {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n           \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n           \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n           \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\",\n                          \"default_gifting_msg\": \"\", \"background_pic_url\": \"\", \"accepter_openid\": \"123\"}],\n           \"outer_str\": \"web\", \"IsChatRoom\": true}}",
+        );
+    let expected = ::wechat_card::gift_card::GetOrderErrorCode::InvalidOrderId;
+    harness.fail(&request, expected, 81012);
+    let refused = code(harness.client.gift_card().get_order(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_get_page_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/get_page",
+            Some("{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}"),
+        );
+    let request: ::wechat_card::gift_card::GetPageRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .get_page(&request)
+        .await
+        .expect("gift_card/get_page");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page\": {\"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+        );
+    let expected = ::wechat_card::gift_card::GetPageErrorCode::InvalidPageId;
+    harness.fail(&request, expected, 81011);
+    let refused = code(harness.client.gift_card().get_page(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_list_orders_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/list_orders",
+            Some(
+                "{\"begin_time\": 1472400000, \"end_time\": 1472716604, \"sort_type\": \"ASC\", \"offset\": 0, \"count\": 2}",
+            ),
+        );
+    let request: ::wechat_card::gift_card::ListOrdersRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .list_orders(&request)
+        .await
+        .expect("gift_card/list_orders");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 47,\n \"order_list\": [\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\", \"IsChatRoom\": true},\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\"}]}",
+        );
+    let expected = ::wechat_card::gift_card::ListOrdersErrorCode::OrderSpanOver31Days;
+    harness.fail(&request, expected, 81013);
+    let refused = code(harness.client.gift_card().list_orders(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_list_pages_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("gift_card/list_pages", Some("{}"));
+    let request: ::wechat_card::gift_card::ListPagesRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .list_pages(&request)
+        .await
+        .expect("gift_card/list_pages");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page_id_list\": [\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jl\",\n                  \"abcedfghifk=+Uasdaseq14fadkf8123h4jm\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"]}",
+        );
+    let expected = ::wechat_card::gift_card::ListPagesErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.gift_card().list_pages(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_refund_order_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange("gift_card/refund_order", Some("{\"order_id\": \"xxx\"}"));
+    let request: ::wechat_card::gift_card::RefundOrderRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .refund_order(&request)
+        .await
+        .expect("gift_card/refund_order");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::gift_card::RefundOrderErrorCode::RefundReduplicate;
+    harness.fail(&request, expected, 81018);
+    let refused = code(harness.client.gift_card().refund_order(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_set_maintain_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/set_maintain",
+            Some(
+                "{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"maintain\": true}",
+            ),
+        );
+    let request: ::wechat_card::gift_card::SetMaintainRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .set_maintain(&request)
+        .await
+        .expect("gift_card/set_maintain");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"control_info\": {\"biz_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_biz_control_type\": \"E_PAGE_CONTROL_NORMAL\",\n                  \"list\": [{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n                            \"page_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_page_control_type\": \"E_PAGE_CONTROL_SYSTEM\"}]}}",
+        );
+    let expected = ::wechat_card::gift_card::SetMaintainErrorCode::InvalidPageId;
+    harness.fail(&request, expected, 81011);
+    let refused = code(harness.client.gift_card().set_maintain(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_set_wxa_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/set_wxa",
+            Some(
+                "{\"wxa_appid\": \"wx123456789\", \"page_id\": \"asdasdjkafkjaslfjasl+fjas=\"}",
+            ),
+        );
+    let request: ::wechat_card::gift_card::SetWxaRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .set_wxa(&request)
+        .await
+        .expect("gift_card/set_wxa");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::gift_card::SetWxaErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.gift_card().set_wxa(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_update_page_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "gift_card/update_page",
+            Some(
+                "{\"page\": {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n          \"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+            ),
+        );
+    let request: ::wechat_card::gift_card::UpdatePageRequest = request(&arranged);
+    let answer = harness
+        .client
+        .gift_card()
+        .update_page(&request)
+        .await
+        .expect("gift_card/update_page");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::gift_card::UpdatePageErrorCode::InvalidPageId;
+    harness.fail(&request, expected, 81011);
+    let refused = code(harness.client.gift_card().update_page(&request).await);
     assert_eq!(refused, expected);
 }
 
@@ -1593,6 +2364,637 @@ async fn nontax_insert_bill_through_the_mock() {
     assert_eq!(refused, expected);
 }
 
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_apply_vehicle_pay_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/apply_vehicle_pay",
+            Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"mch_id\": \"1900016021\",\n \"payment_notice_no\": \"1111111111\", \"department_code\": \"222222\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"department_name\": \"测试执收单位名称\", \"desc\": \"测试desc\", \"fee\": 1, \"goods_tag\": \"\", \"trade_scene\": \"PARKING SPACE\",\n \"scene_info\": {\"start_time\": 1542351485, \"charging_time\": 3600, \"plate_number\": \"粤B888888\", \"car_type\": \"小型车\",\n                \"parking_name\": \"test_parking_name\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"space_number\": \"D666666\"}}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::ApplyVehiclePayRequest = request(&arranged);
+    let answer = harness
+        .client
+        .nontax_pay()
+        .apply_vehicle_pay(&request)
+        .await
+        .expect("nontax_pay/apply_vehicle_pay");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAAhNw2srPiUjMKDJ7fvb4AAAAA\"}",
+        );
+    let expected = ::wechat_card::nontax_pay::ApplyVehiclePayErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.nontax_pay().apply_vehicle_pay(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_download_bill_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/download_bill",
+            Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"mch_id\": \"1900016021\", \"bill_date\": \"20170925\", \"bill_type\": \"ALL\"}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::DownloadBillRequest = request(&arranged);
+    let answer = harness
+        .client
+        .nontax_pay()
+        .download_bill(&request)
+        .await
+        .expect("nontax_pay/download_bill");
+    harness
+        .check(
+            &request,
+            &answer,
+            "交易时间,公众账号ID,商户号,子商户号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,总金额,企业红包金额,微信退款单号,商户退款单号,退款金额,企业红包退款金额,退款类型,退款状态,商品名称,手续费,费率,行政区划代码,缴费通知书编号(或平台订单号),执收单位编码,通知书类型,银行ID\n`2017-09-25 10:21:32,`wx6cc9648de104270d,`1900016021,`0,`4200000012201709253322889988,`AQCAGxwqp6-aBeIKDJ7fvb6x3dZt,`ont-9vjAcIdSU-LgB7ubALAVJO9U,`JSAPI,`SUCCESS,`CFT,`CNY,`0.01,`0.00,`0,`0,`0.00,`0.00,`,`,`测试办证缴费,`0.00000,`0.60%,`440000,`08111639088,`118610002,`1,`test_bank_id\n总交易单数,总交易额,总退款金额,总企业红包退款金额,手续费总金额\n`1,`0.01,`0.00,`0.00,`0.00000\n",
+        );
+    let expected = ::wechat_card::nontax_pay::DownloadBillErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.nontax_pay().download_bill(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_get_order_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/get_order",
+            Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\"}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::GetOrderRequest = request(&arranged);
+    let answer = harness
+        .client
+        .nontax_pay()
+        .get_order(&request)
+        .await
+        .expect("nontax_pay/get_order");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"appid\": \"wx5f6e43071809a9dd\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"create_time\": 1508847678, \"pay_finish_time\": 0, \"desc\": \"测试办证缴费\",\n \"fee\": 1, \"fee_type\": 1, \"trans_id\": \"\", \"status\": 12, \"bank_id\": \"test_bank_id\", \"bank_name\": \"测试_银行\",\n \"bank_account\": \"6215385809487657\", \"refund_finish_time\": 0,\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"bill_type_code\": \"\", \"bill_no\": \"\", \"payment_info_source\": 2, \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"notify_history\": [\n   {\"appid\": \"wx5f6e43071809a9dd\", \"name\": \"测试财政\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 39, \"wxnontaxstr\": \"2ba37f90d155d390\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]},\n   {\"appid\": \"wxefd0818f53b9b82f\", \"name\": \"测试委办局\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 20, \"wxnontaxstr\": \"f7ad824e08ac4bc5\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]}]}",
+        );
+    let expected = ::wechat_card::nontax_pay::GetOrderErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.nontax_pay().get_order(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_get_order_list_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/get_order_list",
+            Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"payment_notice_no\": \"34000019081115065040\", \"department_code\": \"065080906\", \"region_code\": \"340000\"}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::GetOrderListRequest = request(&arranged);
+    let answer = harness
+        .client
+        .nontax_pay()
+        .get_order_list(&request)
+        .await
+        .expect("nontax_pay/get_order_list");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_id_list\": [\"AQCAxFJwcrQqI2BkDAqRH-UhDq2D\", \"AQAAgrVxcrRuhXBkDAqRH-UhDq2D\", \"AQCAFxFzcrQqI2BkDAqRH-UhDq2D\",\n                   \"AQCA5_3kcrSQCxMJDAGMadMAAAAA\", \"AQCA6ADlcrQqI2BkDAGMadMAAAAA\", \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"],\n \"paid_order_id\": \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"}",
+        );
+    let expected = ::wechat_card::nontax_pay::GetOrderListErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.nontax_pay().get_order_list(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_get_real_name_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/get_real_name",
+            Some("{\"wx_realname_token\": \"8e1e219ec15953101515058721\"}"),
+        );
+    let request: ::wechat_card::nontax_pay::GetRealNameRequest = request(&arranged);
+    let answer = harness
+        .client
+        .nontax_pay()
+        .get_real_name(&request)
+        .await
+        .expect("nontax_pay/get_real_name");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"key_encrypt_type\": \"RSA\", \"data_encrypt_type\": \"AES_ECB\",\n \"data\": \"f06i5EaQQiBV5uXoKcfjYFkT/UKGGuU77sVlMjpC0kKea/wz9Ow1WPlD19w3g1vXFgBqHykP1s+Iy3LjfiqYNQ==\",\n \"key\": \"V60tpxnZPsBfFQhEnCWVeetm07OUk3PyH4PYozNlK1WxaYqbLAnKld/sMN+pjo8Td6mhAImcOq7Sue8h0SxGzTA4o3Wf32ff2IoUbTHPO0AgkpZJy36eECkY/TklgaVqPtqE9iJ66Qt+0/GM3pdQ3f8FYMVmkvK6m53aHn1u6cX6mL0nbYBfVOpyGOh3iIuHnBCW3IeXXa41D6DbHrzmeKbBi6T56wxHLYnmMB7P20+EzSdCQZzeY1MtdT0TT1KrlkZsL2fYKcjg/ytvGiEewH/jY4zf83AVJW3KjSDJaLZGXYsPvNHopAQTP9jz/hUtIa2fDgSAi3mGdxDsJcesmQ==\"}",
+        );
+    let expected = ::wechat_card::nontax_pay::GetRealNameErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.nontax_pay().get_real_name(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_micro_pay_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/micro_pay",
+            Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"desc\": \"测试办证缴费\", \"fee\": 1,\n \"user_name\": \"*三强\",\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"payment_notice_create_time\": 1500967298, \"payment_expire_date\": \"20190102\", \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"region_code\": \"440000\", \"auth_code\": \"134971951305811268\"}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::MicroPayRequest = request(&arranged);
+    let answer = harness
+        .client
+        .nontax_pay()
+        .micro_pay(&request)
+        .await
+        .expect("nontax_pay/micro_pay");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAA_UjjdbLiUjMKDJ7fvb4AAAAA\"}",
+        );
+    let expected = ::wechat_card::nontax_pay::MicroPayErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.nontax_pay().micro_pay(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_mock_notification_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/mock_notification",
+            Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"url\": \"https://example.com/nontax/notify\", \"version\": 1}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::MockNotificationRequest = request(&arranged);
+    let answer = harness
+        .client
+        .nontax_pay()
+        .mock_notification(&request)
+        .await
+        .expect("nontax_pay/mock_notification");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::nontax_pay::MockNotificationErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.nontax_pay().mock_notification(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_mock_query_fee_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/mock_query_fee",
+            Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"url\": \"https://example.com/nontax/notify\", \"version\": 1}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::MockQueryFeeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .nontax_pay()
+        .mock_query_fee(&request)
+        .await
+        .expect("nontax_pay/mock_query_fee");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::nontax_pay::MockQueryFeeErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.nontax_pay().mock_query_fee(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_notify_inconsistent_order_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/notify_inconsistent_order",
+            Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\"}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::NotifyInconsistentOrderRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .nontax_pay()
+        .notify_inconsistent_order(&request)
+        .await
+        .expect("nontax_pay/notify_inconsistent_order");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::nontax_pay::NotifyInconsistentOrderErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(
+        harness.client.nontax_pay().notify_inconsistent_order(&request).await,
+    );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_notify_vehicle_entrance_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/notify_vehicle_entrance",
+            Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"mch_id\": \"1900016021\", \"region_code\": \"440000\", \"trade_scene\": \"PARKING\",\n \"scene_info\": {\"start_time\": 1542351485, \"notify_url\": \"https://weixin.qq.com\", \"car_type\": \"小型车\",\n                \"parking_name\": \"test_parking_name\", \"free_time\": 1200, \"plate_number\": \"粤B888888\",\n                \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\"}}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::NotifyVehicleEntranceRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .nontax_pay()
+        .notify_vehicle_entrance(&request)
+        .await
+        .expect("nontax_pay/notify_vehicle_entrance");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\"}",
+        );
+    let expected = ::wechat_card::nontax_pay::NotifyVehicleEntranceErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(
+        harness.client.nontax_pay().notify_vehicle_entrance(&request).await,
+    );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_query_fee_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/query_fee",
+            Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"service_id\": 123, \"bank_id\": \"470690268\", \"payment_notice_no\": \"440204190185356\",\n \"department_code\": \"143605002004\", \"payment_notice_type\": 1, \"region_code\": \"440000\"}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::QueryFeeRequest = request(&arranged);
+    let answer = harness
+        .client
+        .nontax_pay()
+        .query_fee(&request)
+        .await
+        .expect("nontax_pay/query_fee");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"通知书未缴款\", \"department_code\": \"143605002004\", \"department_name\": \"韶关市公安局交警支队市区一大队\",\n \"fee\": 20000, \"items\": [{\"fee\": 20000, \"item_id\": \"103050101200\", \"item_name\": \"交通违法罚款\", \"no\": 1, \"overdue\": 0}],\n \"payment_notice_create_time\": 1508806661, \"payment_notice_no\": \"440204190185356\", \"payment_notice_type\": 1,\n \"region_code\": \"440000\", \"user_name\": \"叶*梅\"}",
+        );
+    let expected = ::wechat_card::nontax_pay::QueryFeeErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.nontax_pay().query_fee(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_query_vehicle_state_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/query_vehicle_state",
+            Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"mch_id\": \"1900016021\", \"region_code\": \"440000\",\n \"trade_scene\": \"PARKING\", \"jump_scene\": \"H5\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"plate_number\": \"粤B888888\",\n \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::QueryVehicleStateRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .nontax_pay()
+        .query_vehicle_state(&request)
+        .await
+        .expect("nontax_pay/query_vehicle_state");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"path\": \"https://payapp.weixin.qq.com/vehicle/plat/indextemplate\", \"plate_number_info\": [],\n \"authorize_package\": {\"mch_id\": \"1800004561\", \"sub_mch_id\": \"1900016021\", \"appid\": \"wxc971985892358997\",\n   \"sub_appid\": \"wx6cc9648de104270d\", \"nonce_str\": \"SwwVkZWoXlIWX7AG2c3ItkklTo138PEO\", \"sign_type\": \"HMAC-SHA256\",\n   \"sign\": \"67D1B1232C9837E5885216DA349632AD9CE080BBD2D54DF13314260F4CD5D9C8\", \"trade_scene\": \"PARKING\",\n   \"openid\": \"ooaLEwgrB9PRsx-IdsJxEQiKgjbQ\", \"sub_openid\": \"oFkLxtyJswfbex9crZWHGDYG5NIw\", \"plate_number\": \"粤B888888\",\n   \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}}",
+        );
+    let expected = ::wechat_card::nontax_pay::QueryVehicleStateErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.nontax_pay().query_vehicle_state(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_refund_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/refund",
+            Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"reason\": \"线上线下重复缴费，解档票据号为DA01651861\"}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::RefundRequest = request(&arranged);
+    let answer = harness
+        .client
+        .nontax_pay()
+        .refund(&request)
+        .await
+        .expect("nontax_pay/refund");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"refund_order_id\": \"xxxx\"}",
+        );
+    let expected = ::wechat_card::nontax_pay::RefundErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.nontax_pay().refund(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_unified_order_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "nontax_pay/unified_order",
+            Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_account\": \"\", \"bank_id\": \"test_bank_id\", \"department_code\": \"1\",\n \"department_name\": \"test\", \"desc\": \"测试缴费\", \"fee\": 2, \"ip\": \"113.68.115.241\",\n \"items\": [{\"fee\": 2, \"item_id\": \"103050101200\", \"item_name\": \"测试缴费2\", \"no\": 1, \"overdue\": 0}],\n \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"payment_expire_date\": \"\", \"payment_notice_no\": \"08111639088\",\n \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"return_url\": \"http://cockpouncher.55555.io/nontax-wxpay/pay_demand_result.html?type=showPayResult&region_code=44000&unitNo=1&payNoticeNo=1\",\n \"service_id\": 0, \"user_name\": \"张*丰\"}",
+            ),
+        );
+    let request: ::wechat_card::nontax_pay::UnifiedOrderRequest = request(&arranged);
+    let answer = harness
+        .client
+        .nontax_pay()
+        .unified_order(&request)
+        .await
+        .expect("nontax_pay/unified_order");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQCAzieFp6-dC8EKDJ7fvb6x3dZt\",\n \"pay_url\": \"https://mp.weixin.qq.com/intp/nontax/pay?action=page&order_id=AQCAzieFp6-dC8EKDJ7fvb6x3dZt#wechat_redirect\"}",
+        );
+    let expected = ::wechat_card::nontax_pay::UnifiedOrderErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.nontax_pay().unified_order(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_add_member_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "pay_gift/add_member_rule",
+            Some(
+                "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"jump_url\": \"https://www.qq.com\", \"mchid_list\": [\"1900000109\"],\n \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000, \"is_locked\": true}",
+            ),
+        );
+    let request: ::wechat_card::pay_gift::AddMemberRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .add_member_rule(&request)
+        .await
+        .expect("pay_gift/add_member_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+        );
+    let expected = ::wechat_card::pay_gift::AddMemberRuleErrorCode::MchidNotBound;
+    harness.fail(&request, expected, 72002);
+    let refused = code(harness.client.pay_gift().add_member_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_add_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "pay_gift/add_rule",
+            Some(
+                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+            ),
+        );
+    let request: ::wechat_card::pay_gift::AddRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .add_rule(&request)
+        .await
+        .expect("pay_gift/add_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
+        );
+    let expected = ::wechat_card::pay_gift::AddRuleErrorCode::MchidNotBound;
+    harness.fail(&request, expected, 72002);
+    let refused = code(harness.client.pay_gift().add_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_delete_member_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "pay_gift/delete_member_rule",
+            Some(
+                "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\"]}",
+            ),
+        );
+    let request: ::wechat_card::pay_gift::DeleteMemberRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .delete_member_rule(&request)
+        .await
+        .expect("pay_gift/delete_member_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+        );
+    let expected = ::wechat_card::pay_gift::DeleteMemberRuleErrorCode::InvalidMchid;
+    harness.fail(&request, expected, 72030);
+    let refused = code(harness.client.pay_gift().delete_member_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_delete_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("pay_gift/delete_rule", Some("{\"rule_id\": 1233}"));
+    let request: ::wechat_card::pay_gift::DeleteRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .delete_rule(&request)
+        .await
+        .expect("pay_gift/delete_rule");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::pay_gift::DeleteRuleErrorCode::InvalidRuleId;
+    harness.fail(&request, expected, 72034);
+    let refused = code(harness.client.pay_gift().delete_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_get_member_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange("pay_gift/get_member_rule", Some("{\"mchid\": \"1900000109\"}"));
+    let request: ::wechat_card::pay_gift::GetMemberRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .get_member_rule(&request)
+        .await
+        .expect("pay_gift/get_member_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"occupy_appid\": \"wx1f2e3d4c5b6a7980\", \"is_locked\": true}",
+        );
+    let expected = ::wechat_card::pay_gift::GetMemberRuleErrorCode::InvalidMchid;
+    harness.fail(&request, expected, 72030);
+    let refused = code(harness.client.pay_gift().get_member_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_get_rule_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("pay_gift/get_rule", Some("{\"rule_id\": 1233}"));
+    let request: ::wechat_card::pay_gift::GetRuleRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .get_rule(&request)
+        .await
+        .expect("pay_gift/get_rule");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                             \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+        );
+    let expected = ::wechat_card::pay_gift::GetRuleErrorCode::InvalidRuleId;
+    harness.fail(&request, expected, 72034);
+    let refused = code(harness.client.pay_gift().get_rule(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_list_rules_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "pay_gift/list_rules",
+            Some(
+                "{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\", \"effective\": true, \"offset\": 0, \"count\": 1}",
+            ),
+        );
+    let request: ::wechat_card::pay_gift::ListRulesRequest = request(&arranged);
+    let answer = harness
+        .client
+        .pay_gift()
+        .list_rules(&request)
+        .await
+        .expect("pay_gift/list_rules");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 4,\n \"rule_list\": [{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                              \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n                \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}]}",
+        );
+    let expected = ::wechat_card::pay_gift::ListRulesErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.pay_gift().list_rules(&request).await);
+    assert_eq!(refused, expected);
+}
+
 #[cfg(feature = "platform")]
 #[tokio::test]
 async fn platform_create_card_through_the_mock() {
@@ -1870,6 +3272,236 @@ async fn reimburse_update_status_batch_through_the_mock() {
     let expected = ::wechat_card::reimburse::UpdateStatusBatchErrorCode::InvoiceHasBeenLockByOthers;
     harness.fail(&request, expected, 72023);
     let refused = code(harness.client.reimburse().update_status_batch(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_get_apply_protocol_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness.arrange("sub_merchant/get_apply_protocol", None);
+    let request: ::wechat_card::sub_merchant::GetApplyProtocolRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .sub_merchant()
+        .get_apply_protocol(&request)
+        .await
+        .expect("sub_merchant/get_apply_protocol");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"category\": [{\"primary_category_id\": 1, \"category_name\": \"美食\",\n               \"secondary_category\": [{\"secondary_category_id\": 101, \"category_name\": \"粤菜\",\n                                       \"need_qualification_stuffs\": [\"food_service_license_id\", \"food_service_license_bizmedia_id\"],\n                                       \"can_choose_prepaid_card\": 1, \"can_choose_payment_card\": 1}]}]}",
+        );
+    let expected = ::wechat_card::sub_merchant::GetApplyProtocolErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.sub_merchant().get_apply_protocol(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_get_sub_merchant_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange("sub_merchant/get_sub_merchant", Some("{\"merchant_id\": \"12\"}"));
+    let request: ::wechat_card::sub_merchant::GetSubMerchantRequest = request(&arranged);
+    let answer = harness
+        .client
+        .sub_merchant()
+        .get_sub_merchant(&request)
+        .await
+        .expect("sub_merchant/get_sub_merchant");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+        );
+    let expected = ::wechat_card::sub_merchant::GetSubMerchantErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.sub_merchant().get_sub_merchant(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_list_sub_merchants_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "sub_merchant/list_sub_merchants",
+            Some("{\"begin_id\": \"0\", \"limit\": 50, \"status\": \"CHECKING\"}"),
+        );
+    let request: ::wechat_card::sub_merchant::ListSubMerchantsRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .sub_merchant()
+        .list_sub_merchants(&request)
+        .await
+        .expect("sub_merchant/list_sub_merchants");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info_list\": [\n   {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101},\n   {\"merchant_id\": 13, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"bbbbbb\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"APPROVED\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101}],\n \"next_begin_id\": 13}",
+        );
+    let expected = ::wechat_card::sub_merchant::ListSubMerchantsErrorCode::General(
+        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
+    );
+    harness.fail(&request, expected, 45009);
+    let refused = code(harness.client.sub_merchant().list_sub_merchants(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_submit_sub_merchant_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "sub_merchant/submit_sub_merchant",
+            Some(
+                "{\"info\": {\"brand_name\": \"aaaaaa\", \"app_id\": \"xxxxxxxxxxx\", \"logo_url\": \"http://mmbiz.xxxx\",\n          \"protocol\": \"xxxxxxxxxx\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n          \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+            ),
+        );
+    let request: ::wechat_card::sub_merchant::SubmitSubMerchantRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .sub_merchant()
+        .submit_sub_merchant(&request)
+        .await
+        .expect("sub_merchant/submit_sub_merchant");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"app_id\": \"xxxxxxxxxxxxx\", \"create_time\": 1438790559, \"update_time\": 1438790559,\n          \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\",\n          \"begin_time\": 1438790559, \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+        );
+    let expected = ::wechat_card::sub_merchant::SubmitSubMerchantErrorCode::PicNotFromCdn;
+    harness.fail(&request, expected, 52000);
+    let refused = code(
+        harness.client.sub_merchant().submit_sub_merchant(&request).await,
+    );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_update_sub_merchant_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "sub_merchant/update_sub_merchant",
+            Some(
+                "{\"info\": {\"merchant_id\": \"12\", \"app_id\": \"xxxxxxxxxxxxx\", \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\",\n          \"protocol\": \"media_id\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n          \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+            ),
+        );
+    let request: ::wechat_card::sub_merchant::UpdateSubMerchantRequest = request(
+        &arranged,
+    );
+    let answer = harness
+        .client
+        .sub_merchant()
+        .update_sub_merchant(&request)
+        .await
+        .expect("sub_merchant/update_sub_merchant");
+    harness
+        .check(
+            &request,
+            &answer,
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+        );
+    let expected = ::wechat_card::sub_merchant::UpdateSubMerchantErrorCode::PicNotFromCdn;
+    harness.fail(&request, expected, 52000);
+    let refused = code(
+        harness.client.sub_merchant().update_sub_merchant(&request).await,
+    );
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "ticket")]
+#[tokio::test]
+async fn ticket_check_in_boarding_pass_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "ticket/check_in_boarding_pass",
+            Some(
+                "{\"code\": \"198374613512\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"passenger_name\": \"乘客姓名\",\n \"class\": \"舱等\", \"seat\": \"座位号\", \"etkt_bnr\": \"电子客票号\", \"qrcode_data\": \"二维码数据\", \"is_cancel\": false}",
+            ),
+        );
+    let request: ::wechat_card::ticket::CheckInBoardingPassRequest = request(&arranged);
+    let answer = harness
+        .client
+        .ticket()
+        .check_in_boarding_pass(&request)
+        .await
+        .expect("ticket/check_in_boarding_pass");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::ticket::CheckInBoardingPassErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(harness.client.ticket().check_in_boarding_pass(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "ticket")]
+#[tokio::test]
+async fn ticket_update_meeting_ticket_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "ticket/update_meeting_ticket",
+            Some(
+                "{\"code\": \"717523732898\", \"card_id\": \"pXch-jvdwkJjY7evUFV-sGsoMl7A\", \"zone\": \"C区\", \"entrance\": \"东北门\", \"seat_number\": \"2排15号\"}",
+            ),
+        );
+    let request: ::wechat_card::ticket::UpdateMeetingTicketRequest = request(&arranged);
+    let answer = harness
+        .client
+        .ticket()
+        .update_meeting_ticket(&request)
+        .await
+        .expect("ticket/update_meeting_ticket");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::ticket::UpdateMeetingTicketErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(harness.client.ticket().update_meeting_ticket(&request).await);
+    assert_eq!(refused, expected);
+}
+
+#[cfg(feature = "ticket")]
+#[tokio::test]
+async fn ticket_update_movie_ticket_through_the_mock() {
+    let harness = Harness::start().await;
+    let arranged = harness
+        .arrange(
+            "ticket/update_movie_ticket",
+            Some(
+                "{\"code\": \"277217129962\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"ticket_class\": \"4D\", \"show_time\": 1408493192,\n \"duration\": 120, \"screening_room\": \"5号影厅\", \"seat_number\": [\"5排14号\", \"5排15号\"]}",
+            ),
+        );
+    let request: ::wechat_card::ticket::UpdateMovieTicketRequest = request(&arranged);
+    let answer = harness
+        .client
+        .ticket()
+        .update_movie_ticket(&request)
+        .await
+        .expect("ticket/update_movie_ticket");
+    harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
+    let expected = ::wechat_card::ticket::UpdateMovieTicketErrorCode::InvalidSerialCode;
+    harness.fail(&request, expected, 40056);
+    let refused = code(harness.client.ticket().update_movie_ticket(&request).await);
     assert_eq!(refused, expected);
 }
 

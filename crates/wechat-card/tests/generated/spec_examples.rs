@@ -9,11 +9,18 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "coin",
+        feature = "general_card",
+        feature = "gift_card",
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
+        feature = "nontax_pay",
+        feature = "pay_gift",
         feature = "platform",
         feature = "reimburse",
+        feature = "sub_merchant",
+        feature = "ticket",
         feature = "token"
     )
 )]
@@ -35,6 +42,60 @@ fn decodes<O: wechat_core::Operation>(json: &str) {
         }
         Err(other) => panic!("example response did not decode: {other}"),
     }
+}
+
+/// A text answer (a CSV statement) decodes into the response's `text`, unchanged.
+fn decodes_text<O: wechat_core::Operation>(text: &str)
+where
+    O::Response: serde::Serialize,
+{
+    let answer = wechat_core::decode_response::<O>(text.as_bytes())
+        .unwrap_or_else(|e| panic!("the text answer did not decode: {e}"));
+    assert_eq!(
+        serde_json::to_value(& answer).unwrap(), serde_json::json!({ "text" : text })
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_add_locations_example_1() {
+    round_trips::<
+        ::wechat_card::card::AddLocationsRequest,
+    >(
+        "{\"location_list\": [\n  {\"business_name\": \"TIT 创意园1号店\", \"branch_name\": \"艺术中心店\", \"province\": \"广东省\", \"city\": \"广州市\",\n   \"district\": \"海珠区\", \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"telephone\": \"020-89772059\",\n   \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"},\n  {\"business_name\": \"TIT 创意园2号店\", \"province\": \"广东省\", \"city\": \"广州市\", \"district\": \"海珠区\",\n   \"address\": \"\", \"telephone\": \"020-89772059\", \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}",
+    );
+    decodes::<
+        ::wechat_card::card::AddLocationsRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"location_id_list\": [271262077, -1]}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_add_locations_example_2() {
+    decodes::<
+        ::wechat_card::card::AddLocationsRequest,
+    >("{\"errcode\": 45021, \"errmsg\": \"field length exceeded\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_after_pay_activity_example_1() {
+    round_trips::<
+        ::wechat_card::card::CreateAfterPayActivityRequest,
+    >(
+        "{\"info\": {\"basic_info\": {\"activity_bg_color\": \"Color010\", \"activity_tinyappid\": \"wx7a3d0b56d5e3a5c1\",\n                         \"mch_code\": \"1900016021\", \"begin_time\": 1537200000, \"end_time\": 1539792000,\n                         \"gift_num\": 3, \"max_partic_times_act\": 1, \"max_partic_times_one_day\": 1},\n          \"card_info_list\": [{\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"min_amt\": 100, \"total_user\": true}],\n          \"custom_info\": {\"type\": \"AFTER_PAY_PACKAGE\"}}}",
+    );
+    decodes::<
+        ::wechat_card::card::CreateAfterPayActivityRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"activity_id\": \"4728935\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_create_after_pay_activity_example_2() {
+    decodes::<
+        ::wechat_card::card::CreateAfterPayActivityRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id\"}");
 }
 
 #[cfg(feature = "card")]
@@ -189,6 +250,24 @@ fn card_get_card_example_3() {
 
 #[cfg(feature = "card")]
 #[test]
+fn card_get_colors_example_1() {
+    decodes::<
+        ::wechat_card::card::GetColorsRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"colors\": [\n  {\"name\": \"Color010\", \"value\": \"#63b359\"}, {\"name\": \"Color020\", \"value\": \"#2c9f67\"},\n  {\"name\": \"Color030\", \"value\": \"#509fc9\"}, {\"name\": \"Color040\", \"value\": \"#5885cf\"},\n  {\"name\": \"Color050\", \"value\": \"#9062c0\"}, {\"name\": \"Color060\", \"value\": \"#d09a45\"},\n  {\"name\": \"Color070\", \"value\": \"#e4b138\"}, {\"name\": \"Color080\", \"value\": \"#ee903c\"},\n  {\"name\": \"Color081\", \"value\": \"#f08500\"}, {\"name\": \"Color082\", \"value\": \"#a9d92d\"},\n  {\"name\": \"Color090\", \"value\": \"#dd6549\"}, {\"name\": \"Color100\", \"value\": \"#cc463d\"},\n  {\"name\": \"Color101\", \"value\": \"#cf3e36\"}, {\"name\": \"Color102\", \"value\": \"#5E6671\"}]}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_get_colors_example_2() {
+    decodes::<
+        ::wechat_card::card::GetColorsRequest,
+    >("{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
 fn card_get_mpnews_html_example_1() {
     round_trips::<
         ::wechat_card::card::GetMpnewsHtmlRequest,
@@ -206,6 +285,23 @@ fn card_get_mpnews_html_example_2() {
     decodes::<
         ::wechat_card::card::GetMpnewsHtmlRequest,
     >("{\"errcode\": 40073, \"errmsg\": \"invalid card id hint: [hM5Q4a0217e542]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_get_store_card_example_1() {
+    round_trips::<::wechat_card::card::GetStoreCardRequest>("{\"poi_id\": \"1234567\"}");
+    decodes::<
+        ::wechat_card::card::GetStoreCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pabcedfg1234567hijklmn\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_get_store_card_example_2() {
+    decodes::<
+        ::wechat_card::card::GetStoreCardRequest,
+    >("{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function\"}");
 }
 
 #[cfg(feature = "card")]
@@ -242,6 +338,27 @@ fn card_list_cards_example_3() {
     >(
         "{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function hint: [kT3vCa0881e110]\"}",
     );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_locations_example_1() {
+    round_trips::<
+        ::wechat_card::card::ListLocationsRequest,
+    >("{\"offset\": 0, \"count\": 0}");
+    decodes::<
+        ::wechat_card::card::ListLocationsRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 1,\n \"location_list\": [{\"location_id\": \"271262077\", \"name\": \"TIT 创意园1号店(艺术中心店)\", \"phone\": \"020-89772059\",\n                    \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}",
+    );
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_list_locations_example_2() {
+    decodes::<
+        ::wechat_card::card::ListLocationsRequest,
+    >("{\"errcode\": 45030, \"errmsg\": \"limit cardid, not support this function\"}");
 }
 
 #[cfg(feature = "card")]
@@ -343,6 +460,28 @@ fn card_set_self_consume_cell_example_2() {
 
 #[cfg(feature = "card")]
 #[test]
+fn card_set_store_card_example_1() {
+    round_trips::<
+        ::wechat_card::card::SetStoreCardRequest,
+    >("{\"poi_id\": \"1234567\", \"card_id\": \"pabcedfg1234567hijklmn\"}");
+    decodes::<
+        ::wechat_card::card::SetStoreCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_set_store_card_example_2() {
+    round_trips::<
+        ::wechat_card::card::SetStoreCardRequest,
+    >("{\"poi_id\": \"1234567\", \"card_id\": \"pabcedfg1234567hijklmn\"}");
+    decodes::<
+        ::wechat_card::card::SetStoreCardRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
 fn card_set_test_whitelist_example_1() {
     round_trips::<
         ::wechat_card::card::SetTestWhitelistRequest,
@@ -409,6 +548,27 @@ fn card_update_card_example_3() {
     decodes::<
         ::wechat_card::card::UpdateCardRequest,
     >("{\"errcode\": 40079, \"errmsg\": \"invalid time hint: [aB3kNa0917e542]\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_update_lucky_money_balance_example_1() {
+    round_trips::<
+        ::wechat_card::card::UpdateLuckyMoneyBalanceRequest,
+    >(
+        "{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"balance\": 100}",
+    );
+    decodes::<
+        ::wechat_card::card::UpdateLuckyMoneyBalanceRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "card")]
+#[test]
+fn card_update_lucky_money_balance_example_2() {
+    decodes::<
+        ::wechat_card::card::UpdateLuckyMoneyBalanceRequest,
+    >("{\"errcode\": 40056, \"errmsg\": \"invalid serial code\"}");
 }
 
 #[cfg(feature = "card")]
@@ -809,6 +969,402 @@ fn card_stats_get_member_card_summary_example_2() {
     decodes::<
         ::wechat_card::card_stats::GetMemberCardSummaryRequest,
     >("{\"errcode\": 61501, \"errmsg\": \"date range error\"}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_activate_account_example_1() {
+    decodes::<
+        ::wechat_card::coin::ActivateAccountRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"reward\": 200}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_confirm_exchange_example_1() {
+    round_trips::<
+        ::wechat_card::coin::ConfirmExchangeRequest,
+    >(
+        "{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100, \"order_id\": \"100003456789012345678901234\"}",
+    );
+    decodes::<
+        ::wechat_card::coin::ConfirmExchangeRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_confirm_exchange_example_2() {
+    decodes::<
+        ::wechat_card::coin::ConfirmExchangeRequest,
+    >("{\"errcode\": 71003, \"errmsg\": \"coin not enough\"}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_get_coins_info_example_1() {
+    decodes::<
+        ::wechat_card::coin::GetCoinsInfoRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"free_coin\": 200, \"pay_coin\": 1, \"total_coin\": 201}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_get_order_example_1() {
+    round_trips::<
+        ::wechat_card::coin::GetOrderRequest,
+    >("{\"order_id\": \"100005790120151221401000171\"}");
+    decodes::<
+        ::wechat_card::coin::GetOrderRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_get_pay_price_example_1() {
+    round_trips::<
+        ::wechat_card::coin::GetPayPriceRequest,
+    >("{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100}");
+    decodes::<
+        ::wechat_card::coin::GetPayPriceRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100003456789012345678901234\", \"price\": \"100\", \"free_coin\": \"100\", \"pay_coin\": \"0\"}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_get_pay_price_example_2() {
+    decodes::<
+        ::wechat_card::coin::GetPayPriceRequest,
+    >("{\"errcode\": 40073, \"errmsg\": \"invalid card id\"}");
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_list_orders_example_1() {
+    round_trips::<
+        ::wechat_card::coin::ListOrdersRequest,
+    >(
+        "{\"offset\": 0, \"count\": 5, \"order_type\": \"ORDER_TYPE_WXPAY\", \"nor_filter\": {\"status\": \"ORDER_STATUS_SUCC\"},\n \"sort_info\": {\"sort_key\": \"SORT_BY_TIME\", \"sort_type\": \"SORT_DESC\"}, \"begin_time\": 1440420538, \"end_time\": 1450713203}",
+    );
+    decodes::<
+        ::wechat_card::coin::ListOrdersRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_num\": 1,\n \"order_list\": [{\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                 \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                 \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                 \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}]}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_recharge_example_1() {
+    round_trips::<::wechat_card::coin::RechargeRequest>("{\"coin_count\": 100}");
+    decodes::<
+        ::wechat_card::coin::RechargeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100005790120***221401000171\",\n \"qrcode_url\": \"weixin://wxpay/bizpayurl?pr=xxxxxxxxx\", \"qrcode_buffer\": \"pwxs*************xxxxxxxxxx\"}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
+fn coin_recharge_example_2() {
+    decodes::<
+        ::wechat_card::coin::RechargeRequest,
+    >(
+        "{\"errcode\": 71006, \"errmsg\": \"limit coin count, 1 <= coin_count <= 100000\"}",
+    );
+}
+
+#[cfg(feature = "general_card")]
+#[test]
+fn general_card_activate_general_card_example_1() {
+    round_trips::<
+        ::wechat_card::general_card::ActivateGeneralCardRequest,
+    >(
+        "{\"card_number\": \"824173711396\", \"code\": \"824173711396\", \"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\n \"init_custom_field_value1\": \"12\", \"init_custom_field_value2\": \"2025-12-31\"}",
+    );
+    decodes::<
+        ::wechat_card::general_card::ActivateGeneralCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "general_card")]
+#[test]
+fn general_card_activate_general_card_example_2() {
+    decodes::<
+        ::wechat_card::general_card::ActivateGeneralCardRequest,
+    >("{\"errcode\": 40056, \"errmsg\": \"invalid serial code\"}");
+}
+
+#[cfg(feature = "general_card")]
+#[test]
+fn general_card_unactivate_general_card_example_1() {
+    round_trips::<
+        ::wechat_card::general_card::UnactivateGeneralCardRequest,
+    >("{\"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\", \"code\": \"824173711396\"}");
+    decodes::<
+        ::wechat_card::general_card::UnactivateGeneralCardRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "general_card")]
+#[test]
+fn general_card_unactivate_general_card_example_2() {
+    decodes::<
+        ::wechat_card::general_card::UnactivateGeneralCardRequest,
+    >("{\"errcode\": 40056, \"errmsg\": \"invalid serial code\"}");
+}
+
+#[cfg(feature = "general_card")]
+#[test]
+fn general_card_update_general_card_user_example_1() {
+    round_trips::<
+        ::wechat_card::general_card::UpdateGeneralCardUserRequest,
+    >(
+        "{\"code\": \"12312313\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\",\n \"record_bonus\": \"消费30元，获得3积分\", \"bonus\": 3000, \"custom_field_value1\": \"xxxxx\", \"can_give_friend\": true}",
+    );
+    decodes::<
+        ::wechat_card::general_card::UpdateGeneralCardUserRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+    );
+}
+
+#[cfg(feature = "general_card")]
+#[test]
+fn general_card_update_general_card_user_example_2() {
+    decodes::<
+        ::wechat_card::general_card::UpdateGeneralCardUserRequest,
+    >("{\"errcode\": 40056, \"errmsg\": \"invalid serial code\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_add_pay_whitelist_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::AddPayWhitelistRequest,
+    >("{\"sub_mch_id\": \"1900015421\"}");
+    decodes::<
+        ::wechat_card::gift_card::AddPayWhitelistRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://pay.weixin.qq.com/index.php/public/product/detail?pid=61&productType=0\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_bind_sub_merchant_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::BindSubMerchantRequest,
+    >("{\"sub_mch_id\": \"1900015421\", \"wxa_appid\": \"wx8638fbedaf138a87\"}");
+    decodes::<
+        ::wechat_card::gift_card::BindSubMerchantRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_create_page_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::CreatePageRequest,
+    >(
+        "{\"page\": {\n  \"page_title\": \"礼品卡\", \"support_multi\": true,\n  \"banner_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n  \"theme_list\": [\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title\", \"title_color\": \"#FB966E\", \"show_sku_title_first\": true,\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"焦糖拿铁\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\"}],\n     \"category_index\": 0},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"蛋糕\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"category_index\": 1},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}, {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"is_banner\": true}],\n  \"category_list\": [{\"title\": \"主题分类一\"}, {\"title\": \"主题分类二\"}],\n  \"address\": \"广州市海珠区222号\", \"service_phone\": \"020-12345678\", \"biz_description\": \"退款指引\",\n  \"cell_1\": {\"title\": \"申请发票\", \"url\": \"https://open.weixin.qq.com\"},\n  \"cell_2\": {\"title\": \"申请退款\", \"url\": \"https://mp.weixin.qq.com\"}}}",
+    );
+    decodes::<
+        ::wechat_card::gift_card::CreatePageRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_create_page_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::CreatePageRequest,
+    >(
+        "{\"errcode\": 81002, \"errmsg\": \"card_id is not giftcard hint: [Gq1b8a0712e544]\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_get_order_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::GetOrderRequest,
+    >("{\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}");
+    decodes::<
+        ::wechat_card::gift_card::GetOrderRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order\": {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n           \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n           \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n           \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\",\n                          \"default_gifting_msg\": \"\", \"background_pic_url\": \"\", \"accepter_openid\": \"123\"}],\n           \"outer_str\": \"web\", \"IsChatRoom\": true}}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_get_order_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::GetOrderRequest,
+    >("{\"errcode\": 81012, \"errmsg\": \"invalid order_id hint: [pC3e1a0712e547]\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_get_page_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::GetPageRequest,
+    >("{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}");
+    decodes::<
+        ::wechat_card::gift_card::GetPageRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page\": {\"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_get_page_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::GetPageRequest,
+    >("{\"errcode\": 81011, \"errmsg\": \"invalid page_id hint: [bQ0c5a0712e545]\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_list_orders_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::ListOrdersRequest,
+    >(
+        "{\"begin_time\": 1472400000, \"end_time\": 1472716604, \"sort_type\": \"ASC\", \"offset\": 0, \"count\": 2}",
+    );
+    decodes::<
+        ::wechat_card::gift_card::ListOrdersRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 47,\n \"order_list\": [\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\", \"IsChatRoom\": true},\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\"}]}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_list_orders_example_2() {
+    round_trips::<
+        ::wechat_card::gift_card::ListOrdersRequest,
+    >(
+        "{\"begin_time\": 1472400000, \"end_time\": 1480000000, \"offset\": 0, \"count\": 100}",
+    );
+    decodes::<
+        ::wechat_card::gift_card::ListOrdersRequest,
+    >(
+        "{\"errcode\": 81013, \"errmsg\": \"invalid TIME_RANGE, begin_time +  31day must less than end_time\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_list_pages_example_1() {
+    round_trips::<::wechat_card::gift_card::ListPagesRequest>("{}");
+    decodes::<
+        ::wechat_card::gift_card::ListPagesRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page_id_list\": [\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jl\",\n                  \"abcedfghifk=+Uasdaseq14fadkf8123h4jm\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"]}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_refund_order_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::RefundOrderRequest,
+    >("{\"order_id\": \"xxx\"}");
+    decodes::<
+        ::wechat_card::gift_card::RefundOrderRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_refund_order_example_2() {
+    round_trips::<
+        ::wechat_card::gift_card::RefundOrderRequest,
+    >("{\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}");
+    decodes::<
+        ::wechat_card::gift_card::RefundOrderRequest,
+    >(
+        "{\"errcode\": 81018, \"errmsg\": \"refund reduplicate, the order is already refunded\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_set_maintain_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >("{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"maintain\": true}");
+    decodes::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"control_info\": {\"biz_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_biz_control_type\": \"E_PAGE_CONTROL_NORMAL\",\n                  \"list\": [{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n                            \"page_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_page_control_type\": \"E_PAGE_CONTROL_SYSTEM\"}]}}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_set_maintain_example_2() {
+    round_trips::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >("{\"all\": true, \"maintain\": true}");
+    decodes::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"control_info\": {\"biz_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_biz_control_type\": \"E_PAGE_CONTROL_NORMAL\",\n                  \"list\": [{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n                            \"page_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_page_control_type\": \"E_PAGE_CONTROL_SYSTEM\"}]}}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_set_maintain_example_3() {
+    decodes::<
+        ::wechat_card::gift_card::SetMaintainRequest,
+    >(
+        "{\"errcode\": 81020, \"errmsg\": \"Invalid Args! page_id.size!=0 but all==true, or page_id.size==0 but all==false.\"}",
+    );
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_set_wxa_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::SetWxaRequest,
+    >("{\"wxa_appid\": \"wx123456789\", \"page_id\": \"asdasdjkafkjaslfjasl+fjas=\"}");
+    decodes::<
+        ::wechat_card::gift_card::SetWxaRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_update_page_example_1() {
+    round_trips::<
+        ::wechat_card::gift_card::UpdatePageRequest,
+    >(
+        "{\"page\": {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n          \"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+    );
+    decodes::<
+        ::wechat_card::gift_card::UpdatePageRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
+fn gift_card_update_page_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::UpdatePageRequest,
+    >("{\"errcode\": 81011, \"errmsg\": \"invalid page_id hint: [mR2d9a0712e546]\"}");
 }
 
 #[cfg(feature = "invoice")]
@@ -1369,6 +1925,385 @@ fn nontax_insert_bill_example_2() {
     >("{\n    \"errcode\": 40078,\n    \"errmsg\": \"invalid card status\"\n}\n");
 }
 
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_apply_vehicle_pay_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::ApplyVehiclePayRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"mch_id\": \"1900016021\",\n \"payment_notice_no\": \"1111111111\", \"department_code\": \"222222\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"department_name\": \"测试执收单位名称\", \"desc\": \"测试desc\", \"fee\": 1, \"goods_tag\": \"\", \"trade_scene\": \"PARKING SPACE\",\n \"scene_info\": {\"start_time\": 1542351485, \"charging_time\": 3600, \"plate_number\": \"粤B888888\", \"car_type\": \"小型车\",\n                \"parking_name\": \"test_parking_name\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"space_number\": \"D666666\"}}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::ApplyVehiclePayRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAAhNw2srPiUjMKDJ7fvb4AAAAA\"}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_download_bill_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::DownloadBillRequest,
+    >(
+        "{\"appid\": \"wx6cc9648de104270d\", \"mch_id\": \"1900016021\", \"bill_date\": \"20170925\", \"bill_type\": \"ALL\"}",
+    );
+    decodes_text::<
+        ::wechat_card::nontax_pay::DownloadBillRequest,
+    >(
+        "交易时间,公众账号ID,商户号,子商户号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,总金额,企业红包金额,微信退款单号,商户退款单号,退款金额,企业红包退款金额,退款类型,退款状态,商品名称,手续费,费率,行政区划代码,缴费通知书编号(或平台订单号),执收单位编码,通知书类型,银行ID\n`2017-09-25 10:21:32,`wx6cc9648de104270d,`1900016021,`0,`4200000012201709253322889988,`AQCAGxwqp6-aBeIKDJ7fvb6x3dZt,`ont-9vjAcIdSU-LgB7ubALAVJO9U,`JSAPI,`SUCCESS,`CFT,`CNY,`0.01,`0.00,`0,`0,`0.00,`0.00,`,`,`测试办证缴费,`0.00000,`0.60%,`440000,`08111639088,`118610002,`1,`test_bank_id\n总交易单数,总交易额,总退款金额,总企业红包退款金额,手续费总金额\n`1,`0.01,`0.00,`0.00,`0.00000\n",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_download_bill_example_2() {
+    decodes::<
+        ::wechat_card::nontax_pay::DownloadBillRequest,
+    >(
+        "{\"errcode\": 40001, \"errmsg\": \"invalid credential, access_token is invalid or not latest\"}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_get_order_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::GetOrderRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::GetOrderRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"appid\": \"wx5f6e43071809a9dd\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"create_time\": 1508847678, \"pay_finish_time\": 0, \"desc\": \"测试办证缴费\",\n \"fee\": 1, \"fee_type\": 1, \"trans_id\": \"\", \"status\": 12, \"bank_id\": \"test_bank_id\", \"bank_name\": \"测试_银行\",\n \"bank_account\": \"6215385809487657\", \"refund_finish_time\": 0,\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"bill_type_code\": \"\", \"bill_no\": \"\", \"payment_info_source\": 2, \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"notify_history\": [\n   {\"appid\": \"wx5f6e43071809a9dd\", \"name\": \"测试财政\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 39, \"wxnontaxstr\": \"2ba37f90d155d390\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]},\n   {\"appid\": \"wxefd0818f53b9b82f\", \"name\": \"测试委办局\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 20, \"wxnontaxstr\": \"f7ad824e08ac4bc5\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]}]}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_get_order_list_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::GetOrderListRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"payment_notice_no\": \"34000019081115065040\", \"department_code\": \"065080906\", \"region_code\": \"340000\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::GetOrderListRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_id_list\": [\"AQCAxFJwcrQqI2BkDAqRH-UhDq2D\", \"AQAAgrVxcrRuhXBkDAqRH-UhDq2D\", \"AQCAFxFzcrQqI2BkDAqRH-UhDq2D\",\n                   \"AQCA5_3kcrSQCxMJDAGMadMAAAAA\", \"AQCA6ADlcrQqI2BkDAGMadMAAAAA\", \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"],\n \"paid_order_id\": \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_get_real_name_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::GetRealNameRequest,
+    >("{\"wx_realname_token\": \"8e1e219ec15953101515058721\"}");
+    decodes::<
+        ::wechat_card::nontax_pay::GetRealNameRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"key_encrypt_type\": \"RSA\", \"data_encrypt_type\": \"AES_ECB\",\n \"data\": \"f06i5EaQQiBV5uXoKcfjYFkT/UKGGuU77sVlMjpC0kKea/wz9Ow1WPlD19w3g1vXFgBqHykP1s+Iy3LjfiqYNQ==\",\n \"key\": \"V60tpxnZPsBfFQhEnCWVeetm07OUk3PyH4PYozNlK1WxaYqbLAnKld/sMN+pjo8Td6mhAImcOq7Sue8h0SxGzTA4o3Wf32ff2IoUbTHPO0AgkpZJy36eECkY/TklgaVqPtqE9iJ66Qt+0/GM3pdQ3f8FYMVmkvK6m53aHn1u6cX6mL0nbYBfVOpyGOh3iIuHnBCW3IeXXa41D6DbHrzmeKbBi6T56wxHLYnmMB7P20+EzSdCQZzeY1MtdT0TT1KrlkZsL2fYKcjg/ytvGiEewH/jY4zf83AVJW3KjSDJaLZGXYsPvNHopAQTP9jz/hUtIa2fDgSAi3mGdxDsJcesmQ==\"}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_micro_pay_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::MicroPayRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"desc\": \"测试办证缴费\", \"fee\": 1,\n \"user_name\": \"*三强\",\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"payment_notice_create_time\": 1500967298, \"payment_expire_date\": \"20190102\", \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"region_code\": \"440000\", \"auth_code\": \"134971951305811268\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::MicroPayRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAA_UjjdbLiUjMKDJ7fvb4AAAAA\"}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_mock_notification_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::MockNotificationRequest,
+    >(
+        "{\"appid\": \"wx6cc9648de104270d\", \"url\": \"https://example.com/nontax/notify\", \"version\": 1}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::MockNotificationRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_mock_query_fee_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::MockQueryFeeRequest,
+    >(
+        "{\"appid\": \"wx6cc9648de104270d\", \"url\": \"https://example.com/nontax/notify\", \"version\": 1}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::MockQueryFeeRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_notify_inconsistent_order_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::NotifyInconsistentOrderRequest,
+    >(
+        "{\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::NotifyInconsistentOrderRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_notify_vehicle_entrance_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::NotifyVehicleEntranceRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"mch_id\": \"1900016021\", \"region_code\": \"440000\", \"trade_scene\": \"PARKING\",\n \"scene_info\": {\"start_time\": 1542351485, \"notify_url\": \"https://weixin.qq.com\", \"car_type\": \"小型车\",\n                \"parking_name\": \"test_parking_name\", \"free_time\": 1200, \"plate_number\": \"粤B888888\",\n                \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\"}}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::NotifyVehicleEntranceRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_query_fee_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::QueryFeeRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"service_id\": 123, \"bank_id\": \"470690268\", \"payment_notice_no\": \"440204190185356\",\n \"department_code\": \"143605002004\", \"payment_notice_type\": 1, \"region_code\": \"440000\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::QueryFeeRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"通知书未缴款\", \"department_code\": \"143605002004\", \"department_name\": \"韶关市公安局交警支队市区一大队\",\n \"fee\": 20000, \"items\": [{\"fee\": 20000, \"item_id\": \"103050101200\", \"item_name\": \"交通违法罚款\", \"no\": 1, \"overdue\": 0}],\n \"payment_notice_create_time\": 1508806661, \"payment_notice_no\": \"440204190185356\", \"payment_notice_type\": 1,\n \"region_code\": \"440000\", \"user_name\": \"叶*梅\"}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_query_vehicle_state_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::QueryVehicleStateRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"mch_id\": \"1900016021\", \"region_code\": \"440000\",\n \"trade_scene\": \"PARKING\", \"jump_scene\": \"H5\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"plate_number\": \"粤B888888\",\n \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::QueryVehicleStateRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"path\": \"https://payapp.weixin.qq.com/vehicle/plat/indextemplate\", \"plate_number_info\": [],\n \"authorize_package\": {\"mch_id\": \"1800004561\", \"sub_mch_id\": \"1900016021\", \"appid\": \"wxc971985892358997\",\n   \"sub_appid\": \"wx6cc9648de104270d\", \"nonce_str\": \"SwwVkZWoXlIWX7AG2c3ItkklTo138PEO\", \"sign_type\": \"HMAC-SHA256\",\n   \"sign\": \"67D1B1232C9837E5885216DA349632AD9CE080BBD2D54DF13314260F4CD5D9C8\", \"trade_scene\": \"PARKING\",\n   \"openid\": \"ooaLEwgrB9PRsx-IdsJxEQiKgjbQ\", \"sub_openid\": \"oFkLxtyJswfbex9crZWHGDYG5NIw\", \"plate_number\": \"粤B888888\",\n   \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}}",
+    );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_refund_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::RefundRequest,
+    >(
+        "{\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"reason\": \"线上线下重复缴费，解档票据号为DA01651861\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::RefundRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"refund_order_id\": \"xxxx\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_refund_example_2() {
+    round_trips::<
+        ::wechat_card::nontax_pay::RefundRequest,
+    >(
+        "{\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"reason\": \"多缴\", \"refund_fee\": 100, \"refund_out_id\": \"R20240101001\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::RefundRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_unified_order_example_1() {
+    round_trips::<
+        ::wechat_card::nontax_pay::UnifiedOrderRequest,
+    >(
+        "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_account\": \"\", \"bank_id\": \"test_bank_id\", \"department_code\": \"1\",\n \"department_name\": \"test\", \"desc\": \"测试缴费\", \"fee\": 2, \"ip\": \"113.68.115.241\",\n \"items\": [{\"fee\": 2, \"item_id\": \"103050101200\", \"item_name\": \"测试缴费2\", \"no\": 1, \"overdue\": 0}],\n \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"payment_expire_date\": \"\", \"payment_notice_no\": \"08111639088\",\n \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"return_url\": \"http://cockpouncher.55555.io/nontax-wxpay/pay_demand_result.html?type=showPayResult&region_code=44000&unitNo=1&payNoticeNo=1\",\n \"service_id\": 0, \"user_name\": \"张*丰\"}",
+    );
+    decodes::<
+        ::wechat_card::nontax_pay::UnifiedOrderRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQCAzieFp6-dC8EKDJ7fvb6x3dZt\",\n \"pay_url\": \"https://mp.weixin.qq.com/intp/nontax/pay?action=page&order_id=AQCAzieFp6-dC8EKDJ7fvb6x3dZt#wechat_redirect\"}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_member_rule_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >(
+        "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"jump_url\": \"https://www.qq.com\", \"mchid_list\": [\"1900000109\"],\n \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000, \"is_locked\": true}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_member_rule_example_2() {
+    round_trips::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >(
+        "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\", \"1900000110\"],\n \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"succ_list\": [\"1900000109\"],\n \"fail_list\": [{\"mchid\": \"1900000110\", \"errcode\": 72004, \"errmsg\": \"mchid is occupied by the other appid\", \"occupy_appid\": \"wx1f2e3d4c5b6a7980\"}]}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_member_rule_example_3() {
+    decodes::<
+        ::wechat_card::pay_gift::AddMemberRuleRequest,
+    >("{\"errcode\": 72004, \"errmsg\": \"mchid is occupied by the other appid\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_rule_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::AddRuleRequest,
+    >(
+        "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::AddRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::AddRuleRequest,
+    >(
+        "{\"errcode\": 72002, \"errmsg\": \"mchid is not bind appid hint: [Xk4f2a0712e548]\"}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_delete_member_rule_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::DeleteMemberRuleRequest,
+    >(
+        "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\"]}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::DeleteMemberRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_delete_member_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::DeleteMemberRuleRequest,
+    >("{\"errcode\": 72030, \"errmsg\": \"invalid mchid\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_delete_rule_example_1() {
+    round_trips::<::wechat_card::pay_gift::DeleteRuleRequest>("{\"rule_id\": 1233}");
+    decodes::<
+        ::wechat_card::pay_gift::DeleteRuleRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_delete_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::DeleteRuleRequest,
+    >("{\"errcode\": 72034, \"errmsg\": \"invlid rule id\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_get_member_rule_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::GetMemberRuleRequest,
+    >("{\"mchid\": \"1900000109\"}");
+    decodes::<
+        ::wechat_card::pay_gift::GetMemberRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"occupy_appid\": \"wx1f2e3d4c5b6a7980\", \"is_locked\": true}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_get_member_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::GetMemberRuleRequest,
+    >("{\"errcode\": 72030, \"errmsg\": \"invalid mchid\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_get_rule_example_1() {
+    round_trips::<::wechat_card::pay_gift::GetRuleRequest>("{\"rule_id\": 1233}");
+    decodes::<
+        ::wechat_card::pay_gift::GetRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                             \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_get_rule_example_2() {
+    decodes::<
+        ::wechat_card::pay_gift::GetRuleRequest,
+    >("{\"errcode\": 72034, \"errmsg\": \"invlid rule id\"}");
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_list_rules_example_1() {
+    round_trips::<
+        ::wechat_card::pay_gift::ListRulesRequest,
+    >(
+        "{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\", \"effective\": true, \"offset\": 0, \"count\": 1}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::ListRulesRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 4,\n \"rule_list\": [{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                              \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n                \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}]}",
+    );
+}
+
 #[cfg(feature = "platform")]
 #[test]
 fn platform_create_card_example_1() {
@@ -1606,6 +2541,170 @@ fn reimburse_update_status_batch_example_2() {
     decodes::<
         ::wechat_card::reimburse::UpdateStatusBatchRequest,
     >("{\n    \"errcode\": 72039,\n    \"errmsg\": \"invoice must be lock first\"\n}\n");
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_get_apply_protocol_example_1() {
+    decodes::<
+        ::wechat_card::sub_merchant::GetApplyProtocolRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"category\": [{\"primary_category_id\": 1, \"category_name\": \"美食\",\n               \"secondary_category\": [{\"secondary_category_id\": 101, \"category_name\": \"粤菜\",\n                                       \"need_qualification_stuffs\": [\"food_service_license_id\", \"food_service_license_bizmedia_id\"],\n                                       \"can_choose_prepaid_card\": 1, \"can_choose_payment_card\": 1}]}]}",
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_get_sub_merchant_example_1() {
+    round_trips::<
+        ::wechat_card::sub_merchant::GetSubMerchantRequest,
+    >("{\"merchant_id\": \"12\"}");
+    decodes::<
+        ::wechat_card::sub_merchant::GetSubMerchantRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_list_sub_merchants_example_1() {
+    round_trips::<
+        ::wechat_card::sub_merchant::ListSubMerchantsRequest,
+    >("{\"begin_id\": \"0\", \"limit\": 50, \"status\": \"CHECKING\"}");
+    decodes::<
+        ::wechat_card::sub_merchant::ListSubMerchantsRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info_list\": [\n   {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101},\n   {\"merchant_id\": 13, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"bbbbbb\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"APPROVED\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101}],\n \"next_begin_id\": 13}",
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_submit_sub_merchant_example_1() {
+    round_trips::<
+        ::wechat_card::sub_merchant::SubmitSubMerchantRequest,
+    >(
+        "{\"info\": {\"brand_name\": \"aaaaaa\", \"app_id\": \"xxxxxxxxxxx\", \"logo_url\": \"http://mmbiz.xxxx\",\n          \"protocol\": \"xxxxxxxxxx\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n          \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+    );
+    decodes::<
+        ::wechat_card::sub_merchant::SubmitSubMerchantRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"app_id\": \"xxxxxxxxxxxxx\", \"create_time\": 1438790559, \"update_time\": 1438790559,\n          \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\",\n          \"begin_time\": 1438790559, \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_submit_sub_merchant_example_2() {
+    decodes::<
+        ::wechat_card::sub_merchant::SubmitSubMerchantRequest,
+    >(
+        "{\"errcode\": 52000, \"errmsg\": \"pic is not from cdn hint: [zk3JZa0670ent3]\"}",
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_update_sub_merchant_example_1() {
+    round_trips::<
+        ::wechat_card::sub_merchant::UpdateSubMerchantRequest,
+    >(
+        "{\"info\": {\"merchant_id\": \"12\", \"app_id\": \"xxxxxxxxxxxxx\", \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\",\n          \"protocol\": \"media_id\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n          \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+    );
+    decodes::<
+        ::wechat_card::sub_merchant::UpdateSubMerchantRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+    );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_update_sub_merchant_example_2() {
+    decodes::<
+        ::wechat_card::sub_merchant::UpdateSubMerchantRequest,
+    >(
+        "{\"errcode\": 52000, \"errmsg\": \"pic is not from cdn hint: [Yk3JZa0670ent4]\"}",
+    );
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_check_in_boarding_pass_example_1() {
+    round_trips::<
+        ::wechat_card::ticket::CheckInBoardingPassRequest,
+    >(
+        "{\"code\": \"198374613512\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"passenger_name\": \"乘客姓名\",\n \"class\": \"舱等\", \"seat\": \"座位号\", \"etkt_bnr\": \"电子客票号\", \"qrcode_data\": \"二维码数据\", \"is_cancel\": false}",
+    );
+    decodes::<
+        ::wechat_card::ticket::CheckInBoardingPassRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_check_in_boarding_pass_example_2() {
+    round_trips::<
+        ::wechat_card::ticket::CheckInBoardingPassRequest,
+    >(
+        "{\"code\": \"198374613512\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"is_cancel\": true}",
+    );
+    decodes::<
+        ::wechat_card::ticket::CheckInBoardingPassRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_check_in_boarding_pass_example_3() {
+    decodes::<
+        ::wechat_card::ticket::CheckInBoardingPassRequest,
+    >(
+        "{\"errcode\": 40056, \"errmsg\": \"invalid serial code hint: [Cn0lEa0791e540]\"}",
+    );
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_update_meeting_ticket_example_1() {
+    round_trips::<
+        ::wechat_card::ticket::UpdateMeetingTicketRequest,
+    >(
+        "{\"code\": \"717523732898\", \"card_id\": \"pXch-jvdwkJjY7evUFV-sGsoMl7A\", \"zone\": \"C区\", \"entrance\": \"东北门\", \"seat_number\": \"2排15号\"}",
+    );
+    decodes::<
+        ::wechat_card::ticket::UpdateMeetingTicketRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_update_meeting_ticket_example_2() {
+    decodes::<
+        ::wechat_card::ticket::UpdateMeetingTicketRequest,
+    >("{\"errcode\": 40056, \"errmsg\": \"invalid serial code\"}");
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_update_movie_ticket_example_1() {
+    round_trips::<
+        ::wechat_card::ticket::UpdateMovieTicketRequest,
+    >(
+        "{\"code\": \"277217129962\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"ticket_class\": \"4D\", \"show_time\": 1408493192,\n \"duration\": 120, \"screening_room\": \"5号影厅\", \"seat_number\": [\"5排14号\", \"5排15号\"]}",
+    );
+    decodes::<
+        ::wechat_card::ticket::UpdateMovieTicketRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "ticket")]
+#[test]
+fn ticket_update_movie_ticket_example_2() {
+    decodes::<
+        ::wechat_card::ticket::UpdateMovieTicketRequest,
+    >("{\"errcode\": 40056, \"errmsg\": \"invalid serial code\"}");
 }
 
 #[cfg(feature = "token")]

@@ -15,16 +15,30 @@ pub(crate) static GROUPS: &[&Group] = &[
     &CARD_CODE,
     #[cfg(feature = "card_stats")]
     &CARD_STATS,
+    #[cfg(feature = "coin")]
+    &COIN,
+    #[cfg(feature = "general_card")]
+    &GENERAL_CARD,
+    #[cfg(feature = "gift_card")]
+    &GIFT_CARD,
     #[cfg(feature = "invoice")]
     &INVOICE,
     #[cfg(feature = "member_card")]
     &MEMBER_CARD,
     #[cfg(feature = "nontax")]
     &NONTAX,
+    #[cfg(feature = "nontax_pay")]
+    &NONTAX_PAY,
+    #[cfg(feature = "pay_gift")]
+    &PAY_GIFT,
     #[cfg(feature = "platform")]
     &PLATFORM,
     #[cfg(feature = "reimburse")]
     &REIMBURSE,
+    #[cfg(feature = "sub_merchant")]
+    &SUB_MERCHANT,
+    #[cfg(feature = "ticket")]
+    &TICKET,
     #[cfg(feature = "token")]
     &TOKEN,
 ];
@@ -36,6 +50,48 @@ static CARD: Group = Group {
     summary: "Cards of the WeChat card package (卡券): coupons, vouchers, member cards and tickets: creating, reading, changing and giving them out.",
     about: "Cards of the WeChat card package (卡券): coupons, vouchers, member cards and tickets: creating, reading, changing and giving them out.\n\nA merchant uploads its logo (`upload_image`), creates a card (`create_card`), which WeChat\nreviews, and gives it out through a QR code, a landing page or a message. `get_card` answers\nthe card as WeChat keeps it, with the fields WeChat assigns (its id, review status, times).",
     operations: &[
+        Operation {
+            command: "add-locations",
+            summary: "[deprecated] Imports stores (门店) for cards, answering each store's location_id (-1 for one that failed).",
+            about: "Imports stores (门店) for cards, answering each store's location_id (-1 for one that failed).\n\nDeprecated by WeChat: WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/addpoi); list the stores' poi_id in location_id_list of card/create_card.\n\nThe old card-era store list: the answered ids went into `location_id_list` of `create_card`.\nWeChat moved stores to the WeChat Stores (门店) API, whose `poi_id` is what cards list now.\n\nFields given with --json only:\n  location_list (an array of object Location, required): The stores to import.\n\nExample --json:\n  {\"location_list\": [\n    {\"business_name\": \"TIT 创意园1号店\", \"branch_name\": \"艺术中心店\", \"province\": \"广东省\", \"city\": \"广州市\",\n     \"district\": \"海珠区\", \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"telephone\": \"020-89772059\",\n     \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"},\n    {\"business_name\": \"TIT 创意园2号店\", \"province\": \"广东省\", \"city\": \"广州市\", \"district\": \"海珠区\",\n     \"address\": \"\", \"telephone\": \"020-89772059\", \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}\n\nWeChat interface `card_location_batchadd`: POST /card/location/batchadd, from spec/card/add_locations.toml.",
+            fields: &[
+                Field {
+                    wire: "location_list",
+                    flag: None,
+                    help: "The stores to import.",
+                    kind: Kind::Json("an array of object Location"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: card_add_locations,
+        },
+        Operation {
+            command: "create-after-pay-activity",
+            summary: "Creates a pay-then-receive (支付后领取) social coupon activity: after paying, the user gets a pack of coupons to share.",
+            about: "Creates a pay-then-receive (支付后领取) social coupon activity: after paying, the user gets a pack of coupons to share.\n\nGive the cash coupons (`card_info_list`), the mini program the pack opens in\n(`activity_tinyappid`) and the merchant number that takes the payments (`mch_code`); WeChat\nanswers the activity's id. The activity is then activated in the WeChat Pay merchant\nplatform (营销中心 - 营销活动).\n\nFields given with --json only:\n  info (an object ActivityInfo, required): The activity.\n\nExample --json:\n  {\"info\": {\"basic_info\": {\"activity_bg_color\": \"Color010\", \"activity_tinyappid\": \"wx7a3d0b56d5e3a5c1\",\n                           \"mch_code\": \"1900016021\", \"begin_time\": 1537200000, \"end_time\": 1539792000,\n                           \"gift_num\": 3, \"max_partic_times_act\": 1, \"max_partic_times_one_day\": 1},\n            \"card_info_list\": [{\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"min_amt\": 100, \"total_user\": true}],\n            \"custom_info\": {\"type\": \"AFTER_PAY_PACKAGE\"}}}\n\nWeChat interface `card_mkt_activity_create`: POST /card/mkt/activity/create, from spec/card/create_after_pay_activity.toml.",
+            fields: &[
+                Field {
+                    wire: "info",
+                    flag: None,
+                    help: "The activity.",
+                    kind: Kind::Json("an object ActivityInfo"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: card_create_after_pay_activity,
+        },
         Operation {
             command: "create-card",
             summary: "Creates a card (coupon, voucher, member card or ticket); WeChat reviews it before it can be given out.",
@@ -209,6 +265,15 @@ static CARD: Group = Group {
             call: card_get_card,
         },
         Operation {
+            command: "get-colors",
+            summary: "[deprecated] Lists the card background colours: each colour's name (Color010 ...) and its RGB value.",
+            about: "Lists the card background colours: each colour's name (Color010 ...) and its RGB value.\n\nDeprecated by WeChat: WeChat's create-card page now gives the card colours as a fixed table (Color010 to Color102) instead of this interface, and wechatpy stopped calling it. Instead: The colour names of WeChat's create-card page, written into base_info.color of card/create_card.\n\nThe names go into `base_info.color` of `create_card`. WeChat's create-card page now lists the\nfourteen colours in a table, so there is nothing to fetch.\n\nWeChat interface `card_getcolors`: GET /card/getcolors, from spec/card/get_colors.toml.",
+            fields: &[],
+            constants: &[],
+            files: &[],
+            call: card_get_colors,
+        },
+        Operation {
             command: "get-mpnews-html",
             summary: "Answers the HTML that embeds a card in a news article, to mass-send it.",
             about: "Answers the HTML that embeds a card in a news article, to mass-send it.\n\nPut `content` into the `content` of a news article uploaded as material, then mass-send the\narticle: readers can take the card from it. Cards with merchant-supplied codes work only after\ntheir codes were imported (deposit mode).\n\nExample --json:\n  {\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}\n\nWeChat interface `card_mpnews_gethtml`: POST /card/mpnews/gethtml, from spec/card/get_mpnews_html.toml.",
@@ -228,6 +293,27 @@ static CARD: Group = Group {
             constants: &[],
             files: &[],
             call: card_get_mpnews_html,
+        },
+        Operation {
+            command: "get-store-card",
+            summary: "Reads the card a store's mini program page offers (the store's 卡券 entry).",
+            about: "Reads the card a store's mini program page offers (the store's 卡券 entry).\n\nA store (门店) of the WeChat Stores mini program shows one card; `set_store_card` chooses it.\n\nExample --json:\n  {\"poi_id\": \"1234567\"}\n\nWeChat interface `card_storewxa_get`: POST /card/storewxa/get, from spec/card/get_store_card.toml.",
+            fields: &[
+                Field {
+                    wire: "poi_id",
+                    flag: Some("poi-id"),
+                    help: "The store, from the WeChat Stores API (`poi_id`).",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: card_get_store_card,
         },
         Operation {
             command: "list-cards",
@@ -271,6 +357,38 @@ static CARD: Group = Group {
             constants: &[],
             files: &[],
             call: card_list_cards,
+        },
+        Operation {
+            command: "list-locations",
+            summary: "[deprecated] Lists the stores imported for cards, a page at a time.",
+            about: "Lists the stores imported for cards, a page at a time.\n\nDeprecated by WeChat: WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/getpoilist).\n\n`count` 0 answers every store from `offset`.\n\nExample --json:\n  {\"offset\": 0, \"count\": 0}\n\nWeChat interface `card_location_batchget`: POST /card/location/batchget, from spec/card/list_locations.toml.",
+            fields: &[
+                Field {
+                    wire: "offset",
+                    flag: Some("offset"),
+                    help: "Where the page starts, from 0.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "count",
+                    flag: Some("count"),
+                    help: "How many stores to answer; 0 for all.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: card_list_locations,
         },
         Operation {
             command: "list-user-cards",
@@ -432,6 +550,38 @@ static CARD: Group = Group {
             constants: &[],
             files: &[],
             call: card_set_self_consume_cell,
+        },
+        Operation {
+            command: "set-store-card",
+            summary: "Chooses the card a store's mini program page offers.",
+            about: "Chooses the card a store's mini program page offers.\n\nThe store page's card must be a member card, a pay-and-get card or a swipe coupon without\nmerchant-supplied codes (the store pages' rule for `card_id`); read it back with\n`get_store_card`.\n\nExample --json:\n  {\"poi_id\": \"1234567\", \"card_id\": \"pabcedfg1234567hijklmn\"}\n\nWeChat interface `card_storewxa_set`: POST /card/storewxa/set, from spec/card/set_store_card.toml.",
+            fields: &[
+                Field {
+                    wire: "poi_id",
+                    flag: Some("poi-id"),
+                    help: "The store, from the WeChat Stores API.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The card to offer.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: card_set_store_card,
         },
         Operation {
             command: "set-test-whitelist",
@@ -597,6 +747,49 @@ static CARD: Group = Group {
             call: card_update_card,
         },
         Operation {
+            command: "update-lucky-money-balance",
+            summary: "[deprecated] Sets the balance of a red-packet (LUCKY_MONEY) card a user holds.",
+            about: "Sets the balance of a red-packet (LUCKY_MONEY) card a user holds.\n\nDeprecated by WeChat: WeChat removed the red-packet card type (LUCKY_MONEY) from its card types; wechatpy marks this call 已废弃 and WeChat's current card pages no longer document it.\n\nExample --json:\n  {\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"balance\": 100}\n\nWeChat interface `card_luckymoney_updateuserbalance`: POST /card/luckymoney/updateuserbalance, from spec/card/update_lucky_money_balance.toml.",
+            fields: &[
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The red packet's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The card; required for cards with merchant-supplied codes.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "balance",
+                    flag: Some("balance"),
+                    help: "The red packet's new balance, in fen.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: card_update_lucky_money_balance,
+        },
+        Operation {
             command: "upload-image",
             summary: "Uploads a JPG or PNG picture (at most 1 MB) and answers its URL on WeChat's servers, for card logos and pictures.",
             about: "Uploads a JPG or PNG picture (at most 1 MB) and answers its URL on WeChat's servers, for card logos and pictures.\n\nCard fields that show pictures (`logo_url`, `icon_url_list`, `text_image_list`,\n`background_pic_url`, a landing page's `banner`) accept only URLs this interface answered;\nsuch URLs work only inside WeChat. Name the file with its real extension (`logo.png`,\n`cover.jpg`): the part is always typed image/png, JPEGs included (WeChat does not go by the\npart's type), and SDKs give WeChat a file name with the picture's extension.\n\nFiles:\n  --file PATH: the `media` part (image/png, at most 1048576 bytes, required): The picture, JPG or PNG, at most 1 MB; its file name should end in .jpg or .png.\n\nWeChat interface `uploadImage`: POST /cgi-bin/media/uploadimg, from spec/card/upload_image.toml.",
@@ -613,6 +806,22 @@ static CARD: Group = Group {
         },
     ],
 };
+
+#[cfg(feature = "card")]
+fn card_add_locations(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::AddLocationsRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "card")]
+fn card_create_after_pay_activity(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::CreateAfterPayActivityRequest = call.body()?;
+        call.send(&request).await
+    })
+}
 
 #[cfg(feature = "card")]
 fn card_create_card(call: Call) -> CallFuture {
@@ -655,6 +864,14 @@ fn card_get_card(call: Call) -> CallFuture {
 }
 
 #[cfg(feature = "card")]
+fn card_get_colors(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::GetColorsRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "card")]
 fn card_get_mpnews_html(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::card::GetMpnewsHtmlRequest = call.body()?;
@@ -663,9 +880,25 @@ fn card_get_mpnews_html(call: Call) -> CallFuture {
 }
 
 #[cfg(feature = "card")]
+fn card_get_store_card(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::GetStoreCardRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "card")]
 fn card_list_cards(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::card::ListCardsRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "card")]
+fn card_list_locations(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::ListLocationsRequest = call.body()?;
         call.send(&request).await
     })
 }
@@ -703,6 +936,14 @@ fn card_set_self_consume_cell(call: Call) -> CallFuture {
 }
 
 #[cfg(feature = "card")]
+fn card_set_store_card(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::SetStoreCardRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "card")]
 fn card_set_test_whitelist(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::card::SetTestWhitelistRequest = call.body()?;
@@ -714,6 +955,14 @@ fn card_set_test_whitelist(call: Call) -> CallFuture {
 fn card_update_card(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::card::UpdateCardRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "card")]
+fn card_update_lucky_money_balance(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::card::UpdateLuckyMoneyBalanceRequest = call.body()?;
         call.send(&request).await
     })
 }
@@ -1353,6 +1602,981 @@ fn card_stats_get_member_card_summary(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::card_stats::GetMemberCardSummaryRequest = call
             .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+static COIN: Group = Group {
+    command: "coin",
+    module: "coin",
+    summary: "Card coins (券点): the account of coins a merchant buys stock of friends' coupons (朋友的券) with, its top-ups and its ledger.",
+    about: "Card coins (券点): the account of coins a merchant buys stock of friends' coupons (朋友的券) with, its top-ups and its ledger.\n\nFriends' coupons get no stock at creation: stock is bought with coins, 1 coin for 1 yuan. A\nmerchant opens the account (`activate_account`, with free coins as a reward), tops it up through\na WeChat Pay QR code (`recharge`, then `get_order`), prices new stock (`get_pay_price`, whose\nquote lasts 60 seconds) and buys it (`confirm_exchange`). `get_coins_info` answers the balance,\n`list_orders` the ledger. Every change of the balance is also pushed as the `card_pay_order`\nevent, declared with the card group's events (`card` feature).",
+    operations: &[
+        Operation {
+            command: "activate-account",
+            summary: "Opens the official account's coin (券点) account; WeChat rewards it with free coins.",
+            about: "Opens the official account's coin (券点) account; WeChat rewards it with free coins.\n\nCall it once before buying stock of friends' coupons; the answer says how many free coins WeChat granted.\n\nWeChat interface `card_pay_activate`: GET /card/pay/activate, from spec/coin/activate_account.toml.",
+            fields: &[],
+            constants: &[],
+            files: &[],
+            call: coin_activate_account,
+        },
+        Operation {
+            command: "confirm-exchange",
+            summary: "Exchanges coins for stock of a friends' coupon at a quote from get_pay_price; irreversible.",
+            about: "Exchanges coins for stock of a friends' coupon at a quote from get_pay_price; irreversible.\n\nPass the same `card_id` and `quantity` as the quote, and its `order_id`, within 60 seconds of\n`get_pay_price`. The coins become stock and cannot be turned back; stock left when the card\nexpires returns as coins the next day (an ORDER_TYPE_REFUND entry).\n\nExample --json:\n  {\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100, \"order_id\": \"100003456789012345678901234\"}\n\nWeChat interface `card_pay_confirm`: POST /card/pay/confirm, from spec/coin/confirm_exchange.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The friends' coupon, as quoted.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "quantity",
+                    flag: Some("quantity"),
+                    help: "The stock to add, as quoted.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The quote from `get_pay_price`, at most 60 seconds old.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_confirm_exchange,
+        },
+        Operation {
+            command: "get-coins-info",
+            summary: "Reads the coin account's balance: free coins, paid coins and their total.",
+            about: "Reads the coin account's balance: free coins, paid coins and their total.\n\nWeChat interface `card_pay_getcoinsinfo`: GET /card/pay/getcoinsinfo, from spec/coin/get_coins_info.toml.",
+            fields: &[],
+            constants: &[],
+            files: &[],
+            call: coin_get_coins_info,
+        },
+        Operation {
+            command: "get-order",
+            summary: "Reads a coin order: a top-up's payment status, or any ledger entry's coins.",
+            about: "Reads a coin order: a top-up's payment status, or any ledger entry's coins.\n\nExample --json:\n  {\"order_id\": \"100005790120151221401000171\"}\n\nWeChat interface `card_pay_getorder`: POST /card/pay/getorder, from spec/coin/get_order.toml.",
+            fields: &[
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The order, from `recharge` or `list_orders`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_get_order,
+        },
+        Operation {
+            command: "get-pay-price",
+            summary: "Prices new stock of a friends' coupon in coins, answering a quote to confirm within 60 seconds.",
+            about: "Prices new stock of a friends' coupon in coins, answering a quote to confirm within 60 seconds.\n\nFriends' coupons (朋友的券) get stock only by exchanging coins. The answer's `order_id` is the\nquote: pass it to `confirm_exchange` within 60 seconds, once; after that the quote is void.\n\nExample --json:\n  {\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100}\n\nWeChat interface `card_pay_getpayprice`: POST /card/pay/getpayprice, from spec/coin/get_pay_price.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The friends' coupon to add stock to.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "quantity",
+                    flag: Some("quantity"),
+                    help: "How much stock to add.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_get_pay_price,
+        },
+        Operation {
+            command: "list-orders",
+            summary: "Lists the coin ledger: orders of a kind in a time span, a page at a time, newest or oldest first.",
+            about: "Lists the coin ledger: orders of a kind in a time span, a page at a time, newest or oldest first.\n\nWithout `begin_time` WeChat starts a week ago, without `end_time` it ends now. `nor_filter`\nleaves out the orders in a status; `total_num` counts the orders matching the query.\n\nFields given with --json only:\n  nor_filter (an object NorFilter): Orders to leave out.\n  sort_info (an object SortInfo): How to sort the orders.\n\nExample --json:\n  {\"offset\": 0, \"count\": 5, \"order_type\": \"ORDER_TYPE_WXPAY\", \"nor_filter\": {\"status\": \"ORDER_STATUS_SUCC\"},\n   \"sort_info\": {\"sort_key\": \"SORT_BY_TIME\", \"sort_type\": \"SORT_DESC\"}, \"begin_time\": 1440420538, \"end_time\": 1450713203}\n\nWeChat interface `card_pay_getorderlist`: POST /card/pay/getorderlist, from spec/coin/list_orders.toml.",
+            fields: &[
+                Field {
+                    wire: "offset",
+                    flag: Some("offset"),
+                    help: "Where the page starts, from 0 (the default).",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "count",
+                    flag: Some("count"),
+                    help: "How many orders to answer.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "order_type",
+                    flag: Some("order-type"),
+                    help: "Only orders of this kind.",
+                    kind: Kind::Text,
+                    values: &[
+                        "ORDER_TYPE_SYS_ADD",
+                        "ORDER_TYPE_WXPAY",
+                        "ORDER_TYPE_REFUND",
+                        "ORDER_TYPE_REDUCE",
+                        "ORDER_TYPE_SYS_REDUCE",
+                    ],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "nor_filter",
+                    flag: None,
+                    help: "Orders to leave out.",
+                    kind: Kind::Json("an object NorFilter"),
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "sort_info",
+                    flag: None,
+                    help: "How to sort the orders.",
+                    kind: Kind::Json("an object SortInfo"),
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "begin_time",
+                    flag: Some("begin-time"),
+                    help: "The start of the span, in unix seconds; a week ago without it.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "end_time",
+                    flag: Some("end-time"),
+                    help: "The end of the span, in unix seconds; now without it.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_list_orders,
+        },
+        Operation {
+            command: "recharge",
+            summary: "Starts a top-up of the coin account (1 coin = 1 yuan), answering a WeChat Pay QR code to pay it.",
+            about: "Starts a top-up of the coin account (1 coin = 1 yuan), answering a WeChat Pay QR code to pay it.\n\nShow `qrcode_url` as a QR code (or `qrcode_buffer`, the image itself) to be paid with WeChat\nPay; `get_order` with the answered `order_id` then follows the payment, and the\n`card_pay_order` event announces the coins.\n\nExample --json:\n  {\"coin_count\": 100}\n\nWeChat interface `card_pay_recharge`: POST /card/pay/recharge, from spec/coin/recharge.toml.",
+            fields: &[
+                Field {
+                    wire: "coin_count",
+                    flag: Some("coin-count"),
+                    help: "The coins to buy, 1 to 100000 (1 coin = 1 yuan).",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: coin_recharge,
+        },
+    ],
+};
+
+#[cfg(feature = "coin")]
+fn coin_activate_account(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::ActivateAccountRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_confirm_exchange(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::ConfirmExchangeRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_get_coins_info(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::GetCoinsInfoRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_get_order(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::GetOrderRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_get_pay_price(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::GetPayPriceRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_list_orders(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::ListOrdersRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "coin")]
+fn coin_recharge(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::coin::RechargeRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "general_card")]
+static GENERAL_CARD: Group = Group {
+    command: "general-card",
+    module: "general_card",
+    summary: "General cards (通用卡, `GENERAL_CARD`), gift cards among them: activating a user's card and updating its balance, points and fields.",
+    about: "General cards (通用卡, `GENERAL_CARD`), gift cards among them: activating a user's card and updating its balance, points and fields.\n\nGeneral cards are created like any card (`card::create_card` with `GENERAL_CARD`); gift cards\nare general cards of `sub_card_type` `GIFT_CARD`. A card that is not auto-activated is activated\nwith `activate_general_card` (and reverted with `unactivate_general_card`); its balance, points\nand custom fields change with `update_general_card_user`. Kept apart from `member_card`, so\nmember-card users do not compile them.",
+    operations: &[
+        Operation {
+            command: "activate-general-card",
+            summary: "Activates a general card a user took, with the card number to show and starting custom field values.",
+            about: "Activates a general card a user took, with the card number to show and starting custom field values.\n\nFor general cards not created with `auto_activate`: after the user took the card (and filled\nin what the merchant asks), the merchant activates it with the number to show on it.\n\nExample --json:\n  {\"card_number\": \"824173711396\", \"code\": \"824173711396\", \"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\n   \"init_custom_field_value1\": \"12\", \"init_custom_field_value2\": \"2025-12-31\"}\n\nWeChat interface `card_generalcard_activate`: POST /card/generalcard/activate, from spec/general_card/activate_general_card.toml.",
+            fields: &[
+                Field {
+                    wire: "card_number",
+                    flag: Some("card-number"),
+                    help: "The card number shown on the card; may be the code itself.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The code of the card the user took.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The card; required when it uses merchant-supplied codes (`use_custom_code`).",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "init_custom_field_value1",
+                    flag: Some("init-custom-field-value1"),
+                    help: "The starting value of the card's `custom_field1`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "init_custom_field_value2",
+                    flag: Some("init-custom-field-value2"),
+                    help: "The starting value of `custom_field2`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "init_custom_field_value3",
+                    flag: Some("init-custom-field-value3"),
+                    help: "The starting value of `custom_field3`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: general_card_activate_general_card,
+        },
+        Operation {
+            command: "unactivate-general-card",
+            summary: "Reverts the activation of a general card a user holds.",
+            about: "Reverts the activation of a general card a user holds.\n\nThe card goes back to not activated; activate it again with `activate_general_card`.\n\nExample --json:\n  {\"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\", \"code\": \"824173711396\"}\n\nWeChat interface `card_generalcard_unactivate`: POST /card/generalcard/unactivate, from spec/general_card/unactivate_general_card.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The general card.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The code of the user's card.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: general_card_unactivate_general_card,
+        },
+        Operation {
+            command: "update-general-card-user",
+            summary: "Changes the balance, points, background or custom field values of a general card a user holds, such as a gift card.",
+            about: "Changes the balance, points, background or custom field values of a general card a user holds, such as a gift card.\n\nCall it after the card was used: `balance` and `bonus` are the new totals shown on the card,\n`record_balance` and `record_bonus` the lines the user reads about the change. `can_give_friend`\nswitches whether the user may still give the card to a friend.\n\nExample --json:\n  {\"code\": \"12312313\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\",\n   \"record_bonus\": \"消费30元，获得3积分\", \"bonus\": 3000, \"custom_field_value1\": \"xxxxx\", \"can_give_friend\": true}\n\nWeChat interface `card_generalcard_updateuser`: POST /card/generalcard/updateuser, from spec/general_card/update_general_card_user.toml.",
+            fields: &[
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The card's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The general card.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "background_pic_url",
+                    flag: Some("background-pic-url"),
+                    help: "The user's own card background, an image from /cgi-bin/media/uploadimg.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "record_bonus",
+                    flag: Some("record-bonus"),
+                    help: "Why the points changed, shown to the user.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bonus",
+                    flag: Some("bonus"),
+                    help: "The user's points after the change.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "record_balance",
+                    flag: Some("record-balance"),
+                    help: "Why the balance changed, shown to the user.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "balance",
+                    flag: Some("balance"),
+                    help: "The card's balance after the change, in fen.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "custom_field_value1",
+                    flag: Some("custom-field-value1"),
+                    help: "The new value of the card's `custom_field1`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "custom_field_value2",
+                    flag: Some("custom-field-value2"),
+                    help: "The new value of `custom_field2`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "custom_field_value3",
+                    flag: Some("custom-field-value3"),
+                    help: "The new value of `custom_field3`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "can_give_friend",
+                    flag: Some("can-give-friend"),
+                    help: "Whether the user may give the card to a friend from now on.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: general_card_update_general_card_user,
+        },
+    ],
+};
+
+#[cfg(feature = "general_card")]
+fn general_card_activate_general_card(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::general_card::ActivateGeneralCardRequest = call
+            .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "general_card")]
+fn general_card_unactivate_general_card(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::general_card::UnactivateGeneralCardRequest = call
+            .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "general_card")]
+fn general_card_update_general_card_user(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::general_card::UpdateGeneralCardUserRequest = call
+            .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+static GIFT_CARD: Group = Group {
+    command: "gift-card",
+    module: "gift_card",
+    summary: "Gift cards (礼品卡): the pages a merchant sells gift cards on, their orders and refunds, and the WeChat Pay and mini-program setup selling needs.",
+    about: "Gift cards (礼品卡): the pages a merchant sells gift cards on, their orders and refunds, and the WeChat Pay and mini-program setup selling needs.\n\nA merchant creates gift cards with `card::create_card`, then a page (货架) offering them by\ntheme (`create_page`), and shares the page's link\n(`https://mp.weixin.qq.com/bizmall/giftcard?action=homepage&page_id=PAGE_ID#wechat_redirect`,\nthe page_id URL-encoded). Selling needs the WeChat Pay gift-card permission\n(`add_pay_whitelist`), the merchant number bound to the gift-card mini program\n(`bind_sub_merchant`) and the page uploaded to it (`set_wxa`). A purchase pushes\n`giftcard_pay_done`; giving the card to a friend `giftcard_send_to_friend`; the friend taking\nit `giftcard_user_accept`. `get_order` and `list_orders` read orders, `refund_order` refunds one\n(the cards leave the users' card packages).",
+    operations: &[
+        Operation {
+            command: "add-pay-whitelist",
+            summary: "Applies for the WeChat Pay gift-card permission for a merchant number, answering the page that completes the application.",
+            about: "Applies for the WeChat Pay gift-card permission for a merchant number, answering the page that completes the application.\n\nThe first step of selling gift cards through WeChat's gift-card mini program: open the\nanswered `url` to finish the application on WeChat Pay's side, then bind the merchant number\n(`bind_sub_merchant`) and upload the page to the mini program (`set_wxa`).\n\nExample --json:\n  {\"sub_mch_id\": \"1900015421\"}\n\nWeChat interface `giftcard_pay_whitelist_add`: POST /card/giftcard/pay/whitelist/add, from spec/gift_card/add_pay_whitelist.toml.",
+            fields: &[
+                Field {
+                    wire: "sub_mch_id",
+                    flag: Some("sub-mch-id"),
+                    help: "The WeChat Pay (sub-)merchant number selling the gift cards.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_add_pay_whitelist,
+        },
+        Operation {
+            command: "bind-sub-merchant",
+            summary: "Binds a WeChat Pay merchant number to the mini program that sells the gift cards.",
+            about: "Binds a WeChat Pay merchant number to the mini program that sells the gift cards.\n\nThe merchant number must be one applied for by this official account (EasyWeChat: \"商户号必须为\n公众号申请的商户号，否则报错\") and hold the gift-card permission (`add_pay_whitelist`). Then\nupload a page to the mini program with `set_wxa`.\n\nExample --json:\n  {\"sub_mch_id\": \"1900015421\", \"wxa_appid\": \"wx8638fbedaf138a87\"}\n\nWeChat interface `giftcard_pay_submch_bind`: POST /card/giftcard/pay/submch/bind, from spec/gift_card/bind_sub_merchant.toml.",
+            fields: &[
+                Field {
+                    wire: "sub_mch_id",
+                    flag: Some("sub-mch-id"),
+                    help: "The WeChat Pay (sub-)merchant number, applied for by this account.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "wxa_appid",
+                    flag: Some("wxa-appid"),
+                    help: "The appid of the mini program selling the gift cards.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_bind_sub_merchant,
+        },
+        Operation {
+            command: "create-page",
+            summary: "Creates a gift-card page (货架): the themed shop page users buy and give gift cards on.",
+            about: "Creates a gift-card page (货架): the themed shop page users buy and give gift cards on.\n\nEach theme offers some gift cards (`item_list`, cards created with `card::create_card`) and\nthe card faces a buyer picks from (`pic_item_list`). The answer's `page_id` names the page:\nits link is `https://mp.weixin.qq.com/bizmall/giftcard?action=homepage&page_id=PAGE_ID#wechat_redirect`\nwith the page_id URL-encoded (`abcedfghifk%3d%2bUasdaseq14fadkf8123h4jk`); add\n`&outer_str=CHANNEL` before the `#` to tell channels apart in orders and events. A new page\nwaits for WeChat's review before the public can buy on it; accounts on the card test whitelist\n(`card::set_test_whitelist`) can try it at once.\n\nFields given with --json only:\n  page (an object NewPage, required): The page.\n\nExample --json:\n  {\"page\": {\n    \"page_title\": \"礼品卡\", \"support_multi\": true,\n    \"banner_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n    \"theme_list\": [\n      {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n       \"title\": \"title\", \"title_color\": \"#FB966E\", \"show_sku_title_first\": true,\n       \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                     {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"焦糖拿铁\"}],\n       \"pic_item_list\": [\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\"}],\n       \"category_index\": 0},\n      {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n       \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n       \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                     {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"蛋糕\"}],\n       \"pic_item_list\": [\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n       \"category_index\": 1},\n      {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n       \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n       \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}, {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}],\n       \"pic_item_list\": [\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n         {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n       \"is_banner\": true}],\n    \"category_list\": [{\"title\": \"主题分类一\"}, {\"title\": \"主题分类二\"}],\n    \"address\": \"广州市海珠区222号\", \"service_phone\": \"020-12345678\", \"biz_description\": \"退款指引\",\n    \"cell_1\": {\"title\": \"申请发票\", \"url\": \"https://open.weixin.qq.com\"},\n    \"cell_2\": {\"title\": \"申请退款\", \"url\": \"https://mp.weixin.qq.com\"}}}\n\nWeChat interface `giftcard_page_add`: POST /card/giftcard/page/add, from spec/gift_card/create_page.toml.",
+            fields: &[
+                Field {
+                    wire: "page",
+                    flag: None,
+                    help: "The page.",
+                    kind: Kind::Json("an object NewPage"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_create_page,
+        },
+        Operation {
+            command: "get-order",
+            summary: "Reads a gift-card order: the page, the payment, the buyer, the cards and who accepted them.",
+            about: "Reads a gift-card order: the page, the payment, the buyer, the cards and who accepted them.\n\nThe order_id comes with the `giftcard_pay_done` event or from `list_orders`.\n\nExample --json:\n  {\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}\n\nWeChat interface `giftcard_order_get`: POST /card/giftcard/order/get, from spec/gift_card/get_order.toml.",
+            fields: &[
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The order.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_get_order,
+        },
+        Operation {
+            command: "get-page",
+            summary: "Reads a gift-card page: its banner, themes and merchant details.",
+            about: "Reads a gift-card page: its banner, themes and merchant details.\n\nExample --json:\n  {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}\n\nWeChat interface `giftcard_page_get`: POST /card/giftcard/page/get, from spec/gift_card/get_page.toml.",
+            fields: &[
+                Field {
+                    wire: "page_id",
+                    flag: Some("page-id"),
+                    help: "The page, from `create_page` or `list_pages`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_get_page,
+        },
+        Operation {
+            command: "list-orders",
+            summary: "Lists the gift-card orders placed in a time span of at most 31 days, a page at a time.",
+            about: "Lists the gift-card orders placed in a time span of at most 31 days, a page at a time.\n\nPage through with `offset` and `count` (at most 100) until `offset + count` reaches\n`total_count`, which counts the orders matching this query. `end_time` may be at most 31 days\nafter `begin_time`; `sort_type` orders by creation time.\n\nExample --json:\n  {\"begin_time\": 1472400000, \"end_time\": 1472716604, \"sort_type\": \"ASC\", \"offset\": 0, \"count\": 2}\n\nWeChat interface `giftcard_order_batchget`: POST /card/giftcard/order/batchget, from spec/gift_card/list_orders.toml.",
+            fields: &[
+                Field {
+                    wire: "begin_time",
+                    flag: Some("begin-time"),
+                    help: "The start of the span, in unix seconds (UTC+8).",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "end_time",
+                    flag: Some("end-time"),
+                    help: "The end of the span, in unix seconds; at most 31 days after `begin_time`.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "sort_type",
+                    flag: Some("sort-type"),
+                    help: "Ascending or descending creation time.",
+                    kind: Kind::Text,
+                    values: &["ASC", "DESC"],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "offset",
+                    flag: Some("offset"),
+                    help: "Where the page starts: 100 starts at the hundredth order.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "count",
+                    flag: Some("count"),
+                    help: "How many orders to answer, at most 100.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_list_orders,
+        },
+        Operation {
+            command: "list-pages",
+            summary: "Lists the page_ids of all gift-card pages of this account.",
+            about: "Lists the page_ids of all gift-card pages of this account.\n\nRead each page with `get_page`.\n\nExample --json:\n  {}\n\nWeChat interface `giftcard_page_batchget`: POST /card/giftcard/page/batchget, from spec/gift_card/list_pages.toml.",
+            fields: &[],
+            constants: &[],
+            files: &[],
+            call: gift_card_list_pages,
+        },
+        Operation {
+            command: "refund-order",
+            summary: "Refunds a gift-card order in full; its cards leave the users' card packages.",
+            about: "Refunds a gift-card order in full; its cards leave the users' card packages.\n\nWeChat asks merchants to guard this call (\"该接口比较隐私，请开发者提高操作该功能的权限等级\"). An\norder refunds once: a second refund answers `RefundReduplicate`, and one racing another answers\n`LockOrderFail`.\n\nExample --json:\n  {\"order_id\": \"xxx\"}\n\nWeChat interface `giftcard_order_refund`: POST /card/giftcard/order/refund, from spec/gift_card/refund_order.toml.",
+            fields: &[
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The order to refund.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_refund_order,
+        },
+        Operation {
+            command: "set-maintain",
+            summary: "Takes one gift-card page, or all of them, off sale (下架), and answers every page's state.",
+            about: "Takes one gift-card page, or all of them, off sale (下架), and answers every page's state.\n\nName one page with `page_id`, or every page of the account with `all: true`; `maintain: true`\ntakes them off sale. The answer lists each page with who controls its state: the merchant\n(`page_control_type`) and WeChat (`system_page_control_type`).\n\nExample --json:\n  {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"maintain\": true}\n\nWeChat interface `giftcard_maintain_set`: POST /card/giftcard/maintain/set, from spec/gift_card/set_maintain.toml.",
+            fields: &[
+                Field {
+                    wire: "page_id",
+                    flag: Some("page-id"),
+                    help: "The page to take off sale; leave out with `all`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "all",
+                    flag: Some("all"),
+                    help: "Take every page of the account off sale; leave out with `page_id`.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "maintain",
+                    flag: Some("maintain"),
+                    help: "True to take the pages off sale.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_set_maintain,
+        },
+        Operation {
+            command: "set-wxa",
+            summary: "Uploads a gift-card page to the merchant's gift-card mini program, which then sells it.",
+            about: "Uploads a gift-card page to the merchant's gift-card mini program, which then sells it.\n\nThe last step of the mini-program setup, after `add_pay_whitelist` and `bind_sub_merchant`:\nWeChat builds the mini program's code from the page. The mini program may add its own channel\nvalue (`outer_str`) to tell its sales apart in orders.\n\nExample --json:\n  {\"wxa_appid\": \"wx123456789\", \"page_id\": \"asdasdjkafkjaslfjasl+fjas=\"}\n\nWeChat interface `giftcard_wxa_set`: POST /card/giftcard/wxa/set, from spec/gift_card/set_wxa.toml.",
+            fields: &[
+                Field {
+                    wire: "wxa_appid",
+                    flag: Some("wxa-appid"),
+                    help: "The appid of the gift-card mini program, bound with `bind_sub_merchant`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "page_id",
+                    flag: Some("page-id"),
+                    help: "The page to sell in it, from `create_page`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_set_wxa,
+        },
+        Operation {
+            command: "update-page",
+            summary: "Changes a gift-card page: its banner, themes, categories and merchant details.",
+            about: "Changes a gift-card page: its banner, themes, categories and merchant details.\n\nSend the page as it should be, with its `page_id`. WeChat's own example sends only the banner\nand the themes; whether the fields left out keep their values is not documented, so send\neverything the page should show.\n\nFields given with --json only:\n  page (an object PageUpdate, required): The page's new content and its page_id.\n\nExample --json:\n  {\"page\": {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n            \"banner_pic_url\": \"http://img.com/banner_pic\",\n            \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                            \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                            \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                              {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                              {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}\n\nWeChat interface `giftcard_page_update`: POST /card/giftcard/page/update, from spec/gift_card/update_page.toml.",
+            fields: &[
+                Field {
+                    wire: "page",
+                    flag: None,
+                    help: "The page's new content and its page_id.",
+                    kind: Kind::Json("an object PageUpdate"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: gift_card_update_page,
+        },
+    ],
+};
+
+#[cfg(feature = "gift_card")]
+fn gift_card_add_pay_whitelist(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::AddPayWhitelistRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_bind_sub_merchant(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::BindSubMerchantRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_create_page(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::CreatePageRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_get_order(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::GetOrderRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_get_page(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::GetPageRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_list_orders(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::ListOrdersRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_list_pages(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::ListPagesRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_refund_order(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::RefundOrderRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_set_maintain(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::SetMaintainRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_set_wxa(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::SetWxaRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "gift_card")]
+fn gift_card_update_page(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::gift_card::UpdatePageRequest = call.body()?;
         call.send(&request).await
     })
 }
@@ -2688,6 +3912,1789 @@ fn nontax_insert_bill(call: Call) -> CallFuture {
     })
 }
 
+#[cfg(feature = "nontax_pay")]
+static NONTAX_PAY: Group = Group {
+    command: "nontax-pay",
+    module: "nontax_pay",
+    summary: "Non-tax payment (非税缴费): a commission (委办局) looks up what a citizen owes, takes the payment through WeChat Pay, refunds it and reconciles.",
+    about: "Non-tax payment (非税缴费): a commission (委办局) looks up what a citizen owes, takes the payment through WeChat Pay, refunds it and reconciles.\n\nThe payment that precedes the fiscal e-bill of `nontax`: the commission reads the receivable\nof a payment notice (`query_fee`), places the order (`unified_order`, or `micro_pay` with the\npayer's code), follows it (`get_order`, `get_order_list`), refunds it (`refund`) and\nreconciles. Parking and tolls pay through the vehicle calls. A group of its own so a user of\nfiscal e-bills alone does not compile it.\n\nWeChat also calls the commission: it posts payment results and asks for receivables at the\ncommission's URL (`mock_notification` and `mock_query_fee` make it send test ones). Those are\nsigned, encrypted HTTPS requests of the non-tax protocol, not the account push events of\n`events`; no SDK (SKIT, Senparc, fastwego) types them, so none is declared here.",
+    operations: &[
+        Operation {
+            command: "apply-vehicle-pay",
+            summary: "Deducts a parking or toll fee from a driver who enabled WeChat's pay-after-leaving, answering the order.",
+            about: "Deducts a parking or toll fee from a driver who enabled WeChat's pay-after-leaving, answering the order.\n\nThe result arrives at the entrance notification's `notify_url`; `get_order` reads the order.\n\nFields given with --json only:\n  scene_info (an object ParkingStay, required): The car and its stay.\n\nExample --json:\n  {\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"mch_id\": \"1900016021\",\n   \"payment_notice_no\": \"1111111111\", \"department_code\": \"222222\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n   \"department_name\": \"测试执收单位名称\", \"desc\": \"测试desc\", \"fee\": 1, \"goods_tag\": \"\", \"trade_scene\": \"PARKING SPACE\",\n   \"scene_info\": {\"start_time\": 1542351485, \"charging_time\": 3600, \"plate_number\": \"粤B888888\", \"car_type\": \"小型车\",\n                  \"parking_name\": \"test_parking_name\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"space_number\": \"D666666\"}}\n\nWeChat interface `nontax_vehicle_payapply`: POST /nontax/vehicle/payapply, from spec/nontax_pay/apply_vehicle_pay.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bank_id",
+                    flag: Some("bank-id"),
+                    help: "The bank.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bank_account",
+                    flag: Some("bank-account"),
+                    help: "The clearing bank account.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "mch_id",
+                    flag: Some("mch-id"),
+                    help: "The merchant number the funds settle to.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "desc",
+                    flag: Some("desc"),
+                    help: "What is paid for.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "fee",
+                    flag: Some("fee"),
+                    help: "The fee, in fen.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "order_no",
+                    flag: Some("order-no"),
+                    help: "The commission's own order number; instead of `payment_notice_no`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "payment_notice_type",
+                    flag: Some("payment-notice-type"),
+                    help: "What kind of notice it is.",
+                    kind: Kind::Int64,
+                    values: &["1", "2"],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "payment_notice_no",
+                    flag: Some("payment-notice-no"),
+                    help: "The payment notice's number; instead of `order_no`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "department_code",
+                    flag: Some("department-code"),
+                    help: "The paying unit's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "department_name",
+                    flag: Some("department-name"),
+                    help: "The paying unit's name.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "region_code",
+                    flag: Some("region-code"),
+                    help: "The region's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "goods_tag",
+                    flag: Some("goods-tag"),
+                    help: "A tag for WeChat Pay's discounts.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "trade_scene",
+                    flag: Some("trade-scene"),
+                    help: "The deduction scene, e.g. `PARKING SPACE`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "scene_info",
+                    flag: None,
+                    help: "The car and its stay.",
+                    kind: Kind::Json("an object ParkingStay"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_apply_vehicle_pay,
+        },
+        Operation {
+            command: "download-bill",
+            summary: "Downloads a day's non-tax payment statement, as CSV text.",
+            about: "Downloads a day's non-tax payment statement, as CSV text.\n\nFetch it after 6 a.m. for the day before. The answer is the statement itself: a header line,\none line per order (each value prefixed with a backquote), then the totals' header and the\ntotals. Errors come as JSON like every other call. A long statement can exceed the client's\n4 MiB answer limit: raise it with `wechat_core::ClientBuilder::max_body_size`.\n\nExample --json:\n  {\"appid\": \"wx6cc9648de104270d\", \"mch_id\": \"1900016021\", \"bill_date\": \"20170925\", \"bill_type\": \"ALL\"}\n\nWeChat interface `nontaxdownloadbill`: POST /nontax/downloadbill, from spec/nontax_pay/download_bill.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "mch_id",
+                    flag: Some("mch-id"),
+                    help: "The merchant number whose statement it is.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bill_date",
+                    flag: Some("bill-date"),
+                    help: "The day, YYYYMMDD.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bill_type",
+                    flag: Some("bill-type"),
+                    help: "Which orders: all (default), paid or refunded.",
+                    kind: Kind::Text,
+                    values: &["ALL", "SUCCESS", "REFUND"],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_download_bill,
+        },
+        Operation {
+            command: "get-order",
+            summary: "Reads a non-tax payment order: its status, amounts, items, refunds and the notifications WeChat sent about it.",
+            about: "Reads a non-tax payment order: its status, amounts, items, refunds and the notifications WeChat sent about it.\n\n`status` says where the order stands (1 unpaid, 3 or 4 paid, 5 refunded, 6 refunding, 12\nclosed unpaid); a partial refund leaves it paid until everything is refunded, and\n`partial_refund_info` lists the refunds. `notify_history` shows each party WeChat notified and\nhow it answered.\n\nExample --json:\n  {\"appid\": \"wx5f6e43071809a9dd\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\"}\n\nWeChat interface `nontaxgetorder`: POST /nontax/getorder, from spec/nontax_pay/get_order.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "service_id",
+                    flag: Some("service-id"),
+                    help: "The service id WeChat's non-tax platform assigned.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The order, from `unified_order` or `micro_pay`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_get_order,
+        },
+        Operation {
+            command: "get-order-list",
+            summary: "Lists the orders placed for one payment notice (or one order number of the commission), and which of them was paid.",
+            about: "Lists the orders placed for one payment notice (or one order number of the commission), and which of them was paid.\n\nExample --json:\n  {\"appid\": \"wx5f6e43071809a9dd\", \"payment_notice_no\": \"34000019081115065040\", \"department_code\": \"065080906\", \"region_code\": \"340000\"}\n\nWeChat interface `nontaxgetorderlist`: POST /nontax/getorderlist, from spec/nontax_pay/get_order_list.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "region_code",
+                    flag: Some("region-code"),
+                    help: "The region's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "department_code",
+                    flag: Some("department-code"),
+                    help: "The paying unit's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "payment_notice_no",
+                    flag: Some("payment-notice-no"),
+                    help: "The payment notice's number; instead of `order_no`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "order_no",
+                    flag: Some("order-no"),
+                    help: "The commission's own order number; instead of `payment_notice_no`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_get_order_list,
+        },
+        Operation {
+            command: "get-real-name",
+            summary: "Exchanges the real-name token a payer granted for their real-name data, encrypted for the commission.",
+            about: "Exchanges the real-name token a payer granted for their real-name data, encrypted for the commission.\n\n`data` is encrypted with the algorithm `data_encrypt_type` names (AES-ECB) under a key that\ncomes encrypted in `key`, with the commission's public key (`key_encrypt_type`, RSA): decrypt\nthe key with the commission's private key, then the data with it.\n\nExample --json:\n  {\"wx_realname_token\": \"8e1e219ec15953101515058721\"}\n\nWeChat interface `nontax_getrealname`: POST /nontax/getrealname, from spec/nontax_pay/get_real_name.toml.",
+            fields: &[
+                Field {
+                    wire: "wx_realname_token",
+                    flag: Some("wx-realname-token"),
+                    help: "The real-name token the payer granted.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: true,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_get_real_name,
+        },
+        Operation {
+            command: "micro-pay",
+            summary: "Takes a non-tax payment from the payment code the payer shows (刷卡支付), answering the order.",
+            about: "Takes a non-tax payment from the payment code the payer shows (刷卡支付), answering the order.\n\nThe counter scans the payer's WeChat payment code (`auth_code`) and calls this with the\nnotice (or order number), the items and the total. When the answer is a system failure, try\nagain after about 5 seconds; while the user is still paying, read the order with `get_order`\nabout every 10 seconds, for up to 30 seconds (WeChat's advice as Senparc quotes it).\n\nFields given with --json only:\n  items (an array of object FeeItem, required): The items paid for.\n\nExample --json:\n  {\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"desc\": \"测试办证缴费\", \"fee\": 1,\n   \"user_name\": \"*三强\",\n   \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n             {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n   \"payment_notice_create_time\": 1500967298, \"payment_expire_date\": \"20190102\", \"payment_notice_no\": \"08111639088\",\n   \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"region_code\": \"440000\", \"auth_code\": \"134971951305811268\"}\n\nWeChat interface `nontaxmicropay`: POST /nontax/micropay, from spec/nontax_pay/micro_pay.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bank_id",
+                    flag: Some("bank-id"),
+                    help: "The bank; required in the test environment.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bank_account",
+                    flag: Some("bank-account"),
+                    help: "The clearing bank account, for commissions that split funds.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "mch_id",
+                    flag: Some("mch-id"),
+                    help: "The merchant number the funds settle to.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "desc",
+                    flag: Some("desc"),
+                    help: "What is paid for.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "fee",
+                    flag: Some("fee"),
+                    help: "The total, in fen.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "order_no",
+                    flag: Some("order-no"),
+                    help: "The commission's own order number; instead of `payment_notice_no`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "payment_notice_type",
+                    flag: Some("payment-notice-type"),
+                    help: "What kind of notice it is.",
+                    kind: Kind::Int64,
+                    values: &["1", "2"],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "payment_notice_no",
+                    flag: Some("payment-notice-no"),
+                    help: "The payment notice's number; instead of `order_no`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "payment_notice_create_time",
+                    flag: Some("payment-notice-create-time"),
+                    help: "When the notice was issued, unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "payment_expire_date",
+                    flag: Some("payment-expire-date"),
+                    help: "The last day to pay, YYYYMMDD.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "user_name",
+                    flag: Some("user-name"),
+                    help: "The payer's name.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "department_code",
+                    flag: Some("department-code"),
+                    help: "The paying unit's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "department_name",
+                    flag: Some("department-name"),
+                    help: "The paying unit's name.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "region_code",
+                    flag: Some("region-code"),
+                    help: "The region's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "auth_code",
+                    flag: Some("auth-code"),
+                    help: "The payment code the payer shows in WeChat.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: true,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "items",
+                    flag: None,
+                    help: "The items paid for.",
+                    kind: Kind::Json("an array of object FeeItem"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_micro_pay,
+        },
+        Operation {
+            command: "mock-notification",
+            summary: "Makes WeChat send a test payment notification to a URL, to check the commission's decryption and signature handling before going live.",
+            about: "Makes WeChat send a test payment notification to a URL, to check the commission's decryption and signature handling before going live.\n\nWith `version` 1 WeChat sends it twice: once to test decryption, once to test that the\nsignature is checked. The test is a payment result posted to `url` as the non-tax protocol sends them.\n\nExample --json:\n  {\"appid\": \"wx6cc9648de104270d\", \"url\": \"https://example.com/nontax/notify\", \"version\": 1}\n\nWeChat interface `nontaxmocknotification`: POST /nontax/mocknotification, from spec/nontax_pay/mock_notification.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "url",
+                    flag: Some("url"),
+                    help: "Where WeChat sends the test.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "version",
+                    flag: Some("version"),
+                    help: "The protocol version: 1.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_mock_notification,
+        },
+        Operation {
+            command: "mock-query-fee",
+            summary: "Makes WeChat send a test receivable query to a URL, to check the commission's decryption and signature handling before going live.",
+            about: "Makes WeChat send a test receivable query to a URL, to check the commission's decryption and signature handling before going live.\n\nWith `version` 1 WeChat sends it twice: once to test decryption, once to test that the\nsignature is checked. The test is a receivable query posted to `url` as the non-tax protocol sends them.\n\nExample --json:\n  {\"appid\": \"wx6cc9648de104270d\", \"url\": \"https://example.com/nontax/notify\", \"version\": 1}\n\nWeChat interface `nontaxmockqueryfee`: POST /nontax/mockqueryfee, from spec/nontax_pay/mock_query_fee.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "url",
+                    flag: Some("url"),
+                    help: "Where WeChat sends the test.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "version",
+                    flag: Some("version"),
+                    help: "The protocol version: 1.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_mock_query_fee,
+        },
+        Operation {
+            command: "notify-inconsistent-order",
+            summary: "Asks WeChat to send an order's payment notification again, for an order the statement has but the commission never heard of.",
+            about: "Asks WeChat to send an order's payment notification again, for an order the statement has but the commission never heard of.\n\nWeChat posts the order's payment result to the commission's notification URL once more.\n\nExample --json:\n  {\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\"}\n\nWeChat interface `nontaxnotifyinconsistentorder`: POST /nontax/notifyinconsistentorder, from spec/nontax_pay/notify_inconsistent_order.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The order to notify again.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_notify_inconsistent_order,
+        },
+        Operation {
+            command: "notify-vehicle-entrance",
+            summary: "Tells WeChat a car entered a car park, so the driver is told and the fee can be deducted on leaving.",
+            about: "Tells WeChat a car entered a car park, so the driver is told and the fee can be deducted on leaving.\n\nFields given with --json only:\n  scene_info (an object EntranceScene, required): The car and the car park.\n\nExample --json:\n  {\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"mch_id\": \"1900016021\", \"region_code\": \"440000\", \"trade_scene\": \"PARKING\",\n   \"scene_info\": {\"start_time\": 1542351485, \"notify_url\": \"https://weixin.qq.com\", \"car_type\": \"小型车\",\n                  \"parking_name\": \"test_parking_name\", \"free_time\": 1200, \"plate_number\": \"粤B888888\",\n                  \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\"}}\n\nWeChat interface `nontax_vehicle_entrancenotify`: POST /nontax/vehicle/entrancenotify, from spec/nontax_pay/notify_vehicle_entrance.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bank_id",
+                    flag: Some("bank-id"),
+                    help: "The bank.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bank_account",
+                    flag: Some("bank-account"),
+                    help: "The clearing bank account.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "mch_id",
+                    flag: Some("mch-id"),
+                    help: "The merchant number the funds settle to.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "region_code",
+                    flag: Some("region-code"),
+                    help: "The region's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "trade_scene",
+                    flag: Some("trade-scene"),
+                    help: "The deduction scene, e.g. `PARKING`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "scene_info",
+                    flag: None,
+                    help: "The car and the car park.",
+                    kind: Kind::Json("an object EntranceScene"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_notify_vehicle_entrance,
+        },
+        Operation {
+            command: "query-fee",
+            summary: "Reads what a payment notice asks to pay: the total, the items and the paying unit.",
+            about: "Reads what a payment notice asks to pay: the total, the items and the paying unit.\n\nThe commission calls it with the notice's number, the paying unit and the region before\nplacing an order; the answer's items and amounts go into `unified_order`.\n\nExample --json:\n  {\"appid\": \"wx5f6e43071809a9dd\", \"service_id\": 123, \"bank_id\": \"470690268\", \"payment_notice_no\": \"440204190185356\",\n   \"department_code\": \"143605002004\", \"payment_notice_type\": 1, \"region_code\": \"440000\"}\n\nWeChat interface `nontaxqueryfee`: POST /nontax/queryfee, from spec/nontax_pay/query_fee.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "service_id",
+                    flag: Some("service-id"),
+                    help: "The service id WeChat's non-tax platform assigned.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bank_id",
+                    flag: Some("bank-id"),
+                    help: "The bank (an id WeChat's non-tax platform assigns); one of the configured banks at random without it.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "payment_notice_no",
+                    flag: Some("payment-notice-no"),
+                    help: "The payment notice's number.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "department_code",
+                    flag: Some("department-code"),
+                    help: "The paying unit's code (执收单位编码).",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "payment_notice_type",
+                    flag: Some("payment-notice-type"),
+                    help: "What kind of notice it is.",
+                    kind: Kind::Int64,
+                    values: &["1", "2"],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "region_code",
+                    flag: Some("region-code"),
+                    help: "The administrative region's code (行政区划代码).",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_query_fee,
+        },
+        Operation {
+            command: "query-vehicle-state",
+            summary: "Reads whether a driver (by openid or plate) has enabled WeChat's pay-after-leaving for parking or tolls, and how to let them.",
+            about: "Reads whether a driver (by openid or plate) has enabled WeChat's pay-after-leaving for parking or tolls, and how to let them.\n\nAn answer other than `NORMAL` means the driver must first authorize the deduction: open `path`\n(the driver mini program) with `authorize_package`.\n\nExample --json:\n  {\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"mch_id\": \"1900016021\", \"region_code\": \"440000\",\n   \"trade_scene\": \"PARKING\", \"jump_scene\": \"H5\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"plate_number\": \"粤B888888\",\n   \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}\n\nWeChat interface `nontax_vehicle_querystate`: POST /nontax/vehicle/querystate, from spec/nontax_pay/query_vehicle_state.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bank_id",
+                    flag: Some("bank-id"),
+                    help: "The bank.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bank_account",
+                    flag: Some("bank-account"),
+                    help: "The clearing bank account.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "mch_id",
+                    flag: Some("mch-id"),
+                    help: "The merchant number the funds settle to.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "region_code",
+                    flag: Some("region-code"),
+                    help: "The region's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "trade_scene",
+                    flag: Some("trade-scene"),
+                    help: "The deduction scene, e.g. `PARKING`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "jump_scene",
+                    flag: Some("jump-scene"),
+                    help: "Where the merchant sends the driver from, e.g. `H5`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "openid",
+                    flag: Some("openid"),
+                    help: "The driver; or `plate_number`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "plate_number",
+                    flag: Some("plate-number"),
+                    help: "The car's plate; or `openid`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "material_info",
+                    flag: Some("material-info"),
+                    help: "The code the driver scanned to open the merchant's mini program.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "channel_type",
+                    flag: Some("channel-type"),
+                    help: "The highway lane kind, e.g. `ETC`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_query_vehicle_state,
+        },
+        Operation {
+            command: "refund",
+            summary: "Refunds a paid non-tax payment order, in full or in part.",
+            about: "Refunds a paid non-tax payment order, in full or in part.\n\nWithout `refund_fee` the whole order is refunded. A partial refund needs both `refund_fee` and\na `refund_out_id` unique to it; the order stays paid until everything is refunded.\n\nExample --json:\n  {\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"reason\": \"线上线下重复缴费，解档票据号为DA01651861\"}\n\nWeChat interface `nontaxrefund`: POST /nontax/refund, from spec/nontax_pay/refund.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "order_id",
+                    flag: Some("order-id"),
+                    help: "The order to refund.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "reason",
+                    flag: Some("reason"),
+                    help: "Why it is refunded.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "refund_fee",
+                    flag: Some("refund-fee"),
+                    help: "The amount to refund, in fen; for a partial refund.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "refund_out_id",
+                    flag: Some("refund-out-id"),
+                    help: "The partial refund's own number, unique per refund; for a partial refund.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_refund,
+        },
+        Operation {
+            command: "unified-order",
+            summary: "Places a non-tax payment order and answers the page or mini program where the user pays.",
+            about: "Places a non-tax payment order and answers the page or mini program where the user pays.\n\nGive the notice (`payment_notice_no`) or the commission's own order (`order_no`), the items\nand the total. The user pays on `pay_url` (official accounts, H5 with `trade_type` MWEB) or in\nthe mini program the answer's `miniprogram` names; the result arrives at the commission's\nnotification URL, and `get_order` reads it.\n\nFields given with --json only:\n  items (an array of object FeeItem, required): The items paid for.\n\nExample --json:\n  {\"appid\": \"wx5f6e43071809a9dd\", \"bank_account\": \"\", \"bank_id\": \"test_bank_id\", \"department_code\": \"1\",\n   \"department_name\": \"test\", \"desc\": \"测试缴费\", \"fee\": 2, \"ip\": \"113.68.115.241\",\n   \"items\": [{\"fee\": 2, \"item_id\": \"103050101200\", \"item_name\": \"测试缴费2\", \"no\": 1, \"overdue\": 0}],\n   \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"payment_expire_date\": \"\", \"payment_notice_no\": \"08111639088\",\n   \"payment_notice_type\": 1, \"region_code\": \"440000\",\n   \"return_url\": \"http://cockpouncher.55555.io/nontax-wxpay/pay_demand_result.html?type=showPayResult&region_code=44000&unitNo=1&payNoticeNo=1\",\n   \"service_id\": 0, \"user_name\": \"张*丰\"}\n\nWeChat interface `nontaxunifiedorder`: POST /nontax/unifiedorder, from spec/nontax_pay/unified_order.toml.",
+            fields: &[
+                Field {
+                    wire: "appid",
+                    flag: Some("appid"),
+                    help: "The calling account's appid.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "service_id",
+                    flag: Some("service-id"),
+                    help: "The service id WeChat's non-tax platform assigned.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bank_id",
+                    flag: Some("bank-id"),
+                    help: "The bank; required in the test environment, one of the configured banks at random without it.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "bank_account",
+                    flag: Some("bank-account"),
+                    help: "The clearing bank account, for commissions that split funds.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "mch_id",
+                    flag: Some("mch-id"),
+                    help: "The merchant number the funds settle to, one bound to `bank_id`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "openid",
+                    flag: Some("openid"),
+                    help: "The payer; required unless `trade_type` is MWEB.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "app_appid",
+                    flag: Some("app-appid"),
+                    help: "The mobile app's appid, for payments started in an app.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "trade_type",
+                    flag: Some("trade-type"),
+                    help: "`JSAPI` (default) or `MWEB` for H5 outside WeChat.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "desc",
+                    flag: Some("desc"),
+                    help: "What is paid for (the service's name).",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "fee",
+                    flag: Some("fee"),
+                    help: "The total, in fen.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "return_url",
+                    flag: Some("return-url"),
+                    help: "Where the payment page goes once paid; not needed in mini programs.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "ip",
+                    flag: Some("ip"),
+                    help: "The payer's IP address.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "order_no",
+                    flag: Some("order-no"),
+                    help: "The commission's own order number; instead of `payment_notice_no`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "payment_notice_type",
+                    flag: Some("payment-notice-type"),
+                    help: "What kind of notice it is.",
+                    kind: Kind::Int64,
+                    values: &["1", "2"],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "payment_notice_no",
+                    flag: Some("payment-notice-no"),
+                    help: "The payment notice's number; instead of `order_no`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "payment_notice_create_time",
+                    flag: Some("payment-notice-create-time"),
+                    help: "When the notice was issued, unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "payment_expire_date",
+                    flag: Some("payment-expire-date"),
+                    help: "The last day to pay, YYYYMMDD.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "user_name",
+                    flag: Some("user-name"),
+                    help: "The payer's name.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "department_code",
+                    flag: Some("department-code"),
+                    help: "The paying unit's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "department_name",
+                    flag: Some("department-name"),
+                    help: "The paying unit's name.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "region_code",
+                    flag: Some("region-code"),
+                    help: "The region's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "scene",
+                    flag: Some("scene"),
+                    help: "Where the payment starts.",
+                    kind: Kind::Text,
+                    values: &[
+                        "biz",
+                        "ctiyservice",
+                        "miniprogram",
+                        "offline",
+                        "pc",
+                        "app",
+                        "other",
+                    ],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "items",
+                    flag: None,
+                    help: "The items paid for.",
+                    kind: Kind::Json("an array of object FeeItem"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "auto_call_pay",
+                    flag: Some("auto-call-pay"),
+                    help: "Open the payment at once on the payment page or in the mini program.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: nontax_pay_unified_order,
+        },
+    ],
+};
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_apply_vehicle_pay(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::ApplyVehiclePayRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_download_bill(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::DownloadBillRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_get_order(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::GetOrderRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_get_order_list(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::GetOrderListRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_get_real_name(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::GetRealNameRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_micro_pay(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::MicroPayRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_mock_notification(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::MockNotificationRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_mock_query_fee(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::MockQueryFeeRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_notify_inconsistent_order(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::NotifyInconsistentOrderRequest = call
+            .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_notify_vehicle_entrance(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::NotifyVehicleEntranceRequest = call
+            .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_query_fee(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::QueryFeeRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_query_vehicle_state(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::QueryVehicleStateRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_refund(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::RefundRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "nontax_pay")]
+fn nontax_pay_unified_order(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::nontax_pay::UnifiedOrderRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+static PAY_GIFT: Group = Group {
+    command: "pay-gift",
+    module: "pay_gift",
+    summary: "Pay-gift rules (支付后投放卡券): cards WeChat offers users after they pay at the merchant's WeChat Pay numbers.",
+    about: "Pay-gift rules (支付后投放卡券): cards WeChat offers users after they pay at the merchant's WeChat Pay numbers.\n\nA rule (`add_rule`) names merchant numbers, a time span, a payment range and the member card to\ngive (支付即会员); after a qualifying payment WeChat sends the user a message to take the card.\n`get_rule`, `list_rules` and `delete_rule` manage rules. The `*_member_rule` operations are the\nolder 支付即会员 interface under /card/paygiftmembercard/, which only Senparc still binds.",
+    operations: &[
+        Operation {
+            command: "add-member-rule",
+            summary: "Sets a 支付即会员 rule of the older interface: a member card offered after payments in a range at some merchant numbers.",
+            about: "Sets a 支付即会员 rule of the older interface: a member card offered after payments in a range at some merchant numbers.\n\nThe older form of `add_rule`, flat instead of under `rule_info`. New code should use\n`add_rule`; this binding is for accounts whose rules were set through it. `is_locked` keeps\nother accounts from taking over the merchant numbers.\n\nFields given with --json only:\n  mchid_list (an array of string, required): The WeChat Pay merchant numbers whose payments the rule covers.\n\nExample --json:\n  {\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"jump_url\": \"https://www.qq.com\", \"mchid_list\": [\"1900000109\"],\n   \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000, \"is_locked\": true}\n\nWeChat interface `card_paygiftmembercard_add`: POST /card/paygiftmembercard/add, from spec/pay_gift/add_member_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The member card to give; a card with WeChat-made codes or deposited codes, not custom codes.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "jump_url",
+                    flag: Some("jump-url"),
+                    help: "The page the card message opens, e.g. the merchant's own page for taking the card.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "mchid_list",
+                    flag: None,
+                    help: "The WeChat Pay merchant numbers whose payments the rule covers.",
+                    kind: Kind::Json("an array of string"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "begin_time",
+                    flag: Some("begin-time"),
+                    help: "When the rule starts, in unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "end_time",
+                    flag: Some("end-time"),
+                    help: "When the rule ends, in unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "min_cost",
+                    flag: Some("min-cost"),
+                    help: "The smallest payment that earns the card, in fen.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "max_cost",
+                    flag: Some("max-cost"),
+                    help: "The largest payment that earns the card, in fen.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "is_locked",
+                    flag: Some("is-locked"),
+                    help: "Whether other accounts are kept from setting rules on these merchant numbers (default true).",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_add_member_rule,
+        },
+        Operation {
+            command: "add-rule",
+            summary: "Sets a rule giving a card to users who pay at some of the merchant's WeChat Pay numbers, in a time span and an amount range.",
+            about: "Sets a rule giving a card to users who pay at some of the merchant's WeChat Pay numbers, in a time span and an amount range.\n\nAfter a qualifying payment WeChat sends the user a message to take the card. The merchant\nnumbers must belong to the same company as the account. The answer says which numbers took the\nrule (`succ_mchid_list`) and which did not and why (`fail_mchid_list`): a number another rule or\naccount holds reports it in `occupy_rule_id` and `occupy_appid`.\n\nFields given with --json only:\n  rule_info (an object Rule, required): The rule.\n\nExample --json:\n  {\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                 \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n                 \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}\n\nWeChat interface `card_paygiftcard_add`: POST /card/paygiftcard/add, from spec/pay_gift/add_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "rule_info",
+                    flag: None,
+                    help: "The rule.",
+                    kind: Kind::Json("an object Rule"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_add_rule,
+        },
+        Operation {
+            command: "delete-member-rule",
+            summary: "Removes merchant numbers from a 支付即会员 rule of the older interface.",
+            about: "Removes merchant numbers from a 支付即会员 rule of the older interface.\n\nThe older form of `delete_rule`: the rule is named by its card and merchant numbers, not by an id.\n\nFields given with --json only:\n  mchid_list (an array of string, required): The merchant numbers to release.\n\nExample --json:\n  {\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\"]}\n\nWeChat interface `card_paygiftmembercard_delete`: POST /card/paygiftmembercard/delete, from spec/pay_gift/delete_member_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The member card of the rule.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "mchid_list",
+                    flag: None,
+                    help: "The merchant numbers to release.",
+                    kind: Kind::Json("an array of string"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_delete_member_rule,
+        },
+        Operation {
+            command: "delete-rule",
+            summary: "Deletes a pay-gift rule, releasing its merchant numbers.",
+            about: "Deletes a pay-gift rule, releasing its merchant numbers.\n\nExample --json:\n  {\"rule_id\": 1233}\n\nWeChat interface `card_paygiftcard_delete`: POST /card/paygiftcard/delete, from spec/pay_gift/delete_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "rule_id",
+                    flag: Some("rule-id"),
+                    help: "The rule, from `add_rule` or `list_rules`.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_delete_rule,
+        },
+        Operation {
+            command: "get-member-rule",
+            summary: "Reads which 支付即会员 rule of the older interface holds a merchant number, and for which account.",
+            about: "Reads which 支付即会员 rule of the older interface holds a merchant number, and for which account.\n\nExample --json:\n  {\"mchid\": \"1900000109\"}\n\nWeChat interface `card_paygiftmembercard_get`: POST /card/paygiftmembercard/get, from spec/pay_gift/get_member_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "mchid",
+                    flag: Some("mchid"),
+                    help: "The WeChat Pay merchant number.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_get_member_rule,
+        },
+        Operation {
+            command: "get-rule",
+            summary: "Reads a pay-gift rule: its merchant numbers, time span, status and terms.",
+            about: "Reads a pay-gift rule: its merchant numbers, time span, status and terms.\n\nExample --json:\n  {\"rule_id\": 1233}\n\nWeChat interface `card_paygiftcard_getbyid`: POST /card/paygiftcard/getbyid, from spec/pay_gift/get_rule.toml.",
+            fields: &[
+                Field {
+                    wire: "rule_id",
+                    flag: Some("rule-id"),
+                    help: "The rule, from `add_rule` or `list_rules`.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_get_rule,
+        },
+        Operation {
+            command: "list-rules",
+            summary: "Lists the account's pay-gift rules of one kind, a page at a time, optionally only those in force.",
+            about: "Lists the account's pay-gift rules of one kind, a page at a time, optionally only those in force.\n\nExample --json:\n  {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\", \"effective\": true, \"offset\": 0, \"count\": 1}\n\nWeChat interface `card_paygiftcard_batchget`: POST /card/paygiftcard/batchget, from spec/pay_gift/list_rules.toml.",
+            fields: &[
+                Field {
+                    wire: "type",
+                    flag: Some("type"),
+                    help: "The kind of rules to list.",
+                    kind: Kind::Text,
+                    values: &["RULE_TYPE_PAY_MEMBER_CARD", "RULE_TYPE_SINGLE_PAY"],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "effective",
+                    flag: Some("effective"),
+                    help: "True to list only the rules in force.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "offset",
+                    flag: Some("offset"),
+                    help: "Where the page starts, from 0.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "count",
+                    flag: Some("count"),
+                    help: "How many rules to answer.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: pay_gift_list_rules,
+        },
+    ],
+};
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_add_member_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::AddMemberRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_add_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::AddRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_delete_member_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::DeleteMemberRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_delete_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::DeleteRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_get_member_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::GetMemberRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_get_rule(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::GetRuleRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "pay_gift")]
+fn pay_gift_list_rules(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::pay_gift::ListRulesRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
 #[cfg(feature = "platform")]
 static PLATFORM: Group = Group {
     command: "platform",
@@ -3102,6 +6109,479 @@ fn reimburse_update_invoice_status(call: Call) -> CallFuture {
 fn reimburse_update_status_batch(call: Call) -> CallFuture {
     Box::pin(async move {
         let request: ::wechat_card::reimburse::UpdateStatusBatchRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "sub_merchant")]
+static SUB_MERCHANT: Group = Group {
+    command: "sub-merchant",
+    module: "sub_merchant",
+    summary: "Sub-merchants of the third-party card mode (第三方代制模式): a parent merchant registers merchants without an account of their own and makes cards for them.",
+    about: "Sub-merchants of the third-party card mode (第三方代制模式): a parent merchant registers merchants without an account of their own and makes cards for them.\n\nThe parent merchant reads the open card categories (`get_apply_protocol`), submits each\nsub-merchant with its signed authorization letter (`submit_sub_merchant`), and waits for\nWeChat's review: the `card_merchant_check_result` event, or `get_sub_merchant` /\n`list_sub_merchants`. An approved sub-merchant's `merchant_id` goes into\n`base_info.sub_merchant_info` of the cards made for it (`card::create_card`).",
+    operations: &[
+        Operation {
+            command: "get-apply-protocol",
+            summary: "Lists the card categories open to sub-merchants, with the qualifications each needs.",
+            about: "Lists the card categories open to sub-merchants, with the qualifications each needs.\n\nA sub-merchant's `primary_category_id` and `secondary_category_id` come from here. The\ncategories change as WeChat's business does: read them each time rather than keeping a copy.\n\nWeChat interface `card_getapplyprotocol`: GET /card/getapplyprotocol, from spec/sub_merchant/get_apply_protocol.toml.",
+            fields: &[],
+            constants: &[],
+            files: &[],
+            call: sub_merchant_get_apply_protocol,
+        },
+        Operation {
+            command: "get-sub-merchant",
+            summary: "Reads one sub-merchant, with where WeChat's review of it stands.",
+            about: "Reads one sub-merchant, with where WeChat's review of it stands.\n\nThe parent merchant calls it with its own token and the sub-merchant's `merchant_id`.\n\nExample --json:\n  {\"merchant_id\": \"12\"}\n\nWeChat interface `card_submerchant_get`: POST /card/submerchant/get, from spec/sub_merchant/get_sub_merchant.toml.",
+            fields: &[
+                Field {
+                    wire: "merchant_id",
+                    flag: Some("merchant-id"),
+                    help: "The sub-merchant, from `submit_sub_merchant`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: sub_merchant_get_sub_merchant,
+        },
+        Operation {
+            command: "list-sub-merchants",
+            summary: "Lists the parent merchant's sub-merchants, at most 100 a call, optionally of one review status.",
+            about: "Lists the parent merchant's sub-merchants, at most 100 a call, optionally of one review status.\n\nStart with `begin_id` 0 (or empty) and pass each answer's `next_begin_id` to the next call\nuntil the list comes back shorter than `limit`.\n\nExample --json:\n  {\"begin_id\": \"0\", \"limit\": 50, \"status\": \"CHECKING\"}\n\nWeChat interface `card_submerchant_batchget`: POST /card/submerchant/batchget, from spec/sub_merchant/list_sub_merchants.toml.",
+            fields: &[
+                Field {
+                    wire: "begin_id",
+                    flag: Some("begin-id"),
+                    help: "Where to start: `0` (or empty) first, then the previous answer's `next_begin_id`.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "limit",
+                    flag: Some("limit"),
+                    help: "How many to answer, 1 to 100.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "status",
+                    flag: Some("status"),
+                    help: "Only sub-merchants in this review status.",
+                    kind: Kind::Text,
+                    values: &["CHECKING", "APPROVED", "REJECTED", "EXPIRED"],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: sub_merchant_list_sub_merchants,
+        },
+        Operation {
+            command: "submit-sub-merchant",
+            summary: "Submits a sub-merchant for WeChat's review and answers its new merchant_id.",
+            about: "Submits a sub-merchant for WeChat's review and answers its new merchant_id.\n\nThe parent merchant uploads the signed authorization letter as temporary material first (its\nmedia_id is `protocol`). The answer holds the sub-merchant in status `CHECKING`; WeChat's\nverdict arrives as the `card_merchant_check_result` event.\n\nFields given with --json only:\n  info (an object SubMerchantForm, required): The sub-merchant.\n\nExample --json:\n  {\"info\": {\"brand_name\": \"aaaaaa\", \"app_id\": \"xxxxxxxxxxx\", \"logo_url\": \"http://mmbiz.xxxx\",\n            \"protocol\": \"xxxxxxxxxx\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n            \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}\n\nWeChat interface `card_submerchant_submit`: POST /card/submerchant/submit, from spec/sub_merchant/submit_sub_merchant.toml.",
+            fields: &[
+                Field {
+                    wire: "info",
+                    flag: None,
+                    help: "The sub-merchant.",
+                    kind: Kind::Json("an object SubMerchantForm"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: sub_merchant_submit_sub_merchant,
+        },
+        Operation {
+            command: "update-sub-merchant",
+            summary: "Changes a sub-merchant's details, which sends it back to WeChat's review.",
+            about: "Changes a sub-merchant's details, which sends it back to WeChat's review.\n\nSend the whole sub-merchant again with its `merchant_id`: WeChat's table for the update repeats\nthe submit table (EasyWeChat: 参数与创建子商户参数一样). The answer holds the sub-merchant as\nWeChat now keeps it.\n\nFields given with --json only:\n  info (an object SubMerchantUpdate, required): The sub-merchant, with its id.\n\nExample --json:\n  {\"info\": {\"merchant_id\": \"12\", \"app_id\": \"xxxxxxxxxxxxx\", \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\",\n            \"protocol\": \"media_id\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n            \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}\n\nWeChat interface `card_submerchant_update`: POST /card/submerchant/update, from spec/sub_merchant/update_sub_merchant.toml.",
+            fields: &[
+                Field {
+                    wire: "info",
+                    flag: None,
+                    help: "The sub-merchant, with its id.",
+                    kind: Kind::Json("an object SubMerchantUpdate"),
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: sub_merchant_update_sub_merchant,
+        },
+    ],
+};
+
+#[cfg(feature = "sub_merchant")]
+fn sub_merchant_get_apply_protocol(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::sub_merchant::GetApplyProtocolRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "sub_merchant")]
+fn sub_merchant_get_sub_merchant(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::sub_merchant::GetSubMerchantRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "sub_merchant")]
+fn sub_merchant_list_sub_merchants(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::sub_merchant::ListSubMerchantsRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "sub_merchant")]
+fn sub_merchant_submit_sub_merchant(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::sub_merchant::SubmitSubMerchantRequest = call
+            .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "sub_merchant")]
+fn sub_merchant_update_sub_merchant(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::sub_merchant::UpdateSubMerchantRequest = call
+            .body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "ticket")]
+static TICKET: Group = Group {
+    command: "ticket",
+    module: "ticket",
+    summary: "Special tickets (特殊票券): boarding passes, meeting tickets and movie tickets a user holds, updated with the seat, time and check-in details.",
+    about: "Special tickets (特殊票券): boarding passes, meeting tickets and movie tickets a user holds, updated with the seat, time and check-in details.\n\nA ticket is created like any card (`card::create_card` with `BOARDING_PASS`,\n`MEETING_TICKET` or `MOVIE_TICKET`) and given to the user; once the user's seat or show is\nknown, the merchant writes it onto the user's ticket with these calls. Scenic tickets have no\nendpoint of their own.",
+    operations: &[
+        Operation {
+            command: "check-in-boarding-pass",
+            summary: "Checks a passenger in on the boarding pass they hold, or cancels the check-in.",
+            about: "Checks a passenger in on the boarding pass they hold, or cancels the check-in.\n\nAfter the passenger chose a seat, write the passenger, class, seat and e-ticket number onto the\nboarding pass; WeChat draws the check-in QR code from `qrcode_data`. With `is_cancel` true the\nother fields are not read and the pass goes back to not checked in.\n\nExample --json:\n  {\"code\": \"198374613512\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"passenger_name\": \"乘客姓名\",\n   \"class\": \"舱等\", \"seat\": \"座位号\", \"etkt_bnr\": \"电子客票号\", \"qrcode_data\": \"二维码数据\", \"is_cancel\": false}\n\nWeChat interface `card_boardingpass_checkin`: POST /card/boardingpass/checkin, from spec/ticket/check_in_boarding_pass.toml.",
+            fields: &[
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The boarding pass's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The boarding pass card; required for cards with merchant-supplied codes (`use_custom_code`).",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "passenger_name",
+                    flag: Some("passenger-name"),
+                    help: "The passenger's name, at most 15 Chinese characters; required to check in.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "class",
+                    flag: Some("class"),
+                    help: "The cabin class (头等舱 ...), at most 5 Chinese characters; required to check in.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "etkt_bnr",
+                    flag: Some("etkt-bnr"),
+                    help: "The e-ticket number, at most 14 digits; required to check in.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "seat",
+                    flag: Some("seat"),
+                    help: "The passenger's seat.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "qrcode_data",
+                    flag: Some("qrcode-data"),
+                    help: "The check-in QR code's text; WeChat draws the code from it.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "is_cancel",
+                    flag: Some("is-cancel"),
+                    help: "Cancel the check-in (default false): the other fields are then not read.",
+                    kind: Kind::Bool,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: ticket_check_in_boarding_pass,
+        },
+        Operation {
+            command: "update-meeting-ticket",
+            summary: "Writes the zone, entrance, seat and times onto a meeting ticket a user holds.",
+            about: "Writes the zone, entrance, seat and times onto a meeting ticket a user holds.\n\nExample --json:\n  {\"code\": \"717523732898\", \"card_id\": \"pXch-jvdwkJjY7evUFV-sGsoMl7A\", \"zone\": \"C区\", \"entrance\": \"东北门\", \"seat_number\": \"2排15号\"}\n\nWeChat interface `card_meetingticket_updateuser`: POST /card/meetingticket/updateuser, from spec/ticket/update_meeting_ticket.toml.",
+            fields: &[
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The ticket's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The ticket card; required for cards with merchant-supplied codes (`use_custom_code`).",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "begin_time",
+                    flag: Some("begin-time"),
+                    help: "When the meeting starts, unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "end_time",
+                    flag: Some("end-time"),
+                    help: "When it ends, unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "zone",
+                    flag: Some("zone"),
+                    help: "The zone, e.g. C区.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "entrance",
+                    flag: Some("entrance"),
+                    help: "The entrance, e.g. 东北门.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "seat_number",
+                    flag: Some("seat-number"),
+                    help: "The seat, e.g. 2排15号.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: ticket_update_meeting_ticket,
+        },
+        Operation {
+            command: "update-movie-ticket",
+            summary: "Writes the show, hall and seats onto a movie ticket a user holds.",
+            about: "Writes the show, hall and seats onto a movie ticket a user holds.\n\nFields given with --json only:\n  seat_number (an array of string): The seats, e.g. 5排14号.\n\nExample --json:\n  {\"code\": \"277217129962\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"ticket_class\": \"4D\", \"show_time\": 1408493192,\n   \"duration\": 120, \"screening_room\": \"5号影厅\", \"seat_number\": [\"5排14号\", \"5排15号\"]}\n\nWeChat interface `card_movieticket_updateuser`: POST /card/movieticket/updateuser, from spec/ticket/update_movie_ticket.toml.",
+            fields: &[
+                Field {
+                    wire: "code",
+                    flag: Some("code"),
+                    help: "The ticket's code.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "card_id",
+                    flag: Some("card-id"),
+                    help: "The ticket card; required for cards with merchant-supplied codes (`use_custom_code`).",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "ticket_class",
+                    flag: Some("ticket-class"),
+                    help: "The kind of show, e.g. 2D, 3D, 4D.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "show_time",
+                    flag: Some("show-time"),
+                    help: "When the show starts, unix seconds.",
+                    kind: Kind::Int64,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "duration",
+                    flag: Some("duration"),
+                    help: "How long the show lasts, in minutes.",
+                    kind: Kind::UInt32,
+                    values: &[],
+                    required: true,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "screening_room",
+                    flag: Some("screening-room"),
+                    help: "The hall, e.g. 5号影厅.",
+                    kind: Kind::Text,
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+                Field {
+                    wire: "seat_number",
+                    flag: None,
+                    help: "The seats, e.g. 5排14号.",
+                    kind: Kind::Json("an array of string"),
+                    values: &[],
+                    required: false,
+                    query: false,
+                    secret: false,
+                    aliases: &[],
+                },
+            ],
+            constants: &[],
+            files: &[],
+            call: ticket_update_movie_ticket,
+        },
+    ],
+};
+
+#[cfg(feature = "ticket")]
+fn ticket_check_in_boarding_pass(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::ticket::CheckInBoardingPassRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "ticket")]
+fn ticket_update_meeting_ticket(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::ticket::UpdateMeetingTicketRequest = call.body()?;
+        call.send(&request).await
+    })
+}
+
+#[cfg(feature = "ticket")]
+fn ticket_update_movie_ticket(call: Call) -> CallFuture {
+    Box::pin(async move {
+        let request: ::wechat_card::ticket::UpdateMovieTicketRequest = call.body()?;
         call.send(&request).await
     })
 }

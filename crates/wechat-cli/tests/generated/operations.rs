@@ -10,15 +10,64 @@
         feature = "card",
         feature = "card_code",
         feature = "card_stats",
+        feature = "coin",
+        feature = "general_card",
+        feature = "gift_card",
         feature = "invoice",
         feature = "member_card",
         feature = "nontax",
+        feature = "nontax_pay",
+        feature = "pay_gift",
         feature = "platform",
         feature = "reimburse",
+        feature = "sub_merchant",
+        feature = "ticket",
         feature = "token"
     )
 )]
 use crate::support::{Invocation, Mock};
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_add_locations_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "add-locations"],
+            operation: "card/add_locations",
+            example: Some(
+                "{\"location_list\": [\n  {\"business_name\": \"TIT 创意园1号店\", \"branch_name\": \"艺术中心店\", \"province\": \"广东省\", \"city\": \"广州市\",\n   \"district\": \"海珠区\", \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"telephone\": \"020-89772059\",\n   \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"},\n  {\"business_name\": \"TIT 创意园2号店\", \"province\": \"广东省\", \"city\": \"广州市\", \"district\": \"海珠区\",\n   \"address\": \"\", \"telephone\": \"020-89772059\", \"category\": \"房产小区\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::AddLocationsRequest,
+        >("card/add_locations", &printed);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_create_after_pay_activity_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "create-after-pay-activity"],
+            operation: "card/create_after_pay_activity",
+            example: Some(
+                "{\"info\": {\"basic_info\": {\"activity_bg_color\": \"Color010\", \"activity_tinyappid\": \"wx7a3d0b56d5e3a5c1\",\n                         \"mch_code\": \"1900016021\", \"begin_time\": 1537200000, \"end_time\": 1539792000,\n                         \"gift_num\": 3, \"max_partic_times_act\": 1, \"max_partic_times_one_day\": 1},\n          \"card_info_list\": [{\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"min_amt\": 100, \"total_user\": true}],\n          \"custom_info\": {\"type\": \"AFTER_PAY_PACKAGE\"}}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::CreateAfterPayActivityRequest,
+        >("card/create_after_pay_activity", &printed);
+}
+
 #[cfg(feature = "card")]
 #[tokio::test]
 async fn card_create_card_through_the_binary() {
@@ -127,6 +176,25 @@ async fn card_get_card_through_the_binary() {
 
 #[cfg(feature = "card")]
 #[tokio::test]
+async fn card_get_colors_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "get-colors"],
+            operation: "card/get_colors",
+            example: None,
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::GetColorsRequest,
+        >("card/get_colors", &printed);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
 async fn card_get_mpnews_html_through_the_binary() {
     let mock = Mock::start().await;
     let printed = mock
@@ -142,6 +210,25 @@ async fn card_get_mpnews_html_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::card::GetMpnewsHtmlRequest,
         >("card/get_mpnews_html", &printed);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_get_store_card_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "get-store-card"],
+            operation: "card/get_store_card",
+            example: Some("{\"poi_id\": \"1234567\"}"),
+            body_flags: &[("poi_id", "poi-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::GetStoreCardRequest,
+        >("card/get_store_card", &printed);
 }
 
 #[cfg(feature = "card")]
@@ -163,6 +250,25 @@ async fn card_list_cards_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::card::ListCardsRequest,
         >("card/list_cards", &printed);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_list_locations_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "list-locations"],
+            operation: "card/list_locations",
+            example: Some("{\"offset\": 0, \"count\": 0}"),
+            body_flags: &[("offset", "offset"), ("count", "count")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::ListLocationsRequest,
+        >("card/list_locations", &printed);
 }
 
 #[cfg(feature = "card")]
@@ -258,6 +364,27 @@ async fn card_set_self_consume_cell_through_the_binary() {
 
 #[cfg(feature = "card")]
 #[tokio::test]
+async fn card_set_store_card_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "set-store-card"],
+            operation: "card/set_store_card",
+            example: Some(
+                "{\"poi_id\": \"1234567\", \"card_id\": \"pabcedfg1234567hijklmn\"}",
+            ),
+            body_flags: &[("poi_id", "poi-id"), ("card_id", "card-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::SetStoreCardRequest,
+        >("card/set_store_card", &printed);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
 async fn card_set_test_whitelist_through_the_binary() {
     let mock = Mock::start().await;
     let printed = mock
@@ -296,6 +423,31 @@ async fn card_update_card_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::card::UpdateCardRequest,
         >("card/update_card", &printed);
+}
+
+#[cfg(feature = "card")]
+#[tokio::test]
+async fn card_update_lucky_money_balance_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["card", "update-lucky-money-balance"],
+            operation: "card/update_lucky_money_balance",
+            example: Some(
+                "{\"code\": \"12312313\", \"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\", \"balance\": 100}",
+            ),
+            body_flags: &[
+                ("code", "code"),
+                ("card_id", "card-id"),
+                ("balance", "balance"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::card::UpdateLuckyMoneyBalanceRequest,
+        >("card/update_lucky_money_balance", &printed);
 }
 
 #[cfg(feature = "card")]
@@ -620,6 +772,468 @@ async fn card_stats_get_member_card_summary_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::card_stats::GetMemberCardSummaryRequest,
         >("card_stats/get_member_card_summary", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_activate_account_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "activate-account"],
+            operation: "coin/activate_account",
+            example: None,
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::ActivateAccountRequest,
+        >("coin/activate_account", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_confirm_exchange_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "confirm-exchange"],
+            operation: "coin/confirm_exchange",
+            example: Some(
+                "{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100, \"order_id\": \"100003456789012345678901234\"}",
+            ),
+            body_flags: &[
+                ("card_id", "card-id"),
+                ("quantity", "quantity"),
+                ("order_id", "order-id"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::ConfirmExchangeRequest,
+        >("coin/confirm_exchange", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_coins_info_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "get-coins-info"],
+            operation: "coin/get_coins_info",
+            example: None,
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::GetCoinsInfoRequest,
+        >("coin/get_coins_info", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "get-order"],
+            operation: "coin/get_order",
+            example: Some("{\"order_id\": \"100005790120151221401000171\"}"),
+            body_flags: &[("order_id", "order-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::GetOrderRequest,
+        >("coin/get_order", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_get_pay_price_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "get-pay-price"],
+            operation: "coin/get_pay_price",
+            example: Some(
+                "{\"card_id\": \"p1Pj9jgj3BcomSgtuW8B1wl-wo88\", \"quantity\": 100}",
+            ),
+            body_flags: &[("card_id", "card-id"), ("quantity", "quantity")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::GetPayPriceRequest,
+        >("coin/get_pay_price", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_list_orders_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "list-orders"],
+            operation: "coin/list_orders",
+            example: Some(
+                "{\"offset\": 0, \"count\": 5, \"order_type\": \"ORDER_TYPE_WXPAY\", \"nor_filter\": {\"status\": \"ORDER_STATUS_SUCC\"},\n \"sort_info\": {\"sort_key\": \"SORT_BY_TIME\", \"sort_type\": \"SORT_DESC\"}, \"begin_time\": 1440420538, \"end_time\": 1450713203}",
+            ),
+            body_flags: &[
+                ("offset", "offset"),
+                ("count", "count"),
+                ("order_type", "order-type"),
+                ("begin_time", "begin-time"),
+                ("end_time", "end-time"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::ListOrdersRequest,
+        >("coin/list_orders", &printed);
+}
+
+#[cfg(feature = "coin")]
+#[tokio::test]
+async fn coin_recharge_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["coin", "recharge"],
+            operation: "coin/recharge",
+            example: Some("{\"coin_count\": 100}"),
+            body_flags: &[("coin_count", "coin-count")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::coin::RechargeRequest,
+        >("coin/recharge", &printed);
+}
+
+#[cfg(feature = "general_card")]
+#[tokio::test]
+async fn general_card_activate_general_card_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["general-card", "activate-general-card"],
+            operation: "general_card/activate_general_card",
+            example: Some(
+                "{\"card_number\": \"824173711396\", \"code\": \"824173711396\", \"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\n \"init_custom_field_value1\": \"12\", \"init_custom_field_value2\": \"2025-12-31\"}",
+            ),
+            body_flags: &[
+                ("card_number", "card-number"),
+                ("code", "code"),
+                ("card_id", "card-id"),
+                ("init_custom_field_value1", "init-custom-field-value1"),
+                ("init_custom_field_value2", "init-custom-field-value2"),
+                ("init_custom_field_value3", "init-custom-field-value3"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::general_card::ActivateGeneralCardRequest,
+        >("general_card/activate_general_card", &printed);
+}
+
+#[cfg(feature = "general_card")]
+#[tokio::test]
+async fn general_card_unactivate_general_card_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["general-card", "unactivate-general-card"],
+            operation: "general_card/unactivate_general_card",
+            example: Some(
+                "{\"card_id\": \"pPyqQjvbE2LpZReeUHlNN2ReV8w0\", \"code\": \"824173711396\"}",
+            ),
+            body_flags: &[("card_id", "card-id"), ("code", "code")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::general_card::UnactivateGeneralCardRequest,
+        >("general_card/unactivate_general_card", &printed);
+}
+
+#[cfg(feature = "general_card")]
+#[tokio::test]
+async fn general_card_update_general_card_user_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["general-card", "update-general-card-user"],
+            operation: "general_card/update_general_card_user",
+            example: Some(
+                "{\"code\": \"12312313\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"background_pic_url\": \"https://mmbiz.qlogo.cn/mmbiz/0?wx_fmt=jpeg\",\n \"record_bonus\": \"消费30元，获得3积分\", \"bonus\": 3000, \"custom_field_value1\": \"xxxxx\", \"can_give_friend\": true}",
+            ),
+            body_flags: &[
+                ("code", "code"),
+                ("card_id", "card-id"),
+                ("background_pic_url", "background-pic-url"),
+                ("record_bonus", "record-bonus"),
+                ("bonus", "bonus"),
+                ("record_balance", "record-balance"),
+                ("balance", "balance"),
+                ("custom_field_value1", "custom-field-value1"),
+                ("custom_field_value2", "custom-field-value2"),
+                ("custom_field_value3", "custom-field-value3"),
+                ("can_give_friend", "can-give-friend"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::general_card::UpdateGeneralCardUserRequest,
+        >("general_card/update_general_card_user", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_add_pay_whitelist_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "add-pay-whitelist"],
+            operation: "gift_card/add_pay_whitelist",
+            example: Some("{\"sub_mch_id\": \"1900015421\"}"),
+            body_flags: &[("sub_mch_id", "sub-mch-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::AddPayWhitelistRequest,
+        >("gift_card/add_pay_whitelist", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_bind_sub_merchant_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "bind-sub-merchant"],
+            operation: "gift_card/bind_sub_merchant",
+            example: Some(
+                "{\"sub_mch_id\": \"1900015421\", \"wxa_appid\": \"wx8638fbedaf138a87\"}",
+            ),
+            body_flags: &[("sub_mch_id", "sub-mch-id"), ("wxa_appid", "wxa-appid")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::BindSubMerchantRequest,
+        >("gift_card/bind_sub_merchant", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_create_page_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "create-page"],
+            operation: "gift_card/create_page",
+            example: Some(
+                "{\"page\": {\n  \"page_title\": \"礼品卡\", \"support_multi\": true,\n  \"banner_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n  \"theme_list\": [\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title\", \"title_color\": \"#FB966E\", \"show_sku_title_first\": true,\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"焦糖拿铁\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\"}],\n     \"category_index\": 0},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"title\": \"焦糖拿铁\"},\n                   {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\", \"title\": \"蛋糕\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"category_index\": 1},\n    {\"theme_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\",\n     \"title\": \"title_lalala\", \"title_color\": \"#FB966E\",\n     \"item_list\": [{\"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}, {\"card_id\": \"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}],\n     \"pic_item_list\": [\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语1\", \"outer_img_id\": \"outer_img_id_1\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语2\", \"outer_img_id\": \"outer_img_id_2\"},\n       {\"background_pic_url\": \"http://mmbiz.qpic.cn/mmbiz_jpg/p98FjXy8LafBWIJsGFe7tlPvtBFxXXTPdx5cEuFMcWWsiaR1DyrN5ML3jiaVYZibovA8OrwOylUia6ywvVU6Aqboibw/0\", \"default_gifting_msg\": \"祝福语3\", \"outer_img_id\": \"outer_img_id_3\"}],\n     \"is_banner\": true}],\n  \"category_list\": [{\"title\": \"主题分类一\"}, {\"title\": \"主题分类二\"}],\n  \"address\": \"广州市海珠区222号\", \"service_phone\": \"020-12345678\", \"biz_description\": \"退款指引\",\n  \"cell_1\": {\"title\": \"申请发票\", \"url\": \"https://open.weixin.qq.com\"},\n  \"cell_2\": {\"title\": \"申请退款\", \"url\": \"https://mp.weixin.qq.com\"}}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::CreatePageRequest,
+        >("gift_card/create_page", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_get_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "get-order"],
+            operation: "gift_card/get_order",
+            example: Some("{\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}"),
+            body_flags: &[("order_id", "order-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::GetOrderRequest,
+        >("gift_card/get_order", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_get_page_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "get-page"],
+            operation: "gift_card/get_page",
+            example: Some("{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}"),
+            body_flags: &[("page_id", "page-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::GetPageRequest,
+        >("gift_card/get_page", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_list_orders_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "list-orders"],
+            operation: "gift_card/list_orders",
+            example: Some(
+                "{\"begin_time\": 1472400000, \"end_time\": 1472716604, \"sort_type\": \"ASC\", \"offset\": 0, \"count\": 2}",
+            ),
+            body_flags: &[
+                ("begin_time", "begin-time"),
+                ("end_time", "end-time"),
+                ("sort_type", "sort-type"),
+                ("offset", "offset"),
+                ("count", "count"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::ListOrdersRequest,
+        >("gift_card/list_orders", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_list_pages_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "list-pages"],
+            operation: "gift_card/list_pages",
+            example: Some("{}"),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::ListPagesRequest,
+        >("gift_card/list_pages", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_refund_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "refund-order"],
+            operation: "gift_card/refund_order",
+            example: Some("{\"order_id\": \"xxx\"}"),
+            body_flags: &[("order_id", "order-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::RefundOrderRequest,
+        >("gift_card/refund_order", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_set_maintain_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "set-maintain"],
+            operation: "gift_card/set_maintain",
+            example: Some(
+                "{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"maintain\": true}",
+            ),
+            body_flags: &[
+                ("page_id", "page-id"),
+                ("all", "all"),
+                ("maintain", "maintain"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::SetMaintainRequest,
+        >("gift_card/set_maintain", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_set_wxa_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "set-wxa"],
+            operation: "gift_card/set_wxa",
+            example: Some(
+                "{\"wxa_appid\": \"wx123456789\", \"page_id\": \"asdasdjkafkjaslfjasl+fjas=\"}",
+            ),
+            body_flags: &[("wxa_appid", "wxa-appid"), ("page_id", "page-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::SetWxaRequest,
+        >("gift_card/set_wxa", &printed);
+}
+
+#[cfg(feature = "gift_card")]
+#[tokio::test]
+async fn gift_card_update_page_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["gift-card", "update-page"],
+            operation: "gift_card/update_page",
+            example: Some(
+                "{\"page\": {\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n          \"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::gift_card::UpdatePageRequest,
+        >("gift_card/update_page", &printed);
 }
 
 #[cfg(feature = "invoice")]
@@ -1177,6 +1791,556 @@ async fn nontax_insert_bill_through_the_binary() {
         >("nontax/insert_bill", &printed);
 }
 
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_apply_vehicle_pay_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "apply-vehicle-pay"],
+            operation: "nontax_pay/apply_vehicle_pay",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"mch_id\": \"1900016021\",\n \"payment_notice_no\": \"1111111111\", \"department_code\": \"222222\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"department_name\": \"测试执收单位名称\", \"desc\": \"测试desc\", \"fee\": 1, \"goods_tag\": \"\", \"trade_scene\": \"PARKING SPACE\",\n \"scene_info\": {\"start_time\": 1542351485, \"charging_time\": 3600, \"plate_number\": \"粤B888888\", \"car_type\": \"小型车\",\n                \"parking_name\": \"test_parking_name\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"space_number\": \"D666666\"}}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("bank_id", "bank-id"),
+                ("bank_account", "bank-account"),
+                ("mch_id", "mch-id"),
+                ("desc", "desc"),
+                ("fee", "fee"),
+                ("order_no", "order-no"),
+                ("payment_notice_type", "payment-notice-type"),
+                ("payment_notice_no", "payment-notice-no"),
+                ("department_code", "department-code"),
+                ("department_name", "department-name"),
+                ("region_code", "region-code"),
+                ("goods_tag", "goods-tag"),
+                ("trade_scene", "trade-scene"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::ApplyVehiclePayRequest,
+        >("nontax_pay/apply_vehicle_pay", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_download_bill_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "download-bill"],
+            operation: "nontax_pay/download_bill",
+            example: Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"mch_id\": \"1900016021\", \"bill_date\": \"20170925\", \"bill_type\": \"ALL\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("mch_id", "mch-id"),
+                ("bill_date", "bill-date"),
+                ("bill_type", "bill-type"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::DownloadBillRequest,
+        >("nontax_pay/download_bill", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_get_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "get-order"],
+            operation: "nontax_pay/get_order",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("service_id", "service-id"),
+                ("order_id", "order-id"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::GetOrderRequest,
+        >("nontax_pay/get_order", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_get_order_list_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "get-order-list"],
+            operation: "nontax_pay/get_order_list",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"payment_notice_no\": \"34000019081115065040\", \"department_code\": \"065080906\", \"region_code\": \"340000\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("region_code", "region-code"),
+                ("department_code", "department-code"),
+                ("payment_notice_no", "payment-notice-no"),
+                ("order_no", "order-no"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::GetOrderListRequest,
+        >("nontax_pay/get_order_list", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_get_real_name_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "get-real-name"],
+            operation: "nontax_pay/get_real_name",
+            example: Some("{\"wx_realname_token\": \"8e1e219ec15953101515058721\"}"),
+            body_flags: &[("wx_realname_token", "wx-realname-token")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::GetRealNameRequest,
+        >("nontax_pay/get_real_name", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_micro_pay_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "micro-pay"],
+            operation: "nontax_pay/micro_pay",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"desc\": \"测试办证缴费\", \"fee\": 1,\n \"user_name\": \"*三强\",\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"payment_notice_create_time\": 1500967298, \"payment_expire_date\": \"20190102\", \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"region_code\": \"440000\", \"auth_code\": \"134971951305811268\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("bank_id", "bank-id"),
+                ("bank_account", "bank-account"),
+                ("mch_id", "mch-id"),
+                ("desc", "desc"),
+                ("fee", "fee"),
+                ("order_no", "order-no"),
+                ("payment_notice_type", "payment-notice-type"),
+                ("payment_notice_no", "payment-notice-no"),
+                ("payment_notice_create_time", "payment-notice-create-time"),
+                ("payment_expire_date", "payment-expire-date"),
+                ("user_name", "user-name"),
+                ("department_code", "department-code"),
+                ("department_name", "department-name"),
+                ("region_code", "region-code"),
+                ("auth_code", "auth-code"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::MicroPayRequest,
+        >("nontax_pay/micro_pay", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_mock_notification_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "mock-notification"],
+            operation: "nontax_pay/mock_notification",
+            example: Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"url\": \"https://example.com/nontax/notify\", \"version\": 1}",
+            ),
+            body_flags: &[("appid", "appid"), ("url", "url"), ("version", "version")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::MockNotificationRequest,
+        >("nontax_pay/mock_notification", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_mock_query_fee_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "mock-query-fee"],
+            operation: "nontax_pay/mock_query_fee",
+            example: Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"url\": \"https://example.com/nontax/notify\", \"version\": 1}",
+            ),
+            body_flags: &[("appid", "appid"), ("url", "url"), ("version", "version")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::MockQueryFeeRequest,
+        >("nontax_pay/mock_query_fee", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_notify_inconsistent_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "notify-inconsistent-order"],
+            operation: "nontax_pay/notify_inconsistent_order",
+            example: Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\"}",
+            ),
+            body_flags: &[("appid", "appid"), ("order_id", "order-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::NotifyInconsistentOrderRequest,
+        >("nontax_pay/notify_inconsistent_order", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_notify_vehicle_entrance_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "notify-vehicle-entrance"],
+            operation: "nontax_pay/notify_vehicle_entrance",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"mch_id\": \"1900016021\", \"region_code\": \"440000\", \"trade_scene\": \"PARKING\",\n \"scene_info\": {\"start_time\": 1542351485, \"notify_url\": \"https://weixin.qq.com\", \"car_type\": \"小型车\",\n                \"parking_name\": \"test_parking_name\", \"free_time\": 1200, \"plate_number\": \"粤B888888\",\n                \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\"}}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("bank_id", "bank-id"),
+                ("bank_account", "bank-account"),
+                ("mch_id", "mch-id"),
+                ("region_code", "region-code"),
+                ("trade_scene", "trade-scene"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::NotifyVehicleEntranceRequest,
+        >("nontax_pay/notify_vehicle_entrance", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_query_fee_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "query-fee"],
+            operation: "nontax_pay/query_fee",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"service_id\": 123, \"bank_id\": \"470690268\", \"payment_notice_no\": \"440204190185356\",\n \"department_code\": \"143605002004\", \"payment_notice_type\": 1, \"region_code\": \"440000\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("service_id", "service-id"),
+                ("bank_id", "bank-id"),
+                ("payment_notice_no", "payment-notice-no"),
+                ("department_code", "department-code"),
+                ("payment_notice_type", "payment-notice-type"),
+                ("region_code", "region-code"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::QueryFeeRequest,
+        >("nontax_pay/query_fee", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_query_vehicle_state_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "query-vehicle-state"],
+            operation: "nontax_pay/query_vehicle_state",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_id\": \"test_bank_id\", \"bank_account\": \"\", \"mch_id\": \"1900016021\", \"region_code\": \"440000\",\n \"trade_scene\": \"PARKING\", \"jump_scene\": \"H5\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"plate_number\": \"粤B888888\",\n \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("bank_id", "bank-id"),
+                ("bank_account", "bank-account"),
+                ("mch_id", "mch-id"),
+                ("region_code", "region-code"),
+                ("trade_scene", "trade-scene"),
+                ("jump_scene", "jump-scene"),
+                ("openid", "openid"),
+                ("plate_number", "plate-number"),
+                ("material_info", "material-info"),
+                ("channel_type", "channel-type"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::QueryVehicleStateRequest,
+        >("nontax_pay/query_vehicle_state", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_refund_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "refund"],
+            operation: "nontax_pay/refund",
+            example: Some(
+                "{\"appid\": \"wx6cc9648de104270d\", \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"reason\": \"线上线下重复缴费，解档票据号为DA01651861\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("order_id", "order-id"),
+                ("reason", "reason"),
+                ("refund_fee", "refund-fee"),
+                ("refund_out_id", "refund-out-id"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::RefundRequest,
+        >("nontax_pay/refund", &printed);
+}
+
+#[cfg(feature = "nontax_pay")]
+#[tokio::test]
+async fn nontax_pay_unified_order_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["nontax-pay", "unified-order"],
+            operation: "nontax_pay/unified_order",
+            example: Some(
+                "{\"appid\": \"wx5f6e43071809a9dd\", \"bank_account\": \"\", \"bank_id\": \"test_bank_id\", \"department_code\": \"1\",\n \"department_name\": \"test\", \"desc\": \"测试缴费\", \"fee\": 2, \"ip\": \"113.68.115.241\",\n \"items\": [{\"fee\": 2, \"item_id\": \"103050101200\", \"item_name\": \"测试缴费2\", \"no\": 1, \"overdue\": 0}],\n \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\", \"payment_expire_date\": \"\", \"payment_notice_no\": \"08111639088\",\n \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"return_url\": \"http://cockpouncher.55555.io/nontax-wxpay/pay_demand_result.html?type=showPayResult&region_code=44000&unitNo=1&payNoticeNo=1\",\n \"service_id\": 0, \"user_name\": \"张*丰\"}",
+            ),
+            body_flags: &[
+                ("appid", "appid"),
+                ("service_id", "service-id"),
+                ("bank_id", "bank-id"),
+                ("bank_account", "bank-account"),
+                ("mch_id", "mch-id"),
+                ("openid", "openid"),
+                ("app_appid", "app-appid"),
+                ("trade_type", "trade-type"),
+                ("desc", "desc"),
+                ("fee", "fee"),
+                ("return_url", "return-url"),
+                ("ip", "ip"),
+                ("order_no", "order-no"),
+                ("payment_notice_type", "payment-notice-type"),
+                ("payment_notice_no", "payment-notice-no"),
+                ("payment_notice_create_time", "payment-notice-create-time"),
+                ("payment_expire_date", "payment-expire-date"),
+                ("user_name", "user-name"),
+                ("department_code", "department-code"),
+                ("department_name", "department-name"),
+                ("region_code", "region-code"),
+                ("scene", "scene"),
+                ("auto_call_pay", "auto-call-pay"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::nontax_pay::UnifiedOrderRequest,
+        >("nontax_pay/unified_order", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_add_member_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "add-member-rule"],
+            operation: "pay_gift/add_member_rule",
+            example: Some(
+                "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"jump_url\": \"https://www.qq.com\", \"mchid_list\": [\"1900000109\"],\n \"begin_time\": 1480317217, \"end_time\": 1580317217, \"min_cost\": 100, \"max_cost\": 1000, \"is_locked\": true}",
+            ),
+            body_flags: &[
+                ("card_id", "card-id"),
+                ("jump_url", "jump-url"),
+                ("begin_time", "begin-time"),
+                ("end_time", "end-time"),
+                ("min_cost", "min-cost"),
+                ("max_cost", "max-cost"),
+                ("is_locked", "is-locked"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::AddMemberRuleRequest,
+        >("pay_gift/add_member_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_add_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "add-rule"],
+            operation: "pay_gift/add_rule",
+            example: Some(
+                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::AddRuleRequest,
+        >("pay_gift/add_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_delete_member_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "delete-member-rule"],
+            operation: "pay_gift/delete_member_rule",
+            example: Some(
+                "{\"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"mchid_list\": [\"1900000109\"]}",
+            ),
+            body_flags: &[("card_id", "card-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::DeleteMemberRuleRequest,
+        >("pay_gift/delete_member_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_delete_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "delete-rule"],
+            operation: "pay_gift/delete_rule",
+            example: Some("{\"rule_id\": 1233}"),
+            body_flags: &[("rule_id", "rule-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::DeleteRuleRequest,
+        >("pay_gift/delete_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_get_member_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "get-member-rule"],
+            operation: "pay_gift/get_member_rule",
+            example: Some("{\"mchid\": \"1900000109\"}"),
+            body_flags: &[("mchid", "mchid")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::GetMemberRuleRequest,
+        >("pay_gift/get_member_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_get_rule_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "get-rule"],
+            operation: "pay_gift/get_rule",
+            example: Some("{\"rule_id\": 1233}"),
+            body_flags: &[("rule_id", "rule-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::GetRuleRequest,
+        >("pay_gift/get_rule", &printed);
+}
+
+#[cfg(feature = "pay_gift")]
+#[tokio::test]
+async fn pay_gift_list_rules_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["pay-gift", "list-rules"],
+            operation: "pay_gift/list_rules",
+            example: Some(
+                "{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\", \"effective\": true, \"offset\": 0, \"count\": 1}",
+            ),
+            body_flags: &[
+                ("type", "type"),
+                ("effective", "effective"),
+                ("offset", "offset"),
+                ("count", "count"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::pay_gift::ListRulesRequest,
+        >("pay_gift/list_rules", &printed);
+}
+
 #[cfg(feature = "platform")]
 #[tokio::test]
 async fn platform_create_card_through_the_binary() {
@@ -1396,6 +2560,198 @@ async fn reimburse_update_status_batch_through_the_binary() {
     mock.assert_printed_answer::<
             wechat_card::reimburse::UpdateStatusBatchRequest,
         >("reimburse/update_status_batch", &printed);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_get_apply_protocol_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["sub-merchant", "get-apply-protocol"],
+            operation: "sub_merchant/get_apply_protocol",
+            example: None,
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::sub_merchant::GetApplyProtocolRequest,
+        >("sub_merchant/get_apply_protocol", &printed);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_get_sub_merchant_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["sub-merchant", "get-sub-merchant"],
+            operation: "sub_merchant/get_sub_merchant",
+            example: Some("{\"merchant_id\": \"12\"}"),
+            body_flags: &[("merchant_id", "merchant-id")],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::sub_merchant::GetSubMerchantRequest,
+        >("sub_merchant/get_sub_merchant", &printed);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_list_sub_merchants_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["sub-merchant", "list-sub-merchants"],
+            operation: "sub_merchant/list_sub_merchants",
+            example: Some(
+                "{\"begin_id\": \"0\", \"limit\": 50, \"status\": \"CHECKING\"}",
+            ),
+            body_flags: &[
+                ("begin_id", "begin-id"),
+                ("limit", "limit"),
+                ("status", "status"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::sub_merchant::ListSubMerchantsRequest,
+        >("sub_merchant/list_sub_merchants", &printed);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_submit_sub_merchant_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["sub-merchant", "submit-sub-merchant"],
+            operation: "sub_merchant/submit_sub_merchant",
+            example: Some(
+                "{\"info\": {\"brand_name\": \"aaaaaa\", \"app_id\": \"xxxxxxxxxxx\", \"logo_url\": \"http://mmbiz.xxxx\",\n          \"protocol\": \"xxxxxxxxxx\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n          \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::sub_merchant::SubmitSubMerchantRequest,
+        >("sub_merchant/submit_sub_merchant", &printed);
+}
+
+#[cfg(feature = "sub_merchant")]
+#[tokio::test]
+async fn sub_merchant_update_sub_merchant_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["sub-merchant", "update-sub-merchant"],
+            operation: "sub_merchant/update_sub_merchant",
+            example: Some(
+                "{\"info\": {\"merchant_id\": \"12\", \"app_id\": \"xxxxxxxxxxxxx\", \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\",\n          \"protocol\": \"media_id\", \"agreement_media_id\": \"xxxxxxxxxx\", \"operator_media_id\": \"xxxxxxxx\",\n          \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+            ),
+            body_flags: &[],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::sub_merchant::UpdateSubMerchantRequest,
+        >("sub_merchant/update_sub_merchant", &printed);
+}
+
+#[cfg(feature = "ticket")]
+#[tokio::test]
+async fn ticket_check_in_boarding_pass_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["ticket", "check-in-boarding-pass"],
+            operation: "ticket/check_in_boarding_pass",
+            example: Some(
+                "{\"code\": \"198374613512\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"passenger_name\": \"乘客姓名\",\n \"class\": \"舱等\", \"seat\": \"座位号\", \"etkt_bnr\": \"电子客票号\", \"qrcode_data\": \"二维码数据\", \"is_cancel\": false}",
+            ),
+            body_flags: &[
+                ("code", "code"),
+                ("card_id", "card-id"),
+                ("passenger_name", "passenger-name"),
+                ("class", "class"),
+                ("etkt_bnr", "etkt-bnr"),
+                ("seat", "seat"),
+                ("qrcode_data", "qrcode-data"),
+                ("is_cancel", "is-cancel"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::ticket::CheckInBoardingPassRequest,
+        >("ticket/check_in_boarding_pass", &printed);
+}
+
+#[cfg(feature = "ticket")]
+#[tokio::test]
+async fn ticket_update_meeting_ticket_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["ticket", "update-meeting-ticket"],
+            operation: "ticket/update_meeting_ticket",
+            example: Some(
+                "{\"code\": \"717523732898\", \"card_id\": \"pXch-jvdwkJjY7evUFV-sGsoMl7A\", \"zone\": \"C区\", \"entrance\": \"东北门\", \"seat_number\": \"2排15号\"}",
+            ),
+            body_flags: &[
+                ("code", "code"),
+                ("card_id", "card-id"),
+                ("begin_time", "begin-time"),
+                ("end_time", "end-time"),
+                ("zone", "zone"),
+                ("entrance", "entrance"),
+                ("seat_number", "seat-number"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::ticket::UpdateMeetingTicketRequest,
+        >("ticket/update_meeting_ticket", &printed);
+}
+
+#[cfg(feature = "ticket")]
+#[tokio::test]
+async fn ticket_update_movie_ticket_through_the_binary() {
+    let mock = Mock::start().await;
+    let printed = mock
+        .invoke(Invocation {
+            command: &["ticket", "update-movie-ticket"],
+            operation: "ticket/update_movie_ticket",
+            example: Some(
+                "{\"code\": \"277217129962\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"ticket_class\": \"4D\", \"show_time\": 1408493192,\n \"duration\": 120, \"screening_room\": \"5号影厅\", \"seat_number\": [\"5排14号\", \"5排15号\"]}",
+            ),
+            body_flags: &[
+                ("code", "code"),
+                ("card_id", "card-id"),
+                ("ticket_class", "ticket-class"),
+                ("show_time", "show-time"),
+                ("duration", "duration"),
+                ("screening_room", "screening-room"),
+            ],
+            query_flags: &[],
+            files: &[],
+        })
+        .await;
+    mock.assert_printed_answer::<
+            wechat_card::ticket::UpdateMovieTicketRequest,
+        >("ticket/update_movie_ticket", &printed);
 }
 
 #[cfg(feature = "token")]

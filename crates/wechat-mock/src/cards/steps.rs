@@ -307,7 +307,8 @@ mod tests {
     use crate::faults::Fault;
     use crate::server::MockServer;
     use crate::spec_table::{
-        BodyKind, Field, Method, Operation, TokenUse, Ty, general_message, operation, operations,
+        BodyKind, Field, Method, Operation, ResponseBody, TokenUse, Ty, general_message, operation,
+        operations,
     };
 
     #[test]
@@ -361,6 +362,7 @@ mod tests {
                 fixed_body: &[],
                 files: &[],
                 response: &[],
+                response_body: ResponseBody::Json,
                 errors: &[],
                 success_example: Some(r#"{"errcode": 0, "errmsg": "ok"}"#),
                 resource: None,

@@ -4,8 +4,8 @@
 //! against and answers with.
 
 use crate::spec_model::{
-    BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty,
-    TypeKind,
+    BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, ResponseBody,
+    TokenUse, Ty, TypeKind,
 };
 
 /// WeChat's general error codes, from `spec/errors.toml`, in its order.
@@ -95,6 +95,141 @@ pub(crate) static GENERAL_ERRORS: &[ErrorCase] = &[
 /// Every operation of the spec, group by group, sorted by name.
 pub(crate) static OPERATIONS: &[Operation] = &[
     Operation {
+        name: "add_locations",
+        key: "card/add_locations",
+        group: "card",
+        interface: "card_location_batchadd",
+        summary: "Imports stores (门店) for cards, answering each store's location_id (-1 for one that failed).",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/location/batchadd",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "location_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card::add_locations::LOCATION,
+                    ),
+                ),
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "location_id_list",
+                ty: Ty::Array(&Ty::I64),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"location_id_list\": [271262077, -1]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "create_after_pay_activity",
+        key: "card/create_after_pay_activity",
+        group: "card",
+        interface: "card_mkt_activity_create",
+        summary: "Creates a pay-then-receive (支付后领取) social coupon activity: after paying, the user gets a pack of coupons to share.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/mkt/activity/create",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::card::create_after_pay_activity::ACTIVITY_INFO,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "activity_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"activity_id\": \"4728935\"}",
+        ),
+        resource: None,
+    },
+    Operation {
         name: "create_card",
         key: "card/create_card",
         group: "card",
@@ -126,6 +261,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40071,
@@ -241,6 +377,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40071,
@@ -340,6 +477,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40053,
@@ -413,6 +551,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -479,6 +618,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -503,6 +643,63 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_type\": \"DISCOUNT\", \"discount\": {\n   \"base_info\": {\"id\": \"pbLatjnP97_F9PudzBARQhn7xR7A\",\n     \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\n     \"code_type\": \"CODE_TYPE_NONE\", \"brand_name\": \"微信餐厅\", \"title\": \"9折优惠券\",\n     \"date_info\": {\"type\": \"DATE_TYPE_FIX_TERM\", \"fixed_term\": 30, \"fixed_begin_term\": 0},\n     \"color\": \"#10AD61\", \"notice\": \"到店使用\", \"description\": \"\",\n     \"location_id_list\": [218384742, 402521653, 402521608], \"get_limit\": 3, \"can_share\": true, \"can_give_friend\": true,\n     \"status\": \"CARD_STATUS_VERIFY_OK\", \"sku\": {\"quantity\": 100096, \"total_quantity\": 100100},\n     \"create_time\": 1457525546, \"update_time\": 1457526240},\n   \"discount\": 10,\n   \"advanced_info\": {\"time_limit\": [{\"type\": \"MONDAY\"}, {\"type\": \"TUESDAY\"}], \"text_image_list\": [], \"business_service\": [],\n     \"abstract\": {\"abstract\": \"点击了解更多\", \"icon_url_list\": [\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]}}}}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_colors",
+        key: "card/get_colors",
+        group: "card",
+        interface: "card_getcolors",
+        summary: "Lists the card background colours: each colour's name (Color010 ...) and its RGB value.",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/card/getcolors",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::None,
+        request: &[],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "colors",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card::get_colors::CARD_COLOR,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"colors\": [\n  {\"name\": \"Color010\", \"value\": \"#63b359\"}, {\"name\": \"Color020\", \"value\": \"#2c9f67\"},\n  {\"name\": \"Color030\", \"value\": \"#509fc9\"}, {\"name\": \"Color040\", \"value\": \"#5885cf\"},\n  {\"name\": \"Color050\", \"value\": \"#9062c0\"}, {\"name\": \"Color060\", \"value\": \"#d09a45\"},\n  {\"name\": \"Color070\", \"value\": \"#e4b138\"}, {\"name\": \"Color080\", \"value\": \"#ee903c\"},\n  {\"name\": \"Color081\", \"value\": \"#f08500\"}, {\"name\": \"Color082\", \"value\": \"#a9d92d\"},\n  {\"name\": \"Color090\", \"value\": \"#dd6549\"}, {\"name\": \"Color100\", \"value\": \"#cc463d\"},\n  {\"name\": \"Color101\", \"value\": \"#cf3e36\"}, {\"name\": \"Color102\", \"value\": \"#5E6671\"}]}",
         ),
         resource: None,
     },
@@ -547,6 +744,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -571,6 +769,66 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"content\": \"<iframe class=\\\"res_iframe card_iframe js_editor_card\\\" data-src=\\\"http://mp.weixin.qq.com/bizmall/appmsgcard?action=show&biz=MjM5OTAwODk4MA%3D%3D&cardid=p1Pj9jnXTLf2nF7lccYScFUYqJ0&wechat_card_js=1#wechat_redirect\\\"></iframe>\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_store_card",
+        key: "card/get_store_card",
+        group: "card",
+        interface: "card_storewxa_get",
+        summary: "Reads the card a store's mini program page offers (the store's 卡券 entry).",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/storewxa/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "poi_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pabcedfg1234567hijklmn\"}",
         ),
         resource: None,
     },
@@ -635,6 +893,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -659,6 +918,82 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id_list\": [\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\"], \"total_num\": 1}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_locations",
+        key: "card/list_locations",
+        group: "card",
+        interface: "card_location_batchget",
+        summary: "Lists the stores imported for cards, a page at a time.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/location/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "offset",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "location_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::card::list_locations::STORED_LOCATION,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 1,\n \"location_list\": [{\"location_id\": \"271262077\", \"name\": \"TIT 创意园1号店(艺术中心店)\", \"phone\": \"020-89772059\",\n                    \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}",
         ),
         resource: None,
     },
@@ -728,6 +1063,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40003,
@@ -805,6 +1141,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40122,
@@ -874,6 +1211,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 43017,
@@ -955,11 +1293,78 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 43017,
                 message: "require location id!",
             },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "set_store_card",
+        key: "card/set_store_card",
+        group: "card",
+        interface: "card_storewxa_set",
+        summary: "Chooses the card a store's mini program page offers.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/storewxa/set",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "poi_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[
             ErrorCase {
                 code: 40073,
                 message: "invalid card id",
@@ -1052,6 +1457,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40003,
@@ -1202,6 +1608,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40079,
@@ -1246,6 +1653,100 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         resource: None,
     },
     Operation {
+        name: "update_lucky_money_balance",
+        key: "card/update_lucky_money_balance",
+        group: "card",
+        interface: "card_luckymoney_updateuserbalance",
+        summary: "Sets the balance of a red-packet (LUCKY_MONEY) card a user holds.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/luckymoney/updateuserbalance",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "balance",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 40078,
+                message: "invalid card status",
+            },
+            ErrorCase {
+                code: 41012,
+                message: "missing card id",
+            },
+            ErrorCase {
+                code: 45021,
+                message: "field length exceeded",
+            },
+            ErrorCase {
+                code: 45030,
+                message: "limit cardid, not support this function",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
         name: "upload_image",
         key: "card/upload_image",
         group: "card",
@@ -1278,6 +1779,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40009,
@@ -1379,6 +1881,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 45030,
@@ -1482,6 +1985,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -1558,6 +2062,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40075,
@@ -1665,6 +2170,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -1828,6 +2334,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -1904,6 +2411,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -1998,6 +2506,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2086,6 +2595,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2183,6 +2693,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2284,6 +2795,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -2382,6 +2894,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -2472,6 +2985,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -2555,6 +3069,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -2568,6 +3083,1434 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 0, \"view_user\": 0, \"receive_cnt\": 0, \"receive_user\": 0,\n           \"active_user\": 0, \"verify_cnt\": 0, \"verify_user\": 0, \"total_user\": 86, \"total_receive_user\": 95}]}",
         ),
+        resource: None,
+    },
+    Operation {
+        name: "activate_account",
+        key: "coin/activate_account",
+        group: "coin",
+        interface: "card_pay_activate",
+        summary: "Opens the official account's coin (券点) account; WeChat rewards it with free coins.",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/activate",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::None,
+        request: &[],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "reward",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\", \"reward\": 200}"),
+        resource: None,
+    },
+    Operation {
+        name: "confirm_exchange",
+        key: "coin/confirm_exchange",
+        group: "coin",
+        interface: "card_pay_confirm",
+        summary: "Exchanges coins for stock of a friends' coupon at a quote from get_pay_price; irreversible.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/confirm",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "quantity",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 71003,
+                message: "coin not enough",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "get_coins_info",
+        key: "coin/get_coins_info",
+        group: "coin",
+        interface: "card_pay_getcoinsinfo",
+        summary: "Reads the coin account's balance: free coins, paid coins and their total.",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/getcoinsinfo",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::None,
+        request: &[],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "free_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "total_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"free_coin\": 200, \"pay_coin\": 1, \"total_coin\": 201}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_order",
+        key: "coin/get_order",
+        group: "coin",
+        interface: "card_pay_getorder",
+        summary: "Reads a coin order: a top-up's payment status, or any ledger entry's coins.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/getorder",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_info",
+                ty: Ty::Named(&crate::generated::operations::group::coin::COIN_ORDER),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_pay_price",
+        key: "coin/get_pay_price",
+        group: "coin",
+        interface: "card_pay_getpayprice",
+        summary: "Prices new stock of a friends' coupon in coins, answering a quote to confirm within 60 seconds.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/getpayprice",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "quantity",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "price",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "free_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100003456789012345678901234\", \"price\": \"100\", \"free_coin\": \"100\", \"pay_coin\": \"0\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_orders",
+        key: "coin/list_orders",
+        group: "coin",
+        interface: "card_pay_getorderlist",
+        summary: "Lists the coin ledger: orders of a kind in a time span, a page at a time, newest or oldest first.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/getorderlist",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "offset",
+                ty: Ty::U32,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_type",
+                ty: Ty::Named(&crate::generated::operations::group::coin::ORDER_TYPE),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "nor_filter",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::coin::list_orders::NOR_FILTER,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "sort_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::coin::list_orders::SORT_INFO,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "total_num",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_list",
+                ty: Ty::Array(
+                    &Ty::Named(&crate::generated::operations::group::coin::COIN_ORDER),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_num\": 1,\n \"order_list\": [{\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                 \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                 \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                 \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "recharge",
+        key: "coin/recharge",
+        group: "coin",
+        interface: "card_pay_recharge",
+        summary: "Starts a top-up of the coin account (1 coin = 1 yuan), answering a WeChat Pay QR code to pay it.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/pay/recharge",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "coin_count",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: Some(100000),
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "qrcode_url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "qrcode_buffer",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 71006,
+                message: "limit coin count, 1 <= coin_count <= 100000",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100005790120***221401000171\",\n \"qrcode_url\": \"weixin://wxpay/bizpayurl?pr=xxxxxxxxx\", \"qrcode_buffer\": \"pwxs*************xxxxxxxxxx\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "activate_general_card",
+        key: "general_card/activate_general_card",
+        group: "general_card",
+        interface: "card_generalcard_activate",
+        summary: "Activates a general card a user took, with the card number to show and starting custom field values.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/generalcard/activate",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_number",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "init_custom_field_value1",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "init_custom_field_value2",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "init_custom_field_value3",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "unactivate_general_card",
+        key: "general_card/unactivate_general_card",
+        group: "general_card",
+        interface: "card_generalcard_unactivate",
+        summary: "Reverts the activation of a general card a user holds.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/generalcard/unactivate",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "update_general_card_user",
+        key: "general_card/update_general_card_user",
+        group: "general_card",
+        interface: "card_generalcard_updateuser",
+        summary: "Changes the balance, points, background or custom field values of a general card a user holds, such as a gift card.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/generalcard/updateuser",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "background_pic_url",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(128),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "record_bonus",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(42),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "record_balance",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "custom_field_value1",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "custom_field_value2",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "custom_field_value3",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(12),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "can_give_friend",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "result_bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "result_balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "add_pay_whitelist",
+        key: "gift_card/add_pay_whitelist",
+        group: "gift_card",
+        interface: "giftcard_pay_whitelist_add",
+        summary: "Applies for the WeChat Pay gift-card permission for a merchant number, answering the page that completes the application.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/pay/whitelist/add",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "sub_mch_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://pay.weixin.qq.com/index.php/public/product/detail?pid=61&productType=0\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "bind_sub_merchant",
+        key: "gift_card/bind_sub_merchant",
+        group: "gift_card",
+        interface: "giftcard_pay_submch_bind",
+        summary: "Binds a WeChat Pay merchant number to the mini program that sells the gift cards.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/pay/submch/bind",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "sub_mch_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "wxa_appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "create_page",
+        key: "gift_card/create_page",
+        group: "gift_card",
+        interface: "giftcard_page_add",
+        summary: "Creates a gift-card page (货架): the themed shop page users buy and give gift cards on.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/page/add",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "page",
+                ty: Ty::Named(&crate::generated::operations::group::gift_card::NEW_PAGE),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 81002,
+                message: "card_id is not giftcard",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 81000,
+                message: "can not set page_id in AddGiftCardPage",
+            },
+            ErrorCase {
+                code: 81001,
+                message: "card_list is empty",
+            },
+            ErrorCase {
+                code: 81004,
+                message: "banner_pic_url is empty",
+            },
+            ErrorCase {
+                code: 81005,
+                message: "banner_pic_url is not from cdn",
+            },
+            ErrorCase {
+                code: 81006,
+                message: "giftcard_wrap_pic_url_list is empty",
+            },
+            ErrorCase {
+                code: 81007,
+                message: "giftcard_wrap_pic_url_list is not from cdn",
+            },
+            ErrorCase {
+                code: 81008,
+                message: "address is empty",
+            },
+            ErrorCase {
+                code: 81009,
+                message: "service_phone is invalid",
+            },
+            ErrorCase {
+                code: 81010,
+                message: "biz_description is empty",
+            },
+            ErrorCase {
+                code: 81015,
+                message: "invalid category_index OR category.title is empty OR is_banner but has_category_index",
+            },
+            ErrorCase {
+                code: 81016,
+                message: "is_banner is more than 1",
+            },
+            ErrorCase {
+                code: 81021,
+                message: "Empty theme_pic_url.",
+            },
+            ErrorCase {
+                code: 81022,
+                message: "Empty theme.title.",
+            },
+            ErrorCase {
+                code: 81023,
+                message: "Empty theme.title_title.",
+            },
+            ErrorCase {
+                code: 81024,
+                message: "Empty theme.item_list.",
+            },
+            ErrorCase {
+                code: 81025,
+                message: "Empty theme.pic_item_list.",
+            },
+            ErrorCase {
+                code: 81026,
+                message: "Invalid theme.title.length .",
+            },
+            ErrorCase {
+                code: 81027,
+                message: "Empty background_pic_url.",
+            },
+            ErrorCase {
+                code: 81028,
+                message: "Empty default_gifting_msg.",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_order",
+        key: "gift_card/get_order",
+        group: "gift_card",
+        interface: "giftcard_order_get",
+        summary: "Reads a gift-card order: the page, the payment, the buyer, the cards and who accepted them.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/order/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order",
+                ty: Ty::Named(&crate::generated::operations::group::gift_card::ORDER),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 81012,
+                message: "invalid order_id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order\": {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n           \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n           \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n           \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\",\n                          \"default_gifting_msg\": \"\", \"background_pic_url\": \"\", \"accepter_openid\": \"123\"}],\n           \"outer_str\": \"web\", \"IsChatRoom\": true}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_page",
+        key: "gift_card/get_page",
+        group: "gift_card",
+        interface: "giftcard_page_get",
+        summary: "Reads a gift-card page: its banner, themes and merchant details.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/page/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "page",
+                ty: Ty::Named(&crate::generated::operations::group::gift_card::PAGE),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 81011,
+                message: "invalid page_id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page\": {\"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_orders",
+        key: "gift_card/list_orders",
+        group: "gift_card",
+        interface: "giftcard_order_batchget",
+        summary: "Lists the gift-card orders placed in a time span of at most 31 days, a page at a time.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/order/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "sort_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::gift_card::list_orders::SORT_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "offset",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "total_count",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_list",
+                ty: Ty::Array(
+                    &Ty::Named(&crate::generated::operations::group::gift_card::ORDER),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 81013,
+                message: "invalid TIME_RANGE, begin_time + 31day must less than end_time",
+            },
+            ErrorCase {
+                code: 81014,
+                message: "invalid count! count must equal or less than 100",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 47,\n \"order_list\": [\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\", \"IsChatRoom\": true},\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\"}]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_pages",
+        key: "gift_card/list_pages",
+        group: "gift_card",
+        interface: "giftcard_page_batchget",
+        summary: "Lists the page_ids of all gift-card pages of this account.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/page/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "page_id_list",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page_id_list\": [\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jl\",\n                  \"abcedfghifk=+Uasdaseq14fadkf8123h4jm\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "refund_order",
+        key: "gift_card/refund_order",
+        group: "gift_card",
+        interface: "giftcard_order_refund",
+        summary: "Refunds a gift-card order in full; its cards leave the users' card packages.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/order/refund",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 81018,
+                message: "refund reduplicate, the order is already refunded",
+            },
+            ErrorCase {
+                code: 81012,
+                message: "invalid order_id",
+            },
+            ErrorCase {
+                code: 81017,
+                message: "order status error, please check pay status or gifting_status",
+            },
+            ErrorCase {
+                code: 81019,
+                message: "lock order fail! the order is refunding by another request",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "set_maintain",
+        key: "gift_card/set_maintain",
+        group: "gift_card",
+        interface: "giftcard_maintain_set",
+        summary: "Takes one gift-card page, or all of them, off sale (下架), and answers every page's state.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/maintain/set",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "all",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "maintain",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "control_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::gift_card::set_maintain::CONTROL_INFO,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 81011,
+                message: "invalid page_id",
+            },
+            ErrorCase {
+                code: 81020,
+                message: "Invalid Args! page_id.size!=0 but all==true, or page_id.size==0 but all==false.",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"control_info\": {\"biz_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_biz_control_type\": \"E_PAGE_CONTROL_NORMAL\",\n                  \"list\": [{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n                            \"page_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_page_control_type\": \"E_PAGE_CONTROL_SYSTEM\"}]}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "set_wxa",
+        key: "gift_card/set_wxa",
+        group: "gift_card",
+        interface: "giftcard_wxa_set",
+        summary: "Uploads a gift-card page to the merchant's gift-card mini program, which then sells it.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/wxa/set",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "wxa_appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "update_page",
+        key: "gift_card/update_page",
+        group: "gift_card",
+        interface: "giftcard_page_update",
+        summary: "Changes a gift-card page: its banner, themes, categories and merchant details.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/giftcard/page/update",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "page",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::gift_card::PAGE_UPDATE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 81011,
+                message: "invalid page_id",
+            },
+            ErrorCase {
+                code: 81002,
+                message: "card_id is not giftcard",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
+                code: 81001,
+                message: "card_list is empty",
+            },
+            ErrorCase {
+                code: 81004,
+                message: "banner_pic_url is empty",
+            },
+            ErrorCase {
+                code: 81005,
+                message: "banner_pic_url is not from cdn",
+            },
+            ErrorCase {
+                code: 81006,
+                message: "giftcard_wrap_pic_url_list is empty",
+            },
+            ErrorCase {
+                code: 81007,
+                message: "giftcard_wrap_pic_url_list is not from cdn",
+            },
+            ErrorCase {
+                code: 81015,
+                message: "invalid category_index OR category.title is empty OR is_banner but has_category_index",
+            },
+            ErrorCase {
+                code: 81016,
+                message: "is_banner is more than 1",
+            },
+            ErrorCase {
+                code: 81021,
+                message: "Empty theme_pic_url.",
+            },
+            ErrorCase {
+                code: 81022,
+                message: "Empty theme.title.",
+            },
+            ErrorCase {
+                code: 81023,
+                message: "Empty theme.title_title.",
+            },
+            ErrorCase {
+                code: 81024,
+                message: "Empty theme.item_list.",
+            },
+            ErrorCase {
+                code: 81025,
+                message: "Empty theme.pic_item_list.",
+            },
+            ErrorCase {
+                code: 81026,
+                message: "Invalid theme.title.length .",
+            },
+            ErrorCase {
+                code: 81027,
+                message: "Empty background_pic_url.",
+            },
+            ErrorCase {
+                code: 81028,
+                message: "Empty default_gifting_msg.",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
         resource: None,
     },
     Operation {
@@ -2597,6 +4540,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 73000,
@@ -2674,6 +4618,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40078,
@@ -2738,6 +4683,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72029,
@@ -2831,6 +4777,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -2879,6 +4826,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72063,
@@ -2915,6 +4863,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72028,
@@ -2964,6 +4913,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -3049,6 +4999,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -3087,6 +5038,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72038,
@@ -3228,6 +5180,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 73003,
@@ -3286,6 +5239,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
         resource: None,
@@ -3360,6 +5314,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72044,
@@ -3396,6 +5351,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -3430,6 +5386,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -3464,6 +5421,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72030,
@@ -3649,6 +5607,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -3696,6 +5655,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
@@ -3749,6 +5709,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -3868,6 +5829,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -3949,6 +5911,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -4139,6 +6102,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -4196,6 +6160,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -4281,6 +6246,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -4354,6 +6320,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40078,
@@ -4394,6 +6361,2007 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         resource: None,
     },
     Operation {
+        name: "apply_vehicle_pay",
+        key: "nontax_pay/apply_vehicle_pay",
+        group: "nontax_pay",
+        interface: "nontax_vehicle_payapply",
+        summary: "Deducts a parking or toll fee from a driver who enabled WeChat's pay-after-leaving, answering the order.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/vehicle/payapply",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mch_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "desc",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "goods_tag",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trade_scene",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scene_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::nontax_pay::apply_vehicle_pay::PARKING_STAY,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAAhNw2srPiUjMKDJ7fvb4AAAAA\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "download_bill",
+        key: "nontax_pay/download_bill",
+        group: "nontax_pay",
+        interface: "nontaxdownloadbill",
+        summary: "Downloads a day's non-tax payment statement, as CSV text.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/downloadbill",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mch_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bill_date",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: Some(8),
+                    max_length: Some(8),
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bill_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::nontax_pay::download_bill::BILL_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "text",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Text,
+        errors: &[],
+        success_example: Some(
+            "交易时间,公众账号ID,商户号,子商户号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,总金额,企业红包金额,微信退款单号,商户退款单号,退款金额,企业红包退款金额,退款类型,退款状态,商品名称,手续费,费率,行政区划代码,缴费通知书编号(或平台订单号),执收单位编码,通知书类型,银行ID\n`2017-09-25 10:21:32,`wx6cc9648de104270d,`1900016021,`0,`4200000012201709253322889988,`AQCAGxwqp6-aBeIKDJ7fvb6x3dZt,`ont-9vjAcIdSU-LgB7ubALAVJO9U,`JSAPI,`SUCCESS,`CFT,`CNY,`0.01,`0.00,`0,`0,`0.00,`0.00,`,`,`测试办证缴费,`0.00000,`0.60%,`440000,`08111639088,`118610002,`1,`test_bank_id\n总交易单数,总交易额,总退款金额,总企业红包退款金额,手续费总金额\n`1,`0.01,`0.00,`0.00,`0.00000\n",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_order",
+        key: "nontax_pay/get_order",
+        group: "nontax_pay",
+        interface: "nontaxgetorder",
+        summary: "Reads a non-tax payment order: its status, amounts, items, refunds and the notifications WeChat sent about it.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/getorder",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "service_id",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "create_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_finish_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "desc",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee_type",
+                ty: Ty::I32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trans_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "status",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::nontax_pay::get_order::ORDER_STATUS,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_name",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_finish_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_order_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_out_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_name",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "items",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::nontax_pay::FEE_ITEM,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bill_type_code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bill_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_info_source",
+                ty: Ty::I32,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "partial_refund_info",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::nontax_pay::get_order::PARTIAL_REFUND,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "notify_history",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::nontax_pay::get_order::NOTIFY_HISTORY,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scene",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::PAY_SCENE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"appid\": \"wx5f6e43071809a9dd\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"create_time\": 1508847678, \"pay_finish_time\": 0, \"desc\": \"测试办证缴费\",\n \"fee\": 1, \"fee_type\": 1, \"trans_id\": \"\", \"status\": 12, \"bank_id\": \"test_bank_id\", \"bank_name\": \"测试_银行\",\n \"bank_account\": \"6215385809487657\", \"refund_finish_time\": 0,\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"bill_type_code\": \"\", \"bill_no\": \"\", \"payment_info_source\": 2, \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"notify_history\": [\n   {\"appid\": \"wx5f6e43071809a9dd\", \"name\": \"测试财政\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 39, \"wxnontaxstr\": \"2ba37f90d155d390\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]},\n   {\"appid\": \"wxefd0818f53b9b82f\", \"name\": \"测试委办局\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 20, \"wxnontaxstr\": \"f7ad824e08ac4bc5\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]}]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_order_list",
+        key: "nontax_pay/get_order_list",
+        group: "nontax_pay",
+        interface: "nontaxgetorderlist",
+        summary: "Lists the orders placed for one payment notice (or one order number of the commission), and which of them was paid.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/getorderlist",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id_list",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "paid_order_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_id_list\": [\"AQCAxFJwcrQqI2BkDAqRH-UhDq2D\", \"AQAAgrVxcrRuhXBkDAqRH-UhDq2D\", \"AQCAFxFzcrQqI2BkDAqRH-UhDq2D\",\n                   \"AQCA5_3kcrSQCxMJDAGMadMAAAAA\", \"AQCA6ADlcrQqI2BkDAGMadMAAAAA\", \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"],\n \"paid_order_id\": \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_real_name",
+        key: "nontax_pay/get_real_name",
+        group: "nontax_pay",
+        interface: "nontax_getrealname",
+        summary: "Exchanges the real-name token a payer granted for their real-name data, encrypted for the commission.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/getrealname",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "wx_realname_token",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "key_encrypt_type",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "key",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "data_encrypt_type",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "data",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"key_encrypt_type\": \"RSA\", \"data_encrypt_type\": \"AES_ECB\",\n \"data\": \"f06i5EaQQiBV5uXoKcfjYFkT/UKGGuU77sVlMjpC0kKea/wz9Ow1WPlD19w3g1vXFgBqHykP1s+Iy3LjfiqYNQ==\",\n \"key\": \"V60tpxnZPsBfFQhEnCWVeetm07OUk3PyH4PYozNlK1WxaYqbLAnKld/sMN+pjo8Td6mhAImcOq7Sue8h0SxGzTA4o3Wf32ff2IoUbTHPO0AgkpZJy36eECkY/TklgaVqPtqE9iJ66Qt+0/GM3pdQ3f8FYMVmkvK6m53aHn1u6cX6mL0nbYBfVOpyGOh3iIuHnBCW3IeXXa41D6DbHrzmeKbBi6T56wxHLYnmMB7P20+EzSdCQZzeY1MtdT0TT1KrlkZsL2fYKcjg/ytvGiEewH/jY4zf83AVJW3KjSDJaLZGXYsPvNHopAQTP9jz/hUtIa2fDgSAi3mGdxDsJcesmQ==\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "micro_pay",
+        key: "nontax_pay/micro_pay",
+        group: "nontax_pay",
+        interface: "nontaxmicropay",
+        summary: "Takes a non-tax payment from the payment code the payer shows (刷卡支付), answering the order.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/micropay",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mch_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "desc",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_create_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_expire_date",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_name",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "auth_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "items",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::nontax_pay::FEE_ITEM,
+                    ),
+                ),
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAA_UjjdbLiUjMKDJ7fvb4AAAAA\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "mock_notification",
+        key: "nontax_pay/mock_notification",
+        group: "nontax_pay",
+        interface: "nontaxmocknotification",
+        summary: "Makes WeChat send a test payment notification to a URL, to check the commission's decryption and signature handling before going live.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/mocknotification",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "version",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "mock_query_fee",
+        key: "nontax_pay/mock_query_fee",
+        group: "nontax_pay",
+        interface: "nontaxmockqueryfee",
+        summary: "Makes WeChat send a test receivable query to a URL, to check the commission's decryption and signature handling before going live.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/mockqueryfee",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "version",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "notify_inconsistent_order",
+        key: "nontax_pay/notify_inconsistent_order",
+        group: "nontax_pay",
+        interface: "nontaxnotifyinconsistentorder",
+        summary: "Asks WeChat to send an order's payment notification again, for an order the statement has but the commission never heard of.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/notifyinconsistentorder",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "notify_vehicle_entrance",
+        key: "nontax_pay/notify_vehicle_entrance",
+        group: "nontax_pay",
+        interface: "nontax_vehicle_entrancenotify",
+        summary: "Tells WeChat a car entered a car park, so the driver is told and the fee can be deducted on leaving.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/vehicle/entrancenotify",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mch_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trade_scene",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scene_info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::nontax_pay::notify_vehicle_entrance::ENTRANCE_SCENE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "user_state",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "query_fee",
+        key: "nontax_pay/query_fee",
+        group: "nontax_pay",
+        interface: "nontaxqueryfee",
+        summary: "Reads what a payment notice asks to pay: the total, the items and the paying unit.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/queryfee",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "service_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "user_name",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "items",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::nontax_pay::FEE_ITEM,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_create_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_expire_date",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"通知书未缴款\", \"department_code\": \"143605002004\", \"department_name\": \"韶关市公安局交警支队市区一大队\",\n \"fee\": 20000, \"items\": [{\"fee\": 20000, \"item_id\": \"103050101200\", \"item_name\": \"交通违法罚款\", \"no\": 1, \"overdue\": 0}],\n \"payment_notice_create_time\": 1508806661, \"payment_notice_no\": \"440204190185356\", \"payment_notice_type\": 1,\n \"region_code\": \"440000\", \"user_name\": \"叶*梅\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "query_vehicle_state",
+        key: "nontax_pay/query_vehicle_state",
+        group: "nontax_pay",
+        interface: "nontax_vehicle_querystate",
+        summary: "Reads whether a driver (by openid or plate) has enabled WeChat's pay-after-leaving for parking or tolls, and how to let them.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/vehicle/querystate",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mch_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trade_scene",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "jump_scene",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "plate_number",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "material_info",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "channel_type",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "user_state",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "path",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "plate_number_info",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "authorize_package",
+                ty: Ty::Map(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"path\": \"https://payapp.weixin.qq.com/vehicle/plat/indextemplate\", \"plate_number_info\": [],\n \"authorize_package\": {\"mch_id\": \"1800004561\", \"sub_mch_id\": \"1900016021\", \"appid\": \"wxc971985892358997\",\n   \"sub_appid\": \"wx6cc9648de104270d\", \"nonce_str\": \"SwwVkZWoXlIWX7AG2c3ItkklTo138PEO\", \"sign_type\": \"HMAC-SHA256\",\n   \"sign\": \"67D1B1232C9837E5885216DA349632AD9CE080BBD2D54DF13314260F4CD5D9C8\", \"trade_scene\": \"PARKING\",\n   \"openid\": \"ooaLEwgrB9PRsx-IdsJxEQiKgjbQ\", \"sub_openid\": \"oFkLxtyJswfbex9crZWHGDYG5NIw\", \"plate_number\": \"粤B888888\",\n   \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "refund",
+        key: "nontax_pay/refund",
+        group: "nontax_pay",
+        interface: "nontaxrefund",
+        summary: "Refunds a paid non-tax payment order, in full or in part.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/refund",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "reason",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_fee",
+                ty: Ty::I64,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_out_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "refund_order_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"refund_order_id\": \"xxxx\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "unified_order",
+        key: "nontax_pay/unified_order",
+        group: "nontax_pay",
+        interface: "nontaxunifiedorder",
+        summary: "Places a non-tax payment order and answers the page or mini program where the user pays.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/nontax/unifiedorder",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: false,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "service_id",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mch_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "app_appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trade_type",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "desc",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "return_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "ip",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_create_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_expire_date",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_name",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scene",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::nontax_pay::PAY_SCENE,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "items",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::nontax_pay::FEE_ITEM,
+                    ),
+                ),
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "auto_call_pay",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "miniprogram",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::nontax_pay::unified_order::PAY_MINI_PROGRAM,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQCAzieFp6-dC8EKDJ7fvb6x3dZt\",\n \"pay_url\": \"https://mp.weixin.qq.com/intp/nontax/pay?action=page&order_id=AQCAzieFp6-dC8EKDJ7fvb6x3dZt#wechat_redirect\"}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "add_member_rule",
+        key: "pay_gift/add_member_rule",
+        group: "pay_gift",
+        interface: "card_paygiftmembercard_add",
+        summary: "Sets a 支付即会员 rule of the older interface: a member card offered after payments in a range at some merchant numbers.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftmembercard/add",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "jump_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "min_cost",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "max_cost",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_locked",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "fail_mchid_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::pay_gift::FAILED_MCHID,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "succ_mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 72002,
+                message: "mchid is not bind appid",
+            },
+            ErrorCase {
+                code: 72004,
+                message: "mchid is occupied by the other appid",
+            },
+            ErrorCase {
+                code: 72005,
+                message: "out of mchid size limit",
+            },
+            ErrorCase {
+                code: 72030,
+                message: "invalid mchid",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "add_rule",
+        key: "pay_gift/add_rule",
+        group: "pay_gift",
+        interface: "card_paygiftcard_add",
+        summary: "Sets a rule giving a card to users who pay at some of the merchant's WeChat Pay numbers, in a time span and an amount range.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftcard/add",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "rule_info",
+                ty: Ty::Named(&crate::generated::operations::group::pay_gift::RULE),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fail_mchid_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::pay_gift::FAILED_MCHID,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "succ_mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 72002,
+                message: "mchid is not bind appid",
+            },
+            ErrorCase {
+                code: 72004,
+                message: "mchid is occupied by the other appid",
+            },
+            ErrorCase {
+                code: 72005,
+                message: "out of mchid size limit",
+            },
+            ErrorCase {
+                code: 72030,
+                message: "invalid mchid",
+            },
+            ErrorCase {
+                code: 72032,
+                message: "pay gift card rule expired",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "delete_member_rule",
+        key: "pay_gift/delete_member_rule",
+        group: "pay_gift",
+        interface: "card_paygiftmembercard_delete",
+        summary: "Removes merchant numbers from a 支付即会员 rule of the older interface.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftmembercard/delete",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: Some(1),
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "fail_mchid_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::pay_gift::FAILED_MCHID,
+                    ),
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "succ_mchid_list",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 72030,
+                message: "invalid mchid",
+            },
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "delete_rule",
+        key: "pay_gift/delete_rule",
+        group: "pay_gift",
+        interface: "card_paygiftcard_delete",
+        summary: "Deletes a pay-gift rule, releasing its merchant numbers.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftcard/delete",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 72034,
+                message: "invlid rule id",
+            },
+            ErrorCase {
+                code: 72033,
+                message: "pay gift card rule status err",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "get_member_rule",
+        key: "pay_gift/get_member_rule",
+        group: "pay_gift",
+        interface: "card_paygiftmembercard_get",
+        summary: "Reads which 支付即会员 rule of the older interface holds a merchant number, and for which account.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftmembercard/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "mchid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "occupy_appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_locked",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 72030,
+                message: "invalid mchid",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"occupy_appid\": \"wx1f2e3d4c5b6a7980\", \"is_locked\": true}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_rule",
+        key: "pay_gift/get_rule",
+        group: "pay_gift",
+        interface: "card_paygiftcard_getbyid",
+        summary: "Reads a pay-gift rule: its merchant numbers, time span, status and terms.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftcard/getbyid",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "rule_info",
+                ty: Ty::Named(&crate::generated::operations::group::pay_gift::RULE),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 72034,
+                message: "invlid rule id",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                             \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_rules",
+        key: "pay_gift/list_rules",
+        group: "pay_gift",
+        interface: "card_paygiftcard_batchget",
+        summary: "Lists the account's pay-gift rules of one kind, a page at a time, optionally only those in force.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/paygiftcard/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "type",
+                ty: Ty::Named(&crate::generated::operations::group::pay_gift::RULE_TYPE),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "effective",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "offset",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "count",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "total_count",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "rule_list",
+                ty: Ty::Array(
+                    &Ty::Named(&crate::generated::operations::group::pay_gift::RULE),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 4,\n \"rule_list\": [{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                              \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n                \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}]}",
+        ),
+        resource: None,
+    },
+    Operation {
         name: "create_card",
         key: "platform/create_card",
         group: "platform",
@@ -4427,6 +8395,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -4480,6 +8449,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -4516,6 +8486,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -4591,6 +8562,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 40078,
@@ -4663,6 +8635,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72040,
@@ -4711,6 +8684,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72024,
@@ -4760,6 +8734,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -4857,6 +8832,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -4905,6 +8881,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72023,
@@ -4961,6 +8938,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 72023,
@@ -4976,6 +8954,578 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
+        resource: None,
+    },
+    Operation {
+        name: "get_apply_protocol",
+        key: "sub_merchant/get_apply_protocol",
+        group: "sub_merchant",
+        interface: "card_getapplyprotocol",
+        summary: "Lists the card categories open to sub-merchants, with the qualifications each needs.",
+        method: Method::Get,
+        host: "api.weixin.qq.com",
+        path: "/card/getapplyprotocol",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::None,
+        request: &[],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "category",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::local::sub_merchant::get_apply_protocol::PRIMARY_CATEGORY,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"category\": [{\"primary_category_id\": 1, \"category_name\": \"美食\",\n               \"secondary_category\": [{\"secondary_category_id\": 101, \"category_name\": \"粤菜\",\n                                       \"need_qualification_stuffs\": [\"food_service_license_id\", \"food_service_license_bizmedia_id\"],\n                                       \"can_choose_prepaid_card\": 1, \"can_choose_payment_card\": 1}]}]}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "get_sub_merchant",
+        key: "sub_merchant/get_sub_merchant",
+        group: "sub_merchant",
+        interface: "card_submerchant_get",
+        summary: "Reads one sub-merchant, with where WeChat's review of it stands.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/submerchant/get",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "merchant_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "list_sub_merchants",
+        key: "sub_merchant/list_sub_merchants",
+        group: "sub_merchant",
+        interface: "card_submerchant_batchget",
+        summary: "Lists the parent merchant's sub-merchants, at most 100 a call, optionally of one review status.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/submerchant/batchget",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "begin_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "limit",
+                ty: Ty::U32,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(1),
+                    maximum: Some(100),
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "status",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT_STATUS,
+                ),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "info_list",
+                ty: Ty::Array(
+                    &Ty::Named(
+                        &crate::generated::operations::group::sub_merchant::SUB_MERCHANT,
+                    ),
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "next_begin_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info_list\": [\n   {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101},\n   {\"merchant_id\": 13, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"bbbbbb\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"APPROVED\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101}],\n \"next_begin_id\": 13}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "submit_sub_merchant",
+        key: "sub_merchant/submit_sub_merchant",
+        group: "sub_merchant",
+        interface: "card_submerchant_submit",
+        summary: "Submits a sub-merchant for WeChat's review and answers its new merchant_id.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/submerchant/submit",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT_FORM,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 52000,
+                message: "pic is not from cdn",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"app_id\": \"xxxxxxxxxxxxx\", \"create_time\": 1438790559, \"update_time\": 1438790559,\n          \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\",\n          \"begin_time\": 1438790559, \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "update_sub_merchant",
+        key: "sub_merchant/update_sub_merchant",
+        group: "sub_merchant",
+        interface: "card_submerchant_update",
+        summary: "Changes a sub-merchant's details, which sends it back to WeChat's review.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/submerchant/update",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::local::sub_merchant::update_sub_merchant::SUB_MERCHANT_UPDATE,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[
+            Field {
+                name: "info",
+                ty: Ty::Named(
+                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT,
+                ),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 52000,
+                message: "pic is not from cdn",
+            },
+        ],
+        success_example: Some(
+            "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
+        ),
+        resource: None,
+    },
+    Operation {
+        name: "check_in_boarding_pass",
+        key: "ticket/check_in_boarding_pass",
+        group: "ticket",
+        interface: "card_boardingpass_checkin",
+        summary: "Checks a passenger in on the boarding pass they hold, or cancels the check-in.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/boardingpass/checkin",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "passenger_name",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(45),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "class",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(15),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "etkt_bnr",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: Some(14),
+                    max_bytes: None,
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "seat",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "qrcode_data",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_cancel",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "update_meeting_ticket",
+        key: "ticket/update_meeting_ticket",
+        group: "ticket",
+        interface: "card_meetingticket_updateuser",
+        summary: "Writes the zone, entrance, seat and times onto a meeting ticket a user holds.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/meetingticket/updateuser",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "zone",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "entrance",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "seat_number",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
+        resource: None,
+    },
+    Operation {
+        name: "update_movie_ticket",
+        key: "ticket/update_movie_ticket",
+        group: "ticket",
+        interface: "card_movieticket_updateuser",
+        summary: "Writes the show, hall and seats onto a movie ticket a user holds.",
+        method: Method::Post,
+        host: "api.weixin.qq.com",
+        path: "/card/movieticket/updateuser",
+        fixed_query: &[],
+        query: &[],
+        token: TokenUse::AccessToken,
+        third_party: true,
+        body: BodyKind::Json,
+        request: &[
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(20),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: false,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: Some(32),
+                    minimum: None,
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "ticket_class",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "show_time",
+                ty: Ty::I64,
+                required: true,
+                limits: crate::spec_model::Limits {
+                    min_length: None,
+                    max_length: None,
+                    max_bytes: None,
+                    minimum: Some(0),
+                    maximum: None,
+                    min_items: None,
+                    max_items: None,
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "duration",
+                ty: Ty::U32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "screening_room",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "seat_number",
+                ty: Ty::Array(&Ty::String),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        fixed_body: &[],
+        files: &[],
+        response: &[],
+        response_body: ResponseBody::Json,
+        errors: &[
+            ErrorCase {
+                code: 40056,
+                message: "invalid serial code",
+            },
+        ],
+        success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
         resource: None,
     },
     Operation {
@@ -5022,6 +9572,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
@@ -5091,6 +9642,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 61023,
@@ -5133,6 +9685,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"ticket\": \"bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA\",\n    \"expires_in\": 7200\n}",
@@ -5189,6 +9742,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[
             ErrorCase {
                 code: 61004,
@@ -5266,6 +9820,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        response_body: ResponseBody::Json,
         errors: &[],
         success_example: Some(
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
@@ -7567,6 +12122,751 @@ pub(crate) mod group {
         };
     }
 
+    ///Types of `spec/coin/types.toml`.
+    pub(crate) mod coin {
+        use super::super::*;
+        ///`CoinOrder`: An entry of the coin ledger: a top-up, a grant, an exchange for stock or a refund of unused stock.
+        pub(crate) static COIN_ORDER: NamedType = NamedType {
+            name: "CoinOrder",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "order_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "status",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::coin::ORDER_STATUS,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "create_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pay_finish_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "desc",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "free_coin_count",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pay_coin_count",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "refund_free_coin_count",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "refund_pay_coin_count",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "openid",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "order_type",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::coin::ORDER_TYPE,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`OrderStatus`: Where a coin order stands.
+        pub(crate) static ORDER_STATUS: NamedType = NamedType {
+            name: "OrderStatus",
+            kind: TypeKind::StringEnum(
+                &[
+                    "ORDER_STATUS_WAITING",
+                    "ORDER_STATUS_SUCC",
+                    "ORDER_STATUS_FINANCE_SUCC",
+                    "ORDER_STATUS_QUANTITY_SUCC",
+                    "ORDER_STATUS_HAS_REFUND",
+                    "ORDER_STATUS_REFUND_WAITING",
+                    "ORDER_STATUS_ROLLBACK",
+                    "ORDER_STATUS_HAS_RECEIPT",
+                ],
+            ),
+        };
+
+        ///`OrderType`: What kind of coin order an entry is.
+        pub(crate) static ORDER_TYPE: NamedType = NamedType {
+            name: "OrderType",
+            kind: TypeKind::StringEnum(
+                &[
+                    "ORDER_TYPE_SYS_ADD",
+                    "ORDER_TYPE_WXPAY",
+                    "ORDER_TYPE_REFUND",
+                    "ORDER_TYPE_REDUCE",
+                    "ORDER_TYPE_SYS_REDUCE",
+                ],
+            ),
+        };
+    }
+
+    ///Types of `spec/gift_card/types.toml`.
+    pub(crate) mod gift_card {
+        use super::super::*;
+        ///`CardFace`: A card face (卡面) a buyer may choose for the card they give.
+        pub(crate) static CARD_FACE: NamedType = NamedType {
+            name: "CardFace",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "background_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "outer_img_id",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "default_gifting_msg",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Category`: A category of themes.
+        pub(crate) static CATEGORY: NamedType = NamedType {
+            name: "Category",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Cell`: A link of the merchant's on a gift-card page. WeChat adds `order_id` and `openid` to its query when a user follows it.
+        pub(crate) static CELL: NamedType = NamedType {
+            name: "Cell",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`NewPage`: A gift-card page to create: the shop page users buy gift cards on.
+        pub(crate) static NEW_PAGE: NamedType = NamedType {
+            name: "NewPage",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "page_title",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_multi",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_buy_for_self",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "banner_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "theme_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::THEME,
+                            ),
+                        ),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "category_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::CATEGORY,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "address",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "service_phone",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "biz_description",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "need_receipt",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_1",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_2",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Order`: A gift-card order: what a user bought on a page, and who received it.
+        pub(crate) static ORDER: NamedType = NamedType {
+            name: "Order",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "order_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "page_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "trans_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "create_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pay_finish_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "total_price",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "open_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "accepter_openid",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "card_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::ORDER_CARD,
+                            ),
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "outer_str",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "IsChatRoom",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`OrderCard`: A card bought in a gift-card order.
+        pub(crate) static ORDER_CARD: NamedType = NamedType {
+            name: "OrderCard",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "card_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "price",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "code",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "default_gifting_msg",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "background_pic_url",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "outer_img_id",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "accepter_openid",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Page`: A gift-card page as WeChat answers it.
+        pub(crate) static PAGE: NamedType = NamedType {
+            name: "Page",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "page_title",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_multi",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_buy_for_self",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "banner_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "theme_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::THEME,
+                            ),
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "category_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::CATEGORY,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "address",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "service_phone",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "biz_description",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "need_receipt",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_1",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_2",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`PageControl`: Whether a gift-card page is on sale, and who took it off.
+        pub(crate) static PAGE_CONTROL: NamedType = NamedType {
+            name: "PageControl",
+            kind: TypeKind::StringEnum(
+                &["E_PAGE_CONTROL_NORMAL", "E_PAGE_CONTROL_BIZ", "E_PAGE_CONTROL_SYSTEM"],
+            ),
+        };
+
+        ///`PageUpdate`: A gift-card page's new content, naming the page it replaces.
+        pub(crate) static PAGE_UPDATE: NamedType = NamedType {
+            name: "PageUpdate",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "page_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "page_title",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_multi",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "support_buy_for_self",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "banner_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "theme_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::THEME,
+                            ),
+                        ),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "category_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::CATEGORY,
+                            ),
+                        ),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "address",
+                        ty: Ty::String,
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "service_phone",
+                        ty: Ty::String,
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "biz_description",
+                        ty: Ty::String,
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "need_receipt",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_1",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cell_2",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::gift_card::CELL,
+                        ),
+                        required: false,
+                        lenient: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Theme`: A theme of a gift-card page: a cover, the cards on sale under it and the card faces a buyer picks from.
+        pub(crate) static THEME: NamedType = NamedType {
+            name: "Theme",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "theme_pic_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "title_color",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "item_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::THEME_ITEM,
+                            ),
+                        ),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pic_item_list",
+                        ty: Ty::Array(
+                            &Ty::Named(
+                                &crate::generated::operations::group::gift_card::CARD_FACE,
+                            ),
+                        ),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "category_index",
+                        ty: Ty::U32,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_sku_title_first",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "is_banner",
+                        ty: Ty::Bool,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`ThemeItem`: A gift card on sale under a theme.
+        pub(crate) static THEME_ITEM: NamedType = NamedType {
+            name: "ThemeItem",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "card_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pic_url",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "desc",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+    }
+
     ///Types of `spec/member_card/types.toml`.
     pub(crate) mod member_card {
         use super::super::*;
@@ -7626,12 +12926,805 @@ pub(crate) mod group {
             ),
         };
     }
+
+    ///Types of `spec/nontax_pay/types.toml`.
+    pub(crate) mod nontax_pay {
+        use super::super::*;
+        ///`FeeItem`: One item of a payment notice.
+        pub(crate) static FEE_ITEM: NamedType = NamedType {
+            name: "FeeItem",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "no",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "item_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "item_name",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "overdue",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "penalty",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "fee",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`NoticeType`: What kind of payment notice it is.
+        pub(crate) static NOTICE_TYPE: NamedType = NamedType {
+            name: "NoticeType",
+            kind: TypeKind::IntEnum(&[1, 2]),
+        };
+
+        ///`PayScene`: Where the payment starts.
+        pub(crate) static PAY_SCENE: NamedType = NamedType {
+            name: "PayScene",
+            kind: TypeKind::StringEnum(
+                &["biz", "ctiyservice", "miniprogram", "offline", "pc", "app", "other"],
+            ),
+        };
+    }
+
+    ///Types of `spec/pay_gift/types.toml`.
+    pub(crate) mod pay_gift {
+        use super::super::*;
+        ///`FailedMchid`: A merchant number a rule could not be set on, and why.
+        pub(crate) static FAILED_MCHID: NamedType = NamedType {
+            name: "FailedMchid",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "mchid",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "errcode",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "errmsg",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "occupy_rule_id",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "occupy_appid",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`MemberRule`: The terms of a rule giving a member card after payment.
+        pub(crate) static MEMBER_RULE: NamedType = NamedType {
+            name: "MemberRule",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "card_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "least_cost",
+                        ty: Ty::I64,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(0),
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "max_cost",
+                        ty: Ty::I64,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(0),
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "jump_url",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "app_brand_id",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "app_brand_pass",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`Rule`: A pay-gift rule: the merchant numbers and time span it covers, and what it gives (by `type`).
+        pub(crate) static RULE: NamedType = NamedType {
+            name: "Rule",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "base_info",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::pay_gift::RULE_BASE,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "rule",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::pay_gift::RULE_KIND,
+                        ),
+                        required: true,
+                        flatten: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`RuleBase`: Where and when a pay-gift rule applies; WeChat adds its status and times.
+        pub(crate) static RULE_BASE: NamedType = NamedType {
+            name: "RuleBase",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "mchid_list",
+                        ty: Ty::Array(&Ty::String),
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: None,
+                            maximum: None,
+                            min_items: Some(1),
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "begin_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "end_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "status",
+                        ty: Ty::String,
+                        required: true,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "create_time",
+                        ty: Ty::I64,
+                        required: true,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "update_time",
+                        ty: Ty::I64,
+                        required: true,
+                        answered_only: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`RuleKind`: What a pay-gift rule gives, by its `type`.
+        pub(crate) static RULE_KIND: NamedType = NamedType {
+            name: "RuleKind",
+            kind: TypeKind::Union(crate::spec_model::Union {
+                tag: "type",
+                internal: false,
+                variants: &[
+                    crate::spec_model::UnionCase {
+                        tag: "RULE_TYPE_PAY_MEMBER_CARD",
+                        key: &["member_rule"],
+                        ty: &crate::generated::operations::group::pay_gift::MEMBER_RULE,
+                    },
+                ],
+            }),
+        };
+
+        ///`RuleType`: The kind of a pay-gift rule.
+        pub(crate) static RULE_TYPE: NamedType = NamedType {
+            name: "RuleType",
+            kind: TypeKind::StringEnum(
+                &["RULE_TYPE_PAY_MEMBER_CARD", "RULE_TYPE_SINGLE_PAY"],
+            ),
+        };
+    }
+
+    ///Types of `spec/sub_merchant/types.toml`.
+    pub(crate) mod sub_merchant {
+        use super::super::*;
+        ///`SubMerchant`: A sub-merchant as WeChat keeps it.
+        pub(crate) static SUB_MERCHANT: NamedType = NamedType {
+            name: "SubMerchant",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "merchant_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "app_id",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "create_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "update_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "brand_name",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "logo_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "status",
+                        ty: Ty::Named(
+                            &crate::generated::operations::group::sub_merchant::SUB_MERCHANT_STATUS,
+                        ),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "begin_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "end_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "primary_category_id",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "secondary_category_id",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`SubMerchantForm`: A sub-merchant as the parent merchant submits it: its name, logo, categories and authorization letter.
+        pub(crate) static SUB_MERCHANT_FORM: NamedType = NamedType {
+            name: "SubMerchantForm",
+            kind: TypeKind::Object(
+                &[
+                    Field {
+                        name: "app_id",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(36),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "brand_name",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(36),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "logo_url",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(128),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "protocol",
+                        ty: Ty::String,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(36),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "end_time",
+                        ty: Ty::I64,
+                        required: true,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: None,
+                            minimum: Some(0),
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "primary_category_id",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "secondary_category_id",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "agreement_media_id",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(36),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "operator_media_id",
+                        ty: Ty::String,
+                        required: false,
+                        limits: crate::spec_model::Limits {
+                            min_length: None,
+                            max_length: None,
+                            max_bytes: Some(36),
+                            minimum: None,
+                            maximum: None,
+                            min_items: None,
+                            max_items: None,
+                        },
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
+        };
+
+        ///`SubMerchantStatus`: Where WeChat's review of a sub-merchant stands.
+        pub(crate) static SUB_MERCHANT_STATUS: NamedType = NamedType {
+            name: "SubMerchantStatus",
+            kind: TypeKind::StringEnum(&["CHECKING", "APPROVED", "REJECTED", "EXPIRED"]),
+        };
+    }
 }
 
 /// Types local to one operation, one module per group and operation.
 mod local {
     ///Types local to operations of `card`.
     pub(crate) mod card {
+        ///Types local to `add_locations`.
+        pub(crate) mod add_locations {
+            use super::super::super::*;
+            ///`Location`: A store to import.
+            pub(crate) static LOCATION: NamedType = NamedType {
+                name: "Location",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "business_name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "branch_name",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "province",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "city",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "district",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "address",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "telephone",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "category",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "longitude",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "latitude",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `create_after_pay_activity`.
+        pub(crate) mod create_after_pay_activity {
+            use super::super::super::*;
+            ///`ActivityInfo`: A pay-then-receive activity.
+            pub(crate) static ACTIVITY_INFO: NamedType = NamedType {
+                name: "ActivityInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "basic_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::create_after_pay_activity::ACTIVITY_BASIC_INFO,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "card_info_list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::card::create_after_pay_activity::ACTIVITY_CARD,
+                                ),
+                            ),
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: None,
+                                maximum: None,
+                                min_items: Some(1),
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_info",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::card::create_after_pay_activity::ACTIVITY_CUSTOM_INFO,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`ActivityBasicInfo`: When an activity runs, what its pack holds and who takes the payments.
+            pub(crate) static ACTIVITY_BASIC_INFO: NamedType = NamedType {
+                name: "ActivityBasicInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "activity_bg_color",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(16),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "activity_tinyappid",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "mch_code",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "begin_time",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_time",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "gift_num",
+                            ty: Ty::U32,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(3),
+                                maximum: Some(15),
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "max_partic_times_act",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(1),
+                                maximum: Some(50),
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "max_partic_times_one_day",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(1),
+                                maximum: Some(50),
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`ActivityCard`: A coupon of the pack and the users it is for.
+            pub(crate) static ACTIVITY_CARD: NamedType = NamedType {
+                name: "ActivityCard",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(32),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "min_amt",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "membership_appid",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "new_tinyapp_user",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "total_user",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`ActivityCustomInfo`: What kind of activity it is.
+            pub(crate) static ACTIVITY_CUSTOM_INFO: NamedType = NamedType {
+                name: "ActivityCustomInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "type",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
         ///Types local to `create_landing_page`.
         pub(crate) mod create_landing_page {
             use super::super::super::*;
@@ -7791,6 +13884,80 @@ mod local {
                                 ),
                             ),
                             required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `get_colors`.
+        pub(crate) mod get_colors {
+            use super::super::super::*;
+            ///`CardColor`: A card background colour.
+            pub(crate) static CARD_COLOR: NamedType = NamedType {
+                name: "CardColor",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "value",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `list_locations`.
+        pub(crate) mod list_locations {
+            use super::super::super::*;
+            ///`StoredLocation`: A store imported for cards.
+            pub(crate) static STORED_LOCATION: NamedType = NamedType {
+                name: "StoredLocation",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "location_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "phone",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "address",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "longitude",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "latitude",
+                            ty: Ty::String,
+                            required: false,
                             ..Field::PLAIN
                         },
                     ],
@@ -9202,6 +15369,150 @@ mod local {
         }
     }
 
+    ///Types local to operations of `coin`.
+    pub(crate) mod coin {
+        ///Types local to `list_orders`.
+        pub(crate) mod list_orders {
+            use super::super::super::*;
+            ///`NorFilter`: Orders to leave out of the list.
+            pub(crate) static NOR_FILTER: NamedType = NamedType {
+                name: "NorFilter",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "status",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::coin::ORDER_STATUS,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`SortInfo`: How to sort the ledger.
+            pub(crate) static SORT_INFO: NamedType = NamedType {
+                name: "SortInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "sort_key",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::coin::list_orders::SORT_KEY,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "sort_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::local::coin::list_orders::SORT_TYPE,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`SortKey`: What the ledger is sorted by.
+            pub(crate) static SORT_KEY: NamedType = NamedType {
+                name: "SortKey",
+                kind: TypeKind::StringEnum(&["SORT_BY_TIME"]),
+            };
+
+            ///`SortType`: The direction of the sort.
+            pub(crate) static SORT_TYPE: NamedType = NamedType {
+                name: "SortType",
+                kind: TypeKind::StringEnum(&["SORT_ASC", "SORT_DESC"]),
+            };
+        }
+    }
+
+    ///Types local to operations of `gift_card`.
+    pub(crate) mod gift_card {
+        ///Types local to `list_orders`.
+        pub(crate) mod list_orders {
+            use super::super::super::*;
+            ///`SortType`: The order of the answered orders, by creation time.
+            pub(crate) static SORT_TYPE: NamedType = NamedType {
+                name: "SortType",
+                kind: TypeKind::StringEnum(&["ASC", "DESC"]),
+            };
+        }
+
+        ///Types local to `set_maintain`.
+        pub(crate) mod set_maintain {
+            use super::super::super::*;
+            ///`ControlInfo`: Who has taken the account's gift-card pages off sale.
+            pub(crate) static CONTROL_INFO: NamedType = NamedType {
+                name: "ControlInfo",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "biz_control_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "system_biz_control_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "list",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::gift_card::set_maintain::PAGE_CONTROL_STATE,
+                                ),
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`PageControlState`: A gift-card page's state.
+            pub(crate) static PAGE_CONTROL_STATE: NamedType = NamedType {
+                name: "PageControlState",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "page_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "page_control_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "system_page_control_type",
+                            ty: Ty::Named(
+                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+    }
+
     ///Types local to operations of `invoice`.
     pub(crate) mod invoice {
         ///Types local to `clear_out_invoice`.
@@ -10045,6 +16356,414 @@ mod local {
         }
     }
 
+    ///Types local to operations of `nontax_pay`.
+    pub(crate) mod nontax_pay {
+        ///Types local to `apply_vehicle_pay`.
+        pub(crate) mod apply_vehicle_pay {
+            use super::super::super::*;
+            ///`ParkingStay`: A car's stay in a car park, or its trip on a toll road.
+            pub(crate) static PARKING_STAY: NamedType = NamedType {
+                name: "ParkingStay",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "start_time",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_time",
+                            ty: Ty::I64,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "charging_time",
+                            ty: Ty::I64,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "plate_number",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "car_type",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "parking_name",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "space_number",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "openid",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "entrance_name",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "exit_name",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "carrying_capacity",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "carrying_range",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "channel_type",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `download_bill`.
+        pub(crate) mod download_bill {
+            use super::super::super::*;
+            ///`BillType`: Which orders a statement lists.
+            pub(crate) static BILL_TYPE: NamedType = NamedType {
+                name: "BillType",
+                kind: TypeKind::StringEnum(&["ALL", "SUCCESS", "REFUND"]),
+            };
+        }
+
+        ///Types local to `get_order`.
+        pub(crate) mod get_order {
+            use super::super::super::*;
+            ///`OrderStatus`: Where a non-tax payment order stands.
+            pub(crate) static ORDER_STATUS: NamedType = NamedType {
+                name: "OrderStatus",
+                kind: TypeKind::IntEnum(&[1, 3, 4, 5, 6, 12]),
+            };
+
+            ///`PartialRefund`: One partial refund of an order.
+            pub(crate) static PARTIAL_REFUND: NamedType = NamedType {
+                name: "PartialRefund",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "refund_out_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "refund_order_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "refund_fee",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "refund_reason",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "refund_status",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "refund_finish_time",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`NotifyHistory`: The notifications WeChat sent one party about an order.
+            pub(crate) static NOTIFY_HISTORY: NamedType = NamedType {
+                name: "NotifyHistory",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "appid",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "notify_detail",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::nontax_pay::get_order::NOTIFICATION,
+                                ),
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "notify_cnt",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`Notification`: One notification attempt and how the party answered.
+            pub(crate) static NOTIFICATION: NamedType = NamedType {
+                name: "Notification",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "notify_time",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "url",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "wxnontaxstr",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "status",
+                            ty: Ty::I32,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "ret",
+                            ty: Ty::I32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "ret_errmsg",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "cost_time",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "errcode",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "errmsg",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "third_resp",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "third_resp_data",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `notify_vehicle_entrance`.
+        pub(crate) mod notify_vehicle_entrance {
+            use super::super::super::*;
+            ///`EntranceScene`: A car entering a car park.
+            pub(crate) static ENTRANCE_SCENE: NamedType = NamedType {
+                name: "EntranceScene",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "start_time",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "plate_number",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "car_type",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "notify_url",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "parking_name",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "openid",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "free_time",
+                            ty: Ty::I64,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `unified_order`.
+        pub(crate) mod unified_order {
+            use super::super::super::*;
+            ///`PayMiniProgram`: The mini program page that opens the payment.
+            pub(crate) static PAY_MINI_PROGRAM: NamedType = NamedType {
+                name: "PayMiniProgram",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "appid",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "pagepath",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "query_string",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "business_type",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+    }
+
     ///Types local to operations of `platform`.
     pub(crate) mod platform {
         ///Types local to `create_card`.
@@ -10345,6 +17064,219 @@ mod local {
                             name: "price",
                             ty: Ty::I64,
                             required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `sub_merchant`.
+    pub(crate) mod sub_merchant {
+        ///Types local to `get_apply_protocol`.
+        pub(crate) mod get_apply_protocol {
+            use super::super::super::*;
+            ///`PrimaryCategory`: A first-level card category and its second-level ones.
+            pub(crate) static PRIMARY_CATEGORY: NamedType = NamedType {
+                name: "PrimaryCategory",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "primary_category_id",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "category_name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "secondary_category",
+                            ty: Ty::Array(
+                                &Ty::Named(
+                                    &crate::generated::operations::local::sub_merchant::get_apply_protocol::SECONDARY_CATEGORY,
+                                ),
+                            ),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+
+            ///`SecondaryCategory`: A second-level card category.
+            pub(crate) static SECONDARY_CATEGORY: NamedType = NamedType {
+                name: "SecondaryCategory",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "secondary_category_id",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "category_name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "need_qualification_stuffs",
+                            ty: Ty::Array(&Ty::String),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "can_choose_prepaid_card",
+                            ty: Ty::I32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "can_choose_payment_card",
+                            ty: Ty::I32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            };
+        }
+
+        ///Types local to `update_sub_merchant`.
+        pub(crate) mod update_sub_merchant {
+            use super::super::super::*;
+            ///`SubMerchantUpdate`: A sub-merchant's new details, with the id that names it.
+            pub(crate) static SUB_MERCHANT_UPDATE: NamedType = NamedType {
+                name: "SubMerchantUpdate",
+                kind: TypeKind::Object(
+                    &[
+                        Field {
+                            name: "merchant_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "app_id",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(36),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "brand_name",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(36),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "logo_url",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(128),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "protocol",
+                            ty: Ty::String,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(36),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_time",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: None,
+                                minimum: Some(0),
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "primary_category_id",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "secondary_category_id",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "agreement_media_id",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(36),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "operator_media_id",
+                            ty: Ty::String,
+                            required: false,
+                            limits: crate::spec_model::Limits {
+                                min_length: None,
+                                max_length: None,
+                                max_bytes: Some(36),
+                                minimum: None,
+                                maximum: None,
+                                min_items: None,
+                                max_items: None,
+                            },
                             ..Field::PLAIN
                         },
                     ],

@@ -83,6 +83,10 @@ pub(crate) static EVENTS: &[EventDef] = &[
         ],
     },
     EventDef {
+        event: "card_merchant_check_result",
+        elements: &[("MerchantId", false), ("IsPass", true), ("Reason", false)],
+    },
+    EventDef {
         event: "card_not_pass_check",
         elements: &[("CardId", false), ("RefuseReason", false)],
     },
@@ -112,8 +116,29 @@ pub(crate) static EVENTS: &[EventDef] = &[
         elements: &[("CardId", false), ("Detail", false)],
     },
     EventDef {
+        event: "cloud_invoice_invoiceresult_event",
+        elements: &[("fpqqlsh", false), ("status", true), ("nsrsbh", false)],
+    },
+    EventDef {
         event: "component_verify_ticket",
         elements: &[("ComponentVerifyTicket", false)],
+    },
+    EventDef {
+        event: "giftcard_pay_done",
+        elements: &[("PageId", false), ("OrderId", false)],
+    },
+    EventDef {
+        event: "giftcard_send_to_friend",
+        elements: &[
+            ("PageId", false),
+            ("OrderId", false),
+            ("IsChatRoom", true),
+            ("IsReturnBack", true),
+        ],
+    },
+    EventDef {
+        event: "giftcard_user_accept",
+        elements: &[("PageId", false), ("OrderId", false), ("IsChatRoom", true)],
     },
     EventDef {
         event: "submit_invoice_title",

@@ -10,22 +10,40 @@
 //!
 //! | method | endpoint | summary |
 //! |---|---|---|
+//! | [`add_locations`](CardClient::add_locations) | `/card/location/batchadd` | Imports stores (门店) for cards, answering each store's location_id (-1 for one that failed). |
+//! | [`create_after_pay_activity`](CardClient::create_after_pay_activity) | `/card/mkt/activity/create` | Creates a pay-then-receive (支付后领取) social coupon activity: after paying, the user gets a pack of coupons to share. |
 //! | [`create_card`](CardClient::create_card) | `/card/create` | Creates a card (coupon, voucher, member card or ticket); WeChat reviews it before it can be given out. |
 //! | [`create_landing_page`](CardClient::create_landing_page) | `/card/landingpage/create` | Creates a landing page (货架) listing several cards, and answers its URL. |
 //! | [`create_qrcode`](CardClient::create_qrcode) | `/card/qrcode/create` | Creates a QR code that gives one card or several cards to whoever scans it. |
 //! | [`delete_card`](CardClient::delete_card) | `/card/delete` | Deletes a card: its QR codes and add-card links stop working; cards users already hold stay valid. |
 //! | [`get_card`](CardClient::get_card) | `/card/get` | Reads a card as WeChat keeps it: its type and fields, review status and stock. |
+//! | [`get_colors`](CardClient::get_colors) | `/card/getcolors` | Lists the card background colours: each colour's name (Color010 ...) and its RGB value. |
 //! | [`get_mpnews_html`](CardClient::get_mpnews_html) | `/card/mpnews/gethtml` | Answers the HTML that embeds a card in a news article, to mass-send it. |
+//! | [`get_store_card`](CardClient::get_store_card) | `/card/storewxa/get` | Reads the card a store's mini program page offers (the store's 卡券 entry). |
 //! | [`list_cards`](CardClient::list_cards) | `/card/batchget` | Lists the card_ids of this account a page at a time, optionally only cards in some statuses. |
+//! | [`list_locations`](CardClient::list_locations) | `/card/location/batchget` | Lists the stores imported for cards, a page at a time. |
 //! | [`list_user_cards`](CardClient::list_user_cards) | `/card/user/getcardlist` | Lists the cards of this account a user holds, with their codes. |
 //! | [`modify_stock`](CardClient::modify_stock) | `/card/modifystock` | Adds to or takes from the stock of cards left to give out. |
 //! | [`set_pay_cell`](CardClient::set_pay_cell) | `/card/paycell/set` | Turns the quick-pay (快速买单) entry of a card on or off. |
 //! | [`set_self_consume_cell`](CardClient::set_self_consume_cell) | `/card/selfconsumecell/set` | Turns self-redemption (自助核销) of a card on or off: the user redeems it with a tap. |
+//! | [`set_store_card`](CardClient::set_store_card) | `/card/storewxa/set` | Chooses the card a store's mini program page offers. |
 //! | [`set_test_whitelist`](CardClient::set_test_whitelist) | `/card/testwhitelist/set` | Replaces the test whitelist: the users who may take cards that have not passed review. |
 //! | [`update_card`](CardClient::update_card) | `/card/update` | Changes some fields of a card; the answer says whether the change sends the card back to review. |
+//! | [`update_lucky_money_balance`](CardClient::update_lucky_money_balance) | `/card/luckymoney/updateuserbalance` | Sets the balance of a red-packet (LUCKY_MONEY) card a user holds. |
 //! | [`upload_image`](CardClient::upload_image) | `/cgi-bin/media/uploadimg` | Uploads a JPG or PNG picture (at most 1 MB) and answers its URL on WeChat's servers, for card logos and pictures. |
 
 pub mod types;
+pub mod add_locations;
+pub use add_locations::{
+    AddLocationsErrorCode, AddLocationsRequest, AddLocationsResponse,
+};
+
+pub mod create_after_pay_activity;
+pub use create_after_pay_activity::{
+    CreateAfterPayActivityErrorCode, CreateAfterPayActivityRequest,
+    CreateAfterPayActivityResponse,
+};
+
 pub mod create_card;
 pub use create_card::{CreateCardErrorCode, CreateCardRequest, CreateCardResponse};
 pub mod create_landing_page;
@@ -42,13 +60,25 @@ pub mod delete_card;
 pub use delete_card::{DeleteCardErrorCode, DeleteCardRequest, DeleteCardResponse};
 pub mod get_card;
 pub use get_card::{GetCardErrorCode, GetCardRequest, GetCardResponse};
+pub mod get_colors;
+pub use get_colors::{GetColorsErrorCode, GetColorsRequest, GetColorsResponse};
 pub mod get_mpnews_html;
 pub use get_mpnews_html::{
     GetMpnewsHtmlErrorCode, GetMpnewsHtmlRequest, GetMpnewsHtmlResponse,
 };
 
+pub mod get_store_card;
+pub use get_store_card::{
+    GetStoreCardErrorCode, GetStoreCardRequest, GetStoreCardResponse,
+};
+
 pub mod list_cards;
 pub use list_cards::{ListCardsErrorCode, ListCardsRequest, ListCardsResponse};
+pub mod list_locations;
+pub use list_locations::{
+    ListLocationsErrorCode, ListLocationsRequest, ListLocationsResponse,
+};
+
 pub mod list_user_cards;
 pub use list_user_cards::{
     ListUserCardsErrorCode, ListUserCardsRequest, ListUserCardsResponse,
@@ -63,6 +93,11 @@ pub use set_self_consume_cell::{
     SetSelfConsumeCellErrorCode, SetSelfConsumeCellRequest, SetSelfConsumeCellResponse,
 };
 
+pub mod set_store_card;
+pub use set_store_card::{
+    SetStoreCardErrorCode, SetStoreCardRequest, SetStoreCardResponse,
+};
+
 pub mod set_test_whitelist;
 pub use set_test_whitelist::{
     SetTestWhitelistErrorCode, SetTestWhitelistRequest, SetTestWhitelistResponse,
@@ -70,6 +105,12 @@ pub use set_test_whitelist::{
 
 pub mod update_card;
 pub use update_card::{UpdateCardErrorCode, UpdateCardRequest, UpdateCardResponse};
+pub mod update_lucky_money_balance;
+pub use update_lucky_money_balance::{
+    UpdateLuckyMoneyBalanceErrorCode, UpdateLuckyMoneyBalanceRequest,
+    UpdateLuckyMoneyBalanceResponse,
+};
+
 pub mod upload_image;
 pub use upload_image::{UploadImageErrorCode, UploadImageRequest, UploadImageResponse};
 /// The `card` endpoints, from [`Client::card`](crate::Client::card): one async method per endpoint.
@@ -79,6 +120,47 @@ pub struct CardClient<'a> {
 }
 
 impl CardClient<'_> {
+    /// Imports stores (门店) for cards, answering each store's location_id (-1 for one that failed).
+    ///
+    /// `POST https://api.weixin.qq.com/card/location/batchadd?access_token=ACCESS_TOKEN` (WeChat interface `card_location_batchadd`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`AddLocationsErrorCode`](crate::card::AddLocationsErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::add_locations) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[deprecated(
+        note = "WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/addpoi); list the stores' poi_id in location_id_list of card/create_card."
+    )]
+    pub async fn add_locations(
+        &self,
+        request: &crate::card::AddLocationsRequest,
+    ) -> Result<
+        crate::card::AddLocationsResponse,
+        ::wechat_core::Error<crate::card::AddLocationsErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Creates a pay-then-receive (支付后领取) social coupon activity: after paying, the user gets a pack of coupons to share.
+    ///
+    /// `POST https://api.weixin.qq.com/card/mkt/activity/create?access_token=ACCESS_TOKEN` (WeChat interface `card_mkt_activity_create`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`CreateAfterPayActivityErrorCode`](crate::card::CreateAfterPayActivityErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::create_after_pay_activity) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn create_after_pay_activity(
+        &self,
+        request: &crate::card::CreateAfterPayActivityRequest,
+    ) -> Result<
+        crate::card::CreateAfterPayActivityResponse,
+        ::wechat_core::Error<crate::card::CreateAfterPayActivityErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
     /// Creates a card (coupon, voucher, member card or ticket); WeChat reviews it before it can be given out.
     ///
     /// `POST https://api.weixin.qq.com/card/create?access_token=ACCESS_TOKEN` (WeChat interface `card_create`).
@@ -174,6 +256,28 @@ impl CardClient<'_> {
         self.core.send(request).await
     }
 
+    /// Lists the card background colours: each colour's name (Color010 ...) and its RGB value.
+    ///
+    /// `GET https://api.weixin.qq.com/card/getcolors?access_token=ACCESS_TOKEN` (WeChat interface `card_getcolors`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetColorsErrorCode`](crate::card::GetColorsErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::get_colors) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[deprecated(
+        note = "WeChat's create-card page now gives the card colours as a fixed table (Color010 to Color102) instead of this interface, and wechatpy stopped calling it. Instead: The colour names of WeChat's create-card page, written into base_info.color of card/create_card."
+    )]
+    pub async fn get_colors(
+        &self,
+        request: &crate::card::GetColorsRequest,
+    ) -> Result<
+        crate::card::GetColorsResponse,
+        ::wechat_core::Error<crate::card::GetColorsErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
     /// Answers the HTML that embeds a card in a news article, to mass-send it.
     ///
     /// `POST https://api.weixin.qq.com/card/mpnews/gethtml?access_token=ACCESS_TOKEN` (WeChat interface `card_mpnews_gethtml`).
@@ -193,6 +297,25 @@ impl CardClient<'_> {
         self.core.send(request).await
     }
 
+    /// Reads the card a store's mini program page offers (the store's 卡券 entry).
+    ///
+    /// `POST https://api.weixin.qq.com/card/storewxa/get?access_token=ACCESS_TOKEN` (WeChat interface `card_storewxa_get`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`GetStoreCardErrorCode`](crate::card::GetStoreCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::get_store_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn get_store_card(
+        &self,
+        request: &crate::card::GetStoreCardRequest,
+    ) -> Result<
+        crate::card::GetStoreCardResponse,
+        ::wechat_core::Error<crate::card::GetStoreCardErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
     /// Lists the card_ids of this account a page at a time, optionally only cards in some statuses.
     ///
     /// `POST https://api.weixin.qq.com/card/batchget?access_token=ACCESS_TOKEN` (WeChat interface `card_batchget`).
@@ -208,6 +331,28 @@ impl CardClient<'_> {
     ) -> Result<
         crate::card::ListCardsResponse,
         ::wechat_core::Error<crate::card::ListCardsErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Lists the stores imported for cards, a page at a time.
+    ///
+    /// `POST https://api.weixin.qq.com/card/location/batchget?access_token=ACCESS_TOKEN` (WeChat interface `card_location_batchget`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`ListLocationsErrorCode`](crate::card::ListLocationsErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::list_locations) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[deprecated(
+        note = "WeChat retired the card-era store list for WeChat Stores (门店); wechatpy marks this call 已废弃 and Senparc removed it as expired (门店接口已过期). Instead: The WeChat Stores API (POST /cgi-bin/poi/getpoilist)."
+    )]
+    pub async fn list_locations(
+        &self,
+        request: &crate::card::ListLocationsRequest,
+    ) -> Result<
+        crate::card::ListLocationsResponse,
+        ::wechat_core::Error<crate::card::ListLocationsErrorCode>,
     > {
         self.core.send(request).await
     }
@@ -288,6 +433,25 @@ impl CardClient<'_> {
         self.core.send(request).await
     }
 
+    /// Chooses the card a store's mini program page offers.
+    ///
+    /// `POST https://api.weixin.qq.com/card/storewxa/set?access_token=ACCESS_TOKEN` (WeChat interface `card_storewxa_set`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`SetStoreCardErrorCode`](crate::card::SetStoreCardErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::set_store_card) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    pub async fn set_store_card(
+        &self,
+        request: &crate::card::SetStoreCardRequest,
+    ) -> Result<
+        crate::card::SetStoreCardResponse,
+        ::wechat_core::Error<crate::card::SetStoreCardErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
     /// Replaces the test whitelist: the users who may take cards that have not passed review.
     ///
     /// `POST https://api.weixin.qq.com/card/testwhitelist/set?access_token=ACCESS_TOKEN` (WeChat interface `card_testwhitelist_set`).
@@ -322,6 +486,28 @@ impl CardClient<'_> {
     ) -> Result<
         crate::card::UpdateCardResponse,
         ::wechat_core::Error<crate::card::UpdateCardErrorCode>,
+    > {
+        self.core.send(request).await
+    }
+
+    /// Sets the balance of a red-packet (LUCKY_MONEY) card a user holds.
+    ///
+    /// `POST https://api.weixin.qq.com/card/luckymoney/updateuserbalance?access_token=ACCESS_TOKEN` (WeChat interface `card_luckymoney_updateuserbalance`).
+    ///
+    /// Third-party platforms: supported with an `authorizer_access_token` (permission set 8).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`](wechat_core::Error::Api) carries a [`UpdateLuckyMoneyBalanceErrorCode`](crate::card::UpdateLuckyMoneyBalanceErrorCode) when WeChat answers a non-zero `errcode`; [the module](crate::card::update_lucky_money_balance) lists the codes. The other variants of [`wechat_core::Error`] cover transport, timeouts, HTTP status, undecodable answers and tokens.
+    #[deprecated(
+        note = "WeChat removed the red-packet card type (LUCKY_MONEY) from its card types; wechatpy marks this call 已废弃 and WeChat's current card pages no longer document it."
+    )]
+    pub async fn update_lucky_money_balance(
+        &self,
+        request: &crate::card::UpdateLuckyMoneyBalanceRequest,
+    ) -> Result<
+        crate::card::UpdateLuckyMoneyBalanceResponse,
+        ::wechat_core::Error<crate::card::UpdateLuckyMoneyBalanceErrorCode>,
     > {
         self.core.send(request).await
     }

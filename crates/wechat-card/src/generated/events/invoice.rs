@@ -3,6 +3,60 @@
 //! Push events of `invoice`, from `spec/invoice/events/`.
 
 use ::wechat_core::push::{FromMessage, Message, PushError, field};
+/// The invoicing platform finished an invoice requested with `make_out_invoice` (unified invoicing): issued or failed.
+///
+/// Match it to the request by `fpqqlsh`. On success the platform inserts the invoice into the
+/// user's card package; on failure, `query_invoice_info` says more.
+///
+/// `Event` = `cloud_invoice_invoiceresult_event`; from `spec/invoice/events/cloud_invoice_result.toml`, behind the `invoice` cargo feature.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CloudInvoiceResult {
+    /// The elements every push with `Event` carries.
+    pub header: super::AccountHeader,
+    /// The invoicing request's serial number, as sent to `make_out_invoice`.
+    ///
+    /// Element `<fpqqlsh>`.
+    pub fpqqlsh: String,
+    /// The result: 100 issued, 2 failed.
+    ///
+    /// Element `<status>`.
+    pub status: i64,
+    /// The seller's taxpayer number.
+    ///
+    /// Element `<nsrsbh>`.
+    pub nsrsbh: String,
+}
+
+impl CloudInvoiceResult {
+    /// The `Event` value naming this event.
+    pub const EVENT: &'static str = "cloud_invoice_invoiceresult_event";
+    /// The event as the message WeChat pushes: the header, the element naming the
+    /// event, then the event's elements (absent ones left out, flags as `0`/`1`).
+    pub fn to_message(&self) -> Message {
+        let mut elements = self.header.elements(Self::EVENT);
+        elements
+            .push(::wechat_core::push::Element::text("fpqqlsh", self.fpqqlsh.as_str()));
+        elements
+            .push(::wechat_core::push::Element::text("status", self.status.to_string()));
+        elements
+            .push(::wechat_core::push::Element::text("nsrsbh", self.nsrsbh.as_str()));
+        Message::from_elements(elements)
+    }
+}
+
+impl FromMessage for CloudInvoiceResult {
+    fn from_message(message: &Message) -> Result<Self, PushError> {
+        field::expect_kind(message, Self::EVENT)?;
+        Ok(Self {
+            header: super::AccountHeader::from_message(message)?,
+            fpqqlsh: field::string(message, "fpqqlsh")?,
+            status: field::integer(message, "status")?,
+            nsrsbh: field::string(message, "nsrsbh")?,
+        })
+    }
+}
+
 /// The user submitted an invoice title (抬头) chosen in WeChat, for quick invoicing.
 ///
 /// `Event` = `submit_invoice_title`; from `spec/invoice/events/submit_invoice_title.toml`, behind the `invoice` cargo feature.

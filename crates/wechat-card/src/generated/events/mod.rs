@@ -13,11 +13,16 @@
 //! | event | `Event`/`InfoType` | group | summary |
 //! |---|---|---|---|
 //! | [`Authorized`] | `authorized` | `token` | An account authorized the third-party platform. |
+//! | [`CardMerchantCheckResult`] | `card_merchant_check_result` | `sub_merchant` | WeChat finished reviewing a sub-merchant submitted with `submit_sub_merchant`: approved or refused. |
 //! | [`CardNotPassCheck`] | `card_not_pass_check` | `card` | A card created with `create_card` failed WeChat's review. |
 //! | [`CardPassCheck`] | `card_pass_check` | `card` | A card created with `create_card` passed WeChat's review and can be given out. |
 //! | [`CardPayOrder`] | `card_pay_order` | `card` | The merchant's card coin (券点) balance changed: a purchase, a grant, a refund or an exchange for stock. |
 //! | [`CardSkuRemind`] | `card_sku_remind` | `card` | A card's stock is running out (库存报警). |
+//! | [`CloudInvoiceResult`] | `cloud_invoice_invoiceresult_event` | `invoice` | The invoicing platform finished an invoice requested with `make_out_invoice` (unified invoicing): issued or failed. |
 //! | [`ComponentVerifyTicket`] | `component_verify_ticket` | `token` | WeChat's fresh verify ticket for the third-party platform, pushed every 10 minutes. |
+//! | [`GiftcardPayDone`] | `giftcard_pay_done` | `gift_card` | A user paid for a gift-card order. |
+//! | [`GiftcardSendToFriend`] | `giftcard_send_to_friend` | `gift_card` | A buyer gave a gift card to a friend or a group chat, or an ungiven card came back to the buyer. |
+//! | [`GiftcardUserAccept`] | `giftcard_user_accept` | `gift_card` | A user accepted a gift card given to them. |
 //! | [`SubmitInvoiceTitle`] | `submit_invoice_title` | `invoice` | The user submitted an invoice title (抬头) chosen in WeChat, for quick invoicing. |
 //! | [`SubmitMembercardUserInfo`] | `submit_membercard_user_info` | `member_card` | A user submitted the member card's one-tap activation form (or changed their member info). |
 //! | [`Unauthorized`] | `unauthorized` | `token` | An account revoked the third-party platform's authorization. |
@@ -45,14 +50,25 @@ pub use card::{
 mod card_code;
 #[cfg(feature = "card_code")]
 pub use card_code::UserConsumeCard;
+#[cfg(feature = "gift_card")]
+mod gift_card;
+#[cfg(feature = "gift_card")]
+pub use gift_card::{GiftcardPayDone, GiftcardSendToFriend, GiftcardUserAccept};
 #[cfg(feature = "invoice")]
 mod invoice;
 #[cfg(feature = "invoice")]
-pub use invoice::{SubmitInvoiceTitle, UpdateInvoiceStatus, UserAuthorizeInvoice};
+pub use invoice::{
+    CloudInvoiceResult, SubmitInvoiceTitle, UpdateInvoiceStatus, UserAuthorizeInvoice,
+};
+
 #[cfg(feature = "member_card")]
 mod member_card;
 #[cfg(feature = "member_card")]
 pub use member_card::{SubmitMembercardUserInfo, UpdateMemberCard, UserViewCard};
+#[cfg(feature = "sub_merchant")]
+mod sub_merchant;
+#[cfg(feature = "sub_merchant")]
+pub use sub_merchant::CardMerchantCheckResult;
 #[cfg(feature = "token")]
 mod token;
 #[cfg(feature = "token")]
@@ -170,6 +186,9 @@ pub enum Event {
     /// An account authorized the third-party platform.
     #[cfg(feature = "token")]
     Authorized(Authorized),
+    /// WeChat finished reviewing a sub-merchant submitted with `submit_sub_merchant`: approved or refused.
+    #[cfg(feature = "sub_merchant")]
+    CardMerchantCheckResult(CardMerchantCheckResult),
     /// A card created with `create_card` failed WeChat's review.
     #[cfg(feature = "card")]
     CardNotPassCheck(CardNotPassCheck),
@@ -182,9 +201,21 @@ pub enum Event {
     /// A card's stock is running out (库存报警).
     #[cfg(feature = "card")]
     CardSkuRemind(CardSkuRemind),
+    /// The invoicing platform finished an invoice requested with `make_out_invoice` (unified invoicing): issued or failed.
+    #[cfg(feature = "invoice")]
+    CloudInvoiceResult(CloudInvoiceResult),
     /// WeChat's fresh verify ticket for the third-party platform, pushed every 10 minutes.
     #[cfg(feature = "token")]
     ComponentVerifyTicket(ComponentVerifyTicket),
+    /// A user paid for a gift-card order.
+    #[cfg(feature = "gift_card")]
+    GiftcardPayDone(GiftcardPayDone),
+    /// A buyer gave a gift card to a friend or a group chat, or an ungiven card came back to the buyer.
+    #[cfg(feature = "gift_card")]
+    GiftcardSendToFriend(GiftcardSendToFriend),
+    /// A user accepted a gift card given to them.
+    #[cfg(feature = "gift_card")]
+    GiftcardUserAccept(GiftcardUserAccept),
     /// The user submitted an invoice title (抬头) chosen in WeChat, for quick invoicing.
     #[cfg(feature = "invoice")]
     SubmitInvoiceTitle(SubmitInvoiceTitle),
@@ -244,6 +275,8 @@ impl Event {
         match self {
             #[cfg(feature = "token")]
             Self::Authorized(_) => Some(Authorized::EVENT),
+            #[cfg(feature = "sub_merchant")]
+            Self::CardMerchantCheckResult(_) => Some(CardMerchantCheckResult::EVENT),
             #[cfg(feature = "card")]
             Self::CardNotPassCheck(_) => Some(CardNotPassCheck::EVENT),
             #[cfg(feature = "card")]
@@ -252,8 +285,16 @@ impl Event {
             Self::CardPayOrder(_) => Some(CardPayOrder::EVENT),
             #[cfg(feature = "card")]
             Self::CardSkuRemind(_) => Some(CardSkuRemind::EVENT),
+            #[cfg(feature = "invoice")]
+            Self::CloudInvoiceResult(_) => Some(CloudInvoiceResult::EVENT),
             #[cfg(feature = "token")]
             Self::ComponentVerifyTicket(_) => Some(ComponentVerifyTicket::EVENT),
+            #[cfg(feature = "gift_card")]
+            Self::GiftcardPayDone(_) => Some(GiftcardPayDone::EVENT),
+            #[cfg(feature = "gift_card")]
+            Self::GiftcardSendToFriend(_) => Some(GiftcardSendToFriend::EVENT),
+            #[cfg(feature = "gift_card")]
+            Self::GiftcardUserAccept(_) => Some(GiftcardUserAccept::EVENT),
             #[cfg(feature = "invoice")]
             Self::SubmitInvoiceTitle(_) => Some(SubmitInvoiceTitle::EVENT),
             #[cfg(feature = "member_card")]
@@ -291,6 +332,8 @@ impl Event {
         match self {
             #[cfg(feature = "token")]
             Self::Authorized(event) => event.to_message(),
+            #[cfg(feature = "sub_merchant")]
+            Self::CardMerchantCheckResult(event) => event.to_message(),
             #[cfg(feature = "card")]
             Self::CardNotPassCheck(event) => event.to_message(),
             #[cfg(feature = "card")]
@@ -299,8 +342,16 @@ impl Event {
             Self::CardPayOrder(event) => event.to_message(),
             #[cfg(feature = "card")]
             Self::CardSkuRemind(event) => event.to_message(),
+            #[cfg(feature = "invoice")]
+            Self::CloudInvoiceResult(event) => event.to_message(),
             #[cfg(feature = "token")]
             Self::ComponentVerifyTicket(event) => event.to_message(),
+            #[cfg(feature = "gift_card")]
+            Self::GiftcardPayDone(event) => event.to_message(),
+            #[cfg(feature = "gift_card")]
+            Self::GiftcardSendToFriend(event) => event.to_message(),
+            #[cfg(feature = "gift_card")]
+            Self::GiftcardUserAccept(event) => event.to_message(),
             #[cfg(feature = "invoice")]
             Self::SubmitInvoiceTitle(event) => event.to_message(),
             #[cfg(feature = "member_card")]
@@ -344,6 +395,12 @@ impl FromMessage for Event {
                 Authorized::from_message(message).map(Self::Authorized)
             }
 
+            #[cfg(feature = "sub_merchant")]
+            Some(CardMerchantCheckResult::EVENT) => {
+                CardMerchantCheckResult::from_message(message)
+                    .map(Self::CardMerchantCheckResult)
+            }
+
             #[cfg(feature = "card")]
             Some(CardNotPassCheck::EVENT) => {
                 CardNotPassCheck::from_message(message).map(Self::CardNotPassCheck)
@@ -364,10 +421,31 @@ impl FromMessage for Event {
                 CardSkuRemind::from_message(message).map(Self::CardSkuRemind)
             }
 
+            #[cfg(feature = "invoice")]
+            Some(CloudInvoiceResult::EVENT) => {
+                CloudInvoiceResult::from_message(message).map(Self::CloudInvoiceResult)
+            }
+
             #[cfg(feature = "token")]
             Some(ComponentVerifyTicket::EVENT) => {
                 ComponentVerifyTicket::from_message(message)
                     .map(Self::ComponentVerifyTicket)
+            }
+
+            #[cfg(feature = "gift_card")]
+            Some(GiftcardPayDone::EVENT) => {
+                GiftcardPayDone::from_message(message).map(Self::GiftcardPayDone)
+            }
+
+            #[cfg(feature = "gift_card")]
+            Some(GiftcardSendToFriend::EVENT) => {
+                GiftcardSendToFriend::from_message(message)
+                    .map(Self::GiftcardSendToFriend)
+            }
+
+            #[cfg(feature = "gift_card")]
+            Some(GiftcardUserAccept::EVENT) => {
+                GiftcardUserAccept::from_message(message).map(Self::GiftcardUserAccept)
             }
 
             #[cfg(feature = "invoice")]
