@@ -8,7 +8,7 @@ use quote::quote;
 
 use crate::emit::rust::{ident, integer};
 use crate::model::{
-    Assigned, BodyKind, Constraints, Direction, ErrorCase, Field, Literal, Method, MockAction, MockBehaviour,
+    Assigned, BodyKind, Direction, ErrorCase, Field, Limits, Literal, Method, MockAction, MockBehaviour,
     Operation, Spec, TokenKind, Ty, TypeDef, TypeKind, TypeRef, TypeScope, UnionLayout,
 };
 use crate::names;
@@ -287,7 +287,7 @@ fn fields(fields: &[Field], scope: &Place<'_>) -> TokenStream {
     quote!(&[#(#items),*])
 }
 
-fn limits(c: &Constraints) -> TokenStream {
+fn limits(c: &Limits) -> TokenStream {
     let unsigned = |n: Option<u64>| match n {
         Some(n) => {
             let n = proc_macro2::Literal::u64_unsuffixed(n);

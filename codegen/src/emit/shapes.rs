@@ -5,7 +5,7 @@ use quote::quote;
 
 use crate::emit::rust::{doc, field_type, ident, integer, lenient_decoder, value_type};
 use crate::model::{
-    Constraints, Direction, Field, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Union, UnionLayout,
+    Direction, Field, FileField, FixedParam, Limits, Literal, Ty, TypeDef, TypeKind, Union, UnionLayout,
     Variant,
 };
 use crate::names;
@@ -275,7 +275,7 @@ fn check_impl<'a>(name: &proc_macro2::Ident, fields: impl Iterator<Item = &'a Fi
 }
 
 /// `wechat_core::Limits { .. }` with the limits the spec states.
-fn limits(c: &Constraints) -> TokenStream {
+fn limits(c: &Limits) -> TokenStream {
     let unsigned = |name: &str, n: Option<u64>| {
         n.map(|n| {
             let (name, n) = (ident(name), proc_macro2::Literal::u64_unsuffixed(n));
