@@ -60,7 +60,8 @@ impl<'m> ExampleShapes<'m> {
         let request = builder.fields(request, &find);
         let response = builder.fields(response, &find);
         let constants = fixed_body.iter().map(|c| (c.name.as_str(), c.value.as_str())).collect();
-        Self { schema: builder.finish(), request, constants, response }
+        let (schema, _) = builder.finish();
+        Self { schema, request, constants, response }
     }
 
     /// Every way a request example does not fit the request.

@@ -50,9 +50,10 @@ impl<'m> SchemaBuilder<'m> {
         converted
     }
 
-    /// The schema: the types by id.
-    pub fn finish(self) -> Schema<'m> {
-        Schema::owned(self.types.into_iter().map(|(ty, _)| ty).collect())
+    /// The schema, and the definition of each of its types, by id.
+    pub fn finish(self) -> (Schema<'m>, Vec<&'m TypeDef>) {
+        let (types, defs) = self.types.into_iter().unzip();
+        (Schema::owned(types), defs)
     }
 
     /// The id of `def`, given out (and its conversion queued) the first time.

@@ -3,9 +3,11 @@
 //! Every operation of `spec/`, with the schema and error codes the mock checks requests
 //! against and answers with.
 
+use std::borrow::Cow;
 use crate::spec_model::{
-    BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, TokenUse, Ty,
-    TypeKind, Assigned, ResourceAction, ResourceRule,
+    Assigned, BodyKind, Direction, ErrorCase, Field, FilePart, Item, Limits, Method,
+    NamedType, Operation, ResourceAction, ResourceRule, Schema, TokenUse, Ty, TypeId,
+    TypeKind, Union, UnionCase,
 };
 
 /// WeChat's general error codes, from `spec/errors.toml`, in its order.
@@ -111,7 +113,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "card",
-                ty: Ty::Named(&crate::generated::operations::group::card::CARD),
+                ty: Ty::Named(TypeId(26)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -126,6 +128,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40071,
@@ -217,19 +220,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "scene",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::create_landing_page::LANDING_PAGE_SCENE,
-                ),
+                ty: Ty::Named(TypeId(41)),
                 required: true,
                 ..Field::PLAIN
             },
             Field {
                 name: "card_list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card::create_landing_page::LANDING_PAGE_CARD,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(42))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -250,6 +247,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40071,
@@ -300,22 +298,16 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "expire_seconds",
                 ty: Ty::U32,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(60),
                     maximum: Some(1800),
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "action",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::create_qrcode::QR_CODE_ACTION,
-                ),
+                ty: Ty::Named(TypeId(43)),
                 required: true,
                 flatten: true,
                 ..Field::PLAIN
@@ -349,6 +341,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40053,
@@ -407,14 +400,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -422,6 +410,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -466,14 +455,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -483,11 +467,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "card",
-                ty: Ty::Named(&crate::generated::operations::group::card::CARD),
+                ty: Ty::Named(TypeId(26)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -548,14 +533,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -570,6 +550,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -622,22 +603,16 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "count",
                 ty: Ty::U32,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
                     maximum: Some(50),
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "status_list",
-                ty: Ty::Array(
-                    &Ty::Named(&crate::generated::operations::group::card::CARD_STATUS),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(19))),
                 required: false,
                 ..Field::PLAIN
             },
@@ -647,7 +622,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "card_id_list",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: true,
                 ..Field::PLAIN
             },
@@ -658,6 +633,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -704,14 +680,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "openid",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(64),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -719,14 +690,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -736,11 +702,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "card_list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card::list_user_cards::HELD_CARD,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(46))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -751,6 +713,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40003,
@@ -801,14 +764,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -828,6 +786,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40122,
@@ -876,14 +835,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -897,6 +851,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 43017,
@@ -945,14 +900,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -978,6 +928,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 43017,
@@ -1024,31 +975,21 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "openid",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
+                limits: Limits {
                     max_items: Some(10),
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "username",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
+                limits: Limits {
                     max_items: Some(10),
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1064,17 +1005,18 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "success_openid",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "success_username",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40003,
@@ -1123,94 +1065,69 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "groupon",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(50)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "cash",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(50)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "discount",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(50)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "gift",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(50)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "general_coupon",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(50)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "member_card",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::MEMBER_CARD_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(51)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "scenic_ticket",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::SCENIC_TICKET_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(54)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "movie_ticket",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::MOVIE_TICKET_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(55)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "boarding_pass",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::BOARDING_PASS_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(56)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "meeting_ticket",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::MEETING_TICKET_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(57)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -1225,6 +1142,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40079,
@@ -1301,6 +1219,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40009,
@@ -1359,29 +1278,20 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
+                limits: Limits {
                     min_items: Some(1),
                     max_items: Some(100),
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1391,17 +1301,18 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "exist_code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "not_exist_code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 45030,
@@ -1460,14 +1371,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1475,14 +1381,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1492,9 +1393,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "card",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card_code::consume_code::CONSUMED_CARD,
-                ),
+                ty: Ty::Named(TypeId(58)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -1505,6 +1404,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -1559,14 +1459,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "encrypt_code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(128),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1581,6 +1476,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40075,
@@ -1639,29 +1535,20 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
+                limits: Limits {
                     min_items: Some(1),
                     max_items: Some(100),
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1671,23 +1558,24 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "succ_code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "duplicate_code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "fail_code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -1742,14 +1630,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1757,14 +1640,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1780,9 +1658,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "card",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card_code::get_code::CODE_CARD,
-                ),
+                ty: Ty::Named(TypeId(59)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -1800,9 +1676,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_card_status",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card_code::get_code::USER_CARD_STATUS,
-                ),
+                ty: Ty::Named(TypeId(60)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -1838,9 +1712,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card_code::get_code::MEMBER_USER_INFO,
-                ),
+                ty: Ty::Named(TypeId(61)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -1851,6 +1723,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -1905,14 +1778,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1927,6 +1795,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -1979,14 +1848,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1994,14 +1858,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2021,6 +1880,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2073,14 +1933,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2088,14 +1943,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2109,6 +1959,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2161,14 +2012,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2176,14 +2022,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2191,14 +2032,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "new_code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(64),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2206,6 +2042,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2258,14 +2095,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "begin_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2273,22 +2105,15 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "end_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "cond_source",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::card_stats::COND_SOURCE,
-                ),
+                ty: Ty::Named(TypeId(38)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2298,15 +2123,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card_stats::get_card_summary::CARD_DAY_STATS,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(63))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -2341,14 +2163,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "begin_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2356,22 +2173,15 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "end_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "cond_source",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::card_stats::COND_SOURCE,
-                ),
+                ty: Ty::Named(TypeId(38)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2379,14 +2189,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2396,15 +2201,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card_stats::get_free_card_summary::FREE_CARD_DAY_STATS,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(64))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -2439,14 +2241,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "begin_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2454,14 +2251,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "end_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2469,14 +2261,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2486,15 +2273,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card_stats::get_member_card_detail::MEMBER_CARD_DETAIL_DAY_STATS,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(66))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -2529,14 +2313,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "begin_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2544,22 +2323,15 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "end_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "cond_source",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::card_stats::COND_SOURCE,
-                ),
+                ty: Ty::Named(TypeId(38)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2569,15 +2341,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card_stats::get_member_card_summary::MEMBER_CARD_DAY_STATS,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(67))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -2610,9 +2379,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "invoiceinfo",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::invoice::clear_out_invoice::RED_INVOICE,
-                ),
+                ty: Ty::Named(TypeId(68)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2620,6 +2387,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 73000,
@@ -2690,13 +2458,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_auth_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::invoice::get_auth_data::USER_AUTH_INFO,
-                ),
+                ty: Ty::Named(TypeId(69)),
                 required: false,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40078,
@@ -2756,11 +2523,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "auth_field",
-                ty: Ty::Named(&crate::generated::operations::shared::AUTH_FIELD),
+                ty: Ty::Named(TypeId(0)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72029,
@@ -2813,7 +2581,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "source",
-                ty: Ty::Named(&crate::generated::operations::shared::AUTH_SOURCE),
+                ty: Ty::Named(TypeId(5)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2831,9 +2599,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "type",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::invoice::get_auth_url::AUTH_TYPE,
-                ),
+                ty: Ty::Named(TypeId(73)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2854,6 +2620,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -2897,11 +2664,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "contact",
-                ty: Ty::Named(&crate::generated::operations::shared::CONTACT),
+                ty: Ty::Named(TypeId(6)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72063,
@@ -2933,11 +2701,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "paymch_info",
-                ty: Ty::Named(&crate::generated::operations::shared::PAY_MCH_INFO),
+                ty: Ty::Named(TypeId(11)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72028,
@@ -2987,6 +2756,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -3015,7 +2785,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "user_fill",
-                ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                ty: Ty::Named(TypeId(3)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -3072,6 +2842,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -3100,9 +2871,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "invoiceinfo",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::invoice::make_out_invoice::BLUE_INVOICE,
-                ),
+                ty: Ty::Named(TypeId(74)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -3110,6 +2879,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72038,
@@ -3244,13 +3014,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "invoicedetail",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::invoice::query_invoice_info::ISSUED_INVOICE,
-                ),
+                ty: Ty::Named(TypeId(76)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 73003,
@@ -3309,6 +3078,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
         resource: None,
@@ -3340,9 +3110,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "title_type",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::invoice::scan_title::TITLE_TYPE,
-                ),
+                ty: Ty::Named(TypeId(77)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -3383,6 +3151,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72044,
@@ -3411,7 +3180,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "auth_field",
-                ty: Ty::Named(&crate::generated::operations::shared::AUTH_FIELD),
+                ty: Ty::Named(TypeId(0)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -3419,6 +3188,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -3445,7 +3215,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "contact",
-                ty: Ty::Named(&crate::generated::operations::shared::CONTACT),
+                ty: Ty::Named(TypeId(6)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -3453,6 +3223,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -3479,7 +3250,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "paymch_info",
-                ty: Ty::Named(&crate::generated::operations::shared::PAY_MCH_INFO),
+                ty: Ty::Named(TypeId(11)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -3487,6 +3258,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72030,
@@ -3537,14 +3309,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "membership_number",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3552,14 +3319,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3567,14 +3329,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3582,14 +3339,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "background_pic_url",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(128),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3597,14 +3349,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "activate_begin_time",
                 ty: Ty::I64,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(0),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3612,14 +3359,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "activate_end_time",
                 ty: Ty::I64,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(0),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3627,14 +3369,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "init_custom_field_value1",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3642,14 +3379,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "init_custom_field_value2",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3657,14 +3389,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "init_custom_field_value3",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3672,6 +3399,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -3712,13 +3440,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "info",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::member_card::MEMBER_USER_INFO,
-                ),
+                ty: Ty::Named(TypeId(40)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
@@ -3744,14 +3471,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3772,6 +3494,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -3802,14 +3525,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3817,14 +3535,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3870,17 +3583,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::member_card::MEMBER_USER_INFO,
-                ),
+                ty: Ty::Named(TypeId(40)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "user_card_status",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::member_card::get_member_info::USER_CARD_STATUS,
-                ),
+                ty: Ty::Named(TypeId(78)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -3891,6 +3600,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -3925,46 +3635,33 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "service_statement",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::member_card::set_activate_user_form::FORM_LINK,
-                ),
+                ty: Ty::Named(TypeId(79)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "bind_old_card",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::member_card::set_activate_user_form::FORM_LINK,
-                ),
+                ty: Ty::Named(TypeId(79)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "required_form",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::member_card::set_activate_user_form::ACTIVATE_FORM,
-                ),
+                ty: Ty::Named(TypeId(80)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "optional_form",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::member_card::set_activate_user_form::ACTIVATE_FORM,
-                ),
+                ty: Ty::Named(TypeId(80)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -3972,6 +3669,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -4000,14 +3698,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -4015,14 +3708,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -4030,14 +3718,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "background_pic_url",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(128),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -4045,14 +3728,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "record_bonus",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(42),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -4090,14 +3768,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "custom_field_value1",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -4105,14 +3778,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "custom_field_value2",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -4120,22 +3788,15 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "custom_field_value3",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "notify_optional",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::member_card::update_member::NOTIFY_OPTIONAL,
-                ),
+                ty: Ty::Named(TypeId(84)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -4162,6 +3823,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -4202,9 +3864,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "invoice_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::nontax::create_bill_card::BILL_TEMPLATE,
-                ),
+                ty: Ty::Named(TypeId(85)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4219,6 +3879,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -4271,7 +3932,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "source",
-                ty: Ty::Named(&crate::generated::operations::shared::AUTH_SOURCE),
+                ty: Ty::Named(TypeId(5)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4304,6 +3965,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -4354,9 +4016,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "card_ext",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::nontax::insert_bill::CARD_EXT,
-                ),
+                ty: Ty::Named(TypeId(87)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4377,6 +4037,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40078,
@@ -4433,9 +4094,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "invoice_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::platform::create_card::INVOICE_TEMPLATE,
-                ),
+                ty: Ty::Named(TypeId(90)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4450,6 +4109,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -4503,6 +4163,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -4539,6 +4200,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -4585,9 +4247,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "card_ext",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::platform::insert_invoice::CARD_EXT,
-                ),
+                ty: Ty::Named(TypeId(92)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4614,6 +4274,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40078,
@@ -4686,6 +4347,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72040,
@@ -4726,7 +4388,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "reimburse_status",
-                ty: Ty::Named(&crate::generated::operations::shared::REIMBURSE_STATUS),
+                ty: Ty::Named(TypeId(10)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4734,6 +4396,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72024,
@@ -4764,9 +4427,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "item_list",
-                ty: Ty::Array(
-                    &Ty::Named(&crate::generated::operations::shared::INVOICE_CARD),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(7))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4776,13 +4437,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "item_list",
-                ty: Ty::Array(
-                    &Ty::Named(&crate::generated::operations::shared::REIMBURSE_INVOICE),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(12))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -4875,11 +4535,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_info",
-                ty: Ty::Named(&crate::generated::operations::shared::INVOICE_USER_INFO),
+                ty: Ty::Named(TypeId(9)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -4920,7 +4581,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "reimburse_status",
-                ty: Ty::Named(&crate::generated::operations::shared::REIMBURSE_STATUS),
+                ty: Ty::Named(TypeId(10)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4928,6 +4589,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72023,
@@ -4968,15 +4630,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "reimburse_status",
-                ty: Ty::Named(&crate::generated::operations::shared::REIMBURSE_STATUS),
+                ty: Ty::Named(TypeId(10)),
                 required: true,
                 ..Field::PLAIN
             },
             Field {
                 name: "invoice_list",
-                ty: Ty::Array(
-                    &Ty::Named(&crate::generated::operations::shared::INVOICE_CARD),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(7))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4984,6 +4644,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         fixed_body: &[],
         files: &[],
         response: &[],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72023,
@@ -5045,6 +4706,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
@@ -5114,6 +4776,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 61023,
@@ -5156,6 +4819,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"ticket\": \"bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA\",\n    \"expires_in\": 7200\n}",
@@ -5212,6 +4876,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 61004,
@@ -5289,6 +4954,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
@@ -5297,676 +4963,347 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
 ];
 
+/// Every named type of the spec; a `TypeId` is an index into it.
+pub(crate) static TYPES: Schema<'static> = Schema::new(
+    &[
+        shared::AUTH_FIELD,
+        shared::USER_FIELD_CONFIG,
+        shared::BIZ_FIELD_CONFIG,
+        shared::FLAG,
+        shared::CUSTOM_FIELD_CONFIG,
+        shared::AUTH_SOURCE,
+        shared::CONTACT,
+        shared::INVOICE_CARD,
+        shared::INVOICE_ITEM,
+        shared::INVOICE_USER_INFO,
+        shared::REIMBURSE_STATUS,
+        shared::PAY_MCH_INFO,
+        shared::REIMBURSE_INVOICE,
+        group::card::ABSTRACT,
+        group::card::ADVANCED_INFO,
+        group::card::USE_CONDITION,
+        group::card::TEXT_IMAGE,
+        group::card::TIME_LIMIT,
+        group::card::BASE_INFO,
+        group::card::CARD_STATUS,
+        group::card::CODE_TYPE,
+        group::card::DATE_INFO,
+        group::card::SKU,
+        group::card::DATE_TYPE,
+        group::card::BOARDING_PASS,
+        group::card::BONUS_RULE,
+        group::card::CARD,
+        group::card::GROUPON,
+        group::card::CASH,
+        group::card::DISCOUNT,
+        group::card::GIFT,
+        group::card::GENERAL_COUPON,
+        group::card::MEMBER_CARD,
+        group::card::SCENIC_TICKET,
+        group::card::MOVIE_TICKET,
+        group::card::MEETING_TICKET,
+        group::card::CUSTOM_FIELD,
+        group::card::CUSTOM_CELL,
+        group::card_stats::COND_SOURCE,
+        group::member_card::MEMBER_FIELD_VALUE,
+        group::member_card::MEMBER_USER_INFO,
+        local::card::create_landing_page::LANDING_PAGE_SCENE,
+        local::card::create_landing_page::LANDING_PAGE_CARD,
+        local::card::create_qrcode::QR_CODE_ACTION,
+        local::card::create_qrcode::QR_CARD,
+        local::card::create_qrcode::QR_MULTIPLE_CARD,
+        local::card::list_user_cards::HELD_CARD,
+        local::card::update_card::BASE_INFO_UPDATE,
+        local::card::update_card::PAY_INFO,
+        local::card::update_card::SWIPE_CARD,
+        local::card::update_card::COUPON_UPDATE,
+        local::card::update_card::MEMBER_CARD_UPDATE,
+        local::card::update_card::MSG_OPERATION,
+        local::card::update_card::URL_CELL,
+        local::card::update_card::SCENIC_TICKET_UPDATE,
+        local::card::update_card::MOVIE_TICKET_UPDATE,
+        local::card::update_card::BOARDING_PASS_UPDATE,
+        local::card::update_card::MEETING_TICKET_UPDATE,
+        local::card_code::consume_code::CONSUMED_CARD,
+        local::card_code::get_code::CODE_CARD,
+        local::card_code::get_code::USER_CARD_STATUS,
+        local::card_code::get_code::MEMBER_USER_INFO,
+        local::card_code::get_code::MEMBER_FIELD_VALUE,
+        local::card_stats::get_card_summary::CARD_DAY_STATS,
+        local::card_stats::get_free_card_summary::FREE_CARD_DAY_STATS,
+        local::card_stats::get_free_card_summary::FREE_CARD_TYPE,
+        local::card_stats::get_member_card_detail::MEMBER_CARD_DETAIL_DAY_STATS,
+        local::card_stats::get_member_card_summary::MEMBER_CARD_DAY_STATS,
+        local::invoice::clear_out_invoice::RED_INVOICE,
+        local::invoice::get_auth_data::USER_AUTH_INFO,
+        local::invoice::get_auth_data::USER_FIELD,
+        local::invoice::get_auth_data::BIZ_FIELD,
+        local::invoice::get_auth_data::CUSTOM_FIELD,
+        local::invoice::get_auth_url::AUTH_TYPE,
+        local::invoice::make_out_invoice::BLUE_INVOICE,
+        local::invoice::make_out_invoice::BLUE_INVOICE_LINE,
+        local::invoice::query_invoice_info::ISSUED_INVOICE,
+        local::invoice::scan_title::TITLE_TYPE,
+        local::member_card::get_member_info::USER_CARD_STATUS,
+        local::member_card::set_activate_user_form::FORM_LINK,
+        local::member_card::set_activate_user_form::ACTIVATE_FORM,
+        local::member_card::set_activate_user_form::RICH_FIELD,
+        local::member_card::set_activate_user_form::USER_FORM_FLAG,
+        local::member_card::set_activate_user_form::RICH_FIELD_TYPE,
+        local::member_card::update_member::NOTIFY_OPTIONAL,
+        local::nontax::create_bill_card::BILL_TEMPLATE,
+        local::nontax::create_bill_card::BILL_BASE_INFO,
+        local::nontax::insert_bill::CARD_EXT,
+        local::nontax::insert_bill::USER_CARD,
+        local::nontax::insert_bill::INVOICE_USER_DATA,
+        local::platform::create_card::INVOICE_TEMPLATE,
+        local::platform::create_card::TEMPLATE_BASE_INFO,
+        local::platform::insert_invoice::CARD_EXT,
+        local::platform::insert_invoice::USER_CARD,
+        local::platform::insert_invoice::INVOICE_USER_DATA,
+        local::platform::insert_invoice::BILLING_ITEM,
+    ],
+);
 /// Types of `spec/types.toml`.
-mod shared {
+pub(crate) mod shared {
     use super::*;
-    ///`AuthField`: The fields an authorization page of type 1 asks the user to fill in.
-    pub(crate) static AUTH_FIELD: NamedType = NamedType {
+    /// `AuthField` (`TypeId(0)`): The fields an authorization page of type 1 asks the user to fill in.
+    pub(crate) const AUTH_FIELD: NamedType<'static> = NamedType {
         name: "AuthField",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "user_field",
-                    ty: Ty::Named(
-                        &crate::generated::operations::shared::USER_FIELD_CONFIG,
-                    ),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "biz_field",
-                    ty: Ty::Named(
-                        &crate::generated::operations::shared::BIZ_FIELD_CONFIG,
-                    ),
-                    required: false,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "user_field",
+                        ty: Ty::Named(TypeId(1)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "biz_field",
+                        ty: Ty::Named(TypeId(2)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`AuthSource`: Where the user opens an authorization page.
-    pub(crate) static AUTH_SOURCE: NamedType = NamedType {
+    /// `AuthSource` (`TypeId(5)`): Where the user opens an authorization page.
+    pub(crate) const AUTH_SOURCE: NamedType<'static> = NamedType {
         name: "AuthSource",
-        kind: TypeKind::StringEnum(&["app", "web", "wap", "wxa"]),
+        kind: TypeKind::StringEnum(Cow::Borrowed(&["app", "web", "wap", "wxa"])),
     };
 
-    ///`BizFieldConfig`: Which fields a company title shows and requires.
-    pub(crate) static BIZ_FIELD_CONFIG: NamedType = NamedType {
+    /// `BizFieldConfig` (`TypeId(2)`): Which fields a company title shows and requires.
+    pub(crate) const BIZ_FIELD_CONFIG: NamedType<'static> = NamedType {
         name: "BizFieldConfig",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "show_title",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_tax_no",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_addr",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_phone",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_bank_type",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_bank_no",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_tax_no",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_addr",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_phone",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_bank_type",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_bank_no",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "custom_field",
-                    ty: Ty::Array(
-                        &Ty::Named(
-                            &crate::generated::operations::shared::CUSTOM_FIELD_CONFIG,
-                        ),
-                    ),
-                    required: false,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "show_title",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_tax_no",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_addr",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_phone",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_bank_type",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_bank_no",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "require_tax_no",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "require_addr",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "require_phone",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "require_bank_type",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "require_bank_no",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "custom_field",
+                        ty: Ty::Array(Item::Named(TypeId(4))),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`Contact`: The merchant's contact details shown to users who apply for an invoice.
-    pub(crate) static CONTACT: NamedType = NamedType {
+    /// `Contact` (`TypeId(6)`): The merchant's contact details shown to users who apply for an invoice.
+    pub(crate) const CONTACT: NamedType<'static> = NamedType {
         name: "Contact",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "phone",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "time_out",
-                    ty: Ty::I64,
-                    required: true,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "phone",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "time_out",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`CustomFieldConfig`: A field the merchant adds to the authorization page.
-    pub(crate) static CUSTOM_FIELD_CONFIG: NamedType = NamedType {
+    /// `CustomFieldConfig` (`TypeId(4)`): A field the merchant adds to the authorization page.
+    pub(crate) const CUSTOM_FIELD_CONFIG: NamedType<'static> = NamedType {
         name: "CustomFieldConfig",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "key",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "is_require",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "notice",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "key",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "is_require",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "notice",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`Flag`: A yes/no switch that WeChat sends as the integers 0 and 1.
-    pub(crate) static FLAG: NamedType = NamedType {
+    /// `Flag` (`TypeId(3)`): A yes/no switch that WeChat sends as the integers 0 and 1.
+    pub(crate) const FLAG: NamedType<'static> = NamedType {
         name: "Flag",
-        kind: TypeKind::IntEnum(&[0, 1]),
+        kind: TypeKind::IntEnum(Cow::Borrowed(&[0, 1])),
     };
 
-    ///`InvoiceCard`: An invoice in a user's card package, as the user's invoice selection (chooseInvoice) hands it to the reimbursing party.
-    pub(crate) static INVOICE_CARD: NamedType = NamedType {
+    /// `InvoiceCard` (`TypeId(7)`): An invoice in a user's card package, as the user's invoice selection (chooseInvoice) hands it to the reimbursing party.
+    pub(crate) const INVOICE_CARD: NamedType<'static> = NamedType {
         name: "InvoiceCard",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "card_id",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "encrypt_code",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "card_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "encrypt_code",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`InvoiceItem`: One line of an invoice as the reimbursing party reads it.
-    pub(crate) static INVOICE_ITEM: NamedType = NamedType {
+    /// `InvoiceItem` (`TypeId(8)`): One line of an invoice as the reimbursing party reads it.
+    pub(crate) const INVOICE_ITEM: NamedType<'static> = NamedType {
         name: "InvoiceItem",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "name",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "num",
-                    ty: Ty::I64,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "unit",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "price",
-                    ty: Ty::I64,
-                    required: true,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "name",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "num",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "unit",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "price",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`InvoiceUserInfo`: What the user sees on the face of an invoice.
-    pub(crate) static INVOICE_USER_INFO: NamedType = NamedType {
+    /// `InvoiceUserInfo` (`TypeId(9)`): What the user sees on the face of an invoice.
+    pub(crate) const INVOICE_USER_INFO: NamedType<'static> = NamedType {
         name: "InvoiceUserInfo",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "fee",
-                    ty: Ty::I64,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "title",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "billing_time",
-                    ty: Ty::I64,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "billing_no",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "billing_code",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "info",
-                    ty: Ty::Array(
-                        &Ty::Named(&crate::generated::operations::shared::INVOICE_ITEM),
-                    ),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "fee_without_tax",
-                    ty: Ty::I64,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "tax",
-                    ty: Ty::I64,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "pdf_url",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "trip_pdf_url",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "reimburse_status",
-                    ty: Ty::Named(
-                        &crate::generated::operations::shared::REIMBURSE_STATUS,
-                    ),
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "check_code",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "order_id",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "buyer_number",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "buyer_address_and_phone",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "buyer_bank_account",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "seller_number",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "seller_address_and_phone",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "seller_bank_account",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "remarks",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "cashier",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "maker",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-            ],
-        ),
-    };
-
-    ///`PayMchInfo`: The link between a WeChat Pay merchant number and the invoicing platform serving it.
-    pub(crate) static PAY_MCH_INFO: NamedType = NamedType {
-        name: "PayMchInfo",
-        kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "mchid",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "s_pappid",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-            ],
-        ),
-    };
-
-    ///`ReimburseInvoice`: An invoice in a user's card package, as the reimbursing party reads it.
-    pub(crate) static REIMBURSE_INVOICE: NamedType = NamedType {
-        name: "ReimburseInvoice",
-        kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "card_id",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "begin_time",
-                    ty: Ty::I64,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "end_time",
-                    ty: Ty::I64,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "user_card_status",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "openid",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "type",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "payee",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "detail",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "user_info",
-                    ty: Ty::Named(
-                        &crate::generated::operations::shared::INVOICE_USER_INFO,
-                    ),
-                    required: true,
-                    ..Field::PLAIN
-                },
-            ],
-        ),
-    };
-
-    ///`ReimburseStatus`: An invoice's reimbursement status in the user's card package.
-    pub(crate) static REIMBURSE_STATUS: NamedType = NamedType {
-        name: "ReimburseStatus",
-        kind: TypeKind::StringEnum(
-            &[
-                "INVOICE_REIMBURSE_INIT",
-                "INVOICE_REIMBURSE_LOCK",
-                "INVOICE_REIMBURSE_CLOSURE",
-                "INVOICE_REIMBURSE_CANCEL",
-            ],
-        ),
-    };
-
-    ///`UserFieldConfig`: Which fields a personal title shows and requires. A shown field is also required unless said otherwise.
-    pub(crate) static USER_FIELD_CONFIG: NamedType = NamedType {
-        name: "UserFieldConfig",
-        kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "show_title",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_phone",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_email",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_phone",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_email",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "custom_field",
-                    ty: Ty::Array(
-                        &Ty::Named(
-                            &crate::generated::operations::shared::CUSTOM_FIELD_CONFIG,
-                        ),
-                    ),
-                    required: false,
-                    ..Field::PLAIN
-                },
-            ],
-        ),
-    };
-}
-
-/// Types of one group, one module per group.
-mod group {
-    ///Types of `spec/card/types.toml`.
-    pub(crate) mod card {
-        use super::super::*;
-        ///`Abstract`: A card's cover.
-        pub(crate) static ABSTRACT: NamedType = NamedType {
-            name: "Abstract",
-            kind: TypeKind::Object(
+            Cow::Borrowed(
                 &[
                     Field {
-                        name: "abstract",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "icon_url_list",
-                        ty: Ty::Array(&Ty::String),
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: Some(1),
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`AdvancedInfo`: What a card may add: use conditions, a cover, a picture list, opening hours and services.
-        pub(crate) static ADVANCED_INFO: NamedType = NamedType {
-            name: "AdvancedInfo",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "use_condition",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::USE_CONDITION,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "abstract",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ABSTRACT,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "text_image_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::card::TEXT_IMAGE,
-                            ),
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "time_limit",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::card::TIME_LIMIT,
-                            ),
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "business_service",
-                        ty: Ty::Array(&Ty::String),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "share_friends",
-                        ty: Ty::Bool,
-                        required: false,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`BaseInfo`: What every card has: brand, title, colour, validity and stock. WeChat answers `id`, `status` and the times; requests never send them.
-        pub(crate) static BASE_INFO: NamedType = NamedType {
-            name: "BaseInfo",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "id",
-                        ty: Ty::String,
-                        required: false,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "status",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::CARD_STATUS,
-                        ),
-                        required: false,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "logo_url",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "brand_name",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(36),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "code_type",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::CODE_TYPE,
-                        ),
+                        name: "fee",
+                        ty: Ty::I64,
                         required: true,
                         ..Field::PLAIN
                     },
@@ -5974,1943 +5311,448 @@ mod group {
                         name: "title",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(27),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
                         ..Field::PLAIN
                     },
                     Field {
-                        name: "color",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(16),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "notice",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(48),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "description",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "service_phone",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(24),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "date_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::DATE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "sku",
-                        ty: Ty::Named(&crate::generated::operations::group::card::SKU),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "use_limit",
-                        ty: Ty::U32,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "get_limit",
-                        ty: Ty::U32,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "use_custom_code",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "get_custom_code_mode",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(32),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "bind_openid",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "can_share",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "can_give_friend",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "location_id_list",
-                        ty: Ty::Array(&Ty::I64),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "use_all_locations",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "center_title",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(18),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "center_sub_title",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(24),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "center_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_url_name",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(16),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_url_sub_title",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(18),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "promotion_url_name",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(16),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "promotion_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "promotion_url_sub_title",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(18),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "source",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(36),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "need_push_on_view",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "create_time",
+                        name: "billing_time",
                         ty: Ty::I64,
-                        required: false,
-                        answered_only: true,
+                        required: true,
                         ..Field::PLAIN
                     },
                     Field {
-                        name: "update_time",
+                        name: "billing_no",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "billing_code",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "info",
+                        ty: Ty::Array(Item::Named(TypeId(8))),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "fee_without_tax",
                         ty: Ty::I64,
-                        required: false,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`BoardingPass`: A flight boarding pass.
-        pub(crate) static BOARDING_PASS: NamedType = NamedType {
-            name: "BoardingPass",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
                         required: true,
                         ..Field::PLAIN
                     },
                     Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "from",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(54),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "to",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(54),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "flight",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(24),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "gate",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(12),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "check_in_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "air_model",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(24),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "departure_time",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "landing_time",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "boarding_time",
+                        name: "tax",
                         ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pdf_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "trip_pdf_url",
+                        ty: Ty::String,
+                        required: false,
+                        aliases: Cow::Borrowed(&["trip_pdf_ur"]),
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "reimburse_status",
+                        ty: Ty::Named(TypeId(10)),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "check_code",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "order_id",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "buyer_number",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "buyer_address_and_phone",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "buyer_bank_account",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "seller_number",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "seller_address_and_phone",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "seller_bank_account",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "remarks",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cashier",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "maker",
+                        ty: Ty::String,
                         required: false,
                         ..Field::PLAIN
                     },
                 ],
             ),
-        };
+        ),
+    };
 
-        ///`BonusRule`: How a member card's points are earned and spent; amounts in fen.
-        pub(crate) static BONUS_RULE: NamedType = NamedType {
-            name: "BonusRule",
-            kind: TypeKind::Object(
+    /// `PayMchInfo` (`TypeId(11)`): The link between a WeChat Pay merchant number and the invoicing platform serving it.
+    pub(crate) const PAY_MCH_INFO: NamedType<'static> = NamedType {
+        name: "PayMchInfo",
+        kind: TypeKind::Object(
+            Cow::Borrowed(
                 &[
                     Field {
-                        name: "cost_money_unit",
-                        ty: Ty::I64,
-                        required: false,
+                        name: "mchid",
+                        ty: Ty::String,
+                        required: true,
                         ..Field::PLAIN
                     },
                     Field {
-                        name: "increase_bonus",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "max_increase_bonus",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "init_increase_bonus",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "cost_bonus_unit",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "reduce_money",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "least_money_to_use_bonus",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "max_reduce_bonus",
-                        ty: Ty::I64,
-                        required: false,
+                        name: "s_pappid",
+                        ty: Ty::String,
+                        required: true,
                         ..Field::PLAIN
                     },
                 ],
             ),
-        };
+        ),
+    };
 
-        ///`Card`: A card of one of WeChat's card types; `card_type` says which, and the key named after it (in lower case) holds its fields.
-        pub(crate) static CARD: NamedType = NamedType {
-            name: "Card",
-            kind: TypeKind::Union(crate::spec_model::Union {
-                tag: "card_type",
-                internal: false,
-                variants: &[
-                    crate::spec_model::UnionCase {
-                        tag: "GROUPON",
-                        key: &["groupon"],
-                        ty: &crate::generated::operations::group::card::GROUPON,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "CASH",
-                        key: &["cash"],
-                        ty: &crate::generated::operations::group::card::CASH,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "DISCOUNT",
-                        key: &["discount"],
-                        ty: &crate::generated::operations::group::card::DISCOUNT,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "GIFT",
-                        key: &["gift"],
-                        ty: &crate::generated::operations::group::card::GIFT,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "GENERAL_COUPON",
-                        key: &["general_coupon"],
-                        ty: &crate::generated::operations::group::card::GENERAL_COUPON,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "MEMBER_CARD",
-                        key: &["member_card"],
-                        ty: &crate::generated::operations::group::card::MEMBER_CARD,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "SCENIC_TICKET",
-                        key: &["scenic_ticket"],
-                        ty: &crate::generated::operations::group::card::SCENIC_TICKET,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "MOVIE_TICKET",
-                        key: &["movie_ticket"],
-                        ty: &crate::generated::operations::group::card::MOVIE_TICKET,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "BOARDING_PASS",
-                        key: &["boarding_pass"],
-                        ty: &crate::generated::operations::group::card::BOARDING_PASS,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "MEETING_TICKET",
-                        key: &["meeting_ticket"],
-                        ty: &crate::generated::operations::group::card::MEETING_TICKET,
-                    },
-                ],
-            }),
-        };
-
-        ///`CardStatus`: Where a card stands in WeChat's review.
-        pub(crate) static CARD_STATUS: NamedType = NamedType {
-            name: "CardStatus",
-            kind: TypeKind::StringEnum(
-                &[
-                    "CARD_STATUS_NOT_VERIFY",
-                    "CARD_STATUS_VERIFY_FAIL",
-                    "CARD_STATUS_VERIFY_OK",
-                    "CARD_STATUS_DELETE",
-                    "CARD_STATUS_DISPATCH",
-                ],
-            ),
-        };
-
-        ///`Cash`: A cash voucher.
-        pub(crate) static CASH: NamedType = NamedType {
-            name: "Cash",
-            kind: TypeKind::Object(
+    /// `ReimburseInvoice` (`TypeId(12)`): An invoice in a user's card package, as the reimbursing party reads it.
+    pub(crate) const REIMBURSE_INVOICE: NamedType<'static> = NamedType {
+        name: "ReimburseInvoice",
+        kind: TypeKind::Object(
+            Cow::Borrowed(
                 &[
                     Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
+                        name: "card_id",
+                        ty: Ty::String,
                         required: true,
                         ..Field::PLAIN
                     },
                     Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "least_cost",
+                        name: "begin_time",
                         ty: Ty::I64,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(0),
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
+                        required: false,
                         ..Field::PLAIN
                     },
                     Field {
-                        name: "reduce_cost",
+                        name: "end_time",
                         ty: Ty::I64,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(1),
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`CodeType`: How a card's code is shown to the cashier.
-        pub(crate) static CODE_TYPE: NamedType = NamedType {
-            name: "CodeType",
-            kind: TypeKind::StringEnum(
-                &[
-                    "CODE_TYPE_TEXT",
-                    "CODE_TYPE_BARCODE",
-                    "CODE_TYPE_QRCODE",
-                    "CODE_TYPE_ONLY_QRCODE",
-                    "CODE_TYPE_ONLY_BARCODE",
-                    "CODE_TYPE_NONE",
-                ],
-            ),
-        };
-
-        ///`CustomCell`: A custom entry on an activated member card.
-        pub(crate) static CUSTOM_CELL: NamedType = NamedType {
-            name: "CustomCell",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "name",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(15),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
+                        required: false,
                         ..Field::PLAIN
                     },
                     Field {
-                        name: "tips",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(18),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "url",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`CustomField`: A member field shown on an activated member card (level, coupons, stamps...).
-        pub(crate) static CUSTOM_FIELD: NamedType = NamedType {
-            name: "CustomField",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "name_type",
+                        name: "user_card_status",
                         ty: Ty::String,
                         required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(24),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
                         ..Field::PLAIN
                     },
                     Field {
-                        name: "name",
+                        name: "openid",
                         ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(24),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
+                        required: true,
                         ..Field::PLAIN
                     },
-                    Field {
-                        name: "url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`DateInfo`: When a card can be used: a fixed range, a term counted from when the user takes it, or for ever (member cards).
-        pub(crate) static DATE_INFO: NamedType = NamedType {
-            name: "DateInfo",
-            kind: TypeKind::Object(
-                &[
                     Field {
                         name: "type",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::DATE_TYPE,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "begin_timestamp",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "end_timestamp",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "fixed_term",
-                        ty: Ty::U32,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(1),
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "fixed_begin_term",
-                        ty: Ty::U32,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`DateType`: How a card's validity is counted. WeChat still accepts the legacy values 1 and 2, which decode as `Unknown("1")`.
-        pub(crate) static DATE_TYPE: NamedType = NamedType {
-            name: "DateType",
-            kind: TypeKind::StringEnum(
-                &[
-                    "DATE_TYPE_FIX_TIME_RANGE",
-                    "DATE_TYPE_FIX_TERM",
-                    "DATE_TYPE_PERMANENT",
-                ],
-            ),
-        };
-
-        ///`Discount`: A percentage-off coupon.
-        pub(crate) static DISCOUNT: NamedType = NamedType {
-            name: "Discount",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "discount",
-                        ty: Ty::U32,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(1),
-                            maximum: Some(99),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`GeneralCoupon`: A general coupon.
-        pub(crate) static GENERAL_COUPON: NamedType = NamedType {
-            name: "GeneralCoupon",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "default_detail",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`Gift`: A gift voucher.
-        pub(crate) static GIFT: NamedType = NamedType {
-            name: "Gift",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
                         ..Field::PLAIN
                     },
                     Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "gift",
+                        name: "payee",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`Groupon`: A group-buying voucher.
-        pub(crate) static GROUPON: NamedType = NamedType {
-            name: "Groupon",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "deal_detail",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`MeetingTicket`: A meeting or show ticket.
-        pub(crate) static MEETING_TICKET: NamedType = NamedType {
-            name: "MeetingTicket",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "meeting_detail",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "map_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`MemberCard`: A member card: points, stored value, custom fields and activation.
-        pub(crate) static MEMBER_CARD: NamedType = NamedType {
-            name: "MemberCard",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "background_pic_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "prerogative",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "auto_activate",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "wx_activate",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "wx_activate_after_submit",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "wx_activate_after_submit_url",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "activate_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "activate_app_brand_user_name",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "activate_app_brand_pass",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "supply_bonus",
-                        ty: Ty::Bool,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "bonus_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "bonus_cleared",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "bonus_rules",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "bonus_rule",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BONUS_RULE,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "supply_balance",
-                        ty: Ty::Bool,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "balance_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "balance_rules",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_field1",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::CUSTOM_FIELD,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_field2",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::CUSTOM_FIELD,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_field3",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::CUSTOM_FIELD,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_cell1",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::CUSTOM_CELL,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "discount",
-                        ty: Ty::U32,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(0),
-                            maximum: Some(99),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`MovieTicket`: A cinema ticket.
-        pub(crate) static MOVIE_TICKET: NamedType = NamedType {
-            name: "MovieTicket",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
                         ..Field::PLAIN
                     },
                     Field {
                         name: "detail",
                         ty: Ty::String,
                         required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
                         ..Field::PLAIN
                     },
-                ],
-            ),
-        };
-
-        ///`ScenicTicket`: A scenic-spot ticket.
-        pub(crate) static SCENIC_TICKET: NamedType = NamedType {
-            name: "ScenicTicket",
-            kind: TypeKind::Object(
-                &[
                     Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
+                        name: "user_info",
+                        ty: Ty::Named(TypeId(9)),
                         required: true,
                         ..Field::PLAIN
                     },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "ticket_class",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "guide_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
                 ],
             ),
-        };
+        ),
+    };
 
-        ///`Sku`: A card's stock.
-        pub(crate) static SKU: NamedType = NamedType {
-            name: "Sku",
-            kind: TypeKind::Object(
+    /// `ReimburseStatus` (`TypeId(10)`): An invoice's reimbursement status in the user's card package.
+    pub(crate) const REIMBURSE_STATUS: NamedType<'static> = NamedType {
+        name: "ReimburseStatus",
+        kind: TypeKind::StringEnum(
+            Cow::Borrowed(
+                &[
+                    "INVOICE_REIMBURSE_INIT",
+                    "INVOICE_REIMBURSE_LOCK",
+                    "INVOICE_REIMBURSE_CLOSURE",
+                    "INVOICE_REIMBURSE_CANCEL",
+                ],
+            ),
+        ),
+    };
+
+    /// `UserFieldConfig` (`TypeId(1)`): Which fields a personal title shows and requires. A shown field is also required unless said otherwise.
+    pub(crate) const USER_FIELD_CONFIG: NamedType<'static> = NamedType {
+        name: "UserFieldConfig",
+        kind: TypeKind::Object(
+            Cow::Borrowed(
                 &[
                     Field {
-                        name: "quantity",
-                        ty: Ty::I64,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(0),
-                            maximum: Some(100000000),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "total_quantity",
-                        ty: Ty::I64,
-                        required: false,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`TextImage`: One picture with its text.
-        pub(crate) static TEXT_IMAGE: NamedType = NamedType {
-            name: "TextImage",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "image_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "text",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(512),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`TimeLimit`: A time the card can be used, for display.
-        pub(crate) static TIME_LIMIT: NamedType = NamedType {
-            name: "TimeLimit",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "type",
-                        ty: Ty::String,
+                        name: "show_title",
+                        ty: Ty::Named(TypeId(3)),
                         required: false,
                         ..Field::PLAIN
                     },
                     Field {
-                        name: "begin_hour",
-                        ty: Ty::U32,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: Some(23),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "begin_minute",
-                        ty: Ty::U32,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: Some(59),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "end_hour",
-                        ty: Ty::U32,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: Some(23),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "end_minute",
-                        ty: Ty::U32,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: Some(59),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`UseCondition`: When a card can be used.
-        pub(crate) static USE_CONDITION: NamedType = NamedType {
-            name: "UseCondition",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "accept_category",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(512),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "reject_category",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(512),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "least_cost",
-                        ty: Ty::I64,
+                        name: "show_phone",
+                        ty: Ty::Named(TypeId(3)),
                         required: false,
                         ..Field::PLAIN
                     },
                     Field {
-                        name: "object_use_for",
-                        ty: Ty::String,
+                        name: "show_email",
+                        ty: Ty::Named(TypeId(3)),
                         required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(512),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
                         ..Field::PLAIN
                     },
                     Field {
-                        name: "can_use_with_other_discount",
-                        ty: Ty::Bool,
+                        name: "require_phone",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "require_email",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "custom_field",
+                        ty: Ty::Array(Item::Named(TypeId(4))),
                         required: false,
                         ..Field::PLAIN
                     },
                 ],
             ),
-        };
-    }
-
-    ///Types of `spec/card_stats/types.toml`.
-    pub(crate) mod card_stats {
-        use super::super::*;
-        ///`CondSource`: Which cards the statistics count.
-        pub(crate) static COND_SOURCE: NamedType = NamedType {
-            name: "CondSource",
-            kind: TypeKind::IntEnum(&[0, 1]),
-        };
-    }
-
-    ///Types of `spec/member_card/types.toml`.
-    pub(crate) mod member_card {
-        use super::super::*;
-        ///`MemberFieldValue`: One field of the activation form and the member's answer.
-        pub(crate) static MEMBER_FIELD_VALUE: NamedType = NamedType {
-            name: "MemberFieldValue",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "name",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "value",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "value_list",
-                        ty: Ty::Array(&Ty::String),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`MemberUserInfo`: What a member filled in the activation form.
-        pub(crate) static MEMBER_USER_INFO: NamedType = NamedType {
-            name: "MemberUserInfo",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "common_field_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::member_card::MEMBER_FIELD_VALUE,
-                            ),
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_field_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::member_card::MEMBER_FIELD_VALUE,
-                            ),
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-    }
+        ),
+    };
 }
 
-/// Types local to one operation, one module per group and operation.
-mod local {
-    ///Types local to operations of `card`.
+/// Types of one group, one module per group.
+pub(crate) mod group {
+    ///Types of `spec/card/types.toml`.
     pub(crate) mod card {
-        ///Types local to `create_landing_page`.
-        pub(crate) mod create_landing_page {
-            use super::super::super::*;
-            ///`LandingPageScene`: Where a landing page is put.
-            pub(crate) static LANDING_PAGE_SCENE: NamedType = NamedType {
-                name: "LandingPageScene",
-                kind: TypeKind::StringEnum(
-                    &[
-                        "SCENE_NEAR_BY",
-                        "SCENE_MENU",
-                        "SCENE_QRCODE",
-                        "SCENE_ARTICLE",
-                        "SCENE_H5",
-                        "SCENE_IVR",
-                        "SCENE_CARD_CUSTOM_CELL",
-                    ],
-                ),
-            };
-
-            ///`LandingPageCard`: A card on a landing page.
-            pub(crate) static LANDING_PAGE_CARD: NamedType = NamedType {
-                name: "LandingPageCard",
-                kind: TypeKind::Object(
+        use super::super::*;
+        /// `Abstract` (`TypeId(13)`): A card's cover.
+        pub(crate) const ABSTRACT: NamedType<'static> = NamedType {
+            name: "Abstract",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
-                            name: "card_id",
+                            name: "abstract",
                             ty: Ty::String,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(32),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
+                            required: false,
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "thumb_url",
-                            ty: Ty::String,
-                            required: true,
+                            name: "icon_url_list",
+                            ty: Ty::Array(Item::String),
+                            required: false,
+                            limits: Limits {
+                                max_items: Some(1),
+                                ..Limits::NONE
+                            },
                             ..Field::PLAIN
                         },
                     ],
                 ),
-            };
-        }
+            ),
+        };
 
-        ///Types local to `create_qrcode`.
-        pub(crate) mod create_qrcode {
-            use super::super::super::*;
-            ///`QrCodeAction`: What a card QR code gives: one card or several.
-            pub(crate) static QR_CODE_ACTION: NamedType = NamedType {
-                name: "QrCodeAction",
-                kind: TypeKind::Union(crate::spec_model::Union {
-                    tag: "action_name",
-                    internal: false,
-                    variants: &[
-                        crate::spec_model::UnionCase {
-                            tag: "QR_CARD",
-                            key: &["action_info", "card"],
-                            ty: &crate::generated::operations::local::card::create_qrcode::QR_CARD,
-                        },
-                        crate::spec_model::UnionCase {
-                            tag: "QR_MULTIPLE_CARD",
-                            key: &["action_info", "multiple_card"],
-                            ty: &crate::generated::operations::local::card::create_qrcode::QR_MULTIPLE_CARD,
-                        },
-                    ],
-                }),
-            };
-
-            ///`QrCard`: A card a QR code gives.
-            pub(crate) static QR_CARD: NamedType = NamedType {
-                name: "QrCard",
-                kind: TypeKind::Object(
+        /// `AdvancedInfo` (`TypeId(14)`): What a card may add: use conditions, a cover, a picture list, opening hours and services.
+        pub(crate) const ADVANCED_INFO: NamedType<'static> = NamedType {
+            name: "AdvancedInfo",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
-                            name: "card_id",
-                            ty: Ty::String,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(32),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "code",
-                            ty: Ty::String,
+                            name: "use_condition",
+                            ty: Ty::Named(TypeId(15)),
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(20),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "openid",
-                            ty: Ty::String,
+                            name: "abstract",
+                            ty: Ty::Named(TypeId(13)),
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(32),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "is_unique_code",
+                            name: "text_image_list",
+                            ty: Ty::Array(Item::Named(TypeId(16))),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "time_limit",
+                            ty: Ty::Array(Item::Named(TypeId(17))),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "business_service",
+                            ty: Ty::Array(Item::String),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "share_friends",
                             ty: Ty::Bool,
                             required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "outer_id",
-                            ty: Ty::I64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "outer_str",
-                            ty: Ty::String,
-                            required: false,
+                            only: Some(Direction::Response),
                             ..Field::PLAIN
                         },
                     ],
                 ),
-            };
+            ),
+        };
 
-            ///`QrMultipleCard`: The cards a multiple-card QR code gives.
-            pub(crate) static QR_MULTIPLE_CARD: NamedType = NamedType {
-                name: "QrMultipleCard",
-                kind: TypeKind::Object(
+        /// `BaseInfo` (`TypeId(18)`): What every card has: brand, title, colour, validity and stock. WeChat answers `id`, `status` and the times; requests never send them.
+        pub(crate) const BASE_INFO: NamedType<'static> = NamedType {
+            name: "BaseInfo",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
-                            name: "card_list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::card::create_qrcode::QR_CARD,
-                                ),
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `list_user_cards`.
-        pub(crate) mod list_user_cards {
-            use super::super::super::*;
-            ///`HeldCard`: A card in the user's card package.
-            pub(crate) static HELD_CARD: NamedType = NamedType {
-                name: "HeldCard",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "card_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "code",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `update_card`.
-        pub(crate) mod update_card {
-            use super::super::super::*;
-            ///`BaseInfoUpdate`: The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card back to review.
-            pub(crate) static BASE_INFO_UPDATE: NamedType = NamedType {
-                name: "BaseInfoUpdate",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "title",
+                            name: "id",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(27),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
+                            only: Some(Direction::Response),
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "status",
+                            ty: Ty::Named(TypeId(19)),
+                            required: false,
+                            only: Some(Direction::Response),
                             ..Field::PLAIN
                         },
                         Field {
                             name: "logo_url",
                             ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            required: true,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "brand_name",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(36),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "code_type",
+                            ty: Ty::Named(TypeId(20)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(27),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "color",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(16),
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
                             name: "notice",
                             ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            required: true,
+                            limits: Limits {
                                 max_bytes: Some(48),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
                             name: "description",
                             ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            required: true,
+                            limits: Limits {
                                 max_bytes: Some(3072),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -7918,190 +5760,55 @@ mod local {
                             name: "service_phone",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(24),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "color",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(16),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
+                            name: "date_info",
+                            ty: Ty::Named(TypeId(21)),
+                            required: true,
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "location_id_list",
-                            ty: Ty::Array(&Ty::I64),
-                            required: false,
+                            name: "sku",
+                            ty: Ty::Named(TypeId(22)),
+                            required: true,
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "use_all_locations",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "center_title",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(18),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "center_sub_title",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(24),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "center_url",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_url_name",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(16),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_url",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_url_sub_title",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(18),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "promotion_url_name",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(16),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "promotion_url",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "promotion_url_sub_title",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(18),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "code_type",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::CODE_TYPE,
-                            ),
+                            name: "use_limit",
+                            ty: Ty::U32,
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "get_limit",
                             ty: Ty::U32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "use_custom_code",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "get_custom_code_mode",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(32),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "bind_openid",
+                            ty: Ty::Bool,
                             required: false,
                             ..Field::PLAIN
                         },
@@ -8118,11 +5825,115 @@ mod local {
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "date_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::DATE_INFO,
-                            ),
+                            name: "location_id_list",
+                            ty: Ty::Array(Item::I64),
                             required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "use_all_locations",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "center_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(18),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "center_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(24),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "center_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_url_name",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(16),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_url_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(18),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "promotion_url_name",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(16),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "promotion_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "promotion_url_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(18),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "source",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(36),
+                                ..Limits::NONE
+                            },
                             ..Field::PLAIN
                         },
                         Field {
@@ -8132,82 +5943,655 @@ mod local {
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "pay_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::PAY_INFO,
-                            ),
+                            name: "create_time",
+                            ty: Ty::I64,
+                            required: false,
+                            only: Some(Direction::Response),
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "update_time",
+                            ty: Ty::I64,
+                            required: false,
+                            only: Some(Direction::Response),
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `BoardingPass` (`TypeId(24)`): A flight boarding pass.
+        pub(crate) const BOARDING_PASS: NamedType<'static> = NamedType {
+            name: "BoardingPass",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "is_pay_and_qrcode",
-                            ty: Ty::Bool,
+                            name: "from",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(54),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "to",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(54),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "flight",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(24),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "gate",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(12),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "check_in_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "air_model",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(24),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "departure_time",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "landing_time",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "boarding_time",
+                            ty: Ty::I64,
                             required: false,
                             ..Field::PLAIN
                         },
                     ],
                 ),
-            };
+            ),
+        };
 
-            ///`PayInfo`: A member card's WeChat Pay settings.
-            pub(crate) static PAY_INFO: NamedType = NamedType {
-                name: "PayInfo",
-                kind: TypeKind::Object(
+        /// `BonusRule` (`TypeId(25)`): How a member card's points are earned and spent; amounts in fen.
+        pub(crate) const BONUS_RULE: NamedType<'static> = NamedType {
+            name: "BonusRule",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
-                            name: "swipe_card",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::SWIPE_CARD,
-                            ),
-                            required: true,
+                            name: "cost_money_unit",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "increase_bonus",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "max_increase_bonus",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "init_increase_bonus",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "cost_bonus_unit",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "reduce_money",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "least_money_to_use_bonus",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "max_reduce_bonus",
+                            ty: Ty::I64,
+                            required: false,
                             ..Field::PLAIN
                         },
                     ],
                 ),
-            };
+            ),
+        };
 
-            ///`SwipeCard`: Whether the member card shows WeChat Pay's payment code.
-            pub(crate) static SWIPE_CARD: NamedType = NamedType {
-                name: "SwipeCard",
-                kind: TypeKind::Object(
+        /// `Card` (`TypeId(26)`): A card of one of WeChat's card types; `card_type` says which, and the key named after it (in lower case) holds its fields.
+        pub(crate) const CARD: NamedType<'static> = NamedType {
+            name: "Card",
+            kind: TypeKind::Union(Union {
+                tag: "card_type",
+                internal: false,
+                variants: Cow::Borrowed(
                     &[
-                        Field {
-                            name: "is_swipe_card",
-                            ty: Ty::Bool,
-                            required: true,
-                            ..Field::PLAIN
+                        UnionCase {
+                            tag: "GROUPON",
+                            key: Cow::Borrowed(&["groupon"]),
+                            ty: TypeId(27),
+                        },
+                        UnionCase {
+                            tag: "CASH",
+                            key: Cow::Borrowed(&["cash"]),
+                            ty: TypeId(28),
+                        },
+                        UnionCase {
+                            tag: "DISCOUNT",
+                            key: Cow::Borrowed(&["discount"]),
+                            ty: TypeId(29),
+                        },
+                        UnionCase {
+                            tag: "GIFT",
+                            key: Cow::Borrowed(&["gift"]),
+                            ty: TypeId(30),
+                        },
+                        UnionCase {
+                            tag: "GENERAL_COUPON",
+                            key: Cow::Borrowed(&["general_coupon"]),
+                            ty: TypeId(31),
+                        },
+                        UnionCase {
+                            tag: "MEMBER_CARD",
+                            key: Cow::Borrowed(&["member_card"]),
+                            ty: TypeId(32),
+                        },
+                        UnionCase {
+                            tag: "SCENIC_TICKET",
+                            key: Cow::Borrowed(&["scenic_ticket"]),
+                            ty: TypeId(33),
+                        },
+                        UnionCase {
+                            tag: "MOVIE_TICKET",
+                            key: Cow::Borrowed(&["movie_ticket"]),
+                            ty: TypeId(34),
+                        },
+                        UnionCase {
+                            tag: "BOARDING_PASS",
+                            key: Cow::Borrowed(&["boarding_pass"]),
+                            ty: TypeId(24),
+                        },
+                        UnionCase {
+                            tag: "MEETING_TICKET",
+                            key: Cow::Borrowed(&["meeting_ticket"]),
+                            ty: TypeId(35),
                         },
                     ],
                 ),
-            };
+            }),
+        };
 
-            ///`CouponUpdate`: The changes to a coupon (group-buying, cash, percentage-off, gift or general): only its `base_info` can change.
-            pub(crate) static COUPON_UPDATE: NamedType = NamedType {
-                name: "CouponUpdate",
-                kind: TypeKind::Object(
+        /// `CardStatus` (`TypeId(19)`): Where a card stands in WeChat's review.
+        pub(crate) const CARD_STATUS: NamedType<'static> = NamedType {
+            name: "CardStatus",
+            kind: TypeKind::StringEnum(
+                Cow::Borrowed(
+                    &[
+                        "CARD_STATUS_NOT_VERIFY",
+                        "CARD_STATUS_VERIFY_FAIL",
+                        "CARD_STATUS_VERIFY_OK",
+                        "CARD_STATUS_DELETE",
+                        "CARD_STATUS_DISPATCH",
+                    ],
+                ),
+            ),
+        };
+
+        /// `Cash` (`TypeId(28)`): A cash voucher.
+        pub(crate) const CASH: NamedType<'static> = NamedType {
+            name: "Cash",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
                             name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
-                            ),
+                            ty: Ty::Named(TypeId(18)),
                             required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "least_cost",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: Limits {
+                                minimum: Some(0),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "reduce_cost",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: Limits {
+                                minimum: Some(1),
+                                ..Limits::NONE
+                            },
                             ..Field::PLAIN
                         },
                     ],
                 ),
-            };
+            ),
+        };
 
-            ///`MemberCardUpdate`: The changes to a member card; only the fields set are sent.
-            pub(crate) static MEMBER_CARD_UPDATE: NamedType = NamedType {
-                name: "MemberCardUpdate",
-                kind: TypeKind::Object(
+        /// `CodeType` (`TypeId(20)`): How a card's code is shown to the cashier.
+        pub(crate) const CODE_TYPE: NamedType<'static> = NamedType {
+            name: "CodeType",
+            kind: TypeKind::StringEnum(
+                Cow::Borrowed(
+                    &[
+                        "CODE_TYPE_TEXT",
+                        "CODE_TYPE_BARCODE",
+                        "CODE_TYPE_QRCODE",
+                        "CODE_TYPE_ONLY_QRCODE",
+                        "CODE_TYPE_ONLY_BARCODE",
+                        "CODE_TYPE_NONE",
+                    ],
+                ),
+            ),
+        };
+
+        /// `CustomCell` (`TypeId(37)`): A custom entry on an activated member card.
+        pub(crate) const CUSTOM_CELL: NamedType<'static> = NamedType {
+            name: "CustomCell",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(15),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "tips",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(18),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "url",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `CustomField` (`TypeId(36)`): A member field shown on an activated member card (level, coupons, stamps...).
+        pub(crate) const CUSTOM_FIELD: NamedType<'static> = NamedType {
+            name: "CustomField",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "name_type",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(24),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(24),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `DateInfo` (`TypeId(21)`): When a card can be used: a fixed range, a term counted from when the user takes it, or for ever (member cards).
+        pub(crate) const DATE_INFO: NamedType<'static> = NamedType {
+            name: "DateInfo",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "type",
+                            ty: Ty::Named(TypeId(23)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "begin_timestamp",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_timestamp",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "fixed_term",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: Limits {
+                                minimum: Some(1),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "fixed_begin_term",
+                            ty: Ty::U32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `DateType` (`TypeId(23)`): How a card's validity is counted. WeChat still accepts the legacy values 1 and 2, which decode as `Unknown("1")`.
+        pub(crate) const DATE_TYPE: NamedType<'static> = NamedType {
+            name: "DateType",
+            kind: TypeKind::StringEnum(
+                Cow::Borrowed(
+                    &[
+                        "DATE_TYPE_FIX_TIME_RANGE",
+                        "DATE_TYPE_FIX_TERM",
+                        "DATE_TYPE_PERMANENT",
+                    ],
+                ),
+            ),
+        };
+
+        /// `Discount` (`TypeId(29)`): A percentage-off coupon.
+        pub(crate) const DISCOUNT: NamedType<'static> = NamedType {
+            name: "Discount",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
                             name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
-                            ),
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "discount",
+                            ty: Ty::U32,
+                            required: true,
+                            limits: Limits {
+                                minimum: Some(1),
+                                maximum: Some(99),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `GeneralCoupon` (`TypeId(31)`): A general coupon.
+        pub(crate) const GENERAL_COUPON: NamedType<'static> = NamedType {
+            name: "GeneralCoupon",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "default_detail",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(3072),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `Gift` (`TypeId(30)`): A gift voucher.
+        pub(crate) const GIFT: NamedType<'static> = NamedType {
+            name: "Gift",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "gift",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(3072),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `Groupon` (`TypeId(27)`): A group-buying voucher.
+        pub(crate) const GROUPON: NamedType<'static> = NamedType {
+            name: "Groupon",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "deal_detail",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(3072),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `MeetingTicket` (`TypeId(35)`): A meeting or show ticket.
+        pub(crate) const MEETING_TICKET: NamedType<'static> = NamedType {
+            name: "MeetingTicket",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "meeting_detail",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(3072),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "map_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `MemberCard` (`TypeId(32)`): A member card: points, stored value, custom fields and activation.
+        pub(crate) const MEMBER_CARD: NamedType<'static> = NamedType {
+            name: "MemberCard",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
                             required: false,
                             ..Field::PLAIN
                         },
@@ -8215,29 +6599,19 @@ mod local {
                             name: "background_pic_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
                             name: "prerogative",
                             ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            required: true,
+                            limits: Limits {
                                 max_bytes: Some(3072),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -8269,14 +6643,9 @@ mod local {
                             name: "activate_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -8284,14 +6653,9 @@ mod local {
                             name: "activate_app_brand_user_name",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -8299,35 +6663,25 @@ mod local {
                             name: "activate_app_brand_pass",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
                             name: "supply_bonus",
                             ty: Ty::Bool,
-                            required: false,
+                            required: true,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "bonus_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -8335,14 +6689,9 @@ mod local {
                             name: "bonus_cleared",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(3072),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -8350,43 +6699,31 @@ mod local {
                             name: "bonus_rules",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(3072),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
                             name: "bonus_rule",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::BONUS_RULE,
-                            ),
+                            ty: Ty::Named(TypeId(25)),
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "supply_balance",
                             ty: Ty::Bool,
-                            required: false,
+                            required: true,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "balance_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -8394,46 +6731,33 @@ mod local {
                             name: "balance_rules",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(3072),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
                             name: "custom_field1",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::CUSTOM_FIELD,
-                            ),
+                            ty: Ty::Named(TypeId(36)),
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "custom_field2",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::CUSTOM_FIELD,
-                            ),
+                            ty: Ty::Named(TypeId(36)),
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "custom_field3",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::CUSTOM_FIELD,
-                            ),
+                            ty: Ty::Named(TypeId(36)),
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "custom_cell1",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::CUSTOM_CELL,
-                            ),
+                            ty: Ty::Named(TypeId(37)),
                             required: false,
                             ..Field::PLAIN
                         },
@@ -8441,109 +6765,72 @@ mod local {
                             name: "discount",
                             ty: Ty::U32,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
+                            limits: Limits {
                                 minimum: Some(0),
                                 maximum: Some(99),
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
-                        Field {
-                            name: "activate_msg_operation",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::MSG_OPERATION,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "modify_msg_operation",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::MSG_OPERATION,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
                     ],
                 ),
-            };
+            ),
+        };
 
-            ///`MsgOperation`: A recommendation WeChat adds to a member card's messages.
-            pub(crate) static MSG_OPERATION: NamedType = NamedType {
-                name: "MsgOperation",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "url_cell",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::URL_CELL,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`UrlCell`: An entry recommending cards or a page, shown until `end_time`.
-            pub(crate) static URL_CELL: NamedType = NamedType {
-                name: "UrlCell",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "card_id_list",
-                            ty: Ty::Array(&Ty::String),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "end_time",
-                            ty: Ty::I64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "text",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "url",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "app_brand_id",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "app_brand_pass",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`ScenicTicketUpdate`: The changes to a scenic-spot ticket.
-            pub(crate) static SCENIC_TICKET_UPDATE: NamedType = NamedType {
-                name: "ScenicTicketUpdate",
-                kind: TypeKind::Object(
+        /// `MovieTicket` (`TypeId(34)`): A cinema ticket.
+        pub(crate) const MOVIE_TICKET: NamedType<'static> = NamedType {
+            name: "MovieTicket",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
                             name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
-                            ),
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "detail",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(3072),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `ScenicTicket` (`TypeId(33)`): A scenic-spot ticket.
+        pub(crate) const SCENIC_TICKET: NamedType<'static> = NamedType {
+            name: "ScenicTicket",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "ticket_class",
+                            ty: Ty::String,
                             required: false,
                             ..Field::PLAIN
                         },
@@ -8551,244 +6838,206 @@ mod local {
                             name: "guide_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                     ],
                 ),
-            };
+            ),
+        };
 
-            ///`MovieTicketUpdate`: The changes to a cinema ticket.
-            pub(crate) static MOVIE_TICKET_UPDATE: NamedType = NamedType {
-                name: "MovieTicketUpdate",
-                kind: TypeKind::Object(
+        /// `Sku` (`TypeId(22)`): A card's stock.
+        pub(crate) const SKU: NamedType<'static> = NamedType {
+            name: "Sku",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
-                            name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
-                            ),
-                            required: false,
+                            name: "quantity",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: Limits {
+                                minimum: Some(0),
+                                maximum: Some(100000000),
+                                ..Limits::NONE
+                            },
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "detail",
+                            name: "total_quantity",
+                            ty: Ty::I64,
+                            required: false,
+                            only: Some(Direction::Response),
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `TextImage` (`TypeId(16)`): One picture with its text.
+        pub(crate) const TEXT_IMAGE: NamedType<'static> = NamedType {
+            name: "TextImage",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "image_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(3072),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "text",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(512),
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                     ],
                 ),
-            };
+            ),
+        };
 
-            ///`BoardingPassUpdate`: The changes to a boarding pass.
-            pub(crate) static BOARDING_PASS_UPDATE: NamedType = NamedType {
-                name: "BoardingPassUpdate",
-                kind: TypeKind::Object(
+        /// `TimeLimit` (`TypeId(17)`): A time the card can be used, for display.
+        pub(crate) const TIME_LIMIT: NamedType<'static> = NamedType {
+            name: "TimeLimit",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
-                            name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "departure_time",
+                            name: "type",
                             ty: Ty::String,
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "landing_time",
-                            ty: Ty::String,
+                            name: "begin_hour",
+                            ty: Ty::U32,
                             required: false,
+                            limits: Limits {
+                                maximum: Some(23),
+                                ..Limits::NONE
+                            },
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "boarding_time",
+                            name: "begin_minute",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: Limits {
+                                maximum: Some(59),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_hour",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: Limits {
+                                maximum: Some(23),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_minute",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: Limits {
+                                maximum: Some(59),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `UseCondition` (`TypeId(15)`): When a card can be used.
+        pub(crate) const USE_CONDITION: NamedType<'static> = NamedType {
+            name: "UseCondition",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "accept_category",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(512),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "reject_category",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(512),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "least_cost",
                             ty: Ty::I64,
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "gate",
+                            name: "object_use_for",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(12),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                            limits: Limits {
+                                max_bytes: Some(512),
+                                ..Limits::NONE
                             },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "can_use_with_other_discount",
+                            ty: Ty::Bool,
+                            required: false,
                             ..Field::PLAIN
                         },
                     ],
                 ),
-            };
-
-            ///`MeetingTicketUpdate`: The changes to a meeting or show ticket.
-            pub(crate) static MEETING_TICKET_UPDATE: NamedType = NamedType {
-                name: "MeetingTicketUpdate",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "map_url",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
+            ),
+        };
     }
 
-    ///Types local to operations of `card_code`.
-    pub(crate) mod card_code {
-        ///Types local to `consume_code`.
-        pub(crate) mod consume_code {
-            use super::super::super::*;
-            ///`ConsumedCard`: The card of a redeemed code.
-            pub(crate) static CONSUMED_CARD: NamedType = NamedType {
-                name: "ConsumedCard",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "card_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
+    ///Types of `spec/card_stats/types.toml`.
+    pub(crate) mod card_stats {
+        use super::super::*;
+        /// `CondSource` (`TypeId(38)`): Which cards the statistics count.
+        pub(crate) const COND_SOURCE: NamedType<'static> = NamedType {
+            name: "CondSource",
+            kind: TypeKind::IntEnum(Cow::Borrowed(&[0, 1])),
+        };
+    }
 
-        ///Types local to `get_code`.
-        pub(crate) mod get_code {
-            use super::super::super::*;
-            ///`CodeCard`: The card a code belongs to, and the code's validity.
-            pub(crate) static CODE_CARD: NamedType = NamedType {
-                name: "CodeCard",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "card_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "begin_time",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "end_time",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "code",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`UserCardStatus`: The state of a card in a user's card package.
-            pub(crate) static USER_CARD_STATUS: NamedType = NamedType {
-                name: "UserCardStatus",
-                kind: TypeKind::StringEnum(
-                    &[
-                        "NORMAL",
-                        "CONSUMED",
-                        "EXPIRE",
-                        "GIFTING",
-                        "GIFT_SUCC",
-                        "GIFT_TIMEOUT",
-                        "DELETE",
-                        "UNAVAILABLE",
-                    ],
-                ),
-            };
-
-            ///`MemberUserInfo`: What a member filled in the activation form.
-            pub(crate) static MEMBER_USER_INFO: NamedType = NamedType {
-                name: "MemberUserInfo",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "common_field_list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::card_code::get_code::MEMBER_FIELD_VALUE,
-                                ),
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_field_list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::card_code::get_code::MEMBER_FIELD_VALUE,
-                                ),
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`MemberFieldValue`: One field of the activation form and the member's answer.
-            pub(crate) static MEMBER_FIELD_VALUE: NamedType = NamedType {
-                name: "MemberFieldValue",
-                kind: TypeKind::Object(
+    ///Types of `spec/member_card/types.toml`.
+    pub(crate) mod member_card {
+        use super::super::*;
+        /// `MemberFieldValue` (`TypeId(39)`): One field of the activation form and the member's answer.
+        pub(crate) const MEMBER_FIELD_VALUE: NamedType<'static> = NamedType {
+            name: "MemberFieldValue",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
                             name: "name",
@@ -8804,11 +7053,1025 @@ mod local {
                         },
                         Field {
                             name: "value_list",
-                            ty: Ty::Array(&Ty::String),
+                            ty: Ty::Array(Item::String),
                             required: false,
                             ..Field::PLAIN
                         },
                     ],
+                ),
+            ),
+        };
+
+        /// `MemberUserInfo` (`TypeId(40)`): What a member filled in the activation form.
+        pub(crate) const MEMBER_USER_INFO: NamedType<'static> = NamedType {
+            name: "MemberUserInfo",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "common_field_list",
+                            ty: Ty::Array(Item::Named(TypeId(39))),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field_list",
+                            ty: Ty::Array(Item::Named(TypeId(39))),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+    }
+}
+
+/// Types local to one operation, one module per group and operation.
+pub(crate) mod local {
+    ///Types local to operations of `card`.
+    pub(crate) mod card {
+        ///Types local to `create_landing_page`.
+        pub(crate) mod create_landing_page {
+            use super::super::super::*;
+            /// `LandingPageScene` (`TypeId(41)`): Where a landing page is put.
+            pub(crate) const LANDING_PAGE_SCENE: NamedType<'static> = NamedType {
+                name: "LandingPageScene",
+                kind: TypeKind::StringEnum(
+                    Cow::Borrowed(
+                        &[
+                            "SCENE_NEAR_BY",
+                            "SCENE_MENU",
+                            "SCENE_QRCODE",
+                            "SCENE_ARTICLE",
+                            "SCENE_H5",
+                            "SCENE_IVR",
+                            "SCENE_CARD_CUSTOM_CELL",
+                        ],
+                    ),
+                ),
+            };
+
+            /// `LandingPageCard` (`TypeId(42)`): A card on a landing page.
+            pub(crate) const LANDING_PAGE_CARD: NamedType<'static> = NamedType {
+                name: "LandingPageCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_id",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(32),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "thumb_url",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `create_qrcode`.
+        pub(crate) mod create_qrcode {
+            use super::super::super::*;
+            /// `QrCodeAction` (`TypeId(43)`): What a card QR code gives: one card or several.
+            pub(crate) const QR_CODE_ACTION: NamedType<'static> = NamedType {
+                name: "QrCodeAction",
+                kind: TypeKind::Union(Union {
+                    tag: "action_name",
+                    internal: false,
+                    variants: Cow::Borrowed(
+                        &[
+                            UnionCase {
+                                tag: "QR_CARD",
+                                key: Cow::Borrowed(&["action_info", "card"]),
+                                ty: TypeId(44),
+                            },
+                            UnionCase {
+                                tag: "QR_MULTIPLE_CARD",
+                                key: Cow::Borrowed(&["action_info", "multiple_card"]),
+                                ty: TypeId(45),
+                            },
+                        ],
+                    ),
+                }),
+            };
+
+            /// `QrCard` (`TypeId(44)`): A card a QR code gives.
+            pub(crate) const QR_CARD: NamedType<'static> = NamedType {
+                name: "QrCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_id",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(32),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "code",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(20),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "openid",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(32),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_unique_code",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "outer_id",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "outer_str",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `QrMultipleCard` (`TypeId(45)`): The cards a multiple-card QR code gives.
+            pub(crate) const QR_MULTIPLE_CARD: NamedType<'static> = NamedType {
+                name: "QrMultipleCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_list",
+                                ty: Ty::Array(Item::Named(TypeId(44))),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `list_user_cards`.
+        pub(crate) mod list_user_cards {
+            use super::super::super::*;
+            /// `HeldCard` (`TypeId(46)`): A card in the user's card package.
+            pub(crate) const HELD_CARD: NamedType<'static> = NamedType {
+                name: "HeldCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "code",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `update_card`.
+        pub(crate) mod update_card {
+            use super::super::super::*;
+            /// `BaseInfoUpdate` (`TypeId(47)`): The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card back to review.
+            pub(crate) const BASE_INFO_UPDATE: NamedType<'static> = NamedType {
+                name: "BaseInfoUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "title",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(27),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "logo_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "notice",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(48),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "description",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(3072),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "service_phone",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(24),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "color",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(16),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "location_id_list",
+                                ty: Ty::Array(Item::I64),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "use_all_locations",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "center_title",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(18),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "center_sub_title",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(24),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "center_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_url_name",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(16),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_url_sub_title",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(18),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "promotion_url_name",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(16),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "promotion_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "promotion_url_sub_title",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(18),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "code_type",
+                                ty: Ty::Named(TypeId(20)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "get_limit",
+                                ty: Ty::U32,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "can_share",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "can_give_friend",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "date_info",
+                                ty: Ty::Named(TypeId(21)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "need_push_on_view",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "pay_info",
+                                ty: Ty::Named(TypeId(48)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_pay_and_qrcode",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `PayInfo` (`TypeId(48)`): A member card's WeChat Pay settings.
+            pub(crate) const PAY_INFO: NamedType<'static> = NamedType {
+                name: "PayInfo",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "swipe_card",
+                                ty: Ty::Named(TypeId(49)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `SwipeCard` (`TypeId(49)`): Whether the member card shows WeChat Pay's payment code.
+            pub(crate) const SWIPE_CARD: NamedType<'static> = NamedType {
+                name: "SwipeCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "is_swipe_card",
+                                ty: Ty::Bool,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `CouponUpdate` (`TypeId(50)`): The changes to a coupon (group-buying, cash, percentage-off, gift or general): only its `base_info` can change.
+            pub(crate) const COUPON_UPDATE: NamedType<'static> = NamedType {
+                name: "CouponUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(47)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `MemberCardUpdate` (`TypeId(51)`): The changes to a member card; only the fields set are sent.
+            pub(crate) const MEMBER_CARD_UPDATE: NamedType<'static> = NamedType {
+                name: "MemberCardUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(47)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "background_pic_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "prerogative",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(3072),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "auto_activate",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "wx_activate",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "wx_activate_after_submit",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "wx_activate_after_submit_url",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "activate_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "activate_app_brand_user_name",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "activate_app_brand_pass",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "supply_bonus",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bonus_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bonus_cleared",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(3072),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bonus_rules",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(3072),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bonus_rule",
+                                ty: Ty::Named(TypeId(25)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "supply_balance",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "balance_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "balance_rules",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(3072),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field1",
+                                ty: Ty::Named(TypeId(36)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field2",
+                                ty: Ty::Named(TypeId(36)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field3",
+                                ty: Ty::Named(TypeId(36)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_cell1",
+                                ty: Ty::Named(TypeId(37)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "discount",
+                                ty: Ty::U32,
+                                required: false,
+                                limits: Limits {
+                                    minimum: Some(0),
+                                    maximum: Some(99),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "activate_msg_operation",
+                                ty: Ty::Named(TypeId(52)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "modify_msg_operation",
+                                ty: Ty::Named(TypeId(52)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `MsgOperation` (`TypeId(52)`): A recommendation WeChat adds to a member card's messages.
+            pub(crate) const MSG_OPERATION: NamedType<'static> = NamedType {
+                name: "MsgOperation",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "url_cell",
+                                ty: Ty::Named(TypeId(53)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `UrlCell` (`TypeId(53)`): An entry recommending cards or a page, shown until `end_time`.
+            pub(crate) const URL_CELL: NamedType<'static> = NamedType {
+                name: "UrlCell",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_id_list",
+                                ty: Ty::Array(Item::String),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "end_time",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "text",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "url",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "app_brand_id",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "app_brand_pass",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `ScenicTicketUpdate` (`TypeId(54)`): The changes to a scenic-spot ticket.
+            pub(crate) const SCENIC_TICKET_UPDATE: NamedType<'static> = NamedType {
+                name: "ScenicTicketUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(47)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "guide_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `MovieTicketUpdate` (`TypeId(55)`): The changes to a cinema ticket.
+            pub(crate) const MOVIE_TICKET_UPDATE: NamedType<'static> = NamedType {
+                name: "MovieTicketUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(47)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "detail",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(3072),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `BoardingPassUpdate` (`TypeId(56)`): The changes to a boarding pass.
+            pub(crate) const BOARDING_PASS_UPDATE: NamedType<'static> = NamedType {
+                name: "BoardingPassUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(47)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "departure_time",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "landing_time",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "boarding_time",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "gate",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(12),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `MeetingTicketUpdate` (`TypeId(57)`): The changes to a meeting or show ticket.
+            pub(crate) const MEETING_TICKET_UPDATE: NamedType<'static> = NamedType {
+                name: "MeetingTicketUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(47)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "map_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `card_code`.
+    pub(crate) mod card_code {
+        ///Types local to `consume_code`.
+        pub(crate) mod consume_code {
+            use super::super::super::*;
+            /// `ConsumedCard` (`TypeId(58)`): The card of a redeemed code.
+            pub(crate) const CONSUMED_CARD: NamedType<'static> = NamedType {
+                name: "ConsumedCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `get_code`.
+        pub(crate) mod get_code {
+            use super::super::super::*;
+            /// `CodeCard` (`TypeId(59)`): The card a code belongs to, and the code's validity.
+            pub(crate) const CODE_CARD: NamedType<'static> = NamedType {
+                name: "CodeCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "begin_time",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "end_time",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "code",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `UserCardStatus` (`TypeId(60)`): The state of a card in a user's card package.
+            pub(crate) const USER_CARD_STATUS: NamedType<'static> = NamedType {
+                name: "UserCardStatus",
+                kind: TypeKind::StringEnum(
+                    Cow::Borrowed(
+                        &[
+                            "NORMAL",
+                            "CONSUMED",
+                            "EXPIRE",
+                            "GIFTING",
+                            "GIFT_SUCC",
+                            "GIFT_TIMEOUT",
+                            "DELETE",
+                            "UNAVAILABLE",
+                        ],
+                    ),
+                ),
+            };
+
+            /// `MemberUserInfo` (`TypeId(61)`): What a member filled in the activation form.
+            pub(crate) const MEMBER_USER_INFO: NamedType<'static> = NamedType {
+                name: "MemberUserInfo",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "common_field_list",
+                                ty: Ty::Array(Item::Named(TypeId(62))),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field_list",
+                                ty: Ty::Array(Item::Named(TypeId(62))),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `MemberFieldValue` (`TypeId(62)`): One field of the activation form and the member's answer.
+            pub(crate) const MEMBER_FIELD_VALUE: NamedType<'static> = NamedType {
+                name: "MemberFieldValue",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "name",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "value",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "value_list",
+                                ty: Ty::Array(Item::String),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }
@@ -8819,114 +8082,116 @@ mod local {
         ///Types local to `get_card_summary`.
         pub(crate) mod get_card_summary {
             use super::super::super::*;
-            ///`CardDayStats`: A day of the account's card statistics.
-            pub(crate) static CARD_DAY_STATS: NamedType = NamedType {
+            /// `CardDayStats` (`TypeId(63)`): A day of the account's card statistics.
+            pub(crate) const CARD_DAY_STATS: NamedType<'static> = NamedType {
                 name: "CardDayStats",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "ref_date",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "given_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "given_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "expire_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "expire_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_friends_cnt",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_friends_user",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_friends_cnt",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_friends_user",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_friends_cnt",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_friends_user",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "ref_date",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "given_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "given_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "expire_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "expire_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_friends_cnt",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_friends_user",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_friends_cnt",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_friends_user",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_friends_cnt",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_friends_user",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }
@@ -8934,213 +8199,215 @@ mod local {
         ///Types local to `get_free_card_summary`.
         pub(crate) mod get_free_card_summary {
             use super::super::super::*;
-            ///`FreeCardDayStats`: A day of one free coupon's statistics.
-            pub(crate) static FREE_CARD_DAY_STATS: NamedType = NamedType {
+            /// `FreeCardDayStats` (`TypeId(64)`): A day of one free coupon's statistics.
+            pub(crate) const FREE_CARD_DAY_STATS: NamedType<'static> = NamedType {
                 name: "FreeCardDayStats",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "ref_date",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "card_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "card_type",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card_stats::get_free_card_summary::FREE_CARD_TYPE,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "is_pay",
-                            ty: Ty::U32,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "given_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "given_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "expire_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "expire_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "ref_date",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "card_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "card_type",
+                                ty: Ty::Named(TypeId(65)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_pay",
+                                ty: Ty::U32,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "given_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "given_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "expire_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "expire_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`FreeCardType`: The type of a free coupon, as a number.
-            pub(crate) static FREE_CARD_TYPE: NamedType = NamedType {
+            /// `FreeCardType` (`TypeId(65)`): The type of a free coupon, as a number.
+            pub(crate) const FREE_CARD_TYPE: NamedType<'static> = NamedType {
                 name: "FreeCardType",
-                kind: TypeKind::IntEnum(&[0, 1, 2, 3, 4]),
+                kind: TypeKind::IntEnum(Cow::Borrowed(&[0, 1, 2, 3, 4])),
             };
         }
 
         ///Types local to `get_member_card_detail`.
         pub(crate) mod get_member_card_detail {
             use super::super::super::*;
-            ///`MemberCardDetailDayStats`: A day of one member card's statistics.
-            pub(crate) static MEMBER_CARD_DETAIL_DAY_STATS: NamedType = NamedType {
+            /// `MemberCardDetailDayStats` (`TypeId(66)`): A day of one member card's statistics.
+            pub(crate) const MEMBER_CARD_DETAIL_DAY_STATS: NamedType<'static> = NamedType {
                 name: "MemberCardDetailDayStats",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "ref_date",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "merchanttype",
-                            ty: Ty::I64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "cardid",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "submerchantid",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "active_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "active_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "total_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "new_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "payOriginalFee",
-                            ty: Ty::I64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fee",
-                            ty: Ty::I64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "ref_date",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "merchanttype",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "cardid",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "submerchantid",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "active_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "active_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "total_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "new_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "payOriginalFee",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fee",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }
@@ -9148,78 +8415,80 @@ mod local {
         ///Types local to `get_member_card_summary`.
         pub(crate) mod get_member_card_summary {
             use super::super::super::*;
-            ///`MemberCardDayStats`: A day of the account's member-card statistics.
-            pub(crate) static MEMBER_CARD_DAY_STATS: NamedType = NamedType {
+            /// `MemberCardDayStats` (`TypeId(67)`): A day of the account's member-card statistics.
+            pub(crate) const MEMBER_CARD_DAY_STATS: NamedType<'static> = NamedType {
                 name: "MemberCardDayStats",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "ref_date",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "active_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "total_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "total_receive_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "active_cnt",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "ref_date",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "active_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "total_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "total_receive_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "active_cnt",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }
@@ -9230,48 +8499,50 @@ mod local {
         ///Types local to `clear_out_invoice`.
         pub(crate) mod clear_out_invoice {
             use super::super::super::*;
-            ///`RedInvoice`: Which issued invoice to reverse.
-            pub(crate) static RED_INVOICE: NamedType = NamedType {
+            /// `RedInvoice` (`TypeId(68)`): Which issued invoice to reverse.
+            pub(crate) const RED_INVOICE: NamedType<'static> = NamedType {
                 name: "RedInvoice",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "wxopenid",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fpqqlsh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrsbh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrmc",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "yfpdm",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "yfphm",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "wxopenid",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fpqqlsh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrsbh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrmc",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "yfpdm",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "yfphm",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }
@@ -9279,141 +8550,137 @@ mod local {
         ///Types local to `get_auth_data`.
         pub(crate) mod get_auth_data {
             use super::super::super::*;
-            ///`UserAuthInfo`: The title and contact details the user entered on the authorization page: one of the two.
-            pub(crate) static USER_AUTH_INFO: NamedType = NamedType {
+            /// `UserAuthInfo` (`TypeId(69)`): The title and contact details the user entered on the authorization page: one of the two.
+            pub(crate) const USER_AUTH_INFO: NamedType<'static> = NamedType {
                 name: "UserAuthInfo",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "user_field",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::invoice::get_auth_data::USER_FIELD,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "biz_field",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::invoice::get_auth_data::BIZ_FIELD,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "user_field",
+                                ty: Ty::Named(TypeId(70)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "biz_field",
+                                ty: Ty::Named(TypeId(71)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`UserField`: A personal invoice title and contact details.
-            pub(crate) static USER_FIELD: NamedType = NamedType {
+            /// `UserField` (`TypeId(70)`): A personal invoice title and contact details.
+            pub(crate) const USER_FIELD: NamedType<'static> = NamedType {
                 name: "UserField",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "title",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "phone",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "email",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_field",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::invoice::get_auth_data::CUSTOM_FIELD,
-                                ),
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "title",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "phone",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "email",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field",
+                                ty: Ty::Array(Item::Named(TypeId(72))),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`BizField`: A company invoice title and its tax details.
-            pub(crate) static BIZ_FIELD: NamedType = NamedType {
+            /// `BizField` (`TypeId(71)`): A company invoice title and its tax details.
+            pub(crate) const BIZ_FIELD: NamedType<'static> = NamedType {
                 name: "BizField",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "title",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "tax_no",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "addr",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "phone",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "bank_type",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "bank_no",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_field",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::invoice::get_auth_data::CUSTOM_FIELD,
-                                ),
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "title",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "tax_no",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "addr",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "phone",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bank_type",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bank_no",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field",
+                                ty: Ty::Array(Item::Named(TypeId(72))),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`CustomField`: A field the merchant defined, with what the user entered.
-            pub(crate) static CUSTOM_FIELD: NamedType = NamedType {
+            /// `CustomField` (`TypeId(72)`): A field the merchant defined, with what the user entered.
+            pub(crate) const CUSTOM_FIELD: NamedType<'static> = NamedType {
                 name: "CustomField",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "key",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "value",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "key",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "value",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }
@@ -9421,239 +8688,239 @@ mod local {
         ///Types local to `get_auth_url`.
         pub(crate) mod get_auth_url {
             use super::super::super::*;
-            ///`AuthType`: The kind of authorization page.
-            pub(crate) static AUTH_TYPE: NamedType = NamedType {
+            /// `AuthType` (`TypeId(73)`): The kind of authorization page.
+            pub(crate) const AUTH_TYPE: NamedType<'static> = NamedType {
                 name: "AuthType",
-                kind: TypeKind::IntEnum(&[0, 1, 2]),
+                kind: TypeKind::IntEnum(Cow::Borrowed(&[0, 1, 2])),
             };
         }
 
         ///Types local to `make_out_invoice`.
         pub(crate) mod make_out_invoice {
             use super::super::super::*;
-            ///`BlueInvoice`: An invoice to issue, with the buyer, the seller and the lines.
-            pub(crate) static BLUE_INVOICE: NamedType = NamedType {
+            /// `BlueInvoice` (`TypeId(74)`): An invoice to issue, with the buyer, the seller and the lines.
+            pub(crate) const BLUE_INVOICE: NamedType<'static> = NamedType {
                 name: "BlueInvoice",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "wxopenid",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ddh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fpqqlsh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrsbh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrmc",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrdz",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrdh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrbank",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrbankid",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ghfmc",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ghfnsrsbh",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ghfdz",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ghfdh",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ghfbank",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ghfbankid",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "kpr",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "skr",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fhr",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "jshj",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "hjje",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "hjse",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "bz",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "hylx",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "invoicedetail_list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::invoice::make_out_invoice::BLUE_INVOICE_LINE,
-                                ),
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "wxopenid",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ddh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fpqqlsh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrsbh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrmc",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrdz",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrdh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrbank",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrbankid",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ghfmc",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ghfnsrsbh",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ghfdz",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ghfdh",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ghfbank",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ghfbankid",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "kpr",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "skr",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fhr",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "jshj",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "hjje",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "hjse",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bz",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "hylx",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "invoicedetail_list",
+                                ty: Ty::Array(Item::Named(TypeId(75))),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`BlueInvoiceLine`: One line of an invoice to issue.
-            pub(crate) static BLUE_INVOICE_LINE: NamedType = NamedType {
+            /// `BlueInvoiceLine` (`TypeId(75)`): One line of an invoice to issue.
+            pub(crate) const BLUE_INVOICE_LINE: NamedType<'static> = NamedType {
                 name: "BlueInvoiceLine",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "fphxz",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "spbm",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "xmmc",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "dw",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ggxh",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "xmsl",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "xmdj",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "xmje",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "sl",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "se",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "fphxz",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "spbm",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "xmmc",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "dw",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ggxh",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "xmsl",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "xmdj",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "xmje",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "sl",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "se",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }
@@ -9661,48 +8928,50 @@ mod local {
         ///Types local to `query_invoice_info`.
         pub(crate) mod query_invoice_info {
             use super::super::super::*;
-            ///`IssuedInvoice`: An invoice issued through unified invoicing.
-            pub(crate) static ISSUED_INVOICE: NamedType = NamedType {
+            /// `IssuedInvoice` (`TypeId(76)`): An invoice issued through unified invoicing.
+            pub(crate) const ISSUED_INVOICE: NamedType<'static> = NamedType {
                 name: "IssuedInvoice",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "fpqqlsh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fpdm",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fphm",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "jym",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "kprq",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "pdfurl",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "fpqqlsh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fpdm",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fphm",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "jym",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "kprq",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "pdfurl",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }
@@ -9710,10 +8979,10 @@ mod local {
         ///Types local to `scan_title`.
         pub(crate) mod scan_title {
             use super::super::super::*;
-            ///`TitleType`: The kind of invoice title.
-            pub(crate) static TITLE_TYPE: NamedType = NamedType {
+            /// `TitleType` (`TypeId(77)`): The kind of invoice title.
+            pub(crate) const TITLE_TYPE: NamedType<'static> = NamedType {
                 name: "TitleType",
-                kind: TypeKind::IntEnum(&[0, 1]),
+                kind: TypeKind::IntEnum(Cow::Borrowed(&[0, 1])),
             };
         }
     }
@@ -9723,19 +8992,21 @@ mod local {
         ///Types local to `get_member_info`.
         pub(crate) mod get_member_info {
             use super::super::super::*;
-            ///`UserCardStatus`: The state of a member card in the user's card package.
-            pub(crate) static USER_CARD_STATUS: NamedType = NamedType {
+            /// `UserCardStatus` (`TypeId(78)`): The state of a member card in the user's card package.
+            pub(crate) const USER_CARD_STATUS: NamedType<'static> = NamedType {
                 name: "UserCardStatus",
                 kind: TypeKind::StringEnum(
-                    &[
-                        "NORMAL",
-                        "EXPIRE",
-                        "GIFTING",
-                        "GIFT_SUCC",
-                        "GIFT_TIMEOUT",
-                        "DELETE",
-                        "UNAVAILABLE",
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            "NORMAL",
+                            "EXPIRE",
+                            "GIFTING",
+                            "GIFT_SUCC",
+                            "GIFT_TIMEOUT",
+                            "DELETE",
+                            "UNAVAILABLE",
+                        ],
+                    ),
                 ),
             };
         }
@@ -9743,149 +9014,138 @@ mod local {
         ///Types local to `set_activate_user_form`.
         pub(crate) mod set_activate_user_form {
             use super::super::super::*;
-            ///`FormLink`: A named link shown on the activation form.
-            pub(crate) static FORM_LINK: NamedType = NamedType {
+            /// `FormLink` (`TypeId(79)`): A named link shown on the activation form.
+            pub(crate) const FORM_LINK: NamedType<'static> = NamedType {
                 name: "FormLink",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "name",
-                            ty: Ty::String,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(32),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "name",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(32),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
                             },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "url",
-                            ty: Ty::String,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                            Field {
+                                name: "url",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
                             },
-                            ..Field::PLAIN
-                        },
-                    ],
+                        ],
+                    ),
                 ),
             };
 
-            ///`ActivateForm`: A set of fields of the activation form.
-            pub(crate) static ACTIVATE_FORM: NamedType = NamedType {
+            /// `ActivateForm` (`TypeId(80)`): A set of fields of the activation form.
+            pub(crate) const ACTIVATE_FORM: NamedType<'static> = NamedType {
                 name: "ActivateForm",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "can_modify",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "rich_field_list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::member_card::set_activate_user_form::RICH_FIELD,
-                                ),
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "common_field_id_list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::member_card::set_activate_user_form::USER_FORM_FLAG,
-                                ),
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_field_list",
-                            ty: Ty::Array(&Ty::String),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "can_modify",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "rich_field_list",
+                                ty: Ty::Array(Item::Named(TypeId(81))),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "common_field_id_list",
+                                ty: Ty::Array(Item::Named(TypeId(82))),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field_list",
+                                ty: Ty::Array(Item::String),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`RichField`: A choice field of the merchant's own.
-            pub(crate) static RICH_FIELD: NamedType = NamedType {
+            /// `RichField` (`TypeId(81)`): A choice field of the merchant's own.
+            pub(crate) const RICH_FIELD: NamedType<'static> = NamedType {
                 name: "RichField",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "type",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::member_card::set_activate_user_form::RICH_FIELD_TYPE,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "name",
-                            ty: Ty::String,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(32),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "type",
+                                ty: Ty::Named(TypeId(83)),
+                                required: true,
+                                ..Field::PLAIN
                             },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "values",
-                            ty: Ty::Array(&Ty::String),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                            Field {
+                                name: "name",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(32),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "values",
+                                ty: Ty::Array(Item::String),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`RichFieldType`: How the user answers a choice field.
-            pub(crate) static RICH_FIELD_TYPE: NamedType = NamedType {
+            /// `RichFieldType` (`TypeId(83)`): How the user answers a choice field.
+            pub(crate) const RICH_FIELD_TYPE: NamedType<'static> = NamedType {
                 name: "RichFieldType",
                 kind: TypeKind::StringEnum(
-                    &["FORM_FIELD_RADIO", "FORM_FIELD_SELECT", "FORM_FIELD_CHECK_BOX"],
+                    Cow::Borrowed(
+                        &[
+                            "FORM_FIELD_RADIO",
+                            "FORM_FIELD_SELECT",
+                            "FORM_FIELD_CHECK_BOX",
+                        ],
+                    ),
                 ),
             };
 
-            ///`UserFormFlag`: A field of the activation form that WeChat knows and may fill in.
-            pub(crate) static USER_FORM_FLAG: NamedType = NamedType {
+            /// `UserFormFlag` (`TypeId(82)`): A field of the activation form that WeChat knows and may fill in.
+            pub(crate) const USER_FORM_FLAG: NamedType<'static> = NamedType {
                 name: "UserFormFlag",
                 kind: TypeKind::StringEnum(
-                    &[
-                        "USER_FORM_INFO_FLAG_MOBILE",
-                        "USER_FORM_INFO_FLAG_SEX",
-                        "USER_FORM_INFO_FLAG_NAME",
-                        "USER_FORM_INFO_FLAG_BIRTHDAY",
-                        "USER_FORM_INFO_FLAG_IDCARD",
-                        "USER_FORM_INFO_FLAG_EMAIL",
-                        "USER_FORM_INFO_FLAG_LOCATION",
-                        "USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND",
-                        "USER_FORM_INFO_FLAG_INDUSTRY",
-                        "USER_FORM_INFO_FLAG_INCOME",
-                        "USER_FORM_INFO_FLAG_HABIT",
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            "USER_FORM_INFO_FLAG_MOBILE",
+                            "USER_FORM_INFO_FLAG_SEX",
+                            "USER_FORM_INFO_FLAG_NAME",
+                            "USER_FORM_INFO_FLAG_BIRTHDAY",
+                            "USER_FORM_INFO_FLAG_IDCARD",
+                            "USER_FORM_INFO_FLAG_EMAIL",
+                            "USER_FORM_INFO_FLAG_LOCATION",
+                            "USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND",
+                            "USER_FORM_INFO_FLAG_INDUSTRY",
+                            "USER_FORM_INFO_FLAG_INCOME",
+                            "USER_FORM_INFO_FLAG_HABIT",
+                        ],
+                    ),
                 ),
             };
         }
@@ -9893,42 +9153,44 @@ mod local {
         ///Types local to `update_member`.
         pub(crate) mod update_member {
             use super::super::super::*;
-            ///`NotifyOptional`: Whether WeChat sends the member a message about each kind of change.
-            pub(crate) static NOTIFY_OPTIONAL: NamedType = NamedType {
+            /// `NotifyOptional` (`TypeId(84)`): Whether WeChat sends the member a message about each kind of change.
+            pub(crate) const NOTIFY_OPTIONAL: NamedType<'static> = NamedType {
                 name: "NotifyOptional",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "is_notify_bonus",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "is_notify_balance",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "is_notify_custom_field1",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "is_notify_custom_field2",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "is_notify_custom_field3",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "is_notify_bonus",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_notify_balance",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_notify_custom_field1",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_notify_custom_field2",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_notify_custom_field3",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }
@@ -9939,41 +9201,43 @@ mod local {
         ///Types local to `create_bill_card`.
         pub(crate) mod create_bill_card {
             use super::super::super::*;
-            ///`BillTemplate`: A fiscal e-bill card template.
-            pub(crate) static BILL_TEMPLATE: NamedType = NamedType {
+            /// `BillTemplate` (`TypeId(85)`): A fiscal e-bill card template.
+            pub(crate) const BILL_TEMPLATE: NamedType<'static> = NamedType {
                 name: "BillTemplate",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::nontax::create_bill_card::BILL_BASE_INFO,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "payee",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(86)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "payee",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`BillBaseInfo`: What a fiscal e-bill card shows.
-            pub(crate) static BILL_BASE_INFO: NamedType = NamedType {
+            /// `BillBaseInfo` (`TypeId(86)`): What a fiscal e-bill card shows.
+            pub(crate) const BILL_BASE_INFO: NamedType<'static> = NamedType {
                 name: "BillBaseInfo",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "logo_url",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "logo_url",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }
@@ -9981,88 +9245,90 @@ mod local {
         ///Types local to `insert_bill`.
         pub(crate) mod insert_bill {
             use super::super::super::*;
-            ///`CardExt`: The bill's content.
-            pub(crate) static CARD_EXT: NamedType = NamedType {
+            /// `CardExt` (`TypeId(87)`): The bill's content.
+            pub(crate) const CARD_EXT: NamedType<'static> = NamedType {
                 name: "CardExt",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "nonce_str",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "user_card",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::nontax::insert_bill::USER_CARD,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "nonce_str",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "user_card",
+                                ty: Ty::Named(TypeId(88)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`UserCard`: The user's card, holding the bill data.
-            pub(crate) static USER_CARD: NamedType = NamedType {
+            /// `UserCard` (`TypeId(88)`): The user's card, holding the bill data.
+            pub(crate) const USER_CARD: NamedType<'static> = NamedType {
                 name: "UserCard",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "invoice_user_data",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::nontax::insert_bill::INVOICE_USER_DATA,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "invoice_user_data",
+                                ty: Ty::Named(TypeId(89)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`InvoiceUserData`: A fiscal e-bill's data.
-            pub(crate) static INVOICE_USER_DATA: NamedType = NamedType {
+            /// `InvoiceUserData` (`TypeId(89)`): A fiscal e-bill's data.
+            pub(crate) const INVOICE_USER_DATA: NamedType<'static> = NamedType {
                 name: "InvoiceUserData",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "fee",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "title",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "billing_time",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "billing_no",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "billing_code",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "s_pdf_media_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "fee",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "title",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "billing_time",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "billing_no",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "billing_code",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "s_pdf_media_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }
@@ -10073,89 +9339,91 @@ mod local {
         ///Types local to `create_card`.
         pub(crate) mod create_card {
             use super::super::super::*;
-            ///`InvoiceTemplate`: An invoice card template.
-            pub(crate) static INVOICE_TEMPLATE: NamedType = NamedType {
+            /// `InvoiceTemplate` (`TypeId(90)`): An invoice card template.
+            pub(crate) const INVOICE_TEMPLATE: NamedType<'static> = NamedType {
                 name: "InvoiceTemplate",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::platform::create_card::TEMPLATE_BASE_INFO,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "payee",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "type",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(91)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "payee",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "type",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`TemplateBaseInfo`: What an invoice card shows.
-            pub(crate) static TEMPLATE_BASE_INFO: NamedType = NamedType {
+            /// `TemplateBaseInfo` (`TypeId(91)`): What an invoice card shows.
+            pub(crate) const TEMPLATE_BASE_INFO: NamedType<'static> = NamedType {
                 name: "TemplateBaseInfo",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "logo_url",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "title",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_url_name",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_url",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_url_sub_title",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "promotion_url_name",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "promotion_url",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "promotion_url_sub_title",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "logo_url",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "title",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_url_name",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_url",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_url_sub_title",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "promotion_url_name",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "promotion_url",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "promotion_url_sub_title",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }
@@ -10163,214 +9431,214 @@ mod local {
         ///Types local to `insert_invoice`.
         pub(crate) mod insert_invoice {
             use super::super::super::*;
-            ///`CardExt`: The invoice's content.
-            pub(crate) static CARD_EXT: NamedType = NamedType {
+            /// `CardExt` (`TypeId(92)`): The invoice's content.
+            pub(crate) const CARD_EXT: NamedType<'static> = NamedType {
                 name: "CardExt",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "nonce_str",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "user_card",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::platform::insert_invoice::USER_CARD,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "nonce_str",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "user_card",
+                                ty: Ty::Named(TypeId(93)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`UserCard`: The user's card, holding the invoice data.
-            pub(crate) static USER_CARD: NamedType = NamedType {
+            /// `UserCard` (`TypeId(93)`): The user's card, holding the invoice data.
+            pub(crate) const USER_CARD: NamedType<'static> = NamedType {
                 name: "UserCard",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "invoice_user_data",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::platform::insert_invoice::INVOICE_USER_DATA,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "invoice_user_data",
+                                ty: Ty::Named(TypeId(94)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`InvoiceUserData`: An e-invoice's data, as shown on the card.
-            pub(crate) static INVOICE_USER_DATA: NamedType = NamedType {
+            /// `InvoiceUserData` (`TypeId(94)`): An e-invoice's data, as shown on the card.
+            pub(crate) const INVOICE_USER_DATA: NamedType<'static> = NamedType {
                 name: "InvoiceUserData",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "fee",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "title",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "billing_time",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "billing_no",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "billing_code",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "info",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::platform::insert_invoice::BILLING_ITEM,
-                                ),
-                            ),
-                            required: false,
-                            lenient: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fee_without_tax",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "tax",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "s_pdf_media_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "s_trip_pdf_media_id",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "check_code",
-                            ty: Ty::String,
-                            required: false,
-                            lenient: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "buyer_number",
-                            ty: Ty::String,
-                            required: false,
-                            lenient: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "buyer_address_and_phone",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "buyer_bank_account",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "seller_number",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "seller_address_and_phone",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "seller_bank_account",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "remarks",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "cashier",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "maker",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "fee",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "title",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "billing_time",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "billing_no",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "billing_code",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "info",
+                                ty: Ty::Array(Item::Named(TypeId(95))),
+                                required: false,
+                                lenient: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fee_without_tax",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "tax",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "s_pdf_media_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "s_trip_pdf_media_id",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "check_code",
+                                ty: Ty::String,
+                                required: false,
+                                lenient: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "buyer_number",
+                                ty: Ty::String,
+                                required: false,
+                                lenient: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "buyer_address_and_phone",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "buyer_bank_account",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "seller_number",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "seller_address_and_phone",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "seller_bank_account",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "remarks",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "cashier",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "maker",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
 
-            ///`BillingItem`: One line of an invoice.
-            pub(crate) static BILLING_ITEM: NamedType = NamedType {
+            /// `BillingItem` (`TypeId(95)`): One line of an invoice.
+            pub(crate) const BILLING_ITEM: NamedType<'static> = NamedType {
                 name: "BillingItem",
                 kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "name",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "num",
-                            ty: Ty::I64,
-                            required: true,
-                            lenient: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "unit",
-                            ty: Ty::String,
-                            required: true,
-                            lenient: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "price",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "name",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "num",
+                                ty: Ty::I64,
+                                required: true,
+                                lenient: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "unit",
+                                ty: Ty::String,
+                                required: true,
+                                lenient: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "price",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 
 use super::{Form, FormError, read_form};
-use crate::spec_table::{BodyKind, Field, FilePart, Method, Operation, TokenUse, Ty};
+use crate::spec_table::{BodyKind, Field, FilePart, Method, Operation, Schema, TokenUse, Ty};
 
 const MAX_SIZE: u64 = 64;
 
@@ -35,6 +35,7 @@ static UPLOAD: Operation = Operation {
         lenient: false,
     }],
     response: &[],
+    types: &Schema::EMPTY,
     errors: &[],
     success_example: None,
     resource: None,
