@@ -123,7 +123,7 @@ pub(crate) fn operations_file(spec: &Spec) -> TokenStream {
         #local
     };
     // Only what the table names, so a spec without unions (say) leaves no unused import.
-    let used = idents(&items);
+    let used = idents(&items, &[SPEC_MODEL, &["Cow"]].concat());
     let cow = used.contains("Cow").then(|| {
         quote!(
             use std::borrow::Cow;
@@ -165,15 +165,17 @@ const SPEC_MODEL: &[&str] = &[
     "UnionCase",
 ];
 
-/// Every identifier in `tokens`.
-fn idents(tokens: &TokenStream) -> HashSet<String> {
+/// The names of `names` that `tokens` holds as identifiers.
+fn idents(tokens: &TokenStream, names: &[&'static str]) -> HashSet<&'static str> {
     let mut found = HashSet::new();
     let mut pending = vec![tokens.clone()];
     while let Some(stream) = pending.pop() {
         for tree in stream {
             match tree {
                 proc_macro2::TokenTree::Ident(ident) => {
-                    found.insert(ident.to_string());
+                    if let Some(name) = names.iter().find(|name| ident == **name) {
+                        found.insert(*name);
+                    }
                 }
                 proc_macro2::TokenTree::Group(group) => pending.push(group.stream()),
                 proc_macro2::TokenTree::Punct(_) | proc_macro2::TokenTree::Literal(_) => {}
