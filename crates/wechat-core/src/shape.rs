@@ -553,14 +553,15 @@ impl<'c, 'a> Walk<'c, 'a> {
     }
 
     /// Checks one field with `check`; a lenient field's first problem is a warning and the
-    /// check goes on.
+    /// check goes on after it (so a lenient field inside another warns on its own, and the
+    /// outer one goes on to its next field).
     fn settle(&mut self, field: &Field<'_>, check: impl FnOnce(&mut Self) -> Flow) -> Flow {
-        if !self.lenient_warns(field) || self.in_lenient {
+        if !self.lenient_warns(field) {
             return check(self);
         }
-        self.in_lenient = true;
+        let outer = std::mem::replace(&mut self.in_lenient, true);
         let _warned = check(self);
-        self.in_lenient = false;
+        self.in_lenient = outer;
         Ok(())
     }
 

@@ -13,6 +13,7 @@ const GIFT: TypeId = TypeId(4);
 const CASH: TypeId = TypeId(5);
 const MESSAGE: TypeId = TypeId(6);
 const TEXT: TypeId = TypeId(7);
+const NOTE: TypeId = TypeId(8);
 
 static TYPES: Schema<'static> = Schema::new(&[
     NamedType { name: "Level", kind: TypeKind::IntEnum(Cow::Borrowed(&[0, 1])) },
@@ -76,6 +77,13 @@ static TYPES: Schema<'static> = Schema::new(&[
             required: true,
             ..Field::PLAIN
         }])),
+    },
+    NamedType {
+        name: "Note",
+        kind: TypeKind::Object(Cow::Borrowed(&[
+            Field { name: "text", ty: Ty::String, required: true, lenient: true, ..Field::PLAIN },
+            Field { name: "size", ty: Ty::U32, required: true, ..Field::PLAIN },
+        ])),
     },
 ]);
 
@@ -410,28 +418,40 @@ static DISPUTED: &[Field<'static>] = &[
     Field { name: "buyer", ty: Ty::String, lenient: true, ..Field::PLAIN },
     Field { name: "code", ty: Ty::I64, required: true, lenient: true, ..Field::PLAIN },
     Field { name: "card", ty: Ty::Named(CARD), lenient: true, ..Field::PLAIN },
+    Field { name: "note", ty: Ty::Named(NOTE), lenient: true, ..Field::PLAIN },
 ];
 
 #[test]
 fn lenient_fields_warn_in_the_mock_and_are_checked_as_declared_elsewhere() {
-    let full = json!({"id": "a", "buyer": "b", "code": 1, "card": {"card_type": "CASH", "cash": {"reduce_cost": 1}}});
+    let full = json!({
+        "id": "a", "buyer": "b", "code": 1, "card": {"card_type": "CASH", "cash": {"reduce_cost": 1}},
+        "note": {"text": "t", "size": 1},
+    });
     assert_eq!(found(DISPUTED, full, Options::MOCK_REQUEST), Vec::<String>::new());
-    let disputed = json!({"id": "a", "buyer": null, "code": "1", "card": {"card_type": "CASH", "cash": {}}});
+    let disputed = json!({
+        "id": "a", "buyer": null, "code": "1", "card": {"card_type": "CASH", "cash": {}},
+        "note": {"size": "x"},
+    });
     assert_eq!(
         found(DISPUTED, disputed.clone(), Options::MOCK_REQUEST),
         [
             "warning [buyer] missing",
             "warning [code] expected integer, found string",
-            "warning [card.cash.reduce_cost] missing"
+            "warning [card.cash.reduce_cost] missing",
+            "warning [note.text] missing",
+            "warning [note.size] expected unsigned integer (32-bit), found string"
         ],
-        "an optional lenient field is checked as if required; each lenient field warns once"
+        "an optional lenient field is checked as if required; each lenient field warns once, \
+         one inside another on its own"
     );
     assert_eq!(
         found(DISPUTED, disputed, Options::REQUEST_EXAMPLE),
         [
             "[buyer] expected string, found null",
             "[code] expected integer, found string",
-            "[card.cash.reduce_cost] missing"
+            "[card.cash.reduce_cost] missing",
+            "[note.text] missing",
+            "[note.size] expected unsigned integer (32-bit), found string"
         ],
         "without the mock's leniency they are problems"
     );
