@@ -4,6 +4,7 @@
 use crate::source::Location;
 
 mod events;
+pub mod shape;
 mod state;
 
 pub use events::{Event, EventExample, EventField, EventFieldType, Events, Header};
@@ -11,6 +12,12 @@ pub use state::{
     Behaviour, BinaryOp, Bound, Existing, Expr, ExprLiteral, Fresh, Function, Path, Resource, Root, Segment,
     StateModel, StatusValue, Statuses, Step, UserAction, UserActionExample, Verb,
 };
+/// Limits on a field's value that WeChat's docs state: the client's own type, which its
+/// `Check` impls, wechat-mock and the example checks all measure with.
+pub use wechat_core::Limits;
+/// Which direction a field travels in (`only`): the shape model's, so the generator and
+/// wechat-mock read `only` the same way.
+pub use wechat_core::shape::Direction;
 
 /// The whole spec folder.
 #[derive(Debug, Clone)]
@@ -215,7 +222,7 @@ pub struct Field {
     /// WeChat may send `null`.
     pub nullable: bool,
     /// Limits the docs state, checked before sending and by the mock.
-    pub constraints: Constraints,
+    pub constraints: Limits,
     /// Its named type, or one that type holds, has limits: it is checked too.
     pub checks_inside: bool,
 }
@@ -225,32 +232,6 @@ impl Field {
     /// only ever answered (so a request built by a caller has none).
     pub fn is_option(&self) -> bool {
         !self.required || self.nullable || self.only == Some(Direction::Response)
-    }
-}
-
-/// Limits on a field's value that WeChat's docs state.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Constraints {
-    /// Strings: fewest characters.
-    pub min_length: Option<u64>,
-    /// Strings: most characters.
-    pub max_length: Option<u64>,
-    /// Strings: most UTF-8 bytes (WeChat's `string(N)`).
-    pub max_bytes: Option<u64>,
-    /// Numbers: smallest value.
-    pub minimum: Option<i64>,
-    /// Numbers: largest value.
-    pub maximum: Option<i64>,
-    /// Arrays: fewest items.
-    pub min_items: Option<u64>,
-    /// Arrays: most items.
-    pub max_items: Option<u64>,
-}
-
-impl Constraints {
-    /// True when no limit is set.
-    pub fn is_empty(&self) -> bool {
-        *self == Self::default()
     }
 }
 
@@ -510,15 +491,6 @@ pub enum UnionLayout {
     Sibling,
     /// In the same object as the tag: `{"type": "text", "content": "..."}`.
     Internal,
-}
-
-/// Which direction a field travels in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// Only in requests.
-    Request,
-    /// Only in responses.
-    Response,
 }
 
 /// A string or integer literal.

@@ -114,8 +114,8 @@ fn request_examples_must_carry_the_constants() {
     assert_eq!(
         one(text),
         [
-            "spec/g/x.toml:11:12: example request does not match [request]: `action`: the constant must be \"get_url\"",
-            "spec/g/x.toml:13:24: example request does not match [request]: `action`: the constant must be \"get_url\"",
+            "spec/g/x.toml:11:12: example request does not match [request]: `action`: missing",
+            "spec/g/x.toml:13:24: example request does not match [request]: `action`: expected \"get_url\"",
         ]
     );
 }

@@ -1,12 +1,15 @@
 //! The generated client against wechat-mock over HTTP on 127.0.0.1: every endpoint's answer
 //! decoded, every error path of the flow and of WeChat's checks decoded into its typed code,
-//! and fault injection driving retries, token renewal and the transport error variants.
+//! fault injection driving retries, token renewal and the transport error variants, and a limit
+//! meaning the same to the generator, the mock and the client.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::{Value, json};
+use wechat_card::card_code::GetCodeRequest;
 use wechat_card::invoice::{
     GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertErrorCode, RejectInsertRequest,
 };
@@ -499,4 +502,65 @@ async fn latency_beyond_the_attempt_timeout_is_a_timeout() {
         Err(error @ Error::Timeout { .. }) => assert!(error.is_retryable()),
         other => panic!("expected a timeout, got {other:?}"),
     }
+}
+
+/// `get_code`'s `code` is WeChat's string(20): `max_bytes = 20` in its spec file.
+const GET_CODE_SPEC: &str = "spec/card_code/get_code.toml";
+const CODE_AT_THE_LIMIT: &str = "12345678901234567890";
+const CODE_ONE_OVER: &str = "123456789012345678901";
+
+/// The problems the generator finds in the real spec with `get_code`'s first example sending
+/// `code`.
+fn generator_problems(code: &str) -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root");
+    let mut sources = xtask::sync::read_spec(root).expect("read spec/");
+    let file = sources.iter_mut().find(|s| s.path == GET_CODE_SPEC).expect("get_code's spec");
+    let written = r#"request = '{"card_id": "card_id_123+", "code": "123456789", "check_consume": true}'"#;
+    assert!(file.text.contains(written), "{GET_CODE_SPEC} changed its first example; update this test");
+    file.text = file.text.replacen(written, &written.replace("123456789", code), 1);
+    match codegen::check_spec(&sources) {
+        Ok(_) => Vec::new(),
+        Err(problems) => problems.0.iter().map(ToString::to_string).collect(),
+    }
+}
+
+/// A limit is one rule (`wechat_core::Limits::violation`, through `wechat_core::shape` for the
+/// generator and the mock): a string one byte over it is refused alike by the generator (an
+/// example), the mock (47001) and the client (before sending), in the words of
+/// `check::Violation`, and one at the limit passes all three.
+#[tokio::test]
+async fn a_string_one_byte_over_its_limit_is_refused_alike_by_generator_mock_and_client() {
+    let violation = wechat_core::check::Violation::TooManyBytes { max: 20, found: 21 }.to_string();
+
+    assert_eq!(generator_problems(CODE_AT_THE_LIMIT), Vec::<String>::new());
+    let problems = generator_problems(CODE_ONE_OVER);
+    let expected = format!("example request does not match [request]: `code`: {violation}");
+    assert!(
+        problems.len() == 1 && problems[0].starts_with(GET_CODE_SPEC) && problems[0].ends_with(&expected),
+        "{problems:#?}"
+    );
+
+    let Setup { mock, tokens, client } = setup(RetryPolicy::none()).await;
+    let token = tokens.fetch(client.core().http_context()).await.expect("a token");
+    let http = reqwest::Client::new();
+    let url = format!("{}/card/code/get?access_token={}", mock.base_url(), token.expose());
+    let answer = |code: &str| {
+        let sent = http.post(&url).body(json!({"code": code}).to_string()).send();
+        async move {
+            let bytes = sent.await.expect("answers").bytes().await.expect("a body");
+            serde_json::from_slice::<Value>(&bytes).expect("JSON")
+        }
+    };
+    let over = answer(CODE_ONE_OVER).await;
+    assert_eq!(over["errcode"], 47001, "{over}");
+    let hint = format!("data format error hint: [code] {violation} rid: ");
+    assert!(over["errmsg"].as_str().is_some_and(|m| m.starts_with(&hint)), "{over}");
+    let within = answer(CODE_AT_THE_LIMIT).await;
+    assert_ne!(within["errcode"], 47001, "{within}");
+
+    let sent_before = mock.requests().count("/card/code/get");
+    let error = client.card_code().get_code(&GetCodeRequest::new(CODE_ONE_OVER)).await.expect_err("refused");
+    let Error::Invalid { source, .. } = &error else { panic!("{error}") };
+    assert_eq!(source.to_string(), format!("`code` {violation}"));
+    assert_eq!(mock.requests().count("/card/code/get"), sent_before, "nothing reached the mock");
 }

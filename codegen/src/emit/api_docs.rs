@@ -10,8 +10,8 @@ use crate::emit::prose::{
 use crate::emit::rust::cell;
 use crate::emit::{HEADER, OutputFile};
 use crate::model::{
-    Constraints, Direction, Field, FileField, FixedParam, Group, Literal, Operation, Spec, Ty, TypeDef,
-    TypeKind, TypeScope,
+    Direction, Field, FileField, FixedParam, Group, Limits, Literal, Operation, Spec, Ty, TypeDef, TypeKind,
+    TypeScope,
 };
 
 /// Where the reference is written.
@@ -316,7 +316,7 @@ fn type_text(ty: &Ty, anchors: &Anchors<'_>) -> String {
 }
 
 /// The limits of a field in words, e.g. `at most 9 characters`.
-fn limits(c: &Constraints) -> String {
+fn limits(c: &Limits) -> String {
     let mut parts = Vec::new();
     match (c.min_length, c.max_length) {
         (Some(min), Some(max)) => parts.push(format!("{min} to {max} characters")),

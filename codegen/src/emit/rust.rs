@@ -5,7 +5,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::emit::{EmitError, HEADER};
-use crate::model::{Field, Ty, TypeScope};
+use crate::model::{Field, Limits, Ty, TypeScope};
 
 /// Formats tokens as a Rust file with the `@generated` header.
 pub(crate) fn rust_file(path: &str, tokens: TokenStream) -> Result<String, EmitError> {
@@ -47,6 +47,35 @@ fn separate_items(text: &str) -> String {
 pub(crate) fn integer(value: i64) -> TokenStream {
     let literal = proc_macro2::Literal::i64_unsuffixed(value.unsigned_abs() as i64);
     if value < 0 { quote!(-#literal) } else { quote!(#literal) }
+}
+
+/// `Limits { .. }` with the limits the spec states and `..Limits::NONE` for the rest, where
+/// `path` is how the emitted file names the type (`::wechat_core::Limits` for the client's
+/// `Check` impls, `Limits` in the mock's table).
+pub(crate) fn limits(limits: &Limits, path: &TokenStream) -> TokenStream {
+    let unsigned = |name: &str, n: Option<u64>| {
+        n.map(|n| {
+            let (name, n) = (ident(name), proc_macro2::Literal::u64_unsuffixed(n));
+            quote!(#name: Some(#n),)
+        })
+    };
+    let signed = |name: &str, n: Option<i64>| {
+        n.map(|n| {
+            let (name, n) = (ident(name), integer(n));
+            quote!(#name: Some(#n),)
+        })
+    };
+    let set = [
+        unsigned("min_length", limits.min_length),
+        unsigned("max_length", limits.max_length),
+        unsigned("max_bytes", limits.max_bytes),
+        signed("minimum", limits.minimum),
+        signed("maximum", limits.maximum),
+        unsigned("min_items", limits.min_items),
+        unsigned("max_items", limits.max_items),
+    ];
+    let set = set.into_iter().flatten();
+    quote!(#path { #(#set)* ..#path::NONE })
 }
 
 /// An identifier made by `names`; raw identifiers are never needed because keywords were

@@ -3,10 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::rust::{doc, field_type, ident, integer, lenient_decoder, value_type};
+use crate::emit::rust::{doc, field_type, ident, integer, lenient_decoder, limits, value_type};
 use crate::model::{
-    Constraints, Direction, Field, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Union, UnionLayout,
-    Variant,
+    Direction, Field, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Union, UnionLayout, Variant,
 };
 use crate::names;
 
@@ -252,7 +251,7 @@ fn check_impl<'a>(name: &proc_macro2::Ident, fields: impl Iterator<Item = &'a Fi
         let member = ident(&field.ident);
         let wire = &field.wire;
         let limit = (!field.constraints.is_empty()).then(|| {
-            let limits = limits(&field.constraints);
+            let limits = limits(&field.constraints, &quote!(::wechat_core::Limits));
             quote!(::wechat_core::check::limit(&self.#member, path, #wire, &#limits)?;)
         });
         let inside = field.checks_inside.then(|| {
@@ -272,33 +271,6 @@ fn check_impl<'a>(name: &proc_macro2::Ident, fields: impl Iterator<Item = &'a Fi
             }
         }
     }
-}
-
-/// `wechat_core::Limits { .. }` with the limits the spec states.
-fn limits(c: &Constraints) -> TokenStream {
-    let unsigned = |name: &str, n: Option<u64>| {
-        n.map(|n| {
-            let (name, n) = (ident(name), proc_macro2::Literal::u64_unsuffixed(n));
-            quote!(#name: Some(#n),)
-        })
-    };
-    let signed = |name: &str, n: Option<i64>| {
-        n.map(|n| {
-            let (name, n) = (ident(name), integer(n));
-            quote!(#name: Some(#n),)
-        })
-    };
-    let set = [
-        unsigned("min_length", c.min_length),
-        unsigned("max_length", c.max_length),
-        unsigned("max_bytes", c.max_bytes),
-        signed("minimum", c.minimum),
-        signed("maximum", c.maximum),
-        unsigned("min_items", c.min_items),
-        unsigned("max_items", c.max_items),
-    ];
-    let set = set.into_iter().flatten();
-    quote!(::wechat_core::Limits { #(#set)* ..::wechat_core::Limits::NONE })
 }
 
 /// `fn id(&self) -> Option<&T>` for a field WeChat answers and requests never send.

@@ -12,8 +12,9 @@ use std::fmt::Write as _;
 
 use proc_macro2::TokenStream;
 use quote::quote;
+use wechat_core::shape;
 
-use crate::emit::mock::{Place, fields};
+use crate::emit::mock::{Table, fields, spec_model_imports};
 use crate::emit::rust::{cell, doc, ident, integer};
 use crate::model::{
     Behaviour, BinaryOp, Existing, Expr, ExprLiteral, Field, Fresh, Function, Resource, Root, Segment, Spec,
@@ -23,7 +24,9 @@ use crate::model::{
 /// `generated/state.rs` of the mock crate.
 pub(crate) fn state_file(spec: &Spec) -> TokenStream {
     let state = &spec.state;
-    let resources = state.resources.iter().map(resource);
+    // The fields in the shape model, their named types by the ids of the operations' `TYPES`.
+    let table = Table::new(spec);
+    let resources = state.resources.iter().enumerate().map(|(i, r)| resource(r, table.resource_fields(i)));
     let events = spec.events.events.iter().map(|event| {
         let name = &event.event;
         let elements = event.fields.iter().map(|f| {
@@ -33,23 +36,9 @@ pub(crate) fn state_file(spec: &Spec) -> TokenStream {
         quote!(EventDef { event: #name, elements: &[#(#elements),*] })
     });
     let behaviours = state.behaviours.iter().map(behaviour);
-    let actions = state.user_actions.iter().map(user_action);
-    let any_fields = state.resources.iter().any(|r| !r.fields.is_empty())
-        || state.user_actions.iter().any(|a| !a.params.is_empty() || !a.answer.is_empty());
-    let field_types = any_fields.then(|| {
-        quote!(
-            use crate::spec_model::{Field, Ty};
-        )
-    });
+    let actions = state.user_actions.iter().enumerate().map(|(i, a)| user_action(a, table.action_fields(i)));
     let tests = example_tests(state);
-    quote! {
-        //! The state model of `spec/`: the resources the mock keeps, what each operation's
-        //! steps do to them, the events steps push and the user actions, as the engine reads
-        //! them. See `crate::state_model` for the types.
-
-        #field_types
-        use crate::state_model::*;
-
+    let items = quote! {
         /// Every resource of `spec/resources.toml` and `spec/<group>/resources.toml`, by name.
         pub(crate) static RESOURCES: &[ResourceDef] = &[#(#resources),*];
 
@@ -67,6 +56,24 @@ pub(crate) fn state_file(spec: &Spec) -> TokenStream {
         pub(crate) static USER_ACTIONS: &[UserAction] = &[#(#actions),*];
 
         #tests
+    };
+    let imports = spec_model_imports(&items);
+    let types = (!state.resources.is_empty() || !state.user_actions.is_empty()).then(|| {
+        quote!(
+            use crate::generated::operations::TYPES;
+        )
+    });
+    quote! {
+        //! The state model of `spec/`: the resources the mock keeps, what each operation's
+        //! steps do to them, the events steps push and the user actions, as the engine reads
+        //! them. See `crate::state_model` for the types; fields name their types by the ids of
+        //! the operations' table (`TYPES`).
+
+        #imports
+        #types
+        use crate::state_model::*;
+
+        #items
     }
 }
 
@@ -80,12 +87,12 @@ fn option<T>(value: Option<T>, tokens: impl FnOnce(T) -> TokenStream) -> TokenSt
     }
 }
 
-fn resource(resource: &Resource) -> TokenStream {
+/// `ResourceDef { .. }`, its `declared` fields in the shape model.
+fn resource(resource: &Resource, declared: &[shape::Field<'_>]) -> TokenStream {
     let (name, doc_text) = (&resource.name, &resource.doc);
     let group = resource.group.as_deref().unwrap_or_default();
     let key = &resource.key;
-    let place = if resource.group.is_some() { Place::Group } else { Place::Shared };
-    let declared = fields(&resource.fields, &place);
+    let declared = fields(declared);
     let parent = option(resource.parent.as_ref(), |p| quote!(#p));
     let missing = option(resource.missing, integer);
     let fresh = resource.fresh.iter().map(|(field, how)| {
@@ -111,6 +118,7 @@ fn resource(resource: &Resource) -> TokenStream {
             doc: #doc_text,
             key: &[#(#key),*],
             fields: #declared,
+            types: &TYPES,
             parent: #parent,
             missing: #missing,
             fresh: &[#(#fresh),*],
@@ -125,13 +133,24 @@ fn behaviour(behaviour: &Behaviour) -> TokenStream {
     quote!(Behaviour { operation: #operation, steps: #steps })
 }
 
-fn user_action(action: &UserAction) -> TokenStream {
+/// `UserAction { .. }`, its params and answer in the shape model.
+fn user_action(
+    action: &UserAction,
+    (params, answer): (&[shape::Field<'_>], &[shape::Field<'_>]),
+) -> TokenStream {
     let (name, group, summary) = (&action.name, &action.group, &action.summary);
-    let params = fields(&action.params, &Place::Group);
-    let answer = fields(&action.answer, &Place::Group);
+    let (params, answer) = (fields(params), fields(answer));
     let steps = steps(&action.steps);
     quote! {
-        UserAction { name: #name, group: #group, summary: #summary, params: #params, answer: #answer, steps: #steps }
+        UserAction {
+            name: #name,
+            group: #group,
+            summary: #summary,
+            params: #params,
+            answer: #answer,
+            types: &TYPES,
+            steps: #steps,
+        }
     }
 }
 

@@ -3,11 +3,12 @@
 use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostics;
+use crate::examples::ExampleShapes;
 use crate::format::{self, Entries};
 use crate::model::*;
 use crate::names;
 use crate::resolve::errors::{Inherited, resolve_errors};
-use crate::resolve::example_check::{ExampleShapes, check_example};
+use crate::resolve::example_check::check_example;
 use crate::resolve::fields::{FieldPlace, Resolved, plain_fields, resolve_fields};
 use crate::resolve::recursion::break_cycles;
 use crate::resolve::scope::Scope;
@@ -158,21 +159,16 @@ pub(super) fn resolve_endpoint(
     check_types(file, &endpoint.types, &types, &lookup, problems);
     check_flattened(file, &request, &fixed_body, Some(&endpoint.request), &lookup, problems);
     check_flattened(file, &response, &[], Some(&endpoint.response), &lookup, problems);
-    let shapes_known = problems.0.len() == before;
+    // Fields are checked only against an endpoint without problems, so a mismatch is not an
+    // echo of one.
+    let shapes = (problems.0.len() == before && !endpoint.examples.is_empty())
+        .then(|| ExampleShapes::new(&request, &fixed_body, &response, &lookup));
     let examples = endpoint
         .examples
         .iter()
-        .map(|example| {
-            let shapes = ExampleShapes {
-                body,
-                request: &request,
-                fixed_body: &fixed_body,
-                response: &response,
-                response_body,
-            };
-            check_example(file, &example.value, &shapes, &lookup, shapes_known, problems)
-        })
+        .map(|example| check_example(file, &example.value, body, response_body, shapes.as_ref(), problems))
         .collect();
+    drop(shapes);
 
     let deprecated = endpoint.deprecated.as_ref().map(|d| resolve_deprecation(file, &d.value, problems));
     let availability = endpoint.availability.as_ref().map(|a| &a.value);
@@ -226,7 +222,7 @@ fn text_field() -> Field {
         flatten: false,
         only: None,
         nullable: false,
-        constraints: Constraints::default(),
+        constraints: Limits::NONE,
         checks_inside: false,
     }
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostics;
 use crate::format::{self, Entries, Located};
-use crate::model::{Constraints, Direction, Field, FileField, FixedParam, Ty};
+use crate::model::{Direction, Field, FileField, FixedParam, Limits, Ty};
 use crate::names;
 use crate::resolve::scope::{Scope, resolve_type_name};
 use crate::source::SourceFile;
@@ -208,7 +208,7 @@ fn value_keys(def: &format::Field) -> Vec<(crate::source::Span, &'static str)> {
 }
 
 /// The limits a field declares, each checked against the field's type.
-fn constraints(file: &SourceFile, def: &format::Field, ty: &Ty, problems: &mut Diagnostics) -> Constraints {
+fn constraints(file: &SourceFile, def: &format::Field, ty: &Ty, problems: &mut Diagnostics) -> Limits {
     let is_string = *ty == Ty::String;
     let is_number = matches!(ty, Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 | Ty::F64);
     let is_array = matches!(ty, Ty::Array(_));
@@ -263,7 +263,7 @@ fn constraints(file: &SourceFile, def: &format::Field, ty: &Ty, problems: &mut D
             problems.error(file, span.span, format!("`{what}` is below its lower limit"));
         }
     }
-    Constraints { min_length, max_length, max_bytes, minimum, maximum, min_items, max_items }
+    Limits { min_length, max_length, max_bytes, minimum, maximum, min_items, max_items }
 }
 
 /// The smallest and largest value of an integer type; `None` for other types.
@@ -427,7 +427,7 @@ pub(super) fn is_media_type(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::{operation, operation_problems};
-    use crate::model::{Constraints, Direction, Ty, TypeKind};
+    use crate::model::{Direction, Limits, Ty, TypeKind};
 
     #[test]
     fn a_field_carries_its_keys_and_limits_into_the_model() {
@@ -441,15 +441,9 @@ fee = { type = "i64", doc = "Fee.", nullable = true, minimum = -5, maximum = 5 }
         let [card, ids, fee] = &op.request[..] else { panic!("three fields: {:?}", op.request) };
         assert_eq!((card.wire.as_str(), card.ident.as_str()), ("cardId", "card_id"));
         assert_eq!((card.required, card.secret, &card.aliases[..]), (true, true, &["card".to_owned()][..]));
-        assert_eq!(
-            card.constraints,
-            Constraints { min_length: Some(1), max_bytes: Some(32), ..Constraints::default() }
-        );
+        assert_eq!(card.constraints, Limits { min_length: Some(1), max_bytes: Some(32), ..Limits::NONE });
         assert_eq!((&ids.ty, ids.required), (&Ty::Array(Box::new(Ty::U32)), false));
-        assert_eq!(
-            ids.constraints,
-            Constraints { min_items: Some(0), max_items: Some(5), ..Constraints::default() }
-        );
+        assert_eq!(ids.constraints, Limits { min_items: Some(0), max_items: Some(5), ..Limits::NONE });
         assert!(fee.nullable);
         assert_eq!((fee.constraints.minimum, fee.constraints.maximum), (Some(-5), Some(5)));
     }

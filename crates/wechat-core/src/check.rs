@@ -1,6 +1,8 @@
 //! Limits the spec states (lengths, ranges, item counts), checked before a request is sent so
 //! a value WeChat would refuse never leaves the process. Generated types implement [`Check`]
-//! where they, or a type they hold, have limits; the rest cost nothing.
+//! where they, or a type they hold, have limits; the rest cost nothing. [`Limits::violation`]
+//! is the one rule: the generator's example checks and wechat-mock measure with it too
+//! (through the `shape` module), so a limit means the same in the three places.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -65,6 +67,56 @@ impl Limits {
         min_items: None,
         max_items: None,
     };
+
+    /// True when no limit is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::NONE
+    }
+
+    /// The first limit `measure` breaks, if any: the one rule the generated `Check` impls,
+    /// wechat-mock and the generator's example checks apply (`shape` feature), so a limit
+    /// means the same in the three places. A text is measured against `max_bytes` first,
+    /// then `max_length` and `min_length`; a number against `minimum`, then `maximum`; a
+    /// list against `max_items`, then `min_items`.
+    pub fn violation(&self, measure: Measure) -> Option<Violation> {
+        match measure {
+            Measure::Text { chars, bytes } => {
+                if let Some(max) = self.max_bytes.filter(|max| bytes > *max) {
+                    Some(Violation::TooManyBytes { max, found: bytes })
+                } else if let Some(max) = self.max_length.filter(|max| chars > *max) {
+                    Some(Violation::TooLong { max, found: chars })
+                } else {
+                    self.min_length
+                        .filter(|min| chars < *min)
+                        .map(|min| Violation::TooShort { min, found: chars })
+                }
+            }
+            #[allow(clippy::cast_precision_loss)] // limits are small integers, exact as f64
+            Measure::Number(n) => {
+                if let Some(min) = self.minimum.filter(|min| n < *min as f64) {
+                    Some(Violation::Below { min, found: n })
+                } else {
+                    self.maximum.filter(|max| n > *max as f64).map(|max| Violation::Above { max, found: n })
+                }
+            }
+            Measure::Items(items) => {
+                if let Some(max) = self.max_items.filter(|max| items > *max) {
+                    Some(Violation::TooManyItems { max, found: items })
+                } else {
+                    self.min_items
+                        .filter(|min| items < *min)
+                        .map(|min| Violation::TooFewItems { min, found: items })
+                }
+            }
+        }
+    }
+}
+
+impl Default for Limits {
+    /// [`Limits::NONE`].
+    fn default() -> Self {
+        Self::NONE
+    }
 }
 
 /// What can be measured against [`Limits`]: text, numbers, lists, and any of them optional.
@@ -129,39 +181,7 @@ pub fn limit<T: Measured + ?Sized>(
     limits: &Limits,
 ) -> Result<(), Invalid> {
     let Some(measure) = value.measure() else { return Ok(()) };
-    let violation = match measure {
-        Measure::Text { chars, bytes } => {
-            if let Some(max) = limits.max_bytes.filter(|max| bytes > *max) {
-                Some(Violation::TooManyBytes { max, found: bytes })
-            } else if let Some(max) = limits.max_length.filter(|max| chars > *max) {
-                Some(Violation::TooLong { max, found: chars })
-            } else {
-                limits
-                    .min_length
-                    .filter(|min| chars < *min)
-                    .map(|min| Violation::TooShort { min, found: chars })
-            }
-        }
-        #[allow(clippy::cast_precision_loss)] // limits are small integers, exact as f64
-        Measure::Number(n) => {
-            if let Some(min) = limits.minimum.filter(|min| n < *min as f64) {
-                Some(Violation::Below { min, found: n })
-            } else {
-                limits.maximum.filter(|max| n > *max as f64).map(|max| Violation::Above { max, found: n })
-            }
-        }
-        Measure::Items(items) => {
-            if let Some(max) = limits.max_items.filter(|max| items > *max) {
-                Some(Violation::TooManyItems { max, found: items })
-            } else {
-                limits
-                    .min_items
-                    .filter(|min| items < *min)
-                    .map(|min| Violation::TooFewItems { min, found: items })
-            }
-        }
-    };
-    match violation {
+    match limits.violation(measure) {
         Some(violation) => Err(Invalid { path: join(path, field), violation }),
         None => Ok(()),
     }

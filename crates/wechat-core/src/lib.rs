@@ -35,6 +35,8 @@ pub mod push;
 mod redact;
 mod retry;
 mod secret;
+#[cfg(feature = "shape")]
+pub mod shape;
 pub mod store;
 mod token;
 mod transport;

@@ -125,14 +125,13 @@ async fn authorize(State(shared): State<Arc<Shared>>, AdminJson(auth): AdminJson
 /// `user_auth_info` must fit the spec's getauthdata answer, since getauthdata returns it:
 /// checked as an answer (a nullable field may be left out, what WeChat assigns may be there).
 fn check_user_auth_info(shared: &Shared, info: &Value) -> Result<(), String> {
-    let field = shared
-        .table
-        .iter()
-        .find(|op| op.name == "get_auth_data")
-        .and_then(|op| op.response.iter().find(|f| f.name == "user_auth_info"));
-    let Some(field) = field else { return Ok(()) };
-    let required = Field { required: true, ..*field };
-    check_answer(&[required], &json!({ "user_auth_info": info }))
+    let found = shared.table.iter().find(|op| op.name == "get_auth_data").and_then(|op| {
+        let field = op.response.iter().find(|f| f.name == "user_auth_info")?;
+        Some((op.types, field))
+    });
+    let Some((types, field)) = found else { return Ok(()) };
+    let required = Field { required: true, ..field.clone() };
+    check_answer(types, &[required], &json!({ "user_auth_info": info }))
         .map(drop)
         .map_err(|p| format!("user_auth_info: {p}"))
 }

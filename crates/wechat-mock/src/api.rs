@@ -20,7 +20,7 @@ use crate::spec_table::{BodyKind, Method, Operation, ResponseBody, TokenUse};
 use crate::state::Shared;
 use crate::tokens::TokenCheck;
 use crate::upload::{self, FormError, ReceivedFile};
-use crate::validate::{SchemaError, Warnings, check_body, check_constants, check_query};
+use crate::validate::{SchemaError, Warnings, check_query, check_request};
 use crate::{declared, flow, serving, spec_table};
 
 /// The largest request body read; larger ones are refused with HTTP 413.
@@ -52,7 +52,7 @@ pub(crate) async fn handle(State(shared): State<Arc<Shared>>, request: Request) 
             return shared.general_error(check.errcode(), None);
         }
     }
-    let query_warnings = match check_query(op.query, &query) {
+    let query_warnings = match check_query(op.types, op.query, &query) {
         Ok(warnings) => warnings,
         Err(problem) => return shared.general_error(DATA_FORMAT_ERROR, Some(&problem.to_string())),
     };
@@ -90,7 +90,7 @@ fn answer_call(
     match handler {
         Some(Handler::Declared(steps)) => {
             let request = declared::request(&payload.body, query);
-            match declared::run(shared, steps, &request, op.response, op.success_example) {
+            match declared::run(shared, steps, &request, op.types, op.response, op.success_example) {
                 Ok(answer) => success(shared, op, answer),
                 Err(code) => shared.error(code, &spec_table::message_anywhere(op, code), None),
             }
@@ -265,8 +265,7 @@ async fn request_payload(op: &Operation, parts: &Parts, body: Body) -> Result<Pa
         }
         BodyKind::Json => {
             let body = json_body(&read_body(body).await?)?;
-            let warnings = check_body(op.request, &body)
-                .and_then(|warnings| check_constants(op.fixed_body, &body).map(|()| warnings))
+            let warnings = check_request(op, &body)
                 .map_err(|p| GeneralError::hinted(DATA_FORMAT_ERROR, p.to_string()))?;
             Ok(Payload { body, files: Vec::new(), warnings })
         }
@@ -282,7 +281,7 @@ pub(crate) fn success_fields(op: &Operation) -> Map<String, Value> {
     }
     match op.success_example.and_then(|text| serde_json::from_str::<Value>(text).ok()) {
         Some(Value::Object(map)) => map,
-        _ => sample_object(op.response),
+        _ => sample_object(op.types, op.response),
     }
 }
 
@@ -329,17 +328,21 @@ mod tests {
 
     use crate::config::MockConfig;
     use crate::server::MockServer;
-    use crate::spec_table::{Field, FilePart, NamedType, Ty};
+    use std::borrow::Cow;
+
+    use crate::spec_table::{Field, FilePart, Limits, NamedType, Schema, Ty, TypeId, TypeKind};
 
     use super::*;
 
-    static CONTACT: NamedType = NamedType {
+    const CONTACT: TypeId = TypeId(0);
+
+    static TYPES: Schema<'static> = Schema::new(&[NamedType {
         name: "Contact",
-        kind: crate::spec_table::TypeKind::Object(&[
+        kind: TypeKind::Object(Cow::Borrowed(&[
             Field { name: "phone", ty: Ty::String, required: true, ..Field::PLAIN },
             Field { name: "time_out", ty: Ty::I32, required: true, ..Field::PLAIN },
-        ]),
-    };
+        ])),
+    }]);
 
     const fn op(name: &'static str) -> Operation {
         Operation {
@@ -361,6 +364,7 @@ mod tests {
             files: &[],
             response: &[],
             response_body: ResponseBody::Json,
+            types: &TYPES,
             errors: &[],
             success_example: None,
             resource: None,
@@ -370,20 +374,26 @@ mod tests {
     static TABLE: &[Operation] = &[
         Operation {
             fixed_query: &[("action", "set_contact")],
-            request: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true, ..Field::PLAIN }],
+            request: &[Field { name: "contact", ty: Ty::Named(CONTACT), required: true, ..Field::PLAIN }],
             success_example: Some(r#"{"errcode": 0, "errmsg": "ok", "note": "from the example"}"#),
             ..op("set_contact")
         },
         Operation {
             fixed_query: &[("action", "get_contact")],
-            response: &[Field { name: "contact", ty: Ty::Named(&CONTACT), required: true, ..Field::PLAIN }],
+            response: &[Field { name: "contact", ty: Ty::Named(CONTACT), required: true, ..Field::PLAIN }],
             ..op("get_contact")
         },
         Operation {
             method: Method::Get,
             path: "/cgi-bin/ticket/getticket",
             body: BodyKind::None,
-            query: &[Field { name: "type", ty: Ty::String, required: true, ..Field::PLAIN }],
+            query: &[Field {
+                name: "type",
+                ty: Ty::String,
+                required: true,
+                limits: Limits { max_length: Some(8), ..Limits::NONE },
+                ..Field::PLAIN
+            }],
             response: &[Field { name: "ticket", ty: Ty::String, required: true, ..Field::PLAIN }],
             ..op("get_ticket")
         },
@@ -502,6 +512,16 @@ mod tests {
                 .unwrap_or_default()
                 .starts_with("data format error hint: [query.type] missing"),
             "{missing}"
+        );
+        // A query parameter is held to its limits as the client's check holds it.
+        let long =
+            send(http.get(format!("{base}/cgi-bin/ticket/getticket?access_token={token}&type=wx_card_2")))
+                .await;
+        assert!(
+            long["errmsg"].as_str().unwrap_or_default().starts_with(
+                "data format error hint: [query.type] is 9 characters long; at most 8 are allowed"
+            ),
+            "{long}"
         );
         let open = send(http.post(format!("{base}/open/thing")).body("{}")).await;
         assert_eq!(open["errcode"], 0, "{open}");

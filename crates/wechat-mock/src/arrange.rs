@@ -82,7 +82,7 @@ pub(crate) fn arrange(shared: &Shared, name: &str, body: &Value) -> Result<Arran
         .find(|op| op.key == name)
         .or_else(|| operation(name))
         .ok_or_else(|| ArrangeError::UnknownOperation(name.to_owned()))?;
-    let query = sample_object(op.query)
+    let query = sample_object(op.types, op.query)
         .into_iter()
         .map(|(name, value)| {
             let text = value.as_str().map_or_else(|| value.to_string(), str::to_owned);

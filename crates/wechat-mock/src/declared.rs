@@ -5,7 +5,7 @@ use serde_json::{Map, Value};
 
 use crate::engine::{self, SeedError};
 use crate::resources::now;
-use crate::spec_table::{self, Field};
+use crate::spec_table::{self, Field, Schema};
 use crate::state::Shared;
 use crate::state_model::Step;
 use crate::validate::{SchemaError, check_body};
@@ -24,17 +24,19 @@ pub(crate) fn request(body: &Value, query: &[(String, String)]) -> Value {
     Value::Object(request)
 }
 
-/// Runs `steps` on `request`: the answer's fields (shaped as `response` says, completed from
-/// `example`), or the errcode a step answered. The events the steps built are pushed.
+/// Runs `steps` on `request`: the answer's fields (shaped as `response` says, its named types
+/// in `types`, completed from `example`), or the errcode a step answered. The events the
+/// steps built are pushed.
 pub(crate) fn run(
     shared: &Shared,
     steps: &[Step],
     request: &Value,
-    response: &[Field],
+    types: &Schema<'static>,
+    response: &[Field<'static>],
     example: Option<&str>,
 ) -> Result<Map<String, Value>, i64> {
     let example = example.and_then(|text| serde_json::from_str::<Map<String, Value>>(text).ok());
-    let call = engine::Call { request, response, example: example.as_ref(), now: now() };
+    let call = engine::Call { request, types, response, example: example.as_ref(), now: now() };
     let outcome = shared.engine.run(steps, &call)?;
     for push in outcome.pushes {
         shared.pushes.declared(&push);
@@ -66,8 +68,8 @@ pub(crate) fn user_action(shared: &Shared, action: &str, params: &Value) -> Resu
     let unknown = || UserActionError::Unknown(action.to_owned());
     let (group, name) = action.split_once('/').ok_or_else(unknown)?;
     let declared = shared.state.user_action(group, name).ok_or_else(unknown)?;
-    check_body(declared.params, params).map_err(UserActionError::Invalid)?;
-    match run(shared, declared.steps, params, declared.answer, None) {
+    check_body(declared.types, declared.params, params).map_err(UserActionError::Invalid)?;
+    match run(shared, declared.steps, params, declared.types, declared.answer, None) {
         Ok(answer) => Ok(Value::Object(answer)),
         Err(errcode) => Err(UserActionError::Refused { errcode, errmsg: spec_table::message_of(errcode) }),
     }
@@ -81,7 +83,8 @@ pub(crate) fn seed(shared: &Shared, resource: &str, record: Value) -> Result<Val
     // A required field a test leaves out takes a sample value, so the record answers reads.
     for field in def.fields.iter().filter(|f| f.required && !def.key.contains(&f.name)) {
         if record.get(field.name).is_none_or(Value::is_null) {
-            record.insert(field.name.to_owned(), crate::sample::sample_value(field.ty, field.name));
+            record
+                .insert(field.name.to_owned(), crate::sample::sample_value(def.types, field.ty, field.name));
         }
     }
     engine.seed(resource, record, now()).map(Value::Object)
@@ -97,13 +100,13 @@ mod tests {
     use crate::config::MockConfig;
     use crate::pushes::PushTarget;
     use crate::server::MockServer;
-    use crate::spec_table::{BodyKind, Field, Method, Operation, TokenUse, Ty};
+    use crate::spec_table::{BodyKind, Field, Method, Operation, Schema, TokenUse, Ty};
     use crate::state_model::Segment::Key;
     use crate::state_model::{
         Behaviour, EventDef, Existing, Expr, Fresh, ResourceDef, Root, StateTables, Step, UserAction, Verb,
     };
 
-    const fn field(name: &'static str, ty: Ty, required: bool) -> Field {
+    const fn field(name: &'static str, ty: Ty, required: bool) -> Field<'static> {
         Field { name, ty, required, ..Field::PLAIN }
     }
 
@@ -111,8 +114,8 @@ mod tests {
         name: &'static str,
         key: &'static str,
         path: &'static str,
-        request: &'static [Field],
-        response: &'static [Field],
+        request: &'static [Field<'static>],
+        response: &'static [Field<'static>],
     ) -> Operation {
         Operation {
             name,
@@ -133,27 +136,22 @@ mod tests {
             files: &[],
             response,
             response_body: crate::spec_table::ResponseBody::Json,
+            types: &NO_TYPES,
             errors: &[],
             success_example: None,
             resource: None,
         }
     }
 
+    /// The tables' fields are of scalar types only.
+    static NO_TYPES: Schema<'static> = Schema::EMPTY;
+    static TEXT: &[Field<'static>] = &[field("text", Ty::String, true)];
+    static NOTE_ID: &[Field<'static>] = &[field("note_id", Ty::String, true)];
+    static NOTE: &[Field<'static>] = &[field("text", Ty::String, true), field("likes", Ty::I64, false)];
+
     static OPERATIONS: &[Operation] = &[
-        op(
-            "add_note",
-            "t/add_note",
-            "/t/add",
-            &[field("text", Ty::String, true)],
-            &[field("note_id", Ty::String, true)],
-        ),
-        op(
-            "get_note",
-            "t/get_note",
-            "/t/get",
-            &[field("note_id", Ty::String, true)],
-            &[field("text", Ty::String, true), field("likes", Ty::I64, false)],
-        ),
+        op("add_note", "t/add_note", "/t/add", TEXT, NOTE_ID),
+        op("get_note", "t/get_note", "/t/get", NOTE_ID, NOTE),
     ];
 
     static RESOURCES: &[ResourceDef] = &[ResourceDef {
@@ -162,6 +160,7 @@ mod tests {
         doc: "A note.",
         key: &["note_id"],
         fields: &[],
+        types: &NO_TYPES,
         parent: None,
         missing: Some(40056),
         fresh: &[("note_id", Fresh::Like("n1234567"))],
@@ -236,8 +235,9 @@ mod tests {
         name: "like",
         group: "t",
         summary: "A user likes a note.",
-        params: &[field("note_id", Ty::String, true)],
+        params: NOTE_ID,
         answer: &[field("likes", Ty::I64, true)],
+        types: &NO_TYPES,
         steps: &[
             FIND,
             Step {

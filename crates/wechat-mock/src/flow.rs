@@ -220,7 +220,7 @@ mod tests {
     #[test]
     fn steps_read_fields_the_spec_declares() {
         let insert = operation("insert_bill").unwrap();
-        let sample = Value::Object(crate::sample::sample_object(insert.request));
+        let sample = Value::Object(crate::sample::sample_object(insert.types, insert.request));
         for pointer in
             ["/order_id", "/appid", "/card_id", "/card_ext/user_card/invoice_user_data/billing_code"]
         {
@@ -228,7 +228,7 @@ mod tests {
         }
         for name in ["get_auth_data", "reject_insert"] {
             let op = operation(name).unwrap();
-            let sample = Value::Object(crate::sample::sample_object(op.request));
+            let sample = Value::Object(crate::sample::sample_object(op.types, op.request));
             assert!(sample.pointer("/s_pappid").is_some() && sample.pointer("/order_id").is_some(), "{name}");
         }
     }

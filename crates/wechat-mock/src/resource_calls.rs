@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use crate::flow::Call;
-use crate::resources::{Resource, initial_status, now, object_at_mut, object_type, sample};
-use crate::spec_table::{Assigned, Operation, ResourceAction, ResourceRule, Ty};
+use crate::resources::{ObjectType, Resource, initial_status, now, object_at_mut, object_type, sample};
+use crate::spec_table::{Assigned, Operation, ResourceAction, ResourceRule};
 use crate::state::Shared;
 
 /// The code answered where a table leaves `missing` out (a test's own table): WeChat's "system
@@ -98,7 +98,11 @@ fn key(rule: &ResourceRule, call: &Call<'_>) -> Option<String> {
 /// The stored object with what the spec says the mock assigns written in.
 fn answered_object(op: &Operation, rule: &ResourceRule, resource: &Resource) -> Value {
     let mut object = resource.object.clone();
-    let ty = op.response.iter().find(|f| Some(f.name) == rule.object).map_or(Ty::Json, |f| f.ty);
+    let ty = op
+        .response
+        .iter()
+        .find(|f| Some(f.name) == rule.object)
+        .map_or(ObjectType::JSON, |f| ObjectType { ty: f.ty, types: op.types });
     for (path, source) in rule.assigned {
         let Some((last, parent)) = path.split_last() else { continue };
         let value = match source {
@@ -156,10 +160,10 @@ pub(crate) fn arrange(
 }
 
 /// The status an example object shows at the read's assigned status path.
-fn example_status(rule: &ResourceRule, ty: Option<Ty>, object: &mut Value) -> Option<String> {
+fn example_status(rule: &ResourceRule, ty: Option<ObjectType>, object: &mut Value) -> Option<String> {
     let (path, _) = rule.assigned.iter().find(|(_, source)| *source == Assigned::Status)?;
     let (last, parent) = path.split_last()?;
-    let map = object_at_mut(object, ty.unwrap_or(Ty::Json), parent)?;
+    let map = object_at_mut(object, ty.unwrap_or(ObjectType::JSON), parent)?;
     map.get(*last)?.as_str().map(str::to_owned)
 }
 

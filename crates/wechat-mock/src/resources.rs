@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::spec_table::{Field, Operation, ResourceAction, Ty, TypeKind};
+use crate::spec_table::{Field, Operation, ResourceAction, Schema, Ty, TypeKind};
 
 /// How many fresh ids are drawn before giving up on one no resource has: a collision of
 /// random ids of WeChat's length is already improbable.
@@ -153,15 +153,35 @@ pub(crate) fn fresh_id(example: Option<&str>) -> String {
     id
 }
 
+/// A type, with the schema its named types are in.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ObjectType {
+    /// The type.
+    pub(crate) ty: Ty,
+    /// What its `TypeId`s index.
+    pub(crate) types: &'static Schema<'static>,
+}
+
+impl ObjectType {
+    /// Any JSON: walked without a type.
+    pub(crate) const JSON: Self = Self { ty: Ty::Json, types: &Schema::EMPTY };
+
+    /// The type of `field` of an object of this schema.
+    fn field(self, field: &Field<'_>) -> Self {
+        Self { ty: field.ty, ..self }
+    }
+}
+
 /// The type of the objects of `kind`, from the operations of `table` that declare one.
-pub(crate) fn object_type(table: &[Operation], kind: &str) -> Option<Ty> {
+pub(crate) fn object_type(table: &[Operation], kind: &str) -> Option<ObjectType> {
     table.iter().find_map(|op| {
         let rule = op.resource.filter(|r| r.kind == kind)?;
         let fields = match rule.action {
             ResourceAction::Read => op.response,
             ResourceAction::Create | ResourceAction::Update | ResourceAction::Delete => op.request,
         };
-        fields.iter().find(|f| Some(f.name) == rule.object).map(|f| f.ty)
+        let field = fields.iter().find(|f| Some(f.name) == rule.object)?;
+        Some(ObjectType { ty: field.ty, types: op.types })
     })
 }
 
@@ -169,50 +189,48 @@ pub(crate) fn object_type(table: &[Operation], kind: &str) -> Option<Ty> {
 /// the value holds; `None` where the value lacks a step of the path.
 pub(crate) fn object_at_mut<'v>(
     value: &'v mut Value,
-    ty: Ty,
+    ty: ObjectType,
     path: &[&str],
 ) -> Option<&'v mut Map<String, Value>> {
     let (value, ty) = variant_mut(value, ty)?;
     let Some((first, rest)) = path.split_first() else {
         return value.as_object_mut();
     };
-    let field_ty = match ty {
-        Ty::Named(named) => match named.kind {
-            TypeKind::Object(fields) => field_type(fields, first),
-            _ => return None,
-        },
-        _ => Ty::Json,
+    let field_ty = match ty.ty {
+        Ty::Named(id) => field_type(ty, ty.types.object(id)?, first),
+        _ => ObjectType::JSON,
     };
     object_at_mut(value.as_object_mut()?.get_mut(*first)?, field_ty, rest)
 }
 
-/// The type of field `name`; any JSON for a name the type does not declare (a flattened
-/// union's keys, or what a test stored), which is walked without a type.
-fn field_type(fields: &[Field], name: &str) -> Ty {
-    fields.iter().find(|f| f.name == name && !f.flatten).map_or(Ty::Json, |f| f.ty)
+/// The type of field `name` of an object of `ty`'s schema; any JSON for a name the type does
+/// not declare (a flattened union's keys, or what a test stored), which is walked without a
+/// type.
+fn field_type(ty: ObjectType, fields: &[Field<'_>], name: &str) -> ObjectType {
+    fields.iter().find(|f| f.name == name && !f.flatten).map_or(ObjectType::JSON, |f| ty.field(f))
 }
 
 /// Where the fields of a value of `ty` are: for a union, the object of the variant its tag
 /// names (beside the tag, or under the variant's key).
-fn variant_mut(value: &mut Value, ty: Ty) -> Option<(&mut Value, Ty)> {
-    let Ty::Named(named) = ty else { return Some((value, ty)) };
-    let TypeKind::Union(union) = named.kind else { return Some((value, ty)) };
+fn variant_mut(value: &mut Value, ty: ObjectType) -> Option<(&mut Value, ObjectType)> {
+    let Ty::Named(id) = ty.ty else { return Some((value, ty)) };
+    let Some(TypeKind::Union(union)) = ty.types.get(id).map(|t| &t.kind) else { return Some((value, ty)) };
     let tag = value.get(union.tag)?.as_str()?;
     let case = union.variants.iter().find(|case| case.tag == tag)?;
     let mut inner = value;
     if !union.internal {
-        for key in case.key {
+        for key in case.key.iter() {
             inner = inner.get_mut(*key)?;
         }
     }
-    Some((inner, Ty::Named(case.ty)))
+    Some((inner, ObjectType { ty: Ty::Named(case.ty), ..ty }))
 }
 
 /// A sample object of type `ty` (an empty object without one).
-pub(crate) fn sample(ty: Option<Ty>) -> Value {
+pub(crate) fn sample(ty: Option<ObjectType>) -> Value {
     let Some(ty) = ty else { return Value::Object(Map::new()) };
-    let field = [Field { name: "object", ty, required: true, ..Field::PLAIN }];
-    crate::sample::sample_object(&field).remove("object").unwrap_or(Value::Null)
+    let field = [Field { name: "object", ty: ty.ty, required: true, ..Field::PLAIN }];
+    crate::sample::sample_object(ty.types, &field).remove("object").unwrap_or(Value::Null)
 }
 
 /// The status the kind's create starts a resource in, empty without one.
@@ -234,18 +252,23 @@ mod tests {
 
     use crate::config::MockConfig;
     use crate::server::MockServer;
+    use std::borrow::Cow;
+
     use crate::spec_table::{
-        Assigned, BodyKind, ErrorCase, Method, NamedType, ResourceRule, ResponseBody, TokenUse, TypeKind,
+        Assigned, BodyKind, Direction, ErrorCase, Method, NamedType, ResourceRule, ResponseBody, TokenUse,
+        TypeId, TypeKind,
     };
 
-    static NOTE: NamedType = NamedType {
+    const NOTE: TypeId = TypeId(0);
+
+    static TYPES: Schema<'static> = Schema::new(&[NamedType {
         name: "Note",
-        kind: TypeKind::Object(&[
+        kind: TypeKind::Object(Cow::Borrowed(&[
             Field { name: "text", ty: Ty::String, required: true, ..Field::PLAIN },
-            Field { name: "id", ty: Ty::String, required: false, answered_only: true, ..Field::PLAIN },
-            Field { name: "status", ty: Ty::String, required: false, answered_only: true, ..Field::PLAIN },
-        ]),
-    };
+            Field { name: "id", ty: Ty::String, only: Some(Direction::Response), ..Field::PLAIN },
+            Field { name: "status", ty: Ty::String, only: Some(Direction::Response), ..Field::PLAIN },
+        ])),
+    }]);
 
     const NO_SUCH_NOTE: ErrorCase = ErrorCase { code: 90001, message: "no such note" };
 
@@ -269,6 +292,7 @@ mod tests {
             files: &[],
             response: &[],
             response_body: ResponseBody::Json,
+            types: &TYPES,
             errors: &[NO_SUCH_NOTE],
             success_example: None,
             resource: Some(ResourceRule {
@@ -289,7 +313,7 @@ mod tests {
     static NOTES: &[Operation] = &[
         Operation {
             path: "/note/create",
-            request: &[Field { name: "note", ty: Ty::Named(&NOTE), required: true, ..Field::PLAIN }],
+            request: &[Field { name: "note", ty: Ty::Named(NOTE), required: true, ..Field::PLAIN }],
             success_example: Some(r#"{"errcode": 0, "errmsg": "ok", "note_id": "n1234567"}"#),
             resource: Some(ResourceRule {
                 action: ResourceAction::Create,
@@ -306,7 +330,7 @@ mod tests {
             body: BodyKind::None,
             request: &[],
             query: &[Field { name: "note_id", ty: Ty::String, required: true, ..Field::PLAIN }],
-            response: &[Field { name: "note", ty: Ty::Named(&NOTE), required: true, ..Field::PLAIN }],
+            response: &[Field { name: "note", ty: Ty::Named(NOTE), required: true, ..Field::PLAIN }],
             resource: Some(ResourceRule {
                 action: ResourceAction::Read,
                 key_in_query: true,

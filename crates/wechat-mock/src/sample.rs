@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec_table::{Field, Limits, NamedType, Operation, Ty, TypeKind, Union};
+use crate::spec_table::{Field, Limits, Operation, Schema, Ty, TypeKind, Union};
 
 /// Nesting beyond which objects are left empty and arrays hold nothing, so a type that
 /// contains itself still gives a finite value.
@@ -12,38 +12,96 @@ const MAX_DEPTH: usize = 12;
 /// An object holding every required field of `fields` with a value of its type: strings
 /// `mock_<field>`, numbers 1, booleans false, arrays of one element, enums their first value.
 /// Lenient fields (`lenient_in_mock`) are held too, optional or not, so the mock has nothing to
-/// warn about.
-pub fn sample_object(fields: &[Field]) -> Map<String, Value> {
-    object(fields, 0)
+/// warn about. `types` holds the named types the fields refer to (an operation's `types`).
+pub fn sample_object<'a>(types: &Schema<'a>, fields: &[Field<'a>]) -> Map<String, Value> {
+    Sampler { types }.object(fields, 0)
 }
 
 /// A JSON request body `operation` accepts: [`sample_object`] of its fields, with its
 /// constant fields (e.g. `"action": "get_url"`) at their values.
 pub fn sample_request(operation: &Operation) -> Map<String, Value> {
-    let mut body = sample_object(operation.request);
+    let mut body = sample_object(operation.types, operation.request);
     for (name, value) in operation.fixed_body {
         body.insert((*name).to_owned(), Value::from(*value));
     }
     body
 }
 
-fn object(fields: &[Field], depth: usize) -> Map<String, Value> {
-    let mut map = Map::new();
-    if depth > MAX_DEPTH {
-        return map;
-    }
-    for field in fields.iter().filter(|f| (f.required || f.lenient) && !f.answered_only) {
-        match (field.flatten, field.ty) {
-            (true, Ty::Named(NamedType { kind: TypeKind::Union(union), .. })) => {
-                map.extend(union_object(union, depth));
-            }
-            _ => {
-                let sample = within(value(field.ty, field.name, depth + 1), &field.limits);
-                map.insert(field.name.to_owned(), sample);
+/// A value of `ty` for a field named `name`, as [`sample_object`] fills its fields; `types`
+/// holds the named types `ty` may refer to.
+pub(crate) fn sample_value<'a>(types: &Schema<'a>, ty: Ty, name: &str) -> Value {
+    Sampler { types }.value(ty, name, 0)
+}
+
+/// Builds samples of fields whose named types `types` holds.
+struct Sampler<'s, 'a> {
+    types: &'s Schema<'a>,
+}
+
+impl<'a> Sampler<'_, 'a> {
+    fn object(&self, fields: &[Field<'a>], depth: usize) -> Map<String, Value> {
+        let mut map = Map::new();
+        if depth > MAX_DEPTH {
+            return map;
+        }
+        for field in fields.iter().filter(|f| (f.required || f.lenient) && !f.answered_only()) {
+            let union = match (field.flatten, field.ty) {
+                (true, Ty::Named(id)) => match self.types.get(id).map(|t| &t.kind) {
+                    Some(TypeKind::Union(union)) => Some(union),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match union {
+                Some(union) => map.extend(self.union_object(union, depth)),
+                None => {
+                    let sample = within(self.value(field.ty, field.name, depth + 1), &field.limits);
+                    map.insert(field.name.to_owned(), sample);
+                }
             }
         }
+        map
     }
-    map
+
+    /// The union's first variant, tag and all.
+    fn union_object(&self, union: &Union<'a>, depth: usize) -> Map<String, Value> {
+        let mut map = Map::new();
+        let Some(case) = union.variants.first() else { return map };
+        let inner = self.object(self.types.object(case.ty).unwrap_or_default(), depth + 1);
+        if union.internal {
+            map.extend(inner);
+        } else {
+            let nested = case.key.iter().rev().fold(Value::Object(inner), |value, key| {
+                Value::Object(Map::from_iter([((*key).to_owned(), value)]))
+            });
+            if let Value::Object(outer) = nested {
+                map.extend(outer);
+            }
+        }
+        map.insert(union.tag.to_owned(), Value::from(case.tag));
+        map
+    }
+
+    fn value(&self, ty: Ty, name: &str, depth: usize) -> Value {
+        match ty {
+            Ty::String => Value::String(format!("mock_{name}")),
+            Ty::Bool => Value::Bool(false),
+            Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => Value::from(1),
+            Ty::F64 => Value::from(1.0),
+            Ty::Array(_) if depth > MAX_DEPTH => Value::Array(Vec::new()),
+            Ty::Array(item) => Value::Array(vec![self.value(item.ty(), name, depth + 1)]),
+            Ty::Map(_) | Ty::Json => Value::Object(Map::new()),
+            Ty::Named(id) => match self.types.get(id).map(|t| &t.kind) {
+                Some(TypeKind::Object(fields)) => Value::Object(self.object(fields, depth)),
+                Some(TypeKind::StringEnum(values)) => {
+                    Value::from(values.first().copied().unwrap_or_default())
+                }
+                Some(TypeKind::IntEnum(values)) => Value::from(values.first().copied().unwrap_or_default()),
+                Some(TypeKind::Union(union)) => Value::Object(self.union_object(union, depth)),
+                None => Value::Null,
+            },
+        }
+    }
 }
 
 /// A sample value moved inside the field's limits.
@@ -79,84 +137,39 @@ fn within(value: Value, limits: &Limits) -> Value {
     }
 }
 
-/// The union's first variant, tag and all.
-fn union_object(union: &Union, depth: usize) -> Map<String, Value> {
-    let mut map = Map::new();
-    let Some(case) = union.variants.first() else { return map };
-    let inner = object(
-        match case.ty.kind {
-            TypeKind::Object(fields) => fields,
-            _ => &[],
-        },
-        depth + 1,
-    );
-    if union.internal {
-        map.extend(inner);
-    } else {
-        let nested = case.key.iter().rev().fold(Value::Object(inner), |value, key| {
-            Value::Object(Map::from_iter([((*key).to_owned(), value)]))
-        });
-        if let Value::Object(outer) = nested {
-            map.extend(outer);
-        }
-    }
-    map.insert(union.tag.to_owned(), Value::from(case.tag));
-    map
-}
-
-/// A value of `ty` for a field named `name`, as [`sample_object`] fills its fields.
-pub(crate) fn sample_value(ty: Ty, name: &str) -> Value {
-    value(ty, name, 0)
-}
-
-fn value(ty: Ty, name: &str, depth: usize) -> Value {
-    match ty {
-        Ty::String => Value::String(format!("mock_{name}")),
-        Ty::Bool => Value::Bool(false),
-        Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => Value::from(1),
-        Ty::F64 => Value::from(1.0),
-        Ty::Array(_) if depth > MAX_DEPTH => Value::Array(Vec::new()),
-        Ty::Array(item) => Value::Array(vec![value(*item, name, depth + 1)]),
-        Ty::Map(_) | Ty::Json => Value::Object(Map::new()),
-        Ty::Named(named) => match named.kind {
-            TypeKind::Object(fields) => Value::Object(object(fields, depth)),
-            TypeKind::StringEnum(values) => Value::from(values.first().copied().unwrap_or_default()),
-            TypeKind::IntEnum(values) => Value::from(values.first().copied().unwrap_or_default()),
-            TypeKind::Union(union) => Value::Object(union_object(&union, depth)),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::spec_table::{NamedType, operations};
-    use crate::validate::{check_answer, check_body, check_constants};
+    use std::borrow::Cow;
 
-    static NODE: NamedType = NamedType {
+    use super::*;
+    use crate::spec_table::{Item, NamedType, TypeId, operations};
+    use crate::validate::{check_answer, check_request};
+
+    const NODE: TypeId = TypeId(0);
+
+    static TYPES: Schema<'static> = Schema::new(&[NamedType {
         name: "Node",
-        kind: TypeKind::Object(&[
+        kind: TypeKind::Object(Cow::Borrowed(&[
             Field { name: "label", ty: Ty::String, required: true, ..Field::PLAIN },
-            Field { name: "children", ty: Ty::Array(&Ty::Named(&NODE)), required: true, ..Field::PLAIN },
+            Field { name: "children", ty: Ty::Array(Item::Named(NODE)), required: true, ..Field::PLAIN },
             Field { name: "note", ty: Ty::String, required: false, ..Field::PLAIN },
-        ]),
-    };
+        ])),
+    }]);
 
     #[test]
     fn samples_pass_validation_for_every_operation() {
         for op in operations() {
             let body = Value::Object(sample_request(op));
-            assert_eq!(check_body(op.request, &body), Ok(Vec::new()), "{}: nothing to warn about", op.name);
-            assert_eq!(check_constants(op.fixed_body, &body), Ok(()), "{}", op.name);
-            let answer = Value::Object(sample_object(op.response));
-            assert_eq!(check_answer(op.response, &answer), Ok(Vec::new()), "{}", op.name);
+            assert_eq!(check_request(op, &body), Ok(Vec::new()), "{}: nothing to warn about", op.name);
+            let answer = Value::Object(sample_object(op.types, op.response));
+            assert_eq!(check_answer(op.types, op.response, &answer), Ok(Vec::new()), "{}", op.name);
         }
     }
 
     #[test]
     fn a_type_that_contains_itself_gives_a_finite_valid_value() {
-        let fields = [Field { name: "root", ty: Ty::Named(&NODE), required: true, ..Field::PLAIN }];
-        let sample = Value::Object(sample_object(&fields));
+        let fields = [Field { name: "root", ty: Ty::Named(NODE), required: true, ..Field::PLAIN }];
+        let sample = Value::Object(sample_object(&TYPES, &fields));
         assert_eq!(sample["root"]["label"], "mock_label");
         assert!(sample["root"].get("note").is_none());
         assert!(sample.to_string().len() < 10_000);

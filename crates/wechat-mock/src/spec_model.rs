@@ -1,7 +1,11 @@
 //! The types of the spec table (see [`spec_table`](crate::spec_table), which re-exports them):
-//! what the generated `generated/operations.rs` is written in.
+//! what the generated `generated/operations.rs` is written in. The shapes of bodies (fields,
+//! types, limits) are `wechat_core::shape`'s, which the generator checks the spec's examples
+//! with too: one model and one checker of the spec's JSON for both.
 
-use std::fmt;
+pub use wechat_core::shape::{
+    Direction, Field, Item, Limits, NamedType, Schema, Ty, TypeId, TypeKind, Union, UnionCase,
+};
 
 /// One endpoint of the spec.
 #[derive(Debug, Clone, Copy)]
@@ -25,7 +29,7 @@ pub struct Operation {
     /// Query parameters with a fixed value; they select the operation among those sharing a path.
     pub fixed_query: &'static [(&'static str, &'static str)],
     /// Query parameters the caller supplies, besides `access_token`.
-    pub query: &'static [Field],
+    pub query: &'static [Field<'static>],
     /// Which token goes into `access_token`.
     pub token: TokenUse,
     /// Whether third-party platforms may call it with an authorizer token.
@@ -33,15 +37,17 @@ pub struct Operation {
     /// How the request body is encoded.
     pub body: BodyKind,
     /// Fields of the request body: JSON fields, or the text parts of a multipart body.
-    pub request: &'static [Field],
+    pub request: &'static [Field<'static>],
     /// Body fields with a fixed value (`"action": "get_url"`), which every request must carry.
     pub fixed_body: &'static [(&'static str, &'static str)],
     /// File parts of a `multipart/form-data` body.
     pub files: &'static [FilePart],
     /// Fields of the success answer besides `errcode` and `errmsg`.
-    pub response: &'static [Field],
+    pub response: &'static [Field<'static>],
     /// How the success answer is written: JSON, or the example's text itself.
     pub response_body: ResponseBody,
+    /// The named types its fields refer to by [`TypeId`]: the whole table's.
+    pub types: &'static Schema<'static>,
     /// Error codes particular to this operation.
     pub errors: &'static [ErrorCase],
     /// The spec's first success example response (JSON text, or the text itself for a
@@ -162,150 +168,4 @@ pub struct ErrorCase {
     pub code: i64,
     /// WeChat's `errmsg`.
     pub message: &'static str,
-}
-
-/// A field of an object.
-#[derive(Debug, Clone, Copy)]
-pub struct Field {
-    /// Name on the wire.
-    pub name: &'static str,
-    /// Its type.
-    pub ty: Ty,
-    /// False when it may be left out.
-    pub required: bool,
-    /// The spec is unsure what WeChat refuses here (`lenient_in_mock`): the field left out
-    /// (even when optional) or a value of the wrong type is accepted with a warning.
-    pub lenient: bool,
-    /// A union whose keys sit in the enclosing object itself (`flatten`).
-    pub flatten: bool,
-    /// WeChat assigns it (`only = "response"`): a request that sends it is refused.
-    pub answered_only: bool,
-    /// `null` is accepted.
-    pub nullable: bool,
-    /// Limits the docs state.
-    pub limits: Limits,
-}
-
-impl Field {
-    /// The defaults the generated table leaves out: a plain required-less field with no limits.
-    pub const PLAIN: Self = Self {
-        name: "",
-        ty: Ty::Json,
-        required: false,
-        lenient: false,
-        flatten: false,
-        answered_only: false,
-        nullable: false,
-        limits: Limits::NONE,
-    };
-}
-
-/// Limits on a field's value that WeChat's docs state; lengths count characters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Strings: fewest characters.
-    pub min_length: Option<u64>,
-    /// Strings: most characters.
-    pub max_length: Option<u64>,
-    /// Strings: most UTF-8 bytes (WeChat's `string(N)`).
-    pub max_bytes: Option<u64>,
-    /// Numbers: smallest value.
-    pub minimum: Option<i64>,
-    /// Numbers: largest value.
-    pub maximum: Option<i64>,
-    /// Arrays: fewest items.
-    pub min_items: Option<u64>,
-    /// Arrays: most items.
-    pub max_items: Option<u64>,
-}
-
-impl Limits {
-    /// No limit at all.
-    pub const NONE: Self = Self {
-        min_length: None,
-        max_length: None,
-        max_bytes: None,
-        minimum: None,
-        maximum: None,
-        min_items: None,
-        max_items: None,
-    };
-}
-
-/// A field's type.
-#[derive(Debug, Clone, Copy)]
-pub enum Ty {
-    /// A JSON string.
-    String,
-    /// `true` or `false`.
-    Bool,
-    /// An integer that fits 32 signed bits.
-    I32,
-    /// An integer that fits 64 signed bits.
-    I64,
-    /// A non-negative integer that fits 32 bits.
-    U32,
-    /// A non-negative integer that fits 64 bits.
-    U64,
-    /// Any JSON number.
-    F64,
-    /// A JSON array of the item type.
-    Array(&'static Ty),
-    /// A JSON object with free keys and values of the item type.
-    Map(&'static Ty),
-    /// Any JSON value.
-    Json,
-    /// A named object or enum type.
-    Named(&'static NamedType),
-}
-
-/// A named type of the spec.
-pub struct NamedType {
-    /// UpperCamelCase name.
-    pub name: &'static str,
-    /// What it is.
-    pub kind: TypeKind,
-}
-
-// Named types may refer to themselves; print the name only, never the whole graph.
-impl fmt::Debug for NamedType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "NamedType({})", self.name)
-    }
-}
-
-/// What a named type is.
-#[derive(Debug, Clone, Copy)]
-pub enum TypeKind {
-    /// An object with these fields.
-    Object(&'static [Field]),
-    /// A string with one of these values.
-    StringEnum(&'static [&'static str]),
-    /// An integer with one of these values.
-    IntEnum(&'static [i64]),
-    /// One of several object types, selected by a tag.
-    Union(Union),
-}
-
-/// A union: the value of `tag` selects a variant.
-#[derive(Debug, Clone, Copy)]
-pub struct Union {
-    /// Wire name of the tag field.
-    pub tag: &'static str,
-    /// True when a variant's fields sit beside the tag; false when the variant's object sits
-    /// under its `key`.
-    pub internal: bool,
-    /// The known variants.
-    pub variants: &'static [UnionCase],
-}
-
-/// One variant of a union.
-#[derive(Debug, Clone, Copy)]
-pub struct UnionCase {
-    /// The tag's value.
-    pub tag: &'static str,
-    /// The keys leading to the variant's object (empty when internal).
-    pub key: &'static [&'static str],
-    /// The object type.
-    pub ty: &'static NamedType,
 }

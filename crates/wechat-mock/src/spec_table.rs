@@ -2,15 +2,23 @@
 //! endpoint of `spec/` into `generated/operations.rs`, and the server routes, validates and
 //! answers from it. Nothing here is kept by hand per endpoint.
 
-use crate::generated::operations::{GENERAL_ERRORS, OPERATIONS};
+use crate::generated::operations::{GENERAL_ERRORS, OPERATIONS, TYPES};
 pub use crate::spec_model::{
-    Assigned, BodyKind, ErrorCase, Field, FilePart, Limits, Method, NamedType, Operation, ResourceAction,
-    ResourceRule, ResponseBody, TokenUse, Ty, TypeKind, Union, UnionCase,
+    Assigned, BodyKind, Direction, ErrorCase, Field, FilePart, Item, Limits, Method, NamedType, Operation,
+    ResourceAction, ResourceRule, ResponseBody, Schema, TokenUse, Ty, TypeId, TypeKind, Union, UnionCase,
 };
 
 /// Every operation of the spec, as the generator wrote them.
 pub fn operations() -> &'static [Operation] {
     OPERATIONS
+}
+
+/// Every named type of the spec, which the fields of [`operations`] refer to by [`TypeId`]:
+/// `types().get(id)` is the type `Ty::Named(id)` names. Each operation holds it too, as
+/// `op.types`, which is what code given an operation (perhaps of a test's own table) should
+/// resolve its fields' types in.
+pub fn types() -> &'static Schema<'static> {
+    &TYPES
 }
 
 /// WeChat's general error codes (`spec/errors.toml`), which any endpoint may answer.

@@ -7,7 +7,7 @@
 // yet is still part of the format, and a resource's `group` and `doc` are there for readers.
 #![allow(dead_code)]
 
-use crate::spec_model::Field;
+use crate::spec_model::{Field, Schema};
 
 /// A kind of record WeChat keeps (`[resources.<name>]`).
 #[derive(Debug, Clone, Copy)]
@@ -21,7 +21,10 @@ pub(crate) struct ResourceDef {
     /// The fields naming one record, in order; empty for a singleton.
     pub(crate) key: &'static [&'static str],
     /// The record's declared fields (key fields included).
-    pub(crate) fields: &'static [Field],
+    pub(crate) fields: &'static [Field<'static>],
+    /// The named types its fields refer to by `TypeId`: the operations' table (`TYPES`), or
+    /// a test table's own.
+    pub(crate) types: &'static Schema<'static>,
     /// The resource a record belongs to (its key fields are fields of this one, same names).
     pub(crate) parent: Option<&'static str>,
     /// The errcode for a key no record has.
@@ -250,9 +253,12 @@ pub(crate) struct UserAction {
     /// What the user does.
     pub(crate) summary: &'static str,
     /// What it takes.
-    pub(crate) params: &'static [Field],
+    pub(crate) params: &'static [Field<'static>],
     /// What it answers.
-    pub(crate) answer: &'static [Field],
+    pub(crate) answer: &'static [Field<'static>],
+    /// The named types its params and answer refer to by `TypeId`, as
+    /// [`ResourceDef::types`].
+    pub(crate) types: &'static Schema<'static>,
     /// What it does.
     pub(crate) steps: &'static [Step],
 }
@@ -323,8 +329,13 @@ pub(crate) fn run_user_action_example(action: &str, given: &[(&str, &str)], para
     }
     let params: serde_json::Value =
         serde_json::from_str(params).unwrap_or_else(|e| panic!("{example}: its params: {e}"));
-    let call =
-        crate::engine::Call { request: &params, response: found.answer, example: None, now: 1_700_000_000 };
+    let call = crate::engine::Call {
+        request: &params,
+        types: found.types,
+        response: found.answer,
+        example: None,
+        now: 1_700_000_000,
+    };
     if let Err(errcode) = engine.run(found.steps, &call) {
         panic!("{example}: {action} answered errcode {errcode}");
     }

@@ -113,7 +113,7 @@ pub(crate) async fn read_form(
             None => {}
         }
     }
-    warnings.extend(check_texts(op.request, &texts, "").map_err(general)?);
+    warnings.extend(check_texts(op.types, op.request, &texts, "").map_err(general)?);
     let texts = Value::Object(texts.into_iter().map(|(k, v)| (k, Value::String(v))).collect::<Map<_, _>>());
     check_constants(op.fixed_body, &texts).map_err(general)?;
     Ok(Form { texts, files, warnings })
@@ -180,7 +180,7 @@ mod tests {
     use axum::http::{HeaderValue, header};
 
     use super::*;
-    use crate::spec_table::{BodyKind, Field, Method, ResponseBody, TokenUse, Ty};
+    use crate::spec_table::{BodyKind, Field, Method, ResponseBody, Schema, TokenUse, Ty};
 
     static UPLOAD: Operation = UPLOAD_OPERATION;
 
@@ -221,6 +221,7 @@ mod tests {
         }],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &Schema::EMPTY,
         errors: &[],
         success_example: None,
         resource: None,

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostics;
-use crate::examples::{Strictness, TypeLookup, check_object};
+use crate::examples::{ObjectShape, TypeLookup, describe};
 use crate::format::{self, Entries, Located};
 use crate::load::LoadedSpec;
 use crate::model::{
@@ -592,20 +592,20 @@ fn resolve_action(
         group: spec.groups.iter().find(|g| g.name == group).map(|g| table(&g.types)).unwrap_or_default(),
         shared: table(&spec.shared_types),
     };
-    let shapes_known = problems.0.len() == before;
+    // Params are checked only against an action without problems, so a mismatch is not an
+    // echo of one.
+    let shape = (problems.0.len() == before).then(|| ObjectShape::new(&params, &lookup));
     let mut examples = Vec::new();
     for example in &def.examples {
         let example = &example.value;
         let Some(value) = parse_json(file, &example.params, problems) else { continue };
-        if shapes_known {
-            for problem in check_object(&params, &value, &[], Strictness::Exact, &lookup) {
-                let at = mismatch_offset(file, &example.params, &problem.path);
-                problems.error(
-                    file,
-                    Span { start: at, end: at },
-                    format!("example params do not match [params]: {problem}"),
-                );
-            }
+        for problem in shape.as_ref().map(|s| s.params_problems(&value)).unwrap_or_default() {
+            let at = mismatch_offset(file, &example.params, &problem.path);
+            problems.error(
+                file,
+                Span { start: at, end: at },
+                format!("example params do not match [params]: {}", describe(&problem)),
+            );
         }
         let given = example
             .given
@@ -618,6 +618,7 @@ fn resolve_action(
             given,
         });
     }
+    drop(shape);
     let steps = steps?;
     (problems.0.len() == before).then(|| UserAction {
         name: def.name.value.clone(),
@@ -672,19 +673,17 @@ fn check_given(
                 .unwrap_or_default(),
             shared: table(&spec.shared_types),
         };
-        // A given record may leave any field out: it takes a sample value when seeded.
-        let relaxed: Vec<Field> =
-            resource.fields.iter().cloned().map(|f| Field { required: false, ..f }).collect();
+        let shape = ObjectShape::new(&resource.fields, &lookup);
         for (index, record) in list.iter().enumerate() {
             let at = format!("{name}[{index}]");
             let Some(fields) = record.as_object() else {
                 report(&at, format!("`{at}` must be an object, a `{name}` record"));
                 continue;
             };
-            for problem in check_object(&relaxed, record, &OWN_FIELDS, Strictness::Lenient, &lookup) {
+            for problem in shape.record_problems(record, &OWN_FIELDS) {
                 report(
                     &format!("{at}.{}", problem.path),
-                    format!("`{at}` does not match `{name}`'s fields: {problem}"),
+                    format!("`{at}` does not match `{name}`'s fields: {}", describe(&problem)),
                 );
             }
             match (fields.get("status"), &resource.statuses) {

@@ -307,7 +307,7 @@ mod tests {
     use crate::faults::Fault;
     use crate::server::MockServer;
     use crate::spec_table::{
-        BodyKind, Field, Method, Operation, ResponseBody, TokenUse, Ty, general_message, operation,
+        BodyKind, Field, Item, Method, Operation, ResponseBody, TokenUse, Ty, general_message, operation,
         operations,
     };
 
@@ -335,14 +335,14 @@ mod tests {
         }
     }
 
-    fn field(name: &'static str, ty: Ty, required: bool) -> Field {
+    fn field(name: &'static str, ty: Ty, required: bool) -> Field<'static> {
         Field { name, ty, required, ..Field::PLAIN }
     }
 
     /// A stand-in for the card endpoint files being written: each key with the request fields
     /// WeChat names, beside the spec's own create_card and get_card.
     fn table() -> &'static [Operation] {
-        let stand_in = |key: &'static str, path: &'static str, request: Vec<Field>| {
+        let stand_in = |key: &'static str, path: &'static str, request: Vec<Field<'static>>| {
             let (group, name) = key.split_once('/').expect("group/name");
             Operation {
                 name,
@@ -363,6 +363,7 @@ mod tests {
                 files: &[],
                 response: &[],
                 response_body: ResponseBody::Json,
+                types: crate::spec_table::types(),
                 errors: &[],
                 success_example: Some(r#"{"errcode": 0, "errmsg": "ok"}"#),
                 resource: None,
@@ -385,15 +386,15 @@ mod tests {
             stand_in(
                 "card_code/deposit_codes",
                 "/card/code/deposit",
-                vec![field("card_id", Ty::String, true), field("code", Ty::Array(&Ty::String), true)],
+                vec![field("card_id", Ty::String, true), field("code", Ty::Array(Item::String), true)],
             ),
             stand_in(
                 "card_code/get_code",
                 "/card/code/get",
-                vec![code, card_id, field("check_consume", Ty::Bool, false)],
+                vec![code.clone(), card_id.clone(), field("check_consume", Ty::Bool, false)],
             ),
-            stand_in("card_code/consume_code", "/card/code/consume", vec![code, card_id]),
-            stand_in("card_code/set_code_unavailable", "/card/code/unavailable", vec![code, card_id]),
+            stand_in("card_code/consume_code", "/card/code/consume", vec![code.clone(), card_id.clone()]),
+            stand_in("card_code/set_code_unavailable", "/card/code/unavailable", vec![code.clone(), card_id]),
             stand_in(
                 "card_code/decrypt_code",
                 "/card/code/decrypt",

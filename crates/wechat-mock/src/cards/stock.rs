@@ -4,8 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::resources::object_at_mut;
-use crate::spec_table::Ty;
+use crate::resources::{ObjectType, object_at_mut};
 
 /// `invalid card quantity`: what the mock answers for stock that would go below zero.
 pub(crate) const INVALID_QUANTITY: i64 = 40122;
@@ -30,7 +29,7 @@ pub struct Stock {
     pub total_quantity: i64,
 }
 
-fn sku(card: &mut Value, ty: Ty) -> Result<&mut Map<String, Value>, StockError> {
+fn sku(card: &mut Value, ty: ObjectType) -> Result<&mut Map<String, Value>, StockError> {
     object_at_mut(card, ty, &["base_info", "sku"]).ok_or(StockError::NoSku)
 }
 
@@ -48,7 +47,12 @@ fn write(sku: &mut Map<String, Value>, stock: Stock) {
 
 /// `/card/modifystock`: adds `increase` and takes away `reduce`, both from what is left and
 /// from the total; refused, and nothing changed, when fewer than zero would be left.
-pub(crate) fn modify(card: &mut Value, ty: Ty, increase: i64, reduce: i64) -> Result<Stock, StockError> {
+pub(crate) fn modify(
+    card: &mut Value,
+    ty: ObjectType,
+    increase: i64,
+    reduce: i64,
+) -> Result<Stock, StockError> {
     let sku = sku(card, ty)?;
     let now = read(sku);
     let quantity = now.quantity.saturating_add(increase).saturating_sub(reduce);
@@ -62,7 +66,7 @@ pub(crate) fn modify(card: &mut Value, ty: Ty, increase: i64, reduce: i64) -> Re
 }
 
 /// A user takes one card: one fewer left, the total unchanged.
-pub(crate) fn take_one(card: &mut Value, ty: Ty) -> Result<Stock, StockError> {
+pub(crate) fn take_one(card: &mut Value, ty: ObjectType) -> Result<Stock, StockError> {
     let sku = sku(card, ty)?;
     let now = read(sku);
     if now.quantity < 1 {
@@ -74,7 +78,7 @@ pub(crate) fn take_one(card: &mut Value, ty: Ty) -> Result<Stock, StockError> {
 }
 
 /// The stock as it is, if the card keeps one.
-pub(crate) fn current(card: &mut Value, ty: Ty) -> Option<Stock> {
+pub(crate) fn current(card: &mut Value, ty: ObjectType) -> Option<Stock> {
     sku(card, ty).ok().map(|sku| read(sku))
 }
 
@@ -85,7 +89,7 @@ mod tests {
     use super::*;
     use crate::resources::object_type;
 
-    fn card_type() -> Ty {
+    fn card_type() -> ObjectType {
         object_type(crate::spec_table::operations(), "card").expect("the spec declares cards")
     }
 

@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 
 use self::eval::{Binding, Scope, eval, same, truthy};
 use self::store::{Key, Record, Store, Transaction, key_of};
-use crate::spec_table::Field;
+use crate::spec_table::{Field, Schema};
 use crate::state_model::{Bound, EventDef, Existing, Expr, Path, ResourceDef, Step, Verb};
 
 /// WeChat's `system error`: what a call answers when the tables are inconsistent (a step
@@ -49,8 +49,10 @@ pub(crate) struct Outcome {
 pub(crate) struct Call<'a> {
     /// The request body and query (or a user action's parameters), as one object.
     pub(crate) request: &'a Value,
+    /// The named types `response` refers to.
+    pub(crate) types: &'a Schema<'static>,
     /// The fields of the answer.
-    pub(crate) response: &'a [Field],
+    pub(crate) response: &'a [Field<'static>],
     /// The success example's fields, for required ones no step sets.
     pub(crate) example: Option<&'a Map<String, Value>>,
     /// Unix seconds.
@@ -638,8 +640,8 @@ fn text(value: &Value) -> String {
 
 /// The answer shaped as the response declares, completed from the example.
 fn finish_answer(answer: Map<String, Value>, call: &Call<'_>) -> Map<String, Value> {
-    let mut shaped = shape::shaped_object(&answer, call.response);
-    shape::complete(&mut shaped, call.response, call.example);
+    let mut shaped = shape::shaped_object(call.types, &answer, call.response);
+    shape::complete(call.types, &mut shaped, call.response, call.example);
     shaped
 }
 

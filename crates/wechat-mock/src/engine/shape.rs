@@ -5,17 +5,18 @@
 use serde_json::{Map, Value};
 
 use crate::sample::sample_value;
-use crate::spec_table::{Field, Ty, TypeKind};
+use crate::spec_table::{Field, Schema, Ty, TypeKind};
 
-/// `value` with only what `ty` declares, all the way down.
-pub(crate) fn shaped(value: &Value, ty: Ty) -> Value {
+/// `value` with only what `ty` declares, all the way down; `types` holds the named types
+/// `ty` refers to.
+pub(crate) fn shaped(types: &Schema<'_>, value: &Value, ty: Ty) -> Value {
     match (ty, value) {
-        (Ty::Named(named), Value::Object(object)) => match named.kind {
-            TypeKind::Object(fields) => Value::Object(shaped_object(object, fields)),
-            _ => value.clone(),
+        (Ty::Named(id), Value::Object(object)) => match types.object(id) {
+            Some(fields) => Value::Object(shaped_object(types, object, fields)),
+            None => value.clone(),
         },
         (Ty::Array(item), Value::Array(items)) => {
-            Value::Array(items.iter().map(|v| shaped(v, *item)).collect())
+            Value::Array(items.iter().map(|v| shaped(types, v, item.ty())).collect())
         }
         _ => value.clone(),
     }
@@ -23,12 +24,16 @@ pub(crate) fn shaped(value: &Value, ty: Ty) -> Value {
 
 /// The fields of `object` that `fields` declare, each shaped; a flattened union's keys are
 /// kept whole.
-pub(crate) fn shaped_object(object: &Map<String, Value>, fields: &[Field]) -> Map<String, Value> {
+pub(crate) fn shaped_object<'a>(
+    types: &Schema<'a>,
+    object: &Map<String, Value>,
+    fields: &[Field<'a>],
+) -> Map<String, Value> {
     let mut kept = Map::new();
     for field in fields {
         if field.flatten {
-            if let Ty::Named(named) = field.ty
-                && let TypeKind::Union(union) = named.kind
+            if let Ty::Named(id) = field.ty
+                && let Some(TypeKind::Union(union)) = types.get(id).map(|t| &t.kind)
             {
                 for (key, value) in object {
                     let variant_key = union.variants.iter().any(|v| v.key.first() == Some(&key.as_str()));
@@ -40,7 +45,7 @@ pub(crate) fn shaped_object(object: &Map<String, Value>, fields: &[Field]) -> Ma
             continue;
         }
         if let Some(value) = object.get(field.name) {
-            kept.insert(field.name.to_owned(), shaped(value, field.ty));
+            kept.insert(field.name.to_owned(), shaped(types, value, field.ty));
         }
     }
     kept
@@ -49,36 +54,40 @@ pub(crate) fn shaped_object(object: &Map<String, Value>, fields: &[Field]) -> Ma
 /// Fills in what `object` (an answer, or an object in it) lacks of `fields`' required ones:
 /// from `example` (the same place in the success example) where it has them, else a sample
 /// of the type. Objects present are completed in turn.
-pub(crate) fn complete(
+pub(crate) fn complete<'a>(
+    types: &Schema<'a>,
     object: &mut Map<String, Value>,
-    fields: &[Field],
+    fields: &[Field<'a>],
     example: Option<&Map<String, Value>>,
 ) {
     for field in fields.iter().filter(|f| !f.flatten) {
         let from_example = example.and_then(|e| e.get(field.name));
         match object.get_mut(field.name) {
             None if field.required => {
-                let value = from_example.cloned().unwrap_or_else(|| sample_value(field.ty, field.name));
+                let value =
+                    from_example.cloned().unwrap_or_else(|| sample_value(types, field.ty, field.name));
                 object.insert(field.name.to_owned(), value);
             }
-            Some(value) => complete_value(value, field.ty, from_example),
+            Some(value) => complete_value(types, value, field.ty, from_example),
             None => {}
         }
     }
 }
 
-fn complete_value(value: &mut Value, ty: Ty, example: Option<&Value>) {
-    let Ty::Named(named) = ty else {
-        if let (Ty::Array(item), Value::Array(items)) = (ty, &mut *value) {
+fn complete_value(types: &Schema<'_>, value: &mut Value, ty: Ty, example: Option<&Value>) {
+    match (ty, value) {
+        (Ty::Array(item), Value::Array(items)) => {
             let first = example.and_then(Value::as_array).and_then(|items| items.first());
             for value in items {
-                complete_value(value, *item, first);
+                complete_value(types, value, item.ty(), first);
             }
         }
-        return;
-    };
-    if let (TypeKind::Object(fields), Value::Object(object)) = (named.kind, value) {
-        complete(object, fields, example.and_then(Value::as_object));
+        (Ty::Named(id), Value::Object(object)) => {
+            if let Some(fields) = types.object(id) {
+                complete(types, object, fields, example.and_then(Value::as_object));
+            }
+        }
+        _ => {}
     }
 }
 
@@ -86,20 +95,24 @@ fn complete_value(value: &mut Value, ty: Ty, example: Option<&Value>) {
 mod tests {
     use serde_json::json;
 
-    use super::*;
-    use crate::spec_table::NamedType;
+    use std::borrow::Cow;
 
-    static CODE_CARD: NamedType = NamedType {
+    use super::*;
+    use crate::spec_table::{Item, NamedType, TypeId};
+
+    const CODE_CARD: TypeId = TypeId(0);
+
+    static TYPES: Schema<'static> = Schema::new(&[NamedType {
         name: "CodeCard",
-        kind: TypeKind::Object(&[
+        kind: TypeKind::Object(Cow::Borrowed(&[
             Field { name: "card_id", ty: Ty::String, required: true, ..Field::PLAIN },
             Field { name: "begin_time", ty: Ty::I64, required: true, ..Field::PLAIN },
             Field { name: "code", ty: Ty::String, required: false, ..Field::PLAIN },
-        ]),
-    };
+        ])),
+    }]);
 
-    const ANSWER: &[Field] = &[
-        Field { name: "card", ty: Ty::Named(&CODE_CARD), required: true, ..Field::PLAIN },
+    const ANSWER: &[Field<'static>] = &[
+        Field { name: "card", ty: Ty::Named(CODE_CARD), required: true, ..Field::PLAIN },
         Field { name: "openid", ty: Ty::String, required: true, ..Field::PLAIN },
         Field { name: "outer_str", ty: Ty::String, required: false, ..Field::PLAIN },
     ];
@@ -107,23 +120,25 @@ mod tests {
     #[test]
     fn records_keep_what_the_type_declares() {
         let record = json!({"card_id": "p1", "begin_time": 1, "status": "NORMAL", "created": 5});
-        assert_eq!(shaped(&record, Ty::Named(&CODE_CARD)), json!({"card_id": "p1", "begin_time": 1}));
-        static ITEM: Ty = Ty::Named(&CODE_CARD);
+        assert_eq!(shaped(&TYPES, &record, Ty::Named(CODE_CARD)), json!({"card_id": "p1", "begin_time": 1}));
         let list = json!([record.clone(), record]);
-        assert_eq!(shaped(&list, Ty::Array(&ITEM)).as_array().map(Vec::len), Some(2));
+        let kept = json!([{"card_id": "p1", "begin_time": 1}, {"card_id": "p1", "begin_time": 1}]);
+        assert_eq!(shaped(&TYPES, &list, Ty::Array(Item::Named(CODE_CARD))), kept);
+        // A type the table does not hold keeps the value as it is.
+        assert_eq!(shaped(&Schema::EMPTY, &list, Ty::Array(Item::Named(CODE_CARD))), list);
     }
 
     #[test]
     fn required_fields_come_from_the_example_or_a_sample_and_optional_ones_stay_out() {
         let example = json!({"card": {"card_id": "pEXAMPLE", "begin_time": 99}, "openid": "oEXAMPLE", "outer_str": "12b"});
         let mut answer = json!({"card": {"card_id": "p1"}}).as_object().cloned().unwrap_or_default();
-        complete(&mut answer, ANSWER, example.as_object());
+        complete(&TYPES, &mut answer, ANSWER, example.as_object());
         assert_eq!(
             Value::Object(answer),
             json!({"card": {"card_id": "p1", "begin_time": 99}, "openid": "oEXAMPLE"})
         );
         let mut bare = Map::new();
-        complete(&mut bare, ANSWER, None);
+        complete(&TYPES, &mut bare, ANSWER, None);
         assert_eq!(bare["card"]["begin_time"], json!(1));
     }
 }

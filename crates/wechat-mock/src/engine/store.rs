@@ -214,6 +214,7 @@ mod tests {
         doc: "A code.",
         key: &["card_id", "code"],
         fields: &[],
+        types: &crate::spec_table::Schema::EMPTY,
         parent: None,
         missing: Some(40056),
         fresh: &[("code", Fresh::Like("812345678901")), ("n", Fresh::Sequence)],

@@ -6,9 +6,12 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::spec_table::{Field, Ty};
+use crate::spec_table::{Field, Item, Schema, Ty};
 use crate::state_model::Segment::{Each, Key, Variant};
 use crate::state_model::{BinaryOp, Fresh, Literal, Root, Statuses};
+
+/// The tables' fields are of scalar types only.
+static NO_TYPES: Schema<'static> = Schema::EMPTY;
 
 static CARD: ResourceDef = ResourceDef {
     name: "card",
@@ -16,6 +19,7 @@ static CARD: ResourceDef = ResourceDef {
     doc: "A card.",
     key: &["card_id"],
     fields: &[],
+    types: &Schema::EMPTY,
     parent: None,
     missing: Some(40073),
     fresh: &[("card_id", Fresh::Like("pbLatjk4T4Hx-QFQGL4zGQy27_Qg"))],
@@ -32,6 +36,7 @@ static CODE: ResourceDef = ResourceDef {
     doc: "A code.",
     key: &["card_id", "code"],
     fields: &[],
+    types: &Schema::EMPTY,
     parent: Some("card"),
     missing: Some(40056),
     fresh: &[("code", Fresh::Like("812345678901"))],
@@ -63,18 +68,18 @@ fn engine() -> Engine {
 }
 
 fn call(request: &Value) -> Call<'_> {
-    Call { request, response: &[], example: None, now: 1_700_000_000 }
+    Call { request, types: &NO_TYPES, response: &[], example: None, now: 1_700_000_000 }
 }
 
-const ANSWER: &[Field] = &[
+const ANSWER: &[Field<'static>] = &[
     Field { name: "card_id", ty: Ty::String, required: false, ..Field::PLAIN },
     Field { name: "code", ty: Ty::String, required: false, ..Field::PLAIN },
     Field { name: "openid", ty: Ty::String, required: false, ..Field::PLAIN },
-    Field { name: "card_id_list", ty: Ty::Array(&Ty::String), required: false, ..Field::PLAIN },
+    Field { name: "card_id_list", ty: Ty::Array(Item::String), required: false, ..Field::PLAIN },
     Field { name: "total_num", ty: Ty::I64, required: false, ..Field::PLAIN },
     Field { name: "count", ty: Ty::I64, required: false, ..Field::PLAIN },
-    Field { name: "succ_code", ty: Ty::Array(&Ty::String), required: false, ..Field::PLAIN },
-    Field { name: "duplicate_code", ty: Ty::Array(&Ty::String), required: false, ..Field::PLAIN },
+    Field { name: "succ_code", ty: Ty::Array(Item::String), required: false, ..Field::PLAIN },
+    Field { name: "duplicate_code", ty: Ty::Array(Item::String), required: false, ..Field::PLAIN },
 ];
 
 fn answering(request: &Value) -> Call<'_> {

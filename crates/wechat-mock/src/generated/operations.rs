@@ -3,9 +3,10 @@
 //! Every operation of `spec/`, with the schema and error codes the mock checks requests
 //! against and answers with.
 
+use std::borrow::Cow;
 use crate::spec_model::{
-    BodyKind, ErrorCase, Field, FilePart, Method, NamedType, Operation, ResponseBody,
-    TokenUse, Ty, TypeKind,
+    BodyKind, Direction, ErrorCase, Field, FilePart, Item, Limits, Method, NamedType,
+    Operation, ResponseBody, Schema, TokenUse, Ty, TypeId, TypeKind, Union, UnionCase,
 };
 
 /// WeChat's general error codes, from `spec/errors.toml`, in its order.
@@ -111,20 +112,11 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "location_list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card::add_locations::LOCATION,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(67))),
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
+                limits: Limits {
                     min_items: Some(1),
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -134,12 +126,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "location_id_list",
-                ty: Ty::Array(&Ty::I64),
+                ty: Ty::Array(Item::I64),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -184,9 +177,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::create_after_pay_activity::ACTIVITY_INFO,
-                ),
+                ty: Ty::Named(TypeId(68)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -202,6 +193,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -246,7 +238,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "card",
-                ty: Ty::Named(&crate::generated::operations::group::card::CARD),
+                ty: Ty::Named(TypeId(26)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -262,6 +254,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40071,
@@ -344,19 +337,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "scene",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::create_landing_page::LANDING_PAGE_SCENE,
-                ),
+                ty: Ty::Named(TypeId(72)),
                 required: true,
                 ..Field::PLAIN
             },
             Field {
                 name: "card_list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card::create_landing_page::LANDING_PAGE_CARD,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(73))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -378,6 +365,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40071,
@@ -428,22 +416,16 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "expire_seconds",
                 ty: Ty::U32,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(60),
                     maximum: Some(1800),
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "action",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::create_qrcode::QR_CODE_ACTION,
-                ),
+                ty: Ty::Named(TypeId(74)),
                 required: true,
                 flatten: true,
                 ..Field::PLAIN
@@ -478,6 +460,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40053,
@@ -536,14 +519,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -552,6 +530,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -596,14 +575,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -613,12 +587,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "card",
-                ty: Ty::Named(&crate::generated::operations::group::card::CARD),
+                ty: Ty::Named(TypeId(26)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -666,16 +641,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "colors",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card::get_colors::CARD_COLOR,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(77))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -722,14 +694,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -745,6 +712,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -805,6 +773,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -857,22 +826,16 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "count",
                 ty: Ty::U32,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
                     maximum: Some(50),
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "status_list",
-                ty: Ty::Array(
-                    &Ty::Named(&crate::generated::operations::group::card::CARD_STATUS),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(19))),
                 required: false,
                 ..Field::PLAIN
             },
@@ -882,7 +845,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "card_id_list",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: true,
                 ..Field::PLAIN
             },
@@ -894,6 +857,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -954,11 +918,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "location_list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card::list_locations::STORED_LOCATION,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(78))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -970,6 +930,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -1016,14 +977,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "openid",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(64),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1031,14 +987,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1048,11 +999,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "card_list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card::list_user_cards::HELD_CARD,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(79))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -1064,6 +1011,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40003,
@@ -1114,14 +1062,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1142,6 +1085,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40122,
@@ -1190,14 +1134,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1212,6 +1151,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 43017,
@@ -1260,14 +1200,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1294,6 +1229,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 43017,
@@ -1348,14 +1284,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1364,6 +1295,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -1406,31 +1338,21 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "openid",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
+                limits: Limits {
                     max_items: Some(10),
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "username",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
+                limits: Limits {
                     max_items: Some(10),
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1446,18 +1368,19 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "success_openid",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "success_username",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40003,
@@ -1506,94 +1429,69 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "groupon",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(83)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "cash",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(83)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "discount",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(83)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "gift",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(83)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "general_coupon",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::COUPON_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(83)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "member_card",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::MEMBER_CARD_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(84)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "scenic_ticket",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::SCENIC_TICKET_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(87)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "movie_ticket",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::MOVIE_TICKET_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(88)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "boarding_pass",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::BOARDING_PASS_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(89)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "meeting_ticket",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card::update_card::MEETING_TICKET_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(90)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -1609,6 +1507,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40079,
@@ -1671,14 +1570,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1686,14 +1580,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1701,14 +1590,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "balance",
                 ty: Ty::I64,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(0),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1717,6 +1601,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -1780,6 +1665,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40009,
@@ -1838,29 +1724,20 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
+                limits: Limits {
                     min_items: Some(1),
                     max_items: Some(100),
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1870,18 +1747,19 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "exist_code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "not_exist_code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 45030,
@@ -1940,14 +1818,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1955,14 +1828,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -1972,9 +1840,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "card",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card_code::consume_code::CONSUMED_CARD,
-                ),
+                ty: Ty::Named(TypeId(91)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -1986,6 +1852,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2040,14 +1907,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "encrypt_code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(128),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2063,6 +1925,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40075,
@@ -2121,29 +1984,20 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
+                limits: Limits {
                     min_items: Some(1),
                     max_items: Some(100),
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2153,24 +2007,25 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "succ_code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "duplicate_code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "fail_code",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2225,14 +2080,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2240,14 +2090,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2263,9 +2108,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "card",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card_code::get_code::CODE_CARD,
-                ),
+                ty: Ty::Named(TypeId(92)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2283,9 +2126,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_card_status",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card_code::get_code::USER_CARD_STATUS,
-                ),
+                ty: Ty::Named(TypeId(93)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -2321,9 +2162,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::card_code::get_code::MEMBER_USER_INFO,
-                ),
+                ty: Ty::Named(TypeId(94)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -2335,6 +2174,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2389,14 +2229,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2412,6 +2247,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2464,14 +2300,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2479,14 +2310,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2507,6 +2333,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2559,14 +2386,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2574,14 +2396,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2596,6 +2413,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2648,14 +2466,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2663,14 +2476,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2678,14 +2486,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "new_code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(64),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2694,6 +2497,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40099,
@@ -2746,14 +2550,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "begin_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2761,22 +2560,15 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "end_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "cond_source",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::card_stats::COND_SOURCE,
-                ),
+                ty: Ty::Named(TypeId(38)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2786,16 +2578,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card_stats::get_card_summary::CARD_DAY_STATS,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(96))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -2830,14 +2619,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "begin_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2845,22 +2629,15 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "end_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "cond_source",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::card_stats::COND_SOURCE,
-                ),
+                ty: Ty::Named(TypeId(38)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2868,14 +2645,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2885,16 +2657,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card_stats::get_free_card_summary::FREE_CARD_DAY_STATS,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(97))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -2929,14 +2698,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "begin_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2944,14 +2708,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "end_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2959,14 +2718,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -2976,16 +2730,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card_stats::get_member_card_detail::MEMBER_CARD_DETAIL_DAY_STATS,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(99))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -3020,14 +2771,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "begin_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3035,22 +2781,15 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "end_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(16),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "cond_source",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::card_stats::COND_SOURCE,
-                ),
+                ty: Ty::Named(TypeId(38)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -3060,16 +2799,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::card_stats::get_member_card_summary::MEMBER_CARD_DAY_STATS,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(100))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 61500,
@@ -3111,6 +2847,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\", \"reward\": 200}"),
         resource: None,
@@ -3140,14 +2877,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "quantity",
                 ty: Ty::U32,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3162,6 +2894,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 71003,
@@ -3213,6 +2946,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"free_coin\": 200, \"pay_coin\": 1, \"total_coin\": 201}",
@@ -3246,12 +2980,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "order_info",
-                ty: Ty::Named(&crate::generated::operations::group::coin::COIN_ORDER),
+                ty: Ty::Named(TypeId(39)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
@@ -3283,14 +3018,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "quantity",
                 ty: Ty::U32,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3324,6 +3054,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -3360,36 +3091,27 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "count",
                 ty: Ty::U32,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "order_type",
-                ty: Ty::Named(&crate::generated::operations::group::coin::ORDER_TYPE),
+                ty: Ty::Named(TypeId(41)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "nor_filter",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::coin::list_orders::NOR_FILTER,
-                ),
+                ty: Ty::Named(TypeId(101)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "sort_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::coin::list_orders::SORT_INFO,
-                ),
+                ty: Ty::Named(TypeId(102)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -3417,14 +3139,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "order_list",
-                ty: Ty::Array(
-                    &Ty::Named(&crate::generated::operations::group::coin::COIN_ORDER),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(39))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_num\": 1,\n \"order_list\": [{\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                 \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                 \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                 \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}]}",
@@ -3450,14 +3171,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "coin_count",
                 ty: Ty::U32,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
                     maximum: Some(100000),
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3485,6 +3202,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 71006,
@@ -3515,14 +3233,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_number",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3530,14 +3243,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3545,14 +3253,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3560,14 +3263,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "init_custom_field_value1",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3575,14 +3273,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "init_custom_field_value2",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3590,14 +3283,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "init_custom_field_value3",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3606,6 +3294,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -3634,14 +3323,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3649,14 +3333,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3665,6 +3344,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -3693,14 +3373,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3708,14 +3383,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3723,14 +3393,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "background_pic_url",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(128),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3738,14 +3403,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "record_bonus",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(42),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3771,14 +3431,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "custom_field_value1",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3786,14 +3441,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "custom_field_value2",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3801,14 +3451,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "custom_field_value3",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -3842,6 +3487,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -3886,6 +3532,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://pay.weixin.qq.com/index.php/public/product/detail?pid=61&productType=0\"}",
@@ -3924,6 +3571,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
         resource: None,
@@ -3945,7 +3593,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "page",
-                ty: Ty::Named(&crate::generated::operations::group::gift_card::NEW_PAGE),
+                ty: Ty::Named(TypeId(45)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -3961,6 +3609,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 81002,
@@ -4079,12 +3728,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "order",
-                ty: Ty::Named(&crate::generated::operations::group::gift_card::ORDER),
+                ty: Ty::Named(TypeId(48)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 81012,
@@ -4123,12 +3773,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "page",
-                ty: Ty::Named(&crate::generated::operations::group::gift_card::PAGE),
+                ty: Ty::Named(TypeId(50)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 81011,
@@ -4169,9 +3820,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "sort_type",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::gift_card::list_orders::SORT_TYPE,
-                ),
+                ty: Ty::Named(TypeId(105)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -4185,14 +3834,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "count",
                 ty: Ty::U32,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
                     maximum: Some(100),
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -4208,14 +3853,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "order_list",
-                ty: Ty::Array(
-                    &Ty::Named(&crate::generated::operations::group::gift_card::ORDER),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(48))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 81013,
@@ -4251,12 +3895,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "page_id_list",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page_id_list\": [\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jl\",\n                  \"abcedfghifk=+Uasdaseq14fadkf8123h4jm\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"]}",
@@ -4289,6 +3934,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 81018,
@@ -4349,14 +3995,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "control_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::gift_card::set_maintain::CONTROL_INFO,
-                ),
+                ty: Ty::Named(TypeId(106)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 81011,
@@ -4404,6 +4049,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
         resource: None,
@@ -4425,9 +4071,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "page",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::gift_card::PAGE_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(52)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4436,6 +4080,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 81011,
@@ -4530,9 +4175,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "invoiceinfo",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::invoice::clear_out_invoice::RED_INVOICE,
-                ),
+                ty: Ty::Named(TypeId(108)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4541,6 +4184,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 73000,
@@ -4611,14 +4255,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_auth_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::invoice::get_auth_data::USER_AUTH_INFO,
-                ),
+                ty: Ty::Named(TypeId(109)),
                 required: false,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40078,
@@ -4678,12 +4321,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "auth_field",
-                ty: Ty::Named(&crate::generated::operations::shared::AUTH_FIELD),
+                ty: Ty::Named(TypeId(0)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72029,
@@ -4736,7 +4380,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "source",
-                ty: Ty::Named(&crate::generated::operations::shared::AUTH_SOURCE),
+                ty: Ty::Named(TypeId(5)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4754,9 +4398,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "type",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::invoice::get_auth_url::AUTH_TYPE,
-                ),
+                ty: Ty::Named(TypeId(113)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4778,6 +4420,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -4821,12 +4464,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "contact",
-                ty: Ty::Named(&crate::generated::operations::shared::CONTACT),
+                ty: Ty::Named(TypeId(6)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72063,
@@ -4858,12 +4502,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "paymch_info",
-                ty: Ty::Named(&crate::generated::operations::shared::PAY_MCH_INFO),
+                ty: Ty::Named(TypeId(11)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72028,
@@ -4914,6 +4559,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -4942,7 +4588,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "user_fill",
-                ty: Ty::Named(&crate::generated::operations::shared::FLAG),
+                ty: Ty::Named(TypeId(3)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -5000,6 +4646,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -5028,9 +4675,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "invoiceinfo",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::invoice::make_out_invoice::BLUE_INVOICE,
-                ),
+                ty: Ty::Named(TypeId(114)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -5039,6 +4684,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72038,
@@ -5173,14 +4819,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "invoicedetail",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::invoice::query_invoice_info::ISSUED_INVOICE,
-                ),
+                ty: Ty::Named(TypeId(116)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 73003,
@@ -5240,6 +4885,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
         resource: None,
@@ -5271,9 +4917,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "title_type",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::invoice::scan_title::TITLE_TYPE,
-                ),
+                ty: Ty::Named(TypeId(117)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -5315,6 +4959,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72044,
@@ -5343,7 +4988,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "auth_field",
-                ty: Ty::Named(&crate::generated::operations::shared::AUTH_FIELD),
+                ty: Ty::Named(TypeId(0)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -5352,6 +4997,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -5378,7 +5024,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "contact",
-                ty: Ty::Named(&crate::generated::operations::shared::CONTACT),
+                ty: Ty::Named(TypeId(6)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -5387,6 +5033,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -5413,7 +5060,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "paymch_info",
-                ty: Ty::Named(&crate::generated::operations::shared::PAY_MCH_INFO),
+                ty: Ty::Named(TypeId(11)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -5422,6 +5069,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72030,
@@ -5472,14 +5120,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "membership_number",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5487,14 +5130,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5502,14 +5140,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5517,14 +5150,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "background_pic_url",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(128),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5532,14 +5160,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "activate_begin_time",
                 ty: Ty::I64,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(0),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5547,14 +5170,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "activate_end_time",
                 ty: Ty::I64,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(0),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5562,14 +5180,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "init_custom_field_value1",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5577,14 +5190,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "init_custom_field_value2",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5592,14 +5200,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "init_custom_field_value3",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5608,6 +5211,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -5648,14 +5252,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "info",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::member_card::MEMBER_USER_INFO,
-                ),
+                ty: Ty::Named(TypeId(54)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
@@ -5681,14 +5284,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5710,6 +5308,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -5740,14 +5339,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5755,14 +5349,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5808,17 +5397,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::member_card::MEMBER_USER_INFO,
-                ),
+                ty: Ty::Named(TypeId(54)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "user_card_status",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::member_card::get_member_info::USER_CARD_STATUS,
-                ),
+                ty: Ty::Named(TypeId(118)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -5830,6 +5415,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -5864,46 +5450,33 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "service_statement",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::member_card::set_activate_user_form::FORM_LINK,
-                ),
+                ty: Ty::Named(TypeId(119)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "bind_old_card",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::member_card::set_activate_user_form::FORM_LINK,
-                ),
+                ty: Ty::Named(TypeId(119)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "required_form",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::member_card::set_activate_user_form::ACTIVATE_FORM,
-                ),
+                ty: Ty::Named(TypeId(120)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "optional_form",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::member_card::set_activate_user_form::ACTIVATE_FORM,
-                ),
+                ty: Ty::Named(TypeId(120)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -5912,6 +5485,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40073,
@@ -5940,14 +5514,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5955,14 +5524,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5970,14 +5534,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "background_pic_url",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(128),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -5985,14 +5544,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "record_bonus",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(42),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -6030,14 +5584,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "custom_field_value1",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -6045,14 +5594,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "custom_field_value2",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -6060,22 +5604,15 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "custom_field_value3",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(12),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "notify_optional",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::member_card::update_member::NOTIFY_OPTIONAL,
-                ),
+                ty: Ty::Named(TypeId(124)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -6103,6 +5640,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -6143,9 +5681,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "invoice_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::nontax::create_bill_card::BILL_TEMPLATE,
-                ),
+                ty: Ty::Named(TypeId(125)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -6161,6 +5697,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -6213,7 +5750,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "source",
-                ty: Ty::Named(&crate::generated::operations::shared::AUTH_SOURCE),
+                ty: Ty::Named(TypeId(5)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -6247,6 +5784,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -6297,9 +5835,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "card_ext",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::nontax::insert_bill::CARD_EXT,
-                ),
+                ty: Ty::Named(TypeId(127)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -6321,6 +5857,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40078,
@@ -6409,14 +5946,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "fee",
                 ty: Ty::I64,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -6428,9 +5960,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "payment_notice_type",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
-                ),
+                ty: Ty::Named(TypeId(56)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -6472,9 +6002,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "scene_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::nontax_pay::apply_vehicle_pay::PARKING_STAY,
-                ),
+                ty: Ty::Named(TypeId(130)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -6490,6 +6018,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAAhNw2srPiUjMKDJ7fvb4AAAAA\"}",
@@ -6527,22 +6056,16 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "bill_date",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
+                limits: Limits {
                     min_length: Some(8),
                     max_length: Some(8),
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "bill_type",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::nontax_pay::download_bill::BILL_TYPE,
-                ),
+                ty: Ty::Named(TypeId(131)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -6558,6 +6081,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Text,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "交易时间,公众账号ID,商户号,子商户号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,总金额,企业红包金额,微信退款单号,商户退款单号,退款金额,企业红包退款金额,退款类型,退款状态,商品名称,手续费,费率,行政区划代码,缴费通知书编号(或平台订单号),执收单位编码,通知书类型,银行ID\n`2017-09-25 10:21:32,`wx6cc9648de104270d,`1900016021,`0,`4200000012201709253322889988,`AQCAGxwqp6-aBeIKDJ7fvb6x3dZt,`ont-9vjAcIdSU-LgB7ubALAVJO9U,`JSAPI,`SUCCESS,`CFT,`CNY,`0.01,`0.00,`0,`0,`0.00,`0.00,`,`,`测试办证缴费,`0.00000,`0.60%,`440000,`08111639088,`118610002,`1,`test_bank_id\n总交易单数,总交易额,总退款金额,总企业红包退款金额,手续费总金额\n`1,`0.01,`0.00,`0.00,`0.00000\n",
@@ -6657,9 +6181,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "status",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::nontax_pay::get_order::ORDER_STATUS,
-                ),
+                ty: Ty::Named(TypeId(132)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -6731,9 +6253,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "payment_notice_type",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
-                ),
+                ty: Ty::Named(TypeId(56)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -6745,11 +6265,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "items",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::group::nontax_pay::FEE_ITEM,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(55))),
                 required: false,
                 ..Field::PLAIN
             },
@@ -6773,34 +6289,25 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "partial_refund_info",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::nontax_pay::get_order::PARTIAL_REFUND,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(133))),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "notify_history",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::nontax_pay::get_order::NOTIFY_HISTORY,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(134))),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "scene",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::nontax_pay::PAY_SCENE,
-                ),
+                ty: Ty::Named(TypeId(57)),
                 required: false,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"appid\": \"wx5f6e43071809a9dd\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"create_time\": 1508847678, \"pay_finish_time\": 0, \"desc\": \"测试办证缴费\",\n \"fee\": 1, \"fee_type\": 1, \"trans_id\": \"\", \"status\": 12, \"bank_id\": \"test_bank_id\", \"bank_name\": \"测试_银行\",\n \"bank_account\": \"6215385809487657\", \"refund_finish_time\": 0,\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"bill_type_code\": \"\", \"bill_no\": \"\", \"payment_info_source\": 2, \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"notify_history\": [\n   {\"appid\": \"wx5f6e43071809a9dd\", \"name\": \"测试财政\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 39, \"wxnontaxstr\": \"2ba37f90d155d390\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]},\n   {\"appid\": \"wxefd0818f53b9b82f\", \"name\": \"测试委办局\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 20, \"wxnontaxstr\": \"f7ad824e08ac4bc5\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]}]}",
@@ -6858,7 +6365,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "order_id_list",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: true,
                 ..Field::PLAIN
             },
@@ -6870,6 +6377,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_id_list\": [\"AQCAxFJwcrQqI2BkDAqRH-UhDq2D\", \"AQAAgrVxcrRuhXBkDAqRH-UhDq2D\", \"AQCAFxFzcrQqI2BkDAqRH-UhDq2D\",\n                   \"AQCA5_3kcrSQCxMJDAGMadMAAAAA\", \"AQCA6ADlcrQqI2BkDAGMadMAAAAA\", \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"],\n \"paid_order_id\": \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"}",
@@ -6927,6 +6435,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"key_encrypt_type\": \"RSA\", \"data_encrypt_type\": \"AES_ECB\",\n \"data\": \"f06i5EaQQiBV5uXoKcfjYFkT/UKGGuU77sVlMjpC0kKea/wz9Ow1WPlD19w3g1vXFgBqHykP1s+Iy3LjfiqYNQ==\",\n \"key\": \"V60tpxnZPsBfFQhEnCWVeetm07OUk3PyH4PYozNlK1WxaYqbLAnKld/sMN+pjo8Td6mhAImcOq7Sue8h0SxGzTA4o3Wf32ff2IoUbTHPO0AgkpZJy36eECkY/TklgaVqPtqE9iJ66Qt+0/GM3pdQ3f8FYMVmkvK6m53aHn1u6cX6mL0nbYBfVOpyGOh3iIuHnBCW3IeXXa41D6DbHrzmeKbBi6T56wxHLYnmMB7P20+EzSdCQZzeY1MtdT0TT1KrlkZsL2fYKcjg/ytvGiEewH/jY4zf83AVJW3KjSDJaLZGXYsPvNHopAQTP9jz/hUtIa2fDgSAi3mGdxDsJcesmQ==\"}",
@@ -6982,14 +6491,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "fee",
                 ty: Ty::I64,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -7001,9 +6505,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "payment_notice_type",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
-                ),
+                ty: Ty::Named(TypeId(56)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -7057,20 +6559,11 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "items",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::group::nontax_pay::FEE_ITEM,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(55))),
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
+                limits: Limits {
                     min_items: Some(1),
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -7086,6 +6579,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAA_UjjdbLiUjMKDJ7fvb4AAAAA\"}",
@@ -7123,14 +6617,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "version",
                 ty: Ty::U32,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -7139,6 +6628,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
         resource: None,
@@ -7174,14 +6664,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "version",
                 ty: Ty::U32,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -7190,6 +6675,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
         resource: None,
@@ -7226,6 +6712,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
         resource: None,
@@ -7283,9 +6770,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "scene_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::nontax_pay::notify_vehicle_entrance::ENTRANCE_SCENE,
-                ),
+                ty: Ty::Named(TypeId(136)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -7301,6 +6786,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\"}",
@@ -7354,9 +6840,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "payment_notice_type",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
-                ),
+                ty: Ty::Named(TypeId(56)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -7384,11 +6868,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "items",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::group::nontax_pay::FEE_ITEM,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(55))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -7412,9 +6892,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "payment_notice_type",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
-                ),
+                ty: Ty::Named(TypeId(56)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -7438,6 +6916,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"通知书未缴款\", \"department_code\": \"143605002004\", \"department_name\": \"韶关市公安局交警支队市区一大队\",\n \"fee\": 20000, \"items\": [{\"fee\": 20000, \"item_id\": \"103050101200\", \"item_name\": \"交通违法罚款\", \"no\": 1, \"overdue\": 0}],\n \"payment_notice_create_time\": 1508806661, \"payment_notice_no\": \"440204190185356\", \"payment_notice_type\": 1,\n \"region_code\": \"440000\", \"user_name\": \"叶*梅\"}",
@@ -7549,18 +7028,19 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "plate_number_info",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "authorize_package",
-                ty: Ty::Map(&Ty::String),
+                ty: Ty::Map(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"path\": \"https://payapp.weixin.qq.com/vehicle/plat/indextemplate\", \"plate_number_info\": [],\n \"authorize_package\": {\"mch_id\": \"1800004561\", \"sub_mch_id\": \"1900016021\", \"appid\": \"wxc971985892358997\",\n   \"sub_appid\": \"wx6cc9648de104270d\", \"nonce_str\": \"SwwVkZWoXlIWX7AG2c3ItkklTo138PEO\", \"sign_type\": \"HMAC-SHA256\",\n   \"sign\": \"67D1B1232C9837E5885216DA349632AD9CE080BBD2D54DF13314260F4CD5D9C8\", \"trade_scene\": \"PARKING\",\n   \"openid\": \"ooaLEwgrB9PRsx-IdsJxEQiKgjbQ\", \"sub_openid\": \"oFkLxtyJswfbex9crZWHGDYG5NIw\", \"plate_number\": \"粤B888888\",\n   \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}}",
@@ -7604,14 +7084,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "refund_fee",
                 ty: Ty::I64,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -7633,6 +7108,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"refund_order_id\": \"xxxx\"}",
@@ -7712,14 +7188,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "fee",
                 ty: Ty::I64,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -7743,9 +7214,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "payment_notice_type",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::nontax_pay::NOTICE_TYPE,
-                ),
+                ty: Ty::Named(TypeId(56)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -7793,28 +7262,17 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "scene",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::nontax_pay::PAY_SCENE,
-                ),
+                ty: Ty::Named(TypeId(57)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "items",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::group::nontax_pay::FEE_ITEM,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(55))),
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
+                limits: Limits {
                     min_items: Some(1),
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -7842,14 +7300,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "miniprogram",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::nontax_pay::unified_order::PAY_MINI_PROGRAM,
-                ),
+                ty: Ty::Named(TypeId(137)),
                 required: false,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQCAzieFp6-dC8EKDJ7fvb6x3dZt\",\n \"pay_url\": \"https://mp.weixin.qq.com/intp/nontax/pay?action=page&order_id=AQCAzieFp6-dC8EKDJ7fvb6x3dZt#wechat_redirect\"}",
@@ -7885,16 +7342,11 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "mchid_list",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
+                limits: Limits {
                     min_items: Some(1),
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -7914,14 +7366,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "min_cost",
                 ty: Ty::I64,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(0),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -7929,14 +7376,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "max_cost",
                 ty: Ty::I64,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(0),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -7952,22 +7394,21 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "fail_mchid_list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::group::pay_gift::FAILED_MCHID,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(58))),
                 required: false,
+                aliases: Cow::Borrowed(&["fail_list"]),
                 ..Field::PLAIN
             },
             Field {
                 name: "succ_mchid_list",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
+                aliases: Cow::Borrowed(&["succ_list"]),
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72002,
@@ -8012,7 +7453,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "rule_info",
-                ty: Ty::Named(&crate::generated::operations::group::pay_gift::RULE),
+                ty: Ty::Named(TypeId(60)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -8028,22 +7469,19 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "fail_mchid_list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::group::pay_gift::FAILED_MCHID,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(58))),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "succ_mchid_list",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72002,
@@ -8098,16 +7536,11 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "mchid_list",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
+                limits: Limits {
                     min_items: Some(1),
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -8117,22 +7550,21 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "fail_mchid_list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::group::pay_gift::FAILED_MCHID,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(58))),
                 required: false,
+                aliases: Cow::Borrowed(&["fail_list"]),
                 ..Field::PLAIN
             },
             Field {
                 name: "succ_mchid_list",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
+                aliases: Cow::Borrowed(&["succ_list"]),
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72030,
@@ -8174,6 +7606,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72034,
@@ -8232,6 +7665,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72030,
@@ -8270,12 +7704,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "rule_info",
-                ty: Ty::Named(&crate::generated::operations::group::pay_gift::RULE),
+                ty: Ty::Named(TypeId(60)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72034,
@@ -8304,7 +7739,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "type",
-                ty: Ty::Named(&crate::generated::operations::group::pay_gift::RULE_TYPE),
+                ty: Ty::Named(TypeId(63)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -8324,14 +7759,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "count",
                 ty: Ty::U32,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -8347,14 +7777,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "rule_list",
-                ty: Ty::Array(
-                    &Ty::Named(&crate::generated::operations::group::pay_gift::RULE),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(60))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 4,\n \"rule_list\": [{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                              \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n                \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}]}",
@@ -8378,9 +7807,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "invoice_info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::platform::create_card::INVOICE_TEMPLATE,
-                ),
+                ty: Ty::Named(TypeId(138)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -8396,6 +7823,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -8450,6 +7878,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -8487,6 +7916,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72015,
@@ -8533,9 +7963,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "card_ext",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::platform::insert_invoice::CARD_EXT,
-                ),
+                ty: Ty::Named(TypeId(140)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -8563,6 +7991,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40078,
@@ -8636,6 +8065,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72040,
@@ -8676,7 +8106,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "reimburse_status",
-                ty: Ty::Named(&crate::generated::operations::shared::REIMBURSE_STATUS),
+                ty: Ty::Named(TypeId(10)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -8685,6 +8115,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72024,
@@ -8715,9 +8146,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "item_list",
-                ty: Ty::Array(
-                    &Ty::Named(&crate::generated::operations::shared::INVOICE_CARD),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(7))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -8727,14 +8156,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "item_list",
-                ty: Ty::Array(
-                    &Ty::Named(&crate::generated::operations::shared::REIMBURSE_INVOICE),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(12))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -8827,12 +8255,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_info",
-                ty: Ty::Named(&crate::generated::operations::shared::INVOICE_USER_INFO),
+                ty: Ty::Named(TypeId(9)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72031,
@@ -8873,7 +8302,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "reimburse_status",
-                ty: Ty::Named(&crate::generated::operations::shared::REIMBURSE_STATUS),
+                ty: Ty::Named(TypeId(10)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -8882,6 +8311,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72023,
@@ -8922,15 +8352,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "reimburse_status",
-                ty: Ty::Named(&crate::generated::operations::shared::REIMBURSE_STATUS),
+                ty: Ty::Named(TypeId(10)),
                 required: true,
                 ..Field::PLAIN
             },
             Field {
                 name: "invoice_list",
-                ty: Ty::Array(
-                    &Ty::Named(&crate::generated::operations::shared::INVOICE_CARD),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(7))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -8939,6 +8367,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 72023,
@@ -8976,16 +8405,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "category",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::local::sub_merchant::get_apply_protocol::PRIMARY_CATEGORY,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(144))),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"category\": [{\"primary_category_id\": 1, \"category_name\": \"美食\",\n               \"secondary_category\": [{\"secondary_category_id\": 101, \"category_name\": \"粤菜\",\n                                       \"need_qualification_stuffs\": [\"food_service_license_id\", \"food_service_license_bizmedia_id\"],\n                                       \"can_choose_prepaid_card\": 1, \"can_choose_payment_card\": 1}]}]}",
@@ -9019,14 +8445,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "info",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT,
-                ),
+                ty: Ty::Named(TypeId(64)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
@@ -9058,22 +8483,16 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "limit",
                 ty: Ty::U32,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(1),
                     maximum: Some(100),
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
             Field {
                 name: "status",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT_STATUS,
-                ),
+                ty: Ty::Named(TypeId(65)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -9083,11 +8502,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "info_list",
-                ty: Ty::Array(
-                    &Ty::Named(
-                        &crate::generated::operations::group::sub_merchant::SUB_MERCHANT,
-                    ),
-                ),
+                ty: Ty::Array(Item::Named(TypeId(64))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -9099,6 +8514,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info_list\": [\n   {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101},\n   {\"merchant_id\": 13, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"bbbbbb\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"APPROVED\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101}],\n \"next_begin_id\": 13}",
@@ -9122,9 +8538,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "info",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT_FORM,
-                ),
+                ty: Ty::Named(TypeId(66)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -9134,14 +8548,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "info",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT,
-                ),
+                ty: Ty::Named(TypeId(64)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 52000,
@@ -9170,9 +8583,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "info",
-                ty: Ty::Named(
-                    &crate::generated::operations::local::sub_merchant::update_sub_merchant::SUB_MERCHANT_UPDATE,
-                ),
+                ty: Ty::Named(TypeId(146)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -9182,14 +8593,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "info",
-                ty: Ty::Named(
-                    &crate::generated::operations::group::sub_merchant::SUB_MERCHANT,
-                ),
+                ty: Ty::Named(TypeId(64)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 52000,
@@ -9220,14 +8630,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -9235,14 +8640,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -9250,14 +8650,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "passenger_name",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(45),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -9265,14 +8660,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "class",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(15),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -9280,14 +8670,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "etkt_bnr",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
+                limits: Limits {
                     max_length: Some(14),
-                    max_bytes: None,
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -9314,6 +8699,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -9342,14 +8728,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -9357,14 +8738,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -9372,14 +8748,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "begin_time",
                 ty: Ty::I64,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(0),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -9387,14 +8758,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "end_time",
                 ty: Ty::I64,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(0),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -9421,6 +8787,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -9449,14 +8816,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "code",
                 ty: Ty::String,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(20),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -9464,14 +8826,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "card_id",
                 ty: Ty::String,
                 required: false,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
+                limits: Limits {
                     max_bytes: Some(32),
-                    minimum: None,
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -9485,14 +8842,9 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "show_time",
                 ty: Ty::I64,
                 required: true,
-                limits: crate::spec_model::Limits {
-                    min_length: None,
-                    max_length: None,
-                    max_bytes: None,
+                limits: Limits {
                     minimum: Some(0),
-                    maximum: None,
-                    min_items: None,
-                    max_items: None,
+                    ..Limits::NONE
                 },
                 ..Field::PLAIN
             },
@@ -9510,7 +8862,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "seat_number",
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(Item::String),
                 required: false,
                 ..Field::PLAIN
             },
@@ -9519,6 +8871,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         files: &[],
         response: &[],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 40056,
@@ -9573,6 +8926,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
@@ -9643,6 +8997,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 61023,
@@ -9686,6 +9041,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"ticket\": \"bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA\",\n    \"expires_in\": 7200\n}",
@@ -9743,6 +9099,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[
             ErrorCase {
                 code: 61004,
@@ -9821,6 +9178,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         response_body: ResponseBody::Json,
+        types: &TYPES,
         errors: &[],
         success_example: Some(
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
@@ -9829,523 +9187,680 @@ pub(crate) static OPERATIONS: &[Operation] = &[
     },
 ];
 
+/// Every named type of the spec; a `TypeId` is an index into it.
+pub(crate) static TYPES: Schema<'static> = Schema::new(
+    &[
+        shared::AUTH_FIELD,
+        shared::USER_FIELD_CONFIG,
+        shared::BIZ_FIELD_CONFIG,
+        shared::FLAG,
+        shared::CUSTOM_FIELD_CONFIG,
+        shared::AUTH_SOURCE,
+        shared::CONTACT,
+        shared::INVOICE_CARD,
+        shared::INVOICE_ITEM,
+        shared::INVOICE_USER_INFO,
+        shared::REIMBURSE_STATUS,
+        shared::PAY_MCH_INFO,
+        shared::REIMBURSE_INVOICE,
+        group::card::ABSTRACT,
+        group::card::ADVANCED_INFO,
+        group::card::USE_CONDITION,
+        group::card::TEXT_IMAGE,
+        group::card::TIME_LIMIT,
+        group::card::BASE_INFO,
+        group::card::CARD_STATUS,
+        group::card::CODE_TYPE,
+        group::card::DATE_INFO,
+        group::card::SKU,
+        group::card::DATE_TYPE,
+        group::card::BOARDING_PASS,
+        group::card::BONUS_RULE,
+        group::card::CARD,
+        group::card::GROUPON,
+        group::card::CASH,
+        group::card::DISCOUNT,
+        group::card::GIFT,
+        group::card::GENERAL_COUPON,
+        group::card::MEMBER_CARD,
+        group::card::SCENIC_TICKET,
+        group::card::MOVIE_TICKET,
+        group::card::MEETING_TICKET,
+        group::card::CUSTOM_FIELD,
+        group::card::CUSTOM_CELL,
+        group::card_stats::COND_SOURCE,
+        group::coin::COIN_ORDER,
+        group::coin::ORDER_STATUS,
+        group::coin::ORDER_TYPE,
+        group::gift_card::CARD_FACE,
+        group::gift_card::CATEGORY,
+        group::gift_card::CELL,
+        group::gift_card::NEW_PAGE,
+        group::gift_card::THEME,
+        group::gift_card::THEME_ITEM,
+        group::gift_card::ORDER,
+        group::gift_card::ORDER_CARD,
+        group::gift_card::PAGE,
+        group::gift_card::PAGE_CONTROL,
+        group::gift_card::PAGE_UPDATE,
+        group::member_card::MEMBER_FIELD_VALUE,
+        group::member_card::MEMBER_USER_INFO,
+        group::nontax_pay::FEE_ITEM,
+        group::nontax_pay::NOTICE_TYPE,
+        group::nontax_pay::PAY_SCENE,
+        group::pay_gift::FAILED_MCHID,
+        group::pay_gift::MEMBER_RULE,
+        group::pay_gift::RULE,
+        group::pay_gift::RULE_BASE,
+        group::pay_gift::RULE_KIND,
+        group::pay_gift::RULE_TYPE,
+        group::sub_merchant::SUB_MERCHANT,
+        group::sub_merchant::SUB_MERCHANT_STATUS,
+        group::sub_merchant::SUB_MERCHANT_FORM,
+        local::card::add_locations::LOCATION,
+        local::card::create_after_pay_activity::ACTIVITY_INFO,
+        local::card::create_after_pay_activity::ACTIVITY_BASIC_INFO,
+        local::card::create_after_pay_activity::ACTIVITY_CARD,
+        local::card::create_after_pay_activity::ACTIVITY_CUSTOM_INFO,
+        local::card::create_landing_page::LANDING_PAGE_SCENE,
+        local::card::create_landing_page::LANDING_PAGE_CARD,
+        local::card::create_qrcode::QR_CODE_ACTION,
+        local::card::create_qrcode::QR_CARD,
+        local::card::create_qrcode::QR_MULTIPLE_CARD,
+        local::card::get_colors::CARD_COLOR,
+        local::card::list_locations::STORED_LOCATION,
+        local::card::list_user_cards::HELD_CARD,
+        local::card::update_card::BASE_INFO_UPDATE,
+        local::card::update_card::PAY_INFO,
+        local::card::update_card::SWIPE_CARD,
+        local::card::update_card::COUPON_UPDATE,
+        local::card::update_card::MEMBER_CARD_UPDATE,
+        local::card::update_card::MSG_OPERATION,
+        local::card::update_card::URL_CELL,
+        local::card::update_card::SCENIC_TICKET_UPDATE,
+        local::card::update_card::MOVIE_TICKET_UPDATE,
+        local::card::update_card::BOARDING_PASS_UPDATE,
+        local::card::update_card::MEETING_TICKET_UPDATE,
+        local::card_code::consume_code::CONSUMED_CARD,
+        local::card_code::get_code::CODE_CARD,
+        local::card_code::get_code::USER_CARD_STATUS,
+        local::card_code::get_code::MEMBER_USER_INFO,
+        local::card_code::get_code::MEMBER_FIELD_VALUE,
+        local::card_stats::get_card_summary::CARD_DAY_STATS,
+        local::card_stats::get_free_card_summary::FREE_CARD_DAY_STATS,
+        local::card_stats::get_free_card_summary::FREE_CARD_TYPE,
+        local::card_stats::get_member_card_detail::MEMBER_CARD_DETAIL_DAY_STATS,
+        local::card_stats::get_member_card_summary::MEMBER_CARD_DAY_STATS,
+        local::coin::list_orders::NOR_FILTER,
+        local::coin::list_orders::SORT_INFO,
+        local::coin::list_orders::SORT_KEY,
+        local::coin::list_orders::SORT_TYPE,
+        local::gift_card::list_orders::SORT_TYPE,
+        local::gift_card::set_maintain::CONTROL_INFO,
+        local::gift_card::set_maintain::PAGE_CONTROL_STATE,
+        local::invoice::clear_out_invoice::RED_INVOICE,
+        local::invoice::get_auth_data::USER_AUTH_INFO,
+        local::invoice::get_auth_data::USER_FIELD,
+        local::invoice::get_auth_data::BIZ_FIELD,
+        local::invoice::get_auth_data::CUSTOM_FIELD,
+        local::invoice::get_auth_url::AUTH_TYPE,
+        local::invoice::make_out_invoice::BLUE_INVOICE,
+        local::invoice::make_out_invoice::BLUE_INVOICE_LINE,
+        local::invoice::query_invoice_info::ISSUED_INVOICE,
+        local::invoice::scan_title::TITLE_TYPE,
+        local::member_card::get_member_info::USER_CARD_STATUS,
+        local::member_card::set_activate_user_form::FORM_LINK,
+        local::member_card::set_activate_user_form::ACTIVATE_FORM,
+        local::member_card::set_activate_user_form::RICH_FIELD,
+        local::member_card::set_activate_user_form::USER_FORM_FLAG,
+        local::member_card::set_activate_user_form::RICH_FIELD_TYPE,
+        local::member_card::update_member::NOTIFY_OPTIONAL,
+        local::nontax::create_bill_card::BILL_TEMPLATE,
+        local::nontax::create_bill_card::BILL_BASE_INFO,
+        local::nontax::insert_bill::CARD_EXT,
+        local::nontax::insert_bill::USER_CARD,
+        local::nontax::insert_bill::INVOICE_USER_DATA,
+        local::nontax_pay::apply_vehicle_pay::PARKING_STAY,
+        local::nontax_pay::download_bill::BILL_TYPE,
+        local::nontax_pay::get_order::ORDER_STATUS,
+        local::nontax_pay::get_order::PARTIAL_REFUND,
+        local::nontax_pay::get_order::NOTIFY_HISTORY,
+        local::nontax_pay::get_order::NOTIFICATION,
+        local::nontax_pay::notify_vehicle_entrance::ENTRANCE_SCENE,
+        local::nontax_pay::unified_order::PAY_MINI_PROGRAM,
+        local::platform::create_card::INVOICE_TEMPLATE,
+        local::platform::create_card::TEMPLATE_BASE_INFO,
+        local::platform::insert_invoice::CARD_EXT,
+        local::platform::insert_invoice::USER_CARD,
+        local::platform::insert_invoice::INVOICE_USER_DATA,
+        local::platform::insert_invoice::BILLING_ITEM,
+        local::sub_merchant::get_apply_protocol::PRIMARY_CATEGORY,
+        local::sub_merchant::get_apply_protocol::SECONDARY_CATEGORY,
+        local::sub_merchant::update_sub_merchant::SUB_MERCHANT_UPDATE,
+    ],
+);
 /// Types of `spec/types.toml`.
 pub(crate) mod shared {
     use super::*;
-    ///`AuthField`: The fields an authorization page of type 1 asks the user to fill in.
-    pub(crate) static AUTH_FIELD: NamedType = NamedType {
+    /// `AuthField` (`TypeId(0)`): The fields an authorization page of type 1 asks the user to fill in.
+    pub(crate) const AUTH_FIELD: NamedType<'static> = NamedType {
         name: "AuthField",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "user_field",
-                    ty: Ty::Named(
-                        &crate::generated::operations::shared::USER_FIELD_CONFIG,
-                    ),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "biz_field",
-                    ty: Ty::Named(
-                        &crate::generated::operations::shared::BIZ_FIELD_CONFIG,
-                    ),
-                    required: false,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "user_field",
+                        ty: Ty::Named(TypeId(1)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "biz_field",
+                        ty: Ty::Named(TypeId(2)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`AuthSource`: Where the user opens an authorization page.
-    pub(crate) static AUTH_SOURCE: NamedType = NamedType {
+    /// `AuthSource` (`TypeId(5)`): Where the user opens an authorization page.
+    pub(crate) const AUTH_SOURCE: NamedType<'static> = NamedType {
         name: "AuthSource",
-        kind: TypeKind::StringEnum(&["app", "web", "wap", "wxa"]),
+        kind: TypeKind::StringEnum(Cow::Borrowed(&["app", "web", "wap", "wxa"])),
     };
 
-    ///`BizFieldConfig`: Which fields a company title shows and requires.
-    pub(crate) static BIZ_FIELD_CONFIG: NamedType = NamedType {
+    /// `BizFieldConfig` (`TypeId(2)`): Which fields a company title shows and requires.
+    pub(crate) const BIZ_FIELD_CONFIG: NamedType<'static> = NamedType {
         name: "BizFieldConfig",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "show_title",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_tax_no",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_addr",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_phone",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_bank_type",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_bank_no",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_tax_no",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_addr",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_phone",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_bank_type",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_bank_no",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "custom_field",
-                    ty: Ty::Array(
-                        &Ty::Named(
-                            &crate::generated::operations::shared::CUSTOM_FIELD_CONFIG,
-                        ),
-                    ),
-                    required: false,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "show_title",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_tax_no",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_addr",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_phone",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_bank_type",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_bank_no",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "require_tax_no",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "require_addr",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "require_phone",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "require_bank_type",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "require_bank_no",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "custom_field",
+                        ty: Ty::Array(Item::Named(TypeId(4))),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`Contact`: The merchant's contact details shown to users who apply for an invoice.
-    pub(crate) static CONTACT: NamedType = NamedType {
+    /// `Contact` (`TypeId(6)`): The merchant's contact details shown to users who apply for an invoice.
+    pub(crate) const CONTACT: NamedType<'static> = NamedType {
         name: "Contact",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "phone",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "time_out",
-                    ty: Ty::I64,
-                    required: true,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "phone",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "time_out",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`CustomFieldConfig`: A field the merchant adds to the authorization page.
-    pub(crate) static CUSTOM_FIELD_CONFIG: NamedType = NamedType {
+    /// `CustomFieldConfig` (`TypeId(4)`): A field the merchant adds to the authorization page.
+    pub(crate) const CUSTOM_FIELD_CONFIG: NamedType<'static> = NamedType {
         name: "CustomFieldConfig",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "key",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "is_require",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "notice",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "key",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "is_require",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "notice",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`Flag`: A yes/no switch that WeChat sends as the integers 0 and 1.
-    pub(crate) static FLAG: NamedType = NamedType {
+    /// `Flag` (`TypeId(3)`): A yes/no switch that WeChat sends as the integers 0 and 1.
+    pub(crate) const FLAG: NamedType<'static> = NamedType {
         name: "Flag",
-        kind: TypeKind::IntEnum(&[0, 1]),
+        kind: TypeKind::IntEnum(Cow::Borrowed(&[0, 1])),
     };
 
-    ///`InvoiceCard`: An invoice in a user's card package, as the user's invoice selection (chooseInvoice) hands it to the reimbursing party.
-    pub(crate) static INVOICE_CARD: NamedType = NamedType {
+    /// `InvoiceCard` (`TypeId(7)`): An invoice in a user's card package, as the user's invoice selection (chooseInvoice) hands it to the reimbursing party.
+    pub(crate) const INVOICE_CARD: NamedType<'static> = NamedType {
         name: "InvoiceCard",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "card_id",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "encrypt_code",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "card_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "encrypt_code",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`InvoiceItem`: One line of an invoice as the reimbursing party reads it.
-    pub(crate) static INVOICE_ITEM: NamedType = NamedType {
+    /// `InvoiceItem` (`TypeId(8)`): One line of an invoice as the reimbursing party reads it.
+    pub(crate) const INVOICE_ITEM: NamedType<'static> = NamedType {
         name: "InvoiceItem",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "name",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "num",
-                    ty: Ty::I64,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "unit",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "price",
-                    ty: Ty::I64,
-                    required: true,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "name",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "num",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "unit",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "price",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`InvoiceUserInfo`: What the user sees on the face of an invoice.
-    pub(crate) static INVOICE_USER_INFO: NamedType = NamedType {
+    /// `InvoiceUserInfo` (`TypeId(9)`): What the user sees on the face of an invoice.
+    pub(crate) const INVOICE_USER_INFO: NamedType<'static> = NamedType {
         name: "InvoiceUserInfo",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "fee",
-                    ty: Ty::I64,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "title",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "billing_time",
-                    ty: Ty::I64,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "billing_no",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "billing_code",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "info",
-                    ty: Ty::Array(
-                        &Ty::Named(&crate::generated::operations::shared::INVOICE_ITEM),
-                    ),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "fee_without_tax",
-                    ty: Ty::I64,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "tax",
-                    ty: Ty::I64,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "pdf_url",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "trip_pdf_url",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "reimburse_status",
-                    ty: Ty::Named(
-                        &crate::generated::operations::shared::REIMBURSE_STATUS,
-                    ),
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "check_code",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "order_id",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "buyer_number",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "buyer_address_and_phone",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "buyer_bank_account",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "seller_number",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "seller_address_and_phone",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "seller_bank_account",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "remarks",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "cashier",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "maker",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "fee",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "title",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "billing_time",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "billing_no",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "billing_code",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "info",
+                        ty: Ty::Array(Item::Named(TypeId(8))),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "fee_without_tax",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "tax",
+                        ty: Ty::I64,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "pdf_url",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "trip_pdf_url",
+                        ty: Ty::String,
+                        required: false,
+                        aliases: Cow::Borrowed(&["trip_pdf_ur"]),
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "reimburse_status",
+                        ty: Ty::Named(TypeId(10)),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "check_code",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "order_id",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "buyer_number",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "buyer_address_and_phone",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "buyer_bank_account",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "seller_number",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "seller_address_and_phone",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "seller_bank_account",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "remarks",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "cashier",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "maker",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`PayMchInfo`: The link between a WeChat Pay merchant number and the invoicing platform serving it.
-    pub(crate) static PAY_MCH_INFO: NamedType = NamedType {
+    /// `PayMchInfo` (`TypeId(11)`): The link between a WeChat Pay merchant number and the invoicing platform serving it.
+    pub(crate) const PAY_MCH_INFO: NamedType<'static> = NamedType {
         name: "PayMchInfo",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "mchid",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "s_pappid",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "mchid",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "s_pappid",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`ReimburseInvoice`: An invoice in a user's card package, as the reimbursing party reads it.
-    pub(crate) static REIMBURSE_INVOICE: NamedType = NamedType {
+    /// `ReimburseInvoice` (`TypeId(12)`): An invoice in a user's card package, as the reimbursing party reads it.
+    pub(crate) const REIMBURSE_INVOICE: NamedType<'static> = NamedType {
         name: "ReimburseInvoice",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "card_id",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "begin_time",
-                    ty: Ty::I64,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "end_time",
-                    ty: Ty::I64,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "user_card_status",
-                    ty: Ty::String,
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "openid",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "type",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "payee",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "detail",
-                    ty: Ty::String,
-                    required: true,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "user_info",
-                    ty: Ty::Named(
-                        &crate::generated::operations::shared::INVOICE_USER_INFO,
-                    ),
-                    required: true,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "card_id",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "begin_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "end_time",
+                        ty: Ty::I64,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "user_card_status",
+                        ty: Ty::String,
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "openid",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "type",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "payee",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "detail",
+                        ty: Ty::String,
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "user_info",
+                        ty: Ty::Named(TypeId(9)),
+                        required: true,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 
-    ///`ReimburseStatus`: An invoice's reimbursement status in the user's card package.
-    pub(crate) static REIMBURSE_STATUS: NamedType = NamedType {
+    /// `ReimburseStatus` (`TypeId(10)`): An invoice's reimbursement status in the user's card package.
+    pub(crate) const REIMBURSE_STATUS: NamedType<'static> = NamedType {
         name: "ReimburseStatus",
         kind: TypeKind::StringEnum(
-            &[
-                "INVOICE_REIMBURSE_INIT",
-                "INVOICE_REIMBURSE_LOCK",
-                "INVOICE_REIMBURSE_CLOSURE",
-                "INVOICE_REIMBURSE_CANCEL",
-            ],
+            Cow::Borrowed(
+                &[
+                    "INVOICE_REIMBURSE_INIT",
+                    "INVOICE_REIMBURSE_LOCK",
+                    "INVOICE_REIMBURSE_CLOSURE",
+                    "INVOICE_REIMBURSE_CANCEL",
+                ],
+            ),
         ),
     };
 
-    ///`UserFieldConfig`: Which fields a personal title shows and requires. A shown field is also required unless said otherwise.
-    pub(crate) static USER_FIELD_CONFIG: NamedType = NamedType {
+    /// `UserFieldConfig` (`TypeId(1)`): Which fields a personal title shows and requires. A shown field is also required unless said otherwise.
+    pub(crate) const USER_FIELD_CONFIG: NamedType<'static> = NamedType {
         name: "UserFieldConfig",
         kind: TypeKind::Object(
-            &[
-                Field {
-                    name: "show_title",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_phone",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "show_email",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_phone",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "require_email",
-                    ty: Ty::Named(&crate::generated::operations::shared::FLAG),
-                    required: false,
-                    ..Field::PLAIN
-                },
-                Field {
-                    name: "custom_field",
-                    ty: Ty::Array(
-                        &Ty::Named(
-                            &crate::generated::operations::shared::CUSTOM_FIELD_CONFIG,
-                        ),
-                    ),
-                    required: false,
-                    ..Field::PLAIN
-                },
-            ],
+            Cow::Borrowed(
+                &[
+                    Field {
+                        name: "show_title",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_phone",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "show_email",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "require_phone",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "require_email",
+                        ty: Ty::Named(TypeId(3)),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                    Field {
+                        name: "custom_field",
+                        ty: Ty::Array(Item::Named(TypeId(4))),
+                        required: false,
+                        ..Field::PLAIN
+                    },
+                ],
+            ),
         ),
     };
 }
@@ -10355,3706 +9870,164 @@ pub(crate) mod group {
     ///Types of `spec/card/types.toml`.
     pub(crate) mod card {
         use super::super::*;
-        ///`Abstract`: A card's cover.
-        pub(crate) static ABSTRACT: NamedType = NamedType {
+        /// `Abstract` (`TypeId(13)`): A card's cover.
+        pub(crate) const ABSTRACT: NamedType<'static> = NamedType {
             name: "Abstract",
             kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "abstract",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "icon_url_list",
-                        ty: Ty::Array(&Ty::String),
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: Some(1),
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "abstract",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
                         },
-                        ..Field::PLAIN
-                    },
-                ],
+                        Field {
+                            name: "icon_url_list",
+                            ty: Ty::Array(Item::String),
+                            required: false,
+                            limits: Limits {
+                                max_items: Some(1),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
             ),
         };
 
-        ///`AdvancedInfo`: What a card may add: use conditions, a cover, a picture list, opening hours and services.
-        pub(crate) static ADVANCED_INFO: NamedType = NamedType {
+        /// `AdvancedInfo` (`TypeId(14)`): What a card may add: use conditions, a cover, a picture list, opening hours and services.
+        pub(crate) const ADVANCED_INFO: NamedType<'static> = NamedType {
             name: "AdvancedInfo",
             kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "use_condition",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::USE_CONDITION,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "abstract",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ABSTRACT,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "text_image_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::card::TEXT_IMAGE,
-                            ),
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "time_limit",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::card::TIME_LIMIT,
-                            ),
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "business_service",
-                        ty: Ty::Array(&Ty::String),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "share_friends",
-                        ty: Ty::Bool,
-                        required: false,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                ],
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "use_condition",
+                            ty: Ty::Named(TypeId(15)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "abstract",
+                            ty: Ty::Named(TypeId(13)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "text_image_list",
+                            ty: Ty::Array(Item::Named(TypeId(16))),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "time_limit",
+                            ty: Ty::Array(Item::Named(TypeId(17))),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "business_service",
+                            ty: Ty::Array(Item::String),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "share_friends",
+                            ty: Ty::Bool,
+                            required: false,
+                            only: Some(Direction::Response),
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
             ),
         };
 
-        ///`BaseInfo`: What every card has: brand, title, colour, validity and stock. WeChat answers `id`, `status` and the times; requests never send them.
-        pub(crate) static BASE_INFO: NamedType = NamedType {
+        /// `BaseInfo` (`TypeId(18)`): What every card has: brand, title, colour, validity and stock. WeChat answers `id`, `status` and the times; requests never send them.
+        pub(crate) const BASE_INFO: NamedType<'static> = NamedType {
             name: "BaseInfo",
             kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "id",
-                        ty: Ty::String,
-                        required: false,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "status",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::CARD_STATUS,
-                        ),
-                        required: false,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "logo_url",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "brand_name",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(36),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "code_type",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::CODE_TYPE,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "title",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(27),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "color",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(16),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "notice",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(48),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "description",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "service_phone",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(24),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "date_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::DATE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "sku",
-                        ty: Ty::Named(&crate::generated::operations::group::card::SKU),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "use_limit",
-                        ty: Ty::U32,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "get_limit",
-                        ty: Ty::U32,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "use_custom_code",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "get_custom_code_mode",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(32),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "bind_openid",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "can_share",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "can_give_friend",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "location_id_list",
-                        ty: Ty::Array(&Ty::I64),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "use_all_locations",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "center_title",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(18),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "center_sub_title",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(24),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "center_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_url_name",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(16),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_url_sub_title",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(18),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "promotion_url_name",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(16),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "promotion_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "promotion_url_sub_title",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(18),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "source",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(36),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "need_push_on_view",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "create_time",
-                        ty: Ty::I64,
-                        required: false,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "update_time",
-                        ty: Ty::I64,
-                        required: false,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`BoardingPass`: A flight boarding pass.
-        pub(crate) static BOARDING_PASS: NamedType = NamedType {
-            name: "BoardingPass",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "from",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(54),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "to",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(54),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "flight",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(24),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "gate",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(12),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "check_in_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "air_model",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(24),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "departure_time",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "landing_time",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "boarding_time",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`BonusRule`: How a member card's points are earned and spent; amounts in fen.
-        pub(crate) static BONUS_RULE: NamedType = NamedType {
-            name: "BonusRule",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "cost_money_unit",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "increase_bonus",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "max_increase_bonus",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "init_increase_bonus",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "cost_bonus_unit",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "reduce_money",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "least_money_to_use_bonus",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "max_reduce_bonus",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`Card`: A card of one of WeChat's card types; `card_type` says which, and the key named after it (in lower case) holds its fields.
-        pub(crate) static CARD: NamedType = NamedType {
-            name: "Card",
-            kind: TypeKind::Union(crate::spec_model::Union {
-                tag: "card_type",
-                internal: false,
-                variants: &[
-                    crate::spec_model::UnionCase {
-                        tag: "GROUPON",
-                        key: &["groupon"],
-                        ty: &crate::generated::operations::group::card::GROUPON,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "CASH",
-                        key: &["cash"],
-                        ty: &crate::generated::operations::group::card::CASH,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "DISCOUNT",
-                        key: &["discount"],
-                        ty: &crate::generated::operations::group::card::DISCOUNT,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "GIFT",
-                        key: &["gift"],
-                        ty: &crate::generated::operations::group::card::GIFT,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "GENERAL_COUPON",
-                        key: &["general_coupon"],
-                        ty: &crate::generated::operations::group::card::GENERAL_COUPON,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "MEMBER_CARD",
-                        key: &["member_card"],
-                        ty: &crate::generated::operations::group::card::MEMBER_CARD,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "SCENIC_TICKET",
-                        key: &["scenic_ticket"],
-                        ty: &crate::generated::operations::group::card::SCENIC_TICKET,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "MOVIE_TICKET",
-                        key: &["movie_ticket"],
-                        ty: &crate::generated::operations::group::card::MOVIE_TICKET,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "BOARDING_PASS",
-                        key: &["boarding_pass"],
-                        ty: &crate::generated::operations::group::card::BOARDING_PASS,
-                    },
-                    crate::spec_model::UnionCase {
-                        tag: "MEETING_TICKET",
-                        key: &["meeting_ticket"],
-                        ty: &crate::generated::operations::group::card::MEETING_TICKET,
-                    },
-                ],
-            }),
-        };
-
-        ///`CardStatus`: Where a card stands in WeChat's review.
-        pub(crate) static CARD_STATUS: NamedType = NamedType {
-            name: "CardStatus",
-            kind: TypeKind::StringEnum(
-                &[
-                    "CARD_STATUS_NOT_VERIFY",
-                    "CARD_STATUS_VERIFY_FAIL",
-                    "CARD_STATUS_VERIFY_OK",
-                    "CARD_STATUS_DELETE",
-                    "CARD_STATUS_DISPATCH",
-                ],
-            ),
-        };
-
-        ///`Cash`: A cash voucher.
-        pub(crate) static CASH: NamedType = NamedType {
-            name: "Cash",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "least_cost",
-                        ty: Ty::I64,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(0),
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "reduce_cost",
-                        ty: Ty::I64,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(1),
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`CodeType`: How a card's code is shown to the cashier.
-        pub(crate) static CODE_TYPE: NamedType = NamedType {
-            name: "CodeType",
-            kind: TypeKind::StringEnum(
-                &[
-                    "CODE_TYPE_TEXT",
-                    "CODE_TYPE_BARCODE",
-                    "CODE_TYPE_QRCODE",
-                    "CODE_TYPE_ONLY_QRCODE",
-                    "CODE_TYPE_ONLY_BARCODE",
-                    "CODE_TYPE_NONE",
-                ],
-            ),
-        };
-
-        ///`CustomCell`: A custom entry on an activated member card.
-        pub(crate) static CUSTOM_CELL: NamedType = NamedType {
-            name: "CustomCell",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "name",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(15),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "tips",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(18),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "url",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`CustomField`: A member field shown on an activated member card (level, coupons, stamps...).
-        pub(crate) static CUSTOM_FIELD: NamedType = NamedType {
-            name: "CustomField",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "name_type",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(24),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "name",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(24),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`DateInfo`: When a card can be used: a fixed range, a term counted from when the user takes it, or for ever (member cards).
-        pub(crate) static DATE_INFO: NamedType = NamedType {
-            name: "DateInfo",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "type",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::DATE_TYPE,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "begin_timestamp",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "end_timestamp",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "fixed_term",
-                        ty: Ty::U32,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(1),
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "fixed_begin_term",
-                        ty: Ty::U32,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`DateType`: How a card's validity is counted. WeChat still accepts the legacy values 1 and 2, which decode as `Unknown("1")`.
-        pub(crate) static DATE_TYPE: NamedType = NamedType {
-            name: "DateType",
-            kind: TypeKind::StringEnum(
-                &[
-                    "DATE_TYPE_FIX_TIME_RANGE",
-                    "DATE_TYPE_FIX_TERM",
-                    "DATE_TYPE_PERMANENT",
-                ],
-            ),
-        };
-
-        ///`Discount`: A percentage-off coupon.
-        pub(crate) static DISCOUNT: NamedType = NamedType {
-            name: "Discount",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "discount",
-                        ty: Ty::U32,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(1),
-                            maximum: Some(99),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`GeneralCoupon`: A general coupon.
-        pub(crate) static GENERAL_COUPON: NamedType = NamedType {
-            name: "GeneralCoupon",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "default_detail",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`Gift`: A gift voucher.
-        pub(crate) static GIFT: NamedType = NamedType {
-            name: "Gift",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "gift",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`Groupon`: A group-buying voucher.
-        pub(crate) static GROUPON: NamedType = NamedType {
-            name: "Groupon",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "deal_detail",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`MeetingTicket`: A meeting or show ticket.
-        pub(crate) static MEETING_TICKET: NamedType = NamedType {
-            name: "MeetingTicket",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "meeting_detail",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "map_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`MemberCard`: A member card: points, stored value, custom fields and activation.
-        pub(crate) static MEMBER_CARD: NamedType = NamedType {
-            name: "MemberCard",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "background_pic_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "prerogative",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "auto_activate",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "wx_activate",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "wx_activate_after_submit",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "wx_activate_after_submit_url",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "activate_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "activate_app_brand_user_name",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "activate_app_brand_pass",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "supply_bonus",
-                        ty: Ty::Bool,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "bonus_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "bonus_cleared",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "bonus_rules",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "bonus_rule",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BONUS_RULE,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "supply_balance",
-                        ty: Ty::Bool,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "balance_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "balance_rules",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_field1",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::CUSTOM_FIELD,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_field2",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::CUSTOM_FIELD,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_field3",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::CUSTOM_FIELD,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_cell1",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::CUSTOM_CELL,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "discount",
-                        ty: Ty::U32,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(0),
-                            maximum: Some(99),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`MovieTicket`: A cinema ticket.
-        pub(crate) static MOVIE_TICKET: NamedType = NamedType {
-            name: "MovieTicket",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "detail",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(3072),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`ScenicTicket`: A scenic-spot ticket.
-        pub(crate) static SCENIC_TICKET: NamedType = NamedType {
-            name: "ScenicTicket",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::BASE_INFO,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "advanced_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::card::ADVANCED_INFO,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "ticket_class",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "guide_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`Sku`: A card's stock.
-        pub(crate) static SKU: NamedType = NamedType {
-            name: "Sku",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "quantity",
-                        ty: Ty::I64,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(0),
-                            maximum: Some(100000000),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "total_quantity",
-                        ty: Ty::I64,
-                        required: false,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`TextImage`: One picture with its text.
-        pub(crate) static TEXT_IMAGE: NamedType = NamedType {
-            name: "TextImage",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "image_url",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "text",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(512),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`TimeLimit`: A time the card can be used, for display.
-        pub(crate) static TIME_LIMIT: NamedType = NamedType {
-            name: "TimeLimit",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "type",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "begin_hour",
-                        ty: Ty::U32,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: Some(23),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "begin_minute",
-                        ty: Ty::U32,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: Some(59),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "end_hour",
-                        ty: Ty::U32,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: Some(23),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "end_minute",
-                        ty: Ty::U32,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: Some(59),
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`UseCondition`: When a card can be used.
-        pub(crate) static USE_CONDITION: NamedType = NamedType {
-            name: "UseCondition",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "accept_category",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(512),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "reject_category",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(512),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "least_cost",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "object_use_for",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(512),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "can_use_with_other_discount",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-    }
-
-    ///Types of `spec/card_stats/types.toml`.
-    pub(crate) mod card_stats {
-        use super::super::*;
-        ///`CondSource`: Which cards the statistics count.
-        pub(crate) static COND_SOURCE: NamedType = NamedType {
-            name: "CondSource",
-            kind: TypeKind::IntEnum(&[0, 1]),
-        };
-    }
-
-    ///Types of `spec/coin/types.toml`.
-    pub(crate) mod coin {
-        use super::super::*;
-        ///`CoinOrder`: An entry of the coin ledger: a top-up, a grant, an exchange for stock or a refund of unused stock.
-        pub(crate) static COIN_ORDER: NamedType = NamedType {
-            name: "CoinOrder",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "order_id",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "status",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::coin::ORDER_STATUS,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "create_time",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "pay_finish_time",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "desc",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "free_coin_count",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "pay_coin_count",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "refund_free_coin_count",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "refund_pay_coin_count",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "openid",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "order_type",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::coin::ORDER_TYPE,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`OrderStatus`: Where a coin order stands.
-        pub(crate) static ORDER_STATUS: NamedType = NamedType {
-            name: "OrderStatus",
-            kind: TypeKind::StringEnum(
-                &[
-                    "ORDER_STATUS_WAITING",
-                    "ORDER_STATUS_SUCC",
-                    "ORDER_STATUS_FINANCE_SUCC",
-                    "ORDER_STATUS_QUANTITY_SUCC",
-                    "ORDER_STATUS_HAS_REFUND",
-                    "ORDER_STATUS_REFUND_WAITING",
-                    "ORDER_STATUS_ROLLBACK",
-                    "ORDER_STATUS_HAS_RECEIPT",
-                ],
-            ),
-        };
-
-        ///`OrderType`: What kind of coin order an entry is.
-        pub(crate) static ORDER_TYPE: NamedType = NamedType {
-            name: "OrderType",
-            kind: TypeKind::StringEnum(
-                &[
-                    "ORDER_TYPE_SYS_ADD",
-                    "ORDER_TYPE_WXPAY",
-                    "ORDER_TYPE_REFUND",
-                    "ORDER_TYPE_REDUCE",
-                    "ORDER_TYPE_SYS_REDUCE",
-                ],
-            ),
-        };
-    }
-
-    ///Types of `spec/gift_card/types.toml`.
-    pub(crate) mod gift_card {
-        use super::super::*;
-        ///`CardFace`: A card face (卡面) a buyer may choose for the card they give.
-        pub(crate) static CARD_FACE: NamedType = NamedType {
-            name: "CardFace",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "background_pic_url",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "outer_img_id",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "default_gifting_msg",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`Category`: A category of themes.
-        pub(crate) static CATEGORY: NamedType = NamedType {
-            name: "Category",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "title",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`Cell`: A link of the merchant's on a gift-card page. WeChat adds `order_id` and `openid` to its query when a user follows it.
-        pub(crate) static CELL: NamedType = NamedType {
-            name: "Cell",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "title",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "url",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`NewPage`: A gift-card page to create: the shop page users buy gift cards on.
-        pub(crate) static NEW_PAGE: NamedType = NamedType {
-            name: "NewPage",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "page_title",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "support_multi",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "support_buy_for_self",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "banner_pic_url",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "theme_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::gift_card::THEME,
-                            ),
-                        ),
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: None,
-                            min_items: Some(1),
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "category_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::gift_card::CATEGORY,
-                            ),
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "address",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "service_phone",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "biz_description",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "need_receipt",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "cell_1",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::gift_card::CELL,
-                        ),
-                        required: false,
-                        lenient: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "cell_2",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::gift_card::CELL,
-                        ),
-                        required: false,
-                        lenient: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`Order`: A gift-card order: what a user bought on a page, and who received it.
-        pub(crate) static ORDER: NamedType = NamedType {
-            name: "Order",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "order_id",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "page_id",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "trans_id",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "create_time",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "pay_finish_time",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "total_price",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "open_id",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "accepter_openid",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "card_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::gift_card::ORDER_CARD,
-                            ),
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "outer_str",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "IsChatRoom",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`OrderCard`: A card bought in a gift-card order.
-        pub(crate) static ORDER_CARD: NamedType = NamedType {
-            name: "OrderCard",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "card_id",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "price",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "code",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "default_gifting_msg",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "background_pic_url",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "outer_img_id",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "accepter_openid",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`Page`: A gift-card page as WeChat answers it.
-        pub(crate) static PAGE: NamedType = NamedType {
-            name: "Page",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "page_title",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "support_multi",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "support_buy_for_self",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "banner_pic_url",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "theme_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::gift_card::THEME,
-                            ),
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "category_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::gift_card::CATEGORY,
-                            ),
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "address",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "service_phone",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "biz_description",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "need_receipt",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "cell_1",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::gift_card::CELL,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "cell_2",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::gift_card::CELL,
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`PageControl`: Whether a gift-card page is on sale, and who took it off.
-        pub(crate) static PAGE_CONTROL: NamedType = NamedType {
-            name: "PageControl",
-            kind: TypeKind::StringEnum(
-                &["E_PAGE_CONTROL_NORMAL", "E_PAGE_CONTROL_BIZ", "E_PAGE_CONTROL_SYSTEM"],
-            ),
-        };
-
-        ///`PageUpdate`: A gift-card page's new content, naming the page it replaces.
-        pub(crate) static PAGE_UPDATE: NamedType = NamedType {
-            name: "PageUpdate",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "page_id",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "page_title",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "support_multi",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "support_buy_for_self",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "banner_pic_url",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "theme_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::gift_card::THEME,
-                            ),
-                        ),
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: None,
-                            min_items: Some(1),
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "category_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::gift_card::CATEGORY,
-                            ),
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "address",
-                        ty: Ty::String,
-                        required: false,
-                        lenient: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "service_phone",
-                        ty: Ty::String,
-                        required: false,
-                        lenient: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "biz_description",
-                        ty: Ty::String,
-                        required: false,
-                        lenient: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "need_receipt",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "cell_1",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::gift_card::CELL,
-                        ),
-                        required: false,
-                        lenient: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "cell_2",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::gift_card::CELL,
-                        ),
-                        required: false,
-                        lenient: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`Theme`: A theme of a gift-card page: a cover, the cards on sale under it and the card faces a buyer picks from.
-        pub(crate) static THEME: NamedType = NamedType {
-            name: "Theme",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "theme_pic_url",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "title",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "title_color",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "item_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::gift_card::THEME_ITEM,
-                            ),
-                        ),
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: None,
-                            min_items: Some(1),
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "pic_item_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::gift_card::CARD_FACE,
-                            ),
-                        ),
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: None,
-                            min_items: Some(1),
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "category_index",
-                        ty: Ty::U32,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "show_sku_title_first",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "is_banner",
-                        ty: Ty::Bool,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`ThemeItem`: A gift card on sale under a theme.
-        pub(crate) static THEME_ITEM: NamedType = NamedType {
-            name: "ThemeItem",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "card_id",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "title",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "pic_url",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "desc",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-    }
-
-    ///Types of `spec/member_card/types.toml`.
-    pub(crate) mod member_card {
-        use super::super::*;
-        ///`MemberFieldValue`: One field of the activation form and the member's answer.
-        pub(crate) static MEMBER_FIELD_VALUE: NamedType = NamedType {
-            name: "MemberFieldValue",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "name",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "value",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "value_list",
-                        ty: Ty::Array(&Ty::String),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`MemberUserInfo`: What a member filled in the activation form.
-        pub(crate) static MEMBER_USER_INFO: NamedType = NamedType {
-            name: "MemberUserInfo",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "common_field_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::member_card::MEMBER_FIELD_VALUE,
-                            ),
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "custom_field_list",
-                        ty: Ty::Array(
-                            &Ty::Named(
-                                &crate::generated::operations::group::member_card::MEMBER_FIELD_VALUE,
-                            ),
-                        ),
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-    }
-
-    ///Types of `spec/nontax_pay/types.toml`.
-    pub(crate) mod nontax_pay {
-        use super::super::*;
-        ///`FeeItem`: One item of a payment notice.
-        pub(crate) static FEE_ITEM: NamedType = NamedType {
-            name: "FeeItem",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "no",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "item_id",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "item_name",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "overdue",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "penalty",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "fee",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`NoticeType`: What kind of payment notice it is.
-        pub(crate) static NOTICE_TYPE: NamedType = NamedType {
-            name: "NoticeType",
-            kind: TypeKind::IntEnum(&[1, 2]),
-        };
-
-        ///`PayScene`: Where the payment starts.
-        pub(crate) static PAY_SCENE: NamedType = NamedType {
-            name: "PayScene",
-            kind: TypeKind::StringEnum(
-                &["biz", "ctiyservice", "miniprogram", "offline", "pc", "app", "other"],
-            ),
-        };
-    }
-
-    ///Types of `spec/pay_gift/types.toml`.
-    pub(crate) mod pay_gift {
-        use super::super::*;
-        ///`FailedMchid`: A merchant number a rule could not be set on, and why.
-        pub(crate) static FAILED_MCHID: NamedType = NamedType {
-            name: "FailedMchid",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "mchid",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "errcode",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "errmsg",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "occupy_rule_id",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "occupy_appid",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`MemberRule`: The terms of a rule giving a member card after payment.
-        pub(crate) static MEMBER_RULE: NamedType = NamedType {
-            name: "MemberRule",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "card_id",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "least_cost",
-                        ty: Ty::I64,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(0),
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "max_cost",
-                        ty: Ty::I64,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(0),
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "jump_url",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "app_brand_id",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "app_brand_pass",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`Rule`: A pay-gift rule: the merchant numbers and time span it covers, and what it gives (by `type`).
-        pub(crate) static RULE: NamedType = NamedType {
-            name: "Rule",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "base_info",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::pay_gift::RULE_BASE,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "rule",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::pay_gift::RULE_KIND,
-                        ),
-                        required: true,
-                        flatten: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`RuleBase`: Where and when a pay-gift rule applies; WeChat adds its status and times.
-        pub(crate) static RULE_BASE: NamedType = NamedType {
-            name: "RuleBase",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "mchid_list",
-                        ty: Ty::Array(&Ty::String),
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: None,
-                            maximum: None,
-                            min_items: Some(1),
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "begin_time",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "end_time",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "status",
-                        ty: Ty::String,
-                        required: true,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "create_time",
-                        ty: Ty::I64,
-                        required: true,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "update_time",
-                        ty: Ty::I64,
-                        required: true,
-                        answered_only: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`RuleKind`: What a pay-gift rule gives, by its `type`.
-        pub(crate) static RULE_KIND: NamedType = NamedType {
-            name: "RuleKind",
-            kind: TypeKind::Union(crate::spec_model::Union {
-                tag: "type",
-                internal: false,
-                variants: &[
-                    crate::spec_model::UnionCase {
-                        tag: "RULE_TYPE_PAY_MEMBER_CARD",
-                        key: &["member_rule"],
-                        ty: &crate::generated::operations::group::pay_gift::MEMBER_RULE,
-                    },
-                ],
-            }),
-        };
-
-        ///`RuleType`: The kind of a pay-gift rule.
-        pub(crate) static RULE_TYPE: NamedType = NamedType {
-            name: "RuleType",
-            kind: TypeKind::StringEnum(
-                &["RULE_TYPE_PAY_MEMBER_CARD", "RULE_TYPE_SINGLE_PAY"],
-            ),
-        };
-    }
-
-    ///Types of `spec/sub_merchant/types.toml`.
-    pub(crate) mod sub_merchant {
-        use super::super::*;
-        ///`SubMerchant`: A sub-merchant as WeChat keeps it.
-        pub(crate) static SUB_MERCHANT: NamedType = NamedType {
-            name: "SubMerchant",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "merchant_id",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "app_id",
-                        ty: Ty::String,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "create_time",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "update_time",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "brand_name",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "logo_url",
-                        ty: Ty::String,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "status",
-                        ty: Ty::Named(
-                            &crate::generated::operations::group::sub_merchant::SUB_MERCHANT_STATUS,
-                        ),
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "begin_time",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "end_time",
-                        ty: Ty::I64,
-                        required: false,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "primary_category_id",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "secondary_category_id",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`SubMerchantForm`: A sub-merchant as the parent merchant submits it: its name, logo, categories and authorization letter.
-        pub(crate) static SUB_MERCHANT_FORM: NamedType = NamedType {
-            name: "SubMerchantForm",
-            kind: TypeKind::Object(
-                &[
-                    Field {
-                        name: "app_id",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(36),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "brand_name",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(36),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "logo_url",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(128),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "protocol",
-                        ty: Ty::String,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(36),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "end_time",
-                        ty: Ty::I64,
-                        required: true,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: None,
-                            minimum: Some(0),
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "primary_category_id",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "secondary_category_id",
-                        ty: Ty::I64,
-                        required: true,
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "agreement_media_id",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(36),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                    Field {
-                        name: "operator_media_id",
-                        ty: Ty::String,
-                        required: false,
-                        limits: crate::spec_model::Limits {
-                            min_length: None,
-                            max_length: None,
-                            max_bytes: Some(36),
-                            minimum: None,
-                            maximum: None,
-                            min_items: None,
-                            max_items: None,
-                        },
-                        ..Field::PLAIN
-                    },
-                ],
-            ),
-        };
-
-        ///`SubMerchantStatus`: Where WeChat's review of a sub-merchant stands.
-        pub(crate) static SUB_MERCHANT_STATUS: NamedType = NamedType {
-            name: "SubMerchantStatus",
-            kind: TypeKind::StringEnum(&["CHECKING", "APPROVED", "REJECTED", "EXPIRED"]),
-        };
-    }
-}
-
-/// Types local to one operation, one module per group and operation.
-mod local {
-    ///Types local to operations of `card`.
-    pub(crate) mod card {
-        ///Types local to `add_locations`.
-        pub(crate) mod add_locations {
-            use super::super::super::*;
-            ///`Location`: A store to import.
-            pub(crate) static LOCATION: NamedType = NamedType {
-                name: "Location",
-                kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
-                            name: "business_name",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "branch_name",
+                            name: "id",
                             ty: Ty::String,
                             required: false,
+                            only: Some(Direction::Response),
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "province",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "city",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "district",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "address",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "telephone",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "category",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "longitude",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "latitude",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `create_after_pay_activity`.
-        pub(crate) mod create_after_pay_activity {
-            use super::super::super::*;
-            ///`ActivityInfo`: A pay-then-receive activity.
-            pub(crate) static ACTIVITY_INFO: NamedType = NamedType {
-                name: "ActivityInfo",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "basic_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::create_after_pay_activity::ACTIVITY_BASIC_INFO,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "card_info_list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::card::create_after_pay_activity::ACTIVITY_CARD,
-                                ),
-                            ),
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
-                                minimum: None,
-                                maximum: None,
-                                min_items: Some(1),
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::create_after_pay_activity::ACTIVITY_CUSTOM_INFO,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`ActivityBasicInfo`: When an activity runs, what its pack holds and who takes the payments.
-            pub(crate) static ACTIVITY_BASIC_INFO: NamedType = NamedType {
-                name: "ActivityBasicInfo",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "activity_bg_color",
-                            ty: Ty::String,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(16),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "activity_tinyappid",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "mch_code",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "begin_time",
-                            ty: Ty::I64,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
-                                minimum: Some(0),
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "end_time",
-                            ty: Ty::I64,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
-                                minimum: Some(0),
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "gift_num",
-                            ty: Ty::U32,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
-                                minimum: Some(3),
-                                maximum: Some(15),
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "max_partic_times_act",
-                            ty: Ty::U32,
+                            name: "status",
+                            ty: Ty::Named(TypeId(19)),
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
-                                minimum: Some(1),
-                                maximum: Some(50),
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "max_partic_times_one_day",
-                            ty: Ty::U32,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
-                                minimum: Some(1),
-                                maximum: Some(50),
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`ActivityCard`: A coupon of the pack and the users it is for.
-            pub(crate) static ACTIVITY_CARD: NamedType = NamedType {
-                name: "ActivityCard",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "card_id",
-                            ty: Ty::String,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(32),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "min_amt",
-                            ty: Ty::I64,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
-                                minimum: Some(0),
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "membership_appid",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "new_tinyapp_user",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "total_user",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`ActivityCustomInfo`: What kind of activity it is.
-            pub(crate) static ACTIVITY_CUSTOM_INFO: NamedType = NamedType {
-                name: "ActivityCustomInfo",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "type",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `create_landing_page`.
-        pub(crate) mod create_landing_page {
-            use super::super::super::*;
-            ///`LandingPageScene`: Where a landing page is put.
-            pub(crate) static LANDING_PAGE_SCENE: NamedType = NamedType {
-                name: "LandingPageScene",
-                kind: TypeKind::StringEnum(
-                    &[
-                        "SCENE_NEAR_BY",
-                        "SCENE_MENU",
-                        "SCENE_QRCODE",
-                        "SCENE_ARTICLE",
-                        "SCENE_H5",
-                        "SCENE_IVR",
-                        "SCENE_CARD_CUSTOM_CELL",
-                    ],
-                ),
-            };
-
-            ///`LandingPageCard`: A card on a landing page.
-            pub(crate) static LANDING_PAGE_CARD: NamedType = NamedType {
-                name: "LandingPageCard",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "card_id",
-                            ty: Ty::String,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(32),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "thumb_url",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `create_qrcode`.
-        pub(crate) mod create_qrcode {
-            use super::super::super::*;
-            ///`QrCodeAction`: What a card QR code gives: one card or several.
-            pub(crate) static QR_CODE_ACTION: NamedType = NamedType {
-                name: "QrCodeAction",
-                kind: TypeKind::Union(crate::spec_model::Union {
-                    tag: "action_name",
-                    internal: false,
-                    variants: &[
-                        crate::spec_model::UnionCase {
-                            tag: "QR_CARD",
-                            key: &["action_info", "card"],
-                            ty: &crate::generated::operations::local::card::create_qrcode::QR_CARD,
-                        },
-                        crate::spec_model::UnionCase {
-                            tag: "QR_MULTIPLE_CARD",
-                            key: &["action_info", "multiple_card"],
-                            ty: &crate::generated::operations::local::card::create_qrcode::QR_MULTIPLE_CARD,
-                        },
-                    ],
-                }),
-            };
-
-            ///`QrCard`: A card a QR code gives.
-            pub(crate) static QR_CARD: NamedType = NamedType {
-                name: "QrCard",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "card_id",
-                            ty: Ty::String,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(32),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "code",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(20),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "openid",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(32),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "is_unique_code",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "outer_id",
-                            ty: Ty::I64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "outer_str",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`QrMultipleCard`: The cards a multiple-card QR code gives.
-            pub(crate) static QR_MULTIPLE_CARD: NamedType = NamedType {
-                name: "QrMultipleCard",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "card_list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::card::create_qrcode::QR_CARD,
-                                ),
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `get_colors`.
-        pub(crate) mod get_colors {
-            use super::super::super::*;
-            ///`CardColor`: A card background colour.
-            pub(crate) static CARD_COLOR: NamedType = NamedType {
-                name: "CardColor",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "name",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "value",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `list_locations`.
-        pub(crate) mod list_locations {
-            use super::super::super::*;
-            ///`StoredLocation`: A store imported for cards.
-            pub(crate) static STORED_LOCATION: NamedType = NamedType {
-                name: "StoredLocation",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "location_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "name",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "phone",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "address",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "longitude",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "latitude",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `list_user_cards`.
-        pub(crate) mod list_user_cards {
-            use super::super::super::*;
-            ///`HeldCard`: A card in the user's card package.
-            pub(crate) static HELD_CARD: NamedType = NamedType {
-                name: "HeldCard",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "card_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "code",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `update_card`.
-        pub(crate) mod update_card {
-            use super::super::super::*;
-            ///`BaseInfoUpdate`: The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card back to review.
-            pub(crate) static BASE_INFO_UPDATE: NamedType = NamedType {
-                name: "BaseInfoUpdate",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "title",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(27),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
+                            only: Some(Direction::Response),
                             ..Field::PLAIN
                         },
                         Field {
                             name: "logo_url",
                             ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            required: true,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "brand_name",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(36),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "code_type",
+                            ty: Ty::Named(TypeId(20)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(27),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "color",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(16),
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
                             name: "notice",
                             ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            required: true,
+                            limits: Limits {
                                 max_bytes: Some(48),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
                             name: "description",
                             ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            required: true,
+                            limits: Limits {
                                 max_bytes: Some(3072),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -14062,190 +10035,55 @@ mod local {
                             name: "service_phone",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(24),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "color",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(16),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
+                            name: "date_info",
+                            ty: Ty::Named(TypeId(21)),
+                            required: true,
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "location_id_list",
-                            ty: Ty::Array(&Ty::I64),
-                            required: false,
+                            name: "sku",
+                            ty: Ty::Named(TypeId(22)),
+                            required: true,
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "use_all_locations",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "center_title",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(18),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "center_sub_title",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(24),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "center_url",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_url_name",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(16),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_url",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_url_sub_title",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(18),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "promotion_url_name",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(16),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "promotion_url",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "promotion_url_sub_title",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(18),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "code_type",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::CODE_TYPE,
-                            ),
+                            name: "use_limit",
+                            ty: Ty::U32,
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "get_limit",
                             ty: Ty::U32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "use_custom_code",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "get_custom_code_mode",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(32),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "bind_openid",
+                            ty: Ty::Bool,
                             required: false,
                             ..Field::PLAIN
                         },
@@ -14262,11 +10100,115 @@ mod local {
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "date_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::DATE_INFO,
-                            ),
+                            name: "location_id_list",
+                            ty: Ty::Array(Item::I64),
                             required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "use_all_locations",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "center_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(18),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "center_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(24),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "center_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_url_name",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(16),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_url_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(18),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "promotion_url_name",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(16),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "promotion_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "promotion_url_sub_title",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(18),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "source",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(36),
+                                ..Limits::NONE
+                            },
                             ..Field::PLAIN
                         },
                         Field {
@@ -14276,82 +10218,655 @@ mod local {
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "pay_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::PAY_INFO,
-                            ),
+                            name: "create_time",
+                            ty: Ty::I64,
+                            required: false,
+                            only: Some(Direction::Response),
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "update_time",
+                            ty: Ty::I64,
+                            required: false,
+                            only: Some(Direction::Response),
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `BoardingPass` (`TypeId(24)`): A flight boarding pass.
+        pub(crate) const BOARDING_PASS: NamedType<'static> = NamedType {
+            name: "BoardingPass",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "is_pay_and_qrcode",
-                            ty: Ty::Bool,
+                            name: "from",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(54),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "to",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(54),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "flight",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(24),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "gate",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(12),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "check_in_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "air_model",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(24),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "departure_time",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "landing_time",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "boarding_time",
+                            ty: Ty::I64,
                             required: false,
                             ..Field::PLAIN
                         },
                     ],
                 ),
-            };
+            ),
+        };
 
-            ///`PayInfo`: A member card's WeChat Pay settings.
-            pub(crate) static PAY_INFO: NamedType = NamedType {
-                name: "PayInfo",
-                kind: TypeKind::Object(
+        /// `BonusRule` (`TypeId(25)`): How a member card's points are earned and spent; amounts in fen.
+        pub(crate) const BONUS_RULE: NamedType<'static> = NamedType {
+            name: "BonusRule",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
-                            name: "swipe_card",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::SWIPE_CARD,
-                            ),
-                            required: true,
+                            name: "cost_money_unit",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "increase_bonus",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "max_increase_bonus",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "init_increase_bonus",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "cost_bonus_unit",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "reduce_money",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "least_money_to_use_bonus",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "max_reduce_bonus",
+                            ty: Ty::I64,
+                            required: false,
                             ..Field::PLAIN
                         },
                     ],
                 ),
-            };
+            ),
+        };
 
-            ///`SwipeCard`: Whether the member card shows WeChat Pay's payment code.
-            pub(crate) static SWIPE_CARD: NamedType = NamedType {
-                name: "SwipeCard",
-                kind: TypeKind::Object(
+        /// `Card` (`TypeId(26)`): A card of one of WeChat's card types; `card_type` says which, and the key named after it (in lower case) holds its fields.
+        pub(crate) const CARD: NamedType<'static> = NamedType {
+            name: "Card",
+            kind: TypeKind::Union(Union {
+                tag: "card_type",
+                internal: false,
+                variants: Cow::Borrowed(
                     &[
-                        Field {
-                            name: "is_swipe_card",
-                            ty: Ty::Bool,
-                            required: true,
-                            ..Field::PLAIN
+                        UnionCase {
+                            tag: "GROUPON",
+                            key: Cow::Borrowed(&["groupon"]),
+                            ty: TypeId(27),
+                        },
+                        UnionCase {
+                            tag: "CASH",
+                            key: Cow::Borrowed(&["cash"]),
+                            ty: TypeId(28),
+                        },
+                        UnionCase {
+                            tag: "DISCOUNT",
+                            key: Cow::Borrowed(&["discount"]),
+                            ty: TypeId(29),
+                        },
+                        UnionCase {
+                            tag: "GIFT",
+                            key: Cow::Borrowed(&["gift"]),
+                            ty: TypeId(30),
+                        },
+                        UnionCase {
+                            tag: "GENERAL_COUPON",
+                            key: Cow::Borrowed(&["general_coupon"]),
+                            ty: TypeId(31),
+                        },
+                        UnionCase {
+                            tag: "MEMBER_CARD",
+                            key: Cow::Borrowed(&["member_card"]),
+                            ty: TypeId(32),
+                        },
+                        UnionCase {
+                            tag: "SCENIC_TICKET",
+                            key: Cow::Borrowed(&["scenic_ticket"]),
+                            ty: TypeId(33),
+                        },
+                        UnionCase {
+                            tag: "MOVIE_TICKET",
+                            key: Cow::Borrowed(&["movie_ticket"]),
+                            ty: TypeId(34),
+                        },
+                        UnionCase {
+                            tag: "BOARDING_PASS",
+                            key: Cow::Borrowed(&["boarding_pass"]),
+                            ty: TypeId(24),
+                        },
+                        UnionCase {
+                            tag: "MEETING_TICKET",
+                            key: Cow::Borrowed(&["meeting_ticket"]),
+                            ty: TypeId(35),
                         },
                     ],
                 ),
-            };
+            }),
+        };
 
-            ///`CouponUpdate`: The changes to a coupon (group-buying, cash, percentage-off, gift or general): only its `base_info` can change.
-            pub(crate) static COUPON_UPDATE: NamedType = NamedType {
-                name: "CouponUpdate",
-                kind: TypeKind::Object(
+        /// `CardStatus` (`TypeId(19)`): Where a card stands in WeChat's review.
+        pub(crate) const CARD_STATUS: NamedType<'static> = NamedType {
+            name: "CardStatus",
+            kind: TypeKind::StringEnum(
+                Cow::Borrowed(
+                    &[
+                        "CARD_STATUS_NOT_VERIFY",
+                        "CARD_STATUS_VERIFY_FAIL",
+                        "CARD_STATUS_VERIFY_OK",
+                        "CARD_STATUS_DELETE",
+                        "CARD_STATUS_DISPATCH",
+                    ],
+                ),
+            ),
+        };
+
+        /// `Cash` (`TypeId(28)`): A cash voucher.
+        pub(crate) const CASH: NamedType<'static> = NamedType {
+            name: "Cash",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
                             name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
-                            ),
+                            ty: Ty::Named(TypeId(18)),
                             required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "least_cost",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: Limits {
+                                minimum: Some(0),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "reduce_cost",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: Limits {
+                                minimum: Some(1),
+                                ..Limits::NONE
+                            },
                             ..Field::PLAIN
                         },
                     ],
                 ),
-            };
+            ),
+        };
 
-            ///`MemberCardUpdate`: The changes to a member card; only the fields set are sent.
-            pub(crate) static MEMBER_CARD_UPDATE: NamedType = NamedType {
-                name: "MemberCardUpdate",
-                kind: TypeKind::Object(
+        /// `CodeType` (`TypeId(20)`): How a card's code is shown to the cashier.
+        pub(crate) const CODE_TYPE: NamedType<'static> = NamedType {
+            name: "CodeType",
+            kind: TypeKind::StringEnum(
+                Cow::Borrowed(
+                    &[
+                        "CODE_TYPE_TEXT",
+                        "CODE_TYPE_BARCODE",
+                        "CODE_TYPE_QRCODE",
+                        "CODE_TYPE_ONLY_QRCODE",
+                        "CODE_TYPE_ONLY_BARCODE",
+                        "CODE_TYPE_NONE",
+                    ],
+                ),
+            ),
+        };
+
+        /// `CustomCell` (`TypeId(37)`): A custom entry on an activated member card.
+        pub(crate) const CUSTOM_CELL: NamedType<'static> = NamedType {
+            name: "CustomCell",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(15),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "tips",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(18),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "url",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `CustomField` (`TypeId(36)`): A member field shown on an activated member card (level, coupons, stamps...).
+        pub(crate) const CUSTOM_FIELD: NamedType<'static> = NamedType {
+            name: "CustomField",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "name_type",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(24),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(24),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `DateInfo` (`TypeId(21)`): When a card can be used: a fixed range, a term counted from when the user takes it, or for ever (member cards).
+        pub(crate) const DATE_INFO: NamedType<'static> = NamedType {
+            name: "DateInfo",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "type",
+                            ty: Ty::Named(TypeId(23)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "begin_timestamp",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_timestamp",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "fixed_term",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: Limits {
+                                minimum: Some(1),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "fixed_begin_term",
+                            ty: Ty::U32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `DateType` (`TypeId(23)`): How a card's validity is counted. WeChat still accepts the legacy values 1 and 2, which decode as `Unknown("1")`.
+        pub(crate) const DATE_TYPE: NamedType<'static> = NamedType {
+            name: "DateType",
+            kind: TypeKind::StringEnum(
+                Cow::Borrowed(
+                    &[
+                        "DATE_TYPE_FIX_TIME_RANGE",
+                        "DATE_TYPE_FIX_TERM",
+                        "DATE_TYPE_PERMANENT",
+                    ],
+                ),
+            ),
+        };
+
+        /// `Discount` (`TypeId(29)`): A percentage-off coupon.
+        pub(crate) const DISCOUNT: NamedType<'static> = NamedType {
+            name: "Discount",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
                             name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
-                            ),
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "discount",
+                            ty: Ty::U32,
+                            required: true,
+                            limits: Limits {
+                                minimum: Some(1),
+                                maximum: Some(99),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `GeneralCoupon` (`TypeId(31)`): A general coupon.
+        pub(crate) const GENERAL_COUPON: NamedType<'static> = NamedType {
+            name: "GeneralCoupon",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "default_detail",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(3072),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `Gift` (`TypeId(30)`): A gift voucher.
+        pub(crate) const GIFT: NamedType<'static> = NamedType {
+            name: "Gift",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "gift",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(3072),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `Groupon` (`TypeId(27)`): A group-buying voucher.
+        pub(crate) const GROUPON: NamedType<'static> = NamedType {
+            name: "Groupon",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "deal_detail",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(3072),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `MeetingTicket` (`TypeId(35)`): A meeting or show ticket.
+        pub(crate) const MEETING_TICKET: NamedType<'static> = NamedType {
+            name: "MeetingTicket",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "meeting_detail",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(3072),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "map_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `MemberCard` (`TypeId(32)`): A member card: points, stored value, custom fields and activation.
+        pub(crate) const MEMBER_CARD: NamedType<'static> = NamedType {
+            name: "MemberCard",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
                             required: false,
                             ..Field::PLAIN
                         },
@@ -14359,29 +10874,19 @@ mod local {
                             name: "background_pic_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
                             name: "prerogative",
                             ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            required: true,
+                            limits: Limits {
                                 max_bytes: Some(3072),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -14413,14 +10918,9 @@ mod local {
                             name: "activate_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -14428,14 +10928,9 @@ mod local {
                             name: "activate_app_brand_user_name",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -14443,35 +10938,25 @@ mod local {
                             name: "activate_app_brand_pass",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
                             name: "supply_bonus",
                             ty: Ty::Bool,
-                            required: false,
+                            required: true,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "bonus_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -14479,14 +10964,9 @@ mod local {
                             name: "bonus_cleared",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(3072),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -14494,43 +10974,31 @@ mod local {
                             name: "bonus_rules",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(3072),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
                             name: "bonus_rule",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::BONUS_RULE,
-                            ),
+                            ty: Ty::Named(TypeId(25)),
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "supply_balance",
                             ty: Ty::Bool,
-                            required: false,
+                            required: true,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "balance_url",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -14538,46 +11006,33 @@ mod local {
                             name: "balance_rules",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(3072),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
                             name: "custom_field1",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::CUSTOM_FIELD,
-                            ),
+                            ty: Ty::Named(TypeId(36)),
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "custom_field2",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::CUSTOM_FIELD,
-                            ),
+                            ty: Ty::Named(TypeId(36)),
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "custom_field3",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::CUSTOM_FIELD,
-                            ),
+                            ty: Ty::Named(TypeId(36)),
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "custom_cell1",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::card::CUSTOM_CELL,
-                            ),
+                            ty: Ty::Named(TypeId(37)),
                             required: false,
                             ..Field::PLAIN
                         },
@@ -14585,79 +11040,1186 @@ mod local {
                             name: "discount",
                             ty: Ty::U32,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
+                            limits: Limits {
                                 minimum: Some(0),
                                 maximum: Some(99),
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `MovieTicket` (`TypeId(34)`): A cinema ticket.
+        pub(crate) const MOVIE_TICKET: NamedType<'static> = NamedType {
+            name: "MovieTicket",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "detail",
+                            ty: Ty::String,
+                            required: true,
+                            limits: Limits {
+                                max_bytes: Some(3072),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `ScenicTicket` (`TypeId(33)`): A scenic-spot ticket.
+        pub(crate) const SCENIC_TICKET: NamedType<'static> = NamedType {
+            name: "ScenicTicket",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "base_info",
+                            ty: Ty::Named(TypeId(18)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "advanced_info",
+                            ty: Ty::Named(TypeId(14)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "ticket_class",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "guide_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `Sku` (`TypeId(22)`): A card's stock.
+        pub(crate) const SKU: NamedType<'static> = NamedType {
+            name: "Sku",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "quantity",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: Limits {
+                                minimum: Some(0),
+                                maximum: Some(100000000),
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "activate_msg_operation",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::MSG_OPERATION,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "modify_msg_operation",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::MSG_OPERATION,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`MsgOperation`: A recommendation WeChat adds to a member card's messages.
-            pub(crate) static MSG_OPERATION: NamedType = NamedType {
-                name: "MsgOperation",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "url_cell",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::URL_CELL,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`UrlCell`: An entry recommending cards or a page, shown until `end_time`.
-            pub(crate) static URL_CELL: NamedType = NamedType {
-                name: "UrlCell",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "card_id_list",
-                            ty: Ty::Array(&Ty::String),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "end_time",
+                            name: "total_quantity",
                             ty: Ty::I64,
                             required: false,
+                            only: Some(Direction::Response),
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `TextImage` (`TypeId(16)`): One picture with its text.
+        pub(crate) const TEXT_IMAGE: NamedType<'static> = NamedType {
+            name: "TextImage",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "image_url",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(128),
+                                ..Limits::NONE
+                            },
                             ..Field::PLAIN
                         },
                         Field {
                             name: "text",
                             ty: Ty::String,
                             required: false,
+                            limits: Limits {
+                                max_bytes: Some(512),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `TimeLimit` (`TypeId(17)`): A time the card can be used, for display.
+        pub(crate) const TIME_LIMIT: NamedType<'static> = NamedType {
+            name: "TimeLimit",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "type",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "begin_hour",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: Limits {
+                                maximum: Some(23),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "begin_minute",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: Limits {
+                                maximum: Some(59),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_hour",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: Limits {
+                                maximum: Some(23),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_minute",
+                            ty: Ty::U32,
+                            required: false,
+                            limits: Limits {
+                                maximum: Some(59),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `UseCondition` (`TypeId(15)`): When a card can be used.
+        pub(crate) const USE_CONDITION: NamedType<'static> = NamedType {
+            name: "UseCondition",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "accept_category",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(512),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "reject_category",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(512),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "least_cost",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "object_use_for",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
+                                max_bytes: Some(512),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "can_use_with_other_discount",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+    }
+
+    ///Types of `spec/card_stats/types.toml`.
+    pub(crate) mod card_stats {
+        use super::super::*;
+        /// `CondSource` (`TypeId(38)`): Which cards the statistics count.
+        pub(crate) const COND_SOURCE: NamedType<'static> = NamedType {
+            name: "CondSource",
+            kind: TypeKind::IntEnum(Cow::Borrowed(&[0, 1])),
+        };
+    }
+
+    ///Types of `spec/coin/types.toml`.
+    pub(crate) mod coin {
+        use super::super::*;
+        /// `CoinOrder` (`TypeId(39)`): An entry of the coin ledger: a top-up, a grant, an exchange for stock or a refund of unused stock.
+        pub(crate) const COIN_ORDER: NamedType<'static> = NamedType {
+            name: "CoinOrder",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "order_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "status",
+                            ty: Ty::Named(TypeId(40)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "create_time",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "pay_finish_time",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "desc",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "free_coin_count",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "pay_coin_count",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "refund_free_coin_count",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "refund_pay_coin_count",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "openid",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "order_type",
+                            ty: Ty::Named(TypeId(41)),
+                            required: true,
+                            aliases: Cow::Borrowed(&["order_tpye"]),
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `OrderStatus` (`TypeId(40)`): Where a coin order stands.
+        pub(crate) const ORDER_STATUS: NamedType<'static> = NamedType {
+            name: "OrderStatus",
+            kind: TypeKind::StringEnum(
+                Cow::Borrowed(
+                    &[
+                        "ORDER_STATUS_WAITING",
+                        "ORDER_STATUS_SUCC",
+                        "ORDER_STATUS_FINANCE_SUCC",
+                        "ORDER_STATUS_QUANTITY_SUCC",
+                        "ORDER_STATUS_HAS_REFUND",
+                        "ORDER_STATUS_REFUND_WAITING",
+                        "ORDER_STATUS_ROLLBACK",
+                        "ORDER_STATUS_HAS_RECEIPT",
+                    ],
+                ),
+            ),
+        };
+
+        /// `OrderType` (`TypeId(41)`): What kind of coin order an entry is.
+        pub(crate) const ORDER_TYPE: NamedType<'static> = NamedType {
+            name: "OrderType",
+            kind: TypeKind::StringEnum(
+                Cow::Borrowed(
+                    &[
+                        "ORDER_TYPE_SYS_ADD",
+                        "ORDER_TYPE_WXPAY",
+                        "ORDER_TYPE_REFUND",
+                        "ORDER_TYPE_REDUCE",
+                        "ORDER_TYPE_SYS_REDUCE",
+                    ],
+                ),
+            ),
+        };
+    }
+
+    ///Types of `spec/gift_card/types.toml`.
+    pub(crate) mod gift_card {
+        use super::super::*;
+        /// `CardFace` (`TypeId(42)`): A card face (卡面) a buyer may choose for the card they give.
+        pub(crate) const CARD_FACE: NamedType<'static> = NamedType {
+            name: "CardFace",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "background_pic_url",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "outer_img_id",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "default_gifting_msg",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `Category` (`TypeId(43)`): A category of themes.
+        pub(crate) const CATEGORY: NamedType<'static> = NamedType {
+            name: "Category",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `Cell` (`TypeId(44)`): A link of the merchant's on a gift-card page. WeChat adds `order_id` and `openid` to its query when a user follows it.
+        pub(crate) const CELL: NamedType<'static> = NamedType {
+            name: "Cell",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: true,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "url",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `NewPage` (`TypeId(45)`): A gift-card page to create: the shop page users buy gift cards on.
+        pub(crate) const NEW_PAGE: NamedType<'static> = NamedType {
+            name: "NewPage",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "page_title",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "support_multi",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "support_buy_for_self",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "banner_pic_url",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "theme_list",
+                            ty: Ty::Array(Item::Named(TypeId(46))),
+                            required: true,
+                            limits: Limits {
+                                min_items: Some(1),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "category_list",
+                            ty: Ty::Array(Item::Named(TypeId(43))),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "address",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "service_phone",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "biz_description",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "need_receipt",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "cell_1",
+                            ty: Ty::Named(TypeId(44)),
+                            required: false,
+                            lenient: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "cell_2",
+                            ty: Ty::Named(TypeId(44)),
+                            required: false,
+                            lenient: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `Order` (`TypeId(48)`): A gift-card order: what a user bought on a page, and who received it.
+        pub(crate) const ORDER: NamedType<'static> = NamedType {
+            name: "Order",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "order_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "page_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "trans_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "create_time",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "pay_finish_time",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "total_price",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "open_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "accepter_openid",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "card_list",
+                            ty: Ty::Array(Item::Named(TypeId(49))),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "outer_str",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "IsChatRoom",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `OrderCard` (`TypeId(49)`): A card bought in a gift-card order.
+        pub(crate) const ORDER_CARD: NamedType<'static> = NamedType {
+            name: "OrderCard",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "price",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "code",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "default_gifting_msg",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "background_pic_url",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "outer_img_id",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "accepter_openid",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `Page` (`TypeId(50)`): A gift-card page as WeChat answers it.
+        pub(crate) const PAGE: NamedType<'static> = NamedType {
+            name: "Page",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "page_title",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "support_multi",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "support_buy_for_self",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "banner_pic_url",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "theme_list",
+                            ty: Ty::Array(Item::Named(TypeId(46))),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "category_list",
+                            ty: Ty::Array(Item::Named(TypeId(43))),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "address",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "service_phone",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "biz_description",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "need_receipt",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "cell_1",
+                            ty: Ty::Named(TypeId(44)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "cell_2",
+                            ty: Ty::Named(TypeId(44)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `PageControl` (`TypeId(51)`): Whether a gift-card page is on sale, and who took it off.
+        pub(crate) const PAGE_CONTROL: NamedType<'static> = NamedType {
+            name: "PageControl",
+            kind: TypeKind::StringEnum(
+                Cow::Borrowed(
+                    &[
+                        "E_PAGE_CONTROL_NORMAL",
+                        "E_PAGE_CONTROL_BIZ",
+                        "E_PAGE_CONTROL_SYSTEM",
+                    ],
+                ),
+            ),
+        };
+
+        /// `PageUpdate` (`TypeId(52)`): A gift-card page's new content, naming the page it replaces.
+        pub(crate) const PAGE_UPDATE: NamedType<'static> = NamedType {
+            name: "PageUpdate",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "page_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "page_title",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "support_multi",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "support_buy_for_self",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "banner_pic_url",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "theme_list",
+                            ty: Ty::Array(Item::Named(TypeId(46))),
+                            required: true,
+                            limits: Limits {
+                                min_items: Some(1),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "category_list",
+                            ty: Ty::Array(Item::Named(TypeId(43))),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "address",
+                            ty: Ty::String,
+                            required: false,
+                            lenient: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "service_phone",
+                            ty: Ty::String,
+                            required: false,
+                            lenient: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "biz_description",
+                            ty: Ty::String,
+                            required: false,
+                            lenient: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "need_receipt",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "cell_1",
+                            ty: Ty::Named(TypeId(44)),
+                            required: false,
+                            lenient: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "cell_2",
+                            ty: Ty::Named(TypeId(44)),
+                            required: false,
+                            lenient: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `Theme` (`TypeId(46)`): A theme of a gift-card page: a cover, the cards on sale under it and the card faces a buyer picks from.
+        pub(crate) const THEME: NamedType<'static> = NamedType {
+            name: "Theme",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "theme_pic_url",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "title_color",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "item_list",
+                            ty: Ty::Array(Item::Named(TypeId(47))),
+                            required: true,
+                            limits: Limits {
+                                min_items: Some(1),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "pic_item_list",
+                            ty: Ty::Array(Item::Named(TypeId(42))),
+                            required: true,
+                            limits: Limits {
+                                min_items: Some(1),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "category_index",
+                            ty: Ty::U32,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "show_sku_title_first",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "is_banner",
+                            ty: Ty::Bool,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `ThemeItem` (`TypeId(47)`): A gift card on sale under a theme.
+        pub(crate) const THEME_ITEM: NamedType<'static> = NamedType {
+            name: "ThemeItem",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "pic_url",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "desc",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+    }
+
+    ///Types of `spec/member_card/types.toml`.
+    pub(crate) mod member_card {
+        use super::super::*;
+        /// `MemberFieldValue` (`TypeId(53)`): One field of the activation form and the member's answer.
+        pub(crate) const MEMBER_FIELD_VALUE: NamedType<'static> = NamedType {
+            name: "MemberFieldValue",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "value",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "value_list",
+                            ty: Ty::Array(Item::String),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `MemberUserInfo` (`TypeId(54)`): What a member filled in the activation form.
+        pub(crate) const MEMBER_USER_INFO: NamedType<'static> = NamedType {
+            name: "MemberUserInfo",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "common_field_list",
+                            ty: Ty::Array(Item::Named(TypeId(53))),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field_list",
+                            ty: Ty::Array(Item::Named(TypeId(53))),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+    }
+
+    ///Types of `spec/nontax_pay/types.toml`.
+    pub(crate) mod nontax_pay {
+        use super::super::*;
+        /// `FeeItem` (`TypeId(55)`): One item of a payment notice.
+        pub(crate) const FEE_ITEM: NamedType<'static> = NamedType {
+            name: "FeeItem",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "no",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "item_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "item_name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "overdue",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "penalty",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "fee",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `NoticeType` (`TypeId(56)`): What kind of payment notice it is.
+        pub(crate) const NOTICE_TYPE: NamedType<'static> = NamedType {
+            name: "NoticeType",
+            kind: TypeKind::IntEnum(Cow::Borrowed(&[1, 2])),
+        };
+
+        /// `PayScene` (`TypeId(57)`): Where the payment starts.
+        pub(crate) const PAY_SCENE: NamedType<'static> = NamedType {
+            name: "PayScene",
+            kind: TypeKind::StringEnum(
+                Cow::Borrowed(
+                    &[
+                        "biz",
+                        "ctiyservice",
+                        "miniprogram",
+                        "offline",
+                        "pc",
+                        "app",
+                        "other",
+                    ],
+                ),
+            ),
+        };
+    }
+
+    ///Types of `spec/pay_gift/types.toml`.
+    pub(crate) mod pay_gift {
+        use super::super::*;
+        /// `FailedMchid` (`TypeId(58)`): A merchant number a rule could not be set on, and why.
+        pub(crate) const FAILED_MCHID: NamedType<'static> = NamedType {
+            name: "FailedMchid",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "mchid",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "errcode",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "errmsg",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "occupy_rule_id",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "occupy_appid",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `MemberRule` (`TypeId(59)`): The terms of a rule giving a member card after payment.
+        pub(crate) const MEMBER_RULE: NamedType<'static> = NamedType {
+            name: "MemberRule",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "card_id",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "least_cost",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: Limits {
+                                minimum: Some(0),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "max_cost",
+                            ty: Ty::I64,
+                            required: true,
+                            limits: Limits {
+                                minimum: Some(0),
+                                ..Limits::NONE
+                            },
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "jump_url",
                             ty: Ty::String,
                             required: false,
                             ..Field::PLAIN
@@ -14676,189 +12238,47 @@ mod local {
                         },
                     ],
                 ),
-            };
+            ),
+        };
 
-            ///`ScenicTicketUpdate`: The changes to a scenic-spot ticket.
-            pub(crate) static SCENIC_TICKET_UPDATE: NamedType = NamedType {
-                name: "ScenicTicketUpdate",
-                kind: TypeKind::Object(
+        /// `Rule` (`TypeId(60)`): A pay-gift rule: the merchant numbers and time span it covers, and what it gives (by `type`).
+        pub(crate) const RULE: NamedType<'static> = NamedType {
+            name: "Rule",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
                             name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "guide_url",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`MovieTicketUpdate`: The changes to a cinema ticket.
-            pub(crate) static MOVIE_TICKET_UPDATE: NamedType = NamedType {
-                name: "MovieTicketUpdate",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "detail",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(3072),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`BoardingPassUpdate`: The changes to a boarding pass.
-            pub(crate) static BOARDING_PASS_UPDATE: NamedType = NamedType {
-                name: "BoardingPassUpdate",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "departure_time",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "landing_time",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "boarding_time",
-                            ty: Ty::I64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "gate",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(12),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`MeetingTicketUpdate`: The changes to a meeting or show ticket.
-            pub(crate) static MEETING_TICKET_UPDATE: NamedType = NamedType {
-                name: "MeetingTicketUpdate",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card::update_card::BASE_INFO_UPDATE,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "map_url",
-                            ty: Ty::String,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-    }
-
-    ///Types local to operations of `card_code`.
-    pub(crate) mod card_code {
-        ///Types local to `consume_code`.
-        pub(crate) mod consume_code {
-            use super::super::super::*;
-            ///`ConsumedCard`: The card of a redeemed code.
-            pub(crate) static CONSUMED_CARD: NamedType = NamedType {
-                name: "ConsumedCard",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "card_id",
-                            ty: Ty::String,
+                            ty: Ty::Named(TypeId(61)),
                             required: true,
                             ..Field::PLAIN
                         },
+                        Field {
+                            name: "rule",
+                            ty: Ty::Named(TypeId(62)),
+                            required: true,
+                            flatten: true,
+                            ..Field::PLAIN
+                        },
                     ],
                 ),
-            };
-        }
+            ),
+        };
 
-        ///Types local to `get_code`.
-        pub(crate) mod get_code {
-            use super::super::super::*;
-            ///`CodeCard`: The card a code belongs to, and the code's validity.
-            pub(crate) static CODE_CARD: NamedType = NamedType {
-                name: "CodeCard",
-                kind: TypeKind::Object(
+        /// `RuleBase` (`TypeId(61)`): Where and when a pay-gift rule applies; WeChat adds its status and times.
+        pub(crate) const RULE_BASE: NamedType<'static> = NamedType {
+            name: "RuleBase",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
-                            name: "card_id",
-                            ty: Ty::String,
+                            name: "mchid_list",
+                            ty: Ty::Array(Item::String),
                             required: true,
+                            limits: Limits {
+                                min_items: Some(1),
+                                ..Limits::NONE
+                            },
                             ..Field::PLAIN
                         },
                         Field {
@@ -14874,2287 +12294,66 @@ mod local {
                             ..Field::PLAIN
                         },
                         Field {
-                            name: "code",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`UserCardStatus`: The state of a card in a user's card package.
-            pub(crate) static USER_CARD_STATUS: NamedType = NamedType {
-                name: "UserCardStatus",
-                kind: TypeKind::StringEnum(
-                    &[
-                        "NORMAL",
-                        "CONSUMED",
-                        "EXPIRE",
-                        "GIFTING",
-                        "GIFT_SUCC",
-                        "GIFT_TIMEOUT",
-                        "DELETE",
-                        "UNAVAILABLE",
-                    ],
-                ),
-            };
-
-            ///`MemberUserInfo`: What a member filled in the activation form.
-            pub(crate) static MEMBER_USER_INFO: NamedType = NamedType {
-                name: "MemberUserInfo",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "common_field_list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::card_code::get_code::MEMBER_FIELD_VALUE,
-                                ),
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_field_list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::card_code::get_code::MEMBER_FIELD_VALUE,
-                                ),
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`MemberFieldValue`: One field of the activation form and the member's answer.
-            pub(crate) static MEMBER_FIELD_VALUE: NamedType = NamedType {
-                name: "MemberFieldValue",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "name",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "value",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "value_list",
-                            ty: Ty::Array(&Ty::String),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-    }
-
-    ///Types local to operations of `card_stats`.
-    pub(crate) mod card_stats {
-        ///Types local to `get_card_summary`.
-        pub(crate) mod get_card_summary {
-            use super::super::super::*;
-            ///`CardDayStats`: A day of the account's card statistics.
-            pub(crate) static CARD_DAY_STATS: NamedType = NamedType {
-                name: "CardDayStats",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "ref_date",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "given_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "given_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "expire_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "expire_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_friends_cnt",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_friends_user",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_friends_cnt",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_friends_user",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_friends_cnt",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_friends_user",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `get_free_card_summary`.
-        pub(crate) mod get_free_card_summary {
-            use super::super::super::*;
-            ///`FreeCardDayStats`: A day of one free coupon's statistics.
-            pub(crate) static FREE_CARD_DAY_STATS: NamedType = NamedType {
-                name: "FreeCardDayStats",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "ref_date",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "card_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "card_type",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::card_stats::get_free_card_summary::FREE_CARD_TYPE,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "is_pay",
-                            ty: Ty::U32,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "given_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "given_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "expire_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "expire_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`FreeCardType`: The type of a free coupon, as a number.
-            pub(crate) static FREE_CARD_TYPE: NamedType = NamedType {
-                name: "FreeCardType",
-                kind: TypeKind::IntEnum(&[0, 1, 2, 3, 4]),
-            };
-        }
-
-        ///Types local to `get_member_card_detail`.
-        pub(crate) mod get_member_card_detail {
-            use super::super::super::*;
-            ///`MemberCardDetailDayStats`: A day of one member card's statistics.
-            pub(crate) static MEMBER_CARD_DETAIL_DAY_STATS: NamedType = NamedType {
-                name: "MemberCardDetailDayStats",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "ref_date",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "merchanttype",
-                            ty: Ty::I64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "cardid",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "submerchantid",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "active_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "active_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "total_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "new_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "payOriginalFee",
-                            ty: Ty::I64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fee",
-                            ty: Ty::I64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `get_member_card_summary`.
-        pub(crate) mod get_member_card_summary {
-            use super::super::super::*;
-            ///`MemberCardDayStats`: A day of the account's member-card statistics.
-            pub(crate) static MEMBER_CARD_DAY_STATS: NamedType = NamedType {
-                name: "MemberCardDayStats",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "ref_date",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "view_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "receive_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_cnt",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "verify_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "active_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "total_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "total_receive_user",
-                            ty: Ty::U64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "active_cnt",
-                            ty: Ty::U64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-    }
-
-    ///Types local to operations of `coin`.
-    pub(crate) mod coin {
-        ///Types local to `list_orders`.
-        pub(crate) mod list_orders {
-            use super::super::super::*;
-            ///`NorFilter`: Orders to leave out of the list.
-            pub(crate) static NOR_FILTER: NamedType = NamedType {
-                name: "NorFilter",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
                             name: "status",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::coin::ORDER_STATUS,
-                            ),
+                            ty: Ty::String,
                             required: true,
+                            only: Some(Direction::Response),
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "create_time",
+                            ty: Ty::I64,
+                            required: true,
+                            only: Some(Direction::Response),
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "update_time",
+                            ty: Ty::I64,
+                            required: true,
+                            only: Some(Direction::Response),
                             ..Field::PLAIN
                         },
                     ],
                 ),
-            };
+            ),
+        };
 
-            ///`SortInfo`: How to sort the ledger.
-            pub(crate) static SORT_INFO: NamedType = NamedType {
-                name: "SortInfo",
-                kind: TypeKind::Object(
+        /// `RuleKind` (`TypeId(62)`): What a pay-gift rule gives, by its `type`.
+        pub(crate) const RULE_KIND: NamedType<'static> = NamedType {
+            name: "RuleKind",
+            kind: TypeKind::Union(Union {
+                tag: "type",
+                internal: false,
+                variants: Cow::Borrowed(
                     &[
-                        Field {
-                            name: "sort_key",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::coin::list_orders::SORT_KEY,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "sort_type",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::coin::list_orders::SORT_TYPE,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
+                        UnionCase {
+                            tag: "RULE_TYPE_PAY_MEMBER_CARD",
+                            key: Cow::Borrowed(&["member_rule"]),
+                            ty: TypeId(59),
                         },
                     ],
                 ),
-            };
+            }),
+        };
 
-            ///`SortKey`: What the ledger is sorted by.
-            pub(crate) static SORT_KEY: NamedType = NamedType {
-                name: "SortKey",
-                kind: TypeKind::StringEnum(&["SORT_BY_TIME"]),
-            };
-
-            ///`SortType`: The direction of the sort.
-            pub(crate) static SORT_TYPE: NamedType = NamedType {
-                name: "SortType",
-                kind: TypeKind::StringEnum(&["SORT_ASC", "SORT_DESC"]),
-            };
-        }
+        /// `RuleType` (`TypeId(63)`): The kind of a pay-gift rule.
+        pub(crate) const RULE_TYPE: NamedType<'static> = NamedType {
+            name: "RuleType",
+            kind: TypeKind::StringEnum(
+                Cow::Borrowed(&["RULE_TYPE_PAY_MEMBER_CARD", "RULE_TYPE_SINGLE_PAY"]),
+            ),
+        };
     }
 
-    ///Types local to operations of `gift_card`.
-    pub(crate) mod gift_card {
-        ///Types local to `list_orders`.
-        pub(crate) mod list_orders {
-            use super::super::super::*;
-            ///`SortType`: The order of the answered orders, by creation time.
-            pub(crate) static SORT_TYPE: NamedType = NamedType {
-                name: "SortType",
-                kind: TypeKind::StringEnum(&["ASC", "DESC"]),
-            };
-        }
-
-        ///Types local to `set_maintain`.
-        pub(crate) mod set_maintain {
-            use super::super::super::*;
-            ///`ControlInfo`: Who has taken the account's gift-card pages off sale.
-            pub(crate) static CONTROL_INFO: NamedType = NamedType {
-                name: "ControlInfo",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "biz_control_type",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "system_biz_control_type",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::gift_card::set_maintain::PAGE_CONTROL_STATE,
-                                ),
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`PageControlState`: A gift-card page's state.
-            pub(crate) static PAGE_CONTROL_STATE: NamedType = NamedType {
-                name: "PageControlState",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "page_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "page_control_type",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "system_page_control_type",
-                            ty: Ty::Named(
-                                &crate::generated::operations::group::gift_card::PAGE_CONTROL,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-    }
-
-    ///Types local to operations of `invoice`.
-    pub(crate) mod invoice {
-        ///Types local to `clear_out_invoice`.
-        pub(crate) mod clear_out_invoice {
-            use super::super::super::*;
-            ///`RedInvoice`: Which issued invoice to reverse.
-            pub(crate) static RED_INVOICE: NamedType = NamedType {
-                name: "RedInvoice",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "wxopenid",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fpqqlsh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrsbh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrmc",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "yfpdm",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "yfphm",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `get_auth_data`.
-        pub(crate) mod get_auth_data {
-            use super::super::super::*;
-            ///`UserAuthInfo`: The title and contact details the user entered on the authorization page: one of the two.
-            pub(crate) static USER_AUTH_INFO: NamedType = NamedType {
-                name: "UserAuthInfo",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "user_field",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::invoice::get_auth_data::USER_FIELD,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "biz_field",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::invoice::get_auth_data::BIZ_FIELD,
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`UserField`: A personal invoice title and contact details.
-            pub(crate) static USER_FIELD: NamedType = NamedType {
-                name: "UserField",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "title",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "phone",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "email",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_field",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::invoice::get_auth_data::CUSTOM_FIELD,
-                                ),
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`BizField`: A company invoice title and its tax details.
-            pub(crate) static BIZ_FIELD: NamedType = NamedType {
-                name: "BizField",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "title",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "tax_no",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "addr",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "phone",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "bank_type",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "bank_no",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_field",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::invoice::get_auth_data::CUSTOM_FIELD,
-                                ),
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`CustomField`: A field the merchant defined, with what the user entered.
-            pub(crate) static CUSTOM_FIELD: NamedType = NamedType {
-                name: "CustomField",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "key",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "value",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `get_auth_url`.
-        pub(crate) mod get_auth_url {
-            use super::super::super::*;
-            ///`AuthType`: The kind of authorization page.
-            pub(crate) static AUTH_TYPE: NamedType = NamedType {
-                name: "AuthType",
-                kind: TypeKind::IntEnum(&[0, 1, 2]),
-            };
-        }
-
-        ///Types local to `make_out_invoice`.
-        pub(crate) mod make_out_invoice {
-            use super::super::super::*;
-            ///`BlueInvoice`: An invoice to issue, with the buyer, the seller and the lines.
-            pub(crate) static BLUE_INVOICE: NamedType = NamedType {
-                name: "BlueInvoice",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "wxopenid",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ddh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fpqqlsh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrsbh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrmc",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrdz",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrdh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrbank",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "nsrbankid",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ghfmc",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ghfnsrsbh",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ghfdz",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ghfdh",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ghfbank",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ghfbankid",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "kpr",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "skr",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fhr",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "jshj",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "hjje",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "hjse",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "bz",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "hylx",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "invoicedetail_list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::invoice::make_out_invoice::BLUE_INVOICE_LINE,
-                                ),
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`BlueInvoiceLine`: One line of an invoice to issue.
-            pub(crate) static BLUE_INVOICE_LINE: NamedType = NamedType {
-                name: "BlueInvoiceLine",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "fphxz",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "spbm",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "xmmc",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "dw",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ggxh",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "xmsl",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "xmdj",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "xmje",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "sl",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "se",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `query_invoice_info`.
-        pub(crate) mod query_invoice_info {
-            use super::super::super::*;
-            ///`IssuedInvoice`: An invoice issued through unified invoicing.
-            pub(crate) static ISSUED_INVOICE: NamedType = NamedType {
-                name: "IssuedInvoice",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "fpqqlsh",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fpdm",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fphm",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "jym",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "kprq",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "pdfurl",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `scan_title`.
-        pub(crate) mod scan_title {
-            use super::super::super::*;
-            ///`TitleType`: The kind of invoice title.
-            pub(crate) static TITLE_TYPE: NamedType = NamedType {
-                name: "TitleType",
-                kind: TypeKind::IntEnum(&[0, 1]),
-            };
-        }
-    }
-
-    ///Types local to operations of `member_card`.
-    pub(crate) mod member_card {
-        ///Types local to `get_member_info`.
-        pub(crate) mod get_member_info {
-            use super::super::super::*;
-            ///`UserCardStatus`: The state of a member card in the user's card package.
-            pub(crate) static USER_CARD_STATUS: NamedType = NamedType {
-                name: "UserCardStatus",
-                kind: TypeKind::StringEnum(
-                    &[
-                        "NORMAL",
-                        "EXPIRE",
-                        "GIFTING",
-                        "GIFT_SUCC",
-                        "GIFT_TIMEOUT",
-                        "DELETE",
-                        "UNAVAILABLE",
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `set_activate_user_form`.
-        pub(crate) mod set_activate_user_form {
-            use super::super::super::*;
-            ///`FormLink`: A named link shown on the activation form.
-            pub(crate) static FORM_LINK: NamedType = NamedType {
-                name: "FormLink",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "name",
-                            ty: Ty::String,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(32),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "url",
-                            ty: Ty::String,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`ActivateForm`: A set of fields of the activation form.
-            pub(crate) static ACTIVATE_FORM: NamedType = NamedType {
-                name: "ActivateForm",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "can_modify",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "rich_field_list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::member_card::set_activate_user_form::RICH_FIELD,
-                                ),
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "common_field_id_list",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::member_card::set_activate_user_form::USER_FORM_FLAG,
-                                ),
-                            ),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_field_list",
-                            ty: Ty::Array(&Ty::String),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`RichField`: A choice field of the merchant's own.
-            pub(crate) static RICH_FIELD: NamedType = NamedType {
-                name: "RichField",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "type",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::member_card::set_activate_user_form::RICH_FIELD_TYPE,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "name",
-                            ty: Ty::String,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: Some(32),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "values",
-                            ty: Ty::Array(&Ty::String),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`RichFieldType`: How the user answers a choice field.
-            pub(crate) static RICH_FIELD_TYPE: NamedType = NamedType {
-                name: "RichFieldType",
-                kind: TypeKind::StringEnum(
-                    &["FORM_FIELD_RADIO", "FORM_FIELD_SELECT", "FORM_FIELD_CHECK_BOX"],
-                ),
-            };
-
-            ///`UserFormFlag`: A field of the activation form that WeChat knows and may fill in.
-            pub(crate) static USER_FORM_FLAG: NamedType = NamedType {
-                name: "UserFormFlag",
-                kind: TypeKind::StringEnum(
-                    &[
-                        "USER_FORM_INFO_FLAG_MOBILE",
-                        "USER_FORM_INFO_FLAG_SEX",
-                        "USER_FORM_INFO_FLAG_NAME",
-                        "USER_FORM_INFO_FLAG_BIRTHDAY",
-                        "USER_FORM_INFO_FLAG_IDCARD",
-                        "USER_FORM_INFO_FLAG_EMAIL",
-                        "USER_FORM_INFO_FLAG_LOCATION",
-                        "USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND",
-                        "USER_FORM_INFO_FLAG_INDUSTRY",
-                        "USER_FORM_INFO_FLAG_INCOME",
-                        "USER_FORM_INFO_FLAG_HABIT",
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `update_member`.
-        pub(crate) mod update_member {
-            use super::super::super::*;
-            ///`NotifyOptional`: Whether WeChat sends the member a message about each kind of change.
-            pub(crate) static NOTIFY_OPTIONAL: NamedType = NamedType {
-                name: "NotifyOptional",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "is_notify_bonus",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "is_notify_balance",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "is_notify_custom_field1",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "is_notify_custom_field2",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "is_notify_custom_field3",
-                            ty: Ty::Bool,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-    }
-
-    ///Types local to operations of `nontax`.
-    pub(crate) mod nontax {
-        ///Types local to `create_bill_card`.
-        pub(crate) mod create_bill_card {
-            use super::super::super::*;
-            ///`BillTemplate`: A fiscal e-bill card template.
-            pub(crate) static BILL_TEMPLATE: NamedType = NamedType {
-                name: "BillTemplate",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::nontax::create_bill_card::BILL_BASE_INFO,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "payee",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`BillBaseInfo`: What a fiscal e-bill card shows.
-            pub(crate) static BILL_BASE_INFO: NamedType = NamedType {
-                name: "BillBaseInfo",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "logo_url",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `insert_bill`.
-        pub(crate) mod insert_bill {
-            use super::super::super::*;
-            ///`CardExt`: The bill's content.
-            pub(crate) static CARD_EXT: NamedType = NamedType {
-                name: "CardExt",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "nonce_str",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "user_card",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::nontax::insert_bill::USER_CARD,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`UserCard`: The user's card, holding the bill data.
-            pub(crate) static USER_CARD: NamedType = NamedType {
-                name: "UserCard",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "invoice_user_data",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::nontax::insert_bill::INVOICE_USER_DATA,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`InvoiceUserData`: A fiscal e-bill's data.
-            pub(crate) static INVOICE_USER_DATA: NamedType = NamedType {
-                name: "InvoiceUserData",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "fee",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "title",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "billing_time",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "billing_no",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "billing_code",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "s_pdf_media_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-    }
-
-    ///Types local to operations of `nontax_pay`.
-    pub(crate) mod nontax_pay {
-        ///Types local to `apply_vehicle_pay`.
-        pub(crate) mod apply_vehicle_pay {
-            use super::super::super::*;
-            ///`ParkingStay`: A car's stay in a car park, or its trip on a toll road.
-            pub(crate) static PARKING_STAY: NamedType = NamedType {
-                name: "ParkingStay",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "start_time",
-                            ty: Ty::I64,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
-                                minimum: Some(0),
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "end_time",
-                            ty: Ty::I64,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
-                                minimum: Some(0),
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "charging_time",
-                            ty: Ty::I64,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
-                                minimum: Some(0),
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "plate_number",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "car_type",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "parking_name",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "space_number",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "openid",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "entrance_name",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "exit_name",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "carrying_capacity",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "carrying_range",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "channel_type",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `download_bill`.
-        pub(crate) mod download_bill {
-            use super::super::super::*;
-            ///`BillType`: Which orders a statement lists.
-            pub(crate) static BILL_TYPE: NamedType = NamedType {
-                name: "BillType",
-                kind: TypeKind::StringEnum(&["ALL", "SUCCESS", "REFUND"]),
-            };
-        }
-
-        ///Types local to `get_order`.
-        pub(crate) mod get_order {
-            use super::super::super::*;
-            ///`OrderStatus`: Where a non-tax payment order stands.
-            pub(crate) static ORDER_STATUS: NamedType = NamedType {
-                name: "OrderStatus",
-                kind: TypeKind::IntEnum(&[1, 3, 4, 5, 6, 12]),
-            };
-
-            ///`PartialRefund`: One partial refund of an order.
-            pub(crate) static PARTIAL_REFUND: NamedType = NamedType {
-                name: "PartialRefund",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "refund_out_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "refund_order_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "refund_fee",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "refund_reason",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "refund_status",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "refund_finish_time",
-                            ty: Ty::I64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`NotifyHistory`: The notifications WeChat sent one party about an order.
-            pub(crate) static NOTIFY_HISTORY: NamedType = NamedType {
-                name: "NotifyHistory",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "appid",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "name",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "notify_detail",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::nontax_pay::get_order::NOTIFICATION,
-                                ),
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "notify_cnt",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`Notification`: One notification attempt and how the party answered.
-            pub(crate) static NOTIFICATION: NamedType = NamedType {
-                name: "Notification",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "notify_time",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "url",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "wxnontaxstr",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "status",
-                            ty: Ty::I32,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ret",
-                            ty: Ty::I32,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "ret_errmsg",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "cost_time",
-                            ty: Ty::I64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "errcode",
-                            ty: Ty::I64,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "errmsg",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "third_resp",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "third_resp_data",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `notify_vehicle_entrance`.
-        pub(crate) mod notify_vehicle_entrance {
-            use super::super::super::*;
-            ///`EntranceScene`: A car entering a car park.
-            pub(crate) static ENTRANCE_SCENE: NamedType = NamedType {
-                name: "EntranceScene",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "start_time",
-                            ty: Ty::I64,
-                            required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
-                                minimum: Some(0),
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "plate_number",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "car_type",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "notify_url",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "parking_name",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "openid",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "free_time",
-                            ty: Ty::I64,
-                            required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
-                                minimum: Some(0),
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
-                            },
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `unified_order`.
-        pub(crate) mod unified_order {
-            use super::super::super::*;
-            ///`PayMiniProgram`: The mini program page that opens the payment.
-            pub(crate) static PAY_MINI_PROGRAM: NamedType = NamedType {
-                name: "PayMiniProgram",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "appid",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "pagepath",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "query_string",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "business_type",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-    }
-
-    ///Types local to operations of `platform`.
-    pub(crate) mod platform {
-        ///Types local to `create_card`.
-        pub(crate) mod create_card {
-            use super::super::super::*;
-            ///`InvoiceTemplate`: An invoice card template.
-            pub(crate) static INVOICE_TEMPLATE: NamedType = NamedType {
-                name: "InvoiceTemplate",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "base_info",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::platform::create_card::TEMPLATE_BASE_INFO,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "payee",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "type",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`TemplateBaseInfo`: What an invoice card shows.
-            pub(crate) static TEMPLATE_BASE_INFO: NamedType = NamedType {
-                name: "TemplateBaseInfo",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "logo_url",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "title",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_url_name",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_url",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "custom_url_sub_title",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "promotion_url_name",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "promotion_url",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "promotion_url_sub_title",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `insert_invoice`.
-        pub(crate) mod insert_invoice {
-            use super::super::super::*;
-            ///`CardExt`: The invoice's content.
-            pub(crate) static CARD_EXT: NamedType = NamedType {
-                name: "CardExt",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "nonce_str",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "user_card",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::platform::insert_invoice::USER_CARD,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`UserCard`: The user's card, holding the invoice data.
-            pub(crate) static USER_CARD: NamedType = NamedType {
-                name: "UserCard",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "invoice_user_data",
-                            ty: Ty::Named(
-                                &crate::generated::operations::local::platform::insert_invoice::INVOICE_USER_DATA,
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`InvoiceUserData`: An e-invoice's data, as shown on the card.
-            pub(crate) static INVOICE_USER_DATA: NamedType = NamedType {
-                name: "InvoiceUserData",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "fee",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "title",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "billing_time",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "billing_no",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "billing_code",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "info",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::platform::insert_invoice::BILLING_ITEM,
-                                ),
-                            ),
-                            required: false,
-                            lenient: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "fee_without_tax",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "tax",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "s_pdf_media_id",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "s_trip_pdf_media_id",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "check_code",
-                            ty: Ty::String,
-                            required: false,
-                            lenient: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "buyer_number",
-                            ty: Ty::String,
-                            required: false,
-                            lenient: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "buyer_address_and_phone",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "buyer_bank_account",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "seller_number",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "seller_address_and_phone",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "seller_bank_account",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "remarks",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "cashier",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "maker",
-                            ty: Ty::String,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`BillingItem`: One line of an invoice.
-            pub(crate) static BILLING_ITEM: NamedType = NamedType {
-                name: "BillingItem",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "name",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "num",
-                            ty: Ty::I64,
-                            required: true,
-                            lenient: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "unit",
-                            ty: Ty::String,
-                            required: true,
-                            lenient: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "price",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-    }
-
-    ///Types local to operations of `sub_merchant`.
+    ///Types of `spec/sub_merchant/types.toml`.
     pub(crate) mod sub_merchant {
-        ///Types local to `get_apply_protocol`.
-        pub(crate) mod get_apply_protocol {
-            use super::super::super::*;
-            ///`PrimaryCategory`: A first-level card category and its second-level ones.
-            pub(crate) static PRIMARY_CATEGORY: NamedType = NamedType {
-                name: "PrimaryCategory",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "primary_category_id",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "category_name",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "secondary_category",
-                            ty: Ty::Array(
-                                &Ty::Named(
-                                    &crate::generated::operations::local::sub_merchant::get_apply_protocol::SECONDARY_CATEGORY,
-                                ),
-                            ),
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-
-            ///`SecondaryCategory`: A second-level card category.
-            pub(crate) static SECONDARY_CATEGORY: NamedType = NamedType {
-                name: "SecondaryCategory",
-                kind: TypeKind::Object(
-                    &[
-                        Field {
-                            name: "secondary_category_id",
-                            ty: Ty::I64,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "category_name",
-                            ty: Ty::String,
-                            required: true,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "need_qualification_stuffs",
-                            ty: Ty::Array(&Ty::String),
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "can_choose_prepaid_card",
-                            ty: Ty::I32,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                        Field {
-                            name: "can_choose_payment_card",
-                            ty: Ty::I32,
-                            required: false,
-                            ..Field::PLAIN
-                        },
-                    ],
-                ),
-            };
-        }
-
-        ///Types local to `update_sub_merchant`.
-        pub(crate) mod update_sub_merchant {
-            use super::super::super::*;
-            ///`SubMerchantUpdate`: A sub-merchant's new details, with the id that names it.
-            pub(crate) static SUB_MERCHANT_UPDATE: NamedType = NamedType {
-                name: "SubMerchantUpdate",
-                kind: TypeKind::Object(
+        use super::super::*;
+        /// `SubMerchant` (`TypeId(64)`): A sub-merchant as WeChat keeps it.
+        pub(crate) const SUB_MERCHANT: NamedType<'static> = NamedType {
+            name: "SubMerchant",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
                     &[
                         Field {
                             name: "merchant_id",
@@ -17166,14 +12365,80 @@ mod local {
                             name: "app_id",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "create_time",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "update_time",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "brand_name",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "logo_url",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "status",
+                            ty: Ty::Named(TypeId(65)),
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "begin_time",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "end_time",
+                            ty: Ty::I64,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "primary_category_id",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "secondary_category_id",
+                            ty: Ty::I64,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `SubMerchantForm` (`TypeId(66)`): A sub-merchant as the parent merchant submits it: its name, logo, categories and authorization letter.
+        pub(crate) const SUB_MERCHANT_FORM: NamedType<'static> = NamedType {
+            name: "SubMerchantForm",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "app_id",
+                            ty: Ty::String,
+                            required: false,
+                            limits: Limits {
                                 max_bytes: Some(36),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -17181,14 +12446,9 @@ mod local {
                             name: "brand_name",
                             ty: Ty::String,
                             required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(36),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -17196,14 +12456,9 @@ mod local {
                             name: "logo_url",
                             ty: Ty::String,
                             required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(128),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -17211,14 +12466,9 @@ mod local {
                             name: "protocol",
                             ty: Ty::String,
                             required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(36),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -17226,14 +12476,9 @@ mod local {
                             name: "end_time",
                             ty: Ty::I64,
                             required: true,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
-                                max_bytes: None,
+                            limits: Limits {
                                 minimum: Some(0),
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -17253,14 +12498,9 @@ mod local {
                             name: "agreement_media_id",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(36),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
@@ -17268,18 +12508,3626 @@ mod local {
                             name: "operator_media_id",
                             ty: Ty::String,
                             required: false,
-                            limits: crate::spec_model::Limits {
-                                min_length: None,
-                                max_length: None,
+                            limits: Limits {
                                 max_bytes: Some(36),
-                                minimum: None,
-                                maximum: None,
-                                min_items: None,
-                                max_items: None,
+                                ..Limits::NONE
                             },
                             ..Field::PLAIN
                         },
                     ],
+                ),
+            ),
+        };
+
+        /// `SubMerchantStatus` (`TypeId(65)`): Where WeChat's review of a sub-merchant stands.
+        pub(crate) const SUB_MERCHANT_STATUS: NamedType<'static> = NamedType {
+            name: "SubMerchantStatus",
+            kind: TypeKind::StringEnum(
+                Cow::Borrowed(&["CHECKING", "APPROVED", "REJECTED", "EXPIRED"]),
+            ),
+        };
+    }
+}
+
+/// Types local to one operation, one module per group and operation.
+pub(crate) mod local {
+    ///Types local to operations of `card`.
+    pub(crate) mod card {
+        ///Types local to `add_locations`.
+        pub(crate) mod add_locations {
+            use super::super::super::*;
+            /// `Location` (`TypeId(67)`): A store to import.
+            pub(crate) const LOCATION: NamedType<'static> = NamedType {
+                name: "Location",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "business_name",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "branch_name",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "province",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "city",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "district",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "address",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "telephone",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "category",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "longitude",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "latitude",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `create_after_pay_activity`.
+        pub(crate) mod create_after_pay_activity {
+            use super::super::super::*;
+            /// `ActivityInfo` (`TypeId(68)`): A pay-then-receive activity.
+            pub(crate) const ACTIVITY_INFO: NamedType<'static> = NamedType {
+                name: "ActivityInfo",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "basic_info",
+                                ty: Ty::Named(TypeId(69)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "card_info_list",
+                                ty: Ty::Array(Item::Named(TypeId(70))),
+                                required: true,
+                                limits: Limits {
+                                    min_items: Some(1),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_info",
+                                ty: Ty::Named(TypeId(71)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `ActivityBasicInfo` (`TypeId(69)`): When an activity runs, what its pack holds and who takes the payments.
+            pub(crate) const ACTIVITY_BASIC_INFO: NamedType<'static> = NamedType {
+                name: "ActivityBasicInfo",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "activity_bg_color",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(16),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "activity_tinyappid",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "mch_code",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "begin_time",
+                                ty: Ty::I64,
+                                required: true,
+                                limits: Limits {
+                                    minimum: Some(0),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "end_time",
+                                ty: Ty::I64,
+                                required: true,
+                                limits: Limits {
+                                    minimum: Some(0),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "gift_num",
+                                ty: Ty::U32,
+                                required: true,
+                                limits: Limits {
+                                    minimum: Some(3),
+                                    maximum: Some(15),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "max_partic_times_act",
+                                ty: Ty::U32,
+                                required: false,
+                                limits: Limits {
+                                    minimum: Some(1),
+                                    maximum: Some(50),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "max_partic_times_one_day",
+                                ty: Ty::U32,
+                                required: false,
+                                limits: Limits {
+                                    minimum: Some(1),
+                                    maximum: Some(50),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `ActivityCard` (`TypeId(70)`): A coupon of the pack and the users it is for.
+            pub(crate) const ACTIVITY_CARD: NamedType<'static> = NamedType {
+                name: "ActivityCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_id",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(32),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "min_amt",
+                                ty: Ty::I64,
+                                required: true,
+                                limits: Limits {
+                                    minimum: Some(0),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "membership_appid",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "new_tinyapp_user",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "total_user",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `ActivityCustomInfo` (`TypeId(71)`): What kind of activity it is.
+            pub(crate) const ACTIVITY_CUSTOM_INFO: NamedType<'static> = NamedType {
+                name: "ActivityCustomInfo",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "type",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `create_landing_page`.
+        pub(crate) mod create_landing_page {
+            use super::super::super::*;
+            /// `LandingPageScene` (`TypeId(72)`): Where a landing page is put.
+            pub(crate) const LANDING_PAGE_SCENE: NamedType<'static> = NamedType {
+                name: "LandingPageScene",
+                kind: TypeKind::StringEnum(
+                    Cow::Borrowed(
+                        &[
+                            "SCENE_NEAR_BY",
+                            "SCENE_MENU",
+                            "SCENE_QRCODE",
+                            "SCENE_ARTICLE",
+                            "SCENE_H5",
+                            "SCENE_IVR",
+                            "SCENE_CARD_CUSTOM_CELL",
+                        ],
+                    ),
+                ),
+            };
+
+            /// `LandingPageCard` (`TypeId(73)`): A card on a landing page.
+            pub(crate) const LANDING_PAGE_CARD: NamedType<'static> = NamedType {
+                name: "LandingPageCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_id",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(32),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "thumb_url",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `create_qrcode`.
+        pub(crate) mod create_qrcode {
+            use super::super::super::*;
+            /// `QrCodeAction` (`TypeId(74)`): What a card QR code gives: one card or several.
+            pub(crate) const QR_CODE_ACTION: NamedType<'static> = NamedType {
+                name: "QrCodeAction",
+                kind: TypeKind::Union(Union {
+                    tag: "action_name",
+                    internal: false,
+                    variants: Cow::Borrowed(
+                        &[
+                            UnionCase {
+                                tag: "QR_CARD",
+                                key: Cow::Borrowed(&["action_info", "card"]),
+                                ty: TypeId(75),
+                            },
+                            UnionCase {
+                                tag: "QR_MULTIPLE_CARD",
+                                key: Cow::Borrowed(&["action_info", "multiple_card"]),
+                                ty: TypeId(76),
+                            },
+                        ],
+                    ),
+                }),
+            };
+
+            /// `QrCard` (`TypeId(75)`): A card a QR code gives.
+            pub(crate) const QR_CARD: NamedType<'static> = NamedType {
+                name: "QrCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_id",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(32),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "code",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(20),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "openid",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(32),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_unique_code",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "outer_id",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "outer_str",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `QrMultipleCard` (`TypeId(76)`): The cards a multiple-card QR code gives.
+            pub(crate) const QR_MULTIPLE_CARD: NamedType<'static> = NamedType {
+                name: "QrMultipleCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_list",
+                                ty: Ty::Array(Item::Named(TypeId(75))),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `get_colors`.
+        pub(crate) mod get_colors {
+            use super::super::super::*;
+            /// `CardColor` (`TypeId(77)`): A card background colour.
+            pub(crate) const CARD_COLOR: NamedType<'static> = NamedType {
+                name: "CardColor",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "name",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "value",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `list_locations`.
+        pub(crate) mod list_locations {
+            use super::super::super::*;
+            /// `StoredLocation` (`TypeId(78)`): A store imported for cards.
+            pub(crate) const STORED_LOCATION: NamedType<'static> = NamedType {
+                name: "StoredLocation",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "location_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "name",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "phone",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "address",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "longitude",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "latitude",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `list_user_cards`.
+        pub(crate) mod list_user_cards {
+            use super::super::super::*;
+            /// `HeldCard` (`TypeId(79)`): A card in the user's card package.
+            pub(crate) const HELD_CARD: NamedType<'static> = NamedType {
+                name: "HeldCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "code",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `update_card`.
+        pub(crate) mod update_card {
+            use super::super::super::*;
+            /// `BaseInfoUpdate` (`TypeId(80)`): The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card back to review.
+            pub(crate) const BASE_INFO_UPDATE: NamedType<'static> = NamedType {
+                name: "BaseInfoUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "title",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(27),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "logo_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "notice",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(48),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "description",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(3072),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "service_phone",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(24),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "color",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(16),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "location_id_list",
+                                ty: Ty::Array(Item::I64),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "use_all_locations",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "center_title",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(18),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "center_sub_title",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(24),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "center_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_url_name",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(16),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_url_sub_title",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(18),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "promotion_url_name",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(16),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "promotion_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "promotion_url_sub_title",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(18),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "code_type",
+                                ty: Ty::Named(TypeId(20)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "get_limit",
+                                ty: Ty::U32,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "can_share",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "can_give_friend",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "date_info",
+                                ty: Ty::Named(TypeId(21)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "need_push_on_view",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "pay_info",
+                                ty: Ty::Named(TypeId(81)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_pay_and_qrcode",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `PayInfo` (`TypeId(81)`): A member card's WeChat Pay settings.
+            pub(crate) const PAY_INFO: NamedType<'static> = NamedType {
+                name: "PayInfo",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "swipe_card",
+                                ty: Ty::Named(TypeId(82)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `SwipeCard` (`TypeId(82)`): Whether the member card shows WeChat Pay's payment code.
+            pub(crate) const SWIPE_CARD: NamedType<'static> = NamedType {
+                name: "SwipeCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "is_swipe_card",
+                                ty: Ty::Bool,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `CouponUpdate` (`TypeId(83)`): The changes to a coupon (group-buying, cash, percentage-off, gift or general): only its `base_info` can change.
+            pub(crate) const COUPON_UPDATE: NamedType<'static> = NamedType {
+                name: "CouponUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(80)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `MemberCardUpdate` (`TypeId(84)`): The changes to a member card; only the fields set are sent.
+            pub(crate) const MEMBER_CARD_UPDATE: NamedType<'static> = NamedType {
+                name: "MemberCardUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(80)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "background_pic_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "prerogative",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(3072),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "auto_activate",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "wx_activate",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "wx_activate_after_submit",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "wx_activate_after_submit_url",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "activate_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "activate_app_brand_user_name",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "activate_app_brand_pass",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "supply_bonus",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bonus_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bonus_cleared",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(3072),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bonus_rules",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(3072),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bonus_rule",
+                                ty: Ty::Named(TypeId(25)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "supply_balance",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "balance_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "balance_rules",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(3072),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field1",
+                                ty: Ty::Named(TypeId(36)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field2",
+                                ty: Ty::Named(TypeId(36)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field3",
+                                ty: Ty::Named(TypeId(36)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_cell1",
+                                ty: Ty::Named(TypeId(37)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "discount",
+                                ty: Ty::U32,
+                                required: false,
+                                limits: Limits {
+                                    minimum: Some(0),
+                                    maximum: Some(99),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "activate_msg_operation",
+                                ty: Ty::Named(TypeId(85)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "modify_msg_operation",
+                                ty: Ty::Named(TypeId(85)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `MsgOperation` (`TypeId(85)`): A recommendation WeChat adds to a member card's messages.
+            pub(crate) const MSG_OPERATION: NamedType<'static> = NamedType {
+                name: "MsgOperation",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "url_cell",
+                                ty: Ty::Named(TypeId(86)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `UrlCell` (`TypeId(86)`): An entry recommending cards or a page, shown until `end_time`.
+            pub(crate) const URL_CELL: NamedType<'static> = NamedType {
+                name: "UrlCell",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_id_list",
+                                ty: Ty::Array(Item::String),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "end_time",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "text",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "url",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "app_brand_id",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "app_brand_pass",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `ScenicTicketUpdate` (`TypeId(87)`): The changes to a scenic-spot ticket.
+            pub(crate) const SCENIC_TICKET_UPDATE: NamedType<'static> = NamedType {
+                name: "ScenicTicketUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(80)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "guide_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `MovieTicketUpdate` (`TypeId(88)`): The changes to a cinema ticket.
+            pub(crate) const MOVIE_TICKET_UPDATE: NamedType<'static> = NamedType {
+                name: "MovieTicketUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(80)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "detail",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(3072),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `BoardingPassUpdate` (`TypeId(89)`): The changes to a boarding pass.
+            pub(crate) const BOARDING_PASS_UPDATE: NamedType<'static> = NamedType {
+                name: "BoardingPassUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(80)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "departure_time",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "landing_time",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "boarding_time",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "gate",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(12),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `MeetingTicketUpdate` (`TypeId(90)`): The changes to a meeting or show ticket.
+            pub(crate) const MEETING_TICKET_UPDATE: NamedType<'static> = NamedType {
+                name: "MeetingTicketUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(80)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "map_url",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `card_code`.
+    pub(crate) mod card_code {
+        ///Types local to `consume_code`.
+        pub(crate) mod consume_code {
+            use super::super::super::*;
+            /// `ConsumedCard` (`TypeId(91)`): The card of a redeemed code.
+            pub(crate) const CONSUMED_CARD: NamedType<'static> = NamedType {
+                name: "ConsumedCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `get_code`.
+        pub(crate) mod get_code {
+            use super::super::super::*;
+            /// `CodeCard` (`TypeId(92)`): The card a code belongs to, and the code's validity.
+            pub(crate) const CODE_CARD: NamedType<'static> = NamedType {
+                name: "CodeCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "card_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "begin_time",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "end_time",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "code",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `UserCardStatus` (`TypeId(93)`): The state of a card in a user's card package.
+            pub(crate) const USER_CARD_STATUS: NamedType<'static> = NamedType {
+                name: "UserCardStatus",
+                kind: TypeKind::StringEnum(
+                    Cow::Borrowed(
+                        &[
+                            "NORMAL",
+                            "CONSUMED",
+                            "EXPIRE",
+                            "GIFTING",
+                            "GIFT_SUCC",
+                            "GIFT_TIMEOUT",
+                            "DELETE",
+                            "UNAVAILABLE",
+                        ],
+                    ),
+                ),
+            };
+
+            /// `MemberUserInfo` (`TypeId(94)`): What a member filled in the activation form.
+            pub(crate) const MEMBER_USER_INFO: NamedType<'static> = NamedType {
+                name: "MemberUserInfo",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "common_field_list",
+                                ty: Ty::Array(Item::Named(TypeId(95))),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field_list",
+                                ty: Ty::Array(Item::Named(TypeId(95))),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `MemberFieldValue` (`TypeId(95)`): One field of the activation form and the member's answer.
+            pub(crate) const MEMBER_FIELD_VALUE: NamedType<'static> = NamedType {
+                name: "MemberFieldValue",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "name",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "value",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "value_list",
+                                ty: Ty::Array(Item::String),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `card_stats`.
+    pub(crate) mod card_stats {
+        ///Types local to `get_card_summary`.
+        pub(crate) mod get_card_summary {
+            use super::super::super::*;
+            /// `CardDayStats` (`TypeId(96)`): A day of the account's card statistics.
+            pub(crate) const CARD_DAY_STATS: NamedType<'static> = NamedType {
+                name: "CardDayStats",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "ref_date",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "given_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "given_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "expire_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "expire_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_friends_cnt",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_friends_user",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_friends_cnt",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_friends_user",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_friends_cnt",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_friends_user",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `get_free_card_summary`.
+        pub(crate) mod get_free_card_summary {
+            use super::super::super::*;
+            /// `FreeCardDayStats` (`TypeId(97)`): A day of one free coupon's statistics.
+            pub(crate) const FREE_CARD_DAY_STATS: NamedType<'static> = NamedType {
+                name: "FreeCardDayStats",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "ref_date",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "card_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "card_type",
+                                ty: Ty::Named(TypeId(98)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_pay",
+                                ty: Ty::U32,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "given_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "given_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "expire_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "expire_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `FreeCardType` (`TypeId(98)`): The type of a free coupon, as a number.
+            pub(crate) const FREE_CARD_TYPE: NamedType<'static> = NamedType {
+                name: "FreeCardType",
+                kind: TypeKind::IntEnum(Cow::Borrowed(&[0, 1, 2, 3, 4])),
+            };
+        }
+
+        ///Types local to `get_member_card_detail`.
+        pub(crate) mod get_member_card_detail {
+            use super::super::super::*;
+            /// `MemberCardDetailDayStats` (`TypeId(99)`): A day of one member card's statistics.
+            pub(crate) const MEMBER_CARD_DETAIL_DAY_STATS: NamedType<'static> = NamedType {
+                name: "MemberCardDetailDayStats",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "ref_date",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "merchanttype",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "cardid",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "submerchantid",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "active_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "active_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "total_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "new_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "payOriginalFee",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fee",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `get_member_card_summary`.
+        pub(crate) mod get_member_card_summary {
+            use super::super::super::*;
+            /// `MemberCardDayStats` (`TypeId(100)`): A day of the account's member-card statistics.
+            pub(crate) const MEMBER_CARD_DAY_STATS: NamedType<'static> = NamedType {
+                name: "MemberCardDayStats",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "ref_date",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "view_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "receive_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_cnt",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "verify_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "active_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "total_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "total_receive_user",
+                                ty: Ty::U64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "active_cnt",
+                                ty: Ty::U64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `coin`.
+    pub(crate) mod coin {
+        ///Types local to `list_orders`.
+        pub(crate) mod list_orders {
+            use super::super::super::*;
+            /// `NorFilter` (`TypeId(101)`): Orders to leave out of the list.
+            pub(crate) const NOR_FILTER: NamedType<'static> = NamedType {
+                name: "NorFilter",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "status",
+                                ty: Ty::Named(TypeId(40)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `SortInfo` (`TypeId(102)`): How to sort the ledger.
+            pub(crate) const SORT_INFO: NamedType<'static> = NamedType {
+                name: "SortInfo",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "sort_key",
+                                ty: Ty::Named(TypeId(103)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "sort_type",
+                                ty: Ty::Named(TypeId(104)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `SortKey` (`TypeId(103)`): What the ledger is sorted by.
+            pub(crate) const SORT_KEY: NamedType<'static> = NamedType {
+                name: "SortKey",
+                kind: TypeKind::StringEnum(Cow::Borrowed(&["SORT_BY_TIME"])),
+            };
+
+            /// `SortType` (`TypeId(104)`): The direction of the sort.
+            pub(crate) const SORT_TYPE: NamedType<'static> = NamedType {
+                name: "SortType",
+                kind: TypeKind::StringEnum(Cow::Borrowed(&["SORT_ASC", "SORT_DESC"])),
+            };
+        }
+    }
+
+    ///Types local to operations of `gift_card`.
+    pub(crate) mod gift_card {
+        ///Types local to `list_orders`.
+        pub(crate) mod list_orders {
+            use super::super::super::*;
+            /// `SortType` (`TypeId(105)`): The order of the answered orders, by creation time.
+            pub(crate) const SORT_TYPE: NamedType<'static> = NamedType {
+                name: "SortType",
+                kind: TypeKind::StringEnum(Cow::Borrowed(&["ASC", "DESC"])),
+            };
+        }
+
+        ///Types local to `set_maintain`.
+        pub(crate) mod set_maintain {
+            use super::super::super::*;
+            /// `ControlInfo` (`TypeId(106)`): Who has taken the account's gift-card pages off sale.
+            pub(crate) const CONTROL_INFO: NamedType<'static> = NamedType {
+                name: "ControlInfo",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "biz_control_type",
+                                ty: Ty::Named(TypeId(51)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "system_biz_control_type",
+                                ty: Ty::Named(TypeId(51)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "list",
+                                ty: Ty::Array(Item::Named(TypeId(107))),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `PageControlState` (`TypeId(107)`): A gift-card page's state.
+            pub(crate) const PAGE_CONTROL_STATE: NamedType<'static> = NamedType {
+                name: "PageControlState",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "page_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "page_control_type",
+                                ty: Ty::Named(TypeId(51)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "system_page_control_type",
+                                ty: Ty::Named(TypeId(51)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `invoice`.
+    pub(crate) mod invoice {
+        ///Types local to `clear_out_invoice`.
+        pub(crate) mod clear_out_invoice {
+            use super::super::super::*;
+            /// `RedInvoice` (`TypeId(108)`): Which issued invoice to reverse.
+            pub(crate) const RED_INVOICE: NamedType<'static> = NamedType {
+                name: "RedInvoice",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "wxopenid",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fpqqlsh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrsbh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrmc",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "yfpdm",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "yfphm",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `get_auth_data`.
+        pub(crate) mod get_auth_data {
+            use super::super::super::*;
+            /// `UserAuthInfo` (`TypeId(109)`): The title and contact details the user entered on the authorization page: one of the two.
+            pub(crate) const USER_AUTH_INFO: NamedType<'static> = NamedType {
+                name: "UserAuthInfo",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "user_field",
+                                ty: Ty::Named(TypeId(110)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "biz_field",
+                                ty: Ty::Named(TypeId(111)),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `UserField` (`TypeId(110)`): A personal invoice title and contact details.
+            pub(crate) const USER_FIELD: NamedType<'static> = NamedType {
+                name: "UserField",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "title",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "phone",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "email",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field",
+                                ty: Ty::Array(Item::Named(TypeId(112))),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `BizField` (`TypeId(111)`): A company invoice title and its tax details.
+            pub(crate) const BIZ_FIELD: NamedType<'static> = NamedType {
+                name: "BizField",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "title",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "tax_no",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "addr",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "phone",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bank_type",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bank_no",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field",
+                                ty: Ty::Array(Item::Named(TypeId(112))),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `CustomField` (`TypeId(112)`): A field the merchant defined, with what the user entered.
+            pub(crate) const CUSTOM_FIELD: NamedType<'static> = NamedType {
+                name: "CustomField",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "key",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "value",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `get_auth_url`.
+        pub(crate) mod get_auth_url {
+            use super::super::super::*;
+            /// `AuthType` (`TypeId(113)`): The kind of authorization page.
+            pub(crate) const AUTH_TYPE: NamedType<'static> = NamedType {
+                name: "AuthType",
+                kind: TypeKind::IntEnum(Cow::Borrowed(&[0, 1, 2])),
+            };
+        }
+
+        ///Types local to `make_out_invoice`.
+        pub(crate) mod make_out_invoice {
+            use super::super::super::*;
+            /// `BlueInvoice` (`TypeId(114)`): An invoice to issue, with the buyer, the seller and the lines.
+            pub(crate) const BLUE_INVOICE: NamedType<'static> = NamedType {
+                name: "BlueInvoice",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "wxopenid",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ddh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fpqqlsh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrsbh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrmc",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrdz",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrdh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrbank",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "nsrbankid",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ghfmc",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ghfnsrsbh",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ghfdz",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ghfdh",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ghfbank",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ghfbankid",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "kpr",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "skr",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fhr",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "jshj",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "hjje",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "hjse",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "bz",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "hylx",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "invoicedetail_list",
+                                ty: Ty::Array(Item::Named(TypeId(115))),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `BlueInvoiceLine` (`TypeId(115)`): One line of an invoice to issue.
+            pub(crate) const BLUE_INVOICE_LINE: NamedType<'static> = NamedType {
+                name: "BlueInvoiceLine",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "fphxz",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "spbm",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "xmmc",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "dw",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ggxh",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "xmsl",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "xmdj",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "xmje",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "sl",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "se",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `query_invoice_info`.
+        pub(crate) mod query_invoice_info {
+            use super::super::super::*;
+            /// `IssuedInvoice` (`TypeId(116)`): An invoice issued through unified invoicing.
+            pub(crate) const ISSUED_INVOICE: NamedType<'static> = NamedType {
+                name: "IssuedInvoice",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "fpqqlsh",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fpdm",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fphm",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "jym",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "kprq",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "pdfurl",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `scan_title`.
+        pub(crate) mod scan_title {
+            use super::super::super::*;
+            /// `TitleType` (`TypeId(117)`): The kind of invoice title.
+            pub(crate) const TITLE_TYPE: NamedType<'static> = NamedType {
+                name: "TitleType",
+                kind: TypeKind::IntEnum(Cow::Borrowed(&[0, 1])),
+            };
+        }
+    }
+
+    ///Types local to operations of `member_card`.
+    pub(crate) mod member_card {
+        ///Types local to `get_member_info`.
+        pub(crate) mod get_member_info {
+            use super::super::super::*;
+            /// `UserCardStatus` (`TypeId(118)`): The state of a member card in the user's card package.
+            pub(crate) const USER_CARD_STATUS: NamedType<'static> = NamedType {
+                name: "UserCardStatus",
+                kind: TypeKind::StringEnum(
+                    Cow::Borrowed(
+                        &[
+                            "NORMAL",
+                            "EXPIRE",
+                            "GIFTING",
+                            "GIFT_SUCC",
+                            "GIFT_TIMEOUT",
+                            "DELETE",
+                            "UNAVAILABLE",
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `set_activate_user_form`.
+        pub(crate) mod set_activate_user_form {
+            use super::super::super::*;
+            /// `FormLink` (`TypeId(119)`): A named link shown on the activation form.
+            pub(crate) const FORM_LINK: NamedType<'static> = NamedType {
+                name: "FormLink",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "name",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(32),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "url",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `ActivateForm` (`TypeId(120)`): A set of fields of the activation form.
+            pub(crate) const ACTIVATE_FORM: NamedType<'static> = NamedType {
+                name: "ActivateForm",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "can_modify",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "rich_field_list",
+                                ty: Ty::Array(Item::Named(TypeId(121))),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "common_field_id_list",
+                                ty: Ty::Array(Item::Named(TypeId(122))),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_field_list",
+                                ty: Ty::Array(Item::String),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `RichField` (`TypeId(121)`): A choice field of the merchant's own.
+            pub(crate) const RICH_FIELD: NamedType<'static> = NamedType {
+                name: "RichField",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "type",
+                                ty: Ty::Named(TypeId(123)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "name",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(32),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "values",
+                                ty: Ty::Array(Item::String),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `RichFieldType` (`TypeId(123)`): How the user answers a choice field.
+            pub(crate) const RICH_FIELD_TYPE: NamedType<'static> = NamedType {
+                name: "RichFieldType",
+                kind: TypeKind::StringEnum(
+                    Cow::Borrowed(
+                        &[
+                            "FORM_FIELD_RADIO",
+                            "FORM_FIELD_SELECT",
+                            "FORM_FIELD_CHECK_BOX",
+                        ],
+                    ),
+                ),
+            };
+
+            /// `UserFormFlag` (`TypeId(122)`): A field of the activation form that WeChat knows and may fill in.
+            pub(crate) const USER_FORM_FLAG: NamedType<'static> = NamedType {
+                name: "UserFormFlag",
+                kind: TypeKind::StringEnum(
+                    Cow::Borrowed(
+                        &[
+                            "USER_FORM_INFO_FLAG_MOBILE",
+                            "USER_FORM_INFO_FLAG_SEX",
+                            "USER_FORM_INFO_FLAG_NAME",
+                            "USER_FORM_INFO_FLAG_BIRTHDAY",
+                            "USER_FORM_INFO_FLAG_IDCARD",
+                            "USER_FORM_INFO_FLAG_EMAIL",
+                            "USER_FORM_INFO_FLAG_LOCATION",
+                            "USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND",
+                            "USER_FORM_INFO_FLAG_INDUSTRY",
+                            "USER_FORM_INFO_FLAG_INCOME",
+                            "USER_FORM_INFO_FLAG_HABIT",
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `update_member`.
+        pub(crate) mod update_member {
+            use super::super::super::*;
+            /// `NotifyOptional` (`TypeId(124)`): Whether WeChat sends the member a message about each kind of change.
+            pub(crate) const NOTIFY_OPTIONAL: NamedType<'static> = NamedType {
+                name: "NotifyOptional",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "is_notify_bonus",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_notify_balance",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_notify_custom_field1",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_notify_custom_field2",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "is_notify_custom_field3",
+                                ty: Ty::Bool,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `nontax`.
+    pub(crate) mod nontax {
+        ///Types local to `create_bill_card`.
+        pub(crate) mod create_bill_card {
+            use super::super::super::*;
+            /// `BillTemplate` (`TypeId(125)`): A fiscal e-bill card template.
+            pub(crate) const BILL_TEMPLATE: NamedType<'static> = NamedType {
+                name: "BillTemplate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(126)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "payee",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `BillBaseInfo` (`TypeId(126)`): What a fiscal e-bill card shows.
+            pub(crate) const BILL_BASE_INFO: NamedType<'static> = NamedType {
+                name: "BillBaseInfo",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "logo_url",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `insert_bill`.
+        pub(crate) mod insert_bill {
+            use super::super::super::*;
+            /// `CardExt` (`TypeId(127)`): The bill's content.
+            pub(crate) const CARD_EXT: NamedType<'static> = NamedType {
+                name: "CardExt",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "nonce_str",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "user_card",
+                                ty: Ty::Named(TypeId(128)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `UserCard` (`TypeId(128)`): The user's card, holding the bill data.
+            pub(crate) const USER_CARD: NamedType<'static> = NamedType {
+                name: "UserCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "invoice_user_data",
+                                ty: Ty::Named(TypeId(129)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `InvoiceUserData` (`TypeId(129)`): A fiscal e-bill's data.
+            pub(crate) const INVOICE_USER_DATA: NamedType<'static> = NamedType {
+                name: "InvoiceUserData",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "fee",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "title",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "billing_time",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "billing_no",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "billing_code",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "s_pdf_media_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `nontax_pay`.
+    pub(crate) mod nontax_pay {
+        ///Types local to `apply_vehicle_pay`.
+        pub(crate) mod apply_vehicle_pay {
+            use super::super::super::*;
+            /// `ParkingStay` (`TypeId(130)`): A car's stay in a car park, or its trip on a toll road.
+            pub(crate) const PARKING_STAY: NamedType<'static> = NamedType {
+                name: "ParkingStay",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "start_time",
+                                ty: Ty::I64,
+                                required: true,
+                                limits: Limits {
+                                    minimum: Some(0),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "end_time",
+                                ty: Ty::I64,
+                                required: false,
+                                limits: Limits {
+                                    minimum: Some(0),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "charging_time",
+                                ty: Ty::I64,
+                                required: false,
+                                limits: Limits {
+                                    minimum: Some(0),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "plate_number",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "car_type",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "parking_name",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "space_number",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "openid",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "entrance_name",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "exit_name",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "carrying_capacity",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "carrying_range",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "channel_type",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `download_bill`.
+        pub(crate) mod download_bill {
+            use super::super::super::*;
+            /// `BillType` (`TypeId(131)`): Which orders a statement lists.
+            pub(crate) const BILL_TYPE: NamedType<'static> = NamedType {
+                name: "BillType",
+                kind: TypeKind::StringEnum(Cow::Borrowed(&["ALL", "SUCCESS", "REFUND"])),
+            };
+        }
+
+        ///Types local to `get_order`.
+        pub(crate) mod get_order {
+            use super::super::super::*;
+            /// `OrderStatus` (`TypeId(132)`): Where a non-tax payment order stands.
+            pub(crate) const ORDER_STATUS: NamedType<'static> = NamedType {
+                name: "OrderStatus",
+                kind: TypeKind::IntEnum(Cow::Borrowed(&[1, 3, 4, 5, 6, 12])),
+            };
+
+            /// `PartialRefund` (`TypeId(133)`): One partial refund of an order.
+            pub(crate) const PARTIAL_REFUND: NamedType<'static> = NamedType {
+                name: "PartialRefund",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "refund_out_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "refund_order_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "refund_fee",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "refund_reason",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "refund_status",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "refund_finish_time",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `NotifyHistory` (`TypeId(134)`): The notifications WeChat sent one party about an order.
+            pub(crate) const NOTIFY_HISTORY: NamedType<'static> = NamedType {
+                name: "NotifyHistory",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "appid",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "name",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "notify_detail",
+                                ty: Ty::Array(Item::Named(TypeId(135))),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "notify_cnt",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `Notification` (`TypeId(135)`): One notification attempt and how the party answered.
+            pub(crate) const NOTIFICATION: NamedType<'static> = NamedType {
+                name: "Notification",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "notify_time",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "url",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "wxnontaxstr",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "status",
+                                ty: Ty::I32,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ret",
+                                ty: Ty::I32,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "ret_errmsg",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "cost_time",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "errcode",
+                                ty: Ty::I64,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "errmsg",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "third_resp",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "third_resp_data",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `notify_vehicle_entrance`.
+        pub(crate) mod notify_vehicle_entrance {
+            use super::super::super::*;
+            /// `EntranceScene` (`TypeId(136)`): A car entering a car park.
+            pub(crate) const ENTRANCE_SCENE: NamedType<'static> = NamedType {
+                name: "EntranceScene",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "start_time",
+                                ty: Ty::I64,
+                                required: true,
+                                limits: Limits {
+                                    minimum: Some(0),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "plate_number",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "car_type",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "notify_url",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "parking_name",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "openid",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "free_time",
+                                ty: Ty::I64,
+                                required: false,
+                                limits: Limits {
+                                    minimum: Some(0),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `unified_order`.
+        pub(crate) mod unified_order {
+            use super::super::super::*;
+            /// `PayMiniProgram` (`TypeId(137)`): The mini program page that opens the payment.
+            pub(crate) const PAY_MINI_PROGRAM: NamedType<'static> = NamedType {
+                name: "PayMiniProgram",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "appid",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "pagepath",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "query_string",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "business_type",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `platform`.
+    pub(crate) mod platform {
+        ///Types local to `create_card`.
+        pub(crate) mod create_card {
+            use super::super::super::*;
+            /// `InvoiceTemplate` (`TypeId(138)`): An invoice card template.
+            pub(crate) const INVOICE_TEMPLATE: NamedType<'static> = NamedType {
+                name: "InvoiceTemplate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "base_info",
+                                ty: Ty::Named(TypeId(139)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "payee",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "type",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `TemplateBaseInfo` (`TypeId(139)`): What an invoice card shows.
+            pub(crate) const TEMPLATE_BASE_INFO: NamedType<'static> = NamedType {
+                name: "TemplateBaseInfo",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "logo_url",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "title",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_url_name",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_url",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "custom_url_sub_title",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "promotion_url_name",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "promotion_url",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "promotion_url_sub_title",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `insert_invoice`.
+        pub(crate) mod insert_invoice {
+            use super::super::super::*;
+            /// `CardExt` (`TypeId(140)`): The invoice's content.
+            pub(crate) const CARD_EXT: NamedType<'static> = NamedType {
+                name: "CardExt",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "nonce_str",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "user_card",
+                                ty: Ty::Named(TypeId(141)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `UserCard` (`TypeId(141)`): The user's card, holding the invoice data.
+            pub(crate) const USER_CARD: NamedType<'static> = NamedType {
+                name: "UserCard",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "invoice_user_data",
+                                ty: Ty::Named(TypeId(142)),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `InvoiceUserData` (`TypeId(142)`): An e-invoice's data, as shown on the card.
+            pub(crate) const INVOICE_USER_DATA: NamedType<'static> = NamedType {
+                name: "InvoiceUserData",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "fee",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "title",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "billing_time",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "billing_no",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "billing_code",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "info",
+                                ty: Ty::Array(Item::Named(TypeId(143))),
+                                required: false,
+                                lenient: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "fee_without_tax",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "tax",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "s_pdf_media_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "s_trip_pdf_media_id",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "check_code",
+                                ty: Ty::String,
+                                required: false,
+                                lenient: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "buyer_number",
+                                ty: Ty::String,
+                                required: false,
+                                lenient: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "buyer_address_and_phone",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "buyer_bank_account",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "seller_number",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "seller_address_and_phone",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "seller_bank_account",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "remarks",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "cashier",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "maker",
+                                ty: Ty::String,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `BillingItem` (`TypeId(143)`): One line of an invoice.
+            pub(crate) const BILLING_ITEM: NamedType<'static> = NamedType {
+                name: "BillingItem",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "name",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "num",
+                                ty: Ty::I64,
+                                required: true,
+                                lenient: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "unit",
+                                ty: Ty::String,
+                                required: true,
+                                lenient: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "price",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+    }
+
+    ///Types local to operations of `sub_merchant`.
+    pub(crate) mod sub_merchant {
+        ///Types local to `get_apply_protocol`.
+        pub(crate) mod get_apply_protocol {
+            use super::super::super::*;
+            /// `PrimaryCategory` (`TypeId(144)`): A first-level card category and its second-level ones.
+            pub(crate) const PRIMARY_CATEGORY: NamedType<'static> = NamedType {
+                name: "PrimaryCategory",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "primary_category_id",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "category_name",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "secondary_category",
+                                ty: Ty::Array(Item::Named(TypeId(145))),
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+
+            /// `SecondaryCategory` (`TypeId(145)`): A second-level card category.
+            pub(crate) const SECONDARY_CATEGORY: NamedType<'static> = NamedType {
+                name: "SecondaryCategory",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "secondary_category_id",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "category_name",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "need_qualification_stuffs",
+                                ty: Ty::Array(Item::String),
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "can_choose_prepaid_card",
+                                ty: Ty::I32,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "can_choose_payment_card",
+                                ty: Ty::I32,
+                                required: false,
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
+                ),
+            };
+        }
+
+        ///Types local to `update_sub_merchant`.
+        pub(crate) mod update_sub_merchant {
+            use super::super::super::*;
+            /// `SubMerchantUpdate` (`TypeId(146)`): A sub-merchant's new details, with the id that names it.
+            pub(crate) const SUB_MERCHANT_UPDATE: NamedType<'static> = NamedType {
+                name: "SubMerchantUpdate",
+                kind: TypeKind::Object(
+                    Cow::Borrowed(
+                        &[
+                            Field {
+                                name: "merchant_id",
+                                ty: Ty::String,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "app_id",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(36),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "brand_name",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(36),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "logo_url",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(128),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "protocol",
+                                ty: Ty::String,
+                                required: true,
+                                limits: Limits {
+                                    max_bytes: Some(36),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "end_time",
+                                ty: Ty::I64,
+                                required: true,
+                                limits: Limits {
+                                    minimum: Some(0),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "primary_category_id",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "secondary_category_id",
+                                ty: Ty::I64,
+                                required: true,
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "agreement_media_id",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(36),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                            Field {
+                                name: "operator_media_id",
+                                ty: Ty::String,
+                                required: false,
+                                limits: Limits {
+                                    max_bytes: Some(36),
+                                    ..Limits::NONE
+                                },
+                                ..Field::PLAIN
+                            },
+                        ],
+                    ),
                 ),
             };
         }

@@ -2,9 +2,11 @@
 
 //! The state model of `spec/`: the resources the mock keeps, what each operation's
 //! steps do to them, the events steps push and the user actions, as the engine reads
-//! them. See `crate::state_model` for the types.
+//! them. See `crate::state_model` for the types; fields name their types by the ids of
+//! the operations' table (`TYPES`).
 
-use crate::spec_model::{Field, Ty};
+use crate::spec_model::{Field, Ty, TypeId};
+use crate::generated::operations::TYPES;
 use crate::state_model::*;
 /// Every resource of `spec/resources.toml` and `spec/<group>/resources.toml`, by name.
 pub(crate) static RESOURCES: &[ResourceDef] = &[
@@ -22,11 +24,12 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
             },
             Field {
                 name: "card",
-                ty: Ty::Named(&crate::generated::operations::group::card::CARD),
+                ty: Ty::Named(TypeId(26)),
                 required: true,
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         parent: None,
         missing: Some(40073),
         fresh: &[("card_id", Fresh::Like("p1Pj9jr90_SQRaVqYI239Ka1erkI"))],
@@ -416,6 +419,7 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         steps: &[
             Step {
                 verb: Verb::Find {
@@ -524,6 +528,7 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
                 ..Field::PLAIN
             },
         ],
+        types: &TYPES,
         steps: &[
             Step {
                 verb: Verb::Find {

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 use proptest::sample::Index;
 
 use super::{Form, FormError, read_form};
-use crate::spec_table::{BodyKind, Field, FilePart, Method, Operation, ResponseBody, TokenUse, Ty};
+use crate::spec_table::{BodyKind, Field, FilePart, Method, Operation, ResponseBody, Schema, TokenUse, Ty};
 
 const MAX_SIZE: u64 = 64;
 
@@ -36,6 +36,7 @@ static UPLOAD: Operation = Operation {
     }],
     response: &[],
     response_body: ResponseBody::Json,
+    types: &Schema::EMPTY,
     errors: &[],
     success_example: None,
     resource: None,
