@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use crate::answer::{self, GeneralError};
 use crate::faults::{FaultKind, Reach, Taken};
 use crate::platform_tokens::PlatformToken;
-use crate::sample::sample_object;
+use crate::sample::sample_answer;
 use crate::serving::Handler;
 use crate::spec_table::{BodyKind, Method, Operation, ResponseBody, TokenUse};
 use crate::state::Shared;
@@ -281,7 +281,7 @@ pub(crate) fn success_fields(op: &Operation) -> Map<String, Value> {
     }
     match op.success_example.and_then(|text| serde_json::from_str::<Value>(text).ok()) {
         Some(Value::Object(map)) => map,
-        _ => sample_object(op.types, op.response),
+        _ => sample_answer(op.types, op.response),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec_table::{Field, Limits, Operation, Schema, Ty, TypeKind, Union};
+use crate::spec_table::{Direction, Field, Limits, Operation, Schema, Ty, TypeKind, Union};
 
 /// Nesting beyond which objects are left empty and arrays hold nothing, so a type that
 /// contains itself still gives a finite value.
@@ -13,8 +13,16 @@ const MAX_DEPTH: usize = 12;
 /// `mock_<field>`, numbers 1, booleans false, arrays of one element, enums their first value.
 /// Lenient fields (`lenient_in_mock`) are held too, optional or not, so the mock has nothing to
 /// warn about. `types` holds the named types the fields refer to (an operation's `types`).
+/// It is what a request may send: without the fields only WeChat answers (`only =
+/// "response"`); [`sample_answer`] has them.
 pub fn sample_object<'a>(types: &Schema<'a>, fields: &[Field<'a>]) -> Map<String, Value> {
-    Sampler { types }.object(fields, 0)
+    Sampler { types, direction: Direction::Request }.object(fields, 0)
+}
+
+/// An answer holding every required field of `fields`, as [`sample_object`] fills a request's,
+/// but with what WeChat assigns (`only = "response"`) and without what only a request sends.
+pub(crate) fn sample_answer<'a>(types: &Schema<'a>, fields: &[Field<'a>]) -> Map<String, Value> {
+    Sampler { types, direction: Direction::Response }.object(fields, 0)
 }
 
 /// A JSON request body `operation` accepts: [`sample_object`] of its fields, with its
@@ -27,15 +35,17 @@ pub fn sample_request(operation: &Operation) -> Map<String, Value> {
     body
 }
 
-/// A value of `ty` for a field named `name`, as [`sample_object`] fills its fields; `types`
-/// holds the named types `ty` may refer to.
+/// A value of `ty` for a field named `name` of an answer or a record the mock keeps, as
+/// [`sample_answer`] fills its fields; `types` holds the named types `ty` may refer to.
 pub(crate) fn sample_value<'a>(types: &Schema<'a>, ty: Ty, name: &str) -> Value {
-    Sampler { types }.value(ty, name, 0)
+    Sampler { types, direction: Direction::Response }.value(ty, name, 0)
 }
 
-/// Builds samples of fields whose named types `types` holds.
+/// Builds samples of fields whose named types `types` holds, for a body travelling in
+/// `direction`: only the fields that travel that way.
 struct Sampler<'s, 'a> {
     types: &'s Schema<'a>,
+    direction: Direction,
 }
 
 impl<'a> Sampler<'_, 'a> {
@@ -44,7 +54,8 @@ impl<'a> Sampler<'_, 'a> {
         if depth > MAX_DEPTH {
             return map;
         }
-        for field in fields.iter().filter(|f| (f.required || f.lenient) && !f.answered_only()) {
+        let travels = |f: &Field<'a>| f.only.is_none_or(|only| only == self.direction);
+        for field in fields.iter().filter(|f| (f.required || f.lenient) && travels(f)) {
             let union = match (field.flatten, field.ty) {
                 (true, Ty::Named(id)) => match self.types.get(id).map(|t| &t.kind) {
                     Some(TypeKind::Union(union)) => Some(union),
@@ -161,9 +172,42 @@ mod tests {
         for op in operations() {
             let body = Value::Object(sample_request(op));
             assert_eq!(check_request(op, &body), Ok(Vec::new()), "{}: nothing to warn about", op.name);
-            let answer = Value::Object(sample_object(op.types, op.response));
+            let answer = Value::Object(sample_answer(op.types, op.response));
             assert_eq!(check_answer(op.types, op.response, &answer), Ok(Vec::new()), "{}", op.name);
         }
+    }
+
+    #[test]
+    fn a_request_leaves_out_what_wechat_assigns_and_an_answer_or_record_holds_it() {
+        static ISSUED: Schema<'static> = Schema::new(&[NamedType {
+            name: "Issued",
+            kind: TypeKind::Object(Cow::Borrowed(&[
+                Field { name: "title", ty: Ty::String, required: true, ..Field::PLAIN },
+                Field {
+                    name: "id",
+                    ty: Ty::String,
+                    required: true,
+                    only: Some(Direction::Response),
+                    ..Field::PLAIN
+                },
+                Field {
+                    name: "secret",
+                    ty: Ty::String,
+                    required: true,
+                    only: Some(Direction::Request),
+                    ..Field::PLAIN
+                },
+            ])),
+        }]);
+        let fields = [Field { name: "issued", ty: Ty::Named(TypeId(0)), required: true, ..Field::PLAIN }];
+        let request = Value::Object(sample_object(&ISSUED, &fields));
+        assert_eq!(request, serde_json::json!({"issued": {"title": "mock_title", "secret": "mock_secret"}}));
+        // What an answer (or a seeded record) holds: WeChat answers the id it assigned, and
+        // never what only a request sends.
+        let record = sample_value(&ISSUED, Ty::Named(TypeId(0)), "issued");
+        assert_eq!(record, serde_json::json!({"title": "mock_title", "id": "mock_id"}));
+        assert_eq!(Value::Object(sample_answer(&ISSUED, &fields)), serde_json::json!({"issued": record}));
+        assert_eq!(check_answer(&ISSUED, &fields, &serde_json::json!({"issued": record})), Ok(Vec::new()));
     }
 
     #[test]
