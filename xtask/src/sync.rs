@@ -60,9 +60,10 @@ impl Change {
 }
 
 /// True for a file that declares an endpoint: `spec/<group>/<name>.toml`, except a group's
-/// `types.toml` and `errors.toml`.
+/// `types.toml`, `errors.toml` and `resources.toml` (as `codegen::load` reads them).
 pub fn is_endpoint_file(path: &str) -> bool {
-    path.matches('/').count() == 2 && !path.ends_with("/types.toml") && !path.ends_with("/errors.toml")
+    path.matches('/').count() == 2
+        && !["/types.toml", "/errors.toml", "/resources.toml"].iter().any(|name| path.ends_with(name))
 }
 
 /// Every `*.toml` under `<root>/spec`, sorted, with paths like `spec/invoice/x.toml`.
@@ -248,6 +249,21 @@ mod tests {
             "generated files are stale; run `cargo xtask codegen`\n{}",
             diffs.join("\n")
         );
+    }
+
+    #[test]
+    fn endpoint_files_are_a_groups_files_but_its_types_errors_and_resources() {
+        assert!(is_endpoint_file("spec/card/create_card.toml"));
+        for other in [
+            "spec/card/types.toml",
+            "spec/card/errors.toml",
+            "spec/card/resources.toml",
+            "spec/resources.toml",
+            "spec/card/user/approve_card.toml",
+            "spec/card/events/user_get_card.toml",
+        ] {
+            assert!(!is_endpoint_file(other), "{other}");
+        }
     }
 
     #[test]
