@@ -189,7 +189,7 @@ fn user_actions_their_params_examples_and_docs() {
 
 #[test]
 fn given_records_are_seeded_parents_first_before_the_call() {
-    snapshot("state_given", &["card-tests/mock_calls.rs"]);
+    snapshot("state_given", &["card-tests/mock_calls.rs", "cli-tests/operations.rs"]);
 }
 
 #[test]

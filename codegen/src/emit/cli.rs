@@ -376,9 +376,10 @@ pub(crate) fn operations_test(spec: &Spec) -> TokenStream {
     let any_group = any_group(spec);
     quote! {
         //! Every operation of the spec run through the built `wechat` binary against wechat-mock:
-        //! the call is arranged from the spec's example (the mock's sample where the spec has
-        //! none), its top-level scalars given as flags and the rest with `--json`; the command must
-        //! exit 0 and print the answer the mock sent, decoded by the operation's response type.
+        //! the mock holds the records its success example's `given` declares, the call is
+        //! arranged from the spec's example (the mock's sample where the spec has none), its
+        //! top-level scalars given as flags and the rest with `--json`; the command must exit 0
+        //! and print the answer the mock sent, decoded by the operation's response type.
 
         #any_group
 
@@ -416,6 +417,8 @@ fn operation_test(spec: &Spec, op: &Operation) -> TokenStream {
         let arg = if op.files.len() == 1 { quote!(None) } else { quote!(Some(#part)) };
         quote!((#arg, #content_type))
     });
+    // The records the call needs, as the client's generated calls seed them.
+    let given = crate::emit::state::given(crate::emit::mock_calls::given(op));
     quote! {
         #[cfg(feature = #feature)]
         #[tokio::test]
@@ -429,6 +432,7 @@ fn operation_test(spec: &Spec, op: &Operation) -> TokenStream {
                     body_flags: &[#(#body_flags),*],
                     query_flags: &[#(#query_flags),*],
                     files: &[#(#files),*],
+                    given: #given,
                 })
                 .await;
             mock.assert_printed_answer::<wechat_card::#group::#request>(#key, &printed);

@@ -221,7 +221,7 @@ fn endpoint_test(op: &Operation, general: Option<&(i64, String)>) -> TokenStream
 
 /// The records the mock must hold for the call: the `given` of the first example whose
 /// response reports success.
-fn given(op: &Operation) -> &[(String, serde_json::Value)] {
+pub(crate) fn given(op: &Operation) -> &[(String, serde_json::Value)] {
     op.examples
         .iter()
         .find(|e| e.response.as_ref().is_some_and(crate::model::ExampleJson::is_success))

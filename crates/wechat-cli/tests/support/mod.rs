@@ -34,6 +34,9 @@ pub(crate) struct Invocation {
     pub(crate) query_flags: &'static [(&'static str, &'static str)],
     /// The file parts to upload: (the part, for `--file PART=PATH`, or `None` for `--file PATH`; content type).
     pub(crate) files: &'static [(Option<&'static str>, &'static str)],
+    /// The records the mock holds before the call (resource, record as JSON), parents first:
+    /// the `given` of the spec's success example.
+    pub(crate) given: &'static [(&'static str, &'static str)],
 }
 
 /// What one run of the binary did.
@@ -87,9 +90,16 @@ impl Mock {
         run(self.command(), args, stdin).await
     }
 
-    /// Arranges the call, runs it with the arranged body split into flags and `--json`, and
-    /// returns what it printed; the command must succeed and print a JSON object.
+    /// Seeds the call's `given` records, arranges the call, runs it with the arranged body split
+    /// into flags and `--json`, and returns what it printed; the command must succeed and print
+    /// a JSON object.
     pub(crate) async fn invoke(&self, call: Invocation) -> Value {
+        for (resource, record) in call.given {
+            let record = serde_json::from_str(record).expect("the spec's given record is JSON");
+            if let Err(error) = self.server.seed(resource, record) {
+                panic!("{}: the mock holds a given {resource}: {error}", call.operation);
+            }
+        }
         let body = match call.example {
             Some(json) => serde_json::from_str(json).expect("the spec's example is JSON"),
             None => {
