@@ -342,6 +342,10 @@ fn expr(expr: &Expr) -> TokenStream {
                 Function::CardValidity => quote!(Function::CardValidity),
                 Function::EncryptCode => quote!(Function::EncryptCode),
                 Function::DecryptCode => quote!(Function::DecryptCode),
+                Function::Sum => quote!(Function::Sum),
+                Function::Minus => quote!(Function::Minus),
+                Function::Without => quote!(Function::Without),
+                Function::Date => quote!(Function::Date),
             };
             let args = args.iter().map(self::expr);
             quote!(Expr::Call { function: #function, args: &[#(#args),*] })

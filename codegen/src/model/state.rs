@@ -362,6 +362,14 @@ pub enum Function {
     EncryptCode,
     /// `decrypt_code(encrypt_code)`
     DecryptCode,
+    /// `sum(a, ...)`
+    Sum,
+    /// `minus(a, b)`
+    Minus,
+    /// `without(list, other)`
+    Without,
+    /// `date(text)`
+    Date,
 }
 
 impl Function {
@@ -375,6 +383,10 @@ impl Function {
         ("card_validity", Function::CardValidity, 2, 2),
         ("encrypt_code", Function::EncryptCode, 1, 1),
         ("decrypt_code", Function::DecryptCode, 1, 1),
+        ("sum", Function::Sum, 1, usize::MAX),
+        ("minus", Function::Minus, 2, 2),
+        ("without", Function::Without, 2, 2),
+        ("date", Function::Date, 1, 1),
     ];
 }
 

@@ -222,6 +222,10 @@ pub(crate) enum Function {
     CardValidity,
     EncryptCode,
     DecryptCode,
+    Sum,
+    Minus,
+    Without,
+    Date,
 }
 
 /// The steps of an operation, by its key (`group/name`).

@@ -1,10 +1,11 @@
-//! The functions steps may call (`now()`, `card_validity(card, at)` ...): the rules no table
-//! can state. Each says why it is Rust; the crate documentation lists them.
+//! The functions steps may call (`now()`, `card_validity(card, at)`, `sum(a, b)` ...): the
+//! rules no table can state. Each says why it is Rust; the crate documentation lists them.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use super::eval::same;
 use super::path::integer;
 use super::store::fresh_like;
 use crate::state_model::Function;
@@ -42,7 +43,10 @@ pub(crate) fn call(function: Function, args: &[Option<Value>], now: i64) -> Opti
         // Calendar arithmetic over the card's date_info, which has three shapes.
         Function::CardValidity => {
             let (begin, end) = card_validity(arg(0)?, arg(1).and_then(integer).unwrap_or(now));
-            Some(Value::Array(vec![Value::from(begin), Value::from(end)]))
+            let mut validity = Map::new();
+            validity.insert("begin_time".to_owned(), Value::from(begin));
+            validity.insert("end_time".to_owned(), Value::from(end));
+            Some(Value::Object(validity))
         }
         // Encryption: WeChat's key is its own; the mock's encoding only has to round-trip.
         Function::EncryptCode => {
@@ -53,7 +57,69 @@ pub(crate) fn call(function: Function, args: &[Option<Value>], now: i64) -> Opti
             let text = String::from_utf8(decoded).ok()?;
             text.strip_prefix(ENCRYPTED_PREFIX).map(|code| Value::String(code.to_owned()))
         }
+        // Arithmetic: the expression language has comparisons and logic but no operators on
+        // numbers; these are its sums and differences, saturating at i64's ends.
+        Function::Sum => {
+            let mut total: i64 = 0;
+            for value in args {
+                total = total.saturating_add(integer(value.as_ref()?)?);
+            }
+            Some(Value::from(total))
+        }
+        Function::Minus => Some(Value::from(integer(arg(0)?)?.saturating_sub(integer(arg(1)?)?))),
+        // A list's items not in another: set difference, which no comparison can say.
+        Function::Without => {
+            let Value::Array(items) = arg(0)? else { return None };
+            let other = match arg(1) {
+                Some(Value::Array(other)) => other.as_slice(),
+                _ => &[],
+            };
+            let kept = items.iter().filter(|item| !other.iter().any(|o| same(Some(o), Some(item))));
+            Some(Value::Array(kept.cloned().collect()))
+        }
+        // Calendar arithmetic: a YYYY-MM-DD day, as WeChat's statistics take them.
+        Function::Date => date(arg(0)?.as_str()?).map(Value::from),
     }
+}
+
+/// China Standard Time, UTC+8: the days WeChat's statistics count in.
+const CHINA_OFFSET: i64 = 8 * 3_600;
+
+/// Unix seconds at the start of the day `text` names (`YYYY-MM-DD`, in China Standard Time);
+/// `None` when it is not such a day (`2015/06/15`, `2015-6-15`, `2015-02-30`).
+fn date(text: &str) -> Option<i64> {
+    let bytes = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<i64> {
+        let part = text.get(range)?;
+        if part.bytes().all(|b| b.is_ascii_digit()) { part.parse().ok() } else { None }
+    };
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if !(1..=days_in_month).contains(&day) {
+        return None;
+    }
+    Some(days_from_civil(year, month, day) * DAY - CHINA_OFFSET)
+}
+
+/// Days from 1970-01-01 to the given day of the proleptic Gregorian calendar (Howard
+/// Hinnant's `days_from_civil`), for the years four digits can write.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
 }
 
 /// A value as text: strings as they are, everything else as JSON.
@@ -111,6 +177,64 @@ mod tests {
         let term = card(json!({"type": "DATE_TYPE_FIX_TERM", "fixed_begin_term": 1, "fixed_term": 30}));
         assert_eq!(card_validity(&term, 0), (DAY, 31 * DAY));
         assert_eq!(card_validity(&json!({}), 7), (7, FOREVER));
+    }
+
+    #[test]
+    fn card_validity_answers_the_fields_of_a_code_s_card() {
+        let card = json!({"card": {"card_type": "CASH", "cash": {"base_info": {"date_info":
+            {"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 10, "end_timestamp": 20}}}}});
+        assert_eq!(
+            call(Function::CardValidity, &[Some(card), Some(json!(5))], 0),
+            Some(json!({"begin_time": 10, "end_time": 20}))
+        );
+        assert_eq!(call(Function::CardValidity, &[None, Some(json!(5))], 0), None);
+    }
+
+    #[test]
+    fn arithmetic_saturates_and_needs_every_argument() {
+        assert_eq!(
+            call(Function::Sum, &[Some(json!(2)), Some(json!("3")), Some(json!(-1))], 0),
+            Some(json!(4))
+        );
+        assert_eq!(call(Function::Sum, &[Some(json!(2)), None], 0), None);
+        assert_eq!(call(Function::Sum, &[Some(json!(i64::MAX)), Some(json!(1))], 0), Some(json!(i64::MAX)));
+        assert_eq!(call(Function::Minus, &[Some(json!(5)), Some(json!(7))], 0), Some(json!(-2)));
+        assert_eq!(call(Function::Minus, &[Some(json!(5)), Some(json!("x"))], 0), None);
+        assert_eq!(call(Function::Minus, &[Some(json!(i64::MIN)), Some(json!(1))], 0), Some(json!(i64::MIN)));
+    }
+
+    #[test]
+    fn without_keeps_the_items_the_other_list_lacks() {
+        let codes = json!(["1", "2", "3", "2"]);
+        assert_eq!(
+            call(Function::Without, &[Some(codes.clone()), Some(json!(["2"]))], 0),
+            Some(json!(["1", "3"]))
+        );
+        assert_eq!(call(Function::Without, &[Some(codes.clone()), None], 0), Some(codes));
+        assert_eq!(call(Function::Without, &[Some(json!([1, 2])), Some(json!([2.0]))], 0), Some(json!([1])));
+        assert_eq!(call(Function::Without, &[Some(json!("1")), Some(json!([]))], 0), None);
+    }
+
+    #[test]
+    fn dates_are_days_of_china_standard_time() {
+        // 2015-06-15 00:00 in Beijing is 2015-06-14 16:00 UTC.
+        assert_eq!(date("2015-06-15"), Some(1_434_297_600));
+        assert_eq!(date("1970-01-01"), Some(-8 * 3_600));
+        assert_eq!(date("2016-02-29").zip(date("2016-03-01")).map(|(a, b)| b - a), Some(DAY));
+        for bad in [
+            "2015/06/15",
+            "2015-6-15",
+            "2015-02-29",
+            "2015-13-01",
+            "2015-06-31",
+            "2015-06-1x",
+            "",
+            "２０１５-06-15",
+        ] {
+            assert_eq!(date(bad), None, "{bad}");
+        }
+        assert_eq!(call(Function::Date, &[Some(json!("2000-03-01"))], 0), Some(json!(951_840_000)));
+        assert_eq!(call(Function::Date, &[Some(json!(20150615))], 0), None);
     }
 
     #[test]
