@@ -577,8 +577,9 @@ fn fill_new(
     {
         record.insert("status".to_owned(), Value::from(status.unwrap_or(statuses.initial)));
     }
+    // A seeded record may state its times (an example's `given`); a created one never does.
     record.entry("created").or_insert(Value::from(now));
-    record.insert("updated".to_owned(), Value::from(now));
+    record.entry("updated").or_insert(Value::from(now));
     for field in def.key {
         if record.get(*field).is_none_or(Value::is_null) && def.fresh.iter().any(|(name, _)| name == field) {
             let fresh = tx.fresh(def, field);

@@ -414,6 +414,13 @@ fn seeds_need_their_parent_and_deletes_take_the_children() {
     );
     let wrong = json!({"card_id": card_id, "status": "LOST"}).as_object().cloned().unwrap();
     assert!(matches!(engine.seed("code", wrong, 0), Err(SeedError::UnknownStatus { .. })));
+    // The times a test gives are kept, as an example's `given` states them; the rest are now.
+    let dated = json!({"card_id": card_id, "created": 10, "updated": 20}).as_object().cloned().unwrap();
+    let seeded = engine.seed("code", dated, 99).unwrap();
+    assert_eq!((seeded["created"].clone(), seeded["updated"].clone()), (json!(10), json!(20)));
+    let undated = json!({"card_id": card_id}).as_object().cloned().unwrap();
+    let seeded = engine.seed("code", undated, 99).unwrap();
+    assert_eq!((seeded["created"].clone(), seeded["updated"].clone()), (json!(99), json!(99)));
 
     engine.run(DELETE, &call(&json!({"card_id": card_id}))).unwrap();
     assert!(engine.records("code").is_empty(), "the card's codes went with it");
