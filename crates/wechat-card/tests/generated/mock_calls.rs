@@ -177,6 +177,15 @@ async fn card_add_locations_through_the_mock() {
 #[tokio::test]
 async fn card_create_after_pay_activity_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"CASH\",\"cash\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"least_cost\":10000,\"reduce_cost\":1000}},\"card_id\":\"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/create_after_pay_activity",
@@ -237,6 +246,19 @@ async fn card_create_card_through_the_mock() {
 #[tokio::test]
 async fn card_create_landing_page_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pXch-jnOlGtbuWwIO2NDftZeynRE\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "card",
+                    "{\"card_id\":\"pXch-jnAN-ZBoRbiwgqBZ1RV60fI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/create_landing_page",
@@ -267,6 +289,15 @@ async fn card_create_landing_page_through_the_mock() {
 #[tokio::test]
 async fn card_create_qrcode_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/create_qrcode",
@@ -297,6 +328,15 @@ async fn card_create_qrcode_through_the_mock() {
 #[tokio::test]
 async fn card_delete_card_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/delete_card",
@@ -325,7 +365,7 @@ async fn card_get_card_through_the_mock() {
             &[
                 (
                     "card",
-                    "{\"card\":{\"card_type\":\"DISCOUNT\",\"discount\":{\"advanced_info\":{\"abstract\":{\"abstract\":\"点击了解更多\",\"icon_url_list\":[\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]},\"business_service\":[],\"text_image_list\":[],\"time_limit\":[{\"type\":\"MONDAY\"},{\"type\":\"TUESDAY\"}]},\"base_info\":{\"brand_name\":\"微信餐厅\",\"can_give_friend\":true,\"can_share\":true,\"code_type\":\"CODE_TYPE_NONE\",\"color\":\"#10AD61\",\"date_info\":{\"fixed_begin_term\":0,\"fixed_term\":30,\"type\":\"DATE_TYPE_FIX_TERM\"},\"description\":\"\",\"get_limit\":3,\"location_id_list\":[218384742,402521653,402521608],\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\"notice\":\"到店使用\",\"sku\":{\"quantity\":100096,\"total_quantity\":100100},\"title\":\"9折优惠券\"},\"discount\":10}},\"card_id\":\"pbLatjnP97_F9PudzBARQhn7xR7A\",\"created\":1457525546,\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                    "{\"card\":{\"card_type\":\"DISCOUNT\",\"discount\":{\"advanced_info\":{\"abstract\":{\"abstract\":\"点击了解更多\",\"icon_url_list\":[\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]},\"business_service\":[],\"text_image_list\":[],\"time_limit\":[{\"type\":\"MONDAY\"},{\"type\":\"TUESDAY\"}]},\"base_info\":{\"brand_name\":\"微信餐厅\",\"can_give_friend\":true,\"can_share\":true,\"code_type\":\"CODE_TYPE_NONE\",\"color\":\"#10AD61\",\"date_info\":{\"fixed_begin_term\":0,\"fixed_term\":30,\"type\":\"DATE_TYPE_FIX_TERM\"},\"description\":\"\",\"get_limit\":3,\"location_id_list\":[218384742,402521653,402521608],\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\"notice\":\"到店使用\",\"sku\":{\"quantity\":100096,\"total_quantity\":100100},\"title\":\"9折优惠券\"},\"discount\":10}},\"card_id\":\"pbLatjnP97_F9PudzBARQhn7xR7A\",\"created\":1457525546,\"status\":\"CARD_STATUS_VERIFY_OK\",\"updated\":1457526240}",
                 ),
             ],
         );
@@ -377,6 +417,15 @@ async fn card_get_colors_through_the_mock() {
 #[tokio::test]
 async fn card_get_mpnews_html_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/get_mpnews_html",
@@ -405,6 +454,15 @@ async fn card_get_mpnews_html_through_the_mock() {
 #[tokio::test]
 async fn card_get_store_card_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "store_card",
+                    "{\"card_id\":\"pabcedfg1234567hijklmn\",\"poi_id\":\"1234567\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange("card/get_store_card", Some("{\"poi_id\": \"1234567\"}"));
     let request: ::wechat_card::card::GetStoreCardRequest = request(&arranged);
@@ -430,6 +488,19 @@ async fn card_get_store_card_through_the_mock() {
 #[tokio::test]
 async fn card_list_cards_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "card",
+                    "{\"card_id\":\"ph_gmt7cAnotherCardAwaitsReview\",\"status\":\"CARD_STATUS_NOT_VERIFY\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/list_cards",
@@ -461,6 +532,15 @@ async fn card_list_cards_through_the_mock() {
 #[allow(deprecated)]
 async fn card_list_locations_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "location",
+                    "{\"address\":\"中国广东省广州市海珠区艺苑路11号\",\"branch_name\":\"艺术中心店\",\"business_name\":\"TIT 创意园1号店\",\"category\":\"房产小区\",\"city\":\"广州市\",\"district\":\"海珠区\",\"latitude\":\"25.097486\",\"location_id\":271262077,\"longitude\":\"115.32375\",\"name\":\"TIT 创意园1号店(艺术中心店)\",\"phone\":\"020-89772059\",\"province\":\"广东省\",\"telephone\":\"020-89772059\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange("card/list_locations", Some("{\"offset\": 0, \"count\": 0}"));
     let request: ::wechat_card::card::ListLocationsRequest = request(&arranged);
@@ -486,6 +566,23 @@ async fn card_list_locations_through_the_mock() {
 #[tokio::test]
 async fn card_list_user_cards_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"xxxxxxxxxx\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"xxxxxxxxxx\",\"code\":\"xxx1434079154\",\"openid\":\"12312313\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"xxxxxxxxxx\",\"code\":\"xxx1434079155\",\"openid\":\"12312313\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/list_user_cards",
@@ -514,6 +611,15 @@ async fn card_list_user_cards_through_the_mock() {
 #[tokio::test]
 async fn card_modify_stock_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"CASH\",\"cash\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"least_cost\":10000,\"reduce_cost\":1000}},\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/modify_stock",
@@ -539,6 +645,15 @@ async fn card_modify_stock_through_the_mock() {
 #[tokio::test]
 async fn card_set_pay_cell_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"CASH\",\"cash\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"location_id_list\":[123,12321],\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"least_cost\":10000,\"reduce_cost\":1000}},\"card_id\":\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/set_pay_cell",
@@ -562,6 +677,15 @@ async fn card_set_pay_cell_through_the_mock() {
 #[tokio::test]
 async fn card_set_self_consume_cell_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"CASH\",\"cash\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"location_id_list\":[123,12321],\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"least_cost\":10000,\"reduce_cost\":1000}},\"card_id\":\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/set_self_consume_cell",
@@ -587,6 +711,15 @@ async fn card_set_self_consume_cell_through_the_mock() {
 #[tokio::test]
 async fn card_set_store_card_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"pabcedfg1234567hijklmn\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/set_store_card",
@@ -635,6 +768,15 @@ async fn card_set_test_whitelist_through_the_mock() {
 #[tokio::test]
 async fn card_update_card_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享。如需团购券发票，请在消费时向商户提出店内均可使用，仅限堂食餐前不可打包，餐后未吃完，可打包本团购券不限人数，建议2人使用，超过建议人数须另收酱料费5元 / 位。本单谢绝自带酒水饮料\",\"location_id_list\":[123],\"logo_url\":\"http://www.supadmin.cn/uploads/allimg/120216/1_120216214725_1.jpg\",\"notice\":\"使用时向服务员出示此券\",\"service_phone\":\"020-88888888\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"bonus_cleared\":\"aaaaaaaaaaaaaa\",\"bonus_rules\":\"aaaaaaaaaaaaaa\",\"prerogative\":\"\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/update_card",
@@ -655,8 +797,8 @@ async fn card_update_card_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"send_check\": false}",
         );
-    let expected = ::wechat_card::card::UpdateCardErrorCode::InvalidTime;
-    harness.fail(&request, expected, 40079);
+    let expected = ::wechat_card::card::UpdateCardErrorCode::InvalidCardType;
+    harness.fail(&request, expected, 40071);
     let refused = code(harness.client.card().update_card(&request).await);
     assert_eq!(refused, expected);
 }
@@ -666,6 +808,19 @@ async fn card_update_card_through_the_mock() {
 #[allow(deprecated)]
 async fn card_update_lucky_money_balance_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"code\":\"12312313\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card/update_lucky_money_balance",

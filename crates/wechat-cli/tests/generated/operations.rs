@@ -63,7 +63,12 @@ async fn card_create_after_pay_activity_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"CASH\",\"cash\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"least_cost\":10000,\"reduce_cost\":1000}},\"card_id\":\"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -112,7 +117,16 @@ async fn card_create_landing_page_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"pXch-jnOlGtbuWwIO2NDftZeynRE\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "card",
+                    "{\"card_id\":\"pXch-jnAN-ZBoRbiwgqBZ1RV60fI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -134,7 +148,12 @@ async fn card_create_qrcode_through_the_binary() {
             body_flags: &[("expire_seconds", "expire-seconds")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -154,7 +173,12 @@ async fn card_delete_card_through_the_binary() {
             body_flags: &[("card_id", "card-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -177,7 +201,7 @@ async fn card_get_card_through_the_binary() {
             given: &[
                 (
                     "card",
-                    "{\"card\":{\"card_type\":\"DISCOUNT\",\"discount\":{\"advanced_info\":{\"abstract\":{\"abstract\":\"点击了解更多\",\"icon_url_list\":[\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]},\"business_service\":[],\"text_image_list\":[],\"time_limit\":[{\"type\":\"MONDAY\"},{\"type\":\"TUESDAY\"}]},\"base_info\":{\"brand_name\":\"微信餐厅\",\"can_give_friend\":true,\"can_share\":true,\"code_type\":\"CODE_TYPE_NONE\",\"color\":\"#10AD61\",\"date_info\":{\"fixed_begin_term\":0,\"fixed_term\":30,\"type\":\"DATE_TYPE_FIX_TERM\"},\"description\":\"\",\"get_limit\":3,\"location_id_list\":[218384742,402521653,402521608],\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\"notice\":\"到店使用\",\"sku\":{\"quantity\":100096,\"total_quantity\":100100},\"title\":\"9折优惠券\"},\"discount\":10}},\"card_id\":\"pbLatjnP97_F9PudzBARQhn7xR7A\",\"created\":1457525546,\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                    "{\"card\":{\"card_type\":\"DISCOUNT\",\"discount\":{\"advanced_info\":{\"abstract\":{\"abstract\":\"点击了解更多\",\"icon_url_list\":[\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]},\"business_service\":[],\"text_image_list\":[],\"time_limit\":[{\"type\":\"MONDAY\"},{\"type\":\"TUESDAY\"}]},\"base_info\":{\"brand_name\":\"微信餐厅\",\"can_give_friend\":true,\"can_share\":true,\"code_type\":\"CODE_TYPE_NONE\",\"color\":\"#10AD61\",\"date_info\":{\"fixed_begin_term\":0,\"fixed_term\":30,\"type\":\"DATE_TYPE_FIX_TERM\"},\"description\":\"\",\"get_limit\":3,\"location_id_list\":[218384742,402521653,402521608],\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\"notice\":\"到店使用\",\"sku\":{\"quantity\":100096,\"total_quantity\":100100},\"title\":\"9折优惠券\"},\"discount\":10}},\"card_id\":\"pbLatjnP97_F9PudzBARQhn7xR7A\",\"created\":1457525546,\"status\":\"CARD_STATUS_VERIFY_OK\",\"updated\":1457526240}",
                 ),
             ],
         })
@@ -219,7 +243,12 @@ async fn card_get_mpnews_html_through_the_binary() {
             body_flags: &[("card_id", "card-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -239,7 +268,12 @@ async fn card_get_store_card_through_the_binary() {
             body_flags: &[("poi_id", "poi-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "store_card",
+                    "{\"card_id\":\"pabcedfg1234567hijklmn\",\"poi_id\":\"1234567\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -261,7 +295,16 @@ async fn card_list_cards_through_the_binary() {
             body_flags: &[("offset", "offset"), ("count", "count")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "card",
+                    "{\"card_id\":\"ph_gmt7cAnotherCardAwaitsReview\",\"status\":\"CARD_STATUS_NOT_VERIFY\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -281,7 +324,12 @@ async fn card_list_locations_through_the_binary() {
             body_flags: &[("offset", "offset"), ("count", "count")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "location",
+                    "{\"address\":\"中国广东省广州市海珠区艺苑路11号\",\"branch_name\":\"艺术中心店\",\"business_name\":\"TIT 创意园1号店\",\"category\":\"房产小区\",\"city\":\"广州市\",\"district\":\"海珠区\",\"latitude\":\"25.097486\",\"location_id\":271262077,\"longitude\":\"115.32375\",\"name\":\"TIT 创意园1号店(艺术中心店)\",\"phone\":\"020-89772059\",\"province\":\"广东省\",\"telephone\":\"020-89772059\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -301,7 +349,20 @@ async fn card_list_user_cards_through_the_binary() {
             body_flags: &[("openid", "openid"), ("card_id", "card-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"xxxxxxxxxx\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"xxxxxxxxxx\",\"code\":\"xxx1434079154\",\"openid\":\"12312313\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"xxxxxxxxxx\",\"code\":\"xxx1434079155\",\"openid\":\"12312313\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -327,7 +388,12 @@ async fn card_modify_stock_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"CASH\",\"cash\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"least_cost\":10000,\"reduce_cost\":1000}},\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -349,7 +415,12 @@ async fn card_set_pay_cell_through_the_binary() {
             body_flags: &[("card_id", "card-id"), ("is_open", "is-open")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"CASH\",\"cash\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"location_id_list\":[123,12321],\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"least_cost\":10000,\"reduce_cost\":1000}},\"card_id\":\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -376,7 +447,12 @@ async fn card_set_self_consume_cell_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"CASH\",\"cash\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"location_id_list\":[123,12321],\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"least_cost\":10000,\"reduce_cost\":1000}},\"card_id\":\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -398,7 +474,12 @@ async fn card_set_store_card_through_the_binary() {
             body_flags: &[("poi_id", "poi-id"), ("card_id", "card-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"pabcedfg1234567hijklmn\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -442,7 +523,12 @@ async fn card_update_card_through_the_binary() {
             body_flags: &[("card_id", "card-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享。如需团购券发票，请在消费时向商户提出店内均可使用，仅限堂食餐前不可打包，餐后未吃完，可打包本团购券不限人数，建议2人使用，超过建议人数须另收酱料费5元 / 位。本单谢绝自带酒水饮料\",\"location_id_list\":[123],\"logo_url\":\"http://www.supadmin.cn/uploads/allimg/120216/1_120216214725_1.jpg\",\"notice\":\"使用时向服务员出示此券\",\"service_phone\":\"020-88888888\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"bonus_cleared\":\"aaaaaaaaaaaaaa\",\"bonus_rules\":\"aaaaaaaaaaaaaa\",\"prerogative\":\"\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -468,7 +554,16 @@ async fn card_update_lucky_money_balance_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"code\":\"12312313\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

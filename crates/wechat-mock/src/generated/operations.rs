@@ -1510,6 +1510,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         types: &TYPES,
         errors: &[
             ErrorCase {
+                code: 40071,
+                message: "invalid card type",
+            },
+            ErrorCase {
                 code: 40079,
                 message: "invalid time",
             },

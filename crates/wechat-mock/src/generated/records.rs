@@ -5,15 +5,61 @@
 //! the mock gives a required one a sample value of its type; the status defaults to the
 //! resource's initial one.
 
+/// A pay-then-receive (支付后领取) coupon activity made with `create_after_pay_activity`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct AfterPayActivity {
+    /// The activity's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    activity_id: Option<String>,
+    /// The activity as created: `basic_info`, `card_info_list`, `custom_info`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    info: Option<serde_json::Value>,
+}
+
+impl AfterPayActivity {
+    /// A `after_pay_activity` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `activity_id`: The activity's id.
+    pub fn activity_id(mut self, activity_id: impl Into<String>) -> Self {
+        self.activity_id = Some(activity_id.into());
+        self
+    }
+
+    /// Sets `info`: The activity as created: `basic_info`, `card_info_list`, `custom_info`.
+    pub fn info(mut self, info: serde_json::Value) -> Self {
+        self.info = Some(info);
+        self
+    }
+}
+
+impl crate::state_model::Record for AfterPayActivity {
+    const RESOURCE: &'static str = "after_pay_activity";
+}
+
 /// A card created with `create_card`: its type and fields, and where it stands in WeChat's review.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Card {
     /// The card's id, made by WeChat when it is created.
     #[serde(skip_serializing_if = "Option::is_none")]
     card_id: Option<String>,
-    /// The card as created: its type and the fields of that type.
+    /// The card as created: its type and the fields of that type, with `sku.total_quantity` kept beside `sku.quantity`.
     #[serde(skip_serializing_if = "Option::is_none")]
     card: Option<serde_json::Value>,
+    /// Whether the quick-pay entry (快速买单) is on (`set_pay_cell`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_cell: Option<bool>,
+    /// Whether self-redemption (自助核销) is on (`set_self_consume_cell`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    self_consume_cell: Option<bool>,
+    /// Self-redemption asks the user for a verification code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    need_verify_cod: Option<bool>,
+    /// Self-redemption asks the user to note the amount spent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    need_remark_amount: Option<bool>,
     /// Its status.
     #[serde(skip_serializing_if = "Option::is_none")]
     status: Option<CardStatus>,
@@ -31,9 +77,33 @@ impl Card {
         self
     }
 
-    /// Sets `card`: The card as created: its type and the fields of that type.
+    /// Sets `card`: The card as created: its type and the fields of that type, with `sku.total_quantity` kept beside `sku.quantity`.
     pub fn card(mut self, card: serde_json::Value) -> Self {
         self.card = Some(card);
+        self
+    }
+
+    /// Sets `pay_cell`: Whether the quick-pay entry (快速买单) is on (`set_pay_cell`).
+    pub fn pay_cell(mut self, pay_cell: bool) -> Self {
+        self.pay_cell = Some(pay_cell);
+        self
+    }
+
+    /// Sets `self_consume_cell`: Whether self-redemption (自助核销) is on (`set_self_consume_cell`).
+    pub fn self_consume_cell(mut self, self_consume_cell: bool) -> Self {
+        self.self_consume_cell = Some(self_consume_cell);
+        self
+    }
+
+    /// Sets `need_verify_cod`: Self-redemption asks the user for a verification code.
+    pub fn need_verify_cod(mut self, need_verify_cod: bool) -> Self {
+        self.need_verify_cod = Some(need_verify_cod);
+        self
+    }
+
+    /// Sets `need_remark_amount`: Self-redemption asks the user to note the amount spent.
+    pub fn need_remark_amount(mut self, need_remark_amount: bool) -> Self {
+        self.need_remark_amount = Some(need_remark_amount);
         self
     }
 
@@ -66,4 +136,590 @@ pub enum CardStatus {
     /// Given out on the official account platform.
     #[serde(rename = "CARD_STATUS_DISPATCH")]
     Dispatch,
+}
+
+/// A code of a card: imported by the merchant and waiting in deposit, or held by a user once taken, with a member's number, points, balance and form answers on member cards.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Code {
+    /// The card the code belongs to.
+    card_id: String,
+    /// The code: the merchant's own (custom or imported codes) or 12 digits WeChat makes when the user takes the card.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    /// The user who holds it; none while it waits in deposit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// The scene value the user took the card with (the `outer_str` of a QR code, a landing page or an activation link).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outer_str: Option<String>,
+    /// Imported with `deposit_codes`, whether given out since or not: what `get_deposit_count` counts and `check_codes` finds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    imported: Option<bool>,
+    /// When it can be used, `{"begin_time", "end_time"}` in unix seconds: `card_validity` of its card when it was taken, or what `activate_member_card` set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    validity: Option<serde_json::Value>,
+    /// Member cards: the member number `activate_member_card` set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    membership_number: Option<String>,
+    /// Member cards: the member's points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bonus: Option<i64>,
+    /// Member cards (and the red-packet cards of old): the balance, in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    balance: Option<i64>,
+    /// Member cards: activated (`activate_member_card`, one-tap activation, or `auto_activate` when taken).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    has_active: Option<bool>,
+    /// Member cards: what the member filled in the activation form (`MemberUserInfo`: `common_field_list`, `custom_field_list`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_info: Option<serde_json::Value>,
+    /// Member cards: the value of the card's `custom_field1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_field_value1: Option<String>,
+    /// Member cards: the value of `custom_field2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_field_value2: Option<String>,
+    /// Member cards: the value of `custom_field3`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    custom_field_value3: Option<String>,
+    /// Member cards: the member's own card background.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    background_pic_url: Option<String>,
+    /// Friends' coupons: bound to the user about to use it (`mark_code`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_mark: Option<bool>,
+    /// Friends' coupons: the user `mark_code` bound it to last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mark_openid: Option<String>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<CodeStatus>,
+}
+
+impl Code {
+    /// A `code` record with its key `card_id`; set the other fields with the setters.
+    pub fn new(card_id: impl Into<String>) -> Self {
+        Self {
+            card_id: card_id.into(),
+            code: None,
+            openid: None,
+            outer_str: None,
+            imported: None,
+            validity: None,
+            membership_number: None,
+            bonus: None,
+            balance: None,
+            has_active: None,
+            user_info: None,
+            custom_field_value1: None,
+            custom_field_value2: None,
+            custom_field_value3: None,
+            background_pic_url: None,
+            is_mark: None,
+            mark_openid: None,
+            status: None,
+        }
+    }
+
+    /// Sets `code`: The code: the merchant's own (custom or imported codes) or 12 digits WeChat makes when the user takes the card.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `openid`: The user who holds it; none while it waits in deposit.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets `outer_str`: The scene value the user took the card with (the `outer_str` of a QR code, a landing page or an activation link).
+    pub fn outer_str(mut self, outer_str: impl Into<String>) -> Self {
+        self.outer_str = Some(outer_str.into());
+        self
+    }
+
+    /// Sets `imported`: Imported with `deposit_codes`, whether given out since or not: what `get_deposit_count` counts and `check_codes` finds.
+    pub fn imported(mut self, imported: bool) -> Self {
+        self.imported = Some(imported);
+        self
+    }
+
+    /// Sets `validity`: When it can be used, `{"begin_time", "end_time"}` in unix seconds: `card_validity` of its card when it was taken, or what `activate_member_card` set.
+    pub fn validity(mut self, validity: serde_json::Value) -> Self {
+        self.validity = Some(validity);
+        self
+    }
+
+    /// Sets `membership_number`: Member cards: the member number `activate_member_card` set.
+    pub fn membership_number(mut self, membership_number: impl Into<String>) -> Self {
+        self.membership_number = Some(membership_number.into());
+        self
+    }
+
+    /// Sets `bonus`: Member cards: the member's points.
+    pub fn bonus(mut self, bonus: i64) -> Self {
+        self.bonus = Some(bonus);
+        self
+    }
+
+    /// Sets `balance`: Member cards (and the red-packet cards of old): the balance, in fen.
+    pub fn balance(mut self, balance: i64) -> Self {
+        self.balance = Some(balance);
+        self
+    }
+
+    /// Sets `has_active`: Member cards: activated (`activate_member_card`, one-tap activation, or `auto_activate` when taken).
+    pub fn has_active(mut self, has_active: bool) -> Self {
+        self.has_active = Some(has_active);
+        self
+    }
+
+    /// Sets `user_info`: Member cards: what the member filled in the activation form (`MemberUserInfo`: `common_field_list`, `custom_field_list`).
+    pub fn user_info(mut self, user_info: serde_json::Value) -> Self {
+        self.user_info = Some(user_info);
+        self
+    }
+
+    /// Sets `custom_field_value1`: Member cards: the value of the card's `custom_field1`.
+    pub fn custom_field_value1(
+        mut self,
+        custom_field_value1: impl Into<String>,
+    ) -> Self {
+        self.custom_field_value1 = Some(custom_field_value1.into());
+        self
+    }
+
+    /// Sets `custom_field_value2`: Member cards: the value of `custom_field2`.
+    pub fn custom_field_value2(
+        mut self,
+        custom_field_value2: impl Into<String>,
+    ) -> Self {
+        self.custom_field_value2 = Some(custom_field_value2.into());
+        self
+    }
+
+    /// Sets `custom_field_value3`: Member cards: the value of `custom_field3`.
+    pub fn custom_field_value3(
+        mut self,
+        custom_field_value3: impl Into<String>,
+    ) -> Self {
+        self.custom_field_value3 = Some(custom_field_value3.into());
+        self
+    }
+
+    /// Sets `background_pic_url`: Member cards: the member's own card background.
+    pub fn background_pic_url(mut self, background_pic_url: impl Into<String>) -> Self {
+        self.background_pic_url = Some(background_pic_url.into());
+        self
+    }
+
+    /// Sets `is_mark`: Friends' coupons: bound to the user about to use it (`mark_code`).
+    pub fn is_mark(mut self, is_mark: bool) -> Self {
+        self.is_mark = Some(is_mark);
+        self
+    }
+
+    /// Sets `mark_openid`: Friends' coupons: the user `mark_code` bound it to last.
+    pub fn mark_openid(mut self, mark_openid: impl Into<String>) -> Self {
+        self.mark_openid = Some(mark_openid.into());
+        self
+    }
+
+    /// Sets its status (`NORMAL` when unset).
+    pub fn status(mut self, status: CodeStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl crate::state_model::Record for Code {
+    const RESOURCE: &'static str = "code";
+}
+
+/// The statuses of a `code` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum CodeStatus {
+    /// Imported with `deposit_codes`, waiting to be given out: no user holds it, so the code calls answer 40056.
+    #[serde(rename = "DEPOSITED")]
+    Deposited,
+    /// Held by a user, usable.
+    #[serde(rename = "NORMAL")]
+    Normal,
+    /// Redeemed (`consume_code`): redeeming or reading it again answers 40099.
+    #[serde(rename = "CONSUMED")]
+    Consumed,
+    /// Made unavailable by the merchant (`set_code_unavailable`): 40127.
+    #[serde(rename = "UNAVAILABLE")]
+    Unavailable,
+    /// Deleted by the user from the card package: 40127.
+    #[serde(rename = "DELETE")]
+    Delete,
+    /// Given to a friend, who holds a new code of it: the giver's answers 40056.
+    #[serde(rename = "GIFT_SUCC")]
+    GiftSucc,
+}
+
+/// A picture uploaded with `upload_image`: the URL WeChat answers for it, which card fields showing pictures take.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Image {
+    /// Its URL on WeChat's servers.
+    url: String,
+}
+
+impl Image {
+    /// A `image` record with its key `url`; set the other fields with the setters.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into() }
+    }
+}
+
+impl crate::state_model::Record for Image {
+    const RESOURCE: &'static str = "image";
+}
+
+/// A landing page (货架) listing cards, made with `create_landing_page`.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct LandingPage {
+    /// The page's id: WeChat numbers an account's pages from 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_id: Option<i64>,
+    /// The page's URL, as `create_landing_page` answered it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    /// The banner picture.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    banner: Option<String>,
+    /// The page's title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_title: Option<String>,
+    /// Whether users may share the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    can_share: Option<bool>,
+    /// Where the page is put (`SCENE_*`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scene: Option<String>,
+    /// The cards on the page: `card_id` and `thumb_url` each.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_list: Option<serde_json::Value>,
+}
+
+impl LandingPage {
+    /// A `landing_page` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `page_id`: The page's id: WeChat numbers an account's pages from 1.
+    pub fn page_id(mut self, page_id: i64) -> Self {
+        self.page_id = Some(page_id);
+        self
+    }
+
+    /// Sets `url`: The page's URL, as `create_landing_page` answered it.
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// Sets `banner`: The banner picture.
+    pub fn banner(mut self, banner: impl Into<String>) -> Self {
+        self.banner = Some(banner.into());
+        self
+    }
+
+    /// Sets `page_title`: The page's title.
+    pub fn page_title(mut self, page_title: impl Into<String>) -> Self {
+        self.page_title = Some(page_title.into());
+        self
+    }
+
+    /// Sets `can_share`: Whether users may share the page.
+    pub fn can_share(mut self, can_share: bool) -> Self {
+        self.can_share = Some(can_share);
+        self
+    }
+
+    /// Sets `scene`: Where the page is put (`SCENE_*`).
+    pub fn scene(mut self, scene: impl Into<String>) -> Self {
+        self.scene = Some(scene.into());
+        self
+    }
+
+    /// Sets `card_list`: The cards on the page: `card_id` and `thumb_url` each.
+    pub fn card_list(mut self, card_list: serde_json::Value) -> Self {
+        self.card_list = Some(card_list);
+        self
+    }
+}
+
+impl crate::state_model::Record for LandingPage {
+    const RESOURCE: &'static str = "landing_page";
+}
+
+/// A store imported for cards with `add_locations` (the card-era store list WeChat has retired).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Location {
+    /// The store's id, for a card's `location_id_list`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location_id: Option<i64>,
+    /// The store's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    business_name: Option<String>,
+    /// The branch's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    branch_name: Option<String>,
+    /// Its province.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    province: Option<String>,
+    /// Its city.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    city: Option<String>,
+    /// Its district.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    district: Option<String>,
+    /// Its street address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    address: Option<String>,
+    /// Its phone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    telephone: Option<String>,
+    /// Its kind.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    category: Option<String>,
+    /// Its longitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    longitude: Option<String>,
+    /// Its latitude.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    latitude: Option<String>,
+    /// Its name as `list_locations` answers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    /// Its phone as `list_locations` answers it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    phone: Option<String>,
+}
+
+impl Location {
+    /// A `location` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `location_id`: The store's id, for a card's `location_id_list`.
+    pub fn location_id(mut self, location_id: i64) -> Self {
+        self.location_id = Some(location_id);
+        self
+    }
+
+    /// Sets `business_name`: The store's name.
+    pub fn business_name(mut self, business_name: impl Into<String>) -> Self {
+        self.business_name = Some(business_name.into());
+        self
+    }
+
+    /// Sets `branch_name`: The branch's name.
+    pub fn branch_name(mut self, branch_name: impl Into<String>) -> Self {
+        self.branch_name = Some(branch_name.into());
+        self
+    }
+
+    /// Sets `province`: Its province.
+    pub fn province(mut self, province: impl Into<String>) -> Self {
+        self.province = Some(province.into());
+        self
+    }
+
+    /// Sets `city`: Its city.
+    pub fn city(mut self, city: impl Into<String>) -> Self {
+        self.city = Some(city.into());
+        self
+    }
+
+    /// Sets `district`: Its district.
+    pub fn district(mut self, district: impl Into<String>) -> Self {
+        self.district = Some(district.into());
+        self
+    }
+
+    /// Sets `address`: Its street address.
+    pub fn address(mut self, address: impl Into<String>) -> Self {
+        self.address = Some(address.into());
+        self
+    }
+
+    /// Sets `telephone`: Its phone.
+    pub fn telephone(mut self, telephone: impl Into<String>) -> Self {
+        self.telephone = Some(telephone.into());
+        self
+    }
+
+    /// Sets `category`: Its kind.
+    pub fn category(mut self, category: impl Into<String>) -> Self {
+        self.category = Some(category.into());
+        self
+    }
+
+    /// Sets `longitude`: Its longitude.
+    pub fn longitude(mut self, longitude: impl Into<String>) -> Self {
+        self.longitude = Some(longitude.into());
+        self
+    }
+
+    /// Sets `latitude`: Its latitude.
+    pub fn latitude(mut self, latitude: impl Into<String>) -> Self {
+        self.latitude = Some(latitude.into());
+        self
+    }
+
+    /// Sets `name`: Its name as `list_locations` answers it.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Sets `phone`: Its phone as `list_locations` answers it.
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for Location {
+    const RESOURCE: &'static str = "location";
+}
+
+/// A QR code made with `create_qrcode`: the cards whoever scans it takes.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct Qrcode {
+    /// The code's ticket.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<String>,
+    /// `QR_CARD` (one card) or `QR_MULTIPLE_CARD` (several).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action_name: Option<String>,
+    /// What it gives: `card` or `multiple_card.card_list`, each card with its `code`, `openid`, `outer_str` as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    action_info: Option<serde_json::Value>,
+    /// How long it works, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expire_seconds: Option<i64>,
+    /// The link the QR code holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+    /// The page showing the code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    show_qrcode_url: Option<String>,
+}
+
+impl Qrcode {
+    /// A `qrcode` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `ticket`: The code's ticket.
+    pub fn ticket(mut self, ticket: impl Into<String>) -> Self {
+        self.ticket = Some(ticket.into());
+        self
+    }
+
+    /// Sets `action_name`: `QR_CARD` (one card) or `QR_MULTIPLE_CARD` (several).
+    pub fn action_name(mut self, action_name: impl Into<String>) -> Self {
+        self.action_name = Some(action_name.into());
+        self
+    }
+
+    /// Sets `action_info`: What it gives: `card` or `multiple_card.card_list`, each card with its `code`, `openid`, `outer_str` as sent.
+    pub fn action_info(mut self, action_info: serde_json::Value) -> Self {
+        self.action_info = Some(action_info);
+        self
+    }
+
+    /// Sets `expire_seconds`: How long it works, in seconds.
+    pub fn expire_seconds(mut self, expire_seconds: i64) -> Self {
+        self.expire_seconds = Some(expire_seconds);
+        self
+    }
+
+    /// Sets `url`: The link the QR code holds.
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+
+    /// Sets `show_qrcode_url`: The page showing the code.
+    pub fn show_qrcode_url(mut self, show_qrcode_url: impl Into<String>) -> Self {
+        self.show_qrcode_url = Some(show_qrcode_url.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for Qrcode {
+    const RESOURCE: &'static str = "qrcode";
+}
+
+/// The card a store's mini program page offers, as `set_store_card` chose it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoreCard {
+    /// The store (WeChat Stores `poi_id`).
+    poi_id: String,
+    /// The card it offers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_id: Option<String>,
+}
+
+impl StoreCard {
+    /// A `store_card` record with its key `poi_id`; set the other fields with the setters.
+    pub fn new(poi_id: impl Into<String>) -> Self {
+        Self {
+            poi_id: poi_id.into(),
+            card_id: None,
+        }
+    }
+
+    /// Sets `card_id`: The card it offers.
+    pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+        self.card_id = Some(card_id.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for StoreCard {
+    const RESOURCE: &'static str = "store_card";
+}
+
+/// The users who may take cards still waiting for review: the account's one list, which `set_test_whitelist` replaces whole.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct TestWhitelist {
+    /// The testers' openids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<Vec<String>>,
+    /// The testers' WeChat ids (微信号).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    username: Option<Vec<String>>,
+}
+
+impl TestWhitelist {
+    /// A `test_whitelist` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `openid`: The testers' openids.
+    pub fn openid(mut self, openid: Vec<String>) -> Self {
+        self.openid = Some(openid);
+        self
+    }
+
+    /// Sets `username`: The testers' WeChat ids (微信号).
+    pub fn username(mut self, username: Vec<String>) -> Self {
+        self.username = Some(username);
+        self
+    }
+}
+
+impl crate::state_model::Record for TestWhitelist {
+    const RESOURCE: &'static str = "test_whitelist";
 }

@@ -5,11 +5,36 @@
 //! them. See `crate::state_model` for the types; fields name their types by the ids of
 //! the operations' table (`TYPES`).
 
-use crate::spec_model::{Field, Ty, TypeId};
+use crate::spec_model::{Field, Item, Ty, TypeId};
 use crate::generated::operations::TYPES;
 use crate::state_model::*;
 /// Every resource of `spec/resources.toml` and `spec/<group>/resources.toml`, by name.
 pub(crate) static RESOURCES: &[ResourceDef] = &[
+    ResourceDef {
+        name: "after_pay_activity",
+        group: "card",
+        doc: "A pay-then-receive (支付后领取) coupon activity made with `create_after_pay_activity`.",
+        key: &["activity_id"],
+        fields: &[
+            Field {
+                name: "activity_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "info",
+                ty: Ty::Json,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[("activity_id", Fresh::Like("4728935"))],
+        statuses: None,
+    },
     ResourceDef {
         name: "card",
         group: "card",
@@ -26,6 +51,30 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
                 name: "card",
                 ty: Ty::Named(TypeId(26)),
                 required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_cell",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "self_consume_cell",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "need_verify_cod",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "need_remark_amount",
+                ty: Ty::Bool,
+                required: false,
                 ..Field::PLAIN
             },
         ],
@@ -71,6 +120,410 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
                 ],
             ),
         }),
+    },
+    ResourceDef {
+        name: "code",
+        group: "",
+        doc: "A code of a card: imported by the merchant and waiting in deposit, or held by a user once taken, with a member's number, points, balance and form answers on member cards.",
+        key: &["card_id", "code"],
+        fields: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "outer_str",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "imported",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "validity",
+                ty: Ty::Json,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "membership_number",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bonus",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "balance",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "has_active",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_info",
+                ty: Ty::Json,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "custom_field_value1",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "custom_field_value2",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "custom_field_value3",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "background_pic_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_mark",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "mark_openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: Some("card"),
+        missing: Some(40056),
+        fresh: &[("code", Fresh::Like("812345678901"))],
+        statuses: Some(Statuses {
+            initial: "NORMAL",
+            values: &[
+                "DEPOSITED",
+                "NORMAL",
+                "CONSUMED",
+                "UNAVAILABLE",
+                "DELETE",
+                "GIFT_SUCC",
+            ],
+            transitions: Some(
+                &[
+                    ("DEPOSITED", &["NORMAL"]),
+                    ("NORMAL", &["CONSUMED", "UNAVAILABLE", "DELETE", "GIFT_SUCC"]),
+                    ("CONSUMED", &["DELETE"]),
+                    ("UNAVAILABLE", &["DELETE"]),
+                ],
+            ),
+        }),
+    },
+    ResourceDef {
+        name: "image",
+        group: "card",
+        doc: "A picture uploaded with `upload_image`: the URL WeChat answers for it, which card fields showing pictures take.",
+        key: &["url"],
+        fields: &[
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "landing_page",
+        group: "card",
+        doc: "A landing page (货架) listing cards, made with `create_landing_page`.",
+        key: &["page_id"],
+        fields: &[
+            Field {
+                name: "page_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "banner",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page_title",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "can_share",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scene",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_list",
+                ty: Ty::Json,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[("page_id", Fresh::Sequence)],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "location",
+        group: "card",
+        doc: "A store imported for cards with `add_locations` (the card-era store list WeChat has retired).",
+        key: &["location_id"],
+        fields: &[
+            Field {
+                name: "location_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "business_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "branch_name",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "province",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "city",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "district",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "address",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "telephone",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "category",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "longitude",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "latitude",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "phone",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[("location_id", Fresh::Sequence)],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "qrcode",
+        group: "card",
+        doc: "A QR code made with `create_qrcode`: the cards whoever scans it takes.",
+        key: &["ticket"],
+        fields: &[
+            Field {
+                name: "ticket",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "action_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "action_info",
+                ty: Ty::Json,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "expire_seconds",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "show_qrcode_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[
+            (
+                "ticket",
+                Fresh::Like(
+                    "gQHB8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0JIV3lhX3psZmlvSDZmWGVMMTZvAAIEsNnKVQMEIAMAAA",
+                ),
+            ),
+        ],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "store_card",
+        group: "card",
+        doc: "The card a store's mini program page offers, as `set_store_card` chose it.",
+        key: &["poi_id"],
+        fields: &[
+            Field {
+                name: "poi_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "test_whitelist",
+        group: "card",
+        doc: "The users who may take cards still waiting for review: the account's one list, which `set_test_whitelist` replaces whole.",
+        key: &[],
+        fields: &[
+            Field {
+                name: "openid",
+                ty: Ty::Array(Item::String),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "username",
+                ty: Ty::Array(Item::String),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[],
+        statuses: None,
     },
 ];
 
@@ -266,8 +719,298 @@ pub(crate) static EVENTS: &[EventDef] = &[
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) static BEHAVIOURS: &[Behaviour] = &[
     Behaviour {
+        operation: "card/add_locations",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "location",
+                    alias: "stores",
+                    set: &[
+                        (
+                            &[Segment::Key("business_name")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("business_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("branch_name")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("branch_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("province")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("province")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("city")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("city")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("district")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("district")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("address")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("address")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("telephone")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("telephone")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("category")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("category")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("longitude")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("longitude")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("latitude")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("latitude")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("name")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("business_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("phone")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("telephone")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("location_list")],
+                        },
+                    ),
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("location_id_list")],
+                            Expr::Read {
+                                root: Root::Alias("stores"),
+                                path: &[Segment::Each, Segment::Key("location_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/create_after_pay_activity",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[],
+                            },
+                        ),
+                        (
+                            "status",
+                            Expr::List(
+                                &[
+                                    Expr::Literal(Literal::Text("CARD_STATUS_NOT_VERIFY")),
+                                    Expr::Literal(Literal::Text("CARD_STATUS_VERIFY_FAIL")),
+                                    Expr::Literal(Literal::Text("CARD_STATUS_VERIFY_OK")),
+                                    Expr::Literal(Literal::Text("CARD_STATUS_DISPATCH")),
+                                ],
+                            ),
+                        ),
+                    ],
+                    each: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("info"),
+                                Segment::Key("card_info_list"),
+                                Segment::Each,
+                                Segment::Key("card_id"),
+                            ],
+                        },
+                    ),
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "after_pay_activity",
+                    alias: "after_pay_activity",
+                    set: &[
+                        (
+                            &[Segment::Key("info")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("activity_id")],
+                            Expr::Read {
+                                root: Root::Alias("after_pay_activity"),
+                                path: &[Segment::Key("activity_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
         operation: "card/create_card",
         steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 40122 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("base_info"),
+                                    Segment::Key("get_custom_code_mode"),
+                                ],
+                            },
+                            right: &Expr::Literal(
+                                Literal::Text("GET_CUSTOM_CODE_MODE_DEPOSIT"),
+                            ),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("base_info"),
+                                    Segment::Key("sku"),
+                                    Segment::Key("quantity"),
+                                ],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40079 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("base_info"),
+                                    Segment::Key("date_info"),
+                                    Segment::Key("type"),
+                                ],
+                            },
+                            right: &Expr::Literal(
+                                Literal::Text("DATE_TYPE_FIX_TIME_RANGE"),
+                            ),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Lt,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("base_info"),
+                                    Segment::Key("date_info"),
+                                    Segment::Key("end_timestamp"),
+                                ],
+                            },
+                            right: &Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("base_info"),
+                                    Segment::Key("date_info"),
+                                    Segment::Key("begin_timestamp"),
+                                ],
+                            },
+                        },
+                    },
+                ),
+                unless: None,
+            },
             Step {
                 verb: Verb::Create {
                     resource: "card",
@@ -278,6 +1021,25 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             Expr::Read {
                                 root: Root::Request,
                                 path: &[Segment::Key("card")],
+                            },
+                        ),
+                        (
+                            &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("sku"),
+                                Segment::Key("total_quantity"),
+                            ],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("base_info"),
+                                    Segment::Key("sku"),
+                                    Segment::Key("quantity"),
+                                ],
                             },
                         ),
                     ],
@@ -307,6 +1069,518 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
         ],
     },
     Behaviour {
+        operation: "card/create_landing_page",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[],
+                            },
+                        ),
+                        (
+                            "status",
+                            Expr::List(
+                                &[
+                                    Expr::Literal(Literal::Text("CARD_STATUS_NOT_VERIFY")),
+                                    Expr::Literal(Literal::Text("CARD_STATUS_VERIFY_FAIL")),
+                                    Expr::Literal(Literal::Text("CARD_STATUS_VERIFY_OK")),
+                                    Expr::Literal(Literal::Text("CARD_STATUS_DISPATCH")),
+                                ],
+                            ),
+                        ),
+                    ],
+                    each: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("card_list"),
+                                Segment::Each,
+                                Segment::Key("card_id"),
+                            ],
+                        },
+                    ),
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "landing_page",
+                    alias: "landing_page",
+                    set: &[
+                        (
+                            &[Segment::Key("banner")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("banner")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("page_title")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_title")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("can_share")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("can_share")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("scene")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("scene")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card_list")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_list")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "landing_page",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("url")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text(
+                                            "https://mp.weixin.qq.com/bizmall/cardlandingpage?biz=MjM5OTAwODk4MA%3D%3D&page_id=",
+                                        ),
+                                    ),
+                                    Expr::Read {
+                                        root: Root::Alias("landing_page"),
+                                        path: &[Segment::Key("page_id")],
+                                    },
+                                    Expr::Literal(Literal::Text("&scene=")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("scene")],
+                                    },
+                                    Expr::Literal(Literal::Text("#wechat_redirect")),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("url")],
+                            Expr::Read {
+                                root: Root::Alias("landing_page"),
+                                path: &[Segment::Key("url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("page_id")],
+                            Expr::Read {
+                                root: Root::Alias("landing_page"),
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/create_qrcode",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("action_info"),
+                                    Segment::Key("card"),
+                                    Segment::Key("card_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            "status",
+                            Expr::List(
+                                &[
+                                    Expr::Literal(Literal::Text("CARD_STATUS_NOT_VERIFY")),
+                                    Expr::Literal(Literal::Text("CARD_STATUS_VERIFY_FAIL")),
+                                    Expr::Literal(Literal::Text("CARD_STATUS_VERIFY_OK")),
+                                    Expr::Literal(Literal::Text("CARD_STATUS_DISPATCH")),
+                                ],
+                            ),
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("action_name")],
+                        },
+                        right: &Expr::Literal(Literal::Text("QR_CARD")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 45031 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::And,
+                            left: &Expr::Binary {
+                                op: BinaryOp::Eq,
+                                left: &Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("action_name")],
+                                },
+                                right: &Expr::Literal(Literal::Text("QR_CARD")),
+                            },
+                            right: &Expr::Binary {
+                                op: BinaryOp::Eq,
+                                left: &Expr::Read {
+                                    root: Root::Request,
+                                    path: &[
+                                        Segment::Key("action_info"),
+                                        Segment::Key("card"),
+                                        Segment::Key("is_unique_code"),
+                                    ],
+                                },
+                                right: &Expr::Literal(Literal::Bool(true)),
+                            },
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Le,
+                            left: &Expr::Read {
+                                root: Root::Alias("card"),
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("base_info"),
+                                    Segment::Key("sku"),
+                                    Segment::Key("quantity"),
+                                ],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[],
+                            },
+                        ),
+                        (
+                            "status",
+                            Expr::List(
+                                &[
+                                    Expr::Literal(Literal::Text("CARD_STATUS_NOT_VERIFY")),
+                                    Expr::Literal(Literal::Text("CARD_STATUS_VERIFY_FAIL")),
+                                    Expr::Literal(Literal::Text("CARD_STATUS_VERIFY_OK")),
+                                    Expr::Literal(Literal::Text("CARD_STATUS_DISPATCH")),
+                                ],
+                            ),
+                        ),
+                    ],
+                    each: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("action_info"),
+                                Segment::Key("multiple_card"),
+                                Segment::Key("card_list"),
+                                Segment::Each,
+                                Segment::Key("card_id"),
+                            ],
+                        },
+                    ),
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("action_name")],
+                        },
+                        right: &Expr::Literal(Literal::Text("QR_MULTIPLE_CARD")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "qrcode",
+                    alias: "qrcode",
+                    set: &[
+                        (
+                            &[Segment::Key("action_name")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("action_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("action_info")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("action_info")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("expire_seconds")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("expire_seconds")],
+                                    },
+                                    Expr::Literal(Literal::Integer(31536000)),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("url")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(Literal::Text("http://weixin.qq.com/q/")),
+                                    Expr::Call {
+                                        function: Function::Fresh,
+                                        args: &[
+                                            Expr::Literal(Literal::Text("BHWya_zlfioH6fXeL16o")),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "qrcode",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("expire_seconds")],
+                            Expr::Literal(Literal::Integer(7776000)),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("action_name")],
+                            },
+                            right: &Expr::Literal(Literal::Text("QR_MULTIPLE_CARD")),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("expire_seconds")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "qrcode",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("show_qrcode_url")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text(
+                                            "https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=",
+                                        ),
+                                    ),
+                                    Expr::Read {
+                                        root: Root::Alias("qrcode"),
+                                        path: &[Segment::Key("ticket")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("ticket")],
+                            Expr::Read {
+                                root: Root::Alias("qrcode"),
+                                path: &[Segment::Key("ticket")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("expire_seconds")],
+                            Expr::Read {
+                                root: Root::Alias("qrcode"),
+                                path: &[Segment::Key("expire_seconds")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("url")],
+                            Expr::Read {
+                                root: Root::Alias("qrcode"),
+                                path: &[Segment::Key("url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("show_qrcode_url")],
+                            Expr::Read {
+                                root: Root::Alias("qrcode"),
+                                path: &[Segment::Key("show_qrcode_url")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/delete_card",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "card",
+                    merge: &[],
+                    add: &[],
+                    set: &[],
+                    status: Some(&Expr::Literal(Literal::Text("CARD_STATUS_DELETE"))),
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
         operation: "card/get_card",
         steps: &[
             Step {
@@ -326,6 +1600,20 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                     missing: None,
                 },
                 when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
                 unless: None,
             },
             Step {
@@ -385,6 +1673,1843 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             Expr::Read {
                                 root: Root::Alias("card"),
                                 path: &[Segment::Key("updated")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/get_mpnews_html",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("content")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text(
+                                            "<iframe class=\"res_iframe card_iframe js_editor_card\" data-src=\"http://mp.weixin.qq.com/bizmall/appmsgcard?action=show&biz=MjM5OTAwODk4MA%3D%3D&cardid=",
+                                        ),
+                                    ),
+                                    Expr::Read {
+                                        root: Root::Alias("card"),
+                                        path: &[Segment::Key("card_id")],
+                                    },
+                                    Expr::Literal(
+                                        Literal::Text(
+                                            "&wechat_card_js=1#wechat_redirect\"></iframe>",
+                                        ),
+                                    ),
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/get_store_card",
+        steps: &[
+            Step {
+                verb: Verb::Count {
+                    resource: "store_card",
+                    alias: "chosen",
+                    filter: &[
+                        (
+                            "poi_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("poi_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "store_card",
+                    alias: "store_card",
+                    filter: &[
+                        (
+                            "poi_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("poi_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: Some(-1),
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Gt,
+                        left: &Expr::Read {
+                            root: Root::Alias("chosen"),
+                            path: &[],
+                        },
+                        right: &Expr::Literal(Literal::Integer(0)),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("store_card"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Gt,
+                        left: &Expr::Read {
+                            root: Root::Alias("chosen"),
+                            path: &[],
+                        },
+                        right: &Expr::Literal(Literal::Integer(0)),
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/list_cards",
+        steps: &[
+            Step {
+                verb: Verb::List {
+                    resource: "card",
+                    alias: "cards",
+                    filter: &[
+                        (
+                            "status",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("status_list")],
+                            },
+                        ),
+                    ],
+                    offset: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("offset")],
+                        },
+                    ),
+                    limit: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("count")],
+                        },
+                    ),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id_list")],
+                            Expr::Read {
+                                root: Root::Alias("cards"),
+                                path: &[Segment::Each, Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("total_num")],
+                            Expr::Read {
+                                root: Root::Alias("cards"),
+                                path: &[Segment::Key("total")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/list_locations",
+        steps: &[
+            Step {
+                verb: Verb::List {
+                    resource: "location",
+                    alias: "stores",
+                    filter: &[],
+                    offset: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("offset")],
+                        },
+                    ),
+                    limit: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("count")],
+                        },
+                    ),
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("count")],
+                        },
+                        right: &Expr::Literal(Literal::Integer(0)),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "location",
+                    alias: "stores",
+                    filter: &[],
+                    offset: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("offset")],
+                        },
+                    ),
+                    limit: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("count")],
+                        },
+                        right: &Expr::Literal(Literal::Integer(0)),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("location_list")],
+                            Expr::Read {
+                                root: Root::Alias("stores"),
+                                path: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("count")],
+                            Expr::Call {
+                                function: Function::Len,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("stores"),
+                                        path: &[],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/list_user_cards",
+        steps: &[
+            Step {
+                verb: Verb::List {
+                    resource: "code",
+                    alias: "held",
+                    filter: &[
+                        (
+                            "openid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_list")],
+                            Expr::Read {
+                                root: Root::Alias("held"),
+                                path: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("has_share_card")],
+                            Expr::Literal(Literal::Bool(false)),
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/modify_stock",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "card",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("sku"),
+                                Segment::Key("quantity"),
+                            ],
+                            Expr::Call {
+                                function: Function::Minus,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("increase_stock_value")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("reduce_stock_value")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("sku"),
+                                Segment::Key("total_quantity"),
+                            ],
+                            Expr::Call {
+                                function: Function::Minus,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("increase_stock_value")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("reduce_stock_value")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[
+                        (
+                            &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("sku"),
+                                Segment::Key("quantity"),
+                            ],
+                            Bound {
+                                minimum: Some(0),
+                                maximum: Some(100000000),
+                                errcode: 40122,
+                            },
+                        ),
+                    ],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "code",
+                    alias: "waiting",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Alias("card"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("DEPOSITED"))),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40122 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("card"),
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("base_info"),
+                                    Segment::Key("get_custom_code_mode"),
+                                ],
+                            },
+                            right: &Expr::Literal(
+                                Literal::Text("GET_CUSTOM_CODE_MODE_DEPOSIT"),
+                            ),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Read {
+                                root: Root::Alias("card"),
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("base_info"),
+                                    Segment::Key("sku"),
+                                    Segment::Key("quantity"),
+                                ],
+                            },
+                            right: &Expr::Read {
+                                root: Root::Alias("waiting"),
+                                path: &[],
+                            },
+                        },
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/set_pay_cell",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 43017 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Call {
+                            function: Function::Default,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("is_open")],
+                                },
+                                Expr::Literal(Literal::Bool(true)),
+                            ],
+                        },
+                        right: &Expr::Not(
+                            &Expr::Binary {
+                                op: BinaryOp::Or,
+                                left: &Expr::Read {
+                                    root: Root::Alias("card"),
+                                    path: &[
+                                        Segment::Key("card"),
+                                        Segment::Variant,
+                                        Segment::Key("base_info"),
+                                        Segment::Key("location_id_list"),
+                                    ],
+                                },
+                                right: &Expr::Read {
+                                    root: Root::Alias("card"),
+                                    path: &[
+                                        Segment::Key("card"),
+                                        Segment::Variant,
+                                        Segment::Key("base_info"),
+                                        Segment::Key("use_all_locations"),
+                                    ],
+                                },
+                            },
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "card",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("pay_cell")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("is_open")],
+                                    },
+                                    Expr::Literal(Literal::Bool(true)),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/set_self_consume_cell",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 43017 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("is_open")],
+                            },
+                            right: &Expr::Literal(Literal::Bool(true)),
+                        },
+                        right: &Expr::Not(
+                            &Expr::Binary {
+                                op: BinaryOp::Or,
+                                left: &Expr::Read {
+                                    root: Root::Alias("card"),
+                                    path: &[
+                                        Segment::Key("card"),
+                                        Segment::Variant,
+                                        Segment::Key("base_info"),
+                                        Segment::Key("location_id_list"),
+                                    ],
+                                },
+                                right: &Expr::Read {
+                                    root: Root::Alias("card"),
+                                    path: &[
+                                        Segment::Key("card"),
+                                        Segment::Variant,
+                                        Segment::Key("base_info"),
+                                        Segment::Key("use_all_locations"),
+                                    ],
+                                },
+                            },
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "card",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("self_consume_cell")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("is_open")],
+                                    },
+                                    Expr::Literal(Literal::Bool(false)),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("need_verify_cod")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("need_verify_cod")],
+                                    },
+                                    Expr::Literal(Literal::Bool(false)),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("need_remark_amount")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("need_remark_amount")],
+                                    },
+                                    Expr::Literal(Literal::Bool(false)),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/set_store_card",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 45030 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("use_custom_code"),
+                            ],
+                        },
+                        right: &Expr::Literal(Literal::Bool(true)),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "store_card",
+                    alias: "store_card",
+                    set: &[
+                        (
+                            &[Segment::Key("poi_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("poi_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/set_test_whitelist",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "test_whitelist",
+                    alias: "test_whitelist",
+                    set: &[
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("openid")],
+                                    },
+                                    Expr::List(&[]),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("username")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("username")],
+                                    },
+                                    Expr::List(&[]),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("white_list_size")],
+                            Expr::Call {
+                                function: Function::Sum,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Len,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("test_whitelist"),
+                                                path: &[Segment::Key("openid")],
+                                            },
+                                        ],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Len,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("test_whitelist"),
+                                                path: &[Segment::Key("username")],
+                                            },
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("success_openid")],
+                            Expr::Read {
+                                root: Root::Alias("test_whitelist"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("success_username")],
+                            Expr::Read {
+                                root: Root::Alias("test_whitelist"),
+                                path: &[Segment::Key("username")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/update_card",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40071 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Or,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Or,
+                            left: &Expr::Binary {
+                                op: BinaryOp::Or,
+                                left: &Expr::Binary {
+                                    op: BinaryOp::Or,
+                                    left: &Expr::Binary {
+                                        op: BinaryOp::Or,
+                                        left: &Expr::Binary {
+                                            op: BinaryOp::Or,
+                                            left: &Expr::Binary {
+                                                op: BinaryOp::Or,
+                                                left: &Expr::Binary {
+                                                    op: BinaryOp::Or,
+                                                    left: &Expr::Binary {
+                                                        op: BinaryOp::Or,
+                                                        left: &Expr::Binary {
+                                                            op: BinaryOp::And,
+                                                            left: &Expr::Binary {
+                                                                op: BinaryOp::Ne,
+                                                                left: &Expr::Read {
+                                                                    root: Root::Request,
+                                                                    path: &[Segment::Key("groupon")],
+                                                                },
+                                                                right: &Expr::Literal(Literal::Null),
+                                                            },
+                                                            right: &Expr::Binary {
+                                                                op: BinaryOp::Ne,
+                                                                left: &Expr::Read {
+                                                                    root: Root::Alias("card"),
+                                                                    path: &[Segment::Key("card"), Segment::Key("card_type")],
+                                                                },
+                                                                right: &Expr::Literal(Literal::Text("GROUPON")),
+                                                            },
+                                                        },
+                                                        right: &Expr::Binary {
+                                                            op: BinaryOp::And,
+                                                            left: &Expr::Binary {
+                                                                op: BinaryOp::Ne,
+                                                                left: &Expr::Read {
+                                                                    root: Root::Request,
+                                                                    path: &[Segment::Key("cash")],
+                                                                },
+                                                                right: &Expr::Literal(Literal::Null),
+                                                            },
+                                                            right: &Expr::Binary {
+                                                                op: BinaryOp::Ne,
+                                                                left: &Expr::Read {
+                                                                    root: Root::Alias("card"),
+                                                                    path: &[Segment::Key("card"), Segment::Key("card_type")],
+                                                                },
+                                                                right: &Expr::Literal(Literal::Text("CASH")),
+                                                            },
+                                                        },
+                                                    },
+                                                    right: &Expr::Binary {
+                                                        op: BinaryOp::And,
+                                                        left: &Expr::Binary {
+                                                            op: BinaryOp::Ne,
+                                                            left: &Expr::Read {
+                                                                root: Root::Request,
+                                                                path: &[Segment::Key("discount")],
+                                                            },
+                                                            right: &Expr::Literal(Literal::Null),
+                                                        },
+                                                        right: &Expr::Binary {
+                                                            op: BinaryOp::Ne,
+                                                            left: &Expr::Read {
+                                                                root: Root::Alias("card"),
+                                                                path: &[Segment::Key("card"), Segment::Key("card_type")],
+                                                            },
+                                                            right: &Expr::Literal(Literal::Text("DISCOUNT")),
+                                                        },
+                                                    },
+                                                },
+                                                right: &Expr::Binary {
+                                                    op: BinaryOp::And,
+                                                    left: &Expr::Binary {
+                                                        op: BinaryOp::Ne,
+                                                        left: &Expr::Read {
+                                                            root: Root::Request,
+                                                            path: &[Segment::Key("gift")],
+                                                        },
+                                                        right: &Expr::Literal(Literal::Null),
+                                                    },
+                                                    right: &Expr::Binary {
+                                                        op: BinaryOp::Ne,
+                                                        left: &Expr::Read {
+                                                            root: Root::Alias("card"),
+                                                            path: &[Segment::Key("card"), Segment::Key("card_type")],
+                                                        },
+                                                        right: &Expr::Literal(Literal::Text("GIFT")),
+                                                    },
+                                                },
+                                            },
+                                            right: &Expr::Binary {
+                                                op: BinaryOp::And,
+                                                left: &Expr::Binary {
+                                                    op: BinaryOp::Ne,
+                                                    left: &Expr::Read {
+                                                        root: Root::Request,
+                                                        path: &[Segment::Key("general_coupon")],
+                                                    },
+                                                    right: &Expr::Literal(Literal::Null),
+                                                },
+                                                right: &Expr::Binary {
+                                                    op: BinaryOp::Ne,
+                                                    left: &Expr::Read {
+                                                        root: Root::Alias("card"),
+                                                        path: &[Segment::Key("card"), Segment::Key("card_type")],
+                                                    },
+                                                    right: &Expr::Literal(Literal::Text("GENERAL_COUPON")),
+                                                },
+                                            },
+                                        },
+                                        right: &Expr::Binary {
+                                            op: BinaryOp::And,
+                                            left: &Expr::Binary {
+                                                op: BinaryOp::Ne,
+                                                left: &Expr::Read {
+                                                    root: Root::Request,
+                                                    path: &[Segment::Key("member_card")],
+                                                },
+                                                right: &Expr::Literal(Literal::Null),
+                                            },
+                                            right: &Expr::Binary {
+                                                op: BinaryOp::Ne,
+                                                left: &Expr::Read {
+                                                    root: Root::Alias("card"),
+                                                    path: &[Segment::Key("card"), Segment::Key("card_type")],
+                                                },
+                                                right: &Expr::Literal(Literal::Text("MEMBER_CARD")),
+                                            },
+                                        },
+                                    },
+                                    right: &Expr::Binary {
+                                        op: BinaryOp::And,
+                                        left: &Expr::Binary {
+                                            op: BinaryOp::Ne,
+                                            left: &Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("scenic_ticket")],
+                                            },
+                                            right: &Expr::Literal(Literal::Null),
+                                        },
+                                        right: &Expr::Binary {
+                                            op: BinaryOp::Ne,
+                                            left: &Expr::Read {
+                                                root: Root::Alias("card"),
+                                                path: &[Segment::Key("card"), Segment::Key("card_type")],
+                                            },
+                                            right: &Expr::Literal(Literal::Text("SCENIC_TICKET")),
+                                        },
+                                    },
+                                },
+                                right: &Expr::Binary {
+                                    op: BinaryOp::And,
+                                    left: &Expr::Binary {
+                                        op: BinaryOp::Ne,
+                                        left: &Expr::Read {
+                                            root: Root::Request,
+                                            path: &[Segment::Key("movie_ticket")],
+                                        },
+                                        right: &Expr::Literal(Literal::Null),
+                                    },
+                                    right: &Expr::Binary {
+                                        op: BinaryOp::Ne,
+                                        left: &Expr::Read {
+                                            root: Root::Alias("card"),
+                                            path: &[Segment::Key("card"), Segment::Key("card_type")],
+                                        },
+                                        right: &Expr::Literal(Literal::Text("MOVIE_TICKET")),
+                                    },
+                                },
+                            },
+                            right: &Expr::Binary {
+                                op: BinaryOp::And,
+                                left: &Expr::Binary {
+                                    op: BinaryOp::Ne,
+                                    left: &Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("boarding_pass")],
+                                    },
+                                    right: &Expr::Literal(Literal::Null),
+                                },
+                                right: &Expr::Binary {
+                                    op: BinaryOp::Ne,
+                                    left: &Expr::Read {
+                                        root: Root::Alias("card"),
+                                        path: &[Segment::Key("card"), Segment::Key("card_type")],
+                                    },
+                                    right: &Expr::Literal(Literal::Text("BOARDING_PASS")),
+                                },
+                            },
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::And,
+                            left: &Expr::Binary {
+                                op: BinaryOp::Ne,
+                                left: &Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("meeting_ticket")],
+                                },
+                                right: &Expr::Literal(Literal::Null),
+                            },
+                            right: &Expr::Binary {
+                                op: BinaryOp::Ne,
+                                left: &Expr::Read {
+                                    root: Root::Alias("card"),
+                                    path: &[Segment::Key("card"), Segment::Key("card_type")],
+                                },
+                                right: &Expr::Literal(Literal::Text("MEETING_TICKET")),
+                            },
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "before",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "card",
+                    merge: &[
+                        (
+                            &[Segment::Key("card"), Segment::Key("groupon")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("groupon")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card"), Segment::Key("cash")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("cash")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card"), Segment::Key("discount")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("discount")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card"), Segment::Key("gift")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("gift")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card"), Segment::Key("general_coupon")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("general_coupon")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card"), Segment::Key("member_card")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("member_card")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card"), Segment::Key("scenic_ticket")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("scenic_ticket")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card"), Segment::Key("movie_ticket")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("movie_ticket")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card"), Segment::Key("boarding_pass")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("boarding_pass")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card"), Segment::Key("meeting_ticket")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("meeting_ticket")],
+                            },
+                        ),
+                    ],
+                    add: &[],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40079 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Alias("card"),
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("base_info"),
+                                    Segment::Key("date_info"),
+                                    Segment::Key("type"),
+                                ],
+                            },
+                            right: &Expr::Read {
+                                root: Root::Alias("before"),
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("base_info"),
+                                    Segment::Key("date_info"),
+                                    Segment::Key("type"),
+                                ],
+                            },
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Alias("card"),
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("base_info"),
+                                    Segment::Key("date_info"),
+                                    Segment::Key("type"),
+                                ],
+                            },
+                            right: &Expr::Literal(
+                                Literal::Text("DATE_TYPE_FIX_TIME_RANGE"),
+                            ),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40079 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Lt,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("date_info"),
+                                Segment::Key("end_timestamp"),
+                            ],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Alias("before"),
+                            path: &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("date_info"),
+                                Segment::Key("end_timestamp"),
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40100 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Gt,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("date_info"),
+                                Segment::Key("begin_timestamp"),
+                            ],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Alias("before"),
+                            path: &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("date_info"),
+                                Segment::Key("begin_timestamp"),
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "card",
+                    merge: &[],
+                    add: &[],
+                    set: &[],
+                    status: Some(
+                        &Expr::Literal(Literal::Text("CARD_STATUS_NOT_VERIFY")),
+                    ),
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Alias("card"),
+                                path: &[Segment::Key("status")],
+                            },
+                            right: &Expr::Literal(
+                                Literal::Text("CARD_STATUS_NOT_VERIFY"),
+                            ),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Or,
+                            left: &Expr::Binary {
+                                op: BinaryOp::Or,
+                                left: &Expr::Binary {
+                                    op: BinaryOp::Or,
+                                    left: &Expr::Binary {
+                                        op: BinaryOp::Or,
+                                        left: &Expr::Binary {
+                                            op: BinaryOp::Or,
+                                            left: &Expr::Binary {
+                                                op: BinaryOp::Or,
+                                                left: &Expr::Binary {
+                                                    op: BinaryOp::Or,
+                                                    left: &Expr::Binary {
+                                                        op: BinaryOp::Or,
+                                                        left: &Expr::Binary {
+                                                            op: BinaryOp::Or,
+                                                            left: &Expr::Binary {
+                                                                op: BinaryOp::Or,
+                                                                left: &Expr::Binary {
+                                                                    op: BinaryOp::Eq,
+                                                                    left: &Expr::Read {
+                                                                        root: Root::Alias("card"),
+                                                                        path: &[Segment::Key("status")],
+                                                                    },
+                                                                    right: &Expr::Literal(
+                                                                        Literal::Text("CARD_STATUS_VERIFY_FAIL"),
+                                                                    ),
+                                                                },
+                                                                right: &Expr::Binary {
+                                                                    op: BinaryOp::Ne,
+                                                                    left: &Expr::Read {
+                                                                        root: Root::Alias("card"),
+                                                                        path: &[
+                                                                            Segment::Key("card"),
+                                                                            Segment::Variant,
+                                                                            Segment::Key("base_info"),
+                                                                            Segment::Key("title"),
+                                                                        ],
+                                                                    },
+                                                                    right: &Expr::Read {
+                                                                        root: Root::Alias("before"),
+                                                                        path: &[
+                                                                            Segment::Key("card"),
+                                                                            Segment::Variant,
+                                                                            Segment::Key("base_info"),
+                                                                            Segment::Key("title"),
+                                                                        ],
+                                                                    },
+                                                                },
+                                                            },
+                                                            right: &Expr::Binary {
+                                                                op: BinaryOp::Ne,
+                                                                left: &Expr::Read {
+                                                                    root: Root::Alias("card"),
+                                                                    path: &[
+                                                                        Segment::Key("card"),
+                                                                        Segment::Variant,
+                                                                        Segment::Key("base_info"),
+                                                                        Segment::Key("logo_url"),
+                                                                    ],
+                                                                },
+                                                                right: &Expr::Read {
+                                                                    root: Root::Alias("before"),
+                                                                    path: &[
+                                                                        Segment::Key("card"),
+                                                                        Segment::Variant,
+                                                                        Segment::Key("base_info"),
+                                                                        Segment::Key("logo_url"),
+                                                                    ],
+                                                                },
+                                                            },
+                                                        },
+                                                        right: &Expr::Binary {
+                                                            op: BinaryOp::Ne,
+                                                            left: &Expr::Read {
+                                                                root: Root::Alias("card"),
+                                                                path: &[
+                                                                    Segment::Key("card"),
+                                                                    Segment::Variant,
+                                                                    Segment::Key("base_info"),
+                                                                    Segment::Key("color"),
+                                                                ],
+                                                            },
+                                                            right: &Expr::Read {
+                                                                root: Root::Alias("before"),
+                                                                path: &[
+                                                                    Segment::Key("card"),
+                                                                    Segment::Variant,
+                                                                    Segment::Key("base_info"),
+                                                                    Segment::Key("color"),
+                                                                ],
+                                                            },
+                                                        },
+                                                    },
+                                                    right: &Expr::Binary {
+                                                        op: BinaryOp::Ne,
+                                                        left: &Expr::Read {
+                                                            root: Root::Alias("card"),
+                                                            path: &[
+                                                                Segment::Key("card"),
+                                                                Segment::Variant,
+                                                                Segment::Key("base_info"),
+                                                                Segment::Key("notice"),
+                                                            ],
+                                                        },
+                                                        right: &Expr::Read {
+                                                            root: Root::Alias("before"),
+                                                            path: &[
+                                                                Segment::Key("card"),
+                                                                Segment::Variant,
+                                                                Segment::Key("base_info"),
+                                                                Segment::Key("notice"),
+                                                            ],
+                                                        },
+                                                    },
+                                                },
+                                                right: &Expr::Binary {
+                                                    op: BinaryOp::Ne,
+                                                    left: &Expr::Read {
+                                                        root: Root::Alias("card"),
+                                                        path: &[
+                                                            Segment::Key("card"),
+                                                            Segment::Variant,
+                                                            Segment::Key("base_info"),
+                                                            Segment::Key("description"),
+                                                        ],
+                                                    },
+                                                    right: &Expr::Read {
+                                                        root: Root::Alias("before"),
+                                                        path: &[
+                                                            Segment::Key("card"),
+                                                            Segment::Variant,
+                                                            Segment::Key("base_info"),
+                                                            Segment::Key("description"),
+                                                        ],
+                                                    },
+                                                },
+                                            },
+                                            right: &Expr::Binary {
+                                                op: BinaryOp::Ne,
+                                                left: &Expr::Read {
+                                                    root: Root::Alias("card"),
+                                                    path: &[
+                                                        Segment::Key("card"),
+                                                        Segment::Variant,
+                                                        Segment::Key("prerogative"),
+                                                    ],
+                                                },
+                                                right: &Expr::Read {
+                                                    root: Root::Alias("before"),
+                                                    path: &[
+                                                        Segment::Key("card"),
+                                                        Segment::Variant,
+                                                        Segment::Key("prerogative"),
+                                                    ],
+                                                },
+                                            },
+                                        },
+                                        right: &Expr::Binary {
+                                            op: BinaryOp::Ne,
+                                            left: &Expr::Read {
+                                                root: Root::Alias("card"),
+                                                path: &[
+                                                    Segment::Key("card"),
+                                                    Segment::Variant,
+                                                    Segment::Key("bonus_cleared"),
+                                                ],
+                                            },
+                                            right: &Expr::Read {
+                                                root: Root::Alias("before"),
+                                                path: &[
+                                                    Segment::Key("card"),
+                                                    Segment::Variant,
+                                                    Segment::Key("bonus_cleared"),
+                                                ],
+                                            },
+                                        },
+                                    },
+                                    right: &Expr::Binary {
+                                        op: BinaryOp::Ne,
+                                        left: &Expr::Read {
+                                            root: Root::Alias("card"),
+                                            path: &[
+                                                Segment::Key("card"),
+                                                Segment::Variant,
+                                                Segment::Key("bonus_rules"),
+                                            ],
+                                        },
+                                        right: &Expr::Read {
+                                            root: Root::Alias("before"),
+                                            path: &[
+                                                Segment::Key("card"),
+                                                Segment::Variant,
+                                                Segment::Key("bonus_rules"),
+                                            ],
+                                        },
+                                    },
+                                },
+                                right: &Expr::Binary {
+                                    op: BinaryOp::Ne,
+                                    left: &Expr::Read {
+                                        root: Root::Alias("card"),
+                                        path: &[
+                                            Segment::Key("card"),
+                                            Segment::Variant,
+                                            Segment::Key("balance_rules"),
+                                        ],
+                                    },
+                                    right: &Expr::Read {
+                                        root: Root::Alias("before"),
+                                        path: &[
+                                            Segment::Key("card"),
+                                            Segment::Variant,
+                                            Segment::Key("balance_rules"),
+                                        ],
+                                    },
+                                },
+                            },
+                            right: &Expr::Binary {
+                                op: BinaryOp::Ne,
+                                left: &Expr::Read {
+                                    root: Root::Alias("card"),
+                                    path: &[
+                                        Segment::Key("card"),
+                                        Segment::Variant,
+                                        Segment::Key("detail"),
+                                    ],
+                                },
+                                right: &Expr::Read {
+                                    root: Root::Alias("before"),
+                                    path: &[
+                                        Segment::Key("card"),
+                                        Segment::Variant,
+                                        Segment::Key("detail"),
+                                    ],
+                                },
+                            },
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("send_check")],
+                            Expr::Binary {
+                                op: BinaryOp::And,
+                                left: &Expr::Binary {
+                                    op: BinaryOp::Eq,
+                                    left: &Expr::Read {
+                                        root: Root::Alias("card"),
+                                        path: &[Segment::Key("status")],
+                                    },
+                                    right: &Expr::Literal(
+                                        Literal::Text("CARD_STATUS_NOT_VERIFY"),
+                                    ),
+                                },
+                                right: &Expr::Binary {
+                                    op: BinaryOp::Ne,
+                                    left: &Expr::Read {
+                                        root: Root::Alias("before"),
+                                        path: &[Segment::Key("status")],
+                                    },
+                                    right: &Expr::Literal(
+                                        Literal::Text("CARD_STATUS_NOT_VERIFY"),
+                                    ),
+                                },
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/update_lucky_money_balance",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("balance")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("balance")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card/upload_image",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "image",
+                    alias: "image",
+                    set: &[
+                        (
+                            &[Segment::Key("url")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(Literal::Text("http://mmbiz.qpic.cn/mmbiz/")),
+                                    Expr::Call {
+                                        function: Function::Fresh,
+                                        args: &[
+                                            Expr::Literal(
+                                                Literal::Text(
+                                                    "iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g",
+                                                ),
+                                            ),
+                                        ],
+                                    },
+                                    Expr::Literal(Literal::Text("/0")),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("url")],
+                            Expr::Read {
+                                root: Root::Alias("image"),
+                                path: &[Segment::Key("url")],
                             },
                         ),
                     ],
@@ -503,6 +3628,298 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
         ],
     },
     UserAction {
+        name: "give_card",
+        group: "card",
+        summary: "A user gives a card to a friend, who accepts it and holds a new code of it.",
+        params: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "friend_openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "old_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40078 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("can_give_friend"),
+                            ],
+                        },
+                        right: &Expr::Literal(Literal::Bool(false)),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[],
+                    status: Some(&Expr::Literal(Literal::Text("GIFT_SUCC"))),
+                    forbidden: &[
+                        ("CONSUMED", 40099),
+                        ("DEPOSITED", 40056),
+                        ("GIFT_SUCC", 40056),
+                        ("*", 40127),
+                    ],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "user_gifting_card",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "CardId",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "UserCardCode",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        ("IsReturnBack", Expr::Literal(Literal::Bool(false))),
+                        (
+                            "FriendUserName",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("friend_openid")],
+                            },
+                        ),
+                        ("IsChatRoom", Expr::Literal(Literal::Bool(false))),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "code",
+                    alias: "gift",
+                    set: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("friend_openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("validity")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("validity")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "user_get_card",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("friend_openid")],
+                            },
+                        ),
+                        (
+                            "CardId",
+                            Expr::Read {
+                                root: Root::Alias("gift"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "UserCardCode",
+                            Expr::Read {
+                                root: Root::Alias("gift"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        ("IsGiveByFriend", Expr::Literal(Literal::Bool(true))),
+                        (
+                            "FriendUserName",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "OldUserCardCode",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("gift"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Alias("gift"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("gift"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("old_code")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
         name: "refuse_card",
         group: "card",
         summary: "WeChat's review refuses a card waiting for it, saying why.",
@@ -606,6 +4023,640 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
             },
         ],
     },
+    UserAction {
+        name: "remove_card",
+        group: "card",
+        summary: "A user deletes a card from their card package.",
+        params: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[],
+                    status: Some(&Expr::Literal(Literal::Text("DELETE"))),
+                    forbidden: &[
+                        ("DEPOSITED", 40056),
+                        ("GIFT_SUCC", 40056),
+                        ("*", 40127),
+                    ],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "user_del_card",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "CardId",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "UserCardCode",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
+        name: "take_card",
+        group: "card",
+        summary: "A user takes a card (from a QR code, a landing page, a message or the card's page) and holds a code of it.",
+        params: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "outer_str",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "encrypt_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "test_whitelist",
+                    alias: "testers",
+                    filter: &[],
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40078 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Not(
+                            &Expr::Binary {
+                                op: BinaryOp::In,
+                                left: &Expr::Read {
+                                    root: Root::Alias("card"),
+                                    path: &[Segment::Key("status")],
+                                },
+                                right: &Expr::List(
+                                    &[
+                                        Expr::Literal(Literal::Text("CARD_STATUS_VERIFY_OK")),
+                                        Expr::Literal(Literal::Text("CARD_STATUS_DISPATCH")),
+                                    ],
+                                ),
+                            },
+                        ),
+                        right: &Expr::Not(
+                            &Expr::Binary {
+                                op: BinaryOp::In,
+                                left: &Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("openid")],
+                                },
+                                right: &Expr::Read {
+                                    root: Root::Alias("testers"),
+                                    path: &[
+                                        Segment::Each,
+                                        Segment::Key("openid"),
+                                        Segment::Each,
+                                    ],
+                                },
+                            },
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "card",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("sku"),
+                                Segment::Key("quantity"),
+                            ],
+                            Expr::Literal(Literal::Integer(-1)),
+                        ),
+                    ],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[
+                        (
+                            &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("sku"),
+                                Segment::Key("quantity"),
+                            ],
+                            Bound {
+                                minimum: Some(0),
+                                maximum: None,
+                                errcode: 45031,
+                            },
+                        ),
+                    ],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("DEPOSITED"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("get_custom_code_mode"),
+                            ],
+                        },
+                        right: &Expr::Literal(
+                            Literal::Text("GET_CUSTOM_CODE_MODE_DEPOSIT"),
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("outer_str")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("outer_str")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("validity")],
+                            Expr::Call {
+                                function: Function::CardValidity,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("card"),
+                                        path: &[],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Now,
+                                        args: &[],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("has_active")],
+                            Expr::Read {
+                                root: Root::Alias("card"),
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("auto_activate"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("NORMAL"))),
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("get_custom_code_mode"),
+                            ],
+                        },
+                        right: &Expr::Literal(
+                            Literal::Text("GET_CUSTOM_CODE_MODE_DEPOSIT"),
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "code",
+                    alias: "code",
+                    set: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("outer_str")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("outer_str")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("validity")],
+                            Expr::Call {
+                                function: Function::CardValidity,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("card"),
+                                        path: &[],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Now,
+                                        args: &[],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("has_active")],
+                            Expr::Read {
+                                root: Root::Alias("card"),
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("auto_activate"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Refuse(40056),
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("get_custom_code_mode"),
+                            ],
+                        },
+                        right: &Expr::Literal(
+                            Literal::Text("GET_CUSTOM_CODE_MODE_DEPOSIT"),
+                        ),
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "user_get_card",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "CardId",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "UserCardCode",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        ("IsGiveByFriend", Expr::Literal(Literal::Bool(false))),
+                        (
+                            "OuterStr",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("outer_str")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "card_sku_remind",
+                    fields: &[
+                        (
+                            "CardId",
+                            Expr::Read {
+                                root: Root::Alias("card"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "Detail",
+                            Expr::Literal(
+                                Literal::Text("the card's quantity is equal to 0"),
+                            ),
+                        ),
+                    ],
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("sku"),
+                                Segment::Key("quantity"),
+                            ],
+                        },
+                        right: &Expr::Literal(Literal::Integer(0)),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("encrypt_code")],
+                            Expr::Call {
+                                function: Function::EncryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("code"),
+                                        path: &[Segment::Key("code")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -621,6 +4672,25 @@ mod tests {
     }
 
     #[test]
+    fn card_give_card_examples_run() {
+        crate::state_model::run_user_action_example(
+            "card/give_card",
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"812345678901\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+            "{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"code\": \"812345678901\", \"friend_openid\": \"oXch-jkrxp42VQu8ldweCwDt97qo\"}",
+            "A user gives a coupon to a friend",
+        );
+    }
+
+    #[test]
     fn card_refuse_card_examples_run() {
         crate::state_model::run_user_action_example(
             "card/refuse_card",
@@ -632,6 +4702,55 @@ mod tests {
             ],
             "{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"reason\": \"非法代制\"}",
             "A card refused for its logo",
+        );
+    }
+
+    #[test]
+    fn card_remove_card_examples_run() {
+        crate::state_model::run_user_action_example(
+            "card/remove_card",
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"812345678901\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+            "{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"code\": \"812345678901\"}",
+            "A user deletes a coupon",
+        );
+    }
+
+    #[test]
+    fn card_take_card_examples_run() {
+        crate::state_model::run_user_action_example(
+            "card/take_card",
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+            "{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+            "A user takes an approved coupon",
+        );
+        crate::state_model::run_user_action_example(
+            "card/take_card",
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_NOT_VERIFY\"}",
+                ),
+                (
+                    "test_whitelist",
+                    "{\"openid\":[\"o1Pj9jmZvwSyyyyyyBa4aULW2mA\"],\"username\":[]}",
+                ),
+            ],
+            "{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"openid\": \"o1Pj9jmZvwSyyyyyyBa4aULW2mA\", \"code\": \"198374613512\", \"outer_str\": \"12b\"}",
+            "A tester takes a card still in review, with its custom code",
         );
     }
 }

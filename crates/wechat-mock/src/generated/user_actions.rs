@@ -23,6 +23,36 @@ pub mod card {
         const ACTION: &'static str = "card/approve_card";
     }
 
+    /// The parameters of `card/give_card`: A user gives a card to a friend, who accepts it and holds a new code of it.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct GiveCardParams {
+        /// The card.
+        card_id: String,
+        /// The giver's code.
+        code: String,
+        /// The friend who accepts it.
+        friend_openid: String,
+    }
+
+    impl GiveCardParams {
+        /// The parameters with the required ones; set the others with the setters.
+        pub fn new(
+            card_id: impl Into<String>,
+            code: impl Into<String>,
+            friend_openid: impl Into<String>,
+        ) -> Self {
+            Self {
+                card_id: card_id.into(),
+                code: code.into(),
+                friend_openid: friend_openid.into(),
+            }
+        }
+    }
+
+    impl crate::state_model::UserActionParams for GiveCardParams {
+        const ACTION: &'static str = "card/give_card";
+    }
+
     /// The parameters of `card/refuse_card`: WeChat's review refuses a card waiting for it, saying why.
     #[derive(Debug, Clone, PartialEq, serde::Serialize)]
     pub struct RefuseCardParams {
@@ -51,5 +81,71 @@ pub mod card {
 
     impl crate::state_model::UserActionParams for RefuseCardParams {
         const ACTION: &'static str = "card/refuse_card";
+    }
+
+    /// The parameters of `card/remove_card`: A user deletes a card from their card package.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct RemoveCardParams {
+        /// The card.
+        card_id: String,
+        /// The user's code of it.
+        code: String,
+    }
+
+    impl RemoveCardParams {
+        /// The parameters with the required ones; set the others with the setters.
+        pub fn new(card_id: impl Into<String>, code: impl Into<String>) -> Self {
+            Self {
+                card_id: card_id.into(),
+                code: code.into(),
+            }
+        }
+    }
+
+    impl crate::state_model::UserActionParams for RemoveCardParams {
+        const ACTION: &'static str = "card/remove_card";
+    }
+
+    /// The parameters of `card/take_card`: A user takes a card (from a QR code, a landing page, a message or the card's page) and holds a code of it.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct TakeCardParams {
+        /// The card taken.
+        card_id: String,
+        /// The user.
+        openid: String,
+        /// The code given: a custom code, or one imported into a deposit-mode card; WeChat makes one otherwise.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+        /// The scene value of the QR code, landing page or link the user took it from.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        outer_str: Option<String>,
+    }
+
+    impl TakeCardParams {
+        /// The parameters with the required ones; set the others with the setters.
+        pub fn new(card_id: impl Into<String>, openid: impl Into<String>) -> Self {
+            Self {
+                card_id: card_id.into(),
+                openid: openid.into(),
+                code: None,
+                outer_str: None,
+            }
+        }
+
+        /// Sets `code`: The code given: a custom code, or one imported into a deposit-mode card; WeChat makes one otherwise.
+        pub fn code(mut self, code: impl Into<String>) -> Self {
+            self.code = Some(code.into());
+            self
+        }
+
+        /// Sets `outer_str`: The scene value of the QR code, landing page or link the user took it from.
+        pub fn outer_str(mut self, outer_str: impl Into<String>) -> Self {
+            self.outer_str = Some(outer_str.into());
+            self
+        }
+    }
+
+    impl crate::state_model::UserActionParams for TakeCardParams {
+        const ACTION: &'static str = "card/take_card";
     }
 }

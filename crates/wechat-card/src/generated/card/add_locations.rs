@@ -34,6 +34,7 @@
 //! - Fields from Senparc's Store_Location, all required there; `branch_name` is in the request other clients send and optional here. `longitude` and `latitude` are strings as Senparc sends them.
 //! - The answer's `location_id_list` holds -1 for a store that failed (Senparc, wechatpy).
 //! - 45021 (a field too long) is the card group's code most likely here; no source quotes an answer of this retired call.
+//! - wechat-mock numbers the stores it keeps from 1 and answers an id for each: the request's shape already refuses a store without its required fields, and which complete store WeChat answers -1 for is not documented, so the first example's -1 is not reproduced.
 //!
 //! ## Two stores, the second refused (constructed from Senparc's fields)
 //!

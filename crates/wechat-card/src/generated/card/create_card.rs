@@ -40,6 +40,7 @@
 //! - Lengths are byte budgets: WeChat's tables write string(27) for a 9-character Chinese title, so the spec checks max_bytes.
 //! - WeChat's create example carries pay_info, sub_merchant_info and mini-program fields (center_app_brand_user_name...) that few merchants use; they are not modelled yet and a request cannot send them. 40071's, 40079's and 40122's errmsg texts are WeChat's meanings in English: no SDK quotes the exact text.
 //! - permission_set 8 is the card permission set of third-party platforms (卡券管理权限).
+//! - wechat-mock refuses a fixed range that ends before it begins (40079) but not one that ended already: WeChat's own example ended in 2016. It grants the account every permission (43009, 43010 are never answered).
 //!
 //! ## A group-buying voucher (WeChat's example, trimmed)
 //!

@@ -34,6 +34,7 @@
 //! - `page_id` is an integer in WeChat's example (1) and in a real answer (7), and in WxJava (Integer); SKIT types it string. Lenient decoding accepts a string holding the number.
 //! - WeChat's table gives no lengths for `banner`, `page_title` or `thumb_url`, and its example's thumb_url (`www.qq.com/a.jpg`) is not even a URL from uploadimg: nothing is checked.
 //! - 40071 was answered for a card of a type that cannot go on a landing page (observed in the Java SDK test quoted in the research); which types WeChat refuses is not documented.
+//! - wechat-mock numbers an account's pages from 1, as WeChat's example and the real answer suggest, and answers a URL of mp.weixin.qq.com/bizmall/cardlandingpage naming the page, where the example has a placeholder (`www.test.url`).
 //!
 //! ## A page of two cards (WeChat's example)
 //!

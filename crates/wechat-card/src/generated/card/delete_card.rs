@@ -31,6 +31,7 @@
 //!
 //! - WeChat's page gives the interface no English name; `card_delete` is a short name for it.
 //! - The only code the sources report for it is 40073 (invalid card id, observed), a card group code; the endpoint declares none of its own.
+//! - wechat-mock moves the card to CARD_STATUS_DELETE and keeps it, so the codes users hold stay valid (they can still be read and redeemed) and list_cards still finds it under that status; every call naming the deleted card (get_card, update_card, delete_card again, modify_stock, QR codes, landing pages...) answers 40073, the card being gone for the merchant. What WeChat's /card/get answers for a deleted card is not documented.
 //!
 //! ## A deleted card (WeChat's example)
 //!

@@ -34,6 +34,7 @@
 //! - GET without a body in every SDK that calls it (EasyWeChat, chanxuehong, tianye).
 //! - The example is the fourteen colours tianye/WechatMpSDK's README prints from a real answer, the same list wechatpy hard-codes.
 //! - The card group's codes concern a given card_id, which this read does not take; the last example is a group code constructed only to show it decodes, as list_cards explains.
+//! - wechat-mock answers the example: the colours are WeChat's fixed list, the same for every account, and depend on nothing a call did.
 //!
 //! ## The fourteen colours (a real answer, as tianye/WechatMpSDK prints it)
 //!

@@ -32,6 +32,7 @@
 //! - WeChat's page gives the interface no English name; `card_mpnews_gethtml` is a short name for it.
 //! - "目前该接口仅支持填入非自定义code的卡券，自定义code的卡券需先进行code导入后调用" (WeChat's page, quoted in the Elixir wechat_sdk docs): no error code is documented for that case.
 //! - The only code the sources report is 40073 (observed), a card group code; the endpoint declares none of its own.
+//! - wechat-mock answers the iframe of WeChat's example with the card asked for in `cardid`; the example's own names another card than its request.
 //!
 //! ## A card's iframe (WeChat's example)
 //!

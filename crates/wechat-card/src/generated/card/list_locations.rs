@@ -33,6 +33,7 @@
 //! - `count` 0 means all (wechatpy's default, and a PHP client's comment: 拉取的数量，默认为0拉取全部).
 //! - The answer's fields are Senparc's (SingleStoreResult, StoreGetResultJson): location_id, name, phone, address, longitude, latitude as strings, and the count.
 //! - The card group's codes concern a given card_id, which this read does not take; the last example is a group code constructed only to show it decodes, as list_cards explains.
+//! - wechat-mock answers location_id as the number add_locations answered for the store (its record keeps one id); the example writes it as a string, which decodes the same.
 //!
 //! ## Every store (constructed from Senparc's fields)
 //!

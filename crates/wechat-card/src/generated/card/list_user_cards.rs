@@ -32,6 +32,7 @@
 //! - WeChat's page gives the interface no English name; `card_user_getcardlist` is a short name for it.
 //! - EasyWeChat4 always sends `card_id`, empty when not given; whether WeChat reads "" as absent is not known, so the key is optional and left out when not set.
 //! - 40003's errmsg is what WeChat answered for a bad openid (tianye/WechatMpSDK §2.17, observed).
+//! - wechat-mock keeps no friends' coupons (WeChat retired them), so it answers `has_share_card` false where WeChat's example says true.
 //!
 //! ## Two codes of one card (WeChat's example)
 //!

@@ -31,6 +31,7 @@
 //!
 //! - WeChat's page gives the interface no English name; `card_storewxa_set` is a short name after the path.
 //! - Only SKIT has the call; the body is its model's (`poi_id`, `card_id`, both required). The card kinds allowed come from WeChat's store update page (/wxa/update_store), whose `card_id` is the same setting: 目前仅开放支持会员卡、买单和刷卡支付券，不支持自定义code.
+//! - wechat-mock answers 45030 (the card group's `limit cardid, not support this function`) for a card with merchant-supplied codes; which code WeChat answers for it, or for a card of another kind, is not documented.
 //!
 //! ## Offer a card (SKIT's sample)
 //!

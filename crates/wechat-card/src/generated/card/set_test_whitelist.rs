@@ -36,6 +36,7 @@
 //! - SDKs differ on what they send: wechatpy both keys (defaulting to []), EasyWeChat4 one key per method, WxJava a single openid (which replaces the list with that one tester). Both keys are optional here.
 //! - WeChat documents only the envelope; real answers (tianye/WechatMpSDK, the Java SDK test quoted in the research) also carry `white_list_size`, `success_openid` and `success_username`. They are modelled as optional.
 //! - 40003's errmsg is the text WeChat sends for a bad openid (observed on /card/user/getcardlist); that this endpoint answers it for an unknown tester is the research's reading, not observed.
+//! - wechat-mock answers the undocumented fields real answers carry, so its answer to the first example holds them where WeChat's documented answer does not.
 //!
 //! ## Two openids and two WeChat ids (WeChat's example)
 //!

@@ -23,6 +23,7 @@
 //!
 //! | code | WeChat's message | meaning | what to do |
 //! |---|---|---|---|
+//! | 40071 | `invalid card type` | The changes are under another type's key than the card's (`cash` for a GROUPON card). | Send the changes under the key of the card's own type, as get_card answers it. |
 //! | 40079 | `invalid time` | `date_info` does not widen the validity: another type than DATE_TYPE_FIX_TIME_RANGE, or an end moved earlier. | Only move the end later, as a DATE_TYPE_FIX_TIME_RANGE. |
 //! | 40100 | `invalid time range` | The new validity range is not valid (it does not contain the old one). | Only widen the range. |
 //! | 40124 | `too many custom fields` | The member card would have more custom fields than WeChat allows. |  |
@@ -47,6 +48,7 @@
 //! - Boarding passes: departure_time and landing_time are strings of digits as in create_card (WeChat's create example sends "1434507901"); boarding_time is an integer.
 //! - Codes: 40079/40100 answer a date change that does not widen the validity (WeChat's error page: 不合法的时间 / 不合法的时间区间), 40124 too many custom fields, 43010 stored value without permission; their errmsg texts are WeChat's meanings in English (no source quotes them). 40073, 41012 and 45021 are card group codes.
 //! - send_check: "此次更新是否需要提审，true为需要，false为不需要"; a real update of notice and description answered true (the Java SDK test quoted in the research).
+//! - wechat-mock merges the changes into the card it keeps and answers send_check true when the card moved back to review: an approved card whose title, logo, colour, notice, description, privileges, points or balance rules, or film details changed, or a refused card changed at all. WeChat's first example answers false for a change of those fields; the card its `given` holds already has those values, so only the stores, pay and message settings change and the answer is WeChat's. 40071 for changes under another type's key is wechat-mock's choice (create_card's code for a type mismatch); WeChat documents none.
 //!
 //! ## A member card's rules and logo (WeChat's example)
 //!
@@ -288,6 +290,8 @@ impl UpdateCardResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum UpdateCardErrorCode {
+    /// [`InvalidCardType`](crate::Code::InvalidCardType): The changes are under another type's key than the card's (`cash` for a GROUPON card).
+    InvalidCardType,
     /// [`InvalidTime`](crate::Code::InvalidTime): `date_info` does not widen the validity: another type than DATE_TYPE_FIX_TIME_RANGE, or an end moved earlier.
     InvalidTime,
     /// [`InvalidTimeRange`](crate::Code::InvalidTimeRange): The new validity range is not valid (it does not contain the old one).
@@ -310,7 +314,7 @@ pub enum UpdateCardErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateCardErrorCode in crate ::Code { InvalidTime, InvalidTimeRange,
+    UpdateCardErrorCode in crate ::Code { InvalidCardType, InvalidTime, InvalidTimeRange,
     TooManyCustomFields, NoStoredValuePermission, InvalidCardId, InvalidCardStatus,
     MissingCardId, FieldLengthExceeded, CardNotSupported } else General(crate
     ::GeneralErrorCode)
