@@ -874,6 +874,27 @@ async fn card_upload_image_through_the_mock() {
 #[tokio::test]
 async fn card_code_check_codes_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"GIFT\",\"gift\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"get_custom_code_mode\":\"GET_CUSTOM_CODE_MODE_DEPOSIT\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":0,\"total_quantity\":0},\"title\":\"132元双人火锅套餐\",\"use_custom_code\":true},\"gift\":\"一杯咖啡\"}},\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"11111\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"22222\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"33333\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card_code/check_codes",
@@ -904,6 +925,19 @@ async fn card_code_check_codes_through_the_mock() {
 #[tokio::test]
 async fn card_code_consume_code_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"code\":\"12312313\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card_code/consume_code",
@@ -934,11 +968,24 @@ async fn card_code_consume_code_through_the_mock() {
 #[tokio::test]
 async fn card_code_decrypt_code_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"code\":\"751234212312\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card_code/decrypt_code",
             Some(
-                "{\"encrypt_code\": \"XXIzTtMqCxwOaawoE91+VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE\"}",
+                "{\"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjc1MTIzNDIxMjMxMg==\"}",
             ),
         );
     let request: ::wechat_card::card_code::DecryptCodeRequest = request(&arranged);
@@ -964,6 +1011,27 @@ async fn card_code_decrypt_code_through_the_mock() {
 #[tokio::test]
 async fn card_code_deposit_codes_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"GIFT\",\"gift\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"get_custom_code_mode\":\"GET_CUSTOM_CODE_MODE_DEPOSIT\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":0,\"total_quantity\":0},\"title\":\"132元双人火锅套餐\",\"use_custom_code\":true},\"gift\":\"一杯咖啡\"}},\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"11111\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"22222\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"33333\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card_code/deposit_codes",
@@ -994,6 +1062,19 @@ async fn card_code_deposit_codes_through_the_mock() {
 #[tokio::test]
 async fn card_code_get_code_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"card_id_123+\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"card_id_123+\",\"code\":\"123456789\",\"openid\":\"obLatjm43RA5C6QfMO5szKYnT3dM\",\"outer_str\":\"12b\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card_code/get_code",
@@ -1024,6 +1105,27 @@ async fn card_code_get_code_through_the_mock() {
 #[tokio::test]
 async fn card_code_get_deposit_count_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"GIFT\",\"gift\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"get_custom_code_mode\":\"GET_CUSTOM_CODE_MODE_DEPOSIT\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":0,\"total_quantity\":0},\"title\":\"132元双人火锅套餐\",\"use_custom_code\":true},\"gift\":\"一杯咖啡\"}},\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"11111\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"22222\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"33333\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card_code/get_deposit_count",
@@ -1052,6 +1154,19 @@ async fn card_code_get_deposit_count_through_the_mock() {
 #[tokio::test]
 async fn card_code_mark_code_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"114390249587\",\"openid\":\"oXch-jkrxp42VQu8ldweCwDt97qo\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card_code/mark_code",
@@ -1077,6 +1192,19 @@ async fn card_code_mark_code_through_the_mock() {
 #[tokio::test]
 async fn card_code_set_code_unavailable_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"code\":\"12312313\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card_code/set_code_unavailable",
@@ -1104,6 +1232,19 @@ async fn card_code_set_code_unavailable_through_the_mock() {
 #[tokio::test]
 async fn card_code_update_code_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"code\":\"12345678\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card_code/update_code",

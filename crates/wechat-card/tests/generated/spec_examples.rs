@@ -656,6 +656,17 @@ fn card_code_consume_code_example_2() {
 fn card_code_decrypt_code_example_1() {
     round_trips::<
         ::wechat_card::card_code::DecryptCodeRequest,
+    >("{\"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjc1MTIzNDIxMjMxMg==\"}");
+    decodes::<
+        ::wechat_card::card_code::DecryptCodeRequest,
+    >("{\"errcode\": 0, \"errmsg\": \"ok\", \"code\": \"751234212312\"}");
+}
+
+#[cfg(feature = "card_code")]
+#[test]
+fn card_code_decrypt_code_example_2() {
+    round_trips::<
+        ::wechat_card::card_code::DecryptCodeRequest,
     >(
         "{\"encrypt_code\": \"XXIzTtMqCxwOaawoE91+VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE\"}",
     );
@@ -666,7 +677,7 @@ fn card_code_decrypt_code_example_1() {
 
 #[cfg(feature = "card_code")]
 #[test]
-fn card_code_decrypt_code_example_2() {
+fn card_code_decrypt_code_example_3() {
     round_trips::<
         ::wechat_card::card_code::DecryptCodeRequest,
     >(

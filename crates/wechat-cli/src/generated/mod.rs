@@ -1050,7 +1050,7 @@ static CARD_CODE: Group = Group {
         Operation {
             command: "decrypt-code",
             summary: "Decrypts the `encrypt_code` WeChat hands the merchant into the real code.",
-            about: "Decrypts the `encrypt_code` WeChat hands the merchant into the real code.\n\nWeChat never shows the merchant's pages a user's code in clear: a jump from a card's custom\nentries (`custom_url`, `promotion_url`) carries `encrypt_code` and `card_id` in its query, and\nthe JS-SDK's `chooseCard`/`addCard` and the mini program's `wx.addCard` answer `encrypt_code`.\nThis turns it into the code that `get_code` and `consume_code` take.\n\nExample --json:\n  {\"encrypt_code\": \"XXIzTtMqCxwOaawoE91+VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE\"}\n\nWeChat interface `card_code_decrypt`: POST /card/code/decrypt, from spec/card_code/decrypt_code.toml.",
+            about: "Decrypts the `encrypt_code` WeChat hands the merchant into the real code.\n\nWeChat never shows the merchant's pages a user's code in clear: a jump from a card's custom\nentries (`custom_url`, `promotion_url`) carries `encrypt_code` and `card_id` in its query, and\nthe JS-SDK's `chooseCard`/`addCard` and the mini program's `wx.addCard` answer `encrypt_code`.\nThis turns it into the code that `get_code` and `consume_code` take.\n\nExample --json:\n  {\"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjc1MTIzNDIxMjMxMg==\"}\n\nWeChat interface `card_code_decrypt`: POST /card/code/decrypt, from spec/card_code/decrypt_code.toml.",
             fields: &[
                 Field {
                     wire: "encrypt_code",

@@ -605,7 +605,24 @@ async fn card_code_check_codes_through_the_binary() {
             body_flags: &[("card_id", "card-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"GIFT\",\"gift\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"get_custom_code_mode\":\"GET_CUSTOM_CODE_MODE_DEPOSIT\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":0,\"total_quantity\":0},\"title\":\"132元双人火锅套餐\",\"use_custom_code\":true},\"gift\":\"一杯咖啡\"}},\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"11111\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"22222\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"33333\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -627,7 +644,16 @@ async fn card_code_consume_code_through_the_binary() {
             body_flags: &[("code", "code"), ("card_id", "card-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"code\":\"12312313\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -644,12 +670,21 @@ async fn card_code_decrypt_code_through_the_binary() {
             command: &["card-code", "decrypt-code"],
             operation: "card_code/decrypt_code",
             example: Some(
-                "{\"encrypt_code\": \"XXIzTtMqCxwOaawoE91+VJdsFmv7b8g0VZIZkqf4GWA60Fzpc8ksZ/5ZZ0DVkXdE\"}",
+                "{\"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjc1MTIzNDIxMjMxMg==\"}",
             ),
             body_flags: &[("encrypt_code", "encrypt-code")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"code\":\"751234212312\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -671,7 +706,24 @@ async fn card_code_deposit_codes_through_the_binary() {
             body_flags: &[("card_id", "card-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"GIFT\",\"gift\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"get_custom_code_mode\":\"GET_CUSTOM_CODE_MODE_DEPOSIT\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":0,\"total_quantity\":0},\"title\":\"132元双人火锅套餐\",\"use_custom_code\":true},\"gift\":\"一杯咖啡\"}},\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"11111\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"22222\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"33333\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -697,7 +749,16 @@ async fn card_code_get_code_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"card_id_123+\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"card_id_123+\",\"code\":\"123456789\",\"openid\":\"obLatjm43RA5C6QfMO5szKYnT3dM\",\"outer_str\":\"12b\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -717,7 +778,24 @@ async fn card_code_get_deposit_count_through_the_binary() {
             body_flags: &[("card_id", "card-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"GIFT\",\"gift\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"get_custom_code_mode\":\"GET_CUSTOM_CODE_MODE_DEPOSIT\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":0,\"total_quantity\":0},\"title\":\"132元双人火锅套餐\",\"use_custom_code\":true},\"gift\":\"一杯咖啡\"}},\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"11111\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"22222\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pDF3iY0_dVjb_Pua96MMewA96qvA\",\"code\":\"33333\",\"imported\":true,\"status\":\"DEPOSITED\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -744,7 +822,16 @@ async fn card_code_mark_code_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"114390249587\",\"openid\":\"oXch-jkrxp42VQu8ldweCwDt97qo\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -770,7 +857,16 @@ async fn card_code_set_code_unavailable_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"code\":\"12312313\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -796,7 +892,16 @@ async fn card_code_update_code_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\",\"code\":\"12345678\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

@@ -3519,6 +3519,963 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
             },
         ],
     },
+    Behaviour {
+        operation: "card_code/check_codes",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 45030 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("get_custom_code_mode"),
+                            ],
+                        },
+                        right: &Expr::Literal(
+                            Literal::Text("GET_CUSTOM_CODE_MODE_DEPOSIT"),
+                        ),
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "code",
+                    alias: "imported",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        ("imported", Expr::Literal(Literal::Bool(true))),
+                    ],
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("exist_code")],
+                            Expr::Read {
+                                root: Root::Alias("imported"),
+                                path: &[Segment::Each, Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("not_exist_code")],
+                            Expr::Call {
+                                function: Function::Without,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("code")],
+                                    },
+                                    Expr::Read {
+                                        root: Root::Alias("imported"),
+                                        path: &[Segment::Each, Segment::Key("code")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card_code/consume_code",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40079 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Or,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Lt,
+                            left: &Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                            right: &Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[
+                                    Segment::Key("validity"),
+                                    Segment::Key("begin_time"),
+                                ],
+                            },
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                            right: &Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("validity"), Segment::Key("end_time")],
+                            },
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[],
+                    status: Some(&Expr::Literal(Literal::Text("CONSUMED"))),
+                    forbidden: &[
+                        ("CONSUMED", 40099),
+                        ("DEPOSITED", 40056),
+                        ("GIFT_SUCC", 40056),
+                        ("*", 40127),
+                    ],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card"), Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "user_consume_card",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "CardId",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "UserCardCode",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        ("ConsumeSource", Expr::Literal(Literal::Text("FROM_API"))),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card_code/decrypt_code",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 40075 },
+                when: None,
+                unless: Some(
+                    &Expr::Call {
+                        function: Function::DecryptCode,
+                        args: &[
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("encrypt_code")],
+                            },
+                        ],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Call {
+                                function: Function::DecryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("encrypt_code")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: Some(40075),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card_code/deposit_codes",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40078 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("get_custom_code_mode"),
+                            ],
+                        },
+                        right: &Expr::Literal(
+                            Literal::Text("GET_CUSTOM_CODE_MODE_DEPOSIT"),
+                        ),
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "code",
+                    alias: "deposited",
+                    set: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[],
+                            },
+                        ),
+                        (&[Segment::Key("imported")], Expr::Literal(Literal::Bool(true))),
+                    ],
+                    status: Some("DEPOSITED"),
+                    each: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("code")],
+                        },
+                    ),
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("succ_code")],
+                            Expr::Read {
+                                root: Root::Alias("deposited"),
+                                path: &[Segment::Each, Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("duplicate_code")],
+                            Expr::Read {
+                                root: Root::Alias("deposited"),
+                                path: &[Segment::Key("skipped")],
+                            },
+                        ),
+                        (&[Segment::Key("fail_code")], Expr::List(&[])),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card_code/get_code",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40056 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::In,
+                        left: &Expr::Read {
+                            root: Root::Alias("code"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::List(
+                            &[
+                                Expr::Literal(Literal::Text("DEPOSITED")),
+                                Expr::Literal(Literal::Text("GIFT_SUCC")),
+                            ],
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40099 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("status")],
+                            },
+                            right: &Expr::Literal(Literal::Text("CONSUMED")),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("check_consume")],
+                            },
+                            right: &Expr::Literal(Literal::Bool(false)),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40127 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::In,
+                            left: &Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("status")],
+                            },
+                            right: &Expr::List(
+                                &[
+                                    Expr::Literal(Literal::Text("UNAVAILABLE")),
+                                    Expr::Literal(Literal::Text("DELETE")),
+                                ],
+                            ),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("check_consume")],
+                            },
+                            right: &Expr::Literal(Literal::Bool(false)),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: Some("code"),
+                    fields: &[
+                        (
+                            &[Segment::Key("card"), Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card"), Segment::Key("begin_time")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[
+                                    Segment::Key("validity"),
+                                    Segment::Key("begin_time"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card"), Segment::Key("end_time")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("validity"), Segment::Key("end_time")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card"), Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("can_consume")],
+                            Expr::Binary {
+                                op: BinaryOp::And,
+                                left: &Expr::Binary {
+                                    op: BinaryOp::Eq,
+                                    left: &Expr::Read {
+                                        root: Root::Alias("code"),
+                                        path: &[Segment::Key("status")],
+                                    },
+                                    right: &Expr::Literal(Literal::Text("NORMAL")),
+                                },
+                                right: &Expr::Not(
+                                    &Expr::Binary {
+                                        op: BinaryOp::Or,
+                                        left: &Expr::Binary {
+                                            op: BinaryOp::Lt,
+                                            left: &Expr::Call {
+                                                function: Function::Now,
+                                                args: &[],
+                                            },
+                                            right: &Expr::Read {
+                                                root: Root::Alias("code"),
+                                                path: &[
+                                                    Segment::Key("validity"),
+                                                    Segment::Key("begin_time"),
+                                                ],
+                                            },
+                                        },
+                                        right: &Expr::Binary {
+                                            op: BinaryOp::Gt,
+                                            left: &Expr::Call {
+                                                function: Function::Now,
+                                                args: &[],
+                                            },
+                                            right: &Expr::Read {
+                                                root: Root::Alias("code"),
+                                                path: &[Segment::Key("validity"), Segment::Key("end_time")],
+                                            },
+                                        },
+                                    },
+                                ),
+                            },
+                        ),
+                        (
+                            &[Segment::Key("user_card_status")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card_code/get_deposit_count",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "code",
+                    alias: "imported",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("imported", Expr::Literal(Literal::Bool(true))),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("count")],
+                            Expr::Read {
+                                root: Root::Alias("imported"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card_code/mark_code",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40056 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::In,
+                        left: &Expr::Read {
+                            root: Root::Alias("code"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::List(
+                            &[
+                                Expr::Literal(Literal::Text("DEPOSITED")),
+                                Expr::Literal(Literal::Text("GIFT_SUCC")),
+                            ],
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40099 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("code"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CONSUMED")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40127 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("code"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("NORMAL")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("is_mark")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("is_mark")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("mark_openid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card_code/set_code_unavailable",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[],
+                    status: Some(&Expr::Literal(Literal::Text("UNAVAILABLE"))),
+                    forbidden: &[
+                        ("CONSUMED", 40099),
+                        ("DEPOSITED", 40056),
+                        ("GIFT_SUCC", 40056),
+                        ("*", 40127),
+                    ],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card_code/update_code",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40056 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::In,
+                        left: &Expr::Read {
+                            root: Root::Alias("code"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::List(
+                            &[
+                                Expr::Literal(Literal::Text("DEPOSITED")),
+                                Expr::Literal(Literal::Text("GIFT_SUCC")),
+                            ],
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40099 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("code"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CONSUMED")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40127 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("code"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("NORMAL")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("new_code")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: Some(40056),
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
 ];
 
 /// Every user action of `spec/<group>/user/`, by group and name.

@@ -36,6 +36,7 @@
 //! - 40099's errmsg is the text tianye/WechatMpSDK observed (`invalid code, this code has consumed.`); it is a group code (spec/card_code/errors.toml) named CodeAlreadyConsumed.
 //! - Which code WeChat answers for a code outside its validity window (40079 invalid time?) or a card not approved (40078?) is not documented; both are group codes, so they decode typed whichever endpoint answers them.
 //! - weixin-popular once swapped the answers of consume and decrypt (liyiorg/weixin-popular#67): consume answers the card and the owner's openid, decrypt the code.
+//! - wechat-mock answers 40079 for a code outside the validity it was given when taken (the card's date_info), and redeems the codes of a deleted card: WeChat's delete page says the cards users hold stay valid.
 //!
 //! ## A redeemed code (WeChat's example)
 //!

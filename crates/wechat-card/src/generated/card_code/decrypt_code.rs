@@ -37,6 +37,21 @@
 //! - encrypt_code is string(128) in WeChat's table: max_bytes 128.
 //! - Taken from a jump URL, encrypt_code is URL-encoded (its base64 holds `+`, `/` and `=`) and must be decoded before it is sent; WeChat's table does not say so, but it is the commonly reported cause of 40075.
 //! - 40075's errmsg is the text tianye/WechatMpSDK observed; the code is not on WeChat's error-code page.
+//! - wechat-mock's encrypt_code is its own reversible encoding (take_card answers it), so the first example is one it made; WeChat's own example cannot be decrypted but by WeChat.
+//!
+//! ## Decrypt a code wechat-mock encrypted (constructed: WeChat's own encryption is its secret)
+//!
+//! Request body:
+//!
+//! ```json
+//! {"encrypt_code": "d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjc1MTIzNDIxMjMxMg=="}
+//! ```
+//!
+//! Response:
+//!
+//! ```json
+//! {"errcode": 0, "errmsg": "ok", "code": "751234212312"}
+//! ```
 //!
 //! ## Decrypt a code (WeChat's example)
 //!

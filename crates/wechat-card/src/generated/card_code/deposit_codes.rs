@@ -38,6 +38,7 @@
 //! - The old table describes succ_code and fail_code as counts (成功个数/失败个数), but real answers (tianye/WechatMpSDK) and WxJava since PR #1883 ("fix 卡券导入code返回值类型") read arrays of codes: arrays of strings here.
 //! - The three answer lists are optional: the documented answer and the observed one carry all three, but an SDK-facing reader should not fail on a missing empty list after codes were imported.
 //! - A code's own length limit in a deposit is not documented (codes are string(20) elsewhere), so the items have no limit; 40078 was observed for a deposit into a card not created in deposit mode (a 2017 Java SDK test).
+//! - wechat-mock imports the codes the card does not have yet and lists the others as duplicates; it refuses none (`fail_code` is empty). Its answer to the first example lists 44444 and 55555 as imported, which the real answer it comes from leaves out.
 //!
 //! ## Import five codes, three of them again (WeChat's request; tianye/WechatMpSDK's real answer)
 //!

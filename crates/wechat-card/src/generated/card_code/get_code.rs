@@ -40,6 +40,7 @@
 //! - An old enterprise-account version of this API put can_consume inside card as the string "true"; the official-account API answers a top-level bool (and booleans decode from strings anyway).
 //! - The member-card fields (nickname, membership_number, bonus, balance, user_info, background_pic_url) come from WeChat's mini-program activation example and SKIT; balance is in fen (SKIT). WxJava also reads unionid and SKIT order_id (gift cards): neither is documented, so they are not modelled and are ignored when sent.
 //! - code is string(20) in WeChat's tables: max_bytes 20.
+//! - wechat-mock answers the code it keeps: its card, the validity it was given when taken, its holder and scene value, its status, and a member's number, points, balance, form answers and background. Its answer to the first example names the card of the request (`card_id_123+`, where WeChat's answer names another) and the code; the seeded code has no validity, so the times are the example's. It keeps no nicknames.
 //!
 //! ## A usable code (WeChat's example)
 //!

@@ -32,6 +32,7 @@
 //!
 //! - WeChat's interface name for this endpoint is not known; `card_code_getdepositcount` is a short name after the path.
 //! - WeChat's example card_id carries stray spaces (" pDF3iY0_dVjb_Pua96MMewA96qvA "); the example here drops them.
+//! - wechat-mock counts the codes imported into the card, given out since or not; its answer to the first example counts the three its `given` holds, not the example's 123.
 //!
 //! ## Count the imported codes (WeChat's example)
 //!

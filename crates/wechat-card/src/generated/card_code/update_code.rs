@@ -35,6 +35,7 @@
 //! - WeChat's interface name for this endpoint is not known; `card_code_update` is a short name after the path.
 //! - WeChat's table gives code as string(16) here but string(20) on every other code endpoint; 20 is kept so a code that get_code accepts is not refused here. new_code is string(64).
 //! - card_id is required for custom-code cards (自定义Code码卡券为必填), and only those cards can change codes; it stays optional in the spec because WeChat's table marks it conditional. wechatpy always sends it.
+//! - wechat-mock answers 40056 for a new_code the card has already; what WeChat answers then is not documented. It does not refuse cards without custom codes, for which no code is documented either.
 //!
 //! ## Change a code (WeChat's example)
 //!
