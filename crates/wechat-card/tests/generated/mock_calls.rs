@@ -2392,6 +2392,19 @@ async fn invoice_set_pay_mch_through_the_mock() {
 #[tokio::test]
 async fn member_card_activate_member_card_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"xxxx_card_id\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"xxxx_card_id\",\"code\":\"12312313\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "member_card/activate_member_card",
@@ -2421,6 +2434,23 @@ async fn member_card_activate_member_card_through_the_mock() {
 #[tokio::test]
 async fn member_card_get_activate_temp_info_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"code\":\"916679873278\",\"openid\":\"obLatjjwDolFjRRd3doGIdwNqRXw\"}",
+                ),
+                (
+                    "activate_info",
+                    "{\"activate_ticket\":\"abcdefg\",\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"code\":\"916679873278\",\"info\":{\"common_field_list\":[{\"name\":\"USER_FORM_INFO_FLAG_MOBILE\",\"value\":\"15*****518\"},{\"name\":\"USER_FORM_INFO_FLAG_NAME\",\"value\":\"HK\"},{\"name\":\"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\",\"value\":\"研究生\"}],\"custom_field_list\":[]},\"openid\":\"obLatjjwDolFjRRd3doGIdwNqRXw\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "member_card/get_activate_temp_info",
@@ -2441,10 +2471,8 @@ async fn member_card_get_activate_temp_info_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
         );
-    let expected = ::wechat_card::member_card::GetActivateTempInfoErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::member_card::GetActivateTempInfoErrorCode::InvalidArgs;
+    harness.fail(&request, expected, 40097);
     let refused = code(
         harness.client.member_card().get_activate_temp_info(&request).await,
     );
@@ -2455,6 +2483,15 @@ async fn member_card_get_activate_temp_info_through_the_mock() {
 #[tokio::test]
 async fn member_card_get_activate_url_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"pbLatji6o5g7hJh8Otuvux4y1ty0\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "member_card/get_activate_url",
@@ -2485,6 +2522,19 @@ async fn member_card_get_activate_url_through_the_mock() {
 #[tokio::test]
 async fn member_card_get_member_info_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"bonus\":460,\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"code\":\"916679873278\",\"has_active\":true,\"membership_number\":\"316510891298\",\"openid\":\"obLatjjwDolFjRRd3doGIdwNqRXw\",\"user_info\":{\"common_field_list\":[{\"name\":\"USER_FORM_INFO_FLAG_MOBILE\",\"value\":\"15521328888\"},{\"name\":\"USER_FORM_INFO_FLAG_NAME\",\"value\":\"微信\"}],\"custom_field_list\":[]}}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "member_card/get_member_info",
@@ -2515,6 +2565,15 @@ async fn member_card_get_member_info_through_the_mock() {
 #[tokio::test]
 async fn member_card_set_activate_user_form_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true,\"wx_activate\":true}},\"card_id\":\"pbLatjnrwUUdZI641gKdTMJzHGfc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "member_card/set_activate_user_form",
@@ -2544,6 +2603,19 @@ async fn member_card_set_activate_user_form_through_the_mock() {
 #[tokio::test]
 async fn member_card_update_member_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"balance\":3030,\"bonus\":2970,\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"179011264953\",\"has_active\":true,\"membership_number\":\"179011264953\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "member_card/update_member",

@@ -1746,6 +1746,17 @@ fn member_card_get_activate_temp_info_example_1() {
 
 #[cfg(feature = "member_card")]
 #[test]
+fn member_card_get_activate_temp_info_example_2() {
+    round_trips::<
+        ::wechat_card::member_card::GetActivateTempInfoRequest,
+    >("{\"activate_ticket\": \"not-a-ticket\"}");
+    decodes::<
+        ::wechat_card::member_card::GetActivateTempInfoRequest,
+    >("{\"errcode\": 40097, \"errmsg\": \"invalid args\"}");
+}
+
+#[cfg(feature = "member_card")]
+#[test]
 fn member_card_get_activate_url_example_1() {
     round_trips::<
         ::wechat_card::member_card::GetActivateUrlRequest,

@@ -1869,7 +1869,16 @@ async fn member_card_activate_member_card_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"xxxx_card_id\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"xxxx_card_id\",\"code\":\"12312313\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1889,7 +1898,20 @@ async fn member_card_get_activate_temp_info_through_the_binary() {
             body_flags: &[("activate_ticket", "activate-ticket")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"code\":\"916679873278\",\"openid\":\"obLatjjwDolFjRRd3doGIdwNqRXw\"}",
+                ),
+                (
+                    "activate_info",
+                    "{\"activate_ticket\":\"abcdefg\",\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"code\":\"916679873278\",\"info\":{\"common_field_list\":[{\"name\":\"USER_FORM_INFO_FLAG_MOBILE\",\"value\":\"15*****518\"},{\"name\":\"USER_FORM_INFO_FLAG_NAME\",\"value\":\"HK\"},{\"name\":\"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\",\"value\":\"研究生\"}],\"custom_field_list\":[]},\"openid\":\"obLatjjwDolFjRRd3doGIdwNqRXw\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1911,7 +1933,12 @@ async fn member_card_get_activate_url_through_the_binary() {
             body_flags: &[("card_id", "card-id"), ("outer_str", "outer-str")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"pbLatji6o5g7hJh8Otuvux4y1ty0\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1933,7 +1960,16 @@ async fn member_card_get_member_info_through_the_binary() {
             body_flags: &[("card_id", "card-id"), ("code", "code")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"bonus\":460,\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"code\":\"916679873278\",\"has_active\":true,\"membership_number\":\"316510891298\",\"openid\":\"obLatjjwDolFjRRd3doGIdwNqRXw\",\"user_info\":{\"common_field_list\":[{\"name\":\"USER_FORM_INFO_FLAG_MOBILE\",\"value\":\"15521328888\"},{\"name\":\"USER_FORM_INFO_FLAG_NAME\",\"value\":\"微信\"}],\"custom_field_list\":[]}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1955,7 +1991,12 @@ async fn member_card_set_activate_user_form_through_the_binary() {
             body_flags: &[("card_id", "card-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true,\"wx_activate\":true}},\"card_id\":\"pbLatjnrwUUdZI641gKdTMJzHGfc\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1990,7 +2031,16 @@ async fn member_card_update_member_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"balance\":3030,\"bonus\":2970,\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"179011264953\",\"has_active\":true,\"membership_number\":\"179011264953\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

@@ -5,6 +5,127 @@
 //! the mock gives a required one a sample value of its type; the status defaults to the
 //! resource's initial one.
 
+/// What a user submitted in a member card's activation form, kept for the merchant under the `activate_ticket` WeChat hands its page.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct ActivateInfo {
+    /// The ticket: whoever holds it reads the user's answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    activate_ticket: Option<String>,
+    /// The member card.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_id: Option<String>,
+    /// The user's code of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    /// The user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// The answers (`MemberUserInfo`: `common_field_list`, `custom_field_list`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    info: Option<serde_json::Value>,
+}
+
+impl ActivateInfo {
+    /// A `activate_info` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `activate_ticket`: The ticket: whoever holds it reads the user's answers.
+    pub fn activate_ticket(mut self, activate_ticket: impl Into<String>) -> Self {
+        self.activate_ticket = Some(activate_ticket.into());
+        self
+    }
+
+    /// Sets `card_id`: The member card.
+    pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+        self.card_id = Some(card_id.into());
+        self
+    }
+
+    /// Sets `code`: The user's code of it.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `openid`: The user.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets `info`: The answers (`MemberUserInfo`: `common_field_list`, `custom_field_list`).
+    pub fn info(mut self, info: serde_json::Value) -> Self {
+        self.info = Some(info);
+        self
+    }
+}
+
+impl crate::state_model::Record for ActivateInfo {
+    const RESOURCE: &'static str = "activate_info";
+}
+
+/// The form WeChat shows a user activating a member card in one tap, as `set_activate_user_form` set it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ActivateUserForm {
+    /// The member card.
+    card_id: String,
+    /// The link to the member terms (`name`, `url`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service_statement: Option<serde_json::Value>,
+    /// The link for existing members (`name`, `url`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bind_old_card: Option<serde_json::Value>,
+    /// The fields the user must fill in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    required_form: Option<serde_json::Value>,
+    /// The fields the user may fill in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    optional_form: Option<serde_json::Value>,
+}
+
+impl ActivateUserForm {
+    /// A `activate_user_form` record with its key `card_id`; set the other fields with the setters.
+    pub fn new(card_id: impl Into<String>) -> Self {
+        Self {
+            card_id: card_id.into(),
+            service_statement: None,
+            bind_old_card: None,
+            required_form: None,
+            optional_form: None,
+        }
+    }
+
+    /// Sets `service_statement`: The link to the member terms (`name`, `url`).
+    pub fn service_statement(mut self, service_statement: serde_json::Value) -> Self {
+        self.service_statement = Some(service_statement);
+        self
+    }
+
+    /// Sets `bind_old_card`: The link for existing members (`name`, `url`).
+    pub fn bind_old_card(mut self, bind_old_card: serde_json::Value) -> Self {
+        self.bind_old_card = Some(bind_old_card);
+        self
+    }
+
+    /// Sets `required_form`: The fields the user must fill in.
+    pub fn required_form(mut self, required_form: serde_json::Value) -> Self {
+        self.required_form = Some(required_form);
+        self
+    }
+
+    /// Sets `optional_form`: The fields the user may fill in.
+    pub fn optional_form(mut self, optional_form: serde_json::Value) -> Self {
+        self.optional_form = Some(optional_form);
+        self
+    }
+}
+
+impl crate::state_model::Record for ActivateUserForm {
+    const RESOURCE: &'static str = "activate_user_form";
+}
+
 /// A pay-then-receive (支付后领取) coupon activity made with `create_after_pay_activity`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct AfterPayActivity {

@@ -11,6 +11,97 @@ use crate::state_model::*;
 /// Every resource of `spec/resources.toml` and `spec/<group>/resources.toml`, by name.
 pub(crate) static RESOURCES: &[ResourceDef] = &[
     ResourceDef {
+        name: "activate_info",
+        group: "member_card",
+        doc: "What a user submitted in a member card's activation form, kept for the merchant under the `activate_ticket` WeChat hands its page.",
+        key: &["activate_ticket"],
+        fields: &[
+            Field {
+                name: "activate_ticket",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "info",
+                ty: Ty::Json,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: Some("code"),
+        missing: Some(40097),
+        fresh: &[
+            (
+                "activate_ticket",
+                Fresh::Like("fZKpWfEJKBpbBe6O7sJbLGyw7yDHZr0tOVmXXE_R9AwlA8Hq0BmKtLxQ"),
+            ),
+        ],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "activate_user_form",
+        group: "member_card",
+        doc: "The form WeChat shows a user activating a member card in one tap, as `set_activate_user_form` set it.",
+        key: &["card_id"],
+        fields: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "service_statement",
+                ty: Ty::Json,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bind_old_card",
+                ty: Ty::Json,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "required_form",
+                ty: Ty::Json,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "optional_form",
+                ty: Ty::Json,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: Some("card"),
+        missing: None,
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
         name: "after_pay_activity",
         group: "card",
         doc: "A pay-then-receive (支付后领取) coupon activity made with `create_after_pay_activity`.",
@@ -4476,6 +4567,786 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
             },
         ],
     },
+    Behaviour {
+        operation: "member_card/activate_member_card",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("membership_number")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("membership_number")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("bonus")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("init_bonus")],
+                                    },
+                                    Expr::Literal(Literal::Integer(0)),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("balance")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("init_balance")],
+                                    },
+                                    Expr::Literal(Literal::Integer(0)),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("background_pic_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("background_pic_url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value1")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("init_custom_field_value1")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value2")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("init_custom_field_value2")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value3")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("init_custom_field_value3")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("has_active")],
+                            Expr::Literal(Literal::Bool(true)),
+                        ),
+                        (
+                            &[Segment::Key("validity"), Segment::Key("begin_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("activate_begin_time")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("validity"), Segment::Key("end_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("activate_end_time")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "member_card/get_activate_temp_info",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "activate_info",
+                    alias: "activate_info",
+                    filter: &[
+                        (
+                            "activate_ticket",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("activate_ticket")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("info")],
+                            Expr::Read {
+                                root: Root::Alias("activate_info"),
+                                path: &[Segment::Key("info")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "member_card/get_activate_url",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("url")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text(
+                                            "https://mp.weixin.qq.com/bizmall/activatemembercard?action=preshow&card_id=",
+                                        ),
+                                    ),
+                                    Expr::Read {
+                                        root: Root::Alias("card"),
+                                        path: &[Segment::Key("card_id")],
+                                    },
+                                    Expr::Literal(Literal::Text("&outer_str=")),
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("outer_str")],
+                                            },
+                                            Expr::Literal(Literal::Text("")),
+                                        ],
+                                    },
+                                    Expr::Literal(Literal::Text("#wechat_redirect")),
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "member_card/get_member_info",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40056 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("code"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("DEPOSITED")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: Some("code"),
+                    fields: &[
+                        (
+                            &[Segment::Key("user_card_status")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("has_active")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("code"),
+                                        path: &[Segment::Key("has_active")],
+                                    },
+                                    Expr::Literal(Literal::Bool(false)),
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "member_card/set_activate_user_form",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CARD_STATUS_DELETE")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "activate_user_form",
+                    alias: "activate_user_form",
+                    set: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("service_statement")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("service_statement")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("bind_old_card")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bind_old_card")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("required_form")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("required_form")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("optional_form")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("optional_form")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "member_card/update_member",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40056 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::In,
+                        left: &Expr::Read {
+                            root: Root::Alias("code"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::List(
+                            &[
+                                Expr::Literal(Literal::Text("DEPOSITED")),
+                                Expr::Literal(Literal::Text("GIFT_SUCC")),
+                            ],
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40127 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("code"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("NORMAL")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "before",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[Segment::Key("bonus")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("add_bonus")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("balance")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("add_balance")],
+                            },
+                        ),
+                    ],
+                    set: &[
+                        (
+                            &[Segment::Key("bonus")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bonus")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("balance")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("balance")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("background_pic_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("background_pic_url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value1")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("custom_field_value1")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value2")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("custom_field_value2")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value3")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("custom_field_value3")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[
+                        (
+                            &[Segment::Key("bonus")],
+                            Bound {
+                                minimum: Some(0),
+                                maximum: None,
+                                errcode: 47001,
+                            },
+                        ),
+                        (
+                            &[Segment::Key("balance")],
+                            Bound {
+                                minimum: Some(0),
+                                maximum: None,
+                                errcode: 47001,
+                            },
+                        ),
+                    ],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "update_member_card",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "CardId",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "UserCardCode",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "ModifyBonus",
+                            Expr::Call {
+                                function: Function::Minus,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("code"),
+                                                path: &[Segment::Key("bonus")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("before"),
+                                                path: &[Segment::Key("bonus")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            "ModifyBalance",
+                            Expr::Call {
+                                function: Function::Minus,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("code"),
+                                                path: &[Segment::Key("balance")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("before"),
+                                                path: &[Segment::Key("balance")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Or,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("code"),
+                                        path: &[Segment::Key("bonus")],
+                                    },
+                                    Expr::Literal(Literal::Integer(0)),
+                                ],
+                            },
+                            right: &Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("before"),
+                                        path: &[Segment::Key("bonus")],
+                                    },
+                                    Expr::Literal(Literal::Integer(0)),
+                                ],
+                            },
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("code"),
+                                        path: &[Segment::Key("balance")],
+                                    },
+                                    Expr::Literal(Literal::Integer(0)),
+                                ],
+                            },
+                            right: &Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("before"),
+                                        path: &[Segment::Key("balance")],
+                                    },
+                                    Expr::Literal(Literal::Integer(0)),
+                                ],
+                            },
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("result_bonus")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("bonus")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("result_balance")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("balance")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
 ];
 
 /// Every user action of `spec/<group>/user/`, by group and name.
@@ -5614,6 +6485,426 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
             },
         ],
     },
+    UserAction {
+        name: "submit_member_form",
+        group: "member_card",
+        summary: "A user fills in and submits a member card's activation form.",
+        params: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "info",
+                ty: Ty::Named(TypeId(54)),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "activate_ticket",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("user_info")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("has_active")],
+                            Expr::Literal(Literal::Bool(true)),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("card"),
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("wx_activate"),
+                                ],
+                            },
+                            right: &Expr::Literal(Literal::Bool(true)),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Alias("card"),
+                                path: &[
+                                    Segment::Key("card"),
+                                    Segment::Variant,
+                                    Segment::Key("wx_activate_after_submit"),
+                                ],
+                            },
+                            right: &Expr::Literal(Literal::Bool(true)),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "activate_info",
+                    alias: "activate_info",
+                    set: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("info")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "submit_membercard_user_info",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "CardId",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "UserCardCode",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("activate_ticket")],
+                            Expr::Read {
+                                root: Root::Alias("activate_info"),
+                                path: &[Segment::Key("activate_ticket")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
+        name: "view_card",
+        group: "member_card",
+        summary: "A user opens a card in their card package.",
+        params: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "user_view_card",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "CardId",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "UserCardCode",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "OuterStr",
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("outer_str")],
+                            },
+                        ),
+                    ],
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("need_push_on_view"),
+                            ],
+                        },
+                        right: &Expr::Literal(Literal::Bool(true)),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -5708,6 +6999,44 @@ mod tests {
             ],
             "{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"openid\": \"o1Pj9jmZvwSyyyyyyBa4aULW2mA\", \"code\": \"198374613512\", \"outer_str\": \"12b\"}",
             "A tester takes a card still in review, with its custom code",
+        );
+    }
+
+    #[test]
+    fn member_card_submit_member_form_examples_run() {
+        crate::state_model::run_user_action_example(
+            "member_card/submit_member_form",
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"code\":\"916679873278\",\"openid\":\"obLatjjwDolFjRRd3doGIdwNqRXw\"}",
+                ),
+            ],
+            "{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"916679873278\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15521328888\"}, {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"微信\"}], \"custom_field_list\": []}}",
+            "A member gives a mobile number and a name",
+        );
+    }
+
+    #[test]
+    fn member_card_view_card_examples_run() {
+        crate::state_model::run_user_action_example(
+            "member_card/view_card",
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\",\"code\":\"916679873278\",\"openid\":\"obLatjjwDolFjRRd3doGIdwNqRXw\"}",
+                ),
+            ],
+            "{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"916679873278\"}",
+            "A member opens the card",
         );
     }
 }

@@ -149,3 +149,59 @@ pub mod card {
         const ACTION: &'static str = "card/take_card";
     }
 }
+
+/// The user actions of `spec/member_card/user/`.
+pub mod member_card {
+    /// The parameters of `member_card/submit_member_form`: A user fills in and submits a member card's activation form.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct SubmitMemberFormParams {
+        /// The member card.
+        card_id: String,
+        /// The user's code of it.
+        code: String,
+        /// The answers.
+        info: serde_json::Value,
+    }
+
+    impl SubmitMemberFormParams {
+        /// The parameters with the required ones; set the others with the setters.
+        pub fn new(
+            card_id: impl Into<String>,
+            code: impl Into<String>,
+            info: serde_json::Value,
+        ) -> Self {
+            Self {
+                card_id: card_id.into(),
+                code: code.into(),
+                info: info,
+            }
+        }
+    }
+
+    impl crate::state_model::UserActionParams for SubmitMemberFormParams {
+        const ACTION: &'static str = "member_card/submit_member_form";
+    }
+
+    /// The parameters of `member_card/view_card`: A user opens a card in their card package.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct ViewCardParams {
+        /// The card.
+        card_id: String,
+        /// The user's code of it.
+        code: String,
+    }
+
+    impl ViewCardParams {
+        /// The parameters with the required ones; set the others with the setters.
+        pub fn new(card_id: impl Into<String>, code: impl Into<String>) -> Self {
+            Self {
+                card_id: card_id.into(),
+                code: code.into(),
+            }
+        }
+    }
+
+    impl crate::state_model::UserActionParams for ViewCardParams {
+        const ACTION: &'static str = "member_card/view_card";
+    }
+}

@@ -30,6 +30,7 @@
 //! - init_balance is in fen like every amount of the card APIs (SKIT: 单位：分); WxJava types it Double and tianye's copy of the table even passes a sentence: neither is followed.
 //! - init_bonus_record's length is not in WeChat's table (one SDK checks 32 characters), so it has no limit; init_custom_field_value1..3 are string(12) (4 Chinese characters).
 //! - 40056's errmsg is the one tianye/WechatMpSDK observed on this endpoint.
+//! - wechat-mock activates the code a user holds and keeps what the call sets (spec/resources.toml); a code no user holds, or one not usable (redeemed, deleted, given away), answers 40056. Activating again sets the values again.
 //!
 //! ## Activate with starting points and balance (WeChat's example)
 //!

@@ -18,14 +18,18 @@
 //!
 //! ## Error codes
 //!
-//! Only WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)).
+//! | code | WeChat's message | meaning | what to do |
+//! |---|---|---|---|
+//! | 40097 | `invalid args` | The activate_ticket is not one WeChat handed out (or still URL-encoded). Which code WeChat answers for it is not documented; this is WeChat's general code for an invalid parameter, which wechat-mock answers. | URL-decode the ticket taken from the redirect and send it whole. |
+//!
+//! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
 //!
 //! ## Notes
 //!
 //! - WeChat's interface name for this endpoint is not known; `card_membercard_activatetempinfo_get` is a short name after the path.
 //! - activate_ticket is marked secret: it gives whoever holds it the user's form answers (mobile, name, identity card), so it is kept out of logs like any ticket.
 //! - Taken from the redirect URL, the ticket is URL-encoded and must be decoded first: WxJava's javadoc says so (开发者在URL上截取ticket后须先进行urldecode); WeChat's table does not.
-//! - No error code of this endpoint is documented (an expired or unknown ticket has none listed); the general codes apply.
+//! - No error code of this endpoint is documented (an expired or unknown ticket has none listed); wechat-mock answers 40097 (invalid args, WeChat's general code for a bad parameter) for a ticket it did not make.
 //!
 //! ## The user's answers (WeChat's example)
 //!
@@ -43,6 +47,20 @@
 //!                                 {"name": "USER_FORM_INFO_FLAG_NAME", "value": "HK"},
 //!                                 {"name": "USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND", "value": "研究生"}],
 //!           "custom_field_list": []}}
+//! ```
+//!
+//! ## A ticket WeChat did not hand out (constructed)
+//!
+//! Request body:
+//!
+//! ```json
+//! {"activate_ticket": "not-a-ticket"}
+//! ```
+//!
+//! Response:
+//!
+//! ```json
+//! {"errcode": 40097, "errmsg": "invalid args"}
 //! ```
 //!
 //! Generated from `spec/member_card/get_activate_temp_info.toml`.
@@ -83,11 +101,13 @@ impl GetActivateTempInfoResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetActivateTempInfoErrorCode {
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): The activate_ticket is not one WeChat handed out (or still URL-encoded). Which code WeChat answers for it is not documented; this is WeChat's general code for an invalid parameter, which wechat-mock answers.
+    InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetActivateTempInfoErrorCode in crate ::Code {} else General(crate
+    GetActivateTempInfoErrorCode in crate ::Code { InvalidArgs } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetActivateTempInfoRequest {

@@ -29,6 +29,7 @@
 //! - wechatpy sends "outer_str": null when it has none; the client leaves the field out instead.
 //! - WeChat's example link is elided in the middle (`&&enxxxxxxx=`); it is kept as SKIT copies it. Which parameters the link carries (encrypt_card_id, outer_str, biz) is not documented in a table.
 //! - outer_str's length is not documented, so it has no limit.
+//! - wechat-mock answers a link of the same page naming the card and the outer_str in clear; WeChat's encrypts them (`encrypt_card_id`), which only WeChat can.
 //!
 //! ## The activation link (WeChat's example)
 //!

@@ -27,6 +27,7 @@
 //! - balance is in fen (SKIT: 单位：分); WxJava reads it as a double, which is not followed.
 //! - sex is a string: only MALE was observed, and no page lists the values.
 //! - user_card_status lists GIFT_SUCC besides the code states (WeChat's table for this endpoint).
+//! - wechat-mock answers the member as activate_member_card, update_member and the activation form (member_card/submit_member_form) left the code; it keeps no nickname or sex, so its answer to the first example lacks the nickname, and adds has_active.
 //!
 //! ## A member (WeChat's example)
 //!

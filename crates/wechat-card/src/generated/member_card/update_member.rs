@@ -37,6 +37,7 @@
 //! - record_bonus is string(42) (14 Chinese characters). record_balance is string(42) in the table too, but WeChat's own example sends 购买焦糖玛琪朵一杯，扣除金额30元。 (50 bytes), so record_balance has no limit.
 //! - result_bonus and result_balance are optional though WeChat's example carries both: the update is not idempotent with add_* alone, and a missing total must not make a call that changed the member's points look failed (and be retried).
 //! - 43010 (无储值权限, no stored-value permission) is on WeChat's card error page; that this endpoint answers it for balance changes is inferred, not observed, and no source quotes its errmsg, so it takes create_card's English one (a code has one message in the whole spec). 40013 was observed here once (tianye), but it is a general code (a token of another app).
+//! - wechat-mock adds add_bonus and add_balance, then sets bonus and balance when sent (the totals win), keeps the member's points and balance at zero or more (47001, the mock's choice: WeChat documents no code for it), pushes `update_member_card` with the change when either moved, and answers the totals. The member its first example's `given` holds had 2970 points and 3030 fen, so the answer is the request's totals, where WeChat's example answers other numbers.
 //!
 //! ## Points and balance after a purchase (WeChat's example)
 //!
