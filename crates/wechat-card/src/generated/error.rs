@@ -48,7 +48,7 @@ pub enum Code {
     InvalidUrl,
     /// `40071` `invalid card type`. What it means depends on the operation: see the error tables of `card::create_card`, `card::create_landing_page`, `card::update_card`.
     InvalidCardType,
-    /// `40073` `invalid card id`. What it means depends on the operation: see the error tables of the `card` group, the `card_code` group, `coin::confirm_exchange`, `coin::get_pay_price`, `gift_card::create_page`, `gift_card::update_page`, `member_card::activate_member_card`, `member_card::get_activate_url`, `member_card::get_member_info`, `member_card::set_activate_user_form`, `member_card::update_member`, `pay_gift::add_member_rule`, `pay_gift::add_rule`, `pay_gift::delete_member_rule`.
+    /// `40073` `invalid card id`. What it means depends on the operation: see the error tables of the `card` group, the `card_code` group, `card_stats::get_free_card_summary`, `card_stats::get_member_card_detail`, `coin::confirm_exchange`, `coin::get_pay_price`, `gift_card::create_page`, `gift_card::update_page`, `member_card::activate_member_card`, `member_card::get_activate_url`, `member_card::get_member_info`, `member_card::set_activate_user_form`, `member_card::update_member`, `pay_gift::add_member_rule`, `pay_gift::add_rule`, `pay_gift::delete_member_rule`.
     InvalidCardId,
     /// `40075` `invalid encrypt code`: The encrypted code cannot be decrypted: altered, truncated, still URL-encoded, or from another account.
     ///

@@ -1300,6 +1300,15 @@ async fn card_stats_get_card_summary_through_the_mock() {
 #[tokio::test]
 async fn card_stats_get_free_card_summary_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"po8pktyDLmakNY2fn2VyhkiEPqGE\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card_stats/get_free_card_summary",
@@ -1322,8 +1331,8 @@ async fn card_stats_get_free_card_summary_through_the_mock() {
             &answer,
             "{\"list\": [{\"ref_date\": \"2015-06-23\", \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\", \"card_type\": 3,\n           \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
         );
-    let expected = ::wechat_card::card_stats::GetFreeCardSummaryErrorCode::DateFormatError;
-    harness.fail(&request, expected, 61500);
+    let expected = ::wechat_card::card_stats::GetFreeCardSummaryErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
     let refused = code(
         harness.client.card_stats().get_free_card_summary(&request).await,
     );
@@ -1334,6 +1343,15 @@ async fn card_stats_get_free_card_summary_through_the_mock() {
 #[tokio::test]
 async fn card_stats_get_member_card_detail_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"xxxxxxxxxxxxxxxx\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "card_stats/get_member_card_detail",
@@ -1356,8 +1374,8 @@ async fn card_stats_get_member_card_detail_through_the_mock() {
             &answer,
             "{\"list\": [{\"ref_date\": \"2016-07-06\", \"merchanttype\": 2, \"cardid\": \"p4WkzwieuDBzzn7Jed6SBO0-ZgaU\", \"submerchantid\": 0,\n           \"view_cnt\": 2, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"active_cnt\": 1, \"active_user\": 1, \"total_user\": 249, \"new_user\": 0, \"payOriginalFee\": 0, \"fee\": 0}]}",
         );
-    let expected = ::wechat_card::card_stats::GetMemberCardDetailErrorCode::DateFormatError;
-    harness.fail(&request, expected, 61500);
+    let expected = ::wechat_card::card_stats::GetMemberCardDetailErrorCode::InvalidCardId;
+    harness.fail(&request, expected, 40073);
     let refused = code(
         harness.client.card_stats().get_member_card_detail(&request).await,
     );

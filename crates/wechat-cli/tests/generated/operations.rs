@@ -954,7 +954,12 @@ async fn card_stats_get_free_card_summary_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"po8pktyDLmakNY2fn2VyhkiEPqGE\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -980,7 +985,12 @@ async fn card_stats_get_member_card_detail_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"微信餐厅\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LacgHxp3sJ3vn97bGLz0ib0Sfz1bjiaoOYA027iasqSG0sjpiby4vce3AtaPu6cIhBHkt6IjlkY9YnDsfw/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":100,\"total_quantity\":100},\"title\":\"132元双人火锅套餐\"},\"prerogative\":\"会员享九折\",\"supply_balance\":true,\"supply_bonus\":true}},\"card_id\":\"xxxxxxxxxxxxxxxx\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

@@ -2670,6 +2670,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         types: &TYPES,
         errors: &[
             ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
+            ErrorCase {
                 code: 61500,
                 message: "date format error",
             },
@@ -2742,6 +2746,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response_body: ResponseBody::Json,
         types: &TYPES,
         errors: &[
+            ErrorCase {
+                code: 40073,
+                message: "invalid card id",
+            },
             ErrorCase {
                 code: 61500,
                 message: "date format error",

@@ -4568,6 +4568,509 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
         ],
     },
     Behaviour {
+        operation: "card_stats/get_card_summary",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 61500 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Call {
+                            function: Function::Date,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("begin_date")],
+                                },
+                            ],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Date,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("end_date")],
+                                },
+                            ],
+                        },
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Fail { errcode: 61501 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Or,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Or,
+                            left: &Expr::Binary {
+                                op: BinaryOp::Lt,
+                                left: &Expr::Call {
+                                    function: Function::Date,
+                                    args: &[
+                                        Expr::Read {
+                                            root: Root::Request,
+                                            path: &[Segment::Key("end_date")],
+                                        },
+                                    ],
+                                },
+                                right: &Expr::Call {
+                                    function: Function::Date,
+                                    args: &[
+                                        Expr::Read {
+                                            root: Root::Request,
+                                            path: &[Segment::Key("begin_date")],
+                                        },
+                                    ],
+                                },
+                            },
+                            right: &Expr::Binary {
+                                op: BinaryOp::Gt,
+                                left: &Expr::Call {
+                                    function: Function::Minus,
+                                    args: &[
+                                        Expr::Call {
+                                            function: Function::Date,
+                                            args: &[
+                                                Expr::Read {
+                                                    root: Root::Request,
+                                                    path: &[Segment::Key("end_date")],
+                                                },
+                                            ],
+                                        },
+                                        Expr::Call {
+                                            function: Function::Date,
+                                            args: &[
+                                                Expr::Read {
+                                                    root: Root::Request,
+                                                    path: &[Segment::Key("begin_date")],
+                                                },
+                                            ],
+                                        },
+                                    ],
+                                },
+                                right: &Expr::Literal(Literal::Integer(5356800)),
+                            },
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Call {
+                                function: Function::Sum,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Date,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("end_date")],
+                                            },
+                                        ],
+                                    },
+                                    Expr::Literal(Literal::Integer(86400)),
+                                ],
+                            },
+                            right: &Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        },
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card_stats/get_free_card_summary",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 61500 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Call {
+                            function: Function::Date,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("begin_date")],
+                                },
+                            ],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Date,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("end_date")],
+                                },
+                            ],
+                        },
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Fail { errcode: 61501 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Or,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Or,
+                            left: &Expr::Binary {
+                                op: BinaryOp::Lt,
+                                left: &Expr::Call {
+                                    function: Function::Date,
+                                    args: &[
+                                        Expr::Read {
+                                            root: Root::Request,
+                                            path: &[Segment::Key("end_date")],
+                                        },
+                                    ],
+                                },
+                                right: &Expr::Call {
+                                    function: Function::Date,
+                                    args: &[
+                                        Expr::Read {
+                                            root: Root::Request,
+                                            path: &[Segment::Key("begin_date")],
+                                        },
+                                    ],
+                                },
+                            },
+                            right: &Expr::Binary {
+                                op: BinaryOp::Gt,
+                                left: &Expr::Call {
+                                    function: Function::Minus,
+                                    args: &[
+                                        Expr::Call {
+                                            function: Function::Date,
+                                            args: &[
+                                                Expr::Read {
+                                                    root: Root::Request,
+                                                    path: &[Segment::Key("end_date")],
+                                                },
+                                            ],
+                                        },
+                                        Expr::Call {
+                                            function: Function::Date,
+                                            args: &[
+                                                Expr::Read {
+                                                    root: Root::Request,
+                                                    path: &[Segment::Key("begin_date")],
+                                                },
+                                            ],
+                                        },
+                                    ],
+                                },
+                                right: &Expr::Literal(Literal::Integer(5356800)),
+                            },
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Call {
+                                function: Function::Sum,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Date,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("end_date")],
+                                            },
+                                        ],
+                                    },
+                                    Expr::Literal(Literal::Integer(86400)),
+                                ],
+                            },
+                            right: &Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("card_id")],
+                        },
+                        right: &Expr::Literal(Literal::Null),
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card_stats/get_member_card_detail",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 61500 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Call {
+                            function: Function::Date,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("begin_date")],
+                                },
+                            ],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Date,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("end_date")],
+                                },
+                            ],
+                        },
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Fail { errcode: 61501 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Or,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Or,
+                            left: &Expr::Binary {
+                                op: BinaryOp::Lt,
+                                left: &Expr::Call {
+                                    function: Function::Date,
+                                    args: &[
+                                        Expr::Read {
+                                            root: Root::Request,
+                                            path: &[Segment::Key("end_date")],
+                                        },
+                                    ],
+                                },
+                                right: &Expr::Call {
+                                    function: Function::Date,
+                                    args: &[
+                                        Expr::Read {
+                                            root: Root::Request,
+                                            path: &[Segment::Key("begin_date")],
+                                        },
+                                    ],
+                                },
+                            },
+                            right: &Expr::Binary {
+                                op: BinaryOp::Gt,
+                                left: &Expr::Call {
+                                    function: Function::Minus,
+                                    args: &[
+                                        Expr::Call {
+                                            function: Function::Date,
+                                            args: &[
+                                                Expr::Read {
+                                                    root: Root::Request,
+                                                    path: &[Segment::Key("end_date")],
+                                                },
+                                            ],
+                                        },
+                                        Expr::Call {
+                                            function: Function::Date,
+                                            args: &[
+                                                Expr::Read {
+                                                    root: Root::Request,
+                                                    path: &[Segment::Key("begin_date")],
+                                                },
+                                            ],
+                                        },
+                                    ],
+                                },
+                                right: &Expr::Literal(Literal::Integer(5356800)),
+                            },
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Call {
+                                function: Function::Sum,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Date,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("end_date")],
+                                            },
+                                        ],
+                                    },
+                                    Expr::Literal(Literal::Integer(86400)),
+                                ],
+                            },
+                            right: &Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "card_stats/get_member_card_summary",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 61500 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Call {
+                            function: Function::Date,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("begin_date")],
+                                },
+                            ],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Date,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("end_date")],
+                                },
+                            ],
+                        },
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Fail { errcode: 61501 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Or,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Or,
+                            left: &Expr::Binary {
+                                op: BinaryOp::Lt,
+                                left: &Expr::Call {
+                                    function: Function::Date,
+                                    args: &[
+                                        Expr::Read {
+                                            root: Root::Request,
+                                            path: &[Segment::Key("end_date")],
+                                        },
+                                    ],
+                                },
+                                right: &Expr::Call {
+                                    function: Function::Date,
+                                    args: &[
+                                        Expr::Read {
+                                            root: Root::Request,
+                                            path: &[Segment::Key("begin_date")],
+                                        },
+                                    ],
+                                },
+                            },
+                            right: &Expr::Binary {
+                                op: BinaryOp::Gt,
+                                left: &Expr::Call {
+                                    function: Function::Minus,
+                                    args: &[
+                                        Expr::Call {
+                                            function: Function::Date,
+                                            args: &[
+                                                Expr::Read {
+                                                    root: Root::Request,
+                                                    path: &[Segment::Key("end_date")],
+                                                },
+                                            ],
+                                        },
+                                        Expr::Call {
+                                            function: Function::Date,
+                                            args: &[
+                                                Expr::Read {
+                                                    root: Root::Request,
+                                                    path: &[Segment::Key("begin_date")],
+                                                },
+                                            ],
+                                        },
+                                    ],
+                                },
+                                right: &Expr::Literal(Literal::Integer(5356800)),
+                            },
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Call {
+                                function: Function::Sum,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Date,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("end_date")],
+                                            },
+                                        ],
+                                    },
+                                    Expr::Literal(Literal::Integer(86400)),
+                                ],
+                            },
+                            right: &Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        },
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
         operation: "member_card/activate_member_card",
         steps: &[
             Step {

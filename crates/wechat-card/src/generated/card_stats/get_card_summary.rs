@@ -30,6 +30,7 @@
 //! - Dates are YYYY-MM-DD (string(16) in the table, so max_bytes 16); the format cannot state the pattern, nor the 62-day range: WeChat answers 61500 and 61501, typed as group codes.
 //! - WeChat's example answers without errcode and errmsg; both are optional on success.
 //! - The six *_friends_* counters are not in WeChat's table but in a real answer (tianye/WechatMpSDK, 2016: friends' coupons); they are optional.
+//! - wechat-mock keeps no daily statistics (WeChat computes them overnight from what users did): it checks the dates as WeChat's page says (YYYY-MM-DD, 61500; at most 62 days from begin_date to end_date, ending yesterday at the latest, 61501), then answers the example's rows.
 //!
 //! ## A fortnight of website cards (WeChat's example)
 //!

@@ -18,6 +18,7 @@
 //!
 //! | code | WeChat's message | meaning | what to do |
 //! |---|---|---|---|
+//! | 40073 | `invalid card id` | No card of this account has this card_id. |  |
 //! | 61500 | `date format error` | A date is not written YYYY-MM-DD. | Write dates exactly as 2015-06-15. |
 //! | 61501 | `date range error` | The range is over 62 days, ends before it begins, or reaches today (only past days can be read). | Ask for at most 62 days, ending yesterday at the latest. |
 //!
@@ -31,6 +32,7 @@
 //! - is_pay is in WeChat's field list and in a real answer (tianye/WechatMpSDK) but not in WeChat's example nor SKIT's model; it is optional. verify_noself_cnt, verify_noself_user and isfriendscard appear only in that real answer and are not modelled (ignored when sent).
 //! - EasyWeChat always sends card_id, empty when not given; the client leaves it out instead.
 //! - WeChat's example answers without errcode and errmsg; both are optional on success.
+//! - wechat-mock keeps no daily statistics (WeChat computes them overnight from what users did): it checks the dates as WeChat's page says (YYYY-MM-DD, 61500; at most 62 days from begin_date to end_date, ending yesterday at the latest, 61501); the card named must be the account's, 40073, then answers the example's rows.
 //!
 //! ## One coupon over a fortnight (WeChat's example)
 //!
@@ -196,6 +198,8 @@ impl GetFreeCardSummaryResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetFreeCardSummaryErrorCode {
+    /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
+    InvalidCardId,
     /// [`DateFormatError`](crate::Code::DateFormatError): A date is not written YYYY-MM-DD.
     DateFormatError,
     /// [`DateRangeError`](crate::Code::DateRangeError): The range is over 62 days, ends before it begins, or reaches today (only past days can be read).
@@ -204,8 +208,8 @@ pub enum GetFreeCardSummaryErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetFreeCardSummaryErrorCode in crate ::Code { DateFormatError, DateRangeError } else
-    General(crate ::GeneralErrorCode)
+    GetFreeCardSummaryErrorCode in crate ::Code { InvalidCardId, DateFormatError,
+    DateRangeError } else General(crate ::GeneralErrorCode)
 );
 /// A day of one free coupon's statistics.
 ///

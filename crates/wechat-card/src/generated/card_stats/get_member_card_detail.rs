@@ -18,6 +18,7 @@
 //!
 //! | code | WeChat's message | meaning | what to do |
 //! |---|---|---|---|
+//! | 40073 | `invalid card id` | No card of this account has this card_id. |  |
 //! | 61500 | `date format error` | A date is not written YYYY-MM-DD. | Write dates exactly as 2015-06-15. |
 //! | 61501 | `date range error` | The range is over 62 days, ends before it begins, or reaches today (only past days can be read). | Ask for at most 62 days, ending yesterday at the latest. |
 //!
@@ -32,6 +33,7 @@
 //! - The 62-day rule is assumed from the page's common rules; a 2017 Java SDK test saw 61501 for a 31-day range on a card that was not a member card, so 61501 may also mean a wrong card type here.
 //! - There is no cond_source: the card is named.
 //! - WeChat's example answers without errcode and errmsg; both are optional on success.
+//! - wechat-mock keeps no daily statistics (WeChat computes them overnight from what users did): it checks the dates as WeChat's page says (YYYY-MM-DD, 61500; at most 62 days from begin_date to end_date, ending yesterday at the latest, 61501); the card named must be the account's, 40073, then answers the example's rows.
 //!
 //! ## One member card (WeChat's example)
 //!
@@ -183,6 +185,8 @@ impl GetMemberCardDetailResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetMemberCardDetailErrorCode {
+    /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
+    InvalidCardId,
     /// [`DateFormatError`](crate::Code::DateFormatError): A date is not written YYYY-MM-DD.
     DateFormatError,
     /// [`DateRangeError`](crate::Code::DateRangeError): The range is over 62 days, ends before it begins, or reaches today (only past days can be read).
@@ -191,8 +195,8 @@ pub enum GetMemberCardDetailErrorCode {
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetMemberCardDetailErrorCode in crate ::Code { DateFormatError, DateRangeError } else
-    General(crate ::GeneralErrorCode)
+    GetMemberCardDetailErrorCode in crate ::Code { InvalidCardId, DateFormatError,
+    DateRangeError } else General(crate ::GeneralErrorCode)
 );
 /// A day of one member card's statistics.
 ///

@@ -30,6 +30,7 @@
 //! - active_cnt is in SKIT's model only (not in WeChat's table or example); it is optional.
 //! - tianye/WechatMpSDK's copy of WeChat's example lacks a closing brace; SKIT's copy is whole and is used.
 //! - WeChat's example answers without errcode and errmsg; both are optional on success.
+//! - wechat-mock keeps no daily statistics (WeChat computes them overnight from what users did): it checks the dates as WeChat's page says (YYYY-MM-DD, 61500; at most 62 days from begin_date to end_date, ending yesterday at the latest, 61501), then answers the example's rows.
 //!
 //! ## A fortnight of member cards (WeChat's example)
 //!
