@@ -477,8 +477,12 @@ fn helper_struct(
     let inits = fields.iter().map(|f| {
         let name = ident(&f.ident);
         if required(f) {
-            let (_, value) = setter_argument(&f.ty, &name);
-            quote!(#name: #value,)
+            // An argument taken as it is initializes its field by shorthand (clippy's
+            // redundant_field_names); a string is converted.
+            match f.ty {
+                Ty::String => quote!(#name: #name.into(),),
+                _ => quote!(#name,),
+            }
         } else {
             quote!(#name: None,)
         }

@@ -173,7 +173,7 @@ pub mod member_card {
             Self {
                 card_id: card_id.into(),
                 code: code.into(),
-                info: info,
+                info,
             }
         }
     }
