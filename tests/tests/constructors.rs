@@ -254,7 +254,7 @@ fn no_public_function_of_the_runtime_takes_two_adjacent_values_of_one_type() {
 
 /// The mock's constructors are what a user's tests write first: `MockConfig::new(appid,
 /// secret)` once took two strings, and `PushTarget::new(url, token)`. Its other methods take
-/// ids of WeChat's own kinds (`resources().get(kind, id)`) and are not checked here.
+/// ids of WeChat's own kinds (`seed(resource, record)`) and are not checked here.
 #[test]
 fn no_public_constructor_of_the_mock_takes_two_adjacent_values_of_one_type() {
     let (checked, confusable) = confusable_functions("wechat-mock", true);

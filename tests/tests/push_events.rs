@@ -285,11 +285,13 @@ async fn call(http: &reqwest::Client, url: String, body: serde_json::Value) -> s
     serde_json::from_str(&text.expect("a body")).expect("JSON")
 }
 
-/// What wechat-mock pushes reads as the spec's events: the two are written apart (the mock
-/// builds its messages by hand), so this keeps them from drifting.
+/// What wechat-mock pushes reads as the spec's events: the invoice authorization it builds by
+/// hand, and the card events its declared steps and user actions push (review, a user taking
+/// a card, a redemption through the API).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_mocks_pushes_read_as_the_specs_events() {
-    use wechat_mock::{MockConfig, MockServer, PushTarget, TakeCard};
+    use wechat_mock::user_actions::card::{ApproveCardParams, TakeCardParams};
+    use wechat_mock::{MockConfig, MockServer, PushTarget};
 
     let (sent, mut received) = mpsc::unbounded_channel();
     let config = MockConfig::demo();
@@ -319,22 +321,21 @@ async fn the_mocks_pushes_read_as_the_specs_events() {
         "base_info": {
             "logo_url": "http://mmbiz.qpic.cn/mmbiz/logo/0", "brand_name": "微信餐厅", "code_type": "CODE_TYPE_TEXT",
             "title": "双人套餐", "color": "Color010", "notice": "出示此券", "description": "不可与其他优惠同享",
-            "date_info": {"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 1397577600, "end_timestamp": 1472724261},
+            "date_info": {"type": "DATE_TYPE_FIX_TERM", "fixed_term": 30, "fixed_begin_term": 0},
             "sku": {"quantity": 10}, "get_limit": 3},
         "deal_detail": "锅底2选1"}}});
     let created = call(&http, format!("{base}/card/create?access_token={token}"), card).await;
     let card_id = created["card_id"].as_str().expect("a card id").to_owned();
 
     mock.authorize("s_pappid", "order-1").expect("authorizes");
-    mock.cards().approve(&card_id).expect("approves");
-    let taken = mock
-        .cards()
-        .take(TakeCard { openid: Some("o_holder".to_owned()), ..TakeCard::new(&card_id) })
-        .expect("takes");
+    mock.act(&ApproveCardParams::new(&card_id)).expect("approves");
+    let take = TakeCardParams::builder().card_id(&card_id).openid("o_holder").build().expect("both set");
+    let taken = mock.act(&take).expect("takes");
+    let code = taken["code"].as_str().expect("a code").to_owned();
     let consumed = call(
         &http,
         format!("{base}/card/code/consume?access_token={token}"),
-        serde_json::json!({"code": taken.code}),
+        serde_json::json!({ "code": code }),
     )
     .await;
     assert_eq!(consumed["errcode"], 0, "{consumed}");
@@ -356,12 +357,12 @@ async fn the_mocks_pushes_read_as_the_specs_events() {
         "{events:?}"
     );
     assert!(
-        events.iter().any(|e| matches!(e, Event::UserGetCard(e) if e.user_card_code == taken.code
+        events.iter().any(|e| matches!(e, Event::UserGetCard(e) if e.user_card_code == code
             && e.header.from_user_name == "o_holder" && e.is_give_by_friend == Some(false))),
         "{events:?}"
     );
     assert!(
-        events.iter().any(|e| matches!(e, Event::UserConsumeCard(e) if e.user_card_code == taken.code
+        events.iter().any(|e| matches!(e, Event::UserConsumeCard(e) if e.user_card_code == code
             && e.consume_source.as_deref() == Some("FROM_API"))),
         "{events:?}"
     );

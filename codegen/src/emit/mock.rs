@@ -403,9 +403,6 @@ fn operation(op: &Operation, fields: &[Vec<shape::Field<'_>>; 3]) -> TokenStream
             types: &TYPES,
             errors: &[#(#errors),*],
             success_example: #example,
-            // The spec's `[mock]` table is gone: what an operation keeps is its steps, in
-            // `generated/state.rs`. The field goes once the engine answers operations.
-            resource: None,
         }
     }
 }
@@ -671,7 +668,7 @@ response = '{"errcode": 0, "errmsg": "ok", "id": "1"}'
     #[test]
     fn only_what_the_table_names_is_imported() {
         let text = squeezed(&text(&spec(ENDPOINT)));
-        assert!(text.contains("resource:None") && !text.contains("ResourceRule"), "{text}");
+        assert!(!text.contains("resource") && !text.contains("ResourceRule"), "{text}");
         // This spec has no union, no `only`, no alias.
         for absent in ["UnionCase", "Direction", "aliases", "Limits"] {
             assert!(!text.contains(absent), "{absent} in {text}");

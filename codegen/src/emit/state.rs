@@ -500,14 +500,40 @@ fn helper_struct(
         }
     });
     let docs = doc(docs);
+    if arguments.len() >= 2 {
+        // As the generated client does: two required values could be swapped in `new`, so
+        // a builder sets each by name.
+        let builder = builder(type_name, fields, required, &extra_init);
+        let builder_name = ident(&format!("{type_name}Builder"));
+        let builder_doc = doc(
+            "Starts a builder: each required field is set by name (two could be swapped in a `new`), and \
+             `build` refuses one left unset; set the others with the setters afterwards.",
+        );
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+            pub struct #type_name {
+                #(#declared)*
+                #extra_field
+            }
+
+            impl #type_name {
+                #builder_doc
+                pub fn builder() -> #builder_name {
+                    #builder_name::default()
+                }
+
+                #(#setters)*
+                #extra_setter
+            }
+
+            #builder
+        };
+    }
     let new_doc = doc(new_doc);
     let construct =
         if arguments.is_empty() { quote!(Self::default()) } else { quote!(Self { #(#inits)* #extra_init }) };
-    let (derive_default, allow_arguments) = match arguments.len() {
-        0 => (quote!(Default,), None),
-        n if n > 7 => (quote!(), Some(quote!(#[allow(clippy::too_many_arguments)]))),
-        _ => (quote!(), None),
-    };
+    let derive_default = arguments.is_empty().then(|| quote!(Default,));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, #derive_default serde::Serialize)]
@@ -518,13 +544,69 @@ fn helper_struct(
 
         impl #type_name {
             #new_doc
-            #allow_arguments
             pub fn new(#(#arguments),*) -> Self {
                 #construct
             }
 
             #(#setters)*
             #extra_setter
+        }
+    }
+}
+
+/// The builder of a helper struct with two or more required fields: a setter per required
+/// field, and `build`, which refuses one left unset with `wechat_core::BuildError`.
+fn builder(
+    type_name: &proc_macro2::Ident,
+    fields: &[&Field],
+    required: &dyn Fn(&Field) -> bool,
+    extra_init: &TokenStream,
+) -> TokenStream {
+    let builder_name = ident(&format!("{type_name}Builder"));
+    let type_text = type_name.to_string();
+    let required_fields: Vec<&&Field> = fields.iter().filter(|f| required(f)).collect();
+    let slots = required_fields.iter().map(|f| {
+        let (name, ty) = (ident(&f.ident), helper_type(&f.ty));
+        quote!(#name: Option<#ty>,)
+    });
+    let setters = required_fields.iter().map(|f| {
+        let name = ident(&f.ident);
+        let (argument, value) = setter_argument(&f.ty, &name);
+        let setter_doc = doc(&format!("Sets `{}`: {}", f.wire, first_line(&f.doc)));
+        quote! {
+            #setter_doc
+            pub fn #name(mut self, #name: #argument) -> Self {
+                self.#name = Some(#value);
+                self
+            }
+        }
+    });
+    let inits = fields.iter().map(|f| {
+        let name = ident(&f.ident);
+        if required(f) {
+            let field = f.ident.as_str();
+            quote! {
+                #name: self.#name.ok_or(::wechat_core::BuildError::MissingField { type_name: #type_text, field: #field })?,
+            }
+        } else {
+            quote!(#name: None,)
+        }
+    });
+    let docs = doc(&format!("Builds a [`{type_text}`]: set each required field, then `build`."));
+    quote! {
+        #docs
+        #[derive(Debug, Clone, Default)]
+        pub struct #builder_name {
+            #(#slots)*
+        }
+
+        impl #builder_name {
+            #(#setters)*
+
+            /// The value built, or the first required field left unset.
+            pub fn build(self) -> Result<#type_name, ::wechat_core::BuildError> {
+                Ok(#type_name { #(#inits)* #extra_init })
+            }
         }
     }
 }

@@ -4,10 +4,11 @@
 //! cargo run -p wechat-card --example member_card
 //! ```
 //!
-//! It uploads a logo, creates a member card with it, approves the card (standing in for
-//! WeChat's review), gives it to a user (standing in for the user taking it), activates the
-//! membership and adds points; then creates a cash coupon, gives one to the user, redeems
-//! its code, and shows the second redemption refused with its typed error.
+//! It uploads a logo, creates a member card with it, has WeChat's review approve the card and a
+//! user take it (the mock's user actions, `card/approve_card` and `card/take_card`, stand in for
+//! both), activates the membership, adds points and reads the member back; then creates a cash
+//! coupon, gives one to the user, redeems its code, and shows the second redemption refused
+//! with its typed error.
 
 #![allow(clippy::print_stdout)]
 
@@ -16,10 +17,11 @@ use wechat_card::card::types::{
 };
 use wechat_card::card::{CreateCardRequest, UploadImageRequest};
 use wechat_card::card_code::{ConsumeCodeErrorCode, ConsumeCodeRequest};
-use wechat_card::member_card::{ActivateMemberCardRequest, UpdateMemberRequest};
+use wechat_card::member_card::{ActivateMemberCardRequest, GetMemberInfoRequest, UpdateMemberRequest};
 use wechat_card::wechat_core::{self, StableToken, UploadFile};
 use wechat_card::{Client, ErrorCode};
-use wechat_mock::{CardError, MockConfig, MockError, MockServer, TakeCard};
+use wechat_mock::user_actions::card::{ApproveCardParams, TakeCardParams};
+use wechat_mock::{MockConfig, MockError, MockServer, UserActionError};
 
 /// What stops the walkthrough: one variant per source of failure, each converted by `?`.
 /// The WeChat calls of four groups all fail with the one `wechat_card::Error`.
@@ -32,7 +34,7 @@ enum Failure {
     /// The in-process mock could not start or stop.
     Mock(MockError),
     /// The mock's stand-in for WeChat's review or for the user refused.
-    Card(CardError),
+    User(UserActionError),
     /// A call succeeded where WeChat must refuse it.
     Unexpected(String),
 }
@@ -43,7 +45,7 @@ impl std::fmt::Display for Failure {
             Self::WeChat(e) => write!(f, "WeChat call failed: {e}"),
             Self::Setup(e) => write!(f, "client set-up: {e}"),
             Self::Mock(e) => write!(f, "wechat-mock: {e}"),
-            Self::Card(e) => write!(f, "wechat-mock's cards: {e}"),
+            Self::User(e) => write!(f, "wechat-mock's user action: {e}"),
             Self::Unexpected(what) => f.write_str(what),
         }
     }
@@ -55,7 +57,7 @@ impl std::error::Error for Failure {
             Self::WeChat(e) => Some(e),
             Self::Setup(e) => Some(e),
             Self::Mock(e) => Some(e),
-            Self::Card(e) => Some(e),
+            Self::User(e) => Some(e),
             Self::Unexpected(_) => None,
         }
     }
@@ -91,10 +93,23 @@ impl From<MockError> for Failure {
     }
 }
 
-impl From<CardError> for Failure {
-    fn from(e: CardError) -> Self {
-        Self::Card(e)
+impl From<UserActionError> for Failure {
+    fn from(e: UserActionError) -> Self {
+        Self::User(e)
     }
+}
+
+/// The user of the walkthrough, as WeChat names users to an account.
+const USER: &str = "oFS7Fjl0WsZ9AMZqrI80nbIq8xrA";
+
+/// The user takes the card in WeChat's app: the code they hold.
+fn take(mock: &MockServer, card_id: &str, openid: &str) -> Result<String, Failure> {
+    let params = TakeCardParams::builder().card_id(card_id).openid(openid).build()?;
+    let taken = mock.act(&params)?;
+    taken["code"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| Failure::Unexpected(format!("take_card answered no code: {taken}")))
 }
 
 /// A PNG's signature and a little more: the mock, like WeChat, judges an image by its bytes.
@@ -149,13 +164,14 @@ async fn main() -> Result<(), Failure> {
         client.card().create_card(&CreateCardRequest::new(Card::MemberCard(member))).await?.card_id;
     println!("member card created: {member_card_id} (waiting for review)");
 
-    // 3. WeChat reviews it; the mock's admin route approves it.
-    mock.cards().approve(&member_card_id)?;
+    // 3. WeChat reviews it; the mock's user action `card/approve_card` approves it.
+    mock.act(&ApproveCardParams::new(&member_card_id))?;
     println!("member card approved");
 
-    // 4. A user takes it (in WeChat's app; the mock stands in) and gets a code.
-    let taken = mock.cards().take(TakeCard::new(&member_card_id))?;
-    println!("user {} took it, code {}", taken.openid.as_deref().unwrap_or("?"), taken.code);
+    // 4. A user takes it (in WeChat's app; the mock's `card/take_card` stands in) and gets a
+    // code.
+    let member_code = take(&mock, &member_card_id, USER)?;
+    println!("user {USER} took it, code {member_code}");
 
     // 5. The merchant activates the membership and adds points.
     client
@@ -163,7 +179,7 @@ async fn main() -> Result<(), Failure> {
         .activate_member_card(
             &ActivateMemberCardRequest::builder()
                 .membership_number("M-0001")
-                .code(&taken.code)
+                .code(&member_code)
                 .card_id(&member_card_id)
                 .build()?,
         )
@@ -172,13 +188,25 @@ async fn main() -> Result<(), Failure> {
         .member_card()
         .update_member(
             &UpdateMemberRequest::builder()
-                .code(&taken.code)
+                .code(&member_code)
                 .card_id(&member_card_id)
                 .add_bonus(100)
                 .build()?,
         )
         .await?;
     println!("activated; points now {}", points.result_bonus.unwrap_or_default());
+    let member = client
+        .member_card()
+        .get_member_info(
+            &GetMemberInfoRequest::builder().card_id(&member_card_id).code(&member_code).build()?,
+        )
+        .await?;
+    println!(
+        "member {} of {}: {} points",
+        member.membership_number.as_deref().unwrap_or("?"),
+        member.openid,
+        member.bonus.unwrap_or_default()
+    );
 
     // 6. A cash coupon: 10 yuan off from 100, valid 30 days after it is taken.
     let mut thirty_days = DateInfo::new(DateType::FixedTerm);
@@ -190,8 +218,8 @@ async fn main() -> Result<(), Failure> {
         .reduce_cost(1_000)
         .build()?;
     let coupon_id = client.card().create_card(&CreateCardRequest::new(Card::Cash(coupon))).await?.card_id;
-    mock.cards().approve(&coupon_id)?;
-    let coupon_code = mock.cards().take(TakeCard::new(&coupon_id))?.code;
+    mock.act(&ApproveCardParams::new(&coupon_id))?;
+    let coupon_code = take(&mock, &coupon_id, USER)?;
     println!("coupon {coupon_id} given out, code {coupon_code}");
 
     // 7. The cashier redeems the code once...

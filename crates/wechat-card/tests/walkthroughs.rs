@@ -26,9 +26,13 @@ fn run(name: &str) -> String {
 #[test]
 fn the_member_card_walkthrough_redeems_a_code_once() {
     let printed = run("member_card");
-    for step in
-        ["member card approved", "activated; points now 100", "redeemed for", "second redemption refused"]
-    {
+    for step in [
+        "member card approved",
+        "activated; points now 100",
+        "member M-0001 of",
+        "redeemed for",
+        "second redemption refused",
+    ] {
         assert!(printed.contains(step), "missing {step:?} in:\n{printed}");
     }
 }

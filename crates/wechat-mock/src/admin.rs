@@ -16,9 +16,6 @@
 //! | `GET /__mock/requests` | | request counts per path, the log of the latest requests (`method`, `path`, `status`, `errcode`, `warnings`), and `token_requests`: token requests per path and appid (`path`, `appid`, `count`) |
 //! | `DELETE /__mock/requests` | | resets the counts, the log and the token requests |
 //! | `GET /__mock/operations` | | the operations served, from the spec, and where each answer comes from (`answers`: `token_endpoint`, `state`, `example`) |
-//! | `POST /__mock/cards/approve` | `{"card_id"}` | WeChat's review approves the card: `CARD_STATUS_VERIFY_OK` (404 for an unknown card); pushes `card_pass_check` |
-//! | `POST /__mock/cards/take` | `{"card_id", "openid"?, "code"?}` | a user takes the card: answers `card_id`, `code`, `openid`, `encrypt_code` (404 unknown card; 409 not approved, no stock left, or the code is taken); pushes `user_get_card` |
-//! | `GET /__mock/cards` | | every card as stored, with its status and codes |
 //! | `POST /__mock/component/verify_ticket` | `{"component_appid"}` | WeChat pushes the platform a new `component_verify_ticket` (to `--push-url`); from then on its `api_component_token` takes only tickets pushed to it (61006 otherwise). Answers the `delivery` id; 409 without `--push-url` |
 //! | `POST /__mock/state/{resource}` | a record (JSON object) | keeps it as a record of the spec's resource (see `MockServer::seed`); 404 unknown resource, 400 a record it cannot keep |
 //! | `GET /__mock/state/{resource}` | | `{"records": [...]}`, in the order they were made |
@@ -38,7 +35,6 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use crate::answer;
-use crate::cards::{CardError, Cards, TakeCard};
 use crate::declared::UserActionError;
 use crate::engine::SeedError;
 use crate::faults::Fault;
@@ -59,9 +55,6 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         .route("/tokens/expire", post(expire_tokens))
         .route("/requests", get(requests).delete(reset_requests))
         .route("/operations", get(operations))
-        .route("/cards/approve", post(approve_card))
-        .route("/cards/take", post(take_card))
-        .route("/cards", get(cards))
         .route("/component/verify_ticket", post(push_verify_ticket))
         .route("/state/{resource}", post(seed_record).get(records))
         .route("/user/{group}/{name}", post(user_action))
@@ -226,51 +219,6 @@ async fn operations(State(shared): State<Arc<Shared>>) -> Response {
         })
         .collect();
     ok(&json!({ "operations": list }))
-}
-
-#[derive(Deserialize)]
-struct CardId {
-    card_id: String,
-}
-
-fn card_refusal(error: &CardError) -> Response {
-    let status = match error {
-        CardError::UnknownCard(_) => StatusCode::NOT_FOUND,
-        CardError::NotApproved { .. } | CardError::Stock { .. } | CardError::Code(_) => StatusCode::CONFLICT,
-    };
-    refuse(status, error)
-}
-
-async fn approve_card(State(shared): State<Arc<Shared>>, AdminJson(card): AdminJson<CardId>) -> Response {
-    match Cards::new(&shared).approve(&card.card_id) {
-        Ok(card) => ok(&json!({ "card": card })),
-        Err(e) => card_refusal(&e),
-    }
-}
-
-async fn take_card(State(shared): State<Arc<Shared>>, AdminJson(take): AdminJson<TakeCard>) -> Response {
-    match Cards::new(&shared).take(take) {
-        Ok(code) => ok(&json!({
-            "card_id": code.card_id, "code": code.code, "openid": code.openid, "encrypt_code": code.encrypt_code,
-        })),
-        Err(e) => card_refusal(&e),
-    }
-}
-
-async fn cards(State(shared): State<Arc<Shared>>) -> Response {
-    let cards = Cards::new(&shared);
-    let list: Vec<Value> = cards
-        .list()
-        .into_iter()
-        .map(|card| {
-            let codes = cards.codes(&card.id);
-            json!({
-                "id": card.id, "status": card.status, "object": card.object,
-                "created": card.created, "updated": card.updated, "codes": codes,
-            })
-        })
-        .collect();
-    ok(&json!({ "cards": list }))
 }
 
 #[derive(Deserialize)]

@@ -367,7 +367,6 @@ mod tests {
             types: &TYPES,
             errors: &[],
             success_example: None,
-            resource: None,
         }
     }
 

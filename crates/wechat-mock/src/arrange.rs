@@ -7,11 +7,9 @@ use std::collections::BTreeMap;
 use axum::body::Bytes;
 use serde_json::Value;
 
-use crate::cards::{self, CardError};
 use crate::media::StoredFile;
 use crate::orders::{Authorization, AuthorizeError};
 use crate::platform_tokens::PlatformToken;
-use crate::resource_calls;
 use crate::sample::sample_object;
 use crate::sample_files::sample_pdf;
 use crate::spec_table::operation;
@@ -56,9 +54,6 @@ pub enum ArrangeError {
     /// The order cannot be authorized (it was refused, or a value is empty).
     #[error("cannot authorize the order: {0}")]
     Authorize(#[from] AuthorizeError),
-    /// The card or code the call names cannot be set up.
-    #[error("cannot arrange the card: {0}")]
-    Card(#[from] CardError),
 }
 
 /// An arrangement: changes the body or the query, or records state, for one operation.
@@ -92,8 +87,6 @@ pub(crate) fn arrange(shared: &Shared, name: &str, body: &Value) -> Result<Arran
     let mut arranged = Arranged { body: body.clone(), query };
     if let Some((_, step)) = STEPS.iter().find(|(step, _)| *step == op.key) {
         step(shared, &mut arranged)?;
-    } else if !cards::arrange(shared, op.key, &arranged.body)? {
-        resource_calls::arrange(shared, op, &arranged.body, &arranged.query);
     }
     Ok(arranged)
 }

@@ -45,39 +45,56 @@
 //!    authorized, 72035 refused, 72042 repeated billing code and number for getauthdata,
 //!    rejectinsert and insertbill; uploads: setpdf keeps the file and answers its
 //!    `s_media_id` as a JSON number above 2^53, getpdf answers a `pdf_url` the mock serves
-//!    the file at for two hours, or 72031 for an unknown id; cards, below), the spec's success
-//!    example for every other operation; an operation whose success is text (`response_body =
+//!    the file at for two hours, or 72031 for an unknown id; the declared state, below), the
+//!    spec's success example for every other operation; an operation whose success is text (`response_body =
 //!    "text"`, `/nontax/downloadbill`'s CSV statement) answers its example's text as `text/csv`,
 //!    kept among the answers as a JSON string.
 //!
-//! # Cards
+//! # What the mock keeps
 //!
-//! An endpoint whose spec declares `[mock]` (see spec/README.md) creates, reads, updates or
-//! deletes a resource the mock keeps ([`Resources`]): `card/create_card` stores the card under
-//! a fresh `card_id`, waiting for review, and `card/get_card` answers it with its id, status
-//! and times, or 40073. What no table can declare is written in the `cards` module, keyed by
-//! operation, reading the request fields WeChat names:
+//! What WeChat keeps, the mock keeps, as the spec declares it (spec/README.md, "What the mock
+//! keeps"): resources (`spec/resources.toml`, `spec/<group>/resources.toml`), each operation's
+//! `[[mock]]` steps, run by one engine in a transaction per call, and user actions
+//! (`spec/<group>/user/*.toml`), what only a WeChat user or WeChat's review does:
+//! [`MockServer::user_action`] and `POST /__mock/user/<group>/<name>`, with typed parameters
+//! in [`user_actions`]. [`MockServer::seed`] holds records a test arranges ([`records`]), and
+//! [`MockServer::records`] reads them. For the card families (`card`, `card_code`,
+//! `member_card`, `card_stats`) that is a card with its review and stock, the codes users hold
+//! (deposited, held, redeemed, unavailable, deleted, given to a friend, with a member's
+//! number, points, balance and form answers), landing pages, QR codes, the test whitelist,
+//! activation forms and tickets; the user takes a card (`card/take_card`), deletes it
+//! (`card/remove_card`), gives it to a friend (`card/give_card`), submits the member form
+//! (`member_card/submit_member_form`), opens it (`member_card/view_card`), and WeChat's review
+//! approves or refuses it (`card/approve_card`, `card/refuse_card`); each pushes the event
+//! WeChat pushes.
 //!
-//! | operation | reads | answers |
-//! |---|---|---|
-//! | `card/modify_stock` | `card_id`, `increase_stock_value`, `reduce_stock_value` | 40073 unknown card, 40122 stock below zero |
-//! | `card_code/deposit_codes` | `card_id`, `code` (array) | `succ_code`, `duplicate_code`, `fail_code`; 40073 |
-//! | `card_code/get_code` | `code`, `card_id`, `check_consume` | `card` (`card_id`, `begin_time`, `end_time`, `code`), `openid`, `can_consume`, `user_card_status`, and `bonus`/`balance` of member cards; 40056, and with `check_consume` (the default) 40099 redeemed, 40127 unavailable |
-//! | `card_code/consume_code` | `code`, `card_id` | `card.card_id`, `openid`; 40056, 40099 the second time, 40127 |
-//! | `card_code/set_code_unavailable` | `code`, `card_id` | 40056, 40099, 40127 |
-//! | `card_code/decrypt_code` | `encrypt_code` | `code`; 40075 for one the mock did not issue |
-//! | `member_card/update_member` | `code`, `card_id`, `bonus`, `add_bonus`, `balance`, `add_balance` | `result_bonus`, `result_balance`, `openid`; 47001 below zero |
+//! An operation without steps answers its success example: `card/get_colors` (WeChat's fixed
+//! list of card colours, the same for every account). The four `card_stats` operations check
+//! their dates and card as WeChat does, then answer their example's rows: WeChat computes
+//! card statistics overnight from what users did, which the mock does not count.
+//! `GET /__mock/operations` says where each answer comes from.
 //!
-//! Those endpoints are stateful as soon as their spec files land. Review and users are the
-//! mock's to play: [`Cards::approve`] (`POST /__mock/cards/approve`) and [`Cards::take`]
-//! (`POST /__mock/cards/take`, answering the code and its `encrypt_code`).
+//! # What is Rust and why
+//!
+//! Rules no table can state are Rust, each named here:
+//!
+//! - the functions steps call (`engine/library.rs`): `now()` (the clock), `fresh(..)` (random
+//!   ids), `card_validity(card, at)` (calendar arithmetic over a card's three kinds of
+//!   `date_info`), `encrypt_code`/`decrypt_code` (WeChat encrypts codes with a key only it holds;
+//!   the mock's reversible encoding stands in), `sum`/`minus` (the expression language has no
+//!   arithmetic operators), `without` (set difference), `date` (calendar arithmetic on
+//!   `YYYY-MM-DD` days);
+//! - issuing and checking tokens (`tokens`, `token_endpoints`, `platform_tokens`);
+//! - judging uploaded files by their bytes (`upload`) and keeping and serving PDFs (`media`);
+//! - the steps of `flow` keyed by operation, for what the spec does not declare yet.
 //!
 //! Error messages end in ` rid: …` as WeChat's do, so compare with `starts_with`.
 //!
 //! # Admin routes
 //!
-//! Under `/__mock/`, for tests in other languages and for demos: authorize orders, approve
-//! and take cards, inject faults, expire tokens, read request counts. The list is in the README and in the
+//! Under `/__mock/`, for tests in other languages and for demos: authorize orders, act as a
+//! user (`/__mock/user/<group>/<name>`: approve and take cards...), hold and read records,
+//! inject faults, expire tokens, read request counts. The list is in the README and in the
 //! `admin` module's source.
 //!
 //! # Connections
@@ -111,8 +128,6 @@ mod answer;
 mod answers;
 mod api;
 mod arrange;
-mod card_codes;
-mod cards;
 mod component_endpoints;
 mod config;
 mod connections;
@@ -130,8 +145,6 @@ mod platform_tokens;
 mod push_events;
 mod pushes;
 mod requests;
-mod resource_calls;
-mod resources;
 mod routes;
 mod sample;
 mod sample_files;
@@ -154,10 +167,6 @@ mod generated;
 
 pub use answers::Answers;
 pub use arrange::{ArrangeError, Arranged};
-pub use cards::{
-    CARD, CardCode, CardError, Cards, CodeError, CodeStatus, Deposited, MemberChange, Stock, StockError,
-    TakeCard, VERIFY_OK,
-};
 pub use config::{DEFAULT_LISTEN, DEMO_APPID, DEMO_SECRET, MockConfig};
 pub use connections::{DEFAULT_BODY_TIMEOUT, DEFAULT_HEADER_TIMEOUT, DEFAULT_IDLE_TIMEOUT};
 pub use declared::UserActionError;
@@ -169,7 +178,6 @@ pub use orders::{Authorization, AuthorizeError, Bill, Order, OrderStatus, Orders
 pub use platform_tokens::{PlatformToken, PlatformTokens};
 pub use pushes::{Attempt, Delivery, Outcome, PUSH_LOG_CAPACITY, PushTarget, Pushes};
 pub use requests::{LoggedRequest, REQUEST_LOG_CAPACITY, RequestCounts};
-pub use resources::{Resource, ResourceError, Resources};
 pub use sample::{sample_object, sample_request};
 pub use sample_files::{sample_pdf, sample_upload};
 pub use server::{MockError, MockServer};

@@ -56,57 +56,6 @@ pub(crate) fn user_authorize_invoice(to_user: &str, order: &AuthorizedOrder<'_>,
     Message::from_elements(elements)
 }
 
-/// `card_pass_check`: WeChat's review approved the card. The sender is WeChat itself, which
-/// the mock names with the account's own id.
-pub(crate) fn card_pass_check(to_user: &str, card_id: &str, now: i64) -> Message {
-    let mut elements = header(to_user, to_user, now, "card_pass_check");
-    elements.extend([Element::text("CardId", card_id), Element::text("RefuseReason", "")]);
-    Message::from_elements(elements)
-}
-
-/// A user's code of a card, as the card events name it.
-pub(crate) struct HeldCode<'a> {
-    /// The card.
-    pub(crate) card_id: &'a str,
-    /// The code.
-    pub(crate) code: &'a str,
-    /// Its holder.
-    pub(crate) openid: &'a str,
-}
-
-/// `user_get_card`: a user took the card (not as a gift, not restored).
-pub(crate) fn user_get_card(to_user: &str, held: &HeldCode<'_>, now: i64) -> Message {
-    let mut elements = header(to_user, held.openid, now, "user_get_card");
-    elements.extend([
-        Element::text("CardId", held.card_id),
-        Element::text("IsGiveByFriend", "0"),
-        Element::text("UserCardCode", held.code),
-        Element::text("FriendUserName", ""),
-        Element::text("OuterId", "0"),
-        Element::text("OldUserCardCode", ""),
-        Element::text("OuterStr", ""),
-        Element::text("IsRestoreMemberCard", "0"),
-        Element::text("IsRecommendByFriend", "0"),
-    ]);
-    Message::from_elements(elements)
-}
-
-/// `user_consume_card`: the code was redeemed through the API (`/card/code/consume`).
-pub(crate) fn user_consume_card(to_user: &str, held: &HeldCode<'_>, now: i64) -> Message {
-    let mut elements = header(to_user, held.openid, now, "user_consume_card");
-    elements.extend([
-        Element::text("CardId", held.card_id),
-        Element::text("UserCardCode", held.code),
-        Element::text("ConsumeSource", "FROM_API"),
-        Element::text("LocationName", ""),
-        Element::text("StaffOpenId", ""),
-        Element::text("VerifyCode", ""),
-        Element::text("RemarkAmount", ""),
-        Element::text("OuterStr", ""),
-    ]);
-    Message::from_elements(elements)
-}
-
 /// `component_verify_ticket`: WeChat's notice to a third-party platform (every 10 minutes)
 /// with its fresh verify ticket. Platform notices have no user: `AppId` names the platform.
 pub(crate) fn component_verify_ticket(component_appid: &str, ticket: &str, now: i64) -> Message {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use wechat_core::Secret;
 use wechat_core::push::{Message, PushError, Sender};
 
-use crate::push_events::{self, AuthorizedOrder, HeldCode};
+use crate::push_events::{self, AuthorizedOrder};
 
 /// How many deliveries the log keeps; the oldest go first.
 pub const PUSH_LOG_CAPACITY: usize = 1000;
@@ -218,23 +218,6 @@ impl Pushes {
     pub(crate) fn order_authorized(&self, openid: &str, order_id: &str, appid: &str) {
         let order = AuthorizedOrder { openid, order_id, appid };
         self.send(push_events::user_authorize_invoice(&self.inner.to_user, &order, unix_now()));
-    }
-
-    /// WeChat's review approved `card_id`: `card_pass_check`.
-    pub(crate) fn card_approved(&self, card_id: &str) {
-        self.send(push_events::card_pass_check(&self.inner.to_user, card_id, unix_now()));
-    }
-
-    /// A user took a card: `user_get_card`.
-    pub(crate) fn card_taken(&self, card_id: &str, code: &str, openid: &str) {
-        let held = HeldCode { card_id, code, openid };
-        self.send(push_events::user_get_card(&self.inner.to_user, &held, unix_now()));
-    }
-
-    /// A code was redeemed through the API: `user_consume_card`.
-    pub(crate) fn code_consumed(&self, card_id: &str, code: &str, openid: &str) {
-        let held = HeldCode { card_id, code, openid };
-        self.send(push_events::user_consume_card(&self.inner.to_user, &held, unix_now()));
     }
 
     /// WeChat's verify ticket for the platform `component_appid`: `component_verify_ticket`.

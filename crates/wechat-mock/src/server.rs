@@ -8,7 +8,6 @@ use tokio::task::JoinHandle;
 
 use crate::answers::Answers;
 use crate::arrange::{ArrangeError, Arranged};
-use crate::cards::Cards;
 use crate::config::MockConfig;
 use crate::connections::{self, Bounds, Connections, ZeroSetting};
 use crate::declared::UserActionError;
@@ -19,7 +18,6 @@ use crate::orders::{Authorization, AuthorizeError, Order, Orders};
 use crate::platform_tokens::PlatformTokens;
 use crate::pushes::Pushes;
 use crate::requests::RequestCounts;
-use crate::resources::Resources;
 use crate::routes;
 use crate::spec_table::Operation;
 use crate::state::Shared;
@@ -228,6 +226,13 @@ impl MockServer {
         crate::declared::seed(&self.shared, resource, record)
     }
 
+    /// [`seed`](Self::seed) with a typed record of [`records`](crate::records), e.g.
+    /// `mock.seed_record(&records::Card::new().card_id("p1").status(CardStatus::VerifyOk))`.
+    pub fn seed_record<R: crate::Record>(&self, record: &R) -> Result<serde_json::Value, SeedError> {
+        let record = serde_json::to_value(record).unwrap_or(serde_json::Value::Null);
+        crate::declared::seed(&self.shared, R::RESOURCE, record)
+    }
+
     /// Every record of the spec's `resource`, in the order they were made.
     pub fn records(&self, resource: &str) -> Vec<serde_json::Value> {
         self.shared.engine.records(resource).into_iter().map(serde_json::Value::Object).collect()
@@ -245,15 +250,12 @@ impl MockServer {
         crate::declared::user_action(&self.shared, action, &params)
     }
 
-    /// The resources the spec's `[mock]` tables declare, by kind (`card`) and id.
-    pub fn resources(&self) -> &Resources {
-        &self.shared.resources
-    }
-
-    /// The cards and their codes: approve a card as WeChat's review would, have a user take
-    /// one, read a code's status.
-    pub fn cards(&self) -> Cards<'_> {
-        Cards::new(&self.shared)
+    /// [`user_action`](Self::user_action) with typed parameters of
+    /// [`user_actions`](crate::user_actions), e.g.
+    /// `mock.act(&user_actions::card::ApproveCardParams::new(card_id))`.
+    pub fn act<P: crate::UserActionParams>(&self, params: &P) -> Result<serde_json::Value, UserActionError> {
+        let params = serde_json::to_value(params).unwrap_or(serde_json::Value::Null);
+        crate::declared::user_action(&self.shared, P::ACTION, &params)
     }
 
     /// Requests received, per path, and the log of the latest ones with their warnings.

@@ -1,9 +1,9 @@
 //! Where a mock server's answer to each operation of the spec comes from.
 
 use crate::flow::{self, Step};
+use crate::spec_table;
 use crate::spec_table::Operation;
 use crate::state_model::{self, StateTables};
-use crate::{cards, resource_calls, spec_table};
 
 /// `POST /cgi-bin/stable_token`: the account's stable access token.
 pub(crate) const STABLE_TOKEN_PATH: &str = "/cgi-bin/stable_token";
@@ -22,14 +22,12 @@ pub(crate) enum Handler {
 }
 
 /// What answers `op` from state in a server running `state`: the steps its spec declares,
-/// else hand-written Rust (the invoice flow, the card module, the older `[mock]` table);
-/// `None` for an operation answered by its example.
+/// else hand-written Rust (`flow`); `None` for an operation answered by its example.
 pub(crate) fn handler(op: &Operation, state: &StateTables) -> Option<Handler> {
     if let Some(steps) = state.behaviour(op.key) {
         return Some(Handler::Declared(steps));
     }
-    let declared = op.resource.map(|_| resource_calls::step as Step);
-    flow::handler(op.key).or_else(|| cards::handler(op.key)).or(declared).map(Handler::Written)
+    flow::handler(op.key).map(Handler::Written)
 }
 
 /// Where the answer to an operation comes from.
@@ -38,8 +36,9 @@ pub enum AnswerSource {
     /// A handler of its own: the token endpoints `/cgi-bin/stable_token` and `/cgi-bin/token`,
     /// which check the configured appid and appsecret and issue access tokens.
     TokenEndpoint,
-    /// The server's state: the invoice flow's orders, uploaded files, platform tokens, and
-    /// the resources the spec's `[mock]` tables declare (cards).
+    /// The server's state: the records the spec's `[[mock]]` steps keep (cards, codes...),
+    /// and what the hand-written steps keep (the invoice flow's orders, uploaded files,
+    /// platform tokens).
     State,
     /// The spec's success example (values fitting the response schema when it has none).
     Example,

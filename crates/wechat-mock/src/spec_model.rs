@@ -53,57 +53,6 @@ pub struct Operation {
     /// The spec's first success example response (JSON text, or the text itself for a
     /// [`ResponseBody::Text`] operation), if it has one.
     pub success_example: Option<&'static str>,
-    /// The resource the mock keeps for it (the spec's `[mock]` table), if any.
-    pub resource: Option<ResourceRule>,
-}
-
-/// What an operation does to a resource the mock keeps, as its spec's `[mock]` table says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ResourceRule {
-    /// The kind of resource, e.g. `card`: operations naming the same kind share one store.
-    pub kind: &'static str,
-    /// What the operation does to it.
-    pub action: ResourceAction,
-    /// The string field naming the resource: a response field for a create (answered with a
-    /// fresh id), else a request body field or, with `key_in_query`, a query parameter.
-    pub key: &'static str,
-    /// The key is a query parameter.
-    pub key_in_query: bool,
-    /// The field holding the resource's object: the request field a create stores or an
-    /// update merges, the response field a read answers.
-    pub object: Option<&'static str>,
-    /// The `errcode` for a key the mock does not hold.
-    pub missing: Option<i64>,
-    /// The status a create starts the resource in, or an update moves it to.
-    pub status: Option<&'static str>,
-    /// A read's values written into the answered object, by path inside it.
-    pub assigned: &'static [(&'static [&'static str], Assigned)],
-}
-
-/// What an operation does to the resource it names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResourceAction {
-    /// Stores a new one under a fresh id.
-    Create,
-    /// Answers it.
-    Read,
-    /// Merges the request into it.
-    Update,
-    /// Removes it.
-    Delete,
-}
-
-/// A value the mock keeps for every resource, written into a read's answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Assigned {
-    /// Its id.
-    Id,
-    /// Its status.
-    Status,
-    /// When it was created, unix seconds.
-    Created,
-    /// When it last changed, unix seconds.
-    Updated,
 }
 
 /// HTTP method of an operation.

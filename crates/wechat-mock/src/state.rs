@@ -8,7 +8,6 @@ use axum::response::Response;
 
 use crate::answer::{self, GeneralError};
 use crate::answers::Answers;
-use crate::card_codes::CardState;
 use crate::config::MockConfig;
 use crate::engine::Engine;
 use crate::faults::Faults;
@@ -17,7 +16,6 @@ use crate::orders::Orders;
 use crate::platform_tokens::PlatformTokens;
 use crate::pushes::Pushes;
 use crate::requests::RequestCounts;
-use crate::resources::Resources;
 use crate::spec_table::{Operation, general_message};
 use crate::state_model::StateTables;
 use crate::token_requests::TokenRequests;
@@ -37,10 +35,6 @@ pub(crate) struct Shared {
     pub(crate) platform_tokens: PlatformTokens,
     /// Token requests per path and appid.
     pub(crate) token_requests: TokenRequests,
-    /// The resources the spec's `[mock]` tables declare (cards).
-    pub(crate) resources: Resources,
-    /// The codes of cards.
-    pub(crate) cards: CardState,
     /// Events pushed to the application's callback.
     pub(crate) pushes: Pushes,
     /// The state model the server runs (the spec's, or a test's).
@@ -75,8 +69,6 @@ impl Shared {
             answers: Answers::default(),
             platform_tokens: PlatformTokens::default(),
             token_requests: TokenRequests::default(),
-            resources: Resources::default(),
-            cards: CardState::default(),
             state,
             engine: Engine::new(state.resources, state.events),
             base_url,

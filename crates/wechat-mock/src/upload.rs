@@ -224,7 +224,6 @@ mod tests {
         types: &Schema::EMPTY,
         errors: &[],
         success_example: None,
-        resource: None,
     };
 
     struct Part<'a> {

@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 use tokio::sync::Notify;
 use wechat_core::Secret;
 use wechat_core::push::{Message, Mode, PushError, Query, Receiver};
-use wechat_mock::{MockConfig, MockServer, Outcome, PushTarget, TakeCard};
+use wechat_mock::user_actions::card::{ApproveCardParams, TakeCardParams};
+use wechat_mock::{MockConfig, MockServer, Outcome, PushTarget};
 
 /// A safety net against a hung child or a lost push, never an assertion about speed.
 const PATIENCE: Duration = Duration::from_secs(60);
@@ -302,7 +303,7 @@ async fn card_review_taking_and_redeeming_are_pushed() {
         "base_info": {
             "logo_url": "http://mmbiz.qpic.cn/mmbiz/logo/0", "brand_name": "微信餐厅", "code_type": "CODE_TYPE_TEXT",
             "title": "双人套餐", "color": "Color010", "notice": "出示此券", "description": "不可与其他优惠同享",
-            "date_info": {"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 1397577600, "end_timestamp": 1472724261},
+            "date_info": {"type": "DATE_TYPE_FIX_TERM", "fixed_term": 30, "fixed_begin_term": 0},
             "sku": {"quantity": 10}, "get_limit": 3},
         "deal_detail": "锅底2选1"}}});
     let created: Value = serde_json::from_str(
@@ -318,15 +319,14 @@ async fn card_review_taking_and_redeeming_are_pushed() {
     )
     .unwrap();
     let card_id = created["card_id"].as_str().unwrap().to_owned();
-    mock.cards().approve(&card_id).unwrap();
-    let taken = mock
-        .cards()
-        .take(TakeCard { openid: Some("o_holder".to_owned()), ..TakeCard::new(&card_id) })
-        .unwrap();
+    mock.act(&ApproveCardParams::new(&card_id)).unwrap();
+    let take = TakeCardParams::builder().card_id(&card_id).openid("o_holder").build().unwrap();
+    let taken = mock.act(&take).unwrap();
+    let code = taken["code"].as_str().unwrap().to_owned();
     let consumed: Value = serde_json::from_str(
         &http
             .post(format!("{base}/card/code/consume?access_token={token}"))
-            .body(json!({"code": taken.code}).to_string())
+            .body(json!({ "code": code }).to_string())
             .send()
             .await
             .unwrap()
@@ -358,11 +358,11 @@ async fn card_review_taking_and_redeeming_are_pushed() {
     });
     assert_eq!(messages[0].text("CardId"), Some(card_id.as_str()));
     assert_eq!(messages[1].kind(), Some("user_get_card"));
-    assert_eq!(messages[1].text("UserCardCode"), Some(taken.code.as_str()));
+    assert_eq!(messages[1].text("UserCardCode"), Some(code.as_str()));
     assert_eq!(messages[1].text("FromUserName"), Some("o_holder"));
     assert_eq!(messages[1].text("IsGiveByFriend"), Some("0"));
     assert_eq!(messages[2].kind(), Some("user_consume_card"));
-    assert_eq!(messages[2].text("UserCardCode"), Some(taken.code.as_str()));
+    assert_eq!(messages[2].text("UserCardCode"), Some(code.as_str()));
     assert_eq!(messages[2].text("ConsumeSource"), Some("FROM_API"));
 }
 

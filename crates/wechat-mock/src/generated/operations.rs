@@ -158,7 +158,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"location_id_list\": [271262077, -1]}",
         ),
-        resource: None,
     },
     Operation {
         name: "create_after_pay_activity",
@@ -219,7 +218,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"activity_id\": \"4728935\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "create_card",
@@ -300,7 +298,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "create_landing_page",
@@ -395,7 +392,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"www.test.url\", \"page_id\": 1}",
         ),
-        resource: None,
     },
     Operation {
         name: "create_qrcode",
@@ -498,7 +494,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"ticket\": \"gQHB8DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0JIV3lhX3psZmlvSDZmWGVMMTZvAAIEsNnKVQMEIAMAAA==\",\n \"expire_seconds\": 1800, \"url\": \"http://weixin.qq.com/q/BHWya_zlfioH6fXeL16o\",\n \"show_qrcode_url\": \"https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=gQH98DoAAAAAAAAAASxodHRwOi8vd2VpeGluLnFxLmNvbS9xL0czVzRlSWpsamlyM2plWTNKVktvAAIE6SfgVQMEgDPhAQ%3D%3D\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "delete_card",
@@ -554,7 +549,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "get_card",
@@ -619,7 +613,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_type\": \"DISCOUNT\", \"discount\": {\n   \"base_info\": {\"id\": \"pbLatjnP97_F9PudzBARQhn7xR7A\",\n     \"logo_url\": \"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafmY25YclQ7vw5noBxeVH3DG5AKFR1ZsRgMgsvjll7EkUsZib00J964AEpTjkNXF2HorJHt5mtt45Q/0?wx_fmt=png\",\n     \"code_type\": \"CODE_TYPE_NONE\", \"brand_name\": \"微信餐厅\", \"title\": \"9折优惠券\",\n     \"date_info\": {\"type\": \"DATE_TYPE_FIX_TERM\", \"fixed_term\": 30, \"fixed_begin_term\": 0},\n     \"color\": \"#10AD61\", \"notice\": \"到店使用\", \"description\": \"\",\n     \"location_id_list\": [218384742, 402521653, 402521608], \"get_limit\": 3, \"can_share\": true, \"can_give_friend\": true,\n     \"status\": \"CARD_STATUS_VERIFY_OK\", \"sku\": {\"quantity\": 100096, \"total_quantity\": 100100},\n     \"create_time\": 1457525546, \"update_time\": 1457526240},\n   \"discount\": 10,\n   \"advanced_info\": {\"time_limit\": [{\"type\": \"MONDAY\"}, {\"type\": \"TUESDAY\"}], \"text_image_list\": [], \"business_service\": [],\n     \"abstract\": {\"abstract\": \"点击了解更多\", \"icon_url_list\": [\"http://mmbiz.qpic.cn/mmbiz/p98FjXy8LafiawSeJeqBzk8qC40iaKIwUPm4TSCelulzEbAywKr7tWjkd5vRjbmFloUFeThfwhwMUZIXmsCtJpyQ/0?wx_fmt=jpeg\"]}}}}}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_colors",
@@ -673,7 +666,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"colors\": [\n  {\"name\": \"Color010\", \"value\": \"#63b359\"}, {\"name\": \"Color020\", \"value\": \"#2c9f67\"},\n  {\"name\": \"Color030\", \"value\": \"#509fc9\"}, {\"name\": \"Color040\", \"value\": \"#5885cf\"},\n  {\"name\": \"Color050\", \"value\": \"#9062c0\"}, {\"name\": \"Color060\", \"value\": \"#d09a45\"},\n  {\"name\": \"Color070\", \"value\": \"#e4b138\"}, {\"name\": \"Color080\", \"value\": \"#ee903c\"},\n  {\"name\": \"Color081\", \"value\": \"#f08500\"}, {\"name\": \"Color082\", \"value\": \"#a9d92d\"},\n  {\"name\": \"Color090\", \"value\": \"#dd6549\"}, {\"name\": \"Color100\", \"value\": \"#cc463d\"},\n  {\"name\": \"Color101\", \"value\": \"#cf3e36\"}, {\"name\": \"Color102\", \"value\": \"#5E6671\"}]}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_mpnews_html",
@@ -738,7 +730,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"content\": \"<iframe class=\\\"res_iframe card_iframe js_editor_card\\\" data-src=\\\"http://mp.weixin.qq.com/bizmall/appmsgcard?action=show&biz=MjM5OTAwODk4MA%3D%3D&cardid=p1Pj9jnXTLf2nF7lccYScFUYqJ0&wechat_card_js=1#wechat_redirect\\\"></iframe>\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_store_card",
@@ -799,7 +790,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pabcedfg1234567hijklmn\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "list_cards",
@@ -883,7 +873,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id_list\": [\"ph_gmt7cUVrlRk8swPwx7aDyF-pg\"], \"total_num\": 1}",
         ),
-        resource: None,
     },
     Operation {
         name: "list_locations",
@@ -956,7 +945,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 1,\n \"location_list\": [{\"location_id\": \"271262077\", \"name\": \"TIT 创意园1号店(艺术中心店)\", \"phone\": \"020-89772059\",\n                    \"address\": \"中国广东省广州市海珠区艺苑路11号\", \"longitude\": \"115.32375\", \"latitude\": \"25.097486\"}]}",
         ),
-        resource: None,
     },
     Operation {
         name: "list_user_cards",
@@ -1041,7 +1029,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_list\": [{\"code\": \"xxx1434079154\", \"card_id\": \"xxxxxxxxxx\"}, {\"code\": \"xxx1434079155\", \"card_id\": \"xxxxxxxxxx\"}], \"has_share_card\": true}",
         ),
-        resource: None,
     },
     Operation {
         name: "modify_stock",
@@ -1113,7 +1100,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "set_pay_cell",
@@ -1179,7 +1165,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "set_self_consume_cell",
@@ -1257,7 +1242,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "set_store_card",
@@ -1319,7 +1303,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "set_test_whitelist",
@@ -1408,7 +1391,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "update_card",
@@ -1553,7 +1535,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"send_check\": false}",
         ),
-        resource: None,
     },
     Operation {
         name: "update_lucky_money_balance",
@@ -1633,7 +1614,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "upload_image",
@@ -1707,7 +1687,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"url\": \"http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "check_codes",
@@ -1801,7 +1780,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"exist_code\": [\"11111\", \"22222\", \"33333\"], \"not_exist_code\": [\"44444\", \"55555\"]}",
         ),
-        resource: None,
     },
     Operation {
         name: "consume_code",
@@ -1890,7 +1868,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card\": {\"card_id\": \"pFS7Fjg8kV1IdDz01r4SQwMkuCKc\"}, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "decrypt_code",
@@ -1967,7 +1944,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"code\": \"751234212312\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "deposit_codes",
@@ -2063,7 +2039,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"succ_code\": [], \"duplicate_code\": [\"11111\", \"22222\", \"33333\"], \"fail_code\": []}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_code",
@@ -2212,7 +2187,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"card\": {\"card_id\": \"pbLatjk4T4Hx-QFQGL4zGQy27_Qg\", \"begin_time\": 1457452800, \"end_time\": 1463155199},\n \"openid\": \"obLatjm43RA5C6QfMO5szKYnT3dM\", \"can_consume\": true, \"outer_str\": \"12b\", \"user_card_status\": \"NORMAL\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_deposit_count",
@@ -2283,7 +2257,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\", \"count\": 123}"),
-        resource: None,
     },
     Operation {
         name: "mark_code",
@@ -2369,7 +2342,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "set_code_unavailable",
@@ -2449,7 +2421,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "update_code",
@@ -2533,7 +2504,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "get_card_summary",
@@ -2602,7 +2572,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1,\n           \"verify_cnt\": 0, \"verify_user\": 0, \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_free_card_summary",
@@ -2685,7 +2654,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"list\": [{\"ref_date\": \"2015-06-23\", \"card_id\": \"po8pktyDLmakNY2fn2VyhkiEPqGE\", \"card_type\": 3,\n           \"view_cnt\": 1, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"given_cnt\": 0, \"given_user\": 0, \"expire_cnt\": 0, \"expire_user\": 0}]}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_member_card_detail",
@@ -2762,7 +2730,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"list\": [{\"ref_date\": \"2016-07-06\", \"merchanttype\": 2, \"cardid\": \"p4WkzwieuDBzzn7Jed6SBO0-ZgaU\", \"submerchantid\": 0,\n           \"view_cnt\": 2, \"view_user\": 1, \"receive_cnt\": 1, \"receive_user\": 1, \"verify_cnt\": 0, \"verify_user\": 0,\n           \"active_cnt\": 1, \"active_user\": 1, \"total_user\": 249, \"new_user\": 0, \"payOriginalFee\": 0, \"fee\": 0}]}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_member_card_summary",
@@ -2831,7 +2798,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"list\": [{\"ref_date\": \"2015-06-23\", \"view_cnt\": 0, \"view_user\": 0, \"receive_cnt\": 0, \"receive_user\": 0,\n           \"active_user\": 0, \"verify_cnt\": 0, \"verify_user\": 0, \"total_user\": 86, \"total_receive_user\": 95}]}",
         ),
-        resource: None,
     },
     Operation {
         name: "activate_account",
@@ -2862,7 +2828,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         types: &TYPES,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\", \"reward\": 200}"),
-        resource: None,
     },
     Operation {
         name: "confirm_exchange",
@@ -2918,7 +2883,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "get_coins_info",
@@ -2963,7 +2927,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"free_coin\": 200, \"pay_coin\": 1, \"total_coin\": 201}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_order",
@@ -3003,7 +2966,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_pay_price",
@@ -3076,7 +3038,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100003456789012345678901234\", \"price\": \"100\", \"free_coin\": \"100\", \"pay_coin\": \"0\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "list_orders",
@@ -3162,7 +3123,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_num\": 1,\n \"order_list\": [{\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                 \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                 \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                 \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}]}",
         ),
-        resource: None,
     },
     Operation {
         name: "recharge",
@@ -3224,7 +3184,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"100005790120***221401000171\",\n \"qrcode_url\": \"weixin://wxpay/bizpayurl?pr=xxxxxxxxx\", \"qrcode_buffer\": \"pwxs*************xxxxxxxxxx\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "activate_general_card",
@@ -3314,7 +3273,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "unactivate_general_card",
@@ -3364,7 +3322,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "update_general_card_user",
@@ -3509,7 +3466,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "add_pay_whitelist",
@@ -3549,7 +3505,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://pay.weixin.qq.com/index.php/public/product/detail?pid=61&productType=0\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "bind_sub_merchant",
@@ -3586,7 +3541,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         types: &TYPES,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "create_page",
@@ -3711,7 +3665,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_order",
@@ -3756,7 +3709,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order\": {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n           \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n           \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n           \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\",\n                          \"default_gifting_msg\": \"\", \"background_pic_url\": \"\", \"accepter_openid\": \"123\"}],\n           \"outer_str\": \"web\", \"IsChatRoom\": true}}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_page",
@@ -3801,7 +3753,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page\": {\"banner_pic_url\": \"http://img.com/banner_pic\",\n          \"theme_list\": [{\"theme_pic_url\": \"http://img.com/theme_pic\", \"title\": \"title_lalala\", \"title_color\": \"#FFFFFF\",\n                          \"item_list\": [{\"card_id\": \"card_id_lalala\"}],\n                          \"pic_item_list\": [{\"background_pic_url\": \"http://img.com/bg_pic1\", \"default_gifting_msg\": \"祝福语1\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic2\", \"default_gifting_msg\": \"祝福语2\"},\n                                            {\"background_pic_url\": \"http://img.com/bg_pic3\", \"default_gifting_msg\": \"祝福语3\"}]}]}}",
         ),
-        resource: None,
     },
     Operation {
         name: "list_orders",
@@ -3885,7 +3836,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 47,\n \"order_list\": [\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\", \"IsChatRoom\": true},\n   {\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n    \"trans_id\": \"4001562001201608292531663351\", \"create_time\": 123, \"pay_finish_time\": 123,\n    \"total_price\": 123, \"open_id\": \"123\", \"accepter_openid\": \"123\",\n    \"card_list\": [{\"card_id\": \"card_id_1\", \"price\": 123, \"code\": \"code_123456\", \"default_gifting_msg\": \"\", \"background_pic_url\": \"\"}],\n    \"outer_str\": \"web\"}]}",
         ),
-        resource: None,
     },
     Operation {
         name: "list_pages",
@@ -3918,7 +3868,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"page_id_list\": [\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jl\",\n                  \"abcedfghifk=+Uasdaseq14fadkf8123h4jm\", \"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"]}",
         ),
-        resource: None,
     },
     Operation {
         name: "refund_order",
@@ -3966,7 +3915,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "set_maintain",
@@ -4027,7 +3975,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"control_info\": {\"biz_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_biz_control_type\": \"E_PAGE_CONTROL_NORMAL\",\n                  \"list\": [{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\n                            \"page_control_type\": \"E_PAGE_CONTROL_BIZ\", \"system_page_control_type\": \"E_PAGE_CONTROL_SYSTEM\"}]}}",
         ),
-        resource: None,
     },
     Operation {
         name: "set_wxa",
@@ -4064,7 +4011,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         types: &TYPES,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "update_page",
@@ -4168,7 +4114,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "clear_out_invoice",
@@ -4220,7 +4165,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"sucesss\"\n}"),
-        resource: None,
     },
     Operation {
         name: "get_auth_data",
@@ -4311,7 +4255,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n  \"errcode\": 0,\n  \"errmsg\": \"ok\",\n  \"invoice_status\": \"auth success\",\n  \"auth_time\": 1480342498\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_auth_field",
@@ -4349,7 +4292,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_field\": {\n        \"user_field\": {\n            \"show_title\": 1,\n            \"show_phone\": 1,\n            \"show_email\": 1,\n            \"custom_field\": [{ \"key\": \"field1\" }]\n        },\n        \"biz_field\": {\n            \"show_title\": 1,\n            \"show_tax_no\": 1,\n            \"show_addr\": 1,\n            \"show_phone\": 1,\n            \"show_bank_type\": 1,\n            \"show_bank_no\": 1,\n            \"custom_field\": [{ \"key\": \"field2\" }]\n        }\n    }\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_auth_url",
@@ -4454,7 +4396,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"http://auth_url\"\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_contact",
@@ -4492,7 +4433,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"contact\": {\n        \"phone\": \"88888888\",\n        \"time_out\": 12345\n    },\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_pay_mch",
@@ -4530,7 +4470,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"paymch_info\": {\n        \"mchid\": \"1234\",\n        \"s_pappid\": \"wxabcd\"\n    }\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_select_title_url",
@@ -4581,7 +4520,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"url\": \"https://mp.weixin.qq.com/intp/invoice/usertitle?action=select_title&select_title_key=iY1bpfvAuwKgkfQECzlhog#wechat_redirect\",\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_user_title_url",
@@ -4668,7 +4606,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"url\": \"https://mp.weixin.qq.com/intp/invoice/usertitle?action=list_auth&biz_title_key=hMjjwk#wechat_redirect\",\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "make_out_invoice",
@@ -4796,7 +4733,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"sucesss\"\n}"),
-        resource: None,
     },
     Operation {
         name: "query_invoice_info",
@@ -4851,7 +4787,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"发票数据获取成功\",\n    \"invoicedetail\": {\n        \"fpqqlsh\": \"14574d75004451097845\",\n        \"fpdm\": \"088978450417\",\n        \"fphm\": \"21590001\",\n        \"jym\": \"59004166725791147047\",\n        \"kprq\": \"20171204172159\",\n        \"pdfurl\": \"http://weixin.com\"\n    }\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "reject_insert",
@@ -4900,7 +4835,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         types: &TYPES,
         errors: &[],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
-        resource: None,
     },
     Operation {
         name: "scan_title",
@@ -4981,7 +4915,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"title\": \"单位抬头测试\",\n    \"tax_no\": \"aaaaaaaaaa123456\",\n    \"addr\": \"1496647324\",\n    \"bank_type\": \"bank_type\",\n    \"phone\": \"12345\",\n    \"title_type\": 0,\n    \"bank_no\": \"1235456465341234\"\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "set_auth_field",
@@ -5017,7 +4950,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
-        resource: None,
     },
     Operation {
         name: "set_contact",
@@ -5053,7 +4985,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
-        resource: None,
     },
     Operation {
         name: "set_pay_mch",
@@ -5093,7 +5024,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
-        resource: None,
     },
     Operation {
         name: "activate_member_card",
@@ -5235,7 +5165,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "get_activate_temp_info",
@@ -5280,7 +5209,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15*****518\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"HK\"},\n                                {\"name\": \"USER_FORM_INFO_FLAG_EDUCATION_BACKGROUND\", \"value\": \"研究生\"}],\n          \"custom_field_list\": []}}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_activate_url",
@@ -5335,7 +5263,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"url\": \"https://mp.weixin.qq.com/bizmall/activatemembercard?action=preshow&&enxxxxxxx=MjM5Mzc0OTEwMA%3D%3D#wechat_redirect\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_member_info",
@@ -5446,7 +5373,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"openid\": \"obLatjjwDolFjRRd3doGIdwNqRXw\", \"nickname\": \"Fourier\",\n \"membership_number\": \"316510891298\", \"bonus\": 460,\n \"user_info\": {\"common_field_list\": [{\"name\": \"USER_FORM_INFO_FLAG_MOBILE\", \"value\": \"15521328888\"},\n                                     {\"name\": \"USER_FORM_INFO_FLAG_NAME\", \"value\": \"微信\"}],\n               \"custom_field_list\": []},\n \"user_card_status\": \"NORMAL\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "set_activate_user_form",
@@ -5510,7 +5436,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "update_member",
@@ -5679,7 +5604,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"result_bonus\": 100, \"result_balance\": 200, \"openid\": \"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "create_bill_card",
@@ -5724,7 +5648,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\"\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_bill_auth_url",
@@ -5815,7 +5738,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"auth_url\": \"http://auth_url\",\n    \"expire_time\": 7200\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "insert_bill",
@@ -5912,7 +5834,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n\"errcode\": 0,\n\"errmsg\": \"ok\",\n\"code\": \"682xxxx661927\",\n\"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "apply_vehicle_pay",
@@ -6040,7 +5961,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAAhNw2srPiUjMKDJ7fvb4AAAAA\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "download_bill",
@@ -6103,7 +6023,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "交易时间,公众账号ID,商户号,子商户号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,总金额,企业红包金额,微信退款单号,商户退款单号,退款金额,企业红包退款金额,退款类型,退款状态,商品名称,手续费,费率,行政区划代码,缴费通知书编号(或平台订单号),执收单位编码,通知书类型,银行ID\n`2017-09-25 10:21:32,`wx6cc9648de104270d,`1900016021,`0,`4200000012201709253322889988,`AQCAGxwqp6-aBeIKDJ7fvb6x3dZt,`ont-9vjAcIdSU-LgB7ubALAVJO9U,`JSAPI,`SUCCESS,`CFT,`CNY,`0.01,`0.00,`0,`0,`0.00,`0.00,`,`,`测试办证缴费,`0.00000,`0.60%,`440000,`08111639088,`118610002,`1,`test_bank_id\n总交易单数,总交易额,总退款金额,总企业红包退款金额,手续费总金额\n`1,`0.01,`0.00,`0.00,`0.00000\n",
         ),
-        resource: None,
     },
     Operation {
         name: "get_order",
@@ -6329,7 +6248,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"appid\": \"wx5f6e43071809a9dd\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"create_time\": 1508847678, \"pay_finish_time\": 0, \"desc\": \"测试办证缴费\",\n \"fee\": 1, \"fee_type\": 1, \"trans_id\": \"\", \"status\": 12, \"bank_id\": \"test_bank_id\", \"bank_name\": \"测试_银行\",\n \"bank_account\": \"6215385809487657\", \"refund_finish_time\": 0,\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"bill_type_code\": \"\", \"bill_no\": \"\", \"payment_info_source\": 2, \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"notify_history\": [\n   {\"appid\": \"wx5f6e43071809a9dd\", \"name\": \"测试财政\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 39, \"wxnontaxstr\": \"2ba37f90d155d390\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]},\n   {\"appid\": \"wxefd0818f53b9b82f\", \"name\": \"测试委办局\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 20, \"wxnontaxstr\": \"f7ad824e08ac4bc5\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]}]}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_order_list",
@@ -6399,7 +6317,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_id_list\": [\"AQCAxFJwcrQqI2BkDAqRH-UhDq2D\", \"AQAAgrVxcrRuhXBkDAqRH-UhDq2D\", \"AQCAFxFzcrQqI2BkDAqRH-UhDq2D\",\n                   \"AQCA5_3kcrSQCxMJDAGMadMAAAAA\", \"AQCA6ADlcrQqI2BkDAGMadMAAAAA\", \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"],\n \"paid_order_id\": \"AQCA62hwdbQqI2BkDAqRH-U4tE4p\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_real_name",
@@ -6457,7 +6374,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"key_encrypt_type\": \"RSA\", \"data_encrypt_type\": \"AES_ECB\",\n \"data\": \"f06i5EaQQiBV5uXoKcfjYFkT/UKGGuU77sVlMjpC0kKea/wz9Ow1WPlD19w3g1vXFgBqHykP1s+Iy3LjfiqYNQ==\",\n \"key\": \"V60tpxnZPsBfFQhEnCWVeetm07OUk3PyH4PYozNlK1WxaYqbLAnKld/sMN+pjo8Td6mhAImcOq7Sue8h0SxGzTA4o3Wf32ff2IoUbTHPO0AgkpZJy36eECkY/TklgaVqPtqE9iJ66Qt+0/GM3pdQ3f8FYMVmkvK6m53aHn1u6cX6mL0nbYBfVOpyGOh3iIuHnBCW3IeXXa41D6DbHrzmeKbBi6T56wxHLYnmMB7P20+EzSdCQZzeY1MtdT0TT1KrlkZsL2fYKcjg/ytvGiEewH/jY4zf83AVJW3KjSDJaLZGXYsPvNHopAQTP9jz/hUtIa2fDgSAi3mGdxDsJcesmQ==\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "micro_pay",
@@ -6601,7 +6517,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAA_UjjdbLiUjMKDJ7fvb4AAAAA\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "mock_notification",
@@ -6648,7 +6563,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         types: &TYPES,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "mock_query_fee",
@@ -6695,7 +6609,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         types: &TYPES,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "notify_inconsistent_order",
@@ -6732,7 +6645,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         types: &TYPES,
         errors: &[],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "notify_vehicle_entrance",
@@ -6808,7 +6720,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "query_fee",
@@ -6938,7 +6849,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"通知书未缴款\", \"department_code\": \"143605002004\", \"department_name\": \"韶关市公安局交警支队市区一大队\",\n \"fee\": 20000, \"items\": [{\"fee\": 20000, \"item_id\": \"103050101200\", \"item_name\": \"交通违法罚款\", \"no\": 1, \"overdue\": 0}],\n \"payment_notice_create_time\": 1508806661, \"payment_notice_no\": \"440204190185356\", \"payment_notice_type\": 1,\n \"region_code\": \"440000\", \"user_name\": \"叶*梅\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "query_vehicle_state",
@@ -7062,7 +6972,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"user_state\": \"NORMAL\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"path\": \"https://payapp.weixin.qq.com/vehicle/plat/indextemplate\", \"plate_number_info\": [],\n \"authorize_package\": {\"mch_id\": \"1800004561\", \"sub_mch_id\": \"1900016021\", \"appid\": \"wxc971985892358997\",\n   \"sub_appid\": \"wx6cc9648de104270d\", \"nonce_str\": \"SwwVkZWoXlIWX7AG2c3ItkklTo138PEO\", \"sign_type\": \"HMAC-SHA256\",\n   \"sign\": \"67D1B1232C9837E5885216DA349632AD9CE080BBD2D54DF13314260F4CD5D9C8\", \"trade_scene\": \"PARKING\",\n   \"openid\": \"ooaLEwgrB9PRsx-IdsJxEQiKgjbQ\", \"sub_openid\": \"oFkLxtyJswfbex9crZWHGDYG5NIw\", \"plate_number\": \"粤B888888\",\n   \"material_info\": \"test_material_info\", \"channel_type\": \"ETC\"}}",
         ),
-        resource: None,
     },
     Operation {
         name: "refund",
@@ -7130,7 +7039,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"refund_order_id\": \"xxxx\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "unified_order",
@@ -7328,7 +7236,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQCAzieFp6-dC8EKDJ7fvb6x3dZt\",\n \"pay_url\": \"https://mp.weixin.qq.com/intp/nontax/pay?action=page&order_id=AQCAzieFp6-dC8EKDJ7fvb6x3dZt#wechat_redirect\"}",
         ),
-        resource: None,
     },
     Operation {
         name: "add_member_rule",
@@ -7451,7 +7358,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
         ),
-        resource: None,
     },
     Operation {
         name: "add_rule",
@@ -7528,7 +7434,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
         ),
-        resource: None,
     },
     Operation {
         name: "delete_member_rule",
@@ -7595,7 +7500,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"fail_mchid_list\": [], \"succ_mchid_list\": [\"1900000109\"]}",
         ),
-        resource: None,
     },
     Operation {
         name: "delete_rule",
@@ -7635,7 +7539,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "get_member_rule",
@@ -7692,7 +7595,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"card_id\": \"pbLatjhU-3pik3d4PsbVzvBxZvJc\", \"occupy_appid\": \"wx1f2e3d4c5b6a7980\", \"is_locked\": true}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_rule",
@@ -7737,7 +7639,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                             \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
         ),
-        resource: None,
     },
     Operation {
         name: "list_rules",
@@ -7805,7 +7706,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"total_count\": 4,\n \"rule_list\": [{\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n                \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217,\n                              \"status\": \"RULE_STATUS_OK\", \"create_time\": 1480317217, \"update_time\": 1480317217},\n                \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}]}",
         ),
-        resource: None,
     },
     Operation {
         name: "create_card",
@@ -7854,7 +7754,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\"\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_pdf",
@@ -7905,7 +7804,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"pdf_url\": \"https://mp.weixin.qq.com/intp/invoice/getpdf?action=media_pdf&media_key=dFRnTkV6WCswNjB1V1czZ0tVU3MhaX4yb2pxeEVSY0teSCtuflY6UXAifD5rL09kTjFpOFVWKyJGNCgxTCtkJER6VjFlRCtVU2JKcS5FZw\",\n    \"pdf_url_expire_time\": 7200\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_platform_url",
@@ -7943,7 +7841,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"invoice_url\": \"https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=d3xxxxxxxxxxxxxGLSS0wrL14No8c1\"\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "insert_invoice",
@@ -8046,7 +7943,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"code\": \"682xxxx661927\",\n    \"openid\": \"ojZ8Ytz4lESxxxx_R1TvB2Kds\"\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "set_pdf",
@@ -8092,7 +7988,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"s_media_id\": \"3015806758683707\"\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "update_status",
@@ -8144,7 +8039,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
-        resource: None,
     },
     Operation {
         name: "get_invoice_batch",
@@ -8189,7 +8083,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504085973,\n                \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504085935\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504083578,\n                \"billing_no\": \"1504083578\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \" http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504083522\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        }\n    ]\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_invoice_info",
@@ -8288,7 +8181,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"user_card_status\": \"EXPIRE\",\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n    }\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "update_invoice_status",
@@ -8344,7 +8236,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
-        resource: None,
     },
     Operation {
         name: "update_status_batch",
@@ -8400,7 +8291,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\"\n}"),
-        resource: None,
     },
     Operation {
         name: "get_apply_protocol",
@@ -8433,7 +8323,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"category\": [{\"primary_category_id\": 1, \"category_name\": \"美食\",\n               \"secondary_category\": [{\"secondary_category_id\": 101, \"category_name\": \"粤菜\",\n                                       \"need_qualification_stuffs\": [\"food_service_license_id\", \"food_service_license_bizmedia_id\"],\n                                       \"can_choose_prepaid_card\": 1, \"can_choose_payment_card\": 1}]}]}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_sub_merchant",
@@ -8473,7 +8362,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
         ),
-        resource: None,
     },
     Operation {
         name: "list_sub_merchants",
@@ -8536,7 +8424,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info_list\": [\n   {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101},\n   {\"merchant_id\": 13, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"bbbbbb\",\n    \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"APPROVED\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n    \"primary_category_id\": 1, \"secondary_category_id\": 101}],\n \"next_begin_id\": 13}",
         ),
-        resource: None,
     },
     Operation {
         name: "submit_sub_merchant",
@@ -8581,7 +8468,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"app_id\": \"xxxxxxxxxxxxx\", \"create_time\": 1438790559, \"update_time\": 1438790559,\n          \"brand_name\": \"aaaaaa\", \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\",\n          \"begin_time\": 1438790559, \"end_time\": 1438990559, \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
         ),
-        resource: None,
     },
     Operation {
         name: "update_sub_merchant",
@@ -8626,7 +8512,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": 12, \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
         ),
-        resource: None,
     },
     Operation {
         name: "check_in_boarding_pass",
@@ -8724,7 +8609,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "update_meeting_ticket",
@@ -8812,7 +8696,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "update_movie_ticket",
@@ -8896,7 +8779,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
-        resource: None,
     },
     Operation {
         name: "get_access_token",
@@ -8948,7 +8830,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_authorizer_access_token",
@@ -9024,7 +8905,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"authorizer_access_token\": \"some-access-token\",\n    \"expires_in\": 7200,\n    \"authorizer_refresh_token\": \"refresh_token_value\"\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_card_api_ticket",
@@ -9063,7 +8943,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"ticket\": \"bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA\",\n    \"expires_in\": 7200\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_component_access_token",
@@ -9142,7 +9021,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"component_access_token\": \"61W3mEpU66027wgNZ_MhGHNQDHnFATkDa9-2llqrMBjUwxRSNPbVsMmyD-yq8wZETSoE5NQgecigDrSHkPtIYA\",\n    \"expires_in\": 7200\n}",
         ),
-        resource: None,
     },
     Operation {
         name: "get_stable_access_token",
@@ -9200,7 +9078,6 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         success_example: Some(
             "{\n    \"access_token\": \"ACCESS_TOKEN\",\n    \"expires_in\": 7200\n}",
         ),
-        resource: None,
     },
 ];
 

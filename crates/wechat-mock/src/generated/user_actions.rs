@@ -35,17 +35,61 @@ pub mod card {
     }
 
     impl GiveCardParams {
-        /// The parameters with the required ones; set the others with the setters.
-        pub fn new(
-            card_id: impl Into<String>,
-            code: impl Into<String>,
-            friend_openid: impl Into<String>,
-        ) -> Self {
-            Self {
-                card_id: card_id.into(),
-                code: code.into(),
-                friend_openid: friend_openid.into(),
-            }
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        pub fn builder() -> GiveCardParamsBuilder {
+            GiveCardParamsBuilder::default()
+        }
+    }
+
+    /// Builds a [`GiveCardParams`]: set each required field, then `build`.
+    #[derive(Debug, Clone, Default)]
+    pub struct GiveCardParamsBuilder {
+        card_id: Option<String>,
+        code: Option<String>,
+        friend_openid: Option<String>,
+    }
+
+    impl GiveCardParamsBuilder {
+        /// Sets `card_id`: The card.
+        pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+            self.card_id = Some(card_id.into());
+            self
+        }
+
+        /// Sets `code`: The giver's code.
+        pub fn code(mut self, code: impl Into<String>) -> Self {
+            self.code = Some(code.into());
+            self
+        }
+
+        /// Sets `friend_openid`: The friend who accepts it.
+        pub fn friend_openid(mut self, friend_openid: impl Into<String>) -> Self {
+            self.friend_openid = Some(friend_openid.into());
+            self
+        }
+
+        /// The value built, or the first required field left unset.
+        pub fn build(self) -> Result<GiveCardParams, ::wechat_core::BuildError> {
+            Ok(GiveCardParams {
+                card_id: self
+                    .card_id
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "GiveCardParams",
+                        field: "card_id",
+                    })?,
+                code: self
+                    .code
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "GiveCardParams",
+                        field: "code",
+                    })?,
+                friend_openid: self
+                    .friend_openid
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "GiveCardParams",
+                        field: "friend_openid",
+                    })?,
+            })
         }
     }
 
@@ -93,12 +137,48 @@ pub mod card {
     }
 
     impl RemoveCardParams {
-        /// The parameters with the required ones; set the others with the setters.
-        pub fn new(card_id: impl Into<String>, code: impl Into<String>) -> Self {
-            Self {
-                card_id: card_id.into(),
-                code: code.into(),
-            }
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        pub fn builder() -> RemoveCardParamsBuilder {
+            RemoveCardParamsBuilder::default()
+        }
+    }
+
+    /// Builds a [`RemoveCardParams`]: set each required field, then `build`.
+    #[derive(Debug, Clone, Default)]
+    pub struct RemoveCardParamsBuilder {
+        card_id: Option<String>,
+        code: Option<String>,
+    }
+
+    impl RemoveCardParamsBuilder {
+        /// Sets `card_id`: The card.
+        pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+            self.card_id = Some(card_id.into());
+            self
+        }
+
+        /// Sets `code`: The user's code of it.
+        pub fn code(mut self, code: impl Into<String>) -> Self {
+            self.code = Some(code.into());
+            self
+        }
+
+        /// The value built, or the first required field left unset.
+        pub fn build(self) -> Result<RemoveCardParams, ::wechat_core::BuildError> {
+            Ok(RemoveCardParams {
+                card_id: self
+                    .card_id
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "RemoveCardParams",
+                        field: "card_id",
+                    })?,
+                code: self
+                    .code
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "RemoveCardParams",
+                        field: "code",
+                    })?,
+            })
         }
     }
 
@@ -122,14 +202,9 @@ pub mod card {
     }
 
     impl TakeCardParams {
-        /// The parameters with the required ones; set the others with the setters.
-        pub fn new(card_id: impl Into<String>, openid: impl Into<String>) -> Self {
-            Self {
-                card_id: card_id.into(),
-                openid: openid.into(),
-                code: None,
-                outer_str: None,
-            }
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        pub fn builder() -> TakeCardParamsBuilder {
+            TakeCardParamsBuilder::default()
         }
 
         /// Sets `code`: The code given: a custom code, or one imported into a deposit-mode card; WeChat makes one otherwise.
@@ -142,6 +217,47 @@ pub mod card {
         pub fn outer_str(mut self, outer_str: impl Into<String>) -> Self {
             self.outer_str = Some(outer_str.into());
             self
+        }
+    }
+
+    /// Builds a [`TakeCardParams`]: set each required field, then `build`.
+    #[derive(Debug, Clone, Default)]
+    pub struct TakeCardParamsBuilder {
+        card_id: Option<String>,
+        openid: Option<String>,
+    }
+
+    impl TakeCardParamsBuilder {
+        /// Sets `card_id`: The card taken.
+        pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+            self.card_id = Some(card_id.into());
+            self
+        }
+
+        /// Sets `openid`: The user.
+        pub fn openid(mut self, openid: impl Into<String>) -> Self {
+            self.openid = Some(openid.into());
+            self
+        }
+
+        /// The value built, or the first required field left unset.
+        pub fn build(self) -> Result<TakeCardParams, ::wechat_core::BuildError> {
+            Ok(TakeCardParams {
+                card_id: self
+                    .card_id
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "TakeCardParams",
+                        field: "card_id",
+                    })?,
+                openid: self
+                    .openid
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "TakeCardParams",
+                        field: "openid",
+                    })?,
+                code: None,
+                outer_str: None,
+            })
         }
     }
 
@@ -164,17 +280,61 @@ pub mod member_card {
     }
 
     impl SubmitMemberFormParams {
-        /// The parameters with the required ones; set the others with the setters.
-        pub fn new(
-            card_id: impl Into<String>,
-            code: impl Into<String>,
-            info: serde_json::Value,
-        ) -> Self {
-            Self {
-                card_id: card_id.into(),
-                code: code.into(),
-                info,
-            }
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        pub fn builder() -> SubmitMemberFormParamsBuilder {
+            SubmitMemberFormParamsBuilder::default()
+        }
+    }
+
+    /// Builds a [`SubmitMemberFormParams`]: set each required field, then `build`.
+    #[derive(Debug, Clone, Default)]
+    pub struct SubmitMemberFormParamsBuilder {
+        card_id: Option<String>,
+        code: Option<String>,
+        info: Option<serde_json::Value>,
+    }
+
+    impl SubmitMemberFormParamsBuilder {
+        /// Sets `card_id`: The member card.
+        pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+            self.card_id = Some(card_id.into());
+            self
+        }
+
+        /// Sets `code`: The user's code of it.
+        pub fn code(mut self, code: impl Into<String>) -> Self {
+            self.code = Some(code.into());
+            self
+        }
+
+        /// Sets `info`: The answers.
+        pub fn info(mut self, info: serde_json::Value) -> Self {
+            self.info = Some(info);
+            self
+        }
+
+        /// The value built, or the first required field left unset.
+        pub fn build(self) -> Result<SubmitMemberFormParams, ::wechat_core::BuildError> {
+            Ok(SubmitMemberFormParams {
+                card_id: self
+                    .card_id
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "SubmitMemberFormParams",
+                        field: "card_id",
+                    })?,
+                code: self
+                    .code
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "SubmitMemberFormParams",
+                        field: "code",
+                    })?,
+                info: self
+                    .info
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "SubmitMemberFormParams",
+                        field: "info",
+                    })?,
+            })
         }
     }
 
@@ -192,12 +352,48 @@ pub mod member_card {
     }
 
     impl ViewCardParams {
-        /// The parameters with the required ones; set the others with the setters.
-        pub fn new(card_id: impl Into<String>, code: impl Into<String>) -> Self {
-            Self {
-                card_id: card_id.into(),
-                code: code.into(),
-            }
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        pub fn builder() -> ViewCardParamsBuilder {
+            ViewCardParamsBuilder::default()
+        }
+    }
+
+    /// Builds a [`ViewCardParams`]: set each required field, then `build`.
+    #[derive(Debug, Clone, Default)]
+    pub struct ViewCardParamsBuilder {
+        card_id: Option<String>,
+        code: Option<String>,
+    }
+
+    impl ViewCardParamsBuilder {
+        /// Sets `card_id`: The card.
+        pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+            self.card_id = Some(card_id.into());
+            self
+        }
+
+        /// Sets `code`: The user's code of it.
+        pub fn code(mut self, code: impl Into<String>) -> Self {
+            self.code = Some(code.into());
+            self
+        }
+
+        /// The value built, or the first required field left unset.
+        pub fn build(self) -> Result<ViewCardParams, ::wechat_core::BuildError> {
+            Ok(ViewCardParams {
+                card_id: self
+                    .card_id
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "ViewCardParams",
+                        field: "card_id",
+                    })?,
+                code: self
+                    .code
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "ViewCardParams",
+                        field: "code",
+                    })?,
+            })
         }
     }
 

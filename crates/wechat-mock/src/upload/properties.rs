@@ -39,7 +39,6 @@ static UPLOAD: Operation = Operation {
     types: &Schema::EMPTY,
     errors: &[],
     success_example: None,
-    resource: None,
 };
 
 /// Reads `body` as sent with `content_type` on a fresh single-threaded runtime.
