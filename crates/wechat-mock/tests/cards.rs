@@ -404,3 +404,22 @@ async fn deposited_codes_are_given_out_and_counted() {
 fn records_status(status: CodeStatus) -> Value {
     serde_json::to_value(status).unwrap()
 }
+
+#[tokio::test]
+async fn the_card_families_answer_from_state_but_the_colours() {
+    let h = Harness::start().await;
+    let url = format!("{}/__mock/operations", h.mock.base_url());
+    let listed = h.http.get(url).send().await.unwrap().text().await.unwrap();
+    let listed: Value = serde_json::from_str(&listed).unwrap();
+    let families = ["card", "card_code", "member_card", "card_stats"];
+    let mut seen = 0;
+    for op in listed["operations"].as_array().unwrap() {
+        if !families.iter().any(|g| op["group"] == *g) {
+            continue;
+        }
+        seen += 1;
+        let expected = if op["key"] == "card/get_colors" { "example" } else { "state" };
+        assert_eq!(op["answers"], expected, "{op}");
+    }
+    assert_eq!(seen, 40, "the four groups' operations");
+}
