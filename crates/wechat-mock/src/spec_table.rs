@@ -5,7 +5,8 @@
 use crate::generated::operations::{GENERAL_ERRORS, OPERATIONS, TYPES};
 pub use crate::spec_model::{
     Assigned, BodyKind, Direction, ErrorCase, Field, FilePart, Item, Limits, Method, NamedType, Operation,
-    ResourceAction, ResourceRule, ResponseBody, Schema, TokenUse, Ty, TypeId, TypeKind, Union, UnionCase,
+    ResourceAction, ResourceRule, ResponseBody, Rule, Schema, TokenUse, Ty, TypeId, TypeKind, Union,
+    UnionCase,
 };
 
 /// Every operation of the spec, as the generator wrote them.
