@@ -439,6 +439,19 @@ spec_table! {
         pub min_items: Option<Located<i64>> = optional "min_items",
         /// Arrays: the most items allowed, e.g. `count` 50.
         pub max_items: Option<Located<i64>> = optional "max_items",
+        /// The field (`optional = true`) is required when the sibling field of this name, in
+        /// the same object, is set: neither left out nor `null`, `false`, `0` or `""`.
+        /// Checked in requests: by the client before sending, by the mock (47001), in examples.
+        pub required_when: Option<Located<String>> = optional "required_when",
+        /// The field (`optional = true`) is required unless the sibling field of this name, in
+        /// the same object, is set (`true`, not `0`, not `""`), e.g. `required_unless =
+        /// "is_cancel"`. Checked in requests, as `required_when`.
+        pub required_unless: Option<Located<String>> = optional "required_unless",
+        /// The field (`optional = true`) is one of a set, named by this value: every field of the
+        /// object with the same `one_of` is in it, and exactly one of them must be set (neither
+        /// left out nor `null`, `false`, `0` or `""`), e.g. `page_id` or `all = true`. A set
+        /// has two fields or more. Checked in requests, as `required_when`.
+        pub one_of: Option<Located<String>> = optional "one_of",
     }
 }
 

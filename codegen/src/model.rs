@@ -122,7 +122,7 @@ pub struct Operation {
     pub notes: Vec<String>,
     /// WeChat deprecated or retired it (`deprecated`), if so.
     pub deprecated: Option<Deprecation>,
-    /// The request, or a type it holds, has limits: it is checked before sending.
+    /// The request, or a type it holds, has limits or rules: it is checked before sending.
     pub request_checked: bool,
 }
 
@@ -223,8 +223,33 @@ pub struct Field {
     pub nullable: bool,
     /// Limits the docs state, checked before sending and by the mock.
     pub constraints: Limits,
-    /// Its named type, or one that type holds, has limits: it is checked too.
+    /// Its named type, or one that type holds, has limits or rules: it is checked too.
     pub checks_inside: bool,
+    /// The rule that ties it to its siblings (`required_when`, `required_unless`, `one_of`).
+    pub rule: Option<FieldRule>,
+}
+
+/// A rule that ties an optional field to its siblings in one object, checked in requests: by
+/// the client before sending, by the mock, and in examples.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldRule {
+    /// `required_when`: required when the sibling of this wire name is set.
+    RequiredWhen(String),
+    /// `required_unless`: required unless the sibling of this wire name is set.
+    RequiredUnless(String),
+    /// `one_of`: in the set of this name, of which exactly one field is set.
+    OneOf(String),
+}
+
+impl FieldRule {
+    /// The rule in `wechat_core::check`'s terms, which the checker and the client apply.
+    pub fn as_check(&self) -> wechat_core::check::Rule<'_> {
+        match self {
+            Self::RequiredWhen(sibling) => wechat_core::check::Rule::RequiredWhen(sibling),
+            Self::RequiredUnless(sibling) => wechat_core::check::Rule::RequiredUnless(sibling),
+            Self::OneOf(set) => wechat_core::check::Rule::OneOf(set),
+        }
+    }
 }
 
 impl Field {
@@ -308,7 +333,7 @@ pub struct TypeDef {
     pub doc: String,
     /// Object or enum.
     pub kind: TypeKind,
-    /// It, or a type it holds, has limits: it implements `wechat_core::Check`.
+    /// It, or a type it holds, has limits or rules: it implements `wechat_core::Check`.
     pub checked: bool,
 }
 
@@ -350,7 +375,7 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// What it is.
     pub doc: String,
-    /// Its type has limits inside: checked before sending.
+    /// Its type has limits or rules inside: checked before sending.
     pub checks_inside: bool,
 }
 

@@ -148,6 +148,11 @@ fn limits_make_a_check_impl() {
 }
 
 #[test]
+fn conditional_and_exclusive_fields_make_a_rules_impl() {
+    snapshot("conditional", &["card/g/check_in.rs", "mock/operations.rs", "docs/g.md"]);
+}
+
+#[test]
 fn map_and_json_fields() {
     snapshot("map_json", &["card/g/get_stats.rs"]);
 }

@@ -1,7 +1,8 @@
 //! The generated client against wechat-mock over HTTP on 127.0.0.1: every endpoint's answer
 //! decoded, every error path of the flow and of WeChat's checks decoded into its typed code,
 //! fault injection driving retries, token renewal and the transport error variants, and a limit
-//! meaning the same to the generator, the mock and the client.
+//! and the rules that tie fields together meaning the same to the generator, the mock and the
+//! client.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{Value, json};
 use wechat_card::card_code::GetCodeRequest;
+use wechat_card::gift_card::SetMaintainRequest;
 use wechat_card::invoice::{
     GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertErrorCode, RejectInsertRequest,
 };
@@ -512,12 +514,18 @@ const CODE_ONE_OVER: &str = "123456789012345678901";
 /// The problems the generator finds in the real spec with `get_code`'s first example sending
 /// `code`.
 fn generator_problems(code: &str) -> Vec<String> {
+    let written = r#"request = '{"card_id": "card_id_123+", "code": "123456789", "check_consume": true}'"#;
+    spec_problems(GET_CODE_SPEC, written, &written.replace("123456789", code))
+}
+
+/// The problems the generator finds in the real spec with `written` replaced by `instead` in
+/// the spec file `path`.
+fn spec_problems(path: &str, written: &str, instead: &str) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace root");
     let mut sources = xtask::sync::read_spec(root).expect("read spec/");
-    let file = sources.iter_mut().find(|s| s.path == GET_CODE_SPEC).expect("get_code's spec");
-    let written = r#"request = '{"card_id": "card_id_123+", "code": "123456789", "check_consume": true}'"#;
-    assert!(file.text.contains(written), "{GET_CODE_SPEC} changed its first example; update this test");
-    file.text = file.text.replacen(written, &written.replace("123456789", code), 1);
+    let file = sources.iter_mut().find(|s| s.path == path).expect("the spec file");
+    assert!(file.text.contains(written), "{path} changed what this test rewrites; update the test");
+    file.text = file.text.replacen(written, instead, 1);
     match codegen::check_spec(&sources) {
         Ok(_) => Vec::new(),
         Err(problems) => problems.0.iter().map(ToString::to_string).collect(),
@@ -563,4 +571,68 @@ async fn a_string_one_byte_over_its_limit_is_refused_alike_by_generator_mock_and
     let Error::Invalid { source, .. } = &error else { panic!("{error}") };
     assert_eq!(source.to_string(), format!("`code` {violation}"));
     assert_eq!(mock.requests().count("/card/code/get"), sent_before, "nothing reached the mock");
+}
+
+/// `set_maintain`'s `page_id` and `all` are a `one_of` set (WeChat answers 81020 to both or
+/// neither).
+const SET_MAINTAIN_SPEC: &str = "spec/gift_card/set_maintain.toml";
+const SET_MAINTAIN: &str = "/card/giftcard/maintain/set";
+
+/// A rule that ties fields together is one rule (`wechat_core::check`'s, through
+/// `wechat_core::shape` for the generator and the mock): a request that sets neither field of
+/// a `one_of` set is refused alike by the generator (an example), the mock (47001, naming the
+/// field) and the client (before sending), in the words of `check::Violation`, and one that
+/// sets one of them passes all three.
+#[tokio::test]
+async fn a_request_with_neither_field_of_a_one_of_set_is_refused_alike_by_generator_mock_and_client() {
+    let violation = wechat_core::check::Violation::OneOf {
+        fields: vec!["page_id".to_owned(), "all".to_owned()],
+        set: Vec::new(),
+    }
+    .to_string();
+    assert_eq!(violation, "exactly one of page_id, all is required; found none");
+
+    let written = r#"request = '{"page_id": "abcedfghifk=+Uasdaseq14fadkf8123h4jk", "maintain": true}'"#;
+    assert_eq!(spec_problems(SET_MAINTAIN_SPEC, written, written), Vec::<String>::new());
+    let problems =
+        spec_problems(SET_MAINTAIN_SPEC, written, r#"request = '{"all": false, "maintain": true}'"#);
+    let expected = format!("example request does not match [request]: `page_id`: {violation}");
+    assert!(
+        problems.len() == 1 && problems[0].starts_with(SET_MAINTAIN_SPEC) && problems[0].ends_with(&expected),
+        "{problems:#?}"
+    );
+
+    let Setup { mock, tokens, client } = setup(RetryPolicy::none()).await;
+    let token = tokens.fetch(client.core().http_context()).await.expect("a token");
+    let http = reqwest::Client::new();
+    let url = format!("{}{SET_MAINTAIN}?access_token={}", mock.base_url(), token.expose());
+    let answer = |body: Value| {
+        let sent = http.post(&url).body(body.to_string()).send();
+        async move {
+            let bytes = sent.await.expect("answers").bytes().await.expect("a body");
+            serde_json::from_slice::<Value>(&bytes).expect("JSON")
+        }
+    };
+    let neither = answer(json!({"all": false, "maintain": true})).await;
+    assert_eq!(neither["errcode"], 47001, "{neither}");
+    let hint = format!("data format error hint: [page_id] {violation} rid: ");
+    assert!(neither["errmsg"].as_str().is_some_and(|m| m.starts_with(&hint)), "{neither}");
+    let one = answer(json!({"all": true, "maintain": true})).await;
+    assert_ne!(one["errcode"], 47001, "{one}");
+
+    let sent_before = mock.requests().count(SET_MAINTAIN);
+    let gift_card = client.gift_card();
+    let error = gift_card.set_maintain(&SetMaintainRequest::new(true).all(false)).await.expect_err("refused");
+    let Error::Invalid { source, .. } = &error else { panic!("{error}") };
+    assert_eq!(source.to_string(), format!("`page_id` {violation}"));
+    assert_eq!(mock.requests().count(SET_MAINTAIN), sent_before, "nothing reached the mock");
+    let both = SetMaintainRequest::new(true).all(true).page_id("abcedfghifk=+Uasdaseq14fadkf8123h4jk");
+    let error = gift_card.set_maintain(&both).await.expect_err("refused");
+    let Error::Invalid { source, .. } = &error else { panic!("{error}") };
+    assert_eq!(source.to_string(), "`all` exactly one of page_id, all is required; found page_id and all");
+    assert_eq!(mock.requests().count(SET_MAINTAIN), sent_before, "nothing reached the mock");
+    // One of them set passes the client's check and reaches the mock.
+    let sent = gift_card.set_maintain(&SetMaintainRequest::new(true).all(true)).await;
+    assert!(!matches!(sent, Err(Error::Invalid { .. })), "{sent:?}");
+    assert_eq!(mock.requests().count(SET_MAINTAIN), sent_before + 1);
 }

@@ -10,8 +10,8 @@ use crate::emit::prose::{
 use crate::emit::rust::cell;
 use crate::emit::{HEADER, OutputFile};
 use crate::model::{
-    Direction, Field, FileField, FixedParam, Group, Limits, Literal, Operation, Spec, Ty, TypeDef, TypeKind,
-    TypeScope,
+    Direction, Field, FieldRule, FileField, FixedParam, Group, Limits, Literal, Operation, Spec, Ty, TypeDef,
+    TypeKind, TypeScope,
 };
 
 /// Where the reference is written.
@@ -287,16 +287,33 @@ fn fields_table(
         if !limits.is_empty() {
             let _ = write!(doc, " Limits: {limits}.");
         }
-        let required = match f.only {
-            Some(Direction::Response) => "answered only",
-            Some(Direction::Request) => "sent only",
-            None => yes_no(f.required),
+        let required = match (f.only, &f.rule) {
+            (Some(Direction::Response), _) => "answered only".to_owned(),
+            (_, Some(rule)) => rule_text(rule, fields),
+            (Some(Direction::Request), None) => "sent only".to_owned(),
+            (None, None) => yes_no(f.required).to_owned(),
         };
         let wire = if f.flatten { "(its keys here)".to_owned() } else { format!("`{}`", f.wire) };
         let _ = writeln!(out, "| {wire} | {ty} | {required} | {doc} |");
     }
     out.push('\n');
     out
+}
+
+/// When a field with a rule is required, for the `required` column.
+fn rule_text(rule: &FieldRule, fields: &[Field]) -> String {
+    match rule {
+        FieldRule::RequiredWhen(sibling) => format!("when `{sibling}` is set"),
+        FieldRule::RequiredUnless(sibling) => format!("unless `{sibling}` is set"),
+        FieldRule::OneOf(_) => {
+            let members: Vec<String> = fields
+                .iter()
+                .filter(|f| f.rule.as_ref() == Some(rule))
+                .map(|f| format!("`{}`", f.wire))
+                .collect();
+            format!("exactly one of {}", members.join(", "))
+        }
+    }
 }
 
 fn type_text(ty: &Ty, anchors: &Anchors<'_>) -> String {

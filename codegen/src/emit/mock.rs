@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use wechat_core::shape::{self, Direction, Item, NamedType, Schema, TypeId};
+use wechat_core::shape::{self, Direction, Item, NamedType, Rule, Schema, TypeId};
 
 use crate::emit::rust::{doc, ident, integer};
 use crate::model::shape::SchemaBuilder;
@@ -171,6 +171,7 @@ const SPEC_MODEL: &[&str] = &[
     "NamedType",
     "Operation",
     "ResponseBody",
+    "Rule",
     "Schema",
     "TokenUse",
     "Ty",
@@ -432,7 +433,12 @@ pub(crate) fn fields(fields: &[shape::Field<'_>]) -> TokenStream {
         let flags = [(f.lenient, quote!(lenient: true,)), (f.flatten, quote!(flatten: true,)), (f.nullable, quote!(nullable: true,))];
         let flags = flags.into_iter().filter(|(set, _)| *set).map(|(_, tokens)| tokens);
         let limits = (!f.limits.is_empty()).then(|| limits(&f.limits));
-        quote!(Field { name: #name, ty: #ty, required: #required, #aliases #(#flags)* #only #limits ..Field::PLAIN })
+        let rule = f.rule.map(|rule| match rule {
+            Rule::RequiredWhen(sibling) => quote!(rule: Some(Rule::RequiredWhen(#sibling)),),
+            Rule::RequiredUnless(sibling) => quote!(rule: Some(Rule::RequiredUnless(#sibling)),),
+            Rule::OneOf(set) => quote!(rule: Some(Rule::OneOf(#set)),),
+        });
+        quote!(Field { name: #name, ty: #ty, required: #required, #aliases #(#flags)* #only #limits #rule ..Field::PLAIN })
     });
     quote!(&[#(#items),*])
 }

@@ -5,7 +5,8 @@ use quote::quote;
 
 use crate::emit::rust::{doc, field_type, ident, integer, lenient_decoder, limits, value_type};
 use crate::model::{
-    Direction, Field, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Union, UnionLayout, Variant,
+    Direction, Field, FieldRule, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Union, UnionLayout,
+    Variant,
 };
 use crate::names;
 
@@ -18,7 +19,7 @@ pub(crate) struct Extras<'a> {
     pub(crate) constants: &'a [FixedParam],
     /// Files of a multipart body: fields the JSON serialization skips.
     pub(crate) files: &'a [FileField],
-    /// The type, or one it holds, has limits: it implements `wechat_core::Check`.
+    /// The type, or one it holds, has limits or rules: it implements `wechat_core::Check`.
     pub(crate) checked: bool,
 }
 
@@ -32,10 +33,10 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     let declared = extras
         .query
         .iter()
-        .map(|f| field_decl(f, true))
+        .map(|f| field_decl(f, true, None))
         .chain(extras.constants.iter().map(constant_decl))
         .chain(extras.files.iter().map(file_decl))
-        .chain(fields.iter().map(|f| field_decl(f, false)));
+        .chain(fields.iter().map(|f| field_decl(f, false, rule_note(f, fields).as_deref())));
     let params: Vec<Param> = extras
         .query
         .iter()
@@ -46,19 +47,25 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     let answered: Vec<&Field> = fields.iter().filter(|f| f.only == Some(Direction::Response)).collect();
     let unset = Unset { constants: extras.constants, answered: &answered };
     let with_builder = params.iter().filter(|p| p.required).count() >= 2;
+    let rules = rules_impl(&name, fields);
     let (docs, construction, builder) = if with_builder {
+        let refuses = if rules.is_some() {
+            "names a required field left unset, or a field that breaks a rule of the spec"
+        } else {
+            "names a required field left unset"
+        };
         let docs = format!(
             "{docs}\n\nBuild it with [`{type_name}::builder`]: one setter per field, then `build()`, \
-             which names a required field left unset."
+             which {refuses}."
         );
-        (docs, builder_fn(type_name), builder(type_name, &params, &unset))
+        (docs, builder_fn(type_name), builder(type_name, &params, &unset, rules.is_some()))
     } else {
         let setters = params.iter().filter(|p| !p.required).map(|p| setter(p, false));
         let constructor = constructor(&params, &unset);
         (docs.to_owned(), quote!(#constructor #(#setters)*), quote!())
     };
     let docs = doc(&docs);
-    let check = extras.checked.then(|| check_impl(&name, extras.query.iter().chain(fields)));
+    let check = extras.checked.then(|| check_impl(&name, extras.query.iter().chain(fields), rules.is_some()));
     let getters = answered.iter().map(|f| getter(f));
     let constant_codecs = extras.constants.iter().map(constant_codec);
     // With nothing required, the empty value is a fine default.
@@ -81,6 +88,8 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
         }
 
         #builder
+
+        #rules
 
         #check
 
@@ -203,8 +212,12 @@ fn file_type(file: &FileField) -> TokenStream {
     if file.required { quote!(::wechat_core::UploadFile) } else { quote!(Option<::wechat_core::UploadFile>) }
 }
 
-fn field_decl(field: &Field, in_query: bool) -> TokenStream {
-    let docs = doc(&field.doc);
+/// A field of a struct; `note` is a paragraph added to its docs.
+fn field_decl(field: &Field, in_query: bool, note: Option<&str>) -> TokenStream {
+    let docs = match note {
+        Some(note) => doc(&format!("{}\n\n{note}", field.doc.trim_end())),
+        None => doc(&field.doc),
+    };
     let ident = ident(&field.ident);
     let ty = field_type(field);
     let mut serde = Vec::new();
@@ -244,9 +257,88 @@ fn field_decl(field: &Field, in_query: bool) -> TokenStream {
     }
 }
 
-/// `impl Check`: each limited field measured, each field whose type has limits inside checked
-/// in turn, the first problem returned with its path.
-fn check_impl<'a>(name: &proc_macro2::Ident, fields: impl Iterator<Item = &'a Field>) -> TokenStream {
+/// What a field's rule asks, for its docs.
+fn rule_note(field: &Field, fields: &[Field]) -> Option<String> {
+    Some(match field.rule.as_ref()? {
+        FieldRule::RequiredWhen(sibling) => {
+            format!(
+                "Required when `{sibling}` is set (neither `false`, `0` nor empty): checked before sending."
+            )
+        }
+        FieldRule::RequiredUnless(sibling) => {
+            format!(
+                "Required unless `{sibling}` is set (`true`, non-zero or non-empty): checked before sending."
+            )
+        }
+        FieldRule::OneOf(set) => {
+            let members: Vec<String> = fields
+                .iter()
+                .filter(|f| f.rule.as_ref() == Some(&FieldRule::OneOf(set.clone())))
+                .map(|f| format!("`{}`", f.wire))
+                .collect();
+            format!(
+                "Exactly one of {} is set (neither `false`, `0` nor empty): checked before sending.",
+                members.join(", ")
+            )
+        }
+    })
+}
+
+/// `impl Rules`, when a field has a rule: each `required_when` and `required_unless` field in
+/// turn, then each `one_of` set where its first field is, as the mock and the example checks
+/// apply them (`wechat_core::shape`), the first problem returned with its path.
+fn rules_impl(name: &proc_macro2::Ident, fields: &[Field]) -> Option<TokenStream> {
+    let member = |wire: &str| fields.iter().find(|f| f.wire == wire).map(|f| ident(&f.ident));
+    let steps: Vec<TokenStream> = fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, field)| {
+            let wire = &field.wire;
+            let own = ident(&field.ident);
+            match field.rule.as_ref()? {
+                FieldRule::RequiredWhen(sibling) | FieldRule::RequiredUnless(sibling) => {
+                    // resolve made the sibling a field of the same object.
+                    let other = member(sibling)?;
+                    let check = match field.rule {
+                        Some(FieldRule::RequiredWhen(_)) => quote!(required_when),
+                        _ => quote!(required_unless),
+                    };
+                    Some(quote!(::wechat_core::check::#check(path, #wire, &self.#own, #sibling, &self.#other)?;))
+                }
+                FieldRule::OneOf(set) => {
+                    let in_set = |f: &&Field| f.rule.as_ref() == Some(&FieldRule::OneOf(set.clone()));
+                    if fields[..i].iter().any(|f| in_set(&f)) {
+                        return None;
+                    }
+                    let members = fields[i..].iter().filter(in_set).map(|f| {
+                        let (wire, member) = (&f.wire, ident(&f.ident));
+                        quote!((#wire, ::wechat_core::check::presence(&self.#member)))
+                    });
+                    Some(quote!(::wechat_core::check::one_of(path, &[#(#members),*])?;))
+                }
+            }
+        })
+        .collect();
+    (!steps.is_empty()).then(|| {
+        quote! {
+            impl ::wechat_core::check::Rules for #name {
+                fn rules(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+                    #(#steps)*
+                    Ok(())
+                }
+            }
+        }
+    })
+}
+
+/// `impl Check`: each limited field measured, each field whose type has limits or rules
+/// inside checked in turn, then the type's own rules (`has_rules`), the first problem returned
+/// with its path: the order in which the mock and the example checks find them.
+fn check_impl<'a>(
+    name: &proc_macro2::Ident,
+    fields: impl Iterator<Item = &'a Field>,
+    has_rules: bool,
+) -> TokenStream {
     let steps = fields.filter(|f| !f.secret).flat_map(|field| {
         let member = ident(&field.ident);
         let wire = &field.wire;
@@ -263,10 +355,12 @@ fn check_impl<'a>(name: &proc_macro2::Ident, fields: impl Iterator<Item = &'a Fi
         });
         limit.into_iter().chain(inside)
     });
+    let rules = has_rules.then(|| quote!(::wechat_core::check::Rules::rules(self, path)?;));
     quote! {
         impl ::wechat_core::Check for #name {
             fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
                 #(#steps)*
+                #rules
                 Ok(())
             }
         }
@@ -398,13 +492,19 @@ fn builder_fn(type_name: &str) -> TokenStream {
     }
 }
 
-/// `TypeBuilder`: every field an `Option` until `build()` checks the required ones are set.
-fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>) -> TokenStream {
+/// `TypeBuilder`: every field an `Option` until `build()` checks the required ones are set,
+/// and the type's rules (`has_rules`) once it is built.
+fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>, has_rules: bool) -> TokenStream {
     let name = ident(type_name);
     let builder = builder_ident(type_name);
+    let ruled = if has_rules {
+        ", and a field that breaks a rule of the spec with `wechat_core::BuildError::Invalid`"
+    } else {
+        ""
+    };
     let docs = doc(&format!(
         "The builder of [`{type_name}`], from [`{type_name}::builder`]: a setter per field, and \
-         `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`."
+         `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`{ruled}."
     ));
     let declared = params.iter().map(|p| {
         let (name, ty) = (ident(&p.ident), &p.stored);
@@ -423,6 +523,28 @@ fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>) -> TokenStream 
             }
         })
         .chain(unset.inits());
+    let (build_docs, build_body) = if has_rules {
+        (
+            doc(
+                "The value, or `wechat_core::BuildError::MissingField` naming the first required\nfield not \
+                 set, or `wechat_core::BuildError::Invalid` naming the first field that breaks\na rule of \
+                 the spec.",
+            ),
+            quote! {
+                let value = #name { #(#inits),* };
+                ::wechat_core::check::Rules::rules(&value, "")
+                    .map_err(::wechat_core::BuildError::invalid_in(#type_name))?;
+                Ok(value)
+            },
+        )
+    } else {
+        (
+            doc(
+                "The value, or `wechat_core::BuildError::MissingField` naming the first required\nfield not set.",
+            ),
+            quote!(Ok(#name { #(#inits),* })),
+        )
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, Default)]
@@ -434,11 +556,10 @@ fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>) -> TokenStream 
         impl #builder {
             #(#setters)*
 
-            /// The value, or `wechat_core::BuildError::MissingField` naming the first required
-            /// field not set.
+            #build_docs
             pub fn build(self) -> Result<#name, ::wechat_core::BuildError> {
                 let missing = ::wechat_core::BuildError::missing_from(#type_name);
-                Ok(#name { #(#inits),* })
+                #build_body
             }
         }
     }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use wechat_core::shape::{self, Item, NamedType, Schema, TypeId, UnionCase};
 
-use crate::model::{Field, Literal, Ty, TypeDef, TypeKind, TypeRef, UnionLayout};
+use crate::model::{Field, FieldRule, Literal, Ty, TypeDef, TypeKind, TypeRef, UnionLayout};
 
 /// Finds the definition a reference names, read in one place: `TypeScope::Local` means the
 /// types of the endpoint the converted fields belong to.
@@ -141,6 +141,7 @@ impl<'m> SchemaBuilder<'m> {
             only: field.only,
             nullable: field.nullable,
             limits: field.constraints,
+            rule: field.rule.as_ref().map(FieldRule::as_check),
         }
     }
 

@@ -1,5 +1,5 @@
-//! Which types and requests hold limits somewhere inside, so they get a `Check` impl and the
-//! others cost nothing: a fixpoint over every type of the spec.
+//! Which types and requests hold limits or rules somewhere inside, so they get a `Check` impl
+//! and the others cost nothing: a fixpoint over every type of the spec.
 
 use std::collections::HashSet;
 
@@ -17,9 +17,9 @@ fn key_of(r: &TypeRef, group: &str, op: &str) -> Key {
     (place, r.name.clone())
 }
 
-/// Sets `checked` on every type that has limits or holds one that does, `checks_inside` on
-/// every field whose type is such a type, and `request_checked` on every operation whose
-/// request has either.
+/// Sets `checked` on every type that has limits or rules or holds one that does,
+/// `checks_inside` on every field whose type is such a type, and `request_checked` on every
+/// operation whose request has either.
 pub(super) fn mark(spec: &mut Spec) {
     let checked = checked_types(spec);
     let holds =
@@ -58,9 +58,14 @@ pub(super) fn mark(spec: &mut Spec) {
             mark_fields(&mut op.query, &name, &op_name);
             mark_fields(&mut op.request, &name, &op_name);
             op.request_checked =
-                op.query.iter().chain(&op.request).any(|f| !f.constraints.is_empty() || f.checks_inside);
+                op.query.iter().chain(&op.request).any(|f| checks_itself(f) || f.checks_inside);
         }
     }
+}
+
+/// The field has limits, or a rule that ties it to its siblings.
+fn checks_itself(field: &Field) -> bool {
+    !field.constraints.is_empty() || field.rule.is_some()
 }
 
 /// The named type a field's type holds, through arrays and maps.
@@ -97,7 +102,7 @@ fn checked_types(spec: &Spec) -> HashSet<Key> {
             }
             let holds = |ty: &Ty| named(ty).is_some_and(|r| checked.contains(&key_of(r, group, op)));
             let needs = match &def.kind {
-                TypeKind::Struct(fields) => fields.iter().any(|f| !f.constraints.is_empty() || holds(&f.ty)),
+                TypeKind::Struct(fields) => fields.iter().any(|f| checks_itself(f) || holds(&f.ty)),
                 TypeKind::Union(union) => {
                     union.variants.iter().any(|v| checked.contains(&key_of(&v.ty, group, op)))
                 }
@@ -160,6 +165,28 @@ values = [{ value = "RED", doc = "R." }]
         assert!(outer[0].checks_inside, "an array of a checked type");
         let op = op(&spec, "op");
         assert!(op.request_checked && op.request[0].checks_inside);
+    }
+
+    #[test]
+    fn a_rule_marks_its_type_and_the_request_that_holds_it() {
+        let spec = accepted(vec![
+            endpoint(
+                "ruled",
+                "request.pick = { type = \"Pick\", doc = \"P.\" }\n\
+                 [types.Pick]\ndoc = \"P.\"\n\
+                 fields.a = { type = \"string\", optional = true, one_of = \"ab\", doc = \"A.\" }\n\
+                 fields.b = { type = \"bool\", optional = true, one_of = \"ab\", doc = \"B.\" }\n",
+            ),
+            endpoint(
+                "flat",
+                "request.a = { type = \"string\", optional = true, doc = \"A.\" }\n\
+                 request.b = { type = \"string\", optional = true, required_when = \"a\", doc = \"B.\" }\n",
+            ),
+        ]);
+        let ruled = op(&spec, "ruled");
+        assert!(ruled.request_checked && ruled.request[0].checks_inside);
+        assert_eq!(checked(&ruled.types), [("Pick", true)]);
+        assert!(op(&spec, "flat").request_checked, "a rule of the request itself");
     }
 
     #[test]

@@ -129,7 +129,7 @@ pub(super) fn resolve_endpoint(
     let response_body =
         endpoint.response_body.as_ref().map_or(ResponseBody::Json, |r| ResponseBody::from(r.value));
     let mut response =
-        plain_fields(resolve_fields(file, &endpoint.response, &scope, FieldPlace::Object, problems));
+        plain_fields(resolve_fields(file, &endpoint.response, &scope, FieldPlace::Unsent, problems));
     if response_body == ResponseBody::Text {
         if let Some((key, _)) = endpoint.response.0.first() {
             problems.error(
@@ -224,6 +224,7 @@ fn text_field() -> Field {
         nullable: false,
         constraints: Limits::NONE,
         checks_inside: false,
+        rule: None,
     }
 }
 

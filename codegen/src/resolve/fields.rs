@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostics;
 use crate::format::{self, Entries, Located};
-use crate::model::{Direction, Field, FileField, FixedParam, Limits, Ty};
+use crate::model::{Direction, Field, FieldRule, FileField, FixedParam, Limits, Ty};
 use crate::names;
 use crate::resolve::scope::{Scope, resolve_type_name};
 use crate::source::SourceFile;
@@ -16,8 +16,12 @@ pub(super) enum FieldPlace {
     Query,
     /// Top-level `[request]` fields: constants allowed, and files when the body is multipart.
     Request { multipart: bool },
-    /// `[response]` fields and the fields of named object types.
+    /// The fields of named object types, which requests may hold.
     Object,
+    /// Fields no request of the client sends: `[response]`, a resource's records, a user
+    /// action's params and answer. As `Object`, except that they take no rules
+    /// (`required_when`, `required_unless`, `one_of`).
+    Unsent,
 }
 
 /// One field of a list, resolved to what it becomes.
@@ -80,6 +84,7 @@ pub(super) fn resolve_fields(
             fields.push(resolved);
         }
     }
+    check_rules(file, entries, &fields, problems);
     fields
 }
 
@@ -117,7 +122,7 @@ pub(super) fn resolve_field(
             FieldPlace::Query | FieldPlace::Request { .. } => {
                 resolve_constant(file, key, def, value, problems)
             }
-            FieldPlace::Object => {
+            FieldPlace::Object | FieldPlace::Unsent => {
                 problems.error(
                     file,
                     value.span,
@@ -156,6 +161,7 @@ pub(super) fn resolve_field(
     }
     let constraints = constraints(file, def, &ty, problems);
     check_direction(file, key, def, &ty, place, problems);
+    let rule = field_rule(file, def, place, problems);
     if def.flatten && (place == FieldPlace::Query || def.optional || def.nullable || def.only.is_some()) {
         problems.error(
             file,
@@ -182,6 +188,7 @@ pub(super) fn resolve_field(
             nullable: def.nullable,
             constraints,
             checks_inside: false,
+            rule,
         })
     })
 }
@@ -204,7 +211,128 @@ fn value_keys(def: &format::Field) -> Vec<(crate::source::Span, &'static str)> {
         .map(|(_, name)| (def.ty.span, name))
         .chain(def.only.as_ref().map(|o| (o.span, "only")))
         .chain(limits.into_iter().filter_map(|(limit, name)| limit.as_ref().map(|l| (l.span, name))))
+        .chain(rule_keys(def).map(|(rule, name)| (rule.span, name)))
         .collect()
+}
+
+/// The keys of a field that give it a rule, with their values, in the order of the format.
+fn rule_keys(def: &format::Field) -> impl Iterator<Item = (&Located<String>, &'static str)> {
+    [
+        (&def.required_when, "required_when"),
+        (&def.required_unless, "required_unless"),
+        (&def.one_of, "one_of"),
+    ]
+    .into_iter()
+    .filter_map(|(rule, name)| rule.as_ref().map(|r| (r, name)))
+}
+
+/// The rule that ties the field to its siblings, when a key gives it one, and what the field
+/// itself must be for it: optional, sent in a request's JSON, a key of its own. Whether the
+/// sibling or the set makes sense is known once the whole object is resolved (`check_rules`).
+fn field_rule(
+    file: &SourceFile,
+    def: &format::Field,
+    place: FieldPlace,
+    problems: &mut Diagnostics,
+) -> Option<FieldRule> {
+    let mut keys = rule_keys(def);
+    let (value, name) = keys.next()?;
+    for (other, other_name) in keys {
+        problems.error(
+            file,
+            other.span,
+            format!("`{other_name}` and `{name}` on one field: a field takes one rule at most"),
+        );
+    }
+    let refused = match place {
+        FieldPlace::Query => Some("is not allowed on a [query] parameter; rules tie fields of a JSON body"),
+        FieldPlace::Request { multipart: true } => {
+            Some("is not allowed in a multipart body; rules tie fields of a JSON body")
+        }
+        FieldPlace::Unsent => Some(
+            "is only allowed on [request] fields and fields of named object types: rules say what \
+             WeChat refuses in a request, and these fields are never sent",
+        ),
+        FieldPlace::Request { multipart: false } | FieldPlace::Object => None,
+    }
+    .or_else(|| def.flatten.then_some("is not allowed on a `flatten` field: it has no key of its own"))
+    .or_else(|| {
+        (def.only.as_ref().map(|o| Direction::from(o.value)) == Some(Direction::Response))
+            .then_some("is not allowed on an `only = \"response\"` field: a request never sends it")
+    })
+    .or_else(|| {
+        (!def.optional)
+            .then_some("is only allowed on an `optional = true` field: a required one is always required")
+    })
+    .or_else(|| value.value.trim().is_empty().then_some("needs a name"));
+    if let Some(why) = refused {
+        problems.error(file, value.span, format!("`{name}` {why}"));
+        return None;
+    }
+    let value = value.value.clone();
+    Some(match name {
+        "required_when" => FieldRule::RequiredWhen(value),
+        "required_unless" => FieldRule::RequiredUnless(value),
+        _ => FieldRule::OneOf(value),
+    })
+}
+
+/// The rules of one object's fields, which need the whole object: a `required_when` or
+/// `required_unless` names another field of it that a request sends, and a `one_of` set has
+/// two fields or more. Fields that did not resolve have their own problems and are not
+/// reported again.
+fn check_rules(
+    file: &SourceFile,
+    entries: &Entries<format::Field>,
+    fields: &[Resolved],
+    problems: &mut Diagnostics,
+) {
+    let resolved = |name: &str| {
+        fields.iter().find_map(|r| match r {
+            Resolved::Field(field) if field.wire == name => Some(field),
+            _ => None,
+        })
+    };
+    for (key, def) in &entries.0 {
+        let Some(rule) = resolved(&key.value).and_then(|f| f.rule.as_ref()) else { continue };
+        let Some((value, name)) = rule_keys(&def.value).next() else { continue };
+        let error = match rule {
+            FieldRule::RequiredWhen(sibling) | FieldRule::RequiredUnless(sibling) => {
+                let written = entries.0.iter().find(|(k, _)| k.value == *sibling).map(|(_, d)| &d.value);
+                match (written, resolved(sibling)) {
+                    _ if *sibling == key.value => {
+                        Some(format!("`{name}` names the field itself; name a sibling"))
+                    }
+                    (None, _) => {
+                        Some(format!("`{name}` names `{sibling}`, which is not a field of this object"))
+                    }
+                    (Some(written), _) if written.value.is_some() => Some(format!(
+                        "`{name}` names `{sibling}`, a constant: it is always sent, so the rule would never change"
+                    )),
+                    (Some(_), Some(field)) if field.flatten => Some(format!(
+                        "`{name}` names `{sibling}`, a `flatten` field, which has no key of its own"
+                    )),
+                    (Some(_), Some(field)) if field.only == Some(Direction::Response) => Some(format!(
+                        "`{name}` names `{sibling}`, which WeChat only answers: a request never sends it"
+                    )),
+                    _ => None,
+                }
+            }
+            FieldRule::OneOf(set) => {
+                let members = entries
+                    .0
+                    .iter()
+                    .filter(|(_, d)| d.value.one_of.as_ref().is_some_and(|o| o.value == *set))
+                    .count();
+                (members < 2).then(|| {
+                    format!("the `one_of` set `{set}` has only this field; a set needs two fields or more")
+                })
+            }
+        };
+        if let Some(error) = error {
+            problems.error(file, value.span, error);
+        }
+    }
 }
 
 /// The limits a field declares, each checked against the field's type.
@@ -300,13 +428,16 @@ fn check_direction(
             only.span,
             "[request] and [query] fields are request-only already; `only` is for fields of shared types",
         ),
-        (Direction::Request, FieldPlace::Object) if !def.optional && matches!(ty, Ty::Named(_)) => problems
-            .error(
+        (Direction::Request, FieldPlace::Object | FieldPlace::Unsent)
+            if !def.optional && matches!(ty, Ty::Named(_)) =>
+        {
+            problems.error(
                 file,
                 key.span,
                 "a required `only = \"request\"` field of a named type cannot be decoded from an answer \
                  that leaves it out; make it optional",
-            ),
+            )
+        }
         _ => {}
     }
 }
@@ -427,7 +558,7 @@ pub(super) fn is_media_type(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::super::test_support::{operation, operation_problems};
-    use crate::model::{Direction, Limits, Ty, TypeKind};
+    use crate::model::{Direction, FieldRule, Limits, Ty, TypeKind};
 
     #[test]
     fn a_field_carries_its_keys_and_limits_into_the_model() {
@@ -600,6 +731,41 @@ fields.a = { type = "string", doc = "A." }
                 // Flags have no place of their own: they are located at the field's type.
                 "spec/demo/op.toml:10:17: `nullable` is not allowed on a `file` field",
                 "spec/demo/op.toml:10:113: `aliases` is not allowed with `type = \"file\"`",
+            ]
+        );
+    }
+
+    #[test]
+    fn rules_carry_into_the_model_and_stay_out_of_multipart_bodies() {
+        let op = operation(
+            r#"[request]
+page_id = { type = "string", optional = true, one_of = "page", doc = "P." }
+all = { type = "bool", optional = true, one_of = "page", doc = "A." }
+class = { type = "string", optional = true, required_unless = "all", doc = "C." }
+seat = { type = "string", optional = true, required_when = "class", doc = "S." }
+"#,
+        );
+        assert_eq!(
+            op.request.iter().map(|f| f.rule.clone()).collect::<Vec<_>>(),
+            [
+                Some(FieldRule::OneOf("page".to_owned())),
+                Some(FieldRule::OneOf("page".to_owned())),
+                Some(FieldRule::RequiredUnless("all".to_owned())),
+                Some(FieldRule::RequiredWhen("class".to_owned())),
+            ]
+        );
+        let problems = operation_problems(
+            "body = \"multipart\"\n[request]\n\
+             pdf = { type = \"file\", content_type = \"application/pdf\", max_size = 9, doc = \"P.\", one_of = \"x\" }\n\
+             a = { type = \"string\", optional = true, one_of = \"x\", doc = \"A.\" }\n\
+             b = { type = \"string\", optional = true, one_of = \"x\", doc = \"B.\" }\n",
+        );
+        assert_eq!(
+            problems,
+            [
+                "spec/demo/op.toml:9:94: `one_of` is not allowed on a `file` field",
+                "spec/demo/op.toml:10:51: `one_of` is not allowed in a multipart body; rules tie fields of a JSON body",
+                "spec/demo/op.toml:11:51: `one_of` is not allowed in a multipart body; rules tie fields of a JSON body",
             ]
         );
     }

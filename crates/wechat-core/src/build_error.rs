@@ -1,6 +1,7 @@
 //! The one error of every builder: the client's, and each generated value's.
 
-/// A builder could not build: a required field was never set, or a setting cannot work.
+/// A builder could not build: a required field was never set, the fields set break one of the
+/// spec's rules, or a setting cannot work.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
@@ -11,6 +12,19 @@ pub enum BuildError {
         type_name: &'static str,
         /// The field left unset, named as its setter is.
         field: &'static str,
+    },
+    /// The fields set break one of the spec's rules that tie fields together: one that
+    /// `required_when` or `required_unless` requires is missing, or not exactly one field of a
+    /// `one_of` set is set. The value would be refused by WeChat, so it is not built.
+    #[error("cannot build `{type_name}`: `{field}` {rule}")]
+    Invalid {
+        /// The type being built, e.g. `SetMaintainRequest`.
+        type_name: &'static str,
+        /// The field the rule names, by its wire name (a path of the value, as in
+        /// [`Invalid`](crate::Invalid)).
+        field: String,
+        /// The rule it breaks, in the words of [`Violation`](crate::check::Violation).
+        rule: String,
     },
     /// The client builder was given a setting that cannot work.
     #[error("invalid client configuration: {0}")]
@@ -37,11 +51,17 @@ impl BuildError {
     pub fn missing_from(type_name: &'static str) -> impl Fn(&'static str) -> Self {
         move |field| Self::MissingField { type_name, field }
     }
+
+    /// For a builder of `type_name`: the [`BuildError::Invalid`] of a rule its fields break.
+    pub fn invalid_in(type_name: &'static str) -> impl Fn(crate::Invalid) -> Self {
+        move |invalid| Self::Invalid { type_name, field: invalid.path, rule: invalid.violation.to_string() }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::BuildError;
+    use crate::check::Presence;
 
     #[test]
     fn a_missing_field_names_the_type_and_the_field() {
@@ -50,6 +70,18 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "cannot build `InvoiceUserData`: the required field `billing_code` was not set"
+        );
+    }
+
+    #[test]
+    fn a_broken_rule_names_the_type_the_field_and_the_rule() {
+        let invalid =
+            crate::check::one_of("", &[("order_no", Presence::Absent), ("notice_no", Presence::Empty)])
+                .expect_err("none set");
+        let error = BuildError::invalid_in("OrderRequest")(invalid);
+        assert_eq!(
+            error.to_string(),
+            "cannot build `OrderRequest`: `order_no` exactly one of order_no, notice_no is required; found none"
         );
     }
 }

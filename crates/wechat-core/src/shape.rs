@@ -10,8 +10,9 @@
 //! - the mock (`wechat-mock`) checks every request the way WeChat refuses one with 47001
 //!   ([`Options::MOCK_REQUEST`]), naming the first problem, and the answers it is given
 //!   ([`Options::MOCK_ANSWER`]);
-//! - the client checks limits before sending through the generated `Check` impls, which call
-//!   [`Limits::violation`], the very code this checker measures limits with.
+//! - the client checks limits and rules before sending through the generated `Check` impls,
+//!   which call [`Limits::violation`], [`Rule::requirement`] and [`one_of_violation`] over
+//!   [`presence`], the very code this checker measures limits and weighs rules with.
 //!
 //! The model is written once for two kinds of data: the mock's `static` tables, which the
 //! generator writes, and the model the generator builds at run time from the spec it read,
@@ -32,7 +33,7 @@ use std::fmt;
 use serde_json::{Map, Value};
 
 use crate::check::join;
-pub use crate::check::{Limits, Measure, Violation};
+pub use crate::check::{Limits, Measure, Presence, Rule, Violation, one_of_violation, presence};
 
 /// A named type: its index in the [`Schema`] that holds it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -97,6 +98,10 @@ pub struct Field<'a> {
     pub nullable: bool,
     /// Limits the docs state.
     pub limits: Limits,
+    /// The rule that ties it to its siblings in the object (`required_when`,
+    /// `required_unless`, `one_of`), if any: checked in requests only, which WeChat refuses
+    /// when it is broken.
+    pub rule: Option<Rule<'a>>,
 }
 
 impl<'a> Field<'a> {
@@ -112,6 +117,7 @@ impl<'a> Field<'a> {
         only: None,
         nullable: false,
         limits: Limits::NONE,
+        rule: None,
     };
 
     /// WeChat assigns it (`only = "response"`): a request may not send it.
@@ -431,6 +437,9 @@ pub enum ProblemKind {
     },
     /// A value outside its limits.
     Limit(Violation),
+    /// A field that breaks a rule tying it to its siblings: missing where a sibling requires
+    /// it, or not exactly one field of a `one_of` set set.
+    Rule(Violation),
     /// A key no field of the object declares.
     UnknownField,
     /// A key of a union's object that neither the tag nor the variant accounts for.
@@ -458,7 +467,7 @@ impl fmt::Display for ProblemKind {
             }
             Self::AnsweredOnly => f.write_str("WeChat answers this field; a request must not send it"),
             Self::Constant { value } => write!(f, "expected {value:?}"),
-            Self::Limit(violation) => violation.fmt(f),
+            Self::Limit(violation) | Self::Rule(violation) => violation.fmt(f),
             Self::UnknownField => f.write_str("not a field of this type in the spec"),
             Self::UnknownUnionKey => f.write_str("not a key of this union in the spec"),
             Self::UnknownType(id) => write!(f, "of type #{}, which the schema does not hold", id.0),
@@ -656,10 +665,48 @@ impl<'c, 'a> Walk<'c, 'a> {
             for alias in field.aliases.iter() {
                 known.add(alias);
             }
-            let found =
-                std::iter::once(&field.name).chain(field.aliases.iter()).find_map(|name| map.get(*name));
             let child = join(path, field.name);
-            self.settle(field, |walk| walk.field(field, found, &child))?;
+            self.settle(field, |walk| walk.field(field, lookup(field, map), &child))?;
+        }
+        if self.options.direction == Direction::Request {
+            self.rules(fields, map, path)?;
+        }
+        Ok(())
+    }
+
+    /// The rules that tie `fields` to each other in `map`, in a request (WeChat refuses a
+    /// request that breaks one; an answer is what it is): each `required_when` and
+    /// `required_unless` field in turn, and each `one_of` set where its first field is.
+    fn rules(&mut self, fields: &[Field<'a>], map: &Map<String, Value>, path: &str) -> Flow {
+        let weigh = |field: &Field<'_>| lookup(field, map).map_or(Presence::Absent, presence);
+        for (i, field) in fields.iter().enumerate() {
+            let Some(rule) = field.rule else { continue };
+            let (at, violation) = match rule {
+                Rule::RequiredWhen(sibling) | Rule::RequiredUnless(sibling) => {
+                    // The generator makes the sibling a field of the same object.
+                    let sibling = fields.iter().find(|f| f.name == sibling).map_or(Presence::Absent, weigh);
+                    match rule.requirement(weigh(field), sibling) {
+                        Some(violation) => (field, violation),
+                        None => continue,
+                    }
+                }
+                Rule::OneOf(set) => {
+                    let in_set = |f: &&Field<'a>| f.rule == Some(Rule::OneOf(set));
+                    if fields[..i].iter().any(|f| in_set(&f)) {
+                        continue;
+                    }
+                    let members: Vec<(&str, Presence)> =
+                        fields[i..].iter().filter(in_set).map(|f| (f.name, weigh(f))).collect();
+                    match one_of_violation(&members) {
+                        Some((at, violation)) => {
+                            (fields.iter().find(|f| f.name == at).unwrap_or(field), violation)
+                        }
+                        None => continue,
+                    }
+                }
+            };
+            let at_path = join(path, at.name);
+            self.settle(at, |walk| walk.problem(&at_path, ProblemKind::Rule(violation)))?;
         }
         Ok(())
     }
@@ -941,6 +988,11 @@ impl<'k> Known<'k> {
     fn add(&mut self, key: &'k str) {
         self.keys.push(key);
     }
+}
+
+/// The value of `field` in `map`, under its name or one of its aliases.
+fn lookup<'v>(field: &Field<'_>, map: &'v Map<String, Value>) -> Option<&'v Value> {
+    std::iter::once(&field.name).chain(field.aliases.iter()).find_map(|name| map.get(*name))
 }
 
 fn wrong_type(expected: &'static str, value: &Value) -> ProblemKind {

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::spec_table::{Direction, Field, Limits, Operation, Schema, Ty, TypeKind, Union};
+use crate::spec_table::{Direction, Field, Limits, Operation, Rule, Schema, Ty, TypeKind, Union};
 
 /// Nesting beyond which objects are left empty and arrays hold nothing, so a type that
 /// contains itself still gives a finite value.
@@ -14,7 +14,9 @@ const MAX_DEPTH: usize = 12;
 /// Lenient fields (`lenient_in_mock`) are held too, optional or not, so the mock has nothing to
 /// warn about. `types` holds the named types the fields refer to (an operation's `types`).
 /// It is what a request may send: without the fields only WeChat answers (`only =
-/// "response"`); [`sample_answer`] has them.
+/// "response"`); [`sample_answer`] has them. It keeps the rules that tie fields together: a
+/// `required_when` or `required_unless` field is held whatever its sibling, and of a `one_of`
+/// set the first field is held, set (a boolean `true`), the others left out.
 pub fn sample_object<'a>(types: &Schema<'a>, fields: &[Field<'a>]) -> Map<String, Value> {
     Sampler { types, direction: Direction::Request }.object(fields, 0)
 }
@@ -55,7 +57,15 @@ impl<'a> Sampler<'_, 'a> {
             return map;
         }
         let travels = |f: &Field<'a>| f.only.is_none_or(|only| only == self.direction);
-        for field in fields.iter().filter(|f| (f.required || f.lenient) && travels(f)) {
+        // Rules bind requests only; an answer is sampled as its fields are declared.
+        let rule = |f: &Field<'a>| if self.direction == Direction::Request { f.rule } else { None };
+        let first_of = |set: &str| fields.iter().find(|f| rule(f) == Some(Rule::OneOf(set))).map(|f| f.name);
+        let held = |f: &Field<'a>| match rule(f) {
+            Some(Rule::RequiredWhen(_) | Rule::RequiredUnless(_)) => true,
+            Some(Rule::OneOf(set)) => first_of(set) == Some(f.name),
+            None => f.required || f.lenient,
+        };
+        for field in fields.iter().filter(|f| held(f) && travels(f)) {
             let union = match (field.flatten, field.ty) {
                 (true, Ty::Named(id)) => match self.types.get(id).map(|t| &t.kind) {
                     Some(TypeKind::Union(union)) => Some(union),
@@ -66,7 +76,10 @@ impl<'a> Sampler<'_, 'a> {
             match union {
                 Some(union) => map.extend(self.union_object(union, depth)),
                 None => {
-                    let sample = within(self.value(field.ty, field.name, depth + 1), &field.limits);
+                    let mut sample = within(self.value(field.ty, field.name, depth + 1), &field.limits);
+                    if matches!(rule(field), Some(Rule::OneOf(_))) {
+                        sample = set(sample);
+                    }
                     map.insert(field.name.to_owned(), sample);
                 }
             }
@@ -112,6 +125,16 @@ impl<'a> Sampler<'_, 'a> {
                 None => Value::Null,
             },
         }
+    }
+}
+
+/// A sample value that counts as set for a `one_of` set: `false`, `0` and `""` count as not set.
+fn set(value: Value) -> Value {
+    match value {
+        Value::Bool(false) => Value::Bool(true),
+        Value::Number(n) if n.as_f64() == Some(0.0) => Value::from(1),
+        Value::String(text) if text.is_empty() => Value::from("x"),
+        other => other,
     }
 }
 
@@ -208,6 +231,33 @@ mod tests {
         assert_eq!(record, serde_json::json!({"title": "mock_title", "id": "mock_id"}));
         assert_eq!(Value::Object(sample_answer(&ISSUED, &fields)), serde_json::json!({"issued": record}));
         assert_eq!(check_answer(&ISSUED, &fields, &serde_json::json!({"issued": record})), Ok(Vec::new()));
+    }
+
+    #[test]
+    fn a_request_keeps_the_rules_an_answer_is_not_bound_by() {
+        static RULED: &[Field<'static>] = &[
+            Field { name: "code", ty: Ty::String, required: true, ..Field::PLAIN },
+            Field {
+                name: "class",
+                ty: Ty::String,
+                rule: Some(Rule::RequiredUnless("is_cancel")),
+                ..Field::PLAIN
+            },
+            Field { name: "is_cancel", ty: Ty::Bool, ..Field::PLAIN },
+            Field { name: "seat", ty: Ty::String, rule: Some(Rule::RequiredWhen("class")), ..Field::PLAIN },
+            Field { name: "all", ty: Ty::Bool, rule: Some(Rule::OneOf("pages")), ..Field::PLAIN },
+            Field { name: "page_id", ty: Ty::String, rule: Some(Rule::OneOf("pages")), ..Field::PLAIN },
+        ];
+        let request = Value::Object(sample_object(&Schema::EMPTY, RULED));
+        assert_eq!(
+            request,
+            serde_json::json!({"code": "mock_code", "class": "mock_class", "seat": "mock_seat", "all": true})
+        );
+        assert_eq!(crate::validate::check_body(&Schema::EMPTY, RULED, &request), Ok(Vec::new()));
+        assert_eq!(
+            Value::Object(sample_answer(&Schema::EMPTY, RULED)),
+            serde_json::json!({"code": "mock_code"})
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! with too: one model and one checker of the spec's JSON for both.
 
 pub use wechat_core::shape::{
-    Direction, Field, Item, Limits, NamedType, Schema, Ty, TypeId, TypeKind, Union, UnionCase,
+    Direction, Field, Item, Limits, NamedType, Rule, Schema, Ty, TypeId, TypeKind, Union, UnionCase,
 };
 
 /// One endpoint of the spec.

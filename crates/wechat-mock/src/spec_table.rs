@@ -5,7 +5,7 @@
 use crate::generated::operations::{GENERAL_ERRORS, OPERATIONS, TYPES};
 pub use crate::spec_model::{
     BodyKind, Direction, ErrorCase, Field, FilePart, Item, Limits, Method, NamedType, Operation,
-    ResponseBody, Schema, TokenUse, Ty, TypeId, TypeKind, Union, UnionCase,
+    ResponseBody, Rule, Schema, TokenUse, Ty, TypeId, TypeKind, Union, UnionCase,
 };
 
 /// Every operation of the spec, as the generator wrote them.

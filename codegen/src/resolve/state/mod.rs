@@ -267,7 +267,7 @@ fn resolve_resource(
             written.0.push((key.clone(), field.clone()));
         }
     }
-    let fields = plain_fields(resolve_fields(file, &written, scope, FieldPlace::Object, problems));
+    let fields = plain_fields(resolve_fields(file, &written, scope, FieldPlace::Unsent, problems));
     let field = |name: &str| fields.iter().find(|f| f.wire == name);
 
     let mut key = Vec::new();
@@ -569,8 +569,8 @@ fn resolve_action(
             format!("user action name `{}` must be a snake_case Rust identifier", def.name.value),
         );
     }
-    let params = plain_fields(resolve_fields(file, &def.params, cx.scope, FieldPlace::Object, problems));
-    let answer = plain_fields(resolve_fields(file, &def.answer, cx.scope, FieldPlace::Object, problems));
+    let params = plain_fields(resolve_fields(file, &def.params, cx.scope, FieldPlace::Unsent, problems));
+    let answer = plain_fields(resolve_fields(file, &def.answer, cx.scope, FieldPlace::Unsent, problems));
     if def.mock.is_empty() {
         problems.error(file, def.name.span, "a user action needs at least one [[mock]] step");
     }

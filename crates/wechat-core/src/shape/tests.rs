@@ -503,3 +503,144 @@ fn an_object_has_no_envelope_a_body_has() {
     );
     assert_eq!(check(json!(["a"])), ["[(body)] expected object, found array"]);
 }
+
+/// A boarding-pass check-in: `class` is required unless `is_cancel`, `seat` when `class` is
+/// set; a page named by `page_id` or `all` (an alias `every`), exactly one.
+static RULED: &[Field<'static>] = &[
+    Field { name: "code", ty: Ty::String, required: true, ..Field::PLAIN },
+    Field { name: "class", ty: Ty::String, rule: Some(Rule::RequiredUnless("is_cancel")), ..Field::PLAIN },
+    Field { name: "seat", ty: Ty::U32, rule: Some(Rule::RequiredWhen("class")), ..Field::PLAIN },
+    Field { name: "is_cancel", ty: Ty::Bool, ..Field::PLAIN },
+    Field { name: "page_id", ty: Ty::String, rule: Some(Rule::OneOf("page")), ..Field::PLAIN },
+    Field {
+        name: "all",
+        aliases: Cow::Borrowed(&["every"]),
+        ty: Ty::Bool,
+        rule: Some(Rule::OneOf("page")),
+        ..Field::PLAIN
+    },
+];
+
+fn ruled(body: Value, options: Options) -> Vec<String> {
+    found(RULED, body, Options { report: Report::All, ..options })
+}
+
+#[test]
+fn required_unless_refuses_the_field_left_out_until_its_sibling_is_set() {
+    let body = |extra: Value| {
+        let mut body = json!({"code": "c", "page_id": "p"});
+        body.as_object_mut().expect("an object").extend(extra.as_object().expect("an object").clone());
+        body
+    };
+    assert_eq!(ruled(body(json!({"is_cancel": true})), Options::MOCK_REQUEST), Vec::<String>::new());
+    let missing = "[class] missing: required unless `is_cancel` is true, non-zero or non-empty";
+    for cancel in [json!({}), json!({"is_cancel": false}), json!({"is_cancel": null})] {
+        assert_eq!(ruled(body(cancel.clone()), Options::MOCK_REQUEST), [missing], "{cancel}");
+    }
+    assert_eq!(
+        ruled(body(json!({"class": null})), Options::MOCK_REQUEST),
+        [missing],
+        "null is as good as left out"
+    );
+    assert_eq!(
+        ruled(body(json!({"class": "", "is_cancel": false})), Options::MOCK_REQUEST),
+        Vec::<String>::new(),
+        "an empty text is there; it only does not set a condition"
+    );
+}
+
+#[test]
+fn required_when_refuses_the_field_left_out_while_its_sibling_is_set() {
+    let body = |class: Value, seat: Option<u32>| {
+        let mut body = json!({"code": "c", "page_id": "p", "class": class});
+        if let Some(seat) = seat {
+            body["seat"] = json!(seat);
+        }
+        body
+    };
+    assert_eq!(ruled(body(json!("first"), Some(3)), Options::MOCK_REQUEST), Vec::<String>::new());
+    assert_eq!(
+        ruled(body(json!("first"), None), Options::MOCK_REQUEST),
+        ["[seat] missing: required when `class` is true, non-zero or non-empty"]
+    );
+    assert_eq!(
+        ruled(body(json!(""), None), Options::MOCK_REQUEST),
+        Vec::<String>::new(),
+        "an empty sibling requires nothing"
+    );
+}
+
+#[test]
+fn one_of_wants_exactly_one_field_of_its_set_set() {
+    let body = |pages: Value| {
+        let mut body = json!({"code": "c", "is_cancel": true});
+        body.as_object_mut().expect("an object").extend(pages.as_object().expect("an object").clone());
+        body
+    };
+    assert_eq!(ruled(body(json!({"page_id": "p"})), Options::MOCK_REQUEST), Vec::<String>::new());
+    assert_eq!(ruled(body(json!({"all": true})), Options::MOCK_REQUEST), Vec::<String>::new());
+    assert_eq!(
+        ruled(body(json!({"page_id": "p", "all": false})), Options::MOCK_REQUEST),
+        Vec::<String>::new(),
+        "false does not count"
+    );
+    assert_eq!(ruled(body(json!({"every": true})), Options::MOCK_REQUEST), Vec::<String>::new(), "an alias");
+    let none = "[page_id] exactly one of page_id, all is required; found none";
+    for pages in [json!({}), json!({"all": false}), json!({"page_id": "", "all": null})] {
+        assert_eq!(ruled(body(pages.clone()), Options::MOCK_REQUEST), [none], "{pages}");
+    }
+    assert_eq!(
+        ruled(body(json!({"page_id": "p", "all": true})), Options::REQUEST_EXAMPLE),
+        ["[all] exactly one of page_id, all is required; found page_id and all"]
+    );
+}
+
+#[test]
+fn rules_bind_requests_and_not_answers() {
+    let broken = json!({"code": "c"});
+    assert_eq!(
+        ruled(broken.clone(), Options::MOCK_REQUEST),
+        [
+            "[class] missing: required unless `is_cancel` is true, non-zero or non-empty",
+            "[page_id] exactly one of page_id, all is required; found none"
+        ]
+    );
+    assert_eq!(ruled(broken.clone(), Options::MOCK_ANSWER), Vec::<String>::new());
+    assert_eq!(ruled(broken, Options::RESPONSE_EXAMPLE), Vec::<String>::new());
+}
+
+#[test]
+fn rules_hold_inside_nested_objects_and_a_lenient_field_only_warns() {
+    static OUTER: &[Field<'static>] = &[Field { name: "pass", ty: Ty::Named(TypeId(0)), ..Field::PLAIN }];
+    static INNER: Schema<'static> = Schema::new(&[NamedType {
+        name: "Pass",
+        kind: TypeKind::Object(Cow::Borrowed(&[
+            Field {
+                name: "class",
+                ty: Ty::String,
+                lenient: true,
+                rule: Some(Rule::RequiredUnless("is_cancel")),
+                ..Field::PLAIN
+            },
+            Field { name: "is_cancel", ty: Ty::Bool, ..Field::PLAIN },
+        ])),
+    }]);
+    let check = |body: Value, options: Options| {
+        let findings = check_body(&INNER, OUTER, &[], &body, options);
+        let warnings = findings.warnings.iter().map(|w| format!("warning {w}"));
+        findings.problems.iter().map(ToString::to_string).chain(warnings).collect::<Vec<_>>()
+    };
+    let body = json!({"pass": {"is_cancel": false}});
+    assert_eq!(
+        check(body.clone(), Options::REQUEST_EXAMPLE),
+        ["[pass.class] missing: required unless `is_cancel` is true, non-zero or non-empty"]
+    );
+    assert_eq!(
+        check(body, Options::MOCK_REQUEST),
+        [
+            "warning [pass.class] missing",
+            "warning [pass.class] missing: required unless `is_cancel` is true, non-zero or non-empty"
+        ],
+        "a lenient field's broken rule is a warning too"
+    );
+}

@@ -6,7 +6,8 @@
 use std::borrow::Cow;
 use crate::spec_model::{
     BodyKind, Direction, ErrorCase, Field, FilePart, Item, Limits, Method, NamedType,
-    Operation, ResponseBody, Schema, TokenUse, Ty, TypeId, TypeKind, Union, UnionCase,
+    Operation, ResponseBody, Rule, Schema, TokenUse, Ty, TypeId, TypeKind, Union,
+    UnionCase,
 };
 
 /// WeChat's general error codes, from `spec/errors.toml`, in its order.
@@ -1421,60 +1422,70 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "groupon",
                 ty: Ty::Named(TypeId(83)),
                 required: false,
+                rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
             },
             Field {
                 name: "cash",
                 ty: Ty::Named(TypeId(83)),
                 required: false,
+                rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
             },
             Field {
                 name: "discount",
                 ty: Ty::Named(TypeId(83)),
                 required: false,
+                rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
             },
             Field {
                 name: "gift",
                 ty: Ty::Named(TypeId(83)),
                 required: false,
+                rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
             },
             Field {
                 name: "general_coupon",
                 ty: Ty::Named(TypeId(83)),
                 required: false,
+                rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
             },
             Field {
                 name: "member_card",
                 ty: Ty::Named(TypeId(84)),
                 required: false,
+                rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
             },
             Field {
                 name: "scenic_ticket",
                 ty: Ty::Named(TypeId(87)),
                 required: false,
+                rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
             },
             Field {
                 name: "movie_ticket",
                 ty: Ty::Named(TypeId(88)),
                 required: false,
+                rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
             },
             Field {
                 name: "boarding_pass",
                 ty: Ty::Named(TypeId(89)),
                 required: false,
+                rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
             },
             Field {
                 name: "meeting_ticket",
                 ty: Ty::Named(TypeId(90)),
                 required: false,
+                rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
             },
         ],
@@ -3935,12 +3946,14 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "page_id",
                 ty: Ty::String,
                 required: false,
+                rule: Some(Rule::OneOf("pages")),
                 ..Field::PLAIN
             },
             Field {
                 name: "all",
                 ty: Ty::Bool,
                 required: false,
+                rule: Some(Rule::OneOf("pages")),
                 ..Field::PLAIN
             },
             Field {
@@ -4546,6 +4559,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "title",
                 ty: Ty::String,
                 required: false,
+                rule: Some(Rule::RequiredUnless("user_fill")),
                 ..Field::PLAIN
             },
             Field {
@@ -5894,6 +5908,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "order_no",
                 ty: Ty::String,
                 required: false,
+                rule: Some(Rule::OneOf("order")),
                 ..Field::PLAIN
             },
             Field {
@@ -5906,6 +5921,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "payment_notice_no",
                 ty: Ty::String,
                 required: false,
+                rule: Some(Rule::OneOf("order")),
                 ..Field::PLAIN
             },
             Field {
@@ -6286,12 +6302,14 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "payment_notice_no",
                 ty: Ty::String,
                 required: false,
+                rule: Some(Rule::OneOf("order")),
                 ..Field::PLAIN
             },
             Field {
                 name: "order_no",
                 ty: Ty::String,
                 required: false,
+                rule: Some(Rule::OneOf("order")),
                 ..Field::PLAIN
             },
         ],
@@ -6434,6 +6452,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "order_no",
                 ty: Ty::String,
                 required: false,
+                rule: Some(Rule::OneOf("order")),
                 ..Field::PLAIN
             },
             Field {
@@ -6446,6 +6465,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "payment_notice_no",
                 ty: Ty::String,
                 required: false,
+                rule: Some(Rule::OneOf("order")),
                 ..Field::PLAIN
             },
             Field {
@@ -7135,6 +7155,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "order_no",
                 ty: Ty::String,
                 required: false,
+                rule: Some(Rule::OneOf("order")),
                 ..Field::PLAIN
             },
             Field {
@@ -7147,6 +7168,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 name: "payment_notice_no",
                 ty: Ty::String,
                 required: false,
+                rule: Some(Rule::OneOf("order")),
                 ..Field::PLAIN
             },
             Field {
@@ -8556,6 +8578,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     max_bytes: Some(45),
                     ..Limits::NONE
                 },
+                rule: Some(Rule::RequiredUnless("is_cancel")),
                 ..Field::PLAIN
             },
             Field {
@@ -8566,6 +8589,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     max_bytes: Some(15),
                     ..Limits::NONE
                 },
+                rule: Some(Rule::RequiredUnless("is_cancel")),
                 ..Field::PLAIN
             },
             Field {
@@ -8576,6 +8600,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                     max_length: Some(14),
                     ..Limits::NONE
                 },
+                rule: Some(Rule::RequiredUnless("is_cancel")),
                 ..Field::PLAIN
             },
             Field {
@@ -12654,18 +12679,21 @@ pub(crate) mod local {
                                 name: "membership_appid",
                                 ty: Ty::String,
                                 required: false,
+                                rule: Some(Rule::OneOf("audience")),
                                 ..Field::PLAIN
                             },
                             Field {
                                 name: "new_tinyapp_user",
                                 ty: Ty::Bool,
                                 required: false,
+                                rule: Some(Rule::OneOf("audience")),
                                 ..Field::PLAIN
                             },
                             Field {
                                 name: "total_user",
                                 ty: Ty::Bool,
                                 required: false,
+                                rule: Some(Rule::OneOf("audience")),
                                 ..Field::PLAIN
                             },
                         ],

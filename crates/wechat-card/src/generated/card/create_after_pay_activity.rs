@@ -33,7 +33,7 @@
 //! - WeChat's page gives the interface no English name; `card_mkt_activity_create` is a short name after the path.
 //! - Limits from WeChat's table: gift_num 3 to 15 coupons a pack; max_partic_times_act and max_partic_times_one_day at most 50 (1 when left out).
 //! - `min_amt` is in fen in WeChat's table (最少支付金额，单位是分); one caller's own comment says yuan but it multiplies by 100 before sending. Senparc types it int.
-//! - Of `membership_appid`, `new_tinyapp_user` and `total_user` a card sets one (WeChat's table: 以上字段3选1，未选择请勿填); Senparc models only membership_appid, a second C# client and the table have all three. They are optional here and the choice is the caller's.
+//! - Of `membership_appid`, `new_tinyapp_user` and `total_user` a card sets one (WeChat's table: 以上字段3选1，未选择请勿填); Senparc models only membership_appid, a second C# client and the table have all three. They are optional, in the `one_of` set `audience`: a card with none or several set (`false` counts as not set) is refused before sending.
 //! - `custom_info.type` is `AFTER_PAY_PACKAGE` in every source; it is a plain string so a type WeChat adds can be sent.
 //! - A real answer quoted in yclimb's client: {"errcode":0,"errmsg":"ok","activity_id":"4728935"}.
 //!
@@ -412,7 +412,7 @@ impl ::wechat_core::Check for ActivityBasicInfo {
 
 /// A coupon of the pack and the users it is for.
 ///
-/// Build it with [`ActivityCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ActivityCard::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ActivityCard {
@@ -423,6 +423,8 @@ pub struct ActivityCard {
     #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub min_amt: i64,
     /// Only members of this member card appid (which must be bound to the paying merchant numbers); one of the three audience fields.
+    ///
+    /// Exactly one of `membership_appid`, `new_tinyapp_user`, `total_user` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -430,6 +432,8 @@ pub struct ActivityCard {
     )]
     pub membership_appid: Option<String>,
     /// Only users new to the mini program; one of the three audience fields.
+    ///
+    /// Exactly one of `membership_appid`, `new_tinyapp_user`, `total_user` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -437,6 +441,8 @@ pub struct ActivityCard {
     )]
     pub new_tinyapp_user: Option<bool>,
     /// Every user; one of the three audience fields.
+    ///
+    /// Exactly one of `membership_appid`, `new_tinyapp_user`, `total_user` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -452,7 +458,7 @@ impl ActivityCard {
     }
 }
 
-/// The builder of [`ActivityCard`], from [`ActivityCard::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ActivityCard`], from [`ActivityCard::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`, and a field that breaks a rule of the spec with `wechat_core::BuildError::Invalid`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ActivityCardBuilder {
@@ -495,16 +501,40 @@ impl ActivityCardBuilder {
     }
 
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
-    /// field not set.
+    /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
+    /// a rule of the spec.
     pub fn build(self) -> Result<ActivityCard, ::wechat_core::BuildError> {
         let missing = ::wechat_core::BuildError::missing_from("ActivityCard");
-        Ok(ActivityCard {
+        let value = ActivityCard {
             card_id: self.card_id.ok_or_else(|| missing("card_id"))?,
             min_amt: self.min_amt.ok_or_else(|| missing("min_amt"))?,
             membership_appid: self.membership_appid,
             new_tinyapp_user: self.new_tinyapp_user,
             total_user: self.total_user,
-        })
+        };
+        ::wechat_core::check::Rules::rules(&value, "")
+            .map_err(::wechat_core::BuildError::invalid_in("ActivityCard"))?;
+        Ok(value)
+    }
+}
+
+impl ::wechat_core::check::Rules for ActivityCard {
+    fn rules(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::one_of(
+            path,
+            &[
+                (
+                    "membership_appid",
+                    ::wechat_core::check::presence(&self.membership_appid),
+                ),
+                (
+                    "new_tinyapp_user",
+                    ::wechat_core::check::presence(&self.new_tinyapp_user),
+                ),
+                ("total_user", ::wechat_core::check::presence(&self.total_user)),
+            ],
+        )?;
+        Ok(())
     }
 }
 
@@ -528,6 +558,7 @@ impl ::wechat_core::Check for ActivityCard {
                 ..::wechat_core::Limits::NONE
             },
         )?;
+        ::wechat_core::check::Rules::rules(self, path)?;
         Ok(())
     }
 }

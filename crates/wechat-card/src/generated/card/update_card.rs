@@ -38,7 +38,7 @@
 //!
 //! ## Notes
 //!
-//! - Shape: /card/update sends `{card_id, <lower-case card type>: {...}}` with no `card_type` and no `card` wrapper. A union cannot say it: a union needs a tag field whose value selects the key, and this body has none (a constant `card_type` would put a field on the wire that WeChat does not document). So the request is `card_id` plus one optional field per card type, each of an update type holding only the fields WeChat's tables let change. Format gap: "exactly one of these fields" cannot be written, so neither the client nor the mock refuses a request with none or with two; WeChat answers it with an error (not documented which). The key must also be the card's actual type, which only WeChat knows.
+//! - Shape: /card/update sends `{card_id, <lower-case card type>: {...}}` with no `card_type` and no `card` wrapper. A union cannot say it: a union needs a tag field whose value selects the key, and this body has none (a constant `card_type` would put a field on the wire that WeChat does not document). So the request is `card_id` plus one optional field per card type, each of an update type holding only the fields WeChat's tables let change, all in the `one_of` set `card_type`: the client (before sending), the mock (47001) and the example checks refuse a request with none or with two, which WeChat refuses too (with which code is not documented). The key must also be the card's actual type, which only WeChat knows.
 //! - The five coupon types (groupon, cash, discount, gift, general_coupon) share `CouponUpdate`: WeChat's tables let them change only `base_info`. SKIT's model also offers deal_detail, least_cost, reduce_cost, discount, gift and default_detail, which appear in no table of WeChat's; they are not modelled.
 //! - Updatable base_info fields follow WeChat's 通用字段修改 table (tianye/WechatMpSDK §2.20) plus what the member-card update page adds (title, use_all_locations, need_push_on_view, pay_info, is_pay_and_qrcode; WxJava BaseInfoUpdate, SKIT). Not updatable: brand_name, sku (use modify_stock), use_custom_code, get_custom_code_mode, bind_openid; SKIT also offers brand_name, use_limit and source, not found in WeChat's tables, not modelled. The mini-program fields (*_app_brand_user_name/pass) are left out as in create_card.
 //! - Lengths follow the update table: custom_url_name and promotion_url_name are string(16) there (string(15) in the create table); the table's color is string(3072), an obvious copy error, so color keeps create's 16; location_id_list is written string(3072) "1234,2314" in the table but sent as an array of integers in WeChat's example.
@@ -105,33 +105,53 @@ pub struct UpdateCardRequest {
     #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The changes, when the card is a group-buying voucher (GROUPON).
+    ///
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groupon: Option<CouponUpdate>,
     /// The changes, when the card is a cash voucher (CASH).
+    ///
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cash: Option<CouponUpdate>,
     /// The changes, when the card is a percentage-off coupon (DISCOUNT).
+    ///
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<CouponUpdate>,
     /// The changes, when the card is a gift voucher (GIFT).
+    ///
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gift: Option<CouponUpdate>,
     /// The changes, when the card is a general coupon (GENERAL_COUPON).
+    ///
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub general_coupon: Option<CouponUpdate>,
     /// The changes, when the card is a member card (MEMBER_CARD).
+    ///
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member_card: Option<MemberCardUpdate>,
     /// The changes, when the card is a scenic-spot ticket (SCENIC_TICKET).
+    ///
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scenic_ticket: Option<ScenicTicketUpdate>,
     /// The changes, when the card is a cinema ticket (MOVIE_TICKET).
+    ///
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub movie_ticket: Option<MovieTicketUpdate>,
     /// The changes, when the card is a boarding pass (BOARDING_PASS).
+    ///
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boarding_pass: Option<BoardingPassUpdate>,
     /// The changes, when the card is a meeting or show ticket (MEETING_TICKET).
+    ///
+    /// Exactly one of `groupon`, `cash`, `discount`, `gift`, `general_coupon`, `member_card`, `scenic_ticket`, `movie_ticket`, `boarding_pass`, `meeting_ticket` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub meeting_ticket: Option<MeetingTicketUpdate>,
 }
@@ -215,6 +235,27 @@ impl UpdateCardRequest {
     }
 }
 
+impl ::wechat_core::check::Rules for UpdateCardRequest {
+    fn rules(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::one_of(
+            path,
+            &[
+                ("groupon", ::wechat_core::check::presence(&self.groupon)),
+                ("cash", ::wechat_core::check::presence(&self.cash)),
+                ("discount", ::wechat_core::check::presence(&self.discount)),
+                ("gift", ::wechat_core::check::presence(&self.gift)),
+                ("general_coupon", ::wechat_core::check::presence(&self.general_coupon)),
+                ("member_card", ::wechat_core::check::presence(&self.member_card)),
+                ("scenic_ticket", ::wechat_core::check::presence(&self.scenic_ticket)),
+                ("movie_ticket", ::wechat_core::check::presence(&self.movie_ticket)),
+                ("boarding_pass", ::wechat_core::check::presence(&self.boarding_pass)),
+                ("meeting_ticket", ::wechat_core::check::presence(&self.meeting_ticket)),
+            ],
+        )?;
+        Ok(())
+    }
+}
+
 impl ::wechat_core::Check for UpdateCardRequest {
     fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
         ::wechat_core::check::limit(
@@ -266,6 +307,7 @@ impl ::wechat_core::Check for UpdateCardRequest {
             &self.meeting_ticket,
             &::wechat_core::check::join(path, "meeting_ticket"),
         )?;
+        ::wechat_core::check::Rules::rules(self, path)?;
         Ok(())
     }
 }

@@ -27,7 +27,7 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `giftcard_maintain_set` is a short name after the path.
-//! - `page_id` and `all` are alternatives (SKIT: 二选一; EasyWeChat sends one or the other; 81020 refuses both or neither). They are two optional fields: the choice is made by presence, not by a tag, so no union can hold it; the mock cannot refuse both or neither.
+//! - `page_id` and `all` are alternatives (SKIT: 二选一; EasyWeChat sends one or the other; 81020 refuses both or neither: "page_id.size!=0 but all==true, or page_id.size==0 but all==false"). They are two optional fields in the `one_of` set `pages`, chosen by presence, not by a tag (so no union can hold them): exactly one must be set, an empty page_id and `all: false` counting as not set, as 81020 counts them. The client refuses both or neither before sending and the mock with 47001, where WeChat answers 81020.
 //! - WeChat's examples only send `maintain: true`; that `false` puts pages back on sale is what the field's name suggests, not documented.
 //! - The page's description of this interface ("开发者可以通过该接口查询当前商户下所有的礼品卡货架id") is copied from 5.5 by mistake; its examples show what it does.
 //!
@@ -80,6 +80,8 @@
 #[non_exhaustive]
 pub struct SetMaintainRequest {
     /// The page to take off sale; leave out with `all`.
+    ///
+    /// Exactly one of `page_id`, `all` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -87,6 +89,8 @@ pub struct SetMaintainRequest {
     )]
     pub page_id: Option<String>,
     /// Take every page of the account off sale; leave out with `page_id`.
+    ///
+    /// Exactly one of `page_id`, `all` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -118,6 +122,26 @@ impl SetMaintainRequest {
     pub fn all(mut self, value: bool) -> Self {
         self.all = Some(value);
         self
+    }
+}
+
+impl ::wechat_core::check::Rules for SetMaintainRequest {
+    fn rules(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::one_of(
+            path,
+            &[
+                ("page_id", ::wechat_core::check::presence(&self.page_id)),
+                ("all", ::wechat_core::check::presence(&self.all)),
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+impl ::wechat_core::Check for SetMaintainRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::Rules::rules(self, path)?;
+        Ok(())
     }
 }
 
@@ -307,4 +331,8 @@ impl ::wechat_core::Operation for SetMaintainRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

@@ -21,7 +21,7 @@
 //!
 //! ## Notes
 //!
-//! - The SDKs' models (WxJava, SKIT) list `user_fill` without saying it is optional, but WeChat's own example leaves it out; it is optional here (0, the merchant fills the title, when absent). `title` is then required by WeChat, which the format cannot express: it is documented on the field.
+//! - The SDKs' models (WxJava, SKIT) list `user_fill` without saying it is optional, but WeChat's own example leaves it out; it is optional here (0, the merchant fills the title, when absent). `title` is then required by WeChat (72031): `required_unless = "user_fill"` refuses a request without it before sending unless `user_fill` is `Yes` (1), `No` (0) counting as not set.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
 //!
 //! ## A prefilled company title
@@ -70,6 +70,8 @@ pub struct GetUserTitleUrlRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_fill: Option<crate::types::Flag>,
     /// The title; required when `user_fill` is `No`.
+    ///
+    /// Required unless `user_fill` is set (`true`, non-zero or non-empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -175,6 +177,26 @@ impl GetUserTitleUrlRequest {
     }
 }
 
+impl ::wechat_core::check::Rules for GetUserTitleUrlRequest {
+    fn rules(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::required_unless(
+            path,
+            "title",
+            &self.title,
+            "user_fill",
+            &self.user_fill,
+        )?;
+        Ok(())
+    }
+}
+
+impl ::wechat_core::Check for GetUserTitleUrlRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::Rules::rules(self, path)?;
+        Ok(())
+    }
+}
+
 /// Response of [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url), without `errcode` and `errmsg`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -217,4 +239,8 @@ impl ::wechat_core::Operation for GetUserTitleUrlRequest {
         token: ::wechat_core::TokenUse::AccessTokenOrAuthorizer,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

@@ -20,7 +20,7 @@
 //! ## Notes
 //!
 //! - WeChat's interface name for this endpoint is not known; `nontax_vehicle_payapply` is a short name after the path.
-//! - Only SKIT (and fastwego's list) has the vehicle calls; the fields are SKIT's. One of `order_no` and `payment_notice_no` is given (SKIT: 二选一); both are optional here.
+//! - Only SKIT (and fastwego's list) has the vehicle calls; the fields are SKIT's. Exactly one of `order_no` and `payment_notice_no` is given (SKIT: 二选一): both are optional, in the `one_of` set `order`, so a request with neither or both is refused before sending.
 //! - SKIT's model requires `scene_info.plate_number` but its sample leaves it out; the example adds a plate.
 //! - Third-party platforms may not call it, as for the other non-tax payment calls.
 //!
@@ -46,7 +46,7 @@
 
 /// Request of [`NontaxPayClient::apply_vehicle_pay`](crate::nontax_pay::NontaxPayClient::apply_vehicle_pay).
 ///
-/// Build it with [`ApplyVehiclePayRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`ApplyVehiclePayRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct ApplyVehiclePayRequest {
@@ -81,6 +81,8 @@ pub struct ApplyVehiclePayRequest {
     #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee: i64,
     /// The commission's own order number; instead of `payment_notice_no`.
+    ///
+    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -91,6 +93,8 @@ pub struct ApplyVehiclePayRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The payment notice's number; instead of `order_no`.
+    ///
+    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -131,7 +135,7 @@ impl ApplyVehiclePayRequest {
     }
 }
 
-/// The builder of [`ApplyVehiclePayRequest`], from [`ApplyVehiclePayRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`ApplyVehiclePayRequest`], from [`ApplyVehiclePayRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`, and a field that breaks a rule of the spec with `wechat_core::BuildError::Invalid`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct ApplyVehiclePayRequestBuilder {
@@ -247,10 +251,11 @@ impl ApplyVehiclePayRequestBuilder {
     }
 
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
-    /// field not set.
+    /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
+    /// a rule of the spec.
     pub fn build(self) -> Result<ApplyVehiclePayRequest, ::wechat_core::BuildError> {
         let missing = ::wechat_core::BuildError::missing_from("ApplyVehiclePayRequest");
-        Ok(ApplyVehiclePayRequest {
+        let value = ApplyVehiclePayRequest {
             appid: self.appid.ok_or_else(|| missing("appid"))?,
             bank_id: self.bank_id,
             bank_account: self.bank_account,
@@ -270,7 +275,26 @@ impl ApplyVehiclePayRequestBuilder {
             goods_tag: self.goods_tag,
             trade_scene: self.trade_scene.ok_or_else(|| missing("trade_scene"))?,
             scene_info: self.scene_info.ok_or_else(|| missing("scene_info"))?,
-        })
+        };
+        ::wechat_core::check::Rules::rules(&value, "")
+            .map_err(::wechat_core::BuildError::invalid_in("ApplyVehiclePayRequest"))?;
+        Ok(value)
+    }
+}
+
+impl ::wechat_core::check::Rules for ApplyVehiclePayRequest {
+    fn rules(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::one_of(
+            path,
+            &[
+                ("order_no", ::wechat_core::check::presence(&self.order_no)),
+                (
+                    "payment_notice_no",
+                    ::wechat_core::check::presence(&self.payment_notice_no),
+                ),
+            ],
+        )?;
+        Ok(())
     }
 }
 
@@ -289,6 +313,7 @@ impl ::wechat_core::Check for ApplyVehiclePayRequest {
             &self.scene_info,
             &::wechat_core::check::join(path, "scene_info"),
         )?;
+        ::wechat_core::check::Rules::rules(self, path)?;
         Ok(())
     }
 }

@@ -18,7 +18,7 @@
 //! ## Notes
 //!
 //! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it (不支持第三方平台调用).
-//! - Exactly one of `payment_notice_no` and `order_no` is given (WeChat's table: 缴费通知书编号和订单号二选一); both are optional here.
+//! - Exactly one of `payment_notice_no` and `order_no` is given (WeChat's table: 缴费通知书编号和订单号二选一): both are optional, in the `one_of` set `order`, so a request with neither or both is refused before sending.
 //! - `paid_order_id` is absent when no order was paid.
 //!
 //! ## Six orders for a notice, one paid (SKIT's samples)
@@ -42,7 +42,7 @@
 
 /// Request of [`NontaxPayClient::get_order_list`](crate::nontax_pay::NontaxPayClient::get_order_list).
 ///
-/// Build it with [`GetOrderListRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`GetOrderListRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetOrderListRequest {
@@ -56,6 +56,8 @@ pub struct GetOrderListRequest {
     #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub department_code: String,
     /// The payment notice's number; instead of `order_no`.
+    ///
+    /// Exactly one of `payment_notice_no`, `order_no` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -63,6 +65,8 @@ pub struct GetOrderListRequest {
     )]
     pub payment_notice_no: Option<String>,
     /// The commission's own order number; instead of `payment_notice_no`.
+    ///
+    /// Exactly one of `payment_notice_no`, `order_no` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -78,7 +82,7 @@ impl GetOrderListRequest {
     }
 }
 
-/// The builder of [`GetOrderListRequest`], from [`GetOrderListRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`GetOrderListRequest`], from [`GetOrderListRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`, and a field that breaks a rule of the spec with `wechat_core::BuildError::Invalid`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct GetOrderListRequestBuilder {
@@ -121,10 +125,11 @@ impl GetOrderListRequestBuilder {
     }
 
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
-    /// field not set.
+    /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
+    /// a rule of the spec.
     pub fn build(self) -> Result<GetOrderListRequest, ::wechat_core::BuildError> {
         let missing = ::wechat_core::BuildError::missing_from("GetOrderListRequest");
-        Ok(GetOrderListRequest {
+        let value = GetOrderListRequest {
             appid: self.appid.ok_or_else(|| missing("appid"))?,
             region_code: self.region_code.ok_or_else(|| missing("region_code"))?,
             department_code: self
@@ -132,7 +137,33 @@ impl GetOrderListRequestBuilder {
                 .ok_or_else(|| missing("department_code"))?,
             payment_notice_no: self.payment_notice_no,
             order_no: self.order_no,
-        })
+        };
+        ::wechat_core::check::Rules::rules(&value, "")
+            .map_err(::wechat_core::BuildError::invalid_in("GetOrderListRequest"))?;
+        Ok(value)
+    }
+}
+
+impl ::wechat_core::check::Rules for GetOrderListRequest {
+    fn rules(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::one_of(
+            path,
+            &[
+                (
+                    "payment_notice_no",
+                    ::wechat_core::check::presence(&self.payment_notice_no),
+                ),
+                ("order_no", ::wechat_core::check::presence(&self.order_no)),
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+impl ::wechat_core::Check for GetOrderListRequest {
+    fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::Rules::rules(self, path)?;
+        Ok(())
     }
 }
 
@@ -190,4 +221,8 @@ impl ::wechat_core::Operation for GetOrderListRequest {
         token: ::wechat_core::TokenUse::AccessToken,
         body: ::wechat_core::BodyKind::Json,
     };
+
+    fn check(&self) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::Check::check(self, "")
+    }
 }

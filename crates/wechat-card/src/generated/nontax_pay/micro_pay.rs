@@ -24,7 +24,7 @@
 //!
 //! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it (不支持第三方平台调用).
 //! - `auth_code` is the payer's payment code, a credential that spends the payer's money: it is a Secret, never printed. SKIT's sample has stray spaces in it and in payment_notice_no, removed here.
-//! - Exactly one of `order_no` and `payment_notice_no` is given (SKIT: 二选一); both are optional here.
+//! - Exactly one of `order_no` and `payment_notice_no` is given (SKIT: 二选一, as WeChat's table of unified_order): both are optional, in the `one_of` set `order`, so a request with neither or both is refused before sending.
 //! - `payment_notice_create_time` and `payment_expire_date` are required in SKIT's model (non-nullable) and its sample sends both, but only make sense with a notice: they are optional here, like unified_order's.
 //!
 //! ## Pay a notice at the counter (SKIT's sample, spaces removed)
@@ -50,7 +50,7 @@
 
 /// Request of [`NontaxPayClient::micro_pay`](crate::nontax_pay::NontaxPayClient::micro_pay).
 ///
-/// Build it with [`MicroPayRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`MicroPayRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct MicroPayRequest {
@@ -85,6 +85,8 @@ pub struct MicroPayRequest {
     #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee: i64,
     /// The commission's own order number; instead of `payment_notice_no`.
+    ///
+    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -95,6 +97,8 @@ pub struct MicroPayRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The payment notice's number; instead of `order_no`.
+    ///
+    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -144,7 +148,7 @@ impl MicroPayRequest {
     }
 }
 
-/// The builder of [`MicroPayRequest`], from [`MicroPayRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`MicroPayRequest`], from [`MicroPayRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`, and a field that breaks a rule of the spec with `wechat_core::BuildError::Invalid`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct MicroPayRequestBuilder {
@@ -274,10 +278,11 @@ impl MicroPayRequestBuilder {
     }
 
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
-    /// field not set.
+    /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
+    /// a rule of the spec.
     pub fn build(self) -> Result<MicroPayRequest, ::wechat_core::BuildError> {
         let missing = ::wechat_core::BuildError::missing_from("MicroPayRequest");
-        Ok(MicroPayRequest {
+        let value = MicroPayRequest {
             appid: self.appid.ok_or_else(|| missing("appid"))?,
             bank_id: self.bank_id,
             bank_account: self.bank_account,
@@ -299,7 +304,26 @@ impl MicroPayRequestBuilder {
             region_code: self.region_code.ok_or_else(|| missing("region_code"))?,
             auth_code: self.auth_code.ok_or_else(|| missing("auth_code"))?,
             items: self.items.ok_or_else(|| missing("items"))?,
-        })
+        };
+        ::wechat_core::check::Rules::rules(&value, "")
+            .map_err(::wechat_core::BuildError::invalid_in("MicroPayRequest"))?;
+        Ok(value)
+    }
+}
+
+impl ::wechat_core::check::Rules for MicroPayRequest {
+    fn rules(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::one_of(
+            path,
+            &[
+                ("order_no", ::wechat_core::check::presence(&self.order_no)),
+                (
+                    "payment_notice_no",
+                    ::wechat_core::check::presence(&self.payment_notice_no),
+                ),
+            ],
+        )?;
+        Ok(())
     }
 }
 
@@ -323,6 +347,7 @@ impl ::wechat_core::Check for MicroPayRequest {
                 ..::wechat_core::Limits::NONE
             },
         )?;
+        ::wechat_core::check::Rules::rules(self, path)?;
         Ok(())
     }
 }

@@ -21,7 +21,7 @@
 //! ## Notes
 //!
 //! - WeChat's interface name for this endpoint is not known; `nontax_vehicle_querystate` is a short name after the path.
-//! - Only SKIT (and fastwego's list) has the vehicle calls; the fields are SKIT's. One of `openid` and `plate_number` is given (SKIT: 二选一); both are optional here.
+//! - Only SKIT (and fastwego's list) has the vehicle calls; the fields are SKIT's. One of `openid` and `plate_number` is given (SKIT: 二选一), but SKIT's own sample sends both, so whether WeChat refuses both is unknown: they are optional and not a `one_of` set; a request with neither is not refused before sending either.
 //! - `trade_scene` is the deduction scene as SKIT's samples write it (PARKING, `PARKING SPACE` with a space); it is a plain string.
 //! - `user_state` is a plain string (NORMAL in SKIT's sample); its other values are not documented in the sources.
 //! - Third-party platforms may not call it, as for the other non-tax payment calls.

@@ -23,8 +23,8 @@
 //! ## Notes
 //!
 //! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it (不支持第三方平台调用).
-//! - Exactly one of `order_no` and `payment_notice_no` is given (WeChat's table and SKIT: 二选一); both are optional here and the choice is the caller's.
-//! - `openid` is required unless `trade_type` is MWEB (WeChat's table).
+//! - Exactly one of `order_no` and `payment_notice_no` is given (WeChat's table and SKIT: 二选一): both are optional, in the `one_of` set `order`, so a request with neither or both is refused before sending.
+//! - `openid` is required unless `trade_type` is MWEB (WeChat's table). Not checked: `required_unless` reads whether a sibling is set, not which value it holds, and `trade_type` is a text (JSAPI or MWEB).
 //! - `scene`, `payment_notice_create_time` and `payment_expire_date` are optional: SKIT's sample (WeChat's example) leaves the first two out and sends an empty date.
 //! - The answer is SKIT's: `order_id`, `pay_url` and `miniprogram`. Senparc reuses its query_fee answer for it, which does not match WeChat's example; it is not followed.
 //!
@@ -53,7 +53,7 @@
 
 /// Request of [`NontaxPayClient::unified_order`](crate::nontax_pay::NontaxPayClient::unified_order).
 ///
-/// Build it with [`UnifiedOrderRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
+/// Build it with [`UnifiedOrderRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct UnifiedOrderRequest {
@@ -126,6 +126,8 @@ pub struct UnifiedOrderRequest {
     #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub ip: String,
     /// The commission's own order number; instead of `payment_notice_no`.
+    ///
+    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -136,6 +138,8 @@ pub struct UnifiedOrderRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The payment notice's number; instead of `order_no`.
+    ///
+    /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -193,7 +197,7 @@ impl UnifiedOrderRequest {
     }
 }
 
-/// The builder of [`UnifiedOrderRequest`], from [`UnifiedOrderRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
+/// The builder of [`UnifiedOrderRequest`], from [`UnifiedOrderRequest::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`, and a field that breaks a rule of the spec with `wechat_core::BuildError::Invalid`.
 #[derive(Debug, Clone, Default)]
 #[must_use = "a builder does nothing until `build()` is called"]
 pub struct UnifiedOrderRequestBuilder {
@@ -372,10 +376,11 @@ impl UnifiedOrderRequestBuilder {
     }
 
     /// The value, or `wechat_core::BuildError::MissingField` naming the first required
-    /// field not set.
+    /// field not set, or `wechat_core::BuildError::Invalid` naming the first field that breaks
+    /// a rule of the spec.
     pub fn build(self) -> Result<UnifiedOrderRequest, ::wechat_core::BuildError> {
         let missing = ::wechat_core::BuildError::missing_from("UnifiedOrderRequest");
-        Ok(UnifiedOrderRequest {
+        let value = UnifiedOrderRequest {
             appid: self.appid.ok_or_else(|| missing("appid"))?,
             service_id: self.service_id,
             bank_id: self.bank_id,
@@ -404,7 +409,26 @@ impl UnifiedOrderRequestBuilder {
             scene: self.scene,
             items: self.items.ok_or_else(|| missing("items"))?,
             auto_call_pay: self.auto_call_pay,
-        })
+        };
+        ::wechat_core::check::Rules::rules(&value, "")
+            .map_err(::wechat_core::BuildError::invalid_in("UnifiedOrderRequest"))?;
+        Ok(value)
+    }
+}
+
+impl ::wechat_core::check::Rules for UnifiedOrderRequest {
+    fn rules(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::one_of(
+            path,
+            &[
+                ("order_no", ::wechat_core::check::presence(&self.order_no)),
+                (
+                    "payment_notice_no",
+                    ::wechat_core::check::presence(&self.payment_notice_no),
+                ),
+            ],
+        )?;
+        Ok(())
     }
 }
 
@@ -428,6 +452,7 @@ impl ::wechat_core::Check for UnifiedOrderRequest {
                 ..::wechat_core::Limits::NONE
             },
         )?;
+        ::wechat_core::check::Rules::rules(self, path)?;
         Ok(())
     }
 }

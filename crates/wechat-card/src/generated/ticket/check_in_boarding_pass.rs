@@ -26,7 +26,7 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_boardingpass_checkin` is a short name after the path.
-//! - The table marks passenger_name, class and etkt_bnr required for a check-in, but a cancellation (`is_cancel` true) reads none of them; SKIT makes all three optional. They are optional here so a cancellation can be sent; a check-in without them is refused by WeChat.
+//! - The table marks passenger_name, class and etkt_bnr required for a check-in, but a cancellation (`is_cancel` true) reads none of them; SKIT makes all three optional. They are optional with `required_unless = "is_cancel"`: a cancellation can leave them out, and a check-in without one is refused before sending (and by the mock, with 47001), as WeChat refuses it.
 //! - Limits from the table: passenger_name at most 15 Chinese characters (45 bytes), class at most 5 (15 bytes), etkt_bnr at most 14 digits.
 //! - wechatpy also sends `gate` and `boarding_time`, which are fields of the boarding-pass card template (create_card), not of this table, SKIT, Senparc or chanxuehong; they are not declared.
 //! - The codes are WeChat's card codes this call shares with the other calls on a user's code (40056 for a code no user holds, as member_card/update_member declares it).
@@ -85,6 +85,8 @@ pub struct CheckInBoardingPassRequest {
     )]
     pub card_id: Option<String>,
     /// The passenger's name, at most 15 Chinese characters; required to check in.
+    ///
+    /// Required unless `is_cancel` is set (`true`, non-zero or non-empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -92,6 +94,8 @@ pub struct CheckInBoardingPassRequest {
     )]
     pub passenger_name: Option<String>,
     /// The cabin class (头等舱 ...), at most 5 Chinese characters; required to check in.
+    ///
+    /// Required unless `is_cancel` is set (`true`, non-zero or non-empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -99,6 +103,8 @@ pub struct CheckInBoardingPassRequest {
     )]
     pub class: Option<String>,
     /// The e-ticket number, at most 14 digits; required to check in.
+    ///
+    /// Required unless `is_cancel` is set (`true`, non-zero or non-empty): checked before sending.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -186,6 +192,33 @@ impl CheckInBoardingPassRequest {
     }
 }
 
+impl ::wechat_core::check::Rules for CheckInBoardingPassRequest {
+    fn rules(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
+        ::wechat_core::check::required_unless(
+            path,
+            "passenger_name",
+            &self.passenger_name,
+            "is_cancel",
+            &self.is_cancel,
+        )?;
+        ::wechat_core::check::required_unless(
+            path,
+            "class",
+            &self.class,
+            "is_cancel",
+            &self.is_cancel,
+        )?;
+        ::wechat_core::check::required_unless(
+            path,
+            "etkt_bnr",
+            &self.etkt_bnr,
+            "is_cancel",
+            &self.is_cancel,
+        )?;
+        Ok(())
+    }
+}
+
 impl ::wechat_core::Check for CheckInBoardingPassRequest {
     fn check(&self, path: &str) -> Result<(), ::wechat_core::Invalid> {
         ::wechat_core::check::limit(
@@ -233,6 +266,7 @@ impl ::wechat_core::Check for CheckInBoardingPassRequest {
                 ..::wechat_core::Limits::NONE
             },
         )?;
+        ::wechat_core::check::Rules::rules(self, path)?;
         Ok(())
     }
 }
