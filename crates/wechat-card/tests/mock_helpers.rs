@@ -10,11 +10,16 @@ use wechat_card::Client;
 use wechat_card::card::{GetMpnewsHtmlErrorCode, GetMpnewsHtmlRequest, GetMpnewsHtmlResponse};
 use wechat_card::card_code::{DecryptCodeErrorCode, DecryptCodeRequest, DecryptCodeResponse};
 use wechat_card::wechat_core::{self, Error, ErrorCode as _, RetryPolicy, StableToken};
-use wechat_mock::{FaultError, MockConfig, MockServer};
+use wechat_mock::{FaultError, MockConfig, MockServer, records};
 
-/// A mock, and a client for it that never retries, so each fault reaches the test as it is.
+/// The card whose message page the tests ask for.
+const CARD_ID: &str = "pFS7Fjg8kV1IdDz01r4SQwMkuCKc";
+
+/// A mock holding the card [`CARD_ID`], and a client for it that never retries, so each fault
+/// reaches the test as it is.
 async fn start() -> (MockServer, Client) {
     let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
+    mock.seed_record(&records::Card::new().card_id(CARD_ID)).expect("the card is kept");
     let core = wechat_core::Client::builder()
         .base_url(mock.base_url())
         .token_provider(StableToken::new(&mock.config().appid, mock.config().secret.clone()))
@@ -25,7 +30,7 @@ async fn start() -> (MockServer, Client) {
 }
 
 fn mpnews() -> GetMpnewsHtmlRequest {
-    GetMpnewsHtmlRequest::new("pFS7Fjg8kV1IdDz01r4SQwMkuCKc")
+    GetMpnewsHtmlRequest::new(CARD_ID)
 }
 
 fn decrypt() -> DecryptCodeRequest {

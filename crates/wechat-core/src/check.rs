@@ -2,7 +2,7 @@
 //! siblings (`required_when`, `required_unless`, `one_of`), checked before a request is sent so
 //! a value WeChat would refuse never leaves the process. Generated types implement [`Check`]
 //! where they, or a type they hold, have limits or rules; the rest cost nothing.
-//! [`Limits::violation`], [`Rule::requirement`] and [`one_of_violation`] are the rules
+//! [`Limits::violation`], [`Rule::when_absent`] and [`one_of_violation`] are the rules
 //! themselves, over a field's [`presence`]: the generator's example checks and wechat-mock
 //! apply them too (through the `shape` module), so a limit or a rule means the same in the
 //! three places.
@@ -213,10 +213,11 @@ pub enum Rule<'a> {
 }
 
 impl Rule<'_> {
-    /// What a `required_when` or `required_unless` field breaks, given its presence and its
-    /// sibling's: it is missing when required and left out (or `null`). `None` for `one_of`,
-    /// which is about a set ([`one_of_violation`]).
-    pub fn requirement(self, field: Presence, sibling: Presence) -> Option<Violation> {
+    /// What leaving out (or sending `null` for) a `required_when` or `required_unless` field
+    /// breaks, given its sibling's presence: `None` while the sibling does not require it, and
+    /// always for `one_of`, which is about a set ([`one_of_violation`]). A field that is sent
+    /// (even empty) breaks nothing; callers ask only about an [`Presence::Absent`] one.
+    pub fn when_absent(self, sibling: Presence) -> Option<Violation> {
         let (sibling_name, required, violation): (&str, bool, fn(String) -> Violation) = match self {
             Self::RequiredWhen(name) => {
                 (name, sibling == Presence::Set, |sibling| Violation::MissingWhen { sibling })
@@ -226,7 +227,7 @@ impl Rule<'_> {
             }
             Self::OneOf(_) => return None,
         };
-        (required && field == Presence::Absent).then(|| violation(sibling_name.to_owned()))
+        required.then(|| violation(sibling_name.to_owned()))
     }
 }
 
@@ -277,7 +278,7 @@ fn requirement<T: serde::Serialize + ?Sized, S: serde::Serialize + ?Sized>(
     rule: Rule<'_>,
     sibling: &S,
 ) -> Result<(), Invalid> {
-    match rule.requirement(presence(value), presence(sibling)) {
+    match (presence(value) == Presence::Absent).then(|| rule.when_absent(presence(sibling))).flatten() {
         Some(violation) => Err(Invalid { path: join(path, field), violation }),
         None => Ok(()),
     }
@@ -457,13 +458,11 @@ mod tests {
     fn required_when_asks_for_the_field_only_while_its_sibling_is_set() {
         let rule = Rule::RequiredWhen("agreement");
         let missing = Some(Violation::MissingWhen { sibling: "agreement".to_owned() });
-        assert_eq!(rule.requirement(Presence::Absent, Presence::Set), missing);
+        assert_eq!(rule.when_absent(Presence::Set), missing);
         for sibling in [Presence::Absent, Presence::Empty] {
-            assert_eq!(rule.requirement(Presence::Absent, sibling), None, "{sibling:?}");
+            assert_eq!(rule.when_absent(sibling), None, "{sibling:?}");
         }
-        for field in [Presence::Empty, Presence::Set] {
-            assert_eq!(rule.requirement(field, Presence::Set), None, "{field:?}");
-        }
+        assert!(required_when("", "operator", &Some(""), "agreement", &Some("m")).is_ok());
         assert_eq!(
             required_when("info", "operator", &None::<String>, "agreement", &Some("m"))
                 .map_err(|e| e.to_string()),
@@ -479,17 +478,17 @@ mod tests {
         let rule = Rule::RequiredUnless("is_cancel");
         let missing = Some(Violation::MissingUnless { sibling: "is_cancel".to_owned() });
         for sibling in [Presence::Absent, Presence::Empty] {
-            assert_eq!(rule.requirement(Presence::Absent, sibling), missing, "{sibling:?}");
+            assert_eq!(rule.when_absent(sibling), missing, "{sibling:?}");
         }
-        assert_eq!(rule.requirement(Presence::Absent, Presence::Set), None);
-        assert_eq!(rule.requirement(Presence::Empty, Presence::Empty), None);
+        assert_eq!(rule.when_absent(Presence::Set), None);
+        assert!(required_unless("", "class", &Some(""), "is_cancel", &None::<bool>).is_ok());
         assert_eq!(
             required_unless("", "class", &None::<String>, "is_cancel", &Some(false))
                 .map_err(|e| e.to_string()),
             Err("`class` missing: required unless `is_cancel` is true, non-zero or non-empty".to_owned())
         );
         assert!(required_unless("", "class", &None::<String>, "is_cancel", &Some(true)).is_ok());
-        assert_eq!(Rule::OneOf("set").requirement(Presence::Absent, Presence::Absent), None);
+        assert_eq!(Rule::OneOf("set").when_absent(Presence::Set), None);
     }
 
     #[test]

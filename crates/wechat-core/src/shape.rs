@@ -11,7 +11,7 @@
 //!   ([`Options::MOCK_REQUEST`]), naming the first problem, and the answers it is given
 //!   ([`Options::MOCK_ANSWER`]);
 //! - the client checks limits and rules before sending through the generated `Check` impls,
-//!   which call [`Limits::violation`], [`Rule::requirement`] and [`one_of_violation`] over
+//!   which call [`Limits::violation`], [`Rule::when_absent`] and [`one_of_violation`] over
 //!   [`presence`], the very code this checker measures limits and weighs rules with.
 //!
 //! The model is written once for two kinds of data: the mock's `static` tables, which the
@@ -685,7 +685,8 @@ impl<'c, 'a> Walk<'c, 'a> {
                 Rule::RequiredWhen(sibling) | Rule::RequiredUnless(sibling) => {
                     // The generator makes the sibling a field of the same object.
                     let sibling = fields.iter().find(|f| f.name == sibling).map_or(Presence::Absent, weigh);
-                    match rule.requirement(weigh(field), sibling) {
+                    let absent = weigh(field) == Presence::Absent;
+                    match absent.then(|| rule.when_absent(sibling)).flatten() {
                         Some(violation) => (field, violation),
                         None => continue,
                     }
