@@ -245,13 +245,25 @@ fn verb(verb: &Verb) -> TokenStream {
             }
         }
         Verb::Delete { alias } => quote!(Verb::Delete { alias: #alias }),
-        Verb::List { resource, alias, filter, offset, limit } => {
-            let (filter, offset, limit) = (named(filter), boxed(offset.as_ref()), boxed(limit.as_ref()));
-            quote!(Verb::List { resource: #resource, alias: #alias, filter: #filter, offset: #offset, limit: #limit })
+        Verb::List { resource, alias, filter, keep, newest_first, offset, limit } => {
+            let (filter, keep, newest_first) =
+                (named(filter), boxed(keep.as_ref()), boxed(newest_first.as_ref()));
+            let (offset, limit) = (boxed(offset.as_ref()), boxed(limit.as_ref()));
+            quote! {
+                Verb::List {
+                    resource: #resource,
+                    alias: #alias,
+                    filter: #filter,
+                    keep: #keep,
+                    newest_first: #newest_first,
+                    offset: #offset,
+                    limit: #limit,
+                }
+            }
         }
-        Verb::Count { resource, alias, filter } => {
-            let filter = named(filter);
-            quote!(Verb::Count { resource: #resource, alias: #alias, filter: #filter })
+        Verb::Count { resource, alias, filter, keep } => {
+            let (filter, keep) = (named(filter), boxed(keep.as_ref()));
+            quote!(Verb::Count { resource: #resource, alias: #alias, filter: #filter, keep: #keep })
         }
         Verb::Fail { errcode } => {
             let errcode = integer(*errcode);
@@ -342,6 +354,13 @@ fn expr(expr: &Expr) -> TokenStream {
                 Function::CardValidity => quote!(Function::CardValidity),
                 Function::EncryptCode => quote!(Function::EncryptCode),
                 Function::DecryptCode => quote!(Function::DecryptCode),
+                Function::Sum => quote!(Function::Sum),
+                Function::Difference => quote!(Function::Difference),
+                Function::Min => quote!(Function::Min),
+                Function::Max => quote!(Function::Max),
+                Function::Number => quote!(Function::Number),
+                Function::Object => quote!(Function::Object),
+                Function::Append => quote!(Function::Append),
             };
             let args = args.iter().map(self::expr);
             quote!(Expr::Call { function: #function, args: &[#(#args),*] })

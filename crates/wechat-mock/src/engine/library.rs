@@ -3,7 +3,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::path::integer;
 use super::store::fresh_like;
@@ -53,7 +53,54 @@ pub(crate) fn call(function: Function, args: &[Option<Value>], now: i64) -> Opti
             let text = String::from_utf8(decoded).ok()?;
             text.strip_prefix(ENCRYPTED_PREFIX).map(|code| Value::String(code.to_owned()))
         }
+        // Arithmetic: the expression language compares but does not compute; amounts,
+        // balances and time spans need these. Integers only, saturating at i64's bounds.
+        Function::Sum => {
+            integers(args)?.into_iter().try_fold(0_i64, |sum, n| Some(sum.saturating_add(n))).map(Value::from)
+        }
+        Function::Difference => Some(Value::from(integer(arg(0)?)?.saturating_sub(integer(arg(1)?)?))),
+        Function::Min => integers(args)?.into_iter().min().map(Value::from),
+        Function::Max => integers(args)?.into_iter().max().map(Value::from),
+        // WeChat writes ids as numbers in one place and as text in another ("12" and 12).
+        Function::Number => integer(arg(0)?).map(Value::from),
+        // Building values: an entry of a list an answer or a record holds.
+        Function::Object => {
+            let mut object = Map::new();
+            for pair in args.chunks(2) {
+                let [Some(Value::String(key)), value] = pair else { return None };
+                if let Some(value) = value.as_ref().filter(|v| !v.is_null()) {
+                    object.insert(key.clone(), value.clone());
+                }
+            }
+            Some(Value::Object(object))
+        }
+        Function::Append => {
+            let mut items = match arg(0) {
+                Some(Value::Array(items)) => items.clone(),
+                Some(Value::Null) | None => Vec::new(),
+                Some(other) => vec![other.clone()],
+            };
+            items.extend(arg(1).cloned());
+            Some(Value::Array(items))
+        }
     }
+}
+
+/// The integers of `args`, a list's items each: `None` when one is absent or not an
+/// integer (nor a text holding one), or when there are none.
+fn integers(args: &[Option<Value>]) -> Option<Vec<i64>> {
+    let mut numbers = Vec::new();
+    for arg in args {
+        match arg.as_ref()? {
+            Value::Array(items) => {
+                for item in items {
+                    numbers.push(integer(item)?);
+                }
+            }
+            value => numbers.push(integer(value)?),
+        }
+    }
+    (!numbers.is_empty()).then_some(numbers)
 }
 
 /// A value as text: strings as they are, everything else as JSON.
@@ -111,6 +158,54 @@ mod tests {
         let term = card(json!({"type": "DATE_TYPE_FIX_TERM", "fixed_begin_term": 1, "fixed_term": 30}));
         assert_eq!(card_validity(&term, 0), (DAY, 31 * DAY));
         assert_eq!(card_validity(&json!({}), 7), (7, FOREVER));
+    }
+
+    #[test]
+    fn arithmetic_reads_numbers_and_texts_and_adds_up_lists() {
+        let sum = |args: &[Option<Value>]| call(Function::Sum, args, 0);
+        assert_eq!(sum(&[Some(json!(2)), Some(json!("3")), Some(json!([4, 5]))]), Some(json!(14)));
+        assert_eq!(sum(&[Some(json!([]))]), None, "nothing to add");
+        assert_eq!(sum(&[Some(json!(1)), None]), None, "an absent amount");
+        assert_eq!(sum(&[Some(json!(1)), Some(json!("x"))]), None, "not a number");
+        assert_eq!(sum(&[Some(json!(i64::MAX)), Some(json!(1))]), Some(json!(i64::MAX)), "saturates");
+        assert_eq!(call(Function::Difference, &[Some(json!(10)), Some(json!(3))], 0), Some(json!(7)));
+        assert_eq!(call(Function::Difference, &[Some(json!(0)), Some(json!("30"))], 0), Some(json!(-30)));
+        assert_eq!(call(Function::Difference, &[Some(json!(0)), None], 0), None);
+        assert_eq!(call(Function::Min, &[Some(json!(200)), Some(json!(100))], 0), Some(json!(100)));
+        assert_eq!(call(Function::Max, &[Some(json!([3, 12, 5]))], 0), Some(json!(12)));
+        assert_eq!(call(Function::Max, &[Some(json!([]))], 0), None);
+        assert_eq!(call(Function::Number, &[Some(json!("12"))], 0), Some(json!(12)));
+        assert_eq!(call(Function::Number, &[Some(json!(""))], 0), None);
+    }
+
+    #[test]
+    fn objects_leave_out_absent_values_and_append_adds_one_item() {
+        let object = call(
+            Function::Object,
+            &[
+                Some(json!("card_id")),
+                Some(json!("p1")),
+                Some(json!("price")),
+                None,
+                Some(json!("n")),
+                Some(Value::Null),
+            ],
+            0,
+        );
+        assert_eq!(object, Some(json!({"card_id": "p1"})));
+        assert_eq!(
+            call(Function::Object, &[Some(json!(1)), Some(json!(2))], 0),
+            None,
+            "a key must be a text"
+        );
+        let appended = call(Function::Append, &[Some(json!([{"a": 1}])), Some(json!({"b": 2}))], 0);
+        assert_eq!(appended, Some(json!([{"a": 1}, {"b": 2}])));
+        assert_eq!(
+            call(Function::Append, &[None, Some(json!(1))], 0),
+            Some(json!([1])),
+            "a list not there yet"
+        );
+        assert_eq!(call(Function::Append, &[Some(json!([1])), None], 0), Some(json!([1])), "nothing to add");
     }
 
     #[test]
