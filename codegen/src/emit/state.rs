@@ -491,11 +491,11 @@ fn helper_struct(
         .collect();
     let inits = fields.iter().map(|f| {
         let name = ident(&f.ident);
-        if required(f) {
-            let (_, value) = setter_argument(&f.ty, &name);
-            quote!(#name: #value,)
-        } else {
-            quote!(#name: None,)
+        match (required(f), &f.ty) {
+            (true, Ty::String) => quote!(#name: #name.into(),),
+            // The argument is the field's value: the shorthand (clippy's redundant_field_names).
+            (true, _) => quote!(#name,),
+            (false, _) => quote!(#name: None,),
         }
     });
     let setters = fields.iter().filter(|f| !required(f)).map(|f| {
