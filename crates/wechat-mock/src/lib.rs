@@ -74,6 +74,21 @@
 //!
 //! Error messages end in ` rid: …` as WeChat's do, so compare with `starts_with`.
 //!
+//! # Gift cards, pay-gift rules, coins, sub-merchants and non-tax payments
+//!
+//! These groups answer from the state their spec files declare, and no Rust is keyed by their
+//! operations: the resources are in `spec/<group>/resources.toml`, what only a user or
+//! WeChat's review does in `spec/<group>/user/` (each an admin route,
+//! `POST /__mock/user/<group>/<name>`, and [`MockServer::user_action`] with the typed
+//! parameters of [`user_actions`]).
+//!
+//! - `gift_card`: pages (`gift_card_page`, 81011), the account's switch over them
+//!   (`gift_card_shop`), orders (`gift_card_order`, 81012; paid, then refunded once: 81018) and
+//!   the merchant numbers set up to sell (`gift_card_pay_mch`). Users `buy_gift_card`
+//!   (`giftcard_pay_done`), `give_gift_card` (`giftcard_send_to_friend`) and
+//!   `accept_gift_card` (`giftcard_user_accept`). A page's cards must exist (40073); that they
+//!   are gift cards (81002) is not checked, since the card union has no `GENERAL_CARD` yet.
+//!
 //! # Admin routes
 //!
 //! Under `/__mock/`, for tests in other languages and for demos: authorize orders, approve

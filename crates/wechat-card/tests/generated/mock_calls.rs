@@ -1441,6 +1441,13 @@ async fn gift_card_bind_sub_merchant_through_the_mock() {
 #[tokio::test]
 async fn gift_card_create_page_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                ("card", "{\"card_id\":\"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}"),
+                ("card", "{\"card_id\":\"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}"),
+            ],
+        );
     let arranged = harness
         .arrange(
             "gift_card/create_page",
@@ -1471,6 +1478,19 @@ async fn gift_card_create_page_through_the_mock() {
 #[tokio::test]
 async fn gift_card_get_order_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"IsChatRoom\":true,\"accepter_openid\":\"123\",\"card_list\":[{\"accepter_openid\":\"123\",\"background_pic_url\":\"\",\"card_id\":\"card_id_1\",\"code\":\"code_123456\",\"default_gifting_msg\":\"\",\"price\":123}],\"create_time\":123,\"open_id\":\"123\",\"order_id\":\"Z2y2rY74ksZX1ceuGA\",\"outer_str\":\"web\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"pay_finish_time\":123,\"total_price\":123,\"trans_id\":\"4001562001201608292531663351\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange("gift_card/get_order", Some("{\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}"));
     let request: ::wechat_card::gift_card::GetOrderRequest = request(&arranged);
@@ -1496,6 +1516,15 @@ async fn gift_card_get_order_through_the_mock() {
 #[tokio::test]
 async fn gift_card_get_page_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page\":{\"banner_pic_url\":\"http://img.com/banner_pic\",\"theme_list\":[{\"item_list\":[{\"card_id\":\"card_id_lalala\"}],\"pic_item_list\":[{\"background_pic_url\":\"http://img.com/bg_pic1\",\"default_gifting_msg\":\"祝福语1\"},{\"background_pic_url\":\"http://img.com/bg_pic2\",\"default_gifting_msg\":\"祝福语2\"},{\"background_pic_url\":\"http://img.com/bg_pic3\",\"default_gifting_msg\":\"祝福语3\"}],\"theme_pic_url\":\"http://img.com/theme_pic\",\"title\":\"title_lalala\",\"title_color\":\"#FFFFFF\"}]},\"page_control_type\":\"E_PAGE_CONTROL_NORMAL\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"system_page_control_type\":\"E_PAGE_CONTROL_NORMAL\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "gift_card/get_page",
@@ -1524,6 +1553,23 @@ async fn gift_card_get_page_through_the_mock() {
 #[tokio::test]
 async fn gift_card_list_orders_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"IsChatRoom\":true,\"accepter_openid\":\"123\",\"card_list\":[{\"background_pic_url\":\"\",\"card_id\":\"card_id_1\",\"code\":\"code_123456\",\"default_gifting_msg\":\"\",\"price\":123}],\"create_time\":1472631550,\"open_id\":\"123\",\"order_id\":\"Z2y2rY74ksZX1ceuGA\",\"outer_str\":\"web\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"pay_finish_time\":1472631550,\"total_price\":123,\"trans_id\":\"4001562001201608292531663351\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"accepter_openid\":\"123\",\"card_list\":[{\"background_pic_url\":\"\",\"card_id\":\"card_id_1\",\"code\":\"code_123457\",\"default_gifting_msg\":\"\",\"price\":123}],\"create_time\":1472631600,\"open_id\":\"123\",\"order_id\":\"Z2y2rY74ksZX1ceuGB\",\"outer_str\":\"web\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"pay_finish_time\":1472631600,\"total_price\":123,\"trans_id\":\"4001562001201608292531663352\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "gift_card/list_orders",
@@ -1554,6 +1600,27 @@ async fn gift_card_list_orders_through_the_mock() {
 #[tokio::test]
 async fn gift_card_list_pages_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jl\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jm\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"}",
+                ),
+            ],
+        );
     let arranged = harness.arrange("gift_card/list_pages", Some("{}"));
     let request: ::wechat_card::gift_card::ListPagesRequest = request(&arranged);
     let answer = harness
@@ -1580,6 +1647,19 @@ async fn gift_card_list_pages_through_the_mock() {
 #[tokio::test]
 async fn gift_card_refund_order_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"order_id\":\"xxx\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"status\":\"PAID\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange("gift_card/refund_order", Some("{\"order_id\": \"xxx\"}"));
     let request: ::wechat_card::gift_card::RefundOrderRequest = request(&arranged);
@@ -1600,6 +1680,19 @@ async fn gift_card_refund_order_through_the_mock() {
 #[tokio::test]
 async fn gift_card_set_maintain_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_control_type\":\"E_PAGE_CONTROL_NORMAL\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"system_page_control_type\":\"E_PAGE_CONTROL_SYSTEM\"}",
+                ),
+                (
+                    "gift_card_shop",
+                    "{\"biz_control_type\":\"E_PAGE_CONTROL_BIZ\",\"system_biz_control_type\":\"E_PAGE_CONTROL_NORMAL\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "gift_card/set_maintain",
@@ -1630,6 +1723,7 @@ async fn gift_card_set_maintain_through_the_mock() {
 #[tokio::test]
 async fn gift_card_set_wxa_through_the_mock() {
     let harness = Harness::start().await;
+    harness.seed(&[("gift_card_page", "{\"page_id\":\"asdasdjkafkjaslfjasl+fjas=\"}")]);
     let arranged = harness
         .arrange(
             "gift_card/set_wxa",
@@ -1645,10 +1739,8 @@ async fn gift_card_set_wxa_through_the_mock() {
         .await
         .expect("gift_card/set_wxa");
     harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
-    let expected = ::wechat_card::gift_card::SetWxaErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::gift_card::SetWxaErrorCode::InvalidPageId;
+    harness.fail(&request, expected, 81011);
     let refused = code(harness.client.gift_card().set_wxa(&request).await);
     assert_eq!(refused, expected);
 }
@@ -1657,6 +1749,16 @@ async fn gift_card_set_wxa_through_the_mock() {
 #[tokio::test]
 async fn gift_card_update_page_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                ("card", "{\"card_id\":\"card_id_lalala\"}"),
+                (
+                    "gift_card_page",
+                    "{\"page\":{\"banner_pic_url\":\"http://img.com/old_banner\",\"theme_list\":[]},\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "gift_card/update_page",

@@ -1348,6 +1348,14 @@ fn gift_card_set_wxa_example_1() {
 
 #[cfg(feature = "gift_card")]
 #[test]
+fn gift_card_set_wxa_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::SetWxaRequest,
+    >("{\"errcode\": 81011, \"errmsg\": \"invalid page_id hint: [kT2d9a0712e549]\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
 fn gift_card_update_page_example_1() {
     round_trips::<
         ::wechat_card::gift_card::UpdatePageRequest,

@@ -1111,7 +1111,10 @@ async fn gift_card_create_page_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("card", "{\"card_id\":\"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}"),
+                ("card", "{\"card_id\":\"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}"),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1131,7 +1134,16 @@ async fn gift_card_get_order_through_the_binary() {
             body_flags: &[("order_id", "order-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"IsChatRoom\":true,\"accepter_openid\":\"123\",\"card_list\":[{\"accepter_openid\":\"123\",\"background_pic_url\":\"\",\"card_id\":\"card_id_1\",\"code\":\"code_123456\",\"default_gifting_msg\":\"\",\"price\":123}],\"create_time\":123,\"open_id\":\"123\",\"order_id\":\"Z2y2rY74ksZX1ceuGA\",\"outer_str\":\"web\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"pay_finish_time\":123,\"total_price\":123,\"trans_id\":\"4001562001201608292531663351\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1151,7 +1163,12 @@ async fn gift_card_get_page_through_the_binary() {
             body_flags: &[("page_id", "page-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "gift_card_page",
+                    "{\"page\":{\"banner_pic_url\":\"http://img.com/banner_pic\",\"theme_list\":[{\"item_list\":[{\"card_id\":\"card_id_lalala\"}],\"pic_item_list\":[{\"background_pic_url\":\"http://img.com/bg_pic1\",\"default_gifting_msg\":\"祝福语1\"},{\"background_pic_url\":\"http://img.com/bg_pic2\",\"default_gifting_msg\":\"祝福语2\"},{\"background_pic_url\":\"http://img.com/bg_pic3\",\"default_gifting_msg\":\"祝福语3\"}],\"theme_pic_url\":\"http://img.com/theme_pic\",\"title\":\"title_lalala\",\"title_color\":\"#FFFFFF\"}]},\"page_control_type\":\"E_PAGE_CONTROL_NORMAL\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"system_page_control_type\":\"E_PAGE_CONTROL_NORMAL\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1179,7 +1196,20 @@ async fn gift_card_list_orders_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"IsChatRoom\":true,\"accepter_openid\":\"123\",\"card_list\":[{\"background_pic_url\":\"\",\"card_id\":\"card_id_1\",\"code\":\"code_123456\",\"default_gifting_msg\":\"\",\"price\":123}],\"create_time\":1472631550,\"open_id\":\"123\",\"order_id\":\"Z2y2rY74ksZX1ceuGA\",\"outer_str\":\"web\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"pay_finish_time\":1472631550,\"total_price\":123,\"trans_id\":\"4001562001201608292531663351\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"accepter_openid\":\"123\",\"card_list\":[{\"background_pic_url\":\"\",\"card_id\":\"card_id_1\",\"code\":\"code_123457\",\"default_gifting_msg\":\"\",\"price\":123}],\"create_time\":1472631600,\"open_id\":\"123\",\"order_id\":\"Z2y2rY74ksZX1ceuGB\",\"outer_str\":\"web\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"pay_finish_time\":1472631600,\"total_price\":123,\"trans_id\":\"4001562001201608292531663352\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1199,7 +1229,24 @@ async fn gift_card_list_pages_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jl\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jm\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1219,7 +1266,16 @@ async fn gift_card_refund_order_through_the_binary() {
             body_flags: &[("order_id", "order-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"order_id\":\"xxx\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"status\":\"PAID\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1245,7 +1301,16 @@ async fn gift_card_set_maintain_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "gift_card_page",
+                    "{\"page_control_type\":\"E_PAGE_CONTROL_NORMAL\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"system_page_control_type\":\"E_PAGE_CONTROL_SYSTEM\"}",
+                ),
+                (
+                    "gift_card_shop",
+                    "{\"biz_control_type\":\"E_PAGE_CONTROL_BIZ\",\"system_biz_control_type\":\"E_PAGE_CONTROL_NORMAL\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1267,7 +1332,7 @@ async fn gift_card_set_wxa_through_the_binary() {
             body_flags: &[("wxa_appid", "wxa-appid"), ("page_id", "page-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[("gift_card_page", "{\"page_id\":\"asdasdjkafkjaslfjasl+fjas=\"}")],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1289,7 +1354,13 @@ async fn gift_card_update_page_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("card", "{\"card_id\":\"card_id_lalala\"}"),
+                (
+                    "gift_card_page",
+                    "{\"page\":{\"banner_pic_url\":\"http://img.com/old_banner\",\"theme_list\":[]},\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

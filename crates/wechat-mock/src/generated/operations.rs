@@ -4050,7 +4050,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[],
         response_body: ResponseBody::Json,
         types: &TYPES,
-        errors: &[],
+        errors: &[
+            ErrorCase {
+                code: 81011,
+                message: "invalid page_id",
+            },
+        ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
         resource: None,
     },

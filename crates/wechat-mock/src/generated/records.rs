@@ -67,3 +67,269 @@ pub enum CardStatus {
     #[serde(rename = "CARD_STATUS_DISPATCH")]
     Dispatch,
 }
+
+/// A gift-card order a user paid on a page (the user action `buy_gift_card`): the payment, the buyer, the cards and who accepted them.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct GiftCardOrder {
+    /// The order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<String>,
+    /// The page it was bought on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_id: Option<String>,
+    /// The WeChat Pay transaction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trans_id: Option<String>,
+    /// When the order was placed, in unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    create_time: Option<i64>,
+    /// When it was paid, in unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_finish_time: Option<i64>,
+    /// The amount paid, in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total_price: Option<i64>,
+    /// The buyer's openid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open_id: Option<String>,
+    /// The openid of the user who accepted the card, once accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepter_openid: Option<String>,
+    /// The cards bought, with the codes WeChat gave them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_list: Option<serde_json::Value>,
+    /// The channel (`outer_str`) of the page link the order came through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outer_str: Option<String>,
+    /// Whether the card was given to a group chat.
+    #[serde(rename = "IsChatRoom", skip_serializing_if = "Option::is_none")]
+    is_chat_room: Option<bool>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<GiftCardOrderStatus>,
+}
+
+impl GiftCardOrder {
+    /// A `gift_card_order` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `order_id`: The order.
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Sets `page_id`: The page it was bought on.
+    pub fn page_id(mut self, page_id: impl Into<String>) -> Self {
+        self.page_id = Some(page_id.into());
+        self
+    }
+
+    /// Sets `trans_id`: The WeChat Pay transaction.
+    pub fn trans_id(mut self, trans_id: impl Into<String>) -> Self {
+        self.trans_id = Some(trans_id.into());
+        self
+    }
+
+    /// Sets `create_time`: When the order was placed, in unix seconds.
+    pub fn create_time(mut self, create_time: i64) -> Self {
+        self.create_time = Some(create_time);
+        self
+    }
+
+    /// Sets `pay_finish_time`: When it was paid, in unix seconds.
+    pub fn pay_finish_time(mut self, pay_finish_time: i64) -> Self {
+        self.pay_finish_time = Some(pay_finish_time);
+        self
+    }
+
+    /// Sets `total_price`: The amount paid, in fen.
+    pub fn total_price(mut self, total_price: i64) -> Self {
+        self.total_price = Some(total_price);
+        self
+    }
+
+    /// Sets `open_id`: The buyer's openid.
+    pub fn open_id(mut self, open_id: impl Into<String>) -> Self {
+        self.open_id = Some(open_id.into());
+        self
+    }
+
+    /// Sets `accepter_openid`: The openid of the user who accepted the card, once accepted.
+    pub fn accepter_openid(mut self, accepter_openid: impl Into<String>) -> Self {
+        self.accepter_openid = Some(accepter_openid.into());
+        self
+    }
+
+    /// Sets `card_list`: The cards bought, with the codes WeChat gave them.
+    pub fn card_list(mut self, card_list: serde_json::Value) -> Self {
+        self.card_list = Some(card_list);
+        self
+    }
+
+    /// Sets `outer_str`: The channel (`outer_str`) of the page link the order came through.
+    pub fn outer_str(mut self, outer_str: impl Into<String>) -> Self {
+        self.outer_str = Some(outer_str.into());
+        self
+    }
+
+    /// Sets `IsChatRoom`: Whether the card was given to a group chat.
+    pub fn is_chat_room(mut self, is_chat_room: bool) -> Self {
+        self.is_chat_room = Some(is_chat_room);
+        self
+    }
+
+    /// Sets its status (`PAID` when unset).
+    pub fn status(mut self, status: GiftCardOrderStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl crate::state_model::Record for GiftCardOrder {
+    const RESOURCE: &'static str = "gift_card_order";
+}
+
+/// The statuses of a `gift_card_order` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum GiftCardOrderStatus {
+    /// Paid (the `giftcard_pay_done` event): the cards are in the users' card packages. WeChat's answers carry no order status; the name is the mock's.
+    #[serde(rename = "PAID")]
+    Paid,
+    /// Refunded in full with `refund_order`; a second refund answers 81018.
+    #[serde(rename = "REFUNDED")]
+    Refunded,
+}
+
+/// A gift-card page made with `create_page`: its content, and who has taken it off sale.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct GiftCardPage {
+    /// The page's id, made by WeChat when it is created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_id: Option<String>,
+    /// The page as created, with what `update_page` changed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<serde_json::Value>,
+    /// The merchant's switch over this page (`set_maintain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_control_type: Option<serde_json::Value>,
+    /// WeChat's switch over this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system_page_control_type: Option<serde_json::Value>,
+    /// The gift-card mini program the page was uploaded to (`set_wxa`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wxa_appid: Option<String>,
+}
+
+impl GiftCardPage {
+    /// A `gift_card_page` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `page_id`: The page's id, made by WeChat when it is created.
+    pub fn page_id(mut self, page_id: impl Into<String>) -> Self {
+        self.page_id = Some(page_id.into());
+        self
+    }
+
+    /// Sets `page`: The page as created, with what `update_page` changed since.
+    pub fn page(mut self, page: serde_json::Value) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    /// Sets `page_control_type`: The merchant's switch over this page (`set_maintain`).
+    pub fn page_control_type(mut self, page_control_type: serde_json::Value) -> Self {
+        self.page_control_type = Some(page_control_type);
+        self
+    }
+
+    /// Sets `system_page_control_type`: WeChat's switch over this page.
+    pub fn system_page_control_type(
+        mut self,
+        system_page_control_type: serde_json::Value,
+    ) -> Self {
+        self.system_page_control_type = Some(system_page_control_type);
+        self
+    }
+
+    /// Sets `wxa_appid`: The gift-card mini program the page was uploaded to (`set_wxa`).
+    pub fn wxa_appid(mut self, wxa_appid: impl Into<String>) -> Self {
+        self.wxa_appid = Some(wxa_appid.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for GiftCardPage {
+    const RESOURCE: &'static str = "gift_card_page";
+}
+
+/// A WeChat Pay merchant number applied for the gift-card permission (`add_pay_whitelist`) and bound to the gift-card mini program (`bind_sub_merchant`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GiftCardPayMch {
+    /// The merchant number.
+    sub_mch_id: String,
+    /// The mini program it is bound to, once bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wxa_appid: Option<String>,
+}
+
+impl GiftCardPayMch {
+    /// A `gift_card_pay_mch` record with its key `sub_mch_id`; set the other fields with the setters.
+    pub fn new(sub_mch_id: impl Into<String>) -> Self {
+        Self {
+            sub_mch_id: sub_mch_id.into(),
+            wxa_appid: None,
+        }
+    }
+
+    /// Sets `wxa_appid`: The mini program it is bound to, once bound.
+    pub fn wxa_appid(mut self, wxa_appid: impl Into<String>) -> Self {
+        self.wxa_appid = Some(wxa_appid.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for GiftCardPayMch {
+    const RESOURCE: &'static str = "gift_card_pay_mch";
+}
+
+/// The account's switches over all its gift-card pages: `set_maintain` with `all` sets the merchant's.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct GiftCardShop {
+    /// The merchant's switch over all its pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    biz_control_type: Option<serde_json::Value>,
+    /// WeChat's switch over all the merchant's pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system_biz_control_type: Option<serde_json::Value>,
+}
+
+impl GiftCardShop {
+    /// A `gift_card_shop` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `biz_control_type`: The merchant's switch over all its pages.
+    pub fn biz_control_type(mut self, biz_control_type: serde_json::Value) -> Self {
+        self.biz_control_type = Some(biz_control_type);
+        self
+    }
+
+    /// Sets `system_biz_control_type`: WeChat's switch over all the merchant's pages.
+    pub fn system_biz_control_type(
+        mut self,
+        system_biz_control_type: serde_json::Value,
+    ) -> Self {
+        self.system_biz_control_type = Some(system_biz_control_type);
+        self
+    }
+}
+
+impl crate::state_model::Record for GiftCardShop {
+    const RESOURCE: &'static str = "gift_card_shop";
+}

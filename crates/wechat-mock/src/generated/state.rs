@@ -5,7 +5,7 @@
 //! them. See `crate::state_model` for the types; fields name their types by the ids of
 //! the operations' table (`TYPES`).
 
-use crate::spec_model::{Field, Ty, TypeId};
+use crate::spec_model::{Field, Item, Limits, Ty, TypeId};
 use crate::generated::operations::TYPES;
 use crate::state_model::*;
 /// Every resource of `spec/resources.toml` and `spec/<group>/resources.toml`, by name.
@@ -71,6 +71,182 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
                 ],
             ),
         }),
+    },
+    ResourceDef {
+        name: "gift_card_order",
+        group: "gift_card",
+        doc: "A gift-card order a user paid on a page (the user action `buy_gift_card`): the payment, the buyer, the cards and who accepted them.",
+        key: &["order_id"],
+        fields: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trans_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "create_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_finish_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "total_price",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "open_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "accepter_openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_list",
+                ty: Ty::Array(Item::Named(TypeId(49))),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "outer_str",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "IsChatRoom",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: Some("gift_card_page"),
+        missing: Some(81012),
+        fresh: &[("order_id", Fresh::Like("Z2y2rY74ksZX1ceuGA"))],
+        statuses: Some(Statuses {
+            initial: "PAID",
+            values: &["PAID", "REFUNDED"],
+            transitions: Some(&[("PAID", &["REFUNDED"])]),
+        }),
+    },
+    ResourceDef {
+        name: "gift_card_page",
+        group: "gift_card",
+        doc: "A gift-card page made with `create_page`: its content, and who has taken it off sale.",
+        key: &["page_id"],
+        fields: &[
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page",
+                ty: Ty::Named(TypeId(50)),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page_control_type",
+                ty: Ty::Named(TypeId(51)),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "system_page_control_type",
+                ty: Ty::Named(TypeId(51)),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "wxa_appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(81011),
+        fresh: &[("page_id", Fresh::Like("abcedfghifk=+Uasdaseq14fadkf8123h4jk"))],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "gift_card_pay_mch",
+        group: "gift_card",
+        doc: "A WeChat Pay merchant number applied for the gift-card permission (`add_pay_whitelist`) and bound to the gift-card mini program (`bind_sub_merchant`).",
+        key: &["sub_mch_id"],
+        fields: &[
+            Field {
+                name: "sub_mch_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "wxa_appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "gift_card_shop",
+        group: "gift_card",
+        doc: "The account's switches over all its gift-card pages: `set_maintain` with `all` sets the merchant's.",
+        key: &[],
+        fields: &[
+            Field {
+                name: "biz_control_type",
+                ty: Ty::Named(TypeId(51)),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "system_biz_control_type",
+                ty: Ty::Named(TypeId(51)),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[],
+        statuses: None,
     },
 ];
 
@@ -394,6 +570,837 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
             },
         ],
     },
+    Behaviour {
+        operation: "gift_card/add_pay_whitelist",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "gift_card_pay_mch",
+                    alias: "gift_card_pay_mch",
+                    set: &[
+                        (
+                            &[Segment::Key("sub_mch_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("sub_mch_id")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Merge,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/bind_sub_merchant",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "gift_card_pay_mch",
+                    alias: "gift_card_pay_mch",
+                    set: &[
+                        (
+                            &[Segment::Key("sub_mch_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("sub_mch_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("wxa_appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("wxa_appid")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Merge,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/create_page",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[],
+                            },
+                        ),
+                    ],
+                    each: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("page"),
+                                Segment::Key("theme_list"),
+                                Segment::Each,
+                                Segment::Key("item_list"),
+                                Segment::Each,
+                                Segment::Key("card_id"),
+                            ],
+                        },
+                    ),
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    set: &[
+                        (
+                            &[Segment::Key("page")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("page_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_NORMAL")),
+                        ),
+                        (
+                            &[Segment::Key("system_page_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_NORMAL")),
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("page_id")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_page"),
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/get_order",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_order",
+                    alias: "gift_card_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/get_page",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    filter: &[
+                        (
+                            "page_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("page")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_page"),
+                                path: &[Segment::Key("page")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/list_orders",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 81013 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Gt,
+                        left: &Expr::Call {
+                            function: Function::Difference,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("end_time")],
+                                },
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("begin_time")],
+                                },
+                            ],
+                        },
+                        right: &Expr::Literal(Literal::Integer(2678400)),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "gift_card_order",
+                    alias: "gift_card_order",
+                    filter: &[],
+                    keep: Some(
+                        &Expr::Binary {
+                            op: BinaryOp::And,
+                            left: &Expr::Binary {
+                                op: BinaryOp::Ge,
+                                left: &Expr::Read {
+                                    root: Root::Item,
+                                    path: &[Segment::Key("create_time")],
+                                },
+                                right: &Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("begin_time")],
+                                },
+                            },
+                            right: &Expr::Binary {
+                                op: BinaryOp::Le,
+                                left: &Expr::Read {
+                                    root: Root::Item,
+                                    path: &[Segment::Key("create_time")],
+                                },
+                                right: &Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("end_time")],
+                                },
+                            },
+                        },
+                    ),
+                    newest_first: Some(
+                        &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("sort_type")],
+                            },
+                            right: &Expr::Literal(Literal::Text("DESC")),
+                        },
+                    ),
+                    offset: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("offset")],
+                        },
+                    ),
+                    limit: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("count")],
+                        },
+                    ),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("total_count")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("total")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_list")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/list_pages",
+        steps: &[
+            Step {
+                verb: Verb::List {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    filter: &[],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("page_id_list")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_page"),
+                                path: &[Segment::Each, Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/refund_order",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_order",
+                    alias: "gift_card_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[],
+                    status: Some(&Expr::Literal(Literal::Text("REFUNDED"))),
+                    forbidden: &[("REFUNDED", 81018), ("*", 81017)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/set_maintain",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 81020 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                        right: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("all")],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 81020 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                        right: &Expr::Not(
+                            &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("all")],
+                            },
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "gift_card_shop",
+                    alias: "gift_card_shop",
+                    set: &[
+                        (
+                            &[Segment::Key("biz_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_NORMAL")),
+                        ),
+                        (
+                            &[Segment::Key("system_biz_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_NORMAL")),
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_shop",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("biz_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_BIZ")),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("all")],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("maintain")],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_shop",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("biz_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_NORMAL")),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("all")],
+                        },
+                        right: &Expr::Not(
+                            &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("maintain")],
+                            },
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    filter: &[
+                        (
+                            "page_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("page_id")],
+                        },
+                        right: &Expr::Literal(Literal::Null),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_page",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("page_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_BIZ")),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                        right: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("maintain")],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_page",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("page_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_NORMAL")),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                        right: &Expr::Not(
+                            &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("maintain")],
+                            },
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "gift_card_page",
+                    alias: "pages",
+                    filter: &[],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[
+                                Segment::Key("control_info"),
+                                Segment::Key("biz_control_type"),
+                            ],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_shop"),
+                                path: &[Segment::Key("biz_control_type")],
+                            },
+                        ),
+                        (
+                            &[
+                                Segment::Key("control_info"),
+                                Segment::Key("system_biz_control_type"),
+                            ],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_shop"),
+                                path: &[Segment::Key("system_biz_control_type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("control_info"), Segment::Key("list")],
+                            Expr::Read {
+                                root: Root::Alias("pages"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[
+                                Segment::Key("control_info"),
+                                Segment::Key("list"),
+                                Segment::Each,
+                                Segment::Key("page_control_type"),
+                            ],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_BIZ")),
+                        ),
+                    ],
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("gift_card_shop"),
+                            path: &[Segment::Key("biz_control_type")],
+                        },
+                        right: &Expr::Literal(Literal::Text("E_PAGE_CONTROL_BIZ")),
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/set_wxa",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    filter: &[
+                        (
+                            "page_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_page",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("wxa_appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("wxa_appid")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/update_page",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    filter: &[
+                        (
+                            "page_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page"), Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[],
+                            },
+                        ),
+                    ],
+                    each: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("page"),
+                                Segment::Key("theme_list"),
+                                Segment::Each,
+                                Segment::Key("item_list"),
+                                Segment::Each,
+                                Segment::Key("card_id"),
+                            ],
+                        },
+                    ),
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_page",
+                    merge: &[
+                        (
+                            &[Segment::Key("page")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page")],
+                            },
+                        ),
+                    ],
+                    add: &[],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
 ];
 
 /// Every user action of `spec/<group>/user/`, by group and name.
@@ -606,6 +1613,622 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
             },
         ],
     },
+    UserAction {
+        name: "accept_gift_card",
+        group: "gift_card",
+        summary: "A user accepts the gift card of an order given to them: WeChat pushes `giftcard_user_accept`.",
+        params: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_order",
+                    alias: "gift_card_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 81017 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Or,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("status")],
+                            },
+                            right: &Expr::Literal(Literal::Text("PAID")),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("accepter_openid")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("accepter_openid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[
+                                Segment::Key("card_list"),
+                                Segment::Each,
+                                Segment::Key("accepter_openid"),
+                            ],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "giftcard_user_accept",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "PageId",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                        (
+                            "OrderId",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "IsChatRoom",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("IsChatRoom")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
+        name: "buy_gift_card",
+        group: "gift_card",
+        summary: "A user buys a gift card offered on a gift-card page and pays for it: WeChat makes the order and pushes `giftcard_pay_done`.",
+        params: &[
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "price",
+                ty: Ty::I64,
+                required: true,
+                limits: Limits {
+                    minimum: Some(0),
+                    ..Limits::NONE
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "background_pic_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "outer_img_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "default_gifting_msg",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "outer_str",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_list",
+                ty: Ty::Array(Item::Named(TypeId(49))),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    filter: &[
+                        (
+                            "page_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::In,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("card_id")],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Alias("gift_card_page"),
+                            path: &[
+                                Segment::Key("page"),
+                                Segment::Key("theme_list"),
+                                Segment::Each,
+                                Segment::Key("item_list"),
+                                Segment::Each,
+                                Segment::Key("card_id"),
+                            ],
+                        },
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "gift_card_order",
+                    alias: "gift_card_order",
+                    set: &[
+                        (
+                            &[Segment::Key("page_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("open_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("trans_id")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("4001562001201608292531663351")),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("total_price")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("price")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("outer_str")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("outer_str")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card_list")],
+                            Expr::List(
+                                &[
+                                    Expr::Call {
+                                        function: Function::Object,
+                                        args: &[
+                                            Expr::Literal(Literal::Text("card_id")),
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("card_id")],
+                                            },
+                                            Expr::Literal(Literal::Text("price")),
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("price")],
+                                            },
+                                            Expr::Literal(Literal::Text("code")),
+                                            Expr::Call {
+                                                function: Function::Default,
+                                                args: &[
+                                                    Expr::Read {
+                                                        root: Root::Request,
+                                                        path: &[Segment::Key("code")],
+                                                    },
+                                                    Expr::Call {
+                                                        function: Function::Fresh,
+                                                        args: &[Expr::Literal(Literal::Text("812345678901"))],
+                                                    },
+                                                ],
+                                            },
+                                            Expr::Literal(Literal::Text("default_gifting_msg")),
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("default_gifting_msg")],
+                                            },
+                                            Expr::Literal(Literal::Text("background_pic_url")),
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("background_pic_url")],
+                                            },
+                                            Expr::Literal(Literal::Text("outer_img_id")),
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("outer_img_id")],
+                                            },
+                                        ],
+                                    },
+                                ],
+                            ),
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "giftcard_pay_done",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "PageId",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                        (
+                            "OrderId",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card_list")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("card_list")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
+        name: "give_gift_card",
+        group: "gift_card",
+        summary: "The buyer of a gift-card order sends its card to a friend or a group chat: WeChat pushes `giftcard_send_to_friend`.",
+        params: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_chat_room",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_order",
+                    alias: "gift_card_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 81017 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("gift_card_order"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("PAID")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("IsChatRoom")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("is_chat_room")],
+                                    },
+                                    Expr::Literal(Literal::Bool(false)),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "giftcard_send_to_friend",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("open_id")],
+                            },
+                        ),
+                        (
+                            "PageId",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                        (
+                            "OrderId",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "IsChatRoom",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("IsChatRoom")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -632,6 +2255,63 @@ mod tests {
             ],
             "{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"reason\": \"非法代制\"}",
             "A card refused for its logo",
+        );
+    }
+
+    #[test]
+    fn gift_card_accept_gift_card_examples_run() {
+        crate::state_model::run_user_action_example(
+            "gift_card/accept_gift_card",
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"card_list\":[{\"card_id\":\"pbLatjiSj_yVRH5XTb2Zsln7DNQg\",\"code\":\"812345678901\",\"price\":10000}],\"order_id\":\"Z2y2rY74ksZX1ceuGA\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+            ],
+            "{\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"openid\": \"obLatjjwDolFjRRd3doGnkCqpXNY\"}",
+            "A friend accepts the card",
+        );
+    }
+
+    #[test]
+    fn gift_card_buy_gift_card_examples_run() {
+        crate::state_model::run_user_action_example(
+            "gift_card/buy_gift_card",
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pbLatjiSj_yVRH5XTb2Zsln7DNQg\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page\":{\"banner_pic_url\":\"http://mmbiz.qpic.cn/banner/0\",\"theme_list\":[{\"item_list\":[{\"card_id\":\"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}],\"pic_item_list\":[{\"background_pic_url\":\"http://mmbiz.qpic.cn/face/0\",\"default_gifting_msg\":\"祝福语\"}],\"theme_pic_url\":\"http://mmbiz.qpic.cn/theme/0\",\"title\":\"圣诞\",\"title_color\":\"#FB966E\"}]},\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+            ],
+            "{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"openid\": \"obLatjgoYejavUtHsWwrX-2GtFJE\", \"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"price\": 10000, \"outer_str\": \"web\"}",
+            "A card bought on WeChat's example page",
+        );
+    }
+
+    #[test]
+    fn gift_card_give_gift_card_examples_run() {
+        crate::state_model::run_user_action_example(
+            "gift_card/give_gift_card",
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"open_id\":\"obLatjgoYejavUtHsWwrX-2GtFJE\",\"order_id\":\"Z2y2rY74ksZX1ceuGA\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+            ],
+            "{\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"is_chat_room\": true}",
+            "A card sent to a group chat",
         );
     }
 }

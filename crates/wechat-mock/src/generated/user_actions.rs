@@ -53,3 +53,149 @@ pub mod card {
         const ACTION: &'static str = "card/refuse_card";
     }
 }
+
+/// The user actions of `spec/gift_card/user/`.
+pub mod gift_card {
+    /// The parameters of `gift_card/accept_gift_card`: A user accepts the gift card of an order given to them: WeChat pushes `giftcard_user_accept`.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct AcceptGiftCardParams {
+        /// The order.
+        order_id: String,
+        /// The user who accepts the card.
+        openid: String,
+    }
+
+    impl AcceptGiftCardParams {
+        /// The parameters with the required ones; set the others with the setters.
+        pub fn new(order_id: impl Into<String>, openid: impl Into<String>) -> Self {
+            Self {
+                order_id: order_id.into(),
+                openid: openid.into(),
+            }
+        }
+    }
+
+    impl crate::state_model::UserActionParams for AcceptGiftCardParams {
+        const ACTION: &'static str = "gift_card/accept_gift_card";
+    }
+
+    /// The parameters of `gift_card/buy_gift_card`: A user buys a gift card offered on a gift-card page and pays for it: WeChat makes the order and pushes `giftcard_pay_done`.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct BuyGiftCardParams {
+        /// The page the card is bought on.
+        page_id: String,
+        /// The buyer.
+        openid: String,
+        /// The gift card bought: one a theme of the page offers.
+        card_id: String,
+        /// What the buyer paid for it, in fen.
+        price: i64,
+        /// The card's code; WeChat makes one otherwise.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+        /// The card face the buyer chose.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        background_pic_url: Option<String>,
+        /// The merchant's identifier of that face.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        outer_img_id: Option<String>,
+        /// The face's default message.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        default_gifting_msg: Option<String>,
+        /// The channel of the page link (`&outer_str=` in the link).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        outer_str: Option<String>,
+    }
+
+    impl BuyGiftCardParams {
+        /// The parameters with the required ones; set the others with the setters.
+        pub fn new(
+            page_id: impl Into<String>,
+            openid: impl Into<String>,
+            card_id: impl Into<String>,
+            price: i64,
+        ) -> Self {
+            Self {
+                page_id: page_id.into(),
+                openid: openid.into(),
+                card_id: card_id.into(),
+                price,
+                code: None,
+                background_pic_url: None,
+                outer_img_id: None,
+                default_gifting_msg: None,
+                outer_str: None,
+            }
+        }
+
+        /// Sets `code`: The card's code; WeChat makes one otherwise.
+        pub fn code(mut self, code: impl Into<String>) -> Self {
+            self.code = Some(code.into());
+            self
+        }
+
+        /// Sets `background_pic_url`: The card face the buyer chose.
+        pub fn background_pic_url(
+            mut self,
+            background_pic_url: impl Into<String>,
+        ) -> Self {
+            self.background_pic_url = Some(background_pic_url.into());
+            self
+        }
+
+        /// Sets `outer_img_id`: The merchant's identifier of that face.
+        pub fn outer_img_id(mut self, outer_img_id: impl Into<String>) -> Self {
+            self.outer_img_id = Some(outer_img_id.into());
+            self
+        }
+
+        /// Sets `default_gifting_msg`: The face's default message.
+        pub fn default_gifting_msg(
+            mut self,
+            default_gifting_msg: impl Into<String>,
+        ) -> Self {
+            self.default_gifting_msg = Some(default_gifting_msg.into());
+            self
+        }
+
+        /// Sets `outer_str`: The channel of the page link (`&outer_str=` in the link).
+        pub fn outer_str(mut self, outer_str: impl Into<String>) -> Self {
+            self.outer_str = Some(outer_str.into());
+            self
+        }
+    }
+
+    impl crate::state_model::UserActionParams for BuyGiftCardParams {
+        const ACTION: &'static str = "gift_card/buy_gift_card";
+    }
+
+    /// The parameters of `gift_card/give_gift_card`: The buyer of a gift-card order sends its card to a friend or a group chat: WeChat pushes `giftcard_send_to_friend`.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct GiveGiftCardParams {
+        /// The order.
+        order_id: String,
+        /// Sent to a group chat rather than a friend.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        is_chat_room: Option<bool>,
+    }
+
+    impl GiveGiftCardParams {
+        /// The parameters with the required ones; set the others with the setters.
+        pub fn new(order_id: impl Into<String>) -> Self {
+            Self {
+                order_id: order_id.into(),
+                is_chat_room: None,
+            }
+        }
+
+        /// Sets `is_chat_room`: Sent to a group chat rather than a friend.
+        pub fn is_chat_room(mut self, is_chat_room: bool) -> Self {
+            self.is_chat_room = Some(is_chat_room);
+            self
+        }
+    }
+
+    impl crate::state_model::UserActionParams for GiveGiftCardParams {
+        const ACTION: &'static str = "gift_card/give_gift_card";
+    }
+}
