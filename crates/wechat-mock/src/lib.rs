@@ -88,6 +88,11 @@
 //!   (`giftcard_pay_done`), `give_gift_card` (`giftcard_send_to_friend`) and
 //!   `accept_gift_card` (`giftcard_user_accept`). A page's cards must exist (40073); that they
 //!   are gift cards (81002) is not checked, since the card union has no `GENERAL_CARD` yet.
+//! - `pay_gift`: rules (`pay_gift_rule`, 72034; a member card, 72003; a span not over, 72032),
+//!   the merchant numbers they hold (`pay_gift_mchid`: a number another rule holds is answered
+//!   in `fail_mchid_list`, freed when that rule is deleted) and the older interface's member
+//!   rules, one per merchant number (`pay_member_rule`, 72030). No user action: WeChat gives
+//!   the card after a payment, which no call here observes.
 //!
 //! # Admin routes
 //!

@@ -188,6 +188,8 @@ pub enum Code {
     ///
     /// Use merchant numbers of the account's own company.
     MchidNotBound,
+    /// `72003` `invalid card type, need member card`. What it means depends on the operation: see the error tables of `pay_gift::add_member_rule`, `pay_gift::add_rule`.
+    NeedMemberCard,
     /// `72004` `mchid is occupied by the other appid`: Another account's rule holds a merchant number.
     ///
     /// Have that account (`occupy_appid`) delete its rule first.
@@ -463,7 +465,8 @@ pub enum Code {
     "date format error", Never; DateRangeError = 61501, "date range error", Never;
     CoinNotEnough = 71003, "coin not enough", Never; CoinCountOutOfRange = 71006,
     "limit coin count, 1 <= coin_count <= 100000", Never; MchidNotBound = 72002,
-    "mchid is not bind appid", Never; MchidOccupied = 72004,
+    "mchid is not bind appid", Never; NeedMemberCard = 72003,
+    "invalid card type, need member card", Never; MchidOccupied = 72004,
     "mchid is occupied by the other appid", Never; TooManyMchids = 72005,
     "out of mchid size limit", Never; UnauthorizedCreateInvoice = 72015,
     "unauthorized create invoice", Never; InvalidInvoiceTitle = 72017,

@@ -2911,6 +2911,15 @@ async fn nontax_pay_unified_order_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_add_member_rule_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"海底捞\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/logo/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":50000000},\"title\":\"海底捞会员卡\"},\"prerogative\":\"test_prerogative\",\"supply_balance\":false,\"supply_bonus\":true}},\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "pay_gift/add_member_rule",
@@ -2941,11 +2950,20 @@ async fn pay_gift_add_member_rule_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_add_rule_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"海底捞\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/logo/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":50000000},\"title\":\"海底捞会员卡\"},\"prerogative\":\"test_prerogative\",\"supply_balance\":false,\"supply_bonus\":true}},\"card_id\":\"abcdefg\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "pay_gift/add_rule",
             Some(
-                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 4102444800},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
             ),
         );
     let request: ::wechat_card::pay_gift::AddRuleRequest = request(&arranged);
@@ -2959,7 +2977,7 @@ async fn pay_gift_add_rule_through_the_mock() {
         .check(
             &request,
             &answer,
-            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1, \"fail_mchid_list\": [], \"succ_mchid_list\": [\"123\", \"456\"]}",
         );
     let expected = ::wechat_card::pay_gift::AddRuleErrorCode::MchidNotBound;
     harness.fail(&request, expected, 72002);
@@ -2971,6 +2989,16 @@ async fn pay_gift_add_rule_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_delete_member_rule_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                ("card", "{\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\"}"),
+                (
+                    "pay_member_rule",
+                    "{\"begin_time\":1480317217,\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\",\"end_time\":1580317217,\"is_locked\":true,\"max_cost\":1000,\"mchid\":\"1900000109\",\"min_cost\":100}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "pay_gift/delete_member_rule",
@@ -3001,6 +3029,23 @@ async fn pay_gift_delete_member_rule_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_delete_rule_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1233,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317217,\"end_time\":1580317217,\"mchid_list\":[\"123\",\"456\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317217},\"member_rule\":{\"card_id\":\"abcdefg\",\"jump_url\":\"www.qq.com\",\"least_cost\":2,\"max_cost\":20000},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+                (
+                    "pay_gift_mchid",
+                    "{\"mchid\":\"123\",\"occupy_rule_id\":1233,\"rule_id\":1233}",
+                ),
+                (
+                    "pay_gift_mchid",
+                    "{\"mchid\":\"456\",\"occupy_rule_id\":1233,\"rule_id\":1233}",
+                ),
+            ],
+        );
     let arranged = harness.arrange("pay_gift/delete_rule", Some("{\"rule_id\": 1233}"));
     let request: ::wechat_card::pay_gift::DeleteRuleRequest = request(&arranged);
     let answer = harness
@@ -3020,6 +3065,15 @@ async fn pay_gift_delete_rule_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_get_member_rule_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "pay_member_rule",
+                    "{\"begin_time\":1480317217,\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\",\"end_time\":1580317217,\"is_locked\":true,\"max_cost\":1000,\"mchid\":\"1900000109\",\"min_cost\":100,\"occupy_appid\":\"wx1f2e3d4c5b6a7980\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange("pay_gift/get_member_rule", Some("{\"mchid\": \"1900000109\"}"));
     let request: ::wechat_card::pay_gift::GetMemberRuleRequest = request(&arranged);
@@ -3045,6 +3099,15 @@ async fn pay_gift_get_member_rule_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_get_rule_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1233,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317217,\"end_time\":1580317217,\"mchid_list\":[\"123\",\"456\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317217},\"member_rule\":{\"card_id\":\"abcdefg\",\"jump_url\":\"www.qq.com\",\"least_cost\":2,\"max_cost\":20000},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+            ],
+        );
     let arranged = harness.arrange("pay_gift/get_rule", Some("{\"rule_id\": 1233}"));
     let request: ::wechat_card::pay_gift::GetRuleRequest = request(&arranged);
     let answer = harness
@@ -3069,6 +3132,19 @@ async fn pay_gift_get_rule_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_list_rules_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1233,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317217,\"end_time\":4102444800,\"mchid_list\":[\"123\",\"456\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317217},\"member_rule\":{\"card_id\":\"abcdefg\",\"jump_url\":\"www.qq.com\",\"least_cost\":2,\"max_cost\":20000},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1234,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317300,\"end_time\":4102444800,\"mchid_list\":[\"789\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317300},\"member_rule\":{\"card_id\":\"abcdefg\",\"least_cost\":1,\"max_cost\":100},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "pay_gift/list_rules",

@@ -2379,7 +2379,12 @@ async fn pay_gift_add_member_rule_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"海底捞\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/logo/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":50000000},\"title\":\"海底捞会员卡\"},\"prerogative\":\"test_prerogative\",\"supply_balance\":false,\"supply_bonus\":true}},\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2396,12 +2401,17 @@ async fn pay_gift_add_rule_through_the_binary() {
             command: &["pay-gift", "add-rule"],
             operation: "pay_gift/add_rule",
             example: Some(
-                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 4102444800},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
             ),
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"海底捞\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/logo/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":50000000},\"title\":\"海底捞会员卡\"},\"prerogative\":\"test_prerogative\",\"supply_balance\":false,\"supply_bonus\":true}},\"card_id\":\"abcdefg\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2423,7 +2433,13 @@ async fn pay_gift_delete_member_rule_through_the_binary() {
             body_flags: &[("card_id", "card-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("card", "{\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\"}"),
+                (
+                    "pay_member_rule",
+                    "{\"begin_time\":1480317217,\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\",\"end_time\":1580317217,\"is_locked\":true,\"max_cost\":1000,\"mchid\":\"1900000109\",\"min_cost\":100}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2443,7 +2459,20 @@ async fn pay_gift_delete_rule_through_the_binary() {
             body_flags: &[("rule_id", "rule-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1233,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317217,\"end_time\":1580317217,\"mchid_list\":[\"123\",\"456\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317217},\"member_rule\":{\"card_id\":\"abcdefg\",\"jump_url\":\"www.qq.com\",\"least_cost\":2,\"max_cost\":20000},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+                (
+                    "pay_gift_mchid",
+                    "{\"mchid\":\"123\",\"occupy_rule_id\":1233,\"rule_id\":1233}",
+                ),
+                (
+                    "pay_gift_mchid",
+                    "{\"mchid\":\"456\",\"occupy_rule_id\":1233,\"rule_id\":1233}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2463,7 +2492,12 @@ async fn pay_gift_get_member_rule_through_the_binary() {
             body_flags: &[("mchid", "mchid")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "pay_member_rule",
+                    "{\"begin_time\":1480317217,\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\",\"end_time\":1580317217,\"is_locked\":true,\"max_cost\":1000,\"mchid\":\"1900000109\",\"min_cost\":100,\"occupy_appid\":\"wx1f2e3d4c5b6a7980\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2483,7 +2517,12 @@ async fn pay_gift_get_rule_through_the_binary() {
             body_flags: &[("rule_id", "rule-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1233,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317217,\"end_time\":1580317217,\"mchid_list\":[\"123\",\"456\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317217},\"member_rule\":{\"card_id\":\"abcdefg\",\"jump_url\":\"www.qq.com\",\"least_cost\":2,\"max_cost\":20000},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2510,7 +2549,16 @@ async fn pay_gift_list_rules_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1233,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317217,\"end_time\":4102444800,\"mchid_list\":[\"123\",\"456\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317217},\"member_rule\":{\"card_id\":\"abcdefg\",\"jump_url\":\"www.qq.com\",\"least_cost\":2,\"max_cost\":20000},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1234,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317300,\"end_time\":4102444800,\"mchid_list\":[\"789\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317300},\"member_rule\":{\"card_id\":\"abcdefg\",\"least_cost\":1,\"max_cost\":100},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

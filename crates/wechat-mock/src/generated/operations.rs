@@ -7432,6 +7432,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 message: "invalid mchid",
             },
             ErrorCase {
+                code: 72003,
+                message: "invalid card type, need member card",
+            },
+            ErrorCase {
                 code: 40073,
                 message: "invalid card id",
             },
@@ -7509,12 +7513,16 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 message: "pay gift card rule expired",
             },
             ErrorCase {
+                code: 72003,
+                message: "invalid card type, need member card",
+            },
+            ErrorCase {
                 code: 40073,
                 message: "invalid card id",
             },
         ],
         success_example: Some(
-            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1, \"fail_mchid_list\": [], \"succ_mchid_list\": [\"123\", \"456\"]}",
         ),
         resource: None,
     },

@@ -333,3 +333,186 @@ impl GiftCardShop {
 impl crate::state_model::Record for GiftCardShop {
     const RESOURCE: &'static str = "gift_card_shop";
 }
+
+/// A WeChat Pay merchant number a pay-gift rule holds: another rule naming it is refused the number until this rule is deleted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PayGiftMchid {
+    /// The merchant number.
+    mchid: String,
+    /// The rule holding it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_id: Option<i64>,
+    /// The same rule, as `add_rule` reports it to a rule refused the number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    occupy_rule_id: Option<i64>,
+}
+
+impl PayGiftMchid {
+    /// A `pay_gift_mchid` record with its key `mchid`; set the other fields with the setters.
+    pub fn new(mchid: impl Into<String>) -> Self {
+        Self {
+            mchid: mchid.into(),
+            rule_id: None,
+            occupy_rule_id: None,
+        }
+    }
+
+    /// Sets `rule_id`: The rule holding it.
+    pub fn rule_id(mut self, rule_id: i64) -> Self {
+        self.rule_id = Some(rule_id);
+        self
+    }
+
+    /// Sets `occupy_rule_id`: The same rule, as `add_rule` reports it to a rule refused the number.
+    pub fn occupy_rule_id(mut self, occupy_rule_id: i64) -> Self {
+        self.occupy_rule_id = Some(occupy_rule_id);
+        self
+    }
+}
+
+impl crate::state_model::Record for PayGiftMchid {
+    const RESOURCE: &'static str = "pay_gift_mchid";
+}
+
+/// A pay-gift rule made with `add_rule`: its merchant numbers, time span and terms, as `get_rule` answers them.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct PayGiftRule {
+    /// The rule's id, made by WeChat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_id: Option<i64>,
+    /// What the rule gives (`rule_info.type`), for `list_rules`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    type_: Option<serde_json::Value>,
+    /// The rule as set, with the status and times WeChat adds to `base_info`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_info: Option<serde_json::Value>,
+}
+
+impl PayGiftRule {
+    /// A `pay_gift_rule` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `rule_id`: The rule's id, made by WeChat.
+    pub fn rule_id(mut self, rule_id: i64) -> Self {
+        self.rule_id = Some(rule_id);
+        self
+    }
+
+    /// Sets `type`: What the rule gives (`rule_info.type`), for `list_rules`.
+    pub fn type_(mut self, type_: serde_json::Value) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+
+    /// Sets `rule_info`: The rule as set, with the status and times WeChat adds to `base_info`.
+    pub fn rule_info(mut self, rule_info: serde_json::Value) -> Self {
+        self.rule_info = Some(rule_info);
+        self
+    }
+}
+
+impl crate::state_model::Record for PayGiftRule {
+    const RESOURCE: &'static str = "pay_gift_rule";
+}
+
+/// A 支付即会员 rule of the older interface (`add_member_rule`), one per merchant number: the member card its payments earn.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PayMemberRule {
+    /// The merchant number.
+    mchid: String,
+    /// The member card given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_id: Option<String>,
+    /// The page the card message opens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jump_url: Option<String>,
+    /// When the rule starts, in unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    begin_time: Option<i64>,
+    /// When it ends, in unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time: Option<i64>,
+    /// The smallest payment that earns the card, in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_cost: Option<i64>,
+    /// The largest payment that earns the card, in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_cost: Option<i64>,
+    /// Whether other accounts are kept from setting rules on the number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_locked: Option<bool>,
+    /// The account holding the number, when known: a rule the API made is this account's, whose appid the steps cannot read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    occupy_appid: Option<String>,
+}
+
+impl PayMemberRule {
+    /// A `pay_member_rule` record with its key `mchid`; set the other fields with the setters.
+    pub fn new(mchid: impl Into<String>) -> Self {
+        Self {
+            mchid: mchid.into(),
+            card_id: None,
+            jump_url: None,
+            begin_time: None,
+            end_time: None,
+            min_cost: None,
+            max_cost: None,
+            is_locked: None,
+            occupy_appid: None,
+        }
+    }
+
+    /// Sets `card_id`: The member card given.
+    pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+        self.card_id = Some(card_id.into());
+        self
+    }
+
+    /// Sets `jump_url`: The page the card message opens.
+    pub fn jump_url(mut self, jump_url: impl Into<String>) -> Self {
+        self.jump_url = Some(jump_url.into());
+        self
+    }
+
+    /// Sets `begin_time`: When the rule starts, in unix seconds.
+    pub fn begin_time(mut self, begin_time: i64) -> Self {
+        self.begin_time = Some(begin_time);
+        self
+    }
+
+    /// Sets `end_time`: When it ends, in unix seconds.
+    pub fn end_time(mut self, end_time: i64) -> Self {
+        self.end_time = Some(end_time);
+        self
+    }
+
+    /// Sets `min_cost`: The smallest payment that earns the card, in fen.
+    pub fn min_cost(mut self, min_cost: i64) -> Self {
+        self.min_cost = Some(min_cost);
+        self
+    }
+
+    /// Sets `max_cost`: The largest payment that earns the card, in fen.
+    pub fn max_cost(mut self, max_cost: i64) -> Self {
+        self.max_cost = Some(max_cost);
+        self
+    }
+
+    /// Sets `is_locked`: Whether other accounts are kept from setting rules on the number.
+    pub fn is_locked(mut self, is_locked: bool) -> Self {
+        self.is_locked = Some(is_locked);
+        self
+    }
+
+    /// Sets `occupy_appid`: The account holding the number, when known: a rule the API made is this account's, whose appid the steps cannot read.
+    pub fn occupy_appid(mut self, occupy_appid: impl Into<String>) -> Self {
+        self.occupy_appid = Some(occupy_appid.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for PayMemberRule {
+    const RESOURCE: &'static str = "pay_member_rule";
+}

@@ -248,6 +248,135 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         fresh: &[],
         statuses: None,
     },
+    ResourceDef {
+        name: "pay_gift_mchid",
+        group: "pay_gift",
+        doc: "A WeChat Pay merchant number a pay-gift rule holds: another rule naming it is refused the number until this rule is deleted.",
+        key: &["mchid"],
+        fields: &[
+            Field {
+                name: "mchid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "occupy_rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: Some("pay_gift_rule"),
+        missing: None,
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "pay_gift_rule",
+        group: "pay_gift",
+        doc: "A pay-gift rule made with `add_rule`: its merchant numbers, time span and terms, as `get_rule` answers them.",
+        key: &["rule_id"],
+        fields: &[
+            Field {
+                name: "rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "type",
+                ty: Ty::Named(TypeId(63)),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "rule_info",
+                ty: Ty::Named(TypeId(60)),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(72034),
+        fresh: &[("rule_id", Fresh::Sequence)],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "pay_member_rule",
+        group: "pay_gift",
+        doc: "A 支付即会员 rule of the older interface (`add_member_rule`), one per merchant number: the member card its payments earn.",
+        key: &["mchid"],
+        fields: &[
+            Field {
+                name: "mchid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "jump_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "min_cost",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "max_cost",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_locked",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "occupy_appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(72030),
+        fresh: &[],
+        statuses: None,
+    },
 ];
 
 /// Every push event, by name: its elements after the header, in order.
@@ -1395,6 +1524,702 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                     forbidden: &[],
                     bounds: &[],
                     taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/add_member_rule",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72003 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("card"), Segment::Key("card_type")],
+                        },
+                        right: &Expr::Literal(Literal::Text("MEMBER_CARD")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "pay_member_rule",
+                    alias: "rules",
+                    set: &[
+                        (
+                            &[Segment::Key("mchid")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("jump_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("jump_url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("begin_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("begin_time")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("end_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("end_time")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("min_cost")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("min_cost")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("max_cost")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("max_cost")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("is_locked")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("is_locked")],
+                                    },
+                                    Expr::Literal(Literal::Bool(true)),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("mchid_list")],
+                        },
+                    ),
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("succ_mchid_list")],
+                            Expr::Read {
+                                root: Root::Alias("rules"),
+                                path: &[Segment::Each, Segment::Key("mchid")],
+                            },
+                        ),
+                        (&[Segment::Key("fail_mchid_list")], Expr::List(&[])),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/add_rule",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("rule_info"),
+                                    Segment::Key("member_rule"),
+                                    Segment::Key("card_id"),
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72003 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("card"), Segment::Key("card_type")],
+                        },
+                        right: &Expr::Literal(Literal::Text("MEMBER_CARD")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72032 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Lt,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("rule_info"),
+                                Segment::Key("base_info"),
+                                Segment::Key("end_time"),
+                            ],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Now,
+                            args: &[],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "pay_gift_mchid",
+                    alias: "held",
+                    filter: &[
+                        (
+                            "mchid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("rule_info"),
+                                    Segment::Key("base_info"),
+                                    Segment::Key("mchid_list"),
+                                ],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "pay_gift_rule",
+                    alias: "pay_gift_rule",
+                    set: &[
+                        (
+                            &[Segment::Key("type")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("rule_info"), Segment::Key("type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("rule_info")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("rule_info")],
+                            },
+                        ),
+                        (
+                            &[
+                                Segment::Key("rule_info"),
+                                Segment::Key("base_info"),
+                                Segment::Key("status"),
+                            ],
+                            Expr::Literal(Literal::Text("RULE_STATUS_OK")),
+                        ),
+                        (
+                            &[
+                                Segment::Key("rule_info"),
+                                Segment::Key("base_info"),
+                                Segment::Key("create_time"),
+                            ],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[
+                                Segment::Key("rule_info"),
+                                Segment::Key("base_info"),
+                                Segment::Key("update_time"),
+                            ],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "pay_gift_mchid",
+                    alias: "taken",
+                    set: &[
+                        (
+                            &[Segment::Key("mchid")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("rule_id")],
+                            Expr::Read {
+                                root: Root::Alias("pay_gift_rule"),
+                                path: &[Segment::Key("rule_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("occupy_rule_id")],
+                            Expr::Read {
+                                root: Root::Alias("pay_gift_rule"),
+                                path: &[Segment::Key("rule_id")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("rule_info"),
+                                Segment::Key("base_info"),
+                                Segment::Key("mchid_list"),
+                            ],
+                        },
+                    ),
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("rule_id")],
+                            Expr::Read {
+                                root: Root::Alias("pay_gift_rule"),
+                                path: &[Segment::Key("rule_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("succ_mchid_list")],
+                            Expr::Read {
+                                root: Root::Alias("taken"),
+                                path: &[Segment::Each, Segment::Key("mchid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fail_mchid_list")],
+                            Expr::Read {
+                                root: Root::Alias("held"),
+                                path: &[],
+                            },
+                        ),
+                        (
+                            &[
+                                Segment::Key("fail_mchid_list"),
+                                Segment::Each,
+                                Segment::Key("errcode"),
+                            ],
+                            Expr::Literal(Literal::Integer(72004)),
+                        ),
+                        (
+                            &[
+                                Segment::Key("fail_mchid_list"),
+                                Segment::Each,
+                                Segment::Key("errmsg"),
+                            ],
+                            Expr::Literal(
+                                Literal::Text("mchid is occupied by the other appid"),
+                            ),
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/delete_member_rule",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "pay_member_rule",
+                    alias: "released",
+                    filter: &[
+                        (
+                            "mchid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("mchid_list")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Delete { alias: "released" },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("succ_mchid_list")],
+                            Expr::Read {
+                                root: Root::Alias("released"),
+                                path: &[Segment::Each, Segment::Key("mchid")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[(&[Segment::Key("fail_mchid_list")], Expr::List(&[]))],
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("released"),
+                            path: &[Segment::Key("total")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Len,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("mchid_list")],
+                                },
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/delete_rule",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "pay_gift_rule",
+                    alias: "pay_gift_rule",
+                    filter: &[
+                        (
+                            "rule_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("rule_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Delete {
+                    alias: "pay_gift_rule",
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/get_member_rule",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "pay_member_rule",
+                    alias: "pay_member_rule",
+                    filter: &[
+                        (
+                            "mchid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("mchid")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("pay_member_rule"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("occupy_appid")],
+                            Expr::Read {
+                                root: Root::Alias("pay_member_rule"),
+                                path: &[Segment::Key("occupy_appid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("is_locked")],
+                            Expr::Read {
+                                root: Root::Alias("pay_member_rule"),
+                                path: &[Segment::Key("is_locked")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/get_rule",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "pay_gift_rule",
+                    alias: "pay_gift_rule",
+                    filter: &[
+                        (
+                            "rule_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("rule_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("rule_info")],
+                            Expr::Read {
+                                root: Root::Alias("pay_gift_rule"),
+                                path: &[Segment::Key("rule_info")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/list_rules",
+        steps: &[
+            Step {
+                verb: Verb::List {
+                    resource: "pay_gift_rule",
+                    alias: "pay_gift_rule",
+                    filter: &[
+                        (
+                            "type",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("type")],
+                            },
+                        ),
+                    ],
+                    keep: Some(
+                        &Expr::Binary {
+                            op: BinaryOp::Or,
+                            left: &Expr::Not(
+                                &Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("effective")],
+                                },
+                            ),
+                            right: &Expr::Binary {
+                                op: BinaryOp::And,
+                                left: &Expr::Binary {
+                                    op: BinaryOp::Le,
+                                    left: &Expr::Read {
+                                        root: Root::Item,
+                                        path: &[
+                                            Segment::Key("rule_info"),
+                                            Segment::Key("base_info"),
+                                            Segment::Key("begin_time"),
+                                        ],
+                                    },
+                                    right: &Expr::Call {
+                                        function: Function::Now,
+                                        args: &[],
+                                    },
+                                },
+                                right: &Expr::Binary {
+                                    op: BinaryOp::Le,
+                                    left: &Expr::Call {
+                                        function: Function::Now,
+                                        args: &[],
+                                    },
+                                    right: &Expr::Read {
+                                        root: Root::Item,
+                                        path: &[
+                                            Segment::Key("rule_info"),
+                                            Segment::Key("base_info"),
+                                            Segment::Key("end_time"),
+                                        ],
+                                    },
+                                },
+                            },
+                        },
+                    ),
+                    newest_first: None,
+                    offset: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("offset")],
+                        },
+                    ),
+                    limit: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("count")],
+                        },
+                    ),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("total_count")],
+                            Expr::Read {
+                                root: Root::Alias("pay_gift_rule"),
+                                path: &[Segment::Key("total")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("rule_list")],
+                            Expr::Read {
+                                root: Root::Alias("pay_gift_rule"),
+                                path: &[Segment::Each, Segment::Key("rule_info")],
+                            },
+                        ),
+                    ],
                 },
                 when: None,
                 unless: None,
