@@ -93,6 +93,14 @@
 //!   in `fail_mchid_list`, freed when that rule is deleted) and the older interface's member
 //!   rules, one per merchant number (`pay_member_rule`, 72030). No user action: WeChat gives
 //!   the card after a payment, which no call here observes.
+//! - `coin`: the coin account (`coin_account`: opened once by `activate_account` with 200 free
+//!   coins; an account not opened holds none, 71003 at confirm), its ledger (`coin_order`,
+//!   71002) and the quotes of `get_pay_price` (`coin_quote`: one coin a coupon, free coins
+//!   first; confirmed once, 71007, within 60 seconds, 71008, for the card and quantity
+//!   priced, 71002). A confirm adds the stock to the card and takes the coins (71003 when
+//!   short). The user `pay_coin_order` pays a top-up; the grant, each exchange and each
+//!   top-up paid push `card_pay_order`. `recharge`'s `qrcode_buffer` (an image) is the
+//!   example's.
 //!
 //! # Admin routes
 //!

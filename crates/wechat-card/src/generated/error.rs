@@ -178,12 +178,22 @@ pub enum Code {
     ///
     /// Ask for at most 62 days, ending yesterday at the latest.
     DateRangeError,
+    /// `71002` `invalid orderid, may be the other  parameter not fit with orderid`. What it means depends on the operation: see the error tables of `coin::confirm_exchange`, `coin::get_order`.
+    InvalidCoinOrderId,
     /// `71003` `coin not enough`: The coin account holds fewer coins than the quote's price.
     ///
     /// Top up with recharge, then price the stock again.
     CoinNotEnough,
     /// `71006` `limit coin count, 1 <= coin_count <= 100000`: `coin_count` is not between 1 and 100000.
     CoinCountOutOfRange,
+    /// `71007` `order finish`: The quote was confirmed already.
+    ///
+    /// Price the stock again with get_pay_price.
+    OrderFinished,
+    /// `71008` `order time out`: The quote is more than 60 seconds old.
+    ///
+    /// Price the stock again with get_pay_price, and confirm within 60 seconds.
+    OrderTimedOut,
     /// `72002` `mchid is not bind appid`: A merchant number is not linked to this account (not the same company).
     ///
     /// Use merchant numbers of the account's own company.
@@ -463,9 +473,12 @@ pub enum Code {
     "refresh_token is invalid", Never; ThirdPartyCallNotAllowed = 61024,
     "third-party call not allowed for this api", Never; DateFormatError = 61500,
     "date format error", Never; DateRangeError = 61501, "date range error", Never;
+    InvalidCoinOrderId = 71002,
+    "invalid orderid, may be the other  parameter not fit with orderid", Never;
     CoinNotEnough = 71003, "coin not enough", Never; CoinCountOutOfRange = 71006,
-    "limit coin count, 1 <= coin_count <= 100000", Never; MchidNotBound = 72002,
-    "mchid is not bind appid", Never; NeedMemberCard = 72003,
+    "limit coin count, 1 <= coin_count <= 100000", Never; OrderFinished = 71007,
+    "order finish", Never; OrderTimedOut = 71008, "order time out", Never; MchidNotBound
+    = 72002, "mchid is not bind appid", Never; NeedMemberCard = 72003,
     "invalid card type, need member card", Never; MchidOccupied = 72004,
     "mchid is occupied by the other appid", Never; TooManyMchids = 72005,
     "out of mchid size limit", Never; UnauthorizedCreateInvoice = 72015,

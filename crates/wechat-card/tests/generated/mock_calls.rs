@@ -1132,6 +1132,23 @@ async fn coin_activate_account_through_the_mock() {
 #[tokio::test]
 async fn coin_confirm_exchange_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jgj3BcomSgtuW8B1wl-wo88\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "coin_account",
+                    "{\"activated\":true,\"free_coin\":200,\"pay_coin\":0}",
+                ),
+                (
+                    "coin_quote",
+                    "{\"card_id\":\"p1Pj9jgj3BcomSgtuW8B1wl-wo88\",\"free_coin\":100,\"order_id\":\"100003456789012345678901234\",\"pay_coin\":0,\"price\":100,\"quantity\":100}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "coin/confirm_exchange",
@@ -1157,6 +1174,10 @@ async fn coin_confirm_exchange_through_the_mock() {
 #[tokio::test]
 async fn coin_get_coins_info_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[("coin_account", "{\"activated\":true,\"free_coin\":200,\"pay_coin\":1}")],
+        );
     let arranged = harness.arrange("coin/get_coins_info", None);
     let request: ::wechat_card::coin::GetCoinsInfoRequest = request(&arranged);
     let answer = harness
@@ -1183,6 +1204,15 @@ async fn coin_get_coins_info_through_the_mock() {
 #[tokio::test]
 async fn coin_get_order_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712798,\"desc\":\"微信支付充值\",\"free_coin_count\":0,\"openid\":\"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\",\"order_id\":\"100005790120151221401000171\",\"order_type\":\"ORDER_TYPE_WXPAY\",\"pay_coin_count\":1,\"pay_finish_time\":1450712905,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_FINANCE_SUCC\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "coin/get_order",
@@ -1201,10 +1231,8 @@ async fn coin_get_order_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
         );
-    let expected = ::wechat_card::coin::GetOrderErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::coin::GetOrderErrorCode::InvalidCoinOrderId;
+    harness.fail(&request, expected, 71002);
     let refused = code(harness.client.coin().get_order(&request).await);
     assert_eq!(refused, expected);
 }
@@ -1213,6 +1241,16 @@ async fn coin_get_order_through_the_mock() {
 #[tokio::test]
 async fn coin_get_pay_price_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jgj3BcomSgtuW8B1wl-wo88\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                ("coin_account", "{\"activated\":true,\"free_coin\":200,\"pay_coin\":0}"),
+            ],
+        );
     let arranged = harness
         .arrange(
             "coin/get_pay_price",
@@ -1241,6 +1279,19 @@ async fn coin_get_pay_price_through_the_mock() {
 #[tokio::test]
 async fn coin_list_orders_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712798,\"desc\":\"微信支付充值\",\"free_coin_count\":0,\"openid\":\"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\",\"order_id\":\"100005790120151221401000171\",\"order_type\":\"ORDER_TYPE_WXPAY\",\"pay_coin_count\":1,\"pay_finish_time\":1450712905,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_FINANCE_SUCC\"}",
+                ),
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712799,\"free_coin_count\":200,\"order_id\":\"100005790120151221401000172\",\"order_type\":\"ORDER_TYPE_SYS_ADD\",\"pay_coin_count\":0,\"pay_finish_time\":1450712799,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_FINANCE_SUCC\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "coin/list_orders",

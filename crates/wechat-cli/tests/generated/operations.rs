@@ -852,7 +852,20 @@ async fn coin_confirm_exchange_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jgj3BcomSgtuW8B1wl-wo88\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "coin_account",
+                    "{\"activated\":true,\"free_coin\":200,\"pay_coin\":0}",
+                ),
+                (
+                    "coin_quote",
+                    "{\"card_id\":\"p1Pj9jgj3BcomSgtuW8B1wl-wo88\",\"free_coin\":100,\"order_id\":\"100003456789012345678901234\",\"pay_coin\":0,\"price\":100,\"quantity\":100}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -872,7 +885,9 @@ async fn coin_get_coins_info_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("coin_account", "{\"activated\":true,\"free_coin\":200,\"pay_coin\":1}"),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -892,7 +907,12 @@ async fn coin_get_order_through_the_binary() {
             body_flags: &[("order_id", "order-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712798,\"desc\":\"微信支付充值\",\"free_coin_count\":0,\"openid\":\"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\",\"order_id\":\"100005790120151221401000171\",\"order_type\":\"ORDER_TYPE_WXPAY\",\"pay_coin_count\":1,\"pay_finish_time\":1450712905,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_FINANCE_SUCC\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -914,7 +934,13 @@ async fn coin_get_pay_price_through_the_binary() {
             body_flags: &[("card_id", "card-id"), ("quantity", "quantity")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jgj3BcomSgtuW8B1wl-wo88\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                ("coin_account", "{\"activated\":true,\"free_coin\":200,\"pay_coin\":0}"),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -942,7 +968,16 @@ async fn coin_list_orders_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712798,\"desc\":\"微信支付充值\",\"free_coin_count\":0,\"openid\":\"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\",\"order_id\":\"100005790120151221401000171\",\"order_type\":\"ORDER_TYPE_WXPAY\",\"pay_coin_count\":1,\"pay_finish_time\":1450712905,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_FINANCE_SUCC\"}",
+                ),
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712799,\"free_coin_count\":200,\"order_id\":\"100005790120151221401000172\",\"order_type\":\"ORDER_TYPE_SYS_ADD\",\"pay_coin_count\":0,\"pay_finish_time\":1450712799,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_FINANCE_SUCC\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

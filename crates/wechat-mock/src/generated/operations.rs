@@ -2904,6 +2904,18 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 code: 40073,
                 message: "invalid card id",
             },
+            ErrorCase {
+                code: 71002,
+                message: "invalid orderid, may be the other  parameter not fit with orderid",
+            },
+            ErrorCase {
+                code: 71007,
+                message: "order finish",
+            },
+            ErrorCase {
+                code: 71008,
+                message: "order time out",
+            },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
         resource: None,
@@ -2987,7 +2999,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         response_body: ResponseBody::Json,
         types: &TYPES,
-        errors: &[],
+        errors: &[
+            ErrorCase {
+                code: 71002,
+                message: "invalid orderid, may be the other  parameter not fit with orderid",
+            },
+        ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
         ),

@@ -68,6 +68,283 @@ pub enum CardStatus {
     Dispatch,
 }
 
+/// The official account's coin account: its free and paid coins. One per account, opened by `activate_account` (or by the first top-up paid).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CoinAccount {
+    /// Whether `activate_account` opened it and granted its reward (once).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    activated: Option<bool>,
+    /// The free coins (granted by WeChat).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    free_coin: Option<i64>,
+    /// The paid coins (topped up).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_coin: Option<i64>,
+}
+
+impl CoinAccount {
+    /// A `coin_account` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `activated`: Whether `activate_account` opened it and granted its reward (once).
+    pub fn activated(mut self, activated: bool) -> Self {
+        self.activated = Some(activated);
+        self
+    }
+
+    /// Sets `free_coin`: The free coins (granted by WeChat).
+    pub fn free_coin(mut self, free_coin: i64) -> Self {
+        self.free_coin = Some(free_coin);
+        self
+    }
+
+    /// Sets `pay_coin`: The paid coins (topped up).
+    pub fn pay_coin(mut self, pay_coin: i64) -> Self {
+        self.pay_coin = Some(pay_coin);
+        self
+    }
+}
+
+impl crate::state_model::Record for CoinAccount {
+    const RESOURCE: &'static str = "coin_account";
+}
+
+/// An entry of the coin ledger: the reward for opening the account, a top-up (`recharge`, paid by a user), an exchange for stock (`confirm_exchange`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CoinOrder {
+    /// The order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<String>,
+    /// What kind of entry it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_type: Option<serde_json::Value>,
+    /// When the order was created, in unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    create_time: Option<i64>,
+    /// When it was paid, in unix seconds; 0 when unpaid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_finish_time: Option<i64>,
+    /// How it was paid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    desc: Option<String>,
+    /// The free coins of the order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    free_coin_count: Option<i64>,
+    /// The paid coins of the order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_coin_count: Option<i64>,
+    /// The free coins returned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_free_coin_count: Option<i64>,
+    /// The paid coins returned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_pay_coin_count: Option<i64>,
+    /// The user who paid a top-up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<CoinOrderStatus>,
+}
+
+impl CoinOrder {
+    /// A `coin_order` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `order_id`: The order.
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Sets `order_type`: What kind of entry it is.
+    pub fn order_type(mut self, order_type: serde_json::Value) -> Self {
+        self.order_type = Some(order_type);
+        self
+    }
+
+    /// Sets `create_time`: When the order was created, in unix seconds.
+    pub fn create_time(mut self, create_time: i64) -> Self {
+        self.create_time = Some(create_time);
+        self
+    }
+
+    /// Sets `pay_finish_time`: When it was paid, in unix seconds; 0 when unpaid.
+    pub fn pay_finish_time(mut self, pay_finish_time: i64) -> Self {
+        self.pay_finish_time = Some(pay_finish_time);
+        self
+    }
+
+    /// Sets `desc`: How it was paid.
+    pub fn desc(mut self, desc: impl Into<String>) -> Self {
+        self.desc = Some(desc.into());
+        self
+    }
+
+    /// Sets `free_coin_count`: The free coins of the order.
+    pub fn free_coin_count(mut self, free_coin_count: i64) -> Self {
+        self.free_coin_count = Some(free_coin_count);
+        self
+    }
+
+    /// Sets `pay_coin_count`: The paid coins of the order.
+    pub fn pay_coin_count(mut self, pay_coin_count: i64) -> Self {
+        self.pay_coin_count = Some(pay_coin_count);
+        self
+    }
+
+    /// Sets `refund_free_coin_count`: The free coins returned.
+    pub fn refund_free_coin_count(mut self, refund_free_coin_count: i64) -> Self {
+        self.refund_free_coin_count = Some(refund_free_coin_count);
+        self
+    }
+
+    /// Sets `refund_pay_coin_count`: The paid coins returned.
+    pub fn refund_pay_coin_count(mut self, refund_pay_coin_count: i64) -> Self {
+        self.refund_pay_coin_count = Some(refund_pay_coin_count);
+        self
+    }
+
+    /// Sets `openid`: The user who paid a top-up.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets its status (`ORDER_STATUS_WAITING` when unset).
+    pub fn status(mut self, status: CoinOrderStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl crate::state_model::Record for CoinOrder {
+    const RESOURCE: &'static str = "coin_order";
+}
+
+/// The statuses of a `coin_order` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum CoinOrderStatus {
+    /// A top-up waiting for payment.
+    #[serde(rename = "ORDER_STATUS_WAITING")]
+    Waiting,
+    /// Paid.
+    #[serde(rename = "ORDER_STATUS_SUCC")]
+    Succ,
+    /// The coins were added to the account: a top-up paid, a grant.
+    #[serde(rename = "ORDER_STATUS_FINANCE_SUCC")]
+    FinanceSucc,
+    /// The stock was added to the card: an exchange confirmed.
+    #[serde(rename = "ORDER_STATUS_QUANTITY_SUCC")]
+    QuantitySucc,
+    /// The coins were refunded.
+    #[serde(rename = "ORDER_STATUS_HAS_REFUND")]
+    HasRefund,
+    /// Waiting for the refund to be confirmed.
+    #[serde(rename = "ORDER_STATUS_REFUND_WAITING")]
+    RefundWaiting,
+    /// Rolled back after a system failure.
+    #[serde(rename = "ORDER_STATUS_ROLLBACK")]
+    Rollback,
+    /// An invoice was issued for it.
+    #[serde(rename = "ORDER_STATUS_HAS_RECEIPT")]
+    HasReceipt,
+}
+
+/// A quote of `get_pay_price`: the stock of a card it prices and the coins it takes, for one `confirm_exchange` within 60 seconds.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CoinQuote {
+    /// The quote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<String>,
+    /// The card whose stock it prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_id: Option<String>,
+    /// The stock it prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quantity: Option<i64>,
+    /// The coins the stock costs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price: Option<i64>,
+    /// The free coins it takes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    free_coin: Option<i64>,
+    /// The paid coins it takes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_coin: Option<i64>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<CoinQuoteStatus>,
+}
+
+impl CoinQuote {
+    /// A `coin_quote` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `order_id`: The quote.
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Sets `card_id`: The card whose stock it prices.
+    pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+        self.card_id = Some(card_id.into());
+        self
+    }
+
+    /// Sets `quantity`: The stock it prices.
+    pub fn quantity(mut self, quantity: i64) -> Self {
+        self.quantity = Some(quantity);
+        self
+    }
+
+    /// Sets `price`: The coins the stock costs.
+    pub fn price(mut self, price: i64) -> Self {
+        self.price = Some(price);
+        self
+    }
+
+    /// Sets `free_coin`: The free coins it takes.
+    pub fn free_coin(mut self, free_coin: i64) -> Self {
+        self.free_coin = Some(free_coin);
+        self
+    }
+
+    /// Sets `pay_coin`: The paid coins it takes.
+    pub fn pay_coin(mut self, pay_coin: i64) -> Self {
+        self.pay_coin = Some(pay_coin);
+        self
+    }
+
+    /// Sets its status (`QUOTED` when unset).
+    pub fn status(mut self, status: CoinQuoteStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl crate::state_model::Record for CoinQuote {
+    const RESOURCE: &'static str = "coin_quote";
+}
+
+/// The statuses of a `coin_quote` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum CoinQuoteStatus {
+    /// Waiting for `confirm_exchange`. WeChat answers no status for a quote; the names are the mock's.
+    #[serde(rename = "QUOTED")]
+    Quoted,
+    /// Exchanged: a second confirm answers 71007 (order finish).
+    #[serde(rename = "CONFIRMED")]
+    Confirmed,
+}
+
 /// A gift-card order a user paid on a page (the user action `buy_gift_card`): the payment, the buyer, the cards and who accepted them.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct GiftCardOrder {

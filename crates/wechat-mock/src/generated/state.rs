@@ -73,6 +73,188 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         }),
     },
     ResourceDef {
+        name: "coin_account",
+        group: "coin",
+        doc: "The official account's coin account: its free and paid coins. One per account, opened by `activate_account` (or by the first top-up paid).",
+        key: &[],
+        fields: &[
+            Field {
+                name: "activated",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "free_coin",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(71003),
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "coin_order",
+        group: "coin",
+        doc: "An entry of the coin ledger: the reward for opening the account, a top-up (`recharge`, paid by a user), an exchange for stock (`confirm_exchange`).",
+        key: &["order_id"],
+        fields: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_type",
+                ty: Ty::Named(TypeId(41)),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "create_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_finish_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "desc",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "free_coin_count",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin_count",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_free_coin_count",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_pay_coin_count",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(71002),
+        fresh: &[("order_id", Fresh::Like("100005790120151221401000171"))],
+        statuses: Some(Statuses {
+            initial: "ORDER_STATUS_WAITING",
+            values: &[
+                "ORDER_STATUS_WAITING",
+                "ORDER_STATUS_SUCC",
+                "ORDER_STATUS_FINANCE_SUCC",
+                "ORDER_STATUS_QUANTITY_SUCC",
+                "ORDER_STATUS_HAS_REFUND",
+                "ORDER_STATUS_REFUND_WAITING",
+                "ORDER_STATUS_ROLLBACK",
+                "ORDER_STATUS_HAS_RECEIPT",
+            ],
+            transitions: Some(
+                &[
+                    (
+                        "ORDER_STATUS_WAITING",
+                        &[
+                            "ORDER_STATUS_SUCC",
+                            "ORDER_STATUS_FINANCE_SUCC",
+                            "ORDER_STATUS_ROLLBACK",
+                        ],
+                    ),
+                    ("ORDER_STATUS_SUCC", &["ORDER_STATUS_FINANCE_SUCC"]),
+                ],
+            ),
+        }),
+    },
+    ResourceDef {
+        name: "coin_quote",
+        group: "coin",
+        doc: "A quote of `get_pay_price`: the stock of a card it prices and the coins it takes, for one `confirm_exchange` within 60 seconds.",
+        key: &["order_id"],
+        fields: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "quantity",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "price",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "free_coin",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(71002),
+        fresh: &[("order_id", Fresh::Like("100003456789012345678901234"))],
+        statuses: Some(Statuses {
+            initial: "QUOTED",
+            values: &["QUOTED", "CONFIRMED"],
+            transitions: Some(&[("QUOTED", &["CONFIRMED"])]),
+        }),
+    },
+    ResourceDef {
         name: "gift_card_order",
         group: "gift_card",
         doc: "A gift-card order a user paid on a page (the user action `buy_gift_card`): the payment, the buyer, the cards and who accepted them.",
@@ -690,6 +872,1104 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             Expr::Read {
                                 root: Root::Alias("card"),
                                 path: &[Segment::Key("updated")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/activate_account",
+        steps: &[
+            Step {
+                verb: Verb::Count {
+                    resource: "coin_account",
+                    alias: "granted",
+                    filter: &[("activated", Expr::Literal(Literal::Bool(true)))],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "coin_account",
+                    alias: "opened",
+                    filter: &[],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    set: &[
+                        (
+                            &[Segment::Key("activated")],
+                            Expr::Literal(Literal::Bool(false)),
+                        ),
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (&[Segment::Key("pay_coin")], Expr::Literal(Literal::Integer(0))),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("opened"),
+                        path: &[],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    filter: &[],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (&[Segment::Key("reward")], Expr::Literal(Literal::Integer(0))),
+                    ],
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Alias("granted"),
+                        path: &[],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "coin_account",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Literal(Literal::Integer(200)),
+                        ),
+                    ],
+                    set: &[
+                        (
+                            &[Segment::Key("activated")],
+                            Expr::Literal(Literal::Bool(true)),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("granted"),
+                        path: &[],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "coin_order",
+                    alias: "coin_order",
+                    set: &[
+                        (
+                            &[Segment::Key("order_type")],
+                            Expr::Literal(Literal::Text("ORDER_TYPE_SYS_ADD")),
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("desc")],
+                            Expr::Literal(Literal::Text("开通账户奖励")),
+                        ),
+                        (
+                            &[Segment::Key("free_coin_count")],
+                            Expr::Literal(Literal::Integer(200)),
+                        ),
+                        (
+                            &[Segment::Key("pay_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refund_free_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refund_pay_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                    ],
+                    status: Some("ORDER_STATUS_FINANCE_SUCC"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("granted"),
+                        path: &[],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "card_pay_order",
+                    fields: &[
+                        (
+                            "OrderId",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "Status",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                        (
+                            "CreateOrderTime",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("create_time")],
+                            },
+                        ),
+                        (
+                            "PayFinishTime",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("pay_finish_time")],
+                            },
+                        ),
+                        (
+                            "FreeCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("free_coin")],
+                            },
+                        ),
+                        (
+                            "PayCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                        ("RefundFreeCoinCount", Expr::Literal(Literal::Integer(200))),
+                        ("RefundPayCoinCount", Expr::Literal(Literal::Integer(0))),
+                        (
+                            "OrderType",
+                            Expr::Literal(Literal::Text("ORDER_TYPE_SYS_ADD")),
+                        ),
+                        ("Memo", Expr::Literal(Literal::Text("开通账户奖励"))),
+                    ],
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("granted"),
+                        path: &[],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (&[Segment::Key("reward")], Expr::Literal(Literal::Integer(200))),
+                    ],
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("granted"),
+                        path: &[],
+                    },
+                ),
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/confirm_exchange",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_quote",
+                    alias: "coin_quote",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 71002 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                            right: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("quantity")],
+                            },
+                            right: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("quantity")],
+                            },
+                        },
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "coin_quote",
+                    merge: &[],
+                    add: &[],
+                    set: &[],
+                    status: Some(&Expr::Literal(Literal::Text("CONFIRMED"))),
+                    forbidden: &[("*", 71007)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 71008 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Gt,
+                        left: &Expr::Call {
+                            function: Function::Now,
+                            args: &[],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Sum,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Alias("coin_quote"),
+                                    path: &[Segment::Key("created")],
+                                },
+                                Expr::Literal(Literal::Integer(60)),
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    filter: &[],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "coin_account",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Call {
+                                function: Function::Difference,
+                                args: &[
+                                    Expr::Literal(Literal::Integer(0)),
+                                    Expr::Read {
+                                        root: Root::Alias("coin_quote"),
+                                        path: &[Segment::Key("free_coin")],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Expr::Call {
+                                function: Function::Difference,
+                                args: &[
+                                    Expr::Literal(Literal::Integer(0)),
+                                    Expr::Read {
+                                        root: Root::Alias("coin_quote"),
+                                        path: &[Segment::Key("pay_coin")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[
+                        (
+                            &[Segment::Key("free_coin")],
+                            Bound {
+                                minimum: Some(0),
+                                maximum: None,
+                                errcode: 71003,
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Bound {
+                                minimum: Some(0),
+                                maximum: None,
+                                errcode: 71003,
+                            },
+                        ),
+                    ],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "card",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("sku"),
+                                Segment::Key("quantity"),
+                            ],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("quantity")],
+                            },
+                        ),
+                    ],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "coin_order",
+                    alias: "coin_order",
+                    set: &[
+                        (
+                            &[Segment::Key("order_type")],
+                            Expr::Literal(Literal::Text("ORDER_TYPE_REDUCE")),
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("free_coin_count")],
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("free_coin")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin_count")],
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_free_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refund_pay_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                    ],
+                    status: Some("ORDER_STATUS_QUANTITY_SUCC"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "card_pay_order",
+                    fields: &[
+                        (
+                            "OrderId",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "Status",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                        (
+                            "CreateOrderTime",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("create_time")],
+                            },
+                        ),
+                        (
+                            "PayFinishTime",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("pay_finish_time")],
+                            },
+                        ),
+                        (
+                            "FreeCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("free_coin")],
+                            },
+                        ),
+                        (
+                            "PayCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                        (
+                            "RefundFreeCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("free_coin")],
+                            },
+                        ),
+                        (
+                            "RefundPayCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                        ("OrderType", Expr::Literal(Literal::Text("ORDER_TYPE_REDUCE"))),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/get_coins_info",
+        steps: &[
+            Step {
+                verb: Verb::Count {
+                    resource: "coin_account",
+                    alias: "opened",
+                    filter: &[],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    filter: &[],
+                    each: None,
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Alias("opened"),
+                        path: &[],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("coin_account"),
+                                        path: &[Segment::Key("free_coin")],
+                                    },
+                                    Expr::Literal(Literal::Integer(0)),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("coin_account"),
+                                        path: &[Segment::Key("pay_coin")],
+                                    },
+                                    Expr::Literal(Literal::Integer(0)),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("total_coin")],
+                            Expr::Call {
+                                function: Function::Sum,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("coin_account"),
+                                                path: &[Segment::Key("free_coin")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("coin_account"),
+                                                path: &[Segment::Key("pay_coin")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/get_order",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_order",
+                    alias: "coin_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_info")],
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/get_pay_price",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "coin_account",
+                    alias: "opened",
+                    filter: &[],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    filter: &[],
+                    each: None,
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Alias("opened"),
+                        path: &[],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "coin_quote",
+                    alias: "coin_quote",
+                    set: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("quantity")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("quantity")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("price")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("quantity")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Call {
+                                function: Function::Min,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("quantity")],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("coin_account"),
+                                                path: &[Segment::Key("free_coin")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Expr::Call {
+                                function: Function::Difference,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("quantity")],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Min,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("quantity")],
+                                            },
+                                            Expr::Call {
+                                                function: Function::Default,
+                                                args: &[
+                                                    Expr::Read {
+                                                        root: Root::Alias("coin_account"),
+                                                        path: &[Segment::Key("free_coin")],
+                                                    },
+                                                    Expr::Literal(Literal::Integer(0)),
+                                                ],
+                                            },
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("price")],
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("price")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("free_coin")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/list_orders",
+        steps: &[
+            Step {
+                verb: Verb::List {
+                    resource: "coin_order",
+                    alias: "coin_order",
+                    filter: &[
+                        (
+                            "order_type",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_type")],
+                            },
+                        ),
+                    ],
+                    keep: Some(
+                        &Expr::Binary {
+                            op: BinaryOp::And,
+                            left: &Expr::Binary {
+                                op: BinaryOp::And,
+                                left: &Expr::Binary {
+                                    op: BinaryOp::Ne,
+                                    left: &Expr::Read {
+                                        root: Root::Item,
+                                        path: &[Segment::Key("status")],
+                                    },
+                                    right: &Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("nor_filter"), Segment::Key("status")],
+                                    },
+                                },
+                                right: &Expr::Binary {
+                                    op: BinaryOp::Ge,
+                                    left: &Expr::Read {
+                                        root: Root::Item,
+                                        path: &[Segment::Key("create_time")],
+                                    },
+                                    right: &Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("begin_time")],
+                                            },
+                                            Expr::Call {
+                                                function: Function::Difference,
+                                                args: &[
+                                                    Expr::Call {
+                                                        function: Function::Now,
+                                                        args: &[],
+                                                    },
+                                                    Expr::Literal(Literal::Integer(604800)),
+                                                ],
+                                            },
+                                        ],
+                                    },
+                                },
+                            },
+                            right: &Expr::Binary {
+                                op: BinaryOp::Le,
+                                left: &Expr::Read {
+                                    root: Root::Item,
+                                    path: &[Segment::Key("create_time")],
+                                },
+                                right: &Expr::Call {
+                                    function: Function::Default,
+                                    args: &[
+                                        Expr::Read {
+                                            root: Root::Request,
+                                            path: &[Segment::Key("end_time")],
+                                        },
+                                        Expr::Call {
+                                            function: Function::Now,
+                                            args: &[],
+                                        },
+                                    ],
+                                },
+                            },
+                        },
+                    ),
+                    newest_first: Some(
+                        &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("sort_info"),
+                                    Segment::Key("sort_type"),
+                                ],
+                            },
+                            right: &Expr::Literal(Literal::Text("SORT_DESC")),
+                        },
+                    ),
+                    offset: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("offset")],
+                        },
+                    ),
+                    limit: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("count")],
+                        },
+                    ),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("total_num")],
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("total")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_list")],
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/recharge",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "coin_order",
+                    alias: "coin_order",
+                    set: &[
+                        (
+                            &[Segment::Key("order_type")],
+                            Expr::Literal(Literal::Text("ORDER_TYPE_WXPAY")),
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("desc")],
+                            Expr::Literal(Literal::Text("微信支付充值")),
+                        ),
+                        (
+                            &[Segment::Key("free_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("pay_coin_count")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("coin_count")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_free_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refund_pay_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                    ],
+                    status: Some("ORDER_STATUS_WAITING"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("qrcode_url")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text("weixin://wxpay/bizpayurl?pr="),
+                                    ),
+                                    Expr::Call {
+                                        function: Function::Fresh,
+                                        args: &[Expr::Literal(Literal::Text("xxxxxxxxx"))],
+                                    },
+                                ],
                             },
                         ),
                     ],
@@ -2439,6 +3719,273 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
         ],
     },
     UserAction {
+        name: "pay_coin_order",
+        group: "coin",
+        summary: "A user pays a coin top-up with WeChat Pay: the coins join the account and WeChat pushes `card_pay_order`.",
+        params: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_order",
+                    alias: "coin_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 71007 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("coin_order"),
+                            path: &[Segment::Key("order_type")],
+                        },
+                        right: &Expr::Literal(Literal::Text("ORDER_TYPE_WXPAY")),
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "coin_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                    status: Some(
+                        &Expr::Literal(Literal::Text("ORDER_STATUS_FINANCE_SUCC")),
+                    ),
+                    forbidden: &[("*", 71007)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "coin_account",
+                    alias: "opened",
+                    filter: &[],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    set: &[
+                        (
+                            &[Segment::Key("activated")],
+                            Expr::Literal(Literal::Bool(false)),
+                        ),
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (&[Segment::Key("pay_coin")], Expr::Literal(Literal::Integer(0))),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("opened"),
+                        path: &[],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    filter: &[],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "coin_account",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("pay_coin_count")],
+                            },
+                        ),
+                    ],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "card_pay_order",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "OrderId",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "Status",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                        (
+                            "CreateOrderTime",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("create_time")],
+                            },
+                        ),
+                        (
+                            "PayFinishTime",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("pay_finish_time")],
+                            },
+                        ),
+                        (
+                            "Desc",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("desc")],
+                            },
+                        ),
+                        (
+                            "FreeCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("free_coin")],
+                            },
+                        ),
+                        (
+                            "PayCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                        ("RefundFreeCoinCount", Expr::Literal(Literal::Integer(0))),
+                        (
+                            "RefundPayCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("pay_coin_count")],
+                            },
+                        ),
+                        ("OrderType", Expr::Literal(Literal::Text("ORDER_TYPE_WXPAY"))),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
         name: "accept_gift_card",
         group: "gift_card",
         summary: "A user accepts the gift card of an order given to them: WeChat pushes `giftcard_user_accept`.",
@@ -3080,6 +4627,21 @@ mod tests {
             ],
             "{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"reason\": \"非法代制\"}",
             "A card refused for its logo",
+        );
+    }
+
+    #[test]
+    fn coin_pay_coin_order_examples_run() {
+        crate::state_model::run_user_action_example(
+            "coin/pay_coin_order",
+            &[
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712798,\"desc\":\"微信支付充值\",\"free_coin_count\":0,\"order_id\":\"100005790120151221401000171\",\"order_type\":\"ORDER_TYPE_WXPAY\",\"pay_coin_count\":100,\"pay_finish_time\":0,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_WAITING\"}",
+                ),
+            ],
+            "{\"order_id\": \"100005790120151221401000171\", \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\"}",
+            "A top-up of 100 coins paid",
         );
     }
 

@@ -54,6 +54,32 @@ pub mod card {
     }
 }
 
+/// The user actions of `spec/coin/user/`.
+pub mod coin {
+    /// The parameters of `coin/pay_coin_order`: A user pays a coin top-up with WeChat Pay: the coins join the account and WeChat pushes `card_pay_order`.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct PayCoinOrderParams {
+        /// The top-up `recharge` answered.
+        order_id: String,
+        /// The user who pays.
+        openid: String,
+    }
+
+    impl PayCoinOrderParams {
+        /// The parameters with the required ones; set the others with the setters.
+        pub fn new(order_id: impl Into<String>, openid: impl Into<String>) -> Self {
+            Self {
+                order_id: order_id.into(),
+                openid: openid.into(),
+            }
+        }
+    }
+
+    impl crate::state_model::UserActionParams for PayCoinOrderParams {
+        const ACTION: &'static str = "coin/pay_coin_order";
+    }
+}
+
 /// The user actions of `spec/gift_card/user/`.
 pub mod gift_card {
     /// The parameters of `gift_card/accept_gift_card`: A user accepts the gift card of an order given to them: WeChat pushes `giftcard_user_accept`.
