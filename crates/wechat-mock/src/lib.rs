@@ -101,6 +101,15 @@
 //!   short). The user `pay_coin_order` pays a top-up; the grant, each exchange and each
 //!   top-up paid push `card_pay_order`. `recharge`'s `qrcode_buffer` (an image) is the
 //!   example's.
+//! - `sub_merchant`: sub-merchants (`sub_merchant`, numbered in turn; 40097 for an unknown
+//!   `merchant_id`, WeChat's answer being undocumented) as submitted or updated, listed by id
+//!   after `begin_id` and by status. WeChat's review is the user action
+//!   `review_sub_merchant` (CHECKING to APPROVED or REJECTED, pushing
+//!   `card_merchant_check_result`); an update sends a sub-merchant back to CHECKING. The logo
+//!   (52000) and the categories are not judged.
+//!
+//! Answering their example, since WeChat keeps nothing for them and their answer depends on
+//! nothing said before: `sub_merchant/get_apply_protocol` (WeChat's category list).
 //!
 //! # Admin routes
 //!

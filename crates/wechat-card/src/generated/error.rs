@@ -58,6 +58,10 @@ pub enum Code {
     InvalidCardStatus,
     /// `40079` `invalid time`. What it means depends on the operation: see the error tables of the `card_code` group, `card::create_card`, `card::update_card`.
     InvalidTime,
+    /// `40097` `invalid args`: No sub-merchant of this parent merchant has this merchant_id.
+    ///
+    /// Pass a merchant_id `submit_sub_merchant` answered.
+    InvalidMerchantId,
     /// `40099` `invalid code, this code has consumed.`: The code was redeemed already; a code is redeemed once.
     ///
     /// Do not redeem it again; read its state with get_code (check_consume false) to show the user.
@@ -444,7 +448,8 @@ pub enum Code {
     "invalid url", Never; InvalidCardType = 40071, "invalid card type", Never;
     InvalidCardId = 40073, "invalid card id", Never; InvalidEncryptCode = 40075,
     "invalid encrypt code", Never; InvalidCardStatus = 40078, "invalid card status",
-    Never; InvalidTime = 40079, "invalid time", Never; CodeAlreadyConsumed = 40099,
+    Never; InvalidTime = 40079, "invalid time", Never; InvalidMerchantId = 40097,
+    "invalid args", Never; CodeAlreadyConsumed = 40099,
     "invalid code, this code has consumed.", Never; InvalidTimeRange = 40100,
     "invalid time range", Never; InvalidQuantity = 40122, "invalid quantity", Never;
     TooManyCustomFields = 40124, "too many custom fields", Never; InvalidAppsecret =

@@ -3536,6 +3536,15 @@ async fn sub_merchant_get_apply_protocol_through_the_mock() {
 #[tokio::test]
 async fn sub_merchant_get_sub_merchant_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange("sub_merchant/get_sub_merchant", Some("{\"merchant_id\": \"12\"}"));
     let request: ::wechat_card::sub_merchant::GetSubMerchantRequest = request(&arranged);
@@ -3551,10 +3560,8 @@ async fn sub_merchant_get_sub_merchant_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
         );
-    let expected = ::wechat_card::sub_merchant::GetSubMerchantErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::sub_merchant::GetSubMerchantErrorCode::InvalidMerchantId;
+    harness.fail(&request, expected, 40097);
     let refused = code(harness.client.sub_merchant().get_sub_merchant(&request).await);
     assert_eq!(refused, expected);
 }
@@ -3563,6 +3570,19 @@ async fn sub_merchant_get_sub_merchant_through_the_mock() {
 #[tokio::test]
 async fn sub_merchant_list_sub_merchants_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"bbbbbb\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":13,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"APPROVED\",\"update_time\":1438790559}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "sub_merchant/list_sub_merchants",
@@ -3629,6 +3649,15 @@ async fn sub_merchant_submit_sub_merchant_through_the_mock() {
 #[tokio::test]
 async fn sub_merchant_update_sub_merchant_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "sub_merchant/update_sub_merchant",

@@ -2864,7 +2864,12 @@ async fn sub_merchant_get_sub_merchant_through_the_binary() {
             body_flags: &[("merchant_id", "merchant-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2890,7 +2895,16 @@ async fn sub_merchant_list_sub_merchants_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"bbbbbb\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":13,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"APPROVED\",\"update_time\":1438790559}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2934,7 +2948,12 @@ async fn sub_merchant_update_sub_merchant_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

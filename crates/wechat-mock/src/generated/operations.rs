@@ -8482,7 +8482,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         response_body: ResponseBody::Json,
         types: &TYPES,
-        errors: &[],
+        errors: &[
+            ErrorCase {
+                code: 40097,
+                message: "invalid args",
+            },
+        ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
         ),
@@ -8634,6 +8639,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             ErrorCase {
                 code: 52000,
                 message: "pic is not from cdn",
+            },
+            ErrorCase {
+                code: 40097,
+                message: "invalid args",
             },
         ],
         success_example: Some(

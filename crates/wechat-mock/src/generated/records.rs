@@ -793,3 +793,171 @@ impl PayMemberRule {
 impl crate::state_model::Record for PayMemberRule {
     const RESOURCE: &'static str = "pay_member_rule";
 }
+
+/// A sub-merchant submitted with `submit_sub_merchant`: its details as last sent, and where WeChat's review stands.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SubMerchant {
+    /// The sub-merchant's id, made by WeChat: the next number under the parent merchant (WeChat's examples show 12 and 13).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merchant_id: Option<i64>,
+    /// The sub-merchant's own account appid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    app_id: Option<String>,
+    /// Its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    brand_name: Option<String>,
+    /// Its logo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo_url: Option<String>,
+    /// The media_id of the authorization letter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    protocol: Option<String>,
+    /// The media_id of the business licence scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agreement_media_id: Option<String>,
+    /// The media_id of the operator's identity card scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operator_media_id: Option<String>,
+    /// When it was created, unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    begin_time: Option<i64>,
+    /// When the authorization letter expires, unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time: Option<i64>,
+    /// The first-level category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    primary_category_id: Option<i64>,
+    /// The second-level category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secondary_category_id: Option<i64>,
+    /// When it was submitted, unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    create_time: Option<i64>,
+    /// When it last changed (an update, a verdict), unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    update_time: Option<i64>,
+    /// Why review refused it, as `card_merchant_check_result` says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<SubMerchantStatus>,
+}
+
+impl SubMerchant {
+    /// A `sub_merchant` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `merchant_id`: The sub-merchant's id, made by WeChat: the next number under the parent merchant (WeChat's examples show 12 and 13).
+    pub fn merchant_id(mut self, merchant_id: i64) -> Self {
+        self.merchant_id = Some(merchant_id);
+        self
+    }
+
+    /// Sets `app_id`: The sub-merchant's own account appid.
+    pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = Some(app_id.into());
+        self
+    }
+
+    /// Sets `brand_name`: Its name.
+    pub fn brand_name(mut self, brand_name: impl Into<String>) -> Self {
+        self.brand_name = Some(brand_name.into());
+        self
+    }
+
+    /// Sets `logo_url`: Its logo.
+    pub fn logo_url(mut self, logo_url: impl Into<String>) -> Self {
+        self.logo_url = Some(logo_url.into());
+        self
+    }
+
+    /// Sets `protocol`: The media_id of the authorization letter.
+    pub fn protocol(mut self, protocol: impl Into<String>) -> Self {
+        self.protocol = Some(protocol.into());
+        self
+    }
+
+    /// Sets `agreement_media_id`: The media_id of the business licence scan.
+    pub fn agreement_media_id(mut self, agreement_media_id: impl Into<String>) -> Self {
+        self.agreement_media_id = Some(agreement_media_id.into());
+        self
+    }
+
+    /// Sets `operator_media_id`: The media_id of the operator's identity card scan.
+    pub fn operator_media_id(mut self, operator_media_id: impl Into<String>) -> Self {
+        self.operator_media_id = Some(operator_media_id.into());
+        self
+    }
+
+    /// Sets `begin_time`: When it was created, unix seconds.
+    pub fn begin_time(mut self, begin_time: i64) -> Self {
+        self.begin_time = Some(begin_time);
+        self
+    }
+
+    /// Sets `end_time`: When the authorization letter expires, unix seconds.
+    pub fn end_time(mut self, end_time: i64) -> Self {
+        self.end_time = Some(end_time);
+        self
+    }
+
+    /// Sets `primary_category_id`: The first-level category.
+    pub fn primary_category_id(mut self, primary_category_id: i64) -> Self {
+        self.primary_category_id = Some(primary_category_id);
+        self
+    }
+
+    /// Sets `secondary_category_id`: The second-level category.
+    pub fn secondary_category_id(mut self, secondary_category_id: i64) -> Self {
+        self.secondary_category_id = Some(secondary_category_id);
+        self
+    }
+
+    /// Sets `create_time`: When it was submitted, unix seconds.
+    pub fn create_time(mut self, create_time: i64) -> Self {
+        self.create_time = Some(create_time);
+        self
+    }
+
+    /// Sets `update_time`: When it last changed (an update, a verdict), unix seconds.
+    pub fn update_time(mut self, update_time: i64) -> Self {
+        self.update_time = Some(update_time);
+        self
+    }
+
+    /// Sets `reason`: Why review refused it, as `card_merchant_check_result` says.
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Sets its status (`CHECKING` when unset).
+    pub fn status(mut self, status: SubMerchantStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl crate::state_model::Record for SubMerchant {
+    const RESOURCE: &'static str = "sub_merchant";
+}
+
+/// The statuses of a `sub_merchant` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum SubMerchantStatus {
+    /// Under review: submitted or updated.
+    #[serde(rename = "CHECKING")]
+    Checking,
+    /// Approved: cards can be made for it.
+    #[serde(rename = "APPROVED")]
+    Approved,
+    /// Refused; `reason` says why.
+    #[serde(rename = "REJECTED")]
+    Rejected,
+    /// The authorization letter expired.
+    #[serde(rename = "EXPIRED")]
+    Expired,
+}

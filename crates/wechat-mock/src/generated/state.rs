@@ -559,6 +559,114 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         fresh: &[],
         statuses: None,
     },
+    ResourceDef {
+        name: "sub_merchant",
+        group: "sub_merchant",
+        doc: "A sub-merchant submitted with `submit_sub_merchant`: its details as last sent, and where WeChat's review stands.",
+        key: &["merchant_id"],
+        fields: &[
+            Field {
+                name: "merchant_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "app_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "brand_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "logo_url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "protocol",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "agreement_media_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "operator_media_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "primary_category_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "secondary_category_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "create_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "update_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(40097),
+        fresh: &[("merchant_id", Fresh::Sequence)],
+        statuses: Some(Statuses {
+            initial: "CHECKING",
+            values: &["CHECKING", "APPROVED", "REJECTED", "EXPIRED"],
+            transitions: Some(
+                &[
+                    ("CHECKING", &["CHECKING", "APPROVED", "REJECTED"]),
+                    ("APPROVED", &["CHECKING", "EXPIRED"]),
+                    ("REJECTED", &["CHECKING"]),
+                    ("EXPIRED", &["CHECKING"]),
+                ],
+            ),
+        }),
+    },
 ];
 
 /// Every push event, by name: its elements after the header, in order.
@@ -3506,6 +3614,406 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
             },
         ],
     },
+    Behaviour {
+        operation: "sub_merchant/get_sub_merchant",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "sub_merchant",
+                    alias: "sub_merchant",
+                    filter: &[
+                        (
+                            "merchant_id",
+                            Expr::Call {
+                                function: Function::Number,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("merchant_id")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("info")],
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "sub_merchant/list_sub_merchants",
+        steps: &[
+            Step {
+                verb: Verb::List {
+                    resource: "sub_merchant",
+                    alias: "sub_merchant",
+                    filter: &[
+                        (
+                            "status",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                    ],
+                    keep: Some(
+                        &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("merchant_id")],
+                            },
+                            right: &Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Number,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("begin_id")],
+                                            },
+                                        ],
+                                    },
+                                    Expr::Literal(Literal::Integer(0)),
+                                ],
+                            },
+                        },
+                    ),
+                    newest_first: None,
+                    offset: None,
+                    limit: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("limit")],
+                        },
+                    ),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("info_list")],
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("next_begin_id")],
+                            Expr::Call {
+                                function: Function::Max,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("sub_merchant"),
+                                        path: &[Segment::Each, Segment::Key("merchant_id")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "sub_merchant/submit_sub_merchant",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "sub_merchant",
+                    alias: "sub_merchant",
+                    set: &[
+                        (
+                            &[Segment::Key("app_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("app_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("brand_name")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("brand_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("logo_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("logo_url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("protocol")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("protocol")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("agreement_media_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("agreement_media_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("operator_media_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("operator_media_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("end_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("end_time")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("primary_category_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("primary_category_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("secondary_category_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("secondary_category_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("update_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("begin_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: Some("CHECKING"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("info")],
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "sub_merchant/update_sub_merchant",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "sub_merchant",
+                    alias: "sub_merchant",
+                    filter: &[
+                        (
+                            "merchant_id",
+                            Expr::Call {
+                                function: Function::Number,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("info"), Segment::Key("merchant_id")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "sub_merchant",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("app_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("app_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("brand_name")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("brand_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("logo_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("logo_url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("protocol")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("protocol")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("agreement_media_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("agreement_media_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("operator_media_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("operator_media_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("end_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("end_time")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("primary_category_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("primary_category_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("secondary_category_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("secondary_category_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("update_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (&[Segment::Key("reason")], Expr::Literal(Literal::Null)),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("CHECKING"))),
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("info")],
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
 ];
 
 /// Every user action of `spec/<group>/user/`, by group and name.
@@ -4601,6 +5109,200 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
             },
         ],
     },
+    UserAction {
+        name: "review_sub_merchant",
+        group: "sub_merchant",
+        summary: "WeChat's review approves or refuses a sub-merchant waiting for it, and pushes `card_merchant_check_result`.",
+        params: &[
+            Field {
+                name: "merchant_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pass",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "merchant_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "status",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "sub_merchant",
+                    alias: "sub_merchant",
+                    filter: &[
+                        (
+                            "merchant_id",
+                            Expr::Call {
+                                function: Function::Number,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("merchant_id")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40097 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("sub_merchant"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CHECKING")),
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "sub_merchant",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("update_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("APPROVED"))),
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("pass")],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "sub_merchant",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("update_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("reason")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reason")],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("REJECTED"))),
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("pass")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "card_merchant_check_result",
+                    fields: &[
+                        (
+                            "MerchantId",
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[Segment::Key("merchant_id")],
+                            },
+                        ),
+                        (
+                            "IsPass",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("pass")],
+                            },
+                        ),
+                        (
+                            "Reason",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reason")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("merchant_id")],
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[Segment::Key("merchant_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("status")],
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -4699,6 +5401,32 @@ mod tests {
             ],
             "{\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"is_chat_room\": true}",
             "A card sent to a group chat",
+        );
+    }
+
+    #[test]
+    fn sub_merchant_review_sub_merchant_examples_run() {
+        crate::state_model::run_user_action_example(
+            "sub_merchant/review_sub_merchant",
+            &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+            ],
+            "{\"merchant_id\": \"12\", \"pass\": true}",
+            "WeChat's example sub-merchant approved",
+        );
+        crate::state_model::run_user_action_example(
+            "sub_merchant/review_sub_merchant",
+            &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+            ],
+            "{\"merchant_id\": \"12\", \"pass\": false, \"reason\": \"授权函未加盖公章\"}",
+            "Refused for an unstamped letter",
         );
     }
 }

@@ -225,3 +225,39 @@ pub mod gift_card {
         const ACTION: &'static str = "gift_card/give_gift_card";
     }
 }
+
+/// The user actions of `spec/sub_merchant/user/`.
+pub mod sub_merchant {
+    /// The parameters of `sub_merchant/review_sub_merchant`: WeChat's review approves or refuses a sub-merchant waiting for it, and pushes `card_merchant_check_result`.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct ReviewSubMerchantParams {
+        /// The sub-merchant reviewed.
+        merchant_id: String,
+        /// Whether review approves it.
+        pass: bool,
+        /// Why it is refused.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    }
+
+    impl ReviewSubMerchantParams {
+        /// The parameters with the required ones; set the others with the setters.
+        pub fn new(merchant_id: impl Into<String>, pass: bool) -> Self {
+            Self {
+                merchant_id: merchant_id.into(),
+                pass,
+                reason: None,
+            }
+        }
+
+        /// Sets `reason`: Why it is refused.
+        pub fn reason(mut self, reason: impl Into<String>) -> Self {
+            self.reason = Some(reason.into());
+            self
+        }
+    }
+
+    impl crate::state_model::UserActionParams for ReviewSubMerchantParams {
+        const ACTION: &'static str = "sub_merchant/review_sub_merchant";
+    }
+}
