@@ -80,7 +80,7 @@ async fn a_sub_merchant_is_submitted_read_listed_reviewed_and_updated() {
     assert_eq!(read.info, first);
     assert_eq!(read.info.end_time, Some(4_102_444_800));
     let none = subs.get_sub_merchant(&GetSubMerchantRequest::new("999")).await;
-    assert_eq!(api_code(none), GetSubMerchantErrorCode::InvalidMerchantId);
+    assert_eq!(api_code(none), GetSubMerchantErrorCode::InvalidArgs);
 
     // Listed from the start, a page at a time, and by status.
     let all = subs.list_sub_merchants(&list("0", 100, None)).await.expect("lists");
@@ -123,6 +123,6 @@ async fn a_sub_merchant_is_submitted_read_listed_reviewed_and_updated() {
     let mut unknown = form("丙");
     unknown["merchant_id"] = json!("999");
     let unknown = subs.update_sub_merchant(&request(json!({"info": unknown}))).await;
-    assert_eq!(api_code(unknown), UpdateSubMerchantErrorCode::InvalidMerchantId);
+    assert_eq!(api_code(unknown), UpdateSubMerchantErrorCode::InvalidArgs);
     assert!(flow.sink.is_quiet(), "the API calls push nothing");
 }

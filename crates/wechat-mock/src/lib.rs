@@ -107,9 +107,22 @@
 //!   `review_sub_merchant` (CHECKING to APPROVED or REJECTED, pushing
 //!   `card_merchant_check_result`); an update sends a sub-merchant back to CHECKING. The logo
 //!   (52000) and the categories are not judged.
+//! - `nontax_pay`: orders (`nontax_order`, 40097 unknown: the non-tax pages list no codes)
+//!   placed unpaid by `unified_order` or paid at once by `micro_pay`, read by `get_order`
+//!   (with `partial_refund_info`), listed for a notice with the one paid by
+//!   `get_order_list`, refunded by `refund` in full or in part (`nontax_refund`, one per
+//!   `refund_out_id`, never past the total; refunded in full, status 5, when they cover it).
+//!   The user `pay_nontax_order` pays an order on its page. WeChat's notifications to the
+//!   finance bureau and the commission are not sent; `notify_inconsistent_order` checks the
+//!   order exists. Not yet declared: `download_bill` (the statement), `notify_vehicle_entrance`
+//!   and `apply_vehicle_pay` (parking stays) still answer their examples.
 //!
 //! Answering their example, since WeChat keeps nothing for them and their answer depends on
-//! nothing said before: `sub_merchant/get_apply_protocol` (WeChat's category list).
+//! nothing said before: `sub_merchant/get_apply_protocol` (WeChat's category list),
+//! `nontax_pay/query_fee` (the finance bureau's receivable), `nontax_pay/get_real_name` (the
+//! user's real-name data), `nontax_pay/query_vehicle_state` (the driver's setting),
+//! `nontax_pay/mock_notification` and `nontax_pay/mock_query_fee` (tests of a URL the mock
+//! does not call).
 //!
 //! # Admin routes
 //!

@@ -58,10 +58,8 @@ pub enum Code {
     InvalidCardStatus,
     /// `40079` `invalid time`. What it means depends on the operation: see the error tables of the `card_code` group, `card::create_card`, `card::update_card`.
     InvalidTime,
-    /// `40097` `invalid args`: No sub-merchant of this parent merchant has this merchant_id.
-    ///
-    /// Pass a merchant_id `submit_sub_merchant` answered.
-    InvalidMerchantId,
+    /// `40097` `invalid args`. What it means depends on the operation: see the error tables of `nontax_pay::get_order`, `nontax_pay::notify_inconsistent_order`, `nontax_pay::refund`, `sub_merchant::get_sub_merchant`, `sub_merchant::update_sub_merchant`.
+    InvalidArgs,
     /// `40099` `invalid code, this code has consumed.`: The code was redeemed already; a code is redeemed once.
     ///
     /// Do not redeem it again; read its state with get_code (check_consume false) to show the user.
@@ -448,7 +446,7 @@ pub enum Code {
     "invalid url", Never; InvalidCardType = 40071, "invalid card type", Never;
     InvalidCardId = 40073, "invalid card id", Never; InvalidEncryptCode = 40075,
     "invalid encrypt code", Never; InvalidCardStatus = 40078, "invalid card status",
-    Never; InvalidTime = 40079, "invalid time", Never; InvalidMerchantId = 40097,
+    Never; InvalidTime = 40079, "invalid time", Never; InvalidArgs = 40097,
     "invalid args", Never; CodeAlreadyConsumed = 40099,
     "invalid code, this code has consumed.", Never; InvalidTimeRange = 40100,
     "invalid time range", Never; InvalidQuantity = 40122, "invalid quantity", Never;

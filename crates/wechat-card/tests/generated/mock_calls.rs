@@ -2585,6 +2585,15 @@ async fn nontax_pay_download_bill_through_the_mock() {
 #[tokio::test]
 async fn nontax_pay_get_order_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx5f6e43071809a9dd\",\"bank_account\":\"6215385809487657\",\"bank_id\":\"test_bank_id\",\"create_time\":1508847678,\"department_code\":\"118610002\",\"department_name\":\"测试执收单位\",\"desc\":\"测试办证缴费\",\"fee\":1,\"fee_type\":1,\"items\":[{\"fee\":1,\"item_id\":\"000001\",\"item_name\":\"测试办证缴费1\",\"no\":1,\"overdue\":0},{\"fee\":0,\"item_id\":\"000002\",\"item_name\":\"测试办证缴费2\",\"no\":2,\"overdue\":0}],\"openid\":\"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\"order_id\":\"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\",\"order_status\":12,\"pay_finish_time\":0,\"payment_notice_no\":\"08111639088\",\"payment_notice_type\":1,\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"status\":\"UNPAID\",\"trans_id\":\"\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "nontax_pay/get_order",
@@ -2605,10 +2614,8 @@ async fn nontax_pay_get_order_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"appid\": \"wx5f6e43071809a9dd\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"create_time\": 1508847678, \"pay_finish_time\": 0, \"desc\": \"测试办证缴费\",\n \"fee\": 1, \"fee_type\": 1, \"trans_id\": \"\", \"status\": 12, \"bank_id\": \"test_bank_id\", \"bank_name\": \"测试_银行\",\n \"bank_account\": \"6215385809487657\", \"refund_finish_time\": 0,\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"bill_type_code\": \"\", \"bill_no\": \"\", \"payment_info_source\": 2, \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"notify_history\": [\n   {\"appid\": \"wx5f6e43071809a9dd\", \"name\": \"测试财政\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 39, \"wxnontaxstr\": \"2ba37f90d155d390\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]},\n   {\"appid\": \"wxefd0818f53b9b82f\", \"name\": \"测试委办局\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 20, \"wxnontaxstr\": \"f7ad824e08ac4bc5\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]}]}",
         );
-    let expected = ::wechat_card::nontax_pay::GetOrderErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::nontax_pay::GetOrderErrorCode::InvalidArgs;
+    harness.fail(&request, expected, 40097);
     let refused = code(harness.client.nontax_pay().get_order(&request).await);
     assert_eq!(refused, expected);
 }
@@ -2765,6 +2772,15 @@ async fn nontax_pay_mock_query_fee_through_the_mock() {
 #[tokio::test]
 async fn nontax_pay_notify_inconsistent_order_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx6cc9648de104270d\",\"create_time\":1508847678,\"department_code\":\"118610002\",\"department_name\":\"测试执收单位\",\"desc\":\"测试办证缴费\",\"fee\":1,\"fee_type\":1,\"items\":[{\"fee\":1,\"item_id\":\"000001\",\"item_name\":\"测试办证缴费1\",\"no\":1}],\"order_id\":\"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\",\"order_status\":3,\"pay_finish_time\":1508847700,\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"status\":\"PAID\",\"trans_id\":\"4200000001201710241234567890\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "nontax_pay/notify_inconsistent_order",
@@ -2782,10 +2798,8 @@ async fn nontax_pay_notify_inconsistent_order_through_the_mock() {
         .await
         .expect("nontax_pay/notify_inconsistent_order");
     harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
-    let expected = ::wechat_card::nontax_pay::NotifyInconsistentOrderErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::nontax_pay::NotifyInconsistentOrderErrorCode::InvalidArgs;
+    harness.fail(&request, expected, 40097);
     let refused = code(
         harness.client.nontax_pay().notify_inconsistent_order(&request).await,
     );
@@ -2898,6 +2912,15 @@ async fn nontax_pay_query_vehicle_state_through_the_mock() {
 #[tokio::test]
 async fn nontax_pay_refund_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx6cc9648de104270d\",\"create_time\":1508847678,\"department_code\":\"118610002\",\"department_name\":\"测试执收单位\",\"desc\":\"测试办证缴费\",\"fee\":1,\"fee_type\":1,\"items\":[{\"fee\":1,\"item_id\":\"000001\",\"item_name\":\"测试办证缴费1\",\"no\":1}],\"order_id\":\"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\",\"order_status\":3,\"pay_finish_time\":1508847700,\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"status\":\"PAID\",\"trans_id\":\"4200000001201710241234567890\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "nontax_pay/refund",
@@ -2918,10 +2941,8 @@ async fn nontax_pay_refund_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"refund_order_id\": \"xxxx\"}",
         );
-    let expected = ::wechat_card::nontax_pay::RefundErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::nontax_pay::RefundErrorCode::InvalidArgs;
+    harness.fail(&request, expected, 40097);
     let refused = code(harness.client.nontax_pay().refund(&request).await);
     assert_eq!(refused, expected);
 }
@@ -3560,7 +3581,7 @@ async fn sub_merchant_get_sub_merchant_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
         );
-    let expected = ::wechat_card::sub_merchant::GetSubMerchantErrorCode::InvalidMerchantId;
+    let expected = ::wechat_card::sub_merchant::GetSubMerchantErrorCode::InvalidArgs;
     harness.fail(&request, expected, 40097);
     let refused = code(harness.client.sub_merchant().get_sub_merchant(&request).await);
     assert_eq!(refused, expected);

@@ -2064,7 +2064,12 @@ async fn nontax_pay_get_order_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx5f6e43071809a9dd\",\"bank_account\":\"6215385809487657\",\"bank_id\":\"test_bank_id\",\"create_time\":1508847678,\"department_code\":\"118610002\",\"department_name\":\"测试执收单位\",\"desc\":\"测试办证缴费\",\"fee\":1,\"fee_type\":1,\"items\":[{\"fee\":1,\"item_id\":\"000001\",\"item_name\":\"测试办证缴费1\",\"no\":1,\"overdue\":0},{\"fee\":0,\"item_id\":\"000002\",\"item_name\":\"测试办证缴费2\",\"no\":2,\"overdue\":0}],\"openid\":\"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\"order_id\":\"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\",\"order_status\":12,\"pay_finish_time\":0,\"payment_notice_no\":\"08111639088\",\"payment_notice_type\":1,\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"status\":\"UNPAID\",\"trans_id\":\"\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2217,7 +2222,12 @@ async fn nontax_pay_notify_inconsistent_order_through_the_binary() {
             body_flags: &[("appid", "appid"), ("order_id", "order-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx6cc9648de104270d\",\"create_time\":1508847678,\"department_code\":\"118610002\",\"department_name\":\"测试执收单位\",\"desc\":\"测试办证缴费\",\"fee\":1,\"fee_type\":1,\"items\":[{\"fee\":1,\"item_id\":\"000001\",\"item_name\":\"测试办证缴费1\",\"no\":1}],\"order_id\":\"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\",\"order_status\":3,\"pay_finish_time\":1508847700,\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"status\":\"PAID\",\"trans_id\":\"4200000001201710241234567890\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2338,7 +2348,12 @@ async fn nontax_pay_refund_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx6cc9648de104270d\",\"create_time\":1508847678,\"department_code\":\"118610002\",\"department_name\":\"测试执收单位\",\"desc\":\"测试办证缴费\",\"fee\":1,\"fee_type\":1,\"items\":[{\"fee\":1,\"item_id\":\"000001\",\"item_name\":\"测试办证缴费1\",\"no\":1}],\"order_id\":\"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\",\"order_status\":3,\"pay_finish_time\":1508847700,\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"status\":\"PAID\",\"trans_id\":\"4200000001201710241234567890\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

@@ -611,6 +611,337 @@ impl crate::state_model::Record for GiftCardShop {
     const RESOURCE: &'static str = "gift_card_shop";
 }
 
+/// A non-tax payment order: what it is for, its items and total, the payer, and its payment and refunds as `get_order` answers them.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct NontaxOrder {
+    /// The order's id on WeChat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<String>,
+    /// The appid the order was placed with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    appid: Option<String>,
+    /// The payer: as placed (unified_order) or who paid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// The order's `status` as WeChat answers it: 1 unpaid, 3 paid, 5 refunded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_status: Option<i64>,
+    /// When it was placed, unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    create_time: Option<i64>,
+    /// When it was paid, unix seconds; 0 until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_finish_time: Option<i64>,
+    /// What is paid for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    desc: Option<String>,
+    /// The total, in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fee: Option<i64>,
+    /// The currency: 1, yuan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fee_type: Option<i32>,
+    /// The WeChat Pay transaction; empty until paid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trans_id: Option<String>,
+    /// The bank.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bank_id: Option<String>,
+    /// The bank account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bank_account: Option<String>,
+    /// When the order was refunded in full, unix seconds; 0 until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_finish_time: Option<i64>,
+    /// Why it was refunded in full.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_reason: Option<String>,
+    /// The full refund's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_order_id: Option<String>,
+    /// How much was refunded so far, in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refunded_fee: Option<i64>,
+    /// The notice it was placed for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payment_notice_no: Option<String>,
+    /// The commission's own order number it was placed with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_no: Option<String>,
+    /// The paying unit's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    department_code: Option<String>,
+    /// The paying unit's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    department_name: Option<String>,
+    /// What kind of notice it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payment_notice_type: Option<serde_json::Value>,
+    /// The region's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region_code: Option<String>,
+    /// The items paid for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<serde_json::Value>,
+    /// Where the payment starts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scene: Option<serde_json::Value>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<NontaxOrderStatus>,
+}
+
+impl NontaxOrder {
+    /// A `nontax_order` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `order_id`: The order's id on WeChat.
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Sets `appid`: The appid the order was placed with.
+    pub fn appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = Some(appid.into());
+        self
+    }
+
+    /// Sets `openid`: The payer: as placed (unified_order) or who paid.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets `order_status`: The order's `status` as WeChat answers it: 1 unpaid, 3 paid, 5 refunded.
+    pub fn order_status(mut self, order_status: i64) -> Self {
+        self.order_status = Some(order_status);
+        self
+    }
+
+    /// Sets `create_time`: When it was placed, unix seconds.
+    pub fn create_time(mut self, create_time: i64) -> Self {
+        self.create_time = Some(create_time);
+        self
+    }
+
+    /// Sets `pay_finish_time`: When it was paid, unix seconds; 0 until then.
+    pub fn pay_finish_time(mut self, pay_finish_time: i64) -> Self {
+        self.pay_finish_time = Some(pay_finish_time);
+        self
+    }
+
+    /// Sets `desc`: What is paid for.
+    pub fn desc(mut self, desc: impl Into<String>) -> Self {
+        self.desc = Some(desc.into());
+        self
+    }
+
+    /// Sets `fee`: The total, in fen.
+    pub fn fee(mut self, fee: i64) -> Self {
+        self.fee = Some(fee);
+        self
+    }
+
+    /// Sets `fee_type`: The currency: 1, yuan.
+    pub fn fee_type(mut self, fee_type: i32) -> Self {
+        self.fee_type = Some(fee_type);
+        self
+    }
+
+    /// Sets `trans_id`: The WeChat Pay transaction; empty until paid.
+    pub fn trans_id(mut self, trans_id: impl Into<String>) -> Self {
+        self.trans_id = Some(trans_id.into());
+        self
+    }
+
+    /// Sets `bank_id`: The bank.
+    pub fn bank_id(mut self, bank_id: impl Into<String>) -> Self {
+        self.bank_id = Some(bank_id.into());
+        self
+    }
+
+    /// Sets `bank_account`: The bank account.
+    pub fn bank_account(mut self, bank_account: impl Into<String>) -> Self {
+        self.bank_account = Some(bank_account.into());
+        self
+    }
+
+    /// Sets `refund_finish_time`: When the order was refunded in full, unix seconds; 0 until then.
+    pub fn refund_finish_time(mut self, refund_finish_time: i64) -> Self {
+        self.refund_finish_time = Some(refund_finish_time);
+        self
+    }
+
+    /// Sets `refund_reason`: Why it was refunded in full.
+    pub fn refund_reason(mut self, refund_reason: impl Into<String>) -> Self {
+        self.refund_reason = Some(refund_reason.into());
+        self
+    }
+
+    /// Sets `refund_order_id`: The full refund's id.
+    pub fn refund_order_id(mut self, refund_order_id: impl Into<String>) -> Self {
+        self.refund_order_id = Some(refund_order_id.into());
+        self
+    }
+
+    /// Sets `refunded_fee`: How much was refunded so far, in fen.
+    pub fn refunded_fee(mut self, refunded_fee: i64) -> Self {
+        self.refunded_fee = Some(refunded_fee);
+        self
+    }
+
+    /// Sets `payment_notice_no`: The notice it was placed for.
+    pub fn payment_notice_no(mut self, payment_notice_no: impl Into<String>) -> Self {
+        self.payment_notice_no = Some(payment_notice_no.into());
+        self
+    }
+
+    /// Sets `order_no`: The commission's own order number it was placed with.
+    pub fn order_no(mut self, order_no: impl Into<String>) -> Self {
+        self.order_no = Some(order_no.into());
+        self
+    }
+
+    /// Sets `department_code`: The paying unit's code.
+    pub fn department_code(mut self, department_code: impl Into<String>) -> Self {
+        self.department_code = Some(department_code.into());
+        self
+    }
+
+    /// Sets `department_name`: The paying unit's name.
+    pub fn department_name(mut self, department_name: impl Into<String>) -> Self {
+        self.department_name = Some(department_name.into());
+        self
+    }
+
+    /// Sets `payment_notice_type`: What kind of notice it is.
+    pub fn payment_notice_type(
+        mut self,
+        payment_notice_type: serde_json::Value,
+    ) -> Self {
+        self.payment_notice_type = Some(payment_notice_type);
+        self
+    }
+
+    /// Sets `region_code`: The region's code.
+    pub fn region_code(mut self, region_code: impl Into<String>) -> Self {
+        self.region_code = Some(region_code.into());
+        self
+    }
+
+    /// Sets `items`: The items paid for.
+    pub fn items(mut self, items: serde_json::Value) -> Self {
+        self.items = Some(items);
+        self
+    }
+
+    /// Sets `scene`: Where the payment starts.
+    pub fn scene(mut self, scene: serde_json::Value) -> Self {
+        self.scene = Some(scene);
+        self
+    }
+
+    /// Sets its status (`UNPAID` when unset).
+    pub fn status(mut self, status: NontaxOrderStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl crate::state_model::Record for NontaxOrder {
+    const RESOURCE: &'static str = "nontax_order";
+}
+
+/// The statuses of a `nontax_order` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum NontaxOrderStatus {
+    /// Placed, not paid (status 1). The names are the mock's; WeChat answers the number (`order_status`).
+    #[serde(rename = "UNPAID")]
+    Unpaid,
+    /// Paid (status 3): by the user (the user action `pay_nontax_order`) or at the counter (`micro_pay`); partial refunds leave it paid.
+    #[serde(rename = "PAID")]
+    Paid,
+    /// Refunded in full (status 5): one refund without `refund_fee`, or partial ones adding up to the total.
+    #[serde(rename = "REFUNDED")]
+    Refunded,
+}
+
+/// A partial refund of a non-tax order (`refund` with `refund_fee` and `refund_out_id`), as `get_order`'s `partial_refund_info` lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NontaxRefund {
+    /// The order refunded.
+    order_id: String,
+    /// The refund's own number, unique per refund of the order.
+    refund_out_id: String,
+    /// The refund's id on WeChat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_order_id: Option<String>,
+    /// The amount refunded, in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_fee: Option<i64>,
+    /// Why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_reason: Option<String>,
+    /// Where the refund stands: the mock refunds at once (`SUCCESS`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_status: Option<String>,
+    /// When it finished, unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_finish_time: Option<i64>,
+}
+
+impl NontaxRefund {
+    /// A `nontax_refund` record with its key `order_id`, `refund_out_id`; set the other fields with the setters.
+    pub fn new(order_id: impl Into<String>, refund_out_id: impl Into<String>) -> Self {
+        Self {
+            order_id: order_id.into(),
+            refund_out_id: refund_out_id.into(),
+            refund_order_id: None,
+            refund_fee: None,
+            refund_reason: None,
+            refund_status: None,
+            refund_finish_time: None,
+        }
+    }
+
+    /// Sets `refund_order_id`: The refund's id on WeChat.
+    pub fn refund_order_id(mut self, refund_order_id: impl Into<String>) -> Self {
+        self.refund_order_id = Some(refund_order_id.into());
+        self
+    }
+
+    /// Sets `refund_fee`: The amount refunded, in fen.
+    pub fn refund_fee(mut self, refund_fee: i64) -> Self {
+        self.refund_fee = Some(refund_fee);
+        self
+    }
+
+    /// Sets `refund_reason`: Why.
+    pub fn refund_reason(mut self, refund_reason: impl Into<String>) -> Self {
+        self.refund_reason = Some(refund_reason.into());
+        self
+    }
+
+    /// Sets `refund_status`: Where the refund stands: the mock refunds at once (`SUCCESS`).
+    pub fn refund_status(mut self, refund_status: impl Into<String>) -> Self {
+        self.refund_status = Some(refund_status.into());
+        self
+    }
+
+    /// Sets `refund_finish_time`: When it finished, unix seconds.
+    pub fn refund_finish_time(mut self, refund_finish_time: i64) -> Self {
+        self.refund_finish_time = Some(refund_finish_time);
+        self
+    }
+}
+
+impl crate::state_model::Record for NontaxRefund {
+    const RESOURCE: &'static str = "nontax_refund";
+}
+
 /// A WeChat Pay merchant number a pay-gift rule holds: another rule naming it is refused the number until this rule is deleted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct PayGiftMchid {

@@ -431,6 +431,222 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         statuses: None,
     },
     ResourceDef {
+        name: "nontax_order",
+        group: "nontax_pay",
+        doc: "A non-tax payment order: what it is for, its items and total, the payer, and its payment and refunds as `get_order` answers them.",
+        key: &["order_id"],
+        fields: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_status",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "create_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_finish_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "desc",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee_type",
+                ty: Ty::I32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trans_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_finish_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_order_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refunded_fee",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(TypeId(56)),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "items",
+                ty: Ty::Array(Item::Named(TypeId(55))),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scene",
+                ty: Ty::Named(TypeId(57)),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(40097),
+        fresh: &[("order_id", Fresh::Like("AQCAzieFp6-dC8EKDJ7fvb6x3dZt"))],
+        statuses: Some(Statuses {
+            initial: "UNPAID",
+            values: &["UNPAID", "PAID", "REFUNDED"],
+            transitions: Some(&[("UNPAID", &["PAID"]), ("PAID", &["REFUNDED"])]),
+        }),
+    },
+    ResourceDef {
+        name: "nontax_refund",
+        group: "nontax_pay",
+        doc: "A partial refund of a non-tax order (`refund` with `refund_fee` and `refund_out_id`), as `get_order`'s `partial_refund_info` lists it.",
+        key: &["order_id", "refund_out_id"],
+        fields: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_out_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_fee",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_status",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_finish_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: Some("nontax_order"),
+        missing: None,
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
         name: "pay_gift_mchid",
         group: "pay_gift",
         doc: "A WeChat Pay merchant number a pay-gift rule holds: another rule naming it is refused the number until this rule is deleted.",
@@ -2919,6 +3135,950 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
         ],
     },
     Behaviour {
+        operation: "nontax_pay/get_order",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "nontax_refund",
+                    alias: "refunds",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: Some("nontax_order"),
+                    fields: &[
+                        (
+                            &[Segment::Key("status")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("order_status")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("nontax_order"),
+                                        path: &[Segment::Key("openid")],
+                                    },
+                                    Expr::Literal(Literal::Text("")),
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("partial_refund_info")],
+                            Expr::Read {
+                                root: Root::Alias("refunds"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Alias("refunds"),
+                        path: &[Segment::Key("total")],
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/get_order_list",
+        steps: &[
+            Step {
+                verb: Verb::List {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    filter: &[
+                        (
+                            "payment_notice_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_no")],
+                            },
+                        ),
+                        (
+                            "order_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_no")],
+                            },
+                        ),
+                        (
+                            "department_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_code")],
+                            },
+                        ),
+                        (
+                            "region_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("region_code")],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "nontax_order",
+                    alias: "paid_count",
+                    filter: &[
+                        (
+                            "payment_notice_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_no")],
+                            },
+                        ),
+                        (
+                            "order_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_no")],
+                            },
+                        ),
+                        (
+                            "department_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_code")],
+                            },
+                        ),
+                        (
+                            "region_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("region_code")],
+                            },
+                        ),
+                        (
+                            "status",
+                            Expr::List(
+                                &[
+                                    Expr::Literal(Literal::Text("PAID")),
+                                    Expr::Literal(Literal::Text("REFUNDED")),
+                                ],
+                            ),
+                        ),
+                    ],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "nontax_order",
+                    alias: "paid",
+                    filter: &[
+                        (
+                            "payment_notice_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_no")],
+                            },
+                        ),
+                        (
+                            "order_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_no")],
+                            },
+                        ),
+                        (
+                            "department_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_code")],
+                            },
+                        ),
+                        (
+                            "region_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("region_code")],
+                            },
+                        ),
+                        (
+                            "status",
+                            Expr::List(
+                                &[
+                                    Expr::Literal(Literal::Text("PAID")),
+                                    Expr::Literal(Literal::Text("REFUNDED")),
+                                ],
+                            ),
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Alias("paid_count"),
+                        path: &[],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id_list")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Each, Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("paid_order_id")],
+                            Expr::Read {
+                                root: Root::Alias("paid"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/micro_pay",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    set: &[
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("desc")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("desc")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("fee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee_type")],
+                            Expr::Literal(Literal::Integer(1)),
+                        ),
+                        (
+                            &[Segment::Key("bank_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bank_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("bank_account")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bank_account")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payment_notice_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_no")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_no")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("department_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("department_name")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payment_notice_type")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("region_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("region_code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("items")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("items")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_finish_time")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refunded_fee")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("order_status")],
+                            Expr::Literal(Literal::Integer(3)),
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("trans_id")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("4200000001201710241234567890")),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: Some("PAID"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/notify_inconsistent_order",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/refund",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40097 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("nontax_order"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("PAID")),
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40097 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("refund_fee")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("refund_out_id")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40097 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Gt,
+                        left: &Expr::Call {
+                            function: Function::Sum,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Alias("nontax_order"),
+                                    path: &[Segment::Key("refunded_fee")],
+                                },
+                                Expr::Call {
+                                    function: Function::Default,
+                                    args: &[
+                                        Expr::Read {
+                                            root: Root::Request,
+                                            path: &[Segment::Key("refund_fee")],
+                                        },
+                                        Expr::Literal(Literal::Integer(0)),
+                                    ],
+                                },
+                            ],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Alias("nontax_order"),
+                            path: &[Segment::Key("fee")],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "nontax_refund",
+                    alias: "nontax_refund",
+                    set: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_out_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("refund_out_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_order_id")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("AQCBzieFp6-dC8EKDJ7fvb6x3dZt")),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_fee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("refund_fee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_reason")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reason")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_status")],
+                            Expr::Literal(Literal::Text("SUCCESS")),
+                        ),
+                        (
+                            &[Segment::Key("refund_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Refuse(40097),
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("refund_fee")],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "nontax_order",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[Segment::Key("refunded_fee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("refund_fee")],
+                            },
+                        ),
+                    ],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("refund_fee")],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("refund_order_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_refund"),
+                                path: &[Segment::Key("refund_order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("refund_fee")],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "nontax_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("refunded_fee")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("fee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_reason")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reason")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_order_id")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("AQCBzieFp6-dC8EKDJ7fvb6x3dZt")),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("refund_fee")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("refund_order_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("refund_order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("refund_fee")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "nontax_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("order_status")],
+                            Expr::Literal(Literal::Integer(5)),
+                        ),
+                        (
+                            &[Segment::Key("refund_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("REFUNDED"))),
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("nontax_order"),
+                            path: &[Segment::Key("refunded_fee")],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Alias("nontax_order"),
+                            path: &[Segment::Key("fee")],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/unified_order",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    set: &[
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("desc")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("desc")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("fee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee_type")],
+                            Expr::Literal(Literal::Integer(1)),
+                        ),
+                        (&[Segment::Key("trans_id")], Expr::Literal(Literal::Text(""))),
+                        (
+                            &[Segment::Key("bank_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bank_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("bank_account")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bank_account")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payment_notice_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_no")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_no")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("department_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("department_name")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payment_notice_type")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("region_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("region_code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("items")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("items")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_finish_time")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refunded_fee")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("scene")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("scene")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_status")],
+                            Expr::Literal(Literal::Integer(1)),
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                    ],
+                    status: Some("UNPAID"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_url")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text(
+                                            "https://mp.weixin.qq.com/intp/nontax/pay?action=page&order_id=",
+                                        ),
+                                    ),
+                                    Expr::Read {
+                                        root: Root::Alias("nontax_order"),
+                                        path: &[Segment::Key("order_id")],
+                                    },
+                                    Expr::Literal(Literal::Text("#wechat_redirect")),
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
         operation: "pay_gift/add_member_rule",
         steps: &[
             Step {
@@ -5110,6 +6270,135 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
         ],
     },
     UserAction {
+        name: "pay_nontax_order",
+        group: "nontax_pay",
+        summary: "A user pays an unpaid non-tax order on its payment page: the order becomes paid (status 3).",
+        params: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trans_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "nontax_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("order_status")],
+                            Expr::Literal(Literal::Integer(3)),
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("trans_id")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("4200000001201710241234567890")),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("openid")],
+                                    },
+                                    Expr::Read {
+                                        root: Root::Alias("nontax_order"),
+                                        path: &[Segment::Key("openid")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("PAID"))),
+                    forbidden: &[("*", 40097)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("trans_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("trans_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
         name: "review_sub_merchant",
         group: "sub_merchant",
         summary: "WeChat's review approves or refuses a sub-merchant waiting for it, and pushes `card_merchant_check_result`.",
@@ -5401,6 +6690,21 @@ mod tests {
             ],
             "{\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"is_chat_room\": true}",
             "A card sent to a group chat",
+        );
+    }
+
+    #[test]
+    fn nontax_pay_pay_nontax_order_examples_run() {
+        crate::state_model::run_user_action_example(
+            "nontax_pay/pay_nontax_order",
+            &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx5f6e43071809a9dd\",\"create_time\":1508847678,\"department_code\":\"1\",\"department_name\":\"test\",\"desc\":\"测试缴费\",\"fee\":2,\"fee_type\":1,\"items\":[{\"fee\":2,\"item_id\":\"103050101200\",\"item_name\":\"测试缴费2\",\"no\":1,\"overdue\":0}],\"openid\":\"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\"order_id\":\"AQCAzieFp6-dC8EKDJ7fvb6x3dZt\",\"order_status\":1,\"pay_finish_time\":0,\"payment_notice_no\":\"08111639088\",\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"trans_id\":\"\"}",
+                ),
+            ],
+            "{\"order_id\": \"AQCAzieFp6-dC8EKDJ7fvb6x3dZt\"}",
+            "The example order of unified_order paid",
         );
     }
 

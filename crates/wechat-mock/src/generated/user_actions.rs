@@ -226,6 +226,39 @@ pub mod gift_card {
     }
 }
 
+/// The user actions of `spec/nontax_pay/user/`.
+pub mod nontax_pay {
+    /// The parameters of `nontax_pay/pay_nontax_order`: A user pays an unpaid non-tax order on its payment page: the order becomes paid (status 3).
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct PayNontaxOrderParams {
+        /// The order `unified_order` answered.
+        order_id: String,
+        /// Who pays; the order's payer without it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        openid: Option<String>,
+    }
+
+    impl PayNontaxOrderParams {
+        /// The parameters with the required ones; set the others with the setters.
+        pub fn new(order_id: impl Into<String>) -> Self {
+            Self {
+                order_id: order_id.into(),
+                openid: None,
+            }
+        }
+
+        /// Sets `openid`: Who pays; the order's payer without it.
+        pub fn openid(mut self, openid: impl Into<String>) -> Self {
+            self.openid = Some(openid.into());
+            self
+        }
+    }
+
+    impl crate::state_model::UserActionParams for PayNontaxOrderParams {
+        const ACTION: &'static str = "nontax_pay/pay_nontax_order";
+    }
+}
+
 /// The user actions of `spec/sub_merchant/user/`.
 pub mod sub_merchant {
     /// The parameters of `sub_merchant/review_sub_merchant`: WeChat's review approves or refuses a sub-merchant waiting for it, and pushes `card_merchant_check_result`.

@@ -84,13 +84,13 @@ impl GetSubMerchantResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetSubMerchantErrorCode {
-    /// [`InvalidMerchantId`](crate::Code::InvalidMerchantId): No sub-merchant of this parent merchant has this merchant_id.
-    InvalidMerchantId,
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): No sub-merchant of this parent merchant has this merchant_id.
+    InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetSubMerchantErrorCode in crate ::Code { InvalidMerchantId } else General(crate
+    GetSubMerchantErrorCode in crate ::Code { InvalidArgs } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetSubMerchantRequest {

@@ -107,13 +107,13 @@ impl UpdateSubMerchantResponse {
 pub enum UpdateSubMerchantErrorCode {
     /// [`PicNotFromCdn`](crate::Code::PicNotFromCdn): `logo_url` is not an image WeChat hosts.
     PicNotFromCdn,
-    /// [`InvalidMerchantId`](crate::Code::InvalidMerchantId): No sub-merchant of this parent merchant has this merchant_id.
-    InvalidMerchantId,
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): No sub-merchant of this parent merchant has this merchant_id.
+    InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateSubMerchantErrorCode in crate ::Code { PicNotFromCdn, InvalidMerchantId } else
+    UpdateSubMerchantErrorCode in crate ::Code { PicNotFromCdn, InvalidArgs } else
     General(crate ::GeneralErrorCode)
 );
 /// A sub-merchant's new details, with the id that names it.
