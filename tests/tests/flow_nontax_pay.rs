@@ -6,8 +6,9 @@ use serde_json::{Value, json};
 use wechat_card::Client;
 use wechat_card::nontax_pay::get_order::OrderStatus;
 use wechat_card::nontax_pay::{
-    GetOrderErrorCode, GetOrderListRequest, GetOrderRequest, MicroPayRequest, QueryFeeRequest,
-    RefundErrorCode, RefundRequest, UnifiedOrderRequest,
+    ApplyVehiclePayErrorCode, ApplyVehiclePayRequest, GetOrderErrorCode, GetOrderListRequest,
+    GetOrderRequest, MicroPayRequest, NotifyVehicleEntranceRequest, QueryFeeRequest, RefundErrorCode,
+    RefundRequest, UnifiedOrderRequest,
 };
 use wechat_core::{ApiError, Error, ErrorCode};
 use wechat_mock::user_actions::nontax_pay::PayNontaxOrderParams;
@@ -146,4 +147,43 @@ async fn an_order_is_placed_read_paid_refunded_and_listed() {
     let unknown = nontax.get_order(&get("AQCAzieFp6-dC8EKDJ7fvb6x0000")).await;
     assert_eq!(api_code(unknown), GetOrderErrorCode::InvalidArgs);
     assert_eq!(mock.records("nontax_order").len(), 3);
+}
+
+fn deduct(scene: &str, plate: &str) -> ApplyVehiclePayRequest {
+    request(json!({"appid": APPID, "desc": "停车费", "fee": 800, "payment_notice_no": "1111111111",
+        "department_code": "222222", "department_name": "停车场", "trade_scene": scene,
+        "scene_info": {"start_time": 1_542_351_485, "charging_time": 3600, "plate_number": plate}}))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parked_car_is_deducted_once_after_its_entrance() {
+    let (mock, client) = start().await;
+    let nontax = client.nontax_pay();
+    let plate = "粤B888888";
+
+    // No entrance notified: a car park cannot deduct.
+    let unknown = nontax.apply_vehicle_pay(&deduct("PARKING", plate)).await;
+    assert_eq!(api_code(unknown), ApplyVehiclePayErrorCode::InvalidArgs);
+
+    let entered = nontax
+        .notify_vehicle_entrance(&request::<NotifyVehicleEntranceRequest>(json!({"appid": APPID,
+            "region_code": "440000", "trade_scene": "PARKING",
+            "scene_info": {"start_time": 1_542_351_485, "plate_number": plate, "openid": PAYER, "free_time": 1200}})))
+        .await
+        .expect("notified");
+    assert_eq!(entered.user_state, "NORMAL");
+    assert_eq!(mock.records("parking_stay").len(), 1);
+
+    // Deducted: a paid order of the driver, and the stay is over.
+    let deducted = nontax.apply_vehicle_pay(&deduct("PARKING", plate)).await.expect("deducted");
+    let order = nontax.get_order(&get(&deducted.order_id)).await.expect("reads");
+    assert_eq!((order.status, order.fee, order.openid.as_str()), (OrderStatus::Paid, 800, PAYER));
+    assert!(mock.records("parking_stay").is_empty());
+    let twice = nontax.apply_vehicle_pay(&deduct("PARKING", plate)).await;
+    assert_eq!(api_code(twice), ApplyVehiclePayErrorCode::InvalidArgs, "a stay is deducted once");
+
+    // A street space needs no entrance.
+    let street = nontax.apply_vehicle_pay(&deduct("PARKING SPACE", "粤B000001")).await.expect("deducted");
+    assert_ne!(street.order_id, deducted.order_id);
+    assert_eq!(mock.records("nontax_order").len(), 2);
 }

@@ -114,8 +114,10 @@
 //!   `refund_out_id`, never past the total; refunded in full, status 5, when they cover it).
 //!   The user `pay_nontax_order` pays an order on its page. WeChat's notifications to the
 //!   finance bureau and the commission are not sent; `notify_inconsistent_order` checks the
-//!   order exists. Not yet declared: `download_bill` (the statement), `notify_vehicle_entrance`
-//!   and `apply_vehicle_pay` (parking stays) still answer their examples.
+//!   order exists. A car park's stay (`parking_stay`, per plate) is kept from
+//!   `notify_vehicle_entrance` until `apply_vehicle_pay` deducts it into a paid order (once;
+//!   other scenes need no stay). Not yet declared: `download_bill` (the day's statement)
+//!   still answers its example.
 //!
 //! Answering their example, since WeChat keeps nothing for them and their answer depends on
 //! nothing said before: `sub_merchant/get_apply_protocol` (WeChat's category list),

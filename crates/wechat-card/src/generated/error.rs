@@ -58,7 +58,7 @@ pub enum Code {
     InvalidCardStatus,
     /// `40079` `invalid time`. What it means depends on the operation: see the error tables of the `card_code` group, `card::create_card`, `card::update_card`.
     InvalidTime,
-    /// `40097` `invalid args`. What it means depends on the operation: see the error tables of `nontax_pay::get_order`, `nontax_pay::notify_inconsistent_order`, `nontax_pay::refund`, `sub_merchant::get_sub_merchant`, `sub_merchant::update_sub_merchant`.
+    /// `40097` `invalid args`. What it means depends on the operation: see the error tables of `nontax_pay::apply_vehicle_pay`, `nontax_pay::get_order`, `nontax_pay::notify_inconsistent_order`, `nontax_pay::refund`, `sub_merchant::get_sub_merchant`, `sub_merchant::update_sub_merchant`.
     InvalidArgs,
     /// `40099` `invalid code, this code has consumed.`: The code was redeemed already; a code is redeemed once.
     ///

@@ -2541,10 +2541,8 @@ async fn nontax_pay_apply_vehicle_pay_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAAhNw2srPiUjMKDJ7fvb4AAAAA\"}",
         );
-    let expected = ::wechat_card::nontax_pay::ApplyVehiclePayErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::nontax_pay::ApplyVehiclePayErrorCode::InvalidArgs;
+    harness.fail(&request, expected, 40097);
     let refused = code(harness.client.nontax_pay().apply_vehicle_pay(&request).await);
     assert_eq!(refused, expected);
 }

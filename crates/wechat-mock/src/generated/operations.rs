@@ -6041,7 +6041,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         response_body: ResponseBody::Json,
         types: &TYPES,
-        errors: &[],
+        errors: &[
+            ErrorCase {
+                code: 40097,
+                message: "invalid args",
+            },
+        ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAAhNw2srPiUjMKDJ7fvb4AAAAA\"}",
         ),

@@ -680,7 +680,7 @@ pub struct NontaxOrder {
     /// The region's code.
     #[serde(skip_serializing_if = "Option::is_none")]
     region_code: Option<String>,
-    /// The items paid for.
+    /// The items paid for; none for a parking deduction.
     #[serde(skip_serializing_if = "Option::is_none")]
     items: Option<serde_json::Value>,
     /// Where the payment starts.
@@ -832,7 +832,7 @@ impl NontaxOrder {
         self
     }
 
-    /// Sets `items`: The items paid for.
+    /// Sets `items`: The items paid for; none for a parking deduction.
     pub fn items(mut self, items: serde_json::Value) -> Self {
         self.items = Some(items);
         self
@@ -940,6 +940,76 @@ impl NontaxRefund {
 
 impl crate::state_model::Record for NontaxRefund {
     const RESOURCE: &'static str = "nontax_refund";
+}
+
+/// A car in a car park, from `notify_vehicle_entrance` until `apply_vehicle_pay` deducts its fee (trade_scene PARKING).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParkingStay {
+    /// The car's plate.
+    plate_number: String,
+    /// When it entered, unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_time: Option<i64>,
+    /// The driver.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// The car park.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parking_name: Option<String>,
+    /// How long parking is free, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    free_time: Option<i64>,
+    /// Where WeChat sends the stay's results (the mock does not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notify_url: Option<String>,
+}
+
+impl ParkingStay {
+    /// A `parking_stay` record with its key `plate_number`; set the other fields with the setters.
+    pub fn new(plate_number: impl Into<String>) -> Self {
+        Self {
+            plate_number: plate_number.into(),
+            start_time: None,
+            openid: None,
+            parking_name: None,
+            free_time: None,
+            notify_url: None,
+        }
+    }
+
+    /// Sets `start_time`: When it entered, unix seconds.
+    pub fn start_time(mut self, start_time: i64) -> Self {
+        self.start_time = Some(start_time);
+        self
+    }
+
+    /// Sets `openid`: The driver.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets `parking_name`: The car park.
+    pub fn parking_name(mut self, parking_name: impl Into<String>) -> Self {
+        self.parking_name = Some(parking_name.into());
+        self
+    }
+
+    /// Sets `free_time`: How long parking is free, in seconds.
+    pub fn free_time(mut self, free_time: i64) -> Self {
+        self.free_time = Some(free_time);
+        self
+    }
+
+    /// Sets `notify_url`: Where WeChat sends the stay's results (the mock does not).
+    pub fn notify_url(mut self, notify_url: impl Into<String>) -> Self {
+        self.notify_url = Some(notify_url.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for ParkingStay {
+    const RESOURCE: &'static str = "parking_stay";
 }
 
 /// A WeChat Pay merchant number a pay-gift rule holds: another rule naming it is refused the number until this rule is deleted.

@@ -565,13 +565,13 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
             Field {
                 name: "region_code",
                 ty: Ty::String,
-                required: true,
+                required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "items",
                 ty: Ty::Array(Item::Named(TypeId(55))),
-                required: true,
+                required: false,
                 ..Field::PLAIN
             },
             Field {
@@ -643,6 +643,55 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         types: &TYPES,
         parent: Some("nontax_order"),
         missing: None,
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "parking_stay",
+        group: "nontax_pay",
+        doc: "A car in a car park, from `notify_vehicle_entrance` until `apply_vehicle_pay` deducts its fee (trade_scene PARKING).",
+        key: &["plate_number"],
+        fields: &[
+            Field {
+                name: "plate_number",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "start_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "parking_name",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "free_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "notify_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(40097),
         fresh: &[],
         statuses: None,
     },
@@ -3135,6 +3184,219 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
         ],
     },
     Behaviour {
+        operation: "nontax_pay/apply_vehicle_pay",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "parking_stay",
+                    alias: "parking_stay",
+                    filter: &[
+                        (
+                            "plate_number",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("scene_info"),
+                                    Segment::Key("plate_number"),
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("trade_scene")],
+                        },
+                        right: &Expr::Literal(Literal::Text("PARKING")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Delete {
+                    alias: "parking_stay",
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("trade_scene")],
+                        },
+                        right: &Expr::Literal(Literal::Text("PARKING")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    set: &[
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("scene_info"), Segment::Key("openid")],
+                                    },
+                                    Expr::Read {
+                                        root: Root::Alias("parking_stay"),
+                                        path: &[Segment::Key("openid")],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("desc")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("desc")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("fee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee_type")],
+                            Expr::Literal(Literal::Integer(1)),
+                        ),
+                        (
+                            &[Segment::Key("bank_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bank_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("bank_account")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bank_account")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payment_notice_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_no")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_no")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("department_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("department_name")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payment_notice_type")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("region_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("region_code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_finish_time")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refunded_fee")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("order_status")],
+                            Expr::Literal(Literal::Integer(3)),
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("trans_id")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("4200000001201710241234567890")),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: Some("PAID"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
         operation: "nontax_pay/get_order",
         steps: &[
             Step {
@@ -3576,6 +3838,94 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                     ],
                     each: None,
                     missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/notify_vehicle_entrance",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "parking_stay",
+                    alias: "parking_stay",
+                    set: &[
+                        (
+                            &[Segment::Key("plate_number")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("scene_info"),
+                                    Segment::Key("plate_number"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("start_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("scene_info"),
+                                    Segment::Key("start_time"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("scene_info"), Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("parking_name")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("scene_info"),
+                                    Segment::Key("parking_name"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("free_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("scene_info"),
+                                    Segment::Key("free_time"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("notify_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("scene_info"),
+                                    Segment::Key("notify_url"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("user_state")],
+                            Expr::Literal(Literal::Text("NORMAL")),
+                        ),
+                    ],
                 },
                 when: None,
                 unless: None,
