@@ -1,12 +1,14 @@
 //! Helpers for the workspace tests, which talk to real HTTP servers on 127.0.0.1: a
 //! scriptable server that keeps every request, a raw TCP server for answers HTTP libraries
 //! will not produce, a minimal fast server for the benchmarks, a real redis-server (and a proxy that slows it), pushes
-//! delivered as WeChat delivers them, in-memory tracing capture,
+//! delivered as WeChat delivers them, a callback URL receiving the mock's pushes typed, in-memory
+//! tracing capture,
 //! the fixtures the runtime tests share, and the checks that secrets stay hidden.
 
 pub mod baseline;
 pub mod capture;
 pub mod delay_proxy;
+pub mod event_sink;
 pub mod fast_server;
 pub mod fixtures;
 pub mod fleet;

@@ -245,13 +245,25 @@ fn verb(verb: &Verb) -> TokenStream {
             }
         }
         Verb::Delete { alias } => quote!(Verb::Delete { alias: #alias }),
-        Verb::List { resource, alias, filter, offset, limit } => {
-            let (filter, offset, limit) = (named(filter), boxed(offset.as_ref()), boxed(limit.as_ref()));
-            quote!(Verb::List { resource: #resource, alias: #alias, filter: #filter, offset: #offset, limit: #limit })
+        Verb::List { resource, alias, filter, keep, newest_first, offset, limit } => {
+            let (filter, keep, newest_first) =
+                (named(filter), boxed(keep.as_ref()), boxed(newest_first.as_ref()));
+            let (offset, limit) = (boxed(offset.as_ref()), boxed(limit.as_ref()));
+            quote! {
+                Verb::List {
+                    resource: #resource,
+                    alias: #alias,
+                    filter: #filter,
+                    keep: #keep,
+                    newest_first: #newest_first,
+                    offset: #offset,
+                    limit: #limit,
+                }
+            }
         }
-        Verb::Count { resource, alias, filter } => {
-            let filter = named(filter);
-            quote!(Verb::Count { resource: #resource, alias: #alias, filter: #filter })
+        Verb::Count { resource, alias, filter, keep } => {
+            let (filter, keep) = (named(filter), boxed(keep.as_ref()));
+            quote!(Verb::Count { resource: #resource, alias: #alias, filter: #filter, keep: #keep })
         }
         Verb::Fail { errcode } => {
             let errcode = integer(*errcode);
@@ -343,9 +355,14 @@ fn expr(expr: &Expr) -> TokenStream {
                 Function::EncryptCode => quote!(Function::EncryptCode),
                 Function::DecryptCode => quote!(Function::DecryptCode),
                 Function::Sum => quote!(Function::Sum),
-                Function::Minus => quote!(Function::Minus),
                 Function::Without => quote!(Function::Without),
                 Function::Date => quote!(Function::Date),
+                Function::Difference => quote!(Function::Difference),
+                Function::Min => quote!(Function::Min),
+                Function::Max => quote!(Function::Max),
+                Function::Number => quote!(Function::Number),
+                Function::Object => quote!(Function::Object),
+                Function::Append => quote!(Function::Append),
             };
             let args = args.iter().map(self::expr);
             quote!(Expr::Call { function: #function, args: &[#(#args),*] })
@@ -476,15 +493,11 @@ fn helper_struct(
         .collect();
     let inits = fields.iter().map(|f| {
         let name = ident(&f.ident);
-        if required(f) {
-            // An argument taken as it is initializes its field by shorthand (clippy's
-            // redundant_field_names); a string is converted.
-            match f.ty {
-                Ty::String => quote!(#name: #name.into(),),
-                _ => quote!(#name,),
-            }
-        } else {
-            quote!(#name: None,)
+        match (required(f), &f.ty) {
+            (true, Ty::String) => quote!(#name: #name.into(),),
+            // The argument is the field's value: the shorthand (clippy's redundant_field_names).
+            (true, _) => quote!(#name,),
+            (false, _) => quote!(#name: None,),
         }
     });
     let setters = fields.iter().filter(|f| !required(f)).map(|f| {

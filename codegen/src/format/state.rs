@@ -84,12 +84,14 @@ spec_table! {
         /// Changes the record an earlier step named (`merge`, then `add`, then `set`, then
         /// `status`).
         pub update: Option<Located<String>> = optional "update",
-        /// Removes the record an earlier step named, and the records whose parent it is.
+        /// Removes the record an earlier step named, and the records whose parent it is; of a
+        /// list (a `list`, or the records a create with `each` made), every record of it.
         pub delete: Option<Located<String>> = optional "delete",
-        /// The records of this resource matching `where`, in creation order, from `offset`, at
-        /// most `limit`; names the page `as` and `<as>.total` the number of matches.
+        /// The records of this resource matching `where` and `filter`, in creation order
+        /// (newest first with `newest_first`), from `offset`, at most `limit`; names the page
+        /// `as` and `<as>.total` the number of matches.
         pub list: Option<Located<String>> = optional "list",
-        /// Names the number of records of this resource matching `where` `as`.
+        /// Names the number of records of this resource matching `where` and `filter` `as`.
         pub count: Option<Located<String>> = optional "count",
         /// Answers this errcode (with `when` or `unless`).
         pub fail: Option<Located<i64>> = optional "fail",
@@ -100,6 +102,11 @@ spec_table! {
         /// `find`, `list`, `count`: field of the resource = the value it must equal (any item of
         /// a list); an absent value does not filter.
         pub filter: Option<Located<Entries<ExprValue>>> = optional "where",
+        /// `list`, `count`: an expression true of the records kept, each read as `item`
+        /// (`item.created >= request.begin_time`).
+        pub keep: Option<Located<String>> = optional "filter",
+        /// `list`: an expression; when true, the newest records come first.
+        pub newest_first: Option<Located<String>> = optional "newest_first",
         /// `find`, `create`: an expression giving a list; the step runs once per item, read as
         /// `item`.
         pub each: Option<Located<String>> = optional "each",

@@ -212,9 +212,10 @@ pub enum Verb {
         /// The errcode when a changed key is held by another record.
         taken: Option<i64>,
     },
-    /// Removes a found record and its children.
+    /// Removes a found record and its children, or every record of a list (a `list`, or
+    /// the records a create with `each` made).
     Delete {
-        /// The record.
+        /// The record, or the list.
         alias: String,
     },
     /// A page of matching records and their total.
@@ -225,6 +226,10 @@ pub enum Verb {
         alias: String,
         /// Field = the value it must equal.
         filter: Vec<(String, Expr)>,
+        /// Kept only when true of the record (read as `item`).
+        keep: Option<Expr>,
+        /// Newest first when true; creation order otherwise.
+        newest_first: Option<Expr>,
         /// The first match answered.
         offset: Option<Expr>,
         /// The most matches answered.
@@ -238,6 +243,8 @@ pub enum Verb {
         alias: String,
         /// Field = the value it must equal.
         filter: Vec<(String, Expr)>,
+        /// Counted only when true of the record (read as `item`).
+        keep: Option<Expr>,
     },
     /// Answers an errcode.
     Fail {
@@ -364,12 +371,22 @@ pub enum Function {
     DecryptCode,
     /// `sum(a, ...)`
     Sum,
-    /// `minus(a, b)`
-    Minus,
     /// `without(list, other)`
     Without,
     /// `date(text)`
     Date,
+    /// `difference(a, b)`
+    Difference,
+    /// `min(a, ...)`
+    Min,
+    /// `max(a, ...)`
+    Max,
+    /// `number(a)`
+    Number,
+    /// `object('key', value, ...)`
+    Object,
+    /// `append(list, item)`
+    Append,
 }
 
 impl Function {
@@ -384,9 +401,14 @@ impl Function {
         ("encrypt_code", Function::EncryptCode, 1, 1),
         ("decrypt_code", Function::DecryptCode, 1, 1),
         ("sum", Function::Sum, 1, usize::MAX),
-        ("minus", Function::Minus, 2, 2),
         ("without", Function::Without, 2, 2),
         ("date", Function::Date, 1, 1),
+        ("difference", Function::Difference, 2, 2),
+        ("min", Function::Min, 1, usize::MAX),
+        ("max", Function::Max, 1, usize::MAX),
+        ("number", Function::Number, 1, 1),
+        ("object", Function::Object, 2, usize::MAX),
+        ("append", Function::Append, 2, 2),
     ];
 }
 

@@ -90,6 +90,58 @@
 //!
 //! Error messages end in ` rid: …` as WeChat's do, so compare with `starts_with`.
 //!
+//! # Gift cards, pay-gift rules, coins, sub-merchants and non-tax payments
+//!
+//! These groups answer from the state their spec files declare, and no Rust is keyed by their
+//! operations: the resources are in `spec/<group>/resources.toml`, what only a user or
+//! WeChat's review does in `spec/<group>/user/` (each an admin route,
+//! `POST /__mock/user/<group>/<name>`, and [`MockServer::user_action`] with the typed
+//! parameters of [`user_actions`]).
+//!
+//! - `gift_card`: pages (`gift_card_page`, 81011), the account's switch over them
+//!   (`gift_card_shop`), orders (`gift_card_order`, 81012; paid, then refunded once: 81018) and
+//!   the merchant numbers set up to sell (`gift_card_pay_mch`). Users `buy_gift_card`
+//!   (`giftcard_pay_done`), `give_gift_card` (`giftcard_send_to_friend`) and
+//!   `accept_gift_card` (`giftcard_user_accept`). A page's cards must exist (40073); that they
+//!   are gift cards (81002) is not checked, since the card union has no `GENERAL_CARD` yet.
+//! - `pay_gift`: rules (`pay_gift_rule`, 72034; a member card, 72003; a span not over, 72032),
+//!   the merchant numbers they hold (`pay_gift_mchid`: a number another rule holds is answered
+//!   in `fail_mchid_list`, freed when that rule is deleted) and the older interface's member
+//!   rules, one per merchant number (`pay_member_rule`, 72030). No user action: WeChat gives
+//!   the card after a payment, which no call here observes.
+//! - `coin`: the coin account (`coin_account`: opened once by `activate_account` with 200 free
+//!   coins; an account not opened holds none, 71003 at confirm), its ledger (`coin_order`,
+//!   71002) and the quotes of `get_pay_price` (`coin_quote`: one coin a coupon, free coins
+//!   first; confirmed once, 71007, within 60 seconds, 71008, for the card and quantity
+//!   priced, 71002). A confirm adds the stock to the card and takes the coins (71003 when
+//!   short). The user `pay_coin_order` pays a top-up; the grant, each exchange and each
+//!   top-up paid push `card_pay_order`. `recharge`'s `qrcode_buffer` (an image) is the
+//!   example's.
+//! - `sub_merchant`: sub-merchants (`sub_merchant`, numbered in turn; 40097 for an unknown
+//!   `merchant_id`, WeChat's answer being undocumented) as submitted or updated, listed by id
+//!   after `begin_id` and by status. WeChat's review is the user action
+//!   `review_sub_merchant` (CHECKING to APPROVED or REJECTED, pushing
+//!   `card_merchant_check_result`); an update sends a sub-merchant back to CHECKING. The logo
+//!   (52000) and the categories are not judged.
+//! - `nontax_pay`: orders (`nontax_order`, 40097 unknown: the non-tax pages list no codes)
+//!   placed unpaid by `unified_order` or paid at once by `micro_pay`, read by `get_order`
+//!   (with `partial_refund_info`), listed for a notice with the one paid by
+//!   `get_order_list`, refunded by `refund` in full or in part (`nontax_refund`, one per
+//!   `refund_out_id`, never past the total; refunded in full, status 5, when they cover it).
+//!   The user `pay_nontax_order` pays an order on its page. WeChat's notifications to the
+//!   finance bureau and the commission are not sent; `notify_inconsistent_order` checks the
+//!   order exists. A car park's stay (`parking_stay`, per plate) is kept from
+//!   `notify_vehicle_entrance` until `apply_vehicle_pay` deducts it into a paid order (once;
+//!   other scenes need no stay). Not yet declared: `download_bill` (the day's statement)
+//!   still answers its example.
+//!
+//! Answering their example, since WeChat keeps nothing for them and their answer depends on
+//! nothing said before: `sub_merchant/get_apply_protocol` (WeChat's category list),
+//! `nontax_pay/query_fee` (the finance bureau's receivable), `nontax_pay/get_real_name` (the
+//! user's real-name data), `nontax_pay/query_vehicle_state` (the driver's setting),
+//! `nontax_pay/mock_notification` and `nontax_pay/mock_query_fee` (tests of a URL the mock
+//! does not call).
+//!
 //! # Admin routes
 //!
 //! Under `/__mock/`, for tests in other languages and for demos: authorize orders, act as a

@@ -139,18 +139,28 @@ pub(crate) enum Verb {
         /// The errcode when the change moves the record onto a key another record holds.
         taken: Option<i64>,
     },
-    /// Removes a found record and its children.
+    /// Removes a found record and its children, or every record of a list.
     Delete { alias: &'static str },
     /// A page of matching records, and their total.
     List {
         resource: &'static str,
         alias: &'static str,
         filter: &'static [(&'static str, Expr)],
+        /// Kept only when true of the record (read as `item`).
+        keep: Option<&'static Expr>,
+        /// Newest first when true.
+        newest_first: Option<&'static Expr>,
         offset: Option<&'static Expr>,
         limit: Option<&'static Expr>,
     },
     /// The number of matching records.
-    Count { resource: &'static str, alias: &'static str, filter: &'static [(&'static str, Expr)] },
+    Count {
+        resource: &'static str,
+        alias: &'static str,
+        filter: &'static [(&'static str, Expr)],
+        /// Counted only when true of the record (read as `item`).
+        keep: Option<&'static Expr>,
+    },
     /// Answers an errcode.
     Fail { errcode: i64 },
     /// Sets fields of the answer, first copying a record's by name.
@@ -223,9 +233,14 @@ pub(crate) enum Function {
     EncryptCode,
     DecryptCode,
     Sum,
-    Minus,
     Without,
     Date,
+    Difference,
+    Min,
+    Max,
+    Number,
+    Object,
+    Append,
 }
 
 /// The steps of an operation, by its key (`group/name`).

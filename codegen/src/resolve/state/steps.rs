@@ -68,8 +68,8 @@ fn takes(verb: &str) -> &'static [&'static str] {
         "find" => &["where", "each", "as", "missing"],
         "create" => &["set", "status", "each", "as", "existing"],
         "update" => &["set", "add", "merge", "status", "forbidden", "bounds", "taken"],
-        "list" => &["where", "offset", "limit", "as"],
-        "count" => &["where", "as"],
+        "list" => &["where", "filter", "newest_first", "offset", "limit", "as"],
+        "count" => &["where", "filter", "as"],
         "answer" => &["from"],
         "push" => &["fields"],
         _ => &[],
@@ -78,7 +78,7 @@ fn takes(verb: &str) -> &'static [&'static str] {
 
 /// The keys a step has, with where each value is written.
 fn keys(step: &StepDef) -> Vec<(&'static str, Span)> {
-    let spans: [(&'static str, Option<Span>); 27] = [
+    let spans: [(&'static str, Option<Span>); 29] = [
         ("find", step.find.as_ref().map(|v| v.span)),
         ("create", step.create.as_ref().map(|v| v.span)),
         ("update", step.update.as_ref().map(|v| v.span)),
@@ -89,6 +89,8 @@ fn keys(step: &StepDef) -> Vec<(&'static str, Span)> {
         ("answer", step.answer.as_ref().map(|v| v.span)),
         ("push", step.push.as_ref().map(|v| v.span)),
         ("where", step.filter.as_ref().map(|v| v.span)),
+        ("filter", step.keep.as_ref().map(|v| v.span)),
+        ("newest_first", step.newest_first.as_ref().map(|v| v.span)),
         ("each", step.each.as_ref().map(|v| v.span)),
         ("as", step.alias.as_ref().map(|v| v.span)),
         ("missing", step.missing.as_ref().map(|v| v.span)),
@@ -208,7 +210,7 @@ impl<'a> Checker<'_, 'a> {
             "update" => self.update(step),
             "delete" => {
                 let alias = step.delete.as_ref()?;
-                self.record_alias(alias).map(|_| Verb::Delete { alias: alias.value.clone() })
+                self.deleted_alias(alias).map(|()| Verb::Delete { alias: alias.value.clone() })
             }
             "list" | "count" => self.list(step, verb),
             "fail" => {
@@ -338,16 +340,32 @@ impl<'a> Checker<'_, 'a> {
         let name = if verb == "list" { step.list.as_ref()? } else { step.count.as_ref()? };
         let resource = self.resource(name)?;
         let filter = self.filter(resource, step.filter.as_ref());
+        // `filter` reads each record as `item`.
+        self.item = Some(Shape::Record(resource));
+        let keep = step.keep.as_ref().map(|keep| self.expression(keep));
+        self.item = None;
+        let newest_first = step.newest_first.as_ref().map(|newest| self.expression(newest));
         let offset = step.offset.as_ref().and_then(|o| self.value(o));
         let limit = step.limit.as_ref().and_then(|l| self.value(l));
         let alias = self.alias(step.alias.as_ref(), &resource.name)?;
         let resource_name = resource.name.clone();
+        // A `filter` or `newest_first` that did not resolve was reported: no verb.
+        let keep = keep.map_or(Some(None), |k| k.map(Some))?;
+        let newest_first = newest_first.map_or(Some(None), |n| n.map(Some))?;
         if verb == "list" {
             self.bind(&alias, Binding::Records(resource));
-            Some(Verb::List { resource: resource_name, alias, filter: filter?, offset, limit })
+            Some(Verb::List {
+                resource: resource_name,
+                alias,
+                filter: filter?,
+                keep,
+                newest_first,
+                offset,
+                limit,
+            })
         } else {
             self.bind(&alias, Binding::Number);
-            Some(Verb::Count { resource: resource_name, alias, filter: filter? })
+            Some(Verb::Count { resource: resource_name, alias, filter: filter?, keep })
         }
     }
 
@@ -473,6 +491,24 @@ impl<'a> Checker<'_, 'a> {
                 self.error(alias.span, message);
                 None
             }
+        }
+    }
+
+    /// What a `delete` names: a record, or a list of records (a `list`, a create's batch).
+    fn deleted_alias(&mut self, alias: &Located<String>) -> Option<()> {
+        match self.binding(&alias.value) {
+            Some(Binding::Records(_) | Binding::Batch(_)) => Some(()),
+            Some(Binding::Number) => {
+                self.error(
+                    alias.span,
+                    format!(
+                        "`{}` names a number; `delete` removes a record or a list of records",
+                        alias.value
+                    ),
+                );
+                None
+            }
+            _ => self.record_alias(alias).map(|_| ()),
         }
     }
 
@@ -831,6 +867,12 @@ impl<'a> Checker<'_, 'a> {
                     );
                     return None;
                 }
+                if *function == Function::Object
+                    && let Some(problem) = object_problem(args)
+                {
+                    self.error(written.at(node.at), format!("`{}`: {problem}", written.text));
+                    return None;
+                }
                 if *function == Function::Fresh
                     && !matches!(args.first().map(|a| &a.kind), Some(NodeKind::Literal(ExprLiteral::Text(_))))
                 {
@@ -863,6 +905,33 @@ impl<'a> Checker<'_, 'a> {
             }
         }
     }
+}
+
+/// What is wrong with the arguments of `object(...)`: they go in pairs, each key a text in
+/// quotes, each key once.
+fn object_problem(args: &[Node]) -> Option<String> {
+    if !args.len().is_multiple_of(2) {
+        return Some(format!(
+            "`object` takes keys and values in pairs (`object('card_id', request.card_id, ...)`), not {} argument(s)",
+            args.len()
+        ));
+    }
+    let mut keys: Vec<&str> = Vec::new();
+    for key in args.iter().step_by(2) {
+        match &key.kind {
+            NodeKind::Literal(ExprLiteral::Text(text)) if keys.contains(&text.as_str()) => {
+                return Some(format!("`object` has the key '{text}' twice"));
+            }
+            NodeKind::Literal(ExprLiteral::Text(text)) => keys.push(text),
+            _ => {
+                return Some(
+                    "`object` takes its keys as texts in quotes, e.g. object('card_id', request.card_id)"
+                        .to_owned(),
+                );
+            }
+        }
+    }
+    None
 }
 
 /// What a `set`, `add` or `merge` does at its path.

@@ -58,9 +58,7 @@ pub enum Code {
     InvalidCardStatus,
     /// `40079` `invalid time`. What it means depends on the operation: see the error tables of the `card_code` group, `card::create_card`, `card::update_card`.
     InvalidTime,
-    /// `40097` `invalid args`: The activate_ticket is not one WeChat handed out (or still URL-encoded). Which code WeChat answers for it is not documented; this is WeChat's general code for an invalid parameter, which wechat-mock answers.
-    ///
-    /// URL-decode the ticket taken from the redirect and send it whole.
+    /// `40097` `invalid args`. What it means depends on the operation: see the error tables of `member_card::get_activate_temp_info`, `nontax_pay::apply_vehicle_pay`, `nontax_pay::get_order`, `nontax_pay::notify_inconsistent_order`, `nontax_pay::refund`, `sub_merchant::get_sub_merchant`, `sub_merchant::update_sub_merchant`.
     InvalidArgs,
     /// `40099` `invalid code, this code has consumed.`: The code was redeemed already; a code is redeemed once.
     ///
@@ -182,16 +180,28 @@ pub enum Code {
     ///
     /// Ask for at most 62 days, ending yesterday at the latest.
     DateRangeError,
+    /// `71002` `invalid orderid, may be the other  parameter not fit with orderid`. What it means depends on the operation: see the error tables of `coin::confirm_exchange`, `coin::get_order`.
+    InvalidCoinOrderId,
     /// `71003` `coin not enough`: The coin account holds fewer coins than the quote's price.
     ///
     /// Top up with recharge, then price the stock again.
     CoinNotEnough,
     /// `71006` `limit coin count, 1 <= coin_count <= 100000`: `coin_count` is not between 1 and 100000.
     CoinCountOutOfRange,
+    /// `71007` `order finish`: The quote was confirmed already.
+    ///
+    /// Price the stock again with get_pay_price.
+    OrderFinished,
+    /// `71008` `order time out`: The quote is more than 60 seconds old.
+    ///
+    /// Price the stock again with get_pay_price, and confirm within 60 seconds.
+    OrderTimedOut,
     /// `72002` `mchid is not bind appid`: A merchant number is not linked to this account (not the same company).
     ///
     /// Use merchant numbers of the account's own company.
     MchidNotBound,
+    /// `72003` `invalid card type, need member card`. What it means depends on the operation: see the error tables of `pay_gift::add_member_rule`, `pay_gift::add_rule`.
+    NeedMemberCard,
     /// `72004` `mchid is occupied by the other appid`: Another account's rule holds a merchant number.
     ///
     /// Have that account (`occupy_appid`) delete its rule first.
@@ -466,9 +476,13 @@ pub enum Code {
     "refresh_token is invalid", Never; ThirdPartyCallNotAllowed = 61024,
     "third-party call not allowed for this api", Never; DateFormatError = 61500,
     "date format error", Never; DateRangeError = 61501, "date range error", Never;
+    InvalidCoinOrderId = 71002,
+    "invalid orderid, may be the other  parameter not fit with orderid", Never;
     CoinNotEnough = 71003, "coin not enough", Never; CoinCountOutOfRange = 71006,
-    "limit coin count, 1 <= coin_count <= 100000", Never; MchidNotBound = 72002,
-    "mchid is not bind appid", Never; MchidOccupied = 72004,
+    "limit coin count, 1 <= coin_count <= 100000", Never; OrderFinished = 71007,
+    "order finish", Never; OrderTimedOut = 71008, "order time out", Never; MchidNotBound
+    = 72002, "mchid is not bind appid", Never; NeedMemberCard = 72003,
+    "invalid card type, need member card", Never; MchidOccupied = 72004,
     "mchid is occupied by the other appid", Never; TooManyMchids = 72005,
     "out of mchid size limit", Never; UnauthorizedCreateInvoice = 72015,
     "unauthorized create invoice", Never; InvalidInvoiceTitle = 72017,

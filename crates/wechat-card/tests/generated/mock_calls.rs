@@ -1446,6 +1446,23 @@ async fn coin_activate_account_through_the_mock() {
 #[tokio::test]
 async fn coin_confirm_exchange_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jgj3BcomSgtuW8B1wl-wo88\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "coin_account",
+                    "{\"activated\":true,\"free_coin\":200,\"pay_coin\":0}",
+                ),
+                (
+                    "coin_quote",
+                    "{\"card_id\":\"p1Pj9jgj3BcomSgtuW8B1wl-wo88\",\"free_coin\":100,\"order_id\":\"100003456789012345678901234\",\"pay_coin\":0,\"price\":100,\"quantity\":100}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "coin/confirm_exchange",
@@ -1471,6 +1488,10 @@ async fn coin_confirm_exchange_through_the_mock() {
 #[tokio::test]
 async fn coin_get_coins_info_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[("coin_account", "{\"activated\":true,\"free_coin\":200,\"pay_coin\":1}")],
+        );
     let arranged = harness.arrange("coin/get_coins_info", None);
     let request: ::wechat_card::coin::GetCoinsInfoRequest = request(&arranged);
     let answer = harness
@@ -1497,6 +1518,15 @@ async fn coin_get_coins_info_through_the_mock() {
 #[tokio::test]
 async fn coin_get_order_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712798,\"desc\":\"微信支付充值\",\"free_coin_count\":0,\"openid\":\"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\",\"order_id\":\"100005790120151221401000171\",\"order_type\":\"ORDER_TYPE_WXPAY\",\"pay_coin_count\":1,\"pay_finish_time\":1450712905,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_FINANCE_SUCC\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "coin/get_order",
@@ -1515,10 +1545,8 @@ async fn coin_get_order_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
         );
-    let expected = ::wechat_card::coin::GetOrderErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::coin::GetOrderErrorCode::InvalidCoinOrderId;
+    harness.fail(&request, expected, 71002);
     let refused = code(harness.client.coin().get_order(&request).await);
     assert_eq!(refused, expected);
 }
@@ -1527,6 +1555,16 @@ async fn coin_get_order_through_the_mock() {
 #[tokio::test]
 async fn coin_get_pay_price_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jgj3BcomSgtuW8B1wl-wo88\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                ("coin_account", "{\"activated\":true,\"free_coin\":200,\"pay_coin\":0}"),
+            ],
+        );
     let arranged = harness
         .arrange(
             "coin/get_pay_price",
@@ -1555,6 +1593,19 @@ async fn coin_get_pay_price_through_the_mock() {
 #[tokio::test]
 async fn coin_list_orders_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712798,\"desc\":\"微信支付充值\",\"free_coin_count\":0,\"openid\":\"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\",\"order_id\":\"100005790120151221401000171\",\"order_type\":\"ORDER_TYPE_WXPAY\",\"pay_coin_count\":1,\"pay_finish_time\":1450712905,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_FINANCE_SUCC\"}",
+                ),
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712799,\"free_coin_count\":200,\"order_id\":\"100005790120151221401000172\",\"order_type\":\"ORDER_TYPE_SYS_ADD\",\"pay_coin_count\":0,\"pay_finish_time\":1450712799,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_FINANCE_SUCC\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "coin/list_orders",
@@ -1755,6 +1806,13 @@ async fn gift_card_bind_sub_merchant_through_the_mock() {
 #[tokio::test]
 async fn gift_card_create_page_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                ("card", "{\"card_id\":\"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}"),
+                ("card", "{\"card_id\":\"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}"),
+            ],
+        );
     let arranged = harness
         .arrange(
             "gift_card/create_page",
@@ -1785,6 +1843,19 @@ async fn gift_card_create_page_through_the_mock() {
 #[tokio::test]
 async fn gift_card_get_order_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"IsChatRoom\":true,\"accepter_openid\":\"123\",\"card_list\":[{\"accepter_openid\":\"123\",\"background_pic_url\":\"\",\"card_id\":\"card_id_1\",\"code\":\"code_123456\",\"default_gifting_msg\":\"\",\"price\":123}],\"create_time\":123,\"open_id\":\"123\",\"order_id\":\"Z2y2rY74ksZX1ceuGA\",\"outer_str\":\"web\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"pay_finish_time\":123,\"total_price\":123,\"trans_id\":\"4001562001201608292531663351\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange("gift_card/get_order", Some("{\"order_id\": \"Z2y2rY74ksZX1ceuGA\"}"));
     let request: ::wechat_card::gift_card::GetOrderRequest = request(&arranged);
@@ -1810,6 +1881,15 @@ async fn gift_card_get_order_through_the_mock() {
 #[tokio::test]
 async fn gift_card_get_page_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page\":{\"banner_pic_url\":\"http://img.com/banner_pic\",\"theme_list\":[{\"item_list\":[{\"card_id\":\"card_id_lalala\"}],\"pic_item_list\":[{\"background_pic_url\":\"http://img.com/bg_pic1\",\"default_gifting_msg\":\"祝福语1\"},{\"background_pic_url\":\"http://img.com/bg_pic2\",\"default_gifting_msg\":\"祝福语2\"},{\"background_pic_url\":\"http://img.com/bg_pic3\",\"default_gifting_msg\":\"祝福语3\"}],\"theme_pic_url\":\"http://img.com/theme_pic\",\"title\":\"title_lalala\",\"title_color\":\"#FFFFFF\"}]},\"page_control_type\":\"E_PAGE_CONTROL_NORMAL\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"system_page_control_type\":\"E_PAGE_CONTROL_NORMAL\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "gift_card/get_page",
@@ -1838,6 +1918,23 @@ async fn gift_card_get_page_through_the_mock() {
 #[tokio::test]
 async fn gift_card_list_orders_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"IsChatRoom\":true,\"accepter_openid\":\"123\",\"card_list\":[{\"background_pic_url\":\"\",\"card_id\":\"card_id_1\",\"code\":\"code_123456\",\"default_gifting_msg\":\"\",\"price\":123}],\"create_time\":1472631550,\"open_id\":\"123\",\"order_id\":\"Z2y2rY74ksZX1ceuGA\",\"outer_str\":\"web\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"pay_finish_time\":1472631550,\"total_price\":123,\"trans_id\":\"4001562001201608292531663351\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"accepter_openid\":\"123\",\"card_list\":[{\"background_pic_url\":\"\",\"card_id\":\"card_id_1\",\"code\":\"code_123457\",\"default_gifting_msg\":\"\",\"price\":123}],\"create_time\":1472631600,\"open_id\":\"123\",\"order_id\":\"Z2y2rY74ksZX1ceuGB\",\"outer_str\":\"web\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"pay_finish_time\":1472631600,\"total_price\":123,\"trans_id\":\"4001562001201608292531663352\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "gift_card/list_orders",
@@ -1868,6 +1965,27 @@ async fn gift_card_list_orders_through_the_mock() {
 #[tokio::test]
 async fn gift_card_list_pages_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jl\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jm\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"}",
+                ),
+            ],
+        );
     let arranged = harness.arrange("gift_card/list_pages", Some("{}"));
     let request: ::wechat_card::gift_card::ListPagesRequest = request(&arranged);
     let answer = harness
@@ -1894,6 +2012,19 @@ async fn gift_card_list_pages_through_the_mock() {
 #[tokio::test]
 async fn gift_card_refund_order_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"order_id\":\"xxx\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"status\":\"PAID\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange("gift_card/refund_order", Some("{\"order_id\": \"xxx\"}"));
     let request: ::wechat_card::gift_card::RefundOrderRequest = request(&arranged);
@@ -1914,6 +2045,19 @@ async fn gift_card_refund_order_through_the_mock() {
 #[tokio::test]
 async fn gift_card_set_maintain_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_control_type\":\"E_PAGE_CONTROL_NORMAL\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"system_page_control_type\":\"E_PAGE_CONTROL_SYSTEM\"}",
+                ),
+                (
+                    "gift_card_shop",
+                    "{\"biz_control_type\":\"E_PAGE_CONTROL_BIZ\",\"system_biz_control_type\":\"E_PAGE_CONTROL_NORMAL\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "gift_card/set_maintain",
@@ -1944,6 +2088,7 @@ async fn gift_card_set_maintain_through_the_mock() {
 #[tokio::test]
 async fn gift_card_set_wxa_through_the_mock() {
     let harness = Harness::start().await;
+    harness.seed(&[("gift_card_page", "{\"page_id\":\"asdasdjkafkjaslfjasl+fjas=\"}")]);
     let arranged = harness
         .arrange(
             "gift_card/set_wxa",
@@ -1959,10 +2104,8 @@ async fn gift_card_set_wxa_through_the_mock() {
         .await
         .expect("gift_card/set_wxa");
     harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
-    let expected = ::wechat_card::gift_card::SetWxaErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::gift_card::SetWxaErrorCode::InvalidPageId;
+    harness.fail(&request, expected, 81011);
     let refused = code(harness.client.gift_card().set_wxa(&request).await);
     assert_eq!(refused, expected);
 }
@@ -1971,6 +2114,16 @@ async fn gift_card_set_wxa_through_the_mock() {
 #[tokio::test]
 async fn gift_card_update_page_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                ("card", "{\"card_id\":\"card_id_lalala\"}"),
+                (
+                    "gift_card_page",
+                    "{\"page\":{\"banner_pic_url\":\"http://img.com/old_banner\",\"theme_list\":[]},\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "gift_card/update_page",
@@ -2774,10 +2927,8 @@ async fn nontax_pay_apply_vehicle_pay_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAAhNw2srPiUjMKDJ7fvb4AAAAA\"}",
         );
-    let expected = ::wechat_card::nontax_pay::ApplyVehiclePayErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::nontax_pay::ApplyVehiclePayErrorCode::InvalidArgs;
+    harness.fail(&request, expected, 40097);
     let refused = code(harness.client.nontax_pay().apply_vehicle_pay(&request).await);
     assert_eq!(refused, expected);
 }
@@ -2818,6 +2969,15 @@ async fn nontax_pay_download_bill_through_the_mock() {
 #[tokio::test]
 async fn nontax_pay_get_order_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx5f6e43071809a9dd\",\"bank_account\":\"6215385809487657\",\"bank_id\":\"test_bank_id\",\"create_time\":1508847678,\"department_code\":\"118610002\",\"department_name\":\"测试执收单位\",\"desc\":\"测试办证缴费\",\"fee\":1,\"fee_type\":1,\"items\":[{\"fee\":1,\"item_id\":\"000001\",\"item_name\":\"测试办证缴费1\",\"no\":1,\"overdue\":0},{\"fee\":0,\"item_id\":\"000002\",\"item_name\":\"测试办证缴费2\",\"no\":2,\"overdue\":0}],\"openid\":\"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\"order_id\":\"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\",\"order_status\":12,\"pay_finish_time\":0,\"payment_notice_no\":\"08111639088\",\"payment_notice_type\":1,\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"status\":\"UNPAID\",\"trans_id\":\"\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "nontax_pay/get_order",
@@ -2838,10 +2998,8 @@ async fn nontax_pay_get_order_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"appid\": \"wx5f6e43071809a9dd\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"create_time\": 1508847678, \"pay_finish_time\": 0, \"desc\": \"测试办证缴费\",\n \"fee\": 1, \"fee_type\": 1, \"trans_id\": \"\", \"status\": 12, \"bank_id\": \"test_bank_id\", \"bank_name\": \"测试_银行\",\n \"bank_account\": \"6215385809487657\", \"refund_finish_time\": 0,\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"bill_type_code\": \"\", \"bill_no\": \"\", \"payment_info_source\": 2, \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"notify_history\": [\n   {\"appid\": \"wx5f6e43071809a9dd\", \"name\": \"测试财政\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 39, \"wxnontaxstr\": \"2ba37f90d155d390\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]},\n   {\"appid\": \"wxefd0818f53b9b82f\", \"name\": \"测试委办局\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 20, \"wxnontaxstr\": \"f7ad824e08ac4bc5\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]}]}",
         );
-    let expected = ::wechat_card::nontax_pay::GetOrderErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::nontax_pay::GetOrderErrorCode::InvalidArgs;
+    harness.fail(&request, expected, 40097);
     let refused = code(harness.client.nontax_pay().get_order(&request).await);
     assert_eq!(refused, expected);
 }
@@ -2998,6 +3156,15 @@ async fn nontax_pay_mock_query_fee_through_the_mock() {
 #[tokio::test]
 async fn nontax_pay_notify_inconsistent_order_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx6cc9648de104270d\",\"create_time\":1508847678,\"department_code\":\"118610002\",\"department_name\":\"测试执收单位\",\"desc\":\"测试办证缴费\",\"fee\":1,\"fee_type\":1,\"items\":[{\"fee\":1,\"item_id\":\"000001\",\"item_name\":\"测试办证缴费1\",\"no\":1}],\"order_id\":\"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\",\"order_status\":3,\"pay_finish_time\":1508847700,\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"status\":\"PAID\",\"trans_id\":\"4200000001201710241234567890\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "nontax_pay/notify_inconsistent_order",
@@ -3015,10 +3182,8 @@ async fn nontax_pay_notify_inconsistent_order_through_the_mock() {
         .await
         .expect("nontax_pay/notify_inconsistent_order");
     harness.check(&request, &answer, "{\"errcode\": 0, \"errmsg\": \"ok\"}");
-    let expected = ::wechat_card::nontax_pay::NotifyInconsistentOrderErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::nontax_pay::NotifyInconsistentOrderErrorCode::InvalidArgs;
+    harness.fail(&request, expected, 40097);
     let refused = code(
         harness.client.nontax_pay().notify_inconsistent_order(&request).await,
     );
@@ -3131,6 +3296,15 @@ async fn nontax_pay_query_vehicle_state_through_the_mock() {
 #[tokio::test]
 async fn nontax_pay_refund_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx6cc9648de104270d\",\"create_time\":1508847678,\"department_code\":\"118610002\",\"department_name\":\"测试执收单位\",\"desc\":\"测试办证缴费\",\"fee\":1,\"fee_type\":1,\"items\":[{\"fee\":1,\"item_id\":\"000001\",\"item_name\":\"测试办证缴费1\",\"no\":1}],\"order_id\":\"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\",\"order_status\":3,\"pay_finish_time\":1508847700,\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"status\":\"PAID\",\"trans_id\":\"4200000001201710241234567890\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "nontax_pay/refund",
@@ -3151,10 +3325,8 @@ async fn nontax_pay_refund_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"refund_order_id\": \"xxxx\"}",
         );
-    let expected = ::wechat_card::nontax_pay::RefundErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::nontax_pay::RefundErrorCode::InvalidArgs;
+    harness.fail(&request, expected, 40097);
     let refused = code(harness.client.nontax_pay().refund(&request).await);
     assert_eq!(refused, expected);
 }
@@ -3195,6 +3367,15 @@ async fn nontax_pay_unified_order_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_add_member_rule_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"海底捞\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/logo/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":50000000},\"title\":\"海底捞会员卡\"},\"prerogative\":\"test_prerogative\",\"supply_balance\":false,\"supply_bonus\":true}},\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "pay_gift/add_member_rule",
@@ -3225,11 +3406,20 @@ async fn pay_gift_add_member_rule_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_add_rule_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"海底捞\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/logo/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":50000000},\"title\":\"海底捞会员卡\"},\"prerogative\":\"test_prerogative\",\"supply_balance\":false,\"supply_bonus\":true}},\"card_id\":\"abcdefg\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "pay_gift/add_rule",
             Some(
-                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 4102444800},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
             ),
         );
     let request: ::wechat_card::pay_gift::AddRuleRequest = request(&arranged);
@@ -3243,7 +3433,7 @@ async fn pay_gift_add_rule_through_the_mock() {
         .check(
             &request,
             &answer,
-            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1, \"fail_mchid_list\": [], \"succ_mchid_list\": [\"123\", \"456\"]}",
         );
     let expected = ::wechat_card::pay_gift::AddRuleErrorCode::MchidNotBound;
     harness.fail(&request, expected, 72002);
@@ -3255,6 +3445,16 @@ async fn pay_gift_add_rule_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_delete_member_rule_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                ("card", "{\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\"}"),
+                (
+                    "pay_member_rule",
+                    "{\"begin_time\":1480317217,\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\",\"end_time\":1580317217,\"is_locked\":true,\"max_cost\":1000,\"mchid\":\"1900000109\",\"min_cost\":100}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "pay_gift/delete_member_rule",
@@ -3285,6 +3485,23 @@ async fn pay_gift_delete_member_rule_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_delete_rule_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1233,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317217,\"end_time\":1580317217,\"mchid_list\":[\"123\",\"456\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317217},\"member_rule\":{\"card_id\":\"abcdefg\",\"jump_url\":\"www.qq.com\",\"least_cost\":2,\"max_cost\":20000},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+                (
+                    "pay_gift_mchid",
+                    "{\"mchid\":\"123\",\"occupy_rule_id\":1233,\"rule_id\":1233}",
+                ),
+                (
+                    "pay_gift_mchid",
+                    "{\"mchid\":\"456\",\"occupy_rule_id\":1233,\"rule_id\":1233}",
+                ),
+            ],
+        );
     let arranged = harness.arrange("pay_gift/delete_rule", Some("{\"rule_id\": 1233}"));
     let request: ::wechat_card::pay_gift::DeleteRuleRequest = request(&arranged);
     let answer = harness
@@ -3304,6 +3521,15 @@ async fn pay_gift_delete_rule_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_get_member_rule_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "pay_member_rule",
+                    "{\"begin_time\":1480317217,\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\",\"end_time\":1580317217,\"is_locked\":true,\"max_cost\":1000,\"mchid\":\"1900000109\",\"min_cost\":100,\"occupy_appid\":\"wx1f2e3d4c5b6a7980\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange("pay_gift/get_member_rule", Some("{\"mchid\": \"1900000109\"}"));
     let request: ::wechat_card::pay_gift::GetMemberRuleRequest = request(&arranged);
@@ -3329,6 +3555,15 @@ async fn pay_gift_get_member_rule_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_get_rule_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1233,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317217,\"end_time\":1580317217,\"mchid_list\":[\"123\",\"456\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317217},\"member_rule\":{\"card_id\":\"abcdefg\",\"jump_url\":\"www.qq.com\",\"least_cost\":2,\"max_cost\":20000},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+            ],
+        );
     let arranged = harness.arrange("pay_gift/get_rule", Some("{\"rule_id\": 1233}"));
     let request: ::wechat_card::pay_gift::GetRuleRequest = request(&arranged);
     let answer = harness
@@ -3353,6 +3588,19 @@ async fn pay_gift_get_rule_through_the_mock() {
 #[tokio::test]
 async fn pay_gift_list_rules_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1233,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317217,\"end_time\":4102444800,\"mchid_list\":[\"123\",\"456\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317217},\"member_rule\":{\"card_id\":\"abcdefg\",\"jump_url\":\"www.qq.com\",\"least_cost\":2,\"max_cost\":20000},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1234,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317300,\"end_time\":4102444800,\"mchid_list\":[\"789\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317300},\"member_rule\":{\"card_id\":\"abcdefg\",\"least_cost\":1,\"max_cost\":100},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "pay_gift/list_rules",
@@ -3693,6 +3941,15 @@ async fn sub_merchant_get_apply_protocol_through_the_mock() {
 #[tokio::test]
 async fn sub_merchant_get_sub_merchant_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange("sub_merchant/get_sub_merchant", Some("{\"merchant_id\": \"12\"}"));
     let request: ::wechat_card::sub_merchant::GetSubMerchantRequest = request(&arranged);
@@ -3708,10 +3965,8 @@ async fn sub_merchant_get_sub_merchant_through_the_mock() {
             &answer,
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
         );
-    let expected = ::wechat_card::sub_merchant::GetSubMerchantErrorCode::General(
-        ::wechat_card::GeneralErrorCode::DailyQuotaReached,
-    );
-    harness.fail(&request, expected, 45009);
+    let expected = ::wechat_card::sub_merchant::GetSubMerchantErrorCode::InvalidArgs;
+    harness.fail(&request, expected, 40097);
     let refused = code(harness.client.sub_merchant().get_sub_merchant(&request).await);
     assert_eq!(refused, expected);
 }
@@ -3720,6 +3975,19 @@ async fn sub_merchant_get_sub_merchant_through_the_mock() {
 #[tokio::test]
 async fn sub_merchant_list_sub_merchants_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"bbbbbb\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":13,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"APPROVED\",\"update_time\":1438790559}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "sub_merchant/list_sub_merchants",
@@ -3786,6 +4054,15 @@ async fn sub_merchant_submit_sub_merchant_through_the_mock() {
 #[tokio::test]
 async fn sub_merchant_update_sub_merchant_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "sub_merchant/update_sub_merchant",

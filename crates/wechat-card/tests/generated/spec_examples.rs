@@ -1359,6 +1359,14 @@ fn gift_card_set_wxa_example_1() {
 
 #[cfg(feature = "gift_card")]
 #[test]
+fn gift_card_set_wxa_example_2() {
+    decodes::<
+        ::wechat_card::gift_card::SetWxaRequest,
+    >("{\"errcode\": 81011, \"errmsg\": \"invalid page_id hint: [kT2d9a0712e549]\"}");
+}
+
+#[cfg(feature = "gift_card")]
+#[test]
 fn gift_card_update_page_example_1() {
     round_trips::<
         ::wechat_card::gift_card::UpdatePageRequest,
@@ -2212,6 +2220,21 @@ fn pay_gift_add_rule_example_1() {
     round_trips::<
         ::wechat_card::pay_gift::AddRuleRequest,
     >(
+        "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 4102444800},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+    );
+    decodes::<
+        ::wechat_card::pay_gift::AddRuleRequest,
+    >(
+        "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1, \"fail_mchid_list\": [], \"succ_mchid_list\": [\"123\", \"456\"]}",
+    );
+}
+
+#[cfg(feature = "pay_gift")]
+#[test]
+fn pay_gift_add_rule_example_2() {
+    round_trips::<
+        ::wechat_card::pay_gift::AddRuleRequest,
+    >(
         "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
     );
     decodes::<
@@ -2223,7 +2246,7 @@ fn pay_gift_add_rule_example_1() {
 
 #[cfg(feature = "pay_gift")]
 #[test]
-fn pay_gift_add_rule_example_2() {
+fn pay_gift_add_rule_example_3() {
     decodes::<
         ::wechat_card::pay_gift::AddRuleRequest,
     >(

@@ -1062,7 +1062,20 @@ async fn coin_confirm_exchange_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jgj3BcomSgtuW8B1wl-wo88\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "coin_account",
+                    "{\"activated\":true,\"free_coin\":200,\"pay_coin\":0}",
+                ),
+                (
+                    "coin_quote",
+                    "{\"card_id\":\"p1Pj9jgj3BcomSgtuW8B1wl-wo88\",\"free_coin\":100,\"order_id\":\"100003456789012345678901234\",\"pay_coin\":0,\"price\":100,\"quantity\":100}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1082,7 +1095,9 @@ async fn coin_get_coins_info_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("coin_account", "{\"activated\":true,\"free_coin\":200,\"pay_coin\":1}"),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1102,7 +1117,12 @@ async fn coin_get_order_through_the_binary() {
             body_flags: &[("order_id", "order-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712798,\"desc\":\"微信支付充值\",\"free_coin_count\":0,\"openid\":\"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\",\"order_id\":\"100005790120151221401000171\",\"order_type\":\"ORDER_TYPE_WXPAY\",\"pay_coin_count\":1,\"pay_finish_time\":1450712905,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_FINANCE_SUCC\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1124,7 +1144,13 @@ async fn coin_get_pay_price_through_the_binary() {
             body_flags: &[("card_id", "card-id"), ("quantity", "quantity")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jgj3BcomSgtuW8B1wl-wo88\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                ("coin_account", "{\"activated\":true,\"free_coin\":200,\"pay_coin\":0}"),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1152,7 +1178,16 @@ async fn coin_list_orders_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712798,\"desc\":\"微信支付充值\",\"free_coin_count\":0,\"openid\":\"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\",\"order_id\":\"100005790120151221401000171\",\"order_type\":\"ORDER_TYPE_WXPAY\",\"pay_coin_count\":1,\"pay_finish_time\":1450712905,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_FINANCE_SUCC\"}",
+                ),
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712799,\"free_coin_count\":200,\"order_id\":\"100005790120151221401000172\",\"order_type\":\"ORDER_TYPE_SYS_ADD\",\"pay_coin_count\":0,\"pay_finish_time\":1450712799,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_FINANCE_SUCC\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1321,7 +1356,10 @@ async fn gift_card_create_page_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("card", "{\"card_id\":\"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}"),
+                ("card", "{\"card_id\":\"pbLatjlq75CPBR_tYCRdPlxSGlOs\"}"),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1341,7 +1379,16 @@ async fn gift_card_get_order_through_the_binary() {
             body_flags: &[("order_id", "order-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"IsChatRoom\":true,\"accepter_openid\":\"123\",\"card_list\":[{\"accepter_openid\":\"123\",\"background_pic_url\":\"\",\"card_id\":\"card_id_1\",\"code\":\"code_123456\",\"default_gifting_msg\":\"\",\"price\":123}],\"create_time\":123,\"open_id\":\"123\",\"order_id\":\"Z2y2rY74ksZX1ceuGA\",\"outer_str\":\"web\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"pay_finish_time\":123,\"total_price\":123,\"trans_id\":\"4001562001201608292531663351\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1361,7 +1408,12 @@ async fn gift_card_get_page_through_the_binary() {
             body_flags: &[("page_id", "page-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "gift_card_page",
+                    "{\"page\":{\"banner_pic_url\":\"http://img.com/banner_pic\",\"theme_list\":[{\"item_list\":[{\"card_id\":\"card_id_lalala\"}],\"pic_item_list\":[{\"background_pic_url\":\"http://img.com/bg_pic1\",\"default_gifting_msg\":\"祝福语1\"},{\"background_pic_url\":\"http://img.com/bg_pic2\",\"default_gifting_msg\":\"祝福语2\"},{\"background_pic_url\":\"http://img.com/bg_pic3\",\"default_gifting_msg\":\"祝福语3\"}],\"theme_pic_url\":\"http://img.com/theme_pic\",\"title\":\"title_lalala\",\"title_color\":\"#FFFFFF\"}]},\"page_control_type\":\"E_PAGE_CONTROL_NORMAL\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"system_page_control_type\":\"E_PAGE_CONTROL_NORMAL\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1389,7 +1441,20 @@ async fn gift_card_list_orders_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"IsChatRoom\":true,\"accepter_openid\":\"123\",\"card_list\":[{\"background_pic_url\":\"\",\"card_id\":\"card_id_1\",\"code\":\"code_123456\",\"default_gifting_msg\":\"\",\"price\":123}],\"create_time\":1472631550,\"open_id\":\"123\",\"order_id\":\"Z2y2rY74ksZX1ceuGA\",\"outer_str\":\"web\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"pay_finish_time\":1472631550,\"total_price\":123,\"trans_id\":\"4001562001201608292531663351\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"accepter_openid\":\"123\",\"card_list\":[{\"background_pic_url\":\"\",\"card_id\":\"card_id_1\",\"code\":\"code_123457\",\"default_gifting_msg\":\"\",\"price\":123}],\"create_time\":1472631600,\"open_id\":\"123\",\"order_id\":\"Z2y2rY74ksZX1ceuGB\",\"outer_str\":\"web\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"pay_finish_time\":1472631600,\"total_price\":123,\"trans_id\":\"4001562001201608292531663352\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1409,7 +1474,24 @@ async fn gift_card_list_pages_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jl\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jm\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jn\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1429,7 +1511,16 @@ async fn gift_card_refund_order_through_the_binary() {
             body_flags: &[("order_id", "order-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"order_id\":\"xxx\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"status\":\"PAID\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1455,7 +1546,16 @@ async fn gift_card_set_maintain_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "gift_card_page",
+                    "{\"page_control_type\":\"E_PAGE_CONTROL_NORMAL\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\",\"system_page_control_type\":\"E_PAGE_CONTROL_SYSTEM\"}",
+                ),
+                (
+                    "gift_card_shop",
+                    "{\"biz_control_type\":\"E_PAGE_CONTROL_BIZ\",\"system_biz_control_type\":\"E_PAGE_CONTROL_NORMAL\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1477,7 +1577,7 @@ async fn gift_card_set_wxa_through_the_binary() {
             body_flags: &[("wxa_appid", "wxa-appid"), ("page_id", "page-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[("gift_card_page", "{\"page_id\":\"asdasdjkafkjaslfjasl+fjas=\"}")],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1499,7 +1599,13 @@ async fn gift_card_update_page_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("card", "{\"card_id\":\"card_id_lalala\"}"),
+                (
+                    "gift_card_page",
+                    "{\"page\":{\"banner_pic_url\":\"http://img.com/old_banner\",\"theme_list\":[]},\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2218,7 +2324,12 @@ async fn nontax_pay_get_order_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx5f6e43071809a9dd\",\"bank_account\":\"6215385809487657\",\"bank_id\":\"test_bank_id\",\"create_time\":1508847678,\"department_code\":\"118610002\",\"department_name\":\"测试执收单位\",\"desc\":\"测试办证缴费\",\"fee\":1,\"fee_type\":1,\"items\":[{\"fee\":1,\"item_id\":\"000001\",\"item_name\":\"测试办证缴费1\",\"no\":1,\"overdue\":0},{\"fee\":0,\"item_id\":\"000002\",\"item_name\":\"测试办证缴费2\",\"no\":2,\"overdue\":0}],\"openid\":\"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\"order_id\":\"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\",\"order_status\":12,\"pay_finish_time\":0,\"payment_notice_no\":\"08111639088\",\"payment_notice_type\":1,\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"status\":\"UNPAID\",\"trans_id\":\"\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2371,7 +2482,12 @@ async fn nontax_pay_notify_inconsistent_order_through_the_binary() {
             body_flags: &[("appid", "appid"), ("order_id", "order-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx6cc9648de104270d\",\"create_time\":1508847678,\"department_code\":\"118610002\",\"department_name\":\"测试执收单位\",\"desc\":\"测试办证缴费\",\"fee\":1,\"fee_type\":1,\"items\":[{\"fee\":1,\"item_id\":\"000001\",\"item_name\":\"测试办证缴费1\",\"no\":1}],\"order_id\":\"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\",\"order_status\":3,\"pay_finish_time\":1508847700,\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"status\":\"PAID\",\"trans_id\":\"4200000001201710241234567890\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2492,7 +2608,12 @@ async fn nontax_pay_refund_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx6cc9648de104270d\",\"create_time\":1508847678,\"department_code\":\"118610002\",\"department_name\":\"测试执收单位\",\"desc\":\"测试办证缴费\",\"fee\":1,\"fee_type\":1,\"items\":[{\"fee\":1,\"item_id\":\"000001\",\"item_name\":\"测试办证缴费1\",\"no\":1}],\"order_id\":\"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\",\"order_status\":3,\"pay_finish_time\":1508847700,\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"status\":\"PAID\",\"trans_id\":\"4200000001201710241234567890\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2568,7 +2689,12 @@ async fn pay_gift_add_member_rule_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"海底捞\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/logo/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":50000000},\"title\":\"海底捞会员卡\"},\"prerogative\":\"test_prerogative\",\"supply_balance\":false,\"supply_bonus\":true}},\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2585,12 +2711,17 @@ async fn pay_gift_add_rule_through_the_binary() {
             command: &["pay-gift", "add-rule"],
             operation: "pay_gift/add_rule",
             example: Some(
-                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 1580317217},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
+                "{\"rule_info\": {\"type\": \"RULE_TYPE_PAY_MEMBER_CARD\",\n               \"base_info\": {\"mchid_list\": [\"123\", \"456\"], \"begin_time\": 1480317217, \"end_time\": 4102444800},\n               \"member_rule\": {\"card_id\": \"abcdefg\", \"least_cost\": 2, \"max_cost\": 20000, \"jump_url\": \"www.qq.com\"}}}",
             ),
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card\":{\"card_type\":\"MEMBER_CARD\",\"member_card\":{\"base_info\":{\"brand_name\":\"海底捞\",\"code_type\":\"CODE_TYPE_TEXT\",\"color\":\"Color010\",\"date_info\":{\"type\":\"DATE_TYPE_PERMANENT\"},\"description\":\"不可与其他优惠同享\",\"logo_url\":\"http://mmbiz.qpic.cn/logo/0\",\"notice\":\"使用时向服务员出示此券\",\"sku\":{\"quantity\":50000000},\"title\":\"海底捞会员卡\"},\"prerogative\":\"test_prerogative\",\"supply_balance\":false,\"supply_bonus\":true}},\"card_id\":\"abcdefg\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2612,7 +2743,13 @@ async fn pay_gift_delete_member_rule_through_the_binary() {
             body_flags: &[("card_id", "card-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("card", "{\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\"}"),
+                (
+                    "pay_member_rule",
+                    "{\"begin_time\":1480317217,\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\",\"end_time\":1580317217,\"is_locked\":true,\"max_cost\":1000,\"mchid\":\"1900000109\",\"min_cost\":100}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2632,7 +2769,20 @@ async fn pay_gift_delete_rule_through_the_binary() {
             body_flags: &[("rule_id", "rule-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1233,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317217,\"end_time\":1580317217,\"mchid_list\":[\"123\",\"456\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317217},\"member_rule\":{\"card_id\":\"abcdefg\",\"jump_url\":\"www.qq.com\",\"least_cost\":2,\"max_cost\":20000},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+                (
+                    "pay_gift_mchid",
+                    "{\"mchid\":\"123\",\"occupy_rule_id\":1233,\"rule_id\":1233}",
+                ),
+                (
+                    "pay_gift_mchid",
+                    "{\"mchid\":\"456\",\"occupy_rule_id\":1233,\"rule_id\":1233}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2652,7 +2802,12 @@ async fn pay_gift_get_member_rule_through_the_binary() {
             body_flags: &[("mchid", "mchid")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "pay_member_rule",
+                    "{\"begin_time\":1480317217,\"card_id\":\"pbLatjhU-3pik3d4PsbVzvBxZvJc\",\"end_time\":1580317217,\"is_locked\":true,\"max_cost\":1000,\"mchid\":\"1900000109\",\"min_cost\":100,\"occupy_appid\":\"wx1f2e3d4c5b6a7980\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2672,7 +2827,12 @@ async fn pay_gift_get_rule_through_the_binary() {
             body_flags: &[("rule_id", "rule-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1233,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317217,\"end_time\":1580317217,\"mchid_list\":[\"123\",\"456\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317217},\"member_rule\":{\"card_id\":\"abcdefg\",\"jump_url\":\"www.qq.com\",\"least_cost\":2,\"max_cost\":20000},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2699,7 +2859,16 @@ async fn pay_gift_list_rules_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1233,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317217,\"end_time\":4102444800,\"mchid_list\":[\"123\",\"456\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317217},\"member_rule\":{\"card_id\":\"abcdefg\",\"jump_url\":\"www.qq.com\",\"least_cost\":2,\"max_cost\":20000},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+                (
+                    "pay_gift_rule",
+                    "{\"rule_id\":1234,\"rule_info\":{\"base_info\":{\"begin_time\":1480317217,\"create_time\":1480317300,\"end_time\":4102444800,\"mchid_list\":[\"789\"],\"status\":\"RULE_STATUS_OK\",\"update_time\":1480317300},\"member_rule\":{\"card_id\":\"abcdefg\",\"least_cost\":1,\"max_cost\":100},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"},\"type\":\"RULE_TYPE_PAY_MEMBER_CARD\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2970,7 +3139,12 @@ async fn sub_merchant_get_sub_merchant_through_the_binary() {
             body_flags: &[("merchant_id", "merchant-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2996,7 +3170,16 @@ async fn sub_merchant_list_sub_merchants_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"bbbbbb\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":13,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"APPROVED\",\"update_time\":1438790559}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -3040,7 +3223,12 @@ async fn sub_merchant_update_sub_merchant_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

@@ -57,16 +57,6 @@ pub(crate) fn call(function: Function, args: &[Option<Value>], now: i64) -> Opti
             let text = String::from_utf8(decoded).ok()?;
             text.strip_prefix(ENCRYPTED_PREFIX).map(|code| Value::String(code.to_owned()))
         }
-        // Arithmetic: the expression language has comparisons and logic but no operators on
-        // numbers; these are its sums and differences, saturating at i64's ends.
-        Function::Sum => {
-            let mut total: i64 = 0;
-            for value in args {
-                total = total.saturating_add(integer(value.as_ref()?)?);
-            }
-            Some(Value::from(total))
-        }
-        Function::Minus => Some(Value::from(integer(arg(0)?)?.saturating_sub(integer(arg(1)?)?))),
         // A list's items not in another: set difference, which no comparison can say.
         Function::Without => {
             let Value::Array(items) = arg(0)? else { return None };
@@ -76,6 +66,36 @@ pub(crate) fn call(function: Function, args: &[Option<Value>], now: i64) -> Opti
             };
             let kept = items.iter().filter(|item| !other.iter().any(|o| same(Some(o), Some(item))));
             Some(Value::Array(kept.cloned().collect()))
+        }
+        // Arithmetic: the expression language compares but does not compute; amounts,
+        // balances and time spans need these. Integers only, saturating at i64's bounds.
+        Function::Sum => {
+            integers(args)?.into_iter().try_fold(0_i64, |sum, n| Some(sum.saturating_add(n))).map(Value::from)
+        }
+        Function::Difference => Some(Value::from(integer(arg(0)?)?.saturating_sub(integer(arg(1)?)?))),
+        Function::Min => integers(args)?.into_iter().min().map(Value::from),
+        Function::Max => integers(args)?.into_iter().max().map(Value::from),
+        // WeChat writes ids as numbers in one place and as text in another ("12" and 12).
+        Function::Number => integer(arg(0)?).map(Value::from),
+        // Building values: an entry of a list an answer or a record holds.
+        Function::Object => {
+            let mut object = Map::new();
+            for pair in args.chunks(2) {
+                let [Some(Value::String(key)), value] = pair else { return None };
+                if let Some(value) = value.as_ref().filter(|v| !v.is_null()) {
+                    object.insert(key.clone(), value.clone());
+                }
+            }
+            Some(Value::Object(object))
+        }
+        Function::Append => {
+            let mut items = match arg(0) {
+                Some(Value::Array(items)) => items.clone(),
+                Some(Value::Null) | None => Vec::new(),
+                Some(other) => vec![other.clone()],
+            };
+            items.extend(arg(1).cloned());
+            Some(Value::Array(items))
         }
         // Calendar arithmetic: a YYYY-MM-DD day, as WeChat's statistics take them.
         Function::Date => date(arg(0)?.as_str()?).map(Value::from),
@@ -120,6 +140,23 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
+}
+
+/// The integers of `args`, a list's items each: `None` when one is absent or not an
+/// integer (nor a text holding one), or when there are none.
+fn integers(args: &[Option<Value>]) -> Option<Vec<i64>> {
+    let mut numbers = Vec::new();
+    for arg in args {
+        match arg.as_ref()? {
+            Value::Array(items) => {
+                for item in items {
+                    numbers.push(integer(item)?);
+                }
+            }
+            value => numbers.push(integer(value)?),
+        }
+    }
+    (!numbers.is_empty()).then_some(numbers)
 }
 
 /// A value as text: strings as they are, everything else as JSON.
@@ -198,9 +235,12 @@ mod tests {
         );
         assert_eq!(call(Function::Sum, &[Some(json!(2)), None], 0), None);
         assert_eq!(call(Function::Sum, &[Some(json!(i64::MAX)), Some(json!(1))], 0), Some(json!(i64::MAX)));
-        assert_eq!(call(Function::Minus, &[Some(json!(5)), Some(json!(7))], 0), Some(json!(-2)));
-        assert_eq!(call(Function::Minus, &[Some(json!(5)), Some(json!("x"))], 0), None);
-        assert_eq!(call(Function::Minus, &[Some(json!(i64::MIN)), Some(json!(1))], 0), Some(json!(i64::MIN)));
+        assert_eq!(call(Function::Difference, &[Some(json!(5)), Some(json!(7))], 0), Some(json!(-2)));
+        assert_eq!(call(Function::Difference, &[Some(json!(5)), Some(json!("x"))], 0), None);
+        assert_eq!(
+            call(Function::Difference, &[Some(json!(i64::MIN)), Some(json!(1))], 0),
+            Some(json!(i64::MIN))
+        );
     }
 
     #[test]
@@ -235,6 +275,54 @@ mod tests {
         }
         assert_eq!(call(Function::Date, &[Some(json!("2000-03-01"))], 0), Some(json!(951_840_000)));
         assert_eq!(call(Function::Date, &[Some(json!(20150615))], 0), None);
+    }
+
+    #[test]
+    fn arithmetic_reads_numbers_and_texts_and_adds_up_lists() {
+        let sum = |args: &[Option<Value>]| call(Function::Sum, args, 0);
+        assert_eq!(sum(&[Some(json!(2)), Some(json!("3")), Some(json!([4, 5]))]), Some(json!(14)));
+        assert_eq!(sum(&[Some(json!([]))]), None, "nothing to add");
+        assert_eq!(sum(&[Some(json!(1)), None]), None, "an absent amount");
+        assert_eq!(sum(&[Some(json!(1)), Some(json!("x"))]), None, "not a number");
+        assert_eq!(sum(&[Some(json!(i64::MAX)), Some(json!(1))]), Some(json!(i64::MAX)), "saturates");
+        assert_eq!(call(Function::Difference, &[Some(json!(10)), Some(json!(3))], 0), Some(json!(7)));
+        assert_eq!(call(Function::Difference, &[Some(json!(0)), Some(json!("30"))], 0), Some(json!(-30)));
+        assert_eq!(call(Function::Difference, &[Some(json!(0)), None], 0), None);
+        assert_eq!(call(Function::Min, &[Some(json!(200)), Some(json!(100))], 0), Some(json!(100)));
+        assert_eq!(call(Function::Max, &[Some(json!([3, 12, 5]))], 0), Some(json!(12)));
+        assert_eq!(call(Function::Max, &[Some(json!([]))], 0), None);
+        assert_eq!(call(Function::Number, &[Some(json!("12"))], 0), Some(json!(12)));
+        assert_eq!(call(Function::Number, &[Some(json!(""))], 0), None);
+    }
+
+    #[test]
+    fn objects_leave_out_absent_values_and_append_adds_one_item() {
+        let object = call(
+            Function::Object,
+            &[
+                Some(json!("card_id")),
+                Some(json!("p1")),
+                Some(json!("price")),
+                None,
+                Some(json!("n")),
+                Some(Value::Null),
+            ],
+            0,
+        );
+        assert_eq!(object, Some(json!({"card_id": "p1"})));
+        assert_eq!(
+            call(Function::Object, &[Some(json!(1)), Some(json!(2))], 0),
+            None,
+            "a key must be a text"
+        );
+        let appended = call(Function::Append, &[Some(json!([{"a": 1}])), Some(json!({"b": 2}))], 0);
+        assert_eq!(appended, Some(json!([{"a": 1}, {"b": 2}])));
+        assert_eq!(
+            call(Function::Append, &[None, Some(json!(1))], 0),
+            Some(json!([1])),
+            "a list not there yet"
+        );
+        assert_eq!(call(Function::Append, &[Some(json!([1])), None], 0), Some(json!([1])), "nothing to add");
     }
 
     #[test]

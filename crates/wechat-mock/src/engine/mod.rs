@@ -251,11 +251,11 @@ impl Run<'_, '_, '_> {
                 self.update(alias, Change { merge, add, set, status, forbidden, bounds, taken })
             }
             Verb::Delete { alias } => self.delete(alias),
-            Verb::List { resource, alias, filter, offset, limit } => {
-                self.list(resource, alias, filter, offset, limit)
+            Verb::List { resource, alias, filter, keep, newest_first, offset, limit } => {
+                self.list(resource, alias, Query { filter, keep }, newest_first, offset, limit)
             }
-            Verb::Count { resource, alias, filter } => {
-                let count = self.matching(resource, filter, None).len();
+            Verb::Count { resource, alias, filter, keep } => {
+                let count = self.query(resource, Query { filter, keep }).len();
                 self.bindings.insert(alias, Binding::Number(i64::try_from(count).unwrap_or(i64::MAX)));
                 Ok(())
             }
@@ -282,6 +282,19 @@ impl Run<'_, '_, '_> {
             .into_iter()
             .cloned()
             .collect()
+    }
+
+    /// The records of `resource` a `list` or `count` takes: matching `where`, and those
+    /// `filter` (read with each record as `item`) is true of.
+    fn query(&self, resource: &str, query: Query<'_>) -> Vec<Record> {
+        let mut found = self.matching(resource, query.filter, None);
+        if let Some(keep) = query.keep {
+            found.retain(|record| {
+                let record = Value::Object(record.clone());
+                truthy(eval(keep, &self.scope(Some(&record))).as_ref())
+            });
+        }
+        found
     }
 
     fn find(
@@ -377,6 +390,7 @@ impl Run<'_, '_, '_> {
             let total = made.len();
             let items = made.into_iter().map(Value::Object).collect();
             self.bindings.insert(alias, Binding::Records { items, total, skipped });
+            self.kinds.insert(alias, def);
         } else if let Some(record) = made.pop() {
             self.bind_record(alias, def, record);
         }
@@ -455,6 +469,21 @@ impl Run<'_, '_, '_> {
     }
 
     fn delete(&mut self, alias: &'static str) -> Result<(), i64> {
+        if let Some(Binding::Records { items, .. }) = self.bindings.get(alias) {
+            // A list (a `list`, or the records a create with `each` made): every record of
+            // it that is still there.
+            let def =
+                *self.kinds.get(alias).ok_or_else(|| inconsistent(&format!("no list named `{alias}`")))?;
+            for item in items.clone() {
+                if let Value::Object(record) = item
+                    && let Some(key) = key_of(def, &record)
+                    && let Some(current) = self.tx.store().get(def.name, &key).cloned()
+                {
+                    self.remove_with_children(def, &key, &current);
+                }
+            }
+            return Ok(());
+        }
         let (def, key, record) = self.bound_record(alias)?;
         self.remove_with_children(def, &key, &record);
         Ok(())
@@ -482,12 +511,16 @@ impl Run<'_, '_, '_> {
         &mut self,
         resource: &'static str,
         alias: &'static str,
-        filter: &[(&str, Expr)],
+        query: Query<'_>,
+        newest_first: Option<&Expr>,
         offset: Option<&Expr>,
         limit: Option<&Expr>,
     ) -> Result<(), i64> {
-        self.resource(resource)?;
-        let found = self.matching(resource, filter, None);
+        let def = self.resource(resource)?;
+        let mut found = self.query(resource, query);
+        if newest_first.is_some_and(|newest| truthy(self.eval(newest).as_ref())) {
+            found.reverse();
+        }
         let total = found.len();
         let number = |expr: Option<&Expr>| {
             expr.and_then(|e| self.eval(e))
@@ -499,6 +532,7 @@ impl Run<'_, '_, '_> {
         let limit = number(limit).unwrap_or(usize::MAX);
         let items = found.into_iter().skip(offset).take(limit).map(Value::Object).collect();
         self.bindings.insert(alias, Binding::Records { items, total, skipped: Vec::new() });
+        self.kinds.insert(alias, def);
         Ok(())
     }
 
@@ -551,6 +585,15 @@ impl Run<'_, '_, '_> {
         self.outcome.pushes.push(Push { event, from: given.get("FromUserName").cloned(), elements });
         Ok(())
     }
+}
+
+/// Which records a `list` or `count` takes.
+#[derive(Clone, Copy)]
+struct Query<'s> {
+    /// Field = the value it must equal (any item of a list).
+    filter: &'s [(&'static str, Expr)],
+    /// True of the records kept, each read as `item`.
+    keep: Option<&'s Expr>,
 }
 
 /// The parts of an update step.

@@ -144,8 +144,14 @@ impl Transaction<'_> {
             Some(Fresh::Sequence) => {
                 let kind = self.store.kinds.entry(resource.name).or_default();
                 self.undo.push(Undo::Sequence { kind: resource.name, previous: kind.sequence });
-                kind.sequence += 1;
-                Value::from(kind.sequence)
+                // The next number no record holds: a seeded record may hold any.
+                loop {
+                    kind.sequence += 1;
+                    let number = Value::from(kind.sequence);
+                    if !kind.records.values().any(|entry| entry.record.get(field) == Some(&number)) {
+                        return number;
+                    }
+                }
             }
             Some(Fresh::Like(example)) => Value::String(fresh_like(example)),
             None => Value::String(fresh_like("")),
@@ -256,6 +262,16 @@ mod tests {
         tx.commit();
         let codes: Vec<&str> = store.all("code").iter().filter_map(|r| r["code"].as_str()).collect();
         assert_eq!(codes, ["1b", "3"], "creation order, a replaced record keeping its place");
+    }
+
+    #[test]
+    fn a_sequence_skips_the_numbers_records_hold() {
+        let mut store = Store::default();
+        let mut tx = store.begin();
+        let held = serde_json::json!({"card_id": "p1", "code": "1", "n": 2});
+        tx.put("code", "held".into(), held.as_object().cloned().unwrap_or_default());
+        assert_eq!(tx.fresh(&CODE, "n"), Value::from(1));
+        assert_eq!(tx.fresh(&CODE, "n"), Value::from(3), "2 is held");
     }
 
     #[test]

@@ -291,6 +291,8 @@ fn lists_count_and_page_in_creation_order() {
                 resource: "card",
                 alias: "cards",
                 filter: &[("status", read!(request.status_list))],
+                keep: None,
+                newest_first: None,
                 offset: Some(&read!(request.offset)),
                 limit: Some(&read!(request.count)),
             },
@@ -323,6 +325,115 @@ fn lists_count_and_page_in_creation_order() {
 }
 
 #[test]
+fn a_filter_reads_each_record_as_item_and_newest_first_reverses_the_order() {
+    // The codes of one card whose `bonus` is at least `request.least`, newest first when asked.
+    static BONUS: Expr = Expr::Read { root: Root::Item, path: &[Key("bonus")] };
+    static KEEP: Expr = Expr::Binary { op: BinaryOp::Ge, left: &BONUS, right: &read!(request.least) };
+    static CODES: &[Step] = &[
+        Step {
+            verb: Verb::List {
+                resource: "code",
+                alias: "codes",
+                filter: &[("card_id", read!(request.card_id))],
+                keep: Some(&KEEP),
+                newest_first: Some(&read!(request.newest)),
+                offset: None,
+                limit: Some(&read!(request.count)),
+            },
+            when: None,
+            unless: None,
+        },
+        Step {
+            verb: Verb::Count { resource: "code", alias: "count", filter: &[], keep: Some(&KEEP) },
+            when: None,
+            unless: None,
+        },
+        Step {
+            verb: Verb::Answer {
+                from: None,
+                fields: &[
+                    (
+                        &[Key("succ_code")],
+                        Expr::Read { root: Root::Alias("codes"), path: &[Each, Key("code")] },
+                    ),
+                    (&[Key("total_num")], read!(codes.total)),
+                    (&[Key("count")], Expr::Read { root: Root::Alias("count"), path: &[] }),
+                ],
+            },
+            when: None,
+            unless: None,
+        },
+    ];
+    let engine = engine();
+    let card_id = new_card(&engine, 1, true);
+    for (code, bonus) in [("1", 5), ("2", 50), ("3", 500)] {
+        let record = json!({"card_id": card_id, "code": code, "bonus": bonus});
+        engine.seed("code", record.as_object().cloned().unwrap(), 0).unwrap();
+    }
+    let oldest =
+        engine.run(CODES, &answering(&json!({"card_id": card_id, "least": 10, "count": 1}))).unwrap();
+    assert_eq!(
+        (
+            oldest.answer["succ_code"].clone(),
+            oldest.answer["total_num"].clone(),
+            oldest.answer["count"].clone()
+        ),
+        (json!(["2"]), json!(2), json!(2))
+    );
+    let request = json!({"card_id": card_id, "least": 10, "count": 1, "newest": true});
+    let newest = engine.run(CODES, &answering(&request)).unwrap();
+    assert_eq!(newest.answer["succ_code"], json!(["3"]));
+    let none = engine.run(CODES, &answering(&json!({"card_id": card_id, "least": 1000}))).unwrap();
+    assert_eq!((none.answer["succ_code"].clone(), none.answer["total_num"].clone()), (json!([]), json!(0)));
+    // An absent bound compares as false: nothing is kept.
+    let unbounded = engine.run(CODES, &answering(&json!({"card_id": card_id}))).unwrap();
+    assert_eq!(unbounded.answer["total_num"], json!(0));
+}
+
+#[test]
+fn a_delete_of_a_list_removes_every_record_of_it() {
+    static RELEASE: &[Step] = &[
+        Step {
+            verb: Verb::List {
+                resource: "code",
+                alias: "released",
+                filter: &[("card_id", read!(request.card_id)), ("code", read!(request.codes))],
+                keep: None,
+                newest_first: None,
+                offset: None,
+                limit: None,
+            },
+            when: None,
+            unless: None,
+        },
+        Step { verb: Verb::Delete { alias: "released" }, when: None, unless: None },
+        Step {
+            verb: Verb::Answer {
+                from: None,
+                fields: &[(
+                    &[Key("succ_code")],
+                    Expr::Read { root: Root::Alias("released"), path: &[Each, Key("code")] },
+                )],
+            },
+            when: None,
+            unless: None,
+        },
+    ];
+    let engine = engine();
+    let card_id = new_card(&engine, 1, true);
+    for code in ["1", "2", "3"] {
+        engine
+            .seed("code", json!({"card_id": card_id, "code": code}).as_object().cloned().unwrap(), 0)
+            .unwrap();
+    }
+    let released =
+        engine.run(RELEASE, &answering(&json!({"card_id": card_id, "codes": ["1", "3", "9"]}))).unwrap();
+    assert_eq!(released.answer["succ_code"], json!(["1", "3"]));
+    let left: Vec<Value> = engine.records("code").iter().map(|r| r["code"].clone()).collect();
+    assert_eq!(left, [json!("2")]);
+}
+
+#[test]
 fn a_batch_create_skips_what_exists_and_names_both() {
     static DEPOSIT: &[Step] = &[
         Step {
@@ -352,7 +463,12 @@ fn a_batch_create_skips_what_exists_and_names_both() {
             unless: None,
         },
         Step {
-            verb: Verb::Count { resource: "code", alias: "count", filter: &[("status", text("DEPOSITED"))] },
+            verb: Verb::Count {
+                resource: "code",
+                alias: "count",
+                filter: &[("status", text("DEPOSITED"))],
+                keep: None,
+            },
             when: None,
             unless: None,
         },

@@ -2892,6 +2892,18 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 code: 40073,
                 message: "invalid card id",
             },
+            ErrorCase {
+                code: 71002,
+                message: "invalid orderid, may be the other  parameter not fit with orderid",
+            },
+            ErrorCase {
+                code: 71007,
+                message: "order finish",
+            },
+            ErrorCase {
+                code: 71008,
+                message: "order time out",
+            },
         ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
     },
@@ -2973,7 +2985,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         response_body: ResponseBody::Json,
         types: &TYPES,
-        errors: &[],
+        errors: &[
+            ErrorCase {
+                code: 71002,
+                message: "invalid orderid, may be the other  parameter not fit with orderid",
+            },
+        ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"order_info\": {\"order_id\": \"100005790120151221401000171\", \"status\": \"ORDER_STATUS_FINANCE_SUCC\",\n                \"create_time\": 1450712798, \"pay_finish_time\": 1450712905, \"desc\": \"微信支付充值\",\n                \"free_coin_count\": \"0\", \"pay_coin_count\": \"1\", \"refund_free_coin_count\": \"0\", \"refund_pay_coin_count\": \"0\",\n                \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\", \"order_type\": \"ORDER_TYPE_WXPAY\"}}",
         ),
@@ -4022,7 +4039,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[],
         response_body: ResponseBody::Json,
         types: &TYPES,
-        errors: &[],
+        errors: &[
+            ErrorCase {
+                code: 81011,
+                message: "invalid page_id",
+            },
+        ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
     },
     Operation {
@@ -5973,7 +5995,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         response_body: ResponseBody::Json,
         types: &TYPES,
-        errors: &[],
+        errors: &[
+            ErrorCase {
+                code: 40097,
+                message: "invalid args",
+            },
+        ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"order_id\": \"AQAAhNw2srPiUjMKDJ7fvb4AAAAA\"}",
         ),
@@ -6260,7 +6287,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         response_body: ResponseBody::Json,
         types: &TYPES,
-        errors: &[],
+        errors: &[
+            ErrorCase {
+                code: 40097,
+                message: "invalid args",
+            },
+        ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"appid\": \"wx5f6e43071809a9dd\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"create_time\": 1508847678, \"pay_finish_time\": 0, \"desc\": \"测试办证缴费\",\n \"fee\": 1, \"fee_type\": 1, \"trans_id\": \"\", \"status\": 12, \"bank_id\": \"test_bank_id\", \"bank_name\": \"测试_银行\",\n \"bank_account\": \"6215385809487657\", \"refund_finish_time\": 0,\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"bill_type_code\": \"\", \"bill_no\": \"\", \"payment_info_source\": 2, \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"notify_history\": [\n   {\"appid\": \"wx5f6e43071809a9dd\", \"name\": \"测试财政\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 39, \"wxnontaxstr\": \"2ba37f90d155d390\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]},\n   {\"appid\": \"wxefd0818f53b9b82f\", \"name\": \"测试委办局\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 20, \"wxnontaxstr\": \"f7ad824e08ac4bc5\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]}]}",
         ),
@@ -6663,7 +6695,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[],
         response_body: ResponseBody::Json,
         types: &TYPES,
-        errors: &[],
+        errors: &[
+            ErrorCase {
+                code: 40097,
+                message: "invalid args",
+            },
+        ],
         success_example: Some("{\"errcode\": 0, \"errmsg\": \"ok\"}"),
     },
     Operation {
@@ -7055,7 +7092,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         response_body: ResponseBody::Json,
         types: &TYPES,
-        errors: &[],
+        errors: &[
+            ErrorCase {
+                code: 40097,
+                message: "invalid args",
+            },
+        ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\", \"refund_order_id\": \"xxxx\"}",
         ),
@@ -7373,6 +7415,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 message: "invalid mchid",
             },
             ErrorCase {
+                code: 72003,
+                message: "invalid card type, need member card",
+            },
+            ErrorCase {
                 code: 40073,
                 message: "invalid card id",
             },
@@ -7449,12 +7495,16 @@ pub(crate) static OPERATIONS: &[Operation] = &[
                 message: "pay gift card rule expired",
             },
             ErrorCase {
+                code: 72003,
+                message: "invalid card type, need member card",
+            },
+            ErrorCase {
                 code: 40073,
                 message: "invalid card id",
             },
         ],
         success_example: Some(
-            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1231243,\n \"fail_mchid_list\": [{\"mchid\": \"111\", \"errcode\": 23112, \"errmsg\": \"err\", \"occupy_rule_id\": 12332123, \"occupy_appid\": \"appid\"}],\n \"succ_mchid_list\": [\"123\", \"456\"]}",
+            "{\"errcode\": 0, \"errmsg\": \"ok\", \"rule_id\": 1, \"fail_mchid_list\": [], \"succ_mchid_list\": [\"123\", \"456\"]}",
         ),
     },
     Operation {
@@ -8380,7 +8430,12 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         ],
         response_body: ResponseBody::Json,
         types: &TYPES,
-        errors: &[],
+        errors: &[
+            ErrorCase {
+                code: 40097,
+                message: "invalid args",
+            },
+        ],
         success_example: Some(
             "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
         ),
@@ -8529,6 +8584,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             ErrorCase {
                 code: 52000,
                 message: "pic is not from cdn",
+            },
+            ErrorCase {
+                code: 40097,
+                message: "invalid args",
             },
         ],
         success_example: Some(

@@ -481,6 +481,549 @@ pub enum CodeStatus {
     GiftSucc,
 }
 
+/// The official account's coin account: its free and paid coins. One per account, opened by `activate_account` (or by the first top-up paid).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CoinAccount {
+    /// Whether `activate_account` opened it and granted its reward (once).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    activated: Option<bool>,
+    /// The free coins (granted by WeChat).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    free_coin: Option<i64>,
+    /// The paid coins (topped up).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_coin: Option<i64>,
+}
+
+impl CoinAccount {
+    /// A `coin_account` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `activated`: Whether `activate_account` opened it and granted its reward (once).
+    pub fn activated(mut self, activated: bool) -> Self {
+        self.activated = Some(activated);
+        self
+    }
+
+    /// Sets `free_coin`: The free coins (granted by WeChat).
+    pub fn free_coin(mut self, free_coin: i64) -> Self {
+        self.free_coin = Some(free_coin);
+        self
+    }
+
+    /// Sets `pay_coin`: The paid coins (topped up).
+    pub fn pay_coin(mut self, pay_coin: i64) -> Self {
+        self.pay_coin = Some(pay_coin);
+        self
+    }
+}
+
+impl crate::state_model::Record for CoinAccount {
+    const RESOURCE: &'static str = "coin_account";
+}
+
+/// An entry of the coin ledger: the reward for opening the account, a top-up (`recharge`, paid by a user), an exchange for stock (`confirm_exchange`).
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CoinOrder {
+    /// The order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<String>,
+    /// What kind of entry it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_type: Option<serde_json::Value>,
+    /// When the order was created, in unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    create_time: Option<i64>,
+    /// When it was paid, in unix seconds; 0 when unpaid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_finish_time: Option<i64>,
+    /// How it was paid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    desc: Option<String>,
+    /// The free coins of the order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    free_coin_count: Option<i64>,
+    /// The paid coins of the order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_coin_count: Option<i64>,
+    /// The free coins returned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_free_coin_count: Option<i64>,
+    /// The paid coins returned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_pay_coin_count: Option<i64>,
+    /// The user who paid a top-up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<CoinOrderStatus>,
+}
+
+impl CoinOrder {
+    /// A `coin_order` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `order_id`: The order.
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Sets `order_type`: What kind of entry it is.
+    pub fn order_type(mut self, order_type: serde_json::Value) -> Self {
+        self.order_type = Some(order_type);
+        self
+    }
+
+    /// Sets `create_time`: When the order was created, in unix seconds.
+    pub fn create_time(mut self, create_time: i64) -> Self {
+        self.create_time = Some(create_time);
+        self
+    }
+
+    /// Sets `pay_finish_time`: When it was paid, in unix seconds; 0 when unpaid.
+    pub fn pay_finish_time(mut self, pay_finish_time: i64) -> Self {
+        self.pay_finish_time = Some(pay_finish_time);
+        self
+    }
+
+    /// Sets `desc`: How it was paid.
+    pub fn desc(mut self, desc: impl Into<String>) -> Self {
+        self.desc = Some(desc.into());
+        self
+    }
+
+    /// Sets `free_coin_count`: The free coins of the order.
+    pub fn free_coin_count(mut self, free_coin_count: i64) -> Self {
+        self.free_coin_count = Some(free_coin_count);
+        self
+    }
+
+    /// Sets `pay_coin_count`: The paid coins of the order.
+    pub fn pay_coin_count(mut self, pay_coin_count: i64) -> Self {
+        self.pay_coin_count = Some(pay_coin_count);
+        self
+    }
+
+    /// Sets `refund_free_coin_count`: The free coins returned.
+    pub fn refund_free_coin_count(mut self, refund_free_coin_count: i64) -> Self {
+        self.refund_free_coin_count = Some(refund_free_coin_count);
+        self
+    }
+
+    /// Sets `refund_pay_coin_count`: The paid coins returned.
+    pub fn refund_pay_coin_count(mut self, refund_pay_coin_count: i64) -> Self {
+        self.refund_pay_coin_count = Some(refund_pay_coin_count);
+        self
+    }
+
+    /// Sets `openid`: The user who paid a top-up.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets its status (`ORDER_STATUS_WAITING` when unset).
+    pub fn status(mut self, status: CoinOrderStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl crate::state_model::Record for CoinOrder {
+    const RESOURCE: &'static str = "coin_order";
+}
+
+/// The statuses of a `coin_order` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum CoinOrderStatus {
+    /// A top-up waiting for payment.
+    #[serde(rename = "ORDER_STATUS_WAITING")]
+    Waiting,
+    /// Paid.
+    #[serde(rename = "ORDER_STATUS_SUCC")]
+    Succ,
+    /// The coins were added to the account: a top-up paid, a grant.
+    #[serde(rename = "ORDER_STATUS_FINANCE_SUCC")]
+    FinanceSucc,
+    /// The stock was added to the card: an exchange confirmed.
+    #[serde(rename = "ORDER_STATUS_QUANTITY_SUCC")]
+    QuantitySucc,
+    /// The coins were refunded.
+    #[serde(rename = "ORDER_STATUS_HAS_REFUND")]
+    HasRefund,
+    /// Waiting for the refund to be confirmed.
+    #[serde(rename = "ORDER_STATUS_REFUND_WAITING")]
+    RefundWaiting,
+    /// Rolled back after a system failure.
+    #[serde(rename = "ORDER_STATUS_ROLLBACK")]
+    Rollback,
+    /// An invoice was issued for it.
+    #[serde(rename = "ORDER_STATUS_HAS_RECEIPT")]
+    HasReceipt,
+}
+
+/// A quote of `get_pay_price`: the stock of a card it prices and the coins it takes, for one `confirm_exchange` within 60 seconds.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CoinQuote {
+    /// The quote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<String>,
+    /// The card whose stock it prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_id: Option<String>,
+    /// The stock it prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quantity: Option<i64>,
+    /// The coins the stock costs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price: Option<i64>,
+    /// The free coins it takes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    free_coin: Option<i64>,
+    /// The paid coins it takes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_coin: Option<i64>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<CoinQuoteStatus>,
+}
+
+impl CoinQuote {
+    /// A `coin_quote` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `order_id`: The quote.
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Sets `card_id`: The card whose stock it prices.
+    pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+        self.card_id = Some(card_id.into());
+        self
+    }
+
+    /// Sets `quantity`: The stock it prices.
+    pub fn quantity(mut self, quantity: i64) -> Self {
+        self.quantity = Some(quantity);
+        self
+    }
+
+    /// Sets `price`: The coins the stock costs.
+    pub fn price(mut self, price: i64) -> Self {
+        self.price = Some(price);
+        self
+    }
+
+    /// Sets `free_coin`: The free coins it takes.
+    pub fn free_coin(mut self, free_coin: i64) -> Self {
+        self.free_coin = Some(free_coin);
+        self
+    }
+
+    /// Sets `pay_coin`: The paid coins it takes.
+    pub fn pay_coin(mut self, pay_coin: i64) -> Self {
+        self.pay_coin = Some(pay_coin);
+        self
+    }
+
+    /// Sets its status (`QUOTED` when unset).
+    pub fn status(mut self, status: CoinQuoteStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl crate::state_model::Record for CoinQuote {
+    const RESOURCE: &'static str = "coin_quote";
+}
+
+/// The statuses of a `coin_quote` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum CoinQuoteStatus {
+    /// Waiting for `confirm_exchange`. WeChat answers no status for a quote; the names are the mock's.
+    #[serde(rename = "QUOTED")]
+    Quoted,
+    /// Exchanged: a second confirm answers 71007 (order finish).
+    #[serde(rename = "CONFIRMED")]
+    Confirmed,
+}
+
+/// A gift-card order a user paid on a page (the user action `buy_gift_card`): the payment, the buyer, the cards and who accepted them.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct GiftCardOrder {
+    /// The order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<String>,
+    /// The page it was bought on.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_id: Option<String>,
+    /// The WeChat Pay transaction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trans_id: Option<String>,
+    /// When the order was placed, in unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    create_time: Option<i64>,
+    /// When it was paid, in unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_finish_time: Option<i64>,
+    /// The amount paid, in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total_price: Option<i64>,
+    /// The buyer's openid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open_id: Option<String>,
+    /// The openid of the user who accepted the card, once accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepter_openid: Option<String>,
+    /// The cards bought, with the codes WeChat gave them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_list: Option<serde_json::Value>,
+    /// The channel (`outer_str`) of the page link the order came through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outer_str: Option<String>,
+    /// Whether the card was given to a group chat.
+    #[serde(rename = "IsChatRoom", skip_serializing_if = "Option::is_none")]
+    is_chat_room: Option<bool>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<GiftCardOrderStatus>,
+}
+
+impl GiftCardOrder {
+    /// A `gift_card_order` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `order_id`: The order.
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Sets `page_id`: The page it was bought on.
+    pub fn page_id(mut self, page_id: impl Into<String>) -> Self {
+        self.page_id = Some(page_id.into());
+        self
+    }
+
+    /// Sets `trans_id`: The WeChat Pay transaction.
+    pub fn trans_id(mut self, trans_id: impl Into<String>) -> Self {
+        self.trans_id = Some(trans_id.into());
+        self
+    }
+
+    /// Sets `create_time`: When the order was placed, in unix seconds.
+    pub fn create_time(mut self, create_time: i64) -> Self {
+        self.create_time = Some(create_time);
+        self
+    }
+
+    /// Sets `pay_finish_time`: When it was paid, in unix seconds.
+    pub fn pay_finish_time(mut self, pay_finish_time: i64) -> Self {
+        self.pay_finish_time = Some(pay_finish_time);
+        self
+    }
+
+    /// Sets `total_price`: The amount paid, in fen.
+    pub fn total_price(mut self, total_price: i64) -> Self {
+        self.total_price = Some(total_price);
+        self
+    }
+
+    /// Sets `open_id`: The buyer's openid.
+    pub fn open_id(mut self, open_id: impl Into<String>) -> Self {
+        self.open_id = Some(open_id.into());
+        self
+    }
+
+    /// Sets `accepter_openid`: The openid of the user who accepted the card, once accepted.
+    pub fn accepter_openid(mut self, accepter_openid: impl Into<String>) -> Self {
+        self.accepter_openid = Some(accepter_openid.into());
+        self
+    }
+
+    /// Sets `card_list`: The cards bought, with the codes WeChat gave them.
+    pub fn card_list(mut self, card_list: serde_json::Value) -> Self {
+        self.card_list = Some(card_list);
+        self
+    }
+
+    /// Sets `outer_str`: The channel (`outer_str`) of the page link the order came through.
+    pub fn outer_str(mut self, outer_str: impl Into<String>) -> Self {
+        self.outer_str = Some(outer_str.into());
+        self
+    }
+
+    /// Sets `IsChatRoom`: Whether the card was given to a group chat.
+    pub fn is_chat_room(mut self, is_chat_room: bool) -> Self {
+        self.is_chat_room = Some(is_chat_room);
+        self
+    }
+
+    /// Sets its status (`PAID` when unset).
+    pub fn status(mut self, status: GiftCardOrderStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl crate::state_model::Record for GiftCardOrder {
+    const RESOURCE: &'static str = "gift_card_order";
+}
+
+/// The statuses of a `gift_card_order` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum GiftCardOrderStatus {
+    /// Paid (the `giftcard_pay_done` event): the cards are in the users' card packages. WeChat's answers carry no order status; the name is the mock's.
+    #[serde(rename = "PAID")]
+    Paid,
+    /// Refunded in full with `refund_order`; a second refund answers 81018.
+    #[serde(rename = "REFUNDED")]
+    Refunded,
+}
+
+/// A gift-card page made with `create_page`: its content, and who has taken it off sale.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct GiftCardPage {
+    /// The page's id, made by WeChat when it is created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_id: Option<String>,
+    /// The page as created, with what `update_page` changed since.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<serde_json::Value>,
+    /// The merchant's switch over this page (`set_maintain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page_control_type: Option<serde_json::Value>,
+    /// WeChat's switch over this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system_page_control_type: Option<serde_json::Value>,
+    /// The gift-card mini program the page was uploaded to (`set_wxa`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wxa_appid: Option<String>,
+}
+
+impl GiftCardPage {
+    /// A `gift_card_page` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `page_id`: The page's id, made by WeChat when it is created.
+    pub fn page_id(mut self, page_id: impl Into<String>) -> Self {
+        self.page_id = Some(page_id.into());
+        self
+    }
+
+    /// Sets `page`: The page as created, with what `update_page` changed since.
+    pub fn page(mut self, page: serde_json::Value) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    /// Sets `page_control_type`: The merchant's switch over this page (`set_maintain`).
+    pub fn page_control_type(mut self, page_control_type: serde_json::Value) -> Self {
+        self.page_control_type = Some(page_control_type);
+        self
+    }
+
+    /// Sets `system_page_control_type`: WeChat's switch over this page.
+    pub fn system_page_control_type(
+        mut self,
+        system_page_control_type: serde_json::Value,
+    ) -> Self {
+        self.system_page_control_type = Some(system_page_control_type);
+        self
+    }
+
+    /// Sets `wxa_appid`: The gift-card mini program the page was uploaded to (`set_wxa`).
+    pub fn wxa_appid(mut self, wxa_appid: impl Into<String>) -> Self {
+        self.wxa_appid = Some(wxa_appid.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for GiftCardPage {
+    const RESOURCE: &'static str = "gift_card_page";
+}
+
+/// A WeChat Pay merchant number applied for the gift-card permission (`add_pay_whitelist`) and bound to the gift-card mini program (`bind_sub_merchant`).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct GiftCardPayMch {
+    /// The merchant number.
+    sub_mch_id: String,
+    /// The mini program it is bound to, once bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wxa_appid: Option<String>,
+}
+
+impl GiftCardPayMch {
+    /// A `gift_card_pay_mch` record with its key `sub_mch_id`; set the other fields with the setters.
+    pub fn new(sub_mch_id: impl Into<String>) -> Self {
+        Self {
+            sub_mch_id: sub_mch_id.into(),
+            wxa_appid: None,
+        }
+    }
+
+    /// Sets `wxa_appid`: The mini program it is bound to, once bound.
+    pub fn wxa_appid(mut self, wxa_appid: impl Into<String>) -> Self {
+        self.wxa_appid = Some(wxa_appid.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for GiftCardPayMch {
+    const RESOURCE: &'static str = "gift_card_pay_mch";
+}
+
+/// The account's switches over all its gift-card pages: `set_maintain` with `all` sets the merchant's.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct GiftCardShop {
+    /// The merchant's switch over all its pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    biz_control_type: Option<serde_json::Value>,
+    /// WeChat's switch over all the merchant's pages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    system_biz_control_type: Option<serde_json::Value>,
+}
+
+impl GiftCardShop {
+    /// A `gift_card_shop` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `biz_control_type`: The merchant's switch over all its pages.
+    pub fn biz_control_type(mut self, biz_control_type: serde_json::Value) -> Self {
+        self.biz_control_type = Some(biz_control_type);
+        self
+    }
+
+    /// Sets `system_biz_control_type`: WeChat's switch over all the merchant's pages.
+    pub fn system_biz_control_type(
+        mut self,
+        system_biz_control_type: serde_json::Value,
+    ) -> Self {
+        self.system_biz_control_type = Some(system_biz_control_type);
+        self
+    }
+}
+
+impl crate::state_model::Record for GiftCardShop {
+    const RESOURCE: &'static str = "gift_card_shop";
+}
+
 /// A picture uploaded with `upload_image`: the URL WeChat answers for it, which card fields showing pictures take.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Image {
@@ -711,6 +1254,626 @@ impl crate::state_model::Record for Location {
     const RESOURCE: &'static str = "location";
 }
 
+/// A non-tax payment order: what it is for, its items and total, the payer, and its payment and refunds as `get_order` answers them.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct NontaxOrder {
+    /// The order's id on WeChat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<String>,
+    /// The appid the order was placed with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    appid: Option<String>,
+    /// The payer: as placed (unified_order) or who paid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// The order's `status` as WeChat answers it: 1 unpaid, 3 paid, 5 refunded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_status: Option<i64>,
+    /// When it was placed, unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    create_time: Option<i64>,
+    /// When it was paid, unix seconds; 0 until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pay_finish_time: Option<i64>,
+    /// What is paid for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    desc: Option<String>,
+    /// The total, in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fee: Option<i64>,
+    /// The currency: 1, yuan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fee_type: Option<i32>,
+    /// The WeChat Pay transaction; empty until paid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trans_id: Option<String>,
+    /// The bank.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bank_id: Option<String>,
+    /// The bank account.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    bank_account: Option<String>,
+    /// When the order was refunded in full, unix seconds; 0 until then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_finish_time: Option<i64>,
+    /// Why it was refunded in full.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_reason: Option<String>,
+    /// The full refund's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_order_id: Option<String>,
+    /// How much was refunded so far, in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refunded_fee: Option<i64>,
+    /// The notice it was placed for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payment_notice_no: Option<String>,
+    /// The commission's own order number it was placed with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_no: Option<String>,
+    /// The paying unit's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    department_code: Option<String>,
+    /// The paying unit's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    department_name: Option<String>,
+    /// What kind of notice it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payment_notice_type: Option<serde_json::Value>,
+    /// The region's code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region_code: Option<String>,
+    /// The items paid for; none for a parking deduction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    items: Option<serde_json::Value>,
+    /// Where the payment starts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scene: Option<serde_json::Value>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<NontaxOrderStatus>,
+}
+
+impl NontaxOrder {
+    /// A `nontax_order` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `order_id`: The order's id on WeChat.
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Sets `appid`: The appid the order was placed with.
+    pub fn appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = Some(appid.into());
+        self
+    }
+
+    /// Sets `openid`: The payer: as placed (unified_order) or who paid.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets `order_status`: The order's `status` as WeChat answers it: 1 unpaid, 3 paid, 5 refunded.
+    pub fn order_status(mut self, order_status: i64) -> Self {
+        self.order_status = Some(order_status);
+        self
+    }
+
+    /// Sets `create_time`: When it was placed, unix seconds.
+    pub fn create_time(mut self, create_time: i64) -> Self {
+        self.create_time = Some(create_time);
+        self
+    }
+
+    /// Sets `pay_finish_time`: When it was paid, unix seconds; 0 until then.
+    pub fn pay_finish_time(mut self, pay_finish_time: i64) -> Self {
+        self.pay_finish_time = Some(pay_finish_time);
+        self
+    }
+
+    /// Sets `desc`: What is paid for.
+    pub fn desc(mut self, desc: impl Into<String>) -> Self {
+        self.desc = Some(desc.into());
+        self
+    }
+
+    /// Sets `fee`: The total, in fen.
+    pub fn fee(mut self, fee: i64) -> Self {
+        self.fee = Some(fee);
+        self
+    }
+
+    /// Sets `fee_type`: The currency: 1, yuan.
+    pub fn fee_type(mut self, fee_type: i32) -> Self {
+        self.fee_type = Some(fee_type);
+        self
+    }
+
+    /// Sets `trans_id`: The WeChat Pay transaction; empty until paid.
+    pub fn trans_id(mut self, trans_id: impl Into<String>) -> Self {
+        self.trans_id = Some(trans_id.into());
+        self
+    }
+
+    /// Sets `bank_id`: The bank.
+    pub fn bank_id(mut self, bank_id: impl Into<String>) -> Self {
+        self.bank_id = Some(bank_id.into());
+        self
+    }
+
+    /// Sets `bank_account`: The bank account.
+    pub fn bank_account(mut self, bank_account: impl Into<String>) -> Self {
+        self.bank_account = Some(bank_account.into());
+        self
+    }
+
+    /// Sets `refund_finish_time`: When the order was refunded in full, unix seconds; 0 until then.
+    pub fn refund_finish_time(mut self, refund_finish_time: i64) -> Self {
+        self.refund_finish_time = Some(refund_finish_time);
+        self
+    }
+
+    /// Sets `refund_reason`: Why it was refunded in full.
+    pub fn refund_reason(mut self, refund_reason: impl Into<String>) -> Self {
+        self.refund_reason = Some(refund_reason.into());
+        self
+    }
+
+    /// Sets `refund_order_id`: The full refund's id.
+    pub fn refund_order_id(mut self, refund_order_id: impl Into<String>) -> Self {
+        self.refund_order_id = Some(refund_order_id.into());
+        self
+    }
+
+    /// Sets `refunded_fee`: How much was refunded so far, in fen.
+    pub fn refunded_fee(mut self, refunded_fee: i64) -> Self {
+        self.refunded_fee = Some(refunded_fee);
+        self
+    }
+
+    /// Sets `payment_notice_no`: The notice it was placed for.
+    pub fn payment_notice_no(mut self, payment_notice_no: impl Into<String>) -> Self {
+        self.payment_notice_no = Some(payment_notice_no.into());
+        self
+    }
+
+    /// Sets `order_no`: The commission's own order number it was placed with.
+    pub fn order_no(mut self, order_no: impl Into<String>) -> Self {
+        self.order_no = Some(order_no.into());
+        self
+    }
+
+    /// Sets `department_code`: The paying unit's code.
+    pub fn department_code(mut self, department_code: impl Into<String>) -> Self {
+        self.department_code = Some(department_code.into());
+        self
+    }
+
+    /// Sets `department_name`: The paying unit's name.
+    pub fn department_name(mut self, department_name: impl Into<String>) -> Self {
+        self.department_name = Some(department_name.into());
+        self
+    }
+
+    /// Sets `payment_notice_type`: What kind of notice it is.
+    pub fn payment_notice_type(
+        mut self,
+        payment_notice_type: serde_json::Value,
+    ) -> Self {
+        self.payment_notice_type = Some(payment_notice_type);
+        self
+    }
+
+    /// Sets `region_code`: The region's code.
+    pub fn region_code(mut self, region_code: impl Into<String>) -> Self {
+        self.region_code = Some(region_code.into());
+        self
+    }
+
+    /// Sets `items`: The items paid for; none for a parking deduction.
+    pub fn items(mut self, items: serde_json::Value) -> Self {
+        self.items = Some(items);
+        self
+    }
+
+    /// Sets `scene`: Where the payment starts.
+    pub fn scene(mut self, scene: serde_json::Value) -> Self {
+        self.scene = Some(scene);
+        self
+    }
+
+    /// Sets its status (`UNPAID` when unset).
+    pub fn status(mut self, status: NontaxOrderStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl crate::state_model::Record for NontaxOrder {
+    const RESOURCE: &'static str = "nontax_order";
+}
+
+/// The statuses of a `nontax_order` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum NontaxOrderStatus {
+    /// Placed, not paid (status 1). The names are the mock's; WeChat answers the number (`order_status`).
+    #[serde(rename = "UNPAID")]
+    Unpaid,
+    /// Paid (status 3): by the user (the user action `pay_nontax_order`) or at the counter (`micro_pay`); partial refunds leave it paid.
+    #[serde(rename = "PAID")]
+    Paid,
+    /// Refunded in full (status 5): one refund without `refund_fee`, or partial ones adding up to the total.
+    #[serde(rename = "REFUNDED")]
+    Refunded,
+}
+
+/// A partial refund of a non-tax order (`refund` with `refund_fee` and `refund_out_id`), as `get_order`'s `partial_refund_info` lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NontaxRefund {
+    /// The order refunded.
+    order_id: String,
+    /// The refund's own number, unique per refund of the order.
+    refund_out_id: String,
+    /// The refund's id on WeChat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_order_id: Option<String>,
+    /// The amount refunded, in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_fee: Option<i64>,
+    /// Why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_reason: Option<String>,
+    /// Where the refund stands: the mock refunds at once (`SUCCESS`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_status: Option<String>,
+    /// When it finished, unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refund_finish_time: Option<i64>,
+}
+
+impl NontaxRefund {
+    /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+    pub fn builder() -> NontaxRefundBuilder {
+        NontaxRefundBuilder::default()
+    }
+
+    /// Sets `refund_order_id`: The refund's id on WeChat.
+    pub fn refund_order_id(mut self, refund_order_id: impl Into<String>) -> Self {
+        self.refund_order_id = Some(refund_order_id.into());
+        self
+    }
+
+    /// Sets `refund_fee`: The amount refunded, in fen.
+    pub fn refund_fee(mut self, refund_fee: i64) -> Self {
+        self.refund_fee = Some(refund_fee);
+        self
+    }
+
+    /// Sets `refund_reason`: Why.
+    pub fn refund_reason(mut self, refund_reason: impl Into<String>) -> Self {
+        self.refund_reason = Some(refund_reason.into());
+        self
+    }
+
+    /// Sets `refund_status`: Where the refund stands: the mock refunds at once (`SUCCESS`).
+    pub fn refund_status(mut self, refund_status: impl Into<String>) -> Self {
+        self.refund_status = Some(refund_status.into());
+        self
+    }
+
+    /// Sets `refund_finish_time`: When it finished, unix seconds.
+    pub fn refund_finish_time(mut self, refund_finish_time: i64) -> Self {
+        self.refund_finish_time = Some(refund_finish_time);
+        self
+    }
+}
+
+/// Builds a [`NontaxRefund`]: set each required field, then `build`.
+#[derive(Debug, Clone, Default)]
+pub struct NontaxRefundBuilder {
+    order_id: Option<String>,
+    refund_out_id: Option<String>,
+}
+
+impl NontaxRefundBuilder {
+    /// Sets `order_id`: The order refunded.
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Sets `refund_out_id`: The refund's own number, unique per refund of the order.
+    pub fn refund_out_id(mut self, refund_out_id: impl Into<String>) -> Self {
+        self.refund_out_id = Some(refund_out_id.into());
+        self
+    }
+
+    /// The value built, or the first required field left unset.
+    pub fn build(self) -> Result<NontaxRefund, ::wechat_core::BuildError> {
+        Ok(NontaxRefund {
+            order_id: self
+                .order_id
+                .ok_or(::wechat_core::BuildError::MissingField {
+                    type_name: "NontaxRefund",
+                    field: "order_id",
+                })?,
+            refund_out_id: self
+                .refund_out_id
+                .ok_or(::wechat_core::BuildError::MissingField {
+                    type_name: "NontaxRefund",
+                    field: "refund_out_id",
+                })?,
+            refund_order_id: None,
+            refund_fee: None,
+            refund_reason: None,
+            refund_status: None,
+            refund_finish_time: None,
+        })
+    }
+}
+
+impl crate::state_model::Record for NontaxRefund {
+    const RESOURCE: &'static str = "nontax_refund";
+}
+
+/// A car in a car park, from `notify_vehicle_entrance` until `apply_vehicle_pay` deducts its fee (trade_scene PARKING).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ParkingStay {
+    /// The car's plate.
+    plate_number: String,
+    /// When it entered, unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    start_time: Option<i64>,
+    /// The driver.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// The car park.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    parking_name: Option<String>,
+    /// How long parking is free, in seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    free_time: Option<i64>,
+    /// Where WeChat sends the stay's results (the mock does not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notify_url: Option<String>,
+}
+
+impl ParkingStay {
+    /// A `parking_stay` record with its key `plate_number`; set the other fields with the setters.
+    pub fn new(plate_number: impl Into<String>) -> Self {
+        Self {
+            plate_number: plate_number.into(),
+            start_time: None,
+            openid: None,
+            parking_name: None,
+            free_time: None,
+            notify_url: None,
+        }
+    }
+
+    /// Sets `start_time`: When it entered, unix seconds.
+    pub fn start_time(mut self, start_time: i64) -> Self {
+        self.start_time = Some(start_time);
+        self
+    }
+
+    /// Sets `openid`: The driver.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets `parking_name`: The car park.
+    pub fn parking_name(mut self, parking_name: impl Into<String>) -> Self {
+        self.parking_name = Some(parking_name.into());
+        self
+    }
+
+    /// Sets `free_time`: How long parking is free, in seconds.
+    pub fn free_time(mut self, free_time: i64) -> Self {
+        self.free_time = Some(free_time);
+        self
+    }
+
+    /// Sets `notify_url`: Where WeChat sends the stay's results (the mock does not).
+    pub fn notify_url(mut self, notify_url: impl Into<String>) -> Self {
+        self.notify_url = Some(notify_url.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for ParkingStay {
+    const RESOURCE: &'static str = "parking_stay";
+}
+
+/// A WeChat Pay merchant number a pay-gift rule holds: another rule naming it is refused the number until this rule is deleted.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PayGiftMchid {
+    /// The merchant number.
+    mchid: String,
+    /// The rule holding it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_id: Option<i64>,
+    /// The same rule, as `add_rule` reports it to a rule refused the number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    occupy_rule_id: Option<i64>,
+}
+
+impl PayGiftMchid {
+    /// A `pay_gift_mchid` record with its key `mchid`; set the other fields with the setters.
+    pub fn new(mchid: impl Into<String>) -> Self {
+        Self {
+            mchid: mchid.into(),
+            rule_id: None,
+            occupy_rule_id: None,
+        }
+    }
+
+    /// Sets `rule_id`: The rule holding it.
+    pub fn rule_id(mut self, rule_id: i64) -> Self {
+        self.rule_id = Some(rule_id);
+        self
+    }
+
+    /// Sets `occupy_rule_id`: The same rule, as `add_rule` reports it to a rule refused the number.
+    pub fn occupy_rule_id(mut self, occupy_rule_id: i64) -> Self {
+        self.occupy_rule_id = Some(occupy_rule_id);
+        self
+    }
+}
+
+impl crate::state_model::Record for PayGiftMchid {
+    const RESOURCE: &'static str = "pay_gift_mchid";
+}
+
+/// A pay-gift rule made with `add_rule`: its merchant numbers, time span and terms, as `get_rule` answers them.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct PayGiftRule {
+    /// The rule's id, made by WeChat.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_id: Option<i64>,
+    /// What the rule gives (`rule_info.type`), for `list_rules`.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    type_: Option<serde_json::Value>,
+    /// The rule as set, with the status and times WeChat adds to `base_info`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_info: Option<serde_json::Value>,
+}
+
+impl PayGiftRule {
+    /// A `pay_gift_rule` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `rule_id`: The rule's id, made by WeChat.
+    pub fn rule_id(mut self, rule_id: i64) -> Self {
+        self.rule_id = Some(rule_id);
+        self
+    }
+
+    /// Sets `type`: What the rule gives (`rule_info.type`), for `list_rules`.
+    pub fn type_(mut self, type_: serde_json::Value) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+
+    /// Sets `rule_info`: The rule as set, with the status and times WeChat adds to `base_info`.
+    pub fn rule_info(mut self, rule_info: serde_json::Value) -> Self {
+        self.rule_info = Some(rule_info);
+        self
+    }
+}
+
+impl crate::state_model::Record for PayGiftRule {
+    const RESOURCE: &'static str = "pay_gift_rule";
+}
+
+/// A 支付即会员 rule of the older interface (`add_member_rule`), one per merchant number: the member card its payments earn.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PayMemberRule {
+    /// The merchant number.
+    mchid: String,
+    /// The member card given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_id: Option<String>,
+    /// The page the card message opens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jump_url: Option<String>,
+    /// When the rule starts, in unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    begin_time: Option<i64>,
+    /// When it ends, in unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time: Option<i64>,
+    /// The smallest payment that earns the card, in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    min_cost: Option<i64>,
+    /// The largest payment that earns the card, in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_cost: Option<i64>,
+    /// Whether other accounts are kept from setting rules on the number.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    is_locked: Option<bool>,
+    /// The account holding the number, when known: a rule the API made is this account's, whose appid the steps cannot read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    occupy_appid: Option<String>,
+}
+
+impl PayMemberRule {
+    /// A `pay_member_rule` record with its key `mchid`; set the other fields with the setters.
+    pub fn new(mchid: impl Into<String>) -> Self {
+        Self {
+            mchid: mchid.into(),
+            card_id: None,
+            jump_url: None,
+            begin_time: None,
+            end_time: None,
+            min_cost: None,
+            max_cost: None,
+            is_locked: None,
+            occupy_appid: None,
+        }
+    }
+
+    /// Sets `card_id`: The member card given.
+    pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+        self.card_id = Some(card_id.into());
+        self
+    }
+
+    /// Sets `jump_url`: The page the card message opens.
+    pub fn jump_url(mut self, jump_url: impl Into<String>) -> Self {
+        self.jump_url = Some(jump_url.into());
+        self
+    }
+
+    /// Sets `begin_time`: When the rule starts, in unix seconds.
+    pub fn begin_time(mut self, begin_time: i64) -> Self {
+        self.begin_time = Some(begin_time);
+        self
+    }
+
+    /// Sets `end_time`: When it ends, in unix seconds.
+    pub fn end_time(mut self, end_time: i64) -> Self {
+        self.end_time = Some(end_time);
+        self
+    }
+
+    /// Sets `min_cost`: The smallest payment that earns the card, in fen.
+    pub fn min_cost(mut self, min_cost: i64) -> Self {
+        self.min_cost = Some(min_cost);
+        self
+    }
+
+    /// Sets `max_cost`: The largest payment that earns the card, in fen.
+    pub fn max_cost(mut self, max_cost: i64) -> Self {
+        self.max_cost = Some(max_cost);
+        self
+    }
+
+    /// Sets `is_locked`: Whether other accounts are kept from setting rules on the number.
+    pub fn is_locked(mut self, is_locked: bool) -> Self {
+        self.is_locked = Some(is_locked);
+        self
+    }
+
+    /// Sets `occupy_appid`: The account holding the number, when known: a rule the API made is this account's, whose appid the steps cannot read.
+    pub fn occupy_appid(mut self, occupy_appid: impl Into<String>) -> Self {
+        self.occupy_appid = Some(occupy_appid.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for PayMemberRule {
+    const RESOURCE: &'static str = "pay_member_rule";
+}
+
 /// A QR code made with `create_qrcode`: the cards whoever scans it takes.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Qrcode {
@@ -809,6 +1972,174 @@ impl StoreCard {
 
 impl crate::state_model::Record for StoreCard {
     const RESOURCE: &'static str = "store_card";
+}
+
+/// A sub-merchant submitted with `submit_sub_merchant`: its details as last sent, and where WeChat's review stands.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct SubMerchant {
+    /// The sub-merchant's id, made by WeChat: the next number under the parent merchant (WeChat's examples show 12 and 13).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merchant_id: Option<i64>,
+    /// The sub-merchant's own account appid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    app_id: Option<String>,
+    /// Its name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    brand_name: Option<String>,
+    /// Its logo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo_url: Option<String>,
+    /// The media_id of the authorization letter.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    protocol: Option<String>,
+    /// The media_id of the business licence scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    agreement_media_id: Option<String>,
+    /// The media_id of the operator's identity card scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operator_media_id: Option<String>,
+    /// When it was created, unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    begin_time: Option<i64>,
+    /// When the authorization letter expires, unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    end_time: Option<i64>,
+    /// The first-level category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    primary_category_id: Option<i64>,
+    /// The second-level category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secondary_category_id: Option<i64>,
+    /// When it was submitted, unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    create_time: Option<i64>,
+    /// When it last changed (an update, a verdict), unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    update_time: Option<i64>,
+    /// Why review refused it, as `card_merchant_check_result` says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<SubMerchantStatus>,
+}
+
+impl SubMerchant {
+    /// A `sub_merchant` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `merchant_id`: The sub-merchant's id, made by WeChat: the next number under the parent merchant (WeChat's examples show 12 and 13).
+    pub fn merchant_id(mut self, merchant_id: i64) -> Self {
+        self.merchant_id = Some(merchant_id);
+        self
+    }
+
+    /// Sets `app_id`: The sub-merchant's own account appid.
+    pub fn app_id(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = Some(app_id.into());
+        self
+    }
+
+    /// Sets `brand_name`: Its name.
+    pub fn brand_name(mut self, brand_name: impl Into<String>) -> Self {
+        self.brand_name = Some(brand_name.into());
+        self
+    }
+
+    /// Sets `logo_url`: Its logo.
+    pub fn logo_url(mut self, logo_url: impl Into<String>) -> Self {
+        self.logo_url = Some(logo_url.into());
+        self
+    }
+
+    /// Sets `protocol`: The media_id of the authorization letter.
+    pub fn protocol(mut self, protocol: impl Into<String>) -> Self {
+        self.protocol = Some(protocol.into());
+        self
+    }
+
+    /// Sets `agreement_media_id`: The media_id of the business licence scan.
+    pub fn agreement_media_id(mut self, agreement_media_id: impl Into<String>) -> Self {
+        self.agreement_media_id = Some(agreement_media_id.into());
+        self
+    }
+
+    /// Sets `operator_media_id`: The media_id of the operator's identity card scan.
+    pub fn operator_media_id(mut self, operator_media_id: impl Into<String>) -> Self {
+        self.operator_media_id = Some(operator_media_id.into());
+        self
+    }
+
+    /// Sets `begin_time`: When it was created, unix seconds.
+    pub fn begin_time(mut self, begin_time: i64) -> Self {
+        self.begin_time = Some(begin_time);
+        self
+    }
+
+    /// Sets `end_time`: When the authorization letter expires, unix seconds.
+    pub fn end_time(mut self, end_time: i64) -> Self {
+        self.end_time = Some(end_time);
+        self
+    }
+
+    /// Sets `primary_category_id`: The first-level category.
+    pub fn primary_category_id(mut self, primary_category_id: i64) -> Self {
+        self.primary_category_id = Some(primary_category_id);
+        self
+    }
+
+    /// Sets `secondary_category_id`: The second-level category.
+    pub fn secondary_category_id(mut self, secondary_category_id: i64) -> Self {
+        self.secondary_category_id = Some(secondary_category_id);
+        self
+    }
+
+    /// Sets `create_time`: When it was submitted, unix seconds.
+    pub fn create_time(mut self, create_time: i64) -> Self {
+        self.create_time = Some(create_time);
+        self
+    }
+
+    /// Sets `update_time`: When it last changed (an update, a verdict), unix seconds.
+    pub fn update_time(mut self, update_time: i64) -> Self {
+        self.update_time = Some(update_time);
+        self
+    }
+
+    /// Sets `reason`: Why review refused it, as `card_merchant_check_result` says.
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Sets its status (`CHECKING` when unset).
+    pub fn status(mut self, status: SubMerchantStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl crate::state_model::Record for SubMerchant {
+    const RESOURCE: &'static str = "sub_merchant";
+}
+
+/// The statuses of a `sub_merchant` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum SubMerchantStatus {
+    /// Under review: submitted or updated.
+    #[serde(rename = "CHECKING")]
+    Checking,
+    /// Approved: cards can be made for it.
+    #[serde(rename = "APPROVED")]
+    Approved,
+    /// Refused; `reason` says why.
+    #[serde(rename = "REJECTED")]
+    Rejected,
+    /// The authorization letter expired.
+    #[serde(rename = "EXPIRED")]
+    Expired,
 }
 
 /// The users who may take cards still waiting for review: the account's one list, which `set_test_whitelist` replaces whole.

@@ -5,7 +5,7 @@
 //! them. See `crate::state_model` for the types; fields name their types by the ids of
 //! the operations' table (`TYPES`).
 
-use crate::spec_model::{Field, Item, Ty, TypeId};
+use crate::spec_model::{Field, Item, Limits, Ty, TypeId};
 use crate::generated::operations::TYPES;
 use crate::state_model::*;
 /// Every resource of `spec/resources.toml` and `spec/<group>/resources.toml`, by name.
@@ -346,6 +346,364 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         }),
     },
     ResourceDef {
+        name: "coin_account",
+        group: "coin",
+        doc: "The official account's coin account: its free and paid coins. One per account, opened by `activate_account` (or by the first top-up paid).",
+        key: &[],
+        fields: &[
+            Field {
+                name: "activated",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "free_coin",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(71003),
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "coin_order",
+        group: "coin",
+        doc: "An entry of the coin ledger: the reward for opening the account, a top-up (`recharge`, paid by a user), an exchange for stock (`confirm_exchange`).",
+        key: &["order_id"],
+        fields: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_type",
+                ty: Ty::Named(TypeId(41)),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "create_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_finish_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "desc",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "free_coin_count",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin_count",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_free_coin_count",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_pay_coin_count",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(71002),
+        fresh: &[("order_id", Fresh::Like("100005790120151221401000171"))],
+        statuses: Some(Statuses {
+            initial: "ORDER_STATUS_WAITING",
+            values: &[
+                "ORDER_STATUS_WAITING",
+                "ORDER_STATUS_SUCC",
+                "ORDER_STATUS_FINANCE_SUCC",
+                "ORDER_STATUS_QUANTITY_SUCC",
+                "ORDER_STATUS_HAS_REFUND",
+                "ORDER_STATUS_REFUND_WAITING",
+                "ORDER_STATUS_ROLLBACK",
+                "ORDER_STATUS_HAS_RECEIPT",
+            ],
+            transitions: Some(
+                &[
+                    (
+                        "ORDER_STATUS_WAITING",
+                        &[
+                            "ORDER_STATUS_SUCC",
+                            "ORDER_STATUS_FINANCE_SUCC",
+                            "ORDER_STATUS_ROLLBACK",
+                        ],
+                    ),
+                    ("ORDER_STATUS_SUCC", &["ORDER_STATUS_FINANCE_SUCC"]),
+                ],
+            ),
+        }),
+    },
+    ResourceDef {
+        name: "coin_quote",
+        group: "coin",
+        doc: "A quote of `get_pay_price`: the stock of a card it prices and the coins it takes, for one `confirm_exchange` within 60 seconds.",
+        key: &["order_id"],
+        fields: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "quantity",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "price",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "free_coin",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(71002),
+        fresh: &[("order_id", Fresh::Like("100003456789012345678901234"))],
+        statuses: Some(Statuses {
+            initial: "QUOTED",
+            values: &["QUOTED", "CONFIRMED"],
+            transitions: Some(&[("QUOTED", &["CONFIRMED"])]),
+        }),
+    },
+    ResourceDef {
+        name: "gift_card_order",
+        group: "gift_card",
+        doc: "A gift-card order a user paid on a page (the user action `buy_gift_card`): the payment, the buyer, the cards and who accepted them.",
+        key: &["order_id"],
+        fields: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trans_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "create_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_finish_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "total_price",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "open_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "accepter_openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_list",
+                ty: Ty::Array(Item::Named(TypeId(49))),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "outer_str",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "IsChatRoom",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: Some("gift_card_page"),
+        missing: Some(81012),
+        fresh: &[("order_id", Fresh::Like("Z2y2rY74ksZX1ceuGA"))],
+        statuses: Some(Statuses {
+            initial: "PAID",
+            values: &["PAID", "REFUNDED"],
+            transitions: Some(&[("PAID", &["REFUNDED"])]),
+        }),
+    },
+    ResourceDef {
+        name: "gift_card_page",
+        group: "gift_card",
+        doc: "A gift-card page made with `create_page`: its content, and who has taken it off sale.",
+        key: &["page_id"],
+        fields: &[
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page",
+                ty: Ty::Named(TypeId(50)),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "page_control_type",
+                ty: Ty::Named(TypeId(51)),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "system_page_control_type",
+                ty: Ty::Named(TypeId(51)),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "wxa_appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(81011),
+        fresh: &[("page_id", Fresh::Like("abcedfghifk=+Uasdaseq14fadkf8123h4jk"))],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "gift_card_pay_mch",
+        group: "gift_card",
+        doc: "A WeChat Pay merchant number applied for the gift-card permission (`add_pay_whitelist`) and bound to the gift-card mini program (`bind_sub_merchant`).",
+        key: &["sub_mch_id"],
+        fields: &[
+            Field {
+                name: "sub_mch_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "wxa_appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "gift_card_shop",
+        group: "gift_card",
+        doc: "The account's switches over all its gift-card pages: `set_maintain` with `all` sets the merchant's.",
+        key: &[],
+        fields: &[
+            Field {
+                name: "biz_control_type",
+                ty: Ty::Named(TypeId(51)),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "system_biz_control_type",
+                ty: Ty::Named(TypeId(51)),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
         name: "image",
         group: "card",
         doc: "A picture uploaded with `upload_image`: the URL WeChat answers for it, which card fields showing pictures take.",
@@ -511,6 +869,400 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         statuses: None,
     },
     ResourceDef {
+        name: "nontax_order",
+        group: "nontax_pay",
+        doc: "A non-tax payment order: what it is for, its items and total, the payer, and its payment and refunds as `get_order` answers them.",
+        key: &["order_id"],
+        fields: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_status",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "create_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_finish_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "desc",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee_type",
+                ty: Ty::I32,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trans_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "bank_account",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_finish_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_order_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refunded_fee",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_no",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "department_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payment_notice_type",
+                ty: Ty::Named(TypeId(56)),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "region_code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "items",
+                ty: Ty::Array(Item::Named(TypeId(55))),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "scene",
+                ty: Ty::Named(TypeId(57)),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(40097),
+        fresh: &[("order_id", Fresh::Like("AQCAzieFp6-dC8EKDJ7fvb6x3dZt"))],
+        statuses: Some(Statuses {
+            initial: "UNPAID",
+            values: &["UNPAID", "PAID", "REFUNDED"],
+            transitions: Some(&[("UNPAID", &["PAID"]), ("PAID", &["REFUNDED"])]),
+        }),
+    },
+    ResourceDef {
+        name: "nontax_refund",
+        group: "nontax_pay",
+        doc: "A partial refund of a non-tax order (`refund` with `refund_fee` and `refund_out_id`), as `get_order`'s `partial_refund_info` lists it.",
+        key: &["order_id", "refund_out_id"],
+        fields: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_out_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_fee",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_status",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "refund_finish_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: Some("nontax_order"),
+        missing: None,
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "parking_stay",
+        group: "nontax_pay",
+        doc: "A car in a car park, from `notify_vehicle_entrance` until `apply_vehicle_pay` deducts its fee (trade_scene PARKING).",
+        key: &["plate_number"],
+        fields: &[
+            Field {
+                name: "plate_number",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "start_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "parking_name",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "free_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "notify_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(40097),
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "pay_gift_mchid",
+        group: "pay_gift",
+        doc: "A WeChat Pay merchant number a pay-gift rule holds: another rule naming it is refused the number until this rule is deleted.",
+        key: &["mchid"],
+        fields: &[
+            Field {
+                name: "mchid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "occupy_rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: Some("pay_gift_rule"),
+        missing: None,
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "pay_gift_rule",
+        group: "pay_gift",
+        doc: "A pay-gift rule made with `add_rule`: its merchant numbers, time span and terms, as `get_rule` answers them.",
+        key: &["rule_id"],
+        fields: &[
+            Field {
+                name: "rule_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "type",
+                ty: Ty::Named(TypeId(63)),
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "rule_info",
+                ty: Ty::Named(TypeId(60)),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(72034),
+        fresh: &[("rule_id", Fresh::Sequence)],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "pay_member_rule",
+        group: "pay_gift",
+        doc: "A 支付即会员 rule of the older interface (`add_member_rule`), one per merchant number: the member card its payments earn.",
+        key: &["mchid"],
+        fields: &[
+            Field {
+                name: "mchid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "jump_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "min_cost",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "max_cost",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_locked",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "occupy_appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(72030),
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
         name: "qrcode",
         group: "card",
         doc: "A QR code made with `create_qrcode`: the cards whoever scans it takes.",
@@ -590,6 +1342,114 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         missing: None,
         fresh: &[],
         statuses: None,
+    },
+    ResourceDef {
+        name: "sub_merchant",
+        group: "sub_merchant",
+        doc: "A sub-merchant submitted with `submit_sub_merchant`: its details as last sent, and where WeChat's review stands.",
+        key: &["merchant_id"],
+        fields: &[
+            Field {
+                name: "merchant_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "app_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "brand_name",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "logo_url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "protocol",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "agreement_media_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "operator_media_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "begin_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "end_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "primary_category_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "secondary_category_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "create_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "update_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(40097),
+        fresh: &[("merchant_id", Fresh::Sequence)],
+        statuses: Some(Statuses {
+            initial: "CHECKING",
+            values: &["CHECKING", "APPROVED", "REJECTED", "EXPIRED"],
+            transitions: Some(
+                &[
+                    ("CHECKING", &["CHECKING", "APPROVED", "REJECTED"]),
+                    ("APPROVED", &["CHECKING", "EXPIRED"]),
+                    ("REJECTED", &["CHECKING"]),
+                    ("EXPIRED", &["CHECKING"]),
+                ],
+            ),
+        }),
     },
     ResourceDef {
         name: "test_whitelist",
@@ -1858,6 +2718,7 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             },
                         ),
                     ],
+                    keep: None,
                 },
                 when: None,
                 unless: None,
@@ -1933,6 +2794,8 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             },
                         ),
                     ],
+                    keep: None,
+                    newest_first: None,
                     offset: Some(
                         &Expr::Read {
                             root: Root::Request,
@@ -1982,6 +2845,8 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                     resource: "location",
                     alias: "stores",
                     filter: &[],
+                    keep: None,
+                    newest_first: None,
                     offset: Some(
                         &Expr::Read {
                             root: Root::Request,
@@ -2012,6 +2877,8 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                     resource: "location",
                     alias: "stores",
                     filter: &[],
+                    keep: None,
+                    newest_first: None,
                     offset: Some(
                         &Expr::Read {
                             root: Root::Request,
@@ -2086,6 +2953,8 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                         ),
                         ("status", Expr::Literal(Literal::Text("NORMAL"))),
                     ],
+                    keep: None,
+                    newest_first: None,
                     offset: None,
                     limit: None,
                 },
@@ -2164,7 +3033,7 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                                 Segment::Key("quantity"),
                             ],
                             Expr::Call {
-                                function: Function::Minus,
+                                function: Function::Difference,
                                 args: &[
                                     Expr::Call {
                                         function: Function::Default,
@@ -2198,7 +3067,7 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                                 Segment::Key("total_quantity"),
                             ],
                             Expr::Call {
-                                function: Function::Minus,
+                                function: Function::Difference,
                                 args: &[
                                     Expr::Call {
                                         function: Function::Default,
@@ -2262,6 +3131,7 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                         ),
                         ("status", Expr::Literal(Literal::Text("DEPOSITED"))),
                     ],
+                    keep: None,
                 },
                 when: None,
                 unless: None,
@@ -3688,6 +4558,8 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                         ),
                         ("imported", Expr::Literal(Literal::Bool(true))),
                     ],
+                    keep: None,
+                    newest_first: None,
                     offset: None,
                     limit: None,
                 },
@@ -4288,6 +5160,7 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                         ),
                         ("imported", Expr::Literal(Literal::Bool(true))),
                     ],
+                    keep: None,
                 },
                 when: None,
                 unless: None,
@@ -4628,7 +5501,7 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             right: &Expr::Binary {
                                 op: BinaryOp::Gt,
                                 left: &Expr::Call {
-                                    function: Function::Minus,
+                                    function: Function::Difference,
                                     args: &[
                                         Expr::Call {
                                             function: Function::Date,
@@ -4742,7 +5615,7 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             right: &Expr::Binary {
                                 op: BinaryOp::Gt,
                                 left: &Expr::Call {
-                                    function: Function::Minus,
+                                    function: Function::Difference,
                                     args: &[
                                         Expr::Call {
                                             function: Function::Date,
@@ -4884,7 +5757,7 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             right: &Expr::Binary {
                                 op: BinaryOp::Gt,
                                 left: &Expr::Call {
-                                    function: Function::Minus,
+                                    function: Function::Difference,
                                     args: &[
                                         Expr::Call {
                                             function: Function::Date,
@@ -5017,7 +5890,7 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             right: &Expr::Binary {
                                 op: BinaryOp::Gt,
                                 left: &Expr::Call {
-                                    function: Function::Minus,
+                                    function: Function::Difference,
                                     args: &[
                                         Expr::Call {
                                             function: Function::Date,
@@ -5066,6 +5939,1935 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                         },
                     },
                 ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/activate_account",
+        steps: &[
+            Step {
+                verb: Verb::Count {
+                    resource: "coin_account",
+                    alias: "granted",
+                    filter: &[("activated", Expr::Literal(Literal::Bool(true)))],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "coin_account",
+                    alias: "opened",
+                    filter: &[],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    set: &[
+                        (
+                            &[Segment::Key("activated")],
+                            Expr::Literal(Literal::Bool(false)),
+                        ),
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (&[Segment::Key("pay_coin")], Expr::Literal(Literal::Integer(0))),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("opened"),
+                        path: &[],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    filter: &[],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (&[Segment::Key("reward")], Expr::Literal(Literal::Integer(0))),
+                    ],
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Alias("granted"),
+                        path: &[],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "coin_account",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Literal(Literal::Integer(200)),
+                        ),
+                    ],
+                    set: &[
+                        (
+                            &[Segment::Key("activated")],
+                            Expr::Literal(Literal::Bool(true)),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("granted"),
+                        path: &[],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "coin_order",
+                    alias: "coin_order",
+                    set: &[
+                        (
+                            &[Segment::Key("order_type")],
+                            Expr::Literal(Literal::Text("ORDER_TYPE_SYS_ADD")),
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("desc")],
+                            Expr::Literal(Literal::Text("开通账户奖励")),
+                        ),
+                        (
+                            &[Segment::Key("free_coin_count")],
+                            Expr::Literal(Literal::Integer(200)),
+                        ),
+                        (
+                            &[Segment::Key("pay_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refund_free_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refund_pay_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                    ],
+                    status: Some("ORDER_STATUS_FINANCE_SUCC"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("granted"),
+                        path: &[],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "card_pay_order",
+                    fields: &[
+                        (
+                            "OrderId",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "Status",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                        (
+                            "CreateOrderTime",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("create_time")],
+                            },
+                        ),
+                        (
+                            "PayFinishTime",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("pay_finish_time")],
+                            },
+                        ),
+                        (
+                            "FreeCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("free_coin")],
+                            },
+                        ),
+                        (
+                            "PayCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                        ("RefundFreeCoinCount", Expr::Literal(Literal::Integer(200))),
+                        ("RefundPayCoinCount", Expr::Literal(Literal::Integer(0))),
+                        (
+                            "OrderType",
+                            Expr::Literal(Literal::Text("ORDER_TYPE_SYS_ADD")),
+                        ),
+                        ("Memo", Expr::Literal(Literal::Text("开通账户奖励"))),
+                    ],
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("granted"),
+                        path: &[],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (&[Segment::Key("reward")], Expr::Literal(Literal::Integer(200))),
+                    ],
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("granted"),
+                        path: &[],
+                    },
+                ),
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/confirm_exchange",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_quote",
+                    alias: "coin_quote",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 71002 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                            right: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("quantity")],
+                            },
+                            right: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("quantity")],
+                            },
+                        },
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "coin_quote",
+                    merge: &[],
+                    add: &[],
+                    set: &[],
+                    status: Some(&Expr::Literal(Literal::Text("CONFIRMED"))),
+                    forbidden: &[("*", 71007)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 71008 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Gt,
+                        left: &Expr::Call {
+                            function: Function::Now,
+                            args: &[],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Sum,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Alias("coin_quote"),
+                                    path: &[Segment::Key("created")],
+                                },
+                                Expr::Literal(Literal::Integer(60)),
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    filter: &[],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "coin_account",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Call {
+                                function: Function::Difference,
+                                args: &[
+                                    Expr::Literal(Literal::Integer(0)),
+                                    Expr::Read {
+                                        root: Root::Alias("coin_quote"),
+                                        path: &[Segment::Key("free_coin")],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Expr::Call {
+                                function: Function::Difference,
+                                args: &[
+                                    Expr::Literal(Literal::Integer(0)),
+                                    Expr::Read {
+                                        root: Root::Alias("coin_quote"),
+                                        path: &[Segment::Key("pay_coin")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[
+                        (
+                            &[Segment::Key("free_coin")],
+                            Bound {
+                                minimum: Some(0),
+                                maximum: None,
+                                errcode: 71003,
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Bound {
+                                minimum: Some(0),
+                                maximum: None,
+                                errcode: 71003,
+                            },
+                        ),
+                    ],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "card",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[
+                                Segment::Key("card"),
+                                Segment::Variant,
+                                Segment::Key("base_info"),
+                                Segment::Key("sku"),
+                                Segment::Key("quantity"),
+                            ],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("quantity")],
+                            },
+                        ),
+                    ],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "coin_order",
+                    alias: "coin_order",
+                    set: &[
+                        (
+                            &[Segment::Key("order_type")],
+                            Expr::Literal(Literal::Text("ORDER_TYPE_REDUCE")),
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("free_coin_count")],
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("free_coin")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin_count")],
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_free_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refund_pay_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                    ],
+                    status: Some("ORDER_STATUS_QUANTITY_SUCC"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "card_pay_order",
+                    fields: &[
+                        (
+                            "OrderId",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "Status",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                        (
+                            "CreateOrderTime",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("create_time")],
+                            },
+                        ),
+                        (
+                            "PayFinishTime",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("pay_finish_time")],
+                            },
+                        ),
+                        (
+                            "FreeCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("free_coin")],
+                            },
+                        ),
+                        (
+                            "PayCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                        (
+                            "RefundFreeCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("free_coin")],
+                            },
+                        ),
+                        (
+                            "RefundPayCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                        ("OrderType", Expr::Literal(Literal::Text("ORDER_TYPE_REDUCE"))),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/get_coins_info",
+        steps: &[
+            Step {
+                verb: Verb::Count {
+                    resource: "coin_account",
+                    alias: "opened",
+                    filter: &[],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    filter: &[],
+                    each: None,
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Alias("opened"),
+                        path: &[],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("coin_account"),
+                                        path: &[Segment::Key("free_coin")],
+                                    },
+                                    Expr::Literal(Literal::Integer(0)),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("coin_account"),
+                                        path: &[Segment::Key("pay_coin")],
+                                    },
+                                    Expr::Literal(Literal::Integer(0)),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("total_coin")],
+                            Expr::Call {
+                                function: Function::Sum,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("coin_account"),
+                                                path: &[Segment::Key("free_coin")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("coin_account"),
+                                                path: &[Segment::Key("pay_coin")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/get_order",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_order",
+                    alias: "coin_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_info")],
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/get_pay_price",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "coin_account",
+                    alias: "opened",
+                    filter: &[],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    filter: &[],
+                    each: None,
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Alias("opened"),
+                        path: &[],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "coin_quote",
+                    alias: "coin_quote",
+                    set: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("quantity")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("quantity")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("price")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("quantity")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Call {
+                                function: Function::Min,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("quantity")],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("coin_account"),
+                                                path: &[Segment::Key("free_coin")],
+                                            },
+                                            Expr::Literal(Literal::Integer(0)),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Expr::Call {
+                                function: Function::Difference,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("quantity")],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Min,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("quantity")],
+                                            },
+                                            Expr::Call {
+                                                function: Function::Default,
+                                                args: &[
+                                                    Expr::Read {
+                                                        root: Root::Alias("coin_account"),
+                                                        path: &[Segment::Key("free_coin")],
+                                                    },
+                                                    Expr::Literal(Literal::Integer(0)),
+                                                ],
+                                            },
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("price")],
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("price")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("free_coin")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Expr::Read {
+                                root: Root::Alias("coin_quote"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/list_orders",
+        steps: &[
+            Step {
+                verb: Verb::List {
+                    resource: "coin_order",
+                    alias: "coin_order",
+                    filter: &[
+                        (
+                            "order_type",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_type")],
+                            },
+                        ),
+                    ],
+                    keep: Some(
+                        &Expr::Binary {
+                            op: BinaryOp::And,
+                            left: &Expr::Binary {
+                                op: BinaryOp::And,
+                                left: &Expr::Binary {
+                                    op: BinaryOp::Ne,
+                                    left: &Expr::Read {
+                                        root: Root::Item,
+                                        path: &[Segment::Key("status")],
+                                    },
+                                    right: &Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("nor_filter"), Segment::Key("status")],
+                                    },
+                                },
+                                right: &Expr::Binary {
+                                    op: BinaryOp::Ge,
+                                    left: &Expr::Read {
+                                        root: Root::Item,
+                                        path: &[Segment::Key("create_time")],
+                                    },
+                                    right: &Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("begin_time")],
+                                            },
+                                            Expr::Call {
+                                                function: Function::Difference,
+                                                args: &[
+                                                    Expr::Call {
+                                                        function: Function::Now,
+                                                        args: &[],
+                                                    },
+                                                    Expr::Literal(Literal::Integer(604800)),
+                                                ],
+                                            },
+                                        ],
+                                    },
+                                },
+                            },
+                            right: &Expr::Binary {
+                                op: BinaryOp::Le,
+                                left: &Expr::Read {
+                                    root: Root::Item,
+                                    path: &[Segment::Key("create_time")],
+                                },
+                                right: &Expr::Call {
+                                    function: Function::Default,
+                                    args: &[
+                                        Expr::Read {
+                                            root: Root::Request,
+                                            path: &[Segment::Key("end_time")],
+                                        },
+                                        Expr::Call {
+                                            function: Function::Now,
+                                            args: &[],
+                                        },
+                                    ],
+                                },
+                            },
+                        },
+                    ),
+                    newest_first: Some(
+                        &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("sort_info"),
+                                    Segment::Key("sort_type"),
+                                ],
+                            },
+                            right: &Expr::Literal(Literal::Text("SORT_DESC")),
+                        },
+                    ),
+                    offset: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("offset")],
+                        },
+                    ),
+                    limit: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("count")],
+                        },
+                    ),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("total_num")],
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("total")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_list")],
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "coin/recharge",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "coin_order",
+                    alias: "coin_order",
+                    set: &[
+                        (
+                            &[Segment::Key("order_type")],
+                            Expr::Literal(Literal::Text("ORDER_TYPE_WXPAY")),
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("desc")],
+                            Expr::Literal(Literal::Text("微信支付充值")),
+                        ),
+                        (
+                            &[Segment::Key("free_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("pay_coin_count")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("coin_count")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_free_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refund_pay_coin_count")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                    ],
+                    status: Some("ORDER_STATUS_WAITING"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("qrcode_url")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text("weixin://wxpay/bizpayurl?pr="),
+                                    ),
+                                    Expr::Call {
+                                        function: Function::Fresh,
+                                        args: &[Expr::Literal(Literal::Text("xxxxxxxxx"))],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/add_pay_whitelist",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "gift_card_pay_mch",
+                    alias: "gift_card_pay_mch",
+                    set: &[
+                        (
+                            &[Segment::Key("sub_mch_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("sub_mch_id")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Merge,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/bind_sub_merchant",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "gift_card_pay_mch",
+                    alias: "gift_card_pay_mch",
+                    set: &[
+                        (
+                            &[Segment::Key("sub_mch_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("sub_mch_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("wxa_appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("wxa_appid")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Merge,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/create_page",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[],
+                            },
+                        ),
+                    ],
+                    each: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("page"),
+                                Segment::Key("theme_list"),
+                                Segment::Each,
+                                Segment::Key("item_list"),
+                                Segment::Each,
+                                Segment::Key("card_id"),
+                            ],
+                        },
+                    ),
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    set: &[
+                        (
+                            &[Segment::Key("page")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("page_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_NORMAL")),
+                        ),
+                        (
+                            &[Segment::Key("system_page_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_NORMAL")),
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("page_id")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_page"),
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/get_order",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_order",
+                    alias: "gift_card_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/get_page",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    filter: &[
+                        (
+                            "page_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("page")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_page"),
+                                path: &[Segment::Key("page")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/list_orders",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 81013 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Gt,
+                        left: &Expr::Call {
+                            function: Function::Difference,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("end_time")],
+                                },
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("begin_time")],
+                                },
+                            ],
+                        },
+                        right: &Expr::Literal(Literal::Integer(2678400)),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "gift_card_order",
+                    alias: "gift_card_order",
+                    filter: &[],
+                    keep: Some(
+                        &Expr::Binary {
+                            op: BinaryOp::And,
+                            left: &Expr::Binary {
+                                op: BinaryOp::Ge,
+                                left: &Expr::Read {
+                                    root: Root::Item,
+                                    path: &[Segment::Key("create_time")],
+                                },
+                                right: &Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("begin_time")],
+                                },
+                            },
+                            right: &Expr::Binary {
+                                op: BinaryOp::Le,
+                                left: &Expr::Read {
+                                    root: Root::Item,
+                                    path: &[Segment::Key("create_time")],
+                                },
+                                right: &Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("end_time")],
+                                },
+                            },
+                        },
+                    ),
+                    newest_first: Some(
+                        &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("sort_type")],
+                            },
+                            right: &Expr::Literal(Literal::Text("DESC")),
+                        },
+                    ),
+                    offset: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("offset")],
+                        },
+                    ),
+                    limit: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("count")],
+                        },
+                    ),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("total_count")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("total")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_list")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/list_pages",
+        steps: &[
+            Step {
+                verb: Verb::List {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    filter: &[],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("page_id_list")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_page"),
+                                path: &[Segment::Each, Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/refund_order",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_order",
+                    alias: "gift_card_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[],
+                    status: Some(&Expr::Literal(Literal::Text("REFUNDED"))),
+                    forbidden: &[("REFUNDED", 81018), ("*", 81017)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/set_maintain",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 81020 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                        right: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("all")],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 81020 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                        right: &Expr::Not(
+                            &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("all")],
+                            },
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "gift_card_shop",
+                    alias: "gift_card_shop",
+                    set: &[
+                        (
+                            &[Segment::Key("biz_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_NORMAL")),
+                        ),
+                        (
+                            &[Segment::Key("system_biz_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_NORMAL")),
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_shop",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("biz_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_BIZ")),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("all")],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("maintain")],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_shop",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("biz_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_NORMAL")),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("all")],
+                        },
+                        right: &Expr::Not(
+                            &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("maintain")],
+                            },
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    filter: &[
+                        (
+                            "page_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("page_id")],
+                        },
+                        right: &Expr::Literal(Literal::Null),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_page",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("page_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_BIZ")),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                        right: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("maintain")],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_page",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("page_control_type")],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_NORMAL")),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                        right: &Expr::Not(
+                            &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("maintain")],
+                            },
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "gift_card_page",
+                    alias: "pages",
+                    filter: &[],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[
+                                Segment::Key("control_info"),
+                                Segment::Key("biz_control_type"),
+                            ],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_shop"),
+                                path: &[Segment::Key("biz_control_type")],
+                            },
+                        ),
+                        (
+                            &[
+                                Segment::Key("control_info"),
+                                Segment::Key("system_biz_control_type"),
+                            ],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_shop"),
+                                path: &[Segment::Key("system_biz_control_type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("control_info"), Segment::Key("list")],
+                            Expr::Read {
+                                root: Root::Alias("pages"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[
+                                Segment::Key("control_info"),
+                                Segment::Key("list"),
+                                Segment::Each,
+                                Segment::Key("page_control_type"),
+                            ],
+                            Expr::Literal(Literal::Text("E_PAGE_CONTROL_BIZ")),
+                        ),
+                    ],
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("gift_card_shop"),
+                            path: &[Segment::Key("biz_control_type")],
+                        },
+                        right: &Expr::Literal(Literal::Text("E_PAGE_CONTROL_BIZ")),
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/set_wxa",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    filter: &[
+                        (
+                            "page_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_page",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("wxa_appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("wxa_appid")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "gift_card/update_page",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    filter: &[
+                        (
+                            "page_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page"), Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[],
+                            },
+                        ),
+                    ],
+                    each: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("page"),
+                                Segment::Key("theme_list"),
+                                Segment::Each,
+                                Segment::Key("item_list"),
+                                Segment::Each,
+                                Segment::Key("card_id"),
+                            ],
+                        },
+                    ),
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_page",
+                    merge: &[
+                        (
+                            &[Segment::Key("page")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page")],
+                            },
+                        ),
+                    ],
+                    add: &[],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
                 unless: None,
             },
         ],
@@ -5710,7 +8512,7 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                         (
                             "ModifyBonus",
                             Expr::Call {
-                                function: Function::Minus,
+                                function: Function::Difference,
                                 args: &[
                                     Expr::Call {
                                         function: Function::Default,
@@ -5738,7 +8540,7 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                         (
                             "ModifyBalance",
                             Expr::Call {
-                                function: Function::Minus,
+                                function: Function::Difference,
                                 args: &[
                                     Expr::Call {
                                         function: Function::Default,
@@ -5841,6 +8643,2347 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             Expr::Read {
                                 root: Root::Alias("code"),
                                 path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/apply_vehicle_pay",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "parking_stay",
+                    alias: "parking_stay",
+                    filter: &[
+                        (
+                            "plate_number",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("scene_info"),
+                                    Segment::Key("plate_number"),
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("trade_scene")],
+                        },
+                        right: &Expr::Literal(Literal::Text("PARKING")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Delete {
+                    alias: "parking_stay",
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("trade_scene")],
+                        },
+                        right: &Expr::Literal(Literal::Text("PARKING")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    set: &[
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("scene_info"), Segment::Key("openid")],
+                                    },
+                                    Expr::Read {
+                                        root: Root::Alias("parking_stay"),
+                                        path: &[Segment::Key("openid")],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("desc")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("desc")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("fee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee_type")],
+                            Expr::Literal(Literal::Integer(1)),
+                        ),
+                        (
+                            &[Segment::Key("bank_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bank_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("bank_account")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bank_account")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payment_notice_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_no")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_no")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("department_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("department_name")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payment_notice_type")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("region_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("region_code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_finish_time")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refunded_fee")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("order_status")],
+                            Expr::Literal(Literal::Integer(3)),
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("trans_id")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("4200000001201710241234567890")),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: Some("PAID"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/get_order",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "nontax_refund",
+                    alias: "refunds",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: Some("nontax_order"),
+                    fields: &[
+                        (
+                            &[Segment::Key("status")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("order_status")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("nontax_order"),
+                                        path: &[Segment::Key("openid")],
+                                    },
+                                    Expr::Literal(Literal::Text("")),
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("partial_refund_info")],
+                            Expr::Read {
+                                root: Root::Alias("refunds"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Alias("refunds"),
+                        path: &[Segment::Key("total")],
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/get_order_list",
+        steps: &[
+            Step {
+                verb: Verb::List {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    filter: &[
+                        (
+                            "payment_notice_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_no")],
+                            },
+                        ),
+                        (
+                            "order_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_no")],
+                            },
+                        ),
+                        (
+                            "department_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_code")],
+                            },
+                        ),
+                        (
+                            "region_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("region_code")],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "nontax_order",
+                    alias: "paid_count",
+                    filter: &[
+                        (
+                            "payment_notice_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_no")],
+                            },
+                        ),
+                        (
+                            "order_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_no")],
+                            },
+                        ),
+                        (
+                            "department_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_code")],
+                            },
+                        ),
+                        (
+                            "region_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("region_code")],
+                            },
+                        ),
+                        (
+                            "status",
+                            Expr::List(
+                                &[
+                                    Expr::Literal(Literal::Text("PAID")),
+                                    Expr::Literal(Literal::Text("REFUNDED")),
+                                ],
+                            ),
+                        ),
+                    ],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "nontax_order",
+                    alias: "paid",
+                    filter: &[
+                        (
+                            "payment_notice_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_no")],
+                            },
+                        ),
+                        (
+                            "order_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_no")],
+                            },
+                        ),
+                        (
+                            "department_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_code")],
+                            },
+                        ),
+                        (
+                            "region_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("region_code")],
+                            },
+                        ),
+                        (
+                            "status",
+                            Expr::List(
+                                &[
+                                    Expr::Literal(Literal::Text("PAID")),
+                                    Expr::Literal(Literal::Text("REFUNDED")),
+                                ],
+                            ),
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Alias("paid_count"),
+                        path: &[],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id_list")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Each, Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("paid_order_id")],
+                            Expr::Read {
+                                root: Root::Alias("paid"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/micro_pay",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    set: &[
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("desc")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("desc")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("fee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee_type")],
+                            Expr::Literal(Literal::Integer(1)),
+                        ),
+                        (
+                            &[Segment::Key("bank_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bank_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("bank_account")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bank_account")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payment_notice_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_no")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_no")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("department_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("department_name")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payment_notice_type")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("region_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("region_code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("items")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("items")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_finish_time")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refunded_fee")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("order_status")],
+                            Expr::Literal(Literal::Integer(3)),
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("trans_id")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("4200000001201710241234567890")),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: Some("PAID"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/notify_inconsistent_order",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/notify_vehicle_entrance",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "parking_stay",
+                    alias: "parking_stay",
+                    set: &[
+                        (
+                            &[Segment::Key("plate_number")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("scene_info"),
+                                    Segment::Key("plate_number"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("start_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("scene_info"),
+                                    Segment::Key("start_time"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("scene_info"), Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("parking_name")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("scene_info"),
+                                    Segment::Key("parking_name"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("free_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("scene_info"),
+                                    Segment::Key("free_time"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("notify_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("scene_info"),
+                                    Segment::Key("notify_url"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("user_state")],
+                            Expr::Literal(Literal::Text("NORMAL")),
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/refund",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40097 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("nontax_order"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("PAID")),
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40097 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("refund_fee")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("refund_out_id")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40097 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Gt,
+                        left: &Expr::Call {
+                            function: Function::Sum,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Alias("nontax_order"),
+                                    path: &[Segment::Key("refunded_fee")],
+                                },
+                                Expr::Call {
+                                    function: Function::Default,
+                                    args: &[
+                                        Expr::Read {
+                                            root: Root::Request,
+                                            path: &[Segment::Key("refund_fee")],
+                                        },
+                                        Expr::Literal(Literal::Integer(0)),
+                                    ],
+                                },
+                            ],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Alias("nontax_order"),
+                            path: &[Segment::Key("fee")],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "nontax_refund",
+                    alias: "nontax_refund",
+                    set: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_out_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("refund_out_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_order_id")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("AQCBzieFp6-dC8EKDJ7fvb6x3dZt")),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_fee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("refund_fee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_reason")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reason")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_status")],
+                            Expr::Literal(Literal::Text("SUCCESS")),
+                        ),
+                        (
+                            &[Segment::Key("refund_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Refuse(40097),
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("refund_fee")],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "nontax_order",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[Segment::Key("refunded_fee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("refund_fee")],
+                            },
+                        ),
+                    ],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("refund_fee")],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("refund_order_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_refund"),
+                                path: &[Segment::Key("refund_order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("refund_fee")],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "nontax_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("refunded_fee")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("fee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_reason")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reason")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_order_id")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("AQCBzieFp6-dC8EKDJ7fvb6x3dZt")),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("refund_fee")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("refund_order_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("refund_order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("refund_fee")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "nontax_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("order_status")],
+                            Expr::Literal(Literal::Integer(5)),
+                        ),
+                        (
+                            &[Segment::Key("refund_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("REFUNDED"))),
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("nontax_order"),
+                            path: &[Segment::Key("refunded_fee")],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Alias("nontax_order"),
+                            path: &[Segment::Key("fee")],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax_pay/unified_order",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    set: &[
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("desc")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("desc")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("fee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee_type")],
+                            Expr::Literal(Literal::Integer(1)),
+                        ),
+                        (&[Segment::Key("trans_id")], Expr::Literal(Literal::Text(""))),
+                        (
+                            &[Segment::Key("bank_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bank_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("bank_account")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bank_account")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payment_notice_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_no")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_no")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("department_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("department_name")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("department_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payment_notice_type")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("payment_notice_type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("region_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("region_code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("items")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("items")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("refund_finish_time")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("refunded_fee")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (
+                            &[Segment::Key("scene")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("scene")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_status")],
+                            Expr::Literal(Literal::Integer(1)),
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                    ],
+                    status: Some("UNPAID"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_url")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text(
+                                            "https://mp.weixin.qq.com/intp/nontax/pay?action=page&order_id=",
+                                        ),
+                                    ),
+                                    Expr::Read {
+                                        root: Root::Alias("nontax_order"),
+                                        path: &[Segment::Key("order_id")],
+                                    },
+                                    Expr::Literal(Literal::Text("#wechat_redirect")),
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/add_member_rule",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72003 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("card"), Segment::Key("card_type")],
+                        },
+                        right: &Expr::Literal(Literal::Text("MEMBER_CARD")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "pay_member_rule",
+                    alias: "rules",
+                    set: &[
+                        (
+                            &[Segment::Key("mchid")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("jump_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("jump_url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("begin_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("begin_time")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("end_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("end_time")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("min_cost")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("min_cost")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("max_cost")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("max_cost")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("is_locked")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("is_locked")],
+                                    },
+                                    Expr::Literal(Literal::Bool(true)),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("mchid_list")],
+                        },
+                    ),
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("succ_mchid_list")],
+                            Expr::Read {
+                                root: Root::Alias("rules"),
+                                path: &[Segment::Each, Segment::Key("mchid")],
+                            },
+                        ),
+                        (&[Segment::Key("fail_mchid_list")], Expr::List(&[])),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/add_rule",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("rule_info"),
+                                    Segment::Key("member_rule"),
+                                    Segment::Key("card_id"),
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72003 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("card"),
+                            path: &[Segment::Key("card"), Segment::Key("card_type")],
+                        },
+                        right: &Expr::Literal(Literal::Text("MEMBER_CARD")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72032 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Lt,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("rule_info"),
+                                Segment::Key("base_info"),
+                                Segment::Key("end_time"),
+                            ],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Now,
+                            args: &[],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "pay_gift_mchid",
+                    alias: "held",
+                    filter: &[
+                        (
+                            "mchid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("rule_info"),
+                                    Segment::Key("base_info"),
+                                    Segment::Key("mchid_list"),
+                                ],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "pay_gift_rule",
+                    alias: "pay_gift_rule",
+                    set: &[
+                        (
+                            &[Segment::Key("type")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("rule_info"), Segment::Key("type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("rule_info")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("rule_info")],
+                            },
+                        ),
+                        (
+                            &[
+                                Segment::Key("rule_info"),
+                                Segment::Key("base_info"),
+                                Segment::Key("status"),
+                            ],
+                            Expr::Literal(Literal::Text("RULE_STATUS_OK")),
+                        ),
+                        (
+                            &[
+                                Segment::Key("rule_info"),
+                                Segment::Key("base_info"),
+                                Segment::Key("create_time"),
+                            ],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[
+                                Segment::Key("rule_info"),
+                                Segment::Key("base_info"),
+                                Segment::Key("update_time"),
+                            ],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "pay_gift_mchid",
+                    alias: "taken",
+                    set: &[
+                        (
+                            &[Segment::Key("mchid")],
+                            Expr::Read {
+                                root: Root::Item,
+                                path: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("rule_id")],
+                            Expr::Read {
+                                root: Root::Alias("pay_gift_rule"),
+                                path: &[Segment::Key("rule_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("occupy_rule_id")],
+                            Expr::Read {
+                                root: Root::Alias("pay_gift_rule"),
+                                path: &[Segment::Key("rule_id")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("rule_info"),
+                                Segment::Key("base_info"),
+                                Segment::Key("mchid_list"),
+                            ],
+                        },
+                    ),
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("rule_id")],
+                            Expr::Read {
+                                root: Root::Alias("pay_gift_rule"),
+                                path: &[Segment::Key("rule_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("succ_mchid_list")],
+                            Expr::Read {
+                                root: Root::Alias("taken"),
+                                path: &[Segment::Each, Segment::Key("mchid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fail_mchid_list")],
+                            Expr::Read {
+                                root: Root::Alias("held"),
+                                path: &[],
+                            },
+                        ),
+                        (
+                            &[
+                                Segment::Key("fail_mchid_list"),
+                                Segment::Each,
+                                Segment::Key("errcode"),
+                            ],
+                            Expr::Literal(Literal::Integer(72004)),
+                        ),
+                        (
+                            &[
+                                Segment::Key("fail_mchid_list"),
+                                Segment::Each,
+                                Segment::Key("errmsg"),
+                            ],
+                            Expr::Literal(
+                                Literal::Text("mchid is occupied by the other appid"),
+                            ),
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/delete_member_rule",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "pay_member_rule",
+                    alias: "released",
+                    filter: &[
+                        (
+                            "mchid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("mchid_list")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Delete { alias: "released" },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("succ_mchid_list")],
+                            Expr::Read {
+                                root: Root::Alias("released"),
+                                path: &[Segment::Each, Segment::Key("mchid")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[(&[Segment::Key("fail_mchid_list")], Expr::List(&[]))],
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("released"),
+                            path: &[Segment::Key("total")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Len,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("mchid_list")],
+                                },
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/delete_rule",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "pay_gift_rule",
+                    alias: "pay_gift_rule",
+                    filter: &[
+                        (
+                            "rule_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("rule_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Delete {
+                    alias: "pay_gift_rule",
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/get_member_rule",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "pay_member_rule",
+                    alias: "pay_member_rule",
+                    filter: &[
+                        (
+                            "mchid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("mchid")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("pay_member_rule"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("occupy_appid")],
+                            Expr::Read {
+                                root: Root::Alias("pay_member_rule"),
+                                path: &[Segment::Key("occupy_appid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("is_locked")],
+                            Expr::Read {
+                                root: Root::Alias("pay_member_rule"),
+                                path: &[Segment::Key("is_locked")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/get_rule",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "pay_gift_rule",
+                    alias: "pay_gift_rule",
+                    filter: &[
+                        (
+                            "rule_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("rule_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("rule_info")],
+                            Expr::Read {
+                                root: Root::Alias("pay_gift_rule"),
+                                path: &[Segment::Key("rule_info")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "pay_gift/list_rules",
+        steps: &[
+            Step {
+                verb: Verb::List {
+                    resource: "pay_gift_rule",
+                    alias: "pay_gift_rule",
+                    filter: &[
+                        (
+                            "type",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("type")],
+                            },
+                        ),
+                    ],
+                    keep: Some(
+                        &Expr::Binary {
+                            op: BinaryOp::Or,
+                            left: &Expr::Not(
+                                &Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("effective")],
+                                },
+                            ),
+                            right: &Expr::Binary {
+                                op: BinaryOp::And,
+                                left: &Expr::Binary {
+                                    op: BinaryOp::Le,
+                                    left: &Expr::Read {
+                                        root: Root::Item,
+                                        path: &[
+                                            Segment::Key("rule_info"),
+                                            Segment::Key("base_info"),
+                                            Segment::Key("begin_time"),
+                                        ],
+                                    },
+                                    right: &Expr::Call {
+                                        function: Function::Now,
+                                        args: &[],
+                                    },
+                                },
+                                right: &Expr::Binary {
+                                    op: BinaryOp::Le,
+                                    left: &Expr::Call {
+                                        function: Function::Now,
+                                        args: &[],
+                                    },
+                                    right: &Expr::Read {
+                                        root: Root::Item,
+                                        path: &[
+                                            Segment::Key("rule_info"),
+                                            Segment::Key("base_info"),
+                                            Segment::Key("end_time"),
+                                        ],
+                                    },
+                                },
+                            },
+                        },
+                    ),
+                    newest_first: None,
+                    offset: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("offset")],
+                        },
+                    ),
+                    limit: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("count")],
+                        },
+                    ),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("total_count")],
+                            Expr::Read {
+                                root: Root::Alias("pay_gift_rule"),
+                                path: &[Segment::Key("total")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("rule_list")],
+                            Expr::Read {
+                                root: Root::Alias("pay_gift_rule"),
+                                path: &[Segment::Each, Segment::Key("rule_info")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "sub_merchant/get_sub_merchant",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "sub_merchant",
+                    alias: "sub_merchant",
+                    filter: &[
+                        (
+                            "merchant_id",
+                            Expr::Call {
+                                function: Function::Number,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("merchant_id")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("info")],
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "sub_merchant/list_sub_merchants",
+        steps: &[
+            Step {
+                verb: Verb::List {
+                    resource: "sub_merchant",
+                    alias: "sub_merchant",
+                    filter: &[
+                        (
+                            "status",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                    ],
+                    keep: Some(
+                        &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Read {
+                                root: Root::Item,
+                                path: &[Segment::Key("merchant_id")],
+                            },
+                            right: &Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Number,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("begin_id")],
+                                            },
+                                        ],
+                                    },
+                                    Expr::Literal(Literal::Integer(0)),
+                                ],
+                            },
+                        },
+                    ),
+                    newest_first: None,
+                    offset: None,
+                    limit: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("limit")],
+                        },
+                    ),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("info_list")],
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("next_begin_id")],
+                            Expr::Call {
+                                function: Function::Max,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("sub_merchant"),
+                                        path: &[Segment::Each, Segment::Key("merchant_id")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "sub_merchant/submit_sub_merchant",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "sub_merchant",
+                    alias: "sub_merchant",
+                    set: &[
+                        (
+                            &[Segment::Key("app_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("app_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("brand_name")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("brand_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("logo_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("logo_url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("protocol")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("protocol")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("agreement_media_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("agreement_media_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("operator_media_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("operator_media_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("end_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("end_time")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("primary_category_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("primary_category_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("secondary_category_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("secondary_category_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("update_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("begin_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: Some("CHECKING"),
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("info")],
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "sub_merchant/update_sub_merchant",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "sub_merchant",
+                    alias: "sub_merchant",
+                    filter: &[
+                        (
+                            "merchant_id",
+                            Expr::Call {
+                                function: Function::Number,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("info"), Segment::Key("merchant_id")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "sub_merchant",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("app_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("app_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("brand_name")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("brand_name")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("logo_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("logo_url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("protocol")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("protocol")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("agreement_media_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("agreement_media_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("operator_media_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("operator_media_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("end_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("info"), Segment::Key("end_time")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("primary_category_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("primary_category_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("secondary_category_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("info"),
+                                    Segment::Key("secondary_category_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("update_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (&[Segment::Key("reason")], Expr::Literal(Literal::Null)),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("CHECKING"))),
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("info")],
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[],
                             },
                         ),
                     ],
@@ -6583,6 +11726,8 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
                     resource: "test_whitelist",
                     alias: "testers",
                     filter: &[],
+                    keep: None,
+                    newest_first: None,
                     offset: None,
                     limit: None,
                 },
@@ -6979,6 +12124,889 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
                                         path: &[Segment::Key("code")],
                                     },
                                 ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
+        name: "pay_coin_order",
+        group: "coin",
+        summary: "A user pays a coin top-up with WeChat Pay: the coins join the account and WeChat pushes `card_pay_order`.",
+        params: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pay_coin",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_order",
+                    alias: "coin_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 71007 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("coin_order"),
+                            path: &[Segment::Key("order_type")],
+                        },
+                        right: &Expr::Literal(Literal::Text("ORDER_TYPE_WXPAY")),
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "coin_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                    status: Some(
+                        &Expr::Literal(Literal::Text("ORDER_STATUS_FINANCE_SUCC")),
+                    ),
+                    forbidden: &[("*", 71007)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "coin_account",
+                    alias: "opened",
+                    filter: &[],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    set: &[
+                        (
+                            &[Segment::Key("activated")],
+                            Expr::Literal(Literal::Bool(false)),
+                        ),
+                        (
+                            &[Segment::Key("free_coin")],
+                            Expr::Literal(Literal::Integer(0)),
+                        ),
+                        (&[Segment::Key("pay_coin")], Expr::Literal(Literal::Integer(0))),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("opened"),
+                        path: &[],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "coin_account",
+                    alias: "coin_account",
+                    filter: &[],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "coin_account",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("pay_coin_count")],
+                            },
+                        ),
+                    ],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "card_pay_order",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "OrderId",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "Status",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                        (
+                            "CreateOrderTime",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("create_time")],
+                            },
+                        ),
+                        (
+                            "PayFinishTime",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("pay_finish_time")],
+                            },
+                        ),
+                        (
+                            "Desc",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("desc")],
+                            },
+                        ),
+                        (
+                            "FreeCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("free_coin")],
+                            },
+                        ),
+                        (
+                            "PayCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                        ("RefundFreeCoinCount", Expr::Literal(Literal::Integer(0))),
+                        (
+                            "RefundPayCoinCount",
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("pay_coin_count")],
+                            },
+                        ),
+                        ("OrderType", Expr::Literal(Literal::Text("ORDER_TYPE_WXPAY"))),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("coin_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_coin")],
+                            Expr::Read {
+                                root: Root::Alias("coin_account"),
+                                path: &[Segment::Key("pay_coin")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
+        name: "accept_gift_card",
+        group: "gift_card",
+        summary: "A user accepts the gift card of an order given to them: WeChat pushes `giftcard_user_accept`.",
+        params: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_order",
+                    alias: "gift_card_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 81017 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Or,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("status")],
+                            },
+                            right: &Expr::Literal(Literal::Text("PAID")),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Ne,
+                            left: &Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("accepter_openid")],
+                            },
+                            right: &Expr::Literal(Literal::Null),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("accepter_openid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[
+                                Segment::Key("card_list"),
+                                Segment::Each,
+                                Segment::Key("accepter_openid"),
+                            ],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "giftcard_user_accept",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "PageId",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                        (
+                            "OrderId",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "IsChatRoom",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("IsChatRoom")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
+        name: "buy_gift_card",
+        group: "gift_card",
+        summary: "A user buys a gift card offered on a gift-card page and pays for it: WeChat makes the order and pushes `giftcard_pay_done`.",
+        params: &[
+            Field {
+                name: "page_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "price",
+                ty: Ty::I64,
+                required: true,
+                limits: Limits {
+                    minimum: Some(0),
+                    ..Limits::NONE
+                },
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "background_pic_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "outer_img_id",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "default_gifting_msg",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "outer_str",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_list",
+                ty: Ty::Array(Item::Named(TypeId(49))),
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_page",
+                    alias: "gift_card_page",
+                    filter: &[
+                        (
+                            "page_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40073 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::In,
+                        left: &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("card_id")],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Alias("gift_card_page"),
+                            path: &[
+                                Segment::Key("page"),
+                                Segment::Key("theme_list"),
+                                Segment::Each,
+                                Segment::Key("item_list"),
+                                Segment::Each,
+                                Segment::Key("card_id"),
+                            ],
+                        },
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "card",
+                    alias: "card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "gift_card_order",
+                    alias: "gift_card_order",
+                    set: &[
+                        (
+                            &[Segment::Key("page_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("open_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("trans_id")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("4001562001201608292531663351")),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("create_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("total_price")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("price")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("outer_str")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("outer_str")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card_list")],
+                            Expr::List(
+                                &[
+                                    Expr::Call {
+                                        function: Function::Object,
+                                        args: &[
+                                            Expr::Literal(Literal::Text("card_id")),
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("card_id")],
+                                            },
+                                            Expr::Literal(Literal::Text("price")),
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("price")],
+                                            },
+                                            Expr::Literal(Literal::Text("code")),
+                                            Expr::Call {
+                                                function: Function::Default,
+                                                args: &[
+                                                    Expr::Read {
+                                                        root: Root::Request,
+                                                        path: &[Segment::Key("code")],
+                                                    },
+                                                    Expr::Call {
+                                                        function: Function::Fresh,
+                                                        args: &[Expr::Literal(Literal::Text("812345678901"))],
+                                                    },
+                                                ],
+                                            },
+                                            Expr::Literal(Literal::Text("default_gifting_msg")),
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("default_gifting_msg")],
+                                            },
+                                            Expr::Literal(Literal::Text("background_pic_url")),
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("background_pic_url")],
+                                            },
+                                            Expr::Literal(Literal::Text("outer_img_id")),
+                                            Expr::Read {
+                                                root: Root::Request,
+                                                path: &[Segment::Key("outer_img_id")],
+                                            },
+                                        ],
+                                    },
+                                ],
+                            ),
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "giftcard_pay_done",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "PageId",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                        (
+                            "OrderId",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("card_list")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("card_list")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
+        name: "give_gift_card",
+        group: "gift_card",
+        summary: "The buyer of a gift-card order sends its card to a friend or a group chat: WeChat pushes `giftcard_send_to_friend`.",
+        params: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "is_chat_room",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "gift_card_order",
+                    alias: "gift_card_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 81017 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("gift_card_order"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("PAID")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "gift_card_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("IsChatRoom")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("is_chat_room")],
+                                    },
+                                    Expr::Literal(Literal::Bool(false)),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "giftcard_send_to_friend",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("open_id")],
+                            },
+                        ),
+                        (
+                            "PageId",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("page_id")],
+                            },
+                        ),
+                        (
+                            "OrderId",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "IsChatRoom",
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("IsChatRoom")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("gift_card_order"),
+                                path: &[Segment::Key("order_id")],
                             },
                         ),
                     ],
@@ -7408,6 +13436,329 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
             },
         ],
     },
+    UserAction {
+        name: "pay_nontax_order",
+        group: "nontax_pay",
+        summary: "A user pays an unpaid non-tax order on its payment page: the order becomes paid (status 3).",
+        params: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "trans_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "nontax_order",
+                    alias: "nontax_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "nontax_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("order_status")],
+                            Expr::Literal(Literal::Integer(3)),
+                        ),
+                        (
+                            &[Segment::Key("pay_finish_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("trans_id")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("4200000001201710241234567890")),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("openid")],
+                                    },
+                                    Expr::Read {
+                                        root: Root::Alias("nontax_order"),
+                                        path: &[Segment::Key("openid")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("PAID"))),
+                    forbidden: &[("*", 40097)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("trans_id")],
+                            Expr::Read {
+                                root: Root::Alias("nontax_order"),
+                                path: &[Segment::Key("trans_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
+        name: "review_sub_merchant",
+        group: "sub_merchant",
+        summary: "WeChat's review approves or refuses a sub-merchant waiting for it, and pushes `card_merchant_check_result`.",
+        params: &[
+            Field {
+                name: "merchant_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "pass",
+                ty: Ty::Bool,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "merchant_id",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "status",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "sub_merchant",
+                    alias: "sub_merchant",
+                    filter: &[
+                        (
+                            "merchant_id",
+                            Expr::Call {
+                                function: Function::Number,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("merchant_id")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 40097 },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("sub_merchant"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("CHECKING")),
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "sub_merchant",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("update_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("APPROVED"))),
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("pass")],
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "sub_merchant",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("update_time")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("reason")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reason")],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("REJECTED"))),
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("pass")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "card_merchant_check_result",
+                    fields: &[
+                        (
+                            "MerchantId",
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[Segment::Key("merchant_id")],
+                            },
+                        ),
+                        (
+                            "IsPass",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("pass")],
+                            },
+                        ),
+                        (
+                            "Reason",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reason")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("merchant_id")],
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[Segment::Key("merchant_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("status")],
+                            Expr::Read {
+                                root: Root::Alias("sub_merchant"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -7506,6 +13857,78 @@ mod tests {
     }
 
     #[test]
+    fn coin_pay_coin_order_examples_run() {
+        crate::state_model::run_user_action_example(
+            "coin/pay_coin_order",
+            &[
+                (
+                    "coin_order",
+                    "{\"create_time\":1450712798,\"desc\":\"微信支付充值\",\"free_coin_count\":0,\"order_id\":\"100005790120151221401000171\",\"order_type\":\"ORDER_TYPE_WXPAY\",\"pay_coin_count\":100,\"pay_finish_time\":0,\"refund_free_coin_count\":0,\"refund_pay_coin_count\":0,\"status\":\"ORDER_STATUS_WAITING\"}",
+                ),
+            ],
+            "{\"order_id\": \"100005790120151221401000171\", \"openid\": \"oWE-GwF1gGoyVVZC5PG6GXd4cKMY\"}",
+            "A top-up of 100 coins paid",
+        );
+    }
+
+    #[test]
+    fn gift_card_accept_gift_card_examples_run() {
+        crate::state_model::run_user_action_example(
+            "gift_card/accept_gift_card",
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"card_list\":[{\"card_id\":\"pbLatjiSj_yVRH5XTb2Zsln7DNQg\",\"code\":\"812345678901\",\"price\":10000}],\"order_id\":\"Z2y2rY74ksZX1ceuGA\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+            ],
+            "{\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"openid\": \"obLatjjwDolFjRRd3doGnkCqpXNY\"}",
+            "A friend accepts the card",
+        );
+    }
+
+    #[test]
+    fn gift_card_buy_gift_card_examples_run() {
+        crate::state_model::run_user_action_example(
+            "gift_card/buy_gift_card",
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pbLatjiSj_yVRH5XTb2Zsln7DNQg\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "gift_card_page",
+                    "{\"page\":{\"banner_pic_url\":\"http://mmbiz.qpic.cn/banner/0\",\"theme_list\":[{\"item_list\":[{\"card_id\":\"pbLatjiSj_yVRH5XTb2Zsln7DNQg\"}],\"pic_item_list\":[{\"background_pic_url\":\"http://mmbiz.qpic.cn/face/0\",\"default_gifting_msg\":\"祝福语\"}],\"theme_pic_url\":\"http://mmbiz.qpic.cn/theme/0\",\"title\":\"圣诞\",\"title_color\":\"#FB966E\"}]},\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+            ],
+            "{\"page_id\": \"abcedfghifk=+Uasdaseq14fadkf8123h4jk\", \"openid\": \"obLatjgoYejavUtHsWwrX-2GtFJE\", \"card_id\": \"pbLatjiSj_yVRH5XTb2Zsln7DNQg\", \"price\": 10000, \"outer_str\": \"web\"}",
+            "A card bought on WeChat's example page",
+        );
+    }
+
+    #[test]
+    fn gift_card_give_gift_card_examples_run() {
+        crate::state_model::run_user_action_example(
+            "gift_card/give_gift_card",
+            &[
+                (
+                    "gift_card_page",
+                    "{\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+                (
+                    "gift_card_order",
+                    "{\"open_id\":\"obLatjgoYejavUtHsWwrX-2GtFJE\",\"order_id\":\"Z2y2rY74ksZX1ceuGA\",\"page_id\":\"abcedfghifk=+Uasdaseq14fadkf8123h4jk\"}",
+                ),
+            ],
+            "{\"order_id\": \"Z2y2rY74ksZX1ceuGA\", \"is_chat_room\": true}",
+            "A card sent to a group chat",
+        );
+    }
+
+    #[test]
     fn member_card_submit_member_form_examples_run() {
         crate::state_model::run_user_action_example(
             "member_card/submit_member_form",
@@ -7540,6 +13963,47 @@ mod tests {
             ],
             "{\"card_id\": \"pbLatjtZ7v1BG_ZnTjbW85GYc_E8\", \"code\": \"916679873278\"}",
             "A member opens the card",
+        );
+    }
+
+    #[test]
+    fn nontax_pay_pay_nontax_order_examples_run() {
+        crate::state_model::run_user_action_example(
+            "nontax_pay/pay_nontax_order",
+            &[
+                (
+                    "nontax_order",
+                    "{\"appid\":\"wx5f6e43071809a9dd\",\"create_time\":1508847678,\"department_code\":\"1\",\"department_name\":\"test\",\"desc\":\"测试缴费\",\"fee\":2,\"fee_type\":1,\"items\":[{\"fee\":2,\"item_id\":\"103050101200\",\"item_name\":\"测试缴费2\",\"no\":1,\"overdue\":0}],\"openid\":\"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\"order_id\":\"AQCAzieFp6-dC8EKDJ7fvb6x3dZt\",\"order_status\":1,\"pay_finish_time\":0,\"payment_notice_no\":\"08111639088\",\"refund_finish_time\":0,\"refunded_fee\":0,\"region_code\":\"440000\",\"trans_id\":\"\"}",
+                ),
+            ],
+            "{\"order_id\": \"AQCAzieFp6-dC8EKDJ7fvb6x3dZt\"}",
+            "The example order of unified_order paid",
+        );
+    }
+
+    #[test]
+    fn sub_merchant_review_sub_merchant_examples_run() {
+        crate::state_model::run_user_action_example(
+            "sub_merchant/review_sub_merchant",
+            &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+            ],
+            "{\"merchant_id\": \"12\", \"pass\": true}",
+            "WeChat's example sub-merchant approved",
+        );
+        crate::state_model::run_user_action_example(
+            "sub_merchant/review_sub_merchant",
+            &[
+                (
+                    "sub_merchant",
+                    "{\"begin_time\":1438790559,\"brand_name\":\"aaaaaa\",\"create_time\":1438790559,\"end_time\":1438990559,\"logo_url\":\"http://mmbiz.xxxx\",\"merchant_id\":12,\"primary_category_id\":1,\"protocol\":\"xxxxxxxxxx\",\"secondary_category_id\":101,\"status\":\"CHECKING\",\"update_time\":1438790559}",
+                ),
+            ],
+            "{\"merchant_id\": \"12\", \"pass\": false, \"reason\": \"授权函未加盖公章\"}",
+            "Refused for an unstamped letter",
         );
     }
 }

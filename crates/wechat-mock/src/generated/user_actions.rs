@@ -266,6 +266,305 @@ pub mod card {
     }
 }
 
+/// The user actions of `spec/coin/user/`.
+pub mod coin {
+    /// The parameters of `coin/pay_coin_order`: A user pays a coin top-up with WeChat Pay: the coins join the account and WeChat pushes `card_pay_order`.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct PayCoinOrderParams {
+        /// The top-up `recharge` answered.
+        order_id: String,
+        /// The user who pays.
+        openid: String,
+    }
+
+    impl PayCoinOrderParams {
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        pub fn builder() -> PayCoinOrderParamsBuilder {
+            PayCoinOrderParamsBuilder::default()
+        }
+    }
+
+    /// Builds a [`PayCoinOrderParams`]: set each required field, then `build`.
+    #[derive(Debug, Clone, Default)]
+    pub struct PayCoinOrderParamsBuilder {
+        order_id: Option<String>,
+        openid: Option<String>,
+    }
+
+    impl PayCoinOrderParamsBuilder {
+        /// Sets `order_id`: The top-up `recharge` answered.
+        pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+            self.order_id = Some(order_id.into());
+            self
+        }
+
+        /// Sets `openid`: The user who pays.
+        pub fn openid(mut self, openid: impl Into<String>) -> Self {
+            self.openid = Some(openid.into());
+            self
+        }
+
+        /// The value built, or the first required field left unset.
+        pub fn build(self) -> Result<PayCoinOrderParams, ::wechat_core::BuildError> {
+            Ok(PayCoinOrderParams {
+                order_id: self
+                    .order_id
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "PayCoinOrderParams",
+                        field: "order_id",
+                    })?,
+                openid: self
+                    .openid
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "PayCoinOrderParams",
+                        field: "openid",
+                    })?,
+            })
+        }
+    }
+
+    impl crate::state_model::UserActionParams for PayCoinOrderParams {
+        const ACTION: &'static str = "coin/pay_coin_order";
+    }
+}
+
+/// The user actions of `spec/gift_card/user/`.
+pub mod gift_card {
+    /// The parameters of `gift_card/accept_gift_card`: A user accepts the gift card of an order given to them: WeChat pushes `giftcard_user_accept`.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct AcceptGiftCardParams {
+        /// The order.
+        order_id: String,
+        /// The user who accepts the card.
+        openid: String,
+    }
+
+    impl AcceptGiftCardParams {
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        pub fn builder() -> AcceptGiftCardParamsBuilder {
+            AcceptGiftCardParamsBuilder::default()
+        }
+    }
+
+    /// Builds a [`AcceptGiftCardParams`]: set each required field, then `build`.
+    #[derive(Debug, Clone, Default)]
+    pub struct AcceptGiftCardParamsBuilder {
+        order_id: Option<String>,
+        openid: Option<String>,
+    }
+
+    impl AcceptGiftCardParamsBuilder {
+        /// Sets `order_id`: The order.
+        pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+            self.order_id = Some(order_id.into());
+            self
+        }
+
+        /// Sets `openid`: The user who accepts the card.
+        pub fn openid(mut self, openid: impl Into<String>) -> Self {
+            self.openid = Some(openid.into());
+            self
+        }
+
+        /// The value built, or the first required field left unset.
+        pub fn build(self) -> Result<AcceptGiftCardParams, ::wechat_core::BuildError> {
+            Ok(AcceptGiftCardParams {
+                order_id: self
+                    .order_id
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "AcceptGiftCardParams",
+                        field: "order_id",
+                    })?,
+                openid: self
+                    .openid
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "AcceptGiftCardParams",
+                        field: "openid",
+                    })?,
+            })
+        }
+    }
+
+    impl crate::state_model::UserActionParams for AcceptGiftCardParams {
+        const ACTION: &'static str = "gift_card/accept_gift_card";
+    }
+
+    /// The parameters of `gift_card/buy_gift_card`: A user buys a gift card offered on a gift-card page and pays for it: WeChat makes the order and pushes `giftcard_pay_done`.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct BuyGiftCardParams {
+        /// The page the card is bought on.
+        page_id: String,
+        /// The buyer.
+        openid: String,
+        /// The gift card bought: one a theme of the page offers.
+        card_id: String,
+        /// What the buyer paid for it, in fen.
+        price: i64,
+        /// The card's code; WeChat makes one otherwise.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+        /// The card face the buyer chose.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        background_pic_url: Option<String>,
+        /// The merchant's identifier of that face.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        outer_img_id: Option<String>,
+        /// The face's default message.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        default_gifting_msg: Option<String>,
+        /// The channel of the page link (`&outer_str=` in the link).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        outer_str: Option<String>,
+    }
+
+    impl BuyGiftCardParams {
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        pub fn builder() -> BuyGiftCardParamsBuilder {
+            BuyGiftCardParamsBuilder::default()
+        }
+
+        /// Sets `code`: The card's code; WeChat makes one otherwise.
+        pub fn code(mut self, code: impl Into<String>) -> Self {
+            self.code = Some(code.into());
+            self
+        }
+
+        /// Sets `background_pic_url`: The card face the buyer chose.
+        pub fn background_pic_url(
+            mut self,
+            background_pic_url: impl Into<String>,
+        ) -> Self {
+            self.background_pic_url = Some(background_pic_url.into());
+            self
+        }
+
+        /// Sets `outer_img_id`: The merchant's identifier of that face.
+        pub fn outer_img_id(mut self, outer_img_id: impl Into<String>) -> Self {
+            self.outer_img_id = Some(outer_img_id.into());
+            self
+        }
+
+        /// Sets `default_gifting_msg`: The face's default message.
+        pub fn default_gifting_msg(
+            mut self,
+            default_gifting_msg: impl Into<String>,
+        ) -> Self {
+            self.default_gifting_msg = Some(default_gifting_msg.into());
+            self
+        }
+
+        /// Sets `outer_str`: The channel of the page link (`&outer_str=` in the link).
+        pub fn outer_str(mut self, outer_str: impl Into<String>) -> Self {
+            self.outer_str = Some(outer_str.into());
+            self
+        }
+    }
+
+    /// Builds a [`BuyGiftCardParams`]: set each required field, then `build`.
+    #[derive(Debug, Clone, Default)]
+    pub struct BuyGiftCardParamsBuilder {
+        page_id: Option<String>,
+        openid: Option<String>,
+        card_id: Option<String>,
+        price: Option<i64>,
+    }
+
+    impl BuyGiftCardParamsBuilder {
+        /// Sets `page_id`: The page the card is bought on.
+        pub fn page_id(mut self, page_id: impl Into<String>) -> Self {
+            self.page_id = Some(page_id.into());
+            self
+        }
+
+        /// Sets `openid`: The buyer.
+        pub fn openid(mut self, openid: impl Into<String>) -> Self {
+            self.openid = Some(openid.into());
+            self
+        }
+
+        /// Sets `card_id`: The gift card bought: one a theme of the page offers.
+        pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+            self.card_id = Some(card_id.into());
+            self
+        }
+
+        /// Sets `price`: What the buyer paid for it, in fen.
+        pub fn price(mut self, price: i64) -> Self {
+            self.price = Some(price);
+            self
+        }
+
+        /// The value built, or the first required field left unset.
+        pub fn build(self) -> Result<BuyGiftCardParams, ::wechat_core::BuildError> {
+            Ok(BuyGiftCardParams {
+                page_id: self
+                    .page_id
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "BuyGiftCardParams",
+                        field: "page_id",
+                    })?,
+                openid: self
+                    .openid
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "BuyGiftCardParams",
+                        field: "openid",
+                    })?,
+                card_id: self
+                    .card_id
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "BuyGiftCardParams",
+                        field: "card_id",
+                    })?,
+                price: self
+                    .price
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "BuyGiftCardParams",
+                        field: "price",
+                    })?,
+                code: None,
+                background_pic_url: None,
+                outer_img_id: None,
+                default_gifting_msg: None,
+                outer_str: None,
+            })
+        }
+    }
+
+    impl crate::state_model::UserActionParams for BuyGiftCardParams {
+        const ACTION: &'static str = "gift_card/buy_gift_card";
+    }
+
+    /// The parameters of `gift_card/give_gift_card`: The buyer of a gift-card order sends its card to a friend or a group chat: WeChat pushes `giftcard_send_to_friend`.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct GiveGiftCardParams {
+        /// The order.
+        order_id: String,
+        /// Sent to a group chat rather than a friend.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        is_chat_room: Option<bool>,
+    }
+
+    impl GiveGiftCardParams {
+        /// The parameters with the required ones; set the others with the setters.
+        pub fn new(order_id: impl Into<String>) -> Self {
+            Self {
+                order_id: order_id.into(),
+                is_chat_room: None,
+            }
+        }
+
+        /// Sets `is_chat_room`: Sent to a group chat rather than a friend.
+        pub fn is_chat_room(mut self, is_chat_room: bool) -> Self {
+            self.is_chat_room = Some(is_chat_room);
+            self
+        }
+    }
+
+    impl crate::state_model::UserActionParams for GiveGiftCardParams {
+        const ACTION: &'static str = "gift_card/give_gift_card";
+    }
+}
+
 /// The user actions of `spec/member_card/user/`.
 pub mod member_card {
     /// The parameters of `member_card/submit_member_form`: A user fills in and submits a member card's activation form.
@@ -399,5 +698,112 @@ pub mod member_card {
 
     impl crate::state_model::UserActionParams for ViewCardParams {
         const ACTION: &'static str = "member_card/view_card";
+    }
+}
+
+/// The user actions of `spec/nontax_pay/user/`.
+pub mod nontax_pay {
+    /// The parameters of `nontax_pay/pay_nontax_order`: A user pays an unpaid non-tax order on its payment page: the order becomes paid (status 3).
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct PayNontaxOrderParams {
+        /// The order `unified_order` answered.
+        order_id: String,
+        /// Who pays; the order's payer without it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        openid: Option<String>,
+    }
+
+    impl PayNontaxOrderParams {
+        /// The parameters with the required ones; set the others with the setters.
+        pub fn new(order_id: impl Into<String>) -> Self {
+            Self {
+                order_id: order_id.into(),
+                openid: None,
+            }
+        }
+
+        /// Sets `openid`: Who pays; the order's payer without it.
+        pub fn openid(mut self, openid: impl Into<String>) -> Self {
+            self.openid = Some(openid.into());
+            self
+        }
+    }
+
+    impl crate::state_model::UserActionParams for PayNontaxOrderParams {
+        const ACTION: &'static str = "nontax_pay/pay_nontax_order";
+    }
+}
+
+/// The user actions of `spec/sub_merchant/user/`.
+pub mod sub_merchant {
+    /// The parameters of `sub_merchant/review_sub_merchant`: WeChat's review approves or refuses a sub-merchant waiting for it, and pushes `card_merchant_check_result`.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct ReviewSubMerchantParams {
+        /// The sub-merchant reviewed.
+        merchant_id: String,
+        /// Whether review approves it.
+        pass: bool,
+        /// Why it is refused.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    }
+
+    impl ReviewSubMerchantParams {
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        pub fn builder() -> ReviewSubMerchantParamsBuilder {
+            ReviewSubMerchantParamsBuilder::default()
+        }
+
+        /// Sets `reason`: Why it is refused.
+        pub fn reason(mut self, reason: impl Into<String>) -> Self {
+            self.reason = Some(reason.into());
+            self
+        }
+    }
+
+    /// Builds a [`ReviewSubMerchantParams`]: set each required field, then `build`.
+    #[derive(Debug, Clone, Default)]
+    pub struct ReviewSubMerchantParamsBuilder {
+        merchant_id: Option<String>,
+        pass: Option<bool>,
+    }
+
+    impl ReviewSubMerchantParamsBuilder {
+        /// Sets `merchant_id`: The sub-merchant reviewed.
+        pub fn merchant_id(mut self, merchant_id: impl Into<String>) -> Self {
+            self.merchant_id = Some(merchant_id.into());
+            self
+        }
+
+        /// Sets `pass`: Whether review approves it.
+        pub fn pass(mut self, pass: bool) -> Self {
+            self.pass = Some(pass);
+            self
+        }
+
+        /// The value built, or the first required field left unset.
+        pub fn build(
+            self,
+        ) -> Result<ReviewSubMerchantParams, ::wechat_core::BuildError> {
+            Ok(ReviewSubMerchantParams {
+                merchant_id: self
+                    .merchant_id
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "ReviewSubMerchantParams",
+                        field: "merchant_id",
+                    })?,
+                pass: self
+                    .pass
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "ReviewSubMerchantParams",
+                        field: "pass",
+                    })?,
+                reason: None,
+            })
+        }
+    }
+
+    impl crate::state_model::UserActionParams for ReviewSubMerchantParams {
+        const ACTION: &'static str = "sub_merchant/review_sub_merchant";
     }
 }

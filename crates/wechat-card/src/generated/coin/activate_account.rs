@@ -23,6 +23,7 @@
 //! - GET: Senparc (CommonJsonSendType.GET), EasyWeChat 5.x (httpGet), zoujingli/WeChatDeveloper and two Java SDKs send a GET without a body; one Java SDK POSTs an empty body. GET is followed. (A TypeScript SDK posts to /card/pay/active, a typo.)
 //! - `reward` is a count of coins (1 coin = 1 yuan; WeChat rewards 200 per new account). Senparc reads a string, the example a number: it is a string here like every coin count (see spec/coin/types.toml), which decodes from either.
 //! - What WeChat answers for an account opened already is not documented.
+//! - wechat-mock opens the account once with WeChat's reward of 200 free coins, recorded as an ORDER_TYPE_SYS_ADD order and pushed as `card_pay_order` (Memo 开通账户奖励, as in WeChat's sample of that event); a second call answers `reward` 0, since what WeChat answers then is not documented.
 //!
 //! ## An account opened with 200 free coins (WeChat's example)
 //!

@@ -21,6 +21,9 @@
 //! |---|---|---|---|
 //! | 71003 | `coin not enough` | The coin account holds fewer coins than the quote's price. | Top up with recharge, then price the stock again. |
 //! | 40073 | `invalid card id` | No card of this account has this card_id. |  |
+//! | 71002 | `invalid orderid, may be the other  parameter not fit with orderid` | No quote of this account has this order_id, or it priced another card or quantity. | Pass the order_id get_pay_price answered, with its card_id and quantity. |
+//! | 71007 | `order finish` | The quote was confirmed already. | Price the stock again with get_pay_price. |
+//! | 71008 | `order time out` | The quote is more than 60 seconds old. | Price the stock again with get_pay_price, and confirm within 60 seconds. |
 //!
 //! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
 //!
@@ -29,6 +32,7 @@
 //! - WeChat's page gives the interface no English name; `card_pay_confirm` is a short name after the path.
 //! - The answer is constructed: Senparc reads a plain WxJsonResult and every SDK only errcode and errmsg.
 //! - 71003 is listed on WeChat's return-code page ("coin not enough"); that confirm is where it is answered is inferred from its meaning.
+//! - wechat-mock answers 71002 for a quote it did not make or made for another card or quantity, 71007 (order finish) for a quote confirmed already and 71008 (order time out) after 60 seconds: codes of WeChat's global return-code page (copied in WxJava), where they are answered inferred from their messages. An account not opened holds no coins (71003). The card's `sku.quantity` grows by the quantity; the exchange is an ORDER_TYPE_REDUCE order, pushed as `card_pay_order` with the coins left.
 //!
 //! ## 100 coupons bought (constructed)
 //!
@@ -152,12 +156,19 @@ pub enum ConfirmExchangeErrorCode {
     CoinNotEnough,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
+    /// [`InvalidCoinOrderId`](crate::Code::InvalidCoinOrderId): No quote of this account has this order_id, or it priced another card or quantity.
+    InvalidCoinOrderId,
+    /// [`OrderFinished`](crate::Code::OrderFinished): The quote was confirmed already.
+    OrderFinished,
+    /// [`OrderTimedOut`](crate::Code::OrderTimedOut): The quote is more than 60 seconds old.
+    OrderTimedOut,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ConfirmExchangeErrorCode in crate ::Code { CoinNotEnough, InvalidCardId } else
-    General(crate ::GeneralErrorCode)
+    ConfirmExchangeErrorCode in crate ::Code { CoinNotEnough, InvalidCardId,
+    InvalidCoinOrderId, OrderFinished, OrderTimedOut } else General(crate
+    ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for ConfirmExchangeRequest {
     type Response = ConfirmExchangeResponse;

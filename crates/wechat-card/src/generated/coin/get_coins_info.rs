@@ -20,6 +20,7 @@
 //! - WeChat's page gives the interface no English name; `card_pay_getcoinsinfo` is a short name after the path.
 //! - GET, as for activate_account: Senparc, EasyWeChat 5.x and the Java and PHP SDKs that bind it send a GET.
 //! - Senparc and a TypeScript SDK read the counts as integers and WeChat's example writes numbers; they are strings here like every coin count (spec/coin/types.toml), which keeps a fractional count exact should one come. The example's missing commas (as the doc comment copies it) are repaired.
+//! - wechat-mock answers the balance its coin account holds (`coin_account`), 0 coins for an account not opened (what WeChat answers then is not documented).
 //!
 //! ## 200 free coins and 1 paid (WeChat's example)
 //!

@@ -13,7 +13,11 @@
 //!
 //! ## Error codes
 //!
-//! Only WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)).
+//! | code | WeChat's message | meaning | what to do |
+//! |---|---|---|---|
+//! | 71002 | `invalid orderid, may be the other  parameter not fit with orderid` | No order (or quote) of this account has this order_id, or the other fields do not fit it. | Pass an order_id WeChat answered, with the fields it was made for. |
+//!
+//! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
 //!
 //! ## Notes
 //!
@@ -21,7 +25,7 @@
 //! - `order_id` is a string (EasyWeChat, the example's 27-digit ids); Senparc's PayGetOrder takes an int, which cannot hold one.
 //! - The table's copies spell the type field `order_tpye`; the example and Senparc write `order_type`, which is the field's name, with `order_tpye` read as an alias.
 //! - The example is WeChat's as quoted, with `errcode` repaired from the string "0" to a number and the empty `errmsg` set to ok.
-//! - What WeChat answers for an unknown order_id is not documented, so no code is declared.
+//! - wechat-mock answers 71002 for an order_id of no order, WeChat's code (global return-code page, copied in WxJava) for an order_id that fits nothing; that get_order answers it is inferred.
 //!
 //! ## A paid top-up of 1 coin (WeChat's example)
 //!
@@ -78,11 +82,14 @@ impl GetOrderResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetOrderErrorCode {
+    /// [`InvalidCoinOrderId`](crate::Code::InvalidCoinOrderId): No order (or quote) of this account has this order_id, or the other fields do not fit it.
+    InvalidCoinOrderId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetOrderErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    GetOrderErrorCode in crate ::Code { InvalidCoinOrderId } else General(crate
+    ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetOrderRequest {
     type Response = GetOrderResponse;

@@ -27,6 +27,7 @@
 //! - WeChat's page gives the interface no English name; `card_pay_getpayprice` is a short name after the path.
 //! - Senparc reads `order_id`, `price`, `free_coin` and `pay_coin` as strings, as does a TypeScript SDK; coin counts are strings here (spec/coin/types.toml).
 //! - The answer example is constructed from Senparc's model: no source quotes WeChat's.
+//! - wechat-mock prices a coupon of stock at one coin (the constructed example's rate: WeChat's price list is not in any source), taking the account's free coins first and paid coins for the rest; the quote is kept for `confirm_exchange` (`coin_quote`). It does not check that the account holds enough: confirm does (71003).
 //!
 //! ## A quote for 100 more coupons (constructed, after Senparc's model)
 //!

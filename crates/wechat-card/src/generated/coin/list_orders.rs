@@ -24,6 +24,7 @@
 //! - Required-ness follows Senparc's parameter docs: `offset` (默认为0), `begin_time` (默认1周前) and `end_time` (默认为当前时间) have defaults; `order_type`, `nor_filter` and `sort_info` are filters. `count` is required.
 //! - WeChat's request example writes `begin_time` and `end_time` as strings ("1440420538"); Senparc sends integers, and one Java SDK milliseconds (a bug). Integers of seconds are sent; the example here is repaired.
 //! - The answer's list is `order_list` (Senparc, whose comments come from WeChat's table) with `total_num`; a TypeScript SDK types it as a single `order_info`, not followed. The answer example is constructed from the get_order example.
+//! - wechat-mock answers the orders of its ledger (`coin_order`); `sort_info` sorts by creation (the one key), oldest first without it.
 //!
 //! ## Paid top-ups, newest first (WeChat's request, its times as numbers; the answer constructed)
 //!

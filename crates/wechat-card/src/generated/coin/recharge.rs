@@ -29,6 +29,7 @@
 //! - `coin_count` is 1 to 100000: 71006's message ("limit coin count, 1 <= coin_count <= 100000") states the range, so the client checks it before sending.
 //! - `order_id` is a string: WeChat's example shows a 27-digit id, which no integer holds (Senparc's PayGetOrder takes an int, a bug).
 //! - The answer example is WeChat's as a Java SDK's comment quotes it, masked (`***`) and with its trailing comma removed.
+//! - wechat-mock makes an ORDER_TYPE_WXPAY order waiting for payment (`coin_order`) with a fresh payment link; `qrcode_buffer` (the image) is the example's text: the mock draws no QR code. The user action `pay_coin_order` pays it.
 //!
 //! ## A top-up of 100 coins (WeChat's example)
 //!

@@ -23,6 +23,7 @@
 //!
 //! - WeChat's page gives the interface no English name; `giftcard_pay_whitelist_add` is a short name after the path.
 //! - Every SDK sends `sub_mch_id` alone and SKIT reads `url` from the answer; the examples are SKIT's model samples. No error code particular to this interface is documented.
+//! - wechat-mock records the merchant number (`gift_card_pay_mch`) and answers `url` from the example: WeChat Pay's product page for the permission, the same for every merchant number.
 //!
 //! ## An application (SKIT's model samples)
 //!

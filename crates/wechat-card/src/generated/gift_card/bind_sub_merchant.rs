@@ -23,6 +23,7 @@
 //!
 //! - WeChat's page gives the interface no English name; `giftcard_pay_submch_bind` is a short name after the path.
 //! - The request example is SKIT's model sample; the answer, errcode and errmsg alone, is constructed (every SDK reads nothing else). The error a merchant number of another account gets is not documented, so none is declared.
+//! - wechat-mock records the binding (`gift_card_pay_mch.wxa_appid`) whether or not `add_pay_whitelist` applied for the number first: what WeChat answers for one that did not is not documented.
 //!
 //! ## A merchant number bound to a mini program (SKIT's request; the answer constructed)
 //!

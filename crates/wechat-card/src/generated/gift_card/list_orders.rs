@@ -29,6 +29,7 @@
 //! - WeChat's page gives the interface no English name; `giftcard_order_batchget` is a short name after the path.
 //! - The table has no required column. `begin_time` and `end_time` are required here: WeChat's example and EasyWeChat always send them and 81013 checks the span between them; SKIT's model makes them nullable. The 31-day span and `count` of at most 100 are the page's notes (and 81013, 81014); the span is between two fields, which the format cannot check, so WeChat refuses it (81013).
 //! - `sort_type` is optional (SKIT and EasyWeChat default it to ASC); `offset` and `count` are required, as every SDK sends them.
+//! - WeChat's example answers 2 orders of 47, both with the same order_id and placeholder times (123) outside the span asked for; the example's `given` holds two orders of that page in the span instead, so the mock answers them with `total_count` 2.
 //! - Senparc passes `begin_time` and `end_time` as strings and `sort_type` as an enum (which its serializer may write as a number, as JeffreySu/WeiXinMPSDK#1556 reports for another enum); numbers and the strings ASC/DESC are sent here, as WeChat's example does.
 //!
 //! ## Two orders of 47 (WeChat's example, with SKIT's IsChatRoom)

@@ -29,6 +29,7 @@
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `giftcard_order_refund` is a short name after the path.
+//! - wechat-mock moves the order to REFUNDED once (81018 after that); 81019 (a refund racing another) does not arise, since the mock's calls do not overlap. The cards a refund takes out of the users' card packages are not codes the mock keeps yet (the order holds them), so nothing else changes.
 //! - 81017-81019 are on WeChat's return-code page next to the gift-card codes; that this interface answers them is what their messages say (refund, lock, pay or gifting status), not observed.
 //!
 //! ## A refund (WeChat's example)

@@ -28,6 +28,7 @@
 //!
 //! - WeChat's page gives the interface no English name; `giftcard_maintain_set` is a short name after the path.
 //! - `page_id` and `all` are alternatives (SKIT: 二选一; EasyWeChat sends one or the other; 81020 refuses both or neither: "page_id.size!=0 but all==true, or page_id.size==0 but all==false"). They are two optional fields in the `one_of` set `pages`, chosen by presence, not by a tag (so no union can hold them): exactly one must be set, an empty page_id and `all: false` counting as not set, as 81020 counts them. The client refuses both or neither before sending and the mock with 47001, where WeChat answers 81020.
+//! - wechat-mock keeps two switches as the answer shows them: the page's own (`page_id`) and the account's over all pages (`all`, the answer's `biz_control_type`); while the account's is off, every page is answered off (E_PAGE_CONTROL_BIZ), as WeChat's answer to `all` shows its page. WeChat's own switches (`system_*`) are E_PAGE_CONTROL_NORMAL unless a record is given another.
 //! - WeChat's examples only send `maintain: true`; that `false` puts pages back on sale is what the field's name suggests, not documented.
 //! - The page's description of this interface ("开发者可以通过该接口查询当前商户下所有的礼品卡货架id") is copied from 5.5 by mistake; its examples show what it does.
 //!

@@ -17,13 +17,18 @@
 //!
 //! ## Error codes
 //!
-//! Only WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)).
+//! | code | WeChat's message | meaning | what to do |
+//! |---|---|---|---|
+//! | 81011 | `invalid page_id` | No gift-card page of this account has this page_id. | Take page_ids from create_page or list_pages. |
+//!
+//! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
 //!
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `giftcard_wxa_set` is a short name after the path.
 //! - Path: SKIT, EasyWeChat 5.x, fastwego (whose API list is taken from WeChat's page) and the other PHP SDKs that carry it post to /card/giftcard/wxa/set. Senparc's CardApi.UploadWxaCode (and an SDK generated from Senparc) posts to /card/giftcard/pay/wxa/set, which no other source names; /card/giftcard/wxa/set is followed.
-//! - The request example is SKIT's model sample; the answer is constructed (every SDK reads only errcode and errmsg). No error code particular to this interface is documented.
+//! - The request example is SKIT's model sample; the answer is constructed (every SDK reads only errcode and errmsg). The page documents no error code particular to this interface; 81011 (invalid page_id, from WeChat's return-code page) is what the gift-card calls naming a page answer for one the account does not have, and what wechat-mock answers here.
+//! - wechat-mock answers 81011 for a page it does not hold. It does not check that `wxa_appid` is bound to a merchant number (`bind_sub_merchant`): what WeChat answers otherwise is not documented.
 //!
 //! ## A page uploaded to a mini program (SKIT's request; the answer constructed)
 //!
@@ -37,6 +42,14 @@
 //!
 //! ```json
 //! {"errcode": 0, "errmsg": "ok"}
+//! ```
+//!
+//! ## A page_id of no page (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {"errcode": 81011, "errmsg": "invalid page_id hint: [kT2d9a0712e549]"}
 //! ```
 //!
 //! Generated from `spec/gift_card/set_wxa.toml`.
@@ -109,11 +122,14 @@ impl SetWxaResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SetWxaErrorCode {
+    /// [`InvalidPageId`](crate::Code::InvalidPageId): No gift-card page of this account has this page_id.
+    InvalidPageId,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    SetWxaErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    SetWxaErrorCode in crate ::Code { InvalidPageId } else General(crate
+    ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for SetWxaRequest {
     type Response = SetWxaResponse;

@@ -45,6 +45,7 @@
 //! - WeChat's page gives the interface no English name; `giftcard_page_update` is a short name after the path.
 //! - Path: WeChat's page (5.4), SKIT, EasyWeChat 5.x and fastwego post to /card/giftcard/page/update. Senparc's CardApi.UpdateGiftCardPage (and its async copy) posts to /card/giftcard/page/add, the create interface, which refuses a page carrying a page_id (81000, "can not set page_id in AddGiftCardPage"), so the page is never changed; that is a Senparc bug, not followed.
 //! - The update table marks the address, phone, description and both links required, but WeChat's own example and EasyWeChat's `update(page_id, banner_pic_url, theme_list)` send only `page_id`, `banner_pic_url` and `theme_list`. Those three are required here; the five the table adds are optional and `lenient_in_mock` (the mock accepts their absence with a warning).
+//! - wechat-mock keeps what an update leaves out (WeChat's example sends three fields and nothing says the rest is cleared): the fields sent replace the page's, a list (the themes) as a whole. It checks that the page exists (81011) and every card a theme offers (40073), not the rules 81001-81028 check (see create_page).
 //! - The table has no `page_title`, `support_multi`, `support_buy_for_self` or `need_receipt`; SKIT's update model inherits them from the add model, so they are optional here.
 //!
 //! ## A new banner and theme (WeChat's example)

@@ -15,7 +15,11 @@
 //!
 //! ## Error codes
 //!
-//! Only WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)).
+//! | code | WeChat's message | meaning | what to do |
+//! |---|---|---|---|
+//! | 40097 | `invalid args` | For trade_scene PARKING: no car with this plate entered (notify_vehicle_entrance), or its fee was deducted already. | Notify the car's entrance first; deduct each stay once. |
+//!
+//! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
 //!
 //! ## Notes
 //!
@@ -23,6 +27,7 @@
 //! - Only SKIT (and fastwego's list) has the vehicle calls; the fields are SKIT's. Exactly one of `order_no` and `payment_notice_no` is given (SKIT: 二选一): both are optional, in the `one_of` set `order`, so a request with neither or both is refused before sending.
 //! - SKIT's model requires `scene_info.plate_number` but its sample leaves it out; the example adds a plate.
 //! - Third-party platforms may not call it, as for the other non-tax payment calls.
+//! - wechat-mock deducts at once: the order is kept paid (`nontax_order`, status 3), read by `get_order`, refundable. With trade_scene PARKING (a car park) the plate's stay from `notify_vehicle_entrance` must exist (40097 otherwise: the vehicle pages list no codes) and ends; other scenes (a street space, a toll road) need none. No result is sent to `notify_url`.
 //!
 //! ## An hour on a parking space (SKIT's samples, with a plate)
 //!
@@ -338,11 +343,14 @@ impl ApplyVehiclePayResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ApplyVehiclePayErrorCode {
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): For trade_scene PARKING: no car with this plate entered (notify_vehicle_entrance), or its fee was deducted already.
+    InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    ApplyVehiclePayErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    ApplyVehiclePayErrorCode in crate ::Code { InvalidArgs } else General(crate
+    ::GeneralErrorCode)
 );
 /// A car's stay in a car park, or its trip on a toll road.
 ///

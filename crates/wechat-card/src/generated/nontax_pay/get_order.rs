@@ -18,7 +18,11 @@
 //!
 //! ## Error codes
 //!
-//! Only WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)).
+//! | code | WeChat's message | meaning | what to do |
+//! |---|---|---|---|
+//! | 40097 | `invalid args` | No order of this account has this order_id. | Pass an order_id unified_order or micro_pay answered. |
+//!
+//! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
 //!
 //! ## Notes
 //!
@@ -26,6 +30,8 @@
 //! - Fields WeChat's example always carries (appid, openid, order_id, create_time, desc, fee, fee_type, status) are required; the rest are optional, as SKIT makes the refund, bank and notice fields.
 //! - `status` 3 and 4 both mean paid (WeChat's table: 3或4：支付成功); the enum keeps both, and any other value decodes as Unknown.
 //! - `pay_finish_time` and `refund_finish_time` are 0 until the order is paid or refunded (WeChat's example).
+//! - WeChat's non-tax pages list no error codes of their own; wechat-mock answers 40097 (invalid args, WeChat's global code for a bad argument) for an order_id of no order.
+//! - wechat-mock answers what it keeps of the order; `bank_name`, `bill_*`, `payment_info_source` and `notify_history` (the notifications WeChat sends the finance bureau and the commission, which the mock does not send) are not answered. WeChat's example is a closed order (12), a status the mock's orders do not reach (no payment time runs out); the example's `given` holds it as such.
 //!
 //! ## A closed order (WeChat's example, via SKIT)
 //!
@@ -558,11 +564,14 @@ impl GetOrderResponseBuilder {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetOrderErrorCode {
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): No order of this account has this order_id.
+    InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetOrderErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    GetOrderErrorCode in crate ::Code { InvalidArgs } else General(crate
+    ::GeneralErrorCode)
 );
 /// Where a non-tax payment order stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -20,6 +20,7 @@
 //! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it (不支持第三方平台调用).
 //! - Exactly one of `payment_notice_no` and `order_no` is given (WeChat's table: 缴费通知书编号和订单号二选一): both are optional, in the `one_of` set `order`, so a request with neither or both is refused before sending.
 //! - `paid_order_id` is absent when no order was paid.
+//! - wechat-mock answers the orders it keeps for the notice (or order number), and as `paid_order_id` the one paid (refunded or not).
 //!
 //! ## Six orders for a notice, one paid (SKIT's samples)
 //!

@@ -24,6 +24,7 @@
 //! - WeChat's interface name for this endpoint is not known; `nontax_getrealname` is a short name after the path.
 //! - `wx_realname_token` grants the payer's real-name data: it is a Secret, never printed.
 //! - Third-party platforms may not call it, as for the other non-tax payment calls; which accounts may is not stated.
+//! - wechat-mock answers the example: the real-name data is what WeChat holds of the user behind the token, which no call of the caller makes or changes.
 //!
 //! ## Encrypted real-name data (SKIT's samples)
 //!

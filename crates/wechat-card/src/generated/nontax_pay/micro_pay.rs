@@ -26,6 +26,7 @@
 //! - `auth_code` is the payer's payment code, a credential that spends the payer's money: it is a Secret, never printed. SKIT's sample has stray spaces in it and in payment_notice_no, removed here.
 //! - Exactly one of `order_no` and `payment_notice_no` is given (SKIT: 二选一, as WeChat's table of unified_order): both are optional, in the `one_of` set `order`, so a request with neither or both is refused before sending.
 //! - `payment_notice_create_time` and `payment_expire_date` are required in SKIT's model (non-nullable) and its sample sends both, but only make sense with a notice: they are optional here, like unified_order's.
+//! - wechat-mock charges the payment code at once: the order is kept paid (status 3) with a fresh transaction; a payer still confirming (the poll Senparc describes) does not arise, and the payer's openid is not known.
 //!
 //! ## Pay a notice at the counter (SKIT's sample, spaces removed)
 //!

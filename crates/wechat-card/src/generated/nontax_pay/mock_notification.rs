@@ -22,6 +22,7 @@
 //!
 //! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it (不支持第三方平台调用).
 //! - `version` is the protocol version, 1 today (WeChat's table: 协议版本号，默认为1; SKIT defaults it to 1); it is required by the table.
+//! - wechat-mock answers the example: the call keeps nothing, and the mock does not post to `url`.
 //!
 //! ## Test a URL (constructed after mock_query_fee's example)
 //!

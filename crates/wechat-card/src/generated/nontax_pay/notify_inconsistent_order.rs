@@ -15,12 +15,18 @@
 //!
 //! ## Error codes
 //!
-//! Only WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)).
+//! | code | WeChat's message | meaning | what to do |
+//! |---|---|---|---|
+//! | 40097 | `invalid args` | No order of this account has this order_id. | Pass an order_id unified_order or micro_pay answered. |
+//!
+//! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
 //!
 //! ## Notes
 //!
 //! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it (不支持第三方平台调用).
 //! - `order_id` is required by WeChat's table; SKIT makes it optional.
+//! - WeChat's non-tax pages list no error codes of their own; wechat-mock answers 40097 (invalid args, WeChat's global code for a bad argument) for an order_id of no order.
+//! - wechat-mock sends no notification (the commission's URL is not the push target); it answers from state only in that the order must exist.
 //!
 //! ## Notify again (SKIT's sample)
 //!
@@ -110,11 +116,13 @@ impl NotifyInconsistentOrderResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NotifyInconsistentOrderErrorCode {
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): No order of this account has this order_id.
+    InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    NotifyInconsistentOrderErrorCode in crate ::Code {} else General(crate
+    NotifyInconsistentOrderErrorCode in crate ::Code { InvalidArgs } else General(crate
     ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for NotifyInconsistentOrderRequest {

@@ -20,6 +20,7 @@
 //! - WeChat's interface name for this endpoint is not known; `nontax_vehicle_entrancenotify` is a short name after the path.
 //! - Only SKIT (and fastwego's list) has the vehicle calls; the fields are SKIT's.
 //! - Third-party platforms may not call it, as for the other non-tax payment calls.
+//! - wechat-mock keeps the stay (`parking_stay`, one per plate) for `apply_vehicle_pay`; every driver has deductions enabled (`user_state` NORMAL), since the driver's setting is WeChat's and no call changes it. No result is sent to `notify_url`.
 //!
 //! ## A car enters (SKIT's samples)
 //!

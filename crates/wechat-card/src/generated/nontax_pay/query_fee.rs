@@ -24,6 +24,7 @@
 //! - `service_id` is required by WeChat's table; SKIT makes it optional.
 //! - `payment_expire_date` is a string (YYYYMMDD) in WeChat's table and SKIT's request models; SKIT's response model reads it as a number. It is a string, which also decodes from a number.
 //! - WeChat's page lists only the general code 40001. The example answer (SKIT's, a real one) says `errcode` 0 with the errmsg 通知书未缴款: the notice is not paid yet.
+//! - wechat-mock answers the example: the receivable is the finance bureau's (or the commission's), held outside WeChat; no call of the caller makes or changes it, so the answer depends on nothing said before.
 //!
 //! ## A traffic fine not paid yet (SKIT's sample)
 //!

@@ -25,6 +25,7 @@
 //! - `trade_scene` is the deduction scene as SKIT's samples write it (PARKING, `PARKING SPACE` with a space); it is a plain string.
 //! - `user_state` is a plain string (NORMAL in SKIT's sample); its other values are not documented in the sources.
 //! - Third-party platforms may not call it, as for the other non-tax payment calls.
+//! - wechat-mock answers the example: the driver's deduction state is set by the driver in WeChat, which no call here changes.
 //!
 //! ## A driver with deductions enabled (SKIT's samples)
 //!

@@ -16,13 +16,19 @@
 //!
 //! ## Error codes
 //!
-//! Only WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)).
+//! | code | WeChat's message | meaning | what to do |
+//! |---|---|---|---|
+//! | 40097 | `invalid args` | No order of this account has this order_id, it is not paid, or the refund does not fit it (over the total, a refund_out_id used before, refund_fee without refund_out_id). | Refund a paid order, within what is left of its total, each partial refund under a new refund_out_id. |
+//!
+//! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
 //!
 //! ## Notes
 //!
 //! - Accounts: WeChat's page allows verified accounts only (仅认证), and the commission must be onboarded on WeChat's non-tax platform first, hence `apply`. Third-party platforms may not call it (不支持第三方平台调用).
 //! - `refund_fee` and `refund_out_id` go together for a partial refund (WeChat's table: 部分退款时必填); both are optional here and the pairing is the caller's.
 //! - WeChat's example answer carries no `refund_order_id` while its table and SKIT's sample do; it is optional.
+//! - WeChat's non-tax pages list no error codes of their own; wechat-mock answers 40097 (invalid args, WeChat's global code for a bad argument) for an order_id of no order, an order not paid (or refunded in full already), a `refund_fee` without `refund_out_id`, a `refund_out_id` used before, and refunds over the total.
+//! - wechat-mock refunds at once: no order waits in 6 (refunding). The example's answer `refund_order_id` is a fresh id here.
 //!
 //! ## A full refund (WeChat's request, SKIT's answer)
 //!
@@ -193,11 +199,14 @@ impl RefundResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RefundErrorCode {
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): No order of this account has this order_id, it is not paid, or the refund does not fit it (over the total, a refund_out_id used before, refund_fee without refund_out_id).
+    InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    RefundErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    RefundErrorCode in crate ::Code { InvalidArgs } else General(crate
+    ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for RefundRequest {
     type Response = RefundResponse;

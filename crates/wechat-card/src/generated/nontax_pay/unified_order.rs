@@ -27,6 +27,7 @@
 //! - `openid` is required unless `trade_type` is MWEB (WeChat's table). Not checked: `required_unless` reads whether a sibling is set, not which value it holds, and `trade_type` is a text (JSAPI or MWEB).
 //! - `scene`, `payment_notice_create_time` and `payment_expire_date` are optional: SKIT's sample (WeChat's example) leaves the first two out and sends an empty date.
 //! - The answer is SKIT's: `order_id`, `pay_url` and `miniprogram`. Senparc reuses its query_fee answer for it, which does not match WeChat's example; it is not followed.
+//! - wechat-mock keeps the order (`nontax_order`) unpaid with what was sent and answers the payment page of WeChat's example for its id (`miniprogram` is not answered); a user pays it through the user action `pay_nontax_order`. The commission's notification of the payment is not sent.
 //!
 //! ## An order for a notice (SKIT's sample)
 //!

@@ -23,6 +23,7 @@
 //! | 72004 | `mchid is occupied by the other appid` | Another account's rule holds a merchant number. | Have that account (`occupy_appid`) delete its rule first. |
 //! | 72005 | `out of mchid size limit` | The rule names more merchant numbers than WeChat allows (the limit is not documented). |  |
 //! | 72030 | `invalid mchid` | A WeChat Pay merchant number is not valid. | Check the merchant numbers. |
+//! | 72003 | `invalid card type, need member card` | The card is not a member card. | Name a member card. |
 //! | 40073 | `invalid card id` | No card of this account has this card_id. |  |
 //!
 //! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
@@ -33,6 +34,7 @@
 //! - Magicodes' model has two wire bugs not followed: `JumpUrl` is serialized as `card_id` and `MaxCost` as `Max_cost`.
 //! - The answer's lists are `fail_mchid_list`/`succ_mchid_list` in Senparc and `fail_list`/`succ_list` in Magicodes; the first spelling (the one add_rule answers) is the field's name, and the second is read as an alias. Senparc's entries have `mchid`, `errcode`, `errmsg`, `occupy_rule_id` and `occupy_appid`, Magicodes' `mchid` and `occupy_appid`: the entry type is add_rule's `FailedMchid`.
 //! - The examples are constructed from Senparc's model: no source quotes WeChat's.
+//! - wechat-mock keeps one member rule per merchant number; the mock serves one account, so a number set before takes the new rule and `fail_mchid_list` is empty (another account's lock, 72004, does not arise). It checks that the card exists (40073) and is a member card (72003, from WeChat's return-code page); not the merchant numbers themselves (72002, 72030). The rules are apart from `add_rule`'s: which numbers one interface holds is not documented to bind the other.
 //!
 //! ## A member card for payments of 1 to 10 yuan at one merchant number (constructed, after Senparc's model)
 //!
@@ -280,6 +282,8 @@ pub enum AddMemberRuleErrorCode {
     TooManyMchids,
     /// [`InvalidMchid`](crate::Code::InvalidMchid): A WeChat Pay merchant number is not valid.
     InvalidMchid,
+    /// [`NeedMemberCard`](crate::Code::NeedMemberCard): The card is not a member card.
+    NeedMemberCard,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has this card_id.
     InvalidCardId,
     /// A general code, or one this version of the SDK does not know.
@@ -287,7 +291,7 @@ pub enum AddMemberRuleErrorCode {
 }
 ::wechat_core::error_codes!(
     AddMemberRuleErrorCode in crate ::Code { MchidNotBound, MchidOccupied, TooManyMchids,
-    InvalidMchid, InvalidCardId } else General(crate ::GeneralErrorCode)
+    InvalidMchid, NeedMemberCard, InvalidCardId } else General(crate ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for AddMemberRuleRequest {
     type Response = AddMemberRuleResponse;

@@ -25,6 +25,7 @@
 //! | 72005 | `out of mchid size limit` | The rule names more merchant numbers than WeChat allows (the limit is not documented). |  |
 //! | 72030 | `invalid mchid` | A WeChat Pay merchant number is not valid. | Check the merchant numbers. |
 //! | 72032 | `pay gift card rule expired` | The rule's time span is over. |  |
+//! | 72003 | `invalid card type, need member card` | The rule's card is not a member card: a RULE_TYPE_PAY_MEMBER_CARD rule gives member cards. | Name a member card. |
 //! | 40073 | `invalid card id` | No card of this account has the rule's card_id. |  |
 //!
 //! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
@@ -36,7 +37,25 @@
 //! - `rule_info.type` selects the rule's terms: RULE_TYPE_PAY_MEMBER_CARD with `member_rule` is the only kind WeChat's page and SKIT document. wechatpy also sends RULE_TYPE_SINGLE_PAY (支付后赠券) with a `single_pay` object whose fields no source documents; it is not a variant here, and such a rule read back decodes as `RuleKind::Unknown`, kept whole.
 //! - `rule_id` is a number in WeChat's examples and SKIT (`int`); Senparc reads a string. It is an i64; answers writing it as a string decode too.
 //! - `fail_mchid_list` and `succ_mchid_list` are optional: which of them WeChat leaves out when empty is not documented.
+//! - wechat-mock keeps the rule under the next number of a sequence (1, 2, ...) and `base_info` as sent, with `status` RULE_STATUS_OK and the times added; the rule holds each merchant number no other rule holds, and each number another rule holds is answered in `fail_mchid_list` with that rule's id as `occupy_rule_id` and 72004 (which code WeChat reports per number is not documented; WeChat's example shows 23112 "err"). The mock has one account, so `occupy_appid` is not answered. It checks that the card exists (40073) and is a member card (72003, from WeChat's return-code page) and that the span is not over (72032); not the merchant numbers themselves (72002, 72030).
+//! - WeChat's example sets a span that ended in 2020, which the mock refuses (72032); the first example is the same rule until 2100, what the mock answers from its given card.
 //! - 72032 (rule expired) is listed here by its message: that add answers it for an `end_time` already past is inferred, not observed. 72010, also "invalid mchid", is not declared: nothing says how it differs from 72030.
+//!
+//! ## A member card for payments of 0.02 to 200 yuan until 2100 (constructed: WeChat's example below, its span moved past now)
+//!
+//! Request body:
+//!
+//! ```json
+//! {"rule_info": {"type": "RULE_TYPE_PAY_MEMBER_CARD",
+//!                "base_info": {"mchid_list": ["123", "456"], "begin_time": 1480317217, "end_time": 4102444800},
+//!                "member_rule": {"card_id": "abcdefg", "least_cost": 2, "max_cost": 20000, "jump_url": "www.qq.com"}}}
+//! ```
+//!
+//! Response:
+//!
+//! ```json
+//! {"errcode": 0, "errmsg": "ok", "rule_id": 1, "fail_mchid_list": [], "succ_mchid_list": ["123", "456"]}
+//! ```
 //!
 //! ## A member card for payments of 0.02 to 200 yuan (WeChat's example, as SKIT's model samples copy it)
 //!
@@ -146,6 +165,8 @@ pub enum AddRuleErrorCode {
     InvalidMchid,
     /// [`RuleExpired`](crate::Code::RuleExpired): The rule's time span is over.
     RuleExpired,
+    /// [`NeedMemberCard`](crate::Code::NeedMemberCard): The rule's card is not a member card: a RULE_TYPE_PAY_MEMBER_CARD rule gives member cards.
+    NeedMemberCard,
     /// [`InvalidCardId`](crate::Code::InvalidCardId): No card of this account has the rule's card_id.
     InvalidCardId,
     /// A general code, or one this version of the SDK does not know.
@@ -153,7 +174,8 @@ pub enum AddRuleErrorCode {
 }
 ::wechat_core::error_codes!(
     AddRuleErrorCode in crate ::Code { MchidNotBound, MchidOccupied, TooManyMchids,
-    InvalidMchid, RuleExpired, InvalidCardId } else General(crate ::GeneralErrorCode)
+    InvalidMchid, RuleExpired, NeedMemberCard, InvalidCardId } else General(crate
+    ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for AddRuleRequest {
     type Response = AddRuleResponse;

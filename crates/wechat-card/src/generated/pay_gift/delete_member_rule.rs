@@ -28,6 +28,7 @@
 //! - Senparc types `mchid_list` as int[] here but string[] in add; merchant numbers are strings everywhere else (add_rule, WeChat's examples), so strings are sent.
 //! - Senparc's answer types `succ_mchid_list` as a list of failure entries, its add answer as strings; Magicodes reads both answers with one type (strings). Strings are read, as for add_member_rule, with the same aliases.
 //! - The examples are constructed: no source quotes WeChat's.
+//! - wechat-mock releases the numbers that held a rule of the card (`succ_mchid_list`) and answers `fail_mchid_list` empty when that is every number named; otherwise it leaves `fail_mchid_list` out, since the steps cannot list the numbers not released (the request's items that match no record), and what WeChat reports for them is not documented.
 //!
 //! ## One merchant number released (constructed, after Senparc's model)
 //!

@@ -25,6 +25,7 @@
 //! - WeChat's page gives the interface no English name; `card_paygiftcard_delete` is a short name after the path.
 //! - `rule_id` is sent as a number (WeChat's example, SKIT's `int`); Senparc sends a string.
 //! - The answer is constructed: every SDK reads errcode and errmsg alone.
+//! - wechat-mock removes the rule and its hold on its merchant numbers; a deleted rule is unknown from then on (72034), so 72033 (status error) does not arise.
 //!
 //! ## A rule deleted (SKIT's request; the answer constructed)
 //!

@@ -20,6 +20,7 @@
 //! - WeChat's page gives the interface no English name; `card_paygiftcard_batchget` is a short name after the path.
 //! - `type` is always RULE_TYPE_PAY_MEMBER_CARD in wechatpy (hard-coded) and SKIT (the default); it is a `RuleType` here so that RULE_TYPE_SINGLE_PAY rules can be listed too. Every SDK sends all four fields, so all are required.
 //! - No limit on `count` and no error code particular to the list are documented.
+//! - wechat-mock reads `effective` as "the rule's span holds the moment of the call". WeChat's example lists with `effective` a rule that ended in 2020 (end_time 1580317217) and a total of 4; the example's `given` holds rules ending in 2100, so the mock answers them with their own total.
 //!
 //! ## The first rule of four (WeChat's example, as SKIT's model samples copy it)
 //!

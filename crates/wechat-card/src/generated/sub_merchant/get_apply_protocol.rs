@@ -23,6 +23,7 @@
 //! - WeChat's page gives the interface no English name; `card_getapplyprotocol` is a short name after the path.
 //! - GET, not POST: SKIT, Senparc, EasyWeChat and tianye/WechatMpSDK all send a GET without a body, and tianye's README shows a real answer to it. fastwego's generated API list says POST, which no other source does; it is not followed.
 //! - `can_choose_prepaid_card` and `can_choose_payment_card` are in the real answer tianye/WechatMpSDK prints and in Senparc's model (integers, 1 = yes), not in SKIT's; they are optional.
+//! - wechat-mock answers the example: the categories are WeChat's, no call changes them and the answer depends on nothing said before.
 //!
 //! ## One category (the answer tianye/WechatMpSDK printed, as JSON)
 //!

@@ -15,13 +15,18 @@
 //!
 //! ## Error codes
 //!
-//! Only WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)).
+//! | code | WeChat's message | meaning | what to do |
+//! |---|---|---|---|
+//! | 40097 | `invalid args` | No sub-merchant of this parent merchant has this merchant_id. | Pass a merchant_id `submit_sub_merchant` answered. |
+//!
+//! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
 //!
 //! ## Notes
 //!
 //! - WeChat's page gives the interface no English name; `card_submerchant_get` is a short name after the path.
 //! - fastwego's description says the call takes the sub-merchant's appid; WeChat's example, SKIT, Senparc and EasyWeChat send `merchant_id`, which is followed.
 //! - `merchant_id` is sent as a string, as SKIT, Senparc and EasyWeChat send it.
+//! - What WeChat answers for a merchant_id of no sub-merchant is not documented; wechat-mock answers 40097 (invalid args, WeChat's global code for a bad argument).
 //!
 //! ## A sub-merchant under review (WeChat's example, via SKIT)
 //!
@@ -79,11 +84,14 @@ impl GetSubMerchantResponse {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum GetSubMerchantErrorCode {
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): No sub-merchant of this parent merchant has this merchant_id.
+    InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    GetSubMerchantErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
+    GetSubMerchantErrorCode in crate ::Code { InvalidArgs } else General(crate
+    ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for GetSubMerchantRequest {
     type Response = GetSubMerchantResponse;

@@ -24,6 +24,7 @@
 //! - The answer's list sits at the top level (`info_list`, `next_begin_id`), as in WeChat's example and SKIT; Senparc nests it one level deeper (SubmerChantBatchGet_InfoList), which is not followed.
 //! - `begin_id` is a string as SKIT and Senparc send it (WeChat's example writes 0); `next_begin_id` decodes from a number or a string.
 //! - `limit` is at most 100 (WeChat's page: 一次调用最多拉取100个子商户).
+//! - wechat-mock pages by merchant_id: the sub-merchants whose id is above `begin_id` (an empty or `0` one starts at the first), and `next_begin_id` is the last one answered (none for an empty page). WeChat's example lists a CHECKING and an APPROVED sub-merchant for `status` CHECKING; the mock answers only the CHECKING one, so the example's `given` has both and the answer is checked against the mock's.
 //!
 //! ## Sub-merchants under review (WeChat's example, via SKIT)
 //!

@@ -29,6 +29,7 @@
 //! - WeChat's example answer writes `merchant_id` as a number (12) and SKIT reads it as a string: it is a string here, which also decodes from a number, keeping its digits exactly.
 //! - The table's string(N) limits are bytes (brand_name string(36) is 12 Chinese characters, which the page says in words).
 //! - 52000's errmsg is the one tianye/WechatMpSDK observed on this endpoint for a logo not uploaded through /cgi-bin/media/uploadimg.
+//! - wechat-mock keeps the sub-merchant (`sub_merchant`) under the next number, in status CHECKING, until WeChat's review (the user action `review_sub_merchant`, pushing `card_merchant_check_result`). It does not judge the logo (52000) nor the categories against `get_apply_protocol`.
 //!
 //! ## Submit a sub-merchant (WeChat's example, via SKIT)
 //!

@@ -20,6 +20,7 @@
 //! | code | WeChat's message | meaning | what to do |
 //! |---|---|---|---|
 //! | 52000 | `pic is not from cdn` | `logo_url` is not an image WeChat hosts. | Upload the logo with /cgi-bin/media/uploadimg and pass the URL it answers. |
+//! | 40097 | `invalid args` | No sub-merchant of this parent merchant has this merchant_id. | Pass a merchant_id `submit_sub_merchant` answered. |
 //!
 //! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
 //!
@@ -28,6 +29,8 @@
 //! - WeChat's page gives the interface no English name; `card_submerchant_update` is a short name after the path.
 //! - The fields the submit table requires stay required: SKIT's update model is the submit model plus merchant_id, and EasyWeChat documents the same parameters. A partial update is not documented anywhere.
 //! - `merchant_id` is sent as a string, as SKIT, Senparc and EasyWeChat send it; WeChat's answer writes it as a number, which decodes too.
+//! - What WeChat answers for a merchant_id of no sub-merchant is not documented; wechat-mock answers 40097 (invalid args, WeChat's global code for a bad argument).
+//! - wechat-mock keeps what the update sends, over what was kept, and sends the sub-merchant back to review (CHECKING), from any status.
 //!
 //! ## Update a sub-merchant (WeChat's example, via SKIT)
 //!
@@ -104,12 +107,14 @@ impl UpdateSubMerchantResponse {
 pub enum UpdateSubMerchantErrorCode {
     /// [`PicNotFromCdn`](crate::Code::PicNotFromCdn): `logo_url` is not an image WeChat hosts.
     PicNotFromCdn,
+    /// [`InvalidArgs`](crate::Code::InvalidArgs): No sub-merchant of this parent merchant has this merchant_id.
+    InvalidArgs,
     /// A general code, or one this version of the SDK does not know.
     General(crate::GeneralErrorCode),
 }
 ::wechat_core::error_codes!(
-    UpdateSubMerchantErrorCode in crate ::Code { PicNotFromCdn } else General(crate
-    ::GeneralErrorCode)
+    UpdateSubMerchantErrorCode in crate ::Code { PicNotFromCdn, InvalidArgs } else
+    General(crate ::GeneralErrorCode)
 );
 /// A sub-merchant's new details, with the id that names it.
 ///
