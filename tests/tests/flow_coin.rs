@@ -135,7 +135,11 @@ async fn coins_are_granted_exchanged_for_stock_topped_up_and_listed() {
     let waiting = coin.get_order(&GetOrderRequest::new(&topup.order_id)).await.expect("reads").order_info;
     assert_eq!((waiting.status, waiting.pay_finish_time), (OrderStatus::Waiting, 0));
     assert_eq!((waiting.order_type, waiting.pay_coin_count.as_str()), (OrderType::TopUp, "100"));
-    let paid = act(&flow.mock, &PayCoinOrderParams::new(&topup.order_id, PAYER)).expect("the user pays");
+    let paid = act(
+        &flow.mock,
+        &PayCoinOrderParams::builder().order_id(&topup.order_id).openid(PAYER).build().expect("both are set"),
+    )
+    .expect("the user pays");
     assert_eq!(paid["pay_coin"], 100);
     let Event::CardPayOrder(pushed) = flow.sink.next().await else { panic!("card_pay_order") };
     assert_eq!(
@@ -143,7 +147,10 @@ async fn coins_are_granted_exchanged_for_stock_topped_up_and_listed() {
         (topup.order_id.as_str(), PAYER)
     );
     assert_eq!((pushed.pay_coin_count, pushed.refund_pay_coin_count), (Some(100), Some(100)));
-    let paid_twice = act(&flow.mock, &PayCoinOrderParams::new(&topup.order_id, PAYER));
+    let paid_twice = act(
+        &flow.mock,
+        &PayCoinOrderParams::builder().order_id(&topup.order_id).openid(PAYER).build().expect("both are set"),
+    );
     assert!(matches!(paid_twice, Err(UserActionError::Refused { errcode: 71007, .. })), "{paid_twice:?}");
     let order = coin.get_order(&GetOrderRequest::new(&topup.order_id)).await.expect("reads").order_info;
     assert_eq!((order.status, order.openid.as_deref()), (OrderStatus::CoinsAdded, Some(PAYER)));

@@ -43,6 +43,22 @@ async fn start() -> Flow {
     Flow { mock, client: Client::new(core), sink }
 }
 
+/// The user `BUYER` buying `card_id` on `page_id` for `price` fen.
+fn buy(page_id: &str, card_id: &str, price: i64) -> BuyGiftCardParams {
+    BuyGiftCardParams::builder()
+        .page_id(page_id)
+        .openid(BUYER)
+        .card_id(card_id)
+        .price(price)
+        .build()
+        .expect("every required parameter is set")
+}
+
+/// The user `openid` accepting the order `order_id` given to them.
+fn accept(order_id: &str, openid: &str) -> AcceptGiftCardParams {
+    AcceptGiftCardParams::builder().order_id(order_id).openid(openid).build().expect("both are set")
+}
+
 fn seed<R: Record>(mock: &MockServer, record: &R) -> Value {
     let record = serde_json::to_value(record).expect("a record serializes");
     mock.seed(R::RESOURCE, record).unwrap_or_else(|e| panic!("the mock holds a {}: {e}", R::RESOURCE))
@@ -143,8 +159,7 @@ async fn a_page_is_added_read_changed_and_listed_and_an_order_is_paid_read_and_r
 
     // A user buys the card on the page: WeChat pushes giftcard_pay_done.
     let before = now();
-    let bought = act(&flow.mock, &BuyGiftCardParams::new(&page_id, BUYER, CARD, 10_000).outer_str("web"))
-        .expect("the user pays");
+    let bought = act(&flow.mock, &buy(&page_id, CARD, 10_000).outer_str("web")).expect("the user pays");
     let order_id = bought["order_id"].as_str().expect("an order id").to_owned();
     let code = bought["card_list"][0]["code"].as_str().expect("a code WeChat made").to_owned();
     assert_eq!(code.len(), 12, "{code}");
@@ -171,13 +186,13 @@ async fn a_page_is_added_read_changed_and_listed_and_an_order_is_paid_read_and_r
         panic!("giftcard_send_to_friend")
     };
     assert_eq!((given.order_id.as_str(), given.is_chat_room), (order_id.as_str(), Some(false)));
-    act(&flow.mock, &AcceptGiftCardParams::new(&order_id, FRIEND)).expect("accepted");
+    act(&flow.mock, &accept(&order_id, FRIEND)).expect("accepted");
     let Event::GiftcardUserAccept(accepted) = flow.sink.next().await else { panic!("giftcard_user_accept") };
     assert_eq!(
         (accepted.order_id.as_str(), accepted.header.from_user_name.as_str()),
         (order_id.as_str(), FRIEND)
     );
-    let refused = act(&flow.mock, &AcceptGiftCardParams::new(&order_id, "oSomeoneElse"));
+    let refused = act(&flow.mock, &accept(&order_id, "oSomeoneElse"));
     assert!(matches!(refused, Err(UserActionError::Refused { errcode: 81017, .. })), "{refused:?}");
     let order = gift_card.get_order(&GetOrderRequest::new(&order_id)).await.expect("reads").order;
     assert_eq!(order.accepter_openid.as_deref(), Some(FRIEND));
@@ -219,8 +234,7 @@ async fn a_card_no_theme_offers_cannot_be_bought_and_orders_are_listed_in_their_
             .page(json!({"banner_pic_url": "b", "theme_list": page_with(CARD, "-")["theme_list"].clone()})),
     );
     let page_id = page["page_id"].as_str().expect("a fresh page id");
-    let off_page =
-        act(&flow.mock, &BuyGiftCardParams::new(page_id, BUYER, "pbLatjlq75CPBR_tYCRdPlxSGlOs", 1));
+    let off_page = act(&flow.mock, &buy(page_id, "pbLatjlq75CPBR_tYCRdPlxSGlOs", 1));
     assert!(matches!(off_page, Err(UserActionError::Refused { errcode: 40073, .. })), "{off_page:?}");
     assert!(flow.mock.records(GiftCardOrder::RESOURCE).is_empty(), "a refused purchase keeps nothing");
 

@@ -39,6 +39,11 @@ fn act<P: UserActionParams>(mock: &MockServer, params: &P) -> Result<Value, User
     mock.user_action(P::ACTION, serde_json::to_value(params).expect("parameters serialize"))
 }
 
+/// WeChat's review of the sub-merchant `merchant_id`.
+fn review(merchant_id: &str, pass: bool) -> ReviewSubMerchantParams {
+    ReviewSubMerchantParams::builder().merchant_id(merchant_id).pass(pass).build().expect("both are set")
+}
+
 fn request<T: serde::de::DeserializeOwned>(body: Value) -> T {
     serde_json::from_value(body).expect("the body fits the request type")
 }
@@ -95,14 +100,13 @@ async fn a_sub_merchant_is_submitted_read_listed_reviewed_and_updated() {
     assert!(end.info_list.is_empty() && end.next_begin_id.is_none(), "{end:?}");
 
     // WeChat's review approves the first, refuses the second: each verdict pushed.
-    act(&flow.mock, &ReviewSubMerchantParams::new(&first.merchant_id, true)).expect("reviewed");
+    act(&flow.mock, &review(&first.merchant_id, true)).expect("reviewed");
     let Event::CardMerchantCheckResult(approved) = flow.sink.next().await else { panic!("the verdict") };
     assert_eq!((approved.merchant_id.as_str(), approved.is_pass), (first.merchant_id.as_str(), true));
-    act(&flow.mock, &ReviewSubMerchantParams::new(&second.merchant_id, false).reason("授权函未加盖公章"))
-        .expect("reviewed");
+    act(&flow.mock, &review(&second.merchant_id, false).reason("授权函未加盖公章")).expect("reviewed");
     let Event::CardMerchantCheckResult(refused) = flow.sink.next().await else { panic!("the verdict") };
     assert_eq!((refused.is_pass, refused.reason.as_deref()), (false, Some("授权函未加盖公章")));
-    let again = act(&flow.mock, &ReviewSubMerchantParams::new(&first.merchant_id, false));
+    let again = act(&flow.mock, &review(&first.merchant_id, false));
     assert!(matches!(again, Err(UserActionError::Refused { errcode: 40097, .. })), "{again:?}");
 
     let read = subs.get_sub_merchant(&GetSubMerchantRequest::new(&first.merchant_id)).await.expect("reads");
