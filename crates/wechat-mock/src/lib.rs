@@ -124,7 +124,7 @@
 //! `nontax_pay/query_fee` (the finance bureau's receivable), `nontax_pay/get_real_name` (the
 //! user's real-name data), `nontax_pay/query_vehicle_state` (the driver's setting),
 //! `nontax_pay/mock_notification` and `nontax_pay/mock_query_fee` (tests of a URL the mock
-//! does not call).
+//! does not call); and, not yet declared, `nontax_pay/download_bill` (a CSV statement).
 //!
 //! # Admin routes
 //!
