@@ -132,15 +132,15 @@
 //!   finance bureau and the commission are not sent; `notify_inconsistent_order` checks the
 //!   order exists. A car park's stay (`parking_stay`, per plate) is kept from
 //!   `notify_vehicle_entrance` until `apply_vehicle_pay` deducts it into a paid order (once;
-//!   other scenes need no stay). Not yet declared: `download_bill` (the day's statement)
-//!   still answers its example.
+//!   other scenes need no stay). Not yet declared: `download_bill` still answers its example
+//!   statement, since steps build JSON answers and not the CSV text WeChat sends.
 //!
 //! Answering their example, since WeChat keeps nothing for them and their answer depends on
 //! nothing said before: `sub_merchant/get_apply_protocol` (WeChat's category list),
 //! `nontax_pay/query_fee` (the finance bureau's receivable), `nontax_pay/get_real_name` (the
 //! user's real-name data), `nontax_pay/query_vehicle_state` (the driver's setting),
 //! `nontax_pay/mock_notification` and `nontax_pay/mock_query_fee` (tests of a URL the mock
-//! does not call).
+//! does not call); and, not yet declared, `nontax_pay/download_bill` (a CSV statement).
 //!
 //! # Admin routes
 //!

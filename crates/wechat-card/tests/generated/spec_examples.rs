@@ -1036,6 +1036,16 @@ fn coin_get_order_example_1() {
 
 #[cfg(feature = "coin")]
 #[test]
+fn coin_get_order_example_2() {
+    decodes::<
+        ::wechat_card::coin::GetOrderRequest,
+    >(
+        "{\"errcode\": 71002, \"errmsg\": \"invalid orderid, may be the other  parameter not fit with orderid\"}",
+    );
+}
+
+#[cfg(feature = "coin")]
+#[test]
 fn coin_get_pay_price_example_1() {
     round_trips::<
         ::wechat_card::coin::GetPayPriceRequest,
@@ -1972,6 +1982,14 @@ fn nontax_pay_apply_vehicle_pay_example_1() {
 
 #[cfg(feature = "nontax_pay")]
 #[test]
+fn nontax_pay_apply_vehicle_pay_example_2() {
+    decodes::<
+        ::wechat_card::nontax_pay::ApplyVehiclePayRequest,
+    >("{\"errcode\": 40097, \"errmsg\": \"invalid args\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
 fn nontax_pay_download_bill_example_1() {
     round_trips::<
         ::wechat_card::nontax_pay::DownloadBillRequest,
@@ -2008,6 +2026,14 @@ fn nontax_pay_get_order_example_1() {
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\", \"appid\": \"wx5f6e43071809a9dd\", \"openid\": \"ont-9vjAcIdSU-LgB7ubALAVJO9U\",\n \"order_id\": \"AQCAGxwqp6-aBeIKDJ7fvb6x3dZt\", \"create_time\": 1508847678, \"pay_finish_time\": 0, \"desc\": \"测试办证缴费\",\n \"fee\": 1, \"fee_type\": 1, \"trans_id\": \"\", \"status\": 12, \"bank_id\": \"test_bank_id\", \"bank_name\": \"测试_银行\",\n \"bank_account\": \"6215385809487657\", \"refund_finish_time\": 0,\n \"items\": [{\"no\": 1, \"item_id\": \"000001\", \"item_name\": \"测试办证缴费1\", \"overdue\": 0, \"fee\": 1},\n           {\"no\": 2, \"item_id\": \"000002\", \"item_name\": \"测试办证缴费2\", \"overdue\": 0, \"fee\": 0}],\n \"bill_type_code\": \"\", \"bill_no\": \"\", \"payment_info_source\": 2, \"payment_notice_no\": \"08111639088\",\n \"department_code\": \"118610002\", \"department_name\": \"测试执收单位\", \"payment_notice_type\": 1, \"region_code\": \"440000\",\n \"notify_history\": [\n   {\"appid\": \"wx5f6e43071809a9dd\", \"name\": \"测试财政\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 39, \"wxnontaxstr\": \"2ba37f90d155d390\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]},\n   {\"appid\": \"wxefd0818f53b9b82f\", \"name\": \"测试委办局\", \"notify_cnt\": 1,\n    \"notify_detail\": [{\"notify_time\": 1524023367, \"ret\": 0, \"cost_time\": 20, \"wxnontaxstr\": \"f7ad824e08ac4bc5\", \"status\": 3, \"errcode\": 0, \"errmsg\": \"\"}]}]}",
     );
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_get_order_example_2() {
+    decodes::<
+        ::wechat_card::nontax_pay::GetOrderRequest,
+    >("{\"errcode\": 40097, \"errmsg\": \"invalid args\"}");
 }
 
 #[cfg(feature = "nontax_pay")]
@@ -2094,6 +2120,14 @@ fn nontax_pay_notify_inconsistent_order_example_1() {
 
 #[cfg(feature = "nontax_pay")]
 #[test]
+fn nontax_pay_notify_inconsistent_order_example_2() {
+    decodes::<
+        ::wechat_card::nontax_pay::NotifyInconsistentOrderRequest,
+    >("{\"errcode\": 40097, \"errmsg\": \"invalid args\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
 fn nontax_pay_notify_vehicle_entrance_example_1() {
     round_trips::<
         ::wechat_card::nontax_pay::NotifyVehicleEntranceRequest,
@@ -2159,6 +2193,14 @@ fn nontax_pay_refund_example_2() {
     decodes::<
         ::wechat_card::nontax_pay::RefundRequest,
     >("{\"errcode\": 0, \"errmsg\": \"ok\"}");
+}
+
+#[cfg(feature = "nontax_pay")]
+#[test]
+fn nontax_pay_refund_example_3() {
+    decodes::<
+        ::wechat_card::nontax_pay::RefundRequest,
+    >("{\"errcode\": 40097, \"errmsg\": \"invalid args\"}");
 }
 
 #[cfg(feature = "nontax_pay")]
@@ -2609,6 +2651,14 @@ fn sub_merchant_get_sub_merchant_example_1() {
     >(
         "{\"errcode\": 0, \"errmsg\": \"ok\",\n \"info\": {\"merchant_id\": \"12\", \"create_time\": 1438790559, \"update_time\": 1438790559, \"brand_name\": \"aaaaaa\",\n          \"logo_url\": \"http://mmbiz.xxxx\", \"status\": \"CHECKING\", \"begin_time\": 1438790559, \"end_time\": 1438990559,\n          \"primary_category_id\": 1, \"secondary_category_id\": 101}}",
     );
+}
+
+#[cfg(feature = "sub_merchant")]
+#[test]
+fn sub_merchant_get_sub_merchant_example_2() {
+    decodes::<
+        ::wechat_card::sub_merchant::GetSubMerchantRequest,
+    >("{\"errcode\": 40097, \"errmsg\": \"invalid args\"}");
 }
 
 #[cfg(feature = "sub_merchant")]

@@ -45,6 +45,14 @@
 //!                 "openid": "oWE-GwF1gGoyVVZC5PG6GXd4cKMY", "order_type": "ORDER_TYPE_WXPAY"}}
 //! ```
 //!
+//! ## An order_id of no order (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {"errcode": 71002, "errmsg": "invalid orderid, may be the other  parameter not fit with orderid"}
+//! ```
+//!
 //! Generated from `spec/coin/get_order.toml`.
 
 /// Request of [`CoinClient::get_order`](crate::coin::CoinClient::get_order).

@@ -47,6 +47,14 @@
 //! {"errcode": 0, "errmsg": "ok", "order_id": "AQAAhNw2srPiUjMKDJ7fvb4AAAAA"}
 //! ```
 //!
+//! ## A car park deduction for a plate that never entered (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {"errcode": 40097, "errmsg": "invalid args"}
+//! ```
+//!
 //! Generated from `spec/nontax_pay/apply_vehicle_pay.toml`.
 
 /// Request of [`NontaxPayClient::apply_vehicle_pay`](crate::nontax_pay::NontaxPayClient::apply_vehicle_pay).

@@ -28,6 +28,7 @@
 //! - The columns may change (具体字段可能有增删，以实际返回的为准), so the statement is not parsed into fields.
 //! - `bill_type` is ALL (default), SUCCESS or REFUND.
 //! - The success example is constructed from the page's column list; the page's own sample rows are not in the sources read.
+//! - wechat-mock still answers the example statement, although WeChat builds it from the day's orders: `[[mock]]` steps build JSON answers, not CSV text, and the statement's columns (bank, settlement, fees) are more than the mock keeps of an order. It is listed in the mock crate's docs as not yet declared.
 //!
 //! ## One paid order (constructed from WeChat's columns)
 //!

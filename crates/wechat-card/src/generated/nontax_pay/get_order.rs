@@ -59,6 +59,14 @@
 //!     "notify_detail": [{"notify_time": 1524023367, "ret": 0, "cost_time": 20, "wxnontaxstr": "f7ad824e08ac4bc5", "status": 3, "errcode": 0, "errmsg": ""}]}]}
 //! ```
 //!
+//! ## An order_id of no order (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {"errcode": 40097, "errmsg": "invalid args"}
+//! ```
+//!
 //! Generated from `spec/nontax_pay/get_order.toml`.
 
 /// Request of [`NontaxPayClient::get_order`](crate::nontax_pay::NontaxPayClient::get_order).

@@ -42,6 +42,14 @@
 //! {"errcode": 0, "errmsg": "ok"}
 //! ```
 //!
+//! ## An order_id of no order (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {"errcode": 40097, "errmsg": "invalid args"}
+//! ```
+//!
 //! Generated from `spec/nontax_pay/notify_inconsistent_order.toml`.
 
 /// Request of [`NontaxPayClient::notify_inconsistent_order`](crate::nontax_pay::NontaxPayClient::notify_inconsistent_order).

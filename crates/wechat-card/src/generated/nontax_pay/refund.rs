@@ -58,6 +58,14 @@
 //! {"errcode": 0, "errmsg": "ok"}
 //! ```
 //!
+//! ## An order not paid (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {"errcode": 40097, "errmsg": "invalid args"}
+//! ```
+//!
 //! Generated from `spec/nontax_pay/refund.toml`.
 
 /// Request of [`NontaxPayClient::refund`](crate::nontax_pay::NontaxPayClient::refund).

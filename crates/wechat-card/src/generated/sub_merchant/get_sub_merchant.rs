@@ -45,6 +45,14 @@
 //!           "primary_category_id": 1, "secondary_category_id": 101}}
 //! ```
 //!
+//! ## A merchant_id of no sub-merchant (constructed)
+//!
+//! Response:
+//!
+//! ```json
+//! {"errcode": 40097, "errmsg": "invalid args"}
+//! ```
+//!
 //! Generated from `spec/sub_merchant/get_sub_merchant.toml`.
 
 /// Request of [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant).
