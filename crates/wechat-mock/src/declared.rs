@@ -36,7 +36,14 @@ pub(crate) fn run(
     example: Option<&str>,
 ) -> Result<Map<String, Value>, i64> {
     let example = example.and_then(|text| serde_json::from_str::<Map<String, Value>>(text).ok());
-    let call = engine::Call { request, types, response, example: example.as_ref(), now: now() };
+    let call = engine::Call {
+        request,
+        types,
+        response,
+        example: example.as_ref(),
+        now: now(),
+        appid: &shared.config.appid,
+    };
     let outcome = shared.engine.run(steps, &call)?;
     for push in outcome.pushes {
         shared.pushes.declared(&push);
