@@ -1740,6 +1740,15 @@ async fn invoice_get_auth_data_through_the_mock() {
 #[tokio::test]
 async fn invoice_get_auth_field_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_settings",
+                    "{\"auth_field\":{\"biz_field\":{\"custom_field\":[{\"key\":\"field2\"}],\"show_addr\":1,\"show_bank_no\":1,\"show_bank_type\":1,\"show_phone\":1,\"show_tax_no\":1,\"show_title\":1},\"user_field\":{\"custom_field\":[{\"key\":\"field1\"}],\"show_email\":1,\"show_phone\":1,\"show_title\":1}}}",
+                ),
+            ],
+        );
     let arranged = harness.arrange("invoice/get_auth_field", Some("{}"));
     let request: ::wechat_card::invoice::GetAuthFieldRequest = request(&arranged);
     let answer = harness
@@ -1794,6 +1803,15 @@ async fn invoice_get_auth_url_through_the_mock() {
 #[tokio::test]
 async fn invoice_get_contact_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_settings",
+                    "{\"contact\":{\"phone\":\"88888888\",\"time_out\":12345}}",
+                ),
+            ],
+        );
     let arranged = harness.arrange("invoice/get_contact", Some("{}"));
     let request: ::wechat_card::invoice::GetContactRequest = request(&arranged);
     let answer = harness
@@ -1818,6 +1836,15 @@ async fn invoice_get_contact_through_the_mock() {
 #[tokio::test]
 async fn invoice_get_pay_mch_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_settings",
+                    "{\"paymch_info\":{\"mchid\":\"1234\",\"s_pappid\":\"wxabcd\"}}",
+                ),
+            ],
+        );
     let arranged = harness.arrange("invoice/get_pay_mch", Some("{}"));
     let request: ::wechat_card::invoice::GetPayMchRequest = request(&arranged);
     let answer = harness

@@ -1353,7 +1353,12 @@ async fn invoice_get_auth_field_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_settings",
+                    "{\"auth_field\":{\"biz_field\":{\"custom_field\":[{\"key\":\"field2\"}],\"show_addr\":1,\"show_bank_no\":1,\"show_bank_type\":1,\"show_phone\":1,\"show_tax_no\":1,\"show_title\":1},\"user_field\":{\"custom_field\":[{\"key\":\"field1\"}],\"show_email\":1,\"show_phone\":1,\"show_title\":1}}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1404,7 +1409,12 @@ async fn invoice_get_contact_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_settings",
+                    "{\"contact\":{\"phone\":\"88888888\",\"time_out\":12345}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1424,7 +1434,12 @@ async fn invoice_get_pay_mch_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_settings",
+                    "{\"paymch_info\":{\"mchid\":\"1234\",\"s_pappid\":\"wxabcd\"}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

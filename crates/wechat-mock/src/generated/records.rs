@@ -67,3 +67,46 @@ pub enum CardStatus {
     #[serde(rename = "CARD_STATUS_DISPATCH")]
     Dispatch,
 }
+
+/// The account's invoice settings: the payment merchant link, the authorization page's fields and the contact details, each as last set.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct InvoiceSettings {
+    /// The merchant number and its invoicing platform, as `set_pay_mch` set them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paymch_info: Option<serde_json::Value>,
+    /// The fields type 1 authorization pages ask for, as `set_auth_field` set them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_field: Option<serde_json::Value>,
+    /// The contact details, as `set_contact` set them; `get_auth_url` needs them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact: Option<serde_json::Value>,
+}
+
+impl InvoiceSettings {
+    /// A `invoice_settings` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `paymch_info`: The merchant number and its invoicing platform, as `set_pay_mch` set them.
+    pub fn paymch_info(mut self, paymch_info: serde_json::Value) -> Self {
+        self.paymch_info = Some(paymch_info);
+        self
+    }
+
+    /// Sets `auth_field`: The fields type 1 authorization pages ask for, as `set_auth_field` set them.
+    pub fn auth_field(mut self, auth_field: serde_json::Value) -> Self {
+        self.auth_field = Some(auth_field);
+        self
+    }
+
+    /// Sets `contact`: The contact details, as `set_contact` set them; `get_auth_url` needs them.
+    pub fn contact(mut self, contact: serde_json::Value) -> Self {
+        self.contact = Some(contact);
+        self
+    }
+}
+
+impl crate::state_model::Record for InvoiceSettings {
+    const RESOURCE: &'static str = "invoice_settings";
+}

@@ -72,6 +72,37 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
             ),
         }),
     },
+    ResourceDef {
+        name: "invoice_settings",
+        group: "invoice",
+        doc: "The account's invoice settings: the payment merchant link, the authorization page's fields and the contact details, each as last set.",
+        key: &[],
+        fields: &[
+            Field {
+                name: "paymch_info",
+                ty: Ty::Named(TypeId(11)),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "auth_field",
+                ty: Ty::Named(TypeId(0)),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "contact",
+                ty: Ty::Named(TypeId(6)),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[],
+        statuses: None,
+    },
 ];
 
 /// Every push event, by name: its elements after the header, in order.
@@ -388,6 +419,249 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             },
                         ),
                     ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/get_auth_field",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    filter: &[],
+                    each: None,
+                    missing: Some(72029),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72029 },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("invoice_settings"),
+                        path: &[Segment::Key("auth_field")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("auth_field")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_settings"),
+                                path: &[Segment::Key("auth_field")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/get_contact",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    filter: &[],
+                    each: None,
+                    missing: Some(72063),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72063 },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("invoice_settings"),
+                        path: &[Segment::Key("contact")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("contact")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_settings"),
+                                path: &[Segment::Key("contact")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/get_pay_mch",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    filter: &[],
+                    each: None,
+                    missing: Some(72028),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72028 },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("invoice_settings"),
+                        path: &[Segment::Key("paymch_info")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("paymch_info")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_settings"),
+                                path: &[Segment::Key("paymch_info")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/set_auth_field",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    set: &[],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "invoice_settings",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("auth_field")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("auth_field")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/set_contact",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    set: &[],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "invoice_settings",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("contact")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("contact")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/set_pay_mch",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    set: &[],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "invoice_settings",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("paymch_info")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("paymch_info")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
                 },
                 when: None,
                 unless: None,
