@@ -68,6 +68,40 @@ pub enum CardStatus {
     Dispatch,
 }
 
+/// The account's card api_ticket: the same one until it expires, 7200 s after it was issued.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CardApiTicket {
+    /// The ticket, as `get_card_api_ticket` answers it and `get_auth_url` takes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<String>,
+    /// When it expires: Unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<i64>,
+}
+
+impl CardApiTicket {
+    /// A `card_api_ticket` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `ticket`: The ticket, as `get_card_api_ticket` answers it and `get_auth_url` takes it.
+    pub fn ticket(mut self, ticket: impl Into<String>) -> Self {
+        self.ticket = Some(ticket.into());
+        self
+    }
+
+    /// Sets `expires_at`: When it expires: Unix seconds.
+    pub fn expires_at(mut self, expires_at: i64) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+}
+
+impl crate::state_model::Record for CardApiTicket {
+    const RESOURCE: &'static str = "card_api_ticket";
+}
+
 /// The account's invoice settings: the payment merchant link, the authorization page's fields and the contact details, each as last set.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct InvoiceSettings {

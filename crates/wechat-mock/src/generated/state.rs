@@ -73,6 +73,31 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         }),
     },
     ResourceDef {
+        name: "card_api_ticket",
+        group: "token",
+        doc: "The account's card api_ticket: the same one until it expires, 7200 s after it was issued.",
+        key: &[],
+        fields: &[
+            Field {
+                name: "ticket",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "expires_at",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
         name: "invoice_settings",
         group: "invoice",
         doc: "The account's invoice settings: the payment merchant link, the authorization page's fields and the contact details, each as last set.",
@@ -662,6 +687,138 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                     forbidden: &[],
                     bounds: &[],
                     taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "token/get_card_api_ticket",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "card_api_ticket",
+                    alias: "card_api_ticket",
+                    set: &[
+                        (
+                            &[Segment::Key("ticket")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text("bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA"),
+                                    ),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("expires_at")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "card_api_ticket",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("ticket")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text("bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA"),
+                                    ),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("expires_at")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Le,
+                        left: &Expr::Read {
+                            root: Root::Alias("card_api_ticket"),
+                            path: &[Segment::Key("expires_at")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Now,
+                            args: &[],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "card_api_ticket",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[Segment::Key("expires_at")],
+                            Expr::Literal(Literal::Integer(7200)),
+                        ),
+                    ],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Le,
+                        left: &Expr::Read {
+                            root: Root::Alias("card_api_ticket"),
+                            path: &[Segment::Key("expires_at")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Now,
+                            args: &[],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("ticket")],
+                            Expr::Read {
+                                root: Root::Alias("card_api_ticket"),
+                                path: &[Segment::Key("ticket")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("expires_in")],
+                            Expr::Literal(Literal::Integer(7200)),
+                        ),
+                    ],
                 },
                 when: None,
                 unless: None,
