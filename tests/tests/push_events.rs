@@ -289,6 +289,8 @@ async fn call(http: &reqwest::Client, url: String, body: serde_json::Value) -> s
 /// builds its messages by hand), so this keeps them from drifting.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_mocks_pushes_read_as_the_specs_events() {
+    use wechat_mock::records::InvoiceOrder;
+    use wechat_mock::user_actions::invoice::AuthorizeInvoiceParams;
     use wechat_mock::{MockConfig, MockServer, PushTarget, TakeCard};
 
     let (sent, mut received) = mpsc::unbounded_channel();
@@ -325,7 +327,22 @@ async fn the_mocks_pushes_read_as_the_specs_events() {
     let created = call(&http, format!("{base}/card/create?access_token={token}"), card).await;
     let card_id = created["card_id"].as_str().expect("a card id").to_owned();
 
-    mock.authorize("s_pappid", "order-1").expect("authorizes");
+    let link = InvoiceOrder::builder()
+        .s_pappid("s_pappid")
+        .order_id("order-1")
+        .build()
+        .expect("both set")
+        .appid(&mock.config().appid)
+        .source(serde_json::json!("web"));
+    mock.seed_record(&link).expect("the order's link");
+    mock.act(
+        &AuthorizeInvoiceParams::builder()
+            .s_pappid("s_pappid")
+            .order_id("order-1")
+            .build()
+            .expect("both set"),
+    )
+    .expect("authorizes");
     mock.cards().approve(&card_id).expect("approves");
     let taken = mock
         .cards()

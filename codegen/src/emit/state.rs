@@ -494,13 +494,89 @@ fn helper_struct(
         }
     });
     let docs = doc(docs);
-    let new_doc = doc(new_doc);
-    let construct =
-        if arguments.is_empty() { quote!(Self::default()) } else { quote!(Self { #(#inits)* #extra_init }) };
-    let (derive_default, allow_arguments) = match arguments.len() {
-        0 => (quote!(Default,), None),
-        n if n > 7 => (quote!(), Some(quote!(#[allow(clippy::too_many_arguments)]))),
-        _ => (quote!(), None),
+    let derive_default = arguments.is_empty().then(|| quote!(Default,));
+    // Two or more required values are set by name, as the client's types with two or more
+    // required fields are: positional arguments of one type could be swapped unnoticed.
+    let (constructor, builder) = if arguments.len() >= 2 {
+        let builder_name = quote::format_ident!("{}Builder", type_name);
+        let required_fields: Vec<&&Field> = fields.iter().filter(|f| required(f)).collect();
+        let slots = required_fields.iter().map(|f| {
+            let (name, ty) = (ident(&f.ident), helper_type(&f.ty));
+            quote!(#name: Option<#ty>,)
+        });
+        let builder_setters = required_fields.iter().map(|f| {
+            let name = ident(&f.ident);
+            let (argument, value) = setter_argument(&f.ty, &name);
+            let setter_doc = doc(&format!("Sets `{}` (required): {}", f.wire, first_line(&f.doc)));
+            quote! {
+                #setter_doc
+                pub fn #name(mut self, #name: #argument) -> Self {
+                    self.#name = Some(#value);
+                    self
+                }
+            }
+        });
+        let type_text = type_name.to_string();
+        let taken = required_fields.iter().map(|f| {
+            let (name, setter) = (ident(&f.ident), f.ident.as_str());
+            quote! {
+                let Some(#name) = self.#name else {
+                    return Err(wechat_core::BuildError::MissingField { type_name: #type_text, field: #setter });
+                };
+            }
+        });
+        let names = required_fields.iter().map(|f| ident(&f.ident));
+        let optional = fields.iter().filter(|f| !required(f)).map(|f| ident(&f.ident));
+        let builder_doc = doc(&format!(
+            "The builder of [`{type_text}`], from [`{type_text}::builder`]: a setter per required value, and \
+             `build()`, which refuses one left unset with `wechat_core::BuildError::MissingField`."
+        ));
+        let listed: Vec<String> = required_fields.iter().map(|f| format!("`{}`", f.wire)).collect();
+        let start_doc = doc(&format!(
+            "Starts building: set {} on the builder, then call `build()`; set the others with the \
+             setters of the value built.",
+            listed.join(", ")
+        ));
+        let constructor = quote! {
+            #start_doc
+            pub fn builder() -> #builder_name {
+                #builder_name::default()
+            }
+        };
+        let builder = quote! {
+            #builder_doc
+            #[derive(Debug, Clone, Default)]
+            #[must_use = "a builder does nothing until `build()` is called"]
+            pub struct #builder_name {
+                #(#slots)*
+            }
+
+            impl #builder_name {
+                #(#builder_setters)*
+
+                /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+                /// value left unset.
+                pub fn build(self) -> Result<#type_name, wechat_core::BuildError> {
+                    #(#taken)*
+                    Ok(#type_name { #(#names,)* #(#optional: None,)* #extra_init })
+                }
+            }
+        };
+        (constructor, builder)
+    } else {
+        let new_doc = doc(new_doc);
+        let construct = if arguments.is_empty() {
+            quote!(Self::default())
+        } else {
+            quote!(Self { #(#inits)* #extra_init })
+        };
+        let constructor = quote! {
+            #new_doc
+            pub fn new(#(#arguments),*) -> Self {
+                #construct
+            }
+        };
+        (constructor, quote!())
     };
     quote! {
         #docs
@@ -511,15 +587,13 @@ fn helper_struct(
         }
 
         impl #type_name {
-            #new_doc
-            #allow_arguments
-            pub fn new(#(#arguments),*) -> Self {
-                #construct
-            }
+            #constructor
 
             #(#setters)*
             #extra_setter
         }
+
+        #builder
     }
 }
 

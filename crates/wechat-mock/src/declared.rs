@@ -60,6 +60,9 @@ pub enum UserActionError {
     /// The parameters do not match the action's.
     #[error("invalid parameters: {0}")]
     Invalid(SchemaError),
+    /// Typed parameters could not be written as JSON.
+    #[error("the parameters cannot be written as JSON: {0}")]
+    Unserializable(String),
     /// WeChat would refuse it: the errcode and message it would answer.
     #[error("refused with {errcode} ({errmsg})")]
     Refused {

@@ -5,16 +5,19 @@
 //! from a table `cargo xtask codegen` generates from the spec. It issues and checks access
 //! tokens (`/cgi-bin/stable_token`, `/cgi-bin/token`) and a third-party platform's component
 //! and authorizer tokens, refuses bodies that do not match the spec with WeChat's own codes
-//! (47001 naming the field), keeps the invoice flow's state (an order is authorized, refused,
-//! billed) and the PDFs uploaded for it, and takes fault injection for tests.
+//! (47001 naming the field), keeps what WeChat keeps as the spec declares it (an order is
+//! linked, authorized, refused, billed; settings read back as set) and the PDFs uploaded,
+//! and takes fault injection for tests.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), wechat_mock::MockError> {
+//! use wechat_mock::user_actions::invoice::AuthorizeInvoiceParams;
 //! use wechat_mock::{MockConfig, MockServer};
 //!
 //! let mock = MockServer::start(MockConfig::demo()).await?;
-//! // Point a client at mock.base_url() with the demo appid and secret, then:
-//! mock.authorize("s_pappid", "order-1").expect("a new order can be authorized");
+//! // Point a client at mock.base_url() with the demo appid and secret; once it has the
+//! // order's link (get_auth_url), the user authorizes it:
+//! mock.act(&AuthorizeInvoiceParams::builder().s_pappid("s_pappid").order_id("order-1").build().expect("both set")).expect("the order has a link");
 //! mock.faults().busy(-1, 2).expect("a valid fault");
 //! assert_eq!(mock.requests().count("/card/invoice/getauthdata"), 0);
 //! mock.shutdown().await?;
@@ -41,14 +44,16 @@
 //!    Where the spec marks a field `lenient_in_mock` (its sources disagree on whether WeChat
 //!    refuses), what would be refused there is accepted with a warning instead: an
 //!    `X-Mock-Warning` header on the answer, an entry in [`RequestCounts::log`], a log line.
-//! 6. The answer: the state for the stateful operations (the invoice flow: 72038 never
-//!    authorized, 72035 refused, 72042 repeated billing code and number for getauthdata,
-//!    rejectinsert and insertbill; uploads: setpdf keeps the file and answers its
-//!    `s_media_id` as a JSON number above 2^53, getpdf answers a `pdf_url` the mock serves
-//!    the file at for two hours, or 72031 for an unknown id; cards, below), the spec's success
-//!    example for every other operation; an operation whose success is text (`response_body =
-//!    "text"`, `/nontax/downloadbill`'s CSV statement) answers its example's text as `text/csv`,
-//!    kept among the answers as a JSON string.
+//! 6. The answer: from the records the operation's spec declares steps for (`[[mock]]`, see
+//!    spec/README.md, "What the mock keeps": the invoice orders users authorize and merchants
+//!    refuse, the account's invoice settings, card templates, bills, cards; 72038 never
+//!    authorized, 72035 refused, 72042 a repeated billing code and number...), from
+//!    hand-written Rust where no step can say it (uploads: setpdf keeps the file and answers
+//!    its `s_media_id` as a JSON number above 2^53, getpdf answers a `pdf_url` the mock serves
+//!    the file at for two hours, or 72031 for an unknown id; platform tokens; cards, below),
+//!    or the spec's success example for every other operation; an operation whose success is
+//!    text (`response_body = "text"`, `/nontax/downloadbill`'s CSV statement) answers its
+//!    example's text as `text/csv`, kept among the answers as a JSON string.
 //!
 //! # Cards
 //!
@@ -76,8 +81,9 @@
 //!
 //! # Admin routes
 //!
-//! Under `/__mock/`, for tests in other languages and for demos: authorize orders, approve
-//! and take cards, inject faults, expire tokens, read request counts. The list is in the README and in the
+//! Under `/__mock/`, for tests in other languages and for demos: what users do (the spec's
+//! user actions, such as authorizing an order), approve and take cards, hold records, inject
+//! faults, expire tokens, read request counts. The list is in the README and in the
 //! `admin` module's source.
 //!
 //! # Connections
@@ -125,7 +131,6 @@ mod engine;
 mod faults;
 mod flow;
 mod media;
-mod orders;
 mod platform_tokens;
 mod push_events;
 mod pushes;
@@ -165,7 +170,6 @@ pub use engine::SeedError;
 pub use faults::{Fault, FaultError, FaultKind, Faults};
 pub use generated::{records, user_actions};
 pub use media::{DEFAULT_MEDIA_MAX_AGE, DEFAULT_MEDIA_MAX_BYTES, Media, PDF_URL_LIFETIME, StoredFile};
-pub use orders::{Authorization, AuthorizeError, Bill, Order, OrderStatus, Orders};
 pub use platform_tokens::{PlatformToken, PlatformTokens};
 pub use pushes::{Attempt, Delivery, Outcome, PUSH_LOG_CAPACITY, PushTarget, Pushes};
 pub use requests::{LoggedRequest, REQUEST_LOG_CAPACITY, RequestCounts};

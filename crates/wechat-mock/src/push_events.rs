@@ -34,28 +34,6 @@ pub(crate) fn declared(
     Message::from_elements(all)
 }
 
-/// The order the mock stands for, as `user_authorize_invoice` reports it.
-pub(crate) struct AuthorizedOrder<'a> {
-    /// The user who authorized.
-    pub(crate) openid: &'a str,
-    /// The order authorized.
-    pub(crate) order_id: &'a str,
-    /// The appid that got the authorization page's link.
-    pub(crate) appid: &'a str,
-}
-
-/// `user_authorize_invoice`: the user completed the invoice authorization page for an order.
-pub(crate) fn user_authorize_invoice(to_user: &str, order: &AuthorizedOrder<'_>, now: i64) -> Message {
-    let mut elements = header(to_user, order.openid, now, "user_authorize_invoice");
-    elements.extend([
-        Element::text("SuccOrderId", order.order_id),
-        Element::text("FailOrderId", ""),
-        Element::text("AuthorizeAppId", order.appid),
-        Element::text("Source", "web"),
-    ]);
-    Message::from_elements(elements)
-}
-
 /// `card_pass_check`: WeChat's review approved the card. The sender is WeChat itself, which
 /// the mock names with the account's own id.
 pub(crate) fn card_pass_check(to_user: &str, card_id: &str, now: i64) -> Message {

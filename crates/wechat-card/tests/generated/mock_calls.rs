@@ -1712,6 +1712,15 @@ async fn invoice_clear_out_invoice_through_the_mock() {
 #[tokio::test]
 async fn invoice_get_auth_data_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_order",
+                    "{\"auth_time\":1480342498,\"order_id\":\"123456\",\"s_pappid\":\"wx123456\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "invoice/get_auth_data",
@@ -1773,6 +1782,16 @@ async fn invoice_get_auth_field_through_the_mock() {
 #[tokio::test]
 async fn invoice_get_auth_url_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                ("card_api_ticket", "{\"expires_at\":4102444800,\"ticket\":\"tttt\"}"),
+                (
+                    "invoice_settings",
+                    "{\"auth_field\":{\"user_field\":{\"show_title\":1}},\"contact\":{\"phone\":\"88888888\",\"time_out\":12345}}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "invoice/get_auth_url",
@@ -2335,6 +2354,8 @@ async fn nontax_create_bill_card_through_the_mock() {
 #[tokio::test]
 async fn nontax_get_bill_auth_url_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(&[("card_api_ticket", "{\"expires_at\":4102444800,\"ticket\":\"tttt\"}")]);
     let arranged = harness
         .arrange(
             "nontax/get_bill_auth_url",
@@ -2365,6 +2386,16 @@ async fn nontax_get_bill_auth_url_through_the_mock() {
 #[tokio::test]
 async fn nontax_insert_bill_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                ("bill_card", "{\"card_id\":\"pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw\"}"),
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"auth_time\":1511169700,\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"1511169724\",\"s_pappid\":\"wxabcd\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "nontax/insert_bill",

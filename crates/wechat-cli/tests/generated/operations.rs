@@ -1333,7 +1333,12 @@ async fn invoice_get_auth_data_through_the_binary() {
             body_flags: &[("s_pappid", "s-pappid"), ("order_id", "order-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_order",
+                    "{\"auth_time\":1480342498,\"order_id\":\"123456\",\"s_pappid\":\"wx123456\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1389,7 +1394,13 @@ async fn invoice_get_auth_url_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("card_api_ticket", "{\"expires_at\":4102444800,\"ticket\":\"tttt\"}"),
+                (
+                    "invoice_settings",
+                    "{\"auth_field\":{\"user_field\":{\"show_title\":1}},\"contact\":{\"phone\":\"88888888\",\"time_out\":12345}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1857,7 +1868,9 @@ async fn nontax_get_bill_auth_url_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("card_api_ticket", "{\"expires_at\":4102444800,\"ticket\":\"tttt\"}"),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1883,7 +1896,13 @@ async fn nontax_insert_bill_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("bill_card", "{\"card_id\":\"pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw\"}"),
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"auth_time\":1511169700,\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"1511169724\",\"s_pappid\":\"wxabcd\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

@@ -5,6 +5,179 @@
 //! the mock gives a required one a sample value of its type; the status defaults to the
 //! resource's initial one.
 
+/// A fiscal e-bill in a user's card package, inserted with `insert_bill` for an authorized order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Bill {
+    /// Its template.
+    card_id: String,
+    /// Its code in the card package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    /// The order the user authorized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<String>,
+    /// The account the order was authorized under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    appid: Option<String>,
+    /// The finance bureau the order's link named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s_pappid: Option<String>,
+    /// The user whose card package holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// The bill's code (票据代码); with `billing_no`, no other bill's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    billing_code: Option<String>,
+    /// The bill's number (票据号码).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    billing_no: Option<String>,
+    /// Its amount in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fee: Option<i64>,
+    /// The paying unit named on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    /// When it was issued (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    billing_time: Option<i64>,
+    /// Its PDF's s_media_id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s_pdf_media_id: Option<String>,
+}
+
+impl Bill {
+    /// A `bill` record with its key `card_id`; set the other fields with the setters.
+    pub fn new(card_id: impl Into<String>) -> Self {
+        Self {
+            card_id: card_id.into(),
+            code: None,
+            order_id: None,
+            appid: None,
+            s_pappid: None,
+            openid: None,
+            billing_code: None,
+            billing_no: None,
+            fee: None,
+            title: None,
+            billing_time: None,
+            s_pdf_media_id: None,
+        }
+    }
+
+    /// Sets `code`: Its code in the card package.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `order_id`: The order the user authorized.
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Sets `appid`: The account the order was authorized under.
+    pub fn appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = Some(appid.into());
+        self
+    }
+
+    /// Sets `s_pappid`: The finance bureau the order's link named.
+    pub fn s_pappid(mut self, s_pappid: impl Into<String>) -> Self {
+        self.s_pappid = Some(s_pappid.into());
+        self
+    }
+
+    /// Sets `openid`: The user whose card package holds it.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets `billing_code`: The bill's code (票据代码); with `billing_no`, no other bill's.
+    pub fn billing_code(mut self, billing_code: impl Into<String>) -> Self {
+        self.billing_code = Some(billing_code.into());
+        self
+    }
+
+    /// Sets `billing_no`: The bill's number (票据号码).
+    pub fn billing_no(mut self, billing_no: impl Into<String>) -> Self {
+        self.billing_no = Some(billing_no.into());
+        self
+    }
+
+    /// Sets `fee`: Its amount in fen.
+    pub fn fee(mut self, fee: i64) -> Self {
+        self.fee = Some(fee);
+        self
+    }
+
+    /// Sets `title`: The paying unit named on it.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets `billing_time`: When it was issued (Unix seconds).
+    pub fn billing_time(mut self, billing_time: i64) -> Self {
+        self.billing_time = Some(billing_time);
+        self
+    }
+
+    /// Sets `s_pdf_media_id`: Its PDF's s_media_id.
+    pub fn s_pdf_media_id(mut self, s_pdf_media_id: impl Into<String>) -> Self {
+        self.s_pdf_media_id = Some(s_pdf_media_id.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for Bill {
+    const RESOURCE: &'static str = "bill";
+}
+
+/// A fiscal e-bill card template made with `create_bill_card`: every bill inserted names its card_id.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct BillCard {
+    /// The template's card_id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_id: Option<String>,
+    /// The unit issuing the bills.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payee: Option<String>,
+    /// The issuer's logo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo_url: Option<String>,
+}
+
+impl BillCard {
+    /// A `bill_card` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `card_id`: The template's card_id.
+    pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+        self.card_id = Some(card_id.into());
+        self
+    }
+
+    /// Sets `payee`: The unit issuing the bills.
+    pub fn payee(mut self, payee: impl Into<String>) -> Self {
+        self.payee = Some(payee.into());
+        self
+    }
+
+    /// Sets `logo_url`: The issuer's logo.
+    pub fn logo_url(mut self, logo_url: impl Into<String>) -> Self {
+        self.logo_url = Some(logo_url.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for BillCard {
+    const RESOURCE: &'static str = "bill_card";
+}
+
 /// A card created with `create_card`: its type and fields, and where it stands in WeChat's review.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Card {
@@ -100,6 +273,203 @@ impl CardApiTicket {
 
 impl crate::state_model::Record for CardApiTicket {
     const RESOURCE: &'static str = "card_api_ticket";
+}
+
+/// An order the user is asked to authorize invoicing (or a fiscal e-bill) for: made by the merchant's authorization link, authorized by the user, or refused by the merchant.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct InvoiceOrder {
+    /// The invoicing platform's (or finance bureau's) identifier the link names.
+    s_pappid: String,
+    /// The order's id, as the link names it.
+    order_id: String,
+    /// The account whose link it is: invoices and bills for the order name it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    appid: Option<String>,
+    /// The order's amount in fen, as the link says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    money: Option<i64>,
+    /// The link's timestamp (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timestamp: Option<i64>,
+    /// Where the link's page opens; `user_authorize_invoice` reports it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<serde_json::Value>,
+    /// Where the page sends the user afterwards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redirect_url: Option<String>,
+    /// The kind of authorization page (`get_auth_url`'s `type`: 0, 1 or 2); none for a fiscal e-bill's.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    type_: Option<i64>,
+    /// The user who authorized it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// When the user authorized it (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_time: Option<i64>,
+    /// What the user filled in on a type 1 page: an `invoice::types::UserAuthInfo`, checked by the user action that sets it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_auth_info: Option<serde_json::Value>,
+    /// Why the merchant refused it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reject_reason: Option<String>,
+    /// The link the merchant gave the user with the refusal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reject_url: Option<String>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<InvoiceOrderStatus>,
+}
+
+impl InvoiceOrder {
+    /// Starts building: set `s_pappid`, `order_id` on the builder, then call `build()`; set the others with the setters of the value built.
+    pub fn builder() -> InvoiceOrderBuilder {
+        InvoiceOrderBuilder::default()
+    }
+
+    /// Sets `appid`: The account whose link it is: invoices and bills for the order name it.
+    pub fn appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = Some(appid.into());
+        self
+    }
+
+    /// Sets `money`: The order's amount in fen, as the link says.
+    pub fn money(mut self, money: i64) -> Self {
+        self.money = Some(money);
+        self
+    }
+
+    /// Sets `timestamp`: The link's timestamp (Unix seconds).
+    pub fn timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = Some(timestamp);
+        self
+    }
+
+    /// Sets `source`: Where the link's page opens; `user_authorize_invoice` reports it.
+    pub fn source(mut self, source: serde_json::Value) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// Sets `redirect_url`: Where the page sends the user afterwards.
+    pub fn redirect_url(mut self, redirect_url: impl Into<String>) -> Self {
+        self.redirect_url = Some(redirect_url.into());
+        self
+    }
+
+    /// Sets `type`: The kind of authorization page (`get_auth_url`'s `type`: 0, 1 or 2); none for a fiscal e-bill's.
+    pub fn type_(mut self, type_: i64) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+
+    /// Sets `openid`: The user who authorized it.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets `auth_time`: When the user authorized it (Unix seconds).
+    pub fn auth_time(mut self, auth_time: i64) -> Self {
+        self.auth_time = Some(auth_time);
+        self
+    }
+
+    /// Sets `user_auth_info`: What the user filled in on a type 1 page: an `invoice::types::UserAuthInfo`, checked by the user action that sets it.
+    pub fn user_auth_info(mut self, user_auth_info: serde_json::Value) -> Self {
+        self.user_auth_info = Some(user_auth_info);
+        self
+    }
+
+    /// Sets `reject_reason`: Why the merchant refused it.
+    pub fn reject_reason(mut self, reject_reason: impl Into<String>) -> Self {
+        self.reject_reason = Some(reject_reason.into());
+        self
+    }
+
+    /// Sets `reject_url`: The link the merchant gave the user with the refusal.
+    pub fn reject_url(mut self, reject_url: impl Into<String>) -> Self {
+        self.reject_url = Some(reject_url.into());
+        self
+    }
+
+    /// Sets its status (`PENDING` when unset).
+    pub fn status(mut self, status: InvoiceOrderStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+/// The builder of [`InvoiceOrder`], from [`InvoiceOrder::builder`]: a setter per required value, and `build()`, which refuses one left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct InvoiceOrderBuilder {
+    s_pappid: Option<String>,
+    order_id: Option<String>,
+}
+
+impl InvoiceOrderBuilder {
+    /// Sets `s_pappid` (required): The invoicing platform's (or finance bureau's) identifier the link names.
+    pub fn s_pappid(mut self, s_pappid: impl Into<String>) -> Self {
+        self.s_pappid = Some(s_pappid.into());
+        self
+    }
+
+    /// Sets `order_id` (required): The order's id, as the link names it.
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// value left unset.
+    pub fn build(self) -> Result<InvoiceOrder, wechat_core::BuildError> {
+        let Some(s_pappid) = self.s_pappid else {
+            return Err(wechat_core::BuildError::MissingField {
+                type_name: "InvoiceOrder",
+                field: "s_pappid",
+            });
+        };
+        let Some(order_id) = self.order_id else {
+            return Err(wechat_core::BuildError::MissingField {
+                type_name: "InvoiceOrder",
+                field: "order_id",
+            });
+        };
+        Ok(InvoiceOrder {
+            s_pappid,
+            order_id,
+            appid: None,
+            money: None,
+            timestamp: None,
+            source: None,
+            redirect_url: None,
+            type_: None,
+            openid: None,
+            auth_time: None,
+            user_auth_info: None,
+            reject_reason: None,
+            reject_url: None,
+            status: None,
+        })
+    }
+}
+
+impl crate::state_model::Record for InvoiceOrder {
+    const RESOURCE: &'static str = "invoice_order";
+}
+
+/// The statuses of a `invoice_order` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum InvoiceOrderStatus {
+    /// The merchant got the link; the user has not authorized yet (`get_auth_data` answers 72038).
+    #[serde(rename = "PENDING")]
+    Pending,
+    /// The user authorized it: invoices or bills may be inserted for it; authorizing again updates what the user said.
+    #[serde(rename = "AUTHORIZED")]
+    Authorized,
+    /// The merchant refused it (`reject_insert`): never invoiced, never authorized again (72035).
+    #[serde(rename = "REJECTED")]
+    Rejected,
 }
 
 /// The account's invoice settings: the payment merchant link, the authorization page's fields and the contact details, each as last set.

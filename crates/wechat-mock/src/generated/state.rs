@@ -11,6 +11,122 @@ use crate::state_model::*;
 /// Every resource of `spec/resources.toml` and `spec/<group>/resources.toml`, by name.
 pub(crate) static RESOURCES: &[ResourceDef] = &[
     ResourceDef {
+        name: "bill",
+        group: "nontax",
+        doc: "A fiscal e-bill in a user's card package, inserted with `insert_bill` for an authorized order.",
+        key: &["card_id", "code"],
+        fields: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "s_pappid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "billing_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "billing_no",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "title",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "billing_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "s_pdf_media_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: Some("bill_card"),
+        missing: None,
+        fresh: &[("code", Fresh::Like("6821234661927"))],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "bill_card",
+        group: "nontax",
+        doc: "A fiscal e-bill card template made with `create_bill_card`: every bill inserted names its card_id.",
+        key: &["card_id"],
+        fields: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payee",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "logo_url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(40078),
+        fresh: &[("card_id", Fresh::Like("pjZ8Yt9WoOePThU0NfUKz5-tBEWU"))],
+        statuses: None,
+    },
+    ResourceDef {
         name: "card",
         group: "card",
         doc: "A card created with `create_card`: its type and fields, and where it stands in WeChat's review.",
@@ -96,6 +212,106 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         missing: None,
         fresh: &[],
         statuses: None,
+    },
+    ResourceDef {
+        name: "invoice_order",
+        group: "",
+        doc: "An order the user is asked to authorize invoicing (or a fiscal e-bill) for: made by the merchant's authorization link, authorized by the user, or refused by the merchant.",
+        key: &["s_pappid", "order_id"],
+        fields: &[
+            Field {
+                name: "s_pappid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "money",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "timestamp",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "source",
+                ty: Ty::Named(TypeId(5)),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "redirect_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "type",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "auth_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_auth_info",
+                ty: Ty::Json,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "reject_reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "reject_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(72038),
+        fresh: &[],
+        statuses: Some(Statuses {
+            initial: "PENDING",
+            values: &["PENDING", "AUTHORIZED", "REJECTED"],
+            transitions: Some(
+                &[
+                    ("PENDING", &["AUTHORIZED", "REJECTED"]),
+                    ("AUTHORIZED", &["AUTHORIZED", "REJECTED"]),
+                ],
+            ),
+        }),
     },
     ResourceDef {
         name: "invoice_settings",
@@ -451,6 +667,92 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
         ],
     },
     Behaviour {
+        operation: "invoice/get_auth_data",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    filter: &[
+                        (
+                            "s_pappid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72035 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("invoice_order"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("REJECTED")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72038 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("invoice_order"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("PENDING")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("invoice_status")],
+                            Expr::Literal(Literal::Text("auth success")),
+                        ),
+                        (
+                            &[Segment::Key("auth_time")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("auth_time")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("user_auth_info")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("user_auth_info")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
         operation: "invoice/get_auth_field",
         steps: &[
             Step {
@@ -483,6 +785,217 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             Expr::Read {
                                 root: Root::Alias("invoice_settings"),
                                 path: &[Segment::Key("auth_field")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/get_auth_url",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card_api_ticket",
+                    alias: "card_api_ticket",
+                    filter: &[
+                        (
+                            "ticket",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("ticket")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: Some(72031),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Le,
+                        left: &Expr::Read {
+                            root: Root::Alias("card_api_ticket"),
+                            path: &[Segment::Key("expires_at")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Now,
+                            args: &[],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    filter: &[],
+                    each: None,
+                    missing: Some(72063),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72063 },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("invoice_settings"),
+                        path: &[Segment::Key("contact")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72029 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("type")],
+                            },
+                            right: &Expr::Literal(Literal::Integer(1)),
+                        },
+                        right: &Expr::Not(
+                            &Expr::Read {
+                                root: Root::Alias("invoice_settings"),
+                                path: &[Segment::Key("auth_field")],
+                            },
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    set: &[
+                        (
+                            &[Segment::Key("s_pappid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Call {
+                                function: Function::Appid,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("money")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("money")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("timestamp")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("timestamp")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("source")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("source")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("redirect_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("redirect_url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("type")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("type")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("auth_url")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text(
+                                            "https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=",
+                                        ),
+                                    ),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("s_pappid")],
+                                    },
+                                    Expr::Literal(Literal::Text("&appid=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("appid")],
+                                    },
+                                    Expr::Literal(Literal::Text("&num=1&o1=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("order_id")],
+                                    },
+                                    Expr::Literal(Literal::Text("&m1=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("money")],
+                                    },
+                                    Expr::Literal(Literal::Text("&t=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("timestamp")],
+                                    },
+                                    Expr::Literal(Literal::Text("&source=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("source")],
+                                    },
+                                    Expr::Literal(Literal::Text("&type=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("type")],
+                                    },
+                                    Expr::Literal(Literal::Text("#wechat_redirect")),
+                                ],
                             },
                         ),
                     ],
@@ -573,6 +1086,97 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                 },
                 when: None,
                 unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/reject_insert",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    set: &[
+                        (
+                            &[Segment::Key("s_pappid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Call {
+                                function: Function::Appid,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("reject_reason")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reason")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("reject_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("url")],
+                            },
+                        ),
+                    ],
+                    status: Some("REJECTED"),
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "invoice_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("reject_reason")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reason")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("reject_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("url")],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("REJECTED"))),
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("invoice_order"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("REJECTED")),
+                    },
+                ),
             },
         ],
     },
@@ -687,6 +1291,534 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                     forbidden: &[],
                     bounds: &[],
                     taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax/create_bill_card",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "bill_card",
+                    alias: "bill_card",
+                    set: &[
+                        (
+                            &[Segment::Key("payee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoice_info"), Segment::Key("payee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("logo_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoice_info"),
+                                    Segment::Key("base_info"),
+                                    Segment::Key("logo_url"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("bill_card"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax/get_bill_auth_url",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card_api_ticket",
+                    alias: "card_api_ticket",
+                    filter: &[
+                        (
+                            "ticket",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("ticket")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: Some(72031),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Le,
+                        left: &Expr::Read {
+                            root: Root::Alias("card_api_ticket"),
+                            path: &[Segment::Key("expires_at")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Now,
+                            args: &[],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    set: &[
+                        (
+                            &[Segment::Key("s_pappid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Call {
+                                function: Function::Appid,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("money")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("money")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("timestamp")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("timestamp")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("source")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("source")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("redirect_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("redirect_url")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("auth_url")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text(
+                                            "https://mp.weixin.qq.com/bizmall/authnontaxbill?action=list&s_pappid=",
+                                        ),
+                                    ),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("s_pappid")],
+                                    },
+                                    Expr::Literal(Literal::Text("&appid=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("appid")],
+                                    },
+                                    Expr::Literal(Literal::Text("&order_id=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("order_id")],
+                                    },
+                                    Expr::Literal(Literal::Text("&money=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("money")],
+                                    },
+                                    Expr::Literal(Literal::Text("&t=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("timestamp")],
+                                    },
+                                    Expr::Literal(Literal::Text("&source=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("source")],
+                                    },
+                                    Expr::Literal(Literal::Text("#wechat_redirect")),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("expire_time")],
+                            Expr::Literal(Literal::Integer(7200)),
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax/insert_bill",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "bill_card",
+                    alias: "bill_card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "invoice_order",
+                    alias: "authorized",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("AUTHORIZED"))),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "invoice_order",
+                    alias: "rejected",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("REJECTED"))),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72035 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("authorized"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Read {
+                                root: Root::Alias("rejected"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("AUTHORIZED"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "bill",
+                    alias: "same_bills",
+                    filter: &[
+                        (
+                            "billing_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("billing_code"),
+                                ],
+                            },
+                        ),
+                        (
+                            "billing_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("billing_no"),
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72042 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Gt,
+                        left: &Expr::Read {
+                            root: Root::Alias("same_bills"),
+                            path: &[],
+                        },
+                        right: &Expr::Literal(Literal::Integer(0)),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "bill",
+                    alias: "bill",
+                    set: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("s_pappid")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("billing_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("billing_code"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("billing_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("billing_no"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("fee"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("title")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("title"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("billing_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("billing_time"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("s_pdf_media_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("s_pdf_media_id"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Alias("bill"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("bill"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
                 },
                 when: None,
                 unless: None,
@@ -1037,6 +2169,214 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
             },
         ],
     },
+    UserAction {
+        name: "authorize_invoice",
+        group: "invoice",
+        summary: "The user authorizes an order on the page of its link (`get_auth_url`, `get_bill_auth_url`).",
+        params: &[
+            Field {
+                name: "s_pappid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "auth_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_auth_info",
+                ty: Ty::Named(TypeId(55)),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "s_pappid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "auth_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    filter: &[
+                        (
+                            "s_pappid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "invoice_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("openid")],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("invoice_order"),
+                                                path: &[Segment::Key("openid")],
+                                            },
+                                            Expr::Call {
+                                                function: Function::Fresh,
+                                                args: &[
+                                                    Expr::Literal(Literal::Text("oZI8Fj040-be6rlDohc6gkoPOQTQ")),
+                                                ],
+                                            },
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("auth_time")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("auth_time")],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Now,
+                                        args: &[],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("user_auth_info")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("user_auth_info")],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("AUTHORIZED"))),
+                    forbidden: &[("REJECTED", 72035)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "user_authorize_invoice",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "SuccOrderId",
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "AppId",
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        (
+                            "Source",
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("source")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: Some("invoice_order"),
+                    fields: &[],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -1063,6 +2403,32 @@ mod tests {
             ],
             "{\"card_id\": \"p1Pj9jr90_SQRaVqYI239Ka1erkI\", \"reason\": \"非法代制\"}",
             "A card refused for its logo",
+        );
+    }
+
+    #[test]
+    fn invoice_authorize_invoice_examples_run() {
+        crate::state_model::run_user_action_example(
+            "invoice/authorize_invoice",
+            &[
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wx1234567887654321\",\"order_id\":\"1234\",\"s_pappid\":\"wxabcd\",\"source\":\"web\"}",
+                ),
+            ],
+            "{\"s_pappid\": \"wxabcd\", \"order_id\": \"1234\"}",
+            "The user authorizes an order on an H5 page",
+        );
+        crate::state_model::run_user_action_example(
+            "invoice/authorize_invoice",
+            &[
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wx1234567887654321\",\"order_id\":\"1234\",\"s_pappid\":\"wxabcd\",\"source\":\"web\",\"type\":1}",
+                ),
+            ],
+            "{\"s_pappid\": \"wxabcd\", \"order_id\": \"1234\", \"openid\": \"oZI8Fj040-be6rlDohc6gkoPOQTQ\", \"auth_time\": 1480342498, \"user_auth_info\": {\"biz_field\": {\"title\": \"XX公司\", \"tax_no\": \"1486715661\"}}}",
+            "The user fills in a company title",
         );
     }
 }

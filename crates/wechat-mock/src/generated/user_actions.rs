@@ -53,3 +53,99 @@ pub mod card {
         const ACTION: &'static str = "card/refuse_card";
     }
 }
+
+/// The user actions of `spec/invoice/user/`.
+pub mod invoice {
+    /// The parameters of `invoice/authorize_invoice`: The user authorizes an order on the page of its link (`get_auth_url`, `get_bill_auth_url`).
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct AuthorizeInvoiceParams {
+        /// The invoicing platform (or finance bureau) the link names.
+        s_pappid: String,
+        /// The order the link names.
+        order_id: String,
+        /// The user; default the one who authorized before, or a new one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        openid: Option<String>,
+        /// When (Unix seconds); default now.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        auth_time: Option<i64>,
+        /// What the user filled in on a type 1 page, as `get_auth_data` answers it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        user_auth_info: Option<serde_json::Value>,
+    }
+
+    impl AuthorizeInvoiceParams {
+        /// Starts building: set `s_pappid`, `order_id` on the builder, then call `build()`; set the others with the setters of the value built.
+        pub fn builder() -> AuthorizeInvoiceParamsBuilder {
+            AuthorizeInvoiceParamsBuilder::default()
+        }
+
+        /// Sets `openid`: The user; default the one who authorized before, or a new one.
+        pub fn openid(mut self, openid: impl Into<String>) -> Self {
+            self.openid = Some(openid.into());
+            self
+        }
+
+        /// Sets `auth_time`: When (Unix seconds); default now.
+        pub fn auth_time(mut self, auth_time: i64) -> Self {
+            self.auth_time = Some(auth_time);
+            self
+        }
+
+        /// Sets `user_auth_info`: What the user filled in on a type 1 page, as `get_auth_data` answers it.
+        pub fn user_auth_info(mut self, user_auth_info: serde_json::Value) -> Self {
+            self.user_auth_info = Some(user_auth_info);
+            self
+        }
+    }
+
+    /// The builder of [`AuthorizeInvoiceParams`], from [`AuthorizeInvoiceParams::builder`]: a setter per required value, and `build()`, which refuses one left unset with `wechat_core::BuildError::MissingField`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "a builder does nothing until `build()` is called"]
+    pub struct AuthorizeInvoiceParamsBuilder {
+        s_pappid: Option<String>,
+        order_id: Option<String>,
+    }
+
+    impl AuthorizeInvoiceParamsBuilder {
+        /// Sets `s_pappid` (required): The invoicing platform (or finance bureau) the link names.
+        pub fn s_pappid(mut self, s_pappid: impl Into<String>) -> Self {
+            self.s_pappid = Some(s_pappid.into());
+            self
+        }
+
+        /// Sets `order_id` (required): The order the link names.
+        pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+            self.order_id = Some(order_id.into());
+            self
+        }
+
+        /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+        /// value left unset.
+        pub fn build(self) -> Result<AuthorizeInvoiceParams, wechat_core::BuildError> {
+            let Some(s_pappid) = self.s_pappid else {
+                return Err(wechat_core::BuildError::MissingField {
+                    type_name: "AuthorizeInvoiceParams",
+                    field: "s_pappid",
+                });
+            };
+            let Some(order_id) = self.order_id else {
+                return Err(wechat_core::BuildError::MissingField {
+                    type_name: "AuthorizeInvoiceParams",
+                    field: "order_id",
+                });
+            };
+            Ok(AuthorizeInvoiceParams {
+                s_pappid,
+                order_id,
+                openid: None,
+                auth_time: None,
+                user_auth_info: None,
+            })
+        }
+    }
+
+    impl crate::state_model::UserActionParams for AuthorizeInvoiceParams {
+        const ACTION: &'static str = "invoice/authorize_invoice";
+    }
+}
