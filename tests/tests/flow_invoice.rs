@@ -4,14 +4,29 @@
 //! reads, locks, closes and can no longer move back.
 
 use wechat_card::Client;
+use wechat_card::invoice::get_auth_url::AuthType;
 use wechat_card::invoice::{
-    GetAuthFieldErrorCode, GetAuthFieldRequest, GetContactErrorCode, GetContactRequest, GetPayMchErrorCode,
-    GetPayMchRequest, SetAuthFieldRequest, SetContactRequest, SetPayMchRequest,
+    GetAuthDataErrorCode, GetAuthDataRequest, GetAuthFieldErrorCode, GetAuthFieldRequest, GetAuthUrlRequest,
+    GetContactErrorCode, GetContactRequest, GetPayMchErrorCode, GetPayMchRequest, SetAuthFieldRequest,
+    SetContactRequest, SetPayMchRequest,
 };
+use wechat_card::platform::create_card::{InvoiceTemplate, TemplateBaseInfo};
+use wechat_card::platform::insert_invoice::{CardExt, InvoiceUserData, UserCard};
+use wechat_card::platform::{
+    CreateCardRequest, InsertInvoiceErrorCode, InsertInvoiceRequest, UpdateStatusErrorCode,
+    UpdateStatusRequest,
+};
+use wechat_card::reimburse::{
+    GetInvoiceInfoErrorCode, GetInvoiceInfoRequest, UpdateInvoiceStatusErrorCode, UpdateInvoiceStatusRequest,
+};
+use wechat_card::token::GetCardApiTicketRequest;
 use wechat_card::types::{
-    AuthField, BizFieldConfig, Contact, CustomFieldConfig, Flag, PayMchInfo, UserFieldConfig,
+    AuthField, AuthSource, BizFieldConfig, Contact, CustomFieldConfig, Flag, PayMchInfo, ReimburseStatus,
+    UserFieldConfig,
 };
 use wechat_core::{Error, ErrorCode, RetryPolicy, Secret, StableToken};
+use wechat_mock::user_actions::invoice::AuthorizeInvoiceParams;
+use wechat_mock::user_actions::reimburse::ShareInvoiceParams;
 use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer};
 
 /// A mock of the demo account and a client for it that never retries, so a refusal reaches
@@ -79,4 +94,144 @@ async fn each_setting_reads_back_as_last_set_and_is_refused_until_set() {
 
     // And the contact set first is still there.
     assert_eq!(client.get_contact(&GetContactRequest::new()).await.expect("get_contact").contact, contact);
+}
+
+/// The reimbursing party's status change of the invoice `encrypt_code` of `card_id`.
+fn move_to(card_id: &str, encrypt_code: &str, status: ReimburseStatus) -> UpdateInvoiceStatusRequest {
+    UpdateInvoiceStatusRequest::builder()
+        .card_id(card_id)
+        .encrypt_code(encrypt_code)
+        .reimburse_status(status)
+        .build()
+        .expect("all set")
+}
+
+#[tokio::test]
+async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes_for_good() {
+    let (mock, client) = start(MockConfig::demo()).await;
+    let contact = Contact::builder().phone("020-12345678").time_out(3600).build().expect("a contact");
+    client.set_contact(&SetContactRequest::new(contact)).await.expect("set_contact");
+    let ticket = client.get_card_api_ticket(&GetCardApiTicketRequest::new()).await.expect("a ticket");
+
+    // The merchant gets the order's link; until the user authorizes, there is no auth data.
+    let link = GetAuthUrlRequest::builder()
+        .s_pappid("wxplatform")
+        .order_id("flow-order-1")
+        .money(12_300)
+        .timestamp(1_700_000_000)
+        .source(AuthSource::Web)
+        .ticket(ticket.ticket.expose())
+        .type_(AuthType::Invoicing)
+        .build()
+        .expect("all set");
+    let url = client.get_auth_url(&link).await.expect("get_auth_url").auth_url;
+    assert!(url.contains("flow-order-1"), "{url}");
+    let data =
+        GetAuthDataRequest::builder().s_pappid("wxplatform").order_id("flow-order-1").build().expect("set");
+    assert_eq!(refusal(client.get_auth_data(&data).await), GetAuthDataErrorCode::InvoiceOrderNeverAuth);
+
+    let authorized = mock
+        .act(
+            &AuthorizeInvoiceParams::builder()
+                .s_pappid("wxplatform")
+                .order_id("flow-order-1")
+                .build()
+                .expect("set"),
+        )
+        .expect("the user authorizes the link's order");
+    let openid = authorized["openid"].as_str().expect("the user").to_owned();
+    assert_eq!(authorized["appid"], DEMO_APPID, "{authorized}");
+    client.get_auth_data(&data).await.expect("authorized now");
+
+    // The platform makes a template and inserts the invoice into the user's card package.
+    let template = InvoiceTemplate::builder()
+        .base_info(
+            TemplateBaseInfo::builder()
+                .logo_url("http://mmbiz.qpic.cn/logo")
+                .title("A shop")
+                .build()
+                .expect("set"),
+        )
+        .payee("A shop Ltd")
+        .type_("广东省增值税普通发票")
+        .build()
+        .expect("set");
+    let card_id = client.create_card(&CreateCardRequest::new(template)).await.expect("create_card").card_id;
+    let face = InvoiceUserData::builder()
+        .fee(11_300)
+        .title("A buyer")
+        .billing_time(1_700_000_100)
+        .billing_no("00000001")
+        .billing_code("044001900111")
+        .fee_without_tax(10_000)
+        .tax(1_300)
+        .s_pdf_media_id("s_pdf_media_id_1")
+        .build()
+        .expect("set");
+    let insert = InsertInvoiceRequest::builder()
+        .order_id("flow-order-1")
+        .card_id(card_id.as_str())
+        .appid(DEMO_APPID)
+        .card_ext(CardExt::builder().nonce_str("n1").user_card(UserCard::new(face)).build().expect("set"))
+        .build()
+        .expect("set");
+    let inserted = client.insert_invoice(&insert).await.expect("insert_invoice");
+    assert_eq!(inserted.openid, openid);
+    assert_eq!(refusal(client.insert_invoice(&insert).await), InsertInvoiceErrorCode::DuplicateOrderId);
+
+    // The user shares it; the reimbursing party reads it with the encrypt_code it got.
+    let shared = mock
+        .act(
+            &ShareInvoiceParams::builder()
+                .card_id(card_id.as_str())
+                .code(inserted.code.as_str())
+                .build()
+                .expect("set"),
+        )
+        .expect("the user shares the invoice");
+    let encrypt_code = shared["encrypt_code"].as_str().expect("an encrypt_code").to_owned();
+    assert_ne!(encrypt_code, inserted.code);
+    let read = GetInvoiceInfoRequest::builder()
+        .card_id(card_id.as_str())
+        .encrypt_code(encrypt_code.as_str())
+        .build()
+        .expect("set");
+    let invoice = client.get_invoice_info(&read).await.expect("get_invoice_info");
+    assert_eq!((invoice.openid.as_str(), invoice.payee.as_str()), (openid.as_str(), "A shop Ltd"));
+    assert_eq!((invoice.user_info.fee, invoice.user_info.billing_no.as_str()), (11_300, "00000001"));
+    assert_eq!(invoice.user_info.reimburse_status, ReimburseStatus::InvoiceReimburseInit);
+    let junk = GetInvoiceInfoRequest::builder()
+        .card_id(card_id.as_str())
+        .encrypt_code("not an encrypt_code")
+        .build()
+        .expect("set");
+    assert_eq!(refusal(client.get_invoice_info(&junk).await), GetInvoiceInfoErrorCode::InvalidParams);
+
+    // Closing needs a lock; a lock may be released; a closed invoice moves nowhere.
+    let close = move_to(&card_id, &encrypt_code, ReimburseStatus::InvoiceReimburseClosure);
+    assert_eq!(
+        refusal(client.update_invoice_status(&close).await),
+        UpdateInvoiceStatusErrorCode::InvoiceMustBeLockFirst
+    );
+    let lock = move_to(&card_id, &encrypt_code, ReimburseStatus::InvoiceReimburseLock);
+    client.update_invoice_status(&lock).await.expect("locked");
+    let status = client.get_invoice_info(&read).await.expect("read").user_info.reimburse_status;
+    assert_eq!(status, ReimburseStatus::InvoiceReimburseLock);
+    let unlock = move_to(&card_id, &encrypt_code, ReimburseStatus::InvoiceReimburseInit);
+    client.update_invoice_status(&unlock).await.expect("unlocked");
+    client.update_invoice_status(&lock).await.expect("locked again");
+    client.update_invoice_status(&close).await.expect("closed");
+    let status = client.get_invoice_info(&read).await.expect("read").user_info.reimburse_status;
+    assert_eq!(status, ReimburseStatus::InvoiceReimburseClosure);
+    assert_eq!(
+        refusal(client.update_invoice_status(&unlock).await),
+        UpdateInvoiceStatusErrorCode::InvoiceStatusError
+    );
+    let reset = UpdateStatusRequest::builder()
+        .card_id(card_id.as_str())
+        .code(inserted.code.as_str())
+        .reimburse_status(ReimburseStatus::InvoiceReimburseInit)
+        .build()
+        .expect("set");
+    assert_eq!(refusal(client.update_status(&reset).await), UpdateStatusErrorCode::InvoiceStatusError);
 }

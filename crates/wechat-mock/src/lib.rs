@@ -46,7 +46,8 @@
 //!    `X-Mock-Warning` header on the answer, an entry in [`RequestCounts::log`], a log line.
 //! 6. The answer: from the records the operation's spec declares steps for (`[[mock]]`, see
 //!    spec/README.md, "What the mock keeps": the invoice orders users authorize and merchants
-//!    refuse, the account's invoice settings, card templates, bills, cards; 72038 never
+//!    refuse, the account's invoice settings, fiscal e-bill and invoice card templates, bills,
+//!    the invoices in users' card packages and their reimbursement status, cards; 72038 never
 //!    authorized, 72035 refused, 72042 a repeated billing code and number...), from
 //!    hand-written Rust where no step can say it (uploads: setpdf keeps the file and answers
 //!    its `s_media_id` as a JSON number above 2^53, getpdf answers a `pdf_url` the mock serves

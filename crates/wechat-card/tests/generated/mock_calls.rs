@@ -3141,6 +3141,19 @@ async fn platform_get_platform_url_through_the_mock() {
 #[tokio::test]
 async fn platform_insert_invoice_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"auth_time\":1468306000,\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"s_pappid\":\"wxabcd\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "platform/insert_invoice",
@@ -3197,6 +3210,19 @@ async fn platform_set_pdf_through_the_mock() {
 #[tokio::test]
 async fn platform_update_status_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"code\":\"186921658591\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"user_info\":{\"fee\":123,\"title\":\"灌哥发票\"}}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "platform/update_status",
@@ -3253,11 +3279,24 @@ async fn reimburse_get_invoice_batch_through_the_mock() {
 #[tokio::test]
 async fn reimburse_get_invoice_info_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "reimburse/get_invoice_info",
             Some(
-                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\"\n}\n",
+                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\"\n}\n",
             ),
         );
     let request: ::wechat_card::reimburse::GetInvoiceInfoRequest = request(&arranged);
@@ -3271,7 +3310,7 @@ async fn reimburse_get_invoice_info_through_the_mock() {
         .check(
             &request,
             &answer,
-            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"user_card_status\": \"EXPIRE\",\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n    }\n}\n",
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n        \"order_id\": \"111163\"\n    }\n}\n",
         );
     let expected = ::wechat_card::reimburse::GetInvoiceInfoErrorCode::InvalidParams;
     harness.fail(&request, expected, 72031);
@@ -3283,11 +3322,24 @@ async fn reimburse_get_invoice_info_through_the_mock() {
 #[tokio::test]
 async fn reimburse_update_invoice_status_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "reimburse/update_invoice_status",
             Some(
-                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
+                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
             ),
         );
     let request: ::wechat_card::reimburse::UpdateInvoiceStatusRequest = request(

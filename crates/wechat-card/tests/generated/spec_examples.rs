@@ -2472,6 +2472,21 @@ fn reimburse_get_invoice_info_example_1() {
     round_trips::<
         ::wechat_card::reimburse::GetInvoiceInfoRequest,
     >(
+        "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\"\n}\n",
+    );
+    decodes::<
+        ::wechat_card::reimburse::GetInvoiceInfoRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n        \"order_id\": \"111163\"\n    }\n}\n",
+    );
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn reimburse_get_invoice_info_example_2() {
+    round_trips::<
+        ::wechat_card::reimburse::GetInvoiceInfoRequest,
+    >(
         "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\"\n}\n",
     );
     decodes::<
@@ -2483,7 +2498,7 @@ fn reimburse_get_invoice_info_example_1() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn reimburse_get_invoice_info_example_2() {
+fn reimburse_get_invoice_info_example_3() {
     decodes::<
         ::wechat_card::reimburse::GetInvoiceInfoRequest,
     >(
@@ -2493,7 +2508,7 @@ fn reimburse_get_invoice_info_example_2() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn reimburse_get_invoice_info_example_3() {
+fn reimburse_get_invoice_info_example_4() {
     decodes::<
         ::wechat_card::reimburse::GetInvoiceInfoRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
@@ -2505,7 +2520,7 @@ fn reimburse_update_invoice_status_example_1() {
     round_trips::<
         ::wechat_card::reimburse::UpdateInvoiceStatusRequest,
     >(
-        "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
+        "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
     );
     decodes::<
         ::wechat_card::reimburse::UpdateInvoiceStatusRequest,

@@ -5953,7 +5953,7 @@ static REIMBURSE: Group = Group {
         Operation {
             command: "get-invoice-info",
             summary: "Reads an invoice the user chose from the card package, with a link to its PDF.",
-            about: "Reads an invoice the user chose from the card package, with a link to its PDF.\n\nThe reimbursing party gets `card_id` and `encrypt_code` from the user's invoice selection\n(chooseInvoice) and reads the structured invoice here.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n      \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\"\n  }\n\nWeChat interface `invoicebxgetinvoice`: POST /card/invoice/reimburse/getinvoiceinfo, from spec/reimburse/getinvoiceinfo.toml.",
+            about: "Reads an invoice the user chose from the card package, with a link to its PDF.\n\nThe reimbursing party gets `card_id` and `encrypt_code` from the user's invoice selection\n(chooseInvoice) and reads the structured invoice here.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n      \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\"\n  }\n\nWeChat interface `invoicebxgetinvoice`: POST /card/invoice/reimburse/getinvoiceinfo, from spec/reimburse/getinvoiceinfo.toml.",
             fields: &[
                 Field {
                     wire: "card_id",
@@ -5985,7 +5985,7 @@ static REIMBURSE: Group = Group {
         Operation {
             command: "update-invoice-status",
             summary: "The reimbursing party locks, unlocks or closes (reimburses) an invoice.",
-            about: "The reimbursing party locks, unlocks or closes (reimburses) an invoice.\n\nLock an invoice while its claim is processed, unlock it if the claim is refused, close it once\nreimbursed. Closing is irreversible: the invoice leaves the user's card package. Keep WeChat\nin step promptly after every change.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n      \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\n      \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n  }\n\nWeChat interface `invoicereimburseupdateinvoicestatus`: POST /card/invoice/reimburse/updateinvoicestatus, from spec/reimburse/updateinvoicestatus.toml.",
+            about: "The reimbursing party locks, unlocks or closes (reimburses) an invoice.\n\nLock an invoice while its claim is processed, unlock it if the claim is refused, close it once\nreimbursed. Closing is irreversible: the invoice leaves the user's card package. Keep WeChat\nin step promptly after every change.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n      \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\",\n      \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n  }\n\nWeChat interface `invoicereimburseupdateinvoicestatus`: POST /card/invoice/reimburse/updateinvoicestatus, from spec/reimburse/updateinvoicestatus.toml.",
             fields: &[
                 Field {
                     wire: "card_id",

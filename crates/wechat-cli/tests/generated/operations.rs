@@ -2563,7 +2563,16 @@ async fn platform_insert_invoice_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"auth_time\":1468306000,\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"s_pappid\":\"wxabcd\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2609,7 +2618,16 @@ async fn platform_update_status_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"code\":\"186921658591\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"user_info\":{\"fee\":123,\"title\":\"灌哥发票\"}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2648,12 +2666,21 @@ async fn reimburse_get_invoice_info_through_the_binary() {
             command: &["reimburse", "get-invoice-info"],
             operation: "reimburse/get_invoice_info",
             example: Some(
-                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\"\n}\n",
+                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\"\n}\n",
             ),
             body_flags: &[("card_id", "card-id"), ("encrypt_code", "encrypt-code")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2670,7 +2697,7 @@ async fn reimburse_update_invoice_status_through_the_binary() {
             command: &["reimburse", "update-invoice-status"],
             operation: "reimburse/update_invoice_status",
             example: Some(
-                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
+                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
             ),
             body_flags: &[
                 ("card_id", "card-id"),
@@ -2679,7 +2706,16 @@ async fn reimburse_update_invoice_status_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

@@ -275,6 +275,67 @@ impl crate::state_model::Record for CardApiTicket {
     const RESOURCE: &'static str = "card_api_ticket";
 }
 
+/// An invoice card template made with `platform/create_card`: every invoice inserted names its card_id.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct InvoiceCard {
+    /// The template's card_id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_id: Option<String>,
+    /// The payee (the seller) the invoices show.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payee: Option<String>,
+    /// The kind of invoice, e.g. 广东省增值税普通发票.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    type_: Option<String>,
+    /// The card's title, usually the merchant's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    /// The merchant's logo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo_url: Option<String>,
+}
+
+impl InvoiceCard {
+    /// A `invoice_card` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `card_id`: The template's card_id.
+    pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+        self.card_id = Some(card_id.into());
+        self
+    }
+
+    /// Sets `payee`: The payee (the seller) the invoices show.
+    pub fn payee(mut self, payee: impl Into<String>) -> Self {
+        self.payee = Some(payee.into());
+        self
+    }
+
+    /// Sets `type`: The kind of invoice, e.g. 广东省增值税普通发票.
+    pub fn type_(mut self, type_: impl Into<String>) -> Self {
+        self.type_ = Some(type_.into());
+        self
+    }
+
+    /// Sets `title`: The card's title, usually the merchant's name.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets `logo_url`: The merchant's logo.
+    pub fn logo_url(mut self, logo_url: impl Into<String>) -> Self {
+        self.logo_url = Some(logo_url.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for InvoiceCard {
+    const RESOURCE: &'static str = "invoice_card";
+}
+
 /// An order the user is asked to authorize invoicing (or a fiscal e-bill) for: made by the merchant's authorization link, authorized by the user, or refused by the merchant.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct InvoiceOrder {
@@ -513,4 +574,111 @@ impl InvoiceSettings {
 
 impl crate::state_model::Record for InvoiceSettings {
     const RESOURCE: &'static str = "invoice_settings";
+}
+
+/// An invoice in a user's card package, inserted with `platform/insert_invoice` for an order the user authorized; its status is its reimbursement status.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UserInvoice {
+    /// Its template.
+    card_id: String,
+    /// Its code in the card package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    /// The order the user authorized: one invoice per order (72018).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<String>,
+    /// The account the order was authorized under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    appid: Option<String>,
+    /// The invoicing platform the order's link named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s_pappid: Option<String>,
+    /// The user whose card package holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// The invoice's face as inserted (`insert_invoice`'s `invoice_user_data`): what `get_invoice_info` answers as `user_info`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_info: Option<serde_json::Value>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<UserInvoiceStatus>,
+}
+
+impl UserInvoice {
+    /// A `user_invoice` record with its key `card_id`; set the other fields with the setters.
+    pub fn new(card_id: impl Into<String>) -> Self {
+        Self {
+            card_id: card_id.into(),
+            code: None,
+            order_id: None,
+            appid: None,
+            s_pappid: None,
+            openid: None,
+            user_info: None,
+            status: None,
+        }
+    }
+
+    /// Sets `code`: Its code in the card package.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `order_id`: The order the user authorized: one invoice per order (72018).
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Sets `appid`: The account the order was authorized under.
+    pub fn appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = Some(appid.into());
+        self
+    }
+
+    /// Sets `s_pappid`: The invoicing platform the order's link named.
+    pub fn s_pappid(mut self, s_pappid: impl Into<String>) -> Self {
+        self.s_pappid = Some(s_pappid.into());
+        self
+    }
+
+    /// Sets `openid`: The user whose card package holds it.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets `user_info`: The invoice's face as inserted (`insert_invoice`'s `invoice_user_data`): what `get_invoice_info` answers as `user_info`.
+    pub fn user_info(mut self, user_info: serde_json::Value) -> Self {
+        self.user_info = Some(user_info);
+        self
+    }
+
+    /// Sets its status (`INVOICE_REIMBURSE_INIT` when unset).
+    pub fn status(mut self, status: UserInvoiceStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl crate::state_model::Record for UserInvoice {
+    const RESOURCE: &'static str = "user_invoice";
+}
+
+/// The statuses of a `user_invoice` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum UserInvoiceStatus {
+    /// Not locked: the user may submit it for reimbursement.
+    #[serde(rename = "INVOICE_REIMBURSE_INIT")]
+    Init,
+    /// Locked by a reimbursing party while a claim is processed.
+    #[serde(rename = "INVOICE_REIMBURSE_LOCK")]
+    Lock,
+    /// Reimbursed: irreversible (72024 for any move).
+    #[serde(rename = "INVOICE_REIMBURSE_CLOSURE")]
+    Closure,
+    /// Voided by a red-ink note (the platform's `update_status`): moves nowhere.
+    #[serde(rename = "INVOICE_REIMBURSE_CANCEL")]
+    Cancel,
 }

@@ -214,6 +214,49 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         statuses: None,
     },
     ResourceDef {
+        name: "invoice_card",
+        group: "",
+        doc: "An invoice card template made with `platform/create_card`: every invoice inserted names its card_id.",
+        key: &["card_id"],
+        fields: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payee",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "type",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "title",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "logo_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(40078),
+        fresh: &[("card_id", Fresh::Like("pjZ8Yt9WoOePThU0NfUKz5-tBEWU"))],
+        statuses: None,
+    },
+    ResourceDef {
         name: "invoice_order",
         group: "",
         doc: "An order the user is asked to authorize invoicing (or a fiscal e-bill) for: made by the merchant's authorization link, authorized by the user, or refused by the merchant.",
@@ -343,6 +386,81 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         missing: None,
         fresh: &[],
         statuses: None,
+    },
+    ResourceDef {
+        name: "user_invoice",
+        group: "",
+        doc: "An invoice in a user's card package, inserted with `platform/insert_invoice` for an order the user authorized; its status is its reimbursement status.",
+        key: &["card_id", "code"],
+        fields: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "s_pappid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_info",
+                ty: Ty::Json,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: Some("invoice_card"),
+        missing: Some(72031),
+        fresh: &[("code", Fresh::Like("6821234661927"))],
+        statuses: Some(Statuses {
+            initial: "INVOICE_REIMBURSE_INIT",
+            values: &[
+                "INVOICE_REIMBURSE_INIT",
+                "INVOICE_REIMBURSE_LOCK",
+                "INVOICE_REIMBURSE_CLOSURE",
+                "INVOICE_REIMBURSE_CANCEL",
+            ],
+            transitions: Some(
+                &[
+                    (
+                        "INVOICE_REIMBURSE_INIT",
+                        &["INVOICE_REIMBURSE_LOCK", "INVOICE_REIMBURSE_CANCEL"],
+                    ),
+                    (
+                        "INVOICE_REIMBURSE_LOCK",
+                        &["INVOICE_REIMBURSE_INIT", "INVOICE_REIMBURSE_CLOSURE"],
+                    ),
+                ],
+            ),
+        }),
     },
 ];
 
@@ -1826,6 +1944,648 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
         ],
     },
     Behaviour {
+        operation: "platform/create_card",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_card",
+                    alias: "invoice_card",
+                    set: &[
+                        (
+                            &[Segment::Key("payee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoice_info"), Segment::Key("payee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("type")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoice_info"), Segment::Key("type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("title")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoice_info"),
+                                    Segment::Key("base_info"),
+                                    Segment::Key("title"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("logo_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoice_info"),
+                                    Segment::Key("base_info"),
+                                    Segment::Key("logo_url"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_card"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "platform/insert_invoice",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_card",
+                    alias: "invoice_card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "invoice_order",
+                    alias: "authorized",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("AUTHORIZED"))),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "invoice_order",
+                    alias: "rejected",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("REJECTED"))),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72035 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("authorized"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Read {
+                                root: Root::Alias("rejected"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("AUTHORIZED"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "user_invoice",
+                    alias: "inserted",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72018 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Gt,
+                        left: &Expr::Read {
+                            root: Root::Alias("inserted"),
+                            path: &[],
+                        },
+                        right: &Expr::Literal(Literal::Integer(0)),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "user_invoice",
+                    alias: "user_invoice",
+                    set: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("s_pappid")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("user_info")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "platform/update_status",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "user_invoice",
+                    alias: "user_invoice",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "user_invoice",
+                    merge: &[],
+                    add: &[],
+                    set: &[],
+                    status: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("reimburse_status")],
+                        },
+                    ),
+                    forbidden: &[("*", 72024)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "reimburse/get_invoice_info",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: None,
+                unless: Some(
+                    &Expr::Call {
+                        function: Function::DecryptCode,
+                        args: &[
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("encrypt_code")],
+                            },
+                        ],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "user_invoice",
+                    alias: "user_invoice",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Call {
+                                function: Function::DecryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("encrypt_code")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_card",
+                    alias: "invoice_card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("type")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_card"),
+                                path: &[Segment::Key("type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payee")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_card"),
+                                path: &[Segment::Key("payee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("user_info")],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("user_info")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[
+                                Segment::Key("user_info"),
+                                Segment::Key("reimburse_status"),
+                            ],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("user_info"), Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "reimburse/update_invoice_status",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: None,
+                unless: Some(
+                    &Expr::Call {
+                        function: Function::DecryptCode,
+                        args: &[
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("encrypt_code")],
+                            },
+                        ],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "user_invoice",
+                    alias: "user_invoice",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Call {
+                                function: Function::DecryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("encrypt_code")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72039 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reimburse_status")],
+                            },
+                            right: &Expr::Literal(
+                                Literal::Text("INVOICE_REIMBURSE_CLOSURE"),
+                            ),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("status")],
+                            },
+                            right: &Expr::Literal(
+                                Literal::Text("INVOICE_REIMBURSE_INIT"),
+                            ),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "user_invoice",
+                    merge: &[],
+                    add: &[],
+                    set: &[],
+                    status: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("reimburse_status")],
+                        },
+                    ),
+                    forbidden: &[("*", 72024)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "update_invoice_status",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "Status",
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                        (
+                            "CardId",
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "Code",
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
         operation: "token/get_card_api_ticket",
         steps: &[
             Step {
@@ -2377,6 +3137,122 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
             },
         ],
     },
+    UserAction {
+        name: "share_invoice",
+        group: "reimburse",
+        summary: "The user shares an invoice of the card package with a reimbursing party (chooseInvoice), who gets its `card_id` and `encrypt_code`.",
+        params: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "encrypt_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "user_invoice",
+                    alias: "user_invoice",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "openid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("encrypt_code")],
+                            Expr::Call {
+                                function: Function::EncryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("user_invoice"),
+                                        path: &[Segment::Key("code")],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
 ];
 
 #[cfg(test)]
@@ -2429,6 +3305,25 @@ mod tests {
             ],
             "{\"s_pappid\": \"wxabcd\", \"order_id\": \"1234\", \"openid\": \"oZI8Fj040-be6rlDohc6gkoPOQTQ\", \"auth_time\": 1480342498, \"user_auth_info\": {\"biz_field\": {\"title\": \"XX公司\", \"tax_no\": \"1486715661\"}}}",
             "The user fills in a company title",
+        );
+    }
+
+    #[test]
+    fn reimburse_share_invoice_examples_run() {
+        crate::state_model::run_user_action_example(
+            "reimburse/share_invoice",
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"code\":\"6821234661927\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"user_info\":{\"fee\":123}}",
+                ),
+            ],
+            "{\"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\", \"code\": \"6821234661927\"}",
+            "The user shares an invoice",
         );
     }
 }

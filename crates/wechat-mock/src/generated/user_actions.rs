@@ -149,3 +149,79 @@ pub mod invoice {
         const ACTION: &'static str = "invoice/authorize_invoice";
     }
 }
+
+/// The user actions of `spec/reimburse/user/`.
+pub mod reimburse {
+    /// The parameters of `reimburse/share_invoice`: The user shares an invoice of the card package with a reimbursing party (chooseInvoice), who gets its `card_id` and `encrypt_code`.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct ShareInvoiceParams {
+        /// The invoice's template.
+        card_id: String,
+        /// The invoice's code, as `insert_invoice` answered it.
+        code: String,
+        /// The user sharing it; when given, the invoice must be theirs.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        openid: Option<String>,
+    }
+
+    impl ShareInvoiceParams {
+        /// Starts building: set `card_id`, `code` on the builder, then call `build()`; set the others with the setters of the value built.
+        pub fn builder() -> ShareInvoiceParamsBuilder {
+            ShareInvoiceParamsBuilder::default()
+        }
+
+        /// Sets `openid`: The user sharing it; when given, the invoice must be theirs.
+        pub fn openid(mut self, openid: impl Into<String>) -> Self {
+            self.openid = Some(openid.into());
+            self
+        }
+    }
+
+    /// The builder of [`ShareInvoiceParams`], from [`ShareInvoiceParams::builder`]: a setter per required value, and `build()`, which refuses one left unset with `wechat_core::BuildError::MissingField`.
+    #[derive(Debug, Clone, Default)]
+    #[must_use = "a builder does nothing until `build()` is called"]
+    pub struct ShareInvoiceParamsBuilder {
+        card_id: Option<String>,
+        code: Option<String>,
+    }
+
+    impl ShareInvoiceParamsBuilder {
+        /// Sets `card_id` (required): The invoice's template.
+        pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+            self.card_id = Some(card_id.into());
+            self
+        }
+
+        /// Sets `code` (required): The invoice's code, as `insert_invoice` answered it.
+        pub fn code(mut self, code: impl Into<String>) -> Self {
+            self.code = Some(code.into());
+            self
+        }
+
+        /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+        /// value left unset.
+        pub fn build(self) -> Result<ShareInvoiceParams, wechat_core::BuildError> {
+            let Some(card_id) = self.card_id else {
+                return Err(wechat_core::BuildError::MissingField {
+                    type_name: "ShareInvoiceParams",
+                    field: "card_id",
+                });
+            };
+            let Some(code) = self.code else {
+                return Err(wechat_core::BuildError::MissingField {
+                    type_name: "ShareInvoiceParams",
+                    field: "code",
+                });
+            };
+            Ok(ShareInvoiceParams {
+                card_id,
+                code,
+                openid: None,
+            })
+        }
+    }
+
+    impl crate::state_model::UserActionParams for ShareInvoiceParams {
+        const ACTION: &'static str = "reimburse/share_invoice";
+    }
+}
