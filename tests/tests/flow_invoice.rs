@@ -4,7 +4,13 @@
 //! reads, locks, closes and can no longer move back.
 
 use wechat_card::Client;
+use wechat_card::invoice::clear_out_invoice::RedInvoice;
 use wechat_card::invoice::get_auth_url::AuthType;
+use wechat_card::invoice::make_out_invoice::{BlueInvoice, BlueInvoiceLine};
+use wechat_card::invoice::{
+    ClearOutInvoiceErrorCode, ClearOutInvoiceRequest, MakeOutInvoiceErrorCode, MakeOutInvoiceRequest,
+    QueryInvoiceInfoErrorCode, QueryInvoiceInfoRequest,
+};
 use wechat_card::invoice::{
     GetAuthDataErrorCode, GetAuthDataRequest, GetAuthFieldErrorCode, GetAuthFieldRequest, GetAuthUrlRequest,
     GetContactErrorCode, GetContactRequest, GetPayMchErrorCode, GetPayMchRequest, SetAuthFieldRequest,
@@ -25,6 +31,7 @@ use wechat_card::types::{
     UserFieldConfig,
 };
 use wechat_core::{Error, ErrorCode, RetryPolicy, Secret, StableToken};
+use wechat_mock::records::InvoiceOrder;
 use wechat_mock::user_actions::invoice::AuthorizeInvoiceParams;
 use wechat_mock::user_actions::reimburse::ShareInvoiceParams;
 use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer};
@@ -234,4 +241,102 @@ async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes
         .build()
         .expect("set");
     assert_eq!(refusal(client.update_status(&reset).await), UpdateStatusErrorCode::InvoiceStatusError);
+}
+
+/// The seller of the issued invoices.
+const SELLER: &str = "110109500321654";
+
+/// A blue invoice of `SELLER` under serial number `fpqqlsh` for order `ddh` of `openid`.
+fn blue(openid: &str, ddh: &str, fpqqlsh: &str) -> MakeOutInvoiceRequest {
+    let line = BlueInvoiceLine::builder()
+        .fphxz("0")
+        .spbm("1090511030000000000")
+        .xmmc("A cup")
+        .xmsl("1")
+        .xmdj("10.00")
+        .xmje("10.00")
+        .sl("0.13")
+        .se("1.30")
+        .build()
+        .expect("set");
+    let invoice = BlueInvoice::builder()
+        .wxopenid(openid)
+        .ddh(ddh)
+        .fpqqlsh(fpqqlsh)
+        .nsrsbh(SELLER)
+        .nsrmc("A seller")
+        .nsrdz("An address")
+        .nsrdh("020-1234")
+        .nsrbank("A bank")
+        .nsrbankid("6222")
+        .ghfmc("A buyer")
+        .kpr("A clerk")
+        .jshj("11.30")
+        .hjje("10.00")
+        .hjse("1.30")
+        .invoicedetail_list(vec![line])
+        .build()
+        .expect("set");
+    MakeOutInvoiceRequest::new(invoice)
+}
+
+#[tokio::test]
+async fn an_invoice_issued_for_an_authorized_order_is_read_back_and_reversed_once() {
+    let (mock, client) = start(MockConfig::demo()).await;
+    let openid = "os92LxEDbiOw7kWZanRN_Bb3Q45I";
+    // Not authorized yet: nothing is issued.
+    assert_eq!(
+        refusal(client.make_out_invoice(&blue(openid, "issue-1", "test20260001")).await),
+        MakeOutInvoiceErrorCode::InvoiceOrderNeverAuth
+    );
+    let link = InvoiceOrder::builder().s_pappid("wxplatform").order_id("issue-1").build().expect("set");
+    mock.seed_record(&link.appid(DEMO_APPID)).expect("the order's link");
+    let params =
+        AuthorizeInvoiceParams::builder().s_pappid("wxplatform").order_id("issue-1").build().expect("set");
+    mock.act(&params.openid(openid)).expect("the user authorizes");
+
+    assert_eq!(
+        refusal(
+            client.make_out_invoice(&blue("oSomeoneElse0000000000000000", "issue-1", "test20260001")).await
+        ),
+        MakeOutInvoiceErrorCode::WxopenidError
+    );
+    client.make_out_invoice(&blue(openid, "issue-1", "test20260001")).await.expect("issued");
+    let query =
+        QueryInvoiceInfoRequest::builder().fpqqlsh("test20260001").nsrsbh(SELLER).build().expect("set");
+    let issued = client.query_invoice_info(&query).await.expect("issued").invoicedetail;
+    assert_eq!(issued.fpqqlsh, "test20260001");
+    assert!(issued.fpdm.len() == 12 && issued.fphm.len() == 8, "{issued:?}");
+    assert!(issued.kprq.len() == 14 && issued.kprq.bytes().all(|b| b.is_ascii_digit()), "{issued:?}");
+    // The same request again issues nothing new; its serial number for another order is refused.
+    client.make_out_invoice(&blue(openid, "issue-1", "test20260001")).await.expect("the same request");
+    assert_eq!(client.query_invoice_info(&query).await.expect("read").invoicedetail, issued);
+    assert_eq!(
+        refusal(client.make_out_invoice(&blue(openid, "issue-2", "test20260001")).await),
+        MakeOutInvoiceErrorCode::FpqqlshExistWithDifferentDdh
+    );
+    let unknown =
+        QueryInvoiceInfoRequest::builder().fpqqlsh("test20269999").nsrsbh(SELLER).build().expect("set");
+    assert_eq!(refusal(client.query_invoice_info(&unknown).await), QueryInvoiceInfoErrorCode::FpqqlshEmpty);
+
+    let red = RedInvoice::builder()
+        .wxopenid(openid)
+        .fpqqlsh("test20260002")
+        .nsrsbh(SELLER)
+        .nsrmc("A seller")
+        .yfpdm(issued.fpdm.as_str())
+        .yfphm(issued.fphm.as_str())
+        .build()
+        .expect("set");
+    let reverse = ClearOutInvoiceRequest::new(red);
+    client.clear_out_invoice(&reverse).await.expect("reversed");
+    assert_eq!(
+        refusal(client.clear_out_invoice(&reverse).await),
+        ClearOutInvoiceErrorCode::SysErrorMakeOutInvoiceFailed
+    );
+    let reversed = mock.records("issued_invoice");
+    assert_eq!(
+        (&reversed[0]["status"], &reversed[0]["red_fpqqlsh"]),
+        (&serde_json::json!("REVERSED"), &serde_json::json!("test20260002"))
+    );
 }

@@ -1682,6 +1682,15 @@ async fn gift_card_update_page_through_the_mock() {
 #[tokio::test]
 async fn invoice_clear_out_invoice_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "issued_invoice",
+                    "{\"ddh\":\"30000\",\"fpdm\":\"050003521100\",\"fphm\":\"30329969\",\"fpqqlsh\":\"test20160511000399\",\"jym\":\"59004166725791147047\",\"kprq\":\"20160511120000\",\"nsrsbh\":\"110109500321654\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "invoice/clear_out_invoice",
@@ -1946,6 +1955,15 @@ async fn invoice_get_user_title_url_through_the_mock() {
 #[tokio::test]
 async fn invoice_make_out_invoice_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"openid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\"order_id\":\"30000\",\"s_pappid\":\"wxabcd\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "invoice/make_out_invoice",
@@ -1976,6 +1994,15 @@ async fn invoice_make_out_invoice_through_the_mock() {
 #[tokio::test]
 async fn invoice_query_invoice_info_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "issued_invoice",
+                    "{\"ddh\":\"30000\",\"fpdm\":\"088978450417\",\"fphm\":\"21590001\",\"fpqqlsh\":\"test20160511000440\",\"jym\":\"59004166725791147047\",\"kprq\":\"20171204172159\",\"nsrsbh\":\"110109500321654\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "invoice/query_invoice_info",

@@ -1311,7 +1311,12 @@ async fn invoice_clear_out_invoice_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "issued_invoice",
+                    "{\"ddh\":\"30000\",\"fpdm\":\"050003521100\",\"fphm\":\"30329969\",\"fpqqlsh\":\"test20160511000399\",\"jym\":\"59004166725791147047\",\"kprq\":\"20160511120000\",\"nsrsbh\":\"110109500321654\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1523,7 +1528,12 @@ async fn invoice_make_out_invoice_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"openid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\"order_id\":\"30000\",\"s_pappid\":\"wxabcd\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1545,7 +1555,12 @@ async fn invoice_query_invoice_info_through_the_binary() {
             body_flags: &[("fpqqlsh", "fpqqlsh"), ("nsrsbh", "nsrsbh")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "issued_invoice",
+                    "{\"ddh\":\"30000\",\"fpdm\":\"088978450417\",\"fphm\":\"21590001\",\"fpqqlsh\":\"test20160511000440\",\"jym\":\"59004166725791147047\",\"kprq\":\"20171204172159\",\"nsrsbh\":\"110109500321654\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

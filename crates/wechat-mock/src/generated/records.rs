@@ -576,6 +576,180 @@ impl crate::state_model::Record for InvoiceSettings {
     const RESOURCE: &'static str = "invoice_settings";
 }
 
+/// A (blue) invoice issued with `make_out_invoice` for an order the user authorized: read by `query_invoice_info`, reversed by `clear_out_invoice`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IssuedInvoice {
+    /// The seller's taxpayer number.
+    nsrsbh: String,
+    /// The issue request's serial number.
+    fpqqlsh: String,
+    /// The order it was issued for (the authorization's `order_id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ddh: Option<String>,
+    /// The user it was issued to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wxopenid: Option<String>,
+    /// The seller's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nsrmc: Option<String>,
+    /// Total including tax, in yuan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jshj: Option<String>,
+    /// The invoice code (发票代码) the tax system assigned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fpdm: Option<String>,
+    /// The invoice number (发票号码) the tax system assigned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fphm: Option<String>,
+    /// Its check code (校验码).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jym: Option<String>,
+    /// When it was issued, `yyyyMMddHHmmss` in Beijing time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kprq: Option<String>,
+    /// The serial number of the red-ink request that reversed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    red_fpqqlsh: Option<String>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<IssuedInvoiceStatus>,
+}
+
+impl IssuedInvoice {
+    /// Starts building: set `nsrsbh`, `fpqqlsh` on the builder, then call `build()`; set the others with the setters of the value built.
+    pub fn builder() -> IssuedInvoiceBuilder {
+        IssuedInvoiceBuilder::default()
+    }
+
+    /// Sets `ddh`: The order it was issued for (the authorization's `order_id`).
+    pub fn ddh(mut self, ddh: impl Into<String>) -> Self {
+        self.ddh = Some(ddh.into());
+        self
+    }
+
+    /// Sets `wxopenid`: The user it was issued to.
+    pub fn wxopenid(mut self, wxopenid: impl Into<String>) -> Self {
+        self.wxopenid = Some(wxopenid.into());
+        self
+    }
+
+    /// Sets `nsrmc`: The seller's name.
+    pub fn nsrmc(mut self, nsrmc: impl Into<String>) -> Self {
+        self.nsrmc = Some(nsrmc.into());
+        self
+    }
+
+    /// Sets `jshj`: Total including tax, in yuan.
+    pub fn jshj(mut self, jshj: impl Into<String>) -> Self {
+        self.jshj = Some(jshj.into());
+        self
+    }
+
+    /// Sets `fpdm`: The invoice code (发票代码) the tax system assigned.
+    pub fn fpdm(mut self, fpdm: impl Into<String>) -> Self {
+        self.fpdm = Some(fpdm.into());
+        self
+    }
+
+    /// Sets `fphm`: The invoice number (发票号码) the tax system assigned.
+    pub fn fphm(mut self, fphm: impl Into<String>) -> Self {
+        self.fphm = Some(fphm.into());
+        self
+    }
+
+    /// Sets `jym`: Its check code (校验码).
+    pub fn jym(mut self, jym: impl Into<String>) -> Self {
+        self.jym = Some(jym.into());
+        self
+    }
+
+    /// Sets `kprq`: When it was issued, `yyyyMMddHHmmss` in Beijing time.
+    pub fn kprq(mut self, kprq: impl Into<String>) -> Self {
+        self.kprq = Some(kprq.into());
+        self
+    }
+
+    /// Sets `red_fpqqlsh`: The serial number of the red-ink request that reversed it.
+    pub fn red_fpqqlsh(mut self, red_fpqqlsh: impl Into<String>) -> Self {
+        self.red_fpqqlsh = Some(red_fpqqlsh.into());
+        self
+    }
+
+    /// Sets its status (`ISSUED` when unset).
+    pub fn status(mut self, status: IssuedInvoiceStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+/// The builder of [`IssuedInvoice`], from [`IssuedInvoice::builder`]: a setter per required value, and `build()`, which refuses one left unset with `wechat_core::BuildError::MissingField`.
+#[derive(Debug, Clone, Default)]
+#[must_use = "a builder does nothing until `build()` is called"]
+pub struct IssuedInvoiceBuilder {
+    nsrsbh: Option<String>,
+    fpqqlsh: Option<String>,
+}
+
+impl IssuedInvoiceBuilder {
+    /// Sets `nsrsbh` (required): The seller's taxpayer number.
+    pub fn nsrsbh(mut self, nsrsbh: impl Into<String>) -> Self {
+        self.nsrsbh = Some(nsrsbh.into());
+        self
+    }
+
+    /// Sets `fpqqlsh` (required): The issue request's serial number.
+    pub fn fpqqlsh(mut self, fpqqlsh: impl Into<String>) -> Self {
+        self.fpqqlsh = Some(fpqqlsh.into());
+        self
+    }
+
+    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
+    /// value left unset.
+    pub fn build(self) -> Result<IssuedInvoice, wechat_core::BuildError> {
+        let Some(nsrsbh) = self.nsrsbh else {
+            return Err(wechat_core::BuildError::MissingField {
+                type_name: "IssuedInvoice",
+                field: "nsrsbh",
+            });
+        };
+        let Some(fpqqlsh) = self.fpqqlsh else {
+            return Err(wechat_core::BuildError::MissingField {
+                type_name: "IssuedInvoice",
+                field: "fpqqlsh",
+            });
+        };
+        Ok(IssuedInvoice {
+            nsrsbh,
+            fpqqlsh,
+            ddh: None,
+            wxopenid: None,
+            nsrmc: None,
+            jshj: None,
+            fpdm: None,
+            fphm: None,
+            jym: None,
+            kprq: None,
+            red_fpqqlsh: None,
+            status: None,
+        })
+    }
+}
+
+impl crate::state_model::Record for IssuedInvoice {
+    const RESOURCE: &'static str = "issued_invoice";
+}
+
+/// The statuses of a `issued_invoice` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum IssuedInvoiceStatus {
+    /// Issued (a blue invoice).
+    #[serde(rename = "ISSUED")]
+    Issued,
+    /// Reversed by a red-ink note (`clear_out_invoice`): reversed once only (73000 again).
+    #[serde(rename = "REVERSED")]
+    Reversed,
+}
+
 /// An invoice in a user's card package, inserted with `platform/insert_invoice` for an order the user authorized; its status is its reimbursement status.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UserInvoice {

@@ -388,6 +388,89 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         statuses: None,
     },
     ResourceDef {
+        name: "issued_invoice",
+        group: "invoice",
+        doc: "A (blue) invoice issued with `make_out_invoice` for an order the user authorized: read by `query_invoice_info`, reversed by `clear_out_invoice`.",
+        key: &["nsrsbh", "fpqqlsh"],
+        fields: &[
+            Field {
+                name: "nsrsbh",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fpqqlsh",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "ddh",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "wxopenid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "nsrmc",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "jshj",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fpdm",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fphm",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "jym",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "kprq",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "red_fpqqlsh",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(73003),
+        fresh: &[],
+        statuses: Some(Statuses {
+            initial: "ISSUED",
+            values: &["ISSUED", "REVERSED"],
+            transitions: Some(&[("ISSUED", &["REVERSED"])]),
+        }),
+    },
+    ResourceDef {
         name: "user_invoice",
         group: "",
         doc: "An invoice in a user's card package, inserted with `platform/insert_invoice` for an order the user authorized; its status is its reimbursement status.",
@@ -778,6 +861,89 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             },
                         ),
                     ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/clear_out_invoice",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "issued_invoice",
+                    alias: "issued_invoice",
+                    filter: &[
+                        (
+                            "nsrsbh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("nsrsbh")],
+                            },
+                        ),
+                        (
+                            "fpdm",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("yfpdm")],
+                            },
+                        ),
+                        (
+                            "fphm",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("yfphm")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: Some(73000),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 73001 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("issued_invoice"),
+                            path: &[Segment::Key("wxopenid")],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("invoiceinfo"),
+                                Segment::Key("wxopenid"),
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "issued_invoice",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("red_fpqqlsh")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoiceinfo"),
+                                    Segment::Key("fpqqlsh"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("REVERSED"))),
+                    forbidden: &[("*", 73000)],
+                    bounds: &[],
+                    taken: None,
                 },
                 when: None,
                 unless: None,
@@ -1198,6 +1364,280 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             Expr::Read {
                                 root: Root::Alias("invoice_settings"),
                                 path: &[Segment::Key("paymch_info")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/make_out_invoice",
+        steps: &[
+            Step {
+                verb: Verb::Count {
+                    resource: "issued_invoice",
+                    alias: "used",
+                    filter: &[
+                        (
+                            "nsrsbh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("nsrsbh")],
+                            },
+                        ),
+                        (
+                            "fpqqlsh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoiceinfo"),
+                                    Segment::Key("fpqqlsh"),
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "issued_invoice",
+                    alias: "same_order",
+                    filter: &[
+                        (
+                            "nsrsbh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("nsrsbh")],
+                            },
+                        ),
+                        (
+                            "fpqqlsh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoiceinfo"),
+                                    Segment::Key("fpqqlsh"),
+                                ],
+                            },
+                        ),
+                        (
+                            "ddh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("ddh")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 73106 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Read {
+                                root: Root::Alias("used"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("same_order"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("ddh")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("AUTHORIZED"))),
+                    ],
+                    each: None,
+                    missing: Some(72038),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 73001 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("invoice_order"),
+                            path: &[Segment::Key("openid")],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("invoiceinfo"),
+                                Segment::Key("wxopenid"),
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "issued_invoice",
+                    alias: "issued_invoice",
+                    set: &[
+                        (
+                            &[Segment::Key("nsrsbh")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("nsrsbh")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fpqqlsh")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoiceinfo"),
+                                    Segment::Key("fpqqlsh"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("ddh")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("ddh")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("wxopenid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoiceinfo"),
+                                    Segment::Key("wxopenid"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("nsrmc")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("nsrmc")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("jshj")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("jshj")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fpdm")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[Expr::Literal(Literal::Text("088978450417"))],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fphm")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[Expr::Literal(Literal::Text("21590001"))],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("jym")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("59004166725791147047")),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("kprq")],
+                            Expr::Call {
+                                function: Function::BeijingTime,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Now,
+                                        args: &[],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/query_invoice_info",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "issued_invoice",
+                    alias: "issued_invoice",
+                    filter: &[
+                        (
+                            "nsrsbh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("nsrsbh")],
+                            },
+                        ),
+                        (
+                            "fpqqlsh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("fpqqlsh")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("invoicedetail")],
+                            Expr::Read {
+                                root: Root::Alias("issued_invoice"),
+                                path: &[],
                             },
                         ),
                     ],
