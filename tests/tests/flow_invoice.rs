@@ -23,12 +23,13 @@ use wechat_card::platform::{
     UpdateStatusRequest,
 };
 use wechat_card::reimburse::{
-    GetInvoiceInfoErrorCode, GetInvoiceInfoRequest, UpdateInvoiceStatusErrorCode, UpdateInvoiceStatusRequest,
+    GetInvoiceBatchRequest, GetInvoiceInfoErrorCode, GetInvoiceInfoRequest, UpdateInvoiceStatusErrorCode,
+    UpdateInvoiceStatusRequest, UpdateStatusBatchErrorCode, UpdateStatusBatchRequest,
 };
 use wechat_card::token::GetCardApiTicketRequest;
 use wechat_card::types::{
-    AuthField, AuthSource, BizFieldConfig, Contact, CustomFieldConfig, Flag, PayMchInfo, ReimburseStatus,
-    UserFieldConfig,
+    AuthField, AuthSource, BizFieldConfig, Contact, CustomFieldConfig, Flag, InvoiceCard, PayMchInfo,
+    ReimburseStatus, UserFieldConfig,
 };
 use wechat_core::{Error, ErrorCode, RetryPolicy, Secret, StableToken};
 use wechat_mock::records::InvoiceOrder;
@@ -213,6 +214,35 @@ async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes
         .build()
         .expect("set");
     assert_eq!(refusal(client.get_invoice_info(&junk).await), GetInvoiceInfoErrorCode::InvalidParams);
+
+    // The batch read answers the same invoice; a batch for another user moves nothing.
+    let shared_card = InvoiceCard::builder()
+        .card_id(card_id.as_str())
+        .encrypt_code(encrypt_code.as_str())
+        .build()
+        .expect("set");
+    let batch = client.get_invoice_batch(&GetInvoiceBatchRequest::new(vec![shared_card.clone()])).await;
+    let batch = batch.expect("get_invoice_batch").item_list;
+    assert_eq!(batch.len(), 1);
+    assert_eq!((batch[0].openid.as_str(), batch[0].user_info.fee), (openid.as_str(), 11_300));
+    let batch_lock = |user: &str| {
+        UpdateStatusBatchRequest::builder()
+            .openid(user)
+            .reimburse_status(ReimburseStatus::InvoiceReimburseLock)
+            .invoice_list(vec![shared_card.clone()])
+            .build()
+            .expect("set")
+    };
+    let other = batch_lock("oSomeoneElse0000000000000000");
+    assert_eq!(refusal(client.update_status_batch(&other).await), UpdateStatusBatchErrorCode::InvalidParams);
+    client.update_status_batch(&batch_lock(&openid)).await.expect("locked by the batch");
+    let batch = client.get_invoice_batch(&GetInvoiceBatchRequest::new(vec![shared_card.clone()])).await;
+    assert_eq!(
+        batch.expect("read").item_list[0].user_info.reimburse_status,
+        ReimburseStatus::InvoiceReimburseLock
+    );
+    let unlock_all = move_to(&card_id, &encrypt_code, ReimburseStatus::InvoiceReimburseInit);
+    client.update_invoice_status(&unlock_all).await.expect("unlocked one by one");
 
     // Closing needs a lock; a lock may be released; a closed invoice moves nowhere.
     let close = move_to(&card_id, &encrypt_code, ReimburseStatus::InvoiceReimburseClosure);

@@ -3246,7 +3246,7 @@ async fn platform_update_status_through_the_mock() {
                 ),
                 (
                     "user_invoice",
-                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"code\":\"186921658591\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"user_info\":{\"fee\":123,\"title\":\"灌哥发票\"}}",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"code\":\"186921658591\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"fee\":123,\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\",\"title\":\"灌哥发票\"}}",
                 ),
             ],
         );
@@ -3276,11 +3276,32 @@ async fn platform_update_status_through_the_mock() {
 #[tokio::test]
 async fn reimburse_get_invoice_batch_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"code\":\"186921658591\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504085935\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504085935\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"code\":\"186921658592\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504083522\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504083522\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "reimburse/get_invoice_batch",
             Some(
-                "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2 \" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2ogz \" }\n    ]\n}\n",
+                "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n    ]\n}\n",
             ),
         );
     let request: ::wechat_card::reimburse::GetInvoiceBatchRequest = request(&arranged);
@@ -3294,7 +3315,7 @@ async fn reimburse_get_invoice_batch_through_the_mock() {
         .check(
             &request,
             &answer,
-            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504085973,\n                \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504085935\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504083578,\n                \"billing_no\": \"1504083578\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \" http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504083522\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        }\n    ]\n}\n",
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123, \"title\": \"灌哥发票\", \"billing_time\": 1504085973, \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\", \"fee_without_tax\": 2345, \"tax\": 123, \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\", \"order_id\": \"1504085935\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\", \"type\": \"广东省增值税普通发票\", \"payee\": \"测试-收款方\", \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123, \"title\": \"灌哥发票\", \"billing_time\": 1504085973, \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\", \"fee_without_tax\": 2345, \"tax\": 123, \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\", \"order_id\": \"1504083522\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\", \"type\": \"广东省增值税普通发票\", \"payee\": \"测试-收款方\", \"detail\": \"detail\"\n        }\n    ]\n}\n",
         );
     let expected = ::wechat_card::reimburse::GetInvoiceBatchErrorCode::InvalidParams;
     harness.fail(&request, expected, 72031);
@@ -3315,7 +3336,7 @@ async fn reimburse_get_invoice_info_through_the_mock() {
                 ),
                 (
                     "user_invoice",
-                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"order_id\":\"111163\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
                 ),
             ],
         );
@@ -3358,7 +3379,7 @@ async fn reimburse_update_invoice_status_through_the_mock() {
                 ),
                 (
                     "user_invoice",
-                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"order_id\":\"111163\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
                 ),
             ],
         );
@@ -3390,11 +3411,32 @@ async fn reimburse_update_invoice_status_through_the_mock() {
 #[tokio::test]
 async fn reimburse_update_status_batch_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"code\":\"186921658591\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504085935\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504085935\",\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"code\":\"186921658592\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504083522\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504083522\",\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "reimburse/update_status_batch",
             Some(
-                "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"cardid_1\", \"encrypt_code\": \"encrypt_code_1\" },\n        { \"card_id\": \"cardid_2\", \"encrypt_code\": \"encrypt_code_2\" }\n    ]\n}\n",
+                "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n    ]\n}\n",
             ),
         );
     let request: ::wechat_card::reimburse::UpdateStatusBatchRequest = request(&arranged);

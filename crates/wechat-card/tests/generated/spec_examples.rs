@@ -2449,6 +2449,21 @@ fn reimburse_get_invoice_batch_example_1() {
     round_trips::<
         ::wechat_card::reimburse::GetInvoiceBatchRequest,
     >(
+        "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n    ]\n}\n",
+    );
+    decodes::<
+        ::wechat_card::reimburse::GetInvoiceBatchRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123, \"title\": \"灌哥发票\", \"billing_time\": 1504085973, \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\", \"fee_without_tax\": 2345, \"tax\": 123, \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\", \"order_id\": \"1504085935\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\", \"type\": \"广东省增值税普通发票\", \"payee\": \"测试-收款方\", \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123, \"title\": \"灌哥发票\", \"billing_time\": 1504085973, \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\", \"fee_without_tax\": 2345, \"tax\": 123, \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\", \"order_id\": \"1504083522\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\", \"type\": \"广东省增值税普通发票\", \"payee\": \"测试-收款方\", \"detail\": \"detail\"\n        }\n    ]\n}\n",
+    );
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn reimburse_get_invoice_batch_example_2() {
+    round_trips::<
+        ::wechat_card::reimburse::GetInvoiceBatchRequest,
+    >(
         "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2 \" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2ogz \" }\n    ]\n}\n",
     );
     decodes::<
@@ -2460,7 +2475,7 @@ fn reimburse_get_invoice_batch_example_1() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn reimburse_get_invoice_batch_example_2() {
+fn reimburse_get_invoice_batch_example_3() {
     decodes::<
         ::wechat_card::reimburse::GetInvoiceBatchRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
@@ -2543,7 +2558,7 @@ fn reimburse_update_status_batch_example_1() {
     round_trips::<
         ::wechat_card::reimburse::UpdateStatusBatchRequest,
     >(
-        "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"cardid_1\", \"encrypt_code\": \"encrypt_code_1\" },\n        { \"card_id\": \"cardid_2\", \"encrypt_code\": \"encrypt_code_2\" }\n    ]\n}\n",
+        "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n    ]\n}\n",
     );
     decodes::<
         ::wechat_card::reimburse::UpdateStatusBatchRequest,

@@ -2640,7 +2640,7 @@ async fn platform_update_status_through_the_binary() {
                 ),
                 (
                     "user_invoice",
-                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"code\":\"186921658591\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"user_info\":{\"fee\":123,\"title\":\"灌哥发票\"}}",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"code\":\"186921658591\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"fee\":123,\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\",\"title\":\"灌哥发票\"}}",
                 ),
             ],
         })
@@ -2659,12 +2659,29 @@ async fn reimburse_get_invoice_batch_through_the_binary() {
             command: &["reimburse", "get-invoice-batch"],
             operation: "reimburse/get_invoice_batch",
             example: Some(
-                "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2 \" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2ogz \" }\n    ]\n}\n",
+                "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n    ]\n}\n",
             ),
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"code\":\"186921658591\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504085935\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504085935\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"code\":\"186921658592\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504083522\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504083522\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2693,7 +2710,7 @@ async fn reimburse_get_invoice_info_through_the_binary() {
                 ),
                 (
                     "user_invoice",
-                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"order_id\":\"111163\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
                 ),
             ],
         })
@@ -2728,7 +2745,7 @@ async fn reimburse_update_invoice_status_through_the_binary() {
                 ),
                 (
                     "user_invoice",
-                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"order_id\":\"111163\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
                 ),
             ],
         })
@@ -2747,7 +2764,7 @@ async fn reimburse_update_status_batch_through_the_binary() {
             command: &["reimburse", "update-status-batch"],
             operation: "reimburse/update_status_batch",
             example: Some(
-                "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"cardid_1\", \"encrypt_code\": \"encrypt_code_1\" },\n        { \"card_id\": \"cardid_2\", \"encrypt_code\": \"encrypt_code_2\" }\n    ]\n}\n",
+                "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n    ]\n}\n",
             ),
             body_flags: &[
                 ("openid", "openid"),
@@ -2755,7 +2772,24 @@ async fn reimburse_update_status_batch_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"code\":\"186921658591\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504085935\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504085935\",\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"code\":\"186921658592\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504083522\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504083522\",\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

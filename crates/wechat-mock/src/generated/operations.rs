@@ -8170,7 +8170,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some(
-            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504085973,\n                \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504085935\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504083578,\n                \"billing_no\": \"1504083578\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \" http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504083522\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        }\n    ]\n}",
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123, \"title\": \"灌哥发票\", \"billing_time\": 1504085973, \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\", \"fee_without_tax\": 2345, \"tax\": 123, \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\", \"order_id\": \"1504085935\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\", \"type\": \"广东省增值税普通发票\", \"payee\": \"测试-收款方\", \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123, \"title\": \"灌哥发票\", \"billing_time\": 1504085973, \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\", \"fee_without_tax\": 2345, \"tax\": 123, \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\", \"order_id\": \"1504083522\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\", \"type\": \"广东省增值税普通发票\", \"payee\": \"测试-收款方\", \"detail\": \"detail\"\n        }\n    ]\n}",
         ),
         resource: None,
     },
@@ -8380,6 +8380,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             ErrorCase {
                 code: 72024,
                 message: "invoice status error",
+            },
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
             },
             ErrorCase {
                 code: 72039,

@@ -770,7 +770,13 @@ pub struct UserInvoice {
     /// The user whose card package holds it.
     #[serde(skip_serializing_if = "Option::is_none")]
     openid: Option<String>,
-    /// The invoice's face as inserted (`insert_invoice`'s `invoice_user_data`): what `get_invoice_info` answers as `user_info`.
+    /// The kind of invoice, from its template.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    type_: Option<String>,
+    /// The payee, from its template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payee: Option<String>,
+    /// The invoice's face as inserted (`insert_invoice`'s `invoice_user_data`), with `reimburse_status` kept equal to the record's status and the `order_id`: what the reimbursing party's reads answer as `user_info`.
     #[serde(skip_serializing_if = "Option::is_none")]
     user_info: Option<serde_json::Value>,
     /// Its status.
@@ -788,6 +794,8 @@ impl UserInvoice {
             appid: None,
             s_pappid: None,
             openid: None,
+            type_: None,
+            payee: None,
             user_info: None,
             status: None,
         }
@@ -823,7 +831,19 @@ impl UserInvoice {
         self
     }
 
-    /// Sets `user_info`: The invoice's face as inserted (`insert_invoice`'s `invoice_user_data`): what `get_invoice_info` answers as `user_info`.
+    /// Sets `type`: The kind of invoice, from its template.
+    pub fn type_(mut self, type_: impl Into<String>) -> Self {
+        self.type_ = Some(type_.into());
+        self
+    }
+
+    /// Sets `payee`: The payee, from its template.
+    pub fn payee(mut self, payee: impl Into<String>) -> Self {
+        self.payee = Some(payee.into());
+        self
+    }
+
+    /// Sets `user_info`: The invoice's face as inserted (`insert_invoice`'s `invoice_user_data`), with `reimburse_status` kept equal to the record's status and the `order_id`: what the reimbursing party's reads answer as `user_info`.
     pub fn user_info(mut self, user_info: serde_json::Value) -> Self {
         self.user_info = Some(user_info);
         self

@@ -513,6 +513,18 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
                 ..Field::PLAIN
             },
             Field {
+                name: "type",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payee",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
                 name: "user_info",
                 ty: Ty::Json,
                 required: true,
@@ -2656,6 +2668,20 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             },
                         ),
                         (
+                            &[Segment::Key("type")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_card"),
+                                path: &[Segment::Key("type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payee")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_card"),
+                                path: &[Segment::Key("payee")],
+                            },
+                        ),
+                        (
                             &[Segment::Key("user_info")],
                             Expr::Read {
                                 root: Root::Request,
@@ -2670,6 +2696,38 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                     status: None,
                     each: None,
                     existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "user_invoice",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[
+                                Segment::Key("user_info"),
+                                Segment::Key("reimburse_status"),
+                            ],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("user_info"), Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
                 },
                 when: None,
                 unless: None,
@@ -2733,7 +2791,18 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                     alias: "user_invoice",
                     merge: &[],
                     add: &[],
-                    set: &[],
+                    set: &[
+                        (
+                            &[
+                                Segment::Key("user_info"),
+                                Segment::Key("reimburse_status"),
+                            ],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reimburse_status")],
+                            },
+                        ),
+                    ],
                     status: Some(
                         &Expr::Read {
                             root: Root::Request,
@@ -2743,6 +2812,107 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                     forbidden: &[("*", 72024)],
                     bounds: &[],
                     taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "reimburse/get_invoice_batch",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: None,
+                unless: Some(
+                    &Expr::Call {
+                        function: Function::DecryptCode,
+                        args: &[
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("item_list"),
+                                    Segment::Each,
+                                    Segment::Key("encrypt_code"),
+                                ],
+                            },
+                        ],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "user_invoice",
+                    alias: "invoices",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("item_list"),
+                                    Segment::Each,
+                                    Segment::Key("card_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Call {
+                                function: Function::DecryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[
+                                            Segment::Key("item_list"),
+                                            Segment::Each,
+                                            Segment::Key("encrypt_code"),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("invoices"),
+                            path: &[Segment::Key("total")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Len,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("item_list")],
+                                },
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("item_list")],
+                            Expr::Read {
+                                root: Root::Alias("invoices"),
+                                path: &[],
+                            },
+                        ),
+                    ],
                 },
                 when: None,
                 unless: None,
@@ -2799,90 +2969,9 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                 unless: None,
             },
             Step {
-                verb: Verb::Find {
-                    resource: "invoice_card",
-                    alias: "invoice_card",
-                    filter: &[
-                        (
-                            "card_id",
-                            Expr::Read {
-                                root: Root::Alias("user_invoice"),
-                                path: &[Segment::Key("card_id")],
-                            },
-                        ),
-                    ],
-                    each: None,
-                    missing: None,
-                },
-                when: None,
-                unless: None,
-            },
-            Step {
                 verb: Verb::Answer {
-                    from: None,
-                    fields: &[
-                        (
-                            &[Segment::Key("card_id")],
-                            Expr::Read {
-                                root: Root::Alias("user_invoice"),
-                                path: &[Segment::Key("card_id")],
-                            },
-                        ),
-                        (
-                            &[Segment::Key("openid")],
-                            Expr::Read {
-                                root: Root::Alias("user_invoice"),
-                                path: &[Segment::Key("openid")],
-                            },
-                        ),
-                        (
-                            &[Segment::Key("type")],
-                            Expr::Read {
-                                root: Root::Alias("invoice_card"),
-                                path: &[Segment::Key("type")],
-                            },
-                        ),
-                        (
-                            &[Segment::Key("payee")],
-                            Expr::Read {
-                                root: Root::Alias("invoice_card"),
-                                path: &[Segment::Key("payee")],
-                            },
-                        ),
-                        (
-                            &[Segment::Key("user_info")],
-                            Expr::Read {
-                                root: Root::Alias("user_invoice"),
-                                path: &[Segment::Key("user_info")],
-                            },
-                        ),
-                    ],
-                },
-                when: None,
-                unless: None,
-            },
-            Step {
-                verb: Verb::Answer {
-                    from: None,
-                    fields: &[
-                        (
-                            &[
-                                Segment::Key("user_info"),
-                                Segment::Key("reimburse_status"),
-                            ],
-                            Expr::Read {
-                                root: Root::Alias("user_invoice"),
-                                path: &[Segment::Key("status")],
-                            },
-                        ),
-                        (
-                            &[Segment::Key("user_info"), Segment::Key("order_id")],
-                            Expr::Read {
-                                root: Root::Alias("user_invoice"),
-                                path: &[Segment::Key("order_id")],
-                            },
-                        ),
-                    ],
+                    from: Some("user_invoice"),
+                    fields: &[],
                 },
                 when: None,
                 unless: None,
@@ -2972,7 +3061,18 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                     alias: "user_invoice",
                     merge: &[],
                     add: &[],
-                    set: &[],
+                    set: &[
+                        (
+                            &[
+                                Segment::Key("user_info"),
+                                Segment::Key("reimburse_status"),
+                            ],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reimburse_status")],
+                            },
+                        ),
+                    ],
                     status: Some(
                         &Expr::Read {
                             root: Root::Request,
@@ -3019,6 +3119,203 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             },
                         ),
                     ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "reimburse/update_status_batch",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: None,
+                unless: Some(
+                    &Expr::Call {
+                        function: Function::DecryptCode,
+                        args: &[
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoice_list"),
+                                    Segment::Each,
+                                    Segment::Key("encrypt_code"),
+                                ],
+                            },
+                        ],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "user_invoice",
+                    alias: "invoices",
+                    filter: &[
+                        (
+                            "openid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoice_list"),
+                                    Segment::Each,
+                                    Segment::Key("card_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Call {
+                                function: Function::DecryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[
+                                            Segment::Key("invoice_list"),
+                                            Segment::Each,
+                                            Segment::Key("encrypt_code"),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("invoices"),
+                            path: &[Segment::Key("total")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Len,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("invoice_list")],
+                                },
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "user_invoice",
+                    alias: "unlocked",
+                    filter: &[
+                        (
+                            "openid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoice_list"),
+                                    Segment::Each,
+                                    Segment::Key("card_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Call {
+                                function: Function::DecryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[
+                                            Segment::Key("invoice_list"),
+                                            Segment::Each,
+                                            Segment::Key("encrypt_code"),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            "status",
+                            Expr::Literal(Literal::Text("INVOICE_REIMBURSE_INIT")),
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72039 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reimburse_status")],
+                            },
+                            right: &Expr::Literal(
+                                Literal::Text("INVOICE_REIMBURSE_CLOSURE"),
+                            ),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Read {
+                                root: Root::Alias("unlocked"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "invoices",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[
+                                Segment::Key("user_info"),
+                                Segment::Key("reimburse_status"),
+                            ],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reimburse_status")],
+                            },
+                        ),
+                    ],
+                    status: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("reimburse_status")],
+                        },
+                    ),
+                    forbidden: &[("*", 72024)],
+                    bounds: &[],
+                    taken: None,
                 },
                 when: None,
                 unless: None,
@@ -3759,7 +4056,7 @@ mod tests {
                 ),
                 (
                     "user_invoice",
-                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"code\":\"6821234661927\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"user_info\":{\"fee\":123}}",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"code\":\"6821234661927\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"fee\":123,\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\"}}",
                 ),
             ],
             "{\"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\", \"code\": \"6821234661927\"}",

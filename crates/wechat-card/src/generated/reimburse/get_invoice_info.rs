@@ -24,6 +24,7 @@
 //!
 //! ## Notes
 //!
+//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action `reimburse/share_invoice` answers), so the generated call reads invoices its `given` holds; WeChat's own are opaque.
 //! - `detail` is a top-level field of the answer, not part of `user_info`.
 //! - Newer docs spell `user_info.trip_pdf_url` as `trip_pdf_ur`; both spellings are accepted.
 //! - `check_code` is in the SDKs' field lists (WxJava, SKIT) but absent from WeChat's example answer, so it is optional in `InvoiceUserInfo`.

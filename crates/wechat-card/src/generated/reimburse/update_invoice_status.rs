@@ -28,6 +28,7 @@
 //!
 //! ## Notes
 //!
+//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action `reimburse/share_invoice` answers), so the generated call reads invoices its `given` holds; WeChat's own are opaque.
 //! - The response example is the documented `{errcode: 0}` answer.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
 //!
