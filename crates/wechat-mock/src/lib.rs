@@ -56,6 +56,26 @@
 //!    text (`response_body = "text"`, `/nontax/downloadbill`'s CSV statement) answers its
 //!    example's text as `text/csv`, kept among the answers as a JSON string.
 //!
+//! # What is Rust and why
+//!
+//! Every operation of the invoice, platform, reimburse, nontax and token groups answers from
+//! the state its spec declares, except these, whose rule no step can declare:
+//!
+//! | operation | why it is Rust |
+//! |---|---|
+//! | `token/get_stable_access_token`, `token/get_access_token` | issuing and checking access tokens (`tokens`): credentials, expiry, force refresh |
+//! | `token/get_component_access_token`, `token/get_authorizer_access_token` | issuing a third-party platform's tokens from its verify ticket and refresh tokens (`platform_tokens`) |
+//! | `platform/set_pdf` | judging a multipart upload's PDF bytes and keeping the file (`media`), answering its id above 2^53 |
+//! | `platform/get_pdf` | serving the kept file at a link valid two hours (72031 for an unknown id) |
+//!
+//! and these, which answer their success example because WeChat keeps nothing for them and
+//! their answer depends on nothing said before (each says so in a `notes` line of its spec):
+//! `invoice/scan_title` (reads a QR code's text), `invoice/get_select_title_url` and
+//! `invoice/get_user_title_url` (links to WeChat's own pages), `platform/get_platform_url` (the
+//! platform's fixed link). What the state model itself cannot say is in its library of
+//! functions (`engine/library.rs`: `now`, `fresh`, `beijing_time`, `encrypt_code`,
+//! `decrypt_code`...), each with the reason.
+//!
 //! # Cards
 //!
 //! An endpoint whose spec declares `[mock]` (see spec/README.md) creates, reads, updates or
