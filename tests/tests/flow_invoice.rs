@@ -35,7 +35,7 @@ use wechat_core::{Error, ErrorCode, RetryPolicy, Secret, StableToken};
 use wechat_mock::records::InvoiceOrder;
 use wechat_mock::user_actions::invoice::AuthorizeInvoiceParams;
 use wechat_mock::user_actions::reimburse::ShareInvoiceParams;
-use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer};
+use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer, PushTarget};
 
 /// A mock of the demo account and a client for it that never retries, so a refusal reaches
 /// the test as WeChat's code.
@@ -116,7 +116,13 @@ fn move_to(card_id: &str, encrypt_code: &str, status: ReimburseStatus) -> Update
 
 #[tokio::test]
 async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes_for_good() {
-    let (mock, client) = start(MockConfig::demo()).await;
+    // The account's server URL: a real one on 127.0.0.1 that takes every push.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("binds");
+    let url = format!("http://{}/wechat", listener.local_addr().expect("an address"));
+    let callback = axum::Router::new().route("/wechat", axum::routing::post(|| async { "success" }));
+    let server = tokio::spawn(async move { axum::serve(listener, callback).await });
+    let target = PushTarget::new(url, &Secret::new("push-token")).attempts(1);
+    let (mock, client) = start(MockConfig::demo().push(target)).await;
     let contact = Contact::builder().phone("020-12345678").time_out(3600).build().expect("a contact");
     client.set_contact(&SetContactRequest::new(contact)).await.expect("set_contact");
     let ticket = client.get_card_api_ticket(&GetCardApiTicketRequest::new()).await.expect("a ticket");
@@ -264,6 +270,34 @@ async fn an_order_goes_from_its_link_to_an_invoice_a_reimburser_locks_and_closes
         refusal(client.update_invoice_status(&unlock).await),
         UpdateInvoiceStatusErrorCode::InvoiceStatusError
     );
+    // WeChat pushed the authorization, and each status change of a single invoice (not the
+    // batch's, nor the refused ones).
+    let pushed = mock.pushes().settled(std::time::Duration::from_secs(20)).await;
+    let authorizations: Vec<_> = pushed.iter().filter(|d| d.event == "user_authorize_invoice").collect();
+    assert_eq!(authorizations.len(), 1, "{pushed:?}");
+    assert!(
+        authorizations[0].message.contains("<SuccOrderId><![CDATA[flow-order-1]]></SuccOrderId>"),
+        "{pushed:?}"
+    );
+    let statuses: Vec<&str> = pushed
+        .iter()
+        .filter(|d| d.event == "update_invoice_status")
+        .map(|d| {
+            // A code of digits only is written as a number, without CDATA, as WeChat writes it.
+            let code = [
+                format!("<Code>{}</Code>", inserted.code),
+                format!("<Code><![CDATA[{}]]></Code>", inserted.code),
+            ];
+            assert!(code.iter().any(|c| d.message.contains(c.as_str())), "{}", d.message);
+            ["INIT", "LOCK", "CLOSURE"]
+                .into_iter()
+                .find(|s| d.message.contains(&format!("<Status><![CDATA[INVOICE_REIMBURSE_{s}]]></Status>")))
+                .unwrap_or("?")
+        })
+        .collect();
+    assert_eq!(statuses, ["INIT", "LOCK", "INIT", "LOCK", "CLOSURE"], "{pushed:?}");
+    server.abort();
+
     let reset = UpdateStatusRequest::builder()
         .card_id(card_id.as_str())
         .code(inserted.code.as_str())
