@@ -22,9 +22,13 @@ use wechat_core::{
     ApiError, Endpoint, Error, ErrorCode, Operation, RetryPolicy, Secret, StableToken, StaticToken,
     TokenError, TokenProvider, decode_response,
 };
-use wechat_mock::{Authorization, DEMO_APPID, DEMO_SECRET, Fault, MockConfig, MockServer};
+use wechat_mock::records::{BillCard, InvoiceOrder, InvoiceOrderStatus};
+use wechat_mock::user_actions::invoice::AuthorizeInvoiceParams;
+use wechat_mock::{DEMO_APPID, DEMO_SECRET, Fault, MockConfig, MockServer};
 
 const S_PAPPID: &str = "wxplatform_pappid";
+/// The fiscal e-bill card template the bills name; the mock holds it from the start.
+const BILL_CARD_ID: &str = "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw";
 const GET_AUTH_DATA: &str = "/card/invoice/getauthdata";
 const INSERT_BILL: &str = "/nontax/insertbill";
 const STABLE_TOKEN: &str = "/cgi-bin/stable_token";
@@ -42,6 +46,7 @@ fn quick_retries() -> RetryPolicy {
 
 async fn setup(retry: RetryPolicy) -> Setup {
     let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
+    mock.seed_record(&BillCard::new().card_id(BILL_CARD_ID)).expect("a bill card template");
     let tokens = Arc::new(StableToken::new(DEMO_APPID, Secret::new(DEMO_SECRET)));
     let client = client_with(&mock, Arc::clone(&tokens) as Arc<dyn TokenProvider>, retry);
     Setup { mock, client, tokens }
@@ -69,11 +74,36 @@ fn bill(order_id: &str, code: &str, no: &str) -> InsertBillRequest {
         .expect("required fields set");
     InsertBillRequest::builder()
         .order_id(order_id)
-        .card_id("pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw")
+        .card_id(BILL_CARD_ID)
         .appid(DEMO_APPID)
         .card_ext(CardExt::new(UserCard::new(data)))
         .build()
         .expect("required fields set")
+}
+
+/// The merchant got the link of `order_id` (the mock holds the order it made) and the user
+/// authorizes it, saying what `params` say: the action's answer.
+fn authorize_with(mock: &MockServer, order_id: &str, params: AuthorizeInvoiceParams) -> Value {
+    mock.seed_record(
+        &InvoiceOrder::builder()
+            .s_pappid(S_PAPPID)
+            .order_id(order_id)
+            .build()
+            .expect("both set")
+            .appid(DEMO_APPID)
+            .source(json!("web")),
+    )
+    .expect("the order's link");
+    mock.act(&params).expect("the user authorizes the order")
+}
+
+/// [`authorize_with`] saying nothing but the order.
+fn authorize(mock: &MockServer, order_id: &str) -> Value {
+    authorize_with(
+        mock,
+        order_id,
+        AuthorizeInvoiceParams::builder().s_pappid(S_PAPPID).order_id(order_id).build().expect("both set"),
+    )
 }
 
 fn api_code<C: ErrorCode>(result: Result<impl std::fmt::Debug, Error<C>>) -> (C, String) {
@@ -86,15 +116,13 @@ fn api_code<C: ErrorCode>(result: Result<impl std::fmt::Debug, Error<C>>) -> (C,
 #[tokio::test]
 async fn all_three_endpoints_decode_the_mocks_answers() {
     let Setup { mock, client, .. } = setup(RetryPolicy::none()).await;
-    let order = mock
-        .orders()
-        .authorize(Authorization {
-            auth_time: Some(1_480_342_498),
-            s_pappid: S_PAPPID.into(),
-            order_id: "order-1".into(),
-            ..Authorization::default()
-        })
-        .expect("a new order");
+    let params = AuthorizeInvoiceParams::builder()
+        .s_pappid(S_PAPPID)
+        .order_id("order-1")
+        .build()
+        .expect("both set")
+        .auth_time(1_480_342_498);
+    let order = authorize_with(&mock, "order-1", params);
 
     let auth = client
         .get_auth_data(
@@ -110,10 +138,10 @@ async fn all_three_endpoints_decode_the_mocks_answers() {
     assert!(auth.user_auth_info.is_none());
 
     let inserted = client.insert_bill(&bill("order-1", "code-1", "no-1")).await.expect("inserted");
-    assert_eq!(inserted.openid, order.openid);
-    let stored = mock.orders().get(S_PAPPID, "order-1").expect("known order");
-    assert_eq!(stored.bills.len(), 1);
-    assert_eq!(stored.bills[0].code, inserted.code);
+    assert_eq!(json!(inserted.openid), order["openid"]);
+    let bills = mock.records("bill");
+    assert_eq!(bills.len(), 1);
+    assert_eq!((&bills[0]["code"], &bills[0]["order_id"]), (&json!(inserted.code), &json!("order-1")));
 
     let reject = RejectInsertRequest::builder()
         .s_pappid(S_PAPPID)
@@ -123,24 +151,24 @@ async fn all_three_endpoints_decode_the_mocks_answers() {
         .build()
         .expect("required fields set");
     client.reject_insert(&reject).await.expect("refused");
-    assert_eq!(
-        mock.orders().get(S_PAPPID, "order-1").map(|o| o.status),
-        Some(wechat_mock::OrderStatus::Rejected)
-    );
+    let orders = mock.records("invoice_order");
+    assert_eq!(orders[0]["status"], json!(InvoiceOrderStatus::Rejected));
 }
 
 #[tokio::test]
 async fn what_the_user_filled_in_decodes_into_user_auth_info() {
     let Setup { mock, client, .. } = setup(RetryPolicy::none()).await;
     let info = json!({"biz_field": {"title": "Tencent", "tax_no": "91440300", "custom_field": [{"key": "k", "value": "v"}]}});
-    mock.orders()
-        .authorize(Authorization {
-            user_auth_info: Some(info),
-            s_pappid: S_PAPPID.into(),
-            order_id: "order-2".into(),
-            ..Authorization::default()
-        })
-        .expect("a new order");
+    authorize_with(
+        &mock,
+        "order-2",
+        AuthorizeInvoiceParams::builder()
+            .s_pappid(S_PAPPID)
+            .order_id("order-2")
+            .build()
+            .expect("both set")
+            .user_auth_info(info),
+    );
     let auth = client
         .get_auth_data(
             &GetAuthDataRequest::builder()
@@ -176,7 +204,7 @@ async fn the_flows_refusals_decode_into_typed_codes() {
     let (code, _) = api_code(client.insert_bill(&bill("unknown", "c", "n")).await);
     assert_eq!(code, InsertBillErrorCode::InvoiceOrderNeverAuth);
 
-    mock.authorize(S_PAPPID, "order-3").expect("a new order");
+    authorize(&mock, "order-3");
     client.insert_bill(&bill("order-3", "c", "n")).await.expect("the first insert");
     let (code, errmsg) = api_code(client.insert_bill(&bill("order-3", "c", "n")).await);
     assert_eq!(code, InsertBillErrorCode::BillingCodeAndNoRepeated);
@@ -338,7 +366,7 @@ async fn wrong_credentials_are_token_errors() {
 #[tokio::test]
 async fn busy_answers_are_retried_until_success() {
     let Setup { mock, client, .. } = setup(quick_retries()).await;
-    mock.authorize(S_PAPPID, "order-5").expect("a new order");
+    authorize(&mock, "order-5");
     mock.faults().busy(-1, 2).expect("a valid fault");
     client
         .get_auth_data(
@@ -376,7 +404,7 @@ async fn busy_answers_are_retried_until_success() {
 #[tokio::test]
 async fn an_expired_token_is_renewed_through_stable_token() {
     let Setup { mock, client, tokens } = setup(RetryPolicy::none()).await;
-    mock.authorize(S_PAPPID, "order-6").expect("a new order");
+    authorize(&mock, "order-6");
     client
         .get_auth_data(
             &GetAuthDataRequest::builder()
@@ -408,7 +436,7 @@ async fn an_expired_token_is_renewed_through_stable_token() {
 #[tokio::test]
 async fn a_token_superseded_elsewhere_is_renewed() {
     let Setup { mock, client, tokens } = setup(RetryPolicy::none()).await;
-    mock.authorize(S_PAPPID, "order-7").expect("a new order");
+    authorize(&mock, "order-7");
     client
         .get_auth_data(
             &GetAuthDataRequest::builder()
@@ -443,7 +471,7 @@ async fn a_token_superseded_elsewhere_is_renewed() {
 #[tokio::test]
 async fn server_errors_and_garbled_answers_map_to_their_error_variants() {
     let Setup { mock, client, .. } = setup(RetryPolicy::none()).await;
-    mock.authorize(S_PAPPID, "order-8").expect("a new order");
+    authorize(&mock, "order-8");
     let request = GetAuthDataRequest::builder()
         .s_pappid(S_PAPPID)
         .order_id("order-8")

@@ -290,7 +290,9 @@ async fn call(http: &reqwest::Client, url: String, body: serde_json::Value) -> s
 /// a card, a redemption through the API).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_mocks_pushes_read_as_the_specs_events() {
+    use wechat_mock::records::InvoiceOrder;
     use wechat_mock::user_actions::card::{ApproveCardParams, TakeCardParams};
+    use wechat_mock::user_actions::invoice::AuthorizeInvoiceParams;
     use wechat_mock::{MockConfig, MockServer, PushTarget};
 
     let (sent, mut received) = mpsc::unbounded_channel();
@@ -327,7 +329,22 @@ async fn the_mocks_pushes_read_as_the_specs_events() {
     let created = call(&http, format!("{base}/card/create?access_token={token}"), card).await;
     let card_id = created["card_id"].as_str().expect("a card id").to_owned();
 
-    mock.authorize("s_pappid", "order-1").expect("authorizes");
+    let link = InvoiceOrder::builder()
+        .s_pappid("s_pappid")
+        .order_id("order-1")
+        .build()
+        .expect("both set")
+        .appid(&mock.config().appid)
+        .source(serde_json::json!("web"));
+    mock.seed_record(&link).expect("the order's link");
+    mock.act(
+        &AuthorizeInvoiceParams::builder()
+            .s_pappid("s_pappid")
+            .order_id("order-1")
+            .build()
+            .expect("both set"),
+    )
+    .expect("authorizes");
     mock.act(&ApproveCardParams::new(&card_id)).expect("approves");
     let take = TakeCardParams::builder().card_id(&card_id).openid("o_holder").build().expect("both set");
     let taken = mock.act(&take).expect("takes");

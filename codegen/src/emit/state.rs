@@ -347,6 +347,8 @@ fn expr(expr: &Expr) -> TokenStream {
         Expr::Call { function, args } => {
             let function = match function {
                 Function::Now => quote!(Function::Now),
+                Function::Appid => quote!(Function::Appid),
+                Function::BeijingTime => quote!(Function::BeijingTime),
                 Function::Default => quote!(Function::Default),
                 Function::Concat => quote!(Function::Concat),
                 Function::Len => quote!(Function::Len),

@@ -355,6 +355,10 @@ pub enum BinaryOp {
 pub enum Function {
     /// `now()`
     Now,
+    /// `appid()`
+    Appid,
+    /// `beijing_time(seconds)`
+    BeijingTime,
     /// `default(a, b)`
     Default,
     /// `concat(a, ...)`
@@ -393,6 +397,8 @@ impl Function {
     /// Every function, with its name and how many arguments it takes (at least, at most).
     pub const ALL: &'static [(&'static str, Function, usize, usize)] = &[
         ("now", Function::Now, 0, 0),
+        ("appid", Function::Appid, 0, 0),
+        ("beijing_time", Function::BeijingTime, 1, 1),
         ("default", Function::Default, 2, 2),
         ("concat", Function::Concat, 1, usize::MAX),
         ("len", Function::Len, 1, 1),

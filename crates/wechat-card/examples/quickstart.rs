@@ -4,19 +4,21 @@
 //! cargo run -p wechat-card --example quickstart
 //! ```
 //!
-//! It starts the mock in-process, gets an access token through `/cgi-bin/stable_token`,
-//! authorizes an order (standing in for the user), receives the `user_authorize_invoice`
-//! event the mock pushes (signed and encrypted, as WeChat pushes it) on an axum route of its
-//! own, uploads the bill's PDF (setpdf) and inserts the fiscal e-bill with it, shows a
-//! repeated insert refused with its typed error, and refuses another order.
+//! It starts the mock in-process, gets an access token through `/cgi-bin/stable_token` and the
+//! card api_ticket, creates the fiscal e-bill card template, gets the order's authorization
+//! link, has the user authorize it (the mock plays the user), receives the
+//! `user_authorize_invoice` event the mock pushes (signed and encrypted, as WeChat pushes it)
+//! on an axum route of its own, uploads the bill's PDF (setpdf) and inserts the fiscal e-bill
+//! with it, shows a repeated insert refused with its typed error, and refuses another order.
+//! The mock keeps what WeChat keeps: each step answers from what the ones before did.
 //!
 //! With `WECHAT_APPID` and `WECHAT_SECRET` set it talks to WeChat instead (or to
 //! `WECHAT_BASE_URL`), skipping the step only the mock can do (authorizing as the user);
-//! `WECHAT_S_PAPPID`, `WECHAT_ORDER_ID`, `WECHAT_CARD_ID` name the order and card template,
-//! and `WECHAT_PDF_FILE` the bill's PDF (a one-page PDF made here otherwise). A real server
-//! pushes events to the account's configured URL, not to this process, so there the
-//! authorization is read with getauthdata instead; each step prints what WeChat answered,
-//! errors included.
+//! `WECHAT_S_PAPPID`, `WECHAT_ORDER_ID`, `WECHAT_CARD_ID` name the order and the card template
+//! (created here only on the mock), and `WECHAT_PDF_FILE` the bill's PDF (a one-page PDF made
+//! here otherwise). A real server pushes events to the account's configured URL, not to this
+//! process, so there the authorization is read with getauthdata instead; each step prints
+//! what WeChat answered, errors included.
 
 #![allow(clippy::print_stdout)]
 
@@ -26,13 +28,17 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use wechat_card::events::{Event, Push, UserAuthorizeInvoice};
 use wechat_card::invoice::{GetAuthDataErrorCode, GetAuthDataRequest, RejectInsertRequest};
-use wechat_card::nontax::InsertBillRequest;
+use wechat_card::nontax::create_bill_card::{BillBaseInfo, BillTemplate};
 use wechat_card::nontax::insert_bill::{CardExt, InvoiceUserData, UserCard};
+use wechat_card::nontax::{CreateBillCardRequest, GetBillAuthUrlRequest, InsertBillRequest};
 use wechat_card::platform::SetPdfRequest;
+use wechat_card::token::GetCardApiTicketRequest;
+use wechat_card::types::AuthSource;
 use wechat_card::wechat_core::push::{PushError, Receiver};
 use wechat_card::wechat_core::{self, Secret, StableToken, TokenProvider, UploadFile};
 use wechat_card::{Client, Code, ErrorCode};
-use wechat_mock::{AuthorizeError, MockConfig, MockError, MockServer, PushTarget};
+use wechat_mock::user_actions::invoice::AuthorizeInvoiceParams;
+use wechat_mock::{MockConfig, MockError, MockServer, PushTarget, UserActionError};
 
 /// What stops the walkthrough: one variant per source of failure, each converted by `?`.
 /// Every WeChat call, whichever operation, fails with the one `wechat_card::Error`.
@@ -47,7 +53,7 @@ enum Failure {
     /// The in-process mock could not start or stop.
     Mock(MockError),
     /// The mock refused to authorize the order as the user.
-    Authorize(AuthorizeError),
+    Authorize(UserActionError),
     /// The callback's receiver could not be set up (an EncodingAESKey that is no key).
     Push(PushError),
     /// The callback's listener on 127.0.0.1 could not start.
@@ -138,8 +144,8 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-impl From<AuthorizeError> for Failure {
-    fn from(e: AuthorizeError) -> Self {
+impl From<UserActionError> for Failure {
+    fn from(e: UserActionError) -> Self {
         Self::Authorize(e)
     }
 }
@@ -305,14 +311,58 @@ async fn main() -> Result<(), Failure> {
 
     let s_pappid = env_or("WECHAT_S_PAPPID", "wxquickstart_pappid");
     let order_id = env_or("WECHAT_ORDER_ID", "quickstart-order-1");
-    let card_id = env_or("WECHAT_CARD_ID", "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw");
+
+    // The card api_ticket every authorization link needs; WeChat hands out the same one
+    // until it expires, so a real application caches it.
+    let ticket = match client.get_card_api_ticket(&GetCardApiTicketRequest::new()).await {
+        Ok(ticket) => {
+            println!("2. Got the card api_ticket (valid {} s, never printed)", ticket.expires_in);
+            ticket.ticket.expose().to_owned()
+        }
+        Err(e) => {
+            tolerated(&target, e.into())?;
+            String::new()
+        }
+    };
+
+    // The fiscal e-bill card template every bill names: made here on the mock, named by
+    // WECHAT_CARD_ID on a real server (where a template is made once, not per run).
+    let card_id = match std::env::var("WECHAT_CARD_ID").ok().filter(|v| !v.is_empty()) {
+        Some(card_id) => card_id,
+        None if target.is_mock() => {
+            let template = BillTemplate::builder()
+                .payee("Quickstart Finance Bureau")
+                .base_info(BillBaseInfo::new("http://mmbiz.qpic.cn/mmbiz/quickstart/0"))
+                .build()?;
+            let created = client.create_bill_card(&CreateBillCardRequest::new(template)).await?;
+            println!("3. createbillcard: the bill card template is {}", created.card_id);
+            created.card_id
+        }
+        None => "pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw".to_owned(),
+    };
+
+    let link = |order_id: &str| {
+        GetBillAuthUrlRequest::builder()
+            .s_pappid(&s_pappid)
+            .order_id(order_id)
+            .money(12_300)
+            .timestamp(1_700_000_000)
+            .source(AuthSource::Web)
+            .redirect_url("https://example.com/invoiced")
+            .ticket(&ticket)
+            .build()
+    };
+    match client.get_bill_auth_url(&link(&order_id)?).await {
+        Ok(url) => println!("4. getbillauthurl: the user authorizes order {order_id} at {}", url.auth_url),
+        Err(e) => tolerated(&target, e.into())?,
+    }
 
     match &mut target {
         Target::Mock(mock, events) => {
-            mock.authorize(&s_pappid, &order_id)?;
+            mock.act(&AuthorizeInvoiceParams::builder().s_pappid(&s_pappid).order_id(&order_id).build()?)?;
             println!(
-                "2. The user authorized order {order_id} (mock only; with the binary: \
-                 POST /__mock/orders/authorize {{\"s_pappid\": ..., \"order_id\": ...}})"
+                "5. The user authorized order {order_id} on the link's page (mock only; with the \
+                 binary: POST /__mock/user/invoice/authorize_invoice {{\"s_pappid\": ..., \"order_id\": ...}})"
             );
             let authorized = authorization(events).await?;
             if authorized.succ_order_id.as_deref() != Some(order_id.as_str()) {
@@ -322,19 +372,19 @@ async fn main() -> Result<(), Failure> {
                 )));
             }
             println!(
-                "3. Received user_authorize_invoice for order {order_id} from user {} (signature \
+                "6. Received user_authorize_invoice for order {order_id} from user {} (signature \
                  verified, decrypted, typed): no polling",
                 authorized.header.from_user_name
             );
         }
         Target::Remote { .. } => {
             println!(
-                "2. Skipping the mock-only step: on WeChat the user authorizes order {order_id} \
+                "5. Skipping the mock-only step: on WeChat the user authorizes order {order_id} \
                  on the authorization page, and WeChat pushes the event to the account's URL"
             );
             let query = GetAuthDataRequest::builder().s_pappid(&s_pappid).order_id(&order_id).build()?;
             match client.get_auth_data(&query).await {
-                Ok(auth) => println!("3. getauthdata: {} at {}", auth.invoice_status, auth.auth_time),
+                Ok(auth) => println!("6. getauthdata: {} at {}", auth.invoice_status, auth.auth_time),
                 Err(e) => tolerated(&target, e.into())?,
             }
         }
@@ -345,7 +395,7 @@ async fn main() -> Result<(), Failure> {
     let pdf_size = pdf.len();
     let s_pdf_media_id = match client.set_pdf(&SetPdfRequest::new(pdf)).await {
         Ok(uploaded) => {
-            println!("4. setpdf: the bill's PDF ({pdf_size} bytes) is s_media_id {}", uploaded.s_media_id);
+            println!("7. setpdf: the bill's PDF ({pdf_size} bytes) is s_media_id {}", uploaded.s_media_id);
             uploaded.s_media_id
         }
         Err(e) => {
@@ -370,7 +420,7 @@ async fn main() -> Result<(), Failure> {
         .build()?;
     match client.insert_bill(&insert).await {
         Ok(inserted) => println!(
-            "5. insertbill with s_pdf_media_id {s_pdf_media_id}: bill {} is in the card package of {}",
+            "8. insertbill with s_pdf_media_id {s_pdf_media_id}: bill {} is in the card package of {}",
             inserted.code, inserted.openid
         ),
         Err(e) => tolerated(&target, e.into())?,
@@ -384,7 +434,7 @@ async fn main() -> Result<(), Failure> {
             let e = wechat_card::Error::from(e);
             match e.code() {
                 Some(code @ Code::BillingCodeAndNoRepeated) => {
-                    println!("6. insertbill again: refused as WeChat refuses it: {code}")
+                    println!("9. insertbill again: refused as WeChat refuses it: {code}")
                 }
                 _ => tolerated(&target, e)?,
             }
@@ -393,7 +443,9 @@ async fn main() -> Result<(), Failure> {
 
     let refused = env_or("WECHAT_REFUSED_ORDER_ID", "quickstart-order-2");
     if let Target::Mock(mock, _) = &target {
-        mock.authorize(&s_pappid, &refused)?;
+        // A second order, linked and authorized, that the merchant then refuses.
+        client.get_bill_auth_url(&link(&refused)?).await?;
+        mock.act(&AuthorizeInvoiceParams::builder().s_pappid(&s_pappid).order_id(&refused).build()?)?;
     }
     let reject = RejectInsertRequest::builder()
         .s_pappid(&s_pappid)
@@ -402,7 +454,7 @@ async fn main() -> Result<(), Failure> {
         .url("https://example.com/orders")
         .build()?;
     match client.reject_insert(&reject).await {
-        Ok(_) => println!("7. rejectinsert: order {refused} refused; the user is told why"),
+        Ok(_) => println!("10. rejectinsert: order {refused} refused; the user is told why"),
         Err(e) => tolerated(&target, e.into())?,
     }
     match client
@@ -413,7 +465,7 @@ async fn main() -> Result<(), Failure> {
         // The operation's own error keeps its typed code enum.
         Err(e) => match e.api_code() {
             Some(code @ GetAuthDataErrorCode::BizRejectInsert) => {
-                println!("8. getauthdata on the refused order: {code} (code {})", code.code())
+                println!("11. getauthdata on the refused order: {code} (code {})", code.code())
             }
             _ => tolerated(&target, e.into())?,
         },
@@ -421,7 +473,7 @@ async fn main() -> Result<(), Failure> {
 
     if let Target::Mock(mock, _) = target {
         let calls = mock.requests().snapshot();
-        println!("9. Requests the mock served: {calls:?}");
+        println!("12. Requests the mock served: {calls:?}");
         mock.shutdown().await?;
     }
     println!("Done.");

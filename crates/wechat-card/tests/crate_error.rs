@@ -12,6 +12,7 @@ use wechat_card::card::types::Card;
 use wechat_card::invoice::{GetContactRequest, RejectInsertRequest};
 use wechat_card::wechat_core::{self, RetryPolicy, Secret, StableToken, StaticToken, TokenProvider};
 use wechat_card::{Client, Code, Error, GeneralErrorCode};
+use wechat_mock::records::InvoiceSettings;
 use wechat_mock::{Fault, MockConfig, MockServer};
 
 /// Two operations of two groups (`invoice`, `card`), one error type.
@@ -33,6 +34,9 @@ fn client_of(base_url: &str, tokens: impl TokenProvider + 'static) -> Client {
 
 async fn mock_and_client() -> (MockServer, Client) {
     let mock = MockServer::start(MockConfig::demo()).await.expect("the mock starts");
+    // The merchant set its contact details, so get_contact answers them.
+    let contact = serde_json::json!({"phone": "020-88888888", "time_out": 3600});
+    mock.seed_record(&InvoiceSettings::new().contact(contact)).expect("the account's settings");
     let tokens = StableToken::new(&mock.config().appid, mock.config().secret.clone());
     let client = client_of(mock.base_url(), tokens);
     (mock, client)

@@ -54,7 +54,7 @@ fn assert_quiet(run: &Run, what: &str) {
 #[tokio::test]
 async fn output_into_a_pipe_its_reader_closed_ends_quietly() {
     let mock = Mock::start().await;
-    mock.server.authorize("wx-pappid", "order-1").unwrap();
+    mock.authorize("wx-pappid", "order-1");
     let call: &[&str] = &["invoice", "get-auth-data", "--s-pappid", "wx-pappid", "--order-id", "order-1"];
     let commands: [&[&str]; 7] = [
         &["completions", "bash"],

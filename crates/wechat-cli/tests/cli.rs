@@ -65,7 +65,7 @@ async fn an_operation_s_help_marks_required_flags_and_lists_json_only_fields() {
 #[tokio::test]
 async fn flags_make_the_call_and_the_answer_is_json_on_stdout() {
     let mock = Mock::start().await;
-    mock.server.authorize("wx-pappid", "order-7").unwrap();
+    mock.authorize("wx-pappid", "order-7");
     let run = mock
         .run(&["invoice", "get-auth-data", "--s-pappid", "wx-pappid", "--order-id", "order-7"], None)
         .await;
@@ -79,7 +79,7 @@ async fn flags_make_the_call_and_the_answer_is_json_on_stdout() {
 #[tokio::test]
 async fn json_comes_from_stdin_or_a_file_and_flags_override_its_keys() {
     let mock = Mock::start().await;
-    mock.server.authorize("wx-pappid", "order-8").unwrap();
+    mock.authorize("wx-pappid", "order-8");
     let stdin = r#"{"s_pappid": "wx-pappid", "order_id": "order-8"}"#;
     let run = mock.run(&["invoice", "get-auth-data", "--json", "-"], Some(stdin)).await;
     assert_eq!(run.code, Some(0), "{}", run.stderr);
@@ -186,7 +186,7 @@ async fn a_missing_secret_is_named_and_nothing_is_sent() {
 #[tokio::test]
 async fn the_secret_never_appears_in_any_output() {
     let mock = Mock::with(MockConfig::new(wechat_mock::DEMO_APPID, wechat_core::Secret::new(SECRET))).await;
-    mock.server.authorize("wx-pappid", "order-9").unwrap();
+    mock.authorize("wx-pappid", "order-9");
     let mut outputs = Vec::new();
     // A call that succeeds, one WeChat refuses, one with bad input, and the help.
     outputs.push(

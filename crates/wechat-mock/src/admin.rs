@@ -6,8 +6,6 @@
 //!
 //! | route | body | does |
 //! |---|---|---|
-//! | `POST /__mock/orders/authorize` | `{"s_pappid", "order_id", "appid"?, "auth_time"?, "openid"?, "user_auth_info"?}` | the user authorizes the order (and `user_authorize_invoice` is pushed, with `--push-url`) |
-//! | `GET /__mock/orders` | | every order with its status and bills |
 //! | `POST /__mock/faults` | `{"kind": "errcode", "errcode": -1, "times"?: 2, "operation"?: "insert_bill", "delay_ms"?: 500}`, or kind `http_status` (with `status`), `html`, `truncated_json`, `answer` (with `body`), `normal` (with `delay_ms`) | queues a fault |
 //! | `GET /__mock/faults` | | queued faults and the latency |
 //! | `DELETE /__mock/faults` | | drops queued faults and the latency |
@@ -38,18 +36,14 @@ use crate::answer;
 use crate::declared::UserActionError;
 use crate::engine::SeedError;
 use crate::faults::Fault;
-use crate::orders::{Authorization, AuthorizeError};
 use crate::serving::{AnswerSource, answer_source};
-use crate::spec_table::{BodyKind, Field, Method, TokenUse};
+use crate::spec_table::{BodyKind, Method, TokenUse};
 use crate::state::Shared;
-use crate::validate::check_answer;
 
 /// The admin routes, to nest under `/__mock`.
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
-        .route("/orders/authorize", post(authorize))
         .route("/pushes", get(pushes))
-        .route("/orders", get(orders))
         .route("/faults", post(push_fault).get(faults).delete(clear_faults))
         .route("/latency", put(set_latency))
         .route("/tokens/expire", post(expire_tokens))
@@ -99,42 +93,8 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
     serde_json::from_slice(bytes).map_err(|e| format!("invalid body: {e}"))
 }
 
-async fn authorize(State(shared): State<Arc<Shared>>, AdminJson(auth): AdminJson<Authorization>) -> Response {
-    if let Some(info) = &auth.user_auth_info
-        && let Err(problem) = check_user_auth_info(&shared, info)
-    {
-        return refuse(StatusCode::BAD_REQUEST, problem);
-    }
-    match shared.orders.authorize(auth) {
-        Ok(order) => {
-            shared.pushes.order_authorized(&order.openid, &order.order_id, &order.appid);
-            ok(&json!({ "order": order }))
-        }
-        Err(e @ AuthorizeError::Rejected { .. }) => refuse(StatusCode::CONFLICT, e),
-        Err(e) => refuse(StatusCode::BAD_REQUEST, e),
-    }
-}
-
-/// `user_auth_info` must fit the spec's getauthdata answer, since getauthdata returns it:
-/// checked as an answer (a nullable field may be left out, what WeChat assigns may be there).
-fn check_user_auth_info(shared: &Shared, info: &Value) -> Result<(), String> {
-    let found = shared.table.iter().find(|op| op.name == "get_auth_data").and_then(|op| {
-        let field = op.response.iter().find(|f| f.name == "user_auth_info")?;
-        Some((op.types, field))
-    });
-    let Some((types, field)) = found else { return Ok(()) };
-    let required = Field { required: true, ..field.clone() };
-    check_answer(types, &[required], &json!({ "user_auth_info": info }))
-        .map(drop)
-        .map_err(|p| format!("user_auth_info: {p}"))
-}
-
 async fn pushes(State(shared): State<Arc<Shared>>) -> Response {
     ok(&json!({ "deliveries": shared.pushes.deliveries() }))
-}
-
-async fn orders(State(shared): State<Arc<Shared>>) -> Response {
-    ok(&json!({ "orders": shared.orders.list() }))
 }
 
 async fn push_fault(State(shared): State<Arc<Shared>>, AdminJson(fault): AdminJson<Fault>) -> Response {
@@ -254,7 +214,9 @@ async fn user_action(
     match crate::declared::user_action(&shared, &format!("{group}/{name}"), &params) {
         Ok(answer) => ok(&answer),
         Err(error @ UserActionError::Unknown(_)) => refuse(StatusCode::NOT_FOUND, error),
-        Err(error @ UserActionError::Invalid(_)) => refuse(StatusCode::BAD_REQUEST, error),
+        Err(error @ (UserActionError::Invalid(_) | UserActionError::Unserializable(_))) => {
+            refuse(StatusCode::BAD_REQUEST, error)
+        }
         Err(UserActionError::Refused { errcode, errmsg }) => {
             let mut response = answer::json(&json!({ "errcode": errcode, "errmsg": errmsg }));
             *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;

@@ -1,6 +1,7 @@
-//! Setting up what a call needs to succeed, by operation name: the state behind the stateful
-//! operations, and the credentials only the mock knows. A test built from a spec example (or a
-//! sample body) arranges first, then calls with the body and query parameters it gets back.
+//! Setting up what a call needs to succeed, by operation name, where a spec example's `given`
+//! cannot say it: a PDF kept as if uploaded, and the credentials only the mock knows. A test
+//! built from a spec example (or a sample body) seeds the example's `given` and arranges
+//! first, then calls with the body and query parameters it gets back.
 
 use std::collections::BTreeMap;
 
@@ -8,16 +9,11 @@ use axum::body::Bytes;
 use serde_json::Value;
 
 use crate::media::StoredFile;
-use crate::orders::{Authorization, AuthorizeError};
 use crate::platform_tokens::PlatformToken;
 use crate::sample::sample_object;
 use crate::sample_files::sample_pdf;
 use crate::spec_table::operation;
 use crate::state::Shared;
-
-/// The platform id orders are authorized under when the request does not name one
-/// (insertbill names an order by `order_id` and `appid` only).
-pub(crate) const ARRANGED_PAPPID: &str = "wxmock_arranged_pappid";
 
 /// What to send once a call is arranged.
 #[derive(Clone, PartialEq)]
@@ -51,9 +47,6 @@ pub enum ArrangeError {
     /// The spec has no operation of that name.
     #[error("no operation named `{0}` in the spec")]
     UnknownOperation(String),
-    /// The order cannot be authorized (it was refused, or a value is empty).
-    #[error("cannot authorize the order: {0}")]
-    Authorize(#[from] AuthorizeError),
 }
 
 /// An arrangement: changes the body or the query, or records state, for one operation.
@@ -61,8 +54,6 @@ type Step = fn(&Shared, &mut Arranged) -> Result<(), ArrangeError>;
 
 /// The operations that need more than a well-formed request.
 const STEPS: &[(&str, Step)] = &[
-    ("invoice/get_auth_data", authorized_order),
-    ("nontax/insert_bill", authorized_bill_order),
     ("platform/get_pdf", stored_pdf),
     ("token/get_authorizer_access_token", component_token),
     ("token/get_access_token", query_credentials),
@@ -94,38 +85,6 @@ pub(crate) fn arrange(shared: &Shared, name: &str, body: &Value) -> Result<Arran
 /// The string at a JSON pointer of the body, empty when absent.
 fn text<'b>(body: &'b Value, pointer: &str) -> &'b str {
     body.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
-}
-
-/// getauthdata: the user authorized the order (an authorized order stays as it is).
-fn authorized_order(shared: &Shared, arranged: &mut Arranged) -> Result<(), ArrangeError> {
-    let (s_pappid, order_id) = (text(&arranged.body, "/s_pappid"), text(&arranged.body, "/order_id"));
-    if shared.orders.auth_data(s_pappid, order_id).is_err() {
-        shared.orders.authorize(Authorization {
-            s_pappid: s_pappid.into(),
-            order_id: order_id.into(),
-            ..Authorization::default()
-        })?;
-    }
-    Ok(())
-}
-
-/// insertbill: the order is authorized for bills under the body's appid.
-fn authorized_bill_order(shared: &Shared, arranged: &mut Arranged) -> Result<(), ArrangeError> {
-    let order_id = text(&arranged.body, "/order_id");
-    let appid = text(&arranged.body, "/appid");
-    let authorized = shared.orders.list().into_iter().any(|order| {
-        order.order_id == order_id && order.appid == appid && order.status == crate::OrderStatus::Authorized
-    });
-    if !authorized {
-        let auth = Authorization {
-            appid: Some(appid.to_owned()),
-            s_pappid: ARRANGED_PAPPID.into(),
-            order_id: order_id.into(),
-            ..Authorization::default()
-        };
-        shared.orders.authorize(auth)?;
-    }
-    Ok(())
 }
 
 /// getpdf: a PDF is kept under the body's `s_media_id`, as if it had been uploaded.

@@ -42,7 +42,14 @@ pub(crate) fn run(
     example: Option<&str>,
 ) -> Result<Map<String, Value>, i64> {
     let example = example.and_then(|text| serde_json::from_str::<Map<String, Value>>(text).ok());
-    let call = engine::Call { request, types, response, example: example.as_ref(), now: now() };
+    let call = engine::Call {
+        request,
+        types,
+        response,
+        example: example.as_ref(),
+        now: now(),
+        appid: &shared.config.appid,
+    };
     let outcome = shared.engine.run(steps, &call)?;
     for push in outcome.pushes {
         shared.pushes.declared(&push);
@@ -59,6 +66,9 @@ pub enum UserActionError {
     /// The parameters do not match the action's.
     #[error("invalid parameters: {0}")]
     Invalid(SchemaError),
+    /// Typed parameters could not be written as JSON.
+    #[error("the parameters cannot be written as JSON: {0}")]
+    Unserializable(String),
     /// WeChat would refuse it: the errcode and message it would answer.
     #[error("refused with {errcode} ({errmsg})")]
     Refused {

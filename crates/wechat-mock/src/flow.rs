@@ -1,14 +1,16 @@
-//! The operations whose answers depend on state, keyed by operation name: the invoice flow
-//! and the uploaded PDFs. Each step gets a call already checked against the operation's
-//! schema, and returns the fields to put over the spec's success example, or the `errcode` to
-//! answer (whose message comes from the spec's error tables).
+//! The operations answered by hand-written Rust, keyed by operation name, for what the spec's
+//! steps cannot declare: the uploaded PDFs (judging a file's bytes, serving it) and the
+//! third-party platform's tokens (issuing and checking credentials). Each step gets a call
+//! already checked against the operation's schema, and returns the fields to put over the
+//! spec's success example, or the `errcode` to answer (whose message comes from the spec's
+//! error tables).
 //!
-//! Every other operation of the spec answers its success example.
+//! Every other operation of the spec answers from the steps its spec declares, or its
+//! success example.
 
 use serde_json::{Map, Value};
 
 use crate::media::{DOWNLOAD_PATH, PDF_URL_LIFETIME};
-use crate::orders::{NewBill, Refusal};
 use crate::platform_tokens::PlatformToken;
 use crate::spec_table::Operation;
 use crate::state::Shared;
@@ -34,9 +36,6 @@ pub(crate) type Step = fn(&Shared, &Call<'_>) -> Result<Map<String, Value>, i64>
 
 /// The stateful steps by operation name.
 pub(crate) const STEPS: &[(&str, Step)] = &[
-    ("invoice/get_auth_data", get_auth_data),
-    ("invoice/reject_insert", reject_insert),
-    ("nontax/insert_bill", insert_bill),
     ("platform/set_pdf", set_pdf),
     ("platform/get_pdf", get_pdf),
     ("token/get_component_access_token", get_component_access_token),
@@ -46,9 +45,6 @@ pub(crate) const STEPS: &[(&str, Step)] = &[
 /// Every `errcode` a step may answer; each is in its operation's spec error table.
 #[cfg(test)]
 pub(crate) const CODES: &[(&str, &[i64])] = &[
-    ("invoice/get_auth_data", &[72035, 72038]),
-    ("invoice/reject_insert", &[]),
-    ("nontax/insert_bill", &[72035, 72038, 72042]),
     ("platform/set_pdf", &[]),
     ("platform/get_pdf", &[INVALID_MEDIA_ID]),
     ("token/get_component_access_token", &[INVALID_TICKET]),
@@ -72,53 +68,10 @@ pub(crate) fn handler(operation: &str) -> Option<Step> {
     STEPS.iter().find(|(name, _)| *name == operation).map(|(_, step)| *step)
 }
 
-fn code(refusal: Refusal) -> i64 {
-    match refusal {
-        Refusal::NeverAuthorized => 72038,
-        Refusal::Rejected => 72035,
-        Refusal::Repeated => 72042,
-    }
-}
-
 /// The string at a JSON pointer of a checked body; a schema that changed under the step reads
 /// as empty rather than panicking.
 fn text<'b>(body: &'b Value, pointer: &str) -> &'b str {
     body.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
-}
-
-fn get_auth_data(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
-    let body = call.body;
-    let order = shared.orders.auth_data(text(body, "/s_pappid"), text(body, "/order_id")).map_err(code)?;
-    let mut fields = Map::new();
-    fields.insert("invoice_status".to_owned(), Value::from("auth success"));
-    fields.insert("auth_time".to_owned(), Value::from(order.auth_time.unwrap_or_default()));
-    if let Some(info) = order.user_auth_info {
-        fields.insert("user_auth_info".to_owned(), info);
-    }
-    Ok(fields)
-}
-
-fn reject_insert(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
-    let body = call.body;
-    shared.orders.reject(text(body, "/s_pappid"), text(body, "/order_id"), text(body, "/reason"));
-    Ok(Map::new())
-}
-
-fn insert_bill(shared: &Shared, call: &Call<'_>) -> Result<Map<String, Value>, i64> {
-    let body = call.body;
-    let data = "/card_ext/user_card/invoice_user_data";
-    let new = NewBill {
-        order_id: text(body, "/order_id"),
-        appid: text(body, "/appid"),
-        card_id: text(body, "/card_id"),
-        billing_code: text(body, &format!("{data}/billing_code")),
-        billing_no: text(body, &format!("{data}/billing_no")),
-    };
-    let (bill, openid) = shared.orders.insert_bill(&new).map_err(code)?;
-    let mut fields = Map::new();
-    fields.insert("code".to_owned(), Value::from(bill.code));
-    fields.insert("openid".to_owned(), Value::from(openid));
-    Ok(fields)
 }
 
 /// Keeps the uploaded file and answers its id as a JSON number above 2^53, as WeChat may send
@@ -219,17 +172,16 @@ mod tests {
 
     #[test]
     fn steps_read_fields_the_spec_declares() {
-        let insert = operation("insert_bill").unwrap();
-        let sample = Value::Object(crate::sample::sample_object(insert.types, insert.request));
-        for pointer in
-            ["/order_id", "/appid", "/card_id", "/card_ext/user_card/invoice_user_data/billing_code"]
-        {
-            assert!(sample.pointer(pointer).is_some_and(Value::is_string), "{pointer}");
-        }
-        for name in ["get_auth_data", "reject_insert"] {
+        for (name, pointers) in [
+            ("get_pdf", &["/s_media_id"][..]),
+            ("get_component_access_token", &["/component_appid", "/component_verify_ticket"][..]),
+            ("get_authorizer_access_token", &["/authorizer_appid", "/authorizer_refresh_token"][..]),
+        ] {
             let op = operation(name).unwrap();
             let sample = Value::Object(crate::sample::sample_object(op.types, op.request));
-            assert!(sample.pointer("/s_pappid").is_some() && sample.pointer("/order_id").is_some(), "{name}");
+            for pointer in pointers {
+                assert!(sample.pointer(pointer).is_some_and(Value::is_string), "{name}: {pointer}");
+            }
         }
     }
 }

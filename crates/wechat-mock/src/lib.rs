@@ -5,16 +5,19 @@
 //! from a table `cargo xtask codegen` generates from the spec. It issues and checks access
 //! tokens (`/cgi-bin/stable_token`, `/cgi-bin/token`) and a third-party platform's component
 //! and authorizer tokens, refuses bodies that do not match the spec with WeChat's own codes
-//! (47001 naming the field), keeps the invoice flow's state (an order is authorized, refused,
-//! billed) and the PDFs uploaded for it, and takes fault injection for tests.
+//! (47001 naming the field), keeps what WeChat keeps as the spec declares it (an order is
+//! linked, authorized, refused, billed; settings read back as set) and the PDFs uploaded,
+//! and takes fault injection for tests.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), wechat_mock::MockError> {
+//! use wechat_mock::user_actions::invoice::AuthorizeInvoiceParams;
 //! use wechat_mock::{MockConfig, MockServer};
 //!
 //! let mock = MockServer::start(MockConfig::demo()).await?;
-//! // Point a client at mock.base_url() with the demo appid and secret, then:
-//! mock.authorize("s_pappid", "order-1").expect("a new order can be authorized");
+//! // Point a client at mock.base_url() with the demo appid and secret; once it has the
+//! // order's link (get_auth_url), the user authorizes it:
+//! mock.act(&AuthorizeInvoiceParams::builder().s_pappid("s_pappid").order_id("order-1").build().expect("both set")).expect("the order has a link");
 //! mock.faults().busy(-1, 2).expect("a valid fault");
 //! assert_eq!(mock.requests().count("/card/invoice/getauthdata"), 0);
 //! mock.shutdown().await?;
@@ -41,14 +44,14 @@
 //!    Where the spec marks a field `lenient_in_mock` (its sources disagree on whether WeChat
 //!    refuses), what would be refused there is accepted with a warning instead: an
 //!    `X-Mock-Warning` header on the answer, an entry in [`RequestCounts::log`], a log line.
-//! 6. The answer: the state for the stateful operations (the invoice flow: 72038 never
-//!    authorized, 72035 refused, 72042 repeated billing code and number for getauthdata,
-//!    rejectinsert and insertbill; uploads: setpdf keeps the file and answers its
-//!    `s_media_id` as a JSON number above 2^53, getpdf answers a `pdf_url` the mock serves
-//!    the file at for two hours, or 72031 for an unknown id; the declared state, below), the
-//!    spec's success example for every other operation; an operation whose success is text (`response_body =
-//!    "text"`, `/nontax/downloadbill`'s CSV statement) answers its example's text as `text/csv`,
-//!    kept among the answers as a JSON string.
+//! 6. The answer: from the records the operation's spec declares steps for (`[[mock]]`, see
+//!    spec/README.md, "What the mock keeps", and below), from hand-written Rust where no step
+//!    can say it (tokens; setpdf keeps the file and answers its `s_media_id` as a JSON number
+//!    above 2^53, getpdf answers a `pdf_url` the mock serves the file at for two hours, or
+//!    72031 for an unknown id), or the spec's success example for an operation whose answer
+//!    depends on nothing kept (listed below); an operation whose success is text
+//!    (`response_body = "text"`, `/nontax/downloadbill`'s CSV statement) answers its example's
+//!    text as `text/csv`, kept among the answers as a JSON string.
 //!
 //! # What the mock keeps
 //!
@@ -74,19 +77,13 @@
 //! card statistics overnight from what users did, which the mock does not count.
 //! `GET /__mock/operations` says where each answer comes from.
 //!
-//! # What is Rust and why
-//!
-//! Rules no table can state are Rust, each named here:
-//!
-//! - the functions steps call (`engine/library.rs`): `now()` (the clock), `fresh(..)` (random
-//!   ids), `card_validity(card, at)` (calendar arithmetic over a card's three kinds of
-//!   `date_info`), `encrypt_code`/`decrypt_code` (WeChat encrypts codes with a key only it holds;
-//!   the mock's reversible encoding stands in), `sum`/`minus` (the expression language has no
-//!   arithmetic operators), `without` (set difference), `date` (calendar arithmetic on
-//!   `YYYY-MM-DD` days);
-//! - issuing and checking tokens (`tokens`, `token_endpoints`, `platform_tokens`);
-//! - judging uploaded files by their bytes (`upload`) and keeping and serving PDFs (`media`);
-//! - the steps of `flow` keyed by operation, for what the spec does not declare yet.
+//! For the invoice families (`invoice`, `platform`, `reimburse`, `nontax`) that is the
+//! authorization orders users authorize (`invoice/authorize_invoice`, pushing
+//! `user_authorize_invoice`) and merchants refuse, the account's invoice settings, the invoice
+//! and fiscal e-bill card templates, the bills inserted, the invoices in users' card packages
+//! and their reimbursement status (the user shares one with `reimburse/share_invoice`; each
+//! status change pushes `update_invoice_status`), and invoices issued through unified
+//! invoicing; for `token`, the card api_ticket (the same one until it expires).
 //!
 //! Error messages end in ` rid: …` as WeChat's do, so compare with `starts_with`.
 //!
@@ -142,11 +139,38 @@
 //! `nontax_pay/mock_notification` and `nontax_pay/mock_query_fee` (tests of a URL the mock
 //! does not call); and, not yet declared, `nontax_pay/download_bill` (a CSV statement).
 //!
+//! `invoice/scan_title` (reads a QR code's text), `invoice/get_select_title_url` and
+//! `invoice/get_user_title_url` (links to WeChat's own pages) and `platform/get_platform_url`
+//! (the platform's fixed link) answer their example too: each says why in a `notes` line of
+//! its spec.
+//!
+//! # What is Rust and why
+//!
+//! Every other operation answers from the state its spec declares, except these, whose rule no
+//! step can declare:
+//!
+//! | operation | why it is Rust |
+//! |---|---|
+//! | `token/get_stable_access_token`, `token/get_access_token` | issuing and checking access tokens (`tokens`): credentials, expiry, force refresh |
+//! | `token/get_component_access_token`, `token/get_authorizer_access_token` | issuing a third-party platform's tokens from its verify ticket and refresh tokens (`platform_tokens`) |
+//! | `platform/set_pdf` | judging a multipart upload's PDF bytes and keeping the file (`media`), answering its id above 2^53 |
+//! | `platform/get_pdf` | serving the kept file at a link valid two hours (72031 for an unknown id) |
+//!
+//! What the steps themselves cannot say is in their library of functions
+//! (`engine/library.rs`), each with the reason: `now()` (the clock), `appid()` (the account
+//! called for), `fresh(..)` (random ids), `card_validity(card, at)` (calendar arithmetic over a
+//! card's three kinds of `date_info`), `encrypt_code`/`decrypt_code` (WeChat encrypts codes
+//! with a key only it holds; the mock's reversible encoding stands in), `sum`, `difference`,
+//! `min`, `max` and `number` (the expressions compare but do not compute), `without` (set
+//! difference), `object` and `append` (building values), `date` and `beijing_time` (calendar
+//! arithmetic on days and Beijing times).
+//!
 //! # Admin routes
 //!
-//! Under `/__mock/`, for tests in other languages and for demos: authorize orders, act as a
-//! user (`/__mock/user/<group>/<name>`: approve and take cards...), hold and read records,
-//! inject faults, expire tokens, read request counts. The list is in the README and in the
+//! Under `/__mock/`, for tests in other languages and for demos: what users and WeChat's review
+//! do (the spec's user actions, `/__mock/user/<group>/<name>`: authorize an invoice order,
+//! approve and take cards, pay a gift-card order...), hold and read records, inject faults,
+//! expire tokens, read request counts. The list is in the README and in the
 //! `admin` module's source.
 //!
 //! # Connections
@@ -192,7 +216,6 @@ mod engine;
 mod faults;
 mod flow;
 mod media;
-mod orders;
 mod platform_tokens;
 mod push_events;
 mod pushes;
@@ -226,7 +249,6 @@ pub use engine::SeedError;
 pub use faults::{Fault, FaultError, FaultKind, Faults};
 pub use generated::{records, user_actions};
 pub use media::{DEFAULT_MEDIA_MAX_AGE, DEFAULT_MEDIA_MAX_BYTES, Media, PDF_URL_LIFETIME, StoredFile};
-pub use orders::{Authorization, AuthorizeError, Bill, Order, OrderStatus, Orders};
 pub use platform_tokens::{PlatformToken, PlatformTokens};
 pub use pushes::{Attempt, Delivery, Outcome, PUSH_LOG_CAPACITY, PushTarget, Pushes};
 pub use requests::{LoggedRequest, REQUEST_LOG_CAPACITY, RequestCounts};

@@ -34,28 +34,6 @@ pub(crate) fn declared(
     Message::from_elements(all)
 }
 
-/// The order the mock stands for, as `user_authorize_invoice` reports it.
-pub(crate) struct AuthorizedOrder<'a> {
-    /// The user who authorized.
-    pub(crate) openid: &'a str,
-    /// The order authorized.
-    pub(crate) order_id: &'a str,
-    /// The appid that got the authorization page's link.
-    pub(crate) appid: &'a str,
-}
-
-/// `user_authorize_invoice`: the user completed the invoice authorization page for an order.
-pub(crate) fn user_authorize_invoice(to_user: &str, order: &AuthorizedOrder<'_>, now: i64) -> Message {
-    let mut elements = header(to_user, order.openid, now, "user_authorize_invoice");
-    elements.extend([
-        Element::text("SuccOrderId", order.order_id),
-        Element::text("FailOrderId", ""),
-        Element::text("AuthorizeAppId", order.appid),
-        Element::text("Source", "web"),
-    ]);
-    Message::from_elements(elements)
-}
-
 /// `component_verify_ticket`: WeChat's notice to a third-party platform (every 10 minutes)
 /// with its fresh verify ticket. Platform notices have no user: `AppId` names the platform.
 pub(crate) fn component_verify_ticket(component_appid: &str, ticket: &str, now: i64) -> Message {

@@ -11,7 +11,7 @@ use serde::Serialize;
 use wechat_core::Secret;
 use wechat_core::push::{Message, PushError, Sender};
 
-use crate::push_events::{self, AuthorizedOrder};
+use crate::push_events;
 
 /// How many deliveries the log keeps; the oldest go first.
 pub const PUSH_LOG_CAPACITY: usize = 1000;
@@ -212,12 +212,6 @@ impl Pushes {
         let message =
             push_events::declared(&self.inner.to_user, from, unix_now(), push.event, &push.elements);
         self.send(message);
-    }
-
-    /// The user authorized `order_id`: `user_authorize_invoice`.
-    pub(crate) fn order_authorized(&self, openid: &str, order_id: &str, appid: &str) {
-        let order = AuthorizedOrder { openid, order_id, appid };
-        self.send(push_events::user_authorize_invoice(&self.inner.to_user, &order, unix_now()));
     }
 
     /// WeChat's verify ticket for the platform `component_appid`: `component_verify_ticket`.

@@ -14,13 +14,13 @@ use crate::declared::UserActionError;
 use crate::engine::SeedError;
 use crate::faults::Faults;
 use crate::media::Media;
-use crate::orders::{Authorization, AuthorizeError, Order, Orders};
 use crate::platform_tokens::PlatformTokens;
 use crate::pushes::Pushes;
 use crate::requests::RequestCounts;
 use crate::routes;
 use crate::spec_table::Operation;
 use crate::state::Shared;
+use crate::state_model::{Record, UserActionParams};
 use crate::token_requests::TokenRequests;
 use crate::tokens::Tokens;
 use crate::typed_faults::On;
@@ -136,24 +136,6 @@ impl MockServer {
         self.max_connections
     }
 
-    /// The invoice flow's orders: authorize one as the user would, or inspect them.
-    pub fn orders(&self) -> &Orders {
-        &self.shared.orders
-    }
-
-    /// Shorthand for [`Orders::authorize`] with defaults: the user authorized `order_id`
-    /// of `s_pappid`, for bills under the server's appid; pushes `user_authorize_invoice`
-    /// when [`MockConfig::push`] is set.
-    pub fn authorize(&self, s_pappid: &str, order_id: &str) -> Result<Order, AuthorizeError> {
-        let order = self.shared.orders.authorize(Authorization {
-            s_pappid: s_pappid.into(),
-            order_id: order_id.into(),
-            ..Authorization::default()
-        })?;
-        self.shared.pushes.order_authorized(&order.openid, &order.order_id, &order.appid);
-        Ok(order)
-    }
-
     /// WeChat pushes the third-party platform `component_appid` a fresh
     /// `component_verify_ticket` (it does every 10 minutes), to the push target
     /// ([`MockConfig::push`]; a platform's receiver decrypts with its component appid). From
@@ -208,11 +190,12 @@ impl MockServer {
         &self.shared.answers
     }
 
-    /// Sets up what a call of `operation` with the JSON `body` needs to succeed, and returns
-    /// the body and query parameters to send: the order authorized (getauthdata, insertbill),
-    /// a PDF kept under the `s_media_id` (getpdf), a component token issued (the authorizer
-    /// token endpoint), the mock's own appid and appsecret in place of the body's (the token
-    /// endpoints). A test built from a spec example calls with what this returns.
+    /// Sets up what a call of `operation` with the JSON `body` needs to succeed beyond the
+    /// records an example's `given` names ([`seed`](Self::seed) those), and returns the body and
+    /// query parameters to send: a PDF kept under the `s_media_id` (getpdf), a component token
+    /// issued (the authorizer token endpoint), the mock's own appid and appsecret in place of
+    /// the body's (the token endpoints). A test built from a spec example calls with what this
+    /// returns.
     pub fn arrange(&self, operation: &str, body: &serde_json::Value) -> Result<Arranged, ArrangeError> {
         crate::arrange::arrange(&self.shared, operation, body)
     }
@@ -226,10 +209,11 @@ impl MockServer {
         crate::declared::seed(&self.shared, resource, record)
     }
 
-    /// [`seed`](Self::seed) with a typed record of [`records`](crate::records), e.g.
-    /// `mock.seed_record(&records::Card::new().card_id("p1").status(CardStatus::VerifyOk))`.
-    pub fn seed_record<R: crate::Record>(&self, record: &R) -> Result<serde_json::Value, SeedError> {
-        let record = serde_json::to_value(record).unwrap_or(serde_json::Value::Null);
+    /// [`seed`](Self::seed) with a typed record ([`records`](crate::records)), e.g.
+    /// `mock.seed_record(&Card::new().card_id("p1Pj9jr90_SQRaVqYI239Ka1erkI"))`.
+    pub fn seed_record<R: Record>(&self, record: &R) -> Result<serde_json::Value, SeedError> {
+        let record =
+            serde_json::to_value(record).map_err(|_| SeedError::NotAnObject(R::RESOURCE.to_owned()))?;
         crate::declared::seed(&self.shared, R::RESOURCE, record)
     }
 
@@ -250,11 +234,12 @@ impl MockServer {
         crate::declared::user_action(&self.shared, action, &params)
     }
 
-    /// [`user_action`](Self::user_action) with typed parameters of
-    /// [`user_actions`](crate::user_actions), e.g.
-    /// `mock.act(&user_actions::card::ApproveCardParams::new(card_id))`.
-    pub fn act<P: crate::UserActionParams>(&self, params: &P) -> Result<serde_json::Value, UserActionError> {
-        let params = serde_json::to_value(params).unwrap_or(serde_json::Value::Null);
+    /// [`user_action`](Self::user_action) with the action's typed parameters
+    /// ([`user_actions`](crate::user_actions)), e.g.
+    /// `mock.act(&ApproveCardParams::new("p1Pj9jr90_SQRaVqYI239Ka1erkI"))`.
+    pub fn act<P: UserActionParams>(&self, params: &P) -> Result<serde_json::Value, UserActionError> {
+        let params =
+            serde_json::to_value(params).map_err(|e| UserActionError::Unserializable(e.to_string()))?;
         crate::declared::user_action(&self.shared, P::ACTION, &params)
     }
 

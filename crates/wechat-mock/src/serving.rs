@@ -81,10 +81,10 @@ mod tests {
         {
             assert_eq!(answer_source(stateful), Some(AnswerSource::State), "{stateful}");
         }
-        for declared in ["card/create_card", "card/get_card"] {
+        for declared in ["card/create_card", "card/get_card", "token/get_card_api_ticket"] {
             assert_eq!(answer_source(declared), Some(AnswerSource::State), "{declared}");
         }
-        assert_eq!(answer_source("get_card_api_ticket"), Some(AnswerSource::Example));
+        assert_eq!(answer_source("scan_title"), Some(AnswerSource::Example));
         assert_eq!(answer_source("no_such_operation"), None);
     }
 }

@@ -12,7 +12,6 @@ use crate::config::MockConfig;
 use crate::engine::Engine;
 use crate::faults::Faults;
 use crate::media::Media;
-use crate::orders::Orders;
 use crate::platform_tokens::PlatformTokens;
 use crate::pushes::Pushes;
 use crate::requests::RequestCounts;
@@ -27,7 +26,6 @@ pub(crate) struct Shared {
     /// The operations served: the spec's, or a test's own table.
     pub(crate) table: &'static [Operation],
     pub(crate) tokens: Tokens,
-    pub(crate) orders: Orders,
     pub(crate) faults: Faults,
     pub(crate) requests: RequestCounts,
     pub(crate) media: Media,
@@ -59,7 +57,6 @@ impl Shared {
         let media = Media::new(config.media_max_bytes, config.media_max_age);
         Self {
             pushes: Pushes::new(config.push.clone(), &config.appid),
-            orders: Orders::new(&config.appid),
             config,
             table,
             tokens: Tokens::default(),

@@ -225,6 +225,8 @@ pub(crate) enum BinaryOp {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Function {
     Now,
+    Appid,
+    BeijingTime,
     Default,
     Concat,
     Len,
@@ -354,6 +356,7 @@ pub(crate) fn run_user_action_example(action: &str, given: &[(&str, &str)], para
         response: found.answer,
         example: None,
         now: 1_700_000_000,
+        appid: crate::config::DEMO_APPID,
     };
     if let Err(errcode) = engine.run(found.steps, &call) {
         panic!("{example}: {action} answered errcode {errcode}");

@@ -69,9 +69,14 @@ fn errmsg(answer: &Value) -> &str {
 }
 
 fn insert_body(order_id: &str, code: &str, no: &str) -> Value {
+    insert_body_for("card", order_id, code, no)
+}
+
+/// insertbill's body for a bill of the template `card_id`.
+fn insert_body_for(card_id: &str, order_id: &str, code: &str, no: &str) -> Value {
     json!({
         "order_id": order_id,
-        "card_id": "card",
+        "card_id": card_id,
         "appid": DEMO_APPID,
         "card_ext": {"user_card": {"invoice_user_data": {
             "fee": 123, "title": "t", "billing_time": 1_511_169_724,
@@ -220,7 +225,11 @@ async fn bodies_are_checked_against_the_spec_schema() {
     let mut extra = insert_body("o", "c", "1");
     extra["unknown_field"] = json!({"ignored": true});
     let answer = mock.post(&path, &extra).await;
-    assert_eq!(errcode(&answer), 72038, "unknown fields are ignored as WeChat ignores them: {answer}");
+    assert_eq!(
+        errcode(&answer),
+        40078,
+        "unknown fields are ignored as WeChat ignores them, up to the unknown card template: {answer}"
+    );
 }
 
 #[tokio::test]
@@ -313,17 +322,31 @@ impl Mock {
 }
 
 #[tokio::test]
-async fn the_invoice_flow_through_admin_routes() {
+async fn the_invoice_flow_through_the_user_action_route() {
     let mock = Mock::start().await;
     let token = mock.token().await;
+    let ticket = mock.get(&format!("/cgi-bin/ticket/getticket?access_token={token}&type=wx_card")).await.1;
+    let link = json!({
+        "s_pappid": "p", "order_id": "o1", "money": 12_300, "timestamp": 1_480_342_000,
+        "source": "web", "ticket": ticket["ticket"],
+    });
+    let url = mock.call("/nontax/getbillauthurl", &token, &link).await;
+    assert_eq!(errcode(&url), 0, "{url}");
+    assert!(url["auth_url"].as_str().is_some_and(|u| u.contains("o1")), "{url}");
+    let before =
+        mock.call("/card/invoice/getauthdata", &token, &json!({"s_pappid": "p", "order_id": "o1"})).await;
+    assert_eq!(errcode(&before), 72038, "not authorized yet: {before}");
+
     let info = json!({"user_field": {"title": "Zhang San", "phone": "13800000000"}});
     let authorized = mock
         .post(
-            "/__mock/orders/authorize",
+            "/__mock/user/invoice/authorize_invoice",
             &json!({"s_pappid": "p", "order_id": "o1", "auth_time": 1_480_342_498, "user_auth_info": info}),
         )
         .await;
-    assert_eq!(authorized["order"]["status"], "authorized", "{authorized}");
+    assert_eq!((&authorized["order_id"], &authorized["appid"]), (&json!("o1"), &json!(DEMO_APPID)));
+    let openid = authorized["openid"].as_str().expect("the user").to_owned();
+    assert!(openid.starts_with('o') && openid.len() == 28, "{authorized}");
 
     let auth =
         mock.call("/card/invoice/getauthdata", &token, &json!({"s_pappid": "p", "order_id": "o1"})).await;
@@ -333,11 +356,19 @@ async fn the_invoice_flow_through_admin_routes() {
     );
     assert_eq!(auth["user_auth_info"], info);
 
-    let bill = mock.call("/nontax/insertbill", &token, &insert_body("o1", "c1", "n1")).await;
+    let card = mock
+        .call(
+            "/nontax/createbillcard",
+            &token,
+            &json!({"invoice_info": {"payee": "A bureau", "base_info": {"logo_url": "http://mmbiz.qpic.cn/logo"}}}),
+        )
+        .await;
+    let card_id = card["card_id"].as_str().expect("a template").to_owned();
+    let bill = mock.call("/nontax/insertbill", &token, &insert_body_for(&card_id, "o1", "c1", "n1")).await;
     assert_eq!(errcode(&bill), 0, "{bill}");
-    assert_eq!(bill["openid"], authorized["order"]["openid"]);
-    assert!(bill["code"].as_str().is_some_and(|c| !c.is_empty()));
-    let again = mock.call("/nontax/insertbill", &token, &insert_body("o1", "c1", "n1")).await;
+    assert_eq!(bill["openid"], json!(openid));
+    assert!(bill["code"].as_str().is_some_and(|c| c.len() == 13), "{bill}");
+    let again = mock.call("/nontax/insertbill", &token, &insert_body_for(&card_id, "o1", "c1", "n1")).await;
     assert_eq!(
         (errcode(&again), errmsg(&again).starts_with("billing_code and billing_no repeated")),
         (72042, true)
@@ -354,27 +385,30 @@ async fn the_invoice_flow_through_admin_routes() {
     let after =
         mock.call("/card/invoice/getauthdata", &token, &json!({"s_pappid": "p", "order_id": "o1"})).await;
     assert_eq!((errcode(&after), errmsg(&after).starts_with("biz reject insert")), (72035, true));
-    let after = mock.call("/nontax/insertbill", &token, &insert_body("o1", "c1", "n2")).await;
+    let after = mock.call("/nontax/insertbill", &token, &insert_body_for(&card_id, "o1", "c1", "n2")).await;
     assert_eq!(errcode(&after), 72035);
 
-    let (_, orders) = mock.get("/__mock/orders").await;
-    assert_eq!(orders["orders"][0]["status"], "rejected");
-    assert_eq!(orders["orders"][0]["bills"].as_array().map(Vec::len), Some(1));
+    let (_, orders) = mock.get("/__mock/state/invoice_order").await;
+    assert_eq!(orders["records"][0]["status"], "REJECTED", "{orders}");
+    assert_eq!(orders["records"][0]["reject_reason"], "r", "{orders}");
+    let (_, bills) = mock.get("/__mock/state/bill").await;
+    assert_eq!(bills["records"].as_array().map(Vec::len), Some(1), "{bills}");
 
-    let response = mock
-        .http
-        .post(mock.url("/__mock/orders/authorize"))
-        .body(r#"{"s_pappid":"p","order_id":"o1"}"#)
-        .send()
-        .await
-        .expect("answers");
-    assert_eq!(response.status().as_u16(), 409, "a refused order cannot be authorized again");
-    let (status, text) = mock.post_raw("/__mock/orders/authorize", r#"{"order_id": 5}"#).await;
-    assert!(status == 400 && text.contains("invalid body"), "{status} {text}");
+    let (status, text) =
+        mock.post_raw("/__mock/user/invoice/authorize_invoice", r#"{"s_pappid":"p","order_id":"o1"}"#).await;
+    assert!(
+        status == 422 && text.contains("\"errcode\":72035"),
+        "a refused order cannot be authorized again: {status} {text}"
+    );
+    let (status, text) =
+        mock.post_raw("/__mock/user/invoice/authorize_invoice", r#"{"s_pappid":"p","order_id":"o9"}"#).await;
+    assert!(status == 422 && text.contains("\"errcode\":72038"), "no link, no order: {status} {text}");
+    let (status, text) = mock.post_raw("/__mock/user/invoice/authorize_invoice", r#"{"order_id": 5}"#).await;
+    assert!(status == 400 && text.contains("invalid parameters"), "{status} {text}");
     let (status, text) = mock
         .post_raw(
-            "/__mock/orders/authorize",
-            r#"{"s_pappid":"p","order_id":"o9","user_auth_info":{"user_field":{"phone":"1"}}}"#,
+            "/__mock/user/invoice/authorize_invoice",
+            r#"{"s_pappid":"p","order_id":"o1","user_auth_info":{"user_field":{"phone":"1"}}}"#,
         )
         .await;
     assert!(status == 400 && text.contains("user_field.title] missing"), "{status} {text}");
@@ -482,7 +516,7 @@ async fn admin_routes_answer_every_bad_body_in_their_json_error_shape() {
     let over_admin_limit = vec![b' '; 300 * 1024];
     let over_router_limit = vec![b' '; 12 * 1024 * 1024];
     for (method, path) in [
-        (reqwest::Method::POST, "/__mock/orders/authorize"),
+        (reqwest::Method::POST, "/__mock/user/invoice/authorize_invoice"),
         (reqwest::Method::POST, "/__mock/faults"),
         (reqwest::Method::PUT, "/__mock/latency"),
     ] {
@@ -494,7 +528,9 @@ async fn admin_routes_answer_every_bad_body_in_their_json_error_shape() {
         for body in [Vec::new(), vec![0xff, 0xfe], b"[1, 2]".to_vec(), b"{\"unexpected\": true".to_vec()] {
             let (status, message) = send(method.clone(), path, body).await;
             assert_eq!(status, 400, "{path}: {message}");
-            assert!(message.starts_with("invalid body: "), "{path}: {message}");
+            // A user action reads any JSON, then checks it against the action's parameters.
+            let parameters = path.starts_with("/__mock/user/") && message.starts_with("invalid parameters: ");
+            assert!(message.starts_with("invalid body: ") || parameters, "{path}: {message}");
         }
     }
     let (status, message) = send(reqwest::Method::PATCH, "/__mock/faults", b"{}".to_vec()).await;
@@ -533,10 +569,10 @@ async fn garbage_never_takes_the_server_down() {
         let (status, text) = mock.post_raw(odd, "{}").await;
         assert!(status == 200 && text.contains("\"errcode\""), "{odd}: {status} {text}");
     }
-    let (status, text) = mock.post_raw("/__mock/orders/authorize", vec![0xff_u8; 64]).await;
+    let (status, text) = mock.post_raw("/__mock/user/invoice/authorize_invoice", vec![0xff_u8; 64]).await;
     assert_eq!(status, 400, "{text}");
     let still = mock.call("/nontax/insertbill", &token, &insert_body("o", "c", "1")).await;
-    assert_eq!(errcode(&still), 72038, "still serving: {still}");
+    assert_eq!(errcode(&still), 40078, "still serving: {still}");
 }
 
 #[tokio::test]
@@ -548,12 +584,12 @@ async fn shutdown_stops_the_server() {
 }
 
 #[tokio::test]
-async fn arranging_sets_up_state_and_says_what_it_cannot() {
+async fn arranging_sets_up_what_no_given_says_and_names_what_it_cannot() {
     let mock = Mock::start().await;
     let body = json!({"s_pappid": "p", "order_id": "o"});
     let arranged = mock.server.arrange("get_auth_data", &body).expect("arranged");
     assert_eq!((arranged.body.clone(), arranged.query.len()), (body.clone(), 0));
-    assert!(mock.server.orders().get("p", "o").is_some(), "the order is authorized");
+    assert!(mock.server.records("invoice_order").is_empty(), "orders come from a link or a given");
     let pdf =
         mock.server.arrange("get_pdf", &json!({"action": "get_url", "s_media_id": "42"})).expect("arranged");
     assert!(
@@ -561,12 +597,6 @@ async fn arranging_sets_up_state_and_says_what_it_cannot() {
     );
     let classic = mock.server.arrange("get_access_token", &json!({})).expect("arranged");
     assert_eq!((classic.query("appid"), classic.query("secret")), (DEMO_APPID, DEMO_SECRET));
-
-    let token = mock.token().await;
-    let refuse = json!({"s_pappid": "p", "order_id": "o", "reason": "r"});
-    assert_eq!(errcode(&mock.call("/card/invoice/rejectinsert", &token, &refuse).await), 0);
-    let refused = mock.server.arrange("get_auth_data", &body).expect_err("a refused order stays refused");
-    assert!(refused.to_string().contains("was refused"), "{refused}");
     let unknown = mock.server.arrange("no_such_operation", &body).expect_err("not in the spec");
     assert_eq!(unknown.to_string(), "no operation named `no_such_operation` in the spec");
 }

@@ -14,7 +14,9 @@ use serde_json::{Value, json};
 use tokio::sync::Notify;
 use wechat_core::Secret;
 use wechat_core::push::{Message, Mode, PushError, Query, Receiver};
+use wechat_mock::records::InvoiceOrder;
 use wechat_mock::user_actions::card::{ApproveCardParams, TakeCardParams};
+use wechat_mock::user_actions::invoice::AuthorizeInvoiceParams;
 use wechat_mock::{MockConfig, MockServer, Outcome, PushTarget};
 
 /// A safety net against a hung child or a lost push, never an assertion about speed.
@@ -154,6 +156,20 @@ impl Drop for Binary {
     }
 }
 
+/// The user authorizes `order_id` of `s_pappid`, whose link the merchant got.
+fn authorize(mock: &MockServer, s_pappid: &str, order_id: &str) -> Value {
+    let link = InvoiceOrder::builder()
+        .s_pappid(s_pappid)
+        .order_id(order_id)
+        .build()
+        .unwrap()
+        .appid(&mock.config().appid)
+        .source(json!("web"));
+    mock.seed_record(&link).unwrap();
+    mock.act(&AuthorizeInvoiceParams::builder().s_pappid(s_pappid).order_id(order_id).build().unwrap())
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_binary_pushes_an_encrypted_user_authorize_invoice_and_retries_until_success() {
     let callback = Callback::start(vec!["fail", "success"], true).await;
@@ -169,17 +185,21 @@ async fn the_binary_pushes_an_encrypted_user_authorize_invoice_and_retries_until
     ]);
     let http = reqwest::Client::builder().timeout(Duration::from_secs(20)).build().unwrap();
 
-    // The route answers while the callback still holds the first push: it does not wait.
+    // The merchant got the order's link; the user authorizes it on the link's page. The route
+    // answers while the callback still holds the first push: it does not wait.
+    let link = json!({"s_pappid": "s_pappid_push", "order_id": "order-push-1", "appid": "wx_merchant", "source": "web"});
+    let held = http.post(format!("{}/__mock/state/invoice_order", binary.url)).body(link.to_string());
+    assert_eq!(held.send().await.unwrap().status(), 200);
     let answer = http
-        .post(format!("{}/__mock/orders/authorize", binary.url))
+        .post(format!("{}/__mock/user/invoice/authorize_invoice", binary.url))
         .body(json!({"s_pappid": "s_pappid_push", "order_id": "order-push-1"}).to_string())
         .send()
         .await
         .expect("the admin route answers before the push is delivered");
     assert_eq!(answer.status(), 200);
     let order: Value = serde_json::from_str(&answer.text().await.unwrap()).unwrap();
-    let openid = order["order"]["openid"].as_str().unwrap().to_owned();
-    let appid = order["order"]["appid"].as_str().unwrap().to_owned();
+    let openid = order["openid"].as_str().unwrap().to_owned();
+    assert_eq!(order["appid"], "wx_merchant", "{order}");
     callback.release.notify_one();
 
     let pushes = callback.wait_for(2).await;
@@ -198,7 +218,7 @@ async fn the_binary_pushes_an_encrypted_user_authorize_invoice_and_retries_until
         assert_eq!(message.text("SuccOrderId"), Some("order-push-1"));
         assert_eq!(message.text("FailOrderId"), Some(""));
         assert_eq!(message.text("FromUserName"), Some(openid.as_str()));
-        assert_eq!(message.text("AuthorizeAppId"), Some(appid.as_str()));
+        assert_eq!(message.text("AppId"), Some("wx_merchant"));
         assert_eq!(message.text("Source"), Some("web"));
         assert!(message.text("ToUserName").is_some_and(|to| to.starts_with("gh_")));
         assert!(message.text("CreateTime").is_some_and(|t| t.parse::<i64>().is_ok()));
@@ -236,7 +256,7 @@ async fn a_callback_that_never_says_success_gets_three_tries_then_the_delivery_f
     // WeChat's three deliveries in all, unless told otherwise.
     assert_eq!((target.attempts, PushTarget::WECHAT_ATTEMPTS), (3, 3));
     let mock = MockServer::start(MockConfig::demo().push(target)).await.unwrap();
-    let order = mock.authorize("s_pappid_x", "order-x").unwrap();
+    authorize(&mock, "s_pappid_x", "order-x");
 
     let log = mock.pushes().settled(PATIENCE).await;
     assert_eq!(log.len(), 1);
@@ -247,7 +267,7 @@ async fn a_callback_that_never_says_success_gets_three_tries_then_the_delivery_f
     assert_eq!(pushes.len(), 3, "exactly three deliveries, no fourth");
     let (message, mode) = verify(&Receiver::new(TOKEN), &pushes[2]);
     assert_eq!(mode, Mode::Plain);
-    assert_eq!(message.text("SuccOrderId"), Some(order.order_id.as_str()));
+    assert_eq!(message.text("SuccOrderId"), Some("order-x"));
     // A plain-mode push to an application that has the EncodingAESKey: refused, unless it
     // opted in for the switch-over between modes.
     let keyed = Receiver::new(TOKEN).aes_key(&Secret::new(KEY), APPID).unwrap();
@@ -265,7 +285,7 @@ async fn an_unreachable_callback_is_logged_not_fatal() {
         .attempts(2)
         .backoff(Duration::ZERO);
     let mock = MockServer::start(MockConfig::demo().push(target)).await.unwrap();
-    mock.authorize("s_pappid_y", "order-y").unwrap();
+    authorize(&mock, "s_pappid_y", "order-y");
     let log = mock.pushes().settled(PATIENCE).await;
     assert_eq!(log[0].outcome, Outcome::Failed);
     assert_eq!(log[0].attempts.len(), 2);
@@ -369,7 +389,7 @@ async fn card_review_taking_and_redeeming_are_pushed() {
 #[tokio::test]
 async fn without_a_push_target_nothing_is_pushed() {
     let mock = MockServer::start(MockConfig::demo()).await.unwrap();
-    mock.authorize("s_pappid_z", "order-z").unwrap();
+    authorize(&mock, "s_pappid_z", "order-z");
     assert!(mock.pushes().target().is_none());
     assert!(mock.pushes().deliveries().is_empty());
 }

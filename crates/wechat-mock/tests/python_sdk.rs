@@ -173,7 +173,7 @@ async fn a_pdf_part_of_another_type_is_judged_by_its_bytes() {
 /// WeChat's own example bill, as wechatpy's `insert(order_id, card_id, appid, card_ext)` sends
 /// it: `json.dumps(..., ensure_ascii=False)` in UTF-8, with no Content-Type; `drop` leaves out a
 /// field of `invoice_user_data`.
-fn wechatpy_insert(server: &MockServer, token: &str, drop: &[&str]) -> Vec<u8> {
+fn wechatpy_insert(server: &MockServer, token: &str, order_id: &str, drop: &[&str]) -> Vec<u8> {
     let fields = [
         ("info", r#"[{"price": 10000, "num": 3, "name": "牙膏", "unit": "个"}]"#),
         ("billing_no", r#""4545145712""#),
@@ -188,16 +188,35 @@ fn wechatpy_insert(server: &MockServer, token: &str, drop: &[&str]) -> Vec<u8> {
     let data: Vec<String> =
         fields.iter().filter(|(k, _)| !drop.contains(k)).map(|(k, v)| format!("\"{k}\": {v}")).collect();
     let body = format!(
-        r#"{{"order_id": "111163", "card_id": "pjZ8Yt9WoOePThU0NfUKz5-tBEWU", "appid": "wxc0b84a53ed8e8d29", "card_ext": {{"nonce_str": "j!Re1WxaHv", "user_card": {{"invoice_user_data": {{{}}}}}}}}}"#,
+        r#"{{"order_id": "{order_id}", "card_id": "{INVOICE_CARD}", "appid": "{APPID}", "card_ext": {{"nonce_str": "j!Re1WxaHv", "user_card": {{"invoice_user_data": {{{}}}}}}}}}"#,
         data.join(", ")
     );
     python_request(server, &format!("/card/invoice/insert?access_token={token}"), None, body.as_bytes())
 }
 
+/// The invoice template wechatpy's insert names.
+const INVOICE_CARD: &str = "pjZ8Yt9WoOePThU0NfUKz5-tBEWU";
+/// The account wechatpy's insert names.
+const APPID: &str = "wxc0b84a53ed8e8d29";
+
+/// What an insert needs WeChat to hold: the template, and `order_id` authorized by a user.
+fn hold_authorized_order(server: &MockServer, order_id: &str) {
+    server
+        .seed(
+            "invoice_card",
+            json!({"card_id": INVOICE_CARD, "payee": "测试-收款方", "type": "增值税普通发票"}),
+        )
+        .expect("a template");
+    let order = json!({"s_pappid": "wxabcd", "order_id": order_id, "appid": APPID, "status": "AUTHORIZED", "openid": "ojZ8Ytz4lESxxxx_R1TvB2Kds"});
+    server.seed("invoice_order", order).expect("an authorized order");
+}
+
 #[tokio::test]
 async fn insert_without_buyer_number_is_accepted_and_what_the_sources_dispute_warned_about() {
     let (server, token) = start().await;
-    let answer = exchange(&server, &wechatpy_insert(&server, &token, &[])).await;
+    hold_authorized_order(&server, "111163");
+    hold_authorized_order(&server, "111164");
+    let answer = exchange(&server, &wechatpy_insert(&server, &token, "111163", &[])).await;
     assert_eq!((answer.status, answer.body["errcode"].as_i64()), (200, Some(0)), "{}", answer.body);
     assert!(answer.body["code"].is_string() && answer.body["openid"].is_string(), "{}", answer.body);
     let data = "card_ext.user_card.invoice_user_data";
@@ -206,7 +225,7 @@ async fn insert_without_buyer_number_is_accepted_and_what_the_sources_dispute_wa
     assert_eq!(answer.warnings, expected);
     assert_eq!(server.requests().log().pop().expect("logged").warnings, expected);
 
-    let bare = exchange(&server, &wechatpy_insert(&server, &token, &["info"])).await;
+    let bare = exchange(&server, &wechatpy_insert(&server, &token, "111164", &["info"])).await;
     assert_eq!(bare.body["errcode"], 0, "{}", bare.body);
     assert!(bare.warnings.contains(&format!("[{data}.info] missing{SUFFIX}")), "{:?}", bare.warnings);
 }
@@ -215,7 +234,7 @@ async fn insert_without_buyer_number_is_accepted_and_what_the_sources_dispute_wa
 async fn insert_without_a_field_every_source_requires_is_still_refused() {
     let (server, token) = start().await;
     for field in ["fee", "s_pdf_media_id", "billing_code"] {
-        let answer = exchange(&server, &wechatpy_insert(&server, &token, &[field])).await;
+        let answer = exchange(&server, &wechatpy_insert(&server, &token, "111163", &[field])).await;
         assert_eq!(answer.body["errcode"], 47001, "{field}: {}", answer.body);
         let hint = format!("data format error hint: [card_ext.user_card.invoice_user_data.{field}] missing");
         assert!(answer.body["errmsg"].as_str().is_some_and(|m| m.starts_with(&hint)), "{}", answer.body);

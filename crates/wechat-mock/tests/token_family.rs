@@ -151,9 +151,22 @@ async fn an_authorizer_token_calls_what_third_parties_may_call() {
 async fn the_card_ticket_needs_a_valid_access_token() {
     let mock = Mock::start().await;
     let token = mock.access_token().await;
-    let ticket = mock.get(&format!("/cgi-bin/ticket/getticket?access_token={token}&type=wx_card")).await;
+    let url = format!("/cgi-bin/ticket/getticket?access_token={token}&type=wx_card");
+    let ticket = mock.get(&url).await;
     assert_eq!((errcode(&ticket), &ticket["expires_in"]), (0, &json!(7200)), "{ticket}");
-    assert!(ticket["ticket"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(ticket["ticket"].as_str().is_some_and(|t| t.len() == 37), "{ticket}");
+    assert_eq!(mock.get(&url).await["ticket"], ticket["ticket"], "the same ticket until it expires");
+    let kept = mock.server.records("card_api_ticket");
+    assert_eq!((kept.len(), &kept[0]["ticket"]), (1, &ticket["ticket"]));
+    // Once it has expired, the next call gets a new one, valid for two hours again.
+    let expired = json!({"ticket": ticket["ticket"], "expires_at": 1_000_000_000});
+    mock.server.seed("card_api_ticket", expired).expect("a ticket record");
+    let renewed = mock.get(&url).await;
+    assert!(
+        renewed["ticket"].as_str().is_some_and(|t| t.len() == 37) && renewed["ticket"] != ticket["ticket"]
+    );
+    let expires_at = mock.server.records("card_api_ticket")[0]["expires_at"].as_i64().unwrap_or_default();
+    assert!(expires_at > 1_700_000_000 + 7_000, "{expires_at}");
     assert_eq!(errcode(&mock.get("/cgi-bin/ticket/getticket?type=wx_card").await), 41001);
     assert_eq!(errcode(&mock.get("/cgi-bin/ticket/getticket?access_token=forged&type=wx_card").await), 40001);
     let jsapi = mock.get(&format!("/cgi-bin/ticket/getticket?access_token={token}&type=jsapi")).await;
@@ -203,7 +216,7 @@ async fn the_operations_list_says_how_each_token_endpoint_is_answered() {
         ("get_access_token", "GET", "/cgi-bin/token", "none", "token_endpoint"),
         ("get_component_access_token", "POST", COMPONENT_TOKEN, "none", "state"),
         ("get_authorizer_access_token", "POST", AUTHORIZER_TOKEN, "none", "state"),
-        ("get_card_api_ticket", "GET", "/cgi-bin/ticket/getticket", "access_token", "example"),
+        ("get_card_api_ticket", "GET", "/cgi-bin/ticket/getticket", "access_token", "state"),
     ] {
         let op = entry(name);
         assert_eq!(

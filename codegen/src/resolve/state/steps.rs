@@ -304,7 +304,11 @@ impl<'a> Checker<'_, 'a> {
 
     fn update(&mut self, step: &StepDef) -> Option<Verb> {
         let alias = step.update.as_ref()?;
-        let resource = self.record_alias(alias)?;
+        // One record, or a list of them (a `list`'s page, a create's batch) changed alike.
+        let resource = match self.binding(&alias.value) {
+            Some(Binding::Records(resource) | Binding::Batch(resource)) => resource,
+            _ => self.record_alias(alias)?,
+        };
         let merge = self.record_paths(resource, step.merge.as_ref(), Change::Merge);
         let add = self.record_paths(resource, step.add.as_ref(), Change::Add);
         let set = self.record_paths(resource, step.set.as_ref(), Change::Set);

@@ -230,7 +230,7 @@ pub enum Code {
     InvoiceNeverSetAuthField,
     /// `72030` `invalid mchid`. What it means depends on the operation: see the error tables of `invoice::set_pay_mch`, `pay_gift::add_member_rule`, `pay_gift::add_rule`, `pay_gift::delete_member_rule`, `pay_gift::get_member_rule`.
     InvalidMchid,
-    /// `72031` `invalid params`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `invoice::get_auth_url`, `invoice::get_select_title_url`, `invoice::get_user_title_url`, `invoice::set_auth_field`, `invoice::set_contact`, `invoice::set_pay_mch`, `nontax::get_bill_auth_url`, `nontax::insert_bill`, `platform::create_card`, `platform::get_pdf`, `platform::insert_invoice`, `platform::update_status`, `reimburse::get_invoice_batch`, `reimburse::get_invoice_info`.
+    /// `72031` `invalid params`. What it means depends on the operation: see the error tables of `invoice::get_auth_data`, `invoice::get_auth_url`, `invoice::get_select_title_url`, `invoice::get_user_title_url`, `invoice::set_auth_field`, `invoice::set_contact`, `invoice::set_pay_mch`, `nontax::get_bill_auth_url`, `nontax::insert_bill`, `platform::create_card`, `platform::get_pdf`, `platform::insert_invoice`, `platform::update_status`, `reimburse::get_invoice_batch`, `reimburse::get_invoice_info`, `reimburse::update_invoice_status`, `reimburse::update_status_batch`.
     InvalidParams,
     /// `72032` `pay gift card rule expired`: The rule's time span is over.
     RuleExpired,

@@ -2149,6 +2149,15 @@ async fn gift_card_update_page_through_the_mock() {
 #[tokio::test]
 async fn invoice_clear_out_invoice_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "issued_invoice",
+                    "{\"ddh\":\"30000\",\"fpdm\":\"050003521100\",\"fphm\":\"30329969\",\"fpqqlsh\":\"test20160511000399\",\"jym\":\"59004166725791147047\",\"kprq\":\"20160511120000\",\"nsrsbh\":\"110109500321654\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "invoice/clear_out_invoice",
@@ -2179,6 +2188,15 @@ async fn invoice_clear_out_invoice_through_the_mock() {
 #[tokio::test]
 async fn invoice_get_auth_data_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_order",
+                    "{\"auth_time\":1480342498,\"order_id\":\"123456\",\"s_pappid\":\"wx123456\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "invoice/get_auth_data",
@@ -2207,6 +2225,15 @@ async fn invoice_get_auth_data_through_the_mock() {
 #[tokio::test]
 async fn invoice_get_auth_field_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_settings",
+                    "{\"auth_field\":{\"biz_field\":{\"custom_field\":[{\"key\":\"field2\"}],\"show_addr\":1,\"show_bank_no\":1,\"show_bank_type\":1,\"show_phone\":1,\"show_tax_no\":1,\"show_title\":1},\"user_field\":{\"custom_field\":[{\"key\":\"field1\"}],\"show_email\":1,\"show_phone\":1,\"show_title\":1}}}",
+                ),
+            ],
+        );
     let arranged = harness.arrange("invoice/get_auth_field", Some("{}"));
     let request: ::wechat_card::invoice::GetAuthFieldRequest = request(&arranged);
     let answer = harness
@@ -2231,6 +2258,16 @@ async fn invoice_get_auth_field_through_the_mock() {
 #[tokio::test]
 async fn invoice_get_auth_url_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                ("card_api_ticket", "{\"expires_at\":4102444800,\"ticket\":\"tttt\"}"),
+                (
+                    "invoice_settings",
+                    "{\"auth_field\":{\"user_field\":{\"show_title\":1}},\"contact\":{\"phone\":\"88888888\",\"time_out\":12345}}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "invoice/get_auth_url",
@@ -2261,6 +2298,15 @@ async fn invoice_get_auth_url_through_the_mock() {
 #[tokio::test]
 async fn invoice_get_contact_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_settings",
+                    "{\"contact\":{\"phone\":\"88888888\",\"time_out\":12345}}",
+                ),
+            ],
+        );
     let arranged = harness.arrange("invoice/get_contact", Some("{}"));
     let request: ::wechat_card::invoice::GetContactRequest = request(&arranged);
     let answer = harness
@@ -2285,6 +2331,15 @@ async fn invoice_get_contact_through_the_mock() {
 #[tokio::test]
 async fn invoice_get_pay_mch_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_settings",
+                    "{\"paymch_info\":{\"mchid\":\"1234\",\"s_pappid\":\"wxabcd\"}}",
+                ),
+            ],
+        );
     let arranged = harness.arrange("invoice/get_pay_mch", Some("{}"));
     let request: ::wechat_card::invoice::GetPayMchRequest = request(&arranged);
     let answer = harness
@@ -2367,6 +2422,15 @@ async fn invoice_get_user_title_url_through_the_mock() {
 #[tokio::test]
 async fn invoice_make_out_invoice_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"openid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\"order_id\":\"30000\",\"s_pappid\":\"wxabcd\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "invoice/make_out_invoice",
@@ -2397,6 +2461,15 @@ async fn invoice_make_out_invoice_through_the_mock() {
 #[tokio::test]
 async fn invoice_query_invoice_info_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "issued_invoice",
+                    "{\"ddh\":\"30000\",\"fpdm\":\"088978450417\",\"fphm\":\"21590001\",\"fpqqlsh\":\"test20160511000440\",\"jym\":\"59004166725791147047\",\"kprq\":\"20171204172159\",\"nsrsbh\":\"110109500321654\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "invoice/query_invoice_info",
@@ -2847,6 +2920,8 @@ async fn nontax_create_bill_card_through_the_mock() {
 #[tokio::test]
 async fn nontax_get_bill_auth_url_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(&[("card_api_ticket", "{\"expires_at\":4102444800,\"ticket\":\"tttt\"}")]);
     let arranged = harness
         .arrange(
             "nontax/get_bill_auth_url",
@@ -2877,6 +2952,16 @@ async fn nontax_get_bill_auth_url_through_the_mock() {
 #[tokio::test]
 async fn nontax_insert_bill_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                ("bill_card", "{\"card_id\":\"pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw\"}"),
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"auth_time\":1511169700,\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"1511169724\",\"s_pappid\":\"wxabcd\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "nontax/insert_bill",
@@ -3717,6 +3802,19 @@ async fn platform_get_platform_url_through_the_mock() {
 #[tokio::test]
 async fn platform_insert_invoice_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"auth_time\":1468306000,\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"s_pappid\":\"wxabcd\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "platform/insert_invoice",
@@ -3773,6 +3871,19 @@ async fn platform_set_pdf_through_the_mock() {
 #[tokio::test]
 async fn platform_update_status_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"code\":\"186921658591\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"fee\":123,\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\",\"title\":\"灌哥发票\"}}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "platform/update_status",
@@ -3799,11 +3910,32 @@ async fn platform_update_status_through_the_mock() {
 #[tokio::test]
 async fn reimburse_get_invoice_batch_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"code\":\"186921658591\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504085935\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504085935\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"code\":\"186921658592\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504083522\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504083522\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "reimburse/get_invoice_batch",
             Some(
-                "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2 \" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2ogz \" }\n    ]\n}\n",
+                "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n    ]\n}\n",
             ),
         );
     let request: ::wechat_card::reimburse::GetInvoiceBatchRequest = request(&arranged);
@@ -3817,7 +3949,7 @@ async fn reimburse_get_invoice_batch_through_the_mock() {
         .check(
             &request,
             &answer,
-            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504085973,\n                \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504085935\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504083578,\n                \"billing_no\": \"1504083578\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \" http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504083522\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        }\n    ]\n}\n",
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123, \"title\": \"灌哥发票\", \"billing_time\": 1504085973, \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\", \"fee_without_tax\": 2345, \"tax\": 123, \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\", \"order_id\": \"1504085935\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\", \"type\": \"广东省增值税普通发票\", \"payee\": \"测试-收款方\", \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123, \"title\": \"灌哥发票\", \"billing_time\": 1504085973, \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\", \"fee_without_tax\": 2345, \"tax\": 123, \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\", \"order_id\": \"1504083522\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\", \"type\": \"广东省增值税普通发票\", \"payee\": \"测试-收款方\", \"detail\": \"detail\"\n        }\n    ]\n}\n",
         );
     let expected = ::wechat_card::reimburse::GetInvoiceBatchErrorCode::InvalidParams;
     harness.fail(&request, expected, 72031);
@@ -3829,11 +3961,24 @@ async fn reimburse_get_invoice_batch_through_the_mock() {
 #[tokio::test]
 async fn reimburse_get_invoice_info_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"order_id\":\"111163\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "reimburse/get_invoice_info",
             Some(
-                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\"\n}\n",
+                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\"\n}\n",
             ),
         );
     let request: ::wechat_card::reimburse::GetInvoiceInfoRequest = request(&arranged);
@@ -3847,7 +3992,7 @@ async fn reimburse_get_invoice_info_through_the_mock() {
         .check(
             &request,
             &answer,
-            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"user_card_status\": \"EXPIRE\",\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n    }\n}\n",
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n        \"order_id\": \"111163\"\n    }\n}\n",
         );
     let expected = ::wechat_card::reimburse::GetInvoiceInfoErrorCode::InvalidParams;
     harness.fail(&request, expected, 72031);
@@ -3859,11 +4004,24 @@ async fn reimburse_get_invoice_info_through_the_mock() {
 #[tokio::test]
 async fn reimburse_update_invoice_status_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"order_id\":\"111163\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "reimburse/update_invoice_status",
             Some(
-                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
+                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
             ),
         );
     let request: ::wechat_card::reimburse::UpdateInvoiceStatusRequest = request(
@@ -3887,11 +4045,32 @@ async fn reimburse_update_invoice_status_through_the_mock() {
 #[tokio::test]
 async fn reimburse_update_status_batch_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"code\":\"186921658591\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504085935\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504085935\",\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"code\":\"186921658592\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504083522\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504083522\",\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "reimburse/update_status_batch",
             Some(
-                "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"cardid_1\", \"encrypt_code\": \"encrypt_code_1\" },\n        { \"card_id\": \"cardid_2\", \"encrypt_code\": \"encrypt_code_2\" }\n    ]\n}\n",
+                "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n    ]\n}\n",
             ),
         );
     let request: ::wechat_card::reimburse::UpdateStatusBatchRequest = request(&arranged);

@@ -2536,6 +2536,21 @@ fn reimburse_get_invoice_batch_example_1() {
     round_trips::<
         ::wechat_card::reimburse::GetInvoiceBatchRequest,
     >(
+        "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n    ]\n}\n",
+    );
+    decodes::<
+        ::wechat_card::reimburse::GetInvoiceBatchRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123, \"title\": \"灌哥发票\", \"billing_time\": 1504085973, \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\", \"fee_without_tax\": 2345, \"tax\": 123, \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\", \"order_id\": \"1504085935\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\", \"type\": \"广东省增值税普通发票\", \"payee\": \"测试-收款方\", \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123, \"title\": \"灌哥发票\", \"billing_time\": 1504085973, \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\", \"fee_without_tax\": 2345, \"tax\": 123, \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\", \"order_id\": \"1504083522\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\", \"type\": \"广东省增值税普通发票\", \"payee\": \"测试-收款方\", \"detail\": \"detail\"\n        }\n    ]\n}\n",
+    );
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn reimburse_get_invoice_batch_example_2() {
+    round_trips::<
+        ::wechat_card::reimburse::GetInvoiceBatchRequest,
+    >(
         "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2 \" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2ogz \" }\n    ]\n}\n",
     );
     decodes::<
@@ -2547,7 +2562,7 @@ fn reimburse_get_invoice_batch_example_1() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn reimburse_get_invoice_batch_example_2() {
+fn reimburse_get_invoice_batch_example_3() {
     decodes::<
         ::wechat_card::reimburse::GetInvoiceBatchRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
@@ -2556,6 +2571,21 @@ fn reimburse_get_invoice_batch_example_2() {
 #[cfg(feature = "reimburse")]
 #[test]
 fn reimburse_get_invoice_info_example_1() {
+    round_trips::<
+        ::wechat_card::reimburse::GetInvoiceInfoRequest,
+    >(
+        "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\"\n}\n",
+    );
+    decodes::<
+        ::wechat_card::reimburse::GetInvoiceInfoRequest,
+    >(
+        "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n        \"order_id\": \"111163\"\n    }\n}\n",
+    );
+}
+
+#[cfg(feature = "reimburse")]
+#[test]
+fn reimburse_get_invoice_info_example_2() {
     round_trips::<
         ::wechat_card::reimburse::GetInvoiceInfoRequest,
     >(
@@ -2570,7 +2600,7 @@ fn reimburse_get_invoice_info_example_1() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn reimburse_get_invoice_info_example_2() {
+fn reimburse_get_invoice_info_example_3() {
     decodes::<
         ::wechat_card::reimburse::GetInvoiceInfoRequest,
     >(
@@ -2580,7 +2610,7 @@ fn reimburse_get_invoice_info_example_2() {
 
 #[cfg(feature = "reimburse")]
 #[test]
-fn reimburse_get_invoice_info_example_3() {
+fn reimburse_get_invoice_info_example_4() {
     decodes::<
         ::wechat_card::reimburse::GetInvoiceInfoRequest,
     >("{\n    \"errcode\": 72031,\n    \"errmsg\": \"invalid params\"\n}\n");
@@ -2592,7 +2622,7 @@ fn reimburse_update_invoice_status_example_1() {
     round_trips::<
         ::wechat_card::reimburse::UpdateInvoiceStatusRequest,
     >(
-        "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
+        "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
     );
     decodes::<
         ::wechat_card::reimburse::UpdateInvoiceStatusRequest,
@@ -2615,7 +2645,7 @@ fn reimburse_update_status_batch_example_1() {
     round_trips::<
         ::wechat_card::reimburse::UpdateStatusBatchRequest,
     >(
-        "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"cardid_1\", \"encrypt_code\": \"encrypt_code_1\" },\n        { \"card_id\": \"cardid_2\", \"encrypt_code\": \"encrypt_code_2\" }\n    ]\n}\n",
+        "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n    ]\n}\n",
     );
     decodes::<
         ::wechat_card::reimburse::UpdateStatusBatchRequest,

@@ -5932,7 +5932,7 @@ static REIMBURSE: Group = Group {
         Operation {
             command: "get-invoice-batch",
             summary: "Reads several invoices the user chose from the card package in one call.",
-            about: "Reads several invoices the user chose from the card package in one call.\n\nFields given with --json only:\n  item_list (an array of object InvoiceCard, required): The invoices to read.\n\nExample --json:\n  {\n      \"item_list\": [\n          { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2 \" },\n          { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2ogz \" }\n      ]\n  }\n\nWeChat interface `invoicereimbursegetinvoicebatch`: POST /card/invoice/reimburse/getinvoicebatch, from spec/reimburse/getinvoicebatch.toml.",
+            about: "Reads several invoices the user chose from the card package in one call.\n\nFields given with --json only:\n  item_list (an array of object InvoiceCard, required): The invoices to read.\n\nExample --json:\n  {\n      \"item_list\": [\n          { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n          { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n      ]\n  }\n\nWeChat interface `invoicereimbursegetinvoicebatch`: POST /card/invoice/reimburse/getinvoicebatch, from spec/reimburse/getinvoicebatch.toml.",
             fields: &[
                 Field {
                     wire: "item_list",
@@ -5953,7 +5953,7 @@ static REIMBURSE: Group = Group {
         Operation {
             command: "get-invoice-info",
             summary: "Reads an invoice the user chose from the card package, with a link to its PDF.",
-            about: "Reads an invoice the user chose from the card package, with a link to its PDF.\n\nThe reimbursing party gets `card_id` and `encrypt_code` from the user's invoice selection\n(chooseInvoice) and reads the structured invoice here.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n      \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\"\n  }\n\nWeChat interface `invoicebxgetinvoice`: POST /card/invoice/reimburse/getinvoiceinfo, from spec/reimburse/getinvoiceinfo.toml.",
+            about: "Reads an invoice the user chose from the card package, with a link to its PDF.\n\nThe reimbursing party gets `card_id` and `encrypt_code` from the user's invoice selection\n(chooseInvoice) and reads the structured invoice here.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n      \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\"\n  }\n\nWeChat interface `invoicebxgetinvoice`: POST /card/invoice/reimburse/getinvoiceinfo, from spec/reimburse/getinvoiceinfo.toml.",
             fields: &[
                 Field {
                     wire: "card_id",
@@ -5985,7 +5985,7 @@ static REIMBURSE: Group = Group {
         Operation {
             command: "update-invoice-status",
             summary: "The reimbursing party locks, unlocks or closes (reimburses) an invoice.",
-            about: "The reimbursing party locks, unlocks or closes (reimburses) an invoice.\n\nLock an invoice while its claim is processed, unlock it if the claim is refused, close it once\nreimbursed. Closing is irreversible: the invoice leaves the user's card package. Keep WeChat\nin step promptly after every change.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n      \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\n      \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n  }\n\nWeChat interface `invoicereimburseupdateinvoicestatus`: POST /card/invoice/reimburse/updateinvoicestatus, from spec/reimburse/updateinvoicestatus.toml.",
+            about: "The reimbursing party locks, unlocks or closes (reimburses) an invoice.\n\nLock an invoice while its claim is processed, unlock it if the claim is refused, close it once\nreimbursed. Closing is irreversible: the invoice leaves the user's card package. Keep WeChat\nin step promptly after every change.\n\nExample --json:\n  {\n      \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n      \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\",\n      \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n  }\n\nWeChat interface `invoicereimburseupdateinvoicestatus`: POST /card/invoice/reimburse/updateinvoicestatus, from spec/reimburse/updateinvoicestatus.toml.",
             fields: &[
                 Field {
                     wire: "card_id",
@@ -6033,7 +6033,7 @@ static REIMBURSE: Group = Group {
         Operation {
             command: "update-status-batch",
             summary: "Locks, unlocks or closes several invoices of one user, all or nothing.",
-            about: "Locks, unlocks or closes several invoices of one user, all or nothing.\n\nA transaction: if one invoice cannot be updated, none is, and every invoice keeps the status\nit had before the call. Closing is irreversible.\n\nFields given with --json only:\n  invoice_list (an array of object InvoiceCard, required): The invoices.\n\nExample --json:\n  {\n      \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n      \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n      \"invoice_list\": [\n          { \"card_id\": \"cardid_1\", \"encrypt_code\": \"encrypt_code_1\" },\n          { \"card_id\": \"cardid_2\", \"encrypt_code\": \"encrypt_code_2\" }\n      ]\n  }\n\nWeChat interface `invoicereimburseupdatestatusbatch`: POST /card/invoice/reimburse/updatestatusbatch, from spec/reimburse/updatestatusbatch.toml.",
+            about: "Locks, unlocks or closes several invoices of one user, all or nothing.\n\nA transaction: if one invoice cannot be updated, none is, and every invoice keeps the status\nit had before the call. Closing is irreversible.\n\nFields given with --json only:\n  invoice_list (an array of object InvoiceCard, required): The invoices.\n\nExample --json:\n  {\n      \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n      \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n      \"invoice_list\": [\n          { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n          { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n      ]\n  }\n\nWeChat interface `invoicereimburseupdatestatusbatch`: POST /card/invoice/reimburse/updatestatusbatch, from spec/reimburse/updatestatusbatch.toml.",
             fields: &[
                 Field {
                     wire: "openid",

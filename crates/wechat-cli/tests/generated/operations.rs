@@ -1627,7 +1627,12 @@ async fn invoice_clear_out_invoice_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "issued_invoice",
+                    "{\"ddh\":\"30000\",\"fpdm\":\"050003521100\",\"fphm\":\"30329969\",\"fpqqlsh\":\"test20160511000399\",\"jym\":\"59004166725791147047\",\"kprq\":\"20160511120000\",\"nsrsbh\":\"110109500321654\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1649,7 +1654,12 @@ async fn invoice_get_auth_data_through_the_binary() {
             body_flags: &[("s_pappid", "s-pappid"), ("order_id", "order-id")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_order",
+                    "{\"auth_time\":1480342498,\"order_id\":\"123456\",\"s_pappid\":\"wx123456\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1669,7 +1679,12 @@ async fn invoice_get_auth_field_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_settings",
+                    "{\"auth_field\":{\"biz_field\":{\"custom_field\":[{\"key\":\"field2\"}],\"show_addr\":1,\"show_bank_no\":1,\"show_bank_type\":1,\"show_phone\":1,\"show_tax_no\":1,\"show_title\":1},\"user_field\":{\"custom_field\":[{\"key\":\"field1\"}],\"show_email\":1,\"show_phone\":1,\"show_title\":1}}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1700,7 +1715,13 @@ async fn invoice_get_auth_url_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("card_api_ticket", "{\"expires_at\":4102444800,\"ticket\":\"tttt\"}"),
+                (
+                    "invoice_settings",
+                    "{\"auth_field\":{\"user_field\":{\"show_title\":1}},\"contact\":{\"phone\":\"88888888\",\"time_out\":12345}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1720,7 +1741,12 @@ async fn invoice_get_contact_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_settings",
+                    "{\"contact\":{\"phone\":\"88888888\",\"time_out\":12345}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1740,7 +1766,12 @@ async fn invoice_get_pay_mch_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_settings",
+                    "{\"paymch_info\":{\"mchid\":\"1234\",\"s_pappid\":\"wxabcd\"}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1813,7 +1844,12 @@ async fn invoice_make_out_invoice_through_the_binary() {
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"openid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\",\"order_id\":\"30000\",\"s_pappid\":\"wxabcd\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1835,7 +1871,12 @@ async fn invoice_query_invoice_info_through_the_binary() {
             body_flags: &[("fpqqlsh", "fpqqlsh"), ("nsrsbh", "nsrsbh")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "issued_invoice",
+                    "{\"ddh\":\"30000\",\"fpdm\":\"088978450417\",\"fphm\":\"21590001\",\"fpqqlsh\":\"test20160511000440\",\"jym\":\"59004166725791147047\",\"kprq\":\"20171204172159\",\"nsrsbh\":\"110109500321654\",\"wxopenid\":\"os92LxEDbiOw7kWZanRN_Bb3Q45I\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2208,7 +2249,9 @@ async fn nontax_get_bill_auth_url_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("card_api_ticket", "{\"expires_at\":4102444800,\"ticket\":\"tttt\"}"),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2234,7 +2277,13 @@ async fn nontax_insert_bill_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                ("bill_card", "{\"card_id\":\"pjZ8Yt7xiy3b9UfffRIA4Tm2xTnw\"}"),
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"auth_time\":1511169700,\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"1511169724\",\"s_pappid\":\"wxabcd\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -2958,7 +3007,16 @@ async fn platform_insert_invoice_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"auth_time\":1468306000,\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"s_pappid\":\"wxabcd\",\"status\":\"AUTHORIZED\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -3004,7 +3062,16 @@ async fn platform_update_status_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7Um2jYxzneP8GomnxoVFWo\",\"code\":\"186921658591\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"fee\":123,\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\",\"title\":\"灌哥发票\"}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -3021,12 +3088,29 @@ async fn reimburse_get_invoice_batch_through_the_binary() {
             command: &["reimburse", "get-invoice-batch"],
             operation: "reimburse/get_invoice_batch",
             example: Some(
-                "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2 \" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"O/mPnGTpBu22a1szmK2ogz \" }\n    ]\n}\n",
+                "{\n    \"item_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n    ]\n}\n",
             ),
             body_flags: &[],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"code\":\"186921658591\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504085935\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504085935\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"code\":\"186921658592\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504083522\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504083522\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -3043,12 +3127,21 @@ async fn reimburse_get_invoice_info_through_the_binary() {
             command: &["reimburse", "get-invoice-info"],
             operation: "reimburse/get_invoice_info",
             example: Some(
-                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\"\n}\n",
+                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\"\n}\n",
             ),
             body_flags: &[("card_id", "card-id"), ("encrypt_code", "encrypt-code")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"order_id\":\"111163\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -3065,7 +3158,7 @@ async fn reimburse_update_invoice_status_through_the_binary() {
             command: &["reimburse", "update-invoice-status"],
             operation: "reimburse/update_invoice_status",
             example: Some(
-                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
+                "{\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_LOCK\"\n}\n",
             ),
             body_flags: &[
                 ("card_id", "card-id"),
@@ -3074,7 +3167,16 @@ async fn reimburse_update_invoice_status_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\"code\":\"186921658591\",\"openid\":\"obLatjnG4vRXJvSO8p914rSK8-Vo\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_INIT\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"world\",\"billing_no\":\"hello\",\"billing_time\":1468322401,\"fee\":1100,\"fee_without_tax\":2345,\"info\":[{\"name\":\"绿巨人\",\"num\":10,\"price\":4,\"unit\":\"吨\"}],\"order_id\":\"111163\",\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\",\"s_pdf_media_id\":\"s_pdf_media_id_abc123\",\"tax\":123,\"title\":\"XX公司\"}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -3091,7 +3193,7 @@ async fn reimburse_update_status_batch_through_the_binary() {
             command: &["reimburse", "update-status-batch"],
             operation: "reimburse/update_status_batch",
             example: Some(
-                "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"cardid_1\", \"encrypt_code\": \"encrypt_code_1\" },\n        { \"card_id\": \"cardid_2\", \"encrypt_code\": \"encrypt_code_2\" }\n    ]\n}\n",
+                "{\n    \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n    \"reimburse_status\": \"INVOICE_REIMBURSE_CLOSURE\",\n    \"invoice_list\": [\n        { \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==\" },\n        { \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"encrypt_code\": \"d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==\" }\n    ]\n}\n",
             ),
             body_flags: &[
                 ("openid", "openid"),
@@ -3099,7 +3201,24 @@ async fn reimburse_update_status_batch_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\"code\":\"186921658591\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504085935\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504085935\",\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8YtxSguaLUaaDqzeAf385soJM\",\"code\":\"186921658592\",\"openid\":\"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\"order_id\":\"1504083522\",\"payee\":\"测试-收款方\",\"status\":\"INVOICE_REIMBURSE_LOCK\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"billing_code\":\"aabbccdd\",\"billing_no\":\"1504085973\",\"billing_time\":1504085973,\"fee\":123,\"fee_without_tax\":2345,\"order_id\":\"1504083522\",\"reimburse_status\":\"INVOICE_REIMBURSE_LOCK\",\"tax\":123,\"title\":\"灌哥发票\"}}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

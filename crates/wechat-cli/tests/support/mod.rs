@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 use tokio::io::AsyncWriteExt;
+use wechat_mock::records::InvoiceOrder;
+use wechat_mock::user_actions::invoice::AuthorizeInvoiceParams;
 use wechat_mock::{MockConfig, MockServer};
 
 /// The longest a single run of the binary may take before the test fails: it never waits on
@@ -72,6 +74,27 @@ impl Mock {
     /// A mock with its own configuration.
     pub(crate) async fn with(config: MockConfig) -> Self {
         Self { server: MockServer::start(config).await.expect("the mock starts") }
+    }
+
+    /// The merchant got the link of `order_id` of `s_pappid` (the mock holds the order it made)
+    /// and the user authorized it, as WeChat's page lets them.
+    pub(crate) fn authorize(&self, s_pappid: &str, order_id: &str) {
+        let link = InvoiceOrder::builder()
+            .s_pappid(s_pappid)
+            .order_id(order_id)
+            .build()
+            .expect("both set")
+            .appid(&self.server.config().appid);
+        self.server.seed_record(&link).expect("the order's link");
+        self.server
+            .act(
+                &AuthorizeInvoiceParams::builder()
+                    .s_pappid(s_pappid)
+                    .order_id(order_id)
+                    .build()
+                    .expect("both set"),
+            )
+            .expect("the user authorizes");
     }
 
     /// The binary, with the mock's URL and credentials in its environment and nothing else of

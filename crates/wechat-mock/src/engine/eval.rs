@@ -43,6 +43,8 @@ pub(crate) struct Scope<'a> {
     pub(crate) item: Option<&'a Value>,
     /// Unix seconds when the call arrived.
     pub(crate) now: i64,
+    /// The appid of the account the call is made for.
+    pub(crate) appid: &'a str,
 }
 
 /// The value of `expr`; `None` when it reads something absent.
@@ -57,7 +59,7 @@ pub(crate) fn eval(expr: &Expr, scope: &Scope<'_>) -> Option<Value> {
         Expr::Binary { op, left, right } => Some(Value::Bool(binary(*op, left, right, scope))),
         Expr::Call { function, args } => {
             let args: Vec<Option<Value>> = args.iter().map(|arg| eval(arg, scope)).collect();
-            library::call(*function, &args, scope.now)
+            library::call(*function, &args, library::Context { now: scope.now, appid: scope.appid })
         }
     }
 }
@@ -146,7 +148,7 @@ mod tests {
     use crate::state_model::Segment::{Each, Key};
 
     fn scope<'a>(request: &'a Value, bindings: &'a HashMap<&'static str, Binding>) -> Scope<'a> {
-        Scope { request, bindings, item: None, now: 1_700_000_000 }
+        Scope { request, bindings, item: None, now: 1_700_000_000, appid: "wx_test" }
     }
 
     static STATUS: Expr = Expr::Read { root: Root::Alias("code"), path: &[Key("status")] };

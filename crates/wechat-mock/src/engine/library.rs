@@ -20,13 +20,31 @@ const FOREVER: i64 = 4_102_444_800;
 
 const DAY: i64 = 86_400;
 
+/// Beijing time (UTC+8), in which WeChat writes an invoice's dates.
+const BEIJING_OFFSET: i64 = 8 * 3_600;
+
+/// What a function reads besides its arguments: the call's time and account.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Context<'a> {
+    /// Unix seconds when the call arrived.
+    pub(crate) now: i64,
+    /// The appid of the account the call is made for.
+    pub(crate) appid: &'a str,
+}
+
 /// The result of `function` on `args`; `None` when an argument it needs is absent or of the
-/// wrong kind. `now` is the call's time.
-pub(crate) fn call(function: Function, args: &[Option<Value>], now: i64) -> Option<Value> {
+/// wrong kind.
+pub(crate) fn call(function: Function, args: &[Option<Value>], context: Context<'_>) -> Option<Value> {
     let arg = |index: usize| args.get(index).and_then(Option::as_ref);
+    let now = context.now;
     match function {
         // The clock: the mock's own.
         Function::Now => Some(Value::from(now)),
+        // The account: the mock's configuration, which no request carries (the access token
+        // stands for it).
+        Function::Appid => Some(Value::from(context.appid)),
+        // Calendar arithmetic: days to a civil date.
+        Function::BeijingTime => Some(Value::String(beijing_time(arg(0).and_then(integer)?))),
         Function::Default => match arg(0) {
             Some(Value::Null) | None => arg(1).cloned(),
             Some(value) => Some(value.clone()),
@@ -48,15 +66,16 @@ pub(crate) fn call(function: Function, args: &[Option<Value>], now: i64) -> Opti
             validity.insert("end_time".to_owned(), Value::from(end));
             Some(Value::Object(validity))
         }
-        // Encryption: WeChat's key is its own; the mock's encoding only has to round-trip.
-        Function::EncryptCode => {
-            Some(Value::String(STANDARD.encode(format!("{ENCRYPTED_PREFIX}{}", arg(0)?.as_str()?))))
-        }
-        Function::DecryptCode => {
-            let decoded = STANDARD.decode(arg(0)?.as_str()?).ok()?;
+        // Encryption: WeChat's key is its own; the mock's encoding only has to round-trip. A
+        // list (the codes of a batch) is encrypted or decrypted item by item.
+        Function::EncryptCode => each(arg(0)?, &|code| {
+            Some(Value::String(STANDARD.encode(format!("{ENCRYPTED_PREFIX}{}", code.as_str()?))))
+        }),
+        Function::DecryptCode => each(arg(0)?, &|encrypted| {
+            let decoded = STANDARD.decode(encrypted.as_str()?).ok()?;
             let text = String::from_utf8(decoded).ok()?;
             text.strip_prefix(ENCRYPTED_PREFIX).map(|code| Value::String(code.to_owned()))
-        }
+        }),
         // A list's items not in another: set difference, which no comparison can say.
         Function::Without => {
             let Value::Array(items) = arg(0)? else { return None };
@@ -102,9 +121,6 @@ pub(crate) fn call(function: Function, args: &[Option<Value>], now: i64) -> Opti
     }
 }
 
-/// China Standard Time, UTC+8: the days WeChat's statistics count in.
-const CHINA_OFFSET: i64 = 8 * 3_600;
-
 /// Unix seconds at the start of the day `text` names (`YYYY-MM-DD`, in China Standard Time);
 /// `None` when it is not such a day (`2015/06/15`, `2015-6-15`, `2015-02-30`).
 fn date(text: &str) -> Option<i64> {
@@ -128,7 +144,7 @@ fn date(text: &str) -> Option<i64> {
     if !(1..=days_in_month).contains(&day) {
         return None;
     }
-    Some(days_from_civil(year, month, day) * DAY - CHINA_OFFSET)
+    Some(days_from_civil(year, month, day) * DAY - BEIJING_OFFSET)
 }
 
 /// Days from 1970-01-01 to the given day of the proleptic Gregorian calendar (Howard
@@ -157,6 +173,37 @@ fn integers(args: &[Option<Value>]) -> Option<Vec<i64>> {
         }
     }
     (!numbers.is_empty()).then_some(numbers)
+}
+
+/// `one` of a value, or of each item of a list (`None` when any item gives none).
+fn each(value: &Value, one: &dyn Fn(&Value) -> Option<Value>) -> Option<Value> {
+    match value {
+        Value::Array(items) => items.iter().map(one).collect::<Option<Vec<_>>>().map(Value::Array),
+        value => one(value),
+    }
+}
+
+/// `seconds` (Unix) as `yyyyMMddHHmmss` in Beijing time.
+fn beijing_time(seconds: i64) -> String {
+    let local = seconds.saturating_add(BEIJING_OFFSET);
+    let (days, of_day) = (local.div_euclid(DAY), local.rem_euclid(DAY));
+    let (year, month, day) = civil_from_days(days);
+    format!("{year:04}{month:02}{day:02}{:02}{:02}{:02}", of_day / 3_600, of_day % 3_600 / 60, of_day % 60)
+}
+
+/// The proleptic Gregorian date of `days` since 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// A value as text: strings as they are, everything else as JSON.
@@ -196,13 +243,35 @@ mod tests {
 
     use super::*;
 
+    const AT: Context<'static> = Context { now: 0, appid: "wx_test" };
+
     #[test]
     fn codes_round_trip_through_their_encryption() {
-        let encrypted = call(Function::EncryptCode, &[Some(json!("812345678901"))], 0).unwrap_or_default();
+        let encrypted = call(Function::EncryptCode, &[Some(json!("812345678901"))], AT).unwrap_or_default();
         assert_ne!(encrypted, json!("812345678901"));
-        assert_eq!(call(Function::DecryptCode, &[Some(encrypted)], 0), Some(json!("812345678901")));
-        assert_eq!(call(Function::DecryptCode, &[Some(json!("not base64!"))], 0), None);
-        assert_eq!(call(Function::DecryptCode, &[Some(json!(STANDARD.encode("other")))], 0), None);
+        assert_eq!(call(Function::DecryptCode, &[Some(encrypted.clone())], AT), Some(json!("812345678901")));
+        assert_eq!(call(Function::DecryptCode, &[Some(json!("not base64!"))], AT), None);
+        assert_eq!(call(Function::DecryptCode, &[Some(json!(STANDARD.encode("other")))], AT), None);
+        // A batch's codes, item by item; one that is not the mock's spoils the batch.
+        let both = call(Function::EncryptCode, &[Some(json!(["1", "2"]))], AT).unwrap_or_default();
+        assert_eq!(call(Function::DecryptCode, &[Some(both)], AT), Some(json!(["1", "2"])));
+        let spoiled = json!([encrypted, "not base64!"]);
+        assert_eq!(call(Function::DecryptCode, &[Some(spoiled)], AT), None);
+    }
+
+    #[test]
+    fn the_account_and_beijing_time() {
+        assert_eq!(call(Function::Appid, &[], AT), Some(json!("wx_test")));
+        // 2017-12-04 09:21:59 UTC is 17:21:59 in Beijing.
+        assert_eq!(
+            call(Function::BeijingTime, &[Some(json!(1_512_379_319))], AT),
+            Some(json!("20171204172159"))
+        );
+        assert_eq!(beijing_time(0), "19700101080000");
+        // The last second of a leap day, and a date before 1970.
+        assert_eq!(beijing_time(951_839_999), "20000229235959");
+        assert_eq!(beijing_time(-8 * 3_600 - 1), "19691231235959");
+        assert_eq!(call(Function::BeijingTime, &[Some(json!("soon"))], AT), None);
     }
 
     #[test]
@@ -212,7 +281,7 @@ mod tests {
             card(json!({"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 10, "end_timestamp": 20}));
         assert_eq!(card_validity(&range, 5), (10, 20));
         let term = card(json!({"type": "DATE_TYPE_FIX_TERM", "fixed_begin_term": 1, "fixed_term": 30}));
-        assert_eq!(card_validity(&term, 0), (DAY, 31 * DAY));
+        assert_eq!(card_validity(&term, AT), (DAY, 31 * DAY));
         assert_eq!(card_validity(&json!({}), 7), (7, FOREVER));
     }
 
@@ -221,24 +290,24 @@ mod tests {
         let card = json!({"card": {"card_type": "CASH", "cash": {"base_info": {"date_info":
             {"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 10, "end_timestamp": 20}}}}});
         assert_eq!(
-            call(Function::CardValidity, &[Some(card), Some(json!(5))], 0),
+            call(Function::CardValidity, &[Some(card), Some(json!(5))], AT),
             Some(json!({"begin_time": 10, "end_time": 20}))
         );
-        assert_eq!(call(Function::CardValidity, &[None, Some(json!(5))], 0), None);
+        assert_eq!(call(Function::CardValidity, &[None, Some(json!(5))], AT), None);
     }
 
     #[test]
     fn arithmetic_saturates_and_needs_every_argument() {
         assert_eq!(
-            call(Function::Sum, &[Some(json!(2)), Some(json!("3")), Some(json!(-1))], 0),
+            call(Function::Sum, &[Some(json!(2)), Some(json!("3")), Some(json!(-1))], AT),
             Some(json!(4))
         );
-        assert_eq!(call(Function::Sum, &[Some(json!(2)), None], 0), None);
-        assert_eq!(call(Function::Sum, &[Some(json!(i64::MAX)), Some(json!(1))], 0), Some(json!(i64::MAX)));
-        assert_eq!(call(Function::Difference, &[Some(json!(5)), Some(json!(7))], 0), Some(json!(-2)));
-        assert_eq!(call(Function::Difference, &[Some(json!(5)), Some(json!("x"))], 0), None);
+        assert_eq!(call(Function::Sum, &[Some(json!(2)), None], AT), None);
+        assert_eq!(call(Function::Sum, &[Some(json!(i64::MAX)), Some(json!(1))], AT), Some(json!(i64::MAX)));
+        assert_eq!(call(Function::Difference, &[Some(json!(5)), Some(json!(7))], AT), Some(json!(-2)));
+        assert_eq!(call(Function::Difference, &[Some(json!(5)), Some(json!("x"))], AT), None);
         assert_eq!(
-            call(Function::Difference, &[Some(json!(i64::MIN)), Some(json!(1))], 0),
+            call(Function::Difference, &[Some(json!(i64::MIN)), Some(json!(1))], AT),
             Some(json!(i64::MIN))
         );
     }
@@ -247,12 +316,12 @@ mod tests {
     fn without_keeps_the_items_the_other_list_lacks() {
         let codes = json!(["1", "2", "3", "2"]);
         assert_eq!(
-            call(Function::Without, &[Some(codes.clone()), Some(json!(["2"]))], 0),
+            call(Function::Without, &[Some(codes.clone()), Some(json!(["2"]))], AT),
             Some(json!(["1", "3"]))
         );
-        assert_eq!(call(Function::Without, &[Some(codes.clone()), None], 0), Some(codes));
-        assert_eq!(call(Function::Without, &[Some(json!([1, 2])), Some(json!([2.0]))], 0), Some(json!([1])));
-        assert_eq!(call(Function::Without, &[Some(json!("1")), Some(json!([]))], 0), None);
+        assert_eq!(call(Function::Without, &[Some(codes.clone()), None], AT), Some(codes));
+        assert_eq!(call(Function::Without, &[Some(json!([1, 2])), Some(json!([2.0]))], AT), Some(json!([1])));
+        assert_eq!(call(Function::Without, &[Some(json!("1")), Some(json!([]))], AT), None);
     }
 
     #[test]
@@ -273,26 +342,26 @@ mod tests {
         ] {
             assert_eq!(date(bad), None, "{bad}");
         }
-        assert_eq!(call(Function::Date, &[Some(json!("2000-03-01"))], 0), Some(json!(951_840_000)));
-        assert_eq!(call(Function::Date, &[Some(json!(20150615))], 0), None);
+        assert_eq!(call(Function::Date, &[Some(json!("2000-03-01"))], AT), Some(json!(951_840_000)));
+        assert_eq!(call(Function::Date, &[Some(json!(20150615))], AT), None);
     }
 
     #[test]
     fn arithmetic_reads_numbers_and_texts_and_adds_up_lists() {
-        let sum = |args: &[Option<Value>]| call(Function::Sum, args, 0);
+        let sum = |args: &[Option<Value>]| call(Function::Sum, args, AT);
         assert_eq!(sum(&[Some(json!(2)), Some(json!("3")), Some(json!([4, 5]))]), Some(json!(14)));
         assert_eq!(sum(&[Some(json!([]))]), None, "nothing to add");
         assert_eq!(sum(&[Some(json!(1)), None]), None, "an absent amount");
         assert_eq!(sum(&[Some(json!(1)), Some(json!("x"))]), None, "not a number");
         assert_eq!(sum(&[Some(json!(i64::MAX)), Some(json!(1))]), Some(json!(i64::MAX)), "saturates");
-        assert_eq!(call(Function::Difference, &[Some(json!(10)), Some(json!(3))], 0), Some(json!(7)));
-        assert_eq!(call(Function::Difference, &[Some(json!(0)), Some(json!("30"))], 0), Some(json!(-30)));
-        assert_eq!(call(Function::Difference, &[Some(json!(0)), None], 0), None);
-        assert_eq!(call(Function::Min, &[Some(json!(200)), Some(json!(100))], 0), Some(json!(100)));
-        assert_eq!(call(Function::Max, &[Some(json!([3, 12, 5]))], 0), Some(json!(12)));
-        assert_eq!(call(Function::Max, &[Some(json!([]))], 0), None);
-        assert_eq!(call(Function::Number, &[Some(json!("12"))], 0), Some(json!(12)));
-        assert_eq!(call(Function::Number, &[Some(json!(""))], 0), None);
+        assert_eq!(call(Function::Difference, &[Some(json!(10)), Some(json!(3))], AT), Some(json!(7)));
+        assert_eq!(call(Function::Difference, &[Some(json!(0)), Some(json!("30"))], AT), Some(json!(-30)));
+        assert_eq!(call(Function::Difference, &[Some(json!(0)), None], AT), None);
+        assert_eq!(call(Function::Min, &[Some(json!(200)), Some(json!(100))], AT), Some(json!(100)));
+        assert_eq!(call(Function::Max, &[Some(json!([3, 12, 5]))], AT), Some(json!(12)));
+        assert_eq!(call(Function::Max, &[Some(json!([]))], AT), None);
+        assert_eq!(call(Function::Number, &[Some(json!("12"))], AT), Some(json!(12)));
+        assert_eq!(call(Function::Number, &[Some(json!(""))], AT), None);
     }
 
     #[test]
@@ -307,30 +376,30 @@ mod tests {
                 Some(json!("n")),
                 Some(Value::Null),
             ],
-            0,
+            AT,
         );
         assert_eq!(object, Some(json!({"card_id": "p1"})));
         assert_eq!(
-            call(Function::Object, &[Some(json!(1)), Some(json!(2))], 0),
+            call(Function::Object, &[Some(json!(1)), Some(json!(2))], AT),
             None,
             "a key must be a text"
         );
-        let appended = call(Function::Append, &[Some(json!([{"a": 1}])), Some(json!({"b": 2}))], 0);
+        let appended = call(Function::Append, &[Some(json!([{"a": 1}])), Some(json!({"b": 2}))], AT);
         assert_eq!(appended, Some(json!([{"a": 1}, {"b": 2}])));
         assert_eq!(
-            call(Function::Append, &[None, Some(json!(1))], 0),
+            call(Function::Append, &[None, Some(json!(1))], AT),
             Some(json!([1])),
             "a list not there yet"
         );
-        assert_eq!(call(Function::Append, &[Some(json!([1])), None], 0), Some(json!([1])), "nothing to add");
+        assert_eq!(call(Function::Append, &[Some(json!([1])), None], AT), Some(json!([1])), "nothing to add");
     }
 
     #[test]
     fn the_small_functions() {
-        assert_eq!(call(Function::Default, &[None, Some(json!(true))], 0), Some(json!(true)));
-        assert_eq!(call(Function::Default, &[Some(json!(false)), Some(json!(true))], 0), Some(json!(false)));
-        assert_eq!(call(Function::Concat, &[Some(json!("a")), Some(json!(1)), None], 0), Some(json!("a1")));
-        assert_eq!(call(Function::Len, &[Some(json!([1, 2]))], 0), Some(json!(2)));
-        assert_eq!(call(Function::Now, &[], 42), Some(json!(42)));
+        assert_eq!(call(Function::Default, &[None, Some(json!(true))], AT), Some(json!(true)));
+        assert_eq!(call(Function::Default, &[Some(json!(false)), Some(json!(true))], AT), Some(json!(false)));
+        assert_eq!(call(Function::Concat, &[Some(json!("a")), Some(json!(1)), None], AT), Some(json!("a1")));
+        assert_eq!(call(Function::Len, &[Some(json!([1, 2]))], AT), Some(json!(2)));
+        assert_eq!(call(Function::Now, &[], Context { now: 42, ..AT }), Some(json!(42)));
     }
 }

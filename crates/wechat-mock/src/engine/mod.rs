@@ -57,6 +57,8 @@ pub(crate) struct Call<'a> {
     pub(crate) example: Option<&'a Map<String, Value>>,
     /// Unix seconds.
     pub(crate) now: i64,
+    /// The appid of the account the call is made for (`appid()`).
+    pub(crate) appid: &'a str,
 }
 
 /// Why a record could not be seeded.
@@ -223,7 +225,13 @@ struct Run<'e, 's, 'c> {
 
 impl Run<'_, '_, '_> {
     fn scope<'a>(&'a self, item: Option<&'a Value>) -> Scope<'a> {
-        Scope { request: self.call.request, bindings: &self.bindings, item, now: self.call.now }
+        Scope {
+            request: self.call.request,
+            bindings: &self.bindings,
+            item,
+            now: self.call.now,
+            appid: self.call.appid,
+        }
     }
 
     fn eval(&self, expr: &Expr) -> Option<Value> {
@@ -398,7 +406,43 @@ impl Run<'_, '_, '_> {
     }
 
     fn update(&mut self, alias: &'static str, change: Change<'_>) -> Result<(), i64> {
-        let (def, old_key, mut record) = self.bound_record(alias)?;
+        if let Some(Binding::Records { items, total, skipped }) = self.bindings.get(alias).cloned() {
+            // A list a step named: each of its records changes alike.
+            let def =
+                *self.kinds.get(alias).ok_or_else(|| inconsistent(&format!("no list named `{alias}`")))?;
+            let mut changed = Vec::with_capacity(items.len());
+            for item in items {
+                let Value::Object(item) = item else {
+                    return Err(inconsistent("a listed record is an object"));
+                };
+                let key =
+                    key_of(def, &item).ok_or_else(|| inconsistent("a listed record without its key"))?;
+                let current = self
+                    .tx
+                    .store()
+                    .get(def.name, &key)
+                    .cloned()
+                    .ok_or_else(|| inconsistent("a record was removed"))?;
+                changed.push(Value::Object(self.change(def, &key, current, &change)?));
+            }
+            self.bindings.insert(alias, Binding::Records { items: changed, total, skipped });
+            return Ok(());
+        }
+        let (def, old_key, record) = self.bound_record(alias)?;
+        let record = self.change(def, &old_key, record, &change)?;
+        self.bind_record(alias, def, record);
+        Ok(())
+    }
+
+    /// Applies `change` to `record` (of `def`, held under `old_key`) and keeps it: the record
+    /// as it is now, or the errcode of a bound, a move or a key the change may not make.
+    fn change(
+        &mut self,
+        def: &'static ResourceDef,
+        old_key: &str,
+        mut record: Record,
+        change: &Change<'_>,
+    ) -> Result<Record, i64> {
         let mut value = Value::Object(record.clone());
         for (path, expr) in change.merge {
             if let Some(new) = self.eval(expr).filter(Value::is_object) {
@@ -445,10 +489,9 @@ impl Run<'_, '_, '_> {
             if self.tx.store().get(def.name, &new_key).is_some() {
                 return Err(change.taken.unwrap_or(SYSTEM_ERROR));
             }
-            self.tx.rekey(def.name, &old_key, new_key, record.clone());
+            self.tx.rekey(def.name, old_key, new_key, record.clone());
         }
-        self.bind_record(alias, def, record);
-        Ok(())
+        Ok(record)
     }
 
     /// The resource, key and current value of the record `alias` names.

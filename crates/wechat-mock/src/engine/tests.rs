@@ -68,7 +68,7 @@ fn engine() -> Engine {
 }
 
 fn call(request: &Value) -> Call<'_> {
-    Call { request, types: &NO_TYPES, response: &[], example: None, now: 1_700_000_000 }
+    Call { request, types: &NO_TYPES, response: &[], example: None, now: 1_700_000_000, appid: "wx_test" }
 }
 
 const ANSWER: &[Field<'static>] = &[
@@ -629,4 +629,65 @@ fn conditions_skip_steps() {
     assert_eq!(engine.run(GET, &answering(&json!({"code": "9", "check_consume": true}))), Err(40099));
     let unchecked = engine.run(GET, &answering(&json!({"code": "9", "check_consume": false}))).unwrap();
     assert_eq!(unchecked.answer["code"], json!("9"));
+}
+
+#[test]
+fn an_update_of_a_list_changes_each_record_or_none() {
+    static CONSUME_ALL: &[Step] = &[
+        Step {
+            verb: Verb::List {
+                resource: "code",
+                alias: "codes",
+                filter: &[("code", read!(request.codes))],
+                offset: None,
+                limit: None,
+            },
+            when: None,
+            unless: None,
+        },
+        Step {
+            verb: Verb::Update {
+                alias: "codes",
+                merge: &[],
+                add: &[],
+                set: &[(&[Key("openid")], read!(request.openid))],
+                status: Some(&text("CONSUMED")),
+                forbidden: &[("CONSUMED", 40099), ("*", 40127)],
+                bounds: &[],
+                taken: None,
+            },
+            when: None,
+            unless: None,
+        },
+        Step {
+            verb: Verb::Answer {
+                from: None,
+                fields: &[(
+                    &[Key("succ_code")],
+                    Expr::Read { root: Root::Alias("codes"), path: &[Each, Key("status")] },
+                )],
+            },
+            when: None,
+            unless: None,
+        },
+    ];
+    let engine = engine();
+    let card_id = new_card(&engine, 1, true);
+    for (code, status) in [("1", "NORMAL"), ("2", "NORMAL"), ("3", "CONSUMED")] {
+        let record = json!({"card_id": card_id, "code": code, "status": status});
+        engine.seed("code", record.as_object().cloned().unwrap(), 0).unwrap();
+    }
+    let status = |code: &str| {
+        engine.find("code", json!({"code": code}).as_object().unwrap()).unwrap()["status"].clone()
+    };
+
+    let refused = engine.run(CONSUME_ALL, &answering(&json!({"codes": ["1", "3"], "openid": "o9"})));
+    assert_eq!(refused, Err(40099), "one record may not move: none does");
+    assert_eq!((status("1"), status("3")), (json!("NORMAL"), json!("CONSUMED")));
+
+    let done = engine.run(CONSUME_ALL, &answering(&json!({"codes": ["1", "2"], "openid": "o9"}))).unwrap();
+    assert_eq!(done.answer["succ_code"], json!(["CONSUMED", "CONSUMED"]), "the list names them as changed");
+    assert_eq!((status("1"), status("2")), (json!("CONSUMED"), json!("CONSUMED")));
+    let held = engine.find("code", json!({"code": "2"}).as_object().unwrap()).unwrap();
+    assert_eq!((held["openid"].clone(), held["updated"].clone()), (json!("o9"), json!(1_700_000_000)));
 }

@@ -113,7 +113,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "location_list",
-                ty: Ty::Array(Item::Named(TypeId(67))),
+                ty: Ty::Array(Item::Named(TypeId(71))),
                 required: true,
                 limits: Limits {
                     min_items: Some(1),
@@ -177,7 +177,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "info",
-                ty: Ty::Named(TypeId(68)),
+                ty: Ty::Named(TypeId(72)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -335,13 +335,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "scene",
-                ty: Ty::Named(TypeId(72)),
+                ty: Ty::Named(TypeId(76)),
                 required: true,
                 ..Field::PLAIN
             },
             Field {
                 name: "card_list",
-                ty: Ty::Array(Item::Named(TypeId(73))),
+                ty: Ty::Array(Item::Named(TypeId(77))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -422,7 +422,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "action",
-                ty: Ty::Named(TypeId(74)),
+                ty: Ty::Named(TypeId(78)),
                 required: true,
                 flatten: true,
                 ..Field::PLAIN
@@ -635,7 +635,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "colors",
-                ty: Ty::Array(Item::Named(TypeId(77))),
+                ty: Ty::Array(Item::Named(TypeId(81))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -908,7 +908,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "location_list",
-                ty: Ty::Array(Item::Named(TypeId(78))),
+                ty: Ty::Array(Item::Named(TypeId(82))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -988,7 +988,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "card_list",
-                ty: Ty::Array(Item::Named(TypeId(79))),
+                ty: Ty::Array(Item::Named(TypeId(83))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -1420,70 +1420,70 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "groupon",
-                ty: Ty::Named(TypeId(83)),
-                required: false,
-                rule: Some(Rule::OneOf("card_type")),
-                ..Field::PLAIN
-            },
-            Field {
-                name: "cash",
-                ty: Ty::Named(TypeId(83)),
-                required: false,
-                rule: Some(Rule::OneOf("card_type")),
-                ..Field::PLAIN
-            },
-            Field {
-                name: "discount",
-                ty: Ty::Named(TypeId(83)),
-                required: false,
-                rule: Some(Rule::OneOf("card_type")),
-                ..Field::PLAIN
-            },
-            Field {
-                name: "gift",
-                ty: Ty::Named(TypeId(83)),
-                required: false,
-                rule: Some(Rule::OneOf("card_type")),
-                ..Field::PLAIN
-            },
-            Field {
-                name: "general_coupon",
-                ty: Ty::Named(TypeId(83)),
-                required: false,
-                rule: Some(Rule::OneOf("card_type")),
-                ..Field::PLAIN
-            },
-            Field {
-                name: "member_card",
-                ty: Ty::Named(TypeId(84)),
-                required: false,
-                rule: Some(Rule::OneOf("card_type")),
-                ..Field::PLAIN
-            },
-            Field {
-                name: "scenic_ticket",
                 ty: Ty::Named(TypeId(87)),
                 required: false,
                 rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
             },
             Field {
-                name: "movie_ticket",
+                name: "cash",
+                ty: Ty::Named(TypeId(87)),
+                required: false,
+                rule: Some(Rule::OneOf("card_type")),
+                ..Field::PLAIN
+            },
+            Field {
+                name: "discount",
+                ty: Ty::Named(TypeId(87)),
+                required: false,
+                rule: Some(Rule::OneOf("card_type")),
+                ..Field::PLAIN
+            },
+            Field {
+                name: "gift",
+                ty: Ty::Named(TypeId(87)),
+                required: false,
+                rule: Some(Rule::OneOf("card_type")),
+                ..Field::PLAIN
+            },
+            Field {
+                name: "general_coupon",
+                ty: Ty::Named(TypeId(87)),
+                required: false,
+                rule: Some(Rule::OneOf("card_type")),
+                ..Field::PLAIN
+            },
+            Field {
+                name: "member_card",
                 ty: Ty::Named(TypeId(88)),
                 required: false,
                 rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
             },
             Field {
+                name: "scenic_ticket",
+                ty: Ty::Named(TypeId(91)),
+                required: false,
+                rule: Some(Rule::OneOf("card_type")),
+                ..Field::PLAIN
+            },
+            Field {
+                name: "movie_ticket",
+                ty: Ty::Named(TypeId(92)),
+                required: false,
+                rule: Some(Rule::OneOf("card_type")),
+                ..Field::PLAIN
+            },
+            Field {
                 name: "boarding_pass",
-                ty: Ty::Named(TypeId(89)),
+                ty: Ty::Named(TypeId(93)),
                 required: false,
                 rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
             },
             Field {
                 name: "meeting_ticket",
-                ty: Ty::Named(TypeId(90)),
+                ty: Ty::Named(TypeId(94)),
                 required: false,
                 rule: Some(Rule::OneOf("card_type")),
                 ..Field::PLAIN
@@ -1833,7 +1833,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "card",
-                ty: Ty::Named(TypeId(91)),
+                ty: Ty::Named(TypeId(95)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2098,7 +2098,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "card",
-                ty: Ty::Named(TypeId(92)),
+                ty: Ty::Named(TypeId(96)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2116,7 +2116,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_card_status",
-                ty: Ty::Named(TypeId(93)),
+                ty: Ty::Named(TypeId(97)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -2152,7 +2152,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_info",
-                ty: Ty::Named(TypeId(94)),
+                ty: Ty::Named(TypeId(98)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -2563,7 +2563,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "list",
-                ty: Ty::Array(Item::Named(TypeId(96))),
+                ty: Ty::Array(Item::Named(TypeId(100))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2641,7 +2641,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "list",
-                ty: Ty::Array(Item::Named(TypeId(97))),
+                ty: Ty::Array(Item::Named(TypeId(101))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2717,7 +2717,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "list",
-                ty: Ty::Array(Item::Named(TypeId(99))),
+                ty: Ty::Array(Item::Named(TypeId(103))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -2789,7 +2789,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "list",
-                ty: Ty::Array(Item::Named(TypeId(100))),
+                ty: Ty::Array(Item::Named(TypeId(104))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -3106,13 +3106,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "nor_filter",
-                ty: Ty::Named(TypeId(101)),
+                ty: Ty::Named(TypeId(105)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "sort_info",
-                ty: Ty::Named(TypeId(102)),
+                ty: Ty::Named(TypeId(106)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -3811,7 +3811,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "sort_type",
-                ty: Ty::Named(TypeId(105)),
+                ty: Ty::Named(TypeId(109)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -3985,7 +3985,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "control_info",
-                ty: Ty::Named(TypeId(106)),
+                ty: Ty::Named(TypeId(110)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4167,7 +4167,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "invoiceinfo",
-                ty: Ty::Named(TypeId(108)),
+                ty: Ty::Named(TypeId(112)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -4246,7 +4246,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_auth_info",
-                ty: Ty::Named(TypeId(109)),
+                ty: Ty::Named(TypeId(55)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -5229,7 +5229,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "info",
-                ty: Ty::Named(TypeId(54)),
+                ty: Ty::Named(TypeId(58)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -5377,7 +5377,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "user_info",
-                ty: Ty::Named(TypeId(54)),
+                ty: Ty::Named(TypeId(58)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -5935,7 +5935,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "payment_notice_type",
-                ty: Ty::Named(TypeId(56)),
+                ty: Ty::Named(TypeId(60)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -6232,7 +6232,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "payment_notice_type",
-                ty: Ty::Named(TypeId(56)),
+                ty: Ty::Named(TypeId(60)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -6244,7 +6244,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "items",
-                ty: Ty::Array(Item::Named(TypeId(55))),
+                ty: Ty::Array(Item::Named(TypeId(59))),
                 required: false,
                 ..Field::PLAIN
             },
@@ -6280,7 +6280,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "scene",
-                ty: Ty::Named(TypeId(57)),
+                ty: Ty::Named(TypeId(61)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -6489,7 +6489,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "payment_notice_type",
-                ty: Ty::Named(TypeId(56)),
+                ty: Ty::Named(TypeId(60)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -6544,7 +6544,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "items",
-                ty: Ty::Array(Item::Named(TypeId(55))),
+                ty: Ty::Array(Item::Named(TypeId(59))),
                 required: true,
                 limits: Limits {
                     min_items: Some(1),
@@ -6825,7 +6825,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "payment_notice_type",
-                ty: Ty::Named(TypeId(56)),
+                ty: Ty::Named(TypeId(60)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -6853,7 +6853,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "items",
-                ty: Ty::Array(Item::Named(TypeId(55))),
+                ty: Ty::Array(Item::Named(TypeId(59))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -6877,7 +6877,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "payment_notice_type",
-                ty: Ty::Named(TypeId(56)),
+                ty: Ty::Named(TypeId(60)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -7202,7 +7202,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "payment_notice_type",
-                ty: Ty::Named(TypeId(56)),
+                ty: Ty::Named(TypeId(60)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -7251,13 +7251,13 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "scene",
-                ty: Ty::Named(TypeId(57)),
+                ty: Ty::Named(TypeId(61)),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "items",
-                ty: Ty::Array(Item::Named(TypeId(55))),
+                ty: Ty::Array(Item::Named(TypeId(59))),
                 required: true,
                 limits: Limits {
                     min_items: Some(1),
@@ -7382,7 +7382,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "fail_mchid_list",
-                ty: Ty::Array(Item::Named(TypeId(58))),
+                ty: Ty::Array(Item::Named(TypeId(62))),
                 required: false,
                 aliases: Cow::Borrowed(&["fail_list"]),
                 ..Field::PLAIN
@@ -7444,7 +7444,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "rule_info",
-                ty: Ty::Named(TypeId(60)),
+                ty: Ty::Named(TypeId(64)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -7460,7 +7460,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "fail_mchid_list",
-                ty: Ty::Array(Item::Named(TypeId(58))),
+                ty: Ty::Array(Item::Named(TypeId(62))),
                 required: false,
                 ..Field::PLAIN
             },
@@ -7544,7 +7544,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "fail_mchid_list",
-                ty: Ty::Array(Item::Named(TypeId(58))),
+                ty: Ty::Array(Item::Named(TypeId(62))),
                 required: false,
                 aliases: Cow::Borrowed(&["fail_list"]),
                 ..Field::PLAIN
@@ -7695,7 +7695,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "rule_info",
-                ty: Ty::Named(TypeId(60)),
+                ty: Ty::Named(TypeId(64)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -7729,7 +7729,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "type",
-                ty: Ty::Named(TypeId(63)),
+                ty: Ty::Named(TypeId(67)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -7767,7 +7767,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "rule_list",
-                ty: Ty::Array(Item::Named(TypeId(60))),
+                ty: Ty::Array(Item::Named(TypeId(64))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -8153,7 +8153,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some(
-            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504085973,\n                \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504085935\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123,\n                \"title\": \"灌哥发票\",\n                \"billing_time\": 1504083578,\n                \"billing_no\": \"1504083578\",\n                \"billing_code\": \"aabbccdd\",\n                \"info\": [{ \"name\": \"牙膏\", \"num\": 3, \"unit\": \"个\", \"price\": 10000 }],\n                \"fee_without_tax\": 2345,\n                \"tax\": 123,\n                \"pdf_url\": \" http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n                \"order_id\": \"1504083522\",\n                \"check_code\": \"check_code\",\n                \"buyer_number\": \"buyer_number\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\",\n            \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\",\n            \"type\": \"广东省增值税普通发票\",\n            \"payee\": \"测试-收款方\",\n            \"detail\": \"detail\"\n        }\n    ]\n}",
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"item_list\": [\n        {\n            \"user_info\": {\n                \"fee\": 123, \"title\": \"灌哥发票\", \"billing_time\": 1504085973, \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\", \"fee_without_tax\": 2345, \"tax\": 123, \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\", \"order_id\": \"1504085935\"\n            },\n            \"card_id\": \"pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E\", \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\", \"type\": \"广东省增值税普通发票\", \"payee\": \"测试-收款方\", \"detail\": \"detail\"\n        },\n        {\n            \"user_info\": {\n                \"fee\": 123, \"title\": \"灌哥发票\", \"billing_time\": 1504085973, \"billing_no\": \"1504085973\",\n                \"billing_code\": \"aabbccdd\", \"fee_without_tax\": 2345, \"tax\": 123, \"pdf_url\": \"http://pdfurl\",\n                \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\", \"order_id\": \"1504083522\"\n            },\n            \"card_id\": \"pjZ8YtxSguaLUaaDqzeAf385soJM\", \"openid\": \"oZI8Fj8L63WugQsljlzzfCcw3AkQ\", \"type\": \"广东省增值税普通发票\", \"payee\": \"测试-收款方\", \"detail\": \"detail\"\n        }\n    ]\n}",
         ),
     },
     Operation {
@@ -8251,7 +8251,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
         ],
         success_example: Some(
-            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"user_card_status\": \"EXPIRE\",\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\"\n    }\n}",
+            "{\n    \"errcode\": 0,\n    \"errmsg\": \"ok\",\n    \"card_id\": \"pjZ8Yt5crPbAouhFqFf6JFgZv4Lc\",\n    \"begin_time\": 1476068114,\n    \"end_time\": 1476168114,\n    \"openid\": \"obLatjnG4vRXJvSO8p914rSK8-Vo\",\n    \"type\": \"广东省增值税普通发票\",\n    \"payee\": \"测试-收款方\",\n    \"detail\": \"测试-detail\",\n    \"user_info\": {\n        \"fee\": 1100,\n        \"title\": \"XX公司\",\n        \"billing_time\": 1468322401,\n        \"billing_no\": \"hello\",\n        \"billing_code\": \"world\",\n        \"info\": [{ \"name\": \"绿巨人\", \"num\": 10, \"unit\": \"吨\", \"price\": 4 }],\n        \"fee_without_tax\": 2345,\n        \"tax\": 123,\n        \"pdf_url\": \"pdf_url\",\n        \"reimburse_status\": \"INVOICE_REIMBURSE_INIT\",\n        \"order_id\": \"111163\"\n    }\n}",
         ),
     },
     Operation {
@@ -8301,6 +8301,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             ErrorCase {
                 code: 72024,
                 message: "invoice status error",
+            },
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
             },
             ErrorCase {
                 code: 72039,
@@ -8356,6 +8360,10 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             ErrorCase {
                 code: 72024,
                 message: "invoice status error",
+            },
+            ErrorCase {
+                code: 72031,
+                message: "invalid params",
             },
             ErrorCase {
                 code: 72039,
@@ -8423,7 +8431,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "info",
-                ty: Ty::Named(TypeId(64)),
+                ty: Ty::Named(TypeId(68)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -8474,7 +8482,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
             },
             Field {
                 name: "status",
-                ty: Ty::Named(TypeId(65)),
+                ty: Ty::Named(TypeId(69)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -8484,7 +8492,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "info_list",
-                ty: Ty::Array(Item::Named(TypeId(64))),
+                ty: Ty::Array(Item::Named(TypeId(68))),
                 required: true,
                 ..Field::PLAIN
             },
@@ -8519,7 +8527,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         request: &[
             Field {
                 name: "info",
-                ty: Ty::Named(TypeId(66)),
+                ty: Ty::Named(TypeId(70)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -8529,7 +8537,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "info",
-                ty: Ty::Named(TypeId(64)),
+                ty: Ty::Named(TypeId(68)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -8573,7 +8581,7 @@ pub(crate) static OPERATIONS: &[Operation] = &[
         response: &[
             Field {
                 name: "info",
-                ty: Ty::Named(TypeId(64)),
+                ty: Ty::Named(TypeId(68)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -9221,6 +9229,10 @@ pub(crate) static TYPES: Schema<'static> = Schema::new(
         group::gift_card::PAGE,
         group::gift_card::PAGE_CONTROL,
         group::gift_card::PAGE_UPDATE,
+        group::invoice::BIZ_FIELD,
+        group::invoice::CUSTOM_FIELD,
+        group::invoice::USER_AUTH_INFO,
+        group::invoice::USER_FIELD,
         group::member_card::MEMBER_FIELD_VALUE,
         group::member_card::MEMBER_USER_INFO,
         group::nontax_pay::FEE_ITEM,
@@ -9277,10 +9289,6 @@ pub(crate) static TYPES: Schema<'static> = Schema::new(
         local::gift_card::set_maintain::CONTROL_INFO,
         local::gift_card::set_maintain::PAGE_CONTROL_STATE,
         local::invoice::clear_out_invoice::RED_INVOICE,
-        local::invoice::get_auth_data::USER_AUTH_INFO,
-        local::invoice::get_auth_data::USER_FIELD,
-        local::invoice::get_auth_data::BIZ_FIELD,
-        local::invoice::get_auth_data::CUSTOM_FIELD,
         local::invoice::get_auth_url::AUTH_TYPE,
         local::invoice::make_out_invoice::BLUE_INVOICE,
         local::invoice::make_out_invoice::BLUE_INVOICE_LINE,
@@ -11989,10 +11997,148 @@ pub(crate) mod group {
         };
     }
 
+    ///Types of `spec/invoice/types.toml`.
+    pub(crate) mod invoice {
+        use super::super::*;
+        /// `BizField` (`TypeId(53)`): A company invoice title and its tax details.
+        pub(crate) const BIZ_FIELD: NamedType<'static> = NamedType {
+            name: "BizField",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "tax_no",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "addr",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "phone",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "bank_type",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "bank_no",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field",
+                            ty: Ty::Array(Item::Named(TypeId(54))),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `CustomField` (`TypeId(54)`): A field the merchant defined, with what the user entered.
+        pub(crate) const CUSTOM_FIELD: NamedType<'static> = NamedType {
+            name: "CustomField",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "key",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "value",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `UserAuthInfo` (`TypeId(55)`): The title and contact details the user entered on the authorization page: one of the two.
+        pub(crate) const USER_AUTH_INFO: NamedType<'static> = NamedType {
+            name: "UserAuthInfo",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "user_field",
+                            ty: Ty::Named(TypeId(56)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "biz_field",
+                            ty: Ty::Named(TypeId(53)),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+
+        /// `UserField` (`TypeId(56)`): A personal invoice title and contact details.
+        pub(crate) const USER_FIELD: NamedType<'static> = NamedType {
+            name: "UserField",
+            kind: TypeKind::Object(
+                Cow::Borrowed(
+                    &[
+                        Field {
+                            name: "title",
+                            ty: Ty::String,
+                            required: true,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "phone",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "email",
+                            ty: Ty::String,
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                        Field {
+                            name: "custom_field",
+                            ty: Ty::Array(Item::Named(TypeId(54))),
+                            required: false,
+                            ..Field::PLAIN
+                        },
+                    ],
+                ),
+            ),
+        };
+    }
+
     ///Types of `spec/member_card/types.toml`.
     pub(crate) mod member_card {
         use super::super::*;
-        /// `MemberFieldValue` (`TypeId(53)`): One field of the activation form and the member's answer.
+        /// `MemberFieldValue` (`TypeId(57)`): One field of the activation form and the member's answer.
         pub(crate) const MEMBER_FIELD_VALUE: NamedType<'static> = NamedType {
             name: "MemberFieldValue",
             kind: TypeKind::Object(
@@ -12021,7 +12167,7 @@ pub(crate) mod group {
             ),
         };
 
-        /// `MemberUserInfo` (`TypeId(54)`): What a member filled in the activation form.
+        /// `MemberUserInfo` (`TypeId(58)`): What a member filled in the activation form.
         pub(crate) const MEMBER_USER_INFO: NamedType<'static> = NamedType {
             name: "MemberUserInfo",
             kind: TypeKind::Object(
@@ -12029,13 +12175,13 @@ pub(crate) mod group {
                     &[
                         Field {
                             name: "common_field_list",
-                            ty: Ty::Array(Item::Named(TypeId(53))),
+                            ty: Ty::Array(Item::Named(TypeId(57))),
                             required: false,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "custom_field_list",
-                            ty: Ty::Array(Item::Named(TypeId(53))),
+                            ty: Ty::Array(Item::Named(TypeId(57))),
                             required: false,
                             ..Field::PLAIN
                         },
@@ -12048,7 +12194,7 @@ pub(crate) mod group {
     ///Types of `spec/nontax_pay/types.toml`.
     pub(crate) mod nontax_pay {
         use super::super::*;
-        /// `FeeItem` (`TypeId(55)`): One item of a payment notice.
+        /// `FeeItem` (`TypeId(59)`): One item of a payment notice.
         pub(crate) const FEE_ITEM: NamedType<'static> = NamedType {
             name: "FeeItem",
             kind: TypeKind::Object(
@@ -12095,13 +12241,13 @@ pub(crate) mod group {
             ),
         };
 
-        /// `NoticeType` (`TypeId(56)`): What kind of payment notice it is.
+        /// `NoticeType` (`TypeId(60)`): What kind of payment notice it is.
         pub(crate) const NOTICE_TYPE: NamedType<'static> = NamedType {
             name: "NoticeType",
             kind: TypeKind::IntEnum(Cow::Borrowed(&[1, 2])),
         };
 
-        /// `PayScene` (`TypeId(57)`): Where the payment starts.
+        /// `PayScene` (`TypeId(61)`): Where the payment starts.
         pub(crate) const PAY_SCENE: NamedType<'static> = NamedType {
             name: "PayScene",
             kind: TypeKind::StringEnum(
@@ -12123,7 +12269,7 @@ pub(crate) mod group {
     ///Types of `spec/pay_gift/types.toml`.
     pub(crate) mod pay_gift {
         use super::super::*;
-        /// `FailedMchid` (`TypeId(58)`): A merchant number a rule could not be set on, and why.
+        /// `FailedMchid` (`TypeId(62)`): A merchant number a rule could not be set on, and why.
         pub(crate) const FAILED_MCHID: NamedType<'static> = NamedType {
             name: "FailedMchid",
             kind: TypeKind::Object(
@@ -12164,7 +12310,7 @@ pub(crate) mod group {
             ),
         };
 
-        /// `MemberRule` (`TypeId(59)`): The terms of a rule giving a member card after payment.
+        /// `MemberRule` (`TypeId(63)`): The terms of a rule giving a member card after payment.
         pub(crate) const MEMBER_RULE: NamedType<'static> = NamedType {
             name: "MemberRule",
             kind: TypeKind::Object(
@@ -12219,7 +12365,7 @@ pub(crate) mod group {
             ),
         };
 
-        /// `Rule` (`TypeId(60)`): A pay-gift rule: the merchant numbers and time span it covers, and what it gives (by `type`).
+        /// `Rule` (`TypeId(64)`): A pay-gift rule: the merchant numbers and time span it covers, and what it gives (by `type`).
         pub(crate) const RULE: NamedType<'static> = NamedType {
             name: "Rule",
             kind: TypeKind::Object(
@@ -12227,13 +12373,13 @@ pub(crate) mod group {
                     &[
                         Field {
                             name: "base_info",
-                            ty: Ty::Named(TypeId(61)),
+                            ty: Ty::Named(TypeId(65)),
                             required: true,
                             ..Field::PLAIN
                         },
                         Field {
                             name: "rule",
-                            ty: Ty::Named(TypeId(62)),
+                            ty: Ty::Named(TypeId(66)),
                             required: true,
                             flatten: true,
                             ..Field::PLAIN
@@ -12243,7 +12389,7 @@ pub(crate) mod group {
             ),
         };
 
-        /// `RuleBase` (`TypeId(61)`): Where and when a pay-gift rule applies; WeChat adds its status and times.
+        /// `RuleBase` (`TypeId(65)`): Where and when a pay-gift rule applies; WeChat adds its status and times.
         pub(crate) const RULE_BASE: NamedType<'static> = NamedType {
             name: "RuleBase",
             kind: TypeKind::Object(
@@ -12297,7 +12443,7 @@ pub(crate) mod group {
             ),
         };
 
-        /// `RuleKind` (`TypeId(62)`): What a pay-gift rule gives, by its `type`.
+        /// `RuleKind` (`TypeId(66)`): What a pay-gift rule gives, by its `type`.
         pub(crate) const RULE_KIND: NamedType<'static> = NamedType {
             name: "RuleKind",
             kind: TypeKind::Union(Union {
@@ -12308,14 +12454,14 @@ pub(crate) mod group {
                         UnionCase {
                             tag: "RULE_TYPE_PAY_MEMBER_CARD",
                             key: Cow::Borrowed(&["member_rule"]),
-                            ty: TypeId(59),
+                            ty: TypeId(63),
                         },
                     ],
                 ),
             }),
         };
 
-        /// `RuleType` (`TypeId(63)`): The kind of a pay-gift rule.
+        /// `RuleType` (`TypeId(67)`): The kind of a pay-gift rule.
         pub(crate) const RULE_TYPE: NamedType<'static> = NamedType {
             name: "RuleType",
             kind: TypeKind::StringEnum(
@@ -12327,7 +12473,7 @@ pub(crate) mod group {
     ///Types of `spec/sub_merchant/types.toml`.
     pub(crate) mod sub_merchant {
         use super::super::*;
-        /// `SubMerchant` (`TypeId(64)`): A sub-merchant as WeChat keeps it.
+        /// `SubMerchant` (`TypeId(68)`): A sub-merchant as WeChat keeps it.
         pub(crate) const SUB_MERCHANT: NamedType<'static> = NamedType {
             name: "SubMerchant",
             kind: TypeKind::Object(
@@ -12371,7 +12517,7 @@ pub(crate) mod group {
                         },
                         Field {
                             name: "status",
-                            ty: Ty::Named(TypeId(65)),
+                            ty: Ty::Named(TypeId(69)),
                             required: true,
                             ..Field::PLAIN
                         },
@@ -12404,7 +12550,7 @@ pub(crate) mod group {
             ),
         };
 
-        /// `SubMerchantForm` (`TypeId(66)`): A sub-merchant as the parent merchant submits it: its name, logo, categories and authorization letter.
+        /// `SubMerchantForm` (`TypeId(70)`): A sub-merchant as the parent merchant submits it: its name, logo, categories and authorization letter.
         pub(crate) const SUB_MERCHANT_FORM: NamedType<'static> = NamedType {
             name: "SubMerchantForm",
             kind: TypeKind::Object(
@@ -12497,7 +12643,7 @@ pub(crate) mod group {
             ),
         };
 
-        /// `SubMerchantStatus` (`TypeId(65)`): Where WeChat's review of a sub-merchant stands.
+        /// `SubMerchantStatus` (`TypeId(69)`): Where WeChat's review of a sub-merchant stands.
         pub(crate) const SUB_MERCHANT_STATUS: NamedType<'static> = NamedType {
             name: "SubMerchantStatus",
             kind: TypeKind::StringEnum(
@@ -12514,7 +12660,7 @@ pub(crate) mod local {
         ///Types local to `add_locations`.
         pub(crate) mod add_locations {
             use super::super::super::*;
-            /// `Location` (`TypeId(67)`): A store to import.
+            /// `Location` (`TypeId(71)`): A store to import.
             pub(crate) const LOCATION: NamedType<'static> = NamedType {
                 name: "Location",
                 kind: TypeKind::Object(
@@ -12589,7 +12735,7 @@ pub(crate) mod local {
         ///Types local to `create_after_pay_activity`.
         pub(crate) mod create_after_pay_activity {
             use super::super::super::*;
-            /// `ActivityInfo` (`TypeId(68)`): A pay-then-receive activity.
+            /// `ActivityInfo` (`TypeId(72)`): A pay-then-receive activity.
             pub(crate) const ACTIVITY_INFO: NamedType<'static> = NamedType {
                 name: "ActivityInfo",
                 kind: TypeKind::Object(
@@ -12597,13 +12743,13 @@ pub(crate) mod local {
                         &[
                             Field {
                                 name: "basic_info",
-                                ty: Ty::Named(TypeId(69)),
+                                ty: Ty::Named(TypeId(73)),
                                 required: true,
                                 ..Field::PLAIN
                             },
                             Field {
                                 name: "card_info_list",
-                                ty: Ty::Array(Item::Named(TypeId(70))),
+                                ty: Ty::Array(Item::Named(TypeId(74))),
                                 required: true,
                                 limits: Limits {
                                     min_items: Some(1),
@@ -12613,7 +12759,7 @@ pub(crate) mod local {
                             },
                             Field {
                                 name: "custom_info",
-                                ty: Ty::Named(TypeId(71)),
+                                ty: Ty::Named(TypeId(75)),
                                 required: true,
                                 ..Field::PLAIN
                             },
@@ -12622,7 +12768,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `ActivityBasicInfo` (`TypeId(69)`): When an activity runs, what its pack holds and who takes the payments.
+            /// `ActivityBasicInfo` (`TypeId(73)`): When an activity runs, what its pack holds and who takes the payments.
             pub(crate) const ACTIVITY_BASIC_INFO: NamedType<'static> = NamedType {
                 name: "ActivityBasicInfo",
                 kind: TypeKind::Object(
@@ -12708,7 +12854,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `ActivityCard` (`TypeId(70)`): A coupon of the pack and the users it is for.
+            /// `ActivityCard` (`TypeId(74)`): A coupon of the pack and the users it is for.
             pub(crate) const ACTIVITY_CARD: NamedType<'static> = NamedType {
                 name: "ActivityCard",
                 kind: TypeKind::Object(
@@ -12760,7 +12906,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `ActivityCustomInfo` (`TypeId(71)`): What kind of activity it is.
+            /// `ActivityCustomInfo` (`TypeId(75)`): What kind of activity it is.
             pub(crate) const ACTIVITY_CUSTOM_INFO: NamedType<'static> = NamedType {
                 name: "ActivityCustomInfo",
                 kind: TypeKind::Object(
@@ -12781,7 +12927,7 @@ pub(crate) mod local {
         ///Types local to `create_landing_page`.
         pub(crate) mod create_landing_page {
             use super::super::super::*;
-            /// `LandingPageScene` (`TypeId(72)`): Where a landing page is put.
+            /// `LandingPageScene` (`TypeId(76)`): Where a landing page is put.
             pub(crate) const LANDING_PAGE_SCENE: NamedType<'static> = NamedType {
                 name: "LandingPageScene",
                 kind: TypeKind::StringEnum(
@@ -12799,7 +12945,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `LandingPageCard` (`TypeId(73)`): A card on a landing page.
+            /// `LandingPageCard` (`TypeId(77)`): A card on a landing page.
             pub(crate) const LANDING_PAGE_CARD: NamedType<'static> = NamedType {
                 name: "LandingPageCard",
                 kind: TypeKind::Object(
@@ -12830,7 +12976,7 @@ pub(crate) mod local {
         ///Types local to `create_qrcode`.
         pub(crate) mod create_qrcode {
             use super::super::super::*;
-            /// `QrCodeAction` (`TypeId(74)`): What a card QR code gives: one card or several.
+            /// `QrCodeAction` (`TypeId(78)`): What a card QR code gives: one card or several.
             pub(crate) const QR_CODE_ACTION: NamedType<'static> = NamedType {
                 name: "QrCodeAction",
                 kind: TypeKind::Union(Union {
@@ -12841,19 +12987,19 @@ pub(crate) mod local {
                             UnionCase {
                                 tag: "QR_CARD",
                                 key: Cow::Borrowed(&["action_info", "card"]),
-                                ty: TypeId(75),
+                                ty: TypeId(79),
                             },
                             UnionCase {
                                 tag: "QR_MULTIPLE_CARD",
                                 key: Cow::Borrowed(&["action_info", "multiple_card"]),
-                                ty: TypeId(76),
+                                ty: TypeId(80),
                             },
                         ],
                     ),
                 }),
             };
 
-            /// `QrCard` (`TypeId(75)`): A card a QR code gives.
+            /// `QrCard` (`TypeId(79)`): A card a QR code gives.
             pub(crate) const QR_CARD: NamedType<'static> = NamedType {
                 name: "QrCard",
                 kind: TypeKind::Object(
@@ -12912,7 +13058,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `QrMultipleCard` (`TypeId(76)`): The cards a multiple-card QR code gives.
+            /// `QrMultipleCard` (`TypeId(80)`): The cards a multiple-card QR code gives.
             pub(crate) const QR_MULTIPLE_CARD: NamedType<'static> = NamedType {
                 name: "QrMultipleCard",
                 kind: TypeKind::Object(
@@ -12920,7 +13066,7 @@ pub(crate) mod local {
                         &[
                             Field {
                                 name: "card_list",
-                                ty: Ty::Array(Item::Named(TypeId(75))),
+                                ty: Ty::Array(Item::Named(TypeId(79))),
                                 required: true,
                                 ..Field::PLAIN
                             },
@@ -12933,7 +13079,7 @@ pub(crate) mod local {
         ///Types local to `get_colors`.
         pub(crate) mod get_colors {
             use super::super::super::*;
-            /// `CardColor` (`TypeId(77)`): A card background colour.
+            /// `CardColor` (`TypeId(81)`): A card background colour.
             pub(crate) const CARD_COLOR: NamedType<'static> = NamedType {
                 name: "CardColor",
                 kind: TypeKind::Object(
@@ -12960,7 +13106,7 @@ pub(crate) mod local {
         ///Types local to `list_locations`.
         pub(crate) mod list_locations {
             use super::super::super::*;
-            /// `StoredLocation` (`TypeId(78)`): A store imported for cards.
+            /// `StoredLocation` (`TypeId(82)`): A store imported for cards.
             pub(crate) const STORED_LOCATION: NamedType<'static> = NamedType {
                 name: "StoredLocation",
                 kind: TypeKind::Object(
@@ -13011,7 +13157,7 @@ pub(crate) mod local {
         ///Types local to `list_user_cards`.
         pub(crate) mod list_user_cards {
             use super::super::super::*;
-            /// `HeldCard` (`TypeId(79)`): A card in the user's card package.
+            /// `HeldCard` (`TypeId(83)`): A card in the user's card package.
             pub(crate) const HELD_CARD: NamedType<'static> = NamedType {
                 name: "HeldCard",
                 kind: TypeKind::Object(
@@ -13038,7 +13184,7 @@ pub(crate) mod local {
         ///Types local to `update_card`.
         pub(crate) mod update_card {
             use super::super::super::*;
-            /// `BaseInfoUpdate` (`TypeId(80)`): The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card back to review.
+            /// `BaseInfoUpdate` (`TypeId(84)`): The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card back to review.
             pub(crate) const BASE_INFO_UPDATE: NamedType<'static> = NamedType {
                 name: "BaseInfoUpdate",
                 kind: TypeKind::Object(
@@ -13244,7 +13390,7 @@ pub(crate) mod local {
                             },
                             Field {
                                 name: "pay_info",
-                                ty: Ty::Named(TypeId(81)),
+                                ty: Ty::Named(TypeId(85)),
                                 required: false,
                                 ..Field::PLAIN
                             },
@@ -13259,7 +13405,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `PayInfo` (`TypeId(81)`): A member card's WeChat Pay settings.
+            /// `PayInfo` (`TypeId(85)`): A member card's WeChat Pay settings.
             pub(crate) const PAY_INFO: NamedType<'static> = NamedType {
                 name: "PayInfo",
                 kind: TypeKind::Object(
@@ -13267,7 +13413,7 @@ pub(crate) mod local {
                         &[
                             Field {
                                 name: "swipe_card",
-                                ty: Ty::Named(TypeId(82)),
+                                ty: Ty::Named(TypeId(86)),
                                 required: true,
                                 ..Field::PLAIN
                             },
@@ -13276,7 +13422,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `SwipeCard` (`TypeId(82)`): Whether the member card shows WeChat Pay's payment code.
+            /// `SwipeCard` (`TypeId(86)`): Whether the member card shows WeChat Pay's payment code.
             pub(crate) const SWIPE_CARD: NamedType<'static> = NamedType {
                 name: "SwipeCard",
                 kind: TypeKind::Object(
@@ -13293,7 +13439,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `CouponUpdate` (`TypeId(83)`): The changes to a coupon (group-buying, cash, percentage-off, gift or general): only its `base_info` can change.
+            /// `CouponUpdate` (`TypeId(87)`): The changes to a coupon (group-buying, cash, percentage-off, gift or general): only its `base_info` can change.
             pub(crate) const COUPON_UPDATE: NamedType<'static> = NamedType {
                 name: "CouponUpdate",
                 kind: TypeKind::Object(
@@ -13301,7 +13447,7 @@ pub(crate) mod local {
                         &[
                             Field {
                                 name: "base_info",
-                                ty: Ty::Named(TypeId(80)),
+                                ty: Ty::Named(TypeId(84)),
                                 required: true,
                                 ..Field::PLAIN
                             },
@@ -13310,7 +13456,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `MemberCardUpdate` (`TypeId(84)`): The changes to a member card; only the fields set are sent.
+            /// `MemberCardUpdate` (`TypeId(88)`): The changes to a member card; only the fields set are sent.
             pub(crate) const MEMBER_CARD_UPDATE: NamedType<'static> = NamedType {
                 name: "MemberCardUpdate",
                 kind: TypeKind::Object(
@@ -13318,7 +13464,7 @@ pub(crate) mod local {
                         &[
                             Field {
                                 name: "base_info",
-                                ty: Ty::Named(TypeId(80)),
+                                ty: Ty::Named(TypeId(84)),
                                 required: false,
                                 ..Field::PLAIN
                             },
@@ -13501,13 +13647,13 @@ pub(crate) mod local {
                             },
                             Field {
                                 name: "activate_msg_operation",
-                                ty: Ty::Named(TypeId(85)),
+                                ty: Ty::Named(TypeId(89)),
                                 required: false,
                                 ..Field::PLAIN
                             },
                             Field {
                                 name: "modify_msg_operation",
-                                ty: Ty::Named(TypeId(85)),
+                                ty: Ty::Named(TypeId(89)),
                                 required: false,
                                 ..Field::PLAIN
                             },
@@ -13516,7 +13662,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `MsgOperation` (`TypeId(85)`): A recommendation WeChat adds to a member card's messages.
+            /// `MsgOperation` (`TypeId(89)`): A recommendation WeChat adds to a member card's messages.
             pub(crate) const MSG_OPERATION: NamedType<'static> = NamedType {
                 name: "MsgOperation",
                 kind: TypeKind::Object(
@@ -13524,7 +13670,7 @@ pub(crate) mod local {
                         &[
                             Field {
                                 name: "url_cell",
-                                ty: Ty::Named(TypeId(86)),
+                                ty: Ty::Named(TypeId(90)),
                                 required: true,
                                 ..Field::PLAIN
                             },
@@ -13533,7 +13679,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `UrlCell` (`TypeId(86)`): An entry recommending cards or a page, shown until `end_time`.
+            /// `UrlCell` (`TypeId(90)`): An entry recommending cards or a page, shown until `end_time`.
             pub(crate) const URL_CELL: NamedType<'static> = NamedType {
                 name: "UrlCell",
                 kind: TypeKind::Object(
@@ -13580,7 +13726,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `ScenicTicketUpdate` (`TypeId(87)`): The changes to a scenic-spot ticket.
+            /// `ScenicTicketUpdate` (`TypeId(91)`): The changes to a scenic-spot ticket.
             pub(crate) const SCENIC_TICKET_UPDATE: NamedType<'static> = NamedType {
                 name: "ScenicTicketUpdate",
                 kind: TypeKind::Object(
@@ -13588,7 +13734,7 @@ pub(crate) mod local {
                         &[
                             Field {
                                 name: "base_info",
-                                ty: Ty::Named(TypeId(80)),
+                                ty: Ty::Named(TypeId(84)),
                                 required: false,
                                 ..Field::PLAIN
                             },
@@ -13607,7 +13753,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `MovieTicketUpdate` (`TypeId(88)`): The changes to a cinema ticket.
+            /// `MovieTicketUpdate` (`TypeId(92)`): The changes to a cinema ticket.
             pub(crate) const MOVIE_TICKET_UPDATE: NamedType<'static> = NamedType {
                 name: "MovieTicketUpdate",
                 kind: TypeKind::Object(
@@ -13615,7 +13761,7 @@ pub(crate) mod local {
                         &[
                             Field {
                                 name: "base_info",
-                                ty: Ty::Named(TypeId(80)),
+                                ty: Ty::Named(TypeId(84)),
                                 required: false,
                                 ..Field::PLAIN
                             },
@@ -13634,7 +13780,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `BoardingPassUpdate` (`TypeId(89)`): The changes to a boarding pass.
+            /// `BoardingPassUpdate` (`TypeId(93)`): The changes to a boarding pass.
             pub(crate) const BOARDING_PASS_UPDATE: NamedType<'static> = NamedType {
                 name: "BoardingPassUpdate",
                 kind: TypeKind::Object(
@@ -13642,7 +13788,7 @@ pub(crate) mod local {
                         &[
                             Field {
                                 name: "base_info",
-                                ty: Ty::Named(TypeId(80)),
+                                ty: Ty::Named(TypeId(84)),
                                 required: false,
                                 ..Field::PLAIN
                             },
@@ -13679,7 +13825,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `MeetingTicketUpdate` (`TypeId(90)`): The changes to a meeting or show ticket.
+            /// `MeetingTicketUpdate` (`TypeId(94)`): The changes to a meeting or show ticket.
             pub(crate) const MEETING_TICKET_UPDATE: NamedType<'static> = NamedType {
                 name: "MeetingTicketUpdate",
                 kind: TypeKind::Object(
@@ -13687,7 +13833,7 @@ pub(crate) mod local {
                         &[
                             Field {
                                 name: "base_info",
-                                ty: Ty::Named(TypeId(80)),
+                                ty: Ty::Named(TypeId(84)),
                                 required: false,
                                 ..Field::PLAIN
                             },
@@ -13713,7 +13859,7 @@ pub(crate) mod local {
         ///Types local to `consume_code`.
         pub(crate) mod consume_code {
             use super::super::super::*;
-            /// `ConsumedCard` (`TypeId(91)`): The card of a redeemed code.
+            /// `ConsumedCard` (`TypeId(95)`): The card of a redeemed code.
             pub(crate) const CONSUMED_CARD: NamedType<'static> = NamedType {
                 name: "ConsumedCard",
                 kind: TypeKind::Object(
@@ -13734,7 +13880,7 @@ pub(crate) mod local {
         ///Types local to `get_code`.
         pub(crate) mod get_code {
             use super::super::super::*;
-            /// `CodeCard` (`TypeId(92)`): The card a code belongs to, and the code's validity.
+            /// `CodeCard` (`TypeId(96)`): The card a code belongs to, and the code's validity.
             pub(crate) const CODE_CARD: NamedType<'static> = NamedType {
                 name: "CodeCard",
                 kind: TypeKind::Object(
@@ -13769,7 +13915,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `UserCardStatus` (`TypeId(93)`): The state of a card in a user's card package.
+            /// `UserCardStatus` (`TypeId(97)`): The state of a card in a user's card package.
             pub(crate) const USER_CARD_STATUS: NamedType<'static> = NamedType {
                 name: "UserCardStatus",
                 kind: TypeKind::StringEnum(
@@ -13788,7 +13934,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `MemberUserInfo` (`TypeId(94)`): What a member filled in the activation form.
+            /// `MemberUserInfo` (`TypeId(98)`): What a member filled in the activation form.
             pub(crate) const MEMBER_USER_INFO: NamedType<'static> = NamedType {
                 name: "MemberUserInfo",
                 kind: TypeKind::Object(
@@ -13796,13 +13942,13 @@ pub(crate) mod local {
                         &[
                             Field {
                                 name: "common_field_list",
-                                ty: Ty::Array(Item::Named(TypeId(95))),
+                                ty: Ty::Array(Item::Named(TypeId(99))),
                                 required: false,
                                 ..Field::PLAIN
                             },
                             Field {
                                 name: "custom_field_list",
-                                ty: Ty::Array(Item::Named(TypeId(95))),
+                                ty: Ty::Array(Item::Named(TypeId(99))),
                                 required: false,
                                 ..Field::PLAIN
                             },
@@ -13811,7 +13957,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `MemberFieldValue` (`TypeId(95)`): One field of the activation form and the member's answer.
+            /// `MemberFieldValue` (`TypeId(99)`): One field of the activation form and the member's answer.
             pub(crate) const MEMBER_FIELD_VALUE: NamedType<'static> = NamedType {
                 name: "MemberFieldValue",
                 kind: TypeKind::Object(
@@ -13847,7 +13993,7 @@ pub(crate) mod local {
         ///Types local to `get_card_summary`.
         pub(crate) mod get_card_summary {
             use super::super::super::*;
-            /// `CardDayStats` (`TypeId(96)`): A day of the account's card statistics.
+            /// `CardDayStats` (`TypeId(100)`): A day of the account's card statistics.
             pub(crate) const CARD_DAY_STATS: NamedType<'static> = NamedType {
                 name: "CardDayStats",
                 kind: TypeKind::Object(
@@ -13964,7 +14110,7 @@ pub(crate) mod local {
         ///Types local to `get_free_card_summary`.
         pub(crate) mod get_free_card_summary {
             use super::super::super::*;
-            /// `FreeCardDayStats` (`TypeId(97)`): A day of one free coupon's statistics.
+            /// `FreeCardDayStats` (`TypeId(101)`): A day of one free coupon's statistics.
             pub(crate) const FREE_CARD_DAY_STATS: NamedType<'static> = NamedType {
                 name: "FreeCardDayStats",
                 kind: TypeKind::Object(
@@ -13984,7 +14130,7 @@ pub(crate) mod local {
                             },
                             Field {
                                 name: "card_type",
-                                ty: Ty::Named(TypeId(98)),
+                                ty: Ty::Named(TypeId(102)),
                                 required: true,
                                 ..Field::PLAIN
                             },
@@ -14059,7 +14205,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `FreeCardType` (`TypeId(98)`): The type of a free coupon, as a number.
+            /// `FreeCardType` (`TypeId(102)`): The type of a free coupon, as a number.
             pub(crate) const FREE_CARD_TYPE: NamedType<'static> = NamedType {
                 name: "FreeCardType",
                 kind: TypeKind::IntEnum(Cow::Borrowed(&[0, 1, 2, 3, 4])),
@@ -14069,7 +14215,7 @@ pub(crate) mod local {
         ///Types local to `get_member_card_detail`.
         pub(crate) mod get_member_card_detail {
             use super::super::super::*;
-            /// `MemberCardDetailDayStats` (`TypeId(99)`): A day of one member card's statistics.
+            /// `MemberCardDetailDayStats` (`TypeId(103)`): A day of one member card's statistics.
             pub(crate) const MEMBER_CARD_DETAIL_DAY_STATS: NamedType<'static> = NamedType {
                 name: "MemberCardDetailDayStats",
                 kind: TypeKind::Object(
@@ -14180,7 +14326,7 @@ pub(crate) mod local {
         ///Types local to `get_member_card_summary`.
         pub(crate) mod get_member_card_summary {
             use super::super::super::*;
-            /// `MemberCardDayStats` (`TypeId(100)`): A day of the account's member-card statistics.
+            /// `MemberCardDayStats` (`TypeId(104)`): A day of the account's member-card statistics.
             pub(crate) const MEMBER_CARD_DAY_STATS: NamedType<'static> = NamedType {
                 name: "MemberCardDayStats",
                 kind: TypeKind::Object(
@@ -14264,7 +14410,7 @@ pub(crate) mod local {
         ///Types local to `list_orders`.
         pub(crate) mod list_orders {
             use super::super::super::*;
-            /// `NorFilter` (`TypeId(101)`): Orders to leave out of the list.
+            /// `NorFilter` (`TypeId(105)`): Orders to leave out of the list.
             pub(crate) const NOR_FILTER: NamedType<'static> = NamedType {
                 name: "NorFilter",
                 kind: TypeKind::Object(
@@ -14281,7 +14427,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `SortInfo` (`TypeId(102)`): How to sort the ledger.
+            /// `SortInfo` (`TypeId(106)`): How to sort the ledger.
             pub(crate) const SORT_INFO: NamedType<'static> = NamedType {
                 name: "SortInfo",
                 kind: TypeKind::Object(
@@ -14289,13 +14435,13 @@ pub(crate) mod local {
                         &[
                             Field {
                                 name: "sort_key",
-                                ty: Ty::Named(TypeId(103)),
+                                ty: Ty::Named(TypeId(107)),
                                 required: true,
                                 ..Field::PLAIN
                             },
                             Field {
                                 name: "sort_type",
-                                ty: Ty::Named(TypeId(104)),
+                                ty: Ty::Named(TypeId(108)),
                                 required: true,
                                 ..Field::PLAIN
                             },
@@ -14304,13 +14450,13 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `SortKey` (`TypeId(103)`): What the ledger is sorted by.
+            /// `SortKey` (`TypeId(107)`): What the ledger is sorted by.
             pub(crate) const SORT_KEY: NamedType<'static> = NamedType {
                 name: "SortKey",
                 kind: TypeKind::StringEnum(Cow::Borrowed(&["SORT_BY_TIME"])),
             };
 
-            /// `SortType` (`TypeId(104)`): The direction of the sort.
+            /// `SortType` (`TypeId(108)`): The direction of the sort.
             pub(crate) const SORT_TYPE: NamedType<'static> = NamedType {
                 name: "SortType",
                 kind: TypeKind::StringEnum(Cow::Borrowed(&["SORT_ASC", "SORT_DESC"])),
@@ -14323,7 +14469,7 @@ pub(crate) mod local {
         ///Types local to `list_orders`.
         pub(crate) mod list_orders {
             use super::super::super::*;
-            /// `SortType` (`TypeId(105)`): The order of the answered orders, by creation time.
+            /// `SortType` (`TypeId(109)`): The order of the answered orders, by creation time.
             pub(crate) const SORT_TYPE: NamedType<'static> = NamedType {
                 name: "SortType",
                 kind: TypeKind::StringEnum(Cow::Borrowed(&["ASC", "DESC"])),
@@ -14333,7 +14479,7 @@ pub(crate) mod local {
         ///Types local to `set_maintain`.
         pub(crate) mod set_maintain {
             use super::super::super::*;
-            /// `ControlInfo` (`TypeId(106)`): Who has taken the account's gift-card pages off sale.
+            /// `ControlInfo` (`TypeId(110)`): Who has taken the account's gift-card pages off sale.
             pub(crate) const CONTROL_INFO: NamedType<'static> = NamedType {
                 name: "ControlInfo",
                 kind: TypeKind::Object(
@@ -14353,7 +14499,7 @@ pub(crate) mod local {
                             },
                             Field {
                                 name: "list",
-                                ty: Ty::Array(Item::Named(TypeId(107))),
+                                ty: Ty::Array(Item::Named(TypeId(111))),
                                 required: true,
                                 ..Field::PLAIN
                             },
@@ -14362,7 +14508,7 @@ pub(crate) mod local {
                 ),
             };
 
-            /// `PageControlState` (`TypeId(107)`): A gift-card page's state.
+            /// `PageControlState` (`TypeId(111)`): A gift-card page's state.
             pub(crate) const PAGE_CONTROL_STATE: NamedType<'static> = NamedType {
                 name: "PageControlState",
                 kind: TypeKind::Object(
@@ -14398,7 +14544,7 @@ pub(crate) mod local {
         ///Types local to `clear_out_invoice`.
         pub(crate) mod clear_out_invoice {
             use super::super::super::*;
-            /// `RedInvoice` (`TypeId(108)`): Which issued invoice to reverse.
+            /// `RedInvoice` (`TypeId(112)`): Which issued invoice to reverse.
             pub(crate) const RED_INVOICE: NamedType<'static> = NamedType {
                 name: "RedInvoice",
                 kind: TypeKind::Object(
@@ -14436,144 +14582,6 @@ pub(crate) mod local {
                             },
                             Field {
                                 name: "yfphm",
-                                ty: Ty::String,
-                                required: true,
-                                ..Field::PLAIN
-                            },
-                        ],
-                    ),
-                ),
-            };
-        }
-
-        ///Types local to `get_auth_data`.
-        pub(crate) mod get_auth_data {
-            use super::super::super::*;
-            /// `UserAuthInfo` (`TypeId(109)`): The title and contact details the user entered on the authorization page: one of the two.
-            pub(crate) const USER_AUTH_INFO: NamedType<'static> = NamedType {
-                name: "UserAuthInfo",
-                kind: TypeKind::Object(
-                    Cow::Borrowed(
-                        &[
-                            Field {
-                                name: "user_field",
-                                ty: Ty::Named(TypeId(110)),
-                                required: false,
-                                ..Field::PLAIN
-                            },
-                            Field {
-                                name: "biz_field",
-                                ty: Ty::Named(TypeId(111)),
-                                required: false,
-                                ..Field::PLAIN
-                            },
-                        ],
-                    ),
-                ),
-            };
-
-            /// `UserField` (`TypeId(110)`): A personal invoice title and contact details.
-            pub(crate) const USER_FIELD: NamedType<'static> = NamedType {
-                name: "UserField",
-                kind: TypeKind::Object(
-                    Cow::Borrowed(
-                        &[
-                            Field {
-                                name: "title",
-                                ty: Ty::String,
-                                required: true,
-                                ..Field::PLAIN
-                            },
-                            Field {
-                                name: "phone",
-                                ty: Ty::String,
-                                required: false,
-                                ..Field::PLAIN
-                            },
-                            Field {
-                                name: "email",
-                                ty: Ty::String,
-                                required: false,
-                                ..Field::PLAIN
-                            },
-                            Field {
-                                name: "custom_field",
-                                ty: Ty::Array(Item::Named(TypeId(112))),
-                                required: false,
-                                ..Field::PLAIN
-                            },
-                        ],
-                    ),
-                ),
-            };
-
-            /// `BizField` (`TypeId(111)`): A company invoice title and its tax details.
-            pub(crate) const BIZ_FIELD: NamedType<'static> = NamedType {
-                name: "BizField",
-                kind: TypeKind::Object(
-                    Cow::Borrowed(
-                        &[
-                            Field {
-                                name: "title",
-                                ty: Ty::String,
-                                required: true,
-                                ..Field::PLAIN
-                            },
-                            Field {
-                                name: "tax_no",
-                                ty: Ty::String,
-                                required: false,
-                                ..Field::PLAIN
-                            },
-                            Field {
-                                name: "addr",
-                                ty: Ty::String,
-                                required: false,
-                                ..Field::PLAIN
-                            },
-                            Field {
-                                name: "phone",
-                                ty: Ty::String,
-                                required: false,
-                                ..Field::PLAIN
-                            },
-                            Field {
-                                name: "bank_type",
-                                ty: Ty::String,
-                                required: false,
-                                ..Field::PLAIN
-                            },
-                            Field {
-                                name: "bank_no",
-                                ty: Ty::String,
-                                required: false,
-                                ..Field::PLAIN
-                            },
-                            Field {
-                                name: "custom_field",
-                                ty: Ty::Array(Item::Named(TypeId(112))),
-                                required: false,
-                                ..Field::PLAIN
-                            },
-                        ],
-                    ),
-                ),
-            };
-
-            /// `CustomField` (`TypeId(112)`): A field the merchant defined, with what the user entered.
-            pub(crate) const CUSTOM_FIELD: NamedType<'static> = NamedType {
-                name: "CustomField",
-                kind: TypeKind::Object(
-                    Cow::Borrowed(
-                        &[
-                            Field {
-                                name: "key",
-                                ty: Ty::String,
-                                required: true,
-                                ..Field::PLAIN
-                            },
-                            Field {
-                                name: "value",
                                 ty: Ty::String,
                                 required: true,
                                 ..Field::PLAIN

@@ -160,6 +160,179 @@ impl crate::state_model::Record for AfterPayActivity {
     const RESOURCE: &'static str = "after_pay_activity";
 }
 
+/// A fiscal e-bill in a user's card package, inserted with `insert_bill` for an authorized order.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Bill {
+    /// Its template.
+    card_id: String,
+    /// Its code in the card package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    /// The order the user authorized.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<String>,
+    /// The account the order was authorized under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    appid: Option<String>,
+    /// The finance bureau the order's link named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s_pappid: Option<String>,
+    /// The user whose card package holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// The bill's code (票据代码); with `billing_no`, no other bill's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    billing_code: Option<String>,
+    /// The bill's number (票据号码).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    billing_no: Option<String>,
+    /// Its amount in fen.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fee: Option<i64>,
+    /// The paying unit named on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    /// When it was issued (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    billing_time: Option<i64>,
+    /// Its PDF's s_media_id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s_pdf_media_id: Option<String>,
+}
+
+impl Bill {
+    /// A `bill` record with its key `card_id`; set the other fields with the setters.
+    pub fn new(card_id: impl Into<String>) -> Self {
+        Self {
+            card_id: card_id.into(),
+            code: None,
+            order_id: None,
+            appid: None,
+            s_pappid: None,
+            openid: None,
+            billing_code: None,
+            billing_no: None,
+            fee: None,
+            title: None,
+            billing_time: None,
+            s_pdf_media_id: None,
+        }
+    }
+
+    /// Sets `code`: Its code in the card package.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `order_id`: The order the user authorized.
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Sets `appid`: The account the order was authorized under.
+    pub fn appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = Some(appid.into());
+        self
+    }
+
+    /// Sets `s_pappid`: The finance bureau the order's link named.
+    pub fn s_pappid(mut self, s_pappid: impl Into<String>) -> Self {
+        self.s_pappid = Some(s_pappid.into());
+        self
+    }
+
+    /// Sets `openid`: The user whose card package holds it.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets `billing_code`: The bill's code (票据代码); with `billing_no`, no other bill's.
+    pub fn billing_code(mut self, billing_code: impl Into<String>) -> Self {
+        self.billing_code = Some(billing_code.into());
+        self
+    }
+
+    /// Sets `billing_no`: The bill's number (票据号码).
+    pub fn billing_no(mut self, billing_no: impl Into<String>) -> Self {
+        self.billing_no = Some(billing_no.into());
+        self
+    }
+
+    /// Sets `fee`: Its amount in fen.
+    pub fn fee(mut self, fee: i64) -> Self {
+        self.fee = Some(fee);
+        self
+    }
+
+    /// Sets `title`: The paying unit named on it.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets `billing_time`: When it was issued (Unix seconds).
+    pub fn billing_time(mut self, billing_time: i64) -> Self {
+        self.billing_time = Some(billing_time);
+        self
+    }
+
+    /// Sets `s_pdf_media_id`: Its PDF's s_media_id.
+    pub fn s_pdf_media_id(mut self, s_pdf_media_id: impl Into<String>) -> Self {
+        self.s_pdf_media_id = Some(s_pdf_media_id.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for Bill {
+    const RESOURCE: &'static str = "bill";
+}
+
+/// A fiscal e-bill card template made with `create_bill_card`: every bill inserted names its card_id.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct BillCard {
+    /// The template's card_id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_id: Option<String>,
+    /// The unit issuing the bills.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payee: Option<String>,
+    /// The issuer's logo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo_url: Option<String>,
+}
+
+impl BillCard {
+    /// A `bill_card` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `card_id`: The template's card_id.
+    pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+        self.card_id = Some(card_id.into());
+        self
+    }
+
+    /// Sets `payee`: The unit issuing the bills.
+    pub fn payee(mut self, payee: impl Into<String>) -> Self {
+        self.payee = Some(payee.into());
+        self
+    }
+
+    /// Sets `logo_url`: The issuer's logo.
+    pub fn logo_url(mut self, logo_url: impl Into<String>) -> Self {
+        self.logo_url = Some(logo_url.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for BillCard {
+    const RESOURCE: &'static str = "bill_card";
+}
+
 /// A card created with `create_card`: its type and fields, and where it stands in WeChat's review.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Card {
@@ -257,6 +430,40 @@ pub enum CardStatus {
     /// Given out on the official account platform.
     #[serde(rename = "CARD_STATUS_DISPATCH")]
     Dispatch,
+}
+
+/// The account's card api_ticket: the same one until it expires, 7200 s after it was issued.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct CardApiTicket {
+    /// The ticket, as `get_card_api_ticket` answers it and `get_auth_url` takes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<String>,
+    /// When it expires: Unix seconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expires_at: Option<i64>,
+}
+
+impl CardApiTicket {
+    /// A `card_api_ticket` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `ticket`: The ticket, as `get_card_api_ticket` answers it and `get_auth_url` takes it.
+    pub fn ticket(mut self, ticket: impl Into<String>) -> Self {
+        self.ticket = Some(ticket.into());
+        self
+    }
+
+    /// Sets `expires_at`: When it expires: Unix seconds.
+    pub fn expires_at(mut self, expires_at: i64) -> Self {
+        self.expires_at = Some(expires_at);
+        self
+    }
+}
+
+impl crate::state_model::Record for CardApiTicket {
+    const RESOURCE: &'static str = "card_api_ticket";
 }
 
 /// A code of a card: imported by the merchant and waiting in deposit, or held by a user once taken, with a member's number, points, balance and form answers on member cards.
@@ -1040,6 +1247,473 @@ impl Image {
 
 impl crate::state_model::Record for Image {
     const RESOURCE: &'static str = "image";
+}
+
+/// An invoice card template made with `platform/create_card`: every invoice inserted names its card_id.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct InvoiceCard {
+    /// The template's card_id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_id: Option<String>,
+    /// The payee (the seller) the invoices show.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payee: Option<String>,
+    /// The kind of invoice, e.g. 广东省增值税普通发票.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    type_: Option<String>,
+    /// The card's title, usually the merchant's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: Option<String>,
+    /// The merchant's logo.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    logo_url: Option<String>,
+}
+
+impl InvoiceCard {
+    /// A `invoice_card` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `card_id`: The template's card_id.
+    pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+        self.card_id = Some(card_id.into());
+        self
+    }
+
+    /// Sets `payee`: The payee (the seller) the invoices show.
+    pub fn payee(mut self, payee: impl Into<String>) -> Self {
+        self.payee = Some(payee.into());
+        self
+    }
+
+    /// Sets `type`: The kind of invoice, e.g. 广东省增值税普通发票.
+    pub fn type_(mut self, type_: impl Into<String>) -> Self {
+        self.type_ = Some(type_.into());
+        self
+    }
+
+    /// Sets `title`: The card's title, usually the merchant's name.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Sets `logo_url`: The merchant's logo.
+    pub fn logo_url(mut self, logo_url: impl Into<String>) -> Self {
+        self.logo_url = Some(logo_url.into());
+        self
+    }
+}
+
+impl crate::state_model::Record for InvoiceCard {
+    const RESOURCE: &'static str = "invoice_card";
+}
+
+/// An order the user is asked to authorize invoicing (or a fiscal e-bill) for: made by the merchant's authorization link, authorized by the user, or refused by the merchant.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct InvoiceOrder {
+    /// The invoicing platform's (or finance bureau's) identifier the link names.
+    s_pappid: String,
+    /// The order's id, as the link names it.
+    order_id: String,
+    /// The account whose link it is: invoices and bills for the order name it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    appid: Option<String>,
+    /// The order's amount in fen, as the link says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    money: Option<i64>,
+    /// The link's timestamp (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    timestamp: Option<i64>,
+    /// Where the link's page opens; `user_authorize_invoice` reports it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<serde_json::Value>,
+    /// Where the page sends the user afterwards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    redirect_url: Option<String>,
+    /// The kind of authorization page (`get_auth_url`'s `type`: 0, 1 or 2); none for a fiscal e-bill's.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    type_: Option<i64>,
+    /// The user who authorized it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// When the user authorized it (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_time: Option<i64>,
+    /// What the user filled in on a type 1 page: an `invoice::types::UserAuthInfo`, checked by the user action that sets it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_auth_info: Option<serde_json::Value>,
+    /// Why the merchant refused it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reject_reason: Option<String>,
+    /// The link the merchant gave the user with the refusal.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reject_url: Option<String>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<InvoiceOrderStatus>,
+}
+
+impl InvoiceOrder {
+    /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+    pub fn builder() -> InvoiceOrderBuilder {
+        InvoiceOrderBuilder::default()
+    }
+
+    /// Sets `appid`: The account whose link it is: invoices and bills for the order name it.
+    pub fn appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = Some(appid.into());
+        self
+    }
+
+    /// Sets `money`: The order's amount in fen, as the link says.
+    pub fn money(mut self, money: i64) -> Self {
+        self.money = Some(money);
+        self
+    }
+
+    /// Sets `timestamp`: The link's timestamp (Unix seconds).
+    pub fn timestamp(mut self, timestamp: i64) -> Self {
+        self.timestamp = Some(timestamp);
+        self
+    }
+
+    /// Sets `source`: Where the link's page opens; `user_authorize_invoice` reports it.
+    pub fn source(mut self, source: serde_json::Value) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// Sets `redirect_url`: Where the page sends the user afterwards.
+    pub fn redirect_url(mut self, redirect_url: impl Into<String>) -> Self {
+        self.redirect_url = Some(redirect_url.into());
+        self
+    }
+
+    /// Sets `type`: The kind of authorization page (`get_auth_url`'s `type`: 0, 1 or 2); none for a fiscal e-bill's.
+    pub fn type_(mut self, type_: i64) -> Self {
+        self.type_ = Some(type_);
+        self
+    }
+
+    /// Sets `openid`: The user who authorized it.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets `auth_time`: When the user authorized it (Unix seconds).
+    pub fn auth_time(mut self, auth_time: i64) -> Self {
+        self.auth_time = Some(auth_time);
+        self
+    }
+
+    /// Sets `user_auth_info`: What the user filled in on a type 1 page: an `invoice::types::UserAuthInfo`, checked by the user action that sets it.
+    pub fn user_auth_info(mut self, user_auth_info: serde_json::Value) -> Self {
+        self.user_auth_info = Some(user_auth_info);
+        self
+    }
+
+    /// Sets `reject_reason`: Why the merchant refused it.
+    pub fn reject_reason(mut self, reject_reason: impl Into<String>) -> Self {
+        self.reject_reason = Some(reject_reason.into());
+        self
+    }
+
+    /// Sets `reject_url`: The link the merchant gave the user with the refusal.
+    pub fn reject_url(mut self, reject_url: impl Into<String>) -> Self {
+        self.reject_url = Some(reject_url.into());
+        self
+    }
+
+    /// Sets its status (`PENDING` when unset).
+    pub fn status(mut self, status: InvoiceOrderStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+/// Builds a [`InvoiceOrder`]: set each required field, then `build`.
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceOrderBuilder {
+    s_pappid: Option<String>,
+    order_id: Option<String>,
+}
+
+impl InvoiceOrderBuilder {
+    /// Sets `s_pappid`: The invoicing platform's (or finance bureau's) identifier the link names.
+    pub fn s_pappid(mut self, s_pappid: impl Into<String>) -> Self {
+        self.s_pappid = Some(s_pappid.into());
+        self
+    }
+
+    /// Sets `order_id`: The order's id, as the link names it.
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// The value built, or the first required field left unset.
+    pub fn build(self) -> Result<InvoiceOrder, ::wechat_core::BuildError> {
+        Ok(InvoiceOrder {
+            s_pappid: self
+                .s_pappid
+                .ok_or(::wechat_core::BuildError::MissingField {
+                    type_name: "InvoiceOrder",
+                    field: "s_pappid",
+                })?,
+            order_id: self
+                .order_id
+                .ok_or(::wechat_core::BuildError::MissingField {
+                    type_name: "InvoiceOrder",
+                    field: "order_id",
+                })?,
+            appid: None,
+            money: None,
+            timestamp: None,
+            source: None,
+            redirect_url: None,
+            type_: None,
+            openid: None,
+            auth_time: None,
+            user_auth_info: None,
+            reject_reason: None,
+            reject_url: None,
+            status: None,
+        })
+    }
+}
+
+impl crate::state_model::Record for InvoiceOrder {
+    const RESOURCE: &'static str = "invoice_order";
+}
+
+/// The statuses of a `invoice_order` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum InvoiceOrderStatus {
+    /// The merchant got the link; the user has not authorized yet (`get_auth_data` answers 72038).
+    #[serde(rename = "PENDING")]
+    Pending,
+    /// The user authorized it: invoices or bills may be inserted for it; authorizing again updates what the user said.
+    #[serde(rename = "AUTHORIZED")]
+    Authorized,
+    /// The merchant refused it (`reject_insert`): never invoiced, never authorized again (72035).
+    #[serde(rename = "REJECTED")]
+    Rejected,
+}
+
+/// The account's invoice settings: the payment merchant link, the authorization page's fields and the contact details, each as last set.
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+pub struct InvoiceSettings {
+    /// The merchant number and its invoicing platform, as `set_pay_mch` set them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paymch_info: Option<serde_json::Value>,
+    /// The fields type 1 authorization pages ask for, as `set_auth_field` set them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    auth_field: Option<serde_json::Value>,
+    /// The contact details, as `set_contact` set them; `get_auth_url` needs them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    contact: Option<serde_json::Value>,
+}
+
+impl InvoiceSettings {
+    /// A `invoice_settings` record with nothing set: the mock makes its key and samples its fields.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Sets `paymch_info`: The merchant number and its invoicing platform, as `set_pay_mch` set them.
+    pub fn paymch_info(mut self, paymch_info: serde_json::Value) -> Self {
+        self.paymch_info = Some(paymch_info);
+        self
+    }
+
+    /// Sets `auth_field`: The fields type 1 authorization pages ask for, as `set_auth_field` set them.
+    pub fn auth_field(mut self, auth_field: serde_json::Value) -> Self {
+        self.auth_field = Some(auth_field);
+        self
+    }
+
+    /// Sets `contact`: The contact details, as `set_contact` set them; `get_auth_url` needs them.
+    pub fn contact(mut self, contact: serde_json::Value) -> Self {
+        self.contact = Some(contact);
+        self
+    }
+}
+
+impl crate::state_model::Record for InvoiceSettings {
+    const RESOURCE: &'static str = "invoice_settings";
+}
+
+/// A (blue) invoice issued with `make_out_invoice` for an order the user authorized: read by `query_invoice_info`, reversed by `clear_out_invoice`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct IssuedInvoice {
+    /// The seller's taxpayer number.
+    nsrsbh: String,
+    /// The issue request's serial number.
+    fpqqlsh: String,
+    /// The order it was issued for (the authorization's `order_id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ddh: Option<String>,
+    /// The user it was issued to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    wxopenid: Option<String>,
+    /// The seller's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nsrmc: Option<String>,
+    /// Total including tax, in yuan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jshj: Option<String>,
+    /// The invoice code (发票代码) the tax system assigned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fpdm: Option<String>,
+    /// The invoice number (发票号码) the tax system assigned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fphm: Option<String>,
+    /// Its check code (校验码).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    jym: Option<String>,
+    /// When it was issued, `yyyyMMddHHmmss` in Beijing time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kprq: Option<String>,
+    /// The serial number of the red-ink request that reversed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    red_fpqqlsh: Option<String>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<IssuedInvoiceStatus>,
+}
+
+impl IssuedInvoice {
+    /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+    pub fn builder() -> IssuedInvoiceBuilder {
+        IssuedInvoiceBuilder::default()
+    }
+
+    /// Sets `ddh`: The order it was issued for (the authorization's `order_id`).
+    pub fn ddh(mut self, ddh: impl Into<String>) -> Self {
+        self.ddh = Some(ddh.into());
+        self
+    }
+
+    /// Sets `wxopenid`: The user it was issued to.
+    pub fn wxopenid(mut self, wxopenid: impl Into<String>) -> Self {
+        self.wxopenid = Some(wxopenid.into());
+        self
+    }
+
+    /// Sets `nsrmc`: The seller's name.
+    pub fn nsrmc(mut self, nsrmc: impl Into<String>) -> Self {
+        self.nsrmc = Some(nsrmc.into());
+        self
+    }
+
+    /// Sets `jshj`: Total including tax, in yuan.
+    pub fn jshj(mut self, jshj: impl Into<String>) -> Self {
+        self.jshj = Some(jshj.into());
+        self
+    }
+
+    /// Sets `fpdm`: The invoice code (发票代码) the tax system assigned.
+    pub fn fpdm(mut self, fpdm: impl Into<String>) -> Self {
+        self.fpdm = Some(fpdm.into());
+        self
+    }
+
+    /// Sets `fphm`: The invoice number (发票号码) the tax system assigned.
+    pub fn fphm(mut self, fphm: impl Into<String>) -> Self {
+        self.fphm = Some(fphm.into());
+        self
+    }
+
+    /// Sets `jym`: Its check code (校验码).
+    pub fn jym(mut self, jym: impl Into<String>) -> Self {
+        self.jym = Some(jym.into());
+        self
+    }
+
+    /// Sets `kprq`: When it was issued, `yyyyMMddHHmmss` in Beijing time.
+    pub fn kprq(mut self, kprq: impl Into<String>) -> Self {
+        self.kprq = Some(kprq.into());
+        self
+    }
+
+    /// Sets `red_fpqqlsh`: The serial number of the red-ink request that reversed it.
+    pub fn red_fpqqlsh(mut self, red_fpqqlsh: impl Into<String>) -> Self {
+        self.red_fpqqlsh = Some(red_fpqqlsh.into());
+        self
+    }
+
+    /// Sets its status (`ISSUED` when unset).
+    pub fn status(mut self, status: IssuedInvoiceStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+/// Builds a [`IssuedInvoice`]: set each required field, then `build`.
+#[derive(Debug, Clone, Default)]
+pub struct IssuedInvoiceBuilder {
+    nsrsbh: Option<String>,
+    fpqqlsh: Option<String>,
+}
+
+impl IssuedInvoiceBuilder {
+    /// Sets `nsrsbh`: The seller's taxpayer number.
+    pub fn nsrsbh(mut self, nsrsbh: impl Into<String>) -> Self {
+        self.nsrsbh = Some(nsrsbh.into());
+        self
+    }
+
+    /// Sets `fpqqlsh`: The issue request's serial number.
+    pub fn fpqqlsh(mut self, fpqqlsh: impl Into<String>) -> Self {
+        self.fpqqlsh = Some(fpqqlsh.into());
+        self
+    }
+
+    /// The value built, or the first required field left unset.
+    pub fn build(self) -> Result<IssuedInvoice, ::wechat_core::BuildError> {
+        Ok(IssuedInvoice {
+            nsrsbh: self
+                .nsrsbh
+                .ok_or(::wechat_core::BuildError::MissingField {
+                    type_name: "IssuedInvoice",
+                    field: "nsrsbh",
+                })?,
+            fpqqlsh: self
+                .fpqqlsh
+                .ok_or(::wechat_core::BuildError::MissingField {
+                    type_name: "IssuedInvoice",
+                    field: "fpqqlsh",
+                })?,
+            ddh: None,
+            wxopenid: None,
+            nsrmc: None,
+            jshj: None,
+            fpdm: None,
+            fphm: None,
+            jym: None,
+            kprq: None,
+            red_fpqqlsh: None,
+            status: None,
+        })
+    }
+}
+
+impl crate::state_model::Record for IssuedInvoice {
+    const RESOURCE: &'static str = "issued_invoice";
+}
+
+/// The statuses of a `issued_invoice` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum IssuedInvoiceStatus {
+    /// Issued (a blue invoice).
+    #[serde(rename = "ISSUED")]
+    Issued,
+    /// Reversed by a red-ink note (`clear_out_invoice`): reversed once only (73000 again).
+    #[serde(rename = "REVERSED")]
+    Reversed,
 }
 
 /// A landing page (货架) listing cards, made with `create_landing_page`.
@@ -2174,4 +2848,131 @@ impl TestWhitelist {
 
 impl crate::state_model::Record for TestWhitelist {
     const RESOURCE: &'static str = "test_whitelist";
+}
+
+/// An invoice in a user's card package, inserted with `platform/insert_invoice` for an order the user authorized; its status is its reimbursement status.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct UserInvoice {
+    /// Its template.
+    card_id: String,
+    /// Its code in the card package.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<String>,
+    /// The order the user authorized: one invoice per order (72018).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_id: Option<String>,
+    /// The account the order was authorized under.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    appid: Option<String>,
+    /// The invoicing platform the order's link named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    s_pappid: Option<String>,
+    /// The user whose card package holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    openid: Option<String>,
+    /// The kind of invoice, from its template.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    type_: Option<String>,
+    /// The payee, from its template.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payee: Option<String>,
+    /// The invoice's face as inserted (`insert_invoice`'s `invoice_user_data`), with `reimburse_status` kept equal to the record's status and the `order_id`: what the reimbursing party's reads answer as `user_info`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_info: Option<serde_json::Value>,
+    /// Its status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<UserInvoiceStatus>,
+}
+
+impl UserInvoice {
+    /// A `user_invoice` record with its key `card_id`; set the other fields with the setters.
+    pub fn new(card_id: impl Into<String>) -> Self {
+        Self {
+            card_id: card_id.into(),
+            code: None,
+            order_id: None,
+            appid: None,
+            s_pappid: None,
+            openid: None,
+            type_: None,
+            payee: None,
+            user_info: None,
+            status: None,
+        }
+    }
+
+    /// Sets `code`: Its code in the card package.
+    pub fn code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Sets `order_id`: The order the user authorized: one invoice per order (72018).
+    pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+        self.order_id = Some(order_id.into());
+        self
+    }
+
+    /// Sets `appid`: The account the order was authorized under.
+    pub fn appid(mut self, appid: impl Into<String>) -> Self {
+        self.appid = Some(appid.into());
+        self
+    }
+
+    /// Sets `s_pappid`: The invoicing platform the order's link named.
+    pub fn s_pappid(mut self, s_pappid: impl Into<String>) -> Self {
+        self.s_pappid = Some(s_pappid.into());
+        self
+    }
+
+    /// Sets `openid`: The user whose card package holds it.
+    pub fn openid(mut self, openid: impl Into<String>) -> Self {
+        self.openid = Some(openid.into());
+        self
+    }
+
+    /// Sets `type`: The kind of invoice, from its template.
+    pub fn type_(mut self, type_: impl Into<String>) -> Self {
+        self.type_ = Some(type_.into());
+        self
+    }
+
+    /// Sets `payee`: The payee, from its template.
+    pub fn payee(mut self, payee: impl Into<String>) -> Self {
+        self.payee = Some(payee.into());
+        self
+    }
+
+    /// Sets `user_info`: The invoice's face as inserted (`insert_invoice`'s `invoice_user_data`), with `reimburse_status` kept equal to the record's status and the `order_id`: what the reimbursing party's reads answer as `user_info`.
+    pub fn user_info(mut self, user_info: serde_json::Value) -> Self {
+        self.user_info = Some(user_info);
+        self
+    }
+
+    /// Sets its status (`INVOICE_REIMBURSE_INIT` when unset).
+    pub fn status(mut self, status: UserInvoiceStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
+
+impl crate::state_model::Record for UserInvoice {
+    const RESOURCE: &'static str = "user_invoice";
+}
+
+/// The statuses of a `user_invoice` record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum UserInvoiceStatus {
+    /// Not locked: the user may submit it for reimbursement.
+    #[serde(rename = "INVOICE_REIMBURSE_INIT")]
+    Init,
+    /// Locked by a reimbursing party while a claim is processed.
+    #[serde(rename = "INVOICE_REIMBURSE_LOCK")]
+    Lock,
+    /// Reimbursed: irreversible (72024 for any move).
+    #[serde(rename = "INVOICE_REIMBURSE_CLOSURE")]
+    Closure,
+    /// Voided by a red-ink note (the platform's `update_status`): moves nowhere.
+    #[serde(rename = "INVOICE_REIMBURSE_CANCEL")]
+    Cancel,
 }

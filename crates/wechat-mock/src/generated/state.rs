@@ -127,6 +127,122 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         statuses: None,
     },
     ResourceDef {
+        name: "bill",
+        group: "nontax",
+        doc: "A fiscal e-bill in a user's card package, inserted with `insert_bill` for an authorized order.",
+        key: &["card_id", "code"],
+        fields: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "s_pappid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "billing_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "billing_no",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fee",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "title",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "billing_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "s_pdf_media_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: Some("bill_card"),
+        missing: None,
+        fresh: &[("code", Fresh::Like("6821234661927"))],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "bill_card",
+        group: "nontax",
+        doc: "A fiscal e-bill card template made with `create_bill_card`: every bill inserted names its card_id.",
+        key: &["card_id"],
+        fields: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payee",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "logo_url",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(40078),
+        fresh: &[("card_id", Fresh::Like("pjZ8Yt9WoOePThU0NfUKz5-tBEWU"))],
+        statuses: None,
+    },
+    ResourceDef {
         name: "card",
         group: "card",
         doc: "A card created with `create_card`: its type and fields, and where it stands in WeChat's review.",
@@ -211,6 +327,31 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
                 ],
             ),
         }),
+    },
+    ResourceDef {
+        name: "card_api_ticket",
+        group: "token",
+        doc: "The account's card api_ticket: the same one until it expires, 7200 s after it was issued.",
+        key: &[],
+        fields: &[
+            Field {
+                name: "ticket",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "expires_at",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[],
+        statuses: None,
     },
     ResourceDef {
         name: "code",
@@ -723,6 +864,263 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         statuses: None,
     },
     ResourceDef {
+        name: "invoice_card",
+        group: "",
+        doc: "An invoice card template made with `platform/create_card`: every invoice inserted names its card_id.",
+        key: &["card_id"],
+        fields: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payee",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "type",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "title",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "logo_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(40078),
+        fresh: &[("card_id", Fresh::Like("pjZ8Yt9WoOePThU0NfUKz5-tBEWU"))],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "invoice_order",
+        group: "",
+        doc: "An order the user is asked to authorize invoicing (or a fiscal e-bill) for: made by the merchant's authorization link, authorized by the user, or refused by the merchant.",
+        key: &["s_pappid", "order_id"],
+        fields: &[
+            Field {
+                name: "s_pappid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "money",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "timestamp",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "source",
+                ty: Ty::Named(TypeId(5)),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "redirect_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "type",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "auth_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_auth_info",
+                ty: Ty::Json,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "reject_reason",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "reject_url",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(72038),
+        fresh: &[],
+        statuses: Some(Statuses {
+            initial: "PENDING",
+            values: &["PENDING", "AUTHORIZED", "REJECTED"],
+            transitions: Some(
+                &[
+                    ("PENDING", &["AUTHORIZED", "REJECTED"]),
+                    ("AUTHORIZED", &["AUTHORIZED", "REJECTED"]),
+                ],
+            ),
+        }),
+    },
+    ResourceDef {
+        name: "invoice_settings",
+        group: "invoice",
+        doc: "The account's invoice settings: the payment merchant link, the authorization page's fields and the contact details, each as last set.",
+        key: &[],
+        fields: &[
+            Field {
+                name: "paymch_info",
+                ty: Ty::Named(TypeId(11)),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "auth_field",
+                ty: Ty::Named(TypeId(0)),
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "contact",
+                ty: Ty::Named(TypeId(6)),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: None,
+        fresh: &[],
+        statuses: None,
+    },
+    ResourceDef {
+        name: "issued_invoice",
+        group: "invoice",
+        doc: "A (blue) invoice issued with `make_out_invoice` for an order the user authorized: read by `query_invoice_info`, reversed by `clear_out_invoice`.",
+        key: &["nsrsbh", "fpqqlsh"],
+        fields: &[
+            Field {
+                name: "nsrsbh",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fpqqlsh",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "ddh",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "wxopenid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "nsrmc",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "jshj",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fpdm",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "fphm",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "jym",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "kprq",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "red_fpqqlsh",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: None,
+        missing: Some(73003),
+        fresh: &[],
+        statuses: Some(Statuses {
+            initial: "ISSUED",
+            values: &["ISSUED", "REVERSED"],
+            transitions: Some(&[("ISSUED", &["REVERSED"])]),
+        }),
+    },
+    ResourceDef {
         name: "landing_page",
         group: "card",
         doc: "A landing page (货架) listing cards, made with `create_landing_page`.",
@@ -996,7 +1394,7 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
             },
             Field {
                 name: "payment_notice_type",
-                ty: Ty::Named(TypeId(56)),
+                ty: Ty::Named(TypeId(60)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -1008,13 +1406,13 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
             },
             Field {
                 name: "items",
-                ty: Ty::Array(Item::Named(TypeId(55))),
+                ty: Ty::Array(Item::Named(TypeId(59))),
                 required: false,
                 ..Field::PLAIN
             },
             Field {
                 name: "scene",
-                ty: Ty::Named(TypeId(57)),
+                ty: Ty::Named(TypeId(61)),
                 required: false,
                 ..Field::PLAIN
             },
@@ -1178,13 +1576,13 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
             },
             Field {
                 name: "type",
-                ty: Ty::Named(TypeId(63)),
+                ty: Ty::Named(TypeId(67)),
                 required: true,
                 ..Field::PLAIN
             },
             Field {
                 name: "rule_info",
-                ty: Ty::Named(TypeId(60)),
+                ty: Ty::Named(TypeId(64)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -1475,6 +1873,93 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
         missing: None,
         fresh: &[],
         statuses: None,
+    },
+    ResourceDef {
+        name: "user_invoice",
+        group: "",
+        doc: "An invoice in a user's card package, inserted with `platform/insert_invoice` for an order the user authorized; its status is its reimbursement status.",
+        key: &["card_id", "code"],
+        fields: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "s_pappid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "type",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "payee",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_info",
+                ty: Ty::Json,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        parent: Some("invoice_card"),
+        missing: Some(72031),
+        fresh: &[("code", Fresh::Like("6821234661927"))],
+        statuses: Some(Statuses {
+            initial: "INVOICE_REIMBURSE_INIT",
+            values: &[
+                "INVOICE_REIMBURSE_INIT",
+                "INVOICE_REIMBURSE_LOCK",
+                "INVOICE_REIMBURSE_CLOSURE",
+                "INVOICE_REIMBURSE_CANCEL",
+            ],
+            transitions: Some(
+                &[
+                    (
+                        "INVOICE_REIMBURSE_INIT",
+                        &["INVOICE_REIMBURSE_LOCK", "INVOICE_REIMBURSE_CANCEL"],
+                    ),
+                    (
+                        "INVOICE_REIMBURSE_LOCK",
+                        &["INVOICE_REIMBURSE_INIT", "INVOICE_REIMBURSE_CLOSURE"],
+                    ),
+                ],
+            ),
+        }),
     },
 ];
 
@@ -7873,6 +8358,996 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
         ],
     },
     Behaviour {
+        operation: "invoice/clear_out_invoice",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "issued_invoice",
+                    alias: "issued_invoice",
+                    filter: &[
+                        (
+                            "nsrsbh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("nsrsbh")],
+                            },
+                        ),
+                        (
+                            "fpdm",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("yfpdm")],
+                            },
+                        ),
+                        (
+                            "fphm",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("yfphm")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: Some(73000),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 73001 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("issued_invoice"),
+                            path: &[Segment::Key("wxopenid")],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("invoiceinfo"),
+                                Segment::Key("wxopenid"),
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "issued_invoice",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("red_fpqqlsh")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoiceinfo"),
+                                    Segment::Key("fpqqlsh"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("REVERSED"))),
+                    forbidden: &[("*", 73000)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/get_auth_data",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    filter: &[
+                        (
+                            "s_pappid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72035 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("invoice_order"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("REJECTED")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72038 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("invoice_order"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("PENDING")),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("invoice_status")],
+                            Expr::Literal(Literal::Text("auth success")),
+                        ),
+                        (
+                            &[Segment::Key("auth_time")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("auth_time")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("user_auth_info")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("user_auth_info")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/get_auth_field",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    filter: &[],
+                    each: None,
+                    missing: Some(72029),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72029 },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("invoice_settings"),
+                        path: &[Segment::Key("auth_field")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("auth_field")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_settings"),
+                                path: &[Segment::Key("auth_field")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/get_auth_url",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card_api_ticket",
+                    alias: "card_api_ticket",
+                    filter: &[
+                        (
+                            "ticket",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("ticket")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: Some(72031),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Le,
+                        left: &Expr::Read {
+                            root: Root::Alias("card_api_ticket"),
+                            path: &[Segment::Key("expires_at")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Now,
+                            args: &[],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    filter: &[],
+                    each: None,
+                    missing: Some(72063),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72063 },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("invoice_settings"),
+                        path: &[Segment::Key("contact")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72029 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("type")],
+                            },
+                            right: &Expr::Literal(Literal::Integer(1)),
+                        },
+                        right: &Expr::Not(
+                            &Expr::Read {
+                                root: Root::Alias("invoice_settings"),
+                                path: &[Segment::Key("auth_field")],
+                            },
+                        ),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    set: &[
+                        (
+                            &[Segment::Key("s_pappid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Call {
+                                function: Function::Appid,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("money")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("money")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("timestamp")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("timestamp")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("source")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("source")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("redirect_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("redirect_url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("type")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("type")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("auth_url")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text(
+                                            "https://mp.weixin.qq.com/bizmall/authinvoice?action=list&s_pappid=",
+                                        ),
+                                    ),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("s_pappid")],
+                                    },
+                                    Expr::Literal(Literal::Text("&appid=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("appid")],
+                                    },
+                                    Expr::Literal(Literal::Text("&num=1&o1=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("order_id")],
+                                    },
+                                    Expr::Literal(Literal::Text("&m1=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("money")],
+                                    },
+                                    Expr::Literal(Literal::Text("&t=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("timestamp")],
+                                    },
+                                    Expr::Literal(Literal::Text("&source=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("source")],
+                                    },
+                                    Expr::Literal(Literal::Text("&type=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("type")],
+                                    },
+                                    Expr::Literal(Literal::Text("#wechat_redirect")),
+                                ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/get_contact",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    filter: &[],
+                    each: None,
+                    missing: Some(72063),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72063 },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("invoice_settings"),
+                        path: &[Segment::Key("contact")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("contact")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_settings"),
+                                path: &[Segment::Key("contact")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/get_pay_mch",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    filter: &[],
+                    each: None,
+                    missing: Some(72028),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72028 },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Alias("invoice_settings"),
+                        path: &[Segment::Key("paymch_info")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("paymch_info")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_settings"),
+                                path: &[Segment::Key("paymch_info")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/make_out_invoice",
+        steps: &[
+            Step {
+                verb: Verb::Count {
+                    resource: "issued_invoice",
+                    alias: "used",
+                    filter: &[
+                        (
+                            "nsrsbh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("nsrsbh")],
+                            },
+                        ),
+                        (
+                            "fpqqlsh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoiceinfo"),
+                                    Segment::Key("fpqqlsh"),
+                                ],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "issued_invoice",
+                    alias: "same_order",
+                    filter: &[
+                        (
+                            "nsrsbh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("nsrsbh")],
+                            },
+                        ),
+                        (
+                            "fpqqlsh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoiceinfo"),
+                                    Segment::Key("fpqqlsh"),
+                                ],
+                            },
+                        ),
+                        (
+                            "ddh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("ddh")],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 73106 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Read {
+                                root: Root::Alias("used"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("same_order"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("ddh")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("AUTHORIZED"))),
+                    ],
+                    each: None,
+                    missing: Some(72038),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 73001 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("invoice_order"),
+                            path: &[Segment::Key("openid")],
+                        },
+                        right: &Expr::Read {
+                            root: Root::Request,
+                            path: &[
+                                Segment::Key("invoiceinfo"),
+                                Segment::Key("wxopenid"),
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "issued_invoice",
+                    alias: "issued_invoice",
+                    set: &[
+                        (
+                            &[Segment::Key("nsrsbh")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("nsrsbh")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fpqqlsh")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoiceinfo"),
+                                    Segment::Key("fpqqlsh"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("ddh")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("ddh")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("wxopenid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoiceinfo"),
+                                    Segment::Key("wxopenid"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("nsrmc")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("nsrmc")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("jshj")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoiceinfo"), Segment::Key("jshj")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fpdm")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[Expr::Literal(Literal::Text("088978450417"))],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fphm")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[Expr::Literal(Literal::Text("21590001"))],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("jym")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(Literal::Text("59004166725791147047")),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("kprq")],
+                            Expr::Call {
+                                function: Function::BeijingTime,
+                                args: &[
+                                    Expr::Call {
+                                        function: Function::Now,
+                                        args: &[],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/query_invoice_info",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "issued_invoice",
+                    alias: "issued_invoice",
+                    filter: &[
+                        (
+                            "nsrsbh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("nsrsbh")],
+                            },
+                        ),
+                        (
+                            "fpqqlsh",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("fpqqlsh")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("invoicedetail")],
+                            Expr::Read {
+                                root: Root::Alias("issued_invoice"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/reject_insert",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    set: &[
+                        (
+                            &[Segment::Key("s_pappid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Call {
+                                function: Function::Appid,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("reject_reason")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reason")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("reject_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("url")],
+                            },
+                        ),
+                    ],
+                    status: Some("REJECTED"),
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "invoice_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("reject_reason")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reason")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("reject_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("url")],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("REJECTED"))),
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Eq,
+                        left: &Expr::Read {
+                            root: Root::Alias("invoice_order"),
+                            path: &[Segment::Key("status")],
+                        },
+                        right: &Expr::Literal(Literal::Text("REJECTED")),
+                    },
+                ),
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/set_auth_field",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    set: &[],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "invoice_settings",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("auth_field")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("auth_field")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/set_contact",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    set: &[],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "invoice_settings",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("contact")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("contact")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "invoice/set_pay_mch",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_settings",
+                    alias: "invoice_settings",
+                    set: &[],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "invoice_settings",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("paymch_info")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("paymch_info")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
         operation: "member_card/activate_member_card",
         steps: &[
             Step {
@@ -8642,6 +10117,537 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             &[Segment::Key("openid")],
                             Expr::Read {
                                 root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax/create_bill_card",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "bill_card",
+                    alias: "bill_card",
+                    set: &[
+                        (
+                            &[Segment::Key("payee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoice_info"), Segment::Key("payee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("logo_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoice_info"),
+                                    Segment::Key("base_info"),
+                                    Segment::Key("logo_url"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("bill_card"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax/get_bill_auth_url",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "card_api_ticket",
+                    alias: "card_api_ticket",
+                    filter: &[
+                        (
+                            "ticket",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("ticket")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: Some(72031),
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Le,
+                        left: &Expr::Read {
+                            root: Root::Alias("card_api_ticket"),
+                            path: &[Segment::Key("expires_at")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Now,
+                            args: &[],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    set: &[
+                        (
+                            &[Segment::Key("s_pappid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Call {
+                                function: Function::Appid,
+                                args: &[],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("money")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("money")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("timestamp")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("timestamp")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("source")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("source")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("redirect_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("redirect_url")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("auth_url")],
+                            Expr::Call {
+                                function: Function::Concat,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text(
+                                            "https://mp.weixin.qq.com/bizmall/authnontaxbill?action=list&s_pappid=",
+                                        ),
+                                    ),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("s_pappid")],
+                                    },
+                                    Expr::Literal(Literal::Text("&appid=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("appid")],
+                                    },
+                                    Expr::Literal(Literal::Text("&order_id=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("order_id")],
+                                    },
+                                    Expr::Literal(Literal::Text("&money=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("money")],
+                                    },
+                                    Expr::Literal(Literal::Text("&t=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("timestamp")],
+                                    },
+                                    Expr::Literal(Literal::Text("&source=")),
+                                    Expr::Read {
+                                        root: Root::Alias("invoice_order"),
+                                        path: &[Segment::Key("source")],
+                                    },
+                                    Expr::Literal(Literal::Text("#wechat_redirect")),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("expire_time")],
+                            Expr::Literal(Literal::Integer(7200)),
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "nontax/insert_bill",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "bill_card",
+                    alias: "bill_card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "invoice_order",
+                    alias: "authorized",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("AUTHORIZED"))),
+                    ],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "invoice_order",
+                    alias: "rejected",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("REJECTED"))),
+                    ],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72035 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("authorized"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Read {
+                                root: Root::Alias("rejected"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("AUTHORIZED"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "bill",
+                    alias: "same_bills",
+                    filter: &[
+                        (
+                            "billing_code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("billing_code"),
+                                ],
+                            },
+                        ),
+                        (
+                            "billing_no",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("billing_no"),
+                                ],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72042 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Gt,
+                        left: &Expr::Read {
+                            root: Root::Alias("same_bills"),
+                            path: &[],
+                        },
+                        right: &Expr::Literal(Literal::Integer(0)),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "bill",
+                    alias: "bill",
+                    set: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("s_pappid")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("billing_code")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("billing_code"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("billing_no")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("billing_no"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("fee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("fee"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("title")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("title"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("billing_time")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("billing_time"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("s_pdf_media_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                    Segment::Key("s_pdf_media_id"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Alias("bill"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("bill"),
                                 path: &[Segment::Key("openid")],
                             },
                         ),
@@ -10594,6 +12600,941 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
         ],
     },
     Behaviour {
+        operation: "platform/create_card",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "invoice_card",
+                    alias: "invoice_card",
+                    set: &[
+                        (
+                            &[Segment::Key("payee")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoice_info"), Segment::Key("payee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("type")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("invoice_info"), Segment::Key("type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("title")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoice_info"),
+                                    Segment::Key("base_info"),
+                                    Segment::Key("title"),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("logo_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoice_info"),
+                                    Segment::Key("base_info"),
+                                    Segment::Key("logo_url"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_card"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "platform/insert_invoice",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_card",
+                    alias: "invoice_card",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "invoice_order",
+                    alias: "authorized",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("AUTHORIZED"))),
+                    ],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "invoice_order",
+                    alias: "rejected",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("REJECTED"))),
+                    ],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72035 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("authorized"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Read {
+                                root: Root::Alias("rejected"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("AUTHORIZED"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "user_invoice",
+                    alias: "inserted",
+                    filter: &[
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "appid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72018 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Gt,
+                        left: &Expr::Read {
+                            root: Root::Alias("inserted"),
+                            path: &[],
+                        },
+                        right: &Expr::Literal(Literal::Integer(0)),
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Create {
+                    resource: "user_invoice",
+                    alias: "user_invoice",
+                    set: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("appid")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("s_pappid")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("type")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_card"),
+                                path: &[Segment::Key("type")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("payee")],
+                            Expr::Read {
+                                root: Root::Alias("invoice_card"),
+                                path: &[Segment::Key("payee")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("user_info")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("card_ext"),
+                                    Segment::Key("user_card"),
+                                    Segment::Key("invoice_user_data"),
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Replace,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "user_invoice",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[
+                                Segment::Key("user_info"),
+                                Segment::Key("reimburse_status"),
+                            ],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("user_info"), Segment::Key("order_id")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("code")],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "platform/update_status",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "user_invoice",
+                    alias: "user_invoice",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "user_invoice",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[
+                                Segment::Key("user_info"),
+                                Segment::Key("reimburse_status"),
+                            ],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reimburse_status")],
+                            },
+                        ),
+                    ],
+                    status: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("reimburse_status")],
+                        },
+                    ),
+                    forbidden: &[("*", 72024)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "reimburse/get_invoice_batch",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: None,
+                unless: Some(
+                    &Expr::Call {
+                        function: Function::DecryptCode,
+                        args: &[
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("item_list"),
+                                    Segment::Each,
+                                    Segment::Key("encrypt_code"),
+                                ],
+                            },
+                        ],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "user_invoice",
+                    alias: "invoices",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("item_list"),
+                                    Segment::Each,
+                                    Segment::Key("card_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Call {
+                                function: Function::DecryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[
+                                            Segment::Key("item_list"),
+                                            Segment::Each,
+                                            Segment::Key("encrypt_code"),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("invoices"),
+                            path: &[Segment::Key("total")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Len,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("item_list")],
+                                },
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("item_list")],
+                            Expr::Read {
+                                root: Root::Alias("invoices"),
+                                path: &[],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "reimburse/get_invoice_info",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: None,
+                unless: Some(
+                    &Expr::Call {
+                        function: Function::DecryptCode,
+                        args: &[
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("encrypt_code")],
+                            },
+                        ],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "user_invoice",
+                    alias: "user_invoice",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Call {
+                                function: Function::DecryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("encrypt_code")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: Some("user_invoice"),
+                    fields: &[],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "reimburse/update_invoice_status",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: None,
+                unless: Some(
+                    &Expr::Call {
+                        function: Function::DecryptCode,
+                        args: &[
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("encrypt_code")],
+                            },
+                        ],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Find {
+                    resource: "user_invoice",
+                    alias: "user_invoice",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Call {
+                                function: Function::DecryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("encrypt_code")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72039 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reimburse_status")],
+                            },
+                            right: &Expr::Literal(
+                                Literal::Text("INVOICE_REIMBURSE_CLOSURE"),
+                            ),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("status")],
+                            },
+                            right: &Expr::Literal(
+                                Literal::Text("INVOICE_REIMBURSE_INIT"),
+                            ),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "user_invoice",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[
+                                Segment::Key("user_info"),
+                                Segment::Key("reimburse_status"),
+                            ],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reimburse_status")],
+                            },
+                        ),
+                    ],
+                    status: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("reimburse_status")],
+                        },
+                    ),
+                    forbidden: &[("*", 72024)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "update_invoice_status",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "Status",
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("status")],
+                            },
+                        ),
+                        (
+                            "CardId",
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "Code",
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "reimburse/update_status_batch",
+        steps: &[
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: None,
+                unless: Some(
+                    &Expr::Call {
+                        function: Function::DecryptCode,
+                        args: &[
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoice_list"),
+                                    Segment::Each,
+                                    Segment::Key("encrypt_code"),
+                                ],
+                            },
+                        ],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::List {
+                    resource: "user_invoice",
+                    alias: "invoices",
+                    filter: &[
+                        (
+                            "openid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoice_list"),
+                                    Segment::Each,
+                                    Segment::Key("card_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Call {
+                                function: Function::DecryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[
+                                            Segment::Key("invoice_list"),
+                                            Segment::Each,
+                                            Segment::Key("encrypt_code"),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    keep: None,
+                    newest_first: None,
+                    offset: None,
+                    limit: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72031 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Ne,
+                        left: &Expr::Read {
+                            root: Root::Alias("invoices"),
+                            path: &[Segment::Key("total")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Len,
+                            args: &[
+                                Expr::Read {
+                                    root: Root::Request,
+                                    path: &[Segment::Key("invoice_list")],
+                                },
+                            ],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Count {
+                    resource: "user_invoice",
+                    alias: "unlocked",
+                    filter: &[
+                        (
+                            "openid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[
+                                    Segment::Key("invoice_list"),
+                                    Segment::Each,
+                                    Segment::Key("card_id"),
+                                ],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Call {
+                                function: Function::DecryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[
+                                            Segment::Key("invoice_list"),
+                                            Segment::Each,
+                                            Segment::Key("encrypt_code"),
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            "status",
+                            Expr::Literal(Literal::Text("INVOICE_REIMBURSE_INIT")),
+                        ),
+                    ],
+                    keep: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Fail { errcode: 72039 },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::And,
+                        left: &Expr::Binary {
+                            op: BinaryOp::Eq,
+                            left: &Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reimburse_status")],
+                            },
+                            right: &Expr::Literal(
+                                Literal::Text("INVOICE_REIMBURSE_CLOSURE"),
+                            ),
+                        },
+                        right: &Expr::Binary {
+                            op: BinaryOp::Gt,
+                            left: &Expr::Read {
+                                root: Root::Alias("unlocked"),
+                                path: &[],
+                            },
+                            right: &Expr::Literal(Literal::Integer(0)),
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "invoices",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[
+                                Segment::Key("user_info"),
+                                Segment::Key("reimburse_status"),
+                            ],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("reimburse_status")],
+                            },
+                        ),
+                    ],
+                    status: Some(
+                        &Expr::Read {
+                            root: Root::Request,
+                            path: &[Segment::Key("reimburse_status")],
+                        },
+                    ),
+                    forbidden: &[("*", 72024)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
         operation: "sub_merchant/get_sub_merchant",
         steps: &[
             Step {
@@ -10985,6 +13926,138 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                                 root: Root::Alias("sub_merchant"),
                                 path: &[],
                             },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "token/get_card_api_ticket",
+        steps: &[
+            Step {
+                verb: Verb::Create {
+                    resource: "card_api_ticket",
+                    alias: "card_api_ticket",
+                    set: &[
+                        (
+                            &[Segment::Key("ticket")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text("bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA"),
+                                    ),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("expires_at")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    each: None,
+                    existing: Existing::Skip,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "card_api_ticket",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("ticket")],
+                            Expr::Call {
+                                function: Function::Fresh,
+                                args: &[
+                                    Expr::Literal(
+                                        Literal::Text("bxLdikRXVbTPdHSM05e5u5sUoXNKdvsdshFKA"),
+                                    ),
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("expires_at")],
+                            Expr::Call {
+                                function: Function::Now,
+                                args: &[],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Le,
+                        left: &Expr::Read {
+                            root: Root::Alias("card_api_ticket"),
+                            path: &[Segment::Key("expires_at")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Now,
+                            args: &[],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "card_api_ticket",
+                    merge: &[],
+                    add: &[
+                        (
+                            &[Segment::Key("expires_at")],
+                            Expr::Literal(Literal::Integer(7200)),
+                        ),
+                    ],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Binary {
+                        op: BinaryOp::Le,
+                        left: &Expr::Read {
+                            root: Root::Alias("card_api_ticket"),
+                            path: &[Segment::Key("expires_at")],
+                        },
+                        right: &Expr::Call {
+                            function: Function::Now,
+                            args: &[],
+                        },
+                    },
+                ),
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("ticket")],
+                            Expr::Read {
+                                root: Root::Alias("card_api_ticket"),
+                                path: &[Segment::Key("ticket")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("expires_in")],
+                            Expr::Literal(Literal::Integer(7200)),
                         ),
                     ],
                 },
@@ -13017,6 +16090,214 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
         ],
     },
     UserAction {
+        name: "authorize_invoice",
+        group: "invoice",
+        summary: "The user authorizes an order on the page of its link (`get_auth_url`, `get_bill_auth_url`).",
+        params: &[
+            Field {
+                name: "s_pappid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "auth_time",
+                ty: Ty::I64,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "user_auth_info",
+                ty: Ty::Named(TypeId(55)),
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "s_pappid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "order_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "appid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "auth_time",
+                ty: Ty::I64,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "invoice_order",
+                    alias: "invoice_order",
+                    filter: &[
+                        (
+                            "s_pappid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("s_pappid")],
+                            },
+                        ),
+                        (
+                            "order_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "invoice_order",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("openid")],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Default,
+                                        args: &[
+                                            Expr::Read {
+                                                root: Root::Alias("invoice_order"),
+                                                path: &[Segment::Key("openid")],
+                                            },
+                                            Expr::Call {
+                                                function: Function::Fresh,
+                                                args: &[
+                                                    Expr::Literal(Literal::Text("oZI8Fj040-be6rlDohc6gkoPOQTQ")),
+                                                ],
+                                            },
+                                        ],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("auth_time")],
+                            Expr::Call {
+                                function: Function::Default,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("auth_time")],
+                                    },
+                                    Expr::Call {
+                                        function: Function::Now,
+                                        args: &[],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("user_auth_info")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("user_auth_info")],
+                            },
+                        ),
+                    ],
+                    status: Some(&Expr::Literal(Literal::Text("AUTHORIZED"))),
+                    forbidden: &[("REJECTED", 72035)],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Push {
+                    event: "user_authorize_invoice",
+                    fields: &[
+                        (
+                            "FromUserName",
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                        (
+                            "SuccOrderId",
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("order_id")],
+                            },
+                        ),
+                        (
+                            "AppId",
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("appid")],
+                            },
+                        ),
+                        (
+                            "Source",
+                            Expr::Read {
+                                root: Root::Alias("invoice_order"),
+                                path: &[Segment::Key("source")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: Some("invoice_order"),
+                    fields: &[],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
         name: "submit_member_form",
         group: "member_card",
         summary: "A user fills in and submits a member card's activation form.",
@@ -13035,7 +16316,7 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
             },
             Field {
                 name: "info",
-                ty: Ty::Named(TypeId(54)),
+                ty: Ty::Named(TypeId(58)),
                 required: true,
                 ..Field::PLAIN
             },
@@ -13566,6 +16847,122 @@ pub(crate) static USER_ACTIONS: &[UserAction] = &[
         ],
     },
     UserAction {
+        name: "share_invoice",
+        group: "reimburse",
+        summary: "The user shares an invoice of the card package with a reimbursing party (chooseInvoice), who gets its `card_id` and `encrypt_code`.",
+        params: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+        ],
+        answer: &[
+            Field {
+                name: "card_id",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "encrypt_code",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "openid",
+                ty: Ty::String,
+                required: true,
+                ..Field::PLAIN
+            },
+        ],
+        types: &TYPES,
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "user_invoice",
+                    alias: "user_invoice",
+                    filter: &[
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "openid",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("card_id")],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("encrypt_code")],
+                            Expr::Call {
+                                function: Function::EncryptCode,
+                                args: &[
+                                    Expr::Read {
+                                        root: Root::Alias("user_invoice"),
+                                        path: &[Segment::Key("code")],
+                                    },
+                                ],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("user_invoice"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    UserAction {
         name: "review_sub_merchant",
         group: "sub_merchant",
         summary: "WeChat's review approves or refuses a sub-merchant waiting for it, and pushes `card_merchant_check_result`.",
@@ -13929,6 +17326,32 @@ mod tests {
     }
 
     #[test]
+    fn invoice_authorize_invoice_examples_run() {
+        crate::state_model::run_user_action_example(
+            "invoice/authorize_invoice",
+            &[
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wx1234567887654321\",\"order_id\":\"1234\",\"s_pappid\":\"wxabcd\",\"source\":\"web\"}",
+                ),
+            ],
+            "{\"s_pappid\": \"wxabcd\", \"order_id\": \"1234\"}",
+            "The user authorizes an order on an H5 page",
+        );
+        crate::state_model::run_user_action_example(
+            "invoice/authorize_invoice",
+            &[
+                (
+                    "invoice_order",
+                    "{\"appid\":\"wx1234567887654321\",\"order_id\":\"1234\",\"s_pappid\":\"wxabcd\",\"source\":\"web\",\"type\":1}",
+                ),
+            ],
+            "{\"s_pappid\": \"wxabcd\", \"order_id\": \"1234\", \"openid\": \"oZI8Fj040-be6rlDohc6gkoPOQTQ\", \"auth_time\": 1480342498, \"user_auth_info\": {\"biz_field\": {\"title\": \"XX公司\", \"tax_no\": \"1486715661\"}}}",
+            "The user fills in a company title",
+        );
+    }
+
+    #[test]
     fn member_card_submit_member_form_examples_run() {
         crate::state_model::run_user_action_example(
             "member_card/submit_member_form",
@@ -13978,6 +17401,25 @@ mod tests {
             ],
             "{\"order_id\": \"AQCAzieFp6-dC8EKDJ7fvb6x3dZt\"}",
             "The example order of unified_order paid",
+        );
+    }
+
+    #[test]
+    fn reimburse_share_invoice_examples_run() {
+        crate::state_model::run_user_action_example(
+            "reimburse/share_invoice",
+            &[
+                (
+                    "invoice_card",
+                    "{\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\"}",
+                ),
+                (
+                    "user_invoice",
+                    "{\"appid\":\"wxc0b84a53ed8e8d29\",\"card_id\":\"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\",\"code\":\"6821234661927\",\"openid\":\"ojZ8Ytz4lESxxxx_R1TvB2Kds\",\"order_id\":\"111163\",\"payee\":\"测试-收款方\",\"type\":\"广东省增值税普通发票\",\"user_info\":{\"fee\":123,\"reimburse_status\":\"INVOICE_REIMBURSE_INIT\"}}",
+                ),
+            ],
+            "{\"card_id\": \"pjZ8Yt9WoOePThU0NfUKz5-tBEWU\", \"code\": \"6821234661927\"}",
+            "The user shares an invoice",
         );
     }
 

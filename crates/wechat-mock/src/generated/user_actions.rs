@@ -565,6 +565,98 @@ pub mod gift_card {
     }
 }
 
+/// The user actions of `spec/invoice/user/`.
+pub mod invoice {
+    /// The parameters of `invoice/authorize_invoice`: The user authorizes an order on the page of its link (`get_auth_url`, `get_bill_auth_url`).
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct AuthorizeInvoiceParams {
+        /// The invoicing platform (or finance bureau) the link names.
+        s_pappid: String,
+        /// The order the link names.
+        order_id: String,
+        /// The user; default the one who authorized before, or a new one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        openid: Option<String>,
+        /// When (Unix seconds); default now.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        auth_time: Option<i64>,
+        /// What the user filled in on a type 1 page, as `get_auth_data` answers it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        user_auth_info: Option<serde_json::Value>,
+    }
+
+    impl AuthorizeInvoiceParams {
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        pub fn builder() -> AuthorizeInvoiceParamsBuilder {
+            AuthorizeInvoiceParamsBuilder::default()
+        }
+
+        /// Sets `openid`: The user; default the one who authorized before, or a new one.
+        pub fn openid(mut self, openid: impl Into<String>) -> Self {
+            self.openid = Some(openid.into());
+            self
+        }
+
+        /// Sets `auth_time`: When (Unix seconds); default now.
+        pub fn auth_time(mut self, auth_time: i64) -> Self {
+            self.auth_time = Some(auth_time);
+            self
+        }
+
+        /// Sets `user_auth_info`: What the user filled in on a type 1 page, as `get_auth_data` answers it.
+        pub fn user_auth_info(mut self, user_auth_info: serde_json::Value) -> Self {
+            self.user_auth_info = Some(user_auth_info);
+            self
+        }
+    }
+
+    /// Builds a [`AuthorizeInvoiceParams`]: set each required field, then `build`.
+    #[derive(Debug, Clone, Default)]
+    pub struct AuthorizeInvoiceParamsBuilder {
+        s_pappid: Option<String>,
+        order_id: Option<String>,
+    }
+
+    impl AuthorizeInvoiceParamsBuilder {
+        /// Sets `s_pappid`: The invoicing platform (or finance bureau) the link names.
+        pub fn s_pappid(mut self, s_pappid: impl Into<String>) -> Self {
+            self.s_pappid = Some(s_pappid.into());
+            self
+        }
+
+        /// Sets `order_id`: The order the link names.
+        pub fn order_id(mut self, order_id: impl Into<String>) -> Self {
+            self.order_id = Some(order_id.into());
+            self
+        }
+
+        /// The value built, or the first required field left unset.
+        pub fn build(self) -> Result<AuthorizeInvoiceParams, ::wechat_core::BuildError> {
+            Ok(AuthorizeInvoiceParams {
+                s_pappid: self
+                    .s_pappid
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "AuthorizeInvoiceParams",
+                        field: "s_pappid",
+                    })?,
+                order_id: self
+                    .order_id
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "AuthorizeInvoiceParams",
+                        field: "order_id",
+                    })?,
+                openid: None,
+                auth_time: None,
+                user_auth_info: None,
+            })
+        }
+    }
+
+    impl crate::state_model::UserActionParams for AuthorizeInvoiceParams {
+        const ACTION: &'static str = "invoice/authorize_invoice";
+    }
+}
+
 /// The user actions of `spec/member_card/user/`.
 pub mod member_card {
     /// The parameters of `member_card/submit_member_form`: A user fills in and submits a member card's activation form.
@@ -731,6 +823,78 @@ pub mod nontax_pay {
 
     impl crate::state_model::UserActionParams for PayNontaxOrderParams {
         const ACTION: &'static str = "nontax_pay/pay_nontax_order";
+    }
+}
+
+/// The user actions of `spec/reimburse/user/`.
+pub mod reimburse {
+    /// The parameters of `reimburse/share_invoice`: The user shares an invoice of the card package with a reimbursing party (chooseInvoice), who gets its `card_id` and `encrypt_code`.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+    pub struct ShareInvoiceParams {
+        /// The invoice's template.
+        card_id: String,
+        /// The invoice's code, as `insert_invoice` answered it.
+        code: String,
+        /// The user sharing it; when given, the invoice must be theirs.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        openid: Option<String>,
+    }
+
+    impl ShareInvoiceParams {
+        /// Starts a builder: each required field is set by name (two could be swapped in a `new`), and `build` refuses one left unset; set the others with the setters afterwards.
+        pub fn builder() -> ShareInvoiceParamsBuilder {
+            ShareInvoiceParamsBuilder::default()
+        }
+
+        /// Sets `openid`: The user sharing it; when given, the invoice must be theirs.
+        pub fn openid(mut self, openid: impl Into<String>) -> Self {
+            self.openid = Some(openid.into());
+            self
+        }
+    }
+
+    /// Builds a [`ShareInvoiceParams`]: set each required field, then `build`.
+    #[derive(Debug, Clone, Default)]
+    pub struct ShareInvoiceParamsBuilder {
+        card_id: Option<String>,
+        code: Option<String>,
+    }
+
+    impl ShareInvoiceParamsBuilder {
+        /// Sets `card_id`: The invoice's template.
+        pub fn card_id(mut self, card_id: impl Into<String>) -> Self {
+            self.card_id = Some(card_id.into());
+            self
+        }
+
+        /// Sets `code`: The invoice's code, as `insert_invoice` answered it.
+        pub fn code(mut self, code: impl Into<String>) -> Self {
+            self.code = Some(code.into());
+            self
+        }
+
+        /// The value built, or the first required field left unset.
+        pub fn build(self) -> Result<ShareInvoiceParams, ::wechat_core::BuildError> {
+            Ok(ShareInvoiceParams {
+                card_id: self
+                    .card_id
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "ShareInvoiceParams",
+                        field: "card_id",
+                    })?,
+                code: self
+                    .code
+                    .ok_or(::wechat_core::BuildError::MissingField {
+                        type_name: "ShareInvoiceParams",
+                        field: "code",
+                    })?,
+                openid: None,
+            })
+        }
+    }
+
+    impl crate::state_model::UserActionParams for ShareInvoiceParams {
+        const ACTION: &'static str = "reimburse/share_invoice";
     }
 }
 

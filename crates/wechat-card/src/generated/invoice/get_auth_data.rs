@@ -139,7 +139,7 @@ pub struct GetAuthDataResponse {
     pub auth_time: i64,
     /// What the user filled in; only for authorization pages of type 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_auth_info: Option<UserAuthInfo>,
+    pub user_auth_info: Option<crate::invoice::types::UserAuthInfo>,
 }
 
 impl GetAuthDataResponse {
@@ -155,7 +155,7 @@ impl GetAuthDataResponse {
 pub struct GetAuthDataResponseBuilder {
     invoice_status: Option<String>,
     auth_time: Option<i64>,
-    user_auth_info: Option<UserAuthInfo>,
+    user_auth_info: Option<crate::invoice::types::UserAuthInfo>,
 }
 
 impl GetAuthDataResponseBuilder {
@@ -172,7 +172,7 @@ impl GetAuthDataResponseBuilder {
     }
 
     /// Sets `user_auth_info`: What the user filled in; only for authorization pages of type 1.
-    pub fn user_auth_info(mut self, value: UserAuthInfo) -> Self {
+    pub fn user_auth_info(mut self, value: crate::invoice::types::UserAuthInfo) -> Self {
         self.user_auth_info = Some(value);
         self
     }
@@ -220,244 +220,6 @@ pub enum GetAuthDataErrorCode {
     BillingCodeAndNoRepeated, BillingCodeOrNoSizeError } else General(crate
     ::GeneralErrorCode)
 );
-/// The title and contact details the user entered on the authorization page: one of the two.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserAuthInfo {
-    /// A personal title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub user_field: Option<UserField>,
-    /// A company title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub biz_field: Option<BizField>,
-}
-
-impl UserAuthInfo {
-    /// Creates the value; every field is optional and starts empty.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets `user_field`: A personal title.
-    pub fn user_field(mut self, value: UserField) -> Self {
-        self.user_field = Some(value);
-        self
-    }
-
-    /// Sets `biz_field`: A company title.
-    pub fn biz_field(mut self, value: BizField) -> Self {
-        self.biz_field = Some(value);
-        self
-    }
-}
-
-/// A personal invoice title and contact details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct UserField {
-    /// The title (the person's name).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub title: String,
-    /// Phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
-    pub phone: Option<String>,
-    /// Email address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
-    pub email: Option<String>,
-    /// Fields the merchant defined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_field: Option<Vec<CustomField>>,
-}
-
-impl UserField {
-    /// Creates the value from its required field `title`.
-    pub fn new(title: impl Into<String>) -> Self {
-        Self {
-            title: title.into(),
-            phone: None,
-            email: None,
-            custom_field: None,
-        }
-    }
-
-    /// Sets `phone`: Phone number.
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-
-    /// Sets `email`: Email address.
-    pub fn email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
-    /// Sets `custom_field`: Fields the merchant defined.
-    pub fn custom_field(mut self, value: Vec<CustomField>) -> Self {
-        self.custom_field = Some(value);
-        self
-    }
-}
-
-/// A company invoice title and its tax details.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct BizField {
-    /// The company's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub title: String,
-    /// Taxpayer identification number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
-    pub tax_no: Option<String>,
-    /// Registered address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
-    pub addr: Option<String>,
-    /// Phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
-    pub phone: Option<String>,
-    /// Bank of the account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
-    pub bank_type: Option<String>,
-    /// Bank account number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
-    pub bank_no: Option<String>,
-    /// Fields the merchant defined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub custom_field: Option<Vec<CustomField>>,
-}
-
-impl BizField {
-    /// Creates the value from its required field `title`.
-    pub fn new(title: impl Into<String>) -> Self {
-        Self {
-            title: title.into(),
-            tax_no: None,
-            addr: None,
-            phone: None,
-            bank_type: None,
-            bank_no: None,
-            custom_field: None,
-        }
-    }
-
-    /// Sets `tax_no`: Taxpayer identification number.
-    pub fn tax_no(mut self, value: impl Into<String>) -> Self {
-        self.tax_no = Some(value.into());
-        self
-    }
-
-    /// Sets `addr`: Registered address.
-    pub fn addr(mut self, value: impl Into<String>) -> Self {
-        self.addr = Some(value.into());
-        self
-    }
-
-    /// Sets `phone`: Phone number.
-    pub fn phone(mut self, value: impl Into<String>) -> Self {
-        self.phone = Some(value.into());
-        self
-    }
-
-    /// Sets `bank_type`: Bank of the account.
-    pub fn bank_type(mut self, value: impl Into<String>) -> Self {
-        self.bank_type = Some(value.into());
-        self
-    }
-
-    /// Sets `bank_no`: Bank account number.
-    pub fn bank_no(mut self, value: impl Into<String>) -> Self {
-        self.bank_no = Some(value.into());
-        self
-    }
-
-    /// Sets `custom_field`: Fields the merchant defined.
-    pub fn custom_field(mut self, value: Vec<CustomField>) -> Self {
-        self.custom_field = Some(value);
-        self
-    }
-}
-
-/// A field the merchant defined, with what the user entered.
-///
-/// Build it with [`CustomField::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-pub struct CustomField {
-    /// The field's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub key: String,
-    /// What the user entered.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
-    pub value: String,
-}
-
-impl CustomField {
-    /// Starts building the value: set each required field, then call `build()`.
-    pub fn builder() -> CustomFieldBuilder {
-        CustomFieldBuilder::default()
-    }
-}
-
-/// The builder of [`CustomField`], from [`CustomField::builder`]: a setter per field, and `build()`, which refuses a required field left unset with `wechat_core::BuildError::MissingField`.
-#[derive(Debug, Clone, Default)]
-#[must_use = "a builder does nothing until `build()` is called"]
-pub struct CustomFieldBuilder {
-    key: Option<String>,
-    value: Option<String>,
-}
-
-impl CustomFieldBuilder {
-    /// Sets `key` (required): The field's name.
-    pub fn key(mut self, value: impl Into<String>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-
-    /// Sets `value` (required): What the user entered.
-    pub fn value(mut self, value: impl Into<String>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-
-    /// The value, or `wechat_core::BuildError::MissingField` naming the first required
-    /// field not set.
-    pub fn build(self) -> Result<CustomField, ::wechat_core::BuildError> {
-        let missing = ::wechat_core::BuildError::missing_from("CustomField");
-        Ok(CustomField {
-            key: self.key.ok_or_else(|| missing("key"))?,
-            value: self.value.ok_or_else(|| missing("value"))?,
-        })
-    }
-}
-
 impl ::wechat_core::Operation for GetAuthDataRequest {
     type Response = GetAuthDataResponse;
     type ErrorCode = GetAuthDataErrorCode;

@@ -33,6 +33,7 @@
 //! - The body field is `s_pappid`; one PHP SDK sends `s_appid`, which WeChat does not read.
 //! - `appid` is in the answer only when `source` is `wxa` (mini program).
 //! - The codes listed are those of the e-invoice family's shared table that concern link creation (72063 needs `set_contact` first, 72029 `set_auth_field` for type 1).
+//! - wechat-mock answers 72031 (invalid params) for a ticket that is not the account's current card api_ticket: WeChat documents no code of its own for it. Its link has the shape of WeChat's page links (the order's values in the query, not URL-encoded); WeChat's example shows none. It does not answer `appid` for `wxa` pages: that is the appid of WeChat's own mini program, which the mock does not know.
 //!
 //! ## An H5 page where the user fills in the title
 //!

@@ -21,6 +21,7 @@
 //!
 //! ## Notes
 //!
+//! - wechat-mock answers the example: WeChat keeps nothing for the link (the title the user picks arrives later in `submit_invoice_title`) and the link depends on nothing said before.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
 //!
 //! ## A title picker

@@ -21,6 +21,7 @@
 //!
 //! ## Notes
 //!
+//! - wechat-mock answers the example: WeChat keeps nothing for the link (what the user saves stays in the user's WeChat, not the merchant's account) and the link depends on nothing said before.
 //! - The SDKs' models (WxJava, SKIT) list `user_fill` without saying it is optional, but WeChat's own example leaves it out; it is optional here (0, the merchant fills the title, when absent). `title` is then required by WeChat (72031): `required_unless = "user_fill"` refuses a request without it before sending unless `user_fill` is `Yes` (1), `No` (0) counting as not set.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
 //!

@@ -28,6 +28,7 @@
 //! | [`set_contact`](InvoiceClient::set_contact) | `/card/invoice/setbizattr` | Sets the merchant's contact phone and invoicing timeout. |
 //! | [`set_pay_mch`](InvoiceClient::set_pay_mch) | `/card/invoice/setbizattr` | Links the merchant's WeChat Pay merchant number with its invoicing platform. |
 
+pub mod types;
 pub mod clear_out_invoice;
 pub use clear_out_invoice::{
     ClearOutInvoiceErrorCode, ClearOutInvoiceRequest, ClearOutInvoiceResponse,

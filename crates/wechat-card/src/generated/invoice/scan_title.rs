@@ -21,6 +21,7 @@
 //!
 //! ## Notes
 //!
+//! - wechat-mock answers the example: the title is read from the QR code's text, which the user's WeChat made; the merchant's account keeps nothing and said nothing before it.
 //! - The SDKs' notes (WxJava, SKIT): not callable by third-party platforms, so authorizer tokens are refused before sending.
 //! - The tax and bank fields are absent for personal titles, so they are optional.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.

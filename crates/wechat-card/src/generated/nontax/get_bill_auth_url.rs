@@ -24,6 +24,7 @@
 //!
 //! - `expire_time` is modelled by Senparc and SKIT and present in the example; it is optional in case WeChat leaves it out.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
+//! - wechat-mock answers 72031 (invalid params) for a ticket that is not the account's current card api_ticket, its own link (WeChat's example shows none) and `expire_time` 7200, the example's.
 //!
 //! ## An H5 authorization link
 //!

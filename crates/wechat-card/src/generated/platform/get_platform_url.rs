@@ -24,6 +24,7 @@
 //!
 //! ## Notes
 //!
+//! - wechat-mock answers the example: the link is the platform's own, fixed by WeChat for its `s_pappid`; the call keeps nothing and depends on nothing said before.
 //! - The path says `seturl` but the call reads the link; the operation is named for what it does.
 //! - The body is an empty JSON object `{}`.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.

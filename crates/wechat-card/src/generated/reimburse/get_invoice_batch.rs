@@ -21,8 +21,49 @@
 //!
 //! ## Notes
 //!
+//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action `reimburse/share_invoice` answers), so the generated call reads invoices its `given` holds; WeChat's own are opaque.
 //! - Each item has the shape of `get_invoice_info`'s answer; WeChat's example leaves out `begin_time`, `end_time` and `user_card_status`, so they are optional in `ReimburseInvoice`.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
+//!
+//! ## Two invoices the user shared (their encrypt_codes in the mock's encoding)
+//!
+//! Request body:
+//!
+//! ```json
+//! {
+//!     "item_list": [
+//!         { "card_id": "pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E", "encrypt_code": "d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==" },
+//!         { "card_id": "pjZ8YtxSguaLUaaDqzeAf385soJM", "encrypt_code": "d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==" }
+//!     ]
+//! }
+//! ```
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 0,
+//!     "errmsg": "ok",
+//!     "item_list": [
+//!         {
+//!             "user_info": {
+//!                 "fee": 123, "title": "灌哥发票", "billing_time": 1504085973, "billing_no": "1504085973",
+//!                 "billing_code": "aabbccdd", "fee_without_tax": 2345, "tax": 123, "pdf_url": "http://pdfurl",
+//!                 "reimburse_status": "INVOICE_REIMBURSE_INIT", "order_id": "1504085935"
+//!             },
+//!             "card_id": "pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E", "openid": "oZI8Fj8L63WugQsljlzzfCcw3AkQ", "type": "广东省增值税普通发票", "payee": "测试-收款方", "detail": "detail"
+//!         },
+//!         {
+//!             "user_info": {
+//!                 "fee": 123, "title": "灌哥发票", "billing_time": 1504085973, "billing_no": "1504085973",
+//!                 "billing_code": "aabbccdd", "fee_without_tax": 2345, "tax": 123, "pdf_url": "http://pdfurl",
+//!                 "reimburse_status": "INVOICE_REIMBURSE_INIT", "order_id": "1504083522"
+//!             },
+//!             "card_id": "pjZ8YtxSguaLUaaDqzeAf385soJM", "openid": "oZI8Fj8L63WugQsljlzzfCcw3AkQ", "type": "广东省增值税普通发票", "payee": "测试-收款方", "detail": "detail"
+//!         }
+//!     ]
+//! }
+//! ```
 //!
 //! ## Two invoices
 //!

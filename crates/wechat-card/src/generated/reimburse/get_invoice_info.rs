@@ -24,9 +24,50 @@
 //!
 //! ## Notes
 //!
+//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action `reimburse/share_invoice` answers), so the generated call reads invoices its `given` holds; WeChat's own are opaque.
 //! - `detail` is a top-level field of the answer, not part of `user_info`.
 //! - Newer docs spell `user_info.trip_pdf_url` as `trip_pdf_ur`; both spellings are accepted.
 //! - `check_code` is in the SDKs' field lists (WxJava, SKIT) but absent from WeChat's example answer, so it is optional in `InvoiceUserInfo`.
+//!
+//! ## An invoice the user shared (its encrypt_code in the mock's encoding)
+//!
+//! Request body:
+//!
+//! ```json
+//! {
+//!     "card_id": "pjZ8Yt5crPbAouhFqFf6JFgZv4Lc",
+//!     "encrypt_code": "d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ=="
+//! }
+//! ```
+//!
+//! Response:
+//!
+//! ```json
+//! {
+//!     "errcode": 0,
+//!     "errmsg": "ok",
+//!     "card_id": "pjZ8Yt5crPbAouhFqFf6JFgZv4Lc",
+//!     "begin_time": 1476068114,
+//!     "end_time": 1476168114,
+//!     "openid": "obLatjnG4vRXJvSO8p914rSK8-Vo",
+//!     "type": "广东省增值税普通发票",
+//!     "payee": "测试-收款方",
+//!     "detail": "测试-detail",
+//!     "user_info": {
+//!         "fee": 1100,
+//!         "title": "XX公司",
+//!         "billing_time": 1468322401,
+//!         "billing_no": "hello",
+//!         "billing_code": "world",
+//!         "info": [{ "name": "绿巨人", "num": 10, "unit": "吨", "price": 4 }],
+//!         "fee_without_tax": 2345,
+//!         "tax": 123,
+//!         "pdf_url": "pdf_url",
+//!         "reimburse_status": "INVOICE_REIMBURSE_INIT",
+//!         "order_id": "111163"
+//!     }
+//! }
+//! ```
 //!
 //! ## An invoice
 //!

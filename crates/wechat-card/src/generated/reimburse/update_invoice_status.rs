@@ -21,12 +21,14 @@
 //! |---|---|---|---|
 //! | 72023 | `invoice has been lock by others` | Another account has locked the invoice. | The invoice is being reimbursed elsewhere; refuse the claim. |
 //! | 72024 | `invoice status error` | The invoice cannot move to this status from its current one. | Read the invoice's status first. |
+//! | 72031 | `invalid params` | The card_id or encrypt_code names no invoice of the user's card package. | Use the values from the user's invoice selection. |
 //! | 72039 | `invoice must be lock first` | Only a locked invoice can be closed. | Lock the invoice, then close it. |
 //!
 //! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
 //!
 //! ## Notes
 //!
+//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action `reimburse/share_invoice` answers), so the generated call reads invoices its `given` holds; WeChat's own are opaque.
 //! - The response example is the documented `{errcode: 0}` answer.
 //! - WeChat's interface name is inferred from its page naming; not confirmed.
 //!
@@ -37,7 +39,7 @@
 //! ```json
 //! {
 //!     "card_id": "pjZ8Yt5crPbAouhFqFf6JFgZv4Lc",
-//!     "encrypt_code": "fbdt/fWy1VitQwhbKtSjNeR3BJyfpeJXfZjjGsdCXiM=",
+//!     "encrypt_code": "d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==",
 //!     "reimburse_status": "INVOICE_REIMBURSE_LOCK"
 //! }
 //! ```
@@ -150,6 +152,8 @@ pub enum UpdateInvoiceStatusErrorCode {
     InvoiceHasBeenLockByOthers,
     /// [`InvoiceStatusError`](crate::Code::InvoiceStatusError): The invoice cannot move to this status from its current one.
     InvoiceStatusError,
+    /// [`InvalidParams`](crate::Code::InvalidParams): The card_id or encrypt_code names no invoice of the user's card package.
+    InvalidParams,
     /// [`InvoiceMustBeLockFirst`](crate::Code::InvoiceMustBeLockFirst): Only a locked invoice can be closed.
     InvoiceMustBeLockFirst,
     /// A general code, or one this version of the SDK does not know.
@@ -157,7 +161,8 @@ pub enum UpdateInvoiceStatusErrorCode {
 }
 ::wechat_core::error_codes!(
     UpdateInvoiceStatusErrorCode in crate ::Code { InvoiceHasBeenLockByOthers,
-    InvoiceStatusError, InvoiceMustBeLockFirst } else General(crate ::GeneralErrorCode)
+    InvoiceStatusError, InvalidParams, InvoiceMustBeLockFirst } else General(crate
+    ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UpdateInvoiceStatusRequest {
     type Response = UpdateInvoiceStatusResponse;

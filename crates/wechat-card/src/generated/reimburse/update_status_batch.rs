@@ -20,9 +20,14 @@
 //! |---|---|---|---|
 //! | 72023 | `invoice has been lock by others` | Another account has locked one of the invoices; none was updated. | Leave that invoice out of the claim. |
 //! | 72024 | `invoice status error` | One of the invoices cannot move to this status; none was updated. | Read the invoices' status first. |
+//! | 72031 | `invalid params` | An invoice of the list is not the user's, or its card_id or encrypt_code names none. | Use the values from the user's invoice selection. |
 //! | 72039 | `invoice must be lock first` | Only locked invoices can be closed; none was updated. | Lock the invoices, then close them. |
 //!
 //! WeChat's general codes ([`GeneralErrorCode`](crate::GeneralErrorCode)) apply too.
+//!
+//! ## Notes
+//!
+//! - The first example's `encrypt_code`s are the mock's encoding of codes (what the user action `reimburse/share_invoice` answers), so the generated call moves invoices its `given` holds; WeChat's own are opaque.
 //!
 //! ## Close two invoices
 //!
@@ -33,8 +38,8 @@
 //!     "openid": "oZI8Fj8L63WugQsljlzzfCcw3AkQ",
 //!     "reimburse_status": "INVOICE_REIMBURSE_CLOSURE",
 //!     "invoice_list": [
-//!         { "card_id": "cardid_1", "encrypt_code": "encrypt_code_1" },
-//!         { "card_id": "cardid_2", "encrypt_code": "encrypt_code_2" }
+//!         { "card_id": "pjZ8Yt7KKEXWMpETmwG2ZZxX2m6E", "encrypt_code": "d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5MQ==" },
+//!         { "card_id": "pjZ8YtxSguaLUaaDqzeAf385soJM", "encrypt_code": "d2VjaGF0LW1vY2sgZW5jcnlwdF9jb2RlOjE4NjkyMTY1ODU5Mg==" }
 //!     ]
 //! }
 //! ```
@@ -146,6 +151,8 @@ pub enum UpdateStatusBatchErrorCode {
     InvoiceHasBeenLockByOthers,
     /// [`InvoiceStatusError`](crate::Code::InvoiceStatusError): One of the invoices cannot move to this status; none was updated.
     InvoiceStatusError,
+    /// [`InvalidParams`](crate::Code::InvalidParams): An invoice of the list is not the user's, or its card_id or encrypt_code names none.
+    InvalidParams,
     /// [`InvoiceMustBeLockFirst`](crate::Code::InvoiceMustBeLockFirst): Only locked invoices can be closed; none was updated.
     InvoiceMustBeLockFirst,
     /// A general code, or one this version of the SDK does not know.
@@ -153,7 +160,8 @@ pub enum UpdateStatusBatchErrorCode {
 }
 ::wechat_core::error_codes!(
     UpdateStatusBatchErrorCode in crate ::Code { InvoiceHasBeenLockByOthers,
-    InvoiceStatusError, InvoiceMustBeLockFirst } else General(crate ::GeneralErrorCode)
+    InvoiceStatusError, InvalidParams, InvoiceMustBeLockFirst } else General(crate
+    ::GeneralErrorCode)
 );
 impl ::wechat_core::Operation for UpdateStatusBatchRequest {
     type Response = UpdateStatusBatchResponse;

@@ -24,6 +24,7 @@
 //! - Credentials (appsecrets, tokens, tickets) are `secret = true`: the generated fields are `wechat_core::Secret`, whose Debug and Display print `***`.
 //! - Only `type=wx_card` is bound here; `jsapi` tickets are a different use of the same path.
 //! - Third-party support is not stated on the card page; the endpoint is commonly called with authorizer tokens, so it is allowed here without a permission set.
+//! - wechat-mock keeps the ticket (spec/token/resources.toml): every call within its two hours answers the same one, as WeChat's cache-and-reuse advice implies; `expires_in` is the lifetime, 7200, whatever is left of it (WeChat documents no other value). `get_auth_url` and `get_bill_auth_url` take only the current ticket.
 //!
 //! ## A card ticket
 //!
