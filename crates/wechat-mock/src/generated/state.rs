@@ -215,7 +215,7 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
     ResourceDef {
         name: "code",
         group: "",
-        doc: "A code of a card: imported by the merchant and waiting in deposit, or held by a user once taken, with a member's number, points, balance and form answers on member cards.",
+        doc: "A code of a card: imported by the merchant and waiting in deposit, or held by a user once taken, with a member's number, points, balance and form answers on member cards, and a general card's number.",
         key: &["card_id", "code"],
         fields: &[
             Field {
@@ -305,6 +305,18 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
             Field {
                 name: "background_pic_url",
                 ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_number",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "can_give_friend",
+                ty: Ty::Bool,
                 required: false,
                 ..Field::PLAIN
             },
@@ -7032,6 +7044,262 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                                         args: &[Expr::Literal(Literal::Text("xxxxxxxxx"))],
                                     },
                                 ],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "general_card/activate_general_card",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("card_number")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_number")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value1")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("init_custom_field_value1")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value2")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("init_custom_field_value2")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value3")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("init_custom_field_value3")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("has_active")],
+                            Expr::Literal(Literal::Bool(true)),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "general_card/unactivate_general_card",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("has_active")],
+                            Expr::Literal(Literal::Bool(false)),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "general_card/update_general_card_user",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("bonus")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bonus")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("balance")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("balance")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("background_pic_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("background_pic_url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value1")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("custom_field_value1")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value2")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("custom_field_value2")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value3")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("custom_field_value3")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("can_give_friend")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("can_give_friend")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("result_bonus")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("bonus")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("result_balance")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("balance")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
                             },
                         ),
                     ],
