@@ -141,6 +141,12 @@
 //!   `can_give_friend` sent, answering the totals (`card_code/get_code` reads them back). A
 //!   code nobody holds, or one not usable (redeemed, deleted, given away), answers 40056; the
 //!   card's type is not checked, since the card union has no `GENERAL_CARD` yet.
+//! - `ticket`: the shared `code` too. `check_in_boarding_pass` writes the check-in onto the
+//!   passenger's code (`check_in`, `checked_in`; a second check-in replaces the first) and
+//!   `is_cancel` marks it not checked in; `update_meeting_ticket` and `update_movie_ticket`
+//!   write the seat, show and times onto the code (`ticket`), over what an earlier call wrote.
+//!   A code nobody holds, or one not usable, answers 40056; no refusal of a repeated check-in
+//!   or cancellation is documented, so none is made, and the card's type is not checked.
 //!
 //! Answering their example, since WeChat keeps nothing for them and their answer depends on
 //! nothing said before: `sub_merchant/get_apply_protocol` (WeChat's category list),

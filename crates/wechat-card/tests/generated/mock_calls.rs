@@ -4136,6 +4136,19 @@ async fn sub_merchant_update_sub_merchant_through_the_mock() {
 #[tokio::test]
 async fn ticket_check_in_boarding_pass_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"198374613512\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "ticket/check_in_boarding_pass",
@@ -4161,6 +4174,19 @@ async fn ticket_check_in_boarding_pass_through_the_mock() {
 #[tokio::test]
 async fn ticket_update_meeting_ticket_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pXch-jvdwkJjY7evUFV-sGsoMl7A\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pXch-jvdwkJjY7evUFV-sGsoMl7A\",\"code\":\"717523732898\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "ticket/update_meeting_ticket",
@@ -4186,6 +4212,19 @@ async fn ticket_update_meeting_ticket_through_the_mock() {
 #[tokio::test]
 async fn ticket_update_movie_ticket_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"277217129962\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "ticket/update_movie_ticket",

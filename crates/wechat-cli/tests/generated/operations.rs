@@ -3286,7 +3286,16 @@ async fn ticket_check_in_boarding_pass_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"198374613512\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -3316,7 +3325,16 @@ async fn ticket_update_meeting_ticket_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"pXch-jvdwkJjY7evUFV-sGsoMl7A\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pXch-jvdwkJjY7evUFV-sGsoMl7A\",\"code\":\"717523732898\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -3345,7 +3363,16 @@ async fn ticket_update_movie_ticket_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"277217129962\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

@@ -259,7 +259,7 @@ pub enum CardStatus {
     Dispatch,
 }
 
-/// A code of a card: imported by the merchant and waiting in deposit, or held by a user once taken, with a member's number, points, balance and form answers on member cards, and a general card's number.
+/// A code of a card: imported by the merchant and waiting in deposit, or held by a user once taken, with a member's number, points, balance and form answers on member cards, a general card's number, a boarding pass's check-in and a ticket's seat.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Code {
     /// The card the code belongs to.
@@ -312,6 +312,15 @@ pub struct Code {
     /// General cards: whether the user may give the card to a friend, as `update_general_card_user` last set it; the card's own `can_give_friend` while unset.
     #[serde(skip_serializing_if = "Option::is_none")]
     can_give_friend: Option<bool>,
+    /// Boarding passes: checked in (`check_in_boarding_pass`); false once the check-in was cancelled (`is_cancel`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checked_in: Option<bool>,
+    /// Boarding passes: what the last check-in (`check_in_boarding_pass`) wrote: `passenger_name`, `class`, `seat`, `etkt_bnr`, `qrcode_data`; kept after a cancellation, which `checked_in` tells.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    check_in: Option<serde_json::Value>,
+    /// Meeting and movie tickets: what `update_meeting_ticket` (`zone`, `entrance`, `seat_number`, `begin_time`, `end_time`) or `update_movie_ticket` (`ticket_class`, `show_time`, `duration`, `screening_room`, `seat_number`) wrote on the user's ticket, each call's fields over the last's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<serde_json::Value>,
     /// Friends' coupons: bound to the user about to use it (`mark_code`).
     #[serde(skip_serializing_if = "Option::is_none")]
     is_mark: Option<bool>,
@@ -344,6 +353,9 @@ impl Code {
             background_pic_url: None,
             card_number: None,
             can_give_friend: None,
+            checked_in: None,
+            check_in: None,
+            ticket: None,
             is_mark: None,
             mark_openid: None,
             status: None,
@@ -452,6 +464,24 @@ impl Code {
     /// Sets `can_give_friend`: General cards: whether the user may give the card to a friend, as `update_general_card_user` last set it; the card's own `can_give_friend` while unset.
     pub fn can_give_friend(mut self, can_give_friend: bool) -> Self {
         self.can_give_friend = Some(can_give_friend);
+        self
+    }
+
+    /// Sets `checked_in`: Boarding passes: checked in (`check_in_boarding_pass`); false once the check-in was cancelled (`is_cancel`).
+    pub fn checked_in(mut self, checked_in: bool) -> Self {
+        self.checked_in = Some(checked_in);
+        self
+    }
+
+    /// Sets `check_in`: Boarding passes: what the last check-in (`check_in_boarding_pass`) wrote: `passenger_name`, `class`, `seat`, `etkt_bnr`, `qrcode_data`; kept after a cancellation, which `checked_in` tells.
+    pub fn check_in(mut self, check_in: serde_json::Value) -> Self {
+        self.check_in = Some(check_in);
+        self
+    }
+
+    /// Sets `ticket`: Meeting and movie tickets: what `update_meeting_ticket` (`zone`, `entrance`, `seat_number`, `begin_time`, `end_time`) or `update_movie_ticket` (`ticket_class`, `show_time`, `duration`, `screening_room`, `seat_number`) wrote on the user's ticket, each call's fields over the last's.
+    pub fn ticket(mut self, ticket: serde_json::Value) -> Self {
+        self.ticket = Some(ticket);
         self
     }
 
