@@ -1,5 +1,5 @@
 //! The card families answer from the state their examples declare: each operation of `card`,
-//! `card_code`, `member_card` and `card_stats` that declares `[[mock]]` steps is sent its first
+//! `card_code`, `member_card`, `card_stats`, `general_card` and `ticket` that declares `[[mock]]` steps is sent its first
 //! success example against a fresh wechat-mock holding the example's `given`, and must answer
 //! the example's response, field for field. The few whose example cannot be what the mock
 //! answers from that state are listed, each with why (the endpoint's `notes` say it too), and
@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use wechat_mock::{DEMO_APPID, DEMO_SECRET, MockConfig, MockServer};
 
 /// The groups this test covers.
-const GROUPS: &[&str] = &["card", "card_code", "member_card", "card_stats"];
+const GROUPS: &[&str] = &["card", "card_code", "member_card", "card_stats", "general_card", "ticket"];
 
 /// Operations whose answer from state differs from their first success example, and why.
 const DIFFERING: &[(&str, &str)] = &[
@@ -31,6 +31,7 @@ const DIFFERING: &[(&str, &str)] = &[
     ("member_card/get_activate_url", "a link naming the card in clear"),
     ("member_card/get_member_info", "no nickname; has_active"),
     ("member_card/update_member", "the request's totals, where the example answers others"),
+    ("general_card/update_general_card_user", "the request's points, where the example answers others"),
 ];
 
 /// The answer to `example` (the first success example of `op`, with its `given` held).

@@ -87,7 +87,7 @@
 //!
 //! Error messages end in ` rid: …` as WeChat's do, so compare with `starts_with`.
 //!
-//! # Gift cards, pay-gift rules, coins, sub-merchants and non-tax payments
+//! # Gift cards, pay-gift rules, coins, sub-merchants, non-tax payments, general cards and tickets
 //!
 //! These groups answer from the state their spec files declare, and no Rust is keyed by their
 //! operations: the resources are in `spec/<group>/resources.toml`, what only a user or
@@ -131,6 +131,19 @@
 //!   `notify_vehicle_entrance` until `apply_vehicle_pay` deducts it into a paid order (once;
 //!   other scenes need no stay). Not yet declared: `download_bill` still answers its example
 //!   statement, since steps build JSON answers and not the CSV text WeChat sends.
+//! - `general_card`: the shared `code` (`spec/resources.toml`). `activate_general_card`
+//!   activates a code a user holds with its card number and field values (again sets them
+//!   again: no refusal is documented), `unactivate_general_card` clears the activation, and
+//!   `update_general_card_user` sets the points, balance, background, field values and
+//!   `can_give_friend` sent, answering the totals (`card_code/get_code` reads them back). A
+//!   code nobody holds, or one not usable (redeemed, deleted, given away), answers 40056; the
+//!   card's type is not checked, since the card union has no `GENERAL_CARD` yet.
+//! - `ticket`: the shared `code` too. `check_in_boarding_pass` writes the check-in onto the
+//!   passenger's code (`check_in`, `checked_in`; a second check-in replaces the first) and
+//!   `is_cancel` marks it not checked in; `update_meeting_ticket` and `update_movie_ticket`
+//!   write the seat, show and times onto the code (`ticket`), over what an earlier call wrote.
+//!   A code nobody holds, or one not usable, answers 40056; no refusal of a repeated check-in
+//!   or cancellation is documented, so none is made, and the card's type is not checked.
 //!
 //! Answering their example, since WeChat keeps nothing for them and their answer depends on
 //! nothing said before: `sub_merchant/get_apply_protocol` (WeChat's category list),

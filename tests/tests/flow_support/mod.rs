@@ -104,7 +104,8 @@ impl Wechat {
     }
 }
 
-/// A card of `card_type` (`GROUPON`, `MEMBER_CARD`...) as `/card/create` takes it, valid 30
+/// A card of `card_type` (`GROUPON`, `MEMBER_CARD`, `GIFT`, the special tickets
+/// `BOARDING_PASS`, `MEETING_TICKET`, `MOVIE_TICKET`) as `/card/create` takes it, valid 30
 /// days from when it is taken, with `quantity` in stock; `extra` goes into `base_info`, and a
 /// member card's own fields into the member card.
 pub(crate) fn card(
@@ -126,6 +127,13 @@ pub(crate) fn card(
         "GIFT" => {
             serde_json::json!({"card_type": "GIFT", "gift": {"base_info": base_info, "gift": "一杯咖啡"}})
         }
+        "BOARDING_PASS" => serde_json::json!({"card_type": "BOARDING_PASS", "boarding_pass": {
+            "base_info": base_info, "from": "广州", "to": "北京", "flight": "CE123", "air_model": "空客A320",
+            "departure_time": "1434507901", "landing_time": "1434518701"}}),
+        "MEETING_TICKET" => serde_json::json!({"card_type": "MEETING_TICKET", "meeting_ticket": {
+            "base_info": base_info, "meeting_detail": "2015年年会"}}),
+        "MOVIE_TICKET" => serde_json::json!({"card_type": "MOVIE_TICKET", "movie_ticket": {
+            "base_info": base_info, "detail": "电影名：xxx，电影简介：xxx"}}),
         _ => {
             serde_json::json!({"card_type": "GROUPON", "groupon": {"base_info": base_info, "deal_detail": "双人套餐"}})
         }

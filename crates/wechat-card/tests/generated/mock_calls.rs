@@ -1657,6 +1657,19 @@ async fn coin_recharge_through_the_mock() {
 #[tokio::test]
 async fn general_card_activate_general_card_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\"code\":\"824173711396\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "general_card/activate_general_card",
@@ -1686,6 +1699,19 @@ async fn general_card_activate_general_card_through_the_mock() {
 #[tokio::test]
 async fn general_card_unactivate_general_card_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\"card_number\":\"824173711396\",\"code\":\"824173711396\",\"has_active\":true,\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "general_card/unactivate_general_card",
@@ -1715,6 +1741,19 @@ async fn general_card_unactivate_general_card_through_the_mock() {
 #[tokio::test]
 async fn general_card_update_general_card_user_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"balance\":200,\"bonus\":2970,\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"12312313\",\"has_active\":true,\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "general_card/update_general_card_user",
@@ -4276,6 +4315,19 @@ async fn sub_merchant_update_sub_merchant_through_the_mock() {
 #[tokio::test]
 async fn ticket_check_in_boarding_pass_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"198374613512\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "ticket/check_in_boarding_pass",
@@ -4301,6 +4353,19 @@ async fn ticket_check_in_boarding_pass_through_the_mock() {
 #[tokio::test]
 async fn ticket_update_meeting_ticket_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"pXch-jvdwkJjY7evUFV-sGsoMl7A\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pXch-jvdwkJjY7evUFV-sGsoMl7A\",\"code\":\"717523732898\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "ticket/update_meeting_ticket",
@@ -4326,6 +4391,19 @@ async fn ticket_update_meeting_ticket_through_the_mock() {
 #[tokio::test]
 async fn ticket_update_movie_ticket_through_the_mock() {
     let harness = Harness::start().await;
+    harness
+        .seed(
+            &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"277217129962\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
+        );
     let arranged = harness
         .arrange(
             "ticket/update_movie_ticket",

@@ -1236,7 +1236,16 @@ async fn general_card_activate_general_card_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\"code\":\"824173711396\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1258,7 +1267,16 @@ async fn general_card_unactivate_general_card_through_the_binary() {
             body_flags: &[("card_id", "card-id"), ("code", "code")],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pPyqQjvbE2LpZReeUHlNN2ReV8w0\",\"card_number\":\"824173711396\",\"code\":\"824173711396\",\"has_active\":true,\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -1292,7 +1310,16 @@ async fn general_card_update_general_card_user_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"balance\":200,\"bonus\":2970,\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"12312313\",\"has_active\":true,\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -3378,7 +3405,16 @@ async fn ticket_check_in_boarding_pass_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"198374613512\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -3408,7 +3444,16 @@ async fn ticket_update_meeting_ticket_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"pXch-jvdwkJjY7evUFV-sGsoMl7A\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"pXch-jvdwkJjY7evUFV-sGsoMl7A\",\"code\":\"717523732898\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<
@@ -3437,7 +3482,16 @@ async fn ticket_update_movie_ticket_through_the_binary() {
             ],
             query_flags: &[],
             files: &[],
-            given: &[],
+            given: &[
+                (
+                    "card",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"status\":\"CARD_STATUS_VERIFY_OK\"}",
+                ),
+                (
+                    "code",
+                    "{\"card_id\":\"p1Pj9jr90_SQRaVqYI239Ka1erkI\",\"code\":\"277217129962\",\"openid\":\"oFS7Fjl0WsZ9AMZqrI80nbIq8xrA\"}",
+                ),
+            ],
         })
         .await;
     mock.assert_printed_answer::<

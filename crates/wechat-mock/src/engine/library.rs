@@ -281,7 +281,7 @@ mod tests {
             card(json!({"type": "DATE_TYPE_FIX_TIME_RANGE", "begin_timestamp": 10, "end_timestamp": 20}));
         assert_eq!(card_validity(&range, 5), (10, 20));
         let term = card(json!({"type": "DATE_TYPE_FIX_TERM", "fixed_begin_term": 1, "fixed_term": 30}));
-        assert_eq!(card_validity(&term, AT), (DAY, 31 * DAY));
+        assert_eq!(card_validity(&term, 0), (DAY, 31 * DAY));
         assert_eq!(card_validity(&json!({}), 7), (7, FOREVER));
     }
 

@@ -639,6 +639,8 @@ fn an_update_of_a_list_changes_each_record_or_none() {
                 resource: "code",
                 alias: "codes",
                 filter: &[("code", read!(request.codes))],
+                keep: None,
+                newest_first: None,
                 offset: None,
                 limit: None,
             },

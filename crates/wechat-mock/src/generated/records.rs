@@ -466,7 +466,7 @@ impl crate::state_model::Record for CardApiTicket {
     const RESOURCE: &'static str = "card_api_ticket";
 }
 
-/// A code of a card: imported by the merchant and waiting in deposit, or held by a user once taken, with a member's number, points, balance and form answers on member cards.
+/// A code of a card: imported by the merchant and waiting in deposit, or held by a user once taken, with a member's number, points, balance and form answers on member cards, a general card's number, a boarding pass's check-in and a ticket's seat.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Code {
     /// The card the code belongs to.
@@ -489,30 +489,45 @@ pub struct Code {
     /// Member cards: the member number `activate_member_card` set.
     #[serde(skip_serializing_if = "Option::is_none")]
     membership_number: Option<String>,
-    /// Member cards: the member's points.
+    /// Member and general cards: the points.
     #[serde(skip_serializing_if = "Option::is_none")]
     bonus: Option<i64>,
-    /// Member cards (and the red-packet cards of old): the balance, in fen.
+    /// Member and general cards (and the red-packet cards of old): the balance, in fen.
     #[serde(skip_serializing_if = "Option::is_none")]
     balance: Option<i64>,
-    /// Member cards: activated (`activate_member_card`, one-tap activation, or `auto_activate` when taken).
+    /// Member and general cards: activated (`activate_member_card`, `activate_general_card`, one-tap activation, or `auto_activate` when taken); `unactivate_general_card` clears it.
     #[serde(skip_serializing_if = "Option::is_none")]
     has_active: Option<bool>,
     /// Member cards: what the member filled in the activation form (`MemberUserInfo`: `common_field_list`, `custom_field_list`).
     #[serde(skip_serializing_if = "Option::is_none")]
     user_info: Option<serde_json::Value>,
-    /// Member cards: the value of the card's `custom_field1`.
+    /// Member and general cards: the value of the card's `custom_field1`.
     #[serde(skip_serializing_if = "Option::is_none")]
     custom_field_value1: Option<String>,
-    /// Member cards: the value of `custom_field2`.
+    /// Member and general cards: the value of `custom_field2`.
     #[serde(skip_serializing_if = "Option::is_none")]
     custom_field_value2: Option<String>,
-    /// Member cards: the value of `custom_field3`.
+    /// Member and general cards: the value of `custom_field3`.
     #[serde(skip_serializing_if = "Option::is_none")]
     custom_field_value3: Option<String>,
-    /// Member cards: the member's own card background.
+    /// Member and general cards: the user's own card background.
     #[serde(skip_serializing_if = "Option::is_none")]
     background_pic_url: Option<String>,
+    /// General cards: the card number `activate_general_card` set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    card_number: Option<String>,
+    /// General cards: whether the user may give the card to a friend, as `update_general_card_user` last set it; the card's own `can_give_friend` while unset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    can_give_friend: Option<bool>,
+    /// Boarding passes: checked in (`check_in_boarding_pass`); false once the check-in was cancelled (`is_cancel`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    checked_in: Option<bool>,
+    /// Boarding passes: what the last check-in (`check_in_boarding_pass`) wrote: `passenger_name`, `class`, `seat`, `etkt_bnr`, `qrcode_data`; kept after a cancellation, which `checked_in` tells.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    check_in: Option<serde_json::Value>,
+    /// Meeting and movie tickets: what `update_meeting_ticket` (`zone`, `entrance`, `seat_number`, `begin_time`, `end_time`) or `update_movie_ticket` (`ticket_class`, `show_time`, `duration`, `screening_room`, `seat_number`) wrote on the user's ticket, each call's fields over the last's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ticket: Option<serde_json::Value>,
     /// Friends' coupons: bound to the user about to use it (`mark_code`).
     #[serde(skip_serializing_if = "Option::is_none")]
     is_mark: Option<bool>,
@@ -543,6 +558,11 @@ impl Code {
             custom_field_value2: None,
             custom_field_value3: None,
             background_pic_url: None,
+            card_number: None,
+            can_give_friend: None,
+            checked_in: None,
+            check_in: None,
+            ticket: None,
             is_mark: None,
             mark_openid: None,
             status: None,
@@ -585,19 +605,19 @@ impl Code {
         self
     }
 
-    /// Sets `bonus`: Member cards: the member's points.
+    /// Sets `bonus`: Member and general cards: the points.
     pub fn bonus(mut self, bonus: i64) -> Self {
         self.bonus = Some(bonus);
         self
     }
 
-    /// Sets `balance`: Member cards (and the red-packet cards of old): the balance, in fen.
+    /// Sets `balance`: Member and general cards (and the red-packet cards of old): the balance, in fen.
     pub fn balance(mut self, balance: i64) -> Self {
         self.balance = Some(balance);
         self
     }
 
-    /// Sets `has_active`: Member cards: activated (`activate_member_card`, one-tap activation, or `auto_activate` when taken).
+    /// Sets `has_active`: Member and general cards: activated (`activate_member_card`, `activate_general_card`, one-tap activation, or `auto_activate` when taken); `unactivate_general_card` clears it.
     pub fn has_active(mut self, has_active: bool) -> Self {
         self.has_active = Some(has_active);
         self
@@ -609,7 +629,7 @@ impl Code {
         self
     }
 
-    /// Sets `custom_field_value1`: Member cards: the value of the card's `custom_field1`.
+    /// Sets `custom_field_value1`: Member and general cards: the value of the card's `custom_field1`.
     pub fn custom_field_value1(
         mut self,
         custom_field_value1: impl Into<String>,
@@ -618,7 +638,7 @@ impl Code {
         self
     }
 
-    /// Sets `custom_field_value2`: Member cards: the value of `custom_field2`.
+    /// Sets `custom_field_value2`: Member and general cards: the value of `custom_field2`.
     pub fn custom_field_value2(
         mut self,
         custom_field_value2: impl Into<String>,
@@ -627,7 +647,7 @@ impl Code {
         self
     }
 
-    /// Sets `custom_field_value3`: Member cards: the value of `custom_field3`.
+    /// Sets `custom_field_value3`: Member and general cards: the value of `custom_field3`.
     pub fn custom_field_value3(
         mut self,
         custom_field_value3: impl Into<String>,
@@ -636,9 +656,39 @@ impl Code {
         self
     }
 
-    /// Sets `background_pic_url`: Member cards: the member's own card background.
+    /// Sets `background_pic_url`: Member and general cards: the user's own card background.
     pub fn background_pic_url(mut self, background_pic_url: impl Into<String>) -> Self {
         self.background_pic_url = Some(background_pic_url.into());
+        self
+    }
+
+    /// Sets `card_number`: General cards: the card number `activate_general_card` set.
+    pub fn card_number(mut self, card_number: impl Into<String>) -> Self {
+        self.card_number = Some(card_number.into());
+        self
+    }
+
+    /// Sets `can_give_friend`: General cards: whether the user may give the card to a friend, as `update_general_card_user` last set it; the card's own `can_give_friend` while unset.
+    pub fn can_give_friend(mut self, can_give_friend: bool) -> Self {
+        self.can_give_friend = Some(can_give_friend);
+        self
+    }
+
+    /// Sets `checked_in`: Boarding passes: checked in (`check_in_boarding_pass`); false once the check-in was cancelled (`is_cancel`).
+    pub fn checked_in(mut self, checked_in: bool) -> Self {
+        self.checked_in = Some(checked_in);
+        self
+    }
+
+    /// Sets `check_in`: Boarding passes: what the last check-in (`check_in_boarding_pass`) wrote: `passenger_name`, `class`, `seat`, `etkt_bnr`, `qrcode_data`; kept after a cancellation, which `checked_in` tells.
+    pub fn check_in(mut self, check_in: serde_json::Value) -> Self {
+        self.check_in = Some(check_in);
+        self
+    }
+
+    /// Sets `ticket`: Meeting and movie tickets: what `update_meeting_ticket` (`zone`, `entrance`, `seat_number`, `begin_time`, `end_time`) or `update_movie_ticket` (`ticket_class`, `show_time`, `duration`, `screening_room`, `seat_number`) wrote on the user's ticket, each call's fields over the last's.
+    pub fn ticket(mut self, ticket: serde_json::Value) -> Self {
+        self.ticket = Some(ticket);
         self
     }
 

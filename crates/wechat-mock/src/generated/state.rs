@@ -356,7 +356,7 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
     ResourceDef {
         name: "code",
         group: "",
-        doc: "A code of a card: imported by the merchant and waiting in deposit, or held by a user once taken, with a member's number, points, balance and form answers on member cards.",
+        doc: "A code of a card: imported by the merchant and waiting in deposit, or held by a user once taken, with a member's number, points, balance and form answers on member cards, a general card's number, a boarding pass's check-in and a ticket's seat.",
         key: &["card_id", "code"],
         fields: &[
             Field {
@@ -446,6 +446,36 @@ pub(crate) static RESOURCES: &[ResourceDef] = &[
             Field {
                 name: "background_pic_url",
                 ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "card_number",
+                ty: Ty::String,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "can_give_friend",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "checked_in",
+                ty: Ty::Bool,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "check_in",
+                ty: Ty::Json,
+                required: false,
+                ..Field::PLAIN
+            },
+            Field {
+                name: "ticket",
+                ty: Ty::Json,
                 required: false,
                 ..Field::PLAIN
             },
@@ -7527,6 +7557,262 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
         ],
     },
     Behaviour {
+        operation: "general_card/activate_general_card",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("card_number")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_number")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value1")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("init_custom_field_value1")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value2")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("init_custom_field_value2")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value3")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("init_custom_field_value3")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("has_active")],
+                            Expr::Literal(Literal::Bool(true)),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "general_card/unactivate_general_card",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("has_active")],
+                            Expr::Literal(Literal::Bool(false)),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "general_card/update_general_card_user",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("bonus")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("bonus")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("balance")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("balance")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("background_pic_url")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("background_pic_url")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value1")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("custom_field_value1")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value2")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("custom_field_value2")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("custom_field_value3")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("custom_field_value3")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("can_give_friend")],
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("can_give_friend")],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Answer {
+                    from: None,
+                    fields: &[
+                        (
+                            &[Segment::Key("result_bonus")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("bonus")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("result_balance")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("balance")],
+                            },
+                        ),
+                        (
+                            &[Segment::Key("openid")],
+                            Expr::Read {
+                                root: Root::Alias("code"),
+                                path: &[Segment::Key("openid")],
+                            },
+                        ),
+                    ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
         operation: "gift_card/add_pay_whitelist",
         steps: &[
             Step {
@@ -13928,6 +14214,279 @@ pub(crate) static BEHAVIOURS: &[Behaviour] = &[
                             },
                         ),
                     ],
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "ticket/check_in_boarding_pass",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("checked_in")],
+                            Expr::Literal(Literal::Bool(true)),
+                        ),
+                        (
+                            &[Segment::Key("check_in")],
+                            Expr::Call {
+                                function: Function::Object,
+                                args: &[
+                                    Expr::Literal(Literal::Text("passenger_name")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("passenger_name")],
+                                    },
+                                    Expr::Literal(Literal::Text("class")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("class")],
+                                    },
+                                    Expr::Literal(Literal::Text("seat")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("seat")],
+                                    },
+                                    Expr::Literal(Literal::Text("etkt_bnr")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("etkt_bnr")],
+                                    },
+                                    Expr::Literal(Literal::Text("qrcode_data")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("qrcode_data")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("is_cancel")],
+                    },
+                ),
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[],
+                    add: &[],
+                    set: &[
+                        (
+                            &[Segment::Key("checked_in")],
+                            Expr::Literal(Literal::Bool(false)),
+                        ),
+                    ],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: Some(
+                    &Expr::Read {
+                        root: Root::Request,
+                        path: &[Segment::Key("is_cancel")],
+                    },
+                ),
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "ticket/update_meeting_ticket",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[
+                        (
+                            &[Segment::Key("ticket")],
+                            Expr::Call {
+                                function: Function::Object,
+                                args: &[
+                                    Expr::Literal(Literal::Text("zone")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("zone")],
+                                    },
+                                    Expr::Literal(Literal::Text("entrance")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("entrance")],
+                                    },
+                                    Expr::Literal(Literal::Text("seat_number")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("seat_number")],
+                                    },
+                                    Expr::Literal(Literal::Text("begin_time")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("begin_time")],
+                                    },
+                                    Expr::Literal(Literal::Text("end_time")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("end_time")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    add: &[],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
+                },
+                when: None,
+                unless: None,
+            },
+        ],
+    },
+    Behaviour {
+        operation: "ticket/update_movie_ticket",
+        steps: &[
+            Step {
+                verb: Verb::Find {
+                    resource: "code",
+                    alias: "code",
+                    filter: &[
+                        (
+                            "code",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("code")],
+                            },
+                        ),
+                        (
+                            "card_id",
+                            Expr::Read {
+                                root: Root::Request,
+                                path: &[Segment::Key("card_id")],
+                            },
+                        ),
+                        ("status", Expr::Literal(Literal::Text("NORMAL"))),
+                    ],
+                    each: None,
+                    missing: None,
+                },
+                when: None,
+                unless: None,
+            },
+            Step {
+                verb: Verb::Update {
+                    alias: "code",
+                    merge: &[
+                        (
+                            &[Segment::Key("ticket")],
+                            Expr::Call {
+                                function: Function::Object,
+                                args: &[
+                                    Expr::Literal(Literal::Text("ticket_class")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("ticket_class")],
+                                    },
+                                    Expr::Literal(Literal::Text("show_time")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("show_time")],
+                                    },
+                                    Expr::Literal(Literal::Text("duration")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("duration")],
+                                    },
+                                    Expr::Literal(Literal::Text("screening_room")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("screening_room")],
+                                    },
+                                    Expr::Literal(Literal::Text("seat_number")),
+                                    Expr::Read {
+                                        root: Root::Request,
+                                        path: &[Segment::Key("seat_number")],
+                                    },
+                                ],
+                            },
+                        ),
+                    ],
+                    add: &[],
+                    set: &[],
+                    status: None,
+                    forbidden: &[],
+                    bounds: &[],
+                    taken: None,
                 },
                 when: None,
                 unless: None,

@@ -27,6 +27,7 @@
 //! - WeChat's interface name for this endpoint is not known; `card_generalcard_activate` is a short name after the path.
 //! - Only EasyWeChat (5.x, and its node port) has this call, and it sends whatever array the caller passes. The fields are those applications send to it on GitHub (card_number and code, card_id, init_custom_field_value1..3), which mirror the member-card activation with `card_number` in place of `membership_number`. The member-card activation's points and balance fields (init_bonus, init_balance) are not declared: no source shows them here.
 //! - Limits are the member-card activation's: code and card_number string(20), init_custom_field_value* string(12).
+//! - wechat-mock activates the code a user holds, as activate_member_card does, and keeps the card number and field values on it (spec/resources.toml); a code no user holds, or one not usable (redeemed, deleted, given away), answers 40056. No source documents a refusal of a second activation, so activating again sets the values again. That the card is a general card is not checked: WeChat documents no code for another type, and the card union has no `GENERAL_CARD` yet.
 //!
 //! ## Activate a card (constructed from a request sent by an application on GitHub)
 //!

@@ -25,6 +25,7 @@
 //!
 //! - WeChat's interface name for this endpoint is not known; `card_generalcard_unactivate` is a short name after the path.
 //! - The body is EasyWeChat's, the only SDK with the call: `card_id` and `code`, both required there.
+//! - wechat-mock clears the activation of the code a user holds (spec/resources.toml); a code no user holds, or one not usable, answers 40056. No source documents a refusal for a card not activated, so reverting one is accepted and changes nothing. The card number and field values stay on the code, as no source says WeChat clears them.
 //!
 //! ## Revert an activation (constructed, EasyWeChat's body)
 //!

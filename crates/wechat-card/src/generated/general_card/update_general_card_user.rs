@@ -30,6 +30,7 @@
 //! - Amounts are in fen (SKIT: 余额（单位：分）).
 //! - record_bonus and record_balance take member_card/update_member's limits where WeChat's gift-card page gives none: record_bonus string(42); record_balance unbounded, since WeChat's own member-card example exceeds its table's 42 bytes.
 //! - 40056's text is WeChat's card code as member_card declares it; that this call answers it for a code no user holds is inferred from WeChat checking the code first, as every call on a user's code does.
+//! - wechat-mock sets the totals, background, field values and `can_give_friend` sent on the code a user holds (spec/resources.toml) and answers the totals and the holder; what a call leaves out is kept, and get_code reads the points, balance and background back. A code no user holds, or one not usable (redeemed, deleted, given away), answers 40056. No event is pushed: WeChat documents none for this call. The user its first example's `given` holds had 200 fen, so the answer is the request's 3000 points and that balance, where WeChat's example answers 100 points.
 //!
 //! ## Points after a purchase (WeChat's example, via SKIT)
 //!

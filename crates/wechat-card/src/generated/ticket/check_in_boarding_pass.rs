@@ -30,6 +30,7 @@
 //! - Limits from the table: passenger_name at most 15 Chinese characters (45 bytes), class at most 5 (15 bytes), etkt_bnr at most 14 digits.
 //! - wechatpy also sends `gate` and `boarding_time`, which are fields of the boarding-pass card template (create_card), not of this table, SKIT, Senparc or chanxuehong; they are not declared.
 //! - The codes are WeChat's card codes this call shares with the other calls on a user's code (40056 for a code no user holds, as member_card/update_member declares it).
+//! - wechat-mock writes the check-in onto the code a user holds (spec/resources.toml; 40056 for a code nobody holds, or one not usable: redeemed, deleted, given away) and marks it not checked in on `is_cancel`. No source documents a refusal of a second check-in (a seat change) or of a cancellation without one, so a check-in replaces the last one and a cancellation is accepted either way. That the card is a boarding pass is not checked: WeChat documents no code for another type.
 //!
 //! ## Check a passenger in (WeChat's example, via SKIT)
 //!

@@ -24,6 +24,7 @@
 //! - WeChat's page gives the interface no English name; `card_meetingticket_updateuser` is a short name after the path.
 //! - zone, entrance and seat_number are required in WeChat's table (chanxuehong copies 必须); SKIT and Senparc leave them optional. The table is followed.
 //! - begin_time and end_time are unix seconds; WeChat's example leaves them out.
+//! - wechat-mock writes the zone, entrance, seat and times onto the code a user holds (spec/resources.toml; 40056 for a code nobody holds, or one not usable: redeemed, deleted, given away), over what an earlier call wrote: times a later call leaves out are kept. That the card is a meeting ticket is not checked: WeChat documents no code for another type.
 //!
 //! ## Seat a guest (WeChat's example, via SKIT)
 //!

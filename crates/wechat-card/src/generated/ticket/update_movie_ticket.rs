@@ -24,6 +24,7 @@
 //! - WeChat's page gives the interface no English name; `card_movieticket_updateuser` is a short name after the path.
 //! - `seat_number` is an array of seats in WeChat's example, SKIT (`IList<string>`) and Senparc (`string[]`); chanxuehong declares a single string. The array is sent.
 //! - `duration` is in minutes (SKIT: 单位：分钟; WeChat's example 120).
+//! - wechat-mock writes the show, hall and seats onto the code a user holds (spec/resources.toml; 40056 for a code nobody holds, or one not usable: redeemed, deleted, given away), over what an earlier call wrote: a hall or seats a later call leaves out are kept. That the card is a movie ticket is not checked: WeChat documents no code for another type.
 //!
 //! ## Two seats of a 4D show (WeChat's example, via SKIT)
 //!
