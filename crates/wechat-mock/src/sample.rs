@@ -14,7 +14,7 @@ const MAX_DEPTH: usize = 12;
 /// Lenient fields (`lenient_in_mock`) are held too, optional or not, so the mock has nothing to
 /// warn about. `types` holds the named types the fields refer to (an operation's `types`).
 /// It is what a request may send: without the fields only WeChat answers (`only =
-/// "response"`); [`sample_answer`] has them. It keeps the rules that tie fields together: a
+/// "response"`); the mock's own sample answers have them. It keeps the rules that tie fields together: a
 /// `required_when` or `required_unless` field is held whatever its sibling, and of a `one_of`
 /// set the first field is held, set (a boolean `true`), the others left out.
 pub fn sample_object<'a>(types: &Schema<'a>, fields: &[Field<'a>]) -> Map<String, Value> {
