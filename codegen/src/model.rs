@@ -335,6 +335,9 @@ pub struct TypeDef {
     pub kind: TypeKind,
     /// It, or a type it holds, has limits or rules: it implements `wechat_core::Check`.
     pub checked: bool,
+    /// An answer holds it: it implements `Deserialize` whatever the features. A type only
+    /// requests hold implements it with the `deserialize-requests` feature only.
+    pub received: bool,
 }
 
 /// What a named type is.

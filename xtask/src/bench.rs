@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 
 use crate::synthetic;
 
+mod app_build;
+
 /// One line of the table.
 #[derive(Debug, Clone)]
 pub struct Row {
@@ -109,6 +111,7 @@ pub fn run(root: &Path, quick: bool) -> Result<Vec<Row>, BenchError> {
     rows.extend(token_store_rows(&criterion, &figures)?);
     rows.extend(code_size_rows(root)?);
     rows.extend(build_time_rows(root, &target)?);
+    rows.extend(app_build::rows(root, if quick { 1 } else { 2 })?);
     Ok(rows)
 }
 

@@ -113,7 +113,7 @@ pub(crate) fn file(spec: &Spec) -> TokenStream {
 
         /// The request type holding the arranged body.
         fn request<T: serde::de::DeserializeOwned>(arranged: &Arranged) -> T {
-            serde_json::from_value(arranged.body.clone()).expect("the arranged body fits the request type")
+            wechat_core::lenient::from_value(arranged.body.clone()).expect("the arranged body fits the request type")
         }
 
         /// The typed code of a WeChat error answer.

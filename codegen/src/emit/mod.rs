@@ -37,6 +37,10 @@ pub use mock::MOCK_GENERATED_DIR;
 /// The generated crate's manifest, of which the generator owns the group features only.
 pub const CARD_MANIFEST: &str = "crates/wechat-card/Cargo.toml";
 
+/// The feature of `wechat-card` that gives the types only requests hold `Deserialize`
+/// (answers' types always have it).
+pub(crate) const DESERIALIZE_REQUESTS_FEATURE: &str = "deserialize-requests";
+
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {

@@ -21,6 +21,7 @@ pub(crate) fn module(op: &Operation) -> TokenStream {
         constants: &op.fixed_body,
         files: &op.files,
         checked: op.request_checked,
+        sent_only: true,
     };
     let request_struct = shapes::object(&request, &request_doc, &op.request, &extras);
     let response_doc =

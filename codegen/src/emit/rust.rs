@@ -142,27 +142,6 @@ pub(crate) fn field_type(field: &Field) -> TokenStream {
     if field.is_option() { quote!(Option<#ty>) } else { ty }
 }
 
-/// The name of a lenient decoding function of `wechat_core::lenient` for a field, if its
-/// type has one.
-pub(crate) fn lenient_decoder(field: &Field) -> Option<String> {
-    if field.secret {
-        // `Secret` decodes leniently itself.
-        return None;
-    }
-    let base = match field.ty {
-        Ty::String => "string",
-        Ty::Bool => "boolean",
-        Ty::I32 | Ty::I64 | Ty::U32 | Ty::U64 => "integer",
-        Ty::F64 => "float",
-        Ty::Array(_) | Ty::Map(_) | Ty::Json | Ty::Named(_) => return None,
-    };
-    Some(if !field.is_option() {
-        format!("::wechat_core::lenient::{base}")
-    } else {
-        format!("::wechat_core::lenient::option_{base}")
-    })
-}
-
 /// Escapes text for a Markdown table cell.
 pub(crate) fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::rust::{doc, field_type, ident, integer, lenient_decoder, limits, value_type};
+use crate::emit::rust::{doc, field_type, ident, integer, limits, value_type};
 use crate::model::{
     Direction, Field, FieldRule, FileField, FixedParam, Literal, Ty, TypeDef, TypeKind, Union, UnionLayout,
     Variant,
@@ -21,6 +21,15 @@ pub(crate) struct Extras<'a> {
     pub(crate) files: &'a [FileField],
     /// The type, or one it holds, has limits or rules: it implements `wechat_core::Check`.
     pub(crate) checked: bool,
+    /// Only requests hold it: `Deserialize` only with the `deserialize-requests` feature.
+    pub(crate) sent_only: bool,
+}
+
+/// `#[cfg(feature = "deserialize-requests")]` on a `Deserialize` impl (or what only it
+/// uses) of a type only requests hold; nothing for a type an answer holds.
+fn deserialize_gate(sent_only: bool) -> Option<TokenStream> {
+    let feature = crate::emit::DESERIALIZE_REQUESTS_FEATURE;
+    sent_only.then(|| quote!(#[cfg(feature = #feature)]))
 }
 
 /// A struct with one public field per spec field, and the way to build it: with two or more
@@ -67,15 +76,22 @@ pub(crate) fn object(name: &str, docs: &str, fields: &[Field], extras: &Extras<'
     let docs = doc(&docs);
     let check = extras.checked.then(|| check_impl(&name, extras.query.iter().chain(fields), rules.is_some()));
     let getters = answered.iter().map(|f| getter(f));
-    let constant_codecs = extras.constants.iter().map(constant_codec);
+    let constant_codecs = extras.constants.iter().map(|c| constant_codec(c, extras.sent_only));
     // With nothing required, the empty value is a fine default.
     let default = params.iter().all(|p| !p.required).then(|| quote!(Default,));
     // A constant is a private `()` field, which clippy mistakes for a hand-made
     // `#[non_exhaustive]`; it is there to be serialized.
     let allow = (!extras.constants.is_empty()).then(|| quote!(#[allow(clippy::manual_non_exhaustive)]));
+    let feature = crate::emit::DESERIALIZE_REQUESTS_FEATURE;
+    let (deserialize, gated_deserialize) = if extras.sent_only {
+        (None, Some(quote!(#[cfg_attr(feature = #feature, derive(serde::Deserialize))])))
+    } else {
+        (Some(quote!(serde::Deserialize)), None)
+    };
     quote! {
         #docs
-        #[derive(Debug, Clone, #default PartialEq, serde::Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, #default PartialEq, serde::Serialize, #deserialize)]
+        #gated_deserialize
         #[non_exhaustive]
         #allow
         pub struct #name {
@@ -178,7 +194,8 @@ fn constant_decl(constant: &FixedParam) -> TokenStream {
 }
 
 /// The functions serde calls for a constant field: write the value, accept only the value.
-fn constant_codec(constant: &FixedParam) -> TokenStream {
+fn constant_codec(constant: &FixedParam, sent_only: bool) -> TokenStream {
+    let gate = deserialize_gate(sent_only);
     let field = constant_ident(constant);
     let serialize = ident(&format!("serialize_{field}"));
     let deserialize = ident(&format!("deserialize_{field}"));
@@ -188,6 +205,7 @@ fn constant_codec(constant: &FixedParam) -> TokenStream {
             serializer.serialize_str(#value)
         }
 
+        #gate
         fn #deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<(), D::Error> {
             ::wechat_core::lenient::constant(deserializer, #value)
         }
@@ -242,9 +260,6 @@ fn field_decl(field: &Field, in_query: bool, note: Option<&str>) -> TokenStream 
             Some(Direction::Request) => serde.push(quote!(default)),
             None if field.nullable => serde.push(quote!(default)),
             None => {}
-        }
-        if let Some(decoder) = lenient_decoder(field) {
-            serde.push(quote!(deserialize_with = #decoder));
         }
     }
     let serde = (!serde.is_empty()).then(|| quote!(#[serde(#(#serde),*)]));
@@ -569,7 +584,8 @@ fn builder(type_name: &str, params: &[Param], unset: &Unset<'_>, has_rules: bool
 pub(crate) fn named(def: &TypeDef) -> TokenStream {
     match &def.kind {
         TypeKind::Struct(fields) => {
-            object(&def.name, &def.doc, fields, &Extras { checked: def.checked, ..Extras::default() })
+            let extras = Extras { checked: def.checked, sent_only: !def.received, ..Extras::default() };
+            object(&def.name, &def.doc, fields, &extras)
         }
         TypeKind::StringEnum(variants) => string_enum(def, variants),
         TypeKind::IntEnum(variants) => int_enum(def, variants),
@@ -580,6 +596,7 @@ pub(crate) fn named(def: &TypeDef) -> TokenStream {
 /// An enum with one variant per known tag, each holding its object type, and `Unknown`
 /// keeping any other object whole.
 fn union_enum(def: &TypeDef, union: &Union) -> TokenStream {
+    let gate = deserialize_gate(!def.received);
     let name = ident(&def.name);
     let docs = doc(&format!(
         "{}\n\nThe value of `{}` selects the variant; an object with a value this version does not \
@@ -669,6 +686,7 @@ fn union_enum(def: &TypeDef, union: &Union) -> TokenStream {
 
         #check
 
+        #gate
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let tagged = ::wechat_core::union::Tagged::read(deserializer, #tag_key)?;
@@ -693,6 +711,7 @@ fn variant_docs(variants: &[Variant]) -> impl Iterator<Item = TokenStream> + '_ 
 }
 
 fn string_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
+    let gate = deserialize_gate(!def.received);
     let name = ident(&def.name);
     let docs = doc(&def.doc);
     let declared = variant_docs(variants);
@@ -745,6 +764,7 @@ fn string_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
             }
         }
 
+        #gate
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 ::wechat_core::lenient::string(deserializer).map(|s| Self::from(s.as_str()))
@@ -754,6 +774,7 @@ fn string_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
 }
 
 fn int_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
+    let gate = deserialize_gate(!def.received);
     let name = ident(&def.name);
     let docs = doc(&def.doc);
     let declared = variant_docs(variants);
@@ -801,6 +822,7 @@ fn int_enum(def: &TypeDef, variants: &[Variant]) -> TokenStream {
             }
         }
 
+        #gate
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 ::wechat_core::lenient::integer::<i64, D>(deserializer).map(Self::from)

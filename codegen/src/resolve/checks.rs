@@ -6,9 +6,9 @@ use std::collections::HashSet;
 use crate::model::{Field, Spec, Ty, TypeDef, TypeKind, TypeRef, TypeScope};
 
 /// A named type of the spec: where it is declared, and its name.
-type Key = (String, String);
+pub(super) type Key = (String, String);
 
-fn key_of(r: &TypeRef, group: &str, op: &str) -> Key {
+pub(super) fn key_of(r: &TypeRef, group: &str, op: &str) -> Key {
     let place = match &r.scope {
         TypeScope::Local => format!("{group}/{op}"),
         TypeScope::Group(group) => group.clone(),
@@ -69,7 +69,7 @@ fn checks_itself(field: &Field) -> bool {
 }
 
 /// The named type a field's type holds, through arrays and maps.
-fn named(ty: &Ty) -> Option<&TypeRef> {
+pub(super) fn named(ty: &Ty) -> Option<&TypeRef> {
     match ty {
         Ty::Named(r) => Some(r),
         Ty::Array(item) | Ty::Map(item) => named(item),

@@ -14,6 +14,7 @@ mod events;
 mod example_check;
 mod fields;
 mod keywords;
+mod received;
 mod recursion;
 mod scope;
 mod state;
@@ -193,6 +194,7 @@ pub fn resolve(loaded: &LoadedSpec<'_>) -> Result<Spec, Diagnostics> {
     let codes = errors::shared_codes(declared_codes(&general_errors, &groups), &mut problems);
     let mut spec = Spec { general_errors, shared_types, groups, codes, events, state: StateModel::default() };
     checks::mark(&mut spec);
+    received::mark(&mut spec);
     let names = state::Names { groups: &group_names, shared: &shared_names };
     state::resolve(loaded, &mut spec, &names, &mut problems);
     problems.into_result(spec)

@@ -82,7 +82,13 @@ pub(super) fn resolve_types(
                 continue;
             }
         };
-        types.push(TypeDef { name: name.clone(), doc: def.value.doc.value.clone(), kind, checked: false });
+        types.push(TypeDef {
+            name: name.clone(),
+            doc: def.value.doc.value.clone(),
+            kind,
+            checked: false,
+            received: false,
+        });
     }
     types
 }

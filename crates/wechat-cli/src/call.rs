@@ -7,6 +7,7 @@ use std::pin::Pin;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use wechat_core::lenient::Lenient;
 use wechat_core::{Operation, UploadFile};
 
 use crate::bounded;
@@ -37,11 +38,12 @@ impl Call {
     /// and a key the type does not know is refused rather than dropped.
     pub(crate) fn body<T: DeserializeOwned + Serialize>(&self) -> Result<T, Failure> {
         let body = Value::Object(self.input.body.clone());
-        let request: T = serde_path_to_error::deserialize(body).map_err(|e| Failure::InvalidField {
-            command: self.command.clone(),
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-        })?;
+        let request: T =
+            serde_path_to_error::deserialize(Lenient::new(body)).map_err(|e| Failure::InvalidField {
+                command: self.command.clone(),
+                path: e.path().to_string(),
+                message: e.inner().to_string(),
+            })?;
         let sent = serde_json::to_value(&request).map_err(|e| Failure::InvalidField {
             command: self.command.clone(),
             path: String::new(),
@@ -64,7 +66,7 @@ impl Call {
     /// which are the only ones that can be absent here).
     pub(crate) fn query<T: DeserializeOwned>(&self, wire: &str) -> Result<T, Failure> {
         let value = self.input.query.get(wire).cloned().unwrap_or(Value::Null);
-        serde_json::from_value(value).map_err(|e| Failure::InvalidField {
+        wechat_core::lenient::from_value(value).map_err(|e| Failure::InvalidField {
             command: self.command.clone(),
             path: wire.to_owned(),
             message: e.to_string(),

@@ -5,6 +5,7 @@ use serde::de::value::MapDeserializer;
 
 use crate::envelope::{AnyObject, Envelope, Tap};
 use crate::error::{ApiError, DecodeError, Error, excerpt_without};
+use crate::lenient::Lenient;
 use crate::redact::redact;
 use crate::{ErrorCode, Operation, ResponseBody};
 
@@ -33,8 +34,9 @@ pub(crate) fn decode_without<O: Operation>(
     // One pass: the response decodes while its top-level errcode and errmsg are taken out.
     let mut envelope = Envelope::default();
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let decoded = O::Response::deserialize(Tap { inner: &mut deserializer, envelope: &mut envelope })
-        .and_then(|response| deserializer.end().map(|()| response));
+    let decoded =
+        O::Response::deserialize(Lenient::new(Tap { inner: &mut deserializer, envelope: &mut envelope }))
+            .and_then(|response| deserializer.end().map(|()| response));
     let api_error = |envelope: Envelope| -> Option<Error<O::ErrorCode>> {
         let code = envelope.errcode.filter(|c| *c != 0)?;
         Some(Error::Api(ApiError {
@@ -61,7 +63,7 @@ pub(crate) fn decode_without<O: Operation>(
                 return Err(error);
             }
             let mut deserializer = serde_json::Deserializer::from_slice(body);
-            serde_path_to_error::deserialize(&mut deserializer)
+            serde_path_to_error::deserialize(Lenient::new(&mut deserializer))
                 .map_err(|e| decode_error(e.path().to_string(), e.inner().to_string()))
         }
     }
@@ -252,7 +254,9 @@ mod tests {
             panic!("trailing characters must be refused")
         };
         assert!(e.message.contains("trailing"), "{}", e.message);
-        let Err(Error::Decode(e)) = decode_response::<Required>(br#"{"code": 5}"#) else {
+        // Read leniently, a number is a fine string; an array is not.
+        assert_eq!(decode_response::<Required>(br#"{"code": 5}"#).unwrap().code, "5");
+        let Err(Error::Decode(e)) = decode_response::<Required>(br#"{"code": [5]}"#) else {
             panic!("a wrong type must be refused")
         };
         assert_eq!(e.path, "code");

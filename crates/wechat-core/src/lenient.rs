@@ -1,6 +1,15 @@
 //! Decoding that accepts what WeChat really sends: numbers written as strings, strings
-//! written as numbers, `0`/`1` for booleans. Generated types name these functions in
+//! written as numbers, `0`/`1` for booleans.
+//!
+//! The client decodes every answer through [`Lenient`], which reads each scalar of the
+//! generated types (whose `Deserialize` is the plain derive) this way at any depth; decode a
+//! generated type yourself with [`from_slice`] or [`from_value`] to read it as the client does.
+//! The functions below do the same for one field of a hand-written type, in
 //! `#[serde(deserialize_with = ...)]`.
+
+mod deserializer;
+
+pub use deserializer::{Lenient, from_slice, from_value};
 
 use std::fmt;
 use std::marker::PhantomData;

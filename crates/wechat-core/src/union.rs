@@ -91,12 +91,12 @@ impl Tagged {
                 E::custom(format_args!("`{}` is \"{}\", but `{path}` is missing", self.tag_key, self.tag))
             })?;
         }
-        serde_json::from_value(value).map_err(|e| E::custom(format_args!("{path}: {e}")))
+        crate::lenient::from_value(value).map_err(|e| E::custom(format_args!("{path}: {e}")))
     }
 
     /// The variant whose fields sit beside the tag.
     pub fn internal<T: DeserializeOwned, E: serde::de::Error>(self) -> Result<T, E> {
-        serde_json::from_value(Value::Object(self.object)).map_err(E::custom)
+        crate::lenient::from_value(Value::Object(self.object)).map_err(E::custom)
     }
 
     /// The object as it was, for a tag the SDK does not know.

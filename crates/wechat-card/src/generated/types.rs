@@ -86,6 +86,7 @@ impl serde::Serialize for AuthSource {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for AuthSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -222,10 +223,8 @@ impl BizFieldConfig {
 #[non_exhaustive]
 pub struct Contact {
     /// Contact phone number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub phone: String,
     /// Invoicing timeout. The documentation gives no unit; one SDK says seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub time_out: i64,
 }
 
@@ -273,17 +272,12 @@ impl ContactBuilder {
 #[non_exhaustive]
 pub struct CustomFieldConfig {
     /// The field's name, at most 5 characters.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub key: String,
     /// Whether the user must fill it in; default no.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_require: Option<crate::types::Flag>,
     /// A hint shown with the field.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
 }
 
@@ -360,14 +354,13 @@ impl<'de> serde::Deserialize<'de> for Flag {
 /// An invoice in a user's card package, as the user's invoice selection (chooseInvoice) hands it to the reimbursing party.
 ///
 /// Build it with [`InvoiceCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvoiceCard {
     /// The invoice's card template id.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The invoice's encrypted code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub encrypt_code: String,
 }
 
@@ -417,24 +410,14 @@ impl InvoiceCardBuilder {
 #[non_exhaustive]
 pub struct InvoiceItem {
     /// The item's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub name: String,
     /// Quantity.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub num: Option<i64>,
     /// Unit of measure.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
     /// Unit price, in fen (1/100 yuan).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub price: i64,
 }
 
@@ -500,118 +483,61 @@ impl InvoiceItemBuilder {
 #[non_exhaustive]
 pub struct InvoiceUserInfo {
     /// The amount including tax, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee: i64,
     /// The invoice title (the buyer).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub title: String,
     /// When the invoice was issued: a 10-digit Unix timestamp (UTC+8).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub billing_time: i64,
     /// The invoice number (发票号码).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub billing_no: String,
     /// The invoice code (发票代码).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub billing_code: String,
     /// The invoice's lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<crate::types::InvoiceItem>>,
     /// The amount without tax, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee_without_tax: i64,
     /// The tax, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub tax: i64,
     /// A link to the invoice's PDF.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub pdf_url: String,
     /// A link to the trip or consumption voucher PDF, if any.
-    #[serde(
-        alias = "trip_pdf_ur",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(alias = "trip_pdf_ur", default, skip_serializing_if = "Option::is_none")]
     pub trip_pdf_url: Option<String>,
     /// The reimbursement status.
     pub reimburse_status: crate::types::ReimburseStatus,
     /// The invoice's check code (校验码).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_code: Option<String>,
     /// The order the invoice was issued for.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
     /// The buyer's taxpayer number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer_number: Option<String>,
     /// The buyer's address and phone.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer_address_and_phone: Option<String>,
     /// The buyer's bank and account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer_bank_account: Option<String>,
     /// The seller's taxpayer number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_number: Option<String>,
     /// The seller's address and phone.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_address_and_phone: Option<String>,
     /// The seller's bank and account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_bank_account: Option<String>,
     /// Remarks.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
     /// The cashier (收款人).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
     /// The person who issued the invoice (开票人).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maker: Option<String>,
 }
 
@@ -825,10 +751,8 @@ impl InvoiceUserInfoBuilder {
 #[non_exhaustive]
 pub struct PayMchInfo {
     /// The WeChat Pay merchant number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub mchid: String,
     /// The invoicing platform's identifier, given to the merchant by the platform.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub s_pappid: String,
 }
 
@@ -878,40 +802,24 @@ impl PayMchInfoBuilder {
 #[non_exhaustive]
 pub struct ReimburseInvoice {
     /// The invoice's card template id.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// Start of the invoice's validity: a Unix timestamp.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<i64>,
     /// End of the invoice's validity: a Unix timestamp.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The card's status in the package, e.g. `EXPIRE`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_card_status: Option<String>,
     /// The openid of the invoice's owner.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub openid: String,
     /// The kind of invoice, e.g. 广东省增值税普通发票 (Guangdong VAT ordinary invoice).
-    #[serde(rename = "type", deserialize_with = "::wechat_core::lenient::string")]
+    #[serde(rename = "type")]
     pub type_: String,
     /// The payee (the seller).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub payee: String,
     /// Invoice details.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub detail: String,
     /// What the user sees on the face of the invoice.
     pub user_info: crate::types::InvoiceUserInfo,

@@ -124,7 +124,7 @@ impl Harness {
 
 /// The request type holding the arranged body.
 fn request<T: serde::de::DeserializeOwned>(arranged: &Arranged) -> T {
-    serde_json::from_value(arranged.body.clone())
+    wechat_core::lenient::from_value(arranged.body.clone())
         .expect("the arranged body fits the request type")
 }
 

@@ -66,7 +66,8 @@
 //! Generated from `spec/card/add_locations.toml`.
 
 /// Request of [`CardClient::add_locations`](crate::card::CardClient::add_locations).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddLocationsRequest {
     /// The stores to import.
@@ -135,42 +136,30 @@ pub enum AddLocationsErrorCode {
 /// A store to import.
 ///
 /// Build it with [`Location::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct Location {
     /// The store's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub business_name: String,
     /// The branch's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch_name: Option<String>,
     /// Its province.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub province: String,
     /// Its city.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub city: String,
     /// Its district.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub district: String,
     /// Its street address.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub address: String,
     /// Its phone.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub telephone: String,
     /// Its kind (酒店、餐饮、购物 ...).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub category: String,
     /// Its longitude (Tencent Maps).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub longitude: String,
     /// Its latitude.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub latitude: String,
 }
 

@@ -66,7 +66,8 @@
 //! Generated from `spec/card/create_after_pay_activity.toml`.
 
 /// Request of [`CardClient::create_after_pay_activity`](crate::card::CardClient::create_after_pay_activity).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateAfterPayActivityRequest {
     /// The activity.
@@ -95,7 +96,6 @@ impl ::wechat_core::Check for CreateAfterPayActivityRequest {
 #[non_exhaustive]
 pub struct CreateAfterPayActivityResponse {
     /// The new activity's id.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub activity_id: String,
 }
 
@@ -133,7 +133,8 @@ pub enum CreateAfterPayActivityErrorCode {
 /// A pay-then-receive activity.
 ///
 /// Build it with [`ActivityInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivityInfo {
     /// When it runs, the pack and who pays.
@@ -219,40 +220,27 @@ impl ::wechat_core::Check for ActivityInfo {
 /// When an activity runs, what its pack holds and who takes the payments.
 ///
 /// Build it with [`ActivityBasicInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivityBasicInfo {
     /// The cover's colour, a card colour name such as `Color010`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub activity_bg_color: String,
     /// The mini program the pack's link opens, added to the user's list silently.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub activity_tinyappid: String,
     /// The WeChat Pay merchant number whose payments give the pack.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub mch_code: String,
     /// When the activity starts, unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub begin_time: i64,
     /// When it ends, unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub end_time: i64,
     /// How many coupons a pack holds, 3 to 15.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub gift_num: u32,
     /// How many packs a user may get over the activity, at most 50 (1 when left out).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_partic_times_act: Option<u32>,
     /// How many packs a user may get a day, at most 50 (1 when left out).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_partic_times_one_day: Option<u32>,
 }
 
@@ -413,41 +401,28 @@ impl ::wechat_core::Check for ActivityBasicInfo {
 /// A coupon of the pack and the users it is for.
 ///
 /// Build it with [`ActivityCard::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivityCard {
     /// The cash coupon.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The least payment that gives it, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub min_amt: i64,
     /// Only members of this member card appid (which must be bound to the paying merchant numbers); one of the three audience fields.
     ///
     /// Exactly one of `membership_appid`, `new_tinyapp_user`, `total_user` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership_appid: Option<String>,
     /// Only users new to the mini program; one of the three audience fields.
     ///
     /// Exactly one of `membership_appid`, `new_tinyapp_user`, `total_user` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_tinyapp_user: Option<bool>,
     /// Every user; one of the three audience fields.
     ///
     /// Exactly one of `membership_appid`, `new_tinyapp_user`, `total_user` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total_user: Option<bool>,
 }
 
@@ -564,11 +539,12 @@ impl ::wechat_core::Check for ActivityCard {
 }
 
 /// What kind of activity it is.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivityCustomInfo {
     /// `AFTER_PAY_PACKAGE`: a pack received after paying.
-    #[serde(rename = "type", deserialize_with = "::wechat_core::lenient::string")]
+    #[serde(rename = "type")]
     pub type_: String,
 }
 

@@ -117,7 +117,8 @@
 //! Generated from `spec/card/create_card.toml`.
 
 /// Request of [`CardClient::create_card`](crate::card::CardClient::create_card).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateCardRequest {
     /// The card: its type and the fields of that type.
@@ -146,7 +147,6 @@ impl ::wechat_core::Check for CreateCardRequest {
 #[non_exhaustive]
 pub struct CreateCardResponse {
     /// The new card's id.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
 }
 

@@ -66,17 +66,15 @@
 /// Request of [`CardClient::create_landing_page`](crate::card::CardClient::create_landing_page).
 ///
 /// Build it with [`CreateLandingPageRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateLandingPageRequest {
     /// The banner picture, a URL /cgi-bin/media/uploadimg returned (640x300 px).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub banner: String,
     /// The page's title.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub page_title: String,
     /// Whether users may share the page.
-    #[serde(deserialize_with = "::wechat_core::lenient::boolean")]
     pub can_share: bool,
     /// Where the page will be put.
     pub scene: LandingPageScene,
@@ -166,10 +164,8 @@ impl ::wechat_core::Check for CreateLandingPageRequest {
 #[non_exhaustive]
 pub struct CreateLandingPageResponse {
     /// The page's URL (an OAuth link to mp.weixin.qq.com/bizmall/cardlandingpage).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub url: String,
     /// The page's id.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub page_id: i64,
 }
 
@@ -303,6 +299,7 @@ impl serde::Serialize for LandingPageScene {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for LandingPageScene {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -314,14 +311,13 @@ impl<'de> serde::Deserialize<'de> for LandingPageScene {
 /// A card on a landing page.
 ///
 /// Build it with [`LandingPageCard::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct LandingPageCard {
     /// The card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// Its thumbnail picture.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub thumb_url: String,
 }
 

@@ -92,15 +92,12 @@
 //! Generated from `spec/card/create_qrcode.toml`.
 
 /// Request of [`CardClient::create_qrcode`](crate::card::CardClient::create_qrcode).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateQrcodeRequest {
     /// How long the code works, 60 to 1800 seconds; 365 days without it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_seconds: Option<u32>,
     /// One card or several.
     #[serde(flatten)]
@@ -147,16 +144,12 @@ impl ::wechat_core::Check for CreateQrcodeRequest {
 #[non_exhaustive]
 pub struct CreateQrcodeResponse {
     /// The code's ticket: `https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=TICKET` (the ticket URL-encoded) shows it.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub ticket: String,
     /// How long the code works, in seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expire_seconds: u32,
     /// The link the QR code holds, to draw the code yourself.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub url: String,
     /// A page showing the code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub show_qrcode_url: String,
 }
 
@@ -319,6 +312,7 @@ impl ::wechat_core::Check for QrCodeAction {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for QrCodeAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -337,46 +331,26 @@ impl<'de> serde::Deserialize<'de> for QrCodeAction {
 }
 
 /// A card a QR code gives.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct QrCard {
     /// The card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The code to give: required for cards with merchant-supplied codes (`use_custom_code`), left out otherwise (and for deposit mode).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// The only user who may take it; required for cards with `bind_openid`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// Each scan gives a random code and the QR code cannot be scanned again (default false); the card must be approved and have stock.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_unique_code: Option<bool>,
     /// A scene number, echoed as `OuterId` in the `user_get_card` event (older than `outer_str`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outer_id: Option<i64>,
     /// A scene string, echoed as `OuterStr` in the `user_get_card` event; on member cards also appended to the card's links.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outer_str: Option<String>,
 }
 
@@ -458,7 +432,8 @@ impl ::wechat_core::Check for QrCard {
 }
 
 /// The cards a multiple-card QR code gives.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct QrMultipleCard {
     /// The cards.

@@ -58,11 +58,11 @@
 //! Generated from `spec/card/delete_card.toml`.
 
 /// Request of [`CardClient::delete_card`](crate::card::CardClient::delete_card).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteCardRequest {
     /// The card to delete.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
 }
 

@@ -62,7 +62,8 @@
 //! Generated from `spec/card/get_colors.toml`.
 
 /// Request of [`CardClient::get_colors`](crate::card::CardClient::get_colors).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetColorsRequest {}
 impl GetColorsRequest {
@@ -115,10 +116,8 @@ pub enum GetColorsErrorCode {
 #[non_exhaustive]
 pub struct CardColor {
     /// The name to create cards with, e.g. `Color010`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub name: String,
     /// Its RGB value, e.g. `#63b359`; /card/get answers a card's colour this way.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub value: String,
 }
 

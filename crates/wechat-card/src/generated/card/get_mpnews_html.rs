@@ -60,11 +60,11 @@
 //! Generated from `spec/card/get_mpnews_html.toml`.
 
 /// Request of [`CardClient::get_mpnews_html`](crate::card::CardClient::get_mpnews_html).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMpnewsHtmlRequest {
     /// The card to embed.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
 }
 
@@ -95,7 +95,6 @@ impl ::wechat_core::Check for GetMpnewsHtmlRequest {
 #[non_exhaustive]
 pub struct GetMpnewsHtmlResponse {
     /// The HTML: an iframe that shows the card in the article.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub content: String,
 }
 

@@ -56,11 +56,11 @@
 //! Generated from `spec/card/get_store_card.toml`.
 
 /// Request of [`CardClient::get_store_card`](crate::card::CardClient::get_store_card).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetStoreCardRequest {
     /// The store, from the WeChat Stores API (`poi_id`).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub poi_id: String,
 }
 
@@ -76,11 +76,7 @@ impl GetStoreCardRequest {
 #[non_exhaustive]
 pub struct GetStoreCardResponse {
     /// The card the store offers; absent when it offers none.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
 }
 

@@ -75,14 +75,13 @@
 /// Request of [`CardClient::list_cards`](crate::card::CardClient::list_cards).
 ///
 /// Build it with [`ListCardsRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListCardsRequest {
     /// Where the page starts, from 0: 5 starts at the sixth card.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub offset: u32,
     /// How many card_ids to answer, at most 50.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub count: u32,
     /// Only cards in these statuses; all cards without it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,7 +160,6 @@ pub struct ListCardsResponse {
     /// The cards of this page.
     pub card_id_list: Vec<String>,
     /// How many cards match, over all pages.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub total_num: u32,
 }
 

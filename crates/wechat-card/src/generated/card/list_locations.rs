@@ -64,14 +64,13 @@
 /// Request of [`CardClient::list_locations`](crate::card::CardClient::list_locations).
 ///
 /// Build it with [`ListLocationsRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListLocationsRequest {
     /// Where the page starts, from 0.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub offset: u32,
     /// How many stores to answer; 0 for all.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub count: u32,
 }
 
@@ -121,11 +120,7 @@ pub struct ListLocationsResponse {
     /// The stores.
     pub location_list: Vec<StoredLocation>,
     /// How many stores the answer holds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub count: Option<u32>,
 }
 
@@ -169,42 +164,21 @@ pub enum ListLocationsErrorCode {
 #[non_exhaustive]
 pub struct StoredLocation {
     /// The store's id, for `location_id_list` of a card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub location_id: String,
     /// The store's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Its phone.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Its address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// Its longitude.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub longitude: Option<String>,
     /// Its latitude.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latitude: Option<String>,
 }
 

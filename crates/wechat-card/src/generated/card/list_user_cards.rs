@@ -59,18 +59,14 @@
 //! Generated from `spec/card/list_user_cards.toml`.
 
 /// Request of [`CardClient::list_user_cards`](crate::card::CardClient::list_user_cards).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListUserCardsRequest {
     /// The user.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub openid: String,
     /// Only this card; all cards of this account without it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
 }
 
@@ -123,7 +119,6 @@ pub struct ListUserCardsResponse {
     /// The cards the user holds.
     pub card_list: Vec<HeldCard>,
     /// Whether the user holds usable cards shared by friends (朋友的券).
-    #[serde(deserialize_with = "::wechat_core::lenient::boolean")]
     pub has_share_card: bool,
 }
 
@@ -197,10 +192,8 @@ pub enum ListUserCardsErrorCode {
 #[non_exhaustive]
 pub struct HeldCard {
     /// The card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The user's code of it.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
 }
 

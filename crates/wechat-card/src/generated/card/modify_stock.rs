@@ -74,25 +74,17 @@
 //! Generated from `spec/card/modify_stock.toml`.
 
 /// Request of [`CardClient::modify_stock`](crate::card::CardClient::modify_stock).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModifyStockRequest {
     /// The card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// How many cards to add to the stock (0 or absent: none).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub increase_stock_value: Option<u32>,
     /// How many cards to take from the stock (0 or absent: none).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reduce_stock_value: Option<u32>,
 }
 

@@ -60,18 +60,14 @@
 //! Generated from `spec/card/set_pay_cell.toml`.
 
 /// Request of [`CardClient::set_pay_cell`](crate::card::CardClient::set_pay_cell).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetPayCellRequest {
     /// The card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// True to show the entry, false to hide it (absent: true).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_open: Option<bool>,
 }
 

@@ -66,14 +66,13 @@
 /// Request of [`CardClient::set_store_card`](crate::card::CardClient::set_store_card).
 ///
 /// Build it with [`SetStoreCardRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetStoreCardRequest {
     /// The store, from the WeChat Stores API.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub poi_id: String,
     /// The card to offer.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
 }
 

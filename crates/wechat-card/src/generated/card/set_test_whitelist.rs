@@ -77,7 +77,8 @@
 //! Generated from `spec/card/set_test_whitelist.toml`.
 
 /// Request of [`CardClient::set_test_whitelist`](crate::card::CardClient::set_test_whitelist).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetTestWhitelistRequest {
     /// The testers' openids (under this account).
@@ -136,11 +137,7 @@ impl ::wechat_core::Check for SetTestWhitelistRequest {
 #[non_exhaustive]
 pub struct SetTestWhitelistResponse {
     /// How many testers the list now holds (undocumented; seen in real answers).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub white_list_size: Option<u32>,
     /// The openids WeChat accepted (undocumented; seen in real answers).
     #[serde(default, skip_serializing_if = "Option::is_none")]

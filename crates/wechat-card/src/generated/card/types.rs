@@ -7,12 +7,7 @@
 #[non_exhaustive]
 pub struct Abstract {
     /// The cover text. The table says string(24), but WeChat's own create example sends 19 Chinese characters (57 bytes), so no limit is checked.
-    #[serde(
-        rename = "abstract",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(rename = "abstract", default, skip_serializing_if = "Option::is_none")]
     pub abstract_: Option<String>,
     /// The cover picture (one, from /cgi-bin/media/uploadimg, 850x350 px).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -73,11 +68,7 @@ pub struct AdvancedInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_service: Option<Vec<String>>,
     /// Whether it is a card shared with friends (朋友的券).
-    #[serde(
-        default,
-        skip_serializing,
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing)]
     share_friends: Option<bool>,
 }
 
@@ -154,195 +145,97 @@ impl ::wechat_core::Check for AdvancedInfo {
 #[non_exhaustive]
 pub struct BaseInfo {
     /// The card's id (the card_id).
-    #[serde(
-        default,
-        skip_serializing,
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing)]
     id: Option<String>,
     /// Where the card stands in review.
     #[serde(default, skip_serializing)]
     status: Option<crate::card::types::CardStatus>,
     /// The merchant's logo; a URL /cgi-bin/media/uploadimg returned (300x300 px).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub logo_url: String,
     /// The merchant that provides the service (at most 12 Chinese characters).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub brand_name: String,
     /// How the code is shown.
     pub code_type: crate::card::types::CodeType,
     /// The card's name (at most 9 Chinese characters).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub title: String,
     /// The colour: a name such as `Color010` when creating; /card/get answers it as RGB, e.g. `#63b359`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub color: String,
     /// What to do when using it (at most 16 Chinese characters).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub notice: String,
     /// How to use it.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub description: String,
     /// The customer-service phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_phone: Option<String>,
     /// When it can be used.
     pub date_info: crate::card::types::DateInfo,
     /// The stock.
     pub sku: crate::card::types::Sku,
     /// How many times one user may use it (default 50).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_limit: Option<u32>,
     /// How many one user may take (default 50).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub get_limit: Option<u32>,
     /// The merchant supplies the codes (default false).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_custom_code: Option<bool>,
     /// `GET_CUSTOM_CODE_MODE_DEPOSIT`: codes are imported with /card/code/deposit before the card is given out; `sku.quantity` starts at 0.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub get_custom_code_mode: Option<String>,
     /// Only a designated openid can take it (default false).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bind_openid: Option<bool>,
     /// The page to take it can be shared.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_share: Option<bool>,
     /// It can be given to a friend.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_give_friend: Option<bool>,
     /// The store (POI) ids where it applies; required of merchants with stores.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_id_list: Option<Vec<i64>>,
     /// It applies in every store of the merchant; not with `location_id_list`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_all_locations: Option<bool>,
     /// The centre button, shown while the card is usable.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub center_title: Option<String>,
     /// The hint under the centre button.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub center_sub_title: Option<String>,
     /// Where the centre button leads.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub center_url: Option<String>,
     /// A custom entry's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_url_name: Option<String>,
     /// Where the custom entry leads; WeChat appends `encrypt_code` and `card_id`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
     /// The hint right of the custom entry.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_url_sub_title: Option<String>,
     /// The marketing entry's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_url_name: Option<String>,
     /// Where the marketing entry leads.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_url: Option<String>,
     /// The hint right of the marketing entry.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_url_sub_title: Option<String>,
     /// A third-party source shown on the card, e.g. 大众点评.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Member cards: push `user_view_card` when the user opens the card.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_push_on_view: Option<bool>,
     /// When the card was created, unix seconds.
-    #[serde(
-        default,
-        skip_serializing,
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing)]
     create_time: Option<i64>,
     /// When it last changed, unix seconds.
-    #[serde(
-        default,
-        skip_serializing,
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing)]
     update_time: Option<i64>,
 }
 
@@ -829,43 +722,25 @@ pub struct BoardingPass {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// Where the flight leaves from.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub from: String,
     /// Where it lands.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub to: String,
     /// The flight number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub flight: String,
     /// The gate.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<String>,
     /// The online check-in link.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_in_url: Option<String>,
     /// The aircraft type.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub air_model: String,
     /// Take-off, unix seconds written as a string (WeChat's example sends "1434507901"; numbers are accepted when decoding).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub departure_time: String,
     /// Landing, unix seconds written as a string.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub landing_time: String,
     /// Boarding, unix seconds (shown as HH:mm).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boarding_time: Option<i64>,
 }
 
@@ -1055,60 +930,28 @@ impl ::wechat_core::Check for BoardingPass {
 #[non_exhaustive]
 pub struct BonusRule {
     /// Each spend of this much earns `increase_bonus` points.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_money_unit: Option<i64>,
     /// Points earned per `cost_money_unit`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub increase_bonus: Option<i64>,
     /// The most points one spend earns.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_increase_bonus: Option<i64>,
     /// Points given on activation.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub init_increase_bonus: Option<i64>,
     /// Each use of this many points takes `reduce_money` off.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_bonus_unit: Option<i64>,
     /// The amount taken off per `cost_bonus_unit` points.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reduce_money: Option<i64>,
     /// The spend from which points can be used.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub least_money_to_use_bonus: Option<i64>,
     /// The most points one order may use.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_reduce_bonus: Option<i64>,
 }
 
@@ -1485,10 +1328,8 @@ pub struct Cash {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The spend from which it applies, in fen (0: no threshold).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub least_cost: i64,
     /// The amount taken off, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub reduce_cost: i64,
 }
 
@@ -1655,13 +1496,10 @@ impl<'de> serde::Deserialize<'de> for CodeType {
 #[non_exhaustive]
 pub struct CustomCell {
     /// Its name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub name: String,
     /// The hint on its right.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub tips: String,
     /// Where it leads.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub url: String,
 }
 
@@ -1750,25 +1588,13 @@ impl ::wechat_core::Check for CustomCell {
 #[non_exhaustive]
 pub struct CustomField {
     /// A name WeChat knows, e.g. `FIELD_NAME_TYPE_LEVEL`; changing the value then sends the member a template message.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name_type: Option<String>,
     /// A free name, instead of `name_type`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Where the field leads.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 
@@ -1838,32 +1664,16 @@ pub struct DateInfo {
     #[serde(rename = "type")]
     pub type_: crate::card::types::DateType,
     /// `DATE_TYPE_FIX_TIME_RANGE`: the start, unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_timestamp: Option<i64>,
     /// `DATE_TYPE_FIX_TIME_RANGE`: the end, unix seconds (with `DATE_TYPE_FIX_TERM`: when every card expires).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_timestamp: Option<i64>,
     /// `DATE_TYPE_FIX_TERM`: days valid after it is taken (not 0).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_term: Option<u32>,
     /// `DATE_TYPE_FIX_TERM`: days after it is taken before it is valid (0: the same day).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fixed_begin_term: Option<u32>,
 }
 
@@ -1988,7 +1798,6 @@ pub struct Discount {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The percentage taken off: 30 means the user pays 70%.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub discount: u32,
 }
 
@@ -2075,7 +1884,6 @@ pub struct GeneralCoupon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// What the coupon offers.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub default_detail: String,
 }
 
@@ -2161,7 +1969,6 @@ pub struct Gift {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The item the voucher is exchanged for.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub gift: String,
 }
 
@@ -2247,7 +2054,6 @@ pub struct Groupon {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// What the group purchase includes.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub deal_detail: String,
 }
 
@@ -2333,14 +2139,9 @@ pub struct MeetingTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The meeting or show.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub meeting_detail: String,
     /// A link to the venue map.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map_url: Option<String>,
 }
 
@@ -2445,107 +2246,52 @@ pub struct MemberCard {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// A background picture from /cgi-bin/media/uploadimg, at most 1000x600 px.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// The member's privileges.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub prerogative: String,
     /// Activated as soon as the user takes it, without an activate call.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_activate: Option<bool>,
     /// One-tap activation through WeChat's form (/card/membercard/activateuserform/set); not together with `activate_url`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wx_activate: Option<bool>,
     /// One-tap activation that jumps to the merchant's page after the form.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wx_activate_after_submit: Option<bool>,
     /// Where the user goes after the form.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wx_activate_after_submit_url: Option<String>,
     /// The merchant's activation page.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activate_url: Option<String>,
     /// The mini program that activates, `gh_xxx@app`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activate_app_brand_user_name: Option<String>,
     /// The mini program page that activates.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activate_app_brand_pass: Option<String>,
     /// Whether the card shows points; cannot be turned off once on.
-    #[serde(deserialize_with = "::wechat_core::lenient::boolean")]
     pub supply_bonus: bool,
     /// An external page for the points, when they cannot be synchronised through the API.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus_url: Option<String>,
     /// When points expire.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus_cleared: Option<String>,
     /// The points rules, as text.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus_rules: Option<String>,
     /// The points rules, structured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus_rule: Option<crate::card::types::BonusRule>,
     /// Whether the card holds stored value (needs WeChat's stored-value permission); cannot be turned off once on.
-    #[serde(deserialize_with = "::wechat_core::lenient::boolean")]
     pub supply_balance: bool,
     /// An external page for the balance.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_url: Option<String>,
     /// The stored-value rules.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_rules: Option<String>,
     /// The first member field shown after activation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2560,11 +2306,7 @@ pub struct MemberCard {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_cell1: Option<crate::card::types::CustomCell>,
     /// The member discount in percent off: 10 means the member pays 90%.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<u32>,
 }
 
@@ -2927,7 +2669,6 @@ pub struct MovieTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The film and the showing.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub detail: String,
 }
 
@@ -3011,18 +2752,10 @@ pub struct ScenicTicket {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub advanced_info: Option<crate::card::types::AdvancedInfo>,
     /// The ticket class, e.g. 平日全票.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ticket_class: Option<String>,
     /// A link to the guide map.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guide_url: Option<String>,
 }
 
@@ -3084,14 +2817,9 @@ impl ::wechat_core::Check for ScenicTicket {
 #[non_exhaustive]
 pub struct Sku {
     /// Cards left to give out (at most 100,000,000; 0 in deposit mode).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub quantity: i64,
     /// Cards ever stocked.
-    #[serde(
-        default,
-        skip_serializing,
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing)]
     total_quantity: Option<i64>,
 }
 
@@ -3133,18 +2861,10 @@ impl ::wechat_core::Check for Sku {
 #[non_exhaustive]
 pub struct TextImage {
     /// A picture from /cgi-bin/media/uploadimg.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Its text.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
 }
 
@@ -3196,40 +2916,19 @@ impl ::wechat_core::Check for TextImage {
 #[non_exhaustive]
 pub struct TimeLimit {
     /// `MONDAY` to `SUNDAY`, or `HOLIDAY`.
-    #[serde(
-        rename = "type",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     /// From this hour.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_hour: Option<u32>,
     /// From this minute.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_minute: Option<u32>,
     /// Until this hour.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_hour: Option<u32>,
     /// Until this minute.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_minute: Option<u32>,
 }
 
@@ -3317,39 +3016,19 @@ impl ::wechat_core::Check for TimeLimit {
 #[non_exhaustive]
 pub struct UseCondition {
     /// Cash vouchers: the goods it applies to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accept_category: Option<String>,
     /// Cash vouchers: the goods it does not apply to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reject_category: Option<String>,
     /// Gift and cash vouchers: the spend from which it applies, in fen.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub least_cost: Option<i64>,
     /// Gift vouchers: what must be bought to use it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_use_for: Option<String>,
     /// Whether it combines with other offers (default true).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_use_with_other_discount: Option<bool>,
 }
 

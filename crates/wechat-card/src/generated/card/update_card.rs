@@ -98,11 +98,11 @@
 //! Generated from `spec/card/update_card.toml`.
 
 /// Request of [`CardClient::update_card`](crate::card::CardClient::update_card).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateCardRequest {
     /// The card to change.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The changes, when the card is a group-buying voucher (GROUPON).
     ///
@@ -317,7 +317,6 @@ impl ::wechat_core::Check for UpdateCardRequest {
 #[non_exhaustive]
 pub struct UpdateCardResponse {
     /// Whether the change sent the card back to review.
-    #[serde(deserialize_with = "::wechat_core::lenient::boolean")]
     pub send_check: bool,
 }
 
@@ -362,167 +361,84 @@ pub enum UpdateCardErrorCode {
     ::GeneralErrorCode)
 );
 /// The fields of `base_info` that can change; only those set are sent. Fields marked "review" send the card back to review.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BaseInfoUpdate {
     /// The card's name, at most 9 Chinese characters (review).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The merchant's logo, a URL upload_image answered (review).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
     /// What to do when using it, at most 16 Chinese characters (review).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,
     /// How to use it (review).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// The customer-service phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_phone: Option<String>,
     /// The colour's name, e.g. `Color010` (review).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
     /// The store (POI) ids where it applies; WeChat's table says 0 clears them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location_id_list: Option<Vec<i64>>,
     /// It applies in every store of the merchant.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_all_locations: Option<bool>,
     /// The centre button.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub center_title: Option<String>,
     /// The hint under the centre button.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub center_sub_title: Option<String>,
     /// Where the centre button leads.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub center_url: Option<String>,
     /// A custom entry's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_url_name: Option<String>,
     /// Where the custom entry leads.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
     /// The hint right of the custom entry.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_url_sub_title: Option<String>,
     /// The marketing entry's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_url_name: Option<String>,
     /// Where the marketing entry leads.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_url: Option<String>,
     /// The hint right of the marketing entry.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_url_sub_title: Option<String>,
     /// How the code is shown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code_type: Option<crate::card::types::CodeType>,
     /// How many one user may take.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub get_limit: Option<u32>,
     /// The page to take it can be shared.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_share: Option<bool>,
     /// It can be given to a friend.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_give_friend: Option<bool>,
     /// A wider validity: `DATE_TYPE_FIX_TIME_RANGE` only (not `DATE_TYPE_FIX_TERM`), with the end moved later.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date_info: Option<crate::card::types::DateInfo>,
     /// Member cards: push `user_view_card` when the user opens the card.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_push_on_view: Option<bool>,
     /// Member cards: WeChat Pay from the card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_info: Option<PayInfo>,
     /// Member cards: the centre button offers both paying and the member's QR code.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_pay_and_qrcode: Option<bool>,
 }
 
@@ -829,7 +745,8 @@ impl ::wechat_core::Check for BaseInfoUpdate {
 }
 
 /// A member card's WeChat Pay settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct PayInfo {
     /// Paying by showing the card (刷卡).
@@ -844,11 +761,11 @@ impl PayInfo {
 }
 
 /// Whether the member card shows WeChat Pay's payment code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SwipeCard {
     /// True to let the member pay from the card.
-    #[serde(deserialize_with = "::wechat_core::lenient::boolean")]
     pub is_swipe_card: bool,
 }
 
@@ -860,7 +777,8 @@ impl SwipeCard {
 }
 
 /// The changes to a coupon (group-buying, cash, percentage-off, gift or general): only its `base_info` can change.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CouponUpdate {
     /// The fields to change.
@@ -885,126 +803,63 @@ impl ::wechat_core::Check for CouponUpdate {
 }
 
 /// The changes to a member card; only the fields set are sent.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MemberCardUpdate {
     /// The common fields to change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// The background picture, a URL upload_image answered.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// The member's privileges (review).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prerogative: Option<String>,
     /// Activated as soon as the user takes it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_activate: Option<bool>,
     /// One-tap activation through WeChat's form.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wx_activate: Option<bool>,
     /// One-tap activation that jumps to the merchant's page after the form.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wx_activate_after_submit: Option<bool>,
     /// Where the user goes after the form.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wx_activate_after_submit_url: Option<String>,
     /// The merchant's activation page.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activate_url: Option<String>,
     /// The mini program that activates, `gh_xxx@app`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activate_app_brand_user_name: Option<String>,
     /// The mini program page that activates.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activate_app_brand_pass: Option<String>,
     /// Show points; can only be turned on.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supply_bonus: Option<bool>,
     /// An external page for the points.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus_url: Option<String>,
     /// When points expire (review).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus_cleared: Option<String>,
     /// The points rules, as text (review).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus_rules: Option<String>,
     /// The points rules, structured.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus_rule: Option<crate::card::types::BonusRule>,
     /// Hold stored value (needs WeChat's stored-value permission); can only be turned on.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub supply_balance: Option<bool>,
     /// An external page for the balance.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_url: Option<String>,
     /// The stored-value rules (review).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance_rules: Option<String>,
     /// The first member field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1019,11 +874,7 @@ pub struct MemberCardUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_cell1: Option<crate::card::types::CustomCell>,
     /// The member discount in percent off: 10 means the member pays 90%.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub discount: Option<u32>,
     /// A recommendation shown in the activation message (跟随推荐).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1317,7 +1168,8 @@ impl ::wechat_core::Check for MemberCardUpdate {
 }
 
 /// A recommendation WeChat adds to a member card's messages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MsgOperation {
     /// The recommended entry.
@@ -1332,46 +1184,27 @@ impl MsgOperation {
 }
 
 /// An entry recommending cards or a page, shown until `end_time`.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UrlCell {
     /// Cards to give with the message.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id_list: Option<Vec<String>>,
     /// Until when it is shown, unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The entry's text.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// Where the entry leads.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// A mini program's appid to open instead.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_brand_id: Option<String>,
     /// The mini program page to open.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_brand_pass: Option<String>,
 }
 
@@ -1419,18 +1252,15 @@ impl UrlCell {
 }
 
 /// The changes to a scenic-spot ticket.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ScenicTicketUpdate {
     /// The common fields to change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// A link to the guide map.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub guide_url: Option<String>,
 }
 
@@ -1473,18 +1303,15 @@ impl ::wechat_core::Check for ScenicTicketUpdate {
 }
 
 /// The changes to a cinema ticket.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MovieTicketUpdate {
     /// The common fields to change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// The film and the showing (review).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
@@ -1527,39 +1354,24 @@ impl ::wechat_core::Check for MovieTicketUpdate {
 }
 
 /// The changes to a boarding pass.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BoardingPassUpdate {
     /// The common fields to change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// Take-off, unix seconds written as a string.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub departure_time: Option<String>,
     /// Landing, unix seconds written as a string.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub landing_time: Option<String>,
     /// Boarding, unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub boarding_time: Option<i64>,
     /// The gate.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<String>,
 }
 
@@ -1620,18 +1432,15 @@ impl ::wechat_core::Check for BoardingPassUpdate {
 }
 
 /// The changes to a meeting or show ticket.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MeetingTicketUpdate {
     /// The common fields to change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_info: Option<BaseInfoUpdate>,
     /// A link to the venue map.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub map_url: Option<String>,
 }
 

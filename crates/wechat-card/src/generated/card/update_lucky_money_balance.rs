@@ -60,21 +60,16 @@
 /// Request of [`CardClient::update_lucky_money_balance`](crate::card::CardClient::update_lucky_money_balance).
 ///
 /// Build it with [`UpdateLuckyMoneyBalanceRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateLuckyMoneyBalanceRequest {
     /// The red packet's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The card; required for cards with merchant-supplied codes.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The red packet's new balance, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub balance: i64,
 }
 

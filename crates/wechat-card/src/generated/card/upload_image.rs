@@ -69,7 +69,8 @@
 //! Generated from `spec/card/upload_image.toml`.
 
 /// Request of [`CardClient::upload_image`](crate::card::CardClient::upload_image).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UploadImageRequest {
     /// The picture, JPG or PNG, at most 1 MB; its file name should end in .jpg or .png.
@@ -91,7 +92,6 @@ impl UploadImageRequest {
 #[non_exhaustive]
 pub struct UploadImageResponse {
     /// The picture's URL on WeChat's servers (mmbiz.qpic.cn), usable only inside WeChat.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub url: String,
 }
 

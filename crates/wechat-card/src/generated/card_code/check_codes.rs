@@ -65,11 +65,11 @@
 /// Request of [`CardCodeClient::check_codes`](crate::card_code::CardCodeClient::check_codes).
 ///
 /// Build it with [`CheckCodesRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CheckCodesRequest {
     /// The card, created in deposit mode.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The codes to check, at most 100.
     pub code: Vec<String>,

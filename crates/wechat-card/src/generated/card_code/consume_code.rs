@@ -69,18 +69,14 @@
 //! Generated from `spec/card_code/consume_code.toml`.
 
 /// Request of [`CardCodeClient::consume_code`](crate::card_code::CardCodeClient::consume_code).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConsumeCodeRequest {
     /// The code to redeem.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The card; required when the card was created with `use_custom_code` (custom codes), optional otherwise.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
 }
 
@@ -133,7 +129,6 @@ pub struct ConsumeCodeResponse {
     /// The card the redeemed code belongs to.
     pub card: ConsumedCard,
     /// The user who held the code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub openid: String,
 }
 
@@ -207,7 +202,6 @@ pub enum ConsumeCodeErrorCode {
 #[non_exhaustive]
 pub struct ConsumedCard {
     /// The card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
 }
 

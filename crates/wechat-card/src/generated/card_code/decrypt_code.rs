@@ -84,11 +84,11 @@
 //! Generated from `spec/card_code/decrypt_code.toml`.
 
 /// Request of [`CardCodeClient::decrypt_code`](crate::card_code::CardCodeClient::decrypt_code).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DecryptCodeRequest {
     /// The encrypted code, URL-decoded.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub encrypt_code: String,
 }
 
@@ -121,7 +121,6 @@ impl ::wechat_core::Check for DecryptCodeRequest {
 #[non_exhaustive]
 pub struct DecryptCodeResponse {
     /// The real code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
 }
 

@@ -73,11 +73,11 @@
 /// Request of [`CardCodeClient::deposit_codes`](crate::card_code::CardCodeClient::deposit_codes).
 ///
 /// Build it with [`DepositCodesRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DepositCodesRequest {
     /// The card, created in deposit mode.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The codes to import, at most 100.
     pub code: Vec<String>,

@@ -100,25 +100,17 @@
 //! Generated from `spec/card_code/get_code.toml`.
 
 /// Request of [`CardCodeClient::get_code`](crate::card_code::CardCodeClient::get_code).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetCodeRequest {
     /// The card; required when the card was created with `use_custom_code` (custom codes), optional otherwise.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The code to read.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// Whether a code that cannot be redeemed answers an error (true, the default) or its state (false).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_consume: Option<bool>,
 }
 
@@ -178,62 +170,33 @@ pub struct GetCodeResponse {
     /// The code's card and validity.
     pub card: CodeCard,
     /// The user who holds the code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub openid: String,
     /// Whether the code can be redeemed now.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_consume: Option<bool>,
     /// The state of the user's card.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_card_status: Option<UserCardStatus>,
     /// The scene value the card was taken with (the `outer_str` of its QR code or link).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outer_str: Option<String>,
     /// Member cards: the member's WeChat nickname.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// Member cards: the member number shown on the card.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership_number: Option<String>,
     /// Member cards: the member's points.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus: Option<i64>,
     /// Member cards: the member's balance, in fen.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance: Option<i64>,
     /// Member cards: what the member filled in the activation form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_info: Option<MemberUserInfo>,
     /// Member cards: the member's own card background, when one was set.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
 }
 
@@ -381,20 +344,13 @@ pub enum GetCodeErrorCode {
 #[non_exhaustive]
 pub struct CodeCard {
     /// The card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// When the code becomes valid, unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub begin_time: i64,
     /// When the code expires, unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub end_time: i64,
     /// The code itself (seen in real answers, not in WeChat's table).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
 }
 
@@ -566,14 +522,9 @@ impl MemberUserInfo {
 #[non_exhaustive]
 pub struct MemberFieldValue {
     /// The field: a `USER_FORM_INFO_FLAG_*` name for WeChat's fields (`USER_FORM_INFO_FLAG_MOBILE`), the merchant's label for its own.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub name: String,
     /// The answer.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The answers of a multiple-choice field (read by WxJava; not in WeChat's examples).
     #[serde(default, skip_serializing_if = "Option::is_none")]

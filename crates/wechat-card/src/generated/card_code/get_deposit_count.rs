@@ -65,11 +65,11 @@
 //! Generated from `spec/card_code/get_deposit_count.toml`.
 
 /// Request of [`CardCodeClient::get_deposit_count`](crate::card_code::CardCodeClient::get_deposit_count).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetDepositCountRequest {
     /// The card, created in deposit mode.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
 }
 
@@ -100,7 +100,6 @@ impl ::wechat_core::Check for GetDepositCountRequest {
 #[non_exhaustive]
 pub struct GetDepositCountResponse {
     /// How many codes were imported.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub count: u64,
 }
 

@@ -70,20 +70,17 @@
 /// Request of [`CardCodeClient::mark_code`](crate::card_code::CardCodeClient::mark_code).
 ///
 /// Build it with [`MarkCodeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MarkCodeRequest {
     /// The code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The user who will use the code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub openid: String,
     /// True to bind the code to the user, false to release it.
-    #[serde(deserialize_with = "::wechat_core::lenient::boolean")]
     pub is_mark: bool,
 }
 

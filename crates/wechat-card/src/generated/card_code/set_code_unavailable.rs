@@ -65,25 +65,17 @@
 //! Generated from `spec/card_code/set_code_unavailable.toml`.
 
 /// Request of [`CardCodeClient::set_code_unavailable`](crate::card_code::CardCodeClient::set_code_unavailable).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetCodeUnavailableRequest {
     /// The code to make unavailable.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The card; required when the card was created with `use_custom_code` (custom codes), optional otherwise.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// Why, e.g. 退款 (a refund).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
 

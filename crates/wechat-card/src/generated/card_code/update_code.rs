@@ -70,21 +70,16 @@
 /// Request of [`CardCodeClient::update_code`](crate::card_code::CardCodeClient::update_code).
 ///
 /// Build it with [`UpdateCodeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateCodeRequest {
     /// The code the user holds now.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The card; required for cards with custom codes.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The code that replaces it.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub new_code: String,
 }
 

@@ -66,14 +66,13 @@
 /// Request of [`CardStatsClient::get_card_summary`](crate::card_stats::CardStatsClient::get_card_summary).
 ///
 /// Build it with [`GetCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetCardSummaryRequest {
     /// The first day, YYYY-MM-DD.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub begin_date: String,
     /// The last day, YYYY-MM-DD: at most 62 days after the first, and before today.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub end_date: String,
     /// Which cards to count.
     pub cond_source: crate::card_stats::types::CondSource,
@@ -187,79 +186,44 @@ pub enum GetCardSummaryErrorCode {
 #[non_exhaustive]
 pub struct CardDayStats {
     /// The day, YYYY-MM-DD.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub ref_date: String,
     /// Card page views.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub view_cnt: u64,
     /// Users who viewed.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub view_user: u64,
     /// Cards taken.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub receive_cnt: u64,
     /// Users who took cards.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub receive_user: u64,
     /// Cards redeemed.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub verify_cnt: u64,
     /// Users who redeemed.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub verify_user: u64,
     /// Cards given to friends.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub given_cnt: u64,
     /// Users who gave cards.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub given_user: u64,
     /// Cards expired.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expire_cnt: u64,
     /// Users whose cards expired.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expire_user: u64,
     /// Friends' coupon views (not in WeChat's table).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_friends_cnt: Option<u64>,
     /// Users who viewed friends' coupons.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub view_friends_user: Option<u64>,
     /// Friends' coupons taken.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receive_friends_cnt: Option<u64>,
     /// Users who took friends' coupons.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receive_friends_user: Option<u64>,
     /// Friends' coupons redeemed.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify_friends_cnt: Option<u64>,
     /// Users who redeemed friends' coupons.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verify_friends_user: Option<u64>,
 }
 

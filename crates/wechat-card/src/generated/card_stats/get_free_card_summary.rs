@@ -69,23 +69,18 @@
 /// Request of [`CardStatsClient::get_free_card_summary`](crate::card_stats::CardStatsClient::get_free_card_summary).
 ///
 /// Build it with [`GetFreeCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetFreeCardSummaryRequest {
     /// The first day, YYYY-MM-DD.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub begin_date: String,
     /// The last day, YYYY-MM-DD: at most 62 days after the first, and before today.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub end_date: String,
     /// Which cards to count.
     pub cond_source: crate::card_stats::types::CondSource,
     /// Only this card.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
 }
 
@@ -218,49 +213,33 @@ pub enum GetFreeCardSummaryErrorCode {
 #[non_exhaustive]
 pub struct FreeCardDayStats {
     /// The day, YYYY-MM-DD.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub ref_date: String,
     /// The card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The card's type.
     pub card_type: FreeCardType,
     /// 1 for a paid coupon, 0 for a free one.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_pay: Option<u32>,
     /// Card page views.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub view_cnt: u64,
     /// Users who viewed.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub view_user: u64,
     /// Cards taken.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub receive_cnt: u64,
     /// Users who took the card.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub receive_user: u64,
     /// Cards redeemed.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub verify_cnt: u64,
     /// Users who redeemed.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub verify_user: u64,
     /// Cards given to friends.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub given_cnt: u64,
     /// Users who gave the card.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub given_user: u64,
     /// Cards expired.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expire_cnt: u64,
     /// Users whose card expired.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expire_user: u64,
 }
 

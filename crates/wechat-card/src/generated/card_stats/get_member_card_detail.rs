@@ -70,17 +70,15 @@
 /// Request of [`CardStatsClient::get_member_card_detail`](crate::card_stats::CardStatsClient::get_member_card_detail).
 ///
 /// Build it with [`GetMemberCardDetailRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMemberCardDetailRequest {
     /// The first day, YYYY-MM-DD.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub begin_date: String,
     /// The last day, YYYY-MM-DD: at most 62 days after the first, and before today.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub end_date: String,
     /// The member card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
 }
 
@@ -205,69 +203,40 @@ pub enum GetMemberCardDetailErrorCode {
 #[non_exhaustive]
 pub struct MemberCardDetailDayStats {
     /// The day, YYYY-MM-DD.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub ref_date: String,
     /// The sub-merchant's type (values not documented).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merchanttype: Option<i64>,
     /// The card (spelled `cardid`).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub cardid: String,
     /// The sub-merchant's id; 0 when the card is the account's own.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub submerchantid: Option<String>,
     /// Card page views.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub view_cnt: u64,
     /// Users who viewed.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub view_user: u64,
     /// Cards taken.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub receive_cnt: u64,
     /// Users who took the card.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub receive_user: u64,
     /// Cards used.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub verify_cnt: u64,
     /// Users who used the card.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub verify_user: u64,
     /// Activations.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub active_cnt: u64,
     /// Users who activated the card.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub active_user: u64,
     /// Valid members.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub total_user: u64,
     /// New members.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub new_user: u64,
     /// Amount receivable through the quick-pay cell, in fen.
-    #[serde(
-        rename = "payOriginalFee",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(rename = "payOriginalFee", default, skip_serializing_if = "Option::is_none")]
     pub pay_original_fee: Option<i64>,
     /// Amount received through the quick-pay cell, in fen.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<i64>,
 }
 

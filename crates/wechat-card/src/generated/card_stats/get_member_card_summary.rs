@@ -66,14 +66,13 @@
 /// Request of [`CardStatsClient::get_member_card_summary`](crate::card_stats::CardStatsClient::get_member_card_summary).
 ///
 /// Build it with [`GetMemberCardSummaryRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMemberCardSummaryRequest {
     /// The first day, YYYY-MM-DD.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub begin_date: String,
     /// The last day, YYYY-MM-DD: at most 62 days after the first, and before today.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub end_date: String,
     /// Which cards to count.
     pub cond_source: crate::card_stats::types::CondSource,
@@ -191,41 +190,27 @@ pub enum GetMemberCardSummaryErrorCode {
 #[non_exhaustive]
 pub struct MemberCardDayStats {
     /// The day, YYYY-MM-DD.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub ref_date: String,
     /// Card page views.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub view_cnt: u64,
     /// Users who viewed.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub view_user: u64,
     /// Cards taken.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub receive_cnt: u64,
     /// Users who took cards.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub receive_user: u64,
     /// Cards used.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub verify_cnt: u64,
     /// Users who used cards.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub verify_user: u64,
     /// Users who activated cards.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub active_user: u64,
     /// Valid members in all.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub total_user: u64,
     /// Users who ever took a member card.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub total_receive_user: u64,
     /// Activations (in SKIT's model; not in WeChat's table).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active_cnt: Option<u64>,
 }
 

@@ -41,6 +41,7 @@ impl serde::Serialize for CondSource {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for CondSource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

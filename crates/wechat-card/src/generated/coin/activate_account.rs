@@ -36,7 +36,8 @@
 //! Generated from `spec/coin/activate_account.toml`.
 
 /// Request of [`CoinClient::activate_account`](crate::coin::CoinClient::activate_account).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivateAccountRequest {}
 impl ActivateAccountRequest {
@@ -51,7 +52,6 @@ impl ActivateAccountRequest {
 #[non_exhaustive]
 pub struct ActivateAccountResponse {
     /// The free coins granted for opening the account.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub reward: String,
 }
 

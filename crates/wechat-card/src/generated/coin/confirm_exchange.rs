@@ -61,17 +61,15 @@
 /// Request of [`CoinClient::confirm_exchange`](crate::coin::CoinClient::confirm_exchange).
 ///
 /// Build it with [`ConfirmExchangeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConfirmExchangeRequest {
     /// The friends' coupon, as quoted.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The stock to add, as quoted.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub quantity: u32,
     /// The quote from `get_pay_price`, at most 60 seconds old.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
 }
 

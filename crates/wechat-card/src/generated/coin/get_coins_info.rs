@@ -33,7 +33,8 @@
 //! Generated from `spec/coin/get_coins_info.toml`.
 
 /// Request of [`CoinClient::get_coins_info`](crate::coin::CoinClient::get_coins_info).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetCoinsInfoRequest {}
 impl GetCoinsInfoRequest {
@@ -50,13 +51,10 @@ impl GetCoinsInfoRequest {
 #[non_exhaustive]
 pub struct GetCoinsInfoResponse {
     /// The free coins (granted by WeChat).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub free_coin: String,
     /// The paid coins (topped up).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub pay_coin: String,
     /// All the coins.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub total_coin: String,
 }
 

@@ -56,11 +56,11 @@
 //! Generated from `spec/coin/get_order.toml`.
 
 /// Request of [`CoinClient::get_order`](crate::coin::CoinClient::get_order).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetOrderRequest {
     /// The order, from `recharge` or `list_orders`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
 }
 

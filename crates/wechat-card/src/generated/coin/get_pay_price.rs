@@ -56,14 +56,13 @@
 /// Request of [`CoinClient::get_pay_price`](crate::coin::CoinClient::get_pay_price).
 ///
 /// Build it with [`GetPayPriceRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetPayPriceRequest {
     /// The friends' coupon to add stock to.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// How much stock to add.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub quantity: u32,
 }
 
@@ -128,16 +127,12 @@ impl ::wechat_core::Check for GetPayPriceRequest {
 #[non_exhaustive]
 pub struct GetPayPriceResponse {
     /// The quote, for `confirm_exchange` within 60 seconds, once.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
     /// The coins the stock costs.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub price: String,
     /// The free coins it would take.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub free_coin: String,
     /// The paid coins it would take.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub pay_coin: String,
 }
 

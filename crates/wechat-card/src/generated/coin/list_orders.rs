@@ -48,18 +48,14 @@
 //! Generated from `spec/coin/list_orders.toml`.
 
 /// Request of [`CoinClient::list_orders`](crate::coin::CoinClient::list_orders).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListOrdersRequest {
     /// Where the page starts, from 0 (the default).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<u32>,
     /// How many orders to answer.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub count: u32,
     /// Only orders of this kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -71,18 +67,10 @@ pub struct ListOrdersRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_info: Option<SortInfo>,
     /// The start of the span, in unix seconds; a week ago without it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<i64>,
     /// The end of the span, in unix seconds; now without it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
 }
 
@@ -159,7 +147,6 @@ impl ::wechat_core::Check for ListOrdersRequest {
 #[non_exhaustive]
 pub struct ListOrdersResponse {
     /// How many orders match, over all pages.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub total_num: u32,
     /// The orders of this page.
     pub order_list: Vec<crate::coin::types::CoinOrder>,
@@ -215,7 +202,8 @@ pub enum ListOrdersErrorCode {
     ListOrdersErrorCode in crate ::Code {} else General(crate ::GeneralErrorCode)
 );
 /// Orders to leave out of the list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct NorFilter {
     /// Leave out the orders in this status.
@@ -232,7 +220,8 @@ impl NorFilter {
 /// How to sort the ledger.
 ///
 /// Build it with [`SortInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SortInfo {
     /// What to sort by.
@@ -321,6 +310,7 @@ impl serde::Serialize for SortKey {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SortKey {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -374,6 +364,7 @@ impl serde::Serialize for SortType {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SortType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -57,11 +57,11 @@
 //! Generated from `spec/coin/recharge.toml`.
 
 /// Request of [`CoinClient::recharge`](crate::coin::CoinClient::recharge).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RechargeRequest {
     /// The coins to buy, 1 to 100000 (1 coin = 1 yuan).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub coin_count: u32,
 }
 
@@ -95,13 +95,10 @@ impl ::wechat_core::Check for RechargeRequest {
 #[non_exhaustive]
 pub struct RechargeResponse {
     /// The top-up order, for `get_order`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
     /// The WeChat Pay link to show as a QR code (`weixin://wxpay/bizpayurl?pr=...`).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub qrcode_url: String,
     /// The QR code's image data, to write to a file and show.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub qrcode_buffer: String,
 }
 

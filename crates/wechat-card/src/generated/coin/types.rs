@@ -9,41 +9,26 @@
 #[non_exhaustive]
 pub struct CoinOrder {
     /// The order.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
     /// Where the order stands.
     pub status: crate::coin::types::OrderStatus,
     /// When the order was created, in unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub create_time: i64,
     /// When it was paid, in unix seconds; 0 when unpaid.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub pay_finish_time: i64,
     /// How it was paid, usually 微信支付充值.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
     /// The free coins of the order.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub free_coin_count: String,
     /// The paid coins of the order.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub pay_coin_count: String,
     /// The free coins returned.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub refund_free_coin_count: String,
     /// The paid coins returned.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub refund_pay_coin_count: String,
     /// The openid of the user who paid, for top-ups.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// What kind of entry it is.
     #[serde(alias = "order_tpye")]

@@ -57,42 +57,25 @@
 /// Request of [`GeneralCardClient::activate_general_card`](crate::general_card::GeneralCardClient::activate_general_card).
 ///
 /// Build it with [`ActivateGeneralCardRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivateGeneralCardRequest {
     /// The card number shown on the card; may be the code itself.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_number: String,
     /// The code of the card the user took.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The card; required when it uses merchant-supplied codes (`use_custom_code`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The starting value of the card's `custom_field1`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value1: Option<String>,
     /// The starting value of `custom_field2`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value2: Option<String>,
     /// The starting value of `custom_field3`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub init_custom_field_value3: Option<String>,
 }
 

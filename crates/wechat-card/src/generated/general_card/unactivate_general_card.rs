@@ -54,14 +54,13 @@
 /// Request of [`GeneralCardClient::unactivate_general_card`](crate::general_card::GeneralCardClient::unactivate_general_card).
 ///
 /// Build it with [`UnactivateGeneralCardRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UnactivateGeneralCardRequest {
     /// The general card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The code of the user's card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
 }
 

@@ -60,77 +60,40 @@
 /// Request of [`GeneralCardClient::update_general_card_user`](crate::general_card::GeneralCardClient::update_general_card_user).
 ///
 /// Build it with [`UpdateGeneralCardUserRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateGeneralCardUserRequest {
     /// The card's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The general card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The user's own card background, an image from /cgi-bin/media/uploadimg.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// Why the points changed, shown to the user.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_bonus: Option<String>,
     /// The user's points after the change.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus: Option<i64>,
     /// Why the balance changed, shown to the user.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_balance: Option<String>,
     /// The card's balance after the change, in fen.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance: Option<i64>,
     /// The new value of the card's `custom_field1`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field_value1: Option<String>,
     /// The new value of `custom_field2`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field_value2: Option<String>,
     /// The new value of `custom_field3`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field_value3: Option<String>,
     /// Whether the user may give the card to a friend from now on.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_give_friend: Option<bool>,
 }
 
@@ -323,21 +286,12 @@ impl ::wechat_core::Check for UpdateGeneralCardUserRequest {
 #[non_exhaustive]
 pub struct UpdateGeneralCardUserResponse {
     /// The user who holds the card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub openid: String,
     /// The user's points after the update.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_bonus: Option<i64>,
     /// The card's balance after the update, in fen.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_balance: Option<i64>,
 }
 

@@ -42,11 +42,11 @@
 //! Generated from `spec/gift_card/add_pay_whitelist.toml`.
 
 /// Request of [`GiftCardClient::add_pay_whitelist`](crate::gift_card::GiftCardClient::add_pay_whitelist).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddPayWhitelistRequest {
     /// The WeChat Pay (sub-)merchant number selling the gift cards.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub sub_mch_id: String,
 }
 
@@ -64,7 +64,6 @@ impl AddPayWhitelistRequest {
 #[non_exhaustive]
 pub struct AddPayWhitelistResponse {
     /// The WeChat Pay page where the merchant completes the application.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub url: String,
 }
 

@@ -44,14 +44,13 @@
 /// Request of [`GiftCardClient::bind_sub_merchant`](crate::gift_card::GiftCardClient::bind_sub_merchant).
 ///
 /// Build it with [`BindSubMerchantRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BindSubMerchantRequest {
     /// The WeChat Pay (sub-)merchant number, applied for by this account.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub sub_mch_id: String,
     /// The appid of the mini program selling the gift cards.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub wxa_appid: String,
 }
 

@@ -116,7 +116,8 @@
 //! Generated from `spec/gift_card/create_page.toml`.
 
 /// Request of [`GiftCardClient::create_page`](crate::gift_card::GiftCardClient::create_page).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreatePageRequest {
     /// The page.
@@ -145,7 +146,6 @@ impl ::wechat_core::Check for CreatePageRequest {
 #[non_exhaustive]
 pub struct CreatePageResponse {
     /// The new page's id, for `get_page`, `update_page` and the page's link.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub page_id: String,
 }
 

@@ -59,11 +59,11 @@
 //! Generated from `spec/gift_card/get_order.toml`.
 
 /// Request of [`GiftCardClient::get_order`](crate::gift_card::GiftCardClient::get_order).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetOrderRequest {
     /// The order.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
 }
 

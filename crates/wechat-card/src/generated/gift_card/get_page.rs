@@ -55,11 +55,11 @@
 //! Generated from `spec/gift_card/get_page.toml`.
 
 /// Request of [`GiftCardClient::get_page`](crate::gift_card::GiftCardClient::get_page).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetPageRequest {
     /// The page, from `create_page` or `list_pages`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub page_id: String,
 }
 

@@ -76,23 +76,20 @@
 /// Request of [`GiftCardClient::list_orders`](crate::gift_card::GiftCardClient::list_orders).
 ///
 /// Build it with [`ListOrdersRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListOrdersRequest {
     /// The start of the span, in unix seconds (UTC+8).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub begin_time: i64,
     /// The end of the span, in unix seconds; at most 31 days after `begin_time`.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub end_time: i64,
     /// Ascending or descending creation time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_type: Option<SortType>,
     /// Where the page starts: 100 starts at the hundredth order.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub offset: u32,
     /// How many orders to answer, at most 100.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub count: u32,
 }
 
@@ -182,7 +179,6 @@ impl ::wechat_core::Check for ListOrdersRequest {
 #[non_exhaustive]
 pub struct ListOrdersResponse {
     /// How many orders match, over all pages.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub total_count: u32,
     /// The orders of this page.
     pub order_list: Vec<crate::gift_card::types::Order>,
@@ -287,6 +283,7 @@ impl serde::Serialize for SortType {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SortType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

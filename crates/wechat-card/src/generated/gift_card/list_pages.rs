@@ -42,7 +42,8 @@
 //! Generated from `spec/gift_card/list_pages.toml`.
 
 /// Request of [`GiftCardClient::list_pages`](crate::gift_card::GiftCardClient::list_pages).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListPagesRequest {}
 impl ListPagesRequest {

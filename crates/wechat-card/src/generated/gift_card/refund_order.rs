@@ -63,11 +63,11 @@
 //! Generated from `spec/gift_card/refund_order.toml`.
 
 /// Request of [`GiftCardClient::refund_order`](crate::gift_card::GiftCardClient::refund_order).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RefundOrderRequest {
     /// The order to refund.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
 }
 

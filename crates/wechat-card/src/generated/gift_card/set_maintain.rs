@@ -77,29 +77,21 @@
 //! Generated from `spec/gift_card/set_maintain.toml`.
 
 /// Request of [`GiftCardClient::set_maintain`](crate::gift_card::GiftCardClient::set_maintain).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetMaintainRequest {
     /// The page to take off sale; leave out with `all`.
     ///
     /// Exactly one of `page_id`, `all` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_id: Option<String>,
     /// Take every page of the account off sale; leave out with `page_id`.
     ///
     /// Exactly one of `page_id`, `all` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub all: Option<bool>,
     /// True to take the pages off sale.
-    #[serde(deserialize_with = "::wechat_core::lenient::boolean")]
     pub maintain: bool,
 }
 
@@ -254,7 +246,6 @@ impl ControlInfoBuilder {
 #[non_exhaustive]
 pub struct PageControlState {
     /// The page.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub page_id: String,
     /// The merchant's switch over this page.
     pub page_control_type: crate::gift_card::types::PageControl,

@@ -57,14 +57,13 @@
 /// Request of [`GiftCardClient::set_wxa`](crate::gift_card::GiftCardClient::set_wxa).
 ///
 /// Build it with [`SetWxaRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetWxaRequest {
     /// The appid of the gift-card mini program, bound with `bind_sub_merchant`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub wxa_appid: String,
     /// The page to sell in it, from `create_page`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub page_id: String,
 }
 

@@ -9,17 +9,11 @@
 #[non_exhaustive]
 pub struct CardFace {
     /// The face's image, uploaded to WeChat's CDN (at most 1000x600 px).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub background_pic_url: String,
     /// The merchant's own identifier of the face, echoed in orders.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outer_img_id: Option<String>,
     /// The message sent with the card when the buyer writes none.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub default_gifting_msg: String,
 }
 
@@ -79,7 +73,6 @@ impl CardFaceBuilder {
 #[non_exhaustive]
 pub struct Category {
     /// The category's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub title: String,
 }
 
@@ -97,10 +90,8 @@ impl Category {
 #[non_exhaustive]
 pub struct Cell {
     /// The link's name, e.g. 申请退款.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub title: String,
     /// Where it leads.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub url: String,
 }
 
@@ -146,28 +137,19 @@ impl CellBuilder {
 /// A gift-card page to create: the shop page users buy gift cards on.
 ///
 /// Build it with [`NewPage::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct NewPage {
     /// The page's name, shown as its title (added 2017/1/19).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub page_title: String,
     /// Whether a user may buy several cards at once.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_multi: Option<bool>,
     /// Whether a user may buy a card for themself (added 2017/12/25).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_buy_for_self: Option<bool>,
     /// The banner at the top of the page, an image uploaded to WeChat's CDN (750x630 px advised).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub banner_pic_url: String,
     /// The themes ("Christmas", "for the family") the page offers.
     pub theme_list: Vec<crate::gift_card::types::Theme>,
@@ -175,20 +157,13 @@ pub struct NewPage {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_list: Option<Vec<crate::gift_card::types::Category>>,
     /// The merchant's address.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub address: String,
     /// The merchant's service phone number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub service_phone: String,
     /// The merchant's instructions: how refunds and invoices work.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub biz_description: String,
     /// Whether orders of this page can be invoiced (default false); true needs the invoice flow of WeChat's page, section 2.2.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_receipt: Option<bool>,
     /// The merchant's first link on the page, for refunds, invoices and the like.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -350,53 +325,30 @@ impl ::wechat_core::Check for NewPage {
 #[non_exhaustive]
 pub struct Order {
     /// The order.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
     /// The page it was bought on.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub page_id: String,
     /// The WeChat Pay transaction.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub trans_id: String,
     /// When the order was placed, in unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub create_time: i64,
     /// When it was paid, in unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_finish_time: Option<i64>,
     /// The amount paid, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub total_price: i64,
     /// The buyer's openid (WeChat spells the key `open_id` here).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub open_id: String,
     /// The openid of the user who accepted the card, once accepted.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepter_openid: Option<String>,
     /// The cards bought.
     pub card_list: Vec<crate::gift_card::types::OrderCard>,
     /// The channel (`outer_str`) of the page link the order came through.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outer_str: Option<String>,
     /// Whether the card was given to a group chat.
-    #[serde(
-        rename = "IsChatRoom",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(rename = "IsChatRoom", default, skip_serializing_if = "Option::is_none")]
     pub is_chat_room: Option<bool>,
 }
 
@@ -518,41 +470,22 @@ impl OrderBuilder {
 #[non_exhaustive]
 pub struct OrderCard {
     /// The gift card bought.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// Its price, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub price: i64,
     /// The code the card was given.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The face's default message; empty when the buyer wrote their own.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_gifting_msg: Option<String>,
     /// The card face the buyer chose.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// The merchant's identifier of the face the buyer chose.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outer_img_id: Option<String>,
     /// The openid of the user who accepted this card.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepter_openid: Option<String>,
 }
 
@@ -642,28 +575,15 @@ impl OrderCardBuilder {
 #[non_exhaustive]
 pub struct Page {
     /// The page's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_title: Option<String>,
     /// Whether a user may buy several cards at once.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_multi: Option<bool>,
     /// Whether a user may buy a card for themself.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_buy_for_self: Option<bool>,
     /// The banner at the top of the page.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub banner_pic_url: String,
     /// The themes the page offers.
     pub theme_list: Vec<crate::gift_card::types::Theme>,
@@ -671,32 +591,16 @@ pub struct Page {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_list: Option<Vec<crate::gift_card::types::Category>>,
     /// The merchant's address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The merchant's service phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_phone: Option<String>,
     /// The merchant's instructions: how refunds and invoices work.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub biz_description: Option<String>,
     /// Whether orders of this page can be invoiced.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_receipt: Option<bool>,
     /// The merchant's first link on the page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -900,35 +804,22 @@ impl<'de> serde::Deserialize<'de> for PageControl {
 /// A gift-card page's new content, naming the page it replaces.
 ///
 /// Build it with [`PageUpdate::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct PageUpdate {
     /// The page to change, from `create_page`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub page_id: String,
     /// The page's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_title: Option<String>,
     /// Whether a user may buy several cards at once.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_multi: Option<bool>,
     /// Whether a user may buy a card for themself.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_buy_for_self: Option<bool>,
     /// The banner at the top of the page, an image uploaded to WeChat's CDN.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub banner_pic_url: String,
     /// The themes the page offers.
     pub theme_list: Vec<crate::gift_card::types::Theme>,
@@ -936,32 +827,16 @@ pub struct PageUpdate {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_list: Option<Vec<crate::gift_card::types::Category>>,
     /// The merchant's address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
     /// The merchant's service phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_phone: Option<String>,
     /// The merchant's instructions: how refunds and invoices work.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub biz_description: Option<String>,
     /// Whether orders of this page can be invoiced.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_receipt: Option<bool>,
     /// The merchant's first link on the page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1129,38 +1004,23 @@ impl ::wechat_core::Check for PageUpdate {
 #[non_exhaustive]
 pub struct Theme {
     /// The theme's cover, an image uploaded to WeChat's CDN (at most 1000x600 px).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub theme_pic_url: String,
     /// The theme's name, e.g. 圣诞 or 感恩家人.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub title: String,
     /// The colour of the title, e.g. `#FB966E`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub title_color: String,
     /// The gift cards on sale under this theme: the values a buyer chooses from.
     pub item_list: Vec<crate::gift_card::types::ThemeItem>,
     /// The card faces a buyer chooses from.
     pub pic_item_list: Vec<crate::gift_card::types::CardFace>,
     /// The index of the theme's category in the page's `category_list`; required of every theme once the page has categories.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub category_index: Option<u32>,
     /// Whether the theme's purchase page shows the item names first.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_sku_title_first: Option<bool>,
     /// Whether this is the page's featured (banner) theme; at most one theme is.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_banner: Option<bool>,
 }
 
@@ -1283,28 +1143,15 @@ impl ::wechat_core::Check for Theme {
 #[non_exhaustive]
 pub struct ThemeItem {
     /// The gift card (a card created with `card::create_card`) on sale.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The item's name; the card's title without it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The item's thumbnail (added 2017/12/25).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pic_url: Option<String>,
     /// The item's description (added 2017/12/25).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub desc: Option<String>,
 }
 

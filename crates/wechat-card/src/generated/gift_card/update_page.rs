@@ -79,7 +79,8 @@
 //! Generated from `spec/gift_card/update_page.toml`.
 
 /// Request of [`GiftCardClient::update_page`](crate::gift_card::GiftCardClient::update_page).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdatePageRequest {
     /// The page's new content and its page_id.

@@ -68,7 +68,8 @@
 //! Generated from `spec/invoice/clearoutinvoice.toml`.
 
 /// Request of [`InvoiceClient::clear_out_invoice`](crate::invoice::InvoiceClient::clear_out_invoice).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ClearOutInvoiceRequest {
     /// The invoice to reverse.
@@ -118,26 +119,21 @@ pub enum ClearOutInvoiceErrorCode {
 /// Which issued invoice to reverse.
 ///
 /// Build it with [`RedInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RedInvoice {
     /// The openid of the invoice's owner.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub wxopenid: String,
     /// The serial number of this reversal request.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub fpqqlsh: String,
     /// The seller's taxpayer number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub nsrsbh: String,
     /// The seller's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub nsrmc: String,
     /// The code (发票代码) of the blue invoice to reverse.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub yfpdm: String,
     /// The number (发票号码) of the blue invoice to reverse.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub yfphm: String,
 }
 

@@ -75,14 +75,13 @@
 /// Request of [`InvoiceClient::get_auth_data`](crate::invoice::InvoiceClient::get_auth_data).
 ///
 /// Build it with [`GetAuthDataRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAuthDataRequest {
     /// The invoicing platform's (or finance bureau's) identifier on WeChat.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub s_pappid: String,
     /// The order's id, as in the authorization link.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
 }
 
@@ -132,10 +131,8 @@ impl GetAuthDataRequestBuilder {
 #[non_exhaustive]
 pub struct GetAuthDataResponse {
     /// The order's authorization status, e.g. `auth success`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub invoice_status: String,
     /// When the user authorized: a 10-digit Unix timestamp (UTC+8).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub auth_time: i64,
     /// What the user filled in; only for authorization pages of type 1.
     #[serde(default, skip_serializing_if = "Option::is_none")]

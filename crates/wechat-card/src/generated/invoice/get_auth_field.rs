@@ -71,7 +71,8 @@
 //! Generated from `spec/invoice/get_auth_field.toml`.
 
 /// Request of [`InvoiceClient::get_auth_field`](crate::invoice::InvoiceClient::get_auth_field).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAuthFieldRequest {}
 impl GetAuthFieldRequest {

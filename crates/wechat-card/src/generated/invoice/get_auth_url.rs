@@ -91,32 +91,24 @@
 /// Request of [`InvoiceClient::get_auth_url`](crate::invoice::InvoiceClient::get_auth_url).
 ///
 /// Build it with [`GetAuthUrlRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAuthUrlRequest {
     /// The invoicing platform's identifier on WeChat; the platform gives it to the merchant.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub s_pappid: String,
     /// The order's id, unique per invoicing request of the merchant.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
     /// The order's amount, in fen (1/100 yuan).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub money: i64,
     /// A Unix timestamp, in seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub timestamp: i64,
     /// Where the page opens.
     pub source: crate::types::AuthSource,
     /// Where the user goes after authorizing; needed when `source` is `web` (H5).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// The card api_ticket from `get_card_api_ticket`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub ticket: String,
     /// The kind of authorization page.
     #[serde(rename = "type")]
@@ -215,14 +207,9 @@ impl GetAuthUrlRequestBuilder {
 #[non_exhaustive]
 pub struct GetAuthUrlResponse {
     /// The authorization page's link.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub auth_url: String,
     /// The mini program's appid; only when `source` is `wxa`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appid: Option<String>,
 }
 
@@ -305,6 +292,7 @@ impl serde::Serialize for AuthType {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for AuthType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

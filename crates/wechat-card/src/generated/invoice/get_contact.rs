@@ -54,7 +54,8 @@
 //! Generated from `spec/invoice/get_contact.toml`.
 
 /// Request of [`InvoiceClient::get_contact`](crate::invoice::InvoiceClient::get_contact).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetContactRequest {}
 impl GetContactRequest {

@@ -58,7 +58,8 @@
 //! Generated from `spec/invoice/get_pay_mch.toml`.
 
 /// Request of [`InvoiceClient::get_pay_mch`](crate::invoice::InvoiceClient::get_pay_mch).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetPayMchRequest {}
 impl GetPayMchRequest {

@@ -58,22 +58,15 @@
 //! Generated from `spec/invoice/getselecttitleurl.toml`.
 
 /// Request of [`InvoiceClient::get_select_title_url`](crate::invoice::InvoiceClient::get_select_title_url).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetSelectTitleUrlRequest {
     /// Data the merchant gets back in the title-submitted event.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attach: Option<String>,
     /// The merchant name shown on the page.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub biz_name: Option<String>,
 }
 
@@ -101,7 +94,6 @@ impl GetSelectTitleUrlRequest {
 #[non_exhaustive]
 pub struct GetSelectTitleUrlResponse {
     /// The link to show the user.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub url: String,
 }
 

@@ -64,7 +64,8 @@
 //! Generated from `spec/invoice/getusertitleurl.toml`.
 
 /// Request of [`InvoiceClient::get_user_title_url`](crate::invoice::InvoiceClient::get_user_title_url).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetUserTitleUrlRequest {
     /// `Yes` to let the user fill in the title; `No` (default) to prefill it from the fields below.
@@ -73,53 +74,25 @@ pub struct GetUserTitleUrlRequest {
     /// The title; required when `user_fill` is `No`.
     ///
     /// Required unless `user_fill` is set (`true`, non-zero or non-empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Taxpayer number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_no: Option<String>,
     /// Address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
     /// Bank.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_type: Option<String>,
     /// Bank account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_no: Option<String>,
     /// The merchant's own id for the title, returned in the title-submitted event.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub out_title_id: Option<String>,
 }
 
@@ -203,7 +176,6 @@ impl ::wechat_core::Check for GetUserTitleUrlRequest {
 #[non_exhaustive]
 pub struct GetUserTitleUrlResponse {
     /// The link to show the user.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub url: String,
 }
 

@@ -125,7 +125,8 @@
 //! Generated from `spec/invoice/makeoutinvoice.toml`.
 
 /// Request of [`InvoiceClient::make_out_invoice`](crate::invoice::InvoiceClient::make_out_invoice).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MakeOutInvoiceRequest {
     /// The invoice to issue.
@@ -217,113 +218,64 @@ pub enum MakeOutInvoiceErrorCode {
 /// An invoice to issue, with the buyer, the seller and the lines.
 ///
 /// Build it with [`BlueInvoice::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BlueInvoice {
     /// The openid of the user the invoice is for.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub wxopenid: String,
     /// The order number; must equal the authorization page's `order_id`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub ddh: String,
     /// The invoicing request's serial number, unique per request; its first six characters are the merchant's identifier.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub fpqqlsh: String,
     /// The seller's taxpayer number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub nsrsbh: String,
     /// The seller's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub nsrmc: String,
     /// The seller's address.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub nsrdz: String,
     /// The seller's phone.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub nsrdh: String,
     /// The seller's bank.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub nsrbank: String,
     /// The seller's bank account.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub nsrbankid: String,
     /// The buyer's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub ghfmc: String,
     /// The buyer's taxpayer number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ghfnsrsbh: Option<String>,
     /// The buyer's address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ghfdz: Option<String>,
     /// The buyer's phone.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ghfdh: Option<String>,
     /// The buyer's bank.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ghfbank: Option<String>,
     /// The buyer's bank account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ghfbankid: Option<String>,
     /// Who issues the invoice (开票人).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub kpr: String,
     /// The cashier (收款人).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skr: Option<String>,
     /// The reviewer (复核人).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fhr: Option<String>,
     /// Total including tax, in yuan (价税合计).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub jshj: String,
     /// Total without tax, in yuan (合计金额).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub hjje: String,
     /// Total tax, in yuan (合计税额).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub hjse: String,
     /// Remarks.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bz: Option<String>,
     /// Industry: `0` commerce, `1` other.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hylx: Option<String>,
     /// The invoice's lines.
     pub invoicedetail_list: Vec<BlueInvoiceLine>,
@@ -549,46 +501,31 @@ impl BlueInvoiceBuilder {
 /// One line of an invoice to issue.
 ///
 /// Build it with [`BlueInvoiceLine::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BlueInvoiceLine {
     /// The line's nature: `0` normal, `1` discount, `2` discounted.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub fphxz: String,
     /// The 19-digit tax classification code of the goods or service.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub spbm: String,
     /// The item's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub xmmc: String,
     /// Unit of measure.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dw: Option<String>,
     /// Specification or model.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ggxh: Option<String>,
     /// Quantity.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub xmsl: String,
     /// Unit price, in yuan.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub xmdj: String,
     /// Amount without tax, in yuan, two decimals.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub xmje: String,
     /// Tax rate, two decimals, e.g. `0.13`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub sl: String,
     /// Tax, in yuan, two decimals.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub se: String,
 }
 

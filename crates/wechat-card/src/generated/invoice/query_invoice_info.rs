@@ -70,14 +70,13 @@
 /// Request of [`InvoiceClient::query_invoice_info`](crate::invoice::InvoiceClient::query_invoice_info).
 ///
 /// Build it with [`QueryInvoiceInfoRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryInvoiceInfoRequest {
     /// The invoicing request's serial number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub fpqqlsh: String,
     /// The seller's taxpayer number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub nsrsbh: String,
 }
 
@@ -157,22 +156,16 @@ pub enum QueryInvoiceInfoErrorCode {
 #[non_exhaustive]
 pub struct IssuedInvoice {
     /// The invoicing request's serial number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub fpqqlsh: String,
     /// The invoice code (发票代码).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub fpdm: String,
     /// The invoice number (发票号码).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub fphm: String,
     /// The check code (校验码).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub jym: String,
     /// When it was issued, as `yyyyMMddHHmmss`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub kprq: String,
     /// A link to the invoice's PDF.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub pdfurl: String,
 }
 

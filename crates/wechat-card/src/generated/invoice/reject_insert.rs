@@ -54,24 +54,18 @@
 /// Request of [`InvoiceClient::reject_insert`](crate::invoice::InvoiceClient::reject_insert).
 ///
 /// Build it with [`RejectInsertRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RejectInsertRequest {
     /// The invoicing platform's identifier on WeChat; the platform gives it to the merchant.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub s_pappid: String,
     /// The order's id, as in the authorization link.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
     /// Why the merchant refuses to invoice, e.g. invoiced twice, an invalid title, goods returned.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub reason: String,
     /// A link guiding the user to the next step: invoicing again, filling in the title again, the order's status.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 

@@ -66,11 +66,11 @@
 //! Generated from `spec/invoice/scantitle.toml`.
 
 /// Request of [`InvoiceClient::scan_title`](crate::invoice::InvoiceClient::scan_title).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ScanTitleRequest {
     /// The text read from the user's title QR code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub scan_text: String,
 }
 
@@ -92,42 +92,21 @@ pub struct ScanTitleResponse {
     /// Whether it is a company or a personal title.
     pub title_type: TitleType,
     /// The title.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub title: String,
     /// Phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Taxpayer number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_no: Option<String>,
     /// Address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
     /// Bank.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_type: Option<String>,
     /// Bank account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_no: Option<String>,
 }
 

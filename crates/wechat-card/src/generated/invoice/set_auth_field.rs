@@ -83,7 +83,8 @@
 //! Generated from `spec/invoice/set_auth_field.toml`.
 
 /// Request of [`InvoiceClient::set_auth_field`](crate::invoice::InvoiceClient::set_auth_field).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetAuthFieldRequest {
     /// The fields of personal and company titles.

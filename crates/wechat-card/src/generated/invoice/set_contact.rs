@@ -61,7 +61,8 @@
 //! Generated from `spec/invoice/set_contact.toml`.
 
 /// Request of [`InvoiceClient::set_contact`](crate::invoice::InvoiceClient::set_contact).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetContactRequest {
     /// The contact details.

@@ -65,7 +65,8 @@
 //! Generated from `spec/invoice/set_pay_mch.toml`.
 
 /// Request of [`InvoiceClient::set_pay_mch`](crate::invoice::InvoiceClient::set_pay_mch).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetPayMchRequest {
     /// The merchant number and the platform serving it.

@@ -7,42 +7,21 @@
 #[non_exhaustive]
 pub struct BizField {
     /// The company's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub title: String,
     /// Taxpayer identification number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tax_no: Option<String>,
     /// Registered address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
     /// Phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Bank of the account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_type: Option<String>,
     /// Bank account number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_no: Option<String>,
     /// Fields the merchant defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -110,10 +89,8 @@ impl BizField {
 #[non_exhaustive]
 pub struct CustomField {
     /// The field's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub key: String,
     /// What the user entered.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub value: String,
 }
 
@@ -192,21 +169,12 @@ impl UserAuthInfo {
 #[non_exhaustive]
 pub struct UserField {
     /// The title (the person's name).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub title: String,
     /// Phone number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Email address.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Fields the merchant defined.
     #[serde(default, skip_serializing_if = "Option::is_none")]

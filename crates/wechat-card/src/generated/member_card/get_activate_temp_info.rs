@@ -66,7 +66,8 @@
 //! Generated from `spec/member_card/get_activate_temp_info.toml`.
 
 /// Request of [`MemberCardClient::get_activate_temp_info`](crate::member_card::MemberCardClient::get_activate_temp_info).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetActivateTempInfoRequest {
     /// The `activate_ticket` of the redirect to the merchant's page, URL-decoded.

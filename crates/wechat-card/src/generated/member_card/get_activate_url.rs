@@ -62,18 +62,14 @@
 //! Generated from `spec/member_card/get_activate_url.toml`.
 
 /// Request of [`MemberCardClient::get_activate_url`](crate::member_card::MemberCardClient::get_activate_url).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetActivateUrlRequest {
     /// The member card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// A channel value, echoed in the `user_get_card` event.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outer_str: Option<String>,
 }
 
@@ -113,7 +109,6 @@ impl ::wechat_core::Check for GetActivateUrlRequest {
 #[non_exhaustive]
 pub struct GetActivateUrlResponse {
     /// The component's link.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub url: String,
 }
 

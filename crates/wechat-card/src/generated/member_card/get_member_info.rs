@@ -84,14 +84,13 @@
 /// Request of [`MemberCardClient::get_member_info`](crate::member_card::MemberCardClient::get_member_info).
 ///
 /// Build it with [`GetMemberInfoRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMemberInfoRequest {
     /// The member card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The member's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
 }
 
@@ -165,42 +164,21 @@ impl ::wechat_core::Check for GetMemberInfoRequest {
 #[non_exhaustive]
 pub struct GetMemberInfoResponse {
     /// The member.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub openid: String,
     /// The member's WeChat nickname.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     /// The member number shown on the card.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub membership_number: Option<String>,
     /// The member's points.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus: Option<i64>,
     /// The member's balance, in fen.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance: Option<i64>,
     /// The member's sex as WeChat knows it, e.g. `MALE`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sex: Option<String>,
     /// What the member filled in the activation form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -208,11 +186,7 @@ pub struct GetMemberInfoResponse {
     /// The state of the member's card.
     pub user_card_status: UserCardStatus,
     /// Whether the card was activated.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub has_active: Option<bool>,
 }
 

@@ -73,11 +73,11 @@
 //! Generated from `spec/member_card/set_activate_user_form.toml`.
 
 /// Request of [`MemberCardClient::set_activate_user_form`](crate::member_card::MemberCardClient::set_activate_user_form).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetActivateUserFormRequest {
     /// The member card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// A link to the member terms, shown on the form.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,14 +188,13 @@ pub enum SetActivateUserFormErrorCode {
 /// A named link shown on the activation form.
 ///
 /// Build it with [`FormLink::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct FormLink {
     /// The link's text.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub name: String,
     /// Where it goes.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub url: String,
 }
 
@@ -263,15 +262,12 @@ impl ::wechat_core::Check for FormLink {
 }
 
 /// A set of fields of the activation form.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivateForm {
     /// Whether the user may change the answers after activating.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_modify: Option<bool>,
     /// Choice fields of the merchant's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -328,14 +324,14 @@ impl ::wechat_core::Check for ActivateForm {
 /// A choice field of the merchant's own.
 ///
 /// Build it with [`RichField::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RichField {
     /// How the user chooses.
     #[serde(rename = "type")]
     pub type_: RichFieldType,
     /// The field's label.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub name: String,
     /// The choices.
     pub values: Vec<String>,
@@ -452,6 +448,7 @@ impl serde::Serialize for RichFieldType {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for RichFieldType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -545,6 +542,7 @@ impl serde::Serialize for UserFormFlag {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for UserFormFlag {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

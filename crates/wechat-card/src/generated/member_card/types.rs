@@ -7,14 +7,9 @@
 #[non_exhaustive]
 pub struct MemberFieldValue {
     /// The field: a `USER_FORM_INFO_FLAG_*` name for WeChat's fields (`USER_FORM_INFO_FLAG_MOBILE`), the merchant's label for its own.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub name: String,
     /// The answer.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// The answers of a multiple-choice field (read by WxJava; not in WeChat's examples).
     #[serde(default, skip_serializing_if = "Option::is_none")]

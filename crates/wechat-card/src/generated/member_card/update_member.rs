@@ -77,84 +77,43 @@
 /// Request of [`MemberCardClient::update_member`](crate::member_card::MemberCardClient::update_member).
 ///
 /// Build it with [`UpdateMemberRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateMemberRequest {
     /// The member's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The member card.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The member's own card background, an image from /cgi-bin/media/uploadimg.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background_pic_url: Option<String>,
     /// Why the points changed, shown to the member.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_bonus: Option<String>,
     /// The member's points after the change, shown on the card.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bonus: Option<i64>,
     /// The change in points (negative to take some away), named in the message to the member.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_bonus: Option<i64>,
     /// The member's balance after the change, in fen, shown on the card.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub balance: Option<i64>,
     /// The change in balance, in fen (negative for a payment).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub add_balance: Option<i64>,
     /// Why the balance changed, shown to the member.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub record_balance: Option<String>,
     /// The new value of the card's `custom_field1`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field_value1: Option<String>,
     /// The new value of `custom_field2`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field_value2: Option<String>,
     /// The new value of `custom_field3`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_field_value3: Option<String>,
     /// Which changes WeChat tells the member about.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -362,21 +321,12 @@ impl ::wechat_core::Check for UpdateMemberRequest {
 #[non_exhaustive]
 pub struct UpdateMemberResponse {
     /// The member's points after the update.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_bonus: Option<i64>,
     /// The member's balance after the update, in fen.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result_balance: Option<i64>,
     /// The member.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub openid: String,
 }
 
@@ -424,43 +374,24 @@ pub enum UpdateMemberErrorCode {
     ::GeneralErrorCode)
 );
 /// Whether WeChat sends the member a message about each kind of change.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct NotifyOptional {
     /// About points (default true).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_notify_bonus: Option<bool>,
     /// About the balance (default true).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_notify_balance: Option<bool>,
     /// About `custom_field1` (default false).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_notify_custom_field1: Option<bool>,
     /// About `custom_field2` (default false).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_notify_custom_field2: Option<bool>,
     /// About `custom_field3` (default false).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_notify_custom_field3: Option<bool>,
 }
 

@@ -62,7 +62,8 @@
 //! Generated from `spec/nontax/createbillcard.toml`.
 
 /// Request of [`NontaxClient::create_bill_card`](crate::nontax::NontaxClient::create_bill_card).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateBillCardRequest {
     /// The template.
@@ -81,7 +82,6 @@ impl CreateBillCardRequest {
 #[non_exhaustive]
 pub struct CreateBillCardResponse {
     /// The template's card_id.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
 }
 
@@ -108,13 +108,13 @@ pub enum CreateBillCardErrorCode {
 /// A fiscal e-bill card template.
 ///
 /// Build it with [`BillTemplate::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BillTemplate {
     /// What the card shows.
     pub base_info: BillBaseInfo,
     /// The full name of the unit issuing the bills.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub payee: String,
 }
 
@@ -158,11 +158,11 @@ impl BillTemplateBuilder {
 }
 
 /// What a fiscal e-bill card shows.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BillBaseInfo {
     /// The issuer's logo, uploaded with WeChat's image upload.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub logo_url: String,
 }
 

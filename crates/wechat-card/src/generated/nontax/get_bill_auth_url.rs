@@ -69,32 +69,24 @@
 /// Request of [`NontaxClient::get_bill_auth_url`](crate::nontax::NontaxClient::get_bill_auth_url).
 ///
 /// Build it with [`GetBillAuthUrlRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetBillAuthUrlRequest {
     /// The finance bureau's identifier on WeChat.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub s_pappid: String,
     /// The order's id.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
     /// The order's amount, in fen (1/100 yuan).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub money: i64,
     /// A Unix timestamp, in seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub timestamp: i64,
     /// Where the page opens.
     pub source: crate::types::AuthSource,
     /// Where the user goes after authorizing (H5 pages).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// The card api_ticket from `get_card_api_ticket`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub ticket: String,
 }
 
@@ -182,14 +174,9 @@ impl GetBillAuthUrlRequestBuilder {
 #[non_exhaustive]
 pub struct GetBillAuthUrlResponse {
     /// The authorization page's link.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub auth_url: String,
     /// Seconds the link stays valid.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expire_time: Option<i64>,
 }
 

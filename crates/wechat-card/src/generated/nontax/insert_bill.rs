@@ -87,17 +87,15 @@
 /// Request of [`NontaxClient::insert_bill`](crate::nontax::NontaxClient::insert_bill).
 ///
 /// Build it with [`InsertBillRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct InsertBillRequest {
     /// The bill's order_id, as authorized by the user.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
     /// The fiscal e-bill card template's card_id (from createbillcard).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The AppID the order was authorized under, usually the paying unit's.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The bill's content.
     pub card_ext: CardExt,
@@ -165,10 +163,8 @@ impl InsertBillRequestBuilder {
 #[non_exhaustive]
 pub struct InsertBillResponse {
     /// The bill's code in the user's card package.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The openid of the user who received the bill.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub openid: String,
 }
 
@@ -241,15 +237,12 @@ pub enum InsertBillErrorCode {
     ::GeneralErrorCode)
 );
 /// The bill's content.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CardExt {
     /// A random string making the request unique.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nonce_str: Option<String>,
     /// The user's card.
     pub user_card: UserCard,
@@ -269,7 +262,8 @@ impl CardExt {
 }
 
 /// The user's card, holding the bill data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UserCard {
     /// The bill data.
@@ -286,26 +280,21 @@ impl UserCard {
 /// A fiscal e-bill's data.
 ///
 /// Build it with [`InvoiceUserData::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvoiceUserData {
     /// The bill's amount, in fen (1/100 yuan).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee: i64,
     /// The paying unit named on the bill.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub title: String,
     /// When the bill was issued: a 10-digit Unix timestamp (UTC+8).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub billing_time: i64,
     /// The bill's code (票据代码).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub billing_no: String,
     /// The bill's number (票据号码).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub billing_code: String,
     /// The s_media_id of the bill's PDF, uploaded with setpdf.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub s_pdf_media_id: String,
 }
 

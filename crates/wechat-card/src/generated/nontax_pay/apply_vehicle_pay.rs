@@ -60,47 +60,29 @@
 /// Request of [`NontaxPayClient::apply_vehicle_pay`](crate::nontax_pay::NontaxPayClient::apply_vehicle_pay).
 ///
 /// Build it with [`ApplyVehiclePayRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ApplyVehiclePayRequest {
     /// The calling account's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The bank.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// What is paid for.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub desc: String,
     /// The fee, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee: i64,
     /// The commission's own order number; instead of `payment_notice_no`.
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// What kind of notice it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -108,34 +90,19 @@ pub struct ApplyVehiclePayRequest {
     /// The payment notice's number; instead of `order_no`.
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// The paying unit's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub department_code: String,
     /// The paying unit's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub department_name: String,
     /// The region's code.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// A tag for WeChat Pay's discounts.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub goods_tag: Option<String>,
     /// The deduction scene, e.g. `PARKING SPACE`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub trade_scene: String,
     /// The car and its stay.
     pub scene_info: ParkingStay,
@@ -336,7 +303,6 @@ impl ::wechat_core::Check for ApplyVehiclePayRequest {
 #[non_exhaustive]
 pub struct ApplyVehiclePayResponse {
     /// The order's id on WeChat.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
 }
 
@@ -363,91 +329,46 @@ pub enum ApplyVehiclePayErrorCode {
 /// A car's stay in a car park, or its trip on a toll road.
 ///
 /// Build it with [`ParkingStay::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ParkingStay {
     /// When it entered, unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub start_time: i64,
     /// When it left, unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// How long is charged, in seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub charging_time: Option<i64>,
     /// The car's plate.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub plate_number: String,
     /// The kind of car, e.g. 小型车.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub car_type: Option<String>,
     /// The car park's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parking_name: Option<String>,
     /// The parking space.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub space_number: Option<String>,
     /// The driver.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// The toll station where it entered.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub entrance_name: Option<String>,
     /// The toll station where it left.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exit_name: Option<String>,
     /// How many people the car may carry.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrying_capacity: Option<String>,
     /// The carrying range.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub carrying_range: Option<String>,
     /// The highway lane kind, e.g. `ETC`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<String>,
 }
 

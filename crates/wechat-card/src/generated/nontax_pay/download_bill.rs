@@ -60,17 +60,15 @@
 /// Request of [`NontaxPayClient::download_bill`](crate::nontax_pay::NontaxPayClient::download_bill).
 ///
 /// Build it with [`DownloadBillRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DownloadBillRequest {
     /// The calling account's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The merchant number whose statement it is.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub mch_id: String,
     /// The day, YYYYMMDD.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub bill_date: String,
     /// Which orders: all (default), paid or refunded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -153,7 +151,6 @@ impl ::wechat_core::Check for DownloadBillRequest {
 #[non_exhaustive]
 pub struct DownloadBillResponse {
     /// The answer's body, as WeChat sends it.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub text: String,
 }
 
@@ -223,6 +220,7 @@ impl serde::Serialize for BillType {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for BillType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

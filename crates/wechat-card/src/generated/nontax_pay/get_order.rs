@@ -72,21 +72,16 @@
 /// Request of [`NontaxPayClient::get_order`](crate::nontax_pay::NontaxPayClient::get_order).
 ///
 /// Build it with [`GetOrderRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetOrderRequest {
     /// The calling account's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The service id WeChat's non-tax platform assigned.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<i64>,
     /// The order, from `unified_order` or `micro_pay`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
 }
 
@@ -144,152 +139,77 @@ impl GetOrderRequestBuilder {
 #[non_exhaustive]
 pub struct GetOrderResponse {
     /// The appid the order was placed with.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The payer.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub openid: String,
     /// The order's id.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
     /// When the order was placed, unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub create_time: i64,
     /// When it was paid, unix seconds; 0 until then.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_finish_time: Option<i64>,
     /// What was paid for.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub desc: String,
     /// The total, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee: i64,
     /// The currency: 1 yuan, 2 US dollars.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee_type: i32,
     /// The WeChat Pay transaction id; empty until paid.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trans_id: Option<String>,
     /// Where the order stands.
     pub status: OrderStatus,
     /// The bank.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The bank's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_name: Option<String>,
     /// The bank account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// When the refund finished, unix seconds; 0 until then.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_finish_time: Option<i64>,
     /// Why it was refunded.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_reason: Option<String>,
     /// The refund's id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_order_id: Option<String>,
     /// The refund number passed to `refund`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_out_id: Option<String>,
     /// The notice's number, when the order was placed for one.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// The commission's own order number, when the order was placed with one.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// The paying unit's code.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department_code: Option<String>,
     /// The paying unit's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department_name: Option<String>,
     /// What kind of notice it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The region's code.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_code: Option<String>,
     /// The items paid for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<crate::nontax_pay::types::FeeItem>>,
     /// The fiscal bill's type code, once a bill is issued.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_type_code: Option<String>,
     /// The fiscal bill's number, once a bill is issued.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bill_no: Option<String>,
     /// Where the receivable came from: 1 the finance bureau, 2 the commission.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_info_source: Option<i32>,
     /// The partial refunds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -651,34 +571,19 @@ impl<'de> serde::Deserialize<'de> for OrderStatus {
 #[non_exhaustive]
 pub struct PartialRefund {
     /// The refund number passed to `refund`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub refund_out_id: String,
     /// The refund's id.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub refund_order_id: String,
     /// The amount refunded, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub refund_fee: i64,
     /// Why.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_reason: Option<String>,
     /// Where the refund stands.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_status: Option<String>,
     /// When it finished, unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_finish_time: Option<i64>,
 }
 
@@ -762,15 +667,12 @@ impl PartialRefundBuilder {
 #[non_exhaustive]
 pub struct NotifyHistory {
     /// The party's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The party's name (财政, 委办局, 银行 ...).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub name: String,
     /// Each attempt.
     pub notify_detail: Vec<Notification>,
     /// How many attempts.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub notify_cnt: i64,
 }
 
@@ -836,69 +738,34 @@ impl NotifyHistoryBuilder {
 #[non_exhaustive]
 pub struct Notification {
     /// When it was sent, unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub notify_time: i64,
     /// Where it was sent.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// The notification's random string.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub wxnontaxstr: String,
     /// The attempt's status.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub status: i32,
     /// The party's return code.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ret: Option<i32>,
     /// The party's return message.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ret_errmsg: Option<String>,
     /// How long the party took, in milliseconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost_time: Option<i64>,
     /// The error code of the attempt.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errcode: Option<i64>,
     /// The error message of the attempt.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errmsg: Option<String>,
     /// What the party answered.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_resp: Option<String>,
     /// The data the party answered.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub third_resp_data: Option<String>,
 }
 

@@ -44,35 +44,25 @@
 /// Request of [`NontaxPayClient::get_order_list`](crate::nontax_pay::NontaxPayClient::get_order_list).
 ///
 /// Build it with [`GetOrderListRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetOrderListRequest {
     /// The calling account's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The region's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub region_code: String,
     /// The paying unit's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub department_code: String,
     /// The payment notice's number; instead of `order_no`.
     ///
     /// Exactly one of `payment_notice_no`, `order_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// The commission's own order number; instead of `payment_notice_no`.
     ///
     /// Exactly one of `payment_notice_no`, `order_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
 }
 
@@ -175,11 +165,7 @@ pub struct GetOrderListResponse {
     /// The orders placed for it.
     pub order_id_list: Vec<String>,
     /// The order that was paid, when one was.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paid_order_id: Option<String>,
 }
 

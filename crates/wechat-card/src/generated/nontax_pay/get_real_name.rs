@@ -45,7 +45,8 @@
 //! Generated from `spec/nontax_pay/get_real_name.toml`.
 
 /// Request of [`NontaxPayClient::get_real_name`](crate::nontax_pay::NontaxPayClient::get_real_name).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetRealNameRequest {
     /// The real-name token the payer granted.
@@ -68,16 +69,12 @@ impl GetRealNameRequest {
 #[non_exhaustive]
 pub struct GetRealNameResponse {
     /// How `key` is encrypted, e.g. `RSA`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub key_encrypt_type: String,
     /// The data key, encrypted with the commission's public key, base64.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub key: String,
     /// How `data` is encrypted, e.g. `AES_ECB`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub data_encrypt_type: String,
     /// The payer's real-name data, encrypted with the data key, base64.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub data: String,
 }
 

@@ -43,17 +43,15 @@
 /// Request of [`NontaxPayClient::mock_notification`](crate::nontax_pay::NontaxPayClient::mock_notification).
 ///
 /// Build it with [`MockNotificationRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MockNotificationRequest {
     /// The calling account's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// Where WeChat sends the test.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub url: String,
     /// The protocol version: 1.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub version: u32,
 }
 

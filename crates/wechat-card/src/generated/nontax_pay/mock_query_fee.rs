@@ -44,17 +44,15 @@
 /// Request of [`NontaxPayClient::mock_query_fee`](crate::nontax_pay::NontaxPayClient::mock_query_fee).
 ///
 /// Build it with [`MockQueryFeeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct MockQueryFeeRequest {
     /// The calling account's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// Where WeChat sends the test.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub url: String,
     /// The protocol version: 1.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub version: u32,
 }
 

@@ -55,14 +55,13 @@
 /// Request of [`NontaxPayClient::notify_inconsistent_order`](crate::nontax_pay::NontaxPayClient::notify_inconsistent_order).
 ///
 /// Build it with [`NotifyInconsistentOrderRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct NotifyInconsistentOrderRequest {
     /// The calling account's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The order to notify again.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
 }
 

@@ -44,38 +44,24 @@
 /// Request of [`NontaxPayClient::notify_vehicle_entrance`](crate::nontax_pay::NontaxPayClient::notify_vehicle_entrance).
 ///
 /// Build it with [`NotifyVehicleEntranceRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct NotifyVehicleEntranceRequest {
     /// The calling account's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The bank.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// The region's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub region_code: String,
     /// The deduction scene, e.g. `PARKING`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub trade_scene: String,
     /// The car and the car park.
     pub scene_info: EntranceScene,
@@ -179,7 +165,6 @@ impl ::wechat_core::Check for NotifyVehicleEntranceRequest {
 #[non_exhaustive]
 pub struct NotifyVehicleEntranceResponse {
     /// The driver's state, `NORMAL` when deductions are enabled.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub user_state: String,
 }
 
@@ -206,49 +191,28 @@ pub enum NotifyVehicleEntranceErrorCode {
 /// A car entering a car park.
 ///
 /// Build it with [`EntranceScene::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct EntranceScene {
     /// When it entered, unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub start_time: i64,
     /// The car's plate.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub plate_number: String,
     /// The kind of car, e.g. 小型车.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub car_type: Option<String>,
     /// Where WeChat sends the results of this stay.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notify_url: Option<String>,
     /// The car park's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parking_name: Option<String>,
     /// The driver.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// How long parking is free, in seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub free_time: Option<i64>,
 }
 

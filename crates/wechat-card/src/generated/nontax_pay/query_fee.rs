@@ -49,33 +49,25 @@
 /// Request of [`NontaxPayClient::query_fee`](crate::nontax_pay::NontaxPayClient::query_fee).
 ///
 /// Build it with [`QueryFeeRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryFeeRequest {
     /// The calling account's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The service id WeChat's non-tax platform assigned.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub service_id: i64,
     /// The bank (an id WeChat's non-tax platform assigns); one of the configured banks at random without it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The payment notice's number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub payment_notice_no: String,
     /// The paying unit's code (执收单位编码).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub department_code: String,
     /// What kind of notice it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The administrative region's code (行政区划代码).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub region_code: String,
 }
 
@@ -172,49 +164,29 @@ impl QueryFeeRequestBuilder {
 #[non_exhaustive]
 pub struct QueryFeeResponse {
     /// The payer's name, masked (叶*梅).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The total, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee: i64,
     /// The notice's items.
     pub items: Vec<crate::nontax_pay::types::FeeItem>,
     /// The notice's number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub payment_notice_no: String,
     /// The paying unit's code.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department_code: Option<String>,
     /// The paying unit's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub department_name: String,
     /// What kind of notice it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_notice_type: Option<crate::nontax_pay::types::NoticeType>,
     /// The region's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub region_code: String,
     /// When the notice was issued, unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_notice_create_time: Option<i64>,
     /// The last day to pay, YYYYMMDD.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_expire_date: Option<String>,
 }
 

@@ -54,73 +54,39 @@
 /// Request of [`NontaxPayClient::query_vehicle_state`](crate::nontax_pay::NontaxPayClient::query_vehicle_state).
 ///
 /// Build it with [`QueryVehicleStateRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct QueryVehicleStateRequest {
     /// The calling account's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The bank.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// The region's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub region_code: String,
     /// The deduction scene, e.g. `PARKING`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub trade_scene: String,
     /// Where the merchant sends the driver from, e.g. `H5`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jump_scene: Option<String>,
     /// The driver; or `plate_number`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// The car's plate; or `openid`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plate_number: Option<String>,
     /// The code the driver scanned to open the merchant's mini program.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub material_info: Option<String>,
     /// The highway lane kind, e.g. `ETC`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel_type: Option<String>,
 }
 
@@ -242,21 +208,12 @@ impl QueryVehicleStateRequestBuilder {
 #[non_exhaustive]
 pub struct QueryVehicleStateResponse {
     /// The driver's state, `NORMAL` when deductions are enabled.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub user_state: String,
     /// The driver.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// The driver mini program page that enables deductions.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// The driver's plates.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -71,31 +71,21 @@
 /// Request of [`NontaxPayClient::refund`](crate::nontax_pay::NontaxPayClient::refund).
 ///
 /// Build it with [`RefundRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RefundRequest {
     /// The calling account's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The order to refund.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
     /// Why it is refunded.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub reason: String,
     /// The amount to refund, in fen; for a partial refund.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_fee: Option<i64>,
     /// The partial refund's own number, unique per refund; for a partial refund.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_out_id: Option<String>,
 }
 
@@ -182,11 +172,7 @@ impl ::wechat_core::Check for RefundRequest {
 #[non_exhaustive]
 pub struct RefundResponse {
     /// The refund's id.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refund_order_id: Option<String>,
 }
 

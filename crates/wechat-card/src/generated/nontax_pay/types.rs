@@ -9,30 +9,18 @@
 #[non_exhaustive]
 pub struct FeeItem {
     /// The item's number: 1, 2, 3 ...
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub no: i64,
     /// The item's code (项目编码).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub item_id: String,
     /// The item's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub item_name: String,
     /// The late fee, in fen (滞纳金).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdue: Option<i64>,
     /// The added penalty, in fen (加罚金额).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub penalty: Option<i64>,
     /// The item's amount, late fee and penalty included, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee: i64,
 }
 

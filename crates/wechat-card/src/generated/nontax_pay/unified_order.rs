@@ -55,85 +55,46 @@
 /// Request of [`NontaxPayClient::unified_order`](crate::nontax_pay::NontaxPayClient::unified_order).
 ///
 /// Build it with [`UnifiedOrderRequest::builder`]: one setter per field, then `build()`, which names a required field left unset, or a field that breaks a rule of the spec.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UnifiedOrderRequest {
     /// The calling account's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The service id WeChat's non-tax platform assigned.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_id: Option<i64>,
     /// The bank; required in the test environment, one of the configured banks at random without it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_id: Option<String>,
     /// The clearing bank account, for commissions that split funds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bank_account: Option<String>,
     /// The merchant number the funds settle to, one bound to `bank_id`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mch_id: Option<String>,
     /// The payer; required unless `trade_type` is MWEB.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub openid: Option<String>,
     /// The mobile app's appid, for payments started in an app.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_appid: Option<String>,
     /// `JSAPI` (default) or `MWEB` for H5 outside WeChat.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trade_type: Option<String>,
     /// What is paid for (the service's name).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub desc: String,
     /// The total, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee: i64,
     /// Where the payment page goes once paid; not needed in mini programs.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_url: Option<String>,
     /// The payer's IP address.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub ip: String,
     /// The commission's own order number; instead of `payment_notice_no`.
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_no: Option<String>,
     /// What kind of notice it is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -141,41 +102,22 @@ pub struct UnifiedOrderRequest {
     /// The payment notice's number; instead of `order_no`.
     ///
     /// Exactly one of `order_no`, `payment_notice_no` is set (neither `false`, `0` nor empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_notice_no: Option<String>,
     /// When the notice was issued, unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_notice_create_time: Option<i64>,
     /// The last day to pay, YYYYMMDD.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payment_expire_date: Option<String>,
     /// The payer's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// The paying unit's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub department_code: String,
     /// The paying unit's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub department_name: String,
     /// The region's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub region_code: String,
     /// Where the payment starts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -183,11 +125,7 @@ pub struct UnifiedOrderRequest {
     /// The items paid for.
     pub items: Vec<crate::nontax_pay::types::FeeItem>,
     /// Open the payment at once on the payment page or in the mini program.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub auto_call_pay: Option<bool>,
 }
 
@@ -463,14 +401,9 @@ impl ::wechat_core::Check for UnifiedOrderRequest {
 #[non_exhaustive]
 pub struct UnifiedOrderResponse {
     /// The order's id on WeChat.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
     /// The payment page.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pay_url: Option<String>,
     /// The mini program page where the user pays, for mini program payments.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -517,24 +450,14 @@ pub enum UnifiedOrderErrorCode {
 #[non_exhaustive]
 pub struct PayMiniProgram {
     /// The mini program's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The page's path.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub pagepath: String,
     /// The page's query.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub query_string: Option<String>,
     /// The business type to open it with.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub business_type: Option<String>,
 }
 

@@ -80,39 +80,27 @@
 /// Request of [`PayGiftClient::add_member_rule`](crate::pay_gift::PayGiftClient::add_member_rule).
 ///
 /// Build it with [`AddMemberRuleRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddMemberRuleRequest {
     /// The member card to give; a card with WeChat-made codes or deposited codes, not custom codes.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The page the card message opens, e.g. the merchant's own page for taking the card.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jump_url: Option<String>,
     /// The WeChat Pay merchant numbers whose payments the rule covers.
     pub mchid_list: Vec<String>,
     /// When the rule starts, in unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub begin_time: i64,
     /// When the rule ends, in unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub end_time: i64,
     /// The smallest payment that earns the card, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub min_cost: i64,
     /// The largest payment that earns the card, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub max_cost: i64,
     /// Whether other accounts are kept from setting rules on these merchant numbers (default true).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
 }
 

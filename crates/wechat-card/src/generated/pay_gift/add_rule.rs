@@ -86,7 +86,8 @@
 //! Generated from `spec/pay_gift/add_rule.toml`.
 
 /// Request of [`PayGiftClient::add_rule`](crate::pay_gift::PayGiftClient::add_rule).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AddRuleRequest {
     /// The rule.
@@ -115,7 +116,6 @@ impl ::wechat_core::Check for AddRuleRequest {
 #[non_exhaustive]
 pub struct AddRuleResponse {
     /// The new rule's id, for `get_rule` and `delete_rule`.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub rule_id: i64,
     /// The merchant numbers the rule could not be set on, and why.
     #[serde(default, skip_serializing_if = "Option::is_none")]

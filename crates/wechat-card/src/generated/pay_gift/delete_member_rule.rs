@@ -57,11 +57,11 @@
 /// Request of [`PayGiftClient::delete_member_rule`](crate::pay_gift::PayGiftClient::delete_member_rule).
 ///
 /// Build it with [`DeleteMemberRuleRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct DeleteMemberRuleRequest {
     /// The member card of the rule.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The merchant numbers to release.
     pub mchid_list: Vec<String>,

@@ -51,11 +51,11 @@
 //! Generated from `spec/pay_gift/get_member_rule.toml`.
 
 /// Request of [`PayGiftClient::get_member_rule`](crate::pay_gift::PayGiftClient::get_member_rule).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMemberRuleRequest {
     /// The WeChat Pay merchant number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub mchid: String,
 }
 
@@ -71,25 +71,13 @@ impl GetMemberRuleRequest {
 #[non_exhaustive]
 pub struct GetMemberRuleResponse {
     /// The member card the number's rule gives.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The account whose rule holds the number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occupy_appid: Option<String>,
     /// Whether other accounts are kept from setting rules on it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
 }
 

@@ -53,11 +53,11 @@
 //! Generated from `spec/pay_gift/get_rule.toml`.
 
 /// Request of [`PayGiftClient::get_rule`](crate::pay_gift::PayGiftClient::get_rule).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetRuleRequest {
     /// The rule, from `add_rule` or `list_rules`.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub rule_id: i64,
 }
 

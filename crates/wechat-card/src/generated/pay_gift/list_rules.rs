@@ -45,20 +45,18 @@
 /// Request of [`PayGiftClient::list_rules`](crate::pay_gift::PayGiftClient::list_rules).
 ///
 /// Build it with [`ListRulesRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListRulesRequest {
     /// The kind of rules to list.
     #[serde(rename = "type")]
     pub type_: crate::pay_gift::types::RuleType,
     /// True to list only the rules in force.
-    #[serde(deserialize_with = "::wechat_core::lenient::boolean")]
     pub effective: bool,
     /// Where the page starts, from 0.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub offset: u32,
     /// How many rules to answer.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub count: u32,
 }
 
@@ -139,7 +137,6 @@ impl ::wechat_core::Check for ListRulesRequest {
 #[non_exhaustive]
 pub struct ListRulesResponse {
     /// How many rules match, over all pages.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub total_count: u32,
     /// The rules of this page.
     pub rule_list: Vec<crate::pay_gift::types::Rule>,

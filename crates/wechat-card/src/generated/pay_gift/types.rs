@@ -9,31 +9,17 @@
 #[non_exhaustive]
 pub struct FailedMchid {
     /// The merchant number.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub mchid: String,
     /// Why: one of WeChat's codes, e.g. 72004 when another account's rule holds the number.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub errcode: i64,
     /// WeChat's message for `errcode`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub errmsg: Option<String>,
     /// The rule already holding the number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occupy_rule_id: Option<i64>,
     /// The account already holding the number; it must release it first.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub occupy_appid: Option<String>,
 }
 
@@ -107,34 +93,19 @@ impl FailedMchidBuilder {
 #[non_exhaustive]
 pub struct MemberRule {
     /// The member card given.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The smallest payment that earns the card, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub least_cost: i64,
     /// The largest payment that earns the card, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub max_cost: i64,
     /// The merchant's own page for taking the card, opened from WeChat's message.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jump_url: Option<String>,
     /// The merchant's own mini program for taking the card, instead of a page.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_brand_id: Option<String>,
     /// The path of that mini program's page (WeChat's spelling: `pass`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_brand_pass: Option<String>,
 }
 
@@ -305,31 +276,17 @@ pub struct RuleBase {
     /// The WeChat Pay merchant numbers whose payments the rule covers; each must belong to the account's own company.
     pub mchid_list: Vec<String>,
     /// When the rule starts, in unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub begin_time: i64,
     /// When the rule ends, in unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub end_time: i64,
     /// The rule's status, e.g. `RULE_STATUS_OK`.
-    #[serde(
-        default,
-        skip_serializing,
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing)]
     status: Option<String>,
     /// When the rule was created, in unix seconds.
-    #[serde(
-        default,
-        skip_serializing,
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing)]
     create_time: Option<i64>,
     /// When it was last changed, in unix seconds.
-    #[serde(
-        default,
-        skip_serializing,
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing)]
     update_time: Option<i64>,
 }
 
@@ -532,6 +489,7 @@ impl serde::Serialize for RuleType {
     }
 }
 
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for RuleType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

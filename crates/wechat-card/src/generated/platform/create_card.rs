@@ -72,7 +72,8 @@
 //! Generated from `spec/platform/createcard.toml`.
 
 /// Request of [`PlatformClient::create_card`](crate::platform::PlatformClient::create_card).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateCardRequest {
     /// The template.
@@ -91,7 +92,6 @@ impl CreateCardRequest {
 #[non_exhaustive]
 pub struct CreateCardResponse {
     /// The template's card_id.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
 }
 
@@ -120,16 +120,16 @@ pub enum CreateCardErrorCode {
 /// An invoice card template.
 ///
 /// Build it with [`InvoiceTemplate::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvoiceTemplate {
     /// What the card shows.
     pub base_info: TemplateBaseInfo,
     /// The payee (the seller) shown on the invoice.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub payee: String,
     /// The kind of invoice, e.g. 广东省增值税普通发票.
-    #[serde(rename = "type", deserialize_with = "::wechat_core::lenient::string")]
+    #[serde(rename = "type")]
     pub type_: String,
 }
 
@@ -183,56 +183,31 @@ impl InvoiceTemplateBuilder {
 /// What an invoice card shows.
 ///
 /// Build it with [`TemplateBaseInfo::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct TemplateBaseInfo {
     /// The merchant's logo, uploaded with WeChat's image upload.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub logo_url: String,
     /// The card's title, usually the merchant's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub title: String,
     /// The name of the card's custom entry.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_url_name: Option<String>,
     /// The link of the custom entry.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_url: Option<String>,
     /// The hint beside the custom entry.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_url_sub_title: Option<String>,
     /// The name of the promotion entry.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_url_name: Option<String>,
     /// The link of the promotion entry.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_url: Option<String>,
     /// The hint beside the promotion entry.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub promotion_url_sub_title: Option<String>,
 }
 

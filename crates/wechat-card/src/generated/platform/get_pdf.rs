@@ -60,7 +60,8 @@
 //! Generated from `spec/platform/getpdf.toml`.
 
 /// Request of [`PlatformClient::get_pdf`](crate::platform::PlatformClient::get_pdf).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[allow(clippy::manual_non_exhaustive)]
 pub struct GetPdfRequest {
@@ -74,7 +75,6 @@ pub struct GetPdfRequest {
     )]
     action: (),
     /// The PDF's id from `set_pdf`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub s_media_id: String,
 }
 
@@ -95,6 +95,7 @@ fn serialize_action<S: serde::Serializer>(
     serializer.serialize_str("get_url")
 }
 
+#[cfg(feature = "deserialize-requests")]
 fn deserialize_action<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<(), D::Error> {
@@ -108,10 +109,8 @@ fn deserialize_action<'de, D: serde::Deserializer<'de>>(
 #[non_exhaustive]
 pub struct GetPdfResponse {
     /// A link to the PDF, valid for two hours.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub pdf_url: String,
     /// Seconds the link stays valid (7200).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub pdf_url_expire_time: i64,
 }
 

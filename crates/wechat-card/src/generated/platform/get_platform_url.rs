@@ -61,7 +61,8 @@
 //! Generated from `spec/platform/seturl.toml`.
 
 /// Request of [`PlatformClient::get_platform_url`](crate::platform::PlatformClient::get_platform_url).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetPlatformUrlRequest {}
 impl GetPlatformUrlRequest {
@@ -76,7 +77,6 @@ impl GetPlatformUrlRequest {
 #[non_exhaustive]
 pub struct GetPlatformUrlResponse {
     /// The platform's link; its `s_pappid` query parameter is the platform's identifier.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub invoice_url: String,
 }
 

@@ -107,17 +107,15 @@
 /// Request of [`PlatformClient::insert_invoice`](crate::platform::PlatformClient::insert_invoice).
 ///
 /// Build it with [`InsertInvoiceRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct InsertInvoiceRequest {
     /// The order the user authorized.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub order_id: String,
     /// The invoice template's card_id (from `create_card`).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The merchant's AppID the order was authorized under.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The invoice's content.
     pub card_ext: CardExt,
@@ -185,17 +183,11 @@ impl InsertInvoiceRequestBuilder {
 #[non_exhaustive]
 pub struct InsertInvoiceResponse {
     /// The invoice's code in the user's card package.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The openid of the user who received the invoice.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub openid: String,
     /// The user's unionid; only when the account is bound to an Open Platform account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unionid: Option<String>,
 }
 
@@ -278,11 +270,11 @@ pub enum InsertInvoiceErrorCode {
 /// The invoice's content.
 ///
 /// Build it with [`CardExt::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CardExt {
     /// A random string making the request unique.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub nonce_str: String,
     /// The user's card.
     pub user_card: UserCard,
@@ -328,7 +320,8 @@ impl CardExtBuilder {
 }
 
 /// The user's card, holding the invoice data.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UserCard {
     /// The invoice data.
@@ -345,112 +338,61 @@ impl UserCard {
 /// An e-invoice's data, as shown on the card.
 ///
 /// Build it with [`InvoiceUserData::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvoiceUserData {
     /// The amount including tax, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee: i64,
     /// The invoice title (the buyer).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub title: String,
     /// When the invoice was issued: a 10-digit Unix timestamp (UTC+8).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub billing_time: i64,
     /// The invoice number (发票号码).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub billing_no: String,
     /// The invoice code (发票代码).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub billing_code: String,
     /// The invoice's lines.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub info: Option<Vec<BillingItem>>,
     /// The amount without tax, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub fee_without_tax: i64,
     /// The tax, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub tax: i64,
     /// The invoice PDF's `s_media_id` from `set_pdf`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub s_pdf_media_id: String,
     /// The `s_media_id` of a trip or consumption voucher PDF.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub s_trip_pdf_media_id: Option<String>,
     /// The check code (校验码); none on fully digital e-invoices.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check_code: Option<String>,
     /// The buyer's taxpayer number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer_number: Option<String>,
     /// The buyer's address and phone.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer_address_and_phone: Option<String>,
     /// The buyer's bank and account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub buyer_bank_account: Option<String>,
     /// The seller's taxpayer number.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_number: Option<String>,
     /// The seller's address and phone.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_address_and_phone: Option<String>,
     /// The seller's bank and account.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seller_bank_account: Option<String>,
     /// Remarks.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remarks: Option<String>,
     /// The cashier (收款人).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cashier: Option<String>,
     /// Who issued the invoice (开票人).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub maker: Option<String>,
 }
 
@@ -644,20 +586,17 @@ impl InvoiceUserDataBuilder {
 /// One line of an invoice.
 ///
 /// Build it with [`BillingItem::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct BillingItem {
     /// The item's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub name: String,
     /// Quantity.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub num: i64,
     /// Unit of measure.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub unit: String,
     /// Unit price, in fen.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub price: i64,
 }
 

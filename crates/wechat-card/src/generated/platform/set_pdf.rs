@@ -68,7 +68,8 @@
 //! Generated from `spec/platform/setpdf.toml`.
 
 /// Request of [`PlatformClient::set_pdf`](crate::platform::PlatformClient::set_pdf).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetPdfRequest {
     /// The invoice's PDF.
@@ -90,7 +91,6 @@ impl SetPdfRequest {
 #[non_exhaustive]
 pub struct SetPdfResponse {
     /// The PDF's id (a 64-bit integer as text), valid for 3 days.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub s_media_id: String,
 }
 

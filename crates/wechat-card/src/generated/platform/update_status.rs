@@ -62,14 +62,13 @@
 /// Request of [`PlatformClient::update_status`](crate::platform::PlatformClient::update_status).
 ///
 /// Build it with [`UpdateStatusRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateStatusRequest {
     /// The invoice's card template id.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The invoice's code, from `insert_invoice`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The new status.
     pub reimburse_status: crate::types::ReimburseStatus,

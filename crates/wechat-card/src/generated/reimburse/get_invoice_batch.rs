@@ -147,7 +147,8 @@
 //! Generated from `spec/reimburse/getinvoicebatch.toml`.
 
 /// Request of [`ReimburseClient::get_invoice_batch`](crate::reimburse::ReimburseClient::get_invoice_batch).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetInvoiceBatchRequest {
     /// The invoices to read.

@@ -156,14 +156,13 @@
 /// Request of [`ReimburseClient::get_invoice_info`](crate::reimburse::ReimburseClient::get_invoice_info).
 ///
 /// Build it with [`GetInvoiceInfoRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetInvoiceInfoRequest {
     /// The invoice's card template id.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The invoice's encrypted code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub encrypt_code: String,
 }
 
@@ -213,32 +212,22 @@ impl GetInvoiceInfoRequestBuilder {
 #[non_exhaustive]
 pub struct GetInvoiceInfoResponse {
     /// The invoice's card template id.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// Start of the invoice's validity: a Unix timestamp.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub begin_time: i64,
     /// End of the invoice's validity: a Unix timestamp.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub end_time: i64,
     /// The card's status in the package, e.g. `EXPIRE`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_card_status: Option<String>,
     /// The openid of the invoice's owner.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub openid: String,
     /// The kind of invoice, e.g. 广东省增值税普通发票.
-    #[serde(rename = "type", deserialize_with = "::wechat_core::lenient::string")]
+    #[serde(rename = "type")]
     pub type_: String,
     /// The payee (the seller).
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub payee: String,
     /// Invoice details.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub detail: String,
     /// What the user sees on the face of the invoice.
     pub user_info: crate::types::InvoiceUserInfo,

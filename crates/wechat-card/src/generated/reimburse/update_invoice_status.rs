@@ -69,14 +69,13 @@
 /// Request of [`ReimburseClient::update_invoice_status`](crate::reimburse::ReimburseClient::update_invoice_status).
 ///
 /// Build it with [`UpdateInvoiceStatusRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateInvoiceStatusRequest {
     /// The invoice's card template id.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub card_id: String,
     /// The invoice's encrypted code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub encrypt_code: String,
     /// The new status.
     pub reimburse_status: crate::types::ReimburseStatus,

@@ -69,11 +69,11 @@
 /// Request of [`ReimburseClient::update_status_batch`](crate::reimburse::ReimburseClient::update_status_batch).
 ///
 /// Build it with [`UpdateStatusBatchRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateStatusBatchRequest {
     /// The openid of the invoices' owner.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub openid: String,
     /// The new status of every listed invoice.
     pub reimburse_status: crate::types::ReimburseStatus,

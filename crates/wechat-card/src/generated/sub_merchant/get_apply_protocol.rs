@@ -40,7 +40,8 @@
 //! Generated from `spec/sub_merchant/get_apply_protocol.toml`.
 
 /// Request of [`SubMerchantClient::get_apply_protocol`](crate::sub_merchant::SubMerchantClient::get_apply_protocol).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetApplyProtocolRequest {}
 impl GetApplyProtocolRequest {
@@ -82,10 +83,8 @@ pub enum GetApplyProtocolErrorCode {
 #[non_exhaustive]
 pub struct PrimaryCategory {
     /// The category's id: a sub-merchant's `primary_category_id`.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub primary_category_id: i64,
     /// The category's name, e.g. 美食.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub category_name: String,
     /// Its second-level categories.
     pub secondary_category: Vec<SecondaryCategory>,
@@ -149,27 +148,17 @@ impl PrimaryCategoryBuilder {
 #[non_exhaustive]
 pub struct SecondaryCategory {
     /// The category's id: a sub-merchant's `secondary_category_id`.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub secondary_category_id: i64,
     /// The category's name, e.g. 粤菜.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub category_name: String,
     /// The qualifications a sub-merchant of this category must submit, e.g. `food_service_license_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub need_qualification_stuffs: Option<Vec<String>>,
     /// 1 when the category may issue prepaid cards.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_choose_prepaid_card: Option<i32>,
     /// 1 when the category may issue payment cards.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub can_choose_payment_card: Option<i32>,
 }
 

@@ -56,11 +56,11 @@
 //! Generated from `spec/sub_merchant/get_sub_merchant.toml`.
 
 /// Request of [`SubMerchantClient::get_sub_merchant`](crate::sub_merchant::SubMerchantClient::get_sub_merchant).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetSubMerchantRequest {
     /// The sub-merchant, from `submit_sub_merchant`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub merchant_id: String,
 }
 

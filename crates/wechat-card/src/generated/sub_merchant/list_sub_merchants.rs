@@ -53,14 +53,13 @@
 /// Request of [`SubMerchantClient::list_sub_merchants`](crate::sub_merchant::SubMerchantClient::list_sub_merchants).
 ///
 /// Build it with [`ListSubMerchantsRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListSubMerchantsRequest {
     /// Where to start: `0` (or empty) first, then the previous answer's `next_begin_id`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub begin_id: String,
     /// How many to answer, 1 to 100.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub limit: u32,
     /// Only sub-merchants in this review status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -140,11 +139,7 @@ pub struct ListSubMerchantsResponse {
     /// The sub-merchants.
     pub info_list: Vec<crate::sub_merchant::types::SubMerchant>,
     /// The last sub-merchant's id: the next call's `begin_id`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_begin_id: Option<String>,
 }
 

@@ -61,7 +61,8 @@
 //! Generated from `spec/sub_merchant/submit_sub_merchant.toml`.
 
 /// Request of [`SubMerchantClient::submit_sub_merchant`](crate::sub_merchant::SubMerchantClient::submit_sub_merchant).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SubmitSubMerchantRequest {
     /// The sub-merchant.

@@ -9,56 +9,31 @@
 #[non_exhaustive]
 pub struct SubMerchant {
     /// The sub-merchant's id, unique under the parent merchant; goes into `base_info.sub_merchant_info.merchant_id` of its cards.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub merchant_id: String,
     /// The sub-merchant's own account appid, when it has one.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// When it was submitted, unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub create_time: Option<i64>,
     /// When it last changed, unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub update_time: Option<i64>,
     /// The sub-merchant's name.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub brand_name: String,
     /// The sub-merchant's logo.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub logo_url: String,
     /// Where WeChat's review stands.
     pub status: crate::sub_merchant::types::SubMerchantStatus,
     /// When it was created (not when the authorization letter starts), unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<i64>,
     /// When the authorization letter expires, unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The first-level category.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub primary_category_id: i64,
     /// The second-level category.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub secondary_category_id: i64,
 }
 
@@ -183,47 +158,30 @@ impl SubMerchantBuilder {
 /// A sub-merchant as the parent merchant submits it: its name, logo, categories and authorization letter.
 ///
 /// Build it with [`SubMerchantForm::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SubMerchantForm {
     /// The sub-merchant's own verified account appid, shown on its cards instead of the parent's.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The sub-merchant's name, at most 12 Chinese characters; shown on its cards.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub brand_name: String,
     /// The sub-merchant's logo, an image from /cgi-bin/media/uploadimg; shown on its cards.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub logo_url: String,
     /// The media_id of the signed and stamped authorization letter (授权函), uploaded as temporary material.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub protocol: String,
     /// When the authorization letter expires, unix seconds (UTC+8); must match the letter.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub end_time: i64,
     /// The first-level category, from `get_apply_protocol`.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub primary_category_id: i64,
     /// The second-level category, from `get_apply_protocol`.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub secondary_category_id: i64,
     /// The media_id of the business licence scan; needed for an individual business whose letter bears a thumbprint instead of a seal.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement_media_id: Option<String>,
     /// The media_id of the licensed operator's identity card scan; needed with `agreement_media_id`.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator_media_id: Option<String>,
 }
 

@@ -62,7 +62,8 @@
 //! Generated from `spec/sub_merchant/update_sub_merchant.toml`.
 
 /// Request of [`SubMerchantClient::update_sub_merchant`](crate::sub_merchant::SubMerchantClient::update_sub_merchant).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateSubMerchantRequest {
     /// The sub-merchant, with its id.
@@ -119,50 +120,32 @@ pub enum UpdateSubMerchantErrorCode {
 /// A sub-merchant's new details, with the id that names it.
 ///
 /// Build it with [`SubMerchantUpdate::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SubMerchantUpdate {
     /// The sub-merchant, from `submit_sub_merchant`.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub merchant_id: String,
     /// The sub-merchant's own verified account appid.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_id: Option<String>,
     /// The sub-merchant's name, at most 12 Chinese characters.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub brand_name: String,
     /// The sub-merchant's logo, an image from /cgi-bin/media/uploadimg.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub logo_url: String,
     /// The media_id of the signed authorization letter.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub protocol: String,
     /// When the authorization letter expires, unix seconds (UTC+8).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub end_time: i64,
     /// The first-level category, from `get_apply_protocol`.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub primary_category_id: i64,
     /// The second-level category, from `get_apply_protocol`.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub secondary_category_id: i64,
     /// The media_id of the business licence scan.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement_media_id: Option<String>,
     /// The media_id of the licensed operator's identity card scan.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub operator_media_id: Option<String>,
 }
 

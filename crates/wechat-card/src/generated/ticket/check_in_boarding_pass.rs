@@ -72,66 +72,38 @@
 //! Generated from `spec/ticket/check_in_boarding_pass.toml`.
 
 /// Request of [`TicketClient::check_in_boarding_pass`](crate::ticket::TicketClient::check_in_boarding_pass).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct CheckInBoardingPassRequest {
     /// The boarding pass's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The boarding pass card; required for cards with merchant-supplied codes (`use_custom_code`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The passenger's name, at most 15 Chinese characters; required to check in.
     ///
     /// Required unless `is_cancel` is set (`true`, non-zero or non-empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub passenger_name: Option<String>,
     /// The cabin class (头等舱 ...), at most 5 Chinese characters; required to check in.
     ///
     /// Required unless `is_cancel` is set (`true`, non-zero or non-empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
     /// The e-ticket number, at most 14 digits; required to check in.
     ///
     /// Required unless `is_cancel` is set (`true`, non-zero or non-empty): checked before sending.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub etkt_bnr: Option<String>,
     /// The passenger's seat.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seat: Option<String>,
     /// The check-in QR code's text; WeChat draws the code from it.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qrcode_data: Option<String>,
     /// Cancel the check-in (default false): the other fields are then not read.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_cancel: Option<bool>,
 }
 

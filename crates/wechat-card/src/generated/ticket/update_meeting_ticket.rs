@@ -53,41 +53,26 @@
 /// Request of [`TicketClient::update_meeting_ticket`](crate::ticket::TicketClient::update_meeting_ticket).
 ///
 /// Build it with [`UpdateMeetingTicketRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateMeetingTicketRequest {
     /// The ticket's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The ticket card; required for cards with merchant-supplied codes (`use_custom_code`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// When the meeting starts, unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub begin_time: Option<i64>,
     /// When it ends, unix seconds.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_integer"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<i64>,
     /// The zone, e.g. C区.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub zone: String,
     /// The entrance, e.g. 东北门.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub entrance: String,
     /// The seat, e.g. 2排15号.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub seat_number: String,
 }
 

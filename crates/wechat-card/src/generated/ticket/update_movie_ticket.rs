@@ -54,34 +54,23 @@
 /// Request of [`TicketClient::update_movie_ticket`](crate::ticket::TicketClient::update_movie_ticket).
 ///
 /// Build it with [`UpdateMovieTicketRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct UpdateMovieTicketRequest {
     /// The ticket's code.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub code: String,
     /// The ticket card; required for cards with merchant-supplied codes (`use_custom_code`).
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card_id: Option<String>,
     /// The kind of show, e.g. 2D, 3D, 4D.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub ticket_class: String,
     /// When the show starts, unix seconds.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub show_time: i64,
     /// How long the show lasts, in minutes.
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub duration: u32,
     /// The hall, e.g. 5号影厅.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_string"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub screening_room: Option<String>,
     /// The seats, e.g. 5排14号.
     #[serde(default, skip_serializing_if = "Option::is_none")]

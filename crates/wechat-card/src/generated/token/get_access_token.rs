@@ -54,7 +54,8 @@
 /// Request of [`TokenClient::get_access_token`](crate::token::TokenClient::get_access_token).
 ///
 /// Build it with [`GetAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAccessTokenRequest {
     /// The account's AppID.
@@ -113,7 +114,6 @@ pub struct GetAccessTokenResponse {
     /// The access token.
     pub access_token: ::wechat_core::Secret,
     /// Seconds the token stays valid (7200).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expires_in: i64,
 }
 

@@ -67,17 +67,16 @@
 /// Request of [`TokenClient::get_authorizer_access_token`](crate::token::TokenClient::get_authorizer_access_token).
 ///
 /// Build it with [`GetAuthorizerAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAuthorizerAccessTokenRequest {
     /// The third-party platform's component_access_token.
     #[serde(skip)]
     pub component_access_token: ::wechat_core::Secret,
     /// The third-party platform's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub component_appid: String,
     /// The appid of the account that authorized the platform.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub authorizer_appid: String,
     /// The refresh token from the authorization (or from the last refresh).
     pub authorizer_refresh_token: ::wechat_core::Secret,
@@ -159,7 +158,6 @@ pub struct GetAuthorizerAccessTokenResponse {
     /// The token for calls on the account's behalf.
     pub authorizer_access_token: ::wechat_core::Secret,
     /// Seconds the token stays valid (7200).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expires_in: i64,
     /// The refresh token to use next time; store it.
     pub authorizer_refresh_token: ::wechat_core::Secret,

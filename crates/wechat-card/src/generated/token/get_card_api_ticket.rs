@@ -42,7 +42,8 @@
 //! Generated from `spec/token/getticket.toml`.
 
 /// Request of [`TokenClient::get_card_api_ticket`](crate::token::TokenClient::get_card_api_ticket).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetCardApiTicketRequest {}
 impl GetCardApiTicketRequest {
@@ -61,7 +62,6 @@ pub struct GetCardApiTicketResponse {
     /// The api_ticket.
     pub ticket: ::wechat_core::Secret,
     /// Seconds the ticket stays valid (7200).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expires_in: i64,
 }
 

@@ -69,11 +69,11 @@
 /// Request of [`TokenClient::get_component_access_token`](crate::token::TokenClient::get_component_access_token).
 ///
 /// Build it with [`GetComponentAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetComponentAccessTokenRequest {
     /// The third-party platform's appid.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub component_appid: String,
     /// The third-party platform's appsecret.
     pub component_appsecret: ::wechat_core::Secret,
@@ -147,7 +147,6 @@ pub struct GetComponentAccessTokenResponse {
     /// The third-party platform's access token.
     pub component_access_token: ::wechat_core::Secret,
     /// Seconds the token stays valid (7200).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expires_in: i64,
 }
 

@@ -64,7 +64,8 @@
 /// Request of [`TokenClient::get_stable_access_token`](crate::token::TokenClient::get_stable_access_token).
 ///
 /// Build it with [`GetStableAccessTokenRequest::builder`]: one setter per field, then `build()`, which names a required field left unset.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 #[allow(clippy::manual_non_exhaustive)]
 pub struct GetStableAccessTokenRequest {
@@ -78,16 +79,11 @@ pub struct GetStableAccessTokenRequest {
     )]
     grant_type: (),
     /// The account's AppID.
-    #[serde(deserialize_with = "::wechat_core::lenient::string")]
     pub appid: String,
     /// The account's AppSecret.
     pub secret: ::wechat_core::Secret,
     /// True to invalidate the current token and get a new one (rate limited); default false.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "::wechat_core::lenient::option_boolean"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_refresh: Option<bool>,
 }
 
@@ -150,6 +146,7 @@ fn serialize_grant_type<S: serde::Serializer>(
     serializer.serialize_str("client_credential")
 }
 
+#[cfg(feature = "deserialize-requests")]
 fn deserialize_grant_type<'de, D: serde::Deserializer<'de>>(
     deserializer: D,
 ) -> Result<(), D::Error> {
@@ -165,7 +162,6 @@ pub struct GetStableAccessTokenResponse {
     /// The access token.
     pub access_token: ::wechat_core::Secret,
     /// Seconds the token stays valid (at most 7200).
-    #[serde(deserialize_with = "::wechat_core::lenient::integer")]
     pub expires_in: i64,
 }
 

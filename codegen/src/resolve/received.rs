@@ -1,0 +1,129 @@
+//! Which named types an answer holds: they implement `Deserialize` in every build. Types that
+//! only requests hold are deserialized by nobody the default build serves (the client sends
+//! them), so they implement it only with the `deserialize-requests` feature, which the
+//! `wechat` command line (reading requests from JSON) and the tests enable: half of the
+//! `Deserialize` impls are left out of a default build.
+
+use std::collections::HashSet;
+
+use super::checks::{Key, key_of, named};
+use crate::model::{Field, Spec, TypeDef, TypeKind};
+
+/// Sets `received` on every type a response holds, directly or through other types: one
+/// walk from the responses, each type visited once.
+pub(super) fn mark(spec: &mut Spec) {
+    let received = received_types(spec);
+    let place_of = |group: &str, op: Option<&str>| match op {
+        Some(op) => format!("{group}/{op}"),
+        None => group.to_owned(),
+    };
+    for def in &mut spec.shared_types {
+        def.received = received.contains(&(String::new(), def.name.clone()));
+    }
+    for group in &mut spec.groups {
+        let place = place_of(&group.name, None);
+        for def in &mut group.types {
+            def.received = received.contains(&(place.clone(), def.name.clone()));
+        }
+        for op in &mut group.operations {
+            let place = place_of(&group.name, Some(&op.name));
+            for def in &mut op.types {
+                def.received = received.contains(&(place.clone(), def.name.clone()));
+            }
+        }
+    }
+}
+
+fn received_types(spec: &Spec) -> HashSet<Key> {
+    // Every type by its key, with the group and operation its local names resolve in.
+    let mut all: std::collections::HashMap<Key, (&TypeDef, &str, &str)> = std::collections::HashMap::new();
+    for def in &spec.shared_types {
+        all.insert((String::new(), def.name.clone()), (def, "", ""));
+    }
+    for group in &spec.groups {
+        for def in &group.types {
+            all.insert((group.name.clone(), def.name.clone()), (def, &group.name, ""));
+        }
+        for op in &group.operations {
+            for def in &op.types {
+                all.insert(
+                    (format!("{}/{}", group.name, op.name), def.name.clone()),
+                    (def, &group.name, &op.name),
+                );
+            }
+        }
+    }
+    let mut received = HashSet::new();
+    let mut pending: Vec<Key> = Vec::new();
+    let reach = |fields: &[Field], group: &str, op: &str, pending: &mut Vec<Key>| {
+        for field in fields {
+            if let Some(r) = named(&field.ty) {
+                pending.push(key_of(r, group, op));
+            }
+        }
+    };
+    for group in &spec.groups {
+        for op in &group.operations {
+            reach(&op.response, &group.name, &op.name, &mut pending);
+        }
+    }
+    while let Some(key) = pending.pop() {
+        if !received.insert(key.clone()) {
+            continue;
+        }
+        let Some((def, group, op)) = all.get(&key) else { continue };
+        match &def.kind {
+            TypeKind::Struct(fields) => reach(fields, group, op, &mut pending),
+            TypeKind::Union(union) => pending.extend(union.variants.iter().map(|v| key_of(&v.ty, group, op))),
+            TypeKind::StringEnum(_) | TypeKind::IntEnum(_) => {}
+        }
+    }
+    received
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{accepted, endpoint};
+    use crate::SourceFile;
+    use crate::model::TypeDef;
+
+    fn received(types: &[TypeDef]) -> Vec<(&str, bool)> {
+        types.iter().map(|t| (t.name.as_str(), t.received)).collect()
+    }
+
+    #[test]
+    fn what_an_answer_holds_through_arrays_maps_and_unions_is_received_and_nothing_else() {
+        let shared = "[types.Deep]\ndoc = \"D.\"\nfields.s = { type = \"string\", doc = \"S.\" }\n\
+                      [types.Sent]\ndoc = \"S.\"\nfields.s = { type = \"string\", doc = \"S.\" }\n";
+        let group = r#"[types.Choice]
+doc = "C."
+union.tag = "kind"
+union.variants = [{ tag = "LIST", type = "List", doc = "L." }]
+[types.List]
+doc = "L."
+fields.items = { type = "array", items = "Deep", doc = "I." }
+[types.Colour]
+doc = "C."
+values = [{ value = "RED", doc = "R." }]
+[types.Both]
+doc = "B."
+fields.colour = { type = "Colour", doc = "C." }
+"#;
+        let spec = accepted(vec![
+            SourceFile::new("spec/types.toml", shared),
+            SourceFile::new("spec/demo/types.toml", group),
+            endpoint(
+                "op",
+                "request.sent = { type = \"Sent\", doc = \"S.\" }\n\
+                 request.both = { type = \"Both\", doc = \"B.\" }\n\
+                 response.choice = { type = \"Choice\", doc = \"C.\" }\n\
+                 response.both = { type = \"Both\", doc = \"B.\" }\n",
+            ),
+        ]);
+        assert_eq!(received(&spec.shared_types), [("Deep", true), ("Sent", false)]);
+        assert_eq!(
+            received(&spec.groups[0].types),
+            [("Both", true), ("Choice", true), ("Colour", true), ("List", true)]
+        );
+    }
+}
